@@ -1,0 +1,64 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "kam",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "kam", targets: ["kam"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "ScoringEngine", targets: ["ScoringEngine"]),
+        .library(name: "ScoringIO", targets: ["ScoringIO"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C shim over Debian's OpenBLAS (cblas.h) and LAPACKE (lapacke.h); no stable Swift API.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
+        .target(name: "ScoringEngine", dependencies: ["LinearAlgebra"]),
+        .target(
+            name: "ScoringIO",
+            dependencies: ["ScoringEngine", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "kam",
+            dependencies: [
+                "ScoringEngine", "ScoringIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "ScoringTestSupport",
+            dependencies: [
+                "LinearAlgebra", "ScoringEngine",
+                .product(name: "Numerics", package: "swift-numerics"),
+            ],
+            path: "Tests/ScoringTestSupport"
+        ),
+        .testTarget(
+            name: "LinearAlgebraTests",
+            dependencies: ["LinearAlgebra", "ScoringTestSupport"]
+        ),
+        .testTarget(
+            name: "ScoringEngineTests",
+            dependencies: ["ScoringEngine", "ScoringTestSupport"]
+        ),
+        .testTarget(
+            name: "ScoringIOTests",
+            dependencies: ["ScoringIO", "ScoringTestSupport"]
+        ),
+        .testTarget(
+            name: "KamTests",
+            dependencies: ["kam", "ScoringIO", "ScoringTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,267 @@
+internal import COpenBLAS
+
+// MARK: - Public products
+
+extension Matrix {
+    /// The matrix–vector product `y = A x` (BLAS `dgemv`).
+    ///
+    /// `y[i] = Σⱼ A[i, j] · x[j]`, rounded as OpenBLAS accumulates it (each entry within a
+    /// small multiple of `columns · ε · Σⱼ |A[i, j] · x[j]|` of the exact sum).
+    ///
+    /// - Parameter vector: `x`, with `vector.count == columns`.
+    /// - Returns: `y`, with `rows` entries; all zeros when `columns == 0`.
+    /// - Complexity: O(`rows * columns`).
+    public func multiplied(by vector: [Double]) -> [Double] {
+        BLAS.gemv(self, transposed: false, vector)
+    }
+
+    /// The transposed matrix–vector product `y = Aᵀ x` (BLAS `dgemv` with `CblasTrans`).
+    ///
+    /// `y[j] = Σᵢ A[i, j] · x[i]`, computed without forming `Aᵀ`.
+    ///
+    /// - Parameter vector: `x`, with `vector.count == rows`.
+    /// - Returns: `y`, with `columns` entries; all zeros when `rows == 0`.
+    /// - Complexity: O(`rows * columns`).
+    public func transposeMultiplied(by vector: [Double]) -> [Double] {
+        BLAS.gemv(self, transposed: true, vector)
+    }
+
+    /// The matrix product `C = op(A) · op(B)` (BLAS `dgemm`), where `op(X)` is `X` or `Xᵀ`.
+    ///
+    /// Transposition is passed to BLAS as a flag; no transposed copy is made.
+    ///
+    /// - Parameters:
+    ///   - other: `B`. The inner dimensions must agree: `op(A)` is `m × k` and `op(B)` is `k × n`.
+    ///   - transposingSelf: Use `Aᵀ` instead of `A`.
+    ///   - transposingOther: Use `Bᵀ` instead of `B`.
+    /// - Returns: `C`, an `m × n` matrix; all zeros when `k == 0`.
+    /// - Complexity: O(`m * n * k`).
+    public func multiplied(
+        by other: Matrix, transposingSelf: Bool = false, transposingOther: Bool = false
+    ) -> Matrix {
+        BLAS.gemm(self, transposingA: transposingSelf, other, transposingB: transposingOther)
+    }
+
+    /// The matrix product `lhs · rhs` (BLAS `dgemm`); `lhs.columns` must equal `rhs.rows`.
+    ///
+    /// - Complexity: O(`lhs.rows * lhs.columns * rhs.columns`).
+    public static func * (lhs: Matrix, rhs: Matrix) -> Matrix {
+        lhs.multiplied(by: rhs)
+    }
+
+    /// The Gram matrix `AᵀA` (BLAS `dsyrk`), a symmetric `columns × columns` matrix.
+    ///
+    /// `dsyrk` computes the upper triangle; it is then copied onto the lower one, so the result
+    /// is exactly symmetric (`G[i, j] == G[j, i]` bit for bit) and positive semidefinite up to
+    /// rounding.
+    ///
+    /// - Returns: `G` with `G[i, j] = Σₖ A[k, i] · A[k, j]`; all zeros when `rows == 0`.
+    /// - Complexity: O(`rows * columns²`), about half the work of `multiplied(by:)` on `Aᵀ, A`.
+    public func gram() -> Matrix {
+        BLAS.gram(self)
+    }
+
+    /// The weighted Gram matrix `AᵀWA`, where `W = diag(weights)` (BLAS `dsyrk`).
+    ///
+    /// Computed as `BᵀB` with `B = diag(√w) A`: each row `i` of `A` is scaled by `√wᵢ` and the
+    /// scaled copy is passed to ``gram()``. The result is therefore exactly symmetric and
+    /// positive semidefinite up to rounding; the square roots add one rounding per entry. This
+    /// is the normal-equations matrix of a weighted least-squares step, such as one iteration
+    /// of IRLS for logistic regression with `wᵢ = pᵢ(1 − pᵢ)`.
+    ///
+    /// - Parameter weights: The diagonal of `W`, one non-negative, finite weight per row.
+    /// - Returns: `G` with `G[i, j] = Σₖ wₖ · A[k, i] · A[k, j]`, a `columns × columns` matrix.
+    /// - Complexity: O(`rows * columns²`) time and O(`rows * columns`) extra memory for the
+    ///   scaled copy.
+    public func weightedGram(_ weights: [Double]) -> Matrix {
+        precondition(
+            weights.count == rows,
+            "Matrix.weightedGram requires one weight per row "
+                + "(got \(weights.count) weights for \(rows) rows)")
+        precondition(
+            weights.allSatisfy { $0 >= 0 && $0.isFinite },
+            "Matrix.weightedGram requires non-negative, finite weights")
+        var scaled = elements
+        for (row, weight) in weights.enumerated() {
+            let factor = weight.squareRoot()
+            for index in (row * columns)..<((row + 1) * columns) {
+                scaled[index] *= factor
+            }
+        }
+        return BLAS.gram(Matrix(rows: rows, columns: columns, elements: scaled))
+    }
+
+    /// The product `A · B` of a tall, narrow `A` and a small `B`, computed in row panels.
+    ///
+    /// The rows of `A` are split into consecutive panels of `panelRows` rows (the last one may
+    /// be shorter) and each panel is multiplied by `B` with its own `dgemm` call, writing
+    /// straight into the matching rows of the result. Every entry is the same dot product as in
+    /// ``multiplied(by:transposingSelf:transposingOther:)``, so results agree to rounding.
+    ///
+    /// Why panels: on the 2-core development machine, one `dgemm` over all `N` rows of an
+    /// `N × 12` matrix ran at 4–10 GFLOP/s, while panels of 256 rows ran at 20–40 GFLOP/s,
+    /// because each panel's rows stay in cache while `B` is applied to them.
+    ///
+    /// - Parameters:
+    ///   - other: `B`, with `other.rows == columns`.
+    ///   - panelRows: Rows per `dgemm` call; must be positive. Defaults to 256.
+    /// - Returns: `A · B`, a `rows × other.columns` matrix.
+    /// - Complexity: O(`rows * columns * other.columns`).
+    public func panelMultiplied(by other: Matrix, panelRows: Int = 256) -> Matrix {
+        precondition(
+            columns == other.rows,
+            "Matrix dimensions not compatible with multiplication: "
+                + "\(rows)×\(columns) · \(other.rows)×\(other.columns)")
+        var result = [Double](repeating: 0, count: rows * other.columns)
+        BLAS.panelMultiply(
+            elements, rows: rows, inner: columns, by: other.elements, columns: other.columns,
+            into: &result, panelRows: panelRows)
+        return Matrix(rows: rows, columns: other.columns, elements: result)
+    }
+}
+
+// MARK: - CBLAS wrappers (the only BLAS pointer code in the package)
+
+/// Shape-checked wrappers over CBLAS.
+///
+/// Every wrapper checks shapes with `precondition`, returns early for empty dimensions (BLAS
+/// rejects a leading dimension of zero), converts counts with ``int32(_:)``, and passes
+/// `baseAddress` of nested `withUnsafe…BufferPointer` closures, always in row-major order with
+/// the leading dimension equal to the number of columns.
+internal enum BLAS {
+    /// Converts a dimension to the 32-bit integer type OpenBLAS and LAPACKE take.
+    ///
+    /// The one checked conversion used by both `BLAS` and `LAPACK`.
+    static func int32(_ value: Int) -> Int32 {
+        guard let converted = Int32(exactly: value) else {
+            preconditionFailure(
+                "Matrix dimension \(value) does not fit the 32-bit integers that OpenBLAS "
+                    + "and LAPACKE take")
+        }
+        return converted
+    }
+
+    /// `y = op(A) x` with `op(A)` = `A` or `Aᵀ` (`cblas_dgemv`).
+    static func gemv(_ a: Matrix, transposed: Bool, _ x: [Double]) -> [Double] {
+        let inputCount = transposed ? a.rows : a.columns
+        let outputCount = transposed ? a.columns : a.rows
+        precondition(
+            x.count == inputCount,
+            "Matrix-vector product requires the vector to have \(transposed ? "rows" : "columns")"
+                + " entries (got \(x.count) for a \(a.rows)×\(a.columns) matrix"
+                + "\(transposed ? ", transposed" : ""))")
+        var y = [Double](repeating: 0, count: outputCount)
+        guard a.rows > 0, a.columns > 0 else { return y }
+        let m = int32(a.rows)
+        let n = int32(a.columns)
+        let transpose = transposed ? CblasTrans : CblasNoTrans
+        a.withUnsafeBufferPointer { aBuffer in
+            x.withUnsafeBufferPointer { xBuffer in
+                y.withUnsafeMutableBufferPointer { yBuffer in
+                    cblas_dgemv(
+                        CblasRowMajor, transpose, m, n,
+                        1, aBuffer.baseAddress, n,
+                        xBuffer.baseAddress, 1,
+                        0, yBuffer.baseAddress, 1)
+                }
+            }
+        }
+        return y
+    }
+
+    /// `C = op(A) op(B)` (`cblas_dgemm`).
+    static func gemm(_ a: Matrix, transposingA: Bool, _ b: Matrix, transposingB: Bool) -> Matrix {
+        let m = transposingA ? a.columns : a.rows
+        let k = transposingA ? a.rows : a.columns
+        let kOfB = transposingB ? b.columns : b.rows
+        let n = transposingB ? b.rows : b.columns
+        precondition(
+            k == kOfB,
+            "Matrix dimensions not compatible with multiplication: op(A) is \(m)×\(k), "
+                + "op(B) is \(kOfB)×\(n)")
+        var c = Matrix(rows: m, columns: n)
+        guard m > 0, n > 0, k > 0 else { return c }
+        let transposeA = transposingA ? CblasTrans : CblasNoTrans
+        let transposeB = transposingB ? CblasTrans : CblasNoTrans
+        a.withUnsafeBufferPointer { aBuffer in
+            b.withUnsafeBufferPointer { bBuffer in
+                c.withUnsafeMutableBufferPointer { cBuffer in
+                    cblas_dgemm(
+                        CblasRowMajor, transposeA, transposeB, int32(m), int32(n), int32(k),
+                        1, aBuffer.baseAddress, int32(a.columns),
+                        bBuffer.baseAddress, int32(b.columns),
+                        0, cBuffer.baseAddress, int32(n))
+                }
+            }
+        }
+        return c
+    }
+
+    /// `AᵀA`, full symmetric (`cblas_dsyrk` on the upper triangle, then mirrored).
+    static func gram(_ a: Matrix) -> Matrix {
+        let n = a.columns
+        let k = a.rows
+        var c = Matrix(rows: n, columns: n)
+        guard n > 0, k > 0 else { return c }
+        a.withUnsafeBufferPointer { aBuffer in
+            c.withUnsafeMutableBufferPointer { cBuffer in
+                cblas_dsyrk(
+                    CblasRowMajor, CblasUpper, CblasTrans, int32(n), int32(k),
+                    1, aBuffer.baseAddress, int32(n),
+                    0, cBuffer.baseAddress, int32(n))
+            }
+        }
+        c.mirrorUpperTriangle()
+        return c
+    }
+
+    /// `out = a · b` for row-major `a` (`rows × inner`) and `b` (`inner × columns`), one
+    /// `cblas_dgemm` per panel of `panelRows` rows.
+    static func panelMultiply(
+        _ a: [Double], rows: Int, inner: Int, by b: [Double], columns: Int,
+        into out: inout [Double], panelRows: Int
+    ) {
+        precondition(
+            rows >= 0 && inner >= 0 && columns >= 0,
+            "Panel product dimensions must be non-negative (got \(rows), \(inner), \(columns))")
+        precondition(panelRows > 0, "Panel product requires panelRows > 0 (got \(panelRows))")
+        precondition(
+            a.count == rows * inner,
+            "Panel product requires a.count == rows × inner "
+                + "(got \(a.count) for \(rows)×\(inner))")
+        precondition(
+            b.count == inner * columns,
+            "Panel product requires b.count == inner × columns "
+                + "(got \(b.count) for \(inner)×\(columns))")
+        precondition(
+            out.count == rows * columns,
+            "Panel product requires out.count == rows × columns "
+                + "(got \(out.count) for \(rows)×\(columns))")
+        guard rows > 0, columns > 0 else { return }
+        guard inner > 0 else {
+            // An empty inner dimension makes every dot product the empty sum.
+            for index in out.indices { out[index] = 0 }
+            return
+        }
+        let k = int32(inner)
+        let n = int32(columns)
+        a.withUnsafeBufferPointer { aBuffer in
+            b.withUnsafeBufferPointer { bBuffer in
+                out.withUnsafeMutableBufferPointer { outBuffer in
+                    for start in stride(from: 0, to: rows, by: panelRows) {
+                        let count = min(panelRows, rows - start)
+                        let aPanel = UnsafeBufferPointer(
+                            rebasing: aBuffer[(start * inner)..<((start + count) * inner)])
+                        let outPanel = UnsafeMutableBufferPointer(
+                            rebasing: outBuffer[(start * columns)..<((start + count) * columns)])
+                        cblas_dgemm(
+                            CblasRowMajor, CblasNoTrans, CblasNoTrans, int32(count), n, k,
+                            1, aPanel.baseAddress, k,
+                            bBuffer.baseAddress, n,
+                            0, outPanel.baseAddress, n)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+/// The weighted-factor valuation model (seed §3.2.3 (五)): factors with weights per side,
+/// how scores become grades, segment rules and named weight scenarios.
+///
+/// Weights are normalized per side when the model is made, so the value weights sum to 1
+/// and the difficulty weights sum to 1; a score is then 100 × Σ weight × utility, in 0...100.
+public struct ScoringModel: Sendable, Equatable, Codable {
+    public let name: String
+    /// Factors in model order; their weights are normalized per side.
+    public let factors: [Factor]
+    public let grading: GradingPolicy
+    public let segments: [SegmentRule]
+    /// Alternative weight sets scored in the same matrix product as the model's own weights.
+    public let scenarios: [WeightScenario]
+    /// Which columns identify and describe an account.
+    public let columns: AccountColumns
+    /// Field texts that mean "no value" (compared after trimming, ignoring case); a blank
+    /// field is always missing.
+    public let missingCodes: [String]
+    /// Units of columns read by segment rules (e.g. `cumulative_consumption: wan`).
+    public let columnUnits: [String: String]
+
+    /// Makes a model, normalizing the weights of each side to sum to 1.
+    ///
+    /// - Throws: `ModelError` when there are no factors, a factor id repeats, a weight is
+    ///   negative or not finite, a side has no positive weight, or a scale is malformed.
+    public init(
+        name: String, factors: [Factor], grading: GradingPolicy, segments: [SegmentRule] = [],
+        scenarios: [WeightScenario] = [], columns: AccountColumns = AccountColumns(),
+        missingCodes: [String] = ["NA", "N/A", "unknown", "-", "未知", "无"],
+        columnUnits: [String: String] = [:]
+    ) throws(ModelError) {
+        guard !factors.isEmpty else { throw .noFactors }
+        var seen = Set<String>()
+        for factor in factors {
+            guard seen.insert(factor.id).inserted else { throw .duplicateFactor(factor.id) }
+            try Self.validate(scale: factor.scale, of: factor.id)
+        }
+        self.factors = try Self.normalized(factors.map { ($0.id, $0.weight) }, factors: factors)
+            .map { factors[$0.index].withWeight($0.weight) }
+        for scenario in scenarios {
+            for id in scenario.weights.keys where !seen.contains(id) {
+                throw .unknownFactorInScenario(scenario: scenario.name, factor: id)
+            }
+        }
+        self.name = name
+        self.grading = grading
+        self.segments = segments
+        self.scenarios = scenarios
+        self.columns = columns
+        self.missingCodes = missingCodes
+        self.columnUnits = columnUnits
+    }
+
+    /// The factors feeding one side.
+    public func factors(on side: Factor.Side) -> [Factor] {
+        factors.filter { $0.side == side }
+    }
+
+    /// The normalized weights of a scenario (the model's own weights for `nil`), in model
+    /// factor order. A factor a scenario does not name keeps the model's weight before
+    /// normalization.
+    public func weights(for scenario: WeightScenario?) throws(ModelError) -> [Double] {
+        guard let scenario else { return factors.map(\.weight) }
+        let raw = factors.map { (id: $0.id, weight: scenario.weights[$0.id] ?? $0.weight) }
+        return try Self.normalized(raw, factors: factors).map(\.weight)
+    }
+
+    /// Normalizes weights per side; checks signs and that each side has a positive total.
+    static func normalized(_ weights: [(id: String, weight: Double)], factors: [Factor]) throws(ModelError)
+        -> [(index: Int, weight: Double)]
+    {
+        var totals: [Factor.Side: Double] = [:]
+        for (index, entry) in weights.enumerated() {
+            guard entry.weight.isFinite, entry.weight >= 0 else {
+                throw .negativeWeight(factor: entry.id, weight: entry.weight)
+            }
+            totals[factors[index].side, default: 0] += entry.weight
+        }
+        for side in Factor.Side.allCases where !(totals[side, default: 0] > 0) {
+            throw .allWeightsZero(side: side)
+        }
+        return weights.enumerated().map { index, entry in
+            (index, entry.weight / totals[factors[index].side]!)
+        }
+    }
+
+    static func validate(scale: Scale, of id: String) throws(ModelError) {
+        func bad(_ reason: String) -> ModelError { .invalidScale(factor: id, reason: reason) }
+        switch scale {
+        case .linear(let low, let high):
+            guard low.isFinite, high.isFinite, low < high else {
+                throw bad("min (\(formatPlain(low))) must be less than max (\(formatPlain(high))).")
+            }
+        case .log(let low, let high, let offset):
+            guard low.isFinite, high.isFinite, low < high else {
+                throw bad("min (\(formatPlain(low))) must be less than max (\(formatPlain(high))).")
+            }
+            guard offset >= 1, offset.isFinite else {
+                throw bad("offset is \(formatPlain(offset)); it must be at least 1.")
+            }
+        case .piecewise(let points):
+            guard points.count >= 2 else { throw bad("a piecewise scale needs at least 2 points.") }
+            guard zip(points, points.dropFirst()).allSatisfy({ $0.x < $1.x }) else {
+                throw bad("the points' x values must increase strictly.")
+            }
+            guard points.allSatisfy({ (0...1).contains($0.utility) && $0.x.isFinite }) else {
+                throw bad("every point's utility must be between 0 and 1.")
+            }
+        case .categorical(let map):
+            guard !map.isEmpty else { throw bad("a categorical scale needs at least one category.") }
+            guard map.allSatisfy({ (0...1).contains($0.utility) }) else {
+                throw bad("every category's utility must be between 0 and 1.")
+            }
+            var labels = Set<String>()
+            for category in map where !labels.insert(category.label.lowercased()).inserted {
+                throw bad("category '\(category.label)' appears twice.")
+            }
+        case .minMax:
+            break
+        case .zScore(let clip):
+            guard clip > 0, clip.isFinite else {
+                throw bad("clip is \(formatPlain(clip)); it must be a positive number.")
+            }
+        }
+    }
+}
+
+/// A named set of weights to score beside the model's own (for example "growth" putting
+/// more weight on budget). Weights not named keep the model's value; each side is
+/// normalized again.
+public struct WeightScenario: Sendable, Equatable, Codable {
+    public let name: String
+    public let weights: [String: Double]
+    public init(name: String, weights: [String: Double]) {
+        self.name = name
+        self.weights = weights
+    }
+}
+
+/// The columns that identify and describe an account. Only `id` is required in a file.
+public struct AccountColumns: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String?
+    public var industry: String?
+    public var region: String?
+    public var manager: String?
+    public var stage: String?
+    public var dealValue: String?
+
+    public init(
+        id: String = "account_id", name: String? = "name", industry: String? = "industry",
+        region: String? = "region", manager: String? = "manager", stage: String? = "stage",
+        dealValue: String? = "deal_value"
+    ) {
+        self.id = id
+        self.name = name
+        self.industry = industry
+        self.region = region
+        self.manager = manager
+        self.stage = stage
+        self.dealValue = dealValue
+    }
+}

@@ -1,0 +1,89 @@
+import LinearAlgebra
+
+/// Computes value and difficulty scores (0...100) for every account and every weight
+/// scenario in one matrix product: `scores = 100 · U · W`.
+///
+/// `U` is the accounts × factors utility matrix; `W` is factors × 2S, where column `s` holds
+/// scenario `s`'s value weights (zero for difficulty factors) and column `S + s` its
+/// difficulty weights. Because each side's weights sum to 1 and utilities lie in 0...1,
+/// every score lies in 0...100.
+public struct Scorer: Sendable {
+    public let model: ScoringModel
+    /// The scenarios scored, the model's own weights first (named `base`).
+    public let scenarioNames: [String]
+    /// factors × 2S weights, already multiplied by 100.
+    public let weights: Matrix
+    /// Normalized weights per scenario, in model factor order (not multiplied by 100).
+    public let scenarioWeights: [[Double]]
+
+    /// Prepares the weight matrix for the model's weights and all of its scenarios.
+    public init(model: ScoringModel) throws(ModelError) {
+        var names = ["base"]
+        var sets = [try model.weights(for: nil)]
+        for scenario in model.scenarios {
+            names.append(scenario.name)
+            sets.append(try model.weights(for: scenario))
+        }
+        self.init(model: model, scenarioNames: names, scenarioWeights: sets)
+    }
+
+    /// Prepares the weight matrix for explicit weight vectors (normalized per side by the caller).
+    public init(model: ScoringModel, scenarioNames: [String], scenarioWeights: [[Double]]) {
+        precondition(scenarioNames.count == scenarioWeights.count, "One name per weight vector")
+        precondition(
+            scenarioWeights.allSatisfy { $0.count == model.factors.count }, "One weight per factor in every scenario")
+        let factorCount = model.factors.count
+        let scenarioCount = scenarioWeights.count
+        var matrix = Matrix(rows: factorCount, columns: 2 * scenarioCount)
+        for (scenario, weights) in scenarioWeights.enumerated() {
+            for (index, factor) in model.factors.enumerated() {
+                let column = factor.side == .value ? scenario : scenarioCount + scenario
+                matrix[index, column] = 100 * weights[index]
+            }
+        }
+        self.model = model
+        self.scenarioNames = scenarioNames
+        self.scenarioWeights = scenarioWeights
+        self.weights = matrix
+    }
+
+    public var scenarioCount: Int { scenarioNames.count }
+
+    /// Scores every account under every scenario.
+    ///
+    /// - Parameter utilities: accounts × factors, entries in 0...1.
+    /// - Returns: accounts × 2S: value scores of each scenario, then difficulty scores.
+    /// - Complexity: one blocked dgemm, O(accounts × factors × scenarios).
+    public func scores(_ utilities: Matrix) -> Matrix {
+        precondition(utilities.columns == model.factors.count, "Utilities need one column per model factor")
+        return utilities.panelMultiplied(by: weights)
+    }
+}
+
+/// Scores of a batch under one scenario, read out of the scorer's product.
+public struct ScoreColumns: Sendable {
+    public let value: [Double]
+    public let difficulty: [Double]
+
+    /// Reads scenario `scenario` out of an accounts × 2S score matrix.
+    public init(_ scores: Matrix, scenario: Int) {
+        let scenarioCount = scores.columns / 2
+        precondition(scenario < scenarioCount, "Scenario index out of range")
+        let accountCount = scores.rows
+        var value = [Double](repeating: 0, count: accountCount)
+        var difficulty = [Double](repeating: 0, count: accountCount)
+        scores.elements.withUnsafeBufferPointer { buffer in
+            for row in 0..<accountCount {
+                value[row] = buffer[row * scores.columns + scenario]
+                difficulty[row] = buffer[row * scores.columns + scenarioCount + scenario]
+            }
+        }
+        self.value = value
+        self.difficulty = difficulty
+    }
+
+    public init(value: [Double], difficulty: [Double]) {
+        self.value = value
+        self.difficulty = difficulty
+    }
+}

@@ -1,0 +1,114 @@
+import LinearAlgebra
+
+/// Scores, grades and segments a batch: utilities → one matrix product for every scenario
+/// → grades → segments. The result can be ranked and explained.
+public struct ScoringPipeline: Sendable {
+    public let model: ScoringModel
+    public let scorer: Scorer
+
+    public init(model: ScoringModel) throws(ModelError) {
+        self.model = model
+        self.scorer = try Scorer(model: model)
+    }
+
+    /// Assesses every account of a batch.
+    ///
+    /// - Parameters:
+    ///   - batch: the accounts and their raw factor values.
+    ///   - scenario: the index of the scenario grades and ranks follow (0 = the model's weights).
+    ///   - statistics: statistics for batch-relative scales; `nil` computes them from the batch.
+    public func assess(_ batch: ProspectBatch, scenario: Int = 0, statistics: UtilityBuilder.Statistics? = nil)
+        -> BatchAssessment
+    {
+        precondition(scenario < scorer.scenarioCount, "Scenario index out of range")
+        let builder = UtilityBuilder(model: model)
+        let utilities = builder.build(batch, statistics: statistics ?? builder.statistics(of: batch))
+        let scores = scorer.scores(utilities.matrix)
+        let grading = model.grading
+        var gradesByScenario: [[Grade]] = []
+        for index in 0..<scorer.scenarioCount {
+            let columns = ScoreColumns(scores, scenario: index)
+            gradesByScenario.append(
+                (0..<batch.count).map { row in
+                    grading.grade(
+                        value: columns.value[row], difficulty: columns.difficulty[row],
+                        completeness: utilities.completeness[row])
+                })
+        }
+        let evaluable = model.segments.map { rule in rule.columns.allSatisfy { batch.segmentData.columns[$0] != nil } }
+        let segments: [[Int]] = (0..<batch.count).map { row in
+            model.segments.indices.filter { evaluable[$0] && model.segments[$0].contains(row: row, in: batch.segmentData) }
+        }
+        return BatchAssessment(
+            model: model, accounts: batch.accounts, utilities: utilities, scorer: scorer, scores: scores,
+            scenario: scenario, gradesByScenario: gradesByScenario, segments: segments,
+            evaluatedSegments: model.segments.indices.filter { evaluable[$0] })
+    }
+}
+
+/// The scores, grades and segments of every account in a batch.
+public struct BatchAssessment: Sendable {
+    public let model: ScoringModel
+    public let accounts: [Account]
+    public let utilities: UtilityBuilder.Utilities
+    public let scorer: Scorer
+    /// accounts × 2S: value scores of each scenario, then difficulty scores.
+    public let scores: Matrix
+    /// The scenario that grades and ranking follow.
+    public let scenario: Int
+    /// Grades per scenario, per account.
+    public let gradesByScenario: [[Grade]]
+    /// Indices into `model.segments` of the segments each account is in.
+    public let segments: [[Int]]
+    /// Indices of the segment rules whose columns the file has (the others were not evaluated).
+    public let evaluatedSegments: [Int]
+
+    public var count: Int { accounts.count }
+
+    public var grades: [Grade] { gradesByScenario[scenario] }
+
+    public func value(_ row: Int, scenario: Int? = nil) -> Double {
+        scores[row, scenario ?? self.scenario]
+    }
+
+    public func difficulty(_ row: Int, scenario: Int? = nil) -> Double {
+        scores[row, scorer.scenarioCount + (scenario ?? self.scenario)]
+    }
+
+    public func completeness(_ row: Int) -> Double { utilities.completeness[row] }
+
+    /// The ranking key of an account under the ranked scenario (higher ranks first).
+    public func priority(_ row: Int) -> Double {
+        model.grading.ranking.key(value: value(row), difficulty: difficulty(row))
+    }
+
+    /// Row indices in rank order: by grade first when the model says so (A … D, then
+    /// insufficient information), then by the ranking key, highest first, then by account id
+    /// so that equal keys always come out in the same order.
+    ///
+    /// - Complexity: O(n log n).
+    public func rankedRows() -> [Int] {
+        let gradeFirst = model.grading.ranking.gradeFirst
+        let grades = self.grades
+        let keys = (0..<count).map(priority)
+        return (0..<count).sorted { left, right in
+            if gradeFirst, grades[left] != grades[right] { return grades[left] < grades[right] }
+            if keys[left] != keys[right] { return keys[left] > keys[right] }
+            return accounts[left].id < accounts[right].id
+        }
+    }
+
+    /// The explanation of one account under the ranked scenario.
+    public func explanation(of row: Int) -> Explanation {
+        let factorCount = model.factors.count
+        let range = (row * factorCount)..<((row + 1) * factorCount)
+        return Explanation(
+            model: model, utilities: utilities.matrix.elements[range], present: utilities.present[range],
+            weights: scorer.scenarioWeights[scenario])
+    }
+
+    /// Ids of factors whose scale is batch-relative (their utilities depend on this batch).
+    public var batchRelativeFactors: [String] {
+        model.factors.filter { $0.scale.isBatchRelative || $0.missing == .mean }.map(\.id)
+    }
+}

@@ -1,0 +1,181 @@
+/// Reads CSV files as CRMs and Excel export them, into a ``CSVTable``.
+///
+/// The reader follows RFC 4180 and is lenient where real exports are not:
+///
+/// - Records end at LF, CRLF or a lone CR; the last line needs no line end.
+/// - Fields are separated by ``CSVOptions/delimiter``, or by `,`, `;` or tab as detected from
+///   the header line.
+/// - Quoted fields may hold delimiters, line breaks (kept as written) and `""` for a quote.
+///   Text after a closing quote is appended (`"ab"c` reads as `abc`).
+/// - Unquoted fields and all header names are trimmed of spaces and tabs; quoted fields keep
+///   the spaces inside their quotes.
+/// - Lines that are empty or hold only spaces and tabs are skipped.
+/// - Records keep their own field count; checking it against the header is the caller's job.
+///
+/// Encoding: a UTF-8 byte-order mark is dropped and means UTF-8, whatever the options say.
+/// With `.auto`, valid UTF-8 is read as UTF-8 and anything else as GB18030 (converted with the
+/// C library's iconv), which is how Chinese-language Excel saves "CSV".
+///
+/// Line numbers in records and errors are physical lines: every line break counts, also
+/// inside quoted fields and on blank lines.
+public struct CSVReader: Sendable {
+    /// How the reader splits and decodes files.
+    public let options: CSVOptions
+
+    /// Creates a reader.
+    ///
+    /// - Parameter options: The delimiter and encoding, each detected when not given.
+    public init(options: CSVOptions = .init()) {
+        self.options = options
+    }
+
+    /// Reads the CSV file at `path`.
+    ///
+    /// - Parameter path: The file to read; it also names the file in errors.
+    /// - Returns: The header and records.
+    /// - Throws: `DatasetError.unreadable` if the file cannot be read, and everything
+    ///   ``read(bytes:file:)`` throws.
+    /// - Complexity: O(*n*) in the file's size; the whole file is held in memory.
+    public func read(contentsOf path: String) throws(DatasetError) -> CSVTable {
+        try read(bytes: FileBytes.contents(ofFile: path), file: path)
+    }
+
+    /// Reads CSV data from memory.
+    ///
+    /// - Parameters:
+    ///   - bytes: The file's bytes, in any supported encoding.
+    ///   - file: The name to use in errors and in the table.
+    /// - Returns: The header and records.
+    /// - Throws: `DatasetError.empty` if there is no non-blank line;
+    ///   `.undecodable` with the first line that is not valid in the chosen encoding;
+    ///   `.unterminatedQuote` with the line where a never-closed quoted field starts;
+    ///   `.duplicateHeader` if two columns have the same (trimmed) name.
+    /// - Complexity: O(*n*) in the size of `bytes`.
+    public func read(bytes: [UInt8], file: String) throws(DatasetError) -> CSVTable {
+        let hasByteOrderMark = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        let start = hasByteOrderMark ? 3 : 0
+
+        let encoding: TextEncoding = hasByteOrderMark ? .utf8 : options.encoding
+        switch encoding {
+        case .utf8:
+            do {
+                return try parse(bytes, start: start, file: file, encoding: .utf8, validates: true, bom: hasByteOrderMark)
+            } catch {
+                switch error {
+                case .invalidUTF8: throw undecodableUTF8(bytes, start: start, file: file)
+                case .dataset(let error): throw error
+                }
+            }
+        case .gb18030:
+            return try parseGB18030(bytes, file: file)
+        case .auto:
+            do {
+                return try parse(bytes, start: start, file: file, encoding: .utf8, validates: true, bom: false)
+            } catch {
+                switch error {
+                case .invalidUTF8: return try parseGB18030(bytes, file: file)
+                case .dataset(let error): throw error
+                }
+            }
+        }
+    }
+
+    /// Converts GB18030 to UTF-8, then parses.
+    private func parseGB18030(_ bytes: [UInt8], file: String) throws(DatasetError) -> CSVTable {
+        let converted: [UInt8]
+        do {
+            converted = try GB18030Decoder.utf8Bytes(from: bytes)
+        } catch {
+            switch error {
+            case .invalidSequence(let offset):
+                throw .undecodable(
+                    file: file, encoding: "GB18030", line: CSVParser.physicalLine(of: offset, in: bytes, from: 0))
+            case .unavailable(let reason):
+                throw .unreadable(file: file, reason: "no GB18030 converter: \(reason)")
+            }
+        }
+        do {
+            return try parse(converted, start: 0, file: file, encoding: .gb18030, validates: false, bom: false)
+        } catch {
+            switch error {
+            case .invalidUTF8: preconditionFailure("unreachable: the parser does not check iconv's output")
+            case .dataset(let error): throw error
+            }
+        }
+    }
+
+    private func undecodableUTF8(_ bytes: [UInt8], start: Int, file: String) -> DatasetError {
+        let offset = UTF8Validation.firstInvalidOffset(in: bytes, range: start..<bytes.count) ?? bytes.count
+        return .undecodable(
+            file: file, encoding: "UTF-8", line: CSVParser.physicalLine(of: offset, in: bytes, from: start))
+    }
+
+    /// Why ``parse(_:start:file:encoding:validates:bom:)`` stopped: a dataset error, or
+    /// invalid UTF-8 that the caller may answer by trying GB18030.
+    private enum ParseFailure: Error {
+        case dataset(DatasetError)
+        case invalidUTF8
+    }
+
+    private func parse(
+        _ bytes: [UInt8], start: Int, file: String, encoding: TextEncoding, validates: Bool, bom: Bool
+    ) throws(ParseFailure) -> CSVTable {
+        // The delimiter is detected on the first non-blank line, which is the header.
+        var probe = CSVParser(bytes: bytes, start: start, delimiter: UInt8(ascii: ","), validatesUTF8: false)
+        guard let headerStart = probe.skipBlankLines() else { throw .dataset(.empty(file: file)) }
+        let delimiter = options.delimiter ?? CSVParser.detectDelimiter(in: bytes, from: headerStart)
+
+        var parser = CSVParser(bytes: bytes, start: start, delimiter: delimiter, validatesUTF8: validates)
+        let headerRecord: CSVRecord?
+        do {
+            headerRecord = try parser.nextRecord(expectedFieldCount: 16)
+        } catch {
+            throw Self.parseFailure(error, file: file)
+        }
+        guard let headerRecord else { throw .dataset(.empty(file: file)) }
+        let header = headerRecord.fields.map(Self.trimmed)
+        if let duplicate = Self.firstDuplicate(in: header) {
+            throw .dataset(.duplicateHeader(file: file, column: duplicate.name, columns: duplicate.columns))
+        }
+        var records: [CSVRecord] = []
+        do {
+            while let record = try parser.nextRecord(expectedFieldCount: header.count) {
+                records.append(record)
+            }
+        } catch {
+            throw Self.parseFailure(error, file: file)
+        }
+        return CSVTable(
+            file: file, header: header, records: records, delimiter: delimiter,
+            encoding: encoding, hadByteOrderMark: bom)
+    }
+
+    private static func parseFailure(_ failure: CSVParser.Failure, file: String) -> ParseFailure {
+        switch failure {
+        case .unterminatedQuote(let line): .dataset(.unterminatedQuote(file: file, line: line))
+        case .invalidUTF8: .invalidUTF8
+        }
+    }
+
+    /// Drops spaces and tabs around a header name, also inside quotes.
+    private static func trimmed(_ name: String) -> String {
+        let padding: Set<Character> = [" ", "\t"]
+        guard let first = name.firstIndex(where: { !padding.contains($0) }),
+            let last = name.lastIndex(where: { !padding.contains($0) })
+        else { return "" }
+        return String(name[first...last])
+    }
+
+    /// The first name, in column order, that occurs more than once, with all its 1-based
+    /// column numbers.
+    static func firstDuplicate(in header: [String]) -> (name: String, columns: [Int])? {
+        var columnsByName: [String: [Int]] = [:]
+        for (index, name) in header.enumerated() {
+            columnsByName[name, default: []].append(index + 1)
+        }
+        for name in header {
+            if let columns = columnsByName[name], columns.count > 1 { return (name, columns) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,53 @@
+/// One data record of a CSV file.
+public struct CSVRecord: Sendable, Equatable {
+    /// The 1-based physical line on which the record starts.
+    ///
+    /// Physical lines count every line break in the file, including those inside quoted
+    /// fields and blank lines, so the number matches what an editor shows.
+    public let line: Int
+    /// The record's fields, decoded and unquoted.
+    ///
+    /// A record may have more or fewer fields than the header; the reader does not pad or
+    /// cut them, so that the caller can reject such rows with their line number.
+    public let fields: [String]
+
+    /// Creates a record.
+    public init(line: Int, fields: [String]) {
+        self.line = line
+        self.fields = fields
+    }
+}
+
+/// The contents of a CSV file: a header and its records.
+public struct CSVTable: Sendable {
+    /// The file name used in error messages, as given to the reader.
+    public let file: String
+    /// The column names from the first non-blank line, trimmed of spaces and tabs.
+    /// No two are equal.
+    public let header: [String]
+    /// The data records, in file order; blank lines are not records.
+    public let records: [CSVRecord]
+    /// The field separator that was used, given or detected.
+    public let delimiter: UInt8
+    /// The encoding that was used: `.utf8` or `.gb18030`, never `.auto`.
+    public let encoding: TextEncoding
+    /// Whether the file started with a UTF-8 byte-order mark (Excel's "CSV UTF-8").
+    public let hadByteOrderMark: Bool
+
+    /// Creates a table.
+    public init(
+        file: String,
+        header: [String],
+        records: [CSVRecord],
+        delimiter: UInt8,
+        encoding: TextEncoding,
+        hadByteOrderMark: Bool
+    ) {
+        self.file = file
+        self.header = header
+        self.records = records
+        self.delimiter = delimiter
+        self.encoding = encoding
+        self.hadByteOrderMark = hadByteOrderMark
+    }
+}

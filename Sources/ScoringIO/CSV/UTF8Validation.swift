@@ -1,0 +1,44 @@
+/// Checks bytes against the UTF-8 definition (Unicode 15, table 3-7).
+///
+/// Rejects overlong forms, surrogates (U+D800–U+DFFF), values above U+10FFFF, stray
+/// continuation bytes and sequences cut off by the end of the range.
+enum UTF8Validation {
+    /// The offset of the first byte in `range` that starts an invalid sequence, or `nil` if
+    /// the whole range is valid UTF-8.
+    ///
+    /// - Complexity: O(*n*) in the length of `range`, with a one-compare path for ASCII.
+    static func firstInvalidOffset(in bytes: [UInt8], range: Range<Int>) -> Int? {
+        var index = range.lowerBound
+        let end = range.upperBound
+        @inline(__always) func isContinuation(_ offset: Int) -> Bool {
+            offset < end && bytes[offset] & 0xC0 == 0x80
+        }
+        while index < end {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+            } else if lead < 0xC2 {
+                return index  // continuation byte or overlong two-byte lead
+            } else if lead < 0xE0 {
+                guard isContinuation(index + 1) else { return index }
+                index += 2
+            } else if lead < 0xF0 {
+                guard isContinuation(index + 1), isContinuation(index + 2) else { return index }
+                let second = bytes[index + 1]
+                if lead == 0xE0 && second < 0xA0 { return index }  // overlong
+                if lead == 0xED && second >= 0xA0 { return index }  // surrogate
+                index += 3
+            } else if lead < 0xF5 {
+                guard isContinuation(index + 1), isContinuation(index + 2), isContinuation(index + 3)
+                else { return index }
+                let second = bytes[index + 1]
+                if lead == 0xF0 && second < 0x90 { return index }  // overlong
+                if lead == 0xF4 && second >= 0x90 { return index }  // above U+10FFFF
+                index += 4
+            } else {
+                return index
+            }
+        }
+        return nil
+    }
+}

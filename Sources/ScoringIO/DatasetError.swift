@@ -1,0 +1,48 @@
+import ScoringEngine
+
+/// A problem with an input file as a whole: it cannot be read, decoded or mapped onto the
+/// model. Problems with single rows are not errors but `Reject`s, which never stop a batch.
+///
+/// Each description says what went wrong, where (file, line, column), and what to fix.
+public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file does not exist or cannot be read.
+    case unreadable(file: String, reason: String)
+    /// The bytes are not valid in the chosen (or any detected) encoding.
+    case undecodable(file: String, encoding: String, line: Int)
+    /// The file has no header line.
+    case empty(file: String)
+    /// A quoted field was opened and never closed.
+    case unterminatedQuote(file: String, line: Int)
+    /// Columns the model needs are not in the header.
+    case missingColumns(file: String, missing: [String], available: [String])
+    /// The header names the same column twice.
+    case duplicateHeader(file: String, column: String, columns: [Int])
+    /// `--strict` was given and some rows were rejected.
+    case strictRejects(file: String, count: Int, first: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let file, let reason):
+            return "\(file): cannot read the file (\(reason)). Check the path and its permissions."
+        case .undecodable(let file, let encoding, let line):
+            return "\(file), line \(line): the bytes are not valid \(encoding). "
+                + "Save the file as UTF-8 or GB18030, or choose the encoding with --encoding."
+        case .empty(let file):
+            return "\(file): the file is empty; a prospect list needs a header line and rows."
+        case .unterminatedQuote(let file, let line):
+            return "\(file), line \(line): a quoted field starts here and is never closed. "
+                + "Close the quote, or double any quote inside the field (\"\")."
+        case .missingColumns(let file, let missing, let available):
+            let plural = missing.count == 1 ? "column" : "columns"
+            return "\(file): the model needs the \(plural) \(missing.map { "'\($0)'" }.joined(separator: ", ")), "
+                + "which the file lacks. The file has: \(available.joined(separator: ", ")). "
+                + "Rename the file's header or set the factor's 'column' in the model."
+        case .duplicateHeader(let file, let column, let columns):
+            return "\(file), line 1: the header names '\(column)' more than once "
+                + "(columns \(columns.map(String.init).joined(separator: ", "))). Rename one of them."
+        case .strictRejects(let file, let count, let first):
+            let rows = count == 1 ? "1 row was" : "\(count) rows were"
+            return "\(file): \(rows) rejected and --strict is set. First: \(first)"
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import ScoringEngine
+
+/// A row that could not be scored, with where and why. Rejected rows are never dropped
+/// silently: they are counted, reported and written to the rejects file.
+public struct Reject: Sendable, Equatable, CustomStringConvertible {
+    public let file: String
+    /// 1-based physical line where the record starts.
+    public let line: Int
+    /// 1-based column number of the offending field, when one field is at fault.
+    public let columnNumber: Int?
+    /// Header name of the offending column.
+    public let column: String?
+    public let reason: Reason
+    /// The record's fields as read, for the rejects file.
+    public let fields: [String]
+
+    public init(file: String, line: Int, columnNumber: Int? = nil, column: String? = nil, reason: Reason, fields: [String]) {
+        self.file = file
+        self.line = line
+        self.columnNumber = columnNumber
+        self.column = column
+        self.reason = reason
+        self.fields = fields
+    }
+
+    public enum Reason: Error, Sendable, Equatable {
+        case fieldCount(expected: Int, found: Int)
+        case notANumber(value: String)
+        case unitNotAllowed(value: String, unit: String)
+        case wrongUnit(value: String, expected: String)
+        case unknownCategory(value: String, allowed: [String])
+        case missingRequired
+        case missingID
+        case duplicateID(id: String, firstLine: Int)
+        case badStage(value: String)
+
+        /// A short machine-readable code, written in the rejects file.
+        public var code: String {
+            switch self {
+            case .fieldCount: return "field_count"
+            case .notANumber: return "not_a_number"
+            case .unitNotAllowed: return "unit_not_allowed"
+            case .wrongUnit: return "wrong_unit"
+            case .unknownCategory: return "unknown_category"
+            case .missingRequired: return "missing_required"
+            case .missingID: return "missing_id"
+            case .duplicateID: return "duplicate_id"
+            case .badStage: return "bad_stage"
+            }
+        }
+    }
+
+    /// What is wrong and how to fix it, without the location.
+    public var message: String {
+        let name = column.map { "'\($0)'" } ?? "the field"
+        switch reason {
+        case .fieldCount(let expected, let found):
+            return "the row has \(found) fields but the header has \(expected); check for a missing or extra delimiter, or quote fields that contain one."
+        case .notANumber(let value):
+            return "\(name) is '\(value)', which is not a number; write digits such as 1800, 1,800 or 18.5."
+        case .unitNotAllowed(let value, let unit):
+            return "\(name) is '\(value)', but this column takes plain numbers without the unit '\(unit)'; remove the unit or set the column's unit in the model."
+        case .wrongUnit(let value, let expected):
+            return "\(name) is '\(value)', whose unit does not fit the column's unit (\(expected)); write the value in \(expected)."
+        case .unknownCategory(let value, let allowed):
+            return "\(name) is '\(value)', which the model does not know; use one of \(allowed.joined(separator: ", ")) or add it to the factor's map."
+        case .missingRequired:
+            return "\(name) is blank, and the model requires it ('missing: required'); fill it in or change the factor's missing policy."
+        case .missingID:
+            return "the account id \(name) is blank; every account needs an id."
+        case .duplicateID(let id, let firstLine):
+            return "account id '\(id)' already appeared on line \(firstLine); ids must be unique."
+        case .badStage(let value):
+            return "\(name) is '\(value)'; a stage is a whole number from 1 to 5."
+        }
+    }
+
+    /// `file:line:column: message`, as compilers print it.
+    public var description: String {
+        var location = "\(file):\(line)"
+        if let columnNumber { location += ":\(columnNumber)" }
+        return "\(location): \(message)"
+    }
+}

@@ -1,0 +1,452 @@
+import Foundation
+import ScoringEngine
+import Yams
+
+/// Reads a model file (YAML; see README "The model file") into a `ScoringModel`.
+///
+/// Every key is checked: an unknown key (a typo such as `wieght`) is an error that lists the
+/// keys allowed there, and every value is checked for type and range, so that an error names
+/// the line and says what to write instead.
+public struct ModelFileReader: Sendable {
+    public init() {}
+
+    /// Reads and validates the model file at `path`.
+    ///
+    /// - Throws: `ModelFileError` naming the file, line and fix; for a file that cannot be
+    ///   read, a `ModelFileError` with line 0 and `isUnreadable` set in its message.
+    public func read(contentsOf path: String) throws(ModelFileError) -> ScoringModel {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ModelFileError(file: path, line: 0, message: "cannot read the model file; check the path (--model).")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ModelFileError(file: path, line: 0, message: "the model file is not UTF-8 text; save it as UTF-8.")
+        }
+        return try read(yaml: text, file: path)
+    }
+
+    /// Reads and validates a model from YAML text; `file` names it in errors.
+    public func read(yaml: String, file: String) throws(ModelFileError) -> ScoringModel {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ModelFileError(file: file, line: 0, message: "the model file is empty.")
+            }
+            root = node
+        } catch let error as ModelFileError {
+            throw error
+        } catch let error as YamlError {
+            throw ModelFileError(file: file, line: Self.line(of: error), message: "not valid YAML: \(Self.problem(of: error))")
+        } catch {
+            throw ModelFileError(file: file, line: 0, message: "not valid YAML: \(error)")
+        }
+        return try ModelFileParser(file: file).model(from: root)
+    }
+
+    static func line(of error: YamlError) -> Int {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return 0
+        }
+    }
+
+    static func problem(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
+        default:
+            return "\(error)"
+        }
+    }
+}
+
+/// Walks the YAML tree of a model file, checking each key and value.
+struct ModelFileParser {
+    let file: String
+
+    func fail(_ node: Node?, _ message: String) -> ModelFileError {
+        ModelFileError(file: file, line: node?.mark?.line ?? 0, message: message)
+    }
+
+    // MARK: Typed access
+
+    func mapping(_ node: Node, _ what: String, allowed: [String]) throws(ModelFileError) -> Node.Mapping {
+        guard let mapping = node.mapping else { throw fail(node, "\(what) must be a mapping of keys to values.") }
+        for key in mapping.keys {
+            let name = key.string ?? ""
+            if !allowed.contains(name) {
+                throw fail(key, "unknown key '\(name)' in \(what); allowed keys: \(allowed.joined(separator: ", ")).")
+            }
+        }
+        return mapping
+    }
+
+    func sequence(_ node: Node, _ what: String) throws(ModelFileError) -> [Node] {
+        guard let sequence = node.sequence else { throw fail(node, "\(what) must be a list.") }
+        return Array(sequence)
+    }
+
+    func string(_ node: Node, _ what: String) throws(ModelFileError) -> String {
+        guard let scalar = node.scalar else { throw fail(node, "\(what) must be a single value, not a list or mapping.") }
+        return scalar.string.trimmingCharacters(in: .whitespaces)
+    }
+
+    func number(_ node: Node, _ what: String) throws(ModelFileError) -> Double {
+        let text = try string(node, what)
+        guard let value = Double(text), value.isFinite else {
+            throw fail(node, "\(what) is '\(text)'; it must be a number.")
+        }
+        return value
+    }
+
+    func bool(_ node: Node, _ what: String) throws(ModelFileError) -> Bool {
+        let text = try string(node, what).lowercased()
+        switch text {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw fail(node, "\(what) is '\(text)'; write true or false.")
+        }
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ what: String, _ type: T.Type) throws(ModelFileError) -> T
+    where T.RawValue == String {
+        let text = try string(node, what)
+        guard let value = T(rawValue: text) else {
+            throw fail(node, "\(what) is '\(text)'; it must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return value
+    }
+
+    func required(_ mapping: Node.Mapping, _ key: String, in what: String, at node: Node) throws(ModelFileError) -> Node {
+        guard let value = mapping[key] else { throw fail(node, "\(what) needs a '\(key)' key.") }
+        return value
+    }
+
+    // MARK: Model
+
+    func model(from root: Node) throws(ModelFileError) -> ScoringModel {
+        let top = try mapping(
+            root, "the model file",
+            allowed: ["name", "description", "columns", "missing_codes", "column_units", "factors", "grading", "segments", "scenarios"])
+        let name = try top["name"].map { (node: Node) throws(ModelFileError) in try string(node, "name") } ?? "model"
+        let columns = try top["columns"].map { (node: Node) throws(ModelFileError) in try accountColumns(node) } ?? AccountColumns()
+        var missingCodes = ["NA", "N/A", "unknown", "-", "未知", "无"]
+        if let node = top["missing_codes"] {
+            missingCodes = try sequence(node, "missing_codes").map { (item: Node) throws(ModelFileError) in try string(item, "a missing code") }
+        }
+        var columnUnits: [String: String] = [:]
+        if let node = top["column_units"] {
+            guard let units = node.mapping else { throw fail(node, "column_units must map column names to units.") }
+            for (key, value) in units {
+                let unit = try string(value, "the unit of '\(key.string ?? "")'")
+                guard NumberUnit(rawValue: unit) != nil else {
+                    throw fail(value, "unit '\(unit)' is unknown; use one of: \(NumberUnit.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                columnUnits[key.string ?? ""] = unit
+            }
+        }
+        let factorsNode = try required(top, "factors", in: "the model file", at: root)
+        var factors: [Factor] = []
+        var factorLines: [String: Int] = [:]
+        for item in try sequence(factorsNode, "factors") {
+            let factor = try self.factor(item)
+            if factorLines[factor.id] != nil {
+                throw fail(item, "factor '\(factor.id)' is defined twice (first on line \(factorLines[factor.id]!)); give each factor its own id.")
+            }
+            factorLines[factor.id] = item.mark?.line ?? 0
+            factors.append(factor)
+        }
+        let gradingNode = try required(top, "grading", in: "the model file", at: root)
+        let grading = try self.grading(gradingNode)
+        var segments: [SegmentRule] = []
+        if let node = top["segments"] {
+            for item in try sequence(node, "segments") { segments.append(try segment(item)) }
+        }
+        var scenarios: [WeightScenario] = []
+        if let node = top["scenarios"] {
+            for item in try sequence(node, "scenarios") {
+                let scenario = try self.scenario(item)
+                for id in scenario.weights.keys where factorLines[id] == nil {
+                    throw fail(item, "scenario '\(scenario.name)' sets a weight for '\(id)', which is not a factor of the model; factors: \(factors.map(\.id).joined(separator: ", ")).")
+                }
+                scenarios.append(scenario)
+            }
+        }
+        do {
+            return try ScoringModel(
+                name: name, factors: factors, grading: grading, segments: segments, scenarios: scenarios,
+                columns: columns, missingCodes: missingCodes, columnUnits: columnUnits)
+        } catch {
+            // Point at the factor the error concerns where there is one.
+            var line = factorsNode.mark?.line ?? 0
+            switch error {
+            case .negativeWeight(let factor, _), .invalidScale(let factor, _), .duplicateFactor(let factor):
+                line = factorLines[factor] ?? line
+            default: break
+            }
+            throw ModelFileError(file: file, line: line, message: error.description)
+        }
+    }
+
+    func accountColumns(_ node: Node) throws(ModelFileError) -> AccountColumns {
+        let keys = ["id", "name", "industry", "region", "manager", "stage", "deal_value"]
+        let map = try mapping(node, "columns", allowed: keys)
+        func optional(_ key: String, _ fallback: String?) throws(ModelFileError) -> String? {
+            guard let value = map[key] else { return fallback }
+            if value.null != nil { return nil }
+            let text = try string(value, "columns.\(key)")
+            return text.isEmpty ? nil : text
+        }
+        var columns = AccountColumns()
+        if let id = map["id"] { columns.id = try string(id, "columns.id") }
+        columns.name = try optional("name", columns.name)
+        columns.industry = try optional("industry", columns.industry)
+        columns.region = try optional("region", columns.region)
+        columns.manager = try optional("manager", columns.manager)
+        columns.stage = try optional("stage", columns.stage)
+        columns.dealValue = try optional("deal_value", columns.dealValue)
+        return columns
+    }
+
+    // MARK: Factors
+
+    func factor(_ node: Node) throws(ModelFileError) -> Factor {
+        let map = try mapping(
+            node, "a factor",
+            allowed: ["id", "label", "column", "side", "weight", "direction", "scale", "missing", "unit", "source"])
+        let id = try string(try required(map, "id", in: "a factor", at: node), "the factor id")
+        guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+            throw fail(map["id"], "factor id '\(id)' must be letters, digits, '_' or '-'.")
+        }
+        let what = "factor '\(id)'"
+        let column = try map["column"].map { (n: Node) throws(ModelFileError) in try string(n, "\(what) column") } ?? id
+        let side = try choice(try required(map, "side", in: what, at: node), "\(what) side", Factor.Side.self)
+        let weightNode = try required(map, "weight", in: what, at: node)
+        let weight = try number(weightNode, "weight for '\(id)'")
+        guard weight >= 0 else {
+            throw fail(weightNode, "weight for '\(id)' is \(formatPlain(weight)); weights must be finite numbers of at least 0.")
+        }
+        let direction = try map["direction"].map { (n: Node) throws(ModelFileError) in
+            try choice(n, "\(what) direction", Factor.Direction.self)
+        } ?? .increasing
+        let missing = try map["missing"].map { (n: Node) throws(ModelFileError) in
+            try choice(n, "\(what) missing", MissingPolicy.self)
+        } ?? .neutral
+        var unit: String?
+        if let n = map["unit"] {
+            let text = try string(n, "\(what) unit")
+            guard NumberUnit(rawValue: text) != nil else {
+                throw fail(n, "\(what) unit is '\(text)'; it must be one of: \(NumberUnit.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            unit = text
+        }
+        let scale = try self.scale(try required(map, "scale", in: what, at: node), of: id)
+        if case .categorical = scale, unit != nil {
+            throw fail(map["unit"], "\(what) has a categorical scale, which reads labels, so it takes no unit; remove 'unit'.")
+        }
+        let label = try map["label"].map { (n: Node) throws(ModelFileError) in try self.label(n, "\(what) label") }
+            ?? LocalizedLabel(en: id, zh: id)
+        let source = try map["source"].map { (n: Node) throws(ModelFileError) in try string(n, "\(what) source") }
+        let factor = Factor(
+            id: id, label: label, column: column, side: side, weight: weight, direction: direction, scale: scale,
+            missing: missing, unit: unit, source: source)
+        return factor
+    }
+
+    func label(_ node: Node, _ what: String) throws(ModelFileError) -> LocalizedLabel {
+        if node.scalar != nil {
+            let text = try string(node, what)
+            return LocalizedLabel(en: text, zh: text)
+        }
+        let map = try mapping(node, what, allowed: ["en", "zh"])
+        let en = try map["en"].map { (n: Node) throws(ModelFileError) in try string(n, "\(what).en") }
+        let zh = try map["zh"].map { (n: Node) throws(ModelFileError) in try string(n, "\(what).zh") }
+        guard let english = en ?? zh else { throw fail(node, "\(what) needs 'en' or 'zh'.") }
+        return LocalizedLabel(en: english, zh: zh ?? english)
+    }
+
+    func scale(_ node: Node, of id: String) throws(ModelFileError) -> Scale {
+        let what = "the scale of '\(id)'"
+        guard let map = node.mapping, let typeNode = map["type"] else {
+            throw fail(node, "\(what) needs a 'type': linear, log, piecewise, categorical, minmax or zscore.")
+        }
+        let type = try string(typeNode, "\(what) type")
+        func expect(_ keys: [String]) throws(ModelFileError) {
+            _ = try mapping(node, what + " (\(type))", allowed: ["type"] + keys)
+        }
+        func value(_ key: String) throws(ModelFileError) -> Double {
+            try number(try required(map, key, in: what + " (\(type))", at: node), "\(what) \(key)")
+        }
+        let scale: Scale
+        switch type {
+        case "linear":
+            try expect(["min", "max"])
+            scale = .linear(min: try value("min"), max: try value("max"))
+        case "log":
+            try expect(["min", "max", "offset"])
+            let offset = try map["offset"].map { (n: Node) throws(ModelFileError) in try number(n, "\(what) offset") } ?? 1
+            scale = .log(min: try value("min"), max: try value("max"), offset: offset)
+        case "piecewise":
+            try expect(["points"])
+            let points = try sequence(try required(map, "points", in: what, at: node), "\(what) points")
+            scale = .piecewise(
+                points: try points.map { (point: Node) throws(ModelFileError) in
+                    let pair = try sequence(point, "a point of \(what)")
+                    guard pair.count == 2 else {
+                        throw fail(point, "each point of \(what) is [x, utility], two numbers.")
+                    }
+                    return Scale.Point(x: try number(pair[0], "a point's x"), utility: try number(pair[1], "a point's utility"))
+                })
+        case "categorical":
+            try expect(["map"])
+            let mapNode = try required(map, "map", in: what, at: node)
+            guard let categories = mapNode.mapping else {
+                throw fail(mapNode, "\(what) map must map each category label to a utility between 0 and 1.")
+            }
+            scale = .categorical(
+                map: try categories.map { (pair: (key: Node, value: Node)) throws(ModelFileError) in
+                    Scale.Category(
+                        label: try string(pair.key, "a category label"),
+                        utility: try number(pair.value, "the utility of '\(pair.key.string ?? "")'"))
+                })
+        case "minmax":
+            try expect([])
+            scale = .minMax
+        case "zscore":
+            try expect(["clip"])
+            let clip = try map["clip"].map { (n: Node) throws(ModelFileError) in try number(n, "\(what) clip") } ?? 3
+            scale = .zScore(clip: clip)
+        default:
+            throw fail(typeNode, "\(what) type is '\(type)'; it must be one of: linear, log, piecewise, categorical, minmax, zscore.")
+        }
+        return scale
+    }
+
+    // MARK: Grading
+
+    func grading(_ node: Node) throws(ModelFileError) -> GradingPolicy {
+        let map = try mapping(
+            node, "grading", allowed: ["value_bands", "difficulty_bands", "grid", "minimum_completeness", "ranking"])
+        let valueBands = try bands(try required(map, "value_bands", in: "grading", at: node), "grading.value_bands")
+        let difficultyBands = try bands(
+            try required(map, "difficulty_bands", in: "grading", at: node), "grading.difficulty_bands")
+        let gridNode = try required(map, "grid", in: "grading", at: node)
+        let gridMap = try mapping(gridNode, "grading.grid", allowed: valueBands.names)
+        var grid: [[Grade]] = []
+        for name in valueBands.names {
+            guard let row = gridMap[name] else {
+                throw fail(gridNode, "grading.grid needs a row for the value band '\(name)' (one grade per difficulty band: \(difficultyBands.names.joined(separator: ", "))).")
+            }
+            let cells = try sequence(row, "grading.grid.\(name)")
+            guard cells.count == difficultyBands.names.count else {
+                throw fail(row, "grading.grid.\(name) has \(cells.count) grades; it needs \(difficultyBands.names.count), one per difficulty band (\(difficultyBands.names.joined(separator: ", "))).")
+            }
+            grid.append(
+                try cells.map { (cell: Node) throws(ModelFileError) in
+                    let text = try string(cell, "a grade")
+                    guard let grade = Grade(letter: text), grade != .insufficient else {
+                        throw fail(cell, "grade '\(text)' in grading.grid.\(name) must be A, B, C or D.")
+                    }
+                    return grade
+                })
+        }
+        let completenessNode = map["minimum_completeness"]
+        let completeness = try completenessNode.map { (n: Node) throws(ModelFileError) in try number(n, "grading.minimum_completeness") } ?? 0.6
+        let ranking = try map["ranking"].map { (n: Node) throws(ModelFileError) in try self.ranking(n) } ?? (try! RankingPolicy())
+        do {
+            return try GradingPolicy(
+                valueBands: valueBands, difficultyBands: difficultyBands, grid: grid,
+                minimumCompleteness: completeness, ranking: ranking)
+        } catch {
+            throw fail(completenessNode ?? node, error.description)
+        }
+    }
+
+    func bands(_ node: Node, _ what: String) throws(ModelFileError) -> Bands {
+        let map = try mapping(node, what, allowed: ["names", "cuts"])
+        let names = try sequence(try required(map, "names", in: what, at: node), "\(what).names")
+            .map { (n: Node) throws(ModelFileError) in try string(n, "a band name") }
+        let cuts = try sequence(try required(map, "cuts", in: what, at: node), "\(what).cuts")
+            .map { (n: Node) throws(ModelFileError) in try number(n, "a cut point") }
+        do {
+            return try Bands(names: names, cuts: cuts)
+        } catch {
+            throw fail(node, "\(what): \(error.description)")
+        }
+    }
+
+    func ranking(_ node: Node) throws(ModelFileError) -> RankingPolicy {
+        let map = try mapping(node, "grading.ranking", allowed: ["key", "grade_first", "difficulty_penalty"])
+        let key = try map["key"].map { (n: Node) throws(ModelFileError) in try choice(n, "grading.ranking.key", RankingPolicy.Key.self) } ?? .priority
+        let gradeFirst = try map["grade_first"].map { (n: Node) throws(ModelFileError) in try bool(n, "grading.ranking.grade_first") } ?? true
+        let penalty = try map["difficulty_penalty"].map { (n: Node) throws(ModelFileError) in try number(n, "grading.ranking.difficulty_penalty") } ?? 0.5
+        do {
+            return try RankingPolicy(key: key, gradeFirst: gradeFirst, difficultyPenalty: penalty)
+        } catch {
+            throw fail(map["difficulty_penalty"] ?? node, error.description)
+        }
+    }
+
+    // MARK: Segments and scenarios
+
+    func segment(_ node: Node) throws(ModelFileError) -> SegmentRule {
+        let map = try mapping(node, "a segment", allowed: ["id", "label", "when"])
+        let id = try string(try required(map, "id", in: "a segment", at: node), "the segment id")
+        let label = try map["label"].map { (n: Node) throws(ModelFileError) in try self.label(n, "segment '\(id)' label") }
+            ?? LocalizedLabel(en: id, zh: id)
+        let whenNode = try required(map, "when", in: "segment '\(id)'", at: node)
+        let groups = try sequence(whenNode, "segment '\(id)' when").map { (group: Node) throws(ModelFileError) in
+            let items = group.sequence.map(Array.init) ?? [group]
+            return try items.map { (item: Node) throws(ModelFileError) in try condition(item, segment: id) }
+        }
+        guard !groups.isEmpty else { throw fail(whenNode, "segment '\(id)' needs at least one condition.") }
+        return SegmentRule(id: id, label: label, groups: groups)
+    }
+
+    /// Parses `column OP value`, `column present` or `column absent`.
+    func condition(_ node: Node, segment: String) throws(ModelFileError) -> Condition {
+        let text = try string(node, "a condition of segment '\(segment)'")
+        let parts = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let hint = "write 'column OP value' with OP one of ==, !=, >, >=, <, <= (spaces around OP), or 'column present' / 'column absent'."
+        guard parts.count >= 2 else { throw fail(node, "condition '\(text)' of segment '\(segment)': \(hint)") }
+        guard let comparison = Condition.Comparison(rawValue: parts[1]) else {
+            throw fail(node, "condition '\(text)' of segment '\(segment)': '\(parts[1])' is not a comparison; \(hint)")
+        }
+        switch comparison {
+        case .present, .absent:
+            guard parts.count == 2 else { throw fail(node, "condition '\(text)' of segment '\(segment)': \(hint)") }
+            return Condition(column: parts[0], comparison: comparison, operand: .none)
+        default:
+            guard parts.count >= 3 else { throw fail(node, "condition '\(text)' of segment '\(segment)': \(hint)") }
+            let operandText = parts[2...].joined(separator: " ")
+            if let number = Double(operandText) {
+                return Condition(column: parts[0], comparison: comparison, operand: .number(number))
+            }
+            guard comparison == .equal || comparison == .notEqual else {
+                throw fail(node, "condition '\(text)' of segment '\(segment)': '\(comparison.rawValue)' needs a number, not '\(operandText)'.")
+            }
+            return Condition(column: parts[0], comparison: comparison, operand: .text(operandText))
+        }
+    }
+
+    func scenario(_ node: Node) throws(ModelFileError) -> WeightScenario {
+        let map = try mapping(node, "a scenario", allowed: ["name", "weights"])
+        let name = try string(try required(map, "name", in: "a scenario", at: node), "the scenario name")
+        guard name != "base" else { throw fail(node, "the scenario name 'base' is taken by the model's own weights; choose another.") }
+        let weightsNode = try required(map, "weights", in: "scenario '\(name)'", at: node)
+        guard let weights = weightsNode.mapping else {
+            throw fail(weightsNode, "scenario '\(name)' weights must map factor ids to weights.")
+        }
+        var result: [String: Double] = [:]
+        for (key, value) in weights {
+            let id = key.string ?? ""
+            let weight = try number(value, "weight for '\(id)' in scenario '\(name)'")
+            guard weight >= 0 else {
+                throw fail(value, "weight for '\(id)' in scenario '\(name)' is \(formatPlain(weight)); weights must be finite numbers of at least 0.")
+            }
+            result[id] = weight
+        }
+        return WeightScenario(name: name, weights: result)
+    }
+}

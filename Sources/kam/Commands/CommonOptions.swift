@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import ScoringEngine
+import ScoringIO
+
+/// Output formats shared by the reporting commands.
+enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
+    case table
+    case markdown
+    case csv
+    case json
+}
+
+extension Language: @retroactive ExpressibleByArgument {}
+extension TextEncoding: @retroactive ExpressibleByArgument {}
+
+/// The model file option shared by every command that reads a model.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "The model file (YAML).")
+    var model: String = "models/default.yaml"
+
+    /// Loads the model, turning problems into CLI errors with exit status 65 or 66.
+    func load() throws -> ScoringModel {
+        guard FileManager.default.fileExists(atPath: model) else {
+            throw CLIError.inputMissing("\(model): no such model file. Give the path with --model.")
+        }
+        do {
+            return try ModelFileReader().read(contentsOf: model)
+        } catch {
+            throw CLIError.badData(error.description)
+        }
+    }
+}
+
+/// The prospect list argument and how to read it.
+struct InputOptions: ParsableArguments {
+    @Argument(help: "The prospect list (CSV, UTF-8 or GB18030).")
+    var file: String
+
+    @Option(help: "The file's text encoding: \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var encoding: TextEncoding = .auto
+
+    @Option(help: "The field delimiter: ',' ';' or 'tab' (default: detected from the header).")
+    var delimiter: String?
+
+    func validate() throws {
+        if let delimiter, delimiterByte(delimiter) == nil {
+            throw ValidationError("Please specify a '--delimiter' of ',', ';' or 'tab'.")
+        }
+    }
+
+    func delimiterByte(_ text: String) -> UInt8? {
+        switch text {
+        case ",": return UInt8(ascii: ",")
+        case ";": return UInt8(ascii: ";")
+        case "tab", "\\t", "\t": return UInt8(ascii: "\t")
+        default: return nil
+        }
+    }
+
+    /// Reads and maps the file onto the model.
+    func load(model: ScoringModel) throws -> ProspectListLoader.Result {
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw CLIError.inputMissing("\(file): no such file. Check the path of the prospect list.")
+        }
+        let reader = CSVReader(options: CSVOptions(delimiter: delimiter.flatMap(delimiterByte), encoding: encoding))
+        do {
+            let table = try reader.read(contentsOf: file)
+            return try ProspectListLoader(model: model).load(table)
+        } catch {
+            if case .unreadable = error { throw CLIError.inputMissing(error.description) }
+            throw CLIError.badData(error.description)
+        }
+    }
+}
+
+/// Errors the CLI reports with a sysexits.h status.
+enum CLIError: Error, CustomStringConvertible {
+    /// 65 EX_DATAERR: the input or model has a problem that stops the run.
+    case badData(String)
+    /// 66 EX_NOINPUT: an input file is missing or unreadable.
+    case inputMissing(String)
+    /// 73 EX_CANTCREAT is not used; an output that cannot be written is reported as 70.
+    case cannotWrite(String)
+
+    var description: String {
+        switch self {
+        case .badData(let message), .inputMissing(let message): return message
+        case .cannotWrite(let path): return "\(path): cannot write the output file; check the folder exists and is writable."
+        }
+    }
+
+    var exitCode: ExitCode {
+        switch self {
+        case .badData: return ExitCode(65)
+        case .inputMissing: return ExitCode(66)
+        case .cannotWrite: return ExitCode(70)
+        }
+    }
+}
+
+/// Runs a command body, printing CLI errors to stderr and exiting with their status;
+/// anything unexpected is an internal failure (70).
+func runReportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as CLIError {
+        printError("kam: error: \(error.description)")
+        throw error.exitCode
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        printError("kam: internal error: \(error). Please report this with the command line.")
+        throw ExitCode(70)
+    }
+}

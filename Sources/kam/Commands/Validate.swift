@@ -1,0 +1,52 @@
+import ArgumentParser
+import ScoringEngine
+import ScoringIO
+
+extension Kam {
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a prospect list against a model without scoring it; list every problem.",
+            discussion: """
+                Reads the whole file and reports every row that could not be scored, as \
+                file:line:column: what is wrong and how to fix it, not only the first. \
+                Exit status: 0 when every row can be scored, 65 when some cannot or the file \
+                does not fit the model, 66 when a file is missing.
+                """)
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var modelOptions: ModelOptions
+
+        @Option(help: "Write the rejected rows to this file too.")
+        var rejects: String?
+
+        func run() throws {
+            try runReportingErrors {
+                let model = try modelOptions.load()
+                let loaded = try input.load(model: model)
+                var sink = FileSink(handle: .standardOutput)
+                sink.write(Self.report(loaded, model: model))
+                sink.flush()
+                if let rejects, !loaded.rejects.isEmpty {
+                    do { try RejectsWriter.write(loaded.rejects, header: loaded.header, to: rejects) } catch {
+                        throw CLIError.cannotWrite(rejects)
+                    }
+                }
+                if !loaded.rejects.isEmpty { throw ExitCode(65) }
+            }
+        }
+
+        static func report(_ loaded: ProspectListLoader.Result, model: ScoringModel) -> String {
+            var text = ""
+            for reject in loaded.rejects { text += reject.description + "\n" }
+            for segment in loaded.unevaluatedSegments {
+                text += "\(loaded.file): note: segment '\(segment.id)' will not be evaluated; the file lacks "
+                    + "\(segment.missingColumns.joined(separator: ", ")).\n"
+            }
+            let encoding = loaded.encoding.rawValue
+            let delimiter = loaded.delimiter == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(loaded.delimiter))
+            text += "\(loaded.file): \(loaded.rowsRead) rows read (\(encoding), delimiter '\(delimiter)'): "
+            text += "\(loaded.batch.count) can be scored, \(loaded.rejects.count) cannot.\n"
+            return text
+        }
+    }
+}

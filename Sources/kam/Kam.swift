@@ -1,0 +1,23 @@
+import ArgumentParser
+
+@main
+struct Kam: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kam",
+        abstract: "Score, grade and rank key-account prospects (大客户评估与排序).",
+        discussion: """
+            A weighted-factor valuation model scores every account on value and on difficulty, \
+            grades it A/B/C/D (or sends it back for more information), and ranks the list.
+
+            Exit status (sysexits.h):
+              0   success
+              64  usage error: a bad option or argument
+              65  bad data: the prospect list or model file has a problem that stops the run \
+            (with --strict, any rejected row)
+              66  an input file is missing or unreadable
+              70  internal failure: a bug; please report it with the command line
+            """,
+        version: "0.1.0",
+        subcommands: [Rank.self, Validate.self, ModelCommand.self, Generate.self]
+    )
+}

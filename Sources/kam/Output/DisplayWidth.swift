@@ -1,0 +1,44 @@
+/// Terminal column widths: CJK characters take two columns, combining marks none.
+///
+/// TextTable measures `String.count`, which misaligns Chinese names and labels, so the
+/// table renderer measures with this instead (East Asian Width, ranges W and F, simplified).
+enum DisplayWidth {
+    static func of(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + width(of: $1) }
+    }
+
+    static func width(of scalar: Unicode.Scalar) -> Int {
+        let value = scalar.value
+        if value == 0 || (0x300...0x36F).contains(value) || (0x200B...0x200F).contains(value) { return 0 }
+        if (0x1100...0x115F).contains(value) || (0x2E80...0x303E).contains(value)
+            || (0x3041...0x33FF).contains(value) || (0x3400...0x4DBF).contains(value)
+            || (0x4E00...0x9FFF).contains(value) || (0xA000...0xA4CF).contains(value)
+            || (0xAC00...0xD7A3).contains(value) || (0xF900...0xFAFF).contains(value)
+            || (0xFE30...0xFE4F).contains(value) || (0xFF00...0xFF60).contains(value)
+            || (0xFFE0...0xFFE6).contains(value) || (0x20000...0x3FFFD).contains(value)
+        {
+            return 2
+        }
+        return 1
+    }
+
+    /// Cuts `text` to at most `limit` columns, ending in `…` when cut.
+    static func truncate(_ text: String, to limit: Int) -> String {
+        guard of(text) > limit else { return text }
+        var result = ""
+        var used = 0
+        for character in text {
+            let width = of(String(character))
+            if used + width > limit - 1 { break }
+            result.append(character)
+            used += width
+        }
+        return result + "…"
+    }
+
+    /// Pads `text` with spaces to `width` columns, on the right or (for numbers) the left.
+    static func pad(_ text: String, to width: Int, right: Bool = false) -> String {
+        let padding = String(repeating: " ", count: max(0, width - of(text)))
+        return right ? padding + text : text + padding
+    }
+}

@@ -1,0 +1,106 @@
+import ScoringEngine
+import ScoringIO
+
+/// The effective model as people read it: weights after normalization, scales, grades.
+struct ModelReport {
+    let model: ScoringModel
+    let language: Language
+
+    func scaleText(_ factor: Factor) -> String {
+        switch factor.scale {
+        case .linear(let low, let high): return "linear \(formatPlain(low))…\(formatPlain(high))"
+        case .log(let low, let high, _): return "log \(formatPlain(low))…\(formatPlain(high))"
+        case .piecewise(let points):
+            return "piecewise " + points.map { "\(formatPlain($0.x))→\(formatPlain($0.utility))" }.joined(separator: " ")
+        case .categorical(let map):
+            return map.map { "\($0.label)=\(formatPlain($0.utility))" }.joined(separator: " ")
+        case .minMax: return "min-max (batch)"
+        case .zScore(let clip): return "z-score ±\(formatPlain(clip)) (batch)"
+        }
+    }
+
+    var table: PlainTable {
+        let zh = language == .zh
+        var table = PlainTable(columns: [
+            .init(zh ? "因素" : "factor"), .init(zh ? "名称" : "label", maxWidth: 24), .init(zh ? "方" : "side"),
+            .init(zh ? "权重" : "weight", alignRight: true), .init(zh ? "列" : "column", maxWidth: 22),
+            .init(zh ? "方向" : "dir"), .init(zh ? "缺失" : "missing"), .init(zh ? "标尺" : "scale"),
+        ])
+        for factor in model.factors {
+            table.rows.append([
+                factor.id, factor.label.text(language), factor.side.rawValue,
+                formatDecimal(factor.weight, digits: 3), factor.column + (factor.unit.map { " (\($0))" } ?? ""),
+                factor.direction == .increasing ? "↑" : "↓", factor.missing.rawValue, scaleText(factor),
+            ])
+        }
+        return table
+    }
+
+    func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .table, .markdown:
+            var text = "Model '\(model.name)': \(model.factors(on: .value).count) value factors, "
+            text += "\(model.factors(on: .difficulty).count) difficulty factors (weights normalized per side).\n\n"
+            text += format == .markdown ? table.markdown() : table.render()
+            text += "\n" + gradingLines().joined(separator: "\n") + "\n"
+            return text
+        case .csv:
+            var text = CSVWriter.record(["factor", "label_en", "label_zh", "side", "weight", "column", "unit", "direction", "missing", "scale", "source"])
+            for factor in model.factors {
+                text += CSVWriter.record([
+                    factor.id, factor.label.en, factor.label.zh, factor.side.rawValue, formatDecimal(factor.weight, digits: 6),
+                    factor.column, factor.unit ?? "", factor.direction.rawValue, factor.missing.rawValue, scaleText(factor),
+                    factor.source ?? "",
+                ])
+            }
+            return text
+        case .json:
+            let json = JSONWriter()
+            let factors = model.factors.map { factor in
+                "    {\"id\": \(json.string(factor.id)), \"label\": {\"en\": \(json.string(factor.label.en)), \"zh\": \(json.string(factor.label.zh))}, "
+                    + "\"side\": \(json.string(factor.side.rawValue)), \"weight\": \(formatDecimal(factor.weight, digits: 6)), "
+                    + "\"column\": \(json.string(factor.column)), \"unit\": \(factor.unit.map { json.string($0) } ?? "null"), "
+                    + "\"direction\": \(json.string(factor.direction.rawValue)), \"missing\": \(json.string(factor.missing.rawValue)), "
+                    + "\"scale\": \(json.string(scaleText(factor)))}"
+            }
+            return "{\n  \"model\": \(json.string(model.name)),\n  \"factors\": [\n" + factors.joined(separator: ",\n") + "\n  ]\n}\n"
+        }
+    }
+
+    func gradingLines() -> [String] {
+        let grading = model.grading
+        var lines: [String] = []
+        func bands(_ bands: Bands) -> String {
+            var parts: [String] = []
+            for (index, name) in bands.names.enumerated() {
+                let low = index == 0 ? "0" : formatPlain(bands.cuts[index - 1])
+                let high = index == bands.cuts.count ? "100" : formatPlain(bands.cuts[index])
+                parts.append("\(name) \(low)–\(high)")
+            }
+            return parts.joined(separator: ", ")
+        }
+        lines.append("Value bands: \(bands(grading.valueBands)).")
+        lines.append("Difficulty bands: \(bands(grading.difficultyBands)).")
+        lines.append("Grade grid (value band → grade per difficulty band \(grading.difficultyBands.names.joined(separator: "/"))):")
+        for (index, name) in grading.valueBands.names.enumerated().reversed() {
+            lines.append("  \(name): " + grading.grid[index].map(\.rawValue).joined(separator: " "))
+        }
+        lines.append(
+            "Minimum completeness: \(formatDecimal(100 * grading.minimumCompleteness, digits: 0))% (below it: insufficient information, 信息不足).")
+        let ranking = grading.ranking
+        var key = ranking.key.rawValue
+        if ranking.key == .priority { key += " = value − \(formatPlain(ranking.difficultyPenalty)) × difficulty" }
+        lines.append("Ranking: \(ranking.gradeFirst ? "grade first, then " : "")\(key), highest first; ties by account id.")
+        if !model.segments.isEmpty {
+            lines.append("Segments:")
+            for segment in model.segments {
+                let rule = segment.groups.map { $0.map(\.text).joined(separator: " and ") }.joined(separator: "; or ")
+                lines.append("  \(segment.id) (\(segment.label.text(language))): \(rule)")
+            }
+        }
+        if !model.scenarios.isEmpty {
+            lines.append("Scenarios: " + model.scenarios.map { $0.name }.joined(separator: ", ") + ".")
+        }
+        return lines
+    }
+}

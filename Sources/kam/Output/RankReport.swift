@@ -1,0 +1,248 @@
+import ScoringEngine
+import ScoringIO
+
+/// A ranking ready to render: the assessed batch, the rows to show in rank order, and
+/// what was read and rejected.
+struct RankReport {
+    let assessment: BatchAssessment
+    /// Rows to show, in rank order, with their rank in the whole list (1-based).
+    let rows: [(rank: Int, row: Int)]
+    let loaded: ProspectListLoader.Result
+    let language: Language
+    /// Where rejects were written, if any were.
+    let rejectsPath: String?
+
+    var model: ScoringModel { assessment.model }
+
+    /// Counts of each grade in the whole list.
+    var gradeCounts: [Grade: Int] {
+        var counts: [Grade: Int] = [:]
+        for grade in assessment.grades { counts[grade, default: 0] += 1 }
+        return counts
+    }
+
+    func label(_ factorIndex: Int) -> String {
+        language == .zh ? model.factors[factorIndex].label.zh : model.factors[factorIndex].id
+    }
+
+    func gradeText(_ grade: Grade) -> String {
+        "\(grade == .insufficient ? "–" : grade.rawValue) \(grade.action(language))"
+    }
+
+    /// "budget +9.1, share +4.0" style reasons: the factor, then its effect on priority.
+    func reasons(_ contributions: [Explanation.Contribution], sign: String) -> String {
+        contributions.map { "\(label($0.factorIndex)) \(sign)\(formatDecimal(abs($0.impact), digits: 1))" }
+            .joined(separator: ", ")
+    }
+
+    func segmentIDs(_ row: Int) -> [String] {
+        assessment.segments[row].map { model.segments[$0].id }
+    }
+
+    // MARK: Summary
+
+    /// Lines that say what was read, rejected, graded and assumed.
+    func summaryLines() -> [String] {
+        let loaded = self.loaded
+        var lines: [String] = []
+        let rejected = loaded.rejects.count
+        var read = "\(loaded.rowsRead) rows read: \(loaded.batch.count) accepted, \(rejected) rejected"
+        if rejected > 0 { read += rejectsPath.map { " (written to \($0))" } ?? "" }
+        lines.append(read + ".")
+        for reject in loaded.rejects.prefix(5) { lines.append("  rejected \(reject.description)") }
+        if rejected > 5 { lines.append("  … and \(rejected - 5) more") }
+        let counts = gradeCounts
+        lines.append(
+            "Grades: " + Grade.allCases.map { "\($0.letter) \(counts[$0, default: 0])" }.joined(separator: ", ")
+                + ". Scenario: \(assessment.scorer.scenarioNames[assessment.scenario]).")
+        let relative = assessment.batchRelativeFactors
+        if !relative.isEmpty {
+            lines.append(
+                "Batch-relative (scores move when the list changes): \(relative.joined(separator: ", ")).")
+        }
+        for segment in loaded.unevaluatedSegments {
+            lines.append(
+                "Segment '\(segment.id)' not evaluated: the file lacks \(segment.missingColumns.joined(separator: ", ")).")
+        }
+        return lines
+    }
+
+    // MARK: Table and Markdown
+
+    func table(maxWidth: Int = 100, markdown: Bool = false) -> String {
+        let zh = language == .zh
+        var table = PlainTable(columns: [
+            .init("#", alignRight: true),
+            .init(zh ? "账户" : "account", maxWidth: 10),
+            .init(zh ? "名称" : "name", maxWidth: markdown ? nil : 16),
+            .init(zh ? "等级" : "grade"),
+            .init(zh ? "价值" : "value", alignRight: true),
+            .init(zh ? "难度" : "diff", alignRight: true),
+            .init(zh ? "信息" : "info", alignRight: true),
+            .init(zh ? "主要原因 (+ 加分 / − 减分)" : "top reasons (+ up / − down)"),
+        ])
+        for (rank, row) in rows {
+            let explanation = assessment.explanation(of: row)
+            let up = reasons(explanation.reasonsUp(limit: 2), sign: "+")
+            let down = reasons(explanation.reasonsDown(limit: 2), sign: "−")
+            table.rows.append([
+                String(rank), assessment.accounts[row].id, assessment.accounts[row].name,
+                gradeText(assessment.grades[row]),
+                formatDecimal(assessment.value(row), digits: 1), formatDecimal(assessment.difficulty(row), digits: 1),
+                formatDecimal(100 * assessment.completeness(row), digits: 0) + "%",
+                [up, down].filter { !$0.isEmpty }.joined(separator: "; "),
+            ])
+        }
+        var text = markdown ? table.markdown() : table.render(maxWidth: maxWidth)
+        text += "\n" + summaryLines().joined(separator: "\n") + "\n"
+        return text
+    }
+
+    // MARK: CSV
+
+    func writeCSV(to sink: inout some OutputSink) {
+        let scenarioNames = assessment.scorer.scenarioNames
+        var header = [
+            "rank", "account_id", "name", "industry", "region", "manager", "stage", "deal_value", "grade", "action",
+            "value", "difficulty", "priority", "completeness", "segments", "reasons_up", "reasons_down", "line",
+        ]
+        header += model.factors.map { "points_\($0.id)" }
+        for name in scenarioNames.dropFirst() { header += ["value_\(name)", "difficulty_\(name)", "grade_\(name)"] }
+        sink.write(CSVWriter.record(header))
+        for (rank, row) in rows {
+            let account = assessment.accounts[row]
+            let explanation = assessment.explanation(of: row)
+            let grade = assessment.grades[row]
+            // Text from the input is escaped against formulas; numbers the engine wrote
+            // (which may start with '-') pass through as they are.
+            var fields = [
+                String(rank), CSVWriter.field(account.id), CSVWriter.field(account.name),
+                CSVWriter.field(account.industry), CSVWriter.field(account.region), CSVWriter.field(account.manager),
+                account.stage.map(String.init) ?? "", account.dealValue.map { CSVWriter.number($0) } ?? "",
+                grade.letter, CSVWriter.field(grade.action(language)),
+                CSVWriter.number(assessment.value(row), digits: 4), CSVWriter.number(assessment.difficulty(row), digits: 4),
+                CSVWriter.number(assessment.priority(row), digits: 4), CSVWriter.number(assessment.completeness(row), digits: 4),
+                CSVWriter.field(segmentIDs(row).joined(separator: ";")),
+                CSVWriter.field(reasons(explanation.reasonsUp(), sign: "+")),
+                CSVWriter.field(reasons(explanation.reasonsDown(), sign: "-")),
+                String(account.line),
+            ]
+            fields += explanation.contributions.map { CSVWriter.number($0.points, digits: 4) }
+            for scenario in scenarioNames.indices.dropFirst() {
+                fields += [
+                    CSVWriter.number(assessment.value(row, scenario: scenario), digits: 4),
+                    CSVWriter.number(assessment.difficulty(row, scenario: scenario), digits: 4),
+                    assessment.gradesByScenario[scenario][row].letter,
+                ]
+            }
+            sink.write(fields.joined(separator: ",") + "\n")
+        }
+    }
+
+    // MARK: JSON
+
+    func writeJSON(to sink: inout some OutputSink) {
+        let scenarioNames = assessment.scorer.scenarioNames
+        let counts = gradeCounts
+        var json = JSONWriter()
+        sink.write("{\n")
+        sink.write("  \"schema\": \"kam.rank/1\",\n")
+        sink.write("  \"model\": \(json.string(model.name)),\n")
+        sink.write("  \"file\": \(json.string(loaded.file)),\n")
+        sink.write("  \"scenario\": \(json.string(scenarioNames[assessment.scenario])),\n")
+        sink.write("  \"scenarios\": [\(scenarioNames.map { json.string($0) }.joined(separator: ", "))],\n")
+        sink.write("  \"summary\": {\n")
+        sink.write("    \"rows_read\": \(loaded.rowsRead),\n")
+        sink.write("    \"accepted\": \(loaded.batch.count),\n")
+        sink.write("    \"rejected\": \(loaded.rejects.count),\n")
+        sink.write("    \"shown\": \(rows.count),\n")
+        sink.write(
+            "    \"grades\": {"
+                + Grade.allCases.map { "\(json.string($0.letter)): \(counts[$0, default: 0])" }.joined(separator: ", ")
+                + "},\n")
+        sink.write(
+            "    \"batch_relative_factors\": [\(assessment.batchRelativeFactors.map { json.string($0) }.joined(separator: ", "))],\n"
+        )
+        sink.write(
+            "    \"unevaluated_segments\": ["
+                + loaded.unevaluatedSegments.map {
+                    "{\"id\": \(json.string($0.id)), \"missing_columns\": [\($0.missingColumns.map { json.string($0) }.joined(separator: ", "))]}"
+                }.joined(separator: ", ") + "]\n")
+        sink.write("  },\n")
+        sink.write("  \"accounts\": [")
+        for (position, (rank, row)) in rows.enumerated() {
+            sink.write(position == 0 ? "\n" : ",\n")
+            sink.write(accountJSON(rank: rank, row: row, json: &json))
+        }
+        sink.write(rows.isEmpty ? "],\n" : "\n  ],\n")
+        sink.write("  \"rejects\": [")
+        for (position, reject) in loaded.rejects.enumerated() {
+            sink.write(position == 0 ? "\n" : ",\n")
+            sink.write(
+                "    {\"line\": \(reject.line), \"column\": \(reject.column.map { json.string($0) } ?? "null"), "
+                    + "\"column_number\": \(reject.columnNumber.map(String.init) ?? "null"), "
+                    + "\"reason\": \(json.string(reject.reason.code)), \"message\": \(json.string(reject.message))}")
+        }
+        sink.write(loaded.rejects.isEmpty ? "]\n" : "\n  ]\n")
+        sink.write("}\n")
+    }
+
+    private func accountJSON(rank: Int, row: Int, json: inout JSONWriter) -> String {
+        let account = assessment.accounts[row]
+        let grade = assessment.grades[row]
+        let explanation = assessment.explanation(of: row)
+        func number(_ value: Double) -> String { formatDecimal(value, digits: 6) }
+        func reasonList(_ list: [Explanation.Contribution]) -> String {
+            "[" + list.map {
+                "{\"factor\": \(json.string($0.factorID)), \"label\": \(json.string(model.factors[$0.factorIndex].label.text(language))), \"impact\": \(number($0.impact))}"
+            }.joined(separator: ", ") + "]"
+        }
+        var text = "    {\"rank\": \(rank), \"account_id\": \(json.string(account.id)), \"name\": \(json.string(account.name)), "
+        text += "\"industry\": \(json.string(account.industry)), \"region\": \(json.string(account.region)), "
+        text += "\"manager\": \(json.string(account.manager)), \"stage\": \(account.stage.map(String.init) ?? "null"), "
+        text += "\"deal_value\": \(account.dealValue.map(number) ?? "null"), \"line\": \(account.line),\n"
+        text += "     \"grade\": \(json.string(grade.letter)), \"action\": \(json.string(grade.action(language))), "
+        text += "\"value\": \(number(assessment.value(row))), \"difficulty\": \(number(assessment.difficulty(row))), "
+        text += "\"priority\": \(number(assessment.priority(row))), \"completeness\": \(number(assessment.completeness(row))),\n"
+        text += "     \"segments\": [\(segmentIDs(row).map { json.string($0) }.joined(separator: ", "))],\n"
+        text += "     \"scenarios\": {"
+        text += assessment.scorer.scenarioNames.indices.map { scenario in
+            "\(json.string(assessment.scorer.scenarioNames[scenario])): {\"value\": \(number(assessment.value(row, scenario: scenario))), "
+                + "\"difficulty\": \(number(assessment.difficulty(row, scenario: scenario))), "
+                + "\"grade\": \(json.string(assessment.gradesByScenario[scenario][row].letter))}"
+        }.joined(separator: ", ")
+        text += "},\n"
+        text += "     \"contributions\": ["
+        text += explanation.contributions.map {
+            "{\"factor\": \(json.string($0.factorID)), \"side\": \(json.string($0.side.rawValue)), \"utility\": \(number($0.utility)), "
+                + "\"points\": \(number($0.points)), \"present\": \($0.present), \"impact\": \(number($0.impact))}"
+        }.joined(separator: ", ")
+        text += "],\n"
+        text += "     \"reasons_up\": \(reasonList(explanation.reasonsUp())), \"reasons_down\": \(reasonList(explanation.reasonsDown()))}"
+        return text
+    }
+}
+
+/// Escapes strings for JSON (RFC 8259).
+struct JSONWriter {
+    func string(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+}
