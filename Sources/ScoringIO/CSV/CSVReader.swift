@@ -84,7 +84,7 @@ public struct CSVReader: Sendable {
     private func parseGB18030(_ bytes: [UInt8], file: String) throws(DatasetError) -> CSVTable {
         let converted: [UInt8]
         do {
-            converted = try GB18030Decoder.utf8Bytes(from: bytes)
+            converted = try Iconv.convert(bytes, from: "GB18030", to: "UTF-8")
         } catch {
             switch error {
             case .invalidSequence(let offset):

@@ -11,8 +11,8 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
     case json
 }
 
-extension Language: @retroactive ExpressibleByArgument {}
-extension TextEncoding: @retroactive ExpressibleByArgument {}
+extension Language: ExpressibleByArgument {}
+extension TextEncoding: ExpressibleByArgument {}
 
 /// The model file option shared by every command that reads a model.
 struct ModelOptions: ParsableArguments {

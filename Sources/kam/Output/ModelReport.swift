@@ -22,15 +22,15 @@ struct ModelReport {
     var table: PlainTable {
         let zh = language == .zh
         var table = PlainTable(columns: [
-            .init(zh ? "因素" : "factor"), .init(zh ? "名称" : "label", maxWidth: 24), .init(zh ? "方" : "side"),
-            .init(zh ? "权重" : "weight", alignRight: true), .init(zh ? "列" : "column", maxWidth: 22),
-            .init(zh ? "方向" : "dir"), .init(zh ? "缺失" : "missing"), .init(zh ? "标尺" : "scale"),
+            .init(zh ? "因素" : "factor"), .init(zh ? "名称" : "label", maxWidth: 18), .init(zh ? "方" : "side"),
+            .init(zh ? "权重" : "weight", alignRight: true), .init(zh ? "方向" : "dir"), .init(zh ? "缺失" : "missing"),
+            .init(zh ? "列: 标尺" : "column: scale"),
         ])
         for factor in model.factors {
             table.rows.append([
                 factor.id, factor.label.text(language), factor.side.rawValue,
-                formatDecimal(factor.weight, digits: 3), factor.column + (factor.unit.map { " (\($0))" } ?? ""),
-                factor.direction == .increasing ? "↑" : "↓", factor.missing.rawValue, scaleText(factor),
+                formatDecimal(factor.weight, digits: 3), factor.direction == .increasing ? "↑" : "↓", factor.missing.rawValue,
+                factor.column + (factor.unit.map { " (\($0))" } ?? "") + ": " + scaleText(factor),
             ])
         }
         return table

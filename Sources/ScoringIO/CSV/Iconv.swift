@@ -4,28 +4,36 @@ import Glibc
 import Darwin
 #endif
 
-/// Converts GB18030 bytes to UTF-8 with the C library's iconv.
+/// Converts bytes between encodings with the C library's iconv.
 ///
-/// GB18030 is stateless and a superset of ASCII, so line breaks, quotes and delimiters keep
-/// their byte values and a failing offset in the input can be turned into a line number by
-/// counting line breaks before it.
-enum GB18030Decoder {
+/// The reader uses it to turn GB18030 into UTF-8. GB18030 is stateless and a superset of
+/// ASCII whose multi-byte sequences never contain line breaks, quotes or delimiters, so a
+/// failing offset in the input becomes a line number by counting line breaks before it.
+enum Iconv {
     /// Why a conversion failed.
     enum Failure: Error, Equatable {
-        /// The input is not valid GB18030 from this byte offset on (EILSEQ, or a sequence
-        /// cut off by the end of the input: EINVAL).
+        /// The input is not valid in the source encoding from this byte offset on (EILSEQ,
+        /// or a sequence cut off by the end of the input: EINVAL).
         case invalidSequence(offset: Int)
-        /// iconv has no GB18030 converter (glibc's gconv modules are missing).
+        /// iconv has no converter between the two encodings (glibc's gconv modules missing).
         case unavailable(reason: String)
     }
 
-    /// Converts `bytes[start...]` from GB18030 to UTF-8.
+    /// Converts `bytes[start...]` from the encoding `source` to the encoding `target`.
     ///
-    /// - Returns: The UTF-8 bytes, valid by construction.
-    /// - Throws: `Failure.invalidSequence` with an offset into `bytes`.
-    /// - Complexity: O(*n*); the output is at most 1.5 times the input.
-    static func utf8Bytes(from bytes: [UInt8], start: Int = 0) throws(Failure) -> [UInt8] {
-        let converter = iconv_open("UTF-8", "GB18030")
+    /// - Parameters:
+    ///   - bytes: The input.
+    ///   - start: The offset of the first byte to convert.
+    ///   - source: An iconv encoding name, such as `"GB18030"`.
+    ///   - target: An iconv encoding name, such as `"UTF-8"`.
+    /// - Returns: The converted bytes.
+    /// - Throws: `Failure.invalidSequence` with an offset into `bytes`, or
+    ///   `Failure.unavailable`.
+    /// - Complexity: O(*n*).
+    static func convert(
+        _ bytes: [UInt8], start: Int = 0, from source: String, to target: String
+    ) throws(Failure) -> [UInt8] {
+        let converter = iconv_open(target, source)
         // iconv_open signals failure with (iconv_t)-1.
         guard let converter, Int(bitPattern: converter) != -1 else {
             throw .unavailable(reason: String(cString: strerror(errno)))
@@ -33,7 +41,8 @@ enum GB18030Decoder {
         defer { iconv_close(converter) }
 
         let inputCount = bytes.count - start
-        // Two-byte GBK characters become three UTF-8 bytes; four-byte ones at most four.
+        // GB18030 to UTF-8 grows at most 1.5 times (two bytes become three); other directions
+        // may need more, which the E2BIG retry below provides.
         var capacity = inputCount + inputCount / 2 + 16
         while true {
             var failure: Failure? = nil
@@ -57,21 +66,17 @@ enum GB18030Decoder {
                         if code == E2BIG {
                             needsMoreRoom = true
                         } else {
-                            // EILSEQ (invalid) or EINVAL (cut off at the end): both point at the
-                            // first byte not converted.
+                            // EILSEQ (invalid) and EINVAL (cut off at the end) both leave the
+                            // input pointer at the first byte not converted.
                             failure = .invalidSequence(offset: bytes.count - inputLeft)
                         }
                     }
                 }
             }
             if let failure { throw failure }
-            if needsMoreRoom {
-                capacity *= 2
-                // A stateless converter starts over cleanly after a reset.
-                _ = iconv(converter, nil, nil, nil, nil)
-                continue
-            }
-            return output
+            guard needsMoreRoom else { return output }
+            capacity *= 2
+            _ = iconv(converter, nil, nil, nil, nil)  // back to the initial state
         }
     }
 }

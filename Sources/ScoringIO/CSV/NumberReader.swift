@@ -1,0 +1,327 @@
+/// Reads a field as a number, the way business exports write numbers.
+///
+/// Accepted, in order:
+/// - spaces and tabs around the field;
+/// - an optional sign, `+` or `-`;
+/// - for money, an optional currency sign: `¥`, full-width `￥`, `CNY` or `RMB` (ASCII case
+///   ignored), followed by optional spaces; the sign may also come after it (`¥-5`);
+/// - the number: digits with optional thousands separators `,` in groups of three
+///   (`1,234,567.5`; `1,23` and `1234,567` are rejected), an optional decimal point with
+///   digits on at least one side (`5.` and `.5` are accepted, as `strtod` does), and an
+///   optional exponent (`1e6`, `2.5E-3`);
+/// - optional spaces, then a unit: `%` or full-width `％`; `元`, `万`, `万元`, `亿`, `亿元`,
+///   `CNY` or `RMB`.
+///
+/// Rejected as ``NumberReadError/notANumber``: empty fields, `inf`, `nan`, hexadecimal,
+/// full-width or non-ASCII digits and separators, and values whose magnitude exceeds
+/// `Double.greatestFiniteMagnitude` after unit conversion.
+///
+/// Units:
+/// - In a ``NumberUnit/percent`` column the number is returned as written: `35%` and `35`
+///   both give 35. A currency sign there is ``NumberReadError/unitNotAllowed(_:)``.
+/// - In a money column (``NumberUnit/yuan``, ``NumberUnit/wan``, ``NumberUnit/yi``) a currency
+///   unit converts to the column's unit: in a `wan` column `1,800万`, `18,000,000元` and
+///   `0.18亿` all give 1800. A number without a unit is already in the column's unit; `¥`,
+///   `CNY` and `RMB` alone mean yuan. `%` there is ``NumberReadError/wrongUnit(found:expected:)``.
+/// - In a ``NumberUnit/none`` column any unit sign is ``NumberReadError/unitNotAllowed(_:)``.
+///
+/// ## Mathematical properties
+///
+/// The result is the decimal value written, times the power of ten of the unit conversion,
+/// correctly rounded to the nearest `Double` (ties to even): bit for bit what `strtod`
+/// returns for the same digits and adjusted exponent, including `-0.0` for `-0` and
+/// subnormal results. Unit conversion moves the decimal exponent before rounding, so
+/// `0.18亿` in a `wan` column is exactly 1800, not `0.18 × 10⁴` rounded twice.
+///
+/// The digits are read by an own loop into a 64-bit integer (up to 19 significant digits)
+/// and a decimal exponent. When the integer is at most 2⁵³ and the exponent is within
+/// ±22, one IEEE multiplication or division by an exactly representable power of ten gives
+/// the correctly rounded result (Clinger's fast path). Anything else (more than 19
+/// significant digits, long mantissas, large exponents, subnormals) is handed to the
+/// standard library's `Double(_: String)` (the C library's `strtod_l` in the C locale
+/// underneath, so independent of the process locale), which is rare in business data.
+public struct NumberReader: Sendable {
+    /// The unit of the column being read.
+    public let unit: NumberUnit
+
+    /// Creates a reader for a column.
+    ///
+    /// - Parameter unit: The column's unit; values are returned in it.
+    public init(unit: NumberUnit = .none) {
+        self.unit = unit
+    }
+
+    /// Reads `field` as a number in the column's unit.
+    ///
+    /// Returns a `Result` rather than throwing so that a batch can collect a reject per field
+    /// without a `do`/`catch` per value.
+    ///
+    /// - Parameter field: The field's text.
+    /// - Returns: The value in ``unit``, or why the field is not a number in that unit.
+    /// - Complexity: O(*n*) in the length of `field`.
+    public func read(_ field: Substring) -> Result<Double, NumberReadError> {
+        let text = field.utf8
+        var index = text.startIndex
+        var end = text.endIndex
+
+        // Surrounding spaces and tabs.
+        while index < end && Self.isPadding(text[index]) { text.formIndex(after: &index) }
+        while index < end {
+            let before = text.index(before: end)
+            guard Self.isPadding(text[before]) else { break }
+            end = before
+        }
+        guard index < end else { return .failure(.notANumber) }
+
+        // Sign, then a currency sign, then possibly the sign.
+        var negative = false
+        var hasSign = false
+        if let signIsNegative = Self.sign(text[index]) {
+            negative = signIsNegative
+            hasSign = true
+            text.formIndex(after: &index)
+        }
+        var prefix: Substring.UTF8View.SubSequence? = nil
+        if index < end && !Self.isDigitOrPoint(text[index]) {
+            guard let prefixEnd = Self.currencyPrefixEnd(in: text, from: index, to: end) else {
+                return .failure(.notANumber)
+            }
+            prefix = text[index..<prefixEnd]
+            index = prefixEnd
+            while index < end && Self.isPadding(text[index]) { text.formIndex(after: &index) }
+            if !hasSign, index < end, let signIsNegative = Self.sign(text[index]) {
+                negative = signIsNegative
+                text.formIndex(after: &index)
+            }
+        }
+
+        // The number: integer part with optional grouping, fraction, exponent.
+        let numberStart = index
+        var mantissa: UInt64 = 0
+        var significantDigits = 0
+        var droppedNonZeroDigit = false  // mantissa is then inexact
+        var exponent = 0  // decimal exponent of `mantissa`, before the written exponent
+        var digitCount = 0
+        var fractionDigits = 0
+        var groupLength = 0
+        var hasSeparator = false
+        while index < end {
+            let byte = text[index]
+            let digit = byte &- UInt8(ascii: "0")
+            if digit < 10 {
+                if significantDigits < 19 {
+                    if mantissa != 0 || digit != 0 {
+                        mantissa = mantissa &* 10 &+ UInt64(digit)
+                        significantDigits += 1
+                    }
+                } else {
+                    exponent += 1
+                    if digit != 0 { droppedNonZeroDigit = true }
+                }
+                groupLength += 1
+                digitCount += 1
+            } else if byte == UInt8(ascii: ",") {
+                // Groups of three after the first group of one to three digits.
+                if groupLength == 0 || groupLength > 3 || (hasSeparator && groupLength != 3) {
+                    return .failure(.notANumber)
+                }
+                hasSeparator = true
+                groupLength = 0
+            } else {
+                break
+            }
+            text.formIndex(after: &index)
+        }
+        if hasSeparator && groupLength != 3 { return .failure(.notANumber) }
+        if index < end && text[index] == UInt8(ascii: ".") {
+            text.formIndex(after: &index)
+            while index < end {
+                let digit = text[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                if significantDigits < 19 {
+                    if mantissa != 0 || digit != 0 {
+                        mantissa = mantissa &* 10 &+ UInt64(digit)
+                        significantDigits += 1
+                    }
+                    exponent -= 1
+                } else if digit != 0 {
+                    droppedNonZeroDigit = true
+                }
+                digitCount += 1
+                fractionDigits += 1
+                text.formIndex(after: &index)
+            }
+        }
+        guard digitCount > 0 else { return .failure(.notANumber) }
+        var writtenExponent = 0
+        let exponentMarker = index
+        if index < end && (text[index] == UInt8(ascii: "e") || text[index] == UInt8(ascii: "E")) {
+            text.formIndex(after: &index)
+            var exponentIsNegative = false
+            if index < end, let signIsNegative = Self.sign(text[index]) {
+                exponentIsNegative = signIsNegative
+                text.formIndex(after: &index)
+            }
+            var exponentDigits = 0
+            while index < end {
+                let digit = text[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                // Far beyond any Double; clamping keeps the arithmetic from overflowing.
+                if writtenExponent < 100_000 { writtenExponent = writtenExponent * 10 + Int(digit) }
+                exponentDigits += 1
+                text.formIndex(after: &index)
+            }
+            guard exponentDigits > 0 else { return .failure(.notANumber) }
+            if exponentIsNegative { writtenExponent = -writtenExponent }
+        }
+
+        // The unit, then the end of the field.
+        var unitShift = 0
+        if index < end || prefix != nil {
+            while index < end && Self.isPadding(text[index]) { text.formIndex(after: &index) }
+            switch resolveUnit(prefix: prefix, suffix: text[index..<end]) {
+            case .success(let shift): unitShift = shift
+            case .failure(let error): return .failure(error)
+            }
+        }
+
+        // Conversion.
+        if mantissa == 0 { return .success(negative ? -0.0 : 0.0) }
+        let decimalExponent = exponent + writtenExponent + unitShift
+        if !droppedNonZeroDigit && mantissa <= 1 << 53 && decimalExponent >= -22 && decimalExponent <= 22 {
+            // Clinger's fast path: both operands are exact, so the one rounding is correct.
+            let value =
+                decimalExponent >= 0
+                ? Double(mantissa) * Self.exactPowersOfTen[decimalExponent]
+                : Double(mantissa) / Self.exactPowersOfTen[-decimalExponent]
+            return .success(negative ? -value : value)
+        }
+        return Self.slowPath(
+            negative: negative, digits: text[numberStart..<exponentMarker],
+            exponent: writtenExponent + unitShift - fractionDigits)
+    }
+
+    /// Reads `field` as a number in the column's unit; see ``read(_:)-(Substring)``.
+    public func read(_ field: String) -> Result<Double, NumberReadError> {
+        read(field[...])
+    }
+
+    // MARK: - Units
+
+    /// Checks the unit signs against the column's unit.
+    ///
+    /// - Returns: The power of ten to add to the decimal exponent.
+    private func resolveUnit(
+        prefix: Substring.UTF8View.SubSequence?, suffix: Substring.UTF8View.SubSequence
+    ) -> Result<Int, NumberReadError> {
+        var suffixUnit: SuffixUnit? = nil
+        if !suffix.isEmpty {
+            guard let unit = Self.suffixUnit(suffix) else { return .failure(.notANumber) }
+            suffixUnit = unit
+        }
+        let prefixText = prefix.map { String(decoding: $0, as: UTF8.self) }
+        let suffixText = String(decoding: suffix, as: UTF8.self)
+        switch suffixUnit {
+        case .percent:
+            if unit.yuanExponent != nil { return .failure(.wrongUnit(found: suffixText, expected: unit)) }
+            if unit == .none { return .failure(.unitNotAllowed(suffixText)) }
+            if let prefixText { return .failure(.unitNotAllowed(prefixText)) }
+            return .success(0)
+        case .currency(let yuanExponent):
+            guard let columnExponent = unit.yuanExponent else { return .failure(.unitNotAllowed(suffixText)) }
+            return .success(yuanExponent - columnExponent)
+        case nil:
+            guard let prefixText else { return .success(0) }
+            guard let columnExponent = unit.yuanExponent else { return .failure(.unitNotAllowed(prefixText)) }
+            return .success(0 - columnExponent)
+        }
+    }
+
+    private enum SuffixUnit: Equatable {
+        case percent
+        /// Money, with the power of ten that turns one of it into yuan.
+        case currency(yuanExponent: Int)
+    }
+
+    private static let suffixUnits: [(text: [UInt8], unit: SuffixUnit)] = [
+        (Array("%".utf8), .percent), (Array("％".utf8), .percent),
+        (Array("元".utf8), .currency(yuanExponent: 0)),
+        (Array("万".utf8), .currency(yuanExponent: 4)), (Array("万元".utf8), .currency(yuanExponent: 4)),
+        (Array("亿".utf8), .currency(yuanExponent: 8)), (Array("亿元".utf8), .currency(yuanExponent: 8)),
+    ]
+
+    private static func suffixUnit(_ suffix: Substring.UTF8View.SubSequence) -> SuffixUnit? {
+        for entry in suffixUnits where suffix.elementsEqual(entry.text) { return entry.unit }
+        if isCurrencyCode(suffix) { return .currency(yuanExponent: 0) }
+        return nil
+    }
+
+    /// Whether `text` is `CNY` or `RMB`, ignoring ASCII case.
+    private static func isCurrencyCode(_ text: Substring.UTF8View.SubSequence) -> Bool {
+        guard text.count == 3 else { return false }
+        let upper = text.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }
+        return upper.elementsEqual("CNY".utf8) || upper.elementsEqual("RMB".utf8)
+    }
+
+    /// The end of a currency sign (`¥`, `￥`, `CNY`, `RMB`) starting at `start`, or `nil`.
+    private static func currencyPrefixEnd(
+        in text: Substring.UTF8View, from start: String.Index, to end: String.Index
+    ) -> String.Index? {
+        let rest = text[start..<end]
+        for sign in ["¥", "￥"] where rest.starts(with: sign.utf8) {
+            return text.index(start, offsetBy: sign.utf8.count)
+        }
+        if rest.count >= 3 {
+            let codeEnd = text.index(start, offsetBy: 3)
+            if isCurrencyCode(text[start..<codeEnd]) { return codeEnd }
+        }
+        return nil
+    }
+
+    // MARK: - Bytes
+
+    @inline(__always)
+    private static func isPadding(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+    }
+
+    @inline(__always)
+    private static func isDigitOrPoint(_ byte: UInt8) -> Bool {
+        byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: ".")
+    }
+
+    /// `true` for `-`, `false` for `+`, `nil` for anything else.
+    @inline(__always)
+    private static func sign(_ byte: UInt8) -> Bool? {
+        byte == UInt8(ascii: "-") ? true : byte == UInt8(ascii: "+") ? false : nil
+    }
+
+    // MARK: - Conversion
+
+    /// 10⁰ through 10²², each exactly representable as a Double (5²² < 2⁵³).
+    private static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    /// Rounds `digits × 10^exponent` correctly by handing a normalized copy to the standard
+    /// library, which uses `strtod_l` in the C locale.
+    ///
+    /// - Parameters:
+    ///   - digits: The written number without its exponent; `,` and `.` are skipped.
+    ///   - exponent: The power of ten to apply to the digits read as an integer.
+    private static func slowPath(
+        negative: Bool, digits: Substring.UTF8View.SubSequence, exponent: Int
+    ) -> Result<Double, NumberReadError> {
+        var normalized: [UInt8] = []
+        normalized.reserveCapacity(digits.count + 10)
+        if negative { normalized.append(UInt8(ascii: "-")) }
+        for byte in digits where byte &- UInt8(ascii: "0") < 10 { normalized.append(byte) }
+        normalized.append(UInt8(ascii: "e"))
+        normalized.append(contentsOf: String(exponent).utf8)
+        guard let value = Double(String(decoding: normalized, as: UTF8.self)), value.isFinite else {
+            return .failure(.notANumber)
+        }
+        return .success(value)
+    }
+}
