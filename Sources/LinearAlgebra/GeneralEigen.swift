@@ -53,7 +53,8 @@ public struct GeneralEigen: Sendable {
     /// - Precondition: there is at least one eigenvalue.
     /// - Complexity: O(`n`).
     public var dominantIndex: Int {
-        precondition(!realParts.isEmpty, "GeneralEigen.dominantIndex requires at least one eigenvalue")
+        precondition(
+            !realParts.isEmpty, "GeneralEigen.dominantIndex requires at least one eigenvalue")
         let realIndices = realParts.indices.filter { imaginaryParts[$0] == 0 }
         if let first = realIndices.first {
             return realIndices.dropFirst().reduce(first) { best, index in

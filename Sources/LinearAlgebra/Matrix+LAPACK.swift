@@ -252,7 +252,9 @@ enum LAPACK {
     }
 
     /// Ascending eigenvalues and column eigenvectors via `LAPACKE_dsyevd`.
-    static func syevd(_ a: Matrix) throws(LinearAlgebraError) -> (values: [Double], vectors: Matrix) {
+    static func syevd(
+        _ a: Matrix
+    ) throws(LinearAlgebraError) -> (values: [Double], vectors: Matrix) {
         requireSquare(a, "Matrix.symmetricEigen")
         requireFinite(a, "Matrix.symmetricEigen")
         let n = a.rows

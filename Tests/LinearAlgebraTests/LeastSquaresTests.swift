@@ -9,7 +9,8 @@ struct LeastSquaresTests {
         var random = SplitMix64(seed: 50)
         let design = random.matrix(20, 3)
         let coefficients = [1.5, -2, 0.25]
-        let fit = try design.leastSquares(design.multiplied(by: coefficients), requireFullRank: true)
+        let fit = try design.leastSquares(
+            design.multiplied(by: coefficients), requireFullRank: true)
         // Random 20×3 designs have condition numbers of a few units; 1e-13 absolute.
         #expect(
             fit.solution.isApproximatelyEqual(

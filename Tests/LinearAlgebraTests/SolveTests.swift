@@ -12,7 +12,8 @@ struct SolveTests {
     func handWorkedSystem() throws {
         let x = try handWorked.solve([8, -11, -3])
         // Condition number ≈ 20: the answer is accurate to a few ulps; 1e-13 absolute.
-        #expect(x.isApproximatelyEqual(to: [2, 3, -1], absoluteTolerance: 1e-13, relativeTolerance: 0))
+        #expect(
+            x.isApproximatelyEqual(to: [2, 3, -1], absoluteTolerance: 1e-13, relativeTolerance: 0))
     }
 
     @Test("Several right-hand sides solve column by column")

@@ -7,7 +7,9 @@ struct SymmetricEigenTests {
     @Test("[[2, 1], [1, 2]] has eigenvalues 1 and 3 with vectors (1, −1)/√2 and (1, 1)/√2")
     func twoByTwo() throws {
         let eigen = try Matrix([[2, 1], [1, 2]]).symmetricEigen()
-        #expect(eigen.values.isApproximatelyEqual(to: [1, 3], absoluteTolerance: 1e-15, relativeTolerance: 0))
+        #expect(
+            eigen.values.isApproximatelyEqual(
+                to: [1, 3], absoluteTolerance: 1e-15, relativeTolerance: 0))
         let half = 0.5.squareRoot()
         #expect(
             isApproximatelyEqualUpToSign(

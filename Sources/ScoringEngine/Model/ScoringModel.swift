@@ -18,6 +18,8 @@ public struct ScoringModel: Sendable, Equatable, Codable {
     public let missingCodes: [String]
     /// Units of columns read by segment rules (e.g. `cumulative_consumption: wan`).
     public let columnUnits: [String: String]
+    /// The weights as written, before normalization; scenarios are on this scale.
+    public let declaredWeights: [Double]
 
     /// Makes a model, normalizing the weights of each side to sum to 1.
     ///
@@ -35,6 +37,7 @@ public struct ScoringModel: Sendable, Equatable, Codable {
             guard seen.insert(factor.id).inserted else { throw .duplicateFactor(factor.id) }
             try Self.validate(scale: factor.scale, of: factor.id)
         }
+        self.declaredWeights = factors.map(\.weight)
         self.factors = try Self.normalized(factors.map { ($0.id, $0.weight) }, factors: factors)
             .map { factors[$0.index].withWeight($0.weight) }
         for scenario in scenarios {
@@ -58,10 +61,12 @@ public struct ScoringModel: Sendable, Equatable, Codable {
 
     /// The normalized weights of a scenario (the model's own weights for `nil`), in model
     /// factor order. A factor a scenario does not name keeps the model's weight before
-    /// normalization.
+    /// normalization (its declared weight), so a scenario is written on the model file's scale.
     public func weights(for scenario: WeightScenario?) throws(ModelError) -> [Double] {
         guard let scenario else { return factors.map(\.weight) }
-        let raw = factors.map { (id: $0.id, weight: scenario.weights[$0.id] ?? $0.weight) }
+        let raw = factors.enumerated().map { index, factor in
+            (id: factor.id, weight: scenario.weights[factor.id] ?? declaredWeights[index])
+        }
         return try Self.normalized(raw, factors: factors).map(\.weight)
     }
 
@@ -137,8 +142,12 @@ public struct WeightScenario: Sendable, Equatable, Codable {
     }
 }
 
-/// The columns that identify and describe an account. Only `id` is required in a file.
+/// The columns that identify and describe an account. Only `id` is required in a file;
+/// `id` may be `@line` for files without an id column (the line number becomes the id).
 public struct AccountColumns: Sendable, Equatable, Codable {
+    /// The `id` that means "use the record's line number".
+    public static let lineNumberID = "@line"
+
     public var id: String
     public var name: String?
     public var industry: String?

@@ -165,10 +165,14 @@ public struct ProspectListGenerator: Sendable {
         } catch {
             throw .writeFailed(destination: path, reason: Self.reason(error))
         }
-        defer { try? handle.close() }
-        try write(to: handle, named: path)
         do {
-            try handle.synchronize()
+            try write(to: handle, named: path)
+        } catch {
+            try? handle.close()
+            throw error
+        }
+        do {
+            try handle.close()
         } catch {
             throw .writeFailed(destination: path, reason: Self.reason(error))
         }

@@ -2,22 +2,77 @@ import ScoringEngine
 
 /// Draws one prospect at a time and appends it to a byte buffer as a CSV line.
 ///
-/// The hot loop of `ProspectListGenerator`: every word is turned into UTF-8 bytes once, in
-/// `init`, and numbers are written digit by digit, so a row costs no string building.
+/// This is the hot loop of `ProspectListGenerator`. Every word is turned into UTF-8 once,
+/// in `init`, into one byte pool; a row is drawn into a `Prospect` of plain numbers and
+/// then written through an `OutputSpan` straight into the output buffer, digit by digit,
+/// with no string building, no per-row allocation and no reference counting.
 ///
-/// The model behind the values, with `z` the account's latent size and each `g` a fresh
-/// standard normal draw (coefficients in `appendRow`):
+/// The model behind the values, with `z` the account's latent size (a standard normal)
+/// and each `g` a fresh approximately normal draw (coefficients in `drawProspect`):
 ///
 /// - budget = e^(ln 320 + industry offset + 1.05·z), 50...20,000 万元, rounded to 5/10/50/100;
-/// - strategic importance rises with `z`; incumbent strength rises with `z`;
+/// - strategic importance and incumbent strength rise with `z`;
 /// - expected share rises with service fit and stage, falls with incumbent strength;
 /// - deal value ≈ budget × share, never above the budget;
 /// - development cost and decision cycle grow with size, difficulty and the industry;
 /// - inside contact and support grow with stage; deal risk falls with them;
 /// - credit rating follows a latent credit quality; payment delay and record follow it;
 /// - cumulative consumption is 0 for most, otherwise a few years of part of the budget.
-struct ProspectRowWriter {
+//
+// A final class rather than a struct: the row is written inside a closure, and capturing a
+// class instance costs one retain where a struct of twenty arrays costs twenty.
+final class ProspectRowWriter: Sendable {
     private typealias Vocabulary = ProspectVocabulary
+
+    /// The numeric part of `ProspectVocabulary.Industry`: copying it costs no retain.
+    private struct IndustryTendency {
+        var budgetOffset: Double
+        var serviceFitOffset: Double
+        var techOffset: Double
+        var cycleOffset: Double
+        var creditOffset: Double
+        var wordCount: Int
+    }
+
+    /// The bytes of one word in `pool`.
+    private struct Word {
+        var start: Int
+        var count: Int
+    }
+
+    /// One drawn row, before it is written. Indexes point into the writer's tables.
+    private struct Prospect {
+        var industry = 0
+        var region = 0
+        var city = 0  // index into `cities`
+        var manager = 0
+        var stage = 1
+        var budget = 0
+        var budgetInTenThousands = false
+        var share = 0
+        var strategic = 0
+        var serviceFit = 0
+        var marginHalves = 0
+        var costTenths = 0
+        var dealRisk = 0
+        var incumbent = 0
+        var rating = 0
+        var paymentDelay = 0
+        var tech = 0
+        var decisionCycle = 0
+        var insideContact = false
+        var support = 0
+        var dealValue = 0
+        var cumulative = 0
+        var largestContract = 0
+        var paymentRecord = 0
+        var referrals = 0
+        var group = -1  // -1: none
+        var brand = (0, 0, -1)  // syllable indexes; -1: no third syllable
+        var industryWord = 0  // index into `industryWords`
+        var suffix = 0
+        var benchmark = false
+    }
 
     // Column positions, for the blank mask (bit i set: cell i is written missing).
     private enum Column {
@@ -32,22 +87,40 @@ struct ProspectRowWriter {
     /// Columns that may be written missing: all but account_id, name and parent_group.
     private static let optionalColumns: [Int] = Array(2...24) + [26]
 
-    private let industryNames: [[UInt8]]
-    private let industryWords: [[[UInt8]]]
+    /// More than the longest row can take; a longer row would trap in `OutputSpan`.
+    private static let rowCapacity = 1024
+
+    // All words, as UTF-8, back to back; tables below hold `Word`s into it. One flat
+    // array rather than arrays of arrays: indexing it costs no retain or release.
+    private let pool: [UInt8]
+    private let industryTendencies: [IndustryTendency]
+    private let industryNames: [Word]
+    private let industryWords: [Word]
+    private let industryWordStart: [Int]
     private let industryCumulativeWeights: [Double]
-    private let regionNames: [[UInt8]]
-    private let regionCities: [[[UInt8]]]
+    private let regionNames: [Word]
+    private let cities: [Word]
+    private let regionCityStart: [Int]
+    private let regionCityCount: [Int]
+    private let regionTerritoryManager: [Int]
     private let regionCumulativeWeights: [Double]
-    private let managerNames: [[UInt8]]
+    private let managerNames: [Word]
     private let stageCumulativeWeights: [Double]
-    private let syllables: [[UInt8]]
-    private let companySuffixes: [[UInt8]]
-    private let groupBrands: [[UInt8]]
-    private let groupNames: [[UInt8]]
-    private let creditRatings: [[UInt8]]
-    private let paymentRecords: [[UInt8]]
-    private let missingCodes: [[UInt8]]
+    private let syllables: [Word]
+    private let companySuffixes: [Word]
+    private let groupBrands: [Word]
+    private let groupNames: [Word]
+    private let creditRatings: [Word]
+    private let paymentRecords: [Word]
+    private let missingCodes: [Word]
+    private let fixed: [Word]  // see FixedWord
     private let lineEnding: [UInt8]
+
+    private enum FixedWord {
+        static let accountPrefix = 0, about = 1, tenThousand = 2, yes = 3, no = 4
+        static let pointFive = 5
+        static let texts = ["K-", "about ", "万", "yes", "no", ".5"]
+    }
 
     // A cell is blank when the blank stream's next word is below this threshold.
     private let blankThreshold: UInt64
@@ -55,7 +128,12 @@ struct ProspectRowWriter {
     private let blankNothing: Bool
 
     init(options: GeneratorOptions) {
-        func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+        var pool: [UInt8] = []
+        func word(_ text: String) -> Word {
+            let start = pool.count
+            pool.append(contentsOf: text.utf8)
+            return Word(start: start, count: pool.count - start)
+        }
         func cumulative(_ weights: [Double]) -> [Double] {
             let total = weights.reduce(0, +)
             var sum = 0.0
@@ -64,40 +142,59 @@ struct ProspectRowWriter {
                 return sum / total
             }
         }
-        industryNames = Vocabulary.industries.map { bytes($0.name) }
-        industryWords = Vocabulary.industries.map { $0.words.map(bytes) }
+        func starts(_ counts: [Int]) -> [Int] {
+            var start = 0
+            return counts.map { count in
+                defer { start += count }
+                return start
+            }
+        }
+        industryTendencies = Vocabulary.industries.map { industry in
+            IndustryTendency(
+                budgetOffset: industry.budgetOffset, serviceFitOffset: industry.serviceFitOffset,
+                techOffset: industry.techOffset, cycleOffset: industry.cycleOffset,
+                creditOffset: industry.creditOffset, wordCount: industry.words.count)
+        }
+        industryNames = Vocabulary.industries.map { word($0.name) }
+        industryWords = Vocabulary.industries.flatMap { $0.words.map(word) }
+        industryWordStart = starts(Vocabulary.industries.map(\.words.count))
         industryCumulativeWeights = cumulative(Vocabulary.industries.map(\.weight))
-        regionNames = Vocabulary.regions.map { bytes($0.name) }
-        regionCities = Vocabulary.regions.map { $0.cities.map(bytes) }
+        regionNames = Vocabulary.regions.map { word($0.name) }
+        cities = Vocabulary.regions.flatMap { $0.cities.map(word) }
+        regionCityCount = Vocabulary.regions.map(\.cities.count)
+        regionCityStart = starts(regionCityCount)
+        regionTerritoryManager = Vocabulary.regions.map(\.territoryManager)
         regionCumulativeWeights = cumulative(Vocabulary.regions.map(\.weight))
-        managerNames = Vocabulary.managers.map(bytes)
+        managerNames = Vocabulary.managers.map(word)
         stageCumulativeWeights = cumulative(Vocabulary.stageWeights)
-        syllables = Vocabulary.brandSyllables.map(bytes)
-        companySuffixes = Vocabulary.companySuffixes.map(bytes)
-        creditRatings = Vocabulary.creditRatings.map(bytes)
-        paymentRecords = Vocabulary.paymentRecords.map(bytes)
-        missingCodes = ProspectListGenerator.missingCodes.map(bytes)
-        lineEnding = options.lineEnding.bytes
+        syllables = Vocabulary.brandSyllables.map(word)
+        companySuffixes = Vocabulary.companySuffixes.map(word)
+        creditRatings = Vocabulary.creditRatings.map(word)
+        paymentRecords = Vocabulary.paymentRecords.map(word)
+        missingCodes = ProspectListGenerator.missingCodes.map(word)
+        fixed = FixedWord.texts.map(word)
 
-        // Parent groups come from their own stream (2 long jumps from the seed), so the
+        // Parent groups come from their own stream (two long jumps from the seed), so the
         // same groups appear whatever the row count.
         var groupRandom = SeededRandom(seed: options.seed).longJumped().longJumped()
-        var brands: [[UInt8]] = []
-        var names: [[UInt8]] = []
-        var seen = Set<[UInt8]>()
+        var brands: [Word] = []
+        var names: [Word] = []
+        var seen = Set<String>()
         let syllableCount = Vocabulary.brandSyllables.count
         while brands.count < Vocabulary.groupCount {
-            let brand =
-                bytes(Vocabulary.brandSyllables[Self.uniform(syllableCount, &groupRandom)])
-                + bytes(Vocabulary.brandSyllables[Self.uniform(syllableCount, &groupRandom)])
+            let first = Self.uniform(syllableCount, &groupRandom)
+            let second = Self.uniform(syllableCount, &groupRandom)
+            let brand = Vocabulary.brandSyllables[first] + Vocabulary.brandSyllables[second]
             let suffix = Vocabulary.groupSuffixes[
                 Self.uniform(Vocabulary.groupSuffixes.count, &groupRandom)]
-            guard brand.count == 6, seen.insert(brand).inserted else { continue }
-            brands.append(brand)
-            names.append(brand + bytes(suffix))
+            guard first != second, seen.insert(brand).inserted else { continue }
+            brands.append(word(brand))
+            names.append(word(brand + suffix))
         }
         groupBrands = brands
         groupNames = names
+        self.pool = pool
+        lineEnding = options.lineEnding.bytes
 
         blankNothing = options.blankRate <= 0
         let scaled = options.blankRate * 18_446_744_073_709_551_616.0  // × 2^64
@@ -112,123 +209,16 @@ struct ProspectRowWriter {
     ///     duplicate.
     ///   - badRow: The fault to write into this row, if it is one of the bad rows.
     ///   - values: The block's stream for values; the same draws whatever `badRow` is.
-    ///   - blanks: The block's stream for blank decisions.
+    ///   - blanks: The block's stream for blank cells and missing codes.
     ///   - buffer: Receives the line.
     func appendRow(
         _ row: Int,
         badRow: ProspectListGenerator.BadRow?,
-        values random: inout SeededRandom,
+        values: inout SeededRandom,
         blanks: inout SeededRandom,
         to buffer: inout [UInt8]
     ) {
-        // Draw every value first, in a fixed order.
-        let industryIndex = Self.pick(industryCumulativeWeights, &random)
-        let industry = Vocabulary.industries[industryIndex]
-        let regionIndex = Self.pick(regionCumulativeWeights, &random)
-        let region = Vocabulary.regions[regionIndex]
-        let cityIndex = Self.uniform(region.cities.count, &random)
-        let manager =
-            random.nextDouble() < 0.15
-            ? Self.uniform(managerNames.count, &random) : region.territoryManager
-        let stage = Self.pick(stageCumulativeWeights, &random) + 1
-        let stageOffset = Double(stage - 3)
-
-        let size = random.nextGaussian()
-        let rawBudget = Self.exponential(5.768_320_995_793_772 + industry.budgetOffset + 1.05 * size)
-        let budget = Self.niceBudget(min(max(rawBudget, 50), 20_000))
-        let strategic = Self.score(3 + 0.85 * size + 0.75 * random.nextGaussian())
-        let serviceFit = Self.score(
-            3 + industry.serviceFitOffset + 0.9 * random.nextGaussian())
-        let incumbent = Self.score(3 + 0.5 * size + 0.9 * random.nextGaussian())
-        let shareRaw =
-            30 + 7 * Double(serviceFit - 3) - 6 * Double(incumbent - 3) + 2 * stageOffset
-            + 9 * random.nextGaussian()
-        let share = min(max(Int((shareRaw / 5).rounded()) * 5, 5), 80)
-        let marginRaw =
-            19 + 2 * Double(serviceFit - 3) - 1.5 * Double(strategic - 3)
-            + 4 * random.nextGaussian()
-        let marginHalves = min(max(Int((marginRaw * 2).rounded()), 6), 90)
-        let tech = Self.score(
-            2.6 + industry.techOffset + 0.3 * size + 0.9 * random.nextGaussian())
-        let cycleRaw = Self.exponential(
-            1.386_294_361_119_890_6 + industry.cycleOffset + 0.3 * size
-                + 0.1 * Double(strategic - 3) + 0.5 * random.nextGaussian())
-        let decisionCycle = min(max(Int(cycleRaw.rounded()), 1), 24)
-        let costRaw = Self.exponential(
-            2.302_585_092_994_045_7 + 0.45 * size + 0.15 * Double(tech - 3)
-                + 0.04 * Double(decisionCycle - 4) + 0.45 * random.nextGaussian())
-        let costTenths = min(max(Int((costRaw * 10).rounded()), 10), 2000)
-        let insideProbability = Self.insideContactProbability[stage - 1]
-        let insideContact = random.nextDouble() < insideProbability
-        let support = min(
-            max(
-                Int(
-                    (0.25 * stageOffset + (insideContact ? 0.6 : -0.4)
-                        + 0.9 * random.nextGaussian()).rounded()), -2), 2)
-        let dealRisk = Self.score(
-            3 + 0.45 * Double(incumbent - 3) - 0.4 * Double(support)
-                - (insideContact ? 0.3 : 0) - 0.25 * stageOffset + 0.7 * random.nextGaussian())
-        let credit = 0.35 * size + industry.creditOffset + random.nextGaussian()
-        var ratingIndex = 0
-        while ratingIndex < Vocabulary.creditThresholds.count
-            && credit <= Vocabulary.creditThresholds[ratingIndex]
-        {
-            ratingIndex += 1
-        }
-        let delayRaw = 12 - 18 * credit + 22 * random.nextGaussian()
-        let paymentDelay = min(max(Int(delayRaw.rounded()), 0), 180)
-        let recordRaw = -0.8 * credit + Double(paymentDelay) / 30 + 0.5 * random.nextGaussian()
-        let paymentRecord = recordRaw < 0.6 ? 0 : recordRaw < 1.6 ? 1 : 2
-        let dealValueRaw =
-            Double(budget) * Double(share) / 100
-            * Self.exponential(0.15 * random.nextGaussian())
-        let dealValue = min(max(Int(dealValueRaw.rounded()), 1), budget)
-
-        var cumulative = 0
-        if random.nextDouble() < 0.25 + 0.05 * Double(stage - 1) {
-            let years = Double(1 + Self.uniform(5, &random))
-            let fraction = 0.05 + 0.45 * random.nextDouble()
-            cumulative = min(Int((Double(budget) * years * fraction).rounded()), 30_000)
-        }
-        var largestContract = 0
-        if cumulative > 0 {
-            let part = 0.25 + 0.75 * random.nextDouble()
-            largestContract = max(Int(Double(cumulative) * part), 1)
-        }
-        let referralDraw = random.nextDouble()
-        let referrals: Int
-        if cumulative > 0 {
-            referrals = referralDraw < 0.80 ? 0 : referralDraw < 0.92 ? 1 : referralDraw < 0.98 ? 2 : 3
-        } else {
-            referrals = referralDraw < 0.97 ? 0 : referralDraw < 0.995 ? 1 : 2
-        }
-
-        // Parent group: about 12%, skewed so that a few groups have many units.
-        var group: Int?
-        if random.nextDouble() < 0.12 {
-            let draw = random.nextDouble()
-            group = Int(Double(groupBrands.count) * draw * draw * draw)
-        }
-        var brandSyllables = (0, 0, -1)
-        if group == nil {
-            let threeSyllables = random.nextDouble() < 0.25
-            brandSyllables.0 = Self.uniform(syllables.count, &random)
-            brandSyllables.1 = Self.uniform(syllables.count, &random)
-            if threeSyllables {
-                brandSyllables.2 = Self.uniform(syllables.count, &random)
-            }
-        }
-        let wordIndex = Self.uniform(industry.words.count, &random)
-        let suffixDraw = random.nextDouble()
-        let suffixIndex =
-            budget >= 2000
-            ? (suffixDraw < 0.5 ? 0 : suffixDraw < 0.85 ? 1 : 2)
-            : (suffixDraw < 0.1 ? 0 : suffixDraw < 0.3 ? 1 : 2)
-        let benchmarkProbability = Self.benchmarkProbability[strategic - 1]
-        let benchmark = random.nextDouble() < benchmarkProbability
-        let budgetInTenThousands = random.nextDouble() < 0.2
-
-        // Blank cells, from their own stream so that blanking never shifts a value.
+        let prospect = drawProspect(&values)
         var blankMask: UInt32 = 0
         if !blankNothing {
             for column in Self.optionalColumns
@@ -237,6 +227,7 @@ struct ProspectRowWriter {
             }
         }
         if let badRow {
+            // The faulty cell is written, not blanked.
             switch badRow.kind {
             case .nonNumericValue: blankMask &= ~(1 << UInt32(Column.budget))
             case .unknownCategory: blankMask &= ~(1 << UInt32(Column.creditRating))
@@ -244,126 +235,331 @@ struct ProspectRowWriter {
             case .missingField, .duplicateAccountID: break
             }
         }
+        buffer.append(addingCapacity: Self.rowCapacity) { (output: inout OutputSpan<UInt8>) in
+            write(
+                prospect, row: row, badRow: badRow, blankMask: blankMask, blanks: &blanks,
+                to: &output)
+        }
+    }
 
-        // Write the line.
-        let kind = badRow?.kind
-        buffer.append(contentsOf: Self.accountPrefix)
-        buffer.appendZeroPadded(kind == .duplicateAccountID ? (badRow?.duplicatedRow ?? row) : row)
-        buffer.append(UInt8(ascii: ","))
-        buffer.append(contentsOf: regionCities[regionIndex][cityIndex])
-        if let group {
-            buffer.append(contentsOf: groupBrands[group])
+    // MARK: - Drawing
+
+    private func drawProspect(_ random: inout SeededRandom) -> Prospect {
+        var p = Prospect()
+        p.industry = Self.pick(industryCumulativeWeights, &random)
+        let industry = industryTendencies[p.industry]
+        p.region = Self.pick(regionCumulativeWeights, &random)
+        p.city = regionCityStart[p.region] + Self.uniform(regionCityCount[p.region], &random)
+        p.manager =
+            random.nextDouble() < 0.15
+            ? Self.uniform(managerNames.count, &random) : regionTerritoryManager[p.region]
+        p.stage = Self.pick(stageCumulativeWeights, &random) + 1
+        let stageOffset = Double(p.stage - 3)
+
+        // The account's size: a true normal, so that budgets have a log-normal tail.
+        let size = random.nextGaussian()
+        let rawBudget = Self.exponential(
+            5.768_320_995_793_772 + industry.budgetOffset + 1.05 * size)  // ln 320
+        p.budget = Self.niceBudget(min(max(rawBudget, 50), 20_000))
+        p.strategic = Self.score(3 + 0.85 * size + 0.75 * Self.noise(&random))
+        p.serviceFit = Self.score(3 + industry.serviceFitOffset + 0.9 * Self.noise(&random))
+        p.incumbent = Self.score(3 + 0.5 * size + 0.9 * Self.noise(&random))
+        let share =
+            30 + 7 * Double(p.serviceFit - 3) - 6 * Double(p.incumbent - 3) + 2 * stageOffset
+            + 9 * Self.noise(&random)
+        p.share = min(max(Self.nearest(share / 5) * 5, 5), 80)
+        let margin =
+            19 + 2 * Double(p.serviceFit - 3) - 1.5 * Double(p.strategic - 3)
+            + 4 * Self.noise(&random)
+        p.marginHalves = min(max(Self.nearest(margin * 2), 6), 90)
+        p.tech = Self.score(2.6 + industry.techOffset + 0.3 * size + 0.9 * Self.noise(&random))
+        let cycle = Self.exponential(
+            1.386_294_361_119_890_6 + industry.cycleOffset + 0.3 * size  // ln 4
+                + 0.1 * Double(p.strategic - 3) + 0.5 * Self.noise(&random))
+        p.decisionCycle = min(max(Self.nearest(cycle), 1), 24)
+        let cost = Self.exponential(
+            2.302_585_092_994_045_7 + 0.45 * size + 0.15 * Double(p.tech - 3)  // ln 10
+                + 0.04 * Double(p.decisionCycle - 4) + 0.45 * Self.noise(&random))
+        p.costTenths = min(max(Self.nearest(cost * 10), 10), 2000)
+        p.insideContact = random.nextDouble() < Self.insideContactProbability[p.stage - 1]
+        let support =
+            0.25 * stageOffset + (p.insideContact ? 0.6 : -0.4) + 0.9 * Self.noise(&random)
+        p.support = min(max(Self.nearest(support), -2), 2)
+        p.dealRisk = Self.score(
+            3 + 0.45 * Double(p.incumbent - 3) - 0.4 * Double(p.support)
+                - (p.insideContact ? 0.3 : 0) - 0.25 * stageOffset + 0.7 * Self.noise(&random))
+        let credit = 0.35 * size + industry.creditOffset + Self.noise(&random)
+        while p.rating < Vocabulary.creditThresholds.count
+            && credit <= Vocabulary.creditThresholds[p.rating]
+        {
+            p.rating += 1
+        }
+        let delay = 12 - 18 * credit + 22 * Self.noise(&random)
+        p.paymentDelay = min(max(Self.nearest(delay), 0), 180)
+        let record = -0.8 * credit + Double(p.paymentDelay) / 30 + 0.5 * Self.noise(&random)
+        p.paymentRecord = record < 0.6 ? 0 : record < 1.6 ? 1 : 2
+        let dealValue =
+            Double(p.budget) * Double(p.share) / 100
+            * Self.exponential(0.15 * Self.noise(&random))
+        p.dealValue = min(max(Self.nearest(dealValue), 1), p.budget)
+
+        if random.nextDouble() < 0.25 + 0.05 * Double(p.stage - 1) {
+            let years = Double(1 + Self.uniform(5, &random))
+            let fraction = 0.05 + 0.45 * random.nextDouble()
+            p.cumulative = min(Self.nearest(Double(p.budget) * years * fraction), 30_000)
+        }
+        if p.cumulative > 0 {
+            let part = 0.25 + 0.75 * random.nextDouble()
+            p.largestContract = max(Int(Double(p.cumulative) * part), 1)
+        }
+        let referral = random.nextDouble()
+        if p.cumulative > 0 {
+            p.referrals = referral < 0.80 ? 0 : referral < 0.92 ? 1 : referral < 0.98 ? 2 : 3
         } else {
-            buffer.append(contentsOf: syllables[brandSyllables.0])
-            buffer.append(contentsOf: syllables[brandSyllables.1])
-            if brandSyllables.2 >= 0 {
-                buffer.append(contentsOf: syllables[brandSyllables.2])
+            p.referrals = referral < 0.97 ? 0 : referral < 0.995 ? 1 : 2
+        }
+
+        // Parent group: about 12%, skewed so that a few groups have many units.
+        if random.nextDouble() < 0.12 {
+            let draw = random.nextDouble()
+            p.group = Int(Double(groupBrands.count) * draw * draw * draw)
+        } else {
+            let threeSyllables = random.nextDouble() < 0.25
+            p.brand.0 = Self.uniform(syllables.count, &random)
+            p.brand.1 = Self.uniform(syllables.count, &random)
+            if threeSyllables {
+                p.brand.2 = Self.uniform(syllables.count, &random)
             }
         }
-        buffer.append(contentsOf: industryWords[industryIndex][wordIndex])
-        buffer.append(contentsOf: companySuffixes[suffixIndex])
+        p.industryWord =
+            industryWordStart[p.industry] + Self.uniform(industry.wordCount, &random)
+        let suffix = random.nextDouble()
+        p.suffix =
+            p.budget >= 2000
+            ? (suffix < 0.5 ? 0 : suffix < 0.85 ? 1 : 2)
+            : (suffix < 0.1 ? 0 : suffix < 0.3 ? 1 : 2)
+        p.benchmark = random.nextDouble() < Self.benchmarkProbability[p.strategic - 1]
+        p.budgetInTenThousands = random.nextDouble() < 0.2
+        return p
+    }
 
-        func cell(_ column: Int) -> Bool {
-            buffer.append(UInt8(ascii: ","))
+    // MARK: - Writing
+
+    private func write(
+        _ p: Prospect,
+        row: Int,
+        badRow: ProspectListGenerator.BadRow?,
+        blankMask: UInt32,
+        blanks: inout SeededRandom,
+        to output: inout OutputSpan<UInt8>
+    ) {
+        let poolBytes = self.pool  // a local copy: a span must not outlive its array
+        let pool = poolBytes.span
+        let kind = badRow?.kind
+        let comma = UInt8(ascii: ",")
+
+        // Starts a cell; writes a missing code and returns false if the cell is blank.
+        func cell(_ column: Int, _ output: inout OutputSpan<UInt8>) -> Bool {
+            output.append(comma)
             guard blankMask & (1 << UInt32(column)) != 0 else { return true }
             // Which missing code: 8 of 16 write an empty cell, the named codes 2 of 16 each.
             let code = Int(truncatingIfNeeded: blanks.next() >> 60)
             if code >= 8 {
-                buffer.append(contentsOf: missingCodes[1 + (code - 8) / 2])
+                Self.put(missingCodes[1 + (code - 8) / 2], from: pool, to: &output)
             }
             return false
         }
 
-        if cell(Column.industry) { buffer.append(contentsOf: industryNames[industryIndex]) }
-        if cell(Column.region) { buffer.append(contentsOf: regionNames[regionIndex]) }
-        if cell(Column.manager) { buffer.append(contentsOf: managerNames[manager]) }
-        if cell(Column.stage) { buffer.appendDecimal(stage) }
-        if cell(Column.budget) {
+        Self.put(fixed[FixedWord.accountPrefix], from: pool, to: &output)
+        let accountNumber = kind == .duplicateAccountID ? (badRow?.duplicatedRow ?? row) : row
+        Self.putZeroPadded(accountNumber, to: &output)
+        output.append(comma)
+        Self.put(cities[p.city], from: pool, to: &output)
+        if p.group >= 0 {
+            Self.put(groupBrands[p.group], from: pool, to: &output)
+        } else {
+            Self.put(syllables[p.brand.0], from: pool, to: &output)
+            Self.put(syllables[p.brand.1], from: pool, to: &output)
+            if p.brand.2 >= 0 {
+                Self.put(syllables[p.brand.2], from: pool, to: &output)
+            }
+        }
+        Self.put(industryWords[p.industryWord], from: pool, to: &output)
+        Self.put(companySuffixes[p.suffix], from: pool, to: &output)
+
+        if cell(Column.industry, &output) {
+            Self.put(industryNames[p.industry], from: pool, to: &output)
+        }
+        if cell(Column.region, &output) {
+            Self.put(regionNames[p.region], from: pool, to: &output)
+        }
+        if cell(Column.manager, &output) {
+            Self.put(managerNames[p.manager], from: pool, to: &output)
+        }
+        if cell(Column.stage, &output) { Self.putDecimal(p.stage, to: &output) }
+        if cell(Column.budget, &output) {
             if kind == .nonNumericValue {
-                buffer.append(contentsOf: Self.about)
-                buffer.appendDecimal(budget)
-            } else if budgetInTenThousands {
-                buffer.appendDecimal(budget)
-                buffer.append(contentsOf: Self.tenThousand)
-            } else if budget >= 1000 {
-                buffer.append(UInt8(ascii: "\""))
-                buffer.appendGroupedThousands(budget)
-                buffer.append(UInt8(ascii: "\""))
+                Self.put(fixed[FixedWord.about], from: pool, to: &output)
+                Self.putDecimal(p.budget, to: &output)
+            } else if p.budgetInTenThousands {
+                Self.putDecimal(p.budget, to: &output)
+                Self.put(fixed[FixedWord.tenThousand], from: pool, to: &output)
+            } else if p.budget >= 1000 {
+                output.append(UInt8(ascii: "\""))
+                Self.putGroupedThousands(p.budget, to: &output)
+                output.append(UInt8(ascii: "\""))
             } else {
-                buffer.appendDecimal(budget)
+                Self.putDecimal(p.budget, to: &output)
             }
         }
-        if cell(Column.share) {
-            buffer.appendDecimal(share)
+        if cell(Column.share, &output) {
+            Self.putDecimal(p.share, to: &output)
             if kind == .misplacedUnit {
-                buffer.append(contentsOf: Self.tenThousand)
+                Self.put(fixed[FixedWord.tenThousand], from: pool, to: &output)
             } else {
-                buffer.append(UInt8(ascii: "%"))
+                output.append(UInt8(ascii: "%"))
             }
         }
-        if cell(Column.strategic) { buffer.appendDecimal(strategic) }
+        if cell(Column.strategic, &output) { Self.putDecimal(p.strategic, to: &output) }
         if kind != .missingField {
-            if cell(Column.serviceFit) { buffer.appendDecimal(serviceFit) }
+            if cell(Column.serviceFit, &output) { Self.putDecimal(p.serviceFit, to: &output) }
         }
-        if cell(Column.margin) {
-            buffer.appendDecimal(marginHalves / 2)
-            if marginHalves % 2 == 1 {
-                buffer.append(contentsOf: Self.pointFive)
+        if cell(Column.margin, &output) {
+            Self.putDecimal(p.marginHalves / 2, to: &output)
+            if p.marginHalves % 2 == 1 {
+                Self.put(fixed[FixedWord.pointFive], from: pool, to: &output)
             }
-            buffer.append(UInt8(ascii: "%"))
+            output.append(UInt8(ascii: "%"))
         }
-        if cell(Column.developmentCost) {
-            buffer.appendDecimal(costTenths / 10)
-            buffer.append(UInt8(ascii: "."))
-            buffer.append(UInt8(ascii: "0") + UInt8(costTenths % 10))
+        if cell(Column.developmentCost, &output) {
+            Self.putDecimal(p.costTenths / 10, to: &output)
+            output.append(UInt8(ascii: "."))
+            output.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: p.costTenths % 10))
         }
-        if cell(Column.dealRisk) { buffer.appendDecimal(dealRisk) }
-        if cell(Column.incumbent) { buffer.appendDecimal(incumbent) }
-        if cell(Column.creditRating) {
+        if cell(Column.dealRisk, &output) { Self.putDecimal(p.dealRisk, to: &output) }
+        if cell(Column.incumbent, &output) { Self.putDecimal(p.incumbent, to: &output) }
+        if cell(Column.creditRating, &output) {
             if kind == .unknownCategory {
-                buffer.append(UInt8(ascii: "Z"))
+                output.append(UInt8(ascii: "Z"))
             } else {
-                buffer.append(contentsOf: creditRatings[ratingIndex])
+                Self.put(creditRatings[p.rating], from: pool, to: &output)
             }
         }
-        if cell(Column.paymentDelay) { buffer.appendDecimal(paymentDelay) }
-        if cell(Column.tech) { buffer.appendDecimal(tech) }
-        if cell(Column.decisionCycle) { buffer.appendDecimal(decisionCycle) }
-        if cell(Column.insideContact) {
-            buffer.append(contentsOf: insideContact ? Self.yes : Self.no)
+        if cell(Column.paymentDelay, &output) { Self.putDecimal(p.paymentDelay, to: &output) }
+        if cell(Column.tech, &output) { Self.putDecimal(p.tech, to: &output) }
+        if cell(Column.decisionCycle, &output) { Self.putDecimal(p.decisionCycle, to: &output) }
+        if cell(Column.insideContact, &output) {
+            Self.put(fixed[p.insideContact ? FixedWord.yes : FixedWord.no], from: pool, to: &output)
         }
-        if cell(Column.support) { buffer.appendDecimal(support) }
-        if cell(Column.dealValue) { buffer.appendDecimal(dealValue) }
-        if cell(Column.cumulative) { buffer.appendDecimal(cumulative) }
-        if cell(Column.largestContract) { buffer.appendDecimal(largestContract) }
-        if cell(Column.paymentRecord) { buffer.append(contentsOf: paymentRecords[paymentRecord]) }
-        if cell(Column.referrals) { buffer.appendDecimal(referrals) }
-        if cell(Column.parentGroup), let group { buffer.append(contentsOf: groupNames[group]) }
-        if cell(Column.benchmark) { buffer.append(contentsOf: benchmark ? Self.yes : Self.no) }
-        buffer.append(contentsOf: lineEnding)
+        if cell(Column.support, &output) { Self.putDecimal(p.support, to: &output) }
+        if cell(Column.dealValue, &output) { Self.putDecimal(p.dealValue, to: &output) }
+        if cell(Column.cumulative, &output) { Self.putDecimal(p.cumulative, to: &output) }
+        if cell(Column.largestContract, &output) {
+            Self.putDecimal(p.largestContract, to: &output)
+        }
+        if cell(Column.paymentRecord, &output) {
+            Self.put(paymentRecords[p.paymentRecord], from: pool, to: &output)
+        }
+        if cell(Column.referrals, &output) { Self.putDecimal(p.referrals, to: &output) }
+        if cell(Column.parentGroup, &output) && p.group >= 0 {
+            Self.put(groupNames[p.group], from: pool, to: &output)
+        }
+        if cell(Column.benchmark, &output) {
+            Self.put(fixed[p.benchmark ? FixedWord.yes : FixedWord.no], from: pool, to: &output)
+        }
+        for byte in lineEnding {
+            output.append(byte)
+        }
     }
 
-    // MARK: - Drawing helpers
+    private static func put(_ word: Word, from pool: Span<UInt8>, to output: inout OutputSpan<UInt8>) {
+        for index in word.start..<(word.start + word.count) {
+            output.append(pool[index])
+        }
+    }
+
+    /// Writes `value` in decimal, with a leading `-` when negative.
+    private static func putDecimal(_ value: Int, to output: inout OutputSpan<UInt8>) {
+        if value < 0 {
+            output.append(UInt8(ascii: "-"))
+            putDigits(UInt(value.magnitude), to: &output)
+        } else {
+            putDigits(UInt(value), to: &output)
+        }
+    }
+
+    // Division by the constant 10 compiles to a multiplication, unlike a loop over a
+    // variable power of ten. Most values here have one to three digits: no recursion.
+    private static func putDigits(_ value: UInt, to output: inout OutputSpan<UInt8>) {
+        let zero = UInt8(ascii: "0")
+        if value < 10 {
+            output.append(zero &+ UInt8(truncatingIfNeeded: value))
+        } else if value < 100 {
+            output.append(zero &+ UInt8(truncatingIfNeeded: value / 10))
+            output.append(zero &+ UInt8(truncatingIfNeeded: value % 10))
+        } else if value < 1000 {
+            output.append(zero &+ UInt8(truncatingIfNeeded: value / 100))
+            output.append(zero &+ UInt8(truncatingIfNeeded: value / 10 % 10))
+            output.append(zero &+ UInt8(truncatingIfNeeded: value % 10))
+        } else {
+            putDigits(value / 1000, to: &output)
+            let rest = value % 1000
+            output.append(zero &+ UInt8(truncatingIfNeeded: rest / 100))
+            output.append(zero &+ UInt8(truncatingIfNeeded: rest / 10 % 10))
+            output.append(zero &+ UInt8(truncatingIfNeeded: rest % 10))
+        }
+    }
+
+    /// Writes a nonnegative `value` zero-padded to at least 6 digits.
+    private static func putZeroPadded(_ value: Int, to output: inout OutputSpan<UInt8>) {
+        var threshold = 100_000
+        while value < threshold && threshold > 1 {
+            output.append(UInt8(ascii: "0"))
+            threshold /= 10
+        }
+        putDigits(UInt(value), to: &output)
+    }
+
+    /// Writes a nonnegative `value` with a comma between groups of three digits (`12,500`).
+    private static func putGroupedThousands(_ value: Int, to output: inout OutputSpan<UInt8>) {
+        if value < 1000 {
+            putDigits(UInt(value), to: &output)
+            return
+        }
+        putGroupedThousands(value / 1000, to: &output)
+        output.append(UInt8(ascii: ","))
+        let rest = value % 1000
+        output.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest / 100))
+        output.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest / 10 % 10))
+        output.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10))
+    }
+
+    // MARK: - Random helpers
 
     /// The chance of an inside contact (内线) at stages 1...5.
     private static let insideContactProbability = [0.10, 0.35, 0.55, 0.70, 0.85]
     /// The chance of being an industry benchmark at strategic importance 1...5.
     private static let benchmarkProbability = [0.015, 0.015, 0.015, 0.07, 0.25]
 
-    private static let accountPrefix = Array("K-".utf8)
-    private static let pointFive = Array(".5".utf8)
-    private static let about = Array("about ".utf8)
-    private static let tenThousand = Array("万".utf8)
-    private static let yes = Array("yes".utf8)
-    private static let no = Array("no".utf8)
-
     /// A uniform integer in `0 ..< count` from the high word of `next() × count`.
     ///
     /// Lemire's multiply-shift without the rejection step: the bias is below
-    /// `count / 2^64`, invisible here, and the draw count is always one, which keeps the
-    /// stream's alignment independent of the values.
+    /// `count / 2^64`, invisible here, and every call takes exactly one draw.
     static func uniform(_ count: Int, _ random: inout SeededRandom) -> Int {
         Int(truncatingIfNeeded: random.next().multipliedFullWidth(by: UInt64(count)).high)
+    }
+
+    /// An approximately standard normal draw from one `next()`: the Irwin–Hall sum of its
+    /// four 16-bit quarters, centred and scaled to unit variance.
+    ///
+    /// Bounded at ±√12·(1 − 2^-17) ≈ ±3.46, which suits the noise terms of a data
+    /// generator (no absurd outliers) and costs a tenth of a true normal deviate.
+    static func noise(_ random: inout SeededRandom) -> Double {
+        let bits = random.next()
+        let sum =
+            (bits & 0xFFFF) + (bits >> 16 & 0xFFFF) + (bits >> 32 & 0xFFFF) + (bits >> 48)
+        // Mean of the sum 2·65535; variance 4·(65536² − 1)/12 ≈ 65536²/3.
+        return (Double(sum) - 131_070) * (1.732_050_807_568_877_2 / 65_536)
     }
 
     /// The index of the first cumulative weight above a uniform draw.
@@ -376,36 +572,39 @@ struct ProspectRowWriter {
         return index
     }
 
+    /// `value` rounded to the nearest integer, halves away from zero.
+    ///
+    /// The same as `Int(value.rounded())` for the magnitudes here, without a call into the
+    /// C library's `round`.
+    private static func nearest(_ value: Double) -> Int {
+        value >= 0 ? Int(value + 0.5) : -Int(0.5 - value)
+    }
+
     /// A 1...5 score: `value` rounded and clamped.
     private static func score(_ value: Double) -> Int {
-        min(max(Int(value.rounded()), 1), 5)
+        min(max(nearest(value), 1), 5)
     }
 
     /// An annual ad budget rounded the way people state one: to 5 below 200, 10 below
     /// 1,000, 50 below 5,000, else 100.
     private static func niceBudget(_ budget: Double) -> Int {
         let step = budget < 200 ? 5 : budget < 1000 ? 10 : budget < 5000 ? 50 : 100
-        return Int((budget / Double(step)).rounded()) * step
+        return nearest(budget / Double(step)) * step
     }
 
     /// e^x for |x| < 700, from IEEE basic operations only, so that it gives the same bits
     /// on every platform (the C library's `exp` may differ in the last bit).
     ///
     /// x = k·ln 2 + r with |r| ≤ ln 2 / 2 (fdlibm's two-part ln 2, so k·ln2High is exact),
-    /// e^r by its Taylor series to r¹⁴ (truncation below 10⁻¹⁷), scaled by 2^k exactly.
-    /// Relative error below 10⁻¹⁵.
+    /// e^r by its Taylor series to r⁹, scaled by 2^k exactly. Relative error below
+    /// 10⁻¹⁰: ample for values that are then rounded to whole numbers or tenths.
     static func exponential(_ x: Double) -> Double {
         precondition(abs(x) < 700, "exponential is only for arguments below 700 in magnitude")
         let ln2High = 6.931_471_803_691_238_164_90e-01
         let ln2Low = 1.908_214_929_270_587_700_02e-10
-        let k = (x * 1.442_695_040_888_963_4).rounded()
-        let r = (x - k * ln2High) - k * ln2Low
-        var series = 1.0 / 87_178_291_200  // 1/14!
-        series = series * r + 1.0 / 6_227_020_800
-        series = series * r + 1.0 / 479_001_600
-        series = series * r + 1.0 / 39_916_800
-        series = series * r + 1.0 / 3_628_800
-        series = series * r + 1.0 / 362_880
+        let k = nearest(x * 1.442_695_040_888_963_4)
+        let r = (x - Double(k) * ln2High) - Double(k) * ln2Low
+        var series = 1.0 / 362_880  // 1/9!
         series = series * r + 1.0 / 40_320
         series = series * r + 1.0 / 5040
         series = series * r + 1.0 / 720
@@ -415,52 +614,7 @@ struct ProspectRowWriter {
         series = series * r + 0.5
         series = series * r + 1
         series = series * r + 1
-        return Double(sign: .plus, exponent: Int(k), significand: series)
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Appends `value` in decimal, with a leading `-` when negative.
-    fileprivate mutating func appendDecimal(_ value: Int) {
-        var magnitude = value.magnitude
-        if value < 0 { append(UInt8(ascii: "-")) }
-        if magnitude < 10 {
-            append(UInt8(ascii: "0") + UInt8(magnitude))
-            return
-        }
-        var divisor: UInt = 1
-        while magnitude / divisor >= 10 { divisor *= 10 }
-        while divisor > 0 {
-            append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
-            magnitude %= divisor
-            divisor /= 10
-        }
-    }
-
-    /// Appends a nonnegative `value` in decimal, zero-padded to at least 6 digits.
-    fileprivate mutating func appendZeroPadded(_ value: Int) {
-        var width = 1
-        var rest = value
-        while rest >= 10 {
-            rest /= 10
-            width += 1
-        }
-        for _ in width..<Swift.max(width, 6) { append(UInt8(ascii: "0")) }
-        appendDecimal(value)
-    }
-
-    /// Appends a nonnegative `value` with a comma between groups of three digits
-    /// (`12,500`).
-    fileprivate mutating func appendGroupedThousands(_ value: Int) {
-        if value < 1000 {
-            appendDecimal(value)
-            return
-        }
-        appendGroupedThousands(value / 1000)
-        append(UInt8(ascii: ","))
-        let rest = value % 1000
-        append(UInt8(ascii: "0") + UInt8(rest / 100))
-        append(UInt8(ascii: "0") + UInt8(rest / 10 % 10))
-        append(UInt8(ascii: "0") + UInt8(rest % 10))
+        // 2^k from its bit pattern (k is within the normal range): an exact scaling.
+        return series * Double(bitPattern: UInt64(1023 + k) << 52)
     }
 }

@@ -28,7 +28,7 @@ public struct ProspectListLoader: Sendable {
 
     /// The columns the model needs that `header` lacks (the id column and every factor's column).
     public func missingColumns(in header: [String]) -> [String] {
-        var needed = [model.columns.id]
+        var needed = model.columns.id == AccountColumns.lineNumberID ? [] : [model.columns.id]
         for factor in model.factors where !needed.contains(factor.column) { needed.append(factor.column) }
         return needed.filter { !header.contains($0) }
     }
@@ -49,7 +49,8 @@ public struct ProspectListLoader: Sendable {
         }
 
         let readers = model.factors.map { factor in FieldReader(factor: factor, column: columnIndex[factor.column]!) }
-        let idColumn = columnIndex[model.columns.id]!
+        // '@line' (for files without an id column): the account id is the record's line number.
+        let idColumn = columnIndex[model.columns.id]
         func optionalColumn(_ name: String?) -> Int? { name.flatMap { columnIndex[$0] } }
         let nameColumn = optionalColumn(model.columns.name)
         let industryColumn = optionalColumn(model.columns.industry)
@@ -97,7 +98,7 @@ public struct ProspectListLoader: Sendable {
                 reject(.fieldCount(expected: expectedCount, found: fields.count))
                 continue
             }
-            let id = fields[idColumn]
+            let id = idColumn.map { fields[$0] } ?? String(record.line)
             guard !isMissing(id) else {
                 reject(.missingID, column: idColumn)
                 continue

@@ -135,5 +135,6 @@ struct BruteForceScoringTests {
             grading: ModelFixtures.grading(), scenarios: [WeightScenario(name: "s", weights: ["a": 3])])
         #expect(model.factors.map(\.weight) == [0.25, 0.75, 1])
         #expect(try model.weights(for: model.scenarios[0]) == [0.5, 0.5, 1])
+        #expect(try model.weights(for: nil) == [0.25, 0.75, 1])
     }
 }
