@@ -60,17 +60,27 @@ public struct NumberReader: Sendable {
     /// - Returns: The value in ``unit``, or why the field is not a number in that unit.
     /// - Complexity: O(*n*) in the length of `field`.
     public func read(_ field: Substring) -> Result<Double, NumberReadError> {
-        let text = field.utf8
+        // Native strings lend their UTF-8 storage; others (bridged ones) are copied first.
+        field.utf8.withContiguousStorageIfAvailable { read(bytes: $0) } ?? read(bytes: Array(field.utf8))
+    }
+
+    /// Reads `field` as a number in the column's unit; see ``read(_:)-(Substring)``.
+    public func read(_ field: String) -> Result<Double, NumberReadError> {
+        field.utf8.withContiguousStorageIfAvailable { read(bytes: $0) } ?? read(bytes: Array(field.utf8))
+    }
+
+    /// Reads UTF-8 bytes as a number in the column's unit; see ``read(_:)-(Substring)``.
+    ///
+    /// Generic so that the same code reads a `String`'s storage, an array or a slice of a
+    /// file buffer; only integer offsets between `startIndex` and `endIndex` are read.
+    func read<Bytes: RandomAccessCollection<UInt8>>(bytes text: Bytes) -> Result<Double, NumberReadError>
+    where Bytes.Index == Int {
         var index = text.startIndex
         var end = text.endIndex
 
         // Surrounding spaces and tabs.
-        while index < end && Self.isPadding(text[index]) { text.formIndex(after: &index) }
-        while index < end {
-            let before = text.index(before: end)
-            guard Self.isPadding(text[before]) else { break }
-            end = before
-        }
+        while index < end && Self.isPadding(text[index]) { index += 1 }
+        while end > index && Self.isPadding(text[end - 1]) { end -= 1 }
         guard index < end else { return .failure(.notANumber) }
 
         // Sign, then a currency sign, then possibly the sign.
@@ -79,19 +89,19 @@ public struct NumberReader: Sendable {
         if let signIsNegative = Self.sign(text[index]) {
             negative = signIsNegative
             hasSign = true
-            text.formIndex(after: &index)
+            index += 1
         }
-        var prefix: Substring.UTF8View.SubSequence? = nil
+        var prefix: Range<Int>? = nil
         if index < end && !Self.isDigitOrPoint(text[index]) {
             guard let prefixEnd = Self.currencyPrefixEnd(in: text, from: index, to: end) else {
                 return .failure(.notANumber)
             }
-            prefix = text[index..<prefixEnd]
+            prefix = index..<prefixEnd
             index = prefixEnd
-            while index < end && Self.isPadding(text[index]) { text.formIndex(after: &index) }
+            while index < end && Self.isPadding(text[index]) { index += 1 }
             if !hasSign, index < end, let signIsNegative = Self.sign(text[index]) {
                 negative = signIsNegative
-                text.formIndex(after: &index)
+                index += 1
             }
         }
 
@@ -121,7 +131,7 @@ public struct NumberReader: Sendable {
                 groupLength += 1
                 digitCount += 1
             } else if byte == UInt8(ascii: ",") {
-                // Groups of three after the first group of one to three digits.
+                // Groups of three after a first group of one to three digits.
                 if groupLength == 0 || groupLength > 3 || (hasSeparator && groupLength != 3) {
                     return .failure(.notANumber)
                 }
@@ -130,11 +140,11 @@ public struct NumberReader: Sendable {
             } else {
                 break
             }
-            text.formIndex(after: &index)
+            index += 1
         }
         if hasSeparator && groupLength != 3 { return .failure(.notANumber) }
         if index < end && text[index] == UInt8(ascii: ".") {
-            text.formIndex(after: &index)
+            index += 1
             while index < end {
                 let digit = text[index] &- UInt8(ascii: "0")
                 guard digit < 10 else { break }
@@ -149,18 +159,18 @@ public struct NumberReader: Sendable {
                 }
                 digitCount += 1
                 fractionDigits += 1
-                text.formIndex(after: &index)
+                index += 1
             }
         }
         guard digitCount > 0 else { return .failure(.notANumber) }
         var writtenExponent = 0
         let exponentMarker = index
         if index < end && (text[index] == UInt8(ascii: "e") || text[index] == UInt8(ascii: "E")) {
-            text.formIndex(after: &index)
+            index += 1
             var exponentIsNegative = false
             if index < end, let signIsNegative = Self.sign(text[index]) {
                 exponentIsNegative = signIsNegative
-                text.formIndex(after: &index)
+                index += 1
             }
             var exponentDigits = 0
             while index < end {
@@ -169,7 +179,7 @@ public struct NumberReader: Sendable {
                 // Far beyond any Double; clamping keeps the arithmetic from overflowing.
                 if writtenExponent < 100_000 { writtenExponent = writtenExponent * 10 + Int(digit) }
                 exponentDigits += 1
-                text.formIndex(after: &index)
+                index += 1
             }
             guard exponentDigits > 0 else { return .failure(.notANumber) }
             if exponentIsNegative { writtenExponent = -writtenExponent }
@@ -178,8 +188,8 @@ public struct NumberReader: Sendable {
         // The unit, then the end of the field.
         var unitShift = 0
         if index < end || prefix != nil {
-            while index < end && Self.isPadding(text[index]) { text.formIndex(after: &index) }
-            switch resolveUnit(prefix: prefix, suffix: text[index..<end]) {
+            while index < end && Self.isPadding(text[index]) { index += 1 }
+            switch resolveUnit(prefix: prefix.map { text[$0] }, suffix: text[index..<end]) {
             case .success(let shift): unitShift = shift
             case .failure(let error): return .failure(error)
             }
@@ -201,19 +211,12 @@ public struct NumberReader: Sendable {
             exponent: writtenExponent + unitShift - fractionDigits)
     }
 
-    /// Reads `field` as a number in the column's unit; see ``read(_:)-(Substring)``.
-    public func read(_ field: String) -> Result<Double, NumberReadError> {
-        read(field[...])
-    }
-
     // MARK: - Units
 
     /// Checks the unit signs against the column's unit.
     ///
     /// - Returns: The power of ten to add to the decimal exponent.
-    private func resolveUnit(
-        prefix: Substring.UTF8View.SubSequence?, suffix: Substring.UTF8View.SubSequence
-    ) -> Result<Int, NumberReadError> {
+    private func resolveUnit<Bytes: Collection<UInt8>>(prefix: Bytes?, suffix: Bytes) -> Result<Int, NumberReadError> {
         var suffixUnit: SuffixUnit? = nil
         if !suffix.isEmpty {
             guard let unit = Self.suffixUnit(suffix) else { return .failure(.notANumber) }
@@ -250,31 +253,28 @@ public struct NumberReader: Sendable {
         (Array("亿".utf8), .currency(yuanExponent: 8)), (Array("亿元".utf8), .currency(yuanExponent: 8)),
     ]
 
-    private static func suffixUnit(_ suffix: Substring.UTF8View.SubSequence) -> SuffixUnit? {
+    private static let currencySigns: [[UInt8]] = [Array("¥".utf8), Array("￥".utf8)]
+
+    private static func suffixUnit<Bytes: Collection<UInt8>>(_ suffix: Bytes) -> SuffixUnit? {
         for entry in suffixUnits where suffix.elementsEqual(entry.text) { return entry.unit }
         if isCurrencyCode(suffix) { return .currency(yuanExponent: 0) }
         return nil
     }
 
     /// Whether `text` is `CNY` or `RMB`, ignoring ASCII case.
-    private static func isCurrencyCode(_ text: Substring.UTF8View.SubSequence) -> Bool {
+    private static func isCurrencyCode<Bytes: Collection<UInt8>>(_ text: Bytes) -> Bool {
         guard text.count == 3 else { return false }
         let upper = text.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }
         return upper.elementsEqual("CNY".utf8) || upper.elementsEqual("RMB".utf8)
     }
 
     /// The end of a currency sign (`¥`, `￥`, `CNY`, `RMB`) starting at `start`, or `nil`.
-    private static func currencyPrefixEnd(
-        in text: Substring.UTF8View, from start: String.Index, to end: String.Index
-    ) -> String.Index? {
+    private static func currencyPrefixEnd<Bytes: RandomAccessCollection<UInt8>>(
+        in text: Bytes, from start: Int, to end: Int
+    ) -> Int? where Bytes.Index == Int {
         let rest = text[start..<end]
-        for sign in ["¥", "￥"] where rest.starts(with: sign.utf8) {
-            return text.index(start, offsetBy: sign.utf8.count)
-        }
-        if rest.count >= 3 {
-            let codeEnd = text.index(start, offsetBy: 3)
-            if isCurrencyCode(text[start..<codeEnd]) { return codeEnd }
-        }
+        for sign in currencySigns where rest.starts(with: sign) { return start + sign.count }
+        if end - start >= 3 && isCurrencyCode(text[start..<(start + 3)]) { return start + 3 }
         return nil
     }
 
@@ -310,8 +310,8 @@ public struct NumberReader: Sendable {
     /// - Parameters:
     ///   - digits: The written number without its exponent; `,` and `.` are skipped.
     ///   - exponent: The power of ten to apply to the digits read as an integer.
-    private static func slowPath(
-        negative: Bool, digits: Substring.UTF8View.SubSequence, exponent: Int
+    private static func slowPath<Bytes: Collection<UInt8>>(
+        negative: Bool, digits: Bytes, exponent: Int
     ) -> Result<Double, NumberReadError> {
         var normalized: [UInt8] = []
         normalized.reserveCapacity(digits.count + 10)
