@@ -107,7 +107,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Equatable {
     ///
     /// Mathematical properties: the natural logarithm is computed here from IEEE basic
     /// operations (relative error below 4·10⁻¹⁶), so results are bit-identical on every
-    /// platform. Deviates are bounded by about ±9.4 (|u| ≥ 2^-53).
+    /// platform. Deviates are bounded by √(208 ln 2) ≈ ±12, as `s` is at least 2^-104.
     public mutating func nextGaussian() -> Double {
         if let spare = spareGaussian {
             spareGaussian = nil

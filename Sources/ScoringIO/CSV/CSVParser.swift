@@ -47,13 +47,14 @@ struct CSVParser {
     /// closing quote is appended. Reused across fields to avoid an allocation per field.
     private var scratch: [UInt8] = []
 
-    init(bytes: [UInt8], start: Int, delimiter: UInt8, validatesUTF8: Bool) {
+    /// Creates a parser that starts at offset `start`, which is on physical line `line`.
+    init(bytes: [UInt8], start: Int, line: Int = 1, delimiter: UInt8, validatesUTF8: Bool) {
         self.bytes = bytes
         self.delimiter = delimiter
         self.validatesUTF8 = validatesUTF8
         self.trimsTabs = delimiter != Self.tab
         self.position = start
-        self.line = 1
+        self.line = line
     }
 
     @inline(__always)
@@ -66,8 +67,9 @@ struct CSVParser {
     mutating func skipBlankLines() -> Int? {
         let count = bytes.count
         while position < count {
+            // Spaces and tabs only, even when the tab is the delimiter: such a line is blank.
             var index = position
-            while index < count && isPadding(bytes[index]) { index += 1 }
+            while index < count && (bytes[index] == Self.space || bytes[index] == Self.tab) { index += 1 }
             if index == count {
                 position = count
                 return nil

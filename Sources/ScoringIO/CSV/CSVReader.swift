@@ -12,12 +12,21 @@
 /// - Lines that are empty or hold only spaces and tabs are skipped.
 /// - Records keep their own field count; checking it against the header is the caller's job.
 ///
-/// Encoding: a UTF-8 byte-order mark is dropped and means UTF-8, whatever the options say.
+/// Encoding: a UTF-8 byte-order mark is dropped and means UTF-8, whatever the options say
+/// (GB18030's own mark, `84 31 95 33`, is dropped too).
 /// With `.auto`, valid UTF-8 is read as UTF-8 and anything else as GB18030 (converted with the
 /// C library's iconv), which is how Chinese-language Excel saves "CSV".
 ///
 /// Line numbers in records and errors are physical lines: every line break counts, also
 /// inside quoted fields and on blank lines.
+///
+/// Files of 8 MiB and more are parsed on several threads (one per processor, at most 8),
+/// each starting at a line break; the result, errors included, is the same as a parse on
+/// one thread.
+///
+/// Memory: the whole file is held while it is parsed; the table then takes about 16 bytes
+/// per field plus 32 per record, plus the text of fields longer than 15 UTF-8 bytes
+/// (shorter ones are stored inside the `String`).
 public struct CSVReader: Sendable {
     /// How the reader splits and decodes files.
     public let options: CSVOptions
@@ -27,7 +36,11 @@ public struct CSVReader: Sendable {
     /// - Parameter options: The delimiter and encoding, each detected when not given.
     public init(options: CSVOptions = .init()) {
         self.options = options
+        self.parallelism = .automatic
     }
+
+    /// How many threads parse large files; tests set small parts to exercise the stitching.
+    var parallelism: CSVParser.Parallelism
 
     /// Reads the CSV file at `path`.
     ///
@@ -49,7 +62,8 @@ public struct CSVReader: Sendable {
     /// - Throws: `DatasetError.empty` if there is no non-blank line;
     ///   `.undecodable` with the first line that is not valid in the chosen encoding;
     ///   `.unterminatedQuote` with the line where a never-closed quoted field starts;
-    ///   `.duplicateHeader` if two columns have the same (trimmed) name.
+    ///   `.duplicateHeader` if two columns have the same (trimmed) name;
+    ///   `.unreadable` if GB18030 is needed and the C library has no converter for it.
     /// - Complexity: O(*n*) in the size of `bytes`.
     public func read(bytes: [UInt8], file: String) throws(DatasetError) -> CSVTable {
         let hasByteOrderMark = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
@@ -59,7 +73,8 @@ public struct CSVReader: Sendable {
         switch encoding {
         case .utf8:
             do {
-                return try parse(bytes, start: start, file: file, encoding: .utf8, validates: true, bom: hasByteOrderMark)
+                return try parse(
+                    bytes, start: start, file: file, encoding: .utf8, validates: true, bom: hasByteOrderMark)
             } catch {
                 switch error {
                 case .invalidUTF8: throw undecodableUTF8(bytes, start: start, file: file)
@@ -84,7 +99,7 @@ public struct CSVReader: Sendable {
     private func parseGB18030(_ bytes: [UInt8], file: String) throws(DatasetError) -> CSVTable {
         let converted: [UInt8]
         do {
-            converted = try Iconv.convert(bytes, from: "GB18030", to: "UTF-8")
+            converted = try Iconv.utf8FromGB18030(bytes, parallelism: parallelism)
         } catch {
             switch error {
             case .invalidSequence(let offset):
@@ -94,8 +109,12 @@ public struct CSVReader: Sendable {
                 throw .unreadable(file: file, reason: "no GB18030 converter: \(reason)")
             }
         }
+        // GB18030's own byte-order mark (84 31 95 33) arrives as the UTF-8 one.
+        let hasByteOrderMark = converted.starts(with: [0xEF, 0xBB, 0xBF])
         do {
-            return try parse(converted, start: 0, file: file, encoding: .gb18030, validates: false, bom: false)
+            return try parse(
+                converted, start: hasByteOrderMark ? 3 : 0, file: file, encoding: .gb18030, validates: false,
+                bom: hasByteOrderMark)
         } catch {
             switch error {
             case .invalidUTF8: preconditionFailure("unreachable: the parser does not check iconv's output")
@@ -137,11 +156,11 @@ public struct CSVReader: Sendable {
         if let duplicate = Self.firstDuplicate(in: header) {
             throw .dataset(.duplicateHeader(file: file, column: duplicate.name, columns: duplicate.columns))
         }
-        var records: [CSVRecord] = []
+        let records: [CSVRecord]
         do {
-            while let record = try parser.nextRecord(expectedFieldCount: header.count) {
-                records.append(record)
-            }
+            records = try CSVParser.records(
+                in: bytes, from: parser.position, line: parser.line, delimiter: delimiter, validatesUTF8: validates,
+                expectedFieldCount: header.count, parallelism: parallelism)
         } catch {
             throw Self.parseFailure(error, file: file)
         }

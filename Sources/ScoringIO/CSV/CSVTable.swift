@@ -31,7 +31,8 @@ public struct CSVTable: Sendable {
     public let delimiter: UInt8
     /// The encoding that was used: `.utf8` or `.gb18030`, never `.auto`.
     public let encoding: TextEncoding
-    /// Whether the file started with a UTF-8 byte-order mark (Excel's "CSV UTF-8").
+    /// Whether the file started with a byte-order mark: UTF-8's (Excel's "CSV UTF-8"), or
+    /// GB18030's in a GB18030 file.
     public let hadByteOrderMark: Bool
 
     /// Creates a table.

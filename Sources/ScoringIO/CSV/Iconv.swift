@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 
 /// Converts bytes between encodings with the C library's iconv.
 ///
@@ -19,11 +20,11 @@ enum Iconv {
         case unavailable(reason: String)
     }
 
-    /// Converts `bytes[start...]` from the encoding `source` to the encoding `target`.
+    /// Converts `bytes[range]` from the encoding `source` to the encoding `target`.
     ///
     /// - Parameters:
     ///   - bytes: The input.
-    ///   - start: The offset of the first byte to convert.
+    ///   - range: The bytes to convert; all of them if `nil`.
     ///   - source: An iconv encoding name, such as `"GB18030"`.
     ///   - target: An iconv encoding name, such as `"UTF-8"`.
     /// - Returns: The converted bytes.
@@ -31,8 +32,9 @@ enum Iconv {
     ///   `Failure.unavailable`.
     /// - Complexity: O(*n*).
     static func convert(
-        _ bytes: [UInt8], start: Int = 0, from source: String, to target: String
+        _ bytes: [UInt8], range: Range<Int>? = nil, from source: String, to target: String
     ) throws(Failure) -> [UInt8] {
+        let range = range ?? bytes.indices
         let converter = iconv_open(target, source)
         // iconv_open signals failure with (iconv_t)-1.
         guard let converter, Int(bitPattern: converter) != -1 else {
@@ -40,7 +42,7 @@ enum Iconv {
         }
         defer { iconv_close(converter) }
 
-        let inputCount = bytes.count - start
+        let inputCount = range.count
         // GB18030 to UTF-8 grows at most 1.5 times (two bytes become three); other directions
         // may need more, which the E2BIG retry below provides.
         var capacity = inputCount + inputCount / 2 + 16
@@ -53,7 +55,8 @@ enum Iconv {
                     guard let inputBase = inputBuffer.baseAddress, let outputBase = outputBuffer.baseAddress
                     else { return }
                     // iconv takes `char **` for its input although it never writes through it.
-                    var input: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: inputBase + start)
+                    var input: UnsafeMutablePointer<CChar>? =
+                        UnsafeMutableRawPointer(mutating: inputBase + range.lowerBound)
                         .assumingMemoryBound(to: CChar.self)
                     var inputLeft = inputCount
                     var outputPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outputBase)
@@ -68,7 +71,7 @@ enum Iconv {
                         } else {
                             // EILSEQ (invalid) and EINVAL (cut off at the end) both leave the
                             // input pointer at the first byte not converted.
-                            failure = .invalidSequence(offset: bytes.count - inputLeft)
+                            failure = .invalidSequence(offset: range.upperBound - inputLeft)
                         }
                     }
                 }
@@ -78,5 +81,44 @@ enum Iconv {
             capacity *= 2
             _ = iconv(converter, nil, nil, nil, nil)  // back to the initial state
         }
+    }
+
+    /// Converts GB18030 to UTF-8, in parts on several threads for large inputs.
+    ///
+    /// The parts are cut just after line feeds. In GB18030 the byte 0x0A is always a line
+    /// feed, never part of a multi-byte character, so each part converts on its own and the
+    /// concatenation equals converting the whole; the first failing part holds the first
+    /// invalid byte.
+    ///
+    /// - Throws: `Failure.invalidSequence` with an offset into `bytes`, or
+    ///   `Failure.unavailable`.
+    static func utf8FromGB18030(
+        _ bytes: [UInt8], parallelism: CSVParser.Parallelism
+    ) throws(Failure) -> [UInt8] {
+        let starts = CSVParser.partStarts(in: bytes, from: 0, parallelism: parallelism)
+        guard starts.count > 1 else { return try convert(bytes, from: "GB18030", to: "UTF-8") }
+        let parts = starts.map { _ in PartResult() }
+        DispatchQueue.concurrentPerform(iterations: starts.count) { part in
+            let end = part + 1 < starts.count ? starts[part + 1] : bytes.count
+            do throws(Failure) {
+                parts[part].output = try convert(bytes, range: starts[part]..<end, from: "GB18030", to: "UTF-8")
+            } catch {
+                parts[part].failure = error
+            }
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(parts.reduce(0) { $0 + $1.output.count })
+        for part in parts {
+            if let failure = part.failure { throw failure }
+            output.append(contentsOf: part.output)
+            part.output = []
+        }
+        return output
+    }
+
+    /// One part's output. Written by one thread, read after `concurrentPerform` returns.
+    private final class PartResult: @unchecked Sendable {
+        var output: [UInt8] = []
+        var failure: Failure? = nil
     }
 }

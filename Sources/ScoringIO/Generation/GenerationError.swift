@@ -20,7 +20,8 @@ public enum GenerationError: Error, Equatable, Sendable, CustomStringConvertible
             return "The blank rate is \(rate); it is a fraction of the optional cells "
                 + "and must be between 0 and 1."
         case .badRowCount(let count, let rows):
-            return "The bad-row count is \(count); it must be between 0 and the row count (\(rows))."
+            return
+                "The bad-row count is \(count); it must be between 0 and the row count (\(rows))."
         case .writeFailed(let destination, let reason):
             return "\(destination): cannot write the prospect list (\(reason)). "
                 + "Check the path, its permissions and the free space."

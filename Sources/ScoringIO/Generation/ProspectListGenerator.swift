@@ -49,7 +49,7 @@ public struct ProspectListGenerator: Sendable {
     /// | `decision_cycle_months` | months, integer | 1...24 |
     /// | `inside_contact` | yes/no | yes, no |
     /// | `support_balance` | integer, supporters minus opponents | -2...2 |
-    /// | `deal_value` | 万元, integer; about budget × share | 1...16,000 or so |
+    /// | `deal_value` | 万元, integer; about budget × share | 1...20,000, at most the budget |
     /// | `cumulative_consumption` | 万元, integer; 0 when never a customer | 0...30,000 |
     /// | `largest_contract` | 万元, integer | 0...`cumulative_consumption` |
     /// | `payment_record` | category | good, fair, poor |
@@ -142,7 +142,8 @@ public struct ProspectListGenerator: Sendable {
     ///   - handle: Where to write; it is not closed.
     ///   - name: How to name the destination in an error message.
     /// - Throws: `GenerationError.writeFailed` if a write fails.
-    public func write(to handle: FileHandle, named name: String = "output") throws(GenerationError) {
+    public func write(to handle: FileHandle, named name: String = "output") throws(GenerationError)
+    {
         try write { (chunk: [UInt8]) throws(GenerationError) in
             do {
                 try handle.write(contentsOf: chunk)

@@ -74,7 +74,35 @@ final class ProspectRowWriter: Sendable {
         var benchmark = false
     }
 
-    // Column positions, for the blank mask (bit i set: cell i is written missing).
+    /// The cells of one row written as missing, each with a code 0...15 that picks the
+    /// missing code. 4 bits per column in two words: 27 columns need 108 bits.
+    private struct BlankCells {
+        private var low: UInt64 = 0  // columns 0...15
+        private var high: UInt64 = 0  // columns 16...31
+        private var mask: UInt32 = 0
+
+        mutating func set(_ column: Int, code: Int) {
+            mask |= 1 << UInt32(column)
+            let shift = UInt64(4 * (column % 16))
+            if column < 16 {
+                low |= UInt64(code) << shift
+            } else {
+                high |= UInt64(code) << shift
+            }
+        }
+
+        mutating func clear(_ column: Int) {
+            mask &= ~(1 << UInt32(column))
+        }
+
+        func code(_ column: Int) -> Int? {
+            guard mask & (1 << UInt32(column)) != 0 else { return nil }
+            let word = column < 16 ? low : high
+            return Int(truncatingIfNeeded: (word >> UInt64(4 * (column % 16))) & 0xF)
+        }
+    }
+
+    // Column positions.
     private enum Column {
         static let industry = 2, region = 3, manager = 4, stage = 5, budget = 6, share = 7
         static let strategic = 8, serviceFit = 9, margin = 10, developmentCost = 11
@@ -219,26 +247,29 @@ final class ProspectRowWriter: Sendable {
         to buffer: inout [UInt8]
     ) {
         let prospect = drawProspect(&values)
-        var blankMask: UInt32 = 0
+        // One draw per optional column, whatever is written later, so that a bad row
+        // never shifts the blanks of the rows after it.
+        var blanked = BlankCells()
         if !blankNothing {
-            for column in Self.optionalColumns
-            where blanks.next() < blankThreshold || blankEverything {
-                blankMask |= 1 << UInt32(column)
+            for column in Self.optionalColumns {
+                let draw = blanks.next()
+                if draw < blankThreshold || blankEverything {
+                    // The low 4 bits are independent of the comparison above.
+                    blanked.set(column, code: Int(truncatingIfNeeded: draw & 0xF))
+                }
             }
         }
         if let badRow {
             // The faulty cell is written, not blanked.
             switch badRow.kind {
-            case .nonNumericValue: blankMask &= ~(1 << UInt32(Column.budget))
-            case .unknownCategory: blankMask &= ~(1 << UInt32(Column.creditRating))
-            case .misplacedUnit: blankMask &= ~(1 << UInt32(Column.share))
+            case .nonNumericValue: blanked.clear(Column.budget)
+            case .unknownCategory: blanked.clear(Column.creditRating)
+            case .misplacedUnit: blanked.clear(Column.share)
             case .missingField, .duplicateAccountID: break
             }
         }
         buffer.append(addingCapacity: Self.rowCapacity) { (output: inout OutputSpan<UInt8>) in
-            write(
-                prospect, row: row, badRow: badRow, blankMask: blankMask, blanks: &blanks,
-                to: &output)
+            write(prospect, row: row, badRow: badRow, blanked: blanked, to: &output)
         }
     }
 
@@ -297,7 +328,7 @@ final class ProspectRowWriter: Sendable {
         let delay = 12 - 18 * credit + 22 * Self.noise(&random)
         p.paymentDelay = min(max(Self.nearest(delay), 0), 180)
         let record = -0.8 * credit + Double(p.paymentDelay) / 30 + 0.5 * Self.noise(&random)
-        p.paymentRecord = record < 0.6 ? 0 : record < 1.6 ? 1 : 2
+        p.paymentRecord = record < 1.0 ? 0 : record < 2.0 ? 1 : 2
         let dealValue =
             Double(p.budget) * Double(p.share) / 100
             * Self.exponential(0.15 * Self.noise(&random))
@@ -319,16 +350,25 @@ final class ProspectRowWriter: Sendable {
             p.referrals = referral < 0.97 ? 0 : referral < 0.995 ? 1 : 2
         }
 
-        // Parent group: about 12%, skewed so that a few groups have many units.
+        // Parent group: about 12%, skewed so that a few groups have many units (the
+        // first of 400 takes 5% of the grouped accounts).
         if random.nextDouble() < 0.12 {
             let draw = random.nextDouble()
-            p.group = Int(Double(groupBrands.count) * draw * draw * draw)
+            p.group = Int(Double(groupBrands.count) * draw * draw)
         } else {
+            // Two or three different syllables: draw among those not yet used.
             let threeSyllables = random.nextDouble() < 0.25
-            p.brand.0 = Self.uniform(syllables.count, &random)
-            p.brand.1 = Self.uniform(syllables.count, &random)
+            let count = syllables.count
+            let first = Self.uniform(count, &random)
+            var second = Self.uniform(count - 1, &random)
+            if second >= first { second += 1 }
+            p.brand.0 = first
+            p.brand.1 = second
             if threeSyllables {
-                p.brand.2 = Self.uniform(syllables.count, &random)
+                var third = Self.uniform(count - 2, &random)
+                if third >= min(first, second) { third += 1 }
+                if third >= max(first, second) { third += 1 }
+                p.brand.2 = third
             }
         }
         p.industryWord =
@@ -349,8 +389,7 @@ final class ProspectRowWriter: Sendable {
         _ p: Prospect,
         row: Int,
         badRow: ProspectListGenerator.BadRow?,
-        blankMask: UInt32,
-        blanks: inout SeededRandom,
+        blanked: BlankCells,
         to output: inout OutputSpan<UInt8>
     ) {
         let poolBytes = self.pool  // a local copy: a span must not outlive its array
@@ -361,9 +400,8 @@ final class ProspectRowWriter: Sendable {
         // Starts a cell; writes a missing code and returns false if the cell is blank.
         func cell(_ column: Int, _ output: inout OutputSpan<UInt8>) -> Bool {
             output.append(comma)
-            guard blankMask & (1 << UInt32(column)) != 0 else { return true }
+            guard let code = blanked.code(column) else { return true }
             // Which missing code: 8 of 16 write an empty cell, the named codes 2 of 16 each.
-            let code = Int(truncatingIfNeeded: blanks.next() >> 60)
             if code >= 8 {
                 Self.put(missingCodes[1 + (code - 8) / 2], from: pool, to: &output)
             }
@@ -472,7 +510,9 @@ final class ProspectRowWriter: Sendable {
         }
     }
 
-    private static func put(_ word: Word, from pool: Span<UInt8>, to output: inout OutputSpan<UInt8>) {
+    private static func put(
+        _ word: Word, from pool: Span<UInt8>, to output: inout OutputSpan<UInt8>
+    ) {
         for index in word.start..<(word.start + word.count) {
             output.append(pool[index])
         }

@@ -8,13 +8,10 @@ extension Kam {
         static let configuration = CommandConfiguration(
             abstract: "Write a deterministic, realistic prospect list for tests and benchmarks.",
             discussion: """
-                The same options always write the same bytes. Columns, units and ranges are \
-                described in datasets/README.md. Rows stream to the output, so ten million \
-                rows need no more memory than ten.
-
-                The bundled sample was written with:
-                  kam generate --rows 300 --seed 20121 --blank-rate 0.04 --bad-rows 5 \
-                --output datasets/prospects.csv
+                The same options always write the same bytes, on every platform. Columns, \
+                units, ranges, missing codes and the five kinds of bad rows are described in \
+                datasets/README.md, with the command that wrote the bundled sample. Rows \
+                stream to the output, so ten million rows need no more memory than ten.
                 """
         )
 
@@ -61,10 +58,16 @@ extension Kam {
                 lineEnding: crlf ? .crlf : .lf
             )
             let generator = ProspectListGenerator(options: options)
-            if let output {
-                try generator.write(toFile: output)
-            } else {
-                try generator.write(to: FileHandle.standardOutput, named: "standard output")
+            do {
+                if let output {
+                    try generator.write(toFile: output)
+                } else {
+                    try generator.write(to: FileHandle.standardOutput, named: "standard output")
+                }
+            } catch {
+                // An output that cannot be written exits 70, as in the other commands.
+                FileHandle.standardError.write(Data("kam: error: \(error.description)\n".utf8))
+                throw ExitCode(70)
             }
         }
     }

@@ -6,7 +6,7 @@ import Testing
 struct CSVReaderDatasetTests {
     @Test("The UCI bank marketing file has 4119 records of 21 ';'-separated fields")
     func uciBankMarketing() throws {
-        let table = try CSVReader().read(contentsOf: sharedDatasetPath("uci-bank-marketing/bank-additional.csv"))
+        let table = try CSVReader().read(contentsOf: CSVTestFiles.sharedDataset("uci-bank-marketing/bank-additional.csv"))
         #expect(table.delimiter == UInt8(ascii: ";"))
         #expect(table.encoding == .utf8)
         #expect(table.header.count == 21)
@@ -22,7 +22,7 @@ struct CSVReaderDatasetTests {
 
     @Test("The Maven CRM sales pipeline has 8800 records of 8 fields with CRLF line ends")
     func mavenSalesPipeline() throws {
-        let path = sharedDatasetPath("maven-crm-sales-opportunities/sales_pipeline.csv")
+        let path = CSVTestFiles.sharedDataset("maven-crm-sales-opportunities/sales_pipeline.csv")
         let bytes = try FileBytes.contents(ofFile: path)
         #expect(bytes.firstIndex(of: UInt8(ascii: "\r")).map { bytes[$0 + 1] } == UInt8(ascii: "\n"))
         let table = try CSVReader().read(contentsOf: path)

@@ -24,12 +24,23 @@ struct CSVReaderEncodingTests {
     func byteOrderMark() throws {
         let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array(Self.chineseText.utf8)
         for encoding in TextEncoding.allCases {
-            let table = try CSVReader(options: CSVOptions(encoding: encoding)).read(bytes: bytes, file: "bom.csv")
+            let reader = CSVReader(options: CSVOptions(encoding: encoding))
+            let table = try reader.read(bytes: bytes, file: "bom.csv")
             #expect(table.hadByteOrderMark)
             #expect(table.encoding == .utf8)
             #expect(table.header == ["客户", "联系人", "预算"])
             #expect(table.records.first?.fields == ["华东某汽车集团", "王经理", "1,800万"])
         }
+    }
+
+    @Test("A GB18030 byte-order mark is dropped")
+    func gb18030ByteOrderMark() throws {
+        let bytes = try Self.gb18030Bytes("\u{FEFF}" + Self.chineseText)
+        #expect(bytes.starts(with: [0x84, 0x31, 0x95, 0x33]))
+        let table = try CSVReader().read(bytes: bytes, file: "gbk.csv")
+        #expect(table.encoding == .gb18030)
+        #expect(table.hadByteOrderMark)
+        #expect(table.header == ["客户", "联系人", "预算"])
     }
 
     @Test("UTF-8 Chinese text without a mark reads as UTF-8 in auto mode")
@@ -40,7 +51,9 @@ struct CSVReaderEncodingTests {
         #expect(table.records.map(\.fields) == [["华东某汽车集团", "王经理", "1,800万"], ["华北某银行", "李总", "600"]])
     }
 
-    @Test("A GB18030 file decodes in auto mode and with an explicit gb18030", arguments: [TextEncoding.auto, .gb18030])
+    @Test(
+        "A GB18030 file decodes in auto mode and with an explicit gb18030",
+        arguments: [TextEncoding.auto, .gb18030])
     func gb18030(encoding: TextEncoding) throws {
         let bytes = try Self.gb18030Bytes(Self.chineseText)
         #expect(UTF8Validation.firstInvalidOffset(in: bytes, range: bytes.indices) != nil)
@@ -56,8 +69,8 @@ struct CSVReaderEncodingTests {
     @Test("A GB18030 file read from disk decodes in auto mode")
     func gb18030FromDisk() throws {
         let path = "/tmp/kam-csv-test-\(UInt32.random(in: 0...UInt32.max)).csv"
-        try writeFile(path, try Self.gb18030Bytes(Self.chineseText))
-        defer { removeFile(path) }
+        try CSVTestFiles.write(try Self.gb18030Bytes(Self.chineseText), to: path)
+        defer { CSVTestFiles.remove(path) }
         let table = try CSVReader().read(contentsOf: path)
         #expect(table.file == path)
         #expect(table.encoding == .gb18030)
@@ -102,7 +115,8 @@ struct CSVReaderEncodingTests {
         }
         // A lead byte cut off by the end of the file.
         #expect(throws: DatasetError.undecodable(file: "cut.csv", encoding: "GB18030", line: 2)) {
-            try CSVReader(options: CSVOptions(encoding: .gb18030)).read(bytes: Array("a\r\n".utf8) + [0xCD], file: "cut.csv")
+            let bytes = Array("a\r\n".utf8) + [0xCD]
+            return try CSVReader(options: CSVOptions(encoding: .gb18030)).read(bytes: bytes, file: "cut.csv")
         }
     }
 

@@ -2,11 +2,6 @@ import Testing
 
 @testable import ScoringIO
 
-/// Reads `text` (UTF-8) as a CSV file named `test.csv`.
-func readCSV(_ text: String, options: CSVOptions = .init()) throws(DatasetError) -> CSVTable {
-    try CSVReader(options: options).read(bytes: Array(text.utf8), file: "test.csv")
-}
-
 @Suite("CSVReader splits records and fields")
 struct CSVReaderTests {
     @Test("A plain file gives its header and records with their line numbers")
@@ -104,11 +99,12 @@ struct CSVReaderTests {
         ])
     }
 
-    @Test("A tab-separated header selects tab, and tabs inside fields are not trimmed away")
+    @Test("A tab-separated header selects tab; fields keep their empty cells and lines of tabs are blank")
     func tabDetection() throws {
-        let table = try readCSV("id\tname\tnote\nK-1\t Acme \t\t\nK-2\t\"a\tb\"\tx\n")
+        let table = try readCSV("id\tname\tnote\nK-1\t Acme \t\t\n\t\t\nK-2\t\"a\tb\"\tx\n")
         #expect(table.delimiter == UInt8(ascii: "\t"))
         #expect(table.records.map(\.fields) == [["K-1", "Acme", "", ""], ["K-2", "a\tb", "x"]])
+        #expect(table.records.map(\.line) == [2, 4])
     }
 
     @Test(

@@ -3,30 +3,19 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ScoringEngine
 import Testing
 
 @testable import ScoringIO
 
-/// SplitMix64: a small seeded generator so that failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The C library's correctly rounded reading of `text`.
-func strtodValue(_ text: String) -> Double {
+private func strtodValue(_ text: String) -> Double {
     strtod(text, nil)
 }
 
 /// Random decimal strings of the shapes the number reader must round like `strtod`.
-struct DecimalStringGenerator {
-    var random: SplitMix64
+private struct DecimalStringGenerator {
+    var random: SeededRandom
 
     mutating func digits(_ count: Int, leadingNonZero: Bool = false) -> String {
         var text = ""
@@ -80,7 +69,7 @@ struct DecimalStringGenerator {
 }
 
 /// Inserts thousands separators into an integer string of digits.
-func grouped(_ digits: String) -> String {
+private func grouped(_ digits: String) -> String {
     var groups: [Substring] = []
     var rest = Substring(digits)
     while rest.count > 3 {
@@ -95,7 +84,7 @@ func grouped(_ digits: String) -> String {
 struct NumberReaderStrtodTests {
     @Test("200,000 random decimal strings read bit for bit as strtod reads them")
     func randomStrings() throws {
-        var generator = DecimalStringGenerator(random: SplitMix64(state: 20_261_129))
+        var generator = DecimalStringGenerator(random: SeededRandom(seed: 20_261_129))
         let reader = NumberReader()
         var mismatches: [String] = []
         for index in 0..<200_000 {
@@ -126,7 +115,7 @@ struct NumberReaderStrtodTests {
 
     @Test("Correctly grouped thousands read like the digits without separators")
     func validSeparators() {
-        var random = SplitMix64(state: 7)
+        var random = SeededRandom(seed: 7)
         let reader = NumberReader()
         for _ in 0..<20_000 {
             var generator = DecimalStringGenerator(random: random)
@@ -141,7 +130,7 @@ struct NumberReaderStrtodTests {
 
     @Test("Misplaced thousands separators are rejected")
     func invalidSeparators() {
-        var random = SplitMix64(state: 11)
+        var random = SeededRandom(seed: 11)
         let reader = NumberReader()
         for _ in 0..<20_000 {
             var generator = DecimalStringGenerator(random: random)
@@ -157,16 +146,18 @@ struct NumberReaderStrtodTests {
 
     @Test("Converted money rounds like strtod on the shifted exponent")
     func moneyConversion() {
-        var generator = DecimalStringGenerator(random: SplitMix64(state: 99))
+        var generator = DecimalStringGenerator(random: SeededRandom(seed: 99))
         let wan = NumberReader(unit: .wan)
         for index in 0..<20_000 {
             let digits = generator.digits(Int.random(in: 1...18, using: &generator.random), leadingNonZero: true)
             let point = Int.random(in: 0...digits.count, using: &generator.random)
-            let number = point == digits.count ? digits : String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+            let number =
+                point == digits.count ? digits : String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
             let written = number.hasPrefix(".") ? "0" + number : number
             let (suffix, shift) = [("元", -4), ("万", 0), ("亿元", 4)][index % 3]
             let expected = strtodValue(written + "e\(shift)")
-            #expect(wan.read(written + suffix).map(\.bitPattern) == .success(expected.bitPattern), "\(written)\(suffix)")
+            let value = wan.read(written + suffix)
+            #expect(value.map(\.bitPattern) == .success(expected.bitPattern), "\(written)\(suffix)")
         }
     }
 }

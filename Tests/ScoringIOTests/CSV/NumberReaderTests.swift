@@ -63,7 +63,8 @@ struct NumberReaderTests {
     @Test(
         "Unit signs are refused where the column has no unit or the wrong kind",
         arguments: [
-            (NumberUnit.none, "35%", NumberReadError.unitNotAllowed("%")), (.none, "1,800万", .unitNotAllowed("万")),
+            (NumberUnit.none, "35%", NumberReadError.unitNotAllowed("%")),
+            (.none, "1,800万", .unitNotAllowed("万")),
             (.none, "¥5", .unitNotAllowed("¥")), (.percent, "5元", .unitNotAllowed("元")),
             (.percent, "RMB 5", .unitNotAllowed("RMB")), (.percent, "¥5%", .unitNotAllowed("¥")),
             (.none, "5 亿元", .unitNotAllowed("亿元")), (.wan, "35%", .wrongUnit(found: "%", expected: .wan)),
@@ -72,6 +73,13 @@ struct NumberReaderTests {
         ])
     func refusedUnits(unit: NumberUnit, text: String, error: NumberReadError) {
         #expect(NumberReader(unit: unit).read(text) == .failure(error))
+    }
+
+    @Test("Reading bytes honours a slice's own indices")
+    func byteSlice() {
+        let bytes = Array("xx1,800万yy".utf8)
+        #expect(NumberReader(unit: .wan).read(bytes: bytes[2..<(bytes.count - 2)]) == .success(1800))
+        #expect(NumberReader().read(bytes: bytes[2..<7]) == .success(1800))
     }
 
     @Test("Reading a Substring of a larger string uses only that slice")
