@@ -41,4 +41,28 @@ enum DisplayWidth {
         let padding = String(repeating: " ", count: max(0, width - of(text)))
         return right ? padding + text : text + padding
     }
+
+    /// Wraps `text` at spaces so that no line is wider than `width` columns; continuation
+    /// lines start with `indent`. A word wider than a line is cut.
+    static func wrap(_ text: String, width: Int, indent: String = "    ") -> [String] {
+        var lines: [String] = []
+        let lead = String(text.prefix { $0 == " " })
+        var current = lead
+        for word in text.dropFirst(lead.count).split(separator: " ").map(String.init) {
+            let fresh = current == lead || current == indent
+            let candidate = fresh ? current + word : current + " " + word
+            if of(candidate) <= width || fresh {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = indent + word
+            }
+            if of(current) > width {
+                lines.append(truncate(current, to: width))
+                current = indent
+            }
+        }
+        if current != lead, current != indent { lines.append(current) }
+        return lines
+    }
 }

@@ -94,7 +94,8 @@ struct RankReport {
             ])
         }
         var text = markdown ? table.markdown() : table.render(maxWidth: maxWidth)
-        text += "\n" + summaryLines().joined(separator: "\n") + "\n"
+        let summary = markdown ? summaryLines() : summaryLines().flatMap { DisplayWidth.wrap($0, width: maxWidth) }
+        text += "\n" + summary.joined(separator: "\n") + "\n"
         return text
     }
 
