@@ -23,6 +23,27 @@ public struct SegmentRule: Sendable, Equatable, Codable {
         return seen
     }
 
+    /// For every account: whether it is in the segment. Evaluated column by column (one
+    /// dictionary look-up per condition, not per account); `false` everywhere when a column
+    /// is absent.
+    ///
+    /// - Complexity: O(accounts × conditions).
+    public func members(in data: SegmentData, count: Int) -> [Bool] {
+        var result = [Bool](repeating: false, count: count)
+        for group in groups {
+            var holds = [Bool](repeating: true, count: count)
+            for condition in group {
+                guard let column = data.columns[condition.column] else {
+                    holds = [Bool](repeating: false, count: count)
+                    break
+                }
+                for row in 0..<count where holds[row] { holds[row] = condition.holds(for: column[row]) }
+            }
+            for row in 0..<count where holds[row] { result[row] = true }
+        }
+        return result
+    }
+
     /// Whether the account at `row` is in the segment. A condition on a missing value is false.
     public func contains(row: Int, in data: SegmentData) -> Bool {
         groups.contains { group in

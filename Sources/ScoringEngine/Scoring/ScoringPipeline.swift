@@ -36,8 +36,10 @@ public struct ScoringPipeline: Sendable {
                 })
         }
         let evaluable = model.segments.map { rule in rule.columns.allSatisfy { batch.segmentData.columns[$0] != nil } }
-        let segments: [[Int]] = (0..<batch.count).map { row in
-            model.segments.indices.filter { evaluable[$0] && model.segments[$0].contains(row: row, in: batch.segmentData) }
+        var segments = [[Int]](repeating: [], count: batch.count)
+        for (index, rule) in model.segments.enumerated() where evaluable[index] {
+            let members = rule.members(in: batch.segmentData, count: batch.count)
+            for row in 0..<batch.count where members[row] { segments[row].append(index) }
         }
         return BatchAssessment(
             model: model, accounts: batch.accounts, utilities: utilities, scorer: scorer, scores: scores,

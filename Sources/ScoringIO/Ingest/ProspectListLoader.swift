@@ -43,10 +43,8 @@ public struct ProspectListLoader: Sendable {
         }
         var columnIndex: [String: Int] = [:]
         for (index, name) in table.header.enumerated() { columnIndex[name] = index }
-        let missingCodes = Set(model.missingCodes.map { $0.lowercased() })
-        func isMissing(_ field: String) -> Bool {
-            field.isEmpty || missingCodes.contains(field.lowercased())
-        }
+        let missingCodes = MissingCodes(model.missingCodes)
+        func isMissing(_ field: String) -> Bool { missingCodes.matches(field) }
 
         let readers = model.factors.map { factor in FieldReader(factor: factor, column: columnIndex[factor.column]!) }
         // '@line' (for files without an id column): the account id is the record's line number.
@@ -190,7 +188,9 @@ public struct ProspectListLoader: Sendable {
 }
 
 /// Reads one factor's fields: numbers through `NumberReader`, labels through the map.
-struct FieldReader: Sendable {
+///
+/// A class, so that the hot loop shares one instance instead of copying its dictionaries.
+final class FieldReader: Sendable {
     let factor: Factor
     let column: Int
     let isCategorical: Bool
@@ -232,11 +232,49 @@ struct FieldReader: Sendable {
     }
 
     static func number(_ field: String, with reader: NumberReader) -> Swift.Result<Double, Reject.Reason> {
-        switch reader.read(Substring(field)) {
+        switch reader.read(field) {
         case .success(let value): return .success(value)
         case .failure(.notANumber): return .failure(.notANumber(value: field))
         case .failure(.unitNotAllowed(let unit)): return .failure(.unitNotAllowed(value: field, unit: unit))
         case .failure(.wrongUnit(_, let expected)): return .failure(.wrongUnit(value: field, expected: expected.rawValue))
+        }
+    }
+}
+
+/// The model's missing codes, matched ignoring ASCII case without allocating, so that the
+/// common case (a number or a label that is no code) costs a length check or two.
+struct MissingCodes: Sendable {
+    /// Each code's UTF-8 bytes, ASCII letters lowercased.
+    let codes: [[UInt8]]
+    /// `hasLength[n]`: whether some code is n bytes long (n < 64; longer codes never match).
+    let hasLength: [Bool]
+
+    init(_ codes: [String]) {
+        self.codes = codes.map { Array($0.utf8).map(MissingCodes.lower) }
+        var hasLength = [Bool](repeating: false, count: 64)
+        for code in self.codes where code.count < 64 { hasLength[code.count] = true }
+        self.hasLength = hasLength
+    }
+
+    static func lower(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+    }
+
+    /// Whether a (trimmed) field means "no value": blank, or one of the codes.
+    func matches(_ field: String) -> Bool {
+        var field = field
+        return field.withUTF8 { bytes in
+            if bytes.isEmpty { return true }
+            guard bytes.count < 64, hasLength[bytes.count] else { return false }
+            for code in codes where code.count == bytes.count {
+                var equal = true
+                for index in 0..<code.count where MissingCodes.lower(bytes[index]) != code[index] {
+                    equal = false
+                    break
+                }
+                if equal { return true }
+            }
+            return false
         }
     }
 }

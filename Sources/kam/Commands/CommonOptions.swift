@@ -58,14 +58,21 @@ struct InputOptions: ParsableArguments {
         }
     }
 
+    /// A rough row count from the file size (for deciding whether to show progress).
+    var estimatedRows: Int {
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        return (size ?? 0) / 100
+    }
+
     /// Reads and maps the file onto the model.
-    func load(model: ScoringModel) throws -> ProspectListLoader.Result {
+    func load(model: ScoringModel, progress: Progress? = nil) throws -> ProspectListLoader.Result {
         guard FileManager.default.fileExists(atPath: file) else {
             throw CLIError.inputMissing("\(file): no such file. Check the path of the prospect list.")
         }
         let reader = CSVReader(options: CSVOptions(delimiter: delimiter.flatMap(delimiterByte), encoding: encoding))
         do {
             let table = try reader.read(contentsOf: file)
+            progress?.phase("mapping \(table.records.count) rows onto the model", rows: table.records.count)
             return try ProspectListLoader(model: model).load(table)
         } catch {
             if case .unreadable = error { throw CLIError.inputMissing(error.description) }

@@ -46,6 +46,9 @@ extension Kam {
         @Flag(help: "Print nothing on standard error except errors.")
         var quiet = false
 
+        @Flag(help: .hidden)
+        var timings = false
+
         func validate() throws {
             if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
             if let grade, parseGrades(grade) == nil {
@@ -64,10 +67,10 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
                 let model = try modelOptions.load()
-                progress.phase("reading \(input.file)")
-                let loaded = try input.load(model: model)
+                progress.phase("reading \(input.file)", rows: input.estimatedRows)
+                let loaded = try input.load(model: model, progress: progress)
                 let pipeline: ScoringPipeline
                 do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.badData("\(modelOptions.model): \(error)") }
                 var scenarioIndex = 0
@@ -80,6 +83,7 @@ extension Kam {
                 }
                 progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
                 let assessment = pipeline.assess(loaded.batch, scenario: scenarioIndex)
+                progress.phase("writing rejects")
                 let rejectsPath = try writeRejects(loaded)
                 if strict, let first = loaded.rejects.first {
                     throw CLIError.badData(
@@ -88,6 +92,7 @@ extension Kam {
                 }
                 let wanted = grade.flatMap(parseGrades)
                 let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
+                progress.phase("ranking", rows: loaded.batch.count)
                 var rows: [(rank: Int, row: Int)] = []
                 for (position, row) in assessment.rankedRows().enumerated() {
                     if rows.count >= limit { break }
@@ -98,6 +103,7 @@ extension Kam {
                     assessment: assessment, rows: rows, loaded: loaded, language: lang, rejectsPath: rejectsPath)
                 progress.phase("writing \(rows.count) rows", rows: rows.count)
                 try write(report)
+                progress.finish()
                 if !quiet, format == .csv || format == .json || output != nil {
                     for line in report.summaryLines() { printError(line) }
                 }

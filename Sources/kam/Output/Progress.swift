@@ -1,21 +1,35 @@
+import ScoringIO
 import Foundation
 
 /// Progress messages on standard error: only on a terminal, never with --quiet, never into
 /// redirected output, and only for inputs of more than 100,000 rows or slow phases.
-struct Progress {
+final class Progress {
     let enabled: Bool
+    /// With `--timings`: print each phase's duration when it ends, whatever the terminal.
+    let timings: Bool
     private let start = Date()
+    private var current: (name: String, start: Date)?
 
-    init(enabled: Bool) {
+    init(enabled: Bool, timings: Bool = false) {
         self.enabled = enabled
+        self.timings = timings
     }
 
     /// Announces a phase; `rows` below 100,000 keeps small runs quiet.
     func phase(_ text: String, rows: Int = .max) {
+        finish()
+        current = (text, Date())
         guard enabled, rows > 100_000 else { return }
         let seconds = formatDecimal(Date().timeIntervalSince(start), digits: 1)
         printError("kam: [\(seconds) s] \(text)…")
     }
+
+    /// Ends the current phase (printing its duration with `--timings`).
+    func finish() {
+        if timings, let current {
+            printError("kam: timing: \(current.name): \(formatDecimal(Date().timeIntervalSince(current.start), digits: 3)) s")
+        }
+        current = nil
+    }
 }
 
-import ScoringIO
