@@ -74,7 +74,7 @@ struct RankReport {
         var table = PlainTable(columns: [
             .init("#", alignRight: true),
             .init(zh ? "账户" : "account", maxWidth: 10),
-            .init(zh ? "名称" : "name", maxWidth: markdown ? nil : 16),
+            .init(zh ? "名称" : "name", maxWidth: markdown ? nil : 14),
             .init(zh ? "等级" : "grade"),
             .init(zh ? "价值" : "value", alignRight: true),
             .init(zh ? "难度" : "diff", alignRight: true),
@@ -84,13 +84,13 @@ struct RankReport {
         for (rank, row) in rows {
             let explanation = assessment.explanation(of: row)
             let up = reasons(explanation.reasonsUp(limit: 2), sign: "+")
-            let down = reasons(explanation.reasonsDown(limit: 2), sign: "−")
+            let down = reasons(explanation.reasonsDown(limit: 1), sign: "−")
             table.rows.append([
                 String(rank), assessment.accounts[row].id, assessment.accounts[row].name,
                 gradeText(assessment.grades[row]),
                 formatDecimal(assessment.value(row), digits: 1), formatDecimal(assessment.difficulty(row), digits: 1),
                 formatDecimal(100 * assessment.completeness(row), digits: 0) + "%",
-                [up, down].filter { !$0.isEmpty }.joined(separator: "; "),
+                [up, down].filter { !$0.isEmpty }.joined(separator: ", "),
             ])
         }
         var text = markdown ? table.markdown() : table.render(maxWidth: maxWidth)
