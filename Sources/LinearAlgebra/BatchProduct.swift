@@ -27,4 +27,27 @@ public enum BatchProduct {
             a, rows: rows, inner: inner, by: b, columns: columns, into: &out,
             panelRows: panelRows)
     }
+
+    /// Computes `out = a · bᵀ`, one BLAS `dgemm` call with `b` transposed by flag.
+    ///
+    /// `a` is a `rows × inner` matrix and `b` a `columns × inner` matrix, both row-major;
+    /// every entry of `out` is overwritten: `out[i * columns + j] = Σₖ a[i * inner + k] ·
+    /// b[j * inner + k]` (zero when `inner == 0`). Use it when the result must come out with
+    /// `b`'s rows as columns, for example scores laid out draw by draw for a panel of
+    /// accounts, without allocating or transposing a copy.
+    ///
+    /// - Parameters:
+    ///   - a: The left factor, row-major, with `a.count == rows * inner`.
+    ///   - rows: Rows of `a` and of `out`; non-negative.
+    ///   - inner: Columns of `a` and of `b`; non-negative.
+    ///   - b: The right factor before transposition, row-major, with `b.count == columns * inner`.
+    ///   - columns: Rows of `b`, columns of `out`; non-negative.
+    ///   - out: The product, row-major; `out.count` must already be `rows * columns`.
+    /// - Complexity: O(`rows * inner * columns`); no allocation.
+    public static func multiply(
+        _ a: [Double], rows: Int, inner: Int, byTransposed b: [Double], columns: Int,
+        into out: inout [Double]
+    ) {
+        BLAS.multiplyTransposed(a, rows: rows, inner: inner, byTransposed: b, columns: columns, into: &out)
+    }
 }

@@ -218,6 +218,55 @@ internal enum BLAS {
         return c
     }
 
+    /// The number of threads OpenBLAS uses inside one call (`openblas_get_num_threads`).
+    static func threadCount() -> Int {
+        Int(openblas_get_num_threads())
+    }
+
+    /// Sets the number of threads OpenBLAS uses inside one call (`openblas_set_num_threads`);
+    /// process-wide.
+    static func setThreadCount(_ count: Int) {
+        precondition(count >= 1, "OpenBLAS needs at least one thread (got \(count))")
+        openblas_set_num_threads(int32(count))
+    }
+
+    /// `out = A · Bᵀ` for row-major `A` (`rows × inner`) and `B` (`columns × inner`), written
+    /// into a caller-owned buffer: one `cblas_dgemm` with `CblasTrans` on `B`, no allocation.
+    static func multiplyTransposed(
+        _ a: [Double], rows: Int, inner: Int, byTransposed b: [Double], columns: Int,
+        into out: inout [Double]
+    ) {
+        precondition(
+            rows >= 0 && inner >= 0 && columns >= 0,
+            "Transposed product dimensions must be non-negative (got \(rows), \(inner), \(columns))")
+        precondition(
+            a.count == rows * inner,
+            "Transposed product requires a.count == rows × inner (got \(a.count) for \(rows)×\(inner))")
+        precondition(
+            b.count == columns * inner,
+            "Transposed product requires b.count == columns × inner (got \(b.count) for \(columns)×\(inner))")
+        precondition(
+            out.count == rows * columns,
+            "Transposed product requires out.count == rows × columns (got \(out.count) for \(rows)×\(columns))")
+        guard rows > 0, columns > 0 else { return }
+        guard inner > 0 else {
+            // An empty inner dimension makes every dot product the empty sum.
+            for index in out.indices { out[index] = 0 }
+            return
+        }
+        a.withUnsafeBufferPointer { aBuffer in
+            b.withUnsafeBufferPointer { bBuffer in
+                out.withUnsafeMutableBufferPointer { outBuffer in
+                    cblas_dgemm(
+                        CblasRowMajor, CblasNoTrans, CblasTrans, int32(rows), int32(columns), int32(inner),
+                        1, aBuffer.baseAddress, int32(inner),
+                        bBuffer.baseAddress, int32(inner),
+                        0, outBuffer.baseAddress, int32(columns))
+                }
+            }
+        }
+    }
+
     /// `out = a · b` for row-major `a` (`rows × inner`) and `b` (`inner × columns`), one
     /// `cblas_dgemm` per panel of `panelRows` rows.
     static func panelMultiply(

@@ -4,8 +4,9 @@ import LinearAlgebra
 /// factor, every entry in 0...1, with missing values replaced by the factor's policy.
 ///
 /// Batch-relative scales (`minMax`, `zScore`) and the `mean` missing policy take their
-/// statistics from the batch being built; `Fitted` records those statistics so a second
-/// batch (a chunk of a larger file) can be built with the same ones.
+/// statistics from the batch being built; `Statistics` records them so that a chunk of a
+/// larger file can be built with the statistics of the whole file. Per-value utilities
+/// come from ``UtilityTable``, which streaming callers use too.
 public struct UtilityBuilder: Sendable {
     public let model: ScoringModel
 
@@ -23,6 +24,17 @@ public struct UtilityBuilder: Sendable {
         public var standardDeviation: [Double]
         /// Per factor: mean utility of the accounts that have a value (0.5 when none has).
         public var meanUtility: [Double]
+
+        public init(
+            minimum: [Double], maximum: [Double], mean: [Double], standardDeviation: [Double],
+            meanUtility: [Double]
+        ) {
+            self.minimum = minimum
+            self.maximum = maximum
+            self.mean = mean
+            self.standardDeviation = standardDeviation
+            self.meanUtility = meanUtility
+        }
     }
 
     /// The utilities of a batch, with which entries were present.
@@ -40,48 +52,28 @@ public struct UtilityBuilder: Sendable {
 
     /// Computes statistics of a batch's raw values for batch-relative scales.
     ///
+    /// Raw statistics use Welford's update over the present values in row order; the mean
+    /// utility of a `mean` factor is the plain sum of its present utilities in row order
+    /// divided by their count. ``StatisticsAccumulator`` performs the same operations in the
+    /// same order, so a streaming reader that feeds it accepted rows in file order gets
+    /// the same bits.
+    ///
     /// - Complexity: O(accounts × factors).
     public func statistics(of batch: ProspectBatch) -> Statistics {
-        let factorCount = model.factors.count
-        var statistics = Statistics(
-            minimum: .init(repeating: .nan, count: factorCount), maximum: .init(repeating: .nan, count: factorCount),
-            mean: .init(repeating: .nan, count: factorCount),
-            standardDeviation: .init(repeating: .nan, count: factorCount),
-            meanUtility: .init(repeating: 0.5, count: factorCount))
+        var accumulator = StatisticsAccumulator(model: model, rawFactors: Array(model.factors.indices))
         for (index, column) in batch.factorColumns.enumerated() {
             guard case .numeric(let values) = column else { continue }
-            var count = 0.0
-            var mean = 0.0
-            var sumSquares = 0.0
-            var low = Double.infinity
-            var high = -Double.infinity
-            for x in values where !x.isNaN {
-                // Welford's update: stable for large batches.
-                count += 1
-                let delta = x - mean
-                mean += delta / count
-                sumSquares += delta * (x - mean)
-                low = Swift.min(low, x)
-                high = Swift.max(high, x)
-            }
-            guard count > 0 else { continue }
-            statistics.minimum[index] = low
-            statistics.maximum[index] = high
-            statistics.mean[index] = mean
-            statistics.standardDeviation[index] = (sumSquares / count).squareRoot()
+            for x in values where !x.isNaN { accumulator.addRaw(x, factor: index) }
         }
+        let raw = accumulator.rawStatistics()
         for index in model.factors.indices where model.factors[index].missing == .mean {
             let column = batch.factorColumns[index]
-            let utilities = presentUtilities(column, factorIndex: index, statistics: statistics)
-            var total = 0.0
-            var count = 0
+            let utilities = presentUtilities(column, factorIndex: index, statistics: raw)
             for row in 0..<batch.count where !column.isMissing(row) {
-                total += utilities[row]
-                count += 1
+                accumulator.addUtility(utilities[row], factor: index)
             }
-            statistics.meanUtility[index] = count > 0 ? total / Double(count) : 0.5
         }
-        return statistics
+        return accumulator.statistics()
     }
 
     /// Builds the utility matrix of a batch using the batch's own statistics.
@@ -93,6 +85,36 @@ public struct UtilityBuilder: Sendable {
     ///
     /// - Complexity: O(accounts × factors).
     public func build(_ batch: ProspectBatch, statistics: Statistics) -> Utilities {
+        var unfilled = buildUnfilled(batch, statistics: statistics)
+        unfilled.fillMeans(meanUtility: statistics.meanUtility)
+        return unfilled.utilities
+    }
+
+    /// A utility matrix whose entries for missing values of `mean` factors are still 0,
+    /// with the list of those entries. Scoring uses it so that every path computes a score
+    /// as `U₀ · W` plus the mean fills, whether or not the means were known when the row
+    /// was scored (see ``MeanFill``).
+    struct Unfilled {
+        var matrix: Matrix
+        let present: [Bool]
+        let completeness: [Double]
+        let statistics: Statistics
+        /// Per row, the factor indices (ascending) whose utility is the batch mean.
+        let meanMissing: [[Int]]
+
+        /// Writes the mean utilities into the matrix.
+        mutating func fillMeans(meanUtility: [Double]) {
+            for (row, factors) in meanMissing.enumerated() {
+                for factor in factors { matrix[row, factor] = meanUtility[factor] }
+            }
+        }
+
+        var utilities: Utilities {
+            Utilities(matrix: matrix, present: present, completeness: completeness, statistics: statistics)
+        }
+    }
+
+    func buildUnfilled(_ batch: ProspectBatch, statistics: Statistics) -> Unfilled {
         let factors = model.factors
         let factorCount = factors.count
         let accountCount = batch.count
@@ -100,32 +122,40 @@ public struct UtilityBuilder: Sendable {
         var elements = [Double](repeating: 0, count: accountCount * factorCount)
         var present = [Bool](repeating: true, count: accountCount * factorCount)
         var completeness = [Double](repeating: 0, count: accountCount)
-        // Each side's weights sum to 1; completeness weighs the two sides equally.
-        let sideCount = Double(Set(factors.map(\.side)).count)
+        var meanMissing = [[Int]](repeating: [], count: accountCount)
+        let shares = completenessShares
         for (index, factor) in factors.enumerated() {
             let column = batch.factorColumns[index]
-            let fill = missingUtility(factor: factor, meanUtility: statistics.meanUtility[index])
-            let share = factor.weight / sideCount
+            let fill = factor.missing == .mean ? 0 : missingUtility(factor: factor, meanUtility: 0.5)
             let utilities = presentUtilities(column, factorIndex: index, statistics: statistics)
             for row in 0..<accountCount {
                 let position = row * factorCount + index
                 if column.isMissing(row) {
                     present[position] = false
                     elements[position] = fill
+                    if factor.missing == .mean { meanMissing[row].append(index) }
                 } else {
                     elements[position] = utilities[row]
-                    completeness[row] += share
+                    completeness[row] += shares[index]
                 }
             }
         }
-        return Utilities(
+        return Unfilled(
             matrix: Matrix(rows: accountCount, columns: factorCount, elements: elements), present: present,
-            completeness: completeness.map { Swift.min($0, 1) }, statistics: statistics)
+            completeness: completeness.map { Swift.min($0, 1) }, statistics: statistics, meanMissing: meanMissing)
+    }
+
+    /// Each factor's share of completeness: its weight divided by the number of sides, so
+    /// that each side weighs one half. An account's completeness is the sum of the shares
+    /// of its present factors, in factor order, capped at 1.
+    public var completenessShares: [Double] {
+        let sideCount = Double(Set(model.factors.map(\.side)).count)
+        return model.factors.map { $0.weight / sideCount }
     }
 
     /// The utility for a missing value under the factor's policy (`required` rows never
     /// reach the engine: ScoringIO rejects them).
-    func missingUtility(factor: Factor, meanUtility: Double) -> Double {
+    public func missingUtility(factor: Factor, meanUtility: Double) -> Double {
         switch factor.missing {
         case .worst: return factor.side == .value ? 0 : 1
         case .neutral, .required: return 0.5
@@ -139,32 +169,104 @@ public struct UtilityBuilder: Sendable {
     /// The scale is resolved once per column, not per value, to keep the loop tight.
     func presentUtilities(_ column: FactorColumn, factorIndex index: Int, statistics: Statistics) -> [Double] {
         let factor = model.factors[index]
-        var base: [Double]
-        switch (column, factor.scale) {
-        case (.categorical(let codes), .categorical(let map)):
-            let table = map.map(\.utility)
-            base = codes.map { $0 >= 0 ? table[Int($0)] : 0.5 }
-        case (.numeric(let values), .minMax):
-            let low = statistics.minimum[index]
-            let high = statistics.maximum[index]
-            let span = high - low
-            base = values.map { span > 0 ? Scale.clamp01(($0 - low) / span) : 0.5 }
-        case (.numeric(let values), .zScore(let clip)):
-            let deviation = statistics.standardDeviation[index]
-            let mean = statistics.mean[index]
-            base = values.map { x in
-                guard deviation > 0 else { return 0.5 }
-                let z = Swift.min(Swift.max((x - mean) / deviation, -clip), clip)
-                return (z + clip) / (2 * clip)
-            }
-        case (.numeric(let values), let scale):
-            base = values.map { $0.isNaN ? 0.5 : scale.utility(of: $0) }
-        case (.categorical, _):
-            preconditionFailure("Factor '\(factor.id)' has category codes but a numeric scale")
+        let table = UtilityTable(model: model, statistics: statistics)
+        switch column {
+        case .categorical(let codes):
+            precondition(table.isCategorical(index), "Factor '\(factor.id)' has category codes but a numeric scale")
+            return codes.map { $0 >= 0 ? table.utility(index, ofCategory: $0) : 0.5 }
+        case .numeric(let values):
+            precondition(!table.isCategorical(index), "Factor '\(factor.id)' has numbers but a categorical scale")
+            return values.map { $0.isNaN ? 0.5 : table.utility(index, of: $0) }
         }
-        if factor.direction == .decreasing {
-            for row in base.indices { base[row] = 1 - base[row] }
+    }
+}
+
+/// Accumulates the statistics of ``UtilityBuilder/Statistics`` one value at a time, so that
+/// a reader can compute them while it streams through a file.
+///
+/// Raw statistics use Welford's update (stable for large batches); mean utilities are a
+/// plain running sum. Values must be added per factor in row order for the result to equal
+/// ``UtilityBuilder/statistics(of:)`` bit for bit; the order across factors does not matter.
+public struct StatisticsAccumulator: Sendable {
+    private var count: [Double]
+    private var mean: [Double]
+    private var sumSquares: [Double]
+    private var low: [Double]
+    private var high: [Double]
+    private var utilityTotal: [Double]
+    private var utilityCount: [Int]
+    /// The factors whose raw statistics are kept (others stay NaN).
+    public let rawFactors: [Int]
+
+    /// Creates an empty accumulator for a model.
+    ///
+    /// - Parameters:
+    ///   - model: The model whose factors are summarized.
+    ///   - rawFactors: The factors whose raw statistics will be added (the in-memory
+    ///     builder adds every numeric factor; a stream only the batch-relative ones).
+    public init(model: ScoringModel, rawFactors: [Int]) {
+        let factorCount = model.factors.count
+        count = .init(repeating: 0, count: factorCount)
+        mean = .init(repeating: 0, count: factorCount)
+        sumSquares = .init(repeating: 0, count: factorCount)
+        low = .init(repeating: .infinity, count: factorCount)
+        high = .init(repeating: -.infinity, count: factorCount)
+        utilityTotal = .init(repeating: 0, count: factorCount)
+        utilityCount = .init(repeating: 0, count: factorCount)
+        self.rawFactors = rawFactors
+    }
+
+    /// Adds a present raw value of a factor.
+    @inline(__always)
+    public mutating func addRaw(_ x: Double, factor index: Int) {
+        count[index] += 1
+        let delta = x - mean[index]
+        mean[index] += delta / count[index]
+        sumSquares[index] += delta * (x - mean[index])
+        low[index] = Swift.min(low[index], x)
+        high[index] = Swift.max(high[index], x)
+    }
+
+    /// Adds the utility of a present value of a `mean` factor.
+    @inline(__always)
+    public mutating func addUtility(_ utility: Double, factor index: Int) {
+        utilityTotal[index] += utility
+        utilityCount[index] += 1
+    }
+
+    /// The raw statistics so far, with mean utilities left at 0.5.
+    public func rawStatistics() -> UtilityBuilder.Statistics {
+        let factorCount = count.count
+        var statistics = UtilityBuilder.Statistics(
+            minimum: .init(repeating: .nan, count: factorCount), maximum: .init(repeating: .nan, count: factorCount),
+            mean: .init(repeating: .nan, count: factorCount),
+            standardDeviation: .init(repeating: .nan, count: factorCount),
+            meanUtility: .init(repeating: 0.5, count: factorCount))
+        for index in 0..<factorCount where count[index] > 0 {
+            statistics.minimum[index] = low[index]
+            statistics.maximum[index] = high[index]
+            statistics.mean[index] = mean[index]
+            statistics.standardDeviation[index] = (sumSquares[index] / count[index]).squareRoot()
         }
-        return base
+        return statistics
+    }
+
+    /// The statistics so far: raw ones and the mean utilities (0.5 for a factor with none).
+    public func statistics() -> UtilityBuilder.Statistics {
+        var statistics = rawStatistics()
+        for index in utilityCount.indices where utilityCount[index] > 0 {
+            statistics.meanUtility[index] = utilityTotal[index] / Double(utilityCount[index])
+        }
+        return statistics
+    }
+
+    /// Replaces the raw statistics with those of another accumulator (a first pass), keeping
+    /// this one's mean utilities.
+    public mutating func takeRaw(from other: StatisticsAccumulator) {
+        count = other.count
+        mean = other.mean
+        sumSquares = other.sumSquares
+        low = other.low
+        high = other.high
     }
 }

@@ -58,6 +58,49 @@ public struct Scorer: Sendable {
         precondition(utilities.columns == model.factors.count, "Utilities need one column per model factor")
         return utilities.panelMultiplied(by: weights)
     }
+
+    /// Scores rows given as a flat row-major utility array, into a caller-owned buffer (the
+    /// streaming form of ``scores(_:)``, which reuses its buffers chunk after chunk).
+    ///
+    /// Each score depends only on its own row (OpenBLAS computes every entry of a panel
+    /// product from one row of `U` and one column of `W`), so a row scores the same bits
+    /// whichever chunk or panel it falls in; the streaming tests check this.
+    ///
+    /// - Parameters:
+    ///   - utilities: `rows × factors` utilities, row-major.
+    ///   - rows: The number of rows.
+    ///   - scores: Receives `rows × 2S` scores, row-major; resized when too small.
+    /// - Complexity: one `dgemm` per panel of 256 rows.
+    public func scores(rowMajor utilities: [Double], rows: Int, into scores: inout [Double]) {
+        let columns = 2 * scenarioCount
+        if scores.count != rows * columns { scores = [Double](repeating: 0, count: rows * columns) }
+        BatchProduct.multiply(
+            utilities, rows: rows, inner: model.factors.count, by: weights.elements, columns: columns, into: &scores)
+    }
+
+    /// Adds the contribution of utilities filled in with batch means to one row of scores.
+    ///
+    /// Scores are computed as `U₀ · W` with the mean-filled entries of `U₀` at 0, then each
+    /// such entry adds `W[i, j] · μᵢ` to column `j`, factor by factor in ascending order. The
+    /// in-memory pipeline and the streaming reader (which learns the means only at the end
+    /// of the file) both score this way, so their scores agree bit for bit.
+    ///
+    /// - Parameters:
+    ///   - factors: The factor indices whose utility is their batch mean, ascending.
+    ///   - meanUtility: The mean utility of every factor (``UtilityBuilder/Statistics``).
+    ///   - scores: Row-major scores with `2S` columns.
+    ///   - row: The row to correct.
+    public func addMeanFills<Factors: Sequence<Int>>(
+        _ factors: Factors, meanUtility: [Double], to scores: inout [Double], row: Int
+    ) {
+        let columns = 2 * scenarioCount
+        let base = row * columns
+        for column in 0..<columns {
+            var score = scores[base + column]
+            for factor in factors { score += weights[factor, column] * meanUtility[factor] }
+            scores[base + column] = score
+        }
+    }
 }
 
 /// Scores of a batch under one scenario, read out of the scorer's product.

@@ -22,8 +22,18 @@ public struct ScoringPipeline: Sendable {
     {
         precondition(scenario < scorer.scenarioCount, "Scenario index out of range")
         let builder = UtilityBuilder(model: model)
-        let utilities = builder.build(batch, statistics: statistics ?? builder.statistics(of: batch))
-        let scores = scorer.scores(utilities.matrix)
+        let statistics = statistics ?? builder.statistics(of: batch)
+        // Score U₀ (mean-filled entries at 0), then add the mean fills: the same arithmetic
+        // as the streaming reader, which learns the means only at the end of the file.
+        var unfilled = builder.buildUnfilled(batch, statistics: statistics)
+        var scoreElements = [Double]()
+        scorer.scores(rowMajor: unfilled.matrix.elements, rows: batch.count, into: &scoreElements)
+        for (row, factors) in unfilled.meanMissing.enumerated() where !factors.isEmpty {
+            scorer.addMeanFills(factors, meanUtility: statistics.meanUtility, to: &scoreElements, row: row)
+        }
+        let scores = Matrix(rows: batch.count, columns: 2 * scorer.scenarioCount, elements: scoreElements)
+        unfilled.fillMeans(meanUtility: statistics.meanUtility)
+        let utilities = unfilled.utilities
         let grading = model.grading
         var gradesByScenario: [[Grade]] = []
         for index in 0..<scorer.scenarioCount {
@@ -90,13 +100,13 @@ public struct BatchAssessment: Sendable {
     ///
     /// - Complexity: O(n log n).
     public func rankedRows() -> [Int] {
-        let gradeFirst = model.grading.ranking.gradeFirst
+        let order = RankingOrder(model: model)
         let grades = self.grades
         let keys = (0..<count).map(priority)
         return (0..<count).sorted { left, right in
-            if gradeFirst, grades[left] != grades[right] { return grades[left] < grades[right] }
-            if keys[left] != keys[right] { return keys[left] > keys[right] }
-            return accounts[left].id < accounts[right].id
+            order.ranksBefore(grade: grades[left], key: keys[left], grades[right], keys[right]) {
+                accounts[left].id < accounts[right].id
+            }
         }
     }
 

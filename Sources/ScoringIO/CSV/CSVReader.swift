@@ -177,7 +177,7 @@ public struct CSVReader: Sendable {
     }
 
     /// Drops spaces and tabs around a header name, also inside quotes.
-    private static func trimmed(_ name: String) -> String {
+    static func trimmed(_ name: String) -> String {
         let padding: Set<Character> = [" ", "\t"]
         guard let first = name.firstIndex(where: { !padding.contains($0) }),
             let last = name.lastIndex(where: { !padding.contains($0) })

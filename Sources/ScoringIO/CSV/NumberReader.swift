@@ -71,6 +71,77 @@ public struct NumberReader: Sendable {
         field.utf8.withContiguousStorageIfAvailable { read(bytes: $0) } ?? read(bytes: Array(field.utf8))
     }
 
+    /// Reads `text[start..<end]` as a number in the column's unit: the streaming reader's
+    /// entry, which lends a chunk of the file.
+    ///
+    /// The shapes that fill business exports (an optional sign, digits, an optional
+    /// fraction, and `%` in a percent column) are read by a short loop without any
+    /// slicing; everything else (separators, currency signs and units, exponents, spaces,
+    /// errors) by ``read(bytes:)``. Both round through the same conversion, so the results
+    /// are identical.
+    ///
+    /// - Returns: The value, or `nil` when the field is not a number in this column (ask
+    ///   ``read(bytes:)`` for the reason).
+    @inline(__always)
+    func value(in text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Double? {
+        var index = start
+        var negative = false
+        guard index < end else { return nil }
+        var byte = text[index]
+        if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") {
+            negative = byte == UInt8(ascii: "-")
+            index &+= 1
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        var simple = true
+        while index < end {
+            byte = text[index]
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            digits &+= 1
+            index &+= 1
+        }
+        if index < end && text[index] == UInt8(ascii: ".") {
+            index &+= 1
+            var fractionDigits = 0
+            while index < end {
+                let digit = text[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                fractionDigits &+= 1
+                index &+= 1
+            }
+            digits &+= fractionDigits
+            exponent = -fractionDigits
+        }
+        if index < end {
+            // Only '%' in a percent column ends a simple number.
+            if unit == .percent && index &+ 1 == end && text[index] == UInt8(ascii: "%") && digits > 0 {
+                index &+= 1
+            } else {
+                simple = false
+            }
+        }
+        // At most 19 digits (so that the mantissa is exact), and not a leading-zero run that
+        // the full reader counts differently: both are rare and go the long way.
+        if !simple || digits == 0 || digits > 19 || mantissa > 1 << 53 || exponent < -22 {
+            return Self.value(of: read(bytes: UnsafeBufferPointer(rebasing: text[start..<end])))
+        }
+        if mantissa == 0 { return negative ? -0.0 : 0.0 }
+        let value =
+            exponent == 0 ? Double(mantissa) : Double(mantissa) / Self.exactPowersOfTen[-exponent]
+        return negative ? -value : value
+    }
+
+    @inline(__always)
+    private static func value(of result: Result<Double, NumberReadError>) -> Double? {
+        if case .success(let value) = result { return value }
+        return nil
+    }
+
     /// Reads UTF-8 bytes as a number in the column's unit; see ``read(_:)-(Substring)``.
     ///
     /// Generic so that the same code reads a `String`'s storage, an array or a slice of a
@@ -208,6 +279,16 @@ public struct NumberReader: Sendable {
                 : Double(mantissa) / Self.exactPowersOfTen[-decimalExponent]
             return .success(negative ? -value : value)
         }
+        if !droppedNonZeroDigit && decimalExponent > 22 && decimalExponent <= 22 + 15 {
+            // Clinger's extended path: if mantissa × 10^(e − 22) is an integer of at most 2⁵³
+            // (exact in a Double), one multiplication by the exact 10²² rounds correctly.
+            let (shifted, overflow) = mantissa.multipliedReportingOverflow(
+                by: Self.exactIntegerPowersOfTen[decimalExponent - 22])
+            if !overflow && shifted <= 1 << 53 {
+                let value = Double(shifted) * Self.exactPowersOfTen[22]
+                return .success(negative ? -value : value)
+            }
+        }
         return Self.slowPath(
             negative: negative, digits: text[numberStart..<exponentMarker],
             exponent: writtenExponent + unitShift - fractionDigits)
@@ -218,26 +299,28 @@ public struct NumberReader: Sendable {
     /// Checks the unit signs against the column's unit.
     ///
     /// - Returns: The power of ten to add to the decimal exponent.
+    ///
+    /// The unit texts of error messages are decoded only when there is an error, so reading
+    /// `35%` or `1800万` allocates nothing.
     private func resolveUnit<Bytes: Collection<UInt8>>(prefix: Bytes?, suffix: Bytes) -> Result<Int, NumberReadError> {
         var suffixUnit: SuffixUnit? = nil
         if !suffix.isEmpty {
             guard let unit = Self.suffixUnit(suffix) else { return .failure(.notANumber) }
             suffixUnit = unit
         }
-        let prefixText = prefix.map { String(decoding: $0, as: UTF8.self) }
-        let suffixText = String(decoding: suffix, as: UTF8.self)
+        func text(_ bytes: Bytes) -> String { String(decoding: bytes, as: UTF8.self) }
         switch suffixUnit {
         case .percent:
-            if unit.yuanExponent != nil { return .failure(.wrongUnit(found: suffixText, expected: unit)) }
-            if unit == .none { return .failure(.unitNotAllowed(suffixText)) }
-            if let prefixText { return .failure(.unitNotAllowed(prefixText)) }
+            if unit.yuanExponent != nil { return .failure(.wrongUnit(found: text(suffix), expected: unit)) }
+            if unit == .none { return .failure(.unitNotAllowed(text(suffix))) }
+            if let prefix { return .failure(.unitNotAllowed(text(prefix))) }
             return .success(0)
         case .currency(let yuanExponent):
-            guard let columnExponent = unit.yuanExponent else { return .failure(.unitNotAllowed(suffixText)) }
+            guard let columnExponent = unit.yuanExponent else { return .failure(.unitNotAllowed(text(suffix))) }
             return .success(yuanExponent - columnExponent)
         case nil:
-            guard let prefixText else { return .success(0) }
-            guard let columnExponent = unit.yuanExponent else { return .failure(.unitNotAllowed(prefixText)) }
+            guard let prefix else { return .success(0) }
+            guard let columnExponent = unit.yuanExponent else { return .failure(.unitNotAllowed(text(prefix))) }
             return .success(0 - columnExponent)
         }
     }
@@ -258,6 +341,15 @@ public struct NumberReader: Sendable {
     private static let currencySigns: [[UInt8]] = [Array("¥".utf8), Array("￥".utf8)]
 
     private static func suffixUnit<Bytes: Collection<UInt8>>(_ suffix: Bytes) -> SuffixUnit? {
+        // The common units first, without walking the table: `%` and 万 (E4 B8 87).
+        let count = suffix.count
+        if count == 1 && suffix.first == UInt8(ascii: "%") { return .percent }
+        if count == 3 {
+            var iterator = suffix.makeIterator()
+            if iterator.next() == 0xE4, iterator.next() == 0xB8, iterator.next() == 0x87 {
+                return .currency(yuanExponent: 4)
+            }
+        }
         for entry in suffixUnits where suffix.elementsEqual(entry.text) { return entry.unit }
         if isCurrencyCode(suffix) { return .currency(yuanExponent: 0) }
         return nil
@@ -305,6 +397,11 @@ public struct NumberReader: Sendable {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
+
+    /// 10⁰ through 10¹⁵ as integers.
+    private static let exactIntegerPowersOfTen: [UInt64] = (0...15).map { power in
+        (0..<power).reduce(UInt64(1)) { value, _ in value * 10 }
+    }
 
     /// Rounds `digits × 10^exponent` correctly by handing a normalized copy to the standard
     /// library, which uses `strtod_l` in the C locale.

@@ -41,4 +41,54 @@ enum UTF8Validation {
         }
         return nil
     }
+
+    /// The offset of the first byte in `range` that starts an invalid sequence, or `nil`;
+    /// the same answer as ``firstInvalidOffset(in:range:)-([UInt8],_)``, eight ASCII bytes at
+    /// a time (the streaming reader validates every chunk with it).
+    static func firstInvalidOffset(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Int? {
+        var index = range.lowerBound
+        let end = range.upperBound
+        guard let base = bytes.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        @inline(__always) func isContinuation(_ offset: Int) -> Bool {
+            offset < end && bytes[offset] & 0xC0 == 0x80
+        }
+        while index < end {
+            if index &+ 8 <= end
+                && raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
+                index &+= 8
+                continue
+            }
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index &+= 1
+            } else if (lead &- 0xE1 < 12 || lead &- 0xEE < 2) && index &+ 2 < end {
+                // Three bytes without range restrictions (CJK text): two continuation bytes.
+                guard bytes[index &+ 1] & 0xC0 == 0x80, bytes[index &+ 2] & 0xC0 == 0x80 else { return index }
+                index &+= 3
+            } else if lead < 0xC2 {
+                return index
+            } else if lead < 0xE0 {
+                guard isContinuation(index &+ 1) else { return index }
+                index &+= 2
+            } else if lead < 0xF0 {
+                guard isContinuation(index &+ 1), isContinuation(index &+ 2) else { return index }
+                let second = bytes[index &+ 1]
+                if lead == 0xE0 && second < 0xA0 { return index }
+                if lead == 0xED && second >= 0xA0 { return index }
+                index &+= 3
+            } else if lead < 0xF5 {
+                guard isContinuation(index &+ 1), isContinuation(index &+ 2), isContinuation(index &+ 3)
+                else { return index }
+                let second = bytes[index &+ 1]
+                if lead == 0xF0 && second < 0x90 { return index }
+                if lead == 0xF4 && second >= 0x90 { return index }
+                index &+= 4
+            } else {
+                return index
+            }
+        }
+        return nil
+    }
 }

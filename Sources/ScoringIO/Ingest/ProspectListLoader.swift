@@ -5,6 +5,10 @@ import ScoringEngine
 /// accepted accounts and rejects.
 ///
 /// Accepted + rejected = records read, always.
+///
+/// This is the in-memory path, and the reference for the streaming one
+/// (``ProspectStream``), which maps the same rows to the same accounts, values and rejects
+/// (it uses ``RowMapper`` for every row it rejects or shows).
 public struct ProspectListLoader: Sendable {
     public let model: ScoringModel
 
@@ -24,6 +28,20 @@ public struct ProspectListLoader: Sendable {
         public let unevaluatedSegments: [(id: String, missingColumns: [String])]
         public let encoding: TextEncoding
         public let delimiter: UInt8
+
+        public init(
+            file: String, batch: ProspectBatch, rejects: [Reject], header: [String], rowsRead: Int,
+            unevaluatedSegments: [(id: String, missingColumns: [String])], encoding: TextEncoding, delimiter: UInt8
+        ) {
+            self.file = file
+            self.batch = batch
+            self.rejects = rejects
+            self.header = header
+            self.rowsRead = rowsRead
+            self.unevaluatedSegments = unevaluatedSegments
+            self.encoding = encoding
+            self.delimiter = delimiter
+        }
     }
 
     /// The columns the model needs that `header` lacks (the id column and every factor's column).
@@ -31,6 +49,16 @@ public struct ProspectListLoader: Sendable {
         var needed = model.columns.id == AccountColumns.lineNumberID ? [] : [model.columns.id]
         for factor in model.factors where !needed.contains(factor.column) { needed.append(factor.column) }
         return needed.filter { !header.contains($0) }
+    }
+
+    /// Segment rules that cannot be evaluated on a file with `header`, with the columns it lacks.
+    public func unevaluatedSegments(in header: [String]) -> [(id: String, missingColumns: [String])] {
+        var unevaluated: [(id: String, missingColumns: [String])] = []
+        for rule in model.segments {
+            let absent = rule.columns.filter { !header.contains($0) }
+            if !absent.isEmpty { unevaluated.append((rule.id, absent)) }
+        }
+        return unevaluated
     }
 
     /// Loads a table.
@@ -41,149 +69,225 @@ public struct ProspectListLoader: Sendable {
         guard missing.isEmpty else {
             throw .missingColumns(file: table.file, missing: missing, available: table.header)
         }
-        var columnIndex: [String: Int] = [:]
-        for (index, name) in table.header.enumerated() { columnIndex[name] = index }
-        let missingCodes = MissingCodes(model.missingCodes)
-        func isMissing(_ field: String) -> Bool { missingCodes.matches(field) }
-
-        let readers = model.factors.map { factor in FieldReader(factor: factor, column: columnIndex[factor.column]!) }
-        // '@line' (for files without an id column): the account id is the record's line number.
-        let idColumn = columnIndex[model.columns.id]
-        func optionalColumn(_ name: String?) -> Int? { name.flatMap { columnIndex[$0] } }
-        let nameColumn = optionalColumn(model.columns.name)
-        let industryColumn = optionalColumn(model.columns.industry)
-        let regionColumn = optionalColumn(model.columns.region)
-        let managerColumn = optionalColumn(model.columns.manager)
-        let stageColumn = optionalColumn(model.columns.stage)
-        let dealColumn = optionalColumn(model.columns.dealValue)
-        let dealReader = NumberReader(unit: unit(ofColumn: model.columns.dealValue ?? ""))
-
-        // Segment columns: numeric where some condition compares them with a number.
-        var segmentColumns: [(name: String, index: Int, numeric: NumberReader?)] = []
-        var unevaluated: [(id: String, missingColumns: [String])] = []
-        for rule in model.segments {
-            let absent = rule.columns.filter { columnIndex[$0] == nil }
-            if !absent.isEmpty { unevaluated.append((rule.id, absent)) }
-        }
-        for name in Set(model.segments.flatMap(\.columns)).sorted() {
-            guard let index = columnIndex[name] else { continue }
-            let numeric = model.segments.contains { rule in
-                rule.groups.joined().contains { $0.column == name && $0.isNumeric }
-            }
-            segmentColumns.append((name, index, numeric ? NumberReader(unit: unit(ofColumn: name)) : nil))
-        }
-
-        let expectedCount = table.header.count
-        var accounts: [Account] = []
-        accounts.reserveCapacity(table.records.count)
-        var numeric = readers.map { $0.isCategorical ? [Double]() : [Double](reserveCapacity: table.records.count) }
-        var codes = readers.map { $0.isCategorical ? [Int32](reserveCapacity: table.records.count) : [Int32]() }
-        var segmentValues = [[SegmentValue]](repeating: [], count: segmentColumns.count)
+        let mapper = RowMapper(model: model, header: table.header, file: table.file)
+        var builder = BatchBuilder(mapper: mapper, capacity: table.records.count)
         var firstLine: [String: Int] = [:]
         var rejects: [Reject] = []
-        var rowNumbers = [Double](repeating: .nan, count: readers.count)
-        var rowCodes = [Int32](repeating: -1, count: readers.count)
-
-        recordLoop: for record in table.records {
-            let fields = record.fields
-            func reject(_ reason: Reject.Reason, column: Int? = nil) {
-                rejects.append(
-                    Reject(
-                        file: table.file, line: record.line, columnNumber: column.map { $0 + 1 },
-                        column: column.map { table.header[$0] }, reason: reason, fields: fields))
-            }
-            guard fields.count == expectedCount else {
-                reject(.fieldCount(expected: expectedCount, found: fields.count))
-                continue
-            }
-            let id = idColumn.map { fields[$0] } ?? String(record.line)
-            guard !isMissing(id) else {
-                reject(.missingID, column: idColumn)
-                continue
-            }
-            for (index, reader) in readers.enumerated() {
-                let field = fields[reader.column]
-                if isMissing(field) {
-                    if reader.factor.missing == .required {
-                        reject(.missingRequired, column: reader.column)
-                        continue recordLoop
-                    }
-                    rowNumbers[index] = .nan
-                    rowCodes[index] = -1
+        for record in table.records {
+            switch mapper.map(fields: record.fields, line: record.line) {
+            case .rejected(let reject):
+                rejects.append(reject)
+            case .accepted(let row):
+                if let first = firstLine[row.id] {
+                    rejects.append(mapper.duplicate(row: row, firstLine: first))
                     continue
                 }
-                switch reader.read(field) {
-                case .success(let value):
-                    if reader.isCategorical { rowCodes[index] = Int32(value) } else { rowNumbers[index] = value }
-                case .failure(let reason):
-                    reject(reason, column: reader.column)
-                    continue recordLoop
-                }
+                firstLine[row.id] = record.line
+                builder.append(row)
             }
-            var stage: Int?
-            if let stageColumn, !isMissing(fields[stageColumn]) {
-                guard let value = Int(fields[stageColumn]), (1...5).contains(value) else {
-                    reject(.badStage(value: fields[stageColumn]), column: stageColumn)
-                    continue
-                }
-                stage = value
-            }
-            var dealValue: Double?
-            if let dealColumn, !isMissing(fields[dealColumn]) {
-                switch FieldReader.number(fields[dealColumn], with: dealReader) {
-                case .success(let value): dealValue = value
-                case .failure(let reason):
-                    reject(reason, column: dealColumn)
-                    continue
-                }
-            }
-            if let first = firstLine[id] {
-                reject(.duplicateID(id: id, firstLine: first), column: idColumn)
-                continue
-            }
-            firstLine[id] = record.line
-            for (index, reader) in readers.enumerated() {
-                if reader.isCategorical { codes[index].append(rowCodes[index]) } else { numeric[index].append(rowNumbers[index]) }
-            }
-            for (index, column) in segmentColumns.enumerated() {
-                let field = fields[column.index]
-                if isMissing(field) {
-                    segmentValues[index].append(.missing)
-                } else if let reader = column.numeric {
-                    // A segment is a rule, not a score: an unreadable number only fails the condition.
-                    if case .success(let value) = FieldReader.number(field, with: reader) {
-                        segmentValues[index].append(.number(value))
-                    } else {
-                        segmentValues[index].append(.text(field))
-                    }
-                } else {
-                    segmentValues[index].append(.text(field))
-                }
-            }
-            func text(_ column: Int?) -> String { column.map { fields[$0] } ?? "" }
-            accounts.append(
-                Account(
-                    id: id, name: text(nameColumn), industry: text(industryColumn), region: text(regionColumn),
-                    manager: text(managerColumn), stage: stage, dealValue: dealValue, line: record.line))
         }
-
-        let factorColumns: [FactorColumn] = readers.indices.map { index in
-            readers[index].isCategorical ? .categorical(codes[index]) : .numeric(numeric[index])
-        }
-        var segmentData = SegmentData()
-        for (index, column) in segmentColumns.enumerated() { segmentData.columns[column.name] = segmentValues[index] }
         return Result(
-            file: table.file, batch: ProspectBatch(accounts: accounts, factorColumns: factorColumns, segmentData: segmentData),
-            rejects: rejects, header: table.header, rowsRead: table.records.count, unevaluatedSegments: unevaluated,
+            file: table.file, batch: builder.batch(), rejects: rejects, header: table.header,
+            rowsRead: table.records.count, unevaluatedSegments: unevaluatedSegments(in: table.header),
             encoding: table.encoding, delimiter: table.delimiter)
     }
 
     /// The unit of a column: a factor's unit, else the model's `column_units`, else none.
     func unit(ofColumn name: String) -> NumberUnit {
+        Self.unit(ofColumn: name, in: model)
+    }
+
+    static func unit(ofColumn name: String, in model: ScoringModel) -> NumberUnit {
         if let factor = model.factors.first(where: { $0.column == name }), let unit = factor.unit {
             return NumberUnit(rawValue: unit) ?? .none
         }
         return model.columnUnits[name].flatMap(NumberUnit.init(rawValue:)) ?? .none
+    }
+}
+
+/// Maps one record's fields onto the model: the account, its factor values and segment
+/// values, or the reason it cannot be scored. The duplicate-id check is the caller's, since
+/// it depends on the rows before.
+///
+/// Checks run in a fixed order and the first failure is the reject: the field count, the
+/// id, each factor in model order, the stage, the deal value.
+struct RowMapper: Sendable {
+    let model: ScoringModel
+    let header: [String]
+    let file: String
+    let readers: [FieldReader]
+    let missingCodes: MissingCodes
+    let idColumn: Int?
+    let nameColumn: Int?
+    let industryColumn: Int?
+    let regionColumn: Int?
+    let managerColumn: Int?
+    let stageColumn: Int?
+    let dealColumn: Int?
+    let dealReader: NumberReader
+    /// Segment columns: numeric where some condition compares them with a number.
+    let segmentColumns: [(name: String, index: Int, numeric: NumberReader?)]
+
+    /// - Precondition: the header has every column the model needs (see
+    ///   ``ProspectListLoader/missingColumns(in:)``).
+    init(model: ScoringModel, header: [String], file: String) {
+        self.model = model
+        self.header = header
+        self.file = file
+        var columnIndex: [String: Int] = [:]
+        for (index, name) in header.enumerated() { columnIndex[name] = index }
+        missingCodes = MissingCodes(model.missingCodes)
+        readers = model.factors.map { factor in
+            guard let column = columnIndex[factor.column] else {
+                preconditionFailure("The header lacks the column '\(factor.column)'; check missingColumns first")
+            }
+            return FieldReader(factor: factor, column: column)
+        }
+        // '@line' (for files without an id column): the account id is the record's line number.
+        idColumn = columnIndex[model.columns.id]
+        func optionalColumn(_ name: String?) -> Int? { name.flatMap { columnIndex[$0] } }
+        nameColumn = optionalColumn(model.columns.name)
+        industryColumn = optionalColumn(model.columns.industry)
+        regionColumn = optionalColumn(model.columns.region)
+        managerColumn = optionalColumn(model.columns.manager)
+        stageColumn = optionalColumn(model.columns.stage)
+        dealColumn = optionalColumn(model.columns.dealValue)
+        dealReader = NumberReader(unit: ProspectListLoader.unit(ofColumn: model.columns.dealValue ?? "", in: model))
+        var segmentColumns: [(name: String, index: Int, numeric: NumberReader?)] = []
+        for name in Set(model.segments.flatMap(\.columns)).sorted() {
+            guard let index = columnIndex[name] else { continue }
+            let numeric = model.segments.contains { rule in
+                rule.groups.joined().contains { $0.column == name && $0.isNumeric }
+            }
+            segmentColumns.append(
+                (name, index, numeric ? NumberReader(unit: ProspectListLoader.unit(ofColumn: name, in: model)) : nil))
+        }
+        self.segmentColumns = segmentColumns
+    }
+
+    /// One accepted row: who the account is and its raw values.
+    struct Row {
+        let id: String
+        let line: Int
+        let fields: [String]
+        /// Per factor: the number (NaN when missing) or the category code as a Double (-1).
+        let values: [Double]
+        let stage: Int?
+        let dealValue: Double?
+    }
+
+    enum Outcome {
+        case accepted(Row)
+        case rejected(Reject)
+    }
+
+    func isMissing(_ field: String) -> Bool { missingCodes.matches(field) }
+
+    /// Maps one record.
+    func map(fields: [String], line: Int) -> Outcome {
+        func reject(_ reason: Reject.Reason, column: Int? = nil) -> Outcome {
+            .rejected(
+                Reject(
+                    file: file, line: line, columnNumber: column.map { $0 + 1 },
+                    column: column.map { header[$0] }, reason: reason, fields: fields))
+        }
+        guard fields.count == header.count else {
+            return reject(.fieldCount(expected: header.count, found: fields.count))
+        }
+        let id = idColumn.map { fields[$0] } ?? String(line)
+        guard !isMissing(id) else { return reject(.missingID, column: idColumn) }
+        var values = [Double](repeating: .nan, count: readers.count)
+        for (index, reader) in readers.enumerated() {
+            let field = fields[reader.column]
+            if isMissing(field) {
+                if reader.factor.missing == .required { return reject(.missingRequired, column: reader.column) }
+                values[index] = reader.isCategorical ? -1 : .nan
+                continue
+            }
+            switch reader.read(field) {
+            case .success(let value): values[index] = value
+            case .failure(let reason): return reject(reason, column: reader.column)
+            }
+        }
+        var stage: Int?
+        if let stageColumn, !isMissing(fields[stageColumn]) {
+            guard let value = Int(fields[stageColumn]), (1...5).contains(value) else {
+                return reject(.badStage(value: fields[stageColumn]), column: stageColumn)
+            }
+            stage = value
+        }
+        var dealValue: Double?
+        if let dealColumn, !isMissing(fields[dealColumn]) {
+            switch FieldReader.number(fields[dealColumn], with: dealReader) {
+            case .success(let value): dealValue = value
+            case .failure(let reason): return reject(reason, column: dealColumn)
+            }
+        }
+        return .accepted(Row(id: id, line: line, fields: fields, values: values, stage: stage, dealValue: dealValue))
+    }
+
+    /// The reject of a row whose id already appeared on `firstLine`.
+    func duplicate(row: Row, firstLine: Int) -> Reject {
+        Reject(
+            file: file, line: row.line, columnNumber: idColumn.map { $0 + 1 }, column: idColumn.map { header[$0] },
+            reason: .duplicateID(id: row.id, firstLine: firstLine), fields: row.fields)
+    }
+
+    /// The segment value of a row's field.
+    func segmentValue(_ field: String, numeric: NumberReader?) -> SegmentValue {
+        if isMissing(field) { return .missing }
+        if let numeric {
+            // A segment is a rule, not a score: an unreadable number only fails the condition.
+            if case .success(let value) = FieldReader.number(field, with: numeric) { return .number(value) }
+        }
+        return .text(field)
+    }
+}
+
+/// Collects accepted rows into a ``ProspectBatch``, column by column.
+struct BatchBuilder {
+    let mapper: RowMapper
+    private var accounts: [Account] = []
+    private var numeric: [[Double]]
+    private var codes: [[Int32]]
+    private var segmentValues: [[SegmentValue]]
+
+    init(mapper: RowMapper, capacity: Int) {
+        self.mapper = mapper
+        accounts.reserveCapacity(capacity)
+        numeric = mapper.readers.map { $0.isCategorical ? [Double]() : [Double](reserveCapacity: capacity) }
+        codes = mapper.readers.map { $0.isCategorical ? [Int32](reserveCapacity: capacity) : [Int32]() }
+        segmentValues = [[SegmentValue]](repeating: [], count: mapper.segmentColumns.count)
+    }
+
+    mutating func append(_ row: RowMapper.Row) {
+        for (index, reader) in mapper.readers.enumerated() {
+            if reader.isCategorical {
+                codes[index].append(row.values[index].isNaN ? -1 : Int32(row.values[index]))
+            } else {
+                numeric[index].append(row.values[index])
+            }
+        }
+        for (index, column) in mapper.segmentColumns.enumerated() {
+            segmentValues[index].append(mapper.segmentValue(row.fields[column.index], numeric: column.numeric))
+        }
+        func text(_ column: Int?) -> String { column.map { row.fields[$0] } ?? "" }
+        accounts.append(
+            Account(
+                id: row.id, name: text(mapper.nameColumn), industry: text(mapper.industryColumn),
+                region: text(mapper.regionColumn), manager: text(mapper.managerColumn), stage: row.stage,
+                dealValue: row.dealValue, line: row.line))
+    }
+
+    func batch() -> ProspectBatch {
+        let factorColumns: [FactorColumn] = mapper.readers.indices.map { index in
+            mapper.readers[index].isCategorical ? .categorical(codes[index]) : .numeric(numeric[index])
+        }
+        var segmentData = SegmentData()
+        for (index, column) in mapper.segmentColumns.enumerated() {
+            segmentData.columns[column.name] = segmentValues[index]
+        }
+        return ProspectBatch(accounts: accounts, factorColumns: factorColumns, segmentData: segmentData)
     }
 }
 
@@ -225,10 +329,17 @@ final class FieldReader: Sendable {
     /// The number, or the category index as a Double.
     func read(_ field: String) -> Swift.Result<Double, Reject.Reason> {
         if isCategorical {
-            if let index = exactLabels[field] ?? foldedLabels[field.lowercased()] { return .success(Double(index)) }
+            if let index = categoryIndex(field) { return .success(Double(index)) }
             return .failure(.unknownCategory(value: field, allowed: labels))
         }
         return Self.number(field, with: numberReader)
+    }
+
+    /// The category's index in the map: the label equal to the field, else the label equal
+    /// to it ignoring case (both as Swift strings compare: canonically equivalent text is
+    /// equal).
+    func categoryIndex(_ field: String) -> Int? {
+        exactLabels[field] ?? foldedLabels[field.lowercased()]
     }
 
     static func number(_ field: String, with reader: NumberReader) -> Swift.Result<Double, Reject.Reason> {
@@ -242,40 +353,60 @@ final class FieldReader: Sendable {
 }
 
 /// The model's missing codes, matched ignoring ASCII case without allocating, so that the
-/// common case (a number or a label that is no code) costs a length check or two.
+/// common case (a number or a label that is no code) costs a table look-up or two.
 struct MissingCodes: Sendable {
-    /// Each code's UTF-8 bytes, ASCII letters lowercased.
-    let codes: [[UInt8]]
+    /// Each code's UTF-8 bytes, ASCII letters lowercased, back to back.
+    let bytes: [UInt8]
+    /// Code `i` is `bytes[starts[i]..<starts[i + 1]]`.
+    let starts: [Int]
     /// `hasLength[n]`: whether some code is n bytes long (n < 64; longer codes never match).
     let hasLength: [Bool]
+    /// `startsWith[b]`: whether some code starts with byte `b` (lowercased).
+    let startsWith: [Bool]
 
     init(_ codes: [String]) {
-        self.codes = codes.map { Array($0.utf8).map(MissingCodes.lower) }
+        let lowered = codes.map { Array($0.utf8).map(MissingCodes.lower) }
+        bytes = lowered.flatMap { $0 }
+        var starts = [0]
+        for code in lowered { starts.append(starts[starts.count - 1] + code.count) }
+        self.starts = starts
         var hasLength = [Bool](repeating: false, count: 64)
-        for code in self.codes where code.count < 64 { hasLength[code.count] = true }
+        var startsWith = [Bool](repeating: false, count: 256)
+        for code in lowered where code.count < 64 {
+            hasLength[code.count] = true
+            if let first = code.first { startsWith[Int(first)] = true }
+        }
         self.hasLength = hasLength
+        self.startsWith = startsWith
     }
 
+    @inline(__always)
     static func lower(_ byte: UInt8) -> UInt8 {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
     }
 
     /// Whether a (trimmed) field means "no value": blank, or one of the codes.
     func matches(_ field: String) -> Bool {
         var field = field
-        return field.withUTF8 { bytes in
-            if bytes.isEmpty { return true }
-            guard bytes.count < 64, hasLength[bytes.count] else { return false }
-            for code in codes where code.count == bytes.count {
-                var equal = true
-                for index in 0..<code.count where MissingCodes.lower(bytes[index]) != code[index] {
-                    equal = false
-                    break
-                }
-                if equal { return true }
+        return field.withUTF8 { matches(bytes: $0, from: 0, to: $0.count) }
+    }
+
+    /// Whether the bytes `text[start..<end]` mean "no value"; see ``matches(_:)``.
+    @inline(__always)
+    func matches(bytes text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        let length = end &- start
+        if length == 0 { return true }
+        guard length < 64, hasLength[length], startsWith[Int(MissingCodes.lower(text[start]))] else { return false }
+        for code in 0..<(starts.count - 1) where starts[code + 1] - starts[code] == length {
+            var equal = true
+            let base = starts[code]
+            for index in 0..<length where MissingCodes.lower(text[start &+ index]) != bytes[base &+ index] {
+                equal = false
+                break
             }
-            return false
+            if equal { return true }
         }
+        return false
     }
 }
 

@@ -23,6 +23,15 @@ public struct Reject: Sendable, Equatable, CustomStringConvertible {
         self.fields = fields
     }
 
+    /// The same reject, `lines` lines further down (for rows read from a part of a file).
+    func movedDown(by lines: Int) -> Reject {
+        lines == 0
+            ? self
+            : Reject(
+                file: file, line: line + lines, columnNumber: columnNumber, column: column, reason: reason,
+                fields: fields)
+    }
+
     public enum Reason: Error, Sendable, Equatable {
         case fieldCount(expected: Int, found: Int)
         case notANumber(value: String)

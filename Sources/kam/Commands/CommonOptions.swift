@@ -60,8 +60,34 @@ struct InputOptions: ParsableArguments {
 
     /// A rough row count from the file size (for deciding whether to show progress).
     var estimatedRows: Int {
-        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-        return (size ?? 0) / 100
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+        return (attributes?[.size] as? Int ?? 0) / 100
+    }
+
+    /// How to read the file: the given delimiter and encoding, or detection.
+    var csvOptions: CSVOptions {
+        CSVOptions(delimiter: delimiter.flatMap(delimiterByte), encoding: encoding)
+    }
+
+    /// Ranks the file in bounded memory with ``ProspectStream`` (see there), turning
+    /// problems into CLI errors as ``load(model:progress:)`` does.
+    func rank(
+        model: ScoringModel, scorer: Scorer, scenario: Int, limit: Int, grades: Set<Grade>?, blockSize: Int? = nil,
+        workers: Int? = nil
+    ) throws -> StreamedRanking {
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw CLIError.inputMissing("\(file): no such file. Check the path of the prospect list.")
+        }
+        var configuration = ProspectStream.Configuration()
+        if let blockSize { configuration.blockSize = blockSize }
+        if let workers { configuration.workers = workers }
+        let stream = ProspectStream(model: model, options: csvOptions, configuration: configuration)
+        do {
+            return try stream.rank(contentsOf: file, scorer: scorer, scenario: scenario, limit: limit, grades: grades)
+        } catch {
+            if case .unreadable = error { throw CLIError.inputMissing(error.description) }
+            throw CLIError.badData(error.description)
+        }
     }
 
     /// Reads and maps the file onto the model.
@@ -69,7 +95,7 @@ struct InputOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: file) else {
             throw CLIError.inputMissing("\(file): no such file. Check the path of the prospect list.")
         }
-        let reader = CSVReader(options: CSVOptions(delimiter: delimiter.flatMap(delimiterByte), encoding: encoding))
+        let reader = CSVReader(options: csvOptions)
         do {
             let table = try reader.read(contentsOf: file)
             progress?.phase("mapping \(table.records.count) rows onto the model", rows: table.records.count)

@@ -11,15 +11,22 @@ struct RankReport {
     let language: Language
     /// Where rejects were written, if any were.
     let rejectsPath: String?
+    /// Grade counts and accepted rows of the whole list, when `assessment` holds only the
+    /// shown rows (the streaming path); `nil` when it holds every accepted row.
+    var wholeList: (gradeCounts: [Grade: Int], accepted: Int)? = nil
 
     var model: ScoringModel { assessment.model }
 
     /// Counts of each grade in the whole list.
     var gradeCounts: [Grade: Int] {
+        if let wholeList { return wholeList.gradeCounts }
         var counts: [Grade: Int] = [:]
         for grade in assessment.grades { counts[grade, default: 0] += 1 }
         return counts
     }
+
+    /// Rows that could be scored, in the whole list.
+    var acceptedCount: Int { wholeList?.accepted ?? loaded.batch.count }
 
     func label(_ factorIndex: Int) -> String {
         language == .zh ? model.factors[factorIndex].label.zh : model.factors[factorIndex].id
@@ -46,7 +53,7 @@ struct RankReport {
         let loaded = self.loaded
         var lines: [String] = []
         let rejected = loaded.rejects.count
-        var read = "\(loaded.rowsRead) rows read: \(loaded.batch.count) accepted, \(rejected) rejected"
+        var read = "\(loaded.rowsRead) rows read: \(acceptedCount) accepted, \(rejected) rejected"
         if rejected > 0 { read += rejectsPath.map { " (written to \($0))" } ?? "" }
         lines.append(read + ".")
         for reject in loaded.rejects.prefix(5) { lines.append("  rejected \(reject.description)") }
@@ -154,7 +161,7 @@ struct RankReport {
         sink.write("  \"scenarios\": [\(scenarioNames.map { json.string($0) }.joined(separator: ", "))],\n")
         sink.write("  \"summary\": {\n")
         sink.write("    \"rows_read\": \(loaded.rowsRead),\n")
-        sink.write("    \"accepted\": \(loaded.batch.count),\n")
+        sink.write("    \"accepted\": \(acceptedCount),\n")
         sink.write("    \"rejected\": \(loaded.rejects.count),\n")
         sink.write("    \"shown\": \(rows.count),\n")
         sink.write(

@@ -1,0 +1,97 @@
+"""kam's scoring rules in pandas + numpy (see rules.py): read, clean, score, grade, rank,
+write the top K. Usage: pandas_rank.py LIST.csv MODEL.yaml TOP OUTPUT.csv COUNTS.json"""
+
+import numpy as np
+import pandas as pd
+
+from rules import GRADES, UNITS, Rules, arguments, write_results
+
+path, model_path, top, output, counts_path = arguments()
+rules = Rules(model_path)
+columns = [rules.id_column] + sorted({factor.column for factor in rules.factors})
+frame = pd.read_csv(path, dtype=str, usecols=columns, keep_default_na=False, na_filter=False)
+rows = len(frame)
+codes = set(rules.missing_codes)
+
+
+def number(text, unit):
+    """Numbers as kam reads them: separators, % in percent columns, money units."""
+    text = text.str.replace(",", "", regex=False)
+    scale = np.ones(len(text))
+    if unit == "percent":
+        text = text.str.removesuffix("%")
+    elif unit in UNITS:
+        for suffix, exponent in (("万元", 4), ("亿元", 8), ("万", 4), ("亿", 8), ("元", 0)):
+            has = text.str.endswith(suffix).to_numpy()
+            if has.any():
+                text = text.where(~has, text.str.slice(0, -len(suffix)))
+                scale[has] = 10.0 ** (exponent - UNITS[unit])
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float) * scale
+
+
+rejected = np.zeros(rows, dtype=bool)
+utilities = []
+present = []
+for factor in rules.factors:
+    text = frame[factor.column]
+    missing = ((text == "") | text.str.lower().isin(codes)).to_numpy()
+    if factor.kind == "categorical":
+        u = text.map(factor.labels).to_numpy(dtype=float)
+        unknown = np.isnan(u) & ~missing
+        if unknown.any():
+            u[unknown] = text[unknown].str.lower().map(factor.folded).to_numpy(dtype=float)
+        rejected |= np.isnan(u) & ~missing
+    else:
+        x = number(text, factor.unit)
+        rejected |= np.isnan(x) & ~missing
+        if factor.kind == "linear":
+            u = np.clip((x - factor.low) / (factor.high - factor.low), 0, 1)
+        elif factor.kind == "log":
+            clamped = np.minimum(np.maximum(x, factor.low), factor.high)
+            u = np.clip(np.log(clamped - factor.low + factor.offset) / factor.denominator, 0, 1)
+        else:  # piecewise: u0 + t (u1 - u0) between points, flat beyond the ends
+            xs = np.array([p[0] for p in factor.points])
+            us = np.array([p[1] for p in factor.points])
+            segment = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(xs) - 2)
+            t = (x - xs[segment]) / (xs[segment + 1] - xs[segment])
+            u = us[segment] + t * (us[segment + 1] - us[segment])
+            u = np.where(x <= xs[0], us[0], np.where(x >= xs[-1], us[-1], u))
+    if factor.decreasing:
+        u = 1 - u
+    if factor.missing == "required":
+        rejected |= missing
+    utilities.append(u)
+    present.append(~missing)
+
+keep = ~rejected
+value = np.zeros(rows)
+difficulty = np.zeros(rows)
+completeness = np.zeros(rows)
+for factor, u, has in zip(rules.factors, utilities, present):
+    fill = factor.fill if factor.fill is not None else (u[has & keep].mean() if (has & keep).any() else 0.5)
+    u = np.where(has, u, fill)
+    if factor.side == "value":
+        value += 100 * factor.weight * u
+    else:
+        difficulty += 100 * factor.weight * u
+    completeness += np.where(has, factor.weight / rules.sides, 0)
+completeness = np.minimum(completeness, 1)
+
+value_band = np.searchsorted(rules.value_cuts, value, side="right")
+difficulty_band = np.searchsorted(rules.difficulty_cuts, difficulty, side="right")
+grid = np.array([[GRADES.index(g) for g in row] for row in rules.grid])
+grade = np.where(completeness < rules.minimum_completeness, 4, grid[value_band, difficulty_band])
+priority = value - rules.penalty * difficulty
+
+result = pd.DataFrame({
+    "account_id": frame[rules.id_column], "grade": grade, "value": value, "difficulty": difficulty,
+    "priority": priority,
+})[keep]
+by = (["grade"] if rules.grade_first else []) + ["priority", "account_id"]
+ascending = ([True] if rules.grade_first else []) + [False, True]
+ranked = result.sort_values(by, ascending=ascending, kind="stable").head(top)
+counts = result["grade"].value_counts()
+write_results(
+    output, counts_path,
+    [(a, GRADES[g], v, d, p) for a, g, v, d, p in ranked.itertuples(index=False, name=None)],
+    {GRADES[g]: n for g, n in counts.items()})

@@ -1,0 +1,181 @@
+import Dispatch
+import Foundation
+
+/// Monte Carlo of the pipeline over several periods under an allocation policy.
+///
+/// Each run starts from the accounts' current stages. In every period the policy allocates
+/// the team's hours and budget to the open accounts in their current stages (with the
+/// capacity repair, so every period respects every capacity); each open account then moves
+/// one step along its stage's transition row under its effort (``EffortResponse``), drawn
+/// with one uniform. A won account adds its deal value to the run's won revenue.
+///
+/// The optimal policy is **price-directed** over the horizon (``PriceScaledPlan``): its
+/// multipliers (shadow prices) are solved once for the first period; each later period
+/// rescales them by one common factor, chosen so the tightest capacity is used up again,
+/// and gives every open account its best effort at those prices (then repaired). The grade and proportional
+/// policies recount their accounts every period.
+///
+/// Run `k` uses stream `k` of the seed for every policy (common random numbers), so the
+/// per-run differences between policies are paired and their standard errors small.
+/// Accounts move by their stage's chain; their scores weigh the policies' choices through
+/// expected revenue but do not tilt the simulated chain.
+public struct AllocationSimulator: Sendable {
+    public let allocator: Allocator
+    public let periods: Int
+    public let runs: Int
+    public let seed: UInt64
+    public let threads: Int
+
+    public init(allocator: Allocator, periods: Int, runs: Int, seed: UInt64, threads: Int = 2) {
+        precondition(periods >= 1 && runs >= 1 && threads >= 1, "Periods, runs and threads must be at least 1")
+        self.allocator = allocator
+        self.periods = periods
+        self.runs = runs
+        self.seed = seed
+        self.threads = threads
+    }
+
+    /// What the runs of one policy produced.
+    public struct Outcome: Sendable {
+        public let policy: AllocationPolicy?
+        /// Per run: accounts won, revenue won, expense spent (over all periods).
+        public let wins: [Double]
+        public let revenue: [Double]
+        public let expense: [Double]
+        /// Mean over runs of the hours (or money) used per resource, over all periods.
+        public let usage: [Double]
+        /// Mean over runs of the team's hours spent on accounts of grade A, B, C, D, and others.
+        public let hoursByGrade: [Double]
+        /// Accounts open at the start.
+        public let openAtStart: Int
+    }
+
+    /// Simulates one policy.
+    public func simulate(_ policy: AllocationPolicy) -> Outcome {
+        let start = allocator.problem.accounts.map { $0.stage ?? 0 }
+        if policy == .optimal {
+            let prices = DualAllocator(allocator: allocator).solve(stages: start).prices
+            let plan = PriceScaledPlan(allocator: allocator, prices: prices)
+            return simulate(policy: policy) { stages in
+                var efforts = plan.efforts(stages: stages)
+                allocator.repair(&efforts, stages: stages)
+                return efforts
+            }
+        }
+        return simulate(policy: policy) { stages in
+            var efforts = allocator.proposal(policy, stages: stages, prices: nil)
+            allocator.repair(&efforts, stages: stages)
+            return efforts
+        }
+    }
+
+    /// Simulates with the same `effort` packages on every open account in every period,
+    /// capacities ignored (to check the simulation against the absorbing chain).
+    public func simulate(fixedEffort effort: Double) -> Outcome {
+        simulate(policy: nil) { stages in stages.map { $0 > 0 ? effort : 0 } }
+    }
+
+    final class Slot: @unchecked Sendable {
+        var wins = 0.0
+        var revenue = 0.0
+        var expense = 0.0
+        var usage: [Double] = []
+        var gradeHours: [Double] = []
+    }
+
+    func simulate(policy: AllocationPolicy?, efforts: @escaping @Sendable ([Int]) -> [Double]) -> Outcome {
+        let problem = allocator.problem
+        let stageCount = PipelineState.stageCount
+        let states = PipelineState.count
+        var flatRows = [Double](repeating: 0, count: stageCount * states)
+        var forward = [Bool](repeating: false, count: stageCount * states)
+        for s in 0..<stageCount {
+            for j in 0..<states { flatRows[s * states + j] = problem.fittedRows[s][j] }
+            for j in EffortResponse.forwardStates(stage: s + 1) { forward[s * states + j] = true }
+        }
+        let rows = flatRows
+        let forwardMask = forward
+        let start = problem.accounts.map { $0.stage ?? 0 }
+        let values = problem.accounts.map { $0.dealValue ?? 0 }
+        let gradeIndex = problem.accounts.map { account -> Int in
+            switch account.grade {
+            case .a: return 0
+            case .b: return 1
+            case .c: return 2
+            case .d: return 3
+            case .insufficient: return 4
+            }
+        }
+        let wonIndex = PipelineState.won.index
+        let lostIndex = PipelineState.lost.index
+        var base = SeededRandom(seed: seed)
+        let generators: [SeededRandom] = (0..<runs).map { _ in
+            base.jump()
+            return base
+        }
+        let slots = (0..<runs).map { _ in Slot() }
+        let workers = min(threads, runs)
+        let periods = self.periods
+        let runs = self.runs
+        let resourceCount = problem.resourceCount
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for run in stride(from: worker, to: runs, by: workers) {
+                var random = generators[run]
+                var stages = start
+                var wins = 0.0
+                var revenue = 0.0
+                var usage = [Double](repeating: 0, count: resourceCount)
+                var gradeHours = [Double](repeating: 0, count: 5)
+                for _ in 0..<periods {
+                    let effort = efforts(stages)
+                    let used = allocator.usage(of: effort, stages: stages)
+                    for r in 0..<resourceCount { usage[r] += used[r] }
+                    for i in stages.indices where stages[i] > 0 {
+                        let s = stages[i] - 1
+                        let e = effort[i]
+                        if e > 0 {
+                            let work = problem.team.stages[s]
+                            gradeHours[gradeIndex[i]] += e * (work.managerHours + work.directorHours + work.specialistHours)
+                        }
+                        let m = problem.team.response[s].multiplier(effort: e)
+                        let a = problem.advanceRate[s]
+                        let restScale = a < 1 ? (1 - a * m) / (1 - a) : 0
+                        let u = random.nextDouble()
+                        var cumulative = 0.0
+                        var next = lostIndex
+                        for j in 0..<states {
+                            cumulative += rows[s * states + j] * (forwardMask[s * states + j] ? m : restScale)
+                            if u < cumulative {
+                                next = j
+                                break
+                            }
+                        }
+                        if next == wonIndex {
+                            wins += 1
+                            revenue += values[i]
+                            stages[i] = 0
+                        } else if next == lostIndex {
+                            stages[i] = 0
+                        } else {
+                            stages[i] = next + 1
+                        }
+                    }
+                }
+                slots[run].wins = wins
+                slots[run].revenue = revenue
+                slots[run].expense = usage[resourceCount - 1]
+                slots[run].usage = usage
+                slots[run].gradeHours = gradeHours
+            }
+        }
+        var meanUsage = [Double](repeating: 0, count: resourceCount)
+        var meanGrade = [Double](repeating: 0, count: 5)
+        for slot in slots {
+            for r in 0..<resourceCount { meanUsage[r] += slot.usage[r] / Double(runs) }
+            for g in 0..<5 { meanGrade[g] += slot.gradeHours[g] / Double(runs) }
+        }
+        return Outcome(
+            policy: policy, wins: slots.map(\.wins), revenue: slots.map(\.revenue), expense: slots.map(\.expense),
+            usage: meanUsage, hoursByGrade: meanGrade, openAtStart: start.filter { $0 > 0 }.count)
+    }
+}

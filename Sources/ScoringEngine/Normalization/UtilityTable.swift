@@ -1,0 +1,149 @@
+import Foundation
+
+/// Every factor's utility function in flat arrays: a raw value (or a category code) in, a
+/// utility in 0...1 out, with the factor's direction applied.
+///
+/// ``UtilityBuilder`` computes every utility through it, and streaming readers, which build
+/// utility rows one account at a time, use it too, so both get the same bits. The
+/// parameters live in plain arrays of numbers (not in enum payloads or per-factor arrays),
+/// so evaluating a factor copies and retains nothing.
+///
+/// ## Mathematical contract
+///
+/// With `u₀` the scale's utility (see ``Scale``): `utility = u₀` for an increasing factor
+/// and `1 − u₀` for a decreasing one. Each scale repeats the exact operations of
+/// ``Scale/utility(of:)`` (same operands, same order). Batch-relative scales read their
+/// statistics (minimum, maximum, mean and standard deviation of the batch's present raw
+/// values) from the ``UtilityBuilder/Statistics`` given at creation; without spread
+/// (`max = min`, zero deviation, or no value at all) they give 0.5.
+public struct UtilityTable: Sendable {
+    @usableFromInline
+    enum Kind: UInt8, Sendable {
+        case linear, log, piecewise, categorical, minMax, zScore
+    }
+
+    @usableFromInline let kinds: [Kind]
+    @usableFromInline let decreasing: [Bool]
+    /// Four parameters per factor. linear: low, span; log: low, high, offset, denominator;
+    /// minMax: low, span; zScore: mean, deviation, clip; piecewise and categorical: the
+    /// start and end of their entries in `xs`/`us`.
+    @usableFromInline let parameters: [Double]
+    /// Piecewise points (x, u), and categorical utilities (in `us`), of all factors.
+    @usableFromInline let xs: [Double]
+    @usableFromInline let us: [Double]
+
+    /// Prepares the utility functions of a model's factors.
+    ///
+    /// - Parameters:
+    ///   - model: The model.
+    ///   - statistics: The batch statistics for batch-relative scales; may be `nil` when no
+    ///     factor's scale is batch-relative.
+    /// - Precondition: `statistics` is given when a factor's scale is batch-relative.
+    public init(model: ScoringModel, statistics: UtilityBuilder.Statistics?) {
+        var kinds: [Kind] = []
+        var parameters: [Double] = []
+        var xs: [Double] = []
+        var us: [Double] = []
+        for (index, factor) in model.factors.enumerated() {
+            switch factor.scale {
+            case .linear(let low, let high):
+                kinds.append(.linear)
+                parameters += [low, high - low, 0, 0]
+            case .log(let low, let high, let offset):
+                kinds.append(.log)
+                parameters += [low, high, offset, Foundation.log(high - low + offset)]
+            case .piecewise(let points):
+                kinds.append(.piecewise)
+                parameters += [Double(xs.count), Double(xs.count + points.count), 0, 0]
+                xs += points.map(\.x)
+                us += points.map(\.utility)
+            case .categorical(let map):
+                kinds.append(.categorical)
+                parameters += [Double(us.count), Double(us.count + map.count), 0, 0]
+                xs += map.map { _ in 0 }
+                us += map.map(\.utility)
+            case .minMax:
+                guard let statistics else { preconditionFailure("A minmax scale needs batch statistics") }
+                kinds.append(.minMax)
+                let low = statistics.minimum[index]
+                parameters += [low, statistics.maximum[index] - low, 0, 0]
+            case .zScore(let clip):
+                guard let statistics else { preconditionFailure("A zscore scale needs batch statistics") }
+                kinds.append(.zScore)
+                parameters += [statistics.mean[index], statistics.standardDeviation[index], clip, 0]
+            }
+        }
+        self.kinds = kinds
+        self.decreasing = model.factors.map { $0.direction == .decreasing }
+        self.parameters = parameters
+        self.xs = xs
+        self.us = us
+    }
+
+    /// Whether factor `factor` reads category codes rather than numbers.
+    public func isCategorical(_ factor: Int) -> Bool { kinds[factor] == .categorical }
+
+    /// The utility of a present raw value of factor `factor`, direction applied, in 0...1.
+    ///
+    /// - Precondition: the factor is numeric; `x` is not NaN.
+    @inlinable @inline(__always)
+    public func utility(_ factor: Int, of x: Double) -> Double {
+        let base = baseUtility(factor, of: x)
+        return decreasing[factor] ? 1 - base : base
+    }
+
+    /// The utility of a category code (an index into the factor's map), direction applied.
+    ///
+    /// - Precondition: the factor is categorical and `0 <= code < map.count`.
+    @inlinable @inline(__always)
+    public func utility(_ factor: Int, ofCategory code: Int32) -> Double {
+        precondition(kinds[factor] == .categorical, "A numeric factor has numbers, not category codes")
+        let base = us[Int(parameters[4 &* factor]) &+ Int(code)]
+        return decreasing[factor] ? 1 - base : base
+    }
+
+    /// The scale's utility `u₀` of a raw value, before the direction.
+    @inlinable @inline(__always)
+    func baseUtility(_ factor: Int, of x: Double) -> Double {
+        let p = 4 &* factor
+        switch kinds[factor] {
+        case .linear:
+            // Scale.clamp01((x − min) / (max − min))
+            return Swift.min(Swift.max((x - parameters[p]) / parameters[p &+ 1], 0), 1)
+        case .log:
+            let low = parameters[p]
+            let clamped = Swift.min(Swift.max(x, low), parameters[p &+ 1])
+            return Swift.min(Swift.max(Foundation.log(clamped - low + parameters[p &+ 2]) / parameters[p &+ 3], 0), 1)
+        case .piecewise:
+            return interpolate(from: Int(parameters[p]), to: Int(parameters[p &+ 1]), at: x)
+        case .minMax:
+            let span = parameters[p &+ 1]
+            return span > 0 ? Swift.min(Swift.max((x - parameters[p]) / span, 0), 1) : 0.5
+        case .zScore:
+            let deviation = parameters[p &+ 1]
+            guard deviation > 0 else { return 0.5 }
+            let clip = parameters[p &+ 2]
+            let z = Swift.min(Swift.max((x - parameters[p]) / deviation, -clip), clip)
+            return (z + clip) / (2 * clip)
+        case .categorical:
+            preconditionFailure("A categorical factor has category codes, not numbers")
+        }
+    }
+
+    /// `Scale.interpolate` over the points `start..<end` of `xs`/`us`, with the same
+    /// operations.
+    @inlinable @inline(__always)
+    func interpolate(from start: Int, to end: Int, at x: Double) -> Double {
+        guard end > start else { return 0.5 }
+        if x <= xs[start] { return us[start] }
+        if x >= xs[end &- 1] { return us[end &- 1] }
+        var low = start
+        var high = end &- 1
+        while high &- low > 1 {
+            let middle = (low &+ high) / 2
+            if xs[middle] <= x { low = middle } else { high = middle }
+        }
+        let t = (x - xs[low]) / (xs[high] - xs[low])
+        return us[low] + t * (us[high] - us[low])
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// Goodness-of-fit measures for predictions of a binary outcome (won = 1, lost = 0).
+///
+/// Both measures accept optional non-negative sample weights (a row with weight 2 counts as
+/// two identical rows).
+public enum BinaryOutcomeMetrics {
+    /// The mean negative log-likelihood (log loss, cross-entropy) in nats:
+    /// `−Σ sᵢ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)] / Σ sᵢ`.
+    ///
+    /// Probabilities are clipped to `[1e-15, 1 − 1e-15]` first (as scikit-learn does), so a
+    /// confident wrong prediction costs at most ln(1e15) ≈ 34.5 nats instead of ∞. A model
+    /// that always predicts the base rate ȳ scores the binary entropy of ȳ (ln 2 ≈ 0.693 for
+    /// ȳ = 0.5).
+    ///
+    /// - Parameters:
+    ///   - probabilities: Predicted P(won), one per row.
+    ///   - outcomes: 0 or 1 (or a proportion in 0...1), one per row.
+    ///   - weights: Sample weights; `nil` means 1 for every row.
+    /// - Returns: The log loss, or `nil` when the total weight is 0.
+    public static func logLoss(
+        probabilities: [Double], outcomes: [Double], weights: [Double]? = nil
+    ) -> Double? {
+        precondition(
+            probabilities.count == outcomes.count && (weights?.count ?? outcomes.count) == outcomes.count,
+            "BinaryOutcomeMetrics.logLoss needs one probability, outcome and weight per row")
+        var total = 0.0
+        var weightSum = 0.0
+        for index in outcomes.indices {
+            let weight = weights?[index] ?? 1
+            guard weight > 0 else { continue }
+            let p = min(max(probabilities[index], 1e-15), 1 - 1e-15)
+            let y = outcomes[index]
+            total -= weight * (y * log(p) + (1 - y) * log(1 - p))
+            weightSum += weight
+        }
+        return weightSum > 0 ? total / weightSum : nil
+    }
+
+    /// The area under the ROC curve: the probability that a randomly chosen won row scores
+    /// higher than a randomly chosen lost row, ties counting one half (the Mann–Whitney U
+    /// statistic divided by the number of won–lost pairs).
+    ///
+    /// Rows are sorted once by score; tied scores share their pairs equally, so the result
+    /// does not depend on the order of tied rows. Only the order of the scores matters: any
+    /// increasing transformation (probabilities, log-odds, points) gives the same AUC.
+    ///
+    /// - Parameters:
+    ///   - scores: Higher means more likely won; finite.
+    ///   - outcomes: 1 for won, 0 for lost (values ≥ 0.5 count as won).
+    ///   - weights: Sample weights; `nil` means 1 for every row.
+    /// - Returns: AUC in 0...1 (0.5 is chance), or `nil` when there is no won or no lost row.
+    /// - Complexity: O(n log n).
+    public static func areaUnderROC(
+        scores: [Double], outcomes: [Double], weights: [Double]? = nil
+    ) -> Double? {
+        precondition(
+            scores.count == outcomes.count && (weights?.count ?? outcomes.count) == outcomes.count,
+            "BinaryOutcomeMetrics.areaUnderROC needs one score, outcome and weight per row")
+        let order = scores.indices.sorted { scores[$0] < scores[$1] }
+        var lostBelow = 0.0  // weight of lost rows with a strictly lower score
+        var concordant = 0.0
+        var totalWon = 0.0
+        var totalLost = 0.0
+        var start = 0
+        while start < order.count {
+            var end = start
+            var wonHere = 0.0
+            var lostHere = 0.0
+            while end < order.count && scores[order[end]] == scores[order[start]] {
+                let row = order[end]
+                let weight = weights?[row] ?? 1
+                if outcomes[row] >= 0.5 { wonHere += weight } else { lostHere += weight }
+                end += 1
+            }
+            concordant += wonHere * (lostBelow + 0.5 * lostHere)
+            lostBelow += lostHere
+            totalWon += wonHere
+            totalLost += lostHere
+            start = end
+        }
+        guard totalWon > 0, totalLost > 0 else { return nil }
+        return concordant / (totalWon * totalLost)
+    }
+}

@@ -1,0 +1,85 @@
+/// Finds categorical fields' labels in the factors' maps from the fields' bytes, with the
+/// same answer as ``FieldReader/categoryIndex(_:)`` (which uses `String` dictionaries).
+///
+/// The label equal to the field wins, then the label equal ignoring case. `String`
+/// equality is canonical equivalence, so labels are compared in NFC. For an ASCII field,
+/// `lowercased()` is ASCII lowercasing, so the case-folded comparison is done on bytes
+/// too; any other field that is not an exact match goes to the `String` lookup.
+///
+/// All factors' labels are kept in flat arrays, so that matching copies and retains nothing.
+struct CategoryMatcher: Sendable {
+    /// Factor `f`'s labels are `firstLabel[f]..<firstLabel[f + 1]` (none for numeric factors).
+    let firstLabel: [Int]
+    /// Label `l`'s NFC bytes are `exact[exactStart[l]..<exactStart[l + 1]]`.
+    let exact: [UInt8]
+    let exactStart: [Int]
+    /// Label `l`'s lowercased NFC bytes are `folded[foldedStart[l]..<foldedStart[l + 1]]`.
+    let folded: [UInt8]
+    let foldedStart: [Int]
+    /// The readers, for fields that need `String` comparison.
+    let readers: [FieldReader]
+
+    init(readers: [FieldReader]) {
+        self.readers = readers
+        var firstLabel = [0]
+        var exact: [UInt8] = []
+        var exactStart = [0]
+        var folded: [UInt8] = []
+        var foldedStart = [0]
+        for reader in readers {
+            for label in reader.labels {
+                exact += TextNormalization.nfc(label)
+                exactStart.append(exact.count)
+                folded += TextNormalization.nfc(label.lowercased())
+                foldedStart.append(folded.count)
+            }
+            firstLabel.append(exactStart.count - 1)
+        }
+        self.firstLabel = firstLabel
+        self.exact = exact
+        self.exactStart = exactStart
+        self.folded = folded
+        self.foldedStart = foldedStart
+    }
+
+    /// The index of the field's category in factor `factor`'s map, or `nil` when the model
+    /// does not know it.
+    @inline(__always)
+    func index(factor: Int, of text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        let length = end &- start
+        let labels = firstLabel[factor]..<firstLabel[factor &+ 1]
+        let ascii = TextNormalization.isASCII(text, from: start, to: end)
+        if ascii || TextNormalization.isStableNFC(text, from: start, to: end) {
+            // In NFC already: an exact label is a byte-equal NFC label. (Labels are distinct
+            // ignoring case, so at most one matches.)
+            for label in labels where exactStart[label &+ 1] &- exactStart[label] == length {
+                if equal(exact, from: exactStart[label], text, start, length, lowercasing: false) {
+                    return label &- labels.lowerBound
+                }
+            }
+            if ascii {
+                for label in labels where foldedStart[label &+ 1] &- foldedStart[label] == length {
+                    if equal(folded, from: foldedStart[label], text, start, length, lowercasing: true) {
+                        return label &- labels.lowerBound
+                    }
+                }
+                return nil
+            }
+        }
+        let field = String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
+        return readers[factor].categoryIndex(field)
+    }
+
+    @inline(__always)
+    private func equal(
+        _ bytes: [UInt8], from offset: Int, _ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int,
+        lowercasing: Bool
+    ) -> Bool {
+        for index in 0..<length {
+            var byte = text[start &+ index]
+            if lowercasing { byte = MissingCodes.lower(byte) }
+            if byte != bytes[offset &+ index] { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,439 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ScoringEngine
+
+/// Maps one chunk of a prospect list onto the model, on a worker thread: splits records
+/// and fields with ``FieldScanner``, reads the id, factor, stage and deal value fields
+/// from their bytes, builds each candidate's utility row, scores panels of 256 rows with
+/// one BLAS product each, and grades them.
+///
+/// The per-row checks and their order are ``RowMapper``'s (field count, id, factors in
+/// model order, stage, deal value); a row that fails any of them is handed to
+/// ``RowMapper`` to make its reject, so rejects read exactly as the in-memory loader's.
+struct ChunkMapper: Sendable {
+    /// What a pass computes.
+    enum Mode: Sendable {
+        /// Only the raw statistics of batch-relative factors (a first pass).
+        case statistics
+        /// Utilities, scores, grades and keys, with the given utility functions.
+        case scoring(UtilityTable)
+    }
+
+    let plan: StreamPlan
+    let mode: Mode
+    /// Whether the chunk's bytes must be checked as UTF-8.
+    let validatesUTF8: Bool
+
+    static let panelRows = 256
+
+    /// Seconds on a monotonic clock.
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+
+    /// Seconds of processor time used by the calling thread (what `--timings` reports per
+    /// part, so that other programs on a shared machine do not inflate it).
+    static func threadTime() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+
+    /// Only splits the chunk's records (converting and checking its text first), to find
+    /// errors in the file's text: sets the chunk's failure, line count and record count.
+    static func scan(_ chunk: MappedChunk, delimiter: UInt8, validatesUTF8: Bool) {
+        if chunk.needsConversion && !convert(chunk) { return }
+        chunk.bytes.withUnsafeBufferPointer { buffer in
+            let invalidOffset =
+                validatesUTF8 ? UTF8Validation.firstInvalidOffset(in: buffer, range: chunk.start..<buffer.count) : nil
+            var scanner = FieldScanner(bytes: buffer, start: chunk.start, line: 0, delimiter: delimiter)
+            while scanner.skipBlankLines() {
+                let recordStart = scanner.position
+                let recordLine = scanner.line
+                do throws(FieldScanner.Failure) {
+                    try scanner.skipRestOfRecord()
+                } catch {
+                    guard case .openQuote(let opening, let line) = error else { return }
+                    if let invalidOffset, invalidOffset >= recordStart, invalidOffset < opening {
+                        chunk.failure = .invalidUTF8(offset: invalidOffset)
+                    } else {
+                        chunk.failure = .openQuote(
+                            recordStart: recordStart, recordLine: recordLine, opening: opening, line: line)
+                    }
+                    chunk.lineCount = recordLine
+                    return
+                }
+                if let invalidOffset, invalidOffset < scanner.position {
+                    chunk.failure = .invalidUTF8(offset: invalidOffset)
+                    chunk.lineCount = recordLine
+                    return
+                }
+                chunk.recordsRead &+= 1
+            }
+            chunk.lineCount = scanner.line
+        }
+    }
+
+    /// Converts a GB18030 chunk to UTF-8 in place; on failure records it and returns `false`.
+    static func convert(_ chunk: MappedChunk) -> Bool {
+        do {
+            chunk.bytes = try Iconv.convert(chunk.bytes, from: "GB18030", to: "UTF-8")
+            return true
+        } catch {
+            switch error {
+            case .invalidSequence(let offset):
+                chunk.original = chunk.bytes
+                chunk.failure = .undecodable(originalOffset: offset)
+            case .unavailable:
+                chunk.failure = .undecodable(originalOffset: -1)
+            }
+            return false
+        }
+    }
+
+    /// Maps the chunk in place.
+    func map(_ chunk: MappedChunk) {
+        let started = Self.threadTime()
+        if chunk.needsConversion && !Self.convert(chunk) { return }
+        chunk.bytes.withUnsafeBufferPointer { buffer in
+            var state = State(plan: plan, mode: mode)
+            state.run(chunk, buffer: buffer, validatesUTF8: validatesUTF8)
+        }
+        chunk.parseSeconds = Self.threadTime() - started - chunk.scoreSeconds
+    }
+
+    /// The per-chunk working state: one row's values, the current panel, and the chunk's
+    /// outputs.
+    ///
+    /// The panel of utility rows is written through a buffer borrowed from its array for
+    /// the whole chunk (`withUnsafeMutableBufferPointer`), and which factors are present
+    /// is a bit set, so that the per-field path makes no copy-on-write checks.
+    private struct State {
+        let plan: StreamPlan
+        let scoring: Bool
+        let utilities: UtilityTable
+        let factorCount: Int
+        let width: Int
+        // The current row: which factors are present (bit f of word f / 64), its id.
+        var present: (UInt64, UInt64) = (0, 0)
+        var idBuffer: [UInt8] = []
+        var hasID = false
+        // The current panel: `panelCount` rows of utilities (or raw values in a statistics
+        // pass) in the borrowed panel buffer.
+        var panelCount = 0
+        var panelCompleteness: [Double] = []
+        var panelMissing: [[Int32]] = []
+        var blasPanel: [Double] = []
+        var scores: [Double] = []
+        // The outputs.
+        var rows = MappedChunk.Rows()
+        var recordsRead = 0
+        var scoreSeconds = 0.0
+
+        init(plan: StreamPlan, mode: Mode) {
+            precondition(plan.factorCount <= 128, "The streaming reader supports models of up to 128 factors")
+            self.plan = plan
+            switch mode {
+            case .statistics:
+                // (Never evaluated: a statistics pass reads raw values only.)
+                let count = plan.factorCount
+                let unknown = [Double](repeating: .nan, count: count)
+                scoring = false
+                utilities = UtilityTable(
+                    model: plan.model,
+                    statistics: UtilityBuilder.Statistics(
+                        minimum: unknown, maximum: unknown, mean: unknown, standardDeviation: unknown,
+                        meanUtility: [Double](repeating: 0.5, count: count)))
+            case .scoring(let table):
+                scoring = true
+                utilities = table
+            }
+            factorCount = plan.factorCount
+            width = plan.statisticsWidth
+        }
+
+        @inline(__always)
+        func isPresent(_ factor: Int) -> Bool {
+            factor < 64 ? present.0 & (1 << UInt64(factor)) != 0 : present.1 & (1 << UInt64(factor - 64)) != 0
+        }
+
+        @inline(__always)
+        mutating func markPresent(_ factor: Int) {
+            if factor < 64 { present.0 |= 1 << UInt64(factor) } else { present.1 |= 1 << UInt64(factor - 64) }
+        }
+
+        mutating func run(_ chunk: MappedChunk, buffer: UnsafeBufferPointer<UInt8>, validatesUTF8: Bool) {
+            var storage = [Double](repeating: 0, count: ChunkMapper.panelRows * factorCount)
+            storage.withUnsafeMutableBufferPointer { panel in
+                run(chunk, buffer: buffer, panel: panel, validatesUTF8: validatesUTF8)
+            }
+        }
+
+        mutating func run(
+            _ chunk: MappedChunk, buffer: UnsafeBufferPointer<UInt8>, panel: UnsafeMutableBufferPointer<Double>,
+            validatesUTF8: Bool
+        ) {
+            let invalidOffset =
+                validatesUTF8 ? UTF8Validation.firstInvalidOffset(in: buffer, range: chunk.start..<buffer.count) : nil
+            var scanner = FieldScanner(bytes: buffer, start: chunk.start, line: 0, delimiter: plan.delimiter)
+            let columnCount = plan.columnCount
+            let estimate = buffer.count / 128 + 16
+            rows.candidates.reserveCapacity(estimate)
+            rows.statistics.reserveCapacity(estimate * width)
+            rows.idBytes.reserveCapacity(estimate * 12)
+            defer {
+                flushPanel(panel)
+                chunk.rows = rows
+                chunk.recordsRead = recordsRead
+                chunk.scoreSeconds = scoreSeconds
+            }
+
+            while scanner.skipBlankLines() {
+                let recordStart = scanner.position
+                let recordLine = scanner.line
+                var column = 0
+                var failed = false
+                hasID = false
+                present = (0, 0)
+                do throws(FieldScanner.Failure) {
+                    while true {
+                        let field = try scanner.nextField()
+                        if column < columnCount && !failed {
+                            if field.inScratch {
+                                let text = scanner.scratch
+                                failed = text.withUnsafeBufferPointer { scratch in
+                                    !read(field: field, in: scratch, column: column, panel: panel)
+                                }
+                            } else {
+                                failed = !read(field: field, in: buffer, column: column, panel: panel)
+                            }
+                        }
+                        column &+= 1
+                        if field.endsRecord { break }
+                    }
+                } catch {
+                    guard case .openQuote(let opening, let line) = error else { return }
+                    if let invalidOffset, invalidOffset >= recordStart, invalidOffset < opening {
+                        chunk.failure = .invalidUTF8(offset: invalidOffset)
+                    } else {
+                        chunk.failure = .openQuote(
+                            recordStart: recordStart, recordLine: recordLine, opening: opening, line: line)
+                    }
+                    chunk.lineCount = recordLine
+                    return
+                }
+                let recordEnd = scanner.position
+                if let invalidOffset, invalidOffset < recordEnd {
+                    chunk.failure = .invalidUTF8(offset: invalidOffset)
+                    chunk.lineCount = recordLine
+                    return
+                }
+                recordsRead &+= 1
+                if failed || column != columnCount {
+                    reject(buffer: buffer, start: recordStart, end: recordEnd, line: recordLine)
+                } else {
+                    accept(start: recordStart, end: recordEnd, line: recordLine, panel: panel)
+                }
+            }
+            chunk.lineCount = scanner.line
+        }
+
+        /// Applies the column's actions to a field. Returns `false` when a check fails.
+        @inline(__always)
+        mutating func read(
+            field: FieldScanner.Field, in text: UnsafeBufferPointer<UInt8>, column: Int,
+            panel: UnsafeMutableBufferPointer<Double>
+        ) -> Bool {
+            var action = plan.actionStart[column]
+            let last = plan.actionStart[column &+ 1]
+            guard action < last else { return true }
+            let missing = plan.missingCodes.matches(bytes: text, from: field.start, to: field.end)
+            while action < last {
+                defer { action &+= 1 }
+                switch plan.actions[action] {
+                case .id:
+                    if missing { return false }
+                    idBuffer.removeAll(keepingCapacity: true)
+                    if TextNormalization.isStableNFC(text, from: field.start, to: field.end) {
+                        idBuffer.append(contentsOf: UnsafeBufferPointer(rebasing: text[field.start..<field.end]))
+                    } else {
+                        idBuffer.append(contentsOf: TextNormalization.nfc(text, from: field.start, to: field.end))
+                    }
+                    hasID = true
+                case .factor(let factor):
+                    if !readFactor(factor, field: field, in: text, missing: missing, panel: panel) { return false }
+                case .stage:
+                    if missing { continue }
+                    guard let stage = StageText.integer(text, from: field.start, to: field.end), stage >= 1, stage <= 5
+                    else { return false }
+                case .dealValue:
+                    if missing { continue }
+                    if plan.dealReader.value(in: text, from: field.start, to: field.end) == nil { return false }
+                }
+            }
+            return true
+        }
+
+        /// Reads a factor's field into the panel: its utility (scoring), or its raw value
+        /// (a statistics pass). A missing value takes the policy's fill (0 for `mean`).
+        @inline(__always)
+        mutating func readFactor(
+            _ factor: Int, field: FieldScanner.Field, in text: UnsafeBufferPointer<UInt8>, missing: Bool,
+            panel: UnsafeMutableBufferPointer<Double>
+        ) -> Bool {
+            let slot = panelCount &* factorCount &+ factor
+            if missing {
+                if plan.isRequired[factor] { return false }
+                panel[slot] = scoring ? plan.missingFill[factor] : .nan
+                return true
+            }
+            markPresent(factor)
+            if plan.isCategorical[factor] {
+                guard let code = plan.categories.index(factor: factor, of: text, from: field.start, to: field.end)
+                else { return false }
+                if scoring { panel[slot] = utilities.utility(factor, ofCategory: Int32(code)) }
+            } else {
+                guard let value = plan.numberReaders[factor].value(in: text, from: field.start, to: field.end)
+                else { return false }
+                panel[slot] = scoring ? utilities.utility(factor, of: value) : value
+            }
+            return true
+        }
+
+        /// Records a candidate: its row of the panel is complete.
+        mutating func accept(start: Int, end: Int, line: Int, panel: UnsafeMutableBufferPointer<Double>) {
+            var hash: UInt64 = 0  // '@line': the merger makes the id from the line
+            if hasID {
+                rows.idBytes.append(contentsOf: idBuffer)
+                hash = idBuffer.withUnsafeBufferPointer { IDHash.hash($0) }
+            }
+            rows.candidates.append(
+                MappedChunk.Candidate(
+                    line: Int32(truncatingIfNeeded: line), recordStart: Int32(truncatingIfNeeded: start),
+                    recordLength: Int32(truncatingIfNeeded: end - start),
+                    idEnd: Int32(truncatingIfNeeded: rows.idBytes.count), idHash: hash, grade: 0, key: 0))
+            // Statistics inputs: raw values of batch-relative factors (a statistics pass) and
+            // utilities of `mean` factors (a scoring pass); the other entries are NaN.
+            let base = panelCount &* factorCount
+            for factor in plan.rawFactors {
+                rows.statistics.append(!scoring && isPresent(factor) ? panel[base &+ factor] : .nan)
+            }
+            for factor in plan.meanFactors {
+                rows.statistics.append(scoring && isPresent(factor) ? panel[base &+ factor] : .nan)
+            }
+            guard scoring else { return }
+            // Completeness: the shares of present factors, in factor order, capped at 1.
+            var completeness = 0.0
+            var missingMeans: [Int32] = []
+            for factor in 0..<factorCount {
+                if isPresent(factor) {
+                    completeness += plan.shares[factor]
+                } else if plan.takesMean[factor] {
+                    missingMeans.append(Int32(factor))
+                }
+            }
+            panelCompleteness.append(Swift.min(completeness, 1))
+            panelMissing.append(missingMeans)
+            panelCount &+= 1
+            if panelCount == ChunkMapper.panelRows { flushPanel(panel) }
+        }
+
+        /// Scores the panel with one BLAS product, then grades its rows (or defers them).
+        mutating func flushPanel(_ panel: UnsafeMutableBufferPointer<Double>) {
+            guard scoring, panelCount > 0 else { return }
+            let started = ChunkMapper.threadTime()
+            let panelSize = panelCount
+            let used = panelSize * factorCount
+            if blasPanel.count != used { blasPanel = [Double](repeating: 0, count: used) }
+            blasPanel.withUnsafeMutableBufferPointer { copy in
+                copy.baseAddress!.update(from: panel.baseAddress!, count: used)
+            }
+            plan.scorer.scores(rowMajor: blasPanel, rows: panelSize, into: &scores)
+            let columns = plan.scoreColumns
+            let scenarioCount = columns / 2
+            let grading = plan.model.grading
+            let first = rows.candidates.count - panelSize
+            for row in 0..<panelSize {
+                let base = row * columns
+                if panelMissing[row].isEmpty {
+                    let value = scores[base + plan.scenario]
+                    let difficulty = scores[base + scenarioCount + plan.scenario]
+                    let grade = grading.grade(value: value, difficulty: difficulty, completeness: panelCompleteness[row])
+                    rows.candidates[first + row].grade = UInt8(grade.order)
+                    rows.candidates[first + row].key = grading.ranking.key(value: value, difficulty: difficulty)
+                } else {
+                    rows.candidates[first + row].grade = MappedChunk.deferredGrade
+                    rows.deferredScores.append(contentsOf: scores[base..<(base + columns)])
+                    rows.deferredCompleteness.append(panelCompleteness[row])
+                    rows.deferredFactors.append(contentsOf: panelMissing[row])
+                    rows.deferredFactorEnds.append(Int32(rows.deferredFactors.count))
+                }
+            }
+            panelCount = 0
+            panelCompleteness.removeAll(keepingCapacity: true)
+            panelMissing.removeAll(keepingCapacity: true)
+            scoreSeconds += ChunkMapper.threadTime() - started
+        }
+
+        /// Makes the reject of a row that failed a check, with ``RowMapper``.
+        mutating func reject(buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, line: Int) {
+            let fields = StreamRecords.fields(of: buffer, from: start, to: end, delimiter: plan.delimiter)
+            switch plan.mapper.map(fields: fields, line: line) {
+            case .rejected(let reject):
+                rows.rejects.append(reject)
+            case .accepted:
+                preconditionFailure(
+                    "Internal inconsistency: the streaming reader rejected the record on relative line \(line), which the loader accepts")
+            }
+        }
+    }
+}
+
+/// Helpers for records held in a chunk.
+enum StreamRecords {
+    /// The fields of the record `bytes[start..<end]`, as ``CSVParser`` reads them.
+    static func fields(of bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, delimiter: UInt8) -> [String] {
+        let record = Array(bytes[start..<end])
+        var parser = CSVParser(bytes: record, start: 0, delimiter: delimiter, validatesUTF8: false)
+        do {
+            return try parser.nextRecord(expectedFieldCount: 16)?.fields ?? [""]
+        } catch {
+            preconditionFailure("A record the scanner read whole does not parse: \(error)")
+        }
+    }
+}
+
+/// A 64-bit hash of short byte strings (account ids), word at a time.
+enum IDHash {
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var index = 0
+        let count = bytes.count
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= count {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
+                hash ^= hash >> 31
+                index += 8
+            }
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while index < count {
+                tail |= UInt64(bytes[index]) << shift
+                shift += 8
+                index += 1
+            }
+            hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
+        }
+        hash ^= hash >> 29
+        hash = hash &* 0xBF58_476D_1CE4_E5B9
+        hash ^= hash >> 32
+        return hash
+    }
+}

@@ -1,0 +1,530 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import ScoringEngine
+
+/// Ranks a prospect list of any size in bounded memory: reads the file in blocks, maps and
+/// scores each chunk on a worker thread, merges the chunks in file order, keeps the rows
+/// to show, and reads those again at the end.
+///
+/// The result is the same, byte for byte once rendered, as reading the whole file with
+/// ``CSVReader`` and ``ProspectListLoader``, assessing it with `ScoringPipeline` and sorting
+/// it with `rankedRows()`: the same rows read, accepted and rejected (with the same
+/// messages, lines and columns, in the same order), the same encoding decisions and errors,
+/// the same statistics, scores and grades to the last bit, the same ranks.
+///
+/// How:
+/// - **Blocks and chunks.** ``BlockReader`` reads blocks (4 MiB by default) cut after a
+///   line break. Each block is a chunk that a worker converts (GB18030), checks (UTF-8),
+///   splits (``FieldScanner``), maps and scores (``ChunkMapper``) on its own; up to two
+///   chunks per worker are in flight. A chunk that ends inside a quoted field is joined
+///   with the next one and mapped again.
+/// - **Merging** (``StreamMerger``) on the calling thread, in file order: duplicate ids,
+///   statistics, grade counts, rejects and the selection: a bounded top-K
+///   (``TopSelection``) of the wanted grades, or every row when the whole ranking is asked
+///   for (or when a grade filter is combined with ranking across grades, to know the ranks).
+/// - **Statistics.** Batch-relative scales (`minmax`, `zscore`) need the whole list's
+///   statistics before any utility: a first pass gathers them. The `mean` missing policy
+///   needs the mean utility of each factor: rows missing such a factor are scored with 0 in
+///   its place and graded at the end with the mean added (``Scorer/addMeanFills(_:meanUtility:to:row:)``,
+///   which the in-memory pipeline uses too); if too many wait, a second pass scores with
+///   the means.
+/// - **Shown rows** are read again by position and mapped with ``RowMapper``.
+///
+/// Memory: a few blocks in flight, the account ids (about `id length + 15` bytes per
+/// account), the selection (about 40 bytes per shown row; per accepted row when every row
+/// is wanted), rows waiting for means, and the rejects.
+public struct ProspectStream: Sendable {
+    public let model: ScoringModel
+    public let options: CSVOptions
+    public var configuration: Configuration
+
+    /// Sizes and threads.
+    public struct Configuration: Sendable {
+        /// Bytes per block read from the file (blocks grow to hold a whole line).
+        public var blockSize: Int
+        /// Worker threads that map chunks.
+        public var workers: Int
+        /// The most rows that may wait for the file's mean utilities before a second pass is
+        /// chosen instead.
+        public var deferredLimit: Int
+
+        public init(blockSize: Int = 4 << 20, workers: Int = ProspectStream.defaultWorkers, deferredLimit: Int = 1 << 20) {
+            self.blockSize = blockSize
+            self.workers = workers
+            self.deferredLimit = deferredLimit
+        }
+    }
+
+    /// One worker per online processor, at most 8.
+    public static var defaultWorkers: Int {
+        Swift.min(Swift.max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1), 8)
+    }
+
+    public init(model: ScoringModel, options: CSVOptions = .init(), configuration: Configuration = .init()) {
+        self.model = model
+        self.options = options
+        self.configuration = configuration
+    }
+
+    /// Whether `path` can be streamed: a regular file, which can be read more than once and
+    /// by position (a pipe cannot; read it with ``CSVReader``).
+    public static func canStream(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+    }
+
+    /// Why a stream stopped: a dataset error, or invalid UTF-8 in `.auto` mode, which means
+    /// the file is read again as GB18030.
+    enum Failure: Error {
+        case dataset(DatasetError)
+        case switchToGB18030
+    }
+
+    /// Ranks the accounts of a file.
+    ///
+    /// - Parameters:
+    ///   - path: The prospect list; it also names the file in errors and rejects.
+    ///   - scorer: The model's scorer (the model's weights and scenarios).
+    ///   - scenario: The scenario that grades and ranks follow.
+    ///   - limit: How many rows to show, in rank order (`Int.max`: all).
+    ///   - grades: Show only these grades (ranks stay those of the whole list).
+    /// - Throws: Whatever ``CSVReader/read(contentsOf:)`` and
+    ///   ``ProspectListLoader/load(_:)`` would throw for the file, in the same cases.
+    public func rank(
+        contentsOf path: String, scorer: Scorer, scenario: Int = 0, limit: Int = .max, grades: Set<Grade>? = nil
+    ) throws(DatasetError) -> StreamedRanking {
+        precondition(scorer.model == model, "The scorer must be the stream's model's")
+        precondition(scenario >= 0 && scenario < scorer.scenarioCount, "Scenario index out of range")
+        precondition(limit >= 0, "A ranking shows at least 0 rows")
+        var encoding = options.encoding
+        while true {
+            do {
+                return try rank(
+                    path: path, encoding: encoding, scorer: scorer, scenario: scenario, limit: limit, grades: grades)
+            } catch {
+                switch error {
+                case .dataset(let error): throw error
+                case .switchToGB18030: encoding = .gb18030
+                }
+            }
+        }
+    }
+
+    private func rank(
+        path: String, encoding: TextEncoding, scorer: Scorer, scenario: Int, limit: Int, grades: Set<Grade>?
+    ) throws(Failure) -> StreamedRanking {
+        let loader = ProspectListLoader(model: model)
+        var timings = StreamedRanking.Timings()
+        timings.workers = configuration.workers
+
+        // The header decides the columns; a file that lacks the model's columns is an error,
+        // but any error in its text comes first (the in-memory reader reads it all first).
+        let setup = try self.setup(path: path, encoding: encoding)
+        let missing = loader.missingColumns(in: setup.header)
+        if !missing.isEmpty {
+            try scan(path: path, setup: setup)
+            throw .dataset(.missingColumns(file: path, missing: missing, available: setup.header))
+        }
+        let plan = StreamPlan(
+            model: model, header: setup.header, file: path, delimiter: setup.delimiter, scorer: scorer,
+            scenario: scenario)
+        let selection: StreamMerger.Selection =
+            limit == .max || (grades != nil && !model.grading.ranking.gradeFirst) ? .every : .top(limit)
+        let expected = max(setup.estimatedRows, 1024)
+
+        // A first pass for the raw statistics of batch-relative scales.
+        var raw: StatisticsAccumulator?
+        var source: StreamedRanking.StatisticsSource = plan.meanFactors.isEmpty ? .none : .sameStream
+        var passes = 0
+        if !plan.rawFactors.isEmpty {
+            var merger = StreamMerger(
+                plan: plan, scoring: false, registry: AccountRegistry(expectedCount: expected), knownMeans: nil,
+                deferredLimit: 0, selection: selection, wanted: grades)
+            try run(
+                path: path, setup: setup,
+                mapper: ChunkMapper(plan: plan, mode: .statistics, validatesUTF8: setup.validatesUTF8), merger: &merger,
+                timings: &timings)
+            raw = merger.accumulator
+            source = .firstPass
+            passes += 1
+        }
+        let functions = plan.utilities(raw: raw?.rawStatistics())
+        let scoringMapper = ChunkMapper(plan: plan, mode: .scoring(functions), validatesUTF8: setup.validatesUTF8)
+        var merger = StreamMerger(
+            plan: plan, scoring: true, registry: AccountRegistry(expectedCount: expected), knownMeans: nil,
+            deferredLimit: configuration.deferredLimit, selection: selection, wanted: grades)
+        var blocks = try run(path: path, setup: setup, mapper: scoringMapper, merger: &merger, timings: &timings)
+        passes += 1
+        var accumulator = merger.accumulator
+        if let raw { accumulator.takeRaw(from: raw) }
+        var statistics = accumulator.statistics()
+        if merger.overflowed {
+            // Too many rows waited for the means: score again, now that they are known.
+            merger = StreamMerger(
+                plan: plan, scoring: true, registry: AccountRegistry(expectedCount: expected),
+                knownMeans: statistics.meanUtility, deferredLimit: 0, selection: selection, wanted: grades)
+            blocks = try run(path: path, setup: setup, mapper: scoringMapper, merger: &merger, timings: &timings)
+            passes += 1
+            source = .firstPass
+            accumulator = merger.accumulator
+            if let raw { accumulator.takeRaw(from: raw) }
+            statistics = accumulator.statistics()
+        }
+        merger.finish(means: statistics.meanUtility)
+
+        let selectStarted = ChunkMapper.now()
+        let ranked = merger.ranked(limit: limit)
+        let shown = try fetch(
+            ranked.map(\.entry), path: path, setup: setup, plan: plan, registry: merger.registry, blocks: blocks)
+        timings.select = ChunkMapper.now() - selectStarted
+        var gradeCounts: [Grade: Int] = [:]
+        for grade in Grade.allCases where merger.gradeCounts[grade.order] > 0 {
+            gradeCounts[grade] = merger.gradeCounts[grade.order]
+        }
+        return StreamedRanking(
+            file: path, header: setup.header, encoding: setup.encoding, delimiter: setup.delimiter,
+            rowsRead: merger.rowsRead, acceptedCount: merger.accepted, rejects: merger.rejects,
+            gradeCounts: gradeCounts, unevaluatedSegments: loader.unevaluatedSegments(in: setup.header),
+            statistics: statistics, statisticsSource: source, shown: shown, ranks: ranked.map(\.rank),
+            passes: passes, timings: timings)
+    }
+
+    // MARK: Header
+
+    /// The file's encoding, delimiter and header, and where its records start.
+    struct Setup {
+        let encoding: TextEncoding
+        let validatesUTF8: Bool
+        /// Whether `.auto` may still turn into GB18030 (UTF-8 chosen, no byte-order mark).
+        let mayBeGB18030: Bool
+        let delimiter: UInt8
+        let header: [String]
+        /// The first block (grown to hold the header), as UTF-8.
+        let firstBytes: [UInt8]
+        /// Its length in the file.
+        let firstOriginalLength: Int
+        /// Where the records start in `firstBytes`, and their line.
+        let start: Int
+        let line: Int
+        let fileSize: Int
+
+        /// Rows expected, from the size of the file and of the first block's rows.
+        var estimatedRows: Int {
+            let recordBytes = firstBytes.count - start
+            let lines = max(firstBytes[start...].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }, 1)
+            return Int(Double(fileSize) / (Double(max(recordBytes, 1)) / Double(lines)) * 1.05)
+        }
+    }
+
+    private func setup(path: String, encoding requested: TextEncoding) throws(Failure) -> Setup {
+        let reader: BlockReader
+        do { reader = try BlockReader(path: path, blockSize: configuration.blockSize) } catch { throw .dataset(error) }
+        func more() throws(Failure) -> [UInt8]? {
+            do { return try reader.next()?.bytes } catch { throw .dataset(error) }
+        }
+        guard var original = try more() else { throw .dataset(.empty(file: path)) }
+        while true {
+            let hasByteOrderMark = original.starts(with: [0xEF, 0xBB, 0xBF])
+            let encoding: TextEncoding = hasByteOrderMark ? .utf8 : (requested == .gb18030 ? .gb18030 : .utf8)
+            var bytes = original
+            if encoding == .gb18030 {
+                do {
+                    bytes = try Iconv.convert(original, from: "GB18030", to: "UTF-8")
+                } catch {
+                    switch error {
+                    case .invalidSequence(let offset):
+                        throw .dataset(
+                            .undecodable(
+                                file: path, encoding: "GB18030",
+                                line: CSVParser.physicalLine(of: offset, in: original, from: 0)))
+                    case .unavailable(let reason):
+                        throw .dataset(.unreadable(file: path, reason: "no GB18030 converter: \(reason)"))
+                    }
+                }
+            }
+            let hadMark = hasByteOrderMark || (encoding == .gb18030 && bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+            let start = hadMark ? 3 : 0
+            var probe = CSVParser(bytes: bytes, start: start, delimiter: UInt8(ascii: ","), validatesUTF8: false)
+            guard let headerStart = probe.skipBlankLines() else {
+                if let next = try more() {
+                    original += next
+                    continue
+                }
+                if encoding == .gb18030 { try checkConversion(reader: reader, path: path, line: probe.line) }
+                throw .dataset(.empty(file: path))
+            }
+            let delimiter = options.delimiter ?? CSVParser.detectDelimiter(in: bytes, from: headerStart)
+            var parser = CSVParser(bytes: bytes, start: start, delimiter: delimiter, validatesUTF8: encoding == .utf8)
+            let record: CSVRecord?
+            do {
+                record = try parser.nextRecord(expectedFieldCount: 16)
+            } catch {
+                switch error {
+                case .unterminatedQuote(let line):
+                    if let next = try more() {
+                        original += next
+                        continue
+                    }
+                    throw .dataset(.unterminatedQuote(file: path, line: line))
+                case .invalidUTF8:
+                    if requested == .auto && !hasByteOrderMark { throw .switchToGB18030 }
+                    let offset = UTF8Validation.firstInvalidOffset(in: bytes, range: start..<bytes.count) ?? bytes.count
+                    throw .dataset(
+                        .undecodable(
+                            file: path, encoding: "UTF-8", line: CSVParser.physicalLine(of: offset, in: bytes, from: start)))
+                }
+            }
+            guard let record else { throw .dataset(.empty(file: path)) }
+            let header = record.fields.map(CSVReader.trimmed)
+            if let duplicate = CSVReader.firstDuplicate(in: header) {
+                // GB18030 files are converted whole before their header is read in memory.
+                if encoding == .gb18030 {
+                    try checkConversion(reader: reader, path: path, line: CSVParser.physicalLine(of: bytes.count, in: bytes, from: 0))
+                }
+                throw .dataset(.duplicateHeader(file: path, column: duplicate.name, columns: duplicate.columns))
+            }
+            return Setup(
+                encoding: encoding, validatesUTF8: encoding == .utf8,
+                mayBeGB18030: requested == .auto && !hasByteOrderMark, delimiter: delimiter, header: header,
+                firstBytes: bytes, firstOriginalLength: original.count, start: parser.position, line: parser.line,
+                fileSize: reader.size)
+        }
+    }
+
+    /// Converts the rest of a GB18030 file, whose first line still unread is `line`, and
+    /// throws at the first byte that does not convert.
+    private func checkConversion(reader: BlockReader, path: String, line: Int) throws(Failure) {
+        var line = line
+        while true {
+            let block: BlockReader.Block?
+            do { block = try reader.next() } catch { throw .dataset(error) }
+            guard let block else { return }
+            do {
+                _ = try Iconv.convert(block.bytes, from: "GB18030", to: "UTF-8")
+            } catch {
+                switch error {
+                case .invalidSequence(let offset):
+                    throw .dataset(
+                        .undecodable(
+                            file: path, encoding: "GB18030",
+                            line: line - 1 + CSVParser.physicalLine(of: offset, in: block.bytes, from: 0)))
+                case .unavailable(let reason):
+                    throw .dataset(.unreadable(file: path, reason: "no GB18030 converter: \(reason)"))
+                }
+            }
+            line += CSVParser.physicalLine(of: block.bytes.count, in: block.bytes, from: 0) - 1
+        }
+    }
+
+    // MARK: Passes
+
+    /// Reads the whole file for errors in its text only (no mapping).
+    private func scan(path: String, setup: Setup) throws(Failure) {
+        let delimiter = setup.delimiter
+        let validates = setup.validatesUTF8
+        try drive(
+            path: path, setup: setup,
+            work: { chunk in ChunkMapper.scan(chunk, delimiter: delimiter, validatesUTF8: validates) },
+            merge: { _, _ in })
+    }
+
+    /// One pass that maps every chunk with `mapper` and merges it into `merger`.
+    ///
+    /// - Returns: The block table.
+    @discardableResult
+    private func run(
+        path: String, setup: Setup, mapper: ChunkMapper, merger: inout StreamMerger,
+        timings: inout StreamedRanking.Timings
+    ) throws(Failure) -> [BlockEntry] {
+        let started = ChunkMapper.now()
+        let blocks = try drive(
+            path: path, setup: setup, work: { chunk in mapper.map(chunk) },
+            merge: { chunk, line in merger.merge(chunk, baseLine: line) })
+        timings.pass.append(ChunkMapper.now() - started)
+        timings.parse.append(merger.parseSeconds)
+        timings.score.append(merger.scoreSeconds)
+        timings.merge.append(merger.mergeSeconds)
+        return blocks
+    }
+
+    /// Reads the file in blocks, maps them on worker threads (`work`) and merges them in
+    /// order (`merge`) with the absolute line of each chunk's first record. Joins chunks
+    /// that end inside a quoted field, and turns chunk failures into errors.
+    /// - Returns: The block table (where each chunk's bytes are in the file).
+    @discardableResult
+    private func drive(
+        path: String, setup: Setup,
+        work: @escaping @Sendable (MappedChunk) -> Void,
+        merge: (MappedChunk, Int) -> Void
+    ) throws(Failure) -> [BlockEntry] {
+        let reader: BlockReader
+        do { reader = try BlockReader(path: path, blockSize: configuration.blockSize) } catch { throw .dataset(error) }
+        // Skip what the setup read (the first block, grown to hold the header).
+        var skipped = 0
+        while skipped < setup.firstOriginalLength {
+            let block: BlockReader.Block?
+            do { block = try reader.next(minimumSize: setup.firstOriginalLength - skipped) } catch { throw .dataset(error) }
+            guard let block else { break }
+            skipped += block.bytes.count
+        }
+        precondition(skipped == setup.firstOriginalLength, "The file changed while it was read")
+
+        var blocks = [BlockEntry(fileOffset: 0, fileLength: setup.firstOriginalLength, convertedBase: 0)]
+        let queue = DispatchQueue.global(qos: .userInitiated)
+        let inFlightLimit = max(2 * configuration.workers, 2)
+        var inFlight: [MappedChunk] = []
+        var readerDone = false
+        func submit(_ chunk: MappedChunk) {
+            inFlight.append(chunk)
+            queue.async {
+                work(chunk)
+                chunk.done.signal()
+            }
+        }
+        func drain() {
+            for chunk in inFlight { chunk.done.wait() }
+            inFlight.removeAll()
+        }
+        submit(MappedChunk(bytes: setup.firstBytes, start: setup.start, block: 0, needsConversion: false))
+        var line = setup.line
+        var pending: (bytes: ArraySlice<UInt8>, entry: BlockEntry)? = nil
+        var pendingQuoteLine: Int? = nil
+        let convert = setup.encoding == .gb18030
+        while true {
+            while !readerDone && inFlight.count < inFlightLimit {
+                let block: BlockReader.Block?
+                do { block = try reader.next() } catch {
+                    drain()
+                    throw .dataset(error)
+                }
+                guard let block else {
+                    readerDone = true
+                    break
+                }
+                blocks.append(BlockEntry(fileOffset: block.fileOffset, fileLength: block.bytes.count, convertedBase: 0))
+                submit(MappedChunk(bytes: block.bytes, start: 0, block: blocks.count - 1, needsConversion: convert))
+            }
+            guard !inFlight.isEmpty else { break }
+            var chunk = inFlight.removeFirst()
+            chunk.done.wait()
+            if let prefix = pending {
+                // The previous chunk ended inside a quoted field: map the two together
+                // (unless this one's text does not even convert).
+                var converted = true
+                if case .undecodable = chunk.failure { converted = false }
+                if !converted {
+                    // Its lines count from its own start, after the partial record.
+                    let prefixBytes = Array(prefix.bytes)
+                    line += CSVParser.physicalLine(of: prefixBytes.count, in: prefixBytes, from: 0) - 1
+                } else {
+                    let next = blocks[chunk.block]
+                    blocks.append(
+                        BlockEntry(
+                            fileOffset: prefix.entry.fileOffset, fileLength: prefix.entry.fileLength + next.fileLength,
+                            convertedBase: prefix.entry.convertedBase))
+                    let joined = MappedChunk(
+                        bytes: Array(prefix.bytes) + chunk.bytes, start: 0, block: blocks.count - 1,
+                        needsConversion: false)
+                    work(joined)
+                    chunk = joined
+                }
+                pending = nil
+                pendingQuoteLine = nil
+            }
+            merge(chunk, line)
+            switch chunk.failure {
+            case nil:
+                line += chunk.lineCount
+            case .openQuote(let recordStart, let recordLine, _, let quoteLine)?:
+                // At the end of the file this is an unterminated quote (thrown after the loop).
+                pendingQuoteLine = line + quoteLine
+                line += recordLine
+                let entry = blocks[chunk.block]
+                pending = (
+                    chunk.bytes[recordStart...],
+                    BlockEntry(
+                        fileOffset: entry.fileOffset, fileLength: entry.fileLength,
+                        convertedBase: entry.convertedBase + recordStart)
+                )
+            case .invalidUTF8(let offset)?:
+                drain()
+                if setup.mayBeGB18030 { throw .switchToGB18030 }
+                throw .dataset(
+                    .undecodable(
+                        file: path, encoding: "UTF-8",
+                        line: line - 1 + CSVParser.physicalLine(of: offset, in: chunk.bytes, from: chunk.start)))
+            case .undecodable(let offset)?:
+                drain()
+                guard offset >= 0 else {
+                    throw .dataset(.unreadable(file: path, reason: "no GB18030 converter"))
+                }
+                throw .dataset(
+                    .undecodable(
+                        file: path, encoding: "GB18030",
+                        line: line - 1 + CSVParser.physicalLine(of: offset, in: chunk.original, from: 0)))
+            }
+        }
+        if let pendingQuoteLine { throw .dataset(.unterminatedQuote(file: path, line: pendingQuoteLine)) }
+        return blocks
+    }
+
+    // MARK: Shown rows
+
+    /// Reads the records of `entries` again and maps them, in the given order.
+    private func fetch(
+        _ entries: [RankedEntry], path: String, setup: Setup, plan: StreamPlan, registry: AccountRegistry,
+        blocks: [BlockEntry]
+    ) throws(Failure) -> ProspectBatch {
+        var builder = BatchBuilder(mapper: plan.mapper, capacity: entries.count)
+        guard !entries.isEmpty else { return builder.batch() }
+        let reader: BlockReader
+        do { reader = try BlockReader(path: path, blockSize: configuration.blockSize) } catch { throw .dataset(error) }
+        // Records by block, so that a GB18030 block is converted once.
+        var records = [[UInt8]](repeating: [], count: entries.count)
+        let byBlock = Dictionary(grouping: entries.indices, by: { entries[$0].position.block })
+        for (blockIndex, indices) in byBlock {
+            let block = blocks[Int(blockIndex)]
+            do {
+                if setup.encoding == .gb18030 {
+                    let original = try reader.read(at: block.fileOffset, count: block.fileLength)
+                    let converted = try Iconv.convert(original, from: "GB18030", to: "UTF-8")
+                    for index in indices {
+                        let position = entries[index].position
+                        let start = block.convertedBase + Int(position.offset)
+                        guard start + Int(position.length) <= converted.count else { throw changed(path) }
+                        records[index] = Array(converted[start..<(start + Int(position.length))])
+                    }
+                } else {
+                    for index in indices {
+                        let position = entries[index].position
+                        records[index] = try reader.read(
+                            at: block.fileOffset + block.convertedBase + Int(position.offset),
+                            count: Int(position.length))
+                    }
+                }
+            } catch let error as DatasetError {
+                throw .dataset(error)
+            } catch {
+                throw changed(path)
+            }
+        }
+        for (index, entry) in entries.enumerated() {
+            var parser = CSVParser(bytes: records[index], start: 0, line: entry.line, delimiter: setup.delimiter, validatesUTF8: false)
+            guard let record = try? parser.nextRecord(expectedFieldCount: plan.columnCount),
+                case .accepted(let row) = plan.mapper.map(fields: record.fields, line: entry.line),
+                plan.idColumn == nil || TextNormalization.nfc(row.id) == Array(registry.arena[registry.idRange(ofEntry: entry.entry)])
+            else { throw changed(path) }
+            builder.append(row)
+        }
+        return builder.batch()
+    }
+
+    private func changed(_ path: String) -> Failure {
+        .dataset(.unreadable(file: path, reason: "the file changed while it was read"))
+    }
+}
+

@@ -1,0 +1,315 @@
+import ScoringEngine
+
+/// Where a record is: a chunk's entry in the block table, and its offset and length in the
+/// chunk's (UTF-8) bytes.
+struct RecordPosition: Sendable {
+    var block: Int32
+    var offset: Int32
+    var length: Int32
+}
+
+/// Where a chunk's bytes come from in the file: its original bytes are
+/// `file[fileOffset..<fileOffset + fileLength]`, and byte 0 of the chunk is byte
+/// `convertedBase` of their UTF-8 text (0, except for chunks joined around a quoted field
+/// that a block boundary cut).
+struct BlockEntry: Sendable {
+    var fileOffset: Int
+    var fileLength: Int
+    var convertedBase: Int
+}
+
+/// An accepted account as the ranking sees it.
+struct RankedEntry {
+    /// ``Grade/order`` under the ranked scenario.
+    var grade: UInt8
+    var key: Double
+    /// The account's entry in the ``AccountRegistry`` (its id, for ties).
+    var entry: Int
+    var position: RecordPosition
+    var line: Int
+}
+
+/// Merges mapped chunks in file order on one thread: the duplicate-id check, the whole
+/// list's statistics and grade counts, the rejects in order, and the selection of the rows
+/// to show (a bounded top-K, or every row when the whole ranking is wanted).
+///
+/// Rows missing a `mean` factor cannot be graded before the file's mean utilities are
+/// known; they wait (their partial scores, completeness and position, about 100 bytes
+/// each) and are graded at the end, unless more than `deferredLimit` wait, in which case
+/// this pass only gathers statistics and another pass scores with them.
+struct StreamMerger {
+    let plan: StreamPlan
+    let scoring: Bool
+    private(set) var registry: AccountRegistry
+    var accumulator: StatisticsAccumulator
+    /// Mean utilities known before the pass (a later pass), so nothing waits.
+    let knownMeans: [Double]?
+    let deferredLimit: Int
+    let order: RankingOrder
+    /// Which grades (by order) are selected.
+    let wanted: [Bool]
+
+    private(set) var rowsRead = 0
+    private(set) var accepted = 0
+    private(set) var rejects: [Reject] = []
+    private(set) var gradeCounts = [Int](repeating: 0, count: Grade.allCases.count)
+    private(set) var top: TopSelection<RankedEntry>?
+    private(set) var everyRow: [RankedEntry]?
+    /// Whether too many rows waited for the means: the selection is void, another pass follows.
+    private(set) var overflowed = false
+
+    // Rows waiting for the means.
+    private var deferredScores: [Double] = []
+    private var deferredCompleteness: [Double] = []
+    private var deferredFactors: [Int] = []
+    private var deferredFactorEnds: [Int] = []
+    private var deferredEntries: [RankedEntry] = []
+
+    var mergeSeconds = 0.0
+    var parseSeconds = 0.0
+    var scoreSeconds = 0.0
+
+    /// How rows are selected.
+    enum Selection {
+        /// The first `count` rows of the wanted grades.
+        case top(Int)
+        /// Every row (sorted at the end).
+        case every
+    }
+
+    init(
+        plan: StreamPlan, scoring: Bool, registry: AccountRegistry, knownMeans: [Double]?, deferredLimit: Int,
+        selection: Selection, wanted: Set<Grade>?
+    ) {
+        self.plan = plan
+        self.scoring = scoring
+        self.registry = registry
+        self.knownMeans = knownMeans
+        self.deferredLimit = deferredLimit
+        accumulator = StatisticsAccumulator(model: plan.model, rawFactors: plan.rawFactors)
+        let order = RankingOrder(model: plan.model)
+        self.order = order
+        self.wanted = Grade.allCases.map { wanted?.contains($0) ?? true }
+        guard scoring else { return }
+        switch selection {
+        case .top(let count): top = TopSelection(capacity: count)
+        case .every: everyRow = []
+        }
+    }
+
+    /// Whether the first entry ranks before the second (``RankingOrder``, with ids compared
+    /// in the registry).
+    @inline(__always)
+    static func ranksBefore(
+        _ first: RankedEntry, _ second: RankedEntry, order: RankingOrder, registry: AccountRegistry
+    ) -> Bool {
+        order.ranksBefore(
+            grade: Grade.allCases[Int(first.grade)], key: first.key, Grade.allCases[Int(second.grade)], second.key
+        ) { registry.idPrecedes(first.entry, second.entry) }
+    }
+
+    /// Merges the rows of the next chunk, whose first record is on line `baseLine`.
+    mutating func merge(_ chunk: MappedChunk, baseLine: Int) {
+        let started = ChunkMapper.threadTime()
+        parseSeconds += chunk.parseSeconds
+        scoreSeconds += chunk.scoreSeconds
+        rowsRead += chunk.recordsRead
+        let width = plan.statisticsWidth
+        let rawCount = plan.rawFactors.count
+        let columns = plan.scoreColumns
+        var rejectIndex = 0
+        var deferredIndex = 0
+        let rows = chunk.rows
+        let block = Int32(chunk.block)
+        rows.idBytes.withUnsafeBufferPointer { ids in
+            chunk.bytes.withUnsafeBufferPointer { text in
+                let touchAhead = 32
+                for candidate in 0..<rows.candidateCount {
+                    if candidate % touchAhead == 0 && plan.idColumn != nil {
+                        let end = min(candidate + touchAhead, rows.candidateCount)
+                        registry.touch(rows.candidates[candidate..<end].lazy.map(\.idHash))
+                    }
+                    let record = rows.candidates[candidate]
+                    let relativeLine = Int(record.line)
+                    while rejectIndex < rows.rejects.count && rows.rejects[rejectIndex].line < relativeLine {
+                        rejects.append(rows.rejects[rejectIndex].movedDown(by: baseLine))
+                        rejectIndex += 1
+                    }
+                    let line = baseLine + relativeLine
+                    let isDeferred = record.grade == MappedChunk.deferredGrade
+                    let deferred = isDeferred ? deferredIndex : -1
+                    if isDeferred { deferredIndex += 1 }
+                    let start = Int(record.recordStart)
+                    let length = Int(record.recordLength)
+                    let entry: Int
+                    if let idColumn = plan.idColumn {
+                        let idStart = candidate == 0 ? 0 : Int(rows.candidates[candidate - 1].idEnd)
+                        let id = UnsafeBufferPointer(rebasing: ids[idStart..<Int(record.idEnd)])
+                        switch registry.insert(id, hash: record.idHash, line: line) {
+                        case .added(let added):
+                            entry = added
+                        case .duplicate(let firstLine):
+                            let fields = StreamRecords.fields(
+                                of: text, from: start, to: start + length, delimiter: plan.delimiter)
+                            rejects.append(
+                                Reject(
+                                    file: plan.file, line: line, columnNumber: idColumn + 1,
+                                    column: plan.header[idColumn],
+                                    reason: .duplicateID(id: fields[idColumn], firstLine: firstLine), fields: fields))
+                            continue
+                        }
+                    } else {
+                        // '@line': the id is the line number, unique by construction.
+                        entry = Array(String(line).utf8).withUnsafeBufferPointer {
+                            registry.appendUnique($0, line: line)
+                        }
+                    }
+                    accepted += 1
+                    let base = candidate * width
+                    for (position, factor) in plan.rawFactors.enumerated() {
+                        let value = rows.statistics[base + position]
+                        if !value.isNaN { accumulator.addRaw(value, factor: factor) }
+                    }
+                    for (position, factor) in plan.meanFactors.enumerated() {
+                        let utility = rows.statistics[base + rawCount + position]
+                        if !utility.isNaN { accumulator.addUtility(utility, factor: factor) }
+                    }
+                    guard scoring, !overflowed else { continue }
+                    var ranked = RankedEntry(
+                        grade: record.grade, key: record.key, entry: entry,
+                        position: RecordPosition(
+                            block: block, offset: Int32(truncatingIfNeeded: start),
+                            length: Int32(truncatingIfNeeded: length)),
+                        line: line)
+                    if deferred >= 0 {
+                        let factorStart = deferred == 0 ? 0 : Int(rows.deferredFactorEnds[deferred - 1])
+                        let factors = rows.deferredFactors[factorStart..<Int(rows.deferredFactorEnds[deferred])]
+                            .map(Int.init)
+                        var scores = Array(rows.deferredScores[(deferred * columns)..<((deferred + 1) * columns)])
+                        let completeness = rows.deferredCompleteness[deferred]
+                        if let knownMeans {
+                            (ranked.grade, ranked.key) = Self.grade(
+                                &scores, row: 0, factors: factors, means: knownMeans, completeness: completeness,
+                                plan: plan)
+                        } else {
+                            wait(ranked, scores: scores, completeness: completeness, factors: factors)
+                            continue
+                        }
+                    }
+                    select(ranked)
+                }
+                while rejectIndex < rows.rejects.count {
+                    rejects.append(rows.rejects[rejectIndex].movedDown(by: baseLine))
+                    rejectIndex += 1
+                }
+            }
+        }
+        mergeSeconds += ChunkMapper.threadTime() - started
+    }
+
+    /// Adds the mean fills to a row of scores, then grades it and computes its key.
+    private static func grade(
+        _ scores: inout [Double], row: Int, factors: [Int], means: [Double], completeness: Double, plan: StreamPlan
+    ) -> (UInt8, Double) {
+        plan.scorer.addMeanFills(factors, meanUtility: means, to: &scores, row: row)
+        let columns = plan.scoreColumns
+        let value = scores[row * columns + plan.scenario]
+        let difficulty = scores[row * columns + columns / 2 + plan.scenario]
+        let grading = plan.model.grading
+        let grade = grading.grade(value: value, difficulty: difficulty, completeness: completeness)
+        return (UInt8(grade.order), grading.ranking.key(value: value, difficulty: difficulty))
+    }
+
+    private mutating func wait(_ entry: RankedEntry, scores: [Double], completeness: Double, factors: [Int]) {
+        guard deferredEntries.count < deferredLimit else {
+            // Too many rows wait: drop them and the selection; another pass scores with the means.
+            overflowed = true
+            deferredScores = []
+            deferredCompleteness = []
+            deferredFactors = []
+            deferredFactorEnds = []
+            deferredEntries = []
+            top = nil
+            everyRow = nil
+            return
+        }
+        deferredEntries.append(entry)
+        deferredScores.append(contentsOf: scores)
+        deferredCompleteness.append(completeness)
+        deferredFactors.append(contentsOf: factors)
+        deferredFactorEnds.append(deferredFactors.count)
+    }
+
+    private mutating func select(_ entry: RankedEntry) {
+        gradeCounts[Int(entry.grade)] += 1
+        if everyRow != nil {
+            everyRow?.append(entry)
+        } else if wanted[Int(entry.grade)], var selection = top {
+            // Most rows rank after the worst one kept: settle them without the id.
+            if let threshold = selection.threshold {
+                if order.gradeFirst, entry.grade != threshold.grade {
+                    if entry.grade > threshold.grade { return }
+                } else if entry.key < threshold.key {
+                    return
+                }
+            }
+            top = nil  // (so that the selection is not copied while it changes)
+            let registry = self.registry
+            let order = self.order
+            selection.offer(entry) { first, second in
+                Self.ranksBefore(first, second, order: order, registry: registry)
+            }
+            top = selection
+        }
+    }
+
+    /// Grades the rows that waited for the means, now that the file is read.
+    mutating func finish(means: [Double]) {
+        guard scoring, !overflowed else { return }
+        let entries = deferredEntries
+        var scores = deferredScores
+        deferredEntries = []
+        deferredScores = []
+        for (index, var entry) in entries.enumerated() {
+            let start = index == 0 ? 0 : deferredFactorEnds[index - 1]
+            let factors = Array(deferredFactors[start..<deferredFactorEnds[index]])
+            (entry.grade, entry.key) = Self.grade(
+                &scores, row: index, factors: factors, means: means, completeness: deferredCompleteness[index],
+                plan: plan)
+            select(entry)
+        }
+    }
+
+    /// The selected rows in rank order, each with its rank in the whole list, at most `limit`.
+    func ranked(limit: Int) -> [(rank: Int, entry: RankedEntry)] {
+        let registry = self.registry
+        let order = self.order
+        let ranksBefore: (RankedEntry, RankedEntry) -> Bool = { first, second in
+            Self.ranksBefore(first, second, order: order, registry: registry)
+        }
+        if var rows = everyRow {
+            rows.sort(by: ranksBefore)
+            var result: [(rank: Int, entry: RankedEntry)] = []
+            for (position, entry) in rows.enumerated() where wanted[Int(entry.grade)] {
+                if result.count >= limit { break }
+                result.append((position + 1, entry))
+            }
+            return result
+        }
+        guard let top else { return [] }
+        // Top-K mode: no grade filter, or grades first. A row's rank is the number of rows of
+        // better grades (all of which rank before it, wanted or not) plus its place among the
+        // selected rows of its own grade (all rows of a wanted grade are candidates).
+        let rows = top.sorted(by: ranksBefore)
+        var result: [(rank: Int, entry: RankedEntry)] = []
+        var placeInGrade = [Int](repeating: 0, count: gradeCounts.count)
+        let filtered = wanted.contains(false)
+        for (position, entry) in rows.enumerated() {
+            let grade = Int(entry.grade)
+            placeInGrade[grade] += 1
+            let rank = filtered ? gradeCounts[0..<grade].reduce(0, +) + placeInGrade[grade] : position + 1
+            result.append((rank, entry))
+        }
+        return result
+    }
+}

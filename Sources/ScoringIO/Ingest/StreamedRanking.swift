@@ -1,0 +1,67 @@
+import ScoringEngine
+
+/// The result of ranking a prospect list with ``ProspectStream``: what was read and
+/// rejected, the grade counts of the whole list, and the accounts to show, in rank order,
+/// with their ranks in the whole list.
+public struct StreamedRanking: Sendable {
+    public let file: String
+    public let header: [String]
+    public let encoding: TextEncoding
+    public let delimiter: UInt8
+    /// Records read (header excluded; blank lines are not records).
+    public let rowsRead: Int
+    /// Rows that could be scored.
+    public let acceptedCount: Int
+    /// Rows that could not, in file order. `acceptedCount + rejects.count == rowsRead`.
+    public let rejects: [Reject]
+    /// Accounts per grade under the ranked scenario, over the whole list.
+    public let gradeCounts: [Grade: Int]
+    /// Segment rules not evaluated, with the columns the file lacks for them.
+    public let unevaluatedSegments: [(id: String, missingColumns: [String])]
+    /// The statistics of the whole list for batch-relative scales and mean fills.
+    public let statistics: UtilityBuilder.Statistics
+    /// Where those statistics came from.
+    public let statisticsSource: StatisticsSource
+    /// The accounts to show, in rank order (read again from the file).
+    public let shown: ProspectBatch
+    /// The rank of each shown account in the whole list, 1-based.
+    public let ranks: [Int]
+    /// How many passes over the file the ranking took.
+    public let passes: Int
+    /// Where the time went.
+    public let timings: Timings
+
+    /// How the statistics of batch-relative scales and `mean` fills were obtained.
+    public enum StatisticsSource: String, Sendable {
+        /// The model has no batch-relative scale and no `mean` policy.
+        case none
+        /// Mean utilities gathered while streaming; rows missing a `mean` factor were
+        /// graded at the end of the file.
+        case sameStream = "same-pass"
+        /// A first pass over the file gathered them.
+        case firstPass = "first-pass"
+    }
+
+    /// Seconds spent in each part of the work. Worker times are summed over threads.
+    public struct Timings: Sendable {
+        /// Splitting fields and reading values (workers), per pass.
+        public var parse: [Double] = []
+        /// Utilities, BLAS products and grades (workers), per pass.
+        public var score: [Double] = []
+        /// Merging chunks in order: duplicate ids, statistics, top-K (one thread), per pass.
+        public var merge: [Double] = []
+        /// Wall time of each pass.
+        public var pass: [Double] = []
+        /// Ranking the selection and reading the shown rows again.
+        public var select = 0.0
+        public var workers = 0
+    }
+
+    /// A ``ProspectListLoader/Result`` holding the shown accounts (for code written against
+    /// the in-memory loader); its `rowsRead` and `rejects` are the whole list's.
+    public var loaderResult: ProspectListLoader.Result {
+        ProspectListLoader.Result(
+            file: file, batch: shown, rejects: rejects, header: header, rowsRead: rowsRead,
+            unevaluatedSegments: unevaluatedSegments, encoding: encoding, delimiter: delimiter)
+    }
+}

@@ -1,0 +1,124 @@
+import ScoringEngine
+
+/// A plan or actual row that cannot be used, with where and why. Like the prospect list's
+/// ``Reject``, such rows are never dropped silently: they are counted, listed as
+/// `file:line:column: message`, and written to a rejects file.
+public struct PerformanceReject: Error, Sendable, Equatable, CustomStringConvertible {
+    public let file: String
+    /// 1-based physical line where the record starts.
+    public let line: Int
+    /// 1-based column number of the offending field, when one field is at fault.
+    public let columnNumber: Int?
+    /// Header name of the offending column.
+    public let column: String?
+    public let reason: Reason
+    /// The record's fields as read, for the rejects file.
+    public let fields: [String]
+
+    public init(file: String, line: Int, columnNumber: Int? = nil, column: String? = nil, reason: Reason, fields: [String]) {
+        self.file = file
+        self.line = line
+        self.columnNumber = columnNumber
+        self.column = column
+        self.reason = reason
+        self.fields = fields
+    }
+
+    public enum Reason: Sendable, Equatable {
+        case fieldCount(expected: Int, found: Int)
+        /// A required field is blank or a missing code.
+        case missingValue
+        case notANumber(value: String)
+        case unitNotAllowed(value: String, unit: String)
+        case wrongUnit(value: String, expected: String)
+        case negative(value: String)
+        /// A count (accounts, complaints, days) that is not a whole number.
+        case notWhole(value: String)
+        /// A list of monthly values where one number is expected.
+        case listNotAllowed(value: String)
+        /// More monthly values than the period has months.
+        case tooManyMonths(value: String, count: Int, months: Int, period: String)
+        case unknownRole(value: String)
+        case ratingOutOfRange(value: String, item: String, maximum: Double)
+        case ratingNotALevel(value: String, item: String, levels: [String])
+        case lostExceedsHeld(lost: Double, held: Double)
+        case nonPositiveGrowthStep(value: String)
+        case duplicateRow(person: String, period: String, firstLine: Int)
+        /// A plan row of a reviewed period without an actual row.
+        case noActual(person: String, period: String, actualFile: String)
+        /// An actual row without a plan row.
+        case noPlan(person: String, period: String, planFile: String)
+
+        /// A short machine-readable code, written in the rejects file.
+        public var code: String {
+            switch self {
+            case .fieldCount: return "field_count"
+            case .missingValue: return "missing_value"
+            case .notANumber: return "not_a_number"
+            case .unitNotAllowed: return "unit_not_allowed"
+            case .wrongUnit: return "wrong_unit"
+            case .negative: return "negative"
+            case .notWhole: return "not_whole"
+            case .listNotAllowed: return "list_not_allowed"
+            case .tooManyMonths: return "too_many_months"
+            case .unknownRole: return "unknown_role"
+            case .ratingOutOfRange: return "rating_out_of_range"
+            case .ratingNotALevel: return "rating_not_a_level"
+            case .lostExceedsHeld: return "lost_exceeds_held"
+            case .nonPositiveGrowthStep: return "growth_step_not_positive"
+            case .duplicateRow: return "duplicate_row"
+            case .noActual: return "no_actual"
+            case .noPlan: return "no_plan"
+            }
+        }
+    }
+
+    /// What is wrong and how to fix it, without the location.
+    public var message: String {
+        let name = column.map { "'\($0)'" } ?? "the field"
+        func number(_ value: Double) -> String { formatDecimal(value, digits: value == value.rounded() ? 0 : 2) }
+        switch reason {
+        case .fieldCount(let expected, let found):
+            return "the row has \(found) fields but the header has \(expected); check for a missing or extra delimiter, or quote fields that contain one."
+        case .missingValue:
+            return "\(name) is blank, and every row needs it; fill it in (write 0 for none)."
+        case .notANumber(let value):
+            return "\(name) is '\(value)', which is not a number; write digits such as 1800, 1,800 or 18.5."
+        case .unitNotAllowed(let value, let unit):
+            return "\(name) is '\(value)', but this column takes plain numbers without the unit '\(unit)'; remove the unit."
+        case .wrongUnit(let value, let expected):
+            return "\(name) is '\(value)', whose unit does not fit the column's unit (\(expected)); write the amount in 万元 (or with 元, 万 or 亿)."
+        case .negative(let value):
+            return "\(name) is '\(value)'; it must be at least 0."
+        case .notWhole(let value):
+            return "\(name) is '\(value)'; it is a count, so write a whole number."
+        case .listNotAllowed(let value):
+            return "\(name) is '\(value)'; this column takes one number, not a list of monthly values."
+        case .tooManyMonths(let value, let count, let months, let period):
+            return "\(name) is '\(value)': \(count) monthly values, but \(period) has \(months) month\(months == 1 ? "" : "s"); write at most one value per month."
+        case .unknownRole(let value):
+            return "\(name) is '\(value)'; write director, manager or specialist (or 总监, 经理, 专员)."
+        case .ratingOutOfRange(let value, let item, let maximum):
+            return "\(name) is '\(value)', but '\(item)' is rated from 0 to \(number(maximum)); write a rating in that range."
+        case .ratingNotALevel(let value, let item, let levels):
+            return "\(name) is '\(value)', which is not a level of '\(item)'; use one of \(levels.joined(separator: ", ")) (see the scorecard file)."
+        case .lostExceedsHeld(let lost, let held):
+            return "'accounts_lost' is \(number(lost)) but 'accounts_at_start' is \(number(held)); accounts lost in a period were held at its start, so correct one of them."
+        case .nonPositiveGrowthStep(let value):
+            return "\(name) is '\(value)'; the sales growth that earns one point must be more than 0 (or leave it blank for the scorecard's step)."
+        case .duplicateRow(let person, let period, let firstLine):
+            return "\(person) already has a row for \(period) on line \(firstLine); give each person one row per period."
+        case .noActual(let person, let period, let actualFile):
+            return "\(actualFile) has no row for \(person) in \(period); add one, or remove this plan row."
+        case .noPlan(let person, let period, let planFile):
+            return "\(planFile) has no row for \(person) in \(period); add one, or remove this row."
+        }
+    }
+
+    /// `file:line:column: message`, as compilers print it.
+    public var description: String {
+        var location = "\(file):\(line)"
+        if let columnNumber { location += ":\(columnNumber)" }
+        return "\(location): \(message)"
+    }
+}

@@ -1,0 +1,167 @@
+import ArgumentParser
+import Foundation
+import ScoringEngine
+import ScoringIO
+
+extension AllocationPolicy: ExpressibleByArgument {}
+extension AllocationProblem.Objective: ExpressibleByArgument {}
+
+/// Options shared by `kam allocate` and `kam simulate`: the team, the pipeline and the objective.
+struct AllocationOptions: ParsableArguments {
+    @Option(help: "The team file: people and hours, budget, work per stage, response, grade shares.")
+    var team: String = "models/team.yaml"
+
+    @Option(help: "The pipeline file (from `kam pipeline fit`).")
+    var pipeline: String = "models/pipeline.yaml"
+
+    @Option(help: "What the optimizer maximizes: expected won revenue, or revenue minus expense.")
+    var objective: AllocationProblem.Objective = .revenue
+}
+
+/// Loads a prospect list, scores and forecasts it, and builds the allocation problem.
+enum AllocationInput {
+    struct Loaded {
+        let problem: AllocationProblem
+        let assessment: BatchAssessment
+        let rejects: Int
+        let managerNames: [String]
+    }
+
+    static func load(
+        input: InputOptions, modelOptions: ModelOptions, options: AllocationOptions, progress: Progress
+    ) throws -> Loaded {
+        let model = try modelOptions.load()
+        let pipelineModel = try HistoryInput.pipeline(options.pipeline)
+        if let conversion = pipelineModel.conversion, conversion.scoringModel != model.name {
+            throw CLIError.badData(
+                "\(options.pipeline): \(ForecastError.modelMismatch(expected: conversion.scoringModel, found: model.name).description)")
+        }
+        guard FileManager.default.fileExists(atPath: options.team) else {
+            throw CLIError.inputMissing("\(options.team): no such file. Check the path of the team file (--team).")
+        }
+        let team: Team
+        do throws(ModelFileError) {
+            team = try TeamFileReader().read(contentsOf: options.team)
+        } catch {
+            throw CLIError.badData(error.description)
+        }
+        let forecaster: PipelineForecaster
+        do throws(ForecastError) {
+            forecaster = try PipelineForecaster(pipeline: pipelineModel, horizon: 12)
+        } catch {
+            throw CLIError.badData("\(options.pipeline): \(error.description)")
+        }
+        progress.phase("reading \(input.file)", rows: input.estimatedRows)
+        let loaded = try input.load(model: model, progress: progress)
+        progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
+        guard let scoring = try? ScoringPipeline(model: model) else {
+            throw CLIError.badData("\(modelOptions.model): the model cannot be scored.")
+        }
+        var statistics = UtilityBuilder(model: model).statistics(of: loaded.batch)
+        if let conversion = pipelineModel.conversion {
+            statistics = conversion.statistics(for: model, fallback: statistics)
+        }
+        let assessment = scoring.assess(loaded.batch, statistics: statistics)
+        let managerNames = assessment.accounts.map(\.manager)
+        let managers = team.assign(managerNames: managerNames)
+        var accounts: [AllocationProblem.Account] = []
+        accounts.reserveCapacity(assessment.count)
+        for row in 0..<assessment.count {
+            let account = assessment.accounts[row]
+            let insufficient = assessment.grades[row] == .insufficient
+            var byStage: [Double] = []
+            if !insufficient {
+                byStage = (1...PipelineState.stageCount).map { stage in
+                    forecaster.forecast(
+                        PipelineForecaster.Account(
+                            stage: stage, value: assessment.value(row), difficulty: assessment.difficulty(row),
+                            insufficientInformation: false, dealValue: account.dealValue)
+                    ).probability ?? 0
+                }
+            }
+            accounts.append(
+                AllocationProblem.Account(
+                    id: account.id, manager: managers[row], stage: account.stage, grade: assessment.grades[row],
+                    dealValue: account.dealValue, probabilityByStage: byStage))
+        }
+        do throws(AllocationError) {
+            let problem = try AllocationProblem(
+                team: team, transitions: pipelineModel.transitions, accounts: accounts, objective: options.objective)
+            return Loaded(problem: problem, assessment: assessment, rejects: loaded.rejects.count, managerNames: managerNames)
+        } catch {
+            throw CLIError.badData("\(options.team): \(error.description)")
+        }
+    }
+}
+
+extension Kam {
+    /// `kam allocate`: the recommended hours and expense per account and per person for the next period.
+    struct Allocate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recommend the team's hours and expense per account and per person for the next period.",
+            discussion: """
+                Spreads the hours of every person in the team file and the business-expense \
+                budget across the accounts of the list for the next period. The optimal policy \
+                (default) maximizes expected won revenue (--objective profit: minus expense) \
+                under every person's hours and the budget, by Lagrangian relaxation; it reports \
+                the shadow price of one more hour of each person and of one more unit of \
+                budget, and an upper bound no allocation can beat. --policy grade applies the \
+                seed's rule (A all in, B limited, C maintain, D paused; shares in the team \
+                file); --policy proportional splits each manager's hours by expected revenue. \
+                Accounts that get nothing are listed with the reason.
+
+                Exit status: 0 ok, 64 usage, 65 bad data, 66 input missing, 70 internal failure.
+                """)
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var modelOptions: ModelOptions
+        @OptionGroup var options: AllocationOptions
+
+        @Option(help: "The policy: grade, proportional or optimal.")
+        var policy: AllocationPolicy = .optimal
+
+        @Option(help: "Show only the first N accounts by hours (default: 20 in a table, all in csv/json).")
+        var top: Int?
+
+        @Option(help: "The output format.")
+        var format: OutputFormat = .table
+
+        @Option(help: "With --format csv: which table, accounts or people.")
+        var view: AllocateReport.View = .accounts
+
+        @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
+        var output: String?
+
+        @Option(help: "The language of labels: en or zh.")
+        var lang: Language = .en
+
+        @Flag(help: "Print nothing on standard error except errors.")
+        var quiet = false
+
+        func validate() throws {
+            if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
+        }
+
+        func run() throws {
+            try runReportingErrors {
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: false)
+                let loaded = try AllocationInput.load(
+                    input: input, modelOptions: modelOptions, options: options, progress: progress)
+                progress.phase("allocating", rows: loaded.problem.accounts.count)
+                let allocator = Allocator(problem: loaded.problem)
+                let allocation = allocator.allocate(policy)
+                let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
+                let report = AllocateReport(
+                    loaded: loaded, allocation: allocation, teamFile: options.team, limit: limit, language: lang)
+                var sink: FileSink
+                if let output { sink = try FileSink(path: output) } else { sink = FileSink(handle: .standardOutput) }
+                report.write(format, view: view, to: &sink)
+                sink.flush()
+                progress.finish()
+                if !quiet, format == .csv || format == .json || output != nil {
+                    for line in report.summaryLines() { printError(line) }
+                }
+            }
+        }
+    }
+}

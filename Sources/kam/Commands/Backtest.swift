@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import ScoringEngine
+import ScoringIO
+
+extension Kam {
+    /// `kam backtest`: fit before a cut date, forecast the accounts open at it, compare.
+    struct Backtest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Test the forecast on history: fit before --cut, forecast, compare with what happened.",
+            discussion: """
+                Fits the pipeline on the events before --cut and the conversion model on the \
+                snapshots before it (outcomes known before the cut only), then forecasts every \
+                account open at the cut — its stage from the log, its scores from its latest \
+                snapshot on or before the cut — and compares with what happened from the cut \
+                to the end of the log: whether each account was won within that window, and \
+                the revenue won per period.
+
+                Three forecasts are compared on the same accounts: the stage win rate (the \
+                naive baseline: the historical share won of accounts that were in the stage), \
+                the pipeline by stage only, and the pipeline with scores. For each: Brier \
+                score, log loss, AUC and a ten-bin reliability table; for the revenue, the \
+                error per period. Put the cut on the first day of a period.
+
+                Exit status: 0 ok, 64 usage, 65 bad data, 66 input missing, 70 internal failure.
+                """)
+
+        @Argument(help: "The stage-event log (CSV).")
+        var events: String
+
+        @Argument(help: "The account snapshots (CSV).")
+        var snapshots: String
+
+        @Option(help: "The cut date (YYYY-MM-DD): fit before it, evaluate after it.")
+        var cut: CalendarDate
+
+        @OptionGroup var modelOptions: ModelOptions
+
+        @Option(help: "The length of one step: month or week.")
+        var period: PeriodLength = .month
+
+        @Option(help: "The last day the log covers (default: the end of the period of its last event).")
+        var until: CalendarDate?
+
+        @Option(help: "Evaluate at most this many periods after the cut (default: to the end of the log).")
+        var horizon: Int?
+
+        @Option(help: "The output format.")
+        var format: OutputFormat = .table
+
+        @Option(help: "With --format csv: which table, summary, reliability, revenue or accounts.")
+        var view: BacktestReport.View = .summary
+
+        @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
+        var output: String?
+
+        @Option(help: "The language of labels: en or zh.")
+        var lang: Language = .en
+
+        @Flag(help: "Print nothing on standard error except errors.")
+        var quiet = false
+
+        func validate() throws {
+            if let horizon, horizon < 1 { throw ValidationError("Please specify a '--horizon' of at least 1.") }
+        }
+
+        func run() throws {
+            try runReportingErrors {
+                let model = try modelOptions.load()
+                let log = try HistoryInput.events(events)
+                let observedUntil = try HistoryInput.observedUntil(log, until: until, period: period)
+                guard cut <= observedUntil else {
+                    throw ValidationError("Please specify a '--cut' on or before the end of the log (\(observedUntil)).")
+                }
+                let read = try HistoryInput.snapshots(snapshots, model: model)
+                // Scores use statistics of the snapshots known at the cut only.
+                let known = (0..<read.batch.count).filter { read.dates[$0] <= cut }
+                var statistics: UtilityBuilder.Statistics?
+                if !known.isEmpty {
+                    var subset = read.batch
+                    subset.accounts = known.map { read.batch.accounts[$0] }
+                    subset.factorColumns = read.batch.factorColumns.map { column in
+                        switch column {
+                        case .numeric(let values): return .numeric(known.map { values[$0] })
+                        case .categorical(let codes): return .categorical(known.map { codes[$0] })
+                        }
+                    }
+                    subset.segmentData = SegmentData()
+                    statistics = UtilityBuilder(model: model).statistics(of: subset)
+                }
+                let scored = HistoryInput.score(read, model: model, statistics: statistics)
+                let snapshotList = (0..<read.batch.count).map { row in
+                    ScoringEngine.Backtest.Snapshot(
+                        accountID: read.batch.accounts[row].id, date: read.dates[row], stage: read.batch.accounts[row].stage,
+                        value: scored.value[row], difficulty: scored.difficulty[row],
+                        insufficientInformation: scored.insufficient[row], outcome: read.outcomes[row],
+                        outcomeDate: read.outcomeDates[row], dealValue: read.batch.accounts[row].dealValue)
+                }
+                let result: ScoringEngine.Backtest.Result
+                do throws(ForecastError) {
+                    result = try ScoringEngine.Backtest(period: period, cut: cut, horizon: horizon).run(
+                        histories: log.histories, observedUntil: observedUntil, snapshots: snapshotList,
+                        scoringModel: model.name,
+                        factorStatistics: ConversionModel.factorStatistics(scored.statistics, model: model))
+                } catch {
+                    throw CLIError.badData("\(events), \(snapshots): \(error.description)")
+                }
+                let report = BacktestReport(
+                    result: result, cut: cut, period: period, observedUntil: observedUntil, log: log,
+                    snapshotFile: snapshots, snapshotRows: read.rowsRead, snapshotRejects: read.rejects, language: lang)
+                var sink: FileSink
+                if let output { sink = try FileSink(path: output) } else { sink = FileSink(handle: .standardOutput) }
+                report.write(format, view: view, to: &sink)
+                sink.flush()
+                if !quiet, format == .csv || format == .json || output != nil {
+                    for line in report.summaryLines() { printError(line) }
+                }
+            }
+        }
+    }
+}

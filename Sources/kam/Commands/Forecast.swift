@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import ScoringEngine
+import ScoringIO
+
+extension Kam {
+    /// `kam forecast`: chance of winning, expected revenue and time to close for a prospect list.
+    struct Forecast: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Forecast each account's chance of winning, expected revenue and time to close.",
+            discussion: """
+                For every account of the list: the probability of ending won (its stage's \
+                chance from the pipeline model, shifted by its value and difficulty scores when \
+                the pipeline has a conversion model), expected revenue = probability × deal \
+                value, the probability of winning within --horizon periods, and the expected \
+                period of the win. Accounts with insufficient information (信息不足) or without a \
+                stage are flagged, not forecast.
+
+                Totals of revenue won per period, for the team and by grade, manager and stage, \
+                with Monte Carlo intervals P10/P50/P90 over --runs runs (same --seed, same \
+                numbers). The expected totals are exact; the runs give the spread. The \
+                intervals do not include the uncertainty of the fitted pipeline itself.
+
+                Exit status: 0 ok, 64 usage, 65 bad data (or any reject with --strict), 66 \
+                input missing, 70 internal failure.
+                """)
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var modelOptions: ModelOptions
+
+        @Option(help: "The pipeline file (from `kam pipeline fit`).")
+        var pipeline: String = "models/pipeline.yaml"
+
+        @Option(help: "Periods ahead to forecast per period.")
+        var horizon: Int = 12
+
+        @Option(help: "Monte Carlo runs for the intervals of the totals.")
+        var runs: Int = 1000
+
+        @Option(help: "The random seed of the Monte Carlo runs.")
+        var seed: UInt64 = 42
+
+        @Option(help: "The day the forecast starts; period 1 is the period holding it (default: the day after the pipeline's history).")
+        var asOf: CalendarDate?
+
+        @Option(help: "Show only the first N accounts by expected revenue (default: 20 in a table, all in csv/json).")
+        var top: Int?
+
+        @Option(help: "The output format.")
+        var format: OutputFormat = .table
+
+        @Option(help: "With --format csv: which table, accounts or totals.")
+        var view: ForecastReport.View = .accounts
+
+        @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
+        var output: String?
+
+        @Option(help: "Where to write rejected rows (default: <input name>.rejects.csv in the current folder).")
+        var rejects: String?
+
+        @Option(help: "The language of labels: en or zh.")
+        var lang: Language = .en
+
+        @Flag(help: "Fail (exit 65) if any row is rejected.")
+        var strict = false
+
+        @Flag(help: "Print nothing on standard error except errors.")
+        var quiet = false
+
+        @Flag(help: .hidden)
+        var timings = false
+
+        func validate() throws {
+            guard horizon >= 1 else { throw ValidationError("Please specify a '--horizon' of at least 1.") }
+            guard horizon <= 600 else { throw ValidationError("Please specify a '--horizon' of at most 600.") }
+            guard runs >= 1 else { throw ValidationError("Please specify a '--runs' of at least 1.") }
+            guard runs <= 100_000 else { throw ValidationError("Please specify a '--runs' of at most 100000.") }
+            if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
+        }
+
+        func run() throws {
+            try runReportingErrors {
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
+                let model = try modelOptions.load()
+                let pipelineModel = try HistoryInput.pipeline(pipeline)
+                if let conversion = pipelineModel.conversion, conversion.scoringModel != model.name {
+                    throw CLIError.badData(
+                        "\(pipeline): \(ForecastError.modelMismatch(expected: conversion.scoringModel, found: model.name).description)")
+                }
+                let forecaster: PipelineForecaster
+                do throws(ForecastError) {
+                    forecaster = try PipelineForecaster(pipeline: pipelineModel, horizon: horizon)
+                } catch {
+                    throw CLIError.badData("\(pipeline): \(error.description)")
+                }
+                progress.phase("reading \(input.file)", rows: input.estimatedRows)
+                let loaded = try input.load(model: model, progress: progress)
+                let rejectsPath = try writeRejects(loaded)
+                if strict, let first = loaded.rejects.first {
+                    throw CLIError.badData(
+                        DatasetError.strictRejects(file: input.file, count: loaded.rejects.count, first: first.description)
+                            .description)
+                }
+                progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
+                guard let scoring = try? ScoringPipeline(model: model) else {
+                    throw CLIError.badData("\(modelOptions.model): the model cannot be scored.")
+                }
+                let builder = UtilityBuilder(model: model)
+                var statistics = builder.statistics(of: loaded.batch)
+                if let conversion = pipelineModel.conversion {
+                    statistics = conversion.statistics(for: model, fallback: statistics)
+                }
+                let assessment = scoring.assess(loaded.batch, statistics: statistics)
+                progress.phase("forecasting \(loaded.batch.count) accounts", rows: loaded.batch.count)
+                let forecasts = (0..<assessment.count).map { row in
+                    forecaster.forecast(
+                        PipelineForecaster.Account(
+                            stage: assessment.accounts[row].stage, value: assessment.value(row),
+                            difficulty: assessment.difficulty(row),
+                            insufficientInformation: assessment.grades[row] == .insufficient,
+                            dealValue: assessment.accounts[row].dealValue))
+                }
+                progress.phase("simulating \(runs) runs", rows: loaded.batch.count)
+                let totals = ForecastReport.simulate(
+                    forecasts: forecasts, assessment: assessment, forecaster: forecaster, runs: runs, seed: seed,
+                    language: lang)
+                let start = asOf ?? pipelineModel.history.map { $0.observedUntil.adding(days: 1) }
+                let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
+                progress.phase("writing", rows: loaded.batch.count)
+                let report = ForecastReport(
+                    forecaster: forecaster, pipelineFile: pipeline, assessment: assessment, forecasts: forecasts,
+                    totals: totals, loaded: loaded, firstPeriod: start.map { forecaster.pipeline.period.index(of: $0) },
+                    limit: limit, language: lang, rejectsPath: rejectsPath)
+                var sink: FileSink
+                if let output { sink = try FileSink(path: output) } else { sink = FileSink(handle: .standardOutput) }
+                report.write(format, view: view, to: &sink)
+                sink.flush()
+                progress.finish()
+                if !quiet, format == .csv || format == .json || output != nil {
+                    for line in report.summaryLines() { printError(line) }
+                }
+            }
+        }
+
+        /// Writes rejected rows, if any, and returns where.
+        func writeRejects(_ loaded: ProspectListLoader.Result) throws -> String? {
+            guard !loaded.rejects.isEmpty else { return nil }
+            let stem = URL(fileURLWithPath: input.file).deletingPathExtension().lastPathComponent
+            let path = rejects ?? "\(stem).rejects.csv"
+            do {
+                try RejectsWriter.write(loaded.rejects, header: loaded.header, to: path)
+            } catch {
+                throw CLIError.cannotWrite(path)
+            }
+            return path
+        }
+    }
+}

@@ -1,0 +1,368 @@
+import ArgumentParser
+import Foundation
+import ScoringEngine
+import ScoringIO
+
+extension CalendarDate: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(text: argument)
+    }
+}
+
+extension PeriodLength: ExpressibleByArgument {}
+
+extension Kam {
+    /// `kam pipeline`: fit, inspect and simulate the development pipeline's Markov chain.
+    struct Pipeline: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fit and inspect the pipeline model: stage transitions, win chances, time to close.",
+            discussion: """
+                The pipeline model is a Markov chain over the five development stages \
+                (1 确定开发对象 … 5 促成成交) with won and lost as absorbing states, one step per \
+                month or week, written as a readable YAML file (models/pipeline.yaml). \
+                `kam forecast` and `kam backtest` use it.
+                """,
+            subcommands: [Fit.self, Show.self, GenerateHistory.self])
+
+        /// `kam pipeline fit`.
+        struct Fit: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Estimate the per-period transition table from a stage-event log.",
+                discussion: """
+                    EVENTS is a CSV stage-event log with columns account_id, date (YYYY-MM-DD), \
+                    from_stage (1–5; blank when the account enters) and to_stage (1–5, won, \
+                    lost). Every pair of consecutive periods an account was observed in counts \
+                    as one transition, staying included; an account still open at the end of \
+                    the log contributes only the periods it was observed (right-censoring). \
+                    Each probability comes with its count and a Wilson confidence interval.
+
+                    With --snapshots (account snapshots: a prospect list with snapshot_date, \
+                    outcome, outcome_date), the account-level conversion model is fitted too: \
+                    the stage's log-odds of winning shifted by the value and difficulty scores \
+                    of --model (logistic regression, IRLS through LAPACK). Accounts with \
+                    insufficient information are left out, not guessed.
+
+                    Rows that cannot be used are listed as file:line:column with the fix; an \
+                    account with such a row is left out of the fit. Exit status: 0 ok, 64 \
+                    usage, 65 bad data (or any reject with --strict), 66 input missing, 70 \
+                    internal failure.
+                    """)
+
+            @Argument(help: "The stage-event log (CSV).")
+            var events: String
+
+            @Option(help: "The length of one step: month or week.")
+            var period: PeriodLength = .month
+
+            @Option(help: "The last day the log covers (default: the end of the period of its last event).")
+            var until: CalendarDate?
+
+            @Option(help: "Account snapshots (CSV) to fit the score-aware conversion model on.")
+            var snapshots: String?
+
+            @OptionGroup var modelOptions: ModelOptions
+
+            @Option(help: "The confidence level of the intervals: 0.8, 0.9, 0.95 or 0.99.")
+            var confidence: Double = 0.95
+
+            @Option(name: .shortAndLong, help: "Where to write the pipeline file (YAML).")
+            var output: String = "models/pipeline.yaml"
+
+            @Option(help: "The output format of the report.")
+            var format: OutputFormat = .table
+
+            @Option(help: "With --format csv: which table, transitions or outlook.")
+            var view: PipelineReport.View = .transitions
+
+            @Option(help: "Periods ahead for the closing-period distribution in the report.")
+            var horizon: Int = 12
+
+            @Option(help: "The language of labels: en or zh.")
+            var lang: Language = .en
+
+            @Flag(help: "Fail (exit 65) if any row is rejected.")
+            var strict = false
+
+            @Flag(help: "Print nothing on standard error except errors.")
+            var quiet = false
+
+            func validate() throws {
+                guard ConfidenceInterval.supportedLevels.contains(confidence) else {
+                    throw ValidationError("Please specify a '--confidence' of 0.8, 0.9, 0.95 or 0.99.")
+                }
+                guard horizon >= 1 else { throw ValidationError("Please specify a '--horizon' of at least 1.") }
+            }
+
+            func run() throws {
+                try runReportingErrors {
+                    let log = try HistoryInput.events(events)
+                    let observedUntil = try HistoryInput.observedUntil(log, until: until, period: period)
+                    let fit: TransitionEstimator.Fit
+                    do throws(ForecastError) {
+                        fit = try TransitionEstimator(period: period, confidenceLevel: confidence).fit(
+                            log.histories, observedUntil: observedUntil)
+                    } catch {
+                        throw CLIError.badData("\(events): \(error.description)")
+                    }
+                    var model = PipelineModel(
+                        transitions: fit.table,
+                        history: .init(
+                            source: events, firstDate: fit.firstDate, observedUntil: observedUntil,
+                            accounts: fit.accounts, won: fit.won, lost: fit.lost, censored: fit.censored))
+                    var snapshotRejects: [HistoryReject] = []
+                    var snapshotRows = 0
+                    if let snapshots {
+                        let scoring = try modelOptions.load()
+                        let read = try HistoryInput.snapshots(snapshots, model: scoring)
+                        snapshotRejects = read.rejects
+                        snapshotRows = read.rowsRead
+                        let scored = HistoryInput.score(read, model: scoring, statistics: nil)
+                        let lastPeriod = period.lastCompletePeriod(observedUntil: observedUntil)
+                        let observations = (0..<read.batch.count).map { row in
+                            let known = read.outcomes[row] != .open && (read.outcomeDates[row].map { $0 <= observedUntil } ?? false)
+                            return ConversionFitter.Observation(
+                                stage: read.batch.accounts[row].stage, value: scored.value[row],
+                                difficulty: scored.difficulty[row], insufficientInformation: scored.insufficient[row],
+                                outcome: known ? read.outcomes[row] : .open,
+                                periodsObserved: max(0, lastPeriod - period.index(of: read.dates[row]) + 1))
+                        }
+                        do throws(ForecastError) {
+                            let chain = try fit.table.chain()
+                            model.conversion = try ConversionFitter().fit(
+                                observations, chain: chain, scoringModel: scoring.name,
+                                factorStatistics: ConversionModel.factorStatistics(scored.statistics, model: scoring),
+                                source: snapshots)
+                        } catch {
+                            throw CLIError.badData("\(snapshots): \(error.description)")
+                        }
+                    }
+                    let forecaster: PipelineForecaster
+                    do throws(ForecastError) { forecaster = try PipelineForecaster(pipeline: model, horizon: horizon) } catch {
+                        throw CLIError.badData("\(events): \(error.description)")
+                    }
+                    let command = (["kam", "pipeline", "fit"] + CommandLine.arguments.dropFirst(3)).joined(separator: " ")
+                    do {
+                        try Data(PipelineFileWriter.yaml(model, command: command).utf8).write(to: URL(fileURLWithPath: output))
+                    } catch {
+                        throw CLIError.cannotWrite(output)
+                    }
+                    let report = PipelineReport(
+                        forecaster: forecaster, pipelineFile: output, language: lang,
+                        fitted: .init(
+                            log: log, fit: fit, snapshotFile: snapshots, snapshotRows: snapshotRows,
+                            snapshotRejects: snapshotRejects))
+                    var sink = FileSink(handle: .standardOutput)
+                    sink.write(report.render(format, view: view))
+                    sink.flush()
+                    if !quiet, format == .csv || format == .json {
+                        for line in report.summaryLines() { printError(line) }
+                    }
+                    let rejected = log.rejects.count + snapshotRejects.count
+                    if strict, rejected > 0 {
+                        throw CLIError.badData("\(rejected) rows were rejected and --strict is set. First: \((log.rejects + snapshotRejects)[0])")
+                    }
+                }
+            }
+        }
+
+        /// `kam pipeline show`.
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Show a pipeline file and what it implies: win chances and time to close per stage.",
+                discussion: """
+                    From the transition table: the probability of ending won from each stage, \
+                    the expected number of periods to close and its standard deviation, the \
+                    expected periods to win (if won), and the probability of being won by each \
+                    period — all from the fundamental matrix (one LAPACK solve), not simulated.
+                    """)
+
+            @Option(help: "The pipeline file.")
+            var pipeline: String = "models/pipeline.yaml"
+
+            @Option(help: "Periods ahead for the closing-period distribution.")
+            var horizon: Int = 12
+
+            @Option(help: "The output format.")
+            var format: OutputFormat = .table
+
+            @Option(help: "With --format csv: which table, transitions or outlook.")
+            var view: PipelineReport.View = .transitions
+
+            @Option(help: "The language of labels: en or zh.")
+            var lang: Language = .en
+
+            func validate() throws {
+                guard horizon >= 1 else { throw ValidationError("Please specify a '--horizon' of at least 1.") }
+            }
+
+            func run() throws {
+                try runReportingErrors {
+                    let model = try HistoryInput.pipeline(pipeline)
+                    let forecaster: PipelineForecaster
+                    do throws(ForecastError) { forecaster = try PipelineForecaster(pipeline: model, horizon: horizon) } catch {
+                        throw CLIError.badData("\(pipeline): \(error.description)")
+                    }
+                    let report = PipelineReport(forecaster: forecaster, pipelineFile: pipeline, language: lang, fitted: nil)
+                    var sink = FileSink(handle: .standardOutput)
+                    sink.write(report.render(format, view: view))
+                    sink.flush()
+                }
+            }
+        }
+
+        /// `kam pipeline generate`.
+        struct GenerateHistory: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "generate",
+                abstract: "Write a synthetic history (event log and snapshots) with a known truth.",
+                discussion: """
+                    Accounts move through the pipeline by a fixed monthly transition table; their \
+                    factor values are drawn from generated prospects, tilted by the outcome so \
+                    that the score effect on the log-odds of winning is known exactly. Writes \
+                    events.csv and snapshots.csv into --output-dir and prints the truth. The same \
+                    options write the same bytes. datasets/history/README.md describes the files.
+                    """)
+
+            @Option(help: "The number of accounts.")
+            var accounts: Int = 6000
+
+            @Option(help: "The random seed.")
+            var seed: UInt64 = 2012
+
+            @Option(help: "The first month of the history (YYYY-MM-DD, the first of a month).")
+            var start: CalendarDate = CalendarDate(year: 2021, month: 1, day: 1)!
+
+            @Option(help: "The number of months of history.")
+            var months: Int = 48
+
+            @Option(help: "δ: the log-odds effect of 10 points of value score minus difficulty score.")
+            var scoreEffect: Double = 0.9
+
+            @Option(help: "The share of accounts whose snapshot lacks most factors (insufficient information).")
+            var sparseRate: Double = 0.02
+
+            @OptionGroup var modelOptions: ModelOptions
+
+            @Option(help: "The folder to write events.csv and snapshots.csv into.")
+            var outputDir: String = "."
+
+            func validate() throws {
+                guard accounts >= 1 else { throw ValidationError("Please specify '--accounts' of at least 1.") }
+                guard months >= 2 else { throw ValidationError("Please specify '--months' of at least 2.") }
+                guard start.components.day == 1 else {
+                    throw ValidationError("Please specify a '--start' on the first day of a month, e.g. 2021-01-01.")
+                }
+                guard (0...1).contains(sparseRate) else {
+                    throw ValidationError("Please specify a '--sparse-rate' between 0 and 1.")
+                }
+                guard scoreEffect.isFinite, abs(scoreEffect) <= 10 else {
+                    throw ValidationError("Please specify a '--score-effect' between -10 and 10.")
+                }
+            }
+
+            func run() throws {
+                try runReportingErrors {
+                    let model = try modelOptions.load()
+                    let generator = PipelineHistoryGenerator(
+                        options: .init(
+                            accounts: accounts, seed: seed, firstMonth: start, months: months, scoreEffect: scoreEffect,
+                            sparseRate: sparseRate),
+                        model: model)
+                    let output: PipelineHistoryGenerator.Output
+                    do {
+                        output = try generator.write(toDirectory: outputDir)
+                    } catch let error as DatasetError {
+                        throw CLIError.badData(error.description)
+                    } catch {
+                        throw CLIError.cannotWrite(outputDir)
+                    }
+                    let truth = output.truth
+                    print("wrote \(outputDir)/events.csv (\(output.eventCount) events) and \(outputDir)/snapshots.csv (\(output.snapshotCount) snapshots)")
+                    print("observed until \(truth.observedUntil); truth: intercept \(formatDecimal(truth.intercept, digits: 4)), "
+                        + "value \(formatDecimal(truth.valueCoefficient, digits: 4)), difficulty \(formatDecimal(truth.difficultyCoefficient, digits: 4)) "
+                        + "(log-odds per 10 points); monthly transitions: PipelineHistoryGenerator.transitionProbabilities")
+                }
+            }
+        }
+    }
+}
+
+/// Loading the history files and pipeline files, with CLI errors (65 bad data, 66 missing).
+enum HistoryInput {
+    static func requireFile(_ path: String, what: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIError.inputMissing("\(path): no such file. Check the path of the \(what).")
+        }
+    }
+
+    static func dataset<T>(_ body: () throws(DatasetError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            if case .unreadable = error { throw CLIError.inputMissing(error.description) }
+            throw CLIError.badData(error.description)
+        }
+    }
+
+    /// Reads a stage-event log.
+    static func events(_ path: String) throws -> StageEventLogReader.Result {
+        try requireFile(path, what: "stage-event log")
+        return try dataset { () throws(DatasetError) in try StageEventLogReader().read(contentsOf: path) }
+    }
+
+    /// Reads account snapshots with a scoring model.
+    static func snapshots(_ path: String, model: ScoringModel) throws -> SnapshotReader.Result {
+        try requireFile(path, what: "snapshot file")
+        return try dataset { () throws(DatasetError) in try SnapshotReader(model: model).read(contentsOf: path) }
+    }
+
+    /// Reads a pipeline file.
+    static func pipeline(_ path: String) throws -> PipelineModel {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIError.inputMissing(
+                "\(path): no such pipeline file. Fit one with `kam pipeline fit EVENTS --output \(path)` or give --pipeline.")
+        }
+        do {
+            return try PipelineFileReader().read(contentsOf: path)
+        } catch {
+            throw CLIError.badData(error.description)
+        }
+    }
+
+    /// The last day a log covers: `until`, or the last day of the period of its last event.
+    static func observedUntil(
+        _ log: StageEventLogReader.Result, until: CalendarDate?, period: PeriodLength
+    ) throws -> CalendarDate {
+        if let until { return until }
+        guard let last = log.lastDate else {
+            throw CLIError.badData("\(log.file): the log has no usable event; see the rejected rows above.")
+        }
+        return period.lastDay(of: period.index(of: last))
+    }
+
+    /// Scores of a snapshot batch.
+    struct Scores {
+        let value: [Double]
+        let difficulty: [Double]
+        let insufficient: [Bool]
+        let grades: [Grade]
+        let statistics: UtilityBuilder.Statistics
+    }
+
+    /// Scores snapshots; `statistics` nil uses the batch's own (or those of `subset` rows).
+    static func score(
+        _ snapshots: SnapshotReader.Result, model: ScoringModel, statistics: UtilityBuilder.Statistics?
+    ) -> Scores {
+        let builder = UtilityBuilder(model: model)
+        let used = statistics ?? builder.statistics(of: snapshots.batch)
+        // The model was validated when it was read, so its scorer can be built.
+        guard let pipeline = try? ScoringPipeline(model: model) else {
+            preconditionFailure("A model read from a file always has a scorer")
+        }
+        let assessment = pipeline.assess(snapshots.batch, statistics: used)
+        let count = assessment.count
+        return Scores(
+            value: (0..<count).map { assessment.value($0) }, difficulty: (0..<count).map { assessment.difficulty($0) },
+            insufficient: assessment.grades.map { $0 == .insufficient }, grades: assessment.grades, statistics: used)
+    }
+}

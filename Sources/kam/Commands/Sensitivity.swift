@@ -1,0 +1,141 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import ScoringEngine
+import ScoringIO
+
+extension Kam {
+    struct Sensitivity: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "How much grades and ranks depend on the weights (SMAA-2 weight sampling).",
+            discussion: """
+                Draws --samples weight vectors (uniform on each side's simplex, or with \
+                --concentration C Dirichlet around the model's weights: mean the model's weights, \
+                larger C = closer), scores every account under every draw in blocked BLAS products, \
+                and reports per account the probability of each grade, the rank acceptability \
+                P(rank ≤ K) for --top K, the median and P5–P95 rank, and the central weight vector \
+                (the mean of the draws that put the account in the top K). Each account graded A \
+                with the model's weights is stable when P(A) ≥ --stable-at, else borderline. Per \
+                factor: the interval of its weight (others on its side rescaled) over which the \
+                set of A accounts stays the same. Same input and seed, same output.
+                """)
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var modelOptions: ModelOptions
+
+        @Option(help: "Number of weight draws M.")
+        var samples: Int = 10_000
+
+        @Option(help: "Dirichlet concentration C around the model's weights (default: uniform draws).")
+        var concentration: Double?
+
+        @Option(help: "K of the rank acceptability P(rank ≤ K).")
+        var top: Int = 20
+
+        @Option(help: "Seed of the weight draws.")
+        var seed: UInt64 = 1
+
+        @Option(help: "An A account is stable when P(A) is at least this.")
+        var stableAt: Double = 0.9
+
+        @Option(help: "Accounts to list (default: 20 in a table, all in csv/json), in base rank order.")
+        var show: Int?
+
+        @Option(help: "Memory budget for the draw blocks and rank storage, in MiB.")
+        var memory: Int = 512
+
+        @Option(help: "The output format.")
+        var format: OutputFormat = .table
+
+        @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
+        var output: String?
+
+        @Option(help: "The language of labels: en or zh.")
+        var lang: Language = .en
+
+        @Flag(help: "Print nothing on standard error except errors.")
+        var quiet = false
+
+        @Flag(help: .hidden)
+        var timings = false
+
+        func validate() throws {
+            if samples < 1 { throw ValidationError("Please specify '--samples' of at least 1.") }
+            if top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
+            if let concentration, !(concentration > 0 && concentration.isFinite) {
+                throw ValidationError("Please specify a '--concentration' above 0.")
+            }
+            if !(0...1).contains(stableAt) { throw ValidationError("Please specify '--stable-at' between 0 and 1.") }
+            if let show, show < 1 { throw ValidationError("Please specify '--show' of at least 1.") }
+            if memory < 16 { throw ValidationError("Please specify '--memory' of at least 16 (MiB).") }
+        }
+
+        func run() throws {
+            try runReportingErrors {
+                let wallStart = DispatchTime.now().uptimeNanoseconds
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
+                let model = try modelOptions.load()
+                progress.phase("reading \(input.file)", rows: input.estimatedRows)
+                let loaded = try input.load(model: model, progress: progress)
+                guard loaded.batch.count > 0 else {
+                    throw CLIError.badData("\(input.file): no account could be scored; nothing to analyze.")
+                }
+                let pipeline: ScoringPipeline
+                do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.badData("\(modelOptions.model): \(error)") }
+                progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
+                let assessment = pipeline.assess(loaded.batch)
+                let analysis: SensitivityAnalysis
+                do {
+                    let sampler = try WeightSampler(distribution: concentration.map { .dirichlet(concentration: $0) } ?? .uniform)
+                    analysis = try SensitivityAnalysis(
+                        samples: samples, sampler: sampler, topCount: top, seed: seed, memoryBudget: memory << 20,
+                        stableProbability: stableAt)
+                } catch let error as SensitivityError {
+                    throw CLIError.badData(error.description)
+                }
+                progress.phase("sampling \(samples) weight vectors × \(loaded.batch.count) accounts", rows: samples * loaded.batch.count)
+                let result = analysis.run(assessment)
+                progress.phase("weight intervals")
+                let intervals = FactorWeightInterval.intervals(for: assessment)
+                progress.phase("writing")
+                let limit = show ?? (format == .table || format == .markdown ? 20 : Int.max)
+                let report = SensitivityReport(
+                    assessment: assessment, result: result, intervals: intervals, loaded: loaded, language: lang,
+                    rows: Array(assessment.rankedRows().prefix(limit)))
+                var sink: FileSink
+                if let output { sink = try FileSink(path: output) } else { sink = FileSink(handle: .standardOutput) }
+                sink.write(report.render(format))
+                sink.flush()
+                progress.finish()
+                if !quiet, format == .csv || format == .json || output != nil {
+                    for line in report.summaryLines() { printError(line) }
+                }
+                if timings {
+                    let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
+                    for line in Self.timingLines(result.timings, wall: wall, accounts: loaded.batch.count, factors: model.factors.count) {
+                        printError(line)
+                    }
+                }
+            }
+        }
+
+        /// `--timings`: where the time went, and the products' GFLOP/s against a dgemm peak
+        /// measured in the same run.
+        static func timingLines(_ t: SensitivityResult.Timings, wall: Double, accounts: Int, factors: Int) -> [String] {
+            func seconds(_ value: Double) -> String { formatDecimal(value, digits: 3) }
+            let gflops = t.productSeconds > 0 ? t.productFlops / t.productSeconds / 1e9 : 0
+            let square = ProductPeak.square()
+            let shaped = ProductPeak.panels(inner: factors, columns: 2 * t.blockDraws)
+            return [
+                "kam: timing: sensitivity total (whole command): \(seconds(wall)) s",
+                "kam: timing: smaa: \(seconds(t.totalSeconds)) s in \(t.passes) pass(es), blocks of \(t.blockDraws) draws, \(t.workers) workers",
+                "kam: timing: smaa scoring (products + grades + keys): \(seconds(t.scoringSeconds)) s; inside dgemm: \(seconds(t.productSeconds)) s",
+                "kam: timing: smaa ranking: \(seconds(t.rankingSeconds)) s; counting: \(seconds(t.countingSeconds)) s",
+                "kam: timing: scoring products: \(formatDecimal(t.productFlops / 1e9, digits: 1)) GFLOP at \(formatDecimal(gflops, digits: 1)) GFLOP/s",
+                "kam: timing: dgemm peak, square 1000×1000×1000: \(formatDecimal(square, digits: 1)) GFLOP/s; "
+                    + "(\(2 * t.blockDraws)×\(factors))·(\(factors)×256) panel products on one core: \(formatDecimal(shaped, digits: 1)) GFLOP/s",
+                "kam: timing: the scoring products reach \(formatDecimal(square > 0 ? 100 * gflops / square : 0, digits: 0))% of the square dgemm peak",
+            ]
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import ScoringEngine
+import ScoringIO
+
+extension Kam {
+    /// `kam simulate`: Monte Carlo of the pipeline over periods under allocation policies.
+    struct Simulate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Simulate what allocation policies yield over the coming periods.",
+            discussion: """
+                Runs the pipeline forward --periods periods, --runs times: each period the \
+                policy spreads the team's hours and expense budget over the open accounts, and \
+                each account moves along its stage's transition row under its effort (the \
+                team file's response model). Per policy: expected wins, won revenue \
+                P10/P50/P90, expense and expense control (actual / budget), hours by grade and \
+                by person, utilisation and return on expense. --compare (the default) sets the \
+                grade, proportional and optimal policies side by side with the difference of \
+                each to the best and its standard error (the runs share their random numbers, \
+                so the differences are paired). Same --seed, same numbers.
+
+                Exit status: 0 ok, 64 usage, 65 bad data, 66 input missing, 70 internal failure.
+                """)
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var modelOptions: ModelOptions
+        @OptionGroup var options: AllocationOptions
+
+        @Option(help: "Simulate only this policy: grade, proportional or optimal.")
+        var policy: AllocationPolicy?
+
+        @Flag(help: "Compare all policies side by side (the default without --policy).")
+        var compare = false
+
+        @Option(help: "Periods to simulate.")
+        var periods: Int = 12
+
+        @Option(help: "Monte Carlo runs.")
+        var runs: Int = 1000
+
+        @Option(help: "The random seed.")
+        var seed: UInt64 = 42
+
+        @Option(help: "The output format.")
+        var format: OutputFormat = .table
+
+        @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
+        var output: String?
+
+        @Option(help: "The language of labels: en or zh.")
+        var lang: Language = .en
+
+        @Flag(help: "Print nothing on standard error except errors.")
+        var quiet = false
+
+        @Flag(help: .hidden)
+        var timings = false
+
+        func validate() throws {
+            if policy != nil && compare {
+                throw ValidationError("Please specify either '--policy' or '--compare', not both.")
+            }
+            guard periods >= 1 else { throw ValidationError("Please specify a '--periods' of at least 1.") }
+            guard periods <= 600 else { throw ValidationError("Please specify a '--periods' of at most 600.") }
+            guard runs >= 1 else { throw ValidationError("Please specify a '--runs' of at least 1.") }
+            guard runs <= 100_000 else { throw ValidationError("Please specify a '--runs' of at most 100000.") }
+        }
+
+        func run() throws {
+            try runReportingErrors {
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
+                let loaded = try AllocationInput.load(
+                    input: input, modelOptions: modelOptions, options: options, progress: progress)
+                let allocator = Allocator(problem: loaded.problem)
+                let simulator = AllocationSimulator(
+                    allocator: allocator, periods: periods, runs: runs, seed: seed,
+                    threads: max(1, ProcessInfo.processInfo.activeProcessorCount))
+                let policies = policy.map { [$0] } ?? AllocationPolicy.allCases
+                var outcomes: [AllocationSimulator.Outcome] = []
+                for policy in policies {
+                    progress.phase("simulating the \(policy.rawValue) policy: \(runs) runs", rows: loaded.problem.accounts.count)
+                    outcomes.append(simulator.simulate(policy))
+                }
+                progress.phase("writing", rows: 0)
+                let summaries = SimulationSummary.summarize(outcomes, problem: loaded.problem, periods: periods)
+                let report = SimulateReport(
+                    problem: loaded.problem, summaries: summaries, openAtStart: outcomes.first?.openAtStart ?? 0,
+                    periods: periods, runs: runs, seed: seed, teamFile: options.team, rejects: loaded.rejects,
+                    language: lang)
+                var sink: FileSink
+                if let output { sink = try FileSink(path: output) } else { sink = FileSink(handle: .standardOutput) }
+                sink.write(report.render(format))
+                sink.flush()
+                progress.finish()
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import ScoringEngine
+import ScoringIO
+
+extension Kam {
+    /// `kam weights`: set factor weights from pairwise judgements or from past outcomes.
+    struct Weights: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set factor weights from pairwise judgements (ahp) or past wins and losses (fit).",
+            subcommands: [AHP.self, Fit.self])
+
+        struct AHP: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "ahp",
+                abstract: "Derive weights per side from pairwise judgements (Saaty's AHP), with consistency checks.",
+                discussion: """
+                    FILE is a YAML file of judges, each with judgements [factor A, factor B, x] under \
+                    'value:' and 'difficulty:': A is x times as important as B on Saaty's scale 1–9 \
+                    (1 equal, 3 moderate, 5 strong, 7 very strong, 9 extreme; 1/3 etc. the other way \
+                    round). A pair left out or written ~ is filled in by Harker's method. Judges are \
+                    combined by the geometric mean of their matrices. Weights are the principal \
+                    eigenvector; CR = CI / RI (Saaty 1980); CR above 0.10 is flagged with the \
+                    judgements to revisit and the values the other judgements imply. \
+                    See datasets/judgements.yaml for an example.
+
+                    --write-model OUT writes a copy of the model file with the new weights: only the \
+                    weight values change, every other byte stays. It refuses while the combined CR \
+                    of a side is above 0.10, unless --allow-inconsistent is given.
+                    """)
+
+            @Argument(help: "The judgement file (YAML).")
+            var file: String
+
+            @OptionGroup var modelOptions: ModelOptions
+
+            @Option(help: "Write a copy of the model with the AHP weights to this file.")
+            var writeModel: String?
+
+            @Flag(help: "Write the model even if a side's combined CR is above 0.10.")
+            var allowInconsistent = false
+
+            @Option(help: "The output format.")
+            var format: OutputFormat = .table
+
+            @Option(help: "The language of labels: en or zh.")
+            var lang: Language = .en
+
+            func run() throws {
+                try runReportingErrors {
+                    let model = try modelOptions.load()
+                    guard FileManager.default.fileExists(atPath: file) else {
+                        throw CLIError.inputMissing("\(file): no such judgement file. Check the path.")
+                    }
+                    let contents = try readJudgements(model: model)
+                    let analysis: AHPAnalysis
+                    do {
+                        analysis = try AHPAnalysis.analyze(model: model, judges: contents.judges)
+                    } catch let error as PairwiseComparisonError {
+                        throw CLIError.badData("\(file): \(error.description)")
+                    }
+                    var written: String?
+                    var refusal: String?
+                    if let writeModel {
+                        let inconsistent = analysis.sides.filter { !$0.combined.isAcceptable }.map(\.side.rawValue)
+                        if !inconsistent.isEmpty && !allowInconsistent {
+                            refusal = "Did not write \(writeModel): the combined CR of the \(inconsistent.joined(separator: " and ")) side is above 0.10; revise the judgements listed, or add --allow-inconsistent."
+                        } else {
+                            try write(model: model, analysis: analysis, to: writeModel)
+                            written = writeModel
+                        }
+                    }
+                    let report = AHPReport(
+                        model: model, analysis: analysis, contents: contents, file: file, language: lang,
+                        writtenModel: written, refusal: refusal)
+                    var sink = FileSink(handle: .standardOutput)
+                    sink.write(report.render(format))
+                    sink.flush()
+                    if let refusal {
+                        printError("kam: error: \(refusal)")
+                        throw ExitCode(65)
+                    }
+                }
+            }
+
+            func readJudgements(model: ScoringModel) throws -> JudgementFileReader.Contents {
+                do {
+                    return try JudgementFileReader(model: model).read(contentsOf: file)
+                } catch {
+                    throw error.isUnreadable ? CLIError.inputMissing(error.description) : CLIError.badData(error.description)
+                }
+            }
+
+            func write(model: ScoringModel, analysis: AHPAnalysis, to path: String) throws {
+                guard let data = FileManager.default.contents(atPath: modelOptions.model),
+                    let text = String(data: data, encoding: .utf8)
+                else {
+                    throw CLIError.inputMissing("\(modelOptions.model): cannot read the model file to copy it.")
+                }
+                let weights = analysis.modelWeights(replacing: model.factors.map(\.weight))
+                var byID: [String: Double] = [:]
+                for side in analysis.sides {
+                    for index in side.factorIndices { byID[model.factors[index].id] = weights[index] }
+                }
+                let rewritten: String
+                do {
+                    rewritten = try ModelWeightWriter().rewrite(yaml: text, file: modelOptions.model, weights: byID)
+                } catch {
+                    throw CLIError.badData(error.description)
+                }
+                do {
+                    try Data(rewritten.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                } catch {
+                    throw CLIError.cannotWrite(path)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import ScoringEngine
+import ScoringIO
+
+extension Kam.Weights {
+    struct Fit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fit",
+            abstract: "Fit factor weights to past won/lost outcomes (regularized logistic regression).",
+            discussion: """
+                HISTORY is a prospect list the model can score, with an outcome column (default \
+                'outcome': won/lost, 1/0, 赢单/输单; blank while still open). The outcome is regressed \
+                on the factor utilities by L2-regularized logistic regression (IRLS through LAPACK). \
+                With --prior model (the default) the coefficients are shrunk toward the current \
+                weights, scaled to log-odds, so a short history leans on the expert view and a long \
+                one on the data; --prior none shrinks toward zero. The strength is chosen by \
+                stratified k-fold cross-validation (--strength cv) or given (--strength 10). \
+                The report gives coefficients with standard errors and Wald p-values, out-of-fold \
+                AUC and log loss of the fit, of the current weights and of the proposed weights, \
+                the proposed weights (sign-consistent, normalized per side), the factors the data \
+                contradicts, and how many outcomes the result rests on.
+                """)
+
+        enum StrengthChoice: ExpressibleByArgument, Equatable {
+            case crossValidated
+            case fixed(Double)
+            init?(argument: String) {
+                if argument.lowercased() == "cv" {
+                    self = .crossValidated
+                } else if let value = Double(argument), value.isFinite, value >= 0 {
+                    self = .fixed(value)
+                } else {
+                    return nil
+                }
+            }
+        }
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var modelOptions: ModelOptions
+
+        @Option(help: "What the coefficients are shrunk toward: model (the current weights) or none (zero).")
+        var prior: WeightFit.Prior = .model
+
+        @Option(help: "The prior's strength λ ≥ 0, or cv to choose it by cross-validation.")
+        var strength: StrengthChoice = .crossValidated
+
+        @Option(help: "Folds for cross-validation.")
+        var folds: Int = 5
+
+        @Option(help: "Seed of the fold assignment.")
+        var seed: UInt64 = 1
+
+        @Option(help: "The column holding won/lost.")
+        var outcomeColumn: String = "outcome"
+
+        @Option(help: "Write a copy of the model with the proposed weights to this file.")
+        var writeModel: String?
+
+        @Option(help: "The output format.")
+        var format: OutputFormat = .table
+
+        @Option(help: "The language of labels: en or zh.")
+        var lang: Language = .en
+
+        @Flag(help: "Print nothing on standard error except errors.")
+        var quiet = false
+
+        func validate() throws {
+            if folds < 2 { throw ValidationError("Please specify '--folds' of at least 2.") }
+        }
+
+        func run() throws {
+            try runReportingErrors {
+                let model = try modelOptions.load()
+                let history = try loadHistory(model: model)
+                let rows = history.decidedRows
+                guard !rows.isEmpty else {
+                    throw CLIError.badData(
+                        "\(input.file): no account has a won or lost outcome in '\(outcomeColumn)' (\(history.openCount) open); nothing to fit.")
+                }
+                let utilities = UtilityBuilder(model: model).build(history.list.batch).matrix
+                let selected = WeightFit.rows(utilities, rows)
+                let outcomes = rows.map { history.outcomes[$0] ?? 0 }
+                let result: WeightFitResult
+                do {
+                    result = try estimator().fit(utilities: selected, outcomes: outcomes, model: model)
+                } catch let error as WeightFitError {
+                    var message = "\(input.file): \(error.description)"
+                    if case .regression(let reason) = error {
+                        switch reason {
+                        case .perfectSeparation, .rankDeficient, .singleOutcomeClass, .numericallySingular:
+                            message += " Here: give a positive --strength (or --strength cv), which keeps every coefficient finite."
+                        default:
+                            break
+                        }
+                    }
+                    throw CLIError.badData(message)
+                }
+                var written: String?
+                if let writeModel {
+                    try write(model: model, weights: result.proposedWeights, to: writeModel)
+                    written = writeModel
+                }
+                let report = WeightFitReport(
+                    model: model, result: result, history: history, file: input.file, language: lang, writtenModel: written)
+                var sink = FileSink(handle: .standardOutput)
+                sink.write(report.render(format))
+                sink.flush()
+                if !quiet, format == .csv || format == .json {
+                    for line in report.summaryLines() { printError(line) }
+                }
+            }
+        }
+
+        func loadHistory(model: ScoringModel) throws -> HistoryLoader.Result {
+            guard FileManager.default.fileExists(atPath: input.file) else {
+                throw CLIError.inputMissing("\(input.file): no such file. Check the path of the history.")
+            }
+            let reader = CSVReader(
+                options: CSVOptions(delimiter: input.delimiter.flatMap(input.delimiterByte), encoding: input.encoding))
+            let table: CSVTable
+            do {
+                table = try reader.read(contentsOf: input.file)
+            } catch {
+                if case .unreadable = error { throw CLIError.inputMissing(error.description) }
+                throw CLIError.badData(error.description)
+            }
+            do {
+                return try HistoryLoader(model: model, outcomeColumn: outcomeColumn).load(table)
+            } catch let error as WeightsFileError {
+                throw CLIError.badData(error.description)
+            } catch let error as DatasetError {
+                throw CLIError.badData(error.description)
+            }
+        }
+
+        /// The engine's estimator for the command line's choices.
+        func estimator() throws -> WeightFit {
+            let chosen: WeightFit.Strength
+            switch strength {
+            case .crossValidated: chosen = .crossValidated
+            case .fixed(let value): chosen = .fixed(value)
+            }
+            do {
+                return try WeightFit(prior: prior, strength: chosen, folds: folds, seed: seed)
+            } catch {
+                throw CLIError.badData(error.description)
+            }
+        }
+
+        func write(model: ScoringModel, weights: [Double], to path: String) throws {
+            guard let data = FileManager.default.contents(atPath: modelOptions.model),
+                let text = String(data: data, encoding: .utf8)
+            else {
+                throw CLIError.inputMissing("\(modelOptions.model): cannot read the model file to copy it.")
+            }
+            var byID: [String: Double] = [:]
+            for (index, factor) in model.factors.enumerated() { byID[factor.id] = weights[index] }
+            do {
+                let rewritten = try ModelWeightWriter().rewrite(yaml: text, file: modelOptions.model, weights: byID)
+                do {
+                    try Data(rewritten.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                } catch {
+                    throw CLIError.cannotWrite(path)
+                }
+            } catch let error as WeightsFileError {
+                throw CLIError.badData(error.description)
+            }
+        }
+    }
+}
+
+extension WeightFit.Prior: ExpressibleByArgument {}

@@ -1,0 +1,328 @@
+import ArgumentParser
+import ScoringEngine
+import ScoringIO
+
+/// `kam allocate`: hours and expense per account and per person, shadow prices, and the
+/// accounts that get nothing.
+struct AllocateReport {
+    enum View: String, CaseIterable, ExpressibleByArgument {
+        case accounts
+        case people
+    }
+
+    let loaded: AllocationInput.Loaded
+    let allocation: Allocation
+    let teamFile: String
+    let limit: Int
+    let language: Language
+
+    var problem: AllocationProblem { loaded.problem }
+    var team: Team { problem.team }
+    var zh: Bool { language == .zh }
+
+    /// One person's line: hours available and allocated, and the shadow price of one more hour.
+    struct PersonLine {
+        let person: Team.Person
+        let allocated: Double
+        let shadowPrice: Double?
+    }
+
+    var people: [PersonLine] {
+        let usage = allocation.usage
+        let directorHours = team.hours(of: .director)
+        let specialistHours = team.hours(of: .specialist)
+        var managerIndex = 0
+        return team.people.map { person in
+            switch person.role {
+            case .manager:
+                defer { managerIndex += 1 }
+                return PersonLine(
+                    person: person, allocated: usage[managerIndex], shadowPrice: allocation.shadowPrices?[managerIndex])
+            case .director:
+                let share = directorHours > 0 ? person.hours / directorHours : 0
+                return PersonLine(
+                    person: person, allocated: usage[problem.directorsIndex] * share,
+                    shadowPrice: allocation.shadowPrices?[problem.directorsIndex])
+            case .specialist:
+                let share = specialistHours > 0 ? person.hours / specialistHours : 0
+                return PersonLine(
+                    person: person, allocated: usage[problem.specialistsIndex] * share,
+                    shadowPrice: allocation.shadowPrices?[problem.specialistsIndex])
+            }
+        }
+    }
+
+    /// Accounts with effort, most hours first (ties: list order).
+    var workedRows: [Int] {
+        let rows = allocation.efforts.indices.filter { allocation.efforts[$0] > 0 }
+        return rows.sorted { lhs, rhs in
+            let l = hours(lhs)
+            let r = hours(rhs)
+            return l != r ? l > r : lhs < rhs
+        }
+    }
+
+    func work(_ row: Int) -> Team.StageWork? {
+        allocation.stages[row].map { team.stages[$0 - 1] }
+    }
+
+    func hours(_ row: Int) -> Double {
+        guard let work = work(row) else { return 0 }
+        return allocation.efforts[row] * (work.managerHours + work.directorHours + work.specialistHours)
+    }
+
+    func managerName(_ row: Int) -> String {
+        problem.accounts[row].manager.map { team.managers[$0].name } ?? "–"
+    }
+
+    func roleLabel(_ role: Team.Role) -> String {
+        switch (role, language) {
+        case (.director, .en): return "director"
+        case (.manager, .en): return "manager"
+        case (.specialist, .en): return "specialist"
+        case (.director, .zh): return "大客户总监"
+        case (.manager, .zh): return "大客户经理"
+        case (.specialist, .zh): return "大客户专员"
+        }
+    }
+
+    func reasonLabel(_ reason: Allocation.Reason) -> String {
+        switch reason {
+        case .noStage: return zh ? "无阶段：请填写阶段（1–5）" : "no stage: fill in the stage (1–5)"
+        case .insufficientInformation: return zh ? "信息不足：先补充信息" : "insufficient information: gather it first"
+        case .noDealValue: return zh ? "无成交金额" : "no deal value: nothing to gain"
+        case .noManagerHours: return zh ? "负责经理无工时" : "its manager has no hours"
+        case .noDirectorHours: return zh ? "总监无工时" : "the stage needs director hours; there are none"
+        case .noSpecialistHours: return zh ? "专员无工时" : "the stage needs specialist hours; there are none"
+        case .noBudget: return zh ? "无商务费用预算" : "the stage needs expense; the budget is 0"
+        case .noGain: return zh ? "投入无收益" : "effort cannot raise its chance"
+        case .gradePaused: return zh ? "D 级：暂缓观察" : "grade D: paused by the grade policy"
+        case .notWorthPrice: return zh ? "边际价值低于工时和费用的影子价格" : "worth less than its hours and expense at the shadow prices"
+        case .capacityUsedUp: return zh ? "工时或预算已用完" : "hours or budget used up by other accounts"
+        }
+    }
+
+    func policyLabel(_ policy: AllocationPolicy) -> String {
+        switch (policy, language) {
+        case (.grade, .en): return "grade policy (A all in, B limited, C maintain, D paused)"
+        case (.proportional, .en): return "proportional to expected revenue"
+        case (.optimal, .en): return "optimal (maximum expected \(problem.objective == .profit ? "profit" : "won revenue"))"
+        case (.grade, .zh): return "分级策略（A 全力以赴，B 控制投入，C 关注变化，D 暂缓观察）"
+        case (.proportional, .zh): return "按预期收入比例"
+        case (.optimal, .zh): return problem.objective == .profit ? "最优（预期利润最大）" : "最优（预期赢单收入最大）"
+        }
+    }
+
+    /// Counts of accounts per reason for getting nothing, in the reasons' order.
+    var reasonCounts: [(Allocation.Reason, Int, [String])] {
+        Allocation.Reason.allCases.compactMap { reason in
+            let rows = allocation.reasons.indices.filter { allocation.reasons[$0] == reason }
+            return rows.isEmpty ? nil : (reason, rows.count, rows.prefix(5).map { problem.accounts[$0].id })
+        }
+    }
+
+    // MARK: Summary
+
+    func summaryLines() -> [String] {
+        var lines: [String] = []
+        let worked = allocation.efforts.filter { $0 > 0 }.count
+        let n = problem.accounts.count
+        let hoursAvailable = team.totalHours
+        let hoursUsed = allocation.usage.dropLast().reduce(0, +)
+        if zh {
+            lines.append("\(n) 个客户中 \(worked) 个获得投入；工时 \(ReportFormat.decimal(hoursUsed, 0)) / \(ReportFormat.decimal(hoursAvailable, 0))，商务费用 \(ReportFormat.decimal(allocation.expense, 1)) / 预算 \(ReportFormat.decimal(team.budget, 1))。")
+            lines.append("预期赢单收入 \(ReportFormat.money(allocation.expectedRevenue))（不投入为 \(ReportFormat.money(allocation.baselineRevenue))，增加 \(ReportFormat.money(allocation.expectedRevenue - allocation.baselineRevenue))）。")
+        } else {
+            lines.append("\(worked) of \(n) accounts get effort; hours \(ReportFormat.decimal(hoursUsed, 0)) of \(ReportFormat.decimal(hoursAvailable, 0)), expense \(ReportFormat.decimal(allocation.expense, 1)) of a budget of \(ReportFormat.decimal(team.budget, 1)).")
+            lines.append("Expected won revenue \(ReportFormat.money(allocation.expectedRevenue)) (with no effort \(ReportFormat.money(allocation.baselineRevenue)): +\(ReportFormat.money(allocation.expectedRevenue - allocation.baselineRevenue)) from this period's effort).")
+        }
+        if let bound = allocation.upperBound {
+            let gap = max(0, bound - allocation.gain)
+            lines.append(
+                zh
+                    ? "对偶上界：任何可行分配的增益不超过 \(ReportFormat.decimal(bound, 1))；本分配增益 \(ReportFormat.decimal(allocation.gain, 1))，差距 ≤ \(ReportFormat.decimal(gap, 3))。"
+                    : "Dual bound: no allocation within these hours and budget gains more than \(ReportFormat.decimal(bound, 1)); this one gains \(ReportFormat.decimal(allocation.gain, 1)), within \(ReportFormat.decimal(gap, 3)) of the best.")
+        }
+        if worked == 0 {
+            lines.append(
+                zh ? "没有客户获得投入：见下方原因。" : "No account gets effort: see the reasons below (no staff hours or no budget?).")
+        }
+        if loaded.rejects > 0 {
+            lines.append(
+                zh ? "\(loaded.rejects) 行被拒绝（用 `kam validate` 查看）。" : "\(ReportFormat.count(loaded.rejects, "row")) rejected (see `kam validate`).")
+        }
+        return lines
+    }
+
+    // MARK: Text
+
+    func text(markdown: Bool) -> String {
+        let maxWidth = 100
+        var text = zh
+            ? "下一\(period)的资源分配：\(policyLabel(allocation.policy))；团队 \(teamFile)\n\n"
+            : "Allocation for the next \(period): \(policyLabel(allocation.policy)); team \(teamFile)\n\n"
+        var peopleTable = PlainTable(columns: [
+            .init(zh ? "人员" : "person"), .init(zh ? "角色" : "role"), .init(zh ? "可用工时" : "hours", alignRight: true),
+            .init(zh ? "已分配" : "allocated", alignRight: true), .init(zh ? "利用率" : "used", alignRight: true),
+            .init(zh ? "影子价格/小时" : "value of +1 hour", alignRight: true),
+        ])
+        for line in people {
+            peopleTable.rows.append([
+                line.person.name, roleLabel(line.person.role), ReportFormat.decimal(line.person.hours, 0),
+                ReportFormat.decimal(line.allocated, 1),
+                line.person.hours > 0 ? ReportFormat.percent(line.allocated / line.person.hours) : "–",
+                line.shadowPrice.map { ReportFormat.decimal($0, 3) } ?? "–",
+            ])
+        }
+        let budgetPrice = allocation.shadowPrices?[problem.budgetIndex]
+        peopleTable.rows.append([
+            zh ? "商务费用预算" : "expense budget", "", ReportFormat.decimal(team.budget, 1),
+            ReportFormat.decimal(allocation.expense, 1),
+            team.budget > 0 ? ReportFormat.percent(allocation.expense / team.budget) : "–",
+            budgetPrice.map { ReportFormat.decimal($0, 3) } ?? "–",
+        ])
+        text += markdown ? peopleTable.markdown() : peopleTable.render(maxWidth: maxWidth)
+        if allocation.shadowPrices != nil {
+            text += zh
+                ? "影子价格：多一小时（或多一单位预算）可增加的预期\(problem.objective == .profit ? "利润" : "赢单收入")。\n"
+                : "Value of +1: expected \(problem.objective == .profit ? "profit" : "won revenue") one more hour (or unit of budget) would add.\n"
+        }
+        text += "\n"
+        let rows = workedRows
+        var accounts = PlainTable(columns: [
+            .init("#", alignRight: true), .init(zh ? "客户" : "account"), .init(zh ? "经理" : "manager"),
+            .init(zh ? "阶段" : "stage", alignRight: true), .init(zh ? "等级" : "grade"),
+            .init(zh ? "工作包" : "packages", alignRight: true), .init(zh ? "经理h" : "mgr h", alignRight: true),
+            .init(zh ? "总监h" : "dir h", alignRight: true), .init(zh ? "专员h" : "spec h", alignRight: true),
+            .init(zh ? "费用" : "expense", alignRight: true), .init(zh ? "收入增量" : "exp. gain", alignRight: true),
+        ])
+        for (rank, row) in rows.prefix(limit).enumerated() {
+            guard let work = work(row), let stage = allocation.stages[row] else { continue }
+            let e = allocation.efforts[row]
+            let gain = problem.expectedRevenue(of: row, stage: stage, effort: e)
+                - problem.expectedRevenue(of: row, stage: stage, effort: 0)
+            accounts.rows.append([
+                String(rank + 1), problem.accounts[row].id, managerName(row), String(stage),
+                problem.accounts[row].grade.rawValue, ReportFormat.decimal(e, 2), ReportFormat.decimal(e * work.managerHours, 1),
+                ReportFormat.decimal(e * work.directorHours, 1), ReportFormat.decimal(e * work.specialistHours, 1),
+                ReportFormat.decimal(e * work.expense, 2), ReportFormat.decimal(gain, 1),
+            ])
+        }
+        text += zh ? "各客户的投入（按工时排序，\(rows.count) 个客户）\n" : "Effort per account (most hours first; \(rows.count) accounts)\n"
+        text += markdown ? accounts.markdown() : accounts.render(maxWidth: maxWidth)
+        if rows.count > limit {
+            text += zh ? "… 另有 \(rows.count - limit) 个（--top N 或 --format csv 查看全部）\n" : "… and \(rows.count - limit) more (--top N, or --format csv for all)\n"
+        }
+        text += "\n"
+        let counts = reasonCounts
+        if !counts.isEmpty {
+            var nothing = PlainTable(columns: [
+                .init(zh ? "未获投入的原因" : "why accounts get nothing"), .init(zh ? "客户数" : "accounts", alignRight: true),
+                .init(zh ? "例如" : "for example"),
+            ])
+            for (reason, count, examples) in counts {
+                nothing.rows.append([reasonLabel(reason), String(count), examples.joined(separator: " ")])
+            }
+            text += markdown ? nothing.markdown() : nothing.render(maxWidth: maxWidth)
+            text += "\n"
+        }
+        let summary = markdown ? summaryLines() : summaryLines().flatMap { DisplayWidth.wrap($0, width: maxWidth) }
+        text += summary.joined(separator: "\n") + "\n"
+        return text
+    }
+
+    var period: String { zh ? "期" : "period" }
+
+    // MARK: Output
+
+    func write(_ format: OutputFormat, view: View, to sink: inout some OutputSink) {
+        switch format {
+        case .table: sink.write(text(markdown: false))
+        case .markdown: sink.write(text(markdown: true))
+        case .csv:
+            switch view {
+            case .accounts: writeAccountsCSV(to: &sink)
+            case .people: writePeopleCSV(to: &sink)
+            }
+        case .json: writeJSON(to: &sink)
+        }
+    }
+
+    func writeAccountsCSV(to sink: inout some OutputSink) {
+        sink.write(
+            CSVWriter.record([
+                "account_id", "manager", "stage", "grade", "packages", "manager_hours", "director_hours",
+                "specialist_hours", "expense", "expected_revenue", "expected_revenue_without_effort", "reason",
+            ]) + "\n")
+        for row in problem.accounts.indices {
+            let account = problem.accounts[row]
+            let e = allocation.efforts[row]
+            let work = self.work(row)
+            var revenue = ""
+            var baseline = ""
+            if allocation.reasons[row].map({ [.noStage, .insufficientInformation, .noDealValue].contains($0) }) != true,
+                let stage = allocation.stages[row]
+            {
+                revenue = CSVWriter.number(problem.expectedRevenue(of: row, stage: stage, effort: e), digits: 6)
+                baseline = CSVWriter.number(problem.expectedRevenue(of: row, stage: stage, effort: 0), digits: 6)
+            }
+            sink.write(
+                CSVWriter.record([
+                    account.id, managerName(row), account.stage.map(String.init) ?? "", account.grade.rawValue,
+                    CSVWriter.number(e, digits: 6), CSVWriter.number(e * (work?.managerHours ?? 0), digits: 6),
+                    CSVWriter.number(e * (work?.directorHours ?? 0), digits: 6),
+                    CSVWriter.number(e * (work?.specialistHours ?? 0), digits: 6),
+                    CSVWriter.number(e * (work?.expense ?? 0), digits: 6), revenue, baseline,
+                    allocation.reasons[row]?.rawValue ?? "",
+                ]) + "\n")
+        }
+    }
+
+    func writePeopleCSV(to sink: inout some OutputSink) {
+        sink.write(CSVWriter.record(["name", "role", "hours", "allocated", "shadow_price"]) + "\n")
+        for line in people {
+            sink.write(
+                CSVWriter.record([
+                    line.person.name, line.person.role.rawValue, CSVWriter.number(line.person.hours, digits: 6),
+                    CSVWriter.number(line.allocated, digits: 6), line.shadowPrice.map { CSVWriter.number($0, digits: 6) } ?? "",
+                ]) + "\n")
+        }
+        let price = allocation.shadowPrices?[problem.budgetIndex]
+        sink.write(
+            CSVWriter.record([
+                "budget", "budget", CSVWriter.number(team.budget, digits: 6), CSVWriter.number(allocation.expense, digits: 6),
+                price.map { CSVWriter.number($0, digits: 6) } ?? "",
+            ]) + "\n")
+    }
+
+    func writeJSON(to sink: inout some OutputSink) {
+        let json = JSONWriter()
+        func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
+        var text = "{\n  \"schema\": \"kam.allocation/1\",\n"
+        text += "  \"policy\": \(json.string(allocation.policy.rawValue)),\n"
+        text += "  \"objective\": \(json.string(problem.objective.rawValue)),\n"
+        text += "  \"summary\": {\"accounts\": \(problem.accounts.count), \"accounts_with_effort\": \(allocation.efforts.filter { $0 > 0 }.count), "
+        text += "\"expected_revenue\": \(number(allocation.expectedRevenue)), \"expected_revenue_without_effort\": \(number(allocation.baselineRevenue)), "
+        text += "\"gain\": \(number(allocation.gain)), \"upper_bound\": \(number(allocation.upperBound)), "
+        text += "\"expense\": \(number(allocation.expense)), \"budget\": \(number(team.budget)), "
+        text += "\"budget_shadow_price\": \(number(allocation.shadowPrices?[problem.budgetIndex]))},\n"
+        text += "  \"people\": [\n"
+        text += people.map { line in
+            "    {\"name\": \(json.string(line.person.name)), \"role\": \(json.string(line.person.role.rawValue)), \"hours\": \(number(line.person.hours)), \"allocated\": \(number(line.allocated)), \"shadow_price\": \(number(line.shadowPrice))}"
+        }.joined(separator: ",\n")
+        text += "\n  ],\n  \"accounts\": [\n"
+        sink.write(text)
+        for row in problem.accounts.indices {
+            let e = allocation.efforts[row]
+            let work = self.work(row)
+            var line = "    {\"account_id\": \(json.string(problem.accounts[row].id)), \"manager\": \(json.string(managerName(row))), "
+            line += "\"stage\": \(allocation.stages[row].map(String.init) ?? "null"), \"grade\": \(json.string(problem.accounts[row].grade.rawValue)), "
+            line += "\"packages\": \(number(e)), \"manager_hours\": \(number(e * (work?.managerHours ?? 0))), "
+            line += "\"director_hours\": \(number(e * (work?.directorHours ?? 0))), \"specialist_hours\": \(number(e * (work?.specialistHours ?? 0))), "
+            line += "\"expense\": \(number(e * (work?.expense ?? 0))), \"reason\": \(allocation.reasons[row].map { json.string($0.rawValue) } ?? "null")}"
+            line += row == problem.accounts.count - 1 ? "\n" : ",\n"
+            sink.write(line)
+        }
+        sink.write("  ]\n}\n")
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import ScoringTestSupport
+import Testing
+
+/// `kam rank` streams regular files in bounded memory; `--in-memory` (hidden) reads the
+/// whole list first, as the engine foundation did. Both must print the same bytes.
+@Suite("kam rank: streaming and in-memory output are byte-identical", .serialized)
+struct RankStreamingTests {
+    /// A generated list whose names are sometimes quoted over several lines (so that small
+    /// blocks are cut inside quoted fields), with duplicates, blank lines and CRLF rows.
+    static func difficultList(in directory: String, rows: Int, seed: Int) throws -> String {
+        let plain = directory + "/plain.csv"
+        let generated = try KamRunner.run([
+            "generate", "--rows", String(rows), "--seed", String(seed), "--bad-rows", String(rows / 30),
+            "--blank-rate", "0.05", "--output", plain,
+        ])
+        #expect(generated.status == 0)
+        let lines = try String(contentsOfFile: plain, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        var text = String(lines[0]) + "\n"
+        for (index, line) in lines.dropFirst().enumerated() where !line.isEmpty {
+            var fields = line.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+            if fields.count == 3 {
+                switch index % 9 {
+                case 0: fields[1] = "\"\(fields[1])\nline two, with \"\"quotes\"\"\""
+                case 3: fields[1] = "\"\(fields[1])\r\nsecond\rthird\""
+                case 5: fields[0] = lines[max(index - 3, 1)].split(separator: ",")[0].description  // duplicate id
+                default: break
+                }
+            }
+            text += fields.joined(separator: ",") + (index % 7 == 0 ? "\r\n" : index % 11 == 0 ? "\n\n" : "\n")
+        }
+        let path = directory + "/list.csv"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func run(_ arguments: [String], directory: String, name: String) throws -> (KamRunner.Outcome, String) {
+        let rejects = directory + "/\(name).rejects.csv"
+        let outcome = try KamRunner.run(["rank"] + arguments + ["--rejects", rejects])
+        let written = (try? String(contentsOfFile: rejects, encoding: .utf8)) ?? ""
+        return (outcome, written)
+    }
+
+    @Test("All formats, languages, grade filters and scenarios, with blocks cut inside quoted fields")
+    func identical() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let list = try Self.difficultList(in: directory, rows: 1500, seed: 5)
+        let variants: [[String]] = [
+            ["--format", "table"], ["--format", "markdown", "--lang", "zh", "--top", "40"],
+            ["--format", "csv"], ["--format", "json", "--top", "25"], ["--format", "csv", "--grade", "B,C"],
+            ["--format", "json", "--scenario", "growth", "--top", "60"], ["--format", "csv", "--grade", "D", "--top", "7"],
+        ]
+        for (number, variant) in variants.enumerated() {
+            let (memory, memoryRejects) = try run(
+                [list, "--in-memory"] + variant, directory: directory, name: "memory\(number)")
+            #expect(memory.status == 0)
+            for block in ["100", "4096"] {
+                let (streamed, streamedRejects) = try run(
+                    [list, "--block-size", block, "--workers", "2"] + variant, directory: directory, name: "stream\(number)")
+                #expect(streamed.status == 0)
+                // (The summary names each run's own rejects file.)
+                #expect(
+                    streamed.standardOutput.replacingOccurrences(of: "stream\(number)", with: "memory\(number)")
+                        == memory.standardOutput, "\(variant), block \(block)")
+                #expect(
+                    streamed.standardError.replacingOccurrences(of: "stream\(number)", with: "memory\(number)")
+                        == memory.standardError, "\(variant), block \(block)")
+                #expect(streamedRejects == memoryRejects, "\(variant), block \(block)")
+                #expect(!streamedRejects.isEmpty)
+            }
+        }
+    }
+
+    @Test("A scenario the model lacks is a usage error after the list is read, as before")
+    func unknownScenario() throws {
+        let outcome = try KamRunner.run(["rank", "datasets/prospects.csv", "--scenario", "nope", "--rejects", try KamRunner.temporaryDirectory() + "/r.csv"])
+        #expect(outcome.status == 64)
+        #expect(outcome.standardError.contains("Please specify a '--scenario' the model defines: base, growth, cautious."))
+        let missing = try KamRunner.run(["rank", "no-such-file.csv", "--scenario", "nope"])
+        #expect(missing.status == 66)
+    }
+
+    @Test("Hidden tuning options are checked")
+    func tuningOptions() throws {
+        let blocks = try KamRunner.run(["rank", "datasets/prospects.csv", "--block-size", "8"])
+        #expect(blocks.status == 64)
+        #expect(blocks.standardError.contains("Please specify a '--block-size' of at least 16."))
+        let workers = try KamRunner.run(["rank", "datasets/prospects.csv", "--workers", "0"])
+        #expect(workers.status == 64)
+    }
+}
