@@ -71,6 +71,36 @@ struct RankStreamingTests {
         }
     }
 
+    @Test("CR-only and CRLF line endings stream as they read in memory")
+    func lineEndings() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let list = try Self.difficultList(in: directory, rows: 400, seed: 8)
+        let text = try String(contentsOfFile: list, encoding: .utf8)
+        for (name, ending) in [("cr", "\r"), ("crlf", "\r\n")] {
+            let path = directory + "/\(name).csv"
+            // Every record end becomes `ending`; line breaks inside quoted names stay as written.
+            var converted = ""
+            var quoted = false
+            for character in text.unicodeScalars {
+                if character == "\"" { quoted.toggle() }
+                if character == "\n" && !quoted {
+                    converted += ending
+                } else if character == "\r" && !quoted {
+                    continue
+                } else {
+                    converted.unicodeScalars.append(character)
+                }
+            }
+            try converted.write(toFile: path, atomically: true, encoding: .utf8)
+            let (memory, memoryRejects) = try run([path, "--in-memory", "--format", "csv"], directory: directory, name: "m\(name)")
+            let (streamed, streamedRejects) = try run(
+                [path, "--block-size", "300", "--format", "csv"], directory: directory, name: "s\(name)")
+            #expect(memory.status == 0 && streamed.status == 0)
+            #expect(streamed.standardOutput == memory.standardOutput, "\(name)")
+            #expect(streamedRejects == memoryRejects, "\(name)")
+        }
+    }
+
     @Test("A scenario the model lacks is a usage error after the list is read, as before")
     func unknownScenario() throws {
         let outcome = try KamRunner.run(["rank", "datasets/prospects.csv", "--scenario", "nope", "--rejects", try KamRunner.temporaryDirectory() + "/r.csv"])

@@ -90,6 +90,7 @@ public struct Scorer: Sendable {
     ///   - meanUtility: The mean utility of every factor (``UtilityBuilder/Statistics``).
     ///   - scores: Row-major scores with `2S` columns.
     ///   - row: The row to correct.
+    @inlinable
     public func addMeanFills<Factors: Sequence<Int>>(
         _ factors: Factors, meanUtility: [Double], to scores: inout [Double], row: Int
     ) {

@@ -72,8 +72,12 @@ final class BlockReader {
     ///   block may need more than one block's worth to hold the header).
     /// - Throws: `DatasetError.unreadable` if a read fails.
     func next(minimumSize: Int = 0) throws(DatasetError) -> Block? {
-        var bytes = carry
-        carry = []
+        // Reuse a returned buffer when there is one: a fresh 4 MiB array costs a thousand
+        // page faults.
+        var bytes = spare.popLast() ?? []
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: carry)
+        carry.removeAll(keepingCapacity: true)
         let start = offset - bytes.count
         let target = Swift.max(blockSize, minimumSize)
         if bytes.count < target && !atEnd { try fill(&bytes, adding: target - bytes.count) }
@@ -84,7 +88,7 @@ final class BlockReader {
                 return Block(bytes: bytes, fileOffset: start)
             }
             if let cut = cut(in: bytes, from: searchFrom) {
-                if cut < bytes.count { carry = Array(bytes[cut...]) }
+                if cut < bytes.count { carry.append(contentsOf: bytes[cut...]) }
                 bytes.removeSubrange(cut...)
                 return Block(bytes: bytes, fileOffset: start)
             }
@@ -92,6 +96,14 @@ final class BlockReader {
             searchFrom = Swift.max(bytes.count - 1, 0)
             try fill(&bytes, adding: blockSize)
         }
+    }
+
+    /// Buffers given back with ``recycle(_:)``, reused by ``next(minimumSize:)``.
+    private var spare: [[UInt8]] = []
+
+    /// Gives a block's buffer back for reuse (when the caller is done with its bytes).
+    func recycle(_ buffer: [UInt8]) {
+        if spare.count < 4 && buffer.capacity >= blockSize { spare.append(buffer) }
     }
 
     /// Reads up to `count` more bytes onto `bytes`; sets `atEnd` when the file ends.

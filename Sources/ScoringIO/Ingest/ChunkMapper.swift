@@ -243,9 +243,49 @@ struct ChunkMapper: Sendable {
             chunk.lineCount = scanner.line
         }
 
-        /// Applies the column's actions to a field. Returns `false` when a check fails.
+        /// Applies the column's step to a field. Returns `false` when a check fails.
         @inline(__always)
         mutating func read(
+            field: FieldScanner.Field, in text: UnsafeBufferPointer<UInt8>, column: Int,
+            panel: UnsafeMutableBufferPointer<Double>
+        ) -> Bool {
+            let step = plan.steps[column]
+            switch step.kind {
+            case .skip:
+                return true
+            case .number:
+                let slot = panelCount &* factorCount &+ step.factor
+                if plan.missingCodes.matches(bytes: text, from: field.start, to: field.end) {
+                    if step.isRequired { return false }
+                    panel[slot] = scoring ? step.missingFill : .nan
+                    return true
+                }
+                guard let value = step.reader.value(in: text, from: field.start, to: field.end) else { return false }
+                markPresent(step.factor)
+                panel[slot] = scoring ? utilities.utility(step.factor, of: value) : value
+                return true
+            case .category:
+                let slot = panelCount &* factorCount &+ step.factor
+                if plan.missingCodes.matches(bytes: text, from: field.start, to: field.end) {
+                    if step.isRequired { return false }
+                    panel[slot] = scoring ? step.missingFill : .nan
+                    return true
+                }
+                guard let code = plan.categories.index(factor: step.factor, of: text, from: field.start, to: field.end)
+                else { return false }
+                markPresent(step.factor)
+                if scoring { panel[slot] = utilities.utility(step.factor, ofCategory: Int32(code)) }
+                return true
+            case .dealValue:
+                if plan.missingCodes.matches(bytes: text, from: field.start, to: field.end) { return true }
+                return step.reader.value(in: text, from: field.start, to: field.end) != nil
+            case .id, .stage, .several:
+                return readActions(field: field, in: text, column: column, panel: panel)
+            }
+        }
+
+        /// Applies every action of a column (the general path of ``read(field:in:column:panel:)``).
+        mutating func readActions(
             field: FieldScanner.Field, in text: UnsafeBufferPointer<UInt8>, column: Int,
             panel: UnsafeMutableBufferPointer<Double>
         ) -> Bool {

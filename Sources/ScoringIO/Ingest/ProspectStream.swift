@@ -439,6 +439,10 @@ public struct ProspectStream: Sendable {
             switch chunk.failure {
             case nil:
                 line += chunk.lineCount
+                // Its bytes are no longer needed: reuse the buffer for a later block.
+                let bytes = chunk.bytes
+                chunk.bytes = []
+                reader.recycle(bytes)
             case .openQuote(let recordStart, let recordLine, _, let quoteLine)?:
                 // At the end of the file this is an unterminated quote (thrown after the loop).
                 pendingQuoteLine = line + quoteLine

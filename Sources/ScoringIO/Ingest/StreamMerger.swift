@@ -61,9 +61,11 @@ struct StreamMerger {
     // Rows waiting for the means.
     private var deferredScores: [Double] = []
     private var deferredCompleteness: [Double] = []
-    private var deferredFactors: [Int] = []
+    private var deferredFactors: [Int32] = []
     private var deferredFactorEnds: [Int] = []
     private var deferredEntries: [RankedEntry] = []
+    /// One row of scores, reused.
+    private var scratch: [Double]
 
     var mergeSeconds = 0.0
     var parseSeconds = 0.0
@@ -87,6 +89,7 @@ struct StreamMerger {
         self.knownMeans = knownMeans
         self.deferredLimit = deferredLimit
         accumulator = StatisticsAccumulator(model: plan.model, rawFactors: plan.rawFactors)
+        scratch = [Double](repeating: 0, count: plan.scoreColumns)
         let order = RankingOrder(model: plan.model)
         self.order = order
         self.wanted = Grade.allCases.map { wanted?.contains($0) ?? true }
@@ -115,8 +118,12 @@ struct StreamMerger {
         scoreSeconds += chunk.scoreSeconds
         rowsRead += chunk.recordsRead
         let width = plan.statisticsWidth
-        let rawCount = plan.rawFactors.count
+        let rawFactors = plan.rawFactors
+        let meanFactors = plan.meanFactors
+        let rawCount = rawFactors.count
         let columns = plan.scoreColumns
+        let idColumn = plan.idColumn
+        let grader = Grader(plan: plan)
         var rejectIndex = 0
         var deferredIndex = 0
         let rows = chunk.rows
@@ -125,7 +132,7 @@ struct StreamMerger {
             chunk.bytes.withUnsafeBufferPointer { text in
                 let touchAhead = 32
                 for candidate in 0..<rows.candidateCount {
-                    if candidate % touchAhead == 0 && plan.idColumn != nil {
+                    if candidate % touchAhead == 0 && idColumn != nil {
                         let end = min(candidate + touchAhead, rows.candidateCount)
                         registry.touch(rows.candidates[candidate..<end].lazy.map(\.idHash))
                     }
@@ -142,7 +149,7 @@ struct StreamMerger {
                     let start = Int(record.recordStart)
                     let length = Int(record.recordLength)
                     let entry: Int
-                    if let idColumn = plan.idColumn {
+                    if let idColumn {
                         let idStart = candidate == 0 ? 0 : Int(rows.candidates[candidate - 1].idEnd)
                         let id = UnsafeBufferPointer(rebasing: ids[idStart..<Int(record.idEnd)])
                         switch registry.insert(id, hash: record.idHash, line: line) {
@@ -166,11 +173,11 @@ struct StreamMerger {
                     }
                     accepted += 1
                     let base = candidate * width
-                    for (position, factor) in plan.rawFactors.enumerated() {
+                    for (position, factor) in rawFactors.enumerated() {
                         let value = rows.statistics[base + position]
                         if !value.isNaN { accumulator.addRaw(value, factor: factor) }
                     }
-                    for (position, factor) in plan.meanFactors.enumerated() {
+                    for (position, factor) in meanFactors.enumerated() {
                         let utility = rows.statistics[base + rawCount + position]
                         if !utility.isNaN { accumulator.addUtility(utility, factor: factor) }
                     }
@@ -184,13 +191,12 @@ struct StreamMerger {
                     if deferred >= 0 {
                         let factorStart = deferred == 0 ? 0 : Int(rows.deferredFactorEnds[deferred - 1])
                         let factors = rows.deferredFactors[factorStart..<Int(rows.deferredFactorEnds[deferred])]
-                            .map(Int.init)
-                        var scores = Array(rows.deferredScores[(deferred * columns)..<((deferred + 1) * columns)])
+                        let scores = rows.deferredScores[(deferred * columns)..<((deferred + 1) * columns)]
                         let completeness = rows.deferredCompleteness[deferred]
                         if let knownMeans {
-                            (ranked.grade, ranked.key) = Self.grade(
-                                &scores, row: 0, factors: factors, means: knownMeans, completeness: completeness,
-                                plan: plan)
+                            scratch.replaceSubrange(0..<columns, with: scores)
+                            (ranked.grade, ranked.key) = grader.grade(
+                                &scratch, row: 0, factors: factors, means: knownMeans, completeness: completeness)
                         } else {
                             wait(ranked, scores: scores, completeness: completeness, factors: factors)
                             continue
@@ -207,20 +213,36 @@ struct StreamMerger {
         mergeSeconds += ChunkMapper.threadTime() - started
     }
 
-    /// Adds the mean fills to a row of scores, then grades it and computes its key.
-    private static func grade(
-        _ scores: inout [Double], row: Int, factors: [Int], means: [Double], completeness: Double, plan: StreamPlan
-    ) -> (UInt8, Double) {
-        plan.scorer.addMeanFills(factors, meanUtility: means, to: &scores, row: row)
-        let columns = plan.scoreColumns
-        let value = scores[row * columns + plan.scenario]
-        let difficulty = scores[row * columns + columns / 2 + plan.scenario]
-        let grading = plan.model.grading
-        let grade = grading.grade(value: value, difficulty: difficulty, completeness: completeness)
-        return (UInt8(grade.order), grading.ranking.key(value: value, difficulty: difficulty))
+    /// What grading a row that waited for the means needs, taken out of the plan once (so
+    /// that the per-row path copies nothing).
+    struct Grader {
+        let scorer: Scorer
+        let grading: GradingPolicy
+        let scenario: Int
+        let columns: Int
+
+        init(plan: StreamPlan) {
+            scorer = plan.scorer
+            grading = plan.model.grading
+            scenario = plan.scenario
+            columns = plan.scoreColumns
+        }
+
+        /// Adds the mean fills to a row of scores, then grades it and computes its key.
+        func grade(
+            _ scores: inout [Double], row: Int, factors: ArraySlice<Int32>, means: [Double], completeness: Double
+        ) -> (UInt8, Double) {
+            scorer.addMeanFills(factors.lazy.map(Int.init), meanUtility: means, to: &scores, row: row)
+            let value = scores[row * columns + scenario]
+            let difficulty = scores[row * columns + columns / 2 + scenario]
+            let grade = grading.grade(value: value, difficulty: difficulty, completeness: completeness)
+            return (UInt8(grade.order), grading.ranking.key(value: value, difficulty: difficulty))
+        }
     }
 
-    private mutating func wait(_ entry: RankedEntry, scores: [Double], completeness: Double, factors: [Int]) {
+    private mutating func wait(
+        _ entry: RankedEntry, scores: ArraySlice<Double>, completeness: Double, factors: ArraySlice<Int32>
+    ) {
         guard deferredEntries.count < deferredLimit else {
             // Too many rows wait: drop them and the selection; another pass scores with the means.
             overflowed = true
@@ -268,14 +290,17 @@ struct StreamMerger {
         guard scoring, !overflowed else { return }
         let entries = deferredEntries
         var scores = deferredScores
+        let factorEnds = deferredFactorEnds
+        let factors = deferredFactors
+        let completeness = deferredCompleteness
         deferredEntries = []
         deferredScores = []
+        let grader = Grader(plan: plan)
         for (index, var entry) in entries.enumerated() {
-            let start = index == 0 ? 0 : deferredFactorEnds[index - 1]
-            let factors = Array(deferredFactors[start..<deferredFactorEnds[index]])
-            (entry.grade, entry.key) = Self.grade(
-                &scores, row: index, factors: factors, means: means, completeness: deferredCompleteness[index],
-                plan: plan)
+            let start = index == 0 ? 0 : factorEnds[index - 1]
+            (entry.grade, entry.key) = grader.grade(
+                &scores, row: index, factors: factors[start..<factorEnds[index]], means: means,
+                completeness: completeness[index])
             select(entry)
         }
     }

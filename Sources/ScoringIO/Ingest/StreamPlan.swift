@@ -16,6 +16,31 @@ struct StreamPlan: Sendable {
         case dealValue
     }
 
+    /// Everything the reader needs for one column, in one plain value: the per-field path
+    /// loads it once instead of looking several arrays up.
+    struct Step: Sendable {
+        enum Kind: UInt8, Sendable {
+            /// Not read while streaming.
+            case skip
+            case id
+            case number
+            case category
+            case stage
+            case dealValue
+            /// More than one action (a column read twice): see ``StreamPlan/actions``.
+            case several
+        }
+        var kind: Kind
+        /// The factor (for `number` and `category`).
+        var factor: Int
+        /// Whether a missing value rejects the row (`missing: required`).
+        var isRequired: Bool
+        /// The utility of a missing value (0 for `mean` factors: filled in later).
+        var missingFill: Double
+        /// The number reader of a numeric factor or the deal value.
+        var reader: NumberReader
+    }
+
     let model: ScoringModel
     let header: [String]
     let file: String
@@ -24,6 +49,8 @@ struct StreamPlan: Sendable {
     /// `actions[actionStart[c]..<actionStart[c + 1]]` are column `c`'s actions.
     let actionStart: [Int]
     let actions: [Action]
+    /// Per column: its step.
+    let steps: [Step]
     let missingCodes: MissingCodes
     /// Per factor: its number reader (numeric factors).
     let numberReaders: [NumberReader]
@@ -82,6 +109,32 @@ struct StreamPlan: Sendable {
         }
         actionStart = start
         self.actions = actions
+        let fills = model.factors.map {
+            $0.missing == .mean ? 0 : UtilityBuilder(model: model).missingUtility(factor: $0, meanUtility: 0.5)
+        }
+        steps = perColumn.map { list in
+            var step = Step(kind: .skip, factor: 0, isRequired: false, missingFill: 0, reader: NumberReader())
+            guard let action = list.first else { return step }
+            guard list.count == 1 else {
+                step.kind = .several
+                return step
+            }
+            switch action {
+            case .id: step.kind = .id
+            case .stage: step.kind = .stage
+            case .dealValue:
+                step.kind = .dealValue
+                step.reader = mapper.dealReader
+            case .factor(let factor):
+                let reader = mapper.readers[factor]
+                step.kind = reader.isCategorical ? .category : .number
+                step.factor = factor
+                step.isRequired = model.factors[factor].missing == .required
+                step.missingFill = fills[factor]
+                step.reader = reader.numberReader
+            }
+            return step
+        }
         missingCodes = mapper.missingCodes
         numberReaders = mapper.readers.map(\.numberReader)
         categories = CategoryMatcher(readers: mapper.readers)

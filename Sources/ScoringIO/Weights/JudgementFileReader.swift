@@ -70,8 +70,8 @@ public struct JudgementFileReader: Sendable {
         guard let top = root.mapping else {
             throw fail(root, "the judgement file must be a mapping with a 'judges' list.")
         }
-        for key in top.keys where !["judges", "description", "model"].contains(key.string ?? "") {
-            throw fail(key, "unknown key '\(key.string ?? "")'; allowed keys: judges, description, model.")
+        for key in top.keys where !["judges", "description"].contains(key.string ?? "") {
+            throw fail(key, "unknown key '\(key.string ?? "")'; allowed keys: judges, description.")
         }
         guard let judgesNode = top["judges"] else {
             throw fail(root, "the judgement file needs a 'judges' list.")

@@ -56,9 +56,10 @@ struct SensitivityReport {
                     + (contenders.count > 5 ? (zh ? " 等 \(contenders.count) 个" : " and \(contenders.count - 5) more") : "") + ".")
         }
         if result.rankResolution > 1 {
+            let percent = formatDecimal(100 * result.relativeRankResolution, digits: 2)
             lines.append(
-                zh ? "排名分位数精确到 ±\(result.rankResolution) 名（内存预算所限；加大 --memory 可精确）。"
-                    : "Rank quantiles are within ±\(result.rankResolution) ranks (memory budget; raise --memory for exact ones).")
+                zh ? "排名分位数在前 \(result.exactRankLimit) 名内精确，之后误差约为名次的 \(percent)%（受内存预算限制；加大 --memory 可扩大精确范围）。"
+                    : "Rank quantiles are exact up to rank \(result.exactRankLimit) and within about \(percent)% of the rank beyond (memory budget; a larger --memory widens the exact range).")
         }
         return lines
     }
@@ -162,7 +163,8 @@ struct SensitivityReport {
         case .dirichlet(let c): out += "  \"draws\": {\"samples\": \(result.samples), \"distribution\": \"dirichlet\", \"concentration\": \(number(c)), "
         }
         out += "\"seed\": \(result.seed), \"top_k\": \(result.topCount), \"stable_at\": \(number(result.stableProbability)), "
-        out += "\"rank_resolution\": \(result.rankResolution)},\n"
+        out += "\"exact_rank_limit\": \(result.exactRankLimit), \"rank_resolution\": \(result.rankResolution), "
+        out += "\"relative_rank_resolution\": \(number(result.relativeRankResolution))},\n"
         let aRows = (0..<result.count).filter { result.baseGrades[$0] == .a }
         out += "  \"summary\": {\"accounts\": \(result.count), \"rejected\": \(loaded.rejects.count), \"a\": \(aRows.count), "
         out += "\"stable_a\": \(aRows.filter { result.isStableA($0) == true }.count), \"shown\": \(rows.count)},\n"

@@ -74,7 +74,7 @@ struct JudgementFileTests {
                 expected: "j.yaml, line 4, column 9: 'share' is compared with itself; compare two different factors."),
         BadCase(yaml: "judges:\n  - name: a\n    value:\n      - [share, budget]\n",
                 expected: "j.yaml, line 4, column 9: a judgement must be a list of three: [factor A, factor B, how many times more important A is than B], e.g. [budget, share, 3]."),
-        BadCase(yaml: "judgez: []\n", expected: "j.yaml, line 1, column 1: unknown key 'judgez'; allowed keys: judges, description, model."),
+        BadCase(yaml: "judgez: []\n", expected: "j.yaml, line 1, column 1: unknown key 'judgez'; allowed keys: judges, description."),
     ])
     func mistakes(_ bad: BadCase) throws {
         #expect(throws: WeightsFileError.self) { try read(bad.yaml) }
