@@ -63,7 +63,8 @@ let benchmarks: @Sendable () -> Void = {
 
         Benchmark("score with blocked dgemm (panels of 256) \(label) accounts × 14 factors by 14 × 6") { benchmark in
             let inputs = BenchmarkInputs.of(rows: rows)
-            var scores: [Double] = []
+            // The output buffer is reused, as the streaming reader reuses its panel's.
+            var scores = [Double](repeating: 0, count: rows * 2 * inputs.scorer.scenarioCount)
             let elements = inputs.utilities.matrix.elements
             benchmark.startMeasurement()
             inputs.scorer.scores(rowMajor: elements, rows: rows, into: &scores)

@@ -72,8 +72,8 @@ final class BlockReader {
     ///   block may need more than one block's worth to hold the header).
     /// - Throws: `DatasetError.unreadable` if a read fails.
     func next(minimumSize: Int = 0) throws(DatasetError) -> Block? {
-        // Reuse a returned buffer when there is one: a fresh 4 MiB array costs a thousand
-        // page faults.
+        // Reuse a returned buffer when there is one: a fresh block-sized array costs a page
+        // fault per 4 KiB.
         var bytes = spare.popLast() ?? []
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: carry)
@@ -96,6 +96,19 @@ final class BlockReader {
             searchFrom = Swift.max(bytes.count - 1, 0)
             try fill(&bytes, adding: blockSize)
         }
+    }
+
+    /// Moves to `fileOffset` (a line start, such as the end of a block read before), so
+    /// that the next block starts there.
+    ///
+    /// - Throws: `DatasetError.unreadable` if the file cannot seek (only regular files can).
+    func seek(to fileOffset: Int) throws(DatasetError) {
+        guard lseek(descriptor, off_t(fileOffset), SEEK_SET) == off_t(fileOffset) else {
+            throw .unreadable(file: path, reason: String(cString: strerror(errno)))
+        }
+        offset = fileOffset
+        carry.removeAll(keepingCapacity: true)
+        atEnd = false
     }
 
     /// Buffers given back with ``recycle(_:)``, reused by ``next(minimumSize:)``.

@@ -17,7 +17,7 @@ import ScoringEngine
 /// the same statistics, scores and grades to the last bit, the same ranks.
 ///
 /// How:
-/// - **Blocks and chunks.** ``BlockReader`` reads blocks (4 MiB by default) cut after a
+/// - **Blocks and chunks.** ``BlockReader`` reads blocks (2 MiB by default) cut after a
 ///   line break. Each block is a chunk that a worker converts (GB18030), checks (UTF-8),
 ///   splits (``FieldScanner``), maps and scores (``ChunkMapper``) on its own; up to two
 ///   chunks per worker are in flight. A chunk that ends inside a quoted field is joined
@@ -52,7 +52,7 @@ public struct ProspectStream: Sendable {
         /// chosen instead.
         public var deferredLimit: Int
 
-        public init(blockSize: Int = 4 << 20, workers: Int = ProspectStream.defaultWorkers, deferredLimit: Int = 1 << 20) {
+        public init(blockSize: Int = 2 << 20, workers: Int = ProspectStream.defaultWorkers, deferredLimit: Int = 1 << 20) {
             self.blockSize = blockSize
             self.workers = workers
             self.deferredLimit = deferredLimit
@@ -69,6 +69,10 @@ public struct ProspectStream: Sendable {
         self.options = options
         self.configuration = configuration
     }
+
+    /// The most factors a streamed model may have (the reader keeps a row's present
+    /// factors in two 64-bit words); larger models are read with ``CSVReader``.
+    public static let maximumFactors = 128
 
     /// Whether `path` can be streamed: a regular file, which can be read more than once and
     /// by position (a pipe cannot; read it with ``CSVReader``).
@@ -98,6 +102,7 @@ public struct ProspectStream: Sendable {
         contentsOf path: String, scorer: Scorer, scenario: Int = 0, limit: Int = .max, grades: Set<Grade>? = nil
     ) throws(DatasetError) -> StreamedRanking {
         precondition(scorer.model == model, "The scorer must be the stream's model's")
+        precondition(model.factors.count <= Self.maximumFactors, "Stream models of at most 128 factors")
         precondition(scenario >= 0 && scenario < scorer.scenarioCount, "Scenario index out of range")
         precondition(limit >= 0, "A ranking shows at least 0 rows")
         var encoding = options.encoding
@@ -363,15 +368,9 @@ public struct ProspectStream: Sendable {
     ) throws(Failure) -> [BlockEntry] {
         let reader: BlockReader
         do { reader = try BlockReader(path: path, blockSize: configuration.blockSize) } catch { throw .dataset(error) }
-        // Skip what the setup read (the first block, grown to hold the header).
-        var skipped = 0
-        while skipped < setup.firstOriginalLength {
-            let block: BlockReader.Block?
-            do { block = try reader.next(minimumSize: setup.firstOriginalLength - skipped) } catch { throw .dataset(error) }
-            guard let block else { break }
-            skipped += block.bytes.count
-        }
-        precondition(skipped == setup.firstOriginalLength, "The file changed while it was read")
+        // Skip what the setup read (the first block, grown to hold the header): it is the
+        // first chunk.
+        do { try reader.seek(to: setup.firstOriginalLength) } catch { throw .dataset(error) }
 
         var blocks = [BlockEntry(fileOffset: 0, fileLength: setup.firstOriginalLength, convertedBase: 0)]
         let queue = DispatchQueue.global(qos: .userInitiated)

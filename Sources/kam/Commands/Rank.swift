@@ -93,7 +93,7 @@ extension Kam {
                 let report: RankReport
                 let rejected: [Reject]
                 let header: [String]
-                if inMemory || !ProspectStream.canStream(input.file) {
+                if inMemory || !ProspectStream.canStream(input.file) || model.factors.count > ProspectStream.maximumFactors {
                     progress.phase("reading \(input.file)", rows: input.estimatedRows)
                     let loaded = try input.load(model: model, progress: progress)
                     let scenarioIndex = try checkedScenario(scenarioIndex, pipeline: pipeline)
