@@ -12,52 +12,16 @@ public struct ModelFileReader: Sendable {
 
     /// Reads and validates the model file at `path`.
     ///
-    /// - Throws: `ModelFileError` naming the file, line and fix; for a file that cannot be
-    ///   read, a `ModelFileError` with line 0 and `isUnreadable` set in its message.
+    /// - Throws: `ModelFileError` naming the file, line and fix (line 0 when the file as a
+    ///   whole cannot be read).
     public func read(contentsOf path: String) throws(ModelFileError) -> ScoringModel {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelFileError(file: path, line: 0, message: "cannot read the model file; check the path (--model).")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ModelFileError(file: path, line: 0, message: "the model file is not UTF-8 text; save it as UTF-8.")
-        }
-        return try read(yaml: text, file: path)
+        try read(yaml: try YAMLFile.text(atPath: path, kind: "model", option: "--model"), file: path)
     }
 
     /// Reads and validates a model from YAML text; `file` names it in errors.
     public func read(yaml: String, file: String) throws(ModelFileError) -> ScoringModel {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw ModelFileError(file: file, line: 0, message: "the model file is empty.")
-            }
-            root = node
-        } catch let error as ModelFileError {
-            throw error
-        } catch let error as YamlError {
-            throw ModelFileError(file: file, line: Self.line(of: error), message: "not valid YAML: \(Self.problem(of: error))")
-        } catch {
-            throw ModelFileError(file: file, line: 0, message: "not valid YAML: \(error)")
-        }
+        let root = try YAMLFile.root(of: yaml, file: file, kind: "model")
         return try ModelFileParser(file: file).model(from: root)
-    }
-
-    static func line(of error: YamlError) -> Int {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return mark.line
-        default:
-            return 0
-        }
-    }
-
-    static func problem(of error: YamlError) -> String {
-        switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
-            return problem
-        default:
-            return "\(error)"
-        }
     }
 }
 

@@ -28,31 +28,12 @@ public struct TeamFileReader: Sendable {
 
     /// Reads the file at `path`.
     public func read(contentsOf path: String) throws(ModelFileError) -> Team {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelFileError(file: path, line: 0, message: "cannot read the team file; check the path (--team).")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ModelFileError(file: path, line: 0, message: "the team file is not UTF-8 text; save it as UTF-8.")
-        }
-        return try read(yaml: text, file: path)
+        try read(yaml: try YAMLFile.text(atPath: path, kind: "team", option: "--team"), file: path)
     }
 
     /// Reads YAML text; `file` names it in errors.
     public func read(yaml: String, file: String) throws(ModelFileError) -> Team {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw ModelFileError(file: file, line: 0, message: "the team file is empty.")
-            }
-            root = node
-        } catch let error as ModelFileError {
-            throw error
-        } catch let error as YamlError {
-            throw ModelFileError(
-                file: file, line: ModelFileReader.line(of: error), message: "not valid YAML: \(ModelFileReader.problem(of: error))")
-        } catch {
-            throw ModelFileError(file: file, line: 0, message: "not valid YAML: \(error)")
-        }
+        let root = try YAMLFile.root(of: yaml, file: file, kind: "team")
         return try TeamFileParser(parser: ModelFileParser(file: file)).team(from: root)
     }
 }

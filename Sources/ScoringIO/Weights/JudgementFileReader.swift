@@ -60,7 +60,7 @@ public struct JudgementFileReader: Sendable {
         } catch let error as WeightsFileError {
             throw error
         } catch let error as YamlError {
-            throw WeightsFileError(file: file, line: ModelFileReader.line(of: error), message: "not valid YAML: \(ModelFileReader.problem(of: error))")
+            throw WeightsFileError(file: file, line: YAMLFile.line(of: error), message: "not valid YAML: \(YAMLFile.problem(of: error))")
         } catch {
             throw WeightsFileError(file: file, message: "not valid YAML: \(error)")
         }
