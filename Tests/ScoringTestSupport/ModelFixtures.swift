@@ -33,7 +33,7 @@ public enum ModelFixtures {
         for index in 0..<count {
             let side: Factor.Side = index == 0 ? .value : index == 1 ? .difficulty : (random.nextDouble() < 0.5 ? .value : .difficulty)
             let scale: Scale
-            switch random.next() % 6 {
+            switch random.next() % 7 {
             case 0: scale = .linear(min: -5 + random.nextDouble(), max: 5 + 10 * random.nextDouble())
             case 1: scale = .log(min: 0, max: 100 + 1000 * random.nextDouble(), offset: 1 + random.nextDouble())
             case 2:
@@ -44,15 +44,20 @@ public enum ModelFixtures {
             case 3:
                 scale = .categorical(map: ["a", "b", "c", "d"].map { .init(label: $0, utility: random.nextDouble()) })
             case 4: scale = .minMax
+            case 5:
+                scale = .binned(bins: [
+                    .init(upper: -1, utility: random.nextDouble()), .init(upper: 0.5, utility: random.nextDouble()),
+                    .init(upper: 4, utility: random.nextDouble()), .init(upper: nil, utility: random.nextDouble()),
+                ])
             default: scale = .zScore(clip: 1 + 2 * random.nextDouble())
             }
-            let policies: [MissingPolicy] = [.worst, .neutral, .mean]
+            let policies: [MissingPolicy] = [.worst, .neutral, .mean, .fixed(utility: random.nextDouble(), evidence: nil)]
             factors.append(
                 Factor(
                     id: "f\(index)", label: LocalizedLabel(en: "f\(index)", zh: "因素\(index)"), column: "f\(index)",
                     side: side, weight: 0.05 + random.nextDouble(),
                     direction: random.nextDouble() < 0.5 ? .increasing : .decreasing, scale: scale,
-                    missing: policies[Int(random.next() % 3)]))
+                    missing: policies[Int(random.next() % 4)]))
         }
         let scenarioList = (0..<scenarios).map { number in
             WeightScenario(
@@ -68,7 +73,7 @@ public enum ModelFixtures {
         for model: ScoringModel, accounts: Int, missingRate: Double = 0.1, using random: inout SeededRandom
     ) -> ProspectBatch {
         let columns: [FactorColumn] = model.factors.map { factor in
-            if case .categorical(let map) = factor.scale {
+            if case .categorical(let map, _) = factor.scale {
                 return .categorical(
                     (0..<accounts).map { _ in
                         random.nextDouble() < missingRate ? -1 : Int32(random.next() % UInt64(map.count))

@@ -14,6 +14,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case completenessOutOfRange(Double)
     case penaltyOutOfRange(Double)
     case unknownFactorInScenario(scenario: String, factor: String)
+    case invalidMissingUtility(factor: String, utility: Double)
+    case invalidCalibration(reason: String)
 
     public var description: String {
         switch self {
@@ -41,6 +43,10 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "difficulty_penalty is \(formatPlain(value)); it must be a finite number of at least 0."
         case .unknownFactorInScenario(let scenario, let factor):
             return "scenario '\(scenario)' sets a weight for '\(factor)', which is not a factor of the model."
+        case .invalidMissingUtility(let factor, let utility):
+            return "the missing-value utility of '\(factor)' is \(formatPlain(utility)); it must be between 0 and 1."
+        case .invalidCalibration(let reason):
+            return "calibration: \(reason)"
         }
     }
 }

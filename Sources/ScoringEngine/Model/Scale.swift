@@ -17,7 +17,13 @@ public enum Scale: Sendable, Equatable, Codable {
     /// 0...1; constant beyond the first and last point.
     case piecewise(points: [Point])
     /// A utility per category label (matched exactly after trimming, then ignoring case).
-    case categorical(map: [Category])
+    /// `other` is the utility of every label not in the map (categories pooled or never
+    /// seen when the scale was learned); without it an unknown label is rejected.
+    case categorical(map: [Category], other: Category? = nil)
+    /// A step function learned from outcomes: bin `i` holds the values
+    /// `bins[i − 1].upper ≤ x < bins[i].upper`; the first bin starts at −∞ and the last one
+    /// has no upper edge. Utilities in 0...1.
+    case binned(bins: [Bin])
     /// Batch-relative: `(x − batch min) / (batch max − batch min)`; 0.5 when all are equal.
     case minMax
     /// Batch-relative: the z-score clipped to ±clip and mapped linearly onto 0...1
@@ -36,10 +42,38 @@ public enum Scale: Sendable, Equatable, Codable {
     public struct Category: Sendable, Equatable, Codable {
         public let label: String
         public let utility: Double
-        public init(label: String, utility: Double) {
+        /// The outcomes the utility was learned from, for learned scales.
+        public let evidence: Evidence?
+        public init(label: String, utility: Double, evidence: Evidence? = nil) {
             self.label = label
             self.utility = utility
+            self.evidence = evidence
         }
+    }
+
+    /// One step of a ``Scale/binned(bins:)`` scale.
+    public struct Bin: Sendable, Equatable, Codable {
+        /// The bin holds values below this edge (and at or above the previous bin's);
+        /// `nil` for the last bin.
+        public let upper: Double?
+        public let utility: Double
+        /// The outcomes the utility was learned from.
+        public let evidence: Evidence?
+        public init(upper: Double?, utility: Double, evidence: Evidence? = nil) {
+            self.upper = upper
+            self.utility = utility
+            self.evidence = evidence
+        }
+    }
+
+    /// The label under which ``Scale/categorical(map:other:)``'s `other` utility is shown.
+    public static let otherLabel = "other"
+
+    /// The utilities of a categorical scale by category code: the map's, then `other`'s
+    /// (code `map.count`) when there is one.
+    public var categoryUtilities: [Double] {
+        guard case .categorical(let map, let other) = self else { return [] }
+        return map.map(\.utility) + (other.map { [$0.utility] } ?? [])
     }
 
     /// Whether the utility of one account depends on the rest of the batch.
@@ -57,6 +91,7 @@ public enum Scale: Sendable, Equatable, Codable {
         case .log: return "log"
         case .piecewise: return "piecewise"
         case .categorical: return "categorical"
+        case .binned: return "binned"
         case .minMax: return "minmax"
         case .zScore: return "zscore"
         }
@@ -74,15 +109,28 @@ public enum Scale: Sendable, Equatable, Codable {
             return Scale.clamp01(Foundation.log(clamped - low + offset) / Foundation.log(high - low + offset))
         case .piecewise(let points):
             return Scale.interpolate(points, at: x)
+        case .binned(let bins):
+            return bins[Scale.binIndex(bins, of: x)].utility
         case .categorical, .minMax, .zScore:
             preconditionFailure("Scale.utility(of:) needs a fixed numeric scale, not \(kind)")
         }
     }
 
-    /// The raw value at which a fixed, monotone scale reaches the utility `target`, if any
-    /// (used to explain what change would move an account).
+    /// `value` clamped to 0...1.
     static func clamp01(_ value: Double) -> Double {
         Swift.min(Swift.max(value, 0), 1)
+    }
+
+    /// The index of the bin holding `x`: the first bin whose upper edge is above `x` (NaN
+    /// goes to the last bin; callers treat NaN as missing before asking).
+    static func binIndex(_ bins: [Bin], of x: Double) -> Int {
+        var low = 0
+        var high = bins.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if let upper = bins[middle].upper, x < upper { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 
     static func interpolate(_ points: [Point], at x: Double) -> Double {

@@ -20,6 +20,9 @@ public struct ScoringModel: Sendable, Equatable, Codable {
     public let columnUnits: [String: String]
     /// The weights as written, before normalization; scenarios are on this scale.
     public let declaredWeights: [Double]
+    /// The map from ranking score to probability of winning, for a model learned from
+    /// outcomes (`kam model fit`); `nil` for a hand-set model.
+    public let calibration: Calibration?
 
     /// Makes a model, normalizing the weights of each side to sum to 1.
     ///
@@ -29,13 +32,16 @@ public struct ScoringModel: Sendable, Equatable, Codable {
         name: String, factors: [Factor], grading: GradingPolicy, segments: [SegmentRule] = [],
         scenarios: [WeightScenario] = [], columns: AccountColumns = AccountColumns(),
         missingCodes: [String] = ["NA", "N/A", "unknown", "-", "未知", "无"],
-        columnUnits: [String: String] = [:]
+        columnUnits: [String: String] = [:], calibration: Calibration? = nil
     ) throws(ModelError) {
         guard !factors.isEmpty else { throw .noFactors }
         var seen = Set<String>()
         for factor in factors {
             guard seen.insert(factor.id).inserted else { throw .duplicateFactor(factor.id) }
             try Self.validate(scale: factor.scale, of: factor.id)
+            if case .fixed(let utility, _) = factor.missing, !(0...1).contains(utility) {
+                throw .invalidMissingUtility(factor: factor.id, utility: utility)
+            }
         }
         self.declaredWeights = factors.map(\.weight)
         self.factors = try Self.normalized(factors.map { ($0.id, $0.weight) }, factors: factors)
@@ -52,6 +58,30 @@ public struct ScoringModel: Sendable, Equatable, Codable {
         self.columns = columns
         self.missingCodes = missingCodes
         self.columnUnits = columnUnits
+        self.calibration = calibration
+    }
+
+    /// A copy with some parts replaced; the new factors' weights are normalized per side
+    /// again and become the declared weights.
+    public func replacing(
+        name: String? = nil, factors: [Factor]? = nil, grading: GradingPolicy? = nil,
+        calibration: Calibration?? = .none
+    ) throws(ModelError) -> ScoringModel {
+        let declared = factors ?? self.factors.enumerated().map { $0.element.withWeight(declaredWeights[$0.offset]) }
+        let keptIDs = Set(declared.map(\.id))
+        let keptScenarios = scenarios.map { scenario in
+            WeightScenario(name: scenario.name, weights: scenario.weights.filter { keptIDs.contains($0.key) })
+        }
+        return try ScoringModel(
+            name: name ?? self.name, factors: declared, grading: grading ?? self.grading, segments: segments,
+            scenarios: keptScenarios, columns: columns, missingCodes: missingCodes, columnUnits: columnUnits,
+            calibration: calibration ?? self.calibration)
+    }
+
+    /// The calibrated probability of winning for an account's scores; `nil` when the model
+    /// has no calibration.
+    public func probability(value: Double, difficulty: Double) -> Double? {
+        calibration?.probability(ofScore: grading.ranking.key(value: value, difficulty: difficulty))
     }
 
     /// The factors feeding one side.
@@ -111,14 +141,26 @@ public struct ScoringModel: Sendable, Equatable, Codable {
             guard points.allSatisfy({ (0...1).contains($0.utility) && $0.x.isFinite }) else {
                 throw bad("every point's utility must be between 0 and 1.")
             }
-        case .categorical(let map):
+        case .categorical(let map, let other):
             guard !map.isEmpty else { throw bad("a categorical scale needs at least one category.") }
-            guard map.allSatisfy({ (0...1).contains($0.utility) }) else {
-                throw bad("every category's utility must be between 0 and 1.")
+            guard (map + (other.map { [$0] } ?? [])).allSatisfy({ (0...1).contains($0.utility) }) else {
+                throw bad("every category's utility (and other's) must be between 0 and 1.")
             }
             var labels = Set<String>()
             for category in map where !labels.insert(category.label.lowercased()).inserted {
                 throw bad("category '\(category.label)' appears twice.")
+            }
+        case .binned(let bins):
+            guard bins.count >= 2 else { throw bad("a binned scale needs at least 2 bins.") }
+            guard bins.allSatisfy({ (0...1).contains($0.utility) }) else {
+                throw bad("every bin's utility must be between 0 and 1.")
+            }
+            let uppers = bins.dropLast().compactMap(\.upper)
+            guard uppers.count == bins.count - 1, bins.last?.upper == nil else {
+                throw bad("every bin but the last needs an upper edge ('below'); the last bin has none.")
+            }
+            guard uppers.allSatisfy(\.isFinite), zip(uppers, uppers.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                throw bad("the bins' upper edges must be finite and increase strictly.")
             }
         case .minMax:
             break

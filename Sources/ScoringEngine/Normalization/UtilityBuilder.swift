@@ -160,6 +160,7 @@ public struct UtilityBuilder: Sendable {
         case .worst: return factor.side == .value ? 0 : 1
         case .neutral, .required: return 0.5
         case .mean: return meanUtility
+        case .fixed(let utility, _): return utility
         }
     }
 

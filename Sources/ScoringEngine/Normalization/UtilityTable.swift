@@ -19,16 +19,17 @@ import Foundation
 public struct UtilityTable: Sendable {
     @usableFromInline
     enum Kind: UInt8, Sendable {
-        case linear, log, piecewise, categorical, minMax, zScore
+        case linear, log, piecewise, binned, categorical, minMax, zScore
     }
 
     @usableFromInline let kinds: [Kind]
     @usableFromInline let decreasing: [Bool]
     /// Four parameters per factor. linear: low, span; log: low, high, offset, denominator;
-    /// minMax: low, span; zScore: mean, deviation, clip; piecewise and categorical: the
-    /// start and end of their entries in `xs`/`us`.
+    /// minMax: low, span; zScore: mean, deviation, clip; piecewise, binned and categorical:
+    /// the start and end of their entries in `xs`/`us`.
     @usableFromInline let parameters: [Double]
-    /// Piecewise points (x, u), and categorical utilities (in `us`), of all factors.
+    /// Piecewise points (x, u), bins (upper edge, u; the last edge +∞), and categorical
+    /// utilities (in `us`, `other` last), of all factors.
     @usableFromInline let xs: [Double]
     @usableFromInline let us: [Double]
 
@@ -57,11 +58,17 @@ public struct UtilityTable: Sendable {
                 parameters += [Double(xs.count), Double(xs.count + points.count), 0, 0]
                 xs += points.map(\.x)
                 us += points.map(\.utility)
-            case .categorical(let map):
+            case .binned(let bins):
+                kinds.append(.binned)
+                parameters += [Double(xs.count), Double(xs.count + bins.count), 0, 0]
+                xs += bins.map { $0.upper ?? .infinity }
+                us += bins.map(\.utility)
+            case .categorical:
+                let utilities = factor.scale.categoryUtilities
                 kinds.append(.categorical)
-                parameters += [Double(us.count), Double(us.count + map.count), 0, 0]
-                xs += map.map { _ in 0 }
-                us += map.map(\.utility)
+                parameters += [Double(us.count), Double(us.count + utilities.count), 0, 0]
+                xs += utilities.map { _ in 0 }
+                us += utilities
             case .minMax:
                 guard let statistics else { preconditionFailure("A minmax scale needs batch statistics") }
                 kinds.append(.minMax)
@@ -94,7 +101,8 @@ public struct UtilityTable: Sendable {
 
     /// The utility of a category code (an index into the factor's map), direction applied.
     ///
-    /// - Precondition: the factor is categorical and `0 <= code < map.count`.
+    /// - Precondition: the factor is categorical and `0 <= code < map.count` (`map.count`
+    ///   is `other`'s code when the scale has one).
     @inlinable @inline(__always)
     public func utility(_ factor: Int, ofCategory code: Int32) -> Double {
         precondition(kinds[factor] == .categorical, "A numeric factor has numbers, not category codes")
@@ -116,6 +124,15 @@ public struct UtilityTable: Sendable {
             return Swift.min(Swift.max(Foundation.log(clamped - low + parameters[p &+ 2]) / parameters[p &+ 3], 0), 1)
         case .piecewise:
             return interpolate(from: Int(parameters[p]), to: Int(parameters[p &+ 1]), at: x)
+        case .binned:
+            // Scale.binIndex: the first bin whose upper edge is above x (the last edge is +∞).
+            var low = Int(parameters[p])
+            var high = Int(parameters[p &+ 1]) &- 1
+            while low < high {
+                let middle = (low &+ high) / 2
+                if x < xs[middle] { high = middle } else { low = middle &+ 1 }
+            }
+            return us[low]
         case .minMax:
             let span = parameters[p &+ 1]
             return span > 0 ? Swift.min(Swift.max((x - parameters[p]) / span, 0), 1) : 0.5

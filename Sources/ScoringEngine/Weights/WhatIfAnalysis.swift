@@ -180,7 +180,10 @@ public struct WhatIfAnalysis: Sendable {
         }
         switch batch.factorColumns[j] {
         case .categorical(let codes):
-            guard case .categorical(let map) = factor.scale else { return nil }
+            guard case .categorical(let map, _) = factor.scale else { return nil }
+            func label(_ code: Int32) -> String? {
+                code < 0 ? nil : Int(code) < map.count ? map[Int(code)].label : Scale.otherLabel
+            }
             // Labels ordered by utility distance to the current utility, among those with
             // a better grade when verified.
             let order = map.indices.sorted {
@@ -194,7 +197,7 @@ public struct WhatIfAnalysis: Sendable {
                 changed[row] = Int32(code)
                 if let result = verify(.categorical(changed)) {
                     return Change(
-                        factorIndex: j, currentValue: nil, currentLabel: codes[row] >= 0 ? map[Int(codes[row])].label : nil,
+                        factorIndex: j, currentValue: nil, currentLabel: label(codes[row]),
                         currentUtility: u0, newValue: nil, newLabel: map[code].label,
                         newUtility: result.utilities.matrix[row, j], newGrade: result.grades[row],
                         newValueScore: result.value(row), newDifficultyScore: result.difficulty(row))
@@ -277,6 +280,20 @@ public struct WhatIfAnalysis: Sendable {
             let deviation = statistics.standardDeviation[index]
             guard mean.isFinite, deviation > 0 else { return nil }
             return mean + (b * 2 * clip - clip) * deviation
+        case .binned(let bins):
+            // A value inside the bin whose utility is nearest b (the nearest such bin to
+            // `near`): its lower edge, or just below the first edge.
+            let best = bins.map { abs($0.utility - b) }.min() ?? 0
+            var solutions: [Double] = []
+            for (position, bin) in bins.enumerated() where abs(bin.utility - b) <= best + 1e-12 {
+                if position > 0, let lower = bins[position - 1].upper {
+                    solutions.append(lower)
+                } else if let upper = bin.upper {
+                    solutions.append(near.isNaN ? upper - 1 : min(near, upper - 1))
+                }
+            }
+            let anchor = near.isNaN ? (solutions.first ?? 0) : near
+            return solutions.min { abs($0 - anchor) < abs($1 - anchor) }
         case .categorical:
             return nil
         }
@@ -291,6 +308,9 @@ public struct WhatIfAnalysis: Sendable {
         switch factor.scale {
         case .linear(let low, let high), .log(let low, let high, _): span = high - low
         case .piecewise(let points): span = (points.last?.x ?? 1) - (points.first?.x ?? 0)
+        case .binned(let bins):
+            let edges = bins.compactMap(\.upper)
+            span = (edges.last ?? 1) - (edges.first ?? 0)
         default: span = (statistics.maximum[index] - statistics.minimum[index])
         }
         if !(span.isFinite && span > 0) { span = 1 }

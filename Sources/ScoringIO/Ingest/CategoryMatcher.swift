@@ -42,8 +42,9 @@ struct CategoryMatcher: Sendable {
         self.foldedStart = foldedStart
     }
 
-    /// The index of the field's category in factor `factor`'s map, or `nil` when the model
-    /// does not know it.
+    /// The index of the field's category in factor `factor`'s map (`other`'s code for a
+    /// label the map lacks, when the scale has `other`), or `nil` when the model does not
+    /// know it.
     @inline(__always)
     func index(factor: Int, of text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
         let length = end &- start
@@ -63,7 +64,7 @@ struct CategoryMatcher: Sendable {
                         return label &- labels.lowerBound
                     }
                 }
-                return nil
+                return readers[factor].otherCode
             }
         }
         let field = String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self)

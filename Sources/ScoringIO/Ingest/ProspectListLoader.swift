@@ -302,14 +302,18 @@ final class FieldReader: Sendable {
     let exactLabels: [String: Int]
     let foldedLabels: [String: Int]
     let labels: [String]
+    /// The code of the scale's `other` category (`labels.count`), which takes every label
+    /// the map does not know; `nil` when unknown labels are rejected.
+    let otherCode: Int?
 
     init(factor: Factor, column: Int) {
         self.factor = factor
         self.column = column
         numberReader = NumberReader(unit: factor.unit.flatMap(NumberUnit.init(rawValue:)) ?? .none)
-        if case .categorical(let map) = factor.scale {
+        if case .categorical(let map, let other) = factor.scale {
             isCategorical = true
             labels = map.map(\.label)
+            otherCode = other == nil ? nil : map.count
             var exact: [String: Int] = [:]
             var folded: [String: Int] = [:]
             for (index, category) in map.enumerated() {
@@ -320,6 +324,7 @@ final class FieldReader: Sendable {
             foldedLabels = folded
         } else {
             isCategorical = false
+            otherCode = nil
             labels = []
             exactLabels = [:]
             foldedLabels = [:]
@@ -337,9 +342,9 @@ final class FieldReader: Sendable {
 
     /// The category's index in the map: the label equal to the field, else the label equal
     /// to it ignoring case (both as Swift strings compare: canonically equivalent text is
-    /// equal).
+    /// equal), else `other`'s code when the scale has one.
     func categoryIndex(_ field: String) -> Int? {
-        exactLabels[field] ?? foldedLabels[field.lowercased()]
+        exactLabels[field] ?? foldedLabels[field.lowercased()] ?? otherCode
     }
 
     static func number(_ field: String, with reader: NumberReader) -> Swift.Result<Double, Reject.Reason> {

@@ -92,7 +92,10 @@ struct ModelFileParser {
     func model(from root: Node) throws(ModelFileError) -> ScoringModel {
         let top = try mapping(
             root, "the model file",
-            allowed: ["name", "description", "columns", "missing_codes", "column_units", "factors", "grading", "segments", "scenarios"])
+            allowed: [
+                "name", "description", "columns", "missing_codes", "column_units", "factors", "grading", "segments", "scenarios",
+                "calibration",
+            ])
         let name = try top["name"].map { (node: Node) throws(ModelFileError) in try string(node, "name") } ?? "model"
         let columns = try top["columns"].map { (node: Node) throws(ModelFileError) in try accountColumns(node) } ?? AccountColumns()
         var missingCodes = ["NA", "N/A", "unknown", "-", "未知", "无"]
@@ -137,15 +140,17 @@ struct ModelFileParser {
                 scenarios.append(scenario)
             }
         }
+        let calibration = try top["calibration"].map { (node: Node) throws(ModelFileError) in try self.calibration(node) }
         do {
             return try ScoringModel(
                 name: name, factors: factors, grading: grading, segments: segments, scenarios: scenarios,
-                columns: columns, missingCodes: missingCodes, columnUnits: columnUnits)
+                columns: columns, missingCodes: missingCodes, columnUnits: columnUnits, calibration: calibration)
         } catch {
             // Point at the factor the error concerns where there is one.
             var line = factorsNode.mark?.line ?? 0
             switch error {
-            case .negativeWeight(let factor, _), .invalidScale(let factor, _), .duplicateFactor(let factor):
+            case .negativeWeight(let factor, _), .invalidScale(let factor, _), .duplicateFactor(let factor),
+                .invalidMissingUtility(let factor, _):
                 line = factorLines[factor] ?? line
             default: break
             }
@@ -195,7 +200,7 @@ struct ModelFileParser {
             try choice(n, "\(what) direction", Factor.Direction.self)
         } ?? .increasing
         let missing = try map["missing"].map { (n: Node) throws(ModelFileError) in
-            try choice(n, "\(what) missing", MissingPolicy.self)
+            try missingPolicy(n, "\(what) missing")
         } ?? .neutral
         var unit: String?
         if let n = map["unit"] {
@@ -218,6 +223,52 @@ struct ModelFileParser {
         return factor
     }
 
+    /// A policy word, or `{utility: u, count: n, won: w}` for a stated (learned) utility.
+    func missingPolicy(_ node: Node, _ what: String) throws(ModelFileError) -> MissingPolicy {
+        if node.mapping != nil {
+            let learned = try learnedUtility(node, what, allowed: [])
+            return .fixed(utility: learned.utility, evidence: learned.evidence)
+        }
+        let text = try string(node, what)
+        guard let policy = MissingPolicy(name: text) else {
+            throw fail(node, "\(what) is '\(text)'; it must be one of: \(MissingPolicy.named.map(\.name).joined(separator: ", ")), or {utility: u} for a stated utility between 0 and 1.")
+        }
+        return policy
+    }
+
+    /// `{utility: u, count: n, won: w}` (count and won optional, together) or a bare number;
+    /// `allowed` lists further keys the caller reads itself.
+    func learnedUtility(_ node: Node, _ what: String, allowed: [String]) throws(ModelFileError)
+        -> (utility: Double, evidence: Evidence?)
+    {
+        if node.scalar != nil { return (try unitInterval(node, what), nil) }
+        let map = try mapping(node, what, allowed: ["utility", "count", "won", "win_rate"] + allowed)
+        let utility = try unitInterval(try required(map, "utility", in: what, at: node), "\(what) utility")
+        guard let countNode = map["count"] else {
+            if let won = map["won"] { throw fail(won, "\(what) gives 'won' without 'count'; give both or neither.") }
+            return (utility, nil)
+        }
+        let count = try wholeNumber(countNode, "\(what) count")
+        guard let wonNode = map["won"] else { throw fail(countNode, "\(what) gives 'count' without 'won'; give both or neither.") }
+        let won = try wholeNumber(wonNode, "\(what) won")
+        guard won <= count else { throw fail(wonNode, "\(what) won (\(won)) is more than its count (\(count)).") }
+        return (utility, Evidence(count: count, won: won))
+    }
+
+    func unitInterval(_ node: Node, _ what: String) throws(ModelFileError) -> Double {
+        let value = try number(node, what)
+        guard (0...1).contains(value) else { throw fail(node, "\(what) is \(formatPlain(value)); it must be between 0 and 1.") }
+        return value
+    }
+
+    func wholeNumber(_ node: Node, _ what: String) throws(ModelFileError) -> Int {
+        let value = try number(node, what)
+        guard value >= 0, value == value.rounded(), value < 1e15 else {
+            throw fail(node, "\(what) is \(formatPlain(value)); it must be a whole number of at least 0.")
+        }
+        return Int(value)
+    }
+
     func label(_ node: Node, _ what: String) throws(ModelFileError) -> LocalizedLabel {
         if node.scalar != nil {
             let text = try string(node, what)
@@ -233,7 +284,7 @@ struct ModelFileParser {
     func scale(_ node: Node, of id: String) throws(ModelFileError) -> Scale {
         let what = "the scale of '\(id)'"
         guard let map = node.mapping, let typeNode = map["type"] else {
-            throw fail(node, "\(what) needs a 'type': linear, log, piecewise, categorical, minmax or zscore.")
+            throw fail(node, "\(what) needs a 'type': linear, log, piecewise, binned, categorical, minmax or zscore.")
         }
         let type = try string(typeNode, "\(what) type")
         func expect(_ keys: [String]) throws(ModelFileError) {
@@ -263,17 +314,39 @@ struct ModelFileParser {
                     return Scale.Point(x: try number(pair[0], "a point's x"), utility: try number(pair[1], "a point's utility"))
                 })
         case "categorical":
-            try expect(["map"])
+            try expect(["map", "other"])
             let mapNode = try required(map, "map", in: what, at: node)
             guard let categories = mapNode.mapping else {
                 throw fail(mapNode, "\(what) map must map each category label to a utility between 0 and 1.")
             }
+            let other = try map["other"].map { (n: Node) throws(ModelFileError) in
+                let learned = try learnedUtility(n, "\(what) other", allowed: [])
+                return Scale.Category(label: Scale.otherLabel, utility: learned.utility, evidence: learned.evidence)
+            }
             scale = .categorical(
                 map: try categories.map { (pair: (key: Node, value: Node)) throws(ModelFileError) in
-                    Scale.Category(
-                        label: try string(pair.key, "a category label"),
-                        utility: try number(pair.value, "the utility of '\(pair.key.string ?? "")'"))
-                })
+                    let label = try string(pair.key, "a category label")
+                    let learned = try learnedUtility(pair.value, "the utility of '\(label)'", allowed: [])
+                    return Scale.Category(label: label, utility: learned.utility, evidence: learned.evidence)
+                },
+                other: other)
+        case "binned":
+            try expect(["bins"])
+            let items = try sequence(try required(map, "bins", in: what, at: node), "\(what) bins")
+            var bins: [Scale.Bin] = []
+            for (position, item) in items.enumerated() {
+                let binWhat = "bin \(position + 1) of \(what)"
+                let learned = try learnedUtility(item, binWhat, allowed: ["below"])
+                let below = try item.mapping?["below"].map { (n: Node) throws(ModelFileError) in try number(n, "\(binWhat) below") }
+                if position < items.count - 1, below == nil {
+                    throw fail(item, "\(binWhat) needs 'below', its upper edge; only the last bin has none.")
+                }
+                if position == items.count - 1, below != nil {
+                    throw fail(item, "\(binWhat) is the last bin, which holds every larger value: remove its 'below'.")
+                }
+                bins.append(Scale.Bin(upper: below, utility: learned.utility, evidence: learned.evidence))
+            }
+            scale = .binned(bins: bins)
         case "minmax":
             try expect([])
             scale = .minMax
@@ -282,9 +355,50 @@ struct ModelFileParser {
             let clip = try map["clip"].map { (n: Node) throws(ModelFileError) in try number(n, "\(what) clip") } ?? 3
             scale = .zScore(clip: clip)
         default:
-            throw fail(typeNode, "\(what) type is '\(type)'; it must be one of: linear, log, piecewise, categorical, minmax, zscore.")
+            throw fail(typeNode, "\(what) type is '\(type)'; it must be one of: linear, log, piecewise, binned, categorical, minmax, zscore.")
         }
         return scale
+    }
+
+    // MARK: Calibration
+
+    /// `{method: platt, intercept: a, slope: b}` or `{method: isotonic, points: [[score, p], …]}`.
+    func calibration(_ node: Node) throws(ModelFileError) -> Calibration {
+        let what = "calibration"
+        let map = try mapping(node, what, allowed: ["method", "score", "intercept", "slope", "points"])
+        if let score = map["score"] {
+            let text = try string(score, "calibration score")
+            guard text == "ranking_key" || text == "priority" else {
+                throw fail(score, "calibration score is '\(text)'; the calibration maps the ranking key, so write 'ranking_key' or leave it out.")
+            }
+        }
+        let methodNode = try required(map, "method", in: what, at: node)
+        let method: Calibration.Method
+        switch try string(methodNode, "calibration method") {
+        case "platt":
+            _ = try mapping(node, what, allowed: ["method", "score", "intercept", "slope"])
+            method = .platt(
+                intercept: try number(try required(map, "intercept", in: what, at: node), "calibration intercept"),
+                slope: try number(try required(map, "slope", in: what, at: node), "calibration slope"))
+        case "isotonic":
+            _ = try mapping(node, what, allowed: ["method", "score", "points"])
+            let items = try sequence(try required(map, "points", in: what, at: node), "calibration points")
+            method = .isotonic(
+                points: try items.map { (item: Node) throws(ModelFileError) in
+                    let pair = try sequence(item, "a calibration point")
+                    guard pair.count == 2 else { throw fail(item, "each calibration point is [score, probability], two numbers.") }
+                    return Calibration.Point(
+                        score: try number(pair[0], "a calibration point's score"),
+                        probability: try unitInterval(pair[1], "a calibration point's probability"))
+                })
+        default:
+            throw fail(methodNode, "calibration method is '\(methodNode.string ?? "")'; it must be platt or isotonic.")
+        }
+        do {
+            return try Calibration(method: method)
+        } catch {
+            throw fail(node, error.description)
+        }
     }
 
     // MARK: Grading

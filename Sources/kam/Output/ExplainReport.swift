@@ -41,8 +41,8 @@ struct ExplainReport {
         switch batch.factorColumns[index] {
         case .numeric(let values): return (values[row].isNaN ? nil : values[row], nil)
         case .categorical(let codes):
-            guard codes[row] >= 0, case .categorical(let map) = model.factors[index].scale else { return (nil, nil) }
-            return (nil, map[Int(codes[row])].label)
+            guard codes[row] >= 0, case .categorical(let map, _) = model.factors[index].scale else { return (nil, nil) }
+            return (nil, Int(codes[row]) < map.count ? map[Int(codes[row])].label : Scale.otherLabel)
         }
     }
 

@@ -12,10 +12,35 @@ struct ModelReport {
         case .log(let low, let high, _): return "log \(formatPlain(low))…\(formatPlain(high))"
         case .piecewise(let points):
             return "piecewise " + points.map { "\(formatPlain($0.x))→\(formatPlain($0.utility))" }.joined(separator: " ")
-        case .categorical(let map):
-            return map.map { "\($0.label)=\(formatPlain($0.utility))" }.joined(separator: " ")
+        case .categorical(let map, let other):
+            return (map + (other.map { [$0] } ?? [])).map { "\($0.label)=\(formatDecimal($0.utility, digits: 3))" }
+                .joined(separator: " ")
+        case .binned(let bins):
+            return "binned " + bins.map { bin in
+                (bin.upper.map { "<\(formatPlain($0))" } ?? "rest") + "→" + formatDecimal(bin.utility, digits: 3)
+            }.joined(separator: " ")
         case .minMax: return "min-max (batch)"
         case .zScore(let clip): return "z-score ±\(formatPlain(clip)) (batch)"
+        }
+    }
+
+    /// The missing policy's word, or the stated utility.
+    func missingText(_ factor: Factor) -> String {
+        if case .fixed(let utility, _) = factor.missing { return formatDecimal(utility, digits: 3) }
+        return factor.missing.name
+    }
+
+    /// The calibration in one line, when the model has one.
+    var calibrationLine: String? {
+        guard let calibration = model.calibration else { return nil }
+        let key = model.grading.ranking.key.rawValue
+        switch calibration.method {
+        case .platt(let intercept, let slope):
+            return "Calibration (Platt): P(won) = σ(\(formatPlain(intercept)) + \(formatPlain(slope)) × \(key))."
+        case .isotonic(let points):
+            return "Calibration (isotonic, \(points.count) points): P(won) from "
+                + "\(formatDecimal(points.first?.probability ?? 0, digits: 3)) at \(key) ≤ \(formatDecimal(points.first?.score ?? 0, digits: 1)) "
+                + "to \(formatDecimal(points.last?.probability ?? 0, digits: 3)) at \(key) ≥ \(formatDecimal(points.last?.score ?? 0, digits: 1))."
         }
     }
 
@@ -29,7 +54,7 @@ struct ModelReport {
         for factor in model.factors {
             table.rows.append([
                 factor.id, factor.label.text(language), factor.side.rawValue,
-                formatDecimal(factor.weight, digits: 3), factor.direction == .increasing ? "↑" : "↓", factor.missing.rawValue,
+                formatDecimal(factor.weight, digits: 3), factor.direction == .increasing ? "↑" : "↓", missingText(factor),
                 factor.column + (factor.unit.map { " (\($0))" } ?? "") + ": " + scaleText(factor),
             ])
         }
@@ -43,13 +68,14 @@ struct ModelReport {
             text += "\(model.factors(on: .difficulty).count) difficulty factors (weights normalized per side).\n\n"
             text += format == .markdown ? table.markdown() : table.render()
             text += "\n" + gradingLines().joined(separator: "\n") + "\n"
+            if let calibrationLine { text += calibrationLine + "\n" }
             return text
         case .csv:
             var text = CSVWriter.record(["factor", "label_en", "label_zh", "side", "weight", "column", "unit", "direction", "missing", "scale", "source"])
             for factor in model.factors {
                 text += CSVWriter.record([
                     factor.id, factor.label.en, factor.label.zh, factor.side.rawValue, formatDecimal(factor.weight, digits: 6),
-                    factor.column, factor.unit ?? "", factor.direction.rawValue, factor.missing.rawValue, scaleText(factor),
+                    factor.column, factor.unit ?? "", factor.direction.rawValue, missingText(factor), scaleText(factor),
                     factor.source ?? "",
                 ])
             }
@@ -60,7 +86,7 @@ struct ModelReport {
                 "    {\"id\": \(json.string(factor.id)), \"label\": {\"en\": \(json.string(factor.label.en)), \"zh\": \(json.string(factor.label.zh))}, "
                     + "\"side\": \(json.string(factor.side.rawValue)), \"weight\": \(formatDecimal(factor.weight, digits: 6)), "
                     + "\"column\": \(json.string(factor.column)), \"unit\": \(factor.unit.map { json.string($0) } ?? "null"), "
-                    + "\"direction\": \(json.string(factor.direction.rawValue)), \"missing\": \(json.string(factor.missing.rawValue)), "
+                    + "\"direction\": \(json.string(factor.direction.rawValue)), \"missing\": \(json.string(missingText(factor))), "
                     + "\"scale\": \(json.string(scaleText(factor)))}"
             }
             return "{\n  \"model\": \(json.string(model.name)),\n  \"factors\": [\n" + factors.joined(separator: ",\n") + "\n  ]\n}\n"

@@ -14,6 +14,13 @@ struct RankReport {
     /// Grade counts and accepted rows of the whole list, when `assessment` holds only the
     /// shown rows (the streaming path); `nil` when it holds every accepted row.
     var wholeList: (gradeCounts: [Grade: Int], accepted: Int)? = nil
+    /// For a report written page by page (see ``writeCSV(to:morePages:)``): how many rows all
+    /// the pages show and the sum of their calibrated probabilities; `nil` when `rows` holds
+    /// every shown row.
+    var pagedTotals: (shown: Int, expectedWins: Double)? = nil
+
+    /// Rows shown in all (on every page).
+    var shownCount: Int { pagedTotals?.shown ?? rows.count }
 
     var model: ScoringModel { assessment.model }
 
@@ -42,6 +49,11 @@ struct RankReport {
             .joined(separator: ", ")
     }
 
+    /// The calibrated probability of winning the account, for a calibrated model.
+    func probability(_ row: Int) -> Double? {
+        model.probability(value: assessment.value(row), difficulty: assessment.difficulty(row))
+    }
+
     func segmentIDs(_ row: Int) -> [String] {
         assessment.segments[row].map { model.segments[$0].id }
     }
@@ -67,6 +79,12 @@ struct RankReport {
             lines.append(
                 "Batch-relative (scores move when the list changes): \(relative.joined(separator: ", ")).")
         }
+        if let calibration = model.calibration {
+            let expected = pagedTotals?.expectedWins ?? rows.reduce(0.0) { $0 + (probability($1.row) ?? 0) }
+            lines.append(
+                "P(won) is the model's calibrated probability of winning (\(calibration.method.name) on \(model.grading.ranking.key.rawValue)); "
+                    + "expected wins among the \(shownCount) shown: \(formatDecimal(expected, digits: 1)).")
+        }
         for segment in loaded.unevaluatedSegments {
             lines.append(
                 "Segment '\(segment.id)' not evaluated: the file lacks \(segment.missingColumns.joined(separator: ", ")).")
@@ -78,27 +96,36 @@ struct RankReport {
 
     func table(maxWidth: Int = 100, markdown: Bool = false) -> String {
         let zh = language == .zh
-        var table = PlainTable(columns: [
+        let calibrated = model.calibration != nil
+        var columns: [PlainTable.Column] = [
             .init("#", alignRight: true),
             .init(zh ? "账户" : "account", maxWidth: 10),
             .init(zh ? "名称" : "name", maxWidth: markdown ? nil : 14),
             .init(zh ? "等级" : "grade"),
+        ]
+        if calibrated { columns.append(.init(zh ? "赢率" : "P(won)", alignRight: true)) }
+        columns += [
             .init(zh ? "价值" : "value", alignRight: true),
             .init(zh ? "难度" : "diff", alignRight: true),
             .init(zh ? "信息" : "info", alignRight: true),
             .init(zh ? "主要原因 (+ 加分 / − 减分)" : "top reasons (+ up / − down)"),
-        ])
+        ]
+        var table = PlainTable(columns: columns)
         for (rank, row) in rows {
             let explanation = assessment.explanation(of: row)
             let up = reasons(explanation.reasonsUp(limit: 2), sign: "+")
             let down = reasons(explanation.reasonsDown(limit: 1), sign: "−")
-            table.rows.append([
+            var cells = [
                 String(rank), assessment.accounts[row].id, assessment.accounts[row].name,
                 gradeText(assessment.grades[row]),
+            ]
+            if let probability = probability(row) { cells.append(formatDecimal(100 * probability, digits: 1) + "%") }
+            cells += [
                 formatDecimal(assessment.value(row), digits: 1), formatDecimal(assessment.difficulty(row), digits: 1),
                 formatDecimal(100 * assessment.completeness(row), digits: 0) + "%",
                 [up, down].filter { !$0.isEmpty }.joined(separator: ", "),
-            ])
+            ]
+            table.rows.append(cells)
         }
         var text = markdown ? table.markdown() : table.render(maxWidth: maxWidth)
         let summary = markdown ? summaryLines() : summaryLines().flatMap { DisplayWidth.wrap($0, width: maxWidth) }
@@ -108,15 +135,25 @@ struct RankReport {
 
     // MARK: CSV
 
-    func writeCSV(to sink: inout some OutputSink) {
+    /// Writes the header and `rows`, then the rows of each further page `morePages` returns
+    /// (reports of the same ranking; `nil` after the last), so that a ranking larger than
+    /// memory is written a page at a time.
+    func writeCSV(to sink: inout some OutputSink, morePages: () throws -> RankReport? = { nil }) rethrows {
         let scenarioNames = assessment.scorer.scenarioNames
-        var header = [
-            "rank", "account_id", "name", "industry", "region", "manager", "stage", "deal_value", "grade", "action",
-            "value", "difficulty", "priority", "completeness", "segments", "reasons_up", "reasons_down", "line",
-        ]
+        let calibrated = model.calibration != nil
+        var header = ["rank", "account_id", "name", "industry", "region", "manager", "stage", "deal_value", "grade", "action"]
+        if calibrated { header.append("probability") }
+        header += ["value", "difficulty", "priority", "completeness", "segments", "reasons_up", "reasons_down", "line"]
         header += model.factors.map { "points_\($0.id)" }
         for name in scenarioNames.dropFirst() { header += ["value_\(name)", "difficulty_\(name)", "grade_\(name)"] }
         sink.write(CSVWriter.record(header))
+        writeCSVRows(to: &sink)
+        while let page = try morePages() { page.writeCSVRows(to: &sink) }
+    }
+
+    /// Writes the CSV records of `rows`.
+    private func writeCSVRows(to sink: inout some OutputSink) {
+        let scenarioNames = assessment.scorer.scenarioNames
         for (rank, row) in rows {
             let account = assessment.accounts[row]
             let explanation = assessment.explanation(of: row)
@@ -128,6 +165,9 @@ struct RankReport {
                 CSVWriter.field(account.industry), CSVWriter.field(account.region), CSVWriter.field(account.manager),
                 account.stage.map(String.init) ?? "", account.dealValue.map { CSVWriter.number($0) } ?? "",
                 grade.letter, CSVWriter.field(grade.action(language)),
+            ]
+            if let probability = probability(row) { fields.append(CSVWriter.number(probability, digits: 4)) }
+            fields += [
                 CSVWriter.number(assessment.value(row), digits: 4), CSVWriter.number(assessment.difficulty(row), digits: 4),
                 CSVWriter.number(assessment.priority(row), digits: 4), CSVWriter.number(assessment.completeness(row), digits: 4),
                 CSVWriter.field(segmentIDs(row).joined(separator: ";")),
@@ -149,7 +189,9 @@ struct RankReport {
 
     // MARK: JSON
 
-    func writeJSON(to sink: inout some OutputSink) {
+    /// Writes the report, with the accounts of `rows` and then of each further page
+    /// `morePages` returns (see ``writeCSV(to:morePages:)``).
+    func writeJSON(to sink: inout some OutputSink, morePages: () throws -> RankReport? = { nil }) rethrows {
         let scenarioNames = assessment.scorer.scenarioNames
         let counts = gradeCounts
         var json = JSONWriter()
@@ -159,11 +201,14 @@ struct RankReport {
         sink.write("  \"file\": \(json.string(loaded.file)),\n")
         sink.write("  \"scenario\": \(json.string(scenarioNames[assessment.scenario])),\n")
         sink.write("  \"scenarios\": [\(scenarioNames.map { json.string($0) }.joined(separator: ", "))],\n")
+        if let calibration = model.calibration {
+            sink.write("  \"calibration\": {\"method\": \(json.string(calibration.method.name)), \"score\": \(json.string(model.grading.ranking.key.rawValue))},\n")
+        }
         sink.write("  \"summary\": {\n")
         sink.write("    \"rows_read\": \(loaded.rowsRead),\n")
         sink.write("    \"accepted\": \(acceptedCount),\n")
         sink.write("    \"rejected\": \(loaded.rejects.count),\n")
-        sink.write("    \"shown\": \(rows.count),\n")
+        sink.write("    \"shown\": \(shownCount),\n")
         sink.write(
             "    \"grades\": {"
                 + Grade.allCases.map { "\(json.string($0.letter)): \(counts[$0, default: 0])" }.joined(separator: ", ")
@@ -178,11 +223,9 @@ struct RankReport {
                 }.joined(separator: ", ") + "]\n")
         sink.write("  },\n")
         sink.write("  \"accounts\": [")
-        for (position, (rank, row)) in rows.enumerated() {
-            sink.write(position == 0 ? "\n" : ",\n")
-            sink.write(accountJSON(rank: rank, row: row, json: &json))
-        }
-        sink.write(rows.isEmpty ? "],\n" : "\n  ],\n")
+        var written = writeJSONAccounts(to: &sink, after: 0, json: &json)
+        while let page = try morePages() { written = page.writeJSONAccounts(to: &sink, after: written, json: &json) }
+        sink.write(written == 0 ? "],\n" : "\n  ],\n")
         sink.write("  \"rejects\": [")
         for (position, reject) in loaded.rejects.enumerated() {
             sink.write(position == 0 ? "\n" : ",\n")
@@ -193,6 +236,16 @@ struct RankReport {
         }
         sink.write(loaded.rejects.isEmpty ? "]\n" : "\n  ]\n")
         sink.write("}\n")
+    }
+
+    /// Writes the accounts of `rows` as elements of the accounts array, after `previous`
+    /// elements; returns the elements written in all.
+    private func writeJSONAccounts(to sink: inout some OutputSink, after previous: Int, json: inout JSONWriter) -> Int {
+        for (position, (rank, row)) in rows.enumerated() {
+            sink.write(previous + position == 0 ? "\n" : ",\n")
+            sink.write(accountJSON(rank: rank, row: row, json: &json))
+        }
+        return previous + rows.count
     }
 
     private func accountJSON(rank: Int, row: Int, json: inout JSONWriter) -> String {
@@ -210,6 +263,7 @@ struct RankReport {
         text += "\"manager\": \(json.string(account.manager)), \"stage\": \(account.stage.map(String.init) ?? "null"), "
         text += "\"deal_value\": \(account.dealValue.map(number) ?? "null"), \"line\": \(account.line),\n"
         text += "     \"grade\": \(json.string(grade.letter)), \"action\": \(json.string(grade.action(language))), "
+        if let probability = probability(row) { text += "\"probability\": \(number(probability)), " }
         text += "\"value\": \(number(assessment.value(row))), \"difficulty\": \(number(assessment.difficulty(row))), "
         text += "\"priority\": \(number(assessment.priority(row))), \"completeness\": \(number(assessment.completeness(row))),\n"
         text += "     \"segments\": [\(segmentIDs(row).map { json.string($0) }.joined(separator: ", "))],\n"

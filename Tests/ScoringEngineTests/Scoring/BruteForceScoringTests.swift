@@ -12,9 +12,9 @@ struct BruteForceScoringTests {
     static func referenceUtility(_ factor: Factor, column: FactorColumn, row: Int, batch: [Double]) -> Double? {
         var base: Double
         switch (factor.scale, column) {
-        case (.categorical(let map), .categorical(let codes)):
+        case (.categorical(let map, let other), .categorical(let codes)):
             guard codes[row] >= 0 else { return nil }
-            base = map[Int(codes[row])].utility
+            base = Int(codes[row]) < map.count ? map[Int(codes[row])].utility : other!.utility
         case (_, .numeric(let values)):
             let x = values[row]
             guard !x.isNaN else { return nil }
@@ -43,6 +43,9 @@ struct BruteForceScoringTests {
                 let mean = present.reduce(0, +) / Double(present.count)
                 let sd = (present.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(present.count)).squareRoot()
                 base = sd > 0 ? (min(max((x - mean) / sd, -clip), clip) + clip) / (2 * clip) : 0.5
+            case .binned(let bins):
+                // The first bin whose upper edge is above x; the last has none.
+                base = (bins.first { $0.upper.map { x < $0 } ?? true })!.utility
             case .categorical:
                 fatalError("unreachable")
             }
@@ -80,6 +83,7 @@ struct BruteForceScoringTests {
                     case .mean:
                         let known = utilities[index].compactMap { $0 }
                         utility = known.isEmpty ? 0.5 : known.reduce(0, +) / Double(known.count)
+                    case .fixed(let stated, _): utility = stated
                     }
                 }
                 if factor.side == .value { value += 100 * weights[index] * utility } else { difficulty += 100 * weights[index] * utility }

@@ -47,7 +47,7 @@ struct WhatIfAnalysisTests {
             values[row] = change.newValue!
             changed.factorColumns[change.factorIndex] = .numeric(values)
         case .categorical(var codes):
-            guard case .categorical(let map) = model.factors[change.factorIndex].scale else { fatalError() }
+            guard case .categorical(let map, _) = model.factors[change.factorIndex].scale else { fatalError() }
             codes[row] = Int32(map.firstIndex { $0.label == change.newLabel }!)
             changed.factorColumns[change.factorIndex] = .categorical(codes)
         }
