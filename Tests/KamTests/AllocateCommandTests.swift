@@ -89,6 +89,24 @@ struct AllocateCommandTests {
         #expect(outcome.status == 65)
         #expect(outcome.standardError.contains("use a ceiling of at most"))
     }
+
+    @Test("rows that cannot be scored are written to the rejects file, by allocate and simulate alike; --strict exits 65")
+    func rejects() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        for command in [["allocate"], ["simulate", "--runs", "20"]] {
+            let path = directory + "/\(command[0]).rejects.csv"
+            let outcome = try KamRunner.run(command + [Self.sample, "--rejects", path])
+            #expect(outcome.status == 0)
+            #expect(outcome.standardOutput.contains("5 rows rejected (written to"))
+            let written = CSVCheck.parse(try String(contentsOfFile: path, encoding: .utf8))
+            #expect(written.first?.prefix(4) == ["line", "column", "reason", "message"])
+            // The five deliberately bad rows of the sample, each with its line.
+            #expect(written.dropFirst().map { $0[0] } == ["32", "92", "152", "212", "272"])
+            let strict = try KamRunner.run(command + [Self.sample, "--rejects", path, "--strict", "--quiet"])
+            #expect(strict.status == 65)
+            #expect(strict.standardError.contains("5 rows were rejected and --strict is set"))
+        }
+    }
 }
 
 @Suite("kam simulate end to end", .serialized)

@@ -23,12 +23,15 @@ enum AllocationInput {
     struct Loaded {
         let problem: AllocationProblem
         let assessment: BatchAssessment
+        /// How many rows were rejected, and where they were written.
         let rejects: Int
+        let rejectsPath: String?
         let managerNames: [String]
     }
 
     static func load(
-        input: InputOptions, modelOptions: ModelOptions, options: AllocationOptions, progress: Progress
+        input: InputOptions, modelOptions: ModelOptions, options: AllocationOptions, rejectsOptions: RejectsOptions,
+        progress: Progress
     ) throws -> Loaded {
         let model = try modelOptions.load()
         let pipelineModel = try HistoryInput.pipeline(options.pipeline)
@@ -53,6 +56,7 @@ enum AllocationInput {
         }
         progress.phase("reading \(input.file)", rows: input.estimatedRows)
         let loaded = try input.load(model: model, progress: progress)
+        let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file)
         progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
         guard let scoring = try? ScoringPipeline(model: model) else {
             throw CLIError.badData("\(modelOptions.model): the model cannot be scored.")
@@ -87,7 +91,9 @@ enum AllocationInput {
         do throws(AllocationError) {
             let problem = try AllocationProblem(
                 team: team, transitions: pipelineModel.transitions, accounts: accounts, objective: options.objective)
-            return Loaded(problem: problem, assessment: assessment, rejects: loaded.rejects.count, managerNames: managerNames)
+            return Loaded(
+                problem: problem, assessment: assessment, rejects: loaded.rejects.count, rejectsPath: rejectsPath,
+                managerNames: managerNames)
         } catch {
             throw CLIError.badData("\(options.team): \(error.description)")
         }
@@ -110,12 +116,15 @@ extension Kam {
                 file); --policy proportional splits each manager's hours by expected revenue. \
                 Accounts that get nothing are listed with the reason.
 
-                Exit status: 0 ok, 64 usage, 65 bad data, 66 input missing, 70 internal failure.
+                Rows that cannot be scored are written to the rejects file with their line, \
+                column and reason. Exit status: 0 ok, 64 usage, 65 bad data (or any reject with \
+                --strict), 66 input missing, 70 internal failure.
                 """)
 
         @OptionGroup var input: InputOptions
         @OptionGroup var modelOptions: ModelOptions
         @OptionGroup var options: AllocationOptions
+        @OptionGroup var rejectsOptions: RejectsOptions
 
         @Option(help: "The policy: grade, proportional or optimal.")
         var policy: AllocationPolicy = .optimal
@@ -146,7 +155,8 @@ extension Kam {
             try runReportingErrors {
                 let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: false)
                 let loaded = try AllocationInput.load(
-                    input: input, modelOptions: modelOptions, options: options, progress: progress)
+                    input: input, modelOptions: modelOptions, options: options, rejectsOptions: rejectsOptions,
+                    progress: progress)
                 progress.phase("allocating", rows: loaded.problem.accounts.count)
                 let allocator = Allocator(problem: loaded.problem)
                 let allocation = allocator.allocate(policy)

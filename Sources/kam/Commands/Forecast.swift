@@ -55,14 +55,10 @@ extension Kam {
         @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
         var output: String?
 
-        @Option(help: "Where to write rejected rows (default: <input name>.rejects.csv in the current folder).")
-        var rejects: String?
-
         @Option(help: "The language of labels: en or zh.")
         var lang: Language = .en
 
-        @Flag(help: "Fail (exit 65) if any row is rejected.")
-        var strict = false
+        @OptionGroup var rejectsOptions: RejectsOptions
 
         @Flag(help: "Print nothing on standard error except errors.")
         var quiet = false
@@ -95,12 +91,7 @@ extension Kam {
                 }
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 let loaded = try input.load(model: model, progress: progress)
-                let rejectsPath = try writeRejects(loaded)
-                if strict, let first = loaded.rejects.first {
-                    throw CLIError.badData(
-                        DatasetError.strictRejects(file: input.file, count: loaded.rejects.count, first: first.description)
-                            .description)
-                }
+                let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file)
                 progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
                 guard let scoring = try? ScoringPipeline(model: model) else {
                     throw CLIError.badData("\(modelOptions.model): the model cannot be scored.")
@@ -140,19 +131,6 @@ extension Kam {
                     for line in report.summaryLines() { printError(line) }
                 }
             }
-        }
-
-        /// Writes rejected rows, if any, and returns where.
-        func writeRejects(_ loaded: ProspectListLoader.Result) throws -> String? {
-            guard !loaded.rejects.isEmpty else { return nil }
-            let stem = URL(fileURLWithPath: input.file).deletingPathExtension().lastPathComponent
-            let path = rejects ?? "\(stem).rejects.csv"
-            do {
-                try RejectsWriter.write(loaded.rejects, header: loaded.header, to: path)
-            } catch {
-                throw CLIError.cannotWrite(path)
-            }
-            return path
         }
     }
 }

@@ -19,12 +19,15 @@ extension Kam {
                 each to the best and its standard error (the runs share their random numbers, \
                 so the differences are paired). Same --seed, same numbers.
 
-                Exit status: 0 ok, 64 usage, 65 bad data, 66 input missing, 70 internal failure.
+                Rows that cannot be scored are written to the rejects file with their line, \
+                column and reason. Exit status: 0 ok, 64 usage, 65 bad data (or any reject with \
+                --strict), 66 input missing, 70 internal failure.
                 """)
 
         @OptionGroup var input: InputOptions
         @OptionGroup var modelOptions: ModelOptions
         @OptionGroup var options: AllocationOptions
+        @OptionGroup var rejectsOptions: RejectsOptions
 
         @Option(help: "Simulate only this policy: grade, proportional or optimal.")
         var policy: AllocationPolicy?
@@ -70,7 +73,8 @@ extension Kam {
             try runReportingErrors {
                 let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
                 let loaded = try AllocationInput.load(
-                    input: input, modelOptions: modelOptions, options: options, progress: progress)
+                    input: input, modelOptions: modelOptions, options: options, rejectsOptions: rejectsOptions,
+                    progress: progress)
                 let allocator = Allocator(problem: loaded.problem)
                 let simulator = AllocationSimulator(
                     allocator: allocator, periods: periods, runs: runs, seed: seed,
@@ -85,7 +89,7 @@ extension Kam {
                 let summaries = SimulationSummary.summarize(outcomes, problem: loaded.problem, periods: periods)
                 let report = SimulateReport(
                     problem: loaded.problem, summaries: summaries, openAtStart: outcomes.first?.openAtStart ?? 0,
-                    periods: periods, runs: runs, seed: seed, teamFile: options.team, rejects: loaded.rejects,
+                    periods: periods, runs: runs, seed: seed, teamFile: options.team, rejects: loaded.rejects, rejectsPath: loaded.rejectsPath,
                     language: lang)
                 var sink: FileSink
                 if let output { sink = try FileSink(path: output) } else { sink = FileSink(handle: .standardOutput) }

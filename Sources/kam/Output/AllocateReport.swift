@@ -149,7 +149,9 @@ struct AllocateReport {
         }
         if loaded.rejects > 0 {
             lines.append(
-                zh ? "\(loaded.rejects) 行被拒绝（用 `kam validate` 查看）。" : "\(ReportFormat.count(loaded.rejects, "row")) rejected (see `kam validate`).")
+                zh
+                    ? "\(loaded.rejects) 行被拒绝，已写入 \(loaded.rejectsPath ?? "拒绝文件")。"
+                    : "\(ReportFormat.count(loaded.rejects, "row")) rejected (written to \(loaded.rejectsPath ?? "the rejects file")).")
         }
         return lines
     }

@@ -12,6 +12,7 @@ struct SimulateReport {
     let seed: UInt64
     let teamFile: String
     let rejects: Int
+    let rejectsPath: String?
     let language: Language
 
     var zh: Bool { language == .zh }
@@ -75,7 +76,8 @@ struct SimulateReport {
                 zh ? "预算为 0：只有不需要费用的工作可以进行；费用控制率无定义。" : "The budget is 0: only work that needs no expense can be done; expense control is undefined (–).")
         }
         if rejects > 0 {
-            lines.append(zh ? "\(rejects) 行被拒绝（用 `kam validate` 查看）。" : "\(ReportFormat.count(rejects, "row")) rejected (see `kam validate`).")
+            let path = rejectsPath ?? "the rejects file"
+            lines.append(zh ? "\(rejects) 行被拒绝，已写入 \(path)。" : "\(ReportFormat.count(rejects, "row")) rejected (written to \(path)).")
         }
         return lines
     }
