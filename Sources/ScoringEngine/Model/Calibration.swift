@@ -69,19 +69,7 @@ public struct Calibration: Sendable, Equatable, Codable {
             let z = intercept + slope * score
             return z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))
         case .isotonic(let points):
-            guard let first = points.first, let last = points.last else { return 0.5 }
-            if score <= first.score { return first.probability }
-            if score >= last.score { return last.probability }
-            var low = 0
-            var high = points.count - 1
-            while high - low > 1 {
-                let middle = (low + high) / 2
-                if points[middle].score <= score { low = middle } else { high = middle }
-            }
-            let left = points[low]
-            let right = points[high]
-            let t = (score - left.score) / (right.score - left.score)
-            return left.probability + t * (right.probability - left.probability)
+            return Scale.interpolate(points, at: score, x: \.score, y: \.probability)
         }
     }
 }

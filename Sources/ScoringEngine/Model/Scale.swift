@@ -134,19 +134,27 @@ public enum Scale: Sendable, Equatable, Codable {
     }
 
     static func interpolate(_ points: [Point], at x: Double) -> Double {
+        interpolate(points, at: x, x: \.x, y: \.utility)
+    }
+
+    /// Linear interpolation between points with strictly increasing x, constant beyond the
+    /// first and last point; 0.5 without points. Shared by piecewise scales and isotonic
+    /// calibration.
+    @inline(__always)
+    static func interpolate<P>(_ points: [P], at x: Double, x xOf: (P) -> Double, y yOf: (P) -> Double) -> Double {
         guard let first = points.first, let last = points.last else { return 0.5 }
-        if x <= first.x { return first.utility }
-        if x >= last.x { return last.utility }
+        if x <= xOf(first) { return yOf(first) }
+        if x >= xOf(last) { return yOf(last) }
         // Binary search for the segment containing x.
         var low = 0
         var high = points.count - 1
         while high - low > 1 {
             let middle = (low + high) / 2
-            if points[middle].x <= x { low = middle } else { high = middle }
+            if xOf(points[middle]) <= x { low = middle } else { high = middle }
         }
         let left = points[low]
         let right = points[high]
-        let t = (x - left.x) / (right.x - left.x)
-        return left.utility + t * (right.utility - left.utility)
+        let t = (x - xOf(left)) / (xOf(right) - xOf(left))
+        return yOf(left) + t * (yOf(right) - yOf(left))
     }
 }
