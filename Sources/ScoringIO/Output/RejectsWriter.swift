@@ -1,21 +1,44 @@
 import Foundation
 
+/// A row of an input file that could not be used: where it starts, which column is at
+/// fault, why, and the row as it was read.
+public protocol RejectedRow {
+    /// 1-based physical line where the record starts.
+    var line: Int { get }
+    /// Header name of the offending column, when one column is at fault.
+    var column: String? { get }
+    /// A short machine-readable code for the reason.
+    var reasonCode: String { get }
+    /// What is wrong and how to fix it, without the location.
+    var message: String { get }
+    /// The record's fields as read.
+    var fields: [String] { get }
+}
+
+extension Reject: RejectedRow {
+    public var reasonCode: String { reason.code }
+}
+
+extension PerformanceReject: RejectedRow {
+    public var reasonCode: String { reason.code }
+}
+
 /// Writes rejected rows to a CSV file: where and why, then the row as it was read.
 ///
 /// Columns: `line`, `column`, `reason`, `message`, then the input file's header columns.
 public enum RejectsWriter {
     /// The rejects file's text.
-    public static func render(_ rejects: [Reject], header: [String]) -> String {
+    public static func render(_ rejects: [some RejectedRow], header: [String]) -> String {
         var text = CSVWriter.record(["line", "column", "reason", "message"] + header)
         for reject in rejects {
             text += CSVWriter.record(
-                [String(reject.line), reject.column ?? "", reject.reason.code, reject.message] + reject.fields)
+                [String(reject.line), reject.column ?? "", reject.reasonCode, reject.message] + reject.fields)
         }
         return text
     }
 
     /// Writes the rejects file.
-    public static func write(_ rejects: [Reject], header: [String], to path: String) throws(DatasetError) {
+    public static func write(_ rejects: [some RejectedRow], header: [String], to path: String) throws(DatasetError) {
         do {
             try render(rejects, header: header).write(toFile: path, atomically: true, encoding: .utf8)
         } catch {

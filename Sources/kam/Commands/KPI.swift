@@ -183,7 +183,7 @@ extension Kam {
         func writeRejects(_ rejects: [PerformanceReject], header: [String], input: String) throws -> String? {
             guard !rejects.isEmpty else { return nil }
             let path = rejectsPath(for: input)
-            do { try PerformanceRejectsWriter.write(rejects, header: header, to: path) } catch { throw CLIError.cannotWrite(path) }
+            do { try RejectsWriter.write(rejects, header: header, to: path) } catch { throw CLIError.cannotWrite(path) }
             return path
         }
 

@@ -79,7 +79,7 @@ struct PerformanceInputLoaderTests {
         let loader = PerformanceInputLoader(scorecard: try PerformanceFixtures.seedScorecard())
         let planTable = try table(plan, file: "plan.csv")
         let result = try loader.load(plan: planTable, actual: table(actual, file: "actual.csv"), period: nil)
-        let text = PerformanceRejectsWriter.render(result.planRejects, header: planTable.header)
+        let text = RejectsWriter.render(result.planRejects, header: planTable.header)
         #expect(
             text == """
                 line,column,reason,message,period,person,role,planned_sales,planned_new_accounts,expense_budget
