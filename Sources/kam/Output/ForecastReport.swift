@@ -429,15 +429,7 @@ struct ForecastReport {
                     + periods.joined(separator: ",\n                 ") + "]}")
         }
         sink.write(totals.groups.isEmpty ? "],\n" : "\n  ],\n")
-        sink.write("  \"rejects\": [")
-        for (position, reject) in loaded.rejects.enumerated() {
-            sink.write(position == 0 ? "\n" : ",\n")
-            sink.write(
-                "    {\"line\": \(reject.line), \"column\": \(reject.column.map { json.string($0) } ?? "null"), "
-                    + "\"column_number\": \(reject.columnNumber.map(String.init) ?? "null"), "
-                    + "\"reason\": \(json.string(reject.reason.code)), \"message\": \(json.string(reject.message))}")
-        }
-        sink.write(loaded.rejects.isEmpty ? "]\n" : "\n  ]\n")
+        sink.write(json.rejects(loaded.rejects))
         sink.write("}\n")
     }
 }

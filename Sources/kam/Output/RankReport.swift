@@ -226,15 +226,7 @@ struct RankReport {
         var written = writeJSONAccounts(to: &sink, after: 0, json: &json)
         while let page = try morePages() { written = page.writeJSONAccounts(to: &sink, after: written, json: &json) }
         sink.write(written == 0 ? "],\n" : "\n  ],\n")
-        sink.write("  \"rejects\": [")
-        for (position, reject) in loaded.rejects.enumerated() {
-            sink.write(position == 0 ? "\n" : ",\n")
-            sink.write(
-                "    {\"line\": \(reject.line), \"column\": \(reject.column.map { json.string($0) } ?? "null"), "
-                    + "\"column_number\": \(reject.columnNumber.map(String.init) ?? "null"), "
-                    + "\"reason\": \(json.string(reject.reason.code)), \"message\": \(json.string(reject.message))}")
-        }
-        sink.write(loaded.rejects.isEmpty ? "]\n" : "\n  ]\n")
+        sink.write(json.rejects(loaded.rejects))
         sink.write("}\n")
     }
 
@@ -306,5 +298,18 @@ struct JSONWriter {
             }
         }
         return result + "\""
+    }
+
+    /// The last member of a report: `  "rejects": [...]` with each rejected row's line,
+    /// column, reason and message, and a line break.
+    func rejects(_ rejects: [Reject]) -> String {
+        var text = "  \"rejects\": ["
+        for (position, reject) in rejects.enumerated() {
+            text += position == 0 ? "\n" : ",\n"
+            text += "    {\"line\": \(reject.line), \"column\": \(reject.column.map { string($0) } ?? "null"), "
+                + "\"column_number\": \(reject.columnNumber.map(String.init) ?? "null"), "
+                + "\"reason\": \(string(reject.reason.code)), \"message\": \(string(reject.message))}"
+        }
+        return text + (rejects.isEmpty ? "]\n" : "\n  ]\n")
     }
 }
