@@ -82,4 +82,59 @@ public enum BinaryOutcomeMetrics {
         guard totalWon > 0, totalLost > 0 else { return nil }
         return concordant / (totalWon * totalLost)
     }
+    /// The Brier score: the mean squared difference between predicted probability and
+    /// outcome, `Σ sᵢ (pᵢ − yᵢ)² / Σ sᵢ`, in 0...1 (0 perfect; always predicting the base
+    /// rate ȳ scores ȳ(1 − ȳ)).
+    ///
+    /// - Returns: The score, or `nil` when the total weight is 0.
+    public static func brierScore(
+        probabilities: [Double], outcomes: [Double], weights: [Double]? = nil
+    ) -> Double? {
+        precondition(
+            probabilities.count == outcomes.count && (weights?.count ?? outcomes.count) == outcomes.count,
+            "BinaryOutcomeMetrics.brierScore needs one probability, outcome and weight per row")
+        var total = 0.0
+        var weightSum = 0.0
+        for index in outcomes.indices {
+            let weight = weights?[index] ?? 1
+            guard weight > 0 else { continue }
+            let difference = probabilities[index] - outcomes[index]
+            total += weight * difference * difference
+            weightSum += weight
+        }
+        return weightSum > 0 ? total / weightSum : nil
+    }
+
+    /// The expected calibration error over `bins` equal-width probability bins:
+    /// `Σ_b (n_b / n) |mean(p in b) − mean(y in b)|`.
+    ///
+    /// Bin `b` (0-based) holds the probabilities in `[b/B, (b+1)/B)`; the last bin also
+    /// holds 1. Empty bins contribute nothing. 0 is perfectly calibrated; the result is in 0...1.
+    ///
+    /// - Returns: The ECE, or `nil` when there is no row.
+    /// - Precondition: `bins ≥ 1`.
+    public static func expectedCalibrationError(
+        probabilities: [Double], outcomes: [Double], bins: Int = 10
+    ) -> Double? {
+        precondition(bins >= 1, "BinaryOutcomeMetrics.expectedCalibrationError needs at least one bin")
+        precondition(
+            probabilities.count == outcomes.count,
+            "BinaryOutcomeMetrics.expectedCalibrationError needs one probability and outcome per row")
+        guard !outcomes.isEmpty else { return nil }
+        var count = [Double](repeating: 0, count: bins)
+        var probabilitySum = [Double](repeating: 0, count: bins)
+        var outcomeSum = [Double](repeating: 0, count: bins)
+        for index in outcomes.indices {
+            let p = probabilities[index]
+            let bin = min(max(Int(p * Double(bins)), 0), bins - 1)
+            count[bin] += 1
+            probabilitySum[bin] += p
+            outcomeSum[bin] += outcomes[index]
+        }
+        var error = 0.0
+        for bin in 0..<bins where count[bin] > 0 {
+            error += abs(probabilitySum[bin] - outcomeSum[bin])
+        }
+        return error / Double(outcomes.count)
+    }
 }

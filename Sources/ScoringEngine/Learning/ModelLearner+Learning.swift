@@ -1,0 +1,555 @@
+import Foundation
+import LinearAlgebra
+
+extension ModelLearner {
+    /// A column the learner looks at: a base factor's column, or a candidate column.
+    struct Candidate: Sendable {
+        var column: Int
+        var baseFactor: Int?
+        var template: Factor
+        var request: ColumnFit.Request
+        var prepared: Int?
+        /// Set when the column is not learned at all.
+        var preset: FactorReport.Reason?
+    }
+
+    /// Learns a model from the decided accounts of `data`, starting from `baseModel`.
+    ///
+    /// - Parameters:
+    ///   - data: Candidate columns, outcomes and (optionally) stages. Every base factor needs
+    ///     a column (matched by ``LearningColumn/factor`` id, else by `factor.column == name`).
+    ///   - baseModel: The model whose factors, weights (the prior), bands and grid are the
+    ///     starting point.
+    /// - Returns: The learned model with its reports.
+    /// - Throws: ``LearningError``.
+    /// - Complexity: O(columns × accounts × folds) for the groups plus the logistic fits,
+    ///   O(accounts × factors²) per Newton iteration; one sort per numeric column.
+    public func learn(_ data: LearningData, baseModel: ScoringModel) throws(LearningError) -> LearnedModel {
+        let n = data.count
+        let outcomes = data.outcomes.map { $0 >= 0.5 ? 1.0 : 0.0 }
+        let won = outcomes.reduce(0) { $0 + Int($1) }
+        let lost = n - won
+        let foldCount = min(options.folds, won, lost)
+        guard foldCount >= 2 else { throw .tooFewOutcomes(won: won, lost: lost, needed: 2) }
+        let minimumBin = minimumBinCount(accounts: n)
+        let settings = ColumnFit.Settings(
+            maximumPreBins: options.maximumPreBins, minimumBinCount: minimumBin, pseudoCounts: options.pseudoCounts,
+            mergeSignificance: options.mergeSignificance, minimumCategoryCount: options.minimumCategoryCount)
+        var notes: [String] = []
+
+        // 1. Which column each base factor reads, and the candidates.
+        var factorColumn = [Int](repeating: -1, count: baseModel.factors.count)
+        for (index, factor) in baseModel.factors.enumerated() {
+            guard
+                let column = data.columns.firstIndex(where: { $0.factor?.id == factor.id })
+                    ?? data.columns.firstIndex(where: { $0.name == factor.column })
+            else { throw .missingColumn(factor: factor.id, column: factor.column) }
+            guard data.columns[column].isCategorical == factor.isCategorical else {
+                throw .columnKindMismatch(
+                    column: data.columns[column].name, expected: factor.isCategorical ? "category labels" : "numbers")
+            }
+            factorColumn[index] = column
+        }
+        let assignment = WeightFit.stratifiedFolds(outcomes: outcomes, count: foldCount, seed: options.seed)
+        let needed = data.columns.indices.filter { factorColumn.contains($0) || options.candidates == .all }
+        let columns = data.columns
+        let prepared = parallelMap(needed.count) {
+            PreparedColumn(columns[needed[$0]], outcomes: outcomes, assignment: assignment)
+        }
+        var preparedIndex = [Int?](repeating: nil, count: columns.count)
+        for (position, column) in needed.enumerated() { preparedIndex[column] = position }
+
+        var candidates: [Candidate] = []
+        var usedIDs = Set(baseModel.factors.map(\.id))
+        for (columnIndex, column) in columns.enumerated() {
+            let readers = baseModel.factors.indices.filter { factorColumn[$0] == columnIndex }
+            if !readers.isEmpty {
+                for reader in readers {
+                    let factor = baseModel.factors[reader]
+                    let position = preparedIndex[columnIndex]
+                    let empty = position.map { prepared[$0].presentCount == 0 } ?? true
+                    candidates.append(
+                        Candidate(
+                            column: columnIndex, baseFactor: reader, template: factor,
+                            request: Self.monotoneDirection(of: factor).map { .monotone(increasing: $0) } ?? .free,
+                            prepared: position, preset: empty ? .noValues : nil))
+                }
+                continue
+            }
+            var id = Self.factorID(forColumn: column.name)
+            if usedIDs.contains(id) {
+                var suffix = 2
+                while usedIDs.contains("\(id)_\(suffix)") { suffix += 1 }
+                id = "\(id)_\(suffix)"
+            }
+            usedIDs.insert(id)
+            let template = Factor(
+                id: id, label: LocalizedLabel(en: column.name, zh: column.name), column: column.name, side: .value,
+                weight: 0, direction: .increasing, scale: .linear(min: 0, max: 1), missing: .neutral,
+                source: "learned from outcomes (kam model fit)")
+            guard options.candidates == .all, let position = preparedIndex[columnIndex] else {
+                candidates.append(
+                    Candidate(column: columnIndex, baseFactor: nil, template: template, request: .free, prepared: nil, preset: .notConsidered))
+                continue
+            }
+            let column = prepared[position]
+            var preset: FactorReport.Reason?
+            if column.presentCount == 0 {
+                preset = .noValues
+            } else if column.isCategorical, column.labels.count > options.maximumCategoryLabels {
+                preset = .tooManyLabels(count: column.labels.count, limit: options.maximumCategoryLabels)
+            }
+            candidates.append(
+                Candidate(column: columnIndex, baseFactor: nil, template: template, request: .free, prepared: position, preset: preset))
+        }
+        let learnable = candidates.indices.filter { candidates[$0].preset == nil }
+
+        // 2. Folds, and every learnable column's groups on all rows (slot 0) and per fold.
+        let candidateList = candidates
+        let slots = foldCount + 1
+        let flatFits = parallelMap(learnable.count * slots) { job in
+            let candidate = candidateList[learnable[job / slots]]
+            return ColumnFit.learn(
+                prepared[candidate.prepared ?? 0], outcomes: outcomes, assignment: assignment, fold: job % slots - 1,
+                request: candidate.request, settings: settings)
+        }
+        // fits[l][0] all rows, fits[l][k + 1] fold k's training rows.
+        let fits = learnable.indices.map { Array(flatFits[($0 * slots)..<($0 * slots + slots)]) }
+        var groupUtilities = learnable.indices.map { l in fits[l].map { $0.utilities(side: candidates[learnable[l]].template.side).utilities } }
+        let flat = learnable.indices.map { fits[$0][0].utilities(side: candidates[learnable[$0]].template.side).flat }
+        let informationValues = learnable.indices.map { OutcomeBinning.informationValue(fits[$0][0].groups.map(\.evidence)) }
+        let singleAUC: [Double?] = parallelMap(learnable.count) { l in
+            // Out of fold: each row scored by the log-odds of its group learned without its fold.
+            var counts = (0..<foldCount).map { fits[l][$0 + 1].groups.map { _ in (won: 0, lost: 0) } }
+            for row in 0..<n {
+                let fold = assignment[row]
+                let group = Int(fits[l][fold + 1].rowGroup[row])
+                if outcomes[row] >= 0.5 { counts[fold][group].won += 1 } else { counts[fold][group].lost += 1 }
+            }
+            var groups: [(score: Double, won: Int, lost: Int)] = []
+            for fold in 0..<foldCount {
+                for (g, group) in fits[l][fold + 1].groups.enumerated() {
+                    groups.append((group.logOdds, counts[fold][g].won, counts[fold][g].lost))
+                }
+            }
+            return RankStatistics.areaUnderROC(groups: groups)
+        }
+
+        // 3. Which learnable columns enter the fit.
+        var reasons = [FactorReport.Reason?](repeating: nil, count: candidates.count)
+        for (index, candidate) in candidates.enumerated() { reasons[index] = candidate.preset }
+        var fitSet: [Int] = []  // indices into `learnable`
+        for l in learnable.indices {
+            let c = learnable[l]
+            let inBase = candidates[c].baseFactor != nil
+            if let auc = singleAUC[l], auc > options.leakThreshold {
+                reasons[c] = .leak(auc: auc, threshold: options.leakThreshold)
+            } else if flat[l] {
+                reasons[c] = .flat
+            } else if inBase {
+                reasons[c] = .baseModelFactor
+                fitSet.append(l)
+            } else if informationValues[l] >= options.minimumInformationValue {
+                reasons[c] = .informative(iv: informationValues[l], threshold: options.minimumInformationValue)
+                fitSet.append(l)
+            } else {
+                reasons[c] = .weakInformation(iv: informationValues[l], threshold: options.minimumInformationValue)
+            }
+        }
+        let sides = learnable.map { candidates[$0].template.side }
+        guard fitSet.contains(where: { sides[$0] == .value }) else { throw .noSignal }
+
+        // The expert direction e (WeightFit's): 100 w for value, −100 p w for difficulty, 0 for new columns.
+        let basePenalty = baseModel.grading.ranking.key == .priority ? baseModel.grading.ranking.difficultyPenalty : 1
+        let expertAll: [Double] = learnable.map { c in
+            guard let base = candidates[c].baseFactor else { return 0 }
+            let factor = baseModel.factors[base]
+            return factor.side == .value ? 100 * factor.weight : -100 * basePenalty * factor.weight
+        }
+
+        // 4. The base model on the same accounts: weights-only baseline and band shares.
+        let baseBatch = try Self.batch(for: baseModel, data: data, columnOf: factorColumn).batch
+        let baseUtilities = UtilityBuilder(model: baseModel).build(baseBatch)
+        let baseScores: ScoreColumns
+        do {
+            baseScores = ScoreColumns(try Scorer(model: baseModel).scores(baseUtilities.matrix), scenario: 0)
+        } catch {
+            throw .model(error)
+        }
+        let baseValueBand = baseScores.value.map { baseModel.grading.valueBands.index(of: $0) }
+        let baseDifficultyBand = baseScores.difficulty.map { baseModel.grading.difficultyBands.index(of: $0) }
+        let baseGrade = (0..<n).map { baseModel.grading.grid[baseValueBand[$0]][baseDifficultyBand[$0]] }
+
+        var trainRows: [[Int]] = Array(repeating: [], count: foldCount)
+        var testRows: [[Int]] = Array(repeating: [], count: foldCount)
+        for row in 0..<n {
+            for fold in 0..<foldCount {
+                if assignment[row] == fold { testRows[fold].append(row) } else { trainRows[fold].append(row) }
+            }
+        }
+        let grid = options.strength == .crossValidated ? options.strengthGrid.sorted(by: >) : {
+            if case .fixed(let lambda) = options.strength { return [lambda] }
+            return [1]
+        }()
+
+        // 4b. Orientation of new columns. A base factor keeps the expert's direction (a wrong
+        // sign drops it below). A column the base model does not have has no declared
+        // direction: when, given the other factors, its coefficient is negative in a joint
+        // ridge fit on every row (collinear indicators often turn), its utility is reversed,
+        // u → 1 − u, in every fold, so that it enters with a positive weight instead of being
+        // dropped. The report says which were reversed.
+        let newColumns = fitSet.filter { candidates[learnable[$0]].baseFactor == nil }
+        if !newColumns.isEmpty {
+            let allRows = Array(0..<n)
+            let design = Self.design(rows: allRows, tables: fitSet.map { groupUtilities[$0][0] }, groups: fitSet.map { fits[$0][0].rowGroup })
+            let terms = fitSet.count + 1
+            let orientation = try RidgeLogistic.fit(
+                design: design, outcomes: outcomes, penalty: [0] + [Double](repeating: 1, count: fitSet.count),
+                prior: [Double](repeating: 0, count: terms), start: [Double](repeating: 0, count: terms))
+            var reversed: [String] = []
+            for (position, l) in fitSet.enumerated() where candidates[learnable[l]].baseFactor == nil {
+                let beta = orientation.coefficients[position + 1]
+                guard (sides[l] == .value ? beta : -beta) < 0 else { continue }
+                groupUtilities[l] = groupUtilities[l].map { table in table.map { 1 - $0 } }
+                reversed.append(candidates[learnable[l]].template.column)
+            }
+            if !reversed.isEmpty {
+                notes.append(
+                    "Reversed, given the other factors (their utility falls where their own win rate rises): "
+                        + reversed.joined(separator: ", ") + ".")
+            }
+        }
+        let utilities = groupUtilities
+
+        // 5. λ by cross-validation on the learned utilities (each fold's own groups).
+        @Sendable func learnedDesign(_ active: [Int], slot: Int, rows: [Int]) -> Matrix {
+            Self.design(rows: rows, tables: active.map { utilities[$0][slot] }, groups: active.map { fits[$0][slot].rowGroup })
+        }
+        let pathColumns = fitSet
+        let learnedPath = try crossValidatedPath(
+            folds: foldCount, trainRows: trainRows, testRows: testRows, outcomes: outcomes, grid: grid,
+            expert: fitSet.map { expertAll[$0] }, n: n, computesAUC: false
+        ) { fold, rows in learnedDesign(pathColumns, slot: fold + 1, rows: rows) }
+        let lambda = learnedPath.lambda
+
+        // 6. Weights-only baseline: the base model's utilities, same folds.
+        let baseExpert = WeightFit.expertDirection(baseModel)
+        let baseMatrix = baseUtilities.matrix
+        let weightsOnlyPath = try crossValidatedPath(
+            folds: foldCount, trainRows: trainRows, testRows: testRows, outcomes: outcomes, grid: grid,
+            expert: baseExpert, n: n, computesAUC: false
+        ) { _, rows in Self.design(rows: rows, matrix: baseMatrix) }
+        let weightsOnlyProbability = weightsOnlyPath.outOfFold.map(LogisticRegression.logistic)
+
+        // 7. Each fold at λ: drop contradicted factors, calibrators, grades, contributions.
+        let sideCount = Double(Set(baseModel.factors.map(\.side)).count)
+        var oofEta = [Double](repeating: 0, count: n)
+        var plattProbability = [Double](repeating: 0, count: n)
+        var isotonicProbability = [Double](repeating: 0, count: n)
+        var oofGrades = [Grade](repeating: .insufficient, count: n)
+        var withoutEta = [[Double]](repeating: [Double](repeating: 0, count: n), count: fitSet.count)
+        var baseRateProbability = [Double](repeating: 0, count: n)
+        var stageProbability = [Double](repeating: 0, count: n)
+        for fold in 0..<foldCount {
+            let train = trainRows[fold]
+            let test = testRows[fold]
+            let trainOutcomes = train.map { outcomes[$0] }
+            let (active, fit, _, trainDesign) = try fitDroppingContradicted(
+                fitSet, sides: sides, lambda: lambda, outcomes: trainOutcomes, expertAll: expertAll,
+                start: learnedPath.coefficients[fold], prior: learnedPath.priors[fold]
+            ) { active in learnedDesign(active, slot: fold + 1, rows: train) }
+            let testDesign = learnedDesign(active, slot: fold + 1, rows: test)
+            let testEta = testDesign.multiplied(by: fit.coefficients)
+            for (position, row) in test.enumerated() { oofEta[row] = testEta[position] }
+            // Calibrators fitted on the fold's training rows.
+            let platt = PlattScaling.fit(scores: fit.linearPredictor, outcomes: trainOutcomes)
+            let points = IsotonicRegression.calibrationPoints(scores: fit.linearPredictor, outcomes: trainOutcomes)
+            let isotonic = try? Calibration(method: .isotonic(points: points))
+            for (position, row) in test.enumerated() {
+                plattProbability[row] = LogisticRegression.logistic(platt.intercept + platt.slope * testEta[position])
+                isotonicProbability[row] = isotonic?.probability(ofScore: testEta[position]) ?? plattProbability[row]
+            }
+            // Grades of the test rows under the fold's weights and band cuts.
+            let weights = Self.sideWeights(active.map { sides[$0] }, coefficients: Array(fit.coefficients.dropFirst()))
+            let trainScores = Self.scores(trainDesign, weights: weights, sides: active.map { sides[$0] })
+            let testScores = Self.scores(testDesign, weights: weights, sides: active.map { sides[$0] })
+            let grading: GradingPolicy
+            if let searched = Self.monotoneGrading(
+                base: baseModel.grading, valueScores: trainScores.value, difficultyScores: trainScores.difficulty,
+                outcomes: trainOutcomes, baseGrades: train.map { baseGrade[$0] }, penalty: weights.penalty)
+            {
+                grading = searched
+            } else {
+                grading = try Self.matchedGrading(
+                    base: baseModel.grading, valueScores: trainScores.value, difficultyScores: trainScores.difficulty,
+                    baseValueBands: train.map { baseValueBand[$0] }, baseDifficultyBands: train.map { baseDifficultyBand[$0] },
+                    penalty: weights.penalty)
+            }
+            for (position, row) in test.enumerated() {
+                var completeness = 0.0
+                for (k, l) in active.enumerated() where Int(fits[l][fold + 1].rowGroup[row]) != fits[l][fold + 1].missingGroup {
+                    completeness += weights.weights[k] / sideCount
+                }
+                oofGrades[row] = grading.grade(
+                    value: testScores.value[position], difficulty: testScores.difficulty[position],
+                    completeness: min(completeness, 1))
+            }
+            // Contributions: one Newton step without each factor, from the fold's fit.
+            for (k, l) in fitSet.enumerated() {
+                guard let term = active.firstIndex(of: l).map({ $0 + 1 }) else {
+                    for (position, row) in test.enumerated() { withoutEta[k][row] = testEta[position] }
+                    continue
+                }
+                let reduced = Self.coefficientsWithout(term: term, coefficients: fit.coefficients, hessian: fit.hessian)
+                let eta = testDesign.multiplied(by: reduced)
+                for (position, row) in test.enumerated() { withoutEta[k][row] = eta[position] }
+            }
+            // Baselines: the training rate, and the training rate per stage.
+            let trainWon = trainOutcomes.reduce(0, +)
+            let rate = trainWon / Double(train.count)
+            for row in test { baseRateProbability[row] = rate }
+            if let stages = data.stages {
+                var stageCount: [Int: (Int, Int)] = [:]
+                for row in train {
+                    guard let stage = stages[row] else { continue }
+                    let current = stageCount[stage] ?? (0, 0)
+                    stageCount[stage] = (current.0 + 1, current.1 + (outcomes[row] >= 0.5 ? 1 : 0))
+                }
+                for row in test {
+                    guard let stage = stages[row], let counts = stageCount[stage] else {
+                        stageProbability[row] = rate
+                        continue
+                    }
+                    stageProbability[row] = OutcomeBinning.shrunkRate(
+                        won: counts.1, count: counts.0, overallRate: rate, pseudoCounts: options.pseudoCounts)
+                }
+            }
+        }
+
+        // 8. The final fit on every row.
+        let allRows = Array(0..<n)
+        let averageStart = (0..<(fitSet.count + 1)).map { term in
+            learnedPath.coefficients.reduce(0) { $0 + $1[term] } / Double(foldCount)
+        }
+        let (finalActive, finalFit, dropped, _) = try fitDroppingContradicted(
+            fitSet, sides: sides, lambda: lambda, outcomes: outcomes, expertAll: expertAll, start: averageStart
+        ) { active in learnedDesign(active, slot: 0, rows: allRows) }
+        let finalCoefficients = Array(finalFit.coefficients.dropFirst())
+        let intercept = finalFit.coefficients[0]
+        let finalWeights = Self.sideWeights(finalActive.map { sides[$0] }, coefficients: finalCoefficients)
+        for l in fitSet where !finalActive.contains(l) {
+            reasons[learnable[l]] = .contradicted(coefficient: dropped[l] ?? 0)
+        }
+
+        // Calibration: chosen on the folds, fitted on the out-of-fold log-odds on the priority scale.
+        let plattLoss = BinaryOutcomeMetrics.logLoss(probabilities: plattProbability, outcomes: outcomes) ?? .infinity
+        let isotonicLoss = BinaryOutcomeMetrics.logLoss(probabilities: isotonicProbability, outcomes: outcomes) ?? .infinity
+        let useIsotonic: Bool
+        switch options.calibration {
+        case .crossValidated: useIsotonic = isotonicLoss < plattLoss
+        case .platt: useIsotonic = false
+        case .isotonic: useIsotonic = true
+        }
+        let valueSum = finalWeights.valueSum
+        let oofPriority = oofEta.map { ($0 - intercept) * 100 / valueSum }
+        let calibration: Calibration
+        do {
+            if useIsotonic {
+                calibration = try Calibration(
+                    method: .isotonic(points: IsotonicRegression.calibrationPoints(scores: oofPriority, outcomes: outcomes)))
+            } else {
+                let platt = PlattScaling.fit(scores: oofPriority, outcomes: outcomes)
+                calibration = try Calibration(method: .platt(intercept: platt.intercept, slope: platt.slope))
+            }
+        } catch {
+            throw .model(error)
+        }
+
+        // 9. The learned factors, in base model order, then the new ones.
+        var factors: [Factor] = []
+        var factorUtilityColumns: [[Double]] = []  // final utility per row, per model factor
+        var factorPresent: [[Bool]] = []
+        var coefficientOfCandidate = [Double?](repeating: nil, count: candidates.count)
+        let difficultyFallback = finalWeights.difficultySum <= 0
+        if difficultyFallback {
+            notes.append("No difficulty factor carries information once the value factors are in: the difficulty penalty is 0 and the difficulty weights are equal.")
+        }
+        func learnedFactor(_ l: Int) -> (Factor, [Double], [Bool]) {
+            let c = learnable[l]
+            let template = candidates[c].template
+            let fit = fits[l][0]
+            let groupUtility = utilities[l][0]
+            let decreasing = template.direction == .decreasing
+            func stored(_ u: Double) -> Double { decreasing ? 1 - u : u }
+            let scale: Scale
+            if prepared[candidates[c].prepared ?? 0].isCategorical {
+                var map: [Scale.Category] = []
+                var other: Scale.Category?
+                for (g, group) in fit.groups.enumerated() {
+                    switch group.kind {
+                    case .category(let label):
+                        map.append(Scale.Category(label: label, utility: stored(groupUtility[g]), evidence: group.evidence))
+                    case .other:
+                        other = Scale.Category(label: Scale.otherLabel, utility: stored(groupUtility[g]), evidence: group.evidence)
+                    default: break
+                    }
+                }
+                if map.isEmpty, let pooled = other {
+                    // Every label was rare: keep one category so the scale is valid.
+                    map = [Scale.Category(label: Scale.otherLabel + "_only", utility: pooled.utility, evidence: Evidence(count: 0, won: 0))]
+                }
+                scale = .categorical(map: map, other: other)
+            } else {
+                var bins: [Scale.Bin] = []
+                for (g, group) in fit.groups.enumerated() {
+                    if case .bin(_, let upper) = group.kind {
+                        bins.append(Scale.Bin(upper: upper, utility: stored(groupUtility[g]), evidence: group.evidence))
+                    }
+                }
+                scale = .binned(bins: bins)
+            }
+            let missingGroup = fit.missingGroup
+            let missing = MissingPolicy.fixed(utility: groupUtility[missingGroup], evidence: fit.groups[missingGroup].evidence)
+            let position = finalActive.firstIndex(of: l)
+            var weight = position.map { finalWeights.weights[$0] } ?? 0
+            if difficultyFallback, template.side == .difficulty { weight = 1 }
+            coefficientOfCandidate[c] = position.map { finalCoefficients[$0] }
+            let factor = Factor(
+                id: template.id, label: template.label, column: template.column, side: template.side, weight: weight,
+                direction: template.direction, scale: scale, missing: missing, unit: template.unit, source: template.source)
+            let rowUtility = fit.rowGroup.map { groupUtility[Int($0)] }
+            let present = fit.rowGroup.map { Int($0) != missingGroup }
+            return (factor, rowUtility, present)
+        }
+        for (baseIndex, baseFactor) in baseModel.factors.enumerated() {
+            guard let c = candidates.firstIndex(where: { $0.baseFactor == baseIndex }) else { continue }
+            if let l = learnable.firstIndex(of: c) {
+                let (factor, column, present) = learnedFactor(l)
+                factors.append(factor)
+                factorUtilityColumns.append(column)
+                factorPresent.append(present)
+            } else {
+                let weight = difficultyFallback && baseFactor.side == .difficulty ? 1.0 : 0.0
+                factors.append(baseFactor.withWeight(weight))
+                factorUtilityColumns.append((0..<n).map { baseUtilities.matrix[$0, baseIndex] })
+                factorPresent.append((0..<n).map { baseUtilities.present[$0 * baseModel.factors.count + baseIndex] })
+            }
+        }
+        for l in finalActive where candidates[learnable[l]].baseFactor == nil {
+            let (factor, column, present) = learnedFactor(l)
+            factors.append(factor)
+            factorUtilityColumns.append(column)
+            factorPresent.append(present)
+        }
+
+        // 10. Grading cuts (win rates falling A to D, shares near the base model's), and the model.
+        let factorCount = factors.count
+        var elements = [Double](repeating: 0, count: n * factorCount)
+        for (j, column) in factorUtilityColumns.enumerated() {
+            for row in 0..<n { elements[row * factorCount + j] = column[row] }
+        }
+        let utilityMatrix = Matrix(rows: n, columns: factorCount, elements: elements)
+        let model: ScoringModel
+        let scores: ScoreColumns
+        do {
+            let provisional = try baseModel.replacing(factors: factors)
+            scores = ScoreColumns(try Scorer(model: provisional).scores(utilityMatrix), scenario: 0)
+            let penalty = difficultyFallback ? 0 : finalWeights.penalty
+            var grading = Self.monotoneGrading(
+                base: baseModel.grading, valueScores: scores.value, difficultyScores: scores.difficulty, outcomes: outcomes,
+                baseGrades: baseGrade, penalty: penalty)
+            if grading == nil {
+                grading = try Self.matchedGrading(
+                    base: baseModel.grading, valueScores: scores.value, difficultyScores: scores.difficulty,
+                    baseValueBands: baseValueBand, baseDifficultyBands: baseDifficultyBand, penalty: penalty)
+            }
+            model = try provisional.replacing(grading: grading, calibration: .some(calibration))
+        } catch let error as ModelError {
+            throw .model(error)
+        } catch {
+            throw .model(.noFactors)
+        }
+        let shares = UtilityBuilder(model: model).completenessShares
+        var completeness = [Double](repeating: 0, count: n)
+        for (j, present) in factorPresent.enumerated() {
+            for row in 0..<n where present[row] { completeness[row] += shares[j] }
+        }
+        completeness = completeness.map { min($0, 1) }
+        let priority = (0..<n).map { model.grading.ranking.key(value: scores.value[$0], difficulty: scores.difficulty[$0]) }
+        let probability = priority.map { calibration.probability(ofScore: $0) }
+        let grades = (0..<n).map {
+            model.grading.grade(value: scores.value[$0], difficulty: scores.difficulty[$0], completeness: completeness[$0])
+        }
+        let trainingScores = AccountScores(
+            value: scores.value, difficulty: scores.difficulty, priority: priority, probability: probability,
+            completeness: completeness, grades: grades)
+
+        // 11. Reports.
+        let modelAUC = RankStatistics.areaUnderROC(scores: oofEta, outcomes: outcomes)
+        var reports: [FactorReport] = []
+        for (c, candidate) in candidates.enumerated() {
+            let template = candidate.template
+            let l = learnable.firstIndex(of: c)
+            var groups: [FactorReport.Group] = []
+            var shape: FactorReport.Shape?
+            if let l {
+                let fit = fits[l][0]
+                shape = fit.shape
+                for (g, group) in fit.groups.enumerated() {
+                    let utility = utilities[l][0][g]
+                    let isMissing = group.kind == .missing
+                    groups.append(
+                        FactorReport.Group(
+                            kind: group.kind, count: group.evidence.count, won: group.evidence.won, logOdds: group.logOdds,
+                            weightOfEvidence: OutcomeBinning.weightOfEvidence(group.evidence, won: won, lost: lost),
+                            utility: utility,
+                            scaleUtility: isMissing || template.direction == .increasing ? utility : 1 - utility))
+                }
+            }
+            let contribution: Double? = l.flatMap { l in
+                fitSet.firstIndex(of: l).flatMap { k in
+                    guard let full = modelAUC, let without = RankStatistics.areaUnderROC(scores: withoutEta[k], outcomes: outcomes)
+                    else { return nil }
+                    return full - without
+                }
+            }
+            let kept: Bool
+            switch reasons[c] {
+            case .baseModelFactor, .informative: kept = true
+            default: kept = false
+            }
+            reports.append(
+                FactorReport(
+                    column: columns[candidate.column].name, factorID: template.id, label: template.label, side: template.side,
+                    direction: template.direction, inBaseModel: candidate.baseFactor != nil,
+                    kind: columns[candidate.column].isCategorical ? .categorical : .numeric, shape: shape,
+                    status: kept ? .kept : .leftOut, reason: reasons[c] ?? .notConsidered, groups: groups,
+                    informationValue: l.map { informationValues[$0] }, singleFactorAUC: l.flatMap { singleAUC[$0] },
+                    contribution: contribution, coefficient: coefficientOfCandidate[c],
+                    weight: kept || candidate.baseFactor != nil
+                        ? model.factors.first { $0.id == template.id }?.weight ?? 0 : 0))
+        }
+        let leaks = reports.filter { if case .leak = $0.reason { return true } else { return false } }
+        if !leaks.isEmpty {
+            notes.append("Left out as likely leaks (written after the outcome): \(leaks.map(\.column).joined(separator: ", ")).")
+        }
+
+        let learnedProbability = useIsotonic ? isotonicProbability : plattProbability
+        let bins = options.calibrationBins
+        let metrics = MetricsTable(
+            learned: OutcomeMetrics(probabilities: learnedProbability, outcomes: outcomes, calibrationBins: bins),
+            weightsOnly: OutcomeMetrics(probabilities: weightsOnlyProbability, outcomes: outcomes, calibrationBins: bins),
+            stageBaseline: data.stages == nil
+                ? nil : OutcomeMetrics(probabilities: stageProbability, outcomes: outcomes, calibrationBins: bins),
+            baseRate: OutcomeMetrics(probabilities: baseRateProbability, outcomes: outcomes, calibrationBins: bins))
+        return LearnedModel(
+            model: model, factors: reports, metrics: metrics,
+            gradeWinRates: Self.gradeWinRates(grades: oofGrades, outcomes: outcomes),
+            strength: lambda, strengthTable: learnedPath.table, calibrationMethod: useIsotonic ? "isotonic" : "platt",
+            calibrationLogLoss: CalibrationComparison(platt: plattLoss, isotonic: isotonicLoss),
+            difficultyPenalty: model.grading.ranking.difficultyPenalty, intercept: intercept,
+            valueCoefficientSum: valueSum, folds: foldCount, seed: options.seed, outcomeCount: n, wonCount: won,
+            minimumBinCount: minimumBin, trainingScores: trainingScores, notes: notes)
+    }
+
+}
