@@ -25,6 +25,20 @@ extension ModelLearner {
     /// - Complexity: O(columns × accounts × folds) for the groups plus the logistic fits,
     ///   O(accounts × factors²) per Newton iteration; one sort per numeric column.
     public func learn(_ data: LearningData, baseModel: ScoringModel) throws(LearningError) -> LearnedModel {
+        // The learner runs columns and folds on its own threads, one per core; OpenBLAS
+        // threads inside its tall, narrow products would only spin against them (same
+        // results, more time), so each product runs on one thread meanwhile.
+        let result = BLASThreads.withThreadCount(1) { () -> Result<LearnedModel, LearningError> in
+            do throws(LearningError) {
+                return .success(try learnOnThisThread(data, baseModel: baseModel))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    func learnOnThisThread(_ data: LearningData, baseModel: ScoringModel) throws(LearningError) -> LearnedModel {
         let n = data.count
         let outcomes = data.outcomes.map { $0 >= 0.5 ? 1.0 : 0.0 }
         let won = outcomes.reduce(0) { $0 + Int($1) }

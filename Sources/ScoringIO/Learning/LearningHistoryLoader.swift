@@ -1,0 +1,361 @@
+import Foundation
+import ScoringEngine
+
+/// Reads a history file for `kam model fit`: the decided accounts (won or lost) with the raw
+/// values of the columns a model may be learned from, as the engine's ``LearningData``.
+///
+/// The outcome column (default `outcome`) takes the words of ``HistoryLoader`` (ignoring case):
+/// won/win/1/yes/true/赢单/成交…, lost/loss/0/no/false/输单/丢单…, and blank, `open`, `pending`,
+/// 进行中 or one of the model's missing codes for an account still open. Open accounts are
+/// counted and left out (their other fields are not read). Any other outcome rejects the row
+/// with its line and column.
+///
+/// Every decided row is then read as `kam rank` reads it, in this order, the first failure
+/// being the reject: the field count, the account id (blank ids and ids seen on an earlier
+/// decided row are rejected), the base model's factor columns, the stage column.
+///
+/// - **Numeric factors** (every scale but `categorical`): numbers through ``NumberReader`` in
+///   the factor's unit, exactly as the prospect-list loader reads them; a field that is not a
+///   number rejects the row with the loader's message. Blank fields and the model's missing
+///   codes are missing (`NaN`) — also for a factor whose policy is `required`: learning gives
+///   the missing group its own utility.
+/// - **Categorical factors**: the label as read, trimmed; labels the base map does not know
+///   are kept (their utility is learned).
+/// - **Stage** (the model's `columns.stage`, when the file has it): 1…5 or missing; anything
+///   else rejects the row, as in `kam rank`. It feeds the engine's stage baseline.
+/// - The other account columns (name, industry, region, manager, deal value) are not read
+///   for their own sake; with `.all` they are candidates like any column (so a deal value
+///   that is not a number is a missing value here, where `kam rank` rejects the row).
+///
+/// With `ModelLearner.Candidates.all` every other column is a candidate factor too, except the id,
+/// name, outcome and stage columns and the excluded ones. A candidate column is **numeric**
+/// when at least 95% of its present cells (over the decided, accepted rows) are numbers
+/// (read with no unit: `kam rank` reads a learned candidate factor's column without one),
+/// else **categorical** (labels, trimmed). In a numeric candidate column the few cells that
+/// are not numbers are treated as missing and counted in ``CandidateColumn/unreadable`` with
+/// the first one's place (the report names them): rejecting whole rows for a column nobody
+/// chose would drop data, and leaving them out silently would hide it. Note that `kam rank`
+/// with the learned model rejects such a row if the column is kept as a factor.
+///
+/// Accepted + rejected + open = records read, always.
+public struct LearningHistoryLoader: Sendable {
+    public let model: ScoringModel
+    public let outcomeColumn: String
+    public let candidates: ModelLearner.Candidates
+    /// Columns never used as candidates (`--exclude`).
+    public let excludedColumns: [String]
+
+    /// Share of a candidate column's present cells that must be numbers for it to be numeric.
+    public static let numericShare = 0.95
+
+    public init(
+        model: ScoringModel, outcomeColumn: String = "outcome", candidates: ModelLearner.Candidates = .model,
+        excludedColumns: [String] = []
+    ) {
+        self.model = model
+        self.outcomeColumn = outcomeColumn
+        self.candidates = candidates
+        self.excludedColumns = excludedColumns
+    }
+
+    /// How a candidate column (one not read by a base factor) was read.
+    public struct CandidateColumn: Sendable, Equatable {
+        public enum Kind: String, Sendable {
+            case numeric
+            case categorical
+        }
+
+        public let name: String
+        public let kind: Kind
+        /// Decided accounts with a value (not blank, not a missing code).
+        public let present: Int
+        /// Numeric columns: present cells that were not numbers, treated as missing.
+        public let unreadable: Int
+        /// The first such cell: `file:line:column` and its text.
+        public let firstUnreadable: String?
+    }
+
+    /// The loaded history.
+    public struct Result: Sendable {
+        public let file: String
+        public let header: [String]
+        /// Records read (header excluded).
+        public let rowsRead: Int
+        /// The decided accounts: base factor columns (model order), then candidate columns
+        /// (file order); outcomes; stages when the file has the stage column.
+        public let data: LearningData
+        /// Per decided account: its 1-based line, its id and its record's index in the table.
+        public let lines: [Int]
+        public let ids: [String]
+        public let recordIndices: [Int]
+        /// Accounts still open (left out).
+        public let openCount: Int
+        /// Rows rejected, in file order.
+        public let rejects: [LearningReject]
+        /// How each candidate column (not read by a base factor) was read, in file order.
+        public let candidateColumns: [CandidateColumn]
+        /// Columns of the file that are no candidates: id, name, outcome, stage, excluded
+        /// (and, with `.model`, every column no base factor reads).
+        public let otherColumns: [String]
+        public let encoding: TextEncoding
+        public let delimiter: UInt8
+
+        public var wonCount: Int { data.outcomes.reduce(0) { $0 + ($1 == 1 ? 1 : 0) } }
+        public var lostCount: Int { data.count - wonCount }
+    }
+
+    /// Loads the decided accounts of a table.
+    ///
+    /// - Throws: ``WeightsFileError`` when the table has no outcome column, lacks a column a
+    ///   base factor reads or the id column, or an excluded column is not in the header.
+    /// - Complexity: O(records × columns read).
+    public func load(_ table: CSVTable) throws(WeightsFileError) -> Result {
+        let header = table.header
+        var columnIndex: [String: Int] = [:]
+        for (index, name) in header.enumerated() where columnIndex[name] == nil { columnIndex[name] = index }
+        guard let outcomeIndex = columnIndex[outcomeColumn] else {
+            throw WeightsFileError(
+                file: table.file, line: 1,
+                message: "the history has no '\(outcomeColumn)' column saying won or lost; columns: \(header.joined(separator: ", ")). Name it with --outcome-column.")
+        }
+        let missing = ProspectListLoader(model: model).missingColumns(in: header)
+        guard missing.isEmpty else {
+            throw WeightsFileError(
+                file: table.file, line: 1,
+                message: "the model needs the column\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", ")), which the file lacks. The file has: \(header.joined(separator: ", ")). Rename the file's header or set the factor's 'column' in the model.")
+        }
+        for name in excludedColumns where columnIndex[name] == nil {
+            throw WeightsFileError(
+                file: table.file, line: 1,
+                message: "--exclude names '\(name)', which is not a column of the file; columns: \(header.joined(separator: ", ")).")
+        }
+        let missingCodes = MissingCodes(model.missingCodes)
+        let idIndex = columnIndex[model.columns.id]
+        let stageIndex = model.columns.stage.flatMap { columnIndex[$0] }
+        let readers = model.factors.map { factor in
+            (factor: factor, column: columnIndex[factor.column] ?? 0,
+             numbers: NumberReader(unit: factor.unit.flatMap(NumberUnit.init(rawValue:)) ?? .none))
+        }
+
+        // Columns that are no candidates, and the candidates of `all` mode.
+        var reserved = Set([outcomeColumn] + excludedColumns)
+        reserved.insert(model.columns.id)
+        if let name = model.columns.name { reserved.insert(name) }
+        if let stage = model.columns.stage { reserved.insert(stage) }
+        let factorColumns = Set(model.factors.map(\.column))
+        var candidateIndices: [Int] = []
+        var otherColumns: [String] = []
+        for (index, name) in header.enumerated() where !factorColumns.contains(name) {
+            if candidates == .all && !reserved.contains(name) {
+                candidateIndices.append(index)
+            } else {
+                otherColumns.append(name)
+            }
+        }
+
+        var numeric = readers.map { $0.factor.isCategorical ? [Double]() : [Double](reserveCapacity: table.records.count) }
+        var labels = readers.map { $0.factor.isCategorical ? [String?](reserveCapacity: table.records.count) : [String?]() }
+        var outcomes: [Double] = []
+        var stages: [Int?] = []
+        var lines: [Int] = []
+        var ids: [String] = []
+        var recordIndices: [Int] = []
+        var rejects: [LearningReject] = []
+        var firstLine: [String: Int] = [:]
+        var open = 0
+        var rowValues = [Double](repeating: .nan, count: readers.count)
+        var rowLabels = [String?](repeating: nil, count: readers.count)
+
+        for (recordIndex, record) in table.records.enumerated() {
+            let fields = record.fields
+            func reject(_ reason: Reject.Reason, column: Int?) {
+                rejects.append(
+                    LearningReject(
+                        Reject(
+                            file: table.file, line: record.line, columnNumber: column.map { $0 + 1 },
+                            column: column.map { header[$0] }, reason: reason, fields: fields)))
+            }
+            guard fields.count == header.count else {
+                reject(.fieldCount(expected: header.count, found: fields.count), column: nil)
+                continue
+            }
+            let raw = fields[outcomeIndex]
+            let word = Self.outcomeWord(raw)
+            let outcome: Double
+            if HistoryLoader.wonWords.contains(word) {
+                outcome = 1
+            } else if HistoryLoader.lostWords.contains(word) {
+                outcome = 0
+            } else if HistoryLoader.openWords.contains(word) || missingCodes.matches(word) {
+                open += 1
+                continue
+            } else {
+                let message = "'\(outcomeColumn)' is '\(raw)', which is not an outcome; write won or lost (or 1/0, yes/no, 赢单/输单), or leave it blank while the account is still open."
+                rejects.append(
+                    LearningReject(
+                        file: table.file, line: record.line, columnNumber: outcomeIndex + 1, column: outcomeColumn,
+                        code: "bad_outcome", message: message, fields: fields))
+                continue
+            }
+            let id = idIndex.map { fields[$0] } ?? String(record.line)
+            guard !missingCodes.matches(id) else {
+                reject(.missingID, column: idIndex)
+                continue
+            }
+            var failed = false
+            for (index, reader) in readers.enumerated() {
+                let field = fields[reader.column]
+                if missingCodes.matches(field) {
+                    rowValues[index] = .nan
+                    rowLabels[index] = nil
+                    continue
+                }
+                if reader.factor.isCategorical {
+                    rowLabels[index] = Self.trimmed(field)
+                    continue
+                }
+                switch FieldReader.number(field, with: reader.numbers) {
+                case .success(let value): rowValues[index] = value
+                case .failure(let reason):
+                    reject(reason, column: reader.column)
+                    failed = true
+                }
+                if failed { break }
+            }
+            if failed { continue }
+            var stage: Int?
+            if let stageIndex, !missingCodes.matches(fields[stageIndex]) {
+                guard let value = Int(Self.trimmed(fields[stageIndex])), (1...5).contains(value) else {
+                    reject(.badStage(value: fields[stageIndex]), column: stageIndex)
+                    continue
+                }
+                stage = value
+            }
+            if let first = firstLine[id] {
+                reject(.duplicateID(id: id, firstLine: first), column: idIndex)
+                continue
+            }
+            firstLine[id] = record.line
+            for index in readers.indices {
+                if readers[index].factor.isCategorical {
+                    labels[index].append(rowLabels[index])
+                } else {
+                    numeric[index].append(rowValues[index])
+                }
+            }
+            outcomes.append(outcome)
+            stages.append(stage)
+            lines.append(record.line)
+            ids.append(id)
+            recordIndices.append(recordIndex)
+        }
+
+        var columns: [LearningColumn] = readers.indices.map { index in
+            let reader = readers[index]
+            return LearningColumn(
+                name: reader.factor.column,
+                values: reader.factor.isCategorical ? .categorical(labels[index]) : .numeric(numeric[index]),
+                factor: reader.factor)
+        }
+        // Candidate columns are independent: read them on every core.
+        let results = CandidateResults(candidateIndices.count)
+        let rows = recordIndices
+        let candidateColumnIndices = candidateIndices
+        DispatchQueue.concurrentPerform(iterations: candidateColumnIndices.count) { position in
+            let index = candidateColumnIndices[position]
+            let result = candidate(index: index, name: header[index], table: table, recordIndices: rows, missingCodes: missingCodes)
+            results.set(position, result)
+        }
+        var candidateColumns: [CandidateColumn] = []
+        for result in results.all() {
+            columns.append(result.0)
+            candidateColumns.append(result.1)
+        }
+        return Result(
+            file: table.file, header: header, rowsRead: table.records.count,
+            data: LearningData(columns: columns, outcomes: outcomes, stages: stageIndex == nil ? nil : stages),
+            lines: lines, ids: ids, recordIndices: recordIndices, openCount: open, rejects: rejects,
+            candidateColumns: candidateColumns, otherColumns: otherColumns, encoding: table.encoding,
+            delimiter: table.delimiter)
+    }
+
+    /// Reads one candidate column over the accepted decided records: numeric when at least
+    /// ``numericShare`` of its present cells are numbers (the others then missing), else labels.
+    func candidate(
+        index: Int, name: String, table: CSVTable, recordIndices: [Int], missingCodes: MissingCodes
+    ) -> (LearningColumn, CandidateColumn) {
+        let reader = NumberReader(unit: .none)
+        var numbers = [Double](repeating: .nan, count: recordIndices.count)
+        var present = 0
+        var parsed = 0
+        var firstUnreadable: String?
+        for (row, recordIndex) in recordIndices.enumerated() {
+            let field = table.records[recordIndex].fields[index]
+            if missingCodes.matches(field) { continue }
+            present += 1
+            if case .success(let value) = reader.read(field) {
+                numbers[row] = value
+                parsed += 1
+            } else if firstUnreadable == nil {
+                firstUnreadable = "\(table.file):\(table.records[recordIndex].line):\(index + 1) '\(field)'"
+            }
+        }
+        if present > 0, Double(parsed) >= Self.numericShare * Double(present) {
+            return (
+                LearningColumn(name: name, values: .numeric(numbers)),
+                CandidateColumn(
+                    name: name, kind: .numeric, present: present, unreadable: present - parsed,
+                    firstUnreadable: present > parsed ? firstUnreadable : nil)
+            )
+        }
+        let labels: [String?] = recordIndices.map { recordIndex in
+            let field = table.records[recordIndex].fields[index]
+            return missingCodes.matches(field) ? nil : Self.trimmed(field)
+        }
+        return (
+            LearningColumn(name: name, values: .categorical(labels)),
+            CandidateColumn(name: name, kind: .categorical, present: present, unreadable: 0, firstUnreadable: nil)
+        )
+    }
+
+    /// `text` without spaces and tabs at either end (Unicode category Zs and U+0009, as
+    /// `CharacterSet.whitespaces`); the text itself, without a Foundation call, when its ends
+    /// are no such space (the common case: the CSV reader trims unquoted fields).
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return text }
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
+        }
+        guard isSpace(first) || isSpace(last) else { return text }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The outcome field trimmed and lowercased (lowercasing skipped for text without
+    /// uppercase ASCII letters or non-ASCII bytes).
+    static func outcomeWord(_ raw: String) -> String {
+        let word = trimmed(raw)
+        if word.utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }) { return word }
+        return word.lowercased()
+    }
+}
+
+/// The candidate columns read in parallel, stored under a lock.
+private final class CandidateResults: @unchecked Sendable {
+    private var items: [(LearningColumn, LearningHistoryLoader.CandidateColumn)?]
+    private let lock = NSLock()
+
+    init(_ count: Int) { items = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ item: (LearningColumn, LearningHistoryLoader.CandidateColumn)) {
+        lock.lock()
+        items[index] = item
+        lock.unlock()
+    }
+
+    func all() -> [(LearningColumn, LearningHistoryLoader.CandidateColumn)] {
+        items.map { item in
+            guard let item else { preconditionFailure("A candidate column was not read") }
+            return item
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/// A row of a history that cannot be learned from, with where and why: a row the model's
+/// columns cannot be read from (as `kam rank` rejects it), or an outcome that is not a word
+/// for won, lost or open. Never dropped silently: counted, reported and written to the
+/// rejects file.
+public struct LearningReject: Sendable, Equatable, CustomStringConvertible {
+    public let file: String
+    /// 1-based physical line where the record starts.
+    public let line: Int
+    /// 1-based column number of the offending field, when one field is at fault.
+    public let columnNumber: Int?
+    /// Header name of the offending column.
+    public let column: String?
+    /// A short machine-readable code (`not_a_number`, `bad_outcome`, `duplicate_id`, …).
+    public let code: String
+    /// What is wrong and how to fix it, without the location.
+    public let message: String
+    /// The record's fields as read, for the rejects file.
+    public let fields: [String]
+
+    public init(file: String, line: Int, columnNumber: Int?, column: String?, code: String, message: String, fields: [String]) {
+        self.file = file
+        self.line = line
+        self.columnNumber = columnNumber
+        self.column = column
+        self.code = code
+        self.message = message
+        self.fields = fields
+    }
+
+    /// The same reject as the prospect-list loader words it.
+    public init(_ reject: Reject) {
+        self.init(
+            file: reject.file, line: reject.line, columnNumber: reject.columnNumber, column: reject.column,
+            code: reject.reason.code, message: reject.message, fields: reject.fields)
+    }
+
+    /// `file:line:column: message`, as compilers print it.
+    public var description: String {
+        var location = "\(file):\(line)"
+        if let columnNumber { location += ":\(columnNumber)" }
+        return "\(location): \(message)"
+    }
+
+    /// The rejects file: `line`, `column`, `reason`, `message`, then the input's header
+    /// columns (the layout of ``RejectsWriter``).
+    public static func render(_ rejects: [LearningReject], header: [String]) -> String {
+        var text = CSVWriter.record(["line", "column", "reason", "message"] + header)
+        for reject in rejects {
+            text += CSVWriter.record([String(reject.line), reject.column ?? "", reject.code, reject.message] + reject.fields)
+        }
+        return text
+    }
+}

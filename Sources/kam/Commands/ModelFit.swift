@@ -1,0 +1,363 @@
+import ArgumentParser
+import Foundation
+import ScoringEngine
+import ScoringIO
+
+extension Kam.ModelCommand {
+    struct Fit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fit",
+            abstract: "Learn the whole model from past won/lost outcomes: scales, weights, grade cuts and calibration.",
+            discussion: """
+                HISTORY is a prospect list with an outcome column (default 'outcome': won/lost, 1/0, \
+                yes/no, 赢单/输单; blank while still open, left out). Starting from the base model \
+                (--model), every factor's utility is learned from the outcomes: numeric columns as \
+                bins (monotone when the model declares a direction, else merged where win rates do \
+                not differ), categories by their shrunk log-odds (rare ones pooled into 'other'), \
+                missing values as their own group; then the weights by regularized logistic \
+                regression (--prior), the grade cuts, and a calibration from priority to \
+                probability (Platt or isotonic, whichever cross-validates better). With \
+                --candidates all every other column is tried too and reported with its information \
+                value and cross-validated contribution; a column that predicts the outcome \
+                suspiciously well (single-factor AUC above --leak-threshold) is flagged as a likely \
+                leak and left out. The learned model is written as a model file people can read \
+                (--output, default <history name>.model.yaml in the current folder), read back and \
+                checked to score the training accounts as the fit did (to 1e-12) before the report \
+                is printed. --test FILE or --holdout FRACTION report held-out AUC, Brier score, log \
+                loss, calibration error and win rate per grade.
+                """)
+
+        enum CSVView: String, CaseIterable, ExpressibleByArgument {
+            case factors
+            case groups
+            case metrics
+            case grades
+        }
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var modelOptions: ModelOptions
+
+        @Option(help: "Where to write the learned model (default: <history name>.model.yaml in the current folder).")
+        var output: String?
+
+        @Option(help: "Columns to learn from: model (the base model's factors) or all (every column but id, name, stage, outcome and --exclude).")
+        var candidates: ModelLearner.Candidates = .model
+
+        @Option(help: "Columns never to use as candidates, comma-separated (repeatable).")
+        var exclude: [String] = []
+
+        @Option(help: "Folds for cross-validation.")
+        var folds: Int = 5
+
+        @Option(help: "Seed of the folds and of --holdout's split.")
+        var seed: UInt64 = 42
+
+        @Option(help: "What the weights are shrunk toward: model (the base model's weights) or none (zero).")
+        var prior: WeightFit.Prior = .model
+
+        @Option(help: "The column holding won/lost.")
+        var outcomeColumn: String = "outcome"
+
+        @Option(help: "A held-out history to evaluate the learned model on (read like HISTORY).")
+        var test: String?
+
+        @Option(help: "Hold out this fraction of HISTORY (stratified by outcome, by --seed) and report on it.")
+        var holdout: Double?
+
+        @Option(help: "The output format.")
+        var format: OutputFormat = .table
+
+        @Option(help: "With --format csv: which table (factors, groups, metrics, grades).")
+        var view: CSVView = .factors
+
+        @Option(help: "The language of labels: en or zh.")
+        var lang: Language = .en
+
+        @Option(help: "Where to write rejected rows (default: <history name>.rejects.csv in the current folder, when there are any).")
+        var rejects: String?
+
+        @Option(help: "Single-factor out-of-fold AUC above which a column is flagged as a likely leak and left out.")
+        var leakThreshold: Double = 0.95
+
+        @Option(help: "Fewest accounts per learned bin (default: max(50, 2% of the decided accounts)).")
+        var minBinCount: Int?
+
+        @Flag(help: "Print nothing on standard error except errors.")
+        var quiet = false
+
+        @Flag(help: .hidden)
+        var timings = false
+
+        /// The largest difference allowed between the written model's scores and the fit's.
+        static let roundTripTolerance = 1e-12
+
+        var excludedColumns: [String] {
+            exclude.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        }
+
+        func validate() throws {
+            if folds < 2 { throw ValidationError("Please specify a '--folds' of at least 2.") }
+            if let holdout, !(holdout > 0 && holdout < 1) {
+                throw ValidationError("Please specify a '--holdout' fraction between 0 and 1 (e.g. 0.3).")
+            }
+            if test != nil, holdout != nil {
+                throw ValidationError("Please specify either '--test' or '--holdout', not both.")
+            }
+            if !(0.5...1).contains(leakThreshold) {
+                throw ValidationError("Please specify a '--leak-threshold' between 0.5 and 1.")
+            }
+            if let minBinCount, minBinCount < 1 {
+                throw ValidationError("Please specify a '--min-bin-count' of at least 1.")
+            }
+        }
+
+        /// The default output path: `<history name>.model.yaml` in the current folder.
+        var outputPath: String {
+            output ?? URL(fileURLWithPath: input.file).deletingPathExtension().lastPathComponent + ".model.yaml"
+        }
+
+        func run() throws {
+            try runReportingErrors {
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
+                let model = try modelOptions.load()
+                progress.phase("reading \(input.file)", rows: input.estimatedRows)
+                // The table of text is let go before learning (it is read again for the check
+                // below), so the two never need memory at the same time.
+                let history = try {
+                    let table = try readTable(input.file, what: "history")
+                    progress.phase("loading \(table.records.count) rows for learning", rows: table.records.count)
+                    return try load(table, model: model, candidates: candidates)
+                }()
+                let rejectsPath = try writeRejects(history.rejects, header: history.header, for: input.file, path: rejects)
+                guard !history.data.outcomes.isEmpty else {
+                    throw CLIError.badData(
+                        "\(input.file): no account has a won or lost outcome in '\(outcomeColumn)' (\(history.openCount) open, \(history.rejects.count) rejected); nothing to learn from. Check the outcome column (--outcome-column).")
+                }
+                if history.wonCount == 0 || history.lostCount == 0 {
+                    let kind = history.wonCount == 0 ? "lost" : "won"
+                    throw CLIError.badData(
+                        "\(input.file): every decided account was \(kind) (\(history.data.count) of them); learning needs both won and lost accounts. Check the outcome column '\(outcomeColumn)'.")
+                }
+
+                // The rows to learn from, and those held out.
+                var trainingRows = Array(0..<history.data.count)
+                var heldOutRows: [Int] = []
+                if let holdout {
+                    let split = HoldoutSplit(outcomes: history.data.outcomes, fraction: holdout, seed: seed)
+                    trainingRows = split.training
+                    heldOutRows = split.heldOut
+                }
+                let training = heldOutRows.isEmpty ? history.data : history.data.rows(trainingRows)
+
+                var options = ModelLearner.Options()
+                options.candidates = candidates
+                options.folds = folds
+                options.seed = seed
+                options.prior = prior
+                options.leakThreshold = leakThreshold
+                options.minimumBinCount = minBinCount
+                let learned: LearnedModel
+                progress.phase("learning from \(training.count) accounts", rows: training.count)
+                do throws(LearningError) {
+                    learned = try ModelLearner(options: options).learn(training, baseModel: model)
+                } catch {
+                    throw CLIError.badData("\(input.file): \(error.description)")
+                }
+
+                var report = ModelFitReport(
+                    file: input.file, modelFile: modelOptions.model, baseModel: model, history: history,
+                    trainingCount: training.count, learned: learned, settings: settings(), outputPath: outputPath,
+                    rejectsPath: rejectsPath, language: lang)
+
+                // Write, read back, and check the written model scores the training rows as the fit did.
+                progress.phase("writing \(outputPath) and checking it", rows: training.count)
+                let path = outputPath
+                do throws(ModelFileError) {
+                    try ModelFileWriter().write(learned.model, annotations: report.annotations(), toFile: path)
+                } catch {
+                    if error.message.hasPrefix("cannot write") { throw CLIError.cannotWrite(path) }
+                    throw InternalFailure(message: error.description)
+                }
+                let reread: ScoringModel
+                do throws(ModelFileError) {
+                    reread = try ModelFileReader().read(contentsOf: path)
+                } catch {
+                    throw InternalFailure(message: "the written model \(path) cannot be read back: \(error.description)")
+                }
+                report.roundTrip = try verify(
+                    reread, learned: learned, training: training, table: try readTable(input.file, what: "history"),
+                    lines: trainingRows.map { history.lines[$0] }, progress: progress)
+
+                // Held-out evaluation.
+                progress.phase("evaluating", rows: history.data.count - training.count + (test == nil ? 0 : input.estimatedRows))
+                if let test {
+                    let testTable = try readTable(test, what: "test history")
+                    let testHistory = try load(testTable, model: reread, candidates: .model)
+                    guard !testHistory.data.outcomes.isEmpty else {
+                        throw CLIError.badData("\(test): no account has a won or lost outcome in '\(outcomeColumn)'; nothing to evaluate on.")
+                    }
+                    let testRejects = try writeRejects(testHistory.rejects, header: testHistory.header, for: test, path: nil)
+                    report.heldOut = ModelFitReport.HeldOut(
+                        source: test, evaluation: try evaluate(reread, on: testHistory.data), open: testHistory.openCount,
+                        rejects: testHistory.rejects, rejectsPath: testRejects)
+                } else if let holdout {
+                    report.heldOut = ModelFitReport.HeldOut(
+                        source: "holdout \(formatPlain(100 * holdout))%",
+                        evaluation: try evaluate(reread, on: history.data.rows(heldOutRows)), open: 0, rejects: [],
+                        rejectsPath: nil)
+                }
+
+                progress.phase("writing the report", rows: 0)
+                var sink = FileSink(handle: .standardOutput)
+                sink.write(report.render(format, view: view))
+                sink.flush()
+                progress.finish()
+                if !quiet {
+                    for leak in report.leakWarnings() { printError("kam: warning: \(leak)") }
+                    if format == .csv || format == .json {
+                        for line in report.summaryLines() { printError(line) }
+                    }
+                }
+            }
+        }
+
+        func settings() -> ModelFitReport.Settings {
+            ModelFitReport.Settings(
+                candidates: candidates, excluded: excludedColumns, folds: folds, seed: seed, prior: prior,
+                outcomeColumn: outcomeColumn, leakThreshold: leakThreshold, holdout: holdout, test: test)
+        }
+
+        // MARK: Steps
+
+        func readTable(_ path: String, what: String) throws -> CSVTable {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CLIError.inputMissing("\(path): no such file. Check the path of the \(what).")
+            }
+            do {
+                return try CSVReader(options: input.csvOptions).read(contentsOf: path)
+            } catch {
+                if case .unreadable = error { throw CLIError.inputMissing(error.description) }
+                throw CLIError.badData(error.description)
+            }
+        }
+
+        func load(_ table: CSVTable, model: ScoringModel, candidates: ModelLearner.Candidates) throws -> LearningHistoryLoader.Result {
+            do {
+                return try LearningHistoryLoader(
+                    model: model, outcomeColumn: outcomeColumn, candidates: candidates, excludedColumns: excludedColumns
+                ).load(table)
+            } catch {
+                throw CLIError.badData(error.description)
+            }
+        }
+
+        /// Writes rejected rows, if any, and returns where.
+        func writeRejects(_ rejected: [LearningReject], header: [String], for file: String, path: String?) throws -> String? {
+            guard !rejected.isEmpty else { return nil }
+            let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+            let target = path ?? "\(stem).rejects.csv"
+            do {
+                try Data(LearningReject.render(rejected, header: header).utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
+            } catch {
+                throw CLIError.cannotWrite(target)
+            }
+            return target
+        }
+
+        func evaluate(_ model: ScoringModel, on data: LearningData) throws -> LearnedModelEvaluation {
+            do {
+                return try ModelLearner.evaluate(model: model, on: data)
+            } catch {
+                throw CLIError.badData("\(test ?? input.file): \(error.description)")
+            }
+        }
+
+        /// Checks that the model read back from the file scores the training accounts as the
+        /// fit did in memory, within ``roundTripTolerance``: the history is read again as a
+        /// prospect list with the written model (the path `kam rank` takes) and scored, and
+        /// every training account is compared by line; accounts that reader rejects (a cell of a
+        /// learned numeric candidate column that is not a number, which the fit read as
+        /// missing) are scored through the engine's evaluation of the same learning data.
+        ///
+        /// - Throws: ``InternalFailure`` (exit 70) when a score differs by more.
+        func verify(
+            _ reread: ScoringModel, learned: LearnedModel, training: LearningData, table: CSVTable, lines: [Int],
+            progress: Progress
+        ) throws -> ModelFitReport.RoundTrip {
+            let expected = learned.trainingScores
+            var largest = 0.0
+
+            // The ingest path of `kam rank`.
+            progress.phase("checking the written model through kam rank's reader", rows: training.count)
+            let loaded: ProspectListLoader.Result
+            do {
+                loaded = try ProspectListLoader(model: reread).load(table)
+            } catch {
+                throw InternalFailure(message: "the history cannot be read as a prospect list with the written model: \(error.description)")
+            }
+            let pipeline: ScoringPipeline
+            do {
+                pipeline = try ScoringPipeline(model: reread)
+            } catch {
+                throw InternalFailure(message: "the written model cannot score: \(error.description)")
+            }
+            let assessment = pipeline.assess(loaded.batch)
+            var rowByLine: [Int: Int] = [:]
+            for (row, account) in loaded.batch.accounts.enumerated() { rowByLine[account.line] = row }
+            var compared = 0
+            var gradesDiffer = 0
+            var notCompared: [Int] = []
+            for (index, line) in lines.enumerated() {
+                guard let row = rowByLine[line] else {
+                    notCompared.append(index)
+                    continue
+                }
+                compared += 1
+                let value = assessment.value(row)
+                let difficulty = assessment.difficulty(row)
+                largest = max(largest, abs(value - expected.value[index]), abs(difficulty - expected.difficulty[index]))
+                largest = max(largest, abs(assessment.priority(row) - expected.priority[index]))
+                if let probability = reread.probability(value: value, difficulty: difficulty) {
+                    largest = max(largest, abs(probability - expected.probability[index]))
+                } else {
+                    largest = .infinity
+                }
+                if assessment.grades[row] != expected.grades[index] { gradesDiffer += 1 }
+            }
+
+            // The rest through the engine's evaluation (same scoring, utilities from the learning data).
+            if !notCompared.isEmpty {
+                progress.phase("checking \(notCompared.count) more accounts through the engine", rows: notCompared.count)
+                let engine: LearnedModelEvaluation
+                do {
+                    engine = try ModelLearner.evaluate(model: reread, on: training.rows(notCompared))
+                } catch {
+                    throw InternalFailure(message: "the written model cannot score the training accounts: \(error.description)")
+                }
+                for (position, index) in notCompared.enumerated() {
+                    largest = max(
+                        largest, abs(engine.scores.value[position] - expected.value[index]),
+                        abs(engine.scores.difficulty[position] - expected.difficulty[index]),
+                        abs(engine.scores.priority[position] - expected.priority[index]),
+                        abs(engine.scores.probability[position] - expected.probability[index]))
+                }
+            }
+            guard largest <= Self.roundTripTolerance, largest.isFinite else {
+                throw InternalFailure(
+                    message: "the written model \(outputPath) scores the training accounts differently from the fit (largest difference \(largest), allowed \(Self.roundTripTolerance)); the file was written but should not be used")
+            }
+            return ModelFitReport.RoundTrip(
+                accounts: training.count, comparedThroughIngest: compared, largestDifference: largest,
+                tolerance: Self.roundTripTolerance, gradesDiffer: gradesDiffer)
+        }
+    }
+}
+
+/// A failure that is kam's fault, not the data's: `runReportingErrors` prints it as an internal
+/// error and exits with status 70.
+struct InternalFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+extension ModelLearner.Candidates: ExpressibleByArgument {}
