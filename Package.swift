@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "ScoringEngine", dependencies: ["LinearAlgebra"]),
         .target(
             name: "ScoringIO",
-            dependencies: ["ScoringEngine", .product(name: "Yams", package: "Yams")]
+            dependencies: ["LinearAlgebra", "ScoringEngine", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "kam",

@@ -71,6 +71,35 @@ struct RankStreamingTests {
         }
     }
 
+    @Test("A ranking of every row larger than --memory is sorted in runs on disk and prints the same bytes")
+    func spilledRanking() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        // More rows than a page (8192), so that csv and json are written in several pages.
+        let list = try Self.difficultList(in: directory, rows: 10_000, seed: 12)
+        let variants: [[String]] = [
+            ["--format", "csv"], ["--format", "json", "--lang", "zh"], ["--format", "csv", "--grade", "B,C"],
+            ["--format", "json", "--top", "8300"], ["--format", "table", "--top", "30"],
+        ]
+        for (number, variant) in variants.enumerated() {
+            let (memory, memoryRejects) = try run(
+                [list, "--in-memory"] + variant, directory: directory, name: "memory\(number)")
+            #expect(memory.status == 0)
+            let (streamed, streamedRejects) = try run(
+                [list, "--memory-rows", "500"] + variant, directory: directory, name: "stream\(number)")
+            #expect(streamed.status == 0)
+            #expect(
+                streamed.standardOutput.replacingOccurrences(of: "stream\(number)", with: "memory\(number)")
+                    == memory.standardOutput, "\(variant)")
+            #expect(
+                streamed.standardError.replacingOccurrences(of: "stream\(number)", with: "memory\(number)")
+                    == memory.standardError, "\(variant)")
+            #expect(streamedRejects == memoryRejects, "\(variant)")
+        }
+        let memory = try KamRunner.run(["rank", "datasets/prospects.csv", "--memory", "0"])
+        #expect(memory.status == 64)
+        #expect(memory.standardError.contains("Please specify a '--memory' of at least 1 (MiB)."))
+    }
+
     @Test("CR-only and CRLF line endings stream as they read in memory")
     func lineEndings() throws {
         let directory = try KamRunner.temporaryDirectory()

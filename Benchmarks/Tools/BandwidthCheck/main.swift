@@ -4,10 +4,28 @@ import ScoringEngine
 import ScoringIO
 
 // kam-bandwidth: how close kam's scoring kernel comes to the machine's memory read
-// bandwidth, measured in the same run: a STREAM-style read of the utility matrix, and the
-// scoring product kam runs on it (Scorer.scores(rowMajor:): one dgemm per panel of 256
-// rows, 3 scenarios × value and difficulty), alternately, medians of 15 rounds, one thread
-// each. Usage: swift run -c release --package-path Benchmarks kam-bandwidth [ROWS]
+// bandwidth, measured in the same run, alternately, medians of 15 rounds, one thread each:
+//
+// - memory read: a STREAM-style sum of the N × F utility matrix (bytes read: 8NF);
+// - read + write: a STREAM-style pass with the full kernel's memory traffic and almost no
+//   arithmetic: it reads the matrix and writes N × 2S values (output column c of a row is
+//   its entry c plus its entry F − 1 − c, which touches every cache line of the row), so it
+//   moves 8NF bytes in and 8N·2S out (plus, with write-allocate caches, 8N·2S read for
+//   ownership): the ceiling of any kernel that reads U and writes a full score matrix;
+// - full kernel: Scorer.scores(rowMajor:) over the whole matrix into an N × 2S score
+//   matrix (the in-memory pipeline: one dgemm per panel of 256 rows, 3 scenarios × value
+//   and difficulty);
+// - panel kernel: the same product as the streaming reader runs it: each 256-row panel of
+//   U is brought into a cache-resident panel buffer and scored into a cache-resident
+//   256 × 2S buffer, whose scores are consumed (summed) before the next panel; memory
+//   traffic is the read of U only;
+// - compute alone: the same panel product repeated N/256 times on one cache-resident
+//   panel, no memory traffic at all: the arithmetic's own speed, the ceiling of any kernel
+//   made of these BLAS calls.
+//
+// Every rate is expressed as bytes of U read per second, so each ratio is "how close to
+// the read bandwidth", and read+write / read is the traffic bound of the full kernel.
+// Usage: swift run -c release --package-path Benchmarks kam-bandwidth [ROWS]
 
 let rows = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -25,11 +43,73 @@ func seconds(_ body: () -> Void) -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
+/// The read + write reference: reads `input` (rows × factors), writes rows × columns.
+func readWrite(_ input: [Double], rows: Int, factors: Int, columns: Int, into output: inout [Double]) {
+    input.withUnsafeBufferPointer { input in
+        output.withUnsafeMutableBufferPointer { output in
+            var offset = 0
+            var out = 0
+            precondition(factors >= columns, "The reference reads entries c and F − 1 − c")
+            for _ in 0..<rows {
+                for column in 0..<columns {
+                    output[out + column] = input[offset + column] + input[offset + factors - 1 - column]
+                }
+                offset += factors
+                out += columns
+            }
+        }
+    }
+}
+
+/// The panel kernel: each panel of `panelRows` rows copied into a cache-resident buffer and
+/// scored into a cache-resident score panel, whose scores are consumed before the next.
+func panelKernel(_ utilities: [Double], rows: Int, factors: Int, scorer: Scorer, panelRows: Int) -> Double {
+    var panel = [Double](repeating: 0, count: panelRows * factors)
+    var panelScores: [Double] = []
+    var sum = 0.0
+    var start = 0
+    while start < rows {
+        let count = min(panelRows, rows - start)
+        if count != panelRows { panel = [Double](repeating: 0, count: count * factors) }
+        panel.withUnsafeMutableBufferPointer { buffer in
+            utilities.withUnsafeBufferPointer { source in
+                buffer.baseAddress!.update(from: source.baseAddress! + start * factors, count: count * factors)
+            }
+        }
+        scorer.scores(rowMajor: panel, rows: count, into: &panelScores)
+        sum += panelScores[0] + panelScores[panelScores.count - 1]
+        start += count
+    }
+    return sum
+}
+
+
+/// The panel product alone, repeated on one cache-resident panel.
+func computeAlone(_ utilities: [Double], rows: Int, factors: Int, scorer: Scorer) -> Double {
+    let panel = Array(utilities[0..<(256 * factors)])
+    var panelScores: [Double] = []
+    var sum = 0.0
+    for _ in 0..<(rows / 256) {
+        scorer.scores(rowMajor: panel, rows: 256, into: &panelScores)
+        sum += panelScores[0]
+    }
+    return sum
+}
+
+var computes: [Double] = []
 var reads: [Double] = []
+var readWrites: [Double] = []
 var kernels: [Double] = []
+var panelKernels: [Double] = []
 var scores: [Double] = []
+let columns = 2 * scorer.scenarioCount
+var rowSums = [Double](repeating: 0, count: rows * columns)
 var sink = 0.0
 for _ in 0..<15 {
+    readWrites.append(seconds { readWrite(utilities, rows: rows, factors: factors, columns: columns, into: &rowSums) })
+    sink += rowSums[rowSums.count / 3]
+    panelKernels.append(seconds { sink += panelKernel(utilities, rows: rows, factors: factors, scorer: scorer, panelRows: 256) })
+    computes.append(seconds { sink += computeAlone(utilities, rows: rows, factors: factors, scorer: scorer) })
     reads.append(seconds {
         utilities.withUnsafeBufferPointer { buffer in
             var sum = SIMD4<Double>()
@@ -43,15 +123,34 @@ for _ in 0..<15 {
         }
     })
     kernels.append(seconds { scorer.scores(rowMajor: utilities, rows: rows, into: &scores) })
+    if scores.count != rows * columns { fatalError("The full kernel wrote \(scores.count) scores") }
     sink += scores[scores.count / 2]
 }
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-let read = bytes / median(reads) / 1e9
-let kernel = bytes / median(kernels) / 1e9
-print("rows: \(rows) × \(factors) factors (\(Int(bytes / 1e6)) MB of utilities), \(2 * scorer.scenarioCount) score columns")
-print("memory read (STREAM-style sum, 1 thread): \(String(format: "%.1f", read)) GB/s")
-print("scoring kernel (panelled dgemm, 1 thread): \(String(format: "%.1f", kernel)) GB/s of utilities read")
-print("kernel / read: \(String(format: "%.0f", 100 * kernel / read))%  (medians of 15 alternating rounds)")
+func rate(_ times: [Double]) -> Double { bytes / median(times) / 1e9 }
+func format(_ value: Double) -> String { String(format: "%.1f", value) }
+func percent(_ value: Double) -> String { String(format: "%.0f%%", 100 * value) }
+let read = rate(reads)
+let readWrite = rate(readWrites)
+let kernel = rate(kernels)
+let panelRate = rate(panelKernels)
+let written = Double(rows * columns * 8)
+print("rows: \(rows) × \(factors) factors (\(Int(bytes / 1e6)) MB of utilities), \(columns) score columns (\(Int(written / 1e6)) MB)")
+print("memory read (STREAM-style sum, 1 thread): \(format(read)) GB/s")
+print(
+    "read + write (STREAM-style, the full kernel's traffic: \(Int(bytes / 1e6)) MB in, \(Int(written / 1e6)) MB out): "
+        + "\(format(readWrite)) GB/s of utilities read, \(percent(readWrite / read)) of read")
+print(
+    "full kernel (Scorer.scores into an N × \(columns) matrix, panelled dgemm): \(format(kernel)) GB/s of utilities read, "
+        + "\(percent(kernel / read)) of read, \(percent(kernel / readWrite)) of read + write")
+print(
+    "panel kernel (as kam rank scores: 256-row panels into a cache-resident score panel, scores summed): \(format(panelRate)) GB/s, "
+        + "\(percent(panelRate / read)) of read")
+let compute = Double((rows / 256) * 256 * factors * 8) / median(computes) / 1e9
+print(
+    "compute alone (the panel product on one cache-resident panel, no memory traffic): \(format(compute)) GB/s-equivalent, "
+        + "\(percent(compute / read)) of read")
+print("(medians of 15 alternating rounds, one thread each)")
 if sink.isNaN { print("") }
 
 extension ModelFileReader {

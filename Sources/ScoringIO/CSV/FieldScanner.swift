@@ -198,6 +198,39 @@ struct FieldScanner {
         return field
     }
 
+    /// Moves past the next field without reporting it (a column the reader does not use):
+    /// the same terminator and lines as ``nextField()``, without trimming the field's end.
+    ///
+    /// - Returns: Whether the field ended its record.
+    /// - Throws: `Failure.openQuote` when the buffer ends inside a quoted field.
+    @inline(__always)
+    mutating func skipField() throws(Failure) -> Bool {
+        var index = position
+        while index < count && isPadding(bytes[index]) { index &+= 1 }
+        let terminator: Int
+        if index < count && bytes[index] == Self.quote {
+            terminator = try quotedField(openingAt: index).1
+        } else {
+            terminator = endOfUnquoted(from: index)
+        }
+        if terminator == count {
+            position = count
+            return true
+        }
+        let byte = bytes[terminator]
+        if byte == delimiter {
+            position = terminator &+ 1
+            return false
+        }
+        if byte == Self.carriageReturn && terminator &+ 1 < count && bytes[terminator &+ 1] == Self.lineFeed {
+            position = terminator &+ 2
+        } else {
+            position = terminator &+ 1
+        }
+        line &+= 1
+        return true
+    }
+
     /// Reads a quoted field whose opening quote is at `opening`.
     ///
     /// - Returns: The field and the offset of the byte that ends it (delimiter, line end or

@@ -119,6 +119,8 @@ struct ChunkMapper: Sendable {
         let utilities: UtilityTable
         let factorCount: Int
         let width: Int
+        /// Per column: whether its field is read while streaming (its step is not `skip`).
+        let readsColumn: [Bool]
         // The current row: which factors are present (bit f of word f / 64), its id.
         var present: (UInt64, UInt64) = (0, 0)
         var idBuffer: [UInt8] = []
@@ -155,6 +157,7 @@ struct ChunkMapper: Sendable {
             }
             factorCount = plan.factorCount
             width = plan.statisticsWidth
+            readsColumn = plan.steps.map { $0.kind != .skip }
         }
 
         @inline(__always)
@@ -202,16 +205,21 @@ struct ChunkMapper: Sendable {
                 present = (0, 0)
                 do throws(FieldScanner.Failure) {
                     while true {
+                        guard column < columnCount && !failed && readsColumn[column] else {
+                            // A column not read while streaming (or the rest of a failed row).
+                            let endsRecord = try scanner.skipField()
+                            column &+= 1
+                            if endsRecord { break }
+                            continue
+                        }
                         let field = try scanner.nextField()
-                        if column < columnCount && !failed {
-                            if field.inScratch {
-                                let text = scanner.scratch
-                                failed = text.withUnsafeBufferPointer { scratch in
-                                    !read(field: field, in: scratch, column: column, panel: panel)
-                                }
-                            } else {
-                                failed = !read(field: field, in: buffer, column: column, panel: panel)
+                        if field.inScratch {
+                            let text = scanner.scratch
+                            failed = text.withUnsafeBufferPointer { scratch in
+                                !read(field: field, in: scratch, column: column, panel: panel)
                             }
+                        } else {
+                            failed = !read(field: field, in: buffer, column: column, panel: panel)
                         }
                         column &+= 1
                         if field.endsRecord { break }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import LinearAlgebra
 import ScoringEngine
 
 /// Ranks a prospect list of any size in bounded memory: reads the file in blocks, maps and
@@ -32,11 +33,15 @@ import ScoringEngine
 ///   its place and graded at the end with the mean added (``Scorer/addMeanFills(_:meanUtility:to:row:)``,
 ///   which the in-memory pipeline uses too); if too many wait, a second pass scores with
 ///   the means.
-/// - **Shown rows** are read again by position and mapped with ``RowMapper``.
+/// - **Shown rows** are read again by position and mapped with ``RecordFetcher`` (all at
+///   once, or page by page from ``StreamedRanking/pages``).
+/// - **Rankings of every row** (or a top larger than ``Configuration/runCapacity``) keep at
+///   most `runCapacity` entries in memory; past that, sorted runs go to a temporary file
+///   and are merged (``RankedRuns``).
 ///
 /// Memory: a few blocks in flight, the account ids (about `id length + 15` bytes per
-/// account), the selection (about 40 bytes per shown row; per accepted row when every row
-/// is wanted), rows waiting for means, and the rejects.
+/// account), the selection (about 40 bytes per shown row of a top-K; at most
+/// `runCapacity` × 40 bytes for a whole ranking), rows waiting for means, and the rejects.
 public struct ProspectStream: Sendable {
     public let model: ScoringModel
     public let options: CSVOptions
@@ -51,12 +56,25 @@ public struct ProspectStream: Sendable {
         /// The most rows that may wait for the file's mean utilities before a second pass is
         /// chosen instead.
         public var deferredLimit: Int
+        /// The most accounts of a whole ranking (every row, or a large top) kept in memory
+        /// to be sorted; beyond it, sorted runs go to a temporary file and are merged.
+        public var runCapacity: Int
 
-        public init(blockSize: Int = 2 << 20, workers: Int = ProspectStream.defaultWorkers, deferredLimit: Int = 1 << 20) {
+        public init(
+            blockSize: Int = 2 << 20, workers: Int = ProspectStream.defaultWorkers, deferredLimit: Int = 1 << 20,
+            runCapacity: Int = ProspectStream.runCapacity(memory: 256 << 20)
+        ) {
             self.blockSize = blockSize
             self.workers = workers
             self.deferredLimit = deferredLimit
+            self.runCapacity = runCapacity
         }
+    }
+
+    /// The run capacity that keeps a whole ranking's in-memory part within `memory` bytes
+    /// (about 40 bytes per account; at least one account).
+    public static func runCapacity(memory: Int) -> Int {
+        Swift.max(memory / MemoryLayout<RankedEntry>.stride, 1)
     }
 
     /// One worker per online processor, at most 8.
@@ -96,31 +114,46 @@ public struct ProspectStream: Sendable {
     ///   - scenario: The scenario that grades and ranks follow.
     ///   - limit: How many rows to show, in rank order (`Int.max`: all).
     ///   - grades: Show only these grades (ranks stay those of the whole list).
+    ///   - paged: Leave the shown rows to be read page by page from
+    ///     ``StreamedRanking/pages`` (in bounded memory however many there are) instead of
+    ///     reading them all into ``StreamedRanking/shown``.
     /// - Throws: Whatever ``CSVReader/read(contentsOf:)`` and
-    ///   ``ProspectListLoader/load(_:)`` would throw for the file, in the same cases.
+    ///   ``ProspectListLoader/load(_:)`` would throw for the file, in the same cases; and
+    ///   `DatasetError.unreadable` if a ranking larger than memory cannot be written to the
+    ///   temporary folder.
     public func rank(
-        contentsOf path: String, scorer: Scorer, scenario: Int = 0, limit: Int = .max, grades: Set<Grade>? = nil
+        contentsOf path: String, scorer: Scorer, scenario: Int = 0, limit: Int = .max, grades: Set<Grade>? = nil,
+        paged: Bool = false
     ) throws(DatasetError) -> StreamedRanking {
         precondition(scorer.model == model, "The scorer must be the stream's model's")
         precondition(model.factors.count <= Self.maximumFactors, "Stream models of at most 128 factors")
         precondition(scenario >= 0 && scenario < scorer.scenarioCount, "Scenario index out of range")
         precondition(limit >= 0, "A ranking shows at least 0 rows")
-        var encoding = options.encoding
-        while true {
-            do {
-                return try rank(
-                    path: path, encoding: encoding, scorer: scorer, scenario: scenario, limit: limit, grades: grades)
-            } catch {
-                switch error {
-                case .dataset(let error): throw error
-                case .switchToGB18030: encoding = .gb18030
+        // The workers score their panels at the same time: one OpenBLAS thread per call, so
+        // that OpenBLAS's own threads do not compete with them for the cores.
+        let result = BLASThreads.withThreadCount(1) {
+            Result { () throws(DatasetError) -> StreamedRanking in
+                var encoding = options.encoding
+                while true {
+                    do throws(Failure) {
+                        return try rank(
+                            path: path, encoding: encoding, scorer: scorer, scenario: scenario, limit: limit,
+                            grades: grades, paged: paged)
+                    } catch {
+                        switch error {
+                        case .dataset(let error): throw error
+                        case .switchToGB18030: encoding = .gb18030
+                        }
+                    }
                 }
             }
         }
+        return try result.get()
     }
 
     private func rank(
-        path: String, encoding: TextEncoding, scorer: Scorer, scenario: Int, limit: Int, grades: Set<Grade>?
+        path: String, encoding: TextEncoding, scorer: Scorer, scenario: Int, limit: Int, grades: Set<Grade>?,
+        paged: Bool
     ) throws(Failure) -> StreamedRanking {
         let loader = ProspectListLoader(model: model)
         var timings = StreamedRanking.Timings()
@@ -137,8 +170,11 @@ public struct ProspectStream: Sendable {
         let plan = StreamPlan(
             model: model, header: setup.header, file: path, delimiter: setup.delimiter, scorer: scorer,
             scenario: scenario)
+        // A bounded top-K, unless every row is wanted, the ranks need every row (a grade filter
+        // with ranking across grades), or K is too large to hold in memory.
         let selection: StreamMerger.Selection =
-            limit == .max || (grades != nil && !model.grading.ranking.gradeFirst) ? .every : .top(limit)
+            limit == .max || limit > configuration.runCapacity || (grades != nil && !model.grading.ranking.gradeFirst)
+            ? .every(runCapacity: configuration.runCapacity) : .top(limit)
         let expected = max(setup.estimatedRows, 1024)
 
         // A first pass for the raw statistics of batch-relative scales.
@@ -182,9 +218,21 @@ public struct ProspectStream: Sendable {
         merger.finish(means: statistics.meanUtility)
 
         let selectStarted = ChunkMapper.now()
-        let ranked = merger.ranked(limit: limit)
-        let shown = try fetch(
-            ranked.map(\.entry), path: path, setup: setup, plan: plan, registry: merger.registry, blocks: blocks)
+        let ranking: StreamMerger.Ranking
+        do { ranking = try merger.ranking(limit: limit) } catch { throw .dataset(error) }
+        let fetcher = RecordFetcher(
+            path: path, encoding: setup.encoding, delimiter: setup.delimiter, plan: plan, registry: merger.registry,
+            blocks: blocks)
+        var shownCount = 0
+        for grade in Grade.allCases where merger.wanted[grade.order] { shownCount += merger.gradeCounts[grade.order] }
+        let pages = ShownPages(ranking: ranking, fetcher: fetcher, count: Swift.min(shownCount, limit))
+        var shown = BatchBuilder(mapper: plan.mapper, capacity: 0).batch()
+        var ranks: [Int] = []
+        if !paged {
+            do {
+                if let page = try pages.next(upTo: .max) { (shown, ranks) = (page.batch, page.ranks) }
+            } catch { throw .dataset(error) }
+        }
         timings.select = ChunkMapper.now() - selectStarted
         var gradeCounts: [Grade: Int] = [:]
         for grade in Grade.allCases where merger.gradeCounts[grade.order] > 0 {
@@ -194,8 +242,8 @@ public struct ProspectStream: Sendable {
             file: path, header: setup.header, encoding: setup.encoding, delimiter: setup.delimiter,
             rowsRead: merger.rowsRead, acceptedCount: merger.accepted, rejects: merger.rejects,
             gradeCounts: gradeCounts, unevaluatedSegments: loader.unevaluatedSegments(in: setup.header),
-            statistics: statistics, statisticsSource: source, shown: shown, ranks: ranked.map(\.rank),
-            passes: passes, timings: timings)
+            statistics: statistics, statisticsSource: source, shown: shown, ranks: ranks,
+            pages: paged ? pages : nil, passes: passes, timings: timings)
     }
 
     // MARK: Header
@@ -220,7 +268,9 @@ public struct ProspectStream: Sendable {
         /// Rows expected, from the size of the file and of the first block's rows.
         var estimatedRows: Int {
             let recordBytes = firstBytes.count - start
-            let lines = max(firstBytes[start...].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }, 1)
+            var lines = 0
+            for index in start..<firstBytes.count where firstBytes[index] == UInt8(ascii: "\n") { lines += 1 }
+            lines = max(lines, 1)
             return Int(Double(fileSize) / (Double(max(recordBytes, 1)) / Double(lines)) * 1.05)
         }
     }
@@ -473,61 +523,6 @@ public struct ProspectStream: Sendable {
         }
         if let pendingQuoteLine { throw .dataset(.unterminatedQuote(file: path, line: pendingQuoteLine)) }
         return blocks
-    }
-
-    // MARK: Shown rows
-
-    /// Reads the records of `entries` again and maps them, in the given order.
-    private func fetch(
-        _ entries: [RankedEntry], path: String, setup: Setup, plan: StreamPlan, registry: AccountRegistry,
-        blocks: [BlockEntry]
-    ) throws(Failure) -> ProspectBatch {
-        var builder = BatchBuilder(mapper: plan.mapper, capacity: entries.count)
-        guard !entries.isEmpty else { return builder.batch() }
-        let reader: BlockReader
-        do { reader = try BlockReader(path: path, blockSize: configuration.blockSize) } catch { throw .dataset(error) }
-        // Records by block, so that a GB18030 block is converted once.
-        var records = [[UInt8]](repeating: [], count: entries.count)
-        let byBlock = Dictionary(grouping: entries.indices, by: { entries[$0].position.block })
-        for (blockIndex, indices) in byBlock {
-            let block = blocks[Int(blockIndex)]
-            do {
-                if setup.encoding == .gb18030 {
-                    let original = try reader.read(at: block.fileOffset, count: block.fileLength)
-                    let converted = try Iconv.convert(original, from: "GB18030", to: "UTF-8")
-                    for index in indices {
-                        let position = entries[index].position
-                        let start = block.convertedBase + Int(position.offset)
-                        guard start + Int(position.length) <= converted.count else { throw changed(path) }
-                        records[index] = Array(converted[start..<(start + Int(position.length))])
-                    }
-                } else {
-                    for index in indices {
-                        let position = entries[index].position
-                        records[index] = try reader.read(
-                            at: block.fileOffset + block.convertedBase + Int(position.offset),
-                            count: Int(position.length))
-                    }
-                }
-            } catch let error as DatasetError {
-                throw .dataset(error)
-            } catch {
-                throw changed(path)
-            }
-        }
-        for (index, entry) in entries.enumerated() {
-            var parser = CSVParser(bytes: records[index], start: 0, line: entry.line, delimiter: setup.delimiter, validatesUTF8: false)
-            guard let record = try? parser.nextRecord(expectedFieldCount: plan.columnCount),
-                case .accepted(let row) = plan.mapper.map(fields: record.fields, line: entry.line),
-                plan.idColumn == nil || TextNormalization.nfc(row.id) == Array(registry.arena[registry.idRange(ofEntry: entry.entry)])
-            else { throw changed(path) }
-            builder.append(row)
-        }
-        return builder.batch()
-    }
-
-    private func changed(_ path: String) -> Failure {
-        .dataset(.unreadable(file: path, reason: "the file changed while it was read"))
     }
 }
 

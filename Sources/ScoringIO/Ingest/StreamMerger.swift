@@ -54,7 +54,8 @@ struct StreamMerger {
     private(set) var rejects: [Reject] = []
     private(set) var gradeCounts = [Int](repeating: 0, count: Grade.allCases.count)
     private(set) var top: TopSelection<RankedEntry>?
-    private(set) var everyRow: [RankedEntry]?
+    /// Every row (the whole ranking), in bounded memory: sorted runs spill to disk.
+    private(set) var everyRow: RankedRuns?
     /// Whether too many rows waited for the means: the selection is void, another pass follows.
     private(set) var overflowed = false
 
@@ -75,8 +76,9 @@ struct StreamMerger {
     enum Selection {
         /// The first `count` rows of the wanted grades.
         case top(Int)
-        /// Every row (sorted at the end).
-        case every
+        /// Every row (sorted at the end), keeping at most this many in memory (sorted runs
+        /// of that many go to a temporary file).
+        case every(runCapacity: Int)
     }
 
     init(
@@ -96,7 +98,7 @@ struct StreamMerger {
         guard scoring else { return }
         switch selection {
         case .top(let count): top = TopSelection(capacity: count)
-        case .every: everyRow = []
+        case .every(let runCapacity): everyRow = RankedRuns(capacity: runCapacity)
         }
     }
 
@@ -264,8 +266,10 @@ struct StreamMerger {
 
     private mutating func select(_ entry: RankedEntry) {
         gradeCounts[Int(entry.grade)] += 1
-        if everyRow != nil {
-            everyRow?.append(entry)
+        if let everyRow {
+            let registry = self.registry
+            let order = self.order
+            everyRow.append(entry) { first, second in Self.ranksBefore(first, second, order: order, registry: registry) }
         } else if wanted[Int(entry.grade)], var selection = top {
             // Most rows rank after the worst one kept: settle them without the id.
             if let threshold = selection.threshold {
@@ -306,22 +310,30 @@ struct StreamMerger {
     }
 
     /// The selected rows in rank order, each with its rank in the whole list, at most `limit`.
-    func ranked(limit: Int) -> [(rank: Int, entry: RankedEntry)] {
+    ///
+    /// - Throws: `DatasetError.unreadable` if the ranking's temporary runs could not be
+    ///   written or read back.
+    func ranked(limit: Int) throws(DatasetError) -> [(rank: Int, entry: RankedEntry)] {
+        let ranking = try self.ranking(limit: limit)
+        var result: [(rank: Int, entry: RankedEntry)] = []
+        while let next = try ranking.next() { result.append(next) }
+        return result
+    }
+
+    /// The selected rows in rank order, each with its rank in the whole list, at most
+    /// `limit`, read one at a time (the whole ranking may be larger than memory).
+    ///
+    /// - Throws: `DatasetError.unreadable` if the ranking's temporary runs could not be written.
+    func ranking(limit: Int) throws(DatasetError) -> Ranking {
         let registry = self.registry
         let order = self.order
         let ranksBefore: (RankedEntry, RankedEntry) -> Bool = { first, second in
             Self.ranksBefore(first, second, order: order, registry: registry)
         }
-        if var rows = everyRow {
-            rows.sort(by: ranksBefore)
-            var result: [(rank: Int, entry: RankedEntry)] = []
-            for (position, entry) in rows.enumerated() where wanted[Int(entry.grade)] {
-                if result.count >= limit { break }
-                result.append((position + 1, entry))
-            }
-            return result
+        if let everyRow {
+            return Ranking(merge: try everyRow.sorted(ranksBefore: ranksBefore), listed: [], limit: limit, wanted: wanted)
         }
-        guard let top else { return [] }
+        guard let top else { return Ranking(merge: nil, listed: [], limit: limit, wanted: wanted) }
         // Top-K mode: no grade filter, or grades first. A row's rank is the number of rows of
         // better grades (all of which rank before it, wanted or not) plus its place among the
         // selected rows of its own grade (all rows of a wanted grade are candidates).
@@ -335,6 +347,46 @@ struct StreamMerger {
             let rank = filtered ? gradeCounts[0..<grade].reduce(0, +) + placeInGrade[grade] : position + 1
             result.append((rank, entry))
         }
-        return result
+        return Ranking(merge: nil, listed: result, limit: limit, wanted: wanted)
+    }
+
+    /// The rows to show in rank order, with their ranks, one at a time: from the merged runs
+    /// of every row (keeping the wanted grades, ranked among all rows), or from a sorted
+    /// top-K.
+    final class Ranking {
+        private let merge: RankedRuns.Merge?
+        private let listed: [(rank: Int, entry: RankedEntry)]
+        private var listedPosition = 0
+        /// Rows of the whole ranking read so far (from `merge`).
+        private var position = 0
+        private var produced = 0
+        private let limit: Int
+        private let wanted: [Bool]
+
+        init(merge: RankedRuns.Merge?, listed: [(rank: Int, entry: RankedEntry)], limit: Int, wanted: [Bool]) {
+            self.merge = merge
+            self.listed = listed
+            self.limit = limit
+            self.wanted = wanted
+        }
+
+        /// The next row to show, or `nil` after the last.
+        func next() throws(DatasetError) -> (rank: Int, entry: RankedEntry)? {
+            guard produced < limit else { return nil }
+            if let merge {
+                while let entry = try merge.next() {
+                    position += 1
+                    if wanted[Int(entry.grade)] {
+                        produced += 1
+                        return (position, entry)
+                    }
+                }
+                return nil
+            }
+            guard listedPosition < listed.count else { return nil }
+            produced += 1
+            listedPosition += 1
+            return listed[listedPosition - 1]
+        }
     }
 }

@@ -3,7 +3,7 @@ import ScoringEngine
 /// The result of ranking a prospect list with ``ProspectStream``: what was read and
 /// rejected, the grade counts of the whole list, and the accounts to show, in rank order,
 /// with their ranks in the whole list.
-public struct StreamedRanking: Sendable {
+public struct StreamedRanking {
     public let file: String
     public let header: [String]
     public let encoding: TextEncoding
@@ -22,10 +22,13 @@ public struct StreamedRanking: Sendable {
     public let statistics: UtilityBuilder.Statistics
     /// Where those statistics came from.
     public let statisticsSource: StatisticsSource
-    /// The accounts to show, in rank order (read again from the file).
+    /// The accounts to show, in rank order (read again from the file); empty when they are
+    /// read page by page from ``pages``.
     public let shown: ProspectBatch
     /// The rank of each shown account in the whole list, 1-based.
     public let ranks: [Int]
+    /// The accounts to show, page by page (a ranking asked for as `paged`), else `nil`.
+    public let pages: ShownPages?
     /// How many passes over the file the ranking took.
     public let passes: Int
     /// Where the time went.

@@ -6,15 +6,44 @@
 /// written by the engine itself (`-0.5`) are passed through with `number(_:)` instead.
 public enum CSVWriter {
     /// One text field, escaped.
+    ///
+    /// Works on the UTF-8 bytes (the delimiter is an ASCII character), so a field that needs
+    /// nothing, the common case, is returned as it is without a scan per `Character`; a
+    /// field holding a CR or LF anywhere (also inside a CRLF pair) is quoted.
     public static func field(_ text: String, delimiter: Character = ",") -> String {
-        var value = text
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
-            value = "'" + value
+        let separator = delimiter.asciiValue ?? UInt8(ascii: ",")
+        let formula: Bool
+        switch text.utf8.first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+            formula = true
+        default:
+            formula = false
         }
-        if value.contains(where: { $0 == delimiter || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var quotes = 0
+        var needsQuoting = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""):
+                quotes += 1
+                needsQuoting = true
+            case UInt8(ascii: "\n"), UInt8(ascii: "\r"), separator:
+                needsQuoting = true
+            default:
+                break
+            }
         }
-        return value
+        guard formula || needsQuoting else { return text }
+        guard needsQuoting else { return "'" + text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + quotes + 3)
+        bytes.append(UInt8(ascii: "\""))
+        if formula { bytes.append(UInt8(ascii: "'")) }
+        for byte in text.utf8 {
+            bytes.append(byte)
+            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A number the engine computed, with `digits` decimals (no formula escaping needed).

@@ -70,10 +70,12 @@ struct InputOptions: ParsableArguments {
     }
 
     /// Ranks the file in bounded memory with ``ProspectStream`` (see there), turning
-    /// problems into CLI errors as ``load(model:progress:)`` does.
+    /// problems into CLI errors as ``load(model:progress:)`` does. `runCapacity` bounds the
+    /// accounts of a whole ranking kept in memory; `paged` leaves the shown rows to be read
+    /// page by page.
     func rank(
         model: ScoringModel, scorer: Scorer, scenario: Int, limit: Int, grades: Set<Grade>?, blockSize: Int? = nil,
-        workers: Int? = nil
+        workers: Int? = nil, runCapacity: Int? = nil, paged: Bool = false
     ) throws -> StreamedRanking {
         guard FileManager.default.fileExists(atPath: file) else {
             throw CLIError.inputMissing("\(file): no such file. Check the path of the prospect list.")
@@ -81,9 +83,11 @@ struct InputOptions: ParsableArguments {
         var configuration = ProspectStream.Configuration()
         if let blockSize { configuration.blockSize = blockSize }
         if let workers { configuration.workers = workers }
+        if let runCapacity { configuration.runCapacity = runCapacity }
         let stream = ProspectStream(model: model, options: csvOptions, configuration: configuration)
         do {
-            return try stream.rank(contentsOf: file, scorer: scorer, scenario: scenario, limit: limit, grades: grades)
+            return try stream.rank(
+                contentsOf: file, scorer: scorer, scenario: scenario, limit: limit, grades: grades, paged: paged)
         } catch {
             if case .unreadable = error { throw CLIError.inputMissing(error.description) }
             throw CLIError.badData(error.description)

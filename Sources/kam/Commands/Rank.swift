@@ -12,8 +12,9 @@ extension Kam {
                 (A 全力以赴, B 控制投入, C 关注变化, D 暂缓观察, or insufficient information 信息不足), \
                 its segments, and each factor's contribution. Rows that cannot be scored are \
                 listed with file:line:column and written to the rejects file; they are never \
-                dropped silently. Lists of any size are read in blocks on every core; with \
-                --top (and for tables), in bounded memory. Exit status: 0 ok, 64 usage, 65 bad data (or any reject with \
+                dropped silently. Lists of any size are read in blocks on every core, in bounded \
+                memory: a ranking of every row larger than --memory is sorted in runs on disk \
+                (in $TMPDIR) and written a page at a time. Exit status: 0 ok, 64 usage, 65 bad data (or any reject with \
                 --strict), 66 input missing, 70 internal failure.
                 """)
 
@@ -63,10 +64,27 @@ extension Kam {
         @Option(help: .hidden)
         var workers: Int?
 
+        @Option(
+            help: ArgumentHelp(
+                "Memory in MiB for sorting a ranking of every row (csv/json without --top, or a large --top); a larger ranking is sorted in runs on disk.",
+                valueName: "MiB"))
+        var memory: Int = 256
+
+        /// Accounts per sorted run, instead of --memory (tests make the ranking spill with
+        /// tiny runs).
+        @Option(help: .hidden)
+        var memoryRows: Int?
+
+        /// Shown rows read again, explained and written at a time (csv and json from the
+        /// streaming reader).
+        static let pageRows = 8192
+
         func validate() throws {
             if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
             if let blockSize, blockSize < 16 { throw ValidationError("Please specify a '--block-size' of at least 16.") }
             if let workers, workers < 1 { throw ValidationError("Please specify '--workers' of at least 1.") }
+            if memory < 1 { throw ValidationError("Please specify a '--memory' of at least 1 (MiB).") }
+            if let memoryRows, memoryRows < 1 { throw ValidationError("Please specify '--memory-rows' of at least 1.") }
             if let grade, parseGrades(grade) == nil {
                 throw ValidationError("Please specify '--grade' as letters from A, B, C, D, I separated by commas, e.g. A,B.")
             }
@@ -93,6 +111,10 @@ extension Kam {
                 let report: RankReport
                 let rejected: [Reject]
                 let header: [String]
+                // Further pages of a streamed csv/json ranking (the first is in `report`).
+                var morePages: () throws -> RankReport? = { nil }
+                var shownCount: Int? = nil
+                var expectedWins = 0.0
                 if inMemory || !ProspectStream.canStream(input.file) || model.factors.count > ProspectStream.maximumFactors {
                     progress.phase("reading \(input.file)", rows: input.estimatedRows)
                     let loaded = try input.load(model: model, progress: progress)
@@ -111,17 +133,35 @@ extension Kam {
                 } else {
                     // Streaming: bounded memory, both cores; a scenario the model lacks is
                     // reported after the file is read, as on the in-memory path.
+                    // csv and json are written a page of rows at a time, in bounded memory
+                    // however many rows are shown.
                     progress.phase("reading and scoring \(input.file)", rows: input.estimatedRows)
                     let ranking = try input.rank(
                         model: model, scorer: pipeline.scorer, scenario: scenarioIndex ?? 0, limit: limit, grades: wanted,
-                        blockSize: blockSize, workers: workers)
+                        blockSize: blockSize, workers: workers,
+                        runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: memory << 20),
+                        paged: format == .csv || format == .json)
                     let scenarioIndex = try checkedScenario(scenarioIndex, pipeline: pipeline)
-                    progress.phase("explaining \(ranking.shown.count) accounts", rows: ranking.shown.count)
-                    let assessment = pipeline.assess(ranking.shown, scenario: scenarioIndex, statistics: ranking.statistics)
-                    report = RankReport(
-                        assessment: assessment, rows: ranking.ranks.enumerated().map { ($1, $0) },
-                        loaded: ranking.loaderResult, language: lang, rejectsPath: nil,
-                        wholeList: (ranking.gradeCounts, ranking.acceptedCount))
+                    let statistics = ranking.statistics
+                    let loaded = ranking.loaderResult
+                    let wholeList = (ranking.gradeCounts, ranking.acceptedCount)
+                    let language = lang
+                    func pageReport(_ batch: ProspectBatch, ranks: [Int]) -> RankReport {
+                        let assessment = pipeline.assess(batch, scenario: scenarioIndex, statistics: statistics)
+                        let report = RankReport(
+                            assessment: assessment, rows: ranks.enumerated().map { ($1, $0) }, loaded: loaded,
+                            language: language, rejectsPath: nil, wholeList: wholeList)
+                        expectedWins += report.rows.reduce(0.0) { $0 + (report.probability($1.row) ?? 0) }
+                        return report
+                    }
+                    var first = (batch: ranking.shown, ranks: ranking.ranks)
+                    if let pages = ranking.pages {
+                        shownCount = pages.count
+                        if let page = try Self.nextPage(pages) { first = page }
+                        morePages = { try Self.nextPage(pages).map { pageReport($0.batch, ranks: $0.ranks) } }
+                    }
+                    progress.phase("explaining \(shownCount ?? first.ranks.count) accounts", rows: shownCount ?? first.ranks.count)
+                    report = pageReport(first.batch, ranks: first.ranks)
                     (rejected, header) = (ranking.rejects, ranking.header)
                     if timings { printTimings(ranking) }
                     if !quiet, let note = Self.passNote(ranking, model: model) { printError(note) }
@@ -137,8 +177,10 @@ extension Kam {
                     assessment: report.assessment, rows: report.rows, loaded: report.loaded, language: lang,
                     rejectsPath: rejectsPath)
                 final.wholeList = report.wholeList
-                progress.phase("writing \(final.rows.count) rows", rows: final.rows.count)
-                try write(final)
+                if let shownCount { final.pagedTotals = (shownCount, 0) }
+                progress.phase("writing \(shownCount ?? final.rows.count) rows", rows: shownCount ?? final.rows.count)
+                try write(final, morePages: morePages)
+                if let shownCount { final.pagedTotals = (shownCount, expectedWins) }
                 progress.finish()
                 if !quiet, format == .csv || format == .json || output != nil {
                     for line in final.summaryLines() { printError(line) }
@@ -180,7 +222,8 @@ extension Kam {
                         + "utilities+BLAS+grades \(seconds(timings.score[pass])); "
                         + "on the merging thread (ids, statistics, top-K): \(seconds(timings.merge[pass]))")
             }
-            printError("kam: timing: select and read \(ranking.shown.count) shown rows again: \(seconds(timings.select))")
+            let read = ranking.pages == nil ? " and read \(ranking.shown.count) shown rows again" : " (shown rows are read again page by page as they are written)"
+            printError("kam: timing: select\(read): \(seconds(timings.select))")
             printError("kam: timing: statistics: \(ranking.statisticsSource.rawValue)")
         }
 
@@ -197,7 +240,17 @@ extension Kam {
             return path
         }
 
-        func write(_ report: RankReport) throws {
+        /// The next page of a paged ranking, with dataset errors turned into CLI errors.
+        static func nextPage(_ pages: ShownPages) throws -> (batch: ProspectBatch, ranks: [Int])? {
+            do {
+                return try pages.next(upTo: pageRows)
+            } catch {
+                if case .unreadable = error { throw CLIError.inputMissing(error.description) }
+                throw CLIError.badData(error.description)
+            }
+        }
+
+        func write(_ report: RankReport, morePages: () throws -> RankReport? = { nil }) throws {
             var sink: FileSink
             if let output {
                 sink = try FileSink(path: output)
@@ -207,8 +260,8 @@ extension Kam {
             switch format {
             case .table: sink.write(report.table())
             case .markdown: sink.write(report.table(markdown: true))
-            case .csv: report.writeCSV(to: &sink)
-            case .json: report.writeJSON(to: &sink)
+            case .csv: try report.writeCSV(to: &sink, morePages: morePages)
+            case .json: try report.writeJSON(to: &sink, morePages: morePages)
             }
             sink.flush()
         }

@@ -20,6 +20,11 @@ struct CSVWriterTests {
         #expect(CSVWriter.field("two\nlines") == "\"two\nlines\"")
         #expect(CSVWriter.field("=1,2") == "\"'=1,2\"")
         #expect(CSVWriter.record(["K-1", "a,b", "=x"]) == "K-1,\"a,b\",'=x\n")
+        // A CRLF pair is one Character in Swift; it is still a line break to quote.
+        #expect(CSVWriter.field("two\r\nlines") == "\"two\r\nlines\"")
+        #expect(CSVWriter.field("a;b", delimiter: ";") == "\"a;b\"")
+        #expect(CSVWriter.field("a,b", delimiter: ";") == "a,b")
+        #expect(CSVWriter.field("华信\"集团\"") == "\"华信\"\"集团\"\"\"")
     }
 
     @Test("numbers the engine writes are fixed-decimal and locale-free", arguments: [

@@ -1,0 +1,88 @@
+import ScoringEngine
+
+/// Reads accepted records of a streamed file again, by their position, and maps them: the
+/// rows a ranking shows.
+///
+/// Records are read grouped by block (so that a GB18030 block is converted once per call)
+/// and mapped with ``RowMapper``, in the order asked. A record that no longer reads as the
+/// account it was (the file changed between the passes) is an error.
+final class RecordFetcher {
+    let path: String
+    let encoding: TextEncoding
+    let delimiter: UInt8
+    let plan: StreamPlan
+    let registry: AccountRegistry
+    let blocks: [BlockEntry]
+    /// Opened on the first read.
+    private var reader: BlockReader?
+
+    init(
+        path: String, encoding: TextEncoding, delimiter: UInt8, plan: StreamPlan, registry: AccountRegistry,
+        blocks: [BlockEntry]
+    ) {
+        self.path = path
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.plan = plan
+        self.registry = registry
+        self.blocks = blocks
+    }
+
+    /// Reads the records of `entries` again and maps them, in the given order.
+    ///
+    /// - Throws: `DatasetError.unreadable` if the file cannot be read or changed.
+    func fetch(_ entries: [RankedEntry]) throws(DatasetError) -> ProspectBatch {
+        var builder = BatchBuilder(mapper: plan.mapper, capacity: entries.count)
+        guard !entries.isEmpty else { return builder.batch() }
+        let reader: BlockReader
+        if let opened = self.reader {
+            reader = opened
+        } else {
+            reader = try BlockReader(path: path, blockSize: 1 << 16)
+            self.reader = reader
+        }
+        // Records by block, so that a GB18030 block is converted once.
+        var records = [[UInt8]](repeating: [], count: entries.count)
+        let byBlock = Dictionary(grouping: entries.indices, by: { entries[$0].position.block })
+        for (blockIndex, indices) in byBlock {
+            let block = blocks[Int(blockIndex)]
+            do {
+                if encoding == .gb18030 {
+                    let original = try reader.read(at: block.fileOffset, count: block.fileLength)
+                    let converted = try Iconv.convert(original, from: "GB18030", to: "UTF-8")
+                    for index in indices {
+                        let position = entries[index].position
+                        let start = block.convertedBase + Int(position.offset)
+                        guard start + Int(position.length) <= converted.count else { throw changed() }
+                        records[index] = Array(converted[start..<(start + Int(position.length))])
+                    }
+                } else {
+                    for index in indices {
+                        let position = entries[index].position
+                        records[index] = try reader.read(
+                            at: block.fileOffset + block.convertedBase + Int(position.offset),
+                            count: Int(position.length))
+                    }
+                }
+            } catch let error as DatasetError {
+                throw error
+            } catch {
+                throw changed()
+            }
+        }
+        for (index, entry) in entries.enumerated() {
+            var parser = CSVParser(bytes: records[index], start: 0, line: entry.line, delimiter: delimiter, validatesUTF8: false)
+            guard let record = try? parser.nextRecord(expectedFieldCount: plan.columnCount),
+                case .accepted(let row) = plan.mapper.map(fields: record.fields, line: entry.line),
+                plan.idColumn == nil
+                    || TextNormalization.nfc(row.id) == Array(registry.arena[registry.idRange(ofEntry: entry.entry)])
+            else { throw changed() }
+            builder.append(row)
+        }
+        return builder.batch()
+    }
+
+    private func changed() -> DatasetError {
+        .unreadable(file: path, reason: "the file changed while it was read")
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import ScoringEngine
+import ScoringTestSupport
+import Testing
+
+@testable import ScoringIO
+
+/// A ranking of every row larger than its memory budget is sorted in runs on disk and merged;
+/// the result must be the one full sort, and streamed rankings read page by page must equal
+/// the in-memory ones.
+@Suite("Rankings larger than memory: sorted runs on disk, merged, read page by page")
+struct RankedRunsTests {
+    /// Random entries with many ties in grade and key (broken by the entry number, as the
+    /// ranking breaks them by account id).
+    static func entries(count: Int, seed: UInt64) -> [RankedEntry] {
+        var random = SeededRandom(seed: seed)
+        return (0..<count).map { index in
+            RankedEntry(
+                grade: UInt8(random.next() % 5), key: Double(random.next() % 40) / 4, entry: index,
+                position: RecordPosition(block: Int32(index % 7), offset: Int32(index), length: 10), line: index + 2)
+        }
+    }
+
+    static func ranksBefore(_ first: RankedEntry, _ second: RankedEntry) -> Bool {
+        if first.grade != second.grade { return first.grade < second.grade }
+        if first.key != second.key { return first.key > second.key }
+        return first.entry < second.entry
+    }
+
+    @Test("Merged runs equal one full sort, whatever the run size", arguments: [1, 2, 7, 100, 999, 1000, 5000])
+    func mergeEqualsSort(capacity: Int) throws {
+        let entries = Self.entries(count: 1000, seed: UInt64(capacity))
+        let runs = RankedRuns(capacity: capacity)
+        for entry in entries { runs.append(entry, ranksBefore: Self.ranksBefore) }
+        #expect(runs.count == 1000)
+        #expect(runs.spilledRuns == (capacity >= 1000 ? 0 : (1000 - 1) / capacity))
+        let merge = try runs.sorted(ranksBefore: Self.ranksBefore)
+        var merged: [RankedEntry] = []
+        while let entry = try merge.next() { merged.append(entry) }
+        let expected = entries.sorted(by: Self.ranksBefore)
+        #expect(merged.map(\.entry) == expected.map(\.entry))
+        #expect(merged.map(\.line) == expected.map(\.line))
+        #expect(merged.map(\.position.offset) == expected.map(\.position.offset))
+        #expect(merged.map(\.key.bitPattern) == expected.map(\.key.bitPattern))
+    }
+
+    @Test("Runs larger than a read buffer are read back in pieces, after the collection is gone")
+    func refills() throws {
+        let entries = Self.entries(count: 2000, seed: 9)
+        var runs: RankedRuns? = RankedRuns(capacity: 300, readBufferEntries: 7)
+        for entry in entries { runs?.append(entry, ranksBefore: Self.ranksBefore) }
+        #expect(runs?.spilledRuns == 6)
+        let merge = try #require(try runs?.sorted(ranksBefore: Self.ranksBefore))
+        runs = nil
+        var merged: [Int] = []
+        while let entry = try merge.next() { merged.append(entry.entry) }
+        #expect(merged == entries.sorted(by: Self.ranksBefore).map(\.entry))
+    }
+
+    @Test("An empty collection merges to nothing")
+    func empty() throws {
+        let merge = try RankedRuns(capacity: 3).sorted(ranksBefore: Self.ranksBefore)
+        #expect(try merge.next().map(\.entry) == nil)
+    }
+
+    /// Ranks a file streamed with tiny runs, reading the shown rows page by page, and checks
+    /// pages against the in-memory ranking.
+    func comparePaged(
+        path: String, model: ScoringModel, limit: Int, grades: Set<Grade>? = nil, runCapacity: Int, pageRows: Int,
+        _ context: String
+    ) throws {
+        let stream = ProspectStream(
+            model: model, configuration: .init(blockSize: 700, workers: 2, runCapacity: runCapacity))
+        let scorer = try Scorer(model: model)
+        let streamed = try stream.rank(contentsOf: path, scorer: scorer, limit: limit, grades: grades, paged: true)
+        let reference = try InMemoryRanking(path: path, model: model, scenario: 0, limit: limit, grades: grades)
+        let pages = try #require(streamed.pages, "\(context)")
+        #expect(streamed.shown.count == 0 && streamed.ranks.isEmpty, "\(context)")
+        #expect(pages.count == reference.rows.count, "\(context): shown count")
+        var ranks: [Int] = []
+        var accounts: [Account] = []
+        var pageCount = 0
+        while let page = try pages.next(upTo: pageRows) {
+            #expect(page.batch.count == page.ranks.count && page.ranks.count <= pageRows, "\(context)")
+            ranks += page.ranks
+            accounts += page.batch.accounts
+            pageCount += 1
+        }
+        #expect(pageCount == (reference.rows.count + pageRows - 1) / pageRows, "\(context): pages")
+        #expect(ranks == reference.rows.map(\.rank), "\(context): ranks")
+        #expect(accounts == reference.rows.map { reference.loaded.batch.accounts[$0.row] }, "\(context): accounts")
+        #expect(streamed.rejects == reference.loaded.rejects, "\(context): rejects")
+    }
+
+    @Test("Streamed rankings that spill, read page by page, equal the in-memory ranking")
+    func pagedSpilledRankings() throws {
+        let path = StreamTestFiles.scratchPath("list.csv")
+        defer { CSVTestFiles.remove(path) }
+        try CSVTestFiles.write(StreamTestFiles.difficultList(rows: 1200, seed: 31), to: path)
+        let model = StreamTestFiles.defaultModel
+        try comparePaged(path: path, model: model, limit: .max, runCapacity: 13, pageRows: 100, "every row")
+        try comparePaged(path: path, model: model, limit: .max, runCapacity: 1, pageRows: 7, "runs of one row")
+        try comparePaged(
+            path: path, model: model, limit: .max, grades: [.b, .d], runCapacity: 50, pageRows: 64, "grades B, D")
+        try comparePaged(path: path, model: model, limit: 900, runCapacity: 40, pageRows: 128, "a top larger than memory")
+        try comparePaged(path: path, model: model, limit: 30, runCapacity: 40, pageRows: 8, "a top within memory")
+        let acrossGrades = try editedDefaultModel([("grade_first: true", "grade_first: false")])
+        try comparePaged(
+            path: path, model: acrossGrades, limit: .max, grades: [.a, .c], runCapacity: 33, pageRows: 50,
+            "grades A, C ranked across grades")
+    }
+}
