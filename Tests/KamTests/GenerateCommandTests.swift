@@ -37,4 +37,32 @@ struct GenerateCommandTests {
         #expect(rate.status == 64)
         #expect(rate.standardError.contains("Please specify a '--blank-rate' between 0 and 1."))
     }
+
+    @Test("--outcomes reproduces the bundled shaped history byte for byte")
+    func reproducesShapedHistory() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let file = directory + "/history-shaped.csv"
+        let outcome = try KamRunner.run(["generate", "--rows", "20000", "--seed", "8", "--outcomes", "--output", file])
+        #expect(outcome.status == 0)
+        let written = try Data(contentsOf: URL(fileURLWithPath: file))
+        let bundled = try Data(contentsOf: URL(fileURLWithPath: Paths.packageRoot + "/datasets/history-shaped.csv"))
+        #expect(written == bundled)
+    }
+
+    @Test("--outcomes appends outcome and followup_status to the prospect list's columns")
+    func outcomesColumns() throws {
+        let outcome = try KamRunner.run(["generate", "--rows", "50", "--seed", "3", "--outcomes", "--crlf"])
+        #expect(outcome.status == 0)
+        let rows = CSVCheck.parse(outcome.standardOutput.replacingOccurrences(of: "\r\n", with: "\n"))
+        try #require(rows.count == 51)
+        #expect(Array(rows[0].suffix(2)) == ["outcome", "followup_status"])
+        #expect(rows[0].count == 29)
+        for row in rows.dropFirst() {
+            #expect(row.count == 29)
+            #expect(["won", "lost"].contains(row[27]))
+            #expect(["contract_signed", "closed_no_deal"].contains(row[28]))
+        }
+        let help = try KamRunner.run(["generate", "--help"])
+        #expect(help.standardOutput.contains("--outcomes"))
+    }
 }

@@ -41,8 +41,9 @@ final class ProspectRowWriter: Sendable {
     }
 
     /// One drawn row, before it is written. Indexes point into the writer's tables.
-    private struct Prospect {
+    struct Prospect {
         var industry = 0
+        var industryLabel = 0  // index into `industryNames`: the industry, or a relabel
         var region = 0
         var city = 0  // index into `cities`
         var manager = 0
@@ -76,7 +77,7 @@ final class ProspectRowWriter: Sendable {
 
     /// The cells of one row written as missing, each with a code 0...15 that picks the
     /// missing code. 4 bits per column in two words: 27 columns need 108 bits.
-    private struct BlankCells {
+    struct BlankCells {
         private var low: UInt64 = 0  // columns 0...15
         private var high: UInt64 = 0  // columns 16...31
         private var mask: UInt32 = 0
@@ -103,7 +104,7 @@ final class ProspectRowWriter: Sendable {
     }
 
     // Column positions.
-    private enum Column {
+    enum Column {
         static let industry = 2, region = 3, manager = 4, stage = 5, budget = 6, share = 7
         static let strategic = 8, serviceFit = 9, margin = 10, developmentCost = 11
         static let dealRisk = 12, incumbent = 13, creditRating = 14, paymentDelay = 15
@@ -183,7 +184,10 @@ final class ProspectRowWriter: Sendable {
                 techOffset: industry.techOffset, cycleOffset: industry.cycleOffset,
                 creditOffset: industry.creditOffset, wordCount: industry.words.count)
         }
+        // The rare label after the real ones, at `rareIndustryLabel`; only the shaped
+        // history writer uses it.
         industryNames = Vocabulary.industries.map { word($0.name) }
+            + [word(ShapedHistoryTruth.rareIndustry)]
         industryWords = Vocabulary.industries.flatMap { $0.words.map(word) }
         industryWordStart = starts(Vocabulary.industries.map(\.words.count))
         industryCumulativeWeights = cumulative(Vocabulary.industries.map(\.weight))
@@ -246,6 +250,28 @@ final class ProspectRowWriter: Sendable {
         blanks: inout SeededRandom,
         to buffer: inout [UInt8]
     ) {
+        let (prospect, blanked) = drawRow(badRow: badRow, values: &values, blanks: &blanks)
+        appendRow(prospect, row: row, badRow: badRow, blanked: blanked, to: &buffer)
+    }
+
+    /// The index in `industryNames` of `ShapedHistoryTruth.rareIndustry`.
+    static let rareIndustryLabel = ProspectVocabulary.industries.count
+
+    /// The names of the industries, by `Prospect.industryLabel`.
+    var industryLabels: [String] {
+        industryNames.map { String(decoding: pool[$0.start..<($0.start + $0.count)], as: UTF8.self) }
+    }
+
+    /// The names of the credit ratings, by `Prospect.rating`.
+    var creditRatingLabels: [String] { ProspectVocabulary.creditRatings }
+
+    /// Draws one row's values and blank cells, as `appendRow(_:badRow:values:blanks:to:)`
+    /// does before writing them.
+    func drawRow(
+        badRow: ProspectListGenerator.BadRow?,
+        values: inout SeededRandom,
+        blanks: inout SeededRandom
+    ) -> (Prospect, BlankCells) {
         let prospect = drawProspect(&values)
         // One draw per optional column, whatever is written later, so that a bad row
         // never shifts the blanks of the rows after it.
@@ -268,6 +294,17 @@ final class ProspectRowWriter: Sendable {
             case .missingField, .duplicateAccountID: break
             }
         }
+        return (prospect, blanked)
+    }
+
+    /// Appends a drawn row, line ending included.
+    func appendRow(
+        _ prospect: Prospect,
+        row: Int,
+        badRow: ProspectListGenerator.BadRow?,
+        blanked: BlankCells,
+        to buffer: inout [UInt8]
+    ) {
         buffer.append(addingCapacity: Self.rowCapacity) { (output: inout OutputSpan<UInt8>) in
             write(prospect, row: row, badRow: badRow, blanked: blanked, to: &output)
         }
@@ -278,6 +315,7 @@ final class ProspectRowWriter: Sendable {
     private func drawProspect(_ random: inout SeededRandom) -> Prospect {
         var p = Prospect()
         p.industry = Self.pick(industryCumulativeWeights, &random)
+        p.industryLabel = p.industry
         let industry = industryTendencies[p.industry]
         p.region = Self.pick(regionCumulativeWeights, &random)
         p.city = regionCityStart[p.region] + Self.uniform(regionCityCount[p.region], &random)
@@ -426,7 +464,7 @@ final class ProspectRowWriter: Sendable {
         Self.put(companySuffixes[p.suffix], from: pool, to: &output)
 
         if cell(Column.industry, &output) {
-            Self.put(industryNames[p.industry], from: pool, to: &output)
+            Self.put(industryNames[p.industryLabel], from: pool, to: &output)
         }
         if cell(Column.region, &output) {
             Self.put(regionNames[p.region], from: pool, to: &output)

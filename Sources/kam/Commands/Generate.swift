@@ -12,6 +12,11 @@ extension Kam {
                 units, ranges, missing codes and the five kinds of bad rows are described in \
                 datasets/README.md, with the command that wrote the bundled sample. Rows \
                 stream to the output, so ten million rows need no more memory than ten.
+
+                With --outcomes the list becomes a history with known truth: two columns are \
+                appended, 'outcome' (won/lost, drawn from each row's raw values with the shaped \
+                effects of ShapedHistoryTruth) and 'followup_status', a leak planted on \
+                purpose (written after the outcome). See datasets/README.md.
                 """
         )
 
@@ -32,6 +37,9 @@ extension Kam {
 
         @Flag(help: "End lines with CRLF instead of LF.")
         var crlf = false
+
+        @Flag(help: "Append 'outcome' (won/lost, from known shaped effects) and 'followup_status' (a planted leak).")
+        var outcomes = false
 
         func validate() throws {
             guard rows >= 1 else {
@@ -57,12 +65,21 @@ extension Kam {
                 badRows: badRows,
                 lineEnding: crlf ? .crlf : .lf
             )
-            let generator = ProspectListGenerator(options: options)
             do {
-                if let output {
-                    try generator.write(toFile: output)
+                if outcomes {
+                    let generator = ShapedHistoryGenerator(options: options)
+                    if let output {
+                        try generator.write(toFile: output)
+                    } else {
+                        try generator.write(to: FileHandle.standardOutput, named: "standard output")
+                    }
                 } else {
-                    try generator.write(to: FileHandle.standardOutput, named: "standard output")
+                    let generator = ProspectListGenerator(options: options)
+                    if let output {
+                        try generator.write(toFile: output)
+                    } else {
+                        try generator.write(to: FileHandle.standardOutput, named: "standard output")
+                    }
                 }
             } catch {
                 // An output that cannot be written exits 70, as in the other commands.

@@ -1,0 +1,53 @@
+"""Prints one table of held-out metrics: the peers' (from bank_peers.py or optbinning_peer.py
+--json) and kam's (from `kam model fit ... --format json`).
+
+    python table.py [--kam KAM.json] PEERS.json [MORE.json ...]
+
+Columns: model, AUC, Brier score, log loss, ECE (10 equal-width bins). kam's rows are the
+held-out metrics in its JSON report, then its cross-validated ones; see `kam_rows`.
+"""
+
+import json
+import sys
+
+
+def kam_rows(report):
+    """The rows of a `kam model fit --format json` report: its held-out metrics
+    (`holdout`: the learned model on --test or --holdout), then its cross-validated ones on
+    the training file (`cross_validation`: learned, weights_only, stage_baseline,
+    base_rate), each {auc, brier, log_loss, ece}."""
+    def row(name, metrics):
+        return {"model": name, **{key: metrics.get(key) for key in ("auc", "brier", "log_loss", "ece")}}
+
+    rows = []
+    if report.get("holdout"):
+        rows.append(row("kam model fit (held out)", report["holdout"]))
+    for key, name in (("learned", "kam learned (5-fold CV, train)"),
+                      ("weights_only", "kam weights only (CV, train)")):
+        metrics = (report.get("cross_validation") or {}).get(key)
+        if metrics:
+            rows.append(row(name, metrics))
+    return rows
+
+
+def number(value):
+    return "–" if value is None else f"{value:.4f}"
+
+
+def main(argv):
+    rows = []
+    if argv[:1] == ["--kam"]:
+        rows += kam_rows(json.load(open(argv[1])))
+        argv = argv[2:]
+    for path in argv:
+        loaded = json.load(open(path))
+        rows += loaded if isinstance(loaded, list) else [loaded]
+    print(f"| {'model':<32} | {'AUC':>6} | {'Brier':>6} | {'log loss':>8} | {'ECE':>6} |")
+    print(f"|{'-' * 34}|{'-' * 8}|{'-' * 8}|{'-' * 10}|{'-' * 8}|")
+    for row in rows:
+        print(f"| {row['model']:<32} | {number(row.get('auc')):>6} | {number(row.get('brier')):>6} | "
+              f"{number(row.get('log_loss')):>8} | {number(row.get('ece')):>6} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
