@@ -223,7 +223,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Equatable {
     /// `x = m · 2^e` with `m` in `[√½, √2)`, then `ln m = 2·atanh(f)` with
     /// `f = (m − 1)/(m + 1)`, `|f| ≤ 0.1716`, summed to `f²¹` (truncation below 10⁻¹⁸),
     /// and `e·ln 2` added in two parts (fdlibm's split) so the product is exact.
-    internal static func naturalLogarithm(_ x: Double) -> Double {
+    public static func naturalLogarithm(_ x: Double) -> Double {
         precondition(x > 0 && x.isFinite, "naturalLogarithm needs a positive finite argument")
         var m = x.significand  // 1 ..< 2, exact
         var e = Double(x.exponent)

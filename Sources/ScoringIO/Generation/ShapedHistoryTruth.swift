@@ -1,3 +1,5 @@
+import ScoringEngine
+
 /// The known truth behind `kam generate --outcomes`: how each column of a generated prospect
 /// list moves the log-odds of winning, as functions of the RAW values written in the file.
 ///
@@ -223,35 +225,9 @@ public enum ShapedHistoryTruth {
         return Double(text)
     }
 
-    /// The natural logarithm of a positive finite `x` from IEEE basic operations only
-    /// (relative error below 4·10⁻¹⁶): `x = m·2^e`, `ln m = 2·atanh((m − 1)/(m + 1))`.
-    ///
-    /// The same algorithm as `SeededRandom`'s (internal to ScoringEngine), so that the
-    /// truth gives the same bits on every platform.
+    /// The natural logarithm from IEEE basic operations only (``SeededRandom``'s), so that
+    /// the truth gives the same bits on every platform.
     static func naturalLogarithm(_ x: Double) -> Double {
-        precondition(x > 0 && x.isFinite, "naturalLogarithm needs a positive finite argument")
-        var m = x.significand
-        var e = Double(x.exponent)
-        if m >= 1.414_213_562_373_095_1 {
-            m *= 0.5
-            e += 1
-        }
-        let f = (m - 1) / (m + 1)
-        let f2 = f * f
-        var series = 1.0 / 21.0
-        series = series * f2 + 1.0 / 19.0
-        series = series * f2 + 1.0 / 17.0
-        series = series * f2 + 1.0 / 15.0
-        series = series * f2 + 1.0 / 13.0
-        series = series * f2 + 1.0 / 11.0
-        series = series * f2 + 1.0 / 9.0
-        series = series * f2 + 1.0 / 7.0
-        series = series * f2 + 1.0 / 5.0
-        series = series * f2 + 1.0 / 3.0
-        series = series * f2
-        let logM = 2 * f + 2 * f * series
-        let ln2High = 6.931_471_803_691_238_164_90e-01
-        let ln2Low = 1.908_214_929_270_587_700_02e-10
-        return e * ln2High + (logM + e * ln2Low)
+        SeededRandom.naturalLogarithm(x)
     }
 }
