@@ -10,7 +10,7 @@ extension ModelLearner {
     /// ## Search
     ///
     /// Candidate cuts are the 5%, 10%, …, 95% quantiles of each score (fewer, every 10%,
-    /// when a side has more than 3 bands). Accounts are counted once into the cells between
+    /// when a side has more than 3 bands), rounded to hundredths. Accounts are counted once into the cells between
     /// candidate cuts (outcomes and base grades per cell), so each combination of cuts is
     /// scored from the cell table, not from the accounts. A combination qualifies when every
     /// grade of the grid holds at least `max(30, 1%)` of the accounts and the win rates of
@@ -35,7 +35,8 @@ extension ModelLearner {
             var edges: [Double] = []
             var q = step
             while q < 1 - 1e-9 {
-                let edge = sorted[min(n - 1, Int((q * Double(n)).rounded(.down)))]
+                // Rounded to hundredths, so the model file shows cuts people can read.
+                let edge = (sorted[min(n - 1, Int((q * Double(n)).rounded(.down)))] * 100).rounded() / 100
                 if edge > 0, edge <= 100, edges.last.map({ edge > $0 }) ?? true { edges.append(edge) }
                 q += step
             }

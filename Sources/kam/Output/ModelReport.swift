@@ -24,6 +24,12 @@ struct ModelReport {
         }
     }
 
+    /// A number as written when it has at most 3 decimals (hand-set cuts, penalties), else to
+    /// 3 decimals (learned ones).
+    func readable(_ value: Double) -> String {
+        (value * 1000).rounded() / 1000 == value ? formatPlain(value) : formatDecimal(value, digits: 3)
+    }
+
     /// The missing policy's word, or the stated utility.
     func missingText(_ factor: Factor) -> String {
         if case .fixed(let utility, _) = factor.missing { return formatDecimal(utility, digits: 3) }
@@ -99,8 +105,8 @@ struct ModelReport {
         func bands(_ bands: Bands) -> String {
             var parts: [String] = []
             for (index, name) in bands.names.enumerated() {
-                let low = index == 0 ? "0" : formatPlain(bands.cuts[index - 1])
-                let high = index == bands.cuts.count ? "100" : formatPlain(bands.cuts[index])
+                let low = index == 0 ? "0" : readable(bands.cuts[index - 1])
+                let high = index == bands.cuts.count ? "100" : readable(bands.cuts[index])
                 parts.append("\(name) \(low)–\(high)")
             }
             return parts.joined(separator: ", ")
@@ -115,7 +121,7 @@ struct ModelReport {
             "Minimum completeness: \(formatDecimal(100 * grading.minimumCompleteness, digits: 0))% (below it: insufficient information, 信息不足).")
         let ranking = grading.ranking
         var key = ranking.key.rawValue
-        if ranking.key == .priority { key += " = value − \(formatPlain(ranking.difficultyPenalty)) × difficulty" }
+        if ranking.key == .priority { key += " = value − \(readable(ranking.difficultyPenalty)) × difficulty" }
         lines.append("Ranking: \(ranking.gradeFirst ? "grade first, then " : "")\(key), highest first; ties by account id.")
         if !model.segments.isEmpty {
             lines.append("Segments:")
