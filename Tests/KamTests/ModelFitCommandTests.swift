@@ -143,6 +143,10 @@ struct ModelFitCommandTests {
         #expect(fit.modelText.contains("#   followup_status: LIKELY LEAK"))
         // A new column with a real effect joins the model (industry has a planted categorical effect).
         #expect(model.factors.contains { $0.column == "industry" })
+        // A numeric candidate keeps the unit the base model gives its column (deal_value: wan),
+        // so kam rank reads it as the fit did; a categorical one takes none.
+        #expect(model.factors.first { $0.column == "deal_value" }?.unit == "wan")
+        #expect(model.factors.first { $0.column == "industry" }?.unit == nil)
         let roundTrip = try #require(report["round_trip"] as? [String: Any])
         #expect(roundTrip["passed"] as? Bool == true)
         // Out of fold, the observed win rate falls from grade A to D.

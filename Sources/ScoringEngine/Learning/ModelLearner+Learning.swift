@@ -100,7 +100,7 @@ extension ModelLearner {
             let template = Factor(
                 id: id, label: LocalizedLabel(en: column.name, zh: column.name), column: column.name, side: .value,
                 weight: 0, direction: .increasing, scale: .linear(min: 0, max: 1), missing: .neutral,
-                source: "learned from outcomes (kam model fit)")
+                unit: baseModel.columnUnits[column.name], source: "learned from outcomes (kam model fit)")
             guard options.candidates == .all, let position = preparedIndex[columnIndex] else {
                 candidates.append(
                     Candidate(column: columnIndex, baseFactor: nil, template: template, request: .free, prepared: nil, preset: .notConsidered))
@@ -430,7 +430,8 @@ extension ModelLearner {
             coefficientOfCandidate[c] = position.map { finalCoefficients[$0] }
             let factor = Factor(
                 id: template.id, label: template.label, column: template.column, side: template.side, weight: weight,
-                direction: template.direction, scale: scale, missing: missing, unit: template.unit, source: template.source)
+                direction: template.direction, scale: scale, missing: missing,
+                unit: scale.kind == "categorical" ? nil : template.unit, source: template.source)
             let rowUtility = fit.rowGroup.map { groupUtility[Int($0)] }
             let present = fit.rowGroup.map { Int($0) != missingGroup }
             return (factor, rowUtility, present)

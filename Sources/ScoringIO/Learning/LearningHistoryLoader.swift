@@ -30,7 +30,8 @@ import ScoringEngine
 /// With `ModelLearner.Candidates.all` every other column is a candidate factor too, except the id,
 /// name, outcome and stage columns and the excluded ones. A candidate column is **numeric**
 /// when at least 95% of its present cells (over the decided, accepted rows) are numbers
-/// (read with no unit: `kam rank` reads a learned candidate factor's column without one),
+/// (read in the unit the base model's `column_units` gives the column, or none — the learned
+/// factor keeps that unit, so `kam rank` reads the column the same way),
 /// else **categorical** (labels, trimmed). In a numeric candidate column the few cells that
 /// are not numbers are treated as missing and counted in ``CandidateColumn/unreadable`` with
 /// the first one's place (the report names them): rejecting whole rows for a column nobody
@@ -284,7 +285,9 @@ public struct LearningHistoryLoader: Sendable {
     func candidate(
         index: Int, name: String, table: CSVTable, recordIndices: [Int], missingCodes: MissingCodes
     ) -> (LearningColumn, CandidateColumn) {
-        let reader = NumberReader(unit: .none)
+        // In the unit the base model gives the column (`column_units`, e.g. deal_value: wan),
+        // which the learned factor keeps, so `kam rank` reads the column the same way.
+        let reader = NumberReader(unit: model.columnUnits[name].flatMap(NumberUnit.init(rawValue:)) ?? .none)
         var numbers = [Double](repeating: .nan, count: recordIndices.count)
         var present = 0
         var parsed = 0
