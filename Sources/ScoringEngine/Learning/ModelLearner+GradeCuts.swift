@@ -1,6 +1,24 @@
 import Foundation
 
 extension ModelLearner {
+    /// The grading of a learned model: ``monotoneGrading(base:valueScores:difficultyScores:outcomes:baseGrades:penalty:)``
+    /// when some cuts order the win rates, else the base model's band shares
+    /// (``matchedGrading(base:valueScores:difficultyScores:baseValueBands:baseDifficultyBands:penalty:)``).
+    static func learnedGrading(
+        base: GradingPolicy, valueScores: [Double], difficultyScores: [Double], outcomes: [Double], baseGrades: [Grade],
+        baseValueBands: [Int], baseDifficultyBands: [Int], penalty: Double
+    ) throws(LearningError) -> GradingPolicy {
+        if let searched = monotoneGrading(
+            base: base, valueScores: valueScores, difficultyScores: difficultyScores, outcomes: outcomes,
+            baseGrades: baseGrades, penalty: penalty)
+        {
+            return searched
+        }
+        return try matchedGrading(
+            base: base, valueScores: valueScores, difficultyScores: difficultyScores, baseValueBands: baseValueBands,
+            baseDifficultyBands: baseDifficultyBands, penalty: penalty)
+    }
+
     /// The base grading (band names, grid, completeness rule) with new band cuts chosen so
     /// that the observed win rate falls strictly from grade A to B to C to D on the
     /// training accounts, and, among the cuts that do, so that each grade holds as nearly

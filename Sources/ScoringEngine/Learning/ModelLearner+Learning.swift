@@ -287,18 +287,11 @@ extension ModelLearner {
             let weights = Self.sideWeights(active.map { sides[$0] }, coefficients: Array(fit.coefficients.dropFirst()))
             let trainScores = Self.scores(trainDesign, weights: weights, sides: active.map { sides[$0] })
             let testScores = Self.scores(testDesign, weights: weights, sides: active.map { sides[$0] })
-            let grading: GradingPolicy
-            if let searched = Self.monotoneGrading(
+            let grading = try Self.learnedGrading(
                 base: baseModel.grading, valueScores: trainScores.value, difficultyScores: trainScores.difficulty,
-                outcomes: trainOutcomes, baseGrades: train.map { baseGrade[$0] }, penalty: weights.penalty)
-            {
-                grading = searched
-            } else {
-                grading = try Self.matchedGrading(
-                    base: baseModel.grading, valueScores: trainScores.value, difficultyScores: trainScores.difficulty,
-                    baseValueBands: train.map { baseValueBand[$0] }, baseDifficultyBands: train.map { baseDifficultyBand[$0] },
-                    penalty: weights.penalty)
-            }
+                outcomes: trainOutcomes, baseGrades: train.map { baseGrade[$0] },
+                baseValueBands: train.map { baseValueBand[$0] }, baseDifficultyBands: train.map { baseDifficultyBand[$0] },
+                penalty: weights.penalty)
             for (position, row) in test.enumerated() {
                 var completeness = 0.0
                 for (k, l) in active.enumerated() where Int(fits[l][fold + 1].rowGroup[row]) != fits[l][fold + 1].missingGroup {
@@ -470,14 +463,10 @@ extension ModelLearner {
             let provisional = try baseModel.replacing(factors: factors)
             scores = ScoreColumns(try Scorer(model: provisional).scores(utilityMatrix), scenario: 0)
             let penalty = difficultyFallback ? 0 : finalWeights.penalty
-            var grading = Self.monotoneGrading(
+            let grading = try Self.learnedGrading(
                 base: baseModel.grading, valueScores: scores.value, difficultyScores: scores.difficulty, outcomes: outcomes,
-                baseGrades: baseGrade, penalty: penalty)
-            if grading == nil {
-                grading = try Self.matchedGrading(
-                    base: baseModel.grading, valueScores: scores.value, difficultyScores: scores.difficulty,
-                    baseValueBands: baseValueBand, baseDifficultyBands: baseDifficultyBand, penalty: penalty)
-            }
+                baseGrades: baseGrade, baseValueBands: baseValueBand, baseDifficultyBands: baseDifficultyBand,
+                penalty: penalty)
             model = try provisional.replacing(grading: grading, calibration: .some(calibration))
         } catch let error as ModelError {
             throw .model(error)

@@ -218,6 +218,16 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Equatable {
         spareGaussian = nil
     }
 
+    /// Shuffles `elements` in place by Fisher–Yates (from the last position down, each swapped
+    /// with a position drawn as `next() % (i + 1)`), so the same seed gives the same order on
+    /// every machine.
+    public mutating func shuffle<T>(_ elements: inout [T]) {
+        guard elements.count > 1 else { return }
+        for index in stride(from: elements.count - 1, to: 0, by: -1) {
+            elements.swapAt(index, Int(next() % UInt64(index + 1)))
+        }
+    }
+
     /// The natural logarithm of a positive finite `x`, from IEEE basic operations only.
     ///
     /// `x = m · 2^e` with `m` in `[√½, √2)`, then `ln m = 2·atanh(f)` with

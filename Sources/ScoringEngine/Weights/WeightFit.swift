@@ -249,13 +249,8 @@ public struct WeightFit: Sendable {
         var assignment = [Int](repeating: 0, count: outcomes.count)
         for wanted in [true, false] {
             var rows = outcomes.indices.filter { (outcomes[$0] >= 0.5) == wanted }
-            // Fisher–Yates with the project's generator, so folds are the same everywhere.
-            if rows.count > 1 {
-                for index in stride(from: rows.count - 1, to: 0, by: -1) {
-                    let other = Int(random.next() % UInt64(index + 1))
-                    rows.swapAt(index, other)
-                }
-            }
+            // Shuffled with the project's generator, so folds are the same everywhere.
+            random.shuffle(&rows)
             for (position, row) in rows.enumerated() { assignment[row] = position % count }
         }
         return assignment

@@ -83,11 +83,4 @@ public struct Reject: Sendable, Equatable, CustomStringConvertible {
             return "\(name) is '\(value)'; a stage is a whole number from 1 to 5."
         }
     }
-
-    /// `file:line:column: message`, as compilers print it.
-    public var description: String {
-        var location = "\(file):\(line)"
-        if let columnNumber { location += ":\(columnNumber)" }
-        return "\(location): \(message)"
-    }
 }

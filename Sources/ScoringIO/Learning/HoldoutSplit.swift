@@ -21,12 +21,7 @@ public struct HoldoutSplit: Sendable, Equatable {
         for wanted in [1.0, 0.0] {
             var rows = outcomes.indices.filter { (outcomes[$0] >= 0.5 ? 1.0 : 0.0) == wanted }
             let take = Int((fraction * Double(rows.count)).rounded())
-            if rows.count > 1 {
-                for index in stride(from: rows.count - 1, to: 0, by: -1) {
-                    let other = Int(random.next() % UInt64(index + 1))
-                    rows.swapAt(index, other)
-                }
-            }
+            random.shuffle(&rows)
             heldOut += rows.prefix(take)
         }
         heldOut.sort()

@@ -33,21 +33,8 @@ public struct LearningReject: Sendable, Equatable, CustomStringConvertible {
             file: reject.file, line: reject.line, columnNumber: reject.columnNumber, column: reject.column,
             code: reject.reason.code, message: reject.message, fields: reject.fields)
     }
+}
 
-    /// `file:line:column: message`, as compilers print it.
-    public var description: String {
-        var location = "\(file):\(line)"
-        if let columnNumber { location += ":\(columnNumber)" }
-        return "\(location): \(message)"
-    }
-
-    /// The rejects file: `line`, `column`, `reason`, `message`, then the input's header
-    /// columns (the layout of ``RejectsWriter``).
-    public static func render(_ rejects: [LearningReject], header: [String]) -> String {
-        var text = CSVWriter.record(["line", "column", "reason", "message"] + header)
-        for reject in rejects {
-            text += CSVWriter.record([String(reject.line), reject.column ?? "", reject.code, reject.message] + reject.fields)
-        }
-        return text
-    }
+extension LearningReject: RejectedRow {
+    public var reasonCode: String { code }
 }

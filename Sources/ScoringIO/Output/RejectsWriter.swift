@@ -2,9 +2,13 @@ import Foundation
 
 /// A row of an input file that could not be used: where it starts, which column is at
 /// fault, why, and the row as it was read.
-public protocol RejectedRow {
+public protocol RejectedRow: CustomStringConvertible {
+    /// The file the row was read from, as given.
+    var file: String { get }
     /// 1-based physical line where the record starts.
     var line: Int { get }
+    /// 1-based column number of the offending field, when one field is at fault.
+    var columnNumber: Int? { get }
     /// Header name of the offending column, when one column is at fault.
     var column: String? { get }
     /// A short machine-readable code for the reason.
@@ -13,6 +17,15 @@ public protocol RejectedRow {
     var message: String { get }
     /// The record's fields as read.
     var fields: [String] { get }
+}
+
+extension RejectedRow {
+    /// `file:line:column: message`, as compilers print it.
+    public var description: String {
+        var location = "\(file):\(line)"
+        if let columnNumber { location += ":\(columnNumber)" }
+        return "\(location): \(message)"
+    }
 }
 
 extension Reject: RejectedRow {

@@ -114,11 +114,4 @@ public struct PerformanceReject: Error, Sendable, Equatable, CustomStringConvert
             return "\(planFile) has no row for \(person) in \(period); add one, or remove this row."
         }
     }
-
-    /// `file:line:column: message`, as compilers print it.
-    public var description: String {
-        var location = "\(file):\(line)"
-        if let columnNumber { location += ":\(columnNumber)" }
-        return "\(location): \(message)"
-    }
 }

@@ -254,10 +254,9 @@ extension Kam.ModelCommand {
         /// Writes rejected rows, if any, and returns where.
         func writeRejects(_ rejected: [LearningReject], header: [String], for file: String, path: String?) throws -> String? {
             guard !rejected.isEmpty else { return nil }
-            let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-            let target = path ?? "\(stem).rejects.csv"
+            let target = RejectsOptions.path(path, input: file)
             do {
-                try Data(LearningReject.render(rejected, header: header).utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
+                try RejectsWriter.write(rejected, header: header, to: target)
             } catch {
                 throw CLIError.cannotWrite(target)
             }

@@ -67,7 +67,7 @@ struct LearningHistoryLoaderTests {
             reject.description
                 == "h.csv:3:5: 'outcome' is 'maybe', which is not an outcome; write won or lost (or 1/0, yes/no, 赢单/输单), or leave it blank while the account is still open."
         )
-        let file = LearningReject.render(result.rejects, header: result.header)
+        let file = RejectsWriter.render(result.rejects, header: result.header)
         #expect(file.hasPrefix("line,column,reason,message,account_id,expected_share,credit_rating,deal_risk,outcome\n3,outcome,bad_outcome,"))
         #expect(file.hasSuffix(",K2,20%,B,3,maybe\n"))
     }
