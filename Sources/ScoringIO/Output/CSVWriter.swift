@@ -12,6 +12,35 @@ public enum CSVWriter {
     /// field holding a CR or LF anywhere (also inside a CRLF pair) is quoted.
     public static func field(_ text: String, delimiter: Character = ",") -> String {
         let separator = delimiter.asciiValue ?? UInt8(ascii: ",")
+        let escapes = escapes(text, separator: separator)
+        guard escapes.formula || escapes.quoting else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 8)
+        appendField(text, separator: separator, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `text` escaped as ``field(_:delimiter:)`` escapes it.
+    static func appendField(_ text: String, separator: UInt8, to bytes: inout [UInt8]) {
+        let escapes = escapes(text, separator: separator)
+        guard escapes.quoting else {
+            if escapes.formula { bytes.append(UInt8(ascii: "'")) }
+            bytes.append(contentsOf: text.utf8)
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        if escapes.formula { bytes.append(UInt8(ascii: "'")) }
+        for byte in text.utf8 {
+            bytes.append(byte)
+            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether a spreadsheet would read `text` as a formula (it starts with `=`, `+`, `-`,
+    /// `@`, tab or CR), and whether it must be quoted (it holds a quote, CR, LF or the
+    /// separator).
+    private static func escapes(_ text: String, separator: UInt8) -> (formula: Bool, quoting: Bool) {
         let formula: Bool
         switch text.utf8.first {
         case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
@@ -19,31 +48,15 @@ public enum CSVWriter {
         default:
             formula = false
         }
-        var quotes = 0
-        var needsQuoting = false
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "\""):
-                quotes += 1
-                needsQuoting = true
-            case UInt8(ascii: "\n"), UInt8(ascii: "\r"), separator:
-                needsQuoting = true
+            case UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r"), separator:
+                return (formula, true)
             default:
                 break
             }
         }
-        guard formula || needsQuoting else { return text }
-        guard needsQuoting else { return "'" + text }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count + quotes + 3)
-        bytes.append(UInt8(ascii: "\""))
-        if formula { bytes.append(UInt8(ascii: "'")) }
-        for byte in text.utf8 {
-            bytes.append(byte)
-            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
-        }
-        bytes.append(UInt8(ascii: "\""))
-        return String(decoding: bytes, as: UTF8.self)
+        return (formula, false)
     }
 
     /// A number the engine computed, with `digits` decimals (no formula escaping needed).
@@ -59,17 +72,108 @@ public enum CSVWriter {
 
 /// Formats a double with a fixed number of decimals, deterministically (no locale).
 public func formatDecimal(_ value: Double, digits: Int) -> String {
-    guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf") }
+    var bytes: [UInt8] = []
+    appendDecimal(value, digits: digits, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Appends the text ``formatDecimal(_:digits:)`` gives, as UTF-8 bytes.
+///
+/// `value` is rounded to `digits` decimals (half away from zero on the scaled value), written
+/// with a `-` unless it rounds to zero, its integer part and exactly `digits` decimals;
+/// `NaN`, `inf` and `-inf` for non-finite values, and Swift's shortest form when the scaled
+/// value reaches 9e15.
+public func appendDecimal(_ value: Double, digits: Int, to bytes: inout [UInt8]) {
+    guard value.isFinite else {
+        bytes.append(contentsOf: (value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf")).utf8)
+        return
+    }
     var power: Int64 = 1
     for _ in 0..<digits { power *= 10 }
     let scaled = (abs(value) * Double(power)).rounded()
-    guard scaled < 9e15 else { return String(value) }
-    let units = Int64(scaled)
-    var text = value < 0 && units != 0 ? "-" : ""
-    text += String(units / power)
-    if digits > 0 {
-        let fraction = String(units % power)
-        text += "." + String(repeating: "0", count: digits - fraction.count) + fraction
+    guard scaled < 9e15 else {
+        bytes.append(contentsOf: String(value).utf8)
+        return
     }
-    return text
+    let units = Int64(scaled)
+    if value < 0 && units != 0 { bytes.append(UInt8(ascii: "-")) }
+    appendDigits(UInt64(units / power), count: 1, to: &bytes)
+    if digits > 0 {
+        bytes.append(UInt8(ascii: "."))
+        appendDigits(UInt64(units % power), count: digits, to: &bytes)
+    }
+}
+
+/// Appends the decimal digits of `number`, zero-padded to at least `count` digits.
+private func appendDigits(_ number: UInt64, count: Int, to bytes: inout [UInt8]) {
+    var length = 1
+    var limit: UInt64 = 10
+    while length < 20 && number >= limit {
+        length += 1
+        limit &*= 10
+    }
+    bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(count, length)))
+    var index = bytes.count - 1
+    var rest = number
+    while rest > 0 {
+        bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+        rest /= 10
+        index -= 1
+    }
+}
+
+/// Builds CSV records as UTF-8 bytes, field by field, with ``CSVWriter``'s escaping: the
+/// allocation-free form of ``CSVWriter/record(_:delimiter:)`` for writing many rows.
+public struct CSVRecordBuffer {
+    /// The records built since the last ``removeAll()``.
+    public private(set) var bytes: [UInt8] = []
+    private let separator: UInt8
+    private var startsRecord = true
+
+    public init(delimiter: Character = ",") {
+        separator = delimiter.asciiValue ?? UInt8(ascii: ",")
+        bytes.reserveCapacity(1 << 16)
+    }
+
+    private mutating func separate() {
+        if !startsRecord { bytes.append(separator) }
+        startsRecord = false
+    }
+
+    /// A text field, escaped as ``CSVWriter/field(_:delimiter:)`` escapes it.
+    public mutating func text(_ text: String) {
+        separate()
+        CSVWriter.appendField(text, separator: separator, to: &bytes)
+    }
+
+    /// A number the engine computed, as ``CSVWriter/number(_:digits:)`` writes it (empty for NaN).
+    public mutating func number(_ value: Double, digits: Int = 2) {
+        separate()
+        if !value.isNaN { appendDecimal(value, digits: digits, to: &bytes) }
+    }
+
+    /// An integer.
+    public mutating func integer(_ value: Int) {
+        separate()
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(UInt64(value.magnitude), count: 1, to: &bytes)
+    }
+
+    /// Text the engine wrote that needs no escaping (a grade letter, an empty field).
+    public mutating func plain(_ text: String) {
+        separate()
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Ends the record with LF.
+    public mutating func endRecord() {
+        bytes.append(UInt8(ascii: "\n"))
+        startsRecord = true
+    }
+
+    /// Empties the buffer, keeping its capacity.
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        startsRecord = true
+    }
 }

@@ -5,6 +5,8 @@ import Foundation
 /// Renderers write piece by piece so that a million-row report never sits in memory twice.
 protocol OutputSink {
     mutating func write(_ text: String)
+    /// Writes UTF-8 bytes (a ``CSVRecordBuffer``'s records).
+    mutating func write(bytes: [UInt8])
     mutating func flush()
 }
 
@@ -12,6 +14,7 @@ protocol OutputSink {
 struct StringSink: OutputSink {
     var text = ""
     mutating func write(_ text: String) { self.text += text }
+    mutating func write(bytes: [UInt8]) { text += String(decoding: bytes, as: UTF8.self) }
     mutating func flush() {}
 }
 
@@ -35,6 +38,11 @@ struct FileSink: OutputSink {
 
     mutating func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    mutating func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 20 { flush() }
     }
 

@@ -153,38 +153,45 @@ struct RankReport {
 
     /// Writes the CSV records of `rows`.
     private func writeCSVRows(to sink: inout some OutputSink) {
-        let scenarioNames = assessment.scorer.scenarioNames
+        let scenarioCount = assessment.scorer.scenarioCount
+        var record = CSVRecordBuffer()
         for (rank, row) in rows {
             let account = assessment.accounts[row]
             let explanation = assessment.explanation(of: row)
             let grade = assessment.grades[row]
             // Text from the input is escaped against formulas; numbers the engine wrote
             // (which may start with '-') pass through as they are.
-            var fields = [
-                String(rank), CSVWriter.field(account.id), CSVWriter.field(account.name),
-                CSVWriter.field(account.industry), CSVWriter.field(account.region), CSVWriter.field(account.manager),
-                account.stage.map(String.init) ?? "", account.dealValue.map { CSVWriter.number($0) } ?? "",
-                grade.letter, CSVWriter.field(grade.action(language)),
-            ]
-            if let probability = probability(row) { fields.append(CSVWriter.number(probability, digits: 4)) }
-            fields += [
-                CSVWriter.number(assessment.value(row), digits: 4), CSVWriter.number(assessment.difficulty(row), digits: 4),
-                CSVWriter.number(assessment.priority(row), digits: 4), CSVWriter.number(assessment.completeness(row), digits: 4),
-                CSVWriter.field(segmentIDs(row).joined(separator: ";")),
-                CSVWriter.field(reasons(explanation.reasonsUp(), sign: "+")),
-                CSVWriter.field(reasons(explanation.reasonsDown(), sign: "-")),
-                String(account.line),
-            ]
-            fields += explanation.contributions.map { CSVWriter.number($0.points, digits: 4) }
-            for scenario in scenarioNames.indices.dropFirst() {
-                fields += [
-                    CSVWriter.number(assessment.value(row, scenario: scenario), digits: 4),
-                    CSVWriter.number(assessment.difficulty(row, scenario: scenario), digits: 4),
-                    assessment.gradesByScenario[scenario][row].letter,
-                ]
+            record.integer(rank)
+            for text in [account.id, account.name, account.industry, account.region, account.manager] {
+                record.text(text)
             }
-            sink.write(fields.joined(separator: ",") + "\n")
+            if let stage = account.stage { record.integer(stage) } else { record.plain("") }
+            if let dealValue = account.dealValue { record.number(dealValue) } else { record.plain("") }
+            record.plain(grade.letter)
+            record.text(grade.action(language))
+            if let probability = probability(row) { record.number(probability, digits: 4) }
+            for number in [
+                assessment.value(row), assessment.difficulty(row), assessment.priority(row), assessment.completeness(row),
+            ] {
+                record.number(number, digits: 4)
+            }
+            record.text(segmentIDs(row).joined(separator: ";"))
+            record.text(reasons(explanation.reasonsUp(), sign: "+"))
+            record.text(reasons(explanation.reasonsDown(), sign: "-"))
+            record.integer(account.line)
+            for contribution in explanation.contributions { record.number(contribution.points, digits: 4) }
+            for scenario in 1..<scenarioCount {
+                record.number(assessment.value(row, scenario: scenario), digits: 4)
+                record.number(assessment.difficulty(row, scenario: scenario), digits: 4)
+                record.plain(assessment.gradesByScenario[scenario][row].letter)
+            }
+            record.endRecord()
+            if record.bytes.count >= 1 << 16 {
+                sink.write(bytes: record.bytes)
+                record.removeAll()
+            }
         }
+        sink.write(bytes: record.bytes)
     }
 
     // MARK: JSON
@@ -280,6 +287,10 @@ struct RankReport {
 /// Escapes strings for JSON (RFC 8259).
 struct JSONWriter {
     func string(_ text: String) -> String {
+        // Most text (ids, names, CJK included) needs no escape: quote it as it is.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

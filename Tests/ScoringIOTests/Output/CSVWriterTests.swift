@@ -1,3 +1,5 @@
+import Foundation
+import ScoringEngine
 import ScoringIO
 import Testing
 
@@ -33,5 +35,74 @@ struct CSVWriterTests {
     ])
     func decimals(value: Double, digits: Int, expected: String) {
         #expect(formatDecimal(value, digits: digits) == expected)
+    }
+
+    /// The string-building formatter the byte writer replaced, kept as an independent oracle.
+    static func referenceDecimal(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf") }
+        var power: Int64 = 1
+        for _ in 0..<digits { power *= 10 }
+        let scaled = (abs(value) * Double(power)).rounded()
+        guard scaled < 9e15 else { return String(value) }
+        let units = Int64(scaled)
+        var text = value < 0 && units != 0 ? "-" : ""
+        text += String(units / power)
+        if digits > 0 {
+            let fraction = String(units % power)
+            text += "." + String(repeating: "0", count: digits - fraction.count) + fraction
+        }
+        return text
+    }
+
+    @Test("the byte formatter writes what the string formatter wrote, on 200,000 random and edge values")
+    func decimalsAgainstReference() {
+        var random = SeededRandom(seed: 5)
+        var values: [Double] = [
+            0, -0.0, 1, -1, 9, 10, 99.5, 1e15, 8.99e15, 9e15, 1e300, -1e300, 5e-324, .nan, .infinity, -.infinity,
+            Double(Int64.max), 0.5, 1.5, 2.5, 123_456_789.123_456,
+        ]
+        for _ in 0..<200_000 {
+            let magnitude = Foundation.pow(10, random.nextDouble() * 20 - 6)
+            values.append((random.nextDouble() < 0.5 ? -1 : 1) * magnitude)
+        }
+        for (index, value) in values.enumerated() {
+            let digits = index % 7
+            let expected = Self.referenceDecimal(value, digits: digits)
+            guard formatDecimal(value, digits: digits) == expected else {
+                Issue.record("formatDecimal(\(value), digits: \(digits)) is '\(formatDecimal(value, digits: digits))', not '\(expected)'")
+                return
+            }
+        }
+    }
+
+    @Test("a record built field by field equals CSVWriter.record of the same fields")
+    func recordBuffer() {
+        var buffer = CSVRecordBuffer()
+        buffer.integer(12)
+        buffer.text("K-1")
+        buffer.text("a,b")
+        buffer.text("=x")
+        buffer.text("say \"hi\"")
+        buffer.number(-0.004, digits: 2)
+        buffer.number(.nan, digits: 4)
+        buffer.number(1234.5678, digits: 4)
+        buffer.integer(-7)
+        buffer.plain("A")
+        buffer.endRecord()
+        buffer.integer(0)
+        buffer.endRecord()
+        let text = CSVWriter.record(["12", "K-1", "a,b", "=x", "say \"hi\""])
+        let expected =
+            String(text.dropLast()) + "," + ["0.00", "", "1234.5678", "-7", "A"].joined(separator: ",") + "\n0\n"
+        #expect(String(decoding: buffer.bytes, as: UTF8.self) == expected)
+        buffer.removeAll()
+        buffer.text("x\ny")
+        buffer.endRecord()
+        #expect(buffer.bytes == Array("\"x\ny\"\n".utf8))
+        var semicolons = CSVRecordBuffer(delimiter: ";")
+        semicolons.text("a;b")
+        semicolons.text("a,b")
+        semicolons.endRecord()
+        #expect(String(decoding: semicolons.bytes, as: UTF8.self) == "\"a;b\";a,b\n")
     }
 }
