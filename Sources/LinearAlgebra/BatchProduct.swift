@@ -23,6 +23,9 @@ public enum BatchProduct {
         _ a: [Double], rows: Int, inner: Int, by b: [Double], columns: Int,
         into out: inout [Double], panelRows: Int = 256
     ) {
+        precondition(
+            a.count == rows * inner,
+            "Panel product requires a.count == rows × inner (got \(a.count) for \(rows)×\(inner))")
         BLAS.panelMultiply(
             a, rows: rows, inner: inner, by: b, columns: columns, into: &out,
             panelRows: panelRows)
@@ -49,5 +52,30 @@ public enum BatchProduct {
         into out: inout [Double]
     ) {
         BLAS.multiplyTransposed(a, rows: rows, inner: inner, byTransposed: b, columns: columns, into: &out)
+    }
+
+    /// Computes `out = a[rows, :] · b` for a window of consecutive rows of `a`, in row panels,
+    /// one BLAS `dgemm` call per panel, reading `a` where it lies.
+    ///
+    /// Row `i` of `out` is row `rows.lowerBound + i` of `a` times `b`, the same bits as in
+    /// ``multiply(_:rows:inner:by:columns:into:panelRows:)`` over all of `a`. Use it to
+    /// score a large matrix window by window into one small, cache-resident buffer.
+    ///
+    /// - Parameters:
+    ///   - a: The left factor, row-major, `inner` columns, at least `rows.upperBound` rows.
+    ///   - rows: The rows of `a` to multiply; non-negative bounds.
+    ///   - inner: Columns of `a` and rows of `b`; non-negative.
+    ///   - b: The right factor, row-major, with `b.count == inner * columns`.
+    ///   - columns: Columns of `b` and of `out`; non-negative.
+    ///   - out: The product, row-major; `out.count` must already be `rows.count * columns`.
+    ///   - panelRows: Rows per `dgemm` call; must be positive. Defaults to 256.
+    /// - Complexity: O(`rows.count * inner * columns`); no allocation.
+    public static func multiply(
+        _ a: [Double], rows: Range<Int>, inner: Int, by b: [Double], columns: Int,
+        into out: inout [Double], panelRows: Int = 256
+    ) {
+        BLAS.panelMultiply(
+            a, firstRow: rows.lowerBound, rows: rows.count, inner: inner, by: b, columns: columns, into: &out,
+            panelRows: panelRows)
     }
 }

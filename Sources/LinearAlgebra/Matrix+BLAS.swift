@@ -269,18 +269,20 @@ internal enum BLAS {
 
     /// `out = a · b` for row-major `a` (`rows × inner`) and `b` (`inner × columns`), one
     /// `cblas_dgemm` per panel of `panelRows` rows.
+    /// `firstRow` is the first row of `a` used: rows `firstRow..<(firstRow + rows)` of `a`
+    /// make rows `0..<rows` of `out`.
     static func panelMultiply(
-        _ a: [Double], rows: Int, inner: Int, by b: [Double], columns: Int,
+        _ a: [Double], firstRow: Int = 0, rows: Int, inner: Int, by b: [Double], columns: Int,
         into out: inout [Double], panelRows: Int
     ) {
         precondition(
-            rows >= 0 && inner >= 0 && columns >= 0,
-            "Panel product dimensions must be non-negative (got \(rows), \(inner), \(columns))")
+            rows >= 0 && inner >= 0 && columns >= 0 && firstRow >= 0,
+            "Panel product dimensions must be non-negative (got \(firstRow), \(rows), \(inner), \(columns))")
         precondition(panelRows > 0, "Panel product requires panelRows > 0 (got \(panelRows))")
         precondition(
-            a.count == rows * inner,
-            "Panel product requires a.count == rows × inner "
-                + "(got \(a.count) for \(rows)×\(inner))")
+            a.count >= (firstRow + rows) * inner,
+            "Panel product requires rows \(firstRow)..<\(firstRow + rows) of a \(inner)-column a "
+                + "(a has \(a.count) entries)")
         precondition(
             b.count == inner * columns,
             "Panel product requires b.count == inner × columns "
@@ -303,7 +305,7 @@ internal enum BLAS {
                     for start in stride(from: 0, to: rows, by: panelRows) {
                         let count = min(panelRows, rows - start)
                         let aPanel = UnsafeBufferPointer(
-                            rebasing: aBuffer[(start * inner)..<((start + count) * inner)])
+                            rebasing: aBuffer[((firstRow + start) * inner)..<((firstRow + start + count) * inner)])
                         let outPanel = UnsafeMutableBufferPointer(
                             rebasing: outBuffer[(start * columns)..<((start + count) * columns)])
                         cblas_dgemm(

@@ -57,4 +57,19 @@ struct PanelProductTests {
             a.panelMultiplied(by: b).isApproximatelyEqual(
                 to: a * b, absoluteTolerance: absolute, relativeTolerance: relative))
     }
+
+    @Test("A window of rows scored where it lies gives those rows of the whole product, bit for bit")
+    func windowOfRows() {
+        var random = SplitMix64(seed: 13)
+        let a = random.matrix(1000, 14)
+        let b = random.matrix(14, 6)
+        var whole = [Double](repeating: 0, count: 1000 * 6)
+        BatchProduct.multiply(a.elements, rows: 1000, inner: 14, by: b.elements, columns: 6, into: &whole)
+        for (window, panelRows) in [(0..<1000, 256), (0..<128, 128), (300..<557, 128), (999..<1000, 7), (500..<500, 256)] {
+            var out = [Double](repeating: 99, count: window.count * 6)
+            BatchProduct.multiply(
+                a.elements, rows: window, inner: 14, by: b.elements, columns: 6, into: &out, panelRows: panelRows)
+            #expect(out.map(\.bitPattern) == whole[(window.lowerBound * 6)..<(window.upperBound * 6)].map(\.bitPattern))
+        }
+    }
 }
