@@ -240,47 +240,109 @@ struct RankReport {
     /// Writes the accounts of `rows` as elements of the accounts array, after `previous`
     /// elements; returns the elements written in all.
     private func writeJSONAccounts(to sink: inout some OutputSink, after previous: Int, json: inout JSONWriter) -> Int {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 << 16)
         for (position, (rank, row)) in rows.enumerated() {
-            sink.write(previous + position == 0 ? "\n" : ",\n")
-            sink.write(accountJSON(rank: rank, row: row, json: &json))
+            bytes.append(contentsOf: (previous + position == 0 ? "\n" : ",\n").utf8)
+            appendAccountJSON(rank: rank, row: row, json: json, to: &bytes)
+            if bytes.count >= 1 << 16 {
+                sink.write(bytes: bytes)
+                bytes.removeAll(keepingCapacity: true)
+            }
         }
+        sink.write(bytes: bytes)
         return previous + rows.count
     }
 
-    private func accountJSON(rank: Int, row: Int, json: inout JSONWriter) -> String {
+    /// Appends one account's JSON object (UTF-8), numbers with 6 decimals.
+    private func appendAccountJSON(rank: Int, row: Int, json: JSONWriter, to out: inout [UInt8]) {
         let account = assessment.accounts[row]
         let grade = assessment.grades[row]
         let explanation = assessment.explanation(of: row)
-        func number(_ value: Double) -> String { formatDecimal(value, digits: 6) }
-        func reasonList(_ list: [Explanation.Contribution]) -> String {
-            "[" + list.map {
-                "{\"factor\": \(json.string($0.factorID)), \"label\": \(json.string(model.factors[$0.factorIndex].label.text(language))), \"impact\": \(number($0.impact))}"
-            }.joined(separator: ", ") + "]"
+        func raw(_ text: String) { out.append(contentsOf: text.utf8) }
+        func string(_ text: String) { json.append(string: text, to: &out) }
+        func number(_ value: Double) { appendDecimal(value, digits: 6, to: &out) }
+        func list<Element>(_ elements: [Element], _ element: (Element) -> Void) {
+            for (index, item) in elements.enumerated() {
+                if index > 0 { raw(", ") }
+                element(item)
+            }
         }
-        var text = "    {\"rank\": \(rank), \"account_id\": \(json.string(account.id)), \"name\": \(json.string(account.name)), "
-        text += "\"industry\": \(json.string(account.industry)), \"region\": \(json.string(account.region)), "
-        text += "\"manager\": \(json.string(account.manager)), \"stage\": \(account.stage.map(String.init) ?? "null"), "
-        text += "\"deal_value\": \(account.dealValue.map(number) ?? "null"), \"line\": \(account.line),\n"
-        text += "     \"grade\": \(json.string(grade.letter)), \"action\": \(json.string(grade.action(language))), "
-        if let probability = probability(row) { text += "\"probability\": \(number(probability)), " }
-        text += "\"value\": \(number(assessment.value(row))), \"difficulty\": \(number(assessment.difficulty(row))), "
-        text += "\"priority\": \(number(assessment.priority(row))), \"completeness\": \(number(assessment.completeness(row))),\n"
-        text += "     \"segments\": [\(segmentIDs(row).map { json.string($0) }.joined(separator: ", "))],\n"
-        text += "     \"scenarios\": {"
-        text += assessment.scorer.scenarioNames.indices.map { scenario in
-            "\(json.string(assessment.scorer.scenarioNames[scenario])): {\"value\": \(number(assessment.value(row, scenario: scenario))), "
-                + "\"difficulty\": \(number(assessment.difficulty(row, scenario: scenario))), "
-                + "\"grade\": \(json.string(assessment.gradesByScenario[scenario][row].letter))}"
-        }.joined(separator: ", ")
-        text += "},\n"
-        text += "     \"contributions\": ["
-        text += explanation.contributions.map {
-            "{\"factor\": \(json.string($0.factorID)), \"side\": \(json.string($0.side.rawValue)), \"utility\": \(number($0.utility)), "
-                + "\"points\": \(number($0.points)), \"present\": \($0.present), \"impact\": \(number($0.impact))}"
-        }.joined(separator: ", ")
-        text += "],\n"
-        text += "     \"reasons_up\": \(reasonList(explanation.reasonsUp())), \"reasons_down\": \(reasonList(explanation.reasonsDown()))}"
-        return text
+        func reasonList(_ reasons: [Explanation.Contribution]) {
+            raw("[")
+            list(reasons) { reason in
+                raw("{\"factor\": ")
+                string(reason.factorID)
+                raw(", \"label\": ")
+                string(model.factors[reason.factorIndex].label.text(language))
+                raw(", \"impact\": ")
+                number(reason.impact)
+                raw("}")
+            }
+            raw("]")
+        }
+        raw("    {\"rank\": \(rank), \"account_id\": ")
+        string(account.id)
+        raw(", \"name\": ")
+        string(account.name)
+        raw(", \"industry\": ")
+        string(account.industry)
+        raw(", \"region\": ")
+        string(account.region)
+        raw(", \"manager\": ")
+        string(account.manager)
+        raw(", \"stage\": \(account.stage.map(String.init) ?? "null"), \"deal_value\": ")
+        if let dealValue = account.dealValue { number(dealValue) } else { raw("null") }
+        raw(", \"line\": \(account.line),\n     \"grade\": ")
+        string(grade.letter)
+        raw(", \"action\": ")
+        string(grade.action(language))
+        raw(", ")
+        if let probability = probability(row) {
+            raw("\"probability\": ")
+            number(probability)
+            raw(", ")
+        }
+        raw("\"value\": ")
+        number(assessment.value(row))
+        raw(", \"difficulty\": ")
+        number(assessment.difficulty(row))
+        raw(", \"priority\": ")
+        number(assessment.priority(row))
+        raw(", \"completeness\": ")
+        number(assessment.completeness(row))
+        raw(",\n     \"segments\": [")
+        list(segmentIDs(row), string)
+        raw("],\n     \"scenarios\": {")
+        list(Array(assessment.scorer.scenarioNames.indices)) { scenario in
+            string(assessment.scorer.scenarioNames[scenario])
+            raw(": {\"value\": ")
+            number(assessment.value(row, scenario: scenario))
+            raw(", \"difficulty\": ")
+            number(assessment.difficulty(row, scenario: scenario))
+            raw(", \"grade\": ")
+            string(assessment.gradesByScenario[scenario][row].letter)
+            raw("}")
+        }
+        raw("},\n     \"contributions\": [")
+        list(explanation.contributions) { contribution in
+            raw("{\"factor\": ")
+            string(contribution.factorID)
+            raw(", \"side\": ")
+            string(contribution.side.rawValue)
+            raw(", \"utility\": ")
+            number(contribution.utility)
+            raw(", \"points\": ")
+            number(contribution.points)
+            raw(", \"present\": \(contribution.present), \"impact\": ")
+            number(contribution.impact)
+            raw("}")
+        }
+        raw("],\n     \"reasons_up\": ")
+        reasonList(explanation.reasonsUp())
+        raw(", \"reasons_down\": ")
+        reasonList(explanation.reasonsDown())
+        raw("}")
     }
 }
 
@@ -288,9 +350,7 @@ struct RankReport {
 struct JSONWriter {
     func string(_ text: String) -> String {
         // Most text (ids, names, CJK included) needs no escape: quote it as it is.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            return "\"" + text + "\""
-        }
+        if !needsEscape(text) { return "\"" + text + "\"" }
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -309,6 +369,22 @@ struct JSONWriter {
             }
         }
         return result + "\""
+    }
+
+    /// Appends `string(text)` as UTF-8.
+    func append(string text: String, to bytes: inout [UInt8]) {
+        guard needsEscape(text) else {
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        bytes.append(contentsOf: string(text).utf8)
+    }
+
+    /// Whether `text` holds a quote, a backslash or a control character.
+    private func needsEscape(_ text: String) -> Bool {
+        text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
     }
 
     /// The last member of a report: `  "rejects": [...]` with each rejected row's line,
