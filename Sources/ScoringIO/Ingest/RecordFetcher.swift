@@ -15,6 +15,9 @@ final class RecordFetcher {
     let blocks: [BlockEntry]
     /// Opened on the first read.
     private var reader: BlockReader?
+    /// From this many records wanted in one block on, the block is read whole (one system
+    /// call instead of one per record).
+    static let wholeBlockRecords = 16
 
     init(
         path: String, encoding: TextEncoding, delimiter: UInt8, plan: StreamPlan, registry: AccountRegistry,
@@ -55,6 +58,17 @@ final class RecordFetcher {
                         let start = block.convertedBase + Int(position.offset)
                         guard start + Int(position.length) <= converted.count else { throw changed() }
                         records[index] = Array(converted[start..<(start + Int(position.length))])
+                    }
+                } else if indices.count >= RecordFetcher.wholeBlockRecords {
+                    // Many records of one block (a full ranking): one read for all of them.
+                    let bytes = try reader.read(at: block.fileOffset, count: block.fileLength)
+                    for index in indices {
+                        let position = entries[index].position
+                        let start = block.convertedBase + Int(position.offset)
+                        records[index] =
+                            start + Int(position.length) <= bytes.count
+                            ? Array(bytes[start..<(start + Int(position.length))])
+                            : try reader.read(at: block.fileOffset + start, count: Int(position.length))
                     }
                 } else {
                     for index in indices {

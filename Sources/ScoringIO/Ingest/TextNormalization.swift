@@ -48,9 +48,12 @@ enum TextNormalization {
         return nfc(String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self))
     }
 
-    /// The NFC form of a string, as UTF-8.
+    /// The NFC form of a string, as UTF-8 (Foundation only when ``isStableNFC(_:from:to:)``
+    /// cannot vouch for the text).
     static func nfc(_ text: String) -> [UInt8] {
-        Array(text.precomposedStringWithCanonicalMapping.utf8)
+        var text = text
+        let stable = text.withUTF8 { isStableNFC($0, from: 0, to: $0.count) }
+        return Array((stable ? text : text.precomposedStringWithCanonicalMapping).utf8)
     }
 
     /// Whether every byte is ASCII.
