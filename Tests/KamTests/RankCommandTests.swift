@@ -187,6 +187,29 @@ struct OtherCommandTests {
         #expect(outcome.standardOutput.contains("cannot."))
     }
 
+    @Test("validate lists every problem within a row, each with its column, and counts them")
+    func validateEveryProblemOfARow() throws {
+        let lines = try String(contentsOfFile: Paths.packageRoot + "/datasets/prospects.csv", encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        var fields = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let budget = try #require(header.firstIndex(of: "annual_ad_budget"))
+        let credit = try #require(header.firstIndex(of: "credit_rating"))
+        let stage = try #require(header.firstIndex(of: "stage"))
+        fields[budget] = "lots"
+        fields[credit] = "Z"
+        fields[stage] = "7"
+        let directory = try KamRunner.temporaryDirectory()
+        let path = directory + "/three.csv"
+        try ([lines[0], fields.joined(separator: ","), lines[2]].joined(separator: "\n") + "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let outcome = try KamRunner.run(["validate", path])
+        #expect(outcome.status == 65)
+        let problems = outcome.standardOutput.split(separator: "\n").filter { $0.hasPrefix(path + ":2:") }
+        #expect(problems.map { $0.split(separator: ":")[2] } == ["\(budget + 1)", "\(credit + 1)", "\(stage + 1)"])
+        #expect(outcome.standardOutput.contains("1 can be scored, 1 cannot (3 problems)."))
+    }
+
     @Test("model show lists the normalized weights")
     func modelShow() throws {
         let outcome = try KamRunner.run(["model", "show"])

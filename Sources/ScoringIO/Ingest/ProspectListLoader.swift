@@ -92,6 +92,24 @@ public struct ProspectListLoader: Sendable {
             encoding: table.encoding, delimiter: table.delimiter)
     }
 
+    /// Every problem of each rejected row, not only the first (``Reject`` holds the first):
+    /// one reject per failed check, in the order the checks run, rows in the order given. A
+    /// wrong field count is the only problem of its row; a duplicate id is listed as it is
+    /// (its row passed every other check).
+    ///
+    /// - Parameters:
+    ///   - rejects: Rejects of a file with `header` (``Result/rejects``).
+    ///   - header: The file's header.
+    ///   - file: The file's name, as the rejects give it.
+    public func everyProblem(of rejects: [Reject], header: [String], file: String) -> [Reject] {
+        guard !rejects.isEmpty, missingColumns(in: header).isEmpty else { return rejects }
+        let mapper = RowMapper(model: model, header: header, file: file)
+        return rejects.flatMap { reject -> [Reject] in
+            if case .duplicateID = reject.reason { return [reject] }
+            return mapper.problems(fields: reject.fields, line: reject.line)
+        }
+    }
+
     /// The unit of a column: a factor's unit, else the model's `column_units`, else none.
     func unit(ofColumn name: String) -> NumberUnit {
         Self.unit(ofColumn: name, in: model)
@@ -110,7 +128,8 @@ public struct ProspectListLoader: Sendable {
 /// it depends on the rows before.
 ///
 /// Checks run in a fixed order and the first failure is the reject: the field count, the
-/// id, each factor in model order, the stage, the deal value.
+/// id, each factor in model order, the stage, the deal value. ``problems(fields:line:)``
+/// runs them all and lists every failure (`kam validate`).
 struct RowMapper: Sendable {
     let model: ScoringModel
     let header: [String]
@@ -185,45 +204,68 @@ struct RowMapper: Sendable {
 
     /// Maps one record.
     func map(fields: [String], line: Int) -> Outcome {
-        func reject(_ reason: Reject.Reason, column: Int? = nil) -> Outcome {
-            .rejected(
+        var problems: [Reject] = []
+        if let row = check(fields: fields, line: line, everyProblem: false, problems: &problems) {
+            return .accepted(row)
+        }
+        return .rejected(problems[0])
+    }
+
+    /// Every check a record fails, in the order the checks run (a wrong field count is the
+    /// only problem of its record, since its fields cannot be told apart).
+    func problems(fields: [String], line: Int) -> [Reject] {
+        var problems: [Reject] = []
+        _ = check(fields: fields, line: line, everyProblem: true, problems: &problems)
+        return problems
+    }
+
+    /// Runs the checks on a record: the row when it passes them all; otherwise appends the
+    /// first failure to `problems`, or every failure when `everyProblem` is set.
+    private func check(fields: [String], line: Int, everyProblem: Bool, problems: inout [Reject]) -> Row? {
+        /// Records a failure; returns whether to go on checking.
+        func fail(_ reason: Reject.Reason, column: Int? = nil) -> Bool {
+            problems.append(
                 Reject(
                     file: file, line: line, columnNumber: column.map { $0 + 1 },
                     column: column.map { header[$0] }, reason: reason, fields: fields))
+            return everyProblem
         }
         guard fields.count == header.count else {
-            return reject(.fieldCount(expected: header.count, found: fields.count))
+            _ = fail(.fieldCount(expected: header.count, found: fields.count))
+            return nil
         }
         let id = idColumn.map { fields[$0] } ?? String(line)
-        guard !isMissing(id) else { return reject(.missingID, column: idColumn) }
+        if isMissing(id), !fail(.missingID, column: idColumn) { return nil }
         var values = [Double](repeating: .nan, count: readers.count)
         for (index, reader) in readers.enumerated() {
             let field = fields[reader.column]
             if isMissing(field) {
-                if reader.factor.missing == .required { return reject(.missingRequired, column: reader.column) }
+                if reader.factor.missing == .required, !fail(.missingRequired, column: reader.column) { return nil }
                 values[index] = reader.isCategorical ? -1 : .nan
                 continue
             }
             switch reader.read(field) {
             case .success(let value): values[index] = value
-            case .failure(let reason): return reject(reason, column: reader.column)
+            case .failure(let reason): if !fail(reason, column: reader.column) { return nil }
             }
         }
         var stage: Int?
         if let stageColumn, !isMissing(fields[stageColumn]) {
-            guard let value = Int(fields[stageColumn]), (1...5).contains(value) else {
-                return reject(.badStage(value: fields[stageColumn]), column: stageColumn)
+            if let value = Int(fields[stageColumn]), (1...5).contains(value) {
+                stage = value
+            } else if !fail(.badStage(value: fields[stageColumn]), column: stageColumn) {
+                return nil
             }
-            stage = value
         }
         var dealValue: Double?
         if let dealColumn, !isMissing(fields[dealColumn]) {
             switch FieldReader.number(fields[dealColumn], with: dealReader) {
             case .success(let value): dealValue = value
-            case .failure(let reason): return reject(reason, column: dealColumn)
+            case .failure(let reason): if !fail(reason, column: dealColumn) { return nil }
             }
         }
-        return .accepted(Row(id: id, line: line, fields: fields, values: values, stage: stage, dealValue: dealValue))
+        guard problems.isEmpty else { return nil }
+        return Row(id: id, line: line, fields: fields, values: values, stage: stage, dealValue: dealValue)
     }
 
     /// The reject of a row whose id already appeared on `firstLine`.

@@ -8,7 +8,8 @@ extension Kam {
             abstract: "Check a prospect list against a model without scoring it; list every problem.",
             discussion: """
                 Reads the whole file and reports every row that could not be scored, as \
-                file:line:column: what is wrong and how to fix it, not only the first. \
+                file:line:column: what is wrong and how to fix it: every such row, and every \
+                problem within a row, not only the first. \
                 Exit status: 0 when every row can be scored, 65 when some cannot or the file \
                 does not fit the model, 66 when a file is missing.
                 """)
@@ -37,7 +38,10 @@ extension Kam {
 
         static func report(_ loaded: ProspectListLoader.Result, model: ScoringModel) -> String {
             var text = ""
-            for reject in loaded.rejects { text += reject.description + "\n" }
+            // Every problem of each row that cannot be scored, not only the first.
+            let problems = ProspectListLoader(model: model).everyProblem(
+                of: loaded.rejects, header: loaded.header, file: loaded.file)
+            for problem in problems { text += problem.description + "\n" }
             for segment in loaded.unevaluatedSegments {
                 text += "\(loaded.file): note: segment '\(segment.id)' will not be evaluated; the file lacks "
                     + "\(segment.missingColumns.joined(separator: ", ")).\n"
@@ -45,7 +49,8 @@ extension Kam {
             let encoding = loaded.encoding.rawValue
             let delimiter = loaded.delimiter == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(loaded.delimiter))
             text += "\(loaded.file): \(loaded.rowsRead) rows read (\(encoding), delimiter '\(delimiter)'): "
-            text += "\(loaded.batch.count) can be scored, \(loaded.rejects.count) cannot.\n"
+            text += "\(loaded.batch.count) can be scored, \(loaded.rejects.count) cannot"
+            text += problems.count > loaded.rejects.count ? " (\(problems.count) problems).\n" : ".\n"
             return text
         }
     }

@@ -136,6 +136,35 @@ struct ProspectListLoaderTests {
         #expect(result.batch.accounts.map(\.id) == ["2", "3"])
         #expect(result.rejects.isEmpty)
     }
+
+    @Test("every problem of a rejected row is listed in check order; the first is the reject")
+    func everyProblem() throws {
+        let text = Self.header + """
+            K1,ok,3,120万,25%,AAA,10,50,10
+            K2,three problems,9,about 8,25%,ZZZ,10,oops,10
+            K3,short row,3,120万
+            K1,duplicate,3,120万,25%,AAA,10,50,10
+            ,no id and no budget,3,,25%,B,10,50,10
+            K5,one problem,3,120万,25%,Q,10,50,10
+
+            """
+        let result = try load(text)
+        #expect(result.rejects.map(\.line) == [3, 4, 5, 6, 7])
+        let problems = ProspectListLoader(model: Self.model).everyProblem(
+            of: result.rejects, header: result.header, file: result.file)
+        #expect(problems.map(\.line) == [3, 3, 3, 3, 4, 5, 6, 6, 7])
+        #expect(problems.map { $0.column ?? "-" } == [
+            "budget", "credit", "stage", "deal_value", "-", "account_id", "account_id", "budget", "credit",
+        ])
+        #expect(problems.map(\.reason.code) == [
+            "not_a_number", "unknown_category", "bad_stage", "not_a_number", "field_count", "duplicate_id",
+            "missing_id", "missing_required", "unknown_category",
+        ])
+        // The first problem of each row is its reject, word for word.
+        for reject in result.rejects {
+            #expect(problems.first { $0.line == reject.line }?.description == reject.description)
+        }
+    }
 }
 
 /// Encodes text as GB18030 with glibc's iconv (test helper).
@@ -160,4 +189,5 @@ enum TestEncoding {
         guard let converted else { return nil }
         return output[0..<converted].map { UInt8(bitPattern: $0) }
     }
+
 }
