@@ -1,4 +1,5 @@
 import Foundation
+import ScoringIO
 import ScoringTestSupport
 import Testing
 
@@ -208,6 +209,28 @@ struct OtherCommandTests {
         let problems = outcome.standardOutput.split(separator: "\n").filter { $0.hasPrefix(path + ":2:") }
         #expect(problems.map { $0.split(separator: ":")[2] } == ["\(budget + 1)", "\(credit + 1)", "\(stage + 1)"])
         #expect(outcome.standardOutput.contains("1 can be scored, 1 cannot (3 problems)."))
+    }
+
+    @Test("validate streams a large list and reports what the in-memory loader finds, problem for problem")
+    func validateStreamsLikeTheLoader() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let list = directory + "/list.csv"
+        let generated = try KamRunner.run([
+            "generate", "--rows", "20000", "--seed", "12", "--bad-rows", "60", "--blank-rate", "0.05", "--output", list,
+        ])
+        #expect(generated.status == 0)
+        let outcome = try KamRunner.run(["validate", list])
+        #expect(outcome.status == 65)
+        let model = try ModelFileReader().read(contentsOf: Paths.packageRoot + "/models/default.yaml")
+        let loader = ProspectListLoader(model: model)
+        let loaded = try loader.load(try CSVReader().read(contentsOf: list))
+        let problems = loader.everyProblem(of: loaded.rejects, header: loaded.header, file: loaded.file)
+        #expect(problems.count >= 60)
+        let expected =
+            problems.map { $0.description + "\n" }.joined()
+            + "\(list): 20000 rows read (utf8, delimiter ','): \(loaded.batch.count) can be scored, "
+            + "\(loaded.rejects.count) cannot\(problems.count > loaded.rejects.count ? " (\(problems.count) problems)" : "").\n"
+        #expect(outcome.standardOutput == expected)
     }
 
     @Test("model show lists the normalized weights")

@@ -23,9 +23,9 @@ extension Kam {
         func run() throws {
             try runReportingErrors {
                 let model = try modelOptions.load()
-                let loaded = try input.load(model: model)
+                let (loaded, scorable) = try Self.check(input, model: model, modelPath: modelOptions.model)
                 var sink = FileSink(handle: .standardOutput)
-                sink.write(Self.report(loaded, model: model))
+                sink.write(Self.report(loaded, scorable: scorable, model: model))
                 sink.flush()
                 if let rejects, !loaded.rejects.isEmpty {
                     do { try RejectsWriter.write(loaded.rejects, header: loaded.header, to: rejects) } catch {
@@ -36,7 +36,21 @@ extension Kam {
             }
         }
 
-        static func report(_ loaded: ProspectListLoader.Result, model: ScoringModel) -> String {
+        /// Reads the file as `kam rank` does: streamed in bounded memory when it is a regular
+        /// file (rejects and counts only; nothing is ranked), else into memory. Returns the
+        /// reading (its batch holds no accounts when streamed) and how many rows can be scored.
+        static func check(_ input: InputOptions, model: ScoringModel, modelPath: String) throws -> (ProspectListLoader.Result, Int) {
+            guard ProspectStream.canStream(input.file), model.factors.count <= ProspectStream.maximumFactors else {
+                let loaded = try input.load(model: model)
+                return (loaded, loaded.batch.count)
+            }
+            let scorer: Scorer
+            do { scorer = try Scorer(model: model) } catch { throw CLIError.badData("\(modelPath): \(error)") }
+            let ranking = try input.rank(model: model, scorer: scorer, scenario: 0, limit: 0, grades: nil)
+            return (ranking.loaderResult, ranking.acceptedCount)
+        }
+
+        static func report(_ loaded: ProspectListLoader.Result, scorable: Int, model: ScoringModel) -> String {
             var text = ""
             // Every problem of each row that cannot be scored, not only the first.
             let problems = ProspectListLoader(model: model).everyProblem(
@@ -49,7 +63,7 @@ extension Kam {
             let encoding = loaded.encoding.rawValue
             let delimiter = loaded.delimiter == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(loaded.delimiter))
             text += "\(loaded.file): \(loaded.rowsRead) rows read (\(encoding), delimiter '\(delimiter)'): "
-            text += "\(loaded.batch.count) can be scored, \(loaded.rejects.count) cannot"
+            text += "\(scorable) can be scored, \(loaded.rejects.count) cannot"
             text += problems.count > loaded.rejects.count ? " (\(problems.count) problems).\n" : ".\n"
             return text
         }
