@@ -20,8 +20,9 @@ struct KamRunner {
         return URL(fileURLWithPath: Paths.packageRoot + "/.build/debug/kam")
     }()
 
-    /// Runs `kam` with `arguments` in the package root (so `models/default.yaml` is found).
-    static func run(_ arguments: [String], in directory: String = Paths.packageRoot) throws -> Outcome {
+    /// Runs `kam` with `arguments` in the package root (so `models/default.yaml` is found),
+    /// with `input` on its standard input when given.
+    static func run(_ arguments: [String], in directory: String = Paths.packageRoot, input: Data? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -30,7 +31,16 @@ struct KamRunner {
         let error = Pipe()
         process.standardOutput = output
         process.standardError = error
+        let inputPipe = input.map { _ in Pipe() }
+        if let inputPipe { process.standardInput = inputPipe }
         try process.run()
+        if let input, let inputPipe {
+            let writer = Thread {
+                inputPipe.fileHandleForWriting.write(input)
+                try? inputPipe.fileHandleForWriting.close()
+            }
+            writer.start()
+        }
         // Read both pipes to the end before waiting, so a large report cannot block the child.
         let errorData = LockedData()
         let errorReader = Thread { errorData.set(error.fileHandleForReading.readDataToEndOfFile()) }

@@ -233,6 +233,22 @@ struct OtherCommandTests {
         #expect(outcome.standardOutput == expected)
     }
 
+    @Test("- reads the list from standard input, for rank and validate alike")
+    func standardInput() throws {
+        let list = try Data(contentsOf: URL(fileURLWithPath: Paths.packageRoot + "/datasets/prospects.csv"))
+        let directory = try KamRunner.temporaryDirectory()
+        let piped = try KamRunner.run(
+            ["rank", "-", "--format", "csv", "--rejects", directory + "/piped.rejects.csv"], input: list)
+        let fromFile = try KamRunner.run(
+            ["rank", "datasets/prospects.csv", "--format", "csv", "--rejects", directory + "/file.rejects.csv"])
+        #expect(piped.status == 0)
+        #expect(piped.standardOutput == fromFile.standardOutput)
+        let validate = try KamRunner.run(["validate", "-"], input: list)
+        #expect(validate.status == 65)
+        #expect(validate.standardOutput.contains("/dev/stdin:92:7: 'annual_ad_budget' is 'about 8800'"))
+        #expect(validate.standardOutput.contains("/dev/stdin: 300 rows read"))
+    }
+
     @Test("model show lists the normalized weights")
     func modelShow() throws {
         let outcome = try KamRunner.run(["model", "show"])

@@ -34,7 +34,11 @@ struct ModelOptions: ParsableArguments {
 
 /// The prospect list argument and how to read it.
 struct InputOptions: ParsableArguments {
-    @Argument(help: "The prospect list (CSV, UTF-8 or GB18030).")
+    /// `-` reads standard input (as `/dev/stdin`, which is read into memory: a pipe cannot be
+    /// read twice or by position, so it is not streamed).
+    @Argument(
+        help: "The prospect list (CSV, UTF-8 or GB18030); - reads standard input.",
+        transform: { $0 == "-" ? "/dev/stdin" : $0 })
     var file: String
 
     @Option(help: "The file's text encoding: \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", ")).")
