@@ -63,14 +63,44 @@ public struct ScoringModel: Sendable, Equatable, Codable {
 
     /// A copy with some parts replaced; the new factors' weights are normalized per side
     /// again and become the declared weights.
+    ///
+    /// Scenarios follow new factors onto their new scale: a scenario's weight `s` for a
+    /// factor whose declared weight goes from `w` to `w′` becomes `w′ · s / w`, so the
+    /// scenario still multiplies the factor's weight by `s / w` (growth's "budget weighs
+    /// more" stays more, whatever the new weights); when `w` is 0 it becomes `s · T′ / T`,
+    /// with `T`, `T′` the side's declared totals before and after. Entries for factors the
+    /// new model lacks are dropped.
     public func replacing(
         name: String? = nil, factors: [Factor]? = nil, grading: GradingPolicy? = nil,
         calibration: Calibration?? = .none
     ) throws(ModelError) -> ScoringModel {
         let declared = factors ?? self.factors.enumerated().map { $0.element.withWeight(declaredWeights[$0.offset]) }
-        let keptIDs = Set(declared.map(\.id))
+        var newDeclared: [String: (side: Factor.Side, weight: Double)] = [:]
+        var newTotals: [Factor.Side: Double] = [:]
+        for factor in declared {
+            newDeclared[factor.id] = (factor.side, factor.weight)
+            newTotals[factor.side, default: 0] += factor.weight
+        }
+        var oldDeclared: [String: Double] = [:]
+        var oldTotals: [Factor.Side: Double] = [:]
+        for (index, factor) in self.factors.enumerated() {
+            oldDeclared[factor.id] = declaredWeights[index]
+            oldTotals[factor.side, default: 0] += declaredWeights[index]
+        }
         let keptScenarios = scenarios.map { scenario in
-            WeightScenario(name: scenario.name, weights: scenario.weights.filter { keptIDs.contains($0.key) })
+            var weights: [String: Double] = [:]
+            for (id, weight) in scenario.weights {
+                guard let new = newDeclared[id] else { continue }
+                guard factors != nil, let old = oldDeclared[id] else {
+                    weights[id] = weight
+                    continue
+                }
+                weights[id] =
+                    old > 0
+                    ? new.weight * weight / old
+                    : weight * newTotals[new.side, default: 0] / oldTotals[new.side, default: 1]
+            }
+            return WeightScenario(name: scenario.name, weights: weights)
         }
         return try ScoringModel(
             name: name ?? self.name, factors: declared, grading: grading ?? self.grading, segments: segments,
