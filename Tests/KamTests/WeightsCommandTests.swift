@@ -46,7 +46,7 @@ struct WeightsCommandTests {
         #expect(zh.standardOutput.contains("成交后份额"))
     }
 
-    @Test("--write-model changes only the weight lines and the copy ranks with the new weights")
+    @Test("--write-model changes only the weight and scenario lines and the copy ranks with the new weights")
     func ahpWriteModel() throws {
         let directory = try KamRunner.temporaryDirectory()
         let out = directory + "/ahp.yaml"
@@ -56,8 +56,9 @@ struct WeightsCommandTests {
         let written = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(original.count == written.count)
         let differing = zip(original, written).filter { $0 != $1 }
-        #expect(differing.count == 14)
-        #expect(differing.allSatisfy { $0.0.contains("weight:") })
+        // 14 factor weights and the two scenarios' weights (which follow their factors).
+        #expect(differing.count == 16)
+        #expect(differing.allSatisfy { $0.0.contains("weight:") || $0.0.contains("weights: {") })
         let show = try KamRunner.run(["model", "show", "--model", out, "--format", "json"])
         #expect(show.status == 0)
         #expect(show.standardOutput.contains("\"weight\": 0.309"))

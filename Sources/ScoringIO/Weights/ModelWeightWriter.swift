@@ -2,7 +2,10 @@ import Foundation
 import ScoringEngine
 import Yams
 
-/// Writes a copy of a model file with new factor weights, leaving every other byte as it was.
+/// Writes a copy of a model file with new factor weights, leaving every other byte as it was
+/// except the weights of scenarios, which follow them: a scenario weight `s` for a factor
+/// whose weight goes from `w` to `w′` becomes `w′ · s / w` (see
+/// ``ScoringModel/replacing(name:factors:grading:calibration:)``).
 ///
 /// The file is not re-serialized: Yams parses it only to find where each factor's `weight:`
 /// value sits (its node mark: line and column), and that token alone is replaced in the
@@ -60,6 +63,29 @@ public struct ModelWeightWriter: Sendable {
         }
         let missing = Set(weights.keys).subtracting(original.factors.map(\.id))
         precondition(missing.isEmpty, "Weights for factors the model lacks: \(missing.sorted())")
+        // Scenarios follow the new weights (``ScoringModel/replacing(name:factors:grading:calibration:)``):
+        // each scenario weight keeps its ratio to its factor's declared weight.
+        let rescaled: ScoringModel
+        do {
+            rescaled = try original.replacing(
+                factors: original.factors.enumerated().map { index, factor in
+                    factor.withWeight(weights[factor.id] ?? original.declaredWeights[index])
+                })
+        } catch {
+            throw WeightsFileError(file: file, message: "the new weights do not make a valid model: \(error)")
+        }
+        let scenarioNodes = root.mapping?["scenarios"]?.sequence.map(Array.init) ?? []
+        for (scenarioNode, (old, new)) in zip(scenarioNodes, zip(original.scenarios, rescaled.scenarios)) {
+            guard let pairs = scenarioNode.mapping?["weights"]?.mapping else { continue }
+            for (key, value) in pairs {
+                guard let id = key.scalar?.string, let newWeight = new.weights[id], newWeight != old.weights[id],
+                    let mark = value.mark
+                else { continue }
+                edits.append((mark.line, mark.column, Self.format(newWeight, digits: digits)))
+            }
+        }
+        // Later columns first, so that an edit does not move the ones before it on its line.
+        edits.sort { ($0.line, -$0.column) < ($1.line, -$1.column) }
 
         // Split keeping each line's terminator, so \r\n and a missing final newline survive.
         var lines = Self.linesKeepingTerminators(yaml)
@@ -87,6 +113,15 @@ public struct ModelWeightWriter: Sendable {
             check = try ModelFileReader().read(yaml: result, file: file)
         } catch {
             throw WeightsFileError(file: file, line: error.line, message: "the rewritten model does not read back: \(error.message)")
+        }
+        for (written, intended) in zip(check.scenarios, rescaled.scenarios) {
+            for (id, weight) in intended.weights {
+                guard let value = written.weights[id], abs(value - weight) <= 0.5 * pow(10, -Double(digits)) + 1e-12 else {
+                    throw WeightsFileError(
+                        file: file,
+                        message: "the rewritten model has scenario '\(intended.name)' weight \(written.weights[id] ?? .nan) for '\(id)' instead of \(weight); the file was not written.")
+                }
+            }
         }
         for (index, factor) in original.factors.enumerated() {
             let intended = weights[factor.id] ?? original.declaredWeights[index]

@@ -90,7 +90,7 @@ struct JudgementFileTests {
 struct ModelWeightWriterTests {
     static let defaultPath = Paths.packageRoot + "/models/default.yaml"
 
-    @Test("only the weight values change: every other line of models/default.yaml is byte-identical")
+    @Test("only weight values change: every other line of models/default.yaml is byte-identical; scenarios follow")
     func defaultModel() throws {
         let text = try String(contentsOfFile: Self.defaultPath, encoding: .utf8)
         let model = try ModelFileReader().read(yaml: text, file: "default.yaml")
@@ -101,20 +101,32 @@ struct ModelWeightWriterTests {
         let after = rewritten.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(before.count == after.count)
         var changed = 0
+        var scenarioLines = 0
         for (old, new) in zip(before, after) where old != new {
-            changed += 1
-            #expect(old.contains("weight:") && new.contains("weight:"))
+            if old.contains("weight:") { changed += 1 } else { scenarioLines += 1 }
+            #expect(old.contains("weight:") && new.contains("weight:") || old.contains("weights: {") && new.contains("weights: {"))
             // The indentation and any comment after the value survive.
             #expect(old.prefix { $0 == " " } == new.prefix { $0 == " " })
+            #expect(old.split(separator: "#").dropFirst() == new.split(separator: "#").dropFirst())
         }
         #expect(changed == model.factors.count)
+        #expect(scenarioLines == model.scenarios.count)
         let reread = try ModelFileReader().read(yaml: rewritten, file: "default.yaml")
         for (index, factor) in reread.factors.enumerated() {
             #expect(reread.declaredWeights[index].isApproximatelyEqual(to: weights[factor.id]!, absoluteTolerance: 1e-12, relativeTolerance: 0))
         }
-        // Scenarios, grading and segments are untouched.
-        #expect(reread.scenarios == model.scenarios)
+        // Each scenario weight keeps its ratio to its factor's weight (written to 4 decimals).
+        for (scenario, written) in zip(model.scenarios, reread.scenarios) {
+            #expect(Set(written.weights.keys) == Set(scenario.weights.keys))
+            for (id, weight) in scenario.weights {
+                let index = try #require(model.factors.firstIndex { $0.id == id })
+                let expected = weights[id]! * weight / model.declaredWeights[index]
+                #expect(try #require(written.weights[id]).isApproximatelyEqual(to: expected, absoluteTolerance: 0.5e-4, relativeTolerance: 0))
+            }
+        }
+        // Grading and segments are untouched.
         #expect(reread.grading == model.grading)
+        #expect(reread.segments == model.segments)
     }
 
     @Test("flow-style factors, quoted values, comments and CRLF line endings survive")
