@@ -61,6 +61,28 @@ struct ModelFitCommandTests {
         #expect(csv.standardOutput.split(separator: "\n").first?.contains("probability") == true)
     }
 
+    @Test("--exclude leaves a base model factor out, with its scenario entries; excluding a whole side is refused")
+    func excludeBaseFactor() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let outcome = try KamRunner.run(
+            ["model", "fit", Self.history, "--model", Self.model, "--exclude", "credit_rating,annual_ad_budget", "--output", "fit.yaml"],
+            in: directory)
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(outcome.standardOutput.contains("Candidates: the base model's 12 factors."))
+        let base = try ModelFileReader().read(contentsOf: Self.model)
+        let learned = try ModelFileReader().read(contentsOf: directory + "/fit.yaml")
+        #expect(learned.factors.map(\.id) == base.factors.map(\.id).filter { $0 != "credit" && $0 != "budget" })
+        #expect(learned.scenarios.allSatisfy { $0.weights["credit"] == nil && $0.weights["budget"] == nil })
+        #expect(learned.scenarios.first { $0.name == "growth" }?.weights.keys.sorted() == ["share"])
+
+        let value = base.factors.filter { $0.side == .value }.map(\.column).joined(separator: ",")
+        let refused = try KamRunner.run(
+            ["model", "fit", Self.history, "--model", Self.model, "--exclude", value, "--output", "none.yaml"], in: directory)
+        #expect(refused.status == 65)
+        #expect(refused.standardError.contains("keep at least one value and one difficulty factor"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/none.yaml"))
+    }
+
     @Test("the JSON report carries the round-trip check, cross-validated and held-out metrics")
     func jsonHoldout() throws {
         let directory = try KamRunner.temporaryDirectory()

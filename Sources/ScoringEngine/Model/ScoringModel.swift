@@ -108,6 +108,18 @@ public struct ScoringModel: Sendable, Equatable, Codable {
             calibration: calibration ?? self.calibration)
     }
 
+    /// A copy without the factors that read any of `columns` (their scenario entries go
+    /// too); the others keep their declared weights.
+    ///
+    /// - Throws: `ModelError.noFactors` or `.allWeightsZero(side:)` when no factor, or no
+    ///   weighted factor of a side, would be left.
+    public func removing(factorsReading columns: Set<String>) throws(ModelError) -> ScoringModel {
+        let kept = factors.indices.filter { !columns.contains(factors[$0].column) }
+        guard kept.count < factors.count else { return self }
+        guard !kept.isEmpty else { throw .noFactors }
+        return try replacing(factors: kept.map { factors[$0].withWeight(declaredWeights[$0]) })
+    }
+
     /// The calibrated probability of winning for an account's scores; `nil` when the model
     /// has no calibration.
     public func probability(value: Double, difficulty: Double) -> Double? {

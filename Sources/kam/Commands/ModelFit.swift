@@ -43,7 +43,7 @@ extension Kam.ModelCommand {
         @Option(help: "Columns to learn from: model (the base model's factors) or all (every column but id, name, stage, outcome and --exclude).")
         var candidates: ModelLearner.Candidates = .model
 
-        @Option(help: "Columns never to use as candidates, comma-separated (repeatable).")
+        @Option(help: "Columns never to learn from, comma-separated (repeatable); a base model factor reading one is left out too.")
         var exclude: [String] = []
 
         @Option(help: "Folds for cross-validation.")
@@ -119,7 +119,14 @@ extension Kam.ModelCommand {
         func run() throws {
             try runReportingErrors {
                 let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
-                let model = try modelOptions.load()
+                // Base factors whose column is excluded are left out of the base model too.
+                let model: ScoringModel
+                do {
+                    model = try modelOptions.load().removing(factorsReading: Set(excludedColumns))
+                } catch let error as ModelError {
+                    throw CLIError.badData(
+                        "--exclude \(excludedColumns.joined(separator: ",")) leaves the base model \(modelOptions.model) without a factor to learn on a side (\(error)); keep at least one value and one difficulty factor.")
+                }
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 // The table of text is let go before learning (it is read again for the check
                 // below), so the two never need memory at the same time.
