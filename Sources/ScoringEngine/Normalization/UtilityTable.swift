@@ -116,34 +116,123 @@ public struct UtilityTable: Sendable {
         let p = 4 &* factor
         switch kinds[factor] {
         case .linear:
-            // Scale.clamp01((x − min) / (max − min))
-            return Swift.min(Swift.max((x - parameters[p]) / parameters[p &+ 1], 0), 1)
+            return Self.linear(x, low: parameters[p], span: parameters[p &+ 1])
         case .log:
-            let low = parameters[p]
-            let clamped = Swift.min(Swift.max(x, low), parameters[p &+ 1])
-            return Swift.min(Swift.max(Foundation.log(clamped - low + parameters[p &+ 2]) / parameters[p &+ 3], 0), 1)
+            return Self.log(
+                x, low: parameters[p], high: parameters[p &+ 1], offset: parameters[p &+ 2],
+                denominator: parameters[p &+ 3])
         case .piecewise:
             return interpolate(from: Int(parameters[p]), to: Int(parameters[p &+ 1]), at: x)
         case .binned:
-            // Scale.binIndex: the first bin whose upper edge is above x (the last edge is +∞).
-            var low = Int(parameters[p])
-            var high = Int(parameters[p &+ 1]) &- 1
-            while low < high {
-                let middle = (low &+ high) / 2
-                if x < xs[middle] { high = middle } else { low = middle &+ 1 }
-            }
-            return us[low]
+            return bin(from: Int(parameters[p]), to: Int(parameters[p &+ 1]), at: x)
         case .minMax:
-            let span = parameters[p &+ 1]
-            return span > 0 ? Swift.min(Swift.max((x - parameters[p]) / span, 0), 1) : 0.5
+            return Self.minMax(x, low: parameters[p], span: parameters[p &+ 1])
         case .zScore:
-            let deviation = parameters[p &+ 1]
-            guard deviation > 0 else { return 0.5 }
-            let clip = parameters[p &+ 2]
-            let z = Swift.min(Swift.max((x - parameters[p]) / deviation, -clip), clip)
-            return (z + clip) / (2 * clip)
+            return Self.zScore(x, mean: parameters[p], deviation: parameters[p &+ 1], clip: parameters[p &+ 2])
         case .categorical:
             preconditionFailure("A categorical factor has category codes, not numbers")
+        }
+    }
+
+    // The scales' formulas, shared by the per-value and the per-panel paths so that both
+    // perform the same operations in the same order.
+
+    /// `Scale.clamp01((x − min) / (max − min))`.
+    @inlinable @inline(__always)
+    static func linear(_ x: Double, low: Double, span: Double) -> Double {
+        Swift.min(Swift.max((x - low) / span, 0), 1)
+    }
+
+    /// `clamp01(log(clamp(x, min, max) − min + offset) / log(max − min + offset))`.
+    @inlinable @inline(__always)
+    static func log(_ x: Double, low: Double, high: Double, offset: Double, denominator: Double) -> Double {
+        let clamped = Swift.min(Swift.max(x, low), high)
+        return Swift.min(Swift.max(Foundation.log(clamped - low + offset) / denominator, 0), 1)
+    }
+
+    /// A linear map of the batch's range; 0.5 without spread.
+    @inlinable @inline(__always)
+    static func minMax(_ x: Double, low: Double, span: Double) -> Double {
+        span > 0 ? Swift.min(Swift.max((x - low) / span, 0), 1) : 0.5
+    }
+
+    /// The clipped z-score mapped onto 0...1; 0.5 without spread.
+    @inlinable @inline(__always)
+    static func zScore(_ x: Double, mean: Double, deviation: Double, clip: Double) -> Double {
+        guard deviation > 0 else { return 0.5 }
+        let z = Swift.min(Swift.max((x - mean) / deviation, -clip), clip)
+        return (z + clip) / (2 * clip)
+    }
+
+    /// `Scale.binIndex` over the bins `start..<end`: the utility of the first bin whose upper
+    /// edge is above x (the last edge is +∞).
+    @inlinable @inline(__always)
+    func bin(from start: Int, to end: Int, at x: Double) -> Double {
+        var low = start
+        var high = end &- 1
+        while low < high {
+            let middle = (low &+ high) / 2
+            if x < xs[middle] { high = middle } else { low = middle &+ 1 }
+        }
+        return us[low]
+    }
+
+    /// Replaces a panel of raw values with their utilities, in place, one factor (column)
+    /// at a time: the streaming reader's path, which chooses each factor's formula once per
+    /// panel instead of once per value.
+    ///
+    /// Entry `(r, f)` is `values[r × factors + f]`. On entry it holds factor `f`'s raw value
+    /// (numeric factors), its category code as a `Double` (categorical factors, an exact
+    /// small integer), or NaN when the value is missing. On return it holds
+    /// ``utility(_:of:)`` of the raw value, ``utility(_:ofCategory:)`` of the code, or
+    /// `missingFill[f]` for NaN: the same bits as evaluating each entry on its own.
+    ///
+    /// - Parameters:
+    ///   - values: `rows × factors` entries, row-major (at least that many).
+    ///   - rows: The number of rows to convert.
+    ///   - missingFill: Per factor, the utility of a missing value.
+    /// - Precondition: `values.count >= rows × factors`; `missingFill` has one entry per
+    ///   factor; category codes index their factor's map.
+    /// - Complexity: O(rows × factors).
+    public func convertToUtilities(_ values: inout [Double], rows: Int, missingFill: [Double]) {
+        let factorCount = kinds.count
+        precondition(values.count >= rows * factorCount, "The panel needs rows × factors entries")
+        precondition(missingFill.count == factorCount, "One missing fill per factor")
+        for factor in 0..<factorCount {
+            let p = 4 &* factor
+            let fill = missingFill[factor]
+            let flips = decreasing[factor]
+            let (a, b, c, d) = (parameters[p], parameters[p &+ 1], parameters[p &+ 2], parameters[p &+ 3])
+            // One loop per formula; `convert` applies the direction and the fill.
+            @inline(__always)
+            func convert(_ formula: (Double) -> Double) {
+                var index = factor
+                for _ in 0..<rows {
+                    let x = values[index]
+                    if x.isNaN {
+                        values[index] = fill
+                    } else {
+                        let base = formula(x)
+                        values[index] = flips ? 1 - base : base
+                    }
+                    index &+= factorCount
+                }
+            }
+            switch kinds[factor] {
+            case .linear: convert { Self.linear($0, low: a, span: b) }
+            case .log: convert { Self.log($0, low: a, high: b, offset: c, denominator: d) }
+            case .piecewise:
+                let (start, end) = (Int(a), Int(b))
+                convert { interpolate(from: start, to: end, at: $0) }
+            case .binned:
+                let (start, end) = (Int(a), Int(b))
+                convert { bin(from: start, to: end, at: $0) }
+            case .minMax: convert { Self.minMax($0, low: a, span: b) }
+            case .zScore: convert { Self.zScore($0, mean: a, deviation: b, clip: c) }
+            case .categorical:
+                let start = Int(a)
+                convert { us[start &+ Int($0)] }
+            }
         }
     }
 

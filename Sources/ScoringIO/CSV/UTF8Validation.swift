@@ -43,8 +43,16 @@ enum UTF8Validation {
     }
 
     /// The offset of the first byte in `range` that starts an invalid sequence, or `nil`;
-    /// the same answer as ``firstInvalidOffset(in:range:)-([UInt8],_)``, eight ASCII bytes at
-    /// a time (the streaming reader validates every chunk with it).
+    /// the same answer as ``firstInvalidOffset(in:range:)-([UInt8],_)``, a word at a time
+    /// where it can (the streaming reader validates every chunk with it).
+    ///
+    /// Where eight bytes remain, one little-endian word is loaded: eight ASCII bytes are
+    /// skipped at once, leading ASCII bytes up to the first byte with its high bit set,
+    /// and two or one three-byte sequences whose lead is E1–EC or EE–EF (most CJK text;
+    /// those leads have no range restriction on their second byte, so two continuation
+    /// bytes make them valid) are checked with masks. Anything else goes byte by byte
+    /// through the table of Unicode's definition, from the same offset, so the first
+    /// invalid offset is the same.
     static func firstInvalidOffset(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Int? {
         var index = range.lowerBound
         let end = range.upperBound
@@ -53,12 +61,33 @@ enum UTF8Validation {
         @inline(__always) func isContinuation(_ offset: Int) -> Bool {
             offset < end && bytes[offset] & 0xC0 == 0x80
         }
+        // Bit n is set when a lead byte En (n = its low nibble) needs nothing but two
+        // continuation bytes: E1–EC, EE, EF.
+        let plainLeads: UInt64 = 0b1101_1111_1111_1110
         while index < end {
-            if index &+ 8 <= end
-                && raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
-            {
-                index &+= 8
-                continue
+            if index &+ 8 <= end {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let high = word & 0x8080_8080_8080_8080
+                if high == 0 {
+                    index &+= 8
+                    continue
+                }
+                if word & 0x80 == 0 {
+                    // ASCII bytes up to the first one with its high bit set.
+                    index &+= high.trailingZeroBitCount >> 3
+                    continue
+                }
+                // Bytes 0–5: lead, continuation, continuation, lead, continuation, continuation.
+                if word & 0x0000_C0C0_F0C0_C0F0 == 0x0000_8080_E080_80E0
+                    && (plainLeads >> (word & 0x0F)) & (plainLeads >> ((word >> 24) & 0x0F)) & 1 != 0
+                {
+                    index &+= 6
+                    continue
+                }
+                if word & 0xC0_C0F0 == 0x80_80E0 && (plainLeads >> (word & 0x0F)) & 1 != 0 {
+                    index &+= 3
+                    continue
+                }
             }
             let lead = bytes[index]
             if lead < 0x80 {

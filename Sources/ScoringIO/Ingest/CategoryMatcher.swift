@@ -7,6 +7,9 @@
 /// too; any other field that is not an exact match goes to the `String` lookup.
 ///
 /// All factors' labels are kept in flat arrays, so that matching copies and retains nothing.
+/// Labels of at most eight bytes are also kept packed into one integer each, so that an
+/// ASCII field that is exactly such a label (the usual `yes`, `AAA`) is found by comparing
+/// integers.
 struct CategoryMatcher: Sendable {
     /// Factor `f`'s labels are `firstLabel[f]..<firstLabel[f + 1]` (none for numeric factors).
     let firstLabel: [Int]
@@ -18,6 +21,13 @@ struct CategoryMatcher: Sendable {
     let foldedStart: [Int]
     /// The readers, for fields that need `String` comparison.
     let readers: [FieldReader]
+    /// Factor `f`'s labels of at most eight NFC bytes are entries
+    /// `firstShort[f]..<firstShort[f + 1]`: the bytes packed little-endian in `shortKeys`,
+    /// their count in `shortLengths`, the label's code in `shortCodes`.
+    let firstShort: [Int]
+    let shortKeys: [UInt64]
+    let shortLengths: [Int]
+    let shortCodes: [Int]
 
     init(readers: [FieldReader]) {
         self.readers = readers
@@ -26,15 +36,30 @@ struct CategoryMatcher: Sendable {
         var exactStart = [0]
         var folded: [UInt8] = []
         var foldedStart = [0]
+        var firstShort = [0]
+        var shortKeys: [UInt64] = []
+        var shortLengths: [Int] = []
+        var shortCodes: [Int] = []
         for reader in readers {
-            for label in reader.labels {
-                exact += TextNormalization.nfc(label)
+            for (code, label) in reader.labels.enumerated() {
+                let bytes = TextNormalization.nfc(label)
+                exact += bytes
                 exactStart.append(exact.count)
                 folded += TextNormalization.nfc(label.lowercased())
                 foldedStart.append(folded.count)
+                if bytes.count <= 8 {
+                    shortKeys.append(Self.packed(bytes))
+                    shortLengths.append(bytes.count)
+                    shortCodes.append(code)
+                }
             }
             firstLabel.append(exactStart.count - 1)
+            firstShort.append(shortKeys.count)
         }
+        self.firstShort = firstShort
+        self.shortKeys = shortKeys
+        self.shortLengths = shortLengths
+        self.shortCodes = shortCodes
         self.firstLabel = firstLabel
         self.exact = exact
         self.exactStart = exactStart
@@ -48,6 +73,23 @@ struct CategoryMatcher: Sendable {
     @inline(__always)
     func index(factor: Int, of text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
         let length = end &- start
+        if length <= 8 {
+            // An ASCII field equal to a short label: the same answer as the exact comparison
+            // below (labels are distinct ignoring case, so at most one is equal).
+            var key: UInt64 = 0
+            var bits: UInt8 = 0
+            for offset in 0..<length {
+                let byte = text[start &+ offset]
+                key |= UInt64(byte) << UInt64(offset &* 8)
+                bits |= byte
+            }
+            if bits < 0x80 {
+                for entry in firstShort[factor]..<firstShort[factor &+ 1]
+                where shortKeys[entry] == key && shortLengths[entry] == length {
+                    return shortCodes[entry]
+                }
+            }
+        }
         let labels = firstLabel[factor]..<firstLabel[factor &+ 1]
         let ascii = TextNormalization.isASCII(text, from: start, to: end)
         if ascii || TextNormalization.isStableNFC(text, from: start, to: end) {
@@ -69,6 +111,13 @@ struct CategoryMatcher: Sendable {
         }
         let field = String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
         return readers[factor].categoryIndex(field)
+    }
+
+    /// Up to eight bytes packed little-endian into an integer (the first byte lowest).
+    private static func packed(_ bytes: [UInt8]) -> UInt64 {
+        var key: UInt64 = 0
+        for (offset, byte) in bytes.enumerated() { key |= UInt64(byte) << UInt64(offset * 8) }
+        return key
     }
 
     @inline(__always)

@@ -110,9 +110,12 @@ struct ChunkMapper: Sendable {
     /// The per-chunk working state: one row's values, the current panel, and the chunk's
     /// outputs.
     ///
-    /// The panel of utility rows is written through a buffer borrowed from its array for
-    /// the whole chunk (`withUnsafeMutableBufferPointer`), and which factors are present
-    /// is a bit set, so that the per-field path makes no copy-on-write checks.
+    /// The panel of raw rows (values, category codes, NaN where missing) is written through
+    /// a buffer borrowed from its array for the whole chunk (`withUnsafeMutableBufferPointer`),
+    /// and which factors are present is a bit set, so that the per-field path makes no
+    /// copy-on-write checks. A scoring pass turns a full panel into utilities factor by
+    /// factor (``UtilityTable/convertToUtilities(_:rows:missingFill:)``), so that each
+    /// factor's formula is chosen once per panel rather than once per field.
     private struct State {
         let plan: StreamPlan
         let scoring: Bool
@@ -121,15 +124,18 @@ struct ChunkMapper: Sendable {
         let width: Int
         /// Per column: whether its field is read while streaming (its step is not `skip`).
         let readsColumn: [Bool]
-        // The current row: which factors are present (bit f of word f / 64), its id.
+        // The current row: which factors are present (bit f of word f / 64), its id: the
+        // chunk's bytes `idRange` when they are in NFC already (the common case), otherwise
+        // a normalized (or unquoted) copy in `idBuffer`.
         var present: (UInt64, UInt64) = (0, 0)
         var idBuffer: [UInt8] = []
+        var idRange = 0..<0
+        var idInBuffer = false
         var hasID = false
-        // The current panel: `panelCount` rows of utilities (or raw values in a statistics
-        // pass) in the borrowed panel buffer.
+        // The current panel: `panelCount` rows of raw values in the borrowed panel buffer;
+        // `blasPanel` receives their utilities.
         var panelCount = 0
         var panelCompleteness: [Double] = []
-        var panelMissing: [[Int32]] = []
         var blasPanel: [Double] = []
         var scores: [Double] = []
         // The outputs.
@@ -201,29 +207,8 @@ struct ChunkMapper: Sendable {
                 let recordLine = scanner.line
                 var column = 0
                 var failed = false
-                hasID = false
-                present = (0, 0)
                 do throws(FieldScanner.Failure) {
-                    while true {
-                        guard column < columnCount && !failed && readsColumn[column] else {
-                            // A column not read while streaming (or the rest of a failed row).
-                            let endsRecord = try scanner.skipField()
-                            column &+= 1
-                            if endsRecord { break }
-                            continue
-                        }
-                        let field = try scanner.nextField()
-                        if field.inScratch {
-                            let text = scanner.scratch
-                            failed = text.withUnsafeBufferPointer { scratch in
-                                !read(field: field, in: scratch, column: column, panel: panel)
-                            }
-                        } else {
-                            failed = !read(field: field, in: buffer, column: column, panel: panel)
-                        }
-                        column &+= 1
-                        if field.endsRecord { break }
-                    }
+                    (column, failed) = try readRecord(&scanner, buffer: buffer, panel: panel)
                 } catch {
                     guard case .openQuote(let opening, let line) = error else { return }
                     if let invalidOffset, invalidOffset >= recordStart, invalidOffset < opening {
@@ -245,10 +230,71 @@ struct ChunkMapper: Sendable {
                 if failed || column != columnCount {
                     reject(buffer: buffer, start: recordStart, end: recordEnd, line: recordLine)
                 } else {
-                    accept(start: recordStart, end: recordEnd, line: recordLine, panel: panel)
+                    accept(buffer: buffer, start: recordStart, end: recordEnd, line: recordLine, panel: panel)
                 }
             }
             chunk.lineCount = scanner.line
+        }
+
+        /// Reads the fields of the record at the scanner's position, applying each column's
+        /// step, and moves past the record.
+        ///
+        /// A function of its own, not inlined into ``run(_:buffer:panel:validatesUTF8:)``, and
+        /// numeric and categorical fields (most of them) go to the small
+        /// ``readNumber(field:in:step:panel:)`` and ``readCategory(field:in:step:panel:)``
+        /// rather than the general ``read(field:in:column:panel:)``: the optimizer inlines
+        /// the scanner and the number reader into small functions but not into large ones,
+        /// and the general function's call costs more than its work on a number or a label.
+        ///
+        /// - Returns: The number of fields, and whether a check failed (the fields after
+        ///   the failed one are skipped).
+        /// - Throws: `Failure.openQuote` when the buffer ends inside a quoted field.
+        @inline(never)
+        mutating func readRecord(
+            _ scanner: inout FieldScanner, buffer: UnsafeBufferPointer<UInt8>, panel: UnsafeMutableBufferPointer<Double>
+        ) throws(FieldScanner.Failure) -> (columns: Int, failed: Bool) {
+            let columnCount = plan.columnCount
+            var column = 0
+            var failed = false
+            hasID = false
+            present = (0, 0)
+            while true {
+                guard column < columnCount && !failed && readsColumn[column] else {
+                    // A column not read while streaming (or the rest of a failed row).
+                    let endsRecord = try scanner.skipField()
+                    column &+= 1
+                    if endsRecord { break }
+                    continue
+                }
+                let field = try scanner.nextField()
+                if field.inScratch {
+                    failed = !readScratch(field: field, of: scanner, column: column, panel: panel)
+                } else {
+                    // Numbers and labels (most fields) here; the other kinds in `read`.
+                    let step = plan.steps[column]
+                    if step.kind == .number {
+                        failed = !readNumber(field: field, in: buffer, step: step, panel: panel)
+                    } else if step.kind == .category {
+                        failed = !readCategory(field: field, in: buffer, step: step, panel: panel)
+                    } else {
+                        failed = !read(field: field, in: buffer, column: column, panel: panel)
+                    }
+                }
+                column &+= 1
+                if field.endsRecord { break }
+            }
+            return (column, failed)
+        }
+
+        /// ``read(field:in:column:panel:)`` for a field held in the scanner's scratch buffer
+        /// (a quoted field whose quotes were collapsed): rare, so kept out of the loop.
+        @inline(never)
+        mutating func readScratch(
+            field: FieldScanner.Field, of scanner: FieldScanner, column: Int, panel: UnsafeMutableBufferPointer<Double>
+        ) -> Bool {
+            scanner.scratch.withUnsafeBufferPointer { scratch in
+                read(field: field, in: scratch, column: column, panel: panel)
+            }
         }
 
         /// Applies the column's step to a field. Returns `false` when a check fails.
@@ -262,34 +308,54 @@ struct ChunkMapper: Sendable {
             case .skip:
                 return true
             case .number:
-                let slot = panelCount &* factorCount &+ step.factor
-                if plan.missingCodes.matches(bytes: text, from: field.start, to: field.end) {
-                    if step.isRequired { return false }
-                    panel[slot] = scoring ? step.missingFill : .nan
-                    return true
-                }
-                guard let value = step.reader.value(in: text, from: field.start, to: field.end) else { return false }
-                markPresent(step.factor)
-                panel[slot] = scoring ? utilities.utility(step.factor, of: value) : value
-                return true
+                return readNumber(field: field, in: text, step: step, panel: panel)
             case .category:
-                let slot = panelCount &* factorCount &+ step.factor
-                if plan.missingCodes.matches(bytes: text, from: field.start, to: field.end) {
-                    if step.isRequired { return false }
-                    panel[slot] = scoring ? step.missingFill : .nan
-                    return true
-                }
-                guard let code = plan.categories.index(factor: step.factor, of: text, from: field.start, to: field.end)
-                else { return false }
-                markPresent(step.factor)
-                if scoring { panel[slot] = utilities.utility(step.factor, ofCategory: Int32(code)) }
-                return true
+                return readCategory(field: field, in: text, step: step, panel: panel)
             case .dealValue:
                 if plan.missingCodes.matches(bytes: text, from: field.start, to: field.end) { return true }
                 return step.reader.value(in: text, from: field.start, to: field.end) != nil
             case .id, .stage, .several:
                 return readActions(field: field, in: text, column: column, panel: panel)
             }
+        }
+
+        /// Reads a numeric factor's field into the panel: its raw value, or NaN when it is
+        /// missing. Returns `false` when a check fails.
+        @inline(__always)
+        mutating func readNumber(
+            field: FieldScanner.Field, in text: UnsafeBufferPointer<UInt8>, step: StreamPlan.Step,
+            panel: UnsafeMutableBufferPointer<Double>
+        ) -> Bool {
+            let slot = panelCount &* factorCount &+ step.factor
+            if plan.missingCodes.matches(bytes: text, from: field.start, to: field.end) {
+                if step.isRequired { return false }
+                panel[slot] = .nan
+                return true
+            }
+            guard let value = step.reader.value(in: text, from: field.start, to: field.end) else { return false }
+            markPresent(step.factor)
+            panel[slot] = value
+            return true
+        }
+
+        /// Reads a categorical factor's field into the panel: its category code as a `Double`,
+        /// or NaN when it is missing. Returns `false` when a check fails.
+        @inline(__always)
+        mutating func readCategory(
+            field: FieldScanner.Field, in text: UnsafeBufferPointer<UInt8>, step: StreamPlan.Step,
+            panel: UnsafeMutableBufferPointer<Double>
+        ) -> Bool {
+            let slot = panelCount &* factorCount &+ step.factor
+            if plan.missingCodes.matches(bytes: text, from: field.start, to: field.end) {
+                if step.isRequired { return false }
+                panel[slot] = .nan
+                return true
+            }
+            guard let code = plan.categories.index(factor: step.factor, of: text, from: field.start, to: field.end)
+            else { return false }
+            markPresent(step.factor)
+            panel[slot] = Double(code)
+            return true
         }
 
         /// Applies every action of a column (the general path of ``read(field:in:column:panel:)``).
@@ -306,11 +372,18 @@ struct ChunkMapper: Sendable {
                 switch plan.actions[action] {
                 case .id:
                     if missing { return false }
-                    idBuffer.removeAll(keepingCapacity: true)
-                    if TextNormalization.isStableNFC(text, from: field.start, to: field.end) {
-                        idBuffer.append(contentsOf: UnsafeBufferPointer(rebasing: text[field.start..<field.end]))
+                    let stable = TextNormalization.isStableNFC(text, from: field.start, to: field.end)
+                    if stable && !field.inScratch {
+                        idRange = field.start..<field.end
+                        idInBuffer = true
                     } else {
-                        idBuffer.append(contentsOf: TextNormalization.nfc(text, from: field.start, to: field.end))
+                        idBuffer.removeAll(keepingCapacity: true)
+                        if stable {
+                            idBuffer.append(contentsOf: UnsafeBufferPointer(rebasing: text[field.start..<field.end]))
+                        } else {
+                            idBuffer.append(contentsOf: TextNormalization.nfc(text, from: field.start, to: field.end))
+                        }
+                        idInBuffer = false
                     }
                     hasID = true
                 case .factor(let factor):
@@ -327,8 +400,8 @@ struct ChunkMapper: Sendable {
             return true
         }
 
-        /// Reads a factor's field into the panel: its utility (scoring), or its raw value
-        /// (a statistics pass). A missing value takes the policy's fill (0 for `mean`).
+        /// Reads a factor's field into the panel: its raw value, or its category code as a
+        /// `Double`, or NaN when it is missing (``flushPanel(_:)`` turns them into utilities).
         @inline(__always)
         mutating func readFactor(
             _ factor: Int, field: FieldScanner.Field, in text: UnsafeBufferPointer<UInt8>, missing: Bool,
@@ -337,28 +410,36 @@ struct ChunkMapper: Sendable {
             let slot = panelCount &* factorCount &+ factor
             if missing {
                 if plan.isRequired[factor] { return false }
-                panel[slot] = scoring ? plan.missingFill[factor] : .nan
+                panel[slot] = .nan
                 return true
             }
             markPresent(factor)
             if plan.isCategorical[factor] {
                 guard let code = plan.categories.index(factor: factor, of: text, from: field.start, to: field.end)
                 else { return false }
-                if scoring { panel[slot] = utilities.utility(factor, ofCategory: Int32(code)) }
+                panel[slot] = Double(code)
             } else {
                 guard let value = plan.numberReaders[factor].value(in: text, from: field.start, to: field.end)
                 else { return false }
-                panel[slot] = scoring ? utilities.utility(factor, of: value) : value
+                panel[slot] = value
             }
             return true
         }
 
         /// Records a candidate: its row of the panel is complete.
-        mutating func accept(start: Int, end: Int, line: Int, panel: UnsafeMutableBufferPointer<Double>) {
+        mutating func accept(
+            buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, line: Int, panel: UnsafeMutableBufferPointer<Double>
+        ) {
             var hash: UInt64 = 0  // '@line': the merger makes the id from the line
             if hasID {
-                rows.idBytes.append(contentsOf: idBuffer)
-                hash = idBuffer.withUnsafeBufferPointer { IDHash.hash($0) }
+                if idInBuffer {
+                    let id = UnsafeBufferPointer(rebasing: buffer[idRange])
+                    rows.idBytes.append(contentsOf: id)
+                    hash = IDHash.hash(id)
+                } else {
+                    rows.idBytes.append(contentsOf: idBuffer)
+                    hash = idBuffer.withUnsafeBufferPointer { IDHash.hash($0) }
+                }
             }
             rows.candidates.append(
                 MappedChunk.Candidate(
@@ -366,27 +447,19 @@ struct ChunkMapper: Sendable {
                     recordLength: Int32(truncatingIfNeeded: end - start),
                     idEnd: Int32(truncatingIfNeeded: rows.idBytes.count), idHash: hash, grade: 0, key: 0))
             // Statistics inputs: raw values of batch-relative factors (a statistics pass) and
-            // utilities of `mean` factors (a scoring pass); the other entries are NaN.
-            let base = panelCount &* factorCount
-            for factor in plan.rawFactors {
-                rows.statistics.append(!scoring && isPresent(factor) ? panel[base &+ factor] : .nan)
+            // utilities of `mean` factors (a scoring pass, written by `flushPanel` once they
+            // are computed); the other entries are NaN.
+            guard scoring else {
+                let base = panelCount &* factorCount
+                for factor in plan.rawFactors { rows.statistics.append(panel[base &+ factor]) }  // (NaN if missing)
+                for _ in plan.meanFactors { rows.statistics.append(.nan) }
+                return
             }
-            for factor in plan.meanFactors {
-                rows.statistics.append(scoring && isPresent(factor) ? panel[base &+ factor] : .nan)
-            }
-            guard scoring else { return }
+            for _ in 0..<width { rows.statistics.append(.nan) }
             // Completeness: the shares of present factors, in factor order, capped at 1.
             var completeness = 0.0
-            var missingMeans: [Int32] = []
-            for factor in 0..<factorCount {
-                if isPresent(factor) {
-                    completeness += plan.shares[factor]
-                } else if plan.takesMean[factor] {
-                    missingMeans.append(Int32(factor))
-                }
-            }
+            for factor in 0..<factorCount where isPresent(factor) { completeness += plan.shares[factor] }
             panelCompleteness.append(Swift.min(completeness, 1))
-            panelMissing.append(missingMeans)
             panelCount &+= 1
             if panelCount == ChunkMapper.panelRows { flushPanel(panel) }
         }
@@ -401,14 +474,31 @@ struct ChunkMapper: Sendable {
             blasPanel.withUnsafeMutableBufferPointer { copy in
                 copy.baseAddress!.update(from: panel.baseAddress!, count: used)
             }
+            // The raw values become utilities in the copy; `panel` keeps the raw values (NaN
+            // where missing) for the checks below.
+            utilities.convertToUtilities(&blasPanel, rows: panelSize, missingFill: plan.missingFill)
             plan.scorer.scores(rowMajor: blasPanel, rows: panelSize, into: &scores)
             let columns = plan.scoreColumns
             let scenarioCount = columns / 2
             let grading = plan.model.grading
             let first = rows.candidates.count - panelSize
+            let meanFactors = plan.meanFactors
+            let meanOffset = plan.rawFactors.count
             for row in 0..<panelSize {
                 let base = row * columns
-                if panelMissing[row].isEmpty {
+                // The utilities of present `mean` factors are statistics inputs; a missing one
+                // defers the row's grade.
+                let panelBase = row &* factorCount
+                let statisticsBase = (first &+ row) &* width &+ meanOffset
+                var missesMean = false
+                for (position, factor) in meanFactors.enumerated() {
+                    if panel[panelBase &+ factor].isNaN {
+                        missesMean = true
+                    } else {
+                        rows.statistics[statisticsBase &+ position] = blasPanel[panelBase &+ factor]
+                    }
+                }
+                if !missesMean {
                     let value = scores[base + plan.scenario]
                     let difficulty = scores[base + scenarioCount + plan.scenario]
                     let grade = grading.grade(value: value, difficulty: difficulty, completeness: panelCompleteness[row])
@@ -418,13 +508,14 @@ struct ChunkMapper: Sendable {
                     rows.candidates[first + row].grade = MappedChunk.deferredGrade
                     rows.deferredScores.append(contentsOf: scores[base..<(base + columns)])
                     rows.deferredCompleteness.append(panelCompleteness[row])
-                    rows.deferredFactors.append(contentsOf: panelMissing[row])
+                    for factor in meanFactors where panel[panelBase &+ factor].isNaN {
+                        rows.deferredFactors.append(Int32(factor))
+                    }
                     rows.deferredFactorEnds.append(Int32(rows.deferredFactors.count))
                 }
             }
             panelCount = 0
             panelCompleteness.removeAll(keepingCapacity: true)
-            panelMissing.removeAll(keepingCapacity: true)
             scoreSeconds += ChunkMapper.threadTime() - started
         }
 

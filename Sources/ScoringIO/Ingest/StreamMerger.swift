@@ -270,15 +270,17 @@ struct StreamMerger {
             let registry = self.registry
             let order = self.order
             everyRow.append(entry) { first, second in Self.ranksBefore(first, second, order: order, registry: registry) }
-        } else if wanted[Int(entry.grade)], var selection = top {
-            // Most rows rank after the worst one kept: settle them without the id.
-            if let threshold = selection.threshold {
+        } else if wanted[Int(entry.grade)], top != nil {
+            // Most rows rank after the worst one kept: settle them without the id (and
+            // without copying the selection).
+            if let threshold = top?.threshold {
                 if order.gradeFirst, entry.grade != threshold.grade {
                     if entry.grade > threshold.grade { return }
                 } else if entry.key < threshold.key {
                     return
                 }
             }
+            guard var selection = top else { return }
             top = nil  // (so that the selection is not copied while it changes)
             let registry = self.registry
             let order = self.order
