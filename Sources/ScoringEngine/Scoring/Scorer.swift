@@ -53,9 +53,9 @@ public struct Scorer: Sendable {
     ///
     /// On the development machine (OpenBLAS 0.3.21 with its Cooperlake kernels, 14 factors ×
     /// 6 score columns), a 128-row panel read from main memory scored faster than a 256-row
-    /// one (`kam-bandwidth`, "in-place kernel": 57% against 51% of the read bandwidth), and
-    /// no slower when the panel is already in cache or the whole score matrix is written.
-    /// A 128-row panel of utilities (14 KiB) and OpenBLAS's packed copy of it fit in the
+    /// one (`kam-bandwidth`, "in-place kernel": 59–67% against 53–57% of the read bandwidth
+    /// in three runs), and no slower when the panel is already in cache or the whole score
+    /// matrix is written. A 128-row panel of utilities (14 KiB) and OpenBLAS's packed copy of it fit in the
     /// first-level data cache together. The scores are the same bits whatever the panel
     /// size: each entry is computed from one row of `U` and one column of `W` (tested).
     public static let panelRows = 128
