@@ -61,7 +61,7 @@ let benchmarks: @Sendable () -> Void = {
             _ = BenchmarkInputs.of(rows: rows)
         }
 
-        Benchmark("score with blocked dgemm (panels of 256) \(label) accounts × 14 factors by 14 × 6") { benchmark in
+        Benchmark("score with blocked dgemm (panels of \(Scorer.panelRows)) \(label) accounts × 14 factors by 14 × 6") { benchmark in
             let inputs = BenchmarkInputs.of(rows: rows)
             // The output buffer is reused, as the streaming reader reuses its panel's.
             var scores = [Double](repeating: 0, count: rows * 2 * inputs.scorer.scenarioCount)
