@@ -162,28 +162,23 @@ public struct ModelLearner: Sendable {
 
     /// The shape a base factor's bins must take: monotone when its scale is monotone.
     public static func monotoneDirection(of factor: Factor) -> Bool? {
+        /// Whether utilities in scale order rise (true), fall (false) or neither (nil).
+        func rising(_ utilities: [Double]) -> Bool? {
+            let steps = zip(utilities, utilities.dropFirst())
+            if steps.allSatisfy({ $0 <= $1 }) { return true }
+            if steps.allSatisfy({ $0 >= $1 }) { return false }
+            return nil
+        }
         let increasingUtility: Bool
         switch factor.scale {
         case .linear, .log, .minMax, .zScore:
             increasingUtility = true
         case .piecewise(let points):
-            let utilities = points.map(\.utility)
-            if zip(utilities, utilities.dropFirst()).allSatisfy({ $0 <= $1 }) {
-                increasingUtility = true
-            } else if zip(utilities, utilities.dropFirst()).allSatisfy({ $0 >= $1 }) {
-                increasingUtility = false
-            } else {
-                return nil
-            }
+            guard let up = rising(points.map(\.utility)) else { return nil }
+            increasingUtility = up
         case .binned(let bins):
-            let utilities = bins.map(\.utility)
-            if zip(utilities, utilities.dropFirst()).allSatisfy({ $0 <= $1 }) {
-                increasingUtility = true
-            } else if zip(utilities, utilities.dropFirst()).allSatisfy({ $0 >= $1 }) {
-                increasingUtility = false
-            } else {
-                return nil
-            }
+            guard let up = rising(bins.map(\.utility)) else { return nil }
+            increasingUtility = up
         case .categorical:
             return nil
         }

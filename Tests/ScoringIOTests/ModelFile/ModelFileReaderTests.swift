@@ -35,14 +35,7 @@ struct ModelFileReaderTests {
         try ModelFileReader().read(yaml: yaml, file: "models/test.yaml")
     }
 
-    func error(_ yaml: String) -> ModelFileError? {
-        do {
-            _ = try read(yaml)
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func error(_ yaml: String) -> ModelFileError? { readingError(yaml, file: "models/test.yaml") }
 
     @Test("a minimal model loads with weights normalized per side and defaults filled in")
     func minimal() throws {
@@ -187,14 +180,7 @@ struct LearnedModelFileTests {
         try ModelFileReader().read(yaml: yaml, file: "models/learned.yaml")
     }
 
-    func error(_ yaml: String) -> ModelFileError? {
-        do {
-            _ = try read(yaml)
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func error(_ yaml: String) -> ModelFileError? { readingError(yaml, file: "models/learned.yaml") }
 
     @Test("binned scales, other, stated missing utilities and calibration read with their evidence")
     func reads() throws {
@@ -239,5 +225,15 @@ struct LearnedModelFileTests {
         let found = error(yaml)
         #expect(found?.message == message)
         #expect(found?.line == line)
+    }
+}
+
+/// The error reading `yaml` as the model file `file` gives, or `nil` when it reads.
+private func readingError(_ yaml: String, file: String) -> ModelFileError? {
+    do {
+        _ = try ModelFileReader().read(yaml: yaml, file: file)
+        return nil
+    } catch {
+        return error
     }
 }
