@@ -263,7 +263,10 @@ struct OtherCommandTests {
         #expect(abs(valueTotal - 1) < 1e-6)
     }
 
-    @Test("the real CRM export scores end to end with its example model")
+    @Test(
+        "the real CRM export scores end to end with its example model",
+        .enabled(if: Paths.sharedDatasetsAvailable, Comment(rawValue: Paths.sharedDatasetsMissing))
+    )
     func crm() throws {
         let outcome = try KamRunner.run([
             "rank", Paths.sharedDatasets + "/maven-crm-sales-opportunities/sales_pipeline.csv",
@@ -276,7 +279,10 @@ struct OtherCommandTests {
         #expect(summary["rejected"] as? Int == 0)
     }
 
-    @Test("the real bank marketing list (';', quoted, 'unknown') scores end to end with its example model")
+    @Test(
+        "the real bank marketing list (';', quoted, 'unknown') scores end to end with its example model",
+        .enabled(if: Paths.sharedDatasetsAvailable, Comment(rawValue: Paths.sharedDatasetsMissing))
+    )
     func bank() throws {
         let directory = try KamRunner.temporaryDirectory()
         let outcome = try KamRunner.run([

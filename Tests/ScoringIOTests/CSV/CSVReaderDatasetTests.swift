@@ -1,8 +1,12 @@
+import ScoringTestSupport
 import Testing
 
 @testable import ScoringIO
 
-@Suite("CSVReader reads the shared sample datasets")
+@Suite(
+    "CSVReader reads the shared sample datasets",
+    .enabled(if: Paths.sharedDatasetsAvailable, Comment(rawValue: Paths.sharedDatasetsMissing))
+)
 struct CSVReaderDatasetTests {
     @Test("The UCI bank marketing file has 4119 records of 21 ';'-separated fields")
     func uciBankMarketing() throws {

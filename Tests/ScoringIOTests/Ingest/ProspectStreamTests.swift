@@ -211,7 +211,10 @@ struct ProspectStreamTests {
         #expect(switched.shown.accounts.contains { $0.name == "华东某汽车集团" })
     }
 
-    @Test("Files without an id column use line numbers, as in memory")
+    @Test(
+        "Files without an id column use line numbers, as in memory",
+        .enabled(if: Paths.sharedDatasetsAvailable, Comment(rawValue: Paths.sharedDatasetsMissing))
+    )
     func lineIDs() throws {
         let model = try ModelFileReader().read(contentsOf: Paths.packageRoot + "/models/examples/bank-marketing.yaml")
         let path = CSVTestFiles.sharedDataset("uci-bank-marketing/bank-additional.csv")
