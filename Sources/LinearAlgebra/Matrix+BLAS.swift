@@ -299,23 +299,59 @@ internal enum BLAS {
         }
         let k = int32(inner)
         let n = int32(columns)
+        // A row's bits must not depend on where its panel starts or ends: OpenBLAS computes
+        // the last `m % 4` rows of a call with tail kernels (or gemv for one row) that sum in
+        // another order on some cores (Haswell, Zen, Prescott, Nehalem: last-ulp differences).
+        // So every call gets a multiple of `rowAlignment` rows; a panel's remaining rows go
+        // through a zero-padded scratch panel of exactly `rowAlignment` rows.
+        var paddedA = [Double](repeating: 0, count: rowAlignment * inner)
+        var paddedOut = [Double](repeating: 0, count: rowAlignment * columns)
         a.withUnsafeBufferPointer { aBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 out.withUnsafeMutableBufferPointer { outBuffer in
                     for start in stride(from: 0, to: rows, by: panelRows) {
                         let count = min(panelRows, rows - start)
-                        let aPanel = UnsafeBufferPointer(
-                            rebasing: aBuffer[((firstRow + start) * inner)..<((firstRow + start + count) * inner)])
-                        let outPanel = UnsafeMutableBufferPointer(
-                            rebasing: outBuffer[(start * columns)..<((start + count) * columns)])
-                        cblas_dgemm(
-                            CblasRowMajor, CblasNoTrans, CblasNoTrans, int32(count), n, k,
-                            1, aPanel.baseAddress, k,
-                            bBuffer.baseAddress, n,
-                            0, outPanel.baseAddress, n)
+                        let aligned = count - count % rowAlignment
+                        if aligned > 0 {
+                            let aPanel = UnsafeBufferPointer(
+                                rebasing: aBuffer[((firstRow + start) * inner)..<((firstRow + start + aligned) * inner)])
+                            let outPanel = UnsafeMutableBufferPointer(
+                                rebasing: outBuffer[(start * columns)..<((start + aligned) * columns)])
+                            cblas_dgemm(
+                                CblasRowMajor, CblasNoTrans, CblasNoTrans, int32(aligned), n, k,
+                                1, aPanel.baseAddress, k,
+                                bBuffer.baseAddress, n,
+                                0, outPanel.baseAddress, n)
+                        }
+                        let remainder = count - aligned
+                        guard remainder > 0 else { continue }
+                        let tailStart = (firstRow + start + aligned) * inner
+                        paddedA.withUnsafeMutableBufferPointer { padded in
+                            for index in 0..<(rowAlignment * inner) {
+                                padded[index] = index < remainder * inner ? aBuffer[tailStart + index] : 0
+                            }
+                        }
+                        paddedA.withUnsafeBufferPointer { padded in
+                            paddedOut.withUnsafeMutableBufferPointer { scratch in
+                                cblas_dgemm(
+                                    CblasRowMajor, CblasNoTrans, CblasNoTrans, int32(rowAlignment), n, k,
+                                    1, padded.baseAddress, k,
+                                    bBuffer.baseAddress, n,
+                                    0, scratch.baseAddress, n)
+                                let outStart = (start + aligned) * columns
+                                for index in 0..<(remainder * columns) {
+                                    outBuffer[outStart + index] = scratch[index]
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
     }
+
+    /// Rows per `dgemm` call are a multiple of this (see ``panelMultiply``): OpenBLAS's main
+    /// kernels handle 4 rows at a time on every core type measured here, and give a row the
+    /// same bits wherever it lies in such a call.
+    static let rowAlignment = 4
 }
