@@ -20,4 +20,15 @@ struct Kam: ParsableCommand {
         version: "0.1.0",
         subcommands: [Rank.self, Validate.self, ModelCommand.self, Generate.self, KPI.self, Weights.self, Sensitivity.self, Explain.self, Pipeline.self, Forecast.self, Backtest.self, Allocate.self, Simulate.self]
     )
+
+    /// Checks the command words and joins negative option values before parsing (see
+    /// ``CommandSpelling``).
+    static func main() {
+        let arguments = CommandSpelling.joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
+        if let message = CommandSpelling.unknownCommand(in: arguments, root: Kam.self) {
+            printError("Error: \(message)")
+            Kam.exit(withError: ExitCode(64))
+        }
+        main(arguments)
+    }
 }

@@ -15,7 +15,7 @@ extension Kam {
 
                 With --outcomes the list becomes a history with known truth: two columns are \
                 appended, 'outcome' (won/lost, drawn from each row's raw values with the shaped \
-                effects of ShapedHistoryTruth) and 'followup_status', a leak planted on \
+                effects documented in datasets/README.md) and 'followup_status', a leak planted on \
                 purpose (written after the outcome). See datasets/README.md.
                 """
         )

@@ -192,8 +192,13 @@ extension Kam {
         func checkedScenario(_ index: Int?, pipeline: ScoringPipeline) throws -> Int {
             guard scenario != nil else { return 0 }
             guard let index else {
-                throw ValidationError(
-                    "Please specify a '--scenario' the model defines: \(pipeline.scorer.scenarioNames.joined(separator: ", ")).")
+                // Thrown from run(), a ValidationError would show the top-level usage; this
+                // shows rank's own.
+                printError(
+                    "Error: Please specify a '--scenario' the model defines: "
+                        + "\(pipeline.scorer.scenarioNames.joined(separator: ", ")).\n"
+                        + "Usage: " + Kam.usageString(for: Rank.self) + "\n  See 'kam rank --help' for more information.")
+                throw ExitCode(64)
             }
             return index
         }

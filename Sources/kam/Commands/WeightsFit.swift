@@ -34,6 +34,14 @@ extension Kam.Weights {
                     return nil
                 }
             }
+
+            /// Shown in help as the value a user types (`cv`), not the case name.
+            var defaultValueDescription: String {
+                switch self {
+                case .crossValidated: return "cv"
+                case .fixed(let value): return "\(value)"
+                }
+            }
         }
 
         @OptionGroup var input: InputOptions
