@@ -22,10 +22,16 @@ struct KamRunner {
 
     /// Runs `kam` with `arguments` in the package root (so `models/default.yaml` is found),
     /// with `input` on its standard input when given.
-    static func run(_ arguments: [String], in directory: String = Paths.packageRoot, input: Data? = nil) throws -> Outcome {
+    static func run(
+        _ arguments: [String], in directory: String = Paths.packageRoot, input: Data? = nil,
+        environment: [String: String] = [:]
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let output = Pipe()
         let error = Pipe()

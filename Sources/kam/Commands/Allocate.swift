@@ -8,11 +8,18 @@ extension AllocationProblem.Objective: ExpressibleByArgument {}
 
 /// Options shared by `kam allocate` and `kam simulate`: the team, the pipeline and the objective.
 struct AllocationOptions: ParsableArguments {
-    @Option(help: "The team file: people and hours, budget, work per stage, response, grade shares.")
-    var team: String = "models/team.yaml"
+    @Option(
+        name: .customLong("team"),
+        help: "The team file: people and hours, budget, work per stage, response, grade shares. (default: models/team.yaml)")
+    var teamPath: String?
 
-    @Option(help: "The pipeline file (from `kam pipeline fit`).")
-    var pipeline: String = "models/pipeline.yaml"
+    @Option(name: .customLong("pipeline"), help: "The pipeline file (from `kam pipeline fit`). (default: models/pipeline.yaml)")
+    var pipelinePath: String?
+
+    /// The team file to read (see ``BundledFiles``).
+    var team: String { BundledFiles.locate(teamPath, name: "team.yaml") }
+    /// The pipeline file to read (see ``BundledFiles``).
+    var pipeline: String { BundledFiles.locate(pipelinePath, name: "pipeline.yaml") }
 
     @Option(help: "What the optimizer maximizes: expected won revenue, or revenue minus expense.")
     var objective: AllocationProblem.Objective = .revenue

@@ -16,13 +16,20 @@ extension TextEncoding: ExpressibleByArgument {}
 
 /// The model file option shared by every command that reads a model.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "The model file (YAML).")
-    var model: String = "models/default.yaml"
+    @Option(
+        name: [.customShort("m"), .customLong("model")],
+        help: "The model file (YAML). Default: $KAM_MODEL, else models/default.yaml here, else the installed copy.")
+    var modelPath: String?
+
+    /// The model file to read: the option, `KAM_MODEL`, or the bundled default (see ``BundledFiles``).
+    var model: String {
+        BundledFiles.locate(modelPath, name: "default.yaml", environmentVariable: "KAM_MODEL")
+    }
 
     /// Loads the model, turning problems into CLI errors with exit status 65 or 66.
     func load() throws -> ScoringModel {
         guard FileManager.default.fileExists(atPath: model) else {
-            throw CLIError.inputMissing("\(model): no such model file. Give the path with --model.")
+            throw CLIError.inputMissing("\(model): no such model file. Give the path with --model or set KAM_MODEL.")
         }
         do {
             return try ModelFileReader().read(contentsOf: model)

@@ -28,8 +28,11 @@ extension Kam {
         @OptionGroup var input: InputOptions
         @OptionGroup var modelOptions: ModelOptions
 
-        @Option(help: "The pipeline file (from `kam pipeline fit`).")
-        var pipeline: String = "models/pipeline.yaml"
+        @Option(name: .customLong("pipeline"), help: "The pipeline file (from `kam pipeline fit`). (default: models/pipeline.yaml)")
+        var pipelinePath: String?
+
+        /// The pipeline file to read (see ``BundledFiles``).
+        var pipeline: String { BundledFiles.locate(pipelinePath, name: "pipeline.yaml") }
 
         @Option(help: "Periods ahead to forecast per period.")
         var horizon: Int = 12

@@ -80,8 +80,11 @@ extension Kam {
 
         @OptionGroup var modelOptions: ModelOptions
 
-        @Option(help: "The scorecard file (YAML).")
-        var scorecard: String = "models/scorecard.yaml"
+        @Option(name: .customLong("scorecard"), help: "The scorecard file (YAML). (default: models/scorecard.yaml)")
+        var scorecardPath: String?
+
+        /// The scorecard file to read (see ``BundledFiles``).
+        var scorecard: String { BundledFiles.locate(scorecardPath, name: "scorecard.yaml") }
 
         @Option(help: "The output format.")
         var format: OutputFormat = .table

@@ -176,8 +176,11 @@ extension Kam {
                     period — all from the fundamental matrix (one LAPACK solve), not simulated.
                     """)
 
-            @Option(help: "The pipeline file.")
-            var pipeline: String = "models/pipeline.yaml"
+            @Option(name: .customLong("pipeline"), help: "The pipeline file. (default: models/pipeline.yaml)")
+            var pipelinePath: String?
+
+            /// The pipeline file to read (see ``BundledFiles``).
+            var pipeline: String { BundledFiles.locate(pipelinePath, name: "pipeline.yaml") }
 
             @Option(help: "Periods ahead for the closing-period distribution.")
             var horizon: Int = 12
