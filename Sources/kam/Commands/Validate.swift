@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ScoringEngine
 import ScoringIO
 
@@ -20,12 +21,28 @@ extension Kam {
         @Option(help: "Write the rejected rows to this file too.")
         var rejects: String?
 
+        @Option(help: "The output format: table (file:line:column lines), markdown, csv or json.")
+        var format: OutputFormat = .table
+
+        @Option(help: "The language of the summary: en or zh.")
+        var lang: Language = .en
+
+        @Flag(help: "Print nothing when every row can be scored; only the problems otherwise.")
+        var quiet = false
+
         func run() throws {
             try runReportingErrors {
                 let model = try modelOptions.load()
                 let (loaded, scorable) = try Self.check(input, model: model, modelPath: modelOptions.model)
+                let text: String
+                switch format {
+                case .table, .markdown:
+                    text = Self.report(loaded, scorable: scorable, model: model, language: lang, quiet: quiet)
+                case .csv: text = Self.csv(loaded, model: model)
+                case .json: text = Self.json(loaded, scorable: scorable, model: model)
+                }
                 var sink = FileSink(handle: .standardOutput)
-                sink.write(Self.report(loaded, scorable: scorable, model: model))
+                sink.write(text)
                 sink.flush()
                 if let rejects, !loaded.rejects.isEmpty {
                     do { try RejectsWriter.write(loaded.rejects, header: loaded.header, to: rejects) } catch {
@@ -50,22 +67,105 @@ extension Kam {
             return (ranking.loaderResult, ranking.acceptedCount)
         }
 
-        static func report(_ loaded: ProspectListLoader.Result, scorable: Int, model: ScoringModel) -> String {
+        static func report(
+            _ loaded: ProspectListLoader.Result, scorable: Int, model: ScoringModel, language: Language = .en,
+            quiet: Bool = false
+        ) -> String {
             var text = ""
+            let zh = language == .zh
             // Every problem of each row that cannot be scored, not only the first.
             let problems = ProspectListLoader(model: model).everyProblem(
                 of: loaded.rejects, header: loaded.header, file: loaded.file)
             for problem in problems { text += problem.description + "\n" }
             for segment in loaded.unevaluatedSegments {
-                text += "\(loaded.file): note: segment '\(segment.id)' will not be evaluated; the file lacks "
-                    + "\(segment.missingColumns.joined(separator: ", ")).\n"
+                text += zh
+                    ? "\(loaded.file): 注意: 文件缺少 \(segment.missingColumns.joined(separator: ", ")), 细分 '\(segment.id)' 不会被评估。\n"
+                    : "\(loaded.file): note: segment '\(segment.id)' will not be evaluated; the file lacks "
+                        + "\(segment.missingColumns.joined(separator: ", ")).\n"
             }
+            if quiet { return text }
             let encoding = loaded.encoding.rawValue
             let delimiter = loaded.delimiter == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(loaded.delimiter))
-            text += "\(loaded.file): \(loaded.rowsRead) rows read (\(encoding), delimiter '\(delimiter)'): "
-            text += "\(scorable) can be scored, \(loaded.rejects.count) cannot"
-            text += problems.count > loaded.rejects.count ? " (\(problems.count) problems).\n" : ".\n"
+            if zh {
+                text += "\(loaded.file): 读取 \(loaded.rowsRead) 行 (\(encoding), 分隔符 '\(delimiter)'): "
+                text += "\(scorable) 行可评分, \(loaded.rejects.count) 行不能"
+                text += problems.count > loaded.rejects.count ? " (共 \(problems.count) 个问题)。\n" : "。\n"
+            } else {
+                text += "\(loaded.file): \(loaded.rowsRead) rows read (\(encoding), delimiter '\(delimiter)'): "
+                text += "\(scorable) can be scored, \(loaded.rejects.count) cannot"
+                text += problems.count > loaded.rejects.count ? " (\(problems.count) problems).\n" : ".\n"
+            }
             return text
+        }
+
+        /// One row per problem: file, line, column number and name, the problem's code and message.
+        static func csv(_ loaded: ProspectListLoader.Result, model: ScoringModel) -> String {
+            let problems = ProspectListLoader(model: model).everyProblem(
+                of: loaded.rejects, header: loaded.header, file: loaded.file)
+            var text = CSVWriter.record(["file", "line", "column_number", "column", "problem", "message"])
+            for problem in problems {
+                text += CSVWriter.record([
+                    problem.file, String(problem.line), problem.columnNumber.map(String.init) ?? "",
+                    problem.column ?? "", problem.reason.code, problem.message,
+                ])
+            }
+            return text
+        }
+
+        /// The summary and every problem (schema `kam.validate/1`); missing values are `null`.
+        static func json(_ loaded: ProspectListLoader.Result, scorable: Int, model: ScoringModel) -> String {
+            let problems = ProspectListLoader(model: model).everyProblem(
+                of: loaded.rejects, header: loaded.header, file: loaded.file)
+            let report = ValidationReport(
+                schema: "kam.validate/1", file: loaded.file, encoding: loaded.encoding.rawValue,
+                delimiter: loaded.delimiter == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(loaded.delimiter)),
+                rowsRead: loaded.rowsRead, scorable: scorable, cannotBeScored: loaded.rejects.count,
+                problems: problems.map {
+                    .init(line: $0.line, columnNumber: $0.columnNumber, column: $0.column, problem: $0.reason.code, message: $0.message)
+                },
+                unevaluatedSegments: loaded.unevaluatedSegments.map { .init(id: $0.id, missingColumns: $0.missingColumns) })
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            let data = (try? encoder.encode(report)) ?? Data("{}".utf8)
+            return String(decoding: data, as: UTF8.self) + "\n"
+        }
+
+        /// What `kam validate --format json` writes.
+        struct ValidationReport: Encodable {
+            struct Problem: Encodable {
+                let line: Int
+                let columnNumber: Int?
+                let column: String?
+                let problem: String
+                let message: String
+
+                func encode(to encoder: Encoder) throws {
+                    var container = encoder.container(keyedBy: CodingKeys.self)
+                    try container.encode(line, forKey: .line)
+                    try container.encode(columnNumber, forKey: .columnNumber)  // null when the row is at fault
+                    try container.encode(column, forKey: .column)
+                    try container.encode(problem, forKey: .problem)
+                    try container.encode(message, forKey: .message)
+                }
+
+                enum CodingKeys: String, CodingKey { case line, columnNumber, column, problem, message }
+            }
+
+            struct Segment: Encodable {
+                let id: String
+                let missingColumns: [String]
+            }
+
+            let schema: String
+            let file: String
+            let encoding: String
+            let delimiter: String
+            let rowsRead: Int
+            let scorable: Int
+            let cannotBeScored: Int
+            let problems: [Problem]
+            let unevaluatedSegments: [Segment]
         }
     }
 }
