@@ -13,7 +13,7 @@ struct AllocateCommandTests {
         let text = outcome.standardOutput
         #expect(text.contains("Allocation for the next period: optimal (maximum expected won revenue)"))
         #expect(text.contains("value of +1 hour"))
-        #expect(text.contains("刘总监"))
+        #expect(text.contains("赵总监"))
         #expect(text.contains("expense budget"))
         #expect(text.contains("no stage: fill in the stage (1–5)"))
         #expect(text.contains("Dual bound"))

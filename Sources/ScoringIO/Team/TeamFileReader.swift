@@ -10,7 +10,7 @@ import Yams
 /// budget: 40                  # business expense per period, in the list's money unit
 /// maximum_packages: 4         # most work packages one account takes per period
 /// people:
-///   - {name: 刘总监, role: director, hours: 60}
+///   - {name: 赵总监, role: director, hours: 60}
 ///   - {name: 张经理, role: manager, hours: 120}
 /// stages:                     # one work package of each stage: hours and expense
 ///   stage_1: {work: "first contact", manager_hours: 3, director_hours: 0, specialist_hours: 1, expense: 0.1}
