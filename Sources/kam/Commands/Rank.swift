@@ -184,6 +184,11 @@ extension Kam {
                 progress.finish()
                 if !quiet, format == .csv || format == .json || output != nil {
                     for line in final.summaryLines() { printError(line) }
+                } else if quiet, !rejected.isEmpty {
+                    // Quiet, but a row that was not scored is never dropped without a word.
+                    printError(
+                        "\(rejected.count) row\(rejected.count == 1 ? "" : "s") rejected"
+                            + (rejectsPath.map { " (written to \($0))" } ?? "") + ".")
                 }
             }
         }
@@ -263,8 +268,8 @@ extension Kam {
                 sink = FileSink(handle: .standardOutput)
             }
             switch format {
-            case .table: sink.write(report.table())
-            case .markdown: sink.write(report.table(markdown: true))
+            case .table: sink.write(report.table(summary: !quiet))
+            case .markdown: sink.write(report.table(markdown: true, summary: !quiet))
             case .csv: try report.writeCSV(to: &sink, morePages: morePages)
             case .json: try report.writeJSON(to: &sink, morePages: morePages)
             }

@@ -94,7 +94,9 @@ struct RankReport {
 
     // MARK: Table and Markdown
 
-    func table(maxWidth: Int = 100, markdown: Bool = false) -> String {
+    /// The ranked rows as a terminal table (or Markdown), followed by the summary lines unless
+    /// `summary` is false (`--quiet`).
+    func table(maxWidth: Int = 100, markdown: Bool = false, summary showsSummary: Bool = true) -> String {
         let zh = language == .zh
         let calibrated = model.calibration != nil
         var columns: [PlainTable.Column] = [
@@ -128,6 +130,7 @@ struct RankReport {
             table.rows.append(cells)
         }
         var text = markdown ? table.markdown() : table.render(maxWidth: maxWidth)
+        guard showsSummary else { return text }
         let summary = markdown ? summaryLines() : summaryLines().flatMap { DisplayWidth.wrap($0, width: maxWidth) }
         text += "\n" + summary.joined(separator: "\n") + "\n"
         return text
