@@ -29,9 +29,10 @@ struct KamRunner {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
+        // Tables are 100 columns wide unless COLUMNS says otherwise: a test says so itself.
+        var childEnvironment = ProcessInfo.processInfo.environment
+        childEnvironment["COLUMNS"] = nil
+        process.environment = childEnvironment.merging(environment) { $1 }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let output = Pipe()
         let error = Pipe()

@@ -21,3 +21,18 @@ struct QuietTests {
         #expect(!markdown.standardOutput.contains("Grades:"))
     }
 }
+
+@Suite("Tables fit the terminal: COLUMNS is honoured, 100 columns otherwise")
+struct TerminalWidthTests {
+    @Test("a wider COLUMNS shows more of the reasons; no line is wider than it")
+    func wider() throws {
+        let narrow = try KamRunner.run(["rank", "datasets/prospects.csv", "--top", "20", "--quiet"])
+        let wide = try KamRunner.run(["rank", "datasets/prospects.csv", "--top", "20", "--quiet"], environment: ["COLUMNS": "160"])
+        let narrowWidths = narrow.standardOutput.split(separator: "\n").map { DisplayWidthCheck.width(of: String($0)) }
+        let wideWidths = wide.standardOutput.split(separator: "\n").map { DisplayWidthCheck.width(of: String($0)) }
+        #expect(narrowWidths.allSatisfy { $0 <= 100 })
+        #expect(wideWidths.allSatisfy { $0 <= 160 })
+        #expect(wideWidths.max()! > 100)
+        #expect(!wide.standardOutput.contains("…\n"))
+    }
+}

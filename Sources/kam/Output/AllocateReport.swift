@@ -159,7 +159,7 @@ struct AllocateReport {
     // MARK: Text
 
     func text(markdown: Bool) -> String {
-        let maxWidth = 100
+        let maxWidth = TerminalWidth.columns
         var text = zh
             ? "下一\(period)的资源分配：\(policyLabel(allocation.policy))；团队 \(teamFile)\n\n"
             : "Allocation for the next \(period): \(policyLabel(allocation.policy)); team \(teamFile)\n\n"

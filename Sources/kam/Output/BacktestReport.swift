@@ -71,7 +71,7 @@ struct BacktestReport {
     // MARK: Table and Markdown
 
     func text(markdown: Bool) -> String {
-        let maxWidth = 100
+        let maxWidth = TerminalWidth.columns
         var text = ""
         let title = zh
             ? "回测：截止 \(cut) 前拟合，预测截止时在途的 \(result.accounts.count) 个客户，比较 \(windowText)（\(result.windowPeriods) \(period.unit(.zh))）内的结果"

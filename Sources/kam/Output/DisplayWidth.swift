@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Terminal column widths: CJK characters take two columns, combining marks none.
 ///
 /// TextTable measures `String.count`, which misaligns Chinese names and labels, so the
@@ -65,4 +71,17 @@ enum DisplayWidth {
         if current != lead, current != indent { lines.append(current) }
         return lines
     }
+}
+
+/// How wide a table may be: `COLUMNS` when set (40 or more), else the terminal's width when
+/// standard output is one, else 100 (files, pipes, tests).
+enum TerminalWidth {
+    static let columns: Int = {
+        if let text = getenv("COLUMNS").map({ String(cString: $0) }), let value = Int(text), value >= 40 {
+            return value
+        }
+        var size = winsize()
+        if isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 40 { return Int(size.ws_col) }
+        return 100
+    }()
 }

@@ -219,7 +219,7 @@ struct ForecastReport {
     // MARK: Table and Markdown
 
     func text(markdown: Bool) -> String {
-        let maxWidth = 100
+        let maxWidth = TerminalWidth.columns
         var text = ""
         let unit = period.unit(language, plural: true)
         let from = firstPeriod.map { " from \(period.label(of: $0))" } ?? ""

@@ -220,7 +220,7 @@ struct KPIReport {
 
     // MARK: Table and Markdown
 
-    func table(maxWidth: Int = 100, markdown: Bool = false) -> String {
+    func table(maxWidth: Int = TerminalWidth.columns, markdown: Bool = false) -> String {
         var text = ""
         for (index, period) in loaded.join.periods.enumerated() {
             if index > 0 { text += "\n" }

@@ -96,7 +96,7 @@ struct RankReport {
 
     /// The ranked rows as a terminal table (or Markdown), followed by the summary lines unless
     /// `summary` is false (`--quiet`).
-    func table(maxWidth: Int = 100, markdown: Bool = false, summary showsSummary: Bool = true) -> String {
+    func table(maxWidth: Int = TerminalWidth.columns, markdown: Bool = false, summary showsSummary: Bool = true) -> String {
         let zh = language == .zh
         let calibrated = model.calibration != nil
         var columns: [PlainTable.Column] = [

@@ -83,7 +83,7 @@ struct SimulateReport {
     }
 
     func text(markdown: Bool) -> String {
-        let maxWidth = 100
+        let maxWidth = TerminalWidth.columns
         var text = zh
             ? "模拟：\(openAtStart) 个在途客户，\(periods) 期，\(runs) 次，种子 \(seed)；团队 \(teamFile)\n\n"
             : "Simulation: \(openAtStart) open accounts over \(periods) periods, \(runs) runs, seed \(seed); team \(teamFile)\n\n"

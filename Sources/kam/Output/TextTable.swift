@@ -23,7 +23,7 @@ struct PlainTable {
     }
 
     /// Renders the table so that no line is wider than `maxWidth` terminal columns.
-    func render(maxWidth: Int = 100) -> String {
+    func render(maxWidth: Int = TerminalWidth.columns) -> String {
         var cells = ([columns.map(\.title)] + rows).map { row in
             row.enumerated().map { index, cell in
                 columns[index].maxWidth.map { DisplayWidth.truncate(cell, to: $0) } ?? cell
