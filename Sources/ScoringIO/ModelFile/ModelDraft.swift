@@ -184,8 +184,8 @@ public struct ModelDraft: Sendable {
                 var sentinel = ""
                 if let code = Self.edgeCode(sorted) {
                     sorted.removeAll { $0 == code.value }
-                    sentinel = "; \(Self.number(code.value)) on \(Self.number(Self.rounded(100 * code.share)))% of rows looks like a code, "
-                        + "not an amount: the scale leaves it out (CONFIRM what it means; model fit learns it its own utility)"
+                    sentinel = "; \(Self.number(code.value)) on \(formatDecimal(100 * code.share, digits: 1))% of rows looks like a code, "
+                        + "not an amount: the scale leaves it out (CONFIRM what it means)"
                 }
                 let low = Self.quantile(sorted, 0.01)
                 let high = Self.quantile(sorted, 0.99)

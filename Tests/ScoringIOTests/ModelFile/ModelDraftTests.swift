@@ -51,7 +51,7 @@ struct ModelDraftTests {
         }
         // The sentinel is named and left out of the range.
         let pdays = try role("pdays")
-        #expect(pdays.note.contains("999 on 75% of rows looks like a code"))
+        #expect(pdays.note.contains("999 on 75.0% of rows looks like a code"))
         #expect(try #require(pdays.range).high < 999)
         // The best channel by win rate gets utility 1.
         let channel = try role("channel")
