@@ -12,9 +12,12 @@
 /// - optional spaces, then a unit: `%` or full-width `％`; `元`, `万`, `万元`, `亿`, `亿元`,
 ///   `CNY` or `RMB`.
 ///
+/// Full-width digits `１２５０`, `＋`, `－`, `．` and the minus sign `−` read as their ASCII
+/// forms (Chinese input methods type them), so `－１２．５％` is −12.5 in a percent column.
+///
 /// Rejected as ``NumberReadError/notANumber``: empty fields, `inf`, `nan`, hexadecimal,
-/// full-width or non-ASCII digits and separators, and values whose magnitude exceeds
-/// `Double.greatestFiniteMagnitude` after unit conversion.
+/// other non-ASCII digits (`١٢٣`) and separators (`1，234`), and values whose magnitude
+/// exceeds `Double.greatestFiniteMagnitude` after unit conversion.
 ///
 /// Units:
 /// - In a ``NumberUnit/percent`` column the number is returned as written: `35%` and `35`
@@ -147,6 +150,56 @@ public struct NumberReader: Sendable {
     /// Generic so that the same code reads a `String`'s storage, an array or a slice of a
     /// file buffer; only integer offsets between `startIndex` and `endIndex` are read.
     func read<Bytes: RandomAccessCollection<UInt8>>(bytes text: Bytes) -> Result<Double, NumberReadError>
+    where Bytes.Index == Int {
+        let result = readASCII(bytes: text)
+        // Only a field that is not a number pays for the full-width check.
+        guard case .failure(.notANumber) = result, let folded = Self.foldingFullWidth(text) else { return result }
+        return readASCII(bytes: folded)
+    }
+
+    /// `text` with full-width digits `０`–`９`, `＋`, `－`, `．` and the minus sign `−` (U+2212)
+    /// written as ASCII, or `nil` when it has none. Other full-width forms keep their meaning
+    /// elsewhere (`％`, `￥`) or none (`，` could separate two numbers, so it is not read as a
+    /// thousands separator).
+    static func foldingFullWidth<Bytes: RandomAccessCollection<UInt8>>(_ text: Bytes) -> [UInt8]?
+    where Bytes.Index == Int {
+        guard text.contains(0xEF) || text.contains(0xE2) else { return nil }
+        var folded: [UInt8] = []
+        folded.reserveCapacity(text.count)
+        var changed = false
+        var index = text.startIndex
+        while index < text.endIndex {
+            let byte = text[index]
+            if byte == 0xEF, index + 2 < text.endIndex, text[index + 1] == 0xBC {
+                let last = text[index + 2]
+                var ascii: UInt8?
+                switch last {
+                case 0x90...0x99: ascii = UInt8(ascii: "0") + (last - 0x90)  // ０–９ U+FF10–FF19
+                case 0x8B: ascii = UInt8(ascii: "+")  // ＋ U+FF0B
+                case 0x8D: ascii = UInt8(ascii: "-")  // － U+FF0D
+                case 0x8E: ascii = UInt8(ascii: ".")  // ． U+FF0E
+                default: ascii = nil
+                }
+                if let ascii {
+                    folded.append(ascii)
+                    changed = true
+                    index += 3
+                    continue
+                }
+            } else if byte == 0xE2, index + 2 < text.endIndex, text[index + 1] == 0x88, text[index + 2] == 0x92 {
+                folded.append(UInt8(ascii: "-"))  // − U+2212
+                changed = true
+                index += 3
+                continue
+            }
+            folded.append(byte)
+            index += 1
+        }
+        return changed ? folded : nil
+    }
+
+    /// Reads ASCII-spelled numbers; see ``read(bytes:)``.
+    private func readASCII<Bytes: RandomAccessCollection<UInt8>>(bytes text: Bytes) -> Result<Double, NumberReadError>
     where Bytes.Index == Int {
         var index = text.startIndex
         var end = text.endIndex

@@ -22,13 +22,28 @@ struct NumberReaderTests {
         arguments: [
             "", " ", "-", "+", ".", "1.2.3", "12a", "1e", "1e+", "e5", ".e5", "nan", "NaN", "inf", "-inf",
             "Infinity", "1,23", "1,2345", "1234,567", ",123", "1,234,", "1,,234", "1,234.5,6", "1.234,5",
-            "١٢٣", "１２３", "1，234", "0x10", "+-1", "--1", "1 2", "1e5e5", "12 USD", "1.7976931348623159e308",
+            "١٢٣", "1，234", "１，２３４", "１2a", "0x10", "+-1", "--1", "1 2", "1e5e5", "12 USD", "1.7976931348623159e308",
             "-1e309", "¥", "万", "%",
         ])
     func notNumbers(text: String) {
         #expect(NumberReader().read(text) == .failure(.notANumber))
         #expect(NumberReader(unit: .wan).read(text) == .failure(.notANumber))
         #expect(NumberReader(unit: .percent).read(text) == .failure(.notANumber))
+    }
+
+    @Test(
+        "Full-width digits, signs and points read as their ASCII forms",
+        arguments: [
+            ("１２５０", 1250.0, NumberUnit.none), ("－１２．５", -12.5, .none), ("−3", -3, .none), ("＋７", 7, .none),
+            ("１,２５０", 1250, .none), ("４５万", 45, .wan), ("－１２．５％", -12.5, .percent), ("１e3", 1000, .none),
+        ])
+    func fullWidth(text: String, expected: Double, unit: NumberUnit) throws {
+        let value = try NumberReader(unit: unit).read(text).get()
+        #expect(value.bitPattern == expected.bitPattern, "\(text) read as \(value)")
+        // The streaming reader's entry gives the same.
+        let bytes = Array(text.utf8)
+        let fast = bytes.withUnsafeBufferPointer { NumberReader(unit: unit).value(in: $0, from: 0, to: bytes.count) }
+        #expect(fast?.bitPattern == expected.bitPattern)
     }
 
     @Test(
