@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C shim over Debian's OpenBLAS (cblas.h) and LAPACKE (lapacke.h); no stable Swift API.
@@ -26,7 +27,10 @@ let package = Package(
         .target(name: "ScoringEngine", dependencies: ["LinearAlgebra"]),
         .target(
             name: "ScoringIO",
-            dependencies: ["LinearAlgebra", "ScoringEngine", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "LinearAlgebra", "ScoringEngine", .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .executableTarget(
             name: "kam",

@@ -27,8 +27,8 @@ extension Kam {
         @Option(help: "Show only these grades, e.g. A,B (I for insufficient information).")
         var grade: String?
 
-        @Option(help: "The output format.")
-        var format: OutputFormat = .table
+        @Option(help: "The output format; xlsx writes a workbook (ranked, rejected and model sheets) to --output.")
+        var format: RankFormat = .table
 
         @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
         var output: String?
@@ -99,7 +99,15 @@ extension Kam {
             return grades.isEmpty ? nil : grades
         }
 
+        /// `kam rank --format`: the shared formats and a workbook.
+        enum RankFormat: String, CaseIterable, ExpressibleByArgument {
+            case table, markdown, csv, json, xlsx
+        }
+
         func run() throws {
+            if format == .xlsx, output == nil, isatty(1) == 1 {
+                throw ValidationError("Please give '--output FILE.xlsx' with '--format xlsx': a workbook is not for the terminal.")
+            }
             try runReportingErrors {
                 let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
                 let model = try modelOptions.load()
@@ -140,7 +148,7 @@ extension Kam {
                         model: model, scorer: pipeline.scorer, scenario: scenarioIndex ?? 0, limit: limit, grades: wanted,
                         blockSize: blockSize, workers: workers,
                         runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: memory << 20),
-                        paged: format == .csv || format == .json)
+                        paged: format == .csv || format == .json || format == .xlsx)
                     let scenarioIndex = try checkedScenario(scenarioIndex, pipeline: pipeline)
                     let statistics = ranking.statistics
                     let loaded = ranking.loaderResult
@@ -272,6 +280,10 @@ extension Kam {
             case .markdown: sink.write(report.table(markdown: true, summary: !quiet))
             case .csv: try report.writeCSV(to: &sink, morePages: morePages)
             case .json: try report.writeJSON(to: &sink, morePages: morePages)
+            case .xlsx:
+                do { sink.write(bytes: [UInt8](try report.workbook(morePages: morePages).data())) } catch let error as Workbook.WriteError {
+                    throw CLIError.badData("\(output ?? "standard output"): \(error)")
+                }
             }
             sink.flush()
         }

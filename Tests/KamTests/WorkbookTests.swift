@@ -1,0 +1,130 @@
+import Foundation
+import ScoringTestSupport
+import Testing
+
+/// Tools the tests may borrow from Python; CI sets `KAM_REQUIRE_TOOLS=1` so that a missing one
+/// fails there instead of skipping.
+enum PythonTools {
+    static func hasModule(_ name: String) -> Bool {
+        if ProcessInfo.processInfo.environment["KAM_REQUIRE_TOOLS"] == "1" { return true }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import \(name)"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    /// Runs `python3 -c script arguments…` and returns its standard output.
+    static func run(_ script: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+@Suite(
+    "kam rank --format xlsx, read back by openpyxl",
+    .enabled(if: PythonTools.hasModule("openpyxl"), "needs Python's openpyxl (pip install openpyxl); .ci/run installs it"))
+struct WorkbookTests {
+    /// Every sheet as JSON: cell values, the number formats of row 2, the grade fills,
+    /// the frozen pane and the autofilter.
+    static let dump = """
+        import json, sys, openpyxl
+        wb = openpyxl.load_workbook(sys.argv[1])
+        out = {}
+        for ws in wb.worksheets:
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            out[ws.title] = {"rows": rows, "freeze": ws.freeze_panes, "filter": ws.auto_filter.ref,
+                "formats": [c.number_format for c in ws[2]] if ws.max_row > 1 else [],
+                "fills": [c.fill.fgColor.rgb for c in ws["I"]][1:] if ws.title == "ranked" else []}
+        print(json.dumps(out, ensure_ascii=False))
+        """
+
+    @Test("every cell of the ranked sheet equals the JSON output; numbers are numbers, missing cells empty")
+    func cellsEqualJSON() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let book = directory + "/ranked.xlsx"
+        let written = try KamRunner.run([
+            "rank", "datasets/prospects.csv", "--format", "xlsx", "--output", book, "--quiet", "--rejects", directory + "/r.csv",
+        ])
+        #expect(written.status == 0, "\(written.standardError)")
+        let json = try KamRunner.run(["rank", "datasets/prospects.csv", "--format", "json", "--quiet", "--rejects", directory + "/r.csv"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let accounts = try #require(object["accounts"] as? [[String: Any]])
+        let sheets = try #require(
+            try JSONSerialization.jsonObject(with: Data(try PythonTools.run(Self.dump, [book]).utf8)) as? [String: Any])
+        #expect(Set(sheets.keys) == ["ranked", "rejected", "model default"])
+        let ranked = try #require(sheets["ranked"] as? [String: Any])
+        let rows = try #require(ranked["rows"] as? [[Any]])
+        let header = try #require(rows.first as? [String])
+        #expect(rows.count == accounts.count + 1)
+        #expect(ranked["freeze"] as? String == "A2")
+        #expect(ranked["filter"] as? String == "A1:AL\(accounts.count + 1)")
+        func column(_ name: String) throws -> Int { try #require(header.firstIndex(of: name)) }
+        let missingCodes: Set<String> = ["", "-", "na", "n/a", "unknown", "未知", "无"]
+        for (account, row) in zip(accounts, rows.dropFirst()) {
+            #expect(row[try column("rank")] as? Int == account["rank"] as? Int)
+            #expect(row[try column("account_id")] as? String == account["account_id"] as? String)
+            for key in ["name", "industry", "region", "manager"] {
+                let text = account[key] as? String ?? ""
+                if missingCodes.contains(text.lowercased()) {
+                    #expect(row[try column(key)] is NSNull, "\(key) of \(account["account_id"]!) should be an empty cell")
+                } else {
+                    #expect(row[try column(key)] as? String == text)
+                }
+            }
+            #expect(row[try column("stage")] as? Int == account["stage"] as? Int)
+            #expect(row[try column("grade")] as? String == account["grade"] as? String)
+            for key in ["deal_value", "value", "difficulty", "priority", "completeness"] {
+                guard let expected = account[key] as? Double else {
+                    #expect(row[try column(key)] is NSNull)
+                    continue
+                }
+                let cell = try #require(row[try column(key)] as? Double, "\(key) must be a number")
+                #expect(abs(cell - expected) <= 5e-7, "\(key): \(cell) vs \(expected)")
+            }
+            let contributions = try #require(account["contributions"] as? [[String: Any]])
+            for contribution in contributions {
+                let factor = try #require(contribution["factor"] as? String)
+                let cell = try #require(row[try column("points_\(factor)")] as? Double)
+                #expect(abs(cell - (contribution["points"] as? Double ?? .nan)) <= 5e-7)
+            }
+        }
+        let formats = try #require(ranked["formats"] as? [String])
+        #expect(formats[try column("deal_value")] == "#,##0.00\" 万元\"")
+        #expect(formats[try column("completeness")] == "0%")
+        #expect(formats[try column("value")] == "#,##0.0")
+        let fills = try #require(ranked["fills"] as? [String])
+        #expect(fills.first == "FF63BE7B")  // the top account is an A
+        let rejected = try #require((sheets["rejected"] as? [String: Any])?["rows"] as? [[Any]])
+        #expect(rejected.count == 6)
+        #expect(rejected.dropFirst().map { $0[0] as? Int } == [32, 92, 152, 212, 272])
+    }
+
+    @Test("the same list gives the same workbook bytes; a terminal is refused, a pipe gets the bytes")
+    func deterministic() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        for name in ["a", "b"] {
+            let outcome = try KamRunner.run([
+                "rank", "datasets/prospects.csv", "--format", "xlsx", "--output", "\(directory)/\(name).xlsx", "--quiet",
+                "--rejects", directory + "/r.csv",
+            ])
+            #expect(outcome.status == 0)
+        }
+        let first = try Data(contentsOf: URL(fileURLWithPath: directory + "/a.xlsx"))
+        let second = try Data(contentsOf: URL(fileURLWithPath: directory + "/b.xlsx"))
+        #expect(first == second)
+        #expect(first.starts(with: [0x50, 0x4B, 0x03, 0x04]))
+        let piped = try KamRunner.run(["rank", "datasets/prospects.csv", "--format", "xlsx", "--quiet", "--rejects", directory + "/r.csv"])
+        #expect(Data(piped.standardOutput.utf8).starts(with: [0x50, 0x4B, 0x03, 0x04]))
+    }
+}
