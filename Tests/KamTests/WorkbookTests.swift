@@ -128,3 +128,43 @@ struct WorkbookTests {
         #expect(Data(piped.standardOutput.utf8).starts(with: [0x50, 0x4B, 0x03, 0x04]))
     }
 }
+
+@Suite("CSV for Excel: --excel and --output-encoding gb18030")
+struct ExcelCSVTests {
+    @Test("--excel writes a UTF-8 BOM and CRLF record ends; the content is the plain CSV's")
+    func excel() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let base = ["rank", "datasets/prospects.csv", "--format", "csv", "--quiet", "--rejects", directory + "/r.csv"]
+        let plain = try KamRunner.run(base + ["--output", directory + "/plain.csv"])
+        let excel = try KamRunner.run(base + ["--excel", "--output", directory + "/excel.csv"])
+        #expect(plain.status == 0 && excel.status == 0)
+        let plainBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/plain.csv")))
+        let excelBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/excel.csv")))
+        #expect(Array(excelBytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        var expected: [UInt8] = [0xEF, 0xBB, 0xBF]
+        var inQuotes = false
+        for byte in plainBytes {
+            if byte == UInt8(ascii: "\"") { inQuotes.toggle() }
+            if byte == UInt8(ascii: "\n"), !inQuotes { expected.append(UInt8(ascii: "\r")) }
+            expected.append(byte)
+        }
+        #expect(excelBytes == expected)
+        #expect(excelBytes.filter { $0 == UInt8(ascii: "\n") }.count == plainBytes.filter { $0 == UInt8(ascii: "\n") }.count)
+    }
+
+    @Test("--output-encoding gb18030 writes the same text in GB18030, which kam reads back")
+    func gb18030() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let base = ["rank", "datasets/prospects.csv", "--format", "csv", "--quiet", "--rejects", directory + "/r.csv"]
+        let plain = try KamRunner.run(base)
+        let encoded = try KamRunner.run(base + ["--output-encoding", "gb18030", "--output", directory + "/gb.csv"])
+        #expect(encoded.status == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/gb.csv"))
+        #expect(String(data: bytes, encoding: .utf8) == nil)  // not UTF-8: the names are GB18030
+        let converted = try PythonTools.run("import sys; sys.stdout.write(open(sys.argv[1], 'rb').read().decode('gb18030'))", [directory + "/gb.csv"])
+        #expect(converted == plain.standardOutput)
+        let misuse = try KamRunner.run(["rank", "datasets/prospects.csv", "--excel"])
+        #expect(misuse.status == 64)
+        #expect(misuse.standardError.contains("Usage: kam rank"))
+    }
+}

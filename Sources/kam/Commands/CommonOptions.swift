@@ -164,3 +164,4 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         throw ExitCode(70)
     }
 }
+extension CSVOutputStyle.Encoding: ExpressibleByArgument {}

@@ -30,6 +30,12 @@ extension Kam {
         @Option(help: "The output format; xlsx writes a workbook (ranked, rejected and model sheets) to --output.")
         var format: RankFormat = .table
 
+        @Flag(help: "With --format csv: lay the file out for Excel (UTF-8 with a byte-order mark, CRLF line ends).")
+        var excel = false
+
+        @Option(help: "With --format csv: the output's text encoding, utf8 or gb18030 (what Chinese Excel opens as 'CSV').")
+        var outputEncoding: CSVOutputStyle.Encoding = .utf8
+
         @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
         var output: String?
 
@@ -80,6 +86,12 @@ extension Kam {
         static let pageRows = 8192
 
         func validate() throws {
+            if excel || outputEncoding != .utf8, format != .csv {
+                throw ValidationError("Please use '--excel' and '--output-encoding' with '--format csv' (they lay out CSV files).")
+            }
+            if format == .xlsx, output == nil, isatty(1) == 1 {
+                throw ValidationError("Please give '--output FILE.xlsx' with '--format xlsx': a workbook is not for the terminal.")
+            }
             if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
             if let blockSize, blockSize < 16 { throw ValidationError("Please specify a '--block-size' of at least 16.") }
             if let workers, workers < 1 { throw ValidationError("Please specify '--workers' of at least 1.") }
@@ -105,9 +117,6 @@ extension Kam {
         }
 
         func run() throws {
-            if format == .xlsx, output == nil, isatty(1) == 1 {
-                throw ValidationError("Please give '--output FILE.xlsx' with '--format xlsx': a workbook is not for the terminal.")
-            }
             try runReportingErrors {
                 let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
                 let model = try modelOptions.load()
@@ -278,6 +287,12 @@ extension Kam {
             switch format {
             case .table: sink.write(report.table(summary: !quiet))
             case .markdown: sink.write(report.table(markdown: true, summary: !quiet))
+            case .csv where excel || outputEncoding != .utf8:
+                let style = excel ? CSVOutputStyle.excel(encoding: outputEncoding) : CSVOutputStyle(encoding: outputEncoding)
+                var styled = StyledCSVSink(base: sink, style: style)
+                try report.writeCSV(to: &styled, morePages: morePages)
+                if let failure = styled.failure { throw CLIError.badData(failure.description) }
+                sink = styled.base
             case .csv: try report.writeCSV(to: &sink, morePages: morePages)
             case .json: try report.writeJSON(to: &sink, morePages: morePages)
             case .xlsx:
