@@ -21,14 +21,17 @@ public struct CSVOptions: Sendable {
     public var delimiter: UInt8?
     /// The file's encoding; see ``TextEncoding``.
     public var encoding: TextEncoding
+    /// The sheet of an Excel workbook to read (its first sheet when `nil`); see ``WorkbookReader``.
+    public var sheet: String?
 
     /// Creates options.
     ///
     /// - Parameters:
     ///   - delimiter: The field separator, such as `UInt8(ascii: ";")`, or `nil` to detect it.
     ///   - encoding: The file's encoding, or `.auto` to detect it.
-    public init(delimiter: UInt8? = nil, encoding: TextEncoding = .auto) {
+    public init(delimiter: UInt8? = nil, encoding: TextEncoding = .auto, sheet: String? = nil) {
         self.delimiter = delimiter
         self.encoding = encoding
+        self.sheet = sheet
     }
 }

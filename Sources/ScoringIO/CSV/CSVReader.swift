@@ -50,7 +50,11 @@ public struct CSVReader: Sendable {
     ///   ``read(bytes:file:)`` throws.
     /// - Complexity: O(*n*) in the file's size; the whole file is held in memory.
     public func read(contentsOf path: String) throws(DatasetError) -> CSVTable {
-        try read(bytes: FileBytes.contents(ofFile: path), file: path)
+        if WorkbookReader.isZIP(path) { return try WorkbookReader(sheet: options.sheet).read(contentsOf: path) }
+        if WorkbookReader.isGzip(path) {
+            throw .unreadable(file: path, reason: "it is gzip-compressed; unpack it first (gunzip -k \(path)) and give the CSV")
+        }
+        return try read(bytes: FileBytes.contents(ofFile: path), file: path)
     }
 
     /// Reads CSV data from memory.

@@ -96,7 +96,9 @@ public struct ProspectStream: Sendable {
     /// by position (a pipe cannot; read it with ``CSVReader``).
     public static func canStream(_ path: String) -> Bool {
         var status = stat()
-        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+        // Workbooks and compressed files are read whole, by CSVReader (which names gzip).
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG && !WorkbookReader.isZIP(path)
+            && !WorkbookReader.isGzip(path)
     }
 
     /// Why a stream stopped: a dataset error, or invalid UTF-8 in `.auto` mode, which means

@@ -54,6 +54,9 @@ struct InputOptions: ParsableArguments {
     @Option(help: "The field delimiter: ',' ';' or 'tab' (default: detected from the header).")
     var delimiter: String?
 
+    @Option(help: "For an Excel workbook (.xlsx): the sheet to read (default: the first).")
+    var sheet: String?
+
     func validate() throws {
         if let delimiter, delimiterByte(delimiter) == nil {
             throw ValidationError("Please specify a '--delimiter' of ',', ';' or 'tab'.")
@@ -77,7 +80,7 @@ struct InputOptions: ParsableArguments {
 
     /// How to read the file: the given delimiter and encoding, or detection.
     var csvOptions: CSVOptions {
-        CSVOptions(delimiter: delimiter.flatMap(delimiterByte), encoding: encoding)
+        CSVOptions(delimiter: delimiter.flatMap(delimiterByte), encoding: encoding, sheet: sheet)
     }
 
     /// Ranks the file in bounded memory with ``ProspectStream`` (see there), turning
