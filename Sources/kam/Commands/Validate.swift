@@ -24,13 +24,13 @@ extension Kam {
             try runReportingErrors {
                 let model = try modelOptions.load()
                 let (loaded, scorable) = try Self.check(input, model: model, modelPath: modelOptions.model)
-                var sink = FileSink(handle: .standardOutput)
+                var sink = FileSink.standardOutput(escapesControlCharacters: true)
                 sink.write(Self.report(loaded, scorable: scorable, model: model))
-                sink.flush()
-                if let rejects, !loaded.rejects.isEmpty {
-                    do { try RejectsWriter.write(loaded.rejects, header: loaded.header, to: rejects) } catch {
-                        throw CLIError.cannotWrite(rejects)
-                    }
+                try sink.finish()
+                if let rejects {
+                    _ = try RejectsOptions.writeRejects(
+                        loaded.rejects, header: loaded.header, to: rejects,
+                        protecting: protectedInputs(list: input.file, model: modelOptions.model))
                 }
                 if !loaded.rejects.isEmpty { throw ExitCode(65) }
             }
