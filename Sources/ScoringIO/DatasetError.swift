@@ -19,9 +19,32 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
     case duplicateHeader(file: String, column: String, columns: [Int])
     /// `--strict` was given and some rows were rejected.
     case strictRejects(file: String, count: Int, first: String)
+    /// A field is longer than ``ReadLimits/fieldBytes``.
+    case fieldTooLong(file: String, line: Int, limit: Int)
+    /// A record (or a line without a line break) is longer than ``ReadLimits/recordBytes``.
+    case recordTooLong(file: String, line: Int, limit: Int)
+    /// An input that is not a regular file (a pipe) is longer than ``ReadLimits/pipeBytes``.
+    case inputTooLarge(file: String, limit: Int)
+    /// The file starts with a UTF-16 or UTF-32 byte-order mark.
+    case unsupportedEncoding(file: String, encoding: String)
 
     public var description: String {
         switch self {
+        case .fieldTooLong(let file, let line, let limit):
+            return "\(InputEcho.path(file)), line \(line): a field is longer than \(ReadLimits.describe(limit)), "
+                + "the limit for one field; check for a quote that is never closed, or raise the limit "
+                + "with KAM_MAX_FIELD_BYTES (bytes, or with K, M, G)."
+        case .recordTooLong(let file, let line, let limit):
+            return "\(InputEcho.path(file)), line \(line): the record starting here is longer than "
+                + "\(ReadLimits.describe(limit)), the limit for one record; check for a quote that is never "
+                + "closed or a file that is not CSV, or raise the limit with KAM_MAX_RECORD_BYTES."
+        case .inputTooLarge(let file, let limit):
+            return "\(InputEcho.path(file)): the input is longer than \(ReadLimits.describe(limit)), the limit for "
+                + "input that is not a regular file (a pipe is read into memory); save it to a file, "
+                + "or raise the limit with KAM_MAX_PIPE_BYTES."
+        case .unsupportedEncoding(let file, let encoding):
+            return "\(InputEcho.path(file)): the file is \(encoding) (it starts with its byte-order mark). "
+                + "Save it as UTF-8 (Excel: \"CSV UTF-8\") or GB18030."
         case .unreadable(let file, let reason):
             return "\(file): cannot read the file (\(reason)). Check the path and its permissions."
         case .undecodable(let file, let encoding, let line):

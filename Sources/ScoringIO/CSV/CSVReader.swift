@@ -173,6 +173,8 @@ public struct CSVReader: Sendable {
         switch failure {
         case .unterminatedQuote(let line): .dataset(.unterminatedQuote(file: file, line: line))
         case .invalidUTF8: .invalidUTF8
+        case .fieldTooLong(let line): .dataset(.fieldTooLong(file: file, line: line, limit: ReadLimits.current.fieldBytes))
+        case .recordTooLong(let line): .dataset(.recordTooLong(file: file, line: line, limit: ReadLimits.current.recordBytes))
         }
     }
 

@@ -320,11 +320,18 @@ public struct ProspectStream: Sendable {
             } catch {
                 switch error {
                 case .unterminatedQuote(let line):
+                    if original.count > parser.limits.recordBytes {
+                        throw .dataset(.recordTooLong(file: path, line: line, limit: parser.limits.recordBytes))
+                    }
                     if let next = try more() {
                         original += next
                         continue
                     }
                     throw .dataset(.unterminatedQuote(file: path, line: line))
+                case .fieldTooLong(let line):
+                    throw .dataset(.fieldTooLong(file: path, line: line, limit: parser.limits.fieldBytes))
+                case .recordTooLong(let line):
+                    throw .dataset(.recordTooLong(file: path, line: line, limit: parser.limits.recordBytes))
                 case .invalidUTF8:
                     if requested == .auto && !hasByteOrderMark { throw .switchToGB18030 }
                     let offset = UTF8Validation.firstInvalidOffset(in: bytes, range: start..<bytes.count) ?? bytes.count
@@ -503,6 +510,12 @@ public struct ProspectStream: Sendable {
                         fileOffset: entry.fileOffset, fileLength: entry.fileLength,
                         convertedBase: entry.convertedBase + recordStart)
                 )
+                // A record still open after the record limit is refused with its line.
+                let limit = ReadLimits.current.recordBytes
+                if chunk.bytes.count - recordStart > limit {
+                    drain()
+                    throw .dataset(.recordTooLong(file: path, line: line, limit: limit))
+                }
             case .invalidUTF8(let offset)?:
                 drain()
                 if setup.mayBeGB18030 { throw .switchToGB18030 }
@@ -510,6 +523,9 @@ public struct ProspectStream: Sendable {
                     .undecodable(
                         file: path, encoding: "UTF-8",
                         line: line - 1 + CSVParser.physicalLine(of: offset, in: chunk.bytes, from: chunk.start)))
+            case .fieldTooLong(let relative)?:
+                drain()
+                throw .dataset(.fieldTooLong(file: path, line: line + relative, limit: ReadLimits.current.fieldBytes))
             case .undecodable(let offset)?:
                 drain()
                 guard offset >= 0 else {

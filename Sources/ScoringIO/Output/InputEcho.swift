@@ -49,10 +49,13 @@ public enum InputEcho {
     /// names characters left as they are (such as line feeds in a multi-line report).
     public static func escapingControlCharacters(_ text: String, keeping kept: Set<Unicode.Scalar> = []) -> String {
         guard text.unicodeScalars.contains(where: { isEscaped($0) && !kept.contains($0) }) else { return text }
-        var result = String.UnicodeScalarView()
+        // Built as UTF-8 bytes: appending to a String's scalar view copies, which made
+        // escaping a field of millions of line breaks quadratic.
+        var result: [UInt8] = []
+        result.reserveCapacity(text.utf8.count + 16)
         for scalar in text.unicodeScalars {
             guard isEscaped(scalar), !kept.contains(scalar) else {
-                result.append(scalar)
+                UTF8.encode(scalar) { result.append($0) }
                 continue
             }
             let escape: String
@@ -64,8 +67,8 @@ public enum InputEcho {
             case "\u{1B}": escape = "\\e"
             default: escape = "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             }
-            result.append(contentsOf: escape.unicodeScalars)
+            result.append(contentsOf: escape.utf8)
         }
-        return String(result)
+        return String(decoding: result, as: UTF8.self)
     }
 }
