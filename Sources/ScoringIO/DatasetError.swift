@@ -25,6 +25,10 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
     case recordTooLong(file: String, line: Int, limit: Int)
     /// An input that is not a regular file (a pipe) is longer than ``ReadLimits/pipeBytes``.
     case inputTooLarge(file: String, limit: Int)
+    /// The file is not valid UTF-8 at `line`, byte `byte` (value `value`), and either reads
+    /// as UTF-8 up to there (`gb18030Line` nil: GB18030 was not tried) or is not GB18030
+    /// either (its first invalid GB18030 sequence is on `gb18030Line`).
+    case invalidText(file: String, line: Int, byte: Int, value: UInt8, gb18030Line: Int?)
     /// The file starts with a UTF-16 or UTF-32 byte-order mark.
     case unsupportedEncoding(file: String, encoding: String)
 
@@ -42,6 +46,15 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(InputEcho.path(file)): the input is longer than \(ReadLimits.describe(limit)), the limit for "
                 + "input that is not a regular file (a pipe is read into memory); save it to a file, "
                 + "or raise the limit with KAM_MAX_PIPE_BYTES."
+        case .invalidText(let file, let line, let byte, let value, let gb18030Line):
+            let hex = "0x" + String(value, radix: 16, uppercase: true)
+            let head = "\(InputEcho.path(file)), line \(line), byte \(byte): \(hex) is not valid UTF-8"
+            guard let gb18030Line else {
+                return head + "; the text before it is UTF-8, so GB18030 was not tried (tried: UTF-8). "
+                    + "Delete or fix that byte, or choose the encoding with --encoding."
+            }
+            return head + ", and the file is not GB18030 either (line \(gb18030Line)); tried: UTF-8, GB18030. "
+                + "Fix the byte on line \(line), save the file as UTF-8 or GB18030, or choose the encoding with --encoding."
         case .unsupportedEncoding(let file, let encoding):
             return "\(InputEcho.path(file)): the file is \(encoding) (it starts with its byte-order mark). "
                 + "Save it as UTF-8 (Excel: \"CSV UTF-8\") or GB18030."
