@@ -70,11 +70,11 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "Close the quote, or double any quote inside the field (\"\")."
         case .missingColumns(let file, let missing, let available):
             let plural = missing.count == 1 ? "column" : "columns"
-            return "\(file): the model needs the \(plural) \(missing.map { "'\($0)'" }.joined(separator: ", ")), "
-                + "which the file lacks. The file has: \(available.joined(separator: ", ")). "
+            return "\(file): the model needs the \(plural) \(missing.map { InputEcho.quoted($0) }.joined(separator: ", ")), "
+                + "which the file lacks. The file has: \(InputEcho.value(available.joined(separator: ", "), limit: 1000)). "
                 + "Rename the file's header or set the factor's 'column' in the model."
         case .duplicateHeader(let file, let column, let columns):
-            return "\(file), line 1: the header names '\(column)' more than once "
+            return "\(file), line 1: the header names \(InputEcho.quoted(column)) more than once "
                 + "(columns \(columns.map(String.init).joined(separator: ", "))). Rename one of them."
         case .strictRejects(let file, let count, let first):
             let rows = count == 1 ? "1 row was" : "\(count) rows were"

@@ -83,7 +83,8 @@ struct FileSink: OutputSink {
 func printError(_ text: String) {
     // write(2) directly: FileHandle.write(_:) traps (`try!`) when the write fails, and a
     // message that cannot be shown must not turn into a crash.
-    var line = text + "\n"
+    // Control characters from input values are shown escaped: no raw ESC, CR or NUL.
+    var line = InputEcho.escapingControlCharacters(text, keeping: ["\n"]) + "\n"
     line.withUTF8 { bytes in
         guard let base = bytes.baseAddress else { return }
         var done = 0
