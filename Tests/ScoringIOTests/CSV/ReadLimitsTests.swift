@@ -1,4 +1,5 @@
 import Foundation
+import ScoringEngine
 import ScoringTestSupport
 import Testing
 
