@@ -60,6 +60,29 @@ struct KamRunner {
             standardError: String(decoding: errorData.value, as: UTF8.self))
     }
 
+    /// Runs `/bin/sh -c command` with `arguments` as `$0`, `$1`, … in `directory` (for
+    /// `ulimit` and redirections), capturing what it prints.
+    static func runShell(_ command: String, arguments: [String], in directory: String) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let errorData = LockedData()
+        let errorReader = Thread { errorData.set(error.fileHandleForReading.readDataToEndOfFile()) }
+        errorReader.start()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errorData.isSet { Thread.sleep(forTimeInterval: 0.001) }
+        return Outcome(
+            status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+            standardError: String(decoding: errorData.value, as: UTF8.self))
+    }
+
     /// A scratch folder for files a test writes.
     static func temporaryDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "kam-tests-" + UUID().uuidString

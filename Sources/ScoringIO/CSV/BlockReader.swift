@@ -92,7 +92,10 @@ final class BlockReader {
                 bytes.removeSubrange(cut...)
                 return Block(bytes: bytes, fileOffset: start)
             }
-            // No line break: the line goes on; grow the block.
+            // No line break: the line goes on; grow the block, up to the record limit.
+            if bytes.count > limits.recordBytes {
+                throw .recordTooLong(file: path, line: try line(at: start), limit: limits.recordBytes)
+            }
             searchFrom = Swift.max(bytes.count - 1, 0)
             try fill(&bytes, adding: blockSize)
         }
@@ -160,6 +163,30 @@ final class BlockReader {
             index -= 1
         }
         return nil
+    }
+
+    /// The longest line accepted (``ReadLimits/recordBytes``).
+    var limits = ReadLimits.current
+
+    /// The 1-based physical line of `fileOffset`, counted from the start of the file (for
+    /// messages; reads the file up to there again).
+    func line(at fileOffset: Int) throws(DatasetError) -> Int {
+        var line = 1
+        var position = 0
+        var previous: UInt8 = 0
+        while position < fileOffset {
+            let chunk = try read(at: position, count: Swift.min(1 << 20, fileOffset - position))
+            for byte in chunk {
+                if byte == UInt8(ascii: "\n") {
+                    if previous != UInt8(ascii: "\r") { line += 1 }
+                } else if byte == UInt8(ascii: "\r") {
+                    line += 1
+                }
+                previous = byte
+            }
+            position += chunk.count
+        }
+        return line
     }
 
     /// Reads `count` bytes at `fileOffset` (to fetch records again by position).

@@ -129,6 +129,8 @@ extension CSVParser {
             switch result.failure {
             case .unterminatedQuote(let line)?: throw .unterminatedQuote(line: line + offset)
             case .invalidUTF8?: throw .invalidUTF8
+            case .fieldTooLong(let line)?: throw .fieldTooLong(line: line + offset)
+            case .recordTooLong(let line)?: throw .recordTooLong(line: line + offset)
             case nil: break
             }
             stop = result.stop

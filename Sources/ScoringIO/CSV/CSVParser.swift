@@ -23,7 +23,14 @@ struct CSVParser {
         case unterminatedQuote(line: Int)
         /// A field holds bytes that are not valid UTF-8 (only when `validatesUTF8`).
         case invalidUTF8
+        /// A field starting on `line` is longer than ``ReadLimits/fieldBytes``.
+        case fieldTooLong(line: Int)
+        /// The record starting on `line` is longer than ``ReadLimits/recordBytes``.
+        case recordTooLong(line: Int)
     }
+
+    /// The longest field and record accepted.
+    var limits = ReadLimits.current
 
     // ASCII bytes the grammar cares about.
     static let lineFeed = UInt8(ascii: "\n")
@@ -95,6 +102,7 @@ struct CSVParser {
     mutating func nextRecord(expectedFieldCount: Int) throws(Failure) -> CSVRecord? {
         guard skipBlankLines() != nil else { return nil }
         let recordLine = line
+        let recordStart = position
         var fields: [String] = []
         fields.reserveCapacity(expectedFieldCount)
         let count = bytes.count
@@ -116,11 +124,13 @@ struct CSVParser {
                     highBits |= byte
                     index += 1
                 }
+                if index - start > limits.fieldBytes { throw .fieldTooLong(line: line) }
                 var last = index
                 while last > start && isPadding(bytes[last - 1]) { last -= 1 }
                 fields.append(try makeString(start..<last, mayBeInvalid: highBits >= 0x80))
                 end = index
             }
+            if end - recordStart > limits.recordBytes { throw .recordTooLong(line: recordLine) }
             if end == count {
                 position = count
                 break
@@ -178,6 +188,7 @@ struct CSVParser {
             index += 1
         }
         let closing = index
+        if closing - opening > limits.fieldBytes { throw .fieldTooLong(line: startLine) }
         // After the closing quote: padding, then a delimiter or line end. Anything else is
         // appended as written.
         var after = closing + 1

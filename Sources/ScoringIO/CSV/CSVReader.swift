@@ -54,7 +54,14 @@ public struct CSVReader: Sendable {
         if WorkbookReader.isGzip(path) {
             throw .unreadable(file: path, reason: "it is gzip-compressed; unpack it first (gunzip -k \(path)) and give the CSV")
         }
-        return try read(bytes: FileBytes.contents(ofFile: path), file: path)
+        let bytes = try FileBytes.contents(ofFile: path)
+        if bytes.starts(with: [0x1F, 0x8B]) {
+            throw .unreadable(file: path, reason: "it is gzip-compressed; unpack it first (gunzip) and give the CSV")
+        }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            throw .unreadable(file: path, reason: "it is a ZIP file (an Excel workbook?); give its path rather than a pipe")
+        }
+        return try read(bytes: bytes, file: path)
     }
 
     /// Reads CSV data from memory.
@@ -70,6 +77,38 @@ public struct CSVReader: Sendable {
     ///   `.unreadable` if GB18030 is needed and the C library has no converter for it.
     /// - Complexity: O(*n*) in the size of `bytes`.
     public func read(bytes: [UInt8], file: String) throws(DatasetError) -> CSVTable {
+        if let utf16 = Self.utf16Encoding(of: bytes) {
+            // UTF-16 (Excel's "Unicode text", some CRM exports), known by its byte-order mark:
+            // converted to UTF-8, then read as any file.
+            let converted: [UInt8]
+            do {
+                converted = try Iconv.convert(bytes, range: 2..<bytes.count, from: utf16, to: "UTF-8")
+            } catch {
+                switch error {
+                case .invalidSequence(let offset):
+                    var line = 1
+                    var index = 2
+                    let little = utf16 == "UTF-16LE"
+                    while index + 1 < min(offset, bytes.count) {
+                        if (little ? bytes[index] : bytes[index + 1]) == 0x0A && (little ? bytes[index + 1] : bytes[index]) == 0 {
+                            line += 1
+                        }
+                        index += 2
+                    }
+                    throw .undecodable(file: file, encoding: utf16, line: line)
+                case .unavailable(let reason):
+                    throw .unsupportedEncoding(file: file, encoding: "\(utf16) (no converter: \(reason))")
+                }
+            }
+            do {
+                return try parse(converted, start: 0, file: file, encoding: .utf8, validates: false, bom: true)
+            } catch {
+                switch error {
+                case .invalidUTF8: throw .undecodable(file: file, encoding: utf16, line: 1)
+                case .dataset(let error): throw error
+                }
+            }
+        }
         let hasByteOrderMark = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
         let start = hasByteOrderMark ? 3 : 0
 
@@ -92,7 +131,21 @@ public struct CSVReader: Sendable {
                 return try parse(bytes, start: start, file: file, encoding: .utf8, validates: true, bom: false)
             } catch {
                 switch error {
-                case .invalidUTF8: return try parseGB18030(bytes, file: file)
+                case .invalidUTF8:
+                    let offset = UTF8Validation.firstInvalidOffset(in: bytes, range: start..<bytes.count) ?? bytes.count
+                    let position = UTF8Validation.position(of: offset, in: bytes, from: start)
+                    // UTF-8 text with a stray byte is named as such, not read as GB18030.
+                    if UTF8Validation.looksLikeUTF8(bytes, range: start..<offset) {
+                        throw .invalidText(
+                            file: file, line: position.line, byte: position.byte, value: position.value, gb18030Line: nil)
+                    }
+                    do {
+                        return try parseGB18030(bytes, file: file)
+                    } catch {
+                        guard case .undecodable(_, "GB18030", let gbLine) = error else { throw error }
+                        throw .invalidText(
+                            file: file, line: position.line, byte: position.byte, value: position.value, gb18030Line: gbLine)
+                    }
                 case .dataset(let error): throw error
                 }
             }
@@ -156,7 +209,7 @@ public struct CSVReader: Sendable {
             throw Self.parseFailure(error, file: file)
         }
         guard let headerRecord else { throw .dataset(.empty(file: file)) }
-        let header = headerRecord.fields.map(Self.trimmed)
+        let header = Self.namingTrailingEmptyCells(headerRecord.fields.map(Self.trimmed))
         if let duplicate = Self.firstDuplicate(in: header) {
             throw .dataset(.duplicateHeader(file: file, column: duplicate.name, columns: duplicate.columns))
         }
@@ -177,7 +230,31 @@ public struct CSVReader: Sendable {
         switch failure {
         case .unterminatedQuote(let line): .dataset(.unterminatedQuote(file: file, line: line))
         case .invalidUTF8: .invalidUTF8
+        case .fieldTooLong(let line): .dataset(.fieldTooLong(file: file, line: line, limit: ReadLimits.current.fieldBytes))
+        case .recordTooLong(let line): .dataset(.recordTooLong(file: file, line: line, limit: ReadLimits.current.recordBytes))
         }
+    }
+
+    /// The header with its trailing empty cells (Excel's `,,,` after the last named
+    /// column) named `(unnamed column N)`, so that they are not duplicates of each other and
+    /// no model column can read them: such columns, and the fields under them, are ignored.
+    static func namingTrailingEmptyCells(_ header: [String]) -> [String] {
+        guard let lastNamed = header.lastIndex(where: { !$0.isEmpty }), lastNamed < header.count - 1 else {
+            return header
+        }
+        var named = header
+        for index in (lastNamed + 1)..<header.count { named[index] = "(unnamed column \(index + 1))" }
+        return named
+    }
+
+    /// `UTF-16LE` or `UTF-16BE` when `bytes` start with that byte-order mark (`FF FE` or
+    /// `FE FF`), else `nil`.
+    public static func utf16Encoding(of bytes: some Collection<UInt8>) -> String? {
+        var iterator = bytes.makeIterator()
+        guard let first = iterator.next(), let second = iterator.next() else { return nil }
+        if first == 0xFF && second == 0xFE { return "UTF-16LE" }
+        if first == 0xFE && second == 0xFF { return "UTF-16BE" }
+        return nil
     }
 
     /// Drops spaces and tabs around a header name, also inside quotes.

@@ -12,7 +12,11 @@ enum FileBytes {
     ///
     /// - Throws: `DatasetError.unreadable` with the system's reason (`No such file or
     ///   directory`, `Permission denied`, `Is a directory`).
-    static func contents(ofFile path: String) throws(DatasetError) -> [UInt8] {
+    /// An input that is not a regular file (a pipe, `/dev/zero`) is read only up to
+    /// ``ReadLimits/pipeBytes``, and a stretch of more than ``ReadLimits/recordBytes``
+    /// without a line break stops it with that line: an endless input cannot grow memory
+    /// without bound.
+    static func contents(ofFile path: String, limits: ReadLimits = .current) throws(DatasetError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw unreadable(path) }
         defer { close(descriptor) }
@@ -23,7 +27,10 @@ enum FileBytes {
         }
 
         // Read the size fstat reports, then keep reading in case the file grew or is a pipe.
+        let isRegular = status.st_mode & S_IFMT == S_IFREG
         var bytes: [UInt8] = []
+        // Bytes since the last line break (checked for inputs that are not regular files).
+        var lineRun = 0
         var chunkSize = max(Int(status.st_size), 0) + 1
         while true {
             var readError: Int32 = 0
@@ -49,6 +56,18 @@ enum FileBytes {
                 bytes = chunk
             } else {
                 bytes.append(contentsOf: chunk)
+            }
+            if !isRegular {
+                if let last = chunk.lastIndex(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
+                    lineRun = chunk.count - last - 1
+                } else {
+                    lineRun += chunk.count
+                }
+                if lineRun > limits.recordBytes {
+                    let line = CSVParser.physicalLine(of: bytes.count - lineRun, in: bytes, from: 0)
+                    throw .recordTooLong(file: path, line: line, limit: limits.recordBytes)
+                }
+                if bytes.count > limits.pipeBytes { throw .inputTooLarge(file: path, limit: limits.pipeBytes) }
             }
             // A short chunk means end of file.
             if chunk.count < chunkSize { return bytes }

@@ -121,3 +121,49 @@ enum UTF8Validation {
         return nil
     }
 }
+
+extension UTF8Validation {
+    /// Where an invalid byte is, for messages: its 1-based physical line, its 1-based byte
+    /// within that line, and its value.
+    struct Position: Equatable {
+        var line: Int
+        var byte: Int
+        var value: UInt8
+    }
+
+    /// The position of the byte at `offset` of `bytes`, lines counted from `start`.
+    static func position(of offset: Int, in bytes: [UInt8], from start: Int) -> Position {
+        var lineStart = start
+        var index = min(offset, bytes.count)
+        while index > start {
+            let byte = bytes[index - 1]
+            if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+                lineStart = index
+                break
+            }
+            index -= 1
+        }
+        return Position(
+            line: CSVParser.physicalLine(of: offset, in: bytes, from: start), byte: offset - lineStart + 1,
+            value: offset < bytes.count ? bytes[offset] : 0)
+    }
+
+    /// Whether the text before the first invalid byte shows the file is UTF-8: at least
+    /// `minimum` valid multi-byte sequences (GB18030 text almost never forms that many in a
+    /// row). Then a stray byte is reported as such, instead of reading the file as GB18030.
+    static func looksLikeUTF8(_ bytes: [UInt8], range: Range<Int>, minimum: Int = 16) -> Bool {
+        var sequences = 0
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = bytes[index]
+            if byte >= 0xC2 && byte <= 0xF4 {
+                sequences += 1
+                if sequences >= minimum { return true }
+                index += byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+            } else {
+                index += 1
+            }
+        }
+        return false
+    }
+}

@@ -19,27 +19,23 @@ enum GeneratedFile {
         }
     }
 
-    /// Creates (or truncates) the file at `path` and writes every chunk of `produce` to it.
+    /// Writes every chunk of `produce` to `path` through ``OutputFile``: the old file is
+    /// replaced only when every write succeeded.
     static func write(toFile path: String, _ produce: Producer) throws(GenerationError) {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw .writeFailed(destination: path, reason: "the file cannot be created")
-        }
-        let handle: FileHandle
+        let file: OutputFile
         do {
-            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            file = try OutputFile(path: path)
         } catch {
-            throw .writeFailed(destination: path, reason: reason(error))
+            throw .writeFailed(destination: path, reason: error.description)
         }
-        do {
-            try write(to: handle, named: path, produce)
-        } catch {
-            try? handle.close()
-            throw error
+        try produce { (chunk: [UInt8]) throws(GenerationError) in
+            file.write(chunk)
+            if let failure = file.failure { throw .writeFailed(destination: path, reason: failure.description) }
         }
         do {
-            try handle.close()
+            try file.commit()
         } catch {
-            throw .writeFailed(destination: path, reason: reason(error))
+            throw .writeFailed(destination: path, reason: error.description)
         }
     }
 

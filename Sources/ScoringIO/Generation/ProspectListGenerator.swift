@@ -153,29 +153,13 @@ public struct ProspectListGenerator: Sendable {
         }
     }
 
-    /// Creates (or truncates) the file at `path` and writes the list to it.
+    /// Writes the list to `path` through ``OutputFile`` (a regular file is replaced
+    /// atomically; a device or pipe is written into).
     ///
     /// - Throws: `GenerationError.writeFailed` if the file cannot be created or written.
     public func write(toFile path: String) throws(GenerationError) {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw .writeFailed(destination: path, reason: "the file cannot be created")
-        }
-        let handle: FileHandle
-        do {
-            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        } catch {
-            throw .writeFailed(destination: path, reason: Self.reason(error))
-        }
-        do {
-            try write(to: handle, named: path)
-        } catch {
-            try? handle.close()
-            throw error
-        }
-        do {
-            try handle.close()
-        } catch {
-            throw .writeFailed(destination: path, reason: Self.reason(error))
+        try GeneratedFile.write(toFile: path) { sink throws(GenerationError) in
+            try write(chunksTo: sink)
         }
     }
 

@@ -188,8 +188,8 @@ public struct PipelineHistoryGenerator: Sendable {
     public func write(toDirectory directory: String) throws -> Output {
         let output = try generate()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Data(output.events.utf8).write(to: URL(fileURLWithPath: directory + "/events.csv"))
-        try Data(output.snapshots.utf8).write(to: URL(fileURLWithPath: directory + "/snapshots.csv"))
+        try OutputFile.write(output.events, to: directory + "/events.csv")
+        try OutputFile.write(output.snapshots, to: directory + "/snapshots.csv")
         return output
     }
 

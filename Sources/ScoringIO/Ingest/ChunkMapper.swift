@@ -44,6 +44,25 @@ struct ChunkMapper: Sendable {
         return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 
+    /// The (relative) line of a field longer than ``ReadLimits/fieldBytes`` in the record at
+    /// `range`, or `nil`. Only a record longer than the limit is parsed again (rarely, and
+    /// with ``CSVParser``, which checks every field), so the common case costs one compare.
+    @inline(__always)
+    static func longFieldLine(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, line: Int, delimiter: UInt8
+    ) -> Int? {
+        let limits = ReadLimits.current
+        guard range.count > limits.fieldBytes else { return nil }
+        var parser = CSVParser(bytes: Array(buffer[range]), start: 0, line: line, delimiter: delimiter, validatesUTF8: false)
+        parser.limits = limits
+        do {
+            _ = try parser.nextRecord(expectedFieldCount: 16)
+        } catch {
+            if case .fieldTooLong(let tooLong) = error { return tooLong }
+        }
+        return nil
+    }
+
     /// Only splits the chunk's records (converting and checking its text first), to find
     /// errors in the file's text: sets the chunk's failure, line count and record count.
     static func scan(_ chunk: MappedChunk, delimiter: UInt8, validatesUTF8: Bool) {
@@ -70,6 +89,11 @@ struct ChunkMapper: Sendable {
                 }
                 if let invalidOffset, invalidOffset < scanner.position {
                     chunk.failure = .invalidUTF8(offset: invalidOffset)
+                    chunk.lineCount = recordLine
+                    return
+                }
+                if let tooLong = longFieldLine(buffer, recordStart..<scanner.position, line: recordLine, delimiter: delimiter) {
+                    chunk.failure = .fieldTooLong(line: tooLong)
                     chunk.lineCount = recordLine
                     return
                 }
@@ -223,6 +247,11 @@ struct ChunkMapper: Sendable {
                 let recordEnd = scanner.position
                 if let invalidOffset, invalidOffset < recordEnd {
                     chunk.failure = .invalidUTF8(offset: invalidOffset)
+                    chunk.lineCount = recordLine
+                    return
+                }
+                if let tooLong = ChunkMapper.longFieldLine(buffer, recordStart..<recordEnd, line: recordLine, delimiter: plan.delimiter) {
+                    chunk.failure = .fieldTooLong(line: tooLong)
                     chunk.lineCount = recordLine
                     return
                 }

@@ -17,6 +17,8 @@ final class MappedChunk: @unchecked Sendable {
         /// The chunk ends inside a quoted field that opened at `opening` (on relative line
         /// `line`) in the record starting at `recordStart` (on relative line `recordLine`).
         case openQuote(recordStart: Int, recordLine: Int, opening: Int, line: Int)
+        /// A field on (relative, 0-based) line `line` is longer than ``ReadLimits/fieldBytes``.
+        case fieldTooLong(line: Int)
     }
 
     /// The chunk's text as UTF-8 (converted from GB18030 when the file is).

@@ -96,16 +96,24 @@ public struct ProspectStream: Sendable {
     /// by position (a pipe cannot; read it with ``CSVReader``).
     public static func canStream(_ path: String) -> Bool {
         var status = stat()
+        guard stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG else { return false }
         // Workbooks and compressed files are read whole, by CSVReader (which names gzip).
-        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG && !WorkbookReader.isZIP(path)
-            && !WorkbookReader.isGzip(path)
+        guard !WorkbookReader.isZIP(path), !WorkbookReader.isGzip(path) else { return false }
+        // UTF-16 files are converted whole by the in-memory reader.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return true }
+        defer { close(descriptor) }
+        var mark: (UInt8, UInt8) = (0, 0)
+        let count = withUnsafeMutableBytes(of: &mark) { read(descriptor, $0.baseAddress, 2) }
+        return !(count == 2 && CSVReader.utf16Encoding(of: [mark.0, mark.1]) != nil)
     }
 
     /// Why a stream stopped: a dataset error, or invalid UTF-8 in `.auto` mode, which means
     /// the file is read again as GB18030.
     enum Failure: Error {
         case dataset(DatasetError)
-        case switchToGB18030
+        /// Not UTF-8 at this position (and the text before it is not clearly UTF-8).
+        case switchToGB18030(UTF8Validation.Position)
     }
 
     /// Ranks the accounts of a file.
@@ -136,6 +144,7 @@ public struct ProspectStream: Sendable {
         let result = BLASThreads.withThreadCount(1) {
             Result { () throws(DatasetError) -> StreamedRanking in
                 var encoding = options.encoding
+                var notUTF8: UTF8Validation.Position? = nil
                 while true {
                     do throws(Failure) {
                         return try rank(
@@ -143,8 +152,17 @@ public struct ProspectStream: Sendable {
                             grades: grades, paged: paged)
                     } catch {
                         switch error {
-                        case .dataset(let error): throw error
-                        case .switchToGB18030: encoding = .gb18030
+                        case .dataset(let error):
+                            // Neither encoding fits: name the first invalid UTF-8 byte too.
+                            if let notUTF8, case .undecodable(_, "GB18030", let gbLine) = error {
+                                throw .invalidText(
+                                    file: path, line: notUTF8.line, byte: notUTF8.byte, value: notUTF8.value,
+                                    gb18030Line: gbLine)
+                            }
+                            throw error
+                        case .switchToGB18030(let position):
+                            encoding = .gb18030
+                            notUTF8 = position
                         }
                     }
                 }
@@ -322,21 +340,37 @@ public struct ProspectStream: Sendable {
             } catch {
                 switch error {
                 case .unterminatedQuote(let line):
+                    if original.count > parser.limits.recordBytes {
+                        throw .dataset(.recordTooLong(file: path, line: line, limit: parser.limits.recordBytes))
+                    }
                     if let next = try more() {
                         original += next
                         continue
                     }
                     throw .dataset(.unterminatedQuote(file: path, line: line))
+                case .fieldTooLong(let line):
+                    throw .dataset(.fieldTooLong(file: path, line: line, limit: parser.limits.fieldBytes))
+                case .recordTooLong(let line):
+                    throw .dataset(.recordTooLong(file: path, line: line, limit: parser.limits.recordBytes))
                 case .invalidUTF8:
-                    if requested == .auto && !hasByteOrderMark { throw .switchToGB18030 }
                     let offset = UTF8Validation.firstInvalidOffset(in: bytes, range: start..<bytes.count) ?? bytes.count
+                    let position = UTF8Validation.position(of: offset, in: bytes, from: start)
+                    if requested == .auto && !hasByteOrderMark {
+                        if UTF8Validation.looksLikeUTF8(bytes, range: start..<offset) {
+                            throw .dataset(
+                                .invalidText(
+                                    file: path, line: position.line, byte: position.byte, value: position.value,
+                                    gb18030Line: nil))
+                        }
+                        throw .switchToGB18030(position)
+                    }
                     throw .dataset(
                         .undecodable(
                             file: path, encoding: "UTF-8", line: CSVParser.physicalLine(of: offset, in: bytes, from: start)))
                 }
             }
             guard let record else { throw .dataset(.empty(file: path)) }
-            let header = record.fields.map(CSVReader.trimmed)
+            let header = CSVReader.namingTrailingEmptyCells(record.fields.map(CSVReader.trimmed))
             if let duplicate = CSVReader.firstDuplicate(in: header) {
                 // GB18030 files are converted whole before their header is read in memory.
                 if encoding == .gb18030 {
@@ -505,13 +539,32 @@ public struct ProspectStream: Sendable {
                         fileOffset: entry.fileOffset, fileLength: entry.fileLength,
                         convertedBase: entry.convertedBase + recordStart)
                 )
+                // A record still open after the record limit is refused with its line.
+                let limit = ReadLimits.current.recordBytes
+                if chunk.bytes.count - recordStart > limit {
+                    drain()
+                    throw .dataset(.recordTooLong(file: path, line: line, limit: limit))
+                }
             case .invalidUTF8(let offset)?:
                 drain()
-                if setup.mayBeGB18030 { throw .switchToGB18030 }
+                if setup.mayBeGB18030 {
+                    var position = UTF8Validation.position(of: offset, in: chunk.bytes, from: chunk.start)
+                    position.line += line - 1
+                    if UTF8Validation.looksLikeUTF8(chunk.bytes, range: chunk.start..<offset) {
+                        throw .dataset(
+                            .invalidText(
+                                file: path, line: position.line, byte: position.byte, value: position.value,
+                                gb18030Line: nil))
+                    }
+                    throw .switchToGB18030(position)
+                }
                 throw .dataset(
                     .undecodable(
                         file: path, encoding: "UTF-8",
                         line: line - 1 + CSVParser.physicalLine(of: offset, in: chunk.bytes, from: chunk.start)))
+            case .fieldTooLong(let relative)?:
+                drain()
+                throw .dataset(.fieldTooLong(file: path, line: line + relative, limit: ReadLimits.current.fieldBytes))
             case .undecodable(let offset)?:
                 drain()
                 guard offset >= 0 else {

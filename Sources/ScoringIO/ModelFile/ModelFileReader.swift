@@ -431,7 +431,12 @@ struct ModelFileParser {
         }
         let completenessNode = map["minimum_completeness"]
         let completeness = try completenessNode.map { (n: Node) throws(ModelFileError) in try number(n, "grading.minimum_completeness") } ?? 0.6
-        let ranking = try map["ranking"].map { (n: Node) throws(ModelFileError) in try self.ranking(n) } ?? (try! RankingPolicy())
+        let ranking: RankingPolicy
+        if let rankingNode = map["ranking"] {
+            ranking = try self.ranking(rankingNode)
+        } else {
+            do { ranking = try RankingPolicy() } catch { throw fail(node, error.description) }
+        }
         do {
             return try GradingPolicy(
                 valueBands: valueBands, difficultyBands: difficultyBands, grid: grid,

@@ -115,6 +115,20 @@ public struct ModelFileWriter: Sendable {
     public func write(_ model: ScoringModel, annotations: Annotations = Annotations(), toFile path: String)
         throws(ModelFileError)
     {
+        let text = try checkedText(model, annotations: annotations, file: path)
+        do {
+            try OutputFile.write(text, to: path)
+        } catch {
+            throw ModelFileError(file: path, line: 0, message: "cannot write the model file (\(error.description))")
+        }
+    }
+
+    /// The model file's text, after checking that it reads back equal to `model`.
+    ///
+    /// - Throws: ``ModelFileError`` (a bug) when the text does not read back to the same model.
+    public func checkedText(_ model: ScoringModel, annotations: Annotations = Annotations(), file path: String)
+        throws(ModelFileError) -> String
+    {
         let text = write(model, annotations: annotations)
         let reread = try ModelFileReader().read(yaml: text, file: path)
         guard reread == model else {
@@ -122,11 +136,7 @@ public struct ModelFileWriter: Sendable {
                 file: path, line: 0,
                 message: "the model file text does not read back equal to the model in memory, so it was not written")
         }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ModelFileError(file: path, line: 0, message: "cannot write the model file (\(error.localizedDescription)); check the folder exists and is writable.")
-        }
+        return text
     }
 
     // MARK: Parts

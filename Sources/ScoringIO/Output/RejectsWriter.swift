@@ -50,12 +50,13 @@ public enum RejectsWriter {
         return text
     }
 
-    /// Writes the rejects file.
-    public static func write(_ rejects: [some RejectedRow], header: [String], to path: String) throws(DatasetError) {
-        do {
-            try render(rejects, header: header).write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw .unreadable(file: path, reason: "cannot write the rejects file: \(error.localizedDescription)")
-        }
+    /// Writes the rejects file through ``OutputFile`` (atomic replace of a regular file).
+    ///
+    /// - Throws: ``OutputFileError`` if the file cannot be created or written, or is one of
+    ///   `inputs`.
+    public static func write(
+        _ rejects: [some RejectedRow], header: [String], to path: String, protecting inputs: [ProtectedInput] = []
+    ) throws(OutputFileError) {
+        try OutputFile.write(render(rejects, header: header), to: path, protecting: inputs)
     }
 }

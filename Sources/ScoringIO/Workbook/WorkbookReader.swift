@@ -27,7 +27,11 @@ public struct WorkbookReader: Sendable {
     /// Whether the file at `path` is gzip-compressed.
     public static func isGzip(_ path: String) -> Bool { magic(path, count: 2) == [0x1F, 0x8B] }
 
+    /// The first `count` bytes of a regular file (never of a pipe or device, which reading
+    /// would consume).
     private static func magic(_ path: String, count: Int) -> [UInt8]? {
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         guard let data = try? handle.read(upToCount: count), data.count == count else { return nil }

@@ -63,7 +63,7 @@ enum AllocationInput {
         }
         progress.phase("reading \(input.file)", rows: input.estimatedRows)
         let loaded = try input.load(model: model, progress: progress)
-        let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file)
+        let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
         progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
         guard let scoring = try? ScoringPipeline(model: model) else {
             throw CLIError.badData("\(modelOptions.model): the model cannot be scored.")
@@ -170,10 +170,9 @@ extension Kam {
                 let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
                 let report = AllocateReport(
                     loaded: loaded, allocation: allocation, teamFile: options.team, limit: limit, language: lang)
-                var sink: FileSink
-                if let output { sink = try FileSink(path: output) } else { sink = FileSink(handle: .standardOutput) }
+                var sink = try FileSink.open(output, format: format, protecting: protectedInputs(list: input.file, model: modelOptions.model, others: [(options.team, "team file"), (options.pipeline, "pipeline model")]))
                 report.write(format, view: view, to: &sink)
-                sink.flush()
+                try sink.finish()
                 progress.finish()
                 if !quiet, format == .csv || format == .json || output != nil {
                     for line in report.summaryLines() { printError(line) }

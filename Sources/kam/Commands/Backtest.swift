@@ -108,10 +108,9 @@ extension Kam {
                 let report = BacktestReport(
                     result: result, cut: cut, period: period, observedUntil: observedUntil, log: log,
                     snapshotFile: snapshots, snapshotRows: read.rowsRead, snapshotRejects: read.rejects, language: lang)
-                var sink: FileSink
-                if let output { sink = try FileSink(path: output) } else { sink = FileSink(handle: .standardOutput) }
+                var sink = try FileSink.open(output, format: format, protecting: protectedInputs(model: modelOptions.model, others: [(snapshots, "snapshots file")]))
                 report.write(format, view: view, to: &sink)
-                sink.flush()
+                try sink.finish()
                 if !quiet, format == .csv || format == .json || output != nil {
                     for line in report.summaryLines() { printError(line) }
                 }

@@ -29,7 +29,13 @@ struct ModelOptions: ParsableArguments {
     /// Loads the model, turning problems into CLI errors with exit status 65 or 66.
     func load() throws -> ScoringModel {
         guard FileManager.default.fileExists(atPath: model) else {
-            throw CLIError.inputMissing("\(model): no such model file. Give the path with --model or set KAM_MODEL.")
+            throw CLIError.inputMissing("\(InputEcho.path(model)): no such model file. Give the path with --model or set KAM_MODEL.")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory), isDirectory.boolValue {
+            // As for a prospect list: a directory is an input that cannot be read (66).
+            throw CLIError.inputMissing(
+                "\(InputEcho.path(model)): cannot read the model file (Is a directory). Give the path of a YAML file with --model.")
         }
         do {
             return try ModelFileReader().read(contentsOf: model)
@@ -129,15 +135,23 @@ struct InputOptions: ParsableArguments {
 enum CLIError: Error, CustomStringConvertible {
     /// 65 EX_DATAERR: the input or model has a problem that stops the run.
     case badData(String)
-    /// 66 EX_NOINPUT: an input file is missing or unreadable.
+    /// 66 EX_NOINPUT: an input file is missing or unreadable (also a directory given as one).
     case inputMissing(String)
-    /// 73 EX_CANTCREAT is not used; an output that cannot be written is reported as 70.
+    /// 73 EX_CANTCREAT: an output file cannot be created (the path's message).
     case cannotWrite(String)
+    /// An output that cannot be created (73), whose write failed (74), or that is an input
+    /// of the run (64).
+    case output(OutputFileError)
+    /// 64 EX_USAGE without the usage text: the command line is wrong in a way the parser
+    /// cannot see (such as one file named for two roles).
+    case usage(String)
 
     var description: String {
         switch self {
-        case .badData(let message), .inputMissing(let message): return message
-        case .cannotWrite(let path): return "\(path): cannot write the output file; check the folder exists and is writable."
+        case .badData(let message), .inputMissing(let message), .usage(let message): return message
+        case .cannotWrite(let path):
+            return "\(InputEcho.path(path)): cannot write the output file; check the folder exists and is writable."
+        case .output(let error): return error.description
         }
     }
 
@@ -145,9 +159,20 @@ enum CLIError: Error, CustomStringConvertible {
         switch self {
         case .badData: return ExitCode(65)
         case .inputMissing: return ExitCode(66)
-        case .cannotWrite: return ExitCode(70)
+        case .cannotWrite: return ExitCode(73)
+        case .output(let error): return ExitCode(error.exitStatus)
+        case .usage: return ExitCode(64)
         }
     }
+}
+
+/// The inputs of a run that no output may replace: the prospect list and the model.
+func protectedInputs(list: String? = nil, model: String? = nil, others: [(String, String)] = []) -> [ProtectedInput] {
+    var inputs: [ProtectedInput] = []
+    if let list { inputs.append(ProtectedInput(list, role: "input list")) }
+    if let model { inputs.append(ProtectedInput(model, role: "model")) }
+    for (path, role) in others { inputs.append(ProtectedInput(path, role: role)) }
+    return inputs
 }
 
 /// Runs a command body, printing CLI errors to stderr and exiting with their status;
@@ -162,6 +187,9 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         throw error
     } catch let error as ValidationError {
         throw error
+    } catch let error as OutputFileError {
+        printError("kam: error: \(error.description)")
+        throw ExitCode(error.exitStatus)
     } catch {
         printError("kam: internal error: \(error). Please report this with the command line.")
         throw ExitCode(70)

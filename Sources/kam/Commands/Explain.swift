@@ -54,9 +54,9 @@ extension Kam {
                 let assessment = pipeline.assess(loaded.batch)
                 let report = ExplainReport(
                     assessment: assessment, row: row, whatIf: whatIf, batch: loaded.batch, file: input.file, language: lang)
-                var sink = FileSink(handle: .standardOutput)
+                var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
                 sink.write(report.render(format))
-                sink.flush()
+                try sink.finish()
             }
         }
     }

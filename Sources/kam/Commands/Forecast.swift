@@ -94,7 +94,7 @@ extension Kam {
                 }
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 let loaded = try input.load(model: model, progress: progress)
-                let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file)
+                let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
                 progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
                 guard let scoring = try? ScoringPipeline(model: model) else {
                     throw CLIError.badData("\(modelOptions.model): the model cannot be scored.")
@@ -125,10 +125,9 @@ extension Kam {
                     forecaster: forecaster, pipelineFile: pipeline, assessment: assessment, forecasts: forecasts,
                     totals: totals, loaded: loaded, firstPeriod: start.map { forecaster.pipeline.period.index(of: $0) },
                     limit: limit, language: lang, rejectsPath: rejectsPath)
-                var sink: FileSink
-                if let output { sink = try FileSink(path: output) } else { sink = FileSink(handle: .standardOutput) }
+                var sink = try FileSink.open(output, format: format, protecting: protectedInputs(list: input.file, model: modelOptions.model))
                 report.write(format, view: view, to: &sink)
-                sink.flush()
+                try sink.finish()
                 progress.finish()
                 if !quiet, format == .csv || format == .json || output != nil {
                     for line in report.summaryLines() { printError(line) }

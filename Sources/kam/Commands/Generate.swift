@@ -65,26 +65,23 @@ extension Kam {
                 badRows: badRows,
                 lineEnding: crlf ? .crlf : .lf
             )
-            do {
-                if outcomes {
-                    let generator = ShapedHistoryGenerator(options: options)
-                    if let output {
-                        try generator.write(toFile: output)
-                    } else {
-                        try generator.write(to: FileHandle.standardOutput, named: "standard output")
-                    }
-                } else {
-                    let generator = ProspectListGenerator(options: options)
-                    if let output {
-                        try generator.write(toFile: output)
-                    } else {
-                        try generator.write(to: FileHandle.standardOutput, named: "standard output")
-                    }
+            // Through OutputFile: a file is replaced atomically, a device or pipe written
+            // into; 73 when the output cannot be created, 74 when a write fails.
+            do throws(OutputFileError) {
+                let file = try output.map { (path) throws(OutputFileError) in try OutputFile(path: path) } ?? .standardOutput()
+                let sink = { (chunk: [UInt8]) throws(OutputFileError) in
+                    file.write(chunk)
+                    if let failure = file.failure { throw failure }
                 }
+                if outcomes {
+                    try ShapedHistoryGenerator(options: options).write(chunksTo: sink)
+                } else {
+                    try ProspectListGenerator(options: options).write(chunksTo: sink)
+                }
+                try file.commit()
             } catch {
-                // An output that cannot be written exits 70, as in the other commands.
-                FileHandle.standardError.write(Data("kam: error: \(error.description)\n".utf8))
-                throw ExitCode(70)
+                printError("kam: error: \(error.description)")
+                throw ExitCode(error.exitStatus)
             }
         }
     }

@@ -171,10 +171,9 @@ extension Kam {
             var path: String? = nil
             if !loaded.rejects.isEmpty {
                 path = rejectsPath(for: prospects)
-                do { try RejectsWriter.write(loaded.rejects, header: loaded.header, to: path ?? "") } catch {
-                    throw CLIError.cannotWrite(path ?? "")
-                }
             }
+            _ = try RejectsOptions.writeRejects(
+                loaded.rejects, header: loaded.header, to: rejectsPath(for: prospects), protecting: inputs)
             return (
                 profiles,
                 ProspectsRead(
@@ -184,10 +183,14 @@ extension Kam {
         }
 
         func writeRejects(_ rejects: [PerformanceReject], header: [String], input: String) throws -> String? {
-            guard !rejects.isEmpty else { return nil }
-            let path = rejectsPath(for: input)
-            do { try RejectsWriter.write(rejects, header: header, to: path) } catch { throw CLIError.cannotWrite(path) }
-            return path
+            try RejectsOptions.writeRejects(rejects, header: header, to: rejectsPath(for: input), protecting: inputs)
+        }
+
+        /// The files this run reads, which no output may replace.
+        var inputs: [ProtectedInput] {
+            var inputs = protectedInputs(others: [(plan, "plan"), (actual, "actuals file"), (scorecard, "scorecard")])
+            if let prospects { inputs += protectedInputs(list: prospects, model: modelOptions.model) }
+            return inputs
         }
 
         func run() throws {
@@ -230,19 +233,14 @@ extension Kam {
         }
 
         func write(_ report: KPIReport) throws {
-            var sink: FileSink
-            if let output {
-                sink = try FileSink(path: output)
-            } else {
-                sink = FileSink(handle: .standardOutput)
-            }
+            var sink = try FileSink.open(output, format: format, protecting: inputs)
             switch format {
             case .table: sink.write(report.table())
             case .markdown: sink.write(report.table(markdown: true))
             case .csv: report.writeCSV(to: &sink)
             case .json: report.writeJSON(to: &sink)
             }
-            sink.flush()
+            try sink.finish()
         }
     }
 }

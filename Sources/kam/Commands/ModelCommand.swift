@@ -24,9 +24,9 @@ extension Kam {
             func run() throws {
                 try runReportingErrors {
                     let model = try modelOptions.load()
-                    var sink = FileSink(handle: .standardOutput)
+                    var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
                     sink.write(ModelReport(model: model, language: lang).render(format))
-                    sink.flush()
+                    try sink.finish()
                 }
             }
         }

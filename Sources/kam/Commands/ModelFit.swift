@@ -179,11 +179,17 @@ extension Kam.ModelCommand {
                 // Write, read back, and check the written model scores the training rows as the fit did.
                 progress.phase("writing \(outputPath) and checking it", rows: training.count)
                 let path = outputPath
+                let text: String
                 do throws(ModelFileError) {
-                    try ModelFileWriter().write(learned.model, annotations: report.annotations(), toFile: path)
+                    text = try ModelFileWriter().checkedText(learned.model, annotations: report.annotations(), file: path)
                 } catch {
-                    if error.message.hasPrefix("cannot write") { throw CLIError.cannotWrite(path) }
                     throw InternalFailure(message: error.description)
+                }
+                do throws(OutputFileError) {
+                    // The base model may be replaced by its refit; the history may not.
+                    try OutputFile.write(text, to: path, protecting: protectedInputs(list: input.file))
+                } catch {
+                    throw CLIError.output(error)
                 }
                 let reread: ScoringModel
                 do throws(ModelFileError) {
@@ -215,9 +221,9 @@ extension Kam.ModelCommand {
                 }
 
                 progress.phase("writing the report", rows: 0)
-                var sink = FileSink(handle: .standardOutput)
+                var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
                 sink.write(report.render(format, view: view))
-                sink.flush()
+                try sink.finish()
                 progress.finish()
                 if !quiet {
                     for leak in report.leakWarnings() { printError("kam: warning: \(leak)") }
@@ -260,14 +266,9 @@ extension Kam.ModelCommand {
 
         /// Writes rejected rows, if any, and returns where.
         func writeRejects(_ rejected: [LearningReject], header: [String], for file: String, path: String?) throws -> String? {
-            guard !rejected.isEmpty else { return nil }
-            let target = RejectsOptions.path(path, input: file)
-            do {
-                try RejectsWriter.write(rejected, header: header, to: target)
-            } catch {
-                throw CLIError.cannotWrite(target)
-            }
-            return target
+            try RejectsOptions.writeRejects(
+                rejected, header: header, to: RejectsOptions.path(path, input: file),
+                protecting: protectedInputs(list: file, model: modelOptions.model))
         }
 
         func evaluate(_ model: ScoringModel, on data: LearningData) throws -> LearnedModelEvaluation {

@@ -142,18 +142,21 @@ extension Kam {
                     }
                     let command = (["kam", "pipeline", "fit"] + CommandLine.arguments.dropFirst(3)).joined(separator: " ")
                     do {
-                        try Data(PipelineFileWriter.yaml(model, command: command).utf8).write(to: URL(fileURLWithPath: output))
-                    } catch {
-                        throw CLIError.cannotWrite(output)
+                        try OutputFile.write(
+                            PipelineFileWriter.yaml(model, command: command), to: output,
+                            protecting: protectedInputs(
+                                model: modelOptions.model, others: [(events, "event log")] + (snapshots.map { [($0, "snapshots file")] } ?? [])))
+                    } catch let error as OutputFileError {
+                        throw CLIError.output(error)
                     }
                     let report = PipelineReport(
                         forecaster: forecaster, pipelineFile: output, language: lang,
                         fitted: .init(
                             log: log, fit: fit, snapshotFile: snapshots, snapshotRows: snapshotRows,
                             snapshotRejects: snapshotRejects))
-                    var sink = FileSink(handle: .standardOutput)
+                    var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
                     sink.write(report.render(format, view: view))
-                    sink.flush()
+                    try sink.finish()
                     if !quiet, format == .csv || format == .json {
                         for line in report.summaryLines() { printError(line) }
                     }
@@ -206,9 +209,9 @@ extension Kam {
                         throw CLIError.badData("\(pipeline): \(error.description)")
                     }
                     let report = PipelineReport(forecaster: forecaster, pipelineFile: pipeline, language: lang, fitted: nil)
-                    var sink = FileSink(handle: .standardOutput)
+                    var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
                     sink.write(report.render(format, view: view))
-                    sink.flush()
+                    try sink.finish()
                 }
             }
         }
@@ -276,14 +279,18 @@ extension Kam {
                         output = try generator.write(toDirectory: outputDir)
                     } catch let error as DatasetError {
                         throw CLIError.badData(error.description)
+                    } catch let error as OutputFileError {
+                        throw CLIError.output(error)
                     } catch {
                         throw CLIError.cannotWrite(outputDir)
                     }
                     let truth = output.truth
-                    print("wrote \(outputDir)/events.csv (\(output.eventCount) events) and \(outputDir)/snapshots.csv (\(output.snapshotCount) snapshots)")
-                    print("observed until \(truth.observedUntil); truth: intercept \(formatDecimal(truth.intercept, digits: 4)), "
+                    var sink = FileSink.standardOutput()
+                    sink.write("wrote \(outputDir)/events.csv (\(output.eventCount) events) and \(outputDir)/snapshots.csv (\(output.snapshotCount) snapshots)\n")
+                    sink.write("observed until \(truth.observedUntil); truth: intercept \(formatDecimal(truth.intercept, digits: 4)), "
                         + "value \(formatDecimal(truth.valueCoefficient, digits: 4)), difficulty \(formatDecimal(truth.difficultyCoefficient, digits: 4)) "
-                        + "(log-odds per 10 points); monthly transitions: PipelineHistoryGenerator.transitionProbabilities")
+                        + "(log-odds per 10 points); monthly transitions: PipelineHistoryGenerator.transitionProbabilities\n")
+                    try sink.finish()
                 }
             }
         }

@@ -114,11 +114,24 @@ extension Kam {
         /// `kam rank --format`: the shared formats and a workbook.
         enum RankFormat: String, CaseIterable, ExpressibleByArgument {
             case table, markdown, csv, json, xlsx
+
+            /// How the output file is opened: a workbook's bytes are never escaped, like CSV's.
+            var opened: OutputFormat {
+                switch self {
+                case .table: return .table
+                case .markdown: return .markdown
+                case .csv, .xlsx: return .csv
+                case .json: return .json
+                }
+            }
         }
 
         func run() throws {
             try runReportingErrors {
                 let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
+                // Opened first, so an output that cannot be created (or is an input) stops the
+                // run before any work; the old file is replaced only when all is written.
+                var sink = try FileSink.open(output, format: format.opened, protecting: inputs)
                 let model = try modelOptions.load()
                 let pipeline: ScoringPipeline
                 do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.badData("\(modelOptions.model): \(error)") }
@@ -196,7 +209,7 @@ extension Kam {
                 final.wholeList = report.wholeList
                 if let shownCount { final.pagedTotals = (shownCount, 0) }
                 progress.phase("writing \(shownCount ?? final.rows.count) rows", rows: shownCount ?? final.rows.count)
-                try write(final, morePages: morePages)
+                try write(final, to: &sink, morePages: morePages)
                 if let shownCount { final.pagedTotals = (shownCount, expectedWins) }
                 progress.finish()
                 if !quiet, format == .csv || format == .json || output != nil {
@@ -254,17 +267,13 @@ extension Kam {
             printError("kam: timing: statistics: \(ranking.statisticsSource.rawValue)")
         }
 
-        /// Writes rejected rows, if any, and returns where.
+        /// The files this run reads, which no output may replace.
+        var inputs: [ProtectedInput] { protectedInputs(list: input.file, model: modelOptions.model) }
+
+        /// Writes rejected rows, if any, and returns where (a stale rejects file at that path
+        /// is emptied to its header on a clean run).
         func writeRejects(_ rejected: [Reject], header: [String]) throws -> String? {
-            guard !rejected.isEmpty else { return nil }
-            let stem = URL(fileURLWithPath: input.file).deletingPathExtension().lastPathComponent
-            let path = rejects ?? "\(stem).rejects.csv"
-            do {
-                try RejectsWriter.write(rejected, header: header, to: path)
-            } catch {
-                throw CLIError.cannotWrite(path)
-            }
-            return path
+            try RejectsOptions.writeRejects(rejected, header: header, to: RejectsOptions.path(rejects, input: input.file), protecting: inputs)
         }
 
         /// The next page of a paged ranking, with dataset errors turned into CLI errors.
@@ -277,13 +286,7 @@ extension Kam {
             }
         }
 
-        func write(_ report: RankReport, morePages: () throws -> RankReport? = { nil }) throws {
-            var sink: FileSink
-            if let output {
-                sink = try FileSink(path: output)
-            } else {
-                sink = FileSink(handle: .standardOutput)
-            }
+        func write(_ report: RankReport, to sink: inout FileSink, morePages: () throws -> RankReport? = { nil }) throws {
             switch format {
             case .table: sink.write(report.table(summary: !quiet))
             case .markdown: sink.write(report.table(markdown: true, summary: !quiet))
@@ -300,7 +303,7 @@ extension Kam {
                     throw CLIError.badData("\(output ?? "standard output"): \(error)")
                 }
             }
-            sink.flush()
+            try sink.finish()
         }
     }
 }

@@ -14,19 +14,36 @@ struct RejectsOptions: ParsableArguments {
 
     /// Writes the rejected rows of `input`, if any, and returns where; with `--strict` a
     /// reject is an error (exit 65) after the file is written.
-    func write(_ rejected: [Reject], header: [String], input: String) throws -> String? {
-        guard !rejected.isEmpty else { return nil }
-        let path = Self.path(rejects, input: input)
-        do {
-            try RejectsWriter.write(rejected, header: header, to: path)
-        } catch {
-            throw CLIError.cannotWrite(path)
-        }
+    func write(_ rejected: [Reject], header: [String], input: String, model: String? = nil) throws -> String? {
+        let path = try Self.writeRejects(
+            rejected, header: header, to: Self.path(rejects, input: input),
+            protecting: protectedInputs(list: input, model: model))
         if strict, let first = rejected.first {
             throw CLIError.badData(
                 DatasetError.strictRejects(file: input, count: rejected.count, first: first.description).description)
         }
         return path
+    }
+
+    /// Writes `rejected` to `path` and returns it; with no rejects, returns `nil` and empties
+    /// a stale rejects file left at `path` by an earlier run (only its header stays), so a
+    /// clean run never leaves old rejects beside new results.
+    ///
+    /// - Throws: `CLIError.output` (73, 74 or 64) when the file cannot be written.
+    static func writeRejects(
+        _ rejected: [some RejectedRow], header: [String], to path: String, protecting inputs: [ProtectedInput]
+    ) throws -> String? {
+        if rejected.isEmpty {
+            var status = stat()
+            // Nothing to write and nothing stale: create no file.
+            guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0 else { return nil }
+        }
+        do {
+            try RejectsWriter.write(rejected, header: header, to: path, protecting: inputs)
+        } catch {
+            throw CLIError.output(error)
+        }
+        return rejected.isEmpty ? nil : path
     }
 
     /// The given path, or `<input name>.rejects.csv` in the current folder.

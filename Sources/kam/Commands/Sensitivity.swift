@@ -102,10 +102,9 @@ extension Kam {
                 let report = SensitivityReport(
                     assessment: assessment, result: result, intervals: intervals, loaded: loaded, language: lang,
                     rows: Array(assessment.rankedRows().prefix(limit)))
-                var sink: FileSink
-                if let output { sink = try FileSink(path: output) } else { sink = FileSink(handle: .standardOutput) }
+                var sink = try FileSink.open(output, format: format, protecting: protectedInputs(list: input.file, model: modelOptions.model))
                 sink.write(report.render(format))
-                sink.flush()
+                try sink.finish()
                 progress.finish()
                 if !quiet, format == .csv || format == .json || output != nil {
                     for line in report.summaryLines() { printError(line) }

@@ -91,10 +91,9 @@ extension Kam {
                     problem: loaded.problem, summaries: summaries, openAtStart: outcomes.first?.openAtStart ?? 0,
                     periods: periods, runs: runs, seed: seed, teamFile: options.team, rejects: loaded.rejects, rejectsPath: loaded.rejectsPath,
                     language: lang)
-                var sink: FileSink
-                if let output { sink = try FileSink(path: output) } else { sink = FileSink(handle: .standardOutput) }
+                var sink = try FileSink.open(output, format: format, protecting: protectedInputs(list: input.file, model: modelOptions.model, others: [(options.team, "team file"), (options.pipeline, "pipeline model")]))
                 sink.write(report.render(format))
-                sink.flush()
+                try sink.finish()
                 progress.finish()
             }
         }

@@ -41,13 +41,13 @@ extension Kam {
                 case .csv: text = Self.csv(loaded, model: model)
                 case .json: text = Self.json(loaded, scorable: scorable, model: model)
                 }
-                var sink = FileSink(handle: .standardOutput)
+                var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
                 sink.write(text)
-                sink.flush()
-                if let rejects, !loaded.rejects.isEmpty {
-                    do { try RejectsWriter.write(loaded.rejects, header: loaded.header, to: rejects) } catch {
-                        throw CLIError.cannotWrite(rejects)
-                    }
+                try sink.finish()
+                if let rejects {
+                    _ = try RejectsOptions.writeRejects(
+                        loaded.rejects, header: loaded.header, to: rejects,
+                        protecting: protectedInputs(list: input.file, model: modelOptions.model))
                 }
                 if !loaded.rejects.isEmpty { throw ExitCode(65) }
             }

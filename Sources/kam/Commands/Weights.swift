@@ -73,9 +73,9 @@ extension Kam {
                     let report = AHPReport(
                         model: model, analysis: analysis, contents: contents, file: file, language: lang,
                         writtenModel: written, refusal: refusal)
-                    var sink = FileSink(handle: .standardOutput)
+                    var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
                     sink.write(report.render(format))
-                    sink.flush()
+                    try sink.finish()
                     if let refusal {
                         printError("kam: error: \(refusal)")
                         throw ExitCode(65)
@@ -108,10 +108,12 @@ extension Kam {
                 } catch {
                     throw CLIError.badData(error.description)
                 }
-                do {
-                    try Data(rewritten.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                do throws(OutputFileError) {
+                    // The model in use may be rewritten with its new weights (it was read
+                    // whole); the other inputs may not be replaced.
+                    try OutputFile.write(rewritten, to: path, protecting: protectedInputs(others: [(file, "judgement file")]))
                 } catch {
-                    throw CLIError.cannotWrite(path)
+                    throw CLIError.output(error)
                 }
             }
         }

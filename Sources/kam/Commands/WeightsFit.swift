@@ -112,9 +112,9 @@ extension Kam.Weights {
                 }
                 let report = WeightFitReport(
                     model: model, result: result, history: history, file: input.file, language: lang, writtenModel: written)
-                var sink = FileSink(handle: .standardOutput)
+                var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
                 sink.write(report.render(format))
-                sink.flush()
+                try sink.finish()
                 if !quiet, format == .csv || format == .json {
                     for line in report.summaryLines() { printError(line) }
                 }
@@ -167,10 +167,12 @@ extension Kam.Weights {
             for (index, factor) in model.factors.enumerated() { byID[factor.id] = weights[index] }
             do {
                 let rewritten = try ModelWeightWriter().rewrite(yaml: text, file: modelOptions.model, weights: byID)
-                do {
-                    try Data(rewritten.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                do throws(OutputFileError) {
+                    // The model in use may be rewritten with its new weights (it was read
+                    // whole); the other inputs may not be replaced.
+                    try OutputFile.write(rewritten, to: path, protecting: protectedInputs(list: input.file))
                 } catch {
-                    throw CLIError.cannotWrite(path)
+                    throw CLIError.output(error)
                 }
             } catch let error as WeightsFileError {
                 throw CLIError.badData(error.description)

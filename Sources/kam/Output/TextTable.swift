@@ -1,3 +1,5 @@
+import ScoringIO
+
 /// A plain text table that fits a terminal: columns separated by two spaces, a rule under
 /// the header, widths measured in terminal columns (CJK characters count two), and the
 /// last column cut to fit `maxWidth`. `markdown` renders the same rows as a pipe table.
@@ -24,8 +26,10 @@ struct PlainTable {
 
     /// Renders the table so that no line is wider than `maxWidth` terminal columns.
     func render(maxWidth: Int = TerminalWidth.columns) -> String {
+        // Control characters in cells (ESC, CR, NUL, line breaks) are shown escaped, so a
+        // value cannot move the cursor or break the table.
         var cells = ([columns.map(\.title)] + rows).map { row in
-            row.enumerated().map { index, cell in
+            row.map { InputEcho.escapingControlCharacters($0) }.enumerated().map { index, cell in
                 columns[index].maxWidth.map { DisplayWidth.truncate(cell, to: $0) } ?? cell
             }
         }
@@ -56,7 +60,7 @@ struct PlainTable {
     /// Renders the rows as a Markdown pipe table (no width limit; `|` in cells escaped).
     func markdown() -> String {
         func line(_ row: [String]) -> String {
-            "| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
+            "| " + row.map { InputEcho.escapingControlCharacters($0).replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
         }
         var text = line(columns.map(\.title)) + "\n"
         text += "|" + columns.map { $0.alignRight ? " ---: |" : " --- |" }.joined() + "\n"
