@@ -69,4 +69,76 @@ struct DegenerateInputCommandTests {
             #expect(outcome.standardError.contains("zero.yaml, line 209: scenario 'growth' gives every value factor weight 0"))
         }
     }
+
+    /// A model with 16 value factors and one difficulty factor, and a judge whose judgements
+    /// are consistent with weights √1…√16 except `perturb` times on the first pair.
+    func sixteenFactorFiles(perturb: Double) throws -> (model: String, judgements: String) {
+        var model = "name: sixteen\nfactors:\n"
+        for k in 0..<16 {
+            model += "  - id: v\(k)\n    column: v\(k)\n    side: value\n    weight: 1\n    scale: {type: linear, min: 0, max: 10}\n"
+        }
+        model += "  - id: d0\n    column: d0\n    side: difficulty\n    weight: 1\n    scale: {type: linear, min: 0, max: 10}\n"
+        model += """
+            grading:
+              value_bands: {names: [low, high], cuts: [50]}
+              difficulty_bands: {names: [low, high], cuts: [50]}
+              grid:
+                high: [A, B]
+                low: [C, D]
+              minimum_completeness: 0.5
+
+            """
+        var judgements = "judges:\n  - name: judge\n    value:\n"
+        for i in 0..<16 {
+            for j in (i + 1)..<16 {
+                var ratio = (Double(i + 1) / Double(j + 1)).squareRoot()
+                if i == 0 && j == 1 { ratio *= perturb }
+                judgements += "      - [v\(i), v\(j), \(ratio)]\n"
+            }
+        }
+        return (try write(model, name: "sixteen.yaml"), try write(judgements, name: "sixteen-judgements.yaml"))
+    }
+
+    @Test("AHP with 16 factors: a CR from Alonso–Lamata's formula, named in every format; --write-model writes when consistent")
+    func ahpSixteen() throws {
+        let files = try sixteenFactorFiles(perturb: 1)
+        let output = try KamRunner.temporaryDirectory() + "/out.yaml"
+        let table = try KamRunner.run(["weights", "ahp", files.judgements, "--model", files.model, "--write-model", output])
+        #expect(table.status == 0, "\(table.standardError)")
+        #expect(table.standardOutput.contains("CR 0.000 — acceptable"))
+        #expect(table.standardOutput.contains("RI(16) = 1.5978 from the Alonso–Lamata (2006) formula (1.7699n − 4.3513)/(n − 1)."))
+        #expect(table.standardOutput.contains("random index: auto (Saaty 1980 up to n = 15"))
+        #expect(FileManager.default.fileExists(atPath: output))
+
+        let inconsistent = try sixteenFactorFiles(perturb: 9)
+        let json = try KamRunner.run(["weights", "ahp", inconsistent.judgements, "--model", inconsistent.model, "--format", "json"])
+        #expect(json.status == 0)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        #expect(object["random_index"] as? String == "auto")
+        let side = try #require((object["sides"] as? [[String: Any]])?.first)
+        #expect(side["ri_source"] as? String == "alonso-lamata-formula")
+        let ri = try #require(side["ri"] as? Double)
+        let ci = try #require(side["ci"] as? Double)
+        let cr = try #require(side["cr"] as? Double)
+        #expect(abs(ri - 1.597807) < 1e-6)
+        #expect(abs(cr - ci / ri) < 1e-5)
+
+        let csv = try KamRunner.run(["weights", "ahp", inconsistent.judgements, "--model", inconsistent.model, "--format", "csv", "--random-index", "alonso-lamata"])
+        #expect(csv.status == 0)
+        #expect(csv.standardOutput.contains(",1.5978,alonso-lamata-formula"))
+
+        let saaty = try KamRunner.run(["weights", "ahp", files.judgements, "--model", files.model, "--random-index", "saaty1980"])
+        #expect(saaty.status == 64)
+        #expect(saaty.standardError.contains("the value side has 16 factors, and Saaty's 1980 random-index table stops at 15"))
+    }
+
+    @Test("AHP up to 15 factors keeps Saaty's table by default and says so")
+    func ahpDefaultTable() throws {
+        let outcome = try KamRunner.run(["weights", "ahp", "datasets/judgements.yaml", "--format", "json"])
+        #expect(outcome.status == 0 || outcome.status == 65)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+        for side in try #require(object["sides"] as? [[String: Any]]) {
+            #expect(side["ri_source"] as? String == "saaty1980")
+        }
+    }
 }
