@@ -141,4 +141,51 @@ struct DegenerateInputCommandTests {
             #expect(side["ri_source"] as? String == "saaty1980")
         }
     }
+
+    /// datasets/history.csv with its outcomes rewritten by `outcome(fields, header)` and
+    /// `column` set to `constant` when given.
+    func history(outcome: ([String], [String]) -> String?, constant: (column: String, value: String)? = nil) throws -> String {
+        let text = try String(contentsOfFile: Paths.packageRoot + "/datasets/history.csv", encoding: .utf8)
+        let records = CSVCheck.parse(text).filter { $0.count > 1 }
+        let header = records[0]
+        let outcomeIndex = try #require(header.firstIndex(of: "outcome"))
+        let constantIndex = constant.flatMap { header.firstIndex(of: $0.column) }
+        var lines = [header.joined(separator: ",")]
+        for record in records.dropFirst() where record.count == header.count {
+            var fields = record
+            if let value = outcome(record, header) { fields[outcomeIndex] = value }
+            if let constantIndex, let constant { fields[constantIndex] = constant.value }
+            lines.append(fields.map { $0.contains(",") || $0.contains("\"") ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }.joined(separator: ","))
+        }
+        return try write(lines.joined(separator: "\n") + "\n", name: "history.csv")
+    }
+
+    @Test("weights fit: a separating factor is named 'separation', a constant one 'no information (constant)', in every format")
+    func weightsFitDegenerate() throws {
+        let path = try history(
+            outcome: { fields, header in
+                guard let value = Double(fields[header.firstIndex(of: "service_fit")!]) else { return "" }
+                return value >= 4 ? "won" : "lost"
+            }, constant: ("tech_difficulty", "3"))
+        let table = try KamRunner.run(["weights", "fit", path, "--strength", "cv", "--quiet"])
+        #expect(table.status == 0, "\(table.standardError)")
+        #expect(table.standardOutput.contains("Separation: service_fit alone separates won from lost"))
+        #expect(table.standardOutput.contains("tech_difficulty has the same utility in every outcome: no information (constant)."))
+        let rows = table.standardOutput.split(separator: "\n")
+        let tech = try #require(rows.first { $0.hasPrefix("tech_difficulty") })
+        #expect(tech.hasSuffix("no info (constant)"))
+        #expect(!tech.contains("supports") && !tech.contains("contradicts") && !tech.contains("CONTRADICTS"))
+        let service = try #require(rows.first { $0.hasPrefix("service_fit") })
+        #expect(service.hasSuffix("separation"))
+
+        let json = try KamRunner.run(["weights", "fit", path, "--strength", "cv", "--format", "json", "--quiet"])
+        let object = try #require(JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let factors = try #require(object["factors"] as? [[String: Any]])
+        #expect(factors.first { $0["id"] as? String == "tech_difficulty" }?["data_note"] as? String == "constant")
+        #expect(factors.first { $0["id"] as? String == "tech_difficulty" }?["contradicted"] as? Bool == false)
+        #expect(factors.first { $0["id"] as? String == "service_fit" }?["data_note"] as? String == "separation")
+        let csv = try KamRunner.run(["weights", "fit", path, "--strength", "cv", "--format", "csv", "--quiet"])
+        #expect(csv.standardOutput.contains(",constant\n"))
+        #expect(csv.standardOutput.contains(",separation\n"))
+    }
 }
