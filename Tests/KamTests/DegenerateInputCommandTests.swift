@@ -188,4 +188,45 @@ struct DegenerateInputCommandTests {
         #expect(csv.standardOutput.contains(",constant\n"))
         #expect(csv.standardOutput.contains(",separation\n"))
     }
+
+    @Test("a constant min-max or z-score column is named in the rank summary, in every format")
+    func constantColumns() throws {
+        let model = try write(
+            try defaultModel()
+                .replacingOccurrences(of: "scale: {type: linear, min: 0, max: 60}", with: "scale: {type: minmax}")
+                .replacingOccurrences(
+                    of: "    weight: 0.15\n    scale: {type: linear, min: 1, max: 5}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\"",
+                    with: "    weight: 0.15\n    scale: {type: zscore}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\""),
+            name: "relative.yaml")
+        let text = try String(contentsOfFile: Paths.packageRoot + "/" + Self.sample, encoding: .utf8)
+        let records = CSVCheck.parse(text).filter { $0.count > 1 }
+        let header = records[0]
+        let share = try #require(header.firstIndex(of: "expected_share"))
+        let strategic = try #require(header.firstIndex(of: "strategic_importance"))
+        var lines = [header.joined(separator: ",")]
+        for record in records.dropFirst() where record.count == header.count {
+            var fields = record
+            fields[share] = "35"
+            fields[strategic] = "3"
+            lines.append(fields.map { $0.contains(",") ? "\"" + $0 + "\"" : $0 }.joined(separator: ","))
+        }
+        let list = try write(lines.joined(separator: "\n") + "\n", name: "constant.csv")
+        let sentence = "Constant in this list, so every account gets utility 0.5 on it and it does not rank: share, strategic."
+
+        let table = try KamRunner.run(["rank", list, "--model", model])
+        #expect(table.status == 0, "\(table.standardError)")
+        #expect(table.standardOutput.replacingOccurrences(of: "\n    ", with: " ").contains(sentence))
+        let markdown = try KamRunner.run(["rank", list, "--model", model, "--format", "markdown"])
+        #expect(markdown.standardOutput.contains(sentence))
+        let json = try KamRunner.run(["rank", list, "--model", model, "--format", "json"])
+        let object = try #require(JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let summary = try #require(object["summary"] as? [String: Any])
+        #expect(summary["constant_factors"] as? [String] == ["share", "strategic"])
+        let csv = try KamRunner.run(["rank", list, "--model", model, "--format", "csv"])
+        #expect(csv.standardError.replacingOccurrences(of: "\n    ", with: " ").contains(sentence))
+        // A list where they vary names none.
+        let varied = try KamRunner.run(["rank", Self.sample, "--model", model, "--format", "json"])
+        let variedObject = try #require(JSONSerialization.jsonObject(with: Data(varied.standardOutput.utf8)) as? [String: Any])
+        #expect((variedObject["summary"] as? [String: Any])?["constant_factors"] as? [String] == [])
+    }
 }
