@@ -229,4 +229,39 @@ struct DegenerateInputCommandTests {
         let variedObject = try #require(JSONSerialization.jsonObject(with: Data(varied.standardOutput.utf8)) as? [String: Any])
         #expect((variedObject["summary"] as? [String: Any])?["constant_factors"] as? [String] == [])
     }
+
+    @Test("a negative deal value rejects its row with line and column, in memory and streaming")
+    func negativeDealValue() throws {
+        let text = try String(contentsOfFile: Paths.packageRoot + "/" + Self.sample, encoding: .utf8)
+        var lines = text.components(separatedBy: "\n")
+        let header = lines[0].components(separatedBy: ",")
+        let deal = try #require(header.firstIndex(of: "deal_value"))
+        var fields = lines[5].components(separatedBy: ",")
+        #expect(fields.count == header.count)
+        fields[deal] = "-1"
+        lines[5] = fields.joined(separator: ",")
+        let list = try write(lines.joined(separator: "\n"), name: "negative.csv")
+        for extra in [[], ["--in-memory"]] {
+            let outcome = try KamRunner.run(["rank", list, "--format", "json"] + extra)
+            #expect(outcome.status == 0)
+            #expect(outcome.standardError.contains("negative.csv:6:\(deal + 1): 'deal_value' is '-1'; a deal value cannot be negative: write 0 or more, or leave it blank when unknown."))
+            let object = try #require(JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+            #expect((object["summary"] as? [String: Any])?["rejected"] as? Int == 6)
+        }
+        let strict = try KamRunner.run(["rank", list, "--strict", "--quiet"])
+        #expect(strict.status == 65)
+    }
+
+    @Test("a KPI period 2024Q5 is refused at read with its line and what to write")
+    func impossiblePeriod() throws {
+        let plan = try String(contentsOfFile: Paths.packageRoot + "/datasets/kpi-plan.csv", encoding: .utf8)
+        let actual = try String(contentsOfFile: Paths.packageRoot + "/datasets/kpi-actuals.csv", encoding: .utf8)
+        let planPath = try write(plan.replacingOccurrences(of: "\n2024Q2,王经理", with: "\n2024Q5,王经理"), name: "plan.csv")
+        let actualPath = try write(actual.replacingOccurrences(of: "\n2024Q2,王经理", with: "\n2024Q5,王经理"), name: "actual.csv")
+        let outcome = try KamRunner.run(["kpi", "--plan", planPath, "--actual", actualPath, "--format", "json"])
+        let message = "'period' is '2024Q5': quarter 5 does not exist; a quarter is Q1 to Q4. Write a quarter as 2024Q2, a month as 2024-06, a year as 2024."
+        let errors = outcome.standardError.replacingOccurrences(of: "\n    ", with: " ")
+        #expect(errors.contains("plan.csv:3:1: " + message), "\(outcome.standardError)")
+        #expect(errors.contains("actual.csv:3:1: " + message))
+    }
 }
