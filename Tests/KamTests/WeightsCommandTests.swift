@@ -136,7 +136,7 @@ struct WeightsCommandTests {
         let csv = try KamRunner.run(["weights", "fit", "datasets/history-small.csv", "--format", "csv", "--prior", "none", "--strength", "3", "--quiet"])
         #expect(csv.status == 0)
         let records = CSVCheck.parse(csv.standardOutput).filter { !($0.count == 1 && $0[0].isEmpty) }
-        #expect(records[0] == ["factor", "side", "expected_sign", "current_weight", "proposed_weight", "coefficient", "standard_error", "z", "p_value", "prior_mean", "contradicted"])
+        #expect(records[0] == ["factor", "side", "expected_sign", "current_weight", "proposed_weight", "coefficient", "standard_error", "z", "p_value", "prior_mean", "contradicted", "data_note"])
         #expect(records.count == 1 + 1 + 14)
         let again = try KamRunner.run(["weights", "fit", "datasets/history-small.csv", "--format", "csv", "--prior", "none", "--strength", "3", "--quiet"])
         #expect(again.standardOutput == csv.standardOutput)

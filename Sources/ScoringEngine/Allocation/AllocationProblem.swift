@@ -77,6 +77,13 @@ public struct AllocationProblem: Sendable {
     /// Per account and stage (`i·5 + s − 1`): Vᵢ pᵢ(s)/πₛ, the account's revenue weight (0 when not eligible).
     let weights: [Double]
 
+    /// Per account: rᵢ = pᵢ(s₀)/π_{s₀}, the forecast's score effect at the account's current
+    /// stage s₀ — the same factor by which `kam forecast` turns the stage chain's P(won by
+    /// period t) into the account's (``PipelineForecaster/forecast(_:)``). 1 for an account
+    /// the forecast does not give a probability (insufficient information): its stage's chance.
+    /// 0 for an account without a stage.
+    public let winWeight: [Double]
+
     /// - Throws: `AllocationError.responseAboveOne` when a stage's ceiling would make the
     ///   probability of advancing exceed 1; `.pipeline` when the chain has a stage that never closes.
     public init(team: Team, transitions: TransitionTable, accounts: [Account], objective: Objective = .revenue)
@@ -131,6 +138,11 @@ public struct AllocationProblem: Sendable {
             }
         }
         self.weights = weights
+        self.winWeight = accounts.map { account in
+            guard let stage = account.stage, (1...stages).contains(stage) else { return 0 }
+            guard account.probabilityByStage.count == stages, winFrom[stage - 1] > 0 else { return 1 }
+            return account.probabilityByStage[stage - 1] / winFrom[stage - 1]
+        }
     }
 
     /// The number of resources: managers + 3.

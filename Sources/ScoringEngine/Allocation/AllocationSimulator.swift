@@ -17,8 +17,16 @@ import Foundation
 ///
 /// Run `k` uses stream `k` of the seed for every policy (common random numbers), so the
 /// per-run differences between policies are paired and their standard errors small.
-/// Accounts move by their stage's chain; their scores weigh the policies' choices through
-/// expected revenue but do not tilt the simulated chain.
+///
+/// **One model of winning.** Accounts move by their stage's chain under their effort, and a
+/// win of account `i` counts `rᵢ = pᵢ/π_{s₀}` wins and `rᵢ·Vᵢ` revenue
+/// (``AllocationProblem/winWeight``): the score effect of the pipeline's conversion model,
+/// applied exactly as `kam forecast` applies it (P(won by t) = rᵢ × the chain's) and as the
+/// allocator's objective does (Vᵢ (pᵢ/πₛ)(Bₛ + Gₛ m(e))). So with every account at the
+/// effort the pipeline was fitted on (m = 1, ``simulateAtFittedEffort()``) the expected wins
+/// and revenue by period equal the forecast's; the policies differ from it only through the
+/// effort they give. Per-run totals are sums of these weighted wins (unbiased; their spread
+/// approximates that of whole wins).
 public struct AllocationSimulator: Sendable {
     public let allocator: Allocator
     public let periods: Int
@@ -75,6 +83,13 @@ public struct AllocationSimulator: Sendable {
         simulate(policy: nil) { stages in stages.map { $0 > 0 ? effort : 0 } }
     }
 
+    /// Simulates every open account at the effort the pipeline was fitted on: multiplier
+    /// m = 1 on every stage's advance rate, capacities ignored, no hours counted. The
+    /// expected wins and revenue then equal `kam forecast`'s over the same periods.
+    public func simulateAtFittedEffort() -> Outcome {
+        simulate(policy: nil, efforts: { stages in stages.map { _ in 0 } }, fittedEffort: true)
+    }
+
     final class Slot: @unchecked Sendable {
         var wins = 0.0
         var revenue = 0.0
@@ -83,7 +98,9 @@ public struct AllocationSimulator: Sendable {
         var gradeHours: [Double] = []
     }
 
-    func simulate(policy: AllocationPolicy?, efforts: @escaping @Sendable ([Int]) -> [Double]) -> Outcome {
+    func simulate(
+        policy: AllocationPolicy?, efforts: @escaping @Sendable ([Int]) -> [Double], fittedEffort: Bool = false
+    ) -> Outcome {
         let problem = allocator.problem
         let stageCount = PipelineState.stageCount
         let states = PipelineState.count
@@ -97,6 +114,7 @@ public struct AllocationSimulator: Sendable {
         let forwardMask = forward
         let start = problem.accounts.map { $0.stage ?? 0 }
         let values = problem.accounts.map { $0.dealValue ?? 0 }
+        let winWeight = problem.winWeight
         let gradeIndex = problem.accounts.map { account -> Int in
             switch account.grade {
             case .a: return 0
@@ -137,7 +155,7 @@ public struct AllocationSimulator: Sendable {
                             let work = problem.team.stages[s]
                             gradeHours[gradeIndex[i]] += e * (work.managerHours + work.directorHours + work.specialistHours)
                         }
-                        let m = problem.team.response[s].multiplier(effort: e)
+                        let m = fittedEffort ? 1 : problem.team.response[s].multiplier(effort: e)
                         let a = problem.advanceRate[s]
                         let restScale = a < 1 ? (1 - a * m) / (1 - a) : 0
                         let u = random.nextDouble()
@@ -151,8 +169,8 @@ public struct AllocationSimulator: Sendable {
                             }
                         }
                         if next == wonIndex {
-                            wins += 1
-                            revenue += values[i]
+                            wins += winWeight[i]
+                            revenue += winWeight[i] * values[i]
                             stages[i] = 0
                         } else if next == lostIndex {
                             stages[i] = 0

@@ -80,13 +80,18 @@ public struct RankingPolicy: Sendable, Equatable, Codable {
     public let key: Key
     /// Whether grade comes first (all A before any B) or the key alone decides.
     public let gradeFirst: Bool
-    /// For `Key.priority`: how many points of value one point of difficulty costs.
+    /// For `Key.priority`: how many points of value one point of difficulty costs, in
+    /// 0...``maximumDifficultyPenalty``.
     public let difficultyPenalty: Double
+
+    /// The largest difficulty penalty accepted: 1e9. Priorities then stay within ±1e11,
+    /// finite and printable; a penalty of 1e308 would make them −inf (and JSON invalid).
+    public static let maximumDifficultyPenalty = 1e9
 
     public init(key: Key = .priority, gradeFirst: Bool = true, difficultyPenalty: Double = 0.5)
         throws(ModelError)
     {
-        guard difficultyPenalty >= 0, difficultyPenalty.isFinite else {
+        guard difficultyPenalty >= 0, difficultyPenalty <= Self.maximumDifficultyPenalty else {
             throw .penaltyOutOfRange(difficultyPenalty)
         }
         self.key = key

@@ -46,9 +46,24 @@ public struct ScoringModel: Sendable, Equatable, Codable {
         self.declaredWeights = factors.map(\.weight)
         self.factors = try Self.normalized(factors.map { ($0.id, $0.weight) }, factors: factors)
             .map { factors[$0.index].withWeight($0.weight) }
+        var scenarioNames = Set<String>()
         for scenario in scenarios {
+            guard scenarioNames.insert(scenario.name).inserted else { throw .duplicateScenario(scenario.name) }
             for id in scenario.weights.keys where !seen.contains(id) {
                 throw .unknownFactorInScenario(scenario: scenario.name, factor: id)
+            }
+            // A scenario must be usable as it stands: signs and a positive total per side,
+            // checked here once rather than when a command first scores it.
+            let raw = factors.enumerated().map { index, factor in
+                (id: factor.id, weight: scenario.weights[factor.id] ?? factors[index].weight)
+            }
+            do {
+                _ = try Self.normalized(raw, factors: factors)
+            } catch {
+                switch error {
+                case .allWeightsZero(let side): throw .scenarioWeightsZero(scenario: scenario.name, side: side)
+                default: throw error
+                }
             }
         }
         self.name = name
@@ -76,17 +91,11 @@ public struct ScoringModel: Sendable, Equatable, Codable {
     ) throws(ModelError) -> ScoringModel {
         let declared = factors ?? self.factors.enumerated().map { $0.element.withWeight(declaredWeights[$0.offset]) }
         var newDeclared: [String: (side: Factor.Side, weight: Double)] = [:]
-        var newTotals: [Factor.Side: Double] = [:]
-        for factor in declared {
-            newDeclared[factor.id] = (factor.side, factor.weight)
-            newTotals[factor.side, default: 0] += factor.weight
-        }
+        for factor in declared { newDeclared[factor.id] = (factor.side, factor.weight) }
+        let newTotals = Self.sideTotals(declared.map { ($0.side, $0.weight) })
         var oldDeclared: [String: Double] = [:]
-        var oldTotals: [Factor.Side: Double] = [:]
-        for (index, factor) in self.factors.enumerated() {
-            oldDeclared[factor.id] = declaredWeights[index]
-            oldTotals[factor.side, default: 0] += declaredWeights[index]
-        }
+        for (index, factor) in self.factors.enumerated() { oldDeclared[factor.id] = declaredWeights[index] }
+        let oldTotals = Self.sideTotals(self.factors.enumerated().map { ($1.side, declaredWeights[$0]) })
         let keptScenarios = scenarios.map { scenario in
             var weights: [String: Double] = [:]
             for (id, weight) in scenario.weights {
@@ -97,8 +106,8 @@ public struct ScoringModel: Sendable, Equatable, Codable {
                 }
                 weights[id] =
                     old > 0
-                    ? new.weight * weight / old
-                    : weight * newTotals[new.side, default: 0] / oldTotals[new.side, default: 1]
+                    ? new.weight * (weight / old)
+                    : weight * Self.ratio(newTotals[new.side], oldTotals[new.side])
             }
             return WeightScenario(name: scenario.name, weights: weights)
         }
@@ -143,22 +152,53 @@ public struct ScoringModel: Sendable, Equatable, Codable {
     }
 
     /// Normalizes weights per side; checks signs and that each side has a positive total.
+    ///
+    /// Each weight is first divided by the largest weight of its side, so the sum that
+    /// follows lies in 1...n and cannot overflow (weights of 1e308 each normalize to 1/n
+    /// like any other equal weights) nor lose small weights to underflow of the total.
     static func normalized(_ weights: [(id: String, weight: Double)], factors: [Factor]) throws(ModelError)
         -> [(index: Int, weight: Double)]
     {
-        var totals: [Factor.Side: Double] = [:]
+        var largest: [Factor.Side: Double] = [:]
         for (index, entry) in weights.enumerated() {
             guard entry.weight.isFinite, entry.weight >= 0 else {
                 throw .negativeWeight(factor: entry.id, weight: entry.weight)
             }
-            totals[factors[index].side, default: 0] += entry.weight
+            largest[factors[index].side] = Swift.max(largest[factors[index].side, default: 0], entry.weight)
         }
-        for side in Factor.Side.allCases where !(totals[side, default: 0] > 0) {
+        for side in Factor.Side.allCases where !(largest[side, default: 0] > 0) {
             throw .allWeightsZero(side: side)
         }
-        return weights.enumerated().map { index, entry in
-            (index, entry.weight / totals[factors[index].side]!)
+        var totals: [Factor.Side: Double] = [:]
+        for (index, entry) in weights.enumerated() {
+            let side = factors[index].side
+            totals[side, default: 0] += entry.weight / largest[side]!
         }
+        return weights.enumerated().map { index, entry in
+            let side = factors[index].side
+            return (index, entry.weight / largest[side]! / totals[side]!)
+        }
+    }
+
+    /// Each side's total weight as (largest weight, sum of weights divided by it), a form
+    /// whose sum cannot overflow.
+    static func sideTotals(_ weights: [(side: Factor.Side, weight: Double)]) -> [Factor.Side: (largest: Double, scaledSum: Double)] {
+        var largest: [Factor.Side: Double] = [:]
+        for entry in weights { largest[entry.side] = Swift.max(largest[entry.side, default: 0], entry.weight) }
+        var totals: [Factor.Side: (largest: Double, scaledSum: Double)] = [:]
+        for entry in weights {
+            let top = largest[entry.side]!
+            let scaled = top > 0 ? entry.weight / top : 0
+            totals[entry.side, default: (top, 0)].scaledSum += scaled
+        }
+        return totals
+    }
+
+    /// `new / old` for two side totals in the form of ``sideTotals(_:)``; 1 when either is
+    /// missing or zero.
+    static func ratio(_ new: (largest: Double, scaledSum: Double)?, _ old: (largest: Double, scaledSum: Double)?) -> Double {
+        guard let new, let old, new.largest > 0, old.largest > 0, old.scaledSum > 0 else { return 1 }
+        return (new.largest / old.largest) * (new.scaledSum / old.scaledSum)
     }
 
     static func validate(scale: Scale, of id: String) throws(ModelError) {

@@ -51,10 +51,31 @@ public struct ScoringPipeline: Sendable {
             let members = rule.members(in: batch.segmentData, count: batch.count)
             for row in 0..<batch.count where members[row] { segments[row].append(index) }
         }
-        return BatchAssessment(
+        var assessment = BatchAssessment(
             model: model, accounts: batch.accounts, utilities: utilities, scorer: scorer, scores: scores,
             scenario: scenario, gradesByScenario: gradesByScenario, segments: segments,
             evaluatedSegments: model.segments.indices.filter { evaluable[$0] })
+        assessment.constantFactors = Self.constantFactors(model: model, statistics: statistics)
+        return assessment
+    }
+
+    /// Ids of min-max and z-score factors whose present values are all equal in the
+    /// statistics: every account gets utility 0.5 on them, so they do not rank.
+    public static func constantFactors(model: ScoringModel, statistics: UtilityBuilder.Statistics) -> [String] {
+        model.factors.indices.compactMap { index in
+            let factor = model.factors[index]
+            switch factor.scale {
+            case .minMax:
+                let low = statistics.minimum[index]
+                let high = statistics.maximum[index]
+                return low.isFinite && high.isFinite && !(high > low) ? factor.id : nil
+            case .zScore:
+                let deviation = statistics.standardDeviation[index]
+                return deviation.isFinite && !(deviation > 0) ? factor.id : nil
+            default:
+                return nil
+            }
+        }
     }
 }
 
@@ -118,6 +139,10 @@ public struct BatchAssessment: Sendable {
             model: model, utilities: utilities.matrix.elements[range], present: utilities.present[range],
             weights: scorer.scenarioWeights[scenario])
     }
+
+    /// Ids of min-max and z-score factors that are constant over the statistics used (their
+    /// utility is 0.5 for everyone; see ``ScoringPipeline/constantFactors(model:statistics:)``).
+    public internal(set) var constantFactors: [String] = []
 
     /// Ids of factors whose scale is batch-relative (their utilities depend on this batch).
     public var batchRelativeFactors: [String] {

@@ -46,6 +46,8 @@ public struct AHPAnalysis: Sendable {
     public let sides: [SideResult]
     /// Sides without any judgement (their weights stay as in the model).
     public let unjudgedSides: [Factor.Side]
+    /// The random-index table CR was computed with.
+    public let randomIndexTable: RandomIndex.Table
 
     /// Analyzes the judges' judgements against `model`'s sides.
     ///
@@ -53,7 +55,9 @@ public struct AHPAnalysis: Sendable {
     ///   off the scale or conflicting, or when the combined judgements of a side leave
     ///   factors unlinked. Judgements across sides are a programmer error (the file reader
     ///   checks sides first).
-    public static func analyze(model: ScoringModel, judges: [Judge]) throws(PairwiseComparisonError) -> AHPAnalysis {
+    public static func analyze(
+        model: ScoringModel, judges: [Judge], randomIndex table: RandomIndex.Table = .auto
+    ) throws(PairwiseComparisonError) -> AHPAnalysis {
         var sides: [SideResult] = []
         var unjudged: [Factor.Side] = []
         for side in Factor.Side.allCases {
@@ -76,7 +80,7 @@ public struct AHPAnalysis: Sendable {
                 let matrix = try PairwiseComparisonMatrix(order: indices.count, judgements: local, names: names)
                 let analysis: Result<PairwiseAnalysis, PairwiseComparisonError>
                 do {
-                    analysis = .success(try matrix.analyzed(names: names))
+                    analysis = .success(try matrix.analyzed(names: names, randomIndex: table))
                 } catch {
                     analysis = .failure(error)
                 }
@@ -87,13 +91,13 @@ public struct AHPAnalysis: Sendable {
                 continue
             }
             let combinedMatrix = PairwiseComparisonMatrix.geometricMean(judgeResults.map(\.matrix))
-            let combined = try combinedMatrix.analyzed(names: names)
+            let combined = try combinedMatrix.analyzed(names: names, randomIndex: table)
             sides.append(
                 SideResult(
                     side: side, factorIndices: indices, judges: judgeResults, combinedMatrix: combinedMatrix,
                     combined: combined))
         }
-        return AHPAnalysis(sides: sides, unjudgedSides: unjudged)
+        return AHPAnalysis(sides: sides, unjudgedSides: unjudged, randomIndexTable: table)
     }
 
     /// The model's weights with each judged side replaced by the combined AHP weights, in

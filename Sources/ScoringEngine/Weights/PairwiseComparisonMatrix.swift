@@ -188,7 +188,8 @@ public struct PairwiseComparisonMatrix: Sendable, Equatable {
     /// undetermined and this throws ``PairwiseComparisonError/disconnected(groups:names:)``).
     ///
     /// **Consistency**: CI = (λmax − n)/(n − 1); CR = CI / RI(n) with Saaty's random index
-    /// (``RandomIndex``); CR ≤ 0.10 is acceptable. A consistent matrix (`a[i][k] =
+    /// (``RandomIndex``, Saaty's table up to n = 15 and Alonso–Lamata's formula beyond unless
+    /// `randomIndex` names another table); CR ≤ 0.10 is acceptable. A consistent matrix (`a[i][k] =
     /// a[i][j] a[j][k]`) has λmax = n and CR = 0. With ε_ij = a_ij w_j / w_i, λmax − n =
     /// (1/n) Σ_{i<j} (ε_ij + 1/ε_ij − 2) exactly, so each judged pair's share of the
     /// inconsistency is its term of that sum; ``PairwiseAnalysis/inconsistencies`` lists
@@ -200,17 +201,22 @@ public struct PairwiseComparisonMatrix: Sendable, Equatable {
     ///   ``PairwiseComparisonError/eigenFailure(_:)``.
     /// - Complexity: O(n³) for the eigenproblem, plus O(n²) per judged pair for the
     ///   "CR if revised" figures (each re-solves the eigenproblem: O(n⁵) overall, trivial
-    ///   for the n ≤ 15 that the random index covers).
-    public func analyzed(names: [String] = []) throws(PairwiseComparisonError) -> PairwiseAnalysis {
-        try analyzed(names: names, withRevisions: true)
+    ///   for the n of a model side).
+    public func analyzed(names: [String] = [], randomIndex table: RandomIndex.Table = .auto) throws(PairwiseComparisonError)
+        -> PairwiseAnalysis
+    {
+        try analyzed(names: names, withRevisions: true, table: table)
     }
 
-    func analyzed(names: [String], withRevisions: Bool) throws(PairwiseComparisonError) -> PairwiseAnalysis {
+    func analyzed(names: [String], withRevisions: Bool, table: RandomIndex.Table = .auto) throws(PairwiseComparisonError)
+        -> PairwiseAnalysis
+    {
         let n = order
         let groups = connectedGroups
         guard groups.count == 1 else { throw .disconnected(groups: groups, names: names) }
         let (weights, lambdaMax) = try principalEigen()
-        let randomIndex = RandomIndex.value(forOrder: n)
+        let found = RandomIndex.value(forOrder: n, table: table)
+        let randomIndex = found?.value
         let consistencyIndex = n > 1 ? max(0, (lambdaMax - Double(n)) / Double(n - 1)) : 0
         let ratio: Double? = n <= 2 ? 0 : randomIndex.map { consistencyIndex / $0 }
 
@@ -227,13 +233,13 @@ public struct PairwiseComparisonMatrix: Sendable, Equatable {
                 if withRevisions, n > 2 {
                     let without = removing(row: i, column: j)
                     if without.connectedGroups.count == 1,
-                        let others = try? without.analyzed(names: names, withRevisions: false)
+                        let others = try? without.analyzed(names: names, withRevisions: false, table: table)
                     {
                         consistent = others.weights[i] / others.weights[j]
                     }
                     let clamped = min(max(consistent, 1.0 / 9), 9)
                     if let revised = try? replacing(row: i, column: j, with: clamped)
-                        .analyzed(names: names, withRevisions: false)
+                        .analyzed(names: names, withRevisions: false, table: table)
                     {
                         revisedRatio = revised.consistencyRatio
                     }
@@ -248,8 +254,8 @@ public struct PairwiseComparisonMatrix: Sendable, Equatable {
         inconsistencies.sort { ($0.lambdaShare, $1.row, $1.column) > ($1.lambdaShare, $0.row, $0.column) }
         return PairwiseAnalysis(
             order: n, weights: weights, lambdaMax: lambdaMax, consistencyIndex: consistencyIndex,
-            randomIndex: randomIndex, consistencyRatio: ratio, missingPairCount: missingPairs.count,
-            inconsistencies: inconsistencies)
+            randomIndex: randomIndex, randomIndexSource: found?.source, consistencyRatio: ratio,
+            missingPairCount: missingPairs.count, inconsistencies: inconsistencies)
     }
 
     /// The Perron eigenvector (normalized to sum 1) and eigenvalue of `A`, or of Harker's
@@ -294,8 +300,10 @@ public struct PairwiseAnalysis: Sendable, Equatable {
     public let lambdaMax: Double
     /// CI = (λmax − n)/(n − 1), clamped at 0; 0 for n = 1.
     public let consistencyIndex: Double
-    /// RI(n) from Saaty's table, `nil` for n > 15.
+    /// RI(n) from the chosen table (``RandomIndex/Table``); `nil` when it has no entry for n.
     public let randomIndex: Double?
+    /// Which table or formula gave ``randomIndex``.
+    public let randomIndexSource: RandomIndex.Source?
     /// CR = CI/RI; 0 for n ≤ 2 (always consistent); `nil` when RI is unknown.
     public let consistencyRatio: Double?
     /// Pairs nobody judged (filled by Harker's method).

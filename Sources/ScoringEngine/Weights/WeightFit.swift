@@ -111,16 +111,27 @@ public struct WeightFit: Sendable {
             lambda = value
         case .crossValidated:
             guard let assignment else { throw .tooFewOutcomes(won: won, lost: lost, needed: 2) }
+            var lastFailure: WeightFitError?
             for candidate in strengthGrid {
-                let predictions = try outOfFold(
-                    utilities: utilities, outcomes: outcomes, model: model, expert: expert, lambda: candidate,
-                    assignment: assignment, foldCount: foldCount)
+                // Under separation a weak prior may not keep a fold's fit finite: that
+                // strength loses (log loss ∞) rather than ending the search.
+                let predictions: (fitted: [Double], current: [Double], proposed: [Double])
+                do {
+                    predictions = try outOfFold(
+                        utilities: utilities, outcomes: outcomes, model: model, expert: expert, lambda: candidate,
+                        assignment: assignment, foldCount: foldCount)
+                } catch {
+                    lastFailure = error
+                    table.append(WeightFitResult.StrengthScore(strength: candidate, logLoss: .infinity, areaUnderROC: nil))
+                    continue
+                }
                 table.append(
                     WeightFitResult.StrengthScore(
                         strength: candidate,
                         logLoss: BinaryOutcomeMetrics.logLoss(probabilities: predictions.fitted, outcomes: outcomes) ?? .infinity,
                         areaUnderROC: BinaryOutcomeMetrics.areaUnderROC(scores: predictions.fitted, outcomes: outcomes)))
             }
+            if let lastFailure, table.allSatisfy({ !$0.logLoss.isFinite }) { throw lastFailure }
             // Lowest log loss; among equals (to 1e-9) the strongest prior.
             let best = table.min { ($0.logLoss, -$0.strength) < ($1.logLoss - 1e-9, -$1.strength) } ?? table[0]
             lambda = best.strength
@@ -179,7 +190,7 @@ public struct WeightFit: Sendable {
         let priorEquivalent = dataShare > 0 ? Double(outcomes.count) * (1 - dataShare) / dataShare : .infinity
 
         let proposal = Self.proposedWeights(coefficients: fitted.coefficients, model: model)
-        return WeightFitResult(
+        var result = WeightFitResult(
             fitted: fitted, strength: lambda, strengthWasChosen: strength == .crossValidated, strengthTable: table,
             prior: prior, priorMean: priorMean, priorSlope: slope,
             priorFellBack: prior == .model && (slope ?? 0) <= 0,
@@ -188,6 +199,14 @@ public struct WeightFit: Sendable {
             impliedDifficultyPenalty: proposal.impliedPenalty,
             comparison: comparison, comparisonFailure: comparisonFailure, outcomeCount: outcomes.count, wonCount: won, lostCount: lost,
             dataShare: dataShare, priorEquivalentOutcomes: priorEquivalent)
+        result.constantFactors = Self.constantColumns(utilities)
+        result.separatingFactors = Self.separatingColumns(utilities, outcomes: outcomes).filter {
+            !result.constantFactors.contains($0.factor)
+        }
+        let currentScore = utilities.multiplied(by: expert)
+        result.currentWeightsSeparate = Self.separation(score: currentScore, outcomes: outcomes) == 1
+        result.currentWeightsAreaUnderROC = BinaryOutcomeMetrics.areaUnderROC(scores: currentScore, outcomes: outcomes)
+        return result
     }
 
     // MARK: - Pieces
@@ -204,7 +223,9 @@ public struct WeightFit: Sendable {
         let zeros = [Double](repeating: 0, count: expert.count)
         guard prior == .model else { return (zeros, nil) }
         let score = utilities.multiplied(by: expert)
-        guard let calibration = Self.calibrate(score: score, outcomes: outcomes) else { return (zeros, nil) }
+        // Separation: the slope is infinite; no finite prior follows from it.
+        guard Self.separation(score: score, outcomes: outcomes) == nil else { return (zeros, nil) }
+        guard let calibration = Self.calibrateAllowingSeparation(score: score, outcomes: outcomes) else { return (zeros, nil) }
         let slope = calibration.slope
         return (slope > 0 ? expert.map { $0 * slope } : zeros, slope)
     }
@@ -283,7 +304,7 @@ public struct WeightFit: Sendable {
             let p = fitted.predict(testX)
             // The current weights as a score, calibrated on the training rows.
             let currentScore = testX.multiplied(by: expert)
-            let currentCalibration = Self.calibrate(score: trainX.multiplied(by: expert), outcomes: trainY)
+            let currentCalibration = Self.calibrateAllowingSeparation(score: trainX.multiplied(by: expert), outcomes: trainY)
             // The proposed weights as a score, in the same priority form as the model.
             let proposal = Self.proposedWeights(coefficients: fitted.coefficients, model: model)
             let ranking = model.grading.ranking
@@ -291,7 +312,7 @@ public struct WeightFit: Sendable {
             let direction = model.factors.indices.map { index in
                 model.factors[index].side == .value ? 100 * proposal.weights[index] : -100 * penalty * proposal.weights[index]
             }
-            let proposedCalibration = Self.calibrate(score: trainX.multiplied(by: direction), outcomes: trainY)
+            let proposedCalibration = Self.calibrateAllowingSeparation(score: trainX.multiplied(by: direction), outcomes: trainY)
             let proposedScore = testX.multiplied(by: direction)
             let base = Double(trainY.filter { $0 >= 0.5 }.count) / Double(max(trainY.count, 1))
             for (position, row) in test.enumerated() {
@@ -352,10 +373,23 @@ public struct WeightFitResult: Sendable {
     public let dataShare: Double
     /// How many outcomes the prior is worth: n (1 − share) / share.
     public let priorEquivalentOutcomes: Double
+    /// Factors whose utility is the same in every outcome row: no information, no verdict.
+    public internal(set) var constantFactors: [Int] = []
+    /// Factors whose utility alone separates won from lost (direction +1: won higher): their
+    /// coefficient is bounded only by the prior strength.
+    public internal(set) var separatingFactors: [(factor: Int, direction: Int)] = []
+    /// Whether the current weights' score ranks every won account above every lost one
+    /// (in-sample AUC 1): its log-odds slope is infinite, so a model prior falls back to 0.
+    public internal(set) var currentWeightsSeparate = false
+    /// In-sample AUC of the current weights' score.
+    public internal(set) var currentWeightsAreaUnderROC: Double?
 
-    /// Factors whose coefficient has the wrong sign for their side.
+    /// Factors whose coefficient has the wrong sign for their side (constant factors, which
+    /// the data cannot judge, excluded).
     public var contradictedFactors: [Int] {
-        fitted.coefficients.indices.filter { expectedSigns[$0] * fitted.coefficients[$0] < 0 }
+        fitted.coefficients.indices.filter {
+            expectedSigns[$0] * fitted.coefficients[$0] < 0 && !constantFactors.contains($0)
+        }
     }
 
     /// The effective number of outcomes: the smaller of won and lost (the information in

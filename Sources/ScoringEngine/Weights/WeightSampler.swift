@@ -13,7 +13,10 @@ import Foundation
 /// Gamma variates come from Marsaglia and Tsang's method ("A simple method for generating
 /// gamma variables", ACM TOMS 26 (2000) 363–372), with the boost Gamma(α) =
 /// Gamma(α + 1)·U^(1/α) for α < 1, driven by ``SeededRandom``: the same seed gives the same
-/// draws (on one platform; `log` and `pow` come from the C library).
+/// draws (on one platform; `log` and `exp` come from the C library). The variates are kept as
+/// logarithms and normalized by log-sum-exp, so a small concentration (C·wⱼ ≪ 1, where every
+/// U^(1/α) underflows to 0) still gives draws from the Dirichlet: nearly all weight on one
+/// factor, factor j with probability wⱼ, rather than silently the model's own weights.
 public struct WeightSampler: Sendable, Equatable {
     public enum Distribution: Sendable, Equatable {
         case uniform
@@ -22,11 +25,16 @@ public struct WeightSampler: Sendable, Equatable {
 
     public let distribution: Distribution
 
+    /// The concentrations accepted: 1e-6...1e12. Below, C·wⱼ can underflow to 0 and
+    /// even log-space Gamma variates to −∞; above, C·wⱼ can overflow, and draws equal the
+    /// model's weights to 6 digits long before.
+    public static let concentrationRange: ClosedRange<Double> = 1e-6...1e12
+
     /// - Throws: ``SensitivityError/invalidSetting(name:value:allowed:)`` for a concentration
-    ///   that is not a finite number above 0.
+    ///   outside ``concentrationRange``.
     public init(distribution: Distribution) throws(SensitivityError) {
-        if case .dirichlet(let concentration) = distribution, !(concentration.isFinite && concentration > 0) {
-            throw .invalidSetting(name: "concentration", value: "\(concentration)", allowed: "a finite number above 0")
+        if case .dirichlet(let concentration) = distribution, !Self.concentrationRange.contains(concentration) {
+            throw .invalidSetting(name: "concentration", value: "\(concentration)", allowed: "a number from 0.000001 to 1000000000000")
         }
         self.distribution = distribution
     }
@@ -47,26 +55,40 @@ public struct WeightSampler: Sendable, Equatable {
             case .dirichlet(let concentration): return concentration * factor.weight
             }
         }
+        var logs = [Double](repeating: 0, count: factorCount)
         for draw in 0..<count {
             let base = draw * factorCount
             for indices in sides {
-                var total = 0.0
+                // Normalize in log space (log-sum-exp): with tiny shapes the variates
+                // themselves underflow to 0, their logarithms do not.
+                var largest = -Double.infinity
                 for index in indices {
                     let shape = shapes[index]
-                    let value = shape > 0 ? Self.gamma(shape: shape, using: &random) : 0
+                    logs[index] = shape > 0 ? Self.logGamma(shape: shape, using: &random) : -.infinity
+                    largest = Swift.max(largest, logs[index])
+                }
+                guard largest > -.infinity else { continue }  // every weight of the side is 0
+                var total = 0.0
+                for index in indices {
+                    let value = exp(logs[index] - largest)
                     result[base + index] = value
                     total += value
                 }
-                if total > 0 {
-                    for index in indices { result[base + index] /= total }
-                } else {
-                    // Every Gamma variate underflowed (tiny shapes): fall back to the mean.
-                    let sum = indices.reduce(0.0) { $0 + shapes[$1] }
-                    for index in indices { result[base + index] = sum > 0 ? shapes[index] / sum : 1 / Double(indices.count) }
-                }
+                for index in indices { result[base + index] /= total }
             }
         }
         return result
+    }
+
+    /// The logarithm of a Gamma(shape, 1) variate: log Gamma(α) = log Gamma(α + 1) +
+    /// log(U)/α for α < 1, which stays finite where U^(1/α) underflows (α = 0.0003 gives
+    /// U^3333, 0 in double precision for any U < 0.8).
+    static func logGamma(shape: Double, using random: inout SeededRandom) -> Double {
+        guard shape < 1 else { return log(gamma(shape: shape, using: &random)) }
+        let boosted = gamma(shape: shape + 1, using: &random)
+        var u = random.nextDouble()
+        while u == 0 { u = random.nextDouble() }
+        return log(boosted) + log(u) / shape
     }
 
     /// A Gamma(shape, 1) variate (Marsaglia–Tsang).

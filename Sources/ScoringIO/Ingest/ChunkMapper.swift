@@ -342,7 +342,8 @@ struct ChunkMapper: Sendable {
                 return readCategory(field: field, in: text, step: step, panel: panel)
             case .dealValue:
                 if plan.missingCodes.matches(bytes: text, from: field.start, to: field.end) { return true }
-                return step.reader.value(in: text, from: field.start, to: field.end) != nil
+                guard let value = step.reader.value(in: text, from: field.start, to: field.end) else { return false }
+                return value >= 0
             case .id, .stage, .several:
                 return readActions(field: field, in: text, column: column, panel: panel)
             }
@@ -427,7 +428,7 @@ struct ChunkMapper: Sendable {
                     else { return false }
                 case .dealValue:
                     if missing { continue }
-                    if plan.dealReader.value(in: text, from: field.start, to: field.end) == nil { return false }
+                    guard let value = plan.dealReader.value(in: text, from: field.start, to: field.end), value >= 0 else { return false }
                 }
             }
             return true

@@ -260,6 +260,8 @@ struct RowMapper: Sendable {
         var dealValue: Double?
         if let dealColumn, !isMissing(fields[dealColumn]) {
             switch FieldReader.number(fields[dealColumn], with: dealReader) {
+            case .success(let value) where value < 0:
+                if !fail(.negativeDealValue(value: fields[dealColumn]), column: dealColumn) { return nil }
             case .success(let value): dealValue = value
             case .failure(let reason): if !fail(reason, column: dealColumn) { return nil }
             }

@@ -42,6 +42,7 @@ public struct Reject: Sendable, Equatable, CustomStringConvertible {
         case missingID
         case duplicateID(id: String, firstLine: Int)
         case badStage(value: String)
+        case negativeDealValue(value: String)
 
         /// A short machine-readable code, written in the rejects file.
         public var code: String {
@@ -55,6 +56,7 @@ public struct Reject: Sendable, Equatable, CustomStringConvertible {
             case .missingID: return "missing_id"
             case .duplicateID: return "duplicate_id"
             case .badStage: return "bad_stage"
+            case .negativeDealValue: return "negative_deal_value"
             }
         }
     }
@@ -81,6 +83,8 @@ public struct Reject: Sendable, Equatable, CustomStringConvertible {
             return "account id \(InputEcho.quoted(id)) already appeared on line \(firstLine); ids must be unique."
         case .badStage(let value):
             return "\(name) is \(InputEcho.quoted(value)); a stage is a whole number from 1 to 5."
+        case .negativeDealValue(let value):
+            return "\(name) is \(InputEcho.quoted(value)); a deal value cannot be negative: write 0 or more, or leave it blank when unknown."
         }
     }
 }

@@ -131,12 +131,17 @@ struct ModelFileParser {
             for item in try sequence(node, "segments") { segments.append(try segment(item)) }
         }
         var scenarios: [WeightScenario] = []
+        var scenarioLines: [String: Int] = [:]
         if let node = top["scenarios"] {
             for item in try sequence(node, "scenarios") {
                 let scenario = try self.scenario(item)
                 for id in scenario.weights.keys where factorLines[id] == nil {
                     throw fail(item, "scenario '\(scenario.name)' sets a weight for '\(id)', which is not a factor of the model; factors: \(factors.map(\.id).joined(separator: ", ")).")
                 }
+                if let first = scenarioLines[scenario.name] {
+                    throw fail(item, "scenario '\(scenario.name)' is defined twice (first on line \(first)); give each scenario its own name, so that --scenario and the output columns name one set of weights.")
+                }
+                scenarioLines[scenario.name] = item.mark?.line ?? 0
                 scenarios.append(scenario)
             }
         }
@@ -152,6 +157,9 @@ struct ModelFileParser {
             case .negativeWeight(let factor, _), .invalidScale(let factor, _), .duplicateFactor(let factor),
                 .invalidMissingUtility(let factor, _):
                 line = factorLines[factor] ?? line
+            case .duplicateScenario(let scenario), .scenarioWeightsZero(let scenario, _),
+                .unknownFactorInScenario(let scenario, _):
+                line = scenarioLines[scenario] ?? line
             default: break
             }
             throw ModelFileError(file: file, line: line, message: error.description)

@@ -63,7 +63,7 @@ public struct ActualFileReader: Sendable {
                 guard record.fields.count == table.header.count else {
                     throw fields.reject(record, .fieldCount(expected: table.header.count, found: record.fields.count))
                 }
-                let period = ReviewPeriod(try fields.requiredText(record, "period"))
+                let period = try fields.period(record)
                 let person = try fields.requiredText(record, "person")
                 let sales = try fields.requiredMoney(record, "sales")
                 let newAccounts = try fields.requiredCount(record, "new_accounts")

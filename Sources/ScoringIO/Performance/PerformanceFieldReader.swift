@@ -36,6 +36,16 @@ struct PerformanceFieldReader {
         return missingCodes.matches(value) ? nil : value
     }
 
+    /// The required `period` field: refused when it looks like a quarter or month that does
+    /// not exist (`2024Q5`, `2024-13`).
+    func period(_ record: CSVRecord) throws(PerformanceReject) -> ReviewPeriod {
+        let text = try requiredText(record, "period")
+        if let reason = ReviewPeriod.impossiblePeriod(text) {
+            throw reject(record, .impossiblePeriod(value: text, reason: reason), column: "period")
+        }
+        return ReviewPeriod(text)
+    }
+
     /// A required text field.
     func requiredText(_ record: CSVRecord, _ column: String) throws(PerformanceReject) -> String {
         guard let value = text(record, column) else { throw reject(record, .missingValue, column: column) }

@@ -26,6 +26,7 @@ public struct PerformanceReject: Error, Sendable, Equatable, CustomStringConvert
 
     public enum Reason: Sendable, Equatable {
         case fieldCount(expected: Int, found: Int)
+        case impossiblePeriod(value: String, reason: String)
         /// A required field is blank or a missing code.
         case missingValue
         case notANumber(value: String)
@@ -53,6 +54,7 @@ public struct PerformanceReject: Error, Sendable, Equatable, CustomStringConvert
         public var code: String {
             switch self {
             case .fieldCount: return "field_count"
+            case .impossiblePeriod: return "impossible_period"
             case .missingValue: return "missing_value"
             case .notANumber: return "not_a_number"
             case .unitNotAllowed: return "unit_not_allowed"
@@ -80,6 +82,8 @@ public struct PerformanceReject: Error, Sendable, Equatable, CustomStringConvert
         switch reason {
         case .fieldCount(let expected, let found):
             return "the row has \(found) fields but the header has \(expected); check for a missing or extra delimiter, or quote fields that contain one."
+        case .impossiblePeriod(let value, let reason):
+            return "\(name) is '\(value)': \(reason). Write a quarter as 2024Q2, a month as 2024-06, a year as 2024."
         case .missingValue:
             return "\(name) is blank, and every row needs it; fill it in (write 0 for none)."
         case .notANumber(let value):

@@ -57,7 +57,7 @@ public struct PlanFileReader: Sendable {
                 guard record.fields.count == table.header.count else {
                     throw fields.reject(record, .fieldCount(expected: table.header.count, found: record.fields.count))
                 }
-                let period = ReviewPeriod(try fields.requiredText(record, "period"))
+                let period = try fields.period(record)
                 let person = try fields.requiredText(record, "person")
                 let roleText = try fields.requiredText(record, "role")
                 guard let role = TeamRole(text: roleText) else {

@@ -62,8 +62,8 @@ extension Kam {
         func validate() throws {
             if samples < 1 { throw ValidationError("Please specify '--samples' of at least 1.") }
             if top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
-            if let concentration, !(concentration > 0 && concentration.isFinite) {
-                throw ValidationError("Please specify a '--concentration' above 0.")
+            if let concentration, !WeightSampler.concentrationRange.contains(concentration) {
+                throw ValidationError("Please specify a '--concentration' from 0.000001 to 1000000000000.")
             }
             if !(0...1).contains(stableAt) { throw ValidationError("Please specify '--stable-at' between 0 and 1.") }
             if let show, show < 1 { throw ValidationError("Please specify '--show' of at least 1.") }

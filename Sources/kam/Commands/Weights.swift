@@ -3,6 +3,8 @@ import Foundation
 import ScoringEngine
 import ScoringIO
 
+extension RandomIndex.Table: ExpressibleByArgument {}
+
 extension Kam {
     /// `kam weights`: set factor weights from pairwise judgements or from past outcomes.
     struct Weights: ParsableCommand {
@@ -20,9 +22,15 @@ extension Kam {
                     (1 equal, 3 moderate, 5 strong, 7 very strong, 9 extreme; 1/3 etc. the other way \
                     round). A pair left out or written ~ is filled in by Harker's method. Judges are \
                     combined by the geometric mean of their matrices. Weights are the principal \
-                    eigenvector; CR = CI / RI (Saaty 1980); CR above 0.10 is flagged with the \
+                    eigenvector; CR = CI / RI; CR above 0.10 is flagged with the \
                     judgements to revisit and the values the other judgements imply. \
                     See datasets/judgements.yaml for an example.
+
+                    --random-index chooses RI: auto (default) takes Saaty's 1980 table up to 15 \
+                    factors a side and Alonso and Lamata's 2006 formula (1.7699n − 4.3513)/(n − 1) \
+                    beyond; saaty1980 only Saaty's table (a side of more than 15 factors is then \
+                    an error); alonso-lamata their 2006 table up to 15 and their formula beyond. \
+                    Every format names the table used.
 
                     --write-model OUT writes a copy of the model file with the new weights: only the \
                     weight values change, every other byte stays. It refuses while the combined CR \
@@ -40,6 +48,9 @@ extension Kam {
             @Flag(help: "Write the model even if a side's combined CR is above 0.10.")
             var allowInconsistent = false
 
+            @Option(help: "The random index for CR: auto, saaty1980 or alonso-lamata.")
+            var randomIndex: RandomIndex.Table = .auto
+
             @Option(help: "The output format.")
             var format: OutputFormat = .table
 
@@ -55,9 +66,14 @@ extension Kam {
                     let contents = try readJudgements(model: model)
                     let analysis: AHPAnalysis
                     do {
-                        analysis = try AHPAnalysis.analyze(model: model, judges: contents.judges)
+                        analysis = try AHPAnalysis.analyze(model: model, judges: contents.judges, randomIndex: randomIndex)
                     } catch let error as PairwiseComparisonError {
                         throw CLIError.badData("\(file): \(error.description)")
+                    }
+                    for side in analysis.sides where side.combined.randomIndex == nil {
+                        printError(
+                            "kam: error: the \(side.side.rawValue) side has \(side.factorIndices.count) factors, and Saaty's 1980 random-index table stops at 15, so CR cannot be computed. Please specify '--random-index auto' or '--random-index alonso-lamata'.")
+                        throw ExitCode(64)
                     }
                     var written: String?
                     var refusal: String?

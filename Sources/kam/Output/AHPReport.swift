@@ -33,7 +33,7 @@ struct AHPReport {
     }
 
     func ratioText(_ analysis: PairwiseAnalysis) -> String {
-        guard let ratio = analysis.consistencyRatio else { return "CR n/a (RI known for n ≤ 15)" }
+        guard let ratio = analysis.consistencyRatio else { return "CR n/a (no random index for n = \(analysis.order))" }
         return "CR \(formatDecimal(ratio, digits: 3))"
     }
 
@@ -81,6 +81,11 @@ struct AHPReport {
             out += "\n\(sideName(side.side)) (\(side.factorIndices.count) \(zh ? "个因素" : "factors")): "
             out += "λmax \(formatDecimal(combined.lambdaMax, digits: 3)), CI \(formatDecimal(combined.consistencyIndex, digits: 3)), "
             out += "\(ratioText(combined)) — \(verdict(combined))\n"
+            if let ri = combined.randomIndex, let source = combined.randomIndexSource, combined.order > 2 {
+                out += zh
+                    ? "  RI(\(combined.order)) = \(formatDecimal(ri, digits: 4))，来自 \(source.citation)。\n"
+                    : "  RI(\(combined.order)) = \(formatDecimal(ri, digits: 4)) from the \(source.citation).\n"
+            }
             if combined.missingPairCount > 0 {
                 out += zh
                     ? "  \(combined.missingPairCount) 对无人评判，按 Harker 方法补全。\n"
@@ -158,8 +163,8 @@ struct AHPReport {
     func footer() -> [String] {
         var lines: [String] = []
         lines.append(
-            zh ? "方法: 主特征向量 (LAPACK dgeev)；多位评判人按几何平均合并；CR = CI / RI，RI 取 Saaty (1980)。"
-                : "Method: principal eigenvector (LAPACK dgeev); judges combined by the geometric mean of their matrices; CR = CI / RI with Saaty's (1980) random index.")
+            zh ? "方法: 主特征向量 (LAPACK dgeev)；多位评判人按几何平均合并；CR = CI / RI，RI 表: \(tableText)。"
+                : "Method: principal eigenvector (LAPACK dgeev); judges combined by the geometric mean of their matrices; CR = CI / RI, random index: \(tableText).")
         if let writtenModel {
             lines.append(zh ? "已写出新模型 \(writtenModel)：只改了权重行，其余原样保留。"
                 : "Wrote \(writtenModel): the weight values were replaced, every other line is unchanged.")
@@ -169,6 +174,15 @@ struct AHPReport {
             lines.append(zh ? "用 --write-model OUT 写出带新权重的模型副本。" : "Use --write-model OUT to write a copy of the model with these weights.")
         }
         return lines
+    }
+
+    /// The random-index choice in words (`--random-index`).
+    var tableText: String {
+        switch analysis.randomIndexTable {
+        case .auto: return "auto (Saaty 1980 up to n = 15, Alonso–Lamata 2006 formula beyond)"
+        case .saaty1980: return "saaty1980 (Saaty 1980, n ≤ 15)"
+        case .alonsoLamata: return "alonso-lamata (Alonso–Lamata 2006 table up to n = 15, their formula beyond)"
+        }
     }
 
     func signed(_ value: Double, digits: Int) -> String {
@@ -182,20 +196,20 @@ struct AHPReport {
     func csv() -> String {
         var out = CSVWriter.record([
             "kind", "side", "judge", "factor", "factor_b", "current_weight", "weight", "judged", "implied", "suggested",
-            "lambda_max", "ci", "cr", "cr_if_revised", "acceptable", "line",
+            "lambda_max", "ci", "cr", "cr_if_revised", "acceptable", "line", "ri", "ri_source",
         ])
         func number(_ value: Double?, _ digits: Int = 6) -> String { value.map { formatDecimal($0, digits: digits) } ?? "" }
         for side in analysis.sides {
             for (k, index) in side.factorIndices.enumerated() {
                 out += CSVWriter.record([
                     "weight", side.side.rawValue, "combined", model.factors[index].id, "", number(model.factors[index].weight),
-                    number(side.combined.weights[k]), "", "", "", "", "", "", "", "", "",
+                    number(side.combined.weights[k]), "", "", "", "", "", "", "", "", "", "", "",
                 ])
                 for judge in side.judges {
                     if case .success(let own) = judge.analysis {
                         out += CSVWriter.record([
                             "weight", side.side.rawValue, judge.name, model.factors[index].id, "", number(model.factors[index].weight),
-                            number(own.weights[k]), "", "", "", "", "", "", "", "", "",
+                            number(own.weights[k]), "", "", "", "", "", "", "", "", "", "", "",
                         ])
                     }
                 }
@@ -206,6 +220,7 @@ struct AHPReport {
                 out += CSVWriter.record([
                     "consistency", side.side.rawValue, name, "", "", "", "", "", "", "", number(result.lambdaMax), number(result.consistencyIndex),
                     number(result.consistencyRatio), "", result.isAcceptable ? "true" : "false", "",
+                    number(result.randomIndex, 4), result.randomIndexSource?.rawValue ?? "",
                 ])
                 guard !result.isAcceptable else { continue }
                 for item in result.inconsistencies.prefix(Self.listedJudgements) {
@@ -215,7 +230,7 @@ struct AHPReport {
                     out += CSVWriter.record([
                         "revisit", side.side.rawValue, name, model.factors[a].id, model.factors[b].id, "", "", number(item.judged),
                         number(item.consistentValue), PairwiseAnalysis.scaleText(item.nearestScaleValue), "", "", "",
-                        number(item.consistencyRatioIfRevised), "", line.map(String.init) ?? "",
+                        number(item.consistencyRatioIfRevised), "", line.map(String.init) ?? "", "", "",
                     ])
                 }
             }
@@ -239,13 +254,15 @@ struct AHPReport {
                     + "\"cr_if_revised\": \(number(item.consistencyRatioIfRevised)), \"line\": \(line.map(String.init) ?? "null")}"
             }
             return "\"lambda_max\": \(number(result.lambdaMax)), \"ci\": \(number(result.consistencyIndex)), "
-                + "\"ri\": \(number(result.randomIndex)), \"cr\": \(number(result.consistencyRatio)), "
+                + "\"ri\": \(number(result.randomIndex)), \"ri_source\": \(result.randomIndexSource.map { json.string($0.rawValue) } ?? "null"), "
+                + "\"cr\": \(number(result.consistencyRatio)), "
                 + "\"acceptable\": \(result.isAcceptable), \"missing_pairs\": \(result.missingPairCount), "
                 + "\"revisit\": [\(items.joined(separator: ", "))]"
         }
         var out = "{\n  \"schema\": \"kam.weights.ahp/1\",\n"
         out += "  \"model\": \(json.string(model.name)),\n  \"file\": \(json.string(file)),\n"
         out += "  \"judges\": [\(contents.judges.map { json.string($0.name) }.joined(separator: ", "))],\n"
+        out += "  \"random_index\": \(json.string(analysis.randomIndexTable.rawValue)),\n"
         out += "  \"sides\": ["
         for (position, side) in analysis.sides.enumerated() {
             out += position == 0 ? "\n" : ",\n"

@@ -79,6 +79,11 @@ struct RankReport {
             lines.append(
                 "Batch-relative (scores move when the list changes): \(relative.joined(separator: ", ")).")
         }
+        let constant = assessment.constantFactors
+        if !constant.isEmpty {
+            lines.append(
+                "Constant in this list, so every account gets utility 0.5 on it and it does not rank: \(constant.joined(separator: ", ")).")
+        }
         if let calibration = model.calibration {
             let expected = pagedTotals?.expectedWins ?? rows.reduce(0.0) { $0 + (probability($1.row) ?? 0) }
             lines.append(
@@ -225,6 +230,7 @@ struct RankReport {
                 + "},\n")
         sink.write(
             "    \"batch_relative_factors\": [\(assessment.batchRelativeFactors.map { json.string($0) }.joined(separator: ", "))],\n"
+            + "    \"constant_factors\": [\(assessment.constantFactors.map { json.string($0) }.joined(separator: ", "))],\n"
         )
         sink.write(
             "    \"unevaluated_segments\": ["

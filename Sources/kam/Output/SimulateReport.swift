@@ -49,6 +49,26 @@ struct SimulateReport {
         }
     }
 
+    /// Open accounts the forecast gives no probability (insufficient information).
+    var unforecastOpenAccounts: Int {
+        problem.accounts.filter { $0.stage != nil && $0.probabilityByStage.isEmpty }.count
+    }
+
+    /// How winning is modelled, the same way as in `kam forecast` (issue 14: one set of numbers).
+    var winningModelText: String {
+        let unforecast = unforecastOpenAccounts
+        if zh {
+            var text = "赢单与 kam forecast 同一模型：各客户按所在阶段的转移链（随投入调整）推进，赢单乘以其评分效应 p/π。"
+            if unforecast > 0 { text += "\(unforecast) 个信息不足的客户按阶段概率计（forecast 不计入）。" }
+            return text + "按管道拟合时的投入水平，预期赢单等于 forecast；各策略的差异只来自投入。"
+        }
+        var text = "Winning follows kam forecast's model: each account moves by its stage's chain under the effort it gets, and a win counts its score effect p/π (the forecast's P(won) over its stage's)."
+        if unforecast > 0 {
+            text += " \(ReportFormat.count(unforecast, "open account")) with insufficient information count at their stage's chance (the forecast leaves them out)."
+        }
+        return text + " At the effort the pipeline was fitted on, expected wins and revenue equal the forecast's; the policies differ from it only by the effort they give."
+    }
+
     func render(_ format: OutputFormat) -> String {
         switch format {
         case .table: return text(markdown: false)
@@ -68,6 +88,7 @@ struct SimulateReport {
             zh
                 ? "最优策略：各期按第一期的影子价格分配，并按同一比例缩放价格，使最紧的资源每期用满。"
                 : "The optimal policy allocates every period at the first period's shadow prices, scaled by one factor per period so that the tightest capacity is used up again.")
+        lines.append(winningModelText)
         if team.totalHours <= 0 {
             lines.append(zh ? "团队没有工时：所有策略都不投入。" : "The team has no hours: no policy can put effort anywhere.")
         }
@@ -170,6 +191,7 @@ struct SimulateReport {
         func number(_ value: Double) -> String { ReportFormat.jsonNumber(value) }
         var text = "{\n  \"schema\": \"kam.simulation/1\",\n"
         text += "  \"open_accounts\": \(openAtStart), \"periods\": \(periods), \"runs\": \(runs), \"seed\": \(seed),\n"
+        text += "  \"winning_model\": \(json.string("forecast")), \"winning_model_note\": \(json.string(winningModelText)),\n"
         text += "  \"policies\": [\n"
         text += summaries.map { s in
             var line = "    {\"policy\": \(json.string(s.policy.rawValue)), \"expected_wins\": \(number(s.expectedWins)), \"wins_standard_error\": \(number(s.winsStandardError)), "

@@ -38,6 +38,15 @@ struct WeightFitReport {
         case .none:
             return zh ? "先验: 零（岭回归）" : "Prior: zero (ridge)"
         case .model:
+            if result.priorFellBack, result.currentWeightsSeparate {
+                return zh ? "先验: 当前权重把赢单与输单完全分开（样本内 AUC 1.000，完全分离），对数几率斜率无穷大，先验退回到零"
+                    : "Prior: the current weights separate won from lost completely (in-sample AUC 1.000: separation), so their log-odds slope is infinite and the prior fell back to zero"
+            }
+            if result.priorFellBack, result.priorSlope == nil {
+                let auc = result.currentWeightsAreaUnderROC.map { formatDecimal($0, digits: 3) } ?? "n/a"
+                return zh ? "先验: 当前权重的对数几率斜率无法拟合（样本内 AUC \(auc)，接近完全分离），先验退回到零"
+                    : "Prior: the log-odds slope of the current weights could not be fitted (in-sample AUC \(auc): near separation), so the prior fell back to zero"
+            }
             if result.priorFellBack {
                 return zh ? "先验: 当前权重无法区分赢单与输单（斜率 ≤ 0），退回到零"
                     : "Prior: the current weights do not rank won above lost (slope ≤ 0), so the prior fell back to zero"
@@ -46,6 +55,42 @@ struct WeightFitReport {
             return zh ? "先验: 当前模型权重（每优先分 \(slope) 对数几率）"
                 : "Prior: the model's weights (\(slope) log-odds per priority point)"
         }
+    }
+
+    /// The data column for a factor the data cannot judge: constant, or separating.
+    func degenerateVerdict(_ index: Int) -> String? {
+        if result.constantFactors.contains(index) { return zh ? "无信息（常数）" : "no info (constant)" }
+        if result.separatingFactors.contains(where: { $0.factor == index }) { return zh ? "完全分离" : "separation" }
+        return nil
+    }
+
+    /// The key of a factor's verdict for CSV and JSON: constant, separation or "".
+    func degenerateKey(_ index: Int) -> String {
+        if result.constantFactors.contains(index) { return "constant" }
+        if result.separatingFactors.contains(where: { $0.factor == index }) { return "separation" }
+        return ""
+    }
+
+    /// Notes on constant columns and separation (issue 14).
+    func degenerateNotes() -> [String] {
+        var notes: [String] = []
+        for index in result.constantFactors {
+            notes.append(
+                zh ? "\(factorName(index)) 在所有结果中取同一值：数据对它没有信息（常数），其系数只来自先验，不作判断。"
+                    : "\(factorName(index)) has the same utility in every outcome: no information (constant). Its coefficient is the prior's; no verdict.")
+        }
+        for (index, direction) in result.separatingFactors {
+            let higher = direction > 0 ? (zh ? "高于" : "above") : (zh ? "低于" : "below")
+            notes.append(
+                zh ? "完全分离: 仅 \(factorName(index)) 一个因素就把赢单与输单分开（每个赢单都\(higher)每个输单），其系数只受先验强度 λ 约束，数据无法给出其效应大小。"
+                    : "Separation: \(factorName(index)) alone separates won from lost (every won account scores \(higher) every lost one on it), so its coefficient is bounded only by the prior strength λ; the data cannot say how large its effect is.")
+        }
+        if result.separatingFactors.isEmpty, result.currentWeightsSeparate {
+            notes.append(
+                zh ? "完全分离: 当前权重的评分把赢单与输单完全分开（样本内 AUC 1.000）。"
+                    : "Separation: the current weights' score ranks every won account above every lost one (in-sample AUC 1.000).")
+        }
+        return notes
     }
 
     /// Lines that say what was read and what the fit rests on.
@@ -82,7 +127,9 @@ struct WeightFitReport {
         let contradicted = Set(result.contradictedFactors)
         for (index, estimate) in estimates.enumerated() {
             var verdict = ""
-            if contradicted.contains(index) {
+            if let degenerate = degenerateVerdict(index) {
+                verdict = degenerate
+            } else if contradicted.contains(index) {
                 verdict = estimate.pValue < 0.05 ? (zh ? "相反!" : "CONTRADICTS") : (zh ? "相反?" : "contradicts?")
             } else if estimate.pValue < 0.05 {
                 verdict = zh ? "支持" : "supports"
@@ -130,6 +177,7 @@ struct WeightFitReport {
                         : "The data contradicts \(factorName(index)): coefficient \(signed(estimate.value, digits: 2)) where a \(model.factors[index].side.rawValue) factor should be \(expected) (p \(pText(estimate.pValue)))\(estimate.pValue < 0.05 ? "" : ", though not significantly"); the proposal gives it weight 0.")
             }
         }
+        notes += degenerateNotes()
         for side in result.sidesWithoutSupport {
             notes.append(zh ? "\(side.rawValue) 方没有方向正确的因素，保留模型权重。" : "No \(side.rawValue) factor has the expected sign; that side keeps the model's weights.")
         }
@@ -158,7 +206,7 @@ struct WeightFitReport {
     func csv() -> String {
         var out = CSVWriter.record([
             "factor", "side", "expected_sign", "current_weight", "proposed_weight", "coefficient", "standard_error",
-            "z", "p_value", "prior_mean", "contradicted",
+            "z", "p_value", "prior_mean", "contradicted", "data_note",
         ])
         let contradicted = Set(result.contradictedFactors)
         for estimate in result.fitted.estimates {
@@ -175,6 +223,7 @@ struct WeightFitReport {
             ]
             fields.append(index.map { formatDecimal(result.priorMean[$0], digits: 6) } ?? "")
             fields.append(index.map { contradicted.contains($0) ? "true" : "false" } ?? "")
+            fields.append(index.map { degenerateKey($0) } ?? "")
             out += fields.joined(separator: ",") + "\n"
         }
         return out
@@ -198,7 +247,8 @@ struct WeightFitReport {
         out += "\"effective\": \(result.effectiveOutcomes), \"data_share\": \(number(result.dataShare)), "
         out += "\"prior_equivalent_outcomes\": \(number(result.priorEquivalentOutcomes))},\n"
         out += "  \"prior\": {\"kind\": \(json.string(result.prior.rawValue)), \"slope\": \(number(result.priorSlope)), "
-        out += "\"fell_back\": \(result.priorFellBack), \"strength\": \(number(result.strength)), \"chosen_by_cv\": \(result.strengthWasChosen)},\n"
+        out += "\"fell_back\": \(result.priorFellBack), \"current_weights_separate\": \(result.currentWeightsSeparate), "
+        out += "\"strength\": \(number(result.strength)), \"chosen_by_cv\": \(result.strengthWasChosen)},\n"
         out += "  \"strength_table\": [" + result.strengthTable.map {
             "{\"strength\": \(number($0.strength)), \"log_loss\": \(number($0.logLoss)), \"auc\": \(number($0.areaUnderROC))}"
         }.joined(separator: ", ") + "],\n"
@@ -212,7 +262,8 @@ struct WeightFitReport {
                 + "\"current_weight\": \(number(model.factors[index].weight)), \"proposed_weight\": \(number(result.proposedWeights[index])), "
                 + "\"coefficient\": \(number(estimate?.value)), \"standard_error\": \(number(estimate?.standardError)), "
                 + "\"z\": \(number(estimate?.zScore)), \"p_value\": \(estimate.map { String(format: "%.6g", $0.pValue) } ?? "null"), "
-                + "\"prior_mean\": \(number(result.priorMean[index])), \"contradicted\": \(contradicted.contains(index))}"
+                + "\"prior_mean\": \(number(result.priorMean[index])), \"contradicted\": \(contradicted.contains(index)), "
+                + "\"data_note\": \(degenerateKey(index).isEmpty ? "null" : json.string(degenerateKey(index)))}"
         }.joined(separator: ",\n") + "\n  ],\n"
         if let comparison = result.comparison {
             out += "  \"cross_validation\": {\"folds\": \(comparison.folds), \"fitted\": \(metrics(comparison.fitted)), "

@@ -196,11 +196,14 @@ struct AllocatorTests {
     @Test("with effort fixed, the simulated win rate converges to the absorbing chain's within its standard error")
     func simulationMatchesChain() throws {
         let team = AllocationFixtures.team(managers: [100])
+        // P(won) equal to the stage's, so each simulated win counts 1 (win weight p/π = 1).
+        let fitted = try table.chain()
+        let stageProbabilities = (0..<5).map { fitted.absorptionProbabilities[$0, 0] }
         for (stage, effort) in [(1, 0.0), (2, 0.3), (3, 1.0), (5, 2.0)] {
             let accounts = (0..<50).map { index in
                 AllocationProblem.Account(
                     id: "K-\(index)", manager: 0, stage: stage, grade: .a, dealValue: 100,
-                    probabilityByStage: [0.2, 0.3, 0.4, 0.6, 0.7])
+                    probabilityByStage: stageProbabilities)
             }
             let allocator = Allocator(problem: try problem(accounts, team: team))
             let runs = 400
