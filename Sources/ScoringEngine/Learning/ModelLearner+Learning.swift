@@ -260,7 +260,9 @@ extension ModelLearner {
         var oofEta = [Double](repeating: 0, count: n)
         var plattProbability = [Double](repeating: 0, count: n)
         var isotonicProbability = [Double](repeating: 0, count: n)
-        var oofGrades = [Grade](repeating: .insufficient, count: n)
+        var oofValue = [Double](repeating: 0, count: n)
+        var oofDifficulty = [Double](repeating: 0, count: n)
+        var oofCompleteness = [Double](repeating: 0, count: n)
         var withoutEta = [[Double]](repeating: [Double](repeating: 0, count: n), count: fitSet.count)
         var baseRateProbability = [Double](repeating: 0, count: n)
         var stageProbability = [Double](repeating: 0, count: n)
@@ -268,7 +270,7 @@ extension ModelLearner {
             let train = trainRows[fold]
             let test = testRows[fold]
             let trainOutcomes = train.map { outcomes[$0] }
-            let (active, fit, _, trainDesign) = try fitDroppingContradicted(
+            let (active, fit, _, _) = try fitDroppingContradicted(
                 fitSet, sides: sides, lambda: lambda, outcomes: trainOutcomes, expertAll: expertAll,
                 start: learnedPath.coefficients[fold], prior: learnedPath.priors[fold]
             ) { active in learnedDesign(active, slot: fold + 1, rows: train) }
@@ -283,23 +285,19 @@ extension ModelLearner {
                 plattProbability[row] = LogisticRegression.logistic(platt.intercept + platt.slope * testEta[position])
                 isotonicProbability[row] = isotonic?.probability(ofScore: testEta[position]) ?? plattProbability[row]
             }
-            // Grades of the test rows under the fold's weights and band cuts.
+            // Out-of-fold value and difficulty scores (the fold's weights) and completeness: the
+            // final model's grade cuts are chosen to order the win rates on them too, and its
+            // cross-validated grade table applies those cuts to them.
             let weights = Self.sideWeights(active.map { sides[$0] }, coefficients: Array(fit.coefficients.dropFirst()))
-            let trainScores = Self.scores(trainDesign, weights: weights, sides: active.map { sides[$0] })
             let testScores = Self.scores(testDesign, weights: weights, sides: active.map { sides[$0] })
-            let grading = try Self.learnedGrading(
-                base: baseModel.grading, valueScores: trainScores.value, difficultyScores: trainScores.difficulty,
-                outcomes: trainOutcomes, baseGrades: train.map { baseGrade[$0] },
-                baseValueBands: train.map { baseValueBand[$0] }, baseDifficultyBands: train.map { baseDifficultyBand[$0] },
-                penalty: weights.penalty)
             for (position, row) in test.enumerated() {
                 var completeness = 0.0
                 for (k, l) in active.enumerated() where Int(fits[l][fold + 1].rowGroup[row]) != fits[l][fold + 1].missingGroup {
                     completeness += weights.weights[k] / sideCount
                 }
-                oofGrades[row] = grading.grade(
-                    value: testScores.value[position], difficulty: testScores.difficulty[position],
-                    completeness: min(completeness, 1))
+                oofValue[row] = testScores.value[position]
+                oofDifficulty[row] = testScores.difficulty[position]
+                oofCompleteness[row] = min(completeness, 1)
             }
             // Contributions: one Newton step without each factor, from the fold's fit.
             for (k, l) in fitSet.enumerated() {
@@ -429,8 +427,10 @@ extension ModelLearner {
             let present = fit.rowGroup.map { Int($0) != missingGroup }
             return (factor, rowUtility, present)
         }
+        var factorDataColumn: [Int] = []  // the data column of every model factor
         for (baseIndex, baseFactor) in baseModel.factors.enumerated() {
             guard let c = candidates.firstIndex(where: { $0.baseFactor == baseIndex }) else { continue }
+            factorDataColumn.append(factorColumn[baseIndex])
             if let l = learnable.firstIndex(of: c) {
                 let (factor, column, present) = learnedFactor(l)
                 factors.append(factor)
@@ -444,6 +444,7 @@ extension ModelLearner {
             }
         }
         for l in finalActive where candidates[learnable[l]].baseFactor == nil {
+            factorDataColumn.append(candidates[learnable[l]].column)
             let (factor, column, present) = learnedFactor(l)
             factors.append(factor)
             factorUtilityColumns.append(column)
@@ -459,26 +460,40 @@ extension ModelLearner {
         let utilityMatrix = Matrix(rows: n, columns: factorCount, elements: elements)
         let model: ScoringModel
         let scores: ScoreColumns
+        var completeness = [Double](repeating: 0, count: n)
+        let gradeChoice: GradeCutChoice
         do {
             let provisional = try baseModel.replacing(factors: factors)
             scores = ScoreColumns(try Scorer(model: provisional).scores(utilityMatrix), scenario: 0)
+            let shares = UtilityBuilder(model: provisional).completenessShares
+            for (j, present) in factorPresent.enumerated() {
+                for row in 0..<n where present[row] { completeness[row] += shares[j] }
+            }
+            completeness = completeness.map { min($0, 1) }
+            let minimum = baseModel.grading.minimumCompleteness
             let penalty = difficultyFallback ? 0 : finalWeights.penalty
-            let grading = try Self.learnedGrading(
-                base: baseModel.grading, valueScores: scores.value, difficultyScores: scores.difficulty, outcomes: outcomes,
+            gradeChoice = try Self.learnedGrading(
+                base: baseModel.grading,
+                training: GradeScores(
+                    value: scores.value, difficulty: scores.difficulty, outcomes: outcomes,
+                    graded: completeness.map { $0 >= minimum }),
+                outOfFold: GradeScores(
+                    value: oofValue, difficulty: oofDifficulty, outcomes: outcomes,
+                    graded: oofCompleteness.map { $0 >= minimum }),
                 baseGrades: baseGrade, baseValueBands: baseValueBand, baseDifficultyBands: baseDifficultyBand,
                 penalty: penalty)
-            model = try provisional.replacing(grading: grading, calibration: .some(calibration))
+            model = try provisional.replacing(grading: gradeChoice.grading, calibration: .some(calibration))
         } catch let error as ModelError {
             throw .model(error)
+        } catch let error as LearningError {
+            throw error
         } catch {
             throw .model(.noFactors)
         }
-        let shares = UtilityBuilder(model: model).completenessShares
-        var completeness = [Double](repeating: 0, count: n)
-        for (j, present) in factorPresent.enumerated() {
-            for row in 0..<n where present[row] { completeness[row] += shares[j] }
+        notes += gradeChoice.notes
+        let oofGrades = (0..<n).map {
+            model.grading.grade(value: oofValue[$0], difficulty: oofDifficulty[$0], completeness: oofCompleteness[$0])
         }
-        completeness = completeness.map { min($0, 1) }
         let priority = (0..<n).map { model.grading.ranking.key(value: scores.value[$0], difficulty: scores.difficulty[$0]) }
         let probability = priority.map { calibration.probability(ofScore: $0) }
         let grades = (0..<n).map {
@@ -487,6 +502,15 @@ extension ModelLearner {
         let trainingScores = AccountScores(
             value: scores.value, difficulty: scores.difficulty, priority: priority, probability: probability,
             completeness: completeness, grades: grades)
+        let trainingGradeWinRates = Self.gradeWinRates(grades: grades, outcomes: outcomes)
+
+        // 10b. The grade table the report prints for the training accounts must be the one the
+        // model as written gives them, scored the way `kam rank` scores (ScoringPipeline).
+        let scoredGrades = try Self.pipelineGrades(model: model, data: data, columnOf: factorDataColumn)
+        let scoredTable = Self.gradeWinRates(grades: scoredGrades, outcomes: outcomes)
+        guard scoredTable == trainingGradeWinRates else {
+            throw .gradesNotReproduced(printed: trainingGradeWinRates, scored: scoredTable)
+        }
 
         // 11. Reports.
         let modelAUC = RankStatistics.areaUnderROC(scores: oofEta, outcomes: outcomes)
@@ -549,6 +573,7 @@ extension ModelLearner {
         return LearnedModel(
             model: model, factors: reports, metrics: metrics,
             gradeWinRates: Self.gradeWinRates(grades: oofGrades, outcomes: outcomes),
+            trainingGradeWinRates: trainingGradeWinRates, gradesOrdered: gradeChoice.ordered,
             strength: lambda, strengthTable: learnedPath.table, calibrationMethod: useIsotonic ? "isotonic" : "platt",
             calibrationLogLoss: CalibrationComparison(platt: plattLoss, isotonic: isotonicLoss),
             difficultyPenalty: model.grading.ranking.difficultyPenalty, intercept: intercept,

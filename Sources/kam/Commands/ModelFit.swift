@@ -176,24 +176,26 @@ extension Kam.ModelCommand {
                     trainingCount: training.count, learned: learned, settings: settings(), outputPath: outputPath,
                     rejectsPath: rejectsPath, language: lang)
 
-                // Write, read back, and check the written model scores the training rows as the fit did.
-                progress.phase("writing \(outputPath) and checking it", rows: training.count)
+                // Render, read back, and check that the model as written scores the training
+                // rows as the fit did (and grades them as the report's table says) before writing.
+                progress.phase("checking \(outputPath) before writing it", rows: training.count)
                 let path = outputPath
-                do throws(ModelFileError) {
-                    try ModelFileWriter().write(learned.model, annotations: report.annotations(), toFile: path)
-                } catch {
-                    if error.message.hasPrefix("cannot write") { throw CLIError.cannotWrite(path) }
-                    throw InternalFailure(message: error.description)
-                }
+                let annotations = report.annotations()
                 let reread: ScoringModel
                 do throws(ModelFileError) {
-                    reread = try ModelFileReader().read(contentsOf: path)
+                    reread = try ModelFileReader().read(yaml: ModelFileWriter().write(learned.model, annotations: annotations), file: path)
                 } catch {
-                    throw InternalFailure(message: "the written model \(path) cannot be read back: \(error.description)")
+                    throw InternalFailure(message: "the learned model, as it would be written to \(path), cannot be read back: \(error.description)")
                 }
                 report.roundTrip = try verify(
                     reread, learned: learned, training: training, table: try readTable(input.file, what: "history"),
                     lines: trainingRows.map { history.lines[$0] }, progress: progress)
+                do throws(ModelFileError) {
+                    try ModelFileWriter().write(learned.model, annotations: annotations, toFile: path)
+                } catch {
+                    if error.message.hasPrefix("cannot write") { throw CLIError.cannotWrite(path) }
+                    throw InternalFailure(message: error.description)
+                }
 
                 // Held-out evaluation.
                 progress.phase("evaluating", rows: history.data.count - training.count + (test == nil ? 0 : input.estimatedRows))
@@ -341,6 +343,7 @@ extension Kam.ModelCommand {
                     throw InternalFailure(message: "the written model cannot score the training accounts: \(error.description)")
                 }
                 for (position, index) in notCompared.enumerated() {
+                    if engine.scores.grades[position] != expected.grades[index] { gradesDiffer += 1 }
                     largest = max(
                         largest, abs(engine.scores.value[position] - expected.value[index]),
                         abs(engine.scores.difficulty[position] - expected.difficulty[index]),
@@ -350,7 +353,13 @@ extension Kam.ModelCommand {
             }
             guard largest <= Self.roundTripTolerance, largest.isFinite else {
                 throw InternalFailure(
-                    message: "the written model \(outputPath) scores the training accounts differently from the fit (largest difference \(largest), allowed \(Self.roundTripTolerance)); the file was written but should not be used")
+                    message: "the learned model, as written, scores the training accounts differently from the fit (largest difference \(largest), allowed \(Self.roundTripTolerance)); \(outputPath) was not written")
+            }
+            // The grade table the report prints for the training accounts is the one the model as
+            // written gives them, account by account.
+            guard gradesDiffer == 0 else {
+                throw InternalFailure(
+                    message: "the learned model, as written, grades \(gradesDiffer) training accounts differently from the table the report prints; \(outputPath) was not written")
             }
             return ModelFitReport.RoundTrip(
                 accounts: training.count, comparedThroughIngest: compared, largestDifference: largest,

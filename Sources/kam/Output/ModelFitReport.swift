@@ -383,10 +383,15 @@ struct ModelFitReport {
         return table
     }
 
+    /// Win rate per grade: the written model on its training accounts (what `kam rank` with
+    /// it gives them, exactly), its cuts on the out-of-fold scores, and on held-out accounts.
     func gradeTable() -> PlainTable {
         var columns: [PlainTable.Column] = [
-            .init(zh ? "评级" : "grade"), .init(zh ? "账户" : "accounts", alignRight: true), .init(zh ? "赢" : "won", alignRight: true),
-            .init(zh ? "赢单率（样本外）" : "win rate (out of fold)", alignRight: true),
+            .init(zh ? "评级" : "grade"),
+            .init(zh ? "训练账户" : "training", alignRight: true), .init(zh ? "赢" : "won", alignRight: true),
+            .init(zh ? "赢单率" : "win rate", alignRight: true),
+            .init(zh ? "交叉验证" : "cross-val.", alignRight: true), .init(zh ? "赢" : "won", alignRight: true),
+            .init(zh ? "赢单率" : "win rate", alignRight: true),
         ]
         if heldOut != nil {
             columns += [
@@ -395,8 +400,10 @@ struct ModelFitReport {
             ]
         }
         var table = PlainTable(columns: columns)
-        for rate in learned.gradeWinRates {
+        for rate in learned.trainingGradeWinRates {
             var row = [gradeLabel(rate.grade), String(rate.count), String(rate.won), percent(rate.winRate)]
+            let crossValidated = learned.gradeWinRates.first { $0.grade == rate.grade }
+            row += [String(crossValidated?.count ?? 0), String(crossValidated?.won ?? 0), percent(crossValidated?.winRate)]
             if let heldOut {
                 let other = heldOut.evaluation.gradeWinRates.first { $0.grade == rate.grade }
                 row += [String(other?.count ?? 0), String(other?.won ?? 0), percent(other?.winRate)]
@@ -404,6 +411,21 @@ struct ModelFitReport {
             table.rows.append(row)
         }
         return table
+    }
+
+    /// The sentences under the grade table: what each column is, and whether win rates fall.
+    func gradeLines() -> [String] {
+        var lines = [
+            zh ? "训练账户: 写出的模型对其训练账户的评级（kam rank 用该模型给出的正是这些）。交叉验证: 同样的分界用于每个账户在不含其所在折的模型下的分数。"
+                : "Training: the written model's grades of its training accounts (exactly what kam rank with it gives them). "
+                    + "Cross-val.: the same cuts on each account's score from the model fitted without its fold.",
+            (zh ? "训练账户: " : "Training: ") + fallsText(learned.trainingGradeWinRates),
+            (zh ? "交叉验证: " : "Cross-validated: ") + fallsText(learned.gradeWinRates),
+        ]
+        if let heldOut {
+            lines.append((zh ? "留出: " : "Held out: ") + fallsText(heldOut.evaluation.gradeWinRates))
+        }
+        return lines
     }
 
     func groupTable(_ factor: FactorReport) -> PlainTable {
@@ -432,11 +454,7 @@ struct ModelFitReport {
         out += table(factorTable()) + "\n"
         out += table(metricsTable()) + "\n"
         out += table(gradeTable())
-        var after = [(zh ? "样本外: " : "Out of fold: ") + fallsText(learned.gradeWinRates)]
-        if let heldOut {
-            after.append((zh ? "留出: " : "Held out: ") + fallsText(heldOut.evaluation.gradeWinRates))
-        }
-        out += wrapped(after, markdown: markdown) + "\n"
+        out += wrapped(gradeLines(), markdown: markdown) + "\n"
 
         let shown = learned.factors.filter { $0.status == .kept || isLeak($0) }.filter { !$0.groups.isEmpty }
         out += (zh ? "\(heading)学到的刻度（训练账户）\n" : "\(heading)Learned scales (training accounts)\n") + "\n"
@@ -553,6 +571,9 @@ struct ModelFitReport {
             return out
         case .grades:
             var out = CSVWriter.record(["evaluation", "grade", "accounts", "won", "win_rate"])
+            for rate in learned.trainingGradeWinRates {
+                out += CSVWriter.record(["training", rate.grade.letter, String(rate.count), String(rate.won), number(rate.winRate)])
+            }
             for rate in learned.gradeWinRates {
                 out += CSVWriter.record(["cross_validation", rate.grade.letter, String(rate.count), String(rate.won), number(rate.winRate)])
             }
@@ -652,7 +673,9 @@ struct ModelFitReport {
         out += "  \"cross_validation\": {\"folds\": \(learned.folds), \"learned\": \(metrics(m.learned)),\n"
         out += "    \"weights_only\": \(metrics(m.weightsOnly)),\n    \"stage_baseline\": \(metrics(m.stageBaseline)),\n"
         out += "    \"base_rate\": \(metrics(m.baseRate))},\n"
-        out += "  \"grades\": {\"cross_validation\": \(grades(learned.gradeWinRates)), "
+        out += "  \"grades\": {\"training\": \(grades(learned.trainingGradeWinRates)), "
+        out += "\"training_falls_a_to_d\": \(Self.fallsFromAToD(learned.trainingGradeWinRates).map(String.init) ?? "null"), "
+        out += "\"ordered_cuts_found\": \(learned.gradesOrdered), \"cross_validation\": \(grades(learned.gradeWinRates)), "
         out += "\"falls_a_to_d\": \(Self.fallsFromAToD(learned.gradeWinRates).map(String.init) ?? "null")},\n"
         if let heldOut {
             let e = heldOut.evaluation
