@@ -9,6 +9,8 @@ public struct LearnedModel: Sendable {
     public let factors: [FactorReport]
     /// Out-of-fold metrics of the learned model and the baselines.
     public let metrics: MetricsTable
+    /// The candidate models on the same folds, with standard errors, and the one to rank with.
+    public let comparison: ModelComparison
     /// Cross-validated win rate per grade (A, B, C, D, insufficient): the written model's
     /// cuts applied to the out-of-fold scores (each account scored by the model fitted
     /// without its fold).

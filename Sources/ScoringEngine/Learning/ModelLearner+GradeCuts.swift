@@ -146,11 +146,14 @@ extension ModelLearner {
             result.append((value * 100).rounded() / 100)
         }
         guard zip(result, result.dropFirst()).allSatisfy({ $0 < $1 }) else { return nil }
-        return result.map { cut in clearOfScores(cut, sorted: sorted) ?? cut }
+        return result.map { cut in clearOfScores(cut, sorted: sorted, within: low, high) ?? cut }
     }
 
-    /// `cut`, or a nearby value 0.005 away, that no score lies within 1e-6 of; `nil` if both do.
-    static func clearOfScores(_ cut: Double, sorted: [Double]) -> Double? {
+    /// `cut`, or a value 0.005 above or below it, that no score lies within 1e-6 of and
+    /// that stays in (low, high]; `nil` if none does.
+    static func clearOfScores(_ cut: Double, sorted: [Double], within low: Double = -.infinity, _ high: Double = .infinity)
+        -> Double?
+    {
         func collides(_ x: Double) -> Bool {
             var low = 0
             var high = sorted.count
@@ -160,9 +163,11 @@ extension ModelLearner {
             }
             return low < sorted.count && sorted[low] <= x + 1e-6
         }
-        if !collides(cut) { return cut }
-        let shifted = ((cut + 0.005) * 1000).rounded() / 1000
-        return collides(shifted) ? nil : shifted
+        for candidate in [cut, ((cut + 0.005) * 1000).rounded() / 1000, ((cut - 0.005) * 1000).rounded() / 1000]
+        where candidate > low && candidate <= high && !collides(candidate) {
+            return candidate
+        }
+        return nil
     }
 
     /// What is degenerate about a grading on the training accounts, as sentences: a cut that

@@ -107,11 +107,18 @@ extension ModelLearner {
                 continue
             }
             let column = prepared[position]
+            let included = options.includedColumns.contains(columns[columnIndex].name)
             var preset: FactorReport.Reason?
             if column.presentCount == 0 {
                 preset = .noValues
+            } else if !included, let why = ColumnScreening.idLikeReason(columns[columnIndex]) {
+                preset = .idLike(why)
             } else if column.isCategorical, column.labels.count > options.maximumCategoryLabels {
-                preset = .tooManyLabels(count: column.labels.count, limit: options.maximumCategoryLabels)
+                if !included, let hint = ColumnScreening.leakHint(columns[columnIndex]) {
+                    preset = .possibleLeak(hint: hint, auc: nil)
+                } else {
+                    preset = .tooManyLabels(count: column.labels.count, limit: options.maximumCategoryLabels)
+                }
             }
             candidates.append(
                 Candidate(column: columnIndex, baseFactor: nil, template: template, request: .free, prepared: position, preset: preset))
@@ -156,13 +163,29 @@ extension ModelLearner {
         for l in learnable.indices {
             let c = learnable[l]
             let inBase = candidates[c].baseFactor != nil
-            if let auc = singleAUC[l], auc > options.leakThreshold {
+            let presentGroups = fits[l][0].groups.filter { $0.kind != .missing && $0.evidence.count > 0 }.count
+            if let auc = singleAUC[l], auc >= options.leakThreshold {
                 reasons[c] = .leak(auc: auc, threshold: options.leakThreshold)
             } else if flat[l] {
-                reasons[c] = .flat
+                // Flat after a monotone fit can mean the win rate moves the other way.
+                if inBase, case .monotone(let rises) = candidates[c].request,
+                    Self.marginalTrend(columns[candidates[c].column], outcomes: outcomes) == !rises
+                {
+                    reasons[c] = .shapeContradicted(winRateShouldRise: rises)
+                } else {
+                    reasons[c] = .flat
+                }
+            } else if inBase, case .monotone(let rises) = candidates[c].request, presentGroups <= 1 {
+                // The declared direction pooled every value into one group: what is left is
+                // missing against present, which is not what the factor means.
+                reasons[c] = .shapeContradicted(winRateShouldRise: rises)
             } else if inBase {
                 reasons[c] = .baseModelFactor
                 fitSet.append(l)
+            } else if !options.includedColumns.contains(columns[candidates[c].column].name),
+                let hint = ColumnScreening.leakHint(columns[candidates[c].column])
+            {
+                reasons[c] = .possibleLeak(hint: hint, auc: singleAUC[l])
             } else if informationValues[l] >= options.minimumInformationValue {
                 reasons[c] = .informative(iv: informationValues[l], threshold: options.minimumInformationValue)
                 fitSet.append(l)
@@ -212,6 +235,7 @@ extension ModelLearner {
         // ridge fit on every row (collinear indicators often turn), its utility is reversed,
         // u → 1 − u, in every fold, so that it enters with a positive weight instead of being
         // dropped. The report says which were reversed.
+        var reversedColumns: [Int] = []  // indices into `learnable`
         let newColumns = fitSet.filter { candidates[learnable[$0]].baseFactor == nil }
         if !newColumns.isEmpty {
             let allRows = Array(0..<n)
@@ -220,18 +244,14 @@ extension ModelLearner {
             let orientation = try RidgeLogistic.fit(
                 design: design, outcomes: outcomes, penalty: [0] + [Double](repeating: 1, count: fitSet.count),
                 prior: [Double](repeating: 0, count: terms), start: [Double](repeating: 0, count: terms))
-            var reversed: [String] = []
+            var reversed: [Int] = []
             for (position, l) in fitSet.enumerated() where candidates[learnable[l]].baseFactor == nil {
                 let beta = orientation.coefficients[position + 1]
                 guard (sides[l] == .value ? beta : -beta) < 0 else { continue }
                 groupUtilities[l] = groupUtilities[l].map { table in table.map { 1 - $0 } }
-                reversed.append(candidates[learnable[l]].template.column)
+                reversed.append(l)
             }
-            if !reversed.isEmpty {
-                notes.append(
-                    "Reversed, given the other factors (their utility falls where their own win rate rises): "
-                        + reversed.joined(separator: ", ") + ".")
-            }
+            reversedColumns = reversed
         }
         let utilities = groupUtilities
 
@@ -344,6 +364,14 @@ extension ModelLearner {
         let finalWeights = Self.sideWeights(finalActive.map { sides[$0] }, coefficients: finalCoefficients)
         for l in fitSet where !finalActive.contains(l) {
             reasons[learnable[l]] = .contradicted(coefficient: dropped[l] ?? 0)
+        }
+        // One verdict per column: a reversed column that the final fit still drops is only
+        // "contradicted"; the note lists the reversed columns that are in the model.
+        let reversedKept = reversedColumns.filter { finalActive.contains($0) }
+        if !reversedKept.isEmpty {
+            notes.append(
+                "Reversed, given the other factors (their utility falls where their own win rate rises): "
+                    + reversedKept.map { candidates[learnable[$0]].template.column }.joined(separator: ", ") + ".")
         }
 
         // Calibration: chosen on the folds, fitted on the out-of-fold log-odds on the priority scale.
@@ -570,8 +598,25 @@ extension ModelLearner {
             stageBaseline: data.stages == nil
                 ? nil : OutcomeMetrics(probabilities: stageProbability, outcomes: outcomes, calibrationBins: bins),
             baseRate: OutcomeMetrics(probabilities: baseRateProbability, outcomes: outcomes, calibrationBins: bins))
+        // The base model as written: its priority, Platt-calibrated on each fold's training rows.
+        var baseModelProbability = [Double](repeating: 0, count: n)
+        let basePriority = (0..<n).map {
+            baseModel.grading.ranking.key(value: baseScores.value[$0], difficulty: baseScores.difficulty[$0])
+        }
+        for fold in 0..<foldCount {
+            let platt = PlattScaling.fit(
+                scores: trainRows[fold].map { basePriority[$0] }, outcomes: trainRows[fold].map { outcomes[$0] })
+            for row in testRows[fold] {
+                baseModelProbability[row] = LogisticRegression.logistic(platt.intercept + platt.slope * basePriority[row])
+            }
+        }
+        let comparison = ModelComparison(
+            probabilities: [
+                (.baseModel, baseModelProbability), (.weightsOnly, weightsOnlyProbability), (.learned, learnedProbability),
+            ],
+            outcomes: outcomes, assignment: assignment, folds: foldCount)
         return LearnedModel(
-            model: model, factors: reports, metrics: metrics,
+            model: model, factors: reports, metrics: metrics, comparison: comparison,
             gradeWinRates: Self.gradeWinRates(grades: oofGrades, outcomes: outcomes),
             trainingGradeWinRates: trainingGradeWinRates, gradesOrdered: gradeChoice.ordered,
             strength: lambda, strengthTable: learnedPath.table, calibrationMethod: useIsotonic ? "isotonic" : "platt",

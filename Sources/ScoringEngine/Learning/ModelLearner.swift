@@ -91,8 +91,11 @@ public struct ModelLearner: Sendable {
         /// λ: given (> 0) or cross-validated over ``strengthGrid``.
         public var strength: WeightFit.Strength = .crossValidated
         public var strengthGrid: [Double] = WeightFit.defaultGrid
-        /// A single-factor out-of-fold AUC above this flags a leak (0.5...1).
-        public var leakThreshold: Double = 0.95
+        /// A single-factor out-of-fold AUC at or above this flags a leak (0.5...1).
+        public var leakThreshold: Double = 0.90
+        /// Candidate columns kept even when they look like an id or their name or content
+        /// hints at a leak (`--include`).
+        public var includedColumns: Set<String> = []
         /// In `all` mode a new column joins when its information value reaches this.
         public var minimumInformationValue: Double = 0.02
         public var calibration: CalibrationChoice = .crossValidated

@@ -76,8 +76,11 @@ extension Kam.ModelCommand {
         @Option(help: "Where to write rejected rows (default: <history name>.rejects.csv in the current folder, when there are any).")
         var rejects: String?
 
-        @Option(help: "Single-factor out-of-fold AUC above which a column is flagged as a likely leak and left out.")
-        var leakThreshold: Double = 0.95
+        @Option(help: "Single-factor out-of-fold AUC from which a column is flagged as a likely leak and left out.")
+        var leakThreshold: Double = 0.90
+
+        @Option(help: "Columns to learn from even though they look like an id or their name or values hint at a leak, comma-separated (repeatable).")
+        var include: [String] = []
 
         @Option(help: "Fewest accounts per learned bin (default: max(50, 2% of the decided accounts)).")
         var minBinCount: Int?
@@ -95,7 +98,14 @@ extension Kam.ModelCommand {
             exclude.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
         }
 
+        var includedColumns: [String] {
+            include.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        }
+
         func validate() throws {
+            if let both = includedColumns.first(where: { excludedColumns.contains($0) }) {
+                throw ValidationError("Please name '\(both)' in either '--include' or '--exclude', not both.")
+            }
             if folds < 2 { throw ValidationError("Please specify a '--folds' of at least 2.") }
             if let holdout, !(holdout > 0 && holdout < 1) {
                 throw ValidationError("Please specify a '--holdout' fraction between 0 and 1 (e.g. 0.3).")
@@ -163,6 +173,7 @@ extension Kam.ModelCommand {
                 options.prior = prior
                 options.leakThreshold = leakThreshold
                 options.minimumBinCount = minBinCount
+                options.includedColumns = Set(includedColumns)
                 let learned: LearnedModel
                 progress.phase("learning from \(training.count) accounts", rows: training.count)
                 do throws(LearningError) {
