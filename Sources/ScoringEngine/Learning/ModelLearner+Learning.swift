@@ -163,7 +163,10 @@ extension ModelLearner {
         for l in learnable.indices {
             let c = learnable[l]
             let inBase = candidates[c].baseFactor != nil
-            let presentGroups = fits[l][0].groups.filter { $0.kind != .missing && $0.evidence.count > 0 }.count
+            let presentFit = fits[l][0].groups.filter { $0.kind != .missing && $0.evidence.count > 0 }
+            let presentGroups = presentFit.count
+            // Enough present values for two bins: pooling them all into one is the data's doing.
+            let couldSplit = presentFit.reduce(0) { $0 + $1.evidence.count } >= 2 * minimumBin
             if let auc = singleAUC[l], auc >= options.leakThreshold {
                 reasons[c] = .leak(auc: auc, threshold: options.leakThreshold)
             } else if flat[l] {
@@ -175,7 +178,7 @@ extension ModelLearner {
                 } else {
                     reasons[c] = .flat
                 }
-            } else if inBase, case .monotone(let rises) = candidates[c].request, presentGroups <= 1 {
+            } else if inBase, case .monotone(let rises) = candidates[c].request, presentGroups <= 1, couldSplit {
                 // The declared direction pooled every value into one group: what is left is
                 // missing against present, which is not what the factor means.
                 reasons[c] = .shapeContradicted(winRateShouldRise: rises)

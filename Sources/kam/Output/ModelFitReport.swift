@@ -588,12 +588,7 @@ struct ModelFitReport {
             notes.append(zh ? "排除或权重为 0 的列:" : "Columns left out or at weight 0:")
             for factor in leftOut { notes.append("  \(factor.column): \(reasonText(factor.reason))") }
         }
-        if learned.factors.contains(where: {
-            switch $0.reason {
-            case .contradicted, .shapeContradicted: return $0.inBaseModel
-            default: return false
-            }
-        }) {
+        if learned.factors.contains(where: \.inBaseModel) {
             notes.append(
                 zh ? "这里的判断基于从结果学到的曲线；kam weights fit 在基础模型的刻度上、给定其他因素来判断，结论可能不同。"
                     : "These verdicts are on the curves learned from the outcomes; kam weights fit judges the base model's scales given the other factors, so its verdicts can differ.")
