@@ -20,7 +20,14 @@ extension Kam.ModelCommand {
                 --candidates all every other column is tried too and reported with its information \
                 value and cross-validated contribution; a column that predicts the outcome \
                 suspiciously well (single-factor AUC above --leak-threshold) is flagged as a likely \
-                leak and left out. The learned model is written as a model file people can read \
+                leak and left out, as are columns that look like ids or whose name or values \
+                suggest they were written after the outcome (a status, free-text notes) unless \
+                --include names them. The report compares the base model as written, weights \
+                fitted on its scales and the learned model on the same folds (log loss and AUC \
+                with standard errors) and recommends the best; it says plainly when the learned \
+                model is not better. The grade table shows the written model's grades of its \
+                training accounts (exactly what kam rank gives them), the same cuts on the \
+                out-of-fold scores, and held-out accounts. The learned model is written as a model file people can read \
                 (--output, default <history name>.model.yaml in the current folder), read back and \
                 checked to score the training accounts as the fit did (to 1e-12) before the report \
                 is printed. --test FILE or --holdout FRACTION report held-out AUC, Brier score, log \
