@@ -54,6 +54,17 @@ public struct FactorReport: Sendable {
         case contradicted(coefficient: Double)
         /// Not considered (`model` mode and the column is not read by a base factor).
         case notConsidered
+        /// Left out: the column looks like an identifier (``ColumnScreening/idLikeReason(_:)``);
+        /// `--include` keeps it.
+        case idLike(String)
+        /// Left out: its name or content says it may be written after the outcome
+        /// (``ColumnScreening/leakHint(_:)``), with its single-factor AUC when learned;
+        /// `--include` keeps it.
+        case possibleLeak(hint: String, auc: Double?)
+        /// Weight 0: the model declares that the win rate rises (or falls) with it, and the
+        /// monotone fit pooled all its values into one group: the data does not support the
+        /// declared direction (only missing values may differ).
+        case shapeContradicted(winRateShouldRise: Bool)
 
         public var description: String {
             switch self {
@@ -78,6 +89,12 @@ public struct FactorReport: Sendable {
                 return "its coefficient (\(rounded(coefficient))) has the wrong sign for its side once the other factors are in"
             case .notConsidered:
                 return "not a factor of the base model (use --candidates all to consider it)"
+            case .idLike(let why):
+                return "looks like an id (\(why)); left out unless --include names it"
+            case .possibleLeak(let hint, let auc):
+                return "possible leak: \(hint)\(auc.map { ", single-factor AUC \(rounded($0))" } ?? ""); left out unless --include names it"
+            case .shapeContradicted(let rise):
+                return "the data does not support the declared direction: the win rate does not \(rise ? "rise" : "fall") with it (all its values pooled into one group)"
             }
         }
     }

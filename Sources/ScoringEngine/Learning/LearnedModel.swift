@@ -9,8 +9,18 @@ public struct LearnedModel: Sendable {
     public let factors: [FactorReport]
     /// Out-of-fold metrics of the learned model and the baselines.
     public let metrics: MetricsTable
-    /// Out-of-fold win rate per grade of the learned model (A, B, C, D, insufficient).
+    /// The candidate models on the same folds, with standard errors, and the one to rank with.
+    public let comparison: ModelComparison
+    /// Cross-validated win rate per grade (A, B, C, D, insufficient): the written model's
+    /// cuts applied to the out-of-fold scores (each account scored by the model fitted
+    /// without its fold).
     public let gradeWinRates: [GradeWinRate]
+    /// Win rate per grade of the model as written on its training accounts: exactly what
+    /// `kam rank` with the written model gives them (checked before ``ModelLearner/learn(_:baseModel:)`` returns).
+    public let trainingGradeWinRates: [GradeWinRate]
+    /// Whether some cuts made the win rates fall strictly from A to D on the training
+    /// accounts (otherwise the cuts match the base model's shares and the notes say so).
+    public let gradesOrdered: Bool
     /// λ, the prior strength used for the weights.
     public let strength: Double
     /// Cross-validated log loss of every λ tried, by increasing λ (AUC left `nil`: not

@@ -16,6 +16,9 @@ public enum LearningError: Error, Equatable, Sendable, CustomStringConvertible {
     case weights(WeightFitError)
     /// Evaluation needs a model with a calibration.
     case modelNotCalibrated
+    /// The learned model, scored as `kam rank` scores, does not give its training accounts
+    /// the grade table the fit computed (a bug).
+    case gradesNotReproduced(printed: [GradeWinRate], scored: [GradeWinRate])
 
     public var description: String {
         switch self {
@@ -38,6 +41,12 @@ public enum LearningError: Error, Equatable, Sendable, CustomStringConvertible {
             return error.description
         case .modelNotCalibrated:
             return "the model has no calibration, so it gives no probabilities; fit it with 'kam model fit' first."
+        case .gradesNotReproduced(let printed, let scored):
+            func table(_ rates: [GradeWinRate]) -> String {
+                rates.map { "\($0.grade.letter) \($0.won)/\($0.count)" }.joined(separator: ", ")
+            }
+            return "the learned grade cuts do not reproduce the fit's grade table when the model is scored as kam rank "
+                + "scores it (fit: \(table(printed)); scored: \(table(scored))); this is a bug in kam, please report it."
         }
     }
 }

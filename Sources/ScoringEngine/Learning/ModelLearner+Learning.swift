@@ -107,11 +107,18 @@ extension ModelLearner {
                 continue
             }
             let column = prepared[position]
+            let included = options.includedColumns.contains(columns[columnIndex].name)
             var preset: FactorReport.Reason?
             if column.presentCount == 0 {
                 preset = .noValues
+            } else if !included, let why = ColumnScreening.idLikeReason(columns[columnIndex]) {
+                preset = .idLike(why)
             } else if column.isCategorical, column.labels.count > options.maximumCategoryLabels {
-                preset = .tooManyLabels(count: column.labels.count, limit: options.maximumCategoryLabels)
+                if !included, let hint = ColumnScreening.leakHint(columns[columnIndex]) {
+                    preset = .possibleLeak(hint: hint, auc: nil)
+                } else {
+                    preset = .tooManyLabels(count: column.labels.count, limit: options.maximumCategoryLabels)
+                }
             }
             candidates.append(
                 Candidate(column: columnIndex, baseFactor: nil, template: template, request: .free, prepared: position, preset: preset))
@@ -156,13 +163,32 @@ extension ModelLearner {
         for l in learnable.indices {
             let c = learnable[l]
             let inBase = candidates[c].baseFactor != nil
-            if let auc = singleAUC[l], auc > options.leakThreshold {
+            let presentFit = fits[l][0].groups.filter { $0.kind != .missing && $0.evidence.count > 0 }
+            let presentGroups = presentFit.count
+            // Enough present values for two bins: pooling them all into one is the data's doing.
+            let couldSplit = presentFit.reduce(0) { $0 + $1.evidence.count } >= 2 * minimumBin
+            if let auc = singleAUC[l], auc >= options.leakThreshold {
                 reasons[c] = .leak(auc: auc, threshold: options.leakThreshold)
             } else if flat[l] {
-                reasons[c] = .flat
+                // Flat after a monotone fit can mean the win rate moves the other way.
+                if inBase, case .monotone(let rises) = candidates[c].request,
+                    Self.marginalTrend(columns[candidates[c].column], outcomes: outcomes) == !rises
+                {
+                    reasons[c] = .shapeContradicted(winRateShouldRise: rises)
+                } else {
+                    reasons[c] = .flat
+                }
+            } else if inBase, case .monotone(let rises) = candidates[c].request, presentGroups <= 1, couldSplit {
+                // The declared direction pooled every value into one group: what is left is
+                // missing against present, which is not what the factor means.
+                reasons[c] = .shapeContradicted(winRateShouldRise: rises)
             } else if inBase {
                 reasons[c] = .baseModelFactor
                 fitSet.append(l)
+            } else if !options.includedColumns.contains(columns[candidates[c].column].name),
+                let hint = ColumnScreening.leakHint(columns[candidates[c].column])
+            {
+                reasons[c] = .possibleLeak(hint: hint, auc: singleAUC[l])
             } else if informationValues[l] >= options.minimumInformationValue {
                 reasons[c] = .informative(iv: informationValues[l], threshold: options.minimumInformationValue)
                 fitSet.append(l)
@@ -212,6 +238,7 @@ extension ModelLearner {
         // ridge fit on every row (collinear indicators often turn), its utility is reversed,
         // u → 1 − u, in every fold, so that it enters with a positive weight instead of being
         // dropped. The report says which were reversed.
+        var reversedColumns: [Int] = []  // indices into `learnable`
         let newColumns = fitSet.filter { candidates[learnable[$0]].baseFactor == nil }
         if !newColumns.isEmpty {
             let allRows = Array(0..<n)
@@ -220,18 +247,14 @@ extension ModelLearner {
             let orientation = try RidgeLogistic.fit(
                 design: design, outcomes: outcomes, penalty: [0] + [Double](repeating: 1, count: fitSet.count),
                 prior: [Double](repeating: 0, count: terms), start: [Double](repeating: 0, count: terms))
-            var reversed: [String] = []
+            var reversed: [Int] = []
             for (position, l) in fitSet.enumerated() where candidates[learnable[l]].baseFactor == nil {
                 let beta = orientation.coefficients[position + 1]
                 guard (sides[l] == .value ? beta : -beta) < 0 else { continue }
                 groupUtilities[l] = groupUtilities[l].map { table in table.map { 1 - $0 } }
-                reversed.append(candidates[learnable[l]].template.column)
+                reversed.append(l)
             }
-            if !reversed.isEmpty {
-                notes.append(
-                    "Reversed, given the other factors (their utility falls where their own win rate rises): "
-                        + reversed.joined(separator: ", ") + ".")
-            }
+            reversedColumns = reversed
         }
         let utilities = groupUtilities
 
@@ -260,7 +283,9 @@ extension ModelLearner {
         var oofEta = [Double](repeating: 0, count: n)
         var plattProbability = [Double](repeating: 0, count: n)
         var isotonicProbability = [Double](repeating: 0, count: n)
-        var oofGrades = [Grade](repeating: .insufficient, count: n)
+        var oofValue = [Double](repeating: 0, count: n)
+        var oofDifficulty = [Double](repeating: 0, count: n)
+        var oofCompleteness = [Double](repeating: 0, count: n)
         var withoutEta = [[Double]](repeating: [Double](repeating: 0, count: n), count: fitSet.count)
         var baseRateProbability = [Double](repeating: 0, count: n)
         var stageProbability = [Double](repeating: 0, count: n)
@@ -268,7 +293,7 @@ extension ModelLearner {
             let train = trainRows[fold]
             let test = testRows[fold]
             let trainOutcomes = train.map { outcomes[$0] }
-            let (active, fit, _, trainDesign) = try fitDroppingContradicted(
+            let (active, fit, _, _) = try fitDroppingContradicted(
                 fitSet, sides: sides, lambda: lambda, outcomes: trainOutcomes, expertAll: expertAll,
                 start: learnedPath.coefficients[fold], prior: learnedPath.priors[fold]
             ) { active in learnedDesign(active, slot: fold + 1, rows: train) }
@@ -283,23 +308,19 @@ extension ModelLearner {
                 plattProbability[row] = LogisticRegression.logistic(platt.intercept + platt.slope * testEta[position])
                 isotonicProbability[row] = isotonic?.probability(ofScore: testEta[position]) ?? plattProbability[row]
             }
-            // Grades of the test rows under the fold's weights and band cuts.
+            // Out-of-fold value and difficulty scores (the fold's weights) and completeness: the
+            // final model's grade cuts are chosen to order the win rates on them too, and its
+            // cross-validated grade table applies those cuts to them.
             let weights = Self.sideWeights(active.map { sides[$0] }, coefficients: Array(fit.coefficients.dropFirst()))
-            let trainScores = Self.scores(trainDesign, weights: weights, sides: active.map { sides[$0] })
             let testScores = Self.scores(testDesign, weights: weights, sides: active.map { sides[$0] })
-            let grading = try Self.learnedGrading(
-                base: baseModel.grading, valueScores: trainScores.value, difficultyScores: trainScores.difficulty,
-                outcomes: trainOutcomes, baseGrades: train.map { baseGrade[$0] },
-                baseValueBands: train.map { baseValueBand[$0] }, baseDifficultyBands: train.map { baseDifficultyBand[$0] },
-                penalty: weights.penalty)
             for (position, row) in test.enumerated() {
                 var completeness = 0.0
                 for (k, l) in active.enumerated() where Int(fits[l][fold + 1].rowGroup[row]) != fits[l][fold + 1].missingGroup {
                     completeness += weights.weights[k] / sideCount
                 }
-                oofGrades[row] = grading.grade(
-                    value: testScores.value[position], difficulty: testScores.difficulty[position],
-                    completeness: min(completeness, 1))
+                oofValue[row] = testScores.value[position]
+                oofDifficulty[row] = testScores.difficulty[position]
+                oofCompleteness[row] = min(completeness, 1)
             }
             // Contributions: one Newton step without each factor, from the fold's fit.
             for (k, l) in fitSet.enumerated() {
@@ -346,6 +367,14 @@ extension ModelLearner {
         let finalWeights = Self.sideWeights(finalActive.map { sides[$0] }, coefficients: finalCoefficients)
         for l in fitSet where !finalActive.contains(l) {
             reasons[learnable[l]] = .contradicted(coefficient: dropped[l] ?? 0)
+        }
+        // One verdict per column: a reversed column that the final fit still drops is only
+        // "contradicted"; the note lists the reversed columns that are in the model.
+        let reversedKept = reversedColumns.filter { finalActive.contains($0) }
+        if !reversedKept.isEmpty {
+            notes.append(
+                "Reversed, given the other factors (their utility falls where their own win rate rises): "
+                    + reversedKept.map { candidates[learnable[$0]].template.column }.joined(separator: ", ") + ".")
         }
 
         // Calibration: chosen on the folds, fitted on the out-of-fold log-odds on the priority scale.
@@ -429,8 +458,10 @@ extension ModelLearner {
             let present = fit.rowGroup.map { Int($0) != missingGroup }
             return (factor, rowUtility, present)
         }
+        var factorDataColumn: [Int] = []  // the data column of every model factor
         for (baseIndex, baseFactor) in baseModel.factors.enumerated() {
             guard let c = candidates.firstIndex(where: { $0.baseFactor == baseIndex }) else { continue }
+            factorDataColumn.append(factorColumn[baseIndex])
             if let l = learnable.firstIndex(of: c) {
                 let (factor, column, present) = learnedFactor(l)
                 factors.append(factor)
@@ -444,6 +475,7 @@ extension ModelLearner {
             }
         }
         for l in finalActive where candidates[learnable[l]].baseFactor == nil {
+            factorDataColumn.append(candidates[learnable[l]].column)
             let (factor, column, present) = learnedFactor(l)
             factors.append(factor)
             factorUtilityColumns.append(column)
@@ -459,26 +491,40 @@ extension ModelLearner {
         let utilityMatrix = Matrix(rows: n, columns: factorCount, elements: elements)
         let model: ScoringModel
         let scores: ScoreColumns
+        var completeness = [Double](repeating: 0, count: n)
+        let gradeChoice: GradeCutChoice
         do {
             let provisional = try baseModel.replacing(factors: factors)
             scores = ScoreColumns(try Scorer(model: provisional).scores(utilityMatrix), scenario: 0)
+            let shares = UtilityBuilder(model: provisional).completenessShares
+            for (j, present) in factorPresent.enumerated() {
+                for row in 0..<n where present[row] { completeness[row] += shares[j] }
+            }
+            completeness = completeness.map { min($0, 1) }
+            let minimum = baseModel.grading.minimumCompleteness
             let penalty = difficultyFallback ? 0 : finalWeights.penalty
-            let grading = try Self.learnedGrading(
-                base: baseModel.grading, valueScores: scores.value, difficultyScores: scores.difficulty, outcomes: outcomes,
+            gradeChoice = try Self.learnedGrading(
+                base: baseModel.grading,
+                training: GradeScores(
+                    value: scores.value, difficulty: scores.difficulty, outcomes: outcomes,
+                    graded: completeness.map { $0 >= minimum }),
+                outOfFold: GradeScores(
+                    value: oofValue, difficulty: oofDifficulty, outcomes: outcomes,
+                    graded: oofCompleteness.map { $0 >= minimum }),
                 baseGrades: baseGrade, baseValueBands: baseValueBand, baseDifficultyBands: baseDifficultyBand,
                 penalty: penalty)
-            model = try provisional.replacing(grading: grading, calibration: .some(calibration))
+            model = try provisional.replacing(grading: gradeChoice.grading, calibration: .some(calibration))
         } catch let error as ModelError {
             throw .model(error)
+        } catch let error as LearningError {
+            throw error
         } catch {
             throw .model(.noFactors)
         }
-        let shares = UtilityBuilder(model: model).completenessShares
-        var completeness = [Double](repeating: 0, count: n)
-        for (j, present) in factorPresent.enumerated() {
-            for row in 0..<n where present[row] { completeness[row] += shares[j] }
+        notes += gradeChoice.notes
+        let oofGrades = (0..<n).map {
+            model.grading.grade(value: oofValue[$0], difficulty: oofDifficulty[$0], completeness: oofCompleteness[$0])
         }
-        completeness = completeness.map { min($0, 1) }
         let priority = (0..<n).map { model.grading.ranking.key(value: scores.value[$0], difficulty: scores.difficulty[$0]) }
         let probability = priority.map { calibration.probability(ofScore: $0) }
         let grades = (0..<n).map {
@@ -487,6 +533,15 @@ extension ModelLearner {
         let trainingScores = AccountScores(
             value: scores.value, difficulty: scores.difficulty, priority: priority, probability: probability,
             completeness: completeness, grades: grades)
+        let trainingGradeWinRates = Self.gradeWinRates(grades: grades, outcomes: outcomes)
+
+        // 10b. The grade table the report prints for the training accounts must be the one the
+        // model as written gives them, scored the way `kam rank` scores (ScoringPipeline).
+        let scoredGrades = try Self.pipelineGrades(model: model, data: data, columnOf: factorDataColumn)
+        let scoredTable = Self.gradeWinRates(grades: scoredGrades, outcomes: outcomes)
+        guard scoredTable == trainingGradeWinRates else {
+            throw .gradesNotReproduced(printed: trainingGradeWinRates, scored: scoredTable)
+        }
 
         // 11. Reports.
         let modelAUC = RankStatistics.areaUnderROC(scores: oofEta, outcomes: outcomes)
@@ -546,9 +601,27 @@ extension ModelLearner {
             stageBaseline: data.stages == nil
                 ? nil : OutcomeMetrics(probabilities: stageProbability, outcomes: outcomes, calibrationBins: bins),
             baseRate: OutcomeMetrics(probabilities: baseRateProbability, outcomes: outcomes, calibrationBins: bins))
+        // The base model as written: its priority, Platt-calibrated on each fold's training rows.
+        var baseModelProbability = [Double](repeating: 0, count: n)
+        let basePriority = (0..<n).map {
+            baseModel.grading.ranking.key(value: baseScores.value[$0], difficulty: baseScores.difficulty[$0])
+        }
+        for fold in 0..<foldCount {
+            let platt = PlattScaling.fit(
+                scores: trainRows[fold].map { basePriority[$0] }, outcomes: trainRows[fold].map { outcomes[$0] })
+            for row in testRows[fold] {
+                baseModelProbability[row] = LogisticRegression.logistic(platt.intercept + platt.slope * basePriority[row])
+            }
+        }
+        let comparison = ModelComparison(
+            probabilities: [
+                (.baseModel, baseModelProbability), (.weightsOnly, weightsOnlyProbability), (.learned, learnedProbability),
+            ],
+            outcomes: outcomes, assignment: assignment, folds: foldCount)
         return LearnedModel(
-            model: model, factors: reports, metrics: metrics,
+            model: model, factors: reports, metrics: metrics, comparison: comparison,
             gradeWinRates: Self.gradeWinRates(grades: oofGrades, outcomes: outcomes),
+            trainingGradeWinRates: trainingGradeWinRates, gradesOrdered: gradeChoice.ordered,
             strength: lambda, strengthTable: learnedPath.table, calibrationMethod: useIsotonic ? "isotonic" : "platt",
             calibrationLogLoss: CalibrationComparison(platt: plattLoss, isotonic: isotonicLoss),
             difficultyPenalty: model.grading.ranking.difficultyPenalty, intercept: intercept,

@@ -34,16 +34,21 @@ import LinearAlgebra
 ///    rows (unless one is forced). The final map is fitted on the out-of-fold log-odds of
 ///    every row expressed on the final model's priority scale, priority = (η − β₀)·100/B_V
 ///    (scikit-learn's `CalibratedClassifierCV(ensemble=False)`).
-/// 5. **Grading.** The base model's band names and grid; band cuts put the same share of
-///    the training accounts in each band as the base model does (equal shares when a base
-///    band is empty); ranking key priority at the implied penalty.
+/// 5. **Grading.** The base model's band names and grid with cuts that order the win rates
+///    A > B > C > D on the training accounts and on the out-of-fold scores, informative and
+///    near the base model's shares (``learnedGrading(base:training:outOfFold:baseGrades:baseValueBands:baseDifficultyBands:penalty:)``);
+///    ranking key priority at the implied penalty. The training grade table is checked to be
+///    what ``ScoringPipeline`` gives the written model (``LearningError/gradesNotReproduced(printed:scored:)``).
 /// 6. **Cross-validation.** Stratified folds (``WeightFit/stratifiedFolds(outcomes:count:seed:)``).
-///    Groups, utilities, weights (at the chosen λ), calibration and grading cuts are learned
-///    again on each fold's training rows; the out-of-fold predictions give the metrics,
-///    beside weights fitted on the base model's own scales, the stage win rates and the
-///    base rate.
-/// 7. **Candidates.** Information value on all rows; single-factor out-of-fold AUC (the
-///    group log-odds learned on the other folds); a leak when it exceeds
+///    Groups, utilities, weights (at the chosen λ) and calibration are learned again on each
+///    fold's training rows; the out-of-fold predictions give the metrics, beside weights
+///    fitted on the base model's own scales, the base model as written, the stage win rates
+///    and the base rate (``ModelComparison``: means and standard errors over folds); the
+///    written grade cuts applied to the out-of-fold scores give the cross-validated grade table.
+/// 7. **Candidates.** Id-like columns and columns whose name or content hints at a leak
+///    (``ColumnScreening``) are left out unless ``Options/includedColumns`` names them.
+///    Information value on all rows; single-factor out-of-fold AUC (the
+///    group log-odds learned on the other folds); a leak when it reaches
 ///    ``Options/leakThreshold`` (left out, base factor or not); in `all` mode a new column
 ///    joins when its IV ≥ ``Options/minimumInformationValue``. A factor's contribution is
 ///    the out-of-fold AUC of the model minus that of the model without it, refitted per fold
@@ -91,8 +96,11 @@ public struct ModelLearner: Sendable {
         /// λ: given (> 0) or cross-validated over ``strengthGrid``.
         public var strength: WeightFit.Strength = .crossValidated
         public var strengthGrid: [Double] = WeightFit.defaultGrid
-        /// A single-factor out-of-fold AUC above this flags a leak (0.5...1).
-        public var leakThreshold: Double = 0.95
+        /// A single-factor out-of-fold AUC at or above this flags a leak (0.5...1).
+        public var leakThreshold: Double = 0.90
+        /// Candidate columns kept even when they look like an id or their name or content
+        /// hints at a leak (`--include`).
+        public var includedColumns: Set<String> = []
         /// In `all` mode a new column joins when its information value reaches this.
         public var minimumInformationValue: Double = 0.02
         public var calibration: CalibrationChoice = .crossValidated

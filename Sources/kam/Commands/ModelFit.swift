@@ -20,7 +20,14 @@ extension Kam.ModelCommand {
                 --candidates all every other column is tried too and reported with its information \
                 value and cross-validated contribution; a column that predicts the outcome \
                 suspiciously well (single-factor AUC above --leak-threshold) is flagged as a likely \
-                leak and left out. The learned model is written as a model file people can read \
+                leak and left out, as are columns that look like ids or whose name or values \
+                suggest they were written after the outcome (a status, free-text notes) unless \
+                --include names them. The report compares the base model as written, weights \
+                fitted on its scales and the learned model on the same folds (log loss and AUC \
+                with standard errors) and recommends the best; it says plainly when the learned \
+                model is not better. The grade table shows the written model's grades of its \
+                training accounts (exactly what kam rank gives them), the same cuts on the \
+                out-of-fold scores, and held-out accounts. The learned model is written as a model file people can read \
                 (--output, default <history name>.model.yaml in the current folder), read back and \
                 checked to score the training accounts as the fit did (to 1e-12) before the report \
                 is printed. --test FILE or --holdout FRACTION report held-out AUC, Brier score, log \
@@ -76,8 +83,11 @@ extension Kam.ModelCommand {
         @Option(help: "Where to write rejected rows (default: <history name>.rejects.csv in the current folder, when there are any).")
         var rejects: String?
 
-        @Option(help: "Single-factor out-of-fold AUC above which a column is flagged as a likely leak and left out.")
-        var leakThreshold: Double = 0.95
+        @Option(help: "Single-factor out-of-fold AUC from which a column is flagged as a likely leak and left out.")
+        var leakThreshold: Double = 0.90
+
+        @Option(help: "Columns to learn from even though they look like an id or their name or values hint at a leak, comma-separated (repeatable).")
+        var include: [String] = []
 
         @Option(help: "Fewest accounts per learned bin (default: max(50, 2% of the decided accounts)).")
         var minBinCount: Int?
@@ -95,7 +105,14 @@ extension Kam.ModelCommand {
             exclude.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
         }
 
+        var includedColumns: [String] {
+            include.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        }
+
         func validate() throws {
+            if let both = includedColumns.first(where: { excludedColumns.contains($0) }) {
+                throw ValidationError("Please name '\(both)' in either '--include' or '--exclude', not both.")
+            }
             if folds < 2 { throw ValidationError("Please specify a '--folds' of at least 2.") }
             if let holdout, !(holdout > 0 && holdout < 1) {
                 throw ValidationError("Please specify a '--holdout' fraction between 0 and 1 (e.g. 0.3).")
@@ -163,6 +180,7 @@ extension Kam.ModelCommand {
                 options.prior = prior
                 options.leakThreshold = leakThreshold
                 options.minimumBinCount = minBinCount
+                options.includedColumns = Set(includedColumns)
                 let learned: LearnedModel
                 progress.phase("learning from \(training.count) accounts", rows: training.count)
                 do throws(LearningError) {
@@ -176,30 +194,32 @@ extension Kam.ModelCommand {
                     trainingCount: training.count, learned: learned, settings: settings(), outputPath: outputPath,
                     rejectsPath: rejectsPath, language: lang)
 
-                // Write, read back, and check the written model scores the training rows as the fit did.
-                progress.phase("writing \(outputPath) and checking it", rows: training.count)
+                // Render, read back, and check that the model as written scores the training
+                // rows as the fit did (and grades them as the report's table says) before writing.
+                progress.phase("checking \(outputPath) before writing it", rows: training.count)
                 let path = outputPath
+                let annotations = report.annotations()
                 let text: String
                 do throws(ModelFileError) {
-                    text = try ModelFileWriter().checkedText(learned.model, annotations: report.annotations(), file: path)
+                    text = try ModelFileWriter().checkedText(learned.model, annotations: annotations, file: path)
                 } catch {
                     throw InternalFailure(message: error.description)
                 }
+                let reread: ScoringModel
+                do throws(ModelFileError) {
+                    reread = try ModelFileReader().read(yaml: text, file: path)
+                } catch {
+                    throw InternalFailure(message: "the learned model, as it would be written to \(path), cannot be read back: \(error.description)")
+                }
+                report.roundTrip = try verify(
+                    reread, learned: learned, training: training, table: try readTable(input.file, what: "history"),
+                    lines: trainingRows.map { history.lines[$0] }, progress: progress)
                 do throws(OutputFileError) {
                     // The base model may be replaced by its refit; the history may not.
                     try OutputFile.write(text, to: path, protecting: protectedInputs(list: input.file))
                 } catch {
                     throw CLIError.output(error)
                 }
-                let reread: ScoringModel
-                do throws(ModelFileError) {
-                    reread = try ModelFileReader().read(contentsOf: path)
-                } catch {
-                    throw InternalFailure(message: "the written model \(path) cannot be read back: \(error.description)")
-                }
-                report.roundTrip = try verify(
-                    reread, learned: learned, training: training, table: try readTable(input.file, what: "history"),
-                    lines: trainingRows.map { history.lines[$0] }, progress: progress)
 
                 // Held-out evaluation.
                 progress.phase("evaluating", rows: history.data.count - training.count + (test == nil ? 0 : input.estimatedRows))
@@ -342,6 +362,7 @@ extension Kam.ModelCommand {
                     throw InternalFailure(message: "the written model cannot score the training accounts: \(error.description)")
                 }
                 for (position, index) in notCompared.enumerated() {
+                    if engine.scores.grades[position] != expected.grades[index] { gradesDiffer += 1 }
                     largest = max(
                         largest, abs(engine.scores.value[position] - expected.value[index]),
                         abs(engine.scores.difficulty[position] - expected.difficulty[index]),
@@ -351,7 +372,13 @@ extension Kam.ModelCommand {
             }
             guard largest <= Self.roundTripTolerance, largest.isFinite else {
                 throw InternalFailure(
-                    message: "the written model \(outputPath) scores the training accounts differently from the fit (largest difference \(largest), allowed \(Self.roundTripTolerance)); the file was written but should not be used")
+                    message: "the learned model, as written, scores the training accounts differently from the fit (largest difference \(largest), allowed \(Self.roundTripTolerance)); \(outputPath) was not written")
+            }
+            // The grade table the report prints for the training accounts is the one the model as
+            // written gives them, account by account.
+            guard gradesDiffer == 0 else {
+                throw InternalFailure(
+                    message: "the learned model, as written, grades \(gradesDiffer) training accounts differently from the table the report prints; \(outputPath) was not written")
             }
             return ModelFitReport.RoundTrip(
                 accounts: training.count, comparedThroughIngest: compared, largestDifference: largest,

@@ -146,6 +146,9 @@ struct ModelFitReport {
         case .rankDeficient: return "rank_deficient"
         case .contradicted: return "contradicted"
         case .notConsidered: return "not_considered"
+        case .idLike: return "id_like"
+        case .possibleLeak: return "possible_leak"
+        case .shapeContradicted: return "contradicted"
         }
     }
 
@@ -174,6 +177,14 @@ struct ModelFitReport {
                 : "its coefficient (\(signed(coefficient, 2))) has the wrong sign for its side once the other factors are in: weight 0"
         case .notConsidered:
             return zh ? "不是基础模型的因素（用 --candidates all 纳入考虑）" : "not a factor of the base model (use --candidates all to consider it)"
+        case .idLike(let why):
+            return zh ? "像是编号（\(why)）；已排除，除非用 --include 指名" : "LOOKS LIKE AN ID (\(why)); left out unless --include names it"
+        case .possibleLeak(let hint, let auc):
+            let figure = auc.map { zh ? "，单因素 AUC \(decimal($0, 3))" : ", single-factor AUC \(decimal($0, 3))" } ?? ""
+            return zh ? "可能泄漏: \(hint)\(figure)；已排除，除非用 --include 指名" : "POSSIBLE LEAK: \(hint)\(figure); left out unless --include names it"
+        case .shapeContradicted(let rises):
+            return zh ? "数据不支持声明的方向: 赢单率不随其\(rises ? "上升" : "下降")（所有取值并为一组），权重 0"
+                : "the data does not support the declared direction: the win rate does not \(rises ? "rise" : "fall") with it (all its values pooled into one group): weight 0"
         }
     }
 
@@ -200,6 +211,9 @@ struct ModelFitReport {
         case .rankDeficient: short = zh ? "不可区分" : "collinear"
         case .contradicted: short = zh ? "符号相反" : "contradicted"
         case .notConsidered: return zh ? "未考虑" : "not considered"
+        case .idLike: return zh ? "编号? 已排除" : "ID? left out"
+        case .possibleLeak: return zh ? "泄漏? 已排除" : "LEAK? left out"
+        case .shapeContradicted: short = zh ? "方向不符" : "contradicted"
         }
         if factor.status == .kept {
             if factor.weight > 0 { return zh ? "保留" : "kept" }
@@ -280,10 +294,19 @@ struct ModelFitReport {
     }
 
     func leakWarnings() -> [String] {
-        leaks.map { factor in
+        var warnings = leaks.map { factor in
             zh ? "列 '\(factor.column)' \(reasonText(factor.reason))；已从模型中排除。以后请用 --exclude \(factor.column) 或从导出中删除。"
                 : "column '\(factor.column)': \(reasonText(factor.reason)). It was left out of the model; drop it from the export or pass --exclude \(factor.column)."
         }
+        for factor in learned.factors {
+            switch factor.reason {
+            case .idLike, .possibleLeak:
+                warnings.append(
+                    zh ? "列 '\(factor.column)': \(reasonText(factor.reason))。" : "column '\(factor.column)': \(reasonText(factor.reason)).")
+            default: break
+            }
+        }
+        return warnings
     }
 
     // MARK: Model file comments
@@ -309,6 +332,9 @@ struct ModelFitReport {
         if let weightsOnly = m.weightsOnly { header.append("  weights only on the base model's scales: \(figures(weightsOnly));") }
         if let stage = m.stageBaseline { header.append("  stage baseline: \(figures(stage));") }
         header.append("  base rate: \(figures(m.baseRate)).")
+        if !learned.comparison.recommendsLearned {
+            header.append("NOT RECOMMENDED: " + recommendationLines().joined(separator: " "))
+        }
         header.append(
             "Calibration: \(learned.calibrationMethod) (cross-validated log loss: Platt \(decimal(learned.calibrationLogLoss.platt, 4)), isotonic \(decimal(learned.calibrationLogLoss.isotonic, 4))); "
                 + "priority = value − \(decimal(learned.difficultyPenalty, 4)) × difficulty.")
@@ -383,10 +409,88 @@ struct ModelFitReport {
         return table
     }
 
+    func candidateName(_ candidate: ModelComparison.Candidate) -> String {
+        switch candidate {
+        case .baseModel: return zh ? "基础模型（原样，逐折校准）" : "base model as written (calibrated per fold)"
+        case .weightsOnly: return zh ? "只拟合权重（基础模型刻度）" : "weights only (base model's scales)"
+        case .learned: return zh ? "学习的模型（无交互）" : "learned model (no interactions)"
+        case .learnedWithInteractions: return zh ? "学习的模型（含交互）" : "learned model with interactions"
+        }
+    }
+
+    /// The candidate models on the same folds: mean ± standard error over folds.
+    func comparisonTable() -> PlainTable {
+        let comparison = learned.comparison
+        var table = PlainTable(columns: [
+            .init(zh ? "比较（\(learned.folds) 折，均值 ± 标准误）" : "compared on \(learned.folds) folds (mean ± SE)"),
+            .init(zh ? "对数损失" : "log loss", alignRight: true), .init("AUC", alignRight: true),
+            .init(zh ? "推荐" : "recommended"),
+        ])
+        let best = comparison.best?.candidate
+        for entry in comparison.entries {
+            table.rows.append([
+                candidateName(entry.candidate),
+                decimal(entry.logLoss, 4) + " ± " + decimal(entry.logLossStandardError, 4),
+                entry.areaUnderROC.map { decimal($0, 3) + " ± " + decimal(entry.areaUnderROCStandardError, 3) } ?? "–",
+                entry.candidate == best ? (zh ? "是" : "yes") : "",
+            ])
+        }
+        return table
+    }
+
+    /// What to rank with, in plain words: the learned model only when it has the lowest
+    /// cross-validated log loss; otherwise the sentence says it is not better and what to use.
+    func recommendationLines() -> [String] {
+        let comparison = learned.comparison
+        guard let best = comparison.best, let learnedEntry = comparison.entry(.learned) else { return [] }
+        func figures(_ entry: ModelComparison.Entry) -> String {
+            "\(decimal(entry.logLoss, 4)) ± \(decimal(entry.logLossStandardError, 4))"
+        }
+        if comparison.recommendsLearned {
+            var text = zh ? "推荐: \(candidateName(best.candidate))，交叉验证对数损失最低（\(figures(best))）"
+                : "Recommended: the \(candidateName(best.candidate)), lowest cross-validated log loss (\(figures(best)))"
+            if let runnerUp = comparison.entries.filter({ $0.candidate != best.candidate }).min(by: { $0.logLoss < $1.logLoss }),
+                let difference = comparison.difference(runnerUp.candidate, best.candidate)
+            {
+                let within = difference.mean < 2 * difference.standardError
+                text += zh ? "；比\(candidateName(runnerUp.candidate))低 \(decimal(difference.mean, 4)) ± \(decimal(difference.standardError, 4))（同折配对）\(within ? "，差距不到两个标准误" : "")。"
+                    : "; \(decimal(difference.mean, 4)) ± \(decimal(difference.standardError, 4)) below the \(candidateName(runnerUp.candidate)) on the same folds\(within ? ", less than two standard errors" : "")."
+            } else {
+                text += zh ? "。" : "."
+            }
+            return [text]
+        }
+        let difference = comparison.difference(.learned, best.candidate)
+        let by = difference.map { " (+\(decimal($0.mean, 4)) ± \(decimal($0.standardError, 4)) on the same folds)" } ?? ""
+        var lines = [
+            zh ? "学习的模型并不更好: 其交叉验证对数损失为 \(figures(learnedEntry))，\(candidateName(best.candidate))为 \(figures(best))\(by)。不要用它排序。"
+                : "The learned model is NOT better: its cross-validated log loss is \(figures(learnedEntry)) against \(figures(best)) for the \(candidateName(best.candidate))\(by). Do not rank with it."
+                    .replacingOccurrences(of: "for the weights only (base model's scales)", with: "for weights fitted on the base model's scales")
+        ]
+        switch best.candidate {
+        case .weightsOnly:
+            lines.append(
+                zh ? "推荐: 保留基础模型的刻度，只拟合权重: kam weights fit \(file) --model \(modelFile) --write-model OUT（\(outputPath) 仅供查看）。"
+                    : "Recommended: keep the base model's scales and fit only its weights: kam weights fit \(file) --model \(modelFile) --write-model OUT (\(outputPath) was written for inspection only).")
+        case .baseModel:
+            lines.append(
+                zh ? "推荐: 原样使用基础模型: kam rank FILE --model \(modelFile)（\(outputPath) 仅供查看）。"
+                    : "Recommended: keep the base model as written: kam rank FILE --model \(modelFile) (\(outputPath) was written for inspection only).")
+        case .learned, .learnedWithInteractions:
+            break
+        }
+        return lines
+    }
+
+    /// Win rate per grade: the written model on its training accounts (what `kam rank` with
+    /// it gives them, exactly), its cuts on the out-of-fold scores, and on held-out accounts.
     func gradeTable() -> PlainTable {
         var columns: [PlainTable.Column] = [
-            .init(zh ? "评级" : "grade"), .init(zh ? "账户" : "accounts", alignRight: true), .init(zh ? "赢" : "won", alignRight: true),
-            .init(zh ? "赢单率（样本外）" : "win rate (out of fold)", alignRight: true),
+            .init(zh ? "评级" : "grade"),
+            .init(zh ? "训练账户" : "training", alignRight: true), .init(zh ? "赢" : "won", alignRight: true),
+            .init(zh ? "赢单率" : "win rate", alignRight: true),
+            .init(zh ? "交叉验证" : "cross-val.", alignRight: true), .init(zh ? "赢" : "won", alignRight: true),
+            .init(zh ? "赢单率" : "win rate", alignRight: true),
         ]
         if heldOut != nil {
             columns += [
@@ -395,8 +499,10 @@ struct ModelFitReport {
             ]
         }
         var table = PlainTable(columns: columns)
-        for rate in learned.gradeWinRates {
+        for rate in learned.trainingGradeWinRates {
             var row = [gradeLabel(rate.grade), String(rate.count), String(rate.won), percent(rate.winRate)]
+            let crossValidated = learned.gradeWinRates.first { $0.grade == rate.grade }
+            row += [String(crossValidated?.count ?? 0), String(crossValidated?.won ?? 0), percent(crossValidated?.winRate)]
             if let heldOut {
                 let other = heldOut.evaluation.gradeWinRates.first { $0.grade == rate.grade }
                 row += [String(other?.count ?? 0), String(other?.won ?? 0), percent(other?.winRate)]
@@ -404,6 +510,21 @@ struct ModelFitReport {
             table.rows.append(row)
         }
         return table
+    }
+
+    /// The sentences under the grade table: what each column is, and whether win rates fall.
+    func gradeLines() -> [String] {
+        var lines = [
+            zh ? "训练账户: 写出的模型对其训练账户的评级（kam rank 用该模型给出的正是这些）。交叉验证: 同样的分界用于每个账户在不含其所在折的模型下的分数。"
+                : "Training: the written model's grades of its training accounts (exactly what kam rank with it gives them). "
+                    + "Cross-val.: the same cuts on each account's score from the model fitted without its fold.",
+            (zh ? "训练账户: " : "Training: ") + fallsText(learned.trainingGradeWinRates),
+            (zh ? "交叉验证: " : "Cross-validated: ") + fallsText(learned.gradeWinRates),
+        ]
+        if let heldOut {
+            lines.append((zh ? "留出: " : "Held out: ") + fallsText(heldOut.evaluation.gradeWinRates))
+        }
+        return lines
     }
 
     func groupTable(_ factor: FactorReport) -> PlainTable {
@@ -426,17 +547,15 @@ struct ModelFitReport {
         let heading = markdown ? "## " : ""
         var out = zh ? "\(heading)从历史结果学习的模型（基础模型 '\(baseModel.name)'）\n" : "\(heading)Model learned from past outcomes (base model '\(baseModel.name)')\n"
         out += wrapped(summaryLines(), markdown: markdown) + "\n"
-        if !leaks.isEmpty {
+        if !leakWarnings().isEmpty {
             out += wrapped(leakWarnings().map { "!! " + $0 }, markdown: markdown) + "\n"
         }
         out += table(factorTable()) + "\n"
         out += table(metricsTable()) + "\n"
+        out += table(comparisonTable())
+        out += wrapped(recommendationLines(), markdown: markdown) + "\n"
         out += table(gradeTable())
-        var after = [(zh ? "样本外: " : "Out of fold: ") + fallsText(learned.gradeWinRates)]
-        if let heldOut {
-            after.append((zh ? "留出: " : "Held out: ") + fallsText(heldOut.evaluation.gradeWinRates))
-        }
-        out += wrapped(after, markdown: markdown) + "\n"
+        out += wrapped(gradeLines(), markdown: markdown) + "\n"
 
         let shown = learned.factors.filter { $0.status == .kept || isLeak($0) }.filter { !$0.groups.isEmpty }
         out += (zh ? "\(heading)学到的刻度（训练账户）\n" : "\(heading)Learned scales (training accounts)\n") + "\n"
@@ -469,6 +588,11 @@ struct ModelFitReport {
             notes.append(zh ? "排除或权重为 0 的列:" : "Columns left out or at weight 0:")
             for factor in leftOut { notes.append("  \(factor.column): \(reasonText(factor.reason))") }
         }
+        if learned.factors.contains(where: \.inBaseModel) {
+            notes.append(
+                zh ? "这里的判断基于从结果学到的曲线；kam weights fit 在基础模型的刻度上、给定其他因素来判断，结论可能不同。"
+                    : "These verdicts are on the curves learned from the outcomes; kam weights fit judges the base model's scales given the other factors, so its verdicts can differ.")
+        }
         notes += learned.notes
         if let heldOut {
             if heldOut.evaluation.unknownLabels > 0 {
@@ -484,9 +608,13 @@ struct ModelFitReport {
                 for reject in heldOut.rejects.prefix(3) { notes.append("  rejected \(reject.description)") }
             }
         }
-        notes.append(
-            zh ? "用这个模型排序: kam rank FILE --model \(outputPath)（显示每个账户的赢单概率）。"
-                : "Rank with it: kam rank FILE --model \(outputPath) (shows each account's probability of winning).")
+        if learned.comparison.recommendsLearned {
+            notes.append(
+                zh ? "用这个模型排序: kam rank FILE --model \(outputPath)（显示每个账户的赢单概率）。"
+                    : "Rank with it: kam rank FILE --model \(outputPath) (shows each account's probability of winning).")
+        } else {
+            notes += recommendationLines()
+        }
         out += wrapped(notes, markdown: markdown)
         return out
     }
@@ -537,11 +665,21 @@ struct ModelFitReport {
             }
             return out
         case .metrics:
-            var out = CSVWriter.record(["evaluation", "model", "auc", "brier", "log_loss", "ece", "accounts"])
+            var out = CSVWriter.record([
+                "evaluation", "model", "auc", "brier", "log_loss", "ece", "accounts", "auc_se", "log_loss_se", "recommended",
+            ])
             func row(_ evaluation: String, _ model: String, _ m: OutcomeMetrics) -> String {
                 CSVWriter.record([
                     evaluation, model, number(m.areaUnderROC), number(m.brierScore), number(m.logLoss),
-                    number(m.calibrationError), String(m.count),
+                    number(m.calibrationError), String(m.count), "", "", "",
+                ])
+            }
+            let best = learned.comparison.best?.candidate
+            for entry in learned.comparison.entries {
+                out += CSVWriter.record([
+                    "fold_mean", entry.candidate.rawValue, number(entry.areaUnderROC), "", number(entry.logLoss), "",
+                    String(learned.outcomeCount), number(entry.areaUnderROCStandardError), number(entry.logLossStandardError),
+                    String(entry.candidate == best),
                 ])
             }
             let m = learned.metrics
@@ -553,6 +691,9 @@ struct ModelFitReport {
             return out
         case .grades:
             var out = CSVWriter.record(["evaluation", "grade", "accounts", "won", "win_rate"])
+            for rate in learned.trainingGradeWinRates {
+                out += CSVWriter.record(["training", rate.grade.letter, String(rate.count), String(rate.won), number(rate.winRate)])
+            }
             for rate in learned.gradeWinRates {
                 out += CSVWriter.record(["cross_validation", rate.grade.letter, String(rate.count), String(rate.won), number(rate.winRate)])
             }
@@ -652,7 +793,16 @@ struct ModelFitReport {
         out += "  \"cross_validation\": {\"folds\": \(learned.folds), \"learned\": \(metrics(m.learned)),\n"
         out += "    \"weights_only\": \(metrics(m.weightsOnly)),\n    \"stage_baseline\": \(metrics(m.stageBaseline)),\n"
         out += "    \"base_rate\": \(metrics(m.baseRate))},\n"
-        out += "  \"grades\": {\"cross_validation\": \(grades(learned.gradeWinRates)), "
+        out += "  \"comparison\": {\"entries\": [" + learned.comparison.entries.map {
+            "{\"model\": \(json.string($0.candidate.rawValue)), \"log_loss\": \(number($0.logLoss)), \"log_loss_se\": \(number($0.logLossStandardError)), "
+                + "\"auc\": \(number($0.areaUnderROC)), \"auc_se\": \(number($0.areaUnderROCStandardError)), "
+                + "\"fold_log_loss\": [\($0.foldLogLoss.map { number($0) }.joined(separator: ", "))]}"
+        }.joined(separator: ", ") + "], "
+        out += "\"recommended\": \(learned.comparison.best.map { json.string($0.candidate.rawValue) } ?? "null"), "
+        out += "\"learned_is_best\": \(learned.comparison.recommendsLearned), \"advice\": \(strings(recommendationLines()))},\n"
+        out += "  \"grades\": {\"training\": \(grades(learned.trainingGradeWinRates)), "
+        out += "\"training_falls_a_to_d\": \(Self.fallsFromAToD(learned.trainingGradeWinRates).map(String.init) ?? "null"), "
+        out += "\"ordered_cuts_found\": \(learned.gradesOrdered), \"cross_validation\": \(grades(learned.gradeWinRates)), "
         out += "\"falls_a_to_d\": \(Self.fallsFromAToD(learned.gradeWinRates).map(String.init) ?? "null")},\n"
         if let heldOut {
             let e = heldOut.evaluation

@@ -176,6 +176,9 @@ struct WeightFitReport {
                     zh ? "数据与 \(factorName(index)) 相反: 系数 \(signed(estimate.value, digits: 2))，\(model.factors[index].side == .value ? "价值" : "难度")因素应为\(expected) (p \(pText(estimate.pValue)))；建议权重为 0。"
                         : "The data contradicts \(factorName(index)): coefficient \(signed(estimate.value, digits: 2)) where a \(model.factors[index].side.rawValue) factor should be \(expected) (p \(pText(estimate.pValue)))\(estimate.pValue < 0.05 ? "" : ", though not significantly"); the proposal gives it weight 0.")
             }
+            notes.append(
+                zh ? "这些判断基于模型自己的刻度；kam model fit 按声明的方向从结果学习每个因素的曲线，并以该曲线判断，因此结论可能不同（其报告中每列只有一个结论）。"
+                    : "These verdicts are on the model's own scales; kam model fit learns each factor's curve from the outcomes in its declared direction and judges that curve, so its verdict can differ (its report gives one verdict per column).")
         }
         notes += degenerateNotes()
         for side in result.sidesWithoutSupport {

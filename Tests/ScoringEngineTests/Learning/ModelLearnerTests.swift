@@ -133,7 +133,7 @@ struct ModelLearnerTests {
             Issue.record("not flagged: \(report.reason)")
             return
         }
-        #expect(auc > 0.95 && threshold == 0.95)
+        #expect(auc > 0.95 && threshold == 0.90)
         #expect(report.status == .leftOut)
         #expect(!Shared.learned.model.factors.contains { $0.column == "followup_status" })
         #expect(Shared.learned.notes.contains { $0.contains("followup_status") })
