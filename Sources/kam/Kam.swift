@@ -18,6 +18,6 @@ struct Kam: ParsableCommand {
               70  internal failure: a bug; please report it with the command line
             """,
         version: "0.1.0",
-        subcommands: [Rank.self, Validate.self, ModelCommand.self, Generate.self, KPI.self, Weights.self, Sensitivity.self, Explain.self, Pipeline.self, Forecast.self, Backtest.self, Allocate.self, Simulate.self]
+        subcommands: [Rank.self, Validate.self, ModelCommand.self, Generate.self, KPI.self, Weights.self, Sensitivity.self, Explain.self, Pipeline.self, Forecast.self, Backtest.self, Allocate.self, Simulate.self, Runs.self, Changes.self, History.self]
     )
 }

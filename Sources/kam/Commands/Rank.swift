@@ -45,6 +45,18 @@ extension Kam {
         @Flag(help: "Fail (exit 65) if any row is rejected.")
         var strict = false
 
+        @Option(
+            defaultAsFlag: "", parsing: .next,
+            help: ArgumentHelp(
+                "Record the run (every account's scores, the rejected rows) in a run history: this SQLite file, else $KAM_HISTORY, else kam-history.sqlite beside the list. See 'kam runs', 'kam changes', 'kam history'.",
+                valueName: "DB"))
+        var record: String?
+
+        /// Seconds to wait inside the history transaction after the first accounts are
+        /// written (tests of concurrent writers and of a run killed in the middle).
+        @Option(help: .hidden)
+        var recordHold: Double?
+
         @Flag(help: "Print nothing on standard error except errors.")
         var quiet = false
 
@@ -103,6 +115,8 @@ extension Kam {
             try runReportingErrors {
                 let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
                 let model = try modelOptions.load()
+                let history = try openRecordHistory()
+                var inMemoryAssessment: BatchAssessment?
                 let pipeline: ScoringPipeline
                 do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.badData("\(modelOptions.model): \(error)") }
                 let scenarioIndex = scenario.flatMap { pipeline.scorer.scenarioNames.firstIndex(of: $0) }
@@ -121,6 +135,7 @@ extension Kam {
                     let scenarioIndex = try checkedScenario(scenarioIndex, pipeline: pipeline)
                     progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
                     let assessment = pipeline.assess(loaded.batch, scenario: scenarioIndex)
+                    if history != nil { inMemoryAssessment = assessment }
                     progress.phase("ranking", rows: loaded.batch.count)
                     var rows: [(rank: Int, row: Int)] = []
                     for (position, row) in assessment.rankedRows().enumerated() {
@@ -181,6 +196,12 @@ extension Kam {
                 progress.phase("writing \(shownCount ?? final.rows.count) rows", rows: shownCount ?? final.rows.count)
                 try write(final, morePages: morePages)
                 if let shownCount { final.pagedTotals = (shownCount, expectedWins) }
+                if let history {
+                    try recordRun(
+                        into: history, model: model, pipeline: pipeline, scenario: scenarioIndex ?? 0,
+                        inMemory: inMemoryAssessment, rowsRead: report.loaded.rowsRead, rejected: rejected,
+                        progress: progress)
+                }
                 progress.finish()
                 if !quiet, format == .csv || format == .json || output != nil {
                     for line in final.summaryLines() { printError(line) }
