@@ -65,11 +65,13 @@ let package = Package(
         ),
         .testTarget(
             name: "RunHistoryTests",
-            dependencies: ["RunHistory", "ScoringTestSupport"]
+            dependencies: ["RunHistory", "ScoringTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "KamTests",
-            dependencies: ["kam", "ScoringIO", "RunHistory", "ScoringTestSupport"]
+            dependencies: [
+                "kam", "ScoringIO", "RunHistory", "ScoringTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -80,8 +80,10 @@ public struct ContentHash: Sendable {
         defer { try? handle.close() }
         var hash = ContentHash()
         while true {
-            guard let data = try? handle.read(upToCount: 4 << 20) else { return nil }
-            if data.isEmpty { break }
+            let data: Data?
+            do { data = try handle.read(upToCount: 4 << 20) } catch { return nil }
+            // `nil` or empty: the end of the file.
+            guard let data, !data.isEmpty else { break }
             hash.update([UInt8](data))
         }
         return hash.finalize()
