@@ -234,13 +234,14 @@ struct RunHistoryCommandTests {
     func killedRun() throws {
         let directory = try KamRunner.temporaryDirectory()
         let list = try generate(directory, rows: 2000, seed: 21)
-        // More rows than one recorded page (65,536), so some are not yet written when it is killed.
-        let big = try generate(directory, rows: 70_000, seed: 22, name: "big.csv")
+        let big = try generate(directory, rows: 5000, seed: 22, name: "big.csv")
         let database = directory + "/h.sqlite"
         let complete = try KamRunner.run(["rank", list, "--record", database, "--quiet"])
         #expect(complete.status == 0)
-        // Killed while its transaction holds the first 65,536 accounts.
-        let killed = try BackgroundKam(["rank", big, "--record", database, "--record-hold", "60"])
+        // Killed while its transaction holds the first 1,000 of 5,000 accounts.
+        let killed = try BackgroundKam([
+            "rank", big, "--record", database, "--record-hold", "60", "--record-page-rows", "1000",
+        ])
         #expect(killed.waitFor(Self.holdMarker, timeout: 900))
         kill(killed.process.processIdentifier, SIGKILL)
         _ = killed.finish()

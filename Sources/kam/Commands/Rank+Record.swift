@@ -6,7 +6,7 @@ import ScoringIO
 
 extension Kam.Rank {
     /// Accounts read again, assessed and recorded at a time (a streamed full ranking).
-    static let recordPageRows = 1 << 16
+    static let defaultRecordPageRows = 1 << 16
 
     /// Opens the history `--record` names before any work, so that a file that is not a
     /// kam history (or a newer one) stops the run at once (exit 65), untouched.
@@ -61,7 +61,7 @@ extension Kam.Rank {
                     blockSize: blockSize, workers: workers,
                     runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: memory << 20), paged: true)
                 guard let pages = ranking.pages else { return }
-                while let page = try Self.recordPage(pages) {
+                while let page = try Self.recordPage(pages, rows: recordPageRows ?? Self.defaultRecordPageRows) {
                     let assessment = pipeline.assess(page.batch, scenario: scenario, statistics: ranking.statistics)
                     try recorder.append(assessment, ranks: page.ranks)
                     holdIfAsked()
@@ -77,9 +77,9 @@ extension Kam.Rank {
     }
 
     /// The next page of a ranking being recorded, with dataset errors turned into CLI errors.
-    static func recordPage(_ pages: ShownPages) throws -> (batch: ProspectBatch, ranks: [Int])? {
+    static func recordPage(_ pages: ShownPages, rows: Int) throws -> (batch: ProspectBatch, ranks: [Int])? {
         do {
-            return try pages.next(upTo: recordPageRows)
+            return try pages.next(upTo: max(rows, 1))
         } catch {
             if case .unreadable = error { throw CLIError.inputMissing(error.description) }
             throw CLIError.badData(error.description)

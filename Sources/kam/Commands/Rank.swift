@@ -57,6 +57,10 @@ extension Kam {
         @Option(help: .hidden)
         var recordHold: Double?
 
+        /// Accounts recorded per page of a streamed ranking (tests use small pages).
+        @Option(help: .hidden)
+        var recordPageRows: Int?
+
         @Flag(help: "Print nothing on standard error except errors.")
         var quiet = false
 
