@@ -120,6 +120,11 @@ extension HistoryStore {
         var recordedID: Int64 = 0
         do {
             try queue.inDatabase { db in
+                // A run's accounts arrive in rank order, not in key order: with SQLite's
+                // default 2 MiB cache every insert would evict a page of the (run, account)
+                // B-tree and spill it to the WAL again and again. Let the cache hold the run
+                // (about 250 bytes an account; SQLite takes the memory only as it needs it).
+                try db.execute(sql: "PRAGMA cache_size = -\(Self.recordCacheKiB)")
                 try db.inTransaction(.immediate) {
                     // A history opened at an older step (tests) has no model details.
                     let details = try db.tableExists("run_factor")
@@ -163,6 +168,10 @@ extension HistoryStore {
         }
         return try self.run(recordedID)
     }
+
+    /// The page cache while recording, in KiB (1 GiB: about four million accounts of 12
+    /// factors before pages spill to the WAL inside the transaction).
+    static let recordCacheKiB = 1 << 20
 
     /// `2026-12-04T21:38:15Z`.
     static func timestamp(_ date: Date) -> String {
