@@ -213,28 +213,51 @@ extension HistoryStore {
         let pairs: [(earlier: Int, later: Int)] = laterFactors.enumerated().compactMap { index, id in
             earlierFactors.firstIndex(of: id).map { ($0, index) }
         }
-        func change(_ before: Row?, _ after: Row?, moves: Bool) -> AccountChange {
-            let row = after ?? before!
+        // With a limit, the factor moves (two blobs decoded per account) are worked out only
+        // for the accounts listed, after the merge, by key lookups.
+        let detailed = changes.limit == nil
+        func moves(
+            _ old: [Double], _ new: [Double], missingBefore: [String], missingAfter: [String]
+        ) -> (moves: [FactorMove], collected: [String], lost: [String]) {
             var factorMoves: [FactorMove] = []
-            var collected: [String] = []
-            var lost: [String] = []
-            if moves, let before, let after {
-                let old = HistoryStore.doubles(before.dataNoCopy(atIndex: 10) ?? Data())
-                let new = HistoryStore.doubles(after.dataNoCopy(atIndex: 10) ?? Data())
-                for pair in pairs where pair.earlier < old.count && pair.later < new.count {
-                    let move = FactorMove(factor: laterFactors[pair.later], from: old[pair.earlier], to: new[pair.later])
-                    if abs(move.change) > 1e-12 { factorMoves.append(move) }
-                }
-                factorMoves.sort { abs($0.change) > abs($1.change) || (abs($0.change) == abs($1.change) && $0.factor < $1.factor) }
-                if factorMoves.count > factorsPerAccount { factorMoves.removeLast(factorMoves.count - factorsPerAccount) }
-                let missingBefore = Set(HistoryStore.list(before[9]))
-                let missingAfter = Set(HistoryStore.list(after[9]))
-                collected = laterFactors.filter { missingBefore.contains($0) && !missingAfter.contains($0) }
-                lost = laterFactors.filter { !missingBefore.contains($0) && missingAfter.contains($0) }
+            for pair in pairs where pair.earlier < old.count && pair.later < new.count {
+                let move = FactorMove(factor: laterFactors[pair.later], from: old[pair.earlier], to: new[pair.later])
+                if abs(move.change) > 1e-12 { factorMoves.append(move) }
+            }
+            factorMoves.sort { abs($0.change) > abs($1.change) || (abs($0.change) == abs($1.change) && $0.factor < $1.factor) }
+            if factorMoves.count > factorsPerAccount { factorMoves.removeLast(factorMoves.count - factorsPerAccount) }
+            let before = Set(missingBefore)
+            let after = Set(missingAfter)
+            return (
+                factorMoves, laterFactors.filter { before.contains($0) && !after.contains($0) },
+                laterFactors.filter { !before.contains($0) && after.contains($0) }
+            )
+        }
+        func change(_ before: Row?, _ after: Row?, moves wanted: Bool) -> AccountChange {
+            let row = after ?? before!
+            var result: (moves: [FactorMove], collected: [String], lost: [String]) = ([], [], [])
+            if wanted && detailed, let before, let after {
+                result = moves(
+                    HistoryStore.doubles(before.dataNoCopy(atIndex: 10) ?? Data()),
+                    HistoryStore.doubles(after.dataNoCopy(atIndex: 10) ?? Data()),
+                    missingBefore: HistoryStore.list(before[9]), missingAfter: HistoryStore.list(after[9]))
             }
             return AccountChange(
                 account: row[0], name: row[1], from: before.map(snapshot), to: after.map(snapshot),
-                factorMoves: factorMoves, collected: collected, lost: lost)
+                factorMoves: result.moves, collected: result.collected, lost: result.lost)
+        }
+        let lookup = try db.makeStatement(sql: "SELECT missing, utilities FROM account_score WHERE run = ? AND account = ?")
+        func enriched(_ change: AccountChange) throws -> AccountChange {
+            guard change.from != nil, change.to != nil,
+                let before = try Row.fetchOne(lookup, arguments: [changes.from.id, change.account]),
+                let after = try Row.fetchOne(lookup, arguments: [changes.to.id, change.account])
+            else { return change }
+            let result = moves(
+                HistoryStore.doubles(before[1]), HistoryStore.doubles(after[1]), missingBefore: HistoryStore.list(before[0]),
+                missingAfter: HistoryStore.list(after[0]))
+            return AccountChange(
+                account: change.account, name: change.name, from: change.from, to: change.to, factorMoves: result.moves,
+                collected: result.collected, lost: result.lost)
         }
 
         var before = try earlierRows.next()
@@ -287,28 +310,26 @@ extension HistoryStore {
             after = try laterRows.next()
         }
 
-        func finish(_ list: inout [AccountChange], by ranksBefore: (AccountChange, AccountChange) -> Bool) {
-            if let limit = changes.limit, list.count > limit {
-                // Partial selection: sort only what is shown.
-                list.sort(by: ranksBefore)
-                list.removeLast(list.count - limit)
-            } else {
-                list.sort(by: ranksBefore)
+        func finish(_ list: inout [AccountChange], by ranksBefore: (AccountChange, AccountChange) -> Bool) throws {
+            list.sort(by: ranksBefore)
+            if let limit = changes.limit {
+                if list.count > limit { list.removeLast(list.count - limit) }
+                list = try list.map(enriched)
             }
         }
         func steps(_ change: AccountChange) -> Int { abs(change.to!.grade.order - change.from!.grade.order) }
-        finish(&changes.gradeMoves) { left, right in
+        try finish(&changes.gradeMoves) { left, right in
             let (a, b) = (steps(left), steps(right))
             if a != b { return a > b }
             let (x, y) = (abs(left.priorityChange!), abs(right.priorityChange!))
             if x != y { return x > y }
             return left.account.utf8.lexicographicallyPrecedes(right.account.utf8)
         }
-        finish(&changes.newAccounts) { $0.to!.rank < $1.to!.rank }
-        finish(&changes.droppedAccounts) { $0.from!.rank < $1.from!.rank }
-        finish(&changes.enteredInsufficient) { $0.from!.rank < $1.from!.rank }
-        finish(&changes.leftInsufficient) { $0.to!.rank < $1.to!.rank }
-        finish(&changes.risingC) { left, right in
+        try finish(&changes.newAccounts) { $0.to!.rank < $1.to!.rank }
+        try finish(&changes.droppedAccounts) { $0.from!.rank < $1.from!.rank }
+        try finish(&changes.enteredInsufficient) { $0.from!.rank < $1.from!.rank }
+        try finish(&changes.leftInsufficient) { $0.to!.rank < $1.to!.rank }
+        try finish(&changes.risingC) { left, right in
             let (x, y) = (left.priorityChange!, right.priorityChange!)
             if x != y { return x > y }
             return left.account.utf8.lexicographicallyPrecedes(right.account.utf8)
