@@ -61,11 +61,19 @@ struct ChangesReport {
             ]
         }
         var lines: [String] = []
-        lines.append(
+        if model.fromHash == model.toHash {
+            lines.append(
+                zh
+                    ? "权重已改变:同一模型 \(model.toName)(哈希 \(model.toHash)),但情景不同。等级变动可能来自权重,而非客户本身。"
+                    : "WEIGHTS CHANGED: the same model \(model.toName) (hash \(model.toHash)) under another scenario. "
+                        + "Grade moves may come from the weights, not from the accounts.")
+        } else {
+            lines.append(
             zh
                 ? "模型已改变:\(model.fromName)(哈希 \(model.fromHash))→ \(model.toName)(哈希 \(model.toHash))。等级变动可能来自模型,而非客户本身。"
                 : "MODEL CHANGED: \(model.fromName) (hash \(model.fromHash)) → \(model.toName) (hash \(model.toHash)). "
                     + "Grade moves may come from the model, not from the accounts.")
+        }
         if model.fromScenario != model.toScenario {
             let from = model.fromScenario.isEmpty ? (zh ? "模型权重" : "model weights") : model.fromScenario
             let to = model.toScenario.isEmpty ? (zh ? "模型权重" : "model weights") : model.toScenario
