@@ -382,6 +382,22 @@ struct RunHistoryCommandTests {
         #expect(unknown.standardError.contains("there is no run 5; the recorded runs are 1, 2"))
     }
 
+    @Test("The same model under another scenario is said as changed weights, with the weights that differ")
+    func changedScenario() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let list = try generate(directory, rows: 300, seed: 8)
+        let database = directory + "/scenario.sqlite"
+        for extra in [[], ["--scenario", "growth"]] {
+            let outcome = try KamRunner.run(["rank", list, "--record", database, "--quiet", "--rejects", directory + "/r.csv"] + extra)
+            #expect(outcome.status == 0)
+        }
+        let changes = try KamRunner.run(["changes", database])
+        #expect(changes.status == 0)
+        #expect(changes.standardOutput.contains("WEIGHTS CHANGED: the same model default (hash "))
+        #expect(changes.standardOutput.contains("  scenario: model weights → growth"))
+        #expect(changes.standardOutput.contains("  weights: share 0.250 → 0.280, budget 0.300 → 0.360"))
+    }
+
     @Test("kam history shows one account over the runs in every format")
     func historyCommand() throws {
         let directory = try KamRunner.temporaryDirectory()
