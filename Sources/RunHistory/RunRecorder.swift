@@ -55,7 +55,11 @@ public final class RunRecorder {
         let elements = assessment.utilities.matrix.elements
         let present = assessment.utilities.present
         let grades = assessment.grades
-        for row in 0..<assessment.count {
+        // In key order within the page: successive inserts land near each other in the
+        // (run, account) B-tree instead of at random.
+        let accounts = assessment.accounts
+        let order = (0..<assessment.count).sorted { accounts[$0].id.utf8.lexicographicallyPrecedes(accounts[$1].id.utf8) }
+        for row in order {
             let range = (row * factorCount)..<((row + 1) * factorCount)
             var missing = ""
             for factor in 0..<factorCount where !present[range.lowerBound + factor] {
