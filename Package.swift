@@ -9,12 +9,14 @@ let package = Package(
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "ScoringEngine", targets: ["ScoringEngine"]),
         .library(name: "ScoringIO", targets: ["ScoringIO"]),
+        .library(name: "RunHistory", targets: ["RunHistory"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C shim over Debian's OpenBLAS (cblas.h) and LAPACKE (lapacke.h); no stable Swift API.
@@ -32,10 +34,16 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        // Run history in SQLite (GRDB over the system libsqlite3): its own target because
+        // it is the only one that needs GRDB.
+        .target(
+            name: "RunHistory",
+            dependencies: ["ScoringEngine", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "kam",
             dependencies: [
-                "ScoringEngine", "ScoringIO",
+                "ScoringEngine", "ScoringIO", "RunHistory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,8 +68,14 @@ let package = Package(
             dependencies: ["ScoringIO", "ScoringTestSupport"]
         ),
         .testTarget(
+            name: "RunHistoryTests",
+            dependencies: ["RunHistory", "ScoringTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
             name: "KamTests",
-            dependencies: ["kam", "ScoringIO", "ScoringTestSupport"]
+            dependencies: [
+                "kam", "ScoringIO", "RunHistory", "ScoringTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

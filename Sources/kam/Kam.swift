@@ -18,7 +18,7 @@ struct Kam: ParsableCommand {
               70  internal failure: a bug; please report it with the command line
             """,
         version: "0.1.0",
-        subcommands: [Rank.self, Validate.self, Init.self, ModelCommand.self, Generate.self, KPI.self, Weights.self, Sensitivity.self, Explain.self, Pipeline.self, Forecast.self, Backtest.self, Allocate.self, Simulate.self]
+        subcommands: [Rank.self, Validate.self, Init.self, ModelCommand.self, Generate.self, KPI.self, Weights.self, Sensitivity.self, Explain.self, Pipeline.self, Forecast.self, Backtest.self, Allocate.self, Simulate.self, Runs.self, Changes.self, History.self]
     )
 
     /// Checks the command words and joins negative option values before parsing (see

@@ -51,6 +51,22 @@ extension Kam {
         @Flag(help: "Fail (exit 65) if any row is rejected.")
         var strict = false
 
+        @Option(
+            defaultAsFlag: "", parsing: .next,
+            help: ArgumentHelp(
+                "Record the run (every account's scores, the rejected rows) in a run history: this SQLite file, else $KAM_HISTORY, else kam-history.sqlite beside the list. See 'kam runs', 'kam changes', 'kam history'.",
+                valueName: "DB"))
+        var record: String?
+
+        /// Seconds to wait inside the history transaction after the first accounts are
+        /// written (tests of concurrent writers and of a run killed in the middle).
+        @Option(help: .hidden)
+        var recordHold: Double?
+
+        /// Accounts recorded per page of a streamed ranking (tests use small pages).
+        @Option(help: .hidden)
+        var recordPageRows: Int?
+
         @Flag(help: "Print nothing on standard error except errors.")
         var quiet = false
 
@@ -133,6 +149,8 @@ extension Kam {
                 // run before any work; the old file is replaced only when all is written.
                 var sink = try FileSink.open(output, format: format.opened, protecting: inputs)
                 let model = try modelOptions.load()
+                let history = try openRecordHistory()
+                var inMemoryAssessment: BatchAssessment?
                 let pipeline: ScoringPipeline
                 do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.badData("\(modelOptions.model): \(error)") }
                 let scenarioIndex = scenario.flatMap { pipeline.scorer.scenarioNames.firstIndex(of: $0) }
@@ -151,6 +169,7 @@ extension Kam {
                     let scenarioIndex = try checkedScenario(scenarioIndex, pipeline: pipeline)
                     progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
                     let assessment = pipeline.assess(loaded.batch, scenario: scenarioIndex)
+                    if history != nil { inMemoryAssessment = assessment }
                     progress.phase("ranking", rows: loaded.batch.count)
                     var rows: [(rank: Int, row: Int)] = []
                     for (position, row) in assessment.rankedRows().enumerated() {
@@ -211,6 +230,12 @@ extension Kam {
                 progress.phase("writing \(shownCount ?? final.rows.count) rows", rows: shownCount ?? final.rows.count)
                 try write(final, to: &sink, morePages: morePages)
                 if let shownCount { final.pagedTotals = (shownCount, expectedWins) }
+                if let history {
+                    try recordRun(
+                        into: history, model: model, pipeline: pipeline, scenario: scenarioIndex ?? 0,
+                        inMemory: inMemoryAssessment, rowsRead: report.loaded.rowsRead, rejected: rejected,
+                        progress: progress)
+                }
                 progress.finish()
                 if !quiet, format == .csv || format == .json || output != nil {
                     for line in final.summaryLines() { printError(line) }

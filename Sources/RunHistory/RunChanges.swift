@@ -1,0 +1,338 @@
+import Foundation
+import GRDB
+import ScoringEngine
+
+/// An account's scores in one run.
+public struct ScoreSnapshot: Sendable, Equatable {
+    /// 1-based rank in the run's whole list.
+    public let rank: Int
+    public let grade: Grade
+    public let value: Double
+    public let difficulty: Double
+    public let priority: Double
+    /// 0...1.
+    public let completeness: Double
+    /// P(won), 0...1, when the run's model was calibrated.
+    public let probability: Double?
+}
+
+/// How much one factor's utility moved for an account between two runs.
+public struct FactorMove: Sendable, Equatable {
+    public let factor: String
+    /// Utilities, 0...1.
+    public let from: Double
+    public let to: Double
+    public var change: Double { to - from }
+}
+
+/// One account's change between two runs (either side is `nil` for a new or dropped account).
+public struct AccountChange: Sendable, Equatable {
+    public let account: String
+    /// The name in the later run (or the earlier one for a dropped account).
+    public let name: String
+    public let from: ScoreSnapshot?
+    public let to: ScoreSnapshot?
+    /// The factors whose utility moved most, largest move first (factors of both runs only;
+    /// moves smaller than 1e-12 are left out).
+    public let factorMoves: [FactorMove]
+    /// Factors missing in the earlier run and present in the later one (the information
+    /// collected).
+    public let collected: [String]
+    /// Factors present in the earlier run and missing in the later one.
+    public let lost: [String]
+
+    /// Later priority minus earlier (both runs only).
+    public var priorityChange: Double? {
+        guard let from, let to else { return nil }
+        return to.priority - from.priority
+    }
+}
+
+/// How the models of two runs differ, so that a grade move from new weights is not taken
+/// for a change in the account.
+public struct ModelDifference: Sendable, Equatable {
+    public struct WeightChange: Sendable, Equatable {
+        public let factor: String
+        /// Weights under each run's scenario, normalized per side.
+        public let from: Double
+        public let to: Double
+    }
+
+    public struct ScaleChange: Sendable, Equatable {
+        public let factor: String
+        /// Scale, direction and missing policy as canonical JSON.
+        public let from: String
+        public let to: String
+    }
+
+    public let fromName: String
+    public let toName: String
+    public let fromHash: String
+    public let toHash: String
+    public let fromScenario: String
+    public let toScenario: String
+    /// Factors only the later run's model has.
+    public let added: [String]
+    /// Factors only the earlier run's model has.
+    public let removed: [String]
+    public let weights: [WeightChange]
+    public let scales: [ScaleChange]
+    /// Whether the grade bands, grid, completeness threshold or ranking changed.
+    public let gradingChanged: Bool
+    /// Whether both runs recorded their factors' weights and scales (runs recorded by schema
+    /// version 1 did not: then only the hashes are compared).
+    public let detailsKnown: Bool
+
+    /// Whether the two runs scored with different models or scenarios.
+    public var isChanged: Bool { fromHash != toHash || fromScenario != toScenario }
+
+    init(from: RecordedRun, to: RecordedRun) {
+        fromName = from.modelName
+        toName = to.modelName
+        fromHash = from.modelHash
+        toHash = to.modelHash
+        fromScenario = from.scenario
+        toScenario = to.scenario
+        added = to.factorIDs.filter { !from.factorIDs.contains($0) }
+        removed = from.factorIDs.filter { !to.factorIDs.contains($0) }
+        detailsKnown = !from.factors.isEmpty && !to.factors.isEmpty
+        var weights: [WeightChange] = []
+        var scales: [ScaleChange] = []
+        if detailsKnown {
+            let earlier = Dictionary(from.factors.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            for factor in to.factors {
+                guard let before = earlier[factor.id] else { continue }
+                if abs(before.weight - factor.weight) > 1e-12 {
+                    weights.append(WeightChange(factor: factor.id, from: before.weight, to: factor.weight))
+                }
+                if before.scale != factor.scale {
+                    scales.append(ScaleChange(factor: factor.id, from: before.scale, to: factor.scale))
+                }
+            }
+        }
+        self.weights = weights
+        self.scales = scales
+        gradingChanged = from.grading != nil && to.grading != nil && from.grading != to.grading
+    }
+}
+
+/// What changed between two recorded runs: the answer of `kam changes`, and the value a
+/// report's "Changes" section renders.
+///
+/// Accounts are matched by id. Sections:
+/// - ``gradeMoves``: accounts graded A–D in both runs with a different grade, the move of
+///   most grade steps first, then the largest priority change;
+/// - ``newAccounts`` (later run only, by later rank) and ``droppedAccounts`` (earlier run
+///   only, by earlier rank);
+/// - ``enteredInsufficient`` (graded before, "insufficient information" now, by earlier
+///   rank) and ``leftInsufficient`` (the other way, by later rank), with the factors whose
+///   information was lost or collected;
+/// - ``risingC``: accounts graded C in the later run whose priority rose, largest rise first
+///   (关注变化, "watch for changes").
+///
+/// Each list holds at most ``limit`` accounts; the counts are those of all accounts.
+public struct RunChanges: Sendable {
+    public let from: RecordedRun
+    public let to: RecordedRun
+    public let model: ModelDifference
+    public let limit: Int?
+    public internal(set) var gradeMoves: [AccountChange] = []
+    public internal(set) var gradeMoveCount = 0
+    public internal(set) var newAccounts: [AccountChange] = []
+    public internal(set) var newCount = 0
+    public internal(set) var droppedAccounts: [AccountChange] = []
+    public internal(set) var droppedCount = 0
+    public internal(set) var enteredInsufficient: [AccountChange] = []
+    public internal(set) var enteredInsufficientCount = 0
+    public internal(set) var leftInsufficient: [AccountChange] = []
+    public internal(set) var leftInsufficientCount = 0
+    public internal(set) var risingC: [AccountChange] = []
+    public internal(set) var risingCCount = 0
+    /// Accounts in both runs with the same grade.
+    public internal(set) var sameGrade = 0
+    /// Moves between grades, `moves[from.order][to.order]`, over accounts in both runs.
+    public internal(set) var transitions = [[Int]](repeating: [Int](repeating: 0, count: 5), count: 5)
+
+    /// Whether both runs read the same bytes.
+    public var sameInput: Bool { !from.inputHash.isEmpty && from.inputHash == to.inputHash }
+}
+
+extension HistoryStore {
+    /// Compares two runs (default: the last two recorded).
+    ///
+    /// - Parameters:
+    ///   - from: The earlier run's id (default: the run before `to`).
+    ///   - to: The later run's id (default: the last run).
+    ///   - limit: The most accounts per list (`nil`: all).
+    ///   - factorsPerAccount: How many factor moves to give per account.
+    /// - Complexity: One ordered scan of each run's accounts (a merge on account id), O(n)
+    ///   reads plus sorting the listed accounts.
+    public func changes(
+        from: Int64? = nil, to: Int64? = nil, limit: Int? = nil, factorsPerAccount: Int = 3
+    ) throws(HistoryError) -> RunChanges {
+        let ids = try reading { db in try Int64.fetchAll(db, sql: "SELECT id FROM run ORDER BY id") }
+        func check(_ id: Int64) throws(HistoryError) -> Int64 {
+            guard ids.contains(id) else { throw .unknownRun(path: path, run: id, available: ids) }
+            return id
+        }
+        let toID: Int64
+        if let to { toID = try check(to) } else {
+            guard let last = ids.last else { throw .tooFewRuns(path: path, count: 0) }
+            toID = last
+        }
+        let fromID: Int64
+        if let from { fromID = try check(from) } else {
+            guard let earlier = ids.last(where: { $0 < toID }) else { throw .tooFewRuns(path: path, count: ids.count) }
+            fromID = earlier
+        }
+        let earlier = try run(fromID)
+        let later = try run(toID)
+        var changes = RunChanges(from: earlier, to: later, model: ModelDifference(from: earlier, to: later), limit: limit)
+        try reading { db in
+            try Self.compare(db, changes: &changes, factorsPerAccount: factorsPerAccount)
+        }
+        return changes
+    }
+
+    private static let scoreColumns =
+        "account, name, rank, grade, value, difficulty, priority, completeness, probability, missing, utilities"
+
+    private static func snapshot(_ row: Row) -> ScoreSnapshot {
+        ScoreSnapshot(
+            rank: row[2], grade: Grade(rawValue: row[3]) ?? .insufficient, value: row[4], difficulty: row[5],
+            priority: row[6], completeness: row[7], probability: row[8])
+    }
+
+    private static func compare(_ db: Database, changes: inout RunChanges, factorsPerAccount: Int) throws {
+        let sql = "SELECT \(scoreColumns) FROM account_score WHERE run = ? ORDER BY account"
+        let earlierRows = try Row.fetchCursor(db, sql: sql, arguments: [changes.from.id])
+        let laterRows = try Row.fetchCursor(db, sql: sql, arguments: [changes.to.id])
+        // Utility positions of the later run's factors in the earlier run.
+        let earlierFactors = changes.from.factorIDs
+        let laterFactors = changes.to.factorIDs
+        let pairs: [(earlier: Int, later: Int)] = laterFactors.enumerated().compactMap { index, id in
+            earlierFactors.firstIndex(of: id).map { ($0, index) }
+        }
+        // With a limit, the factor moves (two blobs decoded per account) are worked out only
+        // for the accounts listed, after the merge, by key lookups.
+        let detailed = changes.limit == nil
+        func moves(
+            _ old: [Double], _ new: [Double], missingBefore: [String], missingAfter: [String]
+        ) -> (moves: [FactorMove], collected: [String], lost: [String]) {
+            var factorMoves: [FactorMove] = []
+            for pair in pairs where pair.earlier < old.count && pair.later < new.count {
+                let move = FactorMove(factor: laterFactors[pair.later], from: old[pair.earlier], to: new[pair.later])
+                if abs(move.change) > 1e-12 { factorMoves.append(move) }
+            }
+            factorMoves.sort { abs($0.change) > abs($1.change) || (abs($0.change) == abs($1.change) && $0.factor < $1.factor) }
+            if factorMoves.count > factorsPerAccount { factorMoves.removeLast(factorMoves.count - factorsPerAccount) }
+            let before = Set(missingBefore)
+            let after = Set(missingAfter)
+            return (
+                factorMoves, laterFactors.filter { before.contains($0) && !after.contains($0) },
+                laterFactors.filter { !before.contains($0) && after.contains($0) }
+            )
+        }
+        func change(_ before: Row?, _ after: Row?, moves wanted: Bool) -> AccountChange {
+            let row = after ?? before!
+            var result: (moves: [FactorMove], collected: [String], lost: [String]) = ([], [], [])
+            if wanted && detailed, let before, let after {
+                result = moves(
+                    HistoryStore.doubles(before.dataNoCopy(atIndex: 10) ?? Data()),
+                    HistoryStore.doubles(after.dataNoCopy(atIndex: 10) ?? Data()),
+                    missingBefore: HistoryStore.list(before[9]), missingAfter: HistoryStore.list(after[9]))
+            }
+            return AccountChange(
+                account: row[0], name: row[1], from: before.map(snapshot), to: after.map(snapshot),
+                factorMoves: result.moves, collected: result.collected, lost: result.lost)
+        }
+        let lookup = try db.makeStatement(sql: "SELECT missing, utilities FROM account_score WHERE run = ? AND account = ?")
+        func enriched(_ change: AccountChange) throws -> AccountChange {
+            guard change.from != nil, change.to != nil,
+                let before = try Row.fetchOne(lookup, arguments: [changes.from.id, change.account]),
+                let after = try Row.fetchOne(lookup, arguments: [changes.to.id, change.account])
+            else { return change }
+            let result = moves(
+                HistoryStore.doubles(before[1]), HistoryStore.doubles(after[1]), missingBefore: HistoryStore.list(before[0]),
+                missingAfter: HistoryStore.list(after[0]))
+            return AccountChange(
+                account: change.account, name: change.name, from: change.from, to: change.to, factorMoves: result.moves,
+                collected: result.collected, lost: result.lost)
+        }
+
+        var before = try earlierRows.next()
+        var after = try laterRows.next()
+        while before != nil || after != nil {
+            let order: Int
+            if let before, let after {
+                let left: String = before[0]
+                let right: String = after[0]
+                order =
+                    left.utf8.elementsEqual(right.utf8) ? 0 : (left.utf8.lexicographicallyPrecedes(right.utf8) ? -1 : 1)
+            } else {
+                order = before == nil ? 1 : -1
+            }
+            if order < 0 {
+                changes.droppedCount += 1
+                changes.droppedAccounts.append(change(before, nil, moves: false))
+                before = try earlierRows.next()
+                continue
+            }
+            if order > 0 {
+                changes.newCount += 1
+                changes.newAccounts.append(change(nil, after, moves: false))
+                after = try laterRows.next()
+                continue
+            }
+            let old = Grade(rawValue: before![3]) ?? .insufficient
+            let new = Grade(rawValue: after![3]) ?? .insufficient
+            changes.transitions[old.order][new.order] += 1
+            if old == new {
+                changes.sameGrade += 1
+                if new == .c {
+                    let rise = (after![6] as Double) - (before![6] as Double)
+                    if rise > 0 {
+                        changes.risingCCount += 1
+                        changes.risingC.append(change(before, after, moves: true))
+                    }
+                }
+            } else if new == .insufficient {
+                changes.enteredInsufficientCount += 1
+                changes.enteredInsufficient.append(change(before, after, moves: true))
+            } else if old == .insufficient {
+                changes.leftInsufficientCount += 1
+                changes.leftInsufficient.append(change(before, after, moves: true))
+            } else {
+                changes.gradeMoveCount += 1
+                changes.gradeMoves.append(change(before, after, moves: true))
+            }
+            before = try earlierRows.next()
+            after = try laterRows.next()
+        }
+
+        func finish(_ list: inout [AccountChange], by ranksBefore: (AccountChange, AccountChange) -> Bool) throws {
+            list.sort(by: ranksBefore)
+            if let limit = changes.limit {
+                if list.count > limit { list.removeLast(list.count - limit) }
+                list = try list.map(enriched)
+            }
+        }
+        func steps(_ change: AccountChange) -> Int { abs(change.to!.grade.order - change.from!.grade.order) }
+        try finish(&changes.gradeMoves) { left, right in
+            let (a, b) = (steps(left), steps(right))
+            if a != b { return a > b }
+            let (x, y) = (abs(left.priorityChange!), abs(right.priorityChange!))
+            if x != y { return x > y }
+            return left.account.utf8.lexicographicallyPrecedes(right.account.utf8)
+        }
+        try finish(&changes.newAccounts) { $0.to!.rank < $1.to!.rank }
+        try finish(&changes.droppedAccounts) { $0.from!.rank < $1.from!.rank }
+        try finish(&changes.enteredInsufficient) { $0.from!.rank < $1.from!.rank }
+        try finish(&changes.leftInsufficient) { $0.to!.rank < $1.to!.rank }
+        try finish(&changes.risingC) { left, right in
+            let (x, y) = (left.priorityChange!, right.priorityChange!)
+            if x != y { return x > y }
+            return left.account.utf8.lexicographicallyPrecedes(right.account.utf8)
+        }
+    }
+}

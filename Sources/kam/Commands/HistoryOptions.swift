@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import RunHistory
+import ScoringEngine
+
+/// The options every run-history report shares: format, output file, language, list length.
+struct HistoryReportOptions: ParsableArguments {
+    @Option(help: "The output format.")
+    var format: OutputFormat = .table
+
+    @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "The language of labels: en or zh.")
+    var lang: Language = .en
+
+    /// Writes a report's text.
+    func write(_ text: String) throws {
+        var sink = try FileSink.open(output, format: format)
+        sink.write(text)
+        try sink.finish()
+    }
+}
+
+/// Where the run history is and how to open it.
+enum HistoryLocation {
+    /// The file name used when none is given.
+    static let defaultName = "kam-history.sqlite"
+
+    /// The history a command reads: the one given, else `KAM_HISTORY`, else
+    /// `kam-history.sqlite` in the current folder.
+    static func path(given: String?) -> String {
+        if let given, !given.isEmpty { return given }
+        if let environment = ProcessInfo.processInfo.environment["KAM_HISTORY"], !environment.isEmpty {
+            return environment
+        }
+        return defaultName
+    }
+
+    /// The history `kam rank --record` writes: the one given, else `KAM_HISTORY`, else
+    /// `kam-history.sqlite` in the folder of the prospect list (the current folder for
+    /// standard input).
+    static func recordPath(given: String, list: String) -> String {
+        if !given.isEmpty { return given }
+        if let environment = ProcessInfo.processInfo.environment["KAM_HISTORY"], !environment.isEmpty {
+            return environment
+        }
+        guard list != "/dev/stdin" else { return defaultName }
+        let folder = URL(fileURLWithPath: list).deletingLastPathComponent().path
+        return folder.isEmpty ? defaultName : folder + "/" + defaultName
+    }
+
+    /// Opens a history, turning its errors into CLI errors (65 not a kam history or newer,
+    /// 66 missing, 74 SQLite failures).
+    static func open(_ path: String, create: Bool, quiet: Bool = false) throws -> HistoryStore {
+        do {
+            let store = try HistoryStore(path: path, create: create)
+            if !quiet, !store.created, !store.appliedSteps.isEmpty {
+                printError(
+                    "kam: note: \(path): run history migrated to schema version \(HistorySchema.version) "
+                        + "(\(store.appliedSteps.joined(separator: ", "))).")
+            }
+            return store
+        } catch {
+            throw HistoryLocation.cliError(error)
+        }
+    }
+
+    static func cliError(_ error: HistoryError) -> Error {
+        switch error.exitStatus {
+        case 64: return ValidationError(error.description)
+        case 65: return CLIError.badData(error.description)
+        case 66: return CLIError.inputMissing(error.description)
+        default:
+            // 74 EX_IOERR: printed here, since CLIError has no I/O case.
+            printError("kam: error: \(error.description)")
+            return ExitCode(74)
+        }
+    }
+
+    /// Runs `body`, turning history errors into CLI errors.
+    static func mapping<T>(_ body: () throws(HistoryError) -> T) throws -> T {
+        do { return try body() } catch { throw cliError(error) }
+    }
+}
