@@ -152,41 +152,102 @@ struct RankReport {
     }
 
     /// Writes the CSV records of `rows`.
+    ///
+    /// The bytes are those of building each row's ``Explanation`` and its reasons as text
+    /// (the table does that), written without a per-row allocation: contributions and
+    /// reasons are computed into buffers reused from row to row, with the same arithmetic
+    /// (`100 × weight × utility`, `100 × weight × (utility − 0.5)`) and the same order
+    /// (impact, then factor order), and records go to the sink in blocks of 1 MiB.
     private func writeCSVRows(to sink: inout some OutputSink) {
         let scenarioCount = assessment.scorer.scenarioCount
+        let factorCount = model.factors.count
+        let weights = assessment.scorer.scenarioWeights[assessment.scenario]
+        let valueSide = model.factors.map { $0.side == .value }
+        let labels = model.factors.indices.map { Array(label($0).utf8) }
+        let segmentIDs = model.segments.map { Array($0.id.utf8) }
+        let actions = Grade.allCases.map { $0.action(language) }
+        let letters = Grade.allCases.map(\.letter)
+        let utilities = assessment.utilities.matrix.elements
+        let grades = assessment.grades
+        let gradesByScenario = assessment.gradesByScenario
+        var points = [Double](repeating: 0, count: factorCount)
+        var impacts = [Double](repeating: 0, count: factorCount)
+        var chosen = [Bool](repeating: false, count: factorCount)
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(256)
         var record = CSVRecordBuffer()
+        record.reserve(1 << 20 + (1 << 16))
+
+        /// Appends "label ±impact" reasons (at most 3, strongest first) to `scratch`.
+        func appendReasons(up: Bool) {
+            scratch.removeAll(keepingCapacity: true)
+            for index in 0..<factorCount { chosen[index] = false }
+            for position in 0..<3 {
+                var best = -1
+                for index in 0..<factorCount where !chosen[index] {
+                    let impact = impacts[index]
+                    guard up ? impact > 1e-9 : impact < -1e-9 else { continue }
+                    // Strongest first; equal impacts in factor order.
+                    if best < 0 || (up ? impact > impacts[best] : impact < impacts[best]) { best = index }
+                }
+                guard best >= 0 else { return }
+                chosen[best] = true
+                if position > 0 { scratch.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
+                scratch.append(contentsOf: labels[best])
+                scratch.append(UInt8(ascii: " "))
+                scratch.append(up ? UInt8(ascii: "+") : UInt8(ascii: "-"))
+                appendDecimal(abs(impacts[best]), digits: 1, to: &scratch)
+            }
+        }
+
         for (rank, row) in rows {
             let account = assessment.accounts[row]
-            let explanation = assessment.explanation(of: row)
-            let grade = assessment.grades[row]
+            let grade = grades[row]
+            let base = row * factorCount
+            for index in 0..<factorCount {
+                let utility = utilities[base + index]
+                points[index] = 100 * weights[index] * utility
+                let centred = 100 * weights[index] * (utility - 0.5)
+                impacts[index] = valueSide[index] ? centred : -centred
+            }
             // Text from the input is escaped against formulas; numbers the engine wrote
             // (which may start with '-') pass through as they are.
             record.integer(rank)
-            for text in [account.id, account.name, account.industry, account.region, account.manager] {
-                record.text(text)
-            }
+            record.text(account.id)
+            record.text(account.name)
+            record.text(account.industry)
+            record.text(account.region)
+            record.text(account.manager)
             if let stage = account.stage { record.integer(stage) } else { record.plain("") }
             if let dealValue = account.dealValue { record.number(dealValue) } else { record.plain("") }
-            record.plain(grade.letter)
-            record.text(grade.action(language))
+            record.plain(letters[grade.order])
+            record.text(actions[grade.order])
             if let probability = probability(row) { record.number(probability, digits: 4) }
-            for number in [
-                assessment.value(row), assessment.difficulty(row), assessment.priority(row), assessment.completeness(row),
-            ] {
-                record.number(number, digits: 4)
+            let value = assessment.value(row)
+            let difficulty = assessment.difficulty(row)
+            record.number(value, digits: 4)
+            record.number(difficulty, digits: 4)
+            record.number(model.grading.ranking.key(value: value, difficulty: difficulty), digits: 4)
+            record.number(assessment.completeness(row), digits: 4)
+            scratch.removeAll(keepingCapacity: true)
+            for (position, segment) in assessment.segments[row].enumerated() {
+                if position > 0 { scratch.append(UInt8(ascii: ";")) }
+                scratch.append(contentsOf: segmentIDs[segment])
             }
-            record.text(segmentIDs(row).joined(separator: ";"))
-            record.text(reasons(explanation.reasonsUp(), sign: "+"))
-            record.text(reasons(explanation.reasonsDown(), sign: "-"))
+            record.text(bytes: scratch)
+            appendReasons(up: true)
+            record.text(bytes: scratch)
+            appendReasons(up: false)
+            record.text(bytes: scratch)
             record.integer(account.line)
-            for contribution in explanation.contributions { record.number(contribution.points, digits: 4) }
+            for index in 0..<factorCount { record.number(points[index], digits: 4) }
             for scenario in 1..<scenarioCount {
                 record.number(assessment.value(row, scenario: scenario), digits: 4)
                 record.number(assessment.difficulty(row, scenario: scenario), digits: 4)
-                record.plain(assessment.gradesByScenario[scenario][row].letter)
+                record.plain(letters[gradesByScenario[scenario][row].order])
             }
             record.endRecord()
-            if record.bytes.count >= 1 << 16 {
+            if record.bytes.count >= 1 << 20 {
                 sink.write(bytes: record.bytes)
                 record.removeAll()
             }
@@ -241,11 +302,11 @@ struct RankReport {
     /// elements; returns the elements written in all.
     private func writeJSONAccounts(to sink: inout some OutputSink, after previous: Int, json: inout JSONWriter) -> Int {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(1 << 16)
+        bytes.reserveCapacity(1 << 20 + (1 << 16))
         for (position, (rank, row)) in rows.enumerated() {
             bytes.append(contentsOf: (previous + position == 0 ? "\n" : ",\n").utf8)
             appendAccountJSON(rank: rank, row: row, json: json, to: &bytes)
-            if bytes.count >= 1 << 16 {
+            if bytes.count >= 1 << 20 {
                 sink.write(bytes: bytes)
                 bytes.removeAll(keepingCapacity: true)
             }
