@@ -28,18 +28,24 @@ import ScoringEngine
 ///   (``TopSelection``) of the wanted grades, or every row when the whole ranking is asked
 ///   for (or when a grade filter is combined with ranking across grades, to know the ranks).
 /// - **Statistics.** Batch-relative scales (`minmax`, `zscore`) need the whole list's
-///   statistics before any utility: a first pass gathers them. The `mean` missing policy
+///   statistics before any utility: a first pass gathers them, and keeps every candidate's
+///   raw values, completeness, position and registry entry in a ``RawSpill`` (a temporary
+///   file); the scoring pass scores those once the statistics are known
+///   (``ChunkMapper/score(_:)``, ``StreamMerger/mergeStored(_:stored:seconds:)``) instead of
+///   reading and parsing the file again, in the same panels, so to the same bits
+///   (``Configuration/keepsRawValues`` `false` parses again, the reference path). The `mean` missing policy
 ///   needs the mean utility of each factor: rows missing such a factor are scored with 0 in
 ///   its place and graded at the end with the mean added (``Scorer/addMeanFills(_:meanUtility:to:row:)``,
 ///   which the in-memory pipeline uses too); if too many wait, a second pass scores with
-///   the means.
+///   the means (from the kept raw values when a first pass kept them).
 /// - **Shown rows** are read again by position and mapped with ``RecordFetcher`` (all at
 ///   once, or page by page from ``StreamedRanking/pages``).
 /// - **Rankings of every row** (or a top larger than ``Configuration/runCapacity``) keep at
 ///   most `runCapacity` entries in memory; past that, sorted runs go to a temporary file
 ///   and are merged (``RankedRuns``).
 ///
-/// Memory: a few blocks in flight, the account ids (about `id length + 15` bytes per
+/// Memory: a few blocks in flight (and, for batch-relative scales, a few stored chunks:
+/// about `8 × factors + 28` bytes per candidate on disk), the account ids (about `id length + 15` bytes per
 /// account), the selection (about 40 bytes per shown row of a top-K; at most
 /// `runCapacity` × 40 bytes for a whole ranking), rows waiting for means, and the rejects.
 public struct ProspectStream: Sendable {
