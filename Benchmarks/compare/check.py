@@ -1,17 +1,19 @@
 """Checks that kam and a peer agree: the same top-K accounts in the same order, and the same
-grade counts. Usage: check.py KAM.csv KAM.stderr PEER.csv PEER.json
+grade counts (for full rankings, the first 1000 rows). Usage: check.py KAM.csv KAM.stderr
+PEER.csv PEER.json
 Prints 'agree' or what differs; exits 1 on disagreement."""
 
 import csv
+import itertools
 import json
 import re
 import sys
 
 kam_csv, kam_err, peer_csv, peer_json = sys.argv[1:5]
 with open(kam_csv, encoding="utf-8", newline="") as handle:
-    kam_rows = list(csv.DictReader(handle))
+    kam_rows = list(itertools.islice(csv.DictReader(handle), 1000))
 with open(peer_csv, encoding="utf-8", newline="") as handle:
-    peer_rows = list(csv.DictReader(handle))
+    peer_rows = list(itertools.islice(csv.DictReader(handle), 1000))
 with open(kam_err, encoding="utf-8") as handle:
     summary = handle.read()
 match = re.search(r"Grades: A (\d+), B (\d+), C (\d+), D (\d+), insufficient (\d+)", summary)

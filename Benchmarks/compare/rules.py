@@ -17,8 +17,8 @@ file (models/default.yaml by default), the way an analyst would write them:
 - rank: grade first (A..D, then insufficient), priority = value - penalty x difficulty
   highest first, then account id.
 
-Batch-relative scales (minmax, zscore) are not used by the default model and are not
-implemented here. Rows kam would reject (not a number, unknown category, ...) are
+Batch-relative min-max scales are implemented by the plain-shape peers only
+(polars_plain.py, duckdb_plain.py); zscore is not implemented here. Rows kam would reject (not a number, unknown category, ...) are
 dropped; generated lists (kam generate without --bad-rows) have none.
 """
 
@@ -51,11 +51,20 @@ class Factor:
             self.denominator = math.log(self.high - self.low + self.offset)
         elif self.kind == "piecewise":
             self.points = [(float(x), float(u)) for x, u in scale["points"]]
+        elif self.kind == "minmax":
+            pass  # batch-relative: (x - min) / (max - min) over the list, 0.5 without spread
         elif self.kind == "categorical":
             self.labels = {str(label): float(u) for label, u in scale["map"].items()}
             self.folded = {}
             for label, u in self.labels.items():
                 self.folded.setdefault(label.lower(), u)
+            # Every ASCII case variant of every label, to match exactly (no lower-casing).
+            self.variants = {}
+            for label, u in self.labels.items():
+                self.variants[label] = u
+            for label, u in self.labels.items():
+                for variant in case_variants(label):
+                    self.variants.setdefault(variant, self.folded[label.lower()])
         else:
             raise SystemExit(f"scale {self.kind} of factor {self.id} is not implemented by the peers")
 
@@ -67,6 +76,17 @@ class Factor:
         if self.missing in ("neutral", "required"):
             return 0.5
         return None
+
+
+def case_variants(text):
+    """Every spelling of `text` that differs only in ASCII letter case."""
+    variants = [""]
+    for character in text:
+        if character.isascii() and character.isalpha():
+            variants = [v + c for v in variants for c in (character.lower(), character.upper())]
+        else:
+            variants = [v + character for v in variants]
+    return variants
 
 
 class Rules:
@@ -81,7 +101,11 @@ class Rules:
         self.sides = len(totals)
         columns = model.get("columns", {})
         self.id_column = columns.get("id", "account_id")
-        self.missing_codes = [str(code).lower() for code in model.get("missing_codes", ["NA", "N/A", "unknown", "-", "未知", "无"])]
+        codes = [str(code) for code in model.get("missing_codes", ["NA", "N/A", "unknown", "-", "未知", "无"])]
+        self.missing_codes = [code.lower() for code in codes]
+        # Every ASCII case variant of every code (kam ignores ASCII case): matching these
+        # exactly gives the same answer as lower-casing every cell, without doing so.
+        self.missing_variants = sorted({variant for code in codes for variant in case_variants(code)})
         grading = model["grading"]
         self.value_cuts = [float(c) for c in grading["value_bands"]["cuts"]]
         self.difficulty_cuts = [float(c) for c in grading["difficulty_bands"]["cuts"]]

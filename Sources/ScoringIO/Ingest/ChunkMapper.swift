@@ -26,6 +26,10 @@ struct ChunkMapper: Sendable {
     let mode: Mode
     /// Whether the chunk's bytes must be checked as UTF-8.
     let validatesUTF8: Bool
+    /// Whether a statistics pass also keeps every candidate's raw factor values and
+    /// completeness (``MappedChunk/Rows/raw``), so that the rows can be scored later without
+    /// parsing them again (``score(_:)``).
+    var keepsRaw = false
 
     static let panelRows = 256
 
@@ -126,9 +130,24 @@ struct ChunkMapper: Sendable {
         if chunk.needsConversion && !Self.convert(chunk) { return }
         chunk.bytes.withUnsafeBufferPointer { buffer in
             var state = State(plan: plan, mode: mode)
+            state.keepsRaw = keepsRaw
             state.run(chunk, buffer: buffer, validatesUTF8: validatesUTF8)
         }
         chunk.parseSeconds = Self.threadTime() - started - chunk.scoreSeconds
+    }
+
+    /// Scores rows a statistics pass kept (``RawSpill``) as a scoring pass would have
+    /// scored them from the file: the same rows in the same panels of ``panelRows``, so the
+    /// same utilities, products, grades and keys to the last bit.
+    ///
+    /// - Returns: The chunk's rows with grades, keys, `mean` utilities and deferred rows
+    ///   (positions, ids and rejects are the stored chunk's), and the processor time spent.
+    func score(_ stored: RawSpill.Chunk) -> (rows: MappedChunk.Rows, seconds: Double) {
+        let started = Self.threadTime()
+        var state = State(plan: plan, mode: mode)
+        var storage = [Double](repeating: 0, count: ChunkMapper.panelRows * plan.factorCount)
+        storage.withUnsafeMutableBufferPointer { panel in state.score(stored, panel: panel) }
+        return (state.rows, Self.threadTime() - started)
     }
 
     /// The per-chunk working state: one row's values, the current panel, and the chunk's
@@ -166,6 +185,8 @@ struct ChunkMapper: Sendable {
         var rows = MappedChunk.Rows()
         var recordsRead = 0
         var scoreSeconds = 0.0
+        /// Whether a statistics pass keeps raw rows (see ``ChunkMapper/keepsRaw``).
+        var keepsRaw = false
 
         init(plan: StreamPlan, mode: Mode) {
             precondition(plan.factorCount <= 128, "The streaming reader supports models of up to 128 factors")
@@ -487,15 +508,48 @@ struct ChunkMapper: Sendable {
                 let base = panelCount &* factorCount
                 for factor in plan.rawFactors { rows.statistics.append(panel[base &+ factor]) }  // (NaN if missing)
                 for _ in plan.meanFactors { rows.statistics.append(.nan) }
+                if keepsRaw {
+                    // The whole raw row as the scoring pass's panel would hold it.
+                    rows.raw.append(contentsOf: UnsafeBufferPointer(rebasing: panel[base..<(base &+ factorCount)]))
+                    rows.completeness.append(completeness())
+                }
                 return
             }
             for _ in 0..<width { rows.statistics.append(.nan) }
-            // Completeness: the shares of present factors, in factor order, capped at 1.
-            var completeness = 0.0
-            for factor in 0..<factorCount where isPresent(factor) { completeness += plan.shares[factor] }
-            panelCompleteness.append(Swift.min(completeness, 1))
+            panelCompleteness.append(completeness())
             panelCount &+= 1
             if panelCount == ChunkMapper.panelRows { flushPanel(panel) }
+        }
+
+        /// The current row's completeness: the shares of present factors, in factor order,
+        /// capped at 1.
+        @inline(__always)
+        func completeness() -> Double {
+            var completeness = 0.0
+            for factor in 0..<factorCount where isPresent(factor) { completeness += plan.shares[factor] }
+            return Swift.min(completeness, 1)
+        }
+
+        /// Scores stored rows (``ChunkMapper/score(_:)``): each row enters the panel as
+        /// ``accept(buffer:start:end:line:panel:)`` would have put it there.
+        mutating func score(_ stored: RawSpill.Chunk, panel: UnsafeMutableBufferPointer<Double>) {
+            let count = stored.count
+            rows.candidates.reserveCapacity(count)
+            rows.statistics.reserveCapacity(count * width)
+            let placeholder = MappedChunk.Candidate(
+                line: 0, recordStart: 0, recordLength: 0, idEnd: 0, idHash: 0, grade: 0, key: 0)
+            stored.raw.withUnsafeBufferPointer { raw in
+                guard let source = raw.baseAddress, let target = panel.baseAddress else { return }
+                for row in 0..<count {
+                    rows.candidates.append(placeholder)
+                    for _ in 0..<width { rows.statistics.append(.nan) }
+                    (target + panelCount &* factorCount).update(from: source + row &* factorCount, count: factorCount)
+                    panelCompleteness.append(stored.completeness[row])
+                    panelCount &+= 1
+                    if panelCount == ChunkMapper.panelRows { flushPanel(panel) }
+                }
+            }
+            flushPanel(panel)
         }
 
         /// Scores the panel with one BLAS product, then grades its rows (or defers them).

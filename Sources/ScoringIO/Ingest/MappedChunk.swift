@@ -77,6 +77,13 @@ final class MappedChunk: @unchecked Sendable {
         /// Rows that failed a per-row check, in file order, with relative lines.
         var rejects: [Reject] = []
 
+        // Kept by a statistics pass that keeps raw rows (``ChunkMapper/keepsRaw``).
+
+        /// Per candidate, its raw factor values (`factorCount` each, NaN where missing).
+        var raw: [Double] = []
+        /// Per candidate, its completeness.
+        var completeness: [Double] = []
+
         var candidateCount: Int { candidates.count }
     }
 

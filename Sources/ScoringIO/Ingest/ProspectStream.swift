@@ -28,18 +28,24 @@ import ScoringEngine
 ///   (``TopSelection``) of the wanted grades, or every row when the whole ranking is asked
 ///   for (or when a grade filter is combined with ranking across grades, to know the ranks).
 /// - **Statistics.** Batch-relative scales (`minmax`, `zscore`) need the whole list's
-///   statistics before any utility: a first pass gathers them. The `mean` missing policy
+///   statistics before any utility: a first pass gathers them, and keeps every candidate's
+///   raw values, completeness, position and registry entry in a ``RawSpill`` (a temporary
+///   file); the scoring pass scores those once the statistics are known
+///   (``ChunkMapper/score(_:)``, ``StreamMerger/mergeStored(_:stored:seconds:)``) instead of
+///   reading and parsing the file again, in the same panels, so to the same bits
+///   (``Configuration/keepsRawValues`` `false` parses again, the reference path). The `mean` missing policy
 ///   needs the mean utility of each factor: rows missing such a factor are scored with 0 in
 ///   its place and graded at the end with the mean added (``Scorer/addMeanFills(_:meanUtility:to:row:)``,
 ///   which the in-memory pipeline uses too); if too many wait, a second pass scores with
-///   the means.
+///   the means (from the kept raw values when a first pass kept them).
 /// - **Shown rows** are read again by position and mapped with ``RecordFetcher`` (all at
 ///   once, or page by page from ``StreamedRanking/pages``).
 /// - **Rankings of every row** (or a top larger than ``Configuration/runCapacity``) keep at
 ///   most `runCapacity` entries in memory; past that, sorted runs go to a temporary file
 ///   and are merged (``RankedRuns``).
 ///
-/// Memory: a few blocks in flight, the account ids (about `id length + 15` bytes per
+/// Memory: a few blocks in flight (and, for batch-relative scales, a few stored chunks:
+/// about `8 × factors + 28` bytes per candidate on disk), the account ids (about `id length + 15` bytes per
 /// account), the selection (about 40 bytes per shown row of a top-K; at most
 /// `runCapacity` × 40 bytes for a whole ranking), rows waiting for means, and the rejects.
 public struct ProspectStream: Sendable {
@@ -59,15 +65,21 @@ public struct ProspectStream: Sendable {
         /// The most accounts of a whole ranking (every row, or a large top) kept in memory
         /// to be sorted; beyond it, sorted runs go to a temporary file and are merged.
         public var runCapacity: Int
+        /// Whether the statistics pass of batch-relative scales keeps the raw values it
+        /// parsed (``RawSpill``) and the scoring pass scores from them, instead of reading
+        /// and parsing the file again. Both give the same bits; `false` is the reference
+        /// path tests compare against.
+        public var keepsRawValues: Bool
 
         public init(
             blockSize: Int = 2 << 20, workers: Int = ProspectStream.defaultWorkers, deferredLimit: Int = 1 << 20,
-            runCapacity: Int = ProspectStream.runCapacity(memory: 256 << 20)
+            runCapacity: Int = ProspectStream.runCapacity(memory: 256 << 20), keepsRawValues: Bool = true
         ) {
             self.blockSize = blockSize
             self.workers = workers
             self.deferredLimit = deferredLimit
             self.runCapacity = runCapacity
+            self.keepsRawValues = keepsRawValues
         }
     }
 
@@ -197,44 +209,64 @@ public struct ProspectStream: Sendable {
             ? .every(runCapacity: configuration.runCapacity) : .top(limit)
         let expected = max(setup.estimatedRows, 1024)
 
-        // A first pass for the raw statistics of batch-relative scales.
+        // A first pass for the raw statistics of batch-relative scales; it keeps the raw
+        // values it parsed (unless configured not to), so that scoring needs no second read.
         var raw: StatisticsAccumulator?
         var source: StreamedRanking.StatisticsSource = plan.meanFactors.isEmpty ? .none : .sameStream
         var passes = 0
+        var fileReads = 0
+        var firstPass: StreamMerger?
+        var blocks: [BlockEntry] = []
         if !plan.rawFactors.isEmpty {
             var merger = StreamMerger(
                 plan: plan, scoring: false, registry: AccountRegistry(expectedCount: expected), knownMeans: nil,
                 deferredLimit: 0, selection: selection, wanted: grades)
-            try run(
-                path: path, setup: setup,
-                mapper: ChunkMapper(plan: plan, mode: .statistics, validatesUTF8: setup.validatesUTF8), merger: &merger,
-                timings: &timings)
+            if configuration.keepsRawValues { merger.spill = RawSpill(factorCount: plan.factorCount) }
+            var mapper = ChunkMapper(plan: plan, mode: .statistics, validatesUTF8: setup.validatesUTF8)
+            mapper.keepsRaw = configuration.keepsRawValues
+            blocks = try run(path: path, setup: setup, mapper: mapper, merger: &merger, timings: &timings)
+            if let failure = merger.spillFailure { throw .dataset(failure) }
             raw = merger.accumulator
             source = .firstPass
             passes += 1
+            fileReads += 1
+            if merger.spill != nil { firstPass = merger }
         }
         let functions = plan.utilities(raw: raw?.rawStatistics())
         let scoringMapper = ChunkMapper(plan: plan, mode: .scoring(functions), validatesUTF8: setup.validatesUTF8)
-        var merger = StreamMerger(
-            plan: plan, scoring: true, registry: AccountRegistry(expectedCount: expected), knownMeans: nil,
-            deferredLimit: configuration.deferredLimit, selection: selection, wanted: grades)
-        var blocks = try run(path: path, setup: setup, mapper: scoringMapper, merger: &merger, timings: &timings)
+        /// One scoring pass: from the kept raw values, or reading the file.
+        func scoringPass(knownMeans: [Double]?, deferredLimit: Int) throws(Failure) -> StreamMerger {
+            if let firstPass, let spill = firstPass.spill {
+                var merger = StreamMerger(
+                    plan: plan, scoring: true, registry: firstPass.registry, knownMeans: knownMeans,
+                    deferredLimit: deferredLimit, selection: selection, wanted: grades)
+                try runStored(spill: spill, mapper: scoringMapper, merger: &merger, timings: &timings)
+                return merger
+            }
+            var merger = StreamMerger(
+                plan: plan, scoring: true, registry: AccountRegistry(expectedCount: expected), knownMeans: knownMeans,
+                deferredLimit: deferredLimit, selection: selection, wanted: grades)
+            blocks = try run(path: path, setup: setup, mapper: scoringMapper, merger: &merger, timings: &timings)
+            fileReads += 1
+            return merger
+        }
+        var merger = try scoringPass(knownMeans: nil, deferredLimit: configuration.deferredLimit)
         passes += 1
         var accumulator = merger.accumulator
         if let raw { accumulator.takeRaw(from: raw) }
         var statistics = accumulator.statistics()
         if merger.overflowed {
             // Too many rows waited for the means: score again, now that they are known.
-            merger = StreamMerger(
-                plan: plan, scoring: true, registry: AccountRegistry(expectedCount: expected),
-                knownMeans: statistics.meanUtility, deferredLimit: 0, selection: selection, wanted: grades)
-            blocks = try run(path: path, setup: setup, mapper: scoringMapper, merger: &merger, timings: &timings)
+            merger = try scoringPass(knownMeans: statistics.meanUtility, deferredLimit: 0)
             passes += 1
             source = .firstPass
             accumulator = merger.accumulator
             if let raw { accumulator.takeRaw(from: raw) }
             statistics = accumulator.statistics()
         }
+        // Rows read, accepted and rejected are the first pass's when the scoring passes
+        // scored its kept rows.
+        let counted = firstPass ?? merger
         merger.finish(means: statistics.meanUtility)
 
         let selectStarted = ChunkMapper.now()
@@ -260,10 +292,10 @@ public struct ProspectStream: Sendable {
         }
         return StreamedRanking(
             file: path, header: setup.header, encoding: setup.encoding, delimiter: setup.delimiter,
-            rowsRead: merger.rowsRead, acceptedCount: merger.accepted, rejects: merger.rejects,
+            rowsRead: counted.rowsRead, acceptedCount: counted.accepted, rejects: counted.rejects,
             gradeCounts: gradeCounts, unevaluatedSegments: loader.unevaluatedSegments(in: setup.header),
             statistics: statistics, statisticsSource: source, shown: shown, ranks: ranks,
-            pages: paged ? pages : nil, passes: passes, timings: timings)
+            pages: paged ? pages : nil, passes: passes, fileReads: fileReads, timings: timings)
     }
 
     // MARK: Header
@@ -440,6 +472,56 @@ public struct ProspectStream: Sendable {
         timings.score.append(merger.scoreSeconds)
         timings.merge.append(merger.mergeSeconds)
         return blocks
+    }
+
+    /// One scoring pass over the rows a statistics pass kept: workers read stored chunks back
+    /// and score them (``ChunkMapper/score(_:)``); they are merged in file order.
+    private func runStored(
+        spill: RawSpill, mapper: ChunkMapper, merger: inout StreamMerger, timings: inout StreamedRanking.Timings
+    ) throws(Failure) {
+        final class Job: @unchecked Sendable {
+            let index: Int
+            var stored = RawSpill.Chunk()
+            var rows = MappedChunk.Rows()
+            var seconds = 0.0
+            var failure: DatasetError?
+            let done = DispatchSemaphore(value: 0)
+            init(index: Int) { self.index = index }
+        }
+        let started = ChunkMapper.now()
+        let queue = DispatchQueue.global(qos: .userInitiated)
+        let inFlightLimit = max(2 * configuration.workers, 2)
+        var inFlight: [Job] = []
+        var next = 0
+        let count = spill.records.count
+        while true {
+            while next < count && inFlight.count < inFlightLimit {
+                let job = Job(index: next)
+                next += 1
+                inFlight.append(job)
+                queue.async {
+                    do throws(DatasetError) {
+                        job.stored = try spill.read(job.index)
+                        (job.rows, job.seconds) = mapper.score(job.stored)
+                    } catch {
+                        job.failure = error
+                    }
+                    job.done.signal()
+                }
+            }
+            guard !inFlight.isEmpty else { break }
+            let job = inFlight.removeFirst()
+            job.done.wait()
+            if let failure = job.failure {
+                for other in inFlight { other.done.wait() }
+                throw .dataset(failure)
+            }
+            merger.mergeStored(job.rows, stored: job.stored, seconds: job.seconds)
+        }
+        timings.pass.append(ChunkMapper.now() - started)
+        timings.parse.append(0)
+        timings.score.append(merger.scoreSeconds)
+        timings.merge.append(merger.mergeSeconds)
     }
 
     /// Reads the file in blocks, maps them on worker threads (`work`) and merges them in

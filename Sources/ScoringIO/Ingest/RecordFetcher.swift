@@ -19,6 +19,15 @@ final class RecordFetcher {
     /// call instead of one per record).
     static let wholeBlockRecords = 16
 
+    /// Whether `count` records wanted in a block of `length` bytes are read with one read
+    /// of the whole block: when there are at least ``wholeBlockRecords`` of them and at
+    /// least one per 8 KiB of the block (a read system call costs about as much as copying
+    /// 8 KiB). A page of a whole ranking of a large file wants a few records of every block;
+    /// reading every block whole for each page would copy the whole file once per page.
+    static func readsWholeBlock(records count: Int, length: Int) -> Bool {
+        count >= wholeBlockRecords && count >= length / 8192
+    }
+
     init(
         path: String, encoding: TextEncoding, delimiter: UInt8, plan: StreamPlan, registry: AccountRegistry,
         blocks: [BlockEntry]
@@ -59,7 +68,7 @@ final class RecordFetcher {
                         guard start + Int(position.length) <= converted.count else { throw changed() }
                         records[index] = Array(converted[start..<(start + Int(position.length))])
                     }
-                } else if indices.count >= RecordFetcher.wholeBlockRecords {
+                } else if RecordFetcher.readsWholeBlock(records: indices.count, length: block.fileLength) {
                     // Many records of one block (a full ranking): one read for all of them.
                     let bytes = try reader.read(at: block.fileOffset, count: block.fileLength)
                     for index in indices {

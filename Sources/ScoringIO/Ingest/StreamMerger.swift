@@ -72,6 +72,12 @@ struct StreamMerger {
     var parseSeconds = 0.0
     var scoreSeconds = 0.0
 
+    /// Where a statistics pass keeps each merged chunk's raw rows (with their registry
+    /// entries), for ``mergeStored(_:stored:seconds:)`` to score later; `nil`: not kept.
+    var spill: RawSpill?
+    /// Why the raw rows could not be kept, if they could not (the pass is then void).
+    private(set) var spillFailure: DatasetError?
+
     /// How rows are selected.
     enum Selection {
         /// The first `count` rows of the wanted grades.
@@ -130,6 +136,23 @@ struct StreamMerger {
         var deferredIndex = 0
         let rows = chunk.rows
         let block = Int32(chunk.block)
+        let keeping = spill != nil && spillFailure == nil
+        var stored = RawSpill.Chunk()
+        if keeping {
+            precondition(rows.raw.count == rows.candidateCount * plan.factorCount, "The statistics pass kept raw rows")
+            stored.block = block
+            stored.raw = rows.raw
+            stored.completeness = rows.completeness
+            stored.lines.reserveCapacity(rows.candidateCount)
+            stored.starts.reserveCapacity(rows.candidateCount)
+            stored.lengths.reserveCapacity(rows.candidateCount)
+            stored.entries.reserveCapacity(rows.candidateCount)
+        }
+        defer {
+            if keeping, let spill {
+                do { try spill.append(stored) } catch { spillFailure = error }
+            }
+        }
         rows.idBytes.withUnsafeBufferPointer { ids in
             chunk.bytes.withUnsafeBufferPointer { text in
                 let touchAhead = 32
@@ -150,6 +173,12 @@ struct StreamMerger {
                     if isDeferred { deferredIndex += 1 }
                     let start = Int(record.recordStart)
                     let length = Int(record.recordLength)
+                    if keeping {
+                        stored.lines.append(line)
+                        stored.starts.append(record.recordStart)
+                        stored.lengths.append(record.recordLength)
+                        stored.entries.append(-1)
+                    }
                     let entry: Int
                     if let idColumn {
                         let idStart = candidate == 0 ? 0 : Int(rows.candidates[candidate - 1].idEnd)
@@ -174,6 +203,7 @@ struct StreamMerger {
                         }
                     }
                     accepted += 1
+                    if keeping { stored.entries[candidate] = entry }
                     let base = candidate * width
                     for (position, factor) in rawFactors.enumerated() {
                         let value = rows.statistics[base + position]
@@ -211,6 +241,56 @@ struct StreamMerger {
                     rejectIndex += 1
                 }
             }
+        }
+        mergeSeconds += ChunkMapper.threadTime() - started
+    }
+
+    /// Merges the rows of a stored chunk (``RawSpill``) that ``ChunkMapper/score(_:)`` scored:
+    /// the `mean` utilities, grade counts and selection, exactly as ``merge(_:baseLine:)``
+    /// would have merged the chunk read again from the file. Ids, duplicates, rows read and
+    /// rejects are the statistics pass's (its registry is this merger's).
+    mutating func mergeStored(_ rows: MappedChunk.Rows, stored: RawSpill.Chunk, seconds: Double) {
+        let started = ChunkMapper.threadTime()
+        scoreSeconds += seconds
+        let width = plan.statisticsWidth
+        let meanFactors = plan.meanFactors
+        let rawCount = plan.rawFactors.count
+        let columns = plan.scoreColumns
+        let grader = Grader(plan: plan)
+        var deferredIndex = 0
+        for candidate in 0..<stored.count {
+            let record = rows.candidates[candidate]
+            let isDeferred = record.grade == MappedChunk.deferredGrade
+            let deferred = isDeferred ? deferredIndex : -1
+            if isDeferred { deferredIndex += 1 }
+            let entry = stored.entries[candidate]
+            guard entry >= 0 else { continue }  // a duplicate id (rejected in the first pass)
+            let base = candidate * width
+            for (position, factor) in meanFactors.enumerated() {
+                let utility = rows.statistics[base + rawCount + position]
+                if !utility.isNaN { accumulator.addUtility(utility, factor: factor) }
+            }
+            guard scoring, !overflowed else { continue }
+            var ranked = RankedEntry(
+                grade: record.grade, key: record.key, entry: entry,
+                position: RecordPosition(
+                    block: stored.block, offset: stored.starts[candidate], length: stored.lengths[candidate]),
+                line: stored.lines[candidate])
+            if deferred >= 0 {
+                let factorStart = deferred == 0 ? 0 : Int(rows.deferredFactorEnds[deferred - 1])
+                let factors = rows.deferredFactors[factorStart..<Int(rows.deferredFactorEnds[deferred])]
+                let scores = rows.deferredScores[(deferred * columns)..<((deferred + 1) * columns)]
+                let completeness = rows.deferredCompleteness[deferred]
+                if let knownMeans {
+                    scratch.replaceSubrange(0..<columns, with: scores)
+                    (ranked.grade, ranked.key) = grader.grade(
+                        &scratch, row: 0, factors: factors, means: knownMeans, completeness: completeness)
+                } else {
+                    wait(ranked, scores: scores, completeness: completeness, factors: factors)
+                    continue
+                }
+            }
+            select(ranked)
         }
         mergeSeconds += ChunkMapper.threadTime() - started
     }

@@ -29,8 +29,11 @@ public struct StreamedRanking {
     public let ranks: [Int]
     /// The accounts to show, page by page (a ranking asked for as `paged`), else `nil`.
     public let pages: ShownPages?
-    /// How many passes over the file the ranking took.
+    /// How many passes over the rows the ranking took (a statistics pass, scoring passes).
     public let passes: Int
+    /// How many of those read and parsed the file (scoring passes of batch-relative scales
+    /// score the raw values the first pass kept instead).
+    public let fileReads: Int
     /// Where the time went.
     public let timings: Timings
 

@@ -37,6 +37,32 @@ public enum CSVWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Appends UTF-8 `text` escaped as ``field(_:delimiter:)`` escapes the same text.
+    static func appendField(bytes text: [UInt8], separator: UInt8, to bytes: inout [UInt8]) {
+        let formula: Bool
+        switch text.first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+            formula = true
+        default:
+            formula = false
+        }
+        let quoting = text.contains {
+            $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") || $0 == separator
+        }
+        guard quoting else {
+            if formula { bytes.append(UInt8(ascii: "'")) }
+            bytes.append(contentsOf: text)
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        if formula { bytes.append(UInt8(ascii: "'")) }
+        for byte in text {
+            bytes.append(byte)
+            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// Whether a spreadsheet would read `text` as a formula (it starts with `=`, `+`, `-`,
     /// `@`, tab or CR), and whether it must be quoted (it holds a quote, CR, LF or the
     /// separator).
@@ -144,6 +170,18 @@ public struct CSVRecordBuffer {
     public mutating func text(_ text: String) {
         separate()
         CSVWriter.appendField(text, separator: separator, to: &bytes)
+    }
+
+    /// A text field given as UTF-8 bytes, escaped as ``CSVWriter/field(_:delimiter:)``
+    /// escapes the same text.
+    public mutating func text(bytes text: [UInt8]) {
+        separate()
+        CSVWriter.appendField(bytes: text, separator: separator, to: &bytes)
+    }
+
+    /// Makes room for `capacity` bytes of records.
+    public mutating func reserve(_ capacity: Int) {
+        bytes.reserveCapacity(capacity)
     }
 
     /// A number the engine computed, as ``CSVWriter/number(_:digits:)`` writes it (empty for NaN).

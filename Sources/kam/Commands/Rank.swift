@@ -266,13 +266,13 @@ extension Kam {
         /// Says how batch statistics were gathered when the file had to be read more than
         /// once (batch-relative scales, or many rows waiting for `mean` fills).
         static func passNote(_ ranking: StreamedRanking, model: ScoringModel) -> String? {
-            guard ranking.passes > 1 else { return nil }
+            guard ranking.fileReads > 1 else { return nil }
             let relative = model.factors.filter(\.scale.isBatchRelative).map(\.id)
             let reason =
                 relative.isEmpty
                 ? "many rows lack a value of a 'mean' factor, so the mean utilities were taken in a first pass"
                 : "batch-relative scales (\(relative.joined(separator: ", "))) take their statistics from a first pass"
-            return "kam: note: \(ranking.file) was read \(ranking.passes) times: \(reason); "
+            return "kam: note: \(ranking.file) was read \(ranking.fileReads) times: \(reason); "
                 + "scores are the same as reading it once into memory."
         }
 

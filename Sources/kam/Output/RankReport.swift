@@ -160,41 +160,102 @@ struct RankReport {
     }
 
     /// Writes the CSV records of `rows`.
+    ///
+    /// The bytes are those of building each row's ``Explanation`` and its reasons as text
+    /// (the table does that), written without a per-row allocation: contributions and
+    /// reasons are computed into buffers reused from row to row, with the same arithmetic
+    /// (`100 × weight × utility`, `100 × weight × (utility − 0.5)`) and the same order
+    /// (impact, then factor order), and records go to the sink in blocks of 1 MiB.
     private func writeCSVRows(to sink: inout some OutputSink) {
         let scenarioCount = assessment.scorer.scenarioCount
+        let factorCount = model.factors.count
+        let weights = assessment.scorer.scenarioWeights[assessment.scenario]
+        let valueSide = model.factors.map { $0.side == .value }
+        let labels = model.factors.indices.map { Array(label($0).utf8) }
+        let segmentIDs = model.segments.map { Array($0.id.utf8) }
+        let actions = Grade.allCases.map { $0.action(language) }
+        let letters = Grade.allCases.map(\.letter)
+        let utilities = assessment.utilities.matrix.elements
+        let grades = assessment.grades
+        let gradesByScenario = assessment.gradesByScenario
+        var points = [Double](repeating: 0, count: factorCount)
+        var impacts = [Double](repeating: 0, count: factorCount)
+        var chosen = [Bool](repeating: false, count: factorCount)
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(256)
         var record = CSVRecordBuffer()
+        record.reserve(1 << 20 + (1 << 16))
+
+        /// Appends "label ±impact" reasons (at most 3, strongest first) to `scratch`.
+        func appendReasons(up: Bool) {
+            scratch.removeAll(keepingCapacity: true)
+            for index in 0..<factorCount { chosen[index] = false }
+            for position in 0..<3 {
+                var best = -1
+                for index in 0..<factorCount where !chosen[index] {
+                    let impact = impacts[index]
+                    guard up ? impact > 1e-9 : impact < -1e-9 else { continue }
+                    // Strongest first; equal impacts in factor order.
+                    if best < 0 || (up ? impact > impacts[best] : impact < impacts[best]) { best = index }
+                }
+                guard best >= 0 else { return }
+                chosen[best] = true
+                if position > 0 { scratch.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
+                scratch.append(contentsOf: labels[best])
+                scratch.append(UInt8(ascii: " "))
+                scratch.append(up ? UInt8(ascii: "+") : UInt8(ascii: "-"))
+                appendDecimal(abs(impacts[best]), digits: 1, to: &scratch)
+            }
+        }
+
         for (rank, row) in rows {
             let account = assessment.accounts[row]
-            let explanation = assessment.explanation(of: row)
-            let grade = assessment.grades[row]
+            let grade = grades[row]
+            let base = row * factorCount
+            for index in 0..<factorCount {
+                let utility = utilities[base + index]
+                points[index] = 100 * weights[index] * utility
+                let centred = 100 * weights[index] * (utility - 0.5)
+                impacts[index] = valueSide[index] ? centred : -centred
+            }
             // Text from the input is escaped against formulas; numbers the engine wrote
             // (which may start with '-') pass through as they are.
             record.integer(rank)
-            for text in [account.id, account.name, account.industry, account.region, account.manager] {
-                record.text(text)
-            }
+            record.text(account.id)
+            record.text(account.name)
+            record.text(account.industry)
+            record.text(account.region)
+            record.text(account.manager)
             if let stage = account.stage { record.integer(stage) } else { record.plain("") }
             if let dealValue = account.dealValue { record.number(dealValue) } else { record.plain("") }
-            record.plain(grade.letter)
-            record.text(grade.action(language))
+            record.plain(letters[grade.order])
+            record.text(actions[grade.order])
             if let probability = probability(row) { record.number(probability, digits: 4) }
-            for number in [
-                assessment.value(row), assessment.difficulty(row), assessment.priority(row), assessment.completeness(row),
-            ] {
-                record.number(number, digits: 4)
+            let value = assessment.value(row)
+            let difficulty = assessment.difficulty(row)
+            record.number(value, digits: 4)
+            record.number(difficulty, digits: 4)
+            record.number(model.grading.ranking.key(value: value, difficulty: difficulty), digits: 4)
+            record.number(assessment.completeness(row), digits: 4)
+            scratch.removeAll(keepingCapacity: true)
+            for (position, segment) in assessment.segments[row].enumerated() {
+                if position > 0 { scratch.append(UInt8(ascii: ";")) }
+                scratch.append(contentsOf: segmentIDs[segment])
             }
-            record.text(segmentIDs(row).joined(separator: ";"))
-            record.text(reasons(explanation.reasonsUp(), sign: "+"))
-            record.text(reasons(explanation.reasonsDown(), sign: "-"))
+            record.text(bytes: scratch)
+            appendReasons(up: true)
+            record.text(bytes: scratch)
+            appendReasons(up: false)
+            record.text(bytes: scratch)
             record.integer(account.line)
-            for contribution in explanation.contributions { record.number(contribution.points, digits: 4) }
+            for index in 0..<factorCount { record.number(points[index], digits: 4) }
             for scenario in 1..<scenarioCount {
                 record.number(assessment.value(row, scenario: scenario), digits: 4)
                 record.number(assessment.difficulty(row, scenario: scenario), digits: 4)
-                record.plain(assessment.gradesByScenario[scenario][row].letter)
+                record.plain(letters[gradesByScenario[scenario][row].order])
             }
             record.endRecord()
-            if record.bytes.count >= 1 << 16 {
+            if record.bytes.count >= 1 << 20 {
                 sink.write(bytes: record.bytes)
                 record.removeAll()
             }
@@ -250,11 +311,12 @@ struct RankReport {
     /// elements; returns the elements written in all.
     private func writeJSONAccounts(to sink: inout some OutputSink, after previous: Int, json: inout JSONWriter) -> Int {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(1 << 16)
+        bytes.reserveCapacity(1 << 20 + (1 << 16))
+        var writer = AccountJSONWriter(report: self, json: json)
         for (position, (rank, row)) in rows.enumerated() {
             bytes.append(contentsOf: (previous + position == 0 ? "\n" : ",\n").utf8)
-            appendAccountJSON(rank: rank, row: row, json: json, to: &bytes)
-            if bytes.count >= 1 << 16 {
+            writer.append(rank: rank, row: row, to: &bytes)
+            if bytes.count >= 1 << 20 {
                 sink.write(bytes: bytes)
                 bytes.removeAll(keepingCapacity: true)
             }
@@ -262,35 +324,109 @@ struct RankReport {
         sink.write(bytes: bytes)
         return previous + rows.count
     }
+}
 
-    /// Appends one account's JSON object (UTF-8), numbers with 6 decimals.
-    private func appendAccountJSON(rank: Int, row: Int, json: JSONWriter, to out: inout [UInt8]) {
+/// Writes one account's JSON object (UTF-8, numbers with 6 decimals) of a ``RankReport``.
+///
+/// The bytes are those of building the account's ``Explanation`` and writing its
+/// contributions and reasons; the text that is the same for every account (factor ids,
+/// labels, sides, scenario names, grade letters and actions, segment ids) is escaped once,
+/// and contributions and reasons are computed into buffers reused from account to account,
+/// with the same arithmetic and order as ``Explanation``.
+private struct AccountJSONWriter {
+    let report: RankReport
+    let json: JSONWriter
+    let factorCount: Int
+    let weights: [Double]
+    let valueSide: [Bool]
+    /// Per factor: `{"factor": id, "side": side, "utility": `.
+    let contributionPrefix: [[UInt8]]
+    /// Per factor: `{"factor": id, "label": label, "impact": `.
+    let reasonPrefix: [[UInt8]]
+    let scenarioNames: [[UInt8]]
+    let letters: [[UInt8]]
+    let actions: [[UInt8]]
+    let segmentIDs: [[UInt8]]
+    var utilities: [Double]
+    var points: [Double]
+    var impacts: [Double]
+    var chosen: [Bool]
+
+    init(report: RankReport, json: JSONWriter) {
+        self.report = report
+        self.json = json
+        let model = report.model
+        factorCount = model.factors.count
+        weights = report.assessment.scorer.scenarioWeights[report.assessment.scenario]
+        valueSide = model.factors.map { $0.side == .value }
+        func quoted(_ text: String) -> [UInt8] {
+            var bytes: [UInt8] = []
+            json.append(string: text, to: &bytes)
+            return bytes
+        }
+        contributionPrefix = model.factors.map { factor in
+            Array("{\"factor\": ".utf8) + quoted(factor.id) + Array(", \"side\": ".utf8) + quoted(factor.side.rawValue)
+                + Array(", \"utility\": ".utf8)
+        }
+        reasonPrefix = model.factors.map { factor in
+            Array("{\"factor\": ".utf8) + quoted(factor.id) + Array(", \"label\": ".utf8)
+                + quoted(factor.label.text(report.language)) + Array(", \"impact\": ".utf8)
+        }
+        scenarioNames = report.assessment.scorer.scenarioNames.map(quoted)
+        letters = Grade.allCases.map { quoted($0.letter) }
+        actions = Grade.allCases.map { quoted($0.action(report.language)) }
+        segmentIDs = model.segments.map { quoted($0.id) }
+        utilities = [Double](repeating: 0, count: factorCount)
+        points = utilities
+        impacts = utilities
+        chosen = [Bool](repeating: false, count: factorCount)
+    }
+
+    /// Appends the reasons (at most 3, strongest first; impact above 1e-9 up, below -1e-9
+    /// down; equal impacts in factor order), as ``Explanation/reasonsUp(limit:)`` and
+    /// ``Explanation/reasonsDown(limit:)`` choose them.
+    mutating func appendReasons(up: Bool, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for index in 0..<factorCount { chosen[index] = false }
+        for position in 0..<3 {
+            var best = -1
+            for index in 0..<factorCount where !chosen[index] {
+                let impact = impacts[index]
+                guard up ? impact > 1e-9 : impact < -1e-9 else { continue }
+                if best < 0 || (up ? impact > impacts[best] : impact < impacts[best]) { best = index }
+            }
+            guard best >= 0 else { break }
+            chosen[best] = true
+            if position > 0 { out.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
+            out.append(contentsOf: reasonPrefix[best])
+            appendDecimal(impacts[best], digits: 6, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    mutating func append(rank: Int, row: Int, to out: inout [UInt8]) {
+        let assessment = report.assessment
         let account = assessment.accounts[row]
         let grade = assessment.grades[row]
-        let explanation = assessment.explanation(of: row)
-        func raw(_ text: String) { out.append(contentsOf: text.utf8) }
+        let base = row * factorCount
+        let matrix = assessment.utilities.matrix.elements
+        for index in 0..<factorCount {
+            let utility = matrix[base + index]
+            utilities[index] = utility
+            points[index] = 100 * weights[index] * utility
+            let centred = 100 * weights[index] * (utility - 0.5)
+            impacts[index] = valueSide[index] ? centred : -centred
+        }
+        func raw(_ text: StaticString) {
+            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+        func integer(_ value: Int) { out.append(contentsOf: String(value).utf8) }
         func string(_ text: String) { json.append(string: text, to: &out) }
         func number(_ value: Double) { appendDecimal(value, digits: 6, to: &out) }
-        func list<Element>(_ elements: [Element], _ element: (Element) -> Void) {
-            for (index, item) in elements.enumerated() {
-                if index > 0 { raw(", ") }
-                element(item)
-            }
-        }
-        func reasonList(_ reasons: [Explanation.Contribution]) {
-            raw("[")
-            list(reasons) { reason in
-                raw("{\"factor\": ")
-                string(reason.factorID)
-                raw(", \"label\": ")
-                string(model.factors[reason.factorIndex].label.text(language))
-                raw(", \"impact\": ")
-                number(reason.impact)
-                raw("}")
-            }
-            raw("]")
-        }
-        raw("    {\"rank\": \(rank), \"account_id\": ")
+        raw("    {\"rank\": ")
+        integer(rank)
+        raw(", \"account_id\": ")
         string(account.id)
         raw(", \"name\": ")
         string(account.name)
@@ -300,57 +436,65 @@ struct RankReport {
         string(account.region)
         raw(", \"manager\": ")
         string(account.manager)
-        raw(", \"stage\": \(account.stage.map(String.init) ?? "null"), \"deal_value\": ")
+        raw(", \"stage\": ")
+        if let stage = account.stage { integer(stage) } else { raw("null") }
+        raw(", \"deal_value\": ")
         if let dealValue = account.dealValue { number(dealValue) } else { raw("null") }
-        raw(", \"line\": \(account.line),\n     \"grade\": ")
-        string(grade.letter)
+        raw(", \"line\": ")
+        integer(account.line)
+        raw(",\n     \"grade\": ")
+        out.append(contentsOf: letters[grade.order])
         raw(", \"action\": ")
-        string(grade.action(language))
+        out.append(contentsOf: actions[grade.order])
         raw(", ")
-        if let probability = probability(row) {
+        if let probability = report.probability(row) {
             raw("\"probability\": ")
             number(probability)
             raw(", ")
         }
+        let value = assessment.value(row)
+        let difficulty = assessment.difficulty(row)
         raw("\"value\": ")
-        number(assessment.value(row))
+        number(value)
         raw(", \"difficulty\": ")
-        number(assessment.difficulty(row))
+        number(difficulty)
         raw(", \"priority\": ")
-        number(assessment.priority(row))
+        number(report.model.grading.ranking.key(value: value, difficulty: difficulty))
         raw(", \"completeness\": ")
         number(assessment.completeness(row))
         raw(",\n     \"segments\": [")
-        list(segmentIDs(row), string)
+        for (position, segment) in assessment.segments[row].enumerated() {
+            if position > 0 { raw(", ") }
+            out.append(contentsOf: segmentIDs[segment])
+        }
         raw("],\n     \"scenarios\": {")
-        list(Array(assessment.scorer.scenarioNames.indices)) { scenario in
-            string(assessment.scorer.scenarioNames[scenario])
+        for scenario in scenarioNames.indices {
+            if scenario > 0 { raw(", ") }
+            out.append(contentsOf: scenarioNames[scenario])
             raw(": {\"value\": ")
             number(assessment.value(row, scenario: scenario))
             raw(", \"difficulty\": ")
             number(assessment.difficulty(row, scenario: scenario))
             raw(", \"grade\": ")
-            string(assessment.gradesByScenario[scenario][row].letter)
+            out.append(contentsOf: letters[assessment.gradesByScenario[scenario][row].order])
             raw("}")
         }
         raw("},\n     \"contributions\": [")
-        list(explanation.contributions) { contribution in
-            raw("{\"factor\": ")
-            string(contribution.factorID)
-            raw(", \"side\": ")
-            string(contribution.side.rawValue)
-            raw(", \"utility\": ")
-            number(contribution.utility)
+        let present = assessment.utilities.present
+        for index in 0..<factorCount {
+            if index > 0 { raw(", ") }
+            out.append(contentsOf: contributionPrefix[index])
+            number(utilities[index])
             raw(", \"points\": ")
-            number(contribution.points)
-            raw(", \"present\": \(contribution.present), \"impact\": ")
-            number(contribution.impact)
+            number(points[index])
+            if present[base + index] { raw(", \"present\": true, \"impact\": ") } else { raw(", \"present\": false, \"impact\": ") }
+            number(impacts[index])
             raw("}")
         }
         raw("],\n     \"reasons_up\": ")
-        reasonList(explanation.reasonsUp())
+        appendReasons(up: true, to: &out)
         raw(", \"reasons_down\": ")
-        reasonList(explanation.reasonsDown())
+        appendReasons(up: false, to: &out)
         raw("}")
     }
 }

@@ -1,0 +1,59 @@
+import Foundation
+import ScoringTestSupport
+import Testing
+
+/// `kam rank --format csv|json` writes the same bytes as the writer before the fast one:
+/// golden SHA-256 sums of every format and option, made with that writer
+/// (`Snapshots/rank-writer/make.sh`), for the streaming and the in-memory path.
+@Suite("kam rank: the fast writer's bytes equal the golden outputs of the previous writer", .serialized)
+struct RankWriterGoldenTests {
+    static let folder = Paths.packageRoot + "/Tests/KamTests/Snapshots/rank-writer"
+
+    /// name → arguments, from variants.txt.
+    static func variants() throws -> [(name: String, arguments: [String])] {
+        try String(contentsOfFile: folder + "/variants.txt", encoding: .utf8).split(separator: "\n").map { line in
+            let parts = line.split(separator: "|", maxSplits: 1).map(String.init)
+            var arguments = parts[1].split(separator: " ").map(String.init)
+            if !arguments.contains("--model") { arguments += ["--model", "default.yaml"] }
+            return (parts[0], arguments)
+        }
+    }
+
+    /// name → SHA-256, from golden.sha256.
+    static func golden() throws -> [String: String] {
+        var sums: [String: String] = [:]
+        for line in try String(contentsOfFile: folder + "/golden.sha256", encoding: .utf8).split(separator: "\n") {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            sums[String(parts[1]).replacingOccurrences(of: ".out", with: "")] = String(parts[0])
+        }
+        return sums
+    }
+
+    static func sha256(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum", path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+    }
+
+    @Test("Every format and option, streamed and in memory, with small blocks and pages", arguments: [false, true])
+    func sameBytes(inMemory: Bool) throws {
+        let directory = try KamRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sums = try Self.golden()
+        for (name, arguments) in try Self.variants() {
+            let output = directory + "/\(name).out"
+            var extra = ["--quiet", "--rejects", directory + "/rejects.csv", "--output", output]
+            if inMemory { extra.append("--in-memory") } else { extra += ["--block-size", "5000"] }
+            let outcome = try KamRunner.run(["rank", "list.csv"] + arguments + extra, in: Self.folder)
+            #expect(outcome.status == 0, "\(name): \(outcome.standardError)")
+            let expected = try #require(sums[name])
+            #expect(try Self.sha256(output) == expected, "\(name)\(inMemory ? " in memory" : "") differs from the golden output")
+        }
+    }
+}
