@@ -95,6 +95,14 @@ public struct ModelLearner: Sendable {
         public var leakThreshold: Double = 0.95
         /// In `all` mode a new column joins when its information value reaches this.
         public var minimumInformationValue: Double = 0.02
+        /// Most fine bins per numeric curve (the penalized binned GAM); 0 learns the coarse
+        /// screening groups instead (pre-bins merged by ChiMerge or pooling), as before.
+        public var maximumCurveBins: Int = 256
+        /// Most coefficients of all curves together; numeric curves get fewer bins beyond it.
+        public var maximumCurveParameters: Int = 3000
+        /// The smoothing strength λ of the curves: given, or (`nil`) chosen by out-of-fold
+        /// log loss on a grid.
+        public var smoothing: Double? = nil
         public var calibration: CalibrationChoice = .crossValidated
         /// Equal-width bins of the expected calibration error.
         public var calibrationBins: Int = 10
@@ -147,6 +155,15 @@ public struct ModelLearner: Sendable {
         }
         if !(options.minimumInformationValue >= 0 && options.minimumInformationValue.isFinite) {
             return bad("minimum information value", "\(options.minimumInformationValue)", "a finite number of at least 0")
+        }
+        if !(0...4096).contains(options.maximumCurveBins) {
+            return bad("maximum number of curve bins", "\(options.maximumCurveBins)", "between 0 and 4096")
+        }
+        if options.maximumCurveParameters < 16 {
+            return bad("maximum number of curve coefficients", "\(options.maximumCurveParameters)", "at least 16")
+        }
+        if let smoothing = options.smoothing, !(smoothing.isFinite && smoothing >= 0) {
+            return bad("curve smoothing", "\(smoothing)", "a finite number of at least 0")
         }
         if options.calibrationBins < 1 {
             return bad("number of calibration bins", "\(options.calibrationBins)", "at least 1")
