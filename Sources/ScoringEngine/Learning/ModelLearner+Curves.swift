@@ -37,7 +37,7 @@ extension ModelLearner {
     /// The smoothing strengths tried, strongest first: a shorter path for large histories.
     func smoothingGrid(accounts n: Int) -> [Double] {
         if let fixed = options.smoothing { return [fixed] }
-        return n > 200_000 ? [1e5, 1e3, 1e1] : [1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1]
+        return n > 200_000 ? [1e3, 1e1, 1e-1] : [1e5, 1e4, 1e3, 1e2, 1e1, 1, 1e-1, 1e-2]
     }
 
     /// Learns the curves of `inputs` jointly, choosing the smoothing strength by out-of-fold
