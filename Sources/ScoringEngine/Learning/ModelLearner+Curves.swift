@@ -16,6 +16,8 @@ extension ModelLearner {
         var finalFit: AdditiveLogistic.Fit
         /// Sentinel values found, per entered column.
         var sentinels: [[Double]]
+        /// The most fine bins a numeric curve was allowed.
+        var binLimit: Int
     }
 
     /// What one entered column needs for its curve.
@@ -196,6 +198,6 @@ extension ModelLearner {
         }
         return Curves(
             fits: slotFits, lambda: lambda, table: grid.count > 1 ? table.sorted { $0.strength < $1.strength } : [],
-            additive: model, finalFit: finalFit, sentinels: binned.map { $0?.sentinels ?? [] })
+            additive: model, finalFit: finalFit, sentinels: binned.map { $0?.sentinels ?? [] }, binLimit: binLimit)
     }
 }

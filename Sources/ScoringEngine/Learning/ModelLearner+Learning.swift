@@ -227,7 +227,7 @@ extension ModelLearner {
                 notes.append("Sentinel values learned on their own (not smoothed into their neighbours): \(sentinelNotes.joined(separator: "; ")).")
             }
             notes.append(
-                "Curves learned jointly on up to \(curveBinLimit(numericColumns: inputs.filter { !$0.column.isCategorical }.count, categoricalGroups: 0)) fine bins per numeric factor; smoothing strength \(formatPlain(curves.lambda)) chosen by out-of-fold log loss.")
+                "Curves learned jointly on up to \(curves.binLimit) fine bins per numeric factor; smoothing strength \(formatPlain(curves.lambda)) chosen by out-of-fold log loss.")
         }
         let fits = curveFits
         let grid = options.strength == .crossValidated ? options.strengthGrid.sorted(by: >) : {

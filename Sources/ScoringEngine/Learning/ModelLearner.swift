@@ -16,6 +16,14 @@ import LinearAlgebra
 ///    label with ≥ ``Options/minimumCategoryCount`` accounts and an `other` group. Missing
 ///    values form their own group. Every group's log-odds is shrunk:
 ///    ℓ = logit((won + m p̄)/(count + m)), m = ``Options/pseudoCounts``.
+/// 1b. **Curves.** The columns that enter the fit (step 3 below decides which, on the groups
+///    of step 1) are then learned again, jointly, on fine groups: up to
+///    ``Options/maximumCurveBins`` quantile bins per numeric column with sentinel values
+///    (`999`, `−1`) in bins of their own, the categorical groups of step 1, missing — a
+///    penalized binned GAM (``AdditiveLogistic``: second differences of neighbouring bins,
+///    ridge on the other groups, λ by out-of-fold log loss; see ``ModelLearner/learnCurves``).
+///    A group's log-odds is then the GAM's β₀ + θ; monotone base factors are projected onto
+///    monotone curves. With ``Options/maximumCurveBins`` = 0 the groups of step 1 are kept.
 /// 2. **Utilities.** Over all groups of a factor, value side u = (ℓ − ℓmin)/(ℓmax − ℓmin),
 ///    difficulty side u = (ℓmax − ℓ)/(ℓmax − ℓmin) (final utilities); bins and categories store
 ///    them before the factor's direction (1 − u when decreasing), the missing group as
