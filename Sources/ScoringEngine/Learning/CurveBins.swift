@@ -15,7 +15,8 @@ import Foundation
 ///    contacted") or `−1` is not smoothed into its neighbours. A mass point is reported as a
 ///    *sentinel* (and kept out of monotone shapes) when it sits apart from the rest: its gap
 ///    to the nearest other value exceeds the range of the other values, or it is negative while
-///    every other value is at least 0.
+///    every other value is at least 0 (never when there is only one other value, as in a
+///    0/1 column).
 /// 2. **The chain.** The other values are cut at their quantiles into at most `maximumBins`
 ///    bins (``OutcomeBinning/preBins(runs:maximumBins:minimumCount:)``: ties never split, every
 ///    bin at least `minimumCount` values, a run that alone fills a quantile gets its own bin).
@@ -75,7 +76,8 @@ struct CurveBins: Sendable {
         let present = values.count
         let massMinimum = max(massCount, Int((massShare * Double(present)).rounded(.up)))
         func role(of run: OutcomeBinning.Run, rest: ArraySlice<OutcomeBinning.Run>) -> Role {
-            guard let low = rest.first?.first, let high = rest.last?.first else { return .massPoint(run.first) }
+            // With one other value (a 0/1 column) nothing stands apart.
+            guard let low = rest.first?.first, let high = rest.last?.first, high > low else { return .massPoint(run.first) }
             let gap = run.first < low ? low - run.first : run.first - high
             let apart = gap > high - low || (run.first < 0 && low >= 0)
             return apart ? .sentinel(run.first) : .massPoint(run.first)

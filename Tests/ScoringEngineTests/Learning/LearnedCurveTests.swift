@@ -206,6 +206,13 @@ struct LearnedCurveTests {
             maximumBins: 256, minimumCount: 10)
         #expect(massBins.sentinels.isEmpty)
         #expect(massBins.bins[0].role == .massPoint(0) && !massBins.chain.contains(0))
+        // A 0/1 column: both values are mass points, neither a sentinel.
+        let binary = CurveBins.make(
+            PreparedColumn(
+                LearningColumn(name: "x", values: .numeric((0..<1000).map { Double($0 % 3 == 0 ? 1 : 0) })),
+                outcomes: outcomes, assignment: assignment),
+            maximumBins: 256, minimumCount: 10)
+        #expect(binary.sentinels.isEmpty && binary.bins[1].role == .massPoint(1))
         // Uniform values: no sentinel, every bin in the chain but missing.
         let uniform = (0..<1000).map { Double($0) }
         let plain = CurveBins.make(
