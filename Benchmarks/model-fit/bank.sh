@@ -38,8 +38,9 @@ if [ "$kam_has_fit" = 1 ]; then
   [ "${KEEP:-0}" = 1 ] && "$kam" model fit "$work/train.csv" --model models/examples/bank-marketing.yaml \
     --candidates all --outcome-column y --test "$work/test.csv" --output "$work/bank.model.yaml" \
     --rejects "$work/rejects.csv" --quiet >"$work/kam.txt"
-  echo "kam model fit: $(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s" >&2
-  kam_json=(--kam "$work/kam.json")
+  kam_seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+  echo "kam model fit: $kam_seconds s" >&2
+  kam_json=(--kam "$work/kam.json" --kam-seconds "$kam_seconds")
 else
   echo "kam model fit is not in this kam ($kam): its rows are skipped; rebuild once 'kam model fit' has landed." >&2
 fi

@@ -15,6 +15,8 @@ reproduce the issue's reference (LR AUC 0.803 / Brier 0.0770, GBM AUC 0.814 / Br
 
 - `sklearn LR`: LogisticRegression(max_iter=1000), default C=1 (L2), one-hot categoricals
   (handle_unknown='ignore'), standardized numerics;
+- `InterpretML EBM` (when `interpret` is installed): ExplainableBoostingClassifier(random_state=42)
+  with its defaults on the raw columns, and the same with `interactions=0` (purely additive);
 - `sklearn GBM`: HistGradientBoostingClassifier(random_state=42) with its defaults
   (learning rate 0.1, up to 100 iterations of 31-leaf trees, early stopping on a 10%
   validation split since n > 10,000) and the categoricals declared native
@@ -116,6 +118,15 @@ def peers(include_all):
             ordinal(), HistGradientBoostingClassifier(random_state=42,
                                                       categorical_features=list(range(len(CATEGORICAL)))))),
     ]
+    try:
+        from interpret.glassbox import ExplainableBoostingClassifier
+        # InterpretML's explainable boosting machine: an additive model (with up to its
+        # default number of pairwise interactions) on the raw columns, its defaults.
+        chosen.append(("InterpretML EBM", lambda: ExplainableBoostingClassifier(random_state=42)))
+        chosen.append(("InterpretML EBM, no pairs", lambda: ExplainableBoostingClassifier(
+            random_state=42, interactions=0)))
+    except ImportError:
+        print("interpret is not installed: the EBM rows are skipped (pip install interpret)", file=sys.stderr)
     if not include_all:
         return chosen
     return chosen + [

@@ -17,7 +17,7 @@ if [ ! -x "$here/.venv/bin/python" ]; then
   python3 -m venv "$here/.venv"
   # optbinning brings OR-Tools (its CP-SAT solver) from PyPI as a wheel.
   "$here/.venv/bin/pip" install -q "scikit-learn==1.9.1" "pandas==3.1.1" "numpy==2.4.6" \
-    "optbinning==1.0.0" "ortools==9.15.6755"
+    "optbinning==1.0.0" "ortools==9.15.6755" interpret
 fi
 python="$here/.venv/bin/python"
 versions=$("$python" -c 'import sklearn, optbinning, ortools, pandas, numpy; print(f"scikit-learn {sklearn.__version__}, optbinning {optbinning.__version__}, ortools {ortools.__version__}, pandas {pandas.__version__}, numpy {numpy.__version__}")')

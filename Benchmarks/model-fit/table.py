@@ -1,9 +1,9 @@
 """Prints one table of held-out metrics: the peers' (from bank_peers.py or optbinning_peer.py
 --json) and kam's (from `kam model fit ... --format json`).
 
-    python table.py [--kam KAM.json] PEERS.json [MORE.json ...]
+    python table.py [--kam KAM.json [--kam-seconds S]] PEERS.json [MORE.json ...]
 
-Columns: model, AUC, Brier score, log loss, ECE (10 equal-width bins). kam's rows are the
+Columns: model, AUC, Brier score, log loss, ECE (10 equal-width bins), fit seconds. kam's rows are the
 held-out metrics in its JSON report, then its cross-validated ones; see `kam_rows`.
 """
 
@@ -30,6 +30,10 @@ def kam_rows(report):
     return rows
 
 
+def seconds(value):
+    return "–" if value is None else f"{value:.1f}"
+
+
 def number(value):
     return "–" if value is None else f"{value:.4f}"
 
@@ -39,14 +43,18 @@ def main(argv):
     if argv[:1] == ["--kam"]:
         rows += kam_rows(json.load(open(argv[1])))
         argv = argv[2:]
+        if argv[:1] == ["--kam-seconds"]:
+            # The whole `kam model fit` run (fit, cross-validation and held-out scoring).
+            rows[0]["seconds"] = float(argv[1])
+            argv = argv[2:]
     for path in argv:
         loaded = json.load(open(path))
         rows += loaded if isinstance(loaded, list) else [loaded]
-    print(f"| {'model':<32} | {'AUC':>6} | {'Brier':>6} | {'log loss':>8} | {'ECE':>6} |")
-    print(f"|{'-' * 34}|{'-' * 8}|{'-' * 8}|{'-' * 10}|{'-' * 8}|")
+    print(f"| {'model':<32} | {'AUC':>6} | {'Brier':>6} | {'log loss':>8} | {'ECE':>6} | {'fit s':>6} |")
+    print(f"|{'-' * 34}|{'-' * 8}|{'-' * 8}|{'-' * 10}|{'-' * 8}|{'-' * 8}|")
     for row in rows:
         print(f"| {row['model']:<32} | {number(row.get('auc')):>6} | {number(row.get('brier')):>6} | "
-              f"{number(row.get('log_loss')):>8} | {number(row.get('ece')):>6} |")
+              f"{number(row.get('log_loss')):>8} | {number(row.get('ece')):>6} | {seconds(row.get('seconds')):>6} |")
 
 
 if __name__ == "__main__":

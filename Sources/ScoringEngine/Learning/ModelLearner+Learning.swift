@@ -134,22 +134,22 @@ extension ModelLearner {
                 prepared[candidate.prepared ?? 0], outcomes: outcomes, assignment: assignment, fold: job % slots - 1,
                 request: candidate.request, settings: settings)
         }
-        // fits[l][0] all rows, fits[l][k + 1] fold k's training rows.
-        let fits = learnable.indices.map { Array(flatFits[($0 * slots)..<($0 * slots + slots)]) }
-        var groupUtilities = learnable.indices.map { l in fits[l].map { $0.utilities(side: candidates[learnable[l]].template.side).utilities } }
-        let flat = learnable.indices.map { fits[$0][0].utilities(side: candidates[learnable[$0]].template.side).flat }
-        let informationValues = learnable.indices.map { OutcomeBinning.informationValue(fits[$0][0].groups.map(\.evidence)) }
+        // screeningFits[l][0] all rows, screeningFits[l][k + 1] fold k's training rows.
+        let screeningFits = learnable.indices.map { Array(flatFits[($0 * slots)..<($0 * slots + slots)]) }
+        var groupUtilities = learnable.indices.map { l in screeningFits[l].map { $0.utilities(side: candidates[learnable[l]].template.side).utilities } }
+        let flat = learnable.indices.map { screeningFits[$0][0].utilities(side: candidates[learnable[$0]].template.side).flat }
+        let informationValues = learnable.indices.map { OutcomeBinning.informationValue(screeningFits[$0][0].groups.map(\.evidence)) }
         let singleAUC: [Double?] = parallelMap(learnable.count) { l in
             // Out of fold: each row scored by the log-odds of its group learned without its fold.
-            var counts = (0..<foldCount).map { fits[l][$0 + 1].groups.map { _ in (won: 0, lost: 0) } }
+            var counts = (0..<foldCount).map { screeningFits[l][$0 + 1].groups.map { _ in (won: 0, lost: 0) } }
             for row in 0..<n {
                 let fold = assignment[row]
-                let group = Int(fits[l][fold + 1].rowGroup[row])
+                let group = Int(screeningFits[l][fold + 1].rowGroup[row])
                 if outcomes[row] >= 0.5 { counts[fold][group].won += 1 } else { counts[fold][group].lost += 1 }
             }
             var groups: [(score: Double, won: Int, lost: Int)] = []
             for fold in 0..<foldCount {
-                for (g, group) in fits[l][fold + 1].groups.enumerated() {
+                for (g, group) in screeningFits[l][fold + 1].groups.enumerated() {
                     groups.append((group.logOdds, counts[fold][g].won, counts[fold][g].lost))
                 }
             }
@@ -227,6 +227,35 @@ extension ModelLearner {
                 if assignment[row] == fold { testRows[fold].append(row) } else { trainRows[fold].append(row) }
             }
         }
+        // 4a. The curves of the entered columns, learned jointly on fine bins (penalized
+        // binned GAM); the screening groups above only decided which columns enter.
+        var curveFits = screeningFits
+        if options.maximumCurveBins > 0 {
+            let inputs = fitSet.map { l in
+                CurveInput(
+                    column: prepared[candidates[learnable[l]].prepared ?? 0], screening: screeningFits[l][0],
+                    request: candidates[learnable[l]].request)
+            }
+            let curves = try learnCurves(
+                inputs, outcomes: outcomes, assignment: assignment, foldCount: foldCount, trainRows: trainRows,
+                testRows: testRows)
+            var sentinelNotes: [String] = []
+            for (k, l) in fitSet.enumerated() {
+                curveFits[l] = curves.fits[k]
+                groupUtilities[l] = curves.fits[k].map { $0.utilities(side: sides[l]).utilities }
+                if !curves.sentinels[k].isEmpty {
+                    sentinelNotes.append(
+                        candidates[learnable[l]].template.column + " = "
+                            + curves.sentinels[k].map { formatPlain($0) }.joined(separator: ", "))
+                }
+            }
+            if !sentinelNotes.isEmpty {
+                notes.append("Sentinel values learned on their own (not smoothed into their neighbours): \(sentinelNotes.joined(separator: "; ")).")
+            }
+            notes.append(
+                "Curves learned jointly on up to \(curves.binLimit) fine bins per numeric factor; smoothing strength \(formatPlain(curves.lambda)) chosen by out-of-fold log loss.")
+        }
+        let fits = curveFits
         let grid = options.strength == .crossValidated ? options.strengthGrid.sorted(by: >) : {
             if case .fixed(let lambda) = options.strength { return [lambda] }
             return [1]

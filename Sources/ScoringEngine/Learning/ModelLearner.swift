@@ -16,6 +16,14 @@ import LinearAlgebra
 ///    label with ≥ ``Options/minimumCategoryCount`` accounts and an `other` group. Missing
 ///    values form their own group. Every group's log-odds is shrunk:
 ///    ℓ = logit((won + m p̄)/(count + m)), m = ``Options/pseudoCounts``.
+/// 1b. **Curves.** The columns that enter the fit (step 3 below decides which, on the groups
+///    of step 1) are then learned again, jointly, on fine groups: up to
+///    ``Options/maximumCurveBins`` quantile bins per numeric column with sentinel values
+///    (`999`, `−1`) in bins of their own, the categorical groups of step 1, missing — a
+///    penalized binned GAM (``AdditiveLogistic``: second differences of neighbouring bins,
+///    ridge on the other groups, λ by out-of-fold log loss; see ``ModelLearner/learnCurves``).
+///    A group's log-odds is then the GAM's β₀ + θ; monotone base factors are projected onto
+///    monotone curves. With ``Options/maximumCurveBins`` = 0 the groups of step 1 are kept.
 /// 2. **Utilities.** Over all groups of a factor, value side u = (ℓ − ℓmin)/(ℓmax − ℓmin),
 ///    difficulty side u = (ℓmax − ℓ)/(ℓmax − ℓmin) (final utilities); bins and categories store
 ///    them before the factor's direction (1 − u when decreasing), the missing group as
@@ -103,6 +111,14 @@ public struct ModelLearner: Sendable {
         public var includedColumns: Set<String> = []
         /// In `all` mode a new column joins when its information value reaches this.
         public var minimumInformationValue: Double = 0.02
+        /// Most fine bins per numeric curve (the penalized binned GAM); 0 learns the coarse
+        /// screening groups instead (pre-bins merged by ChiMerge or pooling), as before.
+        public var maximumCurveBins: Int = 256
+        /// Most coefficients of all curves together; numeric curves get fewer bins beyond it.
+        public var maximumCurveParameters: Int = 3000
+        /// The smoothing strength λ of the curves: given, or (`nil`) chosen by out-of-fold
+        /// log loss on a grid.
+        public var smoothing: Double? = nil
         public var calibration: CalibrationChoice = .crossValidated
         /// Equal-width bins of the expected calibration error.
         public var calibrationBins: Int = 10
@@ -155,6 +171,15 @@ public struct ModelLearner: Sendable {
         }
         if !(options.minimumInformationValue >= 0 && options.minimumInformationValue.isFinite) {
             return bad("minimum information value", "\(options.minimumInformationValue)", "a finite number of at least 0")
+        }
+        if !(0...4096).contains(options.maximumCurveBins) {
+            return bad("maximum number of curve bins", "\(options.maximumCurveBins)", "between 0 and 4096")
+        }
+        if options.maximumCurveParameters < 16 {
+            return bad("maximum number of curve coefficients", "\(options.maximumCurveParameters)", "at least 16")
+        }
+        if let smoothing = options.smoothing, !(smoothing.isFinite && smoothing >= 0) {
+            return bad("curve smoothing", "\(smoothing)", "a finite number of at least 0")
         }
         if options.calibrationBins < 1 {
             return bad("number of calibration bins", "\(options.calibrationBins)", "at least 1")

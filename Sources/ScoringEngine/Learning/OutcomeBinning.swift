@@ -34,7 +34,9 @@ public enum OutcomeBinning {
 
     /// Pre-bins from runs of distinct values (ascending): bins close at the quantiles
     /// `k/maximumBins` of the accounts, never inside a run of tied values, and only once they
-    /// hold `minimumCount` accounts; a last bin with fewer is merged into the one before.
+    /// hold `minimumCount` accounts; a last bin with fewer is merged into the one before. A run
+    /// of tied values that alone holds a quantile's share starts a new bin when the bin before
+    /// it already holds `minimumCount` accounts.
     ///
     /// - Returns: At most `maximumBins` bins (one when there are fewer than `2 × minimumCount`
     ///   accounts), each with at least `minimumCount` accounts unless there is only one.
@@ -44,7 +46,14 @@ public enum OutcomeBinning {
         var bins: [Run] = []
         var current = Run(first: firstRun.first, count: 0, won: 0)
         var cumulative = 0
+        let quantileCount = Double(total) / Double(maximumBins)
         for run in runs {
+            // A run that alone fills a quantile (a value on many rows, such as a code 999)
+            // starts a bin of its own, so it is never pooled with the few values before it.
+            if current.count >= minimumCount, Double(run.count) >= quantileCount, bins.count + 2 <= maximumBins {
+                bins.append(current)
+                current = Run(first: run.first, count: 0, won: 0)
+            }
             if current.count == 0 { current.first = run.first }
             current.count += run.count
             current.won += run.won

@@ -35,14 +35,19 @@ struct LearnerOrientationTests {
             outcomes: outcomes)
     }
 
-    @Test("a suppressor column is reversed and kept with a positive weight, and the report says so")
-    func reversed() throws {
+    /// With the coarse groups (`maximumCurveBins = 0`, each column's groups learned on its
+    /// own) the column is reversed and the report says so; with the joint curves (the
+    /// default) the curve is learned given the other factors, so it already falls with x2 and
+    /// nothing needs reversing.
+    @Test("a suppressor column is kept with a positive weight and a falling utility (coarse groups: reversed, and the report says so)", arguments: [0, 256])
+    func reversed(curveBins: Int) throws {
         var options = ModelLearner.Options()
         options.candidates = .all
+        options.maximumCurveBins = curveBins
         let learned = try ModelLearner(options: options).learn(Self.history(count: 20_000, seed: 5), baseModel: LearningFixtures.baseModel())
         let x2 = try #require(learned.model.factors.first { $0.column == "x2" })
         #expect(x2.weight > 0)
-        #expect(learned.notes.contains { $0.hasPrefix("Reversed") && $0.contains("x2") })
+        #expect(learned.notes.contains { $0.hasPrefix("Reversed") && $0.contains("x2") } == (curveBins == 0))
         #expect(!learned.notes.contains { $0.hasPrefix("Reversed") && $0.contains("x1") })
         // Reversed: the utility is higher at low x2 than at high x2, though on its own a
         // higher x2 wins more often (the evidence behind the bins says so).

@@ -14,6 +14,25 @@ private enum Shared {
         return try! ModelLearner(options: options).learn(history.data, baseModel: LearningFixtures.baseModel())
     }()
 
+    /// The same history learned with the coarse groups of the screening step as the curves
+    /// (`maximumCurveBins = 0`): the shape tests below check those groups (pre-bins,
+    /// monotone pooling, ChiMerge) against the marginal truth. The default fine curves are
+    /// checked against the truth in LearnedCurveTests.
+    static let coarse: LearnedModel = {
+        var options = ModelLearner.Options()
+        options.candidates = .all
+        options.seed = 42
+        options.maximumCurveBins = 0
+        return try! ModelLearner(options: options).learn(history.data, baseModel: LearningFixtures.baseModel())
+    }()
+
+    static func coarseReport(_ column: String) -> FactorReport {
+        guard let report = coarse.factors.first(where: { $0.column == column }) else {
+            preconditionFailure("no report for \(column)")
+        }
+        return report
+    }
+
     static func report(_ column: String) -> FactorReport {
         guard let report = learned.factors.first(where: { $0.column == column }) else {
             preconditionFailure("no report for \(column)")
@@ -55,7 +74,7 @@ private func uppers(_ report: FactorReport) -> [Double] {
 struct ModelLearnerTests {
     @Test("a step-shaped monotone utility is recovered: edges near 10 and 30, bins within 3 SE of the truth")
     func stepMonotone() {
-        let report = Shared.report("budget")
+        let report = Shared.coarseReport("budget")
         #expect(report.shape == .monotone(winRateIncreases: true))
         let edges = uppers(report)
         // Pre-bins are 1/20 of U(0, 50) wide: 2.5.
@@ -68,7 +87,7 @@ struct ModelLearnerTests {
 
     @Test("a non-monotone step utility of a candidate is recovered by the free shape")
     func stepFree() {
-        let report = Shared.report("region_score")
+        let report = Shared.coarseReport("region_score")
         #expect(report.shape == .free)
         #expect(report.status == .kept)
         let edges = uppers(report)
@@ -79,7 +98,7 @@ struct ModelLearnerTests {
 
     @Test("a linear difficulty effect is recovered as monotone bins, harder with more delay")
     func monotoneLinear() {
-        let report = Shared.report("delay")
+        let report = Shared.coarseReport("delay")
         #expect(report.shape == .monotone(winRateIncreases: false))
         expectBinsMatchTruth(report, values: Shared.values("delay"), truth: Shared.history.truth)
         let bins = report.groups.filter { if case .bin = $0.kind { return $0.count > 0 } else { return false } }
@@ -91,9 +110,9 @@ struct ModelLearnerTests {
 
     @Test("every learned bin holds at least the minimum count")
     func minimumCount() {
-        let minimum = Shared.learned.minimumBinCount
+        let minimum = Shared.coarse.minimumBinCount
         #expect(minimum == max(50, Int((0.02 * 30_000).rounded(.up))))
-        for report in Shared.learned.factors where report.kind == .numeric {
+        for report in Shared.coarse.factors where report.kind == .numeric {
             for group in report.groups {
                 if case .bin = group.kind, group.count > 0 { #expect(group.count >= minimum, "\(report.column)") }
             }
@@ -102,13 +121,23 @@ struct ModelLearnerTests {
 
     @Test("a rare category is pooled into other, near the overall rate; an unseen label gets other's utility")
     func categories() throws {
+        // The coarse groups: other's log-odds is the pooled labels' rate shrunk by m = 20.
+        let coarse = try #require(
+            Shared.coarseReport("industry").groups.first { if case .other = $0.kind { return true } else { return false } })
+        #expect(coarse.kind == .other(pooled: ["Rare"]))
+        #expect(coarse.count == 5)
+        let overall = Double(Shared.coarse.wonCount) / Double(Shared.coarse.outcomeCount)
+        let shrunk = (Double(coarse.won) + 20 * overall) / 25
+        #expect(coarse.logOdds.isApproximatelyEqual(to: log(shrunk / (1 - shrunk)), absoluteTolerance: 1e-12, relativeTolerance: 0))
+        // The joint curves keep the same groups; other's coefficient is shrunk toward the
+        // intercept by the ridge m p̄(1 − p̄): with 5 accounts its true effect (+2.5 above
+        // Beta) is shrunk to less than half.
         let report = Shared.report("industry")
         let other = try #require(report.groups.first { if case .other = $0.kind { return true } else { return false } })
         #expect(other.kind == .other(pooled: ["Rare"]))
         #expect(other.count == 5)
-        let overall = Double(Shared.learned.wonCount) / Double(Shared.learned.outcomeCount)
-        let shrunk = (Double(other.won) + 20 * overall) / 25
-        #expect(other.logOdds.isApproximatelyEqual(to: log(shrunk / (1 - shrunk)), absoluteTolerance: 1e-12, relativeTolerance: 0))
+        let beta = try #require(report.groups.first { $0.kind == .category("Beta") })
+        #expect(other.logOdds - beta.logOdds > 0 && other.logOdds - beta.logOdds < 1.25, "\(other.logOdds) vs \(beta.logOdds)")
         // The learned scale stores other; a label never seen scores like a pooled one.
         let model = Shared.learned.model
         let factor = try #require(model.factors.first { $0.column == "industry" })

@@ -1,0 +1,309 @@
+import Foundation
+import LinearAlgebra
+
+/// A penalized additive logistic regression on one-hot groups: the binned GAM behind the
+/// learned curves.
+///
+/// ## Mathematical contract
+///
+/// Every term `t` puts each row in one of its groups `g = gₜ(i)` (a fine bin, a sentinel,
+/// a category, missing). With one coefficient θₜ,g per group and an intercept β₀,
+///
+///     ηᵢ = β₀ + Σₜ θₜ,gₜ(i)
+///
+/// maximizes the penalized log-likelihood
+///
+///     Q = Σᵢ [yᵢ ηᵢ − ln(1 + e^ηᵢ)] − ½ Σₜ [ λ sₜ Σₖ (θₜ,cₖ − 2θₜ,cₖ₊₁ + θₜ,cₖ₊₂)² + Σ_g rₜ,g θₜ,g² ]
+///
+/// where c₀, c₁, … is the term's *chain* (its smooth bins in value order, tied by the
+/// second-difference penalty of a P-spline with one-hot bins), sₜ the term's scale (the mean
+/// information Σ p̄(1 − p̄) per chain bin, so that one λ means the same smoothness for every
+/// term), and rₜ,g a ridge: `m p̄(1 − p̄)` for groups outside the chain (m pseudo-counts, the
+/// shrinkage of a group with few accounts toward the others) and a tiny one on chain bins
+/// (it only fixes the level of each term, which the intercept absorbs).
+///
+/// Newton's method with step halving: the Hessian XᵀWX + S is accumulated from the rows'
+/// group pairs (a row has one 1 per term, so XᵀWX costs O(n T²) instead of the O(n p²) of a
+/// dense product), the step solved by Cholesky (LAPACK `dpotrf`/`dpotrs`). All terms are
+/// fitted jointly, so correlated columns share the signal instead of each claiming it.
+///
+/// The approximate posterior covariance of the coefficients is (XᵀWX + S)⁻¹ (Wood 2017,
+/// §6.10), from which ``Fit/centeredCurve(term:)`` gives each group's standard error.
+struct AdditiveLogistic: Sendable {
+    struct Term: Sendable {
+        /// The group of every row (all rows of the data, not only the ones fitted).
+        var groups: [UInt16]
+        var size: Int
+        /// Local group indices tied by second differences, in value order.
+        var chain: [Int]
+        /// Per group ridge strength.
+        var ridge: [Double]
+        /// sₜ: the penalty scale of the chain.
+        var smoothingScale: Double
+    }
+
+    let terms: [Term]
+    /// Index of each term's first coefficient (the intercept is coefficient 0).
+    let offsets: [Int]
+    let parameterCount: Int
+
+    init(terms: [Term]) {
+        self.terms = terms
+        var offsets: [Int] = []
+        var next = 1
+        for term in terms {
+            offsets.append(next)
+            next += term.size
+        }
+        self.offsets = offsets
+        parameterCount = next
+    }
+
+    struct Fit: Sendable {
+        var coefficients: [Double]
+        /// Cholesky factor of XᵀWX + S at the last Newton iteration.
+        var factor: CholeskyFactorization
+        /// Σ wᵢ of each coefficient's rows (the diagonal of XᵀWX).
+        var information: [Double]
+        var iterations: Int
+        var converged: Bool
+        let offsets: [Int]
+        let sizes: [Int]
+
+        /// Term `t`'s coefficients.
+        func curve(term t: Int) -> [Double] { Array(coefficients[offsets[t]..<(offsets[t] + sizes[t])]) }
+
+        /// Term `t`'s coefficients centred on their `weights`-weighted mean (weights summing to
+        /// anything positive), with the standard error of each centred value from the
+        /// posterior covariance (XᵀWX + S)⁻¹.
+        func centeredCurve(term t: Int, weights: [Double]) -> (values: [Double], standardErrors: [Double]) {
+            let size = sizes[t]
+            let total = weights.reduce(0, +)
+            let v = weights.map { $0 / total }
+            let theta = curve(term: t)
+            let mean = zip(v, theta).reduce(0) { $0 + $1.0 * $1.1 }
+            // The term's block of the inverse: solve with the block's unit vectors.
+            let p = coefficients.count
+            var unit = [Double](repeating: 0, count: p * size)
+            for g in 0..<size { unit[(offsets[t] + g) * size + g] = 1 }
+            let solved = factor.solve(Matrix(rows: p, columns: size, elements: unit))
+            var block = [Double](repeating: 0, count: size * size)
+            for a in 0..<size { for b in 0..<size { block[a * size + b] = solved[offsets[t] + a, b] } }
+            // Var(θ_g − vᵀθ) = Σgg − 2 (Σv)g + vᵀΣv.
+            var sigmaV = [Double](repeating: 0, count: size)
+            for a in 0..<size { for b in 0..<size { sigmaV[a] += block[a * size + b] * v[b] } }
+            let vSigmaV = zip(v, sigmaV).reduce(0) { $0 + $1.0 * $1.1 }
+            let errors = (0..<size).map { g in max(block[g * size + g] - 2 * sigmaV[g] + vSigmaV, 0).squareRoot() }
+            return (theta.map { $0 - mean }, errors)
+        }
+    }
+
+    /// The linear predictor of `rows`.
+    func linearPredictor(rows: [Int], coefficients: [Double]) -> [Double] {
+        var eta = [Double](repeating: coefficients[0], count: rows.count)
+        for (t, term) in terms.enumerated() {
+            let offset = offsets[t]
+            let groups = term.groups
+            for (position, row) in rows.enumerated() { eta[position] += coefficients[offset + Int(groups[row])] }
+        }
+        return eta
+    }
+
+    /// ½ βᵀSβ and, when asked, S β.
+    func penalty(_ beta: [Double], lambda: Double) -> (value: Double, gradient: [Double]) {
+        var gradient = [Double](repeating: 0, count: parameterCount)
+        var value = 0.0
+        for (t, term) in terms.enumerated() {
+            let o = offsets[t]
+            for g in 0..<term.size {
+                let r = term.ridge[g]
+                value += 0.5 * r * beta[o + g] * beta[o + g]
+                gradient[o + g] += r * beta[o + g]
+            }
+            let strength = lambda * term.smoothingScale
+            let chain = term.chain
+            guard chain.count >= 3, strength > 0 else { continue }
+            for k in 0..<(chain.count - 2) {
+                let (a, b, c) = (o + chain[k], o + chain[k + 1], o + chain[k + 2])
+                let d = beta[a] - 2 * beta[b] + beta[c]
+                value += 0.5 * strength * d * d
+                gradient[a] += strength * d
+                gradient[b] -= 2 * strength * d
+                gradient[c] += strength * d
+            }
+        }
+        return (value, gradient)
+    }
+
+    /// Adds S to a flat p × p matrix.
+    func addPenalty(to hessian: inout [Double], lambda: Double) {
+        let p = parameterCount
+        for (t, term) in terms.enumerated() {
+            let o = offsets[t]
+            for g in 0..<term.size { hessian[(o + g) * p + o + g] += term.ridge[g] }
+            let strength = lambda * term.smoothingScale
+            let chain = term.chain
+            guard chain.count >= 3, strength > 0 else { continue }
+            let d = [1.0, -2.0, 1.0]
+            for k in 0..<(chain.count - 2) {
+                let index = [o + chain[k], o + chain[k + 1], o + chain[k + 2]]
+                for x in 0..<3 { for y in 0..<3 { hessian[index[x] * p + index[y]] += strength * d[x] * d[y] } }
+            }
+        }
+    }
+
+    /// Fits on `rows` (outcomes indexed by row) at smoothing strength `lambda`.
+    ///
+    /// - Throws: ``LearningError`` when XᵀWX + S is not positive definite (it always is with
+    ///   positive ridges; this guards against NaN input).
+    func fit(
+        rows: [Int], outcomes: [Double], lambda: Double, start: [Double], maximumIterations: Int = 40,
+        tolerance: Double = 1e-7
+    ) throws(LearningError) -> Fit {
+        let p = parameterCount
+        let n = rows.count
+        let termCount = terms.count
+        // Row-major group indices of the fitted rows: index[i × T + t] = offset + group.
+        var index = [Int32](repeating: 0, count: n * termCount)
+        for (t, term) in terms.enumerated() {
+            let offset = offsets[t]
+            let groups = term.groups
+            var position = t
+            for row in rows {
+                index[position] = Int32(offset + Int(groups[row]))
+                position += termCount
+            }
+        }
+        let y = rows.map { outcomes[$0] }
+        var beta = start
+        func predictor(_ beta: [Double]) -> [Double] {
+            var eta = [Double](repeating: beta[0], count: n)
+            index.withUnsafeBufferPointer { index in
+                for i in 0..<n {
+                    var sum = beta[0]
+                    let base = i * termCount
+                    for t in 0..<termCount { sum += beta[Int(index[base + t])] }
+                    eta[i] = sum
+                }
+            }
+            return eta
+        }
+        func objective(_ eta: [Double], _ beta: [Double]) -> Double {
+            var total = 0.0
+            for i in 0..<n {
+                let t = eta[i]
+                total += y[i] * t - (max(t, 0) + log1p(exp(-abs(t))))
+            }
+            return total - penalty(beta, lambda: lambda).value
+        }
+        var eta = predictor(beta)
+        var current = objective(eta, beta)
+        var iterations = 0
+        var converged = false
+        var information = [Double](repeating: 0, count: p)
+        var lastFactor: CholeskyFactorization?
+        while iterations < maximumIterations {
+            iterations += 1
+            var gradient = [Double](repeating: 0, count: p)
+            var hessian = [Double](repeating: 0, count: p * p)
+            for k in 0..<p { information[k] = 0 }
+            index.withUnsafeBufferPointer { index in
+                hessian.withUnsafeMutableBufferPointer { h in
+                    for i in 0..<n {
+                        let t = eta[i]
+                        let e = exp(-abs(t))
+                        let probability = t >= 0 ? 1 / (1 + e) : e / (1 + e)
+                        let w = probability * (1 - probability)
+                        let r = y[i] - probability
+                        gradient[0] += r
+                        h[0] += w
+                        let base = i * termCount
+                        for a in 0..<termCount {
+                            let ia = Int(index[base + a])
+                            gradient[ia] += r
+                            h[ia] += w  // row 0, column ia
+                            let rowStart = ia * p
+                            for b in a..<termCount { h[rowStart + Int(index[base + b])] += w }
+                        }
+                    }
+                }
+            }
+            // Mirror the upper triangle (entries (a, b) with a < b were added above only).
+            for a in 0..<p {
+                information[a] = hessian[a * p + a]
+                for b in (a + 1)..<p where hessian[a * p + b] != 0 { hessian[b * p + a] = hessian[a * p + b] }
+            }
+            addPenalty(to: &hessian, lambda: lambda)
+            let penaltyGradient = penalty(beta, lambda: lambda).gradient
+            for k in 0..<p { gradient[k] -= penaltyGradient[k] }
+            let factor: CholeskyFactorization
+            do {
+                factor = try Matrix(rows: p, columns: p, elements: hessian).cholesky()
+            } catch {
+                throw .weights(.regression(.numericallySingular(term: .intercept, featureNames: [])))
+            }
+            lastFactor = factor
+            let step = factor.solve(gradient)
+            var decrement = 0.0
+            for k in 0..<p { decrement += gradient[k] * step[k] }
+            // Step halving (Armijo).
+            var scale = 1.0
+            var accepted = false
+            var candidate = beta
+            var candidateEta = eta
+            var candidateObjective = current
+            while scale >= 1e-10 {
+                for k in 0..<p { candidate[k] = beta[k] + scale * step[k] }
+                candidateEta = predictor(candidate)
+                candidateObjective = objective(candidateEta, candidate)
+                if candidateObjective >= current + 1e-4 * scale * decrement - 1e-12 * abs(current) {
+                    accepted = true
+                    break
+                }
+                scale /= 2
+            }
+            guard accepted else {
+                converged = true
+                break
+            }
+            var change = 0.0
+            for i in 0..<n { change = max(change, abs(candidateEta[i] - eta[i])) }
+            beta = candidate
+            eta = candidateEta
+            current = candidateObjective
+            if change <= tolerance.squareRoot() * 1e-1 || decrement < tolerance {
+                converged = true
+                break
+            }
+        }
+        guard let lastFactor else { throw .weights(.regression(.numericallySingular(term: .intercept, featureNames: []))) }
+        return Fit(
+            coefficients: beta, factor: lastFactor, information: information, iterations: iterations,
+            converged: converged, offsets: offsets, sizes: terms.map(\.size))
+    }
+
+    /// The intercept-only start.
+    func start(rate: Double) -> [Double] {
+        var start = [Double](repeating: 0, count: parameterCount)
+        start[0] = OutcomeBinning.logit(rate)
+        return start
+    }
+}
+
+/// Weighted pool-adjacent-violators: the non-decreasing (or non-increasing) sequence closest
+/// to `values` in weighted least squares.
+func weightedIsotonic(_ values: [Double], weights: [Double], increasing: Bool) -> [Double] {
+    var blocks: [(value: Double, weight: Double, count: Int)] = []
+    for (value, weight) in zip(values, weights) {
+        var block = (value: increasing ? value : -value, weight: max(weight, 1e-12), count: 1)
+        while let last = blocks.last, last.value >= block.value {
+            let total = last.weight + block.weight
+            block = ((last.value * last.weight + block.value * block.weight) / total, total, last.count + block.count)
+            blocks.removeLast()
+        }
+        blocks.append(block)
+    }
+    var result: [Double] = []
+    for block in blocks { result += Array(repeating: increasing ? block.value : -block.value, count: block.count) }
+    return result
+}
