@@ -106,7 +106,7 @@ public struct ScoringModel: Sendable, Equatable, Codable {
                 }
                 weights[id] =
                     old > 0
-                    ? new.weight * (weight / old)
+                    ? (new.weight * weight / old).isFinite ? new.weight * weight / old : new.weight * (weight / old)
                     : weight * Self.ratio(newTotals[new.side], oldTotals[new.side])
             }
             return WeightScenario(name: scenario.name, weights: weights)
@@ -153,9 +153,9 @@ public struct ScoringModel: Sendable, Equatable, Codable {
 
     /// Normalizes weights per side; checks signs and that each side has a positive total.
     ///
-    /// Each weight is first divided by the largest weight of its side, so the sum that
-    /// follows lies in 1...n and cannot overflow (weights of 1e308 each normalize to 1/n
-    /// like any other equal weights) nor lose small weights to underflow of the total.
+    /// Each weight is divided by its side's sum. When that sum overflows (weights near
+    /// 1e308), each weight is first divided by the side's largest, so the sum lies in 1...n:
+    /// weights of 1e308 each normalize to 1/n like any other equal weights.
     static func normalized(_ weights: [(id: String, weight: Double)], factors: [Factor]) throws(ModelError)
         -> [(index: Int, weight: Double)]
     {
@@ -169,6 +169,10 @@ public struct ScoringModel: Sendable, Equatable, Codable {
         for side in Factor.Side.allCases where !(largest[side, default: 0] > 0) {
             throw .allWeightsZero(side: side)
         }
+        // The plain sum gives the same bits as always; only a side whose sum overflows is
+        // normalized through its largest weight.
+        var sums: [Factor.Side: Double] = [:]
+        for (index, entry) in weights.enumerated() { sums[factors[index].side, default: 0] += entry.weight }
         var totals: [Factor.Side: Double] = [:]
         for (index, entry) in weights.enumerated() {
             let side = factors[index].side
@@ -176,6 +180,7 @@ public struct ScoringModel: Sendable, Equatable, Codable {
         }
         return weights.enumerated().map { index, entry in
             let side = factors[index].side
+            if let sum = sums[side], sum.isFinite { return (index, entry.weight / sum) }
             return (index, entry.weight / largest[side]! / totals[side]!)
         }
     }
