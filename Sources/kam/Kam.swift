@@ -14,8 +14,14 @@ struct Kam: ParsableCommand {
               64  usage error: a bad option or argument
               65  bad data: the prospect list or model file has a problem that stops the run \
             (with --strict, any rejected row)
-              66  an input file is missing or unreadable
+              64  also: an output that is the same file as an input (the list, the model)
+              66  an input file is missing or unreadable (also a directory given as one)
               70  internal failure: a bug; please report it with the command line
+              73  an output cannot be created (missing folder, a directory, read-only, mode 444)
+              74  writing an output failed (disk full, file-size limit); the old file is kept
+
+            Outputs are written through a temporary file and renamed into place; devices and \
+            pipes are written into. Limits, encodings and details: docs/files-and-exit-codes.md.
             """,
         version: "0.1.0",
         subcommands: [Rank.self, Validate.self, Init.self, ModelCommand.self, Generate.self, KPI.self, Weights.self, Sensitivity.self, Explain.self, Pipeline.self, Forecast.self, Backtest.self, Allocate.self, Simulate.self, Runs.self, Changes.self, History.self]

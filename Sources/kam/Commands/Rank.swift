@@ -15,7 +15,8 @@ extension Kam {
                 dropped silently. Lists of any size are read in blocks on every core, in bounded \
                 memory: a ranking of every row larger than --memory is sorted in runs on disk \
                 (in $TMPDIR) and written a page at a time. Exit status: 0 ok, 64 usage, 65 bad data (or any reject with \
-                --strict), 66 input missing, 70 internal failure.
+                --strict), 66 input missing, 70 internal failure, 73 output cannot be created, \
+                74 write failed.
                 """)
 
         @OptionGroup var input: InputOptions

@@ -67,9 +67,10 @@ struct CSVParserParallelTests {
         #expect(throws: DatasetError.undecodable(file: "e.csv", encoding: "UTF-8", line: 102)) {
             try Self.reader(workers: 4, encoding: .utf8).read(bytes: bytes, file: "e.csv")
         }
-        // 0xFF is valid in neither encoding; the GB18030 conversion also runs in parts.
+        // 0xFF is valid in neither encoding; the GB18030 conversion also runs in parts. The
+        // error names the first invalid UTF-8 byte and the GB18030 line.
         bytes[bytes.count - 3] = 0xFF
-        #expect(throws: DatasetError.undecodable(file: "e.csv", encoding: "GB18030", line: 102)) {
+        #expect(throws: DatasetError.invalidText(file: "e.csv", line: 102, byte: 3, value: 0xFF, gb18030Line: 102)) {
             try Self.reader(workers: 4).read(bytes: bytes, file: "e.csv")
         }
     }

@@ -39,6 +39,23 @@ struct ReadLimitsTests {
         #expect(throws: DatasetError.fieldTooLong(file: "big.csv", line: 2, limit: 1 << 20)) {
             try CSVReader().read(bytes: Array(big.utf8), file: "big.csv")
         }
+        // Streamed (a regular file, small blocks): the same error and line.
+        let source = try String(contentsOfFile: Paths.packageRoot + "/datasets/prospects.csv", encoding: .utf8)
+        var rows = source.split(separator: "\n").prefix(30).map(String.init)
+        var fields = rows[20].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[1] = "\"" + String(repeating: "\n", count: 10) + String(repeating: "z", count: 3 << 19) + "\""
+        rows[20] = fields.joined(separator: ",")
+        let path = try temporaryFile(Array((rows.joined(separator: "\n") + "\n").utf8))
+        let model = try ModelFileReader().read(contentsOf: Paths.packageRoot + "/models/default.yaml")
+        var configuration = ProspectStream.Configuration()
+        configuration.blockSize = 4096
+        let stream = ProspectStream(model: model, options: CSVOptions(), configuration: configuration)
+        #expect(throws: DatasetError.fieldTooLong(file: path, line: 21, limit: 1 << 20)) {
+            try stream.rank(contentsOf: path, scorer: try Scorer(model: model))
+        }
+        #expect(throws: DatasetError.fieldTooLong(file: path, line: 21, limit: 1 << 20)) {
+            try CSVReader().read(contentsOf: path)
+        }
         let error = DatasetError.fieldTooLong(file: "big.csv", line: 2, limit: 1 << 20).description
         #expect(error == "big.csv, line 2: a field is longer than 1 MiB, the limit for one field; check for a quote that is never closed, or raise the limit with KAM_MAX_FIELD_BYTES (bytes, or with K, M, G).")
     }
