@@ -319,3 +319,83 @@ internal enum BLAS {
         }
     }
 }
+
+// MARK: - Row-block kernels for iteratively reweighted least squares
+
+extension BLAS {
+    /// `y[yOffset ..< yOffset + rows] = A[firstRow ..< firstRow + rows] · x[xOffset ..< xOffset + columns]`
+    /// plus `beta ·` the old `y` (`cblas_dgemv` on a block of consecutive rows of a row-major
+    /// `rows × columns` storage).
+    static func gemvRows(
+        _ a: [Double], columns: Int, firstRow: Int, rows: Int, _ x: [Double], xOffset: Int,
+        beta: Double, into y: inout [Double], yOffset: Int
+    ) {
+        precondition(columns >= 0 && rows >= 0 && firstRow >= 0, "Row-block product dimensions must be non-negative")
+        precondition(a.count >= (firstRow + rows) * columns, "Row-block product reads rows past the end of the matrix")
+        precondition(x.count >= xOffset + columns && xOffset >= 0, "Row-block product needs \(columns) vector entries")
+        precondition(y.count >= yOffset + rows && yOffset >= 0, "Row-block product writes past the end of the output")
+        guard rows > 0, columns > 0 else { return }
+        a.withUnsafeBufferPointer { aBuffer in
+            x.withUnsafeBufferPointer { xBuffer in
+                y.withUnsafeMutableBufferPointer { yBuffer in
+                    cblas_dgemv(
+                        CblasRowMajor, CblasNoTrans, int32(rows), int32(columns),
+                        1, aBuffer.baseAddress.map { $0 + firstRow * columns }, int32(columns),
+                        xBuffer.baseAddress.map { $0 + xOffset }, 1,
+                        beta, yBuffer.baseAddress.map { $0 + yOffset }, 1)
+                }
+            }
+        }
+    }
+
+    /// `y[yOffset ..< yOffset + columns] += A[firstRow ..< firstRow + rows]ᵀ · x[xOffset ..< xOffset + rows]`
+    /// (`cblas_dgemv` with `CblasTrans` on a block of consecutive rows).
+    static func gemvTransposedRowsAccumulate(
+        _ a: [Double], columns: Int, firstRow: Int, rows: Int, _ x: [Double], xOffset: Int,
+        into y: inout [Double], yOffset: Int
+    ) {
+        precondition(columns >= 0 && rows >= 0 && firstRow >= 0, "Row-block product dimensions must be non-negative")
+        precondition(a.count >= (firstRow + rows) * columns, "Row-block product reads rows past the end of the matrix")
+        precondition(x.count >= xOffset + rows && xOffset >= 0, "Row-block product needs \(rows) vector entries")
+        precondition(y.count >= yOffset + columns && yOffset >= 0, "Row-block product writes past the end of the output")
+        guard rows > 0, columns > 0 else { return }
+        a.withUnsafeBufferPointer { aBuffer in
+            x.withUnsafeBufferPointer { xBuffer in
+                y.withUnsafeMutableBufferPointer { yBuffer in
+                    cblas_dgemv(
+                        CblasRowMajor, CblasTrans, int32(rows), int32(columns),
+                        1, aBuffer.baseAddress.map { $0 + firstRow * columns }, int32(columns),
+                        xBuffer.baseAddress.map { $0 + xOffset }, 1,
+                        1, yBuffer.baseAddress.map { $0 + yOffset }, 1)
+                }
+            }
+        }
+    }
+
+    /// `C += AᵀA` on the upper triangle of the row-major `columns × columns` `C`, for the
+    /// first `rows` rows of the row-major `a` (`cblas_dsyrk` with β = 1).
+    static func syrkAccumulate(_ a: [Double], rows: Int, columns: Int, into c: inout [Double]) {
+        precondition(a.count >= rows * columns, "Gram accumulation reads past the end of the panel")
+        precondition(c.count == columns * columns, "Gram accumulation needs a columns × columns output")
+        guard rows > 0, columns > 0 else { return }
+        a.withUnsafeBufferPointer { aBuffer in
+            c.withUnsafeMutableBufferPointer { cBuffer in
+                cblas_dsyrk(
+                    CblasRowMajor, CblasUpper, CblasTrans, int32(columns), int32(rows),
+                    1, aBuffer.baseAddress, int32(columns),
+                    1, cBuffer.baseAddress, int32(columns))
+            }
+        }
+    }
+
+    /// `y += alpha · x` (`cblas_daxpy`).
+    static func axpy(_ alpha: Double, _ x: [Double], into y: inout [Double]) {
+        precondition(x.count == y.count, "axpy needs vectors of one length (got \(x.count) and \(y.count))")
+        guard !x.isEmpty else { return }
+        x.withUnsafeBufferPointer { xBuffer in
+            y.withUnsafeMutableBufferPointer { yBuffer in
+                cblas_daxpy(int32(x.count), alpha, xBuffer.baseAddress, 1, yBuffer.baseAddress, 1)
+            }
+        }
+    }
+}
