@@ -90,8 +90,8 @@ public struct DesignRows: Sendable {
         return result
     }
 
-    /// Runs `body` on every chunk, spread over `workers` threads (OpenBLAS held to one thread
-    /// per call meanwhile), and returns the chunks' results in chunk order.
+    /// Runs `body` on every chunk, spread over `workers` threads, and returns the chunks'
+    /// results in chunk order.
     ///
     /// - Complexity: the chunks' work; results are gathered without locks.
     public func mapChunks<Result: Sendable>(workers: Int, _ body: @Sendable (Range<Int>) -> Result) -> [Result] {
@@ -101,11 +101,12 @@ public struct DesignRows: Sendable {
         if workerCount == 1 {
             for (index, chunk) in chunks.enumerated() { boxes[index].value = body(chunk) }
         } else {
-            BLASThreads.withThreadCount(1) {
-                DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
-                    for index in stride(from: worker, to: chunks.count, by: workerCount) {
-                        boxes[index].value = body(chunks[index])
-                    }
+            // OpenBLAS keeps its own thread count (a process-wide setting other work may rely
+            // on): the calls inside a chunk are small (panels of 512 rows), and a threaded
+            // `dgemv` splits rows, not sums, so the results stay the same.
+            DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+                for index in stride(from: worker, to: chunks.count, by: workerCount) {
+                    boxes[index].value = body(chunks[index])
                 }
             }
         }
@@ -166,20 +167,9 @@ public struct DesignRows: Sendable {
                     let position = piece.position + done
                     let firstRow = piece.row + done
                     fill(position..<(position + rows), &weights, &residuals)
-                    var interceptSum = 0.0
-                    for i in 0..<rows {
-                        let w = weights[i]
-                        precondition(w >= 0 && w.isFinite, "DesignRows: weights must be finite and ≥ 0 (got \(w))")
-                        let root = w.squareRoot()
-                        var target = i * terms
-                        if ones {
-                            scaled[target] = root
-                            target += 1
-                        }
-                        let source = (firstRow + i) * featureCount
-                        for j in 0..<featureCount { scaled[target + j] = root * elements[source + j] }
-                        interceptSum += residuals[i]
-                    }
+                    let interceptSum = BLAS.scaleRows(
+                        elements, columns: featureCount, firstRow: firstRow, rows: rows, weights: weights,
+                        residuals: residuals, leadingOnes: ones, into: &scaled)
                     BLAS.syrkAccumulate(scaled, rows: rows, columns: terms, into: &gram)
                     if ones { product[0] += interceptSum }
                     BLAS.gemvTransposedRowsAccumulate(

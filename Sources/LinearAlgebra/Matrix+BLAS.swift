@@ -388,6 +388,42 @@ extension BLAS {
         }
     }
 
+    /// Writes `√wᵢ · [1, xᵢ]` (or `√wᵢ · xᵢ` without `leadingOnes`) for rows
+    /// `firstRow ..< firstRow + rows` of the row-major `a` into the first rows of `out`, and
+    /// returns `Σ residuals[0..<rows]`: the scaled panel of a weighted Gram matrix.
+    static func scaleRows(
+        _ a: [Double], columns: Int, firstRow: Int, rows: Int, weights: [Double], residuals: [Double], leadingOnes: Bool,
+        into out: inout [Double]
+    ) -> Double {
+        let width = columns + (leadingOnes ? 1 : 0)
+        precondition(rows >= 0 && firstRow >= 0 && a.count >= (firstRow + rows) * columns, "Row scaling reads past the matrix")
+        precondition(weights.count >= rows && residuals.count >= rows, "Row scaling needs a weight and a residual per row")
+        precondition(out.count >= rows * width, "Row scaling writes past the panel")
+        var sum = 0.0
+        a.withUnsafeBufferPointer { source in
+            weights.withUnsafeBufferPointer { weights in
+                residuals.withUnsafeBufferPointer { residuals in
+                    out.withUnsafeMutableBufferPointer { target in
+                        for i in 0..<rows {
+                            let w = weights[i]
+                            precondition(w >= 0 && w.isFinite, "Weighted Gram matrix: weights must be finite and ≥ 0 (got \(w))")
+                            let root = w.squareRoot()
+                            var t = i &* width
+                            if leadingOnes {
+                                target[t] = root
+                                t &+= 1
+                            }
+                            let s = (firstRow &+ i) &* columns
+                            for j in 0..<columns { target[t &+ j] = root * source[s &+ j] }
+                            sum += residuals[i]
+                        }
+                    }
+                }
+            }
+        }
+        return sum
+    }
+
     /// `y += alpha · x` (`cblas_daxpy`).
     static func axpy(_ alpha: Double, _ x: [Double], into y: inout [Double]) {
         precondition(x.count == y.count, "axpy needs vectors of one length (got \(x.count) and \(y.count))")

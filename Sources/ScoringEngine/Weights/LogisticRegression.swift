@@ -203,10 +203,14 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
     /// `outcomes`, `sampleWeights` and `offsets` are indexed by row of `features`, as in the
     /// public ``fit(_:outcomes:sampleWeights:offsets:featureNames:start:)``; rows outside
     /// `rows` are not read. Row numbers in errors are positions among the selected rows.
+    /// With `covarianceAtFinalStep` false, a converged fit's covariance comes from the
+    /// Hessian one Newton step before the returned coefficients (its relative error is of
+    /// the order of ``tolerance``), saving one pass over the rows: for internal fits whose
+    /// standard errors nobody reads.
     func fit(
         _ features: Matrix, rows ranges: [Range<Int>]?, outcomes allOutcomes: [Double], sampleWeights: [Double]? = nil,
         offsets allOffsets: [Double]? = nil, featureNames: [String] = [], start: Fitted? = nil,
-        workers: Int = LogisticRegression.defaultWorkers
+        workers: Int = LogisticRegression.defaultWorkers, covarianceAtFinalStep: Bool = true
     ) throws(LogisticRegressionError) -> Fitted {
         let featureCount = features.columns
         precondition(
@@ -321,6 +325,7 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
         var iterations = 0
         var stop = StopReason.iterationLimit
         var lastFactor: CholeskyFactorization?
+        var steppedAfterFactor = false
         while iterations < maximumIterations {
             iterations += 1
             let (hessian, gradient) = problem.crossProducts(eta: eta, coefficients: coefficients)
@@ -338,6 +343,7 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
                 throw .numericallySingular(term: terms[max(0, min(minor - 1, termCount - 1))], featureNames: featureNames)
             }
             lastFactor = factor
+            steppedAfterFactor = false
             let step = factor.solve(gradient)
             // The Newton decrement gᵀH⁻¹g: twice the gain the quadratic model predicts.
             let decrement = max(0, zip(gradient, step).reduce(0) { $0 + $1.0 * $1.1 })
@@ -362,6 +368,7 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
                 state = problem.evaluate(eta: eta, direction: nil, scale: 0, coefficients: coefficients)
                 evaluations += 1
                 stop = small ? .converged : .roundingLimit
+                steppedAfterFactor = true
                 break
             }
 
@@ -388,6 +395,7 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
             }
             DesignRows.add(scale, direction, to: &eta)
             state = accepted
+            steppedAfterFactor = true
         }
         let converged = stop == .converged || stop == .roundingLimit
         if !converged, !unpenalized.isEmpty, state.saturatedRows > 0 {
@@ -396,10 +404,10 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
                 featureNames: featureNames)
         }
 
-        // Covariance from the penalized Hessian of the last iteration (at the final
-        // coefficients, or one converged Newton step before them).
+        // Covariance from the penalized Hessian at the final coefficients (or, when asked,
+        // from the last iteration's, one converged Newton step before them).
         let covariance: Matrix
-        if let lastFactor {
+        if let lastFactor, !(steppedAfterFactor && covarianceAtFinalStep) {
             covariance = lastFactor.inverse()
         } else {
             let (hessian, _) = problem.crossProducts(eta: eta, coefficients: coefficients)

@@ -280,7 +280,7 @@ public struct WeightFit: Sendable {
         guard let regression = try? LogisticRegression(penalty: 1e-6) else { return nil }
         let count = rows.map { $0.reduce(0) { $0 + $1.count } } ?? score.rows
         return try? log.run(label, rows: count) { () throws(LogisticRegressionError) in
-            try regression.fit(score, rows: rows, outcomes: outcomes, start: start)
+            try regression.fit(score, rows: rows, outcomes: outcomes, start: start, covarianceAtFinalStep: false)
         }
     }
 
@@ -333,7 +333,8 @@ public struct WeightFit: Sendable {
             let regression = try LogisticRegression(penalty: lambda, priorMean: mean)
             return try log.run("fit, fold \(fold + 1) training rows, strength \(lambda)", rows: layout.count - layout.folds[fold].count) {
                 () throws(LogisticRegressionError) in
-                try regression.fit(layout.matrix, rows: training, outcomes: layout.outcomes, start: start)
+                try regression.fit(
+                    layout.matrix, rows: training, outcomes: layout.outcomes, start: start, covarianceAtFinalStep: false)
             }
         } catch {
             throw .regression(error)
