@@ -90,23 +90,26 @@ public struct DesignRows: Sendable {
         return result
     }
 
-    /// Runs `body` on every chunk, spread over `workers` threads, and returns the chunks'
-    /// results in chunk order.
+    /// Runs `body` on every chunk, spread over `workers` threads (OpenBLAS held to one thread
+    /// per call meanwhile, a process-wide setting restored afterwards), and returns the
+    /// chunks' results in chunk order.
     ///
     /// - Complexity: the chunks' work; results are gathered without locks.
     public func mapChunks<Result: Sendable>(workers: Int, _ body: @Sendable (Range<Int>) -> Result) -> [Result] {
         let chunks = self.chunks
         let boxes = chunks.map { _ in ResultBox<Result>() }
         let workerCount = max(1, min(workers, chunks.count))
-        if workerCount == 1 {
-            for (index, chunk) in chunks.enumerated() { boxes[index].value = body(chunk) }
-        } else {
-            // OpenBLAS keeps its own thread count (a process-wide setting other work may rely
-            // on): the calls inside a chunk are small (panels of 512 rows), and a threaded
-            // `dgemv` splits rows, not sums, so the results stay the same.
-            DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
-                for index in stride(from: worker, to: chunks.count, by: workerCount) {
-                    boxes[index].value = body(chunks[index])
+        // One OpenBLAS thread per call (see BLASThreads): the chunks are the parallel work,
+        // and waking OpenBLAS's own threads for calls this small costs more than it saves
+        // (much more on a loaded machine).
+        BLASThreads.withThreadCount(1) {
+            if workerCount == 1 {
+                for (index, chunk) in chunks.enumerated() { boxes[index].value = body(chunk) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+                    for index in stride(from: worker, to: chunks.count, by: workerCount) {
+                        boxes[index].value = body(chunks[index])
+                    }
                 }
             }
         }
