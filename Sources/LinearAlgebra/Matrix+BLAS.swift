@@ -355,3 +355,119 @@ internal enum BLAS {
     /// same bits wherever it lies in such a call.
     static let rowAlignment = 4
 }
+
+// MARK: - Row-block kernels for iteratively reweighted least squares
+
+extension BLAS {
+    /// `y[yOffset ..< yOffset + rows] = A[firstRow ..< firstRow + rows] · x[xOffset ..< xOffset + columns]`
+    /// plus `beta ·` the old `y` (`cblas_dgemv` on a block of consecutive rows of a row-major
+    /// `rows × columns` storage).
+    static func gemvRows(
+        _ a: [Double], columns: Int, firstRow: Int, rows: Int, _ x: [Double], xOffset: Int,
+        beta: Double, into y: inout [Double], yOffset: Int
+    ) {
+        precondition(columns >= 0 && rows >= 0 && firstRow >= 0, "Row-block product dimensions must be non-negative")
+        precondition(a.count >= (firstRow + rows) * columns, "Row-block product reads rows past the end of the matrix")
+        precondition(x.count >= xOffset + columns && xOffset >= 0, "Row-block product needs \(columns) vector entries")
+        precondition(y.count >= yOffset + rows && yOffset >= 0, "Row-block product writes past the end of the output")
+        guard rows > 0, columns > 0 else { return }
+        a.withUnsafeBufferPointer { aBuffer in
+            x.withUnsafeBufferPointer { xBuffer in
+                y.withUnsafeMutableBufferPointer { yBuffer in
+                    cblas_dgemv(
+                        CblasRowMajor, CblasNoTrans, int32(rows), int32(columns),
+                        1, aBuffer.baseAddress.map { $0 + firstRow * columns }, int32(columns),
+                        xBuffer.baseAddress.map { $0 + xOffset }, 1,
+                        beta, yBuffer.baseAddress.map { $0 + yOffset }, 1)
+                }
+            }
+        }
+    }
+
+    /// `y[yOffset ..< yOffset + columns] += A[firstRow ..< firstRow + rows]ᵀ · x[xOffset ..< xOffset + rows]`
+    /// (`cblas_dgemv` with `CblasTrans` on a block of consecutive rows).
+    static func gemvTransposedRowsAccumulate(
+        _ a: [Double], columns: Int, firstRow: Int, rows: Int, _ x: [Double], xOffset: Int,
+        into y: inout [Double], yOffset: Int
+    ) {
+        precondition(columns >= 0 && rows >= 0 && firstRow >= 0, "Row-block product dimensions must be non-negative")
+        precondition(a.count >= (firstRow + rows) * columns, "Row-block product reads rows past the end of the matrix")
+        precondition(x.count >= xOffset + rows && xOffset >= 0, "Row-block product needs \(rows) vector entries")
+        precondition(y.count >= yOffset + columns && yOffset >= 0, "Row-block product writes past the end of the output")
+        guard rows > 0, columns > 0 else { return }
+        a.withUnsafeBufferPointer { aBuffer in
+            x.withUnsafeBufferPointer { xBuffer in
+                y.withUnsafeMutableBufferPointer { yBuffer in
+                    cblas_dgemv(
+                        CblasRowMajor, CblasTrans, int32(rows), int32(columns),
+                        1, aBuffer.baseAddress.map { $0 + firstRow * columns }, int32(columns),
+                        xBuffer.baseAddress.map { $0 + xOffset }, 1,
+                        1, yBuffer.baseAddress.map { $0 + yOffset }, 1)
+                }
+            }
+        }
+    }
+
+    /// `C += AᵀA` on the upper triangle of the row-major `columns × columns` `C`, for the
+    /// first `rows` rows of the row-major `a` (`cblas_dsyrk` with β = 1).
+    static func syrkAccumulate(_ a: [Double], rows: Int, columns: Int, into c: inout [Double]) {
+        precondition(a.count >= rows * columns, "Gram accumulation reads past the end of the panel")
+        precondition(c.count == columns * columns, "Gram accumulation needs a columns × columns output")
+        guard rows > 0, columns > 0 else { return }
+        a.withUnsafeBufferPointer { aBuffer in
+            c.withUnsafeMutableBufferPointer { cBuffer in
+                cblas_dsyrk(
+                    CblasRowMajor, CblasUpper, CblasTrans, int32(columns), int32(rows),
+                    1, aBuffer.baseAddress, int32(columns),
+                    1, cBuffer.baseAddress, int32(columns))
+            }
+        }
+    }
+
+    /// Writes `√wᵢ · [1, xᵢ]` (or `√wᵢ · xᵢ` without `leadingOnes`) for rows
+    /// `firstRow ..< firstRow + rows` of the row-major `a` into the first rows of `out`, and
+    /// returns `Σ residuals[0..<rows]`: the scaled panel of a weighted Gram matrix.
+    static func scaleRows(
+        _ a: [Double], columns: Int, firstRow: Int, rows: Int, weights: [Double], residuals: [Double], leadingOnes: Bool,
+        into out: inout [Double]
+    ) -> Double {
+        let width = columns + (leadingOnes ? 1 : 0)
+        precondition(rows >= 0 && firstRow >= 0 && a.count >= (firstRow + rows) * columns, "Row scaling reads past the matrix")
+        precondition(weights.count >= rows && residuals.count >= rows, "Row scaling needs a weight and a residual per row")
+        precondition(out.count >= rows * width, "Row scaling writes past the panel")
+        var sum = 0.0
+        a.withUnsafeBufferPointer { source in
+            weights.withUnsafeBufferPointer { weights in
+                residuals.withUnsafeBufferPointer { residuals in
+                    out.withUnsafeMutableBufferPointer { target in
+                        for i in 0..<rows {
+                            let w = weights[i]
+                            precondition(w >= 0 && w.isFinite, "Weighted Gram matrix: weights must be finite and ≥ 0 (got \(w))")
+                            let root = w.squareRoot()
+                            var t = i &* width
+                            if leadingOnes {
+                                target[t] = root
+                                t &+= 1
+                            }
+                            let s = (firstRow &+ i) &* columns
+                            for j in 0..<columns { target[t &+ j] = root * source[s &+ j] }
+                            sum += residuals[i]
+                        }
+                    }
+                }
+            }
+        }
+        return sum
+    }
+
+    /// `y += alpha · x` (`cblas_daxpy`).
+    static func axpy(_ alpha: Double, _ x: [Double], into y: inout [Double]) {
+        precondition(x.count == y.count, "axpy needs vectors of one length (got \(x.count) and \(y.count))")
+        guard !x.isEmpty else { return }
+        x.withUnsafeBufferPointer { xBuffer in
+            y.withUnsafeMutableBufferPointer { yBuffer in
+                cblas_daxpy(int32(x.count), alpha, xBuffer.baseAddress, 1, yBuffer.baseAddress, 1)
+            }
+        }
+    }
+}

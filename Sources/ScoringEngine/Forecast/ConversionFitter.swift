@@ -132,6 +132,11 @@ public struct ConversionFitter: Sendable {
         } catch {
             throw .conversionFit(error.description)
         }
+        // A fit that stopped early is not an estimate to forecast with.
+        guard fitted.converged else {
+            throw .conversionFit(
+                "the logistic regression stopped without converging (\(fitted.stopReason.rawValue) after \(fitted.iterations) Newton iterations)")
+        }
         return ConversionModel(
             scoringModel: scoringModel,
             intercept: .init(estimate: fitted.intercept ?? 0, standardError: fitted.interceptStandardError ?? 0),

@@ -163,7 +163,7 @@ extension ModelLearner {
         for l in learnable.indices {
             let c = learnable[l]
             let inBase = candidates[c].baseFactor != nil
-            let presentFit = fits[l][0].groups.filter { $0.kind != .missing && $0.evidence.count > 0 }
+            let presentFit = screeningFits[l][0].groups.filter { $0.kind != .missing && $0.evidence.count > 0 }
             let presentGroups = presentFit.count
             // Enough present values for two bins: pooling them all into one is the data's doing.
             let couldSplit = presentFit.reduce(0) { $0 + $1.evidence.count } >= 2 * minimumBin

@@ -8,7 +8,9 @@ import Foundation
 /// Maximizes `Σ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)] − ½ ε b²` with a tiny ridge `ε = 1e-6` on the
 /// slope (as ``WeightFit`` does), so the estimate stays finite when the score separates the
 /// outcomes. Newton's method on the standardized score (`z = (score − mean) / sd`) with step
-/// halving; converged when the Newton step changes a coefficient by less than 1e-9. With
+/// halving (at most 20 halvings); converged when the Newton step changes a coefficient by
+/// less than 1e-9 or the Newton decrement per score is at most 1e-12 (the full step is
+/// taken; at most 200 passes over the scores in all). With
 /// all outcomes of one kind the result is the constant `a = logit` of the clipped rate, `b = 0`.
 public enum PlattScaling {
     /// The fitted intercept `a` and slope `b` on the original score scale.
@@ -59,7 +61,7 @@ public enum PlattScaling {
             objective -= 0.5 * ridge * b * b
             if accepted.isFinite, objective < accepted - 1e-12 * abs(accepted) {
                 scale /= 2
-                if scale < 1e-10 {
+                if scale < 1e-6 {
                     (a, b) = (baseA, baseB)
                     break
                 }
@@ -78,7 +80,9 @@ public enum PlattScaling {
             scale = 1
             a += stepA
             b += stepB
-            if max(abs(stepA), abs(stepB)) < 1e-9 { break }
+            // Converged on the step, or on the Newton decrement per score (which scales with n).
+            let decrement = ga * stepA + gb * stepB
+            if max(abs(stepA), abs(stepB)) < 1e-9 || decrement <= 1e-12 * n { break }
         }
         // σ(a + b (s − mean)/sd) = σ((a − b mean/sd) + (b/sd) s)
         return (a - b * mean / deviation, b / deviation)

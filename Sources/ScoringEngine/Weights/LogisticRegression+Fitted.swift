@@ -41,8 +41,17 @@ extension LogisticRegression {
         /// Newton iterations run.
         public let iterations: Int
 
-        /// Whether the convergence test passed within the iteration limit.
+        /// Whether the convergence test passed within the iteration limit (``stopReason`` is
+        /// ``LogisticRegression/StopReason/converged`` or
+        /// ``LogisticRegression/StopReason/roundingLimit``).
         public let converged: Bool
+
+        /// Why the iterations stopped.
+        public let stopReason: StopReason
+
+        /// Objective evaluations (passes over the rows without the design), line searches
+        /// included.
+        public let objectiveEvaluations: Int
 
         /// The terms of the model in ``covariance`` order.
         public var terms: [Term] {

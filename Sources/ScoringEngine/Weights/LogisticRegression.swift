@@ -30,11 +30,31 @@ import LinearAlgebra
 ///     Hessian   H = ZᵀWZ + D                                 (BLAS dsyrk, ``Matrix/weightedGram(_:)``)
 ///     step      Δ = H⁻¹ g                                    (LAPACK dpotrf + dpotrs)
 ///
-/// and takes the largest of `Δ, Δ/2, Δ/4, …` that increases `Q` (Armijo condition), so every
-/// iteration improves the objective. It stops when a full Newton step changes no row's
-/// log-odds and no coefficient by more than ``tolerance`` (relative to `1 + |βₖ|` for
-/// coefficients) — near the optimum Newton converges quadratically, so the returned
-/// coefficients are then accurate to about `tolerance²`.
+/// The design `Z` is never copied: ``DesignRows`` reads `X` in row panels (the intercept
+/// column is implicit), computing `ZᵀWZ` and `Zᵀr` in one pass per iteration.
+///
+/// ## Stopping
+///
+/// The rule scales with `n`: it is the Newton decrement `gᵀH⁻¹g = ΔᵀHΔ` per unit of sample
+/// weight, which is the weighted mean of `wᵢ (zᵢ·Δ)²` (plus the penalty's share) — the
+/// step's root-mean-square change of the log-odds, each row weighted by its curvature. The
+/// fit has converged when `√(gᵀH⁻¹g / Σsᵢ) ≤` ``tolerance``; the full step is then taken,
+/// and since Newton converges quadratically the coefficients are left accurate to about
+/// `tolerance²` (relative to their standard errors). This test does not depend on the
+/// objective's value, so rounding in a sum of a million log-likelihood terms cannot stall it.
+///
+/// Otherwise a bounded backtracking line search takes the largest `t` in `1, ½, …, 2⁻²⁰`
+/// with `Q(β + tΔ) ≥ Q(β) + 10⁻⁴ t gᵀΔ − r`, where `r` is the rounding allowance of `Q`
+/// (a thousand ulps of `Σ sᵢ (|yᵢηᵢ| + ln(1 + e^ηᵢ))`). When the gain the Newton step
+/// promises, `½ gᵀH⁻¹g`, is itself below `r`, the optimum is reached to double precision:
+/// the full step is taken and the fit stops (``StopReason/roundingLimit``). When no `t`
+/// passes, the fit stops at the last point (``StopReason/lineSearchFailed``,
+/// ``Fitted/converged`` false); after ``maximumIterations`` steps it stops with
+/// ``StopReason/iterationLimit``. Each iteration costs one pass over `X` for the Hessian and
+/// gradient, one `dgemv` for `ZΔ` and one pass over the rows (no pass over `X`) per objective
+/// evaluation, so even a fit that hits its cap costs at most ``maximumIterations`` ×
+/// (1 + 21 evaluations) row passes. ``Fitted/stopReason`` and
+/// ``Fitted/objectiveEvaluations`` say how it ended.
 ///
 /// Standard errors come from the inverse of the penalized Hessian at the optimum (the
 /// Laplace approximation of the posterior covariance; with `λ = 0`, the usual inverse
@@ -94,8 +114,8 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
     /// The most Newton iterations to run (≥ 1).
     public let maximumIterations: Int
 
-    /// Convergence threshold (> 0) on the largest change of any row's log-odds, and of any
-    /// coefficient relative to `1 + |βₖ|`, in a full Newton step.
+    /// Convergence threshold (> 0) on the Newton step's curvature-weighted root-mean-square
+    /// change of the log-odds, `√(gᵀH⁻¹g / Σsᵢ)` (see "Stopping").
     public let tolerance: Double
 
     /// Creates an estimator with the given hyperparameters, checking every one.
@@ -105,12 +125,13 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
     ///   - fitsIntercept: Fit an unpenalized intercept. Defaults to `true`.
     ///   - priorMean: μ, finite, one per feature (checked against the data in `fit`).
     ///   - penaltyFactors: c, finite and ≥ 0, one per feature.
-    ///   - maximumIterations: At least 1. Defaults to 100.
-    ///   - tolerance: Finite and > 0. Defaults to 1e-8.
+    ///   - maximumIterations: At least 1. Defaults to 50 (ordinary fits take 4–8).
+    ///   - tolerance: Finite and > 0. Defaults to 1e-6 (coefficients then accurate to about
+    ///     1e-12 of their standard errors).
     /// - Throws: ``LogisticRegressionError/invalidHyperparameter(name:value:allowed:)``.
     public init(
         penalty: Double = 0, fitsIntercept: Bool = true, priorMean: [Double]? = nil,
-        penaltyFactors: [Double]? = nil, maximumIterations: Int = 100, tolerance: Double = 1e-8
+        penaltyFactors: [Double]? = nil, maximumIterations: Int = 50, tolerance: Double = 1e-6
     ) throws(LogisticRegressionError) {
         guard penalty.isFinite, penalty >= 0 else {
             throw .invalidHyperparameter(
@@ -156,27 +177,50 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
     ///   - offsets: `o`, one per row, finite; `nil` means 0.
     ///   - featureNames: Names of the columns, used only in error messages and
     ///     ``Fitted/featureNames``; may be empty.
+    ///   - start: A warm start (for example the fit at a neighbouring strength, or on the
+    ///     whole data before a fold's); `nil` starts at the prior mean with the intercept at
+    ///     the base rate. Its shape must match (intercept and feature count).
     /// - Returns: The fitted model.
     /// - Throws: ``LogisticRegressionError`` for bad data, a single outcome class, collinear
     ///   unpenalized terms or perfect separation.
     /// - Precondition: `outcomes`, `sampleWeights` and `offsets` have `features.rows`
     ///   entries; `priorMean` and `penaltyFactors`, when given, have `features.columns`;
     ///   `featureNames` is empty or has `features.columns` entries.
-    /// - Complexity: O(`n f²`) per iteration (one `dsyrk`, three `dgemv`), O(`n f`) extra memory.
+    /// - Complexity: O(`n f²`) per iteration (`dsyrk` on row panels, three `dgemv`), O(`n`)
+    ///   extra memory (the design is read in place).
     public func fit(
         _ features: Matrix, outcomes: [Double], sampleWeights: [Double]? = nil,
-        offsets: [Double]? = nil, featureNames: [String] = []
+        offsets: [Double]? = nil, featureNames: [String] = [], start: Fitted? = nil
     ) throws(LogisticRegressionError) -> Fitted {
-        let rowCount = features.rows
+        try fit(
+            features, rows: nil, outcomes: outcomes, sampleWeights: sampleWeights, offsets: offsets,
+            featureNames: featureNames, start: start)
+    }
+
+    /// Fits the model to the rows `rows` of `features` (all rows when `nil`), without copying
+    /// them: the cross-validation folds of ``WeightFit`` are ranges of one matrix.
+    ///
+    /// `outcomes`, `sampleWeights` and `offsets` are indexed by row of `features`, as in the
+    /// public ``fit(_:outcomes:sampleWeights:offsets:featureNames:start:)``; rows outside
+    /// `rows` are not read. Row numbers in errors are positions among the selected rows.
+    /// With `covarianceAtFinalStep` false, a converged fit's covariance comes from the
+    /// Hessian one Newton step before the returned coefficients (its relative error is of
+    /// the order of ``tolerance``), saving one pass over the rows: for internal fits whose
+    /// standard errors nobody reads.
+    func fit(
+        _ features: Matrix, rows ranges: [Range<Int>]?, outcomes allOutcomes: [Double], sampleWeights: [Double]? = nil,
+        offsets allOffsets: [Double]? = nil, featureNames: [String] = [], start: Fitted? = nil,
+        workers: Int = LogisticRegression.defaultWorkers, covarianceAtFinalStep: Bool = true
+    ) throws(LogisticRegressionError) -> Fitted {
         let featureCount = features.columns
         precondition(
-            outcomes.count == rowCount,
-            "LogisticRegression.fit needs one outcome per row (\(outcomes.count) for \(rowCount) rows)")
+            allOutcomes.count == features.rows,
+            "LogisticRegression.fit needs one outcome per row (\(allOutcomes.count) for \(features.rows) rows)")
         precondition(
-            sampleWeights.map { $0.count == rowCount } ?? true,
+            sampleWeights.map { $0.count == features.rows } ?? true,
             "LogisticRegression.fit needs one sample weight per row")
         precondition(
-            offsets.map { $0.count == rowCount } ?? true,
+            allOffsets.map { $0.count == features.rows } ?? true,
             "LogisticRegression.fit needs one offset per row")
         precondition(
             priorMean.map { $0.count == featureCount } ?? true,
@@ -187,33 +231,57 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
         precondition(
             featureNames.isEmpty || featureNames.count == featureCount,
             "LogisticRegression.fit needs no feature names or one per column")
+        precondition(
+            start.map { $0.coefficients.count == featureCount && ($0.intercept != nil) == fitsIntercept } ?? true,
+            "LogisticRegression.fit: the warm start has another shape than this fit")
 
-        // Validate the data.
-        let weights = sampleWeights ?? Array(repeating: 1, count: rowCount)
-        let offset = offsets ?? Array(repeating: 0, count: rowCount)
-        for row in 0..<rowCount {
-            let weight = weights[row]
-            guard weight.isFinite, weight >= 0 else {
-                throw .invalidSampleWeight(row: row, value: weight)
-            }
-            let y = outcomes[row]
-            guard y.isFinite, y >= 0, y <= 1 else { throw .outcomeOutOfRange(row: row, value: y) }
-            guard offset[row].isFinite else { throw .nonFiniteOffset(row: row) }
-        }
-        for (index, value) in features.elements.enumerated() where !value.isFinite {
-            throw .nonFiniteFeature(row: index / featureCount, column: index % featureCount)
-        }
-        let totalWeight = weights.reduce(0, +)
-        guard totalWeight > 0 else { throw .noData }
+        let design = DesignRows(features, rows: ranges, leadingOnes: fitsIntercept)
+        let rowCount = design.count
+        let selected = ranges ?? [0..<features.rows]
+
+        // The selected rows' data, by position, validated.
+        var outcomes = [Double](repeating: 0, count: rowCount)
+        var weights: [Double]? = sampleWeights == nil ? nil : [Double](repeating: 0, count: rowCount)
+        var offset: [Double]? = allOffsets == nil ? nil : [Double](repeating: 0, count: rowCount)
+        var position = 0
+        var totalWeight = 0.0
         var wonWeight = 0.0
-        for row in 0..<rowCount { wonWeight += weights[row] * outcomes[row] }
+        for range in selected {
+            for row in range {
+                let weight = sampleWeights?[row] ?? 1
+                guard weight.isFinite, weight >= 0 else {
+                    throw .invalidSampleWeight(row: position, value: weight)
+                }
+                let y = allOutcomes[row]
+                guard y.isFinite, y >= 0, y <= 1 else { throw .outcomeOutOfRange(row: position, value: y) }
+                if let allOffsets {
+                    guard allOffsets[row].isFinite else { throw .nonFiniteOffset(row: position) }
+                    offset?[position] = allOffsets[row]
+                }
+                outcomes[position] = y
+                weights?[position] = weight
+                totalWeight += weight
+                wonWeight += weight * y
+                position += 1
+            }
+        }
+        position = 0
+        let elements = features.elements
+        for range in selected {
+            for row in range {
+                for column in 0..<featureCount where !elements[row * featureCount + column].isFinite {
+                    throw .nonFiniteFeature(row: position, column: column)
+                }
+                position += 1
+            }
+        }
+        guard totalWeight > 0 else { throw .noData }
         let meanOutcome = min(max(wonWeight / totalWeight, 0), 1)
 
-        // The design Z, the penalty diagonal D and the prior mean, in term order.
+        // The penalty diagonal D and the prior mean, in term order.
         let terms: [Term] =
             (fitsIntercept ? [.intercept] : []) + (0..<featureCount).map { Term.feature($0) }
         let termCount = terms.count
-        let design = Self.design(features, withIntercept: fitsIntercept)
         var penaltyDiagonal = [Double](repeating: 0, count: termCount)
         var prior = [Double](repeating: 0, count: termCount)
         for (k, term) in terms.enumerated() {
@@ -231,24 +299,36 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
             design: design, columns: unpenalized, weights: weights, terms: terms,
             featureNames: featureNames)
 
-        // Start at the prior mean, with the intercept matching the base rate.
-        var coefficients = prior
-        if fitsIntercept, meanOutcome > 0, meanOutcome < 1 {
-            let eta = design.multiplied(by: coefficients)
-            var meanEta = 0.0
-            for row in 0..<rowCount { meanEta += weights[row] * (eta[row] + offset[row]) }
-            coefficients[0] = log(meanOutcome / (1 - meanOutcome)) - meanEta / totalWeight
-        }
-
         let problem = Problem(
             design: design, outcomes: outcomes, weights: weights, offsets: offset,
-            penaltyDiagonal: penaltyDiagonal, prior: prior)
-        var state = problem.evaluate(coefficients)
+            penaltyDiagonal: penaltyDiagonal, prior: prior, workers: workers)
+
+        // Start: the warm start, or the prior mean with the intercept matching the base rate.
+        var coefficients: [Double]
+        if let start {
+            coefficients = (start.intercept.map { [$0] } ?? []) + start.coefficients
+        } else {
+            coefficients = prior
+        }
+        var eta = design.multiplied(by: coefficients, workers: workers)
+        if let offset { DesignRows.add(1, offset, to: &eta) }
+        if start == nil, fitsIntercept, meanOutcome > 0, meanOutcome < 1 {
+            var meanEta = 0.0
+            for row in 0..<rowCount { meanEta += (weights?[row] ?? 1) * eta[row] }
+            let shift = log(meanOutcome / (1 - meanOutcome)) - meanEta / totalWeight
+            coefficients[0] += shift
+            for row in 0..<rowCount { eta[row] += shift }
+        }
+
+        var state = problem.evaluate(eta: eta, direction: nil, scale: 0, coefficients: coefficients)
+        var evaluations = 1
         var iterations = 0
-        var converged = false
+        var stop = StopReason.iterationLimit
+        var lastFactor: CholeskyFactorization?
+        var steppedAfterFactor = false
         while iterations < maximumIterations {
             iterations += 1
-            let hessian = problem.hessian(at: state)
+            let (hessian, gradient) = problem.crossProducts(eta: eta, coefficients: coefficients)
             let factor: CholeskyFactorization
             do {
                 factor = try hessian.cholesky()
@@ -262,13 +342,13 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
                 if case .notPositiveDefinite(let leadingMinor) = error { minor = leadingMinor } else { minor = 1 }
                 throw .numericallySingular(term: terms[max(0, min(minor - 1, termCount - 1))], featureNames: featureNames)
             }
-            let gradient = problem.gradient(at: state)
+            lastFactor = factor
+            steppedAfterFactor = false
             let step = factor.solve(gradient)
-            let decrement = zip(gradient, step).reduce(0) { $0 + $1.0 * $1.1 }
-            let etaChange = problem.linearPredictorChange(step)
-            let coefficientChange = zip(step, coefficients).reduce(0.0) {
-                max($0, abs($1.0) / (1 + abs($1.1)))
-            }
+            // The Newton decrement gᵀH⁻¹g: twice the gain the quadratic model predicts.
+            let decrement = max(0, zip(gradient, step).reduce(0) { $0 + $1.0 * $1.1 })
+            let direction = design.multiplied(by: step, workers: workers)
+            let etaChange = problem.largestChange(direction)
 
             if !unpenalized.isEmpty, state.saturatedRows > 0, etaChange > 1e-3 {
                 throw .perfectSeparation(
@@ -276,46 +356,68 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
                     saturatedRows: state.saturatedRows, featureNames: featureNames)
             }
 
-            // Step halving: the largest t in 1, ½, ¼, … with Q(β + tΔ) ≥ Q(β) + 10⁻⁴ t gᵀΔ.
+            // Converged: the step's weighted root-mean-square change of the log-odds is at
+            // most `tolerance`, or the gain it promises is below the objective's rounding.
+            // Newton converges quadratically, so the full step is taken and the error left is
+            // of order tolerance².
+            let roundingSlack = Self.roundingFactor * state.magnitude
+            let small = decrement <= tolerance * tolerance * totalWeight
+            if small || 0.5 * decrement <= roundingSlack {
+                for k in 0..<termCount { coefficients[k] += step[k] }
+                DesignRows.add(1, direction, to: &eta)
+                state = problem.evaluate(eta: eta, direction: nil, scale: 0, coefficients: coefficients)
+                evaluations += 1
+                stop = small ? .converged : .roundingLimit
+                steppedAfterFactor = true
+                break
+            }
+
+            // A bounded backtracking line search: the largest t in 1, ½, …, 2⁻²⁰ with
+            // Q(β + tΔ) ≥ Q(β) + 10⁻⁴ t gᵀΔ − (the rounding of Q).
             var scale = 1.0
             var accepted: Problem.State?
-            while scale >= 1e-10 {
+            for _ in 0...Self.maximumHalvings {
                 let candidate = zip(coefficients, step).map { $0 + scale * $1 }
-                let trial = problem.evaluate(candidate)
-                if trial.objective.isFinite, trial.objective >= state.objective + 1e-4 * scale * decrement {
+                let trial = problem.evaluate(eta: eta, direction: direction, scale: scale, coefficients: candidate)
+                evaluations += 1
+                if trial.objective.isFinite,
+                    trial.objective >= state.objective + 1e-4 * scale * decrement - roundingSlack
+                {
                     accepted = trial
                     coefficients = candidate
                     break
                 }
                 scale /= 2
             }
-            if etaChange <= tolerance && coefficientChange <= tolerance {
-                if let accepted { state = accepted }
-                converged = true
-                break
-            }
             guard let accepted else {
-                // No step increases Q in floating point: we are at the optimum to rounding.
-                converged = decrement <= 1e-8 * (1 + abs(state.objective))
+                stop = .lineSearchFailed
                 break
             }
+            DesignRows.add(scale, direction, to: &eta)
             state = accepted
+            steppedAfterFactor = true
         }
+        let converged = stop == .converged || stop == .roundingLimit
         if !converged, !unpenalized.isEmpty, state.saturatedRows > 0 {
             throw .perfectSeparation(
                 terms: Self.feature(terms, of: unpenalized), saturatedRows: state.saturatedRows,
                 featureNames: featureNames)
         }
 
-        // Covariance from the penalized Hessian at the final coefficients.
-        let hessian = problem.hessian(at: state)
+        // Covariance from the penalized Hessian at the final coefficients (or, when asked,
+        // from the last iteration's, one converged Newton step before them).
         let covariance: Matrix
-        do {
-            covariance = try hessian.cholesky().inverse()
-        } catch {
-            let minor: Int
-            if case .notPositiveDefinite(let leadingMinor) = error { minor = leadingMinor } else { minor = 1 }
-            throw .numericallySingular(term: terms[max(0, min(minor - 1, termCount - 1))], featureNames: featureNames)
+        if let lastFactor, !(steppedAfterFactor && covarianceAtFinalStep) {
+            covariance = lastFactor.inverse()
+        } else {
+            let (hessian, _) = problem.crossProducts(eta: eta, coefficients: coefficients)
+            do {
+                covariance = try hessian.cholesky().inverse()
+            } catch {
+                let minor: Int
+                if case .notPositiveDefinite(let leadingMinor) = error { minor = leadingMinor } else { minor = 1 }
+                throw .numericallySingular(term: terms[max(0, min(minor - 1, termCount - 1))], featureNames: featureNames)
+            }
         }
         var standardErrors = [Double](repeating: 0, count: termCount)
         var penaltyTrace = 0.0
@@ -337,48 +439,62 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
             effectiveParameterCount: Double(termCount) - penaltyTrace,
             totalWeight: totalWeight,
             iterations: iterations,
-            converged: converged)
+            converged: converged,
+            stopReason: stop,
+            objectiveEvaluations: evaluations)
     }
+
+    /// Why a fit stopped.
+    public enum StopReason: String, Sendable, Codable, Equatable {
+        /// The Newton step's weighted RMS change of the log-odds was at most ``tolerance``.
+        case converged
+        /// The gain the Newton step promised was below the rounding of the objective: the
+        /// optimum to double precision (the full step was taken).
+        case roundingLimit
+        /// No step of the bounded line search (1, ½, …, 2⁻²⁰ of the Newton step) increased
+        /// the objective beyond its rounding; the coefficients are those before it.
+        case lineSearchFailed
+        /// ``maximumIterations`` Newton steps ran without converging.
+        case iterationLimit
+    }
+
+    /// The most halvings of one line search (the smallest step tried is 2⁻²⁰ of Newton's).
+    static let maximumHalvings = 20
+
+    /// Rounding allowance of the objective, per unit of Σ sᵢ (|yᵢ ηᵢ| + ln(1 + e^ηᵢ)): a
+    /// thousand ulps, more than the error of its chunked sum (below 10⁻¹¹ relative).
+    static let roundingFactor = 1e3 * Double.ulpOfOne
+
+    /// Threads for the row passes: one per online processor, at most 4.
+    public static var defaultWorkers: Int { max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)) }
 
     // MARK: - Helpers
 
-    /// `X` with a leading column of ones when `withIntercept`.
-    static func design(_ features: Matrix, withIntercept: Bool) -> Matrix {
-        guard withIntercept else { return features }
-        let rows = features.rows
-        let columns = features.columns + 1
-        var elements = [Double](repeating: 1, count: rows * columns)
-        for row in 0..<rows {
-            let source = features.row(row)
-            var target = row * columns + 1
-            for value in source {
-                elements[target] = value
-                target += 1
-            }
-        }
-        return Matrix(rows: rows, columns: columns, elements: elements)
-    }
-
     /// Throws ``LogisticRegressionError/rankDeficient(terms:featureNames:)`` when the
-    /// `columns` of `design` are linearly dependent on the rows with positive weight.
+    /// `columns` of the design are linearly dependent on the rows with positive weight.
     ///
     /// The weighted Gram matrix `G` of those columns is scaled to unit diagonal
     /// (`G̃ = S G S`, `S = diag(1/√Gₖₖ)`); a column that is zero on every weighted row, or an
     /// eigenvalue of `G̃` below `1e-10 · λmax`, is a dependency. Its eigenvector's entries
-    /// above 0.1 in magnitude name the terms involved.
+    /// above 0.1 in magnitude name the terms involved. The intercept alone needs no pass
+    /// over the rows: its Gram entry is the count of positive weights, checked earlier.
     static func checkRank(
-        design: Matrix, columns: [Int], weights: [Double], terms: [Term], featureNames: [String]
+        design: DesignRows, columns: [Int], weights: [Double]?, terms: [Term], featureNames: [String]
     ) throws(LogisticRegressionError) {
         guard !columns.isEmpty else { return }
-        var subset = [Double](repeating: 0, count: design.rows * columns.count)
-        for row in 0..<design.rows {
-            for (k, column) in columns.enumerated() {
-                subset[row * columns.count + k] = design[row, column]
+        if columns == [0], design.leadingOnes { return }
+        let (full, _) = design.weightedCrossProducts(workers: LogisticRegression.defaultWorkers) { panel, w, r in
+            var offset = 0
+            for i in panel {
+                w[offset] = (weights?[i] ?? 1) > 0 ? 1 : 0
+                r[offset] = 0
+                offset += 1
             }
         }
-        let positive = weights.map { $0 > 0 ? 1.0 : 0.0 }
-        let gram = Matrix(rows: design.rows, columns: columns.count, elements: subset)
-            .weightedGram(positive)
+        var gram = Matrix(rows: columns.count, columns: columns.count)
+        for (a, i) in columns.enumerated() {
+            for (b, j) in columns.enumerated() { gram[a, b] = full[i, j] }
+        }
         for (k, column) in columns.enumerated() where gram[k, k] == 0 {
             throw .rankDeficient(terms: [terms[column]], featureNames: featureNames)
         }
@@ -406,12 +522,16 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
 
     /// The unpenalized terms carrying at least a tenth of the largest scaled step
     /// `|Δₖ| · rms(Zₖ)` — the direction the coefficients are diverging in.
-    static func dominantTerms(of step: [Double], design: Matrix, among indices: [Int], terms: [Term]) -> [Term] {
+    static func dominantTerms(of step: [Double], design: DesignRows, among indices: [Int], terms: [Term]) -> [Term] {
+        let (gram, _) = design.weightedCrossProducts(workers: LogisticRegression.defaultWorkers) { panel, w, r in
+            for offset in 0..<panel.count {
+                w[offset] = 1
+                r[offset] = 0
+            }
+        }
         var sizes = [Double](repeating: 0, count: indices.count)
         for (position, k) in indices.enumerated() {
-            var sumOfSquares = 0.0
-            for row in 0..<design.rows { sumOfSquares += design[row, k] * design[row, k] }
-            let rms = (sumOfSquares / Double(max(design.rows, 1))).squareRoot()
+            let rms = (gram[k, k] / Double(max(design.count, 1))).squareRoot()
             sizes[position] = abs(step[k]) * rms
         }
         let largest = sizes.max() ?? 0
@@ -423,44 +543,64 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
 // MARK: - The objective and its derivatives
 
 extension LogisticRegression {
-    /// The data of one fit and the pieces of Newton's method.
-    struct Problem {
-        let design: Matrix
+    /// The data of one fit (by position among the selected rows) and the pieces of Newton's
+    /// method. Every pass over the rows runs on ``DesignRows/chunks`` and adds the chunks'
+    /// sums in chunk order, so the result does not depend on `workers`.
+    struct Problem: Sendable {
+        let design: DesignRows
         let outcomes: [Double]
-        let weights: [Double]
-        let offsets: [Double]
+        /// `s`; `nil` means 1 for every row.
+        let weights: [Double]?
+        /// `o`; `nil` means 0 (the linear predictors passed in already include offsets).
+        let offsets: [Double]?
         let penaltyDiagonal: [Double]
         let prior: [Double]
+        let workers: Int
 
-        /// Everything computed from one coefficient vector.
+        /// The objective at one point.
         struct State {
-            var coefficients: [Double]
-            /// ηᵢ = zᵢ·β + oᵢ.
-            var linearPredictor: [Double]
-            /// pᵢ = σ(ηᵢ).
-            var probabilities: [Double]
             /// Σ sᵢ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)].
             var logLikelihood: Double
             /// Q = log-likelihood − ½ Σ Dₖ (βₖ − μₖ)².
             var objective: Double
+            /// Σ sᵢ (|yᵢ ηᵢ| + ln(1 + e^ηᵢ)) + ½ Σ Dₖ (βₖ − μₖ)²: the scale of Q's rounding.
+            var magnitude: Double
             /// Positive-weight rows with |ηᵢ| ≥ 34 (pᵢ within 2e-15 of 0 or 1).
             var saturatedRows: Int
         }
 
-        func evaluate(_ coefficients: [Double]) -> State {
-            var eta = design.multiplied(by: coefficients)
-            var probabilities = [Double](repeating: 0, count: eta.count)
+        /// Q at the linear predictors `eta + scale · direction` and the given coefficients.
+        func evaluate(eta: [Double], direction: [Double]?, scale: Double, coefficients: [Double]) -> State {
+            let outcomes = self.outcomes
+            let weights = self.weights
+            let parts = design.mapChunks(workers: workers) { chunk -> (Double, Double, Int) in
+                var logLikelihood = 0.0
+                var magnitude = 0.0
+                var saturated = 0
+                @inline(__always) func add(_ i: Int, _ t: Double) {
+                    let weight = weights?[i] ?? 1
+                    guard weight > 0 else { return }
+                    // y ln p + (1 − y) ln(1 − p) = y t − ln(1 + eᵗ), computed without overflow.
+                    let softplus = max(t, 0) + log1p(exp(-abs(t)))
+                    let yt = outcomes[i] * t
+                    logLikelihood += weight * (yt - softplus)
+                    magnitude += weight * (abs(yt) + softplus)
+                    if abs(t) >= 34 { saturated += 1 }
+                }
+                if let direction {
+                    for i in chunk { add(i, eta[i] + scale * direction[i]) }
+                } else {
+                    for i in chunk { add(i, eta[i]) }
+                }
+                return (logLikelihood, magnitude, saturated)
+            }
             var logLikelihood = 0.0
+            var magnitude = 0.0
             var saturated = 0
-            for row in eta.indices {
-                eta[row] += offsets[row]
-                let t = eta[row]
-                probabilities[row] = LogisticRegression.logistic(t)
-                let weight = weights[row]
-                guard weight > 0 else { continue }
-                // y ln p + (1 − y) ln(1 − p) = y t − ln(1 + eᵗ), computed without overflow.
-                logLikelihood += weight * (outcomes[row] * t - LogisticRegression.softplus(t))
-                if abs(t) >= 34 { saturated += 1 }
+            for part in parts {
+                logLikelihood += part.0
+                magnitude += part.1
+                saturated += part.2
             }
             var penaltyTerm = 0.0
             for k in coefficients.indices where penaltyDiagonal[k] > 0 {
@@ -468,43 +608,39 @@ extension LogisticRegression {
                 penaltyTerm += penaltyDiagonal[k] * difference * difference
             }
             return State(
-                coefficients: coefficients, linearPredictor: eta, probabilities: probabilities,
                 logLikelihood: logLikelihood, objective: logLikelihood - 0.5 * penaltyTerm,
-                saturatedRows: saturated)
+                magnitude: magnitude + 0.5 * penaltyTerm, saturatedRows: saturated)
         }
 
-        /// g = Zᵀ(s ∘ (y − p)) − D(β − μ).
-        func gradient(at state: State) -> [Double] {
-            var residual = [Double](repeating: 0, count: outcomes.count)
-            for row in residual.indices {
-                residual[row] = weights[row] * (outcomes[row] - state.probabilities[row])
+        /// H = ZᵀWZ + D with wᵢ = sᵢ pᵢ (1 − pᵢ), and g = Zᵀ(s ∘ (y − p)) − D(β − μ), in one
+        /// pass over the design.
+        func crossProducts(eta: [Double], coefficients: [Double]) -> (hessian: Matrix, gradient: [Double]) {
+            let outcomes = self.outcomes
+            let weights = self.weights
+            var (hessian, gradient) = design.weightedCrossProducts(workers: workers) { panel, w, r in
+                var offset = 0
+                for i in panel {
+                    let t = eta[i]
+                    let e = exp(-abs(t))
+                    let p = t >= 0 ? 1 / (1 + e) : e / (1 + e)
+                    let s = weights?[i] ?? 1
+                    w[offset] = s * p * (1 - p)
+                    r[offset] = s * (outcomes[i] - p)
+                    offset += 1
+                }
             }
-            var gradient = design.transposeMultiplied(by: residual)
-            for k in gradient.indices {
-                gradient[k] -= penaltyDiagonal[k] * (state.coefficients[k] - prior[k])
-            }
-            return gradient
-        }
-
-        /// H = ZᵀWZ + D with wᵢ = sᵢ pᵢ (1 − pᵢ).
-        func hessian(at state: State) -> Matrix {
-            let curvature = state.probabilities.indices.map { row -> Double in
-                let p = state.probabilities[row]
-                return weights[row] * p * (1 - p)
-            }
-            var hessian = design.weightedGram(curvature)
             for k in penaltyDiagonal.indices {
                 hessian[k, k] += penaltyDiagonal[k]
+                gradient[k] -= penaltyDiagonal[k] * (coefficients[k] - prior[k])
             }
-            return hessian
+            return (hessian, gradient)
         }
 
-        /// maxᵢ |zᵢ·Δ| over rows with positive weight.
-        func linearPredictorChange(_ step: [Double]) -> Double {
-            let change = design.multiplied(by: step)
+        /// maxᵢ |dᵢ| over rows with positive weight.
+        func largestChange(_ direction: [Double]) -> Double {
             var largest = 0.0
-            for row in change.indices where weights[row] > 0 {
-                largest = max(largest, abs(change[row]))
+            for i in direction.indices where (weights?[i] ?? 1) > 0 {
+                largest = max(largest, abs(direction[i]))
             }
             return largest
         }

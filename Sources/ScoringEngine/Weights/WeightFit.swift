@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import LinearAlgebra
 
@@ -84,6 +85,18 @@ public struct WeightFit: Sendable {
 
     /// Fits the model's factors to outcomes.
     ///
+    /// Every internal fit is listed in ``WeightFitResult/fits`` with its Newton iterations,
+    /// objective evaluations and how it stopped.
+    ///
+    /// How the work is shared (the numbers are those of fitting every fold from scratch, to
+    /// the fits' tolerance): the rows are laid out fold by fold once, so a training set is two
+    /// row ranges of one matrix and no fit copies its rows; each fold's calibration of the
+    /// current score is fitted once and serves as its prior slope and its "current" score;
+    /// with a given strength the folds start from the fit on all outcomes; with
+    /// cross-validation each fold walks the strength grid from the strongest prior down,
+    /// starting each fit from the previous one, and the comparison at the chosen strength
+    /// reuses those fits.
+    ///
     /// - Parameters:
     ///   - utilities: accounts × factors in model order, entries in 0...1.
     ///   - outcomes: 1 won, 0 lost, one per account.
@@ -96,49 +109,80 @@ public struct WeightFit: Sendable {
         let lost = outcomes.count - won
         let names = model.factors.map(\.id)
         let expert = Self.expertDirection(model)
+        var log = FitLog()
 
-        // Cross-validation folds, stratified by outcome.
+        // Cross-validation folds, stratified by outcome; the rows laid out fold by fold.
         let foldCount = min(folds, won, lost)
         var assignment: [Int]?
         if foldCount >= 2 {
             assignment = Self.stratifiedFolds(outcomes: outcomes, count: foldCount, seed: seed)
         }
+        let layout = FoldLayout(utilities: utilities, outcomes: outcomes, assignment: assignment, foldCount: foldCount)
+        let expertScore = Matrix(rows: layout.count, columns: 1, elements: layout.matrix.multiplied(by: expert))
+        var folds = FoldState(count: layout.folds.count)
 
         var table: [WeightFitResult.StrengthScore] = []
         let lambda: Double
+        var foldFits: [LogisticRegression.Fitted]?
+        var finalStart: LogisticRegression.Fitted?
         switch strength {
         case .fixed(let value):
             lambda = value
         case .crossValidated:
-            guard let assignment else { throw .tooFewOutcomes(won: won, lost: lost, needed: 2) }
+            guard assignment != nil else { throw .tooFewOutcomes(won: won, lost: lost, needed: 2) }
+            // Each fold walks the grid from the strongest prior down, warm-started.
+            var scores: [Double: WeightFitResult.StrengthScore] = [:]
+            var fitsByStrength: [Double: [LogisticRegression.Fitted]] = [:]
+            var previous: [LogisticRegression.Fitted?] = Array(repeating: nil, count: layout.folds.count)
             var lastFailure: WeightFitError?
-            for candidate in strengthGrid {
+            for candidate in strengthGrid.reversed() {
+                var fitted = [Double](repeating: 0, count: layout.count)
+                var fits: [LogisticRegression.Fitted] = []
                 // Under separation a weak prior may not keep a fold's fit finite: that
                 // strength loses (log loss ∞) rather than ending the search.
-                let predictions: (fitted: [Double], current: [Double], proposed: [Double])
-                do {
-                    predictions = try outOfFold(
-                        utilities: utilities, outcomes: outcomes, model: model, expert: expert, lambda: candidate,
-                        assignment: assignment, foldCount: foldCount)
-                } catch {
-                    lastFailure = error
-                    table.append(WeightFitResult.StrengthScore(strength: candidate, logLoss: .infinity, areaUnderROC: nil))
+                var failed = false
+                for fold in layout.folds.indices {
+                    let fit: LogisticRegression.Fitted
+                    do {
+                        fit = try foldFit(
+                            fold, layout: layout, expertScore: expertScore, expert: expert, lambda: candidate,
+                            start: previous[fold], state: &folds, log: &log)
+                    } catch {
+                        lastFailure = error
+                        failed = true
+                        break
+                    }
+                    previous[fold] = fit
+                    fits.append(fit)
+                    layout.predict(fit, fold: fold, into: &fitted)
+                }
+                if failed {
+                    scores[candidate] = WeightFitResult.StrengthScore(strength: candidate, logLoss: .infinity, areaUnderROC: nil)
                     continue
                 }
-                table.append(
-                    WeightFitResult.StrengthScore(
-                        strength: candidate,
-                        logLoss: BinaryOutcomeMetrics.logLoss(probabilities: predictions.fitted, outcomes: outcomes) ?? .infinity,
-                        areaUnderROC: BinaryOutcomeMetrics.areaUnderROC(scores: predictions.fitted, outcomes: outcomes)))
+                fitsByStrength[candidate] = fits
+                let original = layout.originalOrder(fitted)
+                scores[candidate] = WeightFitResult.StrengthScore(
+                    strength: candidate,
+                    logLoss: BinaryOutcomeMetrics.logLoss(probabilities: original, outcomes: outcomes) ?? .infinity,
+                    areaUnderROC: BinaryOutcomeMetrics.areaUnderROC(scores: original, outcomes: outcomes))
             }
+            table = strengthGrid.compactMap { scores[$0] }
             if let lastFailure, table.allSatisfy({ !$0.logLoss.isFinite }) { throw lastFailure }
             // Lowest log loss; among equals (to 1e-9) the strongest prior.
             let best = table.min { ($0.logLoss, -$0.strength) < ($1.logLoss - 1e-9, -$1.strength) } ?? table[0]
             lambda = best.strength
+            foldFits = fitsByStrength[lambda]
+            finalStart = foldFits?.first
         }
 
         // The final fit on every outcome.
-        let (priorMean, slope) = try priorMean(utilities: utilities, outcomes: outcomes, expert: expert)
+        let fullCalibration = prior == .model
+            ? calibrate(
+                expertScore, rows: nil, outcomes: layout.outcomes, start: folds.calibrations.compactMap { $0 }.first,
+                label: "calibration of the current score, all outcomes", log: &log)
+            : nil
+        let (priorMean, slope) = priorMean(calibration: fullCalibration, expert: expert)
         let regression: LogisticRegression
         do {
             regression = try LogisticRegression(penalty: lambda, priorMean: priorMean)
@@ -147,7 +191,11 @@ public struct WeightFit: Sendable {
         }
         let fitted: LogisticRegression.Fitted
         do {
-            fitted = try regression.fit(utilities, outcomes: outcomes, featureNames: names)
+            fitted = try log.run("fit, all outcomes, strength \(lambda)", rows: layout.count) {
+                () throws(LogisticRegressionError) in
+                try regression.fit(
+                    layout.matrix, rows: nil, outcomes: layout.outcomes, featureNames: names, start: finalStart)
+            }
         } catch {
             throw .regression(error)
         }
@@ -155,12 +203,12 @@ public struct WeightFit: Sendable {
         // Out-of-fold comparison at the chosen λ.
         var comparison: WeightFitResult.Comparison?
         var comparisonFailure: LogisticRegressionError?
-        if let assignment {
-            let predictions: (fitted: [Double], current: [Double], proposed: [Double])
+        if assignment != nil {
+            var predictions: (fitted: [Double], current: [Double], proposed: [Double])
             do {
                 predictions = try outOfFold(
-                    utilities: utilities, outcomes: outcomes, model: model, expert: expert, lambda: lambda,
-                    assignment: assignment, foldCount: foldCount)
+                    layout: layout, expertScore: expertScore, model: model, expert: expert, lambda: lambda,
+                    fits: foldFits, start: fitted, state: &folds, log: &log)
             } catch {
                 // A fold's smaller sample may separate (or lose rank) where the whole does not.
                 if case .regression(let reason) = error { comparisonFailure = reason }
@@ -198,7 +246,7 @@ public struct WeightFit: Sendable {
             proposedWeights: proposal.weights, sidesWithoutSupport: proposal.emptySides,
             impliedDifficultyPenalty: proposal.impliedPenalty,
             comparison: comparison, comparisonFailure: comparisonFailure, outcomeCount: outcomes.count, wonCount: won, lostCount: lost,
-            dataShare: dataShare, priorEquivalentOutcomes: priorEquivalent)
+            dataShare: dataShare, priorEquivalentOutcomes: priorEquivalent, fits: log.entries)
         result.constantFactors = Self.constantColumns(utilities)
         result.separatingFactors = Self.separatingColumns(utilities, outcomes: outcomes).filter {
             !result.constantFactors.contains($0.factor)
@@ -230,6 +278,14 @@ public struct WeightFit: Sendable {
         return (slope > 0 ? expert.map { $0 * slope } : zeros, slope)
     }
 
+    /// The prior mean b·e (or zeros) and b, from a calibration of the expert score.
+    func priorMean(calibration: LogisticRegression.Fitted?, expert: [Double]) -> ([Double], Double?) {
+        let zeros = [Double](repeating: 0, count: expert.count)
+        guard prior == .model, let calibration else { return (zeros, nil) }
+        let slope = calibration.coefficients[0]
+        return (slope > 0 ? expert.map { $0 * slope } : zeros, slope)
+    }
+
     /// A one-variable logistic regression of outcomes on a score: P(won) = σ(a + b·score).
     /// A tiny ridge (λ = 1e-6 on the slope) keeps it finite when the score separates the
     /// outcomes. `nil` when the outcomes are all of one kind.
@@ -239,6 +295,19 @@ public struct WeightFit: Sendable {
             let fitted = try? regression.fit(column, outcomes: outcomes)
         else { return nil }
         return (fitted.intercept ?? 0, fitted.coefficients[0])
+    }
+
+    /// ``calibrate(score:outcomes:)`` on the rows `rows` of a one-column score matrix, warm
+    /// started, and logged.
+    func calibrate(
+        _ score: Matrix, rows: [Range<Int>]?, outcomes: [Double], start: LogisticRegression.Fitted?, label: String,
+        log: inout FitLog
+    ) -> LogisticRegression.Fitted? {
+        guard let regression = try? LogisticRegression(penalty: 1e-6) else { return nil }
+        let count = rows.map { $0.reduce(0) { $0 + $1.count } } ?? score.rows
+        return try? log.run(label, rows: count) { () throws(LogisticRegressionError) in
+            try regression.fit(score, rows: rows, outcomes: outcomes, start: start, covarianceAtFinalStep: false)
+        }
     }
 
     /// Proposed weights: max(sⱼ βⱼ, 0) normalized per side; a side with no supported factor
@@ -277,51 +346,102 @@ public struct WeightFit: Sendable {
         return assignment
     }
 
+    /// The fit of one fold's training rows at strength `lambda`, shrunk toward the prior its
+    /// own calibration gives.
+    func foldFit(
+        _ fold: Int, layout: FoldLayout, expertScore: Matrix, expert: [Double], lambda: Double,
+        start: LogisticRegression.Fitted?, state: inout FoldState, log: inout FitLog
+    ) throws(WeightFitError) -> LogisticRegression.Fitted {
+        let training = layout.training(fold)
+        let calibration = foldCalibration(fold, layout: layout, expertScore: expertScore, state: &state, log: &log)
+        let (mean, _) = priorMean(calibration: calibration, expert: expert)
+        do {
+            let regression = try LogisticRegression(penalty: lambda, priorMean: mean)
+            return try log.run("fit, fold \(fold + 1) training rows, strength \(lambda)", rows: layout.count - layout.folds[fold].count) {
+                () throws(LogisticRegressionError) in
+                try regression.fit(
+                    layout.matrix, rows: training, outcomes: layout.outcomes, start: start, covarianceAtFinalStep: false)
+            }
+        } catch {
+            throw .regression(error)
+        }
+    }
+
+    /// The calibration of the current weights' score on a fold's training rows (fitted once:
+    /// it gives the fold's prior slope and its "current" probabilities).
+    func foldCalibration(
+        _ fold: Int, layout: FoldLayout, expertScore: Matrix, state: inout FoldState, log: inout FitLog
+    ) -> LogisticRegression.Fitted? {
+        if state.calibrated[fold] { return state.calibrations[fold] }
+        let calibration = calibrate(
+            expertScore, rows: layout.training(fold), outcomes: layout.outcomes, start: state.calibrations.compactMap { $0 }.first,
+            label: "calibration of the current score, fold \(fold + 1) training rows", log: &log)
+        state.calibrated[fold] = true
+        state.calibrations[fold] = calibration
+        return calibration
+    }
+
     /// Out-of-fold probabilities of the fitted model, of the current weights (calibrated
     /// on the training folds) and of the proposed weights (derived and calibrated on the
-    /// training folds).
+    /// training folds), in the original row order. `fits` are the folds' fits at `lambda`
+    /// when already made; otherwise each fold is fitted starting from `start`.
     func outOfFold(
-        utilities: Matrix, outcomes: [Double], model: ScoringModel, expert: [Double], lambda: Double,
-        assignment: [Int], foldCount: Int
+        layout: FoldLayout, expertScore: Matrix, model: ScoringModel, expert: [Double], lambda: Double,
+        fits: [LogisticRegression.Fitted]?, start: LogisticRegression.Fitted?, state: inout FoldState, log: inout FitLog
     ) throws(WeightFitError) -> (fitted: [Double], current: [Double], proposed: [Double]) {
-        let n = outcomes.count
+        let n = layout.count
         var fittedP = [Double](repeating: 0, count: n)
         var currentP = [Double](repeating: 0, count: n)
         var proposedP = [Double](repeating: 0, count: n)
-        for fold in 0..<foldCount {
-            let train = (0..<n).filter { assignment[$0] != fold }
-            let test = (0..<n).filter { assignment[$0] == fold }
-            let trainX = Self.rows(utilities, train)
-            let testX = Self.rows(utilities, test)
-            let trainY = train.map { outcomes[$0] }
-            let (mean, _) = try priorMean(utilities: trainX, outcomes: trainY, expert: expert)
+        let ranking = model.grading.ranking
+        let penalty = ranking.key == .priority ? ranking.difficultyPenalty : 1
+        for fold in layout.folds.indices {
             let fitted: LogisticRegression.Fitted
-            do {
-                fitted = try LogisticRegression(penalty: lambda, priorMean: mean).fit(trainX, outcomes: trainY)
-            } catch {
-                throw .regression(error)
+            if let fits {
+                fitted = fits[fold]
+            } else {
+                fitted = try foldFit(
+                    fold, layout: layout, expertScore: expertScore, expert: expert, lambda: lambda, start: start,
+                    state: &state, log: &log)
             }
-            let p = fitted.predict(testX)
+            layout.predict(fitted, fold: fold, into: &fittedP)
+            let test = layout.folds[fold]
+            let training = layout.training(fold)
             // The current weights as a score, calibrated on the training rows.
-            let currentScore = testX.multiplied(by: expert)
-            let currentCalibration = Self.calibrateAllowingSeparation(score: trainX.multiplied(by: expert), outcomes: trainY)
+            let currentCalibration = foldCalibration(fold, layout: layout, expertScore: expertScore, state: &state, log: &log)
             // The proposed weights as a score, in the same priority form as the model.
             let proposal = Self.proposedWeights(coefficients: fitted.coefficients, model: model)
-            let ranking = model.grading.ranking
-            let penalty = ranking.key == .priority ? ranking.difficultyPenalty : 1
             let direction = model.factors.indices.map { index in
                 model.factors[index].side == .value ? 100 * proposal.weights[index] : -100 * penalty * proposal.weights[index]
             }
-            let proposedCalibration = Self.calibrateAllowingSeparation(score: trainX.multiplied(by: direction), outcomes: trainY)
-            let proposedScore = testX.multiplied(by: direction)
-            let base = Double(trainY.filter { $0 >= 0.5 }.count) / Double(max(trainY.count, 1))
-            for (position, row) in test.enumerated() {
-                fittedP[row] = p[position]
-                currentP[row] = currentCalibration.map { LogisticRegression.logistic($0.intercept + $0.slope * currentScore[position]) } ?? base
-                proposedP[row] = proposedCalibration.map { LogisticRegression.logistic($0.intercept + $0.slope * proposedScore[position]) } ?? base
+            let proposedScore = Matrix(rows: n, columns: 1, elements: layout.matrix.multiplied(by: direction))
+            let proposedCalibration = calibrate(
+                proposedScore, rows: training, outcomes: layout.outcomes, start: nil,
+                label: "calibration of the proposed score, fold \(fold + 1) training rows", log: &log)
+            var won = 0
+            for range in training { for row in range where layout.outcomes[row] >= 0.5 { won += 1 } }
+            let base = Double(won) / Double(max(n - test.count, 1))
+            // Under separation the plain calibration fails: a stabilized one on the training
+            // rows rather than the base rate (which would score the weights at AUC 0.5).
+            func stabilized(_ score: Matrix) -> (intercept: Double, slope: Double)? {
+                var values: [Double] = []
+                var wins: [Double] = []
+                for range in training {
+                    for row in range {
+                        values.append(score[row, 0])
+                        wins.append(layout.outcomes[row])
+                    }
+                }
+                return Self.calibrateAllowingSeparation(score: values, outcomes: wins)
+            }
+            let current = currentCalibration.map { (intercept: $0.intercept ?? 0, slope: $0.coefficients[0]) } ?? stabilized(expertScore)
+            let proposed = proposedCalibration.map { (intercept: $0.intercept ?? 0, slope: $0.coefficients[0]) } ?? stabilized(proposedScore)
+            for row in test {
+                currentP[row] = current.map { LogisticRegression.logistic($0.intercept + $0.slope * expertScore[row, 0]) } ?? base
+                proposedP[row] = proposed.map { LogisticRegression.logistic($0.intercept + $0.slope * proposedScore[row, 0]) } ?? base
             }
         }
-        return (fittedP, currentP, proposedP)
+        return (layout.originalOrder(fittedP), layout.originalOrder(currentP), layout.originalOrder(proposedP))
     }
 
     /// The given rows of a matrix, in order.
@@ -330,6 +450,104 @@ public struct WeightFit: Sendable {
         elements.reserveCapacity(indices.count * matrix.columns)
         for row in indices { elements.append(contentsOf: matrix.row(row)) }
         return Matrix(rows: indices.count, columns: matrix.columns, elements: elements)
+    }
+}
+
+// MARK: - Fold layout and the log of internal fits
+
+extension WeightFit {
+    /// The rows laid out fold by fold (stable within a fold), so that a fold is one range of
+    /// positions and its training set two.
+    struct FoldLayout {
+        /// The utilities, fold by fold (the caller's matrix itself without folds).
+        let matrix: Matrix
+        let outcomes: [Double]
+        /// `order[position]` is the caller's row; `nil` when positions are rows.
+        let order: [Int]?
+        /// Each fold's positions.
+        let folds: [Range<Int>]
+        var count: Int { outcomes.count }
+
+        init(utilities: Matrix, outcomes: [Double], assignment: [Int]?, foldCount: Int) {
+            guard let assignment else {
+                matrix = utilities
+                self.outcomes = outcomes
+                order = nil
+                folds = []
+                return
+            }
+            var sizes = [Int](repeating: 0, count: foldCount)
+            for fold in assignment { sizes[fold] += 1 }
+            var starts = [Int](repeating: 0, count: foldCount + 1)
+            for fold in 0..<foldCount { starts[fold + 1] = starts[fold] + sizes[fold] }
+            var next = Array(starts.dropLast())
+            var order = [Int](repeating: 0, count: outcomes.count)
+            for (row, fold) in assignment.enumerated() {
+                order[next[fold]] = row
+                next[fold] += 1
+            }
+            let columns = utilities.columns
+            let source = utilities.elements
+            var elements = [Double](repeating: 0, count: outcomes.count * columns)
+            var permuted = [Double](repeating: 0, count: outcomes.count)
+            for (position, row) in order.enumerated() {
+                for column in 0..<columns { elements[position * columns + column] = source[row * columns + column] }
+                permuted[position] = outcomes[row]
+            }
+            matrix = Matrix(rows: outcomes.count, columns: columns, elements: elements)
+            self.outcomes = permuted
+            self.order = order
+            folds = (0..<foldCount).map { starts[$0]..<starts[$0 + 1] }
+        }
+
+        /// The training positions of `fold`: every other fold.
+        func training(_ fold: Int) -> [Range<Int>] {
+            [0..<folds[fold].lowerBound, folds[fold].upperBound..<count].filter { !$0.isEmpty }
+        }
+
+        /// Writes the fit's probabilities for the positions of `fold` into `probabilities`.
+        func predict(_ fit: LogisticRegression.Fitted, fold: Int, into probabilities: inout [Double]) {
+            let design = DesignRows(matrix, rows: [folds[fold]], leadingOnes: true)
+            let eta = design.multiplied(by: [fit.intercept ?? 0] + fit.coefficients, workers: LogisticRegression.defaultWorkers)
+            for (offset, position) in folds[fold].enumerated() {
+                probabilities[position] = LogisticRegression.logistic(eta[offset])
+            }
+        }
+
+        /// Values by position put back in the caller's row order.
+        func originalOrder(_ values: [Double]) -> [Double] {
+            guard let order else { return values }
+            var result = [Double](repeating: 0, count: values.count)
+            for (position, row) in order.enumerated() { result[row] = values[position] }
+            return result
+        }
+    }
+
+    /// Per fold, the calibration of the current score on its training rows, once computed.
+    struct FoldState {
+        var calibrated: [Bool]
+        var calibrations: [LogisticRegression.Fitted?]
+        init(count: Int) {
+            calibrated = Array(repeating: false, count: count)
+            calibrations = Array(repeating: nil, count: count)
+        }
+    }
+
+    /// The internal fits of one ``WeightFit/fit(utilities:outcomes:model:)``, in order.
+    struct FitLog {
+        var entries: [WeightFitResult.InternalFit] = []
+
+        mutating func run(
+            _ label: String, rows: Int, _ body: () throws(LogisticRegressionError) -> LogisticRegression.Fitted
+        ) throws(LogisticRegressionError) -> LogisticRegression.Fitted {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let fit = try body()
+            entries.append(
+                WeightFitResult.InternalFit(
+                    label: label, rows: rows, iterations: fit.iterations, objectiveEvaluations: fit.objectiveEvaluations,
+                    stopReason: fit.stopReason, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+            return fit
+        }
     }
 }
 
@@ -383,6 +601,31 @@ public struct WeightFitResult: Sendable {
     public internal(set) var currentWeightsSeparate = false
     /// In-sample AUC of the current weights' score.
     public internal(set) var currentWeightsAreaUnderROC: Double?
+    /// Every logistic regression run inside the fit, in order: calibrations, fold fits
+    /// (each strength tried) and the final fit.
+    public let fits: [InternalFit]
+
+    /// One logistic regression run inside the fit.
+    public struct InternalFit: Sendable, Equatable {
+        /// What was fitted, e.g. "fit, fold 2 training rows, strength 1".
+        public let label: String
+        /// Rows fitted.
+        public let rows: Int
+        /// Newton iterations.
+        public let iterations: Int
+        /// Objective evaluations, line searches included.
+        public let objectiveEvaluations: Int
+        /// How it stopped.
+        public let stopReason: LogisticRegression.StopReason
+        /// Wall time.
+        public let seconds: Double
+
+        /// Whether it stopped without converging (iteration cap or failed line search).
+        public var stoppedEarly: Bool { stopReason == .iterationLimit || stopReason == .lineSearchFailed }
+    }
+
+    /// The internal fits that stopped without converging.
+    public var unconvergedFits: [InternalFit] { fits.filter(\.stoppedEarly) }
 
     /// Factors whose coefficient has the wrong sign for their side (constant factors, which
     /// the data cannot judge, excluded).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import ScoringEngine
 import ScoringIO
@@ -74,23 +75,31 @@ extension Kam.Weights {
         @Flag(help: "Print nothing on standard error except errors.")
         var quiet = false
 
+        @Flag(help: .hidden)
+        var timings = false
+
         func validate() throws {
             if folds < 2 { throw ValidationError("Please specify '--folds' of at least 2.") }
         }
 
         func run() throws {
             try runReportingErrors {
+                let wallStart = DispatchTime.now().uptimeNanoseconds
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
                 let model = try modelOptions.load()
-                let history = try loadHistory(model: model)
+                progress.phase("reading \(input.file)", rows: input.estimatedRows)
+                let history = try loadHistory(model: model, progress: progress)
                 let rows = history.decidedRows
                 guard !rows.isEmpty else {
                     throw CLIError.badData(
                         "\(input.file): no account has a won or lost outcome in '\(outcomeColumn)' (\(history.openCount) open); nothing to fit.")
                 }
+                progress.phase("utilities of \(rows.count) accounts", rows: rows.count)
                 let utilities = UtilityBuilder(model: model).build(history.list.batch).matrix
                 let selected = WeightFit.rows(utilities, rows)
                 let outcomes = rows.map { history.outcomes[$0] ?? 0 }
                 let result: WeightFitResult
+                progress.phase("fitting \(rows.count) outcomes", rows: rows.count)
                 do {
                     result = try estimator().fit(utilities: selected, outcomes: outcomes, model: model)
                 } catch let error as WeightFitError {
@@ -115,13 +124,34 @@ extension Kam.Weights {
                 var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
                 sink.write(report.render(format))
                 try sink.finish()
+                progress.finish()
                 if !quiet, format == .csv || format == .json {
                     for line in report.summaryLines() { printError(line) }
+                }
+                if timings {
+                    let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
+                    for line in Self.timingLines(result, wall: wall) { printError(line) }
                 }
             }
         }
 
-        func loadHistory(model: ScoringModel) throws -> HistoryLoader.Result {
+        /// `--timings`: every internal logistic regression (rows, Newton iterations,
+        /// objective evaluations, how it stopped, seconds), then the whole command.
+        static func timingLines(_ result: WeightFitResult, wall: Double) -> [String] {
+            func seconds(_ value: Double) -> String { formatDecimal(value, digits: 3) }
+            var lines = result.fits.map { fit in
+                "kam: timing: \(fit.label): \(fit.rows) rows, \(fit.iterations) Newton iterations, "
+                    + "\(fit.objectiveEvaluations) objective evaluations, \(fit.stopReason.rawValue), \(seconds(fit.seconds)) s"
+            }
+            let fitting = result.fits.reduce(0) { $0 + $1.seconds }
+            lines.append(
+                "kam: timing: \(result.fits.count) internal fits: \(seconds(fitting)) s, "
+                    + "\(result.fits.reduce(0) { $0 + $1.iterations }) Newton iterations in all")
+            lines.append("kam: timing: weights fit total (whole command): \(seconds(wall)) s")
+            return lines
+        }
+
+        func loadHistory(model: ScoringModel, progress: Progress? = nil) throws -> HistoryLoader.Result {
             guard FileManager.default.fileExists(atPath: input.file) else {
                 throw CLIError.inputMissing("\(input.file): no such file. Check the path of the history.")
             }
@@ -134,6 +164,7 @@ extension Kam.Weights {
                 if case .unreadable = error { throw CLIError.inputMissing(error.description) }
                 throw CLIError.badData(error.description)
             }
+            progress?.phase("mapping \(table.records.count) rows onto the model", rows: table.records.count)
             do {
                 return try HistoryLoader(model: model, outcomeColumn: outcomeColumn).load(table)
             } catch let error as WeightsFileError {

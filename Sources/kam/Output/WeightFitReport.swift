@@ -109,6 +109,14 @@ struct WeightFitReport {
             zh ? "有效结果数 \(result.effectiveOutcomes)（较少一类）；数据决定了拟合的 \(share)%，先验约相当于 \(worth) 个结果。"
                 : "Effective outcomes: \(result.effectiveOutcomes) (the rarer kind). The data determined \(share)% of the fit; the prior is worth about \(worth) outcomes.")
         lines.append(priorText() + "; " + strengthText() + ".")
+        let stopped = result.unconvergedFits
+        if !stopped.isEmpty {
+            let list = stopped.prefix(3).map { "\($0.label) (\($0.stopReason.rawValue) after \($0.iterations) iterations)" }
+                .joined(separator: "; ")
+            lines.append(
+                zh ? "警告：\(result.fits.count) 次内部拟合中有 \(stopped.count) 次未收敛：\(list)。"
+                    : "Warning: \(stopped.count) of \(result.fits.count) internal fits stopped without converging: \(list).")
+        }
         return lines
     }
 
@@ -256,6 +264,10 @@ struct WeightFitReport {
             "{\"strength\": \(number($0.strength)), \"log_loss\": \(number($0.logLoss)), \"auc\": \(number($0.areaUnderROC))}"
         }.joined(separator: ", ") + "],\n"
         out += "  \"fit\": {\"converged\": \(result.fitted.converged), \"iterations\": \(result.fitted.iterations), "
+        out += "\"stop_reason\": \(json.string(result.fitted.stopReason.rawValue)), \"internal_fits\": \(result.fits.count), "
+        out += "\"unconverged_internal_fits\": [" + result.unconvergedFits.map {
+            "{\"label\": \(json.string($0.label)), \"stop_reason\": \(json.string($0.stopReason.rawValue)), \"iterations\": \($0.iterations)}"
+        }.joined(separator: ", ") + "], "
         out += "\"log_likelihood\": \(number(result.fitted.logLikelihood)), \"effective_parameters\": \(number(result.fitted.effectiveParameterCount)), "
         out += "\"intercept\": \(number(result.fitted.intercept)), \"intercept_se\": \(number(result.fitted.interceptStandardError))},\n"
         let contradicted = Set(result.contradictedFactors)
