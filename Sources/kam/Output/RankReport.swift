@@ -18,6 +18,8 @@ struct RankReport {
     /// the pages show and the sum of their calibrated probabilities; `nil` when `rows` holds
     /// every shown row.
     var pagedTotals: (shown: Int, expectedWins: Double)? = nil
+    /// Decimals of the numbers the engine computed, in CSV (`kam rank --digits`).
+    var digits = 4
 
     /// Rows shown in all (on every page).
     var shownCount: Int { pagedTotals?.shown ?? rows.count }
@@ -169,20 +171,20 @@ struct RankReport {
             if let dealValue = account.dealValue { record.number(dealValue) } else { record.plain("") }
             record.plain(grade.letter)
             record.text(grade.action(language))
-            if let probability = probability(row) { record.number(probability, digits: 4) }
+            if let probability = probability(row) { record.number(probability, digits: digits) }
             for number in [
                 assessment.value(row), assessment.difficulty(row), assessment.priority(row), assessment.completeness(row),
             ] {
-                record.number(number, digits: 4)
+                record.number(number, digits: digits)
             }
             record.text(segmentIDs(row).joined(separator: ";"))
             record.text(reasons(explanation.reasonsUp(), sign: "+"))
             record.text(reasons(explanation.reasonsDown(), sign: "-"))
             record.integer(account.line)
-            for contribution in explanation.contributions { record.number(contribution.points, digits: 4) }
+            for contribution in explanation.contributions { record.number(contribution.points, digits: digits) }
             for scenario in 1..<scenarioCount {
-                record.number(assessment.value(row, scenario: scenario), digits: 4)
-                record.number(assessment.difficulty(row, scenario: scenario), digits: 4)
+                record.number(assessment.value(row, scenario: scenario), digits: digits)
+                record.number(assessment.difficulty(row, scenario: scenario), digits: digits)
                 record.plain(assessment.gradesByScenario[scenario][row].letter)
             }
             record.endRecord()
