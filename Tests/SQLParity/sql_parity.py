@@ -51,6 +51,7 @@ def compare(case, header, result_rows, expected_rows):
                or c.startswith("points_") or c.startswith("value_") or c.startswith("difficulty_")] if expected_rows else []
     texts = [c for c in expected_rows[0].keys() if c in TEXT_COLUMNS or c.startswith("grade_")] if expected_rows else []
     integers = [c for c in ("rank", "stage") if expected_rows and c in expected_rows[0] and c in header]
+    by_rank = {row["rank"]: row for row in expected_rows}
     worst = 0.0
     worst_where = ""
     mismatches = 0
@@ -72,6 +73,8 @@ def compare(case, header, result_rows, expected_rows):
         for column in integers:
             value = record.get(column)
             value = "" if value is None else str(int(value))
+            if column == "rank" and value != expected[column] and tied(value, expected, by_rank):
+                continue
             if value != expected[column]:
                 mismatches += 1
                 if mismatches <= 5:
@@ -103,6 +106,16 @@ def compare(case, header, result_rows, expected_rows):
     return ok, summary + ("" if ok else "\n    " + "\n    ".join(problems))
 
 
+def tied(sql_rank, expected, by_rank):
+    """Whether kam's account at the SQL's rank has the same grade and a ranking key within
+    1e-9: keys equal in exact arithmetic that rounded apart differently in BLAS and in SQL
+    may come out in either order."""
+    other = by_rank.get(sql_rank)
+    if other is None:
+        return False
+    return other["grade"] == expected["grade"] and abs(float(other["priority"]) - float(expected["priority"])) <= TOLERANCE
+
+
 def run_duckdb(cases):
     import duckdb
     results = []
@@ -128,7 +141,7 @@ def run_spark(cases):
     from pyspark.sql import SparkSession
     from pyspark.sql import functions
     spark = (SparkSession.builder.master("local[2]").appName("kam-sql-parity")
-             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").config("spark.driver.memory", "2g")
              .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     results = []

@@ -80,7 +80,14 @@ extension SQLExporter {
         }
         let exponentText = dialect.castText("(\(writtenExponent)) + (\(shift))")
         let normalized = "\(sign) || \(digits) || 'e' || \(exponentText)"
-        return "CASE WHEN \(valid) THEN \(dialect.castDouble(normalized)) END"
+        // The usual cell (`1800`, `-2`, `23.5`, `35%` in a percent column) is cast as it is,
+        // without regular expressions: the same correctly rounded value, several times faster.
+        let plain = unit == .percent ? "CASE WHEN right(\(text), 1) = '%' THEN substr(\(text), 1, length(\(text)) - 1) ELSE \(text) END" : text
+        let rest = "translate(\(plain), '0123456789', '')"
+        let simple =
+            "\(rest) IN ('', '.', '-', '-.', '+', '+.') AND length(\(rest)) < length(\(plain))"
+            + " AND (left(\(rest), 1) NOT IN ('-', '+') OR left(\(plain), 1) = left(\(rest), 1))"
+        return "CASE WHEN \(simple) THEN \(dialect.castDouble(plain)) WHEN \(valid) THEN \(dialect.castDouble(normalized)) END"
     }
 
     /// `value` when it is a finite double, NULL otherwise.

@@ -273,15 +273,19 @@ public struct SQLExporter: Sendable {
     }
 
     func acceptedLayer() -> String {
-        let copies: String
+        // Of the rows without a problem, one per account id. The window runs over every row
+        // (valid ones first) and the filter sits above it: a filter on the reject reason
+        // right above the parsing layers would let Spark's constraint propagation expand
+        // every parsed expression into every other (it runs out of memory planning).
+        let valid = "CASE WHEN reject_reason IS NULL THEN 0 ELSE 1 END"
+        let copy: String
         if options.lineColumn != nil {
-            copies = "ROW_NUMBER() OVER (PARTITION BY k_id ORDER BY k_line)"
+            copy = "ROW_NUMBER() OVER (PARTITION BY k_id ORDER BY \(valid), k_line)"
         } else {
-            copies = "COUNT(*) OVER (PARTITION BY k_id)"
+            copy = "COUNT(CASE WHEN reject_reason IS NULL THEN 1 END) OVER (PARTITION BY k_id)"
         }
-        return "SELECT * FROM (\n"
-            + select(["*", "\(copies) AS k_copy"], from: "kam_checked", where: "reject_reason IS NULL")
-            + "\n) kam_valid WHERE k_copy = 1"
+        return "SELECT * FROM (\n" + select(["*", "\(copy) AS k_copy"], from: "kam_checked")
+            + "\n) kam_valid WHERE reject_reason IS NULL AND k_copy = 1"
     }
 
     func scoredLayer() throws(SQLExportError) -> String {
