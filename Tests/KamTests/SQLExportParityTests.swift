@@ -28,6 +28,19 @@ struct SQLExportParityTests {
 
     static let hasDuckDB = pythonHas("duckdb")
     static let hasSpark = pythonHas("pyspark") && javaRuns()
+    /// A PostgreSQL server named by PGHOST (`.ci/run` starts one when it can) and psql.
+    static let hasPostgres = ProcessInfo.processInfo.environment["PGHOST"] != nil && commandRuns(["psql", "--version"])
+
+    static func commandRuns(_ arguments: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
 
     static func javaRuns() -> Bool {
         let process = Process()
@@ -72,7 +85,7 @@ struct SQLExportParityTests {
                         "rank", data, "--model", model, "--format", "csv", "--digits", "12", "--output", stem + ".kam.csv",
                         "--rejects", stem + ".rejects.csv", "--quiet",
                     ])
-                    for dialect in ["duckdb", "spark"] {
+                    for dialect in ["duckdb", "spark", "postgres"] {
                         try kam([
                             "model", "export", "--sql", "--model", model, "--dialect", dialect, "--line-column", "kam_line",
                             "--output", "\(stem).\(dialect).sql",
@@ -129,5 +142,14 @@ struct SQLExportParityTests {
         let report = try Self.runParity("spark")
         print(report)
         #expect(report.components(separatedBy: "spark ok ").count - 1 == 7)
+    }
+
+    @Test(
+        "PostgreSQL scores every account as kam rank does",
+        .enabled(if: hasPostgres, "no PostgreSQL server: set PGHOST (and PGPORT, PGUSER, PGDATABASE) to run it; .ci/run starts one"))
+    func postgres() throws {
+        let report = try Self.runParity("postgres")
+        print(report)
+        #expect(report.components(separatedBy: "postgres ok ").count - 1 == 7)
     }
 }

@@ -15,6 +15,7 @@ any case fails.
 """
 import csv
 import json
+import os
 import math
 import sys
 import time
@@ -165,8 +166,40 @@ def run_spark(cases):
 
 
 def run_postgres(cases):
-    import psycopg  # noqa: F401  (psql is used through the command line instead when missing)
-    raise SystemExit("postgres runner not implemented")
+    """Through psql (PGHOST, PGPORT, PGUSER, PGDATABASE from the environment): each list is
+    loaded as text columns in file order (rows with the wrong number of fields left out,
+    as kam rejects them), then the exported query runs with CSV output."""
+    import subprocess
+    import tempfile
+    results = []
+    for case in cases:
+        with open(case["data"], newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        header, body = rows[0], [row for row in rows[1:] if len(row) == len(rows[0])]
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8", newline="") as clean:
+            csv.writer(clean, lineterminator="\n").writerows([header] + body)
+        os.chmod(clean.name, 0o644)
+        columns = ", ".join('"' + name.replace('"', '""') + '" text' for name in header)
+        line = case.get("line_column")
+        setup = (f"DROP TABLE IF EXISTS prospects_raw, prospects; CREATE TABLE prospects_raw ({columns});\n"
+                 f"\\copy prospects_raw FROM '{clean.name}' WITH (FORMAT csv, HEADER true)\n"
+                 + (f"CREATE TABLE prospects AS SELECT *, row_number() OVER () AS {line} FROM prospects_raw;\n" if line
+                    else "CREATE TABLE prospects AS SELECT * FROM prospects_raw;\n"))
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1"], input=setup, text=True, check=True,
+                       stdout=subprocess.DEVNULL)
+        started = time.time()
+        output = subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "--csv", "-f", case["sql"]],
+                                capture_output=True, text=True)
+        if output.returncode != 0:
+            raise SystemExit(output.stderr)
+        elapsed = time.time() - started
+        table = list(csv.reader(output.stdout.splitlines()))
+        header_out = table[0]
+        rows_out = [tuple(None if cell == "" and column not in ("segments", "name", "industry", "region", "manager")
+                          else cell for column, cell in zip(header_out, row)) for row in table[1:]]
+        results.append((case, header_out, rows_out, elapsed))
+        os.unlink(clean.name)
+    return results
 
 
 def sql_string(text):
