@@ -7,7 +7,7 @@ extension Kam {
         static let configuration = CommandConfiguration(
             commandName: "model",
             abstract: "Inspect a model file.",
-            subcommands: [Show.self, Fit.self])
+            subcommands: [Show.self, Fit.self, Export.self])
 
         struct Show: ParsableCommand {
             static let configuration = CommandConfiguration(

@@ -49,6 +49,9 @@ extension Kam {
         @Option(help: "The language of labels: en or zh.")
         var lang: Language = .en
 
+        @Option(help: "Decimals of scores, points and probabilities in csv output (0 to 12).")
+        var digits: Int = 4
+
         @Flag(help: "Fail (exit 65) if any row is rejected.")
         var strict = false
 
@@ -110,6 +113,7 @@ extension Kam {
                 throw ValidationError("Please give '--output FILE.xlsx' with '--format xlsx': a workbook is not for the terminal.")
             }
             if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
+            if !(0...12).contains(digits) { throw ValidationError("Please specify '--digits' between 0 and 12.") }
             if let blockSize, blockSize < 16 { throw ValidationError("Please specify a '--block-size' of at least 16.") }
             if let workers, workers < 1 { throw ValidationError("Please specify '--workers' of at least 1.") }
             if memory < 1 { throw ValidationError("Please specify a '--memory' of at least 1 (MiB).") }
@@ -198,9 +202,10 @@ extension Kam {
                     let language = lang
                     func pageReport(_ batch: ProspectBatch, ranks: [Int]) -> RankReport {
                         let assessment = pipeline.assess(batch, scenario: scenarioIndex, statistics: statistics)
-                        let report = RankReport(
+                        var report = RankReport(
                             assessment: assessment, rows: ranks.enumerated().map { ($1, $0) }, loaded: loaded,
                             language: language, rejectsPath: nil, wholeList: wholeList)
+                        report.digits = digits
                         expectedWins += report.rows.reduce(0.0) { $0 + (report.probability($1.row) ?? 0) }
                         return report
                     }
@@ -227,6 +232,7 @@ extension Kam {
                     assessment: report.assessment, rows: report.rows, loaded: report.loaded, language: lang,
                     rejectsPath: rejectsPath)
                 final.wholeList = report.wholeList
+                final.digits = digits
                 if let shownCount { final.pagedTotals = (shownCount, 0) }
                 progress.phase("writing \(shownCount ?? final.rows.count) rows", rows: shownCount ?? final.rows.count)
                 try write(final, to: &sink, morePages: morePages)

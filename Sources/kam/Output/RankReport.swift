@@ -18,6 +18,8 @@ struct RankReport {
     /// the pages show and the sum of their calibrated probabilities; `nil` when `rows` holds
     /// every shown row.
     var pagedTotals: (shown: Int, expectedWins: Double)? = nil
+    /// Decimals of the numbers the engine computed, in CSV (`kam rank --digits`).
+    var digits = 4
 
     /// Rows shown in all (on every page).
     var shownCount: Int { pagedTotals?.shown ?? rows.count }
@@ -230,13 +232,13 @@ struct RankReport {
             if let dealValue = account.dealValue { record.number(dealValue) } else { record.plain("") }
             record.plain(letters[grade.order])
             record.text(actions[grade.order])
-            if let probability = probability(row) { record.number(probability, digits: 4) }
+            if let probability = probability(row) { record.number(probability, digits: digits) }
             let value = assessment.value(row)
             let difficulty = assessment.difficulty(row)
-            record.number(value, digits: 4)
-            record.number(difficulty, digits: 4)
-            record.number(model.grading.ranking.key(value: value, difficulty: difficulty), digits: 4)
-            record.number(assessment.completeness(row), digits: 4)
+            record.number(value, digits: digits)
+            record.number(difficulty, digits: digits)
+            record.number(model.grading.ranking.key(value: value, difficulty: difficulty), digits: digits)
+            record.number(assessment.completeness(row), digits: digits)
             scratch.removeAll(keepingCapacity: true)
             for (position, segment) in assessment.segments[row].enumerated() {
                 if position > 0 { scratch.append(UInt8(ascii: ";")) }
@@ -248,10 +250,10 @@ struct RankReport {
             appendReasons(up: false)
             record.text(bytes: scratch)
             record.integer(account.line)
-            for index in 0..<factorCount { record.number(points[index], digits: 4) }
+            for index in 0..<factorCount { record.number(points[index], digits: digits) }
             for scenario in 1..<scenarioCount {
-                record.number(assessment.value(row, scenario: scenario), digits: 4)
-                record.number(assessment.difficulty(row, scenario: scenario), digits: 4)
+                record.number(assessment.value(row, scenario: scenario), digits: digits)
+                record.number(assessment.difficulty(row, scenario: scenario), digits: digits)
                 record.plain(letters[gradesByScenario[scenario][row].order])
             }
             record.endRecord()
