@@ -63,7 +63,10 @@ extension SQLExporter {
     /// The value of cleaned, present text in a column of `unit`, as a double; NULL when the
     /// text is not a number there. Values beyond the double range are NULL too (checked by
     /// ``finite(_:)`` in the next layer).
-    func number(_ text: String, unit: NumberUnit) -> String {
+    func number(_ cell: String, unit: NumberUnit) -> String {
+        // Full-width digits, signs and points read as ASCII, as NumberReader reads them (a
+        // text holding one is never an ASCII number, so folding first changes nothing else).
+        let text = "translate(\(cell), '０１２３４５６７８９＋－．−', '0123456789+-.-')"
         let valid = dialect.matches(text, Self.numberPattern(unit: unit))
         let sign = "CASE WHEN \(dialect.matches(text, "^[^0-9.]*-")) THEN '-' ELSE '' END"
         let digits = "replace(\(dialect.extract(text, "[0-9][0-9,]*[.]?[0-9]*|[.][0-9]+", group: 0)), ',', '')"
