@@ -59,12 +59,13 @@ public enum PeriodLength: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// "month"/"months" or "week"/"weeks", or 月/周.
+    /// "month"/"months" or "week"/"weeks", or 月/个月 and 周.
     public func unit(_ language: Language, plural: Bool = false) -> String {
         switch (self, language) {
         case (.month, .en): return plural ? "months" : "month"
         case (.week, .en): return plural ? "weeks" : "week"
-        case (.month, .zh): return "月"
+        // A count of months is "12 个月"; "12 月" would read as December.
+        case (.month, .zh): return plural ? "个月" : "月"
         case (.week, .zh): return "周"
         }
     }

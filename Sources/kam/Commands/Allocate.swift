@@ -33,7 +33,13 @@ enum AllocationInput {
         /// How many rows were rejected, and where they were written.
         let rejects: Int
         let rejectsPath: String?
+        /// The rejected rows and the list's header (for the workbook's rejected sheet).
+        let rejectedRows: [Reject]
+        let header: [String]
         let managerNames: [String]
+        /// The label of the period the allocation is for (the one after the pipeline's
+        /// history), when the history's calendar is known.
+        let periodLabel: String?
     }
 
     static func load(
@@ -100,7 +106,10 @@ enum AllocationInput {
                 team: team, transitions: pipelineModel.transitions, accounts: accounts, objective: options.objective)
             return Loaded(
                 problem: problem, assessment: assessment, rejects: loaded.rejects.count, rejectsPath: rejectsPath,
-                managerNames: managerNames)
+                rejectedRows: loaded.rejects, header: loaded.header, managerNames: managerNames,
+                periodLabel: pipelineModel.history.map {
+                    pipelineModel.period.label(of: pipelineModel.period.index(of: $0.observedUntil.adding(days: 1)))
+                })
         } catch {
             throw CLIError.badData("\(options.team): \(error.description)")
         }
@@ -139,8 +148,8 @@ extension Kam {
         @Option(help: "Show only the first N accounts by hours (default: 20 in a table, all in csv/json).")
         var top: Int?
 
-        @Option(help: "The output format.")
-        var format: OutputFormat = .table
+        @Option(help: "The output format; xlsx writes a workbook (accounts, people, summary, rejected and model sheets).")
+        var format: WorkbookOutputFormat = .table
 
         @Option(help: "With --format csv: which table, accounts or people.")
         var view: AllocateReport.View = .accounts
@@ -156,6 +165,7 @@ extension Kam {
 
         func validate() throws {
             if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
+            try format.validate(output: output)
         }
 
         func run() throws {
@@ -170,11 +180,19 @@ extension Kam {
                 let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
                 let report = AllocateReport(
                     loaded: loaded, allocation: allocation, teamFile: options.team, limit: limit, language: lang)
-                var sink = try FileSink.open(output, format: format, protecting: protectedInputs(list: input.file, model: modelOptions.model, others: [(options.team, "team file"), (options.pipeline, "pipeline model")]))
-                report.write(format, view: view, to: &sink)
+                var sink = try FileSink.open(
+                    output, format: format.opened,
+                    protecting: protectedInputs(
+                        list: input.file, model: modelOptions.model,
+                        others: [(options.team, "team file"), (options.pipeline, "pipeline model")]))
+                if let text = format.text {
+                    report.write(text, view: view, to: &sink)
+                } else {
+                    try ReportWorkbook.write(report.workbook(), to: &sink, output: output)
+                }
                 try sink.finish()
                 progress.finish()
-                if !quiet, format == .csv || format == .json || output != nil {
+                if !quiet, format == .csv || format == .json || format == .xlsx || output != nil {
                     for line in report.summaryLines() { printError(line) }
                 }
             }

@@ -49,8 +49,8 @@ extension Kam {
         @Option(help: "Show only the first N accounts by expected revenue (default: 20 in a table, all in csv/json).")
         var top: Int?
 
-        @Option(help: "The output format.")
-        var format: OutputFormat = .table
+        @Option(help: "The output format; xlsx writes a workbook (accounts, totals, stages, rejected and model sheets).")
+        var format: WorkbookOutputFormat = .table
 
         @Option(help: "With --format csv: which table, accounts or totals.")
         var view: ForecastReport.View = .accounts
@@ -75,6 +75,7 @@ extension Kam {
             guard runs >= 1 else { throw ValidationError("Please specify a '--runs' of at least 1.") }
             guard runs <= 100_000 else { throw ValidationError("Please specify a '--runs' of at most 100000.") }
             if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
+            try format.validate(output: output)
         }
 
         func run() throws {
@@ -125,11 +126,16 @@ extension Kam {
                     forecaster: forecaster, pipelineFile: pipeline, assessment: assessment, forecasts: forecasts,
                     totals: totals, loaded: loaded, firstPeriod: start.map { forecaster.pipeline.period.index(of: $0) },
                     limit: limit, language: lang, rejectsPath: rejectsPath)
-                var sink = try FileSink.open(output, format: format, protecting: protectedInputs(list: input.file, model: modelOptions.model))
-                report.write(format, view: view, to: &sink)
+                var sink = try FileSink.open(
+                    output, format: format.opened, protecting: protectedInputs(list: input.file, model: modelOptions.model))
+                if let text = format.text {
+                    report.write(text, view: view, to: &sink)
+                } else {
+                    try ReportWorkbook.write(report.workbook(), to: &sink, output: output)
+                }
                 try sink.finish()
                 progress.finish()
-                if !quiet, format == .csv || format == .json || output != nil {
+                if !quiet, format == .csv || format == .json || format == .xlsx || output != nil {
                     for line in report.summaryLines() { printError(line) }
                 }
             }

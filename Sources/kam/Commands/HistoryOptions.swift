@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import RunHistory
 import ScoringEngine
+import ScoringIO
 
 /// The options every run-history report shares: format, output file, language, list length.
 struct HistoryReportOptions: ParsableArguments {
-    @Option(help: "The output format.")
-    var format: OutputFormat = .table
+    @Option(help: "The output format (xlsx: kam changes only).")
+    var format: WorkbookOutputFormat = .table
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
     var output: String?
@@ -16,9 +17,24 @@ struct HistoryReportOptions: ParsableArguments {
 
     /// Writes a report's text.
     func write(_ text: String) throws {
-        var sink = try FileSink.open(output, format: format)
+        var sink = try FileSink.open(output, format: format.opened)
         sink.write(text)
         try sink.finish()
+    }
+
+    /// Writes a workbook (`--format xlsx`).
+    func write(_ workbook: Workbook) throws {
+        var sink = try FileSink.open(output, format: format.opened)
+        try ReportWorkbook.write(workbook, to: &sink, output: output)
+        try sink.finish()
+    }
+
+    /// The text format, or a usage error for `xlsx` in a command without a workbook.
+    func textFormat(_ command: String) throws -> OutputFormat {
+        guard let text = format.text else {
+            throw ValidationError("Please use '--format xlsx' with 'kam changes'; 'kam \(command)' writes table, markdown, csv or json.")
+        }
+        return text
     }
 }
 

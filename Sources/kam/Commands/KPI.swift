@@ -86,8 +86,8 @@ extension Kam {
         /// The scorecard file to read (see ``BundledFiles``).
         var scorecard: String { BundledFiles.locate(scorecardPath, name: "scorecard.yaml") }
 
-        @Option(help: "The output format.")
-        var format: OutputFormat = .table
+        @Option(help: "The output format; xlsx writes a workbook (people or teams, indicators, scorecard and rejected sheets).")
+        var format: WorkbookOutputFormat = .table
 
         @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
         var output: String?
@@ -117,6 +117,7 @@ extension Kam {
             if let period, period.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ValidationError("Please specify a '--period' such as 2024Q2, 2024-06 or 2024.")
             }
+            try format.validate(output: output)
         }
 
         func delimiterByte(_ text: String) -> UInt8? {
@@ -226,19 +227,20 @@ extension Kam {
                     review: review, loaded: loaded, scorecard: scorecardRules, scorecardFile: scorecard, grouping: by,
                     language: lang, prospects: profiles?.read, planRejectsPath: planRejects, actualRejectsPath: actualRejects)
                 try write(report)
-                if !quiet, format == .csv || format == .json || output != nil {
+                if !quiet, format == .csv || format == .json || format == .xlsx || output != nil {
                     for line in report.summaryLines() { printError(line) }
                 }
             }
         }
 
         func write(_ report: KPIReport) throws {
-            var sink = try FileSink.open(output, format: format, protecting: inputs)
+            var sink = try FileSink.open(output, format: format.opened, protecting: inputs)
             switch format {
             case .table: sink.write(report.table())
             case .markdown: sink.write(report.table(markdown: true))
             case .csv: report.writeCSV(to: &sink)
             case .json: report.writeJSON(to: &sink)
+            case .xlsx: try ReportWorkbook.write(report.workbook(), to: &sink, output: output)
             }
             try sink.finish()
         }

@@ -109,9 +109,7 @@ extension Kam {
             if excel || outputEncoding != .utf8, format != .csv {
                 throw ValidationError("Please use '--excel' and '--output-encoding' with '--format csv' (they lay out CSV files).")
             }
-            if format == .xlsx, output == nil, isatty(1) == 1 {
-                throw ValidationError("Please give '--output FILE.xlsx' with '--format xlsx': a workbook is not for the terminal.")
-            }
+            try format.validate(output: output)
             if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
             if !(0...12).contains(digits) { throw ValidationError("Please specify '--digits' between 0 and 12.") }
             if let blockSize, blockSize < 16 { throw ValidationError("Please specify a '--block-size' of at least 16.") }
@@ -133,19 +131,7 @@ extension Kam {
         }
 
         /// `kam rank --format`: the shared formats and a workbook.
-        enum RankFormat: String, CaseIterable, ExpressibleByArgument {
-            case table, markdown, csv, json, xlsx
-
-            /// How the output file is opened: a workbook's bytes are never escaped, like CSV's.
-            var opened: OutputFormat {
-                switch self {
-                case .table: return .table
-                case .markdown: return .markdown
-                case .csv, .xlsx: return .csv
-                case .json: return .json
-                }
-            }
-        }
+        typealias RankFormat = WorkbookOutputFormat
 
         func run() throws {
             try runReportingErrors {
@@ -330,10 +316,7 @@ extension Kam {
                 sink = styled.base
             case .csv: try report.writeCSV(to: &sink, morePages: morePages)
             case .json: try report.writeJSON(to: &sink, morePages: morePages)
-            case .xlsx:
-                do { sink.write(bytes: [UInt8](try report.workbook(morePages: morePages).data())) } catch let error as Workbook.WriteError {
-                    throw CLIError.badData("\(output ?? "standard output"): \(error)")
-                }
+            case .xlsx: try ReportWorkbook.write(try report.workbook(morePages: morePages), to: &sink, output: output)
             }
             try sink.finish()
         }

@@ -21,12 +21,14 @@ extension Kam {
 
         @OptionGroup var report: HistoryReportOptions
 
+        func validate() throws { _ = try report.textFormat("runs") }
+
         func run() throws {
             try runReportingErrors {
                 let path = HistoryLocation.path(given: database)
                 let store = try HistoryLocation.open(path, create: false)
                 let runs = try HistoryLocation.mapping { () throws(HistoryError) in try store.runs() }
-                try report.write(RunsReport(path: path, runs: runs, language: report.lang).render(report.format))
+                try report.write(RunsReport(path: path, runs: runs, language: report.lang).render(try report.textFormat("runs")))
             }
         }
     }
@@ -67,6 +69,7 @@ extension Kam {
         func validate() throws {
             if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
             if factors < 0 { throw ValidationError("Please specify '--factors' of at least 0.") }
+            try report.format.validate(output: report.output)
         }
 
         func run() throws {
@@ -81,7 +84,11 @@ extension Kam {
                 if report.format == .csv, changes.model.isChanged {
                     for line in rendered.modelLines() { printError("kam: \(line)") }
                 }
-                try report.write(rendered.render(report.format))
+                if let text = report.format.text {
+                    try report.write(rendered.render(text))
+                } else {
+                    try report.write(rendered.workbook())
+                }
             }
         }
     }
@@ -107,12 +114,15 @@ extension Kam {
 
         @OptionGroup var report: HistoryReportOptions
 
+        func validate() throws { _ = try report.textFormat("history") }
+
         func run() throws {
             try runReportingErrors {
                 let path = HistoryLocation.path(given: database)
                 let store = try HistoryLocation.open(path, create: false)
                 let history = try HistoryLocation.mapping { () throws(HistoryError) in try store.history(of: account) }
-                try report.write(AccountHistoryReport(path: path, history: history, language: report.lang).render(report.format))
+                try report.write(
+                    AccountHistoryReport(path: path, history: history, language: report.lang).render(try report.textFormat("history")))
             }
         }
     }

@@ -87,10 +87,11 @@ extension Kam {
                 }
                 progress.phase("writing", rows: 0)
                 let summaries = SimulationSummary.summarize(outcomes, problem: loaded.problem, periods: periods)
-                let report = SimulateReport(
+                var report = SimulateReport(
                     problem: loaded.problem, summaries: summaries, openAtStart: outcomes.first?.openAtStart ?? 0,
                     periods: periods, runs: runs, seed: seed, teamFile: options.team, rejects: loaded.rejects, rejectsPath: loaded.rejectsPath,
                     language: lang)
+                report.moneyUnit = ReportWorkbook.moneyUnit(loaded.assessment.model)
                 var sink = try FileSink.open(output, format: format, protecting: protectedInputs(list: input.file, model: modelOptions.model, others: [(options.team, "team file"), (options.pipeline, "pipeline model")]))
                 sink.write(report.render(format))
                 try sink.finish()

@@ -108,7 +108,7 @@ struct AccountHistoryReport {
                 + "\"model_hash\": \(json.string(entry.run.modelHash)), \"model_changed\": \(entry.modelChanged), \"score\": \(score)}"
         }
         return "{\n  \"schema\": \"kam.history/1\",\n  \"history\": \(json.string(path)),\n"
-            + "  \"account\": \(json.string(history.account)),\n  \"name\": \(json.string(history.name)),\n"
+            + "  \"account\": \(json.string(history.account)),\n  \"name\": \(json.optionalString(history.name, missingCodes: [])),\n"
             + "  \"runs\": [\n    " + items.joined(separator: ",\n    ") + "\n  ]\n}\n"
     }
 }

@@ -72,7 +72,25 @@ struct AllocateReport {
     }
 
     func managerName(_ row: Int) -> String {
-        problem.accounts[row].manager.map { team.managers[$0].name } ?? "–"
+        managerID(row) ?? "–"
+    }
+
+    /// The account's manager in the team, `nil` when the team has none for it.
+    func managerID(_ row: Int) -> String? {
+        problem.accounts[row].manager.map { team.managers[$0].name }
+    }
+
+    /// The account's expected won revenue with this period's effort and without it (as its
+    /// deal eventually closes), or `nil` when it is not forecast (no stage, insufficient
+    /// information, no deal value).
+    func expectedRevenues(_ row: Int) -> (withEffort: Double, withoutEffort: Double)? {
+        guard allocation.reasons[row].map({ [.noStage, .insufficientInformation, .noDealValue].contains($0) }) != true,
+            let stage = allocation.stages[row]
+        else { return nil }
+        return (
+            problem.expectedRevenue(of: row, stage: stage, effort: allocation.efforts[row]),
+            problem.expectedRevenue(of: row, stage: stage, effort: 0)
+        )
     }
 
     func roleLabel(_ role: Team.Role) -> String {
@@ -130,18 +148,18 @@ struct AllocateReport {
         let hoursAvailable = team.totalHours
         let hoursUsed = allocation.usage.dropLast().reduce(0, +)
         if zh {
-            lines.append("\(n) 个客户中 \(worked) 个获得投入；工时 \(ReportFormat.decimal(hoursUsed, 0)) / \(ReportFormat.decimal(hoursAvailable, 0))，商务费用 \(ReportFormat.decimal(allocation.expense, 1)) / 预算 \(ReportFormat.decimal(team.budget, 1))。")
-            lines.append("预期赢单收入 \(ReportFormat.money(allocation.expectedRevenue))（不投入为 \(ReportFormat.money(allocation.baselineRevenue))，增加 \(ReportFormat.money(allocation.expectedRevenue - allocation.baselineRevenue))）。")
+            lines.append("\(n) 个客户中 \(worked) 个获得投入；工时 \(ReportFormat.decimal(hoursUsed, 0)) / \(ReportFormat.decimal(hoursAvailable, 0)) 小时，商务费用 \(ReportFormat.decimal(allocation.expense, 1)) \(moneyUnit) / 预算 \(ReportFormat.decimal(team.budget, 1)) \(moneyUnit)。")
+            lines.append("预期赢单收入 \(ReportFormat.money(allocation.expectedRevenue)) \(moneyUnit)（不投入为 \(ReportFormat.money(allocation.baselineRevenue)) \(moneyUnit)，\(periodName)的投入增加 \(ReportFormat.money(allocation.expectedRevenue - allocation.baselineRevenue)) \(moneyUnit)）；收入计在成交之时，不限于\(periodName)。")
         } else {
-            lines.append("\(worked) of \(n) accounts get effort; hours \(ReportFormat.decimal(hoursUsed, 0)) of \(ReportFormat.decimal(hoursAvailable, 0)), expense \(ReportFormat.decimal(allocation.expense, 1)) of a budget of \(ReportFormat.decimal(team.budget, 1)).")
-            lines.append("Expected won revenue \(ReportFormat.money(allocation.expectedRevenue)) (with no effort \(ReportFormat.money(allocation.baselineRevenue)): +\(ReportFormat.money(allocation.expectedRevenue - allocation.baselineRevenue)) from this period's effort).")
+            lines.append("\(worked) of \(n) accounts get effort; hours \(ReportFormat.decimal(hoursUsed, 0)) of \(ReportFormat.decimal(hoursAvailable, 0)), expense \(ReportFormat.decimal(allocation.expense, 1)) \(moneyUnit) of a budget of \(ReportFormat.decimal(team.budget, 1)) \(moneyUnit).")
+            lines.append("Expected won revenue \(ReportFormat.money(allocation.expectedRevenue)) \(moneyUnit) (with no effort \(ReportFormat.money(allocation.baselineRevenue)) \(moneyUnit): +\(ReportFormat.money(allocation.expectedRevenue - allocation.baselineRevenue)) \(moneyUnit) from the effort of \(periodName)); revenue counts when the deals close, not only within \(periodName).")
         }
         if let bound = allocation.upperBound {
             let gap = max(0, bound - allocation.gain)
             lines.append(
                 zh
-                    ? "对偶上界：任何可行分配的增益不超过 \(ReportFormat.decimal(bound, 1))；本分配增益 \(ReportFormat.decimal(allocation.gain, 1))，差距 ≤ \(ReportFormat.decimal(gap, 3))。"
-                    : "Dual bound: no allocation within these hours and budget gains more than \(ReportFormat.decimal(bound, 1)); this one gains \(ReportFormat.decimal(allocation.gain, 1)), within \(ReportFormat.decimal(gap, 3)) of the best.")
+                    ? "对偶上界：任何可行分配的增益不超过 \(ReportFormat.decimal(bound, 1)) \(moneyUnit)；本分配增益 \(ReportFormat.decimal(allocation.gain, 1)) \(moneyUnit)，差距 ≤ \(ReportFormat.decimal(gap, 3)) \(moneyUnit)。"
+                    : "Dual bound: no allocation within these hours and budget gains more than \(ReportFormat.decimal(bound, 1)) \(moneyUnit); this one gains \(ReportFormat.decimal(allocation.gain, 1)) \(moneyUnit), within \(ReportFormat.decimal(gap, 3)) \(moneyUnit) of the best.")
         }
         if worked == 0 {
             lines.append(
@@ -161,12 +179,12 @@ struct AllocateReport {
     func text(markdown: Bool) -> String {
         let maxWidth = TerminalWidth.columns
         var text = zh
-            ? "下一\(period)的资源分配：\(policyLabel(allocation.policy))；团队 \(teamFile)\n\n"
-            : "Allocation for the next \(period): \(policyLabel(allocation.policy)); team \(teamFile)\n\n"
+            ? "下一\(period)\(loaded.periodLabel.map { "（\($0)）" } ?? "")的资源分配：\(policyLabel(allocation.policy))；团队 \(teamFile)；金额单位 \(moneyUnit)\n\n"
+            : "Allocation for the next \(period)\(loaded.periodLabel.map { " (\($0))" } ?? ""): \(policyLabel(allocation.policy)); team \(teamFile); amounts in \(moneyUnit)\n\n"
         var peopleTable = PlainTable(columns: [
             .init(zh ? "人员" : "person"), .init(zh ? "角色" : "role"), .init(zh ? "可用工时" : "hours", alignRight: true),
             .init(zh ? "已分配" : "allocated", alignRight: true), .init(zh ? "利用率" : "used", alignRight: true),
-            .init(zh ? "影子价格/小时" : "value of +1 hour", alignRight: true),
+            .init(zh ? "影子价格" : "value of +1", alignRight: true),
         ])
         for line in people {
             peopleTable.rows.append([
@@ -186,8 +204,8 @@ struct AllocateReport {
         text += markdown ? peopleTable.markdown() : peopleTable.render(maxWidth: maxWidth)
         if allocation.shadowPrices != nil {
             text += zh
-                ? "影子价格：多一小时（或多一单位预算）可增加的预期\(problem.objective == .profit ? "利润" : "赢单收入")。\n"
-                : "Value of +1: expected \(problem.objective == .profit ? "profit" : "won revenue") one more hour (or unit of budget) would add.\n"
+                ? "影子价格：人员行为每多一小时可增加的预期\(problem.objective == .profit ? "利润" : "赢单收入")（\(moneyUnit)/小时）；预算行为每多 1 \(moneyUnit)预算可增加的\(moneyUnit)数（\(moneyUnit)/\(moneyUnit)）。\n"
+                : "Value of +1: on a person's line, the expected \(problem.objective == .profit ? "profit" : "won revenue") one more hour would add (\(moneyUnit) per hour); on the budget line, what one more \(moneyUnit) of budget would add (\(moneyUnit) per \(moneyUnit)).\n"
         }
         text += "\n"
         let rows = workedRows
@@ -210,7 +228,9 @@ struct AllocateReport {
                 ReportFormat.decimal(e * work.expense, 2), ReportFormat.decimal(gain, 1),
             ])
         }
-        text += zh ? "各客户的投入（按工时排序，\(rows.count) 个客户）\n" : "Effort per account (most hours first; \(rows.count) accounts)\n"
+        text += zh
+            ? "各客户的投入（按工时排序，\(rows.count) 个客户；费用与收入增量单位 \(moneyUnit)）\n"
+            : "Effort per account (most hours first; \(rows.count) accounts; expense and gain in \(moneyUnit))\n"
         text += markdown ? accounts.markdown() : accounts.render(maxWidth: maxWidth)
         if rows.count > limit {
             text += zh ? "… 另有 \(rows.count - limit) 个（--top N 或 --format csv 查看全部）\n" : "… and \(rows.count - limit) more (--top N, or --format csv for all)\n"
@@ -234,6 +254,15 @@ struct AllocateReport {
     }
 
     var period: String { zh ? "期" : "period" }
+
+    /// The period the allocation is for, as a sentence names it: "2025-01", else "the next period".
+    var periodName: String {
+        if let label = loaded.periodLabel { return label }
+        return zh ? "下一期" : "the next period"
+    }
+
+    /// The unit of money amounts: the model's deal-value unit (万元 by default).
+    var moneyUnit: String { ReportWorkbook.moneyUnit(loaded.assessment.model) }
 
     // MARK: Output
 
@@ -260,14 +289,9 @@ struct AllocateReport {
             let account = problem.accounts[row]
             let e = allocation.efforts[row]
             let work = self.work(row)
-            var revenue = ""
-            var baseline = ""
-            if allocation.reasons[row].map({ [.noStage, .insufficientInformation, .noDealValue].contains($0) }) != true,
-                let stage = allocation.stages[row]
-            {
-                revenue = CSVWriter.number(problem.expectedRevenue(of: row, stage: stage, effort: e), digits: 6)
-                baseline = CSVWriter.number(problem.expectedRevenue(of: row, stage: stage, effort: 0), digits: 6)
-            }
+            let revenues = expectedRevenues(row)
+            let revenue = revenues.map { CSVWriter.number($0.withEffort, digits: 6) } ?? ""
+            let baseline = revenues.map { CSVWriter.number($0.withoutEffort, digits: 6) } ?? ""
             sink.write(
                 CSVWriter.record([
                     account.id, managerName(row), account.stage.map(String.init) ?? "", account.grade.rawValue,
@@ -303,6 +327,8 @@ struct AllocateReport {
         var text = "{\n  \"schema\": \"kam.allocation/1\",\n"
         text += "  \"policy\": \(json.string(allocation.policy.rawValue)),\n"
         text += "  \"objective\": \(json.string(problem.objective.rawValue)),\n"
+        text += "  \"period\": \(loaded.periodLabel.map(json.string) ?? "null"),\n"
+        text += "  \"money_unit\": \(json.string(moneyUnit)),\n"
         text += "  \"summary\": {\"accounts\": \(problem.accounts.count), \"accounts_with_effort\": \(allocation.efforts.filter { $0 > 0 }.count), "
         text += "\"expected_revenue\": \(number(allocation.expectedRevenue)), \"expected_revenue_without_effort\": \(number(allocation.baselineRevenue)), "
         text += "\"gain\": \(number(allocation.gain)), \"upper_bound\": \(number(allocation.upperBound)), "
@@ -317,14 +343,18 @@ struct AllocateReport {
         for row in problem.accounts.indices {
             let e = allocation.efforts[row]
             let work = self.work(row)
-            var line = "    {\"account_id\": \(json.string(problem.accounts[row].id)), \"manager\": \(json.string(managerName(row))), "
+            let revenues = expectedRevenues(row)
+            var line = "    {\"account_id\": \(json.string(problem.accounts[row].id)), \"manager\": \(managerID(row).map(json.string) ?? "null"), "
             line += "\"stage\": \(allocation.stages[row].map(String.init) ?? "null"), \"grade\": \(json.string(problem.accounts[row].grade.rawValue)), "
             line += "\"packages\": \(number(e)), \"manager_hours\": \(number(e * (work?.managerHours ?? 0))), "
             line += "\"director_hours\": \(number(e * (work?.directorHours ?? 0))), \"specialist_hours\": \(number(e * (work?.specialistHours ?? 0))), "
-            line += "\"expense\": \(number(e * (work?.expense ?? 0))), \"reason\": \(allocation.reasons[row].map { json.string($0.rawValue) } ?? "null")}"
+            line += "\"expense\": \(number(e * (work?.expense ?? 0))), \"expected_revenue\": \(number(revenues?.withEffort)), "
+            line += "\"expected_revenue_without_effort\": \(number(revenues?.withoutEffort)), \"reason\": \(allocation.reasons[row].map { json.string($0.rawValue) } ?? "null")}"
             line += row == problem.accounts.count - 1 ? "\n" : ",\n"
             sink.write(line)
         }
-        sink.write("  ]\n}\n")
+        sink.write("  ],\n")
+        sink.write(json.rejects(loaded.rejectedRows))
+        sink.write("}\n")
     }
 }

@@ -74,7 +74,7 @@ struct BacktestReport {
         let maxWidth = TerminalWidth.columns
         var text = ""
         let title = zh
-            ? "回测：截止 \(cut) 前拟合，预测截止时在途的 \(result.accounts.count) 个客户，比较 \(windowText)（\(result.windowPeriods) \(period.unit(.zh))）内的结果"
+            ? "回测：截止 \(cut) 前拟合，预测截止时在途的 \(result.accounts.count) 个客户，比较 \(windowText)（\(result.windowPeriods) \(period.unit(.zh, plural: true))）内的结果"
             : "Backtest: fitted before \(cut), forecast the \(result.accounts.count) accounts open then, compared over \(windowText) (\(result.windowPeriods) \(period.unit(.en, plural: true)))"
         text += (markdown ? [title] : DisplayWidth.wrap(title, width: maxWidth)).joined(separator: "\n") + "\n"
         var metrics = PlainTable(columns: [

@@ -305,7 +305,7 @@ struct ChangesReport {
             let moves = change.factorMoves.map {
                 "{\"factor\": \(json.string($0.factor)), \"from\": \(number($0.from)), \"to\": \(number($0.to))}"
             }
-            return "{\"account\": \(json.string(change.account)), \"name\": \(json.string(change.name)), "
+            return "{\"account\": \(json.string(change.account)), \"name\": \(json.optionalString(change.name, missingCodes: [])), "
                 + "\"from\": \(snapshot(change.from)), \"to\": \(snapshot(change.to)), "
                 + "\"factor_moves\": [\(moves.joined(separator: ", "))], "
                 + "\"collected\": [\(change.collected.map { json.string($0) }.joined(separator: ", "))], "

@@ -195,7 +195,7 @@ struct ExplainReport {
         let explanation = assessment.explanation(of: row)
         var out = "{\n  \"schema\": \"kam.explain/1\",\n"
         out += "  \"model\": \(json.string(model.name)),\n  \"file\": \(json.string(file)),\n"
-        out += "  \"account\": {\"account_id\": \(json.string(account.id)), \"name\": \(json.string(account.name)), \"line\": \(account.line), "
+        out += "  \"account\": {\"account_id\": \(json.string(account.id)), \"name\": \(json.optionalString(account.name, missingCodes: Set(model.missingCodes.map { $0.lowercased() }))), \"line\": \(account.line), "
         out += "\"grade\": \(json.string(assessment.grades[row].letter)), \"action\": \(json.string(assessment.grades[row].action(language))), "
         out += "\"value\": \(number(assessment.value(row))), \"difficulty\": \(number(assessment.difficulty(row))), "
         out += "\"priority\": \(number(assessment.priority(row))), \"completeness\": \(number(assessment.completeness(row))), \"rank\": \(rank)},\n"

@@ -28,6 +28,8 @@ struct ForecastReport {
     var period: PeriodLength { forecaster.pipeline.period }
     var horizon: Int { forecaster.horizon }
     var scoreAware: Bool { forecaster.pipeline.conversion != nil }
+    /// The unit of money amounts: the model's deal-value unit (万元 by default).
+    var moneyUnit: String { ReportWorkbook.moneyUnit(assessment.model) }
 
     /// Dimension names and their labels.
     static let dimensions = ["team", "grade", "manager", "stage"]
@@ -190,20 +192,41 @@ struct ForecastReport {
     func summaryLines() -> [String] {
         var lines: [String] = []
         let rejected = loaded.rejects.count
-        var read = "\(loaded.rowsRead) rows read: \(loaded.batch.count) accepted, \(rejected) rejected"
-        if rejected > 0 { read += rejectsPath.map { " (written to \($0))" } ?? "" }
-        lines.append(read + ".")
-        for reject in loaded.rejects.prefix(5) { lines.append("  rejected \(reject.description)") }
-        if rejected > 5 { lines.append("  … and \(rejected - 5) more") }
+        let money = moneyUnit
+        if zh {
+            var read = "读取 \(loaded.rowsRead) 行：接受 \(loaded.batch.count) 行，拒绝 \(rejected) 行"
+            if rejected > 0 { read += rejectsPath.map { "（已写入 \($0)）" } ?? "" }
+            lines.append(read + "。")
+        } else {
+            var read = "\(loaded.rowsRead) rows read: \(loaded.batch.count) accepted, \(rejected) rejected"
+            if rejected > 0 { read += rejectsPath.map { " (written to \($0))" } ?? "" }
+            lines.append(read + ".")
+        }
+        for reject in loaded.rejects.prefix(5) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description) }
+        if rejected > 5 { lines.append(zh ? "  … 另有 \(rejected - 5) 行" : "  … and \(rejected - 5) more") }
         let c = counts
-        let unit = period.unit(.en, plural: true)
+        let unit = period.unit(language, plural: true)
+        if zh {
+            lines.append(
+                "预测 \(c.forecast) 个客户（\(scoreAware ? "阶段+评分" : "仅阶段：管道文件没有转化模型")）："
+                    + "期望赢单 \(ReportFormat.decimal(c.expectedWins, 1)) 个，期望收入 \(ReportFormat.money(c.expectedRevenue)) \(money)，"
+                    + "其中 \(horizon) \(unit)内 \(ReportFormat.money(c.withinHorizon)) \(money)。")
+            if c.insufficient > 0 {
+                lines.append(
+                    "未预测：\(c.insufficient) 个信息不足的客户（成交额 \(ReportFormat.money(c.insufficientDeal)) \(money)）；请先补充信息（依据 §3.2.3 (五)(5)）。")
+            }
+            if c.noStage > 0 { lines.append("未预测：\(c.noStage) 个客户没有阶段；请填写阶段（1–5）。") }
+            if c.noDeal > 0 { lines.append("\(c.noDeal) 个预测客户没有成交额：计入赢单概率，不计入收入。") }
+            lines.append("区间：\(totals.runs) 次蒙特卡洛模拟，种子 \(totals.seed)；反映哪些客户成交及何时成交，不含管道拟合本身的不确定性。")
+            return lines
+        }
         lines.append(
             "Forecast \(c.forecast) accounts (\(scoreAware ? "stage and scores" : "stage only: the pipeline has no conversion model")): "
-                + "expected wins \(ReportFormat.decimal(c.expectedWins, 1)), expected revenue \(ReportFormat.money(c.expectedRevenue)), "
-                + "of which within \(horizon) \(unit) \(ReportFormat.money(c.withinHorizon)).")
+                + "expected wins \(ReportFormat.decimal(c.expectedWins, 1)), expected revenue \(ReportFormat.money(c.expectedRevenue)) \(money), "
+                + "of which within \(horizon) \(unit) \(ReportFormat.money(c.withinHorizon)) \(money).")
         if c.insufficient > 0 {
             lines.append(
-                "Not forecast: \(c.insufficient) accounts with insufficient information (deal value \(ReportFormat.money(c.insufficientDeal))); "
+                "Not forecast: \(c.insufficient) accounts with insufficient information (deal value \(ReportFormat.money(c.insufficientDeal)) \(money)); "
                     + "gather their information first (seed §3.2.3 (五)(5)).")
         }
         if c.noStage > 0 { lines.append("Not forecast: \(c.noStage) accounts without a stage; fill in the stage (1–5).") }
@@ -224,8 +247,8 @@ struct ForecastReport {
         let unit = period.unit(language, plural: true)
         let from = firstPeriod.map { " from \(period.label(of: $0))" } ?? ""
         let title = zh
-            ? "预测：\(counts.forecast) 个客户，\(horizon) \(unit)（\(scoreAware ? "阶段+评分" : "仅阶段")；\(pipelineFile)）"
-            : "Forecast: \(counts.forecast) accounts over \(horizon) \(unit)\(from) (\(scoreAware ? "stage and scores" : "stage only"); \(pipelineFile))"
+            ? "预测：\(counts.forecast) 个客户，\(horizon) \(unit)（\(scoreAware ? "阶段+评分" : "仅阶段")；\(pipelineFile)）；金额单位 \(moneyUnit)"
+            : "Forecast: \(counts.forecast) accounts over \(horizon) \(unit)\(from) (\(scoreAware ? "stage and scores" : "stage only"); \(pipelineFile)); amounts in \(moneyUnit)"
         text += (markdown ? [title] : DisplayWidth.wrap(title, width: maxWidth)).joined(separator: "\n") + "\n"
         var accounts = PlainTable(columns: [
             .init("#", alignRight: true), .init(zh ? "账户" : "account", maxWidth: 10),
@@ -252,8 +275,8 @@ struct ForecastReport {
         text += markdown ? accounts.markdown() : accounts.render(maxWidth: maxWidth)
         text += "\n"
         text += zh
-            ? "团队每\(period.unit(.zh))赢单收入（期望值；P10/P50/P90 来自 \(totals.runs) 次模拟，种子 \(totals.seed)）\n"
-            : "Revenue won per \(period.rawValue), team (expected; P10/P50/P90 of \(totals.runs) runs, seed \(totals.seed))\n"
+            ? "团队每\(period.unit(.zh))赢单收入（\(moneyUnit)；期望值；P10/P50/P90 来自 \(totals.runs) 次模拟，种子 \(totals.seed)）\n"
+            : "Revenue won per \(period.rawValue), team (\(moneyUnit); expected; P10/P50/P90 of \(totals.runs) runs, seed \(totals.seed))\n"
         var perPeriod = PlainTable(columns: [
             .init(zh ? "期间" : "period"), .init(zh ? "期望" : "expected", alignRight: true), .init("P10", alignRight: true),
             .init("P50", alignRight: true), .init("P90", alignRight: true), .init(zh ? "累计期望" : "cumulative", alignRight: true),
@@ -274,8 +297,8 @@ struct ForecastReport {
         text += markdown ? perPeriod.markdown() : perPeriod.render(maxWidth: maxWidth)
         text += "\n"
         text += zh
-            ? "\(horizon) \(unit)内按等级、经理、阶段合计\n"
-            : "Within \(horizon) \(unit), by grade, manager and stage\n"
+            ? "\(horizon) \(unit)内按等级、经理、阶段合计（\(moneyUnit)）\n"
+            : "Within \(horizon) \(unit), by grade, manager and stage (\(moneyUnit))\n"
         var groups = PlainTable(columns: [
             .init(zh ? "分组" : "group", maxWidth: 24), .init(zh ? "客户" : "accounts", alignRight: true),
             .init(zh ? "成交额" : "deal value", alignRight: true), .init(zh ? "期望赢单" : "exp. wins", alignRight: true),
@@ -371,6 +394,7 @@ struct ForecastReport {
     func writeJSON(to sink: inout some OutputSink) {
         let json = JSONWriter()
         func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
+        let missing = Set(assessment.model.missingCodes.map { $0.lowercased() })
         let c = counts
         sink.write("{\n")
         sink.write("  \"schema\": \"kam.forecast/1\",\n")
@@ -379,6 +403,7 @@ struct ForecastReport {
         sink.write("  \"model\": \(json.string(assessment.model.name)),\n")
         sink.write("  \"mode\": \(json.string(scoreAware ? "score_aware" : "stage_only")),\n")
         sink.write("  \"period\": \(json.string(period.rawValue)),\n")
+        sink.write("  \"money_unit\": \(json.string(moneyUnit)),\n")
         sink.write("  \"horizon\": \(horizon),\n")
         sink.write("  \"first_period\": \(firstPeriod.map { json.string(period.label(of: $0)) } ?? "null"),\n")
         sink.write("  \"runs\": \(totals.runs),\n")
@@ -399,8 +424,11 @@ struct ForecastReport {
             let forecast = forecasts[row]
             let account = assessment.accounts[row]
             sink.write(rank == 0 ? "\n" : ",\n")
-            var text = "    {\"rank\": \(rank + 1), \"account_id\": \(json.string(account.id)), \"name\": \(json.string(account.name)), "
-            text += "\"manager\": \(json.string(account.manager)), \"stage\": \(forecast.stage.map(String.init) ?? "null"), "
+            var text = "    {\"rank\": \(rank + 1), \"account_id\": \(json.string(account.id)), "
+            text += "\"name\": \(json.optionalString(account.name, missingCodes: missing)), "
+            text += "\"industry\": \(json.optionalString(account.industry, missingCodes: missing)), "
+            text += "\"region\": \(json.optionalString(account.region, missingCodes: missing)), "
+            text += "\"manager\": \(json.optionalString(account.manager, missingCodes: missing)), \"stage\": \(forecast.stage.map(String.init) ?? "null"), "
             text += "\"grade\": \(json.string(assessment.grades[row].letter)), \"value\": \(number(assessment.value(row))), "
             text += "\"difficulty\": \(number(assessment.difficulty(row))), \"line\": \(account.line),\n"
             text += "     \"status\": \(json.string(forecast.status.rawValue)), \"stage_probability\": \(number(forecast.stageProbability)), "

@@ -491,7 +491,7 @@ struct KPIReport {
                 sink.write(position == 0 ? "\n" : ",\n")
                 let record = person.record
                 var text = "    {\"period\": \(string(record.period.label)), \"person\": \(string(record.person)), "
-                text += "\"role\": \(string(record.role.rawValue)), \"team\": \(string(record.team)), "
+                text += "\"role\": \(string(record.role.rawValue)), \"team\": \(json.optionalString(record.team, missingCodes: [])), "
                 text += "\"plan_line\": \(record.plan.line), \"actual_line\": \(record.actual.line),\n"
                 text += "     \"previous_sales\": \(previousSalesJSON(record.previousSales, string: string)),\n"
                 text += "     \"indicators\": \(indicatorsJSON(person.indicators)),\n"

@@ -32,32 +32,8 @@ extension RankReport {
         ranked.rows = workbookRows()
         while let page = try morePages() { ranked.rows += page.workbookRows() }
 
-        let rejectColumns: [Workbook.Column] = [
-            .init("line", format: .integer), .init("column", width: 18), .init("column_number", format: .integer, width: 14),
-            .init("reason", width: 16), .init("message", width: 80),
-        ] + loaded.header.map { .init($0, width: 12) }
-        var rejected = Workbook.Sheet(name: language == .zh ? "未评分行" : "rejected", columns: rejectColumns)
-        rejected.rows = loaded.rejects.map { reject in
-            [
-                .number(Double(reject.line)), Self.text(reject.column ?? ""), reject.columnNumber.map { .number(Double($0)) } ?? .empty,
-                .text(reject.reason.code), .text(reject.message),
-            ] + reject.fields.map(Self.text)
-        }
-
-        let modelColumns: [Workbook.Column] = [
-            .init("factor", width: 20), .init("label", width: 24), .init("side", width: 10), .init("column", width: 22),
-            .init("weight", format: .decimal(digits: 3)), .init("direction", width: 11), .init("missing", width: 10),
-            .init("scale", width: 60),
-        ]
-        var modelSheet = Workbook.Sheet(name: language == .zh ? "模型 \(model.name)" : "model \(model.name)", columns: modelColumns)
-        let describer = ModelReport(model: model, language: language)
-        modelSheet.rows = model.factors.map { factor in
-            [
-                .text(factor.id), .text(factor.label.text(language)), .text(factor.side.rawValue), .text(factor.column),
-                .number(factor.weight), .text(factor.direction.rawValue), .text(factor.missing.name),
-                .text(describer.scaleText(factor)),
-            ]
-        }
+        let rejected = ReportWorkbook.rejectedSheet(loaded.rejects, header: loaded.header, language: language)
+        let modelSheet = ReportWorkbook.modelSheet(model, language: language)
         return Workbook(sheets: [ranked, rejected, modelSheet])
     }
 

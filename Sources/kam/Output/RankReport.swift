@@ -353,11 +353,17 @@ private struct AccountJSONWriter {
     var points: [Double]
     var impacts: [Double]
     var chosen: [Bool]
+    /// The model's missing codes (lower-cased): such a text cell is written as `null`.
+    let missingCodes: Set<String>
+    /// The longest missing code in UTF-8 bytes (longer text is never one).
+    let longestMissingCode: Int
 
     init(report: RankReport, json: JSONWriter) {
         self.report = report
         self.json = json
         let model = report.model
+        missingCodes = Set(model.missingCodes.map { $0.lowercased() })
+        longestMissingCode = missingCodes.map(\.utf8.count).max() ?? 0
         factorCount = model.factors.count
         weights = report.assessment.scorer.scenarioWeights[report.assessment.scenario]
         valueSide = model.factors.map { $0.side == .value }
@@ -425,19 +431,29 @@ private struct AccountJSONWriter {
         }
         func integer(_ value: Int) { out.append(contentsOf: String(value).utf8) }
         func string(_ text: String) { json.append(string: text, to: &out) }
+        /// A text cell: `null` when blank or a missing code.
+        func cell(_ text: String) {
+            if text.isEmpty
+                || (text.utf8.count <= longestMissingCode + 2 && JSONWriter.isMissing(text, missingCodes: missingCodes))
+            {
+                raw("null")
+            } else {
+                string(text)
+            }
+        }
         func number(_ value: Double) { appendDecimal(value, digits: 6, to: &out) }
         raw("    {\"rank\": ")
         integer(rank)
         raw(", \"account_id\": ")
         string(account.id)
         raw(", \"name\": ")
-        string(account.name)
+        cell(account.name)
         raw(", \"industry\": ")
-        string(account.industry)
+        cell(account.industry)
         raw(", \"region\": ")
-        string(account.region)
+        cell(account.region)
         raw(", \"manager\": ")
-        string(account.manager)
+        cell(account.manager)
         raw(", \"stage\": ")
         if let stage = account.stage { integer(stage) } else { raw("null") }
         raw(", \"deal_value\": ")

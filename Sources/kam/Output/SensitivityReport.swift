@@ -171,7 +171,7 @@ struct SensitivityReport {
         out += "  \"accounts\": ["
         for (position, row) in rows.enumerated() {
             out += position == 0 ? "\n" : ",\n"
-            out += "    {\"account_id\": \(json.string(assessment.accounts[row].id)), \"name\": \(json.string(assessment.accounts[row].name)), "
+            out += "    {\"account_id\": \(json.string(assessment.accounts[row].id)), \"name\": \(json.optionalString(assessment.accounts[row].name, missingCodes: Set(model.missingCodes.map { $0.lowercased() }))), "
             out += "\"base_rank\": \(result.baseRanks[row]), \"grade\": \(json.string(result.baseGrades[row].letter)), "
             out += "\"grade_probabilities\": {" + Grade.allCases.map { "\(json.string($0.letter)): \(number(result.probability(of: $0, row: row)))" }.joined(separator: ", ") + "}, "
             out += "\"p_top_k\": \(number(result.topProbability[row])), \"mean_rank\": \(number(result.meanRank[row])), "

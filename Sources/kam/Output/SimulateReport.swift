@@ -15,6 +15,9 @@ struct SimulateReport {
     let rejectsPath: String?
     let language: Language
 
+    /// The unit of money amounts: the model's deal-value unit (万元 by default).
+    var moneyUnit = "万元"
+
     var zh: Bool { language == .zh }
     var team: Team { problem.team }
 
@@ -82,8 +85,8 @@ struct SimulateReport {
         var lines: [String] = []
         lines.append(
             zh
-                ? "\(runs) 次蒙特卡洛模拟，种子 \(seed)；各策略使用相同的随机数，差异为配对差异。预期赢单收入按成交金额计。"
-                : "\(runs) Monte Carlo runs, seed \(seed); every policy sees the same random numbers, so differences are paired. Won revenue at deal value.")
+                ? "\(runs) 次蒙特卡洛模拟，种子 \(seed)；各策略使用相同的随机数，差异为配对差异。预期赢单收入按成交金额计，单位 \(moneyUnit)。"
+                : "\(runs) Monte Carlo runs, seed \(seed); every policy sees the same random numbers, so differences are paired. Won revenue at deal value, in \(moneyUnit).")
         lines.append(
             zh
                 ? "最优策略：各期按第一期的影子价格分配，并按同一比例缩放价格，使最紧的资源每期用满。"
@@ -106,8 +109,8 @@ struct SimulateReport {
     func text(markdown: Bool) -> String {
         let maxWidth = TerminalWidth.columns
         var text = zh
-            ? "模拟：\(openAtStart) 个在途客户，\(periods) 期，\(runs) 次，种子 \(seed)；团队 \(teamFile)\n\n"
-            : "Simulation: \(openAtStart) open accounts over \(periods) periods, \(runs) runs, seed \(seed); team \(teamFile)\n\n"
+            ? "模拟：\(openAtStart) 个在途客户，\(periods) 期，\(runs) 次，种子 \(seed)；团队 \(teamFile)；金额单位 \(moneyUnit)\n\n"
+            : "Simulation: \(openAtStart) open accounts over \(periods) periods, \(runs) runs, seed \(seed); team \(teamFile); amounts in \(moneyUnit)\n\n"
         var outcome = PlainTable(columns: [
             .init(zh ? "策略" : "policy"), .init(zh ? "预期赢单" : "exp. wins", alignRight: true),
             .init(zh ? "赢单收入" : "won revenue", alignRight: true), .init("P10", alignRight: true),
@@ -142,7 +145,9 @@ struct SimulateReport {
                 capacity > 0 ? ReportFormat.percent(used / capacity) : "–",
             ])
         }
-        text += zh ? "费用与工时（\(periods) 期合计，均值）\n" : "Expense and hours (totals over \(periods) periods, mean of runs)\n"
+        text += zh
+            ? "费用（\(moneyUnit)）与工时（小时）（\(periods) 期合计，均值）；费用回报 = 赢单收入 / 费用\n"
+            : "Expense (\(moneyUnit)) and hours (totals over \(periods) periods, mean of runs); return = won revenue per \(moneyUnit) of expense\n"
         text += markdown ? spend.markdown() : spend.render(maxWidth: maxWidth)
         text += "\n"
         var people = PlainTable(
@@ -189,7 +194,7 @@ struct SimulateReport {
     func json() -> String {
         let json = JSONWriter()
         func number(_ value: Double) -> String { ReportFormat.jsonNumber(value) }
-        var text = "{\n  \"schema\": \"kam.simulation/1\",\n"
+        var text = "{\n  \"schema\": \"kam.simulation/1\",\n  \"money_unit\": \(JSONWriter().string(moneyUnit)),\n"
         text += "  \"open_accounts\": \(openAtStart), \"periods\": \(periods), \"runs\": \(runs), \"seed\": \(seed),\n"
         text += "  \"winning_model\": \(json.string("forecast")), \"winning_model_note\": \(json.string(winningModelText)),\n"
         text += "  \"policies\": [\n"
