@@ -21,6 +21,7 @@ extension Kam {
 
         @OptionGroup var input: InputOptions
         @OptionGroup var modelOptions: ModelOptions
+        @OptionGroup var list: ListOptions
 
         @Option(help: "Show only the first N accounts of the ranking (default: 20 in a table, all in csv/json).")
         var top: Int?
@@ -110,6 +111,9 @@ extension Kam {
                 throw ValidationError("Please use '--excel' and '--output-encoding' with '--format csv' (they lay out CSV files).")
             }
             try format.validate(output: output)
+            if list.columns != nil, format == .json {
+                throw ValidationError("Please use '--columns' with table, markdown, csv or xlsx output (json keeps every field).")
+            }
             if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
             if !(0...12).contains(digits) { throw ValidationError("Please specify '--digits' between 0 and 12.") }
             if let blockSize, blockSize < 16 { throw ValidationError("Please specify a '--block-size' of at least 16.") }
@@ -147,7 +151,15 @@ extension Kam {
                 let scenarioIndex = scenario.flatMap { pipeline.scorer.scenarioNames.firstIndex(of: $0) }
                 let wanted = grade.flatMap(parseGrades)
                 let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
-                let report: RankReport
+                let conditions = try list.parsedConditions()
+                let sortKey = try list.sortKey()
+                if let problem = RankReport.listProblem(conditions: conditions, sort: sortKey, model: model) {
+                    throw CLIError.usage(problem)
+                }
+                let filtering = !conditions.isEmpty || sortKey != nil
+                // Rows written so far by a ranking filtered page by page.
+                var filteredShown: Int? = nil
+                var report: RankReport
                 let rejected: [Reject]
                 let header: [String]
                 // Further pages of a streamed csv/json ranking (the first is in `report`).
@@ -163,11 +175,14 @@ extension Kam {
                     if history != nil { inMemoryAssessment = assessment }
                     progress.phase("ranking", rows: loaded.batch.count)
                     var rows: [(rank: Int, row: Int)] = []
+                    let probe = RankReport(assessment: assessment, rows: [], loaded: loaded, language: lang, rejectsPath: nil)
                     for (position, row) in assessment.rankedRows().enumerated() {
-                        if rows.count >= limit { break }
+                        if rows.count >= limit, sortKey == nil { break }
                         if let wanted, !wanted.contains(assessment.grades[row]) { continue }
+                        if !conditions.isEmpty, probe.rows([(position + 1, row)], matching: conditions).isEmpty { continue }
                         rows.append((position + 1, row))
                     }
+                    if let sortKey { rows = Array(probe.sorted(rows, by: sortKey).prefix(limit)) }
                     report = RankReport(assessment: assessment, rows: rows, loaded: loaded, language: lang, rejectsPath: nil)
                     (rejected, header) = (loaded.rejects, loaded.header)
                 } else {
@@ -177,32 +192,66 @@ extension Kam {
                     // however many rows are shown.
                     progress.phase("reading and scoring \(input.file)", rows: input.estimatedRows)
                     let ranking = try input.rank(
-                        model: model, scorer: pipeline.scorer, scenario: scenarioIndex ?? 0, limit: limit, grades: wanted,
-                        blockSize: blockSize, workers: workers,
+                        model: model, scorer: pipeline.scorer, scenario: scenarioIndex ?? 0,
+                        limit: filtering ? .max : limit, grades: wanted, blockSize: blockSize, workers: workers,
                         runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: memory << 20),
-                        paged: format == .csv || format == .json || format == .xlsx)
+                        paged: filtering || format == .csv || format == .json || format == .xlsx)
                     let scenarioIndex = try checkedScenario(scenarioIndex, pipeline: pipeline)
                     let statistics = ranking.statistics
                     let loaded = ranking.loaderResult
                     let wholeList = (ranking.gradeCounts, ranking.acceptedCount)
                     let language = lang
-                    func pageReport(_ batch: ProspectBatch, ranks: [Int]) -> RankReport {
+                    func pageReport(_ batch: ProspectBatch, ranks: [Int], counting: Bool = true) -> RankReport {
                         let assessment = pipeline.assess(batch, scenario: scenarioIndex, statistics: statistics)
                         var report = RankReport(
                             assessment: assessment, rows: ranks.enumerated().map { ($1, $0) }, loaded: loaded,
                             language: language, rejectsPath: nil, wholeList: wholeList)
                         report.digits = digits
-                        expectedWins += report.rows.reduce(0.0) { $0 + (report.probability($1.row) ?? 0) }
+                        if counting { expectedWins += report.rows.reduce(0.0) { $0 + (report.probability($1.row) ?? 0) } }
                         return report
                     }
                     var first = (batch: ranking.shown, ranks: ranking.ranks)
-                    if let pages = ranking.pages {
+                    if filtering, let pages = ranking.pages {
+                        // --where and --sort: the whole ranking is read back page by page (in
+                        // bounded memory) and each page filtered. csv and xlsx in rank order
+                        // are written as the pages come; a table, json (whose summary counts the
+                        // shown rows first) and --sort keep the matching rows.
+                        func keep(_ page: RankReport, upTo count: Int) -> RankReport {
+                            page.showing(Array(page.rows(page.rows, matching: conditions).prefix(count)))
+                        }
+                        if sortKey == nil, format == .csv || format == .xlsx {
+                            var remaining = limit
+                            func nextFiltered() throws -> RankReport? {
+                                guard remaining > 0, let page = try Self.nextPage(pages) else { return nil }
+                                let shown = keep(pageReport(page.batch, ranks: page.ranks, counting: false), upTo: remaining)
+                                expectedWins += shown.rows.reduce(0.0) { $0 + (shown.probability($1.row) ?? 0) }
+                                remaining -= shown.rows.count
+                                filteredShown = limit - remaining
+                                return shown
+                            }
+                            morePages = nextFiltered
+                            filteredShown = 0
+                            first = (ranking.shown, [])
+                        } else {
+                            var kept = ranking.shown
+                            var ranks: [Int] = []
+                            while sortKey != nil || ranks.count < limit, let page = try Self.nextPage(pages) {
+                                let shown = keep(
+                                    pageReport(page.batch, ranks: page.ranks, counting: false),
+                                    upTo: sortKey == nil ? limit - ranks.count : .max)
+                                kept.append(contentsOf: page.batch.rows(shown.rows.map(\.row)))
+                                ranks += shown.rows.map(\.rank)
+                            }
+                            first = (kept, ranks)
+                        }
+                    } else if let pages = ranking.pages {
                         shownCount = pages.count
                         if let page = try Self.nextPage(pages) { first = page }
                         morePages = { try Self.nextPage(pages).map { pageReport($0.batch, ranks: $0.ranks) } }
                     }
                     progress.phase("explaining \(shownCount ?? first.ranks.count) accounts", rows: shownCount ?? first.ranks.count)
                     report = pageReport(first.batch, ranks: first.ranks)
+                    if let sortKey { report = report.showing(Array(report.sorted(report.rows, by: sortKey).prefix(limit))) }
                     (rejected, header) = (ranking.rejects, ranking.header)
                     if timings { printTimings(ranking) }
                     if !quiet, let note = Self.passNote(ranking, model: model) { printError(note) }
@@ -223,6 +272,7 @@ extension Kam {
                 progress.phase("writing \(shownCount ?? final.rows.count) rows", rows: shownCount ?? final.rows.count)
                 try write(final, to: &sink, morePages: morePages)
                 if let shownCount { final.pagedTotals = (shownCount, expectedWins) }
+                if let filteredShown { final.pagedTotals = (filteredShown, expectedWins) }
                 if let history {
                     try recordRun(
                         into: history, model: model, pipeline: pipeline, scenario: scenarioIndex ?? 0,
@@ -305,6 +355,11 @@ extension Kam {
         }
 
         func write(_ report: RankReport, to sink: inout FileSink, morePages: () throws -> RankReport? = { nil }) throws {
+            if let columns = list.selectedColumns {
+                try write(report, columns: columns, to: &sink, morePages: morePages)
+                try sink.finish()
+                return
+            }
             switch format {
             case .table: sink.write(report.table(summary: !quiet))
             case .markdown: sink.write(report.table(markdown: true, summary: !quiet))

@@ -178,9 +178,11 @@ struct AllocateReport {
 
     func text(markdown: Bool) -> String {
         let maxWidth = TerminalWidth.columns
-        var text = zh
-            ? "下一\(period)\(loaded.periodLabel.map { "（\($0)）" } ?? "")的资源分配：\(policyLabel(allocation.policy))；团队 \(teamFile)；金额单位 \(moneyUnit)\n\n"
-            : "Allocation for the next \(period)\(loaded.periodLabel.map { " (\($0))" } ?? ""): \(policyLabel(allocation.policy)); team \(teamFile); amounts in \(moneyUnit)\n\n"
+        let title = zh
+            ? "下一\(period)\(loaded.periodLabel.map { "（\($0)）" } ?? "")的资源分配：\(policyLabel(allocation.policy))；团队 \(teamFile)"
+            : "Allocation for the next \(period)\(loaded.periodLabel.map { " (\($0))" } ?? ""): \(policyLabel(allocation.policy)); team \(teamFile)"
+        var text = (markdown ? [title] : DisplayWidth.wrap(title, width: maxWidth)).joined(separator: "\n")
+        text += zh ? "\n金额单位：\(moneyUnit)。\n\n" : "\nAmounts in \(moneyUnit).\n\n"
         var peopleTable = PlainTable(columns: [
             .init(zh ? "人员" : "person"), .init(zh ? "角色" : "role"), .init(zh ? "可用工时" : "hours", alignRight: true),
             .init(zh ? "已分配" : "allocated", alignRight: true), .init(zh ? "利用率" : "used", alignRight: true),
@@ -203,9 +205,10 @@ struct AllocateReport {
         ])
         text += markdown ? peopleTable.markdown() : peopleTable.render(maxWidth: maxWidth)
         if allocation.shadowPrices != nil {
-            text += zh
-                ? "影子价格：人员行为每多一小时可增加的预期\(problem.objective == .profit ? "利润" : "赢单收入")（\(moneyUnit)/小时）；预算行为每多 1 \(moneyUnit)预算可增加的\(moneyUnit)数（\(moneyUnit)/\(moneyUnit)）。\n"
-                : "Value of +1: on a person's line, the expected \(problem.objective == .profit ? "profit" : "won revenue") one more hour would add (\(moneyUnit) per hour); on the budget line, what one more \(moneyUnit) of budget would add (\(moneyUnit) per \(moneyUnit)).\n"
+            let note = zh
+                ? "影子价格：人员行为每多一小时可增加的预期\(problem.objective == .profit ? "利润" : "赢单收入")（\(moneyUnit)/小时）；预算行为每多 1 \(moneyUnit)预算可增加的\(moneyUnit)数（\(moneyUnit)/\(moneyUnit)）。"
+                : "Value of +1: on a person's line, the expected \(problem.objective == .profit ? "profit" : "won revenue") one more hour would add (\(moneyUnit) per hour); on the budget line, what one more \(moneyUnit) of budget would add (\(moneyUnit) per \(moneyUnit))."
+            text += (markdown ? [note] : DisplayWidth.wrap(note, width: maxWidth)).joined(separator: "\n") + "\n"
         }
         text += "\n"
         let rows = workedRows
@@ -229,8 +232,8 @@ struct AllocateReport {
             ])
         }
         text += zh
-            ? "各客户的投入（按工时排序，\(rows.count) 个客户；费用与收入增量单位 \(moneyUnit)）\n"
-            : "Effort per account (most hours first; \(rows.count) accounts; expense and gain in \(moneyUnit))\n"
+            ? "各客户的投入（按工时排序，\(rows.count) 个客户；费用、收入增量单位 \(moneyUnit)）\n"
+            : "Effort per account (most hours first; \(rows.count) accounts; \(moneyUnit))\n"
         text += markdown ? accounts.markdown() : accounts.render(maxWidth: maxWidth)
         if rows.count > limit {
             text += zh ? "… 另有 \(rows.count - limit) 个（--top N 或 --format csv 查看全部）\n" : "… and \(rows.count - limit) more (--top N, or --format csv for all)\n"

@@ -132,6 +132,16 @@ enum ReportWorkbook {
         return sheet
     }
 
+    /// `sheet` with only the columns named `names` (headers it has), in that order.
+    static func selecting(_ names: [String], from sheet: Workbook.Sheet) -> Workbook.Sheet {
+        let picks = names.compactMap { name in sheet.columns.firstIndex { $0.header == name } }
+        var selected = Workbook.Sheet(
+            name: sheet.name, columns: picks.map { sheet.columns[$0] },
+            gradeColumn: sheet.gradeColumn.flatMap { picks.firstIndex(of: $0) })
+        selected.rows = sheet.rows.map { row in picks.map { $0 < row.count ? row[$0] : .empty } }
+        return selected
+    }
+
     /// Writes `workbook` to `sink`; a sheet too long for Excel is bad data (65).
     static func write(_ workbook: @autoclosure () throws -> Workbook, to sink: inout FileSink, output: String?) throws {
         do {

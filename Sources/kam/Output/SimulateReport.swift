@@ -109,8 +109,8 @@ struct SimulateReport {
     func text(markdown: Bool) -> String {
         let maxWidth = TerminalWidth.columns
         var text = zh
-            ? "模拟：\(openAtStart) 个在途客户，\(periods) 期，\(runs) 次，种子 \(seed)；团队 \(teamFile)；金额单位 \(moneyUnit)\n\n"
-            : "Simulation: \(openAtStart) open accounts over \(periods) periods, \(runs) runs, seed \(seed); team \(teamFile); amounts in \(moneyUnit)\n\n"
+            ? "模拟：\(openAtStart) 个在途客户，\(periods) 期，\(runs) 次，种子 \(seed)；团队 \(teamFile)\n金额单位：\(moneyUnit)。\n\n"
+            : "Simulation: \(openAtStart) open accounts over \(periods) periods, \(runs) runs, seed \(seed); team \(teamFile)\nAmounts in \(moneyUnit).\n\n"
         var outcome = PlainTable(columns: [
             .init(zh ? "策略" : "policy"), .init(zh ? "预期赢单" : "exp. wins", alignRight: true),
             .init(zh ? "赢单收入" : "won revenue", alignRight: true), .init("P10", alignRight: true),

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Writes the golden outputs of `kam rank` that RankWriterGoldenTests compares against.
 # Only their SHA-256 sums are kept (golden.sha256). They were made with the writer as it was before the fast writer (commit c66db1c);
-# the json sums were made again when the summary gained "constant_factors" (issue 14), the only line that changed:
+# the json sums were made again when the summary gained "constant_factors" (issue 14), the only line that changed,
+# and again when missing text cells became null in JSON (issue 20: "name", "industry", "region", "manager" of
+# accounts whose cell is blank or a missing code; no other byte changed):
 #   KAM=/path/to/that/kam bash make.sh
 # Inputs: list.csv (generated, then edited so that names need quoting and formula escapes)
 # and three models: the default one, one with batch-relative scales and mean fills, and a
