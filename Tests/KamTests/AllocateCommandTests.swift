@@ -14,7 +14,7 @@ struct AllocateCommandTests {
         #expect(text.contains("Allocation for the next period (2025-01): optimal (maximum expected won"))
         #expect(text.contains("Amounts in 万元."))
         #expect(text.contains("value of +1"))
-        let joined = text.replacingOccurrences(of: "\n", with: " ")
+        let joined = text.replacingOccurrences(of: "\n    ", with: " ")
         #expect(joined.contains("(万元 per hour); on the budget line, what one more 万元 of budget would add (万元 per 万元)"))
         #expect(text.contains("赵总监"))
         #expect(text.contains("expense budget"))

@@ -148,4 +148,32 @@ struct ListOptionsTests {
         let sort = try rank(["--sort", "owner"])
         #expect(sort.status == 64)
     }
+
+    @Test(
+        "a table taller than the terminal goes through $PAGER; not with --no-pager, not into a pipe",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a terminal"))
+    func pager() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let kam = KamRunner.executable.path
+        func onTerminal(_ extra: String, pagedTo file: String) throws -> KamRunner.Outcome {
+            let command = "cd '\(Paths.packageRoot)' && PAGER='cat > \(file)' '\(kam)' rank datasets/prospects.csv --top 60 "
+                + "--quiet --rejects '\(directory)/r.csv' \(extra)"
+            return try KamRunner.runShell("script -qec \"$0\" /dev/null", arguments: [command], in: directory)
+        }
+        let paged = directory + "/paged.txt"
+        let terminal = try onTerminal("", pagedTo: paged)
+        #expect(terminal.status == 0, "\(terminal.standardError)")
+        let text = try String(contentsOfFile: paged, encoding: .utf8)
+        #expect(text.split(separator: "\n").count == 62)  // header, rule, 60 accounts
+        #expect(!terminal.standardOutput.contains("K-000176"))
+        let direct = directory + "/direct.txt"
+        let unpaged = try onTerminal("--no-pager", pagedTo: direct)
+        #expect(!FileManager.default.fileExists(atPath: direct))
+        #expect(unpaged.standardOutput.contains("K-000176"))
+        let piped = try KamRunner.run(
+            ["rank", Self.sample, "--top", "60", "--quiet", "--rejects", directory + "/r.csv"],
+            environment: ["PAGER": "cat > \(directory)/piped.txt"])
+        #expect(piped.standardOutput.contains("K-000176"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/piped.txt"))
+    }
 }

@@ -24,6 +24,9 @@ struct ListOptions: ParsableArguments {
             valueName: "FIELD[:asc|:desc]"))
     var sort: String?
 
+    @Flag(help: "Write a long table straight to the terminal instead of through $PAGER (less -FRX by default).")
+    var noPager = false
+
     func validate() throws {
         _ = try parsedConditions()
         _ = try sortKey()

@@ -25,12 +25,13 @@ extension Kam.Rank {
             do { table = try CSVReader().read(bytes: Array(text.text.utf8), file: "ranking") } catch {
                 throw CLIError.badData("the ranking could not be laid out as a table: \(error)")
             }
-            sink.write(Self.table(table, markdown: format == .markdown))
+            var shown = Self.table(table, markdown: format == .markdown)
             if !quiet {
                 let lines = format == .markdown
                     ? report.summaryLines() : report.summaryLines().flatMap { DisplayWidth.wrap($0, width: TerminalWidth.columns) }
-                sink.write("\n" + lines.joined(separator: "\n") + "\n")
+                shown += "\n" + lines.joined(separator: "\n") + "\n"
             }
+            show(shown, into: &sink)
         case .xlsx:
             var workbook = try report.workbook(morePages: morePages)
             let ranked = workbook.sheets[0]
@@ -41,6 +42,17 @@ extension Kam.Rank {
         case .json:
             throw CLIError.usage("Please use '--columns' with table, markdown, csv or xlsx output (json keeps every field).")
         }
+    }
+
+    /// Writes a table to `sink`, or through the pager when standard output is a terminal
+    /// shorter than the table (see ``Pager``).
+    func show(_ text: String, into sink: inout FileSink) {
+        if output == nil, let pager = Pager.command(for: text, disabled: list.noPager),
+            Pager.show(InputEcho.escapingControlCharacters(text, keeping: ["\n"]), with: pager)
+        {
+            return
+        }
+        sink.write(text)
     }
 
     private func writeCSV<Sink: OutputSink>(

@@ -361,8 +361,8 @@ extension Kam {
                 return
             }
             switch format {
-            case .table: sink.write(report.table(summary: !quiet))
-            case .markdown: sink.write(report.table(markdown: true, summary: !quiet))
+            case .table: show(report.table(summary: !quiet), into: &sink)
+            case .markdown: show(report.table(markdown: true, summary: !quiet), into: &sink)
             case .csv where excel || outputEncoding != .utf8:
                 let style = excel ? CSVOutputStyle.excel(encoding: outputEncoding) : CSVOutputStyle(encoding: outputEncoding)
                 var styled = StyledCSVSink(base: sink, style: style)

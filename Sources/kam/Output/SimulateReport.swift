@@ -147,7 +147,7 @@ struct SimulateReport {
         }
         text += zh
             ? "费用（\(moneyUnit)）与工时（小时）（\(periods) 期合计，均值）；费用回报 = 赢单收入 / 费用\n"
-            : "Expense (\(moneyUnit)) and hours (totals over \(periods) periods, mean of runs); return = won revenue per \(moneyUnit) of expense\n"
+            : "Expense (\(moneyUnit)) and hours, totals over \(periods) periods, mean of runs; return per \(moneyUnit) of expense\n"
         text += markdown ? spend.markdown() : spend.render(maxWidth: maxWidth)
         text += "\n"
         var people = PlainTable(
