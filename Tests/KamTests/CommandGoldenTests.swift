@@ -55,7 +55,9 @@ struct CommandGoldenTests {
     static let formats = ["table", "markdown", "csv", "json"]
 
     /// `arguments` once per format (`name-FORMAT`), table with no `--format`.
-    static func everyFormat(_ name: String, _ arguments: [String], files: [String] = [], setup: [[String]] = [], normalizeTimes: Bool = false)
+    static func everyFormat(
+        _ name: String, _ arguments: [String], files: [String] = [], setup: [[String]] = [], normalizeTimes: Bool = false
+    )
         -> [Case]
     {
         formats.map { format in
@@ -77,12 +79,25 @@ struct CommandGoldenTests {
         cases[0].files = ["rejects.csv"]
         cases += [
             Case(name: "rank-table-zh", arguments: ["rank", list, "--top", "6", "--lang", "zh", "--quiet", "--rejects", "r.csv"]),
-            Case(name: "rank-json-zh-grades", arguments: ["rank", list, "--format", "json", "--lang", "zh", "--grade", "A", "--top", "3", "--quiet", "--rejects", "r.csv"]),
-            Case(name: "rank-markdown-growth", arguments: ["rank", list, "--format", "markdown", "--scenario", "growth", "--top", "8", "--quiet", "--rejects", "r.csv"]),
-            Case(name: "rank-csv-excel", arguments: ["rank", list, "--format", "csv", "--excel", "--top", "5", "--quiet", "--rejects", "r.csv"]),
-            Case(name: "rank-csv-gb18030", arguments: ["rank", list, "--format", "csv", "--output-encoding", "gb18030", "--top", "5", "--quiet", "--rejects", "r.csv"]),
+            Case(
+                name: "rank-json-zh-grades",
+                arguments: [
+                    "rank", list, "--format", "json", "--lang", "zh", "--grade", "A", "--top", "3", "--quiet", "--rejects", "r.csv",
+                ]),
+            Case(
+                name: "rank-markdown-growth",
+                arguments: ["rank", list, "--format", "markdown", "--scenario", "growth", "--top", "8", "--quiet", "--rejects", "r.csv"]),
+            Case(
+                name: "rank-csv-excel",
+                arguments: ["rank", list, "--format", "csv", "--excel", "--top", "5", "--quiet", "--rejects", "r.csv"]),
+            Case(
+                name: "rank-csv-gb18030",
+                arguments: ["rank", list, "--format", "csv", "--output-encoding", "gb18030", "--top", "5", "--quiet", "--rejects", "r.csv"]),
             Case(name: "rank-csv-all", arguments: ["rank", list, "--format", "csv", "--quiet", "--rejects", "r.csv"]),
-            Case(name: "rank-xlsx", arguments: ["rank", list, "--format", "xlsx", "--output", "ranked.xlsx", "--top", "15", "--quiet", "--rejects", "r.csv"], files: ["ranked.xlsx"]),
+            Case(
+                name: "rank-xlsx",
+                arguments: ["rank", list, "--format", "xlsx", "--output", "ranked.xlsx", "--top", "15", "--quiet", "--rejects", "r.csv"],
+                files: ["ranked.xlsx"]),
             Case(name: "rank-warnings", arguments: ["rank", list, "--top", "3", "--rejects", "rejects.csv"]),
             Case(name: "rank-record", arguments: ["rank", list, "--top", "3", "--record", "runs.sqlite", "--rejects", "r.csv"]),
         ]
@@ -98,16 +113,26 @@ struct CommandGoldenTests {
         cases += everyFormat("model-fit", ["model", "fit", history, "--output", "fit.yaml", "--quiet"])
         cases[cases.count - 4].files = ["fit.yaml"]
         for view in ["groups", "metrics", "grades"] {
-            cases.append(Case(name: "model-fit-csv-\(view)", arguments: ["model", "fit", history, "--output", "fit.yaml", "--quiet", "--format", "csv", "--view", view]))
+            cases.append(
+                Case(
+                    name: "model-fit-csv-\(view)",
+                    arguments: ["model", "fit", history, "--output", "fit.yaml", "--quiet", "--format", "csv", "--view", view]))
         }
         for dialect in ["duckdb", "spark", "postgres"] {
             cases.append(Case(name: "model-export-\(dialect)", arguments: ["model", "export", "--sql", "--dialect", dialect]))
         }
-        cases.append(Case(name: "model-export-typed-view", arguments: ["model", "export", "--sql", "--cells", "typed", "--view", "scored", "--scenario", "growth", "--lang", "zh"]))
+        cases.append(
+            Case(
+                name: "model-export-typed-view",
+                arguments: ["model", "export", "--sql", "--cells", "typed", "--view", "scored", "--scenario", "growth", "--lang", "zh"]))
         // generate
         cases.append(Case(name: "generate", arguments: ["generate", "--rows", "12", "--seed", "3"]))
         cases.append(Case(name: "generate-outcomes-crlf", arguments: ["generate", "--rows", "8", "--seed", "4", "--outcomes", "--crlf"]))
-        cases.append(Case(name: "generate-bad-rows", arguments: ["generate", "--rows", "20", "--seed", "5", "--bad-rows", "3", "--blank-rate", "0.1", "--output", "g.csv"], files: ["g.csv"]))
+        cases.append(
+            Case(
+                name: "generate-bad-rows",
+                arguments: ["generate", "--rows", "20", "--seed", "5", "--bad-rows", "3", "--blank-rate", "0.1", "--output", "g.csv"],
+                files: ["g.csv"]))
         // kpi
         let kpi = ["kpi", "--plan", "datasets/kpi-plan.csv", "--actual", "datasets/kpi-actuals.csv", "--quiet"]
         cases += everyFormat("kpi", kpi)
@@ -115,7 +140,11 @@ struct CommandGoldenTests {
         cases.append(Case(name: "kpi-prospects", arguments: kpi + ["--prospects", list]))
         // weights
         cases += everyFormat("weights-ahp", ["weights", "ahp", "datasets/judgements.yaml"])
-        cases.append(Case(name: "weights-ahp-write-model", arguments: ["weights", "ahp", "datasets/judgements.yaml", "--write-model", "ahp.yaml", "--lang", "zh"], files: ["ahp.yaml"]))
+        cases.append(
+            Case(
+                name: "weights-ahp-write-model",
+                arguments: ["weights", "ahp", "datasets/judgements.yaml", "--write-model", "ahp.yaml", "--lang", "zh"], files: ["ahp.yaml"])
+        )
         cases += everyFormat("weights-fit", ["weights", "fit", history])
         // sensitivity, explain
         cases += everyFormat("sensitivity", ["sensitivity", list, "--samples", "60", "--show", "6", "--quiet"])
@@ -125,12 +154,21 @@ struct CommandGoldenTests {
         cases += everyFormat("pipeline-fit", ["pipeline", "fit", events, "--output", "p.yaml"])
         cases[cases.count - 4].files = ["p.yaml"]
         cases += everyFormat("pipeline-show", ["pipeline", "show"])
-        cases.append(Case(name: "pipeline-show-csv-outlook", arguments: ["pipeline", "show", "--format", "csv", "--view", "outlook", "--horizon", "3"]))
+        cases.append(
+            Case(
+                name: "pipeline-show-csv-outlook",
+                arguments: ["pipeline", "show", "--format", "csv", "--view", "outlook", "--horizon", "3"]))
         cases.append(Case(name: "pipeline-show-zh", arguments: ["pipeline", "show", "--lang", "zh"]))
-        cases.append(Case(name: "pipeline-generate", arguments: ["pipeline", "generate", "--accounts", "12", "--months", "6", "--output-dir", "gen"], files: ["gen/events.csv", "gen/snapshots.csv"]))
+        cases.append(
+            Case(
+                name: "pipeline-generate", arguments: ["pipeline", "generate", "--accounts", "12", "--months", "6", "--output-dir", "gen"],
+                files: ["gen/events.csv", "gen/snapshots.csv"]))
         // forecast, backtest
         cases += everyFormat("forecast", ["forecast", list, "--quiet", "--rejects", "r.csv"])
-        cases.append(Case(name: "forecast-csv-totals", arguments: ["forecast", list, "--quiet", "--rejects", "r.csv", "--format", "csv", "--view", "totals"]))
+        cases.append(
+            Case(
+                name: "forecast-csv-totals",
+                arguments: ["forecast", list, "--quiet", "--rejects", "r.csv", "--format", "csv", "--view", "totals"]))
         cases.append(Case(name: "forecast-zh", arguments: ["forecast", list, "--quiet", "--rejects", "r.csv", "--lang", "zh"]))
         let backtest = ["backtest", events, snapshots, "--cut", "2022-01-01", "--quiet"]
         cases += everyFormat("backtest", backtest)
@@ -139,10 +177,19 @@ struct CommandGoldenTests {
         }
         // allocate, simulate
         cases += everyFormat("allocate", ["allocate", list, "--quiet", "--rejects", "r.csv"])
-        cases.append(Case(name: "allocate-csv-people", arguments: ["allocate", list, "--quiet", "--rejects", "r.csv", "--format", "csv", "--view", "people"]))
-        cases.append(Case(name: "allocate-grade-zh", arguments: ["allocate", list, "--quiet", "--rejects", "r.csv", "--policy", "grade", "--lang", "zh"]))
+        cases.append(
+            Case(
+                name: "allocate-csv-people",
+                arguments: ["allocate", list, "--quiet", "--rejects", "r.csv", "--format", "csv", "--view", "people"]))
+        cases.append(
+            Case(
+                name: "allocate-grade-zh",
+                arguments: ["allocate", list, "--quiet", "--rejects", "r.csv", "--policy", "grade", "--lang", "zh"]))
         cases += everyFormat("simulate", ["simulate", list, "--quiet", "--runs", "10", "--periods", "2", "--rejects", "r.csv"])
-        cases.append(Case(name: "simulate-compare", arguments: ["simulate", list, "--quiet", "--runs", "8", "--periods", "2", "--compare", "--rejects", "r.csv"]))
+        cases.append(
+            Case(
+                name: "simulate-compare",
+                arguments: ["simulate", list, "--quiet", "--runs", "8", "--periods", "2", "--compare", "--rejects", "r.csv"]))
         // run history: runs, changes, history
         cases += everyFormat("runs", ["runs", "runs.sqlite"], setup: recordTwoRuns, normalizeTimes: true)
         cases += everyFormat("changes", ["changes", "runs.sqlite", "--top", "4"], setup: recordTwoRuns, normalizeTimes: true)
@@ -164,13 +211,17 @@ struct CommandGoldenTests {
             brokenModel("duplicate-factor", [("  - id: budget ", "  - id: share ")]),
             brokenModel("condition", [("[cumulative_consumption > 1000, payment_record == good]", "[cumulative_consumption >> 1000]")]),
             brokenModel("unit", [("  deal_value: wan\n  cumulative", "  deal_value: lightyears\n  cumulative")]),
-            brokenModel("missing-policy", [("    missing: neutral\n    source: \"seed §3.2.3 (五) A\"", "    missing: sometimes\n    source: \"seed §3.2.3 (五) A\"")]),
+            brokenModel(
+                "missing-policy",
+                [("    missing: neutral\n    source: \"seed §3.2.3 (五) A\"", "    missing: sometimes\n    source: \"seed §3.2.3 (五) A\"")]),
             brokenModel("yaml-syntax", [("name: default", "name: [default")]),
             brokenModel("calibration", [("\nscenarios:", "\ncalibration:\n  method: magic\n\nscenarios:")]),
             brokenModel("no-factors", [("\nfactors:", "\nfactor:")]),
             brokenModel("not-a-list", [("segments:                           # seed", "segments: none  # seed")]),
             Case(name: "error-model-empty", arguments: ["model", "show", "--model", "bad.yaml"], inputs: ["bad.yaml": Data()]),
-            Case(name: "error-model-not-utf8", arguments: ["model", "show", "--model", "bad.yaml"], inputs: ["bad.yaml": Data([0x6E, 0x61, 0x6D, 0x65, 0x3A, 0x20, 0xFF, 0xFE, 0x0A])]),
+            Case(
+                name: "error-model-not-utf8", arguments: ["model", "show", "--model", "bad.yaml"],
+                inputs: ["bad.yaml": Data([0x6E, 0x61, 0x6D, 0x65, 0x3A, 0x20, 0xFF, 0xFE, 0x0A])]),
             Case(name: "error-model-missing", arguments: ["rank", list, "--model", "no-such-model.yaml"]),
             Case(name: "error-rank-missing-list", arguments: ["rank", "no-such-list.csv"]),
             Case(name: "error-rank-usage", arguments: ["rank", list, "--top", "0"]),
@@ -178,10 +229,18 @@ struct CommandGoldenTests {
             Case(name: "error-rank-strict", arguments: ["rank", list, "--strict", "--rejects", "r.csv"]),
             Case(name: "error-unknown-command", arguments: ["rnak", list]),
             Case(name: "error-explain-rejected-row", arguments: ["explain", "K-000091", list]),
-            Case(name: "error-team", arguments: ["allocate", list, "--quiet", "--rejects", "r.csv", "--team", "bad-team.yaml"], inputs: ["bad-team.yaml": Data("people:\n  - name: A\n    hours: lots\n".utf8)]),
-            Case(name: "error-pipeline", arguments: ["pipeline", "show", "--pipeline", "bad.yaml"], inputs: ["bad.yaml": Data("stages: 7\n".utf8)]),
-            Case(name: "error-scorecard", arguments: kpi + ["--scorecard", "bad.yaml"], inputs: ["bad.yaml": Data("name: x\nitems: 3\n".utf8)]),
-            Case(name: "error-judgements", arguments: ["weights", "ahp", "bad.yaml"], inputs: ["bad.yaml": Data("judges:\n  - name: x\n    value:\n      - [share, budget, 12]\n".utf8)]),
+            Case(
+                name: "error-team", arguments: ["allocate", list, "--quiet", "--rejects", "r.csv", "--team", "bad-team.yaml"],
+                inputs: ["bad-team.yaml": Data("people:\n  - name: A\n    hours: lots\n".utf8)]),
+            Case(
+                name: "error-pipeline", arguments: ["pipeline", "show", "--pipeline", "bad.yaml"],
+                inputs: ["bad.yaml": Data("stages: 7\n".utf8)]),
+            Case(
+                name: "error-scorecard", arguments: kpi + ["--scorecard", "bad.yaml"],
+                inputs: ["bad.yaml": Data("name: x\nitems: 3\n".utf8)]),
+            Case(
+                name: "error-judgements", arguments: ["weights", "ahp", "bad.yaml"],
+                inputs: ["bad.yaml": Data("judges:\n  - name: x\n    value:\n      - [share, budget, 12]\n".utf8)]),
             Case(name: "error-history-missing", arguments: ["runs", "none.sqlite"]),
         ]
         return cases
@@ -198,19 +257,8 @@ struct CommandGoldenTests {
         for key in ["COLUMNS", "KAM_MODEL", "LANG", "LC_ALL"] { environment[key] = nil }
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let errorData = LockedData()
-        let reader = Thread { errorData.set(error.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errorData.isSet { Thread.sleep(forTimeInterval: 0.001) }
-        return (process.terminationStatus, outputData, errorData.value)
+        return try KamRunner.capture(process)
     }
 
     /// A scratch folder with links to the package's `datasets/` and `models/`.
@@ -232,7 +280,8 @@ struct CommandGoldenTests {
         for arguments in testCase.setup {
             let outcome = try run(arguments, in: directory)
             guard outcome.status == 0 else {
-                throw GoldenCaseError(message: "setup \(arguments) exited \(outcome.status): \(String(decoding: outcome.error, as: UTF8.self))")
+                throw GoldenCaseError(
+                    message: "setup \(arguments) exited \(outcome.status): \(String(decoding: outcome.error, as: UTF8.self))")
             }
         }
         let outcome = try run(testCase.arguments, in: directory)
