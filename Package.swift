@@ -75,6 +75,7 @@ let package = Package(
             name: "KamTests",
             dependencies: [
                 "kam", "ScoringIO", "RunHistory", "ScoringTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
     ],

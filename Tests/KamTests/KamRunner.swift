@@ -67,20 +67,28 @@ struct KamRunner {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let captured = try capture(process)
+        return Outcome(
+            status: captured.status, standardOutput: String(decoding: captured.output, as: UTF8.self),
+            standardError: String(decoding: captured.error, as: UTF8.self))
+    }
+
+    /// Runs `process` (its executable, arguments and folder set) and returns its exit
+    /// status and what it wrote to standard output and standard error, as bytes.
+    static func capture(_ process: Process) throws -> (status: Int32, output: Data, error: Data) {
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output
         process.standardError = error
         try process.run()
+        // Read both pipes to the end before waiting, so a large output cannot block the child.
         let errorData = LockedData()
         let errorReader = Thread { errorData.set(error.fileHandleForReading.readDataToEndOfFile()) }
         errorReader.start()
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while !errorData.isSet { Thread.sleep(forTimeInterval: 0.001) }
-        return Outcome(
-            status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData.value, as: UTF8.self))
+        return (process.terminationStatus, outputData, errorData.value)
     }
 
     /// A scratch folder for files a test writes.

@@ -62,7 +62,8 @@ public enum ModelFixtures {
         let scenarioList = (0..<scenarios).map { number in
             WeightScenario(
                 name: "s\(number)",
-                weights: Dictionary(uniqueKeysWithValues: factors.filter { _ in random.nextDouble() < 0.6 }.map { ($0.id, random.nextDouble()) }))
+                weights: Dictionary(
+                    uniqueKeysWithValues: factors.filter { _ in random.nextDouble() < 0.6 }.map { ($0.id, random.nextDouble()) }))
         }
         return try! ScoringModel(name: "random", factors: factors, grading: grading(), scenarios: scenarioList)
     }

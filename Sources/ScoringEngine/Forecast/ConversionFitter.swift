@@ -135,7 +135,8 @@ public struct ConversionFitter: Sendable {
         // A fit that stopped early is not an estimate to forecast with.
         guard fitted.converged else {
             throw .conversionFit(
-                "the logistic regression stopped without converging (\(fitted.stopReason.rawValue) after \(fitted.iterations) Newton iterations)")
+                "the logistic regression stopped without converging (\(fitted.stopReason.rawValue) after \(fitted.iterations) Newton iterations)"
+            )
         }
         return ConversionModel(
             scoringModel: scoringModel,

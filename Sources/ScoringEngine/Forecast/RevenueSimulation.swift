@@ -95,45 +95,91 @@ public struct RevenueSimulation: Sendable {
         precondition(dimensions.allSatisfy { $0.membership.count == count }, "One membership per account")
         let horizon = timings.first?.count ?? 0
         precondition(horizon >= 1 && timings.allSatisfy { $0.count == horizon }, "Timings of equal length ≥ 1")
-        let dimensionCount = dimensions.count
-        var groupOffsets: [Int] = []
-        var groupCount = 0
-        for dimension in dimensions {
-            groupOffsets.append(groupCount)
-            groupCount += dimension.groups.count
-        }
+        let layout = GroupLayout(dimensions)
+        let exact = Self.exactTotals(
+            probabilities: probabilities, values: values, timingGroups: timingGroups, timings: timings, dimensions: dimensions,
+            layout: layout, horizon: horizon)
+        let cells = Self.cells(of: dimensions, layout: layout, accounts: count)
+        let sorted = Self.sortedIntoBins(
+            probabilities: probabilities, values: values, timingGroups: timingGroups, cellOf: cells.cellOf, horizon: horizon)
+        let shared = SharedInputs(
+            thresholds: sorted.thresholds, values: sorted.values, timing: sorted.timing, cells: sorted.cells,
+            cellMembers: cells.members, groupCount: layout.groupCount, bins: sorted.bins,
+            timingCDF: Self.cumulativeTimings(timings), horizon: horizon)
+        let runTotals = runAll(shared)
+        let groups = Self.groups(dimensions: dimensions, layout: layout, exact: exact, runTotals: runTotals, horizon: horizon)
+        return RevenueTotals(runs: runs, seed: seed, horizon: horizon, groups: groups)
+    }
 
-        // Exact expected totals, accounts and deal value per group.
-        var expected = [Double](repeating: 0, count: groupCount * horizon)
-        var accountCounts = [Int](repeating: 0, count: groupCount)
-        var dealTotals = [Double](repeating: 0, count: groupCount)
-        var expectedWins = [Double](repeating: 0, count: groupCount)
-        for account in 0..<count {
+    // MARK: Steps of simulate
+
+    /// Where each dimension's groups start in the flat list of all groups.
+    struct GroupLayout {
+        /// Per dimension, the index of its first group.
+        let offsets: [Int]
+        /// Groups over all dimensions.
+        let groupCount: Int
+
+        init(_ dimensions: [Dimension]) {
+            var offsets: [Int] = []
+            var groupCount = 0
+            for dimension in dimensions {
+                offsets.append(groupCount)
+                groupCount += dimension.groups.count
+            }
+            self.offsets = offsets
+            self.groupCount = groupCount
+        }
+    }
+
+    /// Exact expected totals (`group · horizon + t`), accounts, deal value and expected wins per group.
+    struct ExactTotals {
+        var expected: [Double]
+        var accountCounts: [Int]
+        var dealTotals: [Double]
+        var expectedWins: [Double]
+    }
+
+    /// The exact expectations `Σ vᵢ qᵢ cₛ(t)` per group and period, with each group's accounts,
+    /// deal value and expected wins.
+    static func exactTotals(
+        probabilities: [Double], values: [Double], timingGroups: [Int], timings: [[Double]], dimensions: [Dimension],
+        layout: GroupLayout, horizon: Int
+    ) -> ExactTotals {
+        let groupCount = layout.groupCount
+        var totals = ExactTotals(
+            expected: [Double](repeating: 0, count: groupCount * horizon), accountCounts: [Int](repeating: 0, count: groupCount),
+            dealTotals: [Double](repeating: 0, count: groupCount), expectedWins: [Double](repeating: 0, count: groupCount))
+        for account in 0..<probabilities.count {
             let q = probabilities[account]
             precondition(q >= 0 && q <= 1, "Probabilities must lie in 0...1")
             let timing = timings[timingGroups[account]]
             for (d, dimension) in dimensions.enumerated() {
                 let member = Int(dimension.membership[account])
                 guard member >= 0 else { continue }
-                let group = groupOffsets[d] + member
-                accountCounts[group] += 1
-                dealTotals[group] += values[account]
-                expectedWins[group] += q
+                let group = layout.offsets[d] + member
+                totals.accountCounts[group] += 1
+                totals.dealTotals[group] += values[account]
+                totals.expectedWins[group] += q
                 let weight = values[account] * q
                 guard weight > 0 else { continue }
-                for t in 0..<horizon { expected[group * horizon + t] += weight * timing[t] }
+                for t in 0..<horizon { totals.expected[group * horizon + t] += weight * timing[t] }
             }
         }
+        return totals
+    }
 
-        // Cells: the observed combinations of memberships across dimensions.
+    /// The cells: the observed combinations of memberships across dimensions (each a list of
+    /// flat group indices, −1 for none), and each account's cell.
+    static func cells(of dimensions: [Dimension], layout: GroupLayout, accounts count: Int) -> (cellOf: [Int32], members: [[Int32]]) {
         var cellOf = [Int32](repeating: 0, count: count)
         var cellIndex: [[Int32]: Int32] = [:]
         var cellMembers: [[Int32]] = []
-        var key = [Int32](repeating: -1, count: dimensionCount)
+        var key = [Int32](repeating: -1, count: dimensions.count)
         for account in 0..<count {
             for (d, dimension) in dimensions.enumerated() {
                 let member = dimension.membership[account]
-                key[d] = member >= 0 ? Int32(groupOffsets[d]) + member : -1
+                key[d] = member >= 0 ? Int32(layout.offsets[d]) + member : -1
             }
             if let cell = cellIndex[key] {
                 cellOf[account] = cell
@@ -144,9 +190,25 @@ public struct RevenueSimulation: Sendable {
                 cellOf[account] = cell
             }
         }
+        return (cellOf, cellMembers)
+    }
 
-        // Sort accounts with q > 0 and a positive value into bins (a counting sort), as flat
-        // arrays in bin order.
+    /// The accounts with `q > 0` and a positive value, sorted into bins by `q` (a counting
+    /// sort), as flat arrays in bin order.
+    struct SortedAccounts {
+        /// Per sorted account: q (direct bins) or q / q̄ (thinned bins).
+        let thresholds: [Double]
+        let values: [Double]
+        /// Per sorted account: the offset of its timing in the cumulative timings.
+        let timing: [Int32]
+        let cells: [Int32]
+        let bins: [Bin]
+    }
+
+    static func sortedIntoBins(
+        probabilities: [Double], values: [Double], timingGroups: [Int], cellOf: [Int32], horizon: Int
+    ) -> SortedAccounts {
+        let count = probabilities.count
         var binOf = [Int](repeating: -1, count: count)
         var binSizes = [Int](repeating: 0, count: Self.binCount)
         let logRatio = log(Self.binRatio)
@@ -177,14 +239,17 @@ public struct RevenueSimulation: Sendable {
             sortedTiming[position] = Int32(timingGroups[account] * horizon)
             sortedCells[position] = cellOf[account]
         }
-        binOf = []
-        cellOf = []
         let bins = (0..<Self.binCount).compactMap { bin -> Bin? in
             guard binSizes[bin] > 0 else { return nil }
             return Bin(start: binStarts[bin], end: binStarts[bin + 1], rate: Self.rate(ofBin: bin))
         }
-        // Cumulative timing per stage, for drawing the period by inversion.
-        let timingCDF: [Double] = timings.flatMap { timing -> [Double] in
+        return SortedAccounts(thresholds: thresholds, values: sortedValues, timing: sortedTiming, cells: sortedCells, bins: bins)
+    }
+
+    /// Cumulative timing per stage, flat, for drawing the period by inversion; each stage's
+    /// last entry is +∞ (absorbing rounding).
+    static func cumulativeTimings(_ timings: [[Double]]) -> [Double] {
+        timings.flatMap { timing -> [Double] in
             var running = 0.0
             var cdf = timing.map { value -> Double in
                 running += value
@@ -193,8 +258,11 @@ public struct RevenueSimulation: Sendable {
             if let last = cdf.indices.last { cdf[last] = .infinity }  // absorb rounding
             return cdf
         }
+    }
 
-        // The runs: each writes only its own slot.
+    /// The runs, in parallel; each writes only its own slot. Returns per run the totals per
+    /// group and period.
+    func runAll(_ shared: SharedInputs) -> [[Double]] {
         var base = SeededRandom(seed: seed)
         let generators: [SeededRandom] = (0..<runs).map { _ in
             base.jump()
@@ -202,48 +270,52 @@ public struct RevenueSimulation: Sendable {
         }
         let slots = (0..<runs).map { _ in RunSlot() }
         let workers = min(threads, runs)
-        let shared = SharedInputs(
-            thresholds: thresholds, values: sortedValues, timing: sortedTiming, cells: sortedCells,
-            cellMembers: cellMembers, groupCount: groupCount, bins: bins, timingCDF: timingCDF, horizon: horizon)
+        let runs = self.runs
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for run in stride(from: worker, to: runs, by: workers) {
                 var random = generators[run]
                 slots[run].totals = shared.run(random: &random)
             }
         }
+        return slots.map(\.totals)
+    }
 
-        // Percentiles per cell, per period and cumulative.
+    /// Per group: the exact expectations and the runs' percentiles, per period and cumulative.
+    static func groups(
+        dimensions: [Dimension], layout: GroupLayout, exact: ExactTotals, runTotals: [[Double]], horizon: Int
+    ) -> [RevenueTotals.Group] {
+        let runs = runTotals.count
         var groups: [RevenueTotals.Group] = []
         var column = [Double](repeating: 0, count: runs)
         var cumulativeRuns = [[Double]](repeating: [Double](repeating: 0, count: horizon), count: runs)
         for (d, dimension) in dimensions.enumerated() {
             for (member, name) in dimension.groups.enumerated() {
-                let group = groupOffsets[d] + member
+                let group = layout.offsets[d] + member
                 var perPeriod: [RevenueTotals.Cell] = []
                 var cumulative: [RevenueTotals.Cell] = []
                 var runningExpected = 0.0
                 for run in 0..<runs {
                     var running = 0.0
                     for t in 0..<horizon {
-                        running += slots[run].totals[group * horizon + t]
+                        running += runTotals[run][group * horizon + t]
                         cumulativeRuns[run][t] = running
                     }
                 }
                 for t in 0..<horizon {
-                    for run in 0..<runs { column[run] = slots[run].totals[group * horizon + t] }
-                    perPeriod.append(Self.cell(expected: expected[group * horizon + t], sample: &column))
-                    runningExpected += expected[group * horizon + t]
+                    for run in 0..<runs { column[run] = runTotals[run][group * horizon + t] }
+                    perPeriod.append(Self.cell(expected: exact.expected[group * horizon + t], sample: &column))
+                    runningExpected += exact.expected[group * horizon + t]
                     for run in 0..<runs { column[run] = cumulativeRuns[run][t] }
                     cumulative.append(Self.cell(expected: runningExpected, sample: &column))
                 }
                 groups.append(
                     RevenueTotals.Group(
-                        dimension: dimension.name, name: name, accounts: accountCounts[group],
-                        dealValue: dealTotals[group], expectedWins: expectedWins[group], perPeriod: perPeriod,
+                        dimension: dimension.name, name: name, accounts: exact.accountCounts[group],
+                        dealValue: exact.dealTotals[group], expectedWins: exact.expectedWins[group], perPeriod: perPeriod,
                         cumulative: cumulative))
             }
         }
-        return RevenueTotals(runs: runs, seed: seed, horizon: horizon, groups: groups)
+        return groups
     }
 
     /// The candidate rate of bin `bin`: 1.25⁻ᵇ.
@@ -315,41 +387,21 @@ public struct RevenueSimulation: Sendable {
 
         /// One run: the totals per group and period (`group · horizon + t − 1`).
         func run(random: inout SeededRandom) -> [Double] {
-            let horizon = self.horizon
             var cellTotals = [Double](repeating: 0, count: cellMembers.count * horizon)
-            thresholds.withUnsafeBufferPointer { thresholds in
-                values.withUnsafeBufferPointer { values in
-                    cells.withUnsafeBufferPointer { cells in
-                        timing.withUnsafeBufferPointer { timing in
-                            timingCDF.withUnsafeBufferPointer { cdf in
-                                cellTotals.withUnsafeMutableBufferPointer { totals in
-                                    // A won account: the period from where the uniform fell below its
-                                    // threshold — the first t with u < threshold · C(t).
-                                    @inline(__always) func record(_ position: Int, _ u: Double) {
-                                        let threshold = thresholds[position]
-                                        let offset = Int(timing[position])
-                                        var t = 0
-                                        while u >= threshold * cdf[offset + t] { t += 1 }
-                                        totals[Int(cells[position]) * horizon + t] += values[position]
-                                    }
+            thresholds.withUncheckedView { thresholds in
+                values.withUncheckedView { values in
+                    cells.withUncheckedView { cells in
+                        timing.withUncheckedView { timing in
+                            timingCDF.withUncheckedView { cdf in
+                                cellTotals.withUncheckedMutableView { totals in
+                                    let draw = RunDraw(
+                                        thresholds: thresholds, values: values, cells: cells, timing: timing, cdf: cdf, totals: totals,
+                                        horizon: horizon)
                                     for bin in bins {
                                         if bin.direct {
-                                            for position in bin.start..<bin.end {
-                                                let u = random.nextDouble()
-                                                if u < thresholds[position] { record(position, u) }
-                                            }
-                                            continue
-                                        }
-                                        var position = bin.start - 1
-                                        while true {
-                                            // U in (0, 1]; gap = ⌊ln U / ln(1 − q̄)⌋ ≥ 0.
-                                            let u = 1 - random.nextDouble()
-                                            let gap = SeededRandom.naturalLogarithm(u) / bin.logComplement
-                                            if gap >= Double(bin.end - position) { break }
-                                            position += 1 + Int(gap)
-                                            if position >= bin.end { break }
-                                            let v = random.nextDouble()
-                                            if v < thresholds[position] { record(position, v) }
+                                            draw.everyAccount(of: bin, random: &random)
+                                        } else {
+                                            draw.candidates(of: bin, random: &random)
                                         }
                                     }
                                 }
@@ -358,6 +410,11 @@ public struct RevenueSimulation: Sendable {
                     }
                 }
             }
+            return groupTotals(of: cellTotals)
+        }
+
+        /// The cells' totals added into the groups of every dimension.
+        func groupTotals(of cellTotals: [Double]) -> [Double] {
             var totals = [Double](repeating: 0, count: groupCount * horizon)
             for (cell, members) in cellMembers.enumerated() {
                 for group in members where group >= 0 {
@@ -367,6 +424,53 @@ public struct RevenueSimulation: Sendable {
                 }
             }
             return totals
+        }
+    }
+
+    /// The draws of one run over the sorted accounts, adding wins to the cells' totals.
+    struct RunDraw {
+        let thresholds: UncheckedView<Double>
+        let values: UncheckedView<Double>
+        let cells: UncheckedView<Int32>
+        let timing: UncheckedView<Int32>
+        let cdf: UncheckedView<Double>
+        let totals: UncheckedMutableView<Double>
+        let horizon: Int
+
+        /// A won account: the period from where the uniform fell below its threshold — the
+        /// first t with u < threshold · C(t).
+        @inline(__always)
+        func record(_ position: Int, _ u: Double) {
+            let threshold = thresholds[position]
+            let offset = Int(timing[position])
+            var t = 0
+            while u >= threshold * cdf[offset + t] { t += 1 }
+            totals[Int(cells[position]) * horizon + t] += values[position]
+        }
+
+        /// A likely bin: one uniform per account.
+        @inline(__always)
+        func everyAccount(of bin: Bin, random: inout SeededRandom) {
+            for position in bin.start..<bin.end {
+                let u = random.nextDouble()
+                if u < thresholds[position] { record(position, u) }
+            }
+        }
+
+        /// An unlikely bin: candidates by geometric jumps, each won with a second uniform.
+        @inline(__always)
+        func candidates(of bin: Bin, random: inout SeededRandom) {
+            var position = bin.start - 1
+            while true {
+                // U in (0, 1]; gap = ⌊ln U / ln(1 − q̄)⌋ ≥ 0.
+                let u = 1 - random.nextDouble()
+                let gap = SeededRandom.naturalLogarithm(u) / bin.logComplement
+                if gap >= Double(bin.end - position) { break }
+                position += 1 + Int(gap)
+                if position >= bin.end { break }
+                let v = random.nextDouble()
+                if v < thresholds[position] { record(position, v) }
+            }
         }
     }
 }

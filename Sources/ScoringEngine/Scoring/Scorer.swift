@@ -128,7 +128,7 @@ public struct ScoreColumns: Sendable {
         let accountCount = scores.rows
         var value = [Double](repeating: 0, count: accountCount)
         var difficulty = [Double](repeating: 0, count: accountCount)
-        scores.elements.withUnsafeBufferPointer { buffer in
+        scores.elements.withUncheckedView { buffer in
             for row in 0..<accountCount {
                 value[row] = buffer[row * scores.columns + scenario]
                 difficulty[row] = buffer[row * scores.columns + scenarioCount + scenario]

@@ -29,37 +29,43 @@ public struct ModelFileReader: Sendable {
 struct ModelFileParser {
     let file: String
 
+    /// A problem stated in words at `node`'s line (``ModelFileError/Problem/other(_:)``).
     func fail(_ node: Node?, _ message: String) -> ModelFileError {
         ModelFileError(file: file, line: node?.mark?.line ?? 0, message: message)
+    }
+
+    /// `problem` at `node`'s line, about `key` where one is known.
+    func fail(_ node: Node?, _ problem: ModelFileError.Problem, key: String? = nil) -> ModelFileError {
+        ModelFileError(problem, at: ModelFileError.Location(file: file, line: node?.mark?.line ?? 0, key: key))
     }
 
     // MARK: Typed access
 
     func mapping(_ node: Node, _ what: String, allowed: [String]) throws(ModelFileError) -> Node.Mapping {
-        guard let mapping = node.mapping else { throw fail(node, "\(what) must be a mapping of keys to values.") }
+        guard let mapping = node.mapping else { throw fail(node, .notAMapping(what: what)) }
         for key in mapping.keys {
             let name = key.string ?? ""
             if !allowed.contains(name) {
-                throw fail(key, "unknown key '\(name)' in \(what); allowed keys: \(allowed.joined(separator: ", ")).")
+                throw fail(key, .unknownKey(name, in: what, allowed: allowed), key: name)
             }
         }
         return mapping
     }
 
     func sequence(_ node: Node, _ what: String) throws(ModelFileError) -> [Node] {
-        guard let sequence = node.sequence else { throw fail(node, "\(what) must be a list.") }
+        guard let sequence = node.sequence else { throw fail(node, .notAList(what: what)) }
         return Array(sequence)
     }
 
     func string(_ node: Node, _ what: String) throws(ModelFileError) -> String {
-        guard let scalar = node.scalar else { throw fail(node, "\(what) must be a single value, not a list or mapping.") }
+        guard let scalar = node.scalar else { throw fail(node, .notASingleValue(what: what)) }
         return scalar.string.trimmingCharacters(in: .whitespaces)
     }
 
     func number(_ node: Node, _ what: String) throws(ModelFileError) -> Double {
         let text = try string(node, what)
         guard let value = Double(text), value.isFinite else {
-            throw fail(node, "\(what) is '\(text)'; it must be a number.")
+            throw fail(node, .notANumber(what: what, text: text))
         }
         return value
     }
@@ -69,7 +75,7 @@ struct ModelFileParser {
         switch text {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
-        default: throw fail(node, "\(what) is '\(text)'; write true or false.")
+        default: throw fail(node, .notABoolean(what: what, text: text))
         }
     }
 
@@ -77,13 +83,13 @@ struct ModelFileParser {
     where T.RawValue == String {
         let text = try string(node, what)
         guard let value = T(rawValue: text) else {
-            throw fail(node, "\(what) is '\(text)'; it must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", ")).")
+            throw fail(node, .notAChoice(what: what, text: text, choices: T.allCases.map(\.rawValue)))
         }
         return value
     }
 
     func required(_ mapping: Node.Mapping, _ key: String, in what: String, at node: Node) throws(ModelFileError) -> Node {
-        guard let value = mapping[key] else { throw fail(node, "\(what) needs a '\(key)' key.") }
+        guard let value = mapping[key] else { throw fail(node, .missingKey(key, in: what), key: key) }
         return value
     }
 
@@ -119,7 +125,8 @@ struct ModelFileParser {
         for item in try sequence(factorsNode, "factors") {
             let factor = try self.factor(item)
             if factorLines[factor.id] != nil {
-                throw fail(item, "factor '\(factor.id)' is defined twice (first on line \(factorLines[factor.id]!)); give each factor its own id.")
+                throw fail(
+                    item, .definedTwice(kind: "factor", name: factor.id, firstLine: factorLines[factor.id]!, advice: "give each factor its own id."))
             }
             factorLines[factor.id] = item.mark?.line ?? 0
             factors.append(factor)
@@ -139,7 +146,11 @@ struct ModelFileParser {
                     throw fail(item, "scenario '\(scenario.name)' sets a weight for '\(id)', which is not a factor of the model; factors: \(factors.map(\.id).joined(separator: ", ")).")
                 }
                 if let first = scenarioLines[scenario.name] {
-                    throw fail(item, "scenario '\(scenario.name)' is defined twice (first on line \(first)); give each scenario its own name, so that --scenario and the output columns name one set of weights.")
+                    throw fail(
+                        item,
+                        .definedTwice(
+                            kind: "scenario", name: scenario.name, firstLine: first,
+                            advice: "give each scenario its own name, so that --scenario and the output columns name one set of weights."))
                 }
                 scenarioLines[scenario.name] = item.mark?.line ?? 0
                 scenarios.append(scenario)
@@ -162,7 +173,7 @@ struct ModelFileParser {
                 line = scenarioLines[scenario] ?? line
             default: break
             }
-            throw ModelFileError(file: file, line: line, message: error.description)
+            throw ModelFileError(.model(error), at: ModelFileError.Location(file: file, line: line))
         }
     }
 
@@ -202,7 +213,7 @@ struct ModelFileParser {
         let weightNode = try required(map, "weight", in: what, at: node)
         let weight = try number(weightNode, "weight for '\(id)'")
         guard weight >= 0 else {
-            throw fail(weightNode, "weight for '\(id)' is \(formatPlain(weight)); weights must be finite numbers of at least 0.")
+            throw fail(weightNode, .negativeWeight(what: "weight for '\(id)'", value: weight), key: "weight")
         }
         let direction = try map["direction"].map { (n: Node) throws(ModelFileError) in
             try choice(n, "\(what) direction", Factor.Direction.self)
@@ -214,7 +225,7 @@ struct ModelFileParser {
         if let n = map["unit"] {
             let text = try string(n, "\(what) unit")
             guard NumberUnit(rawValue: text) != nil else {
-                throw fail(n, "\(what) unit is '\(text)'; it must be one of: \(NumberUnit.allCases.map(\.rawValue).joined(separator: ", ")).")
+                throw fail(n, .notAChoice(what: "\(what) unit", text: text, choices: NumberUnit.allCases.map(\.rawValue)), key: "unit")
             }
             unit = text
         }
@@ -265,14 +276,14 @@ struct ModelFileParser {
 
     func unitInterval(_ node: Node, _ what: String) throws(ModelFileError) -> Double {
         let value = try number(node, what)
-        guard (0...1).contains(value) else { throw fail(node, "\(what) is \(formatPlain(value)); it must be between 0 and 1.") }
+        guard (0...1).contains(value) else { throw fail(node, .notAProbability(what: what, value: value)) }
         return value
     }
 
     func wholeNumber(_ node: Node, _ what: String) throws(ModelFileError) -> Int {
         let value = try number(node, what)
         guard value >= 0, value == value.rounded(), value < 1e15 else {
-            throw fail(node, "\(what) is \(formatPlain(value)); it must be a whole number of at least 0.")
+            throw fail(node, .notACount(what: what, value: value))
         }
         return Int(value)
     }
@@ -363,7 +374,11 @@ struct ModelFileParser {
             let clip = try map["clip"].map { (n: Node) throws(ModelFileError) in try number(n, "\(what) clip") } ?? 3
             scale = .zScore(clip: clip)
         default:
-            throw fail(typeNode, "\(what) type is '\(type)'; it must be one of: linear, log, piecewise, binned, categorical, minmax, zscore.")
+            throw fail(
+                typeNode,
+                .notAChoice(
+                    what: "\(what) type", text: type, choices: ["linear", "log", "piecewise", "binned", "categorical", "minmax", "zscore"]),
+                key: "type")
         }
         return scale
     }
@@ -405,7 +420,7 @@ struct ModelFileParser {
         do {
             return try Calibration(method: method)
         } catch {
-            throw fail(node, error.description)
+            throw fail(node, .model(error))
         }
     }
 
@@ -443,14 +458,14 @@ struct ModelFileParser {
         if let rankingNode = map["ranking"] {
             ranking = try self.ranking(rankingNode)
         } else {
-            do { ranking = try RankingPolicy() } catch { throw fail(node, error.description) }
+            do { ranking = try RankingPolicy() } catch { throw fail(node, .model(error)) }
         }
         do {
             return try GradingPolicy(
                 valueBands: valueBands, difficultyBands: difficultyBands, grid: grid,
                 minimumCompleteness: completeness, ranking: ranking)
         } catch {
-            throw fail(completenessNode ?? node, error.description)
+            throw fail(completenessNode ?? node, .model(error))
         }
     }
 
@@ -475,7 +490,7 @@ struct ModelFileParser {
         do {
             return try RankingPolicy(key: key, gradeFirst: gradeFirst, difficultyPenalty: penalty)
         } catch {
-            throw fail(map["difficulty_penalty"] ?? node, error.description)
+            throw fail(map["difficulty_penalty"] ?? node, .model(error))
         }
     }
 
@@ -534,7 +549,7 @@ struct ModelFileParser {
             let id = key.string ?? ""
             let weight = try number(value, "weight for '\(id)' in scenario '\(name)'")
             guard weight >= 0 else {
-                throw fail(value, "weight for '\(id)' in scenario '\(name)' is \(formatPlain(weight)); weights must be finite numbers of at least 0.")
+                throw fail(value, .negativeWeight(what: "weight for '\(id)' in scenario '\(name)'", value: weight), key: id)
             }
             result[id] = weight
         }

@@ -119,7 +119,7 @@ public struct ModelFileWriter: Sendable {
         do {
             try OutputFile.write(text, to: path)
         } catch {
-            throw ModelFileError(file: path, line: 0, message: "cannot write the model file (\(error.description))")
+            throw ModelFileError(.cannotWrite(reason: error.description), at: .init(file: path, line: 0))
         }
     }
 

@@ -11,10 +11,10 @@ enum YAMLFile {
     ///   - option: the command-line option that names the file (e.g. `--model`).
     static func text(atPath path: String, kind: String, option: String) throws(ModelFileError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelFileError(file: path, line: 0, message: "cannot read the \(kind) file; check the path (\(option)).")
+            throw ModelFileError(.unreadable(kind: kind, option: option), at: .init(file: path, line: 0))
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ModelFileError(file: path, line: 0, message: "the \(kind) file is not UTF-8 text; save it as UTF-8.")
+            throw ModelFileError(.notUTF8(kind: kind), at: .init(file: path, line: 0))
         }
         return text
     }
@@ -23,15 +23,15 @@ enum YAMLFile {
     static func root(of yaml: String, file: String, kind: String) throws(ModelFileError) -> Node {
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
-                throw ModelFileError(file: file, line: 0, message: "the \(kind) file is empty.")
+                throw ModelFileError(.empty(kind: kind), at: .init(file: file, line: 0))
             }
             return node
         } catch let error as ModelFileError {
             throw error
         } catch let error as YamlError {
-            throw ModelFileError(file: file, line: line(of: error), message: "not valid YAML: \(problem(of: error))")
+            throw ModelFileError(.invalidYAML(problem(of: error)), at: .init(file: file, line: line(of: error)))
         } catch {
-            throw ModelFileError(file: file, line: 0, message: "not valid YAML: \(error)")
+            throw ModelFileError(.invalidYAML("\(error)"), at: .init(file: file, line: 0))
         }
     }
 

@@ -214,6 +214,6 @@ struct ScorecardFileParser {
 extension ModelFileError {
     /// The same error at another line.
     func at(line: Int) -> ModelFileError {
-        ModelFileError(file: file, line: line, message: message)
+        ModelFileError(problem, at: Location(file: file, line: line, key: location.key))
     }
 }

@@ -37,11 +37,7 @@ struct ModelOptions: ParsableArguments {
             throw CLIError.inputMissing(
                 "\(InputEcho.path(model)): cannot read the model file (Is a directory). Give the path of a YAML file with --model.")
         }
-        do {
-            return try ModelFileReader().read(contentsOf: model)
-        } catch {
-            throw CLIError.badData(error.description)
-        }
+        return try ModelFileReader().read(contentsOf: model)  // a ModelFileError: 65 (see CLIError.init?(reporting:))
     }
 }
 
@@ -106,13 +102,7 @@ struct InputOptions: ParsableArguments {
         if let runCapacity { configuration.runCapacity = runCapacity }
         if let progress { configuration.progress = { progress.update(rows: $0) } }
         let stream = ProspectStream(model: model, options: csvOptions, configuration: configuration)
-        do {
-            return try stream.rank(
-                contentsOf: file, scorer: scorer, scenario: scenario, limit: limit, grades: grades, paged: paged)
-        } catch {
-            if case .unreadable = error { throw CLIError.inputMissing(error.description) }
-            throw CLIError.badData(error.description)
-        }
+        return try stream.rank(contentsOf: file, scorer: scorer, scenario: scenario, limit: limit, grades: grades, paged: paged)
     }
 
     /// Reads and maps the file onto the model.
@@ -121,14 +111,9 @@ struct InputOptions: ParsableArguments {
             throw CLIError.inputMissing("\(file): no such file. Check the path of the prospect list.")
         }
         let reader = CSVReader(options: csvOptions)
-        do {
-            let table = try reader.read(contentsOf: file)
-            progress?.phase("mapping \(table.records.count) rows onto the model", rows: table.records.count)
-            return try ProspectListLoader(model: model).load(table)
-        } catch {
-            if case .unreadable = error { throw CLIError.inputMissing(error.description) }
-            throw CLIError.badData(error.description)
-        }
+        let table = try reader.read(contentsOf: file)
+        progress?.phase("mapping \(table.records.count) rows onto the model", rows: table.records.count)
+        return try ProspectListLoader(model: model).load(table)
     }
 }
 
@@ -176,22 +161,44 @@ func protectedInputs(list: String? = nil, model: String? = nil, others: [(String
     return inputs
 }
 
-/// Runs a command body, printing CLI errors to stderr and exiting with their status;
-/// anything unexpected is an internal failure (70).
+extension CLIError {
+    /// The one mapping from the library's typed errors to what the CLI prints and its exit
+    /// status: a missing or unreadable input is 66, any other problem with an input's
+    /// contents 65, an output problem 73, 74 or 64 (``OutputFileError``). `nil` for errors
+    /// that are not the user's to fix (reported as internal failures, 70).
+    ///
+    /// Commands let these errors propagate to ``runReportingErrors(_:)`` instead of wrapping
+    /// each in `CLIError.badData(error.description)`.
+    init?(reporting error: any Error) {
+        switch error {
+        case let error as CLIError: self = error
+        case let error as OutputFileError: self = .output(error)
+        case let error as ModelFileError: self = .badData(error.description)
+        case let error as DatasetError:
+            if case .unreadable = error { self = .inputMissing(error.description) } else { self = .badData(error.description) }
+        case let error as WeightsFileError:
+            self = error.isUnreadable ? .inputMissing(error.description) : .badData(error.description)
+        case let error as ModelDraftError: self = .badData(error.description)
+        case let error as PerformanceDataError: self = .badData(error.description)
+        default: return nil
+        }
+    }
+}
+
+/// Runs a command body, printing CLI errors (and the library errors ``CLIError`` maps) to
+/// stderr and exiting with their status; anything unexpected is an internal failure (70).
 func runReportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let error as CLIError {
-        printError("kam: error: \(error.description)")
-        throw error.exitCode
     } catch let error as ExitCode {
         throw error
     } catch let error as ValidationError {
         throw error
-    } catch let error as OutputFileError {
-        printError("kam: error: \(error.description)")
-        throw ExitCode(error.exitStatus)
     } catch {
+        if let reported = CLIError(reporting: error) {
+            printError("kam: error: \(reported.description)")
+            throw reported.exitCode
+        }
         printError("kam: internal error: \(error). Please report this with the command line.")
         throw ExitCode(70)
     }

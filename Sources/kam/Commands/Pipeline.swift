@@ -332,11 +332,7 @@ enum HistoryInput {
             throw CLIError.inputMissing(
                 "\(path): no such pipeline file. Fit one with `kam pipeline fit EVENTS --output \(path)` or give --pipeline.")
         }
-        do {
-            return try PipelineFileReader().read(contentsOf: path)
-        } catch {
-            throw CLIError.badData(error.description)
-        }
+        return try PipelineFileReader().read(contentsOf: path)
     }
 
     /// The last day a log covers: `until`, or the last day of the period of its last event.

@@ -100,11 +100,7 @@ extension Kam {
             }
 
             func readJudgements(model: ScoringModel) throws -> JudgementFileReader.Contents {
-                do {
-                    return try JudgementFileReader(model: model).read(contentsOf: file)
-                } catch {
-                    throw error.isUnreadable ? CLIError.inputMissing(error.description) : CLIError.badData(error.description)
-                }
+                return try JudgementFileReader(model: model).read(contentsOf: file)
             }
 
             func write(model: ScoringModel, analysis: AHPAnalysis, to path: String) throws {

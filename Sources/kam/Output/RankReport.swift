@@ -427,7 +427,7 @@ private struct AccountJSONWriter {
             impacts[index] = valueSide[index] ? centred : -centred
         }
         func raw(_ text: StaticString) {
-            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+            text.withUTF8Buffer { out.append(contentsOf: $0) }
         }
         func integer(_ value: Int) { out.append(contentsOf: String(value).utf8) }
         func string(_ text: String) { json.append(string: text, to: &out) }
