@@ -23,10 +23,11 @@ public struct HistoryColumns: Sendable {
     public let openCount: Int
     public let factorCount: Int
     /// Accepted accounts × factors, row-major: raw values in the factor's unit, category
-    /// codes as doubles, NaN where missing.
-    public let raw: [Double]
-    /// Per accepted account: 1 won, 0 lost, NaN open or not an outcome.
-    public let outcomes: [Double]
+    /// codes as doubles, NaN where missing. Empty after ``releaseColumns()``.
+    public private(set) var raw: [Double]
+    /// Per accepted account: 1 won, 0 lost, NaN open or not an outcome. Empty after
+    /// ``releaseColumns()``.
+    public private(set) var outcomes: [Double]
 
     public init(
         file: String, header: [String], rowsRead: Int, rejects: [Reject], outcomeRejects: [HistoryLoader.OutcomeReject],
@@ -64,6 +65,13 @@ public struct HistoryColumns: Sendable {
     }
 
     public var acceptedCount: Int { outcomes.count }
+
+    /// Frees the columns (once ``decided(model:)`` made the utilities), keeping the counts
+    /// and rejects a report gives; the accepted and decided counts are then 0.
+    public mutating func releaseColumns() {
+        raw = []
+        outcomes = []
+    }
 
     /// Accounts with a won or lost outcome.
     public var decidedCount: Int { outcomes.reduce(0) { $0 + ($1.isNaN ? 0 : 1) } }

@@ -88,7 +88,7 @@ extension Kam.Weights {
                 let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
                 let model = try modelOptions.load()
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
-                let history = try loadHistory(model: model, progress: progress)
+                var history = try loadHistory(model: model, progress: progress)
                 let decidedCount = history.decidedCount
                 guard decidedCount > 0 else {
                     throw CLIError.badData(
@@ -96,6 +96,7 @@ extension Kam.Weights {
                 }
                 progress.phase("utilities of \(decidedCount) accounts", rows: decidedCount)
                 let (selected, outcomes) = history.decided(model: model)
+                history.releaseColumns()  // the raw values are not needed any more
                 let result: WeightFitResult
                 progress.phase("fitting \(decidedCount) outcomes", rows: decidedCount)
                 do {
