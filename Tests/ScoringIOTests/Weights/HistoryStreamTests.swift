@@ -13,52 +13,29 @@ import Testing
 struct HistoryStreamTests {
     static let model = StreamTestFiles.defaultModel
 
-    /// A generated history made hard to split: quoted names with line breaks, CRLF, blank
-    /// lines, duplicate and blank ids, unreadable values, short rows, missing codes, and outcomes written in
-    /// every accepted way and some unaccepted ones.
+    /// A generated history made hard to split (``StreamTestFiles/difficult(_:seed:byteOrderMark:more:)``:
+    /// quoted names with line breaks, CRLF, blank lines, duplicate and blank ids, missing
+    /// codes), with unreadable values, short rows, and outcomes written in every accepted
+    /// way and some unaccepted ones.
     static func difficultHistory(rows: Int, seed: UInt64) -> [UInt8] {
         let options = try! GeneratorOptions(rows: rows, seed: seed, blankRate: 0.05)
         let generated = HistoryGenerator(model: model, options: options).bytes()
-        var random = SeededRandom(seed: seed &+ 5)
-        var lines = generated.split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0) }
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        var output = lines[0] + [0x0A]
-        var earlierIDs: [[UInt8]] = []
         let outcomeWords = [
             " Won ", "WON", "\"lost\"", "赢单", "输单", "yes", "No", "TRUE", "0", "1", "", "open", "na", "Unknown", "无",
             "maybe", "\"a \"\"quoted\"\" word\"", " ", "\tW", "l", "进行中", "1.0", "ｗｏｎ",
         ]
-        for line in lines.dropFirst() {
-            var fields = StreamTestFiles.split(line)
-            if fields.count > 2 {
-                earlierIDs.append(fields[0])
-                switch random.next() % 10 {
-                case 0:
-                    fields[1] = Array("\"\(String(decoding: fields[1], as: UTF8.self))\nsecond line, \"\"quoted\"\"\"".utf8)
-                case 1:
-                    if let earlier = earlierIDs.randomElement(using: &random) { fields[0] = earlier }
-                case 2:
-                    fields[0] = Array("  ".utf8)
-                case 3, 4, 5:
-                    fields[fields.count - 1] = Array(outcomeWords.randomElement(using: &random)!.utf8)
-                case 6 where random.next() % 3 == 0:
-                    fields[7] = Array("lots".utf8)  // not a number: rejected with its column
-                case 7 where random.next() % 3 == 0:
-                    fields.removeLast()  // a field short
-                case 8 where random.next() % 3 == 0:
-                    fields[9] = Array(["na", "Unknown", "N/A", "无", "\" 3 \""].randomElement(using: &random)!.utf8)
-                default:
-                    break
-                }
-            }
-            output += StreamTestFiles.join(fields)
+        return StreamTestFiles.difficult(generated, seed: seed) { fields, random in
             switch random.next() % 10 {
-            case 0: output += [0x0D, 0x0A]
-            case 1: output += Array("\n   \n".utf8)
-            default: output += [0x0A]
+            case 0, 1, 2, 3:
+                fields[fields.count - 1] = Array(outcomeWords.randomElement(using: &random)!.utf8)
+            case 4:
+                fields[7] = Array("lots".utf8)  // not a number: rejected with its column
+            case 5:
+                fields.removeLast()  // a field short
+            default:
+                break
             }
         }
-        return output
     }
 
     static func inMemory(_ path: String, outcomeColumn: String = "outcome", encoding: TextEncoding = .auto) throws
