@@ -409,9 +409,9 @@ extension SensitivityAnalysis {
                                                 keys[out + li] = ranking.key(value: value, difficulty: difficulty)
                                                 // Branch-free band indices (same rule as Bands.index(of:)).
                                                 var v = 0
-                                                for cut in valueCuts { v &+= Int(unsafeBitCast(value >= cut, to: UInt8.self)) }
+                                                for cut in valueCuts { v &+= value >= cut ? 1 : 0 }
                                                 var d = 0
-                                                for cut in difficultyCuts { d &+= Int(unsafeBitCast(difficulty >= cut, to: UInt8.self)) }
+                                                for cut in difficultyCuts { d &+= difficulty >= cut ? 1 : 0 }
                                                 let grade = grid[v * bandCount + d]
                                                 grades[out + li] = completeness[li] >= minimum ? grade : insufficient
                                             }

@@ -30,6 +30,10 @@ struct ChunkMapper: Sendable {
     /// completeness (``MappedChunk/Rows/raw``), so that the rows can be scored later without
     /// parsing them again (``score(_:)``).
     var keepsRaw = false
+    /// A column outside the model whose field a statistics pass that keeps raw rows also
+    /// reads for each candidate: `kam weights fit`'s outcome (``OutcomeWords``), kept as
+    /// ``MappedChunk/Rows/outcomes``.
+    var outcome: (column: Int, words: OutcomeWords)?
 
     static let panelRows = 256
 
@@ -131,6 +135,10 @@ struct ChunkMapper: Sendable {
         chunk.bytes.withUnsafeBufferPointer { buffer in
             var state = State(plan: plan, mode: mode)
             state.keepsRaw = keepsRaw
+            if let outcome {
+                state.outcome = outcome
+                state.readsColumn[outcome.column] = true
+            }
             state.run(chunk, buffer: buffer, validatesUTF8: validatesUTF8)
         }
         chunk.parseSeconds = Self.threadTime() - started - chunk.scoreSeconds
@@ -165,8 +173,12 @@ struct ChunkMapper: Sendable {
         let utilities: UtilityTable
         let factorCount: Int
         let width: Int
-        /// Per column: whether its field is read while streaming (its step is not `skip`).
-        let readsColumn: [Bool]
+        /// Per column: whether its field is read while streaming (its step is not `skip`, or
+        /// it is the outcome column).
+        var readsColumn: [Bool]
+        /// The outcome column and its words, and the current row's outcome field.
+        var outcome: (column: Int, words: OutcomeWords)?
+        var outcomeText: [UInt8] = []
         // The current row: which factors are present (bit f of word f / 64), its id: the
         // chunk's bytes `idRange` when they are in NFC already (the common case), otherwise
         // a normalized (or unquoted) copy in `idBuffer`.
@@ -317,6 +329,7 @@ struct ChunkMapper: Sendable {
                     continue
                 }
                 let field = try scanner.nextField()
+                if let outcome, column == outcome.column { keepOutcome(field, of: scanner, buffer: buffer) }
                 if field.inScratch {
                     failed = !readScratch(field: field, of: scanner, column: column, panel: panel)
                 } else {
@@ -334,6 +347,17 @@ struct ChunkMapper: Sendable {
                 if field.endsRecord { break }
             }
             return (column, failed)
+        }
+
+        /// Copies the outcome column's field of the current record (a few bytes).
+        @inline(never)
+        mutating func keepOutcome(_ field: FieldScanner.Field, of scanner: FieldScanner, buffer: UnsafeBufferPointer<UInt8>) {
+            outcomeText.removeAll(keepingCapacity: true)
+            if field.inScratch {
+                outcomeText.append(contentsOf: scanner.scratch[field.start..<field.end])
+            } else {
+                outcomeText.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[field.start..<field.end]))
+            }
         }
 
         /// ``read(field:in:column:panel:)`` for a field held in the scanner's scratch buffer
@@ -512,6 +536,11 @@ struct ChunkMapper: Sendable {
                     // The whole raw row as the scoring pass's panel would hold it.
                     rows.raw.append(contentsOf: UnsafeBufferPointer(rebasing: panel[base..<(base &+ factorCount)]))
                     rows.completeness.append(completeness())
+                }
+                if let outcome {
+                    let kind = outcome.words.classify(outcomeText)
+                    rows.outcomes.append(kind.rawValue)
+                    if kind == .unknown { rows.outcomeTexts[rows.candidates.count - 1] = String(decoding: outcomeText, as: UTF8.self) }
                 }
                 return
             }

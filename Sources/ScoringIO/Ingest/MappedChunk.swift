@@ -83,6 +83,10 @@ final class MappedChunk: @unchecked Sendable {
         var raw: [Double] = []
         /// Per candidate, its completeness.
         var completeness: [Double] = []
+        /// Per candidate, its outcome (``OutcomeWords/Kind`` raw values), when the pass
+        /// reads one (``ChunkMapper/outcome``); the text of each `unknown` one, by candidate.
+        var outcomes: [UInt8] = []
+        var outcomeTexts: [Int: String] = [:]
 
         var candidateCount: Int { candidates.count }
     }

@@ -158,32 +158,43 @@ public struct ProspectStream: Sendable {
         // that OpenBLAS's own threads do not compete with them for the cores.
         let result = BLASThreads.withThreadCount(1) {
             Result { () throws(DatasetError) -> StreamedRanking in
-                var encoding = options.encoding
-                var notUTF8: UTF8Validation.Position? = nil
-                while true {
-                    do throws(Failure) {
-                        return try rank(
-                            path: path, encoding: encoding, scorer: scorer, scenario: scenario, limit: limit,
-                            grades: grades, paged: paged)
-                    } catch {
-                        switch error {
-                        case .dataset(let error):
-                            // Neither encoding fits: name the first invalid UTF-8 byte too.
-                            if let notUTF8, case .undecodable(_, "GB18030", let gbLine) = error {
-                                throw .invalidText(
-                                    file: path, line: notUTF8.line, byte: notUTF8.byte, value: notUTF8.value,
-                                    gb18030Line: gbLine)
-                            }
-                            throw error
-                        case .switchToGB18030(let position):
-                            encoding = .gb18030
-                            notUTF8 = position
-                        }
-                    }
+                try withEncodingFallback(path: path) { encoding throws(Failure) in
+                    try rank(
+                        path: path, encoding: encoding, scorer: scorer, scenario: scenario, limit: limit,
+                        grades: grades, paged: paged)
                 }
             }
         }
         return try result.get()
+    }
+
+    /// Runs `body` with the options' encoding; when `.auto` finds a file that is not UTF-8,
+    /// runs it again as GB18030 (and names the first invalid UTF-8 byte too when neither
+    /// encoding fits).
+    func withEncodingFallback<T>(
+        path: String, _ body: (TextEncoding) throws(Failure) -> T
+    ) throws(DatasetError) -> T {
+        var encoding = options.encoding
+        var notUTF8: UTF8Validation.Position? = nil
+        while true {
+            do throws(Failure) {
+                return try body(encoding)
+            } catch {
+                switch error {
+                case .dataset(let error):
+                    // Neither encoding fits: name the first invalid UTF-8 byte too.
+                    if let notUTF8, case .undecodable(_, "GB18030", let gbLine) = error {
+                        throw .invalidText(
+                            file: path, line: notUTF8.line, byte: notUTF8.byte, value: notUTF8.value,
+                            gb18030Line: gbLine)
+                    }
+                    throw error
+                case .switchToGB18030(let position):
+                    encoding = .gb18030
+                    notUTF8 = position
+                }
+            }
+        }
     }
 
     private func rank(
@@ -330,7 +341,7 @@ public struct ProspectStream: Sendable {
         }
     }
 
-    private func setup(path: String, encoding requested: TextEncoding) throws(Failure) -> Setup {
+    func setup(path: String, encoding requested: TextEncoding) throws(Failure) -> Setup {
         let reader: BlockReader
         do { reader = try BlockReader(path: path, blockSize: configuration.blockSize) } catch { throw .dataset(error) }
         func more() throws(Failure) -> [UInt8]? {
@@ -449,7 +460,7 @@ public struct ProspectStream: Sendable {
     // MARK: Passes
 
     /// Reads the whole file for errors in its text only (no mapping).
-    private func scan(path: String, setup: Setup) throws(Failure) {
+    func scan(path: String, setup: Setup) throws(Failure) {
         let delimiter = setup.delimiter
         let validates = setup.validatesUTF8
         try drive(
@@ -535,7 +546,7 @@ public struct ProspectStream: Sendable {
     /// that end inside a quoted field, and turns chunk failures into errors.
     /// - Returns: The block table (where each chunk's bytes are in the file).
     @discardableResult
-    private func drive(
+    func drive(
         path: String, setup: Setup,
         work: @escaping @Sendable (MappedChunk) -> Void,
         merge: (MappedChunk, Int) -> Void

@@ -77,6 +77,9 @@ struct StreamMerger {
     var spill: RawSpill?
     /// Why the raw rows could not be kept, if they could not (the pass is then void).
     private(set) var spillFailure: DatasetError?
+    /// Where a statistics pass of `kam weights fit` keeps every accepted account's raw
+    /// values and outcome in memory; `nil`: not kept.
+    var collector: HistoryCollector?
 
     /// How rows are selected.
     enum Selection {
@@ -204,6 +207,7 @@ struct StreamMerger {
                     }
                     accepted += 1
                     if keeping { stored.entries[candidate] = entry }
+                    collector?.add(rows, candidate: candidate, line: line)
                     let base = candidate * width
                     for (position, factor) in rawFactors.enumerated() {
                         let value = rows.statistics[base + position]

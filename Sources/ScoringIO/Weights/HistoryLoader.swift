@@ -57,6 +57,11 @@ public struct HistoryLoader: Sendable {
         public var decidedRows: [Int] { outcomes.indices.filter { outcomes[$0] != nil } }
     }
 
+    /// The message of a history without an outcome column named `column`.
+    static func missingOutcomeMessage(column: String, header: [String]) -> String {
+        "the history has no '\(column)' column saying won or lost; columns: \(header.joined(separator: ", ")). Name it with --outcome-column."
+    }
+
     /// Loads a history from a read table.
     ///
     /// - Throws: ``DatasetError`` from the list loader, or ``WeightsFileError`` when the
@@ -65,12 +70,12 @@ public struct HistoryLoader: Sendable {
         guard let outcomeIndex = table.header.firstIndex(of: outcomeColumn) else {
             throw WeightsFileError(
                 file: table.file, line: 1,
-                message: "the history has no '\(outcomeColumn)' column saying won or lost; columns: \(table.header.joined(separator: ", ")). Name it with --outcome-column.")
+                message: Self.missingOutcomeMessage(column: outcomeColumn, header: table.header))
         }
         let list = try ProspectListLoader(model: model).load(table)
         var recordByLine: [Int: Int] = [:]
         for (index, record) in table.records.enumerated() { recordByLine[record.line] = index }
-        let missingCodes = Set(model.missingCodes.map { $0.lowercased() })
+        let words = OutcomeWords(missingCodes: model.missingCodes)
         var outcomes = [Double?](repeating: nil, count: list.batch.count)
         var rejects: [OutcomeReject] = []
         var open = 0
@@ -78,14 +83,11 @@ public struct HistoryLoader: Sendable {
             guard let recordIndex = recordByLine[account.line] else { continue }
             let fields = table.records[recordIndex].fields
             let raw = outcomeIndex < fields.count ? fields[outcomeIndex] : ""
-            let word = raw.trimmingCharacters(in: .whitespaces).lowercased()
-            if Self.wonWords.contains(word) {
-                outcomes[row] = 1
-            } else if Self.lostWords.contains(word) {
-                outcomes[row] = 0
-            } else if Self.openWords.contains(word) || missingCodes.contains(word) {
-                open += 1
-            } else {
+            switch words.classify(raw) {
+            case .won: outcomes[row] = 1
+            case .lost: outcomes[row] = 0
+            case .open: open += 1
+            case .unknown:
                 rejects.append(
                     OutcomeReject(file: table.file, line: account.line, column: outcomeIndex + 1, value: raw, columnName: outcomeColumn))
             }

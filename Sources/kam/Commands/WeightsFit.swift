@@ -88,18 +88,17 @@ extension Kam.Weights {
                 let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
                 let model = try modelOptions.load()
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
-                let history = try loadHistory(model: model, progress: progress)
-                let rows = history.decidedRows
-                guard !rows.isEmpty else {
+                var history = try loadHistory(model: model, progress: progress)
+                let decidedCount = history.decidedCount
+                guard decidedCount > 0 else {
                     throw CLIError.badData(
                         "\(input.file): no account has a won or lost outcome in '\(outcomeColumn)' (\(history.openCount) open); nothing to fit.")
                 }
-                progress.phase("utilities of \(rows.count) accounts", rows: rows.count)
-                let utilities = UtilityBuilder(model: model).build(history.list.batch).matrix
-                let selected = WeightFit.rows(utilities, rows)
-                let outcomes = rows.map { history.outcomes[$0] ?? 0 }
+                progress.phase("utilities of \(decidedCount) accounts", rows: decidedCount)
+                let (selected, outcomes) = history.decided(model: model)
+                history.releaseColumns()  // the raw values are not needed any more
                 let result: WeightFitResult
-                progress.phase("fitting \(rows.count) outcomes", rows: rows.count)
+                progress.phase("fitting \(decidedCount) outcomes", rows: decidedCount)
                 do {
                     result = try estimator().fit(utilities: selected, outcomes: outcomes, model: model)
                 } catch let error as WeightFitError {
@@ -151,12 +150,27 @@ extension Kam.Weights {
             return lines
         }
 
-        func loadHistory(model: ScoringModel, progress: Progress? = nil) throws -> HistoryLoader.Result {
+        /// Reads the history: streamed in blocks on every core (``ProspectStream``) when the
+        /// file can be streamed, otherwise whole (pipes, workbooks, compressed or UTF-16 files).
+        func loadHistory(model: ScoringModel, progress: Progress? = nil) throws -> HistoryColumns {
             guard FileManager.default.fileExists(atPath: input.file) else {
                 throw CLIError.inputMissing("\(input.file): no such file. Check the path of the history.")
             }
-            let reader = CSVReader(
-                options: CSVOptions(delimiter: input.delimiter.flatMap(input.delimiterByte), encoding: input.encoding))
+            let options = CSVOptions(delimiter: input.delimiter.flatMap(input.delimiterByte), encoding: input.encoding)
+            if ProspectStream.canStream(input.file), model.factors.count <= ProspectStream.maximumFactors,
+                let scorer = try? Scorer(model: model)
+            {
+                do {
+                    return try ProspectStream(model: model, options: options)
+                        .readHistory(contentsOf: input.file, scorer: scorer, outcomeColumn: outcomeColumn)
+                } catch let error as WeightsFileError {
+                    throw CLIError.badData(error.description)
+                } catch let error as DatasetError {
+                    if case .unreadable = error { throw CLIError.inputMissing(error.description) }
+                    throw CLIError.badData(error.description)
+                }
+            }
+            let reader = CSVReader(options: options)
             let table: CSVTable
             do {
                 table = try reader.read(contentsOf: input.file)
@@ -166,7 +180,8 @@ extension Kam.Weights {
             }
             progress?.phase("mapping \(table.records.count) rows onto the model", rows: table.records.count)
             do {
-                return try HistoryLoader(model: model, outcomeColumn: outcomeColumn).load(table)
+                return HistoryColumns(
+                    loaded: try HistoryLoader(model: model, outcomeColumn: outcomeColumn).load(table), model: model)
             } catch let error as WeightsFileError {
                 throw CLIError.badData(error.description)
             } catch let error as DatasetError {

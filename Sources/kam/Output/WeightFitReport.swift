@@ -5,7 +5,7 @@ import ScoringIO
 struct WeightFitReport {
     let model: ScoringModel
     let result: WeightFitResult
-    let history: HistoryLoader.Result
+    let history: HistoryColumns
     let file: String
     let language: Language
     let writtenModel: String?
@@ -96,12 +96,11 @@ struct WeightFitReport {
     /// Lines that say what was read and what the fit rests on.
     func summaryLines() -> [String] {
         var lines: [String] = []
-        let list = history.list
-        let rejected = list.rejects.count + history.outcomeRejects.count
+        let rejected = history.rejects.count + history.outcomeRejects.count
         lines.append(
-            zh ? "\(file): 读取 \(list.rowsRead) 行，\(result.outcomeCount) 个结果（赢 \(result.wonCount)，输 \(result.lostCount)），\(history.openCount) 个未结，\(rejected) 行被拒。"
-                : "\(file): \(list.rowsRead) rows read: \(result.outcomeCount) outcomes (\(result.wonCount) won, \(result.lostCount) lost), \(history.openCount) still open, \(rejected) rejected.")
-        for reject in list.rejects.prefix(3) { lines.append("  rejected \(reject.description)") }
+            zh ? "\(file): 读取 \(history.rowsRead) 行，\(result.outcomeCount) 个结果（赢 \(result.wonCount)，输 \(result.lostCount)），\(history.openCount) 个未结，\(rejected) 行被拒。"
+                : "\(file): \(history.rowsRead) rows read: \(result.outcomeCount) outcomes (\(result.wonCount) won, \(result.lostCount) lost), \(history.openCount) still open, \(rejected) rejected.")
+        for reject in history.rejects.prefix(3) { lines.append("  rejected \(reject.description)") }
         for reject in history.outcomeRejects.prefix(3) { lines.append("  rejected \(reject.description)") }
         let share = formatDecimal(100 * result.dataShare, digits: 0)
         let worth = result.priorEquivalentOutcomes.isFinite ? formatDecimal(result.priorEquivalentOutcomes, digits: 0) : "∞"
@@ -254,7 +253,7 @@ struct WeightFitReport {
         var out = "{\n  \"schema\": \"kam.weights.fit/1\",\n"
         out += "  \"model\": \(json.string(model.name)),\n  \"file\": \(json.string(file)),\n"
         out += "  \"outcomes\": {\"total\": \(result.outcomeCount), \"won\": \(result.wonCount), \"lost\": \(result.lostCount), "
-        out += "\"open\": \(history.openCount), \"rejected\": \(history.list.rejects.count + history.outcomeRejects.count), "
+        out += "\"open\": \(history.openCount), \"rejected\": \(history.rejects.count + history.outcomeRejects.count), "
         out += "\"effective\": \(result.effectiveOutcomes), \"data_share\": \(number(result.dataShare)), "
         out += "\"prior_equivalent_outcomes\": \(number(result.priorEquivalentOutcomes))},\n"
         out += "  \"prior\": {\"kind\": \(json.string(result.prior.rawValue)), \"slope\": \(number(result.priorSlope)), "

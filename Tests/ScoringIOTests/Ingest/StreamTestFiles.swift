@@ -19,7 +19,16 @@ enum StreamTestFiles {
         -> [UInt8]
     {
         let options = try! GeneratorOptions(rows: rows, seed: seed, blankRate: blankRate, badRows: rows / 25)
-        let generated = ProspectListGenerator(options: options).bytes()
+        return difficult(ProspectListGenerator(options: options).bytes(), seed: seed, byteOrderMark: byteOrderMark)
+    }
+
+    /// `generated` (a generated list or history) with ``difficultList(rows:seed:byteOrderMark:blankRate:)``'s
+    /// difficulties, drawn from `seed`; `more`, when given, may change each row's fields further
+    /// (after the common changes, drawing from the same generator).
+    static func difficult(
+        _ generated: [UInt8], seed: UInt64, byteOrderMark: Bool = false,
+        more: ((inout [[UInt8]], inout SeededRandom) -> Void)? = nil
+    ) -> [UInt8] {
         var random = SeededRandom(seed: seed &+ 17)
         var lines = generated.split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0) }
         if lines.last?.isEmpty == true { lines.removeLast() }
@@ -48,6 +57,7 @@ enum StreamTestFiles {
                 default:
                     break
                 }
+                more?(&fields, &random)
             }
             output += join(fields)
             switch random.next() % 10 {
