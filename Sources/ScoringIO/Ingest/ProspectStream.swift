@@ -221,7 +221,9 @@ public struct ProspectStream: Sendable {
             var merger = StreamMerger(
                 plan: plan, scoring: false, registry: AccountRegistry(expectedCount: expected), knownMeans: nil,
                 deferredLimit: 0, selection: selection, wanted: grades)
-            if configuration.keepsRawValues { merger.spill = RawSpill(factorCount: plan.factorCount) }
+            if configuration.keepsRawValues {
+                merger.spill = RawSpill(factorCount: plan.factorCount, keepsText: selection.keepsEveryRow)
+            }
             var mapper = ChunkMapper(plan: plan, mode: .statistics, validatesUTF8: setup.validatesUTF8)
             mapper.keepsRaw = configuration.keepsRawValues
             blocks = try run(path: path, setup: setup, mapper: mapper, merger: &merger, timings: &timings)
