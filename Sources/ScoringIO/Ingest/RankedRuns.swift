@@ -62,7 +62,14 @@ final class RankedRuns {
         self.capacity = capacity
         self.readBufferEntries = readBufferEntries
         self.carriesRecords = carriesRecords
-        buffer.reserveCapacity(Swift.min(capacity, 1 << 16))
+        if carriesRecords {
+            // Reserved whole (address space only until it is written), so that the buffers
+            // never double: a doubling holds the old and the new storage at once.
+            buffer.reserveCapacity(capacity)
+            text.reserveCapacity(capacity * MemoryLayout<RankedEntry>.stride)
+        } else {
+            buffer.reserveCapacity(Swift.min(capacity, 1 << 16))
+        }
     }
 
     /// How many runs were written to disk so far.
