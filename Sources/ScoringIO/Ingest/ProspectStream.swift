@@ -92,6 +92,19 @@ public struct ProspectStream: Sendable {
         Swift.max(memory / MemoryLayout<RankedEntry>.stride, 1)
     }
 
+    /// The memory for sorting a whole ranking when none is given: what keeps the ranking's
+    /// two large holdings, the account ids (``AccountRegistry``) and the sort buffer, within
+    /// 384 MiB for a list of `fileSize` bytes, between 32 MiB and 256 MiB. The ids are
+    /// estimated from one row per 60 bytes of the file (a short id and a dozen plain
+    /// numbers), each taking 15 bytes of arena and a 64-bit slot of a table at most 70% full.
+    public static func defaultSortMemory(fileSize: Int) -> Int {
+        let rows = Swift.max(fileSize / 60, 1)
+        var slots = 1024
+        while Double(slots) * 0.7 < Double(rows) { slots <<= 1 }
+        let registry = rows * 15 + slots * 8
+        return Swift.min(Swift.max((384 << 20) - registry, 32 << 20), 256 << 20)
+    }
+
     /// One worker per online processor, at most 8.
     public static var defaultWorkers: Int {
         Swift.min(Swift.max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1), 8)
@@ -235,7 +248,9 @@ public struct ProspectStream: Sendable {
             var merger = StreamMerger(
                 plan: plan, scoring: false, registry: AccountRegistry(expectedCount: expected), knownMeans: nil,
                 deferredLimit: 0, selection: selection, wanted: grades)
-            if configuration.keepsRawValues { merger.spill = RawSpill(factorCount: plan.factorCount) }
+            if configuration.keepsRawValues {
+                merger.spill = RawSpill(factorCount: plan.factorCount, keepsText: selection.keepsEveryRow)
+            }
             var mapper = ChunkMapper(plan: plan, mode: .statistics, validatesUTF8: setup.validatesUTF8)
             mapper.keepsRaw = configuration.keepsRawValues
             blocks = try run(path: path, setup: setup, mapper: mapper, merger: &merger, timings: &timings)

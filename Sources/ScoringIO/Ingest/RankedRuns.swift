@@ -1,16 +1,16 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Every accepted account of a stream, to be read back in rank order, in bounded memory: an
-/// external merge sort.
+/// external merge sort, which may carry each account's record text along.
 ///
-/// Entries are collected in memory up to `capacity`; when the buffer is full it is sorted
-/// and written to a temporary file as one sorted run, and the buffer starts again. At the
-/// end the runs (and the last buffer, sorted in memory) are merged k ways with a binary
-/// heap of their heads. Without a spill this is one in-memory sort.
+/// Entries are collected in memory up to `capacity` (or, when records are carried, until
+/// the entries and their text fill `capacity × 48` bytes); when the buffer is full it is
+/// sorted and written to a temporary file as one sorted run (its entries, then its records'
+/// text in the same order), and the buffer starts again. At the end the runs (and the last
+/// buffer, sorted in memory) are merged k ways with a binary heap of their heads. Without a
+/// spill this is one in-memory sort.
+///
+/// Carrying the records (a ranking of every row) lets the rows be written in rank order
+/// from sequential reads of the runs, instead of reading each record again from the list
+/// by its position (a random read per row, or a whole block per page).
 ///
 /// ## Contract
 ///
@@ -18,53 +18,85 @@ import Darwin
 /// account id, and ids are unique), so the merged sequence is the one sorted sequence: the
 /// same entries in the same order as sorting all of them in memory, whatever the capacity.
 ///
-/// Memory: `capacity` entries (40 bytes each; the standard library's sort borrows up to
-/// half as much again while a run is sorted), plus a read buffer of
-/// ``readBufferEntries`` entries per run while merging. The temporary file is unlinked as
-/// soon as it is created, so it disappears when the process ends, however it ends.
+/// Memory: the buffer (at most `capacity` entries, or `capacity × 48` bytes of entries and
+/// text; the standard library's sort borrows up to half as much again while a run is
+/// sorted), plus a read buffer of ``readBufferEntries`` entries (and their text) per run
+/// while merging. The temporary file (``TemporaryFile``) disappears when the process ends,
+/// however it ends.
 final class RankedRuns {
     /// The most entries kept in memory before a run is written.
     let capacity: Int
     /// Entries read from a run file at a time while merging.
     let readBufferEntries: Int
+    /// Whether each entry carries its record's text (see ``append(_:record:ranksBefore:)``).
+    let carriesRecords: Bool
+    /// With records: the most bytes of entries and text kept in memory.
+    private var byteCapacity: Int { capacity * MemoryLayout<RankedEntry>.stride }
 
     private var buffer: [RankedEntry] = []
-    /// The runs written: their first entry and entry count in the temporary file.
-    private var runs: [(start: Int, count: Int)] = []
-    fileprivate var descriptor: Int32 = -1
+    /// The buffer's records, back to back; an entry's `position.offset` and `length` say
+    /// where its record is while it is in the buffer.
+    private var text: [UInt8] = []
+    /// The runs written: where their entries and text start in the temporary file, and their
+    /// entry count.
+    private var runs: [Run] = []
+    fileprivate var file: TemporaryFile?
     private var written = 0
     /// Entries collected.
     private(set) var count = 0
     /// Why a run could not be written, if one could not (the collection is then void).
     private(set) var failure: DatasetError?
 
+    struct Run {
+        var entryOffset: Int
+        var textOffset: Int
+        var count: Int
+    }
+
     /// - Parameters:
     ///   - capacity: The most entries kept in memory (at least 1).
     ///   - readBufferEntries: Entries read back from each run at a time while merging.
-    init(capacity: Int, readBufferEntries: Int = 4096) {
+    ///   - carriesRecords: Whether each entry carries its record's text.
+    init(capacity: Int, readBufferEntries: Int = 4096, carriesRecords: Bool = false) {
         precondition(capacity >= 1 && readBufferEntries >= 1, "A run and a read hold at least one entry")
         self.capacity = capacity
         self.readBufferEntries = readBufferEntries
-        buffer.reserveCapacity(Swift.min(capacity, 1 << 16))
-    }
-
-    deinit {
-        if descriptor >= 0 { close(descriptor) }
+        self.carriesRecords = carriesRecords
+        if carriesRecords {
+            // Reserved whole (address space only until it is written), so that the buffers
+            // never double: a doubling holds the old and the new storage at once.
+            buffer.reserveCapacity(capacity)
+            text.reserveCapacity(capacity * MemoryLayout<RankedEntry>.stride)
+        } else {
+            buffer.reserveCapacity(Swift.min(capacity, 1 << 16))
+        }
     }
 
     /// How many runs were written to disk so far.
     var spilledRuns: Int { runs.count }
 
-    /// Adds an entry, writing a sorted run first when the buffer is full. If a run cannot be
-    /// written (a full disk, say), records ``failure`` and drops the entries.
-    func append(_ entry: RankedEntry, ranksBefore: (RankedEntry, RankedEntry) -> Bool) {
-        if buffer.count >= capacity {
+    /// Whether the buffer is full.
+    private var isFull: Bool {
+        buffer.count >= capacity
+            || (carriesRecords && buffer.count * MemoryLayout<RankedEntry>.stride + text.count >= byteCapacity)
+    }
+
+    /// Adds an entry (with its record's text when the collection carries records), writing
+    /// a sorted run first when the buffer is full. If a run cannot be written (a full disk,
+    /// say), records ``failure`` and drops the entries.
+    func append(
+        _ entry: RankedEntry, record: UnsafeBufferPointer<UInt8>? = nil,
+        ranksBefore: (RankedEntry, RankedEntry) -> Bool
+    ) {
+        precondition((record != nil) == carriesRecords, "Records are carried by every entry or none")
+        if isFull && !buffer.isEmpty {
             guard failure == nil else { return }
             do {
                 try spill(ranksBefore: ranksBefore)
             } catch {
                 failure = error
                 buffer = []
+                text = []
                 return
             }
         }
@@ -73,34 +105,43 @@ final class RankedRuns {
             // by up to half again).
             buffer.reserveCapacity(Swift.min(capacity, Swift.max(2 * buffer.capacity, 16)))
         }
+        var entry = entry
+        if let record {
+            entry.position.offset = Int32(text.count)
+            entry.position.length = Int32(record.count)
+            text.append(contentsOf: record)
+        }
         buffer.append(entry)
         count += 1
     }
 
     private func spill(ranksBefore: (RankedEntry, RankedEntry) -> Bool) throws(DatasetError) {
         buffer.sort(by: ranksBefore)
-        if descriptor < 0 { descriptor = try Self.temporaryFile() }
-        let stride = MemoryLayout<RankedEntry>.stride
-        var failure: Int32 = 0
-        buffer.withUnsafeBytes { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var done = 0
-            while done < bytes.count {
-                let result = pwrite(descriptor, base + done, bytes.count - done, off_t(written * stride + done))
-                if result > 0 {
-                    done += result
-                } else if result < 0 && errno == EINTR {
-                    continue
-                } else {
-                    failure = result < 0 ? errno : ENOSPC
-                    return
+        if self.file == nil { self.file = try TemporaryFile(prefix: "rank", contents: Self.contents, advice: Self.advice) }
+        guard let file else { return }
+        let entryOffset = written
+        try file.write(buffer, at: written)
+        written += buffer.count * MemoryLayout<RankedEntry>.stride
+        let textOffset = written
+        if carriesRecords {
+            // The records in rank order, written in blocks of about 1 MiB.
+            var sorted: [UInt8] = []
+            sorted.reserveCapacity(Swift.min(text.count, 1 << 20) + (1 << 16))
+            for entry in buffer {
+                let start = Int(entry.position.offset)
+                sorted.append(contentsOf: text[start..<(start + Int(entry.position.length))])
+                if sorted.count >= 1 << 20 {
+                    try file.write(sorted, at: written)
+                    written += sorted.count
+                    sorted.removeAll(keepingCapacity: true)
                 }
             }
+            try file.write(sorted, at: written)
+            written += sorted.count
         }
-        if failure != 0 { throw Self.error(failure, writing: true) }
-        runs.append((written, buffer.count))
-        written += buffer.count
+        runs.append(Run(entryOffset: entryOffset, textOffset: textOffset, count: buffer.count))
         buffer.removeAll(keepingCapacity: true)
+        text.removeAll(keepingCapacity: true)
     }
 
     /// Reads the entries back in rank order; the collection is spent afterwards.
@@ -110,8 +151,10 @@ final class RankedRuns {
         if let failure { throw failure }
         buffer.sort(by: ranksBefore)
         let last = buffer
+        let lastText = text
         buffer = []
-        return Merge(owner: self, runs: runs, memory: last, ranksBefore: ranksBefore)
+        text = []
+        return Merge(owner: self, runs: runs, memory: last, memoryText: lastText, ranksBefore: ranksBefore)
     }
 
     /// The entries of every run in rank order, one at a time.
@@ -119,8 +162,14 @@ final class RankedRuns {
         private struct Source {
             var entries: [RankedEntry]
             var position = 0
-            /// Where the next unread entries are in the file, and how many remain there.
+            /// The records of `entries`: at their `position.offset` (the last buffer, kept in
+            /// memory), or back to back from `textPosition` (a run read back from the file).
+            var text: [UInt8] = []
+            var textPosition = 0
+            var sequential: Bool
+            /// Where the next unread entries and text are in the file, and how many entries remain.
             var fileNext: Int
+            var textNext: Int
             var fileRemaining: Int
         }
         private var sources: [Source]
@@ -128,19 +177,23 @@ final class RankedRuns {
         private var heap: [Int] = []
         /// The collection, which owns the temporary file (kept open while merging).
         private let owner: RankedRuns
-        private var descriptor: Int32 { owner.descriptor }
         private let ranksBefore: (RankedEntry, RankedEntry) -> Bool
         /// Set when a run could not be read back.
         private(set) var failure: DatasetError?
 
+        /// Whether ``next(record:)`` hands out records.
+        var carriesRecords: Bool { owner.carriesRecords }
+
         fileprivate init(
-            owner: RankedRuns, runs: [(start: Int, count: Int)], memory: [RankedEntry],
+            owner: RankedRuns, runs: [Run], memory: [RankedEntry], memoryText: [UInt8],
             ranksBefore: @escaping (RankedEntry, RankedEntry) -> Bool
         ) {
             self.owner = owner
             self.ranksBefore = ranksBefore
-            sources = runs.map { Source(entries: [], fileNext: $0.start, fileRemaining: $0.count) }
-            sources.append(Source(entries: memory, fileNext: 0, fileRemaining: 0))
+            sources = runs.map {
+                Source(entries: [], sequential: true, fileNext: $0.entryOffset, textNext: $0.textOffset, fileRemaining: $0.count)
+            }
+            sources.append(Source(entries: memory, text: memoryText, sequential: false, fileNext: 0, textNext: 0, fileRemaining: 0))
             for index in sources.indices {
                 if sources[index].fileRemaining > 0 { refill(index) }
                 if sources[index].position < sources[index].entries.count { push(index) }
@@ -151,9 +204,24 @@ final class RankedRuns {
         ///
         /// - Throws: `DatasetError.unreadable` if a run cannot be read back.
         func next() throws(DatasetError) -> RankedEntry? {
+            var none: [UInt8]? = nil
+            return try next(record: &none)
+        }
+
+        /// The next entry in rank order, or `nil` when every run is spent; appends its record
+        /// to `record` when the runs carry records and `record` is not `nil`.
+        ///
+        /// - Throws: `DatasetError.unreadable` if a run cannot be read back.
+        func next(record: inout [UInt8]?) throws(DatasetError) -> RankedEntry? {
             if let failure { throw failure }
             guard let top = heap.first else { return nil }
             let entry = sources[top].entries[sources[top].position]
+            if owner.carriesRecords {
+                let length = Int(entry.position.length)
+                let start = sources[top].sequential ? sources[top].textPosition : Int(entry.position.offset)
+                record?.append(contentsOf: sources[top].text[start..<(start + length)])
+                sources[top].textPosition += length
+            }
             sources[top].position += 1
             if sources[top].position == sources[top].entries.count && sources[top].fileRemaining > 0 {
                 refill(top)
@@ -199,70 +267,32 @@ final class RankedRuns {
             }
         }
 
-        /// Reads the next entries of a spilled run into its buffer.
+        /// Reads the next entries of a spilled run (and their records) into its buffers.
         private func refill(_ index: Int) {
-            let stride = MemoryLayout<RankedEntry>.stride
+            guard let file = owner.file else { preconditionFailure("A spilled run has a file") }
             let count = Swift.min(sources[index].fileRemaining, owner.readBufferEntries)
-            let offset = sources[index].fileNext * stride
-            var failed: Int32 = 0
-            let entries = [RankedEntry](unsafeUninitializedCapacity: count) { entries, initialized in
-                initialized = 0
-                guard let base = UnsafeMutableRawPointer(entries.baseAddress) else { return }
-                let total = count * stride
-                var done = 0
-                while done < total {
-                    let result = pread(descriptor, base + done, total - done, off_t(offset + done))
-                    if result > 0 {
-                        done += result
-                    } else if result < 0 && errno == EINTR {
-                        continue
-                    } else {
-                        failed = result < 0 ? errno : EIO
-                        return
-                    }
+            do {
+                let entries: [RankedEntry] = try file.read(count: count, at: sources[index].fileNext)
+                var textLength = 0
+                if owner.carriesRecords {
+                    for entry in entries { textLength += Int(entry.position.length) }
+                    sources[index].text = try file.read(count: textLength, at: sources[index].textNext)
+                    sources[index].textPosition = 0
                 }
-                initialized = count
-            }
-            if failed != 0 {
-                failure = RankedRuns.error(failed, writing: false)
+                sources[index].entries = entries
+                sources[index].position = 0
+                sources[index].fileNext += count * MemoryLayout<RankedEntry>.stride
+                sources[index].textNext += textLength
+                sources[index].fileRemaining -= count
+            } catch {
+                failure = error
                 sources[index].entries = []
                 sources[index].position = 0
                 sources[index].fileRemaining = 0
-                return
             }
-            sources[index].entries = entries
-            sources[index].position = 0
-            sources[index].fileNext += count
-            sources[index].fileRemaining -= count
         }
     }
 
-    // MARK: Temporary file
-
-    /// The folder for runs: `$TMPDIR`, or `/tmp`.
-    static var temporaryFolder: String {
-        if let folder = getenv("TMPDIR"), folder.pointee != 0 { return String(cString: folder) }
-        return "/tmp"
-    }
-
-    /// Creates and unlinks a temporary file; returns its descriptor.
-    private static func temporaryFile() throws(DatasetError) -> Int32 {
-        var template = Array((temporaryFolder + "/kam-rank-XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { name in
-            guard let base = name.baseAddress else { return Int32(-1) }
-            let descriptor = mkstemp(base)
-            if descriptor >= 0 { unlink(base) }
-            return descriptor
-        }
-        guard descriptor >= 0 else { throw error(errno, writing: true) }
-        return descriptor
-    }
-
-    fileprivate static func error(_ code: Int32, writing: Bool) -> DatasetError {
-        .unreadable(
-            file: temporaryFolder,
-            reason: "cannot \(writing ? "write" : "read back") the ranking's temporary runs there "
-                + "(\(String(cString: strerror(code)))); free some space, set TMPDIR to another folder, "
-                + "or give a larger --memory")
-    }
+    static let contents = "the ranking's temporary runs"
+    static let advice = "free some space, set TMPDIR to another folder, or give a larger --memory"
 }

@@ -1,45 +1,41 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// What pass 1 of a stream keeps of each merged chunk so that pass 2 can score it without
 /// reading the file again: its candidates' positions, absolute lines and registry entries
 /// (`-1` for a duplicate id), their completeness and their raw factor values (category
-/// codes as doubles, NaN where missing), exactly as pass 1's panels held them.
+/// codes as doubles, NaN where missing), exactly as pass 1's panels held them; and, for a
+/// ranking of every row, their records' text (so that the rows are written from the sorted
+/// runs, never read again from the file).
 ///
 /// Batch-relative scales (`minmax`, `zscore`) need the whole list's statistics before any
 /// utility; instead of parsing the file twice, the raw values parsed once are kept here
 /// and scored once the statistics are known (``ChunkMapper/score(_:)``), in the same panels
 /// of the same rows, so the scores are the same to the last bit.
 ///
-/// Storage: one unlinked temporary file in `$TMPDIR` (gone when the process ends, however
-/// it ends), written once in file order and read back chunk by chunk; about
-/// `8 × factors + 28` bytes per candidate. The page cache usually holds it, so pass 2 reads
-/// memory, not disk, and the process's own memory stays bounded.
+/// Storage: one unlinked ``TemporaryFile`` (gone when the process ends, however it ends),
+/// written once in file order and read back chunk by chunk; about `8 × factors + 28` bytes
+/// per candidate (plus its record's bytes when text is kept). The page cache usually holds
+/// it, so pass 2 reads memory, not disk, and the process's own memory stays bounded.
 final class RawSpill: @unchecked Sendable {
     /// One stored chunk.
     struct Record: Sendable {
         var offset: Int
         var count: Int
+        var textLength: Int
         var block: Int32
     }
 
     let factorCount: Int
+    /// Whether each candidate's record text is kept too (a ranking of every row).
+    let keepsText: Bool
     private(set) var records: [Record] = []
-    private var descriptor: Int32 = -1
+    private var file: TemporaryFile?
     private var written = 0
 
-    init(factorCount: Int) {
+    init(factorCount: Int, keepsText: Bool = false) {
         self.factorCount = factorCount
+        self.keepsText = keepsText
     }
 
-    deinit {
-        if descriptor >= 0 { close(descriptor) }
-    }
-
-    /// Bytes per candidate in the file.
+    /// Bytes per candidate in the file (without its text).
     var rowBytes: Int { 8 + 4 + 4 + 8 + 8 + 8 * factorCount }
 
     /// A chunk's stored rows, in file order.
@@ -52,6 +48,9 @@ final class RawSpill: @unchecked Sendable {
         var completeness: [Double] = []
         /// `count × factorCount` raw values, row-major.
         var raw: [Double] = []
+        /// The candidates' records (UTF-8, `lengths[i]` bytes each), back to back, when the
+        /// spill keeps text; else empty.
+        var text: [UInt8] = []
         var block: Int32 = 0
         var count: Int { lines.count }
     }
@@ -60,96 +59,45 @@ final class RawSpill: @unchecked Sendable {
     func append(_ chunk: Chunk) throws(DatasetError) {
         precondition(chunk.raw.count == chunk.count * factorCount, "A stored chunk holds every raw value")
         guard chunk.count > 0 else { return }
-        if descriptor < 0 { descriptor = try Self.temporaryFile() }
+        if self.file == nil { self.file = try TemporaryFile(prefix: "raw", contents: Self.contents, advice: Self.advice) }
+        guard let file else { return }
         let start = written
+        func write<Element: BitwiseCopyable>(_ values: [Element]) throws(DatasetError) {
+            try file.write(values, at: written)
+            written += values.count * MemoryLayout<Element>.stride
+        }
         try write(chunk.lines)
         try write(chunk.starts)
         try write(chunk.lengths)
         try write(chunk.entries)
         try write(chunk.completeness)
         try write(chunk.raw)
-        records.append(Record(offset: start, count: chunk.count, block: chunk.block))
+        try write(chunk.text)
+        records.append(Record(offset: start, count: chunk.count, textLength: chunk.text.count, block: chunk.block))
     }
 
     /// Reads stored chunk `index` back.
     func read(_ index: Int) throws(DatasetError) -> Chunk {
         let record = records[index]
+        guard let file else { preconditionFailure("A stored chunk was written") }
         var offset = record.offset
+        func read<Element: BitwiseCopyable>(_ count: Int) throws(DatasetError) -> [Element] {
+            let values: [Element] = try file.read(count: count, at: offset)
+            offset += count * MemoryLayout<Element>.stride
+            return values
+        }
         var chunk = Chunk()
         chunk.block = record.block
-        chunk.lines = try read(count: record.count, at: &offset)
-        chunk.starts = try read(count: record.count, at: &offset)
-        chunk.lengths = try read(count: record.count, at: &offset)
-        chunk.entries = try read(count: record.count, at: &offset)
-        chunk.completeness = try read(count: record.count, at: &offset)
-        chunk.raw = try read(count: record.count * factorCount, at: &offset)
+        chunk.lines = try read(record.count)
+        chunk.starts = try read(record.count)
+        chunk.lengths = try read(record.count)
+        chunk.entries = try read(record.count)
+        chunk.completeness = try read(record.count)
+        chunk.raw = try read(record.count * factorCount)
+        chunk.text = try read(record.textLength)
         return chunk
     }
 
-    private func write<Element: BitwiseCopyable>(_ values: [Element]) throws(DatasetError) {
-        var failure: Int32 = 0
-        values.withUnsafeBytes { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var done = 0
-            while done < bytes.count {
-                let result = pwrite(descriptor, base + done, bytes.count - done, off_t(written + done))
-                if result > 0 {
-                    done += result
-                } else if result < 0 && errno == EINTR {
-                    continue
-                } else {
-                    failure = result < 0 ? errno : ENOSPC
-                    return
-                }
-            }
-        }
-        if failure != 0 { throw Self.error(failure, writing: true) }
-        written += values.count * MemoryLayout<Element>.stride
-    }
-
-    private func read<Element: BitwiseCopyable>(count: Int, at offset: inout Int) throws(DatasetError) -> [Element] {
-        let total = count * MemoryLayout<Element>.stride
-        let start = offset
-        var failed: Int32 = 0
-        let values = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-            initialized = 0
-            guard let base = UnsafeMutableRawPointer(buffer.baseAddress) else { return }
-            var done = 0
-            while done < total {
-                let result = pread(descriptor, base + done, total - done, off_t(start + done))
-                if result > 0 {
-                    done += result
-                } else if result < 0 && errno == EINTR {
-                    continue
-                } else {
-                    failed = result < 0 ? errno : EIO
-                    return
-                }
-            }
-            initialized = count
-        }
-        if failed != 0 { throw Self.error(failed, writing: false) }
-        offset += total
-        return values
-    }
-
-    /// Creates and unlinks a temporary file; returns its descriptor.
-    private static func temporaryFile() throws(DatasetError) -> Int32 {
-        var template = Array((RankedRuns.temporaryFolder + "/kam-raw-XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { name in
-            guard let base = name.baseAddress else { return Int32(-1) }
-            let descriptor = mkstemp(base)
-            if descriptor >= 0 { unlink(base) }
-            return descriptor
-        }
-        guard descriptor >= 0 else { throw error(errno, writing: true) }
-        return descriptor
-    }
-
-    private static func error(_ code: Int32, writing: Bool) -> DatasetError {
-        .unreadable(
-            file: RankedRuns.temporaryFolder,
-            reason: "cannot \(writing ? "write" : "read back") the raw values kept for batch-relative scales there "
-                + "(\(String(cString: strerror(code)))); free some space or set TMPDIR to another folder")
-    }
+    static let contents = "the raw values kept for batch-relative scales"
+    static let advice = "free some space or set TMPDIR to another folder"
 }

@@ -105,6 +105,30 @@ final class RecordFetcher {
         return builder.batch()
     }
 
+    /// Maps the records a ranking of every row carried (`records`: the UTF-8 text of each
+    /// entry's record, `position.length` bytes each, back to back, in the order of
+    /// `entries`), as ``fetch(_:)`` maps the records it reads again.
+    ///
+    /// - Throws: `DatasetError.unreadable` if a record no longer maps (it mapped when the
+    ///   ranking was made, so this would be a bug).
+    func map(_ entries: [RankedEntry], records: [UInt8]) throws(DatasetError) -> ProspectBatch {
+        var builder = BatchBuilder(mapper: plan.mapper, capacity: entries.count)
+        var start = 0
+        for entry in entries {
+            let end = start + Int(entry.position.length)
+            var parser = CSVParser(
+                bytes: Array(records[start..<end]), start: 0, line: entry.line, delimiter: delimiter, validatesUTF8: false)
+            start = end
+            guard let record = try? parser.nextRecord(expectedFieldCount: plan.columnCount),
+                case .accepted(let row) = plan.mapper.map(fields: record.fields, line: entry.line)
+            else {
+                throw .unreadable(file: path, reason: "line \(entry.line) no longer maps as it did when it was ranked")
+            }
+            builder.append(row)
+        }
+        return builder.batch()
+    }
+
     private func changed() -> DatasetError {
         .unreadable(file: path, reason: "the file changed while it was read")
     }

@@ -29,12 +29,16 @@ public final class ShownPages {
         precondition(limit >= 1, "A page holds at least one row")
         var entries: [RankedEntry] = []
         var ranks: [Int] = []
-        while entries.count < limit, let (rank, entry) = try ranking.next() {
+        // A ranking of every row carries each row's record: the page is mapped from those,
+        // read in rank order from the sorted runs, never from the file again.
+        var records: [UInt8]? = ranking.carriesRecords ? [] : nil
+        while entries.count < limit, let (rank, entry) = try ranking.next(record: &records) {
             entries.append(entry)
             ranks.append(rank)
         }
         guard !entries.isEmpty else { return nil }
         produced += entries.count
+        if let records { return (try fetcher.map(entries, records: records), ranks) }
         return (try fetcher.fetch(entries), ranks)
     }
 }

@@ -65,6 +65,8 @@ struct StreamMerger {
     private var deferredFactors: [Int32] = []
     private var deferredFactorEnds: [Int] = []
     private var deferredEntries: [RankedEntry] = []
+    /// Their records, back to back (when every row is ranked, which carries records).
+    private var deferredText: [UInt8] = []
     /// One row of scores, reused.
     private var scratch: [Double]
 
@@ -88,6 +90,12 @@ struct StreamMerger {
         /// Every row (sorted at the end), keeping at most this many in memory (sorted runs
         /// of that many go to a temporary file).
         case every(runCapacity: Int)
+
+        /// Whether every row is kept (each with its record's text).
+        var keepsEveryRow: Bool {
+            if case .every = self { return true }
+            return false
+        }
     }
 
     init(
@@ -107,7 +115,7 @@ struct StreamMerger {
         guard scoring else { return }
         switch selection {
         case .top(let count): top = TopSelection(capacity: count)
-        case .every(let runCapacity): everyRow = RankedRuns(capacity: runCapacity)
+        case .every(let runCapacity): everyRow = RankedRuns(capacity: runCapacity, carriesRecords: true)
         }
     }
 
@@ -140,6 +148,7 @@ struct StreamMerger {
         let rows = chunk.rows
         let block = Int32(chunk.block)
         let keeping = spill != nil && spillFailure == nil
+        let keepingText = keeping && spill?.keepsText == true
         var stored = RawSpill.Chunk()
         if keeping {
             precondition(rows.raw.count == rows.candidateCount * plan.factorCount, "The statistics pass kept raw rows")
@@ -181,6 +190,7 @@ struct StreamMerger {
                         stored.starts.append(record.recordStart)
                         stored.lengths.append(record.recordLength)
                         stored.entries.append(-1)
+                        if keepingText { stored.text.append(contentsOf: text[start..<(start + length)]) }
                     }
                     let entry: Int
                     if let idColumn {
@@ -224,6 +234,7 @@ struct StreamMerger {
                             block: block, offset: Int32(truncatingIfNeeded: start),
                             length: Int32(truncatingIfNeeded: length)),
                         line: line)
+                    let recordText = UnsafeBufferPointer(rebasing: text[start..<(start + length)])
                     if deferred >= 0 {
                         let factorStart = deferred == 0 ? 0 : Int(rows.deferredFactorEnds[deferred - 1])
                         let factors = rows.deferredFactors[factorStart..<Int(rows.deferredFactorEnds[deferred])]
@@ -234,11 +245,11 @@ struct StreamMerger {
                             (ranked.grade, ranked.key) = grader.grade(
                                 &scratch, row: 0, factors: factors, means: knownMeans, completeness: completeness)
                         } else {
-                            wait(ranked, scores: scores, completeness: completeness, factors: factors)
+                            wait(ranked, record: recordText, scores: scores, completeness: completeness, factors: factors)
                             continue
                         }
                     }
-                    select(ranked)
+                    select(ranked, record: recordText)
                 }
                 while rejectIndex < rows.rejects.count {
                     rejects.append(rows.rejects[rejectIndex].movedDown(by: baseLine))
@@ -262,11 +273,16 @@ struct StreamMerger {
         let columns = plan.scoreColumns
         let grader = Grader(plan: plan)
         var deferredIndex = 0
+        var textEnd = 0
+        let carries = everyRow != nil
+        precondition(!carries || stored.text.count >= stored.lengths.reduce(0) { $0 + Int($1) }, "Stored rows keep their text for a ranking of every row")
         for candidate in 0..<stored.count {
             let record = rows.candidates[candidate]
             let isDeferred = record.grade == MappedChunk.deferredGrade
             let deferred = isDeferred ? deferredIndex : -1
             if isDeferred { deferredIndex += 1 }
+            let textStart = textEnd
+            if carries { textEnd += Int(stored.lengths[candidate]) }
             let entry = stored.entries[candidate]
             guard entry >= 0 else { continue }  // a duplicate id (rejected in the first pass)
             let base = candidate * width
@@ -290,11 +306,21 @@ struct StreamMerger {
                     (ranked.grade, ranked.key) = grader.grade(
                         &scratch, row: 0, factors: factors, means: knownMeans, completeness: completeness)
                 } else {
-                    wait(ranked, scores: scores, completeness: completeness, factors: factors)
+                    stored.text.withUnsafeBufferPointer { text in
+                        wait(
+                            ranked, record: UnsafeBufferPointer(rebasing: text[textStart..<textEnd]), scores: scores,
+                            completeness: completeness, factors: factors)
+                    }
                     continue
                 }
             }
-            select(ranked)
+            if carries {
+                stored.text.withUnsafeBufferPointer { text in
+                    select(ranked, record: UnsafeBufferPointer(rebasing: text[textStart..<textEnd]))
+                }
+            } else {
+                select(ranked, record: nil)
+            }
         }
         mergeSeconds += ChunkMapper.threadTime() - started
     }
@@ -327,7 +353,8 @@ struct StreamMerger {
     }
 
     private mutating func wait(
-        _ entry: RankedEntry, scores: ArraySlice<Double>, completeness: Double, factors: ArraySlice<Int32>
+        _ entry: RankedEntry, record: UnsafeBufferPointer<UInt8>, scores: ArraySlice<Double>, completeness: Double,
+        factors: ArraySlice<Int32>
     ) {
         guard deferredEntries.count < deferredLimit else {
             // Too many rows wait: drop them and the selection; another pass scores with the means.
@@ -337,9 +364,16 @@ struct StreamMerger {
             deferredFactors = []
             deferredFactorEnds = []
             deferredEntries = []
+            deferredText = []
             top = nil
             everyRow = nil
             return
+        }
+        var entry = entry
+        if everyRow != nil {
+            // Where its record is in `deferredText` until it is selected.
+            entry.position.offset = Int32(truncatingIfNeeded: deferredText.count)
+            deferredText.append(contentsOf: record)
         }
         deferredEntries.append(entry)
         deferredScores.append(contentsOf: scores)
@@ -348,12 +382,16 @@ struct StreamMerger {
         deferredFactorEnds.append(deferredFactors.count)
     }
 
-    private mutating func select(_ entry: RankedEntry) {
+    /// Counts a graded row and offers it to the selection (with its record's text, which a
+    /// ranking of every row carries).
+    private mutating func select(_ entry: RankedEntry, record: UnsafeBufferPointer<UInt8>?) {
         gradeCounts[Int(entry.grade)] += 1
         if let everyRow {
             let registry = self.registry
             let order = self.order
-            everyRow.append(entry) { first, second in Self.ranksBefore(first, second, order: order, registry: registry) }
+            everyRow.append(entry, record: record) { first, second in
+                Self.ranksBefore(first, second, order: order, registry: registry)
+            }
         } else if wanted[Int(entry.grade)], top != nil {
             // Most rows rank after the worst one kept: settle them without the id (and
             // without copying the selection).
@@ -383,15 +421,20 @@ struct StreamMerger {
         let factorEnds = deferredFactorEnds
         let factors = deferredFactors
         let completeness = deferredCompleteness
+        let text = deferredText
         deferredEntries = []
         deferredScores = []
+        deferredText = []
         let grader = Grader(plan: plan)
-        for (index, var entry) in entries.enumerated() {
-            let start = index == 0 ? 0 : factorEnds[index - 1]
-            (entry.grade, entry.key) = grader.grade(
-                &scores, row: index, factors: factors[start..<factorEnds[index]], means: means,
-                completeness: completeness[index])
-            select(entry)
+        text.withUnsafeBufferPointer { text in
+            for (index, var entry) in entries.enumerated() {
+                let start = index == 0 ? 0 : factorEnds[index - 1]
+                (entry.grade, entry.key) = grader.grade(
+                    &scores, row: index, factors: factors[start..<factorEnds[index]], means: means,
+                    completeness: completeness[index])
+                let textStart = Int(entry.position.offset)
+                select(entry, record: everyRow == nil ? nil : UnsafeBufferPointer(rebasing: text[textStart..<(textStart + Int(entry.position.length))]))
+            }
         }
     }
 
@@ -456,18 +499,30 @@ struct StreamMerger {
             self.wanted = wanted
         }
 
+        /// Whether ``next(record:)`` hands out the rows' records (a ranking of every row).
+        var carriesRecords: Bool { merge?.carriesRecords ?? false }
+
         /// The next row to show, or `nil` after the last.
         func next() throws(DatasetError) -> (rank: Int, entry: RankedEntry)? {
+            var none: [UInt8]? = nil
+            return try next(record: &none)
+        }
+
+        /// The next row to show, or `nil` after the last; when the ranking carries records,
+        /// appends the row's record to `record` (unless it is `nil`).
+        func next(record: inout [UInt8]?) throws(DatasetError) -> (rank: Int, entry: RankedEntry)? {
             guard produced < limit else { return nil }
             if let merge {
-                while let entry = try merge.next() {
+                while true {
+                    let mark = record?.count ?? 0
+                    guard let entry = try merge.next(record: &record) else { return nil }
                     position += 1
                     if wanted[Int(entry.grade)] {
                         produced += 1
                         return (position, entry)
                     }
+                    record?.removeSubrange(mark...)
                 }
-                return nil
             }
             guard listedPosition < listed.count else { return nil }
             produced += 1

@@ -59,7 +59,7 @@ extension Kam.Rank {
                 let ranking = try input.rank(
                     model: model, scorer: pipeline.scorer, scenario: scenario, limit: .max, grades: nil,
                     blockSize: blockSize, workers: workers,
-                    runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: memory << 20), paged: true)
+                    runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: sortMemory), paged: true)
                 guard let pages = ranking.pages else { return }
                 while let page = try Self.recordPage(pages, rows: recordPageRows ?? Self.defaultRecordPageRows) {
                     let assessment = pipeline.assess(page.batch, scenario: scenario, statistics: ranking.statistics)

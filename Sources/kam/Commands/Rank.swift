@@ -93,9 +93,9 @@ extension Kam {
 
         @Option(
             help: ArgumentHelp(
-                "Memory in MiB for sorting a ranking of every row (csv/json without --top, or a large --top); a larger ranking is sorted in runs on disk.",
+                "Memory in MiB for sorting a ranking of every row (csv/json without --top, or a large --top); a larger ranking is sorted in runs on disk (default: 256, less what the account ids of a large list take, down to 32).",
                 valueName: "MiB"))
-        var memory: Int = 256
+        var memory: Int?
 
         /// Accounts per sorted run, instead of --memory (tests make the ranking spill with
         /// tiny runs).
@@ -105,6 +105,14 @@ extension Kam {
         /// Shown rows read again, explained and written at a time (csv and json from the
         /// streaming reader).
         static let pageRows = 8192
+
+        /// Bytes for sorting a whole ranking: `--memory`, else what keeps the ids and the sort
+        /// within about 384 MiB (``ProspectStream/defaultSortMemory(fileSize:)``).
+        var sortMemory: Int {
+            if let memory { return memory << 20 }
+            let attributes = try? FileManager.default.attributesOfItem(atPath: input.file)
+            return ProspectStream.defaultSortMemory(fileSize: attributes?[.size] as? Int ?? 0)
+        }
 
         func validate() throws {
             if excel || outputEncoding != .utf8, format != .csv {
@@ -118,7 +126,7 @@ extension Kam {
             if !(0...12).contains(digits) { throw ValidationError("Please specify '--digits' between 0 and 12.") }
             if let blockSize, blockSize < 16 { throw ValidationError("Please specify a '--block-size' of at least 16.") }
             if let workers, workers < 1 { throw ValidationError("Please specify '--workers' of at least 1.") }
-            if memory < 1 { throw ValidationError("Please specify a '--memory' of at least 1 (MiB).") }
+            if let memory, memory < 1 { throw ValidationError("Please specify a '--memory' of at least 1 (MiB).") }
             if let memoryRows, memoryRows < 1 { throw ValidationError("Please specify '--memory-rows' of at least 1.") }
             if let grade, parseGrades(grade) == nil {
                 throw ValidationError("Please specify '--grade' as letters from A, B, C, D, I separated by commas, e.g. A,B.")
@@ -194,7 +202,7 @@ extension Kam {
                     let ranking = try input.rank(
                         model: model, scorer: pipeline.scorer, scenario: scenarioIndex ?? 0,
                         limit: filtering ? .max : limit, grades: wanted, blockSize: blockSize, workers: workers,
-                        runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: memory << 20),
+                        runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: sortMemory),
                         paged: filtering || format == .csv || format == .json || format == .xlsx, progress: progress)
                     let scenarioIndex = try checkedScenario(scenarioIndex, pipeline: pipeline)
                     let statistics = ranking.statistics

@@ -191,17 +191,7 @@ struct RankReport {
         /// Appends "label ±impact" reasons (at most 3, strongest first) to `scratch`.
         func appendReasons(up: Bool) {
             scratch.removeAll(keepingCapacity: true)
-            for index in 0..<factorCount { chosen[index] = false }
-            for position in 0..<3 {
-                var best = -1
-                for index in 0..<factorCount where !chosen[index] {
-                    let impact = impacts[index]
-                    guard up ? impact > 1e-9 : impact < -1e-9 else { continue }
-                    // Strongest first; equal impacts in factor order.
-                    if best < 0 || (up ? impact > impacts[best] : impact < impacts[best]) { best = index }
-                }
-                guard best >= 0 else { return }
-                chosen[best] = true
+            forEachReason(up: up, impacts: impacts, chosen: &chosen) { position, best in
                 if position > 0 { scratch.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
                 scratch.append(contentsOf: labels[best])
                 scratch.append(UInt8(ascii: " "))
@@ -328,6 +318,28 @@ struct RankReport {
     }
 }
 
+/// Calls `body` with the place (0, 1, 2) and factor index of each of an account's reasons,
+/// as ``Explanation/reasonsUp(limit:)`` and ``Explanation/reasonsDown(limit:)`` choose them
+/// with a limit of 3: impacts above 1e-9 (up) or below -1e-9 (down), strongest first, equal
+/// impacts in factor order. The CSV and JSON writers both list reasons through it.
+///
+/// - Parameter chosen: Scratch of one flag per factor (reused from account to account).
+func forEachReason(up: Bool, impacts: [Double], chosen: inout [Bool], _ body: (_ position: Int, _ factor: Int) -> Void) {
+    let factorCount = impacts.count
+    for index in 0..<factorCount { chosen[index] = false }
+    for position in 0..<3 {
+        var best = -1
+        for index in 0..<factorCount where !chosen[index] {
+            let impact = impacts[index]
+            guard up ? impact > 1e-9 : impact < -1e-9 else { continue }
+            if best < 0 || (up ? impact > impacts[best] : impact < impacts[best]) { best = index }
+        }
+        guard best >= 0 else { return }
+        chosen[best] = true
+        body(position, best)
+    }
+}
+
 /// Writes one account's JSON object (UTF-8, numbers with 6 decimals) of a ``RankReport``.
 ///
 /// The bytes are those of building the account's ``Explanation`` and writing its
@@ -395,16 +407,9 @@ private struct AccountJSONWriter {
     /// ``Explanation/reasonsDown(limit:)`` choose them.
     mutating func appendReasons(up: Bool, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "["))
-        for index in 0..<factorCount { chosen[index] = false }
-        for position in 0..<3 {
-            var best = -1
-            for index in 0..<factorCount where !chosen[index] {
-                let impact = impacts[index]
-                guard up ? impact > 1e-9 : impact < -1e-9 else { continue }
-                if best < 0 || (up ? impact > impacts[best] : impact < impacts[best]) { best = index }
-            }
-            guard best >= 0 else { break }
-            chosen[best] = true
+        let impacts = self.impacts
+        let reasonPrefix = self.reasonPrefix
+        forEachReason(up: up, impacts: impacts, chosen: &chosen) { position, best in
             if position > 0 { out.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
             out.append(contentsOf: reasonPrefix[best])
             appendDecimal(impacts[best], digits: 6, to: &out)

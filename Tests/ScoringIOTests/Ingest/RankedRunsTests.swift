@@ -57,6 +57,36 @@ struct RankedRunsTests {
         #expect(merged == entries.sorted(by: Self.ranksBefore).map(\.entry))
     }
 
+    /// A record for entry `index` whose length varies (0 to 40 bytes) and whose bytes say
+    /// which entry it belongs to.
+    static func record(_ index: Int) -> [UInt8] {
+        let text = Array("r\(index),\"quoted, \(index)\"".utf8)
+        return Array(text.prefix(index % 41))
+    }
+
+    @Test(
+        "Records carried through spilled runs come back with their entries, in rank order",
+        arguments: [(1, 7), (2, 4096), (13, 3), (100, 64), (5000, 4096)])
+    func carriedRecords(capacity: Int, readBuffer: Int) throws {
+        let entries = Self.entries(count: 1500, seed: UInt64(capacity))
+        let runs = RankedRuns(capacity: capacity, readBufferEntries: readBuffer, carriesRecords: true)
+        for entry in entries {
+            Self.record(entry.entry).withUnsafeBufferPointer { runs.append(entry, record: $0, ranksBefore: Self.ranksBefore) }
+        }
+        #expect(runs.count == 1500)
+        if capacity < 1500 { #expect(runs.spilledRuns > 0) }
+        let merge = try runs.sorted(ranksBefore: Self.ranksBefore)
+        var text: [UInt8]? = []
+        var merged: [RankedEntry] = []
+        while let entry = try merge.next(record: &text) { merged.append(entry) }
+        let expected = entries.sorted(by: Self.ranksBefore)
+        #expect(merged.map(\.entry) == expected.map(\.entry))
+        #expect(merged.map(\.line) == expected.map(\.line))
+        #expect(merged.map(\.key.bitPattern) == expected.map(\.key.bitPattern))
+        #expect(text == expected.flatMap { Self.record($0.entry) })
+        #expect(merged.map(\.position.length) == expected.map { Int32(Self.record($0.entry).count) })
+    }
+
     @Test("An empty collection merges to nothing")
     func empty() throws {
         let merge = try RankedRuns(capacity: 3).sorted(ranksBefore: Self.ranksBefore)
