@@ -11,13 +11,13 @@ extension HTMLReport {
         open(
             "robustness", t("Robustness", "稳健性"),
             note: t(
-                "From kam sensitivity: \(HTMLText.count(result.samples)) weight draws (seed \(result.seed)). For each top account, the share of draws in which it stays in the top \(result.topCount), its chance of grade A, and its rank range (low–median–high).",
-                "来自 kam sensitivity：\(HTMLText.count(result.samples)) 组权重抽样（种子 \(result.seed)）。对排名靠前的账户，显示其留在前 \(result.topCount) 名的抽样占比、评为 A 级的概率及排名范围（最好–中位–最差）。"),
+                "From kam sensitivity: \(HTMLText.count(result.samples)) weight draws (seed \(result.seed)). For each top account, the share of draws in which it stays in the top \(result.topCount), its chance of grade A, and its rank range over the draws (P5–median–P95).",
+                "来自 kam sensitivity：\(HTMLText.count(result.samples)) 组权重抽样（种子 \(result.seed)）。对排名靠前的账户，显示其留在前 \(result.topCount) 名的抽样占比、评为 A 级的概率及排名范围（P5–中位–P95）。"),
             &page)
         page.body += "<table id=\"robustness-table\" data-sortable data-top-k=\"\(result.topCount)\"><thead><tr>"
         page.body += "<th data-sort=\"num\" data-key=\"rank\" class=\"n\">#</th><th data-sort=\"text\" data-key=\"account_id\">\(t("account", "账户"))</th><th data-sort=\"text\" data-key=\"name\">\(t("name", "名称"))</th>"
         page.body += "<th data-sort=\"num\" data-key=\"grade\">\(t("grade", "等级"))</th><th data-sort=\"num\" data-key=\"top_share\" class=\"n\">\(t("share in top \(result.topCount)", "留在前 \(result.topCount) 名的占比"))</th><th></th>"
-        page.body += "<th data-sort=\"num\" data-key=\"probability_a\" class=\"n\">P(A)</th><th class=\"n\">\(t("rank low–median–high", "排名 最好–中位–最差"))</th></tr></thead><tbody>"
+        page.body += "<th data-sort=\"num\" data-key=\"probability_a\" class=\"n\">P(A)</th><th class=\"n\">\(t("rank P5–median–P95", "排名 P5–中位–P95"))</th></tr></thead><tbody>"
         for row in robustness.rows {
             let account = assessment.accounts[row]
             let share = result.topProbability[row]
