@@ -28,7 +28,7 @@ struct HTMLPage {
         .card{border:1px solid #d5dae3;border-radius:6px;padding:8px 12px;min-width:120px}.card b{display:block;font-size:20px}
         table{border-collapse:collapse;font-size:12.5px;margin:6px 0}th,td{padding:3px 7px;border-bottom:1px solid #e6e9ef;text-align:left;vertical-align:middle}
         th{background:#f3f5f8;white-space:nowrap}th[data-sort]{cursor:pointer}th[data-sort]:after{content:" \\2195";color:#98a1b3}
-        th.asc:after{content:" \\2191";color:#1d2433}th.desc:after{content:" \\2193";color:#1d2433}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+        th.asc:after{content:" \\2191";color:#1d2433}th.desc:after{content:" \\2193";color:#1d2433}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}td.nw{white-space:nowrap}
         .g{display:inline-block;min-width:18px;text-align:center;border-radius:3px;color:#fff;font-weight:600}
         .gA{background:#1b7f3b}.gB{background:#2f6fbf}.gC{background:#c98a00}.gD{background:#8a8f99}.gI{background:#b33a3a}
         .filters{margin:6px 0;display:flex;gap:12px;flex-wrap:wrap;align-items:center}.filters select,.filters input{font:inherit}

@@ -57,13 +57,14 @@ extension HTMLReport {
             let grade = assessment.grades[row]
             let rank = ranking.rankedRows.startIndex + position + 1
             let segments = assessment.segments[row].map { model.segments[$0].id }
+            let segmentLabels = assessment.segments[row].map { zh ? model.segments[$0].label.zh : model.segments[$0].id }
             func number(_ value: Double?, _ digits: Int) -> String {
                 guard let value else { return "<td class=\"n\"></td>" }
                 return "<td class=\"n\" data-v=\"\(HTMLText.data(value))\">\(HTMLText.fixed(value, digits))</td>"
             }
             var line = "<tr data-rank=\"\(rank)\" data-id=\"\(HTMLText.escape(account.id))\" data-grade=\"\(grade.letter)\" data-manager=\"\(HTMLText.escape(account.manager))\" data-segments=\"\(HTMLText.escape(segments.joined(separator: "|")))\">"
-            line += "<td class=\"n\" data-v=\"\(rank)\">\(rank)</td><td>\(HTMLText.escape(account.id))</td><td>\(HTMLText.escape(account.name))</td>"
-            line += "<td data-v=\"\(grade.order)\">\(badge(grade)) \(grade == .insufficient ? t("insufficient", "信息不足") : grade.action(language))</td>"
+            line += "<td class=\"n\" data-v=\"\(rank)\">\(rank)</td><td class=\"nw\">\(HTMLText.escape(account.id))</td><td>\(HTMLText.escape(account.name))</td>"
+            line += "<td class=\"nw\" data-v=\"\(grade.order)\">\(badge(grade)) \(grade == .insufficient ? t("insufficient", "信息不足") : grade.action(language))</td>"
             if calibrated {
                 let probability = model.probability(value: assessment.value(row), difficulty: assessment.difficulty(row))
                 line += number(probability.map { $0 }, 3)
@@ -72,7 +73,7 @@ extension HTMLReport {
             line += "<td class=\"n\" data-v=\"\(HTMLText.data(assessment.completeness(row)))\">\(HTMLText.percent(assessment.completeness(row), 0))</td>"
             line += number(account.dealValue, 1)
             line += account.stage.map { "<td class=\"n\" data-v=\"\($0)\">\($0)</td>" } ?? "<td class=\"n\"></td>"
-            line += "<td>\(HTMLText.escape(account.manager))</td><td>\(HTMLText.escape(segments.joined(separator: ", ")))</td>"
+            line += "<td>\(HTMLText.escape(account.manager))</td><td>\(HTMLText.escape(segmentLabels.joined(separator: zh ? "、" : ", ")))</td>"
             line += "<td>" + reasonBars(explanations[position], scale: scale) + "</td></tr>\n"
             page.body += line
         }

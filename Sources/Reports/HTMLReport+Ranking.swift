@@ -90,7 +90,12 @@ extension HTMLReport {
         if rejected > 0 {
             let shown = 100
             page.body += "<h3>" + t("Rejected rows", "被拒绝的行") + " (\(HTMLText.count(rejected)))</h3>\n<ul id=\"rejects\">"
-            for reject in ranking.rejects.prefix(shown) { page.body += "<li>\(HTMLText.escape(reject.description))</li>" }
+            for reject in ranking.rejects.prefix(shown) {
+                // The file's name, not the path it had on the machine that made the report.
+                var text = reject.description
+                if text.hasPrefix(reject.file) { text = fileName(reject.file) + text.dropFirst(reject.file.count) }
+                page.body += "<li>\(HTMLText.escape(text))</li>"
+            }
             if rejected > shown {
                 page.body += "<li>" + t("… and \(rejected - shown) more (see the rejects file)", "……另有 \(rejected - shown) 行（见拒绝文件）") + "</li>"
             }
