@@ -136,12 +136,14 @@ extension HTMLReport {
         var svg = "<svg id=\"grade-map-svg\" viewBox=\"0 0 \(Int(left + width + 24)) \(Int(top + height + 48))\" width=\"\(Int(left + width + 24))\" height=\"\(Int(top + height + 48))\" role=\"img\" data-mode=\"\(density ? "density" : "dots")\">"
         let valueEdges = [0.0] + grading.valueBands.cuts + [100.0]
         let difficultyEdges = [0.0] + grading.difficultyBands.cuts + [100.0]
+        var labels = ""
         for v in grading.valueBands.names.indices {
             for d in grading.difficultyBands.names.indices {
                 let grade = grading.grid[v][d]
                 let (x0, x1, y0, y1) = (x(difficultyEdges[d]), x(difficultyEdges[d + 1]), y(valueEdges[v + 1]), y(valueEdges[v]))
                 svg += "<rect class=\"cell\" data-grade=\"\(grade.letter)\" data-count=\"\(cells[v][d])\" x=\"\(HTMLText.fixed(x0, 1))\" y=\"\(HTMLText.fixed(y0, 1))\" width=\"\(HTMLText.fixed(x1 - x0, 1))\" height=\"\(HTMLText.fixed(y1 - y0, 1))\" fill=\"\(Self.gradeColors[grade]!)\" fill-opacity=\"0.10\" stroke=\"#fff\" stroke-width=\"2\"/>"
-                svg += "<text x=\"\(HTMLText.fixed(x0 + 6, 1))\" y=\"\(HTMLText.fixed(y0 + 17, 1))\" font-size=\"14\" font-weight=\"700\" fill=\"\(Self.gradeColors[grade]!)\">\(grade.rawValue) · \(HTMLText.count(cells[v][d]))</text>"
+                // Drawn last, over the dots or bins, with a white halo.
+                labels += "<text x=\"\(HTMLText.fixed(x0 + 6, 1))\" y=\"\(HTMLText.fixed(y0 + 17, 1))\" font-size=\"14\" font-weight=\"700\" fill=\"\(Self.gradeColors[grade]!)\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">\(grade.rawValue) · \(HTMLText.count(cells[v][d]))</text>"
             }
         }
         if density {
@@ -158,6 +160,7 @@ extension HTMLReport {
                 svg += "<circle class=\"dot\" cx=\"\(HTMLText.fixed(x(assessment.difficulty(row)), 1))\" cy=\"\(HTMLText.fixed(y(assessment.value(row)), 1))\" r=\"3\" \(fill) data-tip=\"\(HTMLText.escape(tip))\"/>"
             }
         }
+        svg += labels
         svg += axes(left: left, top: top, width: width, height: height, xLabel: t("difficulty score →", "难度得分 →"), yLabel: t("value score →", "价值得分 →"))
         svg += "</svg>"
         page.body += svg + "\n"
