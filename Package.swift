@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ScoringEngine", targets: ["ScoringEngine"]),
         .library(name: "ScoringIO", targets: ["ScoringIO"]),
         .library(name: "RunHistory", targets: ["RunHistory"]),
+        .library(name: "Reports", targets: ["Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,10 +41,12 @@ let package = Package(
             name: "RunHistory",
             dependencies: ["ScoringEngine", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Reports built from engine results and rendered as text (the HTML report).
+        .target(name: "Reports", dependencies: ["ScoringEngine", "ScoringIO", "RunHistory"]),
         .executableTarget(
             name: "kam",
             dependencies: [
-                "ScoringEngine", "ScoringIO", "RunHistory",
+                "ScoringEngine", "ScoringIO", "RunHistory", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,7 +77,7 @@ let package = Package(
         .testTarget(
             name: "KamTests",
             dependencies: [
-                "kam", "ScoringIO", "RunHistory", "ScoringTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "kam", "ScoringIO", "RunHistory", "Reports", "ScoringTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

@@ -24,7 +24,7 @@ struct Kam: ParsableCommand {
             pipes are written into. Limits, encodings and details: docs/files-and-exit-codes.md.
             """,
         version: "0.1.0",
-        subcommands: [Rank.self, Validate.self, Init.self, ModelCommand.self, Generate.self, KPI.self, Weights.self, Sensitivity.self, Explain.self, Pipeline.self, Forecast.self, Backtest.self, Allocate.self, Simulate.self, Runs.self, Changes.self, History.self]
+        subcommands: [Rank.self, Validate.self, Init.self, ModelCommand.self, Generate.self, KPI.self, Weights.self, Sensitivity.self, Explain.self, Pipeline.self, Forecast.self, Backtest.self, Allocate.self, Simulate.self, Runs.self, Changes.self, History.self, Report.self]
     )
 
     /// Checks the command words and joins negative option values before parsing (see

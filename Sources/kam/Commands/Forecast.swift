@@ -82,43 +82,13 @@ extension Kam {
             try runReportingErrors {
                 let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
                 let model = try modelOptions.load()
-                let pipelineModel = try HistoryInput.pipeline(pipeline)
-                if let conversion = pipelineModel.conversion, conversion.scoringModel != model.name {
-                    throw CLIError.badData(
-                        "\(pipeline): \(ForecastError.modelMismatch(expected: conversion.scoringModel, found: model.name).description)")
-                }
-                let forecaster: PipelineForecaster
-                do throws(ForecastError) {
-                    forecaster = try PipelineForecaster(pipeline: pipelineModel, horizon: horizon)
-                } catch {
-                    throw CLIError.badData("\(pipeline): \(error.description)")
-                }
+                let (pipelineModel, forecaster) = try Self.forecaster(pipeline: pipeline, model: model, horizon: horizon)
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 let loaded = try input.load(model: model, progress: progress)
                 let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
-                progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
-                guard let scoring = try? ScoringPipeline(model: model) else {
-                    throw CLIError.badData("\(modelOptions.model): the model cannot be scored.")
-                }
-                let builder = UtilityBuilder(model: model)
-                var statistics = builder.statistics(of: loaded.batch)
-                if let conversion = pipelineModel.conversion {
-                    statistics = conversion.statistics(for: model, fallback: statistics)
-                }
-                let assessment = scoring.assess(loaded.batch, statistics: statistics)
-                progress.phase("forecasting \(loaded.batch.count) accounts", rows: loaded.batch.count)
-                let forecasts = (0..<assessment.count).map { row in
-                    forecaster.forecast(
-                        PipelineForecaster.Account(
-                            stage: assessment.accounts[row].stage, value: assessment.value(row),
-                            difficulty: assessment.difficulty(row),
-                            insufficientInformation: assessment.grades[row] == .insufficient,
-                            dealValue: assessment.accounts[row].dealValue))
-                }
-                progress.phase("simulating \(runs) runs", rows: loaded.batch.count)
-                let totals = ForecastReport.simulate(
-                    forecasts: forecasts, assessment: assessment, forecaster: forecaster, runs: runs, seed: seed,
-                    language: lang)
+                let (assessment, forecasts, totals) = try Self.forecast(
+                    loaded: loaded, model: model, modelFile: modelOptions.model, pipeline: pipelineModel, forecaster: forecaster,
+                    runs: runs, seed: seed, language: lang, progress: progress)
                 let start = asOf ?? pipelineModel.history.map { $0.observedUntil.adding(days: 1) }
                 let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
                 progress.phase("writing", rows: loaded.batch.count)
@@ -139,6 +109,53 @@ extension Kam {
                     for line in report.summaryLines() { printError(line) }
                 }
             }
+        }
+
+        /// Reads the pipeline file and builds its forecaster, checking that it was fitted for
+        /// `model` (shared by `kam forecast` and `kam report`).
+        static func forecaster(pipeline: String, model: ScoringModel, horizon: Int) throws -> (PipelineModel, PipelineForecaster) {
+            let pipelineModel = try HistoryInput.pipeline(pipeline)
+            if let conversion = pipelineModel.conversion, conversion.scoringModel != model.name {
+                throw CLIError.badData(
+                    "\(pipeline): \(ForecastError.modelMismatch(expected: conversion.scoringModel, found: model.name).description)")
+            }
+            do throws(ForecastError) {
+                return (pipelineModel, try PipelineForecaster(pipeline: pipelineModel, horizon: horizon))
+            } catch {
+                throw CLIError.badData("\(pipeline): \(error.description)")
+            }
+        }
+
+        /// Scores the list as the pipeline's conversion model expects, forecasts every account
+        /// and simulates the totals (shared by `kam forecast` and `kam report`).
+        static func forecast(
+            loaded: ProspectListLoader.Result, model: ScoringModel, modelFile: String, pipeline pipelineModel: PipelineModel,
+            forecaster: PipelineForecaster, runs: Int, seed: UInt64, language: Language, progress: Progress
+        ) throws -> (BatchAssessment, [AccountForecast], RevenueTotals) {
+            progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
+            guard let scoring = try? ScoringPipeline(model: model) else {
+                throw CLIError.badData("\(modelFile): the model cannot be scored.")
+            }
+            let builder = UtilityBuilder(model: model)
+            var statistics = builder.statistics(of: loaded.batch)
+            if let conversion = pipelineModel.conversion {
+                statistics = conversion.statistics(for: model, fallback: statistics)
+            }
+            let assessment = scoring.assess(loaded.batch, statistics: statistics)
+            progress.phase("forecasting \(loaded.batch.count) accounts", rows: loaded.batch.count)
+            let forecasts = (0..<assessment.count).map { row in
+                forecaster.forecast(
+                    PipelineForecaster.Account(
+                        stage: assessment.accounts[row].stage, value: assessment.value(row),
+                        difficulty: assessment.difficulty(row),
+                        insufficientInformation: assessment.grades[row] == .insufficient,
+                        dealValue: assessment.accounts[row].dealValue))
+            }
+            progress.phase("simulating \(runs) runs", rows: loaded.batch.count)
+            let totals = ForecastReport.simulate(
+                forecasts: forecasts, assessment: assessment, forecaster: forecaster, runs: runs, seed: seed,
+                language: language)
+            return (assessment, forecasts, totals)
         }
     }
 }

@@ -196,33 +196,7 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let scorecardRules = try loadScorecard()
-                let planTable = try readTable(plan, what: "plan")
-                let actualTable = try readTable(actual, what: "actuals file")
-                let reviewPeriod = period.map { ReviewPeriod($0) }
-                let loaded: PerformanceInputLoader.Result
-                do throws(PerformanceDataError) {
-                    loaded = try PerformanceInputLoader(scorecard: scorecardRules).load(
-                        plan: planTable, actual: actualTable, period: reviewPeriod)
-                } catch {
-                    throw CLIError.badData(error.description)
-                }
-                let planRejects = try writeRejects(loaded.planRejects, header: planTable.header, input: plan)
-                let actualRejects = try writeRejects(loaded.actualRejects, header: actualTable.header, input: actual)
-                guard !loaded.join.records.isEmpty else {
-                    for reject in (loaded.planRejects + loaded.actualRejects).prefix(20) { printError("  rejected \(reject.description)") }
-                    throw CLIError.badData(PerformanceDataError.nothingToReview(file: plan).description)
-                }
-                let profiles = try loadProfiles()
-                if strict {
-                    let rejects = (loaded.planRejects + loaded.actualRejects).map { (file: $0.file, text: $0.description) }
-                        + (profiles?.read.rejects ?? []).map { (file: $0.file, text: $0.description) }
-                    if let first = rejects.first {
-                        throw CLIError.badData(
-                            DatasetError.strictRejects(file: first.file, count: rejects.count, first: first.text).description)
-                    }
-                }
-                let review = PerformanceReview(records: loaded.join.records, scorecard: scorecardRules, profiles: profiles?.profiles)
+                let (review, loaded, scorecardRules, profiles, planRejects, actualRejects) = try reviewed()
                 let report = KPIReport(
                     review: review, loaded: loaded, scorecard: scorecardRules, scorecardFile: scorecard, grouping: by,
                     language: lang, prospects: profiles?.read, planRejectsPath: planRejects, actualRejectsPath: actualRejects)
@@ -231,6 +205,42 @@ extension Kam {
                     for line in report.summaryLines() { printError(line) }
                 }
             }
+        }
+
+        /// Reads the scorecard, plan, actuals and profiles, writes the rejects, and reviews
+        /// (shared by `kam kpi` and `kam report`).
+        func reviewed() throws -> (
+            review: PerformanceReview, loaded: PerformanceInputLoader.Result, scorecard: Scorecard,
+            profiles: (profiles: [String: ProfileSummary], read: ProspectsRead)?, planRejects: String?, actualRejects: String?
+        ) {
+            let scorecardRules = try loadScorecard()
+            let planTable = try readTable(plan, what: "plan")
+            let actualTable = try readTable(actual, what: "actuals file")
+            let reviewPeriod = period.map { ReviewPeriod($0) }
+            let loaded: PerformanceInputLoader.Result
+            do throws(PerformanceDataError) {
+                loaded = try PerformanceInputLoader(scorecard: scorecardRules).load(
+                    plan: planTable, actual: actualTable, period: reviewPeriod)
+            } catch {
+                throw CLIError.badData(error.description)
+            }
+            let planRejects = try writeRejects(loaded.planRejects, header: planTable.header, input: plan)
+            let actualRejects = try writeRejects(loaded.actualRejects, header: actualTable.header, input: actual)
+            guard !loaded.join.records.isEmpty else {
+                for reject in (loaded.planRejects + loaded.actualRejects).prefix(20) { printError("  rejected \(reject.description)") }
+                throw CLIError.badData(PerformanceDataError.nothingToReview(file: plan).description)
+            }
+            let profiles = try loadProfiles()
+            if strict {
+                let rejects = (loaded.planRejects + loaded.actualRejects).map { (file: $0.file, text: $0.description) }
+                    + (profiles?.read.rejects ?? []).map { (file: $0.file, text: $0.description) }
+                if let first = rejects.first {
+                    throw CLIError.badData(
+                        DatasetError.strictRejects(file: first.file, count: rejects.count, first: first.text).description)
+                }
+            }
+            let review = PerformanceReview(records: loaded.join.records, scorecard: scorecardRules, profiles: profiles?.profiles)
+            return (review, loaded, scorecardRules, profiles, planRejects, actualRejects)
         }
 
         func write(_ report: KPIReport) throws {

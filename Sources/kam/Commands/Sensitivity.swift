@@ -84,17 +84,8 @@ extension Kam {
                 do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.badData("\(modelOptions.model): \(error)") }
                 progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
                 let assessment = pipeline.assess(loaded.batch)
-                let analysis: SensitivityAnalysis
-                do {
-                    let sampler = try WeightSampler(distribution: concentration.map { .dirichlet(concentration: $0) } ?? .uniform)
-                    analysis = try SensitivityAnalysis(
-                        samples: samples, sampler: sampler, topCount: top, seed: seed, memoryBudget: memory << 20,
-                        stableProbability: stableAt)
-                } catch let error as SensitivityError {
-                    throw CLIError.badData(error.description)
-                }
                 progress.phase("sampling \(samples) weight vectors × \(loaded.batch.count) accounts", rows: samples * loaded.batch.count)
-                let result = analysis.run(assessment)
+                let result = try analyze(assessment)
                 progress.phase("weight intervals")
                 let intervals = FactorWeightInterval.intervals(for: assessment)
                 progress.phase("writing")
@@ -115,6 +106,20 @@ extension Kam {
                         printError(line)
                     }
                 }
+            }
+        }
+
+        /// The weight-draw analysis of an assessed list with these options (shared by `kam
+        /// sensitivity` and `kam report --robustness`).
+        func analyze(_ assessment: BatchAssessment) throws -> SensitivityResult {
+            do throws(SensitivityError) {
+                let sampler = try WeightSampler(distribution: concentration.map { .dirichlet(concentration: $0) } ?? .uniform)
+                return try SensitivityAnalysis(
+                    samples: samples, sampler: sampler, topCount: top, seed: seed, memoryBudget: memory << 20,
+                    stableProbability: stableAt
+                ).run(assessment)
+            } catch {
+                throw CLIError.badData(error.description)
             }
         }
 

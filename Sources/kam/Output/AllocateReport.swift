@@ -20,37 +20,9 @@ struct AllocateReport {
     var team: Team { problem.team }
     var zh: Bool { language == .zh }
 
-    /// One person's line: hours available and allocated, and the shadow price of one more hour.
-    struct PersonLine {
-        let person: Team.Person
-        let allocated: Double
-        let shadowPrice: Double?
-    }
+    typealias PersonLine = Allocation.PersonLine
 
-    var people: [PersonLine] {
-        let usage = allocation.usage
-        let directorHours = team.hours(of: .director)
-        let specialistHours = team.hours(of: .specialist)
-        var managerIndex = 0
-        return team.people.map { person in
-            switch person.role {
-            case .manager:
-                defer { managerIndex += 1 }
-                return PersonLine(
-                    person: person, allocated: usage[managerIndex], shadowPrice: allocation.shadowPrices?[managerIndex])
-            case .director:
-                let share = directorHours > 0 ? person.hours / directorHours : 0
-                return PersonLine(
-                    person: person, allocated: usage[problem.directorsIndex] * share,
-                    shadowPrice: allocation.shadowPrices?[problem.directorsIndex])
-            case .specialist:
-                let share = specialistHours > 0 ? person.hours / specialistHours : 0
-                return PersonLine(
-                    person: person, allocated: usage[problem.specialistsIndex] * share,
-                    shadowPrice: allocation.shadowPrices?[problem.specialistsIndex])
-            }
-        }
-    }
+    var people: [PersonLine] { allocation.people(of: problem) }
 
     /// Accounts with effort, most hours first (ties: list order).
     var workedRows: [Int] {
@@ -62,14 +34,9 @@ struct AllocateReport {
         }
     }
 
-    func work(_ row: Int) -> Team.StageWork? {
-        allocation.stages[row].map { team.stages[$0 - 1] }
-    }
+    func work(_ row: Int) -> Team.StageWork? { allocation.work(row, in: problem) }
 
-    func hours(_ row: Int) -> Double {
-        guard let work = work(row) else { return 0 }
-        return allocation.efforts[row] * (work.managerHours + work.directorHours + work.specialistHours)
-    }
+    func hours(_ row: Int) -> Double { allocation.hours(row, in: problem) }
 
     func managerName(_ row: Int) -> String {
         managerID(row) ?? "–"

@@ -1,0 +1,65 @@
+import Foundation
+import Reports
+import ScoringEngine
+import ScoringTestSupport
+import Testing
+
+/// The `Reports` module in process: a page built from a literal batch, without the binary.
+@Suite("HTMLReport in process")
+struct HTMLReportLibraryTests {
+    static let hostile = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(2)>", "'single' & <b>bold</b>"]
+
+    func report(accounts count: Int, densityAbove: Int = 3000, language: Language = .en) throws -> (HTMLReport, BatchAssessment) {
+        var random = SeededRandom(seed: 7)
+        let model = ModelFixtures.randomModel(using: &random)
+        var batch = ModelFixtures.randomBatch(for: model, accounts: count, using: &random)
+        for row in batch.accounts.indices {
+            let text = Self.hostile[row % Self.hostile.count]
+            batch.accounts[row].name = text
+            batch.accounts[row].manager = text
+            batch.accounts[row].id = "K\(row)" + text
+        }
+        let assessment = try ScoringPipeline(model: model).assess(batch)
+        let report = HTMLReport(
+            language: language,
+            source: .init(file: "/tmp/<list>.csv", bytes: 10, contentHash: "0123", generatedAt: Date(timeIntervalSince1970: 0), kamVersion: "test"),
+            ranking: .init(
+                assessment: assessment, rowsRead: count, rejects: [], unevaluatedSegments: [],
+                rankedRows: assessment.rankedRows()),
+            topCount: 20, densityThreshold: densityAbove)
+        return (report, assessment)
+    }
+
+    @Test("input text never reaches the page unescaped, in content or attributes")
+    func escaping() throws {
+        let page = try report(accounts: 30).0.render()
+        for text in Self.hostile { #expect(!page.contains(text), "unescaped: \(text)") }
+        #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(page.contains("&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"))
+        #expect(page.contains("&#39;single&#39; &amp; &lt;b&gt;bold&lt;/b&gt;"))
+        #expect(page.contains("&lt;list&gt;.csv"))
+        #expect(page.components(separatedBy: "<script").count == 2)
+    }
+
+    @Test("dots up to the threshold, hexagonal bins above it; cell counts hold every graded account")
+    func gradeMapModes() throws {
+        let (small, assessment) = try report(accounts: 40)
+        let dots = small.render()
+        #expect(dots.components(separatedBy: "class=\"dot\"").count - 1 == assessment.count)
+        let (large, big) = try report(accounts: 400, densityAbove: 100)
+        let density = large.render()
+        #expect(density.contains("data-mode=\"density\""))
+        #expect(!density.contains("class=\"dot\""))
+        let counts = try NSRegularExpression(pattern: "<path d=\"[^\"]*\" fill=\"#1d3f8f\" fill-opacity=\"[0-9.]+\" data-tip=\"[^\"]*\" data-count=\"([0-9]+)\"")
+        let binned = counts.matches(in: density, range: NSRange(density.startIndex..., in: density)).map {
+            Int(density[Range($0.range(at: 1), in: density)!])!
+        }
+        let graded = big.grades.filter { $0 != .insufficient }.count
+        #expect(binned.reduce(0, +) == graded)
+        let cells = try NSRegularExpression(pattern: "class=\"cell\" data-grade=\"[A-D]\" data-count=\"([0-9]+)\"")
+        let cellCounts = cells.matches(in: density, range: NSRange(density.startIndex..., in: density)).map {
+            Int(density[Range($0.range(at: 1), in: density)!])!
+        }
+        #expect(cellCounts.reduce(0, +) == graded)
+    }
+}
