@@ -212,7 +212,7 @@ public struct ModelLearner: Sendable {
         case .binned(let bins):
             guard let up = rising(bins.map(\.utility)) else { return nil }
             increasingUtility = up
-        case .categorical:
+        case .categorical, .interaction:
             return nil
         }
         let rises = (factor.side == .value) == (factor.direction == .increasing)
