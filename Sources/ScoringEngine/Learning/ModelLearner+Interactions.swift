@@ -159,12 +159,18 @@ extension ModelLearner {
     ///    pair's last score bounds its next).
     ///
     /// - Returns: The chosen pairs, best first.
+    /// - Parameters:
+    ///   - inputs: The entered columns, with their curves in `curves`.
+    ///   - others: Columns outside the additive fit (no effect of their own) that may still
+    ///     be one side of a pair, with their screening fit (positions after `inputs`).
     func learnInteractions(
-        _ inputs: [CurveInput], curves: Curves, outcomes: [Double], foldCount: Int, trainRows: [[Int]], testRows: [[Int]]
+        _ inputs: [CurveInput], others: [(column: PreparedColumn, fit: ColumnFit)] = [], curves: Curves,
+        outcomes: [Double], foldCount: Int, trainRows: [[Int]], testRows: [[Int]]
     ) -> [LearnedPair] {
         let maximum = options.maximumInteractions
         let n = outcomes.count
-        guard maximum > 0, inputs.count >= 2, n > 0 else { return [] }
+        let columns = inputs.map { ($0.column, $0.column.isCategorical) } + others.map { ($0.column, $0.column.isCategorical) }
+        guard maximum > 0, columns.count >= 2, n > 0 else { return [] }
         let slots = foldCount + 1
         // The additive log-odds of every row under each slot's curves.
         var eta = [[Double]](repeating: [Double](repeating: 0, count: n), count: slots)
@@ -180,9 +186,10 @@ extension ModelLearner {
             }
         }
         let minimumCount = max(10, n / (10 * options.interactionBins))
-        let axes = parallelMap(inputs.count) { k in
+        let axes = parallelMap(columns.count) { k in
             Self.interactionAxis(
-                inputs[k].column, fit: curves.fits[k][0], maximumBins: options.interactionBins, minimumCount: minimumCount)
+                columns[k].0, fit: k < inputs.count ? curves.fits[k][0] : others[k - inputs.count].fit,
+                maximumBins: options.interactionBins, minimumCount: minimumCount)
         }
         // 1. FAST on all rows.
         let gradient = (0..<n).map { outcomes[$0] - LogisticRegression.logistic(eta[0][$0]) }
@@ -191,10 +198,11 @@ extension ModelLearner {
             return p * (1 - p)
         }
         var pairList: [(Int, Int)] = []
-        for a in inputs.indices {
-            for b in inputs.indices where b > a {
-                let aNumeric = !inputs[a].column.isCategorical
-                let bNumeric = !inputs[b].column.isCategorical
+        for a in columns.indices {
+            // A pair needs at least one column of the additive fit.
+            for b in columns.indices where b > a && a < inputs.count {
+                let aNumeric = !columns[a].1
+                let bNumeric = !columns[b].1
                 if aNumeric { pairList.append((a, b)) } else if bNumeric { pairList.append((b, a)) }
             }
         }

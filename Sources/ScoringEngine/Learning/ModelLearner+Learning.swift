@@ -259,11 +259,27 @@ extension ModelLearner {
                 "Curves learned jointly on up to \(curves.binLimit) fine bins per numeric factor; smoothing strength \(formatPlain(curves.lambda)) chosen by out-of-fold log loss.")
             // 4a'. Pairwise interactions on the residuals of the curves: each joins as a
             // derived column whose groups are the cells of its table.
+            // Columns with no effect of their own may still interact (new columns only: a base
+            // factor left out keeps its base scale, whose groups a table cannot name).
+            let others = learnable.indices.filter { l in
+                guard !fitSet.contains(l), candidates[learnable[l]].baseFactor == nil else { return false }
+                switch reasons[learnable[l]] {
+                case .weakInformation, .flat: break
+                default: return false
+                }
+                // Written as a factor of weight 0, its scale must be valid: two bins, or a category.
+                let kinds = screeningFits[l][0].groups.map(\.kind)
+                let bins = kinds.filter { if case .bin = $0 { return true } else { return false } }.count
+                let categories = kinds.filter { if case .category = $0 { return true } else { return false } }.count
+                return bins >= 2 || categories >= 1
+            }
             let pairs = learnInteractions(
-                inputs, curves: curves, outcomes: outcomes, foldCount: foldCount, trainRows: trainRows, testRows: testRows)
+                inputs, others: others.map { (prepared[candidates[learnable[$0]].prepared ?? 0], screeningFits[$0][0]) },
+                curves: curves, outcomes: outcomes, foldCount: foldCount, trainRows: trainRows, testRows: testRows)
+            let entered = fitSet + others
             for pair in pairs {
-                let first = fitSet[pair.first]
-                let second = fitSet[pair.second]
+                let first = entered[pair.first]
+                let second = entered[pair.second]
                 let a = candidates[learnable[first]]
                 let b = candidates[learnable[second]]
                 var id = "\(a.template.id)_x_\(b.template.id)"
@@ -290,7 +306,7 @@ extension ModelLearner {
             if !pairs.isEmpty {
                 notes.append(
                     "Pairwise interactions (FAST-ranked, kept while they lower the out-of-fold log loss): "
-                        + pairs.map { "\(candidates[learnable[fitSet[$0.first]]].template.column) × \(candidates[learnable[fitSet[$0.second]]].template.column)" }
+                        + pairs.map { "\(candidates[learnable[entered[$0.first]]].template.column) × \(candidates[learnable[entered[$0.second]]].template.column)" }
                         .joined(separator: ", ") + ".")
             }
         }
