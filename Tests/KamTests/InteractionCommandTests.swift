@@ -78,7 +78,7 @@ struct InteractionCommandTests {
         #expect(checked == 4)
         let shown = try KamRunner.run(["model", "show", "--model", Self.interactionModel])
         #expect(shown.status == 0)
-        #expect(shown.standardOutput.contains("interaction budget (5 groups + missing) × credit (9 + missing)"))
+        #expect(shown.standardOutput.contains("budget_x_credit") && shown.standardOutput.contains("share_x_cycle"))
     }
 
     /// A history with a planted interaction a × b (no marginal effect) and a base model.
