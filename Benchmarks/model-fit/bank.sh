@@ -19,7 +19,8 @@
 #   ALL=1 adds the sklearn variants tried while matching the reference.
 set -euo pipefail
 source "$(cd "$(dirname "$0")" && pwd)/common.sh"
-source_file="$root/../shared/datasets/uci-bank-marketing/bank-additional-full.csv"
+# SHARED names the shared folder when it is not beside the package (e.g. from a git worktree).
+source_file="${SHARED:-$root/../shared}/datasets/uci-bank-marketing/bank-additional-full.csv"
 [ -f "$source_file" ] || { echo "bank.sh: $source_file is missing" >&2; exit 66; }
 work=$(mktemp -d)
 trap '[ "${KEEP:-0}" = 1 ] && echo "work folder kept: $work" >&2 || rm -rf "$work"' EXIT

@@ -55,6 +55,29 @@ def main(argv):
     for row in rows:
         print(f"| {row['model']:<32} | {number(row.get('auc')):>6} | {number(row.get('brier')):>6} | "
               f"{number(row.get('log_loss')):>8} | {number(row.get('ece')):>6} | {seconds(row.get('seconds')):>6} |")
+    compare(rows)
+
+
+def compare(rows):
+    """kam's held-out row against every peer row measured on the same test file, side by
+    side: AUC difference, Brier and log-loss ratios (kam / peer; below 1 is better) and how
+    many times faster kam's whole run was than the peer's fit."""
+    kam = next((row for row in rows if row["model"].startswith("kam model fit")), None)
+    peers = [row for row in rows if not row["model"].startswith("kam") and row["model"] != "base rate"]
+    if kam is None or not peers:
+        return
+    print()
+    print(f"| {'kam (held out) against':<32} | {'ΔAUC':>7} | {'Brier ×':>7} | {'log loss ×':>10} | {'kam faster ×':>12} |")
+    print(f"|{'-' * 34}|{'-' * 9}|{'-' * 9}|{'-' * 12}|{'-' * 14}|")
+    for peer in peers:
+        def ratio(key):
+            a, b = kam.get(key), peer.get(key)
+            return "–" if a is None or not b else f"{a / b:.3f}"
+        auc = "–" if kam.get("auc") is None or peer.get("auc") is None else f"{kam['auc'] - peer['auc']:+.4f}"
+        faster = "–"
+        if kam.get("seconds") and peer.get("seconds"):
+            faster = f"{peer['seconds'] / kam['seconds']:.1f}"
+        print(f"| {peer['model']:<32} | {auc:>7} | {ratio('brier'):>7} | {ratio('log_loss'):>10} | {faster:>12} |")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import Testing
 /// default one, one learned by `kam model fit datasets/history.csv`, and
 /// Tests/SQLParity/models/every-scale.yaml (min-max and z-score scales, every missing
 /// policy, binned and categorical-with-other scales, value_per_difficulty, isotonic
-/// calibration), plus Tests/SQLParity/data/tricky-cells.csv (units, currency signs,
+/// calibration), Tests/SQLParity/models/interaction.yaml (two pairwise interactions), plus Tests/SQLParity/data/tricky-cells.csv (units, currency signs,
 /// separators, exponents, missing codes and cells kam rejects) with the default model. Every account: same accepted set, same grade under every scenario, same
 /// segments and stage, rank equal up to ties within 1e-9, every number within 1e-9.
 ///
@@ -73,6 +73,7 @@ struct SQLExportParityTests {
             let models = [
                 ("default", Paths.packageRoot + "/models/default.yaml"), ("learned", folder + "/learned.yaml"),
                 ("every-scale", Paths.packageRoot + "/Tests/SQLParity/models/every-scale.yaml"),
+                ("interaction", Paths.packageRoot + "/Tests/SQLParity/models/interaction.yaml"),
             ]
             var manifests: [String: [[String: String]]] = [:]
             let tricky = Paths.packageRoot + "/Tests/SQLParity/data/tricky-cells.csv"

@@ -65,9 +65,14 @@ public struct FactorReport: Sendable {
         /// monotone fit pooled all its values into one group: the data does not support the
         /// declared direction (only missing values may differ).
         case shapeContradicted(winRateShouldRise: Bool)
+        /// Kept: a pairwise interaction that lowers the out-of-fold log loss by
+        /// `improvement` per account.
+        case interaction(improvement: Double)
 
         public var description: String {
             switch self {
+            case .interaction(let improvement):
+                return "pairwise interaction: lowers the out-of-fold log loss by \(rounded(improvement)) per account"
             case .baseModelFactor:
                 return "a factor of the base model"
             case .informative(let iv, let threshold):

@@ -18,6 +18,8 @@ extension ModelLearner {
         var sentinels: [[Double]]
         /// The most fine bins a numeric curve was allowed.
         var binLimit: Int
+        /// Per slot: the fit's intercept β₀ (a group's log-odds is β₀ + θ).
+        var intercepts: [Double] = []
     }
 
     /// What one entered column needs for its curve.
@@ -198,6 +200,7 @@ extension ModelLearner {
         }
         return Curves(
             fits: slotFits, lambda: lambda, table: grid.count > 1 ? table.sorted { $0.strength < $1.strength } : [],
-            additive: model, finalFit: finalFit, sentinels: binned.map { $0?.sentinels ?? [] }, binLimit: binLimit)
+            additive: model, finalFit: finalFit, sentinels: binned.map { $0?.sentinels ?? [] }, binLimit: binLimit,
+            intercepts: [finalFit.coefficients[0]] + foldFits.map { $0[best].coefficients[0] })
     }
 }

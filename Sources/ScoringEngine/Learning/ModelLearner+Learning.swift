@@ -123,13 +123,14 @@ extension ModelLearner {
             candidates.append(
                 Candidate(column: columnIndex, baseFactor: nil, template: template, request: .free, prepared: position, preset: preset))
         }
-        let learnable = candidates.indices.filter { candidates[$0].preset == nil }
+        var learnable = candidates.indices.filter { candidates[$0].preset == nil }
 
         // 2. Folds, and every learnable column's groups on all rows (slot 0) and per fold.
         let candidateList = candidates
         let slots = foldCount + 1
+        let learnableList = learnable
         let flatFits = parallelMap(learnable.count * slots) { job in
-            let candidate = candidateList[learnable[job / slots]]
+            let candidate = candidateList[learnableList[job / slots]]
             return ColumnFit.learn(
                 prepared[candidate.prepared ?? 0], outcomes: outcomes, assignment: assignment, fold: job % slots - 1,
                 request: candidate.request, settings: settings)
@@ -138,8 +139,8 @@ extension ModelLearner {
         let screeningFits = learnable.indices.map { Array(flatFits[($0 * slots)..<($0 * slots + slots)]) }
         var groupUtilities = learnable.indices.map { l in screeningFits[l].map { $0.utilities(side: candidates[learnable[l]].template.side).utilities } }
         let flat = learnable.indices.map { screeningFits[$0][0].utilities(side: candidates[learnable[$0]].template.side).flat }
-        let informationValues = learnable.indices.map { OutcomeBinning.informationValue(screeningFits[$0][0].groups.map(\.evidence)) }
-        let singleAUC: [Double?] = parallelMap(learnable.count) { l in
+        var informationValues = learnable.indices.map { OutcomeBinning.informationValue(screeningFits[$0][0].groups.map(\.evidence)) }
+        var singleAUC: [Double?] = parallelMap(learnable.count) { l in
             // Out of fold: each row scored by the log-odds of its group learned without its fold.
             var counts = (0..<foldCount).map { screeningFits[l][$0 + 1].groups.map { _ in (won: 0, lost: 0) } }
             for row in 0..<n {
@@ -196,12 +197,12 @@ extension ModelLearner {
                 reasons[c] = .weakInformation(iv: informationValues[l], threshold: options.minimumInformationValue)
             }
         }
-        let sides = learnable.map { candidates[$0].template.side }
+        var sides = learnable.map { candidates[$0].template.side }
         guard fitSet.contains(where: { sides[$0] == .value }) else { throw .noSignal }
 
         // The expert direction e (WeightFit's): 100 w for value, −100 p w for difficulty, 0 for new columns.
         let basePenalty = baseModel.grading.ranking.key == .priority ? baseModel.grading.ranking.difficultyPenalty : 1
-        let expertAll: [Double] = learnable.map { c in
+        var expertAll: [Double] = learnable.map { c in
             guard let base = candidates[c].baseFactor else { return 0 }
             let factor = baseModel.factors[base]
             return factor.side == .value ? 100 * factor.weight : -100 * basePenalty * factor.weight
@@ -230,6 +231,8 @@ extension ModelLearner {
         // 4a. The curves of the entered columns, learned jointly on fine bins (penalized
         // binned GAM); the screening groups above only decided which columns enter.
         var curveFits = screeningFits
+        // Interactions by learnable index: the pair and its parents' learnable indices.
+        var interactionOf: [Int: (pair: LearnedPair, first: Int, second: Int)] = [:]
         if options.maximumCurveBins > 0 {
             let inputs = fitSet.map { l in
                 CurveInput(
@@ -254,6 +257,58 @@ extension ModelLearner {
             }
             notes.append(
                 "Curves learned jointly on up to \(curves.binLimit) fine bins per numeric factor; smoothing strength \(formatPlain(curves.lambda)) chosen by out-of-fold log loss.")
+            // 4a'. Pairwise interactions on the residuals of the curves: each joins as a
+            // derived column whose groups are the cells of its table.
+            // Columns with no effect of their own may still interact (new columns only: a base
+            // factor left out keeps its base scale, whose groups a table cannot name).
+            let others = learnable.indices.filter { l in
+                guard !fitSet.contains(l), candidates[learnable[l]].baseFactor == nil else { return false }
+                switch reasons[learnable[l]] {
+                case .weakInformation, .flat: break
+                default: return false
+                }
+                // Written as a factor of weight 0, its scale must be valid: two bins, or a category.
+                let kinds = screeningFits[l][0].groups.map(\.kind)
+                let bins = kinds.filter { if case .bin = $0 { return true } else { return false } }.count
+                let categories = kinds.filter { if case .category = $0 { return true } else { return false } }.count
+                return bins >= 2 || categories >= 1
+            }
+            let pairs = learnInteractions(
+                inputs, others: others.map { (prepared[candidates[learnable[$0]].prepared ?? 0], screeningFits[$0][0]) },
+                curves: curves, outcomes: outcomes, foldCount: foldCount, trainRows: trainRows, testRows: testRows)
+            let entered = fitSet + others
+            for pair in pairs {
+                let first = entered[pair.first]
+                let second = entered[pair.second]
+                let a = candidates[learnable[first]]
+                let b = candidates[learnable[second]]
+                var id = "\(a.template.id)_x_\(b.template.id)"
+                while usedIDs.contains(id) { id += "_2" }
+                usedIDs.insert(id)
+                let template = Factor(
+                    id: id, label: LocalizedLabel(en: "\(a.template.label.en) × \(b.template.label.en)", zh: "\(a.template.label.zh) × \(b.template.label.zh)"),
+                    column: a.template.column, side: .value, weight: 0, direction: .increasing, scale: .linear(min: 0, max: 1),
+                    missing: .neutral, unit: a.template.unit, source: "pairwise interaction learned from outcomes (kam model fit)")
+                candidates.append(
+                    Candidate(column: a.column, baseFactor: nil, template: template, request: .free, prepared: a.prepared, preset: nil))
+                reasons.append(.interaction(improvement: pair.improvement))
+                learnable.append(candidates.count - 1)
+                let l = learnable.count - 1
+                curveFits.append(pair.fits)
+                groupUtilities.append(pair.fits.map { $0.utilities(side: .value).utilities })
+                informationValues.append(OutcomeBinning.informationValue(pair.fits[0].groups.map(\.evidence)))
+                singleAUC.append(nil)
+                sides.append(.value)
+                expertAll.append(0)
+                fitSet.append(l)
+                interactionOf[l] = (pair, first, second)
+            }
+            if !pairs.isEmpty {
+                notes.append(
+                    "Pairwise interactions (FAST-ranked, kept while they lower the out-of-fold log loss): "
+                        + pairs.map { "\(candidates[learnable[entered[$0.first]]].template.column) × \(candidates[learnable[entered[$0.second]]].template.column)" }
+                        .joined(separator: ", ") + ".")
+            }
         }
         let fits = curveFits
         let grid = options.strength == .crossValidated ? options.strengthGrid.sorted(by: >) : {
@@ -342,10 +397,16 @@ extension ModelLearner {
             // cross-validated grade table applies those cuts to them.
             let weights = Self.sideWeights(active.map { sides[$0] }, coefficients: Array(fit.coefficients.dropFirst()))
             let testScores = Self.scores(testDesign, weights: weights, sides: active.map { sides[$0] })
+            // Interactions add nothing to completeness; the other factors of a side share it.
+            var shareTotal: [Factor.Side: Double] = [:]
+            if active.contains(where: { interactionOf[$0] != nil }) {
+                for (k, l) in active.enumerated() where interactionOf[l] == nil { shareTotal[sides[l], default: 0] += weights.weights[k] }
+            }
             for (position, row) in test.enumerated() {
                 var completeness = 0.0
-                for (k, l) in active.enumerated() where Int(fits[l][fold + 1].rowGroup[row]) != fits[l][fold + 1].missingGroup {
-                    completeness += weights.weights[k] / sideCount
+                for (k, l) in active.enumerated()
+                where interactionOf[l] == nil && Int(fits[l][fold + 1].rowGroup[row]) != fits[l][fold + 1].missingGroup {
+                    completeness += weights.weights[k] / sideCount / shareTotal[sides[l], default: 1]
                 }
                 oofValue[row] = testScores.value[position]
                 oofDifficulty[row] = testScores.difficulty[position]
@@ -447,6 +508,25 @@ extension ModelLearner {
             let decreasing = template.direction == .decreasing
             func stored(_ u: Double) -> Double { decreasing ? 1 - u : u }
             let scale: Scale
+            if let (pair, first, second) = interactionOf[l] {
+                // The table of cell utilities, rows the first axis's groups, then missing.
+                let columns = pair.secondAxis.presentGroups + 1
+                let rows = pair.firstAxis.presentGroups + 1
+                let table = Interaction(
+                    first: Interaction.Axis(factor: candidates[learnable[first]].template.id, edges: pair.firstAxis.edges),
+                    second: Interaction.Axis(
+                        factor: candidates[learnable[second]].template.id, edges: pair.secondAxis.edges,
+                        labels: pair.secondAxis.labels),
+                    utilities: (0..<rows).map { i in (0..<columns).map { j in groupUtility[i * columns + j] } })
+                let position = finalActive.firstIndex(of: l)
+                coefficientOfCandidate[c] = position.map { finalCoefficients[$0] }
+                let factor = Factor(
+                    id: template.id, label: template.label, column: template.column, side: .value,
+                    weight: position.map { finalWeights.weights[$0] } ?? 0, direction: .increasing,
+                    scale: .interaction(table), missing: .neutral, unit: template.unit, source: template.source)
+                let values = prepared[candidates[c].prepared ?? 0].values
+                return (factor, fit.rowGroup.map { groupUtility[Int($0)] }, values.map { !$0.isNaN })
+            }
             if prepared[candidates[c].prepared ?? 0].isCategorical {
                 var map: [Scale.Category] = []
                 var other: Scale.Category?
@@ -503,7 +583,17 @@ extension ModelLearner {
                 factorPresent.append((0..<n).map { baseUtilities.present[$0 * baseModel.factors.count + baseIndex] })
             }
         }
-        for l in finalActive where candidates[learnable[l]].baseFactor == nil {
+        // New columns in the fit, then parents of interactions not otherwise in (weight 0),
+        // then the interactions.
+        var newFactors = finalActive.filter { candidates[learnable[$0]].baseFactor == nil && interactionOf[$0] == nil }
+        let activeInteractions = finalActive.filter { interactionOf[$0] != nil }
+        for l in activeInteractions {
+            for parent in [interactionOf[l]!.first, interactionOf[l]!.second]
+            where candidates[learnable[parent]].baseFactor == nil && !newFactors.contains(parent) {
+                newFactors.append(parent)
+            }
+        }
+        for l in newFactors + activeInteractions {
             factorDataColumn.append(candidates[learnable[l]].column)
             let (factor, column, present) = learnedFactor(l)
             factors.append(factor)
@@ -603,12 +693,16 @@ extension ModelLearner {
             }
             let kept: Bool
             switch reasons[c] {
-            case .baseModelFactor, .informative: kept = true
+            case .baseModelFactor, .informative, .interaction: kept = true
             default: kept = false
             }
+            let reportColumn =
+                l.flatMap { interactionOf[$0] }.map {
+                    "\(columns[candidates[learnable[$0.first]].column].name) × \(columns[candidates[learnable[$0.second]].column].name)"
+                } ?? columns[candidate.column].name
             reports.append(
                 FactorReport(
-                    column: columns[candidate.column].name, factorID: template.id, label: template.label, side: template.side,
+                    column: reportColumn, factorID: template.id, label: template.label, side: template.side,
                     direction: template.direction, inBaseModel: candidate.baseFactor != nil,
                     kind: columns[candidate.column].isCategorical ? .categorical : .numeric, shape: shape,
                     status: kept ? .kept : .leftOut, reason: reasons[c] ?? .notConsidered, groups: groups,

@@ -119,6 +119,11 @@ public struct ModelLearner: Sendable {
         /// The smoothing strength λ of the curves: given, or (`nil`) chosen by out-of-fold
         /// log loss on a grid.
         public var smoothing: Double? = nil
+        /// Most pairwise interactions (``learnInteractions``): 0 learns none. Pairs join only
+        /// while they lower the out-of-fold log loss.
+        public var maximumInteractions: Int = 10
+        /// Most groups per numeric axis of an interaction table.
+        public var interactionBins: Int = 8
         public var calibration: CalibrationChoice = .crossValidated
         /// Equal-width bins of the expected calibration error.
         public var calibrationBins: Int = 10
@@ -181,6 +186,12 @@ public struct ModelLearner: Sendable {
         if let smoothing = options.smoothing, !(smoothing.isFinite && smoothing >= 0) {
             return bad("curve smoothing", "\(smoothing)", "a finite number of at least 0")
         }
+        if !(0...50).contains(options.maximumInteractions) {
+            return bad("maximum number of interactions", "\(options.maximumInteractions)", "between 0 and 50")
+        }
+        if !(2...64).contains(options.interactionBins) {
+            return bad("number of interaction bins", "\(options.interactionBins)", "between 2 and 64")
+        }
         if options.calibrationBins < 1 {
             return bad("number of calibration bins", "\(options.calibrationBins)", "at least 1")
         }
@@ -212,7 +223,7 @@ public struct ModelLearner: Sendable {
         case .binned(let bins):
             guard let up = rising(bins.map(\.utility)) else { return nil }
             increasingUtility = up
-        case .categorical:
+        case .categorical, .interaction:
             return nil
         }
         let rises = (factor.side == .value) == (factor.direction == .increasing)

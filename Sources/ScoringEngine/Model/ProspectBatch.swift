@@ -63,6 +63,15 @@ public enum FactorColumn: Sendable, Equatable {
         }
     }
 
+    /// The raw value of a row as a number: the value, or the category code as a `Double`;
+    /// NaN when missing (the form of a streaming panel's entries).
+    public func rawValue(_ row: Int) -> Double {
+        switch self {
+        case .numeric(let values): return values[row]
+        case .categorical(let codes): return codes[row] < 0 ? .nan : Double(codes[row])
+        }
+    }
+
     public func isMissing(_ row: Int) -> Bool {
         switch self {
         case .numeric(let values): return values[row].isNaN

@@ -24,6 +24,10 @@ public enum Scale: Sendable, Equatable, Codable {
     /// `bins[i − 1].upper ≤ x < bins[i].upper`; the first bin starts at −∞ and the last one
     /// has no upper edge. Utilities in 0...1.
     case binned(bins: [Bin])
+    /// A pairwise interaction: a small 2-D table of utilities over the groups of two other
+    /// factors of the model (see ``Interaction``). The factor reads its first parent's column
+    /// only to know whether it is present; its utility comes from both parents' raw values.
+    case interaction(Interaction)
     /// Batch-relative: `(x − batch min) / (batch max − batch min)`; 0.5 when all are equal.
     case minMax
     /// Batch-relative: the z-score clipped to ±clip and mapped linearly onto 0...1
@@ -76,6 +80,18 @@ public enum Scale: Sendable, Equatable, Codable {
         return map.map(\.utility) + (other.map { [$0.utility] } ?? [])
     }
 
+    /// The labels of a categorical scale by category code (`other` last when there is one).
+    public var categoryLabels: [String] {
+        guard case .categorical(let map, let other) = self else { return [] }
+        return map.map(\.label) + (other.map { [$0.label] } ?? [])
+    }
+
+    /// The pairwise interaction table, when the scale is one.
+    public var interaction: Interaction? {
+        if case .interaction(let table) = self { return table }
+        return nil
+    }
+
     /// Whether the utility of one account depends on the rest of the batch.
     public var isBatchRelative: Bool {
         switch self {
@@ -92,6 +108,7 @@ public enum Scale: Sendable, Equatable, Codable {
         case .piecewise: return "piecewise"
         case .categorical: return "categorical"
         case .binned: return "binned"
+        case .interaction: return "interaction"
         case .minMax: return "minmax"
         case .zScore: return "zscore"
         }
@@ -111,7 +128,7 @@ public enum Scale: Sendable, Equatable, Codable {
             return Scale.interpolate(points, at: x)
         case .binned(let bins):
             return bins[Scale.binIndex(bins, of: x)].utility
-        case .categorical, .minMax, .zScore:
+        case .categorical, .minMax, .zScore, .interaction:
             preconditionFailure("Scale.utility(of:) needs a fixed numeric scale, not \(kind)")
         }
     }

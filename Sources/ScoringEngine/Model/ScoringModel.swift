@@ -43,6 +43,7 @@ public struct ScoringModel: Sendable, Equatable, Codable {
                 throw .invalidMissingUtility(factor: factor.id, utility: utility)
             }
         }
+        for factor in factors { try Self.validateInteraction(of: factor, in: factors) }
         self.declaredWeights = factors.map(\.weight)
         self.factors = try Self.normalized(factors.map { ($0.id, $0.weight) }, factors: factors)
             .map { factors[$0.index].withWeight($0.weight) }
@@ -206,6 +207,36 @@ public struct ScoringModel: Sendable, Equatable, Codable {
         return (new.largest / old.largest) * (new.scaledSum / old.scaledSum)
     }
 
+    /// Checks an interaction against its parents: both are other, non-interaction factors
+    /// of the model; the first is numeric and its column is the interaction's (the
+    /// interaction is present when that column is); a categorical axis lists the parent's
+    /// labels in code order.
+    static func validateInteraction(of factor: Factor, in factors: [Factor]) throws(ModelError) {
+        guard case .interaction(let table) = factor.scale else { return }
+        func bad(_ reason: String) -> ModelError { .invalidScale(factor: factor.id, reason: reason) }
+        for axis in [table.first, table.second] {
+            guard let parent = factors.first(where: { $0.id == axis.factor }), parent.id != factor.id else {
+                throw bad("the interaction reads factor '\(axis.factor)', which is not another factor of the model.")
+            }
+            if case .interaction = parent.scale { throw bad("'\(axis.factor)' is itself an interaction.") }
+            if parent.scale.isBatchRelative { throw bad("'\(axis.factor)' has a batch-relative scale; an interaction needs fixed groups.") }
+            if parent.isCategorical {
+                let labels = parent.scale.categoryLabels
+                guard axis.labels == labels else {
+                    throw bad("the categories of '\(axis.factor)' must be the factor's own, in its order: \(labels.joined(separator: ", ")).")
+                }
+            } else if axis.isCategorical {
+                throw bad("'\(axis.factor)' reads numbers; give its axis 'below' edges, not categories.")
+            }
+        }
+        guard let first = factors.first(where: { $0.id == table.first.factor }), !first.isCategorical else {
+            throw bad("the first factor of an interaction must read numbers (put a categorical factor second).")
+        }
+        guard first.column == factor.column, first.unit == factor.unit else {
+            throw bad("an interaction reads its first factor's column '\(first.column)'\(first.unit.map { " (unit \($0))" } ?? ""); set 'column' (and 'unit') to match.")
+        }
+    }
+
     static func validate(scale: Scale, of id: String) throws(ModelError) {
         func bad(_ reason: String) -> ModelError { .invalidScale(factor: id, reason: reason) }
         switch scale {
@@ -248,6 +279,20 @@ public struct ScoringModel: Sendable, Equatable, Codable {
             }
             guard uppers.allSatisfy(\.isFinite), zip(uppers, uppers.dropFirst()).allSatisfy({ $0 < $1 }) else {
                 throw bad("the bins' upper edges must be finite and increase strictly.")
+            }
+        case .interaction(let table):
+            let rows = table.first.presentGroups + 1
+            let columns = table.second.presentGroups + 1
+            guard table.utilities.count == rows, table.utilities.allSatisfy({ $0.count == columns }) else {
+                throw bad("an interaction table needs \(rows) rows (the first factor's groups, then missing) of \(columns) utilities (the second factor's groups, then missing).")
+            }
+            guard table.utilities.allSatisfy({ $0.allSatisfy { (0...1).contains($0) } }) else {
+                throw bad("every utility of an interaction table must be between 0 and 1.")
+            }
+            for axis in [table.first, table.second] where !axis.isCategorical {
+                guard axis.edges.allSatisfy(\.isFinite), zip(axis.edges, axis.edges.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                    throw bad("the edges of '\(axis.factor)' must be finite and increase strictly.")
+                }
             }
         case .minMax:
             break

@@ -124,8 +124,23 @@ public struct UtilityBuilder: Sendable {
         var completeness = [Double](repeating: 0, count: accountCount)
         var meanMissing = [[Int]](repeating: [], count: accountCount)
         let shares = completenessShares
+        let table = UtilityTable(model: model, statistics: statistics)
         for (index, factor) in factors.enumerated() {
             let column = batch.factorColumns[index]
+            if let (first, second) = table.interactionParents(index) {
+                // A derived factor: its utility comes from both parents' values (missing
+                // included); it is present when its first parent is and adds nothing to
+                // completeness (its share is 0).
+                let firstColumn = batch.factorColumns[first]
+                let secondColumn = batch.factorColumns[second]
+                for row in 0..<accountCount {
+                    let position = row * factorCount + index
+                    present[position] = !column.isMissing(row)
+                    elements[position] = table.utility(
+                        index, first: firstColumn.rawValue(row), second: secondColumn.rawValue(row))
+                }
+                continue
+            }
             let fill = factor.missing == .mean ? 0 : missingUtility(factor: factor, meanUtility: 0.5)
             let utilities = presentUtilities(column, factorIndex: index, statistics: statistics)
             for row in 0..<accountCount {
@@ -150,7 +165,17 @@ public struct UtilityBuilder: Sendable {
     /// of its present factors, in factor order, capped at 1.
     public var completenessShares: [Double] {
         let sideCount = Double(Set(model.factors.map(\.side)).count)
-        return model.factors.map { $0.weight / sideCount }
+        guard model.factors.contains(where: { $0.scale.interaction != nil }) else {
+            return model.factors.map { $0.weight / sideCount }
+        }
+        // Interactions add nothing (their parents count); the other factors of a side share
+        // its half.
+        var sideTotal: [Factor.Side: Double] = [:]
+        for factor in model.factors where factor.scale.interaction == nil { sideTotal[factor.side, default: 0] += factor.weight }
+        return model.factors.map { factor in
+            guard factor.scale.interaction == nil, let total = sideTotal[factor.side], total > 0 else { return 0 }
+            return factor.weight / total / sideCount
+        }
     }
 
     /// The utility for a missing value under the factor's policy (`required` rows never

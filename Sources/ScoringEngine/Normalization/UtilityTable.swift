@@ -19,7 +19,7 @@ import Foundation
 public struct UtilityTable: Sendable {
     @usableFromInline
     enum Kind: UInt8, Sendable {
-        case linear, log, piecewise, binned, categorical, minMax, zScore
+        case linear, log, piecewise, binned, categorical, minMax, zScore, interaction
     }
 
     @usableFromInline let kinds: [Kind]
@@ -32,6 +32,10 @@ public struct UtilityTable: Sendable {
     /// utilities (in `us`, `other` last), of all factors.
     @usableFromInline let xs: [Double]
     @usableFromInline let us: [Double]
+    /// Per factor: its interaction table and the indices of its two parents (`nil` for a
+    /// factor that is not an interaction).
+    @usableFromInline let interactions: [Interaction?]
+    @usableFromInline let parents: [(first: Int, second: Int)]
 
     /// Prepares the utility functions of a model's factors.
     ///
@@ -45,8 +49,22 @@ public struct UtilityTable: Sendable {
         var parameters: [Double] = []
         var xs: [Double] = []
         var us: [Double] = []
+        var interactions: [Interaction?] = []
+        var parents: [(first: Int, second: Int)] = []
         for (index, factor) in model.factors.enumerated() {
+            interactions.append(factor.scale.interaction)
+            if let table = factor.scale.interaction {
+                let first = model.factors.firstIndex { $0.id == table.first.factor }
+                let second = model.factors.firstIndex { $0.id == table.second.factor }
+                guard let first, let second else { preconditionFailure("An interaction's parents are factors of the model") }
+                parents.append((first, second))
+            } else {
+                parents.append((-1, -1))
+            }
             switch factor.scale {
+            case .interaction:
+                kinds.append(.interaction)
+                parameters += [0, 0, 0, 0]
             case .linear(let low, let high):
                 kinds.append(.linear)
                 parameters += [low, high - low, 0, 0]
@@ -85,6 +103,24 @@ public struct UtilityTable: Sendable {
         self.parameters = parameters
         self.xs = xs
         self.us = us
+        self.interactions = interactions
+        self.parents = parents
+    }
+
+    /// The parents (first, second) of factor `factor` when it is an interaction.
+    public func interactionParents(_ factor: Int) -> (first: Int, second: Int)? {
+        kinds[factor] == .interaction ? parents[factor] : nil
+    }
+
+    /// The utility of interaction factor `factor` from its parents' raw values (NaN when
+    /// missing; category codes as `Double`), direction applied.
+    ///
+    /// - Precondition: the factor is an interaction.
+    @inlinable @inline(__always)
+    public func utility(_ factor: Int, first x: Double, second y: Double) -> Double {
+        guard let table = interactions[factor] else { preconditionFailure("Factor \(factor) is not an interaction") }
+        let base = table.utility(first: x, second: y)
+        return decreasing[factor] ? 1 - base : base
     }
 
     /// Whether factor `factor` reads category codes rather than numbers.
@@ -131,6 +167,8 @@ public struct UtilityTable: Sendable {
             return Self.zScore(x, mean: parameters[p], deviation: parameters[p &+ 1], clip: parameters[p &+ 2])
         case .categorical:
             preconditionFailure("A categorical factor has category codes, not numbers")
+        case .interaction:
+            preconditionFailure("An interaction's utility needs both parents' values")
         }
     }
 
@@ -198,7 +236,17 @@ public struct UtilityTable: Sendable {
         let factorCount = kinds.count
         precondition(values.count >= rows * factorCount, "The panel needs rows × factors entries")
         precondition(missingFill.count == factorCount, "One missing fill per factor")
-        for factor in 0..<factorCount {
+        // Interactions first, while their parents' entries still hold raw values; their own
+        // entry is replaced whether or not their first parent is present (the missing group).
+        for factor in 0..<factorCount where kinds[factor] == .interaction {
+            let (first, second) = parents[factor]
+            var index = 0
+            for _ in 0..<rows {
+                values[index &+ factor] = utility(factor, first: values[index &+ first], second: values[index &+ second])
+                index &+= factorCount
+            }
+        }
+        for factor in 0..<factorCount where kinds[factor] != .interaction {
             let p = 4 &* factor
             let fill = missingFill[factor]
             let flips = decreasing[factor]
@@ -232,6 +280,8 @@ public struct UtilityTable: Sendable {
             case .categorical:
                 let start = Int(a)
                 convert { us[start &+ Int($0)] }
+            case .interaction:
+                break
             }
         }
     }

@@ -294,7 +294,8 @@ public struct WhatIfAnalysis: Sendable {
             }
             let anchor = near.isNaN ? (solutions.first ?? 0) : near
             return solutions.min { abs($0 - anchor) < abs($1 - anchor) }
-        case .categorical:
+        case .categorical, .interaction:
+            // An interaction moves only with its parents' values.
             return nil
         }
     }

@@ -366,6 +366,31 @@ struct ModelFileParser {
                 bins.append(Scale.Bin(upper: below, utility: learned.utility, evidence: learned.evidence))
             }
             scale = .binned(bins: bins)
+        case "interaction":
+            try expect(["first", "second", "utilities"])
+            func axis(_ key: String) throws(ModelFileError) -> Interaction.Axis {
+                let axisNode = try required(map, key, in: what, at: node)
+                let axisWhat = "\(what) \(key)"
+                let axisMap = try mapping(axisNode, axisWhat, allowed: ["factor", "below", "categories"])
+                let factor = try string(try required(axisMap, "factor", in: axisWhat, at: axisNode), "\(axisWhat) factor")
+                let edges = try (axisMap["below"].map { (n: Node) throws(ModelFileError) in try sequence(n, "\(axisWhat) below") } ?? [])
+                    .map { (n: Node) throws(ModelFileError) in try number(n, "an edge of \(axisWhat)") }
+                let labels = try (axisMap["categories"].map { (n: Node) throws(ModelFileError) in try sequence(n, "\(axisWhat) categories") } ?? [])
+                    .map { (n: Node) throws(ModelFileError) in try string(n, "a category of \(axisWhat)") }
+                if !edges.isEmpty, !labels.isEmpty {
+                    throw fail(axisNode, "\(axisWhat) has both 'below' and 'categories'; a numeric factor takes 'below', a categorical one 'categories'.")
+                }
+                return Interaction.Axis(factor: factor, edges: edges, labels: labels)
+            }
+            let first = try axis("first")
+            let second = try axis("second")
+            let rows = try sequence(try required(map, "utilities", in: what, at: node), "\(what) utilities")
+            let utilities = try rows.map { (row: Node) throws(ModelFileError) in
+                try sequence(row, "a row of \(what) utilities").map { (n: Node) throws(ModelFileError) in
+                    try number(n, "a utility of \(what)")
+                }
+            }
+            scale = .interaction(Interaction(first: first, second: second, utilities: utilities))
         case "minmax":
             try expect([])
             scale = .minMax
@@ -377,7 +402,8 @@ struct ModelFileParser {
             throw fail(
                 typeNode,
                 .notAChoice(
-                    what: "\(what) type", text: type, choices: ["linear", "log", "piecewise", "binned", "categorical", "minmax", "zscore"]),
+                    what: "\(what) type", text: type,
+                    choices: ["linear", "log", "piecewise", "binned", "categorical", "interaction", "minmax", "zscore"]),
                 key: "type")
         }
         return scale

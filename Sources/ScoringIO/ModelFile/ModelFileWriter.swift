@@ -232,6 +232,25 @@ public struct ModelFileWriter: Sendable {
                 }
                 out.commented("      other: \(value)", comment: comment)
             }
+        case .interaction(let table):
+            func axis(_ axis: Interaction.Axis) -> String {
+                let groups =
+                    axis.isCategorical
+                    ? "categories: [\(axis.labels.map(YAMLText.scalar).joined(separator: ", "))]"
+                    : "below: [\(axis.edges.map(number).joined(separator: ", "))]"
+                return "{factor: \(YAMLText.scalar(axis.factor)), \(groups)}"
+            }
+            out.line("    scale:")
+            out.line("      type: interaction")
+            out.line("      first: \(axis(table.first))")
+            out.line("      second: \(axis(table.second))")
+            out.commented(
+                "      utilities:",
+                comment: "rows: \(table.first.factor) groups then missing; columns: \(table.second.factor) groups then missing")
+            for (i, row) in table.utilities.enumerated() {
+                out.commented(
+                    "        - [\(row.map(number).joined(separator: ", "))]", comment: "\(table.first.factor) \(table.first.groupLabel(i))")
+            }
         case .binned(let bins):
             out.line("    scale:")
             out.line("      type: binned")

@@ -88,6 +88,51 @@ extension SQLExporter {
         return "CASE WHEN \(s.deviation) > \(d(0)) THEN (\(z) + \(d(clip))) / \(d(2 * clip)) ELSE \(d(0.5)) END"
     }
 
+    /// An interaction's utility (direction applied): the cell of its parents' groups, as
+    /// ``Interaction/utility(first:second:)`` finds it — a numeric parent's group by its
+    /// parsed value and the axis edges, a categorical parent's by its label (exact, then
+    /// ignoring case, then `other`, as ``categoryUtility(_:factor:)`` matches), a missing
+    /// parent's the last group.
+    func interactionUtility(factor index: Int) throws(SQLExportError) -> String {
+        let factor = model.factors[index]
+        guard let table = factor.scale.interaction else {
+            throw .unsupportedScale(factor: factor.id, kind: factor.scale.kind)
+        }
+        func group(_ axis: Interaction.Axis) throws(SQLExportError) -> String {
+            guard let parentIndex = model.factors.firstIndex(where: { $0.id == axis.factor }) else {
+                throw .unsupportedScale(factor: factor.id, kind: factor.scale.kind)
+            }
+            var sql = "CASE WHEN \(missing(parentIndex)) THEN \(axis.presentGroups)"
+            if axis.isCategorical {
+                let labels = axis.labels
+                let parent = model.factors[parentIndex]
+                guard case .categorical(let map, let other) = parent.scale else {
+                    throw .unsupportedScale(factor: factor.id, kind: factor.scale.kind)
+                }
+                let t = text(parentIndex)
+                for (code, category) in map.enumerated() { sql += " WHEN \(t) = \(dialect.string(category.label)) THEN \(code)" }
+                var folded = Set<String>()
+                for (code, category) in map.enumerated() where folded.insert(category.label.lowercased()).inserted {
+                    sql += " WHEN lower(\(t)) = \(dialect.string(category.label.lowercased())) THEN \(code)"
+                }
+                if other != nil { sql += " ELSE \(labels.count - 1)" }
+            } else {
+                let x = value(parentIndex)
+                for (g, edge) in axis.edges.enumerated() { sql += " WHEN \(x) < \(d(edge)) THEN \(g)" }
+                sql += " ELSE \(axis.edges.count)"
+            }
+            return sql + " END"
+        }
+        let columns = table.second.presentGroups + 1
+        var sql = "CASE (\(try group(table.first))) * \(columns) + (\(try group(table.second)))"
+        for (i, row) in table.utilities.enumerated() {
+            for (j, u) in row.enumerated() {
+                sql += " WHEN \(i * columns + j) THEN \(d(factor.direction == .decreasing ? 1 - u : u))"
+            }
+        }
+        return sql + " END"
+    }
+
     /// A categorical factor's utility (direction applied) from its cleaned, present text:
     /// the label equal to the text, then the label equal ignoring case, then `other`; NULL
     /// for a label the model does not know (the row is rejected, as kam rejects it).

@@ -20,7 +20,9 @@ extension SQLExporter {
     static let knownScaleFields: [String: Set<String>] = [
         "linear": ["min", "max"], "log": ["min", "max", "offset"], "piecewise": ["points"],
         "categorical": ["map", "other"], "binned": ["bins"], "minMax": [], "zScore": ["clip"],
+        "interaction": ["first", "second", "utilities"],
     ]
+    static let knownAxisFields: Set<String> = ["factor", "edges", "labels"]
     static let knownElementFields: Set<String> = ["x", "utility", "label", "evidence", "upper"]
     static let knownGradingFields: Set<String> = [
         "valueBands", "difficultyBands", "grid", "minimumCompleteness", "ranking",
@@ -71,6 +73,12 @@ extension SQLExporter {
                 throw .unsupportedScale(factor: factor.id, kind: factor.scale.kind)
             }
             let owner = "factor '\(factor.id)''s \(factor.scale.kind) scale"
+            if let table = factor.scale.interaction {
+                try checkFields(of: table, known: known, owner: owner)
+                try checkFields(of: table.first, known: knownAxisFields, owner: owner)
+                try checkFields(of: table.second, known: knownAxisFields, owner: owner)
+                continue
+            }
             let payloadMirror = Mirror(reflecting: payload.value)
             if payloadMirror.displayStyle == .tuple {
                 try checkFields(of: payload.value, known: known, owner: owner)

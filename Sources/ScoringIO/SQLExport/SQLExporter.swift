@@ -153,6 +153,11 @@ public struct SQLExporter: Sendable {
         }
         var presentColumns: [String] = []
         for (index, factor) in model.factors.enumerated() {
+            if factor.scale.interaction != nil {
+                // Defined for every row: a missing parent has its own group.
+                presentColumns.append("\(try interactionUtility(factor: index)) AS \(present(index))")
+                continue
+            }
             // A category's utility (direction applied) was looked up when the cell was read.
             let utility =
                 factor.isCategorical ? value(index) : try utility(of: value(index), factor: index, statistics(index))
@@ -168,6 +173,7 @@ public struct SQLExporter: Sendable {
         }
         let builder = UtilityBuilder(model: model)
         let filledColumns = model.factors.enumerated().map { index, factor in
+            if factor.scale.interaction != nil { return "\(present(index)) AS \(filled(index))" }
             let fill = factor.missing == .mean ? "f\(index)_mu" : d(builder.missingUtility(factor: factor, meanUtility: 0.5))
             return "CASE WHEN \(missing(index)) THEN \(fill) ELSE \(present(index)) END AS \(filled(index))"
         }

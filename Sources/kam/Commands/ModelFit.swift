@@ -92,6 +92,9 @@ extension Kam.ModelCommand {
         @Option(help: "Fewest accounts per learned bin (default: max(50, 2% of the decided accounts)).")
         var minBinCount: Int?
 
+        @Option(help: "Most pairwise interactions to learn (each a small 2-D table over two factors; they join only while they lower the cross-validated log loss); 0 learns none.")
+        var interactions: Int = 10
+
         @Flag(help: "Print nothing on standard error except errors.")
         var quiet = false
 
@@ -125,6 +128,9 @@ extension Kam.ModelCommand {
             }
             if let minBinCount, minBinCount < 1 {
                 throw ValidationError("Please specify a '--min-bin-count' of at least 1.")
+            }
+            if !(0...50).contains(interactions) {
+                throw ValidationError("Please specify '--interactions' between 0 and 50.")
             }
         }
 
@@ -180,6 +186,7 @@ extension Kam.ModelCommand {
                 options.prior = prior
                 options.leakThreshold = leakThreshold
                 options.minimumBinCount = minBinCount
+                options.maximumInteractions = interactions
                 options.includedColumns = Set(includedColumns)
                 let learned: LearnedModel
                 progress.phase("learning from \(training.count) accounts", rows: training.count)

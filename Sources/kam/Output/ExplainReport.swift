@@ -38,6 +38,14 @@ struct ExplainReport {
     }
 
     func currentRaw(_ index: Int) -> (Double?, String?) {
+        if let table = model.factors[index].scale.interaction {
+            // An interaction's line names the cell of its parents' groups.
+            func group(_ axis: Interaction.Axis) -> String {
+                guard let parent = model.factors.firstIndex(where: { $0.id == axis.factor }) else { return "?" }
+                return axis.factor + " " + axis.groupLabel(axis.group(of: batch.factorColumns[parent].rawValue(row)))
+            }
+            return (nil, group(table.first) + " × " + group(table.second))
+        }
         switch batch.factorColumns[index] {
         case .numeric(let values): return (values[row].isNaN ? nil : values[row], nil)
         case .categorical(let codes):

@@ -149,12 +149,16 @@ struct ModelFitReport {
         case .idLike: return "id_like"
         case .possibleLeak: return "possible_leak"
         case .shapeContradicted: return "contradicted"
+        case .interaction: return "interaction"
         }
     }
 
     /// Why a column was kept or left out, as a sentence (numbers rounded for people).
     func reasonText(_ reason: FactorReport.Reason) -> String {
         switch reason {
+        case .interaction(let improvement):
+            return zh ? "两因素交互: 交叉验证对数损失每个账户降低 \(decimal(improvement, 5))"
+                : "pairwise interaction: lowers the out-of-fold log loss by \(decimal(improvement, 5)) per account"
         case .baseModelFactor:
             return zh ? "基础模型的因素" : "a factor of the base model"
         case .informative(let iv, let threshold):
@@ -203,6 +207,7 @@ struct ModelFitReport {
         let short: String
         switch factor.reason {
         case .baseModelFactor, .informative: short = ""
+        case .interaction: short = zh ? "交互" : "interaction"
         case .weakInformation: short = zh ? "信息值低" : "weak IV"
         case .leak: short = zh ? "泄漏" : "leak"
         case .flat: short = zh ? "无变化" : "flat"

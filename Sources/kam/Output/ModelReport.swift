@@ -19,6 +19,10 @@ struct ModelReport {
             return "binned " + bins.map { bin in
                 (bin.upper.map { "<\(formatPlain($0))" } ?? "rest") + "→" + formatDecimal(bin.utility, digits: 3)
             }.joined(separator: " ")
+        case .interaction(let table):
+            let utilities = table.utilities.flatMap { $0 }
+            return "interaction \(table.first.factor) (\(table.first.presentGroups) groups + missing) × \(table.second.factor) (\(table.second.presentGroups) + missing): utilities "
+                + "\(formatDecimal(utilities.min() ?? 0, digits: 3))…\(formatDecimal(utilities.max() ?? 0, digits: 3))"
         case .minMax: return "min-max (batch)"
         case .zScore(let clip): return "z-score ±\(formatPlain(clip)) (batch)"
         }

@@ -46,7 +46,7 @@ struct BruteForceScoringTests {
             case .binned(let bins):
                 // The first bin whose upper edge is above x; the last has none.
                 base = (bins.first { $0.upper.map { x < $0 } ?? true })!.utility
-            case .categorical:
+            case .categorical, .interaction:
                 fatalError("unreachable")
             }
         default:

@@ -1,0 +1,298 @@
+import Foundation
+
+extension ModelLearner {
+    /// A pairwise interaction learned on the residuals of the additive curves.
+    struct LearnedPair: Sendable {
+        /// Positions of the parents among the entered columns (the curve inputs); the first
+        /// reads numbers.
+        var first: Int
+        var second: Int
+        /// The axes (their `factor` ids are filled in by the caller).
+        var firstAxis: Interaction.Axis
+        var secondAxis: Interaction.Axis
+        /// Every row's cell: first group × (second groups + 1) + second group.
+        var cell: [UInt16]
+        /// Per slot (0 all rows, k + 1 fold k's training rows): the cells, with their effect
+        /// on the log-odds as `logOdds` and their training evidence.
+        var fits: [ColumnFit]
+        /// Mean decrease of the out-of-fold log loss per account when the pair joins.
+        var improvement: Double
+        /// The FAST score that put the pair on the short list.
+        var fastGain: Double
+    }
+
+    /// Groups of one column for an interaction axis: quantile bins of a numeric column (at
+    /// most `maximumBins`, ties never split, every bin at least `minimumCount` accounts), the
+    /// learned categories (then `other`) of a categorical one; missing last.
+    static func interactionAxis(
+        _ column: PreparedColumn, fit: ColumnFit, maximumBins: Int, minimumCount: Int
+    ) -> (axis: Interaction.Axis, rowGroup: [UInt16]) {
+        if column.isCategorical {
+            var labels: [String] = []
+            for group in fit.groups {
+                switch group.kind {
+                case .category(let label): labels.append(label)
+                case .other: labels.append(Scale.otherLabel)
+                default: break
+                }
+            }
+            // The fit's groups are the categories, `other`, then missing: its row groups are
+            // the axis groups.
+            return (Interaction.Axis(factor: "", labels: labels), fit.rowGroup)
+        }
+        let sorted = column.sortedValues
+        let present = sorted.count
+        var edges: [Double] = []
+        var lastStart = 0  // sorted index where the current bin starts
+        if present > 0 && maximumBins > 1 {
+            for k in 1..<maximumBins {
+                let target = k * present / maximumBins
+                guard target > 0, target < present else { continue }
+                let edge = sorted[target]
+                // The bin below holds sorted[lastStart..<start], start = first index of `edge`.
+                var start = target
+                while start > 0, sorted[start - 1] == edge { start -= 1 }
+                guard start - lastStart >= minimumCount, present - start >= minimumCount else { continue }
+                if let last = edges.last, edge <= last { continue }
+                edges.append(edge)
+                lastStart = start
+            }
+        }
+        let axis = Interaction.Axis(factor: "", edges: edges)
+        let rowGroup = column.values.map { UInt16(axis.group(of: $0)) }
+        return (axis, rowGroup)
+    }
+
+    /// Cell effects δ on top of the offsets `eta` (log-odds), fitted on `rows` by Newton steps
+    /// per cell (cells are independent given the offsets) with ridge `ridge` on every δ.
+    static func cellEffects(
+        cell: [UInt16], cellCount: Int, eta: [Double], rows: [Int], outcomes: [Double], ridge: Double, iterations: Int = 5
+    ) -> [Double] {
+        var delta = [Double](repeating: 0, count: cellCount)
+        var gradient = [Double](repeating: 0, count: cellCount)
+        var information = [Double](repeating: 0, count: cellCount)
+        for _ in 0..<iterations {
+            for c in 0..<cellCount {
+                gradient[c] = 0
+                information[c] = 0
+            }
+            for row in rows {
+                let c = Int(cell[row])
+                let p = LogisticRegression.logistic(eta[row] + delta[c])
+                gradient[c] += outcomes[row] - p
+                information[c] += p * (1 - p)
+            }
+            for c in 0..<cellCount { delta[c] += (gradient[c] - ridge * delta[c]) / (information[c] + ridge) }
+        }
+        return delta
+    }
+
+    /// −Σ log-likelihood of `rows` at log-odds `eta` (+ `delta` of the row's cell).
+    static func logLoss(rows: [Int], eta: [Double], outcomes: [Double], cell: [UInt16]? = nil, delta: [Double]? = nil) -> Double {
+        var total = 0.0
+        for row in rows {
+            var t = eta[row]
+            if let cell, let delta { t += delta[Int(cell[row])] }
+            // ln(1 + e^t) − y t, stably.
+            let softplus = t > 0 ? t + Foundation.log1p(Foundation.exp(-t)) : Foundation.log1p(Foundation.exp(t))
+            total += softplus - outcomes[row] * t
+        }
+        return total
+    }
+
+    /// The FAST score of a pair (Lou et al. 2013, as InterpretML ranks pairs): on the
+    /// residuals of the additive fit, the best split of the 2-D histogram into four quadrants
+    /// by one cut on each axis (groups in axis order, missing last), scored by the Newton
+    /// gain Σ G²/H of the quadrants.
+    static func fastGain(first: [UInt16], firstGroups: Int, second: [UInt16], secondGroups: Int, gradient: [Double], hessian: [Double]) -> Double {
+        let columns = secondGroups
+        var g = [Double](repeating: 0, count: firstGroups * columns)
+        var h = g
+        for row in gradient.indices {
+            let c = Int(first[row]) * columns + Int(second[row])
+            g[c] += gradient[row]
+            h[c] += hessian[row]
+        }
+        // Prefix sums: P[i][j] = Σ over groups < i, < j.
+        let stride = columns + 1
+        var pg = [Double](repeating: 0, count: (firstGroups + 1) * stride)
+        var ph = pg
+        for i in 0..<firstGroups {
+            for j in 0..<columns {
+                let at = (i + 1) * stride + j + 1
+                pg[at] = g[i * columns + j] + pg[i * stride + j + 1] + pg[(i + 1) * stride + j] - pg[i * stride + j]
+                ph[at] = h[i * columns + j] + ph[i * stride + j + 1] + ph[(i + 1) * stride + j] - ph[i * stride + j]
+            }
+        }
+        func block(_ p: [Double], _ i0: Int, _ i1: Int, _ j0: Int, _ j1: Int) -> Double {
+            p[i1 * stride + j1] - p[i0 * stride + j1] - p[i1 * stride + j0] + p[i0 * stride + j0]
+        }
+        var best = 0.0
+        guard firstGroups > 1, columns > 1 else { return 0 }
+        for i in 1..<firstGroups {
+            for j in 1..<columns {
+                var gain = 0.0
+                for (i0, i1) in [(0, i), (i, firstGroups)] {
+                    for (j0, j1) in [(0, j), (j, columns)] {
+                        let hq = block(ph, i0, i1, j0, j1)
+                        guard hq > 1e-9 else { continue }
+                        let gq = block(pg, i0, i1, j0, j1)
+                        gain += gq * gq / hq
+                    }
+                }
+                best = max(best, gain)
+            }
+        }
+        return best
+    }
+
+    /// Learns up to ``Options/maximumInteractions`` pairwise interactions on the residuals of
+    /// the additive curves.
+    ///
+    /// 1. Every pair of entered columns with at least one numeric column is scored by FAST
+    ///    on all rows; the best `4 × maximum` (at least 20) go on a short list.
+    /// 2. Greedy forward selection by cross-validation: a pair's cell effects are fitted on
+    ///    each fold's training rows with that fold's curves (and the pairs already chosen) as
+    ///    offsets, and scored by the decrease of the log loss on the fold's held-out rows. The
+    ///    best pair joins when it lowers the out-of-fold log loss in total and in all folds
+    ///    but at most one; its effects then join the offsets of every slot (lazy greedy: a
+    ///    pair's last score bounds its next).
+    ///
+    /// - Returns: The chosen pairs, best first.
+    /// - Parameters:
+    ///   - inputs: The entered columns, with their curves in `curves`.
+    ///   - others: Columns outside the additive fit (no effect of their own) that may still
+    ///     be one side of a pair, with their screening fit (positions after `inputs`).
+    func learnInteractions(
+        _ inputs: [CurveInput], others: [(column: PreparedColumn, fit: ColumnFit)] = [], curves: Curves,
+        outcomes: [Double], foldCount: Int, trainRows: [[Int]], testRows: [[Int]]
+    ) -> [LearnedPair] {
+        let maximum = options.maximumInteractions
+        let n = outcomes.count
+        let columns = inputs.map { ($0.column, $0.column.isCategorical) } + others.map { ($0.column, $0.column.isCategorical) }
+        guard maximum > 0, columns.count >= 2, n > 0 else { return [] }
+        let slots = foldCount + 1
+        // The additive log-odds of every row under each slot's curves.
+        var eta = [[Double]](repeating: [Double](repeating: 0, count: n), count: slots)
+        for slot in 0..<slots {
+            let intercept = curves.intercepts[slot]
+            for row in 0..<n {
+                var t = intercept
+                for k in inputs.indices {
+                    let fit = curves.fits[k][slot]
+                    t += fit.groups[Int(fit.rowGroup[row])].logOdds - intercept
+                }
+                eta[slot][row] = t
+            }
+        }
+        let minimumCount = max(10, n / (10 * options.interactionBins))
+        let axes = parallelMap(columns.count) { k in
+            Self.interactionAxis(
+                columns[k].0, fit: k < inputs.count ? curves.fits[k][0] : others[k - inputs.count].fit,
+                maximumBins: options.interactionBins, minimumCount: minimumCount)
+        }
+        // 1. FAST on all rows.
+        let gradient = (0..<n).map { outcomes[$0] - LogisticRegression.logistic(eta[0][$0]) }
+        let hessian = (0..<n).map { row -> Double in
+            let p = LogisticRegression.logistic(eta[0][row])
+            return p * (1 - p)
+        }
+        var pairList: [(Int, Int)] = []
+        for a in columns.indices {
+            // A pair needs at least one column of the additive fit.
+            for b in columns.indices where b > a && a < inputs.count {
+                let aNumeric = !columns[a].1
+                let bNumeric = !columns[b].1
+                if aNumeric { pairList.append((a, b)) } else if bNumeric { pairList.append((b, a)) }
+            }
+        }
+        let pairs = pairList
+        guard !pairs.isEmpty else { return [] }
+        let gains = parallelMap(pairs.count) { index in
+            let (a, b) = pairs[index]
+            return Self.fastGain(
+                first: axes[a].rowGroup, firstGroups: axes[a].axis.presentGroups + 1, second: axes[b].rowGroup,
+                secondGroups: axes[b].axis.presentGroups + 1, gradient: gradient, hessian: hessian)
+        }
+        let shortList = pairs.indices.sorted { gains[$0] > gains[$1] }.prefix(max(20, 4 * maximum))
+
+        // 2. Greedy forward selection by out-of-fold log loss.
+        let rate = outcomes.reduce(0, +) / Double(n)
+        let ridge = max(options.pseudoCounts * rate * (1 - rate), 1e-6)
+        struct Scored: Sendable {
+            var index: Int
+            var improvement: Double
+            var foldImprovements: [Double]
+        }
+        @Sendable func cells(_ index: Int) -> (cell: [UInt16], count: Int, columns: Int) {
+            let (a, b) = pairs[index]
+            let columns = axes[b].axis.presentGroups + 1
+            let cell = (0..<n).map { UInt16(Int(axes[a].rowGroup[$0]) * columns + Int(axes[b].rowGroup[$0])) }
+            return (cell, (axes[a].axis.presentGroups + 1) * columns, columns)
+        }
+        @Sendable func score(_ index: Int, eta: [[Double]]) -> Scored {
+            let (cell, count, _) = cells(index)
+            var folds: [Double] = []
+            for fold in 0..<foldCount {
+                let delta = Self.cellEffects(
+                    cell: cell, cellCount: count, eta: eta[fold + 1], rows: trainRows[fold], outcomes: outcomes, ridge: ridge)
+                let before = Self.logLoss(rows: testRows[fold], eta: eta[fold + 1], outcomes: outcomes)
+                let after = Self.logLoss(rows: testRows[fold], eta: eta[fold + 1], outcomes: outcomes, cell: cell, delta: delta)
+                folds.append(before - after)
+            }
+            return Scored(index: index, improvement: folds.reduce(0, +) / Double(n), foldImprovements: folds)
+        }
+        let frozenEta = eta
+        var scored = parallelMap(shortList.count) { score(shortList[shortList.startIndex + $0], eta: frozenEta) }
+        var fresh = Set(scored.map(\.index))
+        var chosen: [LearnedPair] = []
+        var usedPairs = Set<Int>()
+        while chosen.count < maximum {
+            scored.sort { $0.improvement > $1.improvement }
+            guard let top = scored.first, top.improvement > 0 else { break }
+            if !fresh.contains(top.index) {
+                let currentEta = eta
+                scored[0] = score(top.index, eta: currentEta)
+                fresh.insert(top.index)
+                continue
+            }
+            scored.removeFirst()
+            let helps = top.foldImprovements.filter { $0 > 0 }.count >= foldCount - 1
+            guard helps, !usedPairs.contains(top.index) else { continue }
+            usedPairs.insert(top.index)
+            // The pair joins: its effects per slot, added to that slot's offsets.
+            let (cell, count, _) = cells(top.index)
+            let (a, b) = pairs[top.index]
+            var fits: [ColumnFit] = []
+            for slot in 0..<slots {
+                let rows = slot == 0 ? Array(0..<n) : trainRows[slot - 1]
+                let delta = Self.cellEffects(cell: cell, cellCount: count, eta: eta[slot], rows: rows, outcomes: outcomes, ridge: ridge)
+                var counts = [Int](repeating: 0, count: count)
+                var wins = counts
+                for row in rows {
+                    counts[Int(cell[row])] += 1
+                    if outcomes[row] >= 0.5 { wins[Int(cell[row])] += 1 }
+                }
+                for row in 0..<n { eta[slot][row] += delta[Int(cell[row])] }
+                let columns = axes[b].axis.presentGroups + 1
+                let groups = (0..<count).map { c in
+                    ColumnFit.Group(
+                        kind: .category(axes[a].axis.groupLabel(c / columns) + " × " + axes[b].axis.groupLabel(c % columns)),
+                        evidence: Evidence(count: counts[c], won: wins[c]), logOdds: delta[c])
+                }
+                let trainWon = wins.reduce(0, +)
+                fits.append(
+                    ColumnFit(
+                        groups: groups, uppers: [], rowGroup: cell, shape: .categorical,
+                        overallRate: Double(trainWon) / Double(max(rows.count, 1)), codeGroup: []))
+            }
+            chosen.append(
+                LearnedPair(
+                    first: a, second: b, firstAxis: axes[a].axis, secondAxis: axes[b].axis, cell: cell, fits: fits,
+                    improvement: top.improvement, fastGain: gains[top.index]))
+            // Every other score is now stale (an upper bound).
+            fresh.removeAll()
+        }
+        return chosen
+    }
+}
