@@ -38,7 +38,10 @@ let package = Package(
         // it is the only one that needs GRDB.
         .target(
             name: "RunHistory",
-            dependencies: ["ScoringEngine", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "ScoringEngine", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .executableTarget(
             name: "kam",
