@@ -43,7 +43,7 @@ struct PreparedInsert {
     /// Binds text (never null: an empty string is bound as empty text).
     func bind(_ index: Int32, _ value: String) {
         var text = value
-        text.withUTF8 { bytes in
+        _ = text.withUTF8 { bytes in
             if let base = bytes.baseAddress {
                 sqlite3_bind_text(handle, index, base, Int32(bytes.count), Self.transient)
             } else {
