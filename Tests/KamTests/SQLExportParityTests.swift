@@ -12,7 +12,9 @@ import Testing
 /// separators, exponents, missing codes and cells kam rejects) with the default model. Every account: same accepted set, same grade under every scenario, same
 /// segments and stage, rank equal up to ties within 1e-9, every number within 1e-9.
 ///
-/// Skips with the reason when python3 lacks duckdb or pyspark (`.ci/run` installs both).
+/// Skips with the reason when python3 lacks duckdb or pyspark, or no PostgreSQL server is
+/// named by PGHOST (`.ci/run` installs all three and starts the server); under
+/// `KAM_REQUIRE_TOOLS=1` (CI) a missing tool fails instead.
 @Suite("SQL export parity with kam rank", .serialized)
 struct SQLExportParityTests {
     static let hasDuckDB = PythonTools.hasModule("duckdb")
@@ -67,7 +69,11 @@ struct SQLExportParityTests {
                         "rank", data, "--model", model, "--format", "csv", "--digits", "12", "--output", stem + ".kam.csv",
                         "--rejects", stem + ".rejects.csv", "--quiet",
                     ])
-                    for dialect in ["duckdb", "spark", "postgres"] {
+                    // PostgreSQL reads the text cells about 1,000 times slower than DuckDB (about
+                    // 3.6 ms a row on one core here): of the 100,000-row list it scores the learned
+                    // model only, to keep CI under 20 minutes.
+                    for dialect in ["duckdb", "spark", "postgres"]
+                    where dialect != "postgres" || list != "p100k" || name == "learned" {
                         try kam([
                             "model", "export", "--sql", "--model", model, "--dialect", dialect, "--line-column", "kam_line",
                             "--output", "\(stem).\(dialect).sql",
@@ -127,11 +133,11 @@ struct SQLExportParityTests {
     }
 
     @Test(
-        "PostgreSQL scores every account as kam rank does (sample, 100,000 rows, tricky cells; default, learned, every-scale models)",
+        "PostgreSQL scores every account as kam rank does (sample and tricky cells with three models, 100,000 rows with the learned one)",
         .enabled(if: hasPostgres, "no PostgreSQL server: set PGHOST (and PGPORT, PGUSER, PGDATABASE) to run it; .ci/run starts one"))
     func postgres() throws {
         let report = try Self.runParity("postgres")
         print(report)
-        #expect(report.components(separatedBy: "postgres ok ").count - 1 == 7)
+        #expect(report.components(separatedBy: "postgres ok ").count - 1 == 5)
     }
 }
