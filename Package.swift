@@ -39,7 +39,10 @@ let package = Package(
         // it is the only one that needs GRDB.
         .target(
             name: "RunHistory",
-            dependencies: ["ScoringEngine", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "ScoringEngine", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         // Reports built from engine results and rendered as text (the HTML report).
         .target(name: "Reports", dependencies: ["ScoringEngine", "ScoringIO", "RunHistory"]),

@@ -9,7 +9,8 @@ row to a CSV file.
   kam     kam rank LIST --format csv --digits 12 --output OUT
   duckdb  COPY (<exported query> over read_csv(LIST, all_varchar)) TO OUT
   spark   spark.read.csv(LIST) as a view, spark.sql(<exported query>), write.csv(OUT)
-          (includes the JVM's start, about 5-10 s on these machines; printed separately)
+          (includes the JVM's start, about 5-10 s on these machines; printed separately;
+          peak memory is the Python driver's plus the JVM's VmHWM, read from /proc)
 
 Usage (from the repository root, after swift build -c release):
   python3 Benchmarks/sql/sql-bench.py --rows 10000000 --runs 3 [--engines kam,duckdb,spark]
@@ -47,6 +48,15 @@ spark.read.option("header", True).csv(data).createOrReplaceTempView("prospects")
 spark.sql(query).write.mode("overwrite").option("header", True).csv(out)
 done = time.time()
 print(f"spark-session-start {ready - started:.2f}", file=sys.stderr)
+# GNU time sees the Python driver only: the JVM that does the work is not its waited-for
+# child. Its peak resident memory (VmHWM) is read from /proc before it stops.
+try:
+    jvm = spark.sparkContext._gateway.proc.pid
+    with open(f"/proc/{jvm}/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    print(f"spark-jvm-peak-kib {peak}", file=sys.stderr)
+except Exception as error:  # not launched by this Python (e.g. spark-submit)
+    print(f"spark-jvm-peak-unknown {error}", file=sys.stderr)
 spark.stop()
 '''
 
@@ -120,10 +130,13 @@ def main():
     for run in range(args.runs):
         for engine in engines:  # alternate: one run of each engine per round
             seconds, mebibytes, stderr = timed(commands[engine])
-            results[engine].append((seconds, mebibytes))
             for line in stderr.splitlines():
                 if line.startswith("spark-session-start"):
                     starts.append(float(line.split()[1]))
+                if line.startswith("spark-jvm-peak-kib"):
+                    # The driver's Python and the JVM run side by side: their peaks add up.
+                    mebibytes += int(line.split()[1]) / 1024
+            results[engine].append((seconds, mebibytes))
             print(f"round {run + 1} {engine}: {seconds:.2f} s, {mebibytes:.0f} MiB", flush=True)
     print(f"\n{args.rows:,} rows, model {args.model}, {args.runs} alternating rounds, {args.threads} threads")
     base = statistics.median(s for s, _ in results["kam"]) if "kam" in results else None

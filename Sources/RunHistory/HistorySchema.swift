@@ -9,7 +9,7 @@ import GRDB
 /// each in its own transaction, and refuses a history holding a step this kam does not know
 /// (a newer kam wrote it).
 ///
-/// Tables (version 2):
+/// Tables (version 3):
 /// - `run`: one row per recorded `kam rank` run: when, which kam, model (name, file,
 ///   content hash, grading policy), scenario, input (name, content hash), row counts, grade
 ///   counts, and the factor and segment ids in the order the per-account lists use.
@@ -22,12 +22,15 @@ import GRDB
 /// - `rejected_row`: the rows of a run that could not be scored, with line, column and reason.
 /// - `run_factor` (step 2): each factor's side, weight under the run's scenario and scale, so
 ///   that a changed model is explained, not only detected.
+/// - `account_score.stage` (step 3): the account's development stage 1...5 when the list had
+///   one (null otherwise), so that `kam pipeline fit --runs` can derive stage moves from
+///   consecutive runs.
 public enum HistorySchema {
     /// `PRAGMA application_id` of a kam history: "kamH" in ASCII.
     public static let applicationID: Int32 = 0x6B61_6D48
 
     /// The schema steps this kam knows, in order.
-    public static let steps = ["1-runs", "2-model-details"]
+    public static let steps = ["1-runs", "2-model-details", "3-stages"]
 
     /// The current schema version (the number of steps).
     public static var version: Int { steps.count }
@@ -104,6 +107,11 @@ public enum HistorySchema {
                             PRIMARY KEY (run, position)
                         ) WITHOUT ROWID;
                         """)
+            }
+        }
+        if count >= 3 {
+            migrator.registerMigration(steps[2]) { db in
+                try db.execute(sql: "ALTER TABLE account_score ADD COLUMN stage INTEGER")
             }
         }
         return migrator

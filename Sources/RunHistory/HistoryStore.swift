@@ -107,20 +107,26 @@ public final class HistoryStore {
     static func wrap(_ error: any Error, path: String) -> HistoryError {
         if let error = error as? HistoryError { return error }
         if let error = error as? DatabaseError {
-            switch error.resultCode {
-            case .SQLITE_NOTADB: return .notADatabase(path: path)
-            case .SQLITE_BUSY, .SQLITE_LOCKED:
-                return .database(
-                    path: path,
-                    message: "another kam held the history for more than \(Int(busyTimeout)) s; try again when it is done.")
-            case .SQLITE_FULL: return .database(path: path, message: "the disk is full.")
-            case .SQLITE_READONLY: return .database(path: path, message: "the file or its folder is read-only.")
-            case .SQLITE_CANTOPEN:
-                return .database(path: path, message: "cannot open the file; check the folder exists and is writable.")
-            default: return .database(path: path, message: error.message ?? "\(error.resultCode)")
-            }
+            return failure(code: error.resultCode.primaryResultCode.rawValue, message: error.message, path: path)
         }
         return .database(path: path, message: "\(error)")
+    }
+
+    /// The error for SQLite's primary result code `code` (with SQLite's message for codes
+    /// without a wording of their own).
+    static func failure(code: Int32, message: String?, path: String) -> HistoryError {
+        switch ResultCode(rawValue: code) {
+        case .SQLITE_NOTADB: return .notADatabase(path: path)
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .database(
+                path: path,
+                message: "another kam held the history for more than \(Int(busyTimeout)) s; try again when it is done.")
+        case .SQLITE_FULL: return .database(path: path, message: "the disk is full.")
+        case .SQLITE_READONLY: return .database(path: path, message: "the file or its folder is read-only.")
+        case .SQLITE_CANTOPEN:
+            return .database(path: path, message: "cannot open the file; check the folder exists and is writable.")
+        default: return .database(path: path, message: message ?? "SQLite result code \(code)")
+        }
     }
 
     /// Runs `body` on the connection, mapping SQLite errors to ``HistoryError``.

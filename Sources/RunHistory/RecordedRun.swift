@@ -144,11 +144,13 @@ public struct AccountScore: Sendable, Equatable {
     public var missing: [String]
     /// Utility (0...1) of each factor, in the run's factor order.
     public var utilities: [Double]
+    /// The development stage 1...5, when the list had one.
+    public var stage: Int?
 
     public init(
         account: String, name: String = "", rank: Int, grade: Grade, value: Double, difficulty: Double,
         priority: Double, completeness: Double, probability: Double? = nil, segments: [String] = [],
-        missing: [String] = [], utilities: [Double]
+        missing: [String] = [], utilities: [Double], stage: Int? = nil
     ) {
         self.account = account
         self.name = name
@@ -162,6 +164,7 @@ public struct AccountScore: Sendable, Equatable {
         self.segments = segments
         self.missing = missing
         self.utilities = utilities
+        self.stage = stage
     }
 }
 

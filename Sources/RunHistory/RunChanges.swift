@@ -194,28 +194,22 @@ extension HistoryStore {
         return changes
     }
 
-    private static let scoreColumns =
-        "account, name, rank, grade, value, difficulty, priority, completeness, probability, missing, utilities"
-
-    private static func snapshot(_ row: Row) -> ScoreSnapshot {
-        ScoreSnapshot(
-            rank: row[2], grade: Grade(rawValue: row[3]) ?? .insufficient, value: row[4], difficulty: row[5],
-            priority: row[6], completeness: row[7], probability: row[8])
-    }
-
     private static func compare(_ db: Database, changes: inout RunChanges, factorsPerAccount: Int) throws {
-        let sql = "SELECT \(scoreColumns) FROM account_score WHERE run = ? ORDER BY account"
-        let earlierRows = try Row.fetchCursor(db, sql: sql, arguments: [changes.from.id])
-        let laterRows = try Row.fetchCursor(db, sql: sql, arguments: [changes.to.id])
+        // With a limit, names and factor moves are looked up only for the accounts listed,
+        // after the merge; the scan reads the scores alone.
+        let detailed = changes.limit == nil
+        let columns =
+            "account, rank, grade, value, difficulty, priority, completeness, probability"
+            + (detailed ? ", name, missing, utilities" : "")
+        let sql = "SELECT \(columns) FROM account_score WHERE run = ? ORDER BY account"
+        let earlier = try RawScan(db, sql: sql, arguments: [changes.from.id])
+        let later = try RawScan(db, sql: sql, arguments: [changes.to.id])
         // Utility positions of the later run's factors in the earlier run.
         let earlierFactors = changes.from.factorIDs
         let laterFactors = changes.to.factorIDs
         let pairs: [(earlier: Int, later: Int)] = laterFactors.enumerated().compactMap { index, id in
             earlierFactors.firstIndex(of: id).map { ($0, index) }
         }
-        // With a limit, the factor moves (two blobs decoded per account) are worked out only
-        // for the accounts listed, after the merge, by key lookups.
-        let detailed = changes.limit == nil
         func moves(
             _ old: [Double], _ new: [Double], missingBefore: [String], missingAfter: [String]
         ) -> (moves: [FactorMove], collected: [String], lost: [String]) {
@@ -233,81 +227,76 @@ extension HistoryStore {
                 laterFactors.filter { !before.contains($0) && after.contains($0) }
             )
         }
-        func change(_ before: Row?, _ after: Row?, moves wanted: Bool) -> AccountChange {
+        func snapshot(_ row: RawScan) -> ScoreSnapshot {
+            ScoreSnapshot(
+                rank: row.int(1), grade: row.grade(2), value: row.double(3), difficulty: row.double(4),
+                priority: row.double(5), completeness: row.double(6), probability: row.optionalDouble(7))
+        }
+        func change(_ before: RawScan?, _ after: RawScan?, moves wanted: Bool) -> AccountChange {
             let row = after ?? before!
             var result: (moves: [FactorMove], collected: [String], lost: [String]) = ([], [], [])
             if wanted && detailed, let before, let after {
                 result = moves(
-                    HistoryStore.doubles(before.dataNoCopy(atIndex: 10) ?? Data()),
-                    HistoryStore.doubles(after.dataNoCopy(atIndex: 10) ?? Data()),
-                    missingBefore: HistoryStore.list(before[9]), missingAfter: HistoryStore.list(after[9]))
+                    before.doubles(10), after.doubles(10), missingBefore: HistoryStore.list(before.text(9)),
+                    missingAfter: HistoryStore.list(after.text(9)))
             }
             return AccountChange(
-                account: row[0], name: row[1], from: before.map(snapshot), to: after.map(snapshot),
-                factorMoves: result.moves, collected: result.collected, lost: result.lost)
+                account: row.text(0), name: detailed ? row.text(8) : "", from: before.map(snapshot),
+                to: after.map(snapshot), factorMoves: result.moves, collected: result.collected, lost: result.lost)
         }
-        let lookup = try db.makeStatement(sql: "SELECT missing, utilities FROM account_score WHERE run = ? AND account = ?")
+        let lookup = try db.makeStatement(sql: "SELECT name, missing, utilities FROM account_score WHERE run = ? AND account = ?")
         func enriched(_ change: AccountChange) throws -> AccountChange {
-            guard change.from != nil, change.to != nil,
-                let before = try Row.fetchOne(lookup, arguments: [changes.from.id, change.account]),
-                let after = try Row.fetchOne(lookup, arguments: [changes.to.id, change.account])
-            else { return change }
-            let result = moves(
-                HistoryStore.doubles(before[1]), HistoryStore.doubles(after[1]), missingBefore: HistoryStore.list(before[0]),
-                missingAfter: HistoryStore.list(after[0]))
+            let before = try change.from == nil ? nil : Row.fetchOne(lookup, arguments: [changes.from.id, change.account])
+            let after = try change.to == nil ? nil : Row.fetchOne(lookup, arguments: [changes.to.id, change.account])
+            let name: String = (after ?? before).map { $0[0] } ?? ""
+            var result: (moves: [FactorMove], collected: [String], lost: [String]) = ([], [], [])
+            if let before, let after {
+                result = moves(
+                    HistoryStore.doubles(before[2]), HistoryStore.doubles(after[2]),
+                    missingBefore: HistoryStore.list(before[1]), missingAfter: HistoryStore.list(after[1]))
+            }
             return AccountChange(
-                account: change.account, name: change.name, from: change.from, to: change.to, factorMoves: result.moves,
+                account: change.account, name: name, from: change.from, to: change.to, factorMoves: result.moves,
                 collected: result.collected, lost: result.lost)
         }
 
-        var before = try earlierRows.next()
-        var after = try laterRows.next()
-        while before != nil || after != nil {
-            let order: Int
-            if let before, let after {
-                let left: String = before[0]
-                let right: String = after[0]
-                order =
-                    left.utf8.elementsEqual(right.utf8) ? 0 : (left.utf8.lexicographicallyPrecedes(right.utf8) ? -1 : 1)
-            } else {
-                order = before == nil ? 1 : -1
-            }
+        var hasBefore = try earlier.next()
+        var hasAfter = try later.next()
+        while hasBefore || hasAfter {
+            let order = hasBefore && hasAfter ? earlier.compare(0, with: later, 0) : (hasBefore ? -1 : 1)
             if order < 0 {
                 changes.droppedCount += 1
-                changes.droppedAccounts.append(change(before, nil, moves: false))
-                before = try earlierRows.next()
+                changes.droppedAccounts.append(change(earlier, nil, moves: false))
+                hasBefore = try earlier.next()
                 continue
             }
             if order > 0 {
                 changes.newCount += 1
-                changes.newAccounts.append(change(nil, after, moves: false))
-                after = try laterRows.next()
+                changes.newAccounts.append(change(nil, later, moves: false))
+                hasAfter = try later.next()
                 continue
             }
-            let old = Grade(rawValue: before![3]) ?? .insufficient
-            let new = Grade(rawValue: after![3]) ?? .insufficient
+            let old = earlier.grade(2)
+            let new = later.grade(2)
             changes.transitions[old.order][new.order] += 1
             if old == new {
                 changes.sameGrade += 1
-                if new == .c {
-                    let rise = (after![6] as Double) - (before![6] as Double)
-                    if rise > 0 {
-                        changes.risingCCount += 1
-                        changes.risingC.append(change(before, after, moves: true))
-                    }
+                if new == .c, later.double(5) - earlier.double(5) > 0 {
+                    changes.risingCCount += 1
+                    changes.risingC.append(change(earlier, later, moves: true))
                 }
             } else if new == .insufficient {
                 changes.enteredInsufficientCount += 1
-                changes.enteredInsufficient.append(change(before, after, moves: true))
+                changes.enteredInsufficient.append(change(earlier, later, moves: true))
             } else if old == .insufficient {
                 changes.leftInsufficientCount += 1
-                changes.leftInsufficient.append(change(before, after, moves: true))
+                changes.leftInsufficient.append(change(earlier, later, moves: true))
             } else {
                 changes.gradeMoveCount += 1
-                changes.gradeMoves.append(change(before, after, moves: true))
+                changes.gradeMoves.append(change(earlier, later, moves: true))
             }
-            before = try earlierRows.next()
-            after = try laterRows.next()
+            hasBefore = try earlier.next()
+            hasAfter = try later.next()
         }
 
         func finish(_ list: inout [AccountChange], by ranksBefore: (AccountChange, AccountChange) -> Bool) throws {

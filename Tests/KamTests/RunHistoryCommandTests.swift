@@ -309,7 +309,7 @@ struct RunHistoryCommandTests {
         old.close()
         let first = try KamRunner.run(["rank", list, "--record", database, "--rejects", directory + "/r.csv"])
         #expect(first.status == 0)
-        #expect(first.standardError.contains("run history migrated to schema version 2 (2-model-details)"))
+        #expect(first.standardError.contains("run history migrated to schema version 3 (2-model-details, 3-stages)"))
         let runs = try KamRunner.run(["runs", database, "--format", "csv"])
         #expect(runs.status == 0)
         #expect(runs.standardOutput.split(separator: "\n").count == 2)

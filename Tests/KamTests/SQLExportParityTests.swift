@@ -12,40 +12,24 @@ import Testing
 /// separators, exponents, missing codes and cells kam rejects) with the default model. Every account: same accepted set, same grade under every scenario, same
 /// segments and stage, rank equal up to ties within 1e-9, every number within 1e-9.
 ///
-/// Skips with the reason when python3 lacks duckdb or pyspark (`.ci/run` installs both).
+/// Skips with the reason when python3 lacks duckdb or pyspark, or no PostgreSQL server is
+/// named by PGHOST (`.ci/run` installs all three and starts the server); under
+/// `KAM_REQUIRE_TOOLS=1` (CI) a missing tool fails instead.
 @Suite("SQL export parity with kam rank", .serialized)
 struct SQLExportParityTests {
-    static func pythonHas(_ module: String) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import \(module)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }
-
-    static let hasDuckDB = pythonHas("duckdb")
-    static let hasSpark = pythonHas("pyspark") && javaRuns()
-    /// A PostgreSQL server named by PGHOST (`.ci/run` starts one when it can) and psql.
-    static let hasPostgres = ProcessInfo.processInfo.environment["PGHOST"] != nil && commandRuns(["psql", "--version"])
+    static let hasDuckDB = PythonTools.hasModule("duckdb")
+    static let hasSpark = PythonTools.hasModule("pyspark") && (requireTools || commandRuns(["java", "-version"]))
+    /// A PostgreSQL server named by PGHOST (`.ci/run` installs Debian's `postgresql` and
+    /// starts one as a scratch user) and psql. Under `KAM_REQUIRE_TOOLS=1` (CI) a missing
+    /// server fails the test instead of skipping it.
+    static let hasPostgres =
+        requireTools || (ProcessInfo.processInfo.environment["PGHOST"] != nil && commandRuns(["psql", "--version"]))
+    static let requireTools = ProcessInfo.processInfo.environment["KAM_REQUIRE_TOOLS"] == "1"
 
     static func commandRuns(_ arguments: [String]) -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }
-
-    static func javaRuns() -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["java", "-version"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return false }
@@ -86,9 +70,11 @@ struct SQLExportParityTests {
                         "rank", data, "--model", model, "--format", "csv", "--digits", "12", "--output", stem + ".kam.csv",
                         "--rejects", stem + ".rejects.csv", "--quiet",
                     ])
-                    // PostgreSQL runs the query on one core: the 100,000-row list would take
-                    // minutes, so it checks the sample and the tricky cells only.
-                    for dialect in ["duckdb", "spark", "postgres"] where dialect != "postgres" || list != "p100k" {
+                    // PostgreSQL reads the text cells about 1,000 times slower than DuckDB (about
+                    // 3.6 ms a row on one core here): of the 100,000-row list it scores the learned
+                    // model only, to keep CI under 20 minutes.
+                    for dialect in ["duckdb", "spark", "postgres"]
+                    where dialect != "postgres" || list != "p100k" || name == "learned" {
                         try kam([
                             "model", "export", "--sql", "--model", model, "--dialect", dialect, "--line-column", "kam_line",
                             "--output", "\(stem).\(dialect).sql",
@@ -148,11 +134,11 @@ struct SQLExportParityTests {
     }
 
     @Test(
-        "PostgreSQL scores every account as kam rank does (sample and tricky cells; three models)",
+        "PostgreSQL scores every account as kam rank does (sample and tricky cells with three models, 100,000 rows with the learned one)",
         .enabled(if: hasPostgres, "no PostgreSQL server: set PGHOST (and PGPORT, PGUSER, PGDATABASE) to run it; .ci/run starts one"))
     func postgres() throws {
         let report = try Self.runParity("postgres")
         print(report)
-        #expect(report.components(separatedBy: "postgres ok ").count - 1 == 4)
+        #expect(report.components(separatedBy: "postgres ok ").count - 1 == 5)
     }
 }

@@ -25,18 +25,27 @@ public struct AccountHistory: Sendable, Equatable {
     public let accountID: String
     /// Events in date order; never empty.
     public let events: [StageEvent]
+    /// The last day the account was seen, when it was lost sight of before the end of
+    /// observation without closing (e.g. it left the recorded prospect lists): the account
+    /// counts as right-censored at the end of that day's period. `nil`: observed to the end.
+    public let lastSeen: CalendarDate?
 
     /// Makes a history from events already checked by the log reader.
     ///
     /// - Precondition: `events` is non-empty, all of `accountID`, sorted by date, and
-    ///   consistent (each `from` equals the previous `to`; nothing after a closing event).
-    public init(accountID: String, events: [StageEvent]) {
+    ///   consistent (each `from` equals the previous `to`; nothing after a closing event);
+    ///   `lastSeen`, if given, is not before the last event and the history does not close.
+    public init(accountID: String, events: [StageEvent], lastSeen: CalendarDate? = nil) {
         precondition(!events.isEmpty, "An account history needs at least one event")
         precondition(
             zip(events, events.dropFirst()).allSatisfy { $0.date <= $1.date && $1.from == $0.to && !$0.to.isClosed },
             "Account history events must be in date order and chain from one state to the next")
+        precondition(
+            lastSeen.map { $0 >= events[events.count - 1].date && !events[events.count - 1].to.isClosed } ?? true,
+            "An account lost sight of is seen after its last event and never closed")
         self.accountID = accountID
         self.events = events
+        self.lastSeen = lastSeen
     }
 
     /// The state after every event dated on or before `date`; nil before the first event.
@@ -52,7 +61,8 @@ public struct AccountHistory: Sendable, Equatable {
     /// The history with only the events dated before `date` (nil when none is).
     public func truncated(before date: CalendarDate) -> AccountHistory? {
         let kept = events.filter { $0.date < date }
-        return kept.isEmpty ? nil : AccountHistory(accountID: accountID, events: kept)
+        guard !kept.isEmpty else { return nil }
+        return AccountHistory(accountID: accountID, events: kept, lastSeen: lastSeen.flatMap { $0 < date ? $0 : nil })
     }
 
     /// The closing event (won or lost), if the account closed.
@@ -71,7 +81,11 @@ public struct AccountHistory: Sendable, Equatable {
     ///
     /// - Returns: The first period's index and the states, or nil when the first event falls
     ///   after `lastPeriod`.
+    ///
+    /// A history with ``lastSeen`` stops at the end of that day's period (right-censored
+    /// there) when that comes before `lastPeriod`.
     public func periodStates(period: PeriodLength, lastPeriod: Int) -> (start: Int, states: [PipelineState])? {
+        let lastPeriod = lastSeen.map { min(lastPeriod, period.index(of: $0)) } ?? lastPeriod
         let start = period.index(of: events[0].date)
         guard start <= lastPeriod else { return nil }
         var states: [PipelineState] = []

@@ -48,6 +48,21 @@ public struct StageEventLogReader: Sendable {
         /// The earliest and latest event dates of the histories (nil without any).
         public let firstDate: CalendarDate?
         public let lastDate: CalendarDate?
+
+        public init(
+            file: String, histories: [AccountHistory], rejects: [HistoryReject] = [],
+            excludedAccounts: [ExcludedAccount] = [], rowsRead: Int, eventsUsed: Int, firstDate: CalendarDate?,
+            lastDate: CalendarDate?
+        ) {
+            self.file = file
+            self.histories = histories
+            self.rejects = rejects
+            self.excludedAccounts = excludedAccounts
+            self.rowsRead = rowsRead
+            self.eventsUsed = eventsUsed
+            self.firstDate = firstDate
+            self.lastDate = lastDate
+        }
     }
 
     /// Reads the log at `path`.

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import RunHistory
 import ScoringEngine
 import ScoringIO
+
+extension RecordedStages.Dropped: ExpressibleByArgument {}
 
 extension CalendarDate: ExpressibleByArgument {
     public init?(argument: String) {
@@ -27,7 +30,7 @@ extension Kam {
         /// `kam pipeline fit`.
         struct Fit: ParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Estimate the per-period transition table from a stage-event log.",
+                abstract: "Estimate the per-period transition table from a stage-event log or from recorded runs.",
                 discussion: """
                     EVENTS is a CSV stage-event log with columns account_id, date (YYYY-MM-DD), \
                     from_stage (1–5; blank when the account enters) and to_stage (1–5, won, \
@@ -35,6 +38,16 @@ extension Kam {
                     as one transition, staying included; an account still open at the end of \
                     the log contributes only the periods it was observed (right-censoring). \
                     Each probability comes with its count and a Wilson confidence interval.
+
+                    Without an event log, --runs DB takes the stages from the runs recorded by \
+                    `kam rank --record` (lists with a stage column): each run is a snapshot of \
+                    every account's stage on its day, an account whose stage differs from the \
+                    run before moved on the later run's day. A prospect list holds no won or \
+                    lost accounts, so --dropped says what leaving the lists means: censored \
+                    (at the last run that held the account: nothing assumed, but then no \
+                    account closes and the chain cannot be fitted unless some stage closes), \
+                    lost, or stage5-won (won when it left from stage 5, lost from stages 1-4). \
+                    Choose --period to match how often the runs were recorded.
 
                     With --snapshots (account snapshots: a prospect list with snapshot_date, \
                     outcome, outcome_date), the account-level conversion model is fitted too: \
@@ -48,8 +61,17 @@ extension Kam {
                     internal failure.
                     """)
 
-            @Argument(help: "The stage-event log (CSV).")
-            var events: String
+            @Argument(help: "The stage-event log (CSV); omit it with --runs.")
+            var events: String?
+
+            @Option(
+                help: ArgumentHelp(
+                    "Take the stage moves from the runs recorded in this run history instead of an event log.",
+                    valueName: "DB"))
+            var runs: String?
+
+            @Option(help: "With --runs: an account that leaves the recorded lists is censored, lost, or stage5-won.")
+            var dropped: RecordedStages.Dropped?
 
             @Option(help: "The length of one step: month or week.")
             var period: PeriodLength = .month
@@ -87,6 +109,14 @@ extension Kam {
             var quiet = false
 
             func validate() throws {
+                guard (events == nil) != (runs == nil) else {
+                    throw ValidationError(
+                        "Please give either a stage-event log (EVENTS) or a run history (--runs DB), not both or neither.")
+                }
+                if runs != nil, dropped == nil {
+                    throw ValidationError(
+                        "Please say what leaving the recorded lists means: '--dropped censored', 'lost' or 'stage5-won'.")
+                }
                 guard ConfidenceInterval.supportedLevels.contains(confidence) else {
                     throw ValidationError("Please specify a '--confidence' of 0.8, 0.9, 0.95 or 0.99.")
                 }
@@ -95,19 +125,20 @@ extension Kam {
 
             func run() throws {
                 try runReportingErrors {
-                    let log = try HistoryInput.events(events)
+                    let log = try runs.map(stagesFromRuns) ?? HistoryInput.events(events ?? "")
+                    let source = log.file
                     let observedUntil = try HistoryInput.observedUntil(log, until: until, period: period)
                     let fit: TransitionEstimator.Fit
                     do throws(ForecastError) {
                         fit = try TransitionEstimator(period: period, confidenceLevel: confidence).fit(
                             log.histories, observedUntil: observedUntil)
                     } catch {
-                        throw CLIError.badData("\(events): \(error.description)")
+                        throw CLIError.badData("\(source): \(error.description)")
                     }
                     var model = PipelineModel(
                         transitions: fit.table,
                         history: .init(
-                            source: events, firstDate: fit.firstDate, observedUntil: observedUntil,
+                            source: source, firstDate: fit.firstDate, observedUntil: observedUntil,
                             accounts: fit.accounts, won: fit.won, lost: fit.lost, censored: fit.censored))
                     var snapshotRejects: [HistoryReject] = []
                     var snapshotRows = 0
@@ -138,14 +169,22 @@ extension Kam {
                     }
                     let forecaster: PipelineForecaster
                     do throws(ForecastError) { forecaster = try PipelineForecaster(pipeline: model, horizon: horizon) } catch {
-                        throw CLIError.badData("\(events): \(error.description)")
+                        if runs != nil, fit.won + fit.lost == 0 {
+                            throw CLIError.badData(
+                                "\(source): no account closed (won or lost) in the recorded runs, so the chain never ends: "
+                                    + "\(error.description) Prospect lists hold no outcomes; if leaving the lists means an "
+                                    + "outcome, say so with '--dropped lost' or '--dropped stage5-won'.")
+                        }
+                        throw CLIError.badData("\(source): \(error.description)")
                     }
                     let command = (["kam", "pipeline", "fit"] + CommandLine.arguments.dropFirst(3)).joined(separator: " ")
                     do {
                         try OutputFile.write(
                             PipelineFileWriter.yaml(model, command: command), to: output,
                             protecting: protectedInputs(
-                                model: modelOptions.model, others: [(events, "event log")] + (snapshots.map { [($0, "snapshots file")] } ?? [])))
+                                model: modelOptions.model,
+                                others: [(source, runs == nil ? "event log" : "run history")]
+                                    + (snapshots.map { [($0, "snapshots file")] } ?? [])))
                     } catch let error as OutputFileError {
                         throw CLIError.output(error)
                     }
@@ -165,6 +204,30 @@ extension Kam {
                         throw CLIError.badData("\(rejected) rows were rejected and --strict is set. First: \((log.rejects + snapshotRejects)[0])")
                     }
                 }
+            }
+
+            /// The stage paths of the runs recorded in `path`, as an event log would give them.
+            func stagesFromRuns(_ path: String) throws -> StageEventLogReader.Result {
+                let store = try HistoryLocation.open(path, create: false, quiet: quiet)
+                defer { store.close() }
+                let stages = try HistoryLocation.mapping { () throws(HistoryError) in try store.stageHistories(dropped: dropped ?? .censored) }
+                guard stages.runs.count >= 2 else {
+                    throw CLIError.badData(
+                        "\(path): \(stages.runs.count) recorded run\(stages.runs.count == 1 ? "" : "s") with stages "
+                            + "(\(stages.runsWithoutStages.count) without); stage moves need at least two. Record lists "
+                            + "with a stage column: kam rank LIST --record \(path).")
+                }
+                if !quiet {
+                    let ignored = stages.runsWithoutStages.isEmpty ? "" : "; \(stages.runsWithoutStages.count) runs without stages left out"
+                    printError(
+                        "kam: \(path): \(stages.runs.count) runs with stages (\(stages.firstDate.map(\.description) ?? "") to "
+                            + "\(stages.lastDate.map(\.description) ?? "")), \(stages.histories.count) accounts, "
+                            + "\(stages.left) left the lists (--dropped \((dropped ?? .censored).rawValue))"
+                            + (stages.reappeared > 0 ? ", \(stages.reappeared) came back (used up to leaving)" : "") + ignored + ".")
+                }
+                return StageEventLogReader.Result(
+                    file: path, histories: stages.histories, rowsRead: stages.observations, eventsUsed: stages.events,
+                    firstDate: stages.firstDate, lastDate: stages.lastDate)
             }
         }
 

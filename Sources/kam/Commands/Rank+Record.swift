@@ -61,11 +61,13 @@ extension Kam.Rank {
                     blockSize: blockSize, workers: workers,
                     runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: sortMemory), paged: true)
                 guard let pages = ranking.pages else { return }
+                // Held back and written in account order once the whole run is known (see
+                // RunRecorder.stage): far cheaper for SQLite than inserting in rank order.
                 while let page = try Self.recordPage(pages, rows: recordPageRows ?? Self.defaultRecordPageRows) {
-                    let assessment = pipeline.assess(page.batch, scenario: scenario, statistics: ranking.statistics)
-                    try recorder.append(assessment, ranks: page.ranks)
-                    holdIfAsked()
+                    recorder.stage(pipeline.assess(page.batch, scenario: scenario, statistics: ranking.statistics), ranks: page.ranks)
                 }
+                try recorder.writeStaged(pausingAfter: hold == nil ? nil : recordPageRows ?? Self.defaultRecordPageRows, pause: holdIfAsked)
+                holdIfAsked()
             }
         } catch let error as HistoryError {
             throw HistoryLocation.cliError(error)
