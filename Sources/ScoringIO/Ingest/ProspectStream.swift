@@ -70,6 +70,9 @@ public struct ProspectStream: Sendable {
         /// and parsing the file again. Both give the same bits; `false` is the reference
         /// path tests compare against.
         public var keepsRawValues: Bool
+        /// Called on the merging thread with the rows read so far in the current pass, after
+        /// each chunk (`kam`'s progress line); `nil`: nothing is called.
+        public var progress: (@Sendable (_ rowsRead: Int) -> Void)? = nil
 
         public init(
             blockSize: Int = 2 << 20, workers: Int = ProspectStream.defaultWorkers, deferredLimit: Int = 1 << 20,
@@ -466,7 +469,10 @@ public struct ProspectStream: Sendable {
         let started = ChunkMapper.now()
         let blocks = try drive(
             path: path, setup: setup, work: { chunk in mapper.map(chunk) },
-            merge: { chunk, line in merger.merge(chunk, baseLine: line) })
+            merge: { chunk, line in
+                merger.merge(chunk, baseLine: line)
+                configuration.progress?(merger.rowsRead)
+            })
         timings.pass.append(ChunkMapper.now() - started)
         timings.parse.append(merger.parseSeconds)
         timings.score.append(merger.scoreSeconds)

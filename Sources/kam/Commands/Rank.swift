@@ -195,7 +195,7 @@ extension Kam {
                         model: model, scorer: pipeline.scorer, scenario: scenarioIndex ?? 0,
                         limit: filtering ? .max : limit, grades: wanted, blockSize: blockSize, workers: workers,
                         runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: memory << 20),
-                        paged: filtering || format == .csv || format == .json || format == .xlsx)
+                        paged: filtering || format == .csv || format == .json || format == .xlsx, progress: progress)
                     let scenarioIndex = try checkedScenario(scenarioIndex, pipeline: pipeline)
                     let statistics = ranking.statistics
                     let loaded = ranking.loaderResult
@@ -247,7 +247,12 @@ extension Kam {
                     } else if let pages = ranking.pages {
                         shownCount = pages.count
                         if let page = try Self.nextPage(pages) { first = page }
-                        morePages = { try Self.nextPage(pages).map { pageReport($0.batch, ranks: $0.ranks) } }
+                        var written = 0
+                        morePages = {
+                            written += Self.pageRows
+                            progress.update(rows: written)
+                            return try Self.nextPage(pages).map { pageReport($0.batch, ranks: $0.ranks) }
+                        }
                     }
                     progress.phase("explaining \(shownCount ?? first.ranks.count) accounts", rows: shownCount ?? first.ranks.count)
                     report = pageReport(first.batch, ranks: first.ranks)

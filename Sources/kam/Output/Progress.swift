@@ -3,12 +3,18 @@ import Foundation
 
 /// Progress messages on standard error: only on a terminal, never with --quiet, never into
 /// redirected output, and only for inputs of more than 100,000 rows or slow phases.
-final class Progress {
+/// ``update(rows:)`` may be called from the reader's merging thread (under a lock); the
+/// other methods run on the command's thread.
+final class Progress: @unchecked Sendable {
     let enabled: Bool
     /// With `--timings`: print each phase's duration when it ends, whatever the terminal.
     let timings: Bool
     private let start = Date()
     private var current: (name: String, start: Date)?
+    /// The phase's expected rows, and when its progress line was last drawn.
+    private var expected = 0
+    private var drawn: Date?
+    private let lock = NSLock()
 
     init(enabled: Bool, timings: Bool = false) {
         self.enabled = enabled
@@ -19,13 +25,48 @@ final class Progress {
     func phase(_ text: String, rows: Int = .max) {
         finish()
         current = (text, Date())
+        expected = rows
         guard enabled, rows > 100_000 else { return }
         let seconds = formatDecimal(Date().timeIntervalSince(start), digits: 1)
         printError("kam: [\(seconds) s] \(text)…")
     }
 
+    /// Redraws the phase's line with the rows done, the rate and the time left, at most
+    /// ten times a second (from any thread); only for phases announced with more than
+    /// 100,000 rows, on a terminal, without --quiet.
+    func update(rows done: Int) {
+        guard enabled, expected > 100_000, expected != .max else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        if let drawn, now.timeIntervalSince(drawn) < 0.1 { return }
+        guard let current else { return }
+        drawn = now
+        let elapsed = max(now.timeIntervalSince(current.start), 1e-3)
+        let rate = Double(done) / elapsed
+        var line = "\rkam: \(current.name): \(Self.grouped(done)) rows, \(Self.grouped(Int(rate))) rows/s"
+        if rate > 0, done < expected {
+            line += ", about \(formatDecimal(Double(expected - done) / rate, digits: 0)) s left"
+        }
+        FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
+    }
+
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value)
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result += "," }
+            result.append(character)
+        }
+        return result
+    }
+
     /// Ends the current phase (printing its duration with `--timings`).
     func finish() {
+        lock.lock()
+        if drawn != nil { FileHandle.standardError.write(Data("\n".utf8)) }
+        drawn = nil
+        lock.unlock()
         if timings, let current {
             printError("kam: timing: \(current.name): \(formatDecimal(Date().timeIntervalSince(current.start), digits: 3)) s")
         }

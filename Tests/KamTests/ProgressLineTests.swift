@@ -1,0 +1,31 @@
+import Foundation
+import ScoringTestSupport
+import Testing
+
+/// kam rank's progress line on standard error: rows done, rate and time left on a terminal
+/// (script(1) gives it one), nothing with --quiet or into a pipe.
+@Suite(
+    "Progress on a terminal", .serialized,
+    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a terminal"))
+struct ProgressLineTests {
+    @Test("a list of 400,000 rows shows rows done, rows/s and time left; --quiet and a pipe show none")
+    func progressLine() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let list = directory + "/big.csv"
+        let generated = try KamRunner.run(["generate", "--rows", "400000", "--seed", "5", "--output", list])
+        #expect(generated.status == 0)
+        let kam = KamRunner.executable.path
+        func onTerminal(_ extra: String) throws -> KamRunner.Outcome {
+            let command = "'\(kam)' rank '\(list)' --format csv --output '\(directory)/out.csv' --rejects '\(directory)/r.csv' \(extra)"
+            return try KamRunner.runShell("script -qec \"$0\" /dev/null", arguments: [command], in: directory)
+        }
+        let shown = try onTerminal("")
+        #expect(shown.status == 0)
+        #expect(shown.standardOutput.contains("rows/s"), "\(shown.standardOutput.suffix(400))")
+        #expect(shown.standardOutput.contains("s left") || shown.standardOutput.contains("kam: reading and scoring"))
+        let quiet = try onTerminal("--quiet")
+        #expect(!quiet.standardOutput.contains("rows/s"))
+        let piped = try KamRunner.run(["rank", list, "--format", "csv", "--output", directory + "/o.csv", "--rejects", directory + "/r.csv"])
+        #expect(!piped.standardError.contains("rows/s"))
+    }
+}
