@@ -8,11 +8,11 @@ import Testing
     "Progress on a terminal", .serialized,
     .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a terminal"))
 struct ProgressLineTests {
-    @Test("a list of 400,000 rows shows rows done, rows/s and time left; --quiet and a pipe show none")
+    @Test("a list of 150,000 rows shows rows done, rows/s and time left; --quiet and a pipe show none")
     func progressLine() throws {
         let directory = try KamRunner.temporaryDirectory()
         let list = directory + "/big.csv"
-        let generated = try KamRunner.run(["generate", "--rows", "400000", "--seed", "5", "--output", list])
+        let generated = try KamRunner.run(["generate", "--rows", "150000", "--seed", "5", "--output", list])
         #expect(generated.status == 0)
         let kam = KamRunner.executable.path
         func onTerminal(_ extra: String) throws -> KamRunner.Outcome {
