@@ -63,16 +63,18 @@ extension Matrix {
 
     /// The weighted Gram matrix `AᵀWA`, where `W = diag(weights)` (BLAS `dsyrk`).
     ///
-    /// Computed as `BᵀB` with `B = diag(√w) A`: each row `i` of `A` is scaled by `√wᵢ` and the
-    /// scaled copy is passed to ``gram()``. The result is therefore exactly symmetric and
-    /// positive semidefinite up to rounding; the square roots add one rounding per entry. This
-    /// is the normal-equations matrix of a weighted least-squares step, such as one iteration
-    /// of IRLS for logistic regression with `wᵢ = pᵢ(1 − pᵢ)`.
+    /// Computed as `BᵀB` with `B = diag(√w) A`, in row panels: each panel of
+    /// ``gramPanelRows`` rows of `A` is scaled by `√wᵢ` into a small buffer and added to the
+    /// result by one `dsyrk` (β = 1), so no scaled copy of `A` is made and each panel stays in
+    /// cache. The result is exactly symmetric and positive semidefinite up to rounding; the
+    /// square roots add one rounding per entry, and the panel sums are added in panel order
+    /// (a different order of the same sums than one `dsyrk` over all rows: results agree to
+    /// rounding). This is the normal-equations matrix of a weighted least-squares step, such as
+    /// one iteration of IRLS for logistic regression with `wᵢ = pᵢ(1 − pᵢ)`.
     ///
     /// - Parameter weights: The diagonal of `W`, one non-negative, finite weight per row.
     /// - Returns: `G` with `G[i, j] = Σₖ wₖ · A[k, i] · A[k, j]`, a `columns × columns` matrix.
-    /// - Complexity: O(`rows * columns²`) time and O(`rows * columns`) extra memory for the
-    ///   scaled copy.
+    /// - Complexity: O(`rows * columns²`) time and O(``gramPanelRows`` `* columns`) extra memory.
     public func weightedGram(_ weights: [Double]) -> Matrix {
         precondition(
             weights.count == rows,
@@ -81,15 +83,28 @@ extension Matrix {
         precondition(
             weights.allSatisfy { $0 >= 0 && $0.isFinite },
             "Matrix.weightedGram requires non-negative, finite weights")
-        var scaled = elements
-        for (row, weight) in weights.enumerated() {
-            let factor = weight.squareRoot()
-            for index in (row * columns)..<((row + 1) * columns) {
-                scaled[index] *= factor
+        var result = Matrix(rows: columns, columns: columns)
+        guard rows > 0, columns > 0 else { return result }
+        let panelRows = Self.gramPanelRows
+        var panel = [Double](repeating: 0, count: min(panelRows, rows) * columns)
+        var start = 0
+        while start < rows {
+            let count = min(panelRows, rows - start)
+            for row in 0..<count {
+                let factor = weights[start + row].squareRoot()
+                let source = (start + row) * columns
+                let target = row * columns
+                for column in 0..<columns { panel[target + column] = elements[source + column] * factor }
             }
+            BLAS.addGram(panel, rows: count, columns: columns, to: &result)
+            start += count
         }
-        return BLAS.gram(Matrix(rows: rows, columns: columns, elements: scaled))
+        result.mirrorUpperTriangle()
+        return result
     }
+
+    /// Rows per panel of ``weightedGram(_:)``.
+    public static let gramPanelRows = 512
 
     /// The product `A · B` of a tall, narrow `A` and a small `B`, computed in row panels.
     ///
@@ -216,6 +231,22 @@ internal enum BLAS {
         }
         c.mirrorUpperTriangle()
         return c
+    }
+
+    /// `C += AᵀA` on the upper triangle of `C` (`dsyrk` with β = 1) for a row-major `A` of
+    /// `rows × columns` held in the first `rows × columns` entries of `a`.
+    static func addGram(_ a: [Double], rows: Int, columns: Int, to c: inout Matrix) {
+        precondition(c.rows == columns && c.columns == columns, "addGram needs a columns × columns result")
+        precondition(a.count >= rows * columns, "addGram needs rows × columns entries")
+        guard rows > 0, columns > 0 else { return }
+        a.withUnsafeBufferPointer { aBuffer in
+            c.withUnsafeMutableBufferPointer { cBuffer in
+                cblas_dsyrk(
+                    CblasRowMajor, CblasUpper, CblasTrans, int32(columns), int32(rows),
+                    1, aBuffer.baseAddress, int32(columns),
+                    1, cBuffer.baseAddress, int32(columns))
+            }
+        }
     }
 
     /// The number of threads OpenBLAS uses inside one call (`openblas_get_num_threads`).

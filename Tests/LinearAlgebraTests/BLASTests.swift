@@ -79,7 +79,10 @@ struct BLASTests {
         #expect(gram == gram.transposed)
     }
 
-    @Test("AᵀWA equals the brute-force weighted sum and is exactly symmetric", arguments: shapes)
+    /// The shapes, and one of several row panels of ``Matrix/gramPanelRows`` with a partial last one.
+    @Test(
+        "AᵀWA equals the brute-force weighted sum and is exactly symmetric",
+        arguments: shapes + [(2 * Matrix.gramPanelRows + 37, 9)])
     func weightedGram(rows: Int, columns: Int) {
         var random = SplitMix64(seed: 6)
         let a = random.matrix(rows, columns)
@@ -112,3 +115,4 @@ struct BLASTests {
                 relativeTolerance: relative))
     }
 }
+

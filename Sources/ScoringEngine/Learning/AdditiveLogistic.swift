@@ -61,8 +61,9 @@ struct AdditiveLogistic: Sendable {
 
     struct Fit: Sendable {
         var coefficients: [Double]
-        /// Cholesky factor of XᵀWX + S at the last Newton iteration.
-        var factor: CholeskyFactorization
+        /// Cholesky factor of XᵀWX + S at the last Newton iteration (`nil` when the fit was
+        /// asked not to keep it: p² numbers per fit add up over the folds and the λ path).
+        var factor: CholeskyFactorization?
         /// Σ wᵢ of each coefficient's rows (the diagonal of XᵀWX).
         var information: [Double]
         var iterations: Int
@@ -86,6 +87,7 @@ struct AdditiveLogistic: Sendable {
             let p = coefficients.count
             var unit = [Double](repeating: 0, count: p * size)
             for g in 0..<size { unit[(offsets[t] + g) * size + g] = 1 }
+            guard let factor else { preconditionFailure("centeredCurve needs a fit that kept its Cholesky factor") }
             let solved = factor.solve(Matrix(rows: p, columns: size, elements: unit))
             var block = [Double](repeating: 0, count: size * size)
             for a in 0..<size { for b in 0..<size { block[a * size + b] = solved[offsets[t] + a, b] } }
@@ -158,32 +160,28 @@ struct AdditiveLogistic: Sendable {
     ///   positive ridges; this guards against NaN input).
     func fit(
         rows: [Int], outcomes: [Double], lambda: Double, start: [Double], maximumIterations: Int = 40,
-        tolerance: Double = 1e-7
+        tolerance: Double = 1e-7, keepsFactor: Bool = true
     ) throws(LearningError) -> Fit {
         let p = parameterCount
         let n = rows.count
         let termCount = terms.count
-        // Row-major group indices of the fitted rows: index[i × T + t] = offset + group.
-        var index = [Int32](repeating: 0, count: n * termCount)
-        for (t, term) in terms.enumerated() {
-            let offset = offsets[t]
+        // Each term's local group of every fitted row, term by term (2 bytes per row and term).
+        let columns: [[UInt16]] = terms.map { term in
             let groups = term.groups
-            var position = t
-            for row in rows {
-                index[position] = Int32(offset + Int(groups[row]))
-                position += termCount
-            }
+            return rows.map { groups[$0] }
         }
         let y = rows.map { outcomes[$0] }
         var beta = start
         func predictor(_ beta: [Double]) -> [Double] {
             var eta = [Double](repeating: beta[0], count: n)
-            index.withUnsafeBufferPointer { index in
-                for i in 0..<n {
-                    var sum = beta[0]
-                    let base = i * termCount
-                    for t in 0..<termCount { sum += beta[Int(index[base + t])] }
-                    eta[i] = sum
+            eta.withUnsafeMutableBufferPointer { eta in
+                for t in 0..<termCount {
+                    let offset = offsets[t]
+                    columns[t].withUnsafeBufferPointer { groups in
+                        beta.withUnsafeBufferPointer { beta in
+                            for i in 0..<n { eta[i] += beta[offset + Int(groups[i])] }
+                        }
+                    }
                 }
             }
             return eta
@@ -202,28 +200,57 @@ struct AdditiveLogistic: Sendable {
         var converged = false
         var information = [Double](repeating: 0, count: p)
         var lastFactor: CholeskyFactorization?
+        var weights = [Double](repeating: 0, count: n)
+        var residuals = [Double](repeating: 0, count: n)
+        let largestTerm = terms.map(\.size).max() ?? 0
+        var block = [Double](repeating: 0, count: largestTerm * largestTerm)
         while iterations < maximumIterations {
             iterations += 1
             var gradient = [Double](repeating: 0, count: p)
             var hessian = [Double](repeating: 0, count: p * p)
-            for k in 0..<p { information[k] = 0 }
-            index.withUnsafeBufferPointer { index in
-                hessian.withUnsafeMutableBufferPointer { h in
-                    for i in 0..<n {
-                        let t = eta[i]
-                        let e = exp(-abs(t))
-                        let probability = t >= 0 ? 1 / (1 + e) : e / (1 + e)
-                        let w = probability * (1 - probability)
-                        let r = y[i] - probability
-                        gradient[0] += r
-                        h[0] += w
-                        let base = i * termCount
+            for i in 0..<n {
+                let t = eta[i]
+                let e = exp(-abs(t))
+                let probability = t >= 0 ? 1 / (1 + e) : e / (1 + e)
+                weights[i] = probability * (1 - probability)
+                residuals[i] = y[i] - probability
+            }
+            // XᵀWX of a one-hot design, block by block, each block a weighted histogram of
+            // the rows' groups (in cache), summed in row order as a row-by-row pass would:
+            // the intercept row, the diagonal blocks (diagonal: one group per row and term)
+            // and the upper blocks of each pair of terms.
+            weights.withUnsafeBufferPointer { w in
+                residuals.withUnsafeBufferPointer { r in
+                    hessian.withUnsafeMutableBufferPointer { h in
+                        for i in 0..<n {
+                            gradient[0] += r[i]
+                            h[0] += w[i]
+                        }
                         for a in 0..<termCount {
-                            let ia = Int(index[base + a])
-                            gradient[ia] += r
-                            h[ia] += w  // row 0, column ia
-                            let rowStart = ia * p
-                            for b in a..<termCount { h[rowStart + Int(index[base + b])] += w }
+                            let offsetA = offsets[a]
+                            columns[a].withUnsafeBufferPointer { groupsA in
+                                for i in 0..<n {
+                                    let ia = offsetA + Int(groupsA[i])
+                                    gradient[ia] += r[i]
+                                    h[ia] += w[i]
+                                    h[ia * p + ia] += w[i]
+                                }
+                                for b in (a + 1)..<termCount {
+                                    let sizeB = terms[b].size
+                                    let cells = terms[a].size * sizeB
+                                    block.withUnsafeMutableBufferPointer { cell in
+                                        for k in 0..<cells { cell[k] = 0 }
+                                        columns[b].withUnsafeBufferPointer { groupsB in
+                                            for i in 0..<n { cell[Int(groupsA[i]) * sizeB + Int(groupsB[i])] += w[i] }
+                                        }
+                                        let offsetB = offsets[b]
+                                        for g in 0..<terms[a].size {
+                                            let rowStart = (offsetA + g) * p + offsetB
+                                            for k in 0..<sizeB { h[rowStart + k] = cell[g * sizeB + k] }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -278,7 +305,7 @@ struct AdditiveLogistic: Sendable {
         }
         guard let lastFactor else { throw .weights(.regression(.numericallySingular(term: .intercept, featureNames: []))) }
         return Fit(
-            coefficients: beta, factor: lastFactor, information: information, iterations: iterations,
+            coefficients: beta, factor: keepsFactor ? lastFactor : nil, information: information, iterations: iterations,
             converged: converged, offsets: offsets, sizes: terms.map(\.size))
     }
 

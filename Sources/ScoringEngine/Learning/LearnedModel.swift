@@ -47,6 +47,8 @@ public struct LearnedModel: Sendable {
     public let trainingScores: AccountScores
     /// Remarks in plain English.
     public let notes: [String]
+    /// Where the learner spent its time, phase by phase (`kam model fit --timings`).
+    public var timings: [PhaseTiming] = []
 }
 
 /// Scores of accounts under a learned model, one entry per account in input order.

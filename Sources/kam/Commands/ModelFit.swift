@@ -195,6 +195,13 @@ extension Kam.ModelCommand {
                 } catch {
                     throw CLIError.badData("\(input.file): \(error.description)")
                 }
+                if timings {
+                    for phase in learned.timings {
+                        printError(
+                            "kam: timing:   learner: \(phase.name): \(formatDecimal(phase.seconds, digits: 3)) s, "
+                                + "\(formatDecimal(phase.processorSeconds, digits: 3)) s CPU")
+                    }
+                }
 
                 var report = ModelFitReport(
                     file: input.file, modelFile: modelOptions.model, baseModel: model, history: history,

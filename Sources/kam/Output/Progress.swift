@@ -68,9 +68,36 @@ final class Progress: @unchecked Sendable {
         drawn = nil
         lock.unlock()
         if timings, let current {
-            printError("kam: timing: \(current.name): \(formatDecimal(Date().timeIntervalSince(current.start), digits: 3)) s")
+            printError(
+                "kam: timing: \(current.name): \(formatDecimal(Date().timeIntervalSince(current.start), digits: 3)) s"
+                    + " (process so far: \(formatDecimal(Self.processorSeconds(), digits: 1)) s CPU, peak \(Self.peakResidentMiB()) MiB resident)")
         }
         current = nil
     }
-}
 
+    /// CPU seconds used by the process so far (user + system, every thread).
+    static func processorSeconds() -> Double {
+        let usage = resourceUsage()
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// The process's peak resident memory so far, in MiB (Linux reports `ru_maxrss` in KiB).
+    static func peakResidentMiB() -> Int {
+        #if os(Linux)
+            return Int(resourceUsage().ru_maxrss) / 1024
+        #else
+            return Int(resourceUsage().ru_maxrss) / 1_048_576  // bytes on Darwin
+        #endif
+    }
+
+    private static func resourceUsage() -> rusage {
+        var usage = rusage()
+        #if os(Linux)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+            getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return usage
+    }
+}

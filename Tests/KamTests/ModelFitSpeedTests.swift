@@ -1,0 +1,43 @@
+import Foundation
+import ScoringTestSupport
+import Testing
+
+/// The faster learner (issue 13, speed at scale: block-accumulated GAM Hessian, weighted Gram
+/// in row panels, leaner fold fits) writes the same model as before it.
+@Suite("kam model fit: the faster path gives the same model")
+struct ModelFitSpeedTests {
+    /// `kam model fit datasets/history-shaped.csv --candidates all` as written by the learner
+    /// before the speed work (commit e444503), comment lines removed: Snapshots/model-fit-speed/make.sh.
+    static let snapshot = Paths.packageRoot + "/Tests/KamTests/Snapshots/model-fit-speed/history-shaped.yaml"
+
+    /// Every number of `text` and the text with each number replaced by `#`.
+    static func split(_ text: String) -> (shape: String, numbers: [Double]) {
+        let pattern = try! NSRegularExpression(pattern: "-?[0-9]+(\\.[0-9]+)?(e-?[0-9]+)?")
+        let range = NSRange(text.startIndex..., in: text)
+        var numbers: [Double] = []
+        for match in pattern.matches(in: text, range: range) {
+            if let r = Range(match.range, in: text), let value = Double(text[r]) { numbers.append(value) }
+        }
+        return (pattern.stringByReplacingMatches(in: text, range: range, withTemplate: "#"), numbers)
+    }
+
+    @Test("history-shaped.csv, --candidates all: the same file as before, every number within 1e-9 relative")
+    func sameModelAsBefore() throws {
+        let fit = try #require(ModelFitCommandTests.shapedFit)
+        #expect(fit.status == 0, "\(fit.standardError)")
+        let written = fit.modelText.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("#") }.joined(separator: "\n")
+        let before = try String(contentsOfFile: Self.snapshot, encoding: .utf8)
+        let (shape, numbers) = Self.split(written)
+        let (expectedShape, expectedNumbers) = Self.split(before)
+        // Same factors, bins, categories and edges: only rounding may move the numbers.
+        #expect(shape == expectedShape)
+        try #require(numbers.count == expectedNumbers.count)
+        var largest = 0.0
+        for (value, expected) in zip(numbers, expectedNumbers) {
+            largest = max(largest, abs(value - expected) / max(abs(expected), 1e-300))
+        }
+        // Measured: 1.2e-14 (the weighted Gram matrices are summed panel by panel).
+        #expect(largest <= 1e-9, "largest relative difference \(largest)")
+    }
+}
