@@ -116,25 +116,25 @@ struct SQLExportParityTests {
     }
 
     @Test(
-        "DuckDB scores every account as kam rank does (sample, 100,000 rows, tricky cells; default, learned, every-scale models)",
+        "DuckDB scores every account as kam rank does (sample, 100,000 rows, tricky cells; default, learned, every-scale, interaction models)",
         .enabled(if: hasDuckDB, "python3 has no duckdb module: pip install duckdb (.ci/run does)"))
     func duckDB() throws {
         let report = try Self.runParity("duckdb")
         print(report)
-        #expect(report.components(separatedBy: "duckdb ok ").count - 1 == 7)
+        #expect(report.components(separatedBy: "duckdb ok ").count - 1 == 9)
     }
 
     @Test(
-        "Spark local mode scores every account as kam rank does (one session for all seven cases)",
+        "Spark local mode scores every account as kam rank does (one session for all nine cases)",
         .enabled(if: hasSpark, "python3 has no pyspark module or java is missing: pip install pyspark (.ci/run does)"))
     func spark() throws {
         let report = try Self.runParity("spark")
         print(report)
-        #expect(report.components(separatedBy: "spark ok ").count - 1 == 7)
+        #expect(report.components(separatedBy: "spark ok ").count - 1 == 9)
     }
 
     @Test(
-        "PostgreSQL scores every account as kam rank does (sample and tricky cells with three models, 100,000 rows with the learned one)",
+        "PostgreSQL scores every account as kam rank does (sample and tricky cells with four models, 100,000 rows with the learned one)",
         .enabled(if: hasPostgres, "no PostgreSQL server: set PGHOST (and PGPORT, PGUSER, PGDATABASE) to run it; .ci/run starts one"))
     func postgres() throws {
         let report = try Self.runParity("postgres")
