@@ -87,7 +87,10 @@ struct ModelFitCommandTests {
     func jsonHoldout() throws {
         let directory = try KamRunner.temporaryDirectory()
         let outcome = try KamRunner.run(
-            ["model", "fit", Self.history, "--model", Self.model, "--output", "fit.yaml", "--holdout", "0.3", "--format", "json"],
+            [
+                "model", "fit", Self.history, "--model", Self.model, "--output", "fit.yaml", "--holdout", "0.3", "--format", "json",
+                "--interactions", "0",
+            ],
             in: directory)
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let report = try json(outcome.standardOutput)

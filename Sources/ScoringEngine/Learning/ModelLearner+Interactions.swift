@@ -170,7 +170,8 @@ extension ModelLearner {
         let maximum = options.maximumInteractions
         let n = outcomes.count
         let columns = inputs.map { ($0.column, $0.column.isCategorical) } + others.map { ($0.column, $0.column.isCategorical) }
-        guard maximum > 0, columns.count >= 2, n > 0 else { return [] }
+        // A table of up to 81 cells needs a history of some size: below 500 accounts, none.
+        guard maximum > 0, columns.count >= 2, n >= 500 else { return [] }
         let slots = foldCount + 1
         // The additive log-odds of every row under each slot's curves.
         var eta = [[Double]](repeating: [Double](repeating: 0, count: n), count: slots)
