@@ -194,6 +194,16 @@ struct CommandGoldenTests {
         cases += everyFormat("runs", ["runs", "runs.sqlite"], setup: recordTwoRuns, normalizeTimes: true)
         cases += everyFormat("changes", ["changes", "runs.sqlite", "--top", "4"], setup: recordTwoRuns, normalizeTimes: true)
         cases += everyFormat("history", ["history", "K-000010", "runs.sqlite"], setup: recordTwoRuns, normalizeTimes: true)
+        // the director's HTML report (its run time is the one normalised part)
+        cases += ["en", "zh"].map { lang in
+            Case(
+                name: "report-\(lang)",
+                arguments: [
+                    "report", list, "--quiet", "--rejects", "r.csv", "--top", "15", "--team", "models/team.yaml",
+                    "--lang", lang, "--output", "report.html",
+                ],
+                files: ["report.html"], normalizeTimes: true)
+        }
         // Errors: wording and exit status, model files above all (typed errors must keep them).
         cases += [
             brokenModel("negative-weight", [("weight: 0.25", "weight: -0.25")]),
