@@ -237,16 +237,7 @@ internal enum BLAS {
     /// `rows × columns` held in the first `rows × columns` entries of `a`.
     static func addGram(_ a: [Double], rows: Int, columns: Int, to c: inout Matrix) {
         precondition(c.rows == columns && c.columns == columns, "addGram needs a columns × columns result")
-        precondition(a.count >= rows * columns, "addGram needs rows × columns entries")
-        guard rows > 0, columns > 0 else { return }
-        a.withUnsafeBufferPointer { aBuffer in
-            c.withUnsafeMutableBufferPointer { cBuffer in
-                cblas_dsyrk(
-                    CblasRowMajor, CblasUpper, CblasTrans, int32(columns), int32(rows),
-                    1, aBuffer.baseAddress, int32(columns),
-                    1, cBuffer.baseAddress, int32(columns))
-            }
-        }
+        c.withUnsafeMutableBufferPointer { accumulateGram(a, rows: rows, columns: columns, into: $0) }
     }
 
     /// The number of threads OpenBLAS uses inside one call (`openblas_get_num_threads`).
@@ -442,16 +433,21 @@ extension BLAS {
     /// `C += AᵀA` on the upper triangle of the row-major `columns × columns` `C`, for the
     /// first `rows` rows of the row-major `a` (`cblas_dsyrk` with β = 1).
     static func syrkAccumulate(_ a: [Double], rows: Int, columns: Int, into c: inout [Double]) {
-        precondition(a.count >= rows * columns, "Gram accumulation reads past the end of the panel")
         precondition(c.count == columns * columns, "Gram accumulation needs a columns × columns output")
+        c.withUnsafeMutableBufferPointer { accumulateGram(a, rows: rows, columns: columns, into: $0) }
+    }
+
+    /// `C += AᵀA` on the upper triangle of the row-major `columns × columns` `C` (`cblas_dsyrk`
+    /// with β = 1): the one call behind ``addGram(_:rows:columns:to:)`` and
+    /// ``syrkAccumulate(_:rows:columns:into:)``.
+    private static func accumulateGram(_ a: [Double], rows: Int, columns: Int, into c: UnsafeMutableBufferPointer<Double>) {
+        precondition(a.count >= rows * columns, "Gram accumulation reads past the end of the panel")
         guard rows > 0, columns > 0 else { return }
         a.withUnsafeBufferPointer { aBuffer in
-            c.withUnsafeMutableBufferPointer { cBuffer in
-                cblas_dsyrk(
-                    CblasRowMajor, CblasUpper, CblasTrans, int32(columns), int32(rows),
-                    1, aBuffer.baseAddress, int32(columns),
-                    1, cBuffer.baseAddress, int32(columns))
-            }
+            cblas_dsyrk(
+                CblasRowMajor, CblasUpper, CblasTrans, int32(columns), int32(rows),
+                1, aBuffer.baseAddress, int32(columns),
+                1, c.baseAddress, int32(columns))
         }
     }
 
