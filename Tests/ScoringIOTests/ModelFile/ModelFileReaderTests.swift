@@ -95,7 +95,7 @@ struct ModelFileReaderTests {
         arguments: [
             ("side: value\n    weight: 2", "side: valu\n    weight: 2", 6, "factor 'share' side is 'valu'; it must be one of: value, difficulty."),
             ("max: 60", "max: sixty", 9, "the scale of 'share' max is 'sixty'; it must be a number."),
-            ("type: linear, min: 0, max: 60", "type: linar, min: 0, max: 60", 9, "the scale of 'share' type is 'linar'; it must be one of: linear, log, piecewise, binned, categorical, minmax, zscore."),
+            ("type: linear, min: 0, max: 60", "type: linar, min: 0, max: 60", 9, "the scale of 'share' type is 'linar'; it must be one of: linear, log, piecewise, binned, categorical, interaction, minmax, zscore."),
             ("min: 0, max: 60", "min: 60, max: 0", 3, "scale of 'share': min (60) must be less than max (0)."),
             ("high: [A, B]", "high: [A]", 20, "grading.grid.high has 1 grades; it needs 2, one per difficulty band (low, high)."),
             ("high: [A, B]", "high: [A, E]", 20, "grade 'E' in grading.grid.high must be A, B, C or D."),
