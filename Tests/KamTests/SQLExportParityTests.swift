@@ -139,6 +139,6 @@ struct SQLExportParityTests {
     func postgres() throws {
         let report = try Self.runParity("postgres")
         print(report)
-        #expect(report.components(separatedBy: "postgres ok ").count - 1 == 5)
+        #expect(report.components(separatedBy: "postgres ok ").count - 1 == 6)
     }
 }
