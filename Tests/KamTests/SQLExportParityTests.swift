@@ -134,7 +134,7 @@ struct SQLExportParityTests {
     }
 
     @Test(
-        "PostgreSQL scores every account as kam rank does (sample and tricky cells with four models, 100,000 rows with the learned one)",
+        "PostgreSQL scores every account as kam rank does (sample with four models, tricky cells, 100,000 rows with the learned one)",
         .enabled(if: hasPostgres, "no PostgreSQL server: set PGHOST (and PGPORT, PGUSER, PGDATABASE) to run it; .ci/run starts one"))
     func postgres() throws {
         let report = try Self.runParity("postgres")
