@@ -74,6 +74,15 @@ final class MappedChunk: @unchecked Sendable {
         var deferredFactors: [Int32] = []
         var deferredFactorEnds: [Int32] = []
 
+        /// Deferred row `d`: its missing `mean` factors, its `columns` scores and its completeness.
+        func deferredRow(_ d: Int, columns: Int) -> (factors: ArraySlice<Int32>, scores: ArraySlice<Double>, completeness: Double) {
+            let factorStart = d == 0 ? 0 : Int(deferredFactorEnds[d - 1])
+            return (
+                deferredFactors[factorStart..<Int(deferredFactorEnds[d])], deferredScores[(d * columns)..<((d + 1) * columns)],
+                deferredCompleteness[d]
+            )
+        }
+
         /// Rows that failed a per-row check, in file order, with relative lines.
         var rejects: [Reject] = []
 

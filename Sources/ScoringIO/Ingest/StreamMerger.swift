@@ -236,16 +236,9 @@ struct StreamMerger {
                         line: line)
                     let recordText = UnsafeBufferPointer(rebasing: text[start..<(start + length)])
                     if deferred >= 0 {
-                        let factorStart = deferred == 0 ? 0 : Int(rows.deferredFactorEnds[deferred - 1])
-                        let factors = rows.deferredFactors[factorStart..<Int(rows.deferredFactorEnds[deferred])]
-                        let scores = rows.deferredScores[(deferred * columns)..<((deferred + 1) * columns)]
-                        let completeness = rows.deferredCompleteness[deferred]
-                        if let knownMeans {
-                            scratch.replaceSubrange(0..<columns, with: scores)
-                            (ranked.grade, ranked.key) = grader.grade(
-                                &scratch, row: 0, factors: factors, means: knownMeans, completeness: completeness)
-                        } else {
-                            wait(ranked, record: recordText, scores: scores, completeness: completeness, factors: factors)
+                        let row = rows.deferredRow(deferred, columns: columns)
+                        guard gradeWithKnownMeans(&ranked, row, grader: grader) else {
+                            wait(ranked, record: recordText, scores: row.scores, completeness: row.completeness, factors: row.factors)
                             continue
                         }
                     }
@@ -297,19 +290,12 @@ struct StreamMerger {
                     block: stored.block, offset: stored.starts[candidate], length: stored.lengths[candidate]),
                 line: stored.lines[candidate])
             if deferred >= 0 {
-                let factorStart = deferred == 0 ? 0 : Int(rows.deferredFactorEnds[deferred - 1])
-                let factors = rows.deferredFactors[factorStart..<Int(rows.deferredFactorEnds[deferred])]
-                let scores = rows.deferredScores[(deferred * columns)..<((deferred + 1) * columns)]
-                let completeness = rows.deferredCompleteness[deferred]
-                if let knownMeans {
-                    scratch.replaceSubrange(0..<columns, with: scores)
-                    (ranked.grade, ranked.key) = grader.grade(
-                        &scratch, row: 0, factors: factors, means: knownMeans, completeness: completeness)
-                } else {
+                let row = rows.deferredRow(deferred, columns: columns)
+                guard gradeWithKnownMeans(&ranked, row, grader: grader) else {
                     stored.text.withUnsafeBufferPointer { text in
                         wait(
-                            ranked, record: UnsafeBufferPointer(rebasing: text[textStart..<textEnd]), scores: scores,
-                            completeness: completeness, factors: factors)
+                            ranked, record: UnsafeBufferPointer(rebasing: text[textStart..<textEnd]), scores: row.scores,
+                            completeness: row.completeness, factors: row.factors)
                     }
                     continue
                 }
@@ -350,6 +336,19 @@ struct StreamMerger {
             let grade = grading.grade(value: value, difficulty: difficulty, completeness: completeness)
             return (UInt8(grade.order), grading.ranking.key(value: value, difficulty: difficulty))
         }
+    }
+
+    /// Grades a row that lacked a `mean` factor once the batch means are known (mean fills
+    /// added to its scores); false, with `ranked` untouched, while they are not.
+    private mutating func gradeWithKnownMeans(
+        _ ranked: inout RankedEntry, _ row: (factors: ArraySlice<Int32>, scores: ArraySlice<Double>, completeness: Double),
+        grader: Grader
+    ) -> Bool {
+        guard let knownMeans else { return false }
+        scratch.replaceSubrange(0..<row.scores.count, with: row.scores)
+        (ranked.grade, ranked.key) = grader.grade(
+            &scratch, row: 0, factors: row.factors, means: knownMeans, completeness: row.completeness)
+        return true
     }
 
     private mutating func wait(
