@@ -184,7 +184,7 @@ public struct SQLExporter: Sendable {
         sql += "-- Scores every row of \(options.table) as kam rank does; see docs/sql-export.md.\n"
         if let view = options.view { sql += "CREATE VIEW \(view) AS\n" }
         sql += "WITH\n"
-        sql += layers.map { "\($0.name) AS (\n\($0.body)\n)" }.joined(separator: ",\n")
+        sql += layers.map { "\(dialect.commonTable($0.name)) (\n\($0.body)\n)" }.joined(separator: ",\n")
         sql += "\n" + finalSelect()
         return sql + (options.view == nil ? "\n" : ";\n")
     }
