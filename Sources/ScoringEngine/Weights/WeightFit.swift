@@ -107,74 +107,26 @@ public struct WeightFit: Sendable {
         precondition(outcomes.count == utilities.rows, "WeightFit needs one outcome per account")
         let won = outcomes.filter { $0 >= 0.5 }.count
         let lost = outcomes.count - won
-        let names = model.factors.map(\.id)
         let expert = Self.expertDirection(model)
         var log = FitLog()
 
         // Cross-validation folds, stratified by outcome; the rows laid out fold by fold.
         let foldCount = min(folds, won, lost)
-        var assignment: [Int]?
-        if foldCount >= 2 {
-            assignment = Self.stratifiedFolds(outcomes: outcomes, count: foldCount, seed: seed)
-        }
+        let assignment = foldCount >= 2 ? Self.stratifiedFolds(outcomes: outcomes, count: foldCount, seed: seed) : nil
         let layout = FoldLayout(utilities: utilities, outcomes: outcomes, assignment: assignment, foldCount: foldCount)
         let expertScore = Matrix(rows: layout.count, columns: 1, elements: layout.matrix.multiplied(by: expert))
         var folds = FoldState(count: layout.folds.count)
 
-        var table: [WeightFitResult.StrengthScore] = []
-        let lambda: Double
-        var foldFits: [LogisticRegression.Fitted]?
-        var finalStart: LogisticRegression.Fitted?
+        var search = StrengthSearch(lambda: 0)
         switch strength {
         case .fixed(let value):
-            lambda = value
+            search.lambda = value
         case .crossValidated:
             guard assignment != nil else { throw .tooFewOutcomes(won: won, lost: lost, needed: 2) }
-            // Each fold walks the grid from the strongest prior down, warm-started.
-            var scores: [Double: WeightFitResult.StrengthScore] = [:]
-            var fitsByStrength: [Double: [LogisticRegression.Fitted]] = [:]
-            var previous: [LogisticRegression.Fitted?] = Array(repeating: nil, count: layout.folds.count)
-            var lastFailure: WeightFitError?
-            for candidate in strengthGrid.reversed() {
-                var fitted = [Double](repeating: 0, count: layout.count)
-                var fits: [LogisticRegression.Fitted] = []
-                // Under separation a weak prior may not keep a fold's fit finite: that
-                // strength loses (log loss ∞) rather than ending the search.
-                var failed = false
-                for fold in layout.folds.indices {
-                    let fit: LogisticRegression.Fitted
-                    do {
-                        fit = try foldFit(
-                            fold, layout: layout, expertScore: expertScore, expert: expert, lambda: candidate,
-                            start: previous[fold], state: &folds, log: &log)
-                    } catch {
-                        lastFailure = error
-                        failed = true
-                        break
-                    }
-                    previous[fold] = fit
-                    fits.append(fit)
-                    layout.predict(fit, fold: fold, into: &fitted)
-                }
-                if failed {
-                    scores[candidate] = WeightFitResult.StrengthScore(strength: candidate, logLoss: .infinity, areaUnderROC: nil)
-                    continue
-                }
-                fitsByStrength[candidate] = fits
-                let original = layout.originalOrder(fitted)
-                scores[candidate] = WeightFitResult.StrengthScore(
-                    strength: candidate,
-                    logLoss: BinaryOutcomeMetrics.logLoss(probabilities: original, outcomes: outcomes) ?? .infinity,
-                    areaUnderROC: BinaryOutcomeMetrics.areaUnderROC(scores: original, outcomes: outcomes))
-            }
-            table = strengthGrid.compactMap { scores[$0] }
-            if let lastFailure, table.allSatisfy({ !$0.logLoss.isFinite }) { throw lastFailure }
-            // Lowest log loss; among equals (to 1e-9) the strongest prior.
-            let best = table.min { ($0.logLoss, -$0.strength) < ($1.logLoss - 1e-9, -$1.strength) } ?? table[0]
-            lambda = best.strength
-            foldFits = fitsByStrength[lambda]
-            finalStart = foldFits?.first
+            search = try crossValidatedStrength(
+                layout: layout, outcomes: outcomes, expertScore: expertScore, expert: expert, state: &folds, log: &log)
         }
+        let lambda = search.lambda
 
         // The final fit on every outcome.
         let fullCalibration = prior == .model
@@ -183,63 +135,30 @@ public struct WeightFit: Sendable {
                 label: "calibration of the current score, all outcomes", log: &log)
             : nil
         let (priorMean, slope) = priorMean(calibration: fullCalibration, expert: expert)
-        let regression: LogisticRegression
-        do {
-            regression = try LogisticRegression(penalty: lambda, priorMean: priorMean)
-        } catch {
-            throw .regression(error)
-        }
-        let fitted: LogisticRegression.Fitted
-        do {
-            fitted = try log.run("fit, all outcomes, strength \(lambda)", rows: layout.count) {
-                () throws(LogisticRegressionError) in
-                try regression.fit(
-                    layout.matrix, rows: nil, outcomes: layout.outcomes, featureNames: names, start: finalStart)
-            }
-        } catch {
-            throw .regression(error)
-        }
+        let fitted = try fitAllOutcomes(
+            layout: layout, names: model.factors.map(\.id), lambda: lambda, priorMean: priorMean, start: search.finalStart,
+            log: &log)
 
         // Out-of-fold comparison at the chosen λ.
         var comparison: WeightFitResult.Comparison?
         var comparisonFailure: LogisticRegressionError?
         if assignment != nil {
-            var predictions: (fitted: [Double], current: [Double], proposed: [Double])
             do {
-                predictions = try outOfFold(
+                let predictions = try outOfFold(
                     layout: layout, expertScore: expertScore, model: model, expert: expert, lambda: lambda,
-                    fits: foldFits, start: fitted, state: &folds, log: &log)
+                    fits: search.foldFits, start: fitted, state: &folds, log: &log)
+                comparison = Self.comparison(predictions, outcomes: outcomes, folds: foldCount)
             } catch {
                 // A fold's smaller sample may separate (or lose rank) where the whole does not.
                 if case .regression(let reason) = error { comparisonFailure = reason }
-                predictions = ([], [], [])
-            }
-            func metrics(_ p: [Double]) -> WeightFitResult.Metrics {
-                WeightFitResult.Metrics(
-                    logLoss: BinaryOutcomeMetrics.logLoss(probabilities: p, outcomes: outcomes) ?? .infinity,
-                    areaUnderROC: BinaryOutcomeMetrics.areaUnderROC(scores: p, outcomes: outcomes))
-            }
-            let baseRate = Double(won) / Double(max(outcomes.count, 1))
-            if comparisonFailure == nil {
-            comparison = WeightFitResult.Comparison(
-                folds: foldCount, fitted: metrics(predictions.fitted), current: metrics(predictions.current),
-                proposed: metrics(predictions.proposed),
-                baseRateLogLoss: BinaryOutcomeMetrics.logLoss(
-                    probabilities: Array(repeating: baseRate, count: outcomes.count), outcomes: outcomes) ?? .infinity)
             }
         }
 
-        // How much of the fit the data determined.
-        let featureCount = model.factors.count
-        var priorTrace = 0.0
-        let offset = fitted.intercept == nil ? 0 : 1
-        for j in 0..<featureCount { priorTrace += lambda * fitted.covariance[j + offset, j + offset] }
-        let dataShare = featureCount > 0 ? max(0, min(1, 1 - priorTrace / Double(featureCount))) : 1
-        let priorEquivalent = dataShare > 0 ? Double(outcomes.count) * (1 - dataShare) / dataShare : .infinity
-
+        let (dataShare, priorEquivalent) = Self.dataShare(
+            fitted, lambda: lambda, featureCount: model.factors.count, outcomeCount: outcomes.count)
         let proposal = Self.proposedWeights(coefficients: fitted.coefficients, model: model)
         var result = WeightFitResult(
-            fitted: fitted, strength: lambda, strengthWasChosen: strength == .crossValidated, strengthTable: table,
+            fitted: fitted, strength: lambda, strengthWasChosen: strength == .crossValidated, strengthTable: search.table,
             prior: prior, priorMean: priorMean, priorSlope: slope,
             priorFellBack: prior == .model && (slope ?? 0) <= 0,
             expectedSigns: model.factors.map { $0.side == .value ? 1 : -1 },
@@ -257,9 +176,109 @@ public struct WeightFit: Sendable {
         return result
     }
 
-    // MARK: - Pieces
+    /// The strength a fit uses, and what choosing it by cross-validation left to reuse.
+    struct StrengthSearch {
+        var lambda: Double
+        /// Out-of-fold log loss and AUC per strength of the grid (cross-validation only).
+        var table: [WeightFitResult.StrengthScore] = []
+        /// The folds' fits at the chosen strength, reused by the comparison.
+        var foldFits: [LogisticRegression.Fitted]?
+        /// Where the fit on every outcome starts.
+        var finalStart: LogisticRegression.Fitted?
+    }
 
-    /// eⱼ: 100 wⱼ for value factors, −100 p wⱼ for difficulty factors.
+    /// Chooses λ on the grid by out-of-fold log loss: each fold walks the grid from the
+    /// strongest prior down, warm-started from its previous fit. Lowest log loss wins; among
+    /// equals (to 1e-9) the strongest prior.
+    func crossValidatedStrength(
+        layout: FoldLayout, outcomes: [Double], expertScore: Matrix, expert: [Double], state folds: inout FoldState,
+        log: inout FitLog
+    ) throws(WeightFitError) -> StrengthSearch {
+        var scores: [Double: WeightFitResult.StrengthScore] = [:]
+        var fitsByStrength: [Double: [LogisticRegression.Fitted]] = [:]
+        var previous: [LogisticRegression.Fitted?] = Array(repeating: nil, count: layout.folds.count)
+        var lastFailure: WeightFitError?
+        strengths: for candidate in strengthGrid.reversed() {
+            var fitted = [Double](repeating: 0, count: layout.count)
+            var fits: [LogisticRegression.Fitted] = []
+            for fold in layout.folds.indices {
+                let fit: LogisticRegression.Fitted
+                do {
+                    fit = try foldFit(
+                        fold, layout: layout, expertScore: expertScore, expert: expert, lambda: candidate,
+                        start: previous[fold], state: &folds, log: &log)
+                } catch {
+                    // Under separation a weak prior may not keep a fold's fit finite: that
+                    // strength loses (log loss ∞) rather than ending the search.
+                    lastFailure = error
+                    scores[candidate] = WeightFitResult.StrengthScore(strength: candidate, logLoss: .infinity, areaUnderROC: nil)
+                    continue strengths
+                }
+                previous[fold] = fit
+                fits.append(fit)
+                layout.predict(fit, fold: fold, into: &fitted)
+            }
+            fitsByStrength[candidate] = fits
+            let original = layout.originalOrder(fitted)
+            scores[candidate] = WeightFitResult.StrengthScore(
+                strength: candidate,
+                logLoss: BinaryOutcomeMetrics.logLoss(probabilities: original, outcomes: outcomes) ?? .infinity,
+                areaUnderROC: BinaryOutcomeMetrics.areaUnderROC(scores: original, outcomes: outcomes))
+        }
+        let table = strengthGrid.compactMap { scores[$0] }
+        if let lastFailure, table.allSatisfy({ !$0.logLoss.isFinite }) { throw lastFailure }
+        let best = table.min { ($0.logLoss, -$0.strength) < ($1.logLoss - 1e-9, -$1.strength) } ?? table[0]
+        let foldFits = fitsByStrength[best.strength]
+        return StrengthSearch(lambda: best.strength, table: table, foldFits: foldFits, finalStart: foldFits?.first)
+    }
+
+    /// The penalized fit on every outcome at strength `lambda`.
+    func fitAllOutcomes(
+        layout: FoldLayout, names: [String], lambda: Double, priorMean: [Double], start: LogisticRegression.Fitted?,
+        log: inout FitLog
+    ) throws(WeightFitError) -> LogisticRegression.Fitted {
+        do {
+            let regression = try LogisticRegression(penalty: lambda, priorMean: priorMean)
+            return try log.run("fit, all outcomes, strength \(lambda)", rows: layout.count) {
+                () throws(LogisticRegressionError) in
+                try regression.fit(layout.matrix, rows: nil, outcomes: layout.outcomes, featureNames: names, start: start)
+            }
+        } catch {
+            throw .regression(error)
+        }
+    }
+
+    /// Out-of-fold log loss and AUC of the fitted, current and proposed weights, and the base
+    /// rate's log loss beside them.
+    static func comparison(
+        _ predictions: (fitted: [Double], current: [Double], proposed: [Double]), outcomes: [Double], folds: Int
+    ) -> WeightFitResult.Comparison {
+        func metrics(_ p: [Double]) -> WeightFitResult.Metrics {
+            WeightFitResult.Metrics(
+                logLoss: BinaryOutcomeMetrics.logLoss(probabilities: p, outcomes: outcomes) ?? .infinity,
+                areaUnderROC: BinaryOutcomeMetrics.areaUnderROC(scores: p, outcomes: outcomes))
+        }
+        let won = outcomes.filter { $0 >= 0.5 }.count
+        let baseRate = Double(won) / Double(max(outcomes.count, 1))
+        return WeightFitResult.Comparison(
+            folds: folds, fitted: metrics(predictions.fitted), current: metrics(predictions.current),
+            proposed: metrics(predictions.proposed),
+            baseRateLogLoss: BinaryOutcomeMetrics.logLoss(
+                probabilities: Array(repeating: baseRate, count: outcomes.count), outcomes: outcomes) ?? .infinity)
+    }
+
+    /// How much of the fit the data determined: 1 − tr(λ Σ)/k over the k factors (Σ the
+    /// coefficients' covariance), and the number of outcomes the prior is worth.
+    static func dataShare(
+        _ fitted: LogisticRegression.Fitted, lambda: Double, featureCount: Int, outcomeCount: Int
+    ) -> (share: Double, priorEquivalent: Double) {
+        var priorTrace = 0.0
+        let offset = fitted.intercept == nil ? 0 : 1
+        for j in 0..<featureCount { priorTrace += lambda * fitted.covariance[j + offset, j + offset] }
+        let share = featureCount > 0 ? max(0, min(1, 1 - priorTrace / Double(featureCount))) : 1
+        return (share, share > 0 ? Double(outcomeCount) * (1 - share) / share : .infinity)
+    }
+
     static func expertDirection(_ model: ScoringModel) -> [Double] {
         let ranking = model.grading.ranking
         let penalty = ranking.key == .priority ? ranking.difficultyPenalty : 1
