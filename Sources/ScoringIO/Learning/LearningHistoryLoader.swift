@@ -114,31 +114,107 @@ public struct LearningHistoryLoader: Sendable {
         let header = table.header
         var columnIndex: [String: Int] = [:]
         for (index, name) in header.enumerated() where columnIndex[name] == nil { columnIndex[name] = index }
+        let outcomeIndex = try checkHeader(header, columnIndex: columnIndex, file: table.file)
+        let (candidateIndices, otherColumns) = splitColumns(header)
+        let missingCodes = MissingCodes(model.missingCodes)
+        let readers = model.factors.map { factor in
+            FactorReader(
+                factor: factor, column: columnIndex[factor.column] ?? 0,
+                numbers: NumberReader(unit: factor.unit.flatMap(NumberUnit.init(rawValue:)) ?? .none))
+        }
+        var rows = DecidedRows(readers: readers, capacity: table.records.count)
+        for (recordIndex, record) in table.records.enumerated() {
+            readRecord(
+                record, index: recordIndex, table: table, readers: readers, outcomeIndex: outcomeIndex, idIndex: columnIndex[model.columns.id],
+                stageIndex: model.columns.stage.flatMap { columnIndex[$0] }, missingCodes: missingCodes, into: &rows)
+        }
+
+        var columns: [LearningColumn] = readers.indices.map { index in
+            let factor = readers[index].factor
+            return LearningColumn(
+                name: factor.column,
+                values: factor.isCategorical ? .categorical(rows.labels[index]) : .numeric(rows.numeric[index]),
+                factor: factor)
+        }
+        // Candidate columns are independent: read them on every core.
+        let results = CandidateResults(candidateIndices.count)
+        let accepted = rows.recordIndices
+        DispatchQueue.concurrentPerform(iterations: candidateIndices.count) { position in
+            let index = candidateIndices[position]
+            let result = candidate(index: index, name: header[index], table: table, recordIndices: accepted, missingCodes: missingCodes)
+            results.set(position, result)
+        }
+        var candidateColumns: [CandidateColumn] = []
+        for result in results.all() {
+            columns.append(result.0)
+            candidateColumns.append(result.1)
+        }
+        let hasStage = model.columns.stage.flatMap { columnIndex[$0] } != nil
+        return Result(
+            file: table.file, header: header, rowsRead: table.records.count,
+            data: LearningData(columns: columns, outcomes: rows.outcomes, stages: hasStage ? rows.stages : nil),
+            lines: rows.lines, ids: rows.ids, recordIndices: rows.recordIndices, openCount: rows.open, rejects: rows.rejects,
+            candidateColumns: candidateColumns, otherColumns: otherColumns, encoding: table.encoding,
+            delimiter: table.delimiter)
+    }
+
+    /// A model factor and how its column is read.
+    struct FactorReader {
+        let factor: Factor
+        let column: Int
+        let numbers: NumberReader
+    }
+
+    /// The decided rows read so far: the model factors' values, outcomes, stages, where each
+    /// row came from, and the rows rejected or left open.
+    struct DecidedRows {
+        var numeric: [[Double]]
+        var labels: [[String?]]
+        var outcomes: [Double] = []
+        var stages: [Int?] = []
+        var lines: [Int] = []
+        var ids: [String] = []
+        var recordIndices: [Int] = []
+        var rejects: [LearningReject] = []
+        var firstLine: [String: Int] = [:]
+        var open = 0
+        /// One row's values and labels, reused from row to row.
+        var rowValues: [Double]
+        var rowLabels: [String?]
+
+        init(readers: [FactorReader], capacity: Int) {
+            numeric = readers.map { $0.factor.isCategorical ? [Double]() : [Double](reserveCapacity: capacity) }
+            labels = readers.map { $0.factor.isCategorical ? [String?](reserveCapacity: capacity) : [String?]() }
+            rowValues = [Double](repeating: .nan, count: readers.count)
+            rowLabels = [String?](repeating: nil, count: readers.count)
+        }
+    }
+
+    /// The outcome column's index, after checking that the header has it, every column the
+    /// model needs, and every column `--exclude` names.
+    func checkHeader(_ header: [String], columnIndex: [String: Int], file: String) throws(WeightsFileError) -> Int {
         guard let outcomeIndex = columnIndex[outcomeColumn] else {
             throw WeightsFileError(
-                file: table.file, line: 1,
+                file: file, line: 1,
                 message: "the history has no '\(outcomeColumn)' column saying won or lost; columns: \(header.joined(separator: ", ")). Name it with --outcome-column.")
         }
         let missing = ProspectListLoader(model: model).missingColumns(in: header)
         guard missing.isEmpty else {
             throw WeightsFileError(
-                file: table.file, line: 1,
+                file: file, line: 1,
                 message: "the model needs the column\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", ")), which the file lacks. The file has: \(header.joined(separator: ", ")). Rename the file's header or set the factor's 'column' in the model.")
         }
         for name in excludedColumns where columnIndex[name] == nil {
             throw WeightsFileError(
-                file: table.file, line: 1,
+                file: file, line: 1,
                 message: "--exclude names '\(name)', which is not a column of the file; columns: \(header.joined(separator: ", ")).")
         }
-        let missingCodes = MissingCodes(model.missingCodes)
-        let idIndex = columnIndex[model.columns.id]
-        let stageIndex = model.columns.stage.flatMap { columnIndex[$0] }
-        let readers = model.factors.map { factor in
-            (factor: factor, column: columnIndex[factor.column] ?? 0,
-             numbers: NumberReader(unit: factor.unit.flatMap(NumberUnit.init(rawValue:)) ?? .none))
-        }
+        return outcomeIndex
+    }
 
-        // Columns that are no candidates, and the candidates of `all` mode.
+    /// The columns that are candidates in `all` mode, and the others (neither a model
+    /// factor nor a candidate).
+    func splitColumns(_ header: [String]) -> (candidates: [Int], others: [String]) {
         var reserved = Set([outcomeColumn] + excludedColumns)
         reserved.insert(model.columns.id)
         if let name = model.columns.name { reserved.insert(name) }
@@ -153,131 +229,92 @@ public struct LearningHistoryLoader: Sendable {
                 otherColumns.append(name)
             }
         }
+        return (candidateIndices, otherColumns)
+    }
 
-        var numeric = readers.map { $0.factor.isCategorical ? [Double]() : [Double](reserveCapacity: table.records.count) }
-        var labels = readers.map { $0.factor.isCategorical ? [String?](reserveCapacity: table.records.count) : [String?]() }
-        var outcomes: [Double] = []
-        var stages: [Int?] = []
-        var lines: [Int] = []
-        var ids: [String] = []
-        var recordIndices: [Int] = []
-        var rejects: [LearningReject] = []
-        var firstLine: [String: Int] = [:]
-        var open = 0
-        var rowValues = [Double](repeating: .nan, count: readers.count)
-        var rowLabels = [String?](repeating: nil, count: readers.count)
-
-        for (recordIndex, record) in table.records.enumerated() {
-            let fields = record.fields
-            func reject(_ reason: Reject.Reason, column: Int?) {
-                rejects.append(
-                    LearningReject(
-                        Reject(
-                            file: table.file, line: record.line, columnNumber: column.map { $0 + 1 },
-                            column: column.map { header[$0] }, reason: reason, fields: fields)))
-            }
-            guard fields.count == header.count else {
-                reject(.fieldCount(expected: header.count, found: fields.count), column: nil)
-                continue
-            }
-            let raw = fields[outcomeIndex]
-            let word = Self.outcomeWord(raw)
-            let outcome: Double
-            if HistoryLoader.wonWords.contains(word) {
-                outcome = 1
-            } else if HistoryLoader.lostWords.contains(word) {
-                outcome = 0
-            } else if HistoryLoader.openWords.contains(word) || missingCodes.matches(word) {
-                open += 1
-                continue
+    /// Reads one record into `rows`: a decided row whose factors, stage and id read cleanly
+    /// is kept; an open one is counted; any other is rejected with its reason.
+    func readRecord(
+        _ record: CSVRecord, index recordIndex: Int, table: CSVTable, readers: [FactorReader], outcomeIndex: Int,
+        idIndex: Int?, stageIndex: Int?, missingCodes: MissingCodes, into rows: inout DecidedRows
+    ) {
+        let header = table.header
+        let fields = record.fields
+        func reject(_ reason: Reject.Reason, column: Int?) {
+            rows.rejects.append(
+                LearningReject(
+                    Reject(
+                        file: table.file, line: record.line, columnNumber: column.map { $0 + 1 },
+                        column: column.map { header[$0] }, reason: reason, fields: fields)))
+        }
+        guard fields.count == header.count else {
+            reject(.fieldCount(expected: header.count, found: fields.count), column: nil)
+            return
+        }
+        let raw = fields[outcomeIndex]
+        let word = Self.outcomeWord(raw)
+        let outcome: Double
+        if HistoryLoader.wonWords.contains(word) {
+            outcome = 1
+        } else if HistoryLoader.lostWords.contains(word) {
+            outcome = 0
+        } else if HistoryLoader.openWords.contains(word) || missingCodes.matches(word) {
+            rows.open += 1
+            return
+        } else {
+            let message = "'\(outcomeColumn)' is '\(raw)', which is not an outcome; write won or lost (or 1/0, yes/no, 赢单/输单), or leave it blank while the account is still open."
+            rows.rejects.append(
+                LearningReject(
+                    file: table.file, line: record.line, columnNumber: outcomeIndex + 1, column: outcomeColumn,
+                    code: "bad_outcome", message: message, fields: fields))
+            return
+        }
+        let id = idIndex.map { fields[$0] } ?? String(record.line)
+        guard !missingCodes.matches(id) else {
+            reject(.missingID, column: idIndex)
+            return
+        }
+        for (index, reader) in readers.enumerated() {
+            let field = fields[reader.column]
+            if missingCodes.matches(field) {
+                rows.rowValues[index] = .nan
+                rows.rowLabels[index] = nil
+            } else if reader.factor.isCategorical {
+                rows.rowLabels[index] = Self.trimmed(field)
             } else {
-                let message = "'\(outcomeColumn)' is '\(raw)', which is not an outcome; write won or lost (or 1/0, yes/no, 赢单/输单), or leave it blank while the account is still open."
-                rejects.append(
-                    LearningReject(
-                        file: table.file, line: record.line, columnNumber: outcomeIndex + 1, column: outcomeColumn,
-                        code: "bad_outcome", message: message, fields: fields))
-                continue
-            }
-            let id = idIndex.map { fields[$0] } ?? String(record.line)
-            guard !missingCodes.matches(id) else {
-                reject(.missingID, column: idIndex)
-                continue
-            }
-            var failed = false
-            for (index, reader) in readers.enumerated() {
-                let field = fields[reader.column]
-                if missingCodes.matches(field) {
-                    rowValues[index] = .nan
-                    rowLabels[index] = nil
-                    continue
-                }
-                if reader.factor.isCategorical {
-                    rowLabels[index] = Self.trimmed(field)
-                    continue
-                }
                 switch FieldReader.number(field, with: reader.numbers) {
-                case .success(let value): rowValues[index] = value
+                case .success(let value): rows.rowValues[index] = value
                 case .failure(let reason):
                     reject(reason, column: reader.column)
-                    failed = true
-                }
-                if failed { break }
-            }
-            if failed { continue }
-            var stage: Int?
-            if let stageIndex, !missingCodes.matches(fields[stageIndex]) {
-                guard let value = Int(Self.trimmed(fields[stageIndex])), (1...5).contains(value) else {
-                    reject(.badStage(value: fields[stageIndex]), column: stageIndex)
-                    continue
-                }
-                stage = value
-            }
-            if let first = firstLine[id] {
-                reject(.duplicateID(id: id, firstLine: first), column: idIndex)
-                continue
-            }
-            firstLine[id] = record.line
-            for index in readers.indices {
-                if readers[index].factor.isCategorical {
-                    labels[index].append(rowLabels[index])
-                } else {
-                    numeric[index].append(rowValues[index])
+                    return
                 }
             }
-            outcomes.append(outcome)
-            stages.append(stage)
-            lines.append(record.line)
-            ids.append(id)
-            recordIndices.append(recordIndex)
         }
-
-        var columns: [LearningColumn] = readers.indices.map { index in
-            let reader = readers[index]
-            return LearningColumn(
-                name: reader.factor.column,
-                values: reader.factor.isCategorical ? .categorical(labels[index]) : .numeric(numeric[index]),
-                factor: reader.factor)
+        var stage: Int?
+        if let stageIndex, !missingCodes.matches(fields[stageIndex]) {
+            guard let value = Int(Self.trimmed(fields[stageIndex])), (1...5).contains(value) else {
+                reject(.badStage(value: fields[stageIndex]), column: stageIndex)
+                return
+            }
+            stage = value
         }
-        // Candidate columns are independent: read them on every core.
-        let results = CandidateResults(candidateIndices.count)
-        let rows = recordIndices
-        let candidateColumnIndices = candidateIndices
-        DispatchQueue.concurrentPerform(iterations: candidateColumnIndices.count) { position in
-            let index = candidateColumnIndices[position]
-            let result = candidate(index: index, name: header[index], table: table, recordIndices: rows, missingCodes: missingCodes)
-            results.set(position, result)
+        if let first = rows.firstLine[id] {
+            reject(.duplicateID(id: id, firstLine: first), column: idIndex)
+            return
         }
-        var candidateColumns: [CandidateColumn] = []
-        for result in results.all() {
-            columns.append(result.0)
-            candidateColumns.append(result.1)
+        rows.firstLine[id] = record.line
+        for index in readers.indices {
+            if readers[index].factor.isCategorical {
+                rows.labels[index].append(rows.rowLabels[index])
+            } else {
+                rows.numeric[index].append(rows.rowValues[index])
+            }
         }
-        return Result(
-            file: table.file, header: header, rowsRead: table.records.count,
-            data: LearningData(columns: columns, outcomes: outcomes, stages: stageIndex == nil ? nil : stages),
-            lines: lines, ids: ids, recordIndices: recordIndices, openCount: open, rejects: rejects,
-            candidateColumns: candidateColumns, otherColumns: otherColumns, encoding: table.encoding,
-            delimiter: table.delimiter)
+        rows.outcomes.append(outcome)
+        rows.stages.append(stage)
+        rows.lines.append(record.line)
+        rows.ids.append(id)
+        rows.recordIndices.append(recordIndex)
     }
 
     /// Reads one candidate column over the accepted decided records: numeric when at least
