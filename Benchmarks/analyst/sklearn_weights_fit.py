@@ -73,18 +73,7 @@ for factor in rules.factors:
     else:
         x = number(text, factor.unit)
         rejected |= np.isnan(x) & ~missing
-        if factor.kind == "linear":
-            u = np.clip((x - factor.low) / (factor.high - factor.low), 0, 1)
-        elif factor.kind == "log":
-            clamped = np.minimum(np.maximum(x, factor.low), factor.high)
-            u = np.clip(np.log(clamped - factor.low + factor.offset) / factor.denominator, 0, 1)
-        else:
-            xs = np.array([p[0] for p in factor.points])
-            us = np.array([p[1] for p in factor.points])
-            segment = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(xs) - 2)
-            t = (x - xs[segment]) / (xs[segment + 1] - xs[segment])
-            u = us[segment] + t * (us[segment + 1] - us[segment])
-            u = np.where(x <= xs[0], us[0], np.where(x >= xs[-1], us[-1], u))
+        u = factor.numeric_utility(x)
     if factor.decreasing:
         u = 1 - u
     if factor.missing == "required":

@@ -68,6 +68,24 @@ class Factor:
         else:
             raise SystemExit(f"scale {self.kind} of factor {self.id} is not implemented by the peers")
 
+    def numeric_utility(self, x):
+        """Utilities in 0..1 (before `direction`) of the numbers `x` (a numpy array; NaN stays
+        NaN) by a linear, log or piecewise scale: piecewise is u0 + t (u1 - u0) between
+        points and flat beyond the ends."""
+        import numpy as np
+
+        if self.kind == "linear":
+            return np.clip((x - self.low) / (self.high - self.low), 0, 1)
+        if self.kind == "log":
+            clamped = np.minimum(np.maximum(x, self.low), self.high)
+            return np.clip(np.log(clamped - self.low + self.offset) / self.denominator, 0, 1)
+        xs = np.array([p[0] for p in self.points])
+        us = np.array([p[1] for p in self.points])
+        segment = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(xs) - 2)
+        t = (x - xs[segment]) / (xs[segment + 1] - xs[segment])
+        u = us[segment] + t * (us[segment + 1] - us[segment])
+        return np.where(x <= xs[0], us[0], np.where(x >= xs[-1], us[-1], u))
+
     @property
     def fill(self):
         """The utility of a missing value (None for the mean policy)."""

@@ -205,7 +205,7 @@ public struct SensitivityAnalysis: Sendable {
         DispatchQueue.concurrentPerform(iterations: workerCount) { w in
             for p in stride(from: w, to: panelCount, by: workerCount) {
                 if keepAllRanks {
-                    panels[p].quantilesFromStoredRanks(samples: m)
+                    panels[p].quantilesFromStoredRanks(samples: m, accounts: n)
                 } else if let binning {
                     panels[p].quantilesFromHistograms(samples: m, binning: binning)
                 }
@@ -251,9 +251,10 @@ public struct SensitivityAnalysis: Sendable {
 
 // MARK: - Workers and panels
 
-// The hot loops below read and write arrays through `withUnsafe…BufferPointer` inside the
-// closure only: stored arrays of classes would otherwise pay an exclusivity check and a
-// uniqueness check on every element.
+// The hot loops below read and write arrays through `withUncheckedView` and
+// `withUncheckedMutableView` (Support/UnsafeBuffers.swift) inside the closure only: stored
+// arrays of classes would otherwise pay an exclusivity check and a uniqueness check on every
+// element.
 
 extension SensitivityAnalysis {
     /// Grades and keys with the model's bands and grid; identical arithmetic to
@@ -392,28 +393,43 @@ extension SensitivityAnalysis {
             let bandCount = grader.difficultyBandCount
             let minimum = grader.minimumCompleteness
             let insufficient = UInt8(Grade.insufficient.order)
-            scratch.product.withUnsafeBufferPointer { scores in
-                completeness.withUnsafeBufferPointer { completeness in
-                    grader.valueCuts.withUnsafeBufferPointer { valueCuts in
-                        grader.difficultyCuts.withUnsafeBufferPointer { difficultyCuts in
-                            grader.grid.withUnsafeBufferPointer { grid in
-                                keys.withUnsafeMutableBufferPointer { keys in
-                                    grades.withUnsafeMutableBufferPointer { grades in
-                                        for b in 0..<blockSize {
-                                            let values = b * rows
-                                            let difficulties = (blockSize + b) * rows
-                                            let out = b * rows
-                                            for li in 0..<rows {
-                                                let value = scores[values + li]
-                                                let difficulty = scores[difficulties + li]
-                                                keys[out + li] = ranking.key(value: value, difficulty: difficulty)
-                                                // Branch-free band indices (same rule as Bands.index(of:)).
-                                                var v = 0
-                                                for cut in valueCuts { v &+= value >= cut ? 1 : 0 }
-                                                var d = 0
-                                                for cut in difficultyCuts { d &+= difficulty >= cut ? 1 : 0 }
-                                                let grade = grid[v * bandCount + d]
-                                                grades[out + li] = completeness[li] >= minimum ? grade : insufficient
+            // Per draw: keys along the accounts, then the band indices one cut at a time over
+            // all the panel's accounts (compare-and-add loops the compiler vectorizes; one
+            // data-dependent branch per cut and account was the cost before), then grades.
+            scratch.product.withUncheckedView { scores in
+                completeness.withUncheckedView { completeness in
+                    grader.valueCuts.withUncheckedView { valueCuts in
+                        grader.difficultyCuts.withUncheckedView { difficultyCuts in
+                            grader.grid.withUncheckedView { grid in
+                                scratch.valueBands.withUncheckedMutableView { valueBands in
+                                    scratch.difficultyBands.withUncheckedMutableView { difficultyBands in
+                                        keys.withUncheckedMutableView { keys in
+                                            grades.withUncheckedMutableView { grades in
+                                                for b in 0..<blockSize {
+                                                    let values = b * rows
+                                                    let difficulties = (blockSize + b) * rows
+                                                    let out = b * rows
+                                                    for li in 0..<rows {
+                                                        keys[out + li] = ranking.key(value: scores[values + li], difficulty: scores[difficulties + li])
+                                                    }
+                                                    // Band index = number of cuts ≤ the score (Bands.index(of:)).
+                                                    for li in 0..<rows {
+                                                        valueBands[li] = 0
+                                                        difficultyBands[li] = 0
+                                                    }
+                                                    for c in 0..<valueCuts.count {
+                                                        let cut = valueCuts[c]
+                                                        for li in 0..<rows { valueBands[li] &+= scores[values + li] >= cut ? 1 : 0 }
+                                                    }
+                                                    for c in 0..<difficultyCuts.count {
+                                                        let cut = difficultyCuts[c]
+                                                        for li in 0..<rows { difficultyBands[li] &+= scores[difficulties + li] >= cut ? 1 : 0 }
+                                                    }
+                                                    for li in 0..<rows {
+                                                        let grade = grid[Int(valueBands[li]) * bandCount + Int(difficultyBands[li])]
+                                                        grades[out + li] = completeness[li] >= minimum ? grade : insufficient
+                                                    }
+                                                }
                                             }
                                         }
                                     }
@@ -435,20 +451,20 @@ extension SensitivityAnalysis {
             let bins = self.bins
             // This panel's slice of each draw's ranks, gathered once (rows × blockSize, draw-major).
             var local = [Int32](repeating: 0, count: rows * blockSize)
-            local.withUnsafeMutableBufferPointer { local in
+            local.withUncheckedMutableView { local in
                 for b in 0..<blockSize {
-                    ranks[b].ranks.withUnsafeBufferPointer { slot in
+                    ranks[b].ranks.withUncheckedView { slot in
                         for li in 0..<rows { local[b * rows + li] = slot[start + li] }
                     }
                 }
             }
-            local.withUnsafeBufferPointer { local in
-                grades.withUnsafeBufferPointer { grades in
-                    gradeCounts.withUnsafeMutableBufferPointer { gradeCounts in
-                        topCounts.withUnsafeMutableBufferPointer { topCounts in
-                            rankSums.withUnsafeMutableBufferPointer { rankSums in
-                                centralSums.withUnsafeMutableBufferPointer { centralSums in
-                                    draws.withUnsafeBufferPointer { draws in
+            local.withUncheckedView { local in
+                grades.withUncheckedView { grades in
+                    gradeCounts.withUncheckedMutableView { gradeCounts in
+                        topCounts.withUncheckedMutableView { topCounts in
+                            rankSums.withUncheckedMutableView { rankSums in
+                                centralSums.withUncheckedMutableView { centralSums in
+                                    draws.withUncheckedView { draws in
                                         for li in 0..<rows {
                                             var sum = 0.0
                                             var hits: Int32 = 0
@@ -472,7 +488,7 @@ extension SensitivityAnalysis {
                     }
                 }
                 if !storedRanks.isEmpty {
-                    storedRanks.withUnsafeMutableBufferPointer { stored in
+                    storedRanks.withUncheckedMutableView { stored in
                         for b in 0..<blockSize {
                             let base = (blockStart + b) * rows
                             for li in 0..<rows { stored[base + li] = local[b * rows + li] }
@@ -480,16 +496,16 @@ extension SensitivityAnalysis {
                     }
                 }
                 guard let binning else { return }
-                binning.binOfRank.withUnsafeBufferPointer { binOf in
+                binning.binOfRank.withUncheckedView { binOf in
                     if !histogram16.isEmpty {
-                        histogram16.withUnsafeMutableBufferPointer { histogram in
+                        histogram16.withUncheckedMutableView { histogram in
                             for li in 0..<rows {
                                 let row = li * bins
                                 for b in 0..<blockSize { histogram[row + Int(binOf[Int(local[b * rows + li]) - 1])] &+= 1 }
                             }
                         }
                     } else {
-                        histogram32.withUnsafeMutableBufferPointer { histogram in
+                        histogram32.withUncheckedMutableView { histogram in
                             for li in 0..<rows {
                                 let row = li * bins
                                 for b in 0..<blockSize { histogram[row + Int(binOf[Int(local[b * rows + li]) - 1])] &+= 1 }
@@ -505,11 +521,33 @@ extension SensitivityAnalysis {
             [0.05, 0.5, 0.95].map { q in max(1, Int((q * Double(samples)).rounded(.up))) }
         }
 
-        /// Exact quantiles from the stored ranks: each account's ranks gathered and sorted.
-        func quantilesFromStoredRanks(samples: Int) {
+        /// Exact quantiles from the stored ranks: each account's ranks counted per rank (when
+        /// there are no more ranks than draws) or gathered and sorted.
+        func quantilesFromStoredRanks(samples: Int, accounts: Int) {
             let targets = Self.targets(samples: samples)
+            if accounts <= samples {
+                var counts = [Int32](repeating: 0, count: accounts)
+                storedRanks.withUncheckedView { stored in
+                    counts.withUncheckedMutableView { counts in
+                        for li in 0..<rows {
+                            for r in 0..<accounts { counts[r] = 0 }
+                            for d in 0..<samples { counts[Int(stored[d * rows + li]) - 1] &+= 1 }
+                            var cumulative = 0
+                            var t = 0
+                            for r in 0..<accounts where t < 3 {
+                                cumulative += Int(counts[r])
+                                while t < 3 && cumulative >= targets[t] {
+                                    quantiles[li * 3 + t] = Int32(r + 1)
+                                    t += 1
+                                }
+                            }
+                        }
+                    }
+                }
+                return
+            }
             var own = [Int32](repeating: 0, count: samples)
-            storedRanks.withUnsafeBufferPointer { stored in
+            storedRanks.withUncheckedView { stored in
                 for li in 0..<rows {
                     for d in 0..<samples { own[d] = stored[d * rows + li] }
                     own.sort()
@@ -557,6 +595,9 @@ extension SensitivityAnalysis {
         var grades: [UInt8]
         var ranker: DrawRanker
         var productSeconds = 0.0
+        /// A panel's value and difficulty band indices for one draw.
+        var valueBands = [UInt8](repeating: 0, count: SensitivityAnalysis.panelRows)
+        var difficultyBands = [UInt8](repeating: 0, count: SensitivityAnalysis.panelRows)
 
         init(count: Int, gradeFirst: Bool) {
             keys = [Double](repeating: 0, count: count)
@@ -566,16 +607,16 @@ extension SensitivityAnalysis {
 
         /// Step 2: gathers draw `b`'s keys and grades from the panels and ranks them.
         func rank(draw b: Int, panels: [PanelState], into slot: RankSlot) {
-            keys.withUnsafeMutableBufferPointer { keys in
-                grades.withUnsafeMutableBufferPointer { grades in
+            keys.withUncheckedMutableView { keys in
+                grades.withUncheckedMutableView { grades in
                     for panel in panels {
                         let rows = panel.rows
                         let base = b * rows
                         let start = panel.start
-                        panel.keys.withUnsafeBufferPointer { source in
+                        panel.keys.withUncheckedView { source in
                             for li in 0..<rows { keys[start + li] = source[base + li] }
                         }
-                        panel.grades.withUnsafeBufferPointer { source in
+                        panel.grades.withUncheckedView { source in
                             for li in 0..<rows { grades[start + li] = source[base + li] }
                         }
                     }
