@@ -19,20 +19,22 @@ extension Kam.Rank {
     /// rank, and the rejected rows, in one transaction.
     ///
     /// The accounts come from the engine's results, never from formatted rows: a list read
-    /// into memory is recorded from its assessment; a streamed list is ranked in full once
-    /// more (every row, in bounded memory) and read back a page at a time, each page assessed
-    /// with the whole list's statistics, so a million-account run is recorded without holding
-    /// it in memory.
+    /// into memory is recorded from its assessment; a streamed list from the rows its one
+    /// ranking pass kept (``RecordedAccounts``: each row's record and rank), handed out a page
+    /// at a time in account-id order, each page assessed with the whole list's statistics.
     func recordRun(
         into store: HistoryStore, model: ScoringModel, pipeline: ScoringPipeline, scenario: Int,
-        inMemory assessment: BatchAssessment?, rowsRead: Int, rejected: [Reject], progress: Progress
+        inMemory assessment: BatchAssessment?, streamed accounts: RecordedAccounts?,
+        statistics: UtilityBuilder.Statistics?, rowsRead: Int, rejected: [Reject], progress: Progress
     ) throws {
         progress.phase("recording the run into \(store.path)")
+        var clock = RecordTimings()
         let description = RunDescription(
             model: model, scorer: pipeline.scorer, scenario: scenario, modelFile: modelOptions.model,
             inputFile: input.file == "/dev/stdin" ? "-" : input.file,
             inputHash: input.file == "/dev/stdin" ? "" : ContentHash.ofFile(atPath: input.file) ?? "",
             rowsRead: rowsRead, kamVersion: Kam.configuration.version)
+        clock.lap(\.hash)
         let hold = recordHold
         var held = false
         func holdIfAsked() {
@@ -44,6 +46,7 @@ extension Kam.Rank {
         let recorded: RecordedRun
         do {
             recorded = try store.record(description) { recorder in
+                clock.lap(\.open)
                 for reject in rejected {
                     try recorder.reject(
                         RecordedReject(line: reject.line, column: reject.column, code: reject.reason.code, message: reject.message))
@@ -56,22 +59,25 @@ extension Kam.Rank {
                     holdIfAsked()
                     return
                 }
-                let ranking = try input.rank(
-                    model: model, scorer: pipeline.scorer, scenario: scenario, limit: .max, grades: nil,
-                    blockSize: blockSize, workers: workers,
-                    runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: sortMemory), paged: true)
-                guard let pages = ranking.pages else { return }
-                // Held back and written in account order once the whole run is known (see
-                // RunRecorder.stage): far cheaper for SQLite than inserting in rank order.
-                while let page = try Self.recordPage(pages, rows: recordPageRows ?? Self.defaultRecordPageRows) {
-                    recorder.stage(pipeline.assess(page.batch, scenario: scenario, statistics: ranking.statistics), ranks: page.ranks)
+                guard let accounts, let statistics else { return }
+                // Pages in account-id order, so the inserts only grow the (run, account) B-tree
+                // at its right edge: far cheaper for SQLite than inserting in rank order.
+                clock.lap(\.insert)
+                while let page = try Self.recordPage(accounts, rows: recordPageRows ?? Self.defaultRecordPageRows) {
+                    clock.lap(\.map)
+                    let assessed = pipeline.assess(page.batch, scenario: scenario, statistics: statistics)
+                    clock.lap(\.assess)
+                    try recorder.append(assessed, ranks: page.ranks, inKeyOrder: true)
+                    clock.lap(\.insert)
+                    holdIfAsked()
                 }
-                try recorder.writeStaged(pausingAfter: hold == nil ? nil : recordPageRows ?? Self.defaultRecordPageRows, pause: holdIfAsked)
                 holdIfAsked()
             }
+            clock.lap(\.commit)
         } catch let error as HistoryError {
             throw HistoryLocation.cliError(error)
         }
+        if timings { printError(clock.summary) }
         if !quiet {
             printError(
                 "kam: recorded run \(recorded.id) (\(recorded.accepted) accounts, \(recorded.rejected) rejected) in \(store.path)")
@@ -79,12 +85,44 @@ extension Kam.Rank {
     }
 
     /// The next page of a ranking being recorded, with dataset errors turned into CLI errors.
-    static func recordPage(_ pages: ShownPages, rows: Int) throws -> (batch: ProspectBatch, ranks: [Int])? {
+    static func recordPage(_ accounts: RecordedAccounts, rows: Int) throws -> (batch: ProspectBatch, ranks: [Int])? {
         do {
-            return try pages.next(upTo: max(rows, 1))
+            return try accounts.next(upTo: max(rows, 1))
         } catch {
             if case .unreadable = error { throw CLIError.inputMissing(error.description) }
             throw CLIError.badData(error.description)
         }
+    }
+}
+
+/// Processor time of the parts of recording a run (`kam rank --record --timings`).
+struct RecordTimings {
+    var hash = 0.0, open = 0.0, map = 0.0, assess = 0.0, insert = 0.0, commit = 0.0
+    private var last = RecordTimings.processorTime()
+
+    /// Seconds of processor time used by the process so far.
+    static func processorTime() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+            getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) * 1e-6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    /// Adds the time since the last lap to `part`.
+    mutating func lap(_ part: WritableKeyPath<RecordTimings, Double>) {
+        let now = Self.processorTime()
+        self[keyPath: part] += now - last
+        last = now
+    }
+
+    var summary: String {
+        func seconds(_ value: Double) -> String { formatDecimal(value, digits: 3) + " s" }
+        return "kam: timing: recording (processor time): hashing the list \(seconds(hash)), opening the transaction "
+            + "\(seconds(open)), mapping kept records \(seconds(map)), assessing \(seconds(assess)), "
+            + "inserting \(seconds(insert)), committing \(seconds(commit))"
     }
 }
