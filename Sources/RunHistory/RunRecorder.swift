@@ -45,8 +45,8 @@ public final class RunRecorder {
         try write(
             account: score.account, name: score.name, rank: score.rank, grade: score.grade, value: score.value,
             difficulty: score.difficulty, priority: score.priority, completeness: score.completeness,
-            probability: score.probability, segments: HistoryStore.joined(score.segments),
-            missing: HistoryStore.joined(score.missing), utilities: score.utilities[...], stage: score.stage)
+            probability: score.probability, segments: Array(HistoryStore.joined(score.segments).utf8),
+            missing: Array(HistoryStore.joined(score.missing).utf8), utilities: score.utilities[...], stage: score.stage)
     }
 
     /// Writes every account of an assessment (a page of a ranking), `ranks[i]` being the
@@ -68,21 +68,28 @@ public final class RunRecorder {
         let model = assessment.model
         let factorCount = model.factors.count
         precondition(factorCount == self.factorCount, "The assessment's model has the run's factors")
-        let factorIDs = model.factors.map(\.id)
-        let segmentIDs = model.segments.map(\.id)
+        // The id lists are built as UTF-8 in two buffers reused for every row.
+        let factorIDs = model.factors.map { Array($0.id.utf8) }
+        let segmentIDs = model.segments.map { Array($0.id.utf8) }
+        let separator = Array(String(HistoryStore.separator).utf8)
         let elements = assessment.utilities.matrix.elements
         let present = assessment.utilities.present
         let grades = assessment.grades
         let accounts = assessment.accounts
+        var missing: [UInt8] = []
+        var segments: [UInt8] = []
         for row in rows {
             let range = (row * factorCount)..<((row + 1) * factorCount)
-            var missing = ""
+            missing.removeAll(keepingCapacity: true)
             for factor in 0..<factorCount where !present[range.lowerBound + factor] {
-                if !missing.isEmpty { missing.append(HistoryStore.separator) }
+                if !missing.isEmpty { missing += separator }
                 missing += factorIDs[factor]
             }
-            let rowSegments = assessment.segments[row]
-            let segments = rowSegments.isEmpty ? "" : HistoryStore.joined(rowSegments.map { segmentIDs[$0] })
+            segments.removeAll(keepingCapacity: true)
+            for (position, segment) in assessment.segments[row].enumerated() {
+                if position > 0 { segments += separator }
+                segments += segmentIDs[segment]
+            }
             let value = assessment.value(row)
             let difficulty = assessment.difficulty(row)
             let account = accounts[row]
@@ -118,7 +125,7 @@ public final class RunRecorder {
 
     private func write(
         account: String, name: String, rank: Int, grade: Grade, value: Double, difficulty: Double, priority: Double,
-        completeness: Double, probability: Double?, segments: String, missing: String, utilities: ArraySlice<Double>,
+        completeness: Double, probability: Double?, segments: [UInt8], missing: [UInt8], utilities: ArraySlice<Double>,
         stage: Int?
     ) throws(HistoryError) {
         let insert = insertScore
@@ -132,8 +139,8 @@ public final class RunRecorder {
         insert.bind(8, priority)
         insert.bind(9, completeness)
         insert.bind(10, probability)
-        insert.bind(11, segments)
-        insert.bind(12, missing)
+        insert.bind(11, text: segments)
+        insert.bind(12, text: missing)
         insert.bind(13, doubles: utilities)
         if recordsStage { insert.bind(14, stage) }
         if let failure = insert.step() {

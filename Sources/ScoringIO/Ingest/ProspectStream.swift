@@ -274,14 +274,14 @@ public struct ProspectStream: Sendable {
                 var merger = StreamMerger(
                     plan: plan, scoring: true, registry: firstPass.registry, knownMeans: knownMeans,
                     deferredLimit: deferredLimit, selection: selection, wanted: grades)
-                if configuration.keepsRecords { merger.recorded = RecordedRows() }
+                if configuration.keepsRecords { merger.recorded = RecordedRows(rows: expected, bytes: setup.fileSize) }
                 try runStored(spill: spill, mapper: scoringMapper, merger: &merger, timings: &timings)
                 return merger
             }
             var merger = StreamMerger(
                 plan: plan, scoring: true, registry: AccountRegistry(expectedCount: expected), knownMeans: knownMeans,
                 deferredLimit: deferredLimit, selection: selection, wanted: grades)
-            if configuration.keepsRecords { merger.recorded = RecordedRows() }
+            if configuration.keepsRecords { merger.recorded = RecordedRows(rows: expected, bytes: setup.fileSize) }
             blocks = try run(path: path, setup: setup, mapper: scoringMapper, merger: &merger, timings: &timings)
             fileReads += 1
             return merger

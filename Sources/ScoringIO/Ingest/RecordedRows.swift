@@ -13,6 +13,14 @@ final class RecordedRows {
     var starts: [Int] = []
     var text: [UInt8] = []
 
+    /// Room for about `rows` rows of `bytes` bytes of records in all (the file's size: the
+    /// arrays then grow without copying what they hold; untouched room costs no memory).
+    init(rows: Int = 0, bytes: Int = 0) {
+        entries.reserveCapacity(rows)
+        starts.reserveCapacity(rows)
+        text.reserveCapacity(bytes)
+    }
+
     func append(_ entry: RankedEntry, record: UnsafeBufferPointer<UInt8>) {
         entries.append(entry)
         starts.append(text.count)
@@ -43,15 +51,32 @@ public final class RecordedAccounts {
     init(rows: RecordedRows, registry: AccountRegistry, order: RankingOrder, fetcher: RecordFetcher) {
         self.rows = rows
         self.fetcher = fetcher
-        let entries = rows.entries
-        var byRank = Array(entries.indices)
-        byRank.sort { first, second in
-            StreamMerger.ranksBefore(entries[first], entries[second], order: order, registry: registry)
+        ranks = Self.ranks(rows.entries, order: order, registry: registry)
+        idOrder = Self.idOrder(rows.entries.map(\.entry), registry: registry)
+    }
+
+    /// The 1-based rank of each entry: its place in the order of ``RankingOrder`` (grade when
+    /// grades come first, then key descending, then id), the comparison
+    /// ``StreamMerger/ranksBefore(_:_:order:registry:)`` makes, on a compact copy of the keys.
+    static func ranks(_ entries: [RankedEntry], order: RankingOrder, registry: AccountRegistry) -> [Int] {
+        struct Key {
+            var grade: UInt8
+            var key: Double
+            var entry: Int
+            var row: Int32
+        }
+        let gradeFirst = order.gradeFirst
+        var keys = entries.enumerated().map { row, entry in
+            Key(grade: gradeFirst ? entry.grade : 0, key: entry.key, entry: entry.entry, row: Int32(truncatingIfNeeded: row))
+        }
+        keys.sort { first, second in
+            if first.grade != second.grade { return first.grade < second.grade }
+            if first.key != second.key { return first.key > second.key }
+            return registry.idPrecedes(first.entry, second.entry)
         }
         var ranks = [Int](repeating: 0, count: entries.count)
-        for (place, row) in byRank.enumerated() { ranks[row] = place + 1 }
-        self.ranks = ranks
-        idOrder = Self.idOrder(entries.map(\.entry), registry: registry)
+        for (place, key) in keys.enumerated() { ranks[Int(key.row)] = place + 1 }
+        return ranks
     }
 
     /// Row indices in the byte order of their ids (NFC UTF-8 in the registry): sorted on the
