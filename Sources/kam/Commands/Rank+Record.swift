@@ -63,11 +63,15 @@ extension Kam.Rank {
                 // Pages in account-id order, so the inserts only grow the (run, account) B-tree
                 // at its right edge: far cheaper for SQLite than inserting in rank order.
                 clock.lap(\.insert)
-                while let page = try Self.recordPage(accounts, rows: recordPageRows ?? Self.defaultRecordPageRows) {
-                    clock.lap(\.map)
-                    let assessed = pipeline.assess(page.batch, scenario: scenario, statistics: statistics)
-                    clock.lap(\.assess)
-                    try recorder.append(assessed, ranks: page.ranks, inKeyOrder: true)
+                // Pages are mapped and assessed on a thread of their own while SQLite inserts
+                // the one before (two pages in flight at most).
+                let producer = RecordPageProducer(
+                    accounts: accounts, pipeline: pipeline, scenario: scenario, statistics: statistics,
+                    pageRows: max(recordPageRows ?? Self.defaultRecordPageRows, 1))
+                defer { producer.stop() }
+                while let page = try producer.next() {
+                    clock.lap(\.wait)
+                    try recorder.append(page.assessment, ranks: page.ranks, inKeyOrder: true)
                     clock.lap(\.insert)
                     holdIfAsked()
                 }
@@ -84,20 +88,11 @@ extension Kam.Rank {
         }
     }
 
-    /// The next page of a ranking being recorded, with dataset errors turned into CLI errors.
-    static func recordPage(_ accounts: RecordedAccounts, rows: Int) throws -> (batch: ProspectBatch, ranks: [Int])? {
-        do {
-            return try accounts.next(upTo: max(rows, 1))
-        } catch {
-            if case .unreadable = error { throw CLIError.inputMissing(error.description) }
-            throw CLIError.badData(error.description)
-        }
-    }
 }
 
 /// Processor time of the parts of recording a run (`kam rank --record --timings`).
 struct RecordTimings {
-    var hash = 0.0, open = 0.0, map = 0.0, assess = 0.0, insert = 0.0, commit = 0.0
+    var hash = 0.0, open = 0.0, wait = 0.0, insert = 0.0, commit = 0.0
     private var last = RecordTimings.processorTime()
 
     /// Seconds of processor time used by the process so far.
@@ -122,7 +117,85 @@ struct RecordTimings {
     var summary: String {
         func seconds(_ value: Double) -> String { formatDecimal(value, digits: 3) + " s" }
         return "kam: timing: recording (processor time): hashing the list \(seconds(hash)), opening the transaction "
-            + "\(seconds(open)), mapping kept records \(seconds(map)), assessing \(seconds(assess)), "
-            + "inserting \(seconds(insert)), committing \(seconds(commit))"
+            + "\(seconds(open)), inserting \(seconds(insert)), committing \(seconds(commit)); "
+            + "mapping and assessing pages on their own thread, while waiting for them \(seconds(wait)) "
+            + "(the process's time, both threads)"
+    }
+}
+
+/// Maps and assesses the pages of a streamed run on a thread of its own, at most two pages
+/// ahead of the recording thread, which inserts them.
+final class RecordPageProducer: @unchecked Sendable {
+    typealias Page = (assessment: BatchAssessment, ranks: [Int])
+    private let condition = NSCondition()
+    private var ready: [Result<Page, CLIError>] = []
+    private var finished = false
+    private var stopped = false
+    private static let ahead = 2
+    private let accounts: RecordedAccounts
+    private let pipeline: ScoringPipeline
+    private let scenario: Int
+    private let statistics: UtilityBuilder.Statistics
+    private let pageRows: Int
+
+    init(
+        accounts: RecordedAccounts, pipeline: ScoringPipeline, scenario: Int, statistics: UtilityBuilder.Statistics,
+        pageRows: Int
+    ) {
+        self.accounts = accounts
+        self.pipeline = pipeline
+        self.scenario = scenario
+        self.statistics = statistics
+        self.pageRows = pageRows
+        let thread = Thread { [self] in produce() }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    private func produce() {
+        while true {
+            condition.lock()
+            while ready.count >= Self.ahead && !stopped { condition.wait() }
+            let stop = stopped
+            condition.unlock()
+            if stop { break }
+            let result: Result<Page, CLIError>?
+            do {
+                result = try accounts.next(upTo: pageRows).map { page in
+                    .success((pipeline.assess(page.batch, scenario: scenario, statistics: statistics), page.ranks))
+                }
+            } catch {
+                if case .unreadable = error {
+                    result = .failure(.inputMissing(error.description))
+                } else {
+                    result = .failure(.badData(error.description))
+                }
+            }
+            condition.lock()
+            if let result { ready.append(result) } else { finished = true }
+            condition.broadcast()
+            condition.unlock()
+            if result == nil { break }
+            if case .failure? = result { break }
+        }
+    }
+
+    /// The next page, or `nil` after the last.
+    func next() throws(CLIError) -> Page? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.isEmpty && !finished { condition.wait() }
+        guard !ready.isEmpty else { return nil }
+        let result = ready.removeFirst()
+        condition.broadcast()
+        return try result.get()
+    }
+
+    /// Lets the thread end (after the page it is working on).
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
     }
 }
