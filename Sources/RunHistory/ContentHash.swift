@@ -24,35 +24,29 @@ public struct ContentHash: Sendable {
         return ((x << 27) | (x >> 37)) &* multiplier
     }
 
-    /// Adds bytes.
-    public mutating func update(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { update($0) }
+    @inline(__always)
+    private static func word(_ bytes: [UInt8], at index: Int) -> UInt64 {
+        var word: UInt64 = 0
+        for offset in 0..<8 { word |= UInt64(bytes[index + offset]) << (8 * offset) }
+        return word
     }
 
-    /// Adds bytes (words loaded straight from memory, eight bytes at a time).
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    /// Adds bytes.
+    public mutating func update(_ bytes: [UInt8]) {
         length &+= UInt64(bytes.count)
-        var index = 0
-        var h = state
+        var data = bytes
         if !tail.isEmpty {
-            // Complete the waiting word first.
-            let taken = Swift.min(8 - tail.count, bytes.count)
-            tail += bytes[0..<taken]
-            index = taken
-            guard tail.count == 8 else { return }
-            var word: UInt64 = 0
-            for (offset, byte) in tail.enumerated() { word |= UInt64(byte) << (8 * offset) }
-            h = Self.mix(h, word)
+            data = tail + bytes
             tail = []
         }
-        if let base = bytes.baseAddress {
-            while index + 8 <= bytes.count {
-                h = Self.mix(h, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
-                index += 8
-            }
+        var index = 0
+        var h = state
+        while index + 8 <= data.count {
+            h = Self.mix(h, Self.word(data, at: index))
+            index += 8
         }
         state = h
-        if index < bytes.count { tail = Array(bytes[index...]) }
+        if index < data.count { tail = Array(data[index...]) }
     }
 
     /// Adds the UTF-8 bytes of a text.
@@ -90,7 +84,7 @@ public struct ContentHash: Sendable {
             do { data = try handle.read(upToCount: 4 << 20) } catch { return nil }
             // `nil` or empty: the end of the file.
             guard let data, !data.isEmpty else { break }
-            data.withUnsafeBytes { hash.update($0) }
+            hash.update([UInt8](data))
         }
         return hash.finalize()
     }

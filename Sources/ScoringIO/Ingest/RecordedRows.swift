@@ -21,7 +21,7 @@ final class RecordedRows {
         text.reserveCapacity(bytes)
     }
 
-    func append(_ entry: RankedEntry, record: UnsafeBufferPointer<UInt8>) {
+    func append(_ entry: RankedEntry, record: some Collection<UInt8>) {
         entries.append(entry)
         starts.append(text.count)
         text.append(contentsOf: record)

@@ -65,7 +65,8 @@ struct StreamMerger {
     private var deferredFactors: [Int32] = []
     private var deferredFactorEnds: [Int] = []
     private var deferredEntries: [RankedEntry] = []
-    /// Their records, back to back (when every row is ranked, which carries records).
+    /// Their records, back to back (when every row is ranked, which carries records, or the
+    /// rows are kept for a run history).
     private var deferredText: [UInt8] = []
     /// Where each waiting row's record starts in `deferredText` (the entry keeps its position
     /// in the file, which a top-K reads the shown rows from).
