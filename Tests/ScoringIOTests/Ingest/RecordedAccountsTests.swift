@@ -62,12 +62,7 @@ struct RecordedAccountsTests {
         let path = StreamTestFiles.scratchPath("recorded.csv")
         defer { CSVTestFiles.remove(path) }
         try CSVTestFiles.write(StreamTestFiles.difficultList(rows: 800, seed: 29, blankRate: 0.2), to: path)
-        let relative = try editedDefaultModel([
-            ("    weight: 0.15\n    scale: {type: linear, min: 1, max: 5}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\"",
-             "    weight: 0.15\n    scale: {type: minmax}\n    missing: mean\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\""),
-            ("scale: {type: piecewise, points: [[1, 0], [6, 0.4], [12, 0.8], [24, 1]]}",
-             "scale: {type: zscore, clip: 2.5}"),
-        ])
+        let relative = try relativeModelWithMeanFills()
         let model = StreamTestFiles.defaultModel
         try check(path: path, model: model, limit: 20, deferredLimit: 1 << 20, passes: 1, "default, top 20")
         try check(path: path, model: model, limit: .max, deferredLimit: 5, passes: 2, "mean fills after a second pass, every row")
