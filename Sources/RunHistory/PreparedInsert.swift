@@ -52,6 +52,17 @@ struct PreparedInsert {
         }
     }
 
+    /// Binds UTF-8 bytes as text (never null: no bytes are bound as empty text).
+    func bind(_ index: Int32, text bytes: [UInt8]) {
+        _ = bytes.withUnsafeBufferPointer { bytes in
+            if let base = bytes.baseAddress, !bytes.isEmpty {
+                sqlite3_bind_text(handle, index, base, Int32(bytes.count), Self.transient)
+            } else {
+                sqlite3_bind_text(handle, index, "", 0, Self.transient)
+            }
+        }
+    }
+
     func bind(_ index: Int32, _ value: String?) {
         if let value { bind(index, value) } else { sqlite3_bind_null(handle, index) }
     }

@@ -45,8 +45,8 @@ public final class RunRecorder {
         try write(
             account: score.account, name: score.name, rank: score.rank, grade: score.grade, value: score.value,
             difficulty: score.difficulty, priority: score.priority, completeness: score.completeness,
-            probability: score.probability, segments: HistoryStore.joined(score.segments),
-            missing: HistoryStore.joined(score.missing), utilities: score.utilities[...], stage: score.stage)
+            probability: score.probability, segments: Array(HistoryStore.joined(score.segments).utf8),
+            missing: Array(HistoryStore.joined(score.missing).utf8), utilities: score.utilities[...], stage: score.stage)
     }
 
     /// Writes every account of an assessment (a page of a ranking), `ranks[i]` being the
@@ -54,9 +54,12 @@ public final class RunRecorder {
     ///
     /// Rows are written in account-id order (byte order of the UTF-8, SQLite's order of the
     /// key): successive inserts land next to each other in the (run, account) B-tree.
-    public func append(_ assessment: BatchAssessment, ranks: [Int]) throws(HistoryError) {
+    ///
+    /// - Parameter inKeyOrder: The rows are in key order already (a page of
+    ///   ``ScoringIO/RecordedAccounts``): written as they are.
+    public func append(_ assessment: BatchAssessment, ranks: [Int], inKeyOrder: Bool = false) throws(HistoryError) {
         precondition(ranks.count == assessment.count, "One rank per assessed account")
-        let order = Self.keyOrder(assessment.accounts.map(\.id))
+        let order = inKeyOrder ? Array(0..<assessment.count) : Self.keyOrder(assessment.accounts.map(\.id))
         try append(assessment, ranks: ranks, rows: order)
     }
 
@@ -65,21 +68,28 @@ public final class RunRecorder {
         let model = assessment.model
         let factorCount = model.factors.count
         precondition(factorCount == self.factorCount, "The assessment's model has the run's factors")
-        let factorIDs = model.factors.map(\.id)
-        let segmentIDs = model.segments.map(\.id)
+        // The id lists are built as UTF-8 in two buffers reused for every row.
+        let factorIDs = model.factors.map { Array($0.id.utf8) }
+        let segmentIDs = model.segments.map { Array($0.id.utf8) }
+        let separator = Array(String(HistoryStore.separator).utf8)
         let elements = assessment.utilities.matrix.elements
         let present = assessment.utilities.present
         let grades = assessment.grades
         let accounts = assessment.accounts
+        var missing: [UInt8] = []
+        var segments: [UInt8] = []
         for row in rows {
             let range = (row * factorCount)..<((row + 1) * factorCount)
-            var missing = ""
+            missing.removeAll(keepingCapacity: true)
             for factor in 0..<factorCount where !present[range.lowerBound + factor] {
-                if !missing.isEmpty { missing.append(HistoryStore.separator) }
+                if !missing.isEmpty { missing += separator }
                 missing += factorIDs[factor]
             }
-            let rowSegments = assessment.segments[row]
-            let segments = rowSegments.isEmpty ? "" : HistoryStore.joined(rowSegments.map { segmentIDs[$0] })
+            segments.removeAll(keepingCapacity: true)
+            for (position, segment) in assessment.segments[row].enumerated() {
+                if position > 0 { segments += separator }
+                segments += segmentIDs[segment]
+            }
             let value = assessment.value(row)
             let difficulty = assessment.difficulty(row)
             let account = accounts[row]
@@ -113,81 +123,9 @@ public final class RunRecorder {
         return keyed.map(\.index)
     }
 
-    // MARK: Staging a streamed run
-
-    /// Accounts of a streamed run, held until the whole run is known and then written in key
-    /// order (``writeStaged()``): inserts that only ever append to the (run, account) B-tree
-    /// cost SQLite about a third of inserts in rank order. About 250 bytes an account.
-    private var staged = StagedAccounts()
-
-    private struct StagedAccounts {
-        var ids: [String] = []
-        var names: [String] = []
-        var ranks: [Int] = []
-        var grades: [Grade] = []
-        var scores: [Double] = []  // value, difficulty, priority, completeness per account
-        var probabilities: [Double?] = []
-        var segments: [String] = []
-        var missing: [String] = []
-        var utilities: [Double] = []
-        var stages: [Int?] = []
-    }
-
-    /// Holds every account of an assessment (a page of a ranking) back, to be written by
-    /// ``writeStaged()``; `ranks[i]` is the 1-based rank of row `i` in the whole list.
-    public func stage(_ assessment: BatchAssessment, ranks: [Int]) {
-        precondition(ranks.count == assessment.count, "One rank per assessed account")
-        let model = assessment.model
-        precondition(model.factors.count == factorCount, "The assessment's model has the run's factors")
-        let factorIDs = model.factors.map(\.id)
-        let segmentIDs = model.segments.map(\.id)
-        let present = assessment.utilities.present
-        for row in 0..<assessment.count {
-            let account = assessment.accounts[row]
-            let value = assessment.value(row)
-            let difficulty = assessment.difficulty(row)
-            staged.ids.append(account.id)
-            staged.names.append(account.name)
-            staged.ranks.append(ranks[row])
-            staged.grades.append(assessment.grades[row])
-            staged.scores += [value, difficulty, assessment.priority(row), assessment.completeness(row)]
-            staged.probabilities.append(model.probability(value: value, difficulty: difficulty))
-            let rowSegments = assessment.segments[row]
-            staged.segments.append(rowSegments.isEmpty ? "" : HistoryStore.joined(rowSegments.map { segmentIDs[$0] }))
-            var missing = ""
-            for factor in 0..<factorCount where !present[row * factorCount + factor] {
-                if !missing.isEmpty { missing.append(HistoryStore.separator) }
-                missing += factorIDs[factor]
-            }
-            staged.missing.append(missing)
-            staged.stages.append(account.stage)
-        }
-        staged.utilities += assessment.utilities.matrix.elements[0..<(assessment.count * factorCount)]
-    }
-
-    /// Writes the accounts held by ``stage(_:ranks:)`` in account-id order.
-    ///
-    /// - Parameters:
-    ///   - rows: Call `pause` once after this many accounts are written (tests that kill a
-    ///     run in the middle of its transaction).
-    public func writeStaged(pausingAfter rows: Int? = nil, pause: () -> Void = {}) throws(HistoryError) {
-        let accounts = staged
-        staged = StagedAccounts()
-        for (written, row) in Self.keyOrder(accounts.ids).enumerated() {
-            if written == rows { pause() }
-            try write(
-                account: accounts.ids[row], name: accounts.names[row], rank: accounts.ranks[row],
-                grade: accounts.grades[row], value: accounts.scores[4 * row], difficulty: accounts.scores[4 * row + 1],
-                priority: accounts.scores[4 * row + 2], completeness: accounts.scores[4 * row + 3],
-                probability: accounts.probabilities[row], segments: accounts.segments[row],
-                missing: accounts.missing[row],
-                utilities: accounts.utilities[(row * factorCount)..<((row + 1) * factorCount)], stage: accounts.stages[row])
-        }
-    }
-
     private func write(
         account: String, name: String, rank: Int, grade: Grade, value: Double, difficulty: Double, priority: Double,
-        completeness: Double, probability: Double?, segments: String, missing: String, utilities: ArraySlice<Double>,
+        completeness: Double, probability: Double?, segments: [UInt8], missing: [UInt8], utilities: ArraySlice<Double>,
         stage: Int?
     ) throws(HistoryError) {
         let insert = insertScore
@@ -201,8 +139,8 @@ public final class RunRecorder {
         insert.bind(8, priority)
         insert.bind(9, completeness)
         insert.bind(10, probability)
-        insert.bind(11, segments)
-        insert.bind(12, missing)
+        insert.bind(11, text: segments)
+        insert.bind(12, text: missing)
         insert.bind(13, doubles: utilities)
         if recordsStage { insert.bind(14, stage) }
         if let failure = insert.step() {

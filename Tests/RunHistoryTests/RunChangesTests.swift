@@ -102,4 +102,23 @@ struct RunChangesTests {
         other.update(Array(bytes.dropLast()))
         #expect(other.finalize() != whole.finalize())
     }
+
+    @Test("The content hash is the documented function (values from an independent Python version of it)")
+    func hashValues() {
+        // Python: h = 0x243F6A8885A308D3; per little-endian word w: x = h ^ w,
+        // h = rotl(x, 27) * 0x9E3779B97F4A7C15; then mix(mix(h, tail), length) and
+        // splitmix64's finalizer.
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        var hash = ContentHash()
+        hash.update(bytes)
+        #expect(hash.finalize() == "ef3474f855326b1c")
+        #expect(ContentHash().finalize() == "4d1114153e55ed51")
+        #expect(ContentHash.of("kam") == "12761027ad8abb50")
+        // Fed in pieces of 3 bytes (the waiting word completed across calls).
+        var pieces = ContentHash()
+        for start in stride(from: 0, to: bytes.count, by: 3) {
+            pieces.update(Array(bytes[start..<Swift.min(start + 3, bytes.count)]))
+        }
+        #expect(pieces.finalize() == "ef3474f855326b1c")
+    }
 }

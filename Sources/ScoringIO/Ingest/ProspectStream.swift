@@ -70,6 +70,10 @@ public struct ProspectStream: Sendable {
         /// and parsing the file again. Both give the same bits; `false` is the reference
         /// path tests compare against.
         public var keepsRawValues: Bool
+        /// Whether the ranking pass also keeps every accepted row with its record, so that
+        /// the whole list can be recorded in a run history from this one pass
+        /// (``StreamedRanking/recorded``), without a second ranking or reading the file again.
+        public var keepsRecords = false
         /// Called on the merging thread with the rows read so far in the current pass, after
         /// each chunk (`kam`'s progress line); `nil`: nothing is called.
         public var progress: (@Sendable (_ rowsRead: Int) -> Void)? = nil
@@ -249,7 +253,8 @@ public struct ProspectStream: Sendable {
                 plan: plan, scoring: false, registry: AccountRegistry(expectedCount: expected), knownMeans: nil,
                 deferredLimit: 0, selection: selection, wanted: grades)
             if configuration.keepsRawValues {
-                merger.spill = RawSpill(factorCount: plan.factorCount, keepsText: selection.keepsEveryRow)
+                merger.spill = RawSpill(
+                    factorCount: plan.factorCount, keepsText: selection.keepsEveryRow || configuration.keepsRecords)
             }
             var mapper = ChunkMapper(plan: plan, mode: .statistics, validatesUTF8: setup.validatesUTF8)
             mapper.keepsRaw = configuration.keepsRawValues
@@ -269,12 +274,14 @@ public struct ProspectStream: Sendable {
                 var merger = StreamMerger(
                     plan: plan, scoring: true, registry: firstPass.registry, knownMeans: knownMeans,
                     deferredLimit: deferredLimit, selection: selection, wanted: grades)
+                if configuration.keepsRecords { merger.recorded = RecordedRows(rows: expected, bytes: setup.fileSize) }
                 try runStored(spill: spill, mapper: scoringMapper, merger: &merger, timings: &timings)
                 return merger
             }
             var merger = StreamMerger(
                 plan: plan, scoring: true, registry: AccountRegistry(expectedCount: expected), knownMeans: knownMeans,
                 deferredLimit: deferredLimit, selection: selection, wanted: grades)
+            if configuration.keepsRecords { merger.recorded = RecordedRows(rows: expected, bytes: setup.fileSize) }
             blocks = try run(path: path, setup: setup, mapper: scoringMapper, merger: &merger, timings: &timings)
             fileReads += 1
             return merger
@@ -315,6 +322,11 @@ public struct ProspectStream: Sendable {
             } catch { throw .dataset(error) }
         }
         timings.select = ChunkMapper.now() - selectStarted
+        let recordStarted = ChunkMapper.now()
+        let recorded = merger.recorded.map {
+            RecordedAccounts(rows: $0, registry: merger.registry, order: merger.order, fetcher: fetcher)
+        }
+        timings.record = ChunkMapper.now() - recordStarted
         var gradeCounts: [Grade: Int] = [:]
         for grade in Grade.allCases where merger.gradeCounts[grade.order] > 0 {
             gradeCounts[grade] = merger.gradeCounts[grade.order]
@@ -324,7 +336,7 @@ public struct ProspectStream: Sendable {
             rowsRead: counted.rowsRead, acceptedCount: counted.accepted, rejects: counted.rejects,
             gradeCounts: gradeCounts, unevaluatedSegments: loader.unevaluatedSegments(in: setup.header),
             statistics: statistics, statisticsSource: source, shown: shown, ranks: ranks,
-            pages: paged ? pages : nil, passes: passes, fileReads: fileReads, timings: timings)
+            pages: paged ? pages : nil, recorded: recorded, passes: passes, fileReads: fileReads, timings: timings)
     }
 
     // MARK: Header

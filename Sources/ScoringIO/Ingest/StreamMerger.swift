@@ -65,8 +65,12 @@ struct StreamMerger {
     private var deferredFactors: [Int32] = []
     private var deferredFactorEnds: [Int] = []
     private var deferredEntries: [RankedEntry] = []
-    /// Their records, back to back (when every row is ranked, which carries records).
+    /// Their records, back to back (when every row is ranked, which carries records, or the
+    /// rows are kept for a run history).
     private var deferredText: [UInt8] = []
+    /// Where each waiting row's record starts in `deferredText` (the entry keeps its position
+    /// in the file, which a top-K reads the shown rows from).
+    private var deferredTextStarts: [Int] = []
     /// One row of scores, reused.
     private var scratch: [Double]
 
@@ -82,6 +86,9 @@ struct StreamMerger {
     /// Where a statistics pass of `kam weights fit` keeps every accepted account's raw
     /// values and outcome in memory; `nil`: not kept.
     var collector: HistoryCollector?
+    /// Where a scoring pass keeps every graded row with its record for a run history
+    /// (``ProspectStream/Configuration/keepsRecords``); `nil`: not kept.
+    var recorded: RecordedRows?
 
     /// How rows are selected.
     enum Selection {
@@ -267,7 +274,7 @@ struct StreamMerger {
         let grader = Grader(plan: plan)
         var deferredIndex = 0
         var textEnd = 0
-        let carries = everyRow != nil
+        let carries = everyRow != nil || recorded != nil
         precondition(!carries || stored.text.count >= stored.lengths.reduce(0) { $0 + Int($1) }, "Stored rows keep their text for a ranking of every row")
         for candidate in 0..<stored.count {
             let record = rows.candidates[candidate]
@@ -364,14 +371,14 @@ struct StreamMerger {
             deferredFactorEnds = []
             deferredEntries = []
             deferredText = []
+            deferredTextStarts = []
             top = nil
             everyRow = nil
+            recorded = nil
             return
         }
-        var entry = entry
-        if everyRow != nil {
-            // Where its record is in `deferredText` until it is selected.
-            entry.position.offset = Int32(truncatingIfNeeded: deferredText.count)
+        if everyRow != nil || recorded != nil {
+            deferredTextStarts.append(deferredText.count)
             deferredText.append(contentsOf: record)
         }
         deferredEntries.append(entry)
@@ -385,6 +392,7 @@ struct StreamMerger {
     /// ranking of every row carries).
     private mutating func select(_ entry: RankedEntry, record: UnsafeBufferPointer<UInt8>?) {
         gradeCounts[Int(entry.grade)] += 1
+        if let recorded, let record { recorded.append(entry, record: record) }
         if let everyRow {
             let registry = self.registry
             let order = self.order
@@ -421,9 +429,12 @@ struct StreamMerger {
         let factors = deferredFactors
         let completeness = deferredCompleteness
         let text = deferredText
+        let textStarts = deferredTextStarts
+        let carries = everyRow != nil || recorded != nil
         deferredEntries = []
         deferredScores = []
         deferredText = []
+        deferredTextStarts = []
         let grader = Grader(plan: plan)
         text.withUnsafeBufferPointer { text in
             for (index, var entry) in entries.enumerated() {
@@ -431,8 +442,8 @@ struct StreamMerger {
                 (entry.grade, entry.key) = grader.grade(
                     &scores, row: index, factors: factors[start..<factorEnds[index]], means: means,
                     completeness: completeness[index])
-                let textStart = Int(entry.position.offset)
-                select(entry, record: everyRow == nil ? nil : UnsafeBufferPointer(rebasing: text[textStart..<(textStart + Int(entry.position.length))]))
+                let textStart = carries ? textStarts[index] : 0
+                select(entry, record: !carries ? nil : UnsafeBufferPointer(rebasing: text[textStart..<(textStart + Int(entry.position.length))]))
             }
         }
     }

@@ -29,6 +29,9 @@ public struct StreamedRanking {
     public let ranks: [Int]
     /// The accounts to show, page by page (a ranking asked for as `paged`), else `nil`.
     public let pages: ShownPages?
+    /// Every accepted account with its rank, for a run history, when the stream was
+    /// configured to keep them (``ProspectStream/Configuration/keepsRecords``), else `nil`.
+    public let recorded: RecordedAccounts?
     /// How many passes over the rows the ranking took (a statistics pass, scoring passes).
     public let passes: Int
     /// How many of those read and parsed the file (scoring passes of batch-relative scales
@@ -60,6 +63,8 @@ public struct StreamedRanking {
         public var pass: [Double] = []
         /// Ranking the selection and reading the shown rows again.
         public var select = 0.0
+        /// Ranking and ordering by id the rows kept for a run history (0 when none are kept).
+        public var record = 0.0
         public var workers = 0
     }
 

@@ -91,7 +91,8 @@ struct InputOptions: ParsableArguments {
     /// page by page.
     func rank(
         model: ScoringModel, scorer: Scorer, scenario: Int, limit: Int, grades: Set<Grade>?, blockSize: Int? = nil,
-        workers: Int? = nil, runCapacity: Int? = nil, paged: Bool = false, progress: Progress? = nil
+        workers: Int? = nil, runCapacity: Int? = nil, paged: Bool = false, keepsRecords: Bool = false,
+        progress: Progress? = nil
     ) throws -> StreamedRanking {
         guard FileManager.default.fileExists(atPath: file) else {
             throw CLIError.inputMissing("\(file): no such file. Check the path of the prospect list.")
@@ -100,6 +101,7 @@ struct InputOptions: ParsableArguments {
         if let blockSize { configuration.blockSize = blockSize }
         if let workers { configuration.workers = workers }
         if let runCapacity { configuration.runCapacity = runCapacity }
+        configuration.keepsRecords = keepsRecords
         if let progress { configuration.progress = { progress.update(rows: $0) } }
         let stream = ProspectStream(model: model, options: csvOptions, configuration: configuration)
         return try stream.rank(contentsOf: file, scorer: scorer, scenario: scenario, limit: limit, grades: grades, paged: paged)

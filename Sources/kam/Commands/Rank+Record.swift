@@ -19,20 +19,22 @@ extension Kam.Rank {
     /// rank, and the rejected rows, in one transaction.
     ///
     /// The accounts come from the engine's results, never from formatted rows: a list read
-    /// into memory is recorded from its assessment; a streamed list is ranked in full once
-    /// more (every row, in bounded memory) and read back a page at a time, each page assessed
-    /// with the whole list's statistics, so a million-account run is recorded without holding
-    /// it in memory.
+    /// into memory is recorded from its assessment; a streamed list from the rows its one
+    /// ranking pass kept (``RecordedAccounts``: each row's record and rank), handed out a page
+    /// at a time in account-id order, each page assessed with the whole list's statistics.
     func recordRun(
         into store: HistoryStore, model: ScoringModel, pipeline: ScoringPipeline, scenario: Int,
-        inMemory assessment: BatchAssessment?, rowsRead: Int, rejected: [Reject], progress: Progress
+        inMemory assessment: BatchAssessment?, streamed accounts: RecordedAccounts?,
+        statistics: UtilityBuilder.Statistics?, rowsRead: Int, rejected: [Reject], progress: Progress
     ) throws {
         progress.phase("recording the run into \(store.path)")
+        var clock = RecordTimings()
         let description = RunDescription(
             model: model, scorer: pipeline.scorer, scenario: scenario, modelFile: modelOptions.model,
             inputFile: input.file == "/dev/stdin" ? "-" : input.file,
             inputHash: input.file == "/dev/stdin" ? "" : ContentHash.ofFile(atPath: input.file) ?? "",
             rowsRead: rowsRead, kamVersion: Kam.configuration.version)
+        clock.lap(\.hash)
         let hold = recordHold
         var held = false
         func holdIfAsked() {
@@ -44,6 +46,7 @@ extension Kam.Rank {
         let recorded: RecordedRun
         do {
             recorded = try store.record(description) { recorder in
+                clock.lap(\.open)
                 for reject in rejected {
                     try recorder.reject(
                         RecordedReject(line: reject.line, column: reject.column, code: reject.reason.code, message: reject.message))
@@ -56,35 +59,138 @@ extension Kam.Rank {
                     holdIfAsked()
                     return
                 }
-                let ranking = try input.rank(
-                    model: model, scorer: pipeline.scorer, scenario: scenario, limit: .max, grades: nil,
-                    blockSize: blockSize, workers: workers,
-                    runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: sortMemory), paged: true)
-                guard let pages = ranking.pages else { return }
-                // Held back and written in account order once the whole run is known (see
-                // RunRecorder.stage): far cheaper for SQLite than inserting in rank order.
-                while let page = try Self.recordPage(pages, rows: recordPageRows ?? Self.defaultRecordPageRows) {
-                    recorder.stage(pipeline.assess(page.batch, scenario: scenario, statistics: ranking.statistics), ranks: page.ranks)
+                guard let accounts, let statistics else { return }
+                // Pages in account-id order, so the inserts only grow the (run, account) B-tree
+                // at its right edge: far cheaper for SQLite than inserting in rank order.
+                clock.lap(\.insert)
+                // Pages are mapped and assessed on a thread of their own while SQLite inserts
+                // the one before (two pages in flight at most).
+                let producer = RecordPageProducer(
+                    accounts: accounts, pipeline: pipeline, scenario: scenario, statistics: statistics,
+                    pageRows: max(recordPageRows ?? Self.defaultRecordPageRows, 1))
+                defer { producer.stop() }
+                while let page = try producer.next() {
+                    clock.lap(\.wait)
+                    try recorder.append(page.assessment, ranks: page.ranks, inKeyOrder: true)
+                    clock.lap(\.insert)
+                    holdIfAsked()
                 }
-                try recorder.writeStaged(pausingAfter: hold == nil ? nil : recordPageRows ?? Self.defaultRecordPageRows, pause: holdIfAsked)
                 holdIfAsked()
             }
+            clock.lap(\.commit)
         } catch let error as HistoryError {
             throw HistoryLocation.cliError(error)
         }
+        if timings { printError(clock.summary) }
         if !quiet {
             printError(
                 "kam: recorded run \(recorded.id) (\(recorded.accepted) accounts, \(recorded.rejected) rejected) in \(store.path)")
         }
     }
 
-    /// The next page of a ranking being recorded, with dataset errors turned into CLI errors.
-    static func recordPage(_ pages: ShownPages, rows: Int) throws -> (batch: ProspectBatch, ranks: [Int])? {
-        do {
-            return try pages.next(upTo: max(rows, 1))
-        } catch {
-            if case .unreadable = error { throw CLIError.inputMissing(error.description) }
-            throw CLIError.badData(error.description)
+}
+
+/// Processor time of the parts of recording a run (`kam rank --record --timings`).
+struct RecordTimings {
+    var hash = 0.0, open = 0.0, wait = 0.0, insert = 0.0, commit = 0.0
+    private var last = RecordTimings.processorTime()
+
+    /// Seconds of processor time used by the process so far.
+    static func processorTime() -> Double {
+        let usage = Progress.resourceUsage()
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) * 1e-6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    /// Adds the time since the last lap to `part`.
+    mutating func lap(_ part: WritableKeyPath<RecordTimings, Double>) {
+        let now = Self.processorTime()
+        self[keyPath: part] += now - last
+        last = now
+    }
+
+    var summary: String {
+        func seconds(_ value: Double) -> String { formatDecimal(value, digits: 3) + " s" }
+        return "kam: timing: recording (processor time): hashing the list \(seconds(hash)), opening the transaction "
+            + "\(seconds(open)), inserting \(seconds(insert)), committing \(seconds(commit)); "
+            + "mapping and assessing pages on their own thread, while waiting for them \(seconds(wait)) "
+            + "(the process's time, both threads)"
+    }
+}
+
+/// Maps and assesses the pages of a streamed run on a thread of its own, at most two pages
+/// ahead of the recording thread, which inserts them.
+final class RecordPageProducer: @unchecked Sendable {
+    typealias Page = (assessment: BatchAssessment, ranks: [Int])
+    private let condition = NSCondition()
+    private var ready: [Result<Page, CLIError>] = []
+    private var finished = false
+    private var stopped = false
+    private static let ahead = 2
+    private let accounts: RecordedAccounts
+    private let pipeline: ScoringPipeline
+    private let scenario: Int
+    private let statistics: UtilityBuilder.Statistics
+    private let pageRows: Int
+
+    init(
+        accounts: RecordedAccounts, pipeline: ScoringPipeline, scenario: Int, statistics: UtilityBuilder.Statistics,
+        pageRows: Int
+    ) {
+        self.accounts = accounts
+        self.pipeline = pipeline
+        self.scenario = scenario
+        self.statistics = statistics
+        self.pageRows = pageRows
+        let thread = Thread { [self] in produce() }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    private func produce() {
+        while true {
+            condition.lock()
+            while ready.count >= Self.ahead && !stopped { condition.wait() }
+            let stop = stopped
+            condition.unlock()
+            if stop { break }
+            let result: Result<Page, CLIError>?
+            do {
+                result = try accounts.next(upTo: pageRows).map { page in
+                    .success((pipeline.assess(page.batch, scenario: scenario, statistics: statistics), page.ranks))
+                }
+            } catch {
+                if case .unreadable = error {
+                    result = .failure(.inputMissing(error.description))
+                } else {
+                    result = .failure(.badData(error.description))
+                }
+            }
+            condition.lock()
+            if let result { ready.append(result) } else { finished = true }
+            condition.broadcast()
+            condition.unlock()
+            if result == nil { break }
+            if case .failure? = result { break }
         }
+    }
+
+    /// The next page, or `nil` after the last.
+    func next() throws(CLIError) -> Page? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.isEmpty && !finished { condition.wait() }
+        guard !ready.isEmpty else { return nil }
+        let result = ready.removeFirst()
+        condition.broadcast()
+        return try result.get()
+    }
+
+    /// Lets the thread end (after the page it is working on).
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
     }
 }

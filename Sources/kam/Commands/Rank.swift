@@ -154,6 +154,8 @@ extension Kam {
                 let model = try modelOptions.load()
                 let history = try openRecordHistory()
                 var inMemoryAssessment: BatchAssessment?
+                var streamedAccounts: RecordedAccounts?
+                var recordStatistics: UtilityBuilder.Statistics?
                 let pipeline: ScoringPipeline
                 do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.badData("\(modelOptions.model): \(error)") }
                 let scenarioIndex = scenario.flatMap { pipeline.scorer.scenarioNames.firstIndex(of: $0) }
@@ -203,9 +205,12 @@ extension Kam {
                         model: model, scorer: pipeline.scorer, scenario: scenarioIndex ?? 0,
                         limit: filtering ? .max : limit, grades: wanted, blockSize: blockSize, workers: workers,
                         runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: sortMemory),
-                        paged: filtering || format == .csv || format == .json || format == .xlsx, progress: progress)
+                        paged: filtering || format == .csv || format == .json || format == .xlsx,
+                        keepsRecords: history != nil, progress: progress)
+                    streamedAccounts = ranking.recorded
                     let scenarioIndex = try checkedScenario(scenarioIndex, pipeline: pipeline)
                     let statistics = ranking.statistics
+                    recordStatistics = statistics
                     let loaded = ranking.loaderResult
                     let wholeList = (ranking.gradeCounts, ranking.acceptedCount)
                     let language = lang
@@ -289,7 +294,8 @@ extension Kam {
                 if let history {
                     try recordRun(
                         into: history, model: model, pipeline: pipeline, scenario: scenarioIndex ?? 0,
-                        inMemory: inMemoryAssessment, rowsRead: report.loaded.rowsRead, rejected: rejected,
+                        inMemory: inMemoryAssessment, streamed: streamedAccounts, statistics: recordStatistics,
+                        rowsRead: report.loaded.rowsRead, rejected: rejected,
                         progress: progress)
                 }
                 progress.finish()
@@ -346,6 +352,7 @@ extension Kam {
             let read = ranking.pages == nil ? " and read \(ranking.shown.count) shown rows again" : " (shown rows are read again page by page as they are written)"
             printError("kam: timing: select\(read): \(seconds(timings.select))")
             printError("kam: timing: statistics: \(ranking.statisticsSource.rawValue)")
+            if ranking.recorded != nil { printError("kam: timing: ranking the accounts to record: \(seconds(timings.record))") }
         }
 
         /// The files this run reads, which no output may replace.

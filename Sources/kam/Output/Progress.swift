@@ -91,7 +91,8 @@ final class Progress: @unchecked Sendable {
         #endif
     }
 
-    private static func resourceUsage() -> rusage {
+    /// The process's resource usage (`getrusage(RUSAGE_SELF)`).
+    static func resourceUsage() -> rusage {
         var usage = rusage()
         #if os(Linux)
             getrusage(RUSAGE_SELF.rawValue, &usage)

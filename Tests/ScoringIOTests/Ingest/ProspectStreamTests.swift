@@ -103,6 +103,17 @@ func compareBothWays(
     return streamed
 }
 
+/// The default model with a `minmax` factor that has the `mean` missing policy and a `zscore`
+/// factor: a statistics pass, and rows waiting for mean fills.
+func relativeModelWithMeanFills() throws -> ScoringModel {
+    try editedDefaultModel([
+        ("    weight: 0.15\n    scale: {type: linear, min: 1, max: 5}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\"",
+         "    weight: 0.15\n    scale: {type: minmax}\n    missing: mean\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\""),
+        ("scale: {type: piecewise, points: [[1, 0], [6, 0.4], [12, 0.8], [24, 1]]}",
+         "scale: {type: zscore, clip: 2.5}"),
+    ])
+}
+
 /// A model from `models/default.yaml` with some lines replaced.
 func editedDefaultModel(_ replacements: [(String, String)]) throws -> ScoringModel {
     var text = try String(contentsOfFile: Paths.packageRoot + "/models/default.yaml", encoding: .utf8)
@@ -157,12 +168,7 @@ struct ProspectStreamTests {
         let path = StreamTestFiles.scratchPath("list.csv")
         defer { CSVTestFiles.remove(path) }
         try CSVTestFiles.write(StreamTestFiles.difficultList(rows: 800, seed: 23, blankRate: 0.2), to: path)
-        let relative = try editedDefaultModel([
-            ("    weight: 0.15\n    scale: {type: linear, min: 1, max: 5}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\"",
-             "    weight: 0.15\n    scale: {type: minmax}\n    missing: mean\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\""),
-            ("scale: {type: piecewise, points: [[1, 0], [6, 0.4], [12, 0.8], [24, 1]]}",
-             "scale: {type: zscore, clip: 2.5}"),
-        ])
+        let relative = try relativeModelWithMeanFills()
         let firstPass = try compareBothWays(
             path: path, model: relative, limit: 40, blockSize: 1500, workers: 2, "minmax and zscore")
         #expect(firstPass.passes == 2)

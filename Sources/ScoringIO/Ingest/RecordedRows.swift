@@ -1,0 +1,123 @@
+import ScoringEngine
+
+/// Every accepted row of a streamed ranking as the ranking pass graded it, kept for a run
+/// history (``ProspectStream/Configuration/keepsRecords``): each row's ranking entry (grade,
+/// key, registry entry, line) and its record's text, in the order the merger selected them.
+///
+/// Kept by ``StreamMerger/select(_:record:)`` as the main pass merges, so recording a run
+/// needs neither a second ranking nor a second read of the file. A class, so that the
+/// merger (a struct) appends without copying. About `48 + record length` bytes a row.
+final class RecordedRows {
+    var entries: [RankedEntry] = []
+    /// Where each entry's record starts in `text` (its length is `position.length`).
+    var starts: [Int] = []
+    var text: [UInt8] = []
+
+    /// Room for about `rows` rows of `bytes` bytes of records in all (the file's size: the
+    /// arrays then grow without copying what they hold; untouched room costs no memory).
+    init(rows: Int = 0, bytes: Int = 0) {
+        entries.reserveCapacity(rows)
+        starts.reserveCapacity(rows)
+        text.reserveCapacity(bytes)
+    }
+
+    func append(_ entry: RankedEntry, record: some Collection<UInt8>) {
+        entries.append(entry)
+        starts.append(text.count)
+        text.append(contentsOf: record)
+    }
+}
+
+/// The accepted accounts of a streamed list, for a run history: each with its rank in the
+/// whole list, handed out a page at a time in account-id order (the order of SQLite's key,
+/// so that inserts only grow the (run, account) B-tree at its right edge).
+///
+/// Built from the rows the ranking pass kept (``RecordedRows``): the ranks come from one sort
+/// of those rows by the ranking's order (grade, key, id — the same comparison the ranking
+/// itself uses, so the same ranks), and each page's records are mapped from the kept text
+/// (``RecordFetcher/map(_:records:)``), never read from the file again.
+public final class RecordedAccounts {
+    private let rows: RecordedRows
+    private let fetcher: RecordFetcher
+    /// Row indices in account-id order.
+    private let idOrder: [Int]
+    /// 1-based rank of each row in the whole list.
+    private let ranks: [Int]
+    private var position = 0
+
+    /// How many accounts there are in all.
+    public var count: Int { rows.entries.count }
+
+    init(rows: RecordedRows, registry: AccountRegistry, order: RankingOrder, fetcher: RecordFetcher) {
+        self.rows = rows
+        self.fetcher = fetcher
+        ranks = Self.ranks(rows.entries, order: order, registry: registry)
+        idOrder = Self.idOrder(rows.entries.map(\.entry), registry: registry)
+    }
+
+    /// The 1-based rank of each entry: its place in the order of ``RankingOrder`` (grade when
+    /// grades come first, then key descending, then id), the comparison
+    /// ``StreamMerger/ranksBefore(_:_:order:registry:)`` makes, on a compact copy of the keys.
+    static func ranks(_ entries: [RankedEntry], order: RankingOrder, registry: AccountRegistry) -> [Int] {
+        struct Key {
+            var grade: UInt8
+            var key: Double
+            var entry: Int
+            var row: Int32
+        }
+        let gradeFirst = order.gradeFirst
+        var keys = entries.enumerated().map { row, entry in
+            Key(grade: gradeFirst ? entry.grade : 0, key: entry.key, entry: entry.entry, row: Int32(truncatingIfNeeded: row))
+        }
+        keys.sort { first, second in
+            if first.grade != second.grade { return first.grade < second.grade }
+            if first.key != second.key { return first.key > second.key }
+            return registry.idPrecedes(first.entry, second.entry)
+        }
+        var ranks = [Int](repeating: 0, count: entries.count)
+        for (place, key) in keys.enumerated() { ranks[Int(key.row)] = place + 1 }
+        return ranks
+    }
+
+    /// Row indices in the byte order of their ids (NFC UTF-8 in the registry): sorted on the
+    /// first eight bytes as one big-endian integer, whole ids compared only when those agree.
+    static func idOrder(_ registryEntries: [Int], registry: AccountRegistry) -> [Int] {
+        let arena = registry.arena
+        var keyed = registryEntries.enumerated().map { index, entry -> (prefix: UInt64, index: Int) in
+            let range = registry.idRange(ofEntry: entry)
+            var prefix: UInt64 = 0
+            let taken = Swift.min(range.count, 8)
+            for offset in range.lowerBound..<(range.lowerBound + taken) { prefix = prefix << 8 | UInt64(arena[offset]) }
+            return (taken == 0 ? 0 : prefix << (8 * UInt64(8 - taken)), index)
+        }
+        keyed.sort { left, right in
+            if left.prefix != right.prefix { return left.prefix < right.prefix }
+            return registry.idPrecedes(registryEntries[left.index], registryEntries[right.index])
+        }
+        return keyed.map(\.index)
+    }
+
+    /// The next accounts in id order, at most `limit`, mapped from their kept records, with
+    /// the rank of each in the whole list; `nil` after the last.
+    ///
+    /// - Throws: `DatasetError.unreadable` if a kept record no longer maps (a bug).
+    public func next(upTo limit: Int) throws(DatasetError) -> (batch: ProspectBatch, ranks: [Int])? {
+        precondition(limit >= 1, "A page holds at least one row")
+        guard position < idOrder.count else { return nil }
+        let page = idOrder[position..<Swift.min(position + limit, idOrder.count)]
+        position += page.count
+        var entries: [RankedEntry] = []
+        entries.reserveCapacity(page.count)
+        var records: [UInt8] = []
+        var pageRanks: [Int] = []
+        pageRanks.reserveCapacity(page.count)
+        for row in page {
+            let entry = rows.entries[row]
+            entries.append(entry)
+            pageRanks.append(ranks[row])
+            let start = rows.starts[row]
+            records.append(contentsOf: rows.text[start..<(start + Int(entry.position.length))])
+        }
+        return (try fetcher.map(entries, records: records), pageRanks)
+    }
+}
