@@ -79,7 +79,7 @@ struct ChineseOutputTests {
         for command in [
             ["rank", "rejects.csv", "--rejects", "r.csv"], ["validate", "rejects.csv"],
             ["forecast", "rejects.csv", "--rejects", "r.csv"], ["allocate", "rejects.csv", "--rejects", "r.csv"],
-            ["sensitivity", "rejects.csv", "--samples", "20", "--rejects", "r.csv"],
+            ["sensitivity", "rejects.csv", "--samples", "20"],
             ["simulate", "rejects.csv", "--runs", "4", "--periods", "2", "--rejects", "r.csv"],
             ["kpi", "--plan", "datasets/kpi-plan.csv", "--actual", "datasets/kpi-actuals.csv", "--prospects", "rejects.csv"],
         ] {
@@ -155,6 +155,8 @@ enum ChineseText {
         // Proper names of the people behind methods (Saaty's scale, the Wilson interval,
         // Platt scaling, Brier score): names are not translated.
         "Saaty", "Wilson", "Platt", "Brier",
+        // The marker `kam init` writes into the drafted file, which the user searches for.
+        "CONFIRM",
         // The variable in bin labels such as "165 ≤ x < 280".
         "x",
     ]
