@@ -131,8 +131,7 @@ struct KPIReport {
                 zh ? "实际" : "Actuals", file: loaded.actual.file, read: loaded.actual.rowsRead,
                 accepted: loaded.actual.rowsRead - actualRejected, rejected: actualRejected, path: actualRejectsPath))
         let rejects = loaded.planRejects + loaded.actualRejects
-        for reject in rejects.prefix(8) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description) }
-        if rejects.count > 8 { lines.append(zh ? "  … 另有 \(rejects.count - 8) 行" : "  … and \(rejects.count - 8) more") }
+        lines += RejectLines.lines(rejects, limit: 8, language)
         let periods = join.periods.map(\.label).joined(separator: ", ")
         lines.append(
             zh ? "考核期间 \(periods):\(join.records.count) 人次(计划与实际已对应)。" : "Reviewed \(periods): \(join.records.count) plan row\(join.records.count == 1 ? "" : "s") joined with actuals.")
@@ -163,7 +162,7 @@ struct KPIReport {
             line.removeLast()
             line += zh ? ",模型 \(prospects.modelName)。" : ", model \(prospects.modelName)."
             lines.append(line)
-            for reject in prospects.rejects.prefix(3) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description) }
+            for reject in prospects.rejects.prefix(3) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description(language)) }
             if prospects.rejects.count > 3 {
                 lines.append(zh ? "  … 另有 \(prospects.rejects.count - 3) 行" : "  … and \(prospects.rejects.count - 3) more")
             }
