@@ -172,8 +172,9 @@ enum ChineseText {
         // area under the ROC curve, information value, weight of evidence, expected
         // calibration error, and AHP's consistency index / ratio / random index.
         "AUC", "IV", "WoE", "ECE", "CI", "CR", "RI",
-        // The method names AHP (层次分析法) and SMAA are printed beside their Chinese names.
-        "AHP", "SMAA",
+        // The method names AHP (层次分析法), SMAA and FAST (the interaction ranking of
+        // Lou et al.) are printed beside their Chinese names.
+        "AHP", "SMAA", "FAST",
         // Proper names of the people behind methods (Saaty's scale, the Wilson interval,
         // Platt scaling, Brier score): names are not translated.
         "Saaty", "Wilson", "Platt", "Brier", "Harker", "Alonso", "Lamata",

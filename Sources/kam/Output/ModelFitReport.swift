@@ -603,7 +603,7 @@ struct ModelFitReport {
                 zh ? "这里的判断基于从结果学到的曲线；kam weights fit 在基础模型的刻度上、给定其他因素来判断，结论可能不同。"
                     : "These verdicts are on the curves learned from the outcomes; kam weights fit judges the base model's scales given the other factors, so its verdicts can differ.")
         }
-        notes += learned.notes
+        notes += zh ? learned.notes.map(LearnerNotes.chinese) : learned.notes
         if let heldOut {
             if heldOut.evaluation.unknownLabels > 0 {
                 notes.append(
