@@ -66,4 +66,18 @@ struct ProgressLineTests {
         #expect(piped.status == 0)
         #expect(!piped.standardError.contains("runs/s"))
     }
+
+    @Test("kam sensitivity with 20,000 draws shows draws done, draws/s and time left; --quiet shows none")
+    func sensitivityProgressLine() throws {
+        let kam = KamRunner.executable.path
+        // 20,000 draws × 295 accounts: far more than the 100,000 draw-accounts of the threshold.
+        let command = "'\(kam)' sensitivity datasets/prospects.csv --samples 20000 --show 1"
+        func onTerminal(_ extra: String) throws -> KamRunner.Outcome {
+            try KamRunner.runShell("script -qec \"$0\" /dev/null", arguments: [command + " " + extra], in: Paths.packageRoot)
+        }
+        let shown = try onTerminal("")
+        #expect(shown.status == 0)
+        #expect(shown.standardOutput.contains("draws/s"), "\(shown.standardOutput.suffix(400))")
+        #expect(!(try onTerminal("--quiet")).standardOutput.contains("draws/s"))
+    }
 }

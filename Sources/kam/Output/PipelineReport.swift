@@ -87,7 +87,7 @@ struct PipelineReport {
                 lines.append(
                     "转化模型基于模型 '\(conversion.scoringModel)' 的评分，相对于阶段的对数几率："
                         + "截距 \(signed(conversion.intercept.estimate))（± \(ReportFormat.decimal(conversion.intercept.standardError, 3))），"
-                        + "价值 \(signed(value.estimate))（± \(ReportFormat.decimal(value.standardError, 3)))，"
+                        + "价值 \(signed(value.estimate))（± \(ReportFormat.decimal(value.standardError, 3))），"
                         + "难度 \(signed(difficulty.estimate))（± \(ReportFormat.decimal(difficulty.standardError, 3))），均为每 10 分。")
                 if let summary = conversion.fitSummary {
                     lines.append(

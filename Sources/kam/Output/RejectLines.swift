@@ -3,10 +3,10 @@ import ScoringIO
 
 /// The lines every command prints about the rows it read and rejected, in English or Chinese.
 enum RejectLines {
-    /// `300 rows read: 295 accepted, 5 rejected (written to r.csv).` / `读取 300 行：接受 295 行，拒绝 5 行（已写入 r.csv）。`
+    /// `300 rows read: 295 accepted, 5 rejected (written to r.csv).` / `读取 300 行，接受 295 行，拒绝 5 行（已写入 r.csv）。`
     static func readLine(rowsRead: Int, accepted: Int, rejected: Int, path: String?, _ language: Language) -> String {
         if language == .zh {
-            var text = "读取 \(rowsRead) 行：接受 \(accepted) 行，拒绝 \(rejected) 行"
+            var text = "读取 \(rowsRead) 行，接受 \(accepted) 行，拒绝 \(rejected) 行"
             if rejected > 0, let path { text += "（已写入 \(path)）" }
             return text + "。"
         }
