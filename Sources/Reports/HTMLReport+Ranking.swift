@@ -92,7 +92,7 @@ extension HTMLReport {
             page.body += "<h3>" + t("Rejected rows", "被拒绝的行") + " (\(HTMLText.count(rejected)))</h3>\n<ul id=\"rejects\">"
             for reject in ranking.rejects.prefix(shown) {
                 // The file's name, not the path it had on the machine that made the report.
-                var text = reject.description
+                var text = reject.description(language)
                 if text.hasPrefix(reject.file) { text = fileName(reject.file) + text.dropFirst(reject.file.count) }
                 page.body += "<li>\(HTMLText.escape(text))</li>"
             }

@@ -28,4 +28,56 @@ struct ProgressLineTests {
         let piped = try KamRunner.run(["rank", list, "--format", "csv", "--output", directory + "/o.csv", "--rejects", directory + "/r.csv"])
         #expect(!piped.standardError.contains("rows/s"))
     }
+
+    @Test("kam validate on 150,000 rows shows rows done, rows/s and time left; --quiet and a pipe show none")
+    func validateProgressLine() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let list = directory + "/big.csv"
+        #expect(try KamRunner.run(["generate", "--rows", "150000", "--seed", "6", "--output", list]).status == 0)
+        let kam = KamRunner.executable.path
+        func onTerminal(_ extra: String) throws -> KamRunner.Outcome {
+            try KamRunner.runShell(
+                "script -qec \"$0\" /dev/null", arguments: ["'\(kam)' validate '\(list)' \(extra)"], in: Paths.packageRoot)
+        }
+        let shown = try onTerminal("")
+        #expect(shown.status == 0)
+        #expect(shown.standardOutput.contains("kam: checking"), "\(shown.standardOutput.suffix(400))")
+        #expect(shown.standardOutput.contains("rows/s"), "\(shown.standardOutput.suffix(400))")
+        #expect(!(try onTerminal("--quiet")).standardOutput.contains("rows/s"))
+        #expect(!(try KamRunner.run(["validate", list])).standardError.contains("rows/s"))
+    }
+
+    @Test("kam simulate with 2,000 runs shows runs done, runs/s and time left; --quiet and a pipe show none")
+    func simulateProgressLine() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let kam = KamRunner.executable.path
+        // 2,000 runs × 2 periods × 295 accounts: more than a million account-periods.
+        let command = "'\(kam)' simulate datasets/prospects.csv --runs 2000 --periods 2 --policy grade --rejects '\(directory)/r.csv'"
+        func onTerminal(_ extra: String) throws -> KamRunner.Outcome {
+            try KamRunner.runShell("script -qec \"$0\" /dev/null", arguments: [command + " " + extra], in: Paths.packageRoot)
+        }
+        let shown = try onTerminal("")
+        #expect(shown.status == 0)
+        #expect(shown.standardOutput.contains("kam: simulating the grade policy: "), "\(shown.standardOutput.suffix(400))")
+        #expect(shown.standardOutput.contains("runs/s"), "\(shown.standardOutput.suffix(400))")
+        #expect(!(try onTerminal("--quiet")).standardOutput.contains("runs/s"))
+        let piped = try KamRunner.run(
+            ["simulate", "datasets/prospects.csv", "--runs", "2000", "--periods", "2", "--policy", "grade", "--rejects", directory + "/r.csv"])
+        #expect(piped.status == 0)
+        #expect(!piped.standardError.contains("runs/s"))
+    }
+
+    @Test("kam sensitivity with 20,000 draws shows draws done, draws/s and time left; --quiet shows none")
+    func sensitivityProgressLine() throws {
+        let kam = KamRunner.executable.path
+        // 20,000 draws × 295 accounts: far more than the 100,000 draw-accounts of the threshold.
+        let command = "'\(kam)' sensitivity datasets/prospects.csv --samples 20000 --show 1"
+        func onTerminal(_ extra: String) throws -> KamRunner.Outcome {
+            try KamRunner.runShell("script -qec \"$0\" /dev/null", arguments: [command + " " + extra], in: Paths.packageRoot)
+        }
+        let shown = try onTerminal("")
+        #expect(shown.status == 0)
+        #expect(shown.standardOutput.contains("draws/s"), "\(shown.standardOutput.suffix(400))")
+        #expect(!(try onTerminal("--quiet")).standardOutput.contains("draws/s"))
+    }
 }

@@ -33,6 +33,9 @@ public struct AllocationSimulator: Sendable {
     public let runs: Int
     public let seed: UInt64
     public let threads: Int
+    /// Called from the worker threads after each run with the number of runs finished so
+    /// far (for a progress line); it must be cheap and thread-safe.
+    public var runFinished: (@Sendable (Int) -> Void)?
 
     public init(allocator: Allocator, periods: Int, runs: Int, seed: UInt64, threads: Int = 2) {
         precondition(periods >= 1 && runs >= 1 && threads >= 1, "Periods, runs and threads must be at least 1")
@@ -90,6 +93,19 @@ public struct AllocationSimulator: Sendable {
         simulate(policy: nil, efforts: { stages in stages.map { _ in 0 } }, fittedEffort: true)
     }
 
+    /// A count of finished runs shared by the worker threads.
+    final class FinishedRuns: @unchecked Sendable {
+        private var count = 0
+        private let lock = NSLock()
+
+        func increment() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            count += 1
+            return count
+        }
+    }
+
     final class Slot: @unchecked Sendable {
         var wins = 0.0
         var revenue = 0.0
@@ -136,6 +152,8 @@ public struct AllocationSimulator: Sendable {
         let periods = self.periods
         let runs = self.runs
         let resourceCount = problem.resourceCount
+        let finished = FinishedRuns()
+        let runFinished = self.runFinished
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for run in stride(from: worker, to: runs, by: workers) {
                 var random = generators[run]
@@ -184,6 +202,7 @@ public struct AllocationSimulator: Sendable {
                 slots[run].expense = usage[resourceCount - 1]
                 slots[run].usage = usage
                 slots[run].gradeHours = gradeHours
+                if let runFinished { runFinished(finished.increment()) }
             }
         }
         var meanUsage = [Double](repeating: 0, count: resourceCount)

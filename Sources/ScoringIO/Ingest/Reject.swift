@@ -62,7 +62,11 @@ public struct Reject: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// What is wrong and how to fix it, without the location.
-    public var message: String {
+    public var message: String { message(.en) }
+
+    /// What is wrong and how to fix it, without the location, in `language`.
+    public func message(_ language: Language) -> String {
+        if language == .zh { return chineseMessage }
         let name = column.map { InputEcho.quoted($0) } ?? "the field"
         switch reason {
         case .fieldCount(let expected, let found):
@@ -85,6 +89,33 @@ public struct Reject: Sendable, Equatable, CustomStringConvertible {
             return "\(name) is \(InputEcho.quoted(value)); a stage is a whole number from 1 to 5."
         case .negativeDealValue(let value):
             return "\(name) is \(InputEcho.quoted(value)); a deal value cannot be negative: write 0 or more, or leave it blank when unknown."
+        }
+    }
+
+    /// ``message`` in Chinese: the same facts and the same fix.
+    private var chineseMessage: String {
+        let name = column.map { "列 \(InputEcho.quoted($0))" } ?? "该字段"
+        switch reason {
+        case .fieldCount(let expected, let found):
+            return "该行有 \(found) 个字段，但表头有 \(expected) 个；请检查是否缺少或多出分隔符，含分隔符的字段请加引号。"
+        case .notANumber(let value):
+            return "\(name) 的值是 \(InputEcho.quoted(value))，不是数字；请写成 1800、1,800 或 18.5 这样的数字。"
+        case .unitNotAllowed(let value, let unit):
+            return "\(name) 的值是 \(InputEcho.quoted(value))，但该列只接受不带单位 '\(unit)' 的数字；请去掉单位，或在模型中设定该列的单位。"
+        case .wrongUnit(let value, let expected):
+            return "\(name) 的值是 \(InputEcho.quoted(value))，其单位与该列的单位（\(expected)）不符；请以\(expected)填写。"
+        case .unknownCategory(let value, let allowed):
+            return "\(name) 的值是 \(InputEcho.quoted(value))，模型不认识；请使用 \(allowed.joined(separator: "、")) 之一，或把它加入该因素的映射表。"
+        case .missingRequired:
+            return "\(name) 为空，而模型要求必须填写（缺失策略为“必填”）；请填写，或修改该因素的缺失策略。"
+        case .missingID:
+            return "客户编号 \(column.map { InputEcho.quoted($0) } ?? "") 为空；每个客户都需要编号。"
+        case .duplicateID(let id, let firstLine):
+            return "客户编号 \(InputEcho.quoted(id)) 已在第 \(firstLine) 行出现过；编号必须唯一。"
+        case .badStage(let value):
+            return "\(name) 的值是 \(InputEcho.quoted(value))；阶段须为 1 到 5 的整数。"
+        case .negativeDealValue(let value):
+            return "\(name) 的值是 \(InputEcho.quoted(value))；成交金额不能为负：请填写 0 或更大的数，未知时留空。"
         }
     }
 }

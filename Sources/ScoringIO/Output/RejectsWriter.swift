@@ -1,4 +1,5 @@
 import Foundation
+import ScoringEngine
 
 /// A row of an input file that could not be used: where it starts, which column is at
 /// fault, why, and the row as it was read.
@@ -17,6 +18,8 @@ public protocol RejectedRow: CustomStringConvertible {
     var message: String { get }
     /// The record's fields as read.
     var fields: [String] { get }
+    /// ``message`` in `language` (English where a reject has no translation yet).
+    func message(_ language: Language) -> String
 }
 
 extension RejectedRow {
@@ -25,6 +28,15 @@ extension RejectedRow {
         var location = "\(file):\(line)"
         if let columnNumber { location += ":\(columnNumber)" }
         return "\(location): \(message)"
+    }
+
+    public func message(_ language: Language) -> String { message }
+
+    /// ``description`` with the message in `language`.
+    public func description(_ language: Language) -> String {
+        var location = "\(file):\(line)"
+        if let columnNumber { location += ":\(columnNumber)" }
+        return "\(location): \(message(language))"
     }
 }
 

@@ -31,6 +31,9 @@ extension Kam {
         @Option(help: "The model's name (default: the file's name).")
         var name: String?
 
+        @Option(help: "The language of the summary: en or zh (the drafted file's comments stay English).")
+        var lang: Language = .en
+
         @Flag(help: "Print nothing but errors.")
         var quiet = false
 
@@ -63,6 +66,14 @@ extension Kam {
                     let factors = draft.columns.filter { if case .factor = $0.role { return true } else { return false } }.count
                     let leaks = draft.columns.filter { if case .likelyLeak = $0.role { return true } else { return false } }.count
                     let leftOut = draft.columns.filter { if case .leftOut = $0.role { return true } else { return false } }.count
+                    if lang == .zh {
+                        printError(
+                            "已写出 \(path)：\(factors) 个因素，\(leaks) 个疑似泄漏列，\(leftOut) 列未用"
+                                + (draft.outcomeColumn.map { "，结果列 '\($0)'" } ?? "，没有结果列")
+                                + "。请阅读标有 CONFIRM 的行"
+                                + (draft.outcomeColumn != nil ? "，然后运行：kam model fit \(input.file) --model \(path)" : "") + "。")
+                        return
+                    }
                     printError(
                         "Wrote \(path): \(factors) factors, \(leaks) likely leak\(leaks == 1 ? "" : "s") and \(leftOut) column\(leftOut == 1 ? "" : "s") left out"
                             + (draft.outcomeColumn.map { ", outcome '\($0)'" } ?? ", no outcome column")

@@ -304,8 +304,10 @@ extension Kam {
                 } else if quiet, !rejected.isEmpty {
                     // Quiet, but a row that was not scored is never dropped without a word.
                     printError(
-                        "\(rejected.count) row\(rejected.count == 1 ? "" : "s") rejected"
-                            + (rejectsPath.map { " (written to \($0))" } ?? "") + ".")
+                        lang == .zh
+                            ? "拒绝 \(rejected.count) 行" + (rejectsPath.map { "（已写入 \($0)）" } ?? "") + "。"
+                            : "\(rejected.count) row\(rejected.count == 1 ? "" : "s") rejected"
+                                + (rejectsPath.map { " (written to \($0))" } ?? "") + ".")
                 }
             }
         }

@@ -156,8 +156,8 @@ extension Kam {
                     let sensitivity = try Sensitivity.parse(arguments)
                     // As kam sensitivity: the model's own weights.
                     let base = scenarioIndex == 0 ? assessment : scoring.assess(loaded.batch)
-                    progress.phase("sampling \(samples) weight vectors × \(loaded.batch.count) accounts", rows: samples * loaded.batch.count)
-                    let result = try sensitivity.analyze(base)
+                    Sensitivity.samplingPhase(progress, samples: samples, accounts: loaded.batch.count)
+                    let result = try sensitivity.analyze(base, progress: progress)
                     report.robustness = .init(assessment: base, result: result, rows: Array(base.rankedRows().prefix(robustShow)))
                 }
                 if let kpiPlan, let kpiActuals {

@@ -84,8 +84,8 @@ extension Kam {
                 do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.badData("\(modelOptions.model): \(error)") }
                 progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
                 let assessment = pipeline.assess(loaded.batch)
-                progress.phase("sampling \(samples) weight vectors × \(loaded.batch.count) accounts", rows: samples * loaded.batch.count)
-                let result = try analyze(assessment)
+                Self.samplingPhase(progress, samples: samples, accounts: loaded.batch.count)
+                let result = try analyze(assessment, progress: progress)
                 progress.phase("weight intervals")
                 let intervals = FactorWeightInterval.intervals(for: assessment)
                 progress.phase("writing")
@@ -111,13 +111,25 @@ extension Kam {
 
         /// The weight-draw analysis of an assessed list with these options (shared by `kam
         /// sensitivity` and `kam report --robustness`).
-        func analyze(_ assessment: BatchAssessment) throws -> SensitivityResult {
+        /// Announces the sampling phase: draws done, rate and time left on a terminal when
+        /// the draws × accounts are more than 100,000.
+        static func samplingPhase(_ progress: Progress, samples: Int, accounts: Int) {
+            progress.phase(
+                "sampling \(samples) weight vectors × \(accounts) accounts", rows: samples, unit: "draws",
+                threshold: samples * accounts > 100_000 ? 0 : Int.max - 1)
+        }
+
+        func analyze(_ assessment: BatchAssessment, progress: Progress? = nil) throws -> SensitivityResult {
+            let samples = self.samples
+            let onFraction: (@Sendable (Double) -> Void)? = progress.map { progress in
+                { @Sendable fraction in progress.update(rows: Int(fraction * Double(samples))) }
+            }
             do throws(SensitivityError) {
                 let sampler = try WeightSampler(distribution: concentration.map { .dirichlet(concentration: $0) } ?? .uniform)
                 return try SensitivityAnalysis(
                     samples: samples, sampler: sampler, topCount: top, seed: seed, memoryBudget: memory << 20,
                     stableProbability: stableAt
-                ).run(assessment)
+                ).run(assessment, progress: onFraction)
             } catch {
                 throw CLIError.badData(error.description)
             }

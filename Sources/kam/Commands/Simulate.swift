@@ -76,13 +76,19 @@ extension Kam {
                     input: input, modelOptions: modelOptions, options: options, rejectsOptions: rejectsOptions,
                     progress: progress)
                 let allocator = Allocator(problem: loaded.problem)
-                let simulator = AllocationSimulator(
+                var simulator = AllocationSimulator(
                     allocator: allocator, periods: periods, runs: runs, seed: seed,
                     threads: max(1, ProcessInfo.processInfo.activeProcessorCount))
                 let policies = policy.map { [$0] } ?? AllocationPolicy.allCases
                 var outcomes: [AllocationSimulator.Outcome] = []
+                // Runs done, rate and time left, when the work (runs × periods × accounts)
+                // is more than a million account-periods.
+                let work = runs * periods * loaded.problem.accounts.count
+                simulator.runFinished = { progress.update(rows: $0) }
                 for policy in policies {
-                    progress.phase("simulating the \(policy.rawValue) policy: \(runs) runs", rows: loaded.problem.accounts.count)
+                    progress.phase(
+                        "simulating the \(policy.rawValue) policy", rows: runs, unit: "runs",
+                        threshold: work > 1_000_000 ? 0 : Int.max - 1)
                     outcomes.append(simulator.simulate(policy))
                 }
                 progress.phase("writing", rows: 0)

@@ -33,7 +33,11 @@ extension Kam {
         func run() throws {
             try runReportingErrors {
                 let model = try modelOptions.load()
-                let (loaded, scorable) = try Self.check(input, model: model, modelPath: modelOptions.model)
+                // Rows done, rate and time left on a terminal, for lists of more than 100,000 rows.
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal)
+                progress.phase("checking \(input.file)", rows: input.estimatedRows)
+                let (loaded, scorable) = try Self.check(input, model: model, modelPath: modelOptions.model, progress: progress)
+                progress.finish()
                 let text: String
                 switch format {
                 case .table, .markdown:
@@ -56,14 +60,16 @@ extension Kam {
         /// Reads the file as `kam rank` does: streamed in bounded memory when it is a regular
         /// file (rejects and counts only; nothing is ranked), else into memory. Returns the
         /// reading (its batch holds no accounts when streamed) and how many rows can be scored.
-        static func check(_ input: InputOptions, model: ScoringModel, modelPath: String) throws -> (ProspectListLoader.Result, Int) {
+        static func check(
+            _ input: InputOptions, model: ScoringModel, modelPath: String, progress: Progress? = nil
+        ) throws -> (ProspectListLoader.Result, Int) {
             guard ProspectStream.canStream(input.file), model.factors.count <= ProspectStream.maximumFactors else {
-                let loaded = try input.load(model: model)
+                let loaded = try input.load(model: model, progress: progress)
                 return (loaded, loaded.batch.count)
             }
             let scorer: Scorer
             do { scorer = try Scorer(model: model) } catch { throw CLIError.badData("\(modelPath): \(error)") }
-            let ranking = try input.rank(model: model, scorer: scorer, scenario: 0, limit: 0, grades: nil)
+            let ranking = try input.rank(model: model, scorer: scorer, scenario: 0, limit: 0, grades: nil, progress: progress)
             return (ranking.loaderResult, ranking.acceptedCount)
         }
 
@@ -76,7 +82,7 @@ extension Kam {
             // Every problem of each row that cannot be scored, not only the first.
             let problems = ProspectListLoader(model: model).everyProblem(
                 of: loaded.rejects, header: loaded.header, file: loaded.file)
-            for problem in problems { text += problem.description + "\n" }
+            for problem in problems { text += problem.description(language) + "\n" }
             for segment in loaded.unevaluatedSegments {
                 text += zh
                     ? "\(loaded.file): 注意: 文件缺少 \(segment.missingColumns.joined(separator: ", ")), 细分 '\(segment.id)' 不会被评估。\n"
@@ -87,7 +93,8 @@ extension Kam {
             let encoding = loaded.encoding.rawValue
             let delimiter = loaded.delimiter == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(loaded.delimiter))
             if zh {
-                text += "\(loaded.file): 读取 \(loaded.rowsRead) 行 (\(encoding), 分隔符 '\(delimiter)'): "
+                let delimiter = delimiter == "tab" ? "制表符" : "'\(delimiter)'"
+                text += "\(loaded.file): 读取 \(loaded.rowsRead) 行 (\(encoding), 分隔符 \(delimiter)): "
                 text += "\(scorable) 行可评分, \(loaded.rejects.count) 行不能"
                 text += problems.count > loaded.rejects.count ? " (共 \(problems.count) 个问题)。\n" : "。\n"
             } else {

@@ -79,11 +79,11 @@ struct AHPReport {
         for side in analysis.sides {
             let combined = side.combined
             out += "\n\(sideName(side.side)) (\(side.factorIndices.count) \(zh ? "个因素" : "factors")): "
-            out += "λmax \(formatDecimal(combined.lambdaMax, digits: 3)), CI \(formatDecimal(combined.consistencyIndex, digits: 3)), "
+            out += (zh ? "最大特征值 " : "λmax ") + "\(formatDecimal(combined.lambdaMax, digits: 3)), CI \(formatDecimal(combined.consistencyIndex, digits: 3)), "
             out += "\(ratioText(combined)) — \(verdict(combined))\n"
             if let ri = combined.randomIndex, let source = combined.randomIndexSource, combined.order > 2 {
                 out += zh
-                    ? "  RI(\(combined.order)) = \(formatDecimal(ri, digits: 4))，来自 \(source.citation)。\n"
+                    ? "  RI(\(combined.order)) = \(formatDecimal(ri, digits: 4))，来自 \(source.citation.replacingOccurrences(of: " table", with: " 表").replacingOccurrences(of: " formula", with: " 公式"))。\n"
                     : "  RI(\(combined.order)) = \(formatDecimal(ri, digits: 4)) from the \(source.citation).\n"
             }
             if combined.missingPairCount > 0 {
@@ -163,7 +163,7 @@ struct AHPReport {
     func footer() -> [String] {
         var lines: [String] = []
         lines.append(
-            zh ? "方法: 主特征向量 (LAPACK dgeev)；多位评判人按几何平均合并；CR = CI / RI，RI 表: \(tableText)。"
+            zh ? "方法: 主特征向量；多位评判人按几何平均合并；CR = CI / RI，RI 表: \(tableText)。"
                 : "Method: principal eigenvector (LAPACK dgeev); judges combined by the geometric mean of their matrices; CR = CI / RI, random index: \(tableText).")
         if let writtenModel {
             lines.append(zh ? "已写出新模型 \(writtenModel)：只改了权重行，其余原样保留。"
@@ -178,6 +178,13 @@ struct AHPReport {
 
     /// The random-index choice in words (`--random-index`).
     var tableText: String {
+        if zh {
+            switch analysis.randomIndexTable {
+            case .auto: return "自动（n ≤ 15 用 Saaty 1980 表，更大用 Alonso–Lamata 2006 公式）"
+            case .saaty1980: return "Saaty 1980 表（n ≤ 15）"
+            case .alonsoLamata: return "Alonso–Lamata 2006（n ≤ 15 用其表，更大用其公式）"
+            }
+        }
         switch analysis.randomIndexTable {
         case .auto: return "auto (Saaty 1980 up to n = 15, Alonso–Lamata 2006 formula beyond)"
         case .saaty1980: return "saaty1980 (Saaty 1980, n ≤ 15)"

@@ -30,7 +30,7 @@ struct AccountHistoryReport {
             .init(zh ? "等级" : "grade"), .init(zh ? "排名" : "rank", alignRight: true),
             .init(zh ? "价值" : "value", alignRight: true), .init(zh ? "难度" : "difficulty", alignRight: true),
             .init(zh ? "优先级" : "priority", alignRight: true), .init(zh ? "完整度" : "completeness", alignRight: true),
-            .init("P(won)", alignRight: true), .init(zh ? "模型" : "model"), .init(zh ? "缺失的因素" : "missing"),
+            .init(zh ? "赢率" : "P(won)", alignRight: true), .init(zh ? "模型" : "model"), .init(zh ? "缺失的因素" : "missing"),
         ])
         for entry in history.entries {
             let model = "\(entry.run.modelHash.prefix(8))\(entry.modelChanged ? (zh ? " 已改变" : " changed") : "")"

@@ -182,8 +182,8 @@ struct AllocateReport {
         var accounts = PlainTable(columns: [
             .init("#", alignRight: true), .init(zh ? "客户" : "account"), .init(zh ? "经理" : "manager"),
             .init(zh ? "阶段" : "stage", alignRight: true), .init(zh ? "等级" : "grade"),
-            .init(zh ? "工作包" : "packages", alignRight: true), .init(zh ? "经理h" : "mgr h", alignRight: true),
-            .init(zh ? "总监h" : "dir h", alignRight: true), .init(zh ? "专员h" : "spec h", alignRight: true),
+            .init(zh ? "工作包" : "packages", alignRight: true), .init(zh ? "经理工时" : "mgr h", alignRight: true),
+            .init(zh ? "总监工时" : "dir h", alignRight: true), .init(zh ? "专员工时" : "spec h", alignRight: true),
             .init(zh ? "费用" : "expense", alignRight: true), .init(zh ? "收入增量" : "exp. gain", alignRight: true),
         ])
         for (rank, row) in rows.prefix(limit).enumerated() {

@@ -39,13 +39,36 @@ struct BacktestReport {
     var windowText: String {
         let first = period.label(of: result.firstPeriod)
         let last = period.label(of: result.firstPeriod + result.windowPeriods - 1)
-        return "\(first) to \(last)"
+        return language == .zh ? "\(first) 至 \(last)" : "\(first) to \(last)"
     }
 
     // MARK: Summary
 
     func summaryLines() -> [String] {
         var lines: [String] = []
+        if language == .zh {
+            let training = result.training
+            let conversion = result.conversion
+            let months = period.unit(.zh, plural: true)
+            lines.append(
+                "\(log.file): 读取 \(log.rowsRead) 行，使用 \(log.eventsUsed) 个事件，拒绝 \(log.rejects.count) 行，排除 \(log.excludedAccounts.count) 个客户；"
+                    + "\(snapshotFile): 读取 \(snapshotRows) 行，拒绝 \(snapshotRejects.count) 行。")
+            for reject in (log.rejects + snapshotRejects).prefix(5) { lines.append("  拒绝 \(reject)") }
+            lines.append(
+                "用截止 \(cut) 前的事件拟合：\(training.accounts) 个客户（赢单 \(training.won)，丢单 \(training.lost)，"
+                    + "截止时仍在途 \(training.censored)，按观察到的\(months)数计入）。")
+            lines.append(
+                "截止前拟合的转化模型：平移 \(formatDecimal(conversion.intercept.estimate, digits: 3))，"
+                    + "价值 \(formatDecimal(conversion.value.estimate, digits: 3)) ± \(formatDecimal(conversion.value.standardError, digits: 3))，"
+                    + "难度 \(formatDecimal(conversion.difficulty.estimate, digits: 3)) ± \(formatDecimal(conversion.difficulty.standardError, digits: 3))"
+                    + "（每 10 分），基于 \(conversion.fitSummary?.used ?? 0) 个快照。")
+            lines.append(
+                "截止时在途 \(result.openAtCut) 个客户；评估 \(result.accounts.count) 个；排除："
+                    + "\(result.withoutSnapshot) 个在截止日及之前没有快照，\(result.insufficientInformation) 个信息不足。")
+            lines.append(
+                "结果：截止后 \(result.windowPeriods) \(months)内（\(windowText)）是否赢单；事件日志止于 \(observedUntil)。")
+            return lines
+        }
         lines.append(
             "\(log.file): \(log.rowsRead) rows read, \(log.eventsUsed) events used, \(log.rejects.count) rejected, "
                 + "\(ReportFormat.count(log.excludedAccounts.count, "account")) left out; \(snapshotFile): \(snapshotRows) rows read, \(snapshotRejects.count) rejected.")

@@ -240,12 +240,14 @@ struct ChangesReport {
         }
         if changes.transitions.joined().reduce(0, +) > 0 {
             let grades = Grade.allCases
+            // In Chinese the insufficient-information row and column say 不足, not I.
+            func name(_ grade: Grade) -> String { zh && grade == .insufficient ? "不足" : grade.rawValue }
             var matrix = PlainTable(
-                columns: [.init(zh ? "从 \\ 到" : "from \\ to")] + grades.map { .init($0.rawValue, alignRight: true) })
+                columns: [.init(zh ? "从 \\ 到" : "from \\ to")] + grades.map { .init(name($0), alignRight: true) })
             for from in grades {
-                matrix.rows.append([from.rawValue] + grades.map { String(changes.transitions[from.order][$0.order]) })
+                matrix.rows.append([name(from)] + grades.map { String(changes.transitions[from.order][$0.order]) })
             }
-            text += "\n" + (markdown ? "### " : "") + (zh ? "等级转移(两次都出现的客户;I = 信息不足)" : "Grade transitions (accounts in both runs; I = insufficient information)") + "\n"
+            text += "\n" + (markdown ? "### " : "") + (zh ? "等级转移(两次都出现的客户;不足 = 信息不足)" : "Grade transitions (accounts in both runs; I = insufficient information)") + "\n"
             text += markdown ? "\n" + matrix.markdown() : matrix.render()
         }
         return text

@@ -54,7 +54,7 @@ struct ForecastReport {
         let missing = Set(assessment.model.missingCodes.map { $0.lowercased() })
         func manager(_ row: Int) -> String {
             let name = assessment.accounts[row].manager.trimmingCharacters(in: .whitespaces)
-            return name.isEmpty || missing.contains(name.lowercased()) ? "(none)" : name
+            return name.isEmpty || missing.contains(name.lowercased()) ? (language == .zh ? "（无）" : "(none)") : name
         }
         var managers: [String: Int32] = [:]
         for row in rows {
@@ -202,8 +202,7 @@ struct ForecastReport {
             if rejected > 0 { read += rejectsPath.map { " (written to \($0))" } ?? "" }
             lines.append(read + ".")
         }
-        for reject in loaded.rejects.prefix(5) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description) }
-        if rejected > 5 { lines.append(zh ? "  … 另有 \(rejected - 5) 行" : "  … and \(rejected - 5) more") }
+        lines += RejectLines.lines(loaded.rejects, limit: 5, language)
         let c = counts
         let unit = period.unit(language, plural: true)
         if zh {

@@ -106,14 +106,8 @@ struct KPIReport {
     // MARK: Summary
 
     func readLine(_ kind: String, file: String, read: Int, accepted: Int, rejected: Int, path: String?) -> String {
-        if zh {
-            var text = "\(kind) \(file):读取 \(read) 行,接受 \(accepted) 行,拒绝 \(rejected) 行"
-            if rejected > 0, let path { text += "(已写入 \(path))" }
-            return text + "。"
-        }
-        var text = "\(kind) \(file): \(read) rows read: \(accepted) accepted, \(rejected) rejected"
-        if rejected > 0, let path { text += " (written to \(path))" }
-        return text + "."
+        "\(kind) \(file)\(zh ? "：" : ": ")"
+            + RejectLines.readLine(rowsRead: read, accepted: accepted, rejected: rejected, path: path, language)
     }
 
     /// What was read, rejected, left out and assumed.
@@ -131,8 +125,7 @@ struct KPIReport {
                 zh ? "实际" : "Actuals", file: loaded.actual.file, read: loaded.actual.rowsRead,
                 accepted: loaded.actual.rowsRead - actualRejected, rejected: actualRejected, path: actualRejectsPath))
         let rejects = loaded.planRejects + loaded.actualRejects
-        for reject in rejects.prefix(8) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description) }
-        if rejects.count > 8 { lines.append(zh ? "  … 另有 \(rejects.count - 8) 行" : "  … and \(rejects.count - 8) more") }
+        lines += RejectLines.lines(rejects, limit: 8, language)
         let periods = join.periods.map(\.label).joined(separator: ", ")
         lines.append(
             zh ? "考核期间 \(periods):\(join.records.count) 人次(计划与实际已对应)。" : "Reviewed \(periods): \(join.records.count) plan row\(join.records.count == 1 ? "" : "s") joined with actuals.")
@@ -161,9 +154,9 @@ struct KPIReport {
                 zh ? "客户名单" : "Prospects", file: prospects.file, read: prospects.rowsRead, accepted: prospects.accepted,
                 rejected: prospects.rejects.count, path: prospects.rejectsPath)
             line.removeLast()
-            line += zh ? ",模型 \(prospects.modelName)。" : ", model \(prospects.modelName)."
+            line += zh ? "，模型 \(prospects.modelName)。" : ", model \(prospects.modelName)."
             lines.append(line)
-            for reject in prospects.rejects.prefix(3) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description) }
+            for reject in prospects.rejects.prefix(3) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description(language)) }
             if prospects.rejects.count > 3 {
                 lines.append(zh ? "  … 另有 \(prospects.rejects.count - 3) 行" : "  … and \(prospects.rejects.count - 3) more")
             }

@@ -269,7 +269,7 @@ struct ModelFitReport {
         lines.append(
             zh ? "\(file): 读取 \(history.rowsRead) 行: \(history.data.count) 个结果（赢 \(history.wonCount)，输 \(history.lostCount)），\(history.openCount) 个未结，\(rejected) 行被拒\(written)。"
                 : "\(file): \(history.rowsRead) rows read: \(history.data.count) outcomes (\(history.wonCount) won, \(history.lostCount) lost), \(history.openCount) still open, \(rejected) rejected\(written).")
-        for reject in history.rejects.prefix(3) { lines.append("  rejected \(reject.description)") }
+        for reject in history.rejects.prefix(3) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description) }
         if let holdout = settings.holdout {
             lines.append(
                 zh ? "用 \(trainingCount) 个账户学习；按结果分层留出 \(history.data.count - trainingCount) 个（\(formatPlain(100 * holdout))%，种子 \(settings.seed)）。"
@@ -466,7 +466,12 @@ struct ModelFitReport {
             return [text]
         }
         let difference = comparison.difference(.learned, best.candidate)
-        let by = difference.map { " (+\(decimal($0.mean, 4)) ± \(decimal($0.standardError, 4)) on the same folds)" } ?? ""
+        let by =
+            difference.map {
+                zh
+                    ? "（同一组折上高 \(decimal($0.mean, 4)) ± \(decimal($0.standardError, 4))）"
+                    : " (+\(decimal($0.mean, 4)) ± \(decimal($0.standardError, 4)) on the same folds)"
+            } ?? ""
         var lines = [
             zh ? "学习的模型并不更好: 其交叉验证对数损失为 \(figures(learnedEntry))，\(candidateName(best.candidate))为 \(figures(best))\(by)。不要用它排序。"
                 : "The learned model is NOT better: its cross-validated log loss is \(figures(learnedEntry)) against \(figures(best)) for the \(candidateName(best.candidate))\(by). Do not rank with it."
@@ -579,7 +584,7 @@ struct ModelFitReport {
         var notes: [String] = []
         let penalty = decimal(learned.difficultyPenalty, 3)
         notes.append(
-            zh ? "校准: \(learned.calibrationMethod)（交叉验证对数损失: Platt \(decimal(learned.calibrationLogLoss.platt, 4))，保序 \(decimal(learned.calibrationLogLoss.isotonic, 4))）。"
+            zh ? "校准: \(learned.calibrationMethod == "platt" ? "Platt 缩放" : learned.calibrationMethod == "isotonic" ? "保序回归" : learned.calibrationMethod)（交叉验证对数损失: Platt \(decimal(learned.calibrationLogLoss.platt, 4))，保序 \(decimal(learned.calibrationLogLoss.isotonic, 4))）。"
                 : "Calibration: \(learned.calibrationMethod) (cross-validated log loss: Platt \(decimal(learned.calibrationLogLoss.platt, 4)), isotonic \(decimal(learned.calibrationLogLoss.isotonic, 4))).")
         notes.append(
             zh ? "优先分 = 价值 − \(penalty) × 难度；对数几率 = \(signed(learned.intercept, 3)) + \(decimal(learned.valueCoefficientSum / 100, 4)) × 优先分。"
@@ -598,7 +603,7 @@ struct ModelFitReport {
                 zh ? "这里的判断基于从结果学到的曲线；kam weights fit 在基础模型的刻度上、给定其他因素来判断，结论可能不同。"
                     : "These verdicts are on the curves learned from the outcomes; kam weights fit judges the base model's scales given the other factors, so its verdicts can differ.")
         }
-        notes += learned.notes
+        notes += zh ? learned.notes.map(LearnerNotes.chinese) : learned.notes
         if let heldOut {
             if heldOut.evaluation.unknownLabels > 0 {
                 notes.append(
@@ -610,7 +615,7 @@ struct ModelFitReport {
                 notes.append(
                     zh ? "\(heldOut.source): \(heldOut.rejects.count) 行被拒\(written)，\(heldOut.open) 个未结。"
                         : "\(heldOut.source): \(heldOut.rejects.count) rows rejected\(written), \(heldOut.open) still open.")
-                for reject in heldOut.rejects.prefix(3) { notes.append("  rejected \(reject.description)") }
+                for reject in heldOut.rejects.prefix(3) { notes.append((zh ? "  拒绝 " : "  rejected ") + reject.description) }
             }
         }
         if learned.comparison.recommendsLearned {

@@ -6,25 +6,30 @@ struct ModelReport {
     let model: ScoringModel
     let language: Language
 
-    func scaleText(_ factor: Factor) -> String {
+    func scaleText(_ factor: Factor, _ language: Language = .en) -> String {
+        let zh = language == .zh
         switch factor.scale {
-        case .linear(let low, let high): return "linear \(formatPlain(low))…\(formatPlain(high))"
-        case .log(let low, let high, _): return "log \(formatPlain(low))…\(formatPlain(high))"
+        case .linear(let low, let high): return (zh ? "线性 " : "linear ") + "\(formatPlain(low))…\(formatPlain(high))"
+        case .log(let low, let high, _): return (zh ? "对数 " : "log ") + "\(formatPlain(low))…\(formatPlain(high))"
         case .piecewise(let points):
-            return "piecewise " + points.map { "\(formatPlain($0.x))→\(formatPlain($0.utility))" }.joined(separator: " ")
+            return (zh ? "分段 " : "piecewise ") + points.map { "\(formatPlain($0.x))→\(formatPlain($0.utility))" }.joined(separator: " ")
         case .categorical(let map, let other):
             return (map + (other.map { [$0] } ?? [])).map { "\($0.label)=\(formatDecimal($0.utility, digits: 3))" }
                 .joined(separator: " ")
         case .binned(let bins):
-            return "binned " + bins.map { bin in
-                (bin.upper.map { "<\(formatPlain($0))" } ?? "rest") + "→" + formatDecimal(bin.utility, digits: 3)
+            return (zh ? "分箱 " : "binned ") + bins.map { bin in
+                (bin.upper.map { "<\(formatPlain($0))" } ?? (zh ? "其余" : "rest")) + "→" + formatDecimal(bin.utility, digits: 3)
             }.joined(separator: " ")
         case .interaction(let table):
             let utilities = table.utilities.flatMap { $0 }
+            if zh {
+                return "交互 \(table.first.factor)（\(table.first.presentGroups) 组 + 缺失）× \(table.second.factor)（\(table.second.presentGroups) 组 + 缺失）：效用 "
+                    + "\(formatDecimal(utilities.min() ?? 0, digits: 3))…\(formatDecimal(utilities.max() ?? 0, digits: 3))"
+            }
             return "interaction \(table.first.factor) (\(table.first.presentGroups) groups + missing) × \(table.second.factor) (\(table.second.presentGroups) + missing): utilities "
                 + "\(formatDecimal(utilities.min() ?? 0, digits: 3))…\(formatDecimal(utilities.max() ?? 0, digits: 3))"
-        case .minMax: return "min-max (batch)"
-        case .zScore(let clip): return "z-score ±\(formatPlain(clip)) (batch)"
+        case .minMax: return zh ? "最小-最大（随批次）" : "min-max (batch)"
+        case .zScore(let clip): return zh ? "标准分 ±\(formatPlain(clip))（随批次）" : "z-score ±\(formatPlain(clip)) (batch)"
         }
     }
 
@@ -35,15 +40,50 @@ struct ModelReport {
     }
 
     /// The missing policy's word, or the stated utility.
-    func missingText(_ factor: Factor) -> String {
+    func missingText(_ factor: Factor, _ language: Language = .en) -> String {
         if case .fixed(let utility, _) = factor.missing { return formatDecimal(utility, digits: 3) }
-        return factor.missing.name
+        guard language == .zh else { return factor.missing.name }
+        switch factor.missing {
+        case .required: return "必填"
+        case .worst: return "按最差"
+        case .neutral: return "按中性"
+        case .mean: return "按均值"
+        case .fixed: return "固定"
+        }
+    }
+
+    /// A factor's side in `language`.
+    static func sideText(_ side: Factor.Side, _ language: Language) -> String {
+        language == .zh ? (side == .value ? "价值" : "难度") : side.rawValue
+    }
+
+    /// A column unit as people write it: `%`, 万元, 元, 亿元 (the model's word otherwise).
+    static func unitText(_ unit: String, _ language: Language) -> String {
+        guard language == .zh else { return unit }
+        switch unit {
+        case "percent": return "%"
+        case "wan": return "万元"
+        case "yuan": return "元"
+        case "yi": return "亿元"
+        default: return unit
+        }
     }
 
     /// The calibration in one line, when the model has one.
     var calibrationLine: String? {
         guard let calibration = model.calibration else { return nil }
         let key = model.grading.ranking.key.rawValue
+        if language == .zh {
+            let key = model.grading.ranking.key == .priority ? "优先级" : key
+            switch calibration.method {
+            case .platt(let intercept, let slope):
+                return "校准（Platt）：赢率 = σ(\(formatPlain(intercept)) + \(formatPlain(slope)) × \(key))。"
+            case .isotonic(let points):
+                return "校准（保序回归，\(points.count) 个点）：赢率从\(key) ≤ \(formatDecimal(points.first?.score ?? 0, digits: 1)) 时的 "
+                    + "\(formatDecimal(points.first?.probability ?? 0, digits: 3)) 到\(key) ≥ \(formatDecimal(points.last?.score ?? 0, digits: 1)) 时的 "
+                    + "\(formatDecimal(points.last?.probability ?? 0, digits: 3))。"
+            }
+        }
         switch calibration.method {
         case .platt(let intercept, let slope):
             return "Calibration (Platt): P(won) = σ(\(formatPlain(intercept)) + \(formatPlain(slope)) × \(key))."
@@ -63,9 +103,9 @@ struct ModelReport {
         ])
         for factor in model.factors {
             table.rows.append([
-                factor.id, factor.label.text(language), factor.side.rawValue,
-                formatDecimal(factor.weight, digits: 3), factor.direction == .increasing ? "↑" : "↓", missingText(factor),
-                factor.column + (factor.unit.map { " (\($0))" } ?? "") + ": " + scaleText(factor),
+                factor.id, factor.label.text(language), Self.sideText(factor.side, language),
+                formatDecimal(factor.weight, digits: 3), factor.direction == .increasing ? "↑" : "↓", missingText(factor, language),
+                factor.column + (factor.unit.map { " (\(Self.unitText($0, language)))" } ?? "") + ": " + scaleText(factor, language),
             ])
         }
         return table
@@ -74,8 +114,11 @@ struct ModelReport {
     func render(_ format: OutputFormat) -> String {
         switch format {
         case .table, .markdown:
-            var text = "Model '\(model.name)': \(model.factors(on: .value).count) value factors, "
-            text += "\(model.factors(on: .difficulty).count) difficulty factors (weights normalized per side).\n\n"
+            var text =
+                language == .zh
+                ? "模型 '\(model.name)'：\(model.factors(on: .value).count) 个价值因素，\(model.factors(on: .difficulty).count) 个难度因素（权重在每一方内归一）。\n\n"
+                : "Model '\(model.name)': \(model.factors(on: .value).count) value factors, "
+                    + "\(model.factors(on: .difficulty).count) difficulty factors (weights normalized per side).\n\n"
             text += format == .markdown ? table.markdown() : table.render()
             text += "\n" + gradingLines().joined(separator: "\n") + "\n"
             if let calibrationLine { text += calibrationLine + "\n" }
@@ -111,9 +154,37 @@ struct ModelReport {
             for (index, name) in bands.names.enumerated() {
                 let low = index == 0 ? "0" : readable(bands.cuts[index - 1])
                 let high = index == bands.cuts.count ? "100" : readable(bands.cuts[index])
-                parts.append("\(name) \(low)–\(high)")
+                parts.append("\(Self.bandText(name, language)) \(low)–\(high)")
             }
-            return parts.joined(separator: ", ")
+            return parts.joined(separator: language == .zh ? "，" : ", ")
+        }
+        let zh = language == .zh
+        let valueBands = grading.valueBands.names.map { Self.bandText($0, language) }
+        let difficultyBands = grading.difficultyBands.names.map { Self.bandText($0, language) }
+        let ranking = grading.ranking
+        if zh {
+            lines.append("价值档：\(bands(grading.valueBands))。")
+            lines.append("难度档：\(bands(grading.difficultyBands))。")
+            lines.append("评级表（价值档 → 各难度档 \(difficultyBands.joined(separator: "/")) 的等级）：")
+            for (index, name) in valueBands.enumerated().reversed() {
+                lines.append("  \(name)：" + grading.grid[index].map(\.rawValue).joined(separator: " "))
+            }
+            lines.append("最低完整度：\(formatDecimal(100 * grading.minimumCompleteness, digits: 0))%（低于它为信息不足）。")
+            let key =
+                ranking.key == .priority ? "优先级 = 价值 − \(readable(ranking.difficultyPenalty)) × 难度" : Self.keyText(ranking.key.rawValue)
+            lines.append("排序：\(ranking.gradeFirst ? "先按等级，再按" : "按")\(key)，从高到低；相同时按客户编号。")
+            if !model.segments.isEmpty {
+                lines.append("细分：")
+                for segment in model.segments {
+                    let rule = segment.groups.map { $0.map { Self.conditionText($0, language) }.joined(separator: " 且 ") }
+                        .joined(separator: "；或 ")
+                    lines.append("  \(segment.id)（\(segment.label.text(language))）：\(rule)")
+                }
+            }
+            if !model.scenarios.isEmpty {
+                lines.append("情景：" + model.scenarios.map { $0.name }.joined(separator: "，") + "。")
+            }
+            return lines
         }
         lines.append("Value bands: \(bands(grading.valueBands)).")
         lines.append("Difficulty bands: \(bands(grading.difficultyBands)).")
@@ -123,7 +194,6 @@ struct ModelReport {
         }
         lines.append(
             "Minimum completeness: \(formatDecimal(100 * grading.minimumCompleteness, digits: 0))% (below it: insufficient information, 信息不足).")
-        let ranking = grading.ranking
         var key = ranking.key.rawValue
         if ranking.key == .priority { key += " = value − \(readable(ranking.difficultyPenalty)) × difficulty" }
         lines.append("Ranking: \(ranking.gradeFirst ? "grade first, then " : "")\(key), highest first; ties by account id.")
@@ -138,5 +208,38 @@ struct ModelReport {
             lines.append("Scenarios: " + model.scenarios.map { $0.name }.joined(separator: ", ") + ".")
         }
         return lines
+    }
+
+    /// A band's name in `language`: low, medium and high are translated; other names are
+    /// the model's own.
+    static func bandText(_ name: String, _ language: Language) -> String {
+        guard language == .zh else { return name }
+        switch name {
+        case "low": return "低"
+        case "medium": return "中"
+        case "high": return "高"
+        default: return name
+        }
+    }
+
+    /// A ranking key's name in Chinese (value, difficulty, priority, probability).
+    static func keyText(_ key: String) -> String {
+        switch key {
+        case "value": return "价值"
+        case "difficulty": return "难度"
+        case "priority": return "优先级"
+        case "value_per_difficulty": return "价值/难度"
+        default: return key
+        }
+    }
+
+    /// A segment condition: `column > 1000`, `column 有值` / `column present`.
+    static func conditionText(_ condition: Condition, _ language: Language) -> String {
+        guard language == .zh else { return condition.text }
+        switch condition.comparison {
+        case .present: return "\(condition.column) 有值"
+        case .absent: return "\(condition.column) 为空"
+        default: return condition.text
+        }
     }
 }

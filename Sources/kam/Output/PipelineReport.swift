@@ -56,14 +56,19 @@ struct PipelineReport {
                 zh
                     ? "\(log.file): 读取 \(log.rowsRead) 行，使用 \(log.eventsUsed) 个事件（\(fitted.fit.accounts) 个客户），拒绝 \(log.rejects.count) 行，排除 \(log.excludedAccounts.count) 个客户。"
                     : "\(log.file): \(log.rowsRead) rows read, \(log.eventsUsed) events used (\(fitted.fit.accounts) accounts), \(log.rejects.count) rejected, \(ReportFormat.count(log.excludedAccounts.count, "account")) left out.")
-            for reject in log.rejects.prefix(5) { lines.append("  rejected \(reject)") }
-            if log.rejects.count > 5 { lines.append("  … and \(log.rejects.count - 5) more") }
+            let rejected = zh ? "  拒绝 " : "  rejected "
+            func more(_ count: Int) -> String { zh ? "  … 另有 \(count) 行" : "  … and \(count) more" }
+            for reject in log.rejects.prefix(5) { lines.append(rejected + "\(reject)") }
+            if log.rejects.count > 5 { lines.append(more(log.rejects.count - 5)) }
             if let snapshotFile = fitted.snapshotFile {
-                lines.append("\(snapshotFile): \(fitted.snapshotRows) rows read, \(fitted.snapshotRejects.count) rejected.")
-                for reject in fitted.snapshotRejects.prefix(5) { lines.append("  rejected \(reject)") }
-                if fitted.snapshotRejects.count > 5 { lines.append("  … and \(fitted.snapshotRejects.count - 5) more") }
+                lines.append(
+                    zh
+                        ? "\(snapshotFile): 读取 \(fitted.snapshotRows) 行，拒绝 \(fitted.snapshotRejects.count) 行。"
+                        : "\(snapshotFile): \(fitted.snapshotRows) rows read, \(fitted.snapshotRejects.count) rejected.")
+                for reject in fitted.snapshotRejects.prefix(5) { lines.append(rejected + "\(reject)") }
+                if fitted.snapshotRejects.count > 5 { lines.append(more(fitted.snapshotRejects.count - 5)) }
             }
-            lines.append("Pipeline written to \(pipelineFile).")
+            lines.append(zh ? "管道模型已写入 \(pipelineFile)。" : "Pipeline written to \(pipelineFile).")
         }
         if let history = model.history {
             lines.append(
@@ -78,6 +83,19 @@ struct PipelineReport {
         if let conversion = model.conversion {
             let value = conversion.value
             let difficulty = conversion.difficulty
+            if zh {
+                lines.append(
+                    "转化模型基于模型 '\(conversion.scoringModel)' 的评分，相对于阶段的对数几率："
+                        + "截距 \(signed(conversion.intercept.estimate))（± \(ReportFormat.decimal(conversion.intercept.standardError, 3))），"
+                        + "价值 \(signed(value.estimate))（± \(ReportFormat.decimal(value.standardError, 3))），"
+                        + "难度 \(signed(difficulty.estimate))（± \(ReportFormat.decimal(difficulty.standardError, 3))），均为每 10 分。")
+                if let summary = conversion.fitSummary {
+                    lines.append(
+                        "  拟合于 \(summary.used) 个快照（赢单 \(summary.won)）；排除：\(summary.unresolved) 个仍在进行，"
+                            + "\(summary.insufficientInformation) 个信息不足，\(summary.uninformative) 个无信息。")
+                }
+                return lines
+            }
             lines.append(
                 "Conversion model on the scores of '\(conversion.scoringModel)', log-odds against the stage's: "
                     + "intercept \(signed(conversion.intercept.estimate)) (± \(ReportFormat.decimal(conversion.intercept.standardError, 3))), "
@@ -140,7 +158,7 @@ struct PipelineReport {
             text += markdown ? table.markdown() : table.render(maxWidth: maxWidth)
         }
         text += "\n" + (zh
-            ? "各阶段前景（吸收链基本矩阵，LAPACK 求解；期数单位：\(period.unit(.zh))）\n"
+            ? "各阶段前景（吸收链基本矩阵求解；期数单位：\(period.unit(.zh))）\n"
             : "Outlook per stage (absorbing chain, fundamental matrix by LAPACK; in \(unit))\n")
         var outlook = PlainTable(
             columns: [
@@ -159,7 +177,7 @@ struct PipelineReport {
         }
         text += markdown ? outlook.markdown() : outlook.render(maxWidth: maxWidth)
         let note = zh
-            ? "期望期数 = 预计几\(period.unit(.zh))后结束（赢或丢）；赢单期数 = 若赢单，预计几\(period.unit(.zh))后赢单；N期内赢 = N\(period.unit(.zh))内赢单的概率。"
+            ? "期望期数 = 预计几\(period.unit(.zh, plural: true))后结束（赢或丢）；赢单期数 = 若赢单，预计几\(period.unit(.zh, plural: true))后赢单；n 期内赢 = n \(period.unit(.zh, plural: true))内赢单的概率。"
             : "to close: expected \(unit) until won or lost (sd: its standard deviation); to win: expected \(unit) until won, if won; won ≤N: P(won within N \(unit))."
         text += (markdown ? [note] : DisplayWidth.wrap(note, width: maxWidth)).joined(separator: "\n") + "\n"
         text += "\n"

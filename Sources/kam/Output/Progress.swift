@@ -13,7 +13,11 @@ final class Progress: @unchecked Sendable {
     private var current: (name: String, start: Date)?
     /// The phase's expected rows, and when its progress line was last drawn.
     private var expected = 0
+    /// What the phase counts: rows, draws, runs.
+    private var unit = "rows"
     private var drawn: Date?
+    /// Phases expecting no more than this many rows (or runs, draws) draw nothing.
+    private var threshold = 100_000
     private let lock = NSLock()
 
     init(enabled: Bool, timings: Bool = false) {
@@ -21,12 +25,15 @@ final class Progress: @unchecked Sendable {
         self.timings = timings
     }
 
-    /// Announces a phase; `rows` below 100,000 keeps small runs quiet.
-    func phase(_ text: String, rows: Int = .max) {
+    /// Announces a phase; `rows` below `threshold` (100,000) keeps small runs quiet. `unit`
+    /// names what ``update(rows:)`` counts (rows, runs, draws).
+    func phase(_ text: String, rows: Int = .max, unit: String = "rows", threshold: Int = 100_000) {
         finish()
         current = (text, Date())
         expected = rows
-        guard enabled, rows > 100_000 else { return }
+        self.unit = unit
+        self.threshold = threshold
+        guard enabled, rows > threshold else { return }
         let seconds = formatDecimal(Date().timeIntervalSince(start), digits: 1)
         printError("kam: [\(seconds) s] \(text)…")
     }
@@ -35,7 +42,7 @@ final class Progress: @unchecked Sendable {
     /// ten times a second (from any thread); only for phases announced with more than
     /// 100,000 rows, on a terminal, without --quiet.
     func update(rows done: Int) {
-        guard enabled, expected > 100_000, expected != .max else { return }
+        guard enabled, expected > threshold, expected != .max else { return }
         lock.lock()
         defer { lock.unlock() }
         let now = Date()
@@ -44,7 +51,7 @@ final class Progress: @unchecked Sendable {
         drawn = now
         let elapsed = max(now.timeIntervalSince(current.start), 1e-3)
         let rate = Double(done) / elapsed
-        var line = "\rkam: \(current.name): \(Self.grouped(done)) rows, \(Self.grouped(Int(rate))) rows/s"
+        var line = "\rkam: \(current.name): \(Self.grouped(done)) \(unit), \(Self.grouped(Int(rate))) \(unit)/s"
         if rate > 0, done < expected {
             line += ", about \(formatDecimal(Double(expected - done) / rate, digits: 0)) s left"
         }

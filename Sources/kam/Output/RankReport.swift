@@ -67,34 +67,45 @@ struct RankReport {
         let loaded = self.loaded
         var lines: [String] = []
         let rejected = loaded.rejects.count
-        var read = "\(loaded.rowsRead) rows read: \(acceptedCount) accepted, \(rejected) rejected"
-        if rejected > 0 { read += rejectsPath.map { " (written to \($0))" } ?? "" }
-        lines.append(read + ".")
-        for reject in loaded.rejects.prefix(5) { lines.append("  rejected \(reject.description)") }
-        if rejected > 5 { lines.append("  … and \(rejected - 5) more") }
+        let zh = language == .zh
+        lines.append(RejectLines.readLine(rowsRead: loaded.rowsRead, accepted: acceptedCount, rejected: rejected, path: rejectsPath, language))
+        lines += RejectLines.lines(loaded.rejects, limit: 5, language)
         let counts = gradeCounts
+        let scenario = assessment.scorer.scenarioNames[assessment.scenario]
         lines.append(
-            "Grades: " + Grade.allCases.map { "\($0.letter) \(counts[$0, default: 0])" }.joined(separator: ", ")
-                + ". Scenario: \(assessment.scorer.scenarioNames[assessment.scenario]).")
+            zh
+                ? "等级：" + Grade.allCases.map { "\($0 == .insufficient ? "信息不足" : $0.letter) \(counts[$0, default: 0])" }.joined(separator: "，")
+                    + "。情景：\(scenario == "base" ? "基础" : scenario)。"
+                : "Grades: " + Grade.allCases.map { "\($0.letter) \(counts[$0, default: 0])" }.joined(separator: ", ")
+                    + ". Scenario: \(scenario).")
         let relative = assessment.batchRelativeFactors
         if !relative.isEmpty {
             lines.append(
-                "Batch-relative (scores move when the list changes): \(relative.joined(separator: ", ")).")
+                zh
+                    ? "随批次变化（名单改变时分数会变）：\(relative.joined(separator: "，"))。"
+                    : "Batch-relative (scores move when the list changes): \(relative.joined(separator: ", ")).")
         }
         let constant = assessment.constantFactors
         if !constant.isEmpty {
             lines.append(
-                "Constant in this list, so every account gets utility 0.5 on it and it does not rank: \(constant.joined(separator: ", ")).")
+                zh
+                    ? "在本名单中取值不变，因此每个客户在其上的效用都是 0.5，不影响排序：\(constant.joined(separator: "，"))。"
+                    : "Constant in this list, so every account gets utility 0.5 on it and it does not rank: \(constant.joined(separator: ", ")).")
         }
         if let calibration = model.calibration {
             let expected = pagedTotals?.expectedWins ?? rows.reduce(0.0) { $0 + (probability($1.row) ?? 0) }
             lines.append(
-                "P(won) is the model's calibrated probability of winning (\(calibration.method.name) on \(model.grading.ranking.key.rawValue)); "
-                    + "expected wins among the \(shownCount) shown: \(formatDecimal(expected, digits: 1)).")
+                zh
+                    ? "赢率是模型校准后的赢单概率（按\(model.grading.ranking.key == .priority ? "优先级" : model.grading.ranking.key.rawValue)校准）；"
+                        + "所显示的 \(shownCount) 个客户中预期赢单 \(formatDecimal(expected, digits: 1)) 个。"
+                    : "P(won) is the model's calibrated probability of winning (\(calibration.method.name) on \(model.grading.ranking.key.rawValue)); "
+                        + "expected wins among the \(shownCount) shown: \(formatDecimal(expected, digits: 1)).")
         }
         for segment in loaded.unevaluatedSegments {
             lines.append(
-                "Segment '\(segment.id)' not evaluated: the file lacks \(segment.missingColumns.joined(separator: ", ")).")
+                zh
+                    ? "未评估细分 '\(segment.id)'：文件缺少 \(segment.missingColumns.joined(separator: "，"))。"
+                    : "Segment '\(segment.id)' not evaluated: the file lacks \(segment.missingColumns.joined(separator: ", ")).")
         }
         return lines
     }

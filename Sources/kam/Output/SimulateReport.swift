@@ -63,7 +63,7 @@ struct SimulateReport {
         if zh {
             var text = "赢单与 kam forecast 同一模型：各客户按所在阶段的转移链（随投入调整）推进，赢单乘以其评分效应 p/π。"
             if unforecast > 0 { text += "\(unforecast) 个信息不足的客户按阶段概率计（forecast 不计入）。" }
-            return text + "按管道拟合时的投入水平，预期赢单等于 forecast；各策略的差异只来自投入。"
+            return text + "按管道拟合时的投入水平，预期赢单等于 kam forecast 的预测；各策略的差异只来自投入。"
         }
         var text = "Winning follows kam forecast's model: each account moves by its stage's chain under the effort it gets, and a win counts its score effect p/π (the forecast's P(won) over its stage's)."
         if unforecast > 0 {
