@@ -101,5 +101,18 @@ struct RunChangesTests {
         var other = ContentHash()
         other.update(Array(bytes.dropLast()))
         #expect(other.finalize() != whole.finalize())
+        // Three pieces shorter than a word, then the rest.
+        var pieces = ContentHash()
+        for range in [0..<3, 3..<5, 5..<6, 6..<1000] { pieces.update(Array(bytes[range])) }
+        #expect(pieces.finalize() == whole.finalize())
+    }
+
+    @Test("The content hash's values are those runs recorded before (word-at-a-time loads)")
+    func hashValues() {
+        // Computed with the byte-by-byte implementation the history was recorded with.
+        #expect(ContentHash.of("") == "4d1114153e55ed51")
+        #expect(ContentHash.of("a") == "27b700914183c2ad")
+        #expect(ContentHash.of("abcdefgh") == "2e288437b9f83cd2")
+        #expect(ContentHash.of("账户 kam, 12345 hello world!") == "4bdd91fa99f7ad85")
     }
 }

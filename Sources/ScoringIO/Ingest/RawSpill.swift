@@ -60,6 +60,7 @@ final class RawSpill: @unchecked Sendable {
     /// Appends a chunk.
     func append(_ chunk: Chunk) throws(DatasetError) {
         precondition(chunk.raw.count == chunk.count * factorCount, "A stored chunk holds every raw value")
+        precondition(chunk.dealValues.count == chunk.count, "A stored chunk holds every deal value")
         guard chunk.count > 0 else { return }
         if self.file == nil { self.file = try TemporaryFile(prefix: "raw", contents: Self.contents, advice: Self.advice) }
         guard let file else { return }
