@@ -10,16 +10,19 @@ import ScoringIO
 /// assessment in memory (``init(assessment:)``). Nothing in it depends on the order the
 /// accounts come in (the stream grades the rows that wait for the file's mean utilities at
 /// its end): counts are counts, and deal values are summed exactly, then rounded once
-/// (``ExactSum``).
+/// (``ExactSums``).
 public struct ListOverview: AccountObserver, Sendable {
     let grading: GradingPolicy
     /// Accepted accounts.
     public private(set) var accepted = 0
     /// Accounts per grade, by ``Grade/order``.
     public private(set) var counts = [Int](repeating: 0, count: Grade.allCases.count)
-    private var dealSums = [ExactSum](repeating: ExactSum(), count: Grade.allCases.count)
-    /// Graded accounts per cell of the grade grid: `cells[value band][difficulty band]`.
-    public private(set) var cells: [[Int]]
+    /// The deal values per grade, summed exactly (one array for all grades, so that adding
+    /// a term checks one array's uniqueness, not two).
+    private var dealSums = ExactSums(count: Grade.allCases.count)
+    /// Graded accounts per cell of the grade grid, row-major by value band.
+    private var cellCounts: [Int]
+    private let difficultyBandCount: Int
     /// Accounts with insufficient information (not in any cell).
     public private(set) var insufficient = 0
     /// Bin counts by key (``GradeMapGeometry/hexbinKey(value:difficulty:)``), for the keys
@@ -29,8 +32,15 @@ public struct ListOverview: AccountObserver, Sendable {
 
     public init(grading: GradingPolicy) {
         self.grading = grading
-        cells = [[Int]](
-            repeating: [Int](repeating: 0, count: grading.difficultyBands.names.count), count: grading.valueBands.names.count)
+        difficultyBandCount = grading.difficultyBands.names.count
+        cellCounts = [Int](repeating: 0, count: grading.valueBands.names.count * difficultyBandCount)
+    }
+
+    /// Graded accounts per cell of the grade grid: `cells[value band][difficulty band]`.
+    public var cells: [[Int]] {
+        stride(from: 0, to: cellCounts.count, by: difficultyBandCount).map {
+            Array(cellCounts[$0..<($0 + difficultyBandCount)])
+        }
     }
 
     /// The overview of an assessed list (its accounts in row order).
@@ -46,12 +56,12 @@ public struct ListOverview: AccountObserver, Sendable {
     public mutating func observe(grade: Grade, value: Double, difficulty: Double, dealValue: Double?) {
         accepted += 1
         counts[grade.order] += 1
-        dealSums[grade.order].add(dealValue ?? 0)
+        dealSums.add(dealValue ?? 0, to: grade.order)
         guard grade != .insufficient else {
             insufficient += 1
             return
         }
-        cells[grading.valueBands.index(of: value)][grading.difficultyBands.index(of: difficulty)] += 1
+        cellCounts[grading.valueBands.index(of: value) * difficultyBandCount + grading.difficultyBands.index(of: difficulty)] += 1
         let key = GradeMapGeometry.hexbinKey(value: value, difficulty: difficulty)
         let range = GradeMapGeometry.hexbinKeyRange
         if range.contains(key) {
@@ -65,7 +75,7 @@ public struct ListOverview: AccountObserver, Sendable {
     public func count(_ grade: Grade) -> Int { counts[grade.order] }
 
     /// The sum of the deal values of a grade's accounts (missing ones count 0).
-    public func dealValue(_ grade: Grade) -> Double { dealSums[grade.order].value }
+    public func dealValue(_ grade: Grade) -> Double { dealSums.value(grade.order) }
 
     /// The non-empty hexagonal bins in key order, with their counts.
     public var hexbins: [(key: Int, count: Int)] {
@@ -100,16 +110,19 @@ enum GradeMapGeometry {
         let py = y(value) - top
         // The nearest centre: the nearest in each of the two rows around the point.
         let j0 = Int((py / dy).rounded(.down))
-        var best = (i: 0, j: 0, distance: Double.infinity)
-        for j in [j0, j0 + 1] {
+        /// The nearest centre in row `j`, and its squared distance.
+        @inline(__always)
+        func nearest(inRow j: Int) -> (i: Int, distance: Double) {
             let shift = Double(j & 1) / 2
             let i = Int((px / dx - shift).rounded())
             let cx = (Double(i) + shift) * dx
             let cy = Double(j) * dy
-            let distance = (px - cx) * (px - cx) + (py - cy) * (py - cy)
-            if distance < best.distance { best = (i, j, distance) }
+            return (i, (px - cx) * (px - cx) + (py - cy) * (py - cy))
         }
-        return best.j * 4096 + best.i + 1
+        let upper = nearest(inRow: j0)
+        let lower = nearest(inRow: j0 + 1)
+        // The first row wins a tie.
+        return lower.distance < upper.distance ? (j0 + 1) * 4096 + lower.i + 1 : j0 * 4096 + upper.i + 1
     }
 
     /// The keys of every bin the plot area can reach (rows 0 to 41, columns -1 to 53), as
@@ -124,32 +137,47 @@ enum GradeMapGeometry {
     }
 }
 
-/// A sum of doubles that is exact until it is read, then rounded once (Shewchuk's
-/// non-overlapping partials, as Python's `math.fsum`): the result does not depend on the
-/// order of the terms.
-struct ExactSum: Sendable {
-    private var partials: [Double] = []
+/// Sums of doubles that are exact until they are read, then rounded once (Shewchuk's
+/// non-overlapping partials, as Python's `math.fsum`): a result does not depend on the order
+/// of the terms. `count` sums side by side, each with room for ``capacity`` partials (finite
+/// doubles never need more than about 40).
+struct ExactSums: Sendable {
+    static let capacity = 64
+    /// Sum `s`'s partials are `partials[s × capacity ..< s × capacity + used[s]]`, smallest first.
+    private var partials: [Double]
+    private var used: [Int]
 
-    mutating func add(_ term: Double) {
-        var x = term
-        var kept = 0
-        for index in partials.indices {
-            var y = partials[index]
-            if abs(x) < abs(y) { swap(&x, &y) }
-            let high = x + y
-            let low = y - (high - x)
-            if low != 0 {
-                partials[kept] = low
-                kept += 1
-            }
-            x = high
-        }
-        partials.removeSubrange(kept...)
-        partials.append(x)
+    init(count: Int) {
+        partials = [Double](repeating: 0, count: count * Self.capacity)
+        used = [Int](repeating: 0, count: count)
     }
 
-    /// The sum, correctly rounded (finite terms).
-    var value: Double {
+    mutating func add(_ term: Double, to sum: Int) {
+        let base = sum * Self.capacity
+        let count = used[sum]
+        var x = term
+        var kept = 0
+        partials.withUnsafeMutableBufferPointer { partials in
+            for index in base..<(base + count) {
+                var y = partials[index]
+                if abs(x) < abs(y) { swap(&x, &y) }
+                let high = x + y
+                let low = y - (high - x)
+                if low != 0 {
+                    partials[base + kept] = low
+                    kept += 1
+                }
+                x = high
+            }
+            precondition(kept < Self.capacity, "An exact sum of finite doubles needs fewer partials")
+            partials[base + kept] = x
+        }
+        used[sum] = kept + 1
+    }
+
+    /// Sum `sum`, correctly rounded (finite terms).
+    func value(_ sum: Int) -> Double {
+        let partials = Array(self.partials[(sum * Self.capacity)..<(sum * Self.capacity + used[sum])])
         var n = partials.count
         guard n > 0 else { return 0 }
         n -= 1
