@@ -12,10 +12,11 @@ runs=${2:-5}
 cd "$(dirname "$0")/.."
 bash .ci/setup >/dev/null
 scratch=${KAM_SCRATCH:-.build}
-swift build -c release --product kam --scratch-path "$scratch" >/dev/null
-kam=$scratch/release/kam
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The build's output (SwiftPM's warnings about unhandled files) only when it fails.
+swift build -c release --product kam --scratch-path "$scratch" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+kam=$scratch/release/kam
 "$kam" generate --rows "$rows" --seed 1 --output "$work/list.csv"
 echo "rows=$rows file=$(du -h "$work/list.csv" | cut -f1) load: $(uptime | sed 's/.*load average: //')"
 # Each run: wall seconds, processor seconds (user + system) and peak resident memory.

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 
 /// A 64-bit content hash (written as 16 hex digits) that tells whether two runs read the same
@@ -81,18 +86,24 @@ public struct ContentHash: Sendable {
         return hash.finalize()
     }
 
-    /// The hash of a file's bytes, read 4 MiB at a time; `nil` if it cannot be read (a pipe
-    /// already consumed, a file that vanished).
+    /// The hash of a file's bytes, read 1 MiB at a time into one buffer; `nil` if it cannot
+    /// be read (a pipe already consumed, a file that vanished, a folder).
     public static func ofFile(atPath path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
         var hash = ContentHash()
+        // One buffer for every read: a fresh one per read cost page faults on each.
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let data: Data?
-            do { data = try handle.read(upToCount: 4 << 20) } catch { return nil }
-            // `nil` or empty: the end of the file.
-            guard let data, !data.isEmpty else { break }
-            data.withUnsafeBytes { hash.update($0) }
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            // 0: the end of the file.
+            if count == 0 { break }
+            buffer.withUnsafeBytes { hash.update(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
         }
         return hash.finalize()
     }

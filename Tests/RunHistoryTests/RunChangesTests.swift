@@ -115,4 +115,17 @@ struct RunChangesTests {
         #expect(ContentHash.of("abcdefgh") == "2e288437b9f83cd2")
         #expect(ContentHash.of("账户 kam, 12345 hello world!") == "4bdd91fa99f7ad85")
     }
+
+    @Test("A file's hash is its bytes' hash, across reads of the file (3 MiB and 5 bytes); a folder has none")
+    func fileHash() throws {
+        let bytes = (0..<(3 << 20) + 5).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 9) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kam-hash-\(UUID().uuidString)").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var whole = ContentHash()
+        whole.update(bytes)
+        #expect(ContentHash.ofFile(atPath: path) == whole.finalize())
+        #expect(ContentHash.ofFile(atPath: FileManager.default.temporaryDirectory.path) == nil)
+        #expect(ContentHash.ofFile(atPath: path + ".missing") == nil)
+    }
 }
