@@ -115,7 +115,7 @@ enum GradeMapGeometry {
         @inline(__always)
         func nearest(inRow j: Int) -> (i: Int, distance: Double) {
             let shift = Double(j & 1) / 2
-            let i = roundedHalfAway(px / dx - shift)
+            let i = Int((px / dx - shift).rounded())
             let cx = (Double(i) + shift) * dx
             let cy = Double(j) * dy
             return (i, (px - cx) * (px - cx) + (py - cy) * (py - cy))
@@ -124,16 +124,6 @@ enum GradeMapGeometry {
         let lower = nearest(inRow: j0 + 1)
         // The first row wins a tie.
         return lower.distance < upper.distance ? (j0 + 1) * 4096 + lower.i + 1 : j0 * 4096 + upper.i + 1
-    }
-
-    /// `value.rounded()` (half-way cases away from zero) as an integer, for values of a
-    /// plot's size, without the library call `rounded()` makes on a baseline x86-64 build:
-    /// the fraction left after truncating is exact.
-    @inline(__always)
-    static func roundedHalfAway(_ value: Double) -> Int {
-        let whole = Int(value)
-        let fraction = value - Double(whole)
-        return fraction >= 0.5 ? whole + 1 : fraction <= -0.5 ? whole - 1 : whole
     }
 
     /// The keys of every bin the plot area can reach (rows 0 to 41, columns -1 to 53), as
