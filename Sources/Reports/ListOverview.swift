@@ -158,21 +158,19 @@ struct ExactSums: Sendable {
         let count = used[sum]
         var x = term
         var kept = 0
-        partials.withUnsafeMutableBufferPointer { partials in
-            for index in base..<(base + count) {
-                var y = partials[index]
-                if abs(x) < abs(y) { swap(&x, &y) }
-                let high = x + y
-                let low = y - (high - x)
-                if low != 0 {
-                    partials[base + kept] = low
-                    kept += 1
-                }
-                x = high
+        for index in base..<(base + count) {
+            var y = partials[index]
+            if abs(x) < abs(y) { swap(&x, &y) }
+            let high = x + y
+            let low = y - (high - x)
+            if low != 0 {
+                partials[base + kept] = low
+                kept += 1
             }
-            precondition(kept < Self.capacity, "An exact sum of finite doubles needs fewer partials")
-            partials[base + kept] = x
+            x = high
         }
+        precondition(kept < Self.capacity, "An exact sum of finite doubles needs fewer partials")
+        partials[base + kept] = x
         used[sum] = kept + 1
     }
 

@@ -240,7 +240,7 @@ public struct ProspectStream: Sendable {
             scenario: scenario)
         // A bounded top-K, unless every row is wanted, the ranks need every row (a grade filter
         // with ranking across grades), or K is too large to hold in memory.
-        let kept = everyRowUpTo > 0 && limit < .max ? Swift.max(limit, everyRowUpTo &+ 1) : limit
+        let kept = everyRowUpTo > 0 && limit < .max ? Swift.max(limit, everyRowUpTo == .max ? .max : everyRowUpTo + 1) : limit
         let selection: StreamMerger.Selection =
             kept == .max || kept > configuration.runCapacity || (grades != nil && !model.grading.ranking.gradeFirst)
             ? .every(runCapacity: configuration.runCapacity) : .top(kept)
