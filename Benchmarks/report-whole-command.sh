@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `kam report` against `kam rank` on the same generated list (release build): whole-command
-# times in alternating runs, their medians and ratio, the report's size, and how long headless
+# wall time, processor time (user + system) and peak memory in alternating runs, their
+# medians and ratios, the report's size, and how long headless
 # Chromium takes to load it (against an empty page, to take the browser's start-up out).
 # Usage: bash Benchmarks/report-whole-command.sh [ROWS] [RUNS]   (default 1000000 rows, 5 runs)
+# KAM_SCRATCH=.build-release uses that build folder (default .build).
 # Run from the repository root; needs chromium for the last line (apt-get install chromium).
 set -euo pipefail
 rows=${1:-1000000}
@@ -10,30 +12,39 @@ runs=${2:-5}
 cd "$(dirname "$0")/.."
 bash .ci/setup >/dev/null
 scratch=${KAM_SCRATCH:-.build}
-swift build -c release --product kam --scratch-path "$scratch" >/dev/null
-kam=$scratch/release/kam
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The build's output (SwiftPM's warnings about unhandled files) only when it fails.
+swift build -c release --product kam --scratch-path "$scratch" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+kam=$scratch/release/kam
 "$kam" generate --rows "$rows" --seed 1 --output "$work/list.csv"
 echo "rows=$rows file=$(du -h "$work/list.csv" | cut -f1) load: $(uptime | sed 's/.*load average: //')"
-rank_times=()
-report_times=()
+# Each run: wall seconds, processor seconds (user + system) and peak resident memory.
+measure() {
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@"
+  read -r wall user system kilobytes < "$work/time"
+  cpu=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.2f", u + s }')
+  memory=$((kilobytes / 1024))
+}
+rank_wall=(); rank_cpu=(); rank_memory=()
+report_wall=(); report_cpu=(); report_memory=()
 for run in $(seq "$runs"); do
-  /usr/bin/time -f "%e %M" -o "$work/time" "$kam" rank "$work/list.csv" --top 200 --format csv \
-    --output "$work/rank.csv" --rejects "$work/rejects.csv" --quiet
-  read -r seconds kilobytes < "$work/time"
-  rank_times+=("$seconds")
-  echo "run $run: kam rank   ${seconds} s, peak $((kilobytes / 1024)) MiB"
-  /usr/bin/time -f "%e %M" -o "$work/time" "$kam" report "$work/list.csv" --top 200 \
-    --output "$work/report.html" --rejects "$work/rejects.csv" --quiet
-  read -r seconds kilobytes < "$work/time"
-  report_times+=("$seconds")
-  echo "run $run: kam report ${seconds} s, peak $((kilobytes / 1024)) MiB"
+  measure "$kam" rank "$work/list.csv" --top 200 --format csv --output "$work/rank.csv" --rejects "$work/rejects.csv" --quiet
+  rank_wall+=("$wall"); rank_cpu+=("$cpu"); rank_memory+=("$memory")
+  echo "run $run: kam rank   wall ${wall} s, cpu ${cpu} s, peak ${memory} MiB"
+  measure "$kam" report "$work/list.csv" --top 200 --output "$work/report.html" --rejects "$work/rejects.csv" --quiet
+  report_wall+=("$wall"); report_cpu+=("$cpu"); report_memory+=("$memory")
+  echo "run $run: kam report wall ${wall} s, cpu ${cpu} s, peak ${memory} MiB"
 done
 median() { printf '%s\n' "$@" | sort -n | awk -v n="$#" 'NR == int((n + 1) / 2)'; }
-rank_median=$(median "${rank_times[@]}")
-report_median=$(median "${report_times[@]}")
-echo "median: kam rank ${rank_median} s, kam report ${report_median} s, ratio $(awk -v a="$report_median" -v b="$rank_median" 'BEGIN { printf "%.2f", a / b }')"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+for measure in wall cpu memory; do
+  declare -n rank_values="rank_$measure" report_values="report_$measure"
+  rank_median=$(median "${rank_values[@]}")
+  report_median=$(median "${report_values[@]}")
+  echo "median $measure: kam rank ${rank_median}, kam report ${report_median}, report/rank $(ratio "$report_median" "$rank_median")"
+done
+echo "load after the runs: $(uptime | sed 's/.*load average: //')"
 echo "report size: $(stat -c %s "$work/report.html") bytes"
 if command -v chromium >/dev/null; then
   echo '<!DOCTYPE html><html><head><title>empty</title></head><body></body></html>' > "$work/empty.html"

@@ -9,8 +9,8 @@ extension HTMLReport {
         open(
             "ranked", t("Ranked accounts", "账户排名"),
             note: t(
-                "The top \(HTMLText.count(rows.count)) of \(HTMLText.count(assessment.count)) accounts in rank order (as kam rank). Click a heading to sort; filter by grade, manager, segment or text. Bars: each factor's effect on priority against a middling account (utility 0.5), green up and red down; together they sum to value − difficulty.",
-                "按排名显示 \(HTMLText.count(assessment.count)) 个账户中的前 \(HTMLText.count(rows.count)) 个（与 kam rank 相同）。点击表头排序；可按等级、经理、客户类别或文字筛选。条形：各因子相对中等账户（效用 0.5）对优先级的影响，绿色加分、红色减分，合计等于价值 − 难度。"),
+                "The top \(HTMLText.count(rows.count)) of \(HTMLText.count(ranking.overview.accepted)) accounts in rank order (as kam rank). Click a heading to sort; filter by grade, manager, segment or text. Bars: each factor's effect on priority against a middling account (utility 0.5), green up and red down; together they sum to value − difficulty.",
+                "按排名显示 \(HTMLText.count(ranking.overview.accepted)) 个账户中的前 \(HTMLText.count(rows.count)) 个（与 kam rank 相同）。点击表头排序；可按等级、经理、客户类别或文字筛选。条形：各因子相对中等账户（效用 0.5）对优先级的影响，绿色加分、红色减分，合计等于价值 − 难度。"),
             &page)
         var managers = Set<String>()
         var segmentsShown = Set<Int>()

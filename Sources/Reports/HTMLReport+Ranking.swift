@@ -30,28 +30,23 @@ extension HTMLReport {
 
     func summarySection(_ page: inout HTMLPage) {
         let assessment = ranking.assessment
+        let overview = ranking.overview
         open("summary", t("Summary", "概要"), &page)
         let rejected = ranking.rejects.count
         var cards = card("rows_read", t("rows read", "读取行数"), HTMLText.count(ranking.rowsRead), data: String(ranking.rowsRead))
-        cards += card("accepted", t("accepted", "已评分"), HTMLText.count(assessment.count), data: String(assessment.count))
+        cards += card("accepted", t("accepted", "已评分"), HTMLText.count(overview.accepted), data: String(overview.accepted))
         cards += card("rejected", t("rejected", "被拒绝"), HTMLText.count(rejected), data: String(rejected))
-        var counts: [Grade: Int] = [:]
-        var dealValue: [Grade: Double] = [:]
-        for row in 0..<assessment.count {
-            let grade = assessment.grades[row]
-            counts[grade, default: 0] += 1
-            dealValue[grade, default: 0] += assessment.accounts[row].dealValue ?? 0
-        }
         page.body += "<div class=\"cards\">\(cards)</div>\n"
         page.body += "<h3>" + t("Accounts and deal value per grade", "各等级账户数与成交金额") + "</h3>\n"
         page.body += "<table id=\"grade-counts\"><thead><tr><th>\(t("grade", "等级"))</th><th class=\"n\">\(t("accounts", "账户数"))</th>"
         page.body += "<th class=\"n\">\(t("share", "占比"))</th><th class=\"n\">\(t("deal value", "成交金额")) (\(moneyUnit))</th></tr></thead><tbody>\n"
         for grade in Grade.allCases {
-            let count = counts[grade, default: 0]
-            let share = assessment.count > 0 ? Double(count) / Double(assessment.count) : 0
-            page.body += "<tr data-grade=\"\(grade.letter)\" data-count=\"\(count)\" data-deal-value=\"\(HTMLText.data(dealValue[grade, default: 0]))\">"
+            let count = overview.count(grade)
+            let dealValue = overview.dealValue(grade)
+            let share = overview.accepted > 0 ? Double(count) / Double(overview.accepted) : 0
+            page.body += "<tr data-grade=\"\(grade.letter)\" data-count=\"\(count)\" data-deal-value=\"\(HTMLText.data(dealValue))\">"
             page.body += "<td>\(badge(grade)) \(gradeText(grade))</td><td class=\"n\">\(HTMLText.count(count))</td>"
-            page.body += "<td class=\"n\">\(HTMLText.percent(share))</td><td class=\"n\">\(HTMLText.money(dealValue[grade, default: 0]))</td></tr>\n"
+            page.body += "<td class=\"n\">\(HTMLText.percent(share))</td><td class=\"n\">\(HTMLText.money(dealValue))</td></tr>\n"
         }
         page.body += "</tbody></table>\n"
         let scenario = assessment.scorer.scenarioNames[assessment.scenario]
@@ -108,31 +103,25 @@ extension HTMLReport {
 
     func gradeMapSection(_ page: inout HTMLPage) {
         let assessment = ranking.assessment
+        let overview = ranking.overview
         let grading = model.grading
-        let density = assessment.count > densityThreshold
+        let density = overview.accepted > densityThreshold
+        precondition(density || ranking.rankedRows.count == overview.accepted, "The grade map's dots are every account")
         open(
             "grade-map", t("Grade map", "等级分布图"),
             note: density
                 ? t(
-                    "Value (up) against difficulty (right). \(HTMLText.count(assessment.count)) accounts, drawn as a density: each hexagon's shade is its count of accounts (hover for the count). The regions are the model's grade grid, with the count of accounts in each cell.",
-                    "纵轴为价值，横轴为难度。共 \(HTMLText.count(assessment.count)) 个账户，以密度显示：六边形颜色深浅表示账户数（悬停查看数量）。底色区域为模型的等级网格，并标出每格的账户数。")
+                    "Value (up) against difficulty (right). \(HTMLText.count(overview.accepted)) accounts, drawn as a density: each hexagon's shade is its count of accounts (hover for the count). The regions are the model's grade grid, with the count of accounts in each cell.",
+                    "纵轴为价值，横轴为难度。共 \(HTMLText.count(overview.accepted)) 个账户，以密度显示：六边形颜色深浅表示账户数（悬停查看数量）。底色区域为模型的等级网格，并标出每格的账户数。")
                 : t(
                     "Value (up) against difficulty (right), one dot per account (hover: id, name, scores, top reasons). The regions are the model's grade grid, with the count of accounts in each cell; hollow red dots lack information (信息不足).",
                     "纵轴为价值，横轴为难度，每个点代表一个账户（悬停查看编号、名称、得分和主要原因）。底色区域为模型的等级网格，并标出每格的账户数；空心红点为信息不足的账户。"),
             &page)
-        let (left, top, width, height) = (56.0, 16.0, 640.0, 420.0)
-        func x(_ difficulty: Double) -> Double { left + width * min(max(difficulty, 0), 100) / 100 }
-        func y(_ value: Double) -> Double { top + height * (1 - min(max(value, 0), 100) / 100) }
-        var cells = [[Int]](
-            repeating: [Int](repeating: 0, count: grading.difficultyBands.names.count), count: grading.valueBands.names.count)
-        var insufficient = 0
-        for row in 0..<assessment.count {
-            guard assessment.grades[row] != .insufficient else {
-                insufficient += 1
-                continue
-            }
-            cells[grading.valueBands.index(of: assessment.value(row))][grading.difficultyBands.index(of: assessment.difficulty(row))] += 1
-        }
+        let (left, top, width, height) = (GradeMapGeometry.left, GradeMapGeometry.top, GradeMapGeometry.width, GradeMapGeometry.height)
+        let x = GradeMapGeometry.x
+        let y = GradeMapGeometry.y
+        let cells = overview.cells
+        let insufficient = overview.insufficient
         var svg = "<svg id=\"grade-map-svg\" viewBox=\"0 0 \(Int(left + width + 24)) \(Int(top + height + 48))\" width=\"\(Int(left + width + 24))\" height=\"\(Int(top + height + 48))\" role=\"img\" data-mode=\"\(density ? "density" : "dots")\">"
         let valueEdges = [0.0] + grading.valueBands.cuts + [100.0]
         let difficultyEdges = [0.0] + grading.difficultyBands.cuts + [100.0]
@@ -147,7 +136,7 @@ extension HTMLReport {
             }
         }
         if density {
-            svg += hexbins(x: x, y: y, left: left, top: top, width: width, height: height)
+            svg += hexbins(overview.hexbins)
         } else {
             for row in ranking.rankedRows.reversed() {
                 let grade = assessment.grades[row]
@@ -192,44 +181,19 @@ extension HTMLReport {
         return svg
     }
 
-    /// Hexagonal bins (pointy-top, radius 7 px) of the graded accounts, shaded by the log of
-    /// their count.
-    func hexbins(
-        x: (Double) -> Double, y: (Double) -> Double, left: Double, top: Double, width: Double, height: Double
-    ) -> String {
-        let assessment = ranking.assessment
-        let radius = 7.0
-        let dx = radius * 3.0.squareRoot()
-        let dy = radius * 1.5
-        var counts: [Int: Int] = [:]
-        for row in 0..<assessment.count where assessment.grades[row] != .insufficient {
-            let px = x(assessment.difficulty(row)) - left
-            let py = y(assessment.value(row)) - top
-            // The nearest centre: the nearest in each of the two rows around the point.
-            let j0 = Int((py / dy).rounded(.down))
-            var best = (i: 0, j: 0, distance: Double.infinity)
-            for j in [j0, j0 + 1] {
-                let shift = Double(j & 1) / 2
-                let i = Int((px / dx - shift).rounded())
-                let cx = (Double(i) + shift) * dx
-                let cy = Double(j) * dy
-                let distance = (px - cx) * (px - cx) + (py - cy) * (py - cy)
-                if distance < best.distance { best = (i, j, distance) }
-            }
-            counts[best.j * 4096 + best.i + 1, default: 0] += 1
-        }
-        let maximum = counts.values.max() ?? 1
+    /// Hexagonal bins (pointy-top, radius 7 px, ``GradeMapGeometry``) of the graded
+    /// accounts, shaded by the log of their count.
+    func hexbins(_ bins: [(key: Int, count: Int)]) -> String {
+        let radius = GradeMapGeometry.radius
+        let maximum = bins.map(\.count).max() ?? 1
         var corners = ""
         for corner in 0..<6 {
             let angle = Double(corner) * Double.pi / 3 + Double.pi / 6
             corners += "\(corner == 0 ? "m" : "l")\(HTMLText.fixed(radius * cos(angle) - (corner == 0 ? 0 : radius * cos(angle - Double.pi / 3)), 2)) \(HTMLText.fixed(radius * sin(angle) - (corner == 0 ? 0 : radius * sin(angle - Double.pi / 3)), 2))"
         }
-        var svg = "<g class=\"hexbins\" data-bins=\"\(counts.count)\">"
-        for (key, count) in counts.sorted(by: { $0.key < $1.key }) {
-            let j = key / 4096
-            let i = key - j * 4096 - 1
-            let cx = left + (Double(i) + Double(j & 1) / 2) * dx
-            let cy = top + Double(j) * dy
+        var svg = "<g class=\"hexbins\" data-bins=\"\(bins.count)\">"
+        for (key, count) in bins {
+            let (cx, cy) = GradeMapGeometry.hexbinCentre(key: key)
             let shade = 0.15 + 0.85 * log(Double(count) + 1) / log(Double(maximum) + 1)
             svg += "<path d=\"M\(HTMLText.fixed(cx, 1)) \(HTMLText.fixed(cy, 1))\(corners)z\" fill=\"#1d3f8f\" fill-opacity=\"\(HTMLText.fixed(shade, 2))\" data-tip=\"\(HTMLText.count(count)) \(t("accounts", "个账户"))\" data-count=\"\(count)\"/>"
         }

@@ -34,24 +34,45 @@ public struct HTMLReport: Sendable {
         }
     }
 
-    /// The ranking: the assessed list and what was read and rejected.
+    /// The ranking: what was read and rejected, the whole list's overview, and the assessed
+    /// accounts the page lists.
     public struct Ranking: Sendable {
+        /// The accounts listed (the ranked table; every account when the grade map draws
+        /// dots): the whole list, or only those (read again by a streamed ranking, assessed
+        /// with the whole list's statistics).
         public let assessment: BatchAssessment
         public let rowsRead: Int
         public let rejects: [Reject]
         public let unevaluatedSegments: [(id: String, missingColumns: [String])]
-        /// Rows of `assessment` in rank order (``BatchAssessment/rankedRows()``).
+        /// Rows of `assessment` in rank order, the first ranked first in the whole list
+        /// (``BatchAssessment/rankedRows()`` of a whole list).
         public let rankedRows: [Int]
+        /// Counts, deal values, grade cells and density of the whole list.
+        public let overview: ListOverview
 
+        /// The ranking of a list assessed whole in memory.
         public init(
             assessment: BatchAssessment, rowsRead: Int, rejects: [Reject],
             unevaluatedSegments: [(id: String, missingColumns: [String])], rankedRows: [Int]
+        ) {
+            self.init(
+                assessment: assessment, rowsRead: rowsRead, rejects: rejects, unevaluatedSegments: unevaluatedSegments,
+                rankedRows: rankedRows, overview: ListOverview(assessment: assessment))
+        }
+
+        /// The ranking of a list seen through its `overview` (a streamed ranking), listing
+        /// the accounts of `assessment`: the first of the whole ranking, in rank order, or
+        /// every account when there are few enough for the grade map to draw each.
+        public init(
+            assessment: BatchAssessment, rowsRead: Int, rejects: [Reject],
+            unevaluatedSegments: [(id: String, missingColumns: [String])], rankedRows: [Int], overview: ListOverview
         ) {
             self.assessment = assessment
             self.rowsRead = rowsRead
             self.rejects = rejects
             self.unevaluatedSegments = unevaluatedSegments
             self.rankedRows = rankedRows
+            self.overview = overview
         }
     }
 

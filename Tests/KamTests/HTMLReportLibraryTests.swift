@@ -62,4 +62,22 @@ struct HTMLReportLibraryTests {
         }
         #expect(cellCounts.reduce(0, +) == graded)
     }
+
+    @Test("deal values per grade are summed exactly and rounded once: the order of the accounts does not matter")
+    func exactDealValues() {
+        var random = SeededRandom(seed: 7)
+        let model = ModelFixtures.randomModel(using: &random)
+        let terms = [1e16, 1.0, 0.1, 1.0, 123.456, 1e-3]
+        var forward = ListOverview(grading: model.grading)
+        var backward = ListOverview(grading: model.grading)
+        for term in terms { forward.observe(grade: .b, value: 50, difficulty: 50, dealValue: term) }
+        for term in terms.reversed() { backward.observe(grade: .b, value: 50, difficulty: 50, dealValue: term) }
+        // The exact sum is 10000000000000125.557; doubles there are 2 apart. Adding in order
+        // would give 10000000000000124.
+        #expect(forward.dealValue(.b) == 10_000_000_000_000_126)
+        #expect(backward.dealValue(.b) == forward.dealValue(.b))
+        #expect(forward.count(.b) == terms.count && forward.accepted == terms.count && forward.dealValue(.a) == 0)
+        forward.observe(grade: .insufficient, value: 1, difficulty: 1, dealValue: nil)
+        #expect(forward.insufficient == 1 && forward.cells.joined().reduce(0, +) == terms.count)
+    }
 }

@@ -101,6 +101,32 @@ struct RunChangesTests {
         var other = ContentHash()
         other.update(Array(bytes.dropLast()))
         #expect(other.finalize() != whole.finalize())
+        // Three pieces shorter than a word, then the rest.
+        var pieces = ContentHash()
+        for range in [0..<3, 3..<5, 5..<6, 6..<1000] { pieces.update(Array(bytes[range])) }
+        #expect(pieces.finalize() == whole.finalize())
+    }
+
+    @Test("The content hash's values are those runs recorded before (word-at-a-time loads)")
+    func hashValues() {
+        // Computed with the byte-by-byte implementation the history was recorded with.
+        #expect(ContentHash.of("") == "4d1114153e55ed51")
+        #expect(ContentHash.of("a") == "27b700914183c2ad")
+        #expect(ContentHash.of("abcdefgh") == "2e288437b9f83cd2")
+        #expect(ContentHash.of("账户 kam, 12345 hello world!") == "4bdd91fa99f7ad85")
+    }
+
+    @Test("A file's hash is its bytes' hash, across reads of the file (3 MiB and 5 bytes); a folder has none")
+    func fileHash() throws {
+        let bytes = (0..<(3 << 20) + 5).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 9) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kam-hash-\(UUID().uuidString)").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var whole = ContentHash()
+        whole.update(bytes)
+        #expect(ContentHash.ofFile(atPath: path) == whole.finalize())
+        #expect(ContentHash.ofFile(atPath: FileManager.default.temporaryDirectory.path) == nil)
+        #expect(ContentHash.ofFile(atPath: path + ".missing") == nil)
     }
 
     @Test("The content hash is the documented function (values from an independent Python version of it)")

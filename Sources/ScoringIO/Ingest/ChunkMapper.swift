@@ -187,6 +187,8 @@ struct ChunkMapper: Sendable {
         var idRange = 0..<0
         var idInBuffer = false
         var hasID = false
+        /// The current row's deal value (NaN when missing).
+        var dealValue = Double.nan
         // The current panel: `panelCount` rows of raw values in the borrowed panel buffer;
         // `blasPanel` receives their utilities.
         var panelCount = 0
@@ -319,6 +321,7 @@ struct ChunkMapper: Sendable {
             var column = 0
             var failed = false
             hasID = false
+            dealValue = .nan
             present = (0, 0)
             while true {
                 guard column < columnCount && !failed && readsColumn[column] else {
@@ -387,8 +390,9 @@ struct ChunkMapper: Sendable {
                 return readCategory(field: field, in: text, step: step, panel: panel)
             case .dealValue:
                 if plan.missingCodes.matches(bytes: text, from: field.start, to: field.end) { return true }
-                guard let value = step.reader.value(in: text, from: field.start, to: field.end) else { return false }
-                return value >= 0
+                guard let value = step.reader.value(in: text, from: field.start, to: field.end), value >= 0 else { return false }
+                dealValue = value
+                return true
             case .id, .stage, .several:
                 return readActions(field: field, in: text, column: column, panel: panel)
             }
@@ -474,6 +478,7 @@ struct ChunkMapper: Sendable {
                 case .dealValue:
                     if missing { continue }
                     guard let value = plan.dealReader.value(in: text, from: field.start, to: field.end), value >= 0 else { return false }
+                    dealValue = value
                 }
             }
             return true
@@ -524,7 +529,8 @@ struct ChunkMapper: Sendable {
                 MappedChunk.Candidate(
                     line: Int32(truncatingIfNeeded: line), recordStart: Int32(truncatingIfNeeded: start),
                     recordLength: Int32(truncatingIfNeeded: end - start),
-                    idEnd: Int32(truncatingIfNeeded: rows.idBytes.count), idHash: hash, grade: 0, key: 0))
+                    idEnd: Int32(truncatingIfNeeded: rows.idBytes.count), idHash: hash, grade: 0, key: 0,
+                    dealValue: dealValue))
             // Statistics inputs: raw values of batch-relative factors (a statistics pass) and
             // utilities of `mean` factors (a scoring pass, written by `flushPanel` once they
             // are computed); the other entries are NaN.
@@ -621,6 +627,8 @@ struct ChunkMapper: Sendable {
                     let grade = grading.grade(value: value, difficulty: difficulty, completeness: panelCompleteness[row])
                     rows.candidates[first + row].grade = UInt8(grade.order)
                     rows.candidates[first + row].key = grading.ranking.key(value: value, difficulty: difficulty)
+                    rows.candidates[first + row].value = value
+                    rows.candidates[first + row].difficulty = difficulty
                 } else {
                     rows.candidates[first + row].grade = MappedChunk.deferredGrade
                     rows.deferredScores.append(contentsOf: scores[base..<(base + columns)])

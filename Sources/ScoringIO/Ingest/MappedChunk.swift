@@ -115,6 +115,12 @@ final class MappedChunk: @unchecked Sendable {
         var grade: UInt8
         /// Ranking key under the ranked scenario (meaningless for deferred rows).
         var key: Double
+        /// Value and difficulty scores under the ranked scenario (meaningless for deferred
+        /// rows and in a statistics pass).
+        var value = 0.0
+        var difficulty = 0.0
+        /// The deal value, NaN when the field is missing (or the model has no such column).
+        var dealValue = Double.nan
     }
 
     static let deferredGrade: UInt8 = .max

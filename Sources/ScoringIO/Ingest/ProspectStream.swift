@@ -45,7 +45,7 @@ import ScoringEngine
 ///   and are merged (``RankedRuns``).
 ///
 /// Memory: a few blocks in flight (and, for batch-relative scales, a few stored chunks:
-/// about `8 × factors + 28` bytes per candidate on disk), the account ids (about `id length + 15` bytes per
+/// about `8 × factors + 40` bytes per candidate on disk), the account ids (about `id length + 15` bytes per
 /// account), the selection (about 40 bytes per shown row of a top-K; at most
 /// `runCapacity` × 40 bytes for a whole ranking), rows waiting for means, and the rejects.
 public struct ProspectStream: Sendable {
@@ -77,6 +77,10 @@ public struct ProspectStream: Sendable {
         /// Called on the merging thread with the rows read so far in the current pass, after
         /// each chunk (`kam`'s progress line); `nil`: nothing is called.
         public var progress: (@Sendable (_ rowsRead: Int) -> Void)? = nil
+        /// Makes the observer that sees every graded account of a scoring pass (a pass that
+        /// is redone starts a new one); the last pass's is ``StreamedRanking/observed``.
+        /// `nil`: none.
+        public var observer: (@Sendable () -> any AccountObserver)? = nil
 
         public init(
             blockSize: Int = 2 << 20, workers: Int = ProspectStream.defaultWorkers, deferredLimit: Int = 1 << 20,
@@ -159,14 +163,19 @@ public struct ProspectStream: Sendable {
     ///   - paged: Leave the shown rows to be read page by page from
     ///     ``StreamedRanking/pages`` (in bounded memory however many there are) instead of
     ///     reading them all into ``StreamedRanking/shown``.
+    ///   - everyRowUpTo: Show every accepted account, in rank order, instead of the first
+    ///     `limit`, when there are at most this many (a report draws each of a small list;
+    ///     the selection keeps this many plus one while the file is read). Only without
+    ///     `grades`.
     /// - Throws: Whatever ``CSVReader/read(contentsOf:)`` and
     ///   ``ProspectListLoader/load(_:)`` would throw for the file, in the same cases; and
     ///   `DatasetError.unreadable` if a ranking larger than memory cannot be written to the
     ///   temporary folder.
     public func rank(
         contentsOf path: String, scorer: Scorer, scenario: Int = 0, limit: Int = .max, grades: Set<Grade>? = nil,
-        paged: Bool = false
+        paged: Bool = false, everyRowUpTo: Int = 0
     ) throws(DatasetError) -> StreamedRanking {
+        precondition(everyRowUpTo == 0 || grades == nil, "Every row is shown only without a grade filter")
         precondition(scorer.model == model, "The scorer must be the stream's model's")
         precondition(model.factors.count <= Self.maximumFactors, "Stream models of at most 128 factors")
         precondition(scenario >= 0 && scenario < scorer.scenarioCount, "Scenario index out of range")
@@ -178,7 +187,7 @@ public struct ProspectStream: Sendable {
                 try withEncodingFallback(path: path) { encoding throws(Failure) in
                     try rank(
                         path: path, encoding: encoding, scorer: scorer, scenario: scenario, limit: limit,
-                        grades: grades, paged: paged)
+                        grades: grades, paged: paged, everyRowUpTo: everyRowUpTo)
                 }
             }
         }
@@ -216,7 +225,7 @@ public struct ProspectStream: Sendable {
 
     private func rank(
         path: String, encoding: TextEncoding, scorer: Scorer, scenario: Int, limit: Int, grades: Set<Grade>?,
-        paged: Bool
+        paged: Bool, everyRowUpTo: Int
     ) throws(Failure) -> StreamedRanking {
         let loader = ProspectListLoader(model: model)
         var timings = StreamedRanking.Timings()
@@ -235,9 +244,10 @@ public struct ProspectStream: Sendable {
             scenario: scenario)
         // A bounded top-K, unless every row is wanted, the ranks need every row (a grade filter
         // with ranking across grades), or K is too large to hold in memory.
+        let kept = everyRowUpTo > 0 && limit < .max ? Swift.max(limit, everyRowUpTo == .max ? .max : everyRowUpTo + 1) : limit
         let selection: StreamMerger.Selection =
-            limit == .max || limit > configuration.runCapacity || (grades != nil && !model.grading.ranking.gradeFirst)
-            ? .every(runCapacity: configuration.runCapacity) : .top(limit)
+            kept == .max || kept > configuration.runCapacity || (grades != nil && !model.grading.ranking.gradeFirst)
+            ? .every(runCapacity: configuration.runCapacity) : .top(kept)
         let expected = max(setup.estimatedRows, 1024)
 
         // A first pass for the raw statistics of batch-relative scales; it keeps the raw
@@ -275,6 +285,7 @@ public struct ProspectStream: Sendable {
                     plan: plan, scoring: true, registry: firstPass.registry, knownMeans: knownMeans,
                     deferredLimit: deferredLimit, selection: selection, wanted: grades)
                 if configuration.keepsRecords { merger.recorded = RecordedRows(rows: expected, bytes: setup.fileSize) }
+                merger.observer = configuration.observer?()
                 try runStored(spill: spill, mapper: scoringMapper, merger: &merger, timings: &timings)
                 return merger
             }
@@ -282,6 +293,7 @@ public struct ProspectStream: Sendable {
                 plan: plan, scoring: true, registry: AccountRegistry(expectedCount: expected), knownMeans: knownMeans,
                 deferredLimit: deferredLimit, selection: selection, wanted: grades)
             if configuration.keepsRecords { merger.recorded = RecordedRows(rows: expected, bytes: setup.fileSize) }
+            merger.observer = configuration.observer?()
             blocks = try run(path: path, setup: setup, mapper: scoringMapper, merger: &merger, timings: &timings)
             fileReads += 1
             return merger
@@ -306,6 +318,8 @@ public struct ProspectStream: Sendable {
         merger.finish(means: statistics.meanUtility)
 
         let selectStarted = ChunkMapper.now()
+        // Every row of a small list, or the first `limit`.
+        let limit = counted.accepted <= everyRowUpTo ? Swift.max(limit, counted.accepted) : limit
         let ranking: StreamMerger.Ranking
         do { ranking = try merger.ranking(limit: limit) } catch { throw .dataset(error) }
         let fetcher = RecordFetcher(
@@ -336,7 +350,7 @@ public struct ProspectStream: Sendable {
             rowsRead: counted.rowsRead, acceptedCount: counted.accepted, rejects: counted.rejects,
             gradeCounts: gradeCounts, unevaluatedSegments: loader.unevaluatedSegments(in: setup.header),
             statistics: statistics, statisticsSource: source, shown: shown, ranks: ranks,
-            pages: paged ? pages : nil, recorded: recorded, passes: passes, fileReads: fileReads, timings: timings)
+            pages: paged ? pages : nil, recorded: recorded, passes: passes, fileReads: fileReads, timings: timings, observed: merger.observer)
     }
 
     // MARK: Header

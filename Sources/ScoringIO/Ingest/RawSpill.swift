@@ -11,7 +11,7 @@
 /// of the same rows, so the scores are the same to the last bit.
 ///
 /// Storage: one unlinked ``TemporaryFile`` (gone when the process ends, however it ends),
-/// written once in file order and read back chunk by chunk; about `8 × factors + 28` bytes
+/// written once in file order and read back chunk by chunk; about `8 × factors + 40` bytes
 /// per candidate (plus its record's bytes when text is kept). The page cache usually holds
 /// it, so pass 2 reads memory, not disk, and the process's own memory stays bounded.
 final class RawSpill: @unchecked Sendable {
@@ -36,7 +36,7 @@ final class RawSpill: @unchecked Sendable {
     }
 
     /// Bytes per candidate in the file (without its text).
-    var rowBytes: Int { 8 + 4 + 4 + 8 + 8 + 8 * factorCount }
+    var rowBytes: Int { 8 + 4 + 4 + 8 + 8 + 8 + 8 * factorCount }
 
     /// A chunk's stored rows, in file order.
     struct Chunk {
@@ -46,6 +46,8 @@ final class RawSpill: @unchecked Sendable {
         /// The candidate's entry in the pass-1 registry, or -1 when its id was a duplicate.
         var entries: [Int] = []
         var completeness: [Double] = []
+        /// Deal values (NaN where missing).
+        var dealValues: [Double] = []
         /// `count × factorCount` raw values, row-major.
         var raw: [Double] = []
         /// The candidates' records (UTF-8, `lengths[i]` bytes each), back to back, when the
@@ -58,6 +60,7 @@ final class RawSpill: @unchecked Sendable {
     /// Appends a chunk.
     func append(_ chunk: Chunk) throws(DatasetError) {
         precondition(chunk.raw.count == chunk.count * factorCount, "A stored chunk holds every raw value")
+        precondition(chunk.dealValues.count == chunk.count, "A stored chunk holds every deal value")
         guard chunk.count > 0 else { return }
         if self.file == nil { self.file = try TemporaryFile(prefix: "raw", contents: Self.contents, advice: Self.advice) }
         guard let file else { return }
@@ -71,6 +74,7 @@ final class RawSpill: @unchecked Sendable {
         try write(chunk.lengths)
         try write(chunk.entries)
         try write(chunk.completeness)
+        try write(chunk.dealValues)
         try write(chunk.raw)
         try write(chunk.text)
         records.append(Record(offset: start, count: chunk.count, textLength: chunk.text.count, block: chunk.block))
@@ -93,6 +97,7 @@ final class RawSpill: @unchecked Sendable {
         chunk.lengths = try read(record.count)
         chunk.entries = try read(record.count)
         chunk.completeness = try read(record.count)
+        chunk.dealValues = try read(record.count)
         chunk.raw = try read(record.count * factorCount)
         chunk.text = try read(record.textLength)
         return chunk

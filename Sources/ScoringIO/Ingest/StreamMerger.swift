@@ -62,6 +62,7 @@ struct StreamMerger {
     // Rows waiting for the means.
     private var deferredScores: [Double] = []
     private var deferredCompleteness: [Double] = []
+    private var deferredDealValues: [Double] = []
     private var deferredFactors: [Int32] = []
     private var deferredFactorEnds: [Int] = []
     private var deferredEntries: [RankedEntry] = []
@@ -89,6 +90,8 @@ struct StreamMerger {
     /// Where a scoring pass keeps every graded row with its record for a run history
     /// (``ProspectStream/Configuration/keepsRecords``); `nil`: not kept.
     var recorded: RecordedRows?
+    /// Sees every graded account of a scoring pass (``AccountObserver``); `nil`: none.
+    var observer: (any AccountObserver)?
 
     /// How rows are selected.
     enum Selection {
@@ -166,6 +169,7 @@ struct StreamMerger {
             stored.starts.reserveCapacity(rows.candidateCount)
             stored.lengths.reserveCapacity(rows.candidateCount)
             stored.entries.reserveCapacity(rows.candidateCount)
+            stored.dealValues.reserveCapacity(rows.candidateCount)
         }
         defer {
             if keeping, let spill {
@@ -197,6 +201,7 @@ struct StreamMerger {
                         stored.starts.append(record.recordStart)
                         stored.lengths.append(record.recordLength)
                         stored.entries.append(-1)
+                        stored.dealValues.append(record.dealValue)
                         if keepingText { stored.text.append(contentsOf: text[start..<(start + length)]) }
                     }
                     let entry: Int
@@ -242,14 +247,18 @@ struct StreamMerger {
                             length: Int32(truncatingIfNeeded: length)),
                         line: line)
                     let recordText = UnsafeBufferPointer(rebasing: text[start..<(start + length)])
+                    var scores = (value: record.value, difficulty: record.difficulty)
                     if deferred >= 0 {
                         let row = rows.deferredRow(deferred, columns: columns)
-                        guard gradeWithKnownMeans(&ranked, row, grader: grader) else {
-                            wait(ranked, record: recordText, scores: row.scores, completeness: row.completeness, factors: row.factors)
+                        guard let graded = gradeWithKnownMeans(&ranked, row, grader: grader) else {
+                            wait(
+                                ranked, record: recordText, scores: row.scores, completeness: row.completeness,
+                                factors: row.factors, dealValue: record.dealValue)
                             continue
                         }
+                        scores = graded
                     }
-                    select(ranked, record: recordText)
+                    select(ranked, record: recordText, scores: scores, dealValue: record.dealValue)
                 }
                 while rejectIndex < rows.rejects.count {
                     rejects.append(rows.rejects[rejectIndex].movedDown(by: baseLine))
@@ -296,23 +305,28 @@ struct StreamMerger {
                 position: RecordPosition(
                     block: stored.block, offset: stored.starts[candidate], length: stored.lengths[candidate]),
                 line: stored.lines[candidate])
+            let dealValue = stored.dealValues[candidate]
+            var scores = (value: record.value, difficulty: record.difficulty)
             if deferred >= 0 {
                 let row = rows.deferredRow(deferred, columns: columns)
-                guard gradeWithKnownMeans(&ranked, row, grader: grader) else {
+                guard let graded = gradeWithKnownMeans(&ranked, row, grader: grader) else {
                     stored.text.withUnsafeBufferPointer { text in
                         wait(
                             ranked, record: UnsafeBufferPointer(rebasing: text[textStart..<textEnd]), scores: row.scores,
-                            completeness: row.completeness, factors: row.factors)
+                            completeness: row.completeness, factors: row.factors, dealValue: dealValue)
                     }
                     continue
                 }
+                scores = graded
             }
             if carries {
                 stored.text.withUnsafeBufferPointer { text in
-                    select(ranked, record: UnsafeBufferPointer(rebasing: text[textStart..<textEnd]))
+                    select(
+                        ranked, record: UnsafeBufferPointer(rebasing: text[textStart..<textEnd]), scores: scores,
+                        dealValue: dealValue)
                 }
             } else {
-                select(ranked, record: nil)
+                select(ranked, record: nil, scores: scores, dealValue: dealValue)
             }
         }
         mergeSeconds += ChunkMapper.threadTime() - started
@@ -333,40 +347,43 @@ struct StreamMerger {
             columns = plan.scoreColumns
         }
 
-        /// Adds the mean fills to a row of scores, then grades it and computes its key.
+        /// Adds the mean fills to a row of scores, then grades it and computes its key; also
+        /// returns its value and difficulty.
         func grade(
             _ scores: inout [Double], row: Int, factors: ArraySlice<Int32>, means: [Double], completeness: Double
-        ) -> (UInt8, Double) {
+        ) -> (grade: UInt8, key: Double, value: Double, difficulty: Double) {
             scorer.addMeanFills(factors.lazy.map(Int.init), meanUtility: means, to: &scores, row: row)
             let value = scores[row * columns + scenario]
             let difficulty = scores[row * columns + columns / 2 + scenario]
             let grade = grading.grade(value: value, difficulty: difficulty, completeness: completeness)
-            return (UInt8(grade.order), grading.ranking.key(value: value, difficulty: difficulty))
+            return (UInt8(grade.order), grading.ranking.key(value: value, difficulty: difficulty), value, difficulty)
         }
     }
 
     /// Grades a row that lacked a `mean` factor once the batch means are known (mean fills
-    /// added to its scores); false, with `ranked` untouched, while they are not.
+    /// added to its scores) and returns its value and difficulty; `nil`, with `ranked`
+    /// untouched, while they are not.
     private mutating func gradeWithKnownMeans(
         _ ranked: inout RankedEntry, _ row: (factors: ArraySlice<Int32>, scores: ArraySlice<Double>, completeness: Double),
         grader: Grader
-    ) -> Bool {
-        guard let knownMeans else { return false }
+    ) -> (value: Double, difficulty: Double)? {
+        guard let knownMeans else { return nil }
         scratch.replaceSubrange(0..<row.scores.count, with: row.scores)
-        (ranked.grade, ranked.key) = grader.grade(
-            &scratch, row: 0, factors: row.factors, means: knownMeans, completeness: row.completeness)
-        return true
+        let graded = grader.grade(&scratch, row: 0, factors: row.factors, means: knownMeans, completeness: row.completeness)
+        (ranked.grade, ranked.key) = (graded.grade, graded.key)
+        return (graded.value, graded.difficulty)
     }
 
     private mutating func wait(
         _ entry: RankedEntry, record: UnsafeBufferPointer<UInt8>, scores: ArraySlice<Double>, completeness: Double,
-        factors: ArraySlice<Int32>
+        factors: ArraySlice<Int32>, dealValue: Double
     ) {
         guard deferredEntries.count < deferredLimit else {
             // Too many rows wait: drop them and the selection; another pass scores with the means.
             overflowed = true
             deferredScores = []
             deferredCompleteness = []
+            deferredDealValues = []
             deferredFactors = []
             deferredFactorEnds = []
             deferredEntries = []
@@ -384,15 +401,23 @@ struct StreamMerger {
         deferredEntries.append(entry)
         deferredScores.append(contentsOf: scores)
         deferredCompleteness.append(completeness)
+        deferredDealValues.append(dealValue)
         deferredFactors.append(contentsOf: factors)
         deferredFactorEnds.append(deferredFactors.count)
     }
 
-    /// Counts a graded row and offers it to the selection (with its record's text, which a
-    /// ranking of every row carries).
-    private mutating func select(_ entry: RankedEntry, record: UnsafeBufferPointer<UInt8>?) {
+    /// Counts a graded row, shows it to the observer (with its scores and deal value, NaN
+    /// when missing) and offers it to the selection (with its record's text, which a ranking
+    /// of every row carries).
+    private mutating func select(
+        _ entry: RankedEntry, record: UnsafeBufferPointer<UInt8>?, scores: (value: Double, difficulty: Double),
+        dealValue: Double
+    ) {
         gradeCounts[Int(entry.grade)] += 1
         if let recorded, let record { recorded.append(entry, record: record) }
+        observer?.observe(
+            grade: Grade.allCases[Int(entry.grade)], value: scores.value, difficulty: scores.difficulty,
+            dealValue: dealValue.isNaN ? nil : dealValue)
         if let everyRow {
             let registry = self.registry
             let order = self.order
@@ -428,6 +453,7 @@ struct StreamMerger {
         let factorEnds = deferredFactorEnds
         let factors = deferredFactors
         let completeness = deferredCompleteness
+        let dealValues = deferredDealValues
         let text = deferredText
         let textStarts = deferredTextStarts
         let carries = everyRow != nil || recorded != nil
@@ -435,15 +461,20 @@ struct StreamMerger {
         deferredScores = []
         deferredText = []
         deferredTextStarts = []
+        deferredDealValues = []
         let grader = Grader(plan: plan)
         text.withUnsafeBufferPointer { text in
             for (index, var entry) in entries.enumerated() {
                 let start = index == 0 ? 0 : factorEnds[index - 1]
-                (entry.grade, entry.key) = grader.grade(
+                let graded = grader.grade(
                     &scores, row: index, factors: factors[start..<factorEnds[index]], means: means,
                     completeness: completeness[index])
+                (entry.grade, entry.key) = (graded.grade, graded.key)
                 let textStart = carries ? textStarts[index] : 0
-                select(entry, record: !carries ? nil : UnsafeBufferPointer(rebasing: text[textStart..<(textStart + Int(entry.position.length))]))
+                select(
+                    entry,
+                    record: !carries ? nil : UnsafeBufferPointer(rebasing: text[textStart..<(textStart + Int(entry.position.length))]),
+                    scores: (graded.value, graded.difficulty), dealValue: dealValues[index])
             }
         }
     }

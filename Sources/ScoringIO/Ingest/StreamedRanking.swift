@@ -39,6 +39,9 @@ public struct StreamedRanking {
     public let fileReads: Int
     /// Where the time went.
     public let timings: Timings
+    /// The observer of the scoring pass that counted (``ProspectStream/Configuration/observer``),
+    /// having seen every graded account; `nil` without one.
+    public var observed: (any AccountObserver)? = nil
 
     /// How the statistics of batch-relative scales and `mean` fills were obtained.
     public enum StatisticsSource: String, Sendable {

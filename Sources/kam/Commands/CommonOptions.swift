@@ -91,8 +91,8 @@ struct InputOptions: ParsableArguments {
     /// page by page.
     func rank(
         model: ScoringModel, scorer: Scorer, scenario: Int, limit: Int, grades: Set<Grade>?, blockSize: Int? = nil,
-        workers: Int? = nil, runCapacity: Int? = nil, paged: Bool = false, keepsRecords: Bool = false,
-        progress: Progress? = nil
+        workers: Int? = nil, runCapacity: Int? = nil, paged: Bool = false, keepsRecords: Bool = false, everyRowUpTo: Int = 0,
+        observer: (@Sendable () -> any AccountObserver)? = nil, progress: Progress? = nil
     ) throws -> StreamedRanking {
         guard FileManager.default.fileExists(atPath: file) else {
             throw CLIError.inputMissing("\(file): no such file. Check the path of the prospect list.")
@@ -103,8 +103,11 @@ struct InputOptions: ParsableArguments {
         if let runCapacity { configuration.runCapacity = runCapacity }
         configuration.keepsRecords = keepsRecords
         if let progress { configuration.progress = { progress.update(rows: $0) } }
+        configuration.observer = observer
         let stream = ProspectStream(model: model, options: csvOptions, configuration: configuration)
-        return try stream.rank(contentsOf: file, scorer: scorer, scenario: scenario, limit: limit, grades: grades, paged: paged)
+        return try stream.rank(
+            contentsOf: file, scorer: scorer, scenario: scenario, limit: limit, grades: grades, paged: paged,
+            everyRowUpTo: everyRowUpTo)
     }
 
     /// Reads and maps the file onto the model.

@@ -86,6 +86,11 @@ extension Kam {
         @Flag(help: "Print nothing on standard error except errors.")
         var quiet = false
 
+        /// Reads the whole list into memory even for the ranking alone (the reference path
+        /// the streamed report is tested against).
+        @Flag(help: .hidden)
+        var inMemory = false
+
         func validate() throws {
             if top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
             if densityAbove < 0 { throw ValidationError("Please specify '--density-above' of at least 0.") }
@@ -120,6 +125,18 @@ extension Kam {
                     }
                     scenarioIndex = index
                 }
+                let size = (try? FileManager.default.attributesOfItem(atPath: input.file))?[.size] as? Int
+                let source = { (hash: String?) in
+                    HTMLReport.Source(
+                        file: input.file, bytes: size, contentHash: hash, generatedAt: started,
+                        kamVersion: Kam.configuration.version)
+                }
+                if streams(model: model) {
+                    // The ranking alone: one streaming pass, as kam rank's.
+                    let report = try streamedReport(model: model, scoring: scoring, scenario: scenarioIndex, source: source, progress: progress)
+                    try write(report, to: &sink, progress: progress)
+                    return
+                }
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 let loaded = try input.load(model: model, progress: progress)
                 _ = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
@@ -127,13 +144,9 @@ extension Kam {
                 let assessment = scoring.assess(loaded.batch, scenario: scenarioIndex)
                 progress.phase("ranking", rows: loaded.batch.count)
                 let ranked = assessment.rankedRows()
-                let size = (try? FileManager.default.attributesOfItem(atPath: input.file))?[.size] as? Int
                 let hash = input.file == "/dev/stdin" ? nil : ContentHash.ofFile(atPath: input.file)
                 var report = HTMLReport(
-                    language: lang,
-                    source: .init(
-                        file: input.file, bytes: size, contentHash: hash, generatedAt: started,
-                        kamVersion: Kam.configuration.version),
+                    language: lang, source: source(hash),
                     ranking: .init(
                         assessment: assessment, rowsRead: loaded.rowsRead, rejects: loaded.rejects,
                         unevaluatedSegments: loaded.unevaluatedSegments, rankedRows: ranked),
@@ -175,15 +188,60 @@ extension Kam {
                     }
                     report.historyFile = history
                 }
-                progress.phase("writing \(output)")
-                sink.write(report.render())
-                try sink.finish()
-                progress.finish()
-                if !quiet {
-                    printError(
-                        "kam: report of \(assessment.count) accounts (\(loaded.rejects.count) rejected) written to \(output).")
-                }
+                try write(report, to: &sink, progress: progress)
             }
+        }
+
+        /// Renders the page into the output and says so.
+        func write(_ report: HTMLReport, to sink: inout FileSink, progress: Progress) throws {
+            progress.phase("writing \(output)")
+            sink.write(report.render())
+            try sink.finish()
+            progress.finish()
+            if !quiet {
+                printError(
+                    "kam: report of \(report.ranking.overview.accepted) accounts (\(report.ranking.rejects.count) rejected) written to \(output).")
+            }
+        }
+
+        /// Whether the report is made from one streaming pass over the list, as `kam rank`
+        /// ranks it (``streamedReport(model:scoring:scenario:source:progress:)``): when it
+        /// shows the ranking alone (the other sections need every account in memory) and the
+        /// list can be streamed (a regular file; see ``Rank``).
+        func streams(model: ScoringModel) -> Bool {
+            allocationOptions.pipelinePath == nil && allocationOptions.teamPath == nil && !robustness && kpiPlan == nil
+                && history == nil && !inMemory && ProspectStream.canStream(input.file)
+                && model.factors.count <= ProspectStream.maximumFactors
+        }
+
+        /// The report of the ranking alone, from one streaming pass (in bounded memory): the
+        /// pass counts the whole list into a ``ListOverview`` (counts and deal value per
+        /// grade, grade cells, density bins) and keeps the top `--top` accounts, or every
+        /// account when there are at most `--density-above` (the grade map draws each); only
+        /// those are read again and assessed, with the whole list's statistics.
+        func streamedReport(
+            model: ScoringModel, scoring: ScoringPipeline, scenario: Int, source: (String?) -> HTMLReport.Source,
+            progress: Progress
+        ) throws -> HTMLReport {
+            progress.phase("reading and scoring \(input.file)", rows: input.estimatedRows)
+            let grading = model.grading
+            let ranking = try input.rank(
+                model: model, scorer: scoring.scorer, scenario: scenario, limit: top, grades: nil,
+                everyRowUpTo: densityAbove, observer: { ListOverview(grading: grading) }, progress: progress)
+            _ = try rejectsOptions.write(ranking.rejects, header: ranking.header, input: input.file, model: modelOptions.model)
+            guard let overview = ranking.observed as? ListOverview,
+                ranking.ranks.enumerated().allSatisfy({ $0.element == $0.offset + 1 })
+            else { throw StreamedReportError() }
+            progress.phase("explaining \(ranking.shown.count) accounts", rows: ranking.shown.count)
+            let assessment = scoring.assess(ranking.shown, scenario: scenario, statistics: ranking.statistics)
+            let hash = ContentHash.ofFile(atPath: input.file)
+            return HTMLReport(
+                language: lang, source: source(hash),
+                ranking: .init(
+                    assessment: assessment, rowsRead: ranking.rowsRead, rejects: ranking.rejects,
+                    unevaluatedSegments: ranking.unevaluatedSegments, rankedRows: Array(0..<assessment.count),
+                    overview: overview),
+                topCount: top, densityThreshold: densityAbove)
         }
 
         /// The pipeline section: the same forecast as `kam forecast` with these options.
@@ -203,4 +261,10 @@ extension Kam {
                 periodLabels: (1...horizon).map(forecastReport.periodLabel))
         }
     }
+}
+
+/// The streamed ranking did not hand back what the report needs (its overview, and the
+/// first accounts of the whole ranking): a bug, reported as an internal failure (70).
+struct StreamedReportError: Error, CustomStringConvertible {
+    var description: String { "the streamed ranking did not hold the report's overview and first ranks" }
 }

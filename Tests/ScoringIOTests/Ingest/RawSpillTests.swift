@@ -105,17 +105,23 @@ struct RawSpillTests {
             stored.lengths = first.rows.candidates.map(\.recordLength)
             stored.entries = [Int](repeating: 0, count: count)
             stored.completeness = first.rows.completeness
+            stored.dealValues = first.rows.candidates.map(\.dealValue)
             stored.raw = first.rows.raw
             // Through the spill file and back.
             let spill = RawSpill(factorCount: factorCount)
             try spill.append(stored)
             let readBack = try spill.read(0)
             #expect(readBack.raw.map(\.bitPattern) == stored.raw.map(\.bitPattern))
+            #expect(readBack.dealValues.map(\.bitPattern) == stored.dealValues.map(\.bitPattern))
+            #expect(stored.dealValues.contains { !$0.isNaN })
             let (fromSpill, _) = scoring.score(readBack)
             let parsed = second.rows
             #expect(fromSpill.candidates.map(\.grade) == parsed.candidates.map(\.grade), "scenario \(scenario)")
             #expect(
                 fromSpill.candidates.map(\.key.bitPattern) == parsed.candidates.map(\.key.bitPattern), "scenario \(scenario)")
+            #expect(
+                fromSpill.candidates.map { [$0.value.bitPattern, $0.difficulty.bitPattern] }
+                    == parsed.candidates.map { [$0.value.bitPattern, $0.difficulty.bitPattern] }, "scenario \(scenario)")
             #expect(fromSpill.statistics.map(\.bitPattern) == parsed.statistics.map(\.bitPattern))
             #expect(fromSpill.deferredScores.map(\.bitPattern) == parsed.deferredScores.map(\.bitPattern))
             #expect(fromSpill.deferredCompleteness.map(\.bitPattern) == parsed.deferredCompleteness.map(\.bitPattern))
