@@ -130,7 +130,7 @@ struct RunChangesTests {
     }
 
     @Test("The content hash is the documented function (values from an independent Python version of it)")
-    func hashValues() {
+    func documentedFunction() {
         // Python: h = 0x243F6A8885A308D3; per little-endian word w: x = h ^ w,
         // h = rotl(x, 27) * 0x9E3779B97F4A7C15; then mix(mix(h, tail), length) and
         // splitmix64's finalizer.
