@@ -6,7 +6,17 @@ struct ModelReport {
     let model: ScoringModel
     let language: Language
 
+    /// The scale in one line, then the special values (`; special 999 → 0.120 (never contacted)`).
     func scaleText(_ factor: Factor) -> String {
+        guard !factor.specialValues.isEmpty else { return baseScaleText(factor) }
+        let specials = factor.specialValues.map { special in
+            let utility = special.utility.map { formatDecimal($0, digits: 3) } ?? "missing policy (\(missingText(factor)))"
+            return "\(formatPlain(special.value)) → \(utility)" + (special.label.map { " (\($0))" } ?? "")
+        }
+        return baseScaleText(factor) + "; special " + specials.joined(separator: ", ")
+    }
+
+    func baseScaleText(_ factor: Factor) -> String {
         switch factor.scale {
         case .linear(let low, let high): return "linear \(formatPlain(low))…\(formatPlain(high))"
         case .log(let low, let high, _): return "log \(formatPlain(low))…\(formatPlain(high))"
