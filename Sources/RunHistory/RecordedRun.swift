@@ -72,7 +72,10 @@ public struct RunDescription: Sendable {
         let factors = model.factors.enumerated().map { index, factor in
             FactorDetail(
                 id: factor.id, side: factor.side.rawValue, weight: weights[index],
-                scale: Self.canonical(FactorShape(scale: factor.scale, direction: factor.direction, missing: factor.missing)))
+                scale: Self.canonical(
+                    FactorShape(
+                        scale: factor.scale, direction: factor.direction, missing: factor.missing,
+                        specialValues: factor.specialValues.isEmpty ? nil : factor.specialValues)))
         }
         self.init(
             recordedAt: recordedAt, kamVersion: kamVersion, modelName: model.name, modelFile: modelFile,
@@ -85,6 +88,8 @@ public struct RunDescription: Sendable {
         let scale: Scale
         let direction: Factor.Direction
         let missing: MissingPolicy
+        /// Only when the factor has some (so the text of other factors is as before).
+        let specialValues: [SpecialValue]?
     }
 
     /// Sorted-key JSON, the same text for the same value.

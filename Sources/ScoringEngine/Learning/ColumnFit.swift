@@ -51,6 +51,9 @@ struct ColumnFit: Sendable {
     var overallRate: Double
     /// Categorical: the code → group index map (other for unseen / rare codes).
     var codeGroup: [Int]
+    /// Numeric curves: the groups that hold one special value each (declared or a sentinel),
+    /// written to the learned factor's `special_values` rather than its bins.
+    var specialGroups: [(group: Int, value: Double)] = []
 
     var missingGroup: Int { groups.count - 1 }
 

@@ -14,7 +14,7 @@ extension ModelLearner {
         /// The model on all rows (for standard errors).
         var additive: AdditiveLogistic
         var finalFit: AdditiveLogistic.Fit
-        /// Sentinel values found, per entered column.
+        /// Special values (declared, then sentinels found), per entered column.
         var sentinels: [[Double]]
         /// The most fine bins a numeric curve was allowed.
         var binLimit: Int
@@ -28,6 +28,8 @@ extension ModelLearner {
         /// The screening fit on all rows (categorical columns keep its groups).
         var screening: ColumnFit
         var request: ColumnFit.Request
+        /// The special values the base model declares for the column (numeric columns).
+        var declaredSpecials: [Double] = []
     }
 
     /// The number of bins of each numeric curve: ``Options/maximumCurveBins``, fewer when the
@@ -62,7 +64,9 @@ extension ModelLearner {
         // Terms: fine bins for numbers, the screening groups for categories.
         let binned: [CurveBins?] = parallelMap(inputs.count) { k in
             inputs[k].column.isCategorical
-                ? nil : CurveBins.make(inputs[k].column, maximumBins: binLimit, minimumCount: 10)
+                ? nil
+                : CurveBins.make(
+                    inputs[k].column, maximumBins: binLimit, minimumCount: 10, declared: inputs[k].declaredSpecials)
         }
         var terms: [AdditiveLogistic.Term] = []
         for (k, input) in inputs.enumerated() {
@@ -176,6 +180,7 @@ extension ModelLearner {
                 let overall = Double(won.reduce(0, +)) / Double(max(count.reduce(0, +), 1))
                 var groups: [ColumnFit.Group] = []
                 var uppers: [Double] = []
+                var specialGroups: [(group: Int, value: Double)] = []
                 if let bins = binned[k] {
                     for (g, bin) in bins.bins.enumerated() {
                         let kind: FactorReport.Group.Kind =
@@ -184,7 +189,8 @@ extension ModelLearner {
                             ColumnFit.Group(
                                 kind: kind, evidence: Evidence(count: count[g], won: won[g]),
                                 logOdds: fit.coefficients[0] + theta[g]))
-                        if g < bins.bins.count - 2, let upper = bin.upper { uppers.append(upper) }
+                        if g < bins.orderedCount - 1, let upper = bin.upper { uppers.append(upper) }
+                        if let value = bin.role.specialValue { specialGroups.append((g, value)) }
                     }
                 } else {
                     for (g, group) in input.screening.groups.enumerated() {
@@ -197,13 +203,13 @@ extension ModelLearner {
                 slots.append(
                     ColumnFit(
                         groups: groups, uppers: uppers, rowGroup: term.groups, shape: shape, overallRate: overall,
-                        codeGroup: input.screening.codeGroup))
+                        codeGroup: input.screening.codeGroup, specialGroups: specialGroups))
             }
             slotFits.append(slots)
         }
         return Curves(
             fits: slotFits, lambda: lambda, table: grid.count > 1 ? table.sorted { $0.strength < $1.strength } : [],
-            additive: model, finalFit: finalFit, sentinels: binned.map { $0?.sentinels ?? [] }, binLimit: binLimit,
+            additive: model, finalFit: finalFit, sentinels: binned.map { $0?.bins.compactMap(\.role.specialValue) ?? [] }, binLimit: binLimit,
             intercepts: [finalFit.coefficients[0]] + foldFits.map { $0[best].coefficients[0] })
     }
 }

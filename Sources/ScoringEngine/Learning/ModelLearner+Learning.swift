@@ -242,7 +242,8 @@ extension ModelLearner {
             let inputs = fitSet.map { l in
                 CurveInput(
                     column: prepared[candidates[learnable[l]].prepared ?? 0], screening: screeningFits[l][0],
-                    request: candidates[learnable[l]].request)
+                    request: candidates[learnable[l]].request,
+                    declaredSpecials: candidates[learnable[l]].template.specialValues.map(\.value))
             }
             let curves = try learnCurves(
                 inputs, outcomes: outcomes, assignment: assignment, foldCount: foldCount, trainRows: trainRows,
@@ -258,7 +259,7 @@ extension ModelLearner {
                 }
             }
             if !sentinelNotes.isEmpty {
-                notes.append("Sentinel values learned on their own (not smoothed into their neighbours): \(sentinelNotes.joined(separator: "; ")).")
+                notes.append("Special values with a utility of their own (declared, or sentinels found at the edge of the range; not smoothed into their neighbours, written under special_values): \(sentinelNotes.joined(separator: "; ")).")
             }
             notes.append(
                 "Curves learned jointly on up to \(curves.binLimit) fine bins per numeric factor; smoothing strength \(formatPlain(curves.lambda)) chosen by out-of-fold log loss.")
@@ -519,6 +520,7 @@ extension ModelLearner {
             let decreasing = template.direction == .decreasing
             func stored(_ u: Double) -> Double { decreasing ? 1 - u : u }
             let scale: Scale
+            var specialValues: [SpecialValue] = []
             if let (pair, first, second) = interactionOf[l] {
                 // The table of cell utilities, rows the first axis's groups, then missing.
                 let columns = pair.secondAxis.presentGroups + 1
@@ -556,13 +558,20 @@ extension ModelLearner {
                 }
                 scale = .categorical(map: map, other: other)
             } else {
+                // Special values (declared or found) keep their own final utility, outside the bins.
                 var bins: [Scale.Bin] = []
-                for (g, group) in fit.groups.enumerated() {
+                for (g, group) in fit.groups.enumerated() where !fit.specialGroups.contains(where: { $0.group == g }) {
                     if case .bin(_, let upper) = group.kind {
                         bins.append(Scale.Bin(upper: upper, utility: stored(groupUtility[g]), evidence: group.evidence))
                     }
                 }
                 scale = .binned(bins: bins)
+                specialValues = fit.specialGroups.map { group, value in
+                    SpecialValue(
+                        value: value, utility: groupUtility[group],
+                        label: template.specialValues.first { $0.value == value }?.label,
+                        evidence: fit.groups[group].evidence)
+                }
             }
             let missingGroup = fit.missingGroup
             let missing = MissingPolicy.fixed(utility: groupUtility[missingGroup], evidence: fit.groups[missingGroup].evidence)
@@ -573,7 +582,8 @@ extension ModelLearner {
             let factor = Factor(
                 id: template.id, label: template.label, column: template.column, side: template.side, weight: weight,
                 direction: template.direction, scale: scale, missing: missing,
-                unit: scale.kind == "categorical" ? nil : template.unit, source: template.source)
+                unit: scale.kind == "categorical" ? nil : template.unit, source: template.source,
+                specialValues: specialValues)
             let rowUtility = fit.rowGroup.map { groupUtility[Int($0)] }
             let present = fit.rowGroup.map { Int($0) != missingGroup }
             return (factor, rowUtility, present)

@@ -21,11 +21,14 @@ public struct Factor: Sendable, Equatable, Codable {
     public let unit: String?
     /// Where the factor comes from (for `kam model show`), e.g. "seed §3.2.3 (五) A".
     public let source: String?
+    /// Codes in a numeric column that are not measurements (`pdays = 999` "never contacted",
+    /// `−1`, `0`): each gets its own utility instead of the scale's (see ``SpecialValue``).
+    public let specialValues: [SpecialValue]
 
     public init(
         id: String, label: LocalizedLabel, column: String, side: Side, weight: Double,
         direction: Direction = .increasing, scale: Scale, missing: MissingPolicy = .neutral,
-        unit: String? = nil, source: String? = nil
+        unit: String? = nil, source: String? = nil, specialValues: [SpecialValue] = []
     ) {
         self.id = id
         self.label = label
@@ -37,13 +40,26 @@ public struct Factor: Sendable, Equatable, Codable {
         self.missing = missing
         self.unit = unit
         self.source = source
+        self.specialValues = specialValues
     }
 
     /// A copy with another weight (used when weights are normalized or replaced by a scenario).
     public func withWeight(_ weight: Double) -> Factor {
         Factor(
             id: id, label: label, column: column, side: side, weight: weight, direction: direction,
-            scale: scale, missing: missing, unit: unit, source: source)
+            scale: scale, missing: missing, unit: unit, source: source, specialValues: specialValues)
+    }
+
+    /// A copy with other special values.
+    public func withSpecialValues(_ specialValues: [SpecialValue]) -> Factor {
+        Factor(
+            id: id, label: label, column: column, side: side, weight: weight, direction: direction,
+            scale: scale, missing: missing, unit: unit, source: source, specialValues: specialValues)
+    }
+
+    /// The special value equal to `x`, if any (exact comparison; a handful per factor).
+    public func specialValue(for x: Double) -> SpecialValue? {
+        specialValues.first { $0.value == x }
     }
 
     /// The side of the assessment a factor feeds.
@@ -86,4 +102,40 @@ public struct LocalizedLabel: Sendable, Equatable, Codable {
 public enum Language: String, Sendable, Codable, CaseIterable {
     case en
     case zh
+}
+
+extension Factor {
+    private enum CodingKeys: String, CodingKey {
+        case id, label, column, side, weight, direction, scale, missing, unit, source, specialValues
+    }
+
+    // Special values are encoded only when there are some, so a model without them encodes
+    // (and hashes, in the run history) as it did before they existed.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(String.self, forKey: .id), label: try container.decode(LocalizedLabel.self, forKey: .label),
+            column: try container.decode(String.self, forKey: .column), side: try container.decode(Side.self, forKey: .side),
+            weight: try container.decode(Double.self, forKey: .weight),
+            direction: try container.decode(Direction.self, forKey: .direction),
+            scale: try container.decode(Scale.self, forKey: .scale), missing: try container.decode(MissingPolicy.self, forKey: .missing),
+            unit: try container.decodeIfPresent(String.self, forKey: .unit),
+            source: try container.decodeIfPresent(String.self, forKey: .source),
+            specialValues: try container.decodeIfPresent([SpecialValue].self, forKey: .specialValues) ?? [])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(label, forKey: .label)
+        try container.encode(column, forKey: .column)
+        try container.encode(side, forKey: .side)
+        try container.encode(weight, forKey: .weight)
+        try container.encode(direction, forKey: .direction)
+        try container.encode(scale, forKey: .scale)
+        try container.encode(missing, forKey: .missing)
+        try container.encodeIfPresent(unit, forKey: .unit)
+        try container.encodeIfPresent(source, forKey: .source)
+        if !specialValues.isEmpty { try container.encode(specialValues, forKey: .specialValues) }
+    }
 }

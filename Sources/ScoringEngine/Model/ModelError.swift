@@ -18,6 +18,7 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case scenarioWeightsZero(scenario: String, side: Factor.Side)
     case invalidMissingUtility(factor: String, utility: Double)
     case invalidCalibration(reason: String)
+    case invalidSpecialValue(factor: String, reason: String)
 
     public var description: String {
         switch self {
@@ -53,6 +54,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the missing-value utility of '\(factor)' is \(formatPlain(utility)); it must be between 0 and 1."
         case .invalidCalibration(let reason):
             return "calibration: \(reason)"
+        case .invalidSpecialValue(let factor, let reason):
+            return "special_values of '\(factor)': \(reason)"
         }
     }
 }

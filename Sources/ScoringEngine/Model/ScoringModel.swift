@@ -42,6 +42,7 @@ public struct ScoringModel: Sendable, Equatable, Codable {
             if case .fixed(let utility, _) = factor.missing, !(0...1).contains(utility) {
                 throw .invalidMissingUtility(factor: factor.id, utility: utility)
             }
+            try Self.validateSpecialValues(of: factor)
         }
         for factor in factors { try Self.validateInteraction(of: factor, in: factors) }
         self.declaredWeights = factors.map(\.weight)
@@ -234,6 +235,38 @@ public struct ScoringModel: Sendable, Equatable, Codable {
         }
         guard first.column == factor.column, first.unit == factor.unit else {
             throw bad("an interaction reads its first factor's column '\(first.column)'\(first.unit.map { " (unit \($0))" } ?? ""); set 'column' (and 'unit') to match.")
+        }
+    }
+
+    /// Checks a factor's special values: a numeric, fixed scale (not categorical, batch-relative
+    /// or an interaction); finite, distinct values; stated utilities in 0...1; a missing policy
+    /// that gives a utility (`worst`, `neutral` or stated) when a value states none.
+    static func validateSpecialValues(of factor: Factor) throws(ModelError) {
+        guard !factor.specialValues.isEmpty else { return }
+        func bad(_ reason: String) -> ModelError { .invalidSpecialValue(factor: factor.id, reason: reason) }
+        switch factor.scale {
+        case .categorical: throw bad("a categorical factor reads labels; list a code among its categories instead of under special_values.")
+        case .interaction: throw bad("an interaction has no raw values of its own; declare special values on its parent factors.")
+        case .minMax, .zScore: throw bad("a \(factor.scale.kind) scale takes its range from the batch, which special values would distort; use a fixed scale (linear, log, piecewise or binned).")
+        default: break
+        }
+        var seen = Set<Double>()
+        for special in factor.specialValues {
+            guard special.value.isFinite else { throw bad("special value \(special.value) is not a finite number.") }
+            guard seen.insert(special.value).inserted else {
+                throw bad("special value \(formatPlain(special.value)) is listed twice; list each code once.")
+            }
+            if let utility = special.utility {
+                guard (0...1).contains(utility) else {
+                    throw bad("the utility of special value \(formatPlain(special.value)) is \(formatPlain(utility)); it must be between 0 and 1.")
+                }
+            } else {
+                switch factor.missing {
+                case .mean, .required:
+                    throw bad("special value \(formatPlain(special.value)) has no utility and the missing policy '\(factor.missing.name)' gives none; write {value: \(formatPlain(special.value)), utility: u} or use missing: worst or neutral.")
+                default: break
+                }
+            }
         }
     }
 

@@ -11,7 +11,8 @@ import Foundation
 /// ## Mathematical contract
 ///
 /// With `u₀` the scale's utility (see ``Scale``): `utility = u₀` for an increasing factor
-/// and `1 − u₀` for a decreasing one. Each scale repeats the exact operations of
+/// and `1 − u₀` for a decreasing one; a raw value equal to one of the factor's
+/// ``Factor/specialValues`` gets that special value's utility instead (no direction). Each scale repeats the exact operations of
 /// ``Scale/utility(of:)`` (same operands, same order). Batch-relative scales read their
 /// statistics (minimum, maximum, mean and standard deviation of the batch's present raw
 /// values) from the ``UtilityBuilder/Statistics`` given at creation; without spread
@@ -36,6 +37,12 @@ public struct UtilityTable: Sendable {
     /// factor that is not an interaction).
     @usableFromInline let interactions: [Interaction?]
     @usableFromInline let parents: [(first: Int, second: Int)]
+    /// Per factor: the start and end of its special values in `specialXs`/`specialUs` (equal
+    /// when it has none); `specialUs` holds final utilities (direction already applied; a
+    /// value without a stated utility gets the missing policy's, resolved here).
+    @usableFromInline let specialRanges: [(start: Int, end: Int)]
+    @usableFromInline let specialXs: [Double]
+    @usableFromInline let specialUs: [Double]
 
     /// Prepares the utility functions of a model's factors.
     ///
@@ -105,6 +112,38 @@ public struct UtilityTable: Sendable {
         self.us = us
         self.interactions = interactions
         self.parents = parents
+        var specialRanges: [(start: Int, end: Int)] = []
+        var specialXs: [Double] = []
+        var specialUs: [Double] = []
+        let builder = UtilityBuilder(model: model)
+        for factor in model.factors {
+            let start = specialXs.count
+            for special in factor.specialValues {
+                specialXs.append(special.value)
+                specialUs.append(special.utility ?? builder.missingUtility(factor: factor, meanUtility: 0.5))
+            }
+            specialRanges.append((start, specialXs.count))
+        }
+        self.specialRanges = specialRanges
+        self.specialXs = specialXs
+        self.specialUs = specialUs
+    }
+
+    /// Whether factor `factor` has special values.
+    public func hasSpecialValues(_ factor: Int) -> Bool {
+        specialRanges[factor].end > specialRanges[factor].start
+    }
+
+    /// The utility of the special value equal to `x` among factor `factor`'s, if any.
+    @inlinable @inline(__always)
+    func specialUtility(_ factor: Int, of x: Double) -> Double? {
+        let (start, end) = specialRanges[factor]
+        var index = start
+        while index < end {
+            if specialXs[index] == x { return specialUs[index] }
+            index &+= 1
+        }
+        return nil
     }
 
     /// The parents (first, second) of factor `factor` when it is an interaction.
@@ -131,6 +170,7 @@ public struct UtilityTable: Sendable {
     /// - Precondition: the factor is numeric; `x` is not NaN.
     @inlinable @inline(__always)
     public func utility(_ factor: Int, of x: Double) -> Double {
+        if let special = specialUtility(factor, of: x) { return special }
         let base = baseUtility(factor, of: x)
         return decreasing[factor] ? 1 - base : base
     }
@@ -251,10 +291,27 @@ public struct UtilityTable: Sendable {
             let fill = missingFill[factor]
             let flips = decreasing[factor]
             let (a, b, c, d) = (parameters[p], parameters[p &+ 1], parameters[p &+ 2], parameters[p &+ 3])
-            // One loop per formula; `convert` applies the direction and the fill.
+            let specials = hasSpecialValues(factor)
+            // One loop per formula; `convert` applies the special values, the direction and
+            // the fill.
             @inline(__always)
             func convert(_ formula: (Double) -> Double) {
                 var index = factor
+                if specials {
+                    for _ in 0..<rows {
+                        let x = values[index]
+                        if x.isNaN {
+                            values[index] = fill
+                        } else if let special = specialUtility(factor, of: x) {
+                            values[index] = special
+                        } else {
+                            let base = formula(x)
+                            values[index] = flips ? 1 - base : base
+                        }
+                        index &+= factorCount
+                    }
+                    return
+                }
                 for _ in 0..<rows {
                     let x = values[index]
                     if x.isNaN {

@@ -166,7 +166,7 @@ struct ModelFileParser {
             var line = factorsNode.mark?.line ?? 0
             switch error {
             case .negativeWeight(let factor, _), .invalidScale(let factor, _), .duplicateFactor(let factor),
-                .invalidMissingUtility(let factor, _):
+                .invalidMissingUtility(let factor, _), .invalidSpecialValue(let factor, _):
                 line = factorLines[factor] ?? line
             case .duplicateScenario(let scenario), .scenarioWeightsZero(let scenario, _),
                 .unknownFactorInScenario(let scenario, _):
@@ -202,7 +202,7 @@ struct ModelFileParser {
     func factor(_ node: Node) throws(ModelFileError) -> Factor {
         let map = try mapping(
             node, "a factor",
-            allowed: ["id", "label", "column", "side", "weight", "direction", "scale", "missing", "unit", "source"])
+            allowed: ["id", "label", "column", "side", "weight", "direction", "scale", "missing", "special_values", "unit", "source"])
         let id = try string(try required(map, "id", in: "a factor", at: node), "the factor id")
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
             throw fail(map["id"], "factor id '\(id)' must be letters, digits, '_' or '-'.")
@@ -236,10 +236,66 @@ struct ModelFileParser {
         let label = try map["label"].map { (n: Node) throws(ModelFileError) in try self.label(n, "\(what) label") }
             ?? LocalizedLabel(en: id, zh: id)
         let source = try map["source"].map { (n: Node) throws(ModelFileError) in try string(n, "\(what) source") }
+        let specialValues = try map["special_values"].map { (n: Node) throws(ModelFileError) in
+            try self.specialValues(n, of: id, scale: scale, missing: missing)
+        } ?? []
         let factor = Factor(
             id: id, label: label, column: column, side: side, weight: weight, direction: direction, scale: scale,
-            missing: missing, unit: unit, source: source)
+            missing: missing, unit: unit, source: source, specialValues: specialValues)
         return factor
+    }
+
+    /// `special_values: [999, -1]`, or items `{value: 999, utility: u, count: n, won: w, label: text}`
+    /// (utility, evidence and label optional): codes of a numeric column with a utility of their
+    /// own. Each problem is reported at the item's line.
+    func specialValues(_ node: Node, of id: String, scale: Scale, missing: MissingPolicy) throws(ModelFileError)
+        -> [SpecialValue]
+    {
+        let what = "special_values of '\(id)'"
+        let items = try sequence(node, what)
+        if case .categorical = scale {
+            throw fail(node, "factor '\(id)' has a categorical scale, which reads labels; give a code its own category in the map instead of special_values.")
+        }
+        var values: [SpecialValue] = []
+        var lines: [Double: Int] = [:]
+        for item in items {
+            let special: SpecialValue
+            if item.scalar != nil {
+                special = SpecialValue(value: try number(item, "a special value of '\(id)'"))
+            } else {
+                let itemWhat = "a special value of '\(id)'"
+                let valueNode = try required(try mapping(item, itemWhat, allowed: ["value", "utility", "count", "won", "label"]), "value", in: itemWhat, at: item)
+                let value = try number(valueNode, "\(itemWhat) value")
+                let map = item.mapping
+                let label = try map?["label"].map { (n: Node) throws(ModelFileError) in try string(n, "the label of special value \(formatPlain(value))") }
+                var utility: Double?
+                var evidence: Evidence?
+                if map?["utility"] != nil {
+                    let learned = try learnedUtility(item, "special value \(formatPlain(value)) of '\(id)'", allowed: ["value", "label"])
+                    utility = learned.utility
+                    evidence = learned.evidence
+                } else if let count = map?["count"] ?? map?["won"] {
+                    throw fail(count, "special value \(formatPlain(value)) of '\(id)' gives count/won without a utility; add 'utility' or remove them.")
+                }
+                special = SpecialValue(value: value, utility: utility, label: label, evidence: evidence)
+            }
+            let line = item.mark?.line ?? 0
+            if let first = lines[special.value] {
+                throw fail(item, "\(what): \(formatPlain(special.value)) is listed twice (first on line \(first)); list each code once.")
+            }
+            lines[special.value] = line
+            if special.utility == nil {
+                switch missing {
+                case .mean, .required:
+                    throw fail(
+                        item,
+                        "special value \(formatPlain(special.value)) of '\(id)' has no utility, and the missing policy '\(missing.name)' gives none; write {value: \(formatPlain(special.value)), utility: u} or use missing: worst or neutral.")
+                default: break
+                }
+            }
+            values.append(special)
+        }
+        return values
     }
 
     /// A policy word, or `{utility: u, count: n, won: w}` for a stated (learned) utility.

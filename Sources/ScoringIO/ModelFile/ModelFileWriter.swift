@@ -181,7 +181,28 @@ public struct ModelFileWriter: Sendable {
         default:
             out.line("    missing: \(factor.missing.name)")
         }
+        writeSpecialValues(factor.specialValues, totals: totals, into: &out)
         if let source = factor.source { out.line("    source: \(YAMLText.scalar(source))") }
+    }
+
+    /// `special_values: [999, -1]` for bare codes; otherwise one item per line, with the
+    /// stated (final) utility, the evidence and the label.
+    func writeSpecialValues(_ specials: [SpecialValue], totals: EvidenceTotals, into out: inout YAMLText) {
+        guard !specials.isEmpty else { return }
+        if specials.allSatisfy({ $0.utility == nil && $0.label == nil }) {
+            out.line("    special_values: [\(specials.map { number($0.value) }.joined(separator: ", "))]")
+            return
+        }
+        out.line("    special_values:")
+        for special in specials {
+            var parts = ["value: \(number(special.value))"]
+            if let utility = special.utility { parts.append("utility: \(number(utility))") }
+            if let evidence = special.evidence { parts.append("count: \(evidence.count), won: \(evidence.won)") }
+            if let label = special.label { parts.append("label: \(YAMLText.scalar(label))") }
+            let text = "      - {" + parts.joined(separator: ", ") + "}"
+            let comment = special.utility == nil ? "the missing policy's utility" : "final utility"
+            out.commented(text, comment: special.evidence.map { "x = \(number(special.value)): " + totals.describe($0) + " (\(comment))" } ?? comment)
+        }
     }
 
     /// `{utility: u, count: n, won: w}`, or `{utility: u}` without evidence.
@@ -329,6 +350,7 @@ struct EvidenceTotals {
         default: break
         }
         if case .fixed(_, let evidence?) = factor.missing { pieces.append(evidence) }
+        pieces += factor.specialValues.compactMap(\.evidence)
         won = pieces.reduce(0) { $0 + $1.won }
         lost = pieces.reduce(0) { $0 + $1.count - $1.won }
     }

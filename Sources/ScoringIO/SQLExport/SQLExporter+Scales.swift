@@ -29,7 +29,15 @@ extension SQLExporter {
         case .zScore(let clip): base = zScore(x, clip: clip, statistics)
         default: throw .unsupportedScale(factor: factor.id, kind: factor.scale.kind)
         }
-        return factor.direction == .decreasing ? "(\(d(1)) - \(base))" : base
+        let directed = factor.direction == .decreasing ? "(\(d(1)) - \(base))" : base
+        guard !factor.specialValues.isEmpty else { return directed }
+        // Special values first, with their own (final) utilities, as UtilityTable does.
+        let fallback = UtilityBuilder(model: model).missingUtility(factor: factor, meanUtility: 0.5)
+        var sql = "CASE"
+        for special in factor.specialValues {
+            sql += " WHEN \(x) = \(d(special.value)) THEN \(d(special.utility ?? fallback))"
+        }
+        return sql + " ELSE \(directed) END"
     }
 
     /// A double literal.

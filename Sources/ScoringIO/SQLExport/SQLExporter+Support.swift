@@ -15,7 +15,11 @@ extension SQLExporter {
     ]
     static let knownFactorFields: Set<String> = [
         "id", "label", "column", "side", "weight", "direction", "scale", "missing", "unit", "source",
+        "specialValues",
     ]
+    /// Fields of a special value the export evaluates (value, utility) or that cannot change a
+    /// score (label, evidence).
+    static let knownSpecialValueFields: Set<String> = ["value", "utility", "label", "evidence"]
     /// Known payload labels of each scale kind, and of the structs inside them.
     static let knownScaleFields: [String: Set<String>] = [
         "linear": ["min", "max"], "log": ["min", "max", "offset"], "piecewise": ["points"],
@@ -61,6 +65,9 @@ extension SQLExporter {
         try checkFields(of: model.grading.ranking, known: knownRankingFields, owner: "the model's ranking")
         for factor in model.factors {
             try checkFields(of: factor, known: knownFactorFields, owner: "factor '\(factor.id)'")
+            for special in factor.specialValues {
+                try checkFields(of: special, known: knownSpecialValueFields, owner: "factor '\(factor.id)''s special values")
+            }
             // The scale's case and payload.
             guard let payload = Mirror(reflecting: factor.scale).children.first else {
                 // A case without payload (minMax).

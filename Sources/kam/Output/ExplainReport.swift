@@ -54,6 +54,12 @@ struct ExplainReport {
         }
     }
 
+    /// The special value the account's raw value of factor `index` is, if any.
+    func special(_ index: Int) -> SpecialValue? {
+        guard case .numeric(let values) = batch.factorColumns[index], !values[row].isNaN else { return nil }
+        return model.factors[index].specialValue(for: values[row])
+    }
+
     func gradeText(_ grade: Grade) -> String {
         "\(grade.letter) (\(grade.action(language)))"
     }
@@ -117,7 +123,8 @@ struct ExplainReport {
             let (value, label) = currentRaw(contribution.factorIndex)
             table.rows.append([
                 factorName(contribution.factorIndex), contribution.side == .value ? (zh ? "价值" : "value") : (zh ? "难度" : "diff"),
-                rawText(value, label: label, factor: contribution.factorIndex) + (contribution.present ? "" : "*"),
+                rawText(value, label: label, factor: contribution.factorIndex) + (contribution.present ? "" : "*")
+                    + (special(contribution.factorIndex) == nil ? "" : "†"),
                 formatDecimal(contribution.utility, digits: 3), formatDecimal(model.factors[contribution.factorIndex].weight, digits: 3),
                 formatDecimal(contribution.points, digits: 1), signed(contribution.impact, digits: 1),
             ])
@@ -125,6 +132,17 @@ struct ExplainReport {
         out += markdown ? table.markdown() : table.render()
         if explanation.contributions.contains(where: { !$0.present }) {
             out += zh ? "* 缺失：按该因素的缺失规则取效用。\n" : "* missing: the factor's missing policy supplied the utility.\n"
+        }
+        for contribution in explanation.contributions {
+            // A code, not a measurement: its own line says so ("pdays = 999 (never contacted)").
+            let index = contribution.factorIndex
+            guard let special = special(index), let value = currentRaw(index).0 else { continue }
+            let raw = rawText(value, label: nil, factor: index)
+            let meaning = special.label.map { " (\($0))" } ?? ""
+            out +=
+                zh
+                ? "† \(model.factors[index].column) = \(raw)\(meaning)：特殊值，取其自身的效用 \(formatDecimal(contribution.utility, digits: 3))，不经标尺。\n"
+                : "† \(model.factors[index].column) = \(raw)\(meaning): a special value with its own utility \(formatDecimal(contribution.utility, digits: 3)), not the scale's.\n"
         }
         if !whatIf.changes.isEmpty {
             out += "\n" + (zh ? "升级所需的单因素最小改变（每项都重新评分验证）:" : "Single-factor changes that raise the grade (smallest first, each verified by re-scoring):") + "\n\n"

@@ -86,6 +86,7 @@ struct ModelFitReport {
         case .bin(let lower, let upper):
             switch (lower, upper) {
             case (nil, let upper?): return "x < \(edge(upper))"
+            case (let lower?, let upper?) where upper == lower.nextUp: return "x = \(edge(lower))"
             case (let lower?, let upper?): return "\(edge(lower)) ≤ x < \(edge(upper))"
             case (let lower?, nil): return "x ≥ \(edge(lower))"
             case (nil, nil): return zh ? "全部" : "every x"

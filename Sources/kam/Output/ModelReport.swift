@@ -6,7 +6,19 @@ struct ModelReport {
     let model: ScoringModel
     let language: Language
 
+    /// The scale in one line, then the special values (`; special 999 → 0.120 (never contacted)`).
     func scaleText(_ factor: Factor, _ language: Language = .en) -> String {
+        guard !factor.specialValues.isEmpty else { return baseScaleText(factor, language) }
+        let zh = language == .zh
+        let specials = factor.specialValues.map { special in
+            let utility = special.utility.map { formatDecimal($0, digits: 3) }
+                ?? (zh ? "缺失规则（\(missingText(factor, language))）" : "missing policy (\(missingText(factor, language)))")
+            return "\(formatPlain(special.value)) → \(utility)" + (special.label.map { zh ? "（\($0)）" : " (\($0))" } ?? "")
+        }
+        return baseScaleText(factor, language) + (zh ? "；特殊值 " : "; special ") + specials.joined(separator: zh ? "，" : ", ")
+    }
+
+    func baseScaleText(_ factor: Factor, _ language: Language = .en) -> String {
         let zh = language == .zh
         switch factor.scale {
         case .linear(let low, let high): return (zh ? "线性 " : "linear ") + "\(formatPlain(low))…\(formatPlain(high))"

@@ -173,7 +173,9 @@ struct LearnedCurveTests {
         let bins = CurveBins.make(prepared[3], maximumBins: 256, minimumCount: 10)
         let sentinelBin = bins.bins.firstIndex { $0.role == .sentinel(999) }
         #expect(sentinelBin == bins.bins.count - 2)
-        #expect(bins.bins[bins.bins.count - 2].lower == 999 && bins.bins[bins.bins.count - 2].upper == nil)
+        // Special bins come after the value order and hold their value only.
+        #expect(bins.bins[bins.bins.count - 2].lower == 999 && bins.bins[bins.bins.count - 2].upper == (999.0).nextUp)
+        #expect(bins.bins[bins.orderedCount - 1].upper == nil && bins.orderedCount == bins.bins.count - 2)
         let result = agreement(term: 3, effect: CurveFixtures.days)
         #expect(result.share >= 0.95, "\(result)")
     }
@@ -198,7 +200,9 @@ struct LearnedCurveTests {
             PreparedColumn(LearningColumn(name: "x", values: .numeric(coded)), outcomes: outcomes, assignment: assignment),
             maximumBins: 256, minimumCount: 10)
         #expect(bins.sentinels == [-1])
-        #expect(bins.bins[0].upper == (-1.0).nextUp && bins.bins[0].count == 200)
+        let special = bins.bins[bins.bins.count - 2]
+        #expect(special.role == .sentinel(-1) && special.lower == -1 && special.upper == (-1.0).nextUp && special.count == 200)
+        #expect(bins.bins[0].lower == nil && bins.bins[0].role == .smooth)
         // 0 on 30% of rows, the rest 1…50: a mass point (own bin), not a sentinel.
         let zeros = (0..<1000).map { $0 % 10 < 3 ? 0.0 : Double(1 + $0 % 50) }
         let massBins = CurveBins.make(

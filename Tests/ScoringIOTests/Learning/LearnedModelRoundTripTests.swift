@@ -70,16 +70,20 @@ struct LearnedModelRoundTripTests {
             return
         }
         #expect(bins.count > 10)
-        #expect(bins.last?.evidence?.count == history.data.columns.first { $0.name == "days" }.map { column in
+        // The sentinels are written as special values with their evidence, outside the bins.
+        #expect(days.specialValues.map(\.value) == [999])
+        #expect(days.specialValues.first?.evidence?.count == history.data.columns.first { $0.name == "days" }.map { column in
             guard case .numeric(let values) = column.values else { return -1 }
             return values.filter { $0 == 999 }.count
         })
+        #expect(bins.last?.upper == nil && (bins.dropLast().last?.upper ?? .infinity) <= 29)
         let code = try #require(learned.model.factors.first { $0.column == "code" })
         guard case .binned(let codeBins) = code.scale else {
             Issue.record("code should be binned")
             return
         }
-        #expect(codeBins.first?.upper == (-1.0).nextUp)
+        #expect(code.specialValues.map(\.value) == [-1])
+        #expect((codeBins.first?.upper ?? -1) > 0)
 
         let text = ModelFileWriter().write(learned.model)
         let reread = try ModelFileReader().read(yaml: text, file: "learned.yaml")

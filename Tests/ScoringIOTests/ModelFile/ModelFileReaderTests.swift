@@ -87,7 +87,7 @@ struct ModelFileReaderTests {
         let yaml = Self.minimal.replacingOccurrences(of: "    weight: 2", with: "    wieght: 2")
         #expect(
             error(yaml)?.description
-                == "models/test.yaml, line 7: unknown key 'wieght' in a factor; allowed keys: id, label, column, side, weight, direction, scale, missing, unit, source.")
+                == "models/test.yaml, line 7: unknown key 'wieght' in a factor; allowed keys: id, label, column, side, weight, direction, scale, missing, special_values, unit, source.")
     }
 
     @Test(
@@ -229,7 +229,7 @@ struct LearnedModelFileTests {
 }
 
 /// The error reading `yaml` as the model file `file` gives, or `nil` when it reads.
-private func readingError(_ yaml: String, file: String) -> ModelFileError? {
+func readingError(_ yaml: String, file: String) -> ModelFileError? {
     do {
         _ = try ModelFileReader().read(yaml: yaml, file: file)
         return nil
