@@ -123,10 +123,12 @@ public struct LearningHistoryLoader: Sendable {
                 numbers: NumberReader(unit: factor.unit.flatMap(NumberUnit.init(rawValue:)) ?? .none))
         }
         var rows = DecidedRows(readers: readers, capacity: table.records.count)
+        let idIndex = columnIndex[model.columns.id]
+        let stageIndex = model.columns.stage.flatMap { columnIndex[$0] }
         for (recordIndex, record) in table.records.enumerated() {
             readRecord(
-                record, index: recordIndex, table: table, readers: readers, outcomeIndex: outcomeIndex, idIndex: columnIndex[model.columns.id],
-                stageIndex: model.columns.stage.flatMap { columnIndex[$0] }, missingCodes: missingCodes, into: &rows)
+                record, index: recordIndex, table: table, readers: readers, outcomeIndex: outcomeIndex, idIndex: idIndex,
+                stageIndex: stageIndex, missingCodes: missingCodes, into: &rows)
         }
 
         var columns: [LearningColumn] = readers.indices.map { index in
@@ -149,7 +151,7 @@ public struct LearningHistoryLoader: Sendable {
             columns.append(result.0)
             candidateColumns.append(result.1)
         }
-        let hasStage = model.columns.stage.flatMap { columnIndex[$0] } != nil
+        let hasStage = stageIndex != nil
         return Result(
             file: table.file, header: header, rowsRead: table.records.count,
             data: LearningData(columns: columns, outcomes: rows.outcomes, stages: hasStage ? rows.stages : nil),
