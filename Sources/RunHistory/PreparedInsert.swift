@@ -77,6 +77,11 @@ struct PreparedInsert {
         #endif
     }
 
+    /// Binds bytes as a blob (never null: no bytes are bound as an empty blob).
+    func bind(_ index: Int32, blob: [UInt8]) {
+        blob.withUnsafeBytes { bind(index, bytes: $0) }
+    }
+
     private func bind(_ index: Int32, bytes: UnsafeRawBufferPointer) {
         if let base = bytes.baseAddress, !bytes.isEmpty {
             sqlite3_bind_blob(handle, index, base, Int32(bytes.count), Self.transient)

@@ -14,12 +14,20 @@ final class RawScan {
     private let connection: OpaquePointer?
     private var handle: OpaquePointer { statement.sqliteStatement }
 
-    init(_ db: Database, sql: String, arguments: [Int64]) throws {
+    /// Binds `arguments` to the first parameters, then `text` to those after.
+    init(_ db: Database, sql: String, arguments: [Int64], text: [String] = []) throws {
         statement = try db.makeStatement(sql: sql)
         connection = db.sqliteConnection
         sqlite3_reset(handle)
         for (index, value) in arguments.enumerated() { sqlite3_bind_int64(handle, Int32(index + 1), value) }
+        for (offset, value) in text.enumerated() {
+            let index = Int32(arguments.count + offset + 1)
+            _ = value.withCString { sqlite3_bind_text(handle, index, $0, Int32(value.utf8.count), Self.transient) }
+        }
     }
+
+    /// Tells SQLite to copy text before the bind call returns.
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     deinit {
         sqlite3_reset(handle)
@@ -37,6 +45,8 @@ final class RawScan {
     func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
 
     func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
     func optionalDouble(_ column: Int32) -> Double? {
         sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_double(handle, column)
