@@ -69,16 +69,15 @@ public struct AccountBlock: Sendable {
         /// Compares value `index` with `other`'s value `otherIndex` in byte order: negative,
         /// zero or positive.
         func compare(_ index: Int, with other: TextColumn, _ otherIndex: Int) -> Int {
-            let (a, b) = (starts[index], other.starts[otherIndex])
-            let (left, right) = (starts[index + 1] - a, other.starts[otherIndex + 1] - b)
-            let common = min(left, right)
-            if common > 0 {
-                let order = bytes.withUnsafeBufferPointer { x in
-                    other.bytes.withUnsafeBufferPointer { y in memcmp(x.baseAddress! + a, y.baseAddress! + b, common) }
-                }
-                if order != 0 { return Int(order) }
+            var (a, b) = (starts[index], other.starts[otherIndex])
+            let (end, otherEnd) = (starts[index + 1], other.starts[otherIndex + 1])
+            while a < end && b < otherEnd {
+                let (x, y) = (bytes[a], other.bytes[b])
+                if x != y { return Int(x) - Int(y) }
+                a += 1
+                b += 1
             }
-            return left - right
+            return (end - starts[index]) - (otherEnd - other.starts[otherIndex])
         }
 
         /// Compares value `index` with `text`'s bytes.
@@ -105,7 +104,7 @@ public struct AccountBlock: Sendable {
         }
 
         /// Reads `count` length-prefixed values.
-        init(decoding data: UnsafeRawBufferPointer, count: Int) throws(BlockError) {
+        init(decoding data: [UInt8], count: Int) throws(BlockError) {
             starts.reserveCapacity(count + 1)
             bytes.reserveCapacity(max(data.count - count, 0))
             var offset = 0
@@ -121,7 +120,7 @@ public struct AccountBlock: Sendable {
                     shift += 7
                 }
                 guard length <= data.count - offset else { throw BlockError() }
-                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: data[offset..<(offset + length)]))
+                bytes.append(contentsOf: data[offset..<(offset + length)])
                 offset += length
                 starts.append(bytes.count)
             }
@@ -185,26 +184,6 @@ public struct AccountBlock: Sendable {
     /// The first account's id (the block's key).
     var firstAccount: String { accounts.string(0) }
 
-    static func littleEndian(_ values: [Double]...) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(values.reduce(0) { $0 + $1.count } * 8)
-        for column in values {
-            #if _endian(little)
-                column.withUnsafeBytes { out.append(contentsOf: $0) }
-            #else
-                for value in column { withUnsafeBytes(of: value.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
-            #endif
-        }
-        return out
-    }
-
-    static func littleEndian(_ values: [Int]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(values.count * 8)
-        for value in values { withUnsafeBytes(of: Int64(value).littleEndian) { out.append(contentsOf: $0) } }
-        return out
-    }
-
     // MARK: Reading
 
     /// The columns a reader asks for: the scores alone (``basic``), or everything.
@@ -233,18 +212,16 @@ public struct AccountBlock: Sendable {
         let count = scan.int(0)
         guard count > 0 else { throw BlockError() }
         self.count = count
-        accounts = try TextColumn(decoding: scan.bytes(1), count: count)
+        accounts = try TextColumn(decoding: scan.byteArray(1), count: count)
         if columns == .stages {
-            try readStages(scan.bytes(2), isNull: scan.isNull(2))
+            try readStages(scan, 2)
             return
         }
-        let rankBytes = scan.bytes(2)
-        guard rankBytes.count == count * 8 else { throw BlockError() }
-        ranks = (0..<count).map { Int(Int64(littleEndian: rankBytes.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
-        let gradeBytes = scan.bytes(3)
-        guard gradeBytes.count == count, gradeBytes.allSatisfy({ $0 < 5 }) else { throw BlockError() }
-        grades = Array(gradeBytes)
-        let scores = try Self.doubles(scan.bytes(4), count: 4 * count)
+        guard let ranks = scan.integers(2, count: count) else { throw BlockError() }
+        self.ranks = ranks
+        grades = scan.byteArray(3)
+        guard grades.count == count, grades.allSatisfy({ $0 < 5 }) else { throw BlockError() }
+        guard let scores = scan.doubles(4, count: 4 * count) else { throw BlockError() }
         values = Array(scores[0..<count])
         difficulties = Array(scores[count..<(2 * count)])
         priorities = Array(scores[(2 * count)..<(3 * count)])
@@ -252,39 +229,26 @@ public struct AccountBlock: Sendable {
         if scan.isNull(5) {
             probabilities = [Double](repeating: .nan, count: count)
         } else {
-            probabilities = try Self.doubles(scan.bytes(5), count: count)
+            guard let probabilities = scan.doubles(5, count: count) else { throw BlockError() }
+            self.probabilities = probabilities
             hasProbability = true
         }
         guard columns == .all else { return }
-        names = try TextColumn(decoding: scan.bytes(6), count: count)
-        segments = try TextColumn(decoding: scan.bytes(7), count: count)
-        missing = try TextColumn(decoding: scan.bytes(8), count: count)
-        utilities = try Self.doubles(scan.bytes(9), count: count * factorCount)
-        try readStages(scan.bytes(10), isNull: scan.isNull(10))
+        names = try TextColumn(decoding: scan.byteArray(6), count: count)
+        segments = try TextColumn(decoding: scan.byteArray(7), count: count)
+        missing = try TextColumn(decoding: scan.byteArray(8), count: count)
+        guard let utilities = scan.doubles(9, count: count * factorCount) else { throw BlockError() }
+        self.utilities = utilities
+        try readStages(scan, 10)
     }
 
-    private mutating func readStages(_ bytes: UnsafeRawBufferPointer, isNull: Bool) throws(BlockError) {
-        if isNull {
+    private mutating func readStages(_ scan: RawScan, _ column: Int32) throws(BlockError) {
+        if scan.isNull(column) {
             stages = [UInt8](repeating: 0, count: count)
         } else {
-            guard bytes.count == count else { throw BlockError() }
-            stages = Array(bytes)
+            stages = scan.byteArray(column)
+            guard stages.count == count else { throw BlockError() }
             hasStage = true
-        }
-    }
-
-    static func doubles(_ bytes: UnsafeRawBufferPointer, count: Int) throws(BlockError) -> [Double] {
-        guard bytes.count == count * 8 else { throw BlockError() }
-        return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-            #if _endian(little)
-                if count > 0 { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: bytes) }
-            #else
-                for index in 0..<count {
-                    buffer[index] = Double(
-                        bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)))
-                }
-            #endif
-            initialized = count
         }
     }
 

@@ -240,18 +240,18 @@ public final class RunRecorder {
         insert.bind(2, block.firstAccount)
         insert.bind(3, block.count)
         insert.bind(4, blob: block.accounts.encoded)
-        insert.bind(5, blob: AccountBlock.littleEndian(block.ranks))
+        insert.bind(5, integers: block.ranks)
         insert.bind(6, blob: block.grades)
-        insert.bind(7, blob: AccountBlock.littleEndian(block.values, block.difficulties, block.priorities, block.completenesses))
+        insert.bind(7, doubles: (block.values + block.difficulties + block.priorities + block.completenesses)[...])
         if block.hasProbability {
-            insert.bind(8, blob: AccountBlock.littleEndian(block.probabilities))
+            insert.bind(8, doubles: block.probabilities[...])
         } else {
             insert.bind(8, nil as Double?)
         }
         insert.bind(9, blob: block.names.encoded)
         insert.bind(10, blob: block.segments.encoded)
         insert.bind(11, blob: block.missing.encoded)
-        insert.bind(12, blob: AccountBlock.littleEndian(block.utilities))
+        insert.bind(12, doubles: block.utilities[...])
         if block.hasStage { insert.bind(13, blob: block.stages) } else { insert.bind(13, nil as Double?) }
         if let failure = insert.step() {
             throw HistoryStore.failure(code: failure.code, message: failure.message, path: path)
