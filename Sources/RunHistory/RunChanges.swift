@@ -294,29 +294,37 @@ extension HistoryStore {
             hasAfter = try later.next()
         }
 
-        func finish(_ list: inout [AccountChange], by ranksBefore: (AccountChange, AccountChange) -> Bool) throws {
-            list.sort(by: ranksBefore)
-            if let limit = changes.limit {
-                if list.count > limit { list.removeLast(list.count - limit) }
-                list = try list.map(enriched)
+        // Each list is in account-id order (the merge's), so a tie between equal keys is
+        // broken by the position in the list. Sorted on compact keys (two numbers and the
+        // position), not on the accounts' changes: a list can hold half a million of them.
+        struct SortKey {
+            var first: Double
+            var second: Double
+            var position: Int
+        }
+        func finish(_ list: inout [AccountChange], key: (AccountChange) -> (Double, Double)) throws {
+            var keys = list.enumerated().map { position, change in
+                let (first, second) = key(change)
+                return SortKey(first: first, second: second, position: position)
             }
+            keys.sort { left, right in
+                if left.first != right.first { return left.first < right.first }
+                if left.second != right.second { return left.second < right.second }
+                return left.position < right.position
+            }
+            if let limit = changes.limit, keys.count > limit { keys.removeLast(keys.count - limit) }
+            let ordered = keys.map { list[$0.position] }
+            list = changes.limit == nil ? ordered : try ordered.map(enriched)
         }
-        func steps(_ change: AccountChange) -> Int { abs(change.to!.grade.order - change.from!.grade.order) }
-        try finish(&changes.gradeMoves) { left, right in
-            let (a, b) = (steps(left), steps(right))
-            if a != b { return a > b }
-            let (x, y) = (abs(left.priorityChange!), abs(right.priorityChange!))
-            if x != y { return x > y }
-            return left.account.utf8.lexicographicallyPrecedes(right.account.utf8)
+        // Most grade steps first, then the largest priority change (either way).
+        try finish(&changes.gradeMoves) { change in
+            (-Double(abs(change.to!.grade.order - change.from!.grade.order)), -abs(change.priorityChange!))
         }
-        try finish(&changes.newAccounts) { $0.to!.rank < $1.to!.rank }
-        try finish(&changes.droppedAccounts) { $0.from!.rank < $1.from!.rank }
-        try finish(&changes.enteredInsufficient) { $0.from!.rank < $1.from!.rank }
-        try finish(&changes.leftInsufficient) { $0.to!.rank < $1.to!.rank }
-        try finish(&changes.risingC) { left, right in
-            let (x, y) = (left.priorityChange!, right.priorityChange!)
-            if x != y { return x > y }
-            return left.account.utf8.lexicographicallyPrecedes(right.account.utf8)
-        }
+        try finish(&changes.newAccounts) { (Double($0.to!.rank), 0) }
+        try finish(&changes.droppedAccounts) { (Double($0.from!.rank), 0) }
+        try finish(&changes.enteredInsufficient) { (Double($0.from!.rank), 0) }
+        try finish(&changes.leftInsufficient) { (Double($0.to!.rank), 0) }
+        // The largest rise first.
+        try finish(&changes.risingC) { (-$0.priorityChange!, 0) }
     }
 }
