@@ -19,11 +19,11 @@ import ScoringEngine
 /// - `probabilities`: float64 per account (NaN: none), NULL when no account has one;
 /// - `utilities`: float64, the run's factors account by account;
 /// - `stages`: one byte per account (0: none), NULL when no account has one.
-public struct AccountBlock: Sendable {
+final class AccountBlock {
     /// Accounts per block.
-    public static let capacity = 4096
+    static let capacity = 4096
 
-    public private(set) var count = 0
+    private(set) var count = 0
     let factorCount: Int
     private(set) var accounts = TextColumn()
     private(set) var names = TextColumn()
@@ -54,6 +54,12 @@ public struct AccountBlock: Sendable {
         var starts: [Int] = [0]
 
         var count: Int { starts.count - 1 }
+
+        mutating func removeAll() {
+            bytes.removeAll(keepingCapacity: true)
+            starts.removeAll(keepingCapacity: true)
+            starts.append(0)
+        }
 
         mutating func append(_ text: some Collection<UInt8>) {
             bytes.append(contentsOf: text)
@@ -136,7 +142,7 @@ public struct AccountBlock: Sendable {
     // MARK: Building
 
     /// Adds an account (ids must come in increasing byte order; the caller checks).
-    mutating func append(
+    func append(
         account: some Collection<UInt8>, name: String, rank: Int, grade: Grade, value: Double, difficulty: Double,
         priority: Double, completeness: Double, probability: Double?, segments: [UInt8], missing: [UInt8],
         utilities: ArraySlice<Double>, stage: Int?
@@ -162,20 +168,20 @@ public struct AccountBlock: Sendable {
     }
 
     /// Empties the block for the next accounts, keeping its memory.
-    mutating func removeAll() {
+    func removeAll() {
         count = 0
-        for column in [\AccountBlock.accounts, \.names, \.segments, \.missing] as [WritableKeyPath<AccountBlock, TextColumn>] {
-            self[keyPath: column].bytes.removeAll(keepingCapacity: true)
-            self[keyPath: column].starts.removeAll(keepingCapacity: true)
-            self[keyPath: column].starts.append(0)
-        }
+        accounts.removeAll()
+        names.removeAll()
+        segments.removeAll()
+        missing.removeAll()
         ranks.removeAll(keepingCapacity: true)
         grades.removeAll(keepingCapacity: true)
-        for column in [\AccountBlock.values, \.difficulties, \.priorities, \.completenesses, \.probabilities, \.utilities]
-            as [WritableKeyPath<AccountBlock, [Double]>]
-        {
-            self[keyPath: column].removeAll(keepingCapacity: true)
-        }
+        values.removeAll(keepingCapacity: true)
+        difficulties.removeAll(keepingCapacity: true)
+        priorities.removeAll(keepingCapacity: true)
+        completenesses.removeAll(keepingCapacity: true)
+        probabilities.removeAll(keepingCapacity: true)
+        utilities.removeAll(keepingCapacity: true)
         stages.removeAll(keepingCapacity: true)
         hasProbability = false
         hasStage = false
@@ -242,7 +248,7 @@ public struct AccountBlock: Sendable {
         try readStages(scan, 10)
     }
 
-    private mutating func readStages(_ scan: RawScan, _ column: Int32) throws(BlockError) {
+    private func readStages(_ scan: RawScan, _ column: Int32) throws(BlockError) {
         if scan.isNull(column) {
             stages = [UInt8](repeating: 0, count: count)
         } else {
@@ -278,6 +284,11 @@ public struct AccountBlock: Sendable {
             value: values[index], difficulty: difficulties[index], priority: priorities[index],
             completeness: completenesses[index], probability: probability(index), segments: segments.list(index),
             missing: missing.list(index), utilities: utilities(index), stage: stage(index))
+    }
+
+    /// Compares account `index`'s id with `other`'s account `otherIndex`, in byte order.
+    func compareAccount(_ index: Int, with other: AccountBlock, _ otherIndex: Int) -> Int {
+        accounts.compare(index, with: other.accounts, otherIndex)
     }
 
     /// The index of the account with id `account` (binary search: ids are in byte order).

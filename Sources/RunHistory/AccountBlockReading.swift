@@ -40,7 +40,7 @@ final class BlockCursor {
 
     /// Compares the current account's id with `other`'s, in byte order.
     func compare(with other: BlockCursor) -> Int {
-        block.accounts.compare(index, with: other.block.accounts, other.index)
+        block.compareAccount(index, with: other.block, other.index)
     }
 }
 

@@ -26,7 +26,7 @@ public final class RunRecorder {
     /// Rejected rows written so far.
     public private(set) var rejected = 0
     /// The block being filled, written when full.
-    private var block: AccountBlock
+    private let block: AccountBlock
     /// The id of the last account added to a block (blocks take ids in increasing order).
     private var lastAccount: [UInt8]?
     /// Accounts that came one at a time or out of id order: sorted and merged with the run's
