@@ -4,8 +4,10 @@ import GRDBSQLite
 import ScoringEngine
 
 /// Writes one run's accounts and rejected rows inside the run's transaction (see
-/// ``HistoryStore/record(_:body:)``). One prepared statement per table, reused for every row,
-/// its values bound straight to SQLite (``PreparedInsert``).
+/// ``HistoryStore/record(_:body:)``). Accounts arriving in id order fill blocks of
+/// ``AccountBlock/capacity`` (one `account_block` row each), written as they fill; accounts out
+/// of that order are sorted in when the run ends. One prepared statement per table, reused
+/// for every row, its values bound straight to SQLite (``PreparedInsert``).
 public final class RunRecorder {
     /// The id the run will have once committed.
     public let runID: Int64

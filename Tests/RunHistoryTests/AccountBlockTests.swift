@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import RunHistory
+@testable import RunHistory
 import ScoringEngine
 import Testing
 
@@ -62,6 +62,26 @@ struct AccountBlockTests {
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_block WHERE run = ?", arguments: [run.id])
         }
         #expect(blocks == 3)
+    }
+
+    @Test("Pages that stop coming in id order after blocks were written: the run is read back, merged and written again")
+    func outOfOrderAfterBlocks() throws {
+        let store = try HistoryStore(path: try temporaryHistoryPath(), create: true)
+        let sorted = Self.byteOrder(Self.accounts(9000, seed: 8, probability: true, stages: false))
+        // The first 6,000 in order (one block written), then the rest backwards.
+        let arriving = Array(sorted.prefix(6000)) + sorted.dropFirst(6000).reversed()
+        let run = try store.record(PlantedRuns.description()) { recorder in
+            for score in arriving { try recorder.appendInOrder(score) }
+        }
+        #expect(run.accepted == 9000)
+        #expect(try store.accounts(of: run.id) == sorted)
+        let duplicated = Array(sorted.prefix(5000)) + [sorted[10]] + sorted.dropFirst(5000)
+        #expect(throws: HistoryError.self) {
+            _ = try store.record(PlantedRuns.description()) { recorder in
+                for score in duplicated { try recorder.appendInOrder(score) }
+            }
+        }
+        #expect(try store.runs().count == 1)
     }
 
     @Test("A duplicate id in one run is refused, whatever the order it comes in")
