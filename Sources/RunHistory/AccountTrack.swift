@@ -21,36 +21,31 @@ public struct AccountTrack: Sendable {
 }
 
 extension HistoryStore {
-    /// The account's scores in every run (one key lookup per run).
+    /// The account's scores in every run (one block read per run).
     ///
     /// - Throws: ``HistoryError/unknownAccount(path:account:)`` when no run holds it.
     public func history(of account: String) throws(HistoryError) -> AccountTrack {
         let runs = try self.runs()
         var name = ""
         let entries = try reading { db -> [AccountTrack.Entry] in
-            let statement = try db.makeStatement(
-                sql: """
-                    SELECT name, rank, grade, value, difficulty, priority, completeness, probability, missing
-                    FROM account_score WHERE run = ? AND account = ?
-                    """)
             var entries: [AccountTrack.Entry] = []
             var previous: RecordedRun?
             for run in runs {
-                let row = try Row.fetchOne(statement, arguments: [run.id, account])
+                let score = try Self.account(db, run: run.id, factorCount: run.factorIDs.count, id: account)
                 let changed = previous.map { $0.modelHash != run.modelHash || $0.scenario != run.scenario } ?? false
                 previous = run
-                guard let row else {
+                guard let score else {
                     entries.append(.init(run: run, score: nil, missing: [], modelChanged: changed))
                     continue
                 }
-                name = row[0]
+                name = score.name
                 entries.append(
                     .init(
                         run: run,
                         score: ScoreSnapshot(
-                            rank: row[1], grade: Grade(rawValue: row[2]) ?? .insufficient, value: row[3],
-                            difficulty: row[4], priority: row[5], completeness: row[6], probability: row[7]),
-                        missing: HistoryStore.list(row[8]), modelChanged: changed))
+                            rank: score.rank, grade: score.grade, value: score.value, difficulty: score.difficulty,
+                            priority: score.priority, completeness: score.completeness, probability: score.probability),
+                        missing: score.missing, modelChanged: changed))
             }
             return entries
         }

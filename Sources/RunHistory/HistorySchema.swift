@@ -1,4 +1,7 @@
+import Foundation
 import GRDB
+import GRDBSQLite
+import ScoringEngine
 
 /// The tables of a run history and the steps that build them, oldest first.
 ///
@@ -9,11 +12,14 @@ import GRDB
 /// each in its own transaction, and refuses a history holding a step this kam does not know
 /// (a newer kam wrote it).
 ///
-/// Tables (version 3):
+/// Tables (version 4):
 /// - `run`: one row per recorded `kam rank` run: when, which kam, model (name, file,
 ///   content hash, grading policy), scenario, input (name, content hash), row counts, grade
 ///   counts, and the factor and segment ids in the order the per-account lists use.
-/// - `account_score`: one row per accepted account of a run, keyed by (run, account):
+/// - `account_block` (step 4): the accepted accounts of a run, ``AccountBlock/capacity`` to a
+///   row, column by column (see ``AccountBlock``), keyed by (run, first account id), in id
+///   order. Step 4 moves every `account_score` row into blocks and drops that table.
+/// - `account_score` (steps 1–3): one row per accepted account of a run, keyed by (run, account):
 ///   rank, grade, value, difficulty, priority, completeness, P(won) (null when the model is
 ///   not calibrated), segment ids, ids of factors whose value was missing, and the utility of
 ///   every factor (a blob of little-endian float64 in `run.factors` order). `WITHOUT ROWID`,
@@ -30,7 +36,7 @@ public enum HistorySchema {
     public static let applicationID: Int32 = 0x6B61_6D48
 
     /// The schema steps this kam knows, in order.
-    public static let steps = ["1-runs", "2-model-details", "3-stages"]
+    public static let steps = ["1-runs", "2-model-details", "3-stages", "4-account-blocks"]
 
     /// The current schema version (the number of steps).
     public static var version: Int { steps.count }
@@ -114,6 +120,68 @@ public enum HistorySchema {
                 try db.execute(sql: "ALTER TABLE account_score ADD COLUMN stage INTEGER")
             }
         }
+        if count >= 4 {
+            migrator.registerMigration(steps[3]) { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE account_block (
+                            run INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                            first_account TEXT NOT NULL,
+                            count INTEGER NOT NULL,
+                            accounts BLOB NOT NULL,
+                            ranks BLOB NOT NULL,
+                            grades BLOB NOT NULL,
+                            scores BLOB NOT NULL,
+                            probabilities BLOB,
+                            names BLOB NOT NULL,
+                            segments BLOB NOT NULL,
+                            missing BLOB NOT NULL,
+                            utilities BLOB NOT NULL,
+                            stages BLOB,
+                            PRIMARY KEY (run, first_account)
+                        );
+                        """)
+                try moveAccountsIntoBlocks(db)
+                try db.execute(sql: "DROP TABLE account_score")
+            }
+        }
         return migrator
+    }
+
+    /// Step 4: every run's `account_score` rows, read in key order, written again as blocks
+    /// (``AccountBlock``) holding the same values.
+    static func moveAccountsIntoBlocks(_ db: Database) throws {
+        let path = db.sqliteConnection.flatMap { sqlite3_db_filename($0, "main") }.map { String(cString: $0) } ?? ""
+        let runs = try Row.fetchAll(db, sql: "SELECT id, factors FROM run ORDER BY id")
+        for run in runs {
+            let id: Int64 = run[0]
+            let factorCount = HistoryStore.list(run[1]).count
+            let recorder = try RunRecorder(db: db, runID: id, factorCount: factorCount, path: path)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT account, name, rank, grade, value, difficulty, priority, completeness, probability, segments,
+                        missing, utilities, stage
+                    FROM account_score WHERE run = ? ORDER BY account
+                    """,
+                arguments: [id])
+            while let row = try rows.next() {
+                let utilities = HistoryStore.doubles(row[11] ?? Data())
+                let account: String = row[0]
+                guard utilities.count == factorCount else {
+                    throw HistoryError.database(
+                        path: path,
+                        message: "run \(id), account '\(account)': \(utilities.count) utilities recorded for "
+                            + "\(factorCount) factors; the file was changed outside kam.")
+                }
+                try recorder.appendInOrder(
+                    AccountScore(
+                        account: account, name: row[1], rank: row[2], grade: Grade(rawValue: row[3]) ?? .insufficient,
+                        value: row[4], difficulty: row[5], priority: row[6], completeness: row[7], probability: row[8],
+                        segments: HistoryStore.list(row[9]), missing: HistoryStore.list(row[10]), utilities: utilities,
+                        stage: row[12]))
+            }
+            try recorder.finish()
+        }
     }
 }

@@ -77,6 +77,17 @@ struct PreparedInsert {
         #endif
     }
 
+    /// Binds integers as a blob of little-endian int64.
+    func bind(_ index: Int32, integers: [Int]) {
+        let words = integers.map { Int64($0).littleEndian }
+        words.withUnsafeBytes { bind(index, bytes: $0) }
+    }
+
+    /// Binds bytes as a blob (never null: no bytes are bound as an empty blob).
+    func bind(_ index: Int32, blob: [UInt8]) {
+        blob.withUnsafeBytes { bind(index, bytes: $0) }
+    }
+
     private func bind(_ index: Int32, bytes: UnsafeRawBufferPointer) {
         if let base = bytes.baseAddress, !bytes.isEmpty {
             sqlite3_bind_blob(handle, index, base, Int32(bytes.count), Self.transient)

@@ -61,17 +61,14 @@ extension HistoryStore {
     ///   account.
     public func stageHistories(dropped: RecordedStages.Dropped) throws(HistoryError) -> RecordedStages {
         let all = try runs()
-        let hasStage = try reading { db in try db.columns(in: "account_score").contains { $0.name == "stage" } }
         var used: [(run: RecordedRun, date: CalendarDate)] = []
         var without: [RecordedRun] = []
         for run in all {
-            let holds =
-                hasStage
-                ? try reading { db in
-                    try Bool.fetchOne(
-                        db, sql: "SELECT EXISTS (SELECT 1 FROM account_score WHERE run = ? AND stage IS NOT NULL)",
-                        arguments: [run.id]) ?? false
-                } : false
+            let holds = try reading { db in
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM account_block WHERE run = ? AND stages IS NOT NULL)",
+                    arguments: [run.id]) ?? false
+            }
             if holds, let date = CalendarDate(text: run.recordedAt.prefix(10)) {
                 used.append((run, date))
             } else {
@@ -97,11 +94,11 @@ extension HistoryStore {
         for (index, snapshot) in used.enumerated() {
             let date = snapshot.date
             try reading { db in
-                let rows = try Row.fetchCursor(
-                    db, sql: "SELECT account, stage FROM account_score WHERE run = ?", arguments: [snapshot.run.id])
-                while let row = try rows.next() {
-                    let account: String = row[0]
-                    let stage: Int? = row[1]
+                let cursor = try BlockCursor(
+                    db, run: snapshot.run.id, columns: .stages, factorCount: snapshot.run.factorIDs.count)
+                while try cursor.next() {
+                    let account = cursor.block.accounts.string(cursor.index)
+                    let stage = cursor.block.stage(cursor.index)
                     if stage != nil { observations += 1 }
                     guard var track = tracks[account] else {
                         var track = Track(lastRun: index, lastSeen: date)

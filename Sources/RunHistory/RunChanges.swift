@@ -198,12 +198,10 @@ extension HistoryStore {
         // With a limit, names and factor moves are looked up only for the accounts listed,
         // after the merge; the scan reads the scores alone.
         let detailed = changes.limit == nil
-        let columns =
-            "account, rank, grade, value, difficulty, priority, completeness, probability"
-            + (detailed ? ", name, missing, utilities" : "")
-        let sql = "SELECT \(columns) FROM account_score WHERE run = ? ORDER BY account"
-        let earlier = try RawScan(db, sql: sql, arguments: [changes.from.id])
-        let later = try RawScan(db, sql: sql, arguments: [changes.to.id])
+        let earlier = try BlockCursor(
+            db, run: changes.from.id, columns: detailed ? .all : .basic, factorCount: changes.from.factorIDs.count)
+        let later = try BlockCursor(
+            db, run: changes.to.id, columns: detailed ? .all : .basic, factorCount: changes.to.factorIDs.count)
         // Utility positions of the later run's factors in the earlier run.
         let earlierFactors = changes.from.factorIDs
         let laterFactors = changes.to.factorIDs
@@ -227,33 +225,30 @@ extension HistoryStore {
                 laterFactors.filter { !before.contains($0) && after.contains($0) }
             )
         }
-        func snapshot(_ row: RawScan) -> ScoreSnapshot {
-            ScoreSnapshot(
-                rank: row.int(1), grade: row.grade(2), value: row.double(3), difficulty: row.double(4),
-                priority: row.double(5), completeness: row.double(6), probability: row.optionalDouble(7))
-        }
-        func change(_ before: RawScan?, _ after: RawScan?, moves wanted: Bool) -> AccountChange {
+        func change(_ before: BlockCursor?, _ after: BlockCursor?, moves wanted: Bool) -> AccountChange {
             let row = after ?? before!
             var result: (moves: [FactorMove], collected: [String], lost: [String]) = ([], [], [])
             if wanted && detailed, let before, let after {
                 result = moves(
-                    before.doubles(10), after.doubles(10), missingBefore: HistoryStore.list(before.text(9)),
-                    missingAfter: HistoryStore.list(after.text(9)))
+                    before.block.utilities(before.index), after.block.utilities(after.index),
+                    missingBefore: before.block.missing.list(before.index),
+                    missingAfter: after.block.missing.list(after.index))
             }
             return AccountChange(
-                account: row.text(0), name: detailed ? row.text(8) : "", from: before.map(snapshot),
-                to: after.map(snapshot), factorMoves: result.moves, collected: result.collected, lost: result.lost)
+                account: row.block.accounts.string(row.index), name: detailed ? row.block.names.string(row.index) : "",
+                from: before.map { $0.block.snapshot($0.index) }, to: after.map { $0.block.snapshot($0.index) },
+                factorMoves: result.moves, collected: result.collected, lost: result.lost)
         }
-        let lookup = try db.makeStatement(sql: "SELECT name, missing, utilities FROM account_score WHERE run = ? AND account = ?")
+        func lookup(_ run: RecordedRun, _ account: String) throws -> AccountScore? {
+            try Self.account(db, run: run.id, factorCount: run.factorIDs.count, id: account)
+        }
         func enriched(_ change: AccountChange) throws -> AccountChange {
-            let before = try change.from == nil ? nil : Row.fetchOne(lookup, arguments: [changes.from.id, change.account])
-            let after = try change.to == nil ? nil : Row.fetchOne(lookup, arguments: [changes.to.id, change.account])
-            let name: String = (after ?? before).map { $0[0] } ?? ""
+            let before = try change.from == nil ? nil : lookup(changes.from, change.account)
+            let after = try change.to == nil ? nil : lookup(changes.to, change.account)
+            let name = (after ?? before)?.name ?? ""
             var result: (moves: [FactorMove], collected: [String], lost: [String]) = ([], [], [])
             if let before, let after {
-                result = moves(
-                    HistoryStore.doubles(before[2]), HistoryStore.doubles(after[2]),
-                    missingBefore: HistoryStore.list(before[1]), missingAfter: HistoryStore.list(after[1]))
+                result = moves(before.utilities, after.utilities, missingBefore: before.missing, missingAfter: after.missing)
             }
             return AccountChange(
                 account: change.account, name: name, from: change.from, to: change.to, factorMoves: result.moves,
@@ -263,7 +258,7 @@ extension HistoryStore {
         var hasBefore = try earlier.next()
         var hasAfter = try later.next()
         while hasBefore || hasAfter {
-            let order = hasBefore && hasAfter ? earlier.compare(0, with: later, 0) : (hasBefore ? -1 : 1)
+            let order = hasBefore && hasAfter ? earlier.compare(with: later) : (hasBefore ? -1 : 1)
             if order < 0 {
                 changes.droppedCount += 1
                 changes.droppedAccounts.append(change(earlier, nil, moves: false))
@@ -276,12 +271,12 @@ extension HistoryStore {
                 hasAfter = try later.next()
                 continue
             }
-            let old = earlier.grade(2)
-            let new = later.grade(2)
+            let old = earlier.block.grade(earlier.index)
+            let new = later.block.grade(later.index)
             changes.transitions[old.order][new.order] += 1
             if old == new {
                 changes.sameGrade += 1
-                if new == .c, later.double(5) - earlier.double(5) > 0 {
+                if new == .c, later.block.priorities[later.index] - earlier.block.priorities[earlier.index] > 0 {
                     changes.risingCCount += 1
                     changes.risingC.append(change(earlier, later, moves: true))
                 }
@@ -299,29 +294,37 @@ extension HistoryStore {
             hasAfter = try later.next()
         }
 
-        func finish(_ list: inout [AccountChange], by ranksBefore: (AccountChange, AccountChange) -> Bool) throws {
-            list.sort(by: ranksBefore)
-            if let limit = changes.limit {
-                if list.count > limit { list.removeLast(list.count - limit) }
-                list = try list.map(enriched)
+        // Each list is in account-id order (the merge's), so a tie between equal keys is
+        // broken by the position in the list. Sorted on compact keys (two numbers and the
+        // position), not on the accounts' changes: a list can hold half a million of them.
+        struct SortKey {
+            var first: Double
+            var second: Double
+            var position: Int
+        }
+        func finish(_ list: inout [AccountChange], key: (AccountChange) -> (Double, Double)) throws {
+            var keys = list.enumerated().map { position, change in
+                let (first, second) = key(change)
+                return SortKey(first: first, second: second, position: position)
             }
+            keys.sort { left, right in
+                if left.first != right.first { return left.first < right.first }
+                if left.second != right.second { return left.second < right.second }
+                return left.position < right.position
+            }
+            if let limit = changes.limit, keys.count > limit { keys.removeLast(keys.count - limit) }
+            let ordered = keys.map { list[$0.position] }
+            list = changes.limit == nil ? ordered : try ordered.map(enriched)
         }
-        func steps(_ change: AccountChange) -> Int { abs(change.to!.grade.order - change.from!.grade.order) }
-        try finish(&changes.gradeMoves) { left, right in
-            let (a, b) = (steps(left), steps(right))
-            if a != b { return a > b }
-            let (x, y) = (abs(left.priorityChange!), abs(right.priorityChange!))
-            if x != y { return x > y }
-            return left.account.utf8.lexicographicallyPrecedes(right.account.utf8)
+        // Most grade steps first, then the largest priority change (either way).
+        try finish(&changes.gradeMoves) { change in
+            (-Double(abs(change.to!.grade.order - change.from!.grade.order)), -abs(change.priorityChange!))
         }
-        try finish(&changes.newAccounts) { $0.to!.rank < $1.to!.rank }
-        try finish(&changes.droppedAccounts) { $0.from!.rank < $1.from!.rank }
-        try finish(&changes.enteredInsufficient) { $0.from!.rank < $1.from!.rank }
-        try finish(&changes.leftInsufficient) { $0.to!.rank < $1.to!.rank }
-        try finish(&changes.risingC) { left, right in
-            let (x, y) = (left.priorityChange!, right.priorityChange!)
-            if x != y { return x > y }
-            return left.account.utf8.lexicographicallyPrecedes(right.account.utf8)
-        }
+        try finish(&changes.newAccounts) { (Double($0.to!.rank), 0) }
+        try finish(&changes.droppedAccounts) { (Double($0.from!.rank), 0) }
+        try finish(&changes.enteredInsufficient) { (Double($0.from!.rank), 0) }
+        try finish(&changes.leftInsufficient) { (Double($0.to!.rank), 0) }
+        // The largest rise first.
+        try finish(&changes.risingC) { (-$0.priorityChange!, 0) }
     }
 }

@@ -4,15 +4,21 @@ import GRDBSQLite
 import ScoringEngine
 
 /// Writes one run's accounts and rejected rows inside the run's transaction (see
-/// ``HistoryStore/record(_:body:)``). One prepared statement per table, reused for every row,
-/// its values bound straight to SQLite (``PreparedInsert``).
+/// ``HistoryStore/record(_:body:)``). Accounts arriving in id order fill blocks of
+/// ``AccountBlock/capacity`` (one `account_block` row each), written as they fill; accounts out
+/// of that order are sorted in when the run ends. One prepared statement per table, reused
+/// for every row, its values bound straight to SQLite (``PreparedInsert``).
 public final class RunRecorder {
     /// The id the run will have once committed.
     public let runID: Int64
     let db: Database
     let path: String
     let factorCount: Int
-    private let insertScore: PreparedInsert
+    /// Histories at schema step 4 keep accounts in blocks (``AccountBlock``); older ones
+    /// (tests build them) one row per account in `account_score`.
+    private let inBlocks: Bool
+    private let insertScore: PreparedInsert?
+    private let insertBlock: PreparedInsert?
     private let insertReject: PreparedInsert
     /// Whether the history has the stage column (schema step 3; tests build older ones).
     private let recordsStage: Bool
@@ -21,26 +27,63 @@ public final class RunRecorder {
     public private(set) var accepted = 0
     /// Rejected rows written so far.
     public private(set) var rejected = 0
+    /// The block being filled, written when full.
+    private let block: AccountBlock
+    /// The id of the last account added to a block (blocks take ids in increasing order).
+    private var lastAccount: [UInt8]?
+    /// Accounts that came one at a time or out of id order: sorted and merged with the run's
+    /// blocks when the run ends (``finish()``).
+    private var unsorted: [AccountScore] = []
+    /// Blocks written so far.
+    private var blocksWritten = 0
 
     init(db: Database, runID: Int64, factorCount: Int, path: String) throws {
         self.db = db
         self.runID = runID
         self.factorCount = factorCount
         self.path = path
-        recordsStage = try db.columns(in: "account_score").contains { $0.name == "stage" }
-        insertScore = try PreparedInsert(
-            db,
-            sql: """
-                INSERT INTO account_score (run, account, name, rank, grade, value, difficulty, priority, completeness,
-                    probability, segments, missing, utilities\(recordsStage ? ", stage" : ""))
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?\(recordsStage ? ", ?" : ""))
-                """)
+        block = AccountBlock(factorCount: factorCount)
+        inBlocks = try db.tableExists("account_block")
+        if inBlocks {
+            recordsStage = true
+            insertScore = nil
+            insertBlock = try PreparedInsert(
+                db,
+                sql: """
+                    INSERT INTO account_block (run, first_account, count, accounts, ranks, grades, scores, probabilities,
+                        names, segments, missing, utilities, stages)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+        } else {
+            recordsStage = try db.columns(in: "account_score").contains { $0.name == "stage" }
+            insertBlock = nil
+            insertScore = try PreparedInsert(
+                db,
+                sql: """
+                    INSERT INTO account_score (run, account, name, rank, grade, value, difficulty, priority, completeness,
+                        probability, segments, missing, utilities\(recordsStage ? ", stage" : ""))
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?\(recordsStage ? ", ?" : ""))
+                    """)
+        }
         insertReject = try PreparedInsert(
             db, sql: "INSERT INTO rejected_row (run, line, column_name, code, message) VALUES (?, ?, ?, ?, ?)")
     }
 
     /// Writes one account.
     public func append(_ score: AccountScore) throws(HistoryError) {
+        precondition(score.utilities.count == factorCount, "An account has one utility per factor of the run")
+        if inBlocks {
+            // Accounts one at a time come in any order: they are sorted at the end.
+            unsorted.append(score)
+            count(score.grade)
+            return
+        }
+        try appendInOrder(score)
+    }
+
+    /// Writes one account whose id follows the ids written before (byte order); an account
+    /// out of that order is kept and sorted in at the end, as ``append(_:)-(AccountScore)`` does.
+    func appendInOrder(_ score: AccountScore) throws(HistoryError) {
         precondition(score.utilities.count == factorCount, "An account has one utility per factor of the run")
         try write(
             account: score.account, name: score.name, rank: score.rank, grade: score.grade, value: score.value,
@@ -123,12 +166,37 @@ public final class RunRecorder {
         return keyed.map(\.index)
     }
 
+    private func count(_ grade: Grade) {
+        gradeCounts[grade.order] += 1
+        accepted += 1
+    }
+
     private func write(
         account: String, name: String, rank: Int, grade: Grade, value: Double, difficulty: Double, priority: Double,
         completeness: Double, probability: Double?, segments: [UInt8], missing: [UInt8], utilities: ArraySlice<Double>,
         stage: Int?
     ) throws(HistoryError) {
-        let insert = insertScore
+        if inBlocks {
+            count(grade)
+            let id = Array(account.utf8)
+            if unsorted.isEmpty, lastAccount.map({ $0.lexicographicallyPrecedes(id) }) ?? true {
+                try add(
+                    account: id, name: name, rank: rank, grade: grade, value: value, difficulty: difficulty,
+                    priority: priority, completeness: completeness, probability: probability, segments: segments,
+                    missing: missing, utilities: utilities, stage: stage)
+            } else {
+                // Out of id order (or equal: a duplicate, found when sorting): kept for the end.
+                unsorted.append(
+                    AccountScore(
+                        account: account, name: name, rank: rank, grade: grade, value: value, difficulty: difficulty,
+                        priority: priority, completeness: completeness, probability: probability,
+                        segments: HistoryStore.list(String(decoding: segments, as: UTF8.self)),
+                        missing: HistoryStore.list(String(decoding: missing, as: UTF8.self)), utilities: Array(utilities),
+                        stage: stage))
+            }
+            return
+        }
+        guard let insert = insertScore else { return }
         insert.bind(1, runID)
         insert.bind(2, account)
         insert.bind(3, name)
@@ -149,8 +217,84 @@ public final class RunRecorder {
             }
             throw HistoryStore.failure(code: failure.code, message: failure.message, path: path)
         }
-        gradeCounts[grade.order] += 1
-        accepted += 1
+        count(grade)
+    }
+
+    /// Adds an account whose id follows every id added before to the block, writing the block
+    /// when it is full.
+    private func add(
+        account: [UInt8], name: String, rank: Int, grade: Grade, value: Double, difficulty: Double, priority: Double,
+        completeness: Double, probability: Double?, segments: [UInt8], missing: [UInt8], utilities: ArraySlice<Double>,
+        stage: Int?
+    ) throws(HistoryError) {
+        block.append(
+            account: account, name: name, rank: rank, grade: grade, value: value, difficulty: difficulty,
+            priority: priority, completeness: completeness, probability: probability, segments: segments,
+            missing: missing, utilities: utilities, stage: stage)
+        lastAccount = account
+        if block.count == AccountBlock.capacity { try flush() }
+    }
+
+    /// Writes the block being filled (if it holds any account).
+    private func flush() throws(HistoryError) {
+        guard block.count > 0, let insert = insertBlock else { return }
+        insert.bind(1, runID)
+        insert.bind(2, block.firstAccount)
+        insert.bind(3, block.count)
+        insert.bind(4, blob: block.accounts.encoded)
+        insert.bind(5, integers: block.ranks)
+        insert.bind(6, blob: block.grades)
+        insert.bind(7, doubles: (block.values + block.difficulties + block.priorities + block.completenesses)[...])
+        if block.hasProbability {
+            insert.bind(8, doubles: block.probabilities[...])
+        } else {
+            insert.bind(8, nil as Double?)
+        }
+        insert.bind(9, blob: block.names.encoded)
+        insert.bind(10, blob: block.segments.encoded)
+        insert.bind(11, blob: block.missing.encoded)
+        insert.bind(12, doubles: block.utilities[...])
+        if block.hasStage { insert.bind(13, blob: block.stages) } else { insert.bind(13, nil as Double?) }
+        if let failure = insert.step() {
+            throw HistoryStore.failure(code: failure.code, message: failure.message, path: path)
+        }
+        blocksWritten += 1
+        block.removeAll()
+    }
+
+    /// Writes what is still held: the accounts that came one at a time or out of order are
+    /// merged with the blocks already written (read back, the run's blocks written again).
+    func finish() throws(HistoryError) {
+        guard inBlocks else { return }
+        if !unsorted.isEmpty {
+            try flush()
+            var scores = unsorted
+            unsorted = []
+            if blocksWritten > 0 {
+                scores += try HistoryStore.wrapping(path: path) {
+                    try HistoryStore.accounts(db, run: runID, factorCount: factorCount)
+                }
+                try HistoryStore.wrapping(path: path) {
+                    try db.execute(sql: "DELETE FROM account_block WHERE run = ?", arguments: [runID])
+                }
+            }
+            let ids = scores.map { Array($0.account.utf8) }
+            let order = scores.indices.sorted { ids[$0].lexicographicallyPrecedes(ids[$1]) }
+            lastAccount = nil
+            for index in order {
+                let score = scores[index]
+                if let last = lastAccount, last == ids[index] {
+                    throw .database(path: path, message: "account '\(score.account)' appears twice in one run.")
+                }
+                try add(
+                    account: ids[index], name: score.name, rank: score.rank, grade: score.grade, value: score.value,
+                    difficulty: score.difficulty, priority: score.priority, completeness: score.completeness,
+                    probability: score.probability, segments: Array(HistoryStore.joined(score.segments).utf8),
+                    missing: Array(HistoryStore.joined(score.missing).utf8), utilities: score.utilities[...],
+                    stage: score.stage)
+            }
+        }
+        try flush()
     }
 
     /// Writes one rejected row.
@@ -211,6 +355,7 @@ extension HistoryStore {
                     }
                     let recorder = try RunRecorder(db: db, runID: id, factorCount: run.factors.count, path: path)
                     try body(recorder)
+                    try recorder.finish()
                     let counts = recorder.gradeCounts
                     try db.execute(
                         sql: """

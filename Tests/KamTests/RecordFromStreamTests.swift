@@ -6,7 +6,8 @@ import Testing
 
 /// `kam rank --record` on a file records from the streaming ranking's one pass (the rows it
 /// kept, ranked once more in memory, mapped from their kept text): these tests compare what
-/// that writes, table by table and row by row, with what recording from the in-memory
+/// that writes, table by table and row by row (the blocks of accounts byte for byte, and
+/// decoded account by account), with what recording from the in-memory
 /// assessment writes (`--in-memory`, the reference path: the whole list read, assessed and
 /// ranked with `rankedRows()`).
 @Suite("kam rank --record from the streaming pass writes what the in-memory path writes", .serialized)
@@ -26,11 +27,11 @@ struct RecordFromStreamTests {
         ),
         ("run_factor", "SELECT position, factor, side, weight, scale FROM run_factor WHERE run = ? ORDER BY position"),
         (
-            "account_score",
+            "account_block",
             """
-            SELECT account, name, rank, grade, value, difficulty, priority, completeness, probability, segments,
-                missing, utilities, stage
-            FROM account_score WHERE run = ? ORDER BY account
+            SELECT first_account, count, accounts, ranks, grades, scores, probabilities, names, segments, missing,
+                utilities, stages
+            FROM account_block WHERE run = ? ORDER BY first_account
             """
         ),
         ("rejected_row", "SELECT line, column_name, code, message FROM rejected_row WHERE run = ? ORDER BY rowid"),
@@ -59,10 +60,20 @@ struct RecordFromStreamTests {
             #expect(streamed.status == 0, "\(variant): \(streamed.standardError)")
         }
         let expected = try rows(database, run: 1)
-        #expect(expected["account_score"]!.count > 1000)
+        let store = try HistoryStore(path: database, create: false)
+        defer { store.close() }
+        let expectedAccounts = try store.accounts(of: 1)
+        #expect(expectedAccounts.count > 1000)
         #expect(expected["rejected_row"]!.count > 10)
         #expect(expected["run"]!.count == 1)
         for (index, variant) in variants.enumerated() {
+            // Account by account, decoded (a readable message when they differ)…
+            let accounts = try store.accounts(of: Int64(index + 2))
+            #expect(accounts.count == expectedAccounts.count, "\(model) \(variant): \(accounts.count) accounts")
+            let differingAccounts = zip(expectedAccounts, accounts).filter { $0 != $1 }
+            for (want, have) in differingAccounts.prefix(3) { Issue.record("\(model) \(variant): \(have) instead of \(want)") }
+            #expect(differingAccounts.isEmpty, "\(model) \(variant): \(differingAccounts.count) accounts differ")
+            // …and every stored row byte for byte (the blocks as written).
             let got = try rows(database, run: Int64(index + 2))
             for table in Self.tables {
                 let want = expected[table.name]!

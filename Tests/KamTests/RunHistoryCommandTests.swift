@@ -132,12 +132,9 @@ struct RunHistoryCommandTests {
         #expect(runs[0].inputHash == ContentHash.ofFile(atPath: list) && runs[0].inputHash.count == 16)
         #expect(try store.rejects(of: runs[0].id).count == 12)
         // The CSV's rank, id, grade, value, difficulty, priority, completeness against the record.
-        let recorded = try query(database) { db in
-            try Row.fetchAll(
-                db, sql: "SELECT account, rank, grade, value, difficulty, priority, completeness FROM account_score WHERE run = 1")
-        }
-        var byAccount: [String: Row] = [:]
-        for row in recorded { byAccount[row[0]] = row }
+        let recorded = try store.accounts(of: 1)
+        var byAccount: [String: AccountScore] = [:]
+        for score in recorded { byAccount[score.account] = score }
         var checked = 0
         for line in lines {
             // rank,account_id,name,…: names may be quoted, so take the fields around them.
@@ -146,8 +143,7 @@ struct RunHistoryCommandTests {
                 Issue.record("account \(fields[1]) not recorded")
                 continue
             }
-            let rank: Int = row[1]
-            #expect(rank == Int(fields[0]))
+            #expect(row.rank == Int(fields[0]))
             checked += 1
         }
         #expect(checked == lines.count)
@@ -155,26 +151,16 @@ struct RunHistoryCommandTests {
         for line in lines.prefix(50) {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             let row = try #require(byAccount[fields[1]])
-            let grade: String = row[2]
-            #expect(grade == (fields[8] == "insufficient" ? "I" : fields[8]))
-            for (column, field) in [(3, 10), (4, 11), (5, 12), (6, 13)] {
-                let value: Double = row[column]
-                #expect(abs(value - Double(fields[field])!) <= 5e-5, "\(fields[1]) column \(column)")
+            #expect(row.grade.rawValue == (fields[8] == "insufficient" ? "I" : fields[8]))
+            for (value, field) in [(row.value, 10), (row.difficulty, 11), (row.priority, 12), (row.completeness, 13)] {
+                #expect(abs(value - Double(fields[field])!) <= 5e-5, "\(fields[1]) column \(field)")
             }
         }
         // The three runs (two streamed, one in memory) recorded the same bits.
-        let same = try query(database) { db in
-            try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) FROM account_score a JOIN account_score b ON a.account = b.account
-                    JOIN account_score c ON c.account = a.account
-                    WHERE a.run = 1 AND b.run = 2 AND c.run = 3 AND a.rank = b.rank AND a.rank = c.rank
-                      AND a.grade = b.grade AND a.grade = c.grade AND a.value = b.value AND a.value = c.value
-                      AND a.difficulty = c.difficulty AND a.utilities = b.utilities AND a.utilities = c.utilities
-                      AND a.missing = c.missing AND a.segments = c.segments AND a.completeness = c.completeness
-                    """)
-        }
+        let streamedAgain = try store.accounts(of: 2)
+        let inMemory = try store.accounts(of: 3)
+        let same = zip(recorded, zip(streamedAgain, inMemory)).filter { $0 == $1.0 && $0 == $1.1 }.count
+        #expect(recorded.count == streamedAgain.count && recorded.count == inMemory.count)
         #expect(same == lines.count)
         let changes = try KamRunner.run(["changes", database, "--from", "1", "--to", "3"])
         #expect(changes.status == 0)
@@ -223,7 +209,7 @@ struct RunHistoryCommandTests {
         #expect(runs.count == 3)
         #expect(Set(runs.map(\.accepted)) == [4000, 3000])
         let counts = try query(database) { db in
-            try Row.fetchAll(db, sql: "SELECT run, COUNT(*) FROM account_score GROUP BY run ORDER BY run")
+            try Row.fetchAll(db, sql: "SELECT run, SUM(count) FROM account_block GROUP BY run ORDER BY run")
                 .map { [$0[0], $0[1]] as [Int] }
         }
         #expect(counts.map { $0[1] } == runs.map(\.accepted))
@@ -250,10 +236,10 @@ struct RunHistoryCommandTests {
         let store = try HistoryStore(path: database, create: false)
         #expect(try store.runs().map(\.accepted) == [2000])
         let orphans = try query(database) { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_score WHERE run NOT IN (SELECT id FROM run)")
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_block WHERE run NOT IN (SELECT id FROM run)")
         }
         #expect(orphans == 0)
-        #expect(try query(database) { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_score") } == 2000)
+        #expect(try query(database) { db in try Int.fetchOne(db, sql: "SELECT SUM(count) FROM account_block") } == 2000)
         // The history takes the next run as usual.
         let next = try KamRunner.run(["rank", list, "--record", database, "--quiet"])
         #expect(next.status == 0)
@@ -309,7 +295,7 @@ struct RunHistoryCommandTests {
         old.close()
         let first = try KamRunner.run(["rank", list, "--record", database, "--rejects", directory + "/r.csv"])
         #expect(first.status == 0)
-        #expect(first.standardError.contains("run history migrated to schema version 3 (2-model-details, 3-stages)"))
+        #expect(first.standardError.contains("run history migrated to schema version 4 (2-model-details, 3-stages, 4-account-blocks)"))
         let runs = try KamRunner.run(["runs", database, "--format", "csv"])
         #expect(runs.status == 0)
         #expect(runs.standardOutput.split(separator: "\n").count == 2)
