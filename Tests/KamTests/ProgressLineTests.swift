@@ -80,4 +80,35 @@ struct ProgressLineTests {
         #expect(shown.standardOutput.contains("draws/s"), "\(shown.standardOutput.suffix(400))")
         #expect(!(try onTerminal("--quiet")).standardOutput.contains("draws/s"))
     }
+
+    @Test("kam model fit on 2,000 accounts counts the learner's steps with steps/s and time left; --quiet and a pipe show none")
+    func modelFitProgressLine() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let kam = KamRunner.executable.path
+        let command = "'\(kam)' model fit datasets/history.csv --output '\(directory)/fit.yaml' --rejects '\(directory)/r.csv'"
+        func onTerminal(_ extra: String) throws -> KamRunner.Outcome {
+            try KamRunner.runShell("script -qec \"$0\" /dev/null", arguments: [command + " " + extra], in: Paths.packageRoot)
+        }
+        let shown = try onTerminal("")
+        #expect(shown.status == 0, "\(shown.standardOutput.suffix(400))")
+        let text = shown.standardOutput
+        #expect(text.contains("kam: learning from 2000 accounts"), "\(text.suffix(400))")
+        #expect(text.contains("steps/s"), "\(text.suffix(400))")
+        // Redrawn in place, ending at the total: "…: 75/75 steps, 10 steps/s".
+        let redraws = text.split(separator: "\r").filter { $0.contains("steps/s") }
+        let counts = redraws.compactMap { line -> (Int, Int)? in
+            guard let range = line.range(of: #"(\d+)/(\d+) steps"#, options: .regularExpression) else { return nil }
+            let parts = line[range].dropLast(6).split(separator: "/").compactMap { Int($0) }
+            return parts.count == 2 ? (parts[0], parts[1]) : nil
+        }
+        let last = try #require(counts.last, "\(text.suffix(400))")
+        #expect(last.0 == last.1, "the last redraw is not the total: \(last)")
+        #expect(zip(counts, counts.dropFirst()).allSatisfy { $0.0 <= $1.0 })
+        #expect(redraws.contains { $0.contains("s left") }, "no time left shown: \(text.suffix(400))")
+        #expect(!(try onTerminal("--quiet")).standardOutput.contains("steps/s"))
+        let piped = try KamRunner.run(
+            ["model", "fit", "datasets/history.csv", "--output", directory + "/piped.yaml", "--rejects", directory + "/r.csv"])
+        #expect(piped.status == 0)
+        #expect(!piped.standardError.contains("steps/s"))
+    }
 }

@@ -51,7 +51,8 @@ final class Progress: @unchecked Sendable {
         defer { lock.unlock() }
         guard shown, expected != .max else { return }
         let now = Date()
-        if let drawn, now.timeIntervalSince(drawn) < 0.1 { return }
+        // An exact total's last count is always drawn, so the line ends at "75/75 steps".
+        if let drawn, now.timeIntervalSince(drawn) < 0.1, !(exactTotal && done == expected) { return }
         guard let current else { return }
         drawn = now
         let elapsed = max(now.timeIntervalSince(current.start), 1e-3)
