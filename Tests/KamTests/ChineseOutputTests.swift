@@ -91,8 +91,36 @@ struct ChineseOutputTests {
                         arguments: command + ["--lang", "zh"] + (format == "table" ? [] : ["--format", format]), inputs: rejects))
             }
         }
+        // KPI plans and actuals, event logs, snapshots and learning histories with every kind
+        // of row their readers reject.
+        result += rejectFileCases
         return result
     }()
+
+    /// How many rejected rows each of ``rejectFileCases`` lists.
+    static let listedRejects: [String: Int] = [
+        "kpi-plan-rejects-a-zh-table": 7, "kpi-plan-rejects-b-zh-table": 6, "kpi-actual-rejects-zh-table": 7,
+        "pipeline-fit-rejects-a-zh-table": 10, "pipeline-fit-rejects-b-zh-table": 5, "backtest-rejects-zh-table": 5,
+        "model-fit-rejects-zh-table": 3, "weights-fit-rejects-zh-table": 3,
+    ]
+
+    @Test("The files with every kind of rejected KPI, event-log, snapshot and history row list each row in Chinese", arguments: rejectFileCases)
+    func rejectReasonsListed(_ testCase: CommandGoldenTests.Case) throws {
+        let directory = try CommandGoldenTests.scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for (name, contents) in testCase.inputs {
+            FileManager.default.createFile(atPath: directory + "/" + name, contents: contents)
+        }
+        let outcome = try CommandGoldenTests.run(testCase.arguments, in: directory)
+        let text = String(decoding: outcome.output + outcome.error, as: UTF8.self)
+        #expect(outcome.status == 0, "\(text.suffix(600))")
+        let listed = text.components(separatedBy: "  拒绝 ").count - 1
+        #expect(listed == Self.listedRejects[testCase.name], "\(testCase.name): \(listed) rejected rows listed:\n\(text.suffix(1500))")
+        // Every listed reason is the Chinese one: no English sentence of the readers survives.
+        for english in ["which is not", "write ", "the row has", "is blank", "account '"] {
+            #expect(!text.contains(english), "\(testCase.name): English reason '\(english)' in:\n\(text.suffix(1500))")
+        }
+    }
 
     @Test("No English words in the output", arguments: cases)
     func everyLineIsChinese(_ testCase: CommandGoldenTests.Case) throws {

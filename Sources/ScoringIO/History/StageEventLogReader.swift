@@ -141,7 +141,7 @@ public struct StageEventLogReader: Sendable {
             guard to != from else {
                 fail(
                     toColumn, "no_move", "the event moves from stage \(to) to stage \(to); remove it, or correct one of the stages.",
-                    "该事件从\(zhState(to))移到\(zhState(to))，并未移动；请删除它，或更正其中一个阶段。")
+                    "该事件的起始与目标都是\(zhState(to))，并未移动；请删除它，或更正其中一个阶段。")
                 continue
             }
             events[id, default: []].append(StageEvent(accountID: id, date: date, from: from, to: to, line: record.line))
@@ -167,7 +167,7 @@ public struct StageEventLogReader: Sendable {
                         reject(
                             record, fromColumn, "broken_chain",
                             "account '\(id)' moves from stage \(from) on \(event.date), but its previous event (line \(previous.line), \(previous.date)) left it in \(previous.to.isClosed ? "" : "stage ")\(previous.to); correct 'from_stage' or add the missing move.",
-                            "客户 '\(id)' 在 \(event.date) 从\(zhState(from))移出，但它的上一个事件（第 \(previous.line) 行，\(previous.date)）使它处于\(zhState(previous.to))；请更正 'from_stage'，或补上缺少的移动。")
+                            "客户 '\(id)' 在 \(event.date) 从\(zhState(from)) 移出，但它的上一个事件（第 \(previous.line) 行，\(previous.date)）使它处于\(zhState(previous.to))；请更正 'from_stage'，或补上缺少的移动。")
                     } else if event.from == nil {
                         reject(
                             record, fromColumn, "reentry",
