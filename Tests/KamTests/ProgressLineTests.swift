@@ -111,4 +111,24 @@ struct ProgressLineTests {
         #expect(piped.status == 0)
         #expect(!piped.standardError.contains("steps/s"))
     }
+
+    @Test("under --lang zh the phase and progress lines are Chinese (kam model fit, kam sensitivity)")
+    func chineseProgressLines() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let kam = KamRunner.executable.path
+        let scanner = try ChineseText.scanner(inputs: [])
+        for (command, expected) in [
+            ("'\(kam)' model fit datasets/history.csv --output '\(directory)/fit.yaml' --lang zh > /dev/null", "从 2000 个客户学习："),
+            ("'\(kam)' sensitivity datasets/prospects.csv --samples 20000 --show 1 --lang zh > /dev/null", "抽样 20000 组权重 × 295 个客户："),
+        ] {
+            let shown = try KamRunner.runShell("script -qec \"$0\" /dev/null", arguments: [command], in: Paths.packageRoot)
+            #expect(shown.status == 0, "\(shown.standardOutput.suffix(400))")
+            // The redraws: carriage returns and the erase-to-end-of-line sequence.
+            let text = shown.standardOutput.replacingOccurrences(of: "\u{1B}[K", with: "").replacingOccurrences(of: "\r", with: "\n")
+            #expect(text.contains(expected), "\(text.suffix(400))")
+            #expect(text.contains("每秒") && text.contains("约剩"), "\(text.suffix(400))")
+            let offences = scanner.englishWords(in: text)
+            #expect(offences.isEmpty, "\(command): \(offences.prefix(10).map { "\($0.word) ← \($0.line)" }.joined(separator: "\n"))")
+        }
+    }
 }

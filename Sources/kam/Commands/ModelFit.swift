@@ -141,7 +141,7 @@ extension Kam.ModelCommand {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
                 // Base factors whose column is excluded are left out of the base model too.
                 let model: ScoringModel
                 do {

@@ -1,3 +1,4 @@
+import ScoringEngine
 import ScoringIO
 import Foundation
 
@@ -9,6 +10,8 @@ final class Progress: @unchecked Sendable {
     let enabled: Bool
     /// With `--timings`: print each phase's duration when it ends, whatever the terminal.
     let timings: Bool
+    /// The language of the phase and progress lines (`--timings` lines stay English).
+    let language: Language
     private let start = Date()
     private var current: (name: String, start: Date)?
     /// The phase's expected rows, and when its progress line was last drawn.
@@ -22,9 +25,10 @@ final class Progress: @unchecked Sendable {
     private var exactTotal = false
     private let lock = NSLock()
 
-    init(enabled: Bool, timings: Bool = false) {
+    init(enabled: Bool, timings: Bool = false, language: Language = .en) {
         self.enabled = enabled
         self.timings = timings
+        self.language = language
     }
 
     /// Announces a phase; `rows` below `threshold` (100,000) keeps small runs quiet. `unit`
@@ -40,7 +44,8 @@ final class Progress: @unchecked Sendable {
         lock.unlock()
         guard shown else { return }
         let seconds = formatDecimal(Date().timeIntervalSince(start), digits: 1)
-        printError("kam: [\(seconds) s] \(text)…")
+        printError(
+            language == .zh ? "kam: [\(seconds) 秒] \(Self.chinese(phase: text))…" : "kam: [\(seconds) s] \(text)…")
     }
 
     /// Redraws the phase's line with the rows done, the rate and the time left, at most
@@ -60,9 +65,15 @@ final class Progress: @unchecked Sendable {
         let count = exactTotal ? "\(Self.grouped(done))/\(Self.grouped(expected))" : Self.grouped(done)
         // Slow units (the learner's steps) keep a decimal: "0.4 steps/s", not "0 steps/s".
         let shownRate = rate < 10 ? formatDecimal(rate, digits: 1) : Self.grouped(Int(rate))
-        var line = "\rkam: \(current.name): \(count) \(unit), \(shownRate) \(unit)/s"
-        if rate > 0, done < expected {
-            line += ", about \(formatDecimal(Double(expected - done) / rate, digits: 0)) s left"
+        let left = rate > 0 && done < expected ? formatDecimal(Double(expected - done) / rate, digits: 0) : nil
+        var line: String
+        if language == .zh {
+            let unit = Self.chinese(unit: unit)
+            line = "\rkam: \(Self.chinese(phase: current.name))：\(count) \(unit)，每秒 \(shownRate) \(unit)"
+            if let left { line += "，约剩 \(left) 秒" }
+        } else {
+            line = "\rkam: \(current.name): \(count) \(unit), \(shownRate) \(unit)/s"
+            if let left { line += ", about \(left) s left" }
         }
         FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
     }
