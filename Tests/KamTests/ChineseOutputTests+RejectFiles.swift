@@ -17,6 +17,14 @@ extension ChineseOutputTests {
 
     static func file(_ lines: [String]) -> Data { Data((lines.joined(separator: "\n") + "\n").utf8) }
 
+    /// A good row's fields with another id and some fields replaced, as one CSV line.
+    static func edited(_ good: [String], id: String, _ edits: [Int: String]) -> String {
+        var fields = good
+        fields[0] = id
+        for (index, value) in edits { fields[index] = value }
+        return fields.joined(separator: ",")
+    }
+
     /// `datasets/kpi-plan.csv` plus rows rejected for a short row, an impossible period, a blank
     /// person, a value that is not a number, a unit on a count, money in a wrong unit and a
     /// negative amount.
@@ -109,12 +117,7 @@ extension ChineseOutputTests {
         let lines = bundledLines("datasets/history-small.csv")
         guard lines.count > 1 else { return file(lines) }
         let good = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        func row(_ id: String, _ edits: [Int: String]) -> String {
-            var fields = good
-            fields[0] = id
-            for (index, value) in edits { fields[index] = value }
-            return fields.joined(separator: ",")
-        }
+        func row(_ id: String, _ edits: [Int: String]) -> String { edited(good, id: id, edits) }
         return file(
             lines + [row("K-900001", [good.count - 1: "待定"]), row("K-900002", [6: "about 800"]), row("K-900003", [5: "9"])])
     }()

@@ -8,6 +8,12 @@ import Testing
     "Progress on a terminal", .serialized,
     .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a terminal"))
 struct ProgressLineTests {
+    /// Runs a shell command line from the package root under script(1), which gives it a
+    /// terminal; the outcome's standard output is what the terminal showed.
+    static func onTerminal(_ command: String) throws -> KamRunner.Outcome {
+        try KamRunner.runShell("script -qec \"$0\" /dev/null", arguments: [command], in: Paths.packageRoot)
+    }
+
     @Test("a list of 150,000 rows shows rows done, rows/s and time left; --quiet and a pipe show none")
     func progressLine() throws {
         let directory = try KamRunner.temporaryDirectory()
@@ -53,9 +59,7 @@ struct ProgressLineTests {
         let kam = KamRunner.executable.path
         // 2,000 runs × 2 periods × 295 accounts: more than a million account-periods.
         let command = "'\(kam)' simulate datasets/prospects.csv --runs 2000 --periods 2 --policy grade --rejects '\(directory)/r.csv'"
-        func onTerminal(_ extra: String) throws -> KamRunner.Outcome {
-            try KamRunner.runShell("script -qec \"$0\" /dev/null", arguments: [command + " " + extra], in: Paths.packageRoot)
-        }
+        func onTerminal(_ extra: String) throws -> KamRunner.Outcome { try Self.onTerminal(command + " " + extra) }
         let shown = try onTerminal("")
         #expect(shown.status == 0)
         #expect(shown.standardOutput.contains("kam: simulating the grade policy: "), "\(shown.standardOutput.suffix(400))")
@@ -72,9 +76,7 @@ struct ProgressLineTests {
         let kam = KamRunner.executable.path
         // 20,000 draws × 295 accounts: far more than the 100,000 draw-accounts of the threshold.
         let command = "'\(kam)' sensitivity datasets/prospects.csv --samples 20000 --show 1"
-        func onTerminal(_ extra: String) throws -> KamRunner.Outcome {
-            try KamRunner.runShell("script -qec \"$0\" /dev/null", arguments: [command + " " + extra], in: Paths.packageRoot)
-        }
+        func onTerminal(_ extra: String) throws -> KamRunner.Outcome { try Self.onTerminal(command + " " + extra) }
         let shown = try onTerminal("")
         #expect(shown.status == 0)
         #expect(shown.standardOutput.contains("draws/s"), "\(shown.standardOutput.suffix(400))")
@@ -86,9 +88,7 @@ struct ProgressLineTests {
         let directory = try KamRunner.temporaryDirectory()
         let kam = KamRunner.executable.path
         let command = "'\(kam)' model fit datasets/history.csv --output '\(directory)/fit.yaml' --rejects '\(directory)/r.csv'"
-        func onTerminal(_ extra: String) throws -> KamRunner.Outcome {
-            try KamRunner.runShell("script -qec \"$0\" /dev/null", arguments: [command + " " + extra], in: Paths.packageRoot)
-        }
+        func onTerminal(_ extra: String) throws -> KamRunner.Outcome { try Self.onTerminal(command + " " + extra) }
         let shown = try onTerminal("")
         #expect(shown.status == 0, "\(shown.standardOutput.suffix(400))")
         let text = shown.standardOutput
@@ -121,7 +121,7 @@ struct ProgressLineTests {
             ("'\(kam)' model fit datasets/history.csv --output '\(directory)/fit.yaml' --lang zh > /dev/null", "从 2000 个客户学习："),
             ("'\(kam)' sensitivity datasets/prospects.csv --samples 20000 --show 1 --lang zh > /dev/null", "抽样 20000 组权重 × 295 个客户："),
         ] {
-            let shown = try KamRunner.runShell("script -qec \"$0\" /dev/null", arguments: [command], in: Paths.packageRoot)
+            let shown = try Self.onTerminal(command)
             #expect(shown.status == 0, "\(shown.standardOutput.suffix(400))")
             // The redraws: carriage returns and the erase-to-end-of-line sequence.
             let text = shown.standardOutput.replacingOccurrences(of: "\u{1B}[K", with: "").replacingOccurrences(of: "\r", with: "\n")
