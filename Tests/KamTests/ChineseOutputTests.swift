@@ -23,12 +23,7 @@ struct ChineseOutputTests {
         let text = (try? String(contentsOfFile: Paths.packageRoot + "/datasets/prospects.csv", encoding: .utf8)) ?? ""
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(31).map(String.init)
         let good = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        func row(_ id: String, _ edits: [Int: String]) -> String {
-            var fields = good
-            fields[0] = id
-            for (index, value) in edits { fields[index] = value }
-            return fields.joined(separator: ",")
-        }
+        func row(_ id: String, _ edits: [Int: String]) -> String { edited(good, id: id, edits) }
         lines += [
             row("K-900001", [6: "about 800"]),  // not a number
             row("K-900002", [7: "45万"]),  // a unit where the column takes none
@@ -91,8 +86,18 @@ struct ChineseOutputTests {
                         arguments: command + ["--lang", "zh"] + (format == "table" ? [] : ["--format", format]), inputs: rejects))
             }
         }
+        // KPI plans and actuals, event logs, snapshots and learning histories with every kind
+        // of row their readers reject.
+        result += rejectFileCases
         return result
     }()
+
+    /// How many rejected rows each of ``rejectFileCases`` lists.
+    static let listedRejects: [String: Int] = [
+        "kpi-plan-rejects-a-zh-table": 7, "kpi-plan-rejects-b-zh-table": 6, "kpi-actual-rejects-zh-table": 7,
+        "pipeline-fit-rejects-a-zh-table": 10, "pipeline-fit-rejects-b-zh-table": 5, "backtest-rejects-zh-table": 5,
+        "model-fit-rejects-zh-table": 3, "weights-fit-rejects-zh-table": 3,
+    ]
 
     @Test("No English words in the output", arguments: cases)
     func everyLineIsChinese(_ testCase: CommandGoldenTests.Case) throws {
@@ -117,6 +122,16 @@ struct ChineseOutputTests {
             #expect(
                 offences.isEmpty,
                 "kam \(testCase.arguments.joined(separator: " ")): English in \(stream):\n\(offences.prefix(20).map { "  \($0.word)  ←  \($0.line)" }.joined(separator: "\n"))")
+        }
+        // The files with every kind of rejected KPI, event-log, snapshot and history row: each
+        // row is listed, and no English reason of those readers survives.
+        if let expected = Self.listedRejects[testCase.name] {
+            let text = output + error
+            let listed = text.components(separatedBy: "  拒绝 ").count - 1
+            #expect(listed == expected, "\(testCase.name): \(listed) rejected rows listed:\n\(text.suffix(1500))")
+            for english in ["which is not", "write ", "the row has", "is blank", "account '"] {
+                #expect(!text.contains(english), "\(testCase.name): English reason '\(english)' in:\n\(text.suffix(1500))")
+            }
         }
     }
 

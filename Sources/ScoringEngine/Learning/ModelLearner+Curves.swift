@@ -51,7 +51,7 @@ extension ModelLearner {
     /// smoothing), then refits every slot at the chosen strength.
     func learnCurves(
         _ inputs: [CurveInput], outcomes: [Double], assignment: [Int], foldCount: Int, trainRows: [[Int]],
-        testRows: [[Int]], clock: PhaseClock? = nil
+        testRows: [[Int]], clock: PhaseClock? = nil, steps: LearningSteps? = nil
     ) throws(LearningError) -> Curves {
         let n = outcomes.count
         let rate = outcomes.reduce(0, +) / Double(max(n, 1))
@@ -104,6 +104,7 @@ extension ModelLearner {
                     start = fit.coefficients
                     fits.append(fit)
                     etas.append(model.linearPredictor(rows: testRows[fold], coefficients: fit.coefficients))
+                    steps?.advance()
                 }
             } catch {
                 return .failure(error)
@@ -136,6 +137,7 @@ extension ModelLearner {
         var start = [Double](repeating: 0, count: model.parameterCount)
         for fits in foldFits { for k in start.indices { start[k] += fits[best].coefficients[k] / Double(foldCount) } }
         let finalFit = try model.fit(rows: Array(0..<n), outcomes: outcomes, lambda: lambda, start: start)
+        steps?.advance()
 
         clock?.lap("curves: final fit")
         // Evidence per group: counts per fold, so a slot's training counts are total − fold.

@@ -92,7 +92,7 @@ extension ModelLearner {
     /// stronger prior.
     func crossValidatedPath(
         folds: Int, trainRows: [[Int]], testRows: [[Int]], outcomes: [Double], grid: [Double], expert: [Double], n: Int,
-        computesAUC: Bool = true,
+        computesAUC: Bool = true, steps: LearningSteps? = nil,
         makeDesign: @Sendable (Int, [Int]) -> Matrix
     ) throws(LearningError) -> Path {
         // The folds are independent: fit them on the available cores.
@@ -106,6 +106,7 @@ extension ModelLearner {
                     design: trainDesign, outcomes: trainOutcomes, lambdas: grid, prior: prior,
                     start: Self.start(terms: trainDesign.columns, outcomes: trainOutcomes))
                 let testDesign = makeDesign(fold, testRows[fold])
+                steps?.advance()
                 return .success((prior, path, path.map { testDesign.multiplied(by: $0) }))
             } catch {
                 return .failure(error)

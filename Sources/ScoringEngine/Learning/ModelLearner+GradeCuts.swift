@@ -46,12 +46,14 @@ extension ModelLearner {
     ///   - outOfFold: The scores every training account got from the model fitted without its
     ///     fold; the cuts must order the win rates on them too (a guard against cuts that only
     ///     fit the training noise).
+    ///   - progress: Called with the share (0...1) of the search done, for a progress line.
     static func learnedGrading(
         base: GradingPolicy, training: GradeScores, outOfFold: GradeScores?, baseGrades: [Grade],
-        baseValueBands: [Int], baseDifficultyBands: [Int], penalty: Double
+        baseValueBands: [Int], baseDifficultyBands: [Int], penalty: Double, progress: ((Double) -> Void)? = nil
     ) throws(LearningError) -> GradeCutChoice {
         if let searched = gradeSearch(
-            base: base, training: training, outOfFold: outOfFold, baseGrades: baseGrades, penalty: penalty)
+            base: base, training: training, outOfFold: outOfFold, baseGrades: baseGrades, penalty: penalty,
+            progress: progress)
         {
             var notes: [String] = []
             switch searched.level {
@@ -248,7 +250,8 @@ extension ModelLearner {
     /// on the test accounts, B 18.1%, while the 615 accounts ranked highest won 59.8%.
     /// Requiring information keeps the grades aligned with what predicts winning.
     static func gradeSearch(
-        base: GradingPolicy, training: GradeScores, outOfFold: GradeScores?, baseGrades: [Grade], penalty: Double
+        base: GradingPolicy, training: GradeScores, outOfFold: GradeScores?, baseGrades: [Grade], penalty: Double,
+        progress: ((Double) -> Void)? = nil
     ) -> (grading: GradingPolicy, level: Int)? {
         let n = training.count
         guard n > 0, training.difficulty.count == n, training.outcomes.count == n, baseGrades.count == n else { return nil }
@@ -370,6 +373,7 @@ extension ModelLearner {
             }
         }
         for (v, valueBands) in valueBandsBySlice.enumerated() {
+            progress?(Double(v) / Double(valueBandsBySlice.count))
             for (d, difficultyBands) in difficultyBandsBySlice.enumerated() {
                 tally(inSample, valueBands, difficultyBands)
                 var qualifies = true

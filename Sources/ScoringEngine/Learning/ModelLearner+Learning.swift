@@ -20,17 +20,22 @@ extension ModelLearner {
     ///     a column (matched by ``LearningColumn/factor`` id, else by `factor.column == name`).
     ///   - baseModel: The model whose factors, weights (the prior), bands and grid are the
     ///     starting point.
+    ///   - progress: Called with the steps done and the total steps (see ``LearningSteps``)
+    ///     each time a step finishes, from the learner's threads, one call at a time; the
+    ///     last call has done = total.
     /// - Returns: The learned model with its reports.
     /// - Throws: ``LearningError``.
     /// - Complexity: O(columns × accounts × folds) for the groups plus the logistic fits,
     ///   O(accounts × factors²) per Newton iteration; one sort per numeric column.
-    public func learn(_ data: LearningData, baseModel: ScoringModel) throws(LearningError) -> LearnedModel {
+    public func learn(
+        _ data: LearningData, baseModel: ScoringModel, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws(LearningError) -> LearnedModel {
         // The learner runs columns and folds on its own threads, one per core; OpenBLAS
         // threads inside its tall, narrow products would only spin against them (same
         // results, more time), so each product runs on one thread meanwhile.
         let result = BLASThreads.withThreadCount(1) { () -> Result<LearnedModel, LearningError> in
             do throws(LearningError) {
-                return .success(try learnOnThisThread(data, baseModel: baseModel))
+                return .success(try learnOnThisThread(data, baseModel: baseModel, progress: progress))
             } catch {
                 return .failure(error)
             }
@@ -38,7 +43,9 @@ extension ModelLearner {
         return try result.get()
     }
 
-    func learnOnThisThread(_ data: LearningData, baseModel: ScoringModel) throws(LearningError) -> LearnedModel {
+    func learnOnThisThread(
+        _ data: LearningData, baseModel: ScoringModel, progress: (@Sendable (Int, Int) -> Void)?
+    ) throws(LearningError) -> LearnedModel {
         let clock = PhaseClock()
         let n = data.count
         let outcomes = data.outcomes.map { $0 >= 0.5 ? 1.0 : 0.0 }
@@ -46,6 +53,8 @@ extension ModelLearner {
         let lost = n - won
         let foldCount = min(options.folds, won, lost)
         guard foldCount >= 2 else { throw .tooFewOutcomes(won: won, lost: lost, needed: 2) }
+        let plan = stepPlan(accounts: n, folds: foldCount)
+        let steps = progress.map { LearningSteps(total: plan.total, report: $0) }
         let minimumBin = minimumBinCount(accounts: n)
         let settings = ColumnFit.Settings(
             maximumPreBins: options.maximumPreBins, minimumBinCount: minimumBin, pseudoCounts: options.pseudoCounts,
@@ -233,6 +242,7 @@ extension ModelLearner {
             }
         }
         clock.lap("base model scores")
+        steps?.advance(plan.preparation)
         // 4a. The curves of the entered columns, learned jointly on fine bins (penalized
         // binned GAM); the screening groups above only decided which columns enter.
         var curveFits = screeningFits
@@ -247,7 +257,7 @@ extension ModelLearner {
             }
             let curves = try learnCurves(
                 inputs, outcomes: outcomes, assignment: assignment, foldCount: foldCount, trainRows: trainRows,
-                testRows: testRows, clock: clock)
+                testRows: testRows, clock: clock, steps: steps)
             var sentinelNotes: [String] = []
             for (k, l) in fitSet.enumerated() {
                 curveFits[l] = curves.fits[k]
@@ -282,6 +292,7 @@ extension ModelLearner {
             let pairs = learnInteractions(
                 inputs, others: others.map { (prepared[candidates[learnable[$0]].prepared ?? 0], screeningFits[$0][0]) },
                 curves: curves, outcomes: outcomes, foldCount: foldCount, trainRows: trainRows, testRows: testRows)
+            steps?.advance(plan.interactions)
             let entered = fitSet + others
             for pair in pairs {
                 let first = entered[pair.first]
@@ -357,7 +368,7 @@ extension ModelLearner {
         let pathColumns = fitSet
         let learnedPath = try crossValidatedPath(
             folds: foldCount, trainRows: trainRows, testRows: testRows, outcomes: outcomes, grid: grid,
-            expert: fitSet.map { expertAll[$0] }, n: n, computesAUC: false
+            expert: fitSet.map { expertAll[$0] }, n: n, computesAUC: false, steps: steps
         ) { fold, rows in learnedDesign(pathColumns, slot: fold + 1, rows: rows) }
         let lambda = learnedPath.lambda
 
@@ -367,7 +378,7 @@ extension ModelLearner {
         let baseMatrix = baseUtilities.matrix
         let weightsOnlyPath = try crossValidatedPath(
             folds: foldCount, trainRows: trainRows, testRows: testRows, outcomes: outcomes, grid: grid,
-            expert: baseExpert, n: n, computesAUC: false
+            expert: baseExpert, n: n, computesAUC: false, steps: steps
         ) { _, rows in Self.design(rows: rows, matrix: baseMatrix) }
         let weightsOnlyProbability = weightsOnlyPath.outOfFold.map(LogisticRegression.logistic)
 
@@ -452,6 +463,7 @@ extension ModelLearner {
                         won: counts.1, count: counts.0, overallRate: rate, pseudoCounts: options.pseudoCounts)
                 }
             }
+            steps?.advance()
         }
 
         clock.lap("fold refits (contradicted, calibrators, contributions)")
@@ -503,6 +515,7 @@ extension ModelLearner {
             throw .model(error)
         }
 
+        clock.lap("calibration")
         // 9. The learned factors, in base model order, then the new ones.
         var factors: [Factor] = []
         var factorUtilityColumns: [[Double]] = []  // final utility per row, per model factor
@@ -629,10 +642,15 @@ extension ModelLearner {
             for row in 0..<n { elements[row * factorCount + j] = column[row] }
         }
         let utilityMatrix = Matrix(rows: n, columns: factorCount, elements: elements)
+        clock.lap("factors")
         let model: ScoringModel
         let scores: ScoreColumns
         var completeness = [Double](repeating: 0, count: n)
         let gradeChoice: GradeCutChoice
+        // The grade search is most of the finishing steps; the last two are the check
+        // through the scoring pipeline and the reports.
+        let searchSteps = plan.finishing - 2
+        var searchStepsDone = 0
         do {
             let provisional = try baseModel.replacing(factors: factors)
             scores = ScoreColumns(try Scorer(model: provisional).scores(utilityMatrix), scenario: 0)
@@ -652,7 +670,13 @@ extension ModelLearner {
                     value: oofValue, difficulty: oofDifficulty, outcomes: outcomes,
                     graded: oofCompleteness.map { $0 >= minimum }),
                 baseGrades: baseGrade, baseValueBands: baseValueBand, baseDifficultyBands: baseDifficultyBand,
-                penalty: penalty)
+                penalty: penalty
+            ) { share in
+                let reached = min(Int(share * Double(searchSteps)), searchSteps)
+                guard let steps, reached > searchStepsDone else { return }
+                steps.advance(reached - searchStepsDone)
+                searchStepsDone = reached
+            }
             model = try provisional.replacing(grading: gradeChoice.grading, calibration: .some(calibration))
         } catch let error as ModelError {
             throw .model(error)
@@ -675,7 +699,8 @@ extension ModelLearner {
             completeness: completeness, grades: grades)
         let trainingGradeWinRates = Self.gradeWinRates(grades: grades, outcomes: outcomes)
 
-        clock.lap("calibration, factors, grade cuts")
+        clock.lap("scores, grade cuts")
+        steps?.advance(searchSteps - searchStepsDone)
         // 10b. The grade table the report prints for the training accounts must be the one the
         // model as written gives them, scored the way `kam rank` scores (ScoringPipeline).
         let scoredGrades = try Self.pipelineGrades(model: model, data: data, columnOf: factorDataColumn)
@@ -685,6 +710,7 @@ extension ModelLearner {
         }
 
         clock.lap("grades checked through the scoring pipeline")
+        steps?.advance()
         // 11. Reports.
         let modelAUC = RankStatistics.areaUnderROC(scores: oofEta, outcomes: outcomes)
         var reports: [FactorReport] = []
@@ -765,6 +791,7 @@ extension ModelLearner {
             ],
             outcomes: outcomes, assignment: assignment, folds: foldCount)
         clock.lap("reports")
+        steps?.finish()
         return LearnedModel(
             model: model, factors: reports, metrics: metrics, comparison: comparison,
             gradeWinRates: Self.gradeWinRates(grades: oofGrades, outcomes: outcomes),

@@ -85,14 +85,18 @@ public struct ReviewPeriod: Sendable, Hashable, Comparable, CustomStringConverti
     /// Why `text` looks like a quarter or month that does not exist (`2024Q5`, `2024-13`,
     /// `2024年第5季度`, `Q0 2024`), or `nil` when it is a valid period or plain other text.
     /// Files refuse such periods at read time rather than treat them as unrelated text.
-    public static func impossiblePeriod(_ text: String) -> String? {
+    /// - Parameter language: The language of the reason (English by default).
+    public static func impossiblePeriod(_ text: String, language: Language = .en) -> String? {
+        let zh = language == .zh
         let trimmed = trimmed(text)
         guard case .other = parse(trimmed) else { return nil }
         let characters = Array(trimmed)
         // "Q5 2024"
         if characters.count >= 6, characters[0] == "Q" || characters[0] == "q", let quarter = characters[1].wholeNumberValue {
             let rest = String(characters.dropFirst(2)).drop { $0 == " " || $0 == "-" || $0 == "/" }
-            if rest.count == 4, Int(rest) != nil { return "quarter \(quarter) does not exist; a quarter is Q1 to Q4" }
+            if rest.count == 4, Int(rest) != nil {
+                return zh ? "不存在第 \(quarter) 季度；季度为 Q1 到 Q4" : "quarter \(quarter) does not exist; a quarter is Q1 to Q4"
+            }
             return nil
         }
         guard characters.count >= 5, characters.prefix(4).allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
@@ -105,13 +109,13 @@ public struct ReviewPeriod: Sendable, Hashable, Comparable, CustomStringConverti
         if explicit { quarterText.removeFirst() }
         if explicit || rest.hasSuffix("季度") {
             if !quarterText.isEmpty, quarterText.allSatisfy({ $0.isASCII && $0.isNumber }) || quarterText.allSatisfy(quarterWords.contains) {
-                return "quarter \(quarterText) does not exist; a quarter is Q1 to Q4"
+                return zh ? "不存在第 \(quarterText) 季度；季度为 Q1 到 Q4" : "quarter \(quarterText) does not exist; a quarter is Q1 to Q4"
             }
             return nil
         }
         if rest.hasSuffix("月") { rest.removeLast() }
         if (1...2).contains(rest.count), rest.allSatisfy({ $0.isASCII && $0.isNumber }), let month = Int(rest), !(1...12).contains(month) {
-            return "month \(month) does not exist; a month is 1 to 12"
+            return zh ? "不存在 \(month) 月；月份为 1 到 12" : "month \(month) does not exist; a month is 1 to 12"
         }
         return nil
     }

@@ -1,3 +1,5 @@
+import ScoringEngine
+
 /// A row of a history file (stage-event log or snapshots) that was not used, with where and
 /// why. Like prospect-list rejects, these are never dropped silently: they are counted and
 /// reported.
@@ -15,27 +17,47 @@ public struct HistoryReject: Sendable, Equatable, CustomStringConvertible {
     public let reason: String
     /// What is wrong and how to fix it, without the location.
     public let message: String
+    /// ``message`` in Chinese: the same facts and the same fix.
+    public let chineseMessage: String
 
-    public init(file: String, line: Int, columnNumber: Int? = nil, column: String? = nil, reason: String, message: String) {
+    /// - Parameter chineseMessage: The message in Chinese (`message` when not given).
+    public init(
+        file: String, line: Int, columnNumber: Int? = nil, column: String? = nil, reason: String, message: String,
+        chineseMessage: String? = nil
+    ) {
         self.file = file
         self.line = line
         self.columnNumber = columnNumber
         self.column = column
         self.reason = reason
         self.message = message
+        self.chineseMessage = chineseMessage ?? message
     }
 
     /// A prospect-list reject of a snapshot row.
     init(_ reject: Reject) {
         self.init(
             file: reject.file, line: reject.line, columnNumber: reject.columnNumber, column: reject.column,
-            reason: reject.reason.code, message: reject.message)
+            reason: reject.reason.code, message: reject.message, chineseMessage: reject.message(.zh))
+    }
+
+    /// What is wrong and how to fix it, without the location, in `language`.
+    public func message(_ language: Language) -> String {
+        language == .zh ? chineseMessage : message
     }
 
     /// `file:line:column: message`, as compilers print it.
-    public var description: String {
+    public var description: String { description(.en) }
+
+    /// ``description`` with the message in `language`.
+    public func description(_ language: Language) -> String {
         var location = "\(file):\(line)"
         if let columnNumber { location += ":\(columnNumber)" }
-        return "\(location): \(message)"
+        return "\(location): \(message(language))"
+    }
+
+    /// A pipeline state as a Chinese message names it: 阶段 3, 赢单, 丢单.
+    static func chineseState(_ state: PipelineState) -> String {
+        state.isClosed ? state.label(.zh) : "阶段 \(state.description)"
     }
 }

@@ -71,14 +71,16 @@ public struct SnapshotReader: Sendable {
                 kept.append(record)
                 continue
             }
-            func reject(_ column: Int, _ reason: String, _ message: String) {
+            func reject(_ column: Int, _ reason: String, _ message: String, _ chinese: String) {
                 rejects.append(
                     HistoryReject(
                         file: table.file, line: record.line, columnNumber: column + 1, column: table.header[column],
-                        reason: reason, message: message))
+                        reason: reason, message: message, chineseMessage: chinese))
             }
             guard let date = CalendarDate(text: fields[dateColumn]) else {
-                reject(dateColumn, "bad_date", "'snapshot_date' is '\(fields[dateColumn])', which is not a date; write YYYY-MM-DD.")
+                reject(
+                    dateColumn, "bad_date", "'snapshot_date' is '\(fields[dateColumn])', which is not a date; write YYYY-MM-DD.",
+                    "'snapshot_date' 的值是 '\(fields[dateColumn])'，不是日期；请写成 年-月-日，例如 2024-03-05。")
                 continue
             }
             let outcomeText = fields[outcomeColumn].trimmingCharacters(in: .whitespaces).lowercased()
@@ -90,7 +92,9 @@ public struct SnapshotReader: Sendable {
                 case .won?: outcome = .won
                 case .lost?: outcome = .lost
                 default:
-                    reject(outcomeColumn, "bad_outcome", "'outcome' is '\(fields[outcomeColumn])'; write won, lost or open (blank means open).")
+                    reject(
+                        outcomeColumn, "bad_outcome", "'outcome' is '\(fields[outcomeColumn])'; write won, lost or open (blank means open).",
+                        "'outcome' 的值是 '\(fields[outcomeColumn])'；请填写 赢单、丢单 或 未结（空白表示未结）。")
                     continue
                 }
             }
@@ -102,13 +106,17 @@ public struct SnapshotReader: Sendable {
                         outcomeDateColumn, shown.isEmpty ? "missing_outcome_date" : "bad_date",
                         shown.isEmpty
                             ? "the account is \(outcome.rawValue) but 'outcome_date' is blank; write the day it closed (YYYY-MM-DD)."
-                            : "'outcome_date' is '\(shown)', which is not a date; write YYYY-MM-DD.")
+                            : "'outcome_date' is '\(shown)', which is not a date; write YYYY-MM-DD.",
+                        shown.isEmpty
+                            ? "该客户已\(outcome == .won ? "赢单" : "丢单")，但 'outcome_date' 为空；请填写结束的日期（年-月-日）。"
+                            : "'outcome_date' 的值是 '\(shown)'，不是日期；请写成 年-月-日，例如 2024-03-05。")
                     continue
                 }
                 guard closed >= date else {
                     reject(
                         outcomeDateColumn, "outcome_before_snapshot",
-                        "'outcome_date' \(closed) is before 'snapshot_date' \(date); a snapshot of a closed account is not a forecastable one. Remove the row or correct a date.")
+                        "'outcome_date' \(closed) is before 'snapshot_date' \(date); a snapshot of a closed account is not a forecastable one. Remove the row or correct a date.",
+                        "'outcome_date' \(closed) 早于 'snapshot_date' \(date)；已结束客户的快照无法用于预测。请删除该行或更正日期。")
                     continue
                 }
                 outcomeDate = closed
@@ -118,7 +126,8 @@ public struct SnapshotReader: Sendable {
             if let first = seen[key] {
                 reject(
                     idColumn ?? dateColumn, "duplicate_snapshot",
-                    "account '\(id)' already has a snapshot dated \(date) on line \(first); keep one snapshot per account and date.")
+                    "account '\(id)' already has a snapshot dated \(date) on line \(first); keep one snapshot per account and date.",
+                    "客户 '\(id)' 在第 \(first) 行已有日期为 \(date) 的快照；每个客户每个日期只保留一条快照。")
                 continue
             }
             seen[key] = record.line

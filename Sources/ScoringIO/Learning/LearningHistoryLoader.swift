@@ -109,8 +109,10 @@ public struct LearningHistoryLoader: Sendable {
     ///
     /// - Throws: ``WeightsFileError`` when the table has no outcome column, lacks a column a
     ///   base factor reads or the id column, or an excluded column is not in the header.
+    /// - Parameter progress: Called with the records read so far, every 4,096 records and at
+    ///   the end (for a progress line).
     /// - Complexity: O(records × columns read).
-    public func load(_ table: CSVTable) throws(WeightsFileError) -> Result {
+    public func load(_ table: CSVTable, progress: ((_ recordsRead: Int) -> Void)? = nil) throws(WeightsFileError) -> Result {
         let header = table.header
         var columnIndex: [String: Int] = [:]
         for (index, name) in header.enumerated() where columnIndex[name] == nil { columnIndex[name] = index }
@@ -129,7 +131,9 @@ public struct LearningHistoryLoader: Sendable {
             readRecord(
                 record, index: recordIndex, table: table, readers: readers, outcomeIndex: outcomeIndex, idIndex: idIndex,
                 stageIndex: stageIndex, missingCodes: missingCodes, into: &rows)
+            if let progress, (recordIndex + 1) % 4096 == 0 { progress(recordIndex + 1) }
         }
+        progress?(table.records.count)
 
         var columns: [LearningColumn] = readers.indices.map { index in
             let factor = readers[index].factor
@@ -268,7 +272,9 @@ public struct LearningHistoryLoader: Sendable {
             rows.rejects.append(
                 LearningReject(
                     file: table.file, line: record.line, columnNumber: outcomeIndex + 1, column: outcomeColumn,
-                    code: "bad_outcome", message: message, fields: fields))
+                    code: "bad_outcome", message: message,
+                    chineseMessage: "\(InputEcho.quoted(outcomeColumn)) 的值是 \(InputEcho.quoted(raw))，不是结果；请填写 赢单 或 输单（或 1/0），客户仍未结时留空。",
+                    fields: fields))
             return
         }
         let id = idIndex.map { fields[$0] } ?? String(record.line)

@@ -76,7 +76,11 @@ public struct PerformanceReject: Error, Sendable, Equatable, CustomStringConvert
     }
 
     /// What is wrong and how to fix it, without the location.
-    public var message: String {
+    public var message: String { message(.en) }
+
+    /// What is wrong and how to fix it, without the location, in `language`.
+    public func message(_ language: Language) -> String {
+        if language == .zh { return chineseMessage }
         let name = column.map { "'\($0)'" } ?? "the field"
         func number(_ value: Double) -> String { formatDecimal(value, digits: value == value.rounded() ? 0 : 2) }
         switch reason {
@@ -116,6 +120,52 @@ public struct PerformanceReject: Error, Sendable, Equatable, CustomStringConvert
             return "\(actualFile) has no row for \(person) in \(period); add one, or remove this plan row."
         case .noPlan(let person, let period, let planFile):
             return "\(planFile) has no row for \(person) in \(period); add one, or remove this row."
+        }
+    }
+
+    /// ``message`` in Chinese: the same facts and the same fix.
+    private var chineseMessage: String {
+        let name = column.map { "列 '\($0)'" } ?? "该字段"
+        func number(_ value: Double) -> String { formatDecimal(value, digits: value == value.rounded() ? 0 : 2) }
+        switch reason {
+        case .fieldCount(let expected, let found):
+            return "该行有 \(found) 个字段，但表头有 \(expected) 个；请检查是否缺少或多出分隔符，含分隔符的字段请加引号。"
+        case .impossiblePeriod(let value, _):
+            let why = ReviewPeriod.impossiblePeriod(value, language: .zh) ?? "不是有效的期间"
+            return "\(name) 的值是 '\(value)'：\(why)。季度写作 2024Q2，月份写作 2024-06，年份写作 2024。"
+        case .missingValue:
+            return "\(name) 为空，而每一行都需要它；请填写（没有时填 0）。"
+        case .notANumber(let value):
+            return "\(name) 的值是 '\(value)'，不是数字；请写成 1800、1,800 或 18.5 这样的数字。"
+        case .unitNotAllowed(let value, let unit):
+            return "\(name) 的值是 '\(value)'，但该列只接受不带单位 '\(unit)' 的数字；请去掉单位。"
+        case .wrongUnit(let value, let expected):
+            let unit = ["wan": "万元", "yuan": "元", "yi": "亿元", "percent": "%", "none": "无单位"][expected] ?? expected
+            return "\(name) 的值是 '\(value)'，其单位与该列的单位（\(unit)）不符；请以万元填写金额（或带 元、万、亿）。"
+        case .negative(let value):
+            return "\(name) 的值是 '\(value)'；它不能小于 0。"
+        case .notWhole(let value):
+            return "\(name) 的值是 '\(value)'；这是一个计数，请填写整数。"
+        case .listNotAllowed(let value):
+            return "\(name) 的值是 '\(value)'；该列只接受一个数字，而不是逐月数值的列表。"
+        case .tooManyMonths(let value, let count, let months, let period):
+            return "\(name) 的值是 '\(value)'：有 \(count) 个月度数值，但 \(period) 只有 \(months) 个月；每月最多填写一个数值。"
+        case .unknownRole(let value):
+            return "\(name) 的值是 '\(value)'；请填写 总监、经理 或 专员。"
+        case .ratingOutOfRange(let value, let item, let maximum):
+            return "\(name) 的值是 '\(value)'，但 '\(item)' 的评分范围是 0 到 \(number(maximum))；请在此范围内评分。"
+        case .ratingNotALevel(let value, let item, let levels):
+            return "\(name) 的值是 '\(value)'，不是 '\(item)' 的等级之一；请使用 \(levels.joined(separator: "、")) 之一（见考核表文件）。"
+        case .lostExceedsHeld(let lost, let held):
+            return "'accounts_lost' 为 \(number(lost))，但 'accounts_at_start' 为 \(number(held))；期内流失的客户应在期初持有，请更正其中之一。"
+        case .nonPositiveGrowthStep(let value):
+            return "\(name) 的值是 '\(value)'；每得 1 分所需的销售增长必须大于 0（或留空以使用考核表的步长）。"
+        case .duplicateRow(let person, let period, let firstLine):
+            return "\(person) 在 \(period) 已有一行（第 \(firstLine) 行）；每人每个期间只能有一行。"
+        case .noActual(let person, let period, let actualFile):
+            return "\(actualFile) 中没有 \(person) 在 \(period) 的行；请补上，或删除这一计划行。"
+        case .noPlan(let person, let period, let planFile):
+            return "\(planFile) 中没有 \(person) 在 \(period) 的行；请补上，或删除这一行。"
         }
     }
 }

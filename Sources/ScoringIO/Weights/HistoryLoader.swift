@@ -37,8 +37,13 @@ public struct HistoryLoader: Sendable {
         public let value: String
         public let columnName: String
 
-        public var description: String {
-            "\(file):\(line):\(column): '\(columnName)' is '\(value)', which is not an outcome; write won or lost (or 1/0, 赢单/输单), or leave it blank while the account is still open."
+        public var description: String { description(.en) }
+
+        /// `file:line:column: message` with the message in `language`.
+        public func description(_ language: Language) -> String {
+            language == .zh
+                ? "\(file):\(line):\(column): '\(columnName)' 的值是 '\(value)'，不是结果；请填写 赢单 或 输单（或 1/0），客户仍未结时留空。"
+                : "\(file):\(line):\(column): '\(columnName)' is '\(value)', which is not an outcome; write won or lost (or 1/0, 赢单/输单), or leave it blank while the account is still open."
         }
     }
 

@@ -170,7 +170,7 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: false)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: false, language: lang)
                 let loaded = try AllocationInput.load(
                     input: input, modelOptions: modelOptions, options: options, rejectsOptions: rejectsOptions,
                     progress: progress)

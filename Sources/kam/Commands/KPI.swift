@@ -227,7 +227,9 @@ extension Kam {
             let planRejects = try writeRejects(loaded.planRejects, header: planTable.header, input: plan)
             let actualRejects = try writeRejects(loaded.actualRejects, header: actualTable.header, input: actual)
             guard !loaded.join.records.isEmpty else {
-                for reject in (loaded.planRejects + loaded.actualRejects).prefix(20) { printError("  rejected \(reject.description)") }
+                for reject in (loaded.planRejects + loaded.actualRejects).prefix(20) {
+                    printError((lang == .zh ? "  拒绝 " : "  rejected ") + reject.description(lang))
+                }
                 throw CLIError.badData(PerformanceDataError.nothingToReview(file: plan).description)
             }
             let profiles = try loadProfiles()

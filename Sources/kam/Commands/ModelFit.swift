@@ -141,7 +141,7 @@ extension Kam.ModelCommand {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
                 // Base factors whose column is excluded are left out of the base model too.
                 let model: ScoringModel
                 do {
@@ -156,7 +156,7 @@ extension Kam.ModelCommand {
                 let history = try {
                     let table = try readTable(input.file, what: "history")
                     progress.phase("loading \(table.records.count) rows for learning", rows: table.records.count)
-                    return try load(table, model: model, candidates: candidates)
+                    return try load(table, model: model, candidates: candidates, progress: progress)
                 }()
                 let rejectsPath = try writeRejects(history.rejects, header: history.header, for: input.file, path: rejects)
                 guard !history.data.outcomes.isEmpty else {
@@ -189,9 +189,13 @@ extension Kam.ModelCommand {
                 options.maximumInteractions = interactions
                 options.includedColumns = Set(includedColumns)
                 let learned: LearnedModel
-                progress.phase("learning from \(training.count) accounts", rows: training.count)
+                // Learning takes seconds from about a thousand accounts on: its line counts the
+                // learner's steps (folds × smoothing strengths, weight paths, refits, grade cuts).
+                progress.phase("learning from \(training.count) accounts", rows: training.count, unit: "steps", threshold: 1_000)
                 do throws(LearningError) {
-                    learned = try ModelLearner(options: options).learn(training, baseModel: model)
+                    learned = try ModelLearner(options: options).learn(training, baseModel: model) { done, total in
+                        progress.update(rows: done, of: total)
+                    }
                 } catch {
                     throw CLIError.badData("\(input.file): \(error.description)")
                 }
@@ -288,11 +292,13 @@ extension Kam.ModelCommand {
             }
         }
 
-        func load(_ table: CSVTable, model: ScoringModel, candidates: ModelLearner.Candidates) throws -> LearningHistoryLoader.Result {
+        func load(
+            _ table: CSVTable, model: ScoringModel, candidates: ModelLearner.Candidates, progress: Progress? = nil
+        ) throws -> LearningHistoryLoader.Result {
             do {
                 return try LearningHistoryLoader(
                     model: model, outcomeColumn: outcomeColumn, candidates: candidates, excludedColumns: excludedColumns
-                ).load(table)
+                ).load(table, progress: progress.map { progress in { progress.update(rows: $0) } })
             } catch {
                 throw CLIError.badData(error.description)
             }

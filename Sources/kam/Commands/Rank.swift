@@ -147,7 +147,7 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
                 // Opened first, so an output that cannot be created (or is an input) stops the
                 // run before any work; the old file is replaced only when all is written.
                 var sink = try FileSink.open(output, format: format.opened, protecting: inputs)

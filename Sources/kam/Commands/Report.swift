@@ -105,7 +105,7 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: false)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: false, language: lang)
                 let started = Date()
                 var others: [(String, String)] = []
                 if let team = allocationOptions.teamPath { others.append((team, "team file")) }
@@ -200,7 +200,9 @@ extension Kam {
             progress.finish()
             if !quiet {
                 printError(
-                    "kam: report of \(report.ranking.overview.accepted) accounts (\(report.ranking.rejects.count) rejected) written to \(output).")
+                    lang == .zh
+                        ? "kam: \(report.ranking.overview.accepted) 个客户的报告（拒绝 \(report.ranking.rejects.count) 行）已写入 \(output)。"
+                        : "kam: report of \(report.ranking.overview.accepted) accounts (\(report.ranking.rejects.count) rejected) written to \(output).")
             }
         }
 

@@ -73,7 +73,7 @@ extension Kam {
         func run() throws {
             try runReportingErrors {
                 let wallStart = DispatchTime.now().uptimeNanoseconds
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
                 let model = try modelOptions.load()
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 let loaded = try input.load(model: model, progress: progress)

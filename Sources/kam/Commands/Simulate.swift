@@ -71,7 +71,7 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
                 let loaded = try AllocationInput.load(
                     input: input, modelOptions: modelOptions, options: options, rejectsOptions: rejectsOptions,
                     progress: progress)

@@ -34,7 +34,7 @@ extension Kam {
             try runReportingErrors {
                 let model = try modelOptions.load()
                 // Rows done, rate and time left on a terminal, for lists of more than 100,000 rows.
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, language: lang)
                 progress.phase("checking \(input.file)", rows: input.estimatedRows)
                 let (loaded, scorable) = try Self.check(input, model: model, modelPath: modelOptions.model, progress: progress)
                 progress.finish()

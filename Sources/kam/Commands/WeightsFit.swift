@@ -85,7 +85,7 @@ extension Kam.Weights {
         func run() throws {
             try runReportingErrors {
                 let wallStart = DispatchTime.now().uptimeNanoseconds
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
                 let model = try modelOptions.load()
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 var history = try loadHistory(model: model, progress: progress)

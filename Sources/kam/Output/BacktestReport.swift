@@ -53,7 +53,7 @@ struct BacktestReport {
             lines.append(
                 "\(log.file): 读取 \(log.rowsRead) 行，使用 \(log.eventsUsed) 个事件，拒绝 \(log.rejects.count) 行，排除 \(log.excludedAccounts.count) 个客户；"
                     + "\(snapshotFile): 读取 \(snapshotRows) 行，拒绝 \(snapshotRejects.count) 行。")
-            for reject in (log.rejects + snapshotRejects).prefix(5) { lines.append("  拒绝 \(reject)") }
+            for reject in (log.rejects + snapshotRejects).prefix(5) { lines.append("  拒绝 " + reject.description(.zh)) }
             lines.append(
                 "用截止 \(cut) 前的事件拟合：\(training.accounts) 个客户（赢单 \(training.won)，丢单 \(training.lost)，"
                     + "截止时仍在途 \(training.censored)，按观察到的\(months)数计入）。")

@@ -270,7 +270,7 @@ struct ModelFitReport {
         lines.append(
             zh ? "\(file): 读取 \(history.rowsRead) 行: \(history.data.count) 个结果（赢 \(history.wonCount)，输 \(history.lostCount)），\(history.openCount) 个未结，\(rejected) 行被拒\(written)。"
                 : "\(file): \(history.rowsRead) rows read: \(history.data.count) outcomes (\(history.wonCount) won, \(history.lostCount) lost), \(history.openCount) still open, \(rejected) rejected\(written).")
-        for reject in history.rejects.prefix(3) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description) }
+        for reject in history.rejects.prefix(3) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description(language)) }
         if let holdout = settings.holdout {
             lines.append(
                 zh ? "用 \(trainingCount) 个账户学习；按结果分层留出 \(history.data.count - trainingCount) 个（\(formatPlain(100 * holdout))%，种子 \(settings.seed)）。"
@@ -616,7 +616,7 @@ struct ModelFitReport {
                 notes.append(
                     zh ? "\(heldOut.source): \(heldOut.rejects.count) 行被拒\(written)，\(heldOut.open) 个未结。"
                         : "\(heldOut.source): \(heldOut.rejects.count) rows rejected\(written), \(heldOut.open) still open.")
-                for reject in heldOut.rejects.prefix(3) { notes.append((zh ? "  拒绝 " : "  rejected ") + reject.description) }
+                for reject in heldOut.rejects.prefix(3) { notes.append((zh ? "  拒绝 " : "  rejected ") + reject.description(language)) }
             }
         }
         if learned.comparison.recommendsLearned {

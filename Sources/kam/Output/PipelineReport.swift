@@ -58,14 +58,14 @@ struct PipelineReport {
                     : "\(log.file): \(log.rowsRead) rows read, \(log.eventsUsed) events used (\(fitted.fit.accounts) accounts), \(log.rejects.count) rejected, \(ReportFormat.count(log.excludedAccounts.count, "account")) left out.")
             let rejected = zh ? "  拒绝 " : "  rejected "
             func more(_ count: Int) -> String { zh ? "  … 另有 \(count) 行" : "  … and \(count) more" }
-            for reject in log.rejects.prefix(5) { lines.append(rejected + "\(reject)") }
+            for reject in log.rejects.prefix(5) { lines.append(rejected + reject.description(language)) }
             if log.rejects.count > 5 { lines.append(more(log.rejects.count - 5)) }
             if let snapshotFile = fitted.snapshotFile {
                 lines.append(
                     zh
                         ? "\(snapshotFile): 读取 \(fitted.snapshotRows) 行，拒绝 \(fitted.snapshotRejects.count) 行。"
                         : "\(snapshotFile): \(fitted.snapshotRows) rows read, \(fitted.snapshotRejects.count) rejected.")
-                for reject in fitted.snapshotRejects.prefix(5) { lines.append(rejected + "\(reject)") }
+                for reject in fitted.snapshotRejects.prefix(5) { lines.append(rejected + reject.description(language)) }
                 if fitted.snapshotRejects.count > 5 { lines.append(more(fitted.snapshotRejects.count - 5)) }
             }
             lines.append(zh ? "管道模型已写入 \(pipelineFile)。" : "Pipeline written to \(pipelineFile).")

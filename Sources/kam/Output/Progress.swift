@@ -1,3 +1,4 @@
+import ScoringEngine
 import ScoringIO
 import Foundation
 
@@ -9,6 +10,8 @@ final class Progress: @unchecked Sendable {
     let enabled: Bool
     /// With `--timings`: print each phase's duration when it ends, whatever the terminal.
     let timings: Bool
+    /// The language of the phase and progress lines (`--timings` lines stay English).
+    let language: Language
     private let start = Date()
     private var current: (name: String, start: Date)?
     /// The phase's expected rows, and when its progress line was last drawn.
@@ -16,46 +19,74 @@ final class Progress: @unchecked Sendable {
     /// What the phase counts: rows, draws, runs.
     private var unit = "rows"
     private var drawn: Date?
-    /// Phases expecting no more than this many rows (or runs, draws) draw nothing.
-    private var threshold = 100_000
+    /// Whether the current phase draws (announced with more than its threshold of rows).
+    private var shown = false
+    /// Whether `expected` is the phase's exact total (then the line says "12/69 steps").
+    private var exactTotal = false
     private let lock = NSLock()
 
-    init(enabled: Bool, timings: Bool = false) {
+    init(enabled: Bool, timings: Bool = false, language: Language = .en) {
         self.enabled = enabled
         self.timings = timings
+        self.language = language
     }
 
     /// Announces a phase; `rows` below `threshold` (100,000) keeps small runs quiet. `unit`
     /// names what ``update(rows:)`` counts (rows, runs, draws).
     func phase(_ text: String, rows: Int = .max, unit: String = "rows", threshold: Int = 100_000) {
         finish()
+        lock.lock()
         current = (text, Date())
+        exactTotal = false
         expected = rows
         self.unit = unit
-        self.threshold = threshold
-        guard enabled, rows > threshold else { return }
+        shown = enabled && rows > threshold
+        lock.unlock()
+        guard shown else { return }
         let seconds = formatDecimal(Date().timeIntervalSince(start), digits: 1)
-        printError("kam: [\(seconds) s] \(text)…")
+        printError(
+            language == .zh ? "kam: [\(seconds) 秒] \(Self.chinese(phase: text))…" : "kam: [\(seconds) s] \(text)…")
     }
 
     /// Redraws the phase's line with the rows done, the rate and the time left, at most
     /// ten times a second (from any thread); only for phases announced with more than
     /// 100,000 rows, on a terminal, without --quiet.
     func update(rows done: Int) {
-        guard enabled, expected > threshold, expected != .max else { return }
         lock.lock()
         defer { lock.unlock() }
+        guard shown, expected != .max else { return }
         let now = Date()
-        if let drawn, now.timeIntervalSince(drawn) < 0.1 { return }
+        // An exact total's last count is always drawn, so the line ends at "75/75 steps".
+        if let drawn, now.timeIntervalSince(drawn) < 0.1, !(exactTotal && done == expected) { return }
         guard let current else { return }
         drawn = now
         let elapsed = max(now.timeIntervalSince(current.start), 1e-3)
         let rate = Double(done) / elapsed
-        var line = "\rkam: \(current.name): \(Self.grouped(done)) \(unit), \(Self.grouped(Int(rate))) \(unit)/s"
-        if rate > 0, done < expected {
-            line += ", about \(formatDecimal(Double(expected - done) / rate, digits: 0)) s left"
+        let count = exactTotal ? "\(Self.grouped(done))/\(Self.grouped(expected))" : Self.grouped(done)
+        // Slow units (the learner's steps) keep a decimal: "0.4 steps/s", not "0 steps/s".
+        let shownRate = rate < 10 ? formatDecimal(rate, digits: 1) : Self.grouped(Int(rate))
+        let left = rate > 0 && done < expected ? formatDecimal(Double(expected - done) / rate, digits: 0) : nil
+        var line: String
+        if language == .zh {
+            let unit = Self.chinese(unit: unit)
+            line = "\rkam: \(Self.chinese(phase: current.name))：\(count) \(unit)，每秒 \(shownRate) \(unit)"
+            if let left { line += "，约剩 \(left) 秒" }
+        } else {
+            line = "\rkam: \(current.name): \(count) \(unit), \(shownRate) \(unit)/s"
+            if let left { line += ", about \(left) s left" }
         }
         FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
+    }
+
+    /// ``update(rows:)`` for a phase whose total is known only once its work has started
+    /// (the model learner's steps): `total` replaces the phase's expected count (whether the
+    /// phase draws was decided when it was announced).
+    func update(rows done: Int, of total: Int) {
+        lock.lock()
+        expected = total
+        exactTotal = true
+        lock.unlock()
+        update(rows: done)
     }
 
     static func grouped(_ value: Int) -> String {

@@ -100,8 +100,8 @@ struct WeightFitReport {
         lines.append(
             zh ? "\(file): 读取 \(history.rowsRead) 行，\(result.outcomeCount) 个结果（赢 \(result.wonCount)，输 \(result.lostCount)），\(history.openCount) 个未结，\(rejected) 行被拒。"
                 : "\(file): \(history.rowsRead) rows read: \(result.outcomeCount) outcomes (\(result.wonCount) won, \(result.lostCount) lost), \(history.openCount) still open, \(rejected) rejected.")
-        for reject in history.rejects.prefix(3) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description) }
-        for reject in history.outcomeRejects.prefix(3) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description) }
+        for reject in history.rejects.prefix(3) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description(language)) }
+        for reject in history.outcomeRejects.prefix(3) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description(language)) }
         let share = formatDecimal(100 * result.dataShare, digits: 0)
         let worth = result.priorEquivalentOutcomes.isFinite ? formatDecimal(result.priorEquivalentOutcomes, digits: 0) : "∞"
         lines.append(
