@@ -72,7 +72,7 @@ extension Kam {
         @Option(help: .hidden)
         var recordPageRows: Int?
 
-        @Flag(help: "Print nothing on standard error except errors.")
+        @Flag(help: "Print nothing on standard error except errors and, when rows were rejected, one line with their count.")
         var quiet = false
 
         @Flag(help: .hidden)
