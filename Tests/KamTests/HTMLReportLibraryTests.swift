@@ -1,8 +1,9 @@
 import Foundation
-import Reports
 import ScoringEngine
 import ScoringTestSupport
 import Testing
+
+@testable import Reports
 
 /// The `Reports` module in process: a page built from a literal batch, without the binary.
 @Suite("HTMLReport in process")
@@ -61,6 +62,31 @@ struct HTMLReportLibraryTests {
             Int(density[Range($0.range(at: 1), in: density)!])!
         }
         #expect(cellCounts.reduce(0, +) == graded)
+    }
+
+    @Test("an account's hexagonal bin is the one whose centre is nearest (brute force over every bin), rounding as rounded()")
+    func hexbinKeys() {
+        var random = SeededRandom(seed: 11)
+        let keys = GradeMapGeometry.hexbinKeyRange
+        let centres = (0..<42).flatMap { row in (-1...53).map { row * 4096 + $0 + 1 } }
+        #expect(centres.allSatisfy(keys.contains))
+        var points = (0..<3000).map { _ in (Double.random(in: -5...105, using: &random), Double.random(in: -5...105, using: &random)) }
+        points += [(0, 0), (100, 100), (0, 100), (100, 0), (50, 50)]
+        for (value, difficulty) in points {
+            let key = GradeMapGeometry.hexbinKey(value: value, difficulty: difficulty)
+            let x = GradeMapGeometry.x(difficulty)
+            let y = GradeMapGeometry.y(value)
+            func distance(_ key: Int) -> Double {
+                let centre = GradeMapGeometry.hexbinCentre(key: key)
+                return (x - centre.x) * (x - centre.x) + (y - centre.y) * (y - centre.y)
+            }
+            let nearest = centres.map(distance).min()!
+            #expect(keys.contains(key) && distance(key) <= nearest * (1 + 1e-12) + 1e-12, "value \(value), difficulty \(difficulty)")
+        }
+        // The rounding without the C library's call: halves away from zero, as rounded().
+        var cases = [-2.5, -1.5, -0.5, -0.49999999999999994, 0, 0.49999999999999994, 0.5, 1.5, 2.5, 52.5, 53.49999999999999]
+        cases += (0..<2000).map { _ in Double.random(in: -3...60, using: &random) }
+        for x in cases { #expect(GradeMapGeometry.roundedHalfAway(x) == Int(x.rounded()), "\(x)") }
     }
 
     @Test("deal values per grade are summed exactly and rounded once: the order of the accounts does not matter")
