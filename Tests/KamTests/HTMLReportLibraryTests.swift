@@ -89,6 +89,23 @@ struct HTMLReportLibraryTests {
         for x in cases { #expect(GradeMapGeometry.roundedHalfAway(x) == Int(x.rounded()), "\(x)") }
     }
 
+    @Test("numbers have printf's %.Nf digits (exact rounding, halves to even), the fast way or not")
+    func fixedDigits() {
+        var random = SeededRandom(seed: 13)
+        var values: [Double] = [0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, -0.125, 0.05, 0.15, 0.25, 1e-7, -1e-7, 123.456, 999.9995]
+        values += [1e11, 1e12 + 0.5, 1e15, 4.35, 2.675, 1.005, 0.045, -0.0049999, 12_345_678.125]
+        values += (0..<4000).map { _ in Double.random(in: -1000...1000, using: &random) }
+        values += (0..<2000).map { _ in Double(Int.random(in: -100_000...100_000, using: &random)) / 1000 }
+        values += (0..<2000).map { _ in Double(Int.random(in: -100_000...100_000, using: &random)) / 8 }
+        for value in values {
+            for digits in 0...7 {
+                var printf = String(format: "%.\(digits)f", value)
+                if printf.hasPrefix("-"), Double(printf) == 0 { printf.removeFirst() }
+                #expect(HTMLText.fixed(value, digits) == printf, "\(value) with \(digits) decimals")
+            }
+        }
+    }
+
     @Test("deal values per grade are summed exactly and rounded once: the order of the accounts does not matter")
     func exactDealValues() {
         var random = SeededRandom(seed: 7)
