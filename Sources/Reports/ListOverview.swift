@@ -43,32 +43,74 @@ public struct ListOverview: AccountObserver, Sendable {
         }
     }
 
-    /// The overview of an assessed list (its accounts in row order).
+    /// The overview of an assessed list (its accounts in row order), gathered by the same
+    /// code as a streamed ranking's.
     public init(assessment: BatchAssessment) {
         self.init(grading: assessment.model.grading)
+        var accounts = ObservedAccounts()
         for row in 0..<assessment.count {
-            observe(
+            accounts.append(
                 grade: assessment.grades[row], value: assessment.value(row), difficulty: assessment.difficulty(row),
                 dealValue: assessment.accounts[row].dealValue)
         }
+        observe(accounts)
     }
 
+    /// Adds one account.
     public mutating func observe(grade: Grade, value: Double, difficulty: Double, dealValue: Double?) {
-        accepted += 1
-        counts[grade.order] += 1
-        dealSums.add(dealValue ?? 0, to: grade.order)
-        guard grade != .insufficient else {
-            insufficient += 1
-            return
-        }
-        cellCounts[grading.valueBands.index(of: value) * difficultyBandCount + grading.difficultyBands.index(of: difficulty)] += 1
-        let key = GradeMapGeometry.hexbinKey(value: value, difficulty: difficulty)
+        var accounts = ObservedAccounts()
+        accounts.append(grade: grade, value: value, difficulty: difficulty, dealValue: dealValue)
+        observe(accounts)
+    }
+
+    /// Adds accounts (a merged chunk's). The arrays are taken out of the overview and
+    /// changed through spans, so that each is checked for sharing once per call rather than
+    /// at every change (the checks cost more than the counting).
+    public mutating func observe(_ accounts: ObservedAccounts) {
+        dealSums.add(accounts.dealValues, to: accounts.grades)
+        let insufficientOrder = UInt8(Grade.insufficient.order)
+        let valueBands = grading.valueBands
+        let difficultyBands = grading.difficultyBands
+        let bandCount = difficultyBandCount
         let range = GradeMapGeometry.hexbinKeyRange
-        if range.contains(key) {
-            bins[key - range.lowerBound] += 1
-        } else {
-            otherBins[key, default: 0] += 1
+        let geometry = GradeMapGeometry.Bins()
+        var counts = [Int]()
+        var cellCounts = [Int]()
+        var bins = [Int]()
+        swap(&counts, &self.counts)
+        swap(&cellCounts, &self.cellCounts)
+        swap(&bins, &self.bins)
+        defer {
+            swap(&counts, &self.counts)
+            swap(&cellCounts, &self.cellCounts)
+            swap(&bins, &self.bins)
         }
+        var gradeCounts = counts.mutableSpan
+        var cells = cellCounts.mutableSpan
+        var binCounts = bins.mutableSpan
+        var insufficientCount = 0
+        let grades = accounts.grades.span
+        let values = accounts.values.span
+        let difficulties = accounts.difficulties.span
+        for index in grades.indices {
+            let grade = grades[index]
+            gradeCounts[Int(grade)] += 1
+            guard grade != insufficientOrder else {
+                insufficientCount += 1
+                continue
+            }
+            let value = values[index]
+            let difficulty = difficulties[index]
+            cells[valueBands.index(of: value) * bandCount + difficultyBands.index(of: difficulty)] += 1
+            let key = geometry.key(value: value, difficulty: difficulty)
+            if range.contains(key) {
+                binCounts[key - range.lowerBound] += 1
+            } else {
+                otherBins[key, default: 0] += 1
+            }
+        }
+        accepted += accounts.count
+        insufficient += insufficientCount
     }
 
     /// Accounts of a grade.
@@ -106,24 +148,58 @@ enum GradeMapGeometry {
     /// column may be -1 at the left edge). Row `j`'s centres sit `j × dy` below the top and,
     /// in odd rows, half a column to the right.
     static func hexbinKey(value: Double, difficulty: Double) -> Int {
-        let px = x(difficulty) - left
-        let py = y(value) - top
-        // The nearest centre: the nearest in each of the two rows around the point.
-        // (`py` is at least 0: truncating is rounding down.)
-        let j0 = Int(py / dy)
-        /// The nearest centre in row `j`, and its squared distance.
+        Bins().key(value: value, difficulty: difficulty)
+    }
+
+    /// ``hexbinKey(value:difficulty:)`` with the geometry's constants read once (a static
+    /// constant is checked for its first use at every read), for a loop over many accounts.
+    struct Bins {
+        let left = GradeMapGeometry.left
+        let top = GradeMapGeometry.top
+        let width = GradeMapGeometry.width
+        let height = GradeMapGeometry.height
+        let dx = GradeMapGeometry.dx
+        let dy = GradeMapGeometry.dy
+
+        /// ``GradeMapGeometry/hexbinKey(value:difficulty:)``, the same arithmetic.
         @inline(__always)
-        func nearest(inRow j: Int) -> (i: Int, distance: Double) {
-            let shift = Double(j & 1) / 2
-            let i = Int((px / dx - shift).rounded())
-            let cx = (Double(i) + shift) * dx
-            let cy = Double(j) * dy
-            return (i, (px - cx) * (px - cx) + (py - cy) * (py - cy))
+        func key(value: Double, difficulty: Double) -> Int {
+            // As `x(difficulty) - left` and `y(value) - top`.
+            let px = (left + width * min(max(difficulty, 0), 100) / 100) - left
+            let py = (top + height * (1 - min(max(value, 0), 100) / 100)) - top
+            // The nearest centre: the nearest in each of the two rows around the point.
+            // (`py` is at least 0: truncating is rounding down.)
+            let j0 = Int(py / dy)
+            let columns = px / dx
+            /// The nearest centre in row `j`, and its squared distance.
+            @inline(__always)
+            func nearest(inRow j: Int) -> (i: Int, distance: Double) {
+                let shift = Double(j & 1) / 2
+                let i = GradeMapGeometry.roundedHalfAway(columns - shift)
+                let cx = (Double(i) + shift) * dx
+                let cy = Double(j) * dy
+                return (i, (px - cx) * (px - cx) + (py - cy) * (py - cy))
+            }
+            let upper = nearest(inRow: j0)
+            let lower = nearest(inRow: j0 + 1)
+            // The first row wins a tie. (Choosing the row and column as values rather than
+            // branching to two keys: which row wins is a coin toss a branch mispredicts.)
+            let lowerWins = lower.distance < upper.distance
+            let row = j0 &+ (lowerWins ? 1 : 0)
+            let column = lowerWins ? lower.i : upper.i
+            return row &* 4096 &+ column &+ 1
         }
-        let upper = nearest(inRow: j0)
-        let lower = nearest(inRow: j0 + 1)
-        // The first row wins a tie.
-        return lower.distance < upper.distance ? (j0 + 1) * 4096 + lower.i + 1 : j0 * 4096 + upper.i + 1
+    }
+
+    /// `x.rounded()` (to the nearest integer, halves away from zero) for `|x| < 2⁵²`,
+    /// without the call to the C library's `round` that it compiles to: `x` less its
+    /// truncation is exact there, so comparing it with one half decides as `round` does.
+    @inline(__always)
+    static func roundedHalfAway(_ x: Double) -> Int {
+        let truncated = Int(x)
+        let fraction = x - Double(truncated)
+        // (Added as values, not chosen by branches: the fraction is a coin toss.)
+        return truncated &+ (fraction >= 0.5 ? 1 : 0) &- (fraction <= -0.5 ? 1 : 0)
     }
 
     /// The keys of every bin the plot area can reach (rows 0 to 41, columns -1 to 53), as
@@ -154,24 +230,45 @@ struct ExactSums: Sendable {
     }
 
     mutating func add(_ term: Double, to sum: Int) {
-        let base = sum * Self.capacity
-        let count = used[sum]
-        var x = term
-        var kept = 0
-        for index in base..<(base + count) {
-            var y = partials[index]
-            if abs(x) < abs(y) { swap(&x, &y) }
-            let high = x + y
-            let low = y - (high - x)
-            if low != 0 {
-                partials[base + kept] = low
-                kept += 1
-            }
-            x = high
+        add([term], to: [UInt8(sum)])
+    }
+
+    /// Adds `terms[i]` to sum `sums[i]` for each `i`, a NaN term as 0 (a missing deal value).
+    mutating func add(_ terms: [Double], to sums: [UInt8]) {
+        precondition(terms.count == sums.count, "A sum for each term")
+        let terms = terms.span
+        let sums = sums.span
+        var partialValues = [Double]()
+        var usedCounts = [Int]()
+        swap(&partialValues, &self.partials)
+        swap(&usedCounts, &self.used)
+        defer {
+            swap(&partialValues, &self.partials)
+            swap(&usedCounts, &self.used)
         }
-        precondition(kept < Self.capacity, "An exact sum of finite doubles needs fewer partials")
-        partials[base + kept] = x
-        used[sum] = kept + 1
+        var partials = partialValues.mutableSpan
+        var used = usedCounts.mutableSpan
+        for position in terms.indices {
+            let sum = Int(sums[position])
+            let base = sum * Self.capacity
+            let count = used[sum]
+            var x = terms[position].isNaN ? 0 : terms[position]
+            var kept = 0
+            for index in base..<(base + count) {
+                var y = partials[index]
+                if abs(x) < abs(y) { swap(&x, &y) }
+                let high = x + y
+                let low = y - (high - x)
+                if low != 0 {
+                    partials[base + kept] = low
+                    kept += 1
+                }
+                x = high
+            }
+            precondition(kept < Self.capacity, "An exact sum of finite doubles needs fewer partials")
+            partials[base + kept] = x
+            used[sum] = kept + 1
+        }
     }
 
     /// Sum `sum`, correctly rounded (finite terms).

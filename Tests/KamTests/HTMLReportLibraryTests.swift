@@ -1,8 +1,9 @@
 import Foundation
-import Reports
 import ScoringEngine
 import ScoringTestSupport
 import Testing
+
+@testable import Reports
 
 /// The `Reports` module in process: a page built from a literal batch, without the binary.
 @Suite("HTMLReport in process")
@@ -61,6 +62,48 @@ struct HTMLReportLibraryTests {
             Int(density[Range($0.range(at: 1), in: density)!])!
         }
         #expect(cellCounts.reduce(0, +) == graded)
+    }
+
+    @Test("an account's hexagonal bin is the one whose centre is nearest (brute force over every bin), rounding as rounded()")
+    func hexbinKeys() {
+        var random = SeededRandom(seed: 11)
+        let keys = GradeMapGeometry.hexbinKeyRange
+        let centres = (0..<42).flatMap { row in (-1...53).map { row * 4096 + $0 + 1 } }
+        #expect(centres.allSatisfy(keys.contains))
+        var points = (0..<3000).map { _ in (Double.random(in: -5...105, using: &random), Double.random(in: -5...105, using: &random)) }
+        points += [(0, 0), (100, 100), (0, 100), (100, 0), (50, 50)]
+        for (value, difficulty) in points {
+            let key = GradeMapGeometry.hexbinKey(value: value, difficulty: difficulty)
+            let x = GradeMapGeometry.x(difficulty)
+            let y = GradeMapGeometry.y(value)
+            func distance(_ key: Int) -> Double {
+                let centre = GradeMapGeometry.hexbinCentre(key: key)
+                return (x - centre.x) * (x - centre.x) + (y - centre.y) * (y - centre.y)
+            }
+            let nearest = centres.map(distance).min()!
+            #expect(keys.contains(key) && distance(key) <= nearest * (1 + 1e-12) + 1e-12, "value \(value), difficulty \(difficulty)")
+        }
+        // The rounding without the C library's call: halves away from zero, as rounded().
+        var cases = [-2.5, -1.5, -0.5, -0.49999999999999994, 0, 0.49999999999999994, 0.5, 1.5, 2.5, 52.5, 53.49999999999999]
+        cases += (0..<2000).map { _ in Double.random(in: -3...60, using: &random) }
+        for x in cases { #expect(GradeMapGeometry.roundedHalfAway(x) == Int(x.rounded()), "\(x)") }
+    }
+
+    @Test("numbers have printf's %.Nf digits (exact rounding, halves to even), the fast way or not")
+    func fixedDigits() {
+        var random = SeededRandom(seed: 13)
+        var values: [Double] = [0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, -0.125, 0.05, 0.15, 0.25, 1e-7, -1e-7, 123.456, 999.9995]
+        values += [1e11, 1e12 + 0.5, 1e15, 4.35, 2.675, 1.005, 0.045, -0.0049999, 12_345_678.125]
+        values += (0..<4000).map { _ in Double.random(in: -1000...1000, using: &random) }
+        values += (0..<2000).map { _ in Double(Int.random(in: -100_000...100_000, using: &random)) / 1000 }
+        values += (0..<2000).map { _ in Double(Int.random(in: -100_000...100_000, using: &random)) / 8 }
+        for value in values {
+            for digits in 0...7 {
+                var printf = String(format: "%.\(digits)f", value)
+                if printf.hasPrefix("-"), Double(printf) == 0 { printf.removeFirst() }
+                #expect(HTMLText.fixed(value, digits) == printf, "\(value) with \(digits) decimals")
+            }
+        }
     }
 
     @Test("deal values per grade are summed exactly and rounded once: the order of the accounts does not matter")

@@ -1,4 +1,5 @@
 import Foundation
+import RunHistory
 import ScoringTestSupport
 import Testing
 
@@ -75,6 +76,24 @@ struct StreamedReportTests {
         let pages = try pages([list, "-m", path], in: directory)
         expectSame(pages, mode: "density")
         #expect(pages.streamed.contains("Batch-relative factors"))
+    }
+
+    @Test("the content hash, taken from the blocks the ranking reads, is the file's: UTF-8, with a byte-order mark, GB18030")
+    func contentHash() throws {
+        let (directory, list) = try generated(rows: 20_000, seed: 4)
+        let marked = directory + "/marked.csv"
+        try (Data([0xEF, 0xBB, 0xBF]) + Data(contentsOf: URL(fileURLWithPath: list))).write(to: URL(fileURLWithPath: marked))
+        let chinese = directory + "/gb18030.csv"
+        let converted = try KamRunner.runShell(
+            "iconv -f UTF-8 -t GB18030 \"$1\" > \"$2\"",
+            arguments: ["sh", Paths.packageRoot + "/datasets/prospects.csv", chinese], in: directory)
+        #expect(converted.status == 0, "\(converted.standardError)")
+        for (path, mode) in [(list, "density"), (marked, "density"), (chinese, "dots")] {
+            let pages = try pages([path], in: directory)
+            expectSame(pages, mode: mode)
+            let hash = try #require(ContentHash.ofFile(atPath: path))
+            #expect(pages.streamed.contains("<code>\(hash)</code>"), "\(path)")
+        }
     }
 
     func acceptedCount(in page: String) -> Int? {

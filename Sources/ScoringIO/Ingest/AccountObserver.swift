@@ -5,9 +5,53 @@ import ScoringEngine
 /// report needs of the whole list (counts and sums per grade, a density of the scores) is
 /// gathered this way in the ranking's one pass, without keeping the accounts.
 ///
-/// Called on the merging thread, in file order except for rows that waited for the file's
-/// mean utilities (graded at the end of the file): a sum must not depend on the order. The
-/// scores are those the in-memory pipeline gives the same account, to the last bit.
+/// Called on the merging thread with the accounts of each merged chunk (``ObservedAccounts``,
+/// one call per chunk rather than per account), in file order except for rows that waited
+/// for the file's mean utilities (graded at the end of the file): a sum must not depend on
+/// the order. The scores are those the in-memory pipeline gives the same account, to the
+/// last bit.
 public protocol AccountObserver {
-    mutating func observe(grade: Grade, value: Double, difficulty: Double, dealValue: Double?)
+    mutating func observe(_ accounts: ObservedAccounts)
+}
+
+/// Graded accounts side by side (a merged chunk's), as an ``AccountObserver`` sees them.
+public struct ObservedAccounts: Sendable {
+    /// ``Grade/order`` of each account under the ranked scenario.
+    public private(set) var grades: [UInt8] = []
+    public private(set) var values: [Double] = []
+    public private(set) var difficulties: [Double] = []
+    /// Deal values, NaN where missing.
+    public private(set) var dealValues: [Double] = []
+
+    public init() {}
+
+    public var count: Int { grades.count }
+
+    public mutating func append(grade: Grade, value: Double, difficulty: Double, dealValue: Double?) {
+        append(gradeOrder: UInt8(grade.order), value: value, difficulty: difficulty, dealValue: dealValue ?? .nan)
+    }
+
+    mutating func append(gradeOrder: UInt8, value: Double, difficulty: Double, dealValue: Double) {
+        grades.append(gradeOrder)
+        values.append(value)
+        difficulties.append(difficulty)
+        dealValues.append(dealValue)
+    }
+
+    mutating func removeAll() {
+        grades.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        difficulties.removeAll(keepingCapacity: true)
+        dealValues.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Sees a streamed file's bytes once, in file order, as the stream reads them (the file's
+/// own bytes, before any conversion): what needs every byte of the list, such as its content
+/// hash, is computed from the ranking's one reading instead of reading the file again.
+///
+/// Called on the thread that reads the file, with each block (a few MiB), by the first pass
+/// that reads the file; the blocks together are the whole file.
+public protocol ContentObserver {
+    mutating func observe(bytes: [UInt8])
 }

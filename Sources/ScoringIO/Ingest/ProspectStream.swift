@@ -81,6 +81,10 @@ public struct ProspectStream: Sendable {
         /// is redone starts a new one); the last pass's is ``StreamedRanking/observed``.
         /// `nil`: none.
         public var observer: (@Sendable () -> any AccountObserver)? = nil
+        /// Makes the observer that sees the file's bytes as the first pass reads them (a
+        /// ranking started again in another encoding starts a new one); it is
+        /// ``StreamedRanking/contentObserved``. `nil`: none.
+        public var contentObserver: (@Sendable () -> any ContentObserver)? = nil
 
         public init(
             blockSize: Int = 2 << 20, workers: Int = ProspectStream.defaultWorkers, deferredLimit: Int = 1 << 20,
@@ -249,6 +253,9 @@ public struct ProspectStream: Sendable {
             kept == .max || kept > configuration.runCapacity || (grades != nil && !model.grading.ranking.gradeFirst)
             ? .every(runCapacity: configuration.runCapacity) : .top(kept)
         let expected = max(setup.estimatedRows, 1024)
+        // The file's bytes go to the content observer in the first pass that reads the file.
+        let content = configuration.contentObserver.map { ContentReading(observer: $0()) }
+        var unread = content
 
         // A first pass for the raw statistics of batch-relative scales; it keeps the raw
         // values it parsed (unless configured not to), so that scoring needs no second read.
@@ -268,7 +275,8 @@ public struct ProspectStream: Sendable {
             }
             var mapper = ChunkMapper(plan: plan, mode: .statistics, validatesUTF8: setup.validatesUTF8)
             mapper.keepsRaw = configuration.keepsRawValues
-            blocks = try run(path: path, setup: setup, mapper: mapper, merger: &merger, timings: &timings)
+            blocks = try run(path: path, setup: setup, mapper: mapper, merger: &merger, timings: &timings, content: unread)
+            unread = nil
             if let failure = merger.spillFailure { throw .dataset(failure) }
             raw = merger.accumulator
             source = .firstPass
@@ -294,7 +302,9 @@ public struct ProspectStream: Sendable {
                 deferredLimit: deferredLimit, selection: selection, wanted: grades)
             if configuration.keepsRecords { merger.recorded = RecordedRows(rows: expected, bytes: setup.fileSize) }
             merger.observer = configuration.observer?()
-            blocks = try run(path: path, setup: setup, mapper: scoringMapper, merger: &merger, timings: &timings)
+            blocks = try run(
+                path: path, setup: setup, mapper: scoringMapper, merger: &merger, timings: &timings, content: unread)
+            unread = nil
             fileReads += 1
             return merger
         }
@@ -350,7 +360,8 @@ public struct ProspectStream: Sendable {
             rowsRead: counted.rowsRead, acceptedCount: counted.accepted, rejects: counted.rejects,
             gradeCounts: gradeCounts, unevaluatedSegments: loader.unevaluatedSegments(in: setup.header),
             statistics: statistics, statisticsSource: source, shown: shown, ranks: ranks,
-            pages: paged ? pages : nil, recorded: recorded, passes: passes, fileReads: fileReads, timings: timings, observed: merger.observer)
+            pages: paged ? pages : nil, recorded: recorded, passes: passes, fileReads: fileReads, timings: timings, observed: merger.observer,
+            contentObserved: content?.observer)
     }
 
     // MARK: Header
@@ -365,6 +376,8 @@ public struct ProspectStream: Sendable {
         let header: [String]
         /// The first block (grown to hold the header), as UTF-8.
         let firstBytes: [UInt8]
+        /// The same, as in the file (the same array unless the file is GB18030).
+        let firstOriginal: [UInt8]
         /// Its length in the file.
         let firstOriginalLength: Int
         /// Where the records start in `firstBytes`, and their line.
@@ -468,7 +481,7 @@ public struct ProspectStream: Sendable {
             return Setup(
                 encoding: encoding, validatesUTF8: encoding == .utf8,
                 mayBeGB18030: requested == .auto && !hasByteOrderMark, delimiter: delimiter, header: header,
-                firstBytes: bytes, firstOriginalLength: original.count, start: parser.position, line: parser.line,
+                firstBytes: bytes, firstOriginal: original, firstOriginalLength: original.count, start: parser.position, line: parser.line,
                 fileSize: reader.size)
         }
     }
@@ -516,11 +529,11 @@ public struct ProspectStream: Sendable {
     @discardableResult
     private func run(
         path: String, setup: Setup, mapper: ChunkMapper, merger: inout StreamMerger,
-        timings: inout StreamedRanking.Timings
+        timings: inout StreamedRanking.Timings, content: ContentReading? = nil
     ) throws(Failure) -> [BlockEntry] {
         let started = ChunkMapper.now()
         let blocks = try drive(
-            path: path, setup: setup, work: { chunk in mapper.map(chunk) },
+            path: path, setup: setup, content: content, work: { chunk in mapper.map(chunk) },
             merge: { chunk, line in
                 merger.merge(chunk, baseLine: line)
                 configuration.progress?(merger.rowsRead)
@@ -582,13 +595,21 @@ public struct ProspectStream: Sendable {
         timings.merge.append(merger.mergeSeconds)
     }
 
+    /// The observer of the file's bytes (``Configuration/contentObserver``), fed by the one
+    /// pass that reads the file for it.
+    final class ContentReading {
+        var observer: any ContentObserver
+        init(observer: any ContentObserver) { self.observer = observer }
+    }
+
     /// Reads the file in blocks, maps them on worker threads (`work`) and merges them in
     /// order (`merge`) with the absolute line of each chunk's first record. Joins chunks
-    /// that end inside a quoted field, and turns chunk failures into errors.
+    /// that end inside a quoted field, and turns chunk failures into errors. Shows `content`
+    /// every byte of the file, in order (each block once it is handed to a worker).
     /// - Returns: The block table (where each chunk's bytes are in the file).
     @discardableResult
     func drive(
-        path: String, setup: Setup,
+        path: String, setup: Setup, content: ContentReading? = nil,
         work: @escaping @Sendable (MappedChunk) -> Void,
         merge: (MappedChunk, Int) -> Void
     ) throws(Failure) -> [BlockEntry] {
@@ -615,6 +636,7 @@ public struct ProspectStream: Sendable {
             inFlight.removeAll()
         }
         submit(MappedChunk(bytes: setup.firstBytes, start: setup.start, block: 0, needsConversion: false))
+        content?.observer.observe(bytes: setup.firstOriginal)
         var line = setup.line
         var pending: (bytes: ArraySlice<UInt8>, entry: BlockEntry)? = nil
         var pendingQuoteLine: Int? = nil
@@ -632,6 +654,7 @@ public struct ProspectStream: Sendable {
                 }
                 blocks.append(BlockEntry(fileOffset: block.fileOffset, fileLength: block.bytes.count, convertedBase: 0))
                 submit(MappedChunk(bytes: block.bytes, start: 0, block: blocks.count - 1, needsConversion: convert))
+                content?.observer.observe(bytes: block.bytes)
             }
             guard !inFlight.isEmpty else { break }
             var chunk = inFlight.removeFirst()

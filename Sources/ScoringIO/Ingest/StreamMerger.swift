@@ -90,8 +90,14 @@ struct StreamMerger {
     /// Where a scoring pass keeps every graded row with its record for a run history
     /// (``ProspectStream/Configuration/keepsRecords``); `nil`: not kept.
     var recorded: RecordedRows?
-    /// Sees every graded account of a scoring pass (``AccountObserver``); `nil`: none.
-    var observer: (any AccountObserver)?
+    /// Sees every graded account of a scoring pass (``AccountObserver``), a merged chunk's
+    /// at a time; `nil`: none.
+    var observer: (any AccountObserver)? {
+        didSet { observing = observer != nil }
+    }
+    private var observing = false
+    /// The graded accounts of the chunk being merged, for the observer.
+    private var observed = ObservedAccounts()
 
     /// How rows are selected.
     enum Selection {
@@ -266,6 +272,7 @@ struct StreamMerger {
                 }
             }
         }
+        showObserved()
         mergeSeconds += ChunkMapper.threadTime() - started
     }
 
@@ -329,6 +336,7 @@ struct StreamMerger {
                 select(ranked, record: nil, scores: scores, dealValue: dealValue)
             }
         }
+        showObserved()
         mergeSeconds += ChunkMapper.threadTime() - started
     }
 
@@ -406,7 +414,18 @@ struct StreamMerger {
         deferredFactorEnds.append(deferredFactors.count)
     }
 
-    /// Counts a graded row, shows it to the observer (with its scores and deal value, NaN
+    /// Shows the observer the accounts graded since it was last called (one call per merged
+    /// chunk: a call per account cost more than the observer's own work).
+    private mutating func showObserved() {
+        guard observing, observed.count > 0 else { return }
+        var accounts = ObservedAccounts()
+        swap(&accounts, &observed)
+        observer?.observe(accounts)
+        accounts.removeAll()
+        observed = accounts
+    }
+
+    /// Counts a graded row, keeps it for the observer (with its scores and deal value, NaN
     /// when missing) and offers it to the selection (with its record's text, which a ranking
     /// of every row carries).
     private mutating func select(
@@ -415,9 +434,9 @@ struct StreamMerger {
     ) {
         gradeCounts[Int(entry.grade)] += 1
         if let recorded, let record { recorded.append(entry, record: record) }
-        observer?.observe(
-            grade: Grade.allCases[Int(entry.grade)], value: scores.value, difficulty: scores.difficulty,
-            dealValue: dealValue.isNaN ? nil : dealValue)
+        if observing {
+            observed.append(gradeOrder: entry.grade, value: scores.value, difficulty: scores.difficulty, dealValue: dealValue)
+        }
         if let everyRow {
             let registry = self.registry
             let order = self.order
@@ -477,6 +496,7 @@ struct StreamMerger {
                     scores: (graded.value, graded.difficulty), dealValue: dealValues[index])
             }
         }
+        showObserved()
     }
 
     /// The selected rows in rank order, each with its rank in the whole list, at most `limit`.

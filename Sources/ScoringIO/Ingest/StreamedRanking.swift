@@ -42,6 +42,9 @@ public struct StreamedRanking {
     /// The observer of the scoring pass that counted (``ProspectStream/Configuration/observer``),
     /// having seen every graded account; `nil` without one.
     public var observed: (any AccountObserver)? = nil
+    /// The observer of the file's bytes (``ProspectStream/Configuration/contentObserver``),
+    /// having seen all of them; `nil` without one.
+    public var contentObserved: (any ContentObserver)? = nil
 
     /// How the statistics of batch-relative scales and `mean` fills were obtained.
     public enum StatisticsSource: String, Sendable {

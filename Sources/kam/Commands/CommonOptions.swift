@@ -92,7 +92,8 @@ struct InputOptions: ParsableArguments {
     func rank(
         model: ScoringModel, scorer: Scorer, scenario: Int, limit: Int, grades: Set<Grade>?, blockSize: Int? = nil,
         workers: Int? = nil, runCapacity: Int? = nil, paged: Bool = false, keepsRecords: Bool = false, everyRowUpTo: Int = 0,
-        observer: (@Sendable () -> any AccountObserver)? = nil, progress: Progress? = nil
+        observer: (@Sendable () -> any AccountObserver)? = nil, contentObserver: (@Sendable () -> any ContentObserver)? = nil,
+        progress: Progress? = nil
     ) throws -> StreamedRanking {
         guard FileManager.default.fileExists(atPath: file) else {
             throw CLIError.inputMissing("\(file): no such file. Check the path of the prospect list.")
@@ -104,6 +105,7 @@ struct InputOptions: ParsableArguments {
         configuration.keepsRecords = keepsRecords
         if let progress { configuration.progress = { progress.update(rows: $0) } }
         configuration.observer = observer
+        configuration.contentObserver = contentObserver
         let stream = ProspectStream(model: model, options: csvOptions, configuration: configuration)
         return try stream.rank(
             contentsOf: file, scorer: scorer, scenario: scenario, limit: limit, grades: grades, paged: paged,

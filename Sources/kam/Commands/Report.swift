@@ -218,9 +218,10 @@ extension Kam {
 
         /// The report of the ranking alone, from one streaming pass (in bounded memory): the
         /// pass counts the whole list into a ``ListOverview`` (counts and deal value per
-        /// grade, grade cells, density bins) and keeps the top `--top` accounts, or every
-        /// account when there are at most `--density-above` (the grade map draws each); only
-        /// those are read again and assessed, with the whole list's statistics.
+        /// grade, grade cells, density bins), hashes the bytes it reads (``HashedContent``)
+        /// and keeps the top `--top` accounts, or every account when there are at most
+        /// `--density-above` (the grade map draws each); only those are read again and
+        /// assessed, with the whole list's statistics.
         func streamedReport(
             model: ScoringModel, scoring: ScoringPipeline, scenario: Int, source: (String?) -> HTMLReport.Source,
             progress: Progress
@@ -229,16 +230,16 @@ extension Kam {
             let grading = model.grading
             let ranking = try input.rank(
                 model: model, scorer: scoring.scorer, scenario: scenario, limit: top, grades: nil,
-                everyRowUpTo: densityAbove, observer: { ListOverview(grading: grading) }, progress: progress)
+                everyRowUpTo: densityAbove, observer: { ListOverview(grading: grading) }, contentObserver: { HashedContent() },
+                progress: progress)
             _ = try rejectsOptions.write(ranking.rejects, header: ranking.header, input: input.file, model: modelOptions.model)
-            guard let overview = ranking.observed as? ListOverview,
+            guard let overview = ranking.observed as? ListOverview, let hash = ranking.contentObserved as? HashedContent,
                 ranking.ranks.enumerated().allSatisfy({ $0.element == $0.offset + 1 })
             else { throw StreamedReportError() }
             progress.phase("explaining \(ranking.shown.count) accounts", rows: ranking.shown.count)
             let assessment = scoring.assess(ranking.shown, scenario: scenario, statistics: ranking.statistics)
-            let hash = ContentHash.ofFile(atPath: input.file)
             return HTMLReport(
-                language: lang, source: source(hash),
+                language: lang, source: source(hash.value),
                 ranking: .init(
                     assessment: assessment, rowsRead: ranking.rowsRead, rejects: ranking.rejects,
                     unevaluatedSegments: ranking.unevaluatedSegments, rankedRows: Array(0..<assessment.count),
@@ -265,8 +266,9 @@ extension Kam {
     }
 }
 
-/// The streamed ranking did not hand back what the report needs (its overview, and the
-/// first accounts of the whole ranking): a bug, reported as an internal failure (70).
+/// The streamed ranking did not hand back what the report needs (its overview, the list's
+/// content hash, and the first accounts of the whole ranking): a bug, reported as an
+/// internal failure (70).
 struct StreamedReportError: Error, CustomStringConvertible {
-    var description: String { "the streamed ranking did not hold the report's overview and first ranks" }
+    var description: String { "the streamed ranking did not hold the report's overview, content hash and first ranks" }
 }
