@@ -36,6 +36,9 @@ struct UncheckedMutableView<Element> {
         get { buffer[index] }
         nonmutating set { buffer[index] = newValue }
     }
+
+    /// The same elements, read-only (valid as long as this view).
+    var readOnly: UncheckedView<Element> { UncheckedView(UnsafeBufferPointer(buffer)) }
 }
 
 extension Array {

@@ -143,32 +143,24 @@ struct DrawRanker {
                     records[i] = group &<< 61 | UInt64(position) &<< positionShift | UInt64(truncatingIfNeeded: i)
                 }
                 var i = 0
-                if passes == 2 {
-                    while i &+ 2 <= n {
-                        let a = records[i], b = records[i &+ 1]
-                        counts[even0 &+ Int((a &>> shift0) & mask)] &+= 1
-                        counts[odd0 &+ Int((b &>> shift0) & mask)] &+= 1
-                        counts[even1 &+ Int((a &>> shift1) & mask)] &+= 1
-                        counts[odd1 &+ Int((b &>> shift1) & mask)] &+= 1
-                        i &+= 2
-                    }
-                } else {
-                    while i &+ 2 <= n {
-                        let a = records[i], b = records[i &+ 1]
-                        counts[even0 &+ Int((a &>> shift0) & mask)] &+= 1
-                        counts[odd0 &+ Int((b &>> shift0) & mask)] &+= 1
-                        counts[even1 &+ Int((a &>> shift1) & mask)] &+= 1
-                        counts[odd1 &+ Int((b &>> shift1) & mask)] &+= 1
+                let third = passes == 3
+                while i &+ 2 <= n {
+                    let a = records[i], b = records[i &+ 1]
+                    counts[even0 &+ Int((a &>> shift0) & mask)] &+= 1
+                    counts[odd0 &+ Int((b &>> shift0) & mask)] &+= 1
+                    counts[even1 &+ Int((a &>> shift1) & mask)] &+= 1
+                    counts[odd1 &+ Int((b &>> shift1) & mask)] &+= 1
+                    if third {
                         counts[even2 &+ Int((a &>> shift2) & mask)] &+= 1
                         counts[odd2 &+ Int((b &>> shift2) & mask)] &+= 1
-                        i &+= 2
                     }
+                    i &+= 2
                 }
                 if i < n {
                     let a = records[i]
                     counts[even0 &+ Int((a &>> shift0) & mask)] &+= 1
                     counts[even1 &+ Int((a &>> shift1) & mask)] &+= 1
-                    if passes == 3 { counts[even2 &+ Int((a &>> shift2) & mask)] &+= 1 }
+                    if third { counts[even2 &+ Int((a &>> shift2) & mask)] &+= 1 }
                 }
             }
         }

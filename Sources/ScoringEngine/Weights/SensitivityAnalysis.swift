@@ -481,28 +481,10 @@ extension SensitivityAnalysis {
                                                     case .valuePerDifficulty:
                                                         for li in 0..<rows { keys[li] = scores[values &+ li] / Swift.max(scores[difficulties &+ li], 1) }
                                                     }
-                                                    // Four independent minima and maxima (no long dependency chain).
-                                                    var lowest = (Double.infinity, Double.infinity, Double.infinity, Double.infinity)
-                                                    var highest = (-Double.infinity, -Double.infinity, -Double.infinity, -Double.infinity)
-                                                    var li = 0
-                                                    while li + 4 <= rows {
-                                                        lowest.0 = Swift.min(lowest.0, keys[li]); highest.0 = Swift.max(highest.0, keys[li])
-                                                        lowest.1 = Swift.min(lowest.1, keys[li + 1]); highest.1 = Swift.max(highest.1, keys[li + 1])
-                                                        lowest.2 = Swift.min(lowest.2, keys[li + 2]); highest.2 = Swift.max(highest.2, keys[li + 2])
-                                                        lowest.3 = Swift.min(lowest.3, keys[li + 3]); highest.3 = Swift.max(highest.3, keys[li + 3])
-                                                        li += 4
-                                                    }
-                                                    while li < rows {
-                                                        lowest.0 = Swift.min(lowest.0, keys[li]); highest.0 = Swift.max(highest.0, keys[li])
-                                                        li += 1
-                                                    }
+                                                    let (lowest, highest) = DrawRanker.range(keys.readOnly)
                                                     let at = b * block.panels + index
-                                                    block.lowestKeys.withUncheckedMutableView(at..<(at + 1)) {
-                                                        $0[0] = Swift.min(Swift.min(lowest.0, lowest.1), Swift.min(lowest.2, lowest.3))
-                                                    }
-                                                    block.highestKeys.withUncheckedMutableView(at..<(at + 1)) {
-                                                        $0[0] = Swift.max(Swift.max(highest.0, highest.1), Swift.max(highest.2, highest.3))
-                                                    }
+                                                    block.lowestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = lowest }
+                                                    block.highestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = highest }
                                                 }
                                                 // Band index = number of cuts ≤ the score (Bands.index(of:)).
                                                 for li in 0..<rows {
