@@ -4,13 +4,15 @@ import ScoringEngine
 public enum ModelFixtures {
     /// A grading policy with bands low < 40 ≤ medium < 60 ≤ high on both scores and the
     /// default model's grid.
-    public static func grading(minimumCompleteness: Double = 0.5, gradeFirst: Bool = true) -> GradingPolicy {
+    public static func grading(
+        minimumCompleteness: Double = 0.5, gradeFirst: Bool = true, key: RankingPolicy.Key = .priority
+    ) -> GradingPolicy {
         let bands = try! Bands(names: ["low", "medium", "high"], cuts: [40, 60])
         return try! GradingPolicy(
             valueBands: bands, difficultyBands: bands,
             grid: [[.c, .d, .d], [.b, .c, .c], [.a, .a, .b]],
             minimumCompleteness: minimumCompleteness,
-            ranking: try! RankingPolicy(key: .priority, gradeFirst: gradeFirst, difficultyPenalty: 0.5))
+            ranking: try! RankingPolicy(key: key, gradeFirst: gradeFirst, difficultyPenalty: 0.5))
     }
 
     /// A numeric factor with a linear scale.

@@ -36,6 +36,9 @@ struct UncheckedMutableView<Element> {
         get { buffer[index] }
         nonmutating set { buffer[index] = newValue }
     }
+
+    /// The same elements, read-only (valid as long as this view).
+    var readOnly: UncheckedView<Element> { UncheckedView(UnsafeBufferPointer(buffer)) }
 }
 
 extension Array {
@@ -49,5 +52,41 @@ extension Array {
     @inline(__always)
     mutating func withUncheckedMutableView<Result>(_ body: (UncheckedMutableView<Element>) throws -> Result) rethrows -> Result {
         try withUnsafeMutableBufferPointer { try body(UncheckedMutableView($0)) }
+    }
+}
+
+/// A fixed-size buffer of plain values (integers, floating point) that several threads may
+/// write at the same time, each at its own indices: SMAA's block buffers, which the workers
+/// fill panel by panel and read draw by draw. (An array stored in a class cannot be shared so:
+/// every mutable access checks uniqueness and exclusivity on the array's reference.)
+///
+/// Views made by ``withUncheckedView(_:)`` and ``withUncheckedMutableView(_:)`` are valid
+/// only inside the closure; the caller guarantees that no two threads write the same index
+/// and that no thread reads an index while another writes it (the workers of one step touch
+/// disjoint ranges; steps are separated by `concurrentPerform` returning).
+final class SharedScratch<Element: BitwiseCopyable>: @unchecked Sendable {
+    private let buffer: UnsafeMutableBufferPointer<Element>
+
+    init(repeating value: Element, count: Int) {
+        buffer = .allocate(capacity: Swift.max(count, 0))
+        buffer.initialize(repeating: value)
+    }
+
+    deinit { buffer.deallocate() }
+
+    var count: Int { buffer.count }
+
+    /// A read-only view of `range`, indexed from 0.
+    @inline(__always)
+    func withUncheckedView<Result>(_ range: Range<Int>, _ body: (UncheckedView<Element>) throws -> Result) rethrows -> Result {
+        precondition(range.lowerBound >= 0 && range.upperBound <= buffer.count, "SharedScratch range out of bounds")
+        return try body(UncheckedView(UnsafeBufferPointer(rebasing: buffer[range])))
+    }
+
+    /// A writable view of `range`, indexed from 0.
+    @inline(__always)
+    func withUncheckedMutableView<Result>(_ range: Range<Int>, _ body: (UncheckedMutableView<Element>) throws -> Result) rethrows -> Result {
+        precondition(range.lowerBound >= 0 && range.upperBound <= buffer.count, "SharedScratch range out of bounds")
+        return try body(UncheckedMutableView(UnsafeMutableBufferPointer(rebasing: buffer[range])))
     }
 }

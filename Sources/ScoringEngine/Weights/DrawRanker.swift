@@ -6,27 +6,34 @@
 /// caller numbers accounts in ascending id order, which makes this exactly
 /// ``BatchAssessment/rankedRows()``'s order.
 ///
-/// How: each account gets a code whose top 3 bits are its group (its grade with
-/// `gradeFirst`, else 0) and whose other bits are the key's position between the draw's
-/// largest and smallest key, `⌊(largest − key) · scale⌋`, a non-increasing function of the
-/// key (every step of it rounds monotonically). The records `code << 32 | index` are sorted
-/// by code with two or three stable counting passes (at most 4,096 counters, in L1;
-/// sequential reads and a few thousand write streams, instead of the random accesses of a
-/// bucket per account). A lower code then means a strictly better place; accounts sharing a code (equal
-/// or nearly equal keys) are in index order and are finished by a stable insertion sort on
-/// the key (more than 32: a comparison sort, ties by index, so the worst case stays
-/// O(n log n)). The rank of the account at sorted position p is p + 1.
+/// How: each account gets a 64-bit record: its group (its grade with `gradeFirst`, else 0)
+/// in the top 3 bits, then the key's position between the draw's largest and smallest key,
+/// `⌊(largest − key) · scale⌋` with up to 52 bits (a non-increasing function of the key:
+/// every step of it rounds monotonically), then the account's index in the lowest bits.
+/// The records are sorted on their top 16, 24 or 30 bits (the code) by two or three stable
+/// counting passes (at most 4,096 counters, in L1; sequential reads and a few thousand write
+/// streams). A lower code means a strictly better place. Records sharing a code are then
+/// sorted as plain integers (insertion sort up to 32, else a comparison sort): group, fine
+/// position, index, still in L1 and without reading keys. Only records that share the
+/// fine position too (equal keys, or keys within about 2⁻⁵² of the draw's range of each
+/// other) are ordered by their keys, highest first, ties by index. The rank of the account
+/// at sorted position p is p + 1.
 ///
-/// Up to 2,048 accounts: 16-bit codes (two passes of 8 bits, 2¹³ key positions); up to
-/// 262,144: 24-bit codes (two passes of 12 bits, 2²¹ positions); more: 30-bit codes (three
-/// passes of 10 bits, 2²⁷ positions).
+/// Up to 2,048 accounts the code is 16 bits (two passes of 8 bits); up to 262,144, 24 bits
+/// (two passes of 12 bits); more, 30 bits (three passes of 10 bits).
+///
+/// The digit counts are kept twice (even and odd records) and added before the prefix sums:
+/// most records share their top digit, and one table would make every count wait for the
+/// previous one's store.
 struct DrawRanker {
     let count: Int
     let gradeFirst: Bool
 
-    /// Bits of the key's position inside the code (below the 3 group bits).
+    /// Bits of the account index (the lowest bits of a record).
+    private let indexBits: Int
+    /// Bits of the key's fine position, just below the 3 group bits.
     private let positionBits: Int
-    /// Counting passes of `digitBits` bits each over the code.
+    /// Counting passes of `digitBits` bits each over the record's top bits.
     private let passes: Int
     private let digitBits: Int
     /// Runs of equal codes up to this length are finished by insertion sort.
@@ -34,22 +41,23 @@ struct DrawRanker {
 
     private var records: [UInt64]
     private var spare: [UInt64]
-    /// `passes` × 2,048 digit counts, then offsets.
+    /// Per pass two tables (even, odd records) of 2^digitBits digit counts; the even table
+    /// then holds the pass's offsets.
     private var digitCounts: [UInt32]
-    private var runKeys: [Double] = []
-    private var runIndices: [UInt32] = []
+    /// A long run's records while it is sorted.
+    private var runScratch: [UInt64] = []
 
     init(count: Int, gradeFirst: Bool) {
         precondition(count >= 0 && count < Int(UInt32.max), "DrawRanker ranks fewer than 2³² accounts")
         self.count = count
         self.gradeFirst = gradeFirst
-        // Code bits = passes × digit bits; the key's position gets all but the 3 group bits,
-        // at least 4 positions per account, so that few accounts share a code.
         (passes, digitBits) = count <= 2048 ? (2, 8) : count <= 1 << 18 ? (2, 12) : (3, 10)
-        positionBits = passes * digitBits - 3
+        indexBits = Swift.max(1, Int.bitWidth - Swift.max(count - 1, 0).leadingZeroBitCount)
+        // A Double holds 53 significant bits: finer positions would add nothing.
+        positionBits = Swift.min(61 - indexBits, 52)
         records = [UInt64](repeating: 0, count: count)
         spare = [UInt64](repeating: 0, count: count)
-        digitCounts = [UInt32](repeating: 0, count: passes << digitBits)
+        digitCounts = [UInt32](repeating: 0, count: (2 * passes) << digitBits)
     }
 
     /// Writes each account's rank (1-based) into `ranks`.
@@ -60,55 +68,99 @@ struct DrawRanker {
     ///   - ranks: Output, one per account.
     /// - Complexity: O(n) for keys that are not crowded into a sliver of their range.
     mutating func rank(keys: [Double], grades: [UInt8], into ranks: inout [Int32]) {
-        let n = count
-        guard n > 0 else { return }
-        precondition(keys.count == n && grades.count == n && ranks.count == n, "DrawRanker needs one key, grade and rank per account")
-        let gradeFirst = self.gradeFirst
-        // The key range over all accounts (four independent minima and maxima, so the
-        // loop is not one long dependency chain; no branch on the grade).
-        var lowest = (Double.infinity, Double.infinity, Double.infinity, Double.infinity)
-        var highest = (-Double.infinity, -Double.infinity, -Double.infinity, -Double.infinity)
+        precondition(
+            keys.count == count && grades.count == count && ranks.count == count, "DrawRanker needs one key, grade and rank per account")
         keys.withUncheckedView { keys in
-            var i = 0
-            while i + 4 <= n {
-                lowest.0 = Swift.min(lowest.0, keys[i]); highest.0 = Swift.max(highest.0, keys[i])
-                lowest.1 = Swift.min(lowest.1, keys[i + 1]); highest.1 = Swift.max(highest.1, keys[i + 1])
-                lowest.2 = Swift.min(lowest.2, keys[i + 2]); highest.2 = Swift.max(highest.2, keys[i + 2])
-                lowest.3 = Swift.min(lowest.3, keys[i + 3]); highest.3 = Swift.max(highest.3, keys[i + 3])
-                i += 4
-            }
-            while i < n {
-                lowest.0 = Swift.min(lowest.0, keys[i]); highest.0 = Swift.max(highest.0, keys[i])
-                i += 1
+            grades.withUncheckedView { grades in
+                ranks.withUncheckedMutableView { ranks in
+                    rank(keys: keys, grades: grades, range: Self.range(keys), into: ranks)
+                }
             }
         }
-        let low = Swift.min(Swift.min(lowest.0, lowest.1), Swift.min(lowest.2, lowest.3))
-        let high = Swift.max(Swift.max(highest.0, highest.1), Swift.max(highest.2, highest.3))
-        let positionBits = self.positionBits
-        let largestPosition = Double((1 << positionBits) - 1)
+    }
+
+    /// The smallest and the largest key (four independent minima and maxima, so the loop is
+    /// not one long dependency chain).
+    static func range(_ keys: UncheckedView<Double>) -> (low: Double, high: Double) {
+        var lowest = (Double.infinity, Double.infinity, Double.infinity, Double.infinity)
+        var highest = (-Double.infinity, -Double.infinity, -Double.infinity, -Double.infinity)
+        let n = keys.count
+        var i = 0
+        while i + 4 <= n {
+            lowest.0 = Swift.min(lowest.0, keys[i]); highest.0 = Swift.max(highest.0, keys[i])
+            lowest.1 = Swift.min(lowest.1, keys[i + 1]); highest.1 = Swift.max(highest.1, keys[i + 1])
+            lowest.2 = Swift.min(lowest.2, keys[i + 2]); highest.2 = Swift.max(highest.2, keys[i + 2])
+            lowest.3 = Swift.min(lowest.3, keys[i + 3]); highest.3 = Swift.max(highest.3, keys[i + 3])
+            i += 4
+        }
+        while i < n {
+            lowest.0 = Swift.min(lowest.0, keys[i]); highest.0 = Swift.max(highest.0, keys[i])
+            i += 1
+        }
+        return (
+            Swift.min(Swift.min(lowest.0, lowest.1), Swift.min(lowest.2, lowest.3)),
+            Swift.max(Swift.max(highest.0, highest.1), Swift.max(highest.2, highest.3))
+        )
+    }
+
+    /// Writes each account's rank (1-based) into `ranks` (index i for account i).
+    ///
+    /// - Parameters:
+    ///   - keys: The ranking key of every account; finite.
+    ///   - grades: ``Grade/order`` of every account.
+    ///   - range: The smallest and largest of `keys` (exactly; the caller may have found
+    ///     them while writing the keys).
+    ///   - ranks: Output, one per account.
+    mutating func rank(
+        keys: UncheckedView<Double>, grades: UncheckedView<UInt8>, range: (low: Double, high: Double),
+        into ranks: UncheckedMutableView<Int32>
+    ) {
+        let n = count
+        guard n > 0 else { return }
+        precondition(keys.count >= n && grades.count >= n, "DrawRanker needs one key and grade per account")
+        let (low, high) = range
+        let largestPosition = Double((UInt64(1) << UInt64(positionBits)) - 1)
         var scale = high > low ? largestPosition / (high - low) : 0
         if !scale.isFinite { scale = 0 }
+        let gradeFirst = self.gradeFirst
         let passes = self.passes
         let digitBits = self.digitBits
-        let mask = UInt64((1 << digitBits) - 1)
         let buckets = 1 << digitBits
+        let mask = UInt64(buckets - 1)
+        let positionShift = UInt64(61 - positionBits)
+        let shift0 = UInt64(64 - passes * digitBits)
+        let shift1 = shift0 + UInt64(digitBits)
+        let shift2 = shift1 + UInt64(digitBits)
+        // Table t of pass p starts at (2p + t) · buckets.
+        let even0 = 0, odd0 = buckets, even1 = 2 * buckets, odd1 = 3 * buckets, even2 = 4 * buckets, odd2 = 5 * buckets
         digitCounts.withUncheckedMutableView { counts in
-            for slot in 0..<(passes * buckets) { counts[slot] = 0 }
-            keys.withUncheckedView { keys in
-                grades.withUncheckedView { grades in
-                    records.withUncheckedMutableView { records in
-                        for i in 0..<n {
-                            let group = gradeFirst ? UInt64(grades[i]) : 0
-                            // ≥ 0: high ≥ key, and rounding keeps the order.
-                            let position = Swift.min((high - keys[i]) * scale, largestPosition)
-                            let code = group << positionBits | UInt64(position)
-                            let record = code << 32 | UInt64(i)
-                            records[i] = record
-                            for pass in 0..<passes {
-                                counts[pass * buckets + Int((record >> UInt64(32 + pass * digitBits)) & mask)] &+= 1
-                            }
-                        }
+            for slot in 0..<counts.count { counts[slot] = 0 }
+            records.withUncheckedMutableView { records in
+                for i in 0..<n {
+                    let group = gradeFirst ? UInt64(grades[i]) : 0
+                    // ≥ 0: high ≥ key, and rounding keeps the order.
+                    let position = Swift.min((high - keys[i]) * scale, largestPosition)
+                    records[i] = group &<< 61 | UInt64(position) &<< positionShift | UInt64(truncatingIfNeeded: i)
+                }
+                var i = 0
+                let third = passes == 3
+                while i &+ 2 <= n {
+                    let a = records[i], b = records[i &+ 1]
+                    counts[even0 &+ Int((a &>> shift0) & mask)] &+= 1
+                    counts[odd0 &+ Int((b &>> shift0) & mask)] &+= 1
+                    counts[even1 &+ Int((a &>> shift1) & mask)] &+= 1
+                    counts[odd1 &+ Int((b &>> shift1) & mask)] &+= 1
+                    if third {
+                        counts[even2 &+ Int((a &>> shift2) & mask)] &+= 1
+                        counts[odd2 &+ Int((b &>> shift2) & mask)] &+= 1
                     }
+                    i &+= 2
+                }
+                if i < n {
+                    let a = records[i]
+                    counts[even0 &+ Int((a &>> shift0) & mask)] &+= 1
+                    counts[even1 &+ Int((a &>> shift1) & mask)] &+= 1
+                    if third { counts[even2 &+ Int((a &>> shift2) & mask)] &+= 1 }
                 }
             }
         }
@@ -116,29 +168,27 @@ struct DrawRanker {
         // for every record is skipped.
         var sortedInRecords = true
         for pass in 0..<passes {
-            let shift = UInt64(32 + pass * digitBits)
-            let base = pass * buckets
-            let skip = digitCounts.withUncheckedView { counts in
-                records.withUncheckedView { records in
-                    Int(counts[base + Int((records[0] >> shift) & mask)]) == n
-                }
-            }
-            if skip { continue }
-            digitCounts.withUncheckedMutableView { counts in
+            let shift = shift0 + UInt64(pass * digitBits)
+            let base = 2 * pass * buckets
+            let skip = digitCounts.withUncheckedMutableView { counts in
+                let digit = records.withUncheckedView { records in Int((records[0] &>> shift) & mask) }
+                if Int(counts[base &+ digit] &+ counts[base &+ buckets &+ digit]) == n { return true }
                 var offset: UInt32 = 0
                 for digit in 0..<buckets {
-                    let size = counts[base + digit]
-                    counts[base + digit] = offset
+                    let size = counts[base &+ digit] &+ counts[base &+ buckets &+ digit]
+                    counts[base &+ digit] = offset
                     offset &+= size
                 }
+                return false
             }
+            if skip { continue }
             func scatter(from source: [UInt64], into target: inout [UInt64], counts: inout [UInt32]) {
                 source.withUncheckedView { source in
                     target.withUncheckedMutableView { target in
                         counts.withUncheckedMutableView { counts in
                             for i in 0..<n {
                                 let record = source[i]
-                                let slot = base + Int((record >> shift) & mask)
+                                let slot = base &+ Int((record &>> shift) & mask)
                                 let at = counts[slot]
                                 target[Int(at)] = record
                                 counts[slot] = at &+ 1
@@ -155,61 +205,96 @@ struct DrawRanker {
             sortedInRecords.toggle()
         }
         if !sortedInRecords { swap(&records, &spare) }
-        finishRunsAndRank(keys: keys, into: &ranks)
+        finishRunsAndRank(keys: keys, into: ranks)
     }
 
-    /// Orders each run of equal codes by key (highest first, ties by index: the run is in
-    /// index order and the sort is stable), then writes every account's rank.
-    private mutating func finishRunsAndRank(keys: [Double], into ranks: inout [Int32]) {
+    /// Orders each run of equal codes (group, fine position, index, as integers; then the
+    /// records that share a fine position by key, highest first, ties by index) and writes
+    /// the ranks of its accounts.
+    private mutating func finishRunsAndRank(keys: UncheckedView<Double>, into ranks: UncheckedMutableView<Int32>) {
         let n = count
         let limit = Self.insertionLimit
-        var start = 0
-        while start < n {
-            let code = records[start] >> 32
-            var end = start + 1
-            while end < n && records[end] >> 32 == code { end += 1 }
-            if end - start > 1 { finishRun(start..<end, keys: keys, limit: limit) }
-            start = end
-        }
-        records.withUncheckedView { records in
-            ranks.withUncheckedMutableView { ranks in
-                for position in 0..<n { ranks[Int(records[position] & 0xFFFF_FFFF)] = Int32(position + 1) }
+        let codeShift = UInt64(64 - passes * digitBits)
+        let indexShift = UInt64(indexBits)
+        let indexMask = (UInt64(1) << indexShift) - 1
+        var scratch = runScratch
+        runScratch = []
+        records.withUncheckedMutableView { records in
+            var start = 0
+            while start < n {
+                let code = records[start] &>> codeShift
+                var end = start &+ 1
+                while end < n && records[end] &>> codeShift == code { end &+= 1 }
+                if end &- start > 1 {
+                    if end &- start > limit {
+                        scratch.removeAll(keepingCapacity: true)
+                        for position in start..<end { scratch.append(records[position]) }
+                        scratch.sort()
+                        for (offset, record) in scratch.enumerated() { records[start &+ offset] = record }
+                    } else {
+                        Self.insertionSort(records, start..<end)
+                    }
+                    // Records sharing a fine position: by key.
+                    var tie = start
+                    while tie < end {
+                        let fine = records[tie] &>> indexShift
+                        var tieEnd = tie &+ 1
+                        while tieEnd < end && records[tieEnd] &>> indexShift == fine { tieEnd &+= 1 }
+                        if tieEnd &- tie > 1 { Self.sortByKey(records, tie..<tieEnd, keys: keys, indexMask: indexMask, limit: limit) }
+                        tie = tieEnd
+                    }
+                }
+                for position in start..<end {
+                    let i = Int(truncatingIfNeeded: records[position] & indexMask)
+                    ranks[i] = Int32(truncatingIfNeeded: position &+ 1)
+                }
+                start = end
             }
+        }
+        runScratch = scratch
+    }
+
+    /// Insertion sort of a short run of records as integers.
+    @inline(__always)
+    private static func insertionSort(_ records: UncheckedMutableView<UInt64>, _ run: Range<Int>) {
+        var i = run.lowerBound &+ 1
+        while i < run.upperBound {
+            let record = records[i]
+            var j = i &- 1
+            while j >= run.lowerBound && records[j] > record {
+                records[j &+ 1] = records[j]
+                j &-= 1
+            }
+            records[j &+ 1] = record
+            i &+= 1
         }
     }
 
-    private mutating func finishRun(_ run: Range<Int>, keys: [Double], limit: Int) {
-        runKeys.removeAll(keepingCapacity: true)
-        runIndices.removeAll(keepingCapacity: true)
-        for position in run {
-            let index = UInt32(truncatingIfNeeded: records[position])
-            runIndices.append(index)
-            runKeys.append(keys[Int(index)])
-        }
-        let length = run.count
-        if length > limit {
-            let order = (0..<length).sorted { x, y in
-                runKeys[x] > runKeys[y] || (runKeys[x] == runKeys[y] && runIndices[x] < runIndices[y])
+    /// Records that share group and fine position (in index order): by key, highest first,
+    /// ties by index.
+    private static func sortByKey(
+        _ records: UncheckedMutableView<UInt64>, _ run: Range<Int>, keys: UncheckedView<Double>, indexMask: UInt64, limit: Int
+    ) {
+        if run.count > limit {
+            let sorted = run.map { records[$0] }.sorted { x, y in
+                let kx = keys[Int(truncatingIfNeeded: x & indexMask)], ky = keys[Int(truncatingIfNeeded: y & indexMask)]
+                return kx > ky || (kx == ky && x < y)
             }
-            let indices = order.map { runIndices[$0] }
-            for (offset, position) in run.enumerated() { records[position] = UInt64(indices[offset]) }
+            for (offset, record) in sorted.enumerated() { records[run.lowerBound &+ offset] = record }
             return
         }
         // Stable insertion sort by key, highest first.
-        var i = 1
-        while i < length {
-            let index = runIndices[i]
-            let key = runKeys[i]
-            var j = i - 1
-            while j >= 0 && runKeys[j] < key {
-                runIndices[j + 1] = runIndices[j]
-                runKeys[j + 1] = runKeys[j]
-                j -= 1
+        var i = run.lowerBound &+ 1
+        while i < run.upperBound {
+            let record = records[i]
+            let key = keys[Int(truncatingIfNeeded: record & indexMask)]
+            var j = i &- 1
+            while j >= run.lowerBound && keys[Int(truncatingIfNeeded: records[j] & indexMask)] < key {
+                records[j &+ 1] = records[j]
+                j &-= 1
             }
-            runIndices[j + 1] = index
-            runKeys[j + 1] = key
-            i += 1
+            records[j &+ 1] = record
+            i &+= 1
         }
-        for (offset, position) in run.enumerated() { records[position] = UInt64(runIndices[offset]) }
     }
 }

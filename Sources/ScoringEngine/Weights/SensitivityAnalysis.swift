@@ -19,20 +19,23 @@ import LinearAlgebra
 /// Draws are processed in blocks of B draws, B chosen so that the block's keys, grades and
 /// ranks (13 bytes per account and draw) fit a quarter of ``memoryBudget``. For a block:
 ///
-/// 1. Scores: the utility matrix is cut into panels of 256 accounts; each panel is
-///    multiplied by the 2B × F matrix of the block's weights (×100) in one BLAS `dgemm`,
-///    S = W · Uᵀ (``BatchProduct/multiply(_:rows:inner:byTransposed:columns:into:)``), and while
-///    the panel's 2B × 256 scores are in cache they become grades and ranking keys, read and
-///    written along each draw's accounts.
-/// 2. Ranks: each draw's accounts are ranked by ``DrawRanker``, a bucket (counting) sort in
-///    expected linear time instead of a full comparison sort.
+/// 1. Scores: the utility matrix is cut into panels of 256 accounts; for each chunk of at
+///    most 32 draws each panel is multiplied by the chunk's 2C × F weights (×100) in one BLAS
+///    `dgemm`, S = W · Uᵀ (``BatchProduct/multiply(_:rows:inner:byTransposed:columns:into:)``),
+///    and while the panel's 2C × 256 scores are in cache they become ranking keys (and each
+///    draw's smallest and largest key in the panel) and grades, written into the block's
+///    draw-major buffers.
+/// 2. Ranks: each draw's accounts are ranked by ``DrawRanker``, a radix sort in linear
+///    time, reading the draw's keys and grades in one piece; the ranks go to a panel-major
+///    buffer.
 /// 3. Counts: per account, grade counts, top-K counts, rank sums, the central weight sums
 ///    and the rank histogram (or the stored ranks) are updated.
 ///
-/// Panels (steps 1 and 3) and draws (step 2) are spread over ``threads`` workers; every
-/// worker writes only its own panels or draws, so the result does not depend on the
-/// number of threads. While several workers run, OpenBLAS is held to one thread per call
-/// (``BLASThreads``), so its threads do not compete with the workers.
+/// Panels (steps 1 and 3) and draws (step 2) are handed out one at a time to ``threads``
+/// workers; every item writes only its own panel's or draw's entries, so the result does not
+/// depend on the number of threads or on which worker took which item. While several
+/// workers run, OpenBLAS is held to one thread per call (``BLASThreads``), so its threads do
+/// not compete with the workers.
 ///
 /// ## Rank quantiles
 ///
@@ -62,6 +65,9 @@ public struct SensitivityAnalysis: Sendable {
 
     /// Rows per `dgemm` panel.
     public static let panelRows = 256
+    /// Most draws per panel product: 2 · 32 × 256 scores (128 KiB) stay in the core's cache
+    /// while they become keys and grades.
+    static let chunkDraws = 32
 
     public init(
         samples: Int = 10_000, sampler: WeightSampler, topCount: Int = 20, seed: UInt64 = 1,
@@ -135,62 +141,70 @@ public struct SensitivityAnalysis: Sendable {
             let rows = min(panelRows, n - p * panelRows)
             let slice = Array(utilities[(p * panelRows * factorCount)..<((p * panelRows + rows) * factorCount)])
             return PanelState(
-                start: p * panelRows, rows: rows, utilities: slice, completeness: Array(completeness[(p * panelRows)..<(p * panelRows + rows)]),
-                factorCount: factorCount, blockDraws: blockDraws, keepRanks: keepAllRanks ? m : 0,
+                index: p, start: p * panelRows, rows: rows, utilities: slice,
+                completeness: Array(completeness[(p * panelRows)..<(p * panelRows + rows)]),
+                factorCount: factorCount, keepRanks: keepAllRanks ? m : 0,
                 histogramBins: binning?.count ?? 0, wideCounts: m > Int(UInt16.max))
         }
+        // The block's buffers, shared by the workers (each writes its own ranges): keys and
+        // grades draw-major (entry b · n + i), each draw's smallest and largest key per panel
+        // (entry b · panels + p), and ranks panel-major (entry (p · B + b) · 256 + i − 256p),
+        // so that a draw's ranker reads its keys in one piece and a panel's counts read its
+        // ranks in one piece, without gathering copies.
+        let block = BlockBuffers(accounts: n, panels: panelCount, blockDraws: blockDraws)
         let workerCount = max(1, min(threads, max(panelCount, 1)))
         let workers: [WorkerState] = (0..<workerCount).map { _ in
             WorkerState(count: n, gradeFirst: model.grading.ranking.gradeFirst)
         }
-        let drawRanks: [RankSlot] = (0..<blockDraws).map { _ in RankSlot(count: n) }
         let valueSide = model.factors.map { $0.side == .value }
         var timings = SensitivityResult.Timings()
         timings.blockDraws = blockDraws
         timings.workers = workerCount
         timings.passes = 1
 
+        // Each step hands out its items (panels, draws) one at a time to whichever worker is
+        // free, so a worker that the system holds back does not hold the others up.
+        func inParallel(_ items: Int, _ body: @Sendable (WorkerState, Int) -> Void) {
+            let queue = WorkQueue(count: items)
+            DispatchQueue.concurrentPerform(iterations: min(workerCount, items)) { w in
+                while let item = queue.take() { body(workers[w], item) }
+            }
+        }
+
         // The workers call BLAS concurrently: one OpenBLAS thread per call (see BLASThreads).
         BLASThreads.withThreadCount(workerCount > 1 ? 1 : BLASThreads.count) {
         var blockStart = 0
         while blockStart < m {
             let size = min(blockDraws, m - blockStart)
-            // 2B × F weights ×100: row b the value weights of draw b, row B + b its
-            // difficulty weights (zero for the other side's factors).
-            var weights = [Double](repeating: 0, count: 2 * size * factorCount)
-            for b in 0..<size {
-                for f in 0..<factorCount {
-                    let w = 100 * draws[(blockStart + b) * factorCount + f]
-                    weights[((valueSide[f] ? 0 : size) + b) * factorCount + f] = w
+            // Per chunk of at most `chunkDraws` draws, 2C × F weights ×100: row c the value
+            // weights of the chunk's draw c, row C + c its difficulty weights (zero for the
+            // other side's factors). A chunk's panel product (2C × 256) stays in cache.
+            let chunks = stride(from: 0, to: size, by: Self.chunkDraws).map { first in
+                let count = min(Self.chunkDraws, size - first)
+                var weights = [Double](repeating: 0, count: 2 * count * factorCount)
+                for c in 0..<count {
+                    for f in 0..<factorCount {
+                        let w = 100 * draws[(blockStart + first + c) * factorCount + f]
+                        weights[((valueSide[f] ? 0 : count) + c) * factorCount + f] = w
+                    }
                 }
+                return WeightChunk(first: first, count: count, weights: weights)
             }
-            let blockWeights = weights
             let first = blockStart
             // 1. Scores → grades and keys, per panel.
             let scoringStart = DispatchTime.now().uptimeNanoseconds
-            DispatchQueue.concurrentPerform(iterations: workerCount) { w in
-                let worker = workers[w]
-                for p in stride(from: w, to: panelCount, by: workerCount) {
-                    panels[p].score(weights: blockWeights, blockSize: size, grader: grader, scratch: worker)
-                }
+            inParallel(panelCount) { worker, p in
+                panels[p].score(chunks: chunks, grader: grader, block: block, scratch: worker)
             }
             let rankingStart = DispatchTime.now().uptimeNanoseconds
             // 2. Ranks, per draw.
-            let rankWorkers = min(workerCount, size)
-            DispatchQueue.concurrentPerform(iterations: rankWorkers) { w in
-                let worker = workers[w]
-                for b in stride(from: w, to: size, by: rankWorkers) {
-                    worker.rank(draw: b, panels: panels, into: drawRanks[b])
-                }
+            inParallel(size) { worker, b in
+                worker.rank(draw: b, block: block)
             }
             let countingStart = DispatchTime.now().uptimeNanoseconds
             // 3. Counts, per panel.
-            DispatchQueue.concurrentPerform(iterations: workerCount) { w in
-                for p in stride(from: w, to: panelCount, by: workerCount) {
-                    panels[p].count(
-                        blockStart: first, blockSize: size, ranks: drawRanks, draws: draws, topCount: topCount,
-                        binning: binning)
-                }
+            inParallel(panelCount) { _, p in
+                panels[p].count(blockStart: first, blockSize: size, block: block, draws: draws, topCount: topCount, binning: binning)
             }
             let end = DispatchTime.now().uptimeNanoseconds
             timings.scoringSeconds += Double(rankingStart - scoringStart) / 1e9
@@ -202,13 +216,11 @@ public struct SensitivityAnalysis: Sendable {
         }
         }
 
-        DispatchQueue.concurrentPerform(iterations: workerCount) { w in
-            for p in stride(from: w, to: panelCount, by: workerCount) {
-                if keepAllRanks {
-                    panels[p].quantilesFromStoredRanks(samples: m, accounts: n)
-                } else if let binning {
-                    panels[p].quantilesFromHistograms(samples: m, binning: binning)
-                }
+        inParallel(panelCount) { _, p in
+            if keepAllRanks {
+                panels[p].quantilesFromStoredRanks(samples: m, accounts: n)
+            } else if let binning {
+                panels[p].quantilesFromHistograms(samples: m, binning: binning)
             }
         }
         timings.productSeconds = workers.reduce(0) { $0 + $1.productSeconds } / Double(workerCount)
@@ -227,7 +239,7 @@ public struct SensitivityAnalysis: Sendable {
                 let i = order[panel.start + li]
                 for g in 0..<5 { gradeProbabilities[i * 5 + g] = Double(panel.gradeCounts[li * 5 + g]) / Double(m) }
                 topProbability[i] = Double(panel.topCounts[li]) / Double(m)
-                meanRank[i] = panel.rankSums[li] / Double(m)
+                meanRank[i] = Double(panel.rankTotals[li]) / Double(m)
                 lowRank[i] = Int(panel.quantiles[li * 3])
                 medianRank[i] = Int(panel.quantiles[li * 3 + 1])
                 highRank[i] = Int(panel.quantiles[li * 3 + 2])
@@ -329,22 +341,70 @@ extension SensitivityAnalysis {
         }
     }
 
-    /// One panel of 256 accounts: its utilities, the block's grades and keys, its counts.
-    /// Written only by the worker that owns the panel in each step.
+    /// One chunk of a block's draws: its first draw (in the block), its size C, and its
+    /// 2C × F weights ×100.
+    struct WeightChunk: Sendable {
+        let first: Int
+        let count: Int
+        let weights: [Double]
+    }
+
+    /// Hands out the items 0..<count, each once, to whichever worker asks first.
+    final class WorkQueue: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = 0
+        private let count: Int
+        init(count: Int) { self.count = count }
+        func take() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard next < count else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+
+    /// The current block's keys, grades, key ranges and ranks (see ``run(_:progress:)``).
+    final class BlockBuffers: Sendable {
+        let accounts: Int
+        let panels: Int
+        let blockDraws: Int
+        /// Draw-major, entry b · n + i.
+        let keys: SharedScratch<Double>
+        let grades: SharedScratch<UInt8>
+        /// Each panel's smallest and largest key of each draw, entry b · panels + p.
+        let lowestKeys: SharedScratch<Double>
+        let highestKeys: SharedScratch<Double>
+        /// Panel-major, entry (p · B + b) · 256 + account − 256p.
+        let ranks: SharedScratch<Int32>
+
+        init(accounts: Int, panels: Int, blockDraws: Int) {
+            self.accounts = accounts
+            self.panels = panels
+            self.blockDraws = blockDraws
+            keys = SharedScratch(repeating: 0, count: blockDraws * accounts)
+            grades = SharedScratch(repeating: 0, count: blockDraws * accounts)
+            lowestKeys = SharedScratch(repeating: 0, count: blockDraws * panels)
+            highestKeys = SharedScratch(repeating: 0, count: blockDraws * panels)
+            ranks = SharedScratch(repeating: 0, count: panels * blockDraws * SensitivityAnalysis.panelRows)
+        }
+    }
+
+    /// One panel of 256 accounts: its utilities and its counts. Written only by the worker
+    /// that holds the panel in each step.
     final class PanelState: @unchecked Sendable {
+        let index: Int
         let start: Int
         let rows: Int
         /// rows × F utilities of the panel's accounts, row-major.
         let utilities: [Double]
         let completeness: [Double]
         let factorCount: Int
-        /// Block buffers, draw-major: entry b · rows + li.
-        var keys: [Double]
-        var grades: [UInt8]
         // Counts.
         var gradeCounts: [Int32]
         var topCounts: [Int32]
-        var rankSums: [Double]
+        /// Sums of ranks (exact integers).
+        var rankTotals: [Int64]
         var centralSums: [Double]
         /// All ranks, draw-major (m · rows), when they fit the budget.
         var storedRanks: [Int32]
@@ -356,19 +416,18 @@ extension SensitivityAnalysis {
         var quantiles: [Int32]
 
         init(
-            start: Int, rows: Int, utilities: [Double], completeness: [Double], factorCount: Int, blockDraws: Int,
+            index: Int, start: Int, rows: Int, utilities: [Double], completeness: [Double], factorCount: Int,
             keepRanks: Int, histogramBins: Int, wideCounts: Bool
         ) {
+            self.index = index
             self.start = start
             self.rows = rows
             self.utilities = utilities
             self.completeness = completeness
             self.factorCount = factorCount
-            keys = [Double](repeating: 0, count: blockDraws * rows)
-            grades = [UInt8](repeating: 0, count: blockDraws * rows)
             gradeCounts = [Int32](repeating: 0, count: rows * 5)
             topCounts = [Int32](repeating: 0, count: rows)
-            rankSums = [Double](repeating: 0, count: rows)
+            rankTotals = [Int64](repeating: 0, count: rows)
             centralSums = [Double](repeating: 0, count: rows * factorCount)
             storedRanks = [Int32](repeating: 0, count: keepRanks * rows)
             bins = histogramBins
@@ -377,57 +436,73 @@ extension SensitivityAnalysis {
             quantiles = [Int32](repeating: 0, count: rows * 3)
         }
 
-        /// Step 1: this panel's scores for the block, S = W · Uᵀ (one dgemm, 2B × rows: row b
-        /// the value scores of draw b, row B + b its difficulty scores), then grades and keys,
-        /// both read and written along the accounts of one draw.
-        func score(weights: [Double], blockSize: Int, grader: FastGrader, scratch: WorkerState) {
-            let size = 2 * blockSize * rows
-            if scratch.product.count != size { scratch.product = [Double](repeating: 0, count: size) }
-            let before = DispatchTime.now().uptimeNanoseconds
-            BatchProduct.multiply(
-                weights, rows: 2 * blockSize, inner: factorCount, byTransposed: utilities, columns: rows,
-                into: &scratch.product)
-            scratch.productSeconds += Double(DispatchTime.now().uptimeNanoseconds - before) / 1e9
+        /// Step 1: this panel's scores for the block, chunk by chunk: S = W · Uᵀ (one dgemm,
+        /// 2C × rows: row c the value scores of the chunk's draw c, row C + c its difficulty
+        /// scores), then keys, their range, and grades, written into the block's buffers.
+        func score(chunks: [WeightChunk], grader: FastGrader, block: BlockBuffers, scratch: WorkerState) {
             let rows = self.rows
+            let n = block.accounts
             let ranking = grader.ranking
             let bandCount = grader.difficultyBandCount
             let minimum = grader.minimumCompleteness
             let insufficient = UInt8(Grade.insufficient.order)
-            // Per draw: keys along the accounts, then the band indices one cut at a time over
-            // all the panel's accounts (compare-and-add loops the compiler vectorizes; one
-            // data-dependent branch per cut and account was the cost before), then grades.
-            scratch.product.withUncheckedView { scores in
-                completeness.withUncheckedView { completeness in
-                    grader.valueCuts.withUncheckedView { valueCuts in
-                        grader.difficultyCuts.withUncheckedView { difficultyCuts in
-                            grader.grid.withUncheckedView { grid in
-                                scratch.valueBands.withUncheckedMutableView { valueBands in
-                                    scratch.difficultyBands.withUncheckedMutableView { difficultyBands in
-                                        keys.withUncheckedMutableView { keys in
-                                            grades.withUncheckedMutableView { grades in
-                                                for b in 0..<blockSize {
-                                                    let values = b * rows
-                                                    let difficulties = (blockSize + b) * rows
-                                                    let out = b * rows
+            for chunk in chunks {
+                let size = 2 * chunk.count * rows
+                if scratch.product.count != size { scratch.product = [Double](repeating: 0, count: size) }
+                let before = DispatchTime.now().uptimeNanoseconds
+                BatchProduct.multiply(
+                    chunk.weights, rows: 2 * chunk.count, inner: factorCount, byTransposed: utilities, columns: rows,
+                    into: &scratch.product)
+                scratch.productSeconds += Double(DispatchTime.now().uptimeNanoseconds - before) / 1e9
+                // Per draw: keys along the accounts and their range, then the band indices one
+                // cut at a time over all the panel's accounts (compare-and-add loops the
+                // compiler vectorizes; one data-dependent branch per cut and account was the
+                // cost before), then grades.
+                scratch.product.withUncheckedView { scores in
+                    completeness.withUncheckedView { completeness in
+                        grader.valueCuts.withUncheckedView { valueCuts in
+                            grader.difficultyCuts.withUncheckedView { difficultyCuts in
+                                grader.grid.withUncheckedView { grid in
+                                    scratch.valueBands.withUncheckedMutableView { valueBands in
+                                        scratch.difficultyBands.withUncheckedMutableView { difficultyBands in
+                                            for c in 0..<chunk.count {
+                                                let b = chunk.first + c
+                                                let values = c * rows
+                                                let difficulties = (chunk.count + c) * rows
+                                                let range = (b * n + start)..<(b * n + start + rows)
+                                                block.keys.withUncheckedMutableView(range) { keys in
+                                                    // RankingPolicy.key's arithmetic, with the switch outside the loop.
+                                                    switch ranking.key {
+                                                    case .value:
+                                                        for li in 0..<rows { keys[li] = scores[values &+ li] }
+                                                    case .priority:
+                                                        let penalty = ranking.difficultyPenalty
+                                                        for li in 0..<rows { keys[li] = scores[values &+ li] - penalty * scores[difficulties &+ li] }
+                                                    case .valuePerDifficulty:
+                                                        for li in 0..<rows { keys[li] = scores[values &+ li] / Swift.max(scores[difficulties &+ li], 1) }
+                                                    }
+                                                    let (lowest, highest) = DrawRanker.range(keys.readOnly)
+                                                    let at = b * block.panels + index
+                                                    block.lowestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = lowest }
+                                                    block.highestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = highest }
+                                                }
+                                                // Band index = number of cuts ≤ the score (Bands.index(of:)).
+                                                for li in 0..<rows {
+                                                    valueBands[li] = 0
+                                                    difficultyBands[li] = 0
+                                                }
+                                                for cutIndex in 0..<valueCuts.count {
+                                                    let cut = valueCuts[cutIndex]
+                                                    for li in 0..<rows { valueBands[li] &+= scores[values &+ li] >= cut ? 1 : 0 }
+                                                }
+                                                for cutIndex in 0..<difficultyCuts.count {
+                                                    let cut = difficultyCuts[cutIndex]
+                                                    for li in 0..<rows { difficultyBands[li] &+= scores[difficulties &+ li] >= cut ? 1 : 0 }
+                                                }
+                                                block.grades.withUncheckedMutableView(range) { grades in
                                                     for li in 0..<rows {
-                                                        keys[out + li] = ranking.key(value: scores[values + li], difficulty: scores[difficulties + li])
-                                                    }
-                                                    // Band index = number of cuts ≤ the score (Bands.index(of:)).
-                                                    for li in 0..<rows {
-                                                        valueBands[li] = 0
-                                                        difficultyBands[li] = 0
-                                                    }
-                                                    for c in 0..<valueCuts.count {
-                                                        let cut = valueCuts[c]
-                                                        for li in 0..<rows { valueBands[li] &+= scores[values + li] >= cut ? 1 : 0 }
-                                                    }
-                                                    for c in 0..<difficultyCuts.count {
-                                                        let cut = difficultyCuts[c]
-                                                        for li in 0..<rows { difficultyBands[li] &+= scores[difficulties + li] >= cut ? 1 : 0 }
-                                                    }
-                                                    for li in 0..<rows {
-                                                        let grade = grid[Int(valueBands[li]) * bandCount + Int(difficultyBands[li])]
-                                                        grades[out + li] = completeness[li] >= minimum ? grade : insufficient
+                                                        let grade = grid[Int(valueBands[li]) &* bandCount &+ Int(difficultyBands[li])]
+                                                        grades[li] = completeness[li] >= minimum ? grade : insufficient
                                                     }
                                                 }
                                             }
@@ -441,45 +516,40 @@ extension SensitivityAnalysis {
             }
         }
 
-        /// Step 3: counts for every account of the panel over the block. Accounts outer,
-        /// draws inner, so each account's histogram row stays in cache.
-        func count(blockStart: Int, blockSize: Int, ranks: [RankSlot], draws: [Double], topCount: Int, binning: RankBinning?) {
+        /// Step 3: counts for every account of the panel over the block. Grades, rank sums
+        /// and top-K hits draw by draw along the accounts (each account's central sum gets
+        /// its draws in draw order); histograms account by account, four accounts at a time
+        /// (each account's histogram row stays in cache, and the four rows' increments do not
+        /// wait for each other).
+        func count(blockStart: Int, blockSize: Int, block: BlockBuffers, draws: [Double], topCount: Int, binning: RankBinning?) {
             let rows = self.rows
+            let n = block.accounts
             let f = factorCount
             let top = Int32(topCount)
-            let start = self.start
-            let bins = self.bins
-            // This panel's slice of each draw's ranks, gathered once (rows × blockSize, draw-major).
-            var local = [Int32](repeating: 0, count: rows * blockSize)
-            local.withUncheckedMutableView { local in
-                for b in 0..<blockSize {
-                    ranks[b].ranks.withUncheckedView { slot in
-                        for li in 0..<rows { local[b * rows + li] = slot[start + li] }
-                    }
-                }
-            }
-            local.withUncheckedView { local in
-                grades.withUncheckedView { grades in
-                    gradeCounts.withUncheckedMutableView { gradeCounts in
-                        topCounts.withUncheckedMutableView { topCounts in
-                            rankSums.withUncheckedMutableView { rankSums in
-                                centralSums.withUncheckedMutableView { centralSums in
-                                    draws.withUncheckedView { draws in
-                                        for li in 0..<rows {
-                                            var sum = 0.0
-                                            var hits: Int32 = 0
-                                            for b in 0..<blockSize {
-                                                let rank = local[b * rows + li]
-                                                gradeCounts[li * 5 + Int(grades[b * rows + li])] += 1
-                                                sum += Double(rank)
-                                                if rank <= top {
-                                                    hits += 1
-                                                    let base = (blockStart + b) * f
-                                                    for k in 0..<f { centralSums[li * f + k] += draws[base + k] }
-                                                }
+            let panelRows = SensitivityAnalysis.panelRows
+            let rankBase = index * block.blockDraws * panelRows
+            let panelRanks = rankBase..<(rankBase + blockSize * panelRows)
+            block.ranks.withUncheckedView(panelRanks) { ranks in
+                gradeCounts.withUncheckedMutableView { gradeCounts in
+                    topCounts.withUncheckedMutableView { topCounts in
+                        rankTotals.withUncheckedMutableView { rankTotals in
+                            centralSums.withUncheckedMutableView { centralSums in
+                                draws.withUncheckedView { draws in
+                                    for b in 0..<blockSize {
+                                        let at = b * panelRows
+                                        block.grades.withUncheckedView((b * n + start)..<(b * n + start + rows)) { grades in
+                                            for li in 0..<rows {
+                                                gradeCounts[li &* 5 &+ Int(grades[li])] &+= 1
                                             }
-                                            rankSums[li] += sum
-                                            topCounts[li] += hits
+                                        }
+                                        for li in 0..<rows {
+                                            let rank = ranks[at + li]
+                                            rankTotals[li] &+= Int64(rank)
+                                            if rank <= top {
+                                                topCounts[li] &+= 1
+                                                let base = (blockStart + b) * f
+                                                for k in 0..<f { centralSums[li * f + k] += draws[base + k] }
+                                            }
                                         }
                                     }
                                 }
@@ -491,7 +561,7 @@ extension SensitivityAnalysis {
                     storedRanks.withUncheckedMutableView { stored in
                         for b in 0..<blockSize {
                             let base = (blockStart + b) * rows
-                            for li in 0..<rows { stored[base + li] = local[b * rows + li] }
+                            for li in 0..<rows { stored[base + li] = ranks[b * panelRows + li] }
                         }
                     }
                 }
@@ -499,22 +569,46 @@ extension SensitivityAnalysis {
                 binning.binOfRank.withUncheckedView { binOf in
                     if !histogram16.isEmpty {
                         histogram16.withUncheckedMutableView { histogram in
-                            for li in 0..<rows {
-                                let row = li * bins
-                                for b in 0..<blockSize { histogram[row + Int(binOf[Int(local[b * rows + li]) - 1])] &+= 1 }
-                            }
+                            Self.countHistograms(histogram, ranks: ranks, binOf: binOf, rows: rows, bins: bins, blockSize: blockSize)
                         }
                     } else {
                         histogram32.withUncheckedMutableView { histogram in
-                            for li in 0..<rows {
-                                let row = li * bins
-                                for b in 0..<blockSize { histogram[row + Int(binOf[Int(local[b * rows + li]) - 1])] &+= 1 }
-                            }
+                            Self.countHistograms(histogram, ranks: ranks, binOf: binOf, rows: rows, bins: bins, blockSize: blockSize)
                         }
                     }
                 }
             }
         }
+
+        /// Adds the block's ranks (panel layout: entry b · 256 + li) into the accounts'
+        /// histogram rows, four accounts at a time.
+        @inline(__always)
+        static func countHistograms<Count: FixedWidthInteger>(
+            _ histogram: UncheckedMutableView<Count>, ranks: UncheckedView<Int32>, binOf: UncheckedView<Int32>,
+            rows: Int, bins: Int, blockSize: Int
+        ) {
+            let panelRows = SensitivityAnalysis.panelRows
+            var li = 0
+            while li + 4 <= rows {
+                let row0 = li * bins, row1 = row0 + bins, row2 = row1 + bins, row3 = row2 + bins
+                for b in 0..<blockSize {
+                    let at = b &* panelRows &+ li
+                    let bin0 = Int(binOf[Int(ranks[at]) &- 1]), bin1 = Int(binOf[Int(ranks[at &+ 1]) &- 1])
+                    let bin2 = Int(binOf[Int(ranks[at &+ 2]) &- 1]), bin3 = Int(binOf[Int(ranks[at &+ 3]) &- 1])
+                    histogram[row0 &+ bin0] &+= 1
+                    histogram[row1 &+ bin1] &+= 1
+                    histogram[row2 &+ bin2] &+= 1
+                    histogram[row3 &+ bin3] &+= 1
+                }
+                li += 4
+            }
+            while li < rows {
+                let row = li * bins
+                for b in 0..<blockSize { histogram[row &+ Int(binOf[Int(ranks[b &* panelRows &+ li]) &- 1])] &+= 1 }
+                li += 1
+            }
+        }
+
 
         /// The nearest-rank positions of P5, median and P95 among `samples` values.
         static func targets(samples: Int) -> [Int] {
@@ -581,48 +675,57 @@ extension SensitivityAnalysis {
         }
     }
 
-    /// The ranks of one draw of the current block.
-    final class RankSlot: @unchecked Sendable {
-        var ranks: [Int32]
-        init(count: Int) { ranks = [Int32](repeating: 0, count: count) }
-    }
-
-    /// A worker's scratch: the panel product, one draw's keys and grades, the ranker.
+    /// A worker's scratch: a chunk's panel product, a panel's band indices, the ranker.
     final class WorkerState: @unchecked Sendable {
-        /// The panel's 2B × rows scores.
+        /// The panel's 2C × rows scores.
         var product: [Double] = []
-        var keys: [Double]
-        var grades: [UInt8]
         var ranker: DrawRanker
         var productSeconds = 0.0
         /// A panel's value and difficulty band indices for one draw.
         var valueBands = [UInt8](repeating: 0, count: SensitivityAnalysis.panelRows)
         var difficultyBands = [UInt8](repeating: 0, count: SensitivityAnalysis.panelRows)
 
+        /// One draw's ranks, account order.
+        var drawRanks: [Int32]
+
         init(count: Int, gradeFirst: Bool) {
-            keys = [Double](repeating: 0, count: count)
-            grades = [UInt8](repeating: 0, count: count)
             ranker = DrawRanker(count: count, gradeFirst: gradeFirst)
+            drawRanks = [Int32](repeating: 0, count: count)
         }
 
-        /// Step 2: gathers draw `b`'s keys and grades from the panels and ranks them.
-        func rank(draw b: Int, panels: [PanelState], into slot: RankSlot) {
-            keys.withUncheckedMutableView { keys in
-                grades.withUncheckedMutableView { grades in
-                    for panel in panels {
-                        let rows = panel.rows
-                        let base = b * rows
-                        let start = panel.start
-                        panel.keys.withUncheckedView { source in
-                            for li in 0..<rows { keys[start + li] = source[base + li] }
-                        }
-                        panel.grades.withUncheckedView { source in
-                            for li in 0..<rows { grades[start + li] = source[base + li] }
-                        }
+        /// Step 2: ranks draw `b` of the block from its keys and grades in the block's
+        /// buffers, into the block's panel-major ranks.
+        func rank(draw b: Int, block: BlockBuffers) {
+            let n = block.accounts
+            let panels = block.panels
+            var low = Double.infinity
+            var high = -Double.infinity
+            block.lowestKeys.withUncheckedView((b * panels)..<((b + 1) * panels)) { lowest in
+                for p in 0..<panels { low = Swift.min(low, lowest[p]) }
+            }
+            block.highestKeys.withUncheckedView((b * panels)..<((b + 1) * panels)) { highest in
+                for p in 0..<panels { high = Swift.max(high, highest[p]) }
+            }
+            let panelRows = SensitivityAnalysis.panelRows
+            // Ranks into this worker's contiguous buffer (random writes within n · 4 bytes),
+            // then copied panel by panel into the block's panel-major ranks.
+            block.keys.withUncheckedView((b * n)..<((b + 1) * n)) { keys in
+                block.grades.withUncheckedView((b * n)..<((b + 1) * n)) { grades in
+                    drawRanks.withUncheckedMutableView { ranks in
+                        ranker.rank(keys: keys, grades: grades, range: (low, high), into: ranks)
                     }
                 }
             }
-            ranker.rank(keys: keys, grades: grades, into: &slot.ranks)
+            drawRanks.withUncheckedView { source in
+                for p in 0..<panels {
+                    let start = p * panelRows
+                    let rows = Swift.min(panelRows, n - start)
+                    let at = (p * block.blockDraws + b) * panelRows
+                    block.ranks.withUncheckedMutableView(at..<(at + rows)) { target in
+                        for li in 0..<rows { target[li] = source[start &+ li] }
+                    }
+                }
+            }
         }
     }
 }

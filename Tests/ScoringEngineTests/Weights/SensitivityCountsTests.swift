@@ -26,7 +26,7 @@ struct SensitivityCountsTests {
 
     /// A model of `factors` factors and `accounts` accounts; `duplicates` of them are copies
     /// of account 0's values under other ids, so that their scores are equal in every draw.
-    static func fixture(accounts: Int, factors: Int, seed: UInt64, gradeFirst: Bool, duplicates: Int = 0)
+    static func fixture(accounts: Int, factors: Int, seed: UInt64, gradeFirst: Bool, duplicates: Int = 0, key: RankingPolicy.Key = .priority)
         -> (ScoringModel, BatchAssessment)
     {
         var random = SeededRandom(seed: seed)
@@ -36,7 +36,7 @@ struct SensitivityCountsTests {
                 direction: index % 4 == 3 ? .decreasing : .increasing)
         }
         let model = try! ScoringModel(
-            name: "t", factors: list, grading: ModelFixtures.grading(minimumCompleteness: 0.8, gradeFirst: gradeFirst))
+            name: "t", factors: list, grading: ModelFixtures.grading(minimumCompleteness: 0.8, gradeFirst: gradeFirst, key: key))
         let columns: [FactorColumn] = list.map { _ in
             var values = (0..<accounts).map { _ in random.nextDouble() < 0.04 ? Double.nan : 0.1 + 9.8 * random.nextDouble() }
             for copy in 0..<min(duplicates, max(0, accounts - 1)) { values[accounts - 1 - copy] = values[0] }
@@ -157,10 +157,12 @@ struct SensitivityCountsTests {
         var blockDraws = 512
         var memoryMiB = 512
         var concentration: Double? = nil
+        var key: RankingPolicy.Key = .priority
         var testDescription: String {
             "\(accounts) accounts × \(samples) draws, K \(top), seed \(seed)\(gradeFirst ? "" : ", key only")"
                 + "\(duplicates > 0 ? ", \(duplicates) tied copies" : ""), \(threads) threads, blocks ≤ \(blockDraws)"
                 + "\(memoryMiB < 512 ? ", \(memoryMiB) MiB" : "")\(concentration.map { ", Dirichlet \($0)" } ?? "")"
+                + "\(key == .priority ? "" : ", key \(key.rawValue)")"
         }
     }
 
@@ -178,11 +180,15 @@ struct SensitivityCountsTests {
         Case(accounts: 5000, factors: 12, samples: 12, top: 100, seed: 12, concentration: 3),
         // Ranks do not fit 1 MiB: rank histograms (one bin per rank here).
         Case(accounts: 200, factors: 6, samples: 700, top: 10, seed: 3, duplicates: 20, threads: 2, blockDraws: 100, memoryMiB: 1),
+        // The other ranking keys (the engine writes each key's loop on its own).
+        Case(accounts: 800, samples: 60, top: 15, seed: 13, duplicates: 5, blockDraws: 40, key: .valuePerDifficulty),
+        Case(accounts: 300, samples: 50, top: 7, seed: 14, gradeFirst: false, duplicates: 3, blockDraws: 33, key: .value),
     ]
 
     @Test("every output equals the reference's", arguments: cases)
     func equalsReference(_ c: Case) throws {
-        let (_, assessment) = Self.fixture(accounts: c.accounts, factors: c.factors, seed: c.seed, gradeFirst: c.gradeFirst, duplicates: c.duplicates)
+        let (_, assessment) = Self.fixture(
+            accounts: c.accounts, factors: c.factors, seed: c.seed, gradeFirst: c.gradeFirst, duplicates: c.duplicates, key: c.key)
         let sampler = try WeightSampler(distribution: c.concentration.map { .dirichlet(concentration: $0) } ?? .uniform)
         let analysis = try SensitivityAnalysis(
             samples: c.samples, sampler: sampler, topCount: c.top, seed: c.seed, memoryBudget: c.memoryMiB << 20, threads: c.threads,
