@@ -85,7 +85,9 @@ final class SharedScratch<Element: BitwiseCopyable>: @unchecked Sendable {
 
     /// A writable view of `range`, indexed from 0.
     @inline(__always)
-    func withUncheckedMutableView<Result>(_ range: Range<Int>, _ body: (UncheckedMutableView<Element>) throws -> Result) rethrows -> Result {
+    func withUncheckedMutableView<Result>(
+        _ range: Range<Int>, _ body: (UncheckedMutableView<Element>) throws -> Result
+    ) rethrows -> Result {
         precondition(range.lowerBound >= 0 && range.upperBound <= buffer.count, "SharedScratch range out of bounds")
         return try body(UncheckedMutableView(UnsafeMutableBufferPointer(rebasing: buffer[range])))
     }
