@@ -174,9 +174,16 @@ public enum HistorySchema {
                         message: "run \(id), account '\(account)': \(utilities.count) utilities recorded for "
                             + "\(factorCount) factors; the file was changed outside kam.")
                 }
+                let gradeText: String = row[3] ?? ""
+                guard let grade = Grade(rawValue: gradeText) else {
+                    throw HistoryError.database(
+                        path: path,
+                        message: "run \(id), account '\(account)': grade '\(gradeText)' is not a kam grade; "
+                            + "the file was changed outside kam.")
+                }
                 try recorder.appendInOrder(
                     AccountScore(
-                        account: account, name: row[1], rank: row[2], grade: Grade(rawValue: row[3]) ?? .insufficient,
+                        account: account, name: row[1], rank: row[2], grade: grade,
                         value: row[4], difficulty: row[5], priority: row[6], completeness: row[7], probability: row[8],
                         segments: HistoryStore.list(row[9]), missing: HistoryStore.list(row[10]), utilities: utilities,
                         stage: row[12]))

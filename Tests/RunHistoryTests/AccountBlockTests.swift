@@ -123,6 +123,34 @@ struct AccountBlockTests {
         #expect(all.gradeMoves.allSatisfy { $0.from!.grade.order == $0.to!.grade.order + 1 })
     }
 
+    @Test("A version-3 history whose grade was changed outside kam is refused by the step, not read as insufficient")
+    func migrationRefusesUnknownGrade() throws {
+        let path = try temporaryHistoryPath()
+        let old = try HistoryStore(path: path, create: true, upTo: 3)
+        _ = try old.record(PlantedRuns.description()) { recorder in
+            for score in Self.accounts(20, seed: 1, probability: false, stages: false) { try recorder.append(score) }
+        }
+        old.close()
+        let tampered = try DatabaseQueue(path: path)
+        try tampered.write { db in try db.execute(sql: "UPDATE account_score SET grade = 'Z' WHERE account = 'K-000003'") }
+        try tampered.close()
+
+        var message = ""
+        do {
+            _ = try HistoryStore(path: path, create: false)
+        } catch {
+            message = error.description
+        }
+        #expect(message.contains("account 'K-000003': grade 'Z' is not a kam grade"))
+        // The step ran in one transaction: the old table and its rows are still there.
+        let reread = try DatabaseQueue(path: path)
+        let grade = try reread.read { db in
+            try String.fetchOne(db, sql: "SELECT grade FROM account_score WHERE account = 'K-000003'")
+        }
+        #expect(grade == "Z")
+        try reread.close()
+    }
+
     @Test("A history of schema version 3 moves its accounts into the blocks a new history writes")
     func migratedFromVersion3() throws {
         let oldPath = try temporaryHistoryPath()
