@@ -271,8 +271,13 @@ extension ModelLearner {
             if !sentinelNotes.isEmpty {
                 notes.append("Special values with a utility of their own (declared, or sentinels found at the edge of the range; not smoothed into their neighbours, written under special_values): \(sentinelNotes.joined(separator: "; ")).")
             }
+            let ownStrengths = fitSet.indices.compactMap { k -> String? in
+                guard k < curves.multipliers.count, curves.multipliers[k] != 1 else { return nil }
+                return candidates[learnable[fitSet[k]]].template.column + " " + String(format: "%g", curves.lambda * curves.multipliers[k])
+            }
             notes.append(
-                "Curves learned jointly on up to \(curves.binLimit) fine bins per numeric factor; smoothing strength \(formatPlain(curves.lambda)) chosen by out-of-fold log loss.")
+                "Curves learned jointly on up to \(curves.binLimit) fine bins per numeric factor; smoothing strength \(formatPlain(curves.lambda)) chosen by out-of-fold log loss"
+                    + (ownStrengths.isEmpty ? "." : "; refined per factor by the same loss: \(ownStrengths.joined(separator: ", "))."))
             // 4a'. Pairwise interactions on the residuals of the curves: each joins as a
             // derived column whose groups are the cells of its table.
             // Columns with no effect of their own may still interact (new columns only: a base

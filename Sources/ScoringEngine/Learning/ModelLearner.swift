@@ -119,6 +119,10 @@ public struct ModelLearner: Sendable {
         /// The smoothing strength λ of the curves: given, or (`nil`) chosen by out-of-fold
         /// log loss on a grid.
         public var smoothing: Double? = nil
+        /// Whether each curve's smoothing is then refined around the chosen λ by out-of-fold
+        /// log loss (``ModelLearner/refineSmoothing``); histories above ``largeHistory``
+        /// accounts keep one λ for every curve.
+        public var refinesSmoothing: Bool = true
         /// Most pairwise interactions (``learnInteractions``): 0 learns none. Pairs join only
         /// while they lower the out-of-fold log loss.
         public var maximumInteractions: Int = 10
