@@ -107,7 +107,7 @@ extension Kam {
         static let pageRows = 8192
 
         /// Bytes for sorting a whole ranking: `--memory`, else what keeps the ids and the sort
-        /// within about 384 MiB (``ProspectStream/defaultSortMemory(fileSize:)``).
+        /// within about 352 MiB (``ProspectStream/defaultSortMemory(fileSize:)``).
         var sortMemory: Int {
             if let memory { return memory << 20 }
             let attributes = try? FileManager.default.attributesOfItem(atPath: input.file)
