@@ -22,37 +22,12 @@ public enum CSVWriter {
 
     /// Appends `text` escaped as ``field(_:delimiter:)`` escapes it.
     static func appendField(_ text: String, separator: UInt8, to bytes: inout [UInt8]) {
-        let escapes = escapes(text, separator: separator)
-        guard escapes.quoting else {
-            if escapes.formula { bytes.append(UInt8(ascii: "'")) }
-            bytes.append(contentsOf: text.utf8)
-            return
-        }
-        bytes.append(UInt8(ascii: "\""))
-        if escapes.formula { bytes.append(UInt8(ascii: "'")) }
-        for byte in text.utf8 {
-            bytes.append(byte)
-            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        bytes.append(addingCapacity: 2 * text.utf8.count + 3) { $0.appendCSVField(text.utf8, separator: separator) }
     }
 
     /// Appends UTF-8 `text` escaped as ``field(_:delimiter:)`` escapes the same text.
     static func appendField(bytes text: [UInt8], separator: UInt8, to bytes: inout [UInt8]) {
-        let formula = startsFormula(text.first)
-        let quoting = text.contains { needsQuoting($0, separator: separator) }
-        guard quoting else {
-            if formula { bytes.append(UInt8(ascii: "'")) }
-            bytes.append(contentsOf: text)
-            return
-        }
-        bytes.append(UInt8(ascii: "\""))
-        if formula { bytes.append(UInt8(ascii: "'")) }
-        for byte in text {
-            bytes.append(byte)
-            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        bytes.append(addingCapacity: 2 * text.count + 3) { $0.appendCSVField(text, separator: separator) }
     }
 
     /// Whether a spreadsheet would read `text` as a formula (it starts with `=`, `+`, `-`,

@@ -87,35 +87,17 @@ extension OutputSpan where Element == UInt8 {
         for byte in bytes { append(byte) }
     }
 
-    /// Appends `text` escaped as ``CSVWriter/field(_:delimiter:)`` escapes it (at most
-    /// `2 × text.utf8.count + 3` bytes).
+    /// Appends UTF-8 `text` (a string's `utf8` view, or bytes) escaped as
+    /// ``CSVWriter/field(_:delimiter:)`` escapes the same text: at most
+    /// `2 × text.count + 3` bytes.
     @inlinable
-    public mutating func appendCSVField(_ text: String, separator: UInt8) {
-        let utf8 = text.utf8
-        let formula = CSVWriter.startsFormula(utf8.first)
-        var quoting = false
-        for byte in utf8 where CSVWriter.needsQuoting(byte, separator: separator) {
-            quoting = true
-            break
-        }
-        appendCSVField(utf8, formula: formula, quoting: quoting)
-    }
-
-    /// Appends UTF-8 `text` escaped as ``CSVWriter/field(_:delimiter:)`` escapes the same
-    /// text (at most `2 × text.count + 3` bytes).
-    @inlinable
-    public mutating func appendCSVField(bytes text: [UInt8], separator: UInt8) {
+    public mutating func appendCSVField(_ text: some Collection<UInt8>, separator: UInt8) {
         let formula = CSVWriter.startsFormula(text.first)
         var quoting = false
         for byte in text where CSVWriter.needsQuoting(byte, separator: separator) {
             quoting = true
             break
         }
-        appendCSVField(text, formula: formula, quoting: quoting)
-    }
-
-    @inlinable
-    mutating func appendCSVField(_ text: some Sequence<UInt8>, formula: Bool, quoting: Bool) {
         guard quoting else {
             if formula { append(UInt8(ascii: "'")) }
             for byte in text { append(byte) }

@@ -272,15 +272,15 @@ struct RankReport {
             block.append(addingCapacity: fixedRoom + 2 * textBytes + 8 * 3) { out in
                 out.appendInteger(rank)
                 out.append(separator)
-                out.appendCSVField(account.id, separator: separator)
+                out.appendCSVField(account.id.utf8, separator: separator)
                 out.append(separator)
-                out.appendCSVField(account.name, separator: separator)
+                out.appendCSVField(account.name.utf8, separator: separator)
                 out.append(separator)
-                out.appendCSVField(account.industry, separator: separator)
+                out.appendCSVField(account.industry.utf8, separator: separator)
                 out.append(separator)
-                out.appendCSVField(account.region, separator: separator)
+                out.appendCSVField(account.region.utf8, separator: separator)
                 out.append(separator)
-                out.appendCSVField(account.manager, separator: separator)
+                out.appendCSVField(account.manager.utf8, separator: separator)
                 out.append(separator)
                 if let stage = account.stage { out.appendInteger(stage) }
                 out.append(separator)
@@ -302,11 +302,11 @@ struct RankReport {
                 out.append(separator)
                 out.appendCSVNumber(rowCompleteness, digits: digits)
                 out.append(separator)
-                out.appendCSVField(bytes: segmentText, separator: separator)
+                out.appendCSVField(segmentText, separator: separator)
                 out.append(separator)
-                out.appendCSVField(bytes: upText, separator: separator)
+                out.appendCSVField(upText, separator: separator)
                 out.append(separator)
-                out.appendCSVField(bytes: downText, separator: separator)
+                out.appendCSVField(downText, separator: separator)
                 out.append(separator)
                 out.appendInteger(account.line)
                 for index in 0..<factorCount {
@@ -510,7 +510,7 @@ private struct AccountJSONWriter {
         func raw(_ text: StaticString) {
             text.withUTF8Buffer { out.append(contentsOf: $0) }
         }
-        func integer(_ value: Int) { out.append(contentsOf: String(value).utf8) }
+        func integer(_ value: Int) { out.append(addingCapacity: 21) { $0.appendInteger(value) } }
         func string(_ text: String) { json.append(string: text, to: &out) }
         /// A text cell: `null` when blank or a missing code.
         func cell(_ text: String) {

@@ -150,8 +150,8 @@ struct OutputSpanFormattingTests {
             #expect(Self.bytes { $0.appendInteger(value) } == String(value))
         }
         for text in ["", "plain", "=SUM(A1)", "-2", "a,b", "say \"hi\"", "two\nlines", "\rx", "华信\"集团\"", "@x,y"] {
-            #expect(Self.bytes { $0.appendCSVField(text, separator: UInt8(ascii: ",")) } == CSVWriter.field(text))
-            #expect(Self.bytes { $0.appendCSVField(bytes: Array(text.utf8), separator: UInt8(ascii: ";")) } == CSVWriter.field(text, delimiter: ";"))
+            #expect(Self.bytes { $0.appendCSVField(text.utf8, separator: UInt8(ascii: ",")) } == CSVWriter.field(text))
+            #expect(Self.bytes { $0.appendCSVField(Array(text.utf8), separator: UInt8(ascii: ";")) } == CSVWriter.field(text, delimiter: ";"))
         }
         #expect(Self.bytes { $0.appendCSVNumber(.nan, digits: 4) } == "")
         #expect(Self.bytes { $0.appendCSVNumber(-0.00004, digits: 4) } == "0.0000")
