@@ -40,6 +40,9 @@ struct CSVParser {
     static let tab = UInt8(ascii: "\t")
 
     let bytes: [UInt8]
+    /// The offset where the input ends (`bytes.count` unless the parser reads one record
+    /// of a larger buffer).
+    let end: Int
     let delimiter: UInt8
     /// Whether fields with non-ASCII bytes are checked for valid UTF-8. Off for buffers that
     /// are valid by construction (the output of iconv).
@@ -55,8 +58,10 @@ struct CSVParser {
     private var scratch: [UInt8] = []
 
     /// Creates a parser that starts at offset `start`, which is on physical line `line`.
-    init(bytes: [UInt8], start: Int, line: Int = 1, delimiter: UInt8, validatesUTF8: Bool) {
+    init(bytes: [UInt8], start: Int, end: Int? = nil, line: Int = 1, delimiter: UInt8, validatesUTF8: Bool) {
+        precondition(end.map { start <= $0 && $0 <= bytes.count } ?? true, "The parsed range lies inside the buffer")
         self.bytes = bytes
+        self.end = end ?? bytes.count
         self.delimiter = delimiter
         self.validatesUTF8 = validatesUTF8
         self.trimsTabs = delimiter != Self.tab
@@ -72,7 +77,7 @@ struct CSVParser {
     /// Skips blank lines and returns the offset where the next record starts, or `nil` at the
     /// end of the input. Afterwards `line` is that record's line.
     mutating func skipBlankLines() -> Int? {
-        let count = bytes.count
+        let count = end
         while position < count {
             // Spaces and tabs only, even when the tab is the delimiter: such a line is blank.
             var index = position
@@ -105,7 +110,7 @@ struct CSVParser {
         let recordStart = position
         var fields: [String] = []
         fields.reserveCapacity(expectedFieldCount)
-        let count = bytes.count
+        let count = end
         while true {
             var index = position
             while index < count && isPadding(bytes[index]) { index += 1 }
@@ -156,7 +161,7 @@ struct CSVParser {
     /// - Returns: The field and the offset of the byte that ends it (delimiter, line end or
     ///   the end of the input).
     private mutating func quotedField(openingAt opening: Int) throws(Failure) -> (String, Int) {
-        let count = bytes.count
+        let count = end
         let startLine = line
         var segmentStart = opening + 1
         var index = segmentStart

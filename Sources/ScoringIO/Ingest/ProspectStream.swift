@@ -106,7 +106,9 @@ public struct ProspectStream: Sendable {
 
     /// The memory for sorting a whole ranking when none is given: what keeps the ranking's
     /// two large holdings, the account ids (``AccountRegistry``) and the sort buffer, within
-    /// 384 MiB for a list of `fileSize` bytes, between 32 MiB and 256 MiB. The ids are
+    /// 352 MiB for a list of `fileSize` bytes, between 32 MiB and 256 MiB (the rest of a
+    /// 512 MiB peak is the program, the pass's chunks and spill buffers, and the pages being
+    /// mapped and written: with 384 MiB a whole ranking of 1e7 rows peaked at 512–523 MiB). The ids are
     /// estimated from one row per 60 bytes of the file (a short id and a dozen plain
     /// numbers), each taking 15 bytes of arena and a 64-bit slot of a table at most 70% full.
     public static func defaultSortMemory(fileSize: Int) -> Int {
@@ -114,7 +116,7 @@ public struct ProspectStream: Sendable {
         var slots = 1024
         while Double(slots) * 0.7 < Double(rows) { slots <<= 1 }
         let registry = rows * 15 + slots * 8
-        return Swift.min(Swift.max((384 << 20) - registry, 32 << 20), 256 << 20)
+        return Swift.min(Swift.max((352 << 20) - registry, 32 << 20), 256 << 20)
     }
 
     /// One worker per online processor, at most 8.

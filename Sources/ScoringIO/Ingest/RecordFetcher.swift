@@ -117,7 +117,7 @@ final class RecordFetcher {
         for entry in entries {
             let end = start + Int(entry.position.length)
             var parser = CSVParser(
-                bytes: Array(records[start..<end]), start: 0, line: entry.line, delimiter: delimiter, validatesUTF8: false)
+                bytes: records, start: start, end: end, line: entry.line, delimiter: delimiter, validatesUTF8: false)
             start = end
             guard let record = try? parser.nextRecord(expectedFieldCount: plan.columnCount),
                 case .accepted(let row) = plan.mapper.map(fields: record.fields, line: entry.line)

@@ -13,6 +13,8 @@ public final class ShownPages {
     public let count: Int
     /// Rows handed out so far.
     public private(set) var produced = 0
+    /// The records of the page being mapped (reused from page to page).
+    private var records: [UInt8] = []
 
     init(ranking: StreamMerger.Ranking, fetcher: RecordFetcher, count: Int) {
         self.ranking = ranking
@@ -29,16 +31,25 @@ public final class ShownPages {
         precondition(limit >= 1, "A page holds at least one row")
         var entries: [RankedEntry] = []
         var ranks: [Int] = []
+        entries.reserveCapacity(Swift.max(0, Swift.min(limit, count - produced)))
+        ranks.reserveCapacity(entries.capacity)
         // A ranking of every row carries each row's record: the page is mapped from those,
         // read in rank order from the sorted runs, never from the file again.
-        var records: [UInt8]? = ranking.carriesRecords ? [] : nil
-        while entries.count < limit, let (rank, entry) = try ranking.next(record: &records) {
-            entries.append(entry)
-            ranks.append(rank)
+        records.removeAll(keepingCapacity: true)
+        if ranking.carriesRecords {
+            while entries.count < limit, let (rank, entry) = try ranking.next(appendingRecordTo: &records) {
+                entries.append(entry)
+                ranks.append(rank)
+            }
+        } else {
+            while entries.count < limit, let (rank, entry) = try ranking.next() {
+                entries.append(entry)
+                ranks.append(rank)
+            }
         }
         guard !entries.isEmpty else { return nil }
         produced += entries.count
-        if let records { return (try fetcher.map(entries, records: records), ranks) }
+        if ranking.carriesRecords { return (try fetcher.map(entries, records: records), ranks) }
         return (try fetcher.fetch(entries), ranks)
     }
 }

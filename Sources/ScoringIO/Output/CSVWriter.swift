@@ -22,66 +22,20 @@ public enum CSVWriter {
 
     /// Appends `text` escaped as ``field(_:delimiter:)`` escapes it.
     static func appendField(_ text: String, separator: UInt8, to bytes: inout [UInt8]) {
-        let escapes = escapes(text, separator: separator)
-        guard escapes.quoting else {
-            if escapes.formula { bytes.append(UInt8(ascii: "'")) }
-            bytes.append(contentsOf: text.utf8)
-            return
-        }
-        bytes.append(UInt8(ascii: "\""))
-        if escapes.formula { bytes.append(UInt8(ascii: "'")) }
-        for byte in text.utf8 {
-            bytes.append(byte)
-            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        bytes.append(addingCapacity: 2 * text.utf8.count + 3) { $0.appendCSVField(text.utf8, separator: separator) }
     }
 
     /// Appends UTF-8 `text` escaped as ``field(_:delimiter:)`` escapes the same text.
     static func appendField(bytes text: [UInt8], separator: UInt8, to bytes: inout [UInt8]) {
-        let formula: Bool
-        switch text.first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
-            formula = true
-        default:
-            formula = false
-        }
-        let quoting = text.contains {
-            $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") || $0 == separator
-        }
-        guard quoting else {
-            if formula { bytes.append(UInt8(ascii: "'")) }
-            bytes.append(contentsOf: text)
-            return
-        }
-        bytes.append(UInt8(ascii: "\""))
-        if formula { bytes.append(UInt8(ascii: "'")) }
-        for byte in text {
-            bytes.append(byte)
-            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        bytes.append(addingCapacity: 2 * text.count + 3) { $0.appendCSVField(text, separator: separator) }
     }
 
     /// Whether a spreadsheet would read `text` as a formula (it starts with `=`, `+`, `-`,
     /// `@`, tab or CR), and whether it must be quoted (it holds a quote, CR, LF or the
     /// separator).
     private static func escapes(_ text: String, separator: UInt8) -> (formula: Bool, quoting: Bool) {
-        let formula: Bool
-        switch text.utf8.first {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
-            formula = true
-        default:
-            formula = false
-        }
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r"), separator:
-                return (formula, true)
-            default:
-                break
-            }
-        }
+        let formula = startsFormula(text.utf8.first)
+        for byte in text.utf8 where needsQuoting(byte, separator: separator) { return (formula, true) }
         return (formula, false)
     }
 
@@ -110,42 +64,12 @@ public func formatDecimal(_ value: Double, digits: Int) -> String {
 /// `NaN`, `inf` and `-inf` for non-finite values, and Swift's shortest form when the scaled
 /// value reaches 9e15.
 public func appendDecimal(_ value: Double, digits: Int, to bytes: inout [UInt8]) {
-    guard value.isFinite else {
-        bytes.append(contentsOf: (value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf")).utf8)
-        return
-    }
-    var power: Int64 = 1
-    for _ in 0..<digits { power *= 10 }
-    let scaled = (abs(value) * Double(power)).rounded()
-    guard scaled < 9e15 else {
-        bytes.append(contentsOf: String(value).utf8)
-        return
-    }
-    let units = Int64(scaled)
-    if value < 0 && units != 0 { bytes.append(UInt8(ascii: "-")) }
-    appendDigits(UInt64(units / power), count: 1, to: &bytes)
-    if digits > 0 {
-        bytes.append(UInt8(ascii: "."))
-        appendDigits(UInt64(units % power), count: digits, to: &bytes)
-    }
+    bytes.append(addingCapacity: OutputSpan<UInt8>.decimalCapacity(digits: digits)) { $0.appendDecimal(value, digits: digits) }
 }
 
 /// Appends the decimal digits of `number`, zero-padded to at least `count` digits.
 private func appendDigits(_ number: UInt64, count: Int, to bytes: inout [UInt8]) {
-    var length = 1
-    var limit: UInt64 = 10
-    while length < 20 && number >= limit {
-        length += 1
-        limit &*= 10
-    }
-    bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(count, length)))
-    var index = bytes.count - 1
-    var rest = number
-    while rest > 0 {
-        bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-        rest /= 10
-        index -= 1
-    }
+    bytes.append(addingCapacity: 20) { $0.appendDigits(number, minimumCount: count) }
 }
 
 /// Builds CSV records as UTF-8 bytes, field by field, with ``CSVWriter``'s escaping: the

@@ -65,9 +65,9 @@ extension Kam.Rank {
                 clock.lap(\.insert)
                 // Pages are mapped and assessed on a thread of their own while SQLite inserts
                 // the one before (two pages in flight at most).
-                let producer = RecordPageProducer(
-                    accounts: accounts, pipeline: pipeline, scenario: scenario, statistics: statistics,
-                    pageRows: max(recordPageRows ?? Self.defaultRecordPageRows, 1))
+                let producer = PageProducer(
+                    pipeline: pipeline, scenario: scenario, statistics: statistics,
+                    pageRows: max(recordPageRows ?? Self.defaultRecordPageRows, 1), pages: accounts.next(upTo:))
                 defer { producer.stop() }
                 while let page = try producer.next() {
                     clock.lap(\.wait)
@@ -117,82 +117,5 @@ struct RecordTimings {
             + "\(seconds(open)), inserting \(seconds(insert)), committing \(seconds(commit)); "
             + "mapping and assessing pages on their own thread, while waiting for them \(seconds(wait)) "
             + "(the process's time, both threads)"
-    }
-}
-
-/// Maps and assesses the pages of a streamed run on a thread of its own, at most two pages
-/// ahead of the recording thread, which inserts them.
-final class RecordPageProducer: @unchecked Sendable {
-    typealias Page = (assessment: BatchAssessment, ranks: [Int])
-    private let condition = NSCondition()
-    private var ready: [Result<Page, CLIError>] = []
-    private var finished = false
-    private var stopped = false
-    private static let ahead = 2
-    private let accounts: RecordedAccounts
-    private let pipeline: ScoringPipeline
-    private let scenario: Int
-    private let statistics: UtilityBuilder.Statistics
-    private let pageRows: Int
-
-    init(
-        accounts: RecordedAccounts, pipeline: ScoringPipeline, scenario: Int, statistics: UtilityBuilder.Statistics,
-        pageRows: Int
-    ) {
-        self.accounts = accounts
-        self.pipeline = pipeline
-        self.scenario = scenario
-        self.statistics = statistics
-        self.pageRows = pageRows
-        let thread = Thread { [self] in produce() }
-        thread.stackSize = 8 << 20
-        thread.start()
-    }
-
-    private func produce() {
-        while true {
-            condition.lock()
-            while ready.count >= Self.ahead && !stopped { condition.wait() }
-            let stop = stopped
-            condition.unlock()
-            if stop { break }
-            let result: Result<Page, CLIError>?
-            do {
-                result = try accounts.next(upTo: pageRows).map { page in
-                    .success((pipeline.assess(page.batch, scenario: scenario, statistics: statistics), page.ranks))
-                }
-            } catch {
-                if case .unreadable = error {
-                    result = .failure(.inputMissing(error.description))
-                } else {
-                    result = .failure(.badData(error.description))
-                }
-            }
-            condition.lock()
-            if let result { ready.append(result) } else { finished = true }
-            condition.broadcast()
-            condition.unlock()
-            if result == nil { break }
-            if case .failure? = result { break }
-        }
-    }
-
-    /// The next page, or `nil` after the last.
-    func next() throws(CLIError) -> Page? {
-        condition.lock()
-        defer { condition.unlock() }
-        while ready.isEmpty && !finished { condition.wait() }
-        guard !ready.isEmpty else { return nil }
-        let result = ready.removeFirst()
-        condition.broadcast()
-        return try result.get()
-    }
-
-    /// Lets the thread end (after the page it is working on).
-    func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
     }
 }

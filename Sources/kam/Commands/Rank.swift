@@ -107,7 +107,7 @@ extension Kam {
         static let pageRows = 8192
 
         /// Bytes for sorting a whole ranking: `--memory`, else what keeps the ids and the sort
-        /// within about 384 MiB (``ProspectStream/defaultSortMemory(fileSize:)``).
+        /// within about 352 MiB (``ProspectStream/defaultSortMemory(fileSize:)``).
         var sortMemory: Int {
             if let memory { return memory << 20 }
             let attributes = try? FileManager.default.attributesOfItem(atPath: input.file)
@@ -176,6 +176,10 @@ extension Kam {
                 var morePages: () throws -> RankReport? = { nil }
                 var shownCount: Int? = nil
                 var expectedWins = 0.0
+                // The thread that maps and assesses the pages of a whole ranking, and its first page.
+                var pageProducer: PageProducer?
+                var firstAssessed: PageProducer.Page?
+                defer { pageProducer?.stop() }
                 if inMemory || !ProspectStream.canStream(input.file) || model.factors.count > ProspectStream.maximumFactors {
                     progress.phase("reading \(input.file)", rows: input.estimatedRows)
                     let loaded = try input.load(model: model, progress: progress)
@@ -215,7 +219,9 @@ extension Kam {
                     let wholeList = (ranking.gradeCounts, ranking.acceptedCount)
                     let language = lang
                     func pageReport(_ batch: ProspectBatch, ranks: [Int], counting: Bool = true) -> RankReport {
-                        let assessment = pipeline.assess(batch, scenario: scenarioIndex, statistics: statistics)
+                        assessedReport(pipeline.assess(batch, scenario: scenarioIndex, statistics: statistics), ranks: ranks, counting: counting)
+                    }
+                    func assessedReport(_ assessment: BatchAssessment, ranks: [Int], counting: Bool = true) -> RankReport {
                         var report = RankReport(
                             assessment: assessment, rows: ranks.enumerated().map { ($1, $0) }, loaded: loaded,
                             language: language, rejectsPath: nil, wholeList: wholeList)
@@ -258,17 +264,25 @@ extension Kam {
                             first = (kept, ranks)
                         }
                     } else if let pages = ranking.pages {
+                        // Pages are read back, mapped and assessed on a thread of their own
+                        // while this one formats and writes the page before.
                         shownCount = pages.count
-                        if let page = try Self.nextPage(pages) { first = page }
+                        let producer = PageProducer(
+                            pipeline: pipeline, scenario: scenarioIndex, statistics: statistics, pageRows: Self.pageRows,
+                            pages: pages.next(upTo:))
+                        pageProducer = producer
+                        firstAssessed = try producer.next()
                         var written = 0
                         morePages = {
                             written += Self.pageRows
                             progress.update(rows: written)
-                            return try Self.nextPage(pages).map { pageReport($0.batch, ranks: $0.ranks) }
+                            return try producer.next().map { assessedReport($0.assessment, ranks: $0.ranks) }
                         }
                     }
                     progress.phase("explaining \(shownCount ?? first.ranks.count) accounts", rows: shownCount ?? first.ranks.count)
-                    report = pageReport(first.batch, ranks: first.ranks)
+                    report =
+                        firstAssessed.map { assessedReport($0.assessment, ranks: $0.ranks) }
+                        ?? pageReport(first.batch, ranks: first.ranks)
                     if let sortKey { report = report.showing(Array(report.sorted(report.rows, by: sortKey).prefix(limit))) }
                     (rejected, header) = (ranking.rejects, ranking.header)
                     if timings { printTimings(ranking) }

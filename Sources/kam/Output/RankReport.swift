@@ -178,41 +178,64 @@ struct RankReport {
     /// (the table does that), written without a per-row allocation: contributions and
     /// reasons are computed into buffers reused from row to row, with the same arithmetic
     /// (`100 × weight × utility`, `100 × weight × (utility − 0.5)`) and the same order
-    /// (impact, then factor order), and records go to the sink in blocks of 1 MiB.
+    /// (impact, then factor order); the text that is the same for every row (grade actions,
+    /// labels, segment ids) is escaped once; each record is formatted straight into room
+    /// reserved for it in a block of about 1 MiB (``OutputSpan`` formatting: no `String`
+    /// per field, no check per byte), and the block goes to the sink whole.
     private func writeCSVRows(to sink: inout some OutputSink) {
+        let model = self.model
+        let assessment = self.assessment
         let scenarioCount = assessment.scorer.scenarioCount
         let factorCount = model.factors.count
+        let ranking = model.grading.ranking
+        let calibrated = model.calibration != nil
         let weights = assessment.scorer.scenarioWeights[assessment.scenario]
         let valueSide = model.factors.map { $0.side == .value }
         let labels = model.factors.indices.map { Array(label($0).utf8) }
         let segmentIDs = model.segments.map { Array($0.id.utf8) }
-        let actions = Grade.allCases.map { $0.action(language) }
-        let letters = Grade.allCases.map(\.letter)
+        let separator = UInt8(ascii: ",")
+        let actionFields = Grade.allCases.map { Array(CSVWriter.field($0.action(language)).utf8) }
+        let letters = Grade.allCases.map { Array($0.letter.utf8) }
+        let accounts = assessment.accounts
         let utilities = assessment.utilities.matrix.elements
+        let completeness = assessment.utilities.completeness
+        let allSegments = assessment.segments
         let grades = assessment.grades
         let gradesByScenario = assessment.gradesByScenario
+        let digits = self.digits
+        // Room for the fields of known size: numbers (and their separators), integers, grades.
+        let numberRoom = OutputSpan<UInt8>.decimalCapacity(digits: digits) + 1
+        let fixedRoom =
+            numberRoom * (6 + factorCount + 2 * scenarioCount) + 4 * 21
+            + (actionFields.map(\.count).max() ?? 0) + (letters.map(\.count).max() ?? 0) * (scenarioCount + 1) + 32
         var points = [Double](repeating: 0, count: factorCount)
         var impacts = [Double](repeating: 0, count: factorCount)
         var chosen = [Bool](repeating: false, count: factorCount)
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(256)
-        var record = CSVRecordBuffer()
-        record.reserve(1 << 20 + (1 << 16))
+        var otherScores = [Double](repeating: 0, count: 2 * (scenarioCount - 1))
+        var otherGrades = [Int](repeating: 0, count: scenarioCount - 1)
+        var segmentText: [UInt8] = []
+        var upText: [UInt8] = []
+        var downText: [UInt8] = []
+        segmentText.reserveCapacity(256)
+        upText.reserveCapacity(256)
+        downText.reserveCapacity(256)
+        var block: [UInt8] = []
+        block.reserveCapacity(1 << 20 + (1 << 16))
 
-        /// Appends "label ±impact" reasons (at most 3, strongest first) to `scratch`.
-        func appendReasons(up: Bool) {
-            scratch.removeAll(keepingCapacity: true)
+        /// Writes "label ±impact" reasons (at most 3, strongest first) to `text`.
+        func reasons(up: Bool, into text: inout [UInt8]) {
+            text.removeAll(keepingCapacity: true)
             forEachReason(up: up, impacts: impacts, chosen: &chosen) { position, best in
-                if position > 0 { scratch.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
-                scratch.append(contentsOf: labels[best])
-                scratch.append(UInt8(ascii: " "))
-                scratch.append(up ? UInt8(ascii: "+") : UInt8(ascii: "-"))
-                appendDecimal(abs(impacts[best]), digits: 1, to: &scratch)
+                if position > 0 { text.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
+                text.append(contentsOf: labels[best])
+                text.append(UInt8(ascii: " "))
+                text.append(up ? UInt8(ascii: "+") : UInt8(ascii: "-"))
+                appendDecimal(abs(impacts[best]), digits: 1, to: &text)
             }
         }
 
         for (rank, row) in rows {
-            let account = assessment.accounts[row]
+            let account = accounts[row]
             let grade = grades[row]
             let base = row * factorCount
             for index in 0..<factorCount {
@@ -221,49 +244,91 @@ struct RankReport {
                 let centred = 100 * weights[index] * (utility - 0.5)
                 impacts[index] = valueSide[index] ? centred : -centred
             }
-            // Text from the input is escaped against formulas; numbers the engine wrote
-            // (which may start with '-') pass through as they are.
-            record.integer(rank)
-            record.text(account.id)
-            record.text(account.name)
-            record.text(account.industry)
-            record.text(account.region)
-            record.text(account.manager)
-            if let stage = account.stage { record.integer(stage) } else { record.plain("") }
-            if let dealValue = account.dealValue { record.number(dealValue) } else { record.plain("") }
-            record.plain(letters[grade.order])
-            record.text(actions[grade.order])
-            if let probability = probability(row) { record.number(probability, digits: digits) }
+            segmentText.removeAll(keepingCapacity: true)
+            for (position, segment) in allSegments[row].enumerated() {
+                if position > 0 { segmentText.append(UInt8(ascii: ";")) }
+                segmentText.append(contentsOf: segmentIDs[segment])
+            }
+            reasons(up: true, into: &upText)
+            reasons(up: false, into: &downText)
             let value = assessment.value(row)
             let difficulty = assessment.difficulty(row)
-            record.number(value, digits: digits)
-            record.number(difficulty, digits: digits)
-            record.number(model.grading.ranking.key(value: value, difficulty: difficulty), digits: digits)
-            record.number(assessment.completeness(row), digits: digits)
-            scratch.removeAll(keepingCapacity: true)
-            for (position, segment) in assessment.segments[row].enumerated() {
-                if position > 0 { scratch.append(UInt8(ascii: ";")) }
-                scratch.append(contentsOf: segmentIDs[segment])
-            }
-            record.text(bytes: scratch)
-            appendReasons(up: true)
-            record.text(bytes: scratch)
-            appendReasons(up: false)
-            record.text(bytes: scratch)
-            record.integer(account.line)
-            for index in 0..<factorCount { record.number(points[index], digits: digits) }
+            let key = ranking.key(value: value, difficulty: difficulty)
+            let rowCompleteness = completeness[row]
+            let probability = calibrated ? model.probability(value: value, difficulty: difficulty) : nil
+            // The other scenarios' scores and grades, so that the record is written from
+            // local values only (a closure that reads `assessment` copies it per record).
             for scenario in 1..<scenarioCount {
-                record.number(assessment.value(row, scenario: scenario), digits: digits)
-                record.number(assessment.difficulty(row, scenario: scenario), digits: digits)
-                record.plain(letters[gradesByScenario[scenario][row].order])
+                otherScores[2 * (scenario - 1)] = assessment.value(row, scenario: scenario)
+                otherScores[2 * (scenario - 1) + 1] = assessment.difficulty(row, scenario: scenario)
+                otherGrades[scenario - 1] = gradesByScenario[scenario][row].order
             }
-            record.endRecord()
-            if record.bytes.count >= 1 << 20 {
-                sink.write(bytes: record.bytes)
-                record.removeAll()
+            let textBytes =
+                account.id.utf8.count + account.name.utf8.count + account.industry.utf8.count
+                + account.region.utf8.count + account.manager.utf8.count + segmentText.count + upText.count
+                + downText.count
+            // Text from the input is escaped against formulas; numbers the engine wrote
+            // (which may start with '-') pass through as they are.
+            block.append(addingCapacity: fixedRoom + 2 * textBytes + 8 * 3) { out in
+                out.appendInteger(rank)
+                out.append(separator)
+                out.appendCSVField(account.id.utf8, separator: separator)
+                out.append(separator)
+                out.appendCSVField(account.name.utf8, separator: separator)
+                out.append(separator)
+                out.appendCSVField(account.industry.utf8, separator: separator)
+                out.append(separator)
+                out.appendCSVField(account.region.utf8, separator: separator)
+                out.append(separator)
+                out.appendCSVField(account.manager.utf8, separator: separator)
+                out.append(separator)
+                if let stage = account.stage { out.appendInteger(stage) }
+                out.append(separator)
+                if let dealValue = account.dealValue { out.appendCSVNumber(dealValue, digits: 2) }
+                out.append(separator)
+                out.append(bytes: letters[grade.order])
+                out.append(separator)
+                out.append(bytes: actionFields[grade.order])
+                if let probability {
+                    out.append(separator)
+                    out.appendCSVNumber(probability, digits: digits)
+                }
+                out.append(separator)
+                out.appendCSVNumber(value, digits: digits)
+                out.append(separator)
+                out.appendCSVNumber(difficulty, digits: digits)
+                out.append(separator)
+                out.appendCSVNumber(key, digits: digits)
+                out.append(separator)
+                out.appendCSVNumber(rowCompleteness, digits: digits)
+                out.append(separator)
+                out.appendCSVField(segmentText, separator: separator)
+                out.append(separator)
+                out.appendCSVField(upText, separator: separator)
+                out.append(separator)
+                out.appendCSVField(downText, separator: separator)
+                out.append(separator)
+                out.appendInteger(account.line)
+                for index in 0..<factorCount {
+                    out.append(separator)
+                    out.appendCSVNumber(points[index], digits: digits)
+                }
+                for other in 0..<(scenarioCount - 1) {
+                    out.append(separator)
+                    out.appendCSVNumber(otherScores[2 * other], digits: digits)
+                    out.append(separator)
+                    out.appendCSVNumber(otherScores[2 * other + 1], digits: digits)
+                    out.append(separator)
+                    out.append(bytes: letters[otherGrades[other]])
+                }
+                out.append(UInt8(ascii: "\n"))
+            }
+            if block.count >= 1 << 20 {
+                sink.write(bytes: block)
+                block.removeAll(keepingCapacity: true)
             }
         }
-        sink.write(bytes: record.bytes)
+        sink.write(bytes: block)
     }
 
     // MARK: JSON
@@ -445,7 +510,7 @@ private struct AccountJSONWriter {
         func raw(_ text: StaticString) {
             text.withUTF8Buffer { out.append(contentsOf: $0) }
         }
-        func integer(_ value: Int) { out.append(contentsOf: String(value).utf8) }
+        func integer(_ value: Int) { out.append(addingCapacity: 21) { $0.appendInteger(value) } }
         func string(_ text: String) { json.append(string: text, to: &out) }
         /// A text cell: `null` when blank or a missing code.
         func cell(_ text: String) {

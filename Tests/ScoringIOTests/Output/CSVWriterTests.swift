@@ -106,3 +106,55 @@ struct CSVWriterTests {
         #expect(String(decoding: semicolons.bytes, as: UTF8.self) == "\"a;b\";a,b\n")
     }
 }
+
+@Suite("Formatting straight into reserved bytes (OutputSpan)")
+struct OutputSpanFormattingTests {
+    static func bytes(_ body: (inout OutputSpan<UInt8>) -> Void) -> String {
+        var bytes: [UInt8] = []
+        bytes.append(addingCapacity: 128) { body(&$0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test("decimals equal the string formatter on 1,000,000 random bit patterns and edge values, 0 to 12 decimals")
+    func decimals() {
+        var random = SeededRandom(seed: 15)
+        var values: [Double] = [
+            0, -0.0, 0.5, -0.5, 1.5, 2.5, 0.49999999999999994, 4503599627370495.5, 4503599627370496, 8.999999999999999e15,
+            9e15, 1e21, -1e21, 1e22, 123456789012345678901234.0, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+            .leastNormalMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .nan, .infinity, -.infinity,
+        ]
+        for index in 0..<1_000_000 {
+            let bits = random.next()
+            switch index % 4 {
+            case 0: values.append(Double(bitPattern: bits))  // anything: subnormals, huge, NaN payloads
+            case 1: values.append((random.nextDouble() - 0.5) * 200)  // the usual scores and points
+            case 2: values.append(Double(Int64(bitPattern: bits) >> 20))  // integers, both signs
+            default: values.append(Foundation.pow(10, random.nextDouble() * 40 - 20) * (bits & 1 == 0 ? 1 : -1))
+            }
+        }
+        for (index, value) in values.enumerated() {
+            let digits = index % 13
+            let expected = CSVWriterTests.referenceDecimal(value, digits: digits)
+            let written = Self.bytes { $0.appendDecimal(value, digits: digits) }
+            guard written == expected else {
+                Issue.record("appendDecimal(\(value), digits: \(digits)) wrote '\(written)', not '\(expected)'")
+                return
+            }
+            #expect(written.utf8.count <= OutputSpan<UInt8>.decimalCapacity(digits: digits))
+        }
+    }
+
+    @Test("integers, text fields and CSV numbers equal what CSVWriter and CSVRecordBuffer write")
+    func fields() {
+        for value in [0, 7, -7, 10, 99, 100, Int.max, Int.min, 1_234_567_890] {
+            #expect(Self.bytes { $0.appendInteger(value) } == String(value))
+        }
+        for text in ["", "plain", "=SUM(A1)", "-2", "a,b", "say \"hi\"", "two\nlines", "\rx", "华信\"集团\"", "@x,y"] {
+            #expect(Self.bytes { $0.appendCSVField(text.utf8, separator: UInt8(ascii: ",")) } == CSVWriter.field(text))
+            #expect(Self.bytes { $0.appendCSVField(Array(text.utf8), separator: UInt8(ascii: ";")) } == CSVWriter.field(text, delimiter: ";"))
+        }
+        #expect(Self.bytes { $0.appendCSVNumber(.nan, digits: 4) } == "")
+        #expect(Self.bytes { $0.appendCSVNumber(-0.00004, digits: 4) } == "0.0000")
+        #expect(Self.bytes { $0.appendDigits(42, minimumCount: 5) } == "00042")
+    }
+}
