@@ -193,8 +193,9 @@ public struct SensitivityAnalysis: Sendable {
             let first = blockStart
             // 1. Scores → grades and keys, per panel.
             let scoringStart = DispatchTime.now().uptimeNanoseconds
-            inParallel(panelCount) { worker, p in
-                panels[p].score(chunks: chunks, grader: grader, block: block, scratch: worker)
+            // Items are (panel, chunk) pairs, so that a few panels still make many items.
+            inParallel(panelCount * chunks.count) { worker, item in
+                panels[item / chunks.count].score(chunk: chunks[item % chunks.count], grader: grader, block: block, scratch: worker)
             }
             let rankingStart = DispatchTime.now().uptimeNanoseconds
             // 2. Ranks, per draw.
@@ -439,71 +440,74 @@ extension SensitivityAnalysis {
         /// Step 1: this panel's scores for the block, chunk by chunk: S = W · Uᵀ (one dgemm,
         /// 2C × rows: row c the value scores of the chunk's draw c, row C + c its difficulty
         /// scores), then keys, their range, and grades, written into the block's buffers.
-        func score(chunks: [WeightChunk], grader: FastGrader, block: BlockBuffers, scratch: WorkerState) {
+        func score(chunk: WeightChunk, grader: FastGrader, block: BlockBuffers, scratch: WorkerState) {
             let rows = self.rows
             let n = block.accounts
             let ranking = grader.ranking
             let bandCount = grader.difficultyBandCount
             let minimum = grader.minimumCompleteness
             let insufficient = UInt8(Grade.insufficient.order)
-            for chunk in chunks {
-                let size = 2 * chunk.count * rows
+            let size = 2 * chunk.count * rows
+            // Two buffers, so that a worker alternating between full and shorter chunks (or
+            // the last, shorter panel) does not allocate each time.
+            if scratch.product.count != size {
+                swap(&scratch.product, &scratch.otherProduct)
                 if scratch.product.count != size { scratch.product = [Double](repeating: 0, count: size) }
-                let before = DispatchTime.now().uptimeNanoseconds
-                BatchProduct.multiply(
-                    chunk.weights, rows: 2 * chunk.count, inner: factorCount, byTransposed: utilities, columns: rows,
-                    into: &scratch.product)
-                scratch.productSeconds += Double(DispatchTime.now().uptimeNanoseconds - before) / 1e9
-                // Per draw: keys along the accounts and their range, then the band indices one
-                // cut at a time over all the panel's accounts (compare-and-add loops the
-                // compiler vectorizes; one data-dependent branch per cut and account was the
-                // cost before), then grades.
-                scratch.product.withUncheckedView { scores in
-                    completeness.withUncheckedView { completeness in
-                        grader.valueCuts.withUncheckedView { valueCuts in
-                            grader.difficultyCuts.withUncheckedView { difficultyCuts in
-                                grader.grid.withUncheckedView { grid in
-                                    scratch.valueBands.withUncheckedMutableView { valueBands in
-                                        scratch.difficultyBands.withUncheckedMutableView { difficultyBands in
-                                            for c in 0..<chunk.count {
-                                                let b = chunk.first + c
-                                                let values = c * rows
-                                                let difficulties = (chunk.count + c) * rows
-                                                let range = (b * n + start)..<(b * n + start + rows)
-                                                block.keys.withUncheckedMutableView(range) { keys in
-                                                    // RankingPolicy.key's arithmetic, with the switch outside the loop.
-                                                    switch ranking.key {
-                                                    case .value:
-                                                        for li in 0..<rows { keys[li] = scores[values &+ li] }
-                                                    case .priority:
-                                                        let penalty = ranking.difficultyPenalty
-                                                        for li in 0..<rows { keys[li] = scores[values &+ li] - penalty * scores[difficulties &+ li] }
-                                                    case .valuePerDifficulty:
-                                                        for li in 0..<rows { keys[li] = scores[values &+ li] / Swift.max(scores[difficulties &+ li], 1) }
-                                                    }
-                                                    let (lowest, highest) = DrawRanker.range(keys.readOnly)
-                                                    let at = b * block.panels + index
-                                                    block.lowestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = lowest }
-                                                    block.highestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = highest }
+            }
+            let before = DispatchTime.now().uptimeNanoseconds
+            BatchProduct.multiply(
+                chunk.weights, rows: 2 * chunk.count, inner: factorCount, byTransposed: utilities, columns: rows,
+                into: &scratch.product)
+            scratch.productSeconds += Double(DispatchTime.now().uptimeNanoseconds - before) / 1e9
+            // Per draw: keys along the accounts and their range, then the band indices one
+            // cut at a time over all the panel's accounts (compare-and-add loops the
+            // compiler vectorizes; one data-dependent branch per cut and account was the
+            // cost before), then grades.
+            scratch.product.withUncheckedView { scores in
+                completeness.withUncheckedView { completeness in
+                    grader.valueCuts.withUncheckedView { valueCuts in
+                        grader.difficultyCuts.withUncheckedView { difficultyCuts in
+                            grader.grid.withUncheckedView { grid in
+                                scratch.valueBands.withUncheckedMutableView { valueBands in
+                                    scratch.difficultyBands.withUncheckedMutableView { difficultyBands in
+                                        for c in 0..<chunk.count {
+                                            let b = chunk.first + c
+                                            let values = c * rows
+                                            let difficulties = (chunk.count + c) * rows
+                                            let range = (b * n + start)..<(b * n + start + rows)
+                                            block.keys.withUncheckedMutableView(range) { keys in
+                                                // RankingPolicy.key's arithmetic, with the switch outside the loop.
+                                                switch ranking.key {
+                                                case .value:
+                                                    for li in 0..<rows { keys[li] = scores[values &+ li] }
+                                                case .priority:
+                                                    let penalty = ranking.difficultyPenalty
+                                                    for li in 0..<rows { keys[li] = scores[values &+ li] - penalty * scores[difficulties &+ li] }
+                                                case .valuePerDifficulty:
+                                                    for li in 0..<rows { keys[li] = scores[values &+ li] / Swift.max(scores[difficulties &+ li], 1) }
                                                 }
-                                                // Band index = number of cuts ≤ the score (Bands.index(of:)).
+                                                let (lowest, highest) = DrawRanker.range(keys.readOnly)
+                                                let at = b * block.panels + index
+                                                block.lowestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = lowest }
+                                                block.highestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = highest }
+                                            }
+                                            // Band index = number of cuts ≤ the score (Bands.index(of:)).
+                                            for li in 0..<rows {
+                                                valueBands[li] = 0
+                                                difficultyBands[li] = 0
+                                            }
+                                            for cutIndex in 0..<valueCuts.count {
+                                                let cut = valueCuts[cutIndex]
+                                                for li in 0..<rows { valueBands[li] &+= scores[values &+ li] >= cut ? 1 : 0 }
+                                            }
+                                            for cutIndex in 0..<difficultyCuts.count {
+                                                let cut = difficultyCuts[cutIndex]
+                                                for li in 0..<rows { difficultyBands[li] &+= scores[difficulties &+ li] >= cut ? 1 : 0 }
+                                            }
+                                            block.grades.withUncheckedMutableView(range) { grades in
                                                 for li in 0..<rows {
-                                                    valueBands[li] = 0
-                                                    difficultyBands[li] = 0
-                                                }
-                                                for cutIndex in 0..<valueCuts.count {
-                                                    let cut = valueCuts[cutIndex]
-                                                    for li in 0..<rows { valueBands[li] &+= scores[values &+ li] >= cut ? 1 : 0 }
-                                                }
-                                                for cutIndex in 0..<difficultyCuts.count {
-                                                    let cut = difficultyCuts[cutIndex]
-                                                    for li in 0..<rows { difficultyBands[li] &+= scores[difficulties &+ li] >= cut ? 1 : 0 }
-                                                }
-                                                block.grades.withUncheckedMutableView(range) { grades in
-                                                    for li in 0..<rows {
-                                                        let grade = grid[Int(valueBands[li]) &* bandCount &+ Int(difficultyBands[li])]
-                                                        grades[li] = completeness[li] >= minimum ? grade : insufficient
-                                                    }
+                                                    let grade = grid[Int(valueBands[li]) &* bandCount &+ Int(difficultyBands[li])]
+                                                    grades[li] = completeness[li] >= minimum ? grade : insufficient
                                                 }
                                             }
                                         }
@@ -679,18 +683,16 @@ extension SensitivityAnalysis {
     final class WorkerState: @unchecked Sendable {
         /// The panel's 2C × rows scores.
         var product: [Double] = []
+        /// The product buffer of the other size last used.
+        var otherProduct: [Double] = []
         var ranker: DrawRanker
         var productSeconds = 0.0
         /// A panel's value and difficulty band indices for one draw.
         var valueBands = [UInt8](repeating: 0, count: SensitivityAnalysis.panelRows)
         var difficultyBands = [UInt8](repeating: 0, count: SensitivityAnalysis.panelRows)
 
-        /// One draw's ranks, account order.
-        var drawRanks: [Int32]
-
         init(count: Int, gradeFirst: Bool) {
             ranker = DrawRanker(count: count, gradeFirst: gradeFirst)
-            drawRanks = [Int32](repeating: 0, count: count)
         }
 
         /// Step 2: ranks draw `b` of the block from its keys and grades in the block's
@@ -706,23 +708,13 @@ extension SensitivityAnalysis {
             block.highestKeys.withUncheckedView((b * panels)..<((b + 1) * panels)) { highest in
                 for p in 0..<panels { high = Swift.max(high, highest[p]) }
             }
+            // Ranks straight into the block's panel-major ranks: account i of draw b at
+            // (i / 256 · B + b) · 256 + i % 256.
             let panelRows = SensitivityAnalysis.panelRows
-            // Ranks into this worker's contiguous buffer (random writes within n · 4 bytes),
-            // then copied panel by panel into the block's panel-major ranks.
             block.keys.withUncheckedView((b * n)..<((b + 1) * n)) { keys in
                 block.grades.withUncheckedView((b * n)..<((b + 1) * n)) { grades in
-                    drawRanks.withUncheckedMutableView { ranks in
-                        ranker.rank(keys: keys, grades: grades, range: (low, high), into: ranks)
-                    }
-                }
-            }
-            drawRanks.withUncheckedView { source in
-                for p in 0..<panels {
-                    let start = p * panelRows
-                    let rows = Swift.min(panelRows, n - start)
-                    let at = (p * block.blockDraws + b) * panelRows
-                    block.ranks.withUncheckedMutableView(at..<(at + rows)) { target in
-                        for li in 0..<rows { target[li] = source[start &+ li] }
+                    block.ranks.withUncheckedMutableView((b * panelRows)..<block.ranks.count) { ranks in
+                        ranker.rank(keys: keys, grades: grades, range: (low, high), into: ranks, panelStride: block.blockDraws * panelRows)
                     }
                 }
             }
