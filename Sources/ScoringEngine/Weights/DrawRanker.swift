@@ -79,24 +79,34 @@ struct DrawRanker {
         }
     }
 
-    /// The smallest and the largest of finite keys ((+∞, −∞) for none). Computed on the
-    /// keys' order-preserving integers (the bit pattern, with the other 63 bits flipped for
-    /// negative keys), whose minimum and maximum the compiler vectorizes; a floating-point
-    /// minimum would stay one scalar chain. (−0 counts as below +0; either is the same value.)
+    /// The smallest and the largest of finite keys ((+∞, −∞) for none). Pairs of keys in
+    /// `SIMD2` with compare-and-replace, which compiles to `minpd`/`maxpd` (a plain
+    /// floating-point minimum stays a scalar chain: the compiler may not reorder it), four
+    /// pairs at a time so that the chains do not wait for each other.
     static func range(_ keys: UncheckedView<Double>) -> (low: Double, high: Double) {
         let n = keys.count
-        guard n > 0 else { return (.infinity, -.infinity) }
-        var lowest = Int64.max
-        var highest = Int64.min
-        for i in 0..<n {
-            let bits = Int64(bitPattern: keys[i].bitPattern)
-            let ordered = bits ^ ((bits &>> 63) & Int64.max)
-            lowest = Swift.min(lowest, ordered)
-            highest = Swift.max(highest, ordered)
+        var low0 = SIMD2<Double>(repeating: .infinity), low1 = low0, low2 = low0, low3 = low0
+        var high0 = SIMD2<Double>(repeating: -.infinity), high1 = high0, high2 = high0, high3 = high0
+        var i = 0
+        while i &+ 8 <= n {
+            let a = SIMD2(keys[i], keys[i &+ 1]), b = SIMD2(keys[i &+ 2], keys[i &+ 3])
+            let c = SIMD2(keys[i &+ 4], keys[i &+ 5]), d = SIMD2(keys[i &+ 6], keys[i &+ 7])
+            low0.replace(with: a, where: a .< low0); high0.replace(with: a, where: a .> high0)
+            low1.replace(with: b, where: b .< low1); high1.replace(with: b, where: b .> high1)
+            low2.replace(with: c, where: c .< low2); high2.replace(with: c, where: c .> high2)
+            low3.replace(with: d, where: d .< low3); high3.replace(with: d, where: d .> high3)
+            i &+= 8
         }
-        // The map is its own inverse (it keeps the sign bit).
-        func key(_ ordered: Int64) -> Double { Double(bitPattern: UInt64(bitPattern: ordered ^ ((ordered &>> 63) & Int64.max))) }
-        return (key(lowest), key(highest))
+        while i < n {
+            let a = SIMD2(repeating: keys[i])
+            low0.replace(with: a, where: a .< low0); high0.replace(with: a, where: a .> high0)
+            i &+= 1
+        }
+        low0.replace(with: low1, where: low1 .< low0); low2.replace(with: low3, where: low3 .< low2)
+        low0.replace(with: low2, where: low2 .< low0)
+        high0.replace(with: high1, where: high1 .> high0); high2.replace(with: high3, where: high3 .> high2)
+        high0.replace(with: high2, where: high2 .> high0)
+        return (Swift.min(low0[0], low0[1]), Swift.max(high0[0], high0[1]))
     }
 
     /// Writes each account's rank (1-based) into `ranks` (index i for account i).
