@@ -499,48 +499,46 @@ extension SensitivityAnalysis {
                     grader.valueCuts.withUncheckedView { valueCuts in
                         grader.difficultyCuts.withUncheckedView { difficultyCuts in
                             grader.grid.withUncheckedView { grid in
-                                scratch.valueBands.withUncheckedMutableView { valueBands in
-                                    scratch.difficultyBands.withUncheckedMutableView { difficultyBands in
-                                        for c in 0..<chunk.count {
-                                            let b = chunk.first + c
-                                            let values = c * rows
-                                            let difficulties = (chunk.count + c) * rows
-                                            let range = (b * n + start)..<(b * n + start + rows)
-                                            let keyRow = chunk.keyRow + c
-                                            block.keys.withUncheckedMutableView((keyRow * n + start)..<(keyRow * n + start + rows)) { keys in
-                                                // RankingPolicy.key's arithmetic, with the switch outside the loop.
-                                                switch ranking.key {
-                                                case .value:
-                                                    for li in 0..<rows { keys[li] = scores[values &+ li] }
-                                                case .priority:
-                                                    let penalty = ranking.difficultyPenalty
-                                                    for li in 0..<rows { keys[li] = scores[values &+ li] - penalty * scores[difficulties &+ li] }
-                                                case .valuePerDifficulty:
-                                                    for li in 0..<rows { keys[li] = scores[values &+ li] / Swift.max(scores[difficulties &+ li], 1) }
-                                                }
-                                                let (lowest, highest) = DrawRanker.range(keys.readOnly)
-                                                let at = b * block.panels + index
-                                                block.lowestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = lowest }
-                                                block.highestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = highest }
+                                scratch.gridCells.withUncheckedMutableView { cells in
+                                    for c in 0..<chunk.count {
+                                        let b = chunk.first + c
+                                        let values = c * rows
+                                        let difficulties = (chunk.count + c) * rows
+                                        let range = (b * n + start)..<(b * n + start + rows)
+                                        let keyRow = chunk.keyRow + c
+                                        block.keys.withUncheckedMutableView((keyRow * n + start)..<(keyRow * n + start + rows)) { keys in
+                                            // RankingPolicy.key's arithmetic, with the switch outside the loop.
+                                            switch ranking.key {
+                                            case .value:
+                                                for li in 0..<rows { keys[li] = scores[values &+ li] }
+                                            case .priority:
+                                                let penalty = ranking.difficultyPenalty
+                                                for li in 0..<rows { keys[li] = scores[values &+ li] - penalty * scores[difficulties &+ li] }
+                                            case .valuePerDifficulty:
+                                                for li in 0..<rows { keys[li] = scores[values &+ li] / Swift.max(scores[difficulties &+ li], 1) }
                                             }
-                                            // Band index = number of cuts ≤ the score (Bands.index(of:)).
+                                            let (lowest, highest) = DrawRanker.range(keys.readOnly)
+                                            let at = b * block.panels + index
+                                            block.lowestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = lowest }
+                                            block.highestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = highest }
+                                        }
+                                        // Grid cell = value band · bands + difficulty band, a band index being
+                                        // the number of cuts ≤ the score (Bands.index(of:)); counted in
+                                        // 64-bit integers, as wide as the scores' comparison masks.
+                                        for li in 0..<rows { cells[li] = 0 }
+                                        let bandStep = Int64(bandCount)
+                                        for cutIndex in 0..<valueCuts.count {
+                                            let cut = valueCuts[cutIndex]
+                                            for li in 0..<rows { cells[li] &+= scores[values &+ li] >= cut ? bandStep : 0 }
+                                        }
+                                        for cutIndex in 0..<difficultyCuts.count {
+                                            let cut = difficultyCuts[cutIndex]
+                                            for li in 0..<rows { cells[li] &+= scores[difficulties &+ li] >= cut ? 1 : 0 }
+                                        }
+                                        block.grades.withUncheckedMutableView(range) { grades in
                                             for li in 0..<rows {
-                                                valueBands[li] = 0
-                                                difficultyBands[li] = 0
-                                            }
-                                            for cutIndex in 0..<valueCuts.count {
-                                                let cut = valueCuts[cutIndex]
-                                                for li in 0..<rows { valueBands[li] &+= scores[values &+ li] >= cut ? 1 : 0 }
-                                            }
-                                            for cutIndex in 0..<difficultyCuts.count {
-                                                let cut = difficultyCuts[cutIndex]
-                                                for li in 0..<rows { difficultyBands[li] &+= scores[difficulties &+ li] >= cut ? 1 : 0 }
-                                            }
-                                            block.grades.withUncheckedMutableView(range) { grades in
-                                                for li in 0..<rows {
-                                                    let grade = grid[Int(valueBands[li]) &* bandCount &+ Int(difficultyBands[li])]
-                                                    grades[li] = completeness[li] >= minimum ? grade : insufficient
-                                                }
+                                                let grade = grid[Int(cells[li])]
+                                                grades[li] = completeness[li] >= minimum ? grade : insufficient
                                             }
                                         }
                                     }
@@ -576,15 +574,13 @@ extension SensitivityAnalysis {
                                         block.grades.withUncheckedView((b * n + start)..<(b * n + start + rows)) { grades in
                                             for li in 0..<rows {
                                                 gradeCounts[li &* 5 &+ Int(grades[li])] &+= 1
-                                            }
-                                        }
-                                        for li in 0..<rows {
-                                            let rank = ranks[at + li]
-                                            rankTotals[li] &+= Int64(rank)
-                                            if rank <= top {
-                                                topCounts[li] &+= 1
-                                                let base = (blockStart + b) * f
-                                                for k in 0..<f { centralSums[li * f + k] += draws[base + k] }
+                                                let rank = ranks[at &+ li]
+                                                rankTotals[li] &+= Int64(rank)
+                                                if rank <= top {
+                                                    topCounts[li] &+= 1
+                                                    let base = (blockStart + b) * f
+                                                    for k in 0..<f { centralSums[li * f + k] += draws[base + k] }
+                                                }
                                             }
                                         }
                                     }
@@ -719,9 +715,8 @@ extension SensitivityAnalysis {
         var otherProduct: [Double] = []
         var ranker: DrawRanker
         var productSeconds = 0.0
-        /// A panel's value and difficulty band indices for one draw.
-        var valueBands = [UInt8](repeating: 0, count: SensitivityAnalysis.panelRows)
-        var difficultyBands = [UInt8](repeating: 0, count: SensitivityAnalysis.panelRows)
+        /// A panel's grid cells (value band · bands + difficulty band) for one draw.
+        var gridCells = [Int64](repeating: 0, count: SensitivityAnalysis.panelRows)
 
         init(count: Int, gradeFirst: Bool) {
             ranker = DrawRanker(count: count, gradeFirst: gradeFirst)
