@@ -75,7 +75,7 @@ public struct SensitivityAnalysis: Sendable {
     /// Most bytes of ranking keys kept at once: above it keys are kept for a window of draws
     /// only, so that the ranker reads them from the cache the scoring wrote them to.
     /// (16 MiB, half this machine's last-level cache: at 100,000 accounts, windows of 8, 16
-    /// and 32 MiB measured alike; a window of one draw was 30% slower.)
+    /// and 32 MiB measured alike; a window of one draw took about 35% more processor time.)
     static let defaultKeyWindowBytes = 16 << 20
     /// Most draws per panel product: 2 · 32 × 256 scores (128 KiB) stay in the core's cache
     /// while they become keys and grades.
