@@ -8,13 +8,14 @@
 ///
 /// How: each account gets a 64-bit record: its group (its grade with `gradeFirst`, else 0)
 /// in the top 3 bits, then the key's position between the draw's largest and smallest key,
-/// `⌊(largest − key) · scale⌋` with up to 52 bits (a non-increasing function of the key:
+/// `(largest − key) · scale` rounded to an integer of up to 52 bits (a non-increasing function of the key:
 /// every step of it rounds monotonically), then the account's index in the lowest bits.
 /// The records are sorted on their top 16, 24 or 30 bits (the code) by two or three stable
 /// counting passes (at most 4,096 counters, in L1; sequential reads and a few thousand write
 /// streams). A lower code means a strictly better place. Records sharing a code are then
-/// sorted as plain integers (insertion sort up to 32, else a comparison sort): group, fine
-/// position, index, still in L1 and without reading keys. Only records that share the
+/// sorted as plain integers (group, fine position, index) by one insertion pass over all
+/// records, which moves each only within its run of equal codes (a comparison sort of all
+/// records when that would take more than about 4n moves), without reading keys. Only records that share the
 /// fine position too (equal keys, or keys within about 2⁻⁵² of the draw's range of each
 /// other) are ordered by their keys, highest first, ties by index. The rank of the account
 /// at sorted position p is p + 1.
@@ -36,7 +37,8 @@ struct DrawRanker {
     /// Counting passes of `digitBits` bits each over the record's top bits.
     private let passes: Int
     private let digitBits: Int
-    /// Runs of equal codes up to this length are finished by insertion sort.
+    /// Records sharing group and fine position, up to this many, are ordered by key with an
+    /// insertion sort (more: a comparison sort).
     static let insertionLimit = 32
 
     private var records: [UInt64]
@@ -44,8 +46,6 @@ struct DrawRanker {
     /// Per pass two tables (even, odd records) of 2^digitBits digit counts; the even table
     /// then holds the pass's offsets.
     private var digitCounts: [UInt32]
-    /// A long run's records while it is sorted.
-    private var runScratch: [UInt64] = []
 
     init(count: Int, gradeFirst: Bool) {
         precondition(count >= 0 && count < Int(UInt32.max), "DrawRanker ranks fewer than 2³² accounts")
@@ -79,28 +79,34 @@ struct DrawRanker {
         }
     }
 
-    /// The smallest and the largest key (four independent minima and maxima, so the loop is
-    /// not one long dependency chain).
+    /// The smallest and the largest of finite keys ((+∞, −∞) for none). Pairs of keys in
+    /// `SIMD2` with compare-and-replace, which compiles to `minpd`/`maxpd` (a plain
+    /// floating-point minimum stays a scalar chain: the compiler may not reorder it), four
+    /// pairs at a time so that the chains do not wait for each other.
     static func range(_ keys: UncheckedView<Double>) -> (low: Double, high: Double) {
-        var lowest = (Double.infinity, Double.infinity, Double.infinity, Double.infinity)
-        var highest = (-Double.infinity, -Double.infinity, -Double.infinity, -Double.infinity)
         let n = keys.count
+        var low0 = SIMD2<Double>(repeating: .infinity), low1 = low0, low2 = low0, low3 = low0
+        var high0 = SIMD2<Double>(repeating: -.infinity), high1 = high0, high2 = high0, high3 = high0
         var i = 0
-        while i + 4 <= n {
-            lowest.0 = Swift.min(lowest.0, keys[i]); highest.0 = Swift.max(highest.0, keys[i])
-            lowest.1 = Swift.min(lowest.1, keys[i + 1]); highest.1 = Swift.max(highest.1, keys[i + 1])
-            lowest.2 = Swift.min(lowest.2, keys[i + 2]); highest.2 = Swift.max(highest.2, keys[i + 2])
-            lowest.3 = Swift.min(lowest.3, keys[i + 3]); highest.3 = Swift.max(highest.3, keys[i + 3])
-            i += 4
+        while i &+ 8 <= n {
+            let a = SIMD2(keys[i], keys[i &+ 1]), b = SIMD2(keys[i &+ 2], keys[i &+ 3])
+            let c = SIMD2(keys[i &+ 4], keys[i &+ 5]), d = SIMD2(keys[i &+ 6], keys[i &+ 7])
+            low0.replace(with: a, where: a .< low0); high0.replace(with: a, where: a .> high0)
+            low1.replace(with: b, where: b .< low1); high1.replace(with: b, where: b .> high1)
+            low2.replace(with: c, where: c .< low2); high2.replace(with: c, where: c .> high2)
+            low3.replace(with: d, where: d .< low3); high3.replace(with: d, where: d .> high3)
+            i &+= 8
         }
         while i < n {
-            lowest.0 = Swift.min(lowest.0, keys[i]); highest.0 = Swift.max(highest.0, keys[i])
-            i += 1
+            let a = SIMD2(repeating: keys[i])
+            low0.replace(with: a, where: a .< low0); high0.replace(with: a, where: a .> high0)
+            i &+= 1
         }
-        return (
-            Swift.min(Swift.min(lowest.0, lowest.1), Swift.min(lowest.2, lowest.3)),
-            Swift.max(Swift.max(highest.0, highest.1), Swift.max(highest.2, highest.3))
-        )
+        low0.replace(with: low1, where: low1 .< low0); low2.replace(with: low3, where: low3 .< low2)
+        low0.replace(with: low2, where: low2 .< low0)
+        high0.replace(with: high1, where: high1 .> high0); high2.replace(with: high3, where: high3 .> high2)
+        high0.replace(with: high2, where: high2 .> high0)
+        return (Swift.min(low0[0], low0[1]), Swift.max(high0[0], high0[1]))
     }
 
     /// Writes each account's rank (1-based) into `ranks` (index i for account i).
@@ -110,14 +116,16 @@ struct DrawRanker {
     ///   - grades: ``Grade/order`` of every account.
     ///   - range: The smallest and largest of `keys` (exactly; the caller may have found
     ///     them while writing the keys).
-    ///   - ranks: Output, one per account.
+    ///   - ranks: Output: account i's rank at `(i / 256) · panelStride + i % 256` (with
+    ///     `panelStride` 256, at i; SMAA passes its panel-major block layout).
     mutating func rank(
         keys: UncheckedView<Double>, grades: UncheckedView<UInt8>, range: (low: Double, high: Double),
-        into ranks: UncheckedMutableView<Int32>
+        into ranks: UncheckedMutableView<Int32>, panelStride: Int = 256
     ) {
         let n = count
         guard n > 0 else { return }
         precondition(keys.count >= n && grades.count >= n, "DrawRanker needs one key and grade per account")
+        precondition(panelStride >= 256 && ranks.count > ((n - 1) >> 8) * panelStride + ((n - 1) & 255), "DrawRanker's rank layout is too small")
         let (low, high) = range
         let largestPosition = Double((UInt64(1) << UInt64(positionBits)) - 1)
         var scale = high > low ? largestPosition / (high - low) : 0
@@ -136,11 +144,18 @@ struct DrawRanker {
         digitCounts.withUncheckedMutableView { counts in
             for slot in 0..<counts.count { counts[slot] = 0 }
             records.withUncheckedMutableView { records in
+                // Without branches, so that the loop vectorizes: the group by a mask, and the
+                // position rounded to the nearest integer by adding 2⁵² (x ∈ [0, 2⁵² − 1] lands in
+                // [2⁵², 2⁵³), where the spacing is 1, so the low 52 bits are x rounded; rounding is
+                // monotone, so the position still never increases with the key).
+                let groupMask: UInt64 = gradeFirst ? 7 : 0
+                let positionMask: UInt64 = (1 << 52) - 1
                 for i in 0..<n {
-                    let group = gradeFirst ? UInt64(grades[i]) : 0
+                    let group = UInt64(grades[i]) & groupMask
                     // ≥ 0: high ≥ key, and rounding keeps the order.
-                    let position = Swift.min((high - keys[i]) * scale, largestPosition)
-                    records[i] = group &<< 61 | UInt64(position) &<< positionShift | UInt64(truncatingIfNeeded: i)
+                    let x = Swift.min((high - keys[i]) * scale, largestPosition)
+                    let position = (x + 0x1p52).bitPattern & positionMask
+                    records[i] = group &<< 61 | position &<< positionShift | UInt64(truncatingIfNeeded: i)
                 }
                 var i = 0
                 let third = passes == 3
@@ -205,68 +220,66 @@ struct DrawRanker {
             sortedInRecords.toggle()
         }
         if !sortedInRecords { swap(&records, &spare) }
-        finishRunsAndRank(keys: keys, into: ranks)
+        finishAndRank(keys: keys, into: ranks, panelStride: panelStride)
     }
 
-    /// Orders each run of equal codes (group, fine position, index, as integers; then the
-    /// records that share a fine position by key, highest first, ties by index) and writes
-    /// the ranks of its accounts.
-    private mutating func finishRunsAndRank(keys: UncheckedView<Double>, into ranks: UncheckedMutableView<Int32>) {
+    /// Orders the records completely and writes the ranks. After the counting passes the
+    /// records are in code order, so only records that share a code can be out of order:
+    /// one insertion pass over all of them (group, fine position, index, as integers) finishes
+    /// them, each record moving only within its run of equal codes. If the records move more
+    /// than about 4n places in all (keys crowded into a sliver of their range, so that long
+    /// runs share a code), the pass stops and a comparison sort of all the records (the same
+    /// order) finishes them. Records that share group and fine position too are then ordered
+    /// by key, highest first, ties by index.
+    private mutating func finishAndRank(keys: UncheckedView<Double>, into ranks: UncheckedMutableView<Int32>, panelStride: Int) {
         let n = count
         let limit = Self.insertionLimit
-        let codeShift = UInt64(64 - passes * digitBits)
         let indexShift = UInt64(indexBits)
         let indexMask = (UInt64(1) << indexShift) - 1
-        var scratch = runScratch
-        runScratch = []
-        records.withUncheckedMutableView { records in
-            var start = 0
-            while start < n {
-                let code = records[start] &>> codeShift
-                var end = start &+ 1
-                while end < n && records[end] &>> codeShift == code { end &+= 1 }
-                if end &- start > 1 {
-                    if end &- start > limit {
-                        scratch.removeAll(keepingCapacity: true)
-                        for position in start..<end { scratch.append(records[position]) }
-                        scratch.sort()
-                        for (offset, record) in scratch.enumerated() { records[start &+ offset] = record }
-                    } else {
-                        Self.insertionSort(records, start..<end)
-                    }
-                    // Records sharing a fine position: by key.
-                    var tie = start
-                    while tie < end {
-                        let fine = records[tie] &>> indexShift
-                        var tieEnd = tie &+ 1
-                        while tieEnd < end && records[tieEnd] &>> indexShift == fine { tieEnd &+= 1 }
-                        if tieEnd &- tie > 1 { Self.sortByKey(records, tie..<tieEnd, keys: keys, indexMask: indexMask, limit: limit) }
-                        tie = tieEnd
-                    }
+        let budget = 4 &* n &+ 64
+        let finished = records.withUncheckedMutableView { records in
+            var moves = 0
+            var i = 1
+            while i < n {
+                let record = records[i]
+                if records[i &- 1] > record {
+                    var j = i &- 1
+                    repeat {
+                        records[j &+ 1] = records[j]
+                        j &-= 1
+                        moves &+= 1
+                    } while j >= 0 && records[j] > record
+                    records[j &+ 1] = record
+                    if moves > budget { return false }
                 }
-                for position in start..<end {
-                    let i = Int(truncatingIfNeeded: records[position] & indexMask)
-                    ranks[i] = Int32(truncatingIfNeeded: position &+ 1)
-                }
-                start = end
+                i &+= 1
             }
+            return true
         }
-        runScratch = scratch
-    }
-
-    /// Insertion sort of a short run of records as integers.
-    @inline(__always)
-    private static func insertionSort(_ records: UncheckedMutableView<UInt64>, _ run: Range<Int>) {
-        var i = run.lowerBound &+ 1
-        while i < run.upperBound {
-            let record = records[i]
-            var j = i &- 1
-            while j >= run.lowerBound && records[j] > record {
-                records[j &+ 1] = records[j]
-                j &-= 1
+        if !finished { records.sort() }
+        records.withUncheckedMutableView { records in
+            // Neighbours sharing group and fine position (rare): counted without a branch.
+            var shared = 0
+            var p = 1
+            while p < n {
+                shared &+= (records[p &- 1] ^ records[p]) &>> indexShift == 0 ? 1 : 0
+                p &+= 1
             }
-            records[j &+ 1] = record
-            i &+= 1
+            if shared > 0 {
+                var tie = 0
+                while tie < n {
+                    let fine = records[tie] &>> indexShift
+                    var tieEnd = tie &+ 1
+                    while tieEnd < n && records[tieEnd] &>> indexShift == fine { tieEnd &+= 1 }
+                    if tieEnd &- tie > 1 { Self.sortByKey(records, tie..<tieEnd, keys: keys, indexMask: indexMask, limit: limit) }
+                    tie = tieEnd
+                }
+            }
+            // Account i's rank at (i / 256) · panelStride + i % 256.
+            for position in 0..<n {
+                let i = Int(truncatingIfNeeded: records[position] & indexMask)
+                ranks[(i &>> 8) &* panelStride &+ (i & 255)] = Int32(truncatingIfNeeded: position &+ 1)
+            }
         }
     }
 

@@ -17,7 +17,11 @@ import LinearAlgebra
 /// ## How it runs
 ///
 /// Draws are processed in blocks of B draws, B chosen so that the block's keys, grades and
-/// ranks (13 bytes per account and draw) fit a quarter of ``memoryBudget``. For a block:
+/// ranks (13 bytes per account and draw) fit a quarter of ``memoryBudget``. When the
+/// block's keys would take more than 16 MiB (many accounts), keys are kept for a window of
+/// at most 32 draws and 16 MiB only, steps 1 and 2 run window by window (the ranker reads
+/// the keys from the cache the scoring left them in, not from memory), and B grows to what
+/// the grades and ranks (5 bytes per account and draw) and the window leave. For a block:
 ///
 /// 1. Scores: the utility matrix is cut into panels of 256 accounts; for each chunk of at
 ///    most 32 draws each panel is multiplied by the chunk's 2C × F weights (×100) in one BLAS
@@ -62,9 +66,17 @@ public struct SensitivityAnalysis: Sendable {
     public let threads: Int
     /// Largest number of draws in a block.
     public let maximumBlockDraws: Int
+    /// Most bytes of ranking keys kept at once (``defaultKeyWindowBytes``; tests set it small
+    /// to run the window path on small inputs).
+    var keyWindowBytes = SensitivityAnalysis.defaultKeyWindowBytes
 
     /// Rows per `dgemm` panel.
     public static let panelRows = 256
+    /// Most bytes of ranking keys kept at once: above it keys are kept for a window of draws
+    /// only, so that the ranker reads them from the cache the scoring wrote them to.
+    /// (16 MiB, half this machine's last-level cache: at 100,000 accounts, windows of 8, 16
+    /// and 32 MiB measured alike; a window of one draw took about 35% more processor time.)
+    static let defaultKeyWindowBytes = 16 << 20
     /// Most draws per panel product: 2 · 32 × 256 scores (128 KiB) stay in the core's cache
     /// while they become keys and grades.
     static let chunkDraws = 32
@@ -129,9 +141,17 @@ public struct SensitivityAnalysis: Sendable {
         let completeness = order.map { assessment.utilities.completeness[$0] }
 
         // Memory plan: a quarter of the budget for the block buffers (keys, grades, ranks:
-        // 13 bytes per account and draw), half for the ranks or rank histograms.
+        // 13 bytes per account and draw), half for the ranks or rank histograms. When the
+        // block's keys would not stay in the last-level cache (more than `keyWindowBytes`),
+        // keys are kept for a window of draws only (scored, then ranked, window by window),
+        // and the block, holding grades and ranks only (5 bytes per account and draw), grows.
         let perDraw = max(1, n * 13)
-        let blockDraws = max(1, min(maximumBlockDraws, m, (memoryBudget / 4) / perDraw))
+        var blockDraws = max(1, min(maximumBlockDraws, m, (memoryBudget / 4) / perDraw))
+        var windowDraws = blockDraws
+        if blockDraws * n * 8 > keyWindowBytes {
+            windowDraws = max(1, min(Self.chunkDraws, keyWindowBytes / max(1, n * 8), (memoryBudget / 8) / max(1, n * 8)))
+            blockDraws = max(windowDraws, min(maximumBlockDraws, m, (memoryBudget / 4 - windowDraws * n * 8) / max(1, n * 5)))
+        }
         let storage = memoryBudget / 2
         let keepAllRanks = n * m * 4 <= storage
         let binning = keepAllRanks ? nil : RankBinning(accounts: n, bins: max(2, storage / max(1, n * (m <= Int(UInt16.max) ? 2 : 4))))
@@ -151,7 +171,7 @@ public struct SensitivityAnalysis: Sendable {
         // (entry b · panels + p), and ranks panel-major (entry (p · B + b) · 256 + i − 256p),
         // so that a draw's ranker reads its keys in one piece and a panel's counts read its
         // ranks in one piece, without gathering copies.
-        let block = BlockBuffers(accounts: n, panels: panelCount, blockDraws: blockDraws)
+        let block = BlockBuffers(accounts: n, panels: panelCount, blockDraws: blockDraws, windowDraws: windowDraws)
         let workerCount = max(1, min(threads, max(panelCount, 1)))
         let workers: [WorkerState] = (0..<workerCount).map { _ in
             WorkerState(count: n, gradeFirst: model.grading.ranking.gradeFirst)
@@ -159,6 +179,7 @@ public struct SensitivityAnalysis: Sendable {
         let valueSide = model.factors.map { $0.side == .value }
         var timings = SensitivityResult.Timings()
         timings.blockDraws = blockDraws
+        timings.keyWindowDraws = windowDraws
         timings.workers = workerCount
         timings.passes = 1
 
@@ -176,30 +197,39 @@ public struct SensitivityAnalysis: Sendable {
         var blockStart = 0
         while blockStart < m {
             let size = min(blockDraws, m - blockStart)
-            // Per chunk of at most `chunkDraws` draws, 2C × F weights ×100: row c the value
-            // weights of the chunk's draw c, row C + c its difficulty weights (zero for the
-            // other side's factors). A chunk's panel product (2C × 256) stays in cache.
-            let chunks = stride(from: 0, to: size, by: Self.chunkDraws).map { first in
-                let count = min(Self.chunkDraws, size - first)
-                var weights = [Double](repeating: 0, count: 2 * count * factorCount)
-                for c in 0..<count {
-                    for f in 0..<factorCount {
-                        let w = 100 * draws[(blockStart + first + c) * factorCount + f]
-                        weights[((valueSide[f] ? 0 : count) + c) * factorCount + f] = w
-                    }
-                }
-                return WeightChunk(first: first, count: count, weights: weights)
-            }
             let first = blockStart
-            // 1. Scores → grades and keys, per panel.
-            let scoringStart = DispatchTime.now().uptimeNanoseconds
-            inParallel(panelCount) { worker, p in
-                panels[p].score(chunks: chunks, grader: grader, block: block, scratch: worker)
-            }
-            let rankingStart = DispatchTime.now().uptimeNanoseconds
-            // 2. Ranks, per draw.
-            inParallel(size) { worker, b in
-                worker.rank(draw: b, block: block)
+            // Window by window (the whole block when its keys fit the cache): scores, then ranks.
+            var windowStart = 0
+            while windowStart < size {
+                let windowSize = min(windowDraws, size - windowStart)
+                // Per chunk of at most `chunkDraws` draws, 2C × F weights ×100: row c the value
+                // weights of the chunk's draw c, row C + c its difficulty weights (zero for the
+                // other side's factors). A chunk's panel product (2C × 256) stays in cache.
+                let chunks = stride(from: windowStart, to: windowStart + windowSize, by: Self.chunkDraws).map { chunkFirst in
+                    let count = min(Self.chunkDraws, windowStart + windowSize - chunkFirst)
+                    var weights = [Double](repeating: 0, count: 2 * count * factorCount)
+                    for c in 0..<count {
+                        for f in 0..<factorCount {
+                            let w = 100 * draws[(blockStart + chunkFirst + c) * factorCount + f]
+                            weights[((valueSide[f] ? 0 : count) + c) * factorCount + f] = w
+                        }
+                    }
+                    return WeightChunk(first: chunkFirst, keyRow: chunkFirst - windowStart, count: count, weights: weights)
+                }
+                // 1. Scores → grades and keys, per (panel, chunk): a few panels still make many items.
+                let scoringStart = DispatchTime.now().uptimeNanoseconds
+                inParallel(panelCount * chunks.count) { worker, item in
+                    panels[item / chunks.count].score(chunk: chunks[item % chunks.count], grader: grader, block: block, scratch: worker)
+                }
+                let rankingStart = DispatchTime.now().uptimeNanoseconds
+                // 2. Ranks, per draw.
+                let window = windowStart
+                inParallel(windowSize) { worker, d in
+                    worker.rank(draw: window + d, keyRow: d, block: block)
+                }
+                timings.scoringSeconds += Double(rankingStart - scoringStart) / 1e9
+                timings.rankingSeconds += Double(DispatchTime.now().uptimeNanoseconds - rankingStart) / 1e9
+                windowStart += windowSize
             }
             let countingStart = DispatchTime.now().uptimeNanoseconds
             // 3. Counts, per panel.
@@ -207,8 +237,6 @@ public struct SensitivityAnalysis: Sendable {
                 panels[p].count(blockStart: first, blockSize: size, block: block, draws: draws, topCount: topCount, binning: binning)
             }
             let end = DispatchTime.now().uptimeNanoseconds
-            timings.scoringSeconds += Double(rankingStart - scoringStart) / 1e9
-            timings.rankingSeconds += Double(countingStart - rankingStart) / 1e9
             timings.countingSeconds += Double(end - countingStart) / 1e9
             timings.productFlops += 2 * Double(n) * Double(factorCount) * Double(2 * size)
             blockStart += size
@@ -341,10 +369,13 @@ extension SensitivityAnalysis {
         }
     }
 
-    /// One chunk of a block's draws: its first draw (in the block), its size C, and its
+    /// One chunk of a block's draws: its first draw (in the block) and its row in the keys
+    /// window, its size C, and its
     /// 2C × F weights ×100.
     struct WeightChunk: Sendable {
         let first: Int
+        /// The chunk's first draw's row in the keys window.
+        let keyRow: Int
         let count: Int
         let weights: [Double]
     }
@@ -369,8 +400,9 @@ extension SensitivityAnalysis {
         let accounts: Int
         let panels: Int
         let blockDraws: Int
-        /// Draw-major, entry b · n + i.
+        /// The keys window's keys, draw-major: entry r · n + i for the window's draw r.
         let keys: SharedScratch<Double>
+        /// Draw-major, entry b · n + i.
         let grades: SharedScratch<UInt8>
         /// Each panel's smallest and largest key of each draw, entry b · panels + p.
         let lowestKeys: SharedScratch<Double>
@@ -378,11 +410,11 @@ extension SensitivityAnalysis {
         /// Panel-major, entry (p · B + b) · 256 + account − 256p.
         let ranks: SharedScratch<Int32>
 
-        init(accounts: Int, panels: Int, blockDraws: Int) {
+        init(accounts: Int, panels: Int, blockDraws: Int, windowDraws: Int) {
             self.accounts = accounts
             self.panels = panels
             self.blockDraws = blockDraws
-            keys = SharedScratch(repeating: 0, count: blockDraws * accounts)
+            keys = SharedScratch(repeating: 0, count: windowDraws * accounts)
             grades = SharedScratch(repeating: 0, count: blockDraws * accounts)
             lowestKeys = SharedScratch(repeating: 0, count: blockDraws * panels)
             highestKeys = SharedScratch(repeating: 0, count: blockDraws * panels)
@@ -439,72 +471,74 @@ extension SensitivityAnalysis {
         /// Step 1: this panel's scores for the block, chunk by chunk: S = W · Uᵀ (one dgemm,
         /// 2C × rows: row c the value scores of the chunk's draw c, row C + c its difficulty
         /// scores), then keys, their range, and grades, written into the block's buffers.
-        func score(chunks: [WeightChunk], grader: FastGrader, block: BlockBuffers, scratch: WorkerState) {
+        func score(chunk: WeightChunk, grader: FastGrader, block: BlockBuffers, scratch: WorkerState) {
             let rows = self.rows
             let n = block.accounts
             let ranking = grader.ranking
             let bandCount = grader.difficultyBandCount
             let minimum = grader.minimumCompleteness
             let insufficient = UInt8(Grade.insufficient.order)
-            for chunk in chunks {
-                let size = 2 * chunk.count * rows
+            let size = 2 * chunk.count * rows
+            // Two buffers, so that a worker alternating between full and shorter chunks (or
+            // the last, shorter panel) does not allocate each time.
+            if scratch.product.count != size {
+                swap(&scratch.product, &scratch.otherProduct)
                 if scratch.product.count != size { scratch.product = [Double](repeating: 0, count: size) }
-                let before = DispatchTime.now().uptimeNanoseconds
-                BatchProduct.multiply(
-                    chunk.weights, rows: 2 * chunk.count, inner: factorCount, byTransposed: utilities, columns: rows,
-                    into: &scratch.product)
-                scratch.productSeconds += Double(DispatchTime.now().uptimeNanoseconds - before) / 1e9
-                // Per draw: keys along the accounts and their range, then the band indices one
-                // cut at a time over all the panel's accounts (compare-and-add loops the
-                // compiler vectorizes; one data-dependent branch per cut and account was the
-                // cost before), then grades.
-                scratch.product.withUncheckedView { scores in
-                    completeness.withUncheckedView { completeness in
-                        grader.valueCuts.withUncheckedView { valueCuts in
-                            grader.difficultyCuts.withUncheckedView { difficultyCuts in
-                                grader.grid.withUncheckedView { grid in
-                                    scratch.valueBands.withUncheckedMutableView { valueBands in
-                                        scratch.difficultyBands.withUncheckedMutableView { difficultyBands in
-                                            for c in 0..<chunk.count {
-                                                let b = chunk.first + c
-                                                let values = c * rows
-                                                let difficulties = (chunk.count + c) * rows
-                                                let range = (b * n + start)..<(b * n + start + rows)
-                                                block.keys.withUncheckedMutableView(range) { keys in
-                                                    // RankingPolicy.key's arithmetic, with the switch outside the loop.
-                                                    switch ranking.key {
-                                                    case .value:
-                                                        for li in 0..<rows { keys[li] = scores[values &+ li] }
-                                                    case .priority:
-                                                        let penalty = ranking.difficultyPenalty
-                                                        for li in 0..<rows { keys[li] = scores[values &+ li] - penalty * scores[difficulties &+ li] }
-                                                    case .valuePerDifficulty:
-                                                        for li in 0..<rows { keys[li] = scores[values &+ li] / Swift.max(scores[difficulties &+ li], 1) }
-                                                    }
-                                                    let (lowest, highest) = DrawRanker.range(keys.readOnly)
-                                                    let at = b * block.panels + index
-                                                    block.lowestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = lowest }
-                                                    block.highestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = highest }
-                                                }
-                                                // Band index = number of cuts ≤ the score (Bands.index(of:)).
-                                                for li in 0..<rows {
-                                                    valueBands[li] = 0
-                                                    difficultyBands[li] = 0
-                                                }
-                                                for cutIndex in 0..<valueCuts.count {
-                                                    let cut = valueCuts[cutIndex]
-                                                    for li in 0..<rows { valueBands[li] &+= scores[values &+ li] >= cut ? 1 : 0 }
-                                                }
-                                                for cutIndex in 0..<difficultyCuts.count {
-                                                    let cut = difficultyCuts[cutIndex]
-                                                    for li in 0..<rows { difficultyBands[li] &+= scores[difficulties &+ li] >= cut ? 1 : 0 }
-                                                }
-                                                block.grades.withUncheckedMutableView(range) { grades in
-                                                    for li in 0..<rows {
-                                                        let grade = grid[Int(valueBands[li]) &* bandCount &+ Int(difficultyBands[li])]
-                                                        grades[li] = completeness[li] >= minimum ? grade : insufficient
-                                                    }
-                                                }
+            }
+            let before = DispatchTime.now().uptimeNanoseconds
+            BatchProduct.multiply(
+                chunk.weights, rows: 2 * chunk.count, inner: factorCount, byTransposed: utilities, columns: rows,
+                into: &scratch.product)
+            scratch.productSeconds += Double(DispatchTime.now().uptimeNanoseconds - before) / 1e9
+            // Per draw: keys along the accounts and their range, then the band indices one
+            // cut at a time over all the panel's accounts (compare-and-add loops the
+            // compiler vectorizes; one data-dependent branch per cut and account was the
+            // cost before), then grades.
+            scratch.product.withUncheckedView { scores in
+                completeness.withUncheckedView { completeness in
+                    grader.valueCuts.withUncheckedView { valueCuts in
+                        grader.difficultyCuts.withUncheckedView { difficultyCuts in
+                            grader.grid.withUncheckedView { grid in
+                                scratch.gridCells.withUncheckedMutableView { cells in
+                                    for c in 0..<chunk.count {
+                                        let b = chunk.first + c
+                                        let values = c * rows
+                                        let difficulties = (chunk.count + c) * rows
+                                        let range = (b * n + start)..<(b * n + start + rows)
+                                        let keyRow = chunk.keyRow + c
+                                        block.keys.withUncheckedMutableView((keyRow * n + start)..<(keyRow * n + start + rows)) { keys in
+                                            // RankingPolicy.key's arithmetic, with the switch outside the loop.
+                                            switch ranking.key {
+                                            case .value:
+                                                for li in 0..<rows { keys[li] = scores[values &+ li] }
+                                            case .priority:
+                                                let penalty = ranking.difficultyPenalty
+                                                for li in 0..<rows { keys[li] = scores[values &+ li] - penalty * scores[difficulties &+ li] }
+                                            case .valuePerDifficulty:
+                                                for li in 0..<rows { keys[li] = scores[values &+ li] / Swift.max(scores[difficulties &+ li], 1) }
+                                            }
+                                            let (lowest, highest) = DrawRanker.range(keys.readOnly)
+                                            let at = b * block.panels + index
+                                            block.lowestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = lowest }
+                                            block.highestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = highest }
+                                        }
+                                        // Grid cell = value band · bands + difficulty band, a band index being
+                                        // the number of cuts ≤ the score (Bands.index(of:)); counted in
+                                        // 64-bit integers, as wide as the scores' comparison masks.
+                                        for li in 0..<rows { cells[li] = 0 }
+                                        let bandStep = Int64(bandCount)
+                                        for cutIndex in 0..<valueCuts.count {
+                                            let cut = valueCuts[cutIndex]
+                                            for li in 0..<rows { cells[li] &+= scores[values &+ li] >= cut ? bandStep : 0 }
+                                        }
+                                        for cutIndex in 0..<difficultyCuts.count {
+                                            let cut = difficultyCuts[cutIndex]
+                                            for li in 0..<rows { cells[li] &+= scores[difficulties &+ li] >= cut ? 1 : 0 }
+                                        }
+                                        block.grades.withUncheckedMutableView(range) { grades in
+                                            for li in 0..<rows {
+                                                let grade = grid[Int(cells[li])]
+                                                grades[li] = completeness[li] >= minimum ? grade : insufficient
                                             }
                                         }
                                     }
@@ -540,15 +574,13 @@ extension SensitivityAnalysis {
                                         block.grades.withUncheckedView((b * n + start)..<(b * n + start + rows)) { grades in
                                             for li in 0..<rows {
                                                 gradeCounts[li &* 5 &+ Int(grades[li])] &+= 1
-                                            }
-                                        }
-                                        for li in 0..<rows {
-                                            let rank = ranks[at + li]
-                                            rankTotals[li] &+= Int64(rank)
-                                            if rank <= top {
-                                                topCounts[li] &+= 1
-                                                let base = (blockStart + b) * f
-                                                for k in 0..<f { centralSums[li * f + k] += draws[base + k] }
+                                                let rank = ranks[at &+ li]
+                                                rankTotals[li] &+= Int64(rank)
+                                                if rank <= top {
+                                                    topCounts[li] &+= 1
+                                                    let base = (blockStart + b) * f
+                                                    for k in 0..<f { centralSums[li * f + k] += draws[base + k] }
+                                                }
                                             }
                                         }
                                     }
@@ -679,23 +711,20 @@ extension SensitivityAnalysis {
     final class WorkerState: @unchecked Sendable {
         /// The panel's 2C × rows scores.
         var product: [Double] = []
+        /// The product buffer of the other size last used.
+        var otherProduct: [Double] = []
         var ranker: DrawRanker
         var productSeconds = 0.0
-        /// A panel's value and difficulty band indices for one draw.
-        var valueBands = [UInt8](repeating: 0, count: SensitivityAnalysis.panelRows)
-        var difficultyBands = [UInt8](repeating: 0, count: SensitivityAnalysis.panelRows)
-
-        /// One draw's ranks, account order.
-        var drawRanks: [Int32]
+        /// A panel's grid cells (value band · bands + difficulty band) for one draw.
+        var gridCells = [Int64](repeating: 0, count: SensitivityAnalysis.panelRows)
 
         init(count: Int, gradeFirst: Bool) {
             ranker = DrawRanker(count: count, gradeFirst: gradeFirst)
-            drawRanks = [Int32](repeating: 0, count: count)
         }
 
         /// Step 2: ranks draw `b` of the block from its keys and grades in the block's
         /// buffers, into the block's panel-major ranks.
-        func rank(draw b: Int, block: BlockBuffers) {
+        func rank(draw b: Int, keyRow: Int, block: BlockBuffers) {
             let n = block.accounts
             let panels = block.panels
             var low = Double.infinity
@@ -706,23 +735,13 @@ extension SensitivityAnalysis {
             block.highestKeys.withUncheckedView((b * panels)..<((b + 1) * panels)) { highest in
                 for p in 0..<panels { high = Swift.max(high, highest[p]) }
             }
+            // Ranks straight into the block's panel-major ranks: account i of draw b at
+            // (i / 256 · B + b) · 256 + i % 256.
             let panelRows = SensitivityAnalysis.panelRows
-            // Ranks into this worker's contiguous buffer (random writes within n · 4 bytes),
-            // then copied panel by panel into the block's panel-major ranks.
-            block.keys.withUncheckedView((b * n)..<((b + 1) * n)) { keys in
+            block.keys.withUncheckedView((keyRow * n)..<((keyRow + 1) * n)) { keys in
                 block.grades.withUncheckedView((b * n)..<((b + 1) * n)) { grades in
-                    drawRanks.withUncheckedMutableView { ranks in
-                        ranker.rank(keys: keys, grades: grades, range: (low, high), into: ranks)
-                    }
-                }
-            }
-            drawRanks.withUncheckedView { source in
-                for p in 0..<panels {
-                    let start = p * panelRows
-                    let rows = Swift.min(panelRows, n - start)
-                    let at = (p * block.blockDraws + b) * panelRows
-                    block.ranks.withUncheckedMutableView(at..<(at + rows)) { target in
-                        for li in 0..<rows { target[li] = source[start &+ li] }
+                    block.ranks.withUncheckedMutableView((b * panelRows)..<block.ranks.count) { ranks in
+                        ranker.rank(keys: keys, grades: grades, range: (low, high), into: ranks, panelStride: block.blockDraws * panelRows)
                     }
                 }
             }

@@ -57,6 +57,9 @@ public struct SensitivityResult: Sendable {
         public var productFlops = 0.0
         public var passes = 0
         public var blockDraws = 0
+        /// Draws whose keys are kept at once (= ``blockDraws`` unless the block's keys would
+        /// not fit the cache).
+        public var keyWindowDraws = 0
         public var workers = 0
         public init() {}
     }

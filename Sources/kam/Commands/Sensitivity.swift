@@ -144,7 +144,8 @@ extension Kam {
             let shaped = ProductPeak.panels(inner: factors, columns: 2 * t.blockDraws)
             return [
                 "kam: timing: sensitivity total (whole command): \(seconds(wall)) s",
-                "kam: timing: smaa: \(seconds(t.totalSeconds)) s in \(t.passes) pass(es), blocks of \(t.blockDraws) draws, \(t.workers) workers",
+                "kam: timing: smaa: \(seconds(t.totalSeconds)) s in \(t.passes) pass(es), blocks of \(t.blockDraws) draws"
+                    + "\(t.keyWindowDraws < t.blockDraws ? " (keys for \(t.keyWindowDraws) at a time)" : ""), \(t.workers) workers",
                 "kam: timing: smaa scoring (products + grades + keys): \(seconds(t.scoringSeconds)) s; inside dgemm: \(seconds(t.productSeconds)) s",
                 "kam: timing: smaa ranking: \(seconds(t.rankingSeconds)) s; counting: \(seconds(t.countingSeconds)) s",
                 "kam: timing: scoring products: \(formatDecimal(t.productFlops / 1e9, digits: 1)) GFLOP at \(formatDecimal(gflops, digits: 1)) GFLOP/s",

@@ -158,11 +158,14 @@ struct SensitivityCountsTests {
         var memoryMiB = 512
         var concentration: Double? = nil
         var key: RankingPolicy.Key = .priority
+        /// Keys kept for windows of draws within a block (the path taken with many accounts).
+        var keyWindowKiB: Int? = nil
         var testDescription: String {
             "\(accounts) accounts × \(samples) draws, K \(top), seed \(seed)\(gradeFirst ? "" : ", key only")"
                 + "\(duplicates > 0 ? ", \(duplicates) tied copies" : ""), \(threads) threads, blocks ≤ \(blockDraws)"
                 + "\(memoryMiB < 512 ? ", \(memoryMiB) MiB" : "")\(concentration.map { ", Dirichlet \($0)" } ?? "")"
                 + "\(key == .priority ? "" : ", key \(key.rawValue)")"
+                + "\(keyWindowKiB.map { ", keys window \($0) KiB" } ?? "")"
         }
     }
 
@@ -183,6 +186,10 @@ struct SensitivityCountsTests {
         // The other ranking keys (the engine writes each key's loop on its own).
         Case(accounts: 800, samples: 60, top: 15, seed: 13, duplicates: 5, blockDraws: 40, key: .valuePerDifficulty),
         Case(accounts: 300, samples: 50, top: 7, seed: 14, gradeFirst: false, duplicates: 3, blockDraws: 33, key: .value),
+        // Keys kept for a window of draws: 3 draws in blocks of 64 (the last window of a block
+        // shorter), and 32 draws (one full chunk) in blocks of 100.
+        Case(accounts: 2049, factors: 6, samples: 150, top: 20, seed: 15, duplicates: 4, blockDraws: 64, keyWindowKiB: 64),
+        Case(accounts: 700, samples: 230, top: 12, seed: 16, threads: 3, blockDraws: 100, concentration: 8, keyWindowKiB: 224),
     ]
 
     @Test("every output equals the reference's", arguments: cases)
@@ -190,10 +197,12 @@ struct SensitivityCountsTests {
         let (_, assessment) = Self.fixture(
             accounts: c.accounts, factors: c.factors, seed: c.seed, gradeFirst: c.gradeFirst, duplicates: c.duplicates, key: c.key)
         let sampler = try WeightSampler(distribution: c.concentration.map { .dirichlet(concentration: $0) } ?? .uniform)
-        let analysis = try SensitivityAnalysis(
+        var analysis = try SensitivityAnalysis(
             samples: c.samples, sampler: sampler, topCount: c.top, seed: c.seed, memoryBudget: c.memoryMiB << 20, threads: c.threads,
             maximumBlockDraws: c.blockDraws)
+        if let kib = c.keyWindowKiB { analysis.keyWindowBytes = kib << 10 }
         let result = analysis.run(assessment)
+        if c.keyWindowKiB != nil { #expect(result.timings.keyWindowDraws < result.timings.blockDraws) }
         let n = c.accounts
         let binning: SensitivityAnalysis.RankBinning? =
             n * c.samples * 4 <= analysis.memoryBudget / 2
