@@ -95,6 +95,11 @@ extension Kam.ModelCommand {
         @Option(help: "Most pairwise interactions to learn (each a small 2-D table over two factors; they join only while they lower the cross-validated log loss); 0 learns none.")
         var interactions: Int = 10
 
+        @Flag(
+            inversion: .prefixedNo,
+            help: "Refine each numeric curve's smoothing by cross-validated log loss after the shared strength is chosen (skipped above 200,000 accounts).")
+        var smoothingPerFactor = true
+
         @Flag(help: "Print nothing on standard error except errors.")
         var quiet = false
 
@@ -187,6 +192,7 @@ extension Kam.ModelCommand {
                 options.leakThreshold = leakThreshold
                 options.minimumBinCount = minBinCount
                 options.maximumInteractions = interactions
+                options.refinesSmoothing = smoothingPerFactor
                 options.includedColumns = Set(includedColumns)
                 let learned: LearnedModel
                 // Learning takes seconds from about a thousand accounts on: its line counts the

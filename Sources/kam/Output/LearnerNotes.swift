@@ -48,6 +48,9 @@ enum LearnerNotes {
             "特殊值单独学习（不与相邻值一起平滑）：\($0[0])。"
         },
         Rule(
+            #"Curves learned jointly on up to ([0-9]+) fine bins per numeric factor; smoothing strength (.+?) chosen by out-of-fold log loss; refined per factor by the same loss: (.*)\."#
+        ) { "各数值因素的曲线在最多 \($0[0]) 个细分箱上联合学习；平滑强度 \($0[1]) 按样本外对数损失选定，再按同一损失逐个因素细调：\($0[2])。" },
+        Rule(
             #"Curves learned jointly on up to ([0-9]+) fine bins per numeric factor; smoothing strength (.+) chosen by out-of-fold log loss\."#
         ) { "各数值因素的曲线在最多 \($0[0]) 个细分箱上联合学习；平滑强度 \($0[1]) 按样本外对数损失选定。" },
         Rule(#"Pairwise interactions \(FAST-ranked, kept while they lower the out-of-fold log loss\): (.*)\."#) {
