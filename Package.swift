@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "kam",
             dependencies: [
-                "ScoringEngine", "ScoringIO", "RunHistory", "Reports",
+                "LinearAlgebra", "ScoringEngine", "ScoringIO", "RunHistory", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -240,6 +240,12 @@ internal enum BLAS {
         c.withUnsafeMutableBufferPointer { accumulateGram(a, rows: rows, columns: columns, into: $0) }
     }
 
+    /// The name of the kernels OpenBLAS chose for this processor (`openblas_get_corename`).
+    static func coreName() -> String {
+        guard let name = openblas_get_corename() else { return "" }
+        return String(cString: name)
+    }
+
     /// The number of threads OpenBLAS uses inside one call (`openblas_get_num_threads`).
     static func threadCount() -> Int {
         Int(openblas_get_num_threads())

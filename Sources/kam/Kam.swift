@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import LinearAlgebra
 
 @main
 struct Kam: ParsableCommand {
@@ -30,11 +32,26 @@ struct Kam: ParsableCommand {
     /// Checks the command words and joins negative option values before parsing (see
     /// ``CommandSpelling``).
     static func main() {
+        requestProcessorKernels()
         let arguments = CommandSpelling.joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
         if let message = CommandSpelling.unknownCommand(in: arguments, root: Kam.self) {
             printError("Error: \(message)")
             Kam.exit(withError: ExitCode(64))
         }
         main(arguments)
+    }
+
+    /// Starts `kam` again, same arguments and process, with `OPENBLAS_CORETYPE` set when
+    /// OpenBLAS fell back to its generic kernels on a processor with AVX-512 or AVX2 (see
+    /// ``BLASKernels``): its products then run at the processor's speed. A core type already in
+    /// the environment is kept (`OPENBLAS_CORETYPE=Prescott` keeps the generic kernels). If the
+    /// restart fails, `kam` carries on with the generic kernels.
+    static func requestProcessorKernels() {
+        guard let coreType = BLASKernels.coreTypeToRequest(
+            coreName: BLASKernels.coreName, flags: BLASKernels.processorFlags(), environment: ProcessInfo.processInfo.environment)
+        else { return }
+        setenv("OPENBLAS_CORETYPE", coreType, 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        unsetenv("OPENBLAS_CORETYPE")
     }
 }
