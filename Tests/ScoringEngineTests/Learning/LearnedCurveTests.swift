@@ -69,12 +69,19 @@ enum CurveFixtures {
 private func learnCurves(_ history: CurveFixtures.History, folds: Int = 5) throws -> (
     ModelLearner.Curves, [PreparedColumn]
 ) {
-    let learner = try ModelLearner()
-    let outcomes = history.data.outcomes
+    try learnCurves(history.data, learner: ModelLearner(), folds: folds)
+}
+
+/// The curves of every column of `data` learned by `learner`'s ``ModelLearner/learnCurves``
+/// (stratified folds, seed 42), and the prepared columns.
+func learnCurves(_ data: LearningData, learner: ModelLearner, folds: Int = 5) throws -> (
+    ModelLearner.Curves, [PreparedColumn]
+) {
+    let outcomes = data.outcomes
     let assignment = WeightFit.stratifiedFolds(outcomes: outcomes, count: folds, seed: 42)
     let settings = ColumnFit.Settings(
         maximumPreBins: 20, minimumBinCount: 50, pseudoCounts: 20, mergeSignificance: 0.05, minimumCategoryCount: 30)
-    let prepared = history.data.columns.map { PreparedColumn($0, outcomes: outcomes, assignment: assignment) }
+    let prepared = data.columns.map { PreparedColumn($0, outcomes: outcomes, assignment: assignment) }
     let inputs = prepared.map { column in
         ModelLearner.CurveInput(
             column: column,

@@ -40,29 +40,7 @@ private enum RefinementFixture {
         var options = ModelLearner.Options()
         options.refinesSmoothing = refines
         options.smoothing = smoothing
-        let learner = try ModelLearner(options: options)
-        let outcomes = data.outcomes
-        let folds = 5
-        let assignment = WeightFit.stratifiedFolds(outcomes: outcomes, count: folds, seed: 42)
-        let settings = ColumnFit.Settings(
-            maximumPreBins: 20, minimumBinCount: 50, pseudoCounts: 20, mergeSignificance: 0.05, minimumCategoryCount: 30)
-        let inputs = data.columns.map { column in
-            let prepared = PreparedColumn(column, outcomes: outcomes, assignment: assignment)
-            return ModelLearner.CurveInput(
-                column: prepared,
-                screening: ColumnFit.learn(
-                    prepared, outcomes: outcomes, assignment: assignment, fold: -1, request: .free, settings: settings),
-                request: .free)
-        }
-        var trainRows = [[Int]](repeating: [], count: folds)
-        var testRows = [[Int]](repeating: [], count: folds)
-        for row in outcomes.indices {
-            for fold in 0..<folds {
-                if assignment[row] == fold { testRows[fold].append(row) } else { trainRows[fold].append(row) }
-            }
-        }
-        return try learner.learnCurves(
-            inputs, outcomes: outcomes, assignment: assignment, foldCount: folds, trainRows: trainRows, testRows: testRows)
+        return try learnCurves(data, learner: ModelLearner(options: options)).0
     }
 
     /// Mean log loss on fresh accounts of the additive log-odds of `curves` (the final fit),
