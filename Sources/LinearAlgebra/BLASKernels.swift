@@ -25,7 +25,8 @@ public enum BLASKernels {
     ///   - coreName: OpenBLAS's choice (``coreName``).
     ///   - flags: The processor's feature flags as `/proc/cpuinfo` names them (``processorFlags()``).
     ///   - environment: The process's environment.
-    public static func coreTypeToRequest(coreName: String, flags: @autoclosure () -> Set<String>, environment: [String: String]) -> String? {
+    public static func coreTypeToRequest(coreName: String, flags: @autoclosure () -> Set<String>, environment: [String: String]) -> String?
+    {
         guard environment["OPENBLAS_CORETYPE"] == nil, coreName.lowercased() == "prescott" else { return nil }
         let flags = flags()
         if ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"].allSatisfy(flags.contains) { return "SkylakeX" }
