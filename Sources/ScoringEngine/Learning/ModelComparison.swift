@@ -94,6 +94,9 @@ public struct ModelComparison: Sendable {
         return best.candidate == .learned || best.candidate == .learnedWithInteractions
     }
 
+    /// The candidate the learner wrote: the learned model with interactions when it has any.
+    public var written: Candidate { entry(.learnedWithInteractions) != nil ? .learnedWithInteractions : .learned }
+
     /// Mean over folds of `first − second` log loss, and its standard error (paired).
     public func difference(_ first: Candidate, _ second: Candidate) -> (mean: Double, standardError: Double)? {
         guard let a = entry(first), let b = entry(second), a.foldLogLoss.count == b.foldLogLoss.count else { return nil }

@@ -378,6 +378,27 @@ extension ModelLearner {
         let lambda = learnedPath.lambda
 
         clock.lap("weights: λ path on the folds")
+        // 5'. With interactions, the same curves without them, for the comparison (item 4 of
+        // the report: with and without interactions on the same folds, Platt-calibrated per fold).
+        var withoutInteractionsProbability: [Double]?
+        let plainColumns = fitSet.filter { interactionOf[$0] == nil }
+        if plainColumns.count < fitSet.count {
+            let plainPath = try crossValidatedPath(
+                folds: foldCount, trainRows: trainRows, testRows: testRows, outcomes: outcomes, grid: grid,
+                expert: plainColumns.map { expertAll[$0] }, n: n, computesAUC: false
+            ) { fold, rows in learnedDesign(plainColumns, slot: fold + 1, rows: rows) }
+            var probability = [Double](repeating: 0, count: n)
+            for fold in 0..<foldCount {
+                let train = trainRows[fold]
+                let trainEta = learnedDesign(plainColumns, slot: fold + 1, rows: train).multiplied(by: plainPath.coefficients[fold])
+                let platt = PlattScaling.fit(scores: trainEta, outcomes: train.map { outcomes[$0] })
+                for row in testRows[fold] {
+                    probability[row] = LogisticRegression.logistic(platt.intercept + platt.slope * plainPath.outOfFold[row])
+                }
+            }
+            withoutInteractionsProbability = probability
+            clock.lap("weights without interactions (comparison)")
+        }
         // 6. Weights-only baseline: the base model's utilities, same folds.
         let baseExpert = WeightFit.expertDirection(baseModel)
         let baseMatrix = baseUtilities.matrix
@@ -790,10 +811,14 @@ extension ModelLearner {
                 baseModelProbability[row] = LogisticRegression.logistic(platt.intercept + platt.slope * basePriority[row])
             }
         }
+        var compared: [(ModelComparison.Candidate, [Double])] = [(.baseModel, baseModelProbability), (.weightsOnly, weightsOnlyProbability)]
+        if let withoutInteractionsProbability {
+            compared += [(.learned, withoutInteractionsProbability), (.learnedWithInteractions, learnedProbability)]
+        } else {
+            compared.append((.learned, learnedProbability))
+        }
         let comparison = ModelComparison(
-            probabilities: [
-                (.baseModel, baseModelProbability), (.weightsOnly, weightsOnlyProbability), (.learned, learnedProbability),
-            ],
+            probabilities: compared,
             outcomes: outcomes, assignment: assignment, folds: foldCount)
         clock.lap("reports")
         steps?.finish()

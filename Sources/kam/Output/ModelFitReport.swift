@@ -448,7 +448,7 @@ struct ModelFitReport {
     /// cross-validated log loss; otherwise the sentence says it is not better and what to use.
     func recommendationLines() -> [String] {
         let comparison = learned.comparison
-        guard let best = comparison.best, let learnedEntry = comparison.entry(.learned) else { return [] }
+        guard let best = comparison.best, let learnedEntry = comparison.entry(comparison.written) else { return [] }
         func figures(_ entry: ModelComparison.Entry) -> String {
             "\(decimal(entry.logLoss, 4)) ± \(decimal(entry.logLossStandardError, 4))"
         }
@@ -464,9 +464,15 @@ struct ModelFitReport {
             } else {
                 text += zh ? "。" : "."
             }
-            return [text]
+            guard best.candidate != comparison.written else { return [text] }
+            // The learned model without interactions did best, but the model written has them.
+            return [
+                text,
+                zh ? "写出的模型含交互；要写出推荐的模型，请加 --interactions 0 重新运行。"
+                    : "The model written has interactions; to write the recommended one, run again with --interactions 0.",
+            ]
         }
-        let difference = comparison.difference(.learned, best.candidate)
+        let difference = comparison.difference(comparison.written, best.candidate)
         let by =
             difference.map {
                 zh

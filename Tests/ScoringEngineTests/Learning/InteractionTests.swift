@@ -123,6 +123,24 @@ struct InteractionTests {
         #expect(pairs.isEmpty, "learned \(pairs.map(\.id))")
     }
 
+    @Test("the comparison shows the learned model with and without its interactions; with the planted one, with wins")
+    func comparisonWithAndWithoutInteractions() throws {
+        let planted = try PlantedShared.planted.get().comparison
+        #expect(planted.written == .learnedWithInteractions)
+        let with = try #require(planted.entry(.learnedWithInteractions))
+        let without = try #require(planted.entry(.learned))
+        // The truth's a × b effect (2.8 in log-odds between the corners) is invisible to the
+        // additive curves: the paired fold difference is many standard errors.
+        let difference = try #require(planted.difference(.learned, .learnedWithInteractions))
+        #expect(difference.mean > 4 * difference.standardError && difference.mean > 0.005, "\(difference)")
+        #expect(with.logLoss < without.logLoss)
+        #expect(planted.best?.candidate == .learnedWithInteractions)
+        // Without a planted interaction no table is learned, and the learned model is one row.
+        let additive = try PlantedShared.additive.get().comparison
+        #expect(additive.written == .learned && additive.entry(.learnedWithInteractions) == nil)
+        #expect(additive.entries.map(\.candidate) == [.baseModel, .weightsOnly, .learned])
+    }
+
     @Test("interactions off (0) learns none even when one is planted")
     func interactionsOff() throws {
         let learned = try InteractionFixtures.learn(strength: 0.7, interactions: 0)
