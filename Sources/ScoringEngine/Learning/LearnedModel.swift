@@ -10,7 +10,7 @@ public struct LearnedModel: Sendable {
     /// Out-of-fold metrics of the learned model and the baselines.
     public let metrics: MetricsTable
     /// The candidate models on the same folds, with standard errors, and the one to rank with.
-    public let comparison: ModelComparison
+    public internal(set) var comparison: ModelComparison
     /// Cross-validated win rate per grade (A, B, C, D, insufficient): the written model's
     /// cuts applied to the out-of-fold scores (each account scored by the model fitted
     /// without its fold).
@@ -46,7 +46,7 @@ public struct LearnedModel: Sendable {
     /// The fitted scores of the training rows, from the in-memory utilities.
     public let trainingScores: AccountScores
     /// Remarks in plain English.
-    public let notes: [String]
+    public internal(set) var notes: [String]
     /// Where the learner spent its time, phase by phase (`kam model fit --timings`).
     public var timings: [PhaseTiming] = []
 }

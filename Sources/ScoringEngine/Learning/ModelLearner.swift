@@ -126,8 +126,9 @@ public struct ModelLearner: Sendable {
         /// Most pairwise interactions (``learnInteractions``): 0 learns none. Pairs join only
         /// while they lower the out-of-fold log loss.
         public var maximumInteractions: Int = 10
-        /// Most groups per numeric axis of an interaction table.
-        public var interactionBins: Int = 8
+        /// Most groups per numeric axis of an interaction table: each count is tried and the
+        /// one whose pairs lower the out-of-fold log loss the most is kept.
+        public var interactionBins: [Int] = [8, 12, 16]
         public var calibration: CalibrationChoice = .crossValidated
         /// Equal-width bins of the expected calibration error.
         public var calibrationBins: Int = 10
@@ -193,8 +194,8 @@ public struct ModelLearner: Sendable {
         if !(0...50).contains(options.maximumInteractions) {
             return bad("maximum number of interactions", "\(options.maximumInteractions)", "between 0 and 50")
         }
-        if !(2...64).contains(options.interactionBins) {
-            return bad("number of interaction bins", "\(options.interactionBins)", "between 2 and 64")
+        if options.interactionBins.isEmpty || options.interactionBins.contains(where: { !(2...64).contains($0) }) {
+            return bad("numbers of interaction bins", "\(options.interactionBins)", "one or more, each between 2 and 64")
         }
         if options.calibrationBins < 1 {
             return bad("number of calibration bins", "\(options.calibrationBins)", "at least 1")

@@ -141,6 +141,35 @@ struct InteractionTests {
         #expect(additive.entries.map(\.candidate) == [.baseModel, .weightsOnly, .learned])
     }
 
+    @Test("pairs that the same curves without them beat on the folds are left out: learned again without, and said")
+    func interactionsThatDoNotPayAreLeftOut() throws {
+        let planted = try PlantedShared.planted.get()
+        try #require(planted.comparison.written == .learnedWithInteractions)
+        let history = InteractionFixtures.history(count: 20_000, seed: 11, strength: 0.7)
+        var options = ModelLearner.Options()
+        options.candidates = .all
+        let learner = try ModelLearner(options: options)
+        // As learned (with beats without): kept as it is.
+        let kept = try learner.withoutInteractionsWhenBetter(planted, data: history.data, baseModel: InteractionFixtures.baseModel())
+        #expect(kept.model == planted.model && kept.notes == planted.notes)
+        // A comparison in which the curves without the pairs do better (the truth's
+        // probabilities for "without", the base rate for "with"): learned again without them.
+        let outcomes = history.data.outcomes
+        let rate = outcomes.reduce(0, +) / Double(outcomes.count)
+        var doctored = planted
+        doctored.comparison = ModelComparison(
+            probabilities: [
+                (.learned, history.truth.map { 1 / (1 + exp(-$0)) }),
+                (.learnedWithInteractions, [Double](repeating: rate, count: outcomes.count)),
+            ],
+            outcomes: outcomes, assignment: (0..<outcomes.count).map { $0 % 5 }, folds: 5)
+        let plain = try learner.withoutInteractionsWhenBetter(doctored, data: history.data, baseModel: InteractionFixtures.baseModel())
+        #expect(!plain.model.factors.contains { $0.scale.interaction != nil })
+        #expect(plain.comparison.written == .learned && plain.comparison.entry(.learnedWithInteractions) == nil)
+        let note = try #require(plain.notes.first { $0.hasPrefix("Pairwise interactions found (") }, "\(plain.notes)")
+        #expect(note.contains("were left out") && note.contains(" × "), "\(note)")
+    }
+
     @Test("interactions off (0) learns none even when one is planted")
     func interactionsOff() throws {
         let learned = try InteractionFixtures.learn(strength: 0.7, interactions: 0)
