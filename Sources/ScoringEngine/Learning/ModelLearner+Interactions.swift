@@ -171,8 +171,8 @@ extension ModelLearner {
     ) -> [LearnedPair] {
         var best: (pairs: [LearnedPair], decrease: Double) = ([], 0)
         // Finer tables only where their cells hold enough accounts (the first count always).
-        let counts = options.interactionBins.enumerated().filter { $0.offset == 0 || outcomes.count >= Self.accountsPerTable($0.element) }
-        for bins in counts.map(\.element) {
+        let tried = options.interactionBins.enumerated().filter { $0.offset == 0 || outcomes.count >= Self.accountsPerTable($0.element) }
+        for bins in tried.map(\.element) {
             let pairs = learnInteractions(
                 inputs, others: others, curves: curves, outcomes: outcomes, foldCount: foldCount, trainRows: trainRows,
                 testRows: testRows, bins: bins)
