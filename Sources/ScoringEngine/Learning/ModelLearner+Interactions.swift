@@ -170,8 +170,12 @@ extension ModelLearner {
         outcomes: [Double], foldCount: Int, trainRows: [[Int]], testRows: [[Int]]
     ) -> [LearnedPair] {
         var best: (pairs: [LearnedPair], decrease: Double) = ([], 0)
-        // Finer tables only where their cells hold enough accounts (the first count always).
-        let tried = options.interactionBins.enumerated().filter { $0.offset == 0 || outcomes.count >= Self.accountsPerTable($0.element) }
+        // Finer tables only where their cells hold enough accounts (the first count always), and
+        // not above ``largeHistory`` accounts, where every search is shortened for time.
+        let n = outcomes.count
+        let tried = options.interactionBins.enumerated().filter {
+            $0.offset == 0 || (n >= Self.accountsPerTable($0.element) && n <= Self.largeHistory)
+        }
         for bins in tried.map(\.element) {
             let pairs = learnInteractions(
                 inputs, others: others, curves: curves, outcomes: outcomes, foldCount: foldCount, trainRows: trainRows,
