@@ -78,11 +78,14 @@ public struct ModelComparison: Sendable {
         return (mean, (squares / (k * (k - 1))).squareRoot())
     }
 
+    /// Whether `entry` has a lower mean log loss than `other` by more than a rounding tie.
+    public static func isBetter(_ entry: Entry, than other: Entry) -> Bool { entry.logLoss < other.logLoss - 1e-12 }
+
     /// The entry with the lowest mean log loss (ties to the earlier, simpler candidate).
     public var best: Entry? {
         entries.reduce(nil) { best, entry in
             guard let best else { return entry }
-            return entry.logLoss < best.logLoss - 1e-12 ? entry : best
+            return Self.isBetter(entry, than: best) ? entry : best
         }
     }
 

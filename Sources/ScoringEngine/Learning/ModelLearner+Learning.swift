@@ -47,15 +47,17 @@ extension ModelLearner {
     /// The learned model again without interactions when its pairs do not pay: the pairs are
     /// chosen one at a time by out-of-fold log loss, but a few tables on a small history can
     /// still fit its noise, and the comparison of the same curves with and without them (same
-    /// folds, each refitted) is the check. When "without" has the lower cross-validated log
-    /// loss, the model is learned again with `maximumInteractions = 0` and the report says so.
+    /// folds, each refitted) is the check. Unless "with" has the lower cross-validated log
+    /// loss by ``ModelComparison/best``'s rule (ties go to the simpler model), the model is
+    /// learned again with `maximumInteractions = 0` and the report says so: the model written
+    /// is then always the better of the two.
     func withoutInteractionsWhenBetter(
         _ learned: LearnedModel, data: LearningData, baseModel: ScoringModel
     ) throws(LearningError) -> LearnedModel {
         let comparison = learned.comparison
         guard comparison.written == .learnedWithInteractions,
             let with = comparison.entry(.learnedWithInteractions), let without = comparison.entry(.learned),
-            without.logLoss < with.logLoss
+            !ModelComparison.isBetter(with, than: without)
         else { return learned }
         var additive = options
         additive.maximumInteractions = 0

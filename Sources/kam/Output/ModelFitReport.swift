@@ -464,13 +464,7 @@ struct ModelFitReport {
             } else {
                 text += zh ? "。" : "."
             }
-            guard best.candidate != comparison.written else { return [text] }
-            // The learned model without interactions did best, but the model written has them.
-            return [
-                text,
-                zh ? "写出的模型含交互；要写出推荐的模型，请加 --interactions 0 重新运行。"
-                    : "The model written has interactions; to write the recommended one, run again with --interactions 0.",
-            ]
+            return [text]
         }
         let difference = comparison.difference(comparison.written, best.candidate)
         let by =
