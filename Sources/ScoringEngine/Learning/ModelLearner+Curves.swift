@@ -23,6 +23,10 @@ extension ModelLearner {
         /// Per entered column: its smoothing strength as a multiple of ``lambda`` (1 unless
         /// the per-factor refinement moved it).
         var multipliers: [Double] = []
+        /// Per fold: the fit on its training rows at ``lambda`` (slot fold + 1 of ``fits``).
+        var foldFits: [AdditiveLogistic.Fit] = []
+        /// Per entered column: the fine bins of a numeric column (`nil`: categorical).
+        var binned: [CurveBins?] = []
     }
 
     /// What one entered column needs for its curve.
@@ -153,6 +157,26 @@ extension ModelLearner {
         steps?.advance()
 
         clock?.lap("curves: final fit")
+        let slotFits = Self.columnFits(
+            inputs, model: model, binned: binned, slots: [finalFit] + chosenFolds, outcomes: outcomes, assignment: assignment)
+        return Curves(
+            fits: slotFits, lambda: lambda, table: grid.count > 1 ? table.sorted { $0.strength < $1.strength } : [],
+            additive: model, finalFit: finalFit, sentinels: binned.map { $0?.bins.compactMap(\.role.specialValue) ?? [] }, binLimit: binLimit,
+            intercepts: [finalFit.coefficients[0]] + chosenFolds.map { $0.coefficients[0] }, multipliers: multipliers,
+            foldFits: chosenFolds, binned: binned)
+    }
+
+    /// Each entered column's groups with their learned log-odds, per slot: `slots[0]` the fit
+    /// on all rows, `slots[k + 1]` fold k's. Monotone requests get the weighted isotonic
+    /// projection of their bins; the evidence of a slot is the counts of its training rows.
+    /// (`model`'s first terms are the columns' curves, in order; more terms may follow.)
+    static func columnFits(
+        _ inputs: [CurveInput], model: AdditiveLogistic, binned: [CurveBins?], slots: [AdditiveLogistic.Fit],
+        outcomes: [Double], assignment: [Int]
+    ) -> [[ColumnFit]] {
+        let n = outcomes.count
+        let foldCount = slots.count - 1
+        let terms = model.terms
         // Evidence per group: counts per fold, so a slot's training counts are total − fold.
         var slotFits: [[ColumnFit]] = []
         for (k, input) in inputs.enumerated() {
@@ -164,9 +188,9 @@ extension ModelLearner {
                 counts[assignment[row]][g] += 1
                 if outcomes[row] >= 0.5 { wins[assignment[row]][g] += 1 }
             }
-            var slots: [ColumnFit] = []
+            var columnSlots: [ColumnFit] = []
             for slot in 0...foldCount {
-                let fit = slot == 0 ? finalFit : chosenFolds[slot - 1]
+                let fit = slots[slot]
                 var count = [Int](repeating: 0, count: term.size)
                 var won = count
                 for fold in 0..<foldCount where fold != slot - 1 {
@@ -215,17 +239,14 @@ extension ModelLearner {
                                 logOdds: fit.coefficients[0] + theta[g]))
                     }
                 }
-                slots.append(
+                columnSlots.append(
                     ColumnFit(
                         groups: groups, uppers: uppers, rowGroup: term.groups, shape: shape, overallRate: overall,
                         codeGroup: input.screening.codeGroup, specialGroups: specialGroups))
             }
-            slotFits.append(slots)
+            slotFits.append(columnSlots)
         }
-        return Curves(
-            fits: slotFits, lambda: lambda, table: grid.count > 1 ? table.sorted { $0.strength < $1.strength } : [],
-            additive: model, finalFit: finalFit, sentinels: binned.map { $0?.bins.compactMap(\.role.specialValue) ?? [] }, binLimit: binLimit,
-            intercepts: [finalFit.coefficients[0]] + chosenFolds.map { $0.coefficients[0] }, multipliers: multipliers)
+        return slotFits
     }
 
     /// 10^exponent, exact for the small exponents of the smoothing search.

@@ -331,3 +331,73 @@ extension ModelLearner {
         return chosen
     }
 }
+
+extension ModelLearner {
+    /// The curves and the chosen pairs' tables fitted again together, slot by slot: one
+    /// ``AdditiveLogistic`` whose terms are the curves' (the same bins, smoothing strengths and
+    /// ridges) followed by one term per pair (its cells, each with the ridge the pair was
+    /// learned with), started from the curves and the tables as they were learned one after
+    /// the other. The tables were fitted on the residuals of fixed curves; fitted together, a
+    /// curve gives back what a table now explains better (as a GAM with interaction terms is
+    /// fitted), and a table keeps only what the curves cannot.
+    ///
+    /// - Returns: The joint model and its fits, per entered column the curve's groups and per
+    ///   pair the table's cells with their new log-odds (each per slot: 0 all rows, k + 1 fold
+    ///   k's training rows).
+    func refitJointly(
+        _ inputs: [CurveInput], curves: Curves, pairs: [LearnedPair], outcomes: [Double], assignment: [Int],
+        trainRows: [[Int]]
+    ) throws(LearningError) -> JointRefit {
+        let n = outcomes.count
+        let rate = outcomes.reduce(0, +) / Double(max(n, 1))
+        let ridge = max(options.pseudoCounts * rate * (1 - rate), 1e-6)
+        let pairTerms = pairs.map { pair in
+            let size = pair.fits[0].groups.count
+            return AdditiveLogistic.Term(
+                groups: pair.cell, size: size, chain: [], ridge: [Double](repeating: ridge, count: size), smoothingScale: 0)
+        }
+        let model = AdditiveLogistic(terms: curves.additive.terms + pairTerms)
+        let learned = [curves.finalFit] + curves.foldFits
+        let lambda = curves.lambda
+        let results = parallelMap(learned.count) { slot -> Result<AdditiveLogistic.Fit, LearningError> in
+            var start = learned[slot].coefficients
+            for pair in pairs { start += pair.fits[slot].groups.map(\.logOdds) }
+            let rows = slot == 0 ? Array(0..<n) : trainRows[slot - 1]
+            do throws(LearningError) {
+                return .success(try model.fit(rows: rows, outcomes: outcomes, lambda: lambda, start: start, keepsFactor: false))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var fits: [AdditiveLogistic.Fit] = []
+        for result in results {
+            switch result {
+            case .success(let fit): fits.append(fit)
+            case .failure(let error): throw error
+            }
+        }
+        let curveFits = Self.columnFits(
+            inputs, model: model, binned: curves.binned, slots: fits, outcomes: outcomes, assignment: assignment)
+        let tableFits = pairs.enumerated().map { index, pair in
+            let offset = model.offsets[inputs.count + index]
+            return fits.indices.map { slot in
+                var table = pair.fits[slot]
+                for c in table.groups.indices { table.groups[c].logOdds = fits[slot].coefficients[offset + c] }
+                return table
+            }
+        }
+        return JointRefit(model: model, fits: fits, curves: curveFits, pairs: tableFits)
+    }
+
+    /// What ``refitJointly(_:curves:pairs:outcomes:assignment:trainRows:)`` returns.
+    struct JointRefit {
+        /// The curves' terms, then one term per pair.
+        var model: AdditiveLogistic
+        /// Per slot: the fit of `model`.
+        var fits: [AdditiveLogistic.Fit]
+        /// Per entered column, per slot: the curve's groups.
+        var curves: [[ColumnFit]]
+        /// Per pair, per slot: the table's cells.
+        var pairs: [[ColumnFit]]
+    }
+}

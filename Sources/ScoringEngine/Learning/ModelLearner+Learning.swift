@@ -278,6 +278,8 @@ extension ModelLearner {
         var curveFits = screeningFits
         // Interactions by learnable index: the pair and its parents' learnable indices.
         var interactionOf: [Int: (pair: LearnedPair, first: Int, second: Int)] = [:]
+        // Curves refitted together with the pairs: their utilities as learned without them, by learnable index.
+        var curvesWithoutPairs: [Int: [[Double]]] = [:]
         if options.maximumCurveBins > 0 {
             let inputs = fitSet.map { l in
                 CurveInput(
@@ -328,8 +330,21 @@ extension ModelLearner {
                 inputs, others: others.map { (prepared[candidates[learnable[$0]].prepared ?? 0], screeningFits[$0][0]) },
                 curves: curves, outcomes: outcomes, foldCount: foldCount, trainRows: trainRows, testRows: testRows)
             steps?.advance(plan.interactions)
+            var tableFits = pairs.map(\.fits)
+            if !pairs.isEmpty, options.refitsWithInteractions, n <= Self.largeHistory {
+                let joint = try refitJointly(
+                    inputs, curves: curves, pairs: pairs, outcomes: outcomes, assignment: assignment, trainRows: trainRows)
+                for (k, l) in fitSet.enumerated() {
+                    // The comparison's "without interactions" keeps the curves learned without them.
+                    curvesWithoutPairs[l] = groupUtilities[l]
+                    curveFits[l] = joint.curves[k]
+                    groupUtilities[l] = joint.curves[k].map { $0.utilities(side: sides[l]).utilities }
+                }
+                tableFits = joint.pairs
+                clock.lap("interactions: curves and tables fitted together")
+            }
             let entered = fitSet + others
-            for pair in pairs {
+            for (pair, fits) in zip(pairs, tableFits) {
                 let first = entered[pair.first]
                 let second = entered[pair.second]
                 let a = candidates[learnable[first]]
@@ -346,8 +361,8 @@ extension ModelLearner {
                 reasons.append(.interaction(improvement: pair.improvement))
                 learnable.append(candidates.count - 1)
                 let l = learnable.count - 1
-                curveFits.append(pair.fits)
-                groupUtilities.append(pair.fits.map { $0.utilities(side: .value).utilities })
+                curveFits.append(fits)
+                groupUtilities.append(fits.map { $0.utilities(side: .value).utilities })
                 informationValues.append(OutcomeBinning.informationValue(pair.fits[0].groups.map(\.evidence)))
                 singleAUC.append(nil)
                 sides.append(.value)
@@ -389,16 +404,25 @@ extension ModelLearner {
                 let beta = orientation.coefficients[position + 1]
                 guard (sides[l] == .value ? beta : -beta) < 0 else { continue }
                 groupUtilities[l] = groupUtilities[l].map { table in table.map { 1 - $0 } }
+                curvesWithoutPairs[l] = curvesWithoutPairs[l].map { $0.map { table in table.map { 1 - $0 } } }
                 reversed.append(l)
             }
             reversedColumns = reversed
         }
         let utilities = groupUtilities
+        let plainUtilities = curvesWithoutPairs
 
         clock.lap("orientation of new columns")
         // 5. λ by cross-validation on the learned utilities (each fold's own groups).
         @Sendable func learnedDesign(_ active: [Int], slot: Int, rows: [Int]) -> Matrix {
             Self.design(rows: rows, tables: active.map { utilities[$0][slot] }, groups: active.map { fits[$0][slot].rowGroup })
+        }
+        /// The design of the curves as learned before any pair joined (the refit with the pairs
+        /// changes neither a curve's groups nor its rows' groups, only its utilities).
+        @Sendable func plainDesign(_ active: [Int], slot: Int, rows: [Int]) -> Matrix {
+            Self.design(
+                rows: rows, tables: active.map { (plainUtilities[$0] ?? utilities[$0])[slot] },
+                groups: active.map { fits[$0][slot].rowGroup })
         }
         let pathColumns = fitSet
         let learnedPath = try crossValidatedPath(
@@ -416,11 +440,11 @@ extension ModelLearner {
             let plainPath = try crossValidatedPath(
                 folds: foldCount, trainRows: trainRows, testRows: testRows, outcomes: outcomes, grid: grid,
                 expert: plainColumns.map { expertAll[$0] }, n: n, computesAUC: false
-            ) { fold, rows in learnedDesign(plainColumns, slot: fold + 1, rows: rows) }
+            ) { fold, rows in plainDesign(plainColumns, slot: fold + 1, rows: rows) }
             var probability = [Double](repeating: 0, count: n)
             for fold in 0..<foldCount {
                 let train = trainRows[fold]
-                let trainEta = learnedDesign(plainColumns, slot: fold + 1, rows: train).multiplied(by: plainPath.coefficients[fold])
+                let trainEta = plainDesign(plainColumns, slot: fold + 1, rows: train).multiplied(by: plainPath.coefficients[fold])
                 let platt = PlattScaling.fit(scores: trainEta, outcomes: train.map { outcomes[$0] })
                 for row in testRows[fold] {
                     probability[row] = LogisticRegression.logistic(platt.intercept + platt.slope * plainPath.outOfFold[row])

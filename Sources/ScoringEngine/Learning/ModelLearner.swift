@@ -129,6 +129,9 @@ public struct ModelLearner: Sendable {
         /// Most groups per numeric axis of an interaction table: each count is tried and the
         /// one whose pairs lower the out-of-fold log loss the most is kept.
         public var interactionBins: [Int] = [8, 12, 16]
+        /// Whether the curves and the chosen tables are then fitted again together
+        /// (``refitJointly``); histories above ``largeHistory`` accounts keep them as learned.
+        public var refitsWithInteractions: Bool = true
         public var calibration: CalibrationChoice = .crossValidated
         /// Equal-width bins of the expected calibration error.
         public var calibrationBins: Int = 10

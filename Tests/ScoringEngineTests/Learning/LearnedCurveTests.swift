@@ -72,33 +72,57 @@ private func learnCurves(_ history: CurveFixtures.History, folds: Int = 5) throw
     try learnCurves(history.data, learner: ModelLearner(), folds: folds)
 }
 
+/// What ``ModelLearner/learnCurves`` needs for every column of `data`: stratified folds
+/// (seed 42), the prepared columns and their screening fits.
+struct CurveProblem {
+    let outcomes: [Double]
+    let folds: Int
+    let assignment: [Int]
+    let prepared: [PreparedColumn]
+    let inputs: [ModelLearner.CurveInput]
+    let trainRows: [[Int]]
+    let testRows: [[Int]]
+
+    init(_ data: LearningData, folds: Int = 5) {
+        outcomes = data.outcomes
+        self.folds = folds
+        let assignment = WeightFit.stratifiedFolds(outcomes: outcomes, count: folds, seed: 42)
+        self.assignment = assignment
+        let settings = ColumnFit.Settings(
+            maximumPreBins: 20, minimumBinCount: 50, pseudoCounts: 20, mergeSignificance: 0.05, minimumCategoryCount: 30)
+        let outcomes = outcomes
+        prepared = data.columns.map { PreparedColumn($0, outcomes: outcomes, assignment: assignment) }
+        inputs = prepared.map { column in
+            ModelLearner.CurveInput(
+                column: column,
+                screening: ColumnFit.learn(
+                    column, outcomes: outcomes, assignment: assignment, fold: -1, request: .free, settings: settings),
+                request: .free)
+        }
+        var trainRows = [[Int]](repeating: [], count: folds)
+        var testRows = [[Int]](repeating: [], count: folds)
+        for row in outcomes.indices {
+            for fold in 0..<folds {
+                if assignment[row] == fold { testRows[fold].append(row) } else { trainRows[fold].append(row) }
+            }
+        }
+        self.trainRows = trainRows
+        self.testRows = testRows
+    }
+
+    func learnCurves(_ learner: ModelLearner) throws -> ModelLearner.Curves {
+        try learner.learnCurves(
+            inputs, outcomes: outcomes, assignment: assignment, foldCount: folds, trainRows: trainRows, testRows: testRows)
+    }
+}
+
 /// The curves of every column of `data` learned by `learner`'s ``ModelLearner/learnCurves``
 /// (stratified folds, seed 42), and the prepared columns.
 func learnCurves(_ data: LearningData, learner: ModelLearner, folds: Int = 5) throws -> (
     ModelLearner.Curves, [PreparedColumn]
 ) {
-    let outcomes = data.outcomes
-    let assignment = WeightFit.stratifiedFolds(outcomes: outcomes, count: folds, seed: 42)
-    let settings = ColumnFit.Settings(
-        maximumPreBins: 20, minimumBinCount: 50, pseudoCounts: 20, mergeSignificance: 0.05, minimumCategoryCount: 30)
-    let prepared = data.columns.map { PreparedColumn($0, outcomes: outcomes, assignment: assignment) }
-    let inputs = prepared.map { column in
-        ModelLearner.CurveInput(
-            column: column,
-            screening: ColumnFit.learn(
-                column, outcomes: outcomes, assignment: assignment, fold: -1, request: .free, settings: settings),
-            request: .free)
-    }
-    var trainRows = [[Int]](repeating: [], count: folds)
-    var testRows = [[Int]](repeating: [], count: folds)
-    for row in outcomes.indices {
-        for fold in 0..<folds {
-            if assignment[row] == fold { testRows[fold].append(row) } else { trainRows[fold].append(row) }
-        }
-    }
-    let curves = try learner.learnCurves(
-        inputs, outcomes: outcomes, assignment: assignment, foldCount: folds, trainRows: trainRows, testRows: testRows)
-    return (curves, prepared)
+    let problem = CurveProblem(data, folds: folds)
+    return (try problem.learnCurves(learner), problem.prepared)
 }
 
 private enum Shared {
