@@ -14,13 +14,14 @@
 #     kam has no `model fit`.
 # Prints one table: model, AUC, Brier, log loss, ECE (10 equal-width bins).
 #
-# Usage (from anywhere): bash Benchmarks/model-fit/bank.sh
+# Usage (from anywhere): bash Benchmarks/model-fit/bank.sh   (BANK_FILE=bank-full.csv: the older file)
 #   KAM=path/to/kam uses that binary; KEEP=1 keeps the work folder (printed);
 #   ALL=1 adds the sklearn variants tried while matching the reference.
 set -euo pipefail
 source "$(cd "$(dirname "$0")" && pwd)/common.sh"
 # SHARED names the shared folder when it is not beside the package (e.g. from a git worktree).
-source_file="${SHARED:-$root/../shared}/datasets/uci-bank-marketing/bank-additional-full.csv"
+# BANK_FILE=bank-full.csv uses the older 45,211-client file (other columns, no economic indicators).
+source_file="${SHARED:-$root/../shared}/datasets/uci-bank-marketing/${BANK_FILE:-bank-additional-full.csv}"
 [ -f "$source_file" ] || { echo "bank.sh: $source_file is missing" >&2; exit 66; }
 work=$(mktemp -d)
 trap '[ "${KEEP:-0}" = 1 ] && echo "work folder kept: $work" >&2 || rm -rf "$work"' EXIT
@@ -46,5 +47,5 @@ else
   echo "kam model fit is not in this kam ($kam): its rows are skipped; rebuild once 'kam model fit' has landed." >&2
 fi
 echo
-echo "Held-out 30% (12,357 clients, 11.3% subscribed); fitted on the stratified 70% (seed 42), duration dropped"
+echo "$(basename "$source_file"): held out 30%, fitted on the stratified 70% (seed 42), duration dropped"
 "$python" "$here/table.py" "${kam_json[@]}" "$work/peers.json"

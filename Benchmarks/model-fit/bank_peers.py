@@ -3,7 +3,7 @@
     python bank_peers.py split SOURCE OUTDIR    # stratified 70/30 split, seed 42, 'duration' dropped
     python bank_peers.py fit TRAIN TEST [--all] [--json FILE]
 
-`split` reads bank-additional-full.csv (';'-delimited, quoted), drops `duration` (known
+`split` reads bank-additional-full.csv or bank-full.csv (';'-delimited, quoted), drops `duration` (known
 only after the call: a leak), splits with train_test_split(test_size=0.3, stratify=y,
 random_state=42) and writes OUTDIR/train.csv and OUTDIR/test.csv with the original's
 columns (less `duration`), delimiter and quoting.
@@ -41,10 +41,14 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
-CATEGORICAL = ["job", "marital", "education", "default", "housing", "loan", "contact",
-               "month", "day_of_week", "poutcome"]
-NUMERIC = ["age", "campaign", "pdays", "previous", "emp.var.rate", "cons.price.idx",
-           "cons.conf.idx", "euribor3m", "nr.employed"]
+def feature_columns(frame):
+    """The columns other than y, in file order: text columns are categorical, the rest numeric
+    (bank-additional-full.csv: job … poutcome, and age, campaign … nr.employed; bank-full.csv:
+    job … poutcome, and age, balance, day, campaign, pdays, previous)."""
+    features = [column for column in frame.columns if column != "y"]
+    categorical = [column for column in features if not pd.api.types.is_numeric_dtype(frame[column])]
+    numeric = [column for column in features if column not in categorical]
+    return categorical, numeric
 
 
 def expected_calibration_error(y, p, bins=10):
@@ -96,27 +100,33 @@ def split(source, outdir):
           f"(win rate {y[train].mean():.4f} / {y[test].mean():.4f})", file=sys.stderr)
 
 
-def one_hot():
+def one_hot_columns(categorical, numeric):
     return ColumnTransformer([
-        ("categorical", OneHotEncoder(handle_unknown="ignore"), CATEGORICAL),
-        ("numeric", StandardScaler(), NUMERIC),
+        ("categorical", OneHotEncoder(handle_unknown="ignore"), categorical),
+        ("numeric", StandardScaler(), numeric),
     ])
 
 
-def ordinal():
+def ordinal_columns(categorical, numeric):
     return ColumnTransformer([
         ("categorical", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1),
-         CATEGORICAL),
-        ("numeric", "passthrough", NUMERIC),
+         categorical),
+        ("numeric", "passthrough", numeric),
     ])
 
 
-def peers(include_all):
+def peers(include_all, categorical, numeric):
+    def one_hot():
+        return one_hot_columns(categorical, numeric)
+
+    def ordinal():
+        return ordinal_columns(categorical, numeric)
+
     chosen = [
         ("sklearn LR", lambda: make_pipeline(one_hot(), LogisticRegression(max_iter=1000))),
         ("sklearn GBM", lambda: make_pipeline(
             ordinal(), HistGradientBoostingClassifier(random_state=42,
-                                                      categorical_features=list(range(len(CATEGORICAL)))))),
+                                                      categorical_features=list(range(len(categorical)))))),
     ]
     try:
         from interpret.glassbox import ExplainableBoostingClassifier
@@ -142,9 +152,10 @@ def fit(train_path, test_path, include_all, json_path):
     test = pd.read_csv(test_path, sep=";")
     y_train = train["y"].eq("yes").astype(int).to_numpy()
     y_test = test["y"].eq("yes").astype(int).to_numpy()
-    features = CATEGORICAL + NUMERIC
+    categorical, numeric = feature_columns(train)
+    features = categorical + numeric
     results = []
-    for name, build in peers(include_all):
+    for name, build in peers(include_all, categorical, numeric):
         started = time.perf_counter()
         model = build().fit(train[features], y_train)
         p = model.predict_proba(test[features])[:, 1]
