@@ -159,6 +159,7 @@ extension ModelLearner {
         clock?.lap("curves: final fit")
         let slotFits = Self.columnFits(
             inputs, model: model, binned: binned, slots: [finalFit] + chosenFolds, outcomes: outcomes, assignment: assignment)
+        clock?.lap("curves: per-fold tables")
         return Curves(
             fits: slotFits, lambda: lambda, table: grid.count > 1 ? table.sorted { $0.strength < $1.strength } : [],
             additive: model, finalFit: finalFit, sentinels: binned.map { $0?.bins.compactMap(\.role.specialValue) ?? [] }, binLimit: binLimit,

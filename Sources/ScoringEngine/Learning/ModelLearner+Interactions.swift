@@ -207,16 +207,13 @@ extension ModelLearner {
         guard maximum > 0, columns.count >= 2, n >= 500 else { return [] }
         let slots = foldCount + 1
         // The additive log-odds of every row under each slot's curves.
-        var eta = [[Double]](repeating: [Double](repeating: 0, count: n), count: slots)
-        for slot in 0..<slots {
+        var eta = parallelMap(slots) { slot in
             let intercept = curves.intercepts[slot]
-            for row in 0..<n {
+            let fits = inputs.indices.map { curves.fits[$0][slot] }
+            return (0..<n).map { row in
                 var t = intercept
-                for k in inputs.indices {
-                    let fit = curves.fits[k][slot]
-                    t += fit.groups[Int(fit.rowGroup[row])].logOdds - intercept
-                }
-                eta[slot][row] = t
+                for fit in fits { t += fit.groups[Int(fit.rowGroup[row])].logOdds - intercept }
+                return t
             }
         }
         let minimumCount = max(10, n / (10 * bins))
@@ -250,7 +247,19 @@ extension ModelLearner {
         }
         let shortList = pairs.indices.sorted { gains[$0] > gains[$1] }.prefix(max(20, 4 * maximum))
 
-        // 2. Greedy forward selection by out-of-fold log loss.
+        // 2. Greedy forward selection by out-of-fold log loss. Above ``largeHistory`` accounts
+        // the pairs are scored on an evenly spread sample of every fold's rows (about
+        // ``largeHistory`` in all, every `stride`-th row of each fold) and the stale scores at
+        // the head of the list are re-scored a few at a time, on every core; the chosen tables
+        // are still fitted on every row.
+        let stride = (n + Self.largeHistory - 1) / Self.largeHistory
+        func sample(_ rows: [[Int]]) -> [[Int]] {
+            stride == 1 ? rows : rows.map { fold in fold.indices.filter { $0 % stride == 0 }.map { fold[$0] } }
+        }
+        let scoredTrain = sample(trainRows)
+        let scoredTest = sample(testRows)
+        let scoredAccounts = Double(scoredTest.reduce(0) { $0 + $1.count })
+        let rescoredTogether = stride == 1 ? 1 : max(ProcessInfo.processInfo.activeProcessorCount, 1)
         let rate = outcomes.reduce(0, +) / Double(n)
         let ridge = max(options.pseudoCounts * rate * (1 - rate), 1e-6)
         struct Scored: Sendable {
@@ -269,12 +278,12 @@ extension ModelLearner {
             var folds: [Double] = []
             for fold in 0..<foldCount {
                 let delta = Self.cellEffects(
-                    cell: cell, cellCount: count, eta: eta[fold + 1], rows: trainRows[fold], outcomes: outcomes, ridge: ridge)
-                let before = Self.logLoss(rows: testRows[fold], eta: eta[fold + 1], outcomes: outcomes)
-                let after = Self.logLoss(rows: testRows[fold], eta: eta[fold + 1], outcomes: outcomes, cell: cell, delta: delta)
+                    cell: cell, cellCount: count, eta: eta[fold + 1], rows: scoredTrain[fold], outcomes: outcomes, ridge: ridge)
+                let before = Self.logLoss(rows: scoredTest[fold], eta: eta[fold + 1], outcomes: outcomes)
+                let after = Self.logLoss(rows: scoredTest[fold], eta: eta[fold + 1], outcomes: outcomes, cell: cell, delta: delta)
                 folds.append(before - after)
             }
-            return Scored(index: index, improvement: folds.reduce(0, +) / Double(n), foldImprovements: folds)
+            return Scored(index: index, improvement: folds.reduce(0, +) / scoredAccounts, foldImprovements: folds)
         }
         let frozenEta = eta
         var scored = parallelMap(shortList.count) { score(shortList[shortList.startIndex + $0], eta: frozenEta) }
@@ -286,8 +295,13 @@ extension ModelLearner {
             guard let top = scored.first, top.improvement > 0 else { break }
             if !fresh.contains(top.index) {
                 let currentEta = eta
-                scored[0] = score(top.index, eta: currentEta)
-                fresh.insert(top.index)
+                let stale = Array(scored.indices.filter { !fresh.contains(scored[$0].index) }.prefix(rescoredTogether))
+                let staleIndices = stale.map { scored[$0].index }
+                let rescored = parallelMap(stale.count) { score(staleIndices[$0], eta: currentEta) }
+                for (position, item) in zip(stale, rescored) {
+                    scored[position] = item
+                    fresh.insert(item.index)
+                }
                 continue
             }
             scored.removeFirst()
@@ -299,9 +313,15 @@ extension ModelLearner {
             let (cell, count, _) = cells(top.index)
             let (a, b) = pairs[top.index]
             var fits: [ColumnFit] = []
+            let joinedEta = eta
+            let deltas = parallelMap(slots) { slot in
+                Self.cellEffects(
+                    cell: cell, cellCount: count, eta: joinedEta[slot], rows: slot == 0 ? Array(0..<n) : trainRows[slot - 1],
+                    outcomes: outcomes, ridge: ridge)
+            }
             for slot in 0..<slots {
                 let rows = slot == 0 ? Array(0..<n) : trainRows[slot - 1]
-                let delta = Self.cellEffects(cell: cell, cellCount: count, eta: eta[slot], rows: rows, outcomes: outcomes, ridge: ridge)
+                let delta = deltas[slot]
                 var counts = [Int](repeating: 0, count: count)
                 var wins = counts
                 for row in rows {

@@ -329,6 +329,7 @@ extension ModelLearner {
             let pairs = learnInteractions(
                 inputs, others: others.map { (prepared[candidates[learnable[$0]].prepared ?? 0], screeningFits[$0][0]) },
                 curves: curves, outcomes: outcomes, foldCount: foldCount, trainRows: trainRows, testRows: testRows)
+            clock.lap("interactions: FAST ranking, selection on the folds, tables")
             steps?.advance(plan.interactions)
             var tableFits = pairs.map(\.fits)
             if !pairs.isEmpty, options.refitsWithInteractions, n <= Self.largeHistory {
@@ -377,7 +378,7 @@ extension ModelLearner {
                         .joined(separator: ", ") + ".")
             }
         }
-        clock.lap("curves: per-fold tables")
+        clock.lap("interactions: derived columns")
         let fits = curveFits
         let grid = options.strength == .crossValidated ? weightStrengthGrid(accounts: n) : {
             if case .fixed(let lambda) = options.strength { return [lambda] }
@@ -434,11 +435,14 @@ extension ModelLearner {
         clock.lap("weights: λ path on the folds")
         // 5'. With interactions, the same curves without them, for the comparison (item 4 of
         // the report: with and without interactions on the same folds, Platt-calibrated per fold).
+        // Above ``largeHistory`` accounts, at the strength chosen above rather than on its own
+        // path (for time; there the strength barely moves the weights).
         var withoutInteractionsProbability: [Double]?
         let plainColumns = fitSet.filter { interactionOf[$0] == nil }
         if plainColumns.count < fitSet.count {
             let plainPath = try crossValidatedPath(
-                folds: foldCount, trainRows: trainRows, testRows: testRows, outcomes: outcomes, grid: grid,
+                folds: foldCount, trainRows: trainRows, testRows: testRows, outcomes: outcomes,
+                grid: n > Self.largeHistory ? [lambda] : grid,
                 expert: plainColumns.map { expertAll[$0] }, n: n, computesAUC: false
             ) { fold, rows in plainDesign(plainColumns, slot: fold + 1, rows: rows) }
             var probability = [Double](repeating: 0, count: n)
