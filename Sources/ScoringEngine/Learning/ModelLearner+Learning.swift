@@ -797,6 +797,9 @@ extension ModelLearner {
         steps?.advance()
         // 11. Reports.
         let modelAUC = RankStatistics.areaUnderROC(scores: oofEta, outcomes: outcomes)
+        // The out-of-fold AUC without each factor of the fit (a sort of every account each: on all cores).
+        let withoutScores = withoutEta
+        let withoutAUC = parallelMap(fitSet.count) { RankStatistics.areaUnderROC(scores: withoutScores[$0], outcomes: outcomes) }
         var reports: [FactorReport] = []
         for (c, candidate) in candidates.enumerated() {
             let template = candidate.template
@@ -819,8 +822,7 @@ extension ModelLearner {
             }
             let contribution: Double? = l.flatMap { l in
                 fitSet.firstIndex(of: l).flatMap { k in
-                    guard let full = modelAUC, let without = RankStatistics.areaUnderROC(scores: withoutEta[k], outcomes: outcomes)
-                    else { return nil }
+                    guard let full = modelAUC, let without = withoutAUC[k] else { return nil }
                     return full - without
                 }
             }

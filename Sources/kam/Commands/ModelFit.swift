@@ -355,13 +355,16 @@ extension Kam.ModelCommand {
                 throw InternalFailure(message: "the written model cannot score: \(error.description)")
             }
             let assessment = pipeline.assess(loaded.batch)
-            var rowByLine: [Int: Int] = [:]
+            // The accepted row of each line (−1: none); lines are the file's, so the table is small.
+            let lastLine = max(lines.max() ?? 0, loaded.batch.accounts.map(\.line).max() ?? 0)
+            var rowByLine = [Int](repeating: -1, count: lastLine + 1)
             for (row, account) in loaded.batch.accounts.enumerated() { rowByLine[account.line] = row }
             var compared = 0
             var gradesDiffer = 0
             var notCompared: [Int] = []
             for (index, line) in lines.enumerated() {
-                guard let row = rowByLine[line] else {
+                let row = line >= 0 ? rowByLine[line] : -1
+                guard row >= 0 else {
                     notCompared.append(index)
                     continue
                 }
