@@ -31,7 +31,8 @@ import Foundation
 /// top mass point), then the special bins (declared, then sentinels), then missing. The
 /// ordered bins' edges follow ``Scale/binned(bins:)``: a bin holds `lower ≤ x < upper`, the
 /// first from −∞ and the last to +∞; a chain bin's upper edge is the smallest value of the
-/// next bin; a bottom mass point `v` closes at `v.nextUp`, a top one opens at `v`. A special
+/// next bin, and so is a bottom mass point's (the file says `below: 1` for a mass point at 0
+/// followed by 1, 2, …, not `below: 5e-324`); a top mass point opens at its value. A special
 /// bin holds its value only (`lower = v`, `upper = v.nextUp`).
 struct CurveBins: Sendable {
     enum Role: Sendable, Equatable {
@@ -138,12 +139,12 @@ struct CurveBins: Sendable {
         // The first value of every ordered bin, to place the sorted rows.
         var starts: [Double] = []
         if let bottom {
-            bins.append(Bin(lower: nil, upper: bottom.first.nextUp, role: .massPoint(bottom.first), count: bottom.count))
+            bins.append(Bin(lower: nil, upper: nil, role: .massPoint(bottom.first), count: bottom.count))
             starts.append(bottom.first)
         }
         for (index, run) in chainBins.enumerated() {
             chain.append(bins.count)
-            let lower: Double? = bins.isEmpty ? nil : (index == 0 && bottom != nil ? bottom!.first.nextUp : run.first)
+            let lower: Double? = bins.isEmpty ? nil : run.first
             bins.append(Bin(lower: lower, upper: nil, role: .smooth, count: run.count))
             starts.append(run.first)
         }
@@ -151,7 +152,7 @@ struct CurveBins: Sendable {
             bins.append(Bin(lower: top.first, upper: nil, role: .massPoint(top.first), count: top.count))
             starts.append(top.first)
         }
-        // Upper edges: the next bin's lower edge (a bottom mass point keeps its v.nextUp).
+        // Upper edges: the next bin's lower edge, its smallest value.
         for index in bins.indices.dropLast() where bins[index].upper == nil {
             bins[index].upper = bins[index + 1].lower ?? starts[index + 1]
         }

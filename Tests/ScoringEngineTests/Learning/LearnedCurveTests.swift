@@ -241,6 +241,11 @@ struct LearnedCurveTests {
             maximumBins: 256, minimumCount: 10)
         #expect(massBins.sentinels.isEmpty)
         #expect(massBins.bins[0].role == .massPoint(0) && !massBins.chain.contains(0))
+        // Its upper edge is the next bin's smallest value (here 4: the file says `below: 4`), not 0's
+        // next representable number (5e-324), and every row still lands in its own bin.
+        #expect(massBins.bins[0].upper == 4 && massBins.bins[1].lower == 4, "\(massBins.bins.prefix(3))")
+        #expect(massBins.bins.allSatisfy { ($0.upper ?? 1).magnitude >= 1e-300 || $0.upper == 0 })
+        for (row, value) in zeros.enumerated() { #expect((massBins.rowBin[row] == 0) == (value == 0)) }
         // A 0/1 column: both values are mass points, neither a sentinel.
         let binary = CurveBins.make(
             PreparedColumn(
@@ -248,6 +253,7 @@ struct LearnedCurveTests {
                 outcomes: outcomes, assignment: assignment),
             maximumBins: 256, minimumCount: 10)
         #expect(binary.sentinels.isEmpty && binary.bins[1].role == .massPoint(1))
+        #expect(binary.bins[0].upper == 1 && binary.bins[1].lower == 1, "\(binary.bins)")
         // Uniform values: no sentinel, every bin in the chain but missing.
         let uniform = (0..<1000).map { Double($0) }
         let plain = CurveBins.make(
