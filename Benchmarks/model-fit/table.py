@@ -76,7 +76,8 @@ def compare(rows):
         auc = "–" if kam.get("auc") is None or peer.get("auc") is None else f"{kam['auc'] - peer['auc']:+.4f}"
         faster = "–"
         if kam.get("seconds") and peer.get("seconds"):
-            faster = f"{peer['seconds'] / kam['seconds']:.1f}"
+            # Two significant digits: a peer 30 times faster shows 0.033, not 0.0.
+            faster = f"{peer['seconds'] / kam['seconds']:.2g}"
         print(f"| {peer['model']:<32} | {auc:>7} | {ratio('brier'):>7} | {ratio('log_loss'):>10} | {faster:>12} |")
 
 
