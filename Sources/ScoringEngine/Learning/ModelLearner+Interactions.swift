@@ -169,17 +169,35 @@ extension ModelLearner {
         _ inputs: [CurveInput], others: [(column: PreparedColumn, fit: ColumnFit)] = [], curves: Curves,
         outcomes: [Double], foldCount: Int, trainRows: [[Int]], testRows: [[Int]]
     ) -> [LearnedPair] {
+        let n = outcomes.count
+        // A table of up to 81 cells needs a history of some size: below 500 accounts, none.
+        guard options.maximumInteractions > 0, inputs.count + others.count >= 2, n >= 500 else { return [] }
+        // The additive log-odds of every row under each slot's curves (0 all rows, k + 1 fold
+        // k's), and FAST's gradient and Hessian on all rows: the same for every bin count.
+        let eta = parallelMap(foldCount + 1) { slot in
+            let intercept = curves.intercepts[slot]
+            let fits = inputs.indices.map { curves.fits[$0][slot] }
+            return (0..<n).map { row in
+                var t = intercept
+                for fit in fits { t += fit.groups[Int(fit.rowGroup[row])].logOdds - intercept }
+                return t
+            }
+        }
+        let gradient = (0..<n).map { outcomes[$0] - LogisticRegression.logistic(eta[0][$0]) }
+        let hessian = (0..<n).map { row -> Double in
+            let p = LogisticRegression.logistic(eta[0][row])
+            return p * (1 - p)
+        }
         var best: (pairs: [LearnedPair], decrease: Double) = ([], 0)
         // Finer tables only where their cells hold enough accounts (the first count always), and
         // not above ``largeHistory`` accounts, where every search is shortened for time.
-        let n = outcomes.count
         let tried = options.interactionBins.enumerated().filter {
             $0.offset == 0 || (n >= Self.accountsPerTable($0.element) && n <= Self.largeHistory)
         }
         for bins in tried.map(\.element) {
             let pairs = learnInteractions(
                 inputs, others: others, curves: curves, outcomes: outcomes, foldCount: foldCount, trainRows: trainRows,
-                testRows: testRows, bins: bins)
+                testRows: testRows, bins: bins, eta: eta, gradient: gradient, hessian: hessian)
             // Each pair's improvement is the fall it brought when it joined: their sum is the fall in all.
             let decrease = pairs.reduce(0) { $0 + $1.improvement }
             if decrease > best.decrease { best = (pairs, decrease) }
@@ -194,28 +212,28 @@ extension ModelLearner {
     /// with the finer tables kept tables that fitted noise.
     static func accountsPerTable(_ bins: Int) -> Int { 100 * bins * bins }
 
+    /// The ridge on every cell of an interaction table, m·p̄(1 − p̄) (m = ``Options/pseudoCounts``,
+    /// p̄ the win rate): the shrinkage of a cell with few accounts toward no effect, the same
+    /// when the tables are chosen and when they are fitted again with the curves.
+    func cellRidge(_ outcomes: [Double]) -> Double {
+        let rate = outcomes.reduce(0, +) / Double(max(outcomes.count, 1))
+        return max(options.pseudoCounts * rate * (1 - rate), 1e-6)
+    }
+
     /// The selection of ``learnInteractions(_:others:curves:outcomes:foldCount:trainRows:testRows:)``
-    /// with numeric axes of up to `bins` groups.
+    /// with numeric axes of up to `bins` groups, from the curves' log-odds `eta` per slot and
+    /// FAST's `gradient` and `hessian`.
     func learnInteractions(
         _ inputs: [CurveInput], others: [(column: PreparedColumn, fit: ColumnFit)], curves: Curves,
-        outcomes: [Double], foldCount: Int, trainRows: [[Int]], testRows: [[Int]], bins: Int
+        outcomes: [Double], foldCount: Int, trainRows: [[Int]], testRows: [[Int]], bins: Int,
+        eta curvesEta: [[Double]], gradient: [Double], hessian: [Double]
     ) -> [LearnedPair] {
         let maximum = options.maximumInteractions
         let n = outcomes.count
         let columns = inputs.map { ($0.column, $0.column.isCategorical) } + others.map { ($0.column, $0.column.isCategorical) }
-        // A table of up to 81 cells needs a history of some size: below 500 accounts, none.
-        guard maximum > 0, columns.count >= 2, n >= 500 else { return [] }
         let slots = foldCount + 1
-        // The additive log-odds of every row under each slot's curves.
-        var eta = parallelMap(slots) { slot in
-            let intercept = curves.intercepts[slot]
-            let fits = inputs.indices.map { curves.fits[$0][slot] }
-            return (0..<n).map { row in
-                var t = intercept
-                for fit in fits { t += fit.groups[Int(fit.rowGroup[row])].logOdds - intercept }
-                return t
-            }
-        }
+        // The offsets of every slot: the curves', then the chosen pairs' as they join.
+        var eta = curvesEta
         let minimumCount = max(10, n / (10 * bins))
         let axes = parallelMap(columns.count) { k in
             Self.interactionAxis(
@@ -223,11 +241,6 @@ extension ModelLearner {
                 maximumBins: bins, minimumCount: minimumCount)
         }
         // 1. FAST on all rows.
-        let gradient = (0..<n).map { outcomes[$0] - LogisticRegression.logistic(eta[0][$0]) }
-        let hessian = (0..<n).map { row -> Double in
-            let p = LogisticRegression.logistic(eta[0][row])
-            return p * (1 - p)
-        }
         var pairList: [(Int, Int)] = []
         for a in columns.indices {
             // A pair needs at least one column of the additive fit.
@@ -260,8 +273,7 @@ extension ModelLearner {
         let scoredTest = sample(testRows)
         let scoredAccounts = Double(scoredTest.reduce(0) { $0 + $1.count })
         let rescoredTogether = stride == 1 ? 1 : max(ProcessInfo.processInfo.activeProcessorCount, 1)
-        let rate = outcomes.reduce(0, +) / Double(n)
-        let ridge = max(options.pseudoCounts * rate * (1 - rate), 1e-6)
+        let ridge = cellRidge(outcomes)
         struct Scored: Sendable {
             var index: Int
             var improvement: Double
@@ -369,8 +381,7 @@ extension ModelLearner {
         trainRows: [[Int]]
     ) throws(LearningError) -> JointRefit {
         let n = outcomes.count
-        let rate = outcomes.reduce(0, +) / Double(max(n, 1))
-        let ridge = max(options.pseudoCounts * rate * (1 - rate), 1e-6)
+        let ridge = cellRidge(outcomes)
         let pairTerms = pairs.map { pair in
             let size = pair.fits[0].groups.count
             return AdditiveLogistic.Term(
