@@ -13,7 +13,7 @@
 /// - Complexity: `offer` is O(log capacity); `sorted(by:)` is O(capacity log capacity).
 public struct TopSelection<Element> {
     /// The most elements kept.
-    public let capacity: Int
+    public private(set) var capacity: Int
     /// A heap in which every parent ranks after (is worse than) its children.
     private var heap: [Element] = []
 
@@ -69,6 +69,20 @@ public struct TopSelection<Element> {
             parent = worst
         }
         return true
+    }
+
+    /// Keeps only the first `newCapacity` of the elements kept, and at most that many from
+    /// now on (a selection that was kept large for a while, then turned out to need less).
+    ///
+    /// - Parameters:
+    ///   - newCapacity: At most the current ``capacity``.
+    ///   - ranksBefore: The order of ``offer(_:by:)``.
+    public mutating func shrink(to newCapacity: Int, by ranksBefore: (Element, Element) -> Bool) {
+        precondition((0...capacity).contains(newCapacity), "A selection shrinks to at most its capacity")
+        capacity = newCapacity
+        guard heap.count > newCapacity else { return }
+        // Worst first is a heap: every parent comes before its children in the array.
+        heap = Array(heap.sorted(by: ranksBefore).prefix(newCapacity).reversed())
     }
 
     /// The elements kept, best first.

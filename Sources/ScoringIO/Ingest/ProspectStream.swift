@@ -254,6 +254,10 @@ public struct ProspectStream: Sendable {
         let selection: StreamMerger.Selection =
             kept == .max || kept > configuration.runCapacity || (grades != nil && !model.grading.ranking.gradeFirst)
             ? .every(runCapacity: configuration.runCapacity) : .top(kept)
+        // Every row of a list of at most `everyRowUpTo` accounts is kept; once more are graded,
+        // the first `limit` are all that is wanted.
+        var trim: (after: Int, capacity: Int)? = nil
+        if case .top(let count) = selection, count > limit { trim = (everyRowUpTo, limit) }
         let expected = max(setup.estimatedRows, 1024)
         // The file's bytes go to the content observer in the first pass that reads the file.
         let content = configuration.contentObserver.map { ContentReading(observer: $0()) }
@@ -296,6 +300,7 @@ public struct ProspectStream: Sendable {
                     deferredLimit: deferredLimit, selection: selection, wanted: grades)
                 if configuration.keepsRecords { merger.recorded = RecordedRows(rows: expected, bytes: setup.fileSize) }
                 merger.observer = configuration.observer?()
+                merger.trimsSelection = trim
                 try runStored(spill: spill, mapper: scoringMapper, merger: &merger, timings: &timings)
                 return merger
             }
@@ -304,6 +309,7 @@ public struct ProspectStream: Sendable {
                 deferredLimit: deferredLimit, selection: selection, wanted: grades)
             if configuration.keepsRecords { merger.recorded = RecordedRows(rows: expected, bytes: setup.fileSize) }
             merger.observer = configuration.observer?()
+            merger.trimsSelection = trim
             blocks = try run(
                 path: path, setup: setup, mapper: scoringMapper, merger: &merger, timings: &timings, content: unread)
             unread = nil
@@ -363,7 +369,7 @@ public struct ProspectStream: Sendable {
             gradeCounts: gradeCounts, unevaluatedSegments: loader.unevaluatedSegments(in: setup.header),
             statistics: statistics, statisticsSource: source, shown: shown, ranks: ranks,
             pages: paged ? pages : nil, recorded: recorded, passes: passes, fileReads: fileReads, timings: timings, observed: merger.observer,
-            contentObserved: content?.observer)
+            contentObserved: content?.observed)
     }
 
     // MARK: Header
@@ -598,10 +604,22 @@ public struct ProspectStream: Sendable {
     }
 
     /// The observer of the file's bytes (``Configuration/contentObserver``), fed by the one
-    /// pass that reads the file for it.
-    final class ContentReading {
-        var observer: any ContentObserver
+    /// pass that reads the file for it on a thread of its own: the blocks in the order they
+    /// are handed over, while the reading thread goes on reading and merging (a content hash
+    /// is one long dependency chain, which on the reading thread held up the merge).
+    final class ContentReading: @unchecked Sendable {
+        /// Changed only on `queue`.
+        private var observer: any ContentObserver
+        private let queue = DispatchQueue(label: "kam.content-observer")
         init(observer: any ContentObserver) { self.observer = observer }
+
+        /// Shows the observer a block, after every block handed over before it.
+        func observe(bytes: [UInt8]) {
+            queue.async { self.observer.observe(bytes: bytes) }
+        }
+
+        /// The observer, once it has seen every block handed over.
+        var observed: any ContentObserver { queue.sync { observer } }
     }
 
     /// Reads the file in blocks, maps them on worker threads (`work`) and merges them in
@@ -638,7 +656,7 @@ public struct ProspectStream: Sendable {
             inFlight.removeAll()
         }
         submit(MappedChunk(bytes: setup.firstBytes, start: setup.start, block: 0, needsConversion: false))
-        content?.observer.observe(bytes: setup.firstOriginal)
+        content?.observe(bytes: setup.firstOriginal)
         var line = setup.line
         var pending: (bytes: ArraySlice<UInt8>, entry: BlockEntry)? = nil
         var pendingQuoteLine: Int? = nil
@@ -656,7 +674,7 @@ public struct ProspectStream: Sendable {
                 }
                 blocks.append(BlockEntry(fileOffset: block.fileOffset, fileLength: block.bytes.count, convertedBase: 0))
                 submit(MappedChunk(bytes: block.bytes, start: 0, block: blocks.count - 1, needsConversion: convert))
-                content?.observer.observe(bytes: block.bytes)
+                content?.observe(bytes: block.bytes)
             }
             guard !inFlight.isEmpty else { break }
             var chunk = inFlight.removeFirst()

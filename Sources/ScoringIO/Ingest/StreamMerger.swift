@@ -54,6 +54,10 @@ struct StreamMerger {
     private(set) var rejects: [Reject] = []
     private(set) var gradeCounts = [Int](repeating: 0, count: Grade.allCases.count)
     private(set) var top: TopSelection<RankedEntry>?
+    /// Shrinks the top-K to `capacity` once more than `after` accounts are graded: a report
+    /// keeps every row of a small list (its grade map draws each account), which a list of
+    /// more than `after` accounts turns out not to need. `nil`: never.
+    var trimsSelection: (after: Int, capacity: Int)?
     /// Every row (the whole ranking), in bounded memory: sorted runs spill to disk.
     private(set) var everyRow: RankedRuns?
     /// Whether too many rows waited for the means: the selection is void, another pass follows.
@@ -277,6 +281,7 @@ struct StreamMerger {
             }
         }
         showObserved()
+        trimSelection()
         mergeSeconds += ChunkMapper.threadTime() - started
     }
 
@@ -341,6 +346,7 @@ struct StreamMerger {
             }
         }
         showObserved()
+        trimSelection()
         mergeSeconds += ChunkMapper.threadTime() - started
     }
 
@@ -416,6 +422,19 @@ struct StreamMerger {
         deferredDealValues.append(dealValue)
         deferredFactors.append(contentsOf: factors)
         deferredFactorEnds.append(deferredFactors.count)
+    }
+
+    /// Shrinks the top-K as ``trimsSelection`` says, once enough accounts are graded.
+    private mutating func trimSelection() {
+        guard let trim = trimsSelection, var selection = top, gradeCounts.reduce(0, +) > trim.after else { return }
+        trimsSelection = nil
+        top = nil  // (so that the selection is not copied while it changes)
+        let registry = self.registry
+        let order = self.order
+        selection.shrink(to: trim.capacity) { first, second in
+            Self.ranksBefore(first, second, order: order, registry: registry)
+        }
+        top = selection
     }
 
     /// Shows the observer the accounts graded since it was last called (one call per merged

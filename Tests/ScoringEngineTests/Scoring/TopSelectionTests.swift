@@ -37,6 +37,29 @@ struct TopSelectionTests {
         }
     }
 
+    @Test(
+        "Shrunk midway (a report's every-row selection once the list is large): the first K of a full sort",
+        arguments: [(UInt64(7), 3001, 200, 0), (8, 3001, 200, 1500), (9, 3001, 200, 2999), (10, 50, 0, 10), (11, 10, 10, 5)])
+    func shrunkMidway(seed: UInt64, capacity: Int, shrunk: Int, after: Int) {
+        var random = SeededRandom(seed: seed)
+        for gradeFirst in [true, false] {
+            let ranksBefore = Self.ranksBefore(RankingOrder(gradeFirst: gradeFirst))
+            let entries = (0..<3000).map { index in
+                Entry(
+                    grade: Grade.allCases[Int(random.next() % 5)], key: Double(random.next() % 40) / 4,
+                    id: "K-\(random.next() % 100_000)-\(index)")
+            }
+            var selection = TopSelection<Entry>(capacity: capacity)
+            for entry in entries[..<after] { selection.offer(entry, by: ranksBefore) }
+            selection.shrink(to: shrunk, by: ranksBefore)
+            #expect(selection.capacity == shrunk)
+            #expect(selection.count == min(shrunk, after))
+            for entry in entries[after...] { selection.offer(entry, by: ranksBefore) }
+            let expected = Array(entries.sorted(by: ranksBefore).prefix(shrunk))
+            #expect(selection.sorted(by: ranksBefore) == expected, "seed \(seed), shrunk to \(shrunk) after \(after)")
+        }
+    }
+
     @Test("A selection of capacity 0 keeps nothing; an empty stream gives nothing")
     func edges() {
         let ranksBefore = Self.ranksBefore(RankingOrder(gradeFirst: true))
