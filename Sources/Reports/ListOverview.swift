@@ -25,9 +25,10 @@ public struct ListOverview: AccountObserver, Sendable {
     private let difficultyBandCount: Int
     /// Accounts with insufficient information (not in any cell).
     public private(set) var insufficient = 0
-    /// Bin counts by key (``GradeMapGeometry/hexbinKey(value:difficulty:)``), for the keys
-    /// of ``GradeMapGeometry/hexbinKeyRange``; ``otherBins`` holds any other.
-    private var bins = [Int](repeating: 0, count: GradeMapGeometry.hexbinKeyRange.count)
+    /// Bin counts of every bin the plot area can reach, by ``GradeMapGeometry/slot(of:)`` of
+    /// their key (``GradeMapGeometry/hexbinKey(value:difficulty:)``); ``otherBins`` holds any
+    /// other key.
+    private var bins = [Int](repeating: 0, count: GradeMapGeometry.slotCount)
     private var otherBins: [Int: Int] = [:]
 
     public init(grading: GradingPolicy) {
@@ -67,12 +68,12 @@ public struct ListOverview: AccountObserver, Sendable {
     /// changed through spans, so that each is checked for sharing once per call rather than
     /// at every change (the checks cost more than the counting).
     public mutating func observe(_ accounts: ObservedAccounts) {
-        dealSums.add(accounts.dealValues, to: accounts.grades)
+        let list = accounts.accounts
+        dealSums.add(count: list.count, term: { list[$0].dealValue }, to: { Int(list[$0].grade) })
         let insufficientOrder = UInt8(Grade.insufficient.order)
         let valueBands = grading.valueBands
         let difficultyBands = grading.difficultyBands
         let bandCount = difficultyBandCount
-        let range = GradeMapGeometry.hexbinKeyRange
         let geometry = GradeMapGeometry.Bins()
         var counts = [Int]()
         var cellCounts = [Int]()
@@ -89,22 +90,22 @@ public struct ListOverview: AccountObserver, Sendable {
         var cells = cellCounts.mutableSpan
         var binCounts = bins.mutableSpan
         var insufficientCount = 0
-        let grades = accounts.grades.span
-        let values = accounts.values.span
-        let difficulties = accounts.difficulties.span
-        for index in grades.indices {
-            let grade = grades[index]
+        let observed = list.span
+        for index in observed.indices {
+            let account = observed[index]
+            let grade = account.grade
             gradeCounts[Int(grade)] += 1
             guard grade != insufficientOrder else {
                 insufficientCount += 1
                 continue
             }
-            let value = values[index]
-            let difficulty = difficulties[index]
+            let value = account.value
+            let difficulty = account.difficulty
             cells[valueBands.index(of: value) * bandCount + difficultyBands.index(of: difficulty)] += 1
             let key = geometry.key(value: value, difficulty: difficulty)
-            if range.contains(key) {
-                binCounts[key - range.lowerBound] += 1
+            let slot = GradeMapGeometry.slot(of: key)
+            if slot >= 0 {
+                binCounts[slot] += 1
             } else {
                 otherBins[key, default: 0] += 1
             }
@@ -122,8 +123,7 @@ public struct ListOverview: AccountObserver, Sendable {
     /// The non-empty hexagonal bins in key order, with their counts.
     public var hexbins: [(key: Int, count: Int)] {
         var result = otherBins.map { (key: $0.key, count: $0.value) }
-        let lower = GradeMapGeometry.hexbinKeyRange.lowerBound
-        for (offset, count) in bins.enumerated() where count > 0 { result.append((lower + offset, count)) }
+        for (slot, count) in bins.enumerated() where count > 0 { result.append((GradeMapGeometry.key(ofSlot: slot), count)) }
         return result.sorted { $0.key < $1.key }
     }
 }
@@ -154,27 +154,31 @@ enum GradeMapGeometry {
     /// ``hexbinKey(value:difficulty:)`` with the geometry's constants read once (a static
     /// constant is checked for its first use at every read), for a loop over many accounts.
     struct Bins {
-        let left = GradeMapGeometry.left
-        let top = GradeMapGeometry.top
-        let width = GradeMapGeometry.width
+        /// Plot units per score point, across and down.
+        let xScale = GradeMapGeometry.width / 100
+        let yScale = GradeMapGeometry.height / 100
         let height = GradeMapGeometry.height
         let dx = GradeMapGeometry.dx
         let dy = GradeMapGeometry.dy
+        let columnsPerUnit = 1 / GradeMapGeometry.dx
+        let rowsPerUnit = 1 / GradeMapGeometry.dy
 
-        /// ``GradeMapGeometry/hexbinKey(value:difficulty:)``, the same arithmetic.
+        /// ``GradeMapGeometry/hexbinKey(value:difficulty:)``: the point's offset in the plot
+        /// area, as `x(difficulty) - left` and `y(value) - top`, by multiplications only (a
+        /// division costs as much as the rest of the key; the nearest centre is found among two
+        /// rows either way, so a last-bit difference in the row estimate changes nothing).
         @inline(__always)
         func key(value: Double, difficulty: Double) -> Int {
-            // As `x(difficulty) - left` and `y(value) - top`.
-            let px = (left + width * min(max(difficulty, 0), 100) / 100) - left
-            let py = (top + height * (1 - min(max(value, 0), 100) / 100)) - top
+            let px = xScale * min(max(difficulty, 0), 100)
+            let py = height - yScale * min(max(value, 0), 100)
             // The nearest centre: the nearest in each of the two rows around the point.
-            // (`py` is at least 0: truncating is rounding down.)
-            let j0 = Int(py / dy)
-            let columns = px / dx
+            // (`py` is at least 0, or a rounding error below it: truncating is rounding down.)
+            let j0 = Int(py * rowsPerUnit)
+            let columns = px * columnsPerUnit
             /// The nearest centre in row `j`, and its squared distance.
             @inline(__always)
             func nearest(inRow j: Int) -> (i: Int, distance: Double) {
-                let shift = Double(j & 1) / 2
+                let shift = Double(j & 1) * 0.5
                 let i = GradeMapGeometry.roundedHalfAway(columns - shift)
                 let cx = (Double(i) + shift) * dx
                 let cy = Double(j) * dy
@@ -206,6 +210,25 @@ enum GradeMapGeometry {
     /// one range.
     static let hexbinKeyRange = 0..<(42 * 4096)
 
+    /// Count slots per row of bins: columns -1 to 54.
+    static var slotsPerRow: Int { 56 }
+    /// Count slots for every bin the plot area can reach: 42 rows of ``slotsPerRow``.
+    static var slotCount: Int { 42 * slotsPerRow }
+
+    /// The slot of a bin's key in a table of ``slotCount`` counts, or -1 for a key the plot
+    /// area cannot reach. (A table indexed by the key itself spaces its rows 32 KiB apart,
+    /// so that the counts of every row compete for the same few cache sets; this one is
+    /// 18 KiB in one piece.)
+    @inline(__always)
+    static func slot(of key: Int) -> Int {
+        let row = key >> 12
+        let column = key & 4095
+        return UInt(row) < 42 && column < slotsPerRow ? row &* slotsPerRow &+ column : -1
+    }
+
+    /// The key of a slot (``slot(of:)``).
+    static func key(ofSlot slot: Int) -> Int { (slot / slotsPerRow) * 4096 + slot % slotsPerRow }
+
     /// The centre of a bin, in the SVG's coordinates.
     static func hexbinCentre(key: Int) -> (x: Double, y: Double) {
         let j = key / 4096
@@ -230,14 +253,13 @@ struct ExactSums: Sendable {
     }
 
     mutating func add(_ term: Double, to sum: Int) {
-        add([term], to: [UInt8(sum)])
+        add(count: 1, term: { _ in term }, to: { _ in sum })
     }
 
-    /// Adds `terms[i]` to sum `sums[i]` for each `i`, a NaN term as 0 (a missing deal value).
-    mutating func add(_ terms: [Double], to sums: [UInt8]) {
-        precondition(terms.count == sums.count, "A sum for each term")
-        let terms = terms.span
-        let sums = sums.span
+    /// Adds `term(i)` to sum `sum(i)` for each `i` below `count`, a NaN term as 0 (a missing
+    /// deal value).
+    @inline(__always)
+    mutating func add(count termCount: Int, term termAt: (Int) -> Double, to sumAt: (Int) -> Int) {
         var partialValues = [Double]()
         var usedCounts = [Int]()
         swap(&partialValues, &self.partials)
@@ -248,11 +270,12 @@ struct ExactSums: Sendable {
         }
         var partials = partialValues.mutableSpan
         var used = usedCounts.mutableSpan
-        for position in terms.indices {
-            let sum = Int(sums[position])
+        for position in 0..<termCount {
+            let sum = sumAt(position)
             let base = sum * Self.capacity
             let count = used[sum]
-            var x = terms[position].isNaN ? 0 : terms[position]
+            let term = termAt(position)
+            var x = term.isNaN ? 0 : term
             var kept = 0
             for index in base..<(base + count) {
                 var y = partials[index]

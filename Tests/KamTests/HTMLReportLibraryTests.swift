@@ -70,6 +70,11 @@ struct HTMLReportLibraryTests {
         let keys = GradeMapGeometry.hexbinKeyRange
         let centres = (0..<42).flatMap { row in (-1...53).map { row * 4096 + $0 + 1 } }
         #expect(centres.allSatisfy(keys.contains))
+        // Every reachable bin has its own count slot, and the slot gives its key back.
+        let slots = centres.map(GradeMapGeometry.slot(of:))
+        #expect(Set(slots).count == centres.count && slots.allSatisfy((0..<GradeMapGeometry.slotCount).contains))
+        #expect(zip(slots, centres).allSatisfy { GradeMapGeometry.key(ofSlot: $0) == $1 })
+        #expect([-1, 42 * 4096, 56, 4096 + 4000, -4096].allSatisfy { GradeMapGeometry.slot(of: $0) == -1 })
         var points = (0..<3000).map { _ in (Double.random(in: -5...105, using: &random), Double.random(in: -5...105, using: &random)) }
         points += [(0, 0), (100, 100), (0, 100), (100, 0), (50, 50)]
         for (value, difficulty) in points {

@@ -14,36 +14,34 @@ public protocol AccountObserver {
     mutating func observe(_ accounts: ObservedAccounts)
 }
 
-/// Graded accounts side by side (a merged chunk's), as an ``AccountObserver`` sees them.
+/// Graded accounts (a merged chunk's), as an ``AccountObserver`` sees them: one array of
+/// small records, so that the merger appends each account once.
 public struct ObservedAccounts: Sendable {
-    /// ``Grade/order`` of each account under the ranked scenario.
-    public private(set) var grades: [UInt8] = []
-    public private(set) var values: [Double] = []
-    public private(set) var difficulties: [Double] = []
-    /// Deal values, NaN where missing.
-    public private(set) var dealValues: [Double] = []
+    /// One graded account.
+    public struct Account: Sendable {
+        /// ``Grade/order`` under the ranked scenario.
+        public let grade: UInt8
+        public let value: Double
+        public let difficulty: Double
+        /// The deal value, NaN where missing.
+        public let dealValue: Double
+    }
+
+    public private(set) var accounts: [Account] = []
 
     public init() {}
 
-    public var count: Int { grades.count }
+    public var count: Int { accounts.count }
 
     public mutating func append(grade: Grade, value: Double, difficulty: Double, dealValue: Double?) {
         append(gradeOrder: UInt8(grade.order), value: value, difficulty: difficulty, dealValue: dealValue ?? .nan)
     }
 
     mutating func append(gradeOrder: UInt8, value: Double, difficulty: Double, dealValue: Double) {
-        grades.append(gradeOrder)
-        values.append(value)
-        difficulties.append(difficulty)
-        dealValues.append(dealValue)
+        accounts.append(Account(grade: gradeOrder, value: value, difficulty: difficulty, dealValue: dealValue))
     }
 
-    mutating func removeAll() {
-        grades.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
-        difficulties.removeAll(keepingCapacity: true)
-        dealValues.removeAll(keepingCapacity: true)
-    }
+    mutating func removeAll() { accounts.removeAll(keepingCapacity: true) }
 }
 
 /// Sees a streamed file's bytes once, in file order, as the stream reads them (the file's
