@@ -4,7 +4,8 @@
 # medians and ratios, the report's size, and how long headless
 # Chromium takes to load it (against an empty page, to take the browser's start-up out).
 # Usage: bash Benchmarks/report-whole-command.sh [ROWS] [RUNS]   (default 1000000 rows, 5 runs)
-# KAM_SCRATCH=.build-release uses that build folder (default .build).
+# KAM_SCRATCH=.build-release uses that build folder (default .build); KAM=path/to/kam uses that
+# binary as it is (no build), e.g. the release test build's .build-reltest/release/kam.
 # Run from the repository root; needs chromium for the last line (apt-get install chromium).
 set -euo pipefail
 rows=${1:-1000000}
@@ -14,9 +15,13 @@ bash .ci/setup >/dev/null
 scratch=${KAM_SCRATCH:-.build}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# The build's output (SwiftPM's warnings about unhandled files) only when it fails.
-swift build -c release --product kam --scratch-path "$scratch" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-kam=$scratch/release/kam
+if [ -n "${KAM:-}" ]; then
+  kam=$KAM
+else
+  # The build's output (SwiftPM's warnings about unhandled files) only when it fails.
+  swift build -c release --product kam --scratch-path "$scratch" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+  kam=$scratch/release/kam
+fi
 "$kam" generate --rows "$rows" --seed 1 --output "$work/list.csv"
 echo "rows=$rows file=$(du -h "$work/list.csv" | cut -f1) load: $(uptime | sed 's/.*load average: //')"
 # Each run: wall seconds, processor seconds (user + system) and peak resident memory.
