@@ -223,7 +223,7 @@ enum GradeMapGeometry {
     static func slot(of key: Int) -> Int {
         let row = key >> 12
         let column = key & 4095
-        return UInt(row) < 42 && column < slotsPerRow ? row &* slotsPerRow &+ column : -1
+        return UInt(bitPattern: row) < 42 && column < slotsPerRow ? row &* slotsPerRow &+ column : -1
     }
 
     /// The key of a slot (``slot(of:)``).

@@ -245,12 +245,71 @@ public struct StatisticsAccumulator: Sendable {
     /// Adds a present raw value of a factor.
     @inline(__always)
     public mutating func addRaw(_ x: Double, factor index: Int) {
-        count[index] += 1
-        let delta = x - mean[index]
-        mean[index] += delta / count[index]
-        sumSquares[index] += delta * (x - mean[index])
-        low[index] = Swift.min(low[index], x)
-        high[index] = Swift.max(high[index], x)
+        var running = Running(of: self, factor: index)
+        running.add(x)
+        store(running, factor: index)
+    }
+
+    /// Adds the present raw values of some rows of a row-major block exactly as
+    /// ``addRaw(_:factor:)`` would, row by row: per factor the same operations in the same
+    /// order, so the same bits. Four factors at a time, their running counts, means, sums of
+    /// squares and ranges held in registers instead of read from and written to five arrays
+    /// at every value (a stream's merging thread spent more on that than on the arithmetic),
+    /// so that four chains of divisions run side by side.
+    ///
+    /// - Parameters:
+    ///   - block: Rows of `width` values; the raw value of ``rawFactors``[p] in row `r` at
+    ///     `r · width + p`, NaN when missing.
+    ///   - rows: The rows to add, in order.
+    public mutating func addRaw(_ block: [Double], width: Int, rows: [Int]) {
+        var first = 0
+        while first < rawFactors.count {
+            let lanes = Swift.min(4, rawFactors.count - first)
+            var running = (0..<4).map { lane in
+                lane < lanes ? Running(of: self, factor: rawFactors[first + lane]) : Running()
+            }
+            var (r0, r1, r2, r3) = (running[0], running[1], running[2], running[3])
+            for row in rows {
+                let base = row &* width &+ first
+                r0.add(block[base])
+                if lanes > 1 { r1.add(block[base &+ 1]) }
+                if lanes > 2 { r2.add(block[base &+ 2]) }
+                if lanes > 3 { r3.add(block[base &+ 3]) }
+            }
+            running = [r0, r1, r2, r3]
+            for lane in 0..<lanes { store(running[lane], factor: rawFactors[first + lane]) }
+            first += lanes
+        }
+    }
+
+    @inline(__always)
+    private mutating func store(_ running: Running, factor: Int) {
+        (count[factor], mean[factor], sumSquares[factor]) = (running.n, running.m, running.s)
+        (low[factor], high[factor]) = (running.lowest, running.highest)
+    }
+
+    /// One factor's running raw statistics, as ``addRaw(_:factor:)`` updates them.
+    private struct Running {
+        var n = 0.0, m = 0.0, s = 0.0, lowest = Double.infinity, highest = -Double.infinity
+
+        init() {}
+
+        init(of accumulator: StatisticsAccumulator, factor: Int) {
+            (n, m, s) = (accumulator.count[factor], accumulator.mean[factor], accumulator.sumSquares[factor])
+            (lowest, highest) = (accumulator.low[factor], accumulator.high[factor])
+        }
+
+        /// Adds a value, unless it is NaN (missing).
+        @inline(__always)
+        mutating func add(_ x: Double) {
+            if x.isNaN { return }
+            n += 1
+            let delta = x - m
+            m += delta / n
+            s += delta * (x - m)
+            lowest = Swift.min(lowest, x)
+            highest = Swift.max(highest, x)
+        }
     }
 
     /// Adds the utility of a present value of a `mean` factor.

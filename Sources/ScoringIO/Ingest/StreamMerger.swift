@@ -102,6 +102,8 @@ struct StreamMerger {
     private var observing = false
     /// The graded accounts of the chunk being merged, for the observer.
     private var observed = ObservedAccounts()
+    /// The candidates of the chunk being merged that were accepted, in order.
+    private var acceptedRows: [Int] = []
 
     /// How rows are selected.
     enum Selection {
@@ -245,10 +247,7 @@ struct StreamMerger {
                     if keeping { stored.entries[candidate] = entry }
                     collector?.add(rows, candidate: candidate, line: line)
                     let base = candidate * width
-                    for (position, factor) in rawFactors.enumerated() {
-                        let value = rows.statistics[base + position]
-                        if !value.isNaN { accumulator.addRaw(value, factor: factor) }
-                    }
+                    acceptedRows.append(candidate)
                     for (position, factor) in meanFactors.enumerated() {
                         let utility = rows.statistics[base + rawCount + position]
                         if !utility.isNaN { accumulator.addUtility(utility, factor: factor) }
@@ -280,6 +279,9 @@ struct StreamMerger {
                 }
             }
         }
+        // The raw statistics of the accepted rows, in row order, a factor at a time.
+        if !rawFactors.isEmpty { accumulator.addRaw(rows.statistics, width: width, rows: acceptedRows) }
+        acceptedRows.removeAll(keepingCapacity: true)
         showObserved()
         trimSelection()
         mergeSeconds += ChunkMapper.threadTime() - started

@@ -21,10 +21,9 @@ struct KeptAccounts: AccountObserver {
     var accounts: [[UInt64]] = []
     var calls = 0
     mutating func observe(_ observed: ObservedAccounts) {
-        for index in 0..<observed.count {
+        for account in observed.accounts {
             accounts.append([
-                UInt64(observed.grades[index]), observed.values[index].bitPattern,
-                observed.difficulties[index].bitPattern, Self.bits(observed.dealValues[index]),
+                UInt64(account.grade), account.value.bitPattern, account.difficulty.bitPattern, Self.bits(account.dealValue),
             ])
         }
         calls += 1
