@@ -70,6 +70,9 @@ public struct ProspectStream: Sendable {
         /// and parsing the file again. Both give the same bits; `false` is the reference
         /// path tests compare against.
         public var keepsRawValues: Bool
+        /// Bytes of kept raw values held in memory before the rest go to a temporary file
+        /// (``RawSpill/memoryBudget``); `nil`: ``RawSpill/defaultMemoryBudget(keepsText:)``.
+        public var rawMemoryBudget: Int? = nil
         /// Whether the ranking pass also keeps every accepted row with its record, so that
         /// the whole list can be recorded in a run history from this one pass
         /// (``StreamedRanking/recorded``), without a second ranking or reading the file again.
@@ -277,7 +280,8 @@ public struct ProspectStream: Sendable {
                 deferredLimit: 0, selection: selection, wanted: grades)
             if configuration.keepsRawValues {
                 merger.spill = RawSpill(
-                    factorCount: plan.factorCount, keepsText: selection.keepsEveryRow || configuration.keepsRecords)
+                    factorCount: plan.factorCount, keepsText: selection.keepsEveryRow || configuration.keepsRecords,
+                    memoryBudget: configuration.rawMemoryBudget)
             }
             var mapper = ChunkMapper(plan: plan, mode: .statistics, validatesUTF8: setup.validatesUTF8)
             mapper.keepsRaw = configuration.keepsRawValues

@@ -10,29 +10,44 @@
 /// and scored once the statistics are known (``ChunkMapper/score(_:)``), in the same panels
 /// of the same rows, so the scores are the same to the last bit.
 ///
-/// Storage: one unlinked ``TemporaryFile`` (gone when the process ends, however it ends),
-/// written once in file order and read back chunk by chunk; about `8 × factors + 40` bytes
-/// per candidate (plus its record's bytes when text is kept). The page cache usually holds
-/// it, so pass 2 reads memory, not disk, and the process's own memory stays bounded.
+/// Storage: the first chunks in memory, up to ``memoryBudget`` bytes (writing them to a file
+/// and reading them back cost the merging thread and the workers system time); the rest in
+/// one unlinked ``TemporaryFile`` (gone when the process ends, however it ends), written once
+/// in file order and read back chunk by chunk. About `8 × factors + 40` bytes per candidate
+/// (plus its record's bytes when text is kept). The page cache usually holds the file, so
+/// pass 2 reads memory, not disk, and the process's own memory stays bounded.
 final class RawSpill: @unchecked Sendable {
-    /// One stored chunk.
+    /// One stored chunk: in ``RawSpill/held`` at `offset` when `inMemory`, else in the file.
     struct Record: Sendable {
         var offset: Int
         var count: Int
         var textLength: Int
         var block: Int32
+        var inMemory = false
     }
 
     let factorCount: Int
     /// Whether each candidate's record text is kept too (a ranking of every row).
     let keepsText: Bool
+    /// Bytes of chunks kept in memory before the rest go to the file.
+    let memoryBudget: Int
     private(set) var records: [Record] = []
+    /// The chunks kept in memory. Appended only by pass 1's merging thread; pass 2's workers
+    /// only read them, after pass 1.
+    private var held: [Chunk] = []
+    private var heldBytes = 0
     private var file: TemporaryFile?
     private var written = 0
 
-    init(factorCount: Int, keepsText: Bool = false) {
+    /// The default ``memoryBudget``: 256 MiB for top-K rankings (about two million rows of 12
+    /// factors), none when the records' text is kept (a ranking of every row, which must
+    /// stay within its own memory target).
+    static func defaultMemoryBudget(keepsText: Bool) -> Int { keepsText ? 0 : 256 << 20 }
+
+    init(factorCount: Int, keepsText: Bool = false, memoryBudget: Int? = nil) {
         self.factorCount = factorCount
         self.keepsText = keepsText
+        self.memoryBudget = memoryBudget ?? Self.defaultMemoryBudget(keepsText: keepsText)
     }
 
     /// Bytes per candidate in the file (without its text).
@@ -62,6 +77,14 @@ final class RawSpill: @unchecked Sendable {
         precondition(chunk.raw.count == chunk.count * factorCount, "A stored chunk holds every raw value")
         precondition(chunk.dealValues.count == chunk.count, "A stored chunk holds every deal value")
         guard chunk.count > 0 else { return }
+        let bytes = chunk.count * rowBytes + chunk.text.count
+        if heldBytes + bytes <= memoryBudget {
+            heldBytes += bytes
+            records.append(
+                Record(offset: held.count, count: chunk.count, textLength: chunk.text.count, block: chunk.block, inMemory: true))
+            held.append(chunk)
+            return
+        }
         if self.file == nil { self.file = try TemporaryFile(prefix: "raw", contents: Self.contents, advice: Self.advice) }
         guard let file else { return }
         let start = written
@@ -83,6 +106,7 @@ final class RawSpill: @unchecked Sendable {
     /// Reads stored chunk `index` back.
     func read(_ index: Int) throws(DatasetError) -> Chunk {
         let record = records[index]
+        if record.inMemory { return held[record.offset] }
         guard let file else { preconditionFailure("A stored chunk was written") }
         var offset = record.offset
         func read<Element: BitwiseCopyable>(_ count: Int) throws(DatasetError) -> [Element] {

@@ -23,13 +23,12 @@ struct RawSpillTests {
 
     static func rank(
         _ path: String, model: ScoringModel, keeps: Bool, limit: Int, blockSize: Int, workers: Int, deferredLimit: Int,
-        scenario: Int = 0
+        scenario: Int = 0, memoryBudget: Int? = nil
     ) throws -> StreamedRanking {
-        let stream = ProspectStream(
-            model: model,
-            configuration: .init(
-                blockSize: blockSize, workers: workers, deferredLimit: deferredLimit, runCapacity: 97,
-                keepsRawValues: keeps))
+        var configuration = ProspectStream.Configuration(
+            blockSize: blockSize, workers: workers, deferredLimit: deferredLimit, runCapacity: 97, keepsRawValues: keeps)
+        configuration.rawMemoryBudget = memoryBudget
+        let stream = ProspectStream(model: model, configuration: configuration)
         return try stream.rank(
             contentsOf: path, scorer: try Scorer(model: model), scenario: scenario, limit: limit)
     }
@@ -42,11 +41,16 @@ struct RawSpillTests {
         defer { CSVTestFiles.remove(path) }
         try CSVTestFiles.write(StreamTestFiles.difficultList(rows: 1200, seed: seed, blankRate: 0.15), to: path)
         let model = try Self.relativeModel()
-        for (limit, deferredLimit) in [(Int.max, 1 << 20), (50, 1 << 20), (Int.max, 7)] {
-            let context = "seed \(seed), block \(blockSize), limit \(limit), deferred limit \(deferredLimit)"
+        // Kept raw values in memory (the default for a top-K), in the file, and some in each.
+        let cases: [(Int, Int, Int?)] = [
+            (Int.max, 1 << 20, nil), (50, 1 << 20, nil), (50, 1 << 20, 0), (50, 1 << 20, 40_000), (Int.max, 7, nil),
+        ]
+        for (limit, deferredLimit, memoryBudget) in cases {
+            let context =
+                "seed \(seed), block \(blockSize), limit \(limit), deferred limit \(deferredLimit), memory \(memoryBudget ?? -1)"
             let kept = try Self.rank(
                 path, model: model, keeps: true, limit: limit, blockSize: blockSize, workers: 3,
-                deferredLimit: deferredLimit, scenario: Int(seed % 3))
+                deferredLimit: deferredLimit, scenario: Int(seed % 3), memoryBudget: memoryBudget)
             let parsed = try Self.rank(
                 path, model: model, keeps: false, limit: limit, blockSize: blockSize, workers: 2,
                 deferredLimit: deferredLimit, scenario: Int(seed % 3))
@@ -107,26 +111,29 @@ struct RawSpillTests {
             stored.completeness = first.rows.completeness
             stored.dealValues = first.rows.candidates.map(\.dealValue)
             stored.raw = first.rows.raw
-            // Through the spill file and back.
-            let spill = RawSpill(factorCount: factorCount)
-            try spill.append(stored)
-            let readBack = try spill.read(0)
-            #expect(readBack.raw.map(\.bitPattern) == stored.raw.map(\.bitPattern))
-            #expect(readBack.dealValues.map(\.bitPattern) == stored.dealValues.map(\.bitPattern))
-            #expect(stored.dealValues.contains { !$0.isNaN })
-            let (fromSpill, _) = scoring.score(readBack)
-            let parsed = second.rows
-            #expect(fromSpill.candidates.map(\.grade) == parsed.candidates.map(\.grade), "scenario \(scenario)")
-            #expect(
-                fromSpill.candidates.map(\.key.bitPattern) == parsed.candidates.map(\.key.bitPattern), "scenario \(scenario)")
-            #expect(
-                fromSpill.candidates.map { [$0.value.bitPattern, $0.difficulty.bitPattern] }
-                    == parsed.candidates.map { [$0.value.bitPattern, $0.difficulty.bitPattern] }, "scenario \(scenario)")
-            #expect(fromSpill.statistics.map(\.bitPattern) == parsed.statistics.map(\.bitPattern))
-            #expect(fromSpill.deferredScores.map(\.bitPattern) == parsed.deferredScores.map(\.bitPattern))
-            #expect(fromSpill.deferredCompleteness.map(\.bitPattern) == parsed.deferredCompleteness.map(\.bitPattern))
-            #expect(fromSpill.deferredFactors == parsed.deferredFactors)
-            #expect(!parsed.deferredFactors.isEmpty)
+            // Through the spill file and back, and kept in memory.
+            for budget in [0, 1 << 30] {
+                let spill = RawSpill(factorCount: factorCount, memoryBudget: budget)
+                try spill.append(stored)
+                #expect(spill.records.map(\.inMemory) == [budget > 0])
+                let readBack = try spill.read(0)
+                #expect(readBack.raw.map(\.bitPattern) == stored.raw.map(\.bitPattern))
+                #expect(readBack.dealValues.map(\.bitPattern) == stored.dealValues.map(\.bitPattern))
+                #expect(stored.dealValues.contains { !$0.isNaN })
+                let (fromSpill, _) = scoring.score(readBack)
+                let parsed = second.rows
+                #expect(fromSpill.candidates.map(\.grade) == parsed.candidates.map(\.grade), "scenario \(scenario)")
+                #expect(
+                    fromSpill.candidates.map(\.key.bitPattern) == parsed.candidates.map(\.key.bitPattern), "scenario \(scenario)")
+                #expect(
+                    fromSpill.candidates.map { [$0.value.bitPattern, $0.difficulty.bitPattern] }
+                        == parsed.candidates.map { [$0.value.bitPattern, $0.difficulty.bitPattern] }, "scenario \(scenario)")
+                #expect(fromSpill.statistics.map(\.bitPattern) == parsed.statistics.map(\.bitPattern))
+                #expect(fromSpill.deferredScores.map(\.bitPattern) == parsed.deferredScores.map(\.bitPattern))
+                #expect(fromSpill.deferredCompleteness.map(\.bitPattern) == parsed.deferredCompleteness.map(\.bitPattern))
+                #expect(fromSpill.deferredFactors == parsed.deferredFactors)
+                #expect(!parsed.deferredFactors.isEmpty)
+            }
         }
     }
 }
