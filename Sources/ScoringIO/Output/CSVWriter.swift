@@ -114,6 +114,12 @@ public struct CSVRecordBuffer {
         if !value.isNaN { appendDecimal(value, digits: digits, to: &bytes) }
     }
 
+    /// A number as ``formatDecimal(_:digits:)`` writes it (`NaN` for NaN).
+    public mutating func decimal(_ value: Double, digits: Int) {
+        separate()
+        appendDecimal(value, digits: digits, to: &bytes)
+    }
+
     /// An integer.
     public mutating func integer(_ value: Int) {
         separate()
