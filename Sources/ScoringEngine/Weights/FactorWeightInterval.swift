@@ -55,6 +55,10 @@ public struct FactorWeightInterval: Sendable, Equatable {
             var upper = 1.0
             var lowerAccount: (Int, Bool)?
             var upperAccount: (Int, Bool)?
+            // One account's crossings, reused from account to account (arrays made per account
+            // and factor cost more than the arithmetic at 100,000 accounts).
+            var crossings: [Double] = []
+            crossings.reserveCapacity(cuts.count)
             for i in 0..<n {
                 // S(t) = 100 [t uⱼ + (1 − t)/(1 − w) Σ_{k≠j} wₖ uₖ].
                 var rest = 0.0
@@ -73,12 +77,20 @@ public struct FactorWeightInterval: Sendable, Equatable {
                 }
                 guard slope != 0 else { continue }
                 // Crossings of the cuts, sorted; A status is constant between them.
-                let crossings = cuts.map { ($0 - intercept) / slope }.filter { $0 > 0 && $0 < 1 }.sorted()
+                crossings.removeAll(keepingCapacity: true)
+                for cut in cuts {
+                    let t = (cut - intercept) / slope
+                    if t > 0 && t < 1 { crossings.append(t) }
+                }
+                crossings.sort()
                 let status = baseA[i]
+                // The crossings above w are the sorted array's tail from `firstAbove`; those
+                // at or below it, its head.
+                let firstAbove = crossings.firstIndex { $0 > w } ?? crossings.count
                 // Upward: the first crossing above w after which the status differs.
-                let above = crossings.filter { $0 > w }
-                for (index, t) in above.enumerated() {
-                    let next = index + 1 < above.count ? above[index + 1] : 1
+                for index in firstAbove..<crossings.count {
+                    let t = crossings[index]
+                    let next = index + 1 < crossings.count ? crossings[index + 1] : 1
                     if isA((t + next) / 2) != status || isA(t) != status {
                         if t < upper {
                             upper = t
@@ -87,10 +99,19 @@ public struct FactorWeightInterval: Sendable, Equatable {
                         break
                     }
                 }
-                let below = crossings.filter { $0 <= w }.reversed()
-                for t in below {
+                for index in (0..<firstAbove).reversed() {
+                    let t = crossings[index]
                     // Status on (t, previous) is the base one; just below t it may flip.
-                    let lowerEnd = crossings.last { $0 < t } ?? 0
+                    // The largest crossing below t: sorted, so the nearest before it that is less.
+                    var lowerEnd = 0.0
+                    var before = index - 1
+                    while before >= 0 {
+                        if crossings[before] < t {
+                            lowerEnd = crossings[before]
+                            break
+                        }
+                        before -= 1
+                    }
                     if isA((lowerEnd + t) / 2) != status {
                         if t > lower {
                             lower = t
