@@ -100,6 +100,37 @@ struct RankStreamingTests {
         #expect(memory.standardError.contains("Please specify a '--memory' of at least 1 (MiB)."))
     }
 
+    @Test("Pages mapped, assessed and formatted on two threads print the same bytes as one page in memory")
+    func pagesSideBySide() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let list = try Self.difficultList(in: directory, rows: 1500, seed: 21)
+        // The calibrated model puts P(won) in every row and the expected wins (summed page by
+        // page, in page order) on standard error.
+        let calibrated = "Tests/KamTests/Snapshots/rank-writer/calibrated.yaml"
+        let variants: [[String]] = [
+            ["--format", "csv", "--model", calibrated], ["--format", "json", "--lang", "zh", "--model", calibrated],
+            ["--format", "csv", "--excel", "--scenario", "growth"], ["--format", "json", "--grade", "A,D"],
+            ["--format", "csv", "--columns", "account_id,grade,value", "--model", calibrated],
+            ["--format", "csv", "--memory-rows", "40", "--model", calibrated],
+        ]
+        for (number, variant) in variants.enumerated() {
+            let (memory, memoryRejects) = try run(
+                [list, "--in-memory"] + variant, directory: directory, name: "memory\(number)")
+            #expect(memory.status == 0)
+            // One row a page, a few rows, and more rows than the list.
+            for pageRows in ["1", "7", "5000"] {
+                let (streamed, streamedRejects) = try run(
+                    [list, "--page-rows", pageRows] + variant, directory: directory, name: "paged\(number)")
+                #expect(streamed.status == 0)
+                #expect(streamed.standardOutput == memory.standardOutput, "\(variant), pages of \(pageRows)")
+                #expect(
+                    streamed.standardError.replacingOccurrences(of: "paged\(number)", with: "memory\(number)")
+                        == memory.standardError, "\(variant), pages of \(pageRows)")
+                #expect(streamedRejects == memoryRejects, "\(variant), pages of \(pageRows)")
+            }
+        }
+    }
+
     @Test("CR-only and CRLF line endings stream as they read in memory")
     func lineEndings() throws {
         let directory = try KamRunner.temporaryDirectory()

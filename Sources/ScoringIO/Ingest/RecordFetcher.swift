@@ -6,6 +6,10 @@ import ScoringEngine
 /// Records are read grouped by block (so that a GB18030 block is converted once per call)
 /// and mapped with ``RowMapper``, in the order asked. A record that no longer reads as the
 /// account it was (the file changed between the passes) is an error.
+///
+/// ``map(_:records:)`` reads only its arguments and the plan, so several threads may call it
+/// at once; ``fetch(_:)`` reads the file through one reader and is called from one thread at
+/// a time.
 final class RecordFetcher {
     let path: String
     let encoding: TextEncoding

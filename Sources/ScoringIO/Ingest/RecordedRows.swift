@@ -102,6 +102,12 @@ public final class RecordedAccounts {
     ///
     /// - Throws: `DatasetError.unreadable` if a kept record no longer maps (a bug).
     public func next(upTo limit: Int) throws(DatasetError) -> (batch: ProspectBatch, ranks: [Int])? {
+        try take(upTo: limit)?.mapped()
+    }
+
+    /// The next accounts as ``next(upTo:)`` gives them, not yet mapped: their records are
+    /// copied here, in order, and ``PendingPage/mapped()`` maps them on any thread.
+    public func take(upTo limit: Int) -> PendingPage? {
         precondition(limit >= 1, "A page holds at least one row")
         guard position < idOrder.count else { return nil }
         let page = idOrder[position..<Swift.min(position + limit, idOrder.count)]
@@ -118,6 +124,6 @@ public final class RecordedAccounts {
             let start = rows.starts[row]
             records.append(contentsOf: rows.text[start..<(start + Int(entry.position.length))])
         }
-        return (try fetcher.map(entries, records: records), pageRanks)
+        return PendingPage(ranks: pageRanks, content: .records(entries: entries, records: records, fetcher: fetcher))
     }
 }

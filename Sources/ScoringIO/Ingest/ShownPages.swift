@@ -13,8 +13,6 @@ public final class ShownPages {
     public let count: Int
     /// Rows handed out so far.
     public private(set) var produced = 0
-    /// The records of the page being mapped (reused from page to page).
-    private var records: [UInt8] = []
 
     init(ranking: StreamMerger.Ranking, fetcher: RecordFetcher, count: Int) {
         self.ranking = ranking
@@ -28,6 +26,15 @@ public final class ShownPages {
     /// - Throws: `DatasetError.unreadable` if the file changed since it was ranked, or the
     ///   ranking's temporary runs cannot be read.
     public func next(upTo limit: Int) throws(DatasetError) -> (batch: ProspectBatch, ranks: [Int])? {
+        try take(upTo: limit)?.mapped()
+    }
+
+    /// The next shown rows as ``next(upTo:)`` gives them, but not yet mapped when the ranking
+    /// carries its records: the page's entries, ranks and records are taken here (in order,
+    /// one page after the other), and ``PendingPage/mapped()`` maps them on any thread, so
+    /// that pages can be mapped side by side. A page read again from the file is read and
+    /// mapped here.
+    public func take(upTo limit: Int) throws(DatasetError) -> PendingPage? {
         precondition(limit >= 1, "A page holds at least one row")
         var entries: [RankedEntry] = []
         var ranks: [Int] = []
@@ -35,21 +42,49 @@ public final class ShownPages {
         ranks.reserveCapacity(entries.capacity)
         // A ranking of every row carries each row's record: the page is mapped from those,
         // read in rank order from the sorted runs, never from the file again.
-        records.removeAll(keepingCapacity: true)
         if ranking.carriesRecords {
+            var records: [UInt8] = []
             while entries.count < limit, let (rank, entry) = try ranking.next(appendingRecordTo: &records) {
                 entries.append(entry)
                 ranks.append(rank)
             }
-        } else {
-            while entries.count < limit, let (rank, entry) = try ranking.next() {
-                entries.append(entry)
-                ranks.append(rank)
-            }
+            guard !entries.isEmpty else { return nil }
+            produced += entries.count
+            return PendingPage(ranks: ranks, content: .records(entries: entries, records: records, fetcher: fetcher))
+        }
+        while entries.count < limit, let (rank, entry) = try ranking.next() {
+            entries.append(entry)
+            ranks.append(rank)
         }
         guard !entries.isEmpty else { return nil }
         produced += entries.count
-        if ranking.carriesRecords { return (try fetcher.map(entries, records: records), ranks) }
-        return (try fetcher.fetch(entries), ranks)
+        return PendingPage(ranks: ranks, content: .mapped(try fetcher.fetch(entries)))
+    }
+}
+
+/// A page of accounts taken from a ranking (``ShownPages/take(upTo:)``) or from the accounts
+/// of a run to record (``RecordedAccounts/take(upTo:)``), with the rank of each, to be mapped
+/// by ``mapped()``.
+///
+/// Mapping reads only the page's own records and the list's plan (which no one changes), so
+/// pages may be mapped on several threads at once; each maps to the same batch on any thread.
+public struct PendingPage: @unchecked Sendable {
+    enum Content {
+        case mapped(ProspectBatch)
+        case records(entries: [RankedEntry], records: [UInt8], fetcher: RecordFetcher)
+    }
+    /// The 1-based rank of each account in the whole list.
+    public let ranks: [Int]
+    let content: Content
+
+    /// The page's accounts as a batch, with their ranks.
+    ///
+    /// - Throws: `DatasetError.unreadable` if a record no longer maps as it did when it was
+    ///   ranked (a bug).
+    public func mapped() throws(DatasetError) -> (batch: ProspectBatch, ranks: [Int]) {
+        switch content {
+        case .mapped(let batch): return (batch, ranks)
+        case .records(let entries, let records, let fetcher): return (try fetcher.map(entries, records: records), ranks)
+        }
     }
 }

@@ -2,85 +2,121 @@ import Foundation
 import ScoringEngine
 import ScoringIO
 
-/// Maps and assesses the pages of a streamed ranking on a thread of its own, at most two
+/// Maps and assesses the pages of a streamed ranking on threads of their own, at most a few
 /// pages ahead of the thread that consumes them: the recording thread, which inserts them
-/// into the run history, or the writer of a whole ranking, which formats and writes them
-/// while the next page is read back from the sorted runs, mapped and assessed.
+/// into the run history, or the writer of a whole ranking, which formats and writes them.
 ///
-/// The pages come out in the order `pages` gives them, each assessed as the consumer would
-/// have assessed it (same pipeline, scenario and statistics), so the output is the same
-/// bytes as mapping and assessing on the consumer's thread.
-final class PageProducer: @unchecked Sendable {
+/// Pages are taken one after the other (``ShownPages/take(upTo:)`` reads the sorted runs in
+/// rank order), then mapped and assessed side by side on ``workers`` threads, and handed to
+/// the consumer in the order they were taken. Each page is assessed as the consumer would
+/// have assessed it (same pipeline, scenario and statistics, the same page boundaries), so
+/// the output is the same bytes as mapping and assessing on the consumer's thread. A worker
+/// may also finish each page further (`finish`: a whole ranking's writer has its rows
+/// formatted there), so that only writing is left to the consumer.
+final class PageProducer<Output>: @unchecked Sendable {
     typealias Page = (assessment: BatchAssessment, ranks: [Int])
-    /// The next page of at most the given number of rows, with their ranks; `nil` after the last.
-    typealias Pages = (Int) throws(DatasetError) -> (batch: ProspectBatch, ranks: [Int])?
+    /// The next page of at most the given number of rows, not yet mapped; `nil` after the last.
+    typealias Pages = (Int) throws(DatasetError) -> PendingPage?
     private let condition = NSCondition()
-    private var ready: [Result<Page, CLIError>] = []
-    private var finished = false
+    /// Pages done (or failed), by the order they were taken in.
+    private var done: [Int: Result<Output, CLIError>] = [:]
+    /// The index the next page taken gets, and the next one the consumer gets.
+    private var nextTaken = 0
+    private var nextHanded = 0
+    /// How many pages there are, once taking has ended (after the last page, or at a failure).
+    private var pageCount: Int?
+    /// Whether a worker is taking a page (pages are taken one at a time, in order).
+    private var taking = false
     private var stopped = false
-    private static let ahead = 2
+    /// Pages taken but not yet handed to the consumer, at most.
+    private var ahead: Int { 3 }
     private let pages: Pages
     private let pipeline: ScoringPipeline
     private let scenario: Int
     private let statistics: UtilityBuilder.Statistics
     private let pageRows: Int
+    /// Finishes the page of the given index (0 for the first page).
+    private let finish: (Page, Int) -> Output
 
-    /// Starts the thread; `pages` is called only on it.
-    init(pipeline: ScoringPipeline, scenario: Int, statistics: UtilityBuilder.Statistics, pageRows: Int, pages: @escaping Pages) {
+    /// Starts the worker threads (two, or one on a machine with one processor); `pages` is
+    /// called by one of them at a time, `finish` by each on the pages it assessed.
+    init(
+        pipeline: ScoringPipeline, scenario: Int, statistics: UtilityBuilder.Statistics, pageRows: Int,
+        workers: Int = min(2, ProcessInfo.processInfo.activeProcessorCount), finish: @escaping (Page, Int) -> Output,
+        pages: @escaping Pages
+    ) {
         self.pages = pages
+        self.finish = finish
         self.pipeline = pipeline
         self.scenario = scenario
         self.statistics = statistics
         self.pageRows = pageRows
-        let thread = Thread { [self] in produce() }
-        thread.stackSize = 8 << 20
-        thread.start()
+        for _ in 0..<max(1, workers) {
+            let thread = Thread { [self] in work() }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
     }
 
-    private func produce() {
+    private func work() {
         while true {
+            // Take the next page, in order, when fewer than `ahead` wait for the consumer.
             condition.lock()
-            while ready.count >= Self.ahead && !stopped { condition.wait() }
-            let stop = stopped
-            condition.unlock()
-            if stop { break }
-            let result: Result<Page, CLIError>?
-            do {
-                result = try pages(pageRows).map { page in
-                    .success((pipeline.assess(page.batch, scenario: scenario, statistics: statistics), page.ranks))
-                }
-            } catch {
-                if case .unreadable = error {
-                    result = .failure(.inputMissing(error.description))
-                } else {
-                    result = .failure(.badData(error.description))
-                }
+            while !stopped && pageCount == nil && (taking || nextTaken - nextHanded >= ahead) { condition.wait() }
+            guard !stopped && pageCount == nil else {
+                condition.unlock()
+                return
             }
+            taking = true
+            let index = nextTaken
+            condition.unlock()
+            let taken: Result<PendingPage?, CLIError>
+            do { taken = .success(try pages(pageRows)) } catch { taken = .failure(Self.cliError(error)) }
             condition.lock()
-            if let result { ready.append(result) } else { finished = true }
+            taking = false
+            switch taken {
+            case .success(.some): nextTaken = index + 1
+            case .success(.none): pageCount = index
+            case .failure(let error):
+                done[index] = .failure(error)
+                pageCount = index + 1
+            }
             condition.broadcast()
             condition.unlock()
-            if result == nil { break }
-            if case .failure? = result { break }
+            guard case .success(let pending?) = taken else { return }
+            // Map, assess and finish it while another worker takes the next.
+            let result: Result<Output, CLIError>
+            do {
+                let page = try pending.mapped()
+                result = .success(finish((pipeline.assess(page.batch, scenario: scenario, statistics: statistics), page.ranks), index))
+            } catch {
+                result = .failure(Self.cliError(error))
+            }
+            condition.lock()
+            done[index] = result
+            condition.broadcast()
+            condition.unlock()
         }
-        condition.lock()
-        finished = true
-        condition.broadcast()
-        condition.unlock()
+    }
+
+    private static func cliError(_ error: DatasetError) -> CLIError {
+        if case .unreadable = error { return .inputMissing(error.description) }
+        return .badData(error.description)
     }
 
     /// The next page, or `nil` after the last.
-    func next() throws(CLIError) -> Page? {
+    func next() throws(CLIError) -> Output? {
         condition.lock()
         defer { condition.unlock() }
-        while ready.isEmpty && !finished { condition.wait() }
-        guard !ready.isEmpty else { return nil }
-        let result = ready.removeFirst()
+        while done[nextHanded] == nil && !(pageCount.map { nextHanded >= $0 } ?? false) { condition.wait() }
+        guard let result = done.removeValue(forKey: nextHanded) else { return nil }
+        nextHanded += 1
         condition.broadcast()
+        if case .failure = result { stopped = true }
         return try result.get()
     }
 
-    /// Lets the thread end (after the page it is working on).
+    /// Lets the threads end (after the pages they are working on).
     func stop() {
         condition.lock()
         stopped = true

@@ -63,11 +63,11 @@ extension Kam.Rank {
                 // Pages in account-id order, so the inserts only grow the (run, account) B-tree
                 // at its right edge: far cheaper for SQLite than inserting in rank order.
                 clock.lap(\.insert)
-                // Pages are mapped and assessed on a thread of their own while SQLite inserts
-                // the one before (two pages in flight at most).
+                // Pages are mapped and assessed on two threads of their own while SQLite
+                // inserts the one before (three pages in flight at most).
                 let producer = PageProducer(
                     pipeline: pipeline, scenario: scenario, statistics: statistics,
-                    pageRows: max(recordPageRows ?? Self.defaultRecordPageRows, 1), pages: accounts.next(upTo:))
+                    pageRows: max(recordPageRows ?? Self.defaultRecordPageRows, 1), finish: { page, _ in page }, pages: accounts.take(upTo:))
                 defer { producer.stop() }
                 while let page = try producer.next() {
                     clock.lap(\.wait)

@@ -103,8 +103,14 @@ extension Kam {
         var memoryRows: Int?
 
         /// Shown rows read again, explained and written at a time (csv and json from the
-        /// streaming reader).
-        static let pageRows = 8192
+        /// streaming reader): `--page-rows`, else ``defaultPageRows``.
+        var shownPageRows: Int { max(pageRows ?? Self.defaultPageRows, 1) }
+        static let defaultPageRows = 8192
+
+        /// Shown rows per page of a streamed ranking (tests use small pages, so that many
+        /// pages are mapped side by side).
+        @Option(help: .hidden)
+        var pageRows: Int?
 
         /// Bytes for sorting a whole ranking: `--memory`, else what keeps the ids and the sort
         /// within about 352 MiB (``ProspectStream/defaultSortMemory(fileSize:)``).
@@ -176,9 +182,10 @@ extension Kam {
                 var morePages: () throws -> RankReport? = { nil }
                 var shownCount: Int? = nil
                 var expectedWins = 0.0
-                // The thread that maps and assesses the pages of a whole ranking, and its first page.
-                var pageProducer: PageProducer?
-                var firstAssessed: PageProducer.Page?
+                // The threads that map, assess and format the pages of a whole ranking, and its
+                // first page (formatted by the writer, as a report's own rows are).
+                var pageProducer: PageProducer<(report: RankReport, expectedWins: Double)>?
+                var firstPage: RankReport?
                 defer { pageProducer?.stop() }
                 if inMemory || !ProspectStream.canStream(input.file) || model.factors.count > ProspectStream.maximumFactors {
                     progress.phase("reading \(input.file)", rows: input.estimatedRows)
@@ -241,7 +248,7 @@ extension Kam {
                         if sortKey == nil, format == .csv || format == .xlsx {
                             var remaining = limit
                             func nextFiltered() throws -> RankReport? {
-                                guard remaining > 0, let page = try Self.nextPage(pages) else { return nil }
+                                guard remaining > 0, let page = try nextPage(pages) else { return nil }
                                 let shown = keep(pageReport(page.batch, ranks: page.ranks, counting: false), upTo: remaining)
                                 expectedWins += shown.rows.reduce(0.0) { $0 + (shown.probability($1.row) ?? 0) }
                                 remaining -= shown.rows.count
@@ -254,7 +261,7 @@ extension Kam {
                         } else {
                             var kept = ranking.shown
                             var ranks: [Int] = []
-                            while sortKey != nil || ranks.count < limit, let page = try Self.nextPage(pages) {
+                            while sortKey != nil || ranks.count < limit, let page = try nextPage(pages) {
                                 let shown = keep(
                                     pageReport(page.batch, ranks: page.ranks, counting: false),
                                     upTo: sortKey == nil ? limit - ranks.count : .max)
@@ -264,25 +271,39 @@ extension Kam {
                             first = (kept, ranks)
                         }
                     } else if let pages = ranking.pages {
-                        // Pages are read back, mapped and assessed on a thread of their own
-                        // while this one formats and writes the page before.
+                        // Pages are read back in order, then mapped, assessed and (csv, json)
+                        // formatted on two threads of their own while this one writes the
+                        // pages before. Each page's expected wins are summed as on this thread
+                        // and added in page order.
                         shownCount = pages.count
+                        let ahead: RankReport.RowFormat? =
+                            list.selectedColumns != nil ? nil : format == .csv ? .csv : format == .json ? .json : nil
                         let producer = PageProducer(
-                            pipeline: pipeline, scenario: scenarioIndex, statistics: statistics, pageRows: Self.pageRows,
-                            pages: pages.next(upTo:))
+                            pipeline: pipeline, scenario: scenarioIndex, statistics: statistics, pageRows: shownPageRows,
+                            finish: { page, index in
+                                let report = assessedReport(page.assessment, ranks: page.ranks, counting: false)
+                                let wins = report.rows.reduce(0.0) { $0 + (report.probability($1.row) ?? 0) }
+                                guard index > 0, let ahead else { return (report: report, expectedWins: wins) }
+                                return (report: report.formattedAhead(as: ahead), expectedWins: wins)
+                            },
+                            pages: pages.take(upTo:))
                         pageProducer = producer
-                        firstAssessed = try producer.next()
+                        if let page = try producer.next() {
+                            expectedWins += page.expectedWins
+                            firstPage = page.report
+                        }
                         var written = 0
                         morePages = {
-                            written += Self.pageRows
+                            written += shownPageRows
                             progress.update(rows: written)
-                            return try producer.next().map { assessedReport($0.assessment, ranks: $0.ranks) }
+                            guard let page = try producer.next() else { return nil }
+                            expectedWins += page.expectedWins
+                            return page.report
                         }
                     }
                     progress.phase("explaining \(shownCount ?? first.ranks.count) accounts", rows: shownCount ?? first.ranks.count)
                     report =
-                        firstAssessed.map { assessedReport($0.assessment, ranks: $0.ranks) }
-                        ?? pageReport(first.batch, ranks: first.ranks)
+                        firstPage ?? pageReport(first.batch, ranks: first.ranks)
                     if let sortKey { report = report.showing(Array(report.sorted(report.rows, by: sortKey).prefix(limit))) }
                     (rejected, header) = (ranking.rejects, ranking.header)
                     if timings { printTimings(ranking) }
@@ -381,9 +402,9 @@ extension Kam {
         }
 
         /// The next page of a paged ranking, with dataset errors turned into CLI errors.
-        static func nextPage(_ pages: ShownPages) throws -> (batch: ProspectBatch, ranks: [Int])? {
+        func nextPage(_ pages: ShownPages) throws -> (batch: ProspectBatch, ranks: [Int])? {
             do {
-                return try pages.next(upTo: pageRows)
+                return try pages.next(upTo: shownPageRows)
             } catch {
                 if case .unreadable = error { throw CLIError.inputMissing(error.description) }
                 throw CLIError.badData(error.description)

@@ -19,6 +19,14 @@ struct StringSink: OutputSink {
     mutating func flush() {}
 }
 
+/// Collects UTF-8 bytes in memory (rows formatted ahead, see ``RankReport/formattedAhead(as:)``).
+struct ByteSink: OutputSink {
+    var bytes: [UInt8] = []
+    mutating func write(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    mutating func write(bytes: [UInt8]) { self.bytes.append(contentsOf: bytes) }
+    mutating func flush() {}
+}
+
 /// Writes output through ``OutputFile``: standard output, or a file replaced atomically (a
 /// device or pipe written into). Writes never throw; the first failure is kept and
 /// ``finish()`` reports it (exit 74), after which the old file is still in place.

@@ -20,6 +20,33 @@ struct RankReport {
     var pagedTotals: (shown: Int, expectedWins: Double)? = nil
     /// Decimals of the numbers the engine computed, in CSV (`kam rank --digits`).
     var digits = 4
+    /// The rows of a further page already formatted (``formattedAhead(as:)``), written as
+    /// they are instead of being formatted by the writer.
+    private(set) var formattedRows: [UInt8]? = nil
+
+    /// Formats of the rows a page can have formatted ahead.
+    enum RowFormat {
+        /// CSV records, as ``writeCSV(to:morePages:)`` writes a further page's rows.
+        case csv
+        /// Elements of the JSON accounts array after at least one earlier element, as
+        /// ``writeJSON(to:morePages:)`` writes a further page's accounts.
+        case json
+    }
+
+    /// This page with its rows formatted now, on the calling thread (a worker of a whole
+    /// ranking's pages), in the bytes the writer would have written for it as a further page.
+    func formattedAhead(as format: RowFormat) -> RankReport {
+        var sink = ByteSink()
+        switch format {
+        case .csv: writeCSVRows(to: &sink)
+        case .json:
+            var json = JSONWriter()
+            _ = writeJSONAccounts(to: &sink, after: 1, json: &json)
+        }
+        var report = self
+        report.formattedRows = sink.bytes
+        return report
+    }
 
     /// Rows shown in all (on every page).
     var shownCount: Int { pagedTotals?.shown ?? rows.count }
@@ -183,6 +210,10 @@ struct RankReport {
     /// reserved for it in a block of about 1 MiB (``OutputSpan`` formatting: no `String`
     /// per field, no check per byte), and the block goes to the sink whole.
     private func writeCSVRows(to sink: inout some OutputSink) {
+        if let formattedRows {
+            sink.write(bytes: formattedRows)
+            return
+        }
         let model = self.model
         let assessment = self.assessment
         let scenarioCount = assessment.scorer.scenarioCount
@@ -378,6 +409,11 @@ struct RankReport {
     /// Writes the accounts of `rows` as elements of the accounts array, after `previous`
     /// elements; returns the elements written in all.
     private func writeJSONAccounts(to sink: inout some OutputSink, after previous: Int, json: inout JSONWriter) -> Int {
+        if let formattedRows {
+            precondition(previous > 0, "Rows formatted ahead follow an earlier element")
+            sink.write(bytes: formattedRows)
+            return previous + rows.count
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1 << 20 + (1 << 16))
         var writer = AccountJSONWriter(report: self, json: json)
