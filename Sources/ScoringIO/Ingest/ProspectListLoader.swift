@@ -289,8 +289,15 @@ struct RowMapper: Sendable {
 }
 
 /// Collects accepted rows into a ``ProspectBatch``, column by column.
+///
+/// What each column is (categorical or not, segment columns and their number readers) is
+/// copied out of the mapper once, so that appending a row reads plain arrays rather than the
+/// mapper's readers (a reference count each) and its segment tuples (a string each).
 struct BatchBuilder {
     let mapper: RowMapper
+    private let categorical: [Bool]
+    private let segmentFields: [Int]
+    private let segmentReaders: [NumberReader?]
     private var accounts: [Account] = []
     private var numeric: [[Double]]
     private var codes: [[Int32]]
@@ -298,22 +305,26 @@ struct BatchBuilder {
 
     init(mapper: RowMapper, capacity: Int) {
         self.mapper = mapper
+        categorical = mapper.readers.map(\.isCategorical)
+        segmentFields = mapper.segmentColumns.map(\.index)
+        segmentReaders = mapper.segmentColumns.map(\.numeric)
         accounts.reserveCapacity(capacity)
-        numeric = mapper.readers.map { $0.isCategorical ? [Double]() : [Double](reserveCapacity: capacity) }
-        codes = mapper.readers.map { $0.isCategorical ? [Int32](reserveCapacity: capacity) : [Int32]() }
+        numeric = categorical.map { $0 ? [Double]() : [Double](reserveCapacity: capacity) }
+        codes = categorical.map { $0 ? [Int32](reserveCapacity: capacity) : [Int32]() }
         segmentValues = [[SegmentValue]](repeating: [], count: mapper.segmentColumns.count)
     }
 
     mutating func append(_ row: RowMapper.Row) {
-        for (index, reader) in mapper.readers.enumerated() {
-            if reader.isCategorical {
-                codes[index].append(row.values[index].isNaN ? -1 : Int32(row.values[index]))
+        for index in categorical.indices {
+            let value = row.values[index]
+            if categorical[index] {
+                codes[index].append(value.isNaN ? -1 : Int32(value))
             } else {
-                numeric[index].append(row.values[index])
+                numeric[index].append(value)
             }
         }
-        for (index, column) in mapper.segmentColumns.enumerated() {
-            segmentValues[index].append(mapper.segmentValue(row.fields[column.index], numeric: column.numeric))
+        for index in segmentFields.indices {
+            segmentValues[index].append(mapper.segmentValue(row.fields[segmentFields[index]], numeric: segmentReaders[index]))
         }
         func text(_ column: Int?) -> String { column.map { row.fields[$0] } ?? "" }
         accounts.append(
@@ -324,8 +335,8 @@ struct BatchBuilder {
     }
 
     func batch() -> ProspectBatch {
-        let factorColumns: [FactorColumn] = mapper.readers.indices.map { index in
-            mapper.readers[index].isCategorical ? .categorical(codes[index]) : .numeric(numeric[index])
+        let factorColumns: [FactorColumn] = categorical.indices.map { index in
+            categorical[index] ? .categorical(codes[index]) : .numeric(numeric[index])
         }
         var segmentData = SegmentData()
         for (index, column) in mapper.segmentColumns.enumerated() {

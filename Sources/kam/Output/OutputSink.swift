@@ -23,7 +23,10 @@ struct StringSink: OutputSink {
 struct ByteSink: OutputSink {
     var bytes: [UInt8] = []
     mutating func write(_ text: String) { bytes.append(contentsOf: text.utf8) }
-    mutating func write(bytes: [UInt8]) { self.bytes.append(contentsOf: bytes) }
+    /// Takes the first bytes as they are (a writer's block, not copied), then appends.
+    mutating func write(bytes: [UInt8]) {
+        if self.bytes.isEmpty { self.bytes = bytes } else { self.bytes.append(contentsOf: bytes) }
+    }
     mutating func flush() {}
 }
 
