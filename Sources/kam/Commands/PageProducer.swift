@@ -28,8 +28,9 @@ final class PageProducer<Output>: @unchecked Sendable {
     /// Whether a worker is taking a page (pages are taken one at a time, in order).
     private var taking = false
     private var stopped = false
-    /// Pages taken but not yet handed to the consumer, at most.
-    private var ahead: Int { 3 }
+    /// Pages taken but not yet handed to the consumer, at most: one per worker, so that with
+    /// the page the consumer holds no more pages are in memory than workers + 1.
+    private let ahead: Int
     private let pages: Pages
     private let pipeline: ScoringPipeline
     private let scenario: Int
@@ -51,7 +52,8 @@ final class PageProducer<Output>: @unchecked Sendable {
         self.scenario = scenario
         self.statistics = statistics
         self.pageRows = pageRows
-        for _ in 0..<max(1, workers) {
+        ahead = max(1, workers)
+        for _ in 0..<ahead {
             let thread = Thread { [self] in work() }
             thread.stackSize = 8 << 20
             thread.start()
@@ -60,7 +62,7 @@ final class PageProducer<Output>: @unchecked Sendable {
 
     private func work() {
         while true {
-            // Take the next page, in order, when fewer than `ahead` wait for the consumer.
+            // Take the next page, in order, when fewer than `ahead` are taken and not handed over.
             condition.lock()
             while !stopped && pageCount == nil && (taking || nextTaken - nextHanded >= ahead) { condition.wait() }
             guard !stopped && pageCount == nil else {

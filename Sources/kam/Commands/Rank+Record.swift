@@ -5,8 +5,10 @@ import ScoringEngine
 import ScoringIO
 
 extension Kam.Rank {
-    /// Accounts read again, assessed and recorded at a time (a streamed full ranking).
-    static let defaultRecordPageRows = 1 << 16
+    /// Accounts read again, assessed and recorded at a time (a streamed full ranking): two
+    /// pages are mapped side by side, so a page holds half what one did when one thread
+    /// mapped them (the same peak memory).
+    static let defaultRecordPageRows = 1 << 15
 
     /// Opens the history `--record` names before any work, so that a file that is not a
     /// kam history (or a newer one) stops the run at once (exit 65), untouched.
