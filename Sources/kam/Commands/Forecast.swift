@@ -66,8 +66,7 @@ extension Kam {
         @Flag(help: "Print nothing on standard error except errors.")
         var quiet = false
 
-        @Flag(help: .hidden)
-        var timings = false
+        @OptionGroup(visibility: .hidden) var diagnostics: DiagnosticOptions
 
         func validate() throws {
             guard horizon >= 1 else { throw ValidationError("Please specify a '--horizon' of at least 1.") }
@@ -80,7 +79,7 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: lang)
                 let model = try modelOptions.load()
                 let (pipelineModel, forecaster) = try Self.forecaster(pipeline: pipeline, model: model, horizon: horizon)
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)

@@ -103,8 +103,7 @@ extension Kam.ModelCommand {
         @Flag(help: "Print nothing on standard error except errors.")
         var quiet = false
 
-        @Flag(help: .hidden)
-        var timings = false
+        @OptionGroup(visibility: .hidden) var diagnostics: DiagnosticOptions
 
         /// The largest difference allowed between the written model's scores and the fit's.
         static let roundTripTolerance = 1e-12
@@ -146,7 +145,7 @@ extension Kam.ModelCommand {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: lang)
                 // Base factors whose column is excluded are left out of the base model too.
                 let model: ScoringModel
                 do {
@@ -205,7 +204,7 @@ extension Kam.ModelCommand {
                 } catch {
                     throw CLIError.badData("\(input.file): \(error.description)")
                 }
-                if timings {
+                if diagnostics.timings {
                     for phase in learned.timings {
                         printError(
                             "kam: timing:   learner: \(phase.name): \(formatDecimal(phase.seconds, digits: 3)) s, "

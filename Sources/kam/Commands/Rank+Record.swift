@@ -35,7 +35,7 @@ extension Kam.Rank {
             inputHash: input.file == "/dev/stdin" ? "" : ContentHash.ofFile(atPath: input.file) ?? "",
             rowsRead: rowsRead, kamVersion: Kam.configuration.version)
         clock.lap(\.hash)
-        let hold = recordHold
+        let hold = diagnostics.recordHold
         var held = false
         func holdIfAsked() {
             guard let hold, !held else { return }
@@ -67,7 +67,7 @@ extension Kam.Rank {
                 // the one before (two pages in flight at most).
                 let producer = PageProducer(
                     pipeline: pipeline, scenario: scenario, statistics: statistics,
-                    pageRows: max(recordPageRows ?? Self.defaultRecordPageRows, 1), pages: accounts.next(upTo:))
+                    pageRows: max(diagnostics.recordPageRows ?? Self.defaultRecordPageRows, 1), pages: accounts.next(upTo:))
                 defer { producer.stop() }
                 while let page = try producer.next() {
                     clock.lap(\.wait)
@@ -81,7 +81,7 @@ extension Kam.Rank {
         } catch let error as HistoryError {
             throw HistoryLocation.cliError(error)
         }
-        if timings { printError(clock.summary) }
+        if diagnostics.timings { printError(clock.summary) }
         if !quiet {
             printError(
                 lang == .zh

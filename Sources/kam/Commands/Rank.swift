@@ -63,33 +63,8 @@ extension Kam {
                 valueName: "DB"))
         var record: String?
 
-        /// Seconds to wait inside the history transaction after the first accounts are
-        /// written (tests of concurrent writers and of a run killed in the middle).
-        @Option(help: .hidden)
-        var recordHold: Double?
-
-        /// Accounts recorded per page of a streamed ranking (tests use small pages).
-        @Option(help: .hidden)
-        var recordPageRows: Int?
-
         @Flag(help: "Print nothing on standard error except errors and, when rows were rejected, one line with their count.")
         var quiet = false
-
-        @Flag(help: .hidden)
-        var timings = false
-
-        /// Reads the whole list into memory first (the reference path the streaming one is
-        /// tested against; also used for inputs that are not regular files, such as pipes).
-        @Flag(help: .hidden)
-        var inMemory = false
-
-        /// Bytes per block of the streaming reader (tests use small blocks to cut records).
-        @Option(help: .hidden)
-        var blockSize: Int?
-
-        /// Worker threads of the streaming reader.
-        @Option(help: .hidden)
-        var workers: Int?
 
         @Option(
             help: ArgumentHelp(
@@ -97,10 +72,7 @@ extension Kam {
                 valueName: "MiB"))
         var memory: Int?
 
-        /// Accounts per sorted run, instead of --memory (tests make the ranking spill with
-        /// tiny runs).
-        @Option(help: .hidden)
-        var memoryRows: Int?
+        @OptionGroup(visibility: .hidden) var diagnostics: RankDiagnosticOptions
 
         /// Shown rows read again, explained and written at a time (csv and json from the
         /// streaming reader).
@@ -124,10 +96,16 @@ extension Kam {
             }
             if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
             if !(0...12).contains(digits) { throw ValidationError("Please specify '--digits' between 0 and 12.") }
-            if let blockSize, blockSize < 16 { throw ValidationError("Please specify a '--block-size' of at least 16.") }
-            if let workers, workers < 1 { throw ValidationError("Please specify '--workers' of at least 1.") }
+            if let blockSize = diagnostics.blockSize, blockSize < 16 {
+                throw ValidationError("Please specify a '--block-size' of at least 16.")
+            }
+            if let workers = diagnostics.workers, workers < 1 {
+                throw ValidationError("Please specify '--workers' of at least 1.")
+            }
             if let memory, memory < 1 { throw ValidationError("Please specify a '--memory' of at least 1 (MiB).") }
-            if let memoryRows, memoryRows < 1 { throw ValidationError("Please specify '--memory-rows' of at least 1.") }
+            if let memoryRows = diagnostics.memoryRows, memoryRows < 1 {
+                throw ValidationError("Please specify '--memory-rows' of at least 1.")
+            }
             if let grade, parseGrades(grade) == nil {
                 throw ValidationError("Please specify '--grade' as letters from A, B, C, D, I separated by commas, e.g. A,B.")
             }
@@ -147,7 +125,7 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: lang)
                 // Opened first, so an output that cannot be created (or is an input) stops the
                 // run before any work; the old file is replaced only when all is written.
                 var sink = try FileSink.open(output, format: format.opened, protecting: inputs)
@@ -180,7 +158,7 @@ extension Kam {
                 var pageProducer: PageProducer?
                 var firstAssessed: PageProducer.Page?
                 defer { pageProducer?.stop() }
-                if inMemory || !ProspectStream.canStream(input.file) || model.factors.count > ProspectStream.maximumFactors {
+                if diagnostics.inMemory || !ProspectStream.canStream(input.file) || model.factors.count > ProspectStream.maximumFactors {
                     progress.phase("reading \(input.file)", rows: input.estimatedRows)
                     let loaded = try input.load(model: model, progress: progress)
                     let scenarioIndex = try checkedScenario(scenarioIndex, pipeline: pipeline)
@@ -207,8 +185,8 @@ extension Kam {
                     progress.phase("reading and scoring \(input.file)", rows: input.estimatedRows)
                     let ranking = try input.rank(
                         model: model, scorer: pipeline.scorer, scenario: scenarioIndex ?? 0,
-                        limit: filtering ? .max : limit, grades: wanted, blockSize: blockSize, workers: workers,
-                        runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: sortMemory),
+                        limit: filtering ? .max : limit, grades: wanted, blockSize: diagnostics.blockSize, workers: diagnostics.workers,
+                        runCapacity: diagnostics.memoryRows ?? ProspectStream.runCapacity(memory: sortMemory),
                         paged: filtering || format == .csv || format == .json || format == .xlsx,
                         keepsRecords: history != nil, progress: progress)
                     streamedAccounts = ranking.recorded
@@ -285,7 +263,7 @@ extension Kam {
                         ?? pageReport(first.batch, ranks: first.ranks)
                     if let sortKey { report = report.showing(Array(report.sorted(report.rows, by: sortKey).prefix(limit))) }
                     (rejected, header) = (ranking.rejects, ranking.header)
-                    if timings { printTimings(ranking) }
+                    if diagnostics.timings { printTimings(ranking) }
                     if !quiet, let note = Self.passNote(ranking, model: model) { printError(note) }
                 }
                 progress.phase("writing rejects")

@@ -56,8 +56,7 @@ extension Kam {
         @Flag(help: "Print nothing on standard error except errors.")
         var quiet = false
 
-        @Flag(help: .hidden)
-        var timings = false
+        @OptionGroup(visibility: .hidden) var diagnostics: DiagnosticOptions
 
         func validate() throws {
             if samples < 1 { throw ValidationError("Please specify '--samples' of at least 1.") }
@@ -73,7 +72,7 @@ extension Kam {
         func run() throws {
             try runReportingErrors {
                 let wallStart = DispatchTime.now().uptimeNanoseconds
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: lang)
                 let model = try modelOptions.load()
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 let loaded = try input.load(model: model, progress: progress)
@@ -100,7 +99,7 @@ extension Kam {
                 if !quiet, format == .csv || format == .json || output != nil {
                     for line in report.summaryLines() { printError(line) }
                 }
-                if timings {
+                if diagnostics.timings {
                     let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
                     for line in Self.timingLines(result.timings, wall: wall, accounts: loaded.batch.count, factors: model.factors.count) {
                         printError(line)

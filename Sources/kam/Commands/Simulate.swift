@@ -56,8 +56,7 @@ extension Kam {
         @Flag(help: "Print nothing on standard error except errors.")
         var quiet = false
 
-        @Flag(help: .hidden)
-        var timings = false
+        @OptionGroup(visibility: .hidden) var diagnostics: DiagnosticOptions
 
         func validate() throws {
             if policy != nil && compare {
@@ -71,7 +70,7 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: lang)
                 let loaded = try AllocationInput.load(
                     input: input, modelOptions: modelOptions, options: options, rejectsOptions: rejectsOptions,
                     progress: progress)

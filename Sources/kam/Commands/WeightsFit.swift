@@ -75,8 +75,7 @@ extension Kam.Weights {
         @Flag(help: "Print nothing on standard error except errors.")
         var quiet = false
 
-        @Flag(help: .hidden)
-        var timings = false
+        @OptionGroup(visibility: .hidden) var diagnostics: DiagnosticOptions
 
         func validate() throws {
             if folds < 2 { throw ValidationError("Please specify '--folds' of at least 2.") }
@@ -85,7 +84,7 @@ extension Kam.Weights {
         func run() throws {
             try runReportingErrors {
                 let wallStart = DispatchTime.now().uptimeNanoseconds
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: lang)
                 let model = try modelOptions.load()
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 var history = try loadHistory(model: model, progress: progress)
@@ -127,7 +126,7 @@ extension Kam.Weights {
                 if !quiet, format == .csv || format == .json {
                     for line in report.summaryLines() { printError(line) }
                 }
-                if timings {
+                if diagnostics.timings {
                     let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
                     for line in Self.timingLines(result, wall: wall) { printError(line) }
                 }
