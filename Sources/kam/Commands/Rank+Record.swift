@@ -84,7 +84,7 @@ extension Kam.Rank {
         if diagnostics.timings { printError(clock.summary) }
         if !quiet {
             printError(
-                lang == .zh
+                labels.lang == .zh
                     ? "kam: 已把第 \(recorded.id) 次运行（\(recorded.accepted) 个客户，拒绝 \(recorded.rejected) 行）记入 \(store.path)"
                     : "kam: recorded run \(recorded.id) (\(recorded.accepted) accounts, \(recorded.rejected) rejected) in \(store.path)")
         }

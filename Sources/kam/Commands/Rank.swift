@@ -38,8 +38,7 @@ extension Kam {
         @Option(help: "With --format csv: the output's text encoding, utf8 or gb18030 (what Chinese Excel opens as 'CSV').")
         var outputEncoding: CSVOutputStyle.Encoding = .utf8
 
-        @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
-        var output: String?
+        @OptionGroup var destination: ReportOptions.Output
 
         @Option(help: "Where to write rejected rows (default: <input name>.rejects.csv in the current folder).")
         var rejects: String?
@@ -47,8 +46,7 @@ extension Kam {
         @Option(help: "Rank by this weight scenario of the model (default: the model's own weights).")
         var scenario: String?
 
-        @Option(help: "The language of labels: en or zh.")
-        var lang: Language = .en
+        @OptionGroup var labels: ReportOptions.Labels
 
         @Option(help: "Decimals of scores, points and probabilities in csv output (0 to 12).")
         var digits: Int = 4
@@ -90,7 +88,7 @@ extension Kam {
             if excel || outputEncoding != .utf8, format != .csv {
                 throw ValidationError("Please use '--excel' and '--output-encoding' with '--format csv' (they lay out CSV files).")
             }
-            try format.validate(output: output)
+            try format.validate(output: destination.output)
             if list.columns != nil, format == .json {
                 throw ValidationError("Please use '--columns' with table, markdown, csv or xlsx output (json keeps every field).")
             }
@@ -125,10 +123,10 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: lang)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: labels.lang)
                 // Opened first, so an output that cannot be created (or is an input) stops the
                 // run before any work; the old file is replaced only when all is written.
-                var sink = try FileSink.open(output, format: format.opened, protecting: inputs)
+                var sink = try FileSink.open(destination.output, format: format.opened, protecting: inputs)
                 let model = try modelOptions.load()
                 let history = try openRecordHistory()
                 var inMemoryAssessment: BatchAssessment?
@@ -167,7 +165,7 @@ extension Kam {
                     if history != nil { inMemoryAssessment = assessment }
                     progress.phase("ranking", rows: loaded.batch.count)
                     var rows: [(rank: Int, row: Int)] = []
-                    let probe = RankReport(assessment: assessment, rows: [], loaded: loaded, language: lang, rejectsPath: nil)
+                    let probe = RankReport(assessment: assessment, rows: [], loaded: loaded, language: labels.lang, rejectsPath: nil)
                     for (position, row) in assessment.rankedRows().enumerated() {
                         if rows.count >= limit, sortKey == nil { break }
                         if let wanted, !wanted.contains(assessment.grades[row]) { continue }
@@ -175,7 +173,7 @@ extension Kam {
                         rows.append((position + 1, row))
                     }
                     if let sortKey { rows = Array(probe.sorted(rows, by: sortKey).prefix(limit)) }
-                    report = RankReport(assessment: assessment, rows: rows, loaded: loaded, language: lang, rejectsPath: nil)
+                    report = RankReport(assessment: assessment, rows: rows, loaded: loaded, language: labels.lang, rejectsPath: nil)
                     (rejected, header) = (loaded.rejects, loaded.header)
                 } else {
                     // Streaming: bounded memory, both cores; a scenario the model lacks is
@@ -195,7 +193,7 @@ extension Kam {
                     recordStatistics = statistics
                     let loaded = ranking.loaderResult
                     let wholeList = (ranking.gradeCounts, ranking.acceptedCount)
-                    let language = lang
+                    let language = labels.lang
                     func pageReport(_ batch: ProspectBatch, ranks: [Int], counting: Bool = true) -> RankReport {
                         assessedReport(pipeline.assess(batch, scenario: scenarioIndex, statistics: statistics), ranks: ranks, counting: counting)
                     }
@@ -274,7 +272,7 @@ extension Kam {
                             .description)
                 }
                 var final = RankReport(
-                    assessment: report.assessment, rows: report.rows, loaded: report.loaded, language: lang,
+                    assessment: report.assessment, rows: report.rows, loaded: report.loaded, language: labels.lang,
                     rejectsPath: rejectsPath)
                 final.wholeList = report.wholeList
                 final.digits = digits
@@ -291,12 +289,12 @@ extension Kam {
                         progress: progress)
                 }
                 progress.finish()
-                if !quiet, format == .csv || format == .json || output != nil {
+                if !quiet, format == .csv || format == .json || destination.output != nil {
                     for line in final.summaryLines() { printError(line) }
                 } else if quiet, !rejected.isEmpty {
                     // Quiet, but a row that was not scored is never dropped without a word.
                     printError(
-                        lang == .zh
+                        labels.lang == .zh
                             ? "拒绝 \(rejected.count) 行" + (rejectsPath.map { "（已写入 \($0)）" } ?? "") + "。"
                             : "\(rejected.count) row\(rejected.count == 1 ? "" : "s") rejected"
                                 + (rejectsPath.map { " (written to \($0))" } ?? "") + ".")
@@ -385,7 +383,7 @@ extension Kam {
                 sink = styled.base
             case .csv: try report.writeCSV(to: &sink, morePages: morePages)
             case .json: try report.writeJSON(to: &sink, morePages: morePages)
-            case .xlsx: try ReportWorkbook.write(try report.workbook(morePages: morePages), to: &sink, output: output)
+            case .xlsx: try ReportWorkbook.write(try report.workbook(morePages: morePages), to: &sink, output: destination.output)
             }
             try sink.finish()
         }
