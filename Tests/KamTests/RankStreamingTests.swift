@@ -177,5 +177,8 @@ struct RankStreamingTests {
         #expect(blocks.standardError.contains("Please specify a '--block-size' of at least 16."))
         let workers = try KamRunner.run(["rank", "datasets/prospects.csv", "--workers", "0"])
         #expect(workers.status == 64)
+        let pages = try KamRunner.run(["rank", "datasets/prospects.csv", "--format", "csv", "--page-rows", "0"])
+        #expect(pages.status == 64)
+        #expect(pages.standardError.contains("Please specify '--page-rows' of at least 1."))
     }
 }

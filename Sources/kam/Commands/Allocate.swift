@@ -154,23 +154,20 @@ extension Kam {
         @Option(help: "With --format csv: which table, accounts or people.")
         var view: AllocateReport.View = .accounts
 
-        @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
-        var output: String?
+        @OptionGroup var destination: ReportOptions.Output
 
-        @Option(help: "The language of labels: en or zh.")
-        var lang: Language = .en
+        @OptionGroup var labels: ReportOptions.Labels
 
-        @Flag(help: "Print nothing on standard error except errors.")
-        var quiet = false
+        @OptionGroup var messages: ReportOptions.Quiet
 
         func validate() throws {
             if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
-            try format.validate(output: output)
+            try format.validate(output: destination.output)
         }
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: false, language: lang)
+                let progress = Progress(enabled: !messages.quiet && standardErrorIsTerminal, timings: false, language: labels.lang)
                 let loaded = try AllocationInput.load(
                     input: input, modelOptions: modelOptions, options: options, rejectsOptions: rejectsOptions,
                     progress: progress)
@@ -179,20 +176,20 @@ extension Kam {
                 let allocation = allocator.allocate(policy)
                 let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
                 let report = AllocateReport(
-                    loaded: loaded, allocation: allocation, teamFile: options.team, limit: limit, language: lang)
+                    loaded: loaded, allocation: allocation, teamFile: options.team, limit: limit, language: labels.lang)
                 var sink = try FileSink.open(
-                    output, format: format.opened,
+                    destination.output, format: format.opened,
                     protecting: protectedInputs(
                         list: input.file, model: modelOptions.model,
                         others: [(options.team, "team file"), (options.pipeline, "pipeline model")]))
                 if let text = format.text {
                     report.write(text, view: view, to: &sink)
                 } else {
-                    try ReportWorkbook.write(report.workbook(), to: &sink, output: output)
+                    try ReportWorkbook.write(report.workbook(), to: &sink, output: destination.output)
                 }
                 try sink.finish()
                 progress.finish()
-                if !quiet, format == .csv || format == .json || format == .xlsx || output != nil {
+                if !messages.quiet, format == .csv || format == .json || format == .xlsx || destination.output != nil {
                     for line in report.summaryLines() { printError(line) }
                 }
             }

@@ -45,20 +45,16 @@ extension Kam {
         @Option(help: "Evaluate at most this many periods after the cut (default: to the end of the log).")
         var horizon: Int?
 
-        @Option(help: "The output format.")
-        var format: OutputFormat = .table
+        @OptionGroup var formatting: ReportOptions.Format
 
         @Option(help: "With --format csv: which table, summary, reliability, revenue or accounts.")
         var view: BacktestReport.View = .summary
 
-        @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
-        var output: String?
+        @OptionGroup var destination: ReportOptions.Output
 
-        @Option(help: "The language of labels: en or zh.")
-        var lang: Language = .en
+        @OptionGroup var labels: ReportOptions.Labels
 
-        @Flag(help: "Print nothing on standard error except errors.")
-        var quiet = false
+        @OptionGroup var messages: ReportOptions.Quiet
 
         func validate() throws {
             if let horizon, horizon < 1 { throw ValidationError("Please specify a '--horizon' of at least 1.") }
@@ -107,11 +103,13 @@ extension Kam {
                 }
                 let report = BacktestReport(
                     result: result, cut: cut, period: period, observedUntil: observedUntil, log: log,
-                    snapshotFile: snapshots, snapshotRows: read.rowsRead, snapshotRejects: read.rejects, language: lang)
-                var sink = try FileSink.open(output, format: format, protecting: protectedInputs(model: modelOptions.model, others: [(snapshots, "snapshots file")]))
-                report.write(format, view: view, to: &sink)
+                    snapshotFile: snapshots, snapshotRows: read.rowsRead, snapshotRejects: read.rejects, language: labels.lang)
+                var sink = try FileSink.open(
+                    destination.output, format: formatting.format,
+                    protecting: protectedInputs(model: modelOptions.model, others: [(snapshots, "snapshots file")]))
+                report.write(formatting.format, view: view, to: &sink)
                 try sink.finish()
-                if !quiet, format == .csv || format == .json || output != nil {
+                if !messages.quiet, formatting.format == .csv || formatting.format == .json || destination.output != nil {
                     for line in report.summaryLines() { printError(line) }
                 }
             }

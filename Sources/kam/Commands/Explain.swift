@@ -22,11 +22,9 @@ extension Kam {
         @OptionGroup var input: InputOptions
         @OptionGroup var modelOptions: ModelOptions
 
-        @Option(help: "The output format.")
-        var format: OutputFormat = .table
+        @OptionGroup var formatting: ReportOptions.Format
 
-        @Option(help: "The language of labels: en or zh.")
-        var lang: Language = .en
+        @OptionGroup var labels: ReportOptions.Labels
 
         func run() throws {
             try runReportingErrors {
@@ -53,9 +51,9 @@ extension Kam {
                 }
                 let assessment = pipeline.assess(loaded.batch)
                 let report = ExplainReport(
-                    assessment: assessment, row: row, whatIf: whatIf, batch: loaded.batch, file: input.file, language: lang)
-                var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
-                sink.write(report.render(format))
+                    assessment: assessment, row: row, whatIf: whatIf, batch: loaded.batch, file: input.file, language: labels.lang)
+                var sink = FileSink.standardOutput(escapesControlCharacters: formatting.format == .table || formatting.format == .markdown)
+                sink.write(report.render(formatting.format))
                 try sink.finish()
             }
         }

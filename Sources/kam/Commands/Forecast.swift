@@ -55,19 +55,15 @@ extension Kam {
         @Option(help: "With --format csv: which table, accounts or totals.")
         var view: ForecastReport.View = .accounts
 
-        @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
-        var output: String?
+        @OptionGroup var destination: ReportOptions.Output
 
-        @Option(help: "The language of labels: en or zh.")
-        var lang: Language = .en
+        @OptionGroup var labels: ReportOptions.Labels
 
         @OptionGroup var rejectsOptions: RejectsOptions
 
-        @Flag(help: "Print nothing on standard error except errors.")
-        var quiet = false
+        @OptionGroup var messages: ReportOptions.Quiet
 
-        @Flag(help: .hidden)
-        var timings = false
+        @OptionGroup(visibility: .hidden) var diagnostics: DiagnosticOptions
 
         func validate() throws {
             guard horizon >= 1 else { throw ValidationError("Please specify a '--horizon' of at least 1.") }
@@ -75,12 +71,13 @@ extension Kam {
             guard runs >= 1 else { throw ValidationError("Please specify a '--runs' of at least 1.") }
             guard runs <= 100_000 else { throw ValidationError("Please specify a '--runs' of at most 100000.") }
             if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
-            try format.validate(output: output)
+            try format.validate(output: destination.output)
         }
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
+                let progress = Progress(
+                    enabled: !messages.quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: labels.lang)
                 let model = try modelOptions.load()
                 let (pipelineModel, forecaster) = try Self.forecaster(pipeline: pipeline, model: model, horizon: horizon)
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
@@ -88,24 +85,24 @@ extension Kam {
                 let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
                 let (assessment, forecasts, totals) = try Self.forecast(
                     loaded: loaded, model: model, modelFile: modelOptions.model, pipeline: pipelineModel, forecaster: forecaster,
-                    runs: runs, seed: seed, language: lang, progress: progress)
+                    runs: runs, seed: seed, language: labels.lang, progress: progress)
                 let start = asOf ?? pipelineModel.history.map { $0.observedUntil.adding(days: 1) }
                 let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
                 progress.phase("writing", rows: loaded.batch.count)
                 let report = ForecastReport(
                     forecaster: forecaster, pipelineFile: pipeline, assessment: assessment, forecasts: forecasts,
                     totals: totals, loaded: loaded, firstPeriod: start.map { forecaster.pipeline.period.index(of: $0) },
-                    limit: limit, language: lang, rejectsPath: rejectsPath)
+                    limit: limit, language: labels.lang, rejectsPath: rejectsPath)
                 var sink = try FileSink.open(
-                    output, format: format.opened, protecting: protectedInputs(list: input.file, model: modelOptions.model))
+                    destination.output, format: format.opened, protecting: protectedInputs(list: input.file, model: modelOptions.model))
                 if let text = format.text {
                     report.write(text, view: view, to: &sink)
                 } else {
-                    try ReportWorkbook.write(report.workbook(), to: &sink, output: output)
+                    try ReportWorkbook.write(report.workbook(), to: &sink, output: destination.output)
                 }
                 try sink.finish()
                 progress.finish()
-                if !quiet, format == .csv || format == .json || format == .xlsx || output != nil {
+                if !messages.quiet, format == .csv || format == .json || format == .xlsx || destination.output != nil {
                     for line in report.summaryLines() { printError(line) }
                 }
             }

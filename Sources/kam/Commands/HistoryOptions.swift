@@ -9,23 +9,21 @@ struct HistoryReportOptions: ParsableArguments {
     @Option(help: "The output format (xlsx: kam changes only).")
     var format: WorkbookOutputFormat = .table
 
-    @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
-    var output: String?
+    @OptionGroup var destination: ReportOptions.Output
 
-    @Option(help: "The language of labels: en or zh.")
-    var lang: Language = .en
+    @OptionGroup var labels: ReportOptions.Labels
 
     /// Writes a report's text.
     func write(_ text: String) throws {
-        var sink = try FileSink.open(output, format: format.opened)
+        var sink = try FileSink.open(destination.output, format: format.opened)
         sink.write(text)
         try sink.finish()
     }
 
     /// Writes a workbook (`--format xlsx`).
     func write(_ workbook: Workbook) throws {
-        var sink = try FileSink.open(output, format: format.opened)
-        try ReportWorkbook.write(workbook, to: &sink, output: output)
+        var sink = try FileSink.open(destination.output, format: format.opened)
+        try ReportWorkbook.write(workbook, to: &sink, output: destination.output)
         try sink.finish()
     }
 

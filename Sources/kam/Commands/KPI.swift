@@ -89,11 +89,9 @@ extension Kam {
         @Option(help: "The output format; xlsx writes a workbook (people or teams, indicators, scorecard and rejected sheets).")
         var format: WorkbookOutputFormat = .table
 
-        @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
-        var output: String?
+        @OptionGroup var destination: ReportOptions.Output
 
-        @Option(help: "The language of labels: en or zh.")
-        var lang: Language = .en
+        @OptionGroup var labels: ReportOptions.Labels
 
         @Option(help: "The folder for rejects files, named <input name>.rejects.csv.")
         var rejectsDir: String = "."
@@ -107,8 +105,7 @@ extension Kam {
         @Flag(help: "Fail (exit 65) if any row is rejected.")
         var strict = false
 
-        @Flag(help: "Print nothing on standard error except errors.")
-        var quiet = false
+        @OptionGroup var messages: ReportOptions.Quiet
 
         func validate() throws {
             if let delimiter, delimiterByte(delimiter) == nil {
@@ -117,7 +114,7 @@ extension Kam {
             if let period, period.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ValidationError("Please specify a '--period' such as 2024Q2, 2024-06 or 2024.")
             }
-            try format.validate(output: output)
+            try format.validate(output: destination.output)
         }
 
         func delimiterByte(_ text: String) -> UInt8? {
@@ -199,9 +196,9 @@ extension Kam {
                 let (review, loaded, scorecardRules, profiles, planRejects, actualRejects) = try reviewed()
                 let report = KPIReport(
                     review: review, loaded: loaded, scorecard: scorecardRules, scorecardFile: scorecard, grouping: by,
-                    language: lang, prospects: profiles?.read, planRejectsPath: planRejects, actualRejectsPath: actualRejects)
+                    language: labels.lang, prospects: profiles?.read, planRejectsPath: planRejects, actualRejectsPath: actualRejects)
                 try write(report)
-                if !quiet, format == .csv || format == .json || format == .xlsx || output != nil {
+                if !messages.quiet, format == .csv || format == .json || format == .xlsx || destination.output != nil {
                     for line in report.summaryLines() { printError(line) }
                 }
             }
@@ -228,7 +225,7 @@ extension Kam {
             let actualRejects = try writeRejects(loaded.actualRejects, header: actualTable.header, input: actual)
             guard !loaded.join.records.isEmpty else {
                 for reject in (loaded.planRejects + loaded.actualRejects).prefix(20) {
-                    printError((lang == .zh ? "  拒绝 " : "  rejected ") + reject.description(lang))
+                    printError((labels.lang == .zh ? "  拒绝 " : "  rejected ") + reject.description(labels.lang))
                 }
                 throw CLIError.badData(PerformanceDataError.nothingToReview(file: plan).description)
             }
@@ -246,13 +243,13 @@ extension Kam {
         }
 
         func write(_ report: KPIReport) throws {
-            var sink = try FileSink.open(output, format: format.opened, protecting: inputs)
+            var sink = try FileSink.open(destination.output, format: format.opened, protecting: inputs)
             switch format {
             case .table: sink.write(report.table())
             case .markdown: sink.write(report.table(markdown: true))
             case .csv: report.writeCSV(to: &sink)
             case .json: report.writeJSON(to: &sink)
-            case .xlsx: try ReportWorkbook.write(report.workbook(), to: &sink, output: output)
+            case .xlsx: try ReportWorkbook.write(report.workbook(), to: &sink, output: destination.output)
             }
             try sink.finish()
         }

@@ -15,17 +15,16 @@ extension Kam {
 
             @OptionGroup var modelOptions: ModelOptions
 
-            @Option(help: "The output format.")
-            var format: OutputFormat = .table
+            @OptionGroup var formatting: ReportOptions.Format
 
-            @Option(help: "The language of labels: en or zh.")
-            var lang: Language = .en
+            @OptionGroup var labels: ReportOptions.Labels
 
             func run() throws {
                 try runReportingErrors {
                     let model = try modelOptions.load()
-                    var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
-                    sink.write(ModelReport(model: model, language: lang).render(format))
+                    var sink = FileSink.standardOutput(
+                        escapesControlCharacters: formatting.format == .table || formatting.format == .markdown)
+                    sink.write(ModelReport(model: model, language: labels.lang).render(formatting.format))
                     try sink.finish()
                 }
             }

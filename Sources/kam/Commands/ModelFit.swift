@@ -71,14 +71,12 @@ extension Kam.ModelCommand {
         @Option(help: "Hold out this fraction of HISTORY (stratified by outcome, by --seed) and report on it.")
         var holdout: Double?
 
-        @Option(help: "The output format.")
-        var format: OutputFormat = .table
+        @OptionGroup var formatting: ReportOptions.Format
 
         @Option(help: "With --format csv: which table (factors, groups, metrics, grades).")
         var view: CSVView = .factors
 
-        @Option(help: "The language of labels: en or zh.")
-        var lang: Language = .en
+        @OptionGroup var labels: ReportOptions.Labels
 
         @Option(help: "Where to write rejected rows (default: <history name>.rejects.csv in the current folder, when there are any).")
         var rejects: String?
@@ -100,11 +98,9 @@ extension Kam.ModelCommand {
             help: "Refine each numeric curve's smoothing by cross-validated log loss after the shared strength is chosen (skipped above 200,000 accounts).")
         var smoothingPerFactor = true
 
-        @Flag(help: "Print nothing on standard error except errors.")
-        var quiet = false
+        @OptionGroup var messages: ReportOptions.Quiet
 
-        @Flag(help: .hidden)
-        var timings = false
+        @OptionGroup(visibility: .hidden) var diagnostics: DiagnosticOptions
 
         /// The largest difference allowed between the written model's scores and the fit's.
         static let roundTripTolerance = 1e-12
@@ -146,7 +142,8 @@ extension Kam.ModelCommand {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
+                let progress = Progress(
+                    enabled: !messages.quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: labels.lang)
                 // Base factors whose column is excluded are left out of the base model too.
                 let model: ScoringModel
                 do {
@@ -205,7 +202,7 @@ extension Kam.ModelCommand {
                 } catch {
                     throw CLIError.badData("\(input.file): \(error.description)")
                 }
-                if timings {
+                if diagnostics.timings {
                     for phase in learned.timings {
                         printError(
                             "kam: timing:   learner: \(phase.name): \(formatDecimal(phase.seconds, digits: 3)) s, "
@@ -216,7 +213,7 @@ extension Kam.ModelCommand {
                 var report = ModelFitReport(
                     file: input.file, modelFile: modelOptions.model, baseModel: model, history: history,
                     trainingCount: training.count, learned: learned, settings: settings(), outputPath: outputPath,
-                    rejectsPath: rejectsPath, language: lang)
+                    rejectsPath: rejectsPath, language: labels.lang)
 
                 // Render, read back, and check that the model as written scores the training
                 // rows as the fit did (and grades them as the report's table says) before writing.
@@ -265,13 +262,13 @@ extension Kam.ModelCommand {
                 }
 
                 progress.phase("writing the report", rows: 0)
-                var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
-                sink.write(report.render(format, view: view))
+                var sink = FileSink.standardOutput(escapesControlCharacters: formatting.format == .table || formatting.format == .markdown)
+                sink.write(report.render(formatting.format, view: view))
                 try sink.finish()
                 progress.finish()
-                if !quiet {
+                if !messages.quiet {
                     for leak in report.leakWarnings() { printError("kam: warning: \(leak)") }
-                    if format == .csv || format == .json {
+                    if formatting.format == .csv || formatting.format == .json {
                         for line in report.summaryLines() { printError(line) }
                     }
                 }

@@ -99,14 +99,12 @@ extension Kam {
             @Option(help: "Periods ahead for the closing-period distribution in the report.")
             var horizon: Int = 12
 
-            @Option(help: "The language of labels: en or zh.")
-            var lang: Language = .en
+            @OptionGroup var labels: ReportOptions.Labels
 
             @Flag(help: "Fail (exit 65) if any row is rejected.")
             var strict = false
 
-            @Flag(help: "Print nothing on standard error except errors.")
-            var quiet = false
+            @OptionGroup var messages: ReportOptions.Quiet
 
             func validate() throws {
                 guard (events == nil) != (runs == nil) else {
@@ -189,14 +187,14 @@ extension Kam {
                         throw CLIError.output(error)
                     }
                     let report = PipelineReport(
-                        forecaster: forecaster, pipelineFile: output, language: lang,
+                        forecaster: forecaster, pipelineFile: output, language: labels.lang,
                         fitted: .init(
                             log: log, fit: fit, snapshotFile: snapshots, snapshotRows: snapshotRows,
                             snapshotRejects: snapshotRejects))
                     var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
                     sink.write(report.render(format, view: view))
                     try sink.finish()
-                    if !quiet, format == .csv || format == .json {
+                    if !messages.quiet, format == .csv || format == .json {
                         for line in report.summaryLines() { printError(line) }
                     }
                     let rejected = log.rejects.count + snapshotRejects.count
@@ -208,7 +206,7 @@ extension Kam {
 
             /// The stage paths of the runs recorded in `path`, as an event log would give them.
             func stagesFromRuns(_ path: String) throws -> StageEventLogReader.Result {
-                let store = try HistoryLocation.open(path, create: false, quiet: quiet)
+                let store = try HistoryLocation.open(path, create: false, quiet: messages.quiet)
                 defer { store.close() }
                 let stages = try HistoryLocation.mapping { () throws(HistoryError) in try store.stageHistories(dropped: dropped ?? .censored) }
                 guard stages.runs.count >= 2 else {
@@ -217,7 +215,7 @@ extension Kam {
                             + "(\(stages.runsWithoutStages.count) without); stage moves need at least two. Record lists "
                             + "with a stage column: kam rank LIST --record \(path).")
                 }
-                if !quiet {
+                if !messages.quiet {
                     let ignored = stages.runsWithoutStages.isEmpty ? "" : "; \(stages.runsWithoutStages.count) runs without stages left out"
                     printError(
                         "kam: \(path): \(stages.runs.count) runs with stages (\(stages.firstDate.map(\.description) ?? "") to "
@@ -251,14 +249,12 @@ extension Kam {
             @Option(help: "Periods ahead for the closing-period distribution.")
             var horizon: Int = 12
 
-            @Option(help: "The output format.")
-            var format: OutputFormat = .table
+            @OptionGroup var formatting: ReportOptions.Format
 
             @Option(help: "With --format csv: which table, transitions or outlook.")
             var view: PipelineReport.View = .transitions
 
-            @Option(help: "The language of labels: en or zh.")
-            var lang: Language = .en
+            @OptionGroup var labels: ReportOptions.Labels
 
             func validate() throws {
                 guard horizon >= 1 else { throw ValidationError("Please specify a '--horizon' of at least 1.") }
@@ -271,9 +267,10 @@ extension Kam {
                     do throws(ForecastError) { forecaster = try PipelineForecaster(pipeline: model, horizon: horizon) } catch {
                         throw CLIError.badData("\(pipeline): \(error.description)")
                     }
-                    let report = PipelineReport(forecaster: forecaster, pipelineFile: pipeline, language: lang, fitted: nil)
-                    var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
-                    sink.write(report.render(format, view: view))
+                    let report = PipelineReport(forecaster: forecaster, pipelineFile: pipeline, language: labels.lang, fitted: nil)
+                    var sink = FileSink.standardOutput(
+                        escapesControlCharacters: formatting.format == .table || formatting.format == .markdown)
+                    sink.write(report.render(formatting.format, view: view))
                     try sink.finish()
                 }
             }

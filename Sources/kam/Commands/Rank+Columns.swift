@@ -38,7 +38,7 @@ extension Kam.Rank {
             let missing = columns.filter { name in !ranked.columns.contains { $0.header == name } }
             guard missing.isEmpty else { throw CLIError.usage(Self.unknownColumnsMessage(missing, header: ranked.columns.map(\.header))) }
             workbook = Workbook(sheets: [ReportWorkbook.selecting(columns, from: ranked)] + workbook.sheets.dropFirst())
-            try ReportWorkbook.write(workbook, to: &sink, output: output)
+            try ReportWorkbook.write(workbook, to: &sink, output: destination.output)
         case .json:
             throw CLIError.usage("Please use '--columns' with table, markdown, csv or xlsx output (json keeps every field).")
         }
@@ -47,7 +47,7 @@ extension Kam.Rank {
     /// Writes a table to `sink`, or through the pager when standard output is a terminal
     /// shorter than the table (see ``Pager``).
     func show(_ text: String, into sink: inout FileSink) {
-        if output == nil, let pager = Pager.command(for: text, disabled: list.noPager),
+        if destination.output == nil, let pager = Pager.command(for: text, disabled: list.noPager),
             Pager.show(InputEcho.escapingControlCharacters(text, keeping: ["\n"]), with: pager)
         {
             return

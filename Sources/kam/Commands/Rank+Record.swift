@@ -37,7 +37,7 @@ extension Kam.Rank {
             inputHash: input.file == "/dev/stdin" ? "" : ContentHash.ofFile(atPath: input.file) ?? "",
             rowsRead: rowsRead, kamVersion: Kam.configuration.version)
         clock.lap(\.hash)
-        let hold = recordHold
+        let hold = diagnostics.recordHold
         var held = false
         func holdIfAsked() {
             guard let hold, !held else { return }
@@ -66,10 +66,11 @@ extension Kam.Rank {
                 // at its right edge: far cheaper for SQLite than inserting in rank order.
                 clock.lap(\.insert)
                 // Pages are mapped and assessed on two threads of their own while SQLite
-                // inserts the one before (three pages in flight at most).
+                // inserts the one before (one page taken ahead per worker).
                 let producer = PageProducer(
                     pipeline: pipeline, scenario: scenario, statistics: statistics,
-                    pageRows: max(recordPageRows ?? Self.defaultRecordPageRows, 1), finish: { page, _ in page }, pages: accounts.take(upTo:))
+                    pageRows: max(diagnostics.recordPageRows ?? Self.defaultRecordPageRows, 1), finish: { page, _ in page },
+                    pages: accounts.take(upTo:))
                 defer { producer.stop() }
                 while let page = try producer.next() {
                     clock.lap(\.wait)
@@ -83,10 +84,10 @@ extension Kam.Rank {
         } catch let error as HistoryError {
             throw HistoryLocation.cliError(error)
         }
-        if timings { printError(clock.summary) }
+        if diagnostics.timings { printError(clock.summary) }
         if !quiet {
             printError(
-                lang == .zh
+                labels.lang == .zh
                     ? "kam: 已把第 \(recorded.id) 次运行（\(recorded.accepted) 个客户，拒绝 \(recorded.rejected) 行）记入 \(store.path)"
                     : "kam: recorded run \(recorded.id) (\(recorded.accepted) accounts, \(recorded.rejected) rejected) in \(store.path)")
         }

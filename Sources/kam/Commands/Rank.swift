@@ -38,8 +38,7 @@ extension Kam {
         @Option(help: "With --format csv: the output's text encoding, utf8 or gb18030 (what Chinese Excel opens as 'CSV').")
         var outputEncoding: CSVOutputStyle.Encoding = .utf8
 
-        @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
-        var output: String?
+        @OptionGroup var destination: ReportOptions.Output
 
         @Option(help: "Where to write rejected rows (default: <input name>.rejects.csv in the current folder).")
         var rejects: String?
@@ -47,8 +46,7 @@ extension Kam {
         @Option(help: "Rank by this weight scenario of the model (default: the model's own weights).")
         var scenario: String?
 
-        @Option(help: "The language of labels: en or zh.")
-        var lang: Language = .en
+        @OptionGroup var labels: ReportOptions.Labels
 
         @Option(help: "Decimals of scores, points and probabilities in csv output (0 to 12).")
         var digits: Int = 4
@@ -63,33 +61,8 @@ extension Kam {
                 valueName: "DB"))
         var record: String?
 
-        /// Seconds to wait inside the history transaction after the first accounts are
-        /// written (tests of concurrent writers and of a run killed in the middle).
-        @Option(help: .hidden)
-        var recordHold: Double?
-
-        /// Accounts recorded per page of a streamed ranking (tests use small pages).
-        @Option(help: .hidden)
-        var recordPageRows: Int?
-
         @Flag(help: "Print nothing on standard error except errors and, when rows were rejected, one line with their count.")
         var quiet = false
-
-        @Flag(help: .hidden)
-        var timings = false
-
-        /// Reads the whole list into memory first (the reference path the streaming one is
-        /// tested against; also used for inputs that are not regular files, such as pipes).
-        @Flag(help: .hidden)
-        var inMemory = false
-
-        /// Bytes per block of the streaming reader (tests use small blocks to cut records).
-        @Option(help: .hidden)
-        var blockSize: Int?
-
-        /// Worker threads of the streaming reader.
-        @Option(help: .hidden)
-        var workers: Int?
 
         @Option(
             help: ArgumentHelp(
@@ -97,20 +70,12 @@ extension Kam {
                 valueName: "MiB"))
         var memory: Int?
 
-        /// Accounts per sorted run, instead of --memory (tests make the ranking spill with
-        /// tiny runs).
-        @Option(help: .hidden)
-        var memoryRows: Int?
+        @OptionGroup(visibility: .hidden) var diagnostics: RankDiagnosticOptions
 
         /// Shown rows read again, explained and written at a time (csv and json from the
         /// streaming reader): `--page-rows`, else ``defaultPageRows``.
-        var shownPageRows: Int { max(pageRows ?? Self.defaultPageRows, 1) }
+        var shownPageRows: Int { diagnostics.pageRows ?? Self.defaultPageRows }
         static let defaultPageRows = 8192
-
-        /// Shown rows per page of a streamed ranking (tests use small pages, so that many
-        /// pages are mapped side by side).
-        @Option(help: .hidden)
-        var pageRows: Int?
 
         /// Bytes for sorting a whole ranking: `--memory`, else what keeps the ids and the sort
         /// within about 352 MiB (``ProspectStream/defaultSortMemory(fileSize:)``).
@@ -124,16 +89,25 @@ extension Kam {
             if excel || outputEncoding != .utf8, format != .csv {
                 throw ValidationError("Please use '--excel' and '--output-encoding' with '--format csv' (they lay out CSV files).")
             }
-            try format.validate(output: output)
+            try format.validate(output: destination.output)
             if list.columns != nil, format == .json {
                 throw ValidationError("Please use '--columns' with table, markdown, csv or xlsx output (json keeps every field).")
             }
             if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
             if !(0...12).contains(digits) { throw ValidationError("Please specify '--digits' between 0 and 12.") }
-            if let blockSize, blockSize < 16 { throw ValidationError("Please specify a '--block-size' of at least 16.") }
-            if let workers, workers < 1 { throw ValidationError("Please specify '--workers' of at least 1.") }
+            if let blockSize = diagnostics.blockSize, blockSize < 16 {
+                throw ValidationError("Please specify a '--block-size' of at least 16.")
+            }
+            if let workers = diagnostics.workers, workers < 1 {
+                throw ValidationError("Please specify '--workers' of at least 1.")
+            }
             if let memory, memory < 1 { throw ValidationError("Please specify a '--memory' of at least 1 (MiB).") }
-            if let memoryRows, memoryRows < 1 { throw ValidationError("Please specify '--memory-rows' of at least 1.") }
+            if let memoryRows = diagnostics.memoryRows, memoryRows < 1 {
+                throw ValidationError("Please specify '--memory-rows' of at least 1.")
+            }
+            if let pageRows = diagnostics.pageRows, pageRows < 1 {
+                throw ValidationError("Please specify '--page-rows' of at least 1.")
+            }
             if let grade, parseGrades(grade) == nil {
                 throw ValidationError("Please specify '--grade' as letters from A, B, C, D, I separated by commas, e.g. A,B.")
             }
@@ -153,10 +127,10 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
+                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: labels.lang)
                 // Opened first, so an output that cannot be created (or is an input) stops the
                 // run before any work; the old file is replaced only when all is written.
-                var sink = try FileSink.open(output, format: format.opened, protecting: inputs)
+                var sink = try FileSink.open(destination.output, format: format.opened, protecting: inputs)
                 let model = try modelOptions.load()
                 let history = try openRecordHistory()
                 var inMemoryAssessment: BatchAssessment?
@@ -187,7 +161,7 @@ extension Kam {
                 var pageProducer: PageProducer<(report: RankReport, expectedWins: Double)>?
                 var firstPage: RankReport?
                 defer { pageProducer?.stop() }
-                if inMemory || !ProspectStream.canStream(input.file) || model.factors.count > ProspectStream.maximumFactors {
+                if diagnostics.inMemory || !ProspectStream.canStream(input.file) || model.factors.count > ProspectStream.maximumFactors {
                     progress.phase("reading \(input.file)", rows: input.estimatedRows)
                     let loaded = try input.load(model: model, progress: progress)
                     let scenarioIndex = try checkedScenario(scenarioIndex, pipeline: pipeline)
@@ -196,7 +170,7 @@ extension Kam {
                     if history != nil { inMemoryAssessment = assessment }
                     progress.phase("ranking", rows: loaded.batch.count)
                     var rows: [(rank: Int, row: Int)] = []
-                    let probe = RankReport(assessment: assessment, rows: [], loaded: loaded, language: lang, rejectsPath: nil)
+                    let probe = RankReport(assessment: assessment, rows: [], loaded: loaded, language: labels.lang, rejectsPath: nil)
                     for (position, row) in assessment.rankedRows().enumerated() {
                         if rows.count >= limit, sortKey == nil { break }
                         if let wanted, !wanted.contains(assessment.grades[row]) { continue }
@@ -204,7 +178,7 @@ extension Kam {
                         rows.append((position + 1, row))
                     }
                     if let sortKey { rows = Array(probe.sorted(rows, by: sortKey).prefix(limit)) }
-                    report = RankReport(assessment: assessment, rows: rows, loaded: loaded, language: lang, rejectsPath: nil)
+                    report = RankReport(assessment: assessment, rows: rows, loaded: loaded, language: labels.lang, rejectsPath: nil)
                     (rejected, header) = (loaded.rejects, loaded.header)
                 } else {
                     // Streaming: bounded memory, both cores; a scenario the model lacks is
@@ -214,8 +188,8 @@ extension Kam {
                     progress.phase("reading and scoring \(input.file)", rows: input.estimatedRows)
                     let ranking = try input.rank(
                         model: model, scorer: pipeline.scorer, scenario: scenarioIndex ?? 0,
-                        limit: filtering ? .max : limit, grades: wanted, blockSize: blockSize, workers: workers,
-                        runCapacity: memoryRows ?? ProspectStream.runCapacity(memory: sortMemory),
+                        limit: filtering ? .max : limit, grades: wanted, blockSize: diagnostics.blockSize, workers: diagnostics.workers,
+                        runCapacity: diagnostics.memoryRows ?? ProspectStream.runCapacity(memory: sortMemory),
                         paged: filtering || format == .csv || format == .json || format == .xlsx,
                         keepsRecords: history != nil, progress: progress)
                     streamedAccounts = ranking.recorded
@@ -224,7 +198,7 @@ extension Kam {
                     recordStatistics = statistics
                     let loaded = ranking.loaderResult
                     let wholeList = (ranking.gradeCounts, ranking.acceptedCount)
-                    let language = lang
+                    let language = labels.lang
                     func pageReport(_ batch: ProspectBatch, ranks: [Int], counting: Bool = true) -> RankReport {
                         assessedReport(pipeline.assess(batch, scenario: scenarioIndex, statistics: statistics), ranks: ranks, counting: counting)
                     }
@@ -306,7 +280,7 @@ extension Kam {
                         firstPage ?? pageReport(first.batch, ranks: first.ranks)
                     if let sortKey { report = report.showing(Array(report.sorted(report.rows, by: sortKey).prefix(limit))) }
                     (rejected, header) = (ranking.rejects, ranking.header)
-                    if timings { printTimings(ranking) }
+                    if diagnostics.timings { printTimings(ranking) }
                     if !quiet, let note = Self.passNote(ranking, model: model) { printError(note) }
                 }
                 progress.phase("writing rejects")
@@ -317,7 +291,7 @@ extension Kam {
                             .description)
                 }
                 var final = RankReport(
-                    assessment: report.assessment, rows: report.rows, loaded: report.loaded, language: lang,
+                    assessment: report.assessment, rows: report.rows, loaded: report.loaded, language: labels.lang,
                     rejectsPath: rejectsPath)
                 final.wholeList = report.wholeList
                 final.digits = digits
@@ -334,12 +308,12 @@ extension Kam {
                         progress: progress)
                 }
                 progress.finish()
-                if !quiet, format == .csv || format == .json || output != nil {
+                if !quiet, format == .csv || format == .json || destination.output != nil {
                     for line in final.summaryLines() { printError(line) }
                 } else if quiet, !rejected.isEmpty {
                     // Quiet, but a row that was not scored is never dropped without a word.
                     printError(
-                        lang == .zh
+                        labels.lang == .zh
                             ? "拒绝 \(rejected.count) 行" + (rejectsPath.map { "（已写入 \($0)）" } ?? "") + "。"
                             : "\(rejected.count) row\(rejected.count == 1 ? "" : "s") rejected"
                                 + (rejectsPath.map { " (written to \($0))" } ?? "") + ".")
@@ -428,7 +402,7 @@ extension Kam {
                 sink = styled.base
             case .csv: try report.writeCSV(to: &sink, morePages: morePages)
             case .json: try report.writeJSON(to: &sink, morePages: morePages)
-            case .xlsx: try ReportWorkbook.write(try report.workbook(morePages: morePages), to: &sink, output: output)
+            case .xlsx: try ReportWorkbook.write(try report.workbook(morePages: morePages), to: &sink, output: destination.output)
             }
             try sink.finish()
         }

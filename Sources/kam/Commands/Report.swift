@@ -83,8 +83,7 @@ extension Kam {
         @Option(name: .shortAndLong, help: "The HTML file to write.")
         var output: String = "report.html"
 
-        @Flag(help: "Print nothing on standard error except errors.")
-        var quiet = false
+        @OptionGroup var messages: ReportOptions.Quiet
 
         /// Reads the whole list into memory even for the ranking alone (the reference path
         /// the streamed report is tested against).
@@ -105,7 +104,7 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: false, language: lang)
+                let progress = Progress(enabled: !messages.quiet && standardErrorIsTerminal, timings: false, language: lang)
                 let started = Date()
                 var others: [(String, String)] = []
                 if let team = allocationOptions.teamPath { others.append((team, "team file")) }
@@ -198,7 +197,7 @@ extension Kam {
             sink.write(report.render())
             try sink.finish()
             progress.finish()
-            if !quiet {
+            if !messages.quiet {
                 printError(
                     lang == .zh
                         ? "kam: \(report.ranking.overview.accepted) 个客户的报告（拒绝 \(report.ranking.rejects.count) 行）已写入 \(output)。"

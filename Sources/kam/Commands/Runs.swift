@@ -28,7 +28,7 @@ extension Kam {
                 let path = HistoryLocation.path(given: database)
                 let store = try HistoryLocation.open(path, create: false)
                 let runs = try HistoryLocation.mapping { () throws(HistoryError) in try store.runs() }
-                try report.write(RunsReport(path: path, runs: runs, language: report.lang).render(try report.textFormat("runs")))
+                try report.write(RunsReport(path: path, runs: runs, language: report.labels.lang).render(try report.textFormat("runs")))
             }
         }
     }
@@ -69,7 +69,7 @@ extension Kam {
         func validate() throws {
             if let top, top < 1 { throw ValidationError("Please specify a '--top' of at least 1.") }
             if factors < 0 { throw ValidationError("Please specify '--factors' of at least 0.") }
-            try report.format.validate(output: report.output)
+            try report.format.validate(output: report.destination.output)
         }
 
         func run() throws {
@@ -80,7 +80,7 @@ extension Kam {
                 let changes = try HistoryLocation.mapping { () throws(HistoryError) in
                     try store.changes(from: from, to: to, limit: limit, factorsPerAccount: factors)
                 }
-                let rendered = ChangesReport(path: path, changes: changes, language: report.lang)
+                let rendered = ChangesReport(path: path, changes: changes, language: report.labels.lang)
                 if report.format == .csv, changes.model.isChanged {
                     for line in rendered.modelLines() { printError("kam: \(line)") }
                 }
@@ -122,7 +122,8 @@ extension Kam {
                 let store = try HistoryLocation.open(path, create: false)
                 let history = try HistoryLocation.mapping { () throws(HistoryError) in try store.history(of: account) }
                 try report.write(
-                    AccountHistoryReport(path: path, history: history, language: report.lang).render(try report.textFormat("history")))
+                    AccountHistoryReport(path: path, history: history, language: report.labels.lang)
+                        .render(try report.textFormat("history")))
             }
         }
     }

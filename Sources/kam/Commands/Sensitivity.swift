@@ -44,20 +44,15 @@ extension Kam {
         @Option(help: "Memory budget for the draw blocks and rank storage, in MiB.")
         var memory: Int = 512
 
-        @Option(help: "The output format.")
-        var format: OutputFormat = .table
+        @OptionGroup var formatting: ReportOptions.Format
 
-        @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
-        var output: String?
+        @OptionGroup var destination: ReportOptions.Output
 
-        @Option(help: "The language of labels: en or zh.")
-        var lang: Language = .en
+        @OptionGroup var labels: ReportOptions.Labels
 
-        @Flag(help: "Print nothing on standard error except errors.")
-        var quiet = false
+        @OptionGroup var messages: ReportOptions.Quiet
 
-        @Flag(help: .hidden)
-        var timings = false
+        @OptionGroup(visibility: .hidden) var diagnostics: DiagnosticOptions
 
         func validate() throws {
             if samples < 1 { throw ValidationError("Please specify '--samples' of at least 1.") }
@@ -73,7 +68,8 @@ extension Kam {
         func run() throws {
             try runReportingErrors {
                 let wallStart = DispatchTime.now().uptimeNanoseconds
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
+                let progress = Progress(
+                    enabled: !messages.quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: labels.lang)
                 let model = try modelOptions.load()
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 let loaded = try input.load(model: model, progress: progress)
@@ -89,18 +85,19 @@ extension Kam {
                 progress.phase("weight intervals")
                 let intervals = FactorWeightInterval.intervals(for: assessment)
                 progress.phase("writing")
-                let limit = show ?? (format == .table || format == .markdown ? 20 : Int.max)
+                let limit = show ?? (formatting.format == .table || formatting.format == .markdown ? 20 : Int.max)
                 let report = SensitivityReport(
-                    assessment: assessment, result: result, intervals: intervals, loaded: loaded, language: lang,
+                    assessment: assessment, result: result, intervals: intervals, loaded: loaded, language: labels.lang,
                     rows: Array(assessment.rankedRows().prefix(limit)))
-                var sink = try FileSink.open(output, format: format, protecting: protectedInputs(list: input.file, model: modelOptions.model))
-                sink.write(report.render(format))
+                var sink = try FileSink.open(
+                    destination.output, format: formatting.format, protecting: protectedInputs(list: input.file, model: modelOptions.model))
+                sink.write(report.render(formatting.format))
                 try sink.finish()
                 progress.finish()
-                if !quiet, format == .csv || format == .json || output != nil {
+                if !messages.quiet, formatting.format == .csv || formatting.format == .json || destination.output != nil {
                     for line in report.summaryLines() { printError(line) }
                 }
-                if timings {
+                if diagnostics.timings {
                     let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
                     for line in Self.timingLines(result.timings, wall: wall, accounts: loaded.batch.count, factors: model.factors.count) {
                         printError(line)

@@ -44,20 +44,15 @@ extension Kam {
         @Option(help: "The random seed.")
         var seed: UInt64 = 42
 
-        @Option(help: "The output format.")
-        var format: OutputFormat = .table
+        @OptionGroup var formatting: ReportOptions.Format
 
-        @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
-        var output: String?
+        @OptionGroup var destination: ReportOptions.Output
 
-        @Option(help: "The language of labels: en or zh.")
-        var lang: Language = .en
+        @OptionGroup var labels: ReportOptions.Labels
 
-        @Flag(help: "Print nothing on standard error except errors.")
-        var quiet = false
+        @OptionGroup var messages: ReportOptions.Quiet
 
-        @Flag(help: .hidden)
-        var timings = false
+        @OptionGroup(visibility: .hidden) var diagnostics: DiagnosticOptions
 
         func validate() throws {
             if policy != nil && compare {
@@ -71,7 +66,8 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
+                let progress = Progress(
+                    enabled: !messages.quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: labels.lang)
                 let loaded = try AllocationInput.load(
                     input: input, modelOptions: modelOptions, options: options, rejectsOptions: rejectsOptions,
                     progress: progress)
@@ -96,10 +92,14 @@ extension Kam {
                 var report = SimulateReport(
                     problem: loaded.problem, summaries: summaries, openAtStart: outcomes.first?.openAtStart ?? 0,
                     periods: periods, runs: runs, seed: seed, teamFile: options.team, rejects: loaded.rejects, rejectsPath: loaded.rejectsPath,
-                    language: lang)
+                    language: labels.lang)
                 report.moneyUnit = ReportWorkbook.moneyUnit(loaded.assessment.model)
-                var sink = try FileSink.open(output, format: format, protecting: protectedInputs(list: input.file, model: modelOptions.model, others: [(options.team, "team file"), (options.pipeline, "pipeline model")]))
-                sink.write(report.render(format))
+                var sink = try FileSink.open(
+                    destination.output, format: formatting.format,
+                    protecting: protectedInputs(
+                        list: input.file, model: modelOptions.model,
+                        others: [(options.team, "team file"), (options.pipeline, "pipeline model")]))
+                sink.write(report.render(formatting.format))
                 try sink.finish()
                 progress.finish()
             }

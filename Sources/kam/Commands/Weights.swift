@@ -51,11 +51,9 @@ extension Kam {
             @Option(help: "The random index for CR: auto, saaty1980 or alonso-lamata.")
             var randomIndex: RandomIndex.Table = .auto
 
-            @Option(help: "The output format.")
-            var format: OutputFormat = .table
+            @OptionGroup var formatting: ReportOptions.Format
 
-            @Option(help: "The language of labels: en or zh.")
-            var lang: Language = .en
+            @OptionGroup var labels: ReportOptions.Labels
 
             func run() throws {
                 try runReportingErrors {
@@ -87,10 +85,11 @@ extension Kam {
                         }
                     }
                     let report = AHPReport(
-                        model: model, analysis: analysis, contents: contents, file: file, language: lang,
+                        model: model, analysis: analysis, contents: contents, file: file, language: labels.lang,
                         writtenModel: written, refusal: refusal)
-                    var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
-                    sink.write(report.render(format))
+                    var sink = FileSink.standardOutput(
+                        escapesControlCharacters: formatting.format == .table || formatting.format == .markdown)
+                    sink.write(report.render(formatting.format))
                     try sink.finish()
                     if let refusal {
                         printError("kam: error: \(refusal)")

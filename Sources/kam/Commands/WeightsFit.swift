@@ -66,17 +66,13 @@ extension Kam.Weights {
         @Option(help: "Write a copy of the model with the proposed weights to this file.")
         var writeModel: String?
 
-        @Option(help: "The output format.")
-        var format: OutputFormat = .table
+        @OptionGroup var formatting: ReportOptions.Format
 
-        @Option(help: "The language of labels: en or zh.")
-        var lang: Language = .en
+        @OptionGroup var labels: ReportOptions.Labels
 
-        @Flag(help: "Print nothing on standard error except errors.")
-        var quiet = false
+        @OptionGroup var messages: ReportOptions.Quiet
 
-        @Flag(help: .hidden)
-        var timings = false
+        @OptionGroup(visibility: .hidden) var diagnostics: DiagnosticOptions
 
         func validate() throws {
             if folds < 2 { throw ValidationError("Please specify '--folds' of at least 2.") }
@@ -85,7 +81,8 @@ extension Kam.Weights {
         func run() throws {
             try runReportingErrors {
                 let wallStart = DispatchTime.now().uptimeNanoseconds
-                let progress = Progress(enabled: !quiet && standardErrorIsTerminal, timings: timings, language: lang)
+                let progress = Progress(
+                    enabled: !messages.quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: labels.lang)
                 let model = try modelOptions.load()
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 var history = try loadHistory(model: model, progress: progress)
@@ -119,15 +116,15 @@ extension Kam.Weights {
                     written = writeModel
                 }
                 let report = WeightFitReport(
-                    model: model, result: result, history: history, file: input.file, language: lang, writtenModel: written)
-                var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
-                sink.write(report.render(format))
+                    model: model, result: result, history: history, file: input.file, language: labels.lang, writtenModel: written)
+                var sink = FileSink.standardOutput(escapesControlCharacters: formatting.format == .table || formatting.format == .markdown)
+                sink.write(report.render(formatting.format))
                 try sink.finish()
                 progress.finish()
-                if !quiet, format == .csv || format == .json {
+                if !messages.quiet, formatting.format == .csv || formatting.format == .json {
                     for line in report.summaryLines() { printError(line) }
                 }
-                if timings {
+                if diagnostics.timings {
                     let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
                     for line in Self.timingLines(result, wall: wall) { printError(line) }
                 }
