@@ -118,7 +118,7 @@ struct RecordTimings {
         func seconds(_ value: Double) -> String { formatDecimal(value, digits: 3) + " s" }
         return "kam: timing: recording (processor time): hashing the list \(seconds(hash)), opening the transaction "
             + "\(seconds(open)), inserting \(seconds(insert)), committing \(seconds(commit)); "
-            + "mapping and assessing pages on their own thread, while waiting for them \(seconds(wait)) "
+            + "mapping and assessing pages on two threads of their own, while waiting for them \(seconds(wait)) "
             + "(the process's time, both threads)"
     }
 }
