@@ -150,32 +150,40 @@ struct DrawRanker {
                 // monotone, so the position still never increases with the key).
                 let groupMask: UInt64 = gradeFirst ? 7 : 0
                 let positionMask: UInt64 = (1 << 52) - 1
-                for i in 0..<n {
-                    let group = UInt64(grades[i]) & groupMask
-                    // ≥ 0: high ≥ key, and rounding keeps the order.
-                    let x = Swift.min((high - keys[i]) * scale, largestPosition)
-                    let position = (x + 0x1p52).bitPattern & positionMask
-                    records[i] = group &<< 61 | position &<< positionShift | UInt64(truncatingIfNeeded: i)
-                }
-                var i = 0
                 let third = passes == 3
-                while i &+ 2 <= n {
-                    let a = records[i], b = records[i &+ 1]
-                    counts[even0 &+ Int((a &>> shift0) & mask)] &+= 1
-                    counts[odd0 &+ Int((b &>> shift0) & mask)] &+= 1
-                    counts[even1 &+ Int((a &>> shift1) & mask)] &+= 1
-                    counts[odd1 &+ Int((b &>> shift1) & mask)] &+= 1
-                    if third {
-                        counts[even2 &+ Int((a &>> shift2) & mask)] &+= 1
-                        counts[odd2 &+ Int((b &>> shift2) & mask)] &+= 1
+                // Records are built a slice at a time and their digits counted while the slice
+                // is in the first-level cache (one pass over the records instead of two).
+                let slice = 1024
+                var from = 0
+                while from < n {
+                    let to = Swift.min(n, from &+ slice)
+                    for i in from..<to {
+                        let group = UInt64(grades[i]) & groupMask
+                        // ≥ 0: high ≥ key, and rounding keeps the order.
+                        let x = Swift.min((high - keys[i]) * scale, largestPosition)
+                        let position = (x + 0x1p52).bitPattern & positionMask
+                        records[i] = group &<< 61 | position &<< positionShift | UInt64(truncatingIfNeeded: i)
                     }
-                    i &+= 2
-                }
-                if i < n {
-                    let a = records[i]
-                    counts[even0 &+ Int((a &>> shift0) & mask)] &+= 1
-                    counts[even1 &+ Int((a &>> shift1) & mask)] &+= 1
-                    if third { counts[even2 &+ Int((a &>> shift2) & mask)] &+= 1 }
+                    var i = from
+                    while i &+ 2 <= to {
+                        let a = records[i], b = records[i &+ 1]
+                        counts[even0 &+ Int((a &>> shift0) & mask)] &+= 1
+                        counts[odd0 &+ Int((b &>> shift0) & mask)] &+= 1
+                        counts[even1 &+ Int((a &>> shift1) & mask)] &+= 1
+                        counts[odd1 &+ Int((b &>> shift1) & mask)] &+= 1
+                        if third {
+                            counts[even2 &+ Int((a &>> shift2) & mask)] &+= 1
+                            counts[odd2 &+ Int((b &>> shift2) & mask)] &+= 1
+                        }
+                        i &+= 2
+                    }
+                    if i < to {
+                        let a = records[i]
+                        counts[even0 &+ Int((a &>> shift0) & mask)] &+= 1
+                        counts[even1 &+ Int((a &>> shift1) & mask)] &+= 1
+                        if third { counts[even2 &+ Int((a &>> shift2) & mask)] &+= 1 }
+                    }
+                    from = to
                 }
             }
         }
@@ -258,27 +266,32 @@ struct DrawRanker {
         }
         if !finished { records.sort() }
         records.withUncheckedMutableView { records in
-            // Neighbours sharing group and fine position (rare): counted without a branch.
+            // Account i's rank at (i / 256) · panelStride + i % 256; neighbours sharing group
+            // and fine position (rare) are counted in the same pass, without a branch.
             var shared = 0
-            var p = 1
-            while p < n {
-                shared &+= (records[p &- 1] ^ records[p]) &>> indexShift == 0 ? 1 : 0
-                p &+= 1
-            }
-            if shared > 0 {
-                var tie = 0
-                while tie < n {
-                    let fine = records[tie] &>> indexShift
-                    var tieEnd = tie &+ 1
-                    while tieEnd < n && records[tieEnd] &>> indexShift == fine { tieEnd &+= 1 }
-                    if tieEnd &- tie > 1 { Self.sortByKey(records, tie..<tieEnd, keys: keys, indexMask: indexMask, limit: limit) }
-                    tie = tieEnd
-                }
-            }
-            // Account i's rank at (i / 256) · panelStride + i % 256.
+            var previous = ~records[0]
             for position in 0..<n {
-                let i = Int(truncatingIfNeeded: records[position] & indexMask)
+                let record = records[position]
+                shared &+= (previous ^ record) &>> indexShift == 0 ? 1 : 0
+                previous = record
+                let i = Int(truncatingIfNeeded: record & indexMask)
                 ranks[(i &>> 8) &* panelStride &+ (i & 255)] = Int32(truncatingIfNeeded: position &+ 1)
+            }
+            guard shared > 0 else { return }
+            // Runs sharing group and fine position: ordered by key, and their ranks written again.
+            var tie = 0
+            while tie < n {
+                let fine = records[tie] &>> indexShift
+                var tieEnd = tie &+ 1
+                while tieEnd < n && records[tieEnd] &>> indexShift == fine { tieEnd &+= 1 }
+                if tieEnd &- tie > 1 {
+                    Self.sortByKey(records, tie..<tieEnd, keys: keys, indexMask: indexMask, limit: limit)
+                    for position in tie..<tieEnd {
+                        let i = Int(truncatingIfNeeded: records[position] & indexMask)
+                        ranks[(i &>> 8) &* panelStride &+ (i & 255)] = Int32(truncatingIfNeeded: position &+ 1)
+                    }
+                }
+                tie = tieEnd
             }
         }
     }

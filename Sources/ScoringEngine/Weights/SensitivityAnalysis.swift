@@ -686,20 +686,49 @@ extension SensitivityAnalysis {
         /// linearly within the bin.
         func quantilesFromHistograms(samples: Int, binning: RankBinning) {
             let targets = Self.targets(samples: samples)
+            let rows = self.rows
+            let bins = self.bins
+            binning.binStart.withUncheckedView { binStart in
+                quantiles.withUncheckedMutableView { quantiles in
+                    if histogram16.isEmpty {
+                        histogram32.withUncheckedView { histogram in
+                            Self.readQuantiles(histogram, binStart: binStart, targets: targets, rows: rows, bins: bins, into: quantiles)
+                        }
+                    } else {
+                        histogram16.withUncheckedView { histogram in
+                            Self.readQuantiles(histogram, binStart: binStart, targets: targets, rows: rows, bins: bins, into: quantiles)
+                        }
+                    }
+                }
+            }
+        }
+
+        /// Each account's P5, median and P95 from its histogram row (account-major, `bins`
+        /// counts a row): the first bin whose cumulative count reaches the target, and the
+        /// rank within it by linear interpolation.
+        @inline(__always)
+        static func readQuantiles<Count: FixedWidthInteger>(
+            _ histogram: UncheckedView<Count>, binStart: UncheckedView<Int32>, targets: [Int], rows: Int, bins: Int,
+            into quantiles: UncheckedMutableView<Int32>
+        ) {
             for li in 0..<rows {
+                let row = li &* bins
                 var cumulative = 0
                 var t = 0
+                var target = targets[0]
                 for bin in 0..<bins {
-                    let count = histogram16.isEmpty ? Int(histogram32[li * bins + bin]) : Int(histogram16[li * bins + bin])
+                    let count = Int(histogram[row &+ bin])
                     guard count > 0 else { continue }
                     let before = cumulative
-                    cumulative += count
-                    while t < 3 && cumulative >= targets[t] {
-                        let low = Int(binning.binStart[bin])
-                        let width = Int(binning.binStart[bin + 1]) - low
-                        let inside = width == 1 ? 0 : (width * (targets[t] - before - 1)) / count
-                        quantiles[li * 3 + t] = Int32(low + inside)
-                        t += 1
+                    cumulative &+= count
+                    while cumulative >= target {
+                        let low = Int(binStart[bin])
+                        let width = Int(binStart[bin &+ 1]) &- low
+                        let inside = width == 1 ? 0 : (width &* (target &- before &- 1)) / count
+                        quantiles[li &* 3 &+ t] = Int32(low &+ inside)
+                        t &+= 1
+                        if t == 3 { break }
+                        target = targets[t]
                     }
                     if t == 3 { break }
                 }
