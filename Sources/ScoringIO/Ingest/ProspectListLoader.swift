@@ -184,6 +184,10 @@ struct RowMapper: Sendable {
         self.segmentColumns = segmentColumns
     }
 
+    /// The same mapper with field readers of its own (new instances, equal to these), for a
+    /// thread that maps alongside others.
+    func copy() -> RowMapper { RowMapper(model: model, header: header, file: file) }
+
     /// One accepted row: who the account is and its raw values.
     struct Row {
         let id: String

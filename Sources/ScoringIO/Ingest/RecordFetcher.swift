@@ -115,8 +115,13 @@ final class RecordFetcher {
     ///
     /// - Throws: `DatasetError.unreadable` if a record no longer maps (it mapped when the
     ///   ranking was made, so this would be a bug).
+    ///
+    /// The page is mapped with a mapper of its own (``RowMapper/copy()``): pages mapped on
+    /// two threads at once would otherwise both update the reference counts of the same
+    /// field readers, several times a row, and each such update waits for the other core's.
     func map(_ entries: [RankedEntry], records: [UInt8]) throws(DatasetError) -> ProspectBatch {
-        var builder = BatchBuilder(mapper: plan.mapper, capacity: entries.count)
+        let mapper = plan.mapper.copy()
+        var builder = BatchBuilder(mapper: mapper, capacity: entries.count)
         var start = 0
         for entry in entries {
             let end = start + Int(entry.position.length)
@@ -124,7 +129,7 @@ final class RecordFetcher {
                 bytes: records, start: start, end: end, line: entry.line, delimiter: delimiter, validatesUTF8: false)
             start = end
             guard let record = try? parser.nextRecord(expectedFieldCount: plan.columnCount),
-                case .accepted(let row) = plan.mapper.map(fields: record.fields, line: entry.line)
+                case .accepted(let row) = mapper.map(fields: record.fields, line: entry.line)
             else {
                 throw .unreadable(file: path, reason: "line \(entry.line) no longer maps as it did when it was ranked")
             }
