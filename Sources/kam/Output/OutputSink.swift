@@ -19,14 +19,14 @@ struct StringSink: OutputSink {
     mutating func flush() {}
 }
 
-/// Collects UTF-8 bytes in memory (rows formatted ahead, see ``RankReport/formattedAhead(as:)``).
-struct ByteSink: OutputSink {
-    var bytes: [UInt8] = []
-    mutating func write(_ text: String) { bytes.append(contentsOf: text.utf8) }
-    /// Takes the first bytes as they are (a writer's block, not copied), then appends.
-    mutating func write(bytes: [UInt8]) {
-        if self.bytes.isEmpty { self.bytes = bytes } else { self.bytes.append(contentsOf: bytes) }
-    }
+/// Collects UTF-8 output in memory as the blocks it was written in (rows formatted ahead,
+/// see ``RankReport/formattedAhead(as:)``): a writer's blocks are kept as they are, not
+/// copied into one growing array (whose doublings would reach sizes the allocator maps
+/// afresh, page by page, for every page of a large ranking).
+struct BlockSink: OutputSink {
+    var blocks: [[UInt8]] = []
+    mutating func write(_ text: String) { blocks.append(Array(text.utf8)) }
+    mutating func write(bytes: [UInt8]) { blocks.append(bytes) }
     mutating func flush() {}
 }
 

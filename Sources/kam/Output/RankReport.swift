@@ -22,7 +22,7 @@ struct RankReport {
     var digits = 4
     /// The rows of a further page already formatted (``formattedAhead(as:)``), written as
     /// they are instead of being formatted by the writer.
-    private(set) var formattedRows: [UInt8]? = nil
+    private(set) var formattedRows: [[UInt8]]? = nil
 
     /// Formats of the rows a page can have formatted ahead.
     enum RowFormat {
@@ -36,7 +36,7 @@ struct RankReport {
     /// This page with its rows formatted now, on the calling thread (a worker of a whole
     /// ranking's pages), in the bytes the writer would have written for it as a further page.
     func formattedAhead(as format: RowFormat) -> RankReport {
-        var sink = ByteSink()
+        var sink = BlockSink()
         switch format {
         case .csv: writeCSVRows(to: &sink)
         case .json:
@@ -44,7 +44,7 @@ struct RankReport {
             _ = writeJSONAccounts(to: &sink, after: 1, json: &json)
         }
         var report = self
-        report.formattedRows = sink.bytes
+        report.formattedRows = sink.blocks
         return report
     }
 
@@ -211,7 +211,7 @@ struct RankReport {
     /// per field, no check per byte), and the block goes to the sink whole.
     private func writeCSVRows(to sink: inout some OutputSink) {
         if let formattedRows {
-            sink.write(bytes: formattedRows)
+            for block in formattedRows { sink.write(bytes: block) }
             return
         }
         let model = self.model
@@ -411,7 +411,7 @@ struct RankReport {
     private func writeJSONAccounts(to sink: inout some OutputSink, after previous: Int, json: inout JSONWriter) -> Int {
         if let formattedRows {
             precondition(previous > 0, "Rows formatted ahead follow an earlier element")
-            sink.write(bytes: formattedRows)
+            for block in formattedRows { sink.write(bytes: block) }
             return previous + rows.count
         }
         var bytes: [UInt8] = []
