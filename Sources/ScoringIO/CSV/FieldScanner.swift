@@ -43,7 +43,7 @@ struct FieldScanner {
     static let space = UInt8(ascii: " ")
     static let tab = UInt8(ascii: "\t")
 
-    let bytes: UnsafeBufferPointer<UInt8>
+    let bytes: ByteView
     let count: Int
     let delimiter: UInt8
     /// Whether a tab is padding to trim (true unless the tab is the delimiter).
@@ -57,7 +57,7 @@ struct FieldScanner {
     /// Holds a quoted field's text when it cannot be a range of the buffer.
     var scratch: [UInt8] = []
 
-    init(bytes: UnsafeBufferPointer<UInt8>, start: Int, line: Int, delimiter: UInt8) {
+    init(bytes: ByteView, start: Int, line: Int, delimiter: UInt8) {
         self.bytes = bytes
         self.count = bytes.count
         self.delimiter = delimiter
@@ -85,7 +85,7 @@ struct FieldScanner {
 
     @inline(__always)
     private func word(at offset: Int) -> UInt64 {
-        UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        bytes.word(at: offset)
     }
 
     /// The offset of the first delimiter, LF or CR at or after `start`, or `count`.
@@ -293,7 +293,7 @@ struct FieldScanner {
     }
 
     private mutating func append(_ range: Range<Int>) {
-        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
+        scratch.append(bytes.rebased(range))
     }
 
     /// Skips the rest of the current record (after a field that did not end it).

@@ -86,7 +86,7 @@ public struct NumberReader: Sendable {
     /// - Returns: The value, or `nil` when the field is not a number in this column (ask
     ///   ``read(bytes:)`` for the reason).
     @inline(__always)
-    func value(in text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Double? {
+    func value(in text: ByteView, from start: Int, to end: Int) -> Double? {
         var index = start
         var negative = false
         guard index < end else { return nil }
@@ -131,7 +131,7 @@ public struct NumberReader: Sendable {
         // At most 19 digits (so that the mantissa is exact), and not a leading-zero run that
         // the full reader counts differently: both are rare and go the long way.
         if !simple || digits == 0 || digits > 19 || mantissa > 1 << 53 || exponent < -22 {
-            return Self.value(of: read(bytes: UnsafeBufferPointer(rebasing: text[start..<end])))
+            return Self.value(of: read(bytes: text.rebased(start..<end)))
         }
         if mantissa == 0 { return negative ? -0.0 : 0.0 }
         let value =

@@ -53,11 +53,10 @@ enum UTF8Validation {
     /// bytes make them valid) are checked with masks. Anything else goes byte by byte
     /// through the table of Unicode's definition, from the same offset, so the first
     /// invalid offset is the same.
-    static func firstInvalidOffset(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Int? {
+    static func firstInvalidOffset(in bytes: ByteView, range: Range<Int>) -> Int? {
         var index = range.lowerBound
         let end = range.upperBound
-        guard let base = bytes.baseAddress else { return nil }
-        let raw = UnsafeRawPointer(base)
+        guard !bytes.isEmpty else { return nil }
         @inline(__always) func isContinuation(_ offset: Int) -> Bool {
             offset < end && bytes[offset] & 0xC0 == 0x80
         }
@@ -66,7 +65,7 @@ enum UTF8Validation {
         let plainLeads: UInt64 = 0b1101_1111_1111_1110
         while index < end {
             if index &+ 8 <= end {
-                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let word = bytes.word(at: index)
                 let high = word & 0x8080_8080_8080_8080
                 if high == 0 {
                     index &+= 8

@@ -49,7 +49,7 @@ struct AccountRegistry {
     ///   - line: The line the account was read from.
     /// - Returns: `.added(entry)` with the new entry's offset, or `.duplicate(firstLine:)`.
     @inline(__always)
-    mutating func insert(_ id: UnsafeBufferPointer<UInt8>, hash: UInt64, line: Int) -> Insertion {
+    mutating func insert(_ id: ByteView, hash: UInt64, line: Int) -> Insertion {
         let tag = Self.tag(hash)
         var slot = home(tag)
         while true {
@@ -89,12 +89,12 @@ struct AccountRegistry {
 
     /// Adds an id without the duplicate check (ids that are unique by construction, such as
     /// line numbers), for ranking ties.
-    mutating func appendUnique(_ id: UnsafeBufferPointer<UInt8>, line: Int) -> Int {
+    mutating func appendUnique(_ id: ByteView, line: Int) -> Int {
         count += 1
         return append(id, line: line)
     }
 
-    private mutating func append(_ id: UnsafeBufferPointer<UInt8>, line: Int) -> Int {
+    private mutating func append(_ id: ByteView, line: Int) -> Int {
         let entry = arena.count
         Self.appendVarint(UInt64(line), to: &arena)
         Self.appendVarint(UInt64(id.count), to: &arena)
@@ -145,7 +145,7 @@ struct AccountRegistry {
         return arena[left].lexicographicallyPrecedes(arena[right])
     }
 
-    private func equals(entry: Int, _ id: UnsafeBufferPointer<UInt8>) -> Bool {
+    private func equals(entry: Int, _ id: ByteView) -> Bool {
         let range = idRange(ofEntry: entry)
         guard range.count == id.count else { return false }
         var index = 0

@@ -71,7 +71,7 @@ struct CategoryMatcher: Sendable {
     /// label the map lacks, when the scale has `other`), or `nil` when the model does not
     /// know it.
     @inline(__always)
-    func index(factor: Int, of text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+    func index(factor: Int, of text: ByteView, from start: Int, to end: Int) -> Int? {
         let length = end &- start
         if length <= 8 {
             // An ASCII field equal to a short label: the same answer as the exact comparison
@@ -109,7 +109,7 @@ struct CategoryMatcher: Sendable {
                 return readers[factor].otherCode
             }
         }
-        let field = String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
+        let field = text.rebased(start..<end).string
         return readers[factor].categoryIndex(field)
     }
 
@@ -122,7 +122,7 @@ struct CategoryMatcher: Sendable {
 
     @inline(__always)
     private func equal(
-        _ bytes: [UInt8], from offset: Int, _ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int,
+        _ bytes: [UInt8], from offset: Int, _ text: ByteView, _ start: Int, _ length: Int,
         lowercasing: Bool
     ) -> Bool {
         for index in 0..<length {

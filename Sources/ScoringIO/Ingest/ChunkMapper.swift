@@ -57,7 +57,7 @@ struct ChunkMapper: Sendable {
     /// with ``CSVParser``, which checks every field), so the common case costs one compare.
     @inline(__always)
     static func longFieldLine(
-        _ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, line: Int, delimiter: UInt8
+        _ buffer: ByteView, _ range: Range<Int>, line: Int, delimiter: UInt8
     ) -> Int? {
         let limits = ReadLimits.current
         guard range.count > limits.fieldBytes else { return nil }
@@ -75,7 +75,7 @@ struct ChunkMapper: Sendable {
     /// errors in the file's text: sets the chunk's failure, line count and record count.
     static func scan(_ chunk: MappedChunk, delimiter: UInt8, validatesUTF8: Bool) {
         if chunk.needsConversion && !convert(chunk) { return }
-        chunk.bytes.withUnsafeBufferPointer { buffer in
+        chunk.bytes.withByteView { buffer in
             let invalidOffset =
                 validatesUTF8 ? UTF8Validation.firstInvalidOffset(in: buffer, range: chunk.start..<buffer.count) : nil
             var scanner = FieldScanner(bytes: buffer, start: chunk.start, line: 0, delimiter: delimiter)
@@ -132,7 +132,7 @@ struct ChunkMapper: Sendable {
     func map(_ chunk: MappedChunk) {
         let started = Self.threadTime()
         if chunk.needsConversion && !Self.convert(chunk) { return }
-        chunk.bytes.withUnsafeBufferPointer { buffer in
+        chunk.bytes.withByteView { buffer in
             var state = State(plan: plan, mode: mode)
             state.keepsRaw = keepsRaw
             if let outcome {
@@ -154,7 +154,7 @@ struct ChunkMapper: Sendable {
         let started = Self.threadTime()
         var state = State(plan: plan, mode: mode)
         var storage = [Double](repeating: 0, count: ChunkMapper.panelRows * plan.factorCount)
-        storage.withUnsafeMutableBufferPointer { panel in state.score(stored, panel: panel) }
+        storage.withPanelView { panel in state.score(stored, panel: panel) }
         return (state.rows, Self.threadTime() - started)
     }
 
@@ -235,15 +235,15 @@ struct ChunkMapper: Sendable {
             if factor < 64 { present.0 |= 1 << UInt64(factor) } else { present.1 |= 1 << UInt64(factor - 64) }
         }
 
-        mutating func run(_ chunk: MappedChunk, buffer: UnsafeBufferPointer<UInt8>, validatesUTF8: Bool) {
+        mutating func run(_ chunk: MappedChunk, buffer: ByteView, validatesUTF8: Bool) {
             var storage = [Double](repeating: 0, count: ChunkMapper.panelRows * factorCount)
-            storage.withUnsafeMutableBufferPointer { panel in
+            storage.withPanelView { panel in
                 run(chunk, buffer: buffer, panel: panel, validatesUTF8: validatesUTF8)
             }
         }
 
         mutating func run(
-            _ chunk: MappedChunk, buffer: UnsafeBufferPointer<UInt8>, panel: UnsafeMutableBufferPointer<Double>,
+            _ chunk: MappedChunk, buffer: ByteView, panel: PanelView,
             validatesUTF8: Bool
         ) {
             let invalidOffset =
@@ -315,7 +315,7 @@ struct ChunkMapper: Sendable {
         /// - Throws: `Failure.openQuote` when the buffer ends inside a quoted field.
         @inline(never)
         mutating func readRecord(
-            _ scanner: inout FieldScanner, buffer: UnsafeBufferPointer<UInt8>, panel: UnsafeMutableBufferPointer<Double>
+            _ scanner: inout FieldScanner, buffer: ByteView, panel: PanelView
         ) throws(FieldScanner.Failure) -> (columns: Int, failed: Bool) {
             let columnCount = plan.columnCount
             var column = 0
@@ -354,12 +354,12 @@ struct ChunkMapper: Sendable {
 
         /// Copies the outcome column's field of the current record (a few bytes).
         @inline(never)
-        mutating func keepOutcome(_ field: FieldScanner.Field, of scanner: FieldScanner, buffer: UnsafeBufferPointer<UInt8>) {
+        mutating func keepOutcome(_ field: FieldScanner.Field, of scanner: FieldScanner, buffer: ByteView) {
             outcomeText.removeAll(keepingCapacity: true)
             if field.inScratch {
                 outcomeText.append(contentsOf: scanner.scratch[field.start..<field.end])
             } else {
-                outcomeText.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[field.start..<field.end]))
+                outcomeText.append(buffer.rebased(field.start..<field.end))
             }
         }
 
@@ -367,9 +367,9 @@ struct ChunkMapper: Sendable {
         /// (a quoted field whose quotes were collapsed): rare, so kept out of the loop.
         @inline(never)
         mutating func readScratch(
-            field: FieldScanner.Field, of scanner: FieldScanner, column: Int, panel: UnsafeMutableBufferPointer<Double>
+            field: FieldScanner.Field, of scanner: FieldScanner, column: Int, panel: PanelView
         ) -> Bool {
-            scanner.scratch.withUnsafeBufferPointer { scratch in
+            scanner.scratch.withByteView { scratch in
                 read(field: field, in: scratch, column: column, panel: panel)
             }
         }
@@ -377,8 +377,8 @@ struct ChunkMapper: Sendable {
         /// Applies the column's step to a field. Returns `false` when a check fails.
         @inline(__always)
         mutating func read(
-            field: FieldScanner.Field, in text: UnsafeBufferPointer<UInt8>, column: Int,
-            panel: UnsafeMutableBufferPointer<Double>
+            field: FieldScanner.Field, in text: ByteView, column: Int,
+            panel: PanelView
         ) -> Bool {
             let step = plan.steps[column]
             switch step.kind {
@@ -406,8 +406,8 @@ struct ChunkMapper: Sendable {
         /// number reader (merged, the command took 10% more processor time).
         @inline(__always)
         mutating func readNumber(
-            field: FieldScanner.Field, in text: UnsafeBufferPointer<UInt8>, step: StreamPlan.Step,
-            panel: UnsafeMutableBufferPointer<Double>
+            field: FieldScanner.Field, in text: ByteView, step: StreamPlan.Step,
+            panel: PanelView
         ) -> Bool {
             let slot = panelCount &* factorCount &+ step.factor
             if plan.missingCodes.matches(bytes: text, from: field.start, to: field.end) {
@@ -425,8 +425,8 @@ struct ChunkMapper: Sendable {
         /// or NaN when it is missing. Returns `false` when a check fails.
         @inline(__always)
         mutating func readCategory(
-            field: FieldScanner.Field, in text: UnsafeBufferPointer<UInt8>, step: StreamPlan.Step,
-            panel: UnsafeMutableBufferPointer<Double>
+            field: FieldScanner.Field, in text: ByteView, step: StreamPlan.Step,
+            panel: PanelView
         ) -> Bool {
             let slot = panelCount &* factorCount &+ step.factor
             if plan.missingCodes.matches(bytes: text, from: field.start, to: field.end) {
@@ -443,8 +443,8 @@ struct ChunkMapper: Sendable {
 
         /// Applies every action of a column (the general path of ``read(field:in:column:panel:)``).
         mutating func readActions(
-            field: FieldScanner.Field, in text: UnsafeBufferPointer<UInt8>, column: Int,
-            panel: UnsafeMutableBufferPointer<Double>
+            field: FieldScanner.Field, in text: ByteView, column: Int,
+            panel: PanelView
         ) -> Bool {
             var action = plan.actionStart[column]
             let last = plan.actionStart[column &+ 1]
@@ -462,7 +462,7 @@ struct ChunkMapper: Sendable {
                     } else {
                         idBuffer.removeAll(keepingCapacity: true)
                         if stable {
-                            idBuffer.append(contentsOf: UnsafeBufferPointer(rebasing: text[field.start..<field.end]))
+                            idBuffer.append(text.rebased(field.start..<field.end))
                         } else {
                             idBuffer.append(contentsOf: TextNormalization.nfc(text, from: field.start, to: field.end))
                         }
@@ -488,8 +488,8 @@ struct ChunkMapper: Sendable {
         /// `Double`, or NaN when it is missing (``flushPanel(_:)`` turns them into utilities).
         @inline(__always)
         mutating func readFactor(
-            _ factor: Int, field: FieldScanner.Field, in text: UnsafeBufferPointer<UInt8>, missing: Bool,
-            panel: UnsafeMutableBufferPointer<Double>
+            _ factor: Int, field: FieldScanner.Field, in text: ByteView, missing: Bool,
+            panel: PanelView
         ) -> Bool {
             let slot = panelCount &* factorCount &+ factor
             if missing {
@@ -512,17 +512,17 @@ struct ChunkMapper: Sendable {
 
         /// Records a candidate: its row of the panel is complete.
         mutating func accept(
-            buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, line: Int, panel: UnsafeMutableBufferPointer<Double>
+            buffer: ByteView, start: Int, end: Int, line: Int, panel: PanelView
         ) {
             var hash: UInt64 = 0  // '@line': the merger makes the id from the line
             if hasID {
                 if idInBuffer {
-                    let id = UnsafeBufferPointer(rebasing: buffer[idRange])
+                    let id = buffer.rebased(idRange)
                     rows.idBytes.append(contentsOf: id)
                     hash = IDHash.hash(id)
                 } else {
                     rows.idBytes.append(contentsOf: idBuffer)
-                    hash = idBuffer.withUnsafeBufferPointer { IDHash.hash($0) }
+                    hash = idBuffer.withByteView { IDHash.hash($0) }
                 }
             }
             rows.candidates.append(
@@ -540,7 +540,7 @@ struct ChunkMapper: Sendable {
                 for _ in plan.meanFactors { rows.statistics.append(.nan) }
                 if keepsRaw {
                     // The whole raw row as the scoring pass's panel would hold it.
-                    rows.raw.append(contentsOf: UnsafeBufferPointer(rebasing: panel[base..<(base &+ factorCount)]))
+                    rows.raw.append(panel, base..<(base &+ factorCount))
                     rows.completeness.append(completeness())
                 }
                 if let outcome {
@@ -567,36 +567,31 @@ struct ChunkMapper: Sendable {
 
         /// Scores stored rows (``ChunkMapper/score(_:)``): each row enters the panel as
         /// ``accept(buffer:start:end:line:panel:)`` would have put it there.
-        mutating func score(_ stored: RawSpill.Chunk, panel: UnsafeMutableBufferPointer<Double>) {
+        mutating func score(_ stored: RawSpill.Chunk, panel: PanelView) {
             let count = stored.count
             rows.candidates.reserveCapacity(count)
             rows.statistics.reserveCapacity(count * width)
             let placeholder = MappedChunk.Candidate(
                 line: 0, recordStart: 0, recordLength: 0, idEnd: 0, idHash: 0, grade: 0, key: 0)
-            stored.raw.withUnsafeBufferPointer { raw in
-                guard let source = raw.baseAddress, let target = panel.baseAddress else { return }
-                for row in 0..<count {
-                    rows.candidates.append(placeholder)
-                    for _ in 0..<width { rows.statistics.append(.nan) }
-                    (target + panelCount &* factorCount).update(from: source + row &* factorCount, count: factorCount)
-                    panelCompleteness.append(stored.completeness[row])
-                    panelCount &+= 1
-                    if panelCount == ChunkMapper.panelRows { flushPanel(panel) }
-                }
+            for row in 0..<count {
+                rows.candidates.append(placeholder)
+                for _ in 0..<width { rows.statistics.append(.nan) }
+                panel.copy(factorCount, from: stored.raw, at: row &* factorCount, to: panelCount &* factorCount)
+                panelCompleteness.append(stored.completeness[row])
+                panelCount &+= 1
+                if panelCount == ChunkMapper.panelRows { flushPanel(panel) }
             }
             flushPanel(panel)
         }
 
         /// Scores the panel with one BLAS product, then grades its rows (or defers them).
-        mutating func flushPanel(_ panel: UnsafeMutableBufferPointer<Double>) {
+        mutating func flushPanel(_ panel: PanelView) {
             guard scoring, panelCount > 0 else { return }
             let started = ChunkMapper.threadTime()
             let panelSize = panelCount
             let used = panelSize * factorCount
             if blasPanel.count != used { blasPanel = [Double](repeating: 0, count: used) }
-            blasPanel.withUnsafeMutableBufferPointer { copy in
-                copy.baseAddress!.update(from: panel.baseAddress!, count: used)
-            }
+            blasPanel.withPanelView { copy in copy.copy(used, from: panel, at: 0, to: 0) }
             // The raw values become utilities in the copy; `panel` keeps the raw values (NaN
             // where missing) for the checks below.
             utilities.convertToUtilities(&blasPanel, rows: panelSize, missingFill: plan.missingFill)
@@ -645,7 +640,7 @@ struct ChunkMapper: Sendable {
         }
 
         /// Makes the reject of a row that failed a check, with ``RowMapper``.
-        mutating func reject(buffer: UnsafeBufferPointer<UInt8>, start: Int, end: Int, line: Int) {
+        mutating func reject(buffer: ByteView, start: Int, end: Int, line: Int) {
             let fields = StreamRecords.fields(of: buffer, from: start, to: end, delimiter: plan.delimiter)
             switch plan.mapper.map(fields: fields, line: line) {
             case .rejected(let reject):
@@ -661,7 +656,7 @@ struct ChunkMapper: Sendable {
 /// Helpers for records held in a chunk.
 enum StreamRecords {
     /// The fields of the record `bytes[start..<end]`, as ``CSVParser`` reads them.
-    static func fields(of bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, delimiter: UInt8) -> [String] {
+    static func fields(of bytes: ByteView, from start: Int, to end: Int, delimiter: UInt8) -> [String] {
         let record = Array(bytes[start..<end])
         var parser = CSVParser(bytes: record, start: 0, delimiter: delimiter, validatesUTF8: false)
         do {
@@ -674,14 +669,13 @@ enum StreamRecords {
 
 /// A 64-bit hash of short byte strings (account ids), word at a time.
 enum IDHash {
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    static func hash(_ bytes: ByteView) -> UInt64 {
         var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
         var index = 0
         let count = bytes.count
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
+        if count > 0 {
             while index + 8 <= count {
-                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let word = bytes.word(at: index)
                 hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
                 hash ^= hash >> 31
                 index += 8

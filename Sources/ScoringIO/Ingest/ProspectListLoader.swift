@@ -451,13 +451,12 @@ struct MissingCodes: Sendable {
 
     /// Whether a (trimmed) field means "no value": blank, or one of the codes.
     func matches(_ field: String) -> Bool {
-        var field = field
-        return field.withUTF8 { matches(bytes: $0, from: 0, to: $0.count) }
+        ByteView.withBytes(of: field) { matches(bytes: $0, from: 0, to: $0.count) }
     }
 
     /// Whether the bytes `text[start..<end]` mean "no value"; see ``matches(_:)``.
     @inline(__always)
-    func matches(bytes text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+    func matches(bytes text: ByteView, from start: Int, to end: Int) -> Bool {
         let length = end &- start
         if length == 0 { return true }
         guard length < 64, hasLength[length], startsWith[Int(MissingCodes.lower(text[start]))] else { return false }

@@ -85,7 +85,7 @@ final class RankedRuns {
     /// a sorted run first when the buffer is full. If a run cannot be written (a full disk,
     /// say), records ``failure`` and drops the entries.
     func append(
-        _ entry: RankedEntry, record: UnsafeBufferPointer<UInt8>? = nil,
+        _ entry: RankedEntry, record: ByteView? = nil,
         ranksBefore: (RankedEntry, RankedEntry) -> Bool
     ) {
         precondition((record != nil) == carriesRecords, "Records are carried by every entry or none")
@@ -160,8 +160,8 @@ final class RankedRuns {
     /// - Returns: The OR of the bytes read ahead (for ``touched``).
     fileprivate static func gather(_ entries: [RankedEntry], _ range: Range<Int>, from text: [UInt8], into out: inout [UInt8]) -> UInt8 {
         var touched: UInt8 = 0
-        entries.withUnsafeBufferPointer { entries in
-            text.withUnsafeBufferPointer { text in
+        do {
+            text.withByteView { text in
                 var start = range.lowerBound
                 while start < range.upperBound {
                     let end = Swift.min(start + 16, range.upperBound)
@@ -170,7 +170,7 @@ final class RankedRuns {
                     }
                     for index in start..<end {
                         let offset = Int(entries[index].position.offset)
-                        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[offset..<(offset + Int(entries[index].position.length))]))
+                        out.append(text.rebased(offset..<(offset + Int(entries[index].position.length))))
                     }
                     start = end
                 }
@@ -279,8 +279,8 @@ final class RankedRuns {
                 let length = Int(entry.position.length)
                 if wantsRecord {
                     let start = sources[top].textPosition
-                    sources[top].text.withUnsafeBufferPointer { text in
-                        record.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<(start + length)]))
+                    sources[top].text.withByteView { text in
+                        record.append(text.rebased(start..<(start + length)))
                     }
                 }
                 sources[top].textPosition += length

@@ -2,7 +2,7 @@
 /// ASCII digits and nothing else, within `Int`'s range.
 enum StageText {
     /// The integer written in `text[start..<end]`, or `nil`.
-    static func integer(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+    static func integer(_ text: ByteView, from start: Int, to end: Int) -> Int? {
         var index = start
         var negative = false
         if index < end && (text[index] == UInt8(ascii: "+") || text[index] == UInt8(ascii: "-")) {

@@ -192,8 +192,8 @@ struct StreamMerger {
                 do { try spill.append(stored) } catch { spillFailure = error }
             }
         }
-        rows.idBytes.withUnsafeBufferPointer { ids in
-            chunk.bytes.withUnsafeBufferPointer { text in
+        rows.idBytes.withByteView { ids in
+            chunk.bytes.withByteView { text in
                 let touchAhead = 32
                 for candidate in 0..<rows.candidateCount {
                     if candidate % touchAhead == 0 && idColumn != nil {
@@ -223,7 +223,7 @@ struct StreamMerger {
                     let entry: Int
                     if let idColumn {
                         let idStart = candidate == 0 ? 0 : Int(rows.candidates[candidate - 1].idEnd)
-                        let id = UnsafeBufferPointer(rebasing: ids[idStart..<Int(record.idEnd)])
+                        let id = ids.rebased(idStart..<Int(record.idEnd))
                         switch registry.insert(id, hash: record.idHash, line: line) {
                         case .added(let added):
                             entry = added
@@ -239,7 +239,7 @@ struct StreamMerger {
                         }
                     } else {
                         // '@line': the id is the line number, unique by construction.
-                        entry = Array(String(line).utf8).withUnsafeBufferPointer {
+                        entry = Array(String(line).utf8).withByteView {
                             registry.appendUnique($0, line: line)
                         }
                     }
@@ -259,7 +259,7 @@ struct StreamMerger {
                             block: block, offset: Int32(truncatingIfNeeded: start),
                             length: Int32(truncatingIfNeeded: length)),
                         line: line)
-                    let recordText = UnsafeBufferPointer(rebasing: text[start..<(start + length)])
+                    let recordText = text.rebased(start..<(start + length))
                     var scores = (value: record.value, difficulty: record.difficulty)
                     if deferred >= 0 {
                         let row = rows.deferredRow(deferred, columns: columns)
@@ -328,9 +328,9 @@ struct StreamMerger {
             if deferred >= 0 {
                 let row = rows.deferredRow(deferred, columns: columns)
                 guard let graded = gradeWithKnownMeans(&ranked, row, grader: grader) else {
-                    stored.text.withUnsafeBufferPointer { text in
+                    stored.text.withByteView { text in
                         wait(
-                            ranked, record: UnsafeBufferPointer(rebasing: text[textStart..<textEnd]), scores: row.scores,
+                            ranked, record: text.rebased(textStart..<textEnd), scores: row.scores,
                             completeness: row.completeness, factors: row.factors, dealValue: dealValue)
                     }
                     continue
@@ -338,9 +338,9 @@ struct StreamMerger {
                 scores = graded
             }
             if carries {
-                stored.text.withUnsafeBufferPointer { text in
+                stored.text.withByteView { text in
                     select(
-                        ranked, record: UnsafeBufferPointer(rebasing: text[textStart..<textEnd]), scores: scores,
+                        ranked, record: text.rebased(textStart..<textEnd), scores: scores,
                         dealValue: dealValue)
                 }
             } else {
@@ -395,7 +395,7 @@ struct StreamMerger {
     }
 
     private mutating func wait(
-        _ entry: RankedEntry, record: UnsafeBufferPointer<UInt8>, scores: ArraySlice<Double>, completeness: Double,
+        _ entry: RankedEntry, record: ByteView, scores: ArraySlice<Double>, completeness: Double,
         factors: ArraySlice<Int32>, dealValue: Double
     ) {
         guard deferredEntries.count < deferredLimit else {
@@ -454,7 +454,7 @@ struct StreamMerger {
     /// when missing) and offers it to the selection (with its record's text, which a ranking
     /// of every row carries).
     private mutating func select(
-        _ entry: RankedEntry, record: UnsafeBufferPointer<UInt8>?, scores: (value: Double, difficulty: Double),
+        _ entry: RankedEntry, record: ByteView?, scores: (value: Double, difficulty: Double),
         dealValue: Double
     ) {
         gradeCounts[Int(entry.grade)] += 1
@@ -507,7 +507,7 @@ struct StreamMerger {
         deferredTextStarts = []
         deferredDealValues = []
         let grader = Grader(plan: plan)
-        text.withUnsafeBufferPointer { text in
+        text.withByteView { text in
             for (index, var entry) in entries.enumerated() {
                 let start = index == 0 ? 0 : factorEnds[index - 1]
                 let graded = grader.grade(
@@ -517,7 +517,7 @@ struct StreamMerger {
                 let textStart = carries ? textStarts[index] : 0
                 select(
                     entry,
-                    record: !carries ? nil : UnsafeBufferPointer(rebasing: text[textStart..<(textStart + Int(entry.position.length))]),
+                    record: !carries ? nil : text.rebased(textStart..<(textStart + Int(entry.position.length))),
                     scores: (graded.value, graded.difficulty), dealValue: dealValues[index])
             }
         }

@@ -13,7 +13,7 @@ enum TextNormalization {
     /// Whether `text[start..<end]` (valid UTF-8) is certainly in NFC.
     ///
     /// - Complexity: O(*n*); ASCII costs one comparison per byte.
-    static func isStableNFC(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+    static func isStableNFC(_ text: ByteView, from start: Int, to end: Int) -> Bool {
         var index = start
         while index < end {
             let lead = text[index]
@@ -43,22 +43,21 @@ enum TextNormalization {
     }
 
     /// The NFC form of valid UTF-8 text, as UTF-8.
-    static func nfc(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> [UInt8] {
+    static func nfc(_ text: ByteView, from start: Int, to end: Int) -> [UInt8] {
         if isStableNFC(text, from: start, to: end) { return Array(text[start..<end]) }
-        return nfc(String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self))
+        return nfc(text.rebased(start..<end).string)
     }
 
     /// The NFC form of a string, as UTF-8 (Foundation only when ``isStableNFC(_:from:to:)``
     /// cannot vouch for the text).
     static func nfc(_ text: String) -> [UInt8] {
-        var text = text
-        let stable = text.withUTF8 { isStableNFC($0, from: 0, to: $0.count) }
+        let stable = ByteView.withBytes(of: text) { isStableNFC($0, from: 0, to: $0.count) }
         return Array((stable ? text : text.precomposedStringWithCanonicalMapping).utf8)
     }
 
     /// Whether every byte is ASCII.
     @inline(__always)
-    static func isASCII(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+    static func isASCII(_ text: ByteView, from start: Int, to end: Int) -> Bool {
         var index = start
         while index < end {
             if text[index] >= 0x80 { return false }

@@ -91,12 +91,11 @@ public struct HistoryColumns: Sendable {
         let meanFactors = model.factors.indices.filter { model.factors[$0].missing == .mean }
         var accumulator = StatisticsAccumulator(model: model, rawFactors: rawFactors)
         let rows = acceptedCount
-        raw.withUnsafeBufferPointer { raw in
-            for row in 0..<rows {
-                let base = row * factorCount
-                for factor in rawFactors where !raw[base + factor].isNaN { accumulator.addRaw(raw[base + factor], factor: factor) }
-            }
-            guard !meanFactors.isEmpty else { return }
+        for row in 0..<rows {
+            let base = row * factorCount
+            for factor in rawFactors where !raw[base + factor].isNaN { accumulator.addRaw(raw[base + factor], factor: factor) }
+        }
+        if !meanFactors.isEmpty {
             let table = UtilityTable(model: model, statistics: accumulator.rawStatistics())
             for row in 0..<rows {
                 let base = row * factorCount

@@ -7,7 +7,7 @@ import Testing
 struct FieldScannerTests {
     /// Every record of `bytes` as the scanner reads it: line and fields as text.
     static func scan(_ bytes: [UInt8], delimiter: UInt8) throws(FieldScanner.Failure) -> [CSVRecord] {
-        try bytes.withUnsafeBufferPointer { (buffer) throws(FieldScanner.Failure) -> [CSVRecord] in
+        try bytes.withByteView { (buffer) throws(FieldScanner.Failure) -> [CSVRecord] in
             var scanner = FieldScanner(bytes: buffer, start: 0, line: 1, delimiter: delimiter)
             var records: [CSVRecord] = []
             while scanner.skipBlankLines() {
@@ -18,7 +18,7 @@ struct FieldScannerTests {
                     let text =
                         field.inScratch
                         ? String(decoding: scanner.scratch[field.start..<field.end], as: UTF8.self)
-                        : String(decoding: UnsafeBufferPointer(rebasing: buffer[field.start..<field.end]), as: UTF8.self)
+                        : buffer.rebased(field.start..<field.end).string
                     fields.append(text)
                     if field.endsRecord { break }
                 }

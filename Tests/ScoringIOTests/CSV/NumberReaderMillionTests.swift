@@ -92,7 +92,7 @@ private func strtodValue(_ text: [UInt8]) -> Double {
 
 /// The streaming reader's entry on a byte buffer.
 private func fastValue(_ reader: NumberReader, _ text: [UInt8]) -> Double? {
-    text.withUnsafeBufferPointer { reader.value(in: $0, from: 0, to: $0.count) }
+    text.withByteView { reader.value(in: $0, from: 0, to: $0.count) }
 }
 
 @Suite("The fast number reader equals strtod bit for bit on millions of strings")

@@ -42,7 +42,7 @@ struct NumberReaderTests {
         #expect(value.bitPattern == expected.bitPattern, "\(text) read as \(value)")
         // The streaming reader's entry gives the same.
         let bytes = Array(text.utf8)
-        let fast = bytes.withUnsafeBufferPointer { NumberReader(unit: unit).value(in: $0, from: 0, to: bytes.count) }
+        let fast = bytes.withByteView { NumberReader(unit: unit).value(in: $0, from: 0, to: bytes.count) }
         #expect(fast?.bitPattern == expected.bitPattern)
     }
 

@@ -4,14 +4,14 @@ import Testing
 @testable import ScoringIO
 
 /// The streaming reader validates chunks with the word-at-a-time
-/// ``UTF8Validation/firstInvalidOffset(in:range:)-(UnsafeBufferPointer<UInt8>,_)``; its
+/// ``UTF8Validation/firstInvalidOffset(in:range:)-(ByteView,_)``; its
 /// answer must be the byte-by-byte reference's for every input, including where its masks
 /// stop applying (E0 and ED leads, four-byte sequences, the last seven bytes of a range,
 /// sequences cut by the range's end).
 @Suite("Word-at-a-time UTF-8 validation agrees with the byte-by-byte reference")
 struct UTF8ValidationWordTests {
     static func fast(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
-        bytes.withUnsafeBufferPointer { UTF8Validation.firstInvalidOffset(in: $0, range: range) }
+        bytes.withByteView { UTF8Validation.firstInvalidOffset(in: $0, range: range) }
     }
 
     /// Pieces the random texts are made of: ASCII, CJK (E1–EC, EE–EF leads), the leads with

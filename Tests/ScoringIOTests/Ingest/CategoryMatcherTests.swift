@@ -38,11 +38,11 @@ struct CategoryMatcherTests {
         let matcher = CategoryMatcher(readers: [numeric, reader])
         for field in Self.fields {
             let bytes = Array(field.utf8)
-            let found = bytes.withUnsafeBufferPointer { matcher.index(factor: 1, of: $0, from: 0, to: $0.count) }
+            let found = bytes.withByteView { matcher.index(factor: 1, of: $0, from: 0, to: $0.count) }
             #expect(found == reader.categoryIndex(field), "field '\(field)'")
             // The same bytes inside a longer buffer.
             let padded = Array("xx,".utf8) + bytes + Array(",zz".utf8)
-            let inside = padded.withUnsafeBufferPointer { matcher.index(factor: 1, of: $0, from: 3, to: 3 + bytes.count) }
+            let inside = padded.withByteView { matcher.index(factor: 1, of: $0, from: 3, to: 3 + bytes.count) }
             #expect(inside == reader.categoryIndex(field), "field '\(field)' inside a record")
         }
     }

@@ -71,7 +71,7 @@ struct RankedRunsTests {
         let entries = Self.entries(count: 1500, seed: UInt64(capacity))
         let runs = RankedRuns(capacity: capacity, readBufferEntries: readBuffer, carriesRecords: true)
         for entry in entries {
-            Self.record(entry.entry).withUnsafeBufferPointer { runs.append(entry, record: $0, ranksBefore: Self.ranksBefore) }
+            Self.record(entry.entry).withByteView { runs.append(entry, record: $0, ranksBefore: Self.ranksBefore) }
         }
         #expect(runs.count == 1500)
         if capacity < 1500 { #expect(runs.spilledRuns > 0) }

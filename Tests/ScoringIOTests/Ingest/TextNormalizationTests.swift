@@ -20,7 +20,7 @@ struct TextNormalizationTests {
         let bytes = Array(("«" + text + "»").utf8)
         let start = "«".utf8.count
         let end = bytes.count - "»".utf8.count
-        let normalized = bytes.withUnsafeBufferPointer { TextNormalization.nfc($0, from: start, to: end) }
+        let normalized = bytes.withByteView { TextNormalization.nfc($0, from: start, to: end) }
         #expect(normalized == TextNormalization.nfc(text))
     }
 }

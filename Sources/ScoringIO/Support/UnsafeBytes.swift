@@ -1,0 +1,130 @@
+// The home of ScoringIO's pointer code for bytes and panels (see docs/architecture.md,
+// "Where unsafe code lives"). The parse helpers, the field scanner and the chunk mapper reach
+// a chunk's bytes and a panel's values only through these views, the way swift-collections
+// reaches a deque's buffer only through its `_UnsafeHandle`.
+
+/// Read-only bytes of an array, without bounds checks in release builds, valid only inside
+/// the closure that made it (`[UInt8].withByteView(_:)`, ``ByteView/withBytes(of:_:)``).
+///
+/// Debug builds still check every index (`UnsafeBufferPointer`'s subscript does); release
+/// builds trust the caller, which is why the hot paths use it and why it must never escape.
+struct ByteView: RandomAccessCollection {
+    fileprivate let buffer: UnsafeBufferPointer<UInt8>
+
+    fileprivate init(_ buffer: UnsafeBufferPointer<UInt8>) {
+        self.buffer = buffer
+    }
+
+    typealias Indices = Range<Int>
+    typealias Iterator = UnsafeBufferPointer<UInt8>.Iterator
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { buffer.count }
+    var indices: Range<Int> { 0..<buffer.count }
+    var count: Int { buffer.count }
+    var isEmpty: Bool { buffer.isEmpty }
+
+    @inline(__always)
+    subscript(index: Int) -> UInt8 { buffer[index] }
+
+    @inline(__always)
+    func index(after index: Int) -> Int { index &+ 1 }
+
+    @inline(__always)
+    func index(before index: Int) -> Int { index &- 1 }
+
+    @inline(__always)
+    func makeIterator() -> Iterator { buffer.makeIterator() }
+
+    /// The bytes in one piece, for the standard library's fast paths (copying into an array,
+    /// decoding text).
+    @inline(__always)
+    func withContiguousStorageIfAvailable<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result? {
+        try body(buffer)
+    }
+
+    /// The bytes of `range` as a view of their own, indexed from 0 (a `Slice` of this view,
+    /// `view[range]`, keeps this view's indices).
+    @inline(__always)
+    func rebased(_ range: Range<Int>) -> ByteView { ByteView(UnsafeBufferPointer(rebasing: buffer[range])) }
+
+    /// The eight bytes from `offset` as a little-endian integer (`offset + 8 ≤ count`; any
+    /// alignment).
+    @inline(__always)
+    func word(at offset: Int) -> UInt64 {
+        assert(offset >= 0 && offset + 8 <= buffer.count, "ByteView word out of bounds")
+        return UInt64(littleEndian: UnsafeRawPointer(buffer.baseAddress!).loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    /// The bytes as UTF-8 text (invalid sequences repaired with U+FFFD).
+    var string: String { String(decoding: buffer, as: UTF8.self) }
+
+    /// Calls `body` with the UTF-8 bytes of `text` (made contiguous first if they are not).
+    static func withBytes<Result>(of text: String, _ body: (ByteView) -> Result) -> Result {
+        var text = text
+        return text.withUTF8 { body(ByteView($0)) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Calls `body` with a bounds-unchecked read-only view of the bytes.
+    @inline(__always)
+    func withByteView<Result, Failure: Error>(_ body: (ByteView) throws(Failure) -> Result) throws(Failure) -> Result {
+        try withUnsafeBufferPointer { (buffer) throws(Failure) in try body(ByteView(buffer)) }
+    }
+
+    /// Appends a view's bytes (one copy of the block).
+    @inline(__always)
+    mutating func append(_ bytes: ByteView) {
+        append(contentsOf: bytes.buffer)
+    }
+}
+
+/// A writable panel of values (doubles) borrowed from an array, without bounds checks in
+/// release builds, valid only inside the closure that made it
+/// (`[Double].withPanelView(_:)`).
+struct PanelView {
+    fileprivate let buffer: UnsafeMutableBufferPointer<Double>
+
+    fileprivate init(_ buffer: UnsafeMutableBufferPointer<Double>) {
+        self.buffer = buffer
+    }
+
+    var count: Int { buffer.count }
+
+    @inline(__always)
+    subscript(index: Int) -> Double {
+        get { buffer[index] }
+        nonmutating set { buffer[index] = newValue }
+    }
+
+    /// Copies `count` values of `source` from its index `from` to this panel's index `to`.
+    @inline(__always)
+    func copy(_ count: Int, from source: PanelView, at from: Int, to: Int) {
+        precondition(from >= 0 && from + count <= source.count && to >= 0 && to + count <= buffer.count, "PanelView copy out of bounds")
+        guard count > 0 else { return }
+        (buffer.baseAddress! + to).update(from: source.buffer.baseAddress! + from, count: count)
+    }
+
+    /// Copies `count` values of `source` from its index `from` to this panel's index `to`.
+    @inline(__always)
+    func copy(_ count: Int, from source: [Double], at from: Int, to: Int) {
+        precondition(from >= 0 && from + count <= source.count && to >= 0 && to + count <= buffer.count, "PanelView copy out of bounds")
+        guard count > 0 else { return }
+        source.withUnsafeBufferPointer { (buffer.baseAddress! + to).update(from: $0.baseAddress! + from, count: count) }
+    }
+}
+
+extension Array where Element == Double {
+    /// Calls `body` with a bounds-unchecked writable view of the values.
+    @inline(__always)
+    mutating func withPanelView<Result>(_ body: (PanelView) -> Result) -> Result {
+        withUnsafeMutableBufferPointer { body(PanelView($0)) }
+    }
+
+    /// Appends the values of `range` of a panel.
+    @inline(__always)
+    mutating func append(_ panel: PanelView, _ range: Range<Int>) {
+        append(contentsOf: UnsafeMutableBufferPointer(rebasing: panel.buffer[range]))
+    }
+}
