@@ -135,4 +135,49 @@ struct InteractionCommandTests {
         let bad = try KamRunner.run(["model", "fit", "history.csv", "--model", "base.yaml", "--interactions", "-1"], in: directory)
         #expect(bad.status == 64)
     }
+
+    @Test("kam model fit --bags: one bag writes the default model byte for byte; three write one additive model that kam explain sums to kam rank's scores")
+    func outerBagsEndToEnd() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        try Self.writeHistory(in: directory)
+        let common = ["model", "fit", "history.csv", "--model", "base.yaml", "--candidates", "all", "--interactions", "2", "--quiet"]
+        for (name, extra) in [("default.yaml", [String]()), ("one.yaml", ["--bags", "1"]), ("three.yaml", ["--bags", "3"])] {
+            let fit = try KamRunner.run(common + extra + ["--format", "json", "--output", name], in: directory)
+            #expect(fit.status == 0, "\(fit.standardError)")
+            if name == "three.yaml" {
+                let notes = try #require(try json(fit.standardOutput)["notes"] as? [String])
+                #expect(notes.contains { $0.contains("mean of 3 fits") }, "\(notes)")
+            }
+        }
+        let one = try String(contentsOfFile: directory + "/one.yaml", encoding: .utf8)
+        #expect(one == (try String(contentsOfFile: directory + "/default.yaml", encoding: .utf8)))
+        let three = try String(contentsOfFile: directory + "/three.yaml", encoding: .utf8)
+        #expect(three != one)
+        let model = try ModelFileReader().read(contentsOf: directory + "/three.yaml")
+        #expect(try ModelFileReader().read(yaml: ModelFileWriter().write(model), file: "again.yaml") == model)
+        #expect(model.factors.contains { $0.scale.interaction != nil })
+
+        let ranked = try KamRunner.run(
+            ["rank", "history.csv", "--model", "three.yaml", "--format", "csv", "--digits", "12", "--quiet"], in: directory)
+        #expect(ranked.status == 0, "\(ranked.standardError)")
+        let rows = CSVCheck.parse(ranked.standardOutput).filter { $0.count > 5 }
+        let header = rows[0]
+        let id = try #require(header.firstIndex(of: "account_id"))
+        let value = try #require(header.firstIndex(of: "value"))
+        let difficulty = try #require(header.firstIndex(of: "difficulty"))
+        for record in rows.dropFirst().prefix(3) {
+            let explained = try KamRunner.run(
+                ["explain", record[id], "history.csv", "--model", "three.yaml", "--format", "json"], in: directory)
+            #expect(explained.status == 0, "\(explained.standardError)")
+            let lines = try #require(try json(explained.standardOutput)["contributions"] as? [[String: Any]])
+            func sum(_ side: String) -> Double {
+                lines.filter { ($0["side"] as? String) == side }.reduce(0) { $0 + (($1["points"] as? Double) ?? .nan) }
+            }
+            // The JSON writes 6 decimals per line.
+            #expect(abs(sum("value") - (Double(record[value]) ?? .nan)) <= 1e-5, "\(record[id]) value")
+            #expect(abs(sum("difficulty") - (Double(record[difficulty]) ?? .nan)) <= 1e-5, "\(record[id]) difficulty")
+        }
+        let bad = try KamRunner.run(common + ["--bags", "0"], in: directory)
+        #expect(bad.status == 64)
+    }
 }

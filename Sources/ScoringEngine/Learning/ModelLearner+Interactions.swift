@@ -373,12 +373,22 @@ extension ModelLearner {
     /// curve gives back what a table now explains better (as a GAM with interaction terms is
     /// fitted), and a table keeps only what the curves cannot.
     ///
+    /// With `bags` > 1 (InterpretML's outer bags) each slot's fit is the mean of `bags` fits,
+    /// each on a stratified random ``Options/baggedShare`` of the slot's rows
+    /// (``baggedRows(_:outcomes:share:stream:seed:)``) and started where the single fit
+    /// starts: the mean coefficients β̄ = (1/B) Σ_b β_b are again one additive model, so
+    /// every curve and table is the mean of the bags' curves and tables (and a group's
+    /// log-odds β̄₀ + θ̄ the mean of theirs). The bags of fold k see only fold k's training
+    /// rows, so the cross-validated figures price the averaging honestly. With no pairs the
+    /// curves alone are refitted this way.
+    ///
     /// - Returns: The joint model and its fits, per entered column the curve's groups and per
     ///   pair the table's cells with their new log-odds (each per slot: 0 all rows, k + 1 fold
     ///   k's training rows).
+    /// - Complexity: `bags` × (folds + 1) Newton fits of the joint model, two at a time.
     func refitJointly(
         _ inputs: [CurveInput], curves: Curves, pairs: [LearnedPair], outcomes: [Double], assignment: [Int],
-        trainRows: [[Int]]
+        trainRows: [[Int]], bags: Int = 1
     ) throws(LearningError) -> JointRefit {
         let n = outcomes.count
         let ridge = cellRidge(outcomes)
@@ -390,23 +400,29 @@ extension ModelLearner {
         let model = AdditiveLogistic(terms: curves.additive.terms + pairTerms)
         let learned = [curves.finalFit] + curves.foldFits
         let lambda = curves.lambda
-        let results = parallelMap(learned.count) { slot -> Result<AdditiveLogistic.Fit, LearningError> in
+        let seed = options.seed
+        let share = options.baggedShare
+        // Job j fits bag j % bags of slot j / bags (one job per slot without bagging).
+        let results = parallelMap(learned.count * bags) { job -> Result<AdditiveLogistic.Fit, LearningError> in
+            let slot = job / bags
             var start = learned[slot].coefficients
             for pair in pairs { start += pair.fits[slot].groups.map(\.logOdds) }
-            let rows = slot == 0 ? Array(0..<n) : trainRows[slot - 1]
+            var rows = slot == 0 ? Array(0..<n) : trainRows[slot - 1]
+            if bags > 1 { rows = Self.baggedRows(rows, outcomes: outcomes, share: share, stream: job % bags, seed: seed) }
             do throws(LearningError) {
                 return .success(try model.fit(rows: rows, outcomes: outcomes, lambda: lambda, start: start, keepsFactor: false))
             } catch {
                 return .failure(error)
             }
         }
-        var fits: [AdditiveLogistic.Fit] = []
+        var bagFits: [AdditiveLogistic.Fit] = []
         for result in results {
             switch result {
-            case .success(let fit): fits.append(fit)
+            case .success(let fit): bagFits.append(fit)
             case .failure(let error): throw error
             }
         }
+        let fits = bags == 1 ? bagFits : learned.indices.map { Self.meanFit(bagFits[($0 * bags)..<($0 * bags + bags)]) }
         let curveFits = Self.columnFits(
             inputs, model: model, binned: curves.binned, slots: fits, outcomes: outcomes, assignment: assignment)
         let tableFits = pairs.enumerated().map { index, pair in
@@ -420,7 +436,34 @@ extension ModelLearner {
         return JointRefit(model: model, fits: fits, curves: curveFits, pairs: tableFits)
     }
 
-    /// What ``refitJointly(_:curves:pairs:outcomes:assignment:trainRows:)`` returns.
+    /// An outer bag of `rows`: the first ⌈`share` × count⌉ of each outcome's rows after a
+    /// shuffle by stream `stream` of the generator seeded with `seed`, in row order.
+    static func baggedRows(_ rows: [Int], outcomes: [Double], share: Double, stream: Int, seed: UInt64) -> [Int] {
+        var random = SeededRandom(seed: seed).split(stream: stream)
+        var bag: [Int] = []
+        for wanted in [true, false] {
+            var members = rows.filter { (outcomes[$0] >= 0.5) == wanted }
+            random.shuffle(&members)
+            let kept = min(members.count, Int((share * Double(members.count)).rounded(.up)))
+            bag += members.prefix(kept)
+        }
+        return bag.sorted()
+    }
+
+    /// The mean of the bags' fits: mean coefficients and mean information (the weights of the
+    /// monotone projection); no Cholesky factor.
+    static func meanFit(_ bags: ArraySlice<AdditiveLogistic.Fit>) -> AdditiveLogistic.Fit {
+        guard var mean = bags.first else { preconditionFailure("meanFit needs at least one bag") }
+        let count = Double(bags.count)
+        mean.coefficients = mean.coefficients.indices.map { k in bags.reduce(0) { $0 + $1.coefficients[k] } / count }
+        mean.information = mean.information.indices.map { k in bags.reduce(0) { $0 + $1.information[k] } / count }
+        mean.iterations = bags.reduce(0) { max($0, $1.iterations) }
+        mean.converged = bags.allSatisfy(\.converged)
+        mean.factor = nil
+        return mean
+    }
+
+    /// What ``refitJointly(_:curves:pairs:outcomes:assignment:trainRows:bags:)`` returns.
     struct JointRefit {
         /// The curves' terms, then one term per pair.
         var model: AdditiveLogistic

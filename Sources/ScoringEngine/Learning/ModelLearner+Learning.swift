@@ -332,17 +332,32 @@ extension ModelLearner {
             clock.lap("interactions: FAST ranking, selection on the folds, tables")
             steps?.advance(plan.interactions)
             var tableFits = pairs.map(\.fits)
-            if !pairs.isEmpty, options.refitsWithInteractions, n <= Self.largeHistory {
+            // Outer bags always refit the final model (the curves alone when no pair joined).
+            let bags = options.outerBags
+            if bags > 1 || (!pairs.isEmpty && options.refitsWithInteractions && n <= Self.largeHistory) {
                 let joint = try refitJointly(
-                    inputs, curves: curves, pairs: pairs, outcomes: outcomes, assignment: assignment, trainRows: trainRows)
+                    inputs, curves: curves, pairs: pairs, outcomes: outcomes, assignment: assignment, trainRows: trainRows,
+                    bags: bags)
+                // The comparison's "without interactions" keeps the curves learned without them,
+                // bagged as the model is.
+                let plain =
+                    bags > 1 && !pairs.isEmpty
+                    ? try refitJointly(
+                        inputs, curves: curves, pairs: [], outcomes: outcomes, assignment: assignment, trainRows: trainRows,
+                        bags: bags) : nil
                 for (k, l) in fitSet.enumerated() {
-                    // The comparison's "without interactions" keeps the curves learned without them.
-                    curvesWithoutPairs[l] = groupUtilities[l]
+                    if !pairs.isEmpty {
+                        curvesWithoutPairs[l] = plain.map { $0.curves[k].map { $0.utilities(side: sides[l]).utilities } } ?? groupUtilities[l]
+                    }
                     curveFits[l] = joint.curves[k]
                     groupUtilities[l] = joint.curves[k].map { $0.utilities(side: sides[l]).utilities }
                 }
                 tableFits = joint.pairs
-                clock.lap("interactions: curves and tables fitted together")
+                clock.lap(bags > 1 ? "final fit: \(bags) outer bags per slot" : "interactions: curves and tables fitted together")
+                if bags > 1 {
+                    notes.append(
+                        "The curves\(pairs.isEmpty ? "" : " and tables") are the mean of \(bags) fits, each on a random \(Int((options.baggedShare * 100).rounded()))% of the accounts (outer bags).")
+                }
             }
             let entered = fitSet + others
             for (pair, fits) in zip(pairs, tableFits) {

@@ -132,6 +132,12 @@ public struct ModelLearner: Sendable {
         /// Whether the curves and the chosen tables are then fitted again together
         /// (``refitJointly``); histories above ``largeHistory`` accounts keep them as learned.
         public var refitsWithInteractions: Bool = true
+        /// Outer bags of the final additive fit (``refitJointly``): each slot's curves and
+        /// tables are the average of this many fits, each on a stratified random
+        /// ``baggedShare`` of the slot's rows (InterpretML's outer bags). 1 fits all rows once.
+        public var outerBags: Int = 1
+        /// The share of a slot's rows (of each outcome) that one outer bag is fitted on (0...1).
+        public var baggedShare: Double = 0.85
         public var calibration: CalibrationChoice = .crossValidated
         /// Equal-width bins of the expected calibration error.
         public var calibrationBins: Int = 10
@@ -199,6 +205,12 @@ public struct ModelLearner: Sendable {
         }
         if options.interactionBins.isEmpty || options.interactionBins.contains(where: { !(2...64).contains($0) }) {
             return bad("numbers of interaction bins", "\(options.interactionBins)", "one or more, each between 2 and 64")
+        }
+        if !(1...100).contains(options.outerBags) {
+            return bad("number of outer bags", "\(options.outerBags)", "between 1 and 100")
+        }
+        if !(options.baggedShare > 0 && options.baggedShare < 1) {
+            return bad("bagged share of rows", "\(options.baggedShare)", "above 0 and below 1")
         }
         if options.calibrationBins < 1 {
             return bad("number of calibration bins", "\(options.calibrationBins)", "at least 1")

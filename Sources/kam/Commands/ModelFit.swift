@@ -93,6 +93,9 @@ extension Kam.ModelCommand {
         @Option(help: "Most pairwise interactions to learn (each a small 2-D table over two factors; they join only while they lower the cross-validated log loss); 0 learns none.")
         var interactions: Int = 10
 
+        @Option(help: "Outer bags of the final additive fit: its curves and tables are the mean of this many fits, each on a random 85% of the accounts (1 fits all accounts once).")
+        var bags: Int = 1
+
         @Flag(
             inversion: .prefixedNo,
             help: "Refine each numeric curve's smoothing by cross-validated log loss after the shared strength is chosen (skipped above 200,000 accounts).")
@@ -132,6 +135,9 @@ extension Kam.ModelCommand {
             }
             if !(0...50).contains(interactions) {
                 throw ValidationError("Please specify '--interactions' between 0 and 50.")
+            }
+            if !(1...100).contains(bags) {
+                throw ValidationError("Please specify '--bags' between 1 and 100.")
             }
         }
 
@@ -190,6 +196,7 @@ extension Kam.ModelCommand {
                 options.minimumBinCount = minBinCount
                 options.maximumInteractions = interactions
                 options.refinesSmoothing = smoothingPerFactor
+                options.outerBags = bags
                 options.includedColumns = Set(includedColumns)
                 let learned: LearnedModel
                 // Learning takes seconds from about a thousand accounts on: its line counts the

@@ -97,4 +97,72 @@ struct JointRefitTests {
             }
         }
     }
+
+    @Test("an outer bag is a stratified share of the slot's rows, in row order, the same for the same seed and stream")
+    func baggedRowsAreStratified() {
+        let outcomes = (0..<1000).map { $0 % 7 == 0 ? 1.0 : 0.0 }
+        let rows = Array(stride(from: 0, to: 1000, by: 2))
+        let bag = ModelLearner.baggedRows(rows, outcomes: outcomes, share: 0.85, stream: 0, seed: 42)
+        let won = rows.filter { outcomes[$0] == 1 }.count
+        let lost = rows.count - won
+        #expect(bag.filter { outcomes[$0] == 1 }.count == Int((0.85 * Double(won)).rounded(.up)))
+        #expect(bag.filter { outcomes[$0] == 0 }.count == Int((0.85 * Double(lost)).rounded(.up)))
+        #expect(Set(bag).isSubset(of: Set(rows)) && Set(bag).count == bag.count)
+        #expect(bag == bag.sorted())
+        #expect(bag == ModelLearner.baggedRows(rows, outcomes: outcomes, share: 0.85, stream: 0, seed: 42))
+        #expect(bag != ModelLearner.baggedRows(rows, outcomes: outcomes, share: 0.85, stream: 1, seed: 42))
+    }
+
+    @Test("with outer bags every slot's curves and tables are the mean of the bags' fits, each on its bag of the slot's rows; one bag is the plain refit")
+    func outerBagsAverageTheFits() throws {
+        let problem = CurveProblem(Self.history(count: 6_000, seed: 5))
+        var options = ModelLearner.Options()
+        options.maximumInteractions = 2
+        let learner = try ModelLearner(options: options)
+        let curves = try problem.learnCurves(learner)
+        let pairs = learner.learnInteractions(
+            problem.inputs, curves: curves, outcomes: problem.outcomes, foldCount: problem.folds,
+            trainRows: problem.trainRows, testRows: problem.testRows)
+        try #require(!pairs.isEmpty)
+        func refit(bags: Int) throws -> ModelLearner.JointRefit {
+            try learner.refitJointly(
+                problem.inputs, curves: curves, pairs: pairs, outcomes: problem.outcomes, assignment: problem.assignment,
+                trainRows: problem.trainRows, bags: bags)
+        }
+        let plain = try refit(bags: 1)
+        let bagged = try refit(bags: 3)
+        let one = try learner.refitJointly(
+            problem.inputs, curves: curves, pairs: pairs, outcomes: problem.outcomes, assignment: problem.assignment,
+            trainRows: problem.trainRows)
+        #expect(plain.fits.map(\.coefficients) == one.fits.map(\.coefficients))
+
+        let n = problem.outcomes.count
+        let learned = [curves.finalFit] + curves.foldFits
+        for slot in [0, 2] {
+            var start = learned[slot].coefficients
+            for pair in pairs { start += pair.fits[slot].groups.map(\.logOdds) }
+            let rows = slot == 0 ? Array(0..<n) : problem.trainRows[slot - 1]
+            var sum = [Double](repeating: 0, count: start.count)
+            for stream in 0..<3 {
+                let bag = ModelLearner.baggedRows(rows, outcomes: problem.outcomes, share: 0.85, stream: stream, seed: 42)
+                let fit = try bagged.model.fit(
+                    rows: bag, outcomes: problem.outcomes, lambda: curves.lambda, start: start, keepsFactor: false)
+                for k in sum.indices { sum[k] += fit.coefficients[k] }
+            }
+            // The same fits summed in the same order: equal to rounding.
+            let mean = sum.map { $0 / 3 }
+            let largest = zip(mean, bagged.fits[slot].coefficients).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(largest <= 1e-12, "slot \(slot): \(largest)")
+            // Bagging moves the fit, but not far from the plain one.
+            let moved = zip(plain.fits[slot].coefficients, bagged.fits[slot].coefficients).map { abs($0 - $1) }.max() ?? 0
+            #expect(moved > 0 && moved < 1, "slot \(slot): \(moved)")
+            // Every group carries the mean: a curve's group β̄₀ + θ̄ (before any monotone projection; these are free).
+            for (k, column) in bagged.curves.enumerated() {
+                let offset = bagged.model.offsets[k]
+                for (g, group) in column[slot].groups.enumerated() {
+                    #expect(abs(group.logOdds - (mean[0] + mean[offset + g])) <= 1e-12)
+                }
+            }
+        }
+    }
 }
