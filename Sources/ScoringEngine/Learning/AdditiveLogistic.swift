@@ -174,11 +174,11 @@ struct AdditiveLogistic: Sendable {
         var beta = start
         func predictor(_ beta: [Double]) -> [Double] {
             var eta = [Double](repeating: beta[0], count: n)
-            eta.withUnsafeMutableBufferPointer { eta in
+            eta.withUncheckedMutableView { eta in
                 for t in 0..<termCount {
                     let offset = offsets[t]
-                    columns[t].withUnsafeBufferPointer { groups in
-                        beta.withUnsafeBufferPointer { beta in
+                    columns[t].withUncheckedView { groups in
+                        beta.withUncheckedView { beta in
                             for i in 0..<n { eta[i] += beta[offset + Int(groups[i])] }
                         }
                     }
@@ -219,16 +219,16 @@ struct AdditiveLogistic: Sendable {
             // the rows' groups (in cache), summed in row order as a row-by-row pass would:
             // the intercept row, the diagonal blocks (diagonal: one group per row and term)
             // and the upper blocks of each pair of terms.
-            weights.withUnsafeBufferPointer { w in
-                residuals.withUnsafeBufferPointer { r in
-                    hessian.withUnsafeMutableBufferPointer { h in
+            weights.withUncheckedView { w in
+                residuals.withUncheckedView { r in
+                    hessian.withUncheckedMutableView { h in
                         for i in 0..<n {
                             gradient[0] += r[i]
                             h[0] += w[i]
                         }
                         for a in 0..<termCount {
                             let offsetA = offsets[a]
-                            columns[a].withUnsafeBufferPointer { groupsA in
+                            columns[a].withUncheckedView { groupsA in
                                 for i in 0..<n {
                                     let ia = offsetA + Int(groupsA[i])
                                     gradient[ia] += r[i]
@@ -238,9 +238,9 @@ struct AdditiveLogistic: Sendable {
                                 for b in (a + 1)..<termCount {
                                     let sizeB = terms[b].size
                                     let cells = terms[a].size * sizeB
-                                    block.withUnsafeMutableBufferPointer { cell in
+                                    block.withUncheckedMutableView { cell in
                                         for k in 0..<cells { cell[k] = 0 }
-                                        columns[b].withUnsafeBufferPointer { groupsB in
+                                        columns[b].withUncheckedView { groupsB in
                                             for i in 0..<n { cell[Int(groupsA[i]) * sizeB + Int(groupsB[i])] += w[i] }
                                         }
                                         let offsetB = offsets[b]

@@ -4,12 +4,6 @@ import Glibc
 import Darwin
 #endif
 
-#if canImport(Darwin)
-private let systemRead = Darwin.read
-#else
-private let systemRead = Glibc.read
-#endif
-
 /// Reads a file in blocks that end just after a line break, so that no block splits a line
 /// (nor a CRLF, nor a GB18030 character: line breaks are single ASCII bytes there too).
 ///
@@ -124,28 +118,8 @@ final class BlockReader {
 
     /// Reads up to `count` more bytes onto `bytes`; sets `atEnd` when the file ends.
     private func fill(_ bytes: inout [UInt8], adding count: Int) throws(DatasetError) {
-        let before = bytes.count
-        var readError: Int32 = 0
-        bytes.reserveCapacity(before + count)
-        var added = 0
-        // Append in place: grow to the target size, read into the tail, then shrink back.
-        bytes.append(contentsOf: repeatElement(0, count: count))
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            while added < count {
-                let result = systemRead(descriptor, base + before + added, count - added)
-                if result > 0 {
-                    added += result
-                } else if result == 0 {
-                    atEnd = true
-                    return
-                } else if errno != EINTR {
-                    readError = errno
-                    return
-                }
-            }
-        }
-        bytes.removeSubrange((before + added)...)
+        let (added, ended, readError) = SystemIO.append(from: descriptor, count: count, to: &bytes)
+        if ended { atEnd = true }
         offset += added
         if readError != 0 { throw .unreadable(file: path, reason: String(cString: strerror(readError))) }
     }
@@ -193,26 +167,9 @@ final class BlockReader {
     ///
     /// - Throws: `DatasetError.unreadable` if the file is shorter or a read fails.
     func read(at fileOffset: Int, count: Int) throws(DatasetError) -> [UInt8] {
-        var readError: Int32 = 0
-        var short = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            initialized = 0
-            guard let base = buffer.baseAddress else { return }
-            while initialized < count {
-                let result = pread(descriptor, base + initialized, count - initialized, off_t(fileOffset + initialized))
-                if result > 0 {
-                    initialized += result
-                } else if result == 0 {
-                    short = true
-                    return
-                } else if errno != EINTR {
-                    readError = errno
-                    return
-                }
-            }
-        }
+        let (bytes, readError) = SystemIO.read(descriptor, count: count, at: fileOffset)
         if readError != 0 { throw .unreadable(file: path, reason: String(cString: strerror(readError))) }
-        if short { throw .unreadable(file: path, reason: "the file changed while it was read") }
+        if bytes.count < count { throw .unreadable(file: path, reason: "the file changed while it was read") }
         return bytes
     }
 }

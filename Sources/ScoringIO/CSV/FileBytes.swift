@@ -33,22 +33,7 @@ enum FileBytes {
         var lineRun = 0
         var chunkSize = max(Int(status.st_size), 0) + 1
         while true {
-            var readError: Int32 = 0
-            let chunk = [UInt8](unsafeUninitializedCapacity: chunkSize) { buffer, initializedCount in
-                initializedCount = 0
-                guard let base = buffer.baseAddress else { return }
-                while initializedCount < buffer.count {
-                    let result = read(descriptor, base + initializedCount, buffer.count - initializedCount)
-                    if result > 0 {
-                        initializedCount += result
-                    } else if result == 0 {
-                        return
-                    } else if errno != EINTR {
-                        readError = errno
-                        return
-                    }
-                }
-            }
+            let (chunk, readError) = SystemIO.read(descriptor, upTo: chunkSize)
             if readError != 0 {
                 throw .unreadable(file: path, reason: String(cString: strerror(readError)))
             }

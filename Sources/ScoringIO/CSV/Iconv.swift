@@ -47,36 +47,8 @@ enum Iconv {
         // may need more, which the E2BIG retry below provides.
         var capacity = inputCount + inputCount / 2 + 16
         while true {
-            var failure: Failure? = nil
-            var needsMoreRoom = false
-            let output = [UInt8](unsafeUninitializedCapacity: capacity) { outputBuffer, initializedCount in
-                initializedCount = 0
-                bytes.withUnsafeBufferPointer { inputBuffer in
-                    guard let inputBase = inputBuffer.baseAddress, let outputBase = outputBuffer.baseAddress
-                    else { return }
-                    // iconv takes `char **` for its input although it never writes through it.
-                    var input: UnsafeMutablePointer<CChar>? =
-                        UnsafeMutableRawPointer(mutating: inputBase + range.lowerBound)
-                        .assumingMemoryBound(to: CChar.self)
-                    var inputLeft = inputCount
-                    var outputPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outputBase)
-                        .assumingMemoryBound(to: CChar.self)
-                    var outputLeft = outputBuffer.count
-                    let result = iconv(converter, &input, &inputLeft, &outputPointer, &outputLeft)
-                    initializedCount = outputBuffer.count - outputLeft
-                    if result == -1 {
-                        let code = errno
-                        if code == E2BIG {
-                            needsMoreRoom = true
-                        } else {
-                            // EILSEQ (invalid) and EINVAL (cut off at the end) both leave the
-                            // input pointer at the first byte not converted.
-                            failure = .invalidSequence(offset: range.upperBound - inputLeft)
-                        }
-                    }
-                }
-            }
-            if let failure { throw failure }
+            let (output, needsMoreRoom, invalidOffset) = SystemIO.iconvOnce(converter, bytes, range, capacity: capacity)
+            if let invalidOffset { throw .invalidSequence(offset: invalidOffset) }
             guard needsMoreRoom else { return output }
             capacity *= 2
             _ = iconv(converter, nil, nil, nil, nil)  // back to the initial state

@@ -148,9 +148,8 @@ public struct ProspectStream: Sendable {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return true }
         defer { close(descriptor) }
-        var mark: (UInt8, UInt8) = (0, 0)
-        let count = withUnsafeMutableBytes(of: &mark) { read(descriptor, $0.baseAddress, 2) }
-        return !(count == 2 && CSVReader.utf16Encoding(of: [mark.0, mark.1]) != nil)
+        let mark = SystemIO.read(descriptor, upTo: 2).bytes
+        return !(mark.count == 2 && CSVReader.utf16Encoding(of: mark) != nil)
     }
 
     /// Why a stream stopped: a dataset error, or invalid UTF-8 in `.auto` mode, which means

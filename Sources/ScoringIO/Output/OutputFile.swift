@@ -195,32 +195,39 @@ public final class OutputFile {
     }
 
     /// Appends bytes; they reach the file when the buffer fills or at ``flush()``.
-    public func write(_ bytes: UnsafeRawBufferPointer) {
+    public func write(_ bytes: [UInt8]) {
+        write(bytes[...])
+    }
+
+    /// Appends bytes; they reach the file when the buffer fills or at ``flush()``.
+    public func write(_ bytes: ArraySlice<UInt8>) {
         guard failure == nil, !finished else { return }
-        if buffer.count + bytes.count > Self.bufferSize {
-            drain()
-            if bytes.count >= Self.bufferSize {
-                writeAll(bytes)
-                return
-            }
+        guard makesRoom(for: bytes.count) else {
+            record(SystemIO.writeAll(descriptor, bytes))
+            return
         }
         buffer.append(contentsOf: bytes)
     }
 
-    /// Appends bytes.
-    public func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { write($0) }
-    }
-
-    /// Appends bytes.
-    public func write(_ bytes: ArraySlice<UInt8>) {
-        bytes.withUnsafeBytes { write($0) }
-    }
-
     /// Appends a string's UTF-8 bytes.
     public func write(_ text: String) {
-        var text = text
-        text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+        guard failure == nil, !finished else { return }
+        ByteView.withBytes(of: text) { bytes in
+            guard makesRoom(for: bytes.count) else {
+                record(SystemIO.writeAll(descriptor, Array(bytes)))
+                return
+            }
+            buffer.append(bytes)
+        }
+    }
+
+    /// Whether `count` more bytes go into the buffer (written first if they would overflow
+    /// it); `false` when they are to be written straight to the file (as many as the buffer
+    /// holds, or more).
+    private func makesRoom(for count: Int) -> Bool {
+        guard buffer.count + count > Self.bufferSize else { return true }
+        drain()
+        return count < Self.bufferSize
     }
 
     /// Writes the buffered bytes to the file.
@@ -306,24 +313,13 @@ public final class OutputFile {
             buffer.removeAll(keepingCapacity: true)
             return
         }
-        buffer.withUnsafeBytes { writeAll($0) }
+        record(SystemIO.writeAll(descriptor, buffer))
         buffer.removeAll(keepingCapacity: true)
     }
 
-    private func writeAll(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress else { return }
-        var done = 0
-        while done < bytes.count {
-            let result = systemWrite(descriptor, base + done, bytes.count - done)
-            if result > 0 {
-                done += result
-            } else if result < 0 && errno == EINTR {
-                continue
-            } else {
-                record(result == 0 ? EIO : errno, "write")
-                return
-            }
-        }
+    /// Records a failed write (`code` is its `errno`; 0: none).
+    private func record(_ code: Int32) {
+        if code != 0 { record(code, "write") }
     }
 
     private func record(_ code: Int32, _ call: String) {
@@ -399,12 +395,6 @@ public final class OutputFile {
         signal(SIGXFSZ, SIG_IGN)
     }
 }
-
-#if canImport(Darwin)
-private let systemWrite = Darwin.write
-#else
-private let systemWrite = Glibc.write
-#endif
 
 extension OutputFile {
     /// Writes `bytes` to `path` through an ``OutputFile`` and commits it.

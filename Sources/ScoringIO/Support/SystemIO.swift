@@ -1,0 +1,164 @@
+// The home of ScoringIO's pointer code for system calls (see docs/architecture.md, "Where
+// unsafe code lives"): reading and writing file descriptors and converting text with iconv.
+// Other files of the module call these functions with arrays and get arrays back.
+
+#if canImport(Darwin)
+import Darwin
+private let systemRead = Darwin.read
+private let systemWrite = Darwin.write
+#else
+import Glibc
+private let systemRead = Glibc.read
+private let systemWrite = Glibc.write
+#endif
+
+/// Reads and writes of file descriptors, retried on `EINTR`; errors come back as `errno`
+/// values (0: none) for the caller to word.
+enum SystemIO {
+    /// Appends up to `count` bytes read from `descriptor`'s position to `bytes`, fewer when the
+    /// file ends first.
+    ///
+    /// - Returns: The bytes added, whether the file ended, and the `errno` of a failed read
+    ///   (0 if none; the bytes read before it are kept).
+    static func append(from descriptor: Int32, count: Int, to bytes: inout [UInt8]) -> (added: Int, atEnd: Bool, error: Int32) {
+        let before = bytes.count
+        var added = 0
+        var atEnd = false
+        var error: Int32 = 0
+        bytes.reserveCapacity(before + count)
+        // Append in place: grow to the target size, read into the tail, then shrink back.
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            while added < count {
+                let result = systemRead(descriptor, base + before + added, count - added)
+                if result > 0 {
+                    added += result
+                } else if result == 0 {
+                    atEnd = true
+                    return
+                } else if errno != EINTR {
+                    error = errno
+                    return
+                }
+            }
+        }
+        bytes.removeSubrange((before + added)...)
+        return (added, atEnd, error)
+    }
+
+    /// Reads up to `count` bytes from `descriptor`'s position, fewer when the file ends first.
+    ///
+    /// - Returns: The bytes read, and the `errno` of a failed read (0 if none).
+    static func read(_ descriptor: Int32, upTo count: Int) -> (bytes: [UInt8], error: Int32) {
+        var error: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            guard let base = buffer.baseAddress else { return }
+            while initialized < count {
+                let result = systemRead(descriptor, base + initialized, count - initialized)
+                if result > 0 {
+                    initialized += result
+                } else if result == 0 {
+                    return
+                } else if errno != EINTR {
+                    error = errno
+                    return
+                }
+            }
+        }
+        return (bytes, error)
+    }
+
+    /// Reads `count` bytes at `offset` (`pread`, the descriptor's position unchanged).
+    ///
+    /// - Returns: The bytes read (fewer when the file is shorter), and the `errno` of a
+    ///   failed read (0 if none).
+    static func read(_ descriptor: Int32, count: Int, at offset: Int) -> (bytes: [UInt8], error: Int32) {
+        var error: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            guard let base = buffer.baseAddress else { return }
+            while initialized < count {
+                let result = pread(descriptor, base + initialized, count - initialized, off_t(offset + initialized))
+                if result > 0 {
+                    initialized += result
+                } else if result == 0 {
+                    return
+                } else if errno != EINTR {
+                    error = errno
+                    return
+                }
+            }
+        }
+        return (bytes, error)
+    }
+
+    /// Writes all of `bytes` to `descriptor`.
+    ///
+    /// - Returns: 0 when everything was written; else the `errno` of the failed write (`EIO`
+    ///   for a write that wrote nothing).
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Int32 {
+        bytes.withUnsafeBytes { writeAll(descriptor, $0) }
+    }
+
+    /// Writes all of `bytes` to `descriptor` (see ``writeAll(_:_:)-([UInt8])``).
+    static func writeAll(_ descriptor: Int32, _ bytes: ArraySlice<UInt8>) -> Int32 {
+        bytes.withUnsafeBytes { writeAll(descriptor, $0) }
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+        guard let base = bytes.baseAddress else { return 0 }
+        var done = 0
+        while done < bytes.count {
+            let result = systemWrite(descriptor, base + done, bytes.count - done)
+            if result > 0 {
+                done += result
+            } else if result < 0 && errno == EINTR {
+                continue
+            } else {
+                return result == 0 ? EIO : errno
+            }
+        }
+        return 0
+    }
+
+    /// One `iconv` call converting `bytes[range]` with `converter` into an output of
+    /// `capacity` bytes.
+    ///
+    /// - Returns: The output; `needsMoreRoom` when it did not fit (`E2BIG`: convert again
+    ///   with more capacity, after resetting the converter); `invalidOffset`, the offset in
+    ///   `bytes` of the first byte not converted, for an invalid or cut-off sequence.
+    static func iconvOnce(
+        _ converter: iconv_t, _ bytes: [UInt8], _ range: Range<Int>, capacity: Int
+    ) -> (output: [UInt8], needsMoreRoom: Bool, invalidOffset: Int?) {
+        var needsMoreRoom = false
+        var invalidOffset: Int? = nil
+        let output = [UInt8](unsafeUninitializedCapacity: capacity) { outputBuffer, initializedCount in
+            initializedCount = 0
+            bytes.withUnsafeBufferPointer { inputBuffer in
+                guard let inputBase = inputBuffer.baseAddress, let outputBase = outputBuffer.baseAddress else { return }
+                // iconv takes `char **` for its input although it never writes through it.
+                var input: UnsafeMutablePointer<CChar>? =
+                    UnsafeMutableRawPointer(mutating: inputBase + range.lowerBound)
+                    .assumingMemoryBound(to: CChar.self)
+                var inputLeft = range.count
+                var outputPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outputBase)
+                    .assumingMemoryBound(to: CChar.self)
+                var outputLeft = outputBuffer.count
+                let result = iconv(converter, &input, &inputLeft, &outputPointer, &outputLeft)
+                initializedCount = outputBuffer.count - outputLeft
+                if result == -1 {
+                    if errno == E2BIG {
+                        needsMoreRoom = true
+                    } else {
+                        // EILSEQ (invalid) and EINVAL (cut off at the end) both leave the
+                        // input pointer at the first byte not converted.
+                        invalidOffset = range.upperBound - inputLeft
+                    }
+                }
+            }
+        }
+        return (output, needsMoreRoom, invalidOffset)
+    }
+}
