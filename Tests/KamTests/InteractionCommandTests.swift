@@ -13,6 +13,10 @@ struct InteractionCommandTests {
     static let sample = Paths.packageRoot + "/datasets/prospects.csv"
 
     func json(_ text: String) throws -> [String: Any] {
+        try Self.json(text)
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
@@ -47,35 +51,13 @@ struct InteractionCommandTests {
     @Test("kam rank and kam explain agree with an interaction: the explanation's lines sum to the ranked scores")
     func rankEqualsExplain() throws {
         let directory = try KamRunner.temporaryDirectory()
-        let ranked = try KamRunner.run([
-            "rank", Self.sample, "--model", Self.interactionModel, "--format", "csv", "--digits", "12", "--quiet",
-            "--rejects", directory + "/r.csv",
-        ])
-        #expect(ranked.status == 0, "\(ranked.standardError)")
-        let rows = CSVCheck.parse(ranked.standardOutput).filter { $0.count > 5 }
-        let header = rows[0]
-        let id = try #require(header.firstIndex(of: "account_id"))
-        let value = try #require(header.firstIndex(of: "value"))
-        let difficulty = try #require(header.firstIndex(of: "difficulty"))
-        var checked = 0
-        for record in rows.dropFirst().prefix(4) {
-            let explained = try KamRunner.run(["explain", record[id], Self.sample, "--model", Self.interactionModel, "--format", "json"])
-            #expect(explained.status == 0, "\(explained.standardError)")
-            let object = try json(explained.standardOutput)
-            let lines = try #require(object["contributions"] as? [[String: Any]], "\(object.keys.sorted())")
-            let pair = lines.first { ($0["factor"] as? String) == "budget_x_credit" }
-            #expect(pair != nil, "no line for the interaction")
-            func sum(_ side: String) -> Double {
-                lines.filter { ($0["side"] as? String) == side }.reduce(0) { $0 + (($1["points"] as? Double) ?? .nan) }
-            }
-            let rankedValue = try #require(Double(record[value]))
-            let rankedDifficulty = try #require(Double(record[difficulty]))
-            // The JSON writes 6 decimals per line: the sum of 16 lines is within 1e-5.
-            #expect(abs(sum("value") - rankedValue) <= 1e-5, "\(record[id]) value")
-            #expect(abs(sum("difficulty") - rankedDifficulty) <= 1e-5, "\(record[id]) difficulty")
-            checked += 1
+        let explained = try Self.explainedLinesSumToRanks(
+            rank: ["rank", Self.sample, "--model", Self.interactionModel, "--rejects", directory + "/r.csv"],
+            explain: { ["explain", $0, Self.sample, "--model", Self.interactionModel] }, accounts: 4)
+        #expect(explained.count == 4)
+        for lines in explained {
+            #expect(lines.contains { ($0["factor"] as? String) == "budget_x_credit" }, "no line for the interaction")
         }
-        #expect(checked == 4)
         let shown = try KamRunner.run(["model", "show", "--model", Self.interactionModel])
         #expect(shown.status == 0)
         #expect(shown.standardOutput.contains("budget_x_credit") && shown.standardOutput.contains("share_x_cycle"))
@@ -157,27 +139,43 @@ struct InteractionCommandTests {
         #expect(try ModelFileReader().read(yaml: ModelFileWriter().write(model), file: "again.yaml") == model)
         #expect(model.factors.contains { $0.scale.interaction != nil })
 
-        let ranked = try KamRunner.run(
-            ["rank", "history.csv", "--model", "three.yaml", "--format", "csv", "--digits", "12", "--quiet"], in: directory)
+        let explained = try Self.explainedLinesSumToRanks(
+            rank: ["rank", "history.csv", "--model", "three.yaml"], explain: { ["explain", $0, "history.csv", "--model", "three.yaml"] },
+            accounts: 3, in: directory)
+        #expect(explained.count == 3)
+        let bad = try KamRunner.run(common + ["--bags", "0"], in: directory)
+        #expect(bad.status == 64)
+    }
+
+    /// Runs `kam rank` (CSV, 12 digits) and `kam explain` (JSON) of its first `accounts` rows,
+    /// and checks that each explanation's value and difficulty lines sum to the ranked scores
+    /// (within 1e-5: the JSON writes 6 decimals a line). Returns each explanation's lines.
+    static func explainedLinesSumToRanks(
+        rank: [String], explain: (String) -> [String], accounts: Int, in directory: String? = nil
+    ) throws -> [[[String: Any]]] {
+        func run(_ arguments: [String]) throws -> KamRunner.Outcome {
+            try KamRunner.run(arguments, in: directory ?? Paths.packageRoot)
+        }
+        let ranked = try run(rank + ["--format", "csv", "--digits", "12", "--quiet"])
         #expect(ranked.status == 0, "\(ranked.standardError)")
         let rows = CSVCheck.parse(ranked.standardOutput).filter { $0.count > 5 }
-        let header = rows[0]
+        let header = try #require(rows.first)
         let id = try #require(header.firstIndex(of: "account_id"))
         let value = try #require(header.firstIndex(of: "value"))
         let difficulty = try #require(header.firstIndex(of: "difficulty"))
-        for record in rows.dropFirst().prefix(3) {
-            let explained = try KamRunner.run(
-                ["explain", record[id], "history.csv", "--model", "three.yaml", "--format", "json"], in: directory)
-            #expect(explained.status == 0, "\(explained.standardError)")
-            let lines = try #require(try json(explained.standardOutput)["contributions"] as? [[String: Any]])
+        var explained: [[[String: Any]]] = []
+        for record in rows.dropFirst().prefix(accounts) {
+            let explanation = try run(explain(record[id]) + ["--format", "json"])
+            #expect(explanation.status == 0, "\(explanation.standardError)")
+            let object = try Self.json(explanation.standardOutput)
+            let lines = try #require(object["contributions"] as? [[String: Any]], "\(object.keys.sorted())")
             func sum(_ side: String) -> Double {
                 lines.filter { ($0["side"] as? String) == side }.reduce(0) { $0 + (($1["points"] as? Double) ?? .nan) }
             }
-            // The JSON writes 6 decimals per line.
             #expect(abs(sum("value") - (Double(record[value]) ?? .nan)) <= 1e-5, "\(record[id]) value")
             #expect(abs(sum("difficulty") - (Double(record[difficulty]) ?? .nan)) <= 1e-5, "\(record[id]) difficulty")
+            explained.append(lines)
         }
-        let bad = try KamRunner.run(common + ["--bags", "0"], in: directory)
-        #expect(bad.status == 64)
+        return explained
     }
 }

@@ -22,26 +22,10 @@ enum SystemIO {
     ///   (0 if none; the bytes read before it are kept).
     static func append(from descriptor: Int32, count: Int, to bytes: inout [UInt8]) -> (added: Int, atEnd: Bool, error: Int32) {
         let before = bytes.count
-        var added = 0
-        var atEnd = false
-        var error: Int32 = 0
-        bytes.reserveCapacity(before + count)
         // Append in place: grow to the target size, read into the tail, then shrink back.
         bytes.append(contentsOf: repeatElement(0, count: count))
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            while added < count {
-                let result = systemRead(descriptor, base + before + added, count - added)
-                if result > 0 {
-                    added += result
-                } else if result == 0 {
-                    atEnd = true
-                    return
-                } else if errno != EINTR {
-                    error = errno
-                    return
-                }
-            }
+        let (added, atEnd, error) = bytes.withUnsafeMutableBufferPointer { buffer in
+            fill(buffer.baseAddress.map { $0 + before }, count: count) { base, wanted, _ in systemRead(descriptor, base, wanted) }
         }
         bytes.removeSubrange((before + added)...)
         return (added, atEnd, error)
@@ -51,23 +35,7 @@ enum SystemIO {
     ///
     /// - Returns: The bytes read, and the `errno` of a failed read (0 if none).
     static func read(_ descriptor: Int32, upTo count: Int) -> (bytes: [UInt8], error: Int32) {
-        var error: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            initialized = 0
-            guard let base = buffer.baseAddress else { return }
-            while initialized < count {
-                let result = systemRead(descriptor, base + initialized, count - initialized)
-                if result > 0 {
-                    initialized += result
-                } else if result == 0 {
-                    return
-                } else if errno != EINTR {
-                    error = errno
-                    return
-                }
-            }
-        }
-        return (bytes, error)
+        read(count) { base, wanted, _ in systemRead(descriptor, base, wanted) }
     }
 
     /// Reads `count` bytes at `offset` (`pread`, the descriptor's position unchanged).
@@ -75,23 +43,41 @@ enum SystemIO {
     /// - Returns: The bytes read (fewer when the file is shorter), and the `errno` of a
     ///   failed read (0 if none).
     static func read(_ descriptor: Int32, count: Int, at offset: Int) -> (bytes: [UInt8], error: Int32) {
+        read(count) { base, wanted, done in pread(descriptor, base, wanted, off_t(offset + done)) }
+    }
+
+    /// Up to `count` bytes from `call(at, bytes wanted, bytes read so far)` (see
+    /// ``fill(_:count:_:)``).
+    private static func read(
+        _ count: Int, _ call: (UnsafeMutableRawPointer, Int, Int) -> Int
+    ) -> (bytes: [UInt8], error: Int32) {
         var error: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            initialized = 0
-            guard let base = buffer.baseAddress else { return }
-            while initialized < count {
-                let result = pread(descriptor, base + initialized, count - initialized, off_t(offset + initialized))
-                if result > 0 {
-                    initialized += result
-                } else if result == 0 {
-                    return
-                } else if errno != EINTR {
-                    error = errno
-                    return
-                }
-            }
+            (initialized, _, error) = fill(buffer.baseAddress, count: count, call)
         }
         return (bytes, error)
+    }
+
+    /// Calls `call(at, bytes wanted, bytes filled so far)` until `count` bytes are in `base`
+    /// or a call returns 0 (the end) or fails (other than `EINTR`).
+    ///
+    /// - Returns: The bytes filled, whether the end came first, and the failure's `errno`.
+    private static func fill(
+        _ base: UnsafeMutablePointer<UInt8>?, count: Int, _ call: (UnsafeMutableRawPointer, Int, Int) -> Int
+    ) -> (filled: Int, atEnd: Bool, error: Int32) {
+        guard let base else { return (0, false, 0) }
+        var filled = 0
+        while filled < count {
+            let result = call(base + filled, count - filled, filled)
+            if result > 0 {
+                filled += result
+            } else if result == 0 {
+                return (filled, true, 0)
+            } else if errno != EINTR {
+                return (filled, false, errno)
+            }
+        }
+        return (filled, false, 0)
     }
 
     /// Writes all of `bytes` to `descriptor`.
