@@ -160,20 +160,18 @@ final class RankedRuns {
     /// - Returns: The OR of the bytes read ahead (for ``touched``).
     fileprivate static func gather(_ entries: [RankedEntry], _ range: Range<Int>, from text: [UInt8], into out: inout [UInt8]) -> UInt8 {
         var touched: UInt8 = 0
-        do {
-            text.withByteView { text in
-                var start = range.lowerBound
-                while start < range.upperBound {
-                    let end = Swift.min(start + 16, range.upperBound)
-                    for index in start..<end where entries[index].position.length > 0 {
-                        touched |= text[Int(entries[index].position.offset)]
-                    }
-                    for index in start..<end {
-                        let offset = Int(entries[index].position.offset)
-                        out.append(text.rebased(offset..<(offset + Int(entries[index].position.length))))
-                    }
-                    start = end
+        text.withByteView { text in
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let end = Swift.min(start + 16, range.upperBound)
+                for index in start..<end where entries[index].position.length > 0 {
+                    touched |= text[Int(entries[index].position.offset)]
                 }
+                for index in start..<end {
+                    let offset = Int(entries[index].position.offset)
+                    out.append(text.rebased(offset..<(offset + Int(entries[index].position.length))))
+                }
+                start = end
             }
         }
         return touched
