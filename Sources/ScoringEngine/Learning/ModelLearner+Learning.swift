@@ -526,6 +526,9 @@ extension ModelLearner {
         let foldTrainRows = trainRows
         let foldTestRows = testRows
         // Job 0 is the final fit (the longest, so it starts first), jobs 1… the folds.
+        // Each fold's rows are written into these as soon as it is done (so that at most the
+        // folds in flight hold theirs); the folds' held-out rows are disjoint.
+        let sink = FoldRowsSink(count: n, columns: fitSet.count)
         let refits = parallelMap(foldCount + 1) { job -> Result<FoldRefit, LearningError> in
             do throws(LearningError) {
                 if job == 0 {
@@ -541,43 +544,27 @@ extension ModelLearner {
                     fits: fits, lambda: lambda, start: learnedPath.coefficients[fold], prior: learnedPath.priors[fold],
                     trainRows: foldTrainRows[fold], testRows: foldTestRows[fold], outcomes: outcomes, stages: stages,
                     sideCount: sideCount, pseudoCounts: pseudoCounts, design: learnedDesign)
+                sink.store(refit)
                 steps?.advance()
-                return .success(.fold(refit))
+                return .success(.fold)
             } catch {
                 return .failure(error)
             }
         }
-        var oofEta = [Double](repeating: 0, count: n)
-        var plattProbability = [Double](repeating: 0, count: n)
-        var isotonicProbability = [Double](repeating: 0, count: n)
-        var oofValue = [Double](repeating: 0, count: n)
-        var oofDifficulty = [Double](repeating: 0, count: n)
-        var oofCompleteness = [Double](repeating: 0, count: n)
-        var withoutEta = [[Double]](repeating: [Double](repeating: 0, count: n), count: fitSet.count)
-        var baseRateProbability = [Double](repeating: 0, count: n)
-        var stageProbability = [Double](repeating: 0, count: n)
         var finalResult: (active: [Int], fit: RidgeLogistic.Fit, dropped: [Int: Double])?
         // The first failure in the order of the loop (folds, then the final fit).
         for result in refits.dropFirst() + refits.prefix(1) {
-            switch try result.get() {
-            case .final(let active, let fit, let dropped):
-                finalResult = (active, fit, dropped)
-            case .fold(let refit):
-                for (position, row) in refit.test.enumerated() {
-                    oofEta[row] = refit.eta[position]
-                    plattProbability[row] = refit.platt[position]
-                    isotonicProbability[row] = refit.isotonic[position]
-                    oofValue[row] = refit.value[position]
-                    oofDifficulty[row] = refit.difficulty[position]
-                    oofCompleteness[row] = refit.completeness[position]
-                    baseRateProbability[row] = refit.baseRate
-                    if let stage = refit.stage { stageProbability[row] = stage[position] }
-                }
-                for k in fitSet.indices {
-                    for (position, row) in refit.test.enumerated() { withoutEta[k][row] = refit.without[k][position] }
-                }
-            }
+            if case .final(let active, let fit, let dropped) = try result.get() { finalResult = (active, fit, dropped) }
         }
+        let oofEta = sink.eta
+        let plattProbability = sink.platt
+        let isotonicProbability = sink.isotonic
+        let oofValue = sink.value
+        let oofDifficulty = sink.difficulty
+        let oofCompleteness = sink.completeness
+        let withoutEta = sink.without
+        let baseRateProbability = sink.baseRate
+        let stageProbability = sink.stage
         clock.lap("fold refits (contradicted, calibrators, contributions) and final weights fit")
         guard case let (finalActive, finalFit, dropped)? = finalResult else { preconditionFailure("the final fit has no result") }
         let finalCoefficients = Array(finalFit.coefficients.dropFirst())
@@ -927,8 +914,49 @@ extension ModelLearner {
     /// What one fold's refit at the chosen strength gives its held-out rows, by position in
     /// `test`; or the final fit on every row.
     enum FoldRefit: Sendable {
-        case fold(FoldRows)
+        /// A fold, its rows stored in the ``FoldRowsSink``.
+        case fold
         case final(active: [Int], fit: RidgeLogistic.Fit, dropped: [Int: Double])
+    }
+
+    /// Every account's out-of-fold figures, written fold by fold under a lock (by row, so the
+    /// order the folds finish in does not matter); read once every fold is stored.
+    final class FoldRowsSink: @unchecked Sendable {
+        private let lock = NSLock()
+        var eta: [Double]
+        var platt: [Double]
+        var isotonic: [Double]
+        var value: [Double]
+        var difficulty: [Double]
+        var completeness: [Double]
+        var without: [[Double]]
+        var baseRate: [Double]
+        var stage: [Double]
+
+        init(count n: Int, columns: Int) {
+            let zeros = [Double](repeating: 0, count: n)
+            (eta, platt, isotonic, value, difficulty, completeness) = (zeros, zeros, zeros, zeros, zeros, zeros)
+            without = [[Double]](repeating: zeros, count: columns)
+            (baseRate, stage) = (zeros, zeros)
+        }
+
+        func store(_ refit: FoldRows) {
+            lock.lock()
+            defer { lock.unlock() }
+            for (position, row) in refit.test.enumerated() {
+                eta[row] = refit.eta[position]
+                platt[row] = refit.platt[position]
+                isotonic[row] = refit.isotonic[position]
+                value[row] = refit.value[position]
+                difficulty[row] = refit.difficulty[position]
+                completeness[row] = refit.completeness[position]
+                baseRate[row] = refit.baseRate
+                if let stage = refit.stage { self.stage[row] = stage[position] }
+            }
+            for k in without.indices {
+                for (position, row) in refit.test.enumerated() { without[k][row] = refit.without[k][position] }
+            }
+        }
     }
 
     /// One fold's held-out rows and what its refit says of each (see ``refitFold``).

@@ -78,8 +78,11 @@ public struct ProspectListLoader: Sendable {
             throw .missingColumns(file: table.file, missing: missing, available: table.header)
         }
         let mapper = RowMapper(model: model, header: table.header, file: table.file)
+        // The first part (the calling thread's) reserves room for the whole table: the others
+        // are appended to it without copying it again.
         @Sendable func read(_ range: Range<Int>, mapper: RowMapper) -> LoadedPart {
-            var part = LoadedPart(builder: BatchBuilder(mapper: mapper, capacity: range.count))
+            let capacity = range.lowerBound == 0 ? table.records.count : range.count
+            var part = LoadedPart(builder: BatchBuilder(mapper: mapper, capacity: capacity))
             for record in table.records[range] {
                 switch mapper.map(fields: record.fields, line: record.line) {
                 case .rejected(let reject):

@@ -134,8 +134,10 @@ public struct LearningHistoryLoader: Sendable {
         }
         let idIndex = columnIndex[model.columns.id]
         let stageIndex = model.columns.stage.flatMap { columnIndex[$0] }
+        // The first part reserves room for the whole table: the others are appended to it
+        // without copying it again.
         @Sendable func read(_ range: Range<Int>, report: ((Int) -> Void)?) -> DecidedRows {
-            var rows = DecidedRows(readers: readers, capacity: range.count)
+            var rows = DecidedRows(readers: readers, capacity: range.lowerBound == 0 ? table.records.count : range.count)
             for recordIndex in range {
                 readRecord(
                     table.records[recordIndex], index: recordIndex, table: table, readers: readers, outcomeIndex: outcomeIndex,
