@@ -199,7 +199,38 @@ extension ModelLearner {
         }
 
         clock.lap("screening groups (all folds), single-factor AUC")
-        // 3. Which learnable columns enter the fit.
+        // 4 (started here). The base model's utilities and scores read only the data: they are
+        // computed on a thread of their own during step 3, and a failure is thrown where step 4 was.
+        let baseFactorColumns = factorColumn
+        let baseModelScores = Background { () -> Result<(UtilityBuilder.Utilities, ScoreColumns), LearningError> in
+            do throws(LearningError) {
+                let baseBatch = try Self.batch(for: baseModel, data: data, columnOf: baseFactorColumns).batch
+                let baseUtilities = UtilityBuilder(model: baseModel).build(baseBatch)
+                do throws(ModelError) {
+                    return .success((baseUtilities, ScoreColumns(try Scorer(model: baseModel).scores(baseUtilities.matrix), scenario: 0)))
+                } catch {
+                    throw .model(error)
+                }
+            } catch {
+                return .failure(error)
+            }
+        }
+        // 3. Which learnable columns enter the fit. The checks that read a whole column (the
+        // marginal trend of a flat base factor, the leak hints of a new column) are pure: they
+        // run first, on every core, for the columns the rules below ask them of.
+        let screenedAUC = singleAUC
+        let leakThreshold = options.leakThreshold
+        let included = options.includedColumns
+        let columnChecks = parallelMap(learnable.count) { l -> (trend: Bool?, hint: String?) in
+            let candidate = candidateList[learnableList[l]]
+            if let auc = screenedAUC[l], auc >= leakThreshold { return (nil, nil) }
+            if flat[l] {
+                guard candidate.baseFactor != nil, case .monotone = candidate.request else { return (nil, nil) }
+                return (Self.marginalTrend(columns[candidate.column], outcomes: outcomes), nil)
+            }
+            guard candidate.baseFactor == nil, !included.contains(columns[candidate.column].name) else { return (nil, nil) }
+            return (nil, ColumnScreening.leakHint(columns[candidate.column]))
+        }
         var reasons = [FactorReport.Reason?](repeating: nil, count: candidates.count)
         for (index, candidate) in candidates.enumerated() { reasons[index] = candidate.preset }
         var fitSet: [Int] = []  // indices into `learnable`
@@ -215,7 +246,7 @@ extension ModelLearner {
             } else if flat[l] {
                 // Flat after a monotone fit can mean the win rate moves the other way.
                 if inBase, case .monotone(let rises) = candidates[c].request,
-                    Self.marginalTrend(columns[candidates[c].column], outcomes: outcomes) == !rises
+                    columnChecks[l].trend == !rises
                 {
                     reasons[c] = .shapeContradicted(winRateShouldRise: rises)
                 } else {
@@ -229,7 +260,7 @@ extension ModelLearner {
                 reasons[c] = .baseModelFactor
                 fitSet.append(l)
             } else if !options.includedColumns.contains(columns[candidates[c].column].name),
-                let hint = ColumnScreening.leakHint(columns[candidates[c].column])
+                let hint = columnChecks[l].hint
             {
                 reasons[c] = .possibleLeak(hint: hint, auc: singleAUC[l])
             } else if informationValues[l] >= options.minimumInformationValue {
@@ -251,15 +282,9 @@ extension ModelLearner {
         }
 
         clock.lap("choosing columns")
-        // 4. The base model on the same accounts: weights-only baseline and band shares.
-        let baseBatch = try Self.batch(for: baseModel, data: data, columnOf: factorColumn).batch
-        let baseUtilities = UtilityBuilder(model: baseModel).build(baseBatch)
-        let baseScores: ScoreColumns
-        do {
-            baseScores = ScoreColumns(try Scorer(model: baseModel).scores(baseUtilities.matrix), scenario: 0)
-        } catch {
-            throw .model(error)
-        }
+        // 4. The base model on the same accounts: weights-only baseline and band shares (computed
+        // alongside step 3, see `baseModelScores`).
+        let (baseUtilities, baseScores) = try baseModelScores.wait().get()
         let baseValueBand = baseScores.value.map { baseModel.grading.valueBands.index(of: $0) }
         let baseDifficultyBand = baseScores.difficulty.map { baseModel.grading.difficultyBands.index(of: $0) }
         let baseGrade = (0..<n).map { baseModel.grading.grid[baseValueBand[$0]][baseDifficultyBand[$0]] }
@@ -482,98 +507,66 @@ extension ModelLearner {
         let weightsOnlyProbability = weightsOnlyPath.outOfFold.map(LogisticRegression.logistic)
 
         clock.lap("weights-only baseline path")
-        // 7. Each fold at λ: drop contradicted factors, calibrators, grades, contributions.
+        // 7. Each fold at λ: drop contradicted factors, calibrators, grades, contributions;
+        // and (8.) the final fit on every row. The folds and the final fit are independent:
+        // they run on the available cores, each computing alone what the loop over the folds
+        // computed, and their results are written back in fold order (every sum keeps its
+        // order, so the figures are the same bits as one fold after the other).
         let sideCount = Double(Set(baseModel.factors.map(\.side)).count)
-        var oofEta = [Double](repeating: 0, count: n)
-        var plattProbability = [Double](repeating: 0, count: n)
-        var isotonicProbability = [Double](repeating: 0, count: n)
-        var oofValue = [Double](repeating: 0, count: n)
-        var oofDifficulty = [Double](repeating: 0, count: n)
-        var oofCompleteness = [Double](repeating: 0, count: n)
-        var withoutEta = [[Double]](repeating: [Double](repeating: 0, count: n), count: fitSet.count)
-        var baseRateProbability = [Double](repeating: 0, count: n)
-        var stageProbability = [Double](repeating: 0, count: n)
-        for fold in 0..<foldCount {
-            let train = trainRows[fold]
-            let test = testRows[fold]
-            let trainOutcomes = train.map { outcomes[$0] }
-            let (active, fit, _, _) = try fitDroppingContradicted(
-                fitSet, sides: sides, lambda: lambda, outcomes: trainOutcomes, expertAll: expertAll,
-                start: learnedPath.coefficients[fold], prior: learnedPath.priors[fold]
-            ) { active in learnedDesign(active, slot: fold + 1, rows: train) }
-            let testDesign = learnedDesign(active, slot: fold + 1, rows: test)
-            let testEta = testDesign.multiplied(by: fit.coefficients)
-            for (position, row) in test.enumerated() { oofEta[row] = testEta[position] }
-            // Calibrators fitted on the fold's training rows.
-            let platt = PlattScaling.fit(scores: fit.linearPredictor, outcomes: trainOutcomes)
-            let points = IsotonicRegression.calibrationPoints(scores: fit.linearPredictor, outcomes: trainOutcomes)
-            let isotonic = try? Calibration(method: .isotonic(points: points))
-            for (position, row) in test.enumerated() {
-                plattProbability[row] = LogisticRegression.logistic(platt.intercept + platt.slope * testEta[position])
-                isotonicProbability[row] = isotonic?.probability(ofScore: testEta[position]) ?? plattProbability[row]
-            }
-            // Out-of-fold value and difficulty scores (the fold's weights) and completeness: the
-            // final model's grade cuts are chosen to order the win rates on them too, and its
-            // cross-validated grade table applies those cuts to them.
-            let weights = Self.sideWeights(active.map { sides[$0] }, coefficients: Array(fit.coefficients.dropFirst()))
-            let testScores = Self.scores(testDesign, weights: weights, sides: active.map { sides[$0] })
-            // Interactions add nothing to completeness; the other factors of a side share it.
-            var shareTotal: [Factor.Side: Double] = [:]
-            if active.contains(where: { interactionOf[$0] != nil }) {
-                for (k, l) in active.enumerated() where interactionOf[l] == nil { shareTotal[sides[l], default: 0] += weights.weights[k] }
-            }
-            for (position, row) in test.enumerated() {
-                var completeness = 0.0
-                for (k, l) in active.enumerated()
-                where interactionOf[l] == nil && Int(fits[l][fold + 1].rowGroup[row]) != fits[l][fold + 1].missingGroup {
-                    completeness += weights.weights[k] / sideCount / shareTotal[sides[l], default: 1]
-                }
-                oofValue[row] = testScores.value[position]
-                oofDifficulty[row] = testScores.difficulty[position]
-                oofCompleteness[row] = min(completeness, 1)
-            }
-            // Contributions: one Newton step without each factor, from the fold's fit.
-            for (k, l) in fitSet.enumerated() {
-                guard let term = active.firstIndex(of: l).map({ $0 + 1 }) else {
-                    for (position, row) in test.enumerated() { withoutEta[k][row] = testEta[position] }
-                    continue
-                }
-                let reduced = Self.coefficientsWithout(term: term, coefficients: fit.coefficients, hessian: fit.hessian)
-                let eta = testDesign.multiplied(by: reduced)
-                for (position, row) in test.enumerated() { withoutEta[k][row] = eta[position] }
-            }
-            // Baselines: the training rate, and the training rate per stage.
-            let trainWon = trainOutcomes.reduce(0, +)
-            let rate = trainWon / Double(train.count)
-            for row in test { baseRateProbability[row] = rate }
-            if let stages = data.stages {
-                var stageCount: [Int: (Int, Int)] = [:]
-                for row in train {
-                    guard let stage = stages[row] else { continue }
-                    let current = stageCount[stage] ?? (0, 0)
-                    stageCount[stage] = (current.0 + 1, current.1 + (outcomes[row] >= 0.5 ? 1 : 0))
-                }
-                for row in test {
-                    guard let stage = stages[row], let counts = stageCount[stage] else {
-                        stageProbability[row] = rate
-                        continue
-                    }
-                    stageProbability[row] = OutcomeBinning.shrunkRate(
-                        won: counts.1, count: counts.0, overallRate: rate, pseudoCounts: options.pseudoCounts)
-                }
-            }
-            steps?.advance()
-        }
-
-        clock.lap("fold refits (contradicted, calibrators, contributions)")
-        // 8. The final fit on every row.
+        let stages = data.stages
+        let pseudoCounts = options.pseudoCounts
         let allRows = Array(0..<n)
         let averageStart = (0..<(fitSet.count + 1)).map { term in
             learnedPath.coefficients.reduce(0) { $0 + $1[term] } / Double(foldCount)
         }
-        let (finalActive, finalFit, dropped, _) = try fitDroppingContradicted(
-            fitSet, sides: sides, lambda: lambda, outcomes: outcomes, expertAll: expertAll, start: averageStart
-        ) { active in learnedDesign(active, slot: 0, rows: allRows) }
+        let frozenFitSet = fitSet
+        let frozenSides = sides
+        let frozenExpert = expertAll
+        let frozenInteractions = Set(interactionOf.keys)
+        let foldTrainRows = trainRows
+        let foldTestRows = testRows
+        // Job 0 is the final fit (the longest, so it starts first), jobs 1… the folds.
+        // Each fold's rows are written into these as soon as it is done (so that at most the
+        // folds in flight hold theirs); the folds' held-out rows are disjoint.
+        let sink = FoldRowsSink(count: n, columns: fitSet.count)
+        let refits = parallelMap(foldCount + 1) { job -> Result<FoldRefit, LearningError> in
+            do throws(LearningError) {
+                if job == 0 {
+                    let (active, fit, dropped, _) = try fitDroppingContradicted(
+                        frozenFitSet, sides: frozenSides, lambda: lambda, outcomes: outcomes, expertAll: frozenExpert,
+                        start: averageStart
+                    ) { active in learnedDesign(active, slot: 0, rows: allRows) }
+                    return .success(.final(active: active, fit: fit, dropped: dropped))
+                }
+                let fold = job - 1
+                let refit = try refitFold(
+                    fold, fitSet: frozenFitSet, sides: frozenSides, expertAll: frozenExpert, interactions: frozenInteractions,
+                    fits: fits, lambda: lambda, start: learnedPath.coefficients[fold], prior: learnedPath.priors[fold],
+                    trainRows: foldTrainRows[fold], testRows: foldTestRows[fold], outcomes: outcomes, stages: stages,
+                    sideCount: sideCount, pseudoCounts: pseudoCounts, design: learnedDesign)
+                sink.store(refit)
+                steps?.advance()
+                return .success(.fold)
+            } catch {
+                return .failure(error)
+            }
+        }
+        var finalResult: (active: [Int], fit: RidgeLogistic.Fit, dropped: [Int: Double])?
+        // The first failure in the order of the loop (folds, then the final fit).
+        for result in refits.dropFirst() + refits.prefix(1) {
+            if case .final(let active, let fit, let dropped) = try result.get() { finalResult = (active, fit, dropped) }
+        }
+        let oofEta = sink.eta
+        let plattProbability = sink.platt
+        let isotonicProbability = sink.isotonic
+        let oofValue = sink.value
+        let oofDifficulty = sink.difficulty
+        let oofCompleteness = sink.completeness
+        let withoutEta = sink.without
+        let baseRateProbability = sink.baseRate
+        let stageProbability = sink.stage
+        clock.lap("fold refits (contradicted, calibrators, contributions) and final weights fit")
+        guard case let (finalActive, finalFit, dropped)? = finalResult else { preconditionFailure("the final fit has no result") }
         let finalCoefficients = Array(finalFit.coefficients.dropFirst())
         let intercept = finalFit.coefficients[0]
         let finalWeights = Self.sideWeights(finalActive.map { sides[$0] }, coefficients: finalCoefficients)
@@ -589,7 +582,6 @@ extension ModelLearner {
                     + reversedKept.map { candidates[learnable[$0]].template.column }.joined(separator: ", ") + ".")
         }
 
-        clock.lap("final weights fit")
         // Calibration: chosen on the folds, fitted on the out-of-fold log-odds on the priority scale.
         let plattLoss = BinaryOutcomeMetrics.logLoss(probabilities: plattProbability, outcomes: outcomes) ?? .infinity
         let isotonicLoss = BinaryOutcomeMetrics.logLoss(probabilities: isotonicProbability, outcomes: outcomes) ?? .infinity
@@ -802,14 +794,16 @@ extension ModelLearner {
         steps?.advance(searchSteps - searchStepsDone)
         // 10b. The grade table the report prints for the training accounts must be the one the
         // model as written gives them, scored the way `kam rank` scores (ScoringPipeline).
-        let scoredGrades = try Self.pipelineGrades(model: model, data: data, columnOf: factorDataColumn)
-        let scoredTable = Self.gradeWinRates(grades: scoredGrades, outcomes: outcomes)
-        guard scoredTable == trainingGradeWinRates else {
-            throw .gradesNotReproduced(printed: trainingGradeWinRates, scored: scoredTable)
+        // It reads only the model and the data, so it runs on a thread of its own while this
+        // one writes the reports; a failure is thrown once they are done (nothing below throws).
+        let dataColumns = factorDataColumn
+        let pipelineCheck = Background { () -> Result<[Grade], LearningError> in
+            do throws(LearningError) {
+                return .success(try Self.pipelineGrades(model: model, data: data, columnOf: dataColumns))
+            } catch {
+                return .failure(error)
+            }
         }
-
-        clock.lap("grades checked through the scoring pipeline")
-        steps?.advance()
         // 11. Reports.
         let modelAUC = RankStatistics.areaUnderROC(scores: oofEta, outcomes: outcomes)
         // The out-of-fold AUC without each factor of the fit (a sort of every account each: on all cores).
@@ -896,6 +890,12 @@ extension ModelLearner {
             probabilities: compared,
             outcomes: outcomes, assignment: assignment, folds: foldCount)
         clock.lap("reports")
+        let scoredTable = Self.gradeWinRates(grades: try pipelineCheck.wait().get(), outcomes: outcomes)
+        guard scoredTable == trainingGradeWinRates else {
+            throw .gradesNotReproduced(printed: trainingGradeWinRates, scored: scoredTable)
+        }
+        clock.lap("grades checked through the scoring pipeline (after the reports, alongside them)")
+        steps?.advance()
         steps?.finish()
         return LearnedModel(
             model: model, factors: reports, metrics: metrics, comparison: comparison,
@@ -908,4 +908,145 @@ extension ModelLearner {
             minimumBinCount: minimumBin, trainingScores: trainingScores, notes: notes, timings: clock.phases)
     }
 
+}
+
+extension ModelLearner {
+    /// What one fold's refit at the chosen strength gives its held-out rows, by position in
+    /// `test`; or the final fit on every row.
+    enum FoldRefit: Sendable {
+        /// A fold, its rows stored in the ``FoldRowsSink``.
+        case fold
+        case final(active: [Int], fit: RidgeLogistic.Fit, dropped: [Int: Double])
+    }
+
+    /// Every account's out-of-fold figures, written fold by fold under a lock (by row, so the
+    /// order the folds finish in does not matter); read once every fold is stored.
+    final class FoldRowsSink: @unchecked Sendable {
+        private let lock = NSLock()
+        var eta: [Double]
+        var platt: [Double]
+        var isotonic: [Double]
+        var value: [Double]
+        var difficulty: [Double]
+        var completeness: [Double]
+        var without: [[Double]]
+        var baseRate: [Double]
+        var stage: [Double]
+
+        init(count n: Int, columns: Int) {
+            let zeros = [Double](repeating: 0, count: n)
+            (eta, platt, isotonic, value, difficulty, completeness) = (zeros, zeros, zeros, zeros, zeros, zeros)
+            without = [[Double]](repeating: zeros, count: columns)
+            (baseRate, stage) = (zeros, zeros)
+        }
+
+        func store(_ refit: FoldRows) {
+            lock.lock()
+            defer { lock.unlock() }
+            for (position, row) in refit.test.enumerated() {
+                eta[row] = refit.eta[position]
+                platt[row] = refit.platt[position]
+                isotonic[row] = refit.isotonic[position]
+                value[row] = refit.value[position]
+                difficulty[row] = refit.difficulty[position]
+                completeness[row] = refit.completeness[position]
+                baseRate[row] = refit.baseRate
+                if let stage = refit.stage { self.stage[row] = stage[position] }
+            }
+            for k in without.indices {
+                for (position, row) in refit.test.enumerated() { without[k][row] = refit.without[k][position] }
+            }
+        }
+    }
+
+    /// One fold's held-out rows and what its refit says of each (see ``refitFold``).
+    struct FoldRows: Sendable {
+        var test: [Int]
+        /// Log-odds of the fold's fit; Platt and isotonic probabilities (calibrated on the training rows).
+        var eta: [Double]
+        var platt: [Double]
+        var isotonic: [Double]
+        /// Value and difficulty scores with the fold's weights, and completeness.
+        var value: [Double]
+        var difficulty: [Double]
+        var completeness: [Double]
+        /// Per column of the fit: the log-odds one Newton step without it.
+        var without: [[Double]]
+        /// The training rows' win rate, and the stage baseline's probabilities (with stages).
+        var baseRate: Double
+        var stage: [Double]?
+    }
+
+    /// One fold at the strength λ: the fit on its training rows (contradicted factors
+    /// dropped), its calibrators, and its held-out rows' scores, completeness and
+    /// contributions — the body of the loop over the folds, on its own.
+    func refitFold(
+        _ fold: Int, fitSet: [Int], sides: [Factor.Side], expertAll: [Double], interactions: Set<Int>,
+        fits: [[ColumnFit]], lambda: Double, start: [Double], prior: [Double], trainRows train: [Int],
+        testRows test: [Int], outcomes: [Double], stages: [Int?]?, sideCount: Double, pseudoCounts: Double,
+        design: ([Int], Int, [Int]) -> Matrix
+    ) throws(LearningError) -> FoldRows {
+        let trainOutcomes = train.map { outcomes[$0] }
+        let (active, fit, _, _) = try fitDroppingContradicted(
+            fitSet, sides: sides, lambda: lambda, outcomes: trainOutcomes, expertAll: expertAll,
+            start: start, prior: prior
+        ) { active in design(active, fold + 1, train) }
+        let testDesign = design(active, fold + 1, test)
+        let testEta = testDesign.multiplied(by: fit.coefficients)
+        // Calibrators fitted on the fold's training rows.
+        let platt = PlattScaling.fit(scores: fit.linearPredictor, outcomes: trainOutcomes)
+        let points = IsotonicRegression.calibrationPoints(scores: fit.linearPredictor, outcomes: trainOutcomes)
+        let isotonic = try? Calibration(method: .isotonic(points: points))
+        var plattProbability = [Double](repeating: 0, count: test.count)
+        var isotonicProbability = [Double](repeating: 0, count: test.count)
+        for position in test.indices {
+            plattProbability[position] = LogisticRegression.logistic(platt.intercept + platt.slope * testEta[position])
+            isotonicProbability[position] = isotonic?.probability(ofScore: testEta[position]) ?? plattProbability[position]
+        }
+        // Out-of-fold value and difficulty scores (the fold's weights) and completeness: the
+        // final model's grade cuts are chosen to order the win rates on them too, and its
+        // cross-validated grade table applies those cuts to them.
+        let weights = Self.sideWeights(active.map { sides[$0] }, coefficients: Array(fit.coefficients.dropFirst()))
+        let testScores = Self.scores(testDesign, weights: weights, sides: active.map { sides[$0] })
+        // Interactions add nothing to completeness; the other factors of a side share it.
+        var shareTotal: [Factor.Side: Double] = [:]
+        if active.contains(where: { interactions.contains($0) }) {
+            for (k, l) in active.enumerated() where !interactions.contains(l) { shareTotal[sides[l], default: 0] += weights.weights[k] }
+        }
+        var completenessOfRow = [Double](repeating: 0, count: test.count)
+        for (position, row) in test.enumerated() {
+            var completeness = 0.0
+            for (k, l) in active.enumerated()
+            where !interactions.contains(l) && Int(fits[l][fold + 1].rowGroup[row]) != fits[l][fold + 1].missingGroup {
+                completeness += weights.weights[k] / sideCount / shareTotal[sides[l], default: 1]
+            }
+            completenessOfRow[position] = min(completeness, 1)
+        }
+        // Contributions: one Newton step without each factor, from the fold's fit.
+        let without = fitSet.map { l -> [Double] in
+            guard let term = active.firstIndex(of: l).map({ $0 + 1 }) else { return testEta }
+            let reduced = Self.coefficientsWithout(term: term, coefficients: fit.coefficients, hessian: fit.hessian)
+            return testDesign.multiplied(by: reduced)
+        }
+        // Baselines: the training rate, and the training rate per stage.
+        let trainWon = trainOutcomes.reduce(0, +)
+        let rate = trainWon / Double(train.count)
+        var stageProbability: [Double]?
+        if let stages {
+            var stageCount: [Int: (Int, Int)] = [:]
+            for row in train {
+                guard let stage = stages[row] else { continue }
+                let current = stageCount[stage] ?? (0, 0)
+                stageCount[stage] = (current.0 + 1, current.1 + (outcomes[row] >= 0.5 ? 1 : 0))
+            }
+            stageProbability = test.map { row in
+                guard let stage = stages[row], let counts = stageCount[stage] else { return rate }
+                return OutcomeBinning.shrunkRate(won: counts.1, count: counts.0, overallRate: rate, pseudoCounts: pseudoCounts)
+            }
+        }
+        return FoldRows(
+            test: test, eta: testEta, platt: plattProbability, isotonic: isotonicProbability, value: testScores.value,
+            difficulty: testScores.difficulty, completeness: completenessOfRow, without: without, baseRate: rate,
+            stage: stageProbability)
+    }
 }

@@ -276,6 +276,27 @@ func parallelMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T]
     }
 }
 
+/// A value computed on a thread of its own while the caller goes on; ``wait()`` returns it.
+final class Background<T: Sendable>: @unchecked Sendable {
+    // Written once by the background thread before it signals; read after `wait` returns.
+    private var value: T?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ body: @escaping @Sendable () -> T) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.value = body()
+            self.done.signal()
+        }
+    }
+
+    /// The value, once computed (blocks until then; call once).
+    func wait() -> T {
+        done.wait()
+        guard let value else { preconditionFailure("Background lost its value") }
+        return value
+    }
+}
+
 /// The results of ``parallelMap(_:_:)``, written under a lock.
 final class ParallelResults<T: Sendable>: @unchecked Sendable {
     var items: [T?]

@@ -63,31 +63,58 @@ public struct ProspectListLoader: Sendable {
 
     /// Loads a table.
     ///
+    /// Large tables are read in contiguous parts on every core and joined in order; the
+    /// result is the one-thread result (see `RecordParts`).
+    ///
     /// - Throws: `DatasetError.missingColumns` when the file lacks a column the model needs.
     public func load(_ table: CSVTable) throws(DatasetError) -> Result {
+        try load(table, parts: .automatic)
+    }
+
+    /// ``load(_:)`` with the records cut into `parts` (tests compare with `.single`).
+    func load(_ table: CSVTable, parts: RecordParts) throws(DatasetError) -> Result {
         let missing = missingColumns(in: table.header)
         guard missing.isEmpty else {
             throw .missingColumns(file: table.file, missing: missing, available: table.header)
         }
         let mapper = RowMapper(model: model, header: table.header, file: table.file)
-        var builder = BatchBuilder(mapper: mapper, capacity: table.records.count)
-        var firstLine: [String: Int] = [:]
-        var rejects: [Reject] = []
-        for record in table.records {
-            switch mapper.map(fields: record.fields, line: record.line) {
-            case .rejected(let reject):
-                rejects.append(reject)
-            case .accepted(let row):
-                if let first = firstLine[row.id] {
-                    rejects.append(mapper.duplicate(row: row, firstLine: first))
-                    continue
+        // The first part (the calling thread's) reserves room for the whole table: the others
+        // are appended to it without copying it again.
+        @Sendable func read(_ range: Range<Int>, mapper: RowMapper) -> LoadedPart {
+            let capacity = range.lowerBound == 0 ? table.records.count : range.count
+            var part = LoadedPart(builder: BatchBuilder(mapper: mapper, capacity: capacity))
+            for record in table.records[range] {
+                switch mapper.map(fields: record.fields, line: record.line) {
+                case .rejected(let reject):
+                    part.rejects.append(reject)
+                case .accepted(let row):
+                    if let first = part.firstLine[row.id] {
+                        part.rejects.append(mapper.duplicate(row: row, firstLine: first))
+                        continue
+                    }
+                    part.firstLine[row.id] = record.line
+                    part.builder.append(row)
                 }
-                firstLine[row.id] = record.line
-                builder.append(row)
+            }
+            return part
+        }
+        var joined: LoadedPart?
+        if parts.ranges(count: table.records.count).count > 1 {
+            // Each other part maps with readers of its own (no reference counts shared across threads).
+            let read = parts.map(
+                count: table.records.count, first: { read($0, mapper: mapper) }, others: { read($0, mapper: mapper.copy()) })
+            if !RecordParts.idsRepeatAcrossParts(read.map(\.firstLine.keys), firstLines: read.map(\.firstLine)) {
+                var part = read[0]
+                for next in read.dropFirst() {
+                    part.builder.append(contentsOf: next.builder)
+                    part.rejects += next.rejects
+                }
+                joined = part
             }
         }
+        let loaded = joined ?? read(0..<table.records.count, mapper: mapper)
         return Result(
-            file: table.file, batch: builder.batch(), rejects: rejects, header: table.header,
+            file: table.file, batch: loaded.builder.batch(), rejects: loaded.rejects, header: table.header,
             rowsRead: table.records.count, unevaluatedSegments: unevaluatedSegments(in: table.header),
             encoding: table.encoding, delimiter: table.delimiter)
     }
@@ -292,6 +319,14 @@ struct RowMapper: Sendable {
     }
 }
 
+/// The accounts and rejects of a contiguous part of a table's records (or of all of them),
+/// with the line of each id's first accepted row.
+struct LoadedPart: Sendable {
+    var builder: BatchBuilder
+    var firstLine: [String: Int] = [:]
+    var rejects: [Reject] = []
+}
+
 /// Collects accepted rows into a ``ProspectBatch``, column by column.
 ///
 /// What each column is (categorical or not, segment columns and their number readers) is
@@ -336,6 +371,15 @@ struct BatchBuilder {
                 id: row.id, name: text(mapper.nameColumn), industry: text(mapper.industryColumn),
                 region: text(mapper.regionColumn), manager: text(mapper.managerColumn), stage: row.stage,
                 dealValue: row.dealValue, line: row.line))
+    }
+
+    /// Appends the rows another builder of the same mapper's columns collected (the next
+    /// part of the records).
+    mutating func append(contentsOf next: BatchBuilder) {
+        accounts += next.accounts
+        for index in numeric.indices { numeric[index] += next.numeric[index] }
+        for index in codes.indices { codes[index] += next.codes[index] }
+        for index in segmentValues.indices { segmentValues[index] += next.segmentValues[index] }
     }
 
     func batch() -> ProspectBatch {

@@ -110,9 +110,17 @@ public struct LearningHistoryLoader: Sendable {
     /// - Throws: ``WeightsFileError`` when the table has no outcome column, lacks a column a
     ///   base factor reads or the id column, or an excluded column is not in the header.
     /// - Parameter progress: Called with the records read so far, every 4,096 records and at
-    ///   the end (for a progress line).
-    /// - Complexity: O(records × columns read).
+    ///   the end (for a progress line; read on several threads, the count is the first part's
+    ///   times the number of parts).
+    /// - Complexity: O(records × columns read), on every core for large tables.
     public func load(_ table: CSVTable, progress: ((_ recordsRead: Int) -> Void)? = nil) throws(WeightsFileError) -> Result {
+        try load(table, parts: .automatic, progress: progress)
+    }
+
+    /// ``load(_:progress:)`` with the records cut into `parts` (tests compare with `.single`).
+    func load(
+        _ table: CSVTable, parts: RecordParts, progress: ((_ recordsRead: Int) -> Void)? = nil
+    ) throws(WeightsFileError) -> Result {
         let header = table.header
         var columnIndex: [String: Int] = [:]
         for (index, name) in header.enumerated() where columnIndex[name] == nil { columnIndex[name] = index }
@@ -124,15 +132,35 @@ public struct LearningHistoryLoader: Sendable {
                 factor: factor, column: columnIndex[factor.column] ?? 0,
                 numbers: NumberReader(unit: factor.unit.flatMap(NumberUnit.init(rawValue:)) ?? .none))
         }
-        var rows = DecidedRows(readers: readers, capacity: table.records.count)
         let idIndex = columnIndex[model.columns.id]
         let stageIndex = model.columns.stage.flatMap { columnIndex[$0] }
-        for (recordIndex, record) in table.records.enumerated() {
-            readRecord(
-                record, index: recordIndex, table: table, readers: readers, outcomeIndex: outcomeIndex, idIndex: idIndex,
-                stageIndex: stageIndex, missingCodes: missingCodes, into: &rows)
-            if let progress, (recordIndex + 1) % 4096 == 0 { progress(recordIndex + 1) }
+        // The first part reserves room for the whole table: the others are appended to it
+        // without copying it again.
+        @Sendable func read(_ range: Range<Int>, report: ((Int) -> Void)?) -> DecidedRows {
+            var rows = DecidedRows(readers: readers, capacity: range.lowerBound == 0 ? table.records.count : range.count)
+            for recordIndex in range {
+                readRecord(
+                    table.records[recordIndex], index: recordIndex, table: table, readers: readers, outcomeIndex: outcomeIndex,
+                    idIndex: idIndex, stageIndex: stageIndex, missingCodes: missingCodes, into: &rows)
+                let done = recordIndex + 1 - range.lowerBound
+                if let report, done % 4096 == 0 { report(done) }
+            }
+            return rows
         }
+        // Large tables: contiguous parts on their own threads, joined in order (see RecordParts).
+        var joined: DecidedRows?
+        let partCount = parts.ranges(count: table.records.count).count
+        if partCount > 1 {
+            let read = parts.map(
+                count: table.records.count, first: { read($0) { done in progress?(done * partCount) } },
+                others: { read($0, report: nil) })
+            if !RecordParts.idsRepeatAcrossParts(read.map(\.ids), firstLines: read.map(\.firstLine)) {
+                var rows = read[0]
+                for part in read.dropFirst() { rows.append(part) }
+                joined = rows
+            }
+        }
+        let rows = joined ?? read(0..<table.records.count, report: progress)
         progress?(table.records.count)
 
         var columns: [LearningColumn] = readers.indices.map { index in
@@ -193,6 +221,20 @@ public struct LearningHistoryLoader: Sendable {
             labels = readers.map { $0.factor.isCategorical ? [String?](reserveCapacity: capacity) : [String?]() }
             rowValues = [Double](repeating: .nan, count: readers.count)
             rowLabels = [String?](repeating: nil, count: readers.count)
+        }
+
+        /// Appends the rows of the next part of the records (read on its own; no id of it
+        /// appears in this part). `firstLine` is then this part's only: nothing reads it after.
+        mutating func append(_ next: DecidedRows) {
+            for index in numeric.indices { numeric[index].append(contentsOf: next.numeric[index]) }
+            for index in labels.indices { labels[index].append(contentsOf: next.labels[index]) }
+            outcomes += next.outcomes
+            stages += next.stages
+            lines += next.lines
+            ids += next.ids
+            recordIndices += next.recordIndices
+            rejects += next.rejects
+            open += next.open
         }
     }
 
