@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// Every accepted account of a stream, to be read back in rank order, in bounded memory: an
 /// external merge sort, which may carry each account's record text along.
 ///
@@ -180,14 +183,64 @@ final class RankedRuns {
     /// Reads the entries back in rank order; the collection is spent afterwards.
     ///
     /// - Throws: ``failure``, if a run could not be written.
+    ///
+    /// When nothing was spilled, a large buffer is sorted as two halves on two threads (the
+    /// merge reads them as two runs): nothing else runs while the last buffer is sorted. The
+    /// halves are copies, which hold half the buffer's entries more at the peak; after a
+    /// spill (the memory budget is what bounds the buffer) it is sorted in place, on one thread.
     func sorted(ranksBefore: @escaping (RankedEntry, RankedEntry) -> Bool) throws(DatasetError) -> Merge {
         if let failure { throw failure }
-        buffer.sort(by: ranksBefore)
-        let last = buffer
+        let parts: [[RankedEntry]]
+        if runs.isEmpty {
+            parts = Self.sortedParts(of: &buffer, by: ranksBefore)
+        } else {
+            buffer.sort(by: ranksBefore)
+            parts = [buffer]
+            buffer = []
+        }
         let lastText = text
-        buffer = []
         text = []
-        return Merge(owner: self, runs: runs, memory: last, memoryText: lastText, ranksBefore: ranksBefore)
+        return Merge(owner: self, runs: runs, memory: parts, memoryText: lastText, ranksBefore: ranksBefore)
+    }
+
+    /// From this many entries on, the last buffer is sorted in two halves side by side.
+    static let halvesMinimum = 1 << 16
+
+    /// The two halves of a buffer, each sorted by its own thread (two stored properties, so
+    /// that the threads never touch the same variable), and the order, which only reads.
+    private final class Halves: @unchecked Sendable {
+        var first: [RankedEntry]
+        var second: [RankedEntry]
+        let ranksBefore: (RankedEntry, RankedEntry) -> Bool
+        init(_ first: [RankedEntry], _ second: [RankedEntry], ranksBefore: @escaping (RankedEntry, RankedEntry) -> Bool) {
+            self.first = first
+            self.second = second
+            self.ranksBefore = ranksBefore
+        }
+    }
+
+    /// `entries` sorted, as one array, or as two sorted halves (sorted on two threads) when
+    /// there are at least ``halvesMinimum`` of them and two processors; `entries` is emptied.
+    /// The halves' merge is the one sorted order, since `ranksBefore` is a strict total order.
+    static func sortedParts(
+        of entries: inout [RankedEntry], by ranksBefore: @escaping (RankedEntry, RankedEntry) -> Bool
+    ) -> [[RankedEntry]] {
+        guard entries.count >= halvesMinimum, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            entries.sort(by: ranksBefore)
+            defer { entries = [] }
+            return [entries]
+        }
+        let middle = entries.count / 2
+        let halves = Halves(Array(entries[..<middle]), Array(entries[middle...]), ranksBefore: ranksBefore)
+        entries = []
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            if half == 0 {
+                halves.first.sort(by: halves.ranksBefore)
+            } else {
+                halves.second.sort(by: halves.ranksBefore)
+            }
+        }
+        return [halves.first, halves.second]
     }
 
     /// The entries of every run in rank order, one at a time.
@@ -222,7 +275,7 @@ final class RankedRuns {
         var carriesRecords: Bool { owner.carriesRecords }
 
         fileprivate init(
-            owner: RankedRuns, runs: [Run], memory: [RankedEntry], memoryText: [UInt8],
+            owner: RankedRuns, runs: [Run], memory: [[RankedEntry]], memoryText: [UInt8],
             ranksBefore: @escaping (RankedEntry, RankedEntry) -> Bool
         ) {
             self.owner = owner
@@ -230,8 +283,10 @@ final class RankedRuns {
             sources = runs.map {
                 Source(entries: [], sequential: true, fileNext: $0.entryOffset, textNext: $0.textOffset, fileRemaining: $0.count)
             }
-            sources.append(
-                Source(entries: memory, sequential: false, scattered: memoryText, fileNext: 0, textNext: 0, fileRemaining: 0))
+            for part in memory {
+                sources.append(
+                    Source(entries: part, sequential: false, scattered: memoryText, fileNext: 0, textNext: 0, fileRemaining: 0))
+            }
             for index in sources.indices {
                 if sources[index].fileRemaining > 0 { refill(index) }
                 if sources[index].position < sources[index].entries.count { push(index) }

@@ -4,7 +4,7 @@ import ScoringEngine
 /// rows a ranking shows.
 ///
 /// Records are read grouped by block (so that a GB18030 block is converted once per call)
-/// and mapped with ``RowMapper``, in the order asked. A record that no longer reads as the
+/// and mapped from their bytes with ``RankedRecordMapper``, in the order asked. A record that no longer reads as the
 /// account it was (the file changed between the passes) is an error.
 ///
 /// ``map(_:records:)`` reads only its arguments and the plan, so several threads may call it
@@ -17,6 +17,8 @@ final class RecordFetcher {
     let plan: StreamPlan
     let registry: AccountRegistry
     let blocks: [BlockEntry]
+    /// Maps the records read again (or carried) from their bytes.
+    let mapper: RankedRecordMapper
     /// Opened on the first read.
     private var reader: BlockReader?
     /// From this many records wanted in one block on, the block is read whole (one system
@@ -42,14 +44,14 @@ final class RecordFetcher {
         self.plan = plan
         self.registry = registry
         self.blocks = blocks
+        mapper = RankedRecordMapper(plan: plan)
     }
 
     /// Reads the records of `entries` again and maps them, in the given order.
     ///
     /// - Throws: `DatasetError.unreadable` if the file cannot be read or changed.
     func fetch(_ entries: [RankedEntry]) throws(DatasetError) -> ProspectBatch {
-        var builder = BatchBuilder(mapper: plan.mapper, capacity: entries.count)
-        guard !entries.isEmpty else { return builder.batch() }
+        guard !entries.isEmpty else { return BatchBuilder(mapper: plan.mapper, capacity: 0).batch() }
         let reader: BlockReader
         if let opened = self.reader {
             reader = opened
@@ -97,16 +99,25 @@ final class RecordFetcher {
                 throw changed()
             }
         }
-        for (index, entry) in entries.enumerated() {
-            var parser = CSVParser(bytes: records[index], start: 0, line: entry.line, delimiter: delimiter, validatesUTF8: false)
-            guard let record = try? parser.nextRecord(expectedFieldCount: plan.columnCount),
-                case .accepted(let row) = plan.mapper.map(fields: record.fields, line: entry.line),
-                plan.idColumn == nil
-                    || TextNormalization.nfc(row.id) == Array(registry.arena[registry.idRange(ofEntry: entry.entry)])
-            else { throw changed() }
-            builder.append(row)
+        // The records back to back, mapped as a carried page is, with each id checked
+        // against the one the ranking registered (normalized as the registry holds it).
+        var joined: [UInt8] = []
+        joined.reserveCapacity(records.reduce(0) { $0 + $1.count })
+        for record in records { joined += record }
+        let registry = self.registry
+        let checksID: ((Int, ByteView) -> Bool)? =
+            plan.idColumn == nil
+            ? nil
+            : { index, id in
+                TextNormalization.nfc(id, from: 0, to: id.count)
+                    == Array(registry.arena[registry.idRange(ofEntry: entries[index].entry)])
+            }
+        do {
+            return try mapper.map(
+                records: joined, lengths: records.map(\.count), lines: entries.map(\.line), checksID: checksID)
+        } catch {
+            throw changed()
         }
-        return builder.batch()
     }
 
     /// Maps the records a ranking of every row carried (`records`: the UTF-8 text of each
@@ -115,27 +126,14 @@ final class RecordFetcher {
     ///
     /// - Throws: `DatasetError.unreadable` if a record no longer maps (it mapped when the
     ///   ranking was made, so this would be a bug).
-    ///
-    /// The page is mapped with a mapper of its own (``RowMapper/copy()``): pages mapped on
-    /// two threads at once would otherwise both update the reference counts of the same
-    /// field readers, several times a row, and each such update waits for the other core's.
     func map(_ entries: [RankedEntry], records: [UInt8]) throws(DatasetError) -> ProspectBatch {
-        let mapper = plan.mapper.copy()
-        var builder = BatchBuilder(mapper: mapper, capacity: entries.count)
-        var start = 0
-        for entry in entries {
-            let end = start + Int(entry.position.length)
-            var parser = CSVParser(
-                bytes: records, start: start, end: end, line: entry.line, delimiter: delimiter, validatesUTF8: false)
-            start = end
-            guard let record = try? parser.nextRecord(expectedFieldCount: plan.columnCount),
-                case .accepted(let row) = mapper.map(fields: record.fields, line: entry.line)
-            else {
-                throw .unreadable(file: path, reason: "line \(entry.line) no longer maps as it did when it was ranked")
-            }
-            builder.append(row)
+        do {
+            return try mapper.map(
+                records: records, lengths: entries.map { Int($0.position.length) }, lines: entries.map(\.line))
+        } catch {
+            throw .unreadable(
+                file: path, reason: "line \(entries[error.index].line) no longer maps as it did when it was ranked")
         }
-        return builder.batch()
     }
 
     private func changed() -> DatasetError {

@@ -87,6 +87,29 @@ struct RankedRunsTests {
         #expect(merged.map(\.position.length) == expected.map { Int32(Self.record($0.entry).count) })
     }
 
+    @Test("A large buffer, sorted as two halves on two threads, merges to the one full sort with its records")
+    func halves() throws {
+        let count = RankedRuns.halvesMinimum + 12_345
+        let entries = Self.entries(count: count, seed: 31)
+        let runs = RankedRuns(capacity: 2 * count, readBufferEntries: 999, carriesRecords: true)
+        for entry in entries {
+            Self.record(entry.entry).withByteView { runs.append(entry, record: $0, ranksBefore: Self.ranksBefore) }
+        }
+        #expect(runs.spilledRuns == 0)
+        var buffer = entries
+        let parts = RankedRuns.sortedParts(of: &buffer, by: Self.ranksBefore)
+        #expect(buffer.isEmpty)
+        #expect(parts.count == (ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1))
+        let merge = try runs.sorted(ranksBefore: Self.ranksBefore)
+        var text: [UInt8]? = []
+        var merged: [RankedEntry] = []
+        while let entry = try merge.next(record: &text) { merged.append(entry) }
+        let expected = entries.sorted(by: Self.ranksBefore)
+        #expect(merged.map(\.entry) == expected.map(\.entry))
+        #expect(merged.map(\.key.bitPattern) == expected.map(\.key.bitPattern))
+        #expect(text == expected.flatMap { Self.record($0.entry) })
+    }
+
     @Test("An empty collection merges to nothing")
     func empty() throws {
         let merge = try RankedRuns(capacity: 3).sorted(ranksBefore: Self.ranksBefore)

@@ -1,0 +1,250 @@
+import ScoringEngine
+
+/// Maps records that were accepted when the list was ranked (the rows a ranking shows or a
+/// run records) into a ``ProspectBatch`` straight from their bytes: the same batch as
+/// ``CSVParser`` and ``RowMapper`` followed by ``BatchBuilder`` make, without a `String` per
+/// field or the row's checks run again.
+///
+/// Fields are split with ``FieldScanner`` (``CSVParser``'s grammar), numbers, labels,
+/// stages and missing codes are read with the streaming reader's byte readers (which give
+/// the loader's values, bit for bit), and only the columns an ``Account`` or a segment rule
+/// reads become `String`s. A record that no longer maps as it did (a bug, or a file changed
+/// between two reads) is reported, never mapped differently.
+struct RankedRecordMapper: Sendable {
+    /// What a column's field is used for. A column may have several roles (a factor that
+    /// is also a segment column, say).
+    enum Role: Sendable {
+        case id
+        case name
+        case industry
+        case region
+        case manager
+        case factor(Int)
+        case stage
+        case dealValue
+        /// The `index`th of ``RowMapper/segmentColumns``.
+        case segment(Int)
+    }
+
+    let plan: StreamPlan
+    /// `roles[roleStart[c]..<roleStart[c + 1]]` are column `c`'s roles (none for a column
+    /// nothing reads); one flat array, so that reading a column's roles retains nothing.
+    let roles: [Role]
+    let roleStart: [Int]
+
+    init(plan: StreamPlan) {
+        self.plan = plan
+        let mapper = plan.mapper
+        var roles = [[Role]](repeating: [], count: plan.columnCount)
+        if let column = mapper.idColumn { roles[column].append(.id) }
+        if let column = mapper.nameColumn { roles[column].append(.name) }
+        if let column = mapper.industryColumn { roles[column].append(.industry) }
+        if let column = mapper.regionColumn { roles[column].append(.region) }
+        if let column = mapper.managerColumn { roles[column].append(.manager) }
+        for (factor, reader) in mapper.readers.enumerated() { roles[reader.column].append(.factor(factor)) }
+        if let column = mapper.stageColumn { roles[column].append(.stage) }
+        if let column = mapper.dealColumn { roles[column].append(.dealValue) }
+        for (index, column) in mapper.segmentColumns.enumerated() { roles[column.index].append(.segment(index)) }
+        self.roles = roles.flatMap { $0 }
+        roleStart = roles.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+    }
+
+    /// What a record failed to map as; the caller words it.
+    struct Mismatch: Error {
+        /// The entry's index in the page.
+        let index: Int
+    }
+
+    /// Maps `records` (the UTF-8 text of each entry's record, `lengths[i]` bytes each, back
+    /// to back) in the order given; `lines[i]` is each record's line in the file.
+    ///
+    /// - Parameter checksID: Called with each mapped record's index and id bytes (as the
+    ///   file has them); a `false` answer is a mismatch.
+    /// - Throws: ``Mismatch`` for the first record that does not map.
+    func map(
+        records: [UInt8], lengths: [Int], lines: [Int],
+        checksID: ((Int, ByteView) -> Bool)? = nil
+    ) throws(Mismatch) -> ProspectBatch {
+        var page = Page(plan: plan, roles: roles, roleStart: roleStart, capacity: lengths.count)
+        try records.withByteView { (bytes: ByteView) throws(Mismatch) in
+            var start = 0
+            for index in lengths.indices {
+                let end = start + lengths[index]
+                let record = bytes.rebased(start..<end)
+                start = end
+                let mapped =
+                    if let checksID {
+                        page.append(record, line: lines[index]) { checksID(index, $0) }
+                    } else {
+                        page.append(record, line: lines[index], checksID: nil)
+                    }
+                guard mapped else { throw Mismatch(index: index) }
+            }
+        }
+        return page.batch(segmentColumns: plan.mapper.segmentColumns)
+    }
+
+    /// The columns of a page being mapped.
+    private struct Page {
+        let plan: StreamPlan
+        let roles: [Role]
+        let roleStart: [Int]
+        let columnCount: Int
+        let factorCount: Int
+        let isCategorical: [Bool]
+        var accounts: [Account] = []
+        var numeric: [[Double]]
+        var codes: [[Int32]]
+        var segments: [[SegmentValue]]
+        // The current record's values.
+        var id = ""
+        var hasID = false
+        var name = ""
+        var industry = ""
+        var region = ""
+        var manager = ""
+        var values: [Double]
+        var stage: Int?
+        var dealValue: Double?
+        var segmentRow: [SegmentValue]
+
+        init(plan: StreamPlan, roles: [Role], roleStart: [Int], capacity: Int) {
+            self.plan = plan
+            self.roles = roles
+            self.roleStart = roleStart
+            columnCount = plan.columnCount
+            factorCount = plan.factorCount
+            isCategorical = plan.isCategorical
+            numeric = plan.isCategorical.map { $0 ? [] : [Double](reserveCapacity: capacity) }
+            codes = plan.isCategorical.map { $0 ? [Int32](reserveCapacity: capacity) : [] }
+            segments = plan.mapper.segmentColumns.map { _ in [SegmentValue](reserveCapacity: capacity) }
+            accounts.reserveCapacity(capacity)
+            values = [Double](repeating: .nan, count: plan.factorCount)
+            segmentRow = [SegmentValue](repeating: .missing, count: plan.mapper.segmentColumns.count)
+        }
+
+        /// Maps one record and appends it; `false` when it does not map.
+        mutating func append(_ record: ByteView, line: Int, checksID: ((ByteView) -> Bool)?) -> Bool {
+            var scanner = FieldScanner(bytes: record, start: 0, line: line, delimiter: plan.delimiter)
+            hasID = false
+            stage = nil
+            dealValue = nil
+            name = ""
+            industry = ""
+            region = ""
+            manager = ""
+            var column = 0
+            do throws(FieldScanner.Failure) {
+                guard scanner.skipBlankLines() else { return false }
+                while true {
+                    guard column < columnCount else { return false }
+                    let first = roleStart[column]
+                    let last = roleStart[column &+ 1]
+                    if first == last {
+                        let endsRecord = try scanner.skipField()
+                        column &+= 1
+                        if endsRecord { break }
+                        continue
+                    }
+                    let field = try scanner.nextField()
+                    let mapped =
+                        field.inScratch
+                        ? scanner.scratch.withByteView { read(field, in: $0, roles: first..<last, checksID: checksID) }
+                        : read(field, in: record, roles: first..<last, checksID: checksID)
+                    guard mapped else { return false }
+                    column &+= 1
+                    if field.endsRecord { break }
+                }
+            } catch {
+                return false
+            }
+            guard column == columnCount else { return false }
+            if plan.mapper.idColumn == nil {
+                id = String(line)
+            } else if !hasID {
+                return false
+            }
+            for factor in 0..<factorCount {
+                if isCategorical[factor] {
+                    let value = values[factor]
+                    codes[factor].append(value.isNaN ? -1 : Int32(value))
+                } else {
+                    numeric[factor].append(values[factor])
+                }
+            }
+            for index in segments.indices { segments[index].append(segmentRow[index]) }
+            accounts.append(
+                Account(
+                    id: id, name: name, industry: industry, region: region, manager: manager, stage: stage,
+                    dealValue: dealValue, line: line))
+            return true
+        }
+
+        /// Applies a field's roles; `false` when a check the record passed when it was ranked
+        /// fails now.
+        mutating func read(
+            _ field: FieldScanner.Field, in bytes: ByteView, roles range: Range<Int>, checksID: ((ByteView) -> Bool)?
+        ) -> Bool {
+            let start = field.start
+            let end = field.end
+            let missing = plan.missingCodes.matches(bytes: bytes, from: start, to: end)
+            for index in range {
+                switch roles[index] {
+                case .id:
+                    if missing { return false }
+                    let idBytes = bytes.rebased(start..<end)
+                    if let checksID, !checksID(idBytes) { return false }
+                    id = idBytes.string
+                    hasID = true
+                case .name: name = bytes.rebased(start..<end).string
+                case .industry: industry = bytes.rebased(start..<end).string
+                case .region: region = bytes.rebased(start..<end).string
+                case .manager: manager = bytes.rebased(start..<end).string
+                case .factor(let factor):
+                    if missing {
+                        if plan.isRequired[factor] { return false }
+                        values[factor] = .nan
+                    } else if isCategorical[factor] {
+                        guard let code = plan.categories.index(factor: factor, of: bytes, from: start, to: end)
+                        else { return false }
+                        values[factor] = Double(code)
+                    } else {
+                        guard let value = plan.numberReaders[factor].value(in: bytes, from: start, to: end)
+                        else { return false }
+                        values[factor] = value
+                    }
+                case .stage:
+                    if missing { continue }
+                    guard let value = StageText.integer(bytes, from: start, to: end), (1...5).contains(value)
+                    else { return false }
+                    stage = value
+                case .dealValue:
+                    if missing { continue }
+                    guard let value = plan.dealReader.value(in: bytes, from: start, to: end), value >= 0
+                    else { return false }
+                    dealValue = value
+                case .segment(let index):
+                    if missing {
+                        segmentRow[index] = .missing
+                    } else if let reader = plan.mapper.segmentColumns[index].numeric,
+                        let value = reader.value(in: bytes, from: start, to: end)
+                    {
+                        segmentRow[index] = .number(value)
+                    } else {
+                        segmentRow[index] = .text(bytes.rebased(start..<end).string)
+                    }
+                }
+            }
+            return true
+        }
+
+        func batch(segmentColumns: [(name: String, index: Int, numeric: NumberReader?)]) -> ProspectBatch {
+            let factorColumns: [FactorColumn] = (0..<factorCount).map { factor in
+                plan.isCategorical[factor] ? .categorical(codes[factor]) : .numeric(numeric[factor])
+            }
+            var segmentData = SegmentData()
+            for (index, column) in segmentColumns.enumerated() { segmentData.columns[column.name] = segments[index] }
+            return ProspectBatch(accounts: accounts, factorColumns: factorColumns, segmentData: segmentData)
+        }
+    }
+}
