@@ -93,9 +93,11 @@ struct RankedRecordMapper: Sendable {
         let factorCount: Int
         let isCategorical: [Bool]
         var accounts: [Account] = []
-        var numeric: [[Double]]
-        var codes: [[Int32]]
-        var segments: [[SegmentValue]]
+        /// Every mapped record's factor values (the loader's: NaN, or -1 for a category,
+        /// when missing), row after row; made into columns once, by ``batch(segmentColumns:)``.
+        var rows: [Double] = []
+        /// Every mapped record's segment values, row after row.
+        var segmentRows: [SegmentValue] = []
         // The current record's values.
         var id = ""
         var hasID = false
@@ -115,9 +117,8 @@ struct RankedRecordMapper: Sendable {
             columnCount = plan.columnCount
             factorCount = plan.factorCount
             isCategorical = plan.isCategorical
-            numeric = plan.isCategorical.map { $0 ? [] : [Double](reserveCapacity: capacity) }
-            codes = plan.isCategorical.map { $0 ? [Int32](reserveCapacity: capacity) : [] }
-            segments = plan.mapper.segmentColumns.map { _ in [SegmentValue](reserveCapacity: capacity) }
+            rows.reserveCapacity(capacity * plan.factorCount)
+            segmentRows.reserveCapacity(capacity * plan.mapper.segmentColumns.count)
             accounts.reserveCapacity(capacity)
             values = [Double](repeating: .nan, count: plan.factorCount)
             segmentRow = [SegmentValue](repeating: .missing, count: plan.mapper.segmentColumns.count)
@@ -164,15 +165,8 @@ struct RankedRecordMapper: Sendable {
             } else if !hasID {
                 return false
             }
-            for factor in 0..<factorCount {
-                if isCategorical[factor] {
-                    let value = values[factor]
-                    codes[factor].append(value.isNaN ? -1 : Int32(value))
-                } else {
-                    numeric[factor].append(values[factor])
-                }
-            }
-            for index in segments.indices { segments[index].append(segmentRow[index]) }
+            rows.append(contentsOf: values)
+            segmentRows.append(contentsOf: segmentRow)
             accounts.append(
                 Account(
                     id: id, name: name, industry: industry, region: region, manager: manager, stage: stage,
@@ -239,11 +233,16 @@ struct RankedRecordMapper: Sendable {
         }
 
         func batch(segmentColumns: [(name: String, index: Int, numeric: NumberReader?)]) -> ProspectBatch {
+            let count = accounts.count
             let factorColumns: [FactorColumn] = (0..<factorCount).map { factor in
-                plan.isCategorical[factor] ? .categorical(codes[factor]) : .numeric(numeric[factor])
+                let column = stride(from: factor, to: count * factorCount, by: factorCount).map { rows[$0] }
+                return isCategorical[factor] ? .categorical(column.map { $0.isNaN ? -1 : Int32($0) }) : .numeric(column)
             }
             var segmentData = SegmentData()
-            for (index, column) in segmentColumns.enumerated() { segmentData.columns[column.name] = segments[index] }
+            let width = segmentColumns.count
+            for (index, column) in segmentColumns.enumerated() {
+                segmentData.columns[column.name] = stride(from: index, to: count * width, by: width).map { segmentRows[$0] }
+            }
             return ProspectBatch(accounts: accounts, factorColumns: factorColumns, segmentData: segmentData)
         }
     }
