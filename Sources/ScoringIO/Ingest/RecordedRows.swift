@@ -1,3 +1,4 @@
+import Dispatch
 import ScoringEngine
 
 /// Every accepted row of a streamed ranking as the ranking pass graded it, kept for a run
@@ -51,8 +52,25 @@ public final class RecordedAccounts {
     init(rows: RecordedRows, registry: AccountRegistry, order: RankingOrder, fetcher: RecordFetcher) {
         self.rows = rows
         self.fetcher = fetcher
-        ranks = Self.ranks(rows.entries, order: order, registry: registry)
-        idOrder = Self.idOrder(rows.entries.map(\.entry), registry: registry)
+        // The two sorts are independent (both only read the rows and the registry): one
+        // thread each.
+        let sorts = Sorts()
+        let entries = rows.entries
+        DispatchQueue.concurrentPerform(iterations: 2) { sort in
+            if sort == 0 {
+                sorts.ranks = Self.ranks(entries, order: order, registry: registry)
+            } else {
+                sorts.idOrder = Self.idOrder(entries.map(\.entry), registry: registry)
+            }
+        }
+        ranks = sorts.ranks
+        idOrder = sorts.idOrder
+    }
+
+    /// The two sorts' results, each written by one thread and read after both finished.
+    private final class Sorts: @unchecked Sendable {
+        var ranks: [Int] = []
+        var idOrder: [Int] = []
     }
 
     /// The 1-based rank of each entry: its place in the order of ``RankingOrder`` (grade when
