@@ -49,30 +49,24 @@ enum AllocationInput {
         let model = try modelOptions.load()
         let pipelineModel = try HistoryInput.pipeline(options.pipeline)
         if let conversion = pipelineModel.conversion, conversion.scoringModel != model.name {
-            throw CLIError.badData(
-                "\(options.pipeline): \(ForecastError.modelMismatch(expected: conversion.scoringModel, found: model.name).description)")
+            throw CLIError.inFile(options.pipeline, ForecastError.modelMismatch(expected: conversion.scoringModel, found: model.name))
         }
         guard FileManager.default.fileExists(atPath: options.team) else {
             throw CLIError.inputMissing("\(options.team): no such file. Check the path of the team file (--team).")
         }
-        let team: Team
-        do throws(ModelFileError) {
-            team = try TeamFileReader().read(contentsOf: options.team)
-        } catch {
-            throw CLIError.badData(error.description)
-        }
+        let team = try TeamFileReader().read(contentsOf: options.team)
         let forecaster: PipelineForecaster
         do throws(ForecastError) {
             forecaster = try PipelineForecaster(pipeline: pipelineModel, horizon: 12)
         } catch {
-            throw CLIError.badData("\(options.pipeline): \(error.description)")
+            throw CLIError.inFile(options.pipeline, error)
         }
         progress.phase("reading \(input.file)", rows: input.estimatedRows)
         let loaded = try input.load(model: model, progress: progress)
         let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
         progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
         guard let scoring = try? ScoringPipeline(model: model) else {
-            throw CLIError.badData("\(modelOptions.model): the model cannot be scored.")
+            throw CLIError.modelNotScorable(model: modelOptions.model)
         }
         var statistics = UtilityBuilder(model: model).statistics(of: loaded.batch)
         if let conversion = pipelineModel.conversion {
@@ -111,7 +105,7 @@ enum AllocationInput {
                     pipelineModel.period.label(of: pipelineModel.period.index(of: $0.observedUntil.adding(days: 1)))
                 })
         } catch {
-            throw CLIError.badData("\(options.team): \(error.description)")
+            throw CLIError.inFile(options.team, error)
         }
     }
 }

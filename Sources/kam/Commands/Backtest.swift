@@ -99,7 +99,7 @@ extension Kam {
                         scoringModel: model.name,
                         factorStatistics: ConversionModel.factorStatistics(scored.statistics, model: model))
                 } catch {
-                    throw CLIError.badData("\(events), \(snapshots): \(error.description)")
+                    throw CLIError.inFile("\(events), \(snapshots)", error)
                 }
                 let report = BacktestReport(
                     result: result, cut: cut, period: period, observedUntil: observedUntil, log: log,

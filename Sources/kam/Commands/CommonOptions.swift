@@ -26,7 +26,7 @@ struct ModelOptions: ParsableArguments {
         BundledFiles.locate(modelPath, name: "default.yaml", environmentVariable: "KAM_MODEL")
     }
 
-    /// Loads the model, turning problems into CLI errors with exit status 65 or 66.
+    /// Loads the model: a missing one is 66; its ``ModelFileError`` (65) propagates.
     func load() throws -> ScoringModel {
         guard FileManager.default.fileExists(atPath: model) else {
             throw CLIError.inputMissing("\(InputEcho.path(model)): no such model file. Give the path with --model or set KAM_MODEL.")
@@ -37,7 +37,7 @@ struct ModelOptions: ParsableArguments {
             throw CLIError.inputMissing(
                 "\(InputEcho.path(model)): cannot read the model file (Is a directory). Give the path of a YAML file with --model.")
         }
-        return try ModelFileReader().read(contentsOf: model)  // a ModelFileError: 65 (see CLIError.init?(reporting:))
+        return try ModelFileReader().read(contentsOf: model)  // a ModelFileError: 65 (see ErrorMapping.swift)
     }
 }
 
@@ -85,8 +85,8 @@ struct InputOptions: ParsableArguments {
         CSVOptions(delimiter: delimiter.flatMap(delimiterByte), encoding: encoding, sheet: sheet)
     }
 
-    /// Ranks the file in bounded memory with ``ProspectStream`` (see there), turning
-    /// problems into CLI errors as ``load(model:progress:)`` does. `runCapacity` bounds the
+    /// Ranks the file in bounded memory with ``ProspectStream`` (see there); its errors
+    /// propagate as those of ``load(model:progress:)`` do. `runCapacity` bounds the
     /// accounts of a whole ranking kept in memory; `paged` leaves the shown rows to be read
     /// page by page.
     func rank(
@@ -124,41 +124,6 @@ struct InputOptions: ParsableArguments {
     }
 }
 
-/// Errors the CLI reports with a sysexits.h status.
-enum CLIError: Error, CustomStringConvertible {
-    /// 65 EX_DATAERR: the input or model has a problem that stops the run.
-    case badData(String)
-    /// 66 EX_NOINPUT: an input file is missing or unreadable (also a directory given as one).
-    case inputMissing(String)
-    /// 73 EX_CANTCREAT: an output file cannot be created (the path's message).
-    case cannotWrite(String)
-    /// An output that cannot be created (73), whose write failed (74), or that is an input
-    /// of the run (64).
-    case output(OutputFileError)
-    /// 64 EX_USAGE without the usage text: the command line is wrong in a way the parser
-    /// cannot see (such as one file named for two roles).
-    case usage(String)
-
-    var description: String {
-        switch self {
-        case .badData(let message), .inputMissing(let message), .usage(let message): return message
-        case .cannotWrite(let path):
-            return "\(InputEcho.path(path)): cannot write the output file; check the folder exists and is writable."
-        case .output(let error): return error.description
-        }
-    }
-
-    var exitCode: ExitCode {
-        switch self {
-        case .badData: return ExitCode(65)
-        case .inputMissing: return ExitCode(66)
-        case .cannotWrite: return ExitCode(73)
-        case .output(let error): return ExitCode(error.exitStatus)
-        case .usage: return ExitCode(64)
-        }
-    }
-}
-
 /// The inputs of a run that no output may replace: the prospect list and the model.
 func protectedInputs(list: String? = nil, model: String? = nil, others: [(String, String)] = []) -> [ProtectedInput] {
     var inputs: [ProtectedInput] = []
@@ -168,46 +133,4 @@ func protectedInputs(list: String? = nil, model: String? = nil, others: [(String
     return inputs
 }
 
-extension CLIError {
-    /// The one mapping from the library's typed errors to what the CLI prints and its exit
-    /// status: a missing or unreadable input is 66, any other problem with an input's
-    /// contents 65, an output problem 73, 74 or 64 (``OutputFileError``). `nil` for errors
-    /// that are not the user's to fix (reported as internal failures, 70).
-    ///
-    /// Commands let these errors propagate to ``runReportingErrors(_:)`` instead of wrapping
-    /// each in `CLIError.badData(error.description)`.
-    init?(reporting error: any Error) {
-        switch error {
-        case let error as CLIError: self = error
-        case let error as OutputFileError: self = .output(error)
-        case let error as ModelFileError: self = .badData(error.description)
-        case let error as DatasetError:
-            if case .unreadable = error { self = .inputMissing(error.description) } else { self = .badData(error.description) }
-        case let error as WeightsFileError:
-            self = error.isUnreadable ? .inputMissing(error.description) : .badData(error.description)
-        case let error as ModelDraftError: self = .badData(error.description)
-        case let error as PerformanceDataError: self = .badData(error.description)
-        default: return nil
-        }
-    }
-}
-
-/// Runs a command body, printing CLI errors (and the library errors ``CLIError`` maps) to
-/// stderr and exiting with their status; anything unexpected is an internal failure (70).
-func runReportingErrors(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as ExitCode {
-        throw error
-    } catch let error as ValidationError {
-        throw error
-    } catch {
-        if let reported = CLIError(reporting: error) {
-            printError("kam: error: \(reported.description)")
-            throw reported.exitCode
-        }
-        printError("kam: internal error: \(error). Please report this with the command line.")
-        throw ExitCode(70)
-    }
-}
 extension CSVOutputStyle.Encoding: ExpressibleByArgument {}

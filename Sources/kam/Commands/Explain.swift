@@ -35,11 +35,11 @@ extension Kam {
                     if let idColumn,
                         let reject = loaded.rejects.first(where: { $0.fields.count > idColumn && $0.fields[idColumn] == accountID })
                     {
-                        throw CLIError.badData("account '\(accountID)' is on a row that cannot be scored: \(reject.description)")
+                        throw CLIError.accountRejected(account: accountID, reject: reject.description)
                     }
-                    let sample = loaded.batch.accounts.prefix(3).map(\.id).joined(separator: ", ")
-                    throw CLIError.badData(
-                        "\(input.file): no account '\(accountID)'; ids look like \(sample)\(loaded.batch.count > 3 ? ", …" : "").")
+                    throw CLIError.noSuchAccount(
+                        list: input.file, account: accountID, sample: loaded.batch.accounts.prefix(3).map(\.id),
+                        more: loaded.batch.count > 3)
                 }
                 let pipeline: ScoringPipeline
                 let whatIf: WhatIfAnalysis
@@ -47,7 +47,7 @@ extension Kam {
                     pipeline = try ScoringPipeline(model: model)
                     whatIf = try WhatIfAnalysis.analyze(batch: loaded.batch, row: row, model: model)
                 } catch let error as ModelError {
-                    throw CLIError.badData("\(modelOptions.model): \(error)")
+                    throw CLIError.inFile(modelOptions.model, error)
                 }
                 let assessment = pipeline.assess(loaded.batch)
                 let report = ExplainReport(

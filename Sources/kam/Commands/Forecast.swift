@@ -113,13 +113,12 @@ extension Kam {
         static func forecaster(pipeline: String, model: ScoringModel, horizon: Int) throws -> (PipelineModel, PipelineForecaster) {
             let pipelineModel = try HistoryInput.pipeline(pipeline)
             if let conversion = pipelineModel.conversion, conversion.scoringModel != model.name {
-                throw CLIError.badData(
-                    "\(pipeline): \(ForecastError.modelMismatch(expected: conversion.scoringModel, found: model.name).description)")
+                throw CLIError.inFile(pipeline, ForecastError.modelMismatch(expected: conversion.scoringModel, found: model.name))
             }
             do throws(ForecastError) {
                 return (pipelineModel, try PipelineForecaster(pipeline: pipelineModel, horizon: horizon))
             } catch {
-                throw CLIError.badData("\(pipeline): \(error.description)")
+                throw CLIError.inFile(pipeline, error)
             }
         }
 
@@ -131,7 +130,7 @@ extension Kam {
         ) throws -> (BatchAssessment, [AccountForecast], RevenueTotals) {
             progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
             guard let scoring = try? ScoringPipeline(model: model) else {
-                throw CLIError.badData("\(modelFile): the model cannot be scored.")
+                throw CLIError.modelNotScorable(model: modelFile)
             }
             let builder = UtilityBuilder(model: model)
             var statistics = builder.statistics(of: loaded.batch)

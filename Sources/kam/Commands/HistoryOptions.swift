@@ -64,36 +64,16 @@ enum HistoryLocation {
         return folder.isEmpty ? defaultName : folder + "/" + defaultName
     }
 
-    /// Opens a history, turning its errors into CLI errors (65 not a kam history or newer,
-    /// 66 missing, 74 SQLite failures).
+    /// Opens a history, noting a migration on stderr. Its errors (a ``HistoryError``: 65 not
+    /// a kam history or newer, 66 missing, 74 SQLite failures) propagate to the mapping in
+    /// ErrorMapping.swift.
     static func open(_ path: String, create: Bool, quiet: Bool = false) throws -> HistoryStore {
-        do {
-            let store = try HistoryStore(path: path, create: create)
-            if !quiet, !store.created, !store.appliedSteps.isEmpty {
-                printError(
-                    "kam: note: \(path): run history migrated to schema version \(HistorySchema.version) "
-                        + "(\(store.appliedSteps.joined(separator: ", "))).")
-            }
-            return store
-        } catch {
-            throw HistoryLocation.cliError(error)
+        let store = try HistoryStore(path: path, create: create)
+        if !quiet, !store.created, !store.appliedSteps.isEmpty {
+            printError(
+                "kam: note: \(path): run history migrated to schema version \(HistorySchema.version) "
+                    + "(\(store.appliedSteps.joined(separator: ", "))).")
         }
-    }
-
-    static func cliError(_ error: HistoryError) -> Error {
-        switch error.exitStatus {
-        case 64: return ValidationError(error.description)
-        case 65: return CLIError.badData(error.description)
-        case 66: return CLIError.inputMissing(error.description)
-        default:
-            // 74 EX_IOERR: printed here, since CLIError has no I/O case.
-            printError("kam: error: \(error.description)")
-            return ExitCode(74)
-        }
-    }
-
-    /// Runs `body`, turning history errors into CLI errors.
-    static func mapping<T>(_ body: () throws(HistoryError) -> T) throws -> T {
-        do { return try body() } catch { throw cliError(error) }
+        return store
     }
 }

@@ -45,8 +45,8 @@ extension Kam {
                 let table: CSVTable
                 // Every problem reading the list is 65 here, an unreadable one too (not 66 as
                 // elsewhere); kept as it was while the golden files pin the behaviour.
-                do { table = try CSVReader(options: input.csvOptions).read(contentsOf: input.file) } catch {
-                    throw CLIError.badData("\(error)")
+                do throws(DatasetError) { table = try CSVReader(options: input.csvOptions).read(contentsOf: input.file) } catch {
+                    throw CLIError.initList(error)
                 }
                 let base = URL(fileURLWithPath: input.file).deletingPathExtension().lastPathComponent
                 let modelName = name ?? String(base.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" })

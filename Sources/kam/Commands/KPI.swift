@@ -131,23 +131,14 @@ extension Kam {
                 throw CLIError.inputMissing("\(path): no such file. Check the path of the \(what).")
             }
             let reader = CSVReader(options: CSVOptions(delimiter: delimiter.flatMap(delimiterByte), encoding: encoding))
-            do {
-                return try reader.read(contentsOf: path)
-            } catch {
-                if case .unreadable = error { throw CLIError.inputMissing(error.description) }
-                throw CLIError.badData(error.description)
-            }
+            return try reader.read(contentsOf: path)
         }
 
         func loadScorecard() throws -> Scorecard {
             guard FileManager.default.fileExists(atPath: scorecard) else {
                 throw CLIError.inputMissing("\(scorecard): no such scorecard file. Give the path with --scorecard.")
             }
-            do {
-                return try ScorecardFileReader().read(contentsOf: scorecard)
-            } catch {
-                throw CLIError.badData(error.description)
-            }
+            return try ScorecardFileReader().read(contentsOf: scorecard)
         }
 
         func rejectsPath(for input: String) -> String {
@@ -160,8 +151,7 @@ extension Kam {
             guard let prospects else { return nil }
             let model = try modelOptions.load()
             let table = try readTable(prospects, what: "prospect list")
-            let loaded: ProspectListLoader.Result
-            do { loaded = try ProspectListLoader(model: model).load(table) } catch { throw CLIError.badData(error.description) }
+            let loaded = try ProspectListLoader(model: model).load(table)
             let utilities = UtilityBuilder(model: model).build(loaded.batch)
             let profiles = ProfileSummary.byManager(
                 accounts: loaded.batch.accounts, completeness: utilities.completeness,
@@ -214,28 +204,22 @@ extension Kam {
             let planTable = try readTable(plan, what: "plan")
             let actualTable = try readTable(actual, what: "actuals file")
             let reviewPeriod = period.map { ReviewPeriod($0) }
-            let loaded: PerformanceInputLoader.Result
-            do throws(PerformanceDataError) {
-                loaded = try PerformanceInputLoader(scorecard: scorecardRules).load(
-                    plan: planTable, actual: actualTable, period: reviewPeriod)
-            } catch {
-                throw CLIError.badData(error.description)
-            }
+            let loaded = try PerformanceInputLoader(scorecard: scorecardRules).load(
+                plan: planTable, actual: actualTable, period: reviewPeriod)
             let planRejects = try writeRejects(loaded.planRejects, header: planTable.header, input: plan)
             let actualRejects = try writeRejects(loaded.actualRejects, header: actualTable.header, input: actual)
             guard !loaded.join.records.isEmpty else {
                 for reject in (loaded.planRejects + loaded.actualRejects).prefix(20) {
                     printError((labels.lang == .zh ? "  拒绝 " : "  rejected ") + reject.description(labels.lang))
                 }
-                throw CLIError.badData(PerformanceDataError.nothingToReview(file: plan).description)
+                throw PerformanceDataError.nothingToReview(file: plan)
             }
             let profiles = try loadProfiles()
             if strict {
                 let rejects = (loaded.planRejects + loaded.actualRejects).map { (file: $0.file, text: $0.description) }
                     + (profiles?.read.rejects ?? []).map { (file: $0.file, text: $0.description) }
                 if let first = rejects.first {
-                    throw CLIError.badData(
-                        DatasetError.strictRejects(file: first.file, count: rejects.count, first: first.text).description)
+                    throw DatasetError.strictRejects(file: first.file, count: rejects.count, first: first.text)
                 }
             }
             let review = PerformanceReview(records: loaded.join.records, scorecard: scorecardRules, profiles: profiles?.profiles)

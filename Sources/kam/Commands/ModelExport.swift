@@ -75,7 +75,7 @@ extension Kam.ModelCommand {
                 do throws(SQLExportError) {
                     text = try SQLExporter(model: model, options: options).sql()
                 } catch {
-                    throw CLIError.badData("\(modelOptions.model): \(error.description)")
+                    throw CLIError.inFile(modelOptions.model, error)
                 }
                 var sink = try FileSink.open(output, format: .csv, protecting: protectedInputs(model: modelOptions.model))
                 sink.write(text)

@@ -155,8 +155,7 @@ extension Kam.ModelCommand {
                 do {
                     model = try modelOptions.load().removing(factorsReading: Set(excludedColumns))
                 } catch let error as ModelError {
-                    throw CLIError.badData(
-                        "--exclude \(excludedColumns.joined(separator: ",")) leaves the base model \(modelOptions.model) without a factor to learn on a side (\(error)); keep at least one value and one difficulty factor.")
+                    throw CLIError.excludedEverySide(columns: excludedColumns, model: modelOptions.model, error)
                 }
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 // The table of text is let go before learning (it is read again for the check
@@ -168,13 +167,13 @@ extension Kam.ModelCommand {
                 }()
                 let rejectsPath = try writeRejects(history.rejects, header: history.header, for: input.file, path: rejects)
                 guard !history.data.outcomes.isEmpty else {
-                    throw CLIError.badData(
-                        "\(input.file): no account has a won or lost outcome in '\(outcomeColumn)' (\(history.openCount) open, \(history.rejects.count) rejected); nothing to learn from. Check the outcome column (--outcome-column).")
+                    throw CLIError.nothingToLearn(
+                        history: input.file, outcomeColumn: outcomeColumn, open: history.openCount, rejected: history.rejects.count)
                 }
                 if history.wonCount == 0 || history.lostCount == 0 {
                     let kind = history.wonCount == 0 ? "lost" : "won"
-                    throw CLIError.badData(
-                        "\(input.file): every decided account was \(kind) (\(history.data.count) of them); learning needs both won and lost accounts. Check the outcome column '\(outcomeColumn)'.")
+                    throw CLIError.oneOutcomeOnly(
+                        history: input.file, kind: kind, count: history.data.count, outcomeColumn: outcomeColumn)
                 }
 
                 // The rows to learn from, and those held out.
@@ -207,7 +206,7 @@ extension Kam.ModelCommand {
                         progress.update(rows: done, of: total)
                     }
                 } catch {
-                    throw CLIError.badData("\(input.file): \(error.description)")
+                    throw CLIError.inFile(input.file, error)
                 }
                 if diagnostics.timings {
                     for phase in learned.timings {
@@ -242,12 +241,8 @@ extension Kam.ModelCommand {
                 report.roundTrip = try verify(
                     reread, learned: learned, training: training, table: try readTable(input.file, what: "history"),
                     lines: trainingRows.map { history.lines[$0] }, progress: progress)
-                do throws(OutputFileError) {
-                    // The base model may be replaced by its refit; the history may not.
-                    try OutputFile.write(text, to: path, protecting: protectedInputs(list: input.file))
-                } catch {
-                    throw CLIError.output(error)
-                }
+                // The base model may be replaced by its refit; the history may not.
+                try OutputFile.write(text, to: path, protecting: protectedInputs(list: input.file))
 
                 // Held-out evaluation.
                 progress.phase("evaluating", rows: history.data.count - training.count + (test == nil ? 0 : input.estimatedRows))
@@ -255,7 +250,7 @@ extension Kam.ModelCommand {
                     let testTable = try readTable(test, what: "test history")
                     let testHistory = try load(testTable, model: reread, candidates: .model)
                     guard !testHistory.data.outcomes.isEmpty else {
-                        throw CLIError.badData("\(test): no account has a won or lost outcome in '\(outcomeColumn)'; nothing to evaluate on.")
+                        throw CLIError.nothingToEvaluate(history: test, outcomeColumn: outcomeColumn)
                     }
                     let testRejects = try writeRejects(testHistory.rejects, header: testHistory.header, for: test, path: nil)
                     report.heldOut = ModelFitReport.HeldOut(
@@ -294,24 +289,15 @@ extension Kam.ModelCommand {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CLIError.inputMissing("\(path): no such file. Check the path of the \(what).")
             }
-            do {
-                return try CSVReader(options: input.csvOptions).read(contentsOf: path)
-            } catch {
-                if case .unreadable = error { throw CLIError.inputMissing(error.description) }
-                throw CLIError.badData(error.description)
-            }
+            return try CSVReader(options: input.csvOptions).read(contentsOf: path)
         }
 
         func load(
             _ table: CSVTable, model: ScoringModel, candidates: ModelLearner.Candidates, progress: Progress? = nil
         ) throws -> LearningHistoryLoader.Result {
-            do {
-                return try LearningHistoryLoader(
-                    model: model, outcomeColumn: outcomeColumn, candidates: candidates, excludedColumns: excludedColumns
-                ).load(table, progress: progress.map { progress in { progress.update(rows: $0) } })
-            } catch {
-                throw CLIError.badData(error.description)
-            }
+            try LearningHistoryLoader(
+                model: model, outcomeColumn: outcomeColumn, candidates: candidates, excludedColumns: excludedColumns
+            ).load(table, progress: progress.map { progress in { progress.update(rows: $0) } })
         }
 
         /// Writes rejected rows, if any, and returns where.
@@ -325,7 +311,7 @@ extension Kam.ModelCommand {
             do {
                 return try ModelLearner.evaluate(model: model, on: data)
             } catch {
-                throw CLIError.badData("\(test ?? input.file): \(error.description)")
+                throw CLIError.inFile(test ?? input.file, error)
             }
         }
 
@@ -418,13 +404,6 @@ extension Kam.ModelCommand {
                 tolerance: Self.roundTripTolerance, gradesDiffer: gradesDiffer)
         }
     }
-}
-
-/// A failure that is kam's fault, not the data's: `runReportingErrors` prints it as an internal
-/// error and exits with status 70.
-struct InternalFailure: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }
 
 extension ModelLearner.Candidates: ExpressibleByArgument {}

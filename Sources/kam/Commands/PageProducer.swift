@@ -19,7 +19,7 @@ final class PageProducer<Output>: @unchecked Sendable {
     typealias Pages = (Int) throws(DatasetError) -> PendingPage?
     private let condition = NSCondition()
     /// Pages done (or failed), by the order they were taken in.
-    private var done: [Int: Result<Output, CLIError>] = [:]
+    private var done: [Int: Result<Output, DatasetError>] = [:]
     /// The index the next page taken gets, and the next one the consumer gets.
     private var nextTaken = 0
     private var nextHanded = 0
@@ -72,8 +72,8 @@ final class PageProducer<Output>: @unchecked Sendable {
             taking = true
             let index = nextTaken
             condition.unlock()
-            let taken: Result<PendingPage?, CLIError>
-            do { taken = .success(try pages(pageRows)) } catch { taken = .failure(Self.cliError(error)) }
+            let taken: Result<PendingPage?, DatasetError>
+            do throws(DatasetError) { taken = .success(try pages(pageRows)) } catch { taken = .failure(error) }
             condition.lock()
             taking = false
             switch taken {
@@ -87,12 +87,12 @@ final class PageProducer<Output>: @unchecked Sendable {
             condition.unlock()
             guard case .success(let pending?) = taken else { return }
             // Map, assess and finish it while another worker takes the next.
-            let result: Result<Output, CLIError>
-            do {
+            let result: Result<Output, DatasetError>
+            do throws(DatasetError) {
                 let page = try pending.mapped()
                 result = .success(finish((pipeline.assess(page.batch, scenario: scenario, statistics: statistics), page.ranks), index))
             } catch {
-                result = .failure(Self.cliError(error))
+                result = .failure(error)
             }
             condition.lock()
             done[index] = result
@@ -101,13 +101,8 @@ final class PageProducer<Output>: @unchecked Sendable {
         }
     }
 
-    private static func cliError(_ error: DatasetError) -> CLIError {
-        if case .unreadable = error { return .inputMissing(error.description) }
-        return .badData(error.description)
-    }
-
     /// The next page, or `nil` after the last.
-    func next() throws(CLIError) -> Output? {
+    func next() throws(DatasetError) -> Output? {
         condition.lock()
         defer { condition.unlock() }
         while done[nextHanded] == nil && !(pageCount.map { nextHanded >= $0 } ?? false) { condition.wait() }

@@ -131,7 +131,7 @@ extension Kam {
                         fit = try TransitionEstimator(period: period, confidenceLevel: confidence).fit(
                             log.histories, observedUntil: observedUntil)
                     } catch {
-                        throw CLIError.badData("\(source): \(error.description)")
+                        throw CLIError.inFile(source, error)
                     }
                     var model = PipelineModel(
                         transitions: fit.table,
@@ -162,30 +162,23 @@ extension Kam {
                                 factorStatistics: ConversionModel.factorStatistics(scored.statistics, model: scoring),
                                 source: snapshots)
                         } catch {
-                            throw CLIError.badData("\(snapshots): \(error.description)")
+                            throw CLIError.inFile(snapshots, error)
                         }
                     }
                     let forecaster: PipelineForecaster
                     do throws(ForecastError) { forecaster = try PipelineForecaster(pipeline: model, horizon: horizon) } catch {
                         if runs != nil, fit.won + fit.lost == 0 {
-                            throw CLIError.badData(
-                                "\(source): no account closed (won or lost) in the recorded runs, so the chain never ends: "
-                                    + "\(error.description) Prospect lists hold no outcomes; if leaving the lists means an "
-                                    + "outcome, say so with '--dropped lost' or '--dropped stage5-won'.")
+                            throw CLIError.noClosedAccounts(file: source, error)
                         }
-                        throw CLIError.badData("\(source): \(error.description)")
+                        throw CLIError.inFile(source, error)
                     }
                     let command = (["kam", "pipeline", "fit"] + CommandLine.arguments.dropFirst(3)).joined(separator: " ")
-                    do {
-                        try OutputFile.write(
-                            PipelineFileWriter.yaml(model, command: command), to: output,
-                            protecting: protectedInputs(
-                                model: modelOptions.model,
-                                others: [(source, runs == nil ? "event log" : "run history")]
-                                    + (snapshots.map { [($0, "snapshots file")] } ?? [])))
-                    } catch let error as OutputFileError {
-                        throw CLIError.output(error)
-                    }
+                    try OutputFile.write(
+                        PipelineFileWriter.yaml(model, command: command), to: output,
+                        protecting: protectedInputs(
+                            model: modelOptions.model,
+                            others: [(source, runs == nil ? "event log" : "run history")]
+                                + (snapshots.map { [($0, "snapshots file")] } ?? [])))
                     let report = PipelineReport(
                         forecaster: forecaster, pipelineFile: output, language: labels.lang,
                         fitted: .init(
@@ -199,7 +192,7 @@ extension Kam {
                     }
                     let rejected = log.rejects.count + snapshotRejects.count
                     if strict, rejected > 0 {
-                        throw CLIError.badData("\(rejected) rows were rejected and --strict is set. First: \((log.rejects + snapshotRejects)[0])")
+                        throw CLIError.strictHistoryRejects(count: rejected, first: (log.rejects + snapshotRejects)[0].description)
                     }
                 }
             }
@@ -208,12 +201,10 @@ extension Kam {
             func stagesFromRuns(_ path: String) throws -> StageEventLogReader.Result {
                 let store = try HistoryLocation.open(path, create: false, quiet: messages.quiet)
                 defer { store.close() }
-                let stages = try HistoryLocation.mapping { () throws(HistoryError) in try store.stageHistories(dropped: dropped ?? .censored) }
+                let stages = try store.stageHistories(dropped: dropped ?? .censored)
                 guard stages.runs.count >= 2 else {
-                    throw CLIError.badData(
-                        "\(path): \(stages.runs.count) recorded run\(stages.runs.count == 1 ? "" : "s") with stages "
-                            + "(\(stages.runsWithoutStages.count) without); stage moves need at least two. Record lists "
-                            + "with a stage column: kam rank LIST --record \(path).")
+                    throw CLIError.tooFewStagedRuns(
+                        history: path, runs: stages.runs.count, withoutStages: stages.runsWithoutStages.count)
                 }
                 if !messages.quiet {
                     let ignored = stages.runsWithoutStages.isEmpty ? "" : "; \(stages.runsWithoutStages.count) runs without stages left out"
@@ -265,7 +256,7 @@ extension Kam {
                     let model = try HistoryInput.pipeline(pipeline)
                     let forecaster: PipelineForecaster
                     do throws(ForecastError) { forecaster = try PipelineForecaster(pipeline: model, horizon: horizon) } catch {
-                        throw CLIError.badData("\(pipeline): \(error.description)")
+                        throw CLIError.inFile(pipeline, error)
                     }
                     let report = PipelineReport(forecaster: forecaster, pipelineFile: pipeline, language: labels.lang, fitted: nil)
                     var sink = FileSink.standardOutput(
@@ -338,10 +329,11 @@ extension Kam {
                     do {
                         output = try generator.write(toDirectory: outputDir)
                     } catch let error as DatasetError {
-                        throw CLIError.badData(error.description)
+                        throw error  // 65 (ErrorMapping.swift)
                     } catch let error as OutputFileError {
-                        throw CLIError.output(error)
+                        throw error
                     } catch {
+                        // Any other problem generating or writing the files.
                         throw CLIError.cannotWrite(outputDir)
                     }
                     let truth = output.truth
@@ -357,7 +349,7 @@ extension Kam {
     }
 }
 
-/// Loading the history files and pipeline files, with CLI errors (65 bad data, 66 missing).
+/// Loading the history files and pipeline files (their errors: 65 bad data, 66 missing; see ErrorMapping.swift).
 enum HistoryInput {
     static func requireFile(_ path: String, what: String) throws {
         guard FileManager.default.fileExists(atPath: path) else {
@@ -365,25 +357,16 @@ enum HistoryInput {
         }
     }
 
-    static func dataset<T>(_ body: () throws(DatasetError) -> T) throws -> T {
-        do {
-            return try body()
-        } catch {
-            if case .unreadable = error { throw CLIError.inputMissing(error.description) }
-            throw CLIError.badData(error.description)
-        }
-    }
-
     /// Reads a stage-event log.
     static func events(_ path: String) throws -> StageEventLogReader.Result {
         try requireFile(path, what: "stage-event log")
-        return try dataset { () throws(DatasetError) in try StageEventLogReader().read(contentsOf: path) }
+        return try StageEventLogReader().read(contentsOf: path)
     }
 
     /// Reads account snapshots with a scoring model.
     static func snapshots(_ path: String, model: ScoringModel) throws -> SnapshotReader.Result {
         try requireFile(path, what: "snapshot file")
-        return try dataset { () throws(DatasetError) in try SnapshotReader(model: model).read(contentsOf: path) }
+        return try SnapshotReader(model: model).read(contentsOf: path)
     }
 
     /// Reads a pipeline file.
@@ -401,7 +384,7 @@ enum HistoryInput {
     ) throws -> CalendarDate {
         if let until { return until }
         guard let last = log.lastDate else {
-            throw CLIError.badData("\(log.file): the log has no usable event; see the rejected rows above.")
+            throw CLIError.noUsableEvent(log: log.file)
         }
         return period.lastDay(of: period.index(of: last))
     }

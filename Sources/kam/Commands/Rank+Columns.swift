@@ -14,7 +14,7 @@ extension Kam.Rank {
             let style = excel ? CSVOutputStyle.excel(encoding: outputEncoding) : CSVOutputStyle(encoding: outputEncoding)
             var styled = StyledCSVSink(base: sink, style: style)
             try writeCSV(report, columns: columns, to: &styled, morePages: morePages)
-            if let failure = styled.failure { throw CLIError.badData(failure.description) }
+            if let failure = styled.failure { throw failure }
             sink = styled.base
         case .csv:
             try writeCSV(report, columns: columns, to: &sink, morePages: morePages)
@@ -23,7 +23,7 @@ extension Kam.Rank {
             try writeCSV(report, columns: columns, to: &text, morePages: morePages)
             let table: CSVTable
             do { table = try CSVReader().read(bytes: Array(text.text.utf8), file: "ranking") } catch {
-                throw CLIError.badData("the ranking could not be laid out as a table: \(error)")
+                throw CLIError.tableLayout(error)
             }
             var shown = Self.table(table, markdown: format == .markdown)
             if !quiet {

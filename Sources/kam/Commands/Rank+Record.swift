@@ -81,8 +81,6 @@ extension Kam.Rank {
                 holdIfAsked()
             }
             clock.lap(\.commit)
-        } catch let error as HistoryError {
-            throw HistoryLocation.cliError(error)
         }
         if diagnostics.timings { printError(clock.summary) }
         if !quiet {

@@ -137,7 +137,7 @@ extension Kam {
                 var streamedAccounts: RecordedAccounts?
                 var recordStatistics: UtilityBuilder.Statistics?
                 let pipeline: ScoringPipeline
-                do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.badData("\(modelOptions.model): \(error)") }
+                do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.inFile(modelOptions.model, error) }
                 let scenarioIndex = scenario.flatMap { pipeline.scorer.scenarioNames.firstIndex(of: $0) }
                 let wanted = grade.flatMap(parseGrades)
                 let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
@@ -286,9 +286,7 @@ extension Kam {
                 progress.phase("writing rejects")
                 let rejectsPath = try writeRejects(rejected, header: header)
                 if strict, let first = rejected.first {
-                    throw CLIError.badData(
-                        DatasetError.strictRejects(file: input.file, count: rejected.count, first: first.description)
-                            .description)
+                    throw DatasetError.strictRejects(file: input.file, count: rejected.count, first: first.description)
                 }
                 var final = RankReport(
                     assessment: report.assessment, rows: report.rows, loaded: report.loaded, language: labels.lang,
@@ -375,14 +373,9 @@ extension Kam {
             try RejectsOptions.writeRejects(rejected, header: header, to: RejectsOptions.path(rejects, input: input.file), protecting: inputs)
         }
 
-        /// The next page of a paged ranking, with dataset errors turned into CLI errors.
+        /// The next page of a paged ranking (its ``DatasetError`` propagates: 66 unreadable, else 65).
         func nextPage(_ pages: ShownPages) throws -> (batch: ProspectBatch, ranks: [Int])? {
-            do {
-                return try pages.next(upTo: shownPageRows)
-            } catch {
-                if case .unreadable = error { throw CLIError.inputMissing(error.description) }
-                throw CLIError.badData(error.description)
-            }
+            try pages.next(upTo: shownPageRows)
         }
 
         func write(_ report: RankReport, to sink: inout FileSink, morePages: () throws -> RankReport? = { nil }) throws {
@@ -398,7 +391,7 @@ extension Kam {
                 let style = excel ? CSVOutputStyle.excel(encoding: outputEncoding) : CSVOutputStyle(encoding: outputEncoding)
                 var styled = StyledCSVSink(base: sink, style: style)
                 try report.writeCSV(to: &styled, morePages: morePages)
-                if let failure = styled.failure { throw CLIError.badData(failure.description) }
+                if let failure = styled.failure { throw failure }
                 sink = styled.base
             case .csv: try report.writeCSV(to: &sink, morePages: morePages)
             case .json: try report.writeJSON(to: &sink, morePages: morePages)

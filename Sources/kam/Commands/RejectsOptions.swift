@@ -19,8 +19,7 @@ struct RejectsOptions: ParsableArguments {
             rejected, header: header, to: Self.path(rejects, input: input),
             protecting: protectedInputs(list: input, model: model))
         if strict, let first = rejected.first {
-            throw CLIError.badData(
-                DatasetError.strictRejects(file: input, count: rejected.count, first: first.description).description)
+            throw DatasetError.strictRejects(file: input, count: rejected.count, first: first.description)
         }
         return path
     }
@@ -29,7 +28,7 @@ struct RejectsOptions: ParsableArguments {
     /// a stale rejects file left at `path` by an earlier run (only its header stays), so a
     /// clean run never leaves old rejects beside new results.
     ///
-    /// - Throws: `CLIError.output` (73, 74 or 64) when the file cannot be written.
+    /// - Throws: `OutputFileError` (73, 74 or 64) when the file cannot be written.
     static func writeRejects(
         _ rejected: [some RejectedRow], header: [String], to path: String, protecting inputs: [ProtectedInput]
     ) throws -> String? {
@@ -38,11 +37,7 @@ struct RejectsOptions: ParsableArguments {
             // Nothing to write and nothing stale: create no file.
             guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0 else { return nil }
         }
-        do {
-            try RejectsWriter.write(rejected, header: header, to: path, protecting: inputs)
-        } catch {
-            throw CLIError.output(error)
-        }
+        try RejectsWriter.write(rejected, header: header, to: path, protecting: inputs)
         return rejected.isEmpty ? nil : path
     }
 

@@ -115,7 +115,7 @@ extension Kam {
                     output, format: .csv, protecting: protectedInputs(list: input.file, model: modelOptions.model, others: others))
                 let model = try modelOptions.load()
                 let scoring: ScoringPipeline
-                do { scoring = try ScoringPipeline(model: model) } catch { throw CLIError.badData("\(modelOptions.model): \(error)") }
+                do { scoring = try ScoringPipeline(model: model) } catch { throw CLIError.inFile(modelOptions.model, error) }
                 var scenarioIndex = 0
                 if let scenario {
                     guard let index = scoring.scorer.scenarioNames.firstIndex(of: scenario) else {
@@ -182,9 +182,7 @@ extension Kam {
                 }
                 if let history {
                     let store = try HistoryLocation.open(history, create: false)
-                    report.changes = try HistoryLocation.mapping { () throws(HistoryError) in
-                        try store.changes(from: nil, to: nil, limit: 50, factorsPerAccount: 3)
-                    }
+                    report.changes = try store.changes(from: nil, to: nil, limit: 50, factorsPerAccount: 3)
                     report.historyFile = history
                 }
                 try write(report, to: &sink, progress: progress)

@@ -27,7 +27,7 @@ extension Kam {
             try runReportingErrors {
                 let path = HistoryLocation.path(given: database)
                 let store = try HistoryLocation.open(path, create: false)
-                let runs = try HistoryLocation.mapping { () throws(HistoryError) in try store.runs() }
+                let runs = try store.runs()
                 try report.write(RunsReport(path: path, runs: runs, language: report.labels.lang).render(try report.textFormat("runs")))
             }
         }
@@ -77,9 +77,7 @@ extension Kam {
                 let path = HistoryLocation.path(given: database)
                 let store = try HistoryLocation.open(path, create: false)
                 let limit = top ?? (report.format == .table || report.format == .markdown ? 20 : nil)
-                let changes = try HistoryLocation.mapping { () throws(HistoryError) in
-                    try store.changes(from: from, to: to, limit: limit, factorsPerAccount: factors)
-                }
+                let changes = try store.changes(from: from, to: to, limit: limit, factorsPerAccount: factors)
                 let rendered = ChangesReport(path: path, changes: changes, language: report.labels.lang)
                 if report.format == .csv, changes.model.isChanged {
                     for line in rendered.modelLines() { printError("kam: \(line)") }
@@ -120,7 +118,7 @@ extension Kam {
             try runReportingErrors {
                 let path = HistoryLocation.path(given: database)
                 let store = try HistoryLocation.open(path, create: false)
-                let history = try HistoryLocation.mapping { () throws(HistoryError) in try store.history(of: account) }
+                let history = try store.history(of: account)
                 try report.write(
                     AccountHistoryReport(path: path, history: history, language: report.labels.lang)
                         .render(try report.textFormat("history")))

@@ -74,10 +74,10 @@ extension Kam {
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 let loaded = try input.load(model: model, progress: progress)
                 guard loaded.batch.count > 0 else {
-                    throw CLIError.badData("\(input.file): no account could be scored; nothing to analyze.")
+                    throw CLIError.nothingToAnalyze(list: input.file)
                 }
                 let pipeline: ScoringPipeline
-                do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.badData("\(modelOptions.model): \(error)") }
+                do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.inFile(modelOptions.model, error) }
                 progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
                 let assessment = pipeline.assess(loaded.batch)
                 Self.samplingPhase(progress, samples: samples, accounts: loaded.batch.count)
@@ -121,15 +121,11 @@ extension Kam {
             let onFraction: (@Sendable (Double) -> Void)? = progress.map { progress in
                 { @Sendable fraction in progress.update(rows: Int(fraction * Double(samples))) }
             }
-            do throws(SensitivityError) {
-                let sampler = try WeightSampler(distribution: concentration.map { .dirichlet(concentration: $0) } ?? .uniform)
-                return try SensitivityAnalysis(
-                    samples: samples, sampler: sampler, topCount: top, seed: seed, memoryBudget: memory << 20,
-                    stableProbability: stableAt
-                ).run(assessment, progress: onFraction)
-            } catch {
-                throw CLIError.badData(error.description)
-            }
+            let sampler = try WeightSampler(distribution: concentration.map { .dirichlet(concentration: $0) } ?? .uniform)
+            return try SensitivityAnalysis(
+                samples: samples, sampler: sampler, topCount: top, seed: seed, memoryBudget: memory << 20,
+                stableProbability: stableAt
+            ).run(assessment, progress: onFraction)
         }
 
         /// `--timings`: where the time went, and the products' GFLOP/s against a dgemm peak

@@ -68,7 +68,7 @@ extension Kam {
                 return (loaded, loaded.batch.count)
             }
             let scorer: Scorer
-            do { scorer = try Scorer(model: model) } catch { throw CLIError.badData("\(modelPath): \(error)") }
+            do { scorer = try Scorer(model: model) } catch { throw CLIError.inFile(modelPath, error) }
             let ranking = try input.rank(model: model, scorer: scorer, scenario: 0, limit: 0, grades: nil, progress: progress)
             return (ranking.loaderResult, ranking.acceptedCount)
         }

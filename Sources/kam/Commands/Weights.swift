@@ -66,7 +66,7 @@ extension Kam {
                     do {
                         analysis = try AHPAnalysis.analyze(model: model, judges: contents.judges, randomIndex: randomIndex)
                     } catch let error as PairwiseComparisonError {
-                        throw CLIError.badData("\(file): \(error.description)")
+                        throw CLIError.inFile(file, error)
                     }
                     for side in analysis.sides where side.combined.randomIndex == nil {
                         printError(
@@ -113,19 +113,10 @@ extension Kam {
                 for side in analysis.sides {
                     for index in side.factorIndices { byID[model.factors[index].id] = weights[index] }
                 }
-                let rewritten: String
-                do {
-                    rewritten = try ModelWeightWriter().rewrite(yaml: text, file: modelOptions.model, weights: byID)
-                } catch {
-                    throw CLIError.badData(error.description)
-                }
-                do throws(OutputFileError) {
-                    // The model in use may be rewritten with its new weights (it was read
-                    // whole); the other inputs may not be replaced.
-                    try OutputFile.write(rewritten, to: path, protecting: protectedInputs(others: [(file, "judgement file")]))
-                } catch {
-                    throw CLIError.output(error)
-                }
+                let rewritten = try ModelWeightWriter().rewrite(yaml: text, file: modelOptions.model, weights: byID)
+                // The model in use may be rewritten with its new weights (it was read whole);
+                // the other inputs may not be replaced.
+                try OutputFile.write(rewritten, to: path, protecting: protectedInputs(others: [(file, "judgement file")]))
             }
         }
     }

@@ -88,27 +88,19 @@ extension Kam.Weights {
                 var history = try loadHistory(model: model, progress: progress)
                 let decidedCount = history.decidedCount
                 guard decidedCount > 0 else {
-                    throw CLIError.badData(
-                        "\(input.file): no account has a won or lost outcome in '\(outcomeColumn)' (\(history.openCount) open); nothing to fit.")
+                    throw CLIError.nothingToFit(history: input.file, outcomeColumn: outcomeColumn, open: history.openCount)
                 }
                 progress.phase("utilities of \(decidedCount) accounts", rows: decidedCount)
                 let (selected, outcomes) = history.decided(model: model)
                 history.releaseColumns()  // the raw values are not needed any more
                 let result: WeightFitResult
                 progress.phase("fitting \(decidedCount) outcomes", rows: decidedCount)
+                // A bad setting is reported as it is; a failed fit names the history.
+                let weightFit = try estimator()
                 do {
-                    result = try estimator().fit(utilities: selected, outcomes: outcomes, model: model)
+                    result = try weightFit.fit(utilities: selected, outcomes: outcomes, model: model)
                 } catch let error as WeightFitError {
-                    var message = "\(input.file): \(error.description)"
-                    if case .regression(let reason) = error {
-                        switch reason {
-                        case .perfectSeparation, .rankDeficient, .singleOutcomeClass, .numericallySingular:
-                            message += " Here: give a positive --strength (or --strength cv), which keeps every coefficient finite."
-                        default:
-                            break
-                        }
-                    }
-                    throw CLIError.badData(message)
+                    throw CLIError.weightFit(file: input.file, error)
                 }
                 var written: String?
                 if let writeModel {
@@ -157,33 +149,13 @@ extension Kam.Weights {
             if ProspectStream.canStream(input.file), model.factors.count <= ProspectStream.maximumFactors,
                 let scorer = try? Scorer(model: model)
             {
-                do {
-                    return try ProspectStream(model: model, options: options)
-                        .readHistory(contentsOf: input.file, scorer: scorer, outcomeColumn: outcomeColumn)
-                } catch let error as WeightsFileError {
-                    throw CLIError.badData(error.description)
-                } catch let error as DatasetError {
-                    if case .unreadable = error { throw CLIError.inputMissing(error.description) }
-                    throw CLIError.badData(error.description)
-                }
+                return try ProspectStream(model: model, options: options)
+                    .readHistory(contentsOf: input.file, scorer: scorer, outcomeColumn: outcomeColumn)
             }
             let reader = CSVReader(options: options)
-            let table: CSVTable
-            do {
-                table = try reader.read(contentsOf: input.file)
-            } catch {
-                if case .unreadable = error { throw CLIError.inputMissing(error.description) }
-                throw CLIError.badData(error.description)
-            }
+            let table = try reader.read(contentsOf: input.file)
             progress?.phase("mapping \(table.records.count) rows onto the model", rows: table.records.count)
-            do {
-                return HistoryColumns(
-                    loaded: try HistoryLoader(model: model, outcomeColumn: outcomeColumn).load(table), model: model)
-            } catch let error as WeightsFileError {
-                throw CLIError.badData(error.description)
-            } catch let error as DatasetError {
-                throw CLIError.badData(error.description)
-            }
+            return HistoryColumns(loaded: try HistoryLoader(model: model, outcomeColumn: outcomeColumn).load(table), model: model)
         }
 
         /// The engine's estimator for the command line's choices.
@@ -193,11 +165,7 @@ extension Kam.Weights {
             case .crossValidated: chosen = .crossValidated
             case .fixed(let value): chosen = .fixed(value)
             }
-            do {
-                return try WeightFit(prior: prior, strength: chosen, folds: folds, seed: seed)
-            } catch {
-                throw CLIError.badData(error.description)
-            }
+            return try WeightFit(prior: prior, strength: chosen, folds: folds, seed: seed)
         }
 
         func write(model: ScoringModel, weights: [Double], to path: String) throws {
@@ -208,18 +176,10 @@ extension Kam.Weights {
             }
             var byID: [String: Double] = [:]
             for (index, factor) in model.factors.enumerated() { byID[factor.id] = weights[index] }
-            do {
-                let rewritten = try ModelWeightWriter().rewrite(yaml: text, file: modelOptions.model, weights: byID)
-                do throws(OutputFileError) {
-                    // The model in use may be rewritten with its new weights (it was read
-                    // whole); the other inputs may not be replaced.
-                    try OutputFile.write(rewritten, to: path, protecting: protectedInputs(list: input.file))
-                } catch {
-                    throw CLIError.output(error)
-                }
-            } catch let error as WeightsFileError {
-                throw CLIError.badData(error.description)
-            }
+            let rewritten = try ModelWeightWriter().rewrite(yaml: text, file: modelOptions.model, weights: byID)
+            // The model in use may be rewritten with its new weights (it was read whole); the
+            // other inputs may not be replaced.
+            try OutputFile.write(rewritten, to: path, protecting: protectedInputs(list: input.file))
         }
     }
 }
