@@ -1,3 +1,4 @@
+import Reports
 import RunHistory
 import ScoringEngine
 import ScoringIO

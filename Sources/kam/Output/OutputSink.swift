@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import ScoringIO
 
 /// Where a renderer writes text: standard output, a file, or a string in tests.

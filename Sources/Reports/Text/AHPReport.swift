@@ -3,23 +3,23 @@ import ScoringIO
 
 /// `kam weights ahp`: per side, the combined AHP weights beside the model's, every judge's
 /// weights and consistency, and the judgements to revisit.
-struct AHPReport {
-    let model: ScoringModel
-    let analysis: AHPAnalysis
-    let contents: JudgementFileReader.Contents
-    let file: String
-    let language: Language
+public struct AHPReport {
+    public let model: ScoringModel
+    public let analysis: AHPAnalysis
+    public let contents: JudgementFileReader.Contents
+    public let file: String
+    public let language: Language
     /// Where `--write-model` wrote the new model, if it did.
-    let writtenModel: String?
+    public let writtenModel: String?
     /// Why `--write-model` did not write, if it was asked and refused.
-    let refusal: String?
+    public let refusal: String?
 
     /// How many inconsistent judgements to list per matrix.
-    static let listedJudgements = 3
+    public static let listedJudgements = 3
 
-    var zh: Bool { language == .zh }
+    public var zh: Bool { language == .zh }
 
-    func sideName(_ side: Factor.Side) -> String {
+    public func sideName(_ side: Factor.Side) -> String {
         switch (side, zh) {
         case (.value, false): return "Value side"
         case (.difficulty, false): return "Difficulty side"
@@ -28,27 +28,27 @@ struct AHPReport {
         }
     }
 
-    func factorName(_ index: Int) -> String {
+    public func factorName(_ index: Int) -> String {
         zh ? model.factors[index].label.zh : model.factors[index].id
     }
 
-    func ratioText(_ analysis: PairwiseAnalysis) -> String {
+    public func ratioText(_ analysis: PairwiseAnalysis) -> String {
         guard let ratio = analysis.consistencyRatio else { return "CR n/a (no random index for n = \(analysis.order))" }
         return "CR \(formatDecimal(ratio, digits: 3))"
     }
 
-    func verdict(_ analysis: PairwiseAnalysis) -> String {
+    public func verdict(_ analysis: PairwiseAnalysis) -> String {
         if analysis.isAcceptable { return zh ? "可接受 (≤ 0.10)" : "acceptable (≤ 0.10)" }
         return zh ? "不一致 (> 0.10): 请复核下列判断" : "INCONSISTENT (> 0.10): revisit the judgements below"
     }
 
     /// The judge index of a name (for line lookups).
-    func judgeIndex(_ name: String) -> Int? {
+    public func judgeIndex(_ name: String) -> Int? {
         contents.judges.firstIndex { $0.name == name }
     }
 
     /// A sentence about one inconsistent judgement.
-    func revisionText(_ item: PairwiseAnalysis.Inconsistency, side: AHPAnalysis.SideResult, judge: String?) -> String {
+    public func revisionText(_ item: PairwiseAnalysis.Inconsistency, side: AHPAnalysis.SideResult, judge: String?) -> String {
         let a = side.factorIndices[item.row]
         let b = side.factorIndices[item.column]
         var place = ""
@@ -72,7 +72,7 @@ struct AHPReport {
 
     // MARK: Table and Markdown
 
-    func text(markdown: Bool) -> String {
+    public func text(markdown: Bool) -> String {
         var out = zh
             ? "AHP 权重: \(file) (\(contents.judges.count) 位评判人), 模型 '\(model.name)'\n"
             : "AHP weights from \(file) (\(contents.judges.count) judge\(contents.judges.count == 1 ? "" : "s")) for model '\(model.name)'\n"
@@ -160,7 +160,7 @@ struct AHPReport {
         return out
     }
 
-    func footer() -> [String] {
+    public func footer() -> [String] {
         var lines: [String] = []
         lines.append(
             zh ? "方法: 主特征向量；多位评判人按几何平均合并；CR = CI / RI，RI 表: \(tableText)。"
@@ -177,7 +177,7 @@ struct AHPReport {
     }
 
     /// The random-index choice in words (`--random-index`).
-    var tableText: String {
+    public var tableText: String {
         if zh {
             switch analysis.randomIndexTable {
             case .auto: return "自动（n ≤ 15 用 Saaty 1980 表，更大用 Alonso–Lamata 2006 公式）"
@@ -192,7 +192,7 @@ struct AHPReport {
         }
     }
 
-    func signed(_ value: Double, digits: Int) -> String {
+    public func signed(_ value: Double, digits: Int) -> String {
         let text = formatDecimal(value, digits: digits)
         return value > 0 && text != formatDecimal(0, digits: digits) ? "+" + text : text
     }
@@ -200,7 +200,7 @@ struct AHPReport {
     // MARK: CSV
 
     /// One flat table: `kind` is `weight`, `consistency` or `revisit`.
-    func csv() -> String {
+    public func csv() -> String {
         var out = CSVWriter.record([
             "kind", "side", "judge", "factor", "factor_b", "current_weight", "weight", "judged", "implied", "suggested",
             "lambda_max", "ci", "cr", "cr_if_revised", "acceptable", "line", "ri", "ri_source",
@@ -247,7 +247,7 @@ struct AHPReport {
 
     // MARK: JSON
 
-    func json() -> String {
+    public func json() -> String {
         let json = JSONWriter()
         func number(_ value: Double?) -> String { value.map { formatDecimal($0, digits: 6) } ?? "null" }
         func analysisJSON(_ result: PairwiseAnalysis, side: AHPAnalysis.SideResult, judge: String?) -> String {
@@ -298,12 +298,23 @@ struct AHPReport {
         return out
     }
 
-    func render(_ format: OutputFormat) -> String {
+    public func render(_ format: OutputFormat) -> String {
         switch format {
         case .table: return text(markdown: false)
         case .markdown: return text(markdown: true)
         case .csv: return csv()
         case .json: return json()
         }
+    }
+
+    /// A report from the values its command computed.
+    public init(model: ScoringModel, analysis: AHPAnalysis, contents: JudgementFileReader.Contents, file: String, language: Language, writtenModel: String?, refusal: String?) {
+        self.model = model
+        self.analysis = analysis
+        self.contents = contents
+        self.file = file
+        self.language = language
+        self.writtenModel = writtenModel
+        self.refusal = refusal
     }
 }

@@ -6,24 +6,24 @@ import Foundation
 /// The engine knows nothing about languages, so its notes are matched here by their wording;
 /// a note this table does not know is shown as the engine wrote it (and
 /// `ChineseOutputTests` fails on it when the bundled data produces it).
-enum LearnerNotes {
+public enum LearnerNotes {
     /// One English note's pattern and its Chinese from the captured groups.
-    struct Rule: @unchecked Sendable {
+    public struct Rule: @unchecked Sendable {
         /// `nil` if the pattern does not compile: the rule then matches nothing and its note
         /// stays in English, which `ChineseOutputTests` reports when the bundled data produces
         /// that note. Never a trap (`FileSafetyTests` forbids `try!` in Sources).
-        let pattern: NSRegularExpression?
-        let chinese: ([String]) -> String
+        public let pattern: NSRegularExpression?
+        public let chinese: ([String]) -> String
 
-        init(_ pattern: String, _ chinese: @escaping ([String]) -> String) {
+        public init(_ pattern: String, _ chinese: @escaping ([String]) -> String) {
             self.pattern = try? NSRegularExpression(pattern: "^" + pattern + "$")
             self.chinese = chinese
         }
     }
 
-    static func side(_ word: String) -> String { word == "value" ? "价值" : word == "difficulty" ? "难度" : word }
+    public static func side(_ word: String) -> String { word == "value" ? "价值" : word == "difficulty" ? "难度" : word }
 
-    static let rules: [Rule] = [
+    public static let rules: [Rule] = [
         Rule(
             #"The grade cuts order the win rates A > B > C > D on the training accounts and out of fold, but some adjacent grades differ by less than (.+) standard errors\."#
         ) { "等级分界使赢单率在训练账户和交叉验证中都按 A > B > C > D 递减，但有些相邻等级相差不到 \($0[0]) 个标准误。" },
@@ -74,7 +74,7 @@ enum LearnerNotes {
     ]
 
     /// `note` in Chinese, or as written when no rule matches it.
-    static func chinese(_ note: String) -> String {
+    public static func chinese(_ note: String) -> String {
         let range = NSRange(note.startIndex..., in: note)
         for rule in rules {
             guard let match = rule.pattern?.firstMatch(in: note, range: range) else { continue }

@@ -3,29 +3,29 @@ import ScoringIO
 /// A plain text table that fits a terminal: columns separated by two spaces, a rule under
 /// the header, widths measured in terminal columns (CJK characters count two), and the
 /// last column cut to fit `maxWidth`. `markdown` renders the same rows as a pipe table.
-struct PlainTable {
-    struct Column {
-        let title: String
-        let alignRight: Bool
+public struct PlainTable {
+    public struct Column {
+        public let title: String
+        public let alignRight: Bool
         /// Widest this column may be (wider cells are cut with `…`); nil: as wide as needed.
-        let maxWidth: Int?
+        public let maxWidth: Int?
 
-        init(_ title: String, alignRight: Bool = false, maxWidth: Int? = nil) {
+        public init(_ title: String, alignRight: Bool = false, maxWidth: Int? = nil) {
             self.title = title
             self.alignRight = alignRight
             self.maxWidth = maxWidth
         }
     }
 
-    let columns: [Column]
-    var rows: [[String]] = []
+    public let columns: [Column]
+    public var rows: [[String]] = []
 
-    init(columns: [Column]) {
+    public init(columns: [Column]) {
         self.columns = columns
     }
 
     /// Renders the table so that no line is wider than `maxWidth` terminal columns.
-    func render(maxWidth: Int = TerminalWidth.columns) -> String {
+    public func render(maxWidth: Int = TerminalWidth.columns) -> String {
         // Control characters in cells (ESC, CR, NUL, line breaks) are shown escaped, so a
         // value cannot move the cursor or break the table.
         var cells = ([columns.map(\.title)] + rows).map { row in
@@ -58,7 +58,7 @@ struct PlainTable {
     }
 
     /// Renders the rows as a Markdown pipe table (no width limit; `|` in cells escaped).
-    func markdown() -> String {
+    public func markdown() -> String {
         func line(_ row: [String]) -> String {
             "| " + row.map { InputEcho.escapingControlCharacters($0).replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
         }

@@ -4,14 +4,14 @@ import ScoringEngine
 import ScoringIO
 
 /// `kam changes`: what changed between two recorded runs, rendered from ``RunChanges``.
-struct ChangesReport {
-    let path: String
-    let changes: RunChanges
-    let language: Language
+public struct ChangesReport {
+    public let path: String
+    public let changes: RunChanges
+    public let language: Language
 
     private var zh: Bool { language == .zh }
 
-    enum Section: String, CaseIterable {
+    public enum Section: String, CaseIterable {
         case gradeMove = "grade_move"
         case new
         case dropped
@@ -20,7 +20,7 @@ struct ChangesReport {
         case risingC = "rising_c"
     }
 
-    func accounts(_ section: Section) -> (list: [AccountChange], count: Int) {
+    public func accounts(_ section: Section) -> (list: [AccountChange], count: Int) {
         switch section {
         case .gradeMove: return (changes.gradeMoves, changes.gradeMoveCount)
         case .new: return (changes.newAccounts, changes.newCount)
@@ -31,7 +31,7 @@ struct ChangesReport {
         }
     }
 
-    func title(_ section: Section) -> String {
+    public func title(_ section: Section) -> String {
         switch (section, zh) {
         case (.gradeMove, false): return "Grade moves"
         case (.gradeMove, true): return "等级变动"
@@ -51,7 +51,7 @@ struct ChangesReport {
     // MARK: Model
 
     /// Plain sentences on how the two runs' models differ (empty list: the same model).
-    func modelLines() -> [String] {
+    public func modelLines() -> [String] {
         let model = changes.model
         guard model.isChanged else {
             return [
@@ -115,7 +115,7 @@ struct ChangesReport {
         return lines
     }
 
-    func headerLines() -> [String] {
+    public func headerLines() -> [String] {
         let from = changes.from
         let to = changes.to
         func describe(_ run: RecordedRun) -> String {
@@ -141,7 +141,7 @@ struct ChangesReport {
 
     // MARK: Tables
 
-    func render(_ format: OutputFormat) -> String {
+    public func render(_ format: OutputFormat) -> String {
         switch format {
         case .table: return text(markdown: false)
         case .markdown: return text(markdown: true)
@@ -165,11 +165,11 @@ struct ChangesReport {
         (value >= 0 ? "+" : "") + ReportFormat.decimal(value, digits)
     }
 
-    func factorText(_ change: AccountChange) -> String {
+    public func factorText(_ change: AccountChange) -> String {
         change.factorMoves.map { "\($0.factor) \(signed($0.change, 2))" }.joined(separator: ", ")
     }
 
-    func table(_ section: Section) -> PlainTable {
+    public func table(_ section: Section) -> PlainTable {
         let (list, _) = accounts(section)
         let account = PlainTable.Column(zh ? "客户" : "account")
         let name = PlainTable.Column(zh ? "名称" : "name", maxWidth: 24)
@@ -219,7 +219,7 @@ struct ChangesReport {
         return table
     }
 
-    func text(markdown: Bool) -> String {
+    public func text(markdown: Bool) -> String {
         var text = ""
         let header = headerLines()
         if markdown {
@@ -255,7 +255,7 @@ struct ChangesReport {
 
     // MARK: CSV
 
-    func csv() -> String {
+    public func csv() -> String {
         var buffer = CSVRecordBuffer()
         for field in [
             "section", "account", "name", "from_grade", "to_grade", "from_rank", "to_rank", "from_value", "to_value",
@@ -294,7 +294,7 @@ struct ChangesReport {
 
     // MARK: JSON
 
-    func json() -> String {
+    public func json() -> String {
         let json = JSONWriter()
         func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
         func snapshot(_ snapshot: ScoreSnapshot?) -> String {
@@ -352,5 +352,12 @@ struct ChangesReport {
                     + (list.isEmpty ? "" : "\n    " + list.map(item).joined(separator: ",\n    ") + "\n  ") + "]}")
         }
         return "{\n" + parts.joined(separator: ",\n") + "\n}\n"
+    }
+
+    /// A report from the values its command computed.
+    public init(path: String, changes: RunChanges, language: Language) {
+        self.path = path
+        self.changes = changes
+        self.language = language
     }
 }

@@ -3,25 +3,25 @@ import ScoringIO
 
 /// `kam simulate`: per policy, wins, won revenue and its spread, expense and its control,
 /// hours by grade and by person, and the difference to the best policy.
-struct SimulateReport {
-    let problem: AllocationProblem
-    let summaries: [SimulationSummary]
-    let openAtStart: Int
-    let periods: Int
-    let runs: Int
-    let seed: UInt64
-    let teamFile: String
-    let rejects: Int
-    let rejectsPath: String?
-    let language: Language
+public struct SimulateReport {
+    public let problem: AllocationProblem
+    public let summaries: [SimulationSummary]
+    public let openAtStart: Int
+    public let periods: Int
+    public let runs: Int
+    public let seed: UInt64
+    public let teamFile: String
+    public let rejects: Int
+    public let rejectsPath: String?
+    public let language: Language
 
     /// The unit of money amounts: the model's deal-value unit (万元 by default).
-    var moneyUnit = "万元"
+    public var moneyUnit = "万元"
 
-    var zh: Bool { language == .zh }
-    var team: Team { problem.team }
+    public var zh: Bool { language == .zh }
+    public var team: Team { problem.team }
 
-    func policyLabel(_ policy: AllocationPolicy) -> String {
+    public func policyLabel(_ policy: AllocationPolicy) -> String {
         switch (policy, language) {
         case (.grade, .en): return "grade (seed)"
         case (.proportional, .en): return "proportional"
@@ -33,12 +33,12 @@ struct SimulateReport {
     }
 
     /// Resource names in the problem's order.
-    var resourceNames: [String] {
+    public var resourceNames: [String] {
         team.managers.map(\.name) + [zh ? "总监" : "director(s)", zh ? "专员" : "specialists", zh ? "预算" : "budget"]
     }
 
     /// Mean hours of each person over the horizon (pools split by the people's hours).
-    func hours(of person: Team.Person, in summary: SimulationSummary) -> Double {
+    public func hours(of person: Team.Person, in summary: SimulationSummary) -> Double {
         switch person.role {
         case .manager:
             guard let index = team.managers.firstIndex(where: { $0.name == person.name }) else { return 0 }
@@ -53,12 +53,12 @@ struct SimulateReport {
     }
 
     /// Open accounts the forecast gives no probability (insufficient information).
-    var unforecastOpenAccounts: Int {
+    public var unforecastOpenAccounts: Int {
         problem.accounts.filter { $0.stage != nil && $0.probabilityByStage.isEmpty }.count
     }
 
     /// How winning is modelled, the same way as in `kam forecast` (issue 14: one set of numbers).
-    var winningModelText: String {
+    public var winningModelText: String {
         let unforecast = unforecastOpenAccounts
         if zh {
             var text = "赢单与 kam forecast 同一模型：各客户按所在阶段的转移链（随投入调整）推进，赢单乘以其评分效应 p/π。"
@@ -72,7 +72,7 @@ struct SimulateReport {
         return text + " At the effort the pipeline was fitted on, expected wins and revenue equal the forecast's; the policies differ from it only by the effort they give."
     }
 
-    func render(_ format: OutputFormat) -> String {
+    public func render(_ format: OutputFormat) -> String {
         switch format {
         case .table: return text(markdown: false)
         case .markdown: return text(markdown: true)
@@ -81,7 +81,7 @@ struct SimulateReport {
         }
     }
 
-    func summaryLines() -> [String] {
+    public func summaryLines() -> [String] {
         var lines: [String] = []
         lines.append(
             zh
@@ -106,7 +106,7 @@ struct SimulateReport {
         return lines
     }
 
-    func text(markdown: Bool) -> String {
+    public func text(markdown: Bool) -> String {
         let maxWidth = TerminalWidth.columns
         var text = zh
             ? "模拟：\(openAtStart) 个在途客户，\(periods) 期，\(runs) 次，种子 \(seed)；团队 \(teamFile)\n金额单位：\(moneyUnit)。\n\n"
@@ -170,7 +170,7 @@ struct SimulateReport {
         return text
     }
 
-    func csv() -> String {
+    public func csv() -> String {
         let names = resourceNames
         var text = CSVWriter.record(
             [
@@ -189,9 +189,9 @@ struct SimulateReport {
         return text
     }
 
-    func n(_ value: Double) -> String { value.isFinite ? CSVWriter.number(value, digits: 6) : "" }
+    public func n(_ value: Double) -> String { value.isFinite ? CSVWriter.number(value, digits: 6) : "" }
 
-    func json() -> String {
+    public func json() -> String {
         let json = JSONWriter()
         func number(_ value: Double) -> String { ReportFormat.jsonNumber(value) }
         var text = "{\n  \"schema\": \"kam.simulation/1\",\n  \"money_unit\": \(JSONWriter().string(moneyUnit)),\n"
@@ -213,5 +213,20 @@ struct SimulateReport {
         }.joined(separator: ",\n")
         text += "\n  ]\n}\n"
         return text
+    }
+
+    /// A report from the values its command computed.
+    public init(problem: AllocationProblem, summaries: [SimulationSummary], openAtStart: Int, periods: Int, runs: Int, seed: UInt64, teamFile: String, rejects: Int, rejectsPath: String?, language: Language, moneyUnit: String = "万元") {
+        self.problem = problem
+        self.summaries = summaries
+        self.openAtStart = openAtStart
+        self.periods = periods
+        self.runs = runs
+        self.seed = seed
+        self.teamFile = teamFile
+        self.rejects = rejects
+        self.rejectsPath = rejectsPath
+        self.language = language
+        self.moneyUnit = moneyUnit
     }
 }

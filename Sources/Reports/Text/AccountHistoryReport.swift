@@ -4,14 +4,14 @@ import ScoringEngine
 import ScoringIO
 
 /// `kam history ACCOUNT`: one account's grade and scores over the recorded runs.
-struct AccountHistoryReport {
-    let path: String
-    let history: AccountTrack
-    let language: Language
+public struct AccountHistoryReport {
+    public let path: String
+    public let history: AccountTrack
+    public let language: Language
 
     private var zh: Bool { language == .zh }
 
-    func render(_ format: OutputFormat) -> String {
+    public func render(_ format: OutputFormat) -> String {
         switch format {
         case .table: return text(markdown: false)
         case .markdown: return text(markdown: true)
@@ -24,7 +24,7 @@ struct AccountHistoryReport {
         "\(grade == .insufficient ? "I" : grade.rawValue) \(grade.action(language))"
     }
 
-    func text(markdown: Bool) -> String {
+    public func text(markdown: Bool) -> String {
         var table = PlainTable(columns: [
             .init(zh ? "运行" : "run", alignRight: true), .init(zh ? "记录时间 (UTC)" : "recorded (UTC)"),
             .init(zh ? "等级" : "grade"), .init(zh ? "排名" : "rank", alignRight: true),
@@ -63,7 +63,7 @@ struct AccountHistoryReport {
         return title + "\n\n" + table.render(maxWidth: 160) + notes.map { "\n" + $0 + "\n" }.joined()
     }
 
-    func csv() -> String {
+    public func csv() -> String {
         var buffer = CSVRecordBuffer()
         for field in [
             "run", "recorded_at", "model_hash", "model_changed", "account", "name", "grade", "rank", "value", "difficulty",
@@ -94,7 +94,7 @@ struct AccountHistoryReport {
         return String(decoding: buffer.bytes, as: UTF8.self)
     }
 
-    func json() -> String {
+    public func json() -> String {
         let json = JSONWriter()
         func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
         let items = history.entries.map { entry -> String in
@@ -110,5 +110,12 @@ struct AccountHistoryReport {
         return "{\n  \"schema\": \"kam.history/1\",\n  \"history\": \(json.string(path)),\n"
             + "  \"account\": \(json.string(history.account)),\n  \"name\": \(json.optionalString(history.name, missingCodes: [])),\n"
             + "  \"runs\": [\n    " + items.joined(separator: ",\n    ") + "\n  ]\n}\n"
+    }
+
+    /// A report from the values its command computed.
+    public init(path: String, history: AccountTrack, language: Language) {
+        self.path = path
+        self.history = history
+        self.language = language
     }
 }

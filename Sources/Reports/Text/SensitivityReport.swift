@@ -3,23 +3,23 @@ import ScoringIO
 
 /// `kam sensitivity`: grade probabilities, rank acceptability and rank ranges per account,
 /// and the weight interval of each factor that keeps the A set.
-struct SensitivityReport {
-    let assessment: BatchAssessment
-    let result: SensitivityResult
-    let intervals: [FactorWeightInterval]
-    let loaded: ProspectListLoader.Result
-    let language: Language
+public struct SensitivityReport {
+    public let assessment: BatchAssessment
+    public let result: SensitivityResult
+    public let intervals: [FactorWeightInterval]
+    public let loaded: ProspectListLoader.Result
+    public let language: Language
     /// Batch rows to list, in base rank order.
-    let rows: [Int]
+    public let rows: [Int]
 
-    var model: ScoringModel { assessment.model }
-    var zh: Bool { language == .zh }
+    public var model: ScoringModel { assessment.model }
+    public var zh: Bool { language == .zh }
 
-    func percent(_ p: Double) -> String {
+    public func percent(_ p: Double) -> String {
         formatDecimal(100 * p, digits: 0) + "%"
     }
 
-    func status(_ row: Int) -> String {
+    public func status(_ row: Int) -> String {
         switch result.isStableA(row) {
         case .some(true): return zh ? "稳定" : "stable"
         case .some(false): return zh ? "临界" : "borderline"
@@ -27,7 +27,7 @@ struct SensitivityReport {
         }
     }
 
-    func drawsText() -> String {
+    public func drawsText() -> String {
         switch result.distribution {
         case .uniform:
             return zh ? "\(result.samples) 组权重，各方在单纯形上均匀抽取" : "\(result.samples) weight draws, uniform on each side's simplex"
@@ -37,7 +37,7 @@ struct SensitivityReport {
         }
     }
 
-    func summaryLines() -> [String] {
+    public func summaryLines() -> [String] {
         var lines: [String] = []
         let aRows = (0..<result.count).filter { result.baseGrades[$0] == .a }
         let stable = aRows.filter { result.isStableA($0) == true }.count
@@ -66,7 +66,7 @@ struct SensitivityReport {
 
     // MARK: Table and Markdown
 
-    func text(markdown: Bool) -> String {
+    public func text(markdown: Bool) -> String {
         let k = result.topCount
         var out = (zh ? "权重敏感性 (SMAA-2)，模型 '\(model.name)'\n" : "Weight sensitivity (SMAA-2) for model '\(model.name)'\n")
         out += (markdown ? summaryLines() : summaryLines().flatMap { DisplayWidth.wrap($0, width: 100) }).joined(separator: "\n") + "\n\n"
@@ -125,7 +125,7 @@ struct SensitivityReport {
     // MARK: CSV
 
     /// One row per account (all listed rows): probabilities, ranks, central weights.
-    func csv() -> String {
+    public func csv() -> String {
         var header = [
             "base_rank", "account_id", "name", "grade", "p_a", "p_b", "p_c", "p_d", "p_insufficient", "p_top_k",
             "mean_rank", "median_rank", "p5_rank", "p95_rank", "a_status",
@@ -163,7 +163,7 @@ struct SensitivityReport {
 
     // MARK: JSON
 
-    func json() -> String {
+    public func json() -> String {
         let json = JSONWriter()
         func number(_ value: Double) -> String { formatDecimal(value, digits: 6) }
         var out = "{\n  \"schema\": \"kam.sensitivity/1\",\n"
@@ -207,12 +207,22 @@ struct SensitivityReport {
         return out
     }
 
-    func render(_ format: OutputFormat) -> String {
+    public func render(_ format: OutputFormat) -> String {
         switch format {
         case .table: return text(markdown: false)
         case .markdown: return text(markdown: true)
         case .csv: return csv()
         case .json: return json()
         }
+    }
+
+    /// A report from the values its command computed.
+    public init(assessment: BatchAssessment, result: SensitivityResult, intervals: [FactorWeightInterval], loaded: ProspectListLoader.Result, language: Language, rows: [Int]) {
+        self.assessment = assessment
+        self.result = result
+        self.intervals = intervals
+        self.loaded = loaded
+        self.language = language
+        self.rows = rows
     }
 }

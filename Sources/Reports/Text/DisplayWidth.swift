@@ -8,12 +8,12 @@ import Darwin
 ///
 /// TextTable measures `String.count`, which misaligns Chinese names and labels, so the
 /// table renderer measures with this instead (East Asian Width, ranges W and F, simplified).
-enum DisplayWidth {
-    static func of(_ text: String) -> Int {
+public enum DisplayWidth {
+    public static func of(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { $0 + width(of: $1) }
     }
 
-    static func width(of scalar: Unicode.Scalar) -> Int {
+    public static func width(of scalar: Unicode.Scalar) -> Int {
         let value = scalar.value
         if value == 0 || (0x300...0x36F).contains(value) || (0x200B...0x200F).contains(value) { return 0 }
         if (0x1100...0x115F).contains(value) || (0x2E80...0x303E).contains(value)
@@ -29,7 +29,7 @@ enum DisplayWidth {
     }
 
     /// Cuts `text` to at most `limit` columns, ending in `…` when cut.
-    static func truncate(_ text: String, to limit: Int) -> String {
+    public static func truncate(_ text: String, to limit: Int) -> String {
         guard of(text) > limit else { return text }
         var result = ""
         var used = 0
@@ -43,14 +43,14 @@ enum DisplayWidth {
     }
 
     /// Pads `text` with spaces to `width` columns, on the right or (for numbers) the left.
-    static func pad(_ text: String, to width: Int, right: Bool = false) -> String {
+    public static func pad(_ text: String, to width: Int, right: Bool = false) -> String {
         let padding = String(repeating: " ", count: max(0, width - of(text)))
         return right ? padding + text : text + padding
     }
 
     /// Wraps `text` at spaces so that no line is wider than `width` columns; continuation
     /// lines start with `indent`. A word wider than a line is cut.
-    static func wrap(_ text: String, width: Int, indent: String = "    ") -> [String] {
+    public static func wrap(_ text: String, width: Int, indent: String = "    ") -> [String] {
         var lines: [String] = []
         let lead = String(text.prefix { $0 == " " })
         var current = lead
@@ -75,8 +75,8 @@ enum DisplayWidth {
 
 /// How wide a table may be: `COLUMNS` when set (40 or more), else the terminal's width when
 /// standard output is one, else 100 (files, pipes, tests).
-enum TerminalWidth {
-    static let columns: Int = {
+public enum TerminalWidth {
+    public static let columns: Int = {
         if let text = getenv("COLUMNS").map({ String(cString: $0) }), let value = Int(text), value >= 40 {
             return value
         }

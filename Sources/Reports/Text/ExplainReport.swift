@@ -3,24 +3,24 @@ import ScoringIO
 
 /// `kam explain`: one account's scores, contributions, and the single-factor changes that
 /// would raise its grade.
-struct ExplainReport {
-    let assessment: BatchAssessment
-    let row: Int
-    let whatIf: WhatIfAnalysis
-    let batch: ProspectBatch
-    let file: String
-    let language: Language
+public struct ExplainReport {
+    public let assessment: BatchAssessment
+    public let row: Int
+    public let whatIf: WhatIfAnalysis
+    public let batch: ProspectBatch
+    public let file: String
+    public let language: Language
 
-    var model: ScoringModel { assessment.model }
-    var zh: Bool { language == .zh }
-    var account: Account { assessment.accounts[row] }
+    public var model: ScoringModel { assessment.model }
+    public var zh: Bool { language == .zh }
+    public var account: Account { assessment.accounts[row] }
 
-    func factorName(_ index: Int) -> String {
+    public func factorName(_ index: Int) -> String {
         zh ? model.factors[index].label.zh : model.factors[index].id
     }
 
     /// A raw number in the factor's unit, e.g. "35%", "1,800万元" → plain "1800 万元".
-    func rawText(_ value: Double?, label: String?, factor index: Int) -> String {
+    public func rawText(_ value: Double?, label: String?, factor index: Int) -> String {
         if let label { return label }
         guard let value, !value.isNaN else { return zh ? "缺失" : "missing" }
         var number = formatDecimal(value, digits: 2)
@@ -37,7 +37,7 @@ struct ExplainReport {
         }
     }
 
-    func currentRaw(_ index: Int) -> (Double?, String?) {
+    public func currentRaw(_ index: Int) -> (Double?, String?) {
         if let table = model.factors[index].scale.interaction {
             // An interaction's line names the cell of its parents' groups.
             func group(_ axis: Interaction.Axis) -> String {
@@ -55,25 +55,25 @@ struct ExplainReport {
     }
 
     /// The special value the account's raw value of factor `index` is, if any.
-    func special(_ index: Int) -> SpecialValue? {
+    public func special(_ index: Int) -> SpecialValue? {
         guard case .numeric(let values) = batch.factorColumns[index], !values[row].isNaN else { return nil }
         return model.factors[index].specialValue(for: values[row])
     }
 
-    func gradeText(_ grade: Grade) -> String {
+    public func gradeText(_ grade: Grade) -> String {
         "\(grade.letter) (\(grade.action(language)))"
     }
 
-    func signed(_ value: Double, digits: Int) -> String {
+    public func signed(_ value: Double, digits: Int) -> String {
         let text = formatDecimal(value, digits: digits)
         return value > 0 && text != formatDecimal(0, digits: digits) ? "+" + text : text
     }
 
-    var rank: Int {
+    public var rank: Int {
         (assessment.rankedRows().firstIndex(of: row) ?? 0) + 1
     }
 
-    func headerLines() -> [String] {
+    public func headerLines() -> [String] {
         let grade = assessment.grades[row]
         var lines: [String] = []
         lines.append("\(account.id) \(account.name)".trimmingCharacters(in: .whitespaces))
@@ -83,7 +83,7 @@ struct ExplainReport {
         return lines
     }
 
-    func changeSentence(_ change: WhatIfAnalysis.Change) -> String {
+    public func changeSentence(_ change: WhatIfAnalysis.Change) -> String {
         let (value, label) = currentRaw(change.factorIndex)
         let now = rawText(value, label: label, factor: change.factorIndex)
         let to = rawText(change.newValue, label: change.newLabel, factor: change.factorIndex)
@@ -92,7 +92,7 @@ struct ExplainReport {
             : "change \(factorName(change.factorIndex)) from \(now) to \(to): grade \(gradeText(change.newGrade)) (value \(formatDecimal(change.newValueScore, digits: 1)), difficulty \(formatDecimal(change.newDifficultyScore, digits: 1))), verified by re-scoring."
     }
 
-    func conclusionLines() -> [String] {
+    public func conclusionLines() -> [String] {
         let grade = assessment.grades[row]
         if grade == .a {
             return [zh ? "已是 A 级，无需上调。" : "Already grade A: there is no higher grade."]
@@ -111,7 +111,7 @@ struct ExplainReport {
 
     // MARK: Table and Markdown
 
-    func text(markdown: Bool) -> String {
+    public func text(markdown: Bool) -> String {
         var out = headerLines().joined(separator: "\n") + "\n\n"
         var table = PlainTable(columns: [
             .init(zh ? "因素" : "factor"), .init(zh ? "方" : "side"), .init(zh ? "原始值" : "raw", alignRight: true),
@@ -174,7 +174,7 @@ struct ExplainReport {
     // MARK: CSV
 
     /// One row per factor: the contribution and the factor's change (empty when it has none).
-    func csv() -> String {
+    public func csv() -> String {
         var out = CSVWriter.record([
             "account_id", "grade", "value", "difficulty", "completeness", "factor", "side", "raw", "utility", "weight",
             "points", "impact", "present", "change_to", "new_utility", "new_grade", "new_value", "new_difficulty", "obstacle",
@@ -209,13 +209,13 @@ struct ExplainReport {
         return out
     }
 
-    func formatPlainNumber(_ value: Double) -> String {
+    public func formatPlainNumber(_ value: Double) -> String {
         formatDecimal(value, digits: value == value.rounded() ? 0 : 6)
     }
 
     // MARK: JSON
 
-    func json() -> String {
+    public func json() -> String {
         let json = JSONWriter()
         func number(_ value: Double) -> String { formatDecimal(value, digits: 6) }
         let explanation = assessment.explanation(of: row)
@@ -246,12 +246,22 @@ struct ExplainReport {
         return out
     }
 
-    func render(_ format: OutputFormat) -> String {
+    public func render(_ format: OutputFormat) -> String {
         switch format {
         case .table: return text(markdown: false)
         case .markdown: return text(markdown: true)
         case .csv: return csv()
         case .json: return json()
         }
+    }
+
+    /// A report from the values its command computed.
+    public init(assessment: BatchAssessment, row: Int, whatIf: WhatIfAnalysis, batch: ProspectBatch, file: String, language: Language) {
+        self.assessment = assessment
+        self.row = row
+        self.whatIf = whatIf
+        self.batch = batch
+        self.file = file
+        self.language = language
     }
 }

@@ -2,12 +2,12 @@ import ScoringEngine
 import ScoringIO
 
 /// The effective model as people read it: weights after normalization, scales, grades.
-struct ModelReport {
-    let model: ScoringModel
-    let language: Language
+public struct ModelReport {
+    public let model: ScoringModel
+    public let language: Language
 
     /// The scale in one line, then the special values (`; special 999 → 0.120 (never contacted)`).
-    func scaleText(_ factor: Factor, _ language: Language = .en) -> String {
+    public func scaleText(_ factor: Factor, _ language: Language = .en) -> String {
         guard !factor.specialValues.isEmpty else { return baseScaleText(factor, language) }
         let zh = language == .zh
         let specials = factor.specialValues.map { special in
@@ -18,7 +18,7 @@ struct ModelReport {
         return baseScaleText(factor, language) + (zh ? "；特殊值 " : "; special ") + specials.joined(separator: zh ? "，" : ", ")
     }
 
-    func baseScaleText(_ factor: Factor, _ language: Language = .en) -> String {
+    public func baseScaleText(_ factor: Factor, _ language: Language = .en) -> String {
         let zh = language == .zh
         switch factor.scale {
         case .linear(let low, let high): return (zh ? "线性 " : "linear ") + "\(formatPlain(low))…\(formatPlain(high))"
@@ -47,12 +47,12 @@ struct ModelReport {
 
     /// A number as written when it has at most 3 decimals (hand-set cuts, penalties), else to
     /// 3 decimals (learned ones).
-    func readable(_ value: Double) -> String {
+    public func readable(_ value: Double) -> String {
         (value * 1000).rounded() / 1000 == value ? formatPlain(value) : formatDecimal(value, digits: 3)
     }
 
     /// The missing policy's word, or the stated utility.
-    func missingText(_ factor: Factor, _ language: Language = .en) -> String {
+    public func missingText(_ factor: Factor, _ language: Language = .en) -> String {
         if case .fixed(let utility, _) = factor.missing { return formatDecimal(utility, digits: 3) }
         guard language == .zh else { return factor.missing.name }
         switch factor.missing {
@@ -65,12 +65,12 @@ struct ModelReport {
     }
 
     /// A factor's side in `language`.
-    static func sideText(_ side: Factor.Side, _ language: Language) -> String {
+    public static func sideText(_ side: Factor.Side, _ language: Language) -> String {
         language == .zh ? (side == .value ? "价值" : "难度") : side.rawValue
     }
 
     /// A column unit as people write it: `%`, 万元, 元, 亿元 (the model's word otherwise).
-    static func unitText(_ unit: String, _ language: Language) -> String {
+    public static func unitText(_ unit: String, _ language: Language) -> String {
         guard language == .zh else { return unit }
         switch unit {
         case "percent": return "%"
@@ -82,7 +82,7 @@ struct ModelReport {
     }
 
     /// The calibration in one line, when the model has one.
-    var calibrationLine: String? {
+    public var calibrationLine: String? {
         guard let calibration = model.calibration else { return nil }
         let key = model.grading.ranking.key.rawValue
         if language == .zh {
@@ -106,7 +106,7 @@ struct ModelReport {
         }
     }
 
-    var table: PlainTable {
+    public var table: PlainTable {
         let zh = language == .zh
         var table = PlainTable(columns: [
             .init(zh ? "因素" : "factor"), .init(zh ? "名称" : "label", maxWidth: 18), .init(zh ? "方" : "side"),
@@ -123,7 +123,7 @@ struct ModelReport {
         return table
     }
 
-    func render(_ format: OutputFormat) -> String {
+    public func render(_ format: OutputFormat) -> String {
         switch format {
         case .table, .markdown:
             var text =
@@ -158,7 +158,7 @@ struct ModelReport {
         }
     }
 
-    func gradingLines() -> [String] {
+    public func gradingLines() -> [String] {
         let grading = model.grading
         var lines: [String] = []
         func bands(_ bands: Bands) -> String {
@@ -224,7 +224,7 @@ struct ModelReport {
 
     /// A band's name in `language`: low, medium and high are translated; other names are
     /// the model's own.
-    static func bandText(_ name: String, _ language: Language) -> String {
+    public static func bandText(_ name: String, _ language: Language) -> String {
         guard language == .zh else { return name }
         switch name {
         case "low": return "低"
@@ -235,7 +235,7 @@ struct ModelReport {
     }
 
     /// A ranking key's name in Chinese (value, difficulty, priority, probability).
-    static func keyText(_ key: String) -> String {
+    public static func keyText(_ key: String) -> String {
         switch key {
         case "value": return "价值"
         case "difficulty": return "难度"
@@ -246,12 +246,18 @@ struct ModelReport {
     }
 
     /// A segment condition: `column > 1000`, `column 有值` / `column present`.
-    static func conditionText(_ condition: Condition, _ language: Language) -> String {
+    public static func conditionText(_ condition: Condition, _ language: Language) -> String {
         guard language == .zh else { return condition.text }
         switch condition.comparison {
         case .present: return "\(condition.column) 有值"
         case .absent: return "\(condition.column) 为空"
         default: return condition.text
         }
+    }
+
+    /// A report from the values its command computed.
+    public init(model: ScoringModel, language: Language) {
+        self.model = model
+        self.language = language
     }
 }

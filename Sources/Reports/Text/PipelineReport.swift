@@ -1,42 +1,49 @@
-import ArgumentParser
 import ScoringEngine
 import ScoringIO
 
 /// `kam pipeline fit` and `kam pipeline show`: the transition table with counts and
 /// intervals, and the absorbing-chain answers per stage.
-struct PipelineReport {
+public struct PipelineReport {
     /// Which table `--format csv` writes.
-    enum View: String, CaseIterable, ExpressibleByArgument {
+    public enum View: String, CaseIterable, Sendable {
         case transitions
         case outlook
     }
 
     /// What a fit read, for the summary.
-    struct Fitted {
-        let log: StageEventLogReader.Result
-        let fit: TransitionEstimator.Fit
-        let snapshotFile: String?
-        let snapshotRows: Int
-        let snapshotRejects: [HistoryReject]
+    public struct Fitted {
+        public let log: StageEventLogReader.Result
+        public let fit: TransitionEstimator.Fit
+        public let snapshotFile: String?
+        public let snapshotRows: Int
+        public let snapshotRejects: [HistoryReject]
+
+        public init(log: StageEventLogReader.Result, fit: TransitionEstimator.Fit, snapshotFile: String?, snapshotRows: Int, snapshotRejects: [HistoryReject]) {
+            self.log = log
+            self.fit = fit
+            self.snapshotFile = snapshotFile
+            self.snapshotRows = snapshotRows
+            self.snapshotRejects = snapshotRejects
+        }
     }
 
-    let forecaster: PipelineForecaster
-    let pipelineFile: String
-    let language: Language
-    let fitted: Fitted?
+    public let forecaster: PipelineForecaster
+    public let pipelineFile: String
+    public let language: Language
+    public let fitted: Fitted?
 
-    var model: PipelineModel { forecaster.pipeline }
-    var table: TransitionTable { model.transitions }
-    var period: PeriodLength { table.period }
-    var zh: Bool { language == .zh }
+    public var model: PipelineModel { forecaster.pipeline }
+    public var table: TransitionTable { model.transitions }
+    public var period: PeriodLength { table.period }
+    public var zh: Bool { language == .zh }
 
     /// Horizons shown in the table's "won by" columns.
-    var checkpoints: [Int] {
+    public var checkpoints: [Int] {
         let wanted = [1, 3, 6, 12, 24].filter { $0 <= forecaster.horizon }
         return wanted.contains(forecaster.horizon) ? wanted : wanted + [forecaster.horizon]
     }
 
-    func render(_ format: OutputFormat, view: View) -> String {
+    public func render(_ format: OutputFormat, view: View) -> String {
         switch format {
         case .table: return text(markdown: false)
         case .markdown: return text(markdown: true)
@@ -47,7 +54,7 @@ struct PipelineReport {
 
     // MARK: Summary
 
-    func summaryLines() -> [String] {
+    public func summaryLines() -> [String] {
         var lines: [String] = []
         let unit = period.unit(language, plural: true)
         if let fitted {
@@ -114,17 +121,17 @@ struct PipelineReport {
         return lines
     }
 
-    func signed(_ value: Double) -> String {
+    public func signed(_ value: Double) -> String {
         (value >= 0 ? "+" : "−") + ReportFormat.decimal(abs(value), 3)
     }
 
     // MARK: Table and Markdown
 
-    func stageTitle(_ stage: Int) -> String {
+    public func stageTitle(_ stage: Int) -> String {
         "\(stage) \(PipelineState.stage(stage).label(language))"
     }
 
-    func text(markdown: Bool) -> String {
+    public func text(markdown: Bool) -> String {
         let maxWidth = 100
         var text = ""
         let unit = period.unit(language, plural: true)
@@ -188,7 +195,7 @@ struct PipelineReport {
 
     // MARK: CSV
 
-    func csv(_ view: View) -> String {
+    public func csv(_ view: View) -> String {
         var text = ""
         switch view {
         case .transitions:
@@ -231,7 +238,7 @@ struct PipelineReport {
 
     // MARK: JSON
 
-    func json() -> String {
+    public func json() -> String {
         let json = JSONWriter()
         func number(_ value: Double) -> String { ReportFormat.jsonNumber(value) }
         var parts: [String] = []
@@ -298,49 +305,12 @@ struct PipelineReport {
         }
         return "{\n" + parts.joined(separator: ",\n") + "\n}\n"
     }
-}
 
-/// Number formatting shared by the pipeline, forecast and backtest reports.
-enum ReportFormat {
-    /// `70.1%`.
-    static func percent(_ value: Double, digits: Int = 1) -> String {
-        value.isNaN ? "–" : formatDecimal(100 * value, digits: digits) + "%"
-    }
-
-    static func decimal(_ value: Double, _ digits: Int) -> String {
-        value.isNaN ? "–" : formatDecimal(value, digits: digits)
-    }
-
-    /// "1 account", "2 accounts".
-    static func count(_ value: Int, _ noun: String) -> String {
-        "\(value) \(noun)\(value == 1 ? "" : "s")"
-    }
-
-    /// `41,203`.
-    static func grouped(_ value: Int) -> String {
-        let digits = String(abs(value))
-        var result = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { result += "," }
-            result.append(character)
-        }
-        return (value < 0 ? "-" : "") + result
-    }
-
-    /// A money amount rounded to whole units with thousands separators: `12,345`.
-    static func money(_ value: Double) -> String {
-        guard value.isFinite else { return "–" }
-        return grouped(Int(value.rounded()))
-    }
-
-    /// A JSON number with 6 decimals, or null for NaN and infinities.
-    static func jsonNumber(_ value: Double) -> String {
-        value.isFinite ? formatDecimal(value, digits: 6) : "null"
-    }
-
-    static func rejectJSON(_ reject: HistoryReject, json: JSONWriter) -> String {
-        "{\"file\": \(json.string(reject.file)), \"line\": \(reject.line), \"column\": \(reject.column.map { json.string($0) } ?? "null"), "
-            + "\"column_number\": \(reject.columnNumber.map(String.init) ?? "null"), \"reason\": \(json.string(reject.reason)), "
-            + "\"message\": \(json.string(reject.message))}"
+    /// A report from the values its command computed.
+    public init(forecaster: PipelineForecaster, pipelineFile: String, language: Language, fitted: Fitted?) {
+        self.forecaster = forecaster
+        self.pipelineFile = pipelineFile
+        self.language = language
+        self.fitted = fitted
     }
 }

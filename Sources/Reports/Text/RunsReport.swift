@@ -4,12 +4,12 @@ import ScoringEngine
 import ScoringIO
 
 /// `kam runs`: the recorded runs of a history.
-struct RunsReport {
-    let path: String
-    let runs: [RecordedRun]
-    let language: Language
+public struct RunsReport {
+    public let path: String
+    public let runs: [RecordedRun]
+    public let language: Language
 
-    func render(_ format: OutputFormat) -> String {
+    public func render(_ format: OutputFormat) -> String {
         switch format {
         case .table: return table(markdown: false)
         case .markdown: return table(markdown: true)
@@ -20,7 +20,7 @@ struct RunsReport {
 
     private var zh: Bool { language == .zh }
 
-    func table(markdown: Bool) -> String {
+    public func table(markdown: Bool) -> String {
         var table = PlainTable(columns: [
             .init(zh ? "运行" : "run", alignRight: true), .init(zh ? "记录时间 (UTC)" : "recorded (UTC)"),
             .init(zh ? "模型" : "model"), .init(zh ? "情景" : "scenario"), .init(zh ? "名单" : "list"),
@@ -43,7 +43,7 @@ struct RunsReport {
         return title + "\n\n" + (runs.isEmpty ? "" : table.render(maxWidth: 160))
     }
 
-    func csv() -> String {
+    public func csv() -> String {
         var text = CSVWriter.record([
             "run", "recorded_at", "kam_version", "model", "model_file", "model_hash", "scenario", "input_file",
             "input_hash", "rows_read", "accepted", "rejected", "grade_a", "grade_b", "grade_c", "grade_d",
@@ -61,14 +61,14 @@ struct RunsReport {
         return text
     }
 
-    func json() -> String {
+    public func json() -> String {
         let json = JSONWriter()
         let items = runs.map { Self.runJSON($0, json: json) }
         return "{\n  \"schema\": \"kam.runs/1\",\n  \"history\": \(json.string(path)),\n  \"runs\": ["
             + (items.isEmpty ? "" : "\n    " + items.joined(separator: ",\n    ") + "\n  ") + "]\n}\n"
     }
 
-    static func runJSON(_ run: RecordedRun, json: JSONWriter) -> String {
+    public static func runJSON(_ run: RecordedRun, json: JSONWriter) -> String {
         let grades = zip(["A", "B", "C", "D", "insufficient"], run.gradeCounts).map { "\"\($0)\": \($1)" }
         return "{\"run\": \(run.id), \"recorded_at\": \(json.string(run.recordedAt)), \"kam_version\": \(json.string(run.kamVersion)), "
             + "\"model\": \(json.string(run.modelName)), \"model_file\": \(json.string(run.modelFile)), "
@@ -76,5 +76,12 @@ struct RunsReport {
             + "\"input_file\": \(json.string(run.inputFile)), \"input_hash\": \(json.string(run.inputHash)), "
             + "\"rows_read\": \(run.rowsRead), \"accepted\": \(run.accepted), \"rejected\": \(run.rejected), "
             + "\"grades\": {\(grades.joined(separator: ", "))}}"
+    }
+
+    /// A report from the values its command computed.
+    public init(path: String, runs: [RecordedRun], language: Language) {
+        self.path = path
+        self.runs = runs
+        self.language = language
     }
 }

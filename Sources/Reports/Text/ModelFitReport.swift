@@ -4,84 +4,120 @@ import ScoringIO
 
 /// `kam model fit`: what was learned per factor, how well it predicts (cross-validated and
 /// held out), the win rate per grade, and the comments written into the model file.
-struct ModelFitReport {
+public struct ModelFitReport {
+    /// Which table `--format csv` writes (`kam model fit --view`).
+    public enum CSVView: String, CaseIterable, Sendable {
+        case factors
+        case groups
+        case metrics
+        case grades
+    }
+
     /// The command line's choices, for the report and the model file's header.
-    struct Settings {
-        let candidates: ModelLearner.Candidates
-        let excluded: [String]
-        let folds: Int
-        let seed: UInt64
-        let prior: WeightFit.Prior
-        let outcomeColumn: String
-        let leakThreshold: Double
-        let holdout: Double?
-        let test: String?
+    public struct Settings {
+        public let candidates: ModelLearner.Candidates
+        public let excluded: [String]
+        public let folds: Int
+        public let seed: UInt64
+        public let prior: WeightFit.Prior
+        public let outcomeColumn: String
+        public let leakThreshold: Double
+        public let holdout: Double?
+        public let test: String?
+
+        public init(candidates: ModelLearner.Candidates, excluded: [String], folds: Int, seed: UInt64, prior: WeightFit.Prior, outcomeColumn: String, leakThreshold: Double, holdout: Double?, test: String?) {
+            self.candidates = candidates
+            self.excluded = excluded
+            self.folds = folds
+            self.seed = seed
+            self.prior = prior
+            self.outcomeColumn = outcomeColumn
+            self.leakThreshold = leakThreshold
+            self.holdout = holdout
+            self.test = test
+        }
     }
 
     /// The check that the written file scores the training accounts as the fit did.
-    struct RoundTrip {
-        let accounts: Int
+    public struct RoundTrip {
+        public let accounts: Int
         /// Training accounts also compared through the prospect-list reader (`kam rank`'s path).
-        let comparedThroughIngest: Int
-        let largestDifference: Double
-        let tolerance: Double
-        let gradesDiffer: Int
+        public let comparedThroughIngest: Int
+        public let largestDifference: Double
+        public let tolerance: Double
+        public let gradesDiffer: Int
+
+        public init(accounts: Int, comparedThroughIngest: Int, largestDifference: Double, tolerance: Double, gradesDiffer: Int) {
+            self.accounts = accounts
+            self.comparedThroughIngest = comparedThroughIngest
+            self.largestDifference = largestDifference
+            self.tolerance = tolerance
+            self.gradesDiffer = gradesDiffer
+        }
     }
 
     /// The evaluation on a test file or a held-out part.
-    struct HeldOut {
+    public struct HeldOut {
         /// The test file, or "holdout 30%".
-        let source: String
-        let evaluation: LearnedModelEvaluation
-        let open: Int
-        let rejects: [LearningReject]
-        let rejectsPath: String?
+        public let source: String
+        public let evaluation: LearnedModelEvaluation
+        public let open: Int
+        public let rejects: [LearningReject]
+        public let rejectsPath: String?
+
+        public init(source: String, evaluation: LearnedModelEvaluation, open: Int, rejects: [LearningReject], rejectsPath: String?) {
+            self.source = source
+            self.evaluation = evaluation
+            self.open = open
+            self.rejects = rejects
+            self.rejectsPath = rejectsPath
+        }
     }
 
-    let file: String
-    let modelFile: String
-    let baseModel: ScoringModel
-    let history: LearningHistoryLoader.Result
-    let trainingCount: Int
-    let learned: LearnedModel
-    let settings: Settings
-    let outputPath: String
-    let rejectsPath: String?
-    let language: Language
-    var roundTrip: RoundTrip?
-    var heldOut: HeldOut?
+    public let file: String
+    public let modelFile: String
+    public let baseModel: ScoringModel
+    public let history: LearningHistoryLoader.Result
+    public let trainingCount: Int
+    public let learned: LearnedModel
+    public let settings: Settings
+    public let outputPath: String
+    public let rejectsPath: String?
+    public let language: Language
+    public var roundTrip: RoundTrip?
+    public var heldOut: HeldOut?
 
-    var zh: Bool { language == .zh }
+    public var zh: Bool { language == .zh }
 
     // MARK: Words and numbers
 
-    func name(_ factor: FactorReport) -> String {
+    public func name(_ factor: FactorReport) -> String {
         zh ? factor.label.zh : factor.factorID
     }
 
-    func decimal(_ value: Double?, _ digits: Int) -> String {
+    public func decimal(_ value: Double?, _ digits: Int) -> String {
         guard let value, value.isFinite else { return "–" }
         return formatDecimal(value, digits: digits)
     }
 
-    func signed(_ value: Double?, _ digits: Int) -> String {
+    public func signed(_ value: Double?, _ digits: Int) -> String {
         guard let value, value.isFinite else { return "–" }
         let text = formatDecimal(value, digits: digits)
         return value > 0 && text != formatDecimal(0, digits: digits) ? "+" + text : text
     }
 
-    func percent(_ value: Double?) -> String {
+    public func percent(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "–" }
         return formatDecimal(100 * value, digits: 1) + "%"
     }
 
     /// A bin edge for people: whole numbers plain, others to 4 significant digits.
-    func edge(_ value: Double) -> String {
+    public func edge(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return String(format: "%.4g", value)
     }
 
-    func groupLabel(_ kind: FactorReport.Group.Kind) -> String {
+    public func groupLabel(_ kind: FactorReport.Group.Kind) -> String {
         switch kind {
         case .bin(let lower, let upper):
             switch (lower, upper) {
@@ -101,7 +137,7 @@ struct ModelFitReport {
         }
     }
 
-    func groupKind(_ kind: FactorReport.Group.Kind) -> String {
+    public func groupKind(_ kind: FactorReport.Group.Kind) -> String {
         switch kind {
         case .bin: return "bin"
         case .category: return "category"
@@ -110,7 +146,7 @@ struct ModelFitReport {
         }
     }
 
-    func shapeText(_ shape: FactorReport.Shape?, short: Bool) -> String {
+    public func shapeText(_ shape: FactorReport.Shape?, short: Bool) -> String {
         guard let shape else { return "–" }
         switch shape {
         case .monotone(let increases):
@@ -122,7 +158,7 @@ struct ModelFitReport {
         }
     }
 
-    func shapeCode(_ shape: FactorReport.Shape?) -> String {
+    public func shapeCode(_ shape: FactorReport.Shape?) -> String {
         guard let shape else { return "" }
         switch shape {
         case .monotone(let increases): return increases ? "monotone_increasing" : "monotone_decreasing"
@@ -131,11 +167,11 @@ struct ModelFitReport {
         }
     }
 
-    func sideText(_ side: Factor.Side) -> String {
+    public func sideText(_ side: Factor.Side) -> String {
         side == .value ? (zh ? "价值" : "value") : (zh ? "难度" : "diff")
     }
 
-    func reasonCode(_ reason: FactorReport.Reason) -> String {
+    public func reasonCode(_ reason: FactorReport.Reason) -> String {
         switch reason {
         case .baseModelFactor: return "base_model_factor"
         case .informative: return "informative"
@@ -155,7 +191,7 @@ struct ModelFitReport {
     }
 
     /// Why a column was kept or left out, as a sentence (numbers rounded for people).
-    func reasonText(_ reason: FactorReport.Reason) -> String {
+    public func reasonText(_ reason: FactorReport.Reason) -> String {
         switch reason {
         case .interaction(let improvement):
             return zh ? "两因素交互: 交叉验证对数损失每个账户降低 \(decimal(improvement, 5))"
@@ -193,17 +229,17 @@ struct ModelFitReport {
         }
     }
 
-    func gradeLabel(_ grade: Grade) -> String {
+    public func gradeLabel(_ grade: Grade) -> String {
         grade == .insufficient ? grade.action(language) : "\(grade.letter) \(grade.action(language))"
     }
 
-    func isLeak(_ factor: FactorReport) -> Bool {
+    public func isLeak(_ factor: FactorReport) -> Bool {
         if case .leak = factor.reason { return true }
         return false
     }
 
     /// A few words for the factor table; the full reason is listed below it.
-    func statusText(_ factor: FactorReport) -> String {
+    public func statusText(_ factor: FactorReport) -> String {
         if isLeak(factor) { return zh ? "泄漏! 已排除" : "LEAK! left out" }
         let short: String
         switch factor.reason {
@@ -228,16 +264,16 @@ struct ModelFitReport {
         return (zh ? "排除" : "left out") + (short.isEmpty ? "" : ": " + short)
     }
 
-    var leaks: [FactorReport] { learned.factors.filter(isLeak) }
+    public var leaks: [FactorReport] { learned.factors.filter(isLeak) }
 
     /// Whether the win rates of the non-empty grades fall strictly from A to D.
-    static func fallsFromAToD(_ rates: [GradeWinRate]) -> Bool? {
+    public static func fallsFromAToD(_ rates: [GradeWinRate]) -> Bool? {
         let graded = rates.filter { $0.grade != .insufficient && $0.count > 0 }.sorted { $0.grade < $1.grade }
         guard graded.count >= 2 else { return nil }
         return zip(graded, graded.dropFirst()).allSatisfy { ($0.winRate ?? 0) > ($1.winRate ?? 0) }
     }
 
-    func fallsText(_ rates: [GradeWinRate]) -> String {
+    public func fallsText(_ rates: [GradeWinRate]) -> String {
         guard let falls = Self.fallsFromAToD(rates) else {
             return zh ? "评级少于两个，无法比较。" : "fewer than two grades hold accounts; nothing to compare."
         }
@@ -249,7 +285,7 @@ struct ModelFitReport {
 
     // MARK: Summary
 
-    func candidatesText() -> String {
+    public func candidatesText() -> String {
         switch settings.candidates {
         case .model:
             return zh ? "候选: 基础模型的 \(baseModel.factors.count) 个因素" : "Candidates: the base model's \(baseModel.factors.count) factors"
@@ -263,7 +299,7 @@ struct ModelFitReport {
         }
     }
 
-    func summaryLines() -> [String] {
+    public func summaryLines() -> [String] {
         var lines: [String] = []
         let rejected = history.rejects.count
         let written = rejectsPath.map { zh ? "（写入 \($0)）" : " (written to \($0))" } ?? ""
@@ -299,7 +335,7 @@ struct ModelFitReport {
         return lines
     }
 
-    func leakWarnings() -> [String] {
+    public func leakWarnings() -> [String] {
         var warnings = leaks.map { factor in
             zh ? "列 '\(factor.column)' \(reasonText(factor.reason))；已从模型中排除。以后请用 --exclude \(factor.column) 或从导出中删除。"
                 : "column '\(factor.column)': \(reasonText(factor.reason)). It was left out of the model; drop it from the export or pass --exclude \(factor.column)."
@@ -319,7 +355,7 @@ struct ModelFitReport {
 
     /// The comments written into the model file: what was fitted, on which file, with which
     /// settings and figures (no date, so the file is the same for the same input and seed).
-    func annotations() -> ModelFileWriter.Annotations {
+    public func annotations() -> ModelFileWriter.Annotations {
         var header = [
             "Learned by `kam model fit` from \(URL(fileURLWithPath: file).lastPathComponent) (base model '\(baseModel.name)', \(modelFile)).",
             "\(history.rowsRead) rows: \(history.data.count) outcomes (\(history.wonCount) won, \(history.lostCount) lost), \(history.openCount) open, \(history.rejects.count) rejected.",
@@ -371,12 +407,12 @@ struct ModelFitReport {
 
     // MARK: Table and Markdown
 
-    func wrapped(_ lines: [String], markdown: Bool) -> String {
+    public func wrapped(_ lines: [String], markdown: Bool) -> String {
         // Markdown: a hard line break ("  ") keeps each line on its own.
         markdown ? lines.joined(separator: "  \n") + "\n" : lines.flatMap { DisplayWidth.wrap($0, width: 100) }.joined(separator: "\n") + "\n"
     }
 
-    func factorTable() -> PlainTable {
+    public func factorTable() -> PlainTable {
         var table = PlainTable(columns: [
             .init(zh ? "因素" : "factor", maxWidth: 18), .init(zh ? "方" : "side"), .init(zh ? "类型" : "kind"),
             .init(zh ? "形状" : "shape"), .init(zh ? "组" : "grp", alignRight: true), .init("IV", alignRight: true),
@@ -394,7 +430,7 @@ struct ModelFitReport {
         return table
     }
 
-    func metricsTable() -> PlainTable {
+    public func metricsTable() -> PlainTable {
         let title = zh ? "\(learned.folds) 折交叉验证（样本外）" : "cross-validated, \(learned.folds) folds (out of fold)"
         var table = PlainTable(columns: [
             .init(title), .init("AUC", alignRight: true), .init("Brier", alignRight: true),
@@ -415,7 +451,7 @@ struct ModelFitReport {
         return table
     }
 
-    func candidateName(_ candidate: ModelComparison.Candidate) -> String {
+    public func candidateName(_ candidate: ModelComparison.Candidate) -> String {
         switch candidate {
         case .baseModel: return zh ? "基础模型（原样，逐折校准）" : "base model as written (calibrated per fold)"
         case .weightsOnly: return zh ? "只拟合权重（基础模型刻度）" : "weights only (base model's scales)"
@@ -425,7 +461,7 @@ struct ModelFitReport {
     }
 
     /// The candidate models on the same folds: mean ± standard error over folds.
-    func comparisonTable() -> PlainTable {
+    public func comparisonTable() -> PlainTable {
         let comparison = learned.comparison
         var table = PlainTable(columns: [
             .init(zh ? "比较（\(learned.folds) 折，均值 ± 标准误）" : "compared on \(learned.folds) folds (mean ± SE)"),
@@ -446,7 +482,7 @@ struct ModelFitReport {
 
     /// What to rank with, in plain words: the learned model only when it has the lowest
     /// cross-validated log loss; otherwise the sentence says it is not better and what to use.
-    func recommendationLines() -> [String] {
+    public func recommendationLines() -> [String] {
         let comparison = learned.comparison
         guard let best = comparison.best, let learnedEntry = comparison.entry(comparison.written) else { return [] }
         func figures(_ entry: ModelComparison.Entry) -> String {
@@ -495,7 +531,7 @@ struct ModelFitReport {
 
     /// Win rate per grade: the written model on its training accounts (what `kam rank` with
     /// it gives them, exactly), its cuts on the out-of-fold scores, and on held-out accounts.
-    func gradeTable() -> PlainTable {
+    public func gradeTable() -> PlainTable {
         var columns: [PlainTable.Column] = [
             .init(zh ? "评级" : "grade"),
             .init(zh ? "训练账户" : "training", alignRight: true), .init(zh ? "赢" : "won", alignRight: true),
@@ -524,7 +560,7 @@ struct ModelFitReport {
     }
 
     /// The sentences under the grade table: what each column is, and whether win rates fall.
-    func gradeLines() -> [String] {
+    public func gradeLines() -> [String] {
         var lines = [
             zh ? "训练账户: 写出的模型对其训练账户的评级（kam rank 用该模型给出的正是这些）。交叉验证: 同样的分界用于每个账户在不含其所在折的模型下的分数。"
                 : "Training: the written model's grades of its training accounts (exactly what kam rank with it gives them). "
@@ -538,7 +574,7 @@ struct ModelFitReport {
         return lines
     }
 
-    func groupTable(_ factor: FactorReport) -> PlainTable {
+    public func groupTable(_ factor: FactorReport) -> PlainTable {
         var table = PlainTable(columns: [
             .init(zh ? "分组" : "group", maxWidth: 40), .init(zh ? "账户" : "count", alignRight: true), .init(zh ? "赢" : "won", alignRight: true),
             .init(zh ? "赢单率" : "win rate", alignRight: true), .init("WoE", alignRight: true),
@@ -553,7 +589,7 @@ struct ModelFitReport {
         return table
     }
 
-    func text(markdown: Bool) -> String {
+    public func text(markdown: Bool) -> String {
         func table(_ table: PlainTable) -> String { markdown ? table.markdown() + "\n" : table.render() }
         let heading = markdown ? "## " : ""
         var out = zh ? "\(heading)从历史结果学习的模型（基础模型 '\(baseModel.name)'）\n" : "\(heading)Model learned from past outcomes (base model '\(baseModel.name)')\n"
@@ -632,7 +668,7 @@ struct ModelFitReport {
 
     // MARK: CSV
 
-    func csv(view: Kam.ModelCommand.Fit.CSVView) -> String {
+    public func csv(view: CSVView) -> String {
         func number(_ value: Double?, _ digits: Int = 6) -> String {
             guard let value, value.isFinite else { return "" }
             return formatDecimal(value, digits: digits)
@@ -717,7 +753,7 @@ struct ModelFitReport {
 
     // MARK: JSON
 
-    func json() -> String {
+    public func json() -> String {
         let json = JSONWriter()
         func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
         func metrics(_ m: OutcomeMetrics?) -> String {
@@ -830,12 +866,28 @@ struct ModelFitReport {
         return out
     }
 
-    func render(_ format: OutputFormat, view: Kam.ModelCommand.Fit.CSVView) -> String {
+    public func render(_ format: OutputFormat, view: CSVView) -> String {
         switch format {
         case .table: return text(markdown: false)
         case .markdown: return text(markdown: true)
         case .csv: return csv(view: view)
         case .json: return json()
         }
+    }
+
+    /// A report from the values its command computed.
+    public init(file: String, modelFile: String, baseModel: ScoringModel, history: LearningHistoryLoader.Result, trainingCount: Int, learned: LearnedModel, settings: Settings, outputPath: String, rejectsPath: String?, language: Language, roundTrip: RoundTrip? = nil, heldOut: HeldOut? = nil) {
+        self.file = file
+        self.modelFile = modelFile
+        self.baseModel = baseModel
+        self.history = history
+        self.trainingCount = trainingCount
+        self.learned = learned
+        self.settings = settings
+        self.outputPath = outputPath
+        self.rejectsPath = rejectsPath
+        self.language = language
+        self.roundTrip = roundTrip
+        self.heldOut = heldOut
     }
 }

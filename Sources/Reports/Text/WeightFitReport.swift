@@ -2,30 +2,30 @@ import ScoringEngine
 import ScoringIO
 
 /// `kam weights fit`: coefficients, cross-validated comparison, proposed weights.
-struct WeightFitReport {
-    let model: ScoringModel
-    let result: WeightFitResult
-    let history: HistoryColumns
-    let file: String
-    let language: Language
-    let writtenModel: String?
+public struct WeightFitReport {
+    public let model: ScoringModel
+    public let result: WeightFitResult
+    public let history: HistoryColumns
+    public let file: String
+    public let language: Language
+    public let writtenModel: String?
 
-    var zh: Bool { language == .zh }
+    public var zh: Bool { language == .zh }
 
-    func factorName(_ index: Int) -> String {
+    public func factorName(_ index: Int) -> String {
         zh ? model.factors[index].label.zh : model.factors[index].id
     }
 
-    func pText(_ p: Double) -> String {
+    public func pText(_ p: Double) -> String {
         p < 0.001 ? "<0.001" : formatDecimal(p, digits: 3)
     }
 
-    func signed(_ value: Double, digits: Int) -> String {
+    public func signed(_ value: Double, digits: Int) -> String {
         let text = formatDecimal(value, digits: digits)
         return value > 0 && text != formatDecimal(0, digits: digits) ? "+" + text : text
     }
 
-    func strengthText() -> String {
+    public func strengthText() -> String {
         let lambda = formatDecimal(result.strength, digits: result.strength < 1 ? 2 : 0)
         if result.strengthWasChosen, let folds = result.comparison?.folds {
             return zh ? "λ = \(lambda)（\(folds) 折交叉验证选定）" : "λ = \(lambda), chosen by \(folds)-fold cross-validation"
@@ -33,7 +33,7 @@ struct WeightFitReport {
         return zh ? "λ = \(lambda)（指定）" : "λ = \(lambda), as given"
     }
 
-    func priorText() -> String {
+    public func priorText() -> String {
         switch result.prior {
         case .none:
             return zh ? "先验: 零（岭回归）" : "Prior: zero (ridge)"
@@ -58,21 +58,21 @@ struct WeightFitReport {
     }
 
     /// The data column for a factor the data cannot judge: constant, or separating.
-    func degenerateVerdict(_ index: Int) -> String? {
+    public func degenerateVerdict(_ index: Int) -> String? {
         if result.constantFactors.contains(index) { return zh ? "无信息（常数）" : "no info (constant)" }
         if result.separatingFactors.contains(where: { $0.factor == index }) { return zh ? "完全分离" : "separation" }
         return nil
     }
 
     /// The key of a factor's verdict for CSV and JSON: constant, separation or "".
-    func degenerateKey(_ index: Int) -> String {
+    public func degenerateKey(_ index: Int) -> String {
         if result.constantFactors.contains(index) { return "constant" }
         if result.separatingFactors.contains(where: { $0.factor == index }) { return "separation" }
         return ""
     }
 
     /// Notes on constant columns and separation (issue 14).
-    func degenerateNotes() -> [String] {
+    public func degenerateNotes() -> [String] {
         var notes: [String] = []
         for index in result.constantFactors {
             notes.append(
@@ -94,7 +94,7 @@ struct WeightFitReport {
     }
 
     /// Lines that say what was read and what the fit rests on.
-    func summaryLines() -> [String] {
+    public func summaryLines() -> [String] {
         var lines: [String] = []
         let rejected = history.rejects.count + history.outcomeRejects.count
         lines.append(
@@ -121,7 +121,7 @@ struct WeightFitReport {
 
     // MARK: Table and Markdown
 
-    func text(markdown: Bool) -> String {
+    public func text(markdown: Bool) -> String {
         var out = (zh ? "按历史结果拟合的权重，模型 '\(model.name)'\n" : "Weights fitted to past outcomes for model '\(model.name)'\n")
         out += (markdown ? summaryLines() : summaryLines().flatMap { DisplayWidth.wrap($0, width: 100) }).joined(separator: "\n") + "\n\n"
         var table = PlainTable(columns: [
@@ -213,7 +213,7 @@ struct WeightFitReport {
 
     // MARK: CSV
 
-    func csv() -> String {
+    public func csv() -> String {
         var out = CSVWriter.record([
             "factor", "side", "expected_sign", "current_weight", "proposed_weight", "coefficient", "standard_error",
             "z", "p_value", "prior_mean", "contradicted", "data_note",
@@ -241,7 +241,7 @@ struct WeightFitReport {
 
     // MARK: JSON
 
-    func json() -> String {
+    public func json() -> String {
         let json = JSONWriter()
         func number(_ value: Double?) -> String {
             guard let value, value.isFinite else { return "null" }
@@ -292,12 +292,22 @@ struct WeightFitReport {
         return out
     }
 
-    func render(_ format: OutputFormat) -> String {
+    public func render(_ format: OutputFormat) -> String {
         switch format {
         case .table: return text(markdown: false)
         case .markdown: return text(markdown: true)
         case .csv: return csv()
         case .json: return json()
         }
+    }
+
+    /// A report from the values its command computed.
+    public init(model: ScoringModel, result: WeightFitResult, history: HistoryColumns, file: String, language: Language, writtenModel: String?) {
+        self.model = model
+        self.result = result
+        self.history = history
+        self.file = file
+        self.language = language
+        self.writtenModel = writtenModel
     }
 }
