@@ -5,3 +5,7 @@ import Reports
 extension OutputFormat: ExpressibleByArgument {}
 extension PipelineReport.View: ExpressibleByArgument {}
 extension ModelFitReport.CSVView: ExpressibleByArgument {}
+extension AllocateReport.View: ExpressibleByArgument {}
+extension BacktestReport.View: ExpressibleByArgument {}
+extension ForecastReport.View: ExpressibleByArgument {}
+extension KPIGrouping: ExpressibleByArgument {}

@@ -1,32 +1,57 @@
-import ArgumentParser
-import Reports
 import ScoringEngine
 import ScoringIO
 
 /// `kam allocate`: hours and expense per account and per person, shadow prices, and the
 /// accounts that get nothing.
-struct AllocateReport {
-    enum View: String, CaseIterable, ExpressibleByArgument {
+public struct AllocateReport {
+    /// What `kam allocate` read, scored and forecast: the allocation problem and its inputs.
+    public struct Input {
+        public let problem: AllocationProblem
+        public let assessment: BatchAssessment
+        /// How many rows were rejected, and where they were written.
+        public let rejects: Int
+        public let rejectsPath: String?
+        /// The rejected rows and the list's header (for the workbook's rejected sheet).
+        public let rejectedRows: [Reject]
+        public let header: [String]
+        public let managerNames: [String]
+        /// The label of the period the allocation is for (the one after the pipeline's
+        /// history), when the history's calendar is known.
+        public let periodLabel: String?
+
+        public init(problem: AllocationProblem, assessment: BatchAssessment, rejects: Int, rejectsPath: String?, rejectedRows: [Reject], header: [String], managerNames: [String], periodLabel: String?) {
+            self.problem = problem
+            self.assessment = assessment
+            self.rejects = rejects
+            self.rejectsPath = rejectsPath
+            self.rejectedRows = rejectedRows
+            self.header = header
+            self.managerNames = managerNames
+            self.periodLabel = periodLabel
+        }
+    }
+
+    public enum View: String, CaseIterable, Sendable {
         case accounts
         case people
     }
 
-    let loaded: AllocationInput.Loaded
-    let allocation: Allocation
-    let teamFile: String
-    let limit: Int
-    let language: Language
+    public let loaded: Input
+    public let allocation: Allocation
+    public let teamFile: String
+    public let limit: Int
+    public let language: Language
 
-    var problem: AllocationProblem { loaded.problem }
-    var team: Team { problem.team }
-    var zh: Bool { language == .zh }
+    public var problem: AllocationProblem { loaded.problem }
+    public var team: Team { problem.team }
+    public var zh: Bool { language == .zh }
 
-    typealias PersonLine = Allocation.PersonLine
+    public typealias PersonLine = Allocation.PersonLine
 
-    var people: [PersonLine] { allocation.people(of: problem) }
+    public var people: [PersonLine] { allocation.people(of: problem) }
 
     /// Accounts with effort, most hours first (ties: list order).
-    var workedRows: [Int] {
+    public var workedRows: [Int] {
         let rows = allocation.efforts.indices.filter { allocation.efforts[$0] > 0 }
         return rows.sorted { lhs, rhs in
             let l = hours(lhs)
@@ -35,23 +60,23 @@ struct AllocateReport {
         }
     }
 
-    func work(_ row: Int) -> Team.StageWork? { allocation.work(row, in: problem) }
+    public func work(_ row: Int) -> Team.StageWork? { allocation.work(row, in: problem) }
 
-    func hours(_ row: Int) -> Double { allocation.hours(row, in: problem) }
+    public func hours(_ row: Int) -> Double { allocation.hours(row, in: problem) }
 
-    func managerName(_ row: Int) -> String {
+    public func managerName(_ row: Int) -> String {
         managerID(row) ?? "–"
     }
 
     /// The account's manager in the team, `nil` when the team has none for it.
-    func managerID(_ row: Int) -> String? {
+    public func managerID(_ row: Int) -> String? {
         problem.accounts[row].manager.map { team.managers[$0].name }
     }
 
     /// The account's expected won revenue with this period's effort and without it (as its
     /// deal eventually closes), or `nil` when it is not forecast (no stage, insufficient
     /// information, no deal value).
-    func expectedRevenues(_ row: Int) -> (withEffort: Double, withoutEffort: Double)? {
+    public func expectedRevenues(_ row: Int) -> (withEffort: Double, withoutEffort: Double)? {
         guard allocation.reasons[row].map({ [.noStage, .insufficientInformation, .noDealValue].contains($0) }) != true,
             let stage = allocation.stages[row]
         else { return nil }
@@ -61,7 +86,7 @@ struct AllocateReport {
         )
     }
 
-    func roleLabel(_ role: Team.Role) -> String {
+    public func roleLabel(_ role: Team.Role) -> String {
         switch (role, language) {
         case (.director, .en): return "director"
         case (.manager, .en): return "manager"
@@ -72,7 +97,7 @@ struct AllocateReport {
         }
     }
 
-    func reasonLabel(_ reason: Allocation.Reason) -> String {
+    public func reasonLabel(_ reason: Allocation.Reason) -> String {
         switch reason {
         case .noStage: return zh ? "无阶段：请填写阶段（1–5）" : "no stage: fill in the stage (1–5)"
         case .insufficientInformation: return zh ? "信息不足：先补充信息" : "insufficient information: gather it first"
@@ -88,7 +113,7 @@ struct AllocateReport {
         }
     }
 
-    func policyLabel(_ policy: AllocationPolicy) -> String {
+    public func policyLabel(_ policy: AllocationPolicy) -> String {
         switch (policy, language) {
         case (.grade, .en): return "grade policy (A all in, B limited, C maintain, D paused)"
         case (.proportional, .en): return "proportional to expected revenue"
@@ -100,7 +125,7 @@ struct AllocateReport {
     }
 
     /// Counts of accounts per reason for getting nothing, in the reasons' order.
-    var reasonCounts: [(Allocation.Reason, Int, [String])] {
+    public var reasonCounts: [(Allocation.Reason, Int, [String])] {
         Allocation.Reason.allCases.compactMap { reason in
             let rows = allocation.reasons.indices.filter { allocation.reasons[$0] == reason }
             return rows.isEmpty ? nil : (reason, rows.count, rows.prefix(5).map { problem.accounts[$0].id })
@@ -109,7 +134,7 @@ struct AllocateReport {
 
     // MARK: Summary
 
-    func summaryLines() -> [String] {
+    public func summaryLines() -> [String] {
         var lines: [String] = []
         let worked = allocation.efforts.filter { $0 > 0 }.count
         let n = problem.accounts.count
@@ -144,7 +169,7 @@ struct AllocateReport {
 
     // MARK: Text
 
-    func text(markdown: Bool) -> String {
+    public func text(markdown: Bool) -> String {
         let maxWidth = TerminalWidth.columns
         let title = zh
             ? "下一\(period)\(loaded.periodLabel.map { "（\($0)）" } ?? "")的资源分配：\(policyLabel(allocation.policy))；团队 \(teamFile)"
@@ -224,20 +249,20 @@ struct AllocateReport {
         return text
     }
 
-    var period: String { zh ? "期" : "period" }
+    public var period: String { zh ? "期" : "period" }
 
     /// The period the allocation is for, as a sentence names it: "2025-01", else "the next period".
-    var periodName: String {
+    public var periodName: String {
         if let label = loaded.periodLabel { return label }
         return zh ? "下一期" : "the next period"
     }
 
     /// The unit of money amounts: the model's deal-value unit (万元 by default).
-    var moneyUnit: String { ReportWorkbook.moneyUnit(loaded.assessment.model) }
+    public var moneyUnit: String { ReportWorkbook.moneyUnit(loaded.assessment.model) }
 
     // MARK: Output
 
-    func write(_ format: OutputFormat, view: View, to sink: inout some OutputSink) {
+    public func write(_ format: OutputFormat, view: View, to sink: inout some OutputSink) {
         switch format {
         case .table: sink.write(text(markdown: false))
         case .markdown: sink.write(text(markdown: true))
@@ -250,7 +275,7 @@ struct AllocateReport {
         }
     }
 
-    func writeAccountsCSV(to sink: inout some OutputSink) {
+    public func writeAccountsCSV(to sink: inout some OutputSink) {
         sink.write(
             CSVWriter.record([
                 "account_id", "manager", "stage", "grade", "packages", "manager_hours", "director_hours",
@@ -275,7 +300,7 @@ struct AllocateReport {
         }
     }
 
-    func writePeopleCSV(to sink: inout some OutputSink) {
+    public func writePeopleCSV(to sink: inout some OutputSink) {
         sink.write(CSVWriter.record(["name", "role", "hours", "allocated", "shadow_price"]) + "\n")
         for line in people {
             sink.write(
@@ -292,7 +317,7 @@ struct AllocateReport {
             ]) + "\n")
     }
 
-    func writeJSON(to sink: inout some OutputSink) {
+    public func writeJSON(to sink: inout some OutputSink) {
         let json = JSONWriter()
         func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
         var text = "{\n  \"schema\": \"kam.allocation/1\",\n"
@@ -327,5 +352,14 @@ struct AllocateReport {
         sink.write("  ],\n")
         sink.write(json.rejects(loaded.rejectedRows))
         sink.write("}\n")
+    }
+
+    /// A report from the values its command computed.
+    public init(loaded: Input, allocation: Allocation, teamFile: String, limit: Int, language: Language) {
+        self.loaded = loaded
+        self.allocation = allocation
+        self.teamFile = teamFile
+        self.limit = limit
+        self.language = language
     }
 }

@@ -1,32 +1,30 @@
-import ArgumentParser
-import Reports
 import ScoringEngine
 import ScoringIO
 
 /// `kam backtest`: forecast quality of three methods on the accounts open at the cut.
-struct BacktestReport {
+public struct BacktestReport {
     /// Which table `--format csv` writes.
-    enum View: String, CaseIterable, ExpressibleByArgument {
+    public enum View: String, CaseIterable, Sendable {
         case summary
         case reliability
         case revenue
         case accounts
     }
 
-    let result: ScoringEngine.Backtest.Result
-    let cut: CalendarDate
-    let period: PeriodLength
-    let observedUntil: CalendarDate
-    let log: StageEventLogReader.Result
-    let snapshotFile: String
-    let snapshotRows: Int
-    let snapshotRejects: [HistoryReject]
-    let language: Language
+    public let result: ScoringEngine.Backtest.Result
+    public let cut: CalendarDate
+    public let period: PeriodLength
+    public let observedUntil: CalendarDate
+    public let log: StageEventLogReader.Result
+    public let snapshotFile: String
+    public let snapshotRows: Int
+    public let snapshotRejects: [HistoryReject]
+    public let language: Language
 
-    var zh: Bool { language == .zh }
-    typealias Method = ScoringEngine.Backtest.Method
+    public var zh: Bool { language == .zh }
+    public typealias Method = ScoringEngine.Backtest.Method
 
-    func methodName(_ method: Method) -> String {
+    public func methodName(_ method: Method) -> String {
         switch (method, language) {
         case (.stageWinRate, .en): return "stage win rate (naive)"
         case (.stageOnly, .en): return "pipeline, stage only"
@@ -37,7 +35,7 @@ struct BacktestReport {
         }
     }
 
-    var windowText: String {
+    public var windowText: String {
         let first = period.label(of: result.firstPeriod)
         let last = period.label(of: result.firstPeriod + result.windowPeriods - 1)
         return language == .zh ? "\(first) 至 \(last)" : "\(first) to \(last)"
@@ -45,7 +43,7 @@ struct BacktestReport {
 
     // MARK: Summary
 
-    func summaryLines() -> [String] {
+    public func summaryLines() -> [String] {
         var lines: [String] = []
         if language == .zh {
             let training = result.training
@@ -94,7 +92,7 @@ struct BacktestReport {
 
     // MARK: Table and Markdown
 
-    func text(markdown: Bool) -> String {
+    public func text(markdown: Bool) -> String {
         let maxWidth = TerminalWidth.columns
         var text = ""
         let title = zh
@@ -177,7 +175,7 @@ struct BacktestReport {
 
     // MARK: Output
 
-    func write(_ format: OutputFormat, view: View, to sink: inout some OutputSink) {
+    public func write(_ format: OutputFormat, view: View, to sink: inout some OutputSink) {
         switch format {
         case .table: sink.write(text(markdown: false))
         case .markdown: sink.write(text(markdown: true))
@@ -186,7 +184,7 @@ struct BacktestReport {
         }
     }
 
-    func csv(_ view: View) -> String {
+    public func csv(_ view: View) -> String {
         var text = ""
         let mae = result.revenueMeanAbsoluteError
         switch view {
@@ -242,7 +240,7 @@ struct BacktestReport {
         return text
     }
 
-    func json() -> String {
+    public func json() -> String {
         let json = JSONWriter()
         func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
         var parts: [String] = []
@@ -286,5 +284,18 @@ struct BacktestReport {
         let rejects = (log.rejects + snapshotRejects).map { ReportFormat.rejectJSON($0, json: json) }
         parts.append("  \"rejects\": [" + (rejects.isEmpty ? "" : "\n    " + rejects.joined(separator: ",\n    ") + "\n  ") + "]")
         return "{\n" + parts.joined(separator: ",\n") + "\n}\n"
+    }
+
+    /// A report from the values its command computed.
+    public init(result: ScoringEngine.Backtest.Result, cut: CalendarDate, period: PeriodLength, observedUntil: CalendarDate, log: StageEventLogReader.Result, snapshotFile: String, snapshotRows: Int, snapshotRejects: [HistoryReject], language: Language) {
+        self.result = result
+        self.cut = cut
+        self.period = period
+        self.observedUntil = observedUntil
+        self.log = log
+        self.snapshotFile = snapshotFile
+        self.snapshotRows = snapshotRows
+        self.snapshotRejects = snapshotRejects
+        self.language = language
     }
 }

@@ -5,7 +5,7 @@ extension KPIReport {
     /// The review as an Excel workbook: one row per person (or team) and period with every
     /// indicator as a percentage (stored as a fraction: 110% is 1.1) and the scorecard's
     /// points, the indicators' formulas, the scorecard's items and the rejected rows.
-    func workbook() -> Workbook {
+    public func workbook() -> Workbook {
         let percent = Workbook.NumberFormat.percent(digits: 1)
         let points = ReportWorkbook.score
         func fraction(_ value: IndicatorValue) -> Workbook.Cell { ReportWorkbook.number(value.percent.map { $0 / 100 }) }

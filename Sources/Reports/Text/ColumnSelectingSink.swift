@@ -5,26 +5,26 @@
 /// Fields are passed on as written (quotes, escapes and formula guards kept). The first
 /// record is the header; a chosen name it lacks stops all output and is reported in
 /// ``unknownColumns``.
-struct ColumnSelectingSink<Base: OutputSink>: OutputSink {
-    var base: Base
-    let names: [String]
+public struct ColumnSelectingSink<Base: OutputSink>: OutputSink {
+    public var base: Base
+    public let names: [String]
     /// Chosen names the header lacks (after the header has been written).
-    private(set) var unknownColumns: [String] = []
+    public private(set) var unknownColumns: [String] = []
     /// The header's names, once read.
-    private(set) var header: [String]?
+    public private(set) var header: [String]?
     private var picks: [Int] = []
     /// Bytes of a record not yet complete.
     private var pending: [UInt8] = []
     private var output: [UInt8] = []
 
-    init(base: Base, columns: [String]) {
+    public init(base: Base, columns: [String]) {
         self.base = base
         self.names = columns
     }
 
-    mutating func write(_ text: String) { write(bytes: Array(text.utf8)) }
+    public mutating func write(_ text: String) { write(bytes: Array(text.utf8)) }
 
-    mutating func write(bytes: [UInt8]) {
+    public mutating func write(bytes: [UInt8]) {
         pending += bytes
         var start = 0
         var inQuotes = false
@@ -76,13 +76,13 @@ struct ColumnSelectingSink<Base: OutputSink>: OutputSink {
         output.removeAll(keepingCapacity: true)
     }
 
-    mutating func flush() {
+    public mutating func flush() {
         flushOutput()
         base.flush()
     }
 
     /// Writes what is left (a last record without a line feed included).
-    mutating func finish() {
+    public mutating func finish() {
         if !pending.isEmpty { write(bytes: [UInt8(ascii: "\n")]) }
         flushOutput()
     }

@@ -2,35 +2,6 @@ import Foundation
 import Reports
 import ScoringIO
 
-/// Where a renderer writes text: standard output, a file, or a string in tests.
-///
-/// Renderers write piece by piece so that a million-row report never sits in memory twice.
-protocol OutputSink {
-    mutating func write(_ text: String)
-    /// Writes UTF-8 bytes (a ``CSVRecordBuffer``'s records).
-    mutating func write(bytes: [UInt8])
-    mutating func flush()
-}
-
-/// Collects output in memory (tests, small reports).
-struct StringSink: OutputSink {
-    var text = ""
-    mutating func write(_ text: String) { self.text += text }
-    mutating func write(bytes: [UInt8]) { text += String(decoding: bytes, as: UTF8.self) }
-    mutating func flush() {}
-}
-
-/// Collects UTF-8 output in memory as the blocks it was written in (rows formatted ahead,
-/// see ``RankReport/formattedAhead(as:)``): a writer's blocks are kept as they are, not
-/// copied into one growing array (whose doublings would reach sizes the allocator maps
-/// afresh, page by page, for every page of a large ranking).
-struct BlockSink: OutputSink {
-    var blocks: [[UInt8]] = []
-    mutating func write(_ text: String) { blocks.append(Array(text.utf8)) }
-    mutating func write(bytes: [UInt8]) { blocks.append(bytes) }
-    mutating func flush() {}
-}
-
 /// Writes output through ``OutputFile``: standard output, or a file replaced atomically (a
 /// device or pipe written into). Writes never throw; the first failure is kept and
 /// ``finish()`` reports it (exit 74), after which the old file is still in place.

@@ -1,23 +1,23 @@
 import ScoringIO
 
 /// Writes CSV in a ``CSVOutputStyle`` (`--excel`, `--output-encoding gb18030`) through another sink.
-struct StyledCSVSink<Base: OutputSink>: OutputSink {
-    var base: Base
-    var transformer: CSVOutputTransformer
+public struct StyledCSVSink<Base: OutputSink>: OutputSink {
+    public var base: Base
+    public var transformer: CSVOutputTransformer
     /// The first failure; later writes are dropped and the caller reports it.
-    private(set) var failure: CSVOutputTransformer.Failure?
+    public private(set) var failure: CSVOutputTransformer.Failure?
 
-    init(base: Base, style: CSVOutputStyle) {
+    public init(base: Base, style: CSVOutputStyle) {
         self.base = base
         self.transformer = CSVOutputTransformer(style: style)
     }
 
-    mutating func write(_ text: String) { write(bytes: Array(text.utf8)) }
+    public mutating func write(_ text: String) { write(bytes: Array(text.utf8)) }
 
-    mutating func write(bytes: [UInt8]) {
+    public mutating func write(bytes: [UInt8]) {
         guard failure == nil else { return }
         do { base.write(bytes: try transformer.transform(bytes)) } catch { failure = error }
     }
 
-    mutating func flush() { base.flush() }
+    public mutating func flush() { base.flush() }
 }

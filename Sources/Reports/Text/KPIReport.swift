@@ -1,70 +1,86 @@
-import Reports
 import ScoringEngine
 import ScoringIO
 
+/// How `kam kpi` groups its rows (`--by`).
+public enum KPIGrouping: String, CaseIterable, Sendable {
+    /// One row per person and period, with the scorecard.
+    case person
+    /// One row per team and period: indicators from the members' sums, scorecard totals.
+    case team
+}
+
 /// What was read from the prospect list for profile completeness.
-struct ProspectsRead {
-    let file: String
-    let modelName: String
-    let rowsRead: Int
-    let accepted: Int
-    let rejects: [Reject]
-    let rejectsPath: String?
+public struct ProspectsRead {
+    public let file: String
+    public let modelName: String
+    public let rowsRead: Int
+    public let accepted: Int
+    public let rejects: [Reject]
+    public let rejectsPath: String?
+
+    public init(file: String, modelName: String, rowsRead: Int, accepted: Int, rejects: [Reject], rejectsPath: String?) {
+        self.file = file
+        self.modelName = modelName
+        self.rowsRead = rowsRead
+        self.accepted = accepted
+        self.rejects = rejects
+        self.rejectsPath = rejectsPath
+    }
 }
 
 /// A team performance review ready to render: indicators per person or team, the
 /// scorecards, and what was read, rejected and left out.
-struct KPIReport {
-    let review: PerformanceReview
-    let loaded: PerformanceInputLoader.Result
-    let scorecard: Scorecard
-    let scorecardFile: String
-    let grouping: KPIGrouping
-    let language: Language
-    let prospects: ProspectsRead?
+public struct KPIReport {
+    public let review: PerformanceReview
+    public let loaded: PerformanceInputLoader.Result
+    public let scorecard: Scorecard
+    public let scorecardFile: String
+    public let grouping: KPIGrouping
+    public let language: Language
+    public let prospects: ProspectsRead?
     /// Where rejected plan and actual rows were written, if any were.
-    let planRejectsPath: String?
-    let actualRejectsPath: String?
+    public let planRejectsPath: String?
+    public let actualRejectsPath: String?
 
-    var zh: Bool { language == .zh }
+    public var zh: Bool { language == .zh }
 
     // MARK: Cells
 
     /// "110.0" for a percentage, "n/a" when not applicable.
-    func cell(_ value: IndicatorValue) -> String {
+    public func cell(_ value: IndicatorValue) -> String {
         value.percent.map { formatDecimal($0, digits: 1) } ?? "n/a"
     }
 
-    func points(_ value: Double?) -> String {
+    public func points(_ value: Double?) -> String {
         value.map { formatDecimal($0, digits: 1) } ?? "n/a"
     }
 
-    func roleText(_ role: TeamRole) -> String { role.label(language) }
+    public func roleText(_ role: TeamRole) -> String { role.label(language) }
 
     /// "25", "4.5".
-    func compact(_ value: Double) -> String {
+    public func compact(_ value: Double) -> String {
         formatDecimal(value, digits: value == value.rounded() ? 0 : 1)
     }
 
     /// People reviewed in `period`, in plan order.
-    func people(in period: ReviewPeriod) -> [PerformanceReview.PersonResult] {
+    public func people(in period: ReviewPeriod) -> [PerformanceReview.PersonResult] {
         review.people.filter { $0.record.period == period }
     }
 
-    func teams(in period: ReviewPeriod) -> [PerformanceReview.TeamResult] {
+    public func teams(in period: ReviewPeriod) -> [PerformanceReview.TeamResult] {
         review.teams.filter { $0.period == period }
     }
 
     // MARK: Notes
 
     /// The indicators shown in tables: profile completeness only with a prospect list.
-    var shownIndicators: [Indicator] {
+    public var shownIndicators: [Indicator] {
         Indicator.allCases.filter { $0 != .profileCompleteness || prospects != nil }
     }
 
     /// Why each not-applicable indicator of a person is not applicable (without a prospect
     /// list, profile completeness is n/a for everyone; the summary says so once).
-    func indicatorNotes(_ person: PerformanceReview.PersonResult) -> [String] {
+    public func indicatorNotes(_ person: PerformanceReview.PersonResult) -> [String] {
         Indicator.allCases.enumerated().compactMap { index, indicator in
             guard let reason = person.indicators[index].notApplicable, reason.reason != .noProspectList else { return nil }
             return "\(indicator.shortLabel(language)): \(reason.message(language))"
@@ -73,7 +89,7 @@ struct KPIReport {
 
     /// How the scorecard's computed items were scored, and why items are not applicable.
     /// Ratings are shown only when missing; deductions only when something was deducted.
-    func scorecardNotes(_ result: ScorecardResult) -> [String] {
+    public func scorecardNotes(_ result: ScorecardResult) -> [String] {
         result.items.compactMap { score in
             let label = score.item.shortLabel.text(language)
             switch score.status {
@@ -90,7 +106,7 @@ struct KPIReport {
     }
 
     /// Team notes: indicators covering only some members, and not-applicable ones.
-    func teamNotes(_ team: PerformanceReview.TeamResult) -> [String] {
+    public func teamNotes(_ team: PerformanceReview.TeamResult) -> [String] {
         Indicator.allCases.enumerated().compactMap { index, indicator in
             let (value, covered) = team.indicators[index]
             let label = indicator.shortLabel(language)
@@ -106,13 +122,13 @@ struct KPIReport {
 
     // MARK: Summary
 
-    func readLine(_ kind: String, file: String, read: Int, accepted: Int, rejected: Int, path: String?) -> String {
+    public func readLine(_ kind: String, file: String, read: Int, accepted: Int, rejected: Int, path: String?) -> String {
         "\(kind) \(file)\(zh ? "：" : ": ")"
             + RejectLines.readLine(rowsRead: read, accepted: accepted, rejected: rejected, path: path, language)
     }
 
     /// What was read, rejected, left out and assumed.
-    func summaryLines() -> [String] {
+    public func summaryLines() -> [String] {
         var lines: [String] = []
         let join = loaded.join
         let planRejected = loaded.planRejects.count
@@ -214,7 +230,7 @@ struct KPIReport {
 
     // MARK: Table and Markdown
 
-    func table(maxWidth: Int = TerminalWidth.columns, markdown: Bool = false) -> String {
+    public func table(maxWidth: Int = TerminalWidth.columns, markdown: Bool = false) -> String {
         var text = ""
         for (index, period) in loaded.join.periods.enumerated() {
             if index > 0 { text += "\n" }
@@ -234,15 +250,15 @@ struct KPIReport {
         return text
     }
 
-    func heading(_ text: String, markdown: Bool) -> String {
+    public func heading(_ text: String, markdown: Bool) -> String {
         markdown ? "### \(text)\n\n" : "\(text)\n"
     }
 
-    func indicatorColumns(first: [PlainTable.Column]) -> [PlainTable.Column] {
+    public func indicatorColumns(first: [PlainTable.Column]) -> [PlainTable.Column] {
         first + shownIndicators.map { PlainTable.Column($0.shortLabel(language), alignRight: true) }
     }
 
-    func personTables(_ period: ReviewPeriod, maxWidth: Int, markdown: Bool) -> String {
+    public func personTables(_ period: ReviewPeriod, maxWidth: Int, markdown: Bool) -> String {
         let people = people(in: period)
         var text = heading(
             zh ? "期间 \(period.label) · \(people.count) 人 · 考核指标(%)" : "Period \(period.label) · \(people.count) \(people.count == 1 ? "person" : "people") · indicators (%)",
@@ -292,7 +308,7 @@ struct KPIReport {
         return text
     }
 
-    func teamTables(_ period: ReviewPeriod, maxWidth: Int, markdown: Bool) -> String {
+    public func teamTables(_ period: ReviewPeriod, maxWidth: Int, markdown: Bool) -> String {
         let teams = teams(in: period)
         var text = heading(
             zh ? "期间 \(period.label) · \(teams.count) 个团队 · 考核指标(%)" : "Period \(period.label) · \(teams.count) team\(teams.count == 1 ? "" : "s") · indicators (%)",
@@ -322,7 +338,7 @@ struct KPIReport {
     }
 
     /// A titled list of notes, wrapped to the width (or as a Markdown list).
-    func block(_ title: String, _ notes: [String], maxWidth: Int, markdown: Bool) -> String {
+    public func block(_ title: String, _ notes: [String], maxWidth: Int, markdown: Bool) -> String {
         if markdown { return "**\(title)**\n\n" + notes.map { "- \($0)\n" }.joined() }
         var text = title + (zh ? ":\n" : ":\n")
         for note in notes { text += Self.wrap("  " + note, width: maxWidth, indent: "    ").joined(separator: "\n") + "\n" }
@@ -330,7 +346,7 @@ struct KPIReport {
     }
 
     /// What the short column headings mean.
-    func legend(maxWidth: Int, markdown: Bool) -> String {
+    public func legend(maxWidth: Int, markdown: Bool) -> String {
         let indicators = shownIndicators.map { "\($0.shortLabel(language)) = \($0.label(language))" }
         let items = scorecard.items.map { "\($0.shortLabel.text(language)) = \($0.label.text(language))" }
         let text =
@@ -342,7 +358,7 @@ struct KPIReport {
 
     /// Wraps at spaces, and between CJK characters where a line has no space to break at,
     /// so that no line is wider than `width` terminal columns.
-    static func wrap(_ text: String, width: Int, indent: String = "    ") -> [String] {
+    public static func wrap(_ text: String, width: Int, indent: String = "    ") -> [String] {
         var lines: [String] = []
         var current = ""
         var currentWidth = 0
@@ -375,18 +391,18 @@ struct KPIReport {
 
     // MARK: CSV
 
-    func writeCSV(to sink: inout some OutputSink) {
+    public func writeCSV(to sink: inout some OutputSink) {
         switch grouping {
         case .person: writePersonCSV(to: &sink)
         case .team: writeTeamCSV(to: &sink)
         }
     }
 
-    func number(_ value: Double?) -> String {
+    public func number(_ value: Double?) -> String {
         value.map { CSVWriter.number($0, digits: 4) } ?? ""
     }
 
-    func writePersonCSV(to sink: inout some OutputSink) {
+    public func writePersonCSV(to sink: inout some OutputSink) {
         var header = ["period", "person", "role", "team", "plan_line", "actual_line"]
         header += Indicator.allCases.map(\.id)
         header += ["score_total", "score_points", "score_possible", "score_complete"]
@@ -419,7 +435,7 @@ struct KPIReport {
         }
     }
 
-    func writeTeamCSV(to sink: inout some OutputSink) {
+    public func writeTeamCSV(to sink: inout some OutputSink) {
         var header = ["period", "team", "people"]
         header += Indicator.allCases.map(\.id)
         header += ["scored", "score_mean", "score_min", "score_max", "not_scored", "notes"]
@@ -438,7 +454,7 @@ struct KPIReport {
 
     // MARK: JSON
 
-    func writeJSON(to sink: inout some OutputSink) {
+    public func writeJSON(to sink: inout some OutputSink) {
         let json = JSONWriter()
         func string(_ text: String) -> String { json.string(text) }
         func optional(_ value: Double?) -> String { value.map { formatDecimal($0, digits: 6) } ?? "null" }
@@ -553,7 +569,7 @@ struct KPIReport {
         sink.write("}\n")
     }
 
-    func previousSalesJSON(_ previous: PerformanceRecord.PreviousSales, string: (String) -> String) -> String {
+    public func previousSalesJSON(_ previous: PerformanceRecord.PreviousSales, string: (String) -> String) -> String {
         switch previous {
         case .stated(let value): return "{\"value\": \(formatDecimal(value, digits: 6)), \"source\": \"previous_sales\"}"
         case .previousRow(let value, let period, let line):
@@ -561,5 +577,18 @@ struct KPIReport {
         case .unknown(let period):
             return "{\"value\": null, \"source\": null, \"period\": \(period.map { string($0.label) } ?? "null")}"
         }
+    }
+
+    /// A report from the values its command computed.
+    public init(review: PerformanceReview, loaded: PerformanceInputLoader.Result, scorecard: Scorecard, scorecardFile: String, grouping: KPIGrouping, language: Language, prospects: ProspectsRead?, planRejectsPath: String?, actualRejectsPath: String?) {
+        self.review = review
+        self.loaded = loaded
+        self.scorecard = scorecard
+        self.scorecardFile = scorecardFile
+        self.grouping = grouping
+        self.language = language
+        self.prospects = prospects
+        self.planRejectsPath = planRejectsPath
+        self.actualRejectsPath = actualRejectsPath
     }
 }

@@ -5,7 +5,7 @@ extension ForecastReport {
     /// The forecast as an Excel workbook: the accounts (the JSON's fields, money in the
     /// model's unit, probabilities as percentages, grade cells coloured), the totals per
     /// group and period, each stage's outlook, the rejected rows and the model used.
-    func workbook() -> Workbook {
+    public func workbook() -> Workbook {
         let model = assessment.model
         let money = ReportWorkbook.money(model)
         let missing = ReportWorkbook.missingCodes(model)

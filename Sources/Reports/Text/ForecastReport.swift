@@ -1,41 +1,39 @@
-import ArgumentParser
 import Foundation
-import Reports
 import ScoringEngine
 import ScoringIO
 
 /// `kam forecast`: per-account forecasts and per-period totals with Monte Carlo intervals.
-struct ForecastReport {
+public struct ForecastReport {
     /// Which table `--format csv` writes.
-    enum View: String, CaseIterable, ExpressibleByArgument {
+    public enum View: String, CaseIterable, Sendable {
         case accounts
         case totals
     }
 
-    let forecaster: PipelineForecaster
-    let pipelineFile: String
-    let assessment: BatchAssessment
-    let forecasts: [AccountForecast]
-    let totals: RevenueTotals
-    let loaded: ProspectListLoader.Result
+    public let forecaster: PipelineForecaster
+    public let pipelineFile: String
+    public let assessment: BatchAssessment
+    public let forecasts: [AccountForecast]
+    public let totals: RevenueTotals
+    public let loaded: ProspectListLoader.Result
     /// The index of forecast period 1, when the calendar is known.
-    let firstPeriod: Int?
+    public let firstPeriod: Int?
     /// The most accounts to show.
-    let limit: Int
-    let language: Language
-    let rejectsPath: String?
+    public let limit: Int
+    public let language: Language
+    public let rejectsPath: String?
 
-    var zh: Bool { language == .zh }
-    var period: PeriodLength { forecaster.pipeline.period }
-    var horizon: Int { forecaster.horizon }
-    var scoreAware: Bool { forecaster.pipeline.conversion != nil }
+    public var zh: Bool { language == .zh }
+    public var period: PeriodLength { forecaster.pipeline.period }
+    public var horizon: Int { forecaster.horizon }
+    public var scoreAware: Bool { forecaster.pipeline.conversion != nil }
     /// The unit of money amounts: the model's deal-value unit (万元 by default).
-    var moneyUnit: String { ReportWorkbook.moneyUnit(assessment.model) }
+    public var moneyUnit: String { ReportWorkbook.moneyUnit(assessment.model) }
 
     /// Dimension names and their labels.
-    static let dimensions = ["team", "grade", "manager", "stage"]
+    public static let dimensions = ["team", "grade", "manager", "stage"]
 
-    func dimensionLabel(_ name: String) -> String {
+    public func dimensionLabel(_ name: String) -> String {
         switch (name, language) {
         case ("team", .zh): return "团队"
         case ("grade", .zh): return "等级"
@@ -46,7 +44,7 @@ struct ForecastReport {
     }
 
     /// Runs the Monte Carlo totals for the forecast accounts.
-    static func simulate(
+    public static func simulate(
         forecasts: [AccountForecast], assessment: BatchAssessment, forecaster: PipelineForecaster, runs: Int,
         seed: UInt64, language: Language
     ) -> RevenueTotals {
@@ -96,7 +94,7 @@ struct ForecastReport {
 
     /// Whether row `a` comes before row `b`: forecast accounts first, by expected revenue
     /// (accounts without a deal value after those with one), then probability, then id.
-    func before(_ a: Int, _ b: Int) -> Bool {
+    public func before(_ a: Int, _ b: Int) -> Bool {
         let left = forecasts[a]
         let right = forecasts[b]
         if left.status.isForecast != right.status.isForecast { return left.status.isForecast }
@@ -112,7 +110,7 @@ struct ForecastReport {
     }
 
     /// The rows to show, in order: a bounded insertion for small limits, a sort otherwise.
-    var orderedRows: [Int] {
+    public var orderedRows: [Int] {
         let count = forecasts.count
         guard limit < count / 8 else { return Array((0..<count).sorted(by: before).prefix(limit)) }
         var best: [Int] = []
@@ -133,18 +131,18 @@ struct ForecastReport {
 
     // MARK: Labels
 
-    func periodLabel(_ t: Int) -> String {
+    public func periodLabel(_ t: Int) -> String {
         guard let firstPeriod else { return "+\(t)" }
         return period.label(of: firstPeriod + t - 1)
     }
 
     /// The period an expected time to win points at, counted from period 1.
-    func winPeriodLabel(_ periods: Double?) -> String {
+    public func winPeriodLabel(_ periods: Double?) -> String {
         guard let periods, periods.isFinite else { return "–" }
         return periodLabel(max(1, Int(periods.rounded())))
     }
 
-    func statusText(_ status: AccountForecast.Status) -> String {
+    public func statusText(_ status: AccountForecast.Status) -> String {
         switch (status, language) {
         case (.scoreAware, _), (.stageOnly, _): return ""
         case (.insufficientInformation, .en): return "insufficient information"
@@ -156,18 +154,18 @@ struct ForecastReport {
 
     // MARK: Summary
 
-    struct Counts {
-        var forecast = 0
-        var insufficient = 0
-        var insufficientDeal = 0.0
-        var noStage = 0
-        var noDeal = 0
-        var expectedRevenue = 0.0
-        var withinHorizon = 0.0
-        var expectedWins = 0.0
+    public struct Counts {
+        public var forecast = 0
+        public var insufficient = 0
+        public var insufficientDeal = 0.0
+        public var noStage = 0
+        public var noDeal = 0
+        public var expectedRevenue = 0.0
+        public var withinHorizon = 0.0
+        public var expectedWins = 0.0
     }
 
-    var counts: Counts {
+    public var counts: Counts {
         var counts = Counts()
         for forecast in forecasts {
             switch forecast.status {
@@ -190,7 +188,7 @@ struct ForecastReport {
         return counts
     }
 
-    func summaryLines() -> [String] {
+    public func summaryLines() -> [String] {
         var lines: [String] = []
         let rejected = loaded.rejects.count
         let money = moneyUnit
@@ -241,7 +239,7 @@ struct ForecastReport {
 
     // MARK: Table and Markdown
 
-    func text(markdown: Bool) -> String {
+    public func text(markdown: Bool) -> String {
         let maxWidth = TerminalWidth.columns
         var text = ""
         let unit = period.unit(language, plural: true)
@@ -324,7 +322,7 @@ struct ForecastReport {
 
     // MARK: Output
 
-    func write(_ format: OutputFormat, view: View, to sink: inout some OutputSink) {
+    public func write(_ format: OutputFormat, view: View, to sink: inout some OutputSink) {
         switch format {
         case .table: sink.write(text(markdown: false))
         case .markdown: sink.write(text(markdown: true))
@@ -337,11 +335,11 @@ struct ForecastReport {
         }
     }
 
-    func number(_ value: Double?, _ digits: Int) -> String {
+    public func number(_ value: Double?, _ digits: Int) -> String {
         value.map { CSVWriter.number($0, digits: digits) } ?? ""
     }
 
-    func writeAccountsCSV(to sink: inout some OutputSink) {
+    public func writeAccountsCSV(to sink: inout some OutputSink) {
         sink.write(
             CSVWriter.record([
                 "rank", "account_id", "name", "industry", "region", "manager", "stage", "grade", "value", "difficulty",
@@ -367,7 +365,7 @@ struct ForecastReport {
         }
     }
 
-    func writeTotalsCSV(to sink: inout some OutputSink) {
+    public func writeTotalsCSV(to sink: inout some OutputSink) {
         sink.write(
             CSVWriter.record([
                 "dimension", "group", "period", "label", "accounts", "deal_value", "expected_wins_within_horizon", "expected", "p10", "p50",
@@ -391,7 +389,7 @@ struct ForecastReport {
         }
     }
 
-    func writeJSON(to sink: inout some OutputSink) {
+    public func writeJSON(to sink: inout some OutputSink) {
         let json = JSONWriter()
         func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
         let missing = Set(assessment.model.missingCodes.map { $0.lowercased() })
@@ -459,5 +457,19 @@ struct ForecastReport {
         sink.write(totals.groups.isEmpty ? "],\n" : "\n  ],\n")
         sink.write(json.rejects(loaded.rejects))
         sink.write("}\n")
+    }
+
+    /// A report from the values its command computed.
+    public init(forecaster: PipelineForecaster, pipelineFile: String, assessment: BatchAssessment, forecasts: [AccountForecast], totals: RevenueTotals, loaded: ProspectListLoader.Result, firstPeriod: Int?, limit: Int, language: Language, rejectsPath: String?) {
+        self.forecaster = forecaster
+        self.pipelineFile = pipelineFile
+        self.assessment = assessment
+        self.forecasts = forecasts
+        self.totals = totals
+        self.loaded = loaded
+        self.firstPeriod = firstPeriod
+        self.limit = limit
+        self.language = language
+        self.rejectsPath = rejectsPath
     }
 }

@@ -1,32 +1,31 @@
-import Reports
 import ScoringEngine
 import ScoringIO
 
 /// A ranking ready to render: the assessed batch, the rows to show in rank order, and
 /// what was read and rejected.
-struct RankReport {
-    let assessment: BatchAssessment
+public struct RankReport {
+    public let assessment: BatchAssessment
     /// Rows to show, in rank order, with their rank in the whole list (1-based).
-    let rows: [(rank: Int, row: Int)]
-    let loaded: ProspectListLoader.Result
-    let language: Language
+    public let rows: [(rank: Int, row: Int)]
+    public let loaded: ProspectListLoader.Result
+    public let language: Language
     /// Where rejects were written, if any were.
-    let rejectsPath: String?
+    public let rejectsPath: String?
     /// Grade counts and accepted rows of the whole list, when `assessment` holds only the
     /// shown rows (the streaming path); `nil` when it holds every accepted row.
-    var wholeList: (gradeCounts: [Grade: Int], accepted: Int)? = nil
+    public var wholeList: (gradeCounts: [Grade: Int], accepted: Int)? = nil
     /// For a report written page by page (see ``writeCSV(to:morePages:)``): how many rows all
     /// the pages show and the sum of their calibrated probabilities; `nil` when `rows` holds
     /// every shown row.
-    var pagedTotals: (shown: Int, expectedWins: Double)? = nil
+    public var pagedTotals: (shown: Int, expectedWins: Double)? = nil
     /// Decimals of the numbers the engine computed, in CSV (`kam rank --digits`).
-    var digits = 4
+    public var digits = 4
     /// The rows of a further page already formatted (``formattedAhead(as:)``), written as
     /// they are instead of being formatted by the writer.
-    private(set) var formattedRows: [[UInt8]]? = nil
+    public private(set) var formattedRows: [[UInt8]]? = nil
 
     /// Formats of the rows a page can have formatted ahead.
-    enum RowFormat {
+    public enum RowFormat {
         /// CSV records, as ``writeCSV(to:morePages:)`` writes a further page's rows.
         case csv
         /// Elements of the JSON accounts array after at least one earlier element, as
@@ -36,7 +35,7 @@ struct RankReport {
 
     /// This page with its rows formatted now, on the calling thread (a worker of a whole
     /// ranking's pages), in the bytes the writer would have written for it as a further page.
-    func formattedAhead(as format: RowFormat) -> RankReport {
+    public func formattedAhead(as format: RowFormat) -> RankReport {
         var sink = BlockSink()
         switch format {
         case .csv: writeCSVRows(to: &sink)
@@ -50,12 +49,12 @@ struct RankReport {
     }
 
     /// Rows shown in all (on every page).
-    var shownCount: Int { pagedTotals?.shown ?? rows.count }
+    public var shownCount: Int { pagedTotals?.shown ?? rows.count }
 
-    var model: ScoringModel { assessment.model }
+    public var model: ScoringModel { assessment.model }
 
     /// Counts of each grade in the whole list.
-    var gradeCounts: [Grade: Int] {
+    public var gradeCounts: [Grade: Int] {
         if let wholeList { return wholeList.gradeCounts }
         var counts: [Grade: Int] = [:]
         for grade in assessment.grades { counts[grade, default: 0] += 1 }
@@ -63,35 +62,35 @@ struct RankReport {
     }
 
     /// Rows that could be scored, in the whole list.
-    var acceptedCount: Int { wholeList?.accepted ?? loaded.batch.count }
+    public var acceptedCount: Int { wholeList?.accepted ?? loaded.batch.count }
 
-    func label(_ factorIndex: Int) -> String {
+    public func label(_ factorIndex: Int) -> String {
         language == .zh ? model.factors[factorIndex].label.zh : model.factors[factorIndex].id
     }
 
-    func gradeText(_ grade: Grade) -> String {
+    public func gradeText(_ grade: Grade) -> String {
         "\(grade == .insufficient ? "–" : grade.rawValue) \(grade.action(language))"
     }
 
     /// "budget +9.1, share +4.0" style reasons: the factor, then its effect on priority.
-    func reasons(_ contributions: [Explanation.Contribution], sign: String) -> String {
+    public func reasons(_ contributions: [Explanation.Contribution], sign: String) -> String {
         contributions.map { "\(label($0.factorIndex)) \(sign)\(formatDecimal(abs($0.impact), digits: 1))" }
             .joined(separator: ", ")
     }
 
     /// The calibrated probability of winning the account, for a calibrated model.
-    func probability(_ row: Int) -> Double? {
+    public func probability(_ row: Int) -> Double? {
         model.probability(value: assessment.value(row), difficulty: assessment.difficulty(row))
     }
 
-    func segmentIDs(_ row: Int) -> [String] {
+    public func segmentIDs(_ row: Int) -> [String] {
         assessment.segments[row].map { model.segments[$0].id }
     }
 
     // MARK: Summary
 
     /// Lines that say what was read, rejected, graded and assumed.
-    func summaryLines() -> [String] {
+    public func summaryLines() -> [String] {
         let loaded = self.loaded
         var lines: [String] = []
         let rejected = loaded.rejects.count
@@ -142,7 +141,7 @@ struct RankReport {
 
     /// The ranked rows as a terminal table (or Markdown), followed by the summary lines unless
     /// `summary` is false (`--quiet`).
-    func table(maxWidth: Int = TerminalWidth.columns, markdown: Bool = false, summary showsSummary: Bool = true) -> String {
+    public func table(maxWidth: Int = TerminalWidth.columns, markdown: Bool = false, summary showsSummary: Bool = true) -> String {
         let zh = language == .zh
         let calibrated = model.calibration != nil
         var columns: [PlainTable.Column] = [
@@ -187,7 +186,7 @@ struct RankReport {
     /// Writes the header and `rows`, then the rows of each further page `morePages` returns
     /// (reports of the same ranking; `nil` after the last), so that a ranking larger than
     /// memory is written a page at a time.
-    func writeCSV(to sink: inout some OutputSink, morePages: () throws -> RankReport? = { nil }) rethrows {
+    public func writeCSV(to sink: inout some OutputSink, morePages: () throws -> RankReport? = { nil }) rethrows {
         let scenarioNames = assessment.scorer.scenarioNames
         let calibrated = model.calibration != nil
         var header = ["rank", "account_id", "name", "industry", "region", "manager", "stage", "deal_value", "grade", "action"]
@@ -367,7 +366,7 @@ struct RankReport {
 
     /// Writes the report, with the accounts of `rows` and then of each further page
     /// `morePages` returns (see ``writeCSV(to:morePages:)``).
-    func writeJSON(to sink: inout some OutputSink, morePages: () throws -> RankReport? = { nil }) rethrows {
+    public func writeJSON(to sink: inout some OutputSink, morePages: () throws -> RankReport? = { nil }) rethrows {
         let scenarioNames = assessment.scorer.scenarioNames
         let counts = gradeCounts
         var json = JSONWriter()
@@ -429,6 +428,17 @@ struct RankReport {
         sink.write(bytes: bytes)
         return previous + rows.count
     }
+
+    /// A report from the values its command computed.
+    public init(assessment: BatchAssessment, rows: [(rank: Int, row: Int)], loaded: ProspectListLoader.Result, language: Language, rejectsPath: String?, wholeList: (gradeCounts: [Grade: Int], accepted: Int)? = nil, pagedTotals: (shown: Int, expectedWins: Double)? = nil) {
+        self.assessment = assessment
+        self.rows = rows
+        self.loaded = loaded
+        self.language = language
+        self.rejectsPath = rejectsPath
+        self.wholeList = wholeList
+        self.pagedTotals = pagedTotals
+    }
 }
 
 /// Calls `body` with the place (0, 1, 2) and factor index of each of an account's reasons,
@@ -437,7 +447,7 @@ struct RankReport {
 /// impacts in factor order. The CSV and JSON writers both list reasons through it.
 ///
 /// - Parameter chosen: Scratch of one flag per factor (reused from account to account).
-func forEachReason(up: Bool, impacts: [Double], chosen: inout [Bool], _ body: (_ position: Int, _ factor: Int) -> Void) {
+public func forEachReason(up: Bool, impacts: [Double], chosen: inout [Bool], _ body: (_ position: Int, _ factor: Int) -> Void) {
     let factorCount = impacts.count
     for index in 0..<factorCount { chosen[index] = false }
     for position in 0..<3 {

@@ -1,4 +1,3 @@
-import Reports
 import RunHistory
 import ScoringEngine
 import ScoringIO
@@ -7,7 +6,7 @@ extension ChangesReport {
     /// The changes as an Excel workbook: one row per listed account and section (the CSV's
     /// columns, scores with one decimal, completeness as a percentage, the later grade
     /// coloured), the grade transitions, and the runs and model compared.
-    func workbook() -> Workbook {
+    public func workbook() -> Workbook {
         let score = ReportWorkbook.score
         let columns: [Workbook.Column] = [
             .init("section", width: 20), .init("account", width: 12), .init("name", width: 28), .init("from_grade", width: 11),

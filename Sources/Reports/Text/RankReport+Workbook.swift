@@ -7,7 +7,7 @@ extension RankReport {
     /// rejected rows with their reasons, and the model used.
     ///
     /// `morePages` gives the further pages of a streamed ranking, as for ``writeCSV(to:morePages:)``.
-    func workbook(morePages: () throws -> RankReport? = { nil }) rethrows -> Workbook {
+    public func workbook(morePages: () throws -> RankReport? = { nil }) rethrows -> Workbook {
         let scenarioNames = assessment.scorer.scenarioNames
         let calibrated = model.calibration != nil
         let money = Workbook.NumberFormat.money(unit: Self.moneyUnit(model.columnUnits[model.columns.dealValue ?? ""]), digits: 2)
@@ -71,10 +71,10 @@ extension RankReport {
         }
     }
 
-    static func text(_ value: String) -> Workbook.Cell { value.isEmpty ? .empty : .text(value) }
+    public static func text(_ value: String) -> Workbook.Cell { value.isEmpty ? .empty : .text(value) }
 
     /// The money unit shown after amounts: the deal-value column's unit (万元 by default).
-    static func moneyUnit(_ unit: String?) -> String {
+    public static func moneyUnit(_ unit: String?) -> String {
         switch unit {
         case "yuan": return "元"
         case "yi": return "亿元"

@@ -5,7 +5,7 @@ extension AllocateReport {
     /// The allocation as an Excel workbook: every account's packages, hours, expense and
     /// expected revenue (money in the model's unit), every person's hours and shadow price,
     /// the summary, the rejected rows and the model used.
-    func workbook() -> Workbook {
+    public func workbook() -> Workbook {
         let model = loaded.assessment.model
         let unit = ReportWorkbook.moneyUnit(model)
         let money = Workbook.NumberFormat.money(unit: unit, digits: 2)
