@@ -105,9 +105,9 @@ struct TextReportGoldenTests {
         Self.expectGolden(try Self.pipelineReport(language: .en).render(format, view: .transitions), "pipeline-show-\(format)")
     }
 
-    @Test("PipelineReport: kam pipeline show --format csv --view outlook, and --lang zh")
+    @Test("PipelineReport: kam pipeline show --format csv --view outlook --horizon 3, and --lang zh")
     func pipelineReportViews() throws {
-        Self.expectGolden(try Self.pipelineReport(language: .en).render(.csv, view: .outlook), "pipeline-show-csv-outlook")
+        Self.expectGolden(try Self.pipelineReport(language: .en, horizon: 3).render(.csv, view: .outlook), "pipeline-show-csv-outlook")
         Self.expectGolden(try Self.pipelineReport(language: .zh).render(.table, view: .transitions), "pipeline-show-zh-table")
     }
 
@@ -126,5 +126,108 @@ struct TextReportGoldenTests {
     @Test("AHPReport: kam weights ahp", arguments: formats)
     func ahpReport(format: OutputFormat) throws {
         Self.expectGolden(try Self.ahpReport().render(format), "weights-ahp-\(format)")
+    }
+
+    // MARK: kam rank
+
+    /// `kam rank datasets/prospects.csv --top 12 --quiet --rejects rejects.csv`.
+    static func rankReport() throws -> RankReport {
+        let model = try model()
+        let loaded = try list("datasets/prospects.csv", model: model)
+        let assessment = try ScoringPipeline(model: model).assess(loaded.batch)
+        let rows = assessment.rankedRows().prefix(12).enumerated().map { (rank: $0.offset + 1, row: $0.element) }
+        return RankReport(assessment: assessment, rows: rows, loaded: loaded, language: .en, rejectsPath: "rejects.csv")
+    }
+
+    /// What `kam rank --quiet` writes in `format`.
+    static func rendered(_ report: RankReport, _ format: OutputFormat) throws -> String {
+        var sink = StringSink()
+        switch format {
+        case .table: sink.write(report.table(summary: false))
+        case .markdown: sink.write(report.table(markdown: true, summary: false))
+        case .csv: try report.writeCSV(to: &sink)
+        case .json: try report.writeJSON(to: &sink)
+        }
+        return sink.text
+    }
+
+    @Test("RankReport: kam rank --top 12", arguments: formats)
+    func rankReport(format: OutputFormat) throws {
+        Self.expectGolden(try Self.rendered(try Self.rankReport(), format), "rank-\(format)")
+    }
+
+    // MARK: kam kpi
+
+    /// `kam kpi --plan datasets/kpi-plan.csv --actual datasets/kpi-actuals.csv --quiet`.
+    static func kpiReport() throws -> KPIReport {
+        let scorecard = try ScorecardFileReader().read(contentsOf: Paths.packageRoot + "/models/scorecard.yaml")
+        func table(_ file: String) throws -> CSVTable {
+            let bytes = try #require(FileManager.default.contents(atPath: Paths.packageRoot + "/" + file))
+            return try CSVReader().read(bytes: Array(bytes), file: file)
+        }
+        let loaded = try PerformanceInputLoader(scorecard: scorecard).load(
+            plan: try table("datasets/kpi-plan.csv"), actual: try table("datasets/kpi-actuals.csv"), period: nil)
+        let review = PerformanceReview(records: loaded.join.records, scorecard: scorecard, profiles: nil)
+        return KPIReport(
+            review: review, loaded: loaded, scorecard: scorecard, scorecardFile: "models/scorecard.yaml", grouping: .person,
+            language: .en, prospects: nil, planRejectsPath: nil, actualRejectsPath: nil)
+    }
+
+    @Test("KPIReport: kam kpi", arguments: formats)
+    func kpiReport(format: OutputFormat) throws {
+        let report = try Self.kpiReport()
+        var sink = StringSink()
+        switch format {
+        case .table: sink.write(report.table())
+        case .markdown: sink.write(report.table(markdown: true))
+        case .csv: report.writeCSV(to: &sink)
+        case .json: report.writeJSON(to: &sink)
+        }
+        Self.expectGolden(sink.text, "kpi-\(format)")
+    }
+
+    // MARK: kam forecast
+
+    /// `kam forecast datasets/prospects.csv --quiet --rejects r.csv` (horizon 12, 1,000 runs,
+    /// seed 42, models/pipeline.yaml).
+    static func forecastReport(language: Language, limit: Int = 20) throws -> ForecastReport {
+        let model = try model()
+        let pipeline = try PipelineFileReader().read(contentsOf: Paths.packageRoot + "/models/pipeline.yaml")
+        let forecaster = try PipelineForecaster(pipeline: pipeline, horizon: 12)
+        let loaded = try list("datasets/prospects.csv", model: model)
+        var statistics = UtilityBuilder(model: model).statistics(of: loaded.batch)
+        if let conversion = pipeline.conversion { statistics = conversion.statistics(for: model, fallback: statistics) }
+        let assessment = try ScoringPipeline(model: model).assess(loaded.batch, statistics: statistics)
+        let forecasts = (0..<assessment.count).map { row in
+            forecaster.forecast(
+                PipelineForecaster.Account(
+                    stage: assessment.accounts[row].stage, value: assessment.value(row), difficulty: assessment.difficulty(row),
+                    insufficientInformation: assessment.grades[row] == .insufficient, dealValue: assessment.accounts[row].dealValue))
+        }
+        let totals = ForecastReport.simulate(
+            forecasts: forecasts, assessment: assessment, forecaster: forecaster, runs: 1000, seed: 42, language: language)
+        return ForecastReport(
+            forecaster: forecaster, pipelineFile: "models/pipeline.yaml", assessment: assessment, forecasts: forecasts,
+            totals: totals, loaded: loaded,
+            firstPeriod: pipeline.history.map { forecaster.pipeline.period.index(of: $0.observedUntil.adding(days: 1)) },
+            limit: limit, language: language, rejectsPath: "r.csv")
+    }
+
+    @Test("ForecastReport: kam forecast", arguments: formats)
+    func forecastReport(format: OutputFormat) throws {
+        let report = try Self.forecastReport(language: .en, limit: format == .table || format == .markdown ? 20 : .max)
+        var sink = StringSink()
+        report.write(format, view: .accounts, to: &sink)
+        Self.expectGolden(sink.text, "forecast-\(format)")
+    }
+
+    @Test("ForecastReport: kam forecast --format csv --view totals, and --lang zh")
+    func forecastReportViews() throws {
+        var totals = StringSink()
+        try Self.forecastReport(language: .en, limit: .max).write(.csv, view: .totals, to: &totals)
+        Self.expectGolden(totals.text, "forecast-csv-totals")
+        var chinese = StringSink()
+        try Self.forecastReport(language: .zh).write(.table, view: .accounts, to: &chinese)
+        Self.expectGolden(chinese.text, "forecast-zh-table")
     }
 }
