@@ -230,4 +230,25 @@ struct TextReportGoldenTests {
         try Self.forecastReport(language: .zh).write(.table, view: .accounts, to: &chinese)
         Self.expectGolden(chinese.text, "forecast-zh-table")
     }
+
+    // MARK: kam weights fit
+
+    /// `kam weights fit datasets/history-small.csv` (prior model, strength by 5-fold
+    /// cross-validation, seed 1), through the in-memory history loader.
+    static func weightFitReport() throws -> WeightFitReport {
+        let model = try model()
+        let bytes = try #require(FileManager.default.contents(atPath: Paths.packageRoot + "/datasets/history-small.csv"))
+        let table = try CSVReader().read(bytes: Array(bytes), file: "datasets/history-small.csv")
+        var history = HistoryColumns(loaded: try HistoryLoader(model: model).load(table), model: model)
+        let (utilities, outcomes) = history.decided(model: model)
+        history.releaseColumns()
+        let result = try WeightFit().fit(utilities: utilities, outcomes: outcomes, model: model)
+        return WeightFitReport(
+            model: model, result: result, history: history, file: "datasets/history-small.csv", language: .en, writtenModel: nil)
+    }
+
+    @Test("WeightFitReport: kam weights fit", arguments: formats)
+    func weightFitReport(format: OutputFormat) throws {
+        Self.expectGolden(try Self.weightFitReport().render(format), "weights-fit-\(format)")
+    }
 }
