@@ -44,7 +44,8 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        // Reports built from engine results and rendered as text (the HTML report).
+        // Reports built from engine results and rendered as text (Text/: table, markdown, CSV,
+        // JSON) or as the HTML report.
         .target(name: "Reports", dependencies: ["ScoringEngine", "ScoringIO", "RunHistory"]),
         .executableTarget(
             name: "kam",
@@ -76,6 +77,11 @@ let package = Package(
         .testTarget(
             name: "RunHistoryTests",
             dependencies: ["RunHistory", "ScoringTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "ScoringEngine", "ScoringIO", "ScoringTestSupport"],
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "KamTests",

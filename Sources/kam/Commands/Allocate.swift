@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import ScoringEngine
 import ScoringIO
 
@@ -27,20 +28,7 @@ struct AllocationOptions: ParsableArguments {
 
 /// Loads a prospect list, scores and forecasts it, and builds the allocation problem.
 enum AllocationInput {
-    struct Loaded {
-        let problem: AllocationProblem
-        let assessment: BatchAssessment
-        /// How many rows were rejected, and where they were written.
-        let rejects: Int
-        let rejectsPath: String?
-        /// The rejected rows and the list's header (for the workbook's rejected sheet).
-        let rejectedRows: [Reject]
-        let header: [String]
-        let managerNames: [String]
-        /// The label of the period the allocation is for (the one after the pipeline's
-        /// history), when the history's calendar is known.
-        let periodLabel: String?
-    }
+    typealias Loaded = AllocateReport.Input
 
     static func load(
         input: InputOptions, modelOptions: ModelOptions, options: AllocationOptions, rejectsOptions: RejectsOptions,

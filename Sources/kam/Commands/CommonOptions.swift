@@ -1,15 +1,8 @@
 import ArgumentParser
 import Foundation
+import Reports
 import ScoringEngine
 import ScoringIO
-
-/// Output formats shared by the reporting commands.
-enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
-    case table
-    case markdown
-    case csv
-    case json
-}
 
 extension Language: ExpressibleByArgument {}
 extension TextEncoding: ExpressibleByArgument {}

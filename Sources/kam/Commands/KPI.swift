@@ -1,15 +1,8 @@
 import ArgumentParser
 import Foundation
+import Reports
 import ScoringEngine
 import ScoringIO
-
-/// How `kam kpi` groups its report.
-enum KPIGrouping: String, CaseIterable, ExpressibleByArgument {
-    /// One row per person and period, with the scorecard.
-    case person
-    /// One row per team and period: indicators from the members' sums, scorecard totals.
-    case team
-}
 
 extension Kam {
     struct KPI: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import ScoringEngine
 import ScoringIO
 
@@ -34,12 +35,7 @@ extension Kam.ModelCommand {
                 loss, calibration error and win rate per grade.
                 """)
 
-        enum CSVView: String, CaseIterable, ExpressibleByArgument {
-            case factors
-            case groups
-            case metrics
-            case grades
-        }
+        typealias CSVView = ModelFitReport.CSVView
 
         @OptionGroup var input: InputOptions
         @OptionGroup var modelOptions: ModelOptions

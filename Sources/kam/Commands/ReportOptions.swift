@@ -1,4 +1,5 @@
 import ArgumentParser
+import Reports
 import ScoringEngine
 
 /// The options of a report that commands share, one option to a group: `--format`,

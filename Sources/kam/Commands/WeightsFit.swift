@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Reports
 import ScoringEngine
 import ScoringIO
 

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 /// The progress lines in Chinese (`--lang zh`): the commands announce their phases in
 /// English, and the phase is matched here by its wording, as ``LearnerNotes`` matches the

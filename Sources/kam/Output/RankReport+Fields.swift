@@ -1,3 +1,4 @@
+import Reports
 import ScoringEngine
 import ScoringIO
 

@@ -1,0 +1,363 @@
+import Foundation
+import RunHistory
+import ScoringEngine
+import ScoringIO
+
+/// `kam changes`: what changed between two recorded runs, rendered from ``RunChanges``.
+public struct ChangesReport {
+    public let path: String
+    public let changes: RunChanges
+    public let language: Language
+
+    private var zh: Bool { language == .zh }
+
+    public enum Section: String, CaseIterable {
+        case gradeMove = "grade_move"
+        case new
+        case dropped
+        case enteredInsufficient = "entered_insufficient"
+        case leftInsufficient = "left_insufficient"
+        case risingC = "rising_c"
+    }
+
+    public func accounts(_ section: Section) -> (list: [AccountChange], count: Int) {
+        switch section {
+        case .gradeMove: return (changes.gradeMoves, changes.gradeMoveCount)
+        case .new: return (changes.newAccounts, changes.newCount)
+        case .dropped: return (changes.droppedAccounts, changes.droppedCount)
+        case .enteredInsufficient: return (changes.enteredInsufficient, changes.enteredInsufficientCount)
+        case .leftInsufficient: return (changes.leftInsufficient, changes.leftInsufficientCount)
+        case .risingC: return (changes.risingC, changes.risingCCount)
+        }
+    }
+
+    public func title(_ section: Section) -> String {
+        switch (section, zh) {
+        case (.gradeMove, false): return "Grade moves"
+        case (.gradeMove, true): return "等级变动"
+        case (.new, false): return "New accounts"
+        case (.new, true): return "新增客户"
+        case (.dropped, false): return "Dropped accounts"
+        case (.dropped, true): return "不再出现的客户"
+        case (.enteredInsufficient, false): return "Entered insufficient information (go back and collect)"
+        case (.enteredInsufficient, true): return "进入信息不足(需补充信息)"
+        case (.leftInsufficient, false): return "Left insufficient information (information collected)"
+        case (.leftInsufficient, true): return "离开信息不足(已补充信息)"
+        case (.risingC, false): return "C accounts whose priority rose most (watch for changes)"
+        case (.risingC, true): return "优先级上升最多的 C 类客户(关注变化)"
+        }
+    }
+
+    // MARK: Model
+
+    /// Plain sentences on how the two runs' models differ (empty list: the same model).
+    public func modelLines() -> [String] {
+        let model = changes.model
+        guard model.isChanged else {
+            return [
+                zh
+                    ? "模型相同:\(model.toName)(哈希 \(model.toHash))\(model.toScenario.isEmpty ? "" : ",情景 \(model.toScenario)")。"
+                    : "Model: the same (\(model.toName), hash \(model.toHash)\(model.toScenario.isEmpty ? "" : ", scenario \(model.toScenario)"))."
+            ]
+        }
+        var lines: [String] = []
+        if model.fromHash == model.toHash {
+            lines.append(
+                zh
+                    ? "权重已改变:同一模型 \(model.toName)(哈希 \(model.toHash)),但情景不同。等级变动可能来自权重,而非客户本身。"
+                    : "WEIGHTS CHANGED: the same model \(model.toName) (hash \(model.toHash)) under another scenario. "
+                        + "Grade moves may come from the weights, not from the accounts.")
+        } else {
+            lines.append(
+            zh
+                ? "模型已改变:\(model.fromName)(哈希 \(model.fromHash))→ \(model.toName)(哈希 \(model.toHash))。等级变动可能来自模型,而非客户本身。"
+                : "MODEL CHANGED: \(model.fromName) (hash \(model.fromHash)) → \(model.toName) (hash \(model.toHash)). "
+                    + "Grade moves may come from the model, not from the accounts.")
+        }
+        if model.fromScenario != model.toScenario {
+            let from = model.fromScenario.isEmpty ? (zh ? "模型权重" : "model weights") : model.fromScenario
+            let to = model.toScenario.isEmpty ? (zh ? "模型权重" : "model weights") : model.toScenario
+            lines.append(zh ? "  情景:\(from) → \(to)" : "  scenario: \(from) → \(to)")
+        }
+        if !model.detailsKnown {
+            lines.append(
+                zh
+                    ? "  其中一次运行由旧版 kam 记录,未保存权重与尺度;只能比较哈希。"
+                    : "  One of the runs was recorded by an older kam without factor weights and scales; only the hashes can be compared.")
+        }
+        if !model.weights.isEmpty {
+            let items = model.weights.map {
+                "\($0.factor) \(ReportFormat.decimal($0.from, 3)) → \(ReportFormat.decimal($0.to, 3))"
+            }
+            lines.append((zh ? "  权重:" : "  weights: ") + items.joined(separator: ", "))
+        }
+        if !model.scales.isEmpty {
+            lines.append((zh ? "  尺度不同:" : "  scales differ: ") + model.scales.map(\.factor).joined(separator: ", "))
+            for scale in model.scales {
+                lines.append("    \(scale.factor): \(scale.from) → \(scale.to)")
+            }
+        }
+        if !model.added.isEmpty { lines.append((zh ? "  新增因素:" : "  factors added: ") + model.added.joined(separator: ", ")) }
+        if !model.removed.isEmpty {
+            lines.append((zh ? "  删除因素:" : "  factors removed: ") + model.removed.joined(separator: ", "))
+        }
+        if model.gradingChanged {
+            lines.append(zh ? "  分级规则(分档、网格、完整度门槛或排序)已改变。" : "  the grading policy (bands, grid, completeness threshold or ranking) changed.")
+        }
+        if model.detailsKnown && model.weights.isEmpty && model.scales.isEmpty && model.added.isEmpty
+            && model.removed.isEmpty && !model.gradingChanged && model.fromScenario == model.toScenario
+        {
+            lines.append(
+                zh
+                    ? "  权重、尺度与分级规则相同(其他部分不同,如列映射、分群规则或校准)。"
+                    : "  weights, scales and grading are the same (something else differs: columns, segment rules or calibration).")
+        }
+        return lines
+    }
+
+    public func headerLines() -> [String] {
+        let from = changes.from
+        let to = changes.to
+        func describe(_ run: RecordedRun) -> String {
+            "\(zh ? "运行" : "run") \(run.id) (\(run.recordedAt), \(URL(fileURLWithPath: run.inputFile).lastPathComponent), "
+                + "\(ReportFormat.grouped(run.accepted)) \(zh ? "个客户" : "accounts"))"
+        }
+        var lines = [
+            zh ? "\(path):从 \(describe(from)) 到 \(describe(to))" : "\(path): from \(describe(from)) to \(describe(to))"
+        ]
+        lines += modelLines()
+        if changes.sameInput {
+            lines.append(zh ? "名单内容相同(同一哈希)。" : "The list is the same bytes (same hash).")
+        }
+        let kept = changes.sameGrade
+        lines.append(
+            zh
+                ? "新增 \(changes.newCount),不再出现 \(changes.droppedCount),等级变动 \(changes.gradeMoveCount),进入信息不足 \(changes.enteredInsufficientCount),离开信息不足 \(changes.leftInsufficientCount),等级不变 \(kept)。"
+                : "\(changes.newCount) new, \(changes.droppedCount) dropped, \(changes.gradeMoveCount) moved grade, "
+                    + "\(changes.enteredInsufficientCount) entered and \(changes.leftInsufficientCount) left insufficient information, "
+                    + "\(kept) kept their grade.")
+        return lines
+    }
+
+    // MARK: Tables
+
+    public func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .table: return text(markdown: false)
+        case .markdown: return text(markdown: true)
+        case .csv: return csv()
+        case .json: return json()
+        }
+    }
+
+    private func grade(_ snapshot: ScoreSnapshot?) -> String {
+        guard let snapshot else { return "–" }
+        return snapshot.grade == .insufficient ? (zh ? "信息不足" : "insufficient") : snapshot.grade.rawValue
+    }
+
+    private func arrow(_ from: String, _ to: String) -> String { from == to ? to : "\(from) → \(to)" }
+
+    private func number(_ value: Double?, _ digits: Int = 1) -> String {
+        value.map { ReportFormat.decimal($0, digits) } ?? "–"
+    }
+
+    private func signed(_ value: Double, _ digits: Int) -> String {
+        (value >= 0 ? "+" : "") + ReportFormat.decimal(value, digits)
+    }
+
+    public func factorText(_ change: AccountChange) -> String {
+        change.factorMoves.map { "\($0.factor) \(signed($0.change, 2))" }.joined(separator: ", ")
+    }
+
+    public func table(_ section: Section) -> PlainTable {
+        let (list, _) = accounts(section)
+        let account = PlainTable.Column(zh ? "客户" : "account")
+        let name = PlainTable.Column(zh ? "名称" : "name", maxWidth: 24)
+        let gradeColumn = PlainTable.Column(zh ? "等级" : "grade")
+        let rank = PlainTable.Column(zh ? "排名" : "rank", alignRight: true)
+        let value = PlainTable.Column(zh ? "价值" : "value", alignRight: true)
+        let difficulty = PlainTable.Column(zh ? "难度" : "difficulty", alignRight: true)
+        var table: PlainTable
+        switch section {
+        case .gradeMove, .risingC:
+            table = PlainTable(columns: [
+                account, name, gradeColumn, rank, value, difficulty,
+                .init(zh ? "优先级" : "priority", alignRight: true), .init(zh ? "变化最大的因素" : "factors that moved most"),
+            ])
+            for change in list {
+                let (from, to) = (change.from!, change.to!)
+                table.rows.append([
+                    change.account, change.name, arrow(grade(from), grade(to)), "\(from.rank) → \(to.rank)",
+                    "\(number(from.value)) → \(number(to.value))", "\(number(from.difficulty)) → \(number(to.difficulty))",
+                    signed(change.priorityChange ?? 0, 2), factorText(change),
+                ])
+            }
+        case .new, .dropped:
+            table = PlainTable(columns: [account, name, gradeColumn, rank, value, difficulty])
+            for change in list {
+                let side = (section == .new ? change.to : change.from)!
+                table.rows.append([
+                    change.account, change.name, grade(side), String(side.rank), number(side.value), number(side.difficulty),
+                ])
+            }
+        case .enteredInsufficient, .leftInsufficient:
+            table = PlainTable(columns: [
+                account, name, gradeColumn, rank, .init(zh ? "完整度" : "completeness", alignRight: true),
+                .init(
+                    section == .enteredInsufficient
+                        ? (zh ? "缺失的因素" : "information lost") : (zh ? "补充的因素" : "information collected")),
+            ])
+            for change in list {
+                let (from, to) = (change.from!, change.to!)
+                table.rows.append([
+                    change.account, change.name, arrow(grade(from), grade(to)), "\(from.rank) → \(to.rank)",
+                    "\(ReportFormat.percent(from.completeness, digits: 0)) → \(ReportFormat.percent(to.completeness, digits: 0))",
+                    (section == .enteredInsufficient ? change.lost : change.collected).joined(separator: ", "),
+                ])
+            }
+        }
+        return table
+    }
+
+    public func text(markdown: Bool) -> String {
+        var text = ""
+        let header = headerLines()
+        if markdown {
+            text += "## \(header[0])\n\n" + header.dropFirst().map { $0.hasPrefix("  ") ? "- " + $0.trimmingCharacters(in: .whitespaces) : $0 }
+                .joined(separator: "\n") + "\n"
+        } else {
+            text += header.joined(separator: "\n") + "\n"
+        }
+        for section in Section.allCases {
+            let (list, count) = accounts(section)
+            let shown = list.count < count ? (zh ? "(显示前 \(list.count) 个,共 \(count) 个)" : " (first \(list.count) of \(count))") : " (\(count))"
+            text += "\n" + (markdown ? "### " : "") + title(section) + shown + "\n"
+            guard !list.isEmpty else {
+                text += (markdown ? "\n" : "") + (zh ? "无\n" : "none\n")
+                continue
+            }
+            text += markdown ? "\n" + table(section).markdown() : table(section).render(maxWidth: 160)
+        }
+        if changes.transitions.joined().reduce(0, +) > 0 {
+            let grades = Grade.allCases
+            // In Chinese the insufficient-information row and column say 不足, not I.
+            func name(_ grade: Grade) -> String { zh && grade == .insufficient ? "不足" : grade.rawValue }
+            var matrix = PlainTable(
+                columns: [.init(zh ? "从 \\ 到" : "from \\ to")] + grades.map { .init(name($0), alignRight: true) })
+            for from in grades {
+                matrix.rows.append([name(from)] + grades.map { String(changes.transitions[from.order][$0.order]) })
+            }
+            text += "\n" + (markdown ? "### " : "") + (zh ? "等级转移(两次都出现的客户;不足 = 信息不足)" : "Grade transitions (accounts in both runs; I = insufficient information)") + "\n"
+            text += markdown ? "\n" + matrix.markdown() : matrix.render()
+        }
+        return text
+    }
+
+    // MARK: CSV
+
+    public func csv() -> String {
+        var buffer = CSVRecordBuffer()
+        for field in [
+            "section", "account", "name", "from_grade", "to_grade", "from_rank", "to_rank", "from_value", "to_value",
+            "from_difficulty", "to_difficulty", "from_priority", "to_priority", "from_completeness", "to_completeness",
+            "factor_moves", "collected", "lost",
+        ] { buffer.plain(field) }
+        buffer.endRecord()
+        func optional(_ value: Double?, _ digits: Int) {
+            if let value { buffer.number(value, digits: digits) } else { buffer.plain("") }
+        }
+        for section in Section.allCases {
+            for change in accounts(section).list {
+                buffer.plain(section.rawValue)
+                buffer.text(change.account)
+                buffer.text(change.name)
+                buffer.plain(change.from?.grade.letter ?? "")
+                buffer.plain(change.to?.grade.letter ?? "")
+                if let rank = change.from?.rank { buffer.integer(rank) } else { buffer.plain("") }
+                if let rank = change.to?.rank { buffer.integer(rank) } else { buffer.plain("") }
+                optional(change.from?.value, 4)
+                optional(change.to?.value, 4)
+                optional(change.from?.difficulty, 4)
+                optional(change.to?.difficulty, 4)
+                optional(change.from?.priority, 4)
+                optional(change.to?.priority, 4)
+                optional(change.from?.completeness, 4)
+                optional(change.to?.completeness, 4)
+                buffer.text(change.factorMoves.map { "\($0.factor):\(signed($0.change, 4))" }.joined(separator: ";"))
+                buffer.text(change.collected.joined(separator: ";"))
+                buffer.text(change.lost.joined(separator: ";"))
+                buffer.endRecord()
+            }
+        }
+        return String(decoding: buffer.bytes, as: UTF8.self)
+    }
+
+    // MARK: JSON
+
+    public func json() -> String {
+        let json = JSONWriter()
+        func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
+        func snapshot(_ snapshot: ScoreSnapshot?) -> String {
+            guard let snapshot else { return "null" }
+            return "{\"grade\": \(json.string(snapshot.grade.letter)), \"rank\": \(snapshot.rank), \"value\": \(number(snapshot.value)), "
+                + "\"difficulty\": \(number(snapshot.difficulty)), \"priority\": \(number(snapshot.priority)), "
+                + "\"completeness\": \(number(snapshot.completeness)), \"probability\": \(number(snapshot.probability))}"
+        }
+        func item(_ change: AccountChange) -> String {
+            let moves = change.factorMoves.map {
+                "{\"factor\": \(json.string($0.factor)), \"from\": \(number($0.from)), \"to\": \(number($0.to))}"
+            }
+            return "{\"account\": \(json.string(change.account)), \"name\": \(json.optionalString(change.name, missingCodes: [])), "
+                + "\"from\": \(snapshot(change.from)), \"to\": \(snapshot(change.to)), "
+                + "\"factor_moves\": [\(moves.joined(separator: ", "))], "
+                + "\"collected\": [\(change.collected.map { json.string($0) }.joined(separator: ", "))], "
+                + "\"lost\": [\(change.lost.map { json.string($0) }.joined(separator: ", "))]}"
+        }
+        let model = changes.model
+        var parts: [String] = []
+        parts.append("  \"schema\": \"kam.changes/1\"")
+        parts.append("  \"history\": \(json.string(path))")
+        parts.append("  \"from\": \(RunsReport.runJSON(changes.from, json: json))")
+        parts.append("  \"to\": \(RunsReport.runJSON(changes.to, json: json))")
+        parts.append("  \"same_input\": \(changes.sameInput)")
+        let weights = model.weights.map {
+            "{\"factor\": \(json.string($0.factor)), \"from\": \(number($0.from)), \"to\": \(number($0.to))}"
+        }
+        let scales = model.scales.map {
+            "{\"factor\": \(json.string($0.factor)), \"from\": \(json.string($0.from)), \"to\": \(json.string($0.to))}"
+        }
+        parts.append(
+            "  \"model\": {\"changed\": \(model.isChanged), \"from_hash\": \(json.string(model.fromHash)), "
+                + "\"to_hash\": \(json.string(model.toHash)), \"from_name\": \(json.string(model.fromName)), "
+                + "\"to_name\": \(json.string(model.toName)), \"from_scenario\": \(json.string(model.fromScenario)), "
+                + "\"to_scenario\": \(json.string(model.toScenario)), \"details_known\": \(model.detailsKnown), "
+                + "\"weights\": [\(weights.joined(separator: ", "))], \"scales\": [\(scales.joined(separator: ", "))], "
+                + "\"factors_added\": [\(model.added.map { json.string($0) }.joined(separator: ", "))], "
+                + "\"factors_removed\": [\(model.removed.map { json.string($0) }.joined(separator: ", "))], "
+                + "\"grading_changed\": \(model.gradingChanged)}")
+        parts.append("  \"same_grade\": \(changes.sameGrade)")
+        let grades = Grade.allCases.map(\.letter)
+        let rows = Grade.allCases.map { from in
+            "\(json.string(from.letter)): {"
+                + Grade.allCases.map { "\(json.string($0.letter)): \(changes.transitions[from.order][$0.order])" }
+                .joined(separator: ", ") + "}"
+        }
+        _ = grades
+        parts.append("  \"transitions\": {\(rows.joined(separator: ", "))}")
+        for section in Section.allCases {
+            let (list, count) = accounts(section)
+            let key = section == .new ? "new" : section.rawValue
+            parts.append(
+                "  \"\(key)\": {\"count\": \(count), \"accounts\": ["
+                    + (list.isEmpty ? "" : "\n    " + list.map(item).joined(separator: ",\n    ") + "\n  ") + "]}")
+        }
+        return "{\n" + parts.joined(separator: ",\n") + "\n}\n"
+    }
+
+    /// A report from the values its command computed.
+    public init(path: String, changes: RunChanges, language: Language) {
+        self.path = path
+        self.changes = changes
+        self.language = language
+    }
+}

@@ -1,0 +1,59 @@
+import ScoringEngine
+import ScoringIO
+
+/// Escapes strings for JSON (RFC 8259).
+public struct JSONWriter {
+    public init() {}
+
+    public func string(_ text: String) -> String {
+        // Most text (ids, names, CJK included) needs no escape: quote it as it is.
+        if !needsEscape(text) { return "\"" + text + "\"" }
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+
+    /// Appends `string(text)` as UTF-8.
+    public func append(string text: String, to bytes: inout [UInt8]) {
+        guard needsEscape(text) else {
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        bytes.append(contentsOf: string(text).utf8)
+    }
+
+    /// Whether `text` holds a quote, a backslash or a control character.
+    private func needsEscape(_ text: String) -> Bool {
+        text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+    }
+
+    /// The last member of a report: `  "rejects": [...]` with each rejected row's line,
+    /// column, reason and message, and a line break.
+    public func rejects(_ rejects: [Reject]) -> String {
+        var text = "  \"rejects\": ["
+        for (position, reject) in rejects.enumerated() {
+            text += position == 0 ? "\n" : ",\n"
+            text += "    {\"line\": \(reject.line), \"column\": \(reject.column.map { string($0) } ?? "null"), "
+                + "\"column_number\": \(reject.columnNumber.map(String.init) ?? "null"), "
+                + "\"reason\": \(string(reject.reason.code)), \"message\": \(string(reject.message))}"
+        }
+        return text + (rejects.isEmpty ? "]\n" : "\n  ]\n")
+    }
+}

@@ -1,0 +1,47 @@
+import ScoringEngine
+import ScoringIO
+
+/// Number formatting shared by the pipeline, forecast and backtest reports.
+public enum ReportFormat {
+    /// `70.1%`.
+    public static func percent(_ value: Double, digits: Int = 1) -> String {
+        value.isNaN ? "–" : formatDecimal(100 * value, digits: digits) + "%"
+    }
+
+    public static func decimal(_ value: Double, _ digits: Int) -> String {
+        value.isNaN ? "–" : formatDecimal(value, digits: digits)
+    }
+
+    /// "1 account", "2 accounts".
+    public static func count(_ value: Int, _ noun: String) -> String {
+        "\(value) \(noun)\(value == 1 ? "" : "s")"
+    }
+
+    /// `41,203`.
+    public static func grouped(_ value: Int) -> String {
+        let digits = String(abs(value))
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result += "," }
+            result.append(character)
+        }
+        return (value < 0 ? "-" : "") + result
+    }
+
+    /// A money amount rounded to whole units with thousands separators: `12,345`.
+    public static func money(_ value: Double) -> String {
+        guard value.isFinite else { return "–" }
+        return grouped(Int(value.rounded()))
+    }
+
+    /// A JSON number with 6 decimals, or null for NaN and infinities.
+    public static func jsonNumber(_ value: Double) -> String {
+        value.isFinite ? formatDecimal(value, digits: 6) : "null"
+    }
+
+    public static func rejectJSON(_ reject: HistoryReject, json: JSONWriter) -> String {
+        "{\"file\": \(json.string(reject.file)), \"line\": \(reject.line), \"column\": \(reject.column.map { json.string($0) } ?? "null"), "
+            + "\"column_number\": \(reject.columnNumber.map(String.init) ?? "null"), \"reason\": \(json.string(reject.reason)), "
+            + "\"message\": \(json.string(reject.message))}"
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import RunHistory
+import ScoringEngine
+import ScoringIO
+
+/// `kam runs`: the recorded runs of a history.
+public struct RunsReport {
+    public let path: String
+    public let runs: [RecordedRun]
+    public let language: Language
+
+    public func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .table: return table(markdown: false)
+        case .markdown: return table(markdown: true)
+        case .csv: return csv()
+        case .json: return json()
+        }
+    }
+
+    private var zh: Bool { language == .zh }
+
+    public func table(markdown: Bool) -> String {
+        var table = PlainTable(columns: [
+            .init(zh ? "运行" : "run", alignRight: true), .init(zh ? "记录时间 (UTC)" : "recorded (UTC)"),
+            .init(zh ? "模型" : "model"), .init(zh ? "情景" : "scenario"), .init(zh ? "名单" : "list"),
+            .init(zh ? "行数" : "rows", alignRight: true), .init(zh ? "已评分" : "scored", alignRight: true),
+            .init(zh ? "拒绝" : "rejected", alignRight: true), .init("A", alignRight: true), .init("B", alignRight: true),
+            .init("C", alignRight: true), .init("D", alignRight: true), .init(zh ? "信息不足" : "insufficient", alignRight: true),
+        ])
+        for run in runs {
+            table.rows.append(
+                [
+                    String(run.id), run.recordedAt, "\(run.modelName) \(run.modelHash.prefix(8))",
+                    run.scenario.isEmpty ? "–" : run.scenario,
+                    "\(URL(fileURLWithPath: run.inputFile).lastPathComponent) \(run.inputHash.prefix(8))",
+                    ReportFormat.grouped(run.rowsRead), ReportFormat.grouped(run.accepted), ReportFormat.grouped(run.rejected),
+                ] + run.gradeCounts.map(ReportFormat.grouped))
+        }
+        let title =
+            zh ? "\(path):记录了 \(runs.count) 次运行" : "\(path): \(ReportFormat.count(runs.count, "recorded run"))"
+        if markdown { return "## \(title)\n\n" + table.markdown() }
+        return title + "\n\n" + (runs.isEmpty ? "" : table.render(maxWidth: 160))
+    }
+
+    public func csv() -> String {
+        var text = CSVWriter.record([
+            "run", "recorded_at", "kam_version", "model", "model_file", "model_hash", "scenario", "input_file",
+            "input_hash", "rows_read", "accepted", "rejected", "grade_a", "grade_b", "grade_c", "grade_d",
+            "insufficient",
+        ])
+        for run in runs {
+            text += CSVWriter.record(
+                [
+                    String(run.id), run.recordedAt, run.kamVersion, run.modelName,
+                    run.modelFile, run.modelHash, run.scenario,
+                    run.inputFile, run.inputHash, String(run.rowsRead), String(run.accepted),
+                    String(run.rejected),
+                ] + run.gradeCounts.map(String.init))
+        }
+        return text
+    }
+
+    public func json() -> String {
+        let json = JSONWriter()
+        let items = runs.map { Self.runJSON($0, json: json) }
+        return "{\n  \"schema\": \"kam.runs/1\",\n  \"history\": \(json.string(path)),\n  \"runs\": ["
+            + (items.isEmpty ? "" : "\n    " + items.joined(separator: ",\n    ") + "\n  ") + "]\n}\n"
+    }
+
+    public static func runJSON(_ run: RecordedRun, json: JSONWriter) -> String {
+        let grades = zip(["A", "B", "C", "D", "insufficient"], run.gradeCounts).map { "\"\($0)\": \($1)" }
+        return "{\"run\": \(run.id), \"recorded_at\": \(json.string(run.recordedAt)), \"kam_version\": \(json.string(run.kamVersion)), "
+            + "\"model\": \(json.string(run.modelName)), \"model_file\": \(json.string(run.modelFile)), "
+            + "\"model_hash\": \(json.string(run.modelHash)), \"scenario\": \(json.string(run.scenario)), "
+            + "\"input_file\": \(json.string(run.inputFile)), \"input_hash\": \(json.string(run.inputHash)), "
+            + "\"rows_read\": \(run.rowsRead), \"accepted\": \(run.accepted), \"rejected\": \(run.rejected), "
+            + "\"grades\": {\(grades.joined(separator: ", "))}}"
+    }
+
+    /// A report from the values its command computed.
+    public init(path: String, runs: [RecordedRun], language: Language) {
+        self.path = path
+        self.runs = runs
+        self.language = language
+    }
+}
