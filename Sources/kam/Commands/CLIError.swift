@@ -21,11 +21,6 @@ enum CLIError: Error, CustomStringConvertible {
     /// 64 EX_USAGE without the usage text: the command line is wrong in a way the parser
     /// cannot see (such as one file named for two roles).
     case usage(String)
-    /// 65 EX_DATAERR with a message worded by its thrower. Left only for the renderers in
-    /// `Sources/kam/Output` (`ReportWorkbook`), which are being moved into a library module;
-    /// commands throw a typed case instead.
-    case badData(String)
-
     // MARK: A library error in the context of a file (65)
 
     /// A library error about `file` (a model, pipeline, history, or team file; for
@@ -74,7 +69,7 @@ enum CLIError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .badData(let message), .inputMissing(let message), .usage(let message): return message
+        case .inputMissing(let message), .usage(let message): return message
         case .cannotWrite(let path):
             return "\(InputEcho.path(path)): cannot write the output file; check the folder exists and is writable."
         case .output(let error): return error.description

@@ -35,7 +35,7 @@ extension ReportWorkbook {
         do {
             sink.write(bytes: [UInt8](try workbook().data()))
         } catch let error as Workbook.WriteError {
-            throw CLIError.badData("\(output ?? "standard output"): \(error)")
+            throw CLIError.inFile(output ?? "standard output", error)
         }
     }
 }

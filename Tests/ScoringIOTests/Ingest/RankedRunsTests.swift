@@ -75,6 +75,12 @@ struct RankedRunsTests {
         }
         #expect(runs.count == 1500)
         if capacity < 1500 { #expect(runs.spilledRuns > 0) }
+        try Self.expectMergedWithRecords(runs, equal: entries)
+    }
+
+    /// Merges `runs` (which carry ``record(_:)`` for each entry) and checks the entries and
+    /// records against one full sort of `entries`.
+    static func expectMergedWithRecords(_ runs: RankedRuns, equal entries: [RankedEntry]) throws {
         let merge = try runs.sorted(ranksBefore: Self.ranksBefore)
         var text: [UInt8]? = []
         var merged: [RankedEntry] = []
@@ -100,14 +106,7 @@ struct RankedRunsTests {
         let parts = RankedRuns.sortedParts(of: &buffer, by: Self.ranksBefore)
         #expect(buffer.isEmpty)
         #expect(parts.count == (ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1))
-        let merge = try runs.sorted(ranksBefore: Self.ranksBefore)
-        var text: [UInt8]? = []
-        var merged: [RankedEntry] = []
-        while let entry = try merge.next(record: &text) { merged.append(entry) }
-        let expected = entries.sorted(by: Self.ranksBefore)
-        #expect(merged.map(\.entry) == expected.map(\.entry))
-        #expect(merged.map(\.key.bitPattern) == expected.map(\.key.bitPattern))
-        #expect(text == expected.flatMap { Self.record($0.entry) })
+        try Self.expectMergedWithRecords(runs, equal: entries)
     }
 
     @Test("An empty collection merges to nothing")
