@@ -43,7 +43,9 @@ extension ModelLearner {
             coefficientOfCandidate: [Double?](repeating: nil, count: candidates.count),
             difficultyFallback: final.weights.difficultySum <= 0)
         if learned.difficultyFallback {
-            notes.append("No difficulty factor carries information once the value factors are in: the difficulty penalty is 0 and the difficulty weights are equal.")
+            notes.append(
+                "No difficulty factor carries information once the value factors are in: the difficulty penalty is 0 and the difficulty weights are equal."
+            )
         }
         func add(_ l: Int) {
             let (factor, coefficient) = learnedFactor(
@@ -402,7 +404,9 @@ extension ModelLearner {
                 baseModelProbability[row] = LogisticRegression.logistic(platt.intercept + platt.slope * basePriority[row])
             }
         }
-        var compared: [(ModelComparison.Candidate, [Double])] = [(.baseModel, baseModelProbability), (.weightsOnly, weightsOnlyProbability)]
+        var compared: [(ModelComparison.Candidate, [Double])] = [
+            (.baseModel, baseModelProbability), (.weightsOnly, weightsOnlyProbability),
+        ]
         if let withoutInteractionsProbability {
             compared += [(.learned, withoutInteractionsProbability), (.learnedWithInteractions, learnedProbability)]
         } else {

@@ -446,7 +446,8 @@ extension ModelLearner {
             let template = Self.newFactorTemplate(column, usedIDs: &usedIDs, baseModel: baseModel)
             guard options.candidates == .all, let position else {
                 candidates.append(
-                    Candidate(column: columnIndex, baseFactor: nil, template: template, request: .free, prepared: nil, preset: .notConsidered))
+                    Candidate(
+                        column: columnIndex, baseFactor: nil, template: template, request: .free, prepared: nil, preset: .notConsidered))
                 continue
             }
             candidates.append(
@@ -673,7 +674,8 @@ extension ModelLearner {
             run.clock.lap(bags > 1 ? "final fit: \(bags) outer bags per slot" : "interactions: curves and tables fitted together")
             if bags > 1 {
                 notes.append(
-                    "The curves\(pairs.isEmpty ? "" : " and tables") are the mean of \(bags) fits, each on a random \(Int((options.baggedShare * 100).rounded()))% of the accounts (outer bags).")
+                    "The curves\(pairs.isEmpty ? "" : " and tables") are the mean of \(bags) fits, each on a random \(Int((options.baggedShare * 100).rounded()))% of the accounts (outer bags)."
+                )
             }
         }
         let entered = columns.fitSet + others
@@ -701,7 +703,9 @@ extension ModelLearner {
             }
         }
         if !sentinelNotes.isEmpty {
-            notes.append("Special values with a utility of their own (declared, or sentinels found at the edge of the range; not smoothed into their neighbours, written under special_values): \(sentinelNotes.joined(separator: "; ")).")
+            notes.append(
+                "Special values with a utility of their own (declared, or sentinels found at the edge of the range; not smoothed into their neighbours, written under special_values): \(sentinelNotes.joined(separator: "; "))."
+            )
         }
         let fitSet = columns.fitSet
         let ownStrengths = fitSet.indices.compactMap { k -> String? in
@@ -770,7 +774,9 @@ extension ModelLearner {
         while columns.usedIDs.contains(id) { id += "_2" }
         columns.usedIDs.insert(id)
         let template = Factor(
-            id: id, label: LocalizedLabel(en: "\(a.template.label.en) × \(b.template.label.en)", zh: "\(a.template.label.zh) × \(b.template.label.zh)"),
+            id: id,
+            label: LocalizedLabel(
+                en: "\(a.template.label.en) × \(b.template.label.en)", zh: "\(a.template.label.zh) × \(b.template.label.zh)"),
             column: a.template.column, side: .value, weight: 0, direction: .increasing, scale: .linear(min: 0, max: 1),
             missing: .neutral, unit: a.template.unit, source: "pairwise interaction learned from outcomes (kam model fit)")
         columns.candidates.append(
