@@ -114,34 +114,70 @@ public struct AllocationSimulator: Sendable {
         var gradeHours: [Double] = []
     }
 
+    /// The fitted transition rows of the open stages, flattened (stage `s`'s row, 0-based, at
+    /// `s × states`), and which states of each row are forward moves (scaled by the effort
+    /// multiplier m; the rest of the row by the factor that keeps its sum).
+    struct FittedChain: Sendable {
+        let rows: [Double]
+        let forward: [Bool]
+        let states = PipelineState.count
+        let wonIndex = PipelineState.won.index
+        let lostIndex = PipelineState.lost.index
+
+        init(_ problem: AllocationProblem) {
+            let stageCount = PipelineState.stageCount
+            let states = PipelineState.count
+            var flatRows = [Double](repeating: 0, count: stageCount * states)
+            var forward = [Bool](repeating: false, count: stageCount * states)
+            for s in 0..<stageCount {
+                for j in 0..<states { flatRows[s * states + j] = problem.fittedRows[s][j] }
+                for j in EffortResponse.forwardStates(stage: s + 1) { forward[s * states + j] = true }
+            }
+            rows = flatRows
+            self.forward = forward
+        }
+
+        /// The state an account at open stage `s` (0-based) moves to for the uniform `u`: the
+        /// first whose cumulative probability exceeds `u`, lost when none does.
+        func next(stage s: Int, multiplier m: Double, restScale: Double, uniform u: Double) -> Int {
+            var cumulative = 0.0
+            for j in 0..<states {
+                cumulative += rows[s * states + j] * (forward[s * states + j] ? m : restScale)
+                if u < cumulative { return j }
+            }
+            return lostIndex
+        }
+    }
+
+    /// What the runs read of each account: its stage at the start (0 closed), deal value, win
+    /// weight, and grade index (A to D 0…3, insufficient 4).
+    struct AccountFigures: Sendable {
+        let start: [Int]
+        let values: [Double]
+        let winWeight: [Double]
+        let gradeIndex: [Int]
+
+        init(_ problem: AllocationProblem) {
+            start = problem.accounts.map { $0.stage ?? 0 }
+            values = problem.accounts.map { $0.dealValue ?? 0 }
+            winWeight = problem.winWeight
+            gradeIndex = problem.accounts.map { account -> Int in
+                switch account.grade {
+                case .a: return 0
+                case .b: return 1
+                case .c: return 2
+                case .d: return 3
+                case .insufficient: return 4
+                }
+            }
+        }
+    }
+
     func simulate(
         policy: AllocationPolicy?, efforts: @escaping @Sendable ([Int]) -> [Double], fittedEffort: Bool = false
     ) -> Outcome {
-        let problem = allocator.problem
-        let stageCount = PipelineState.stageCount
-        let states = PipelineState.count
-        var flatRows = [Double](repeating: 0, count: stageCount * states)
-        var forward = [Bool](repeating: false, count: stageCount * states)
-        for s in 0..<stageCount {
-            for j in 0..<states { flatRows[s * states + j] = problem.fittedRows[s][j] }
-            for j in EffortResponse.forwardStates(stage: s + 1) { forward[s * states + j] = true }
-        }
-        let rows = flatRows
-        let forwardMask = forward
-        let start = problem.accounts.map { $0.stage ?? 0 }
-        let values = problem.accounts.map { $0.dealValue ?? 0 }
-        let winWeight = problem.winWeight
-        let gradeIndex = problem.accounts.map { account -> Int in
-            switch account.grade {
-            case .a: return 0
-            case .b: return 1
-            case .c: return 2
-            case .d: return 3
-            case .insufficient: return 4
-            }
-        }
-        let wonIndex = PipelineState.won.index
-        let lostIndex = PipelineState.lost.index
+        let chain = FittedChain(allocator.problem)
+        let accounts = AccountFigures(allocator.problem)
         var base = SeededRandom(seed: seed)
         let generators: [SeededRandom] = (0..<runs).map { _ in
             base.jump()
@@ -149,62 +185,73 @@ public struct AllocationSimulator: Sendable {
         }
         let slots = (0..<runs).map { _ in Slot() }
         let workers = min(threads, runs)
-        let periods = self.periods
         let runs = self.runs
-        let resourceCount = problem.resourceCount
         let finished = FinishedRuns()
         let runFinished = self.runFinished
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for run in stride(from: worker, to: runs, by: workers) {
                 var random = generators[run]
-                var stages = start
-                var wins = 0.0
-                var revenue = 0.0
-                var usage = [Double](repeating: 0, count: resourceCount)
-                var gradeHours = [Double](repeating: 0, count: 5)
-                for _ in 0..<periods {
-                    let effort = efforts(stages)
-                    let used = allocator.usage(of: effort, stages: stages)
-                    for r in 0..<resourceCount { usage[r] += used[r] }
-                    for i in stages.indices where stages[i] > 0 {
-                        let s = stages[i] - 1
-                        let e = effort[i]
-                        if e > 0 {
-                            let work = problem.team.stages[s]
-                            gradeHours[gradeIndex[i]] += e * (work.managerHours + work.directorHours + work.specialistHours)
-                        }
-                        let m = fittedEffort ? 1 : problem.team.response[s].multiplier(effort: e)
-                        let a = problem.advanceRate[s]
-                        let restScale = a < 1 ? (1 - a * m) / (1 - a) : 0
-                        let u = random.nextDouble()
-                        var cumulative = 0.0
-                        var next = lostIndex
-                        for j in 0..<states {
-                            cumulative += rows[s * states + j] * (forwardMask[s * states + j] ? m : restScale)
-                            if u < cumulative {
-                                next = j
-                                break
-                            }
-                        }
-                        if next == wonIndex {
-                            wins += winWeight[i]
-                            revenue += winWeight[i] * values[i]
-                            stages[i] = 0
-                        } else if next == lostIndex {
-                            stages[i] = 0
-                        } else {
-                            stages[i] = next + 1
-                        }
-                    }
-                }
-                slots[run].wins = wins
-                slots[run].revenue = revenue
-                slots[run].expense = usage[resourceCount - 1]
-                slots[run].usage = usage
-                slots[run].gradeHours = gradeHours
+                simulateRun(
+                    into: slots[run], random: &random, chain: chain, accounts: accounts, efforts: efforts,
+                    fittedEffort: fittedEffort)
                 if let runFinished { runFinished(finished.increment()) }
             }
         }
+        return Self.outcome(
+            policy: policy, slots: slots, resourceCount: allocator.problem.resourceCount,
+            openAtStart: accounts.start.filter { $0 > 0 }.count)
+    }
+
+    /// One run over every period: each period's efforts and usage, then each open account's
+    /// step along its stage's chain under its effort (one uniform each, in account order);
+    /// the run's wins, revenue, expense, usage and hours by grade go into `slot`.
+    func simulateRun(
+        into slot: Slot, random: inout SeededRandom, chain: FittedChain, accounts: AccountFigures,
+        efforts: ([Int]) -> [Double], fittedEffort: Bool
+    ) {
+        let problem = allocator.problem
+        let resourceCount = problem.resourceCount
+        var stages = accounts.start
+        var wins = 0.0
+        var revenue = 0.0
+        var usage = [Double](repeating: 0, count: resourceCount)
+        var gradeHours = [Double](repeating: 0, count: 5)
+        for _ in 0..<periods {
+            let effort = efforts(stages)
+            let used = allocator.usage(of: effort, stages: stages)
+            for r in 0..<resourceCount { usage[r] += used[r] }
+            for i in stages.indices where stages[i] > 0 {
+                let s = stages[i] - 1
+                let e = effort[i]
+                if e > 0 {
+                    let work = problem.team.stages[s]
+                    gradeHours[accounts.gradeIndex[i]] += e * (work.managerHours + work.directorHours + work.specialistHours)
+                }
+                let m = fittedEffort ? 1 : problem.team.response[s].multiplier(effort: e)
+                let a = problem.advanceRate[s]
+                let restScale = a < 1 ? (1 - a * m) / (1 - a) : 0
+                let next = chain.next(stage: s, multiplier: m, restScale: restScale, uniform: random.nextDouble())
+                if next == chain.wonIndex {
+                    wins += accounts.winWeight[i]
+                    revenue += accounts.winWeight[i] * accounts.values[i]
+                    stages[i] = 0
+                } else if next == chain.lostIndex {
+                    stages[i] = 0
+                } else {
+                    stages[i] = next + 1
+                }
+            }
+        }
+        slot.wins = wins
+        slot.revenue = revenue
+        slot.expense = usage[resourceCount - 1]
+        slot.usage = usage
+        slot.gradeHours = gradeHours
+    }
+
+    /// The runs' totals, and their mean usage and hours by grade (summed run by run).
+    static func outcome(policy: AllocationPolicy?, slots: [Slot], resourceCount: Int, openAtStart: Int) -> Outcome {
+        let runs = slots.count
         var meanUsage = [Double](repeating: 0, count: resourceCount)
         var meanGrade = [Double](repeating: 0, count: 5)
         for slot in slots {
@@ -213,6 +260,6 @@ public struct AllocationSimulator: Sendable {
         }
         return Outcome(
             policy: policy, wins: slots.map(\.wins), revenue: slots.map(\.revenue), expense: slots.map(\.expense),
-            usage: meanUsage, hoursByGrade: meanGrade, openAtStart: start.filter { $0 > 0 }.count)
+            usage: meanUsage, hoursByGrade: meanGrade, openAtStart: openAtStart)
     }
 }

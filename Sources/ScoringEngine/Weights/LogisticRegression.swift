@@ -212,6 +212,51 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
         offsets allOffsets: [Double]? = nil, featureNames: [String] = [], start: Fitted? = nil,
         workers: Int = LogisticRegression.defaultWorkers, covarianceAtFinalStep: Bool = true
     ) throws(LogisticRegressionError) -> Fitted {
+        checkShapes(
+            features, outcomes: allOutcomes, sampleWeights: sampleWeights, offsets: allOffsets, featureNames: featureNames,
+            start: start)
+        let design = DesignRows(features, rows: ranges, leadingOnes: fitsIntercept)
+        let data = try SelectedRows(
+            features, rows: ranges ?? [0..<features.rows], count: design.count, outcomes: allOutcomes,
+            sampleWeights: sampleWeights, offsets: allOffsets)
+        let meanOutcome = min(max(data.wonWeight / data.totalWeight, 0), 1)
+
+        let (terms, penaltyDiagonal, prior) = penaltyTerms(featureCount: features.columns)
+        let unpenalized = (0..<terms.count).filter { penaltyDiagonal[$0] == 0 }
+        if !unpenalized.isEmpty, meanOutcome == 0 || meanOutcome == 1 {
+            throw .singleOutcomeClass(value: meanOutcome)
+        }
+        try Self.checkRank(
+            design: design, columns: unpenalized, weights: data.weights, terms: terms,
+            featureNames: featureNames)
+
+        let problem = Problem(
+            design: design, outcomes: data.outcomes, weights: data.weights, offsets: data.offsets,
+            penaltyDiagonal: penaltyDiagonal, prior: prior, workers: workers)
+        var newton = startingPoint(start, problem: problem, data: data, meanOutcome: meanOutcome)
+        try iterate(
+            &newton, problem: problem, totalWeight: data.totalWeight, terms: terms, unpenalized: unpenalized,
+            featureNames: featureNames)
+        let converged = newton.stop == .converged || newton.stop == .roundingLimit
+        if !converged, !unpenalized.isEmpty, newton.state.saturatedRows > 0 {
+            throw .perfectSeparation(
+                terms: Self.feature(terms, of: unpenalized), saturatedRows: newton.state.saturatedRows,
+                featureNames: featureNames)
+        }
+        let covariance = try finalCovariance(
+            newton, problem: problem, terms: terms, featureNames: featureNames, atFinalStep: covarianceAtFinalStep)
+        return fitted(
+            newton, covariance: covariance, penaltyDiagonal: penaltyDiagonal, totalWeight: data.totalWeight,
+            featureNames: featureNames, converged: converged)
+    }
+
+    /// The preconditions of ``fit(_:rows:outcomes:sampleWeights:offsets:featureNames:start:workers:covarianceAtFinalStep:)``:
+    /// one outcome, weight and offset per row; prior, penalty factors and names per feature;
+    /// a warm start of this fit's shape.
+    func checkShapes(
+        _ features: Matrix, outcomes allOutcomes: [Double], sampleWeights: [Double]?, offsets allOffsets: [Double]?,
+        featureNames: [String], start: Fitted?
+    ) {
         let featureCount = features.columns
         precondition(
             allOutcomes.count == features.rows,
@@ -234,51 +279,71 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
         precondition(
             start.map { $0.coefficients.count == featureCount && ($0.intercept != nil) == fitsIntercept } ?? true,
             "LogisticRegression.fit: the warm start has another shape than this fit")
+    }
 
-        let design = DesignRows(features, rows: ranges, leadingOnes: fitsIntercept)
-        let rowCount = design.count
-        let selected = ranges ?? [0..<features.rows]
-
-        // The selected rows' data, by position, validated.
-        var outcomes = [Double](repeating: 0, count: rowCount)
-        var weights: [Double]? = sampleWeights == nil ? nil : [Double](repeating: 0, count: rowCount)
-        var offset: [Double]? = allOffsets == nil ? nil : [Double](repeating: 0, count: rowCount)
-        var position = 0
+    /// The selected rows' data, by position, validated.
+    struct SelectedRows {
+        var outcomes: [Double]
+        /// `s`; `nil` means 1 for every row.
+        var weights: [Double]?
+        /// `o`; `nil` means 0.
+        var offsets: [Double]?
+        /// Σ sᵢ and Σ sᵢ yᵢ, summed in row order.
         var totalWeight = 0.0
         var wonWeight = 0.0
-        for range in selected {
-            for row in range {
-                let weight = sampleWeights?[row] ?? 1
-                guard weight.isFinite, weight >= 0 else {
-                    throw .invalidSampleWeight(row: position, value: weight)
-                }
-                let y = allOutcomes[row]
-                guard y.isFinite, y >= 0, y <= 1 else { throw .outcomeOutOfRange(row: position, value: y) }
-                if let allOffsets {
-                    guard allOffsets[row].isFinite else { throw .nonFiniteOffset(row: position) }
-                    offset?[position] = allOffsets[row]
-                }
-                outcomes[position] = y
-                weights?[position] = weight
-                totalWeight += weight
-                wonWeight += weight * y
-                position += 1
-            }
-        }
-        position = 0
-        let elements = features.elements
-        for range in selected {
-            for row in range {
-                for column in 0..<featureCount where !elements[row * featureCount + column].isFinite {
-                    throw .nonFiniteFeature(row: position, column: column)
-                }
-                position += 1
-            }
-        }
-        guard totalWeight > 0 else { throw .noData }
-        let meanOutcome = min(max(wonWeight / totalWeight, 0), 1)
 
-        // The penalty diagonal D and the prior mean, in term order.
+        /// - Throws: ``LogisticRegressionError`` for a bad weight, outcome or offset (row by
+        ///   row, in that order), then a non-finite feature, then no weight at all.
+        init(
+            _ features: Matrix, rows selected: [Range<Int>], count rowCount: Int, outcomes allOutcomes: [Double],
+            sampleWeights: [Double]?, offsets allOffsets: [Double]?
+        ) throws(LogisticRegressionError) {
+            outcomes = [Double](repeating: 0, count: rowCount)
+            weights = sampleWeights == nil ? nil : [Double](repeating: 0, count: rowCount)
+            offsets = allOffsets == nil ? nil : [Double](repeating: 0, count: rowCount)
+            var position = 0
+            for range in selected {
+                for row in range {
+                    let weight = sampleWeights?[row] ?? 1
+                    guard weight.isFinite, weight >= 0 else {
+                        throw .invalidSampleWeight(row: position, value: weight)
+                    }
+                    let y = allOutcomes[row]
+                    guard y.isFinite, y >= 0, y <= 1 else { throw .outcomeOutOfRange(row: position, value: y) }
+                    if let allOffsets {
+                        guard allOffsets[row].isFinite else { throw .nonFiniteOffset(row: position) }
+                        offsets?[position] = allOffsets[row]
+                    }
+                    outcomes[position] = y
+                    weights?[position] = weight
+                    totalWeight += weight
+                    wonWeight += weight * y
+                    position += 1
+                }
+            }
+            try Self.checkFinite(features, rows: selected)
+            guard totalWeight > 0 else { throw .noData }
+        }
+
+        /// Throws ``LogisticRegressionError/nonFiniteFeature(row:column:)`` for the first
+        /// non-finite feature of the selected rows (row numbers by position).
+        static func checkFinite(_ features: Matrix, rows selected: [Range<Int>]) throws(LogisticRegressionError) {
+            let featureCount = features.columns
+            var position = 0
+            let elements = features.elements
+            for range in selected {
+                for row in range {
+                    for column in 0..<featureCount where !elements[row * featureCount + column].isFinite {
+                        throw .nonFiniteFeature(row: position, column: column)
+                    }
+                    position += 1
+                }
+            }
+        }
+    }
+
+    /// The terms in order (intercept first when fitted), the penalty diagonal D and the prior mean.
+    func penaltyTerms(featureCount: Int) -> (terms: [Term], penaltyDiagonal: [Double], prior: [Double]) {
         let terms: [Term] =
             (fitsIntercept ? [.intercept] : []) + (0..<featureCount).map { Term.feature($0) }
         let termCount = terms.count
@@ -290,141 +355,175 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
                 prior[k] = priorMean?[j] ?? 0
             }
         }
-        let unpenalized = (0..<termCount).filter { penaltyDiagonal[$0] == 0 }
+        return (terms, penaltyDiagonal, prior)
+    }
 
-        if !unpenalized.isEmpty, meanOutcome == 0 || meanOutcome == 1 {
-            throw .singleOutcomeClass(value: meanOutcome)
-        }
-        try Self.checkRank(
-            design: design, columns: unpenalized, weights: weights, terms: terms,
-            featureNames: featureNames)
+    /// Where Newton's method is: the coefficients, linear predictors and objective, and how
+    /// it got there.
+    struct NewtonIterate {
+        var coefficients: [Double]
+        var eta: [Double]
+        var state: Problem.State
+        var evaluations = 1
+        var iterations = 0
+        var stop = StopReason.iterationLimit
+        /// The last Hessian's factor, and whether the coefficients moved after it.
+        var lastFactor: CholeskyFactorization?
+        var steppedAfterFactor = false
+    }
 
-        let problem = Problem(
-            design: design, outcomes: outcomes, weights: weights, offsets: offset,
-            penaltyDiagonal: penaltyDiagonal, prior: prior, workers: workers)
-
-        // Start: the warm start, or the prior mean with the intercept matching the base rate.
+    /// Start: the warm start, or the prior mean with the intercept matching the base rate.
+    func startingPoint(_ start: Fitted?, problem: Problem, data: SelectedRows, meanOutcome: Double) -> NewtonIterate {
+        let design = problem.design
+        let rowCount = design.count
         var coefficients: [Double]
         if let start {
             coefficients = (start.intercept.map { [$0] } ?? []) + start.coefficients
         } else {
-            coefficients = prior
+            coefficients = problem.prior
         }
-        var eta = design.multiplied(by: coefficients, workers: workers)
-        if let offset { DesignRows.add(1, offset, to: &eta) }
+        var eta = design.multiplied(by: coefficients, workers: problem.workers)
+        if let offset = data.offsets { DesignRows.add(1, offset, to: &eta) }
         if start == nil, fitsIntercept, meanOutcome > 0, meanOutcome < 1 {
             var meanEta = 0.0
-            for row in 0..<rowCount { meanEta += (weights?[row] ?? 1) * eta[row] }
-            let shift = log(meanOutcome / (1 - meanOutcome)) - meanEta / totalWeight
+            for row in 0..<rowCount { meanEta += (data.weights?[row] ?? 1) * eta[row] }
+            let shift = log(meanOutcome / (1 - meanOutcome)) - meanEta / data.totalWeight
             coefficients[0] += shift
             for row in 0..<rowCount { eta[row] += shift }
         }
+        let state = problem.evaluate(eta: eta, direction: nil, scale: 0, coefficients: coefficients)
+        return NewtonIterate(coefficients: coefficients, eta: eta, state: state)
+    }
 
-        var state = problem.evaluate(eta: eta, direction: nil, scale: 0, coefficients: coefficients)
-        var evaluations = 1
-        var iterations = 0
-        var stop = StopReason.iterationLimit
-        var lastFactor: CholeskyFactorization?
-        var steppedAfterFactor = false
-        while iterations < maximumIterations {
-            iterations += 1
-            let (hessian, gradient) = problem.crossProducts(eta: eta, coefficients: coefficients)
+    /// Newton's method from `newton` until it converges, the line search fails, or
+    /// ``maximumIterations`` steps.
+    /// - Throws: ``LogisticRegressionError/perfectSeparation(terms:saturatedRows:featureNames:)``
+    ///   or ``LogisticRegressionError/numericallySingular(term:featureNames:)``.
+    func iterate(
+        _ newton: inout NewtonIterate, problem: Problem, totalWeight: Double, terms: [Term], unpenalized: [Int],
+        featureNames: [String]
+    ) throws(LogisticRegressionError) {
+        let design = problem.design
+        let termCount = terms.count
+        while newton.iterations < maximumIterations {
+            newton.iterations += 1
+            let (hessian, gradient) = problem.crossProducts(eta: newton.eta, coefficients: newton.coefficients)
             let factor: CholeskyFactorization
             do {
                 factor = try hessian.cholesky()
             } catch {
-                if state.saturatedRows > 0 {
+                if newton.state.saturatedRows > 0 {
                     throw .perfectSeparation(
-                        terms: Self.feature(terms, of: unpenalized), saturatedRows: state.saturatedRows,
+                        terms: Self.feature(terms, of: unpenalized), saturatedRows: newton.state.saturatedRows,
                         featureNames: featureNames)
                 }
-                let minor: Int
-                if case .notPositiveDefinite(let leadingMinor) = error { minor = leadingMinor } else { minor = 1 }
-                throw .numericallySingular(term: terms[max(0, min(minor - 1, termCount - 1))], featureNames: featureNames)
+                throw Self.singular(error, terms: terms, featureNames: featureNames)
             }
-            lastFactor = factor
-            steppedAfterFactor = false
+            newton.lastFactor = factor
+            newton.steppedAfterFactor = false
             let step = factor.solve(gradient)
             // The Newton decrement gᵀH⁻¹g: twice the gain the quadratic model predicts.
             let decrement = max(0, zip(gradient, step).reduce(0) { $0 + $1.0 * $1.1 })
-            let direction = design.multiplied(by: step, workers: workers)
+            let direction = design.multiplied(by: step, workers: problem.workers)
             let etaChange = problem.largestChange(direction)
 
-            if !unpenalized.isEmpty, state.saturatedRows > 0, etaChange > 1e-3 {
+            if !unpenalized.isEmpty, newton.state.saturatedRows > 0, etaChange > 1e-3 {
                 throw .perfectSeparation(
                     terms: Self.dominantTerms(of: step, design: design, among: unpenalized, terms: terms),
-                    saturatedRows: state.saturatedRows, featureNames: featureNames)
+                    saturatedRows: newton.state.saturatedRows, featureNames: featureNames)
             }
 
             // Converged: the step's weighted root-mean-square change of the log-odds is at
             // most `tolerance`, or the gain it promises is below the objective's rounding.
             // Newton converges quadratically, so the full step is taken and the error left is
             // of order tolerance².
-            let roundingSlack = Self.roundingFactor * state.magnitude
+            let roundingSlack = Self.roundingFactor * newton.state.magnitude
             let small = decrement <= tolerance * tolerance * totalWeight
             if small || 0.5 * decrement <= roundingSlack {
-                for k in 0..<termCount { coefficients[k] += step[k] }
-                DesignRows.add(1, direction, to: &eta)
-                state = problem.evaluate(eta: eta, direction: nil, scale: 0, coefficients: coefficients)
-                evaluations += 1
-                stop = small ? .converged : .roundingLimit
-                steppedAfterFactor = true
+                for k in 0..<termCount { newton.coefficients[k] += step[k] }
+                DesignRows.add(1, direction, to: &newton.eta)
+                newton.state = problem.evaluate(eta: newton.eta, direction: nil, scale: 0, coefficients: newton.coefficients)
+                newton.evaluations += 1
+                newton.stop = small ? .converged : .roundingLimit
+                newton.steppedAfterFactor = true
                 break
             }
-
-            // A bounded backtracking line search: the largest t in 1, ½, …, 2⁻²⁰ with
-            // Q(β + tΔ) ≥ Q(β) + 10⁻⁴ t gᵀΔ − (the rounding of Q).
-            var scale = 1.0
-            var accepted: Problem.State?
-            for _ in 0...Self.maximumHalvings {
-                let candidate = zip(coefficients, step).map { $0 + scale * $1 }
-                let trial = problem.evaluate(eta: eta, direction: direction, scale: scale, coefficients: candidate)
-                evaluations += 1
-                if trial.objective.isFinite,
-                    trial.objective >= state.objective + 1e-4 * scale * decrement - roundingSlack
-                {
-                    accepted = trial
-                    coefficients = candidate
-                    break
-                }
-                scale /= 2
-            }
-            guard let accepted else {
-                stop = .lineSearchFailed
+            guard
+                Self.lineSearch(
+                    &newton, problem: problem, step: step, direction: direction, decrement: decrement, roundingSlack: roundingSlack)
+            else {
+                newton.stop = .lineSearchFailed
                 break
             }
-            DesignRows.add(scale, direction, to: &eta)
-            state = accepted
-            steppedAfterFactor = true
         }
-        let converged = stop == .converged || stop == .roundingLimit
-        if !converged, !unpenalized.isEmpty, state.saturatedRows > 0 {
-            throw .perfectSeparation(
-                terms: Self.feature(terms, of: unpenalized), saturatedRows: state.saturatedRows,
-                featureNames: featureNames)
-        }
+    }
 
-        // Covariance from the penalized Hessian at the final coefficients (or, when asked,
-        // from the last iteration's, one converged Newton step before them).
-        let covariance: Matrix
-        if let lastFactor, !(steppedAfterFactor && covarianceAtFinalStep) {
-            covariance = lastFactor.inverse()
-        } else {
-            let (hessian, _) = problem.crossProducts(eta: eta, coefficients: coefficients)
-            do {
-                covariance = try hessian.cholesky().inverse()
-            } catch {
-                let minor: Int
-                if case .notPositiveDefinite(let leadingMinor) = error { minor = leadingMinor } else { minor = 1 }
-                throw .numericallySingular(term: terms[max(0, min(minor - 1, termCount - 1))], featureNames: featureNames)
+    /// A bounded backtracking line search: the largest t in 1, ½, …, 2⁻²⁰ with
+    /// Q(β + tΔ) ≥ Q(β) + 10⁻⁴ t gᵀΔ − (the rounding of Q). Moves `newton` there and returns
+    /// true, or returns false (and moves nothing but the evaluation count) when none is.
+    static func lineSearch(
+        _ newton: inout NewtonIterate, problem: Problem, step: [Double], direction: [Double], decrement: Double,
+        roundingSlack: Double
+    ) -> Bool {
+        var scale = 1.0
+        var accepted: Problem.State?
+        for _ in 0...Self.maximumHalvings {
+            let candidate = zip(newton.coefficients, step).map { $0 + scale * $1 }
+            let trial = problem.evaluate(eta: newton.eta, direction: direction, scale: scale, coefficients: candidate)
+            newton.evaluations += 1
+            if trial.objective.isFinite,
+                trial.objective >= newton.state.objective + 1e-4 * scale * decrement - roundingSlack
+            {
+                accepted = trial
+                newton.coefficients = candidate
+                break
             }
+            scale /= 2
         }
+        guard let accepted else { return false }
+        DesignRows.add(scale, direction, to: &newton.eta)
+        newton.state = accepted
+        newton.steppedAfterFactor = true
+        return true
+    }
+
+    /// The error for a Hessian that is not positive definite: the term at its leading minor.
+    static func singular(_ error: LinearAlgebraError, terms: [Term], featureNames: [String]) -> LogisticRegressionError {
+        let minor: Int
+        if case .notPositiveDefinite(let leadingMinor) = error { minor = leadingMinor } else { minor = 1 }
+        return .numericallySingular(term: terms[max(0, min(minor - 1, terms.count - 1))], featureNames: featureNames)
+    }
+
+    /// Covariance from the penalized Hessian at the final coefficients (or, when asked, from
+    /// the last iteration's, one converged Newton step before them).
+    func finalCovariance(
+        _ newton: NewtonIterate, problem: Problem, terms: [Term], featureNames: [String], atFinalStep covarianceAtFinalStep: Bool
+    ) throws(LogisticRegressionError) -> Matrix {
+        if let lastFactor = newton.lastFactor, !(newton.steppedAfterFactor && covarianceAtFinalStep) {
+            return lastFactor.inverse()
+        }
+        let (hessian, _) = problem.crossProducts(eta: newton.eta, coefficients: newton.coefficients)
+        do {
+            return try hessian.cholesky().inverse()
+        } catch {
+            throw Self.singular(error, terms: terms, featureNames: featureNames)
+        }
+    }
+
+    /// The fitted model: coefficients and standard errors split into intercept and features,
+    /// the effective parameter count (terms − tr(D H⁻¹)).
+    func fitted(
+        _ newton: NewtonIterate, covariance: Matrix, penaltyDiagonal: [Double], totalWeight: Double, featureNames: [String],
+        converged: Bool
+    ) -> Fitted {
+        let termCount = penaltyDiagonal.count
         var standardErrors = [Double](repeating: 0, count: termCount)
         var penaltyTrace = 0.0
         for k in 0..<termCount {
             standardErrors[k] = max(covariance[k, k], 0).squareRoot()
             penaltyTrace += penaltyDiagonal[k] * covariance[k, k]
         }
+        let coefficients = newton.coefficients
         let intercept = fitsIntercept ? coefficients[0] : nil
         let first = fitsIntercept ? 1 : 0
         return Fitted(
@@ -434,14 +533,14 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
             interceptStandardError: fitsIntercept ? standardErrors[0] : nil,
             standardErrors: Array(standardErrors[first...]),
             covariance: covariance,
-            logLikelihood: state.logLikelihood,
-            penalizedLogLikelihood: state.objective,
+            logLikelihood: newton.state.logLikelihood,
+            penalizedLogLikelihood: newton.state.objective,
             effectiveParameterCount: Double(termCount) - penaltyTrace,
             totalWeight: totalWeight,
-            iterations: iterations,
+            iterations: newton.iterations,
             converged: converged,
-            stopReason: stop,
-            objectiveEvaluations: evaluations)
+            stopReason: newton.stop,
+            objectiveEvaluations: newton.evaluations)
     }
 
     /// Why a fit stopped.

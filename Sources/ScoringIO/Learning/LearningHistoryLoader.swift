@@ -132,8 +132,39 @@ public struct LearningHistoryLoader: Sendable {
                 factor: factor, column: columnIndex[factor.column] ?? 0,
                 numbers: NumberReader(unit: factor.unit.flatMap(NumberUnit.init(rawValue:)) ?? .none))
         }
-        let idIndex = columnIndex[model.columns.id]
         let stageIndex = model.columns.stage.flatMap { columnIndex[$0] }
+        let rows = decidedRows(
+            table, readers: readers, outcomeIndex: outcomeIndex, idIndex: columnIndex[model.columns.id], stageIndex: stageIndex,
+            missingCodes: missingCodes, parts: parts, progress: progress)
+
+        var columns: [LearningColumn] = readers.indices.map { index in
+            let factor = readers[index].factor
+            return LearningColumn(
+                name: factor.column,
+                values: factor.isCategorical ? .categorical(rows.labels[index]) : .numeric(rows.numeric[index]),
+                factor: factor)
+        }
+        var candidateColumns: [CandidateColumn] = []
+        for result in candidates(candidateIndices, table: table, recordIndices: rows.recordIndices, missingCodes: missingCodes) {
+            columns.append(result.0)
+            candidateColumns.append(result.1)
+        }
+        let hasStage = stageIndex != nil
+        return Result(
+            file: table.file, header: header, rowsRead: table.records.count,
+            data: LearningData(columns: columns, outcomes: rows.outcomes, stages: hasStage ? rows.stages : nil),
+            lines: rows.lines, ids: rows.ids, recordIndices: rows.recordIndices, openCount: rows.open, rejects: rows.rejects,
+            candidateColumns: candidateColumns, otherColumns: otherColumns, encoding: table.encoding,
+            delimiter: table.delimiter)
+    }
+
+    /// Every record read into decided rows (see ``readRecord(_:index:table:readers:outcomeIndex:idIndex:stageIndex:missingCodes:into:)``):
+    /// large tables in contiguous parts on their own threads, joined in order (see
+    /// ``RecordParts``), unless an id repeats across parts; then on one thread.
+    func decidedRows(
+        _ table: CSVTable, readers: [FactorReader], outcomeIndex: Int, idIndex: Int?, stageIndex: Int?,
+        missingCodes: MissingCodes, parts: RecordParts, progress: ((_ recordsRead: Int) -> Void)?
+    ) -> DecidedRows {
         // The first part reserves room for the whole table: the others are appended to it
         // without copying it again.
         @Sendable func read(_ range: Range<Int>, report: ((Int) -> Void)?) -> DecidedRows {
@@ -162,34 +193,22 @@ public struct LearningHistoryLoader: Sendable {
         }
         let rows = joined ?? read(0..<table.records.count, report: progress)
         progress?(table.records.count)
+        return rows
+    }
 
-        var columns: [LearningColumn] = readers.indices.map { index in
-            let factor = readers[index].factor
-            return LearningColumn(
-                name: factor.column,
-                values: factor.isCategorical ? .categorical(rows.labels[index]) : .numeric(rows.numeric[index]),
-                factor: factor)
-        }
-        // Candidate columns are independent: read them on every core.
+    /// The candidate columns over the accepted records, in header order. They are
+    /// independent: read on every core.
+    func candidates(
+        _ candidateIndices: [Int], table: CSVTable, recordIndices accepted: [Int], missingCodes: MissingCodes
+    ) -> [(LearningColumn, CandidateColumn)] {
+        let header = table.header
         let results = CandidateResults(candidateIndices.count)
-        let accepted = rows.recordIndices
         DispatchQueue.concurrentPerform(iterations: candidateIndices.count) { position in
             let index = candidateIndices[position]
             let result = candidate(index: index, name: header[index], table: table, recordIndices: accepted, missingCodes: missingCodes)
             results.set(position, result)
         }
-        var candidateColumns: [CandidateColumn] = []
-        for result in results.all() {
-            columns.append(result.0)
-            candidateColumns.append(result.1)
-        }
-        let hasStage = stageIndex != nil
-        return Result(
-            file: table.file, header: header, rowsRead: table.records.count,
-            data: LearningData(columns: columns, outcomes: rows.outcomes, stages: hasStage ? rows.stages : nil),
-            lines: rows.lines, ids: rows.ids, recordIndices: rows.recordIndices, openCount: rows.open, rejects: rows.rejects,
-            candidateColumns: candidateColumns, otherColumns: otherColumns, encoding: table.encoding,
-            delimiter: table.delimiter)
+        return results.all()
     }
 
     /// A model factor and how its column is read.
@@ -221,6 +240,22 @@ public struct LearningHistoryLoader: Sendable {
             labels = readers.map { $0.factor.isCategorical ? [String?](reserveCapacity: capacity) : [String?]() }
             rowValues = [Double](repeating: .nan, count: readers.count)
             rowLabels = [String?](repeating: nil, count: readers.count)
+        }
+
+        /// Appends the row just read (its factors' values and labels from `rowValues` and `rowLabels`).
+        mutating func appendRow(readers: [FactorReader], outcome: Double, stage: Int?, line: Int, id: String, recordIndex: Int) {
+            for index in readers.indices {
+                if readers[index].factor.isCategorical {
+                    labels[index].append(rowLabels[index])
+                } else {
+                    numeric[index].append(rowValues[index])
+                }
+            }
+            outcomes.append(outcome)
+            stages.append(stage)
+            lines.append(line)
+            ids.append(id)
+            recordIndices.append(recordIndex)
         }
 
         /// Appends the rows of the next part of the records (read on its own; no id of it
@@ -300,16 +335,14 @@ public struct LearningHistoryLoader: Sendable {
             return
         }
         let raw = fields[outcomeIndex]
-        let word = Self.outcomeWord(raw)
         let outcome: Double
-        if HistoryLoader.wonWords.contains(word) {
-            outcome = 1
-        } else if HistoryLoader.lostWords.contains(word) {
-            outcome = 0
-        } else if HistoryLoader.openWords.contains(word) || missingCodes.matches(word) {
+        switch Self.reading(outcome: raw, missingCodes: missingCodes) {
+        case .decided(let value):
+            outcome = value
+        case .open:
             rows.open += 1
             return
-        } else {
+        case .notAnOutcome:
             let message = "'\(outcomeColumn)' is '\(raw)', which is not an outcome; write won or lost (or 1/0, yes/no, 赢单/输单), or leave it blank while the account is still open."
             rows.rejects.append(
                 LearningReject(
@@ -324,21 +357,9 @@ public struct LearningHistoryLoader: Sendable {
             reject(.missingID, column: idIndex)
             return
         }
-        for (index, reader) in readers.enumerated() {
-            let field = fields[reader.column]
-            if missingCodes.matches(field) {
-                rows.rowValues[index] = .nan
-                rows.rowLabels[index] = nil
-            } else if reader.factor.isCategorical {
-                rows.rowLabels[index] = Self.trimmed(field)
-            } else {
-                switch FieldReader.number(field, with: reader.numbers) {
-                case .success(let value): rows.rowValues[index] = value
-                case .failure(let reason):
-                    reject(reason, column: reader.column)
-                    return
-                }
-            }
+        if let failure = Self.readFactors(fields, readers: readers, missingCodes: missingCodes, into: &rows) {
+            reject(failure.reason, column: failure.column)
+            return
         }
         var stage: Int?
         if let stageIndex, !missingCodes.matches(fields[stageIndex]) {
@@ -353,18 +374,50 @@ public struct LearningHistoryLoader: Sendable {
             return
         }
         rows.firstLine[id] = record.line
-        for index in readers.indices {
-            if readers[index].factor.isCategorical {
-                rows.labels[index].append(rows.rowLabels[index])
+        rows.appendRow(readers: readers, outcome: outcome, stage: stage, line: record.line, id: id, recordIndex: recordIndex)
+    }
+
+    /// What an outcome field says: won (1) or lost (0), an account still open (blank, an
+    /// open word or a missing code), or not an outcome.
+    enum OutcomeReading {
+        case decided(Double)
+        case open
+        case notAnOutcome
+    }
+
+    static func reading(outcome raw: String, missingCodes: MissingCodes) -> OutcomeReading {
+        let word = outcomeWord(raw)
+        if HistoryLoader.wonWords.contains(word) {
+            return .decided(1)
+        } else if HistoryLoader.lostWords.contains(word) {
+            return .decided(0)
+        } else if HistoryLoader.openWords.contains(word) || missingCodes.matches(word) {
+            return .open
+        }
+        return .notAnOutcome
+    }
+
+    /// Reads a decided record's factor fields into `rows.rowValues` and `rows.rowLabels`
+    /// (missing codes are `NaN` or nil). Returns the first field that is not a number: the
+    /// reason and its column; nil when every field reads.
+    static func readFactors(
+        _ fields: [String], readers: [FactorReader], missingCodes: MissingCodes, into rows: inout DecidedRows
+    ) -> (reason: Reject.Reason, column: Int)? {
+        for (index, reader) in readers.enumerated() {
+            let field = fields[reader.column]
+            if missingCodes.matches(field) {
+                rows.rowValues[index] = .nan
+                rows.rowLabels[index] = nil
+            } else if reader.factor.isCategorical {
+                rows.rowLabels[index] = trimmed(field)
             } else {
-                rows.numeric[index].append(rows.rowValues[index])
+                switch FieldReader.number(field, with: reader.numbers) {
+                case .success(let value): rows.rowValues[index] = value
+                case .failure(let reason): return (reason, reader.column)
+                }
             }
         }
-        rows.outcomes.append(outcome)
-        rows.stages.append(stage)
-        rows.lines.append(record.line)
-        rows.ids.append(id)
-        rows.recordIndices.append(recordIndex)
+        return nil
     }
 
     /// Reads one candidate column over the accepted decided records: numeric when at least
