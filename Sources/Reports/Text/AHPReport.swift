@@ -3,7 +3,7 @@ import ScoringIO
 
 /// `kam weights ahp`: per side, the combined AHP weights beside the model's, every judge's
 /// weights and consistency, and the judgements to revisit.
-public struct AHPReport {
+public struct AHPReport: FourFormatReport {
     public let model: ScoringModel
     public let analysis: AHPAnalysis
     public let contents: JudgementFileReader.Contents
@@ -296,15 +296,6 @@ public struct AHPReport {
         out += "  \"unjudged_sides\": [\(analysis.unjudgedSides.map { json.string($0.rawValue) }.joined(separator: ", "))],\n"
         out += "  \"written_model\": \(writtenModel.map { json.string($0) } ?? "null")\n}\n"
         return out
-    }
-
-    public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table: return text(markdown: false)
-        case .markdown: return text(markdown: true)
-        case .csv: return csv()
-        case .json: return json()
-        }
     }
 
     /// A report from the values its command computed.

@@ -4,21 +4,12 @@ import ScoringEngine
 import ScoringIO
 
 /// `kam history ACCOUNT`: one account's grade and scores over the recorded runs.
-public struct AccountHistoryReport {
+public struct AccountHistoryReport: FourFormatReport {
     public let path: String
     public let history: AccountTrack
     public let language: Language
 
     private var zh: Bool { language == .zh }
-
-    public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table: return text(markdown: false)
-        case .markdown: return text(markdown: true)
-        case .csv: return csv()
-        case .json: return json()
-        }
-    }
 
     private func gradeText(_ grade: Grade) -> String {
         "\(grade == .insufficient ? "I" : grade.rawValue) \(grade.action(language))"

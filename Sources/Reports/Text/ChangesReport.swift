@@ -4,7 +4,7 @@ import ScoringEngine
 import ScoringIO
 
 /// `kam changes`: what changed between two recorded runs, rendered from ``RunChanges``.
-public struct ChangesReport {
+public struct ChangesReport: FourFormatReport {
     public let path: String
     public let changes: RunChanges
     public let language: Language
@@ -140,15 +140,6 @@ public struct ChangesReport {
     }
 
     // MARK: Tables
-
-    public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table: return text(markdown: false)
-        case .markdown: return text(markdown: true)
-        case .csv: return csv()
-        case .json: return json()
-        }
-    }
 
     private func grade(_ snapshot: ScoreSnapshot?) -> String {
         guard let snapshot else { return "–" }

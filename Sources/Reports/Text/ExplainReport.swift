@@ -3,7 +3,7 @@ import ScoringIO
 
 /// `kam explain`: one account's scores, contributions, and the single-factor changes that
 /// would raise its grade.
-public struct ExplainReport {
+public struct ExplainReport: FourFormatReport {
     public let assessment: BatchAssessment
     public let row: Int
     public let whatIf: WhatIfAnalysis
@@ -244,15 +244,6 @@ public struct ExplainReport {
         out += "  \"factors_to_fill\": [\(whatIf.factorsToFill.map { json.string(model.factors[$0].id) }.joined(separator: ", "))],\n"
         out += "  \"conclusion\": \(json.string(conclusionLines().joined(separator: " ")))\n}\n"
         return out
-    }
-
-    public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table: return text(markdown: false)
-        case .markdown: return text(markdown: true)
-        case .csv: return csv()
-        case .json: return json()
-        }
     }
 
     /// A report from the values its command computed.

@@ -3,7 +3,7 @@ import ScoringIO
 
 /// `kam sensitivity`: grade probabilities, rank acceptability and rank ranges per account,
 /// and the weight interval of each factor that keeps the A set.
-public struct SensitivityReport {
+public struct SensitivityReport: FourFormatReport {
     public let assessment: BatchAssessment
     public let result: SensitivityResult
     public let intervals: [FactorWeightInterval]
@@ -205,15 +205,6 @@ public struct SensitivityReport {
         }.joined(separator: ",") + (intervals.isEmpty ? "]\n" : "\n  ]\n")
         out += "}\n"
         return out
-    }
-
-    public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table: return text(markdown: false)
-        case .markdown: return text(markdown: true)
-        case .csv: return csv()
-        case .json: return json()
-        }
     }
 
     /// A report from the values its command computed.

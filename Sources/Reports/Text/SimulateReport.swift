@@ -3,7 +3,7 @@ import ScoringIO
 
 /// `kam simulate`: per policy, wins, won revenue and its spread, expense and its control,
 /// hours by grade and by person, and the difference to the best policy.
-public struct SimulateReport {
+public struct SimulateReport: FourFormatReport {
     public let problem: AllocationProblem
     public let summaries: [SimulationSummary]
     public let openAtStart: Int
@@ -70,15 +70,6 @@ public struct SimulateReport {
             text += " \(ReportFormat.count(unforecast, "open account")) with insufficient information count at their stage's chance (the forecast leaves them out)."
         }
         return text + " At the effort the pipeline was fitted on, expected wins and revenue equal the forecast's; the policies differ from it only by the effort they give."
-    }
-
-    public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table: return text(markdown: false)
-        case .markdown: return text(markdown: true)
-        case .csv: return csv()
-        case .json: return json()
-        }
     }
 
     public func summaryLines() -> [String] {

@@ -2,7 +2,7 @@ import ScoringEngine
 import ScoringIO
 
 /// `kam weights fit`: coefficients, cross-validated comparison, proposed weights.
-public struct WeightFitReport {
+public struct WeightFitReport: FourFormatReport {
     public let model: ScoringModel
     public let result: WeightFitResult
     public let history: HistoryColumns
@@ -290,15 +290,6 @@ public struct WeightFitReport {
         out += "  \"sides_without_support\": [\(result.sidesWithoutSupport.map { json.string($0.rawValue) }.joined(separator: ", "))],\n"
         out += "  \"written_model\": \(writtenModel.map { json.string($0) } ?? "null")\n}\n"
         return out
-    }
-
-    public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table: return text(markdown: false)
-        case .markdown: return text(markdown: true)
-        case .csv: return csv()
-        case .json: return json()
-        }
     }
 
     /// A report from the values its command computed.
