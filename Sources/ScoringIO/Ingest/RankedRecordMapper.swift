@@ -93,8 +93,9 @@ struct RankedRecordMapper: Sendable {
         let factorCount: Int
         let isCategorical: [Bool]
         var accounts: [Account] = []
-        /// Every mapped record's factor values (the loader's: NaN, or -1 for a category,
-        /// when missing), row after row; made into columns once, by ``batch(segmentColumns:)``.
+        /// Every mapped record's factor values (a category as its code; NaN when missing),
+        /// row after row; made into columns once, by ``batch(segmentColumns:)``, which gives a
+        /// missing category the loader's -1.
         var rows: [Double] = []
         /// Every mapped record's segment values, row after row.
         var segmentRows: [SegmentValue] = []
