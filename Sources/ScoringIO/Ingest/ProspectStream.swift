@@ -344,7 +344,7 @@ public struct ProspectStream: Sendable {
         let ranking: StreamMerger.Ranking
         do { ranking = try merger.ranking(limit: limit) } catch { throw .dataset(error) }
         let fetcher = RecordFetcher(
-            path: path, encoding: setup.encoding, delimiter: setup.delimiter, plan: plan, registry: merger.registry,
+            path: path, encoding: setup.encoding, plan: plan, registry: merger.registry,
             blocks: blocks)
         var shownCount = 0
         for grade in Grade.allCases where merger.wanted[grade.order] { shownCount += merger.gradeCounts[grade.order] }

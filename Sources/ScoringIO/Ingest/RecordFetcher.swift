@@ -4,8 +4,9 @@ import ScoringEngine
 /// rows a ranking shows.
 ///
 /// Records are read grouped by block (so that a GB18030 block is converted once per call)
-/// and mapped from their bytes with ``RankedRecordMapper``, in the order asked. A record that no longer reads as the
-/// account it was (the file changed between the passes) is an error.
+/// and mapped from their bytes with ``RankedRecordMapper`` (which reads the plan's
+/// delimiter), in the order asked. A record that no longer reads as the account it was (the
+/// file changed between the passes) is an error.
 ///
 /// ``map(_:records:)`` reads only its arguments and the plan, so several threads may call it
 /// at once; ``fetch(_:)`` reads the file through one reader and is called from one thread at
@@ -13,7 +14,6 @@ import ScoringEngine
 final class RecordFetcher {
     let path: String
     let encoding: TextEncoding
-    let delimiter: UInt8
     let plan: StreamPlan
     let registry: AccountRegistry
     let blocks: [BlockEntry]
@@ -35,12 +35,11 @@ final class RecordFetcher {
     }
 
     init(
-        path: String, encoding: TextEncoding, delimiter: UInt8, plan: StreamPlan, registry: AccountRegistry,
+        path: String, encoding: TextEncoding, plan: StreamPlan, registry: AccountRegistry,
         blocks: [BlockEntry]
     ) {
         self.path = path
         self.encoding = encoding
-        self.delimiter = delimiter
         self.plan = plan
         self.registry = registry
         self.blocks = blocks
