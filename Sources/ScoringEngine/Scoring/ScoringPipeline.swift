@@ -34,16 +34,27 @@ public struct ScoringPipeline: Sendable {
         let scores = Matrix(rows: batch.count, columns: 2 * scorer.scenarioCount, elements: scoreElements)
         unfilled.fillMeans(meanUtility: statistics.meanUtility)
         let utilities = unfilled.utilities
-        let grading = model.grading
+        let table = GradeTable(model.grading)
+        let byOrder = Grade.allCases  // A, B, C, D, insufficient: Grade.order 0…4
         var gradesByScenario: [[Grade]] = []
+        var orders = [UInt8](repeating: 0, count: batch.count)
+        var cells = [Int64](repeating: 0, count: batch.count)
         for index in 0..<scorer.scenarioCount {
             let columns = ScoreColumns(scores, scenario: index)
-            gradesByScenario.append(
-                (0..<batch.count).map { row in
-                    grading.grade(
-                        value: columns.value[row], difficulty: columns.difficulty[row],
-                        completeness: utilities.completeness[row])
-                })
+            columns.value.withUncheckedView { values in
+                columns.difficulty.withUncheckedView { difficulties in
+                    utilities.completeness.withUncheckedView { completeness in
+                        cells.withUncheckedMutableView { cells in
+                            orders.withUncheckedMutableView { orders in
+                                table.grades(
+                                    values: values, difficulties: difficulties, completeness: completeness, cells: cells,
+                                    into: orders)
+                            }
+                        }
+                    }
+                }
+            }
+            gradesByScenario.append(orders.map { byOrder[Int($0)] })
         }
         let evaluable = model.segments.map { rule in rule.columns.allSatisfy { batch.segmentData.columns[$0] != nil } }
         var segments = [[Int]](repeating: [], count: batch.count)

@@ -18,6 +18,10 @@ struct UncheckedView<Element> {
 
     @inline(__always)
     subscript(index: Int) -> Element { buffer[index] }
+
+    /// The elements in `range` (indices from 0), valid as long as this view.
+    @inline(__always)
+    func slice(_ range: Range<Int>) -> UncheckedView<Element> { UncheckedView(UnsafeBufferPointer(rebasing: buffer[range])) }
 }
 
 /// A writable view of an array's elements without bounds checks in release builds, valid

@@ -156,7 +156,7 @@ public struct SensitivityAnalysis: Sendable {
         let keepAllRanks = n * m * 4 <= storage
         let binning = keepAllRanks ? nil : RankBinning(accounts: n, bins: max(2, storage / max(1, n * (m <= Int(UInt16.max) ? 2 : 4))))
 
-        let grader = FastGrader(model: model)
+        let grader = GradeTable(model.grading)
         let panels: [PanelState] = (0..<panelCount).map { p in
             let rows = min(panelRows, n - p * panelRows)
             let slice = Array(utilities[(p * panelRows * factorCount)..<((p * panelRows + rows) * factorCount)])
@@ -297,28 +297,6 @@ public struct SensitivityAnalysis: Sendable {
 // element.
 
 extension SensitivityAnalysis {
-    /// Grades and keys with the model's bands and grid; identical arithmetic to
-    /// ``GradingPolicy/grade(value:difficulty:completeness:)`` and
-    /// ``RankingPolicy/key(value:difficulty:)``.
-    struct FastGrader: Sendable {
-        let valueCuts: [Double]
-        let difficultyCuts: [Double]
-        let grid: [UInt8]
-        let difficultyBandCount: Int
-        let minimumCompleteness: Double
-        let ranking: RankingPolicy
-
-        init(model: ScoringModel) {
-            let grading = model.grading
-            valueCuts = grading.valueBands.cuts
-            difficultyCuts = grading.difficultyBands.cuts
-            difficultyBandCount = grading.difficultyBands.names.count
-            grid = grading.grid.flatMap { $0.map { UInt8($0.order) } }
-            minimumCompleteness = grading.minimumCompleteness
-            ranking = grading.ranking
-        }
-    }
-
     /// Rank histogram bins: one bin per rank up to ``exactLimit``, then bins growing
     /// geometrically (each about ``relativeWidth`` of its rank wide) up to the last rank.
     struct RankBinning: Sendable {
@@ -471,13 +449,9 @@ extension SensitivityAnalysis {
         /// Step 1: this panel's scores for the block, chunk by chunk: S = W · Uᵀ (one dgemm,
         /// 2C × rows: row c the value scores of the chunk's draw c, row C + c its difficulty
         /// scores), then keys, their range, and grades, written into the block's buffers.
-        func score(chunk: WeightChunk, grader: FastGrader, block: BlockBuffers, scratch: WorkerState) {
+        func score(chunk: WeightChunk, grader: GradeTable, block: BlockBuffers, scratch: WorkerState) {
             let rows = self.rows
             let n = block.accounts
-            let ranking = grader.ranking
-            let bandCount = grader.difficultyBandCount
-            let minimum = grader.minimumCompleteness
-            let insufficient = UInt8(Grade.insufficient.order)
             let size = 2 * chunk.count * rows
             // Two buffers, so that a worker alternating between full and shorter chunks (or
             // the last, shorter panel) does not allocate each time.
@@ -490,59 +464,27 @@ extension SensitivityAnalysis {
                 chunk.weights, rows: 2 * chunk.count, inner: factorCount, byTransposed: utilities, columns: rows,
                 into: &scratch.product)
             scratch.productSeconds += Double(DispatchTime.now().uptimeNanoseconds - before) / 1e9
-            // Per draw: keys along the accounts and their range, then the band indices one
-            // cut at a time over all the panel's accounts (compare-and-add loops the
-            // compiler vectorizes; one data-dependent branch per cut and account was the
-            // cost before), then grades.
+            // Per draw: keys along the accounts and their range, then grades (GradeTable's
+            // panel loops).
             scratch.product.withUncheckedView { scores in
                 completeness.withUncheckedView { completeness in
-                    grader.valueCuts.withUncheckedView { valueCuts in
-                        grader.difficultyCuts.withUncheckedView { difficultyCuts in
-                            grader.grid.withUncheckedView { grid in
-                                scratch.gridCells.withUncheckedMutableView { cells in
-                                    for c in 0..<chunk.count {
-                                        let b = chunk.first + c
-                                        let values = c * rows
-                                        let difficulties = (chunk.count + c) * rows
-                                        let range = (b * n + start)..<(b * n + start + rows)
-                                        let keyRow = chunk.keyRow + c
-                                        block.keys.withUncheckedMutableView((keyRow * n + start)..<(keyRow * n + start + rows)) { keys in
-                                            // RankingPolicy.key's arithmetic, with the switch outside the loop.
-                                            switch ranking.key {
-                                            case .value:
-                                                for li in 0..<rows { keys[li] = scores[values &+ li] }
-                                            case .priority:
-                                                let penalty = ranking.difficultyPenalty
-                                                for li in 0..<rows { keys[li] = scores[values &+ li] - penalty * scores[difficulties &+ li] }
-                                            case .valuePerDifficulty:
-                                                for li in 0..<rows { keys[li] = scores[values &+ li] / Swift.max(scores[difficulties &+ li], 1) }
-                                            }
-                                            let (lowest, highest) = DrawRanker.range(keys.readOnly)
-                                            let at = b * block.panels + index
-                                            block.lowestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = lowest }
-                                            block.highestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = highest }
-                                        }
-                                        // Grid cell = value band · bands + difficulty band, a band index being
-                                        // the number of cuts ≤ the score (Bands.index(of:)); counted in
-                                        // 64-bit integers, as wide as the scores' comparison masks.
-                                        for li in 0..<rows { cells[li] = 0 }
-                                        let bandStep = Int64(bandCount)
-                                        for cutIndex in 0..<valueCuts.count {
-                                            let cut = valueCuts[cutIndex]
-                                            for li in 0..<rows { cells[li] &+= scores[values &+ li] >= cut ? bandStep : 0 }
-                                        }
-                                        for cutIndex in 0..<difficultyCuts.count {
-                                            let cut = difficultyCuts[cutIndex]
-                                            for li in 0..<rows { cells[li] &+= scores[difficulties &+ li] >= cut ? 1 : 0 }
-                                        }
-                                        block.grades.withUncheckedMutableView(range) { grades in
-                                            for li in 0..<rows {
-                                                let grade = grid[Int(cells[li])]
-                                                grades[li] = completeness[li] >= minimum ? grade : insufficient
-                                            }
-                                        }
-                                    }
-                                }
+                    scratch.gridCells.withUncheckedMutableView { cells in
+                        for c in 0..<chunk.count {
+                            let b = chunk.first + c
+                            let values = scores.slice((c * rows)..<((c + 1) * rows))
+                            let difficulties = scores.slice(((chunk.count + c) * rows)..<((chunk.count + c + 1) * rows))
+                            let keyRow = chunk.keyRow + c
+                            block.keys.withUncheckedMutableView((keyRow * n + start)..<(keyRow * n + start + rows)) { keys in
+                                grader.keys(values: values, difficulties: difficulties, into: keys)
+                                let (lowest, highest) = DrawRanker.range(keys.readOnly)
+                                let at = b * block.panels + index
+                                block.lowestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = lowest }
+                                block.highestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = highest }
+                            }
+                            block.grades.withUncheckedMutableView((b * n + start)..<(b * n + start + rows)) { grades in
+                                grader.grades(
+                                    values: values, difficulties: difficulties, completeness: completeness, cells: cells,
+                                    into: grades)
                             }
                         }
                     }
