@@ -123,28 +123,72 @@ public struct SensitivityAnalysis: Sendable {
     public func run(_ assessment: BatchAssessment, progress: (@Sendable (Double) -> Void)? = nil) -> SensitivityResult {
         let model = assessment.model
         let n = assessment.count
-        let factorCount = model.factors.count
         let m = samples
         let draws = self.draws(for: model)
         let start = DispatchTime.now().uptimeNanoseconds
-
         // Accounts are processed in ascending id order (rankedRows' tie order), so that ties
         // in a draw are broken by position: `order[i]` is the batch row at position i.
         let order: [Int] = (0..<n).sorted { assessment.accounts[$0].id < assessment.accounts[$1].id }
-        let panelRows = Self.panelRows
-        let panelCount = (n + panelRows - 1) / panelRows
-        let batchUtilities = assessment.utilities.matrix.elements
-        var utilities = [Double](repeating: 0, count: n * factorCount)
-        for (position, row) in order.enumerated() {
-            for f in 0..<factorCount { utilities[position * factorCount + f] = batchUtilities[row * factorCount + f] }
-        }
-        let completeness = order.map { assessment.utilities.completeness[$0] }
+        let plan = memoryPlan(accounts: n)
+        let panels = Self.panels(of: assessment, order: order, keepRanks: plan.keepsAllRanks ? m : 0, plan: plan, samples: m)
+        // The block's buffers, shared by the workers (each writes its own ranges): keys and
+        // grades draw-major (entry b · n + i), each draw's smallest and largest key per panel
+        // (entry b · panels + p), and ranks panel-major (entry (p · B + b) · 256 + i − 256p),
+        // so that a draw's ranker reads its keys in one piece and a panel's counts read its
+        // ranks in one piece, without gathering copies.
+        let block = BlockBuffers(accounts: n, panels: panels.count, blockDraws: plan.blockDraws, windowDraws: plan.windowDraws)
+        let crew = Crew(
+            workers: (0..<max(1, min(threads, max(panels.count, 1)))).map { _ in
+                WorkerState(count: n, gradeFirst: model.grading.ranking.gradeFirst)
+            })
+        let steps = BlockSteps(
+            panels: panels, block: block, crew: crew, grader: GradeTable(model.grading), draws: draws,
+            valueSide: model.factors.map { $0.side == .value }, topCount: topCount, binning: plan.binning)
+        var timings = SensitivityResult.Timings()
+        timings.blockDraws = plan.blockDraws
+        timings.keyWindowDraws = plan.windowDraws
+        timings.workers = crew.workers.count
+        timings.passes = 1
 
-        // Memory plan: a quarter of the budget for the block buffers (keys, grades, ranks:
-        // 13 bytes per account and draw), half for the ranks or rank histograms. When the
-        // block's keys would not stay in the last-level cache (more than `keyWindowBytes`),
-        // keys are kept for a window of draws only (scored, then ranked, window by window),
-        // and the block, holding grades and ranks only (5 bytes per account and draw), grows.
+        // The workers call BLAS concurrently: one OpenBLAS thread per call (see BLASThreads).
+        BLASThreads.withThreadCount(crew.workers.count > 1 ? 1 : BLASThreads.count) {
+            var blockStart = 0
+            while blockStart < m {
+                let size = min(plan.blockDraws, m - blockStart)
+                steps.run(first: blockStart, size: size, windowDraws: plan.windowDraws, timings: &timings)
+                blockStart += size
+                progress?(Double(blockStart) / Double(m))
+            }
+        }
+        crew.inParallel(panels.count) { _, p in
+            if plan.keepsAllRanks {
+                panels[p].quantilesFromStoredRanks(samples: m, accounts: n)
+            } else if let binning = plan.binning {
+                panels[p].quantilesFromHistograms(samples: m, binning: binning)
+            }
+        }
+        timings.productSeconds = crew.workers.reduce(0) { $0 + $1.productSeconds } / Double(crew.workers.count)
+        timings.totalSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return result(of: assessment, panels: panels, order: order, plan: plan, timings: timings)
+    }
+
+    /// How the memory budget is spent (see ``run(_:progress:)``).
+    struct MemoryPlan {
+        /// Draws per block, and per window of keys.
+        let blockDraws: Int
+        let windowDraws: Int
+        /// Whether every rank of every draw is kept (exact quantiles), else histograms.
+        let keepsAllRanks: Bool
+        let binning: RankBinning?
+    }
+
+    /// A quarter of the budget for the block buffers (keys, grades, ranks: 13 bytes per account
+    /// and draw), half for the ranks or rank histograms. When the block's keys would not stay
+    /// in the last-level cache (more than `keyWindowBytes`), keys are kept for a window of
+    /// draws only (scored, then ranked, window by window), and the block, holding grades and
+    /// ranks only (5 bytes per account and draw), grows.
+    func memoryPlan(accounts n: Int) -> MemoryPlan {
+        let m = samples
         let perDraw = max(1, n * 13)
         var blockDraws = max(1, min(maximumBlockDraws, m, (memoryBudget / 4) / perDraw))
         var windowDraws = blockDraws
@@ -155,106 +199,42 @@ public struct SensitivityAnalysis: Sendable {
         let storage = memoryBudget / 2
         let keepAllRanks = n * m * 4 <= storage
         let binning = keepAllRanks ? nil : RankBinning(accounts: n, bins: max(2, storage / max(1, n * (m <= Int(UInt16.max) ? 2 : 4))))
+        return MemoryPlan(blockDraws: blockDraws, windowDraws: windowDraws, keepsAllRanks: keepAllRanks, binning: binning)
+    }
 
-        let grader = GradeTable(model.grading)
-        let panels: [PanelState] = (0..<panelCount).map { p in
+    /// The accounts in `order`, cut into panels of ``panelRows``: each panel's utilities
+    /// (row-major) and completeness, and its counters.
+    static func panels(
+        of assessment: BatchAssessment, order: [Int], keepRanks: Int, plan: MemoryPlan, samples m: Int
+    ) -> [PanelState] {
+        let n = assessment.count
+        let factorCount = assessment.model.factors.count
+        let batchUtilities = assessment.utilities.matrix.elements
+        var utilities = [Double](repeating: 0, count: n * factorCount)
+        for (position, row) in order.enumerated() {
+            for f in 0..<factorCount { utilities[position * factorCount + f] = batchUtilities[row * factorCount + f] }
+        }
+        let completeness = order.map { assessment.utilities.completeness[$0] }
+        let panelCount = (n + panelRows - 1) / panelRows
+        return (0..<panelCount).map { p in
             let rows = min(panelRows, n - p * panelRows)
             let slice = Array(utilities[(p * panelRows * factorCount)..<((p * panelRows + rows) * factorCount)])
             return PanelState(
                 index: p, start: p * panelRows, rows: rows, utilities: slice,
                 completeness: Array(completeness[(p * panelRows)..<(p * panelRows + rows)]),
-                factorCount: factorCount, keepRanks: keepAllRanks ? m : 0,
-                histogramBins: binning?.count ?? 0, wideCounts: m > Int(UInt16.max))
+                factorCount: factorCount, keepRanks: keepRanks,
+                histogramBins: plan.binning?.count ?? 0, wideCounts: m > Int(UInt16.max))
         }
-        // The block's buffers, shared by the workers (each writes its own ranges): keys and
-        // grades draw-major (entry b · n + i), each draw's smallest and largest key per panel
-        // (entry b · panels + p), and ranks panel-major (entry (p · B + b) · 256 + i − 256p),
-        // so that a draw's ranker reads its keys in one piece and a panel's counts read its
-        // ranks in one piece, without gathering copies.
-        let block = BlockBuffers(accounts: n, panels: panelCount, blockDraws: blockDraws, windowDraws: windowDraws)
-        let workerCount = max(1, min(threads, max(panelCount, 1)))
-        let workers: [WorkerState] = (0..<workerCount).map { _ in
-            WorkerState(count: n, gradeFirst: model.grading.ranking.gradeFirst)
-        }
-        let valueSide = model.factors.map { $0.side == .value }
-        var timings = SensitivityResult.Timings()
-        timings.blockDraws = blockDraws
-        timings.keyWindowDraws = windowDraws
-        timings.workers = workerCount
-        timings.passes = 1
+    }
 
-        // Each step hands out its items (panels, draws) one at a time to whichever worker is
-        // free, so a worker that the system holds back does not hold the others up.
-        func inParallel(_ items: Int, _ body: @Sendable (WorkerState, Int) -> Void) {
-            let queue = WorkQueue(count: items)
-            DispatchQueue.concurrentPerform(iterations: min(workerCount, items)) { w in
-                while let item = queue.take() { body(workers[w], item) }
-            }
-        }
-
-        // The workers call BLAS concurrently: one OpenBLAS thread per call (see BLASThreads).
-        BLASThreads.withThreadCount(workerCount > 1 ? 1 : BLASThreads.count) {
-        var blockStart = 0
-        while blockStart < m {
-            let size = min(blockDraws, m - blockStart)
-            let first = blockStart
-            // Window by window (the whole block when its keys fit the cache): scores, then ranks.
-            var windowStart = 0
-            while windowStart < size {
-                let windowSize = min(windowDraws, size - windowStart)
-                // Per chunk of at most `chunkDraws` draws, 2C × F weights ×100: row c the value
-                // weights of the chunk's draw c, row C + c its difficulty weights (zero for the
-                // other side's factors). A chunk's panel product (2C × 256) stays in cache.
-                let chunks = stride(from: windowStart, to: windowStart + windowSize, by: Self.chunkDraws).map { chunkFirst in
-                    let count = min(Self.chunkDraws, windowStart + windowSize - chunkFirst)
-                    var weights = [Double](repeating: 0, count: 2 * count * factorCount)
-                    for c in 0..<count {
-                        for f in 0..<factorCount {
-                            let w = 100 * draws[(blockStart + chunkFirst + c) * factorCount + f]
-                            weights[((valueSide[f] ? 0 : count) + c) * factorCount + f] = w
-                        }
-                    }
-                    return WeightChunk(first: chunkFirst, keyRow: chunkFirst - windowStart, count: count, weights: weights)
-                }
-                // 1. Scores → grades and keys, per (panel, chunk): a few panels still make many items.
-                let scoringStart = DispatchTime.now().uptimeNanoseconds
-                inParallel(panelCount * chunks.count) { worker, item in
-                    panels[item / chunks.count].score(chunk: chunks[item % chunks.count], grader: grader, block: block, scratch: worker)
-                }
-                let rankingStart = DispatchTime.now().uptimeNanoseconds
-                // 2. Ranks, per draw.
-                let window = windowStart
-                inParallel(windowSize) { worker, d in
-                    worker.rank(draw: window + d, keyRow: d, block: block)
-                }
-                timings.scoringSeconds += Double(rankingStart - scoringStart) / 1e9
-                timings.rankingSeconds += Double(DispatchTime.now().uptimeNanoseconds - rankingStart) / 1e9
-                windowStart += windowSize
-            }
-            let countingStart = DispatchTime.now().uptimeNanoseconds
-            // 3. Counts, per panel.
-            inParallel(panelCount) { _, p in
-                panels[p].count(blockStart: first, blockSize: size, block: block, draws: draws, topCount: topCount, binning: binning)
-            }
-            let end = DispatchTime.now().uptimeNanoseconds
-            timings.countingSeconds += Double(end - countingStart) / 1e9
-            timings.productFlops += 2 * Double(n) * Double(factorCount) * Double(2 * size)
-            blockStart += size
-            progress?(Double(blockStart) / Double(m))
-        }
-        }
-
-        inParallel(panelCount) { _, p in
-            if keepAllRanks {
-                panels[p].quantilesFromStoredRanks(samples: m, accounts: n)
-            } else if let binning {
-                panels[p].quantilesFromHistograms(samples: m, binning: binning)
-            }
-        }
-        timings.productSeconds = workers.reduce(0) { $0 + $1.productSeconds } / Double(workerCount)
-        timings.totalSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-
-        // Gather.
+    /// The per-account results, in the batch's row order, from the panels' counts.
+    func result(
+        of assessment: BatchAssessment, panels: [PanelState], order: [Int], plan: MemoryPlan,
+        timings: SensitivityResult.Timings
+    ) -> SensitivityResult {
+        let n = assessment.count
+        let m = samples
+        let factorCount = assessment.model.factors.count
         var gradeProbabilities = [Double](repeating: 0, count: n * 5)
         var topProbability = [Double](repeating: 0, count: n)
         var meanRank = [Double](repeating: 0, count: n)
@@ -284,8 +264,84 @@ public struct SensitivityAnalysis: Sendable {
             seed: seed, gradeProbabilities: gradeProbabilities, topProbability: topProbability, meanRank: meanRank,
             lowRank: lowRank, medianRank: medianRank, highRank: highRank, centralWeights: central,
             baseGrades: assessment.grades, baseRanks: baseRanks,
-            exactRankLimit: binning?.exactLimit ?? n, rankResolution: binning?.widestBin ?? 1,
-            relativeRankResolution: binning?.relativeWidth ?? 0, timings: timings)
+            exactRankLimit: plan.binning?.exactLimit ?? n, rankResolution: plan.binning?.widestBin ?? 1,
+            relativeRankResolution: plan.binning?.relativeWidth ?? 0, timings: timings)
+    }
+
+    /// The workers. Each step hands out its items (panels, draws) one at a time to whichever
+    /// worker is free, so a worker that the system holds back does not hold the others up.
+    struct Crew {
+        let workers: [WorkerState]
+
+        func inParallel(_ items: Int, _ body: @Sendable (WorkerState, Int) -> Void) {
+            let queue = WorkQueue(count: items)
+            DispatchQueue.concurrentPerform(iterations: min(workers.count, items)) { w in
+                while let item = queue.take() { body(workers[w], item) }
+            }
+        }
+    }
+
+    /// The three steps of a block of draws (see ``run(_:progress:)``).
+    struct BlockSteps {
+        let panels: [PanelState]
+        let block: BlockBuffers
+        let crew: Crew
+        let grader: GradeTable
+        /// Every draw's weights, `samples × factors` row-major.
+        let draws: [Double]
+        let valueSide: [Bool]
+        let topCount: Int
+        let binning: RankBinning?
+
+        /// Draws `first ..< first + size`: window by window (the whole block when its keys
+        /// fit the cache) scores, then ranks; then the counts.
+        func run(first: Int, size: Int, windowDraws: Int, timings: inout SensitivityResult.Timings) {
+            var windowStart = 0
+            while windowStart < size {
+                let windowSize = min(windowDraws, size - windowStart)
+                let chunks = weightChunks(blockStart: first, windowStart: windowStart, windowSize: windowSize)
+                // 1. Scores → grades and keys, per (panel, chunk): a few panels still make many items.
+                let scoringStart = DispatchTime.now().uptimeNanoseconds
+                crew.inParallel(panels.count * chunks.count) { worker, item in
+                    panels[item / chunks.count].score(chunk: chunks[item % chunks.count], grader: grader, block: block, scratch: worker)
+                }
+                let rankingStart = DispatchTime.now().uptimeNanoseconds
+                // 2. Ranks, per draw.
+                let window = windowStart
+                crew.inParallel(windowSize) { worker, d in
+                    worker.rank(draw: window + d, keyRow: d, block: block)
+                }
+                timings.scoringSeconds += Double(rankingStart - scoringStart) / 1e9
+                timings.rankingSeconds += Double(DispatchTime.now().uptimeNanoseconds - rankingStart) / 1e9
+                windowStart += windowSize
+            }
+            let countingStart = DispatchTime.now().uptimeNanoseconds
+            // 3. Counts, per panel.
+            crew.inParallel(panels.count) { _, p in
+                panels[p].count(blockStart: first, blockSize: size, block: block, draws: draws, topCount: topCount, binning: binning)
+            }
+            let end = DispatchTime.now().uptimeNanoseconds
+            timings.countingSeconds += Double(end - countingStart) / 1e9
+            timings.productFlops += 2 * Double(block.accounts) * Double(valueSide.count) * Double(2 * size)
+        }
+
+        /// Per chunk of at most `chunkDraws` draws of the window, 2C × F weights ×100: row c
+        /// the value weights of the chunk's draw c, row C + c its difficulty weights (zero for
+        /// the other side's factors). A chunk's panel product (2C × 256) stays in cache.
+        func weightChunks(blockStart: Int, windowStart: Int, windowSize: Int) -> [WeightChunk] {
+            let factorCount = valueSide.count
+            return stride(from: windowStart, to: windowStart + windowSize, by: SensitivityAnalysis.chunkDraws).map { chunkFirst in
+                let count = min(SensitivityAnalysis.chunkDraws, windowStart + windowSize - chunkFirst)
+                var weights = [Double](repeating: 0, count: 2 * count * factorCount)
+                for c in 0..<count {
+                    for f in 0..<factorCount {
+                        let w = 100 * draws[(blockStart + chunkFirst + c) * factorCount + f]
+                        weights[((valueSide[f] ? 0 : count) + c) * factorCount + f] = w
+                    }
+                }
+                return WeightChunk(first: chunkFirst, keyRow: chunkFirst - windowStart, count: count, weights: weights)
+            }
+        }
     }
 }
 

@@ -164,13 +164,15 @@ struct ChunkMapper: Sendable {
     /// The panel of raw rows (values, category codes, NaN where missing) is written through
     /// a buffer borrowed from its array for the whole chunk (`withUnsafeMutableBufferPointer`),
     /// and which factors are present is a bit set, so that the per-field path makes no
-    /// copy-on-write checks. A scoring pass turns a full panel into utilities factor by
-    /// factor (``UtilityTable/convertToUtilities(_:rows:missingFill:)``), so that each
-    /// factor's formula is chosen once per panel rather than once per field.
+    /// copy-on-write checks. A scoring pass hands a full panel to the engine's kernel
+    /// (``PanelScoring``: utilities factor by factor, so that each factor's formula is chosen
+    /// once per panel rather than once per field, then one BLAS product), and reads each row's
+    /// grade and key with ``RowGrader``.
     private struct State {
         let plan: StreamPlan
         let scoring: Bool
-        let utilities: UtilityTable
+        let kernel: PanelScoring
+        let rowGrader: RowGrader
         let factorCount: Int
         let width: Int
         /// Per column: whether its field is read while streaming (its step is not `skip`, or
@@ -211,15 +213,17 @@ struct ChunkMapper: Sendable {
                 let count = plan.factorCount
                 let unknown = [Double](repeating: .nan, count: count)
                 scoring = false
-                utilities = UtilityTable(
+                let unused = UtilityTable(
                     model: plan.model,
                     statistics: UtilityBuilder.Statistics(
                         minimum: unknown, maximum: unknown, mean: unknown, standardDeviation: unknown,
                         meanUtility: [Double](repeating: 0.5, count: count)))
+                kernel = PanelScoring(table: unused, scorer: plan.scorer, missingFill: plan.missingFill)
             case .scoring(let table):
                 scoring = true
-                utilities = table
+                kernel = PanelScoring(table: table, scorer: plan.scorer, missingFill: plan.missingFill)
             }
+            rowGrader = RowGrader(scorer: plan.scorer, grading: plan.model.grading, scenario: plan.scenario)
             factorCount = plan.factorCount
             width = plan.statisticsWidth
             readsColumn = plan.steps.map { $0.kind != .skip }
@@ -594,11 +598,8 @@ struct ChunkMapper: Sendable {
             blasPanel.withPanelView { copy in copy.copy(used, from: panel, at: 0, to: 0) }
             // The raw values become utilities in the copy; `panel` keeps the raw values (NaN
             // where missing) for the checks below.
-            utilities.convertToUtilities(&blasPanel, rows: panelSize, missingFill: plan.missingFill)
-            plan.scorer.scores(rowMajor: blasPanel, rows: panelSize, into: &scores)
+            kernel.score(&blasPanel, rows: panelSize, into: &scores)
             let columns = plan.scoreColumns
-            let scenarioCount = columns / 2
-            let grading = plan.model.grading
             let first = rows.candidates.count - panelSize
             let meanFactors = plan.meanFactors
             let meanOffset = plan.rawFactors.count
@@ -617,13 +618,11 @@ struct ChunkMapper: Sendable {
                     }
                 }
                 if !missesMean {
-                    let value = scores[base + plan.scenario]
-                    let difficulty = scores[base + scenarioCount + plan.scenario]
-                    let grade = grading.grade(value: value, difficulty: difficulty, completeness: panelCompleteness[row])
-                    rows.candidates[first + row].grade = UInt8(grade.order)
-                    rows.candidates[first + row].key = grading.ranking.key(value: value, difficulty: difficulty)
-                    rows.candidates[first + row].value = value
-                    rows.candidates[first + row].difficulty = difficulty
+                    let graded = rowGrader.graded(scores, row: row, completeness: panelCompleteness[row])
+                    rows.candidates[first + row].grade = graded.grade
+                    rows.candidates[first + row].key = graded.key
+                    rows.candidates[first + row].value = graded.value
+                    rows.candidates[first + row].difficulty = graded.difficulty
                 } else {
                     rows.candidates[first + row].grade = MappedChunk.deferredGrade
                     rows.deferredScores.append(contentsOf: scores[base..<(base + columns)])

@@ -356,15 +356,11 @@ struct StreamMerger {
     /// that the per-row path copies nothing).
     struct Grader {
         let scorer: Scorer
-        let grading: GradingPolicy
-        let scenario: Int
-        let columns: Int
+        let rows: RowGrader
 
         init(plan: StreamPlan) {
             scorer = plan.scorer
-            grading = plan.model.grading
-            scenario = plan.scenario
-            columns = plan.scoreColumns
+            rows = RowGrader(scorer: plan.scorer, grading: plan.model.grading, scenario: plan.scenario)
         }
 
         /// Adds the mean fills to a row of scores, then grades it and computes its key; also
@@ -373,10 +369,7 @@ struct StreamMerger {
             _ scores: inout [Double], row: Int, factors: ArraySlice<Int32>, means: [Double], completeness: Double
         ) -> (grade: UInt8, key: Double, value: Double, difficulty: Double) {
             scorer.addMeanFills(factors.lazy.map(Int.init), meanUtility: means, to: &scores, row: row)
-            let value = scores[row * columns + scenario]
-            let difficulty = scores[row * columns + columns / 2 + scenario]
-            let grade = grading.grade(value: value, difficulty: difficulty, completeness: completeness)
-            return (UInt8(grade.order), grading.ranking.key(value: value, difficulty: difficulty), value, difficulty)
+            return rows.graded(scores, row: row, completeness: completeness)
         }
     }
 
