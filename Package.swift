@@ -80,7 +80,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports", "ScoringEngine", "ScoringIO", "ScoringTestSupport"],
+            dependencies: ["Reports", "RunHistory", "ScoringEngine", "ScoringIO", "ScoringTestSupport"],
             exclude: ["Golden"]
         ),
         .testTarget(

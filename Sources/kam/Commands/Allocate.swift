@@ -56,42 +56,10 @@ enum AllocationInput {
         guard let scoring = try? ScoringPipeline(model: model) else {
             throw CLIError.modelNotScorable(model: modelOptions.model)
         }
-        var statistics = UtilityBuilder(model: model).statistics(of: loaded.batch)
-        if let conversion = pipelineModel.conversion {
-            statistics = conversion.statistics(for: model, fallback: statistics)
-        }
-        let assessment = scoring.assess(loaded.batch, statistics: statistics)
-        let managerNames = assessment.accounts.map(\.manager)
-        let managers = team.assign(managerNames: managerNames)
-        var accounts: [AllocationProblem.Account] = []
-        accounts.reserveCapacity(assessment.count)
-        for row in 0..<assessment.count {
-            let account = assessment.accounts[row]
-            let insufficient = assessment.grades[row] == .insufficient
-            var byStage: [Double] = []
-            if !insufficient {
-                byStage = (1...PipelineState.stageCount).map { stage in
-                    forecaster.forecast(
-                        PipelineForecaster.Account(
-                            stage: stage, value: assessment.value(row), difficulty: assessment.difficulty(row),
-                            insufficientInformation: false, dealValue: account.dealValue)
-                    ).probability ?? 0
-                }
-            }
-            accounts.append(
-                AllocationProblem.Account(
-                    id: account.id, manager: managers[row], stage: account.stage, grade: assessment.grades[row],
-                    dealValue: account.dealValue, probabilityByStage: byStage))
-        }
         do throws(AllocationError) {
-            let problem = try AllocationProblem(
-                team: team, transitions: pipelineModel.transitions, accounts: accounts, objective: options.objective)
-            return Loaded(
-                problem: problem, assessment: assessment, rejects: loaded.rejects.count, rejectsPath: rejectsPath,
-                rejectedRows: loaded.rejects, header: loaded.header, managerNames: managerNames,
-                periodLabel: pipelineModel.history.map {
-                    pipelineModel.period.label(of: pipelineModel.period.index(of: $0.observedUntil.adding(days: 1)))
-                })
+            return try Loaded(
+                loaded: loaded, scoring: scoring, pipeline: pipelineModel, forecaster: forecaster, team: team,
+                objective: options.objective, rejectsPath: rejectsPath)
         } catch {
             throw CLIError.inFile(options.team, error)
         }

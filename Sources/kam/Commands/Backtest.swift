@@ -71,28 +71,7 @@ extension Kam {
                 }
                 let read = try HistoryInput.snapshots(snapshots, model: model)
                 // Scores use statistics of the snapshots known at the cut only.
-                let known = (0..<read.batch.count).filter { read.dates[$0] <= cut }
-                var statistics: UtilityBuilder.Statistics?
-                if !known.isEmpty {
-                    var subset = read.batch
-                    subset.accounts = known.map { read.batch.accounts[$0] }
-                    subset.factorColumns = read.batch.factorColumns.map { column in
-                        switch column {
-                        case .numeric(let values): return .numeric(known.map { values[$0] })
-                        case .categorical(let codes): return .categorical(known.map { codes[$0] })
-                        }
-                    }
-                    subset.segmentData = SegmentData()
-                    statistics = UtilityBuilder(model: model).statistics(of: subset)
-                }
-                let scored = HistoryInput.score(read, model: model, statistics: statistics)
-                let snapshotList = (0..<read.batch.count).map { row in
-                    ScoringEngine.Backtest.Snapshot(
-                        accountID: read.batch.accounts[row].id, date: read.dates[row], stage: read.batch.accounts[row].stage,
-                        value: scored.value[row], difficulty: scored.difficulty[row],
-                        insufficientInformation: scored.insufficient[row], outcome: read.outcomes[row],
-                        outcomeDate: read.outcomeDates[row], dealValue: read.batch.accounts[row].dealValue)
-                }
+                let (snapshotList, scored) = read.backtestSnapshots(model: model, cut: cut)
                 let result: ScoringEngine.Backtest.Result
                 do throws(ForecastError) {
                     result = try ScoringEngine.Backtest(period: period, cut: cut, horizon: horizon).run(

@@ -312,92 +312,44 @@ extension Kam.ModelCommand {
         }
 
         /// Checks that the model read back from the file scores the training accounts as the
-        /// fit did in memory, within ``roundTripTolerance``: the history is read again as a
-        /// prospect list with the written model (the path `kam rank` takes) and scored, and
-        /// every training account is compared by line; accounts that reader rejects (a cell of a
-        /// learned numeric candidate column that is not a number, which the fit read as
-        /// missing) are scored through the engine's evaluation of the same learning data.
+        /// fit did in memory, within ``roundTripTolerance``
+        /// (``ModelFitReport/RoundTrip/init(checking:learned:training:table:lines:tolerance:phase:)``),
+        /// and grades them as the report's table says.
         ///
-        /// - Throws: ``InternalFailure`` (exit 70) when a score differs by more.
+        /// - Throws: ``InternalFailure`` (exit 70) when a score differs by more, a grade differs
+        ///   or the written model cannot be read in or scored.
         func verify(
             _ reread: ScoringModel, learned: LearnedModel, training: LearningData, table: CSVTable, lines: [Int],
             progress: Progress
         ) throws -> ModelFitReport.RoundTrip {
-            let expected = learned.trainingScores
-            var largest = 0.0
-
-            // The ingest path of `kam rank`.
-            progress.phase("checking the written model through kam rank's reader", rows: training.count)
-            let loaded: ProspectListLoader.Result
-            do {
-                loaded = try ProspectListLoader(model: reread).load(table)
+            let roundTrip: ModelFitReport.RoundTrip
+            do throws(ModelFitReport.RoundTrip.Failure) {
+                roundTrip = try ModelFitReport.RoundTrip(
+                    checking: reread, learned: learned, training: training, table: table, lines: lines,
+                    tolerance: Self.roundTripTolerance, phase: { progress.phase($0, rows: $1) })
             } catch {
-                throw InternalFailure(message: "the history cannot be read as a prospect list with the written model: \(error.description)")
-            }
-            let pipeline: ScoringPipeline
-            do {
-                pipeline = try ScoringPipeline(model: reread)
-            } catch {
-                throw InternalFailure(message: "the written model cannot score: \(error.description)")
-            }
-            let assessment = pipeline.assess(loaded.batch)
-            // The accepted row of each line (−1: none); lines are the file's, so the table is small.
-            let lastLine = max(lines.max() ?? 0, loaded.batch.accounts.map(\.line).max() ?? 0)
-            var rowByLine = [Int](repeating: -1, count: lastLine + 1)
-            for (row, account) in loaded.batch.accounts.enumerated() { rowByLine[account.line] = row }
-            var compared = 0
-            var gradesDiffer = 0
-            var notCompared: [Int] = []
-            for (index, line) in lines.enumerated() {
-                let row = line >= 0 ? rowByLine[line] : -1
-                guard row >= 0 else {
-                    notCompared.append(index)
-                    continue
-                }
-                compared += 1
-                let value = assessment.value(row)
-                let difficulty = assessment.difficulty(row)
-                largest = max(largest, abs(value - expected.value[index]), abs(difficulty - expected.difficulty[index]))
-                largest = max(largest, abs(assessment.priority(row) - expected.priority[index]))
-                if let probability = reread.probability(value: value, difficulty: difficulty) {
-                    largest = max(largest, abs(probability - expected.probability[index]))
-                } else {
-                    largest = .infinity
-                }
-                if assessment.grades[row] != expected.grades[index] { gradesDiffer += 1 }
-            }
-
-            // The rest through the engine's evaluation (same scoring, utilities from the learning data).
-            if !notCompared.isEmpty {
-                progress.phase("checking \(notCompared.count) more accounts through the engine", rows: notCompared.count)
-                let engine: LearnedModelEvaluation
-                do {
-                    engine = try ModelLearner.evaluate(model: reread, on: training.rows(notCompared))
-                } catch {
+                switch error {
+                case .notAProspectList(let error):
+                    throw InternalFailure(
+                        message: "the history cannot be read as a prospect list with the written model: \(error.description)")
+                case .notScorable(let error):
+                    throw InternalFailure(message: "the written model cannot score: \(error.description)")
+                case .notEvaluable(let error):
                     throw InternalFailure(message: "the written model cannot score the training accounts: \(error.description)")
                 }
-                for (position, index) in notCompared.enumerated() {
-                    if engine.scores.grades[position] != expected.grades[index] { gradesDiffer += 1 }
-                    largest = max(
-                        largest, abs(engine.scores.value[position] - expected.value[index]),
-                        abs(engine.scores.difficulty[position] - expected.difficulty[index]),
-                        abs(engine.scores.priority[position] - expected.priority[index]),
-                        abs(engine.scores.probability[position] - expected.probability[index]))
-                }
             }
+            let largest = roundTrip.largestDifference
             guard largest <= Self.roundTripTolerance, largest.isFinite else {
                 throw InternalFailure(
                     message: "the learned model, as written, scores the training accounts differently from the fit (largest difference \(largest), allowed \(Self.roundTripTolerance)); \(outputPath) was not written")
             }
             // The grade table the report prints for the training accounts is the one the model as
             // written gives them, account by account.
-            guard gradesDiffer == 0 else {
+            guard roundTrip.gradesDiffer == 0 else {
                 throw InternalFailure(
-                    message: "the learned model, as written, grades \(gradesDiffer) training accounts differently from the table the report prints; \(outputPath) was not written")
+                    message: "the learned model, as written, grades \(roundTrip.gradesDiffer) training accounts differently from the table the report prints; \(outputPath) was not written")
             }
-            return ModelFitReport.RoundTrip(
-                accounts: training.count, comparedThroughIngest: compared, largestDifference: largest,
-                tolerance: Self.roundTripTolerance, gradesDiffer: gradesDiffer)
+            return roundTrip
         }
     }
 }

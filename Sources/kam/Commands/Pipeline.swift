@@ -146,7 +146,7 @@ extension Kam {
                         let read = try HistoryInput.snapshots(snapshots, model: scoring)
                         snapshotRejects = read.rejects
                         snapshotRows = read.rowsRead
-                        let scored = HistoryInput.score(read, model: scoring, statistics: nil)
+                        let scored = read.scores(model: scoring)
                         let lastPeriod = period.lastCompletePeriod(observedUntil: observedUntil)
                         let observations = (0..<read.batch.count).map { row in
                             let known = read.outcomes[row] != .open && (read.outcomeDates[row].map { $0 <= observedUntil } ?? false)
@@ -388,31 +388,5 @@ enum HistoryInput {
             throw CLIError.noUsableEvent(log: log.file)
         }
         return period.lastDay(of: period.index(of: last))
-    }
-
-    /// Scores of a snapshot batch.
-    struct Scores {
-        let value: [Double]
-        let difficulty: [Double]
-        let insufficient: [Bool]
-        let grades: [Grade]
-        let statistics: UtilityBuilder.Statistics
-    }
-
-    /// Scores snapshots; `statistics` nil uses the batch's own (or those of `subset` rows).
-    static func score(
-        _ snapshots: SnapshotReader.Result, model: ScoringModel, statistics: UtilityBuilder.Statistics?
-    ) -> Scores {
-        let builder = UtilityBuilder(model: model)
-        let used = statistics ?? builder.statistics(of: snapshots.batch)
-        // The model was validated when it was read, so its scorer can be built.
-        guard let pipeline = try? ScoringPipeline(model: model) else {
-            preconditionFailure("A model read from a file always has a scorer")
-        }
-        let assessment = pipeline.assess(snapshots.batch, statistics: used)
-        let count = assessment.count
-        return Scores(
-            value: (0..<count).map { assessment.value($0) }, difficulty: (0..<count).map { assessment.difficulty($0) },
-            insufficient: assessment.grades.map { $0 == .insufficient }, grades: assessment.grades, statistics: used)
     }
 }

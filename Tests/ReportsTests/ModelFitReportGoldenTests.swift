@@ -1,0 +1,78 @@
+import Foundation
+import Reports
+import ScoringEngine
+import ScoringIO
+import ScoringTestSupport
+import Testing
+
+/// `kam model fit` in process: a generated 160-row history (seed 5) learned from with the
+/// bundled model as the base (5 folds, seed 42, a stratified 25% held out), compared with
+/// `Tests/ReportsTests/Golden/model-fit-<format>.txt`.
+///
+/// The learned model is written to text, read back and checked to score the training
+/// accounts as the fit did, as the command does before it reports.
+///
+/// Re-record with `KAM_UPDATE_GOLDEN=1 swift test --filter ModelFitReportGoldenTests`.
+@Suite("Model fit report against golden files")
+struct ModelFitReportGoldenTests {
+    static let holdout = 0.25
+    static let seed: UInt64 = 42
+
+    /// The report of the fit, with the round trip's check and the held-out evaluation.
+    static func report(language: Language) throws -> ModelFitReport {
+        let model = try TextReportGoldenTests.model()
+        let bytes = HistoryGenerator(model: model, options: try GeneratorOptions(rows: 160, seed: 5)).bytes()
+        let table = try CSVReader().read(bytes: bytes, file: "history.csv")
+        let history = try LearningHistoryLoader(model: model).load(table)
+        let split = HoldoutSplit(outcomes: history.data.outcomes, fraction: holdout, seed: seed)
+        let training = history.data.rows(split.training)
+        var options = ModelLearner.Options()
+        options.seed = seed
+        let learned = try ModelLearner(options: options).learn(training, baseModel: model)
+        var report = ModelFitReport(
+            file: "history.csv", modelFile: "models/default.yaml", baseModel: model, history: history,
+            trainingCount: training.count, learned: learned,
+            settings: ModelFitReport.Settings(
+                candidates: .model, excluded: [], folds: options.folds, seed: seed, prior: .model, outcomeColumn: "outcome",
+                leakThreshold: options.leakThreshold, holdout: holdout, test: nil),
+            outputPath: "history.model.yaml", rejectsPath: history.rejects.isEmpty ? nil : "history.rejects.csv",
+            language: language)
+        let text = try ModelFileWriter().checkedText(learned.model, annotations: report.annotations(), file: "history.model.yaml")
+        let reread = try ModelFileReader().read(yaml: text, file: "history.model.yaml")
+        report.roundTrip = try ModelFitReport.RoundTrip(
+            checking: reread, learned: learned, training: training, table: table, lines: split.training.map { history.lines[$0] },
+            tolerance: 1e-12)
+        report.heldOut = ModelFitReport.HeldOut(
+            source: "holdout 25%", evaluation: try ModelLearner.evaluate(model: reread, on: history.data.rows(split.heldOut)),
+            open: 0, rejects: [], rejectsPath: nil)
+        return report
+    }
+
+    @Test("ModelFitReport: kam model fit --holdout 0.25", arguments: OutputFormat.allCases)
+    func modelFitReport(format: OutputFormat) throws {
+        TextReportGoldenTests.expectGolden(try Self.report(language: .en).render(format, view: .factors), "model-fit-\(format)")
+    }
+
+    @Test("ModelFitReport: --format csv --view groups|metrics|grades, and --lang zh")
+    func modelFitReportViews() throws {
+        let report = try Self.report(language: .en)
+        for view in [ModelFitReport.CSVView.groups, .metrics, .grades] {
+            TextReportGoldenTests.expectGolden(report.render(.csv, view: view), "model-fit-csv-\(view)")
+        }
+        TextReportGoldenTests.expectGolden(try Self.report(language: .zh).render(.table, view: .factors), "model-fit-zh-table")
+    }
+
+    @Test("ModelFitReport: the written model scores as the fit did, and the counts add up")
+    func modelFitChecks() throws {
+        let report = try Self.report(language: .en)
+        let roundTrip = try #require(report.roundTrip)
+        #expect(roundTrip.largestDifference <= 1e-12)
+        #expect(roundTrip.gradesDiffer == 0)
+        #expect(roundTrip.accounts == report.trainingCount && roundTrip.comparedThroughIngest <= roundTrip.accounts)
+        let history = report.history
+        #expect(history.wonCount + history.lostCount == history.data.count)
+        #expect(history.wonCount > 0 && history.lostCount > 0)
+        let heldOut = try #require(report.heldOut)
+        #expect(report.trainingCount + heldOut.evaluation.scores.grades.count == history.data.count)
+    }
+}
