@@ -134,189 +134,21 @@ extension Kam {
                 var sink = try FileSink.open(destination.output, format: format.opened, protecting: inputs)
                 let model = try modelOptions.load()
                 let history = try openRecordHistory()
-                var inMemoryAssessment: BatchAssessment?
-                var streamedAccounts: RecordedAccounts?
-                var recordStatistics: UtilityBuilder.Statistics?
                 let pipeline: ScoringPipeline
                 do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.inFile(modelOptions.model, error) }
-                let scenarioIndex = scenario.flatMap { pipeline.scorer.scenarioNames.firstIndex(of: $0) }
-                let wanted = grade.flatMap(parseGrades)
-                let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
-                let conditions = try list.parsedConditions()
-                let sortKey = try list.sortKey()
-                if let problem = RankReport.listProblem(conditions: conditions, sort: sortKey, model: model) {
-                    throw CLIError.usage(problem)
-                }
-                let filtering = !conditions.isEmpty || sortKey != nil
-                // Rows written so far by a ranking filtered page by page.
-                var filteredShown: Int? = nil
-                var report: RankReport
-                let rejected: [Reject]
-                let header: [String]
-                // Further pages of a streamed csv/json ranking (the first is in `report`).
-                var morePages: () throws -> RankReport? = { nil }
-                var shownCount: Int? = nil
-                var expectedWins = 0.0
-                // The threads that map, assess and format the pages of a whole ranking, and its
-                // first page (formatted by the writer, as a report's own rows are).
-                var pageProducer: PageProducer<(report: RankReport, expectedWins: Double)>?
-                var firstPage: RankReport?
+                let selection = try rankSelection(pipeline: pipeline, model: model)
+                // The threads that map, assess and format the pages of a whole ranking.
+                var pageProducer: PageProducer<ProducedPage>?
                 defer { pageProducer?.stop() }
+                let ranked: RankedList
                 if diagnostics.inMemory || !ProspectStream.canStream(input.file) || model.factors.count > ProspectStream.maximumFactors {
-                    progress.phase("reading \(input.file)", rows: input.estimatedRows)
-                    let loaded = try input.load(model: model, progress: progress)
-                    let scenarioIndex = try checkedScenario(scenarioIndex, pipeline: pipeline)
-                    progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
-                    let assessment = pipeline.assess(loaded.batch, scenario: scenarioIndex)
-                    if history != nil { inMemoryAssessment = assessment }
-                    progress.phase("ranking", rows: loaded.batch.count)
-                    var rows: [(rank: Int, row: Int)] = []
-                    let probe = RankReport(assessment: assessment, rows: [], loaded: loaded, language: labels.lang, rejectsPath: nil)
-                    for (position, row) in assessment.rankedRows().enumerated() {
-                        if rows.count >= limit, sortKey == nil { break }
-                        if let wanted, !wanted.contains(assessment.grades[row]) { continue }
-                        if !conditions.isEmpty, probe.rows([(position + 1, row)], matching: conditions).isEmpty { continue }
-                        rows.append((position + 1, row))
-                    }
-                    if let sortKey { rows = Array(probe.sorted(rows, by: sortKey).prefix(limit)) }
-                    report = RankReport(assessment: assessment, rows: rows, loaded: loaded, language: labels.lang, rejectsPath: nil)
-                    (rejected, header) = (loaded.rejects, loaded.header)
+                    ranked = try rankInMemory(model: model, pipeline: pipeline, selection: selection, recording: history != nil, progress: progress)
                 } else {
-                    // Streaming: bounded memory, both cores; a scenario the model lacks is
-                    // reported after the file is read, as on the in-memory path.
-                    // csv and json are written a page of rows at a time, in bounded memory
-                    // however many rows are shown.
-                    progress.phase("reading and scoring \(input.file)", rows: input.estimatedRows)
-                    let ranking = try input.rank(
-                        model: model, scorer: pipeline.scorer, scenario: scenarioIndex ?? 0,
-                        limit: filtering ? .max : limit, grades: wanted, blockSize: diagnostics.blockSize, workers: diagnostics.workers,
-                        runCapacity: diagnostics.memoryRows ?? ProspectStream.runCapacity(memory: sortMemory),
-                        paged: filtering || format == .csv || format == .json || format == .xlsx,
-                        keepsRecords: history != nil, progress: progress)
-                    streamedAccounts = ranking.recorded
-                    let scenarioIndex = try checkedScenario(scenarioIndex, pipeline: pipeline)
-                    let statistics = ranking.statistics
-                    recordStatistics = statistics
-                    let loaded = ranking.loaderResult
-                    let wholeList = (ranking.gradeCounts, ranking.acceptedCount)
-                    let language = labels.lang
-                    func pageReport(_ batch: ProspectBatch, ranks: [Int], counting: Bool = true) -> RankReport {
-                        assessedReport(pipeline.assess(batch, scenario: scenarioIndex, statistics: statistics), ranks: ranks, counting: counting)
-                    }
-                    func assessedReport(_ assessment: BatchAssessment, ranks: [Int], counting: Bool = true) -> RankReport {
-                        var report = RankReport(
-                            assessment: assessment, rows: ranks.enumerated().map { ($1, $0) }, loaded: loaded,
-                            language: language, rejectsPath: nil, wholeList: wholeList)
-                        report.digits = digits
-                        if counting { expectedWins += report.rows.reduce(0.0) { $0 + (report.probability($1.row) ?? 0) } }
-                        return report
-                    }
-                    var first = (batch: ranking.shown, ranks: ranking.ranks)
-                    if filtering, let pages = ranking.pages {
-                        // --where and --sort: the whole ranking is read back page by page (in
-                        // bounded memory) and each page filtered. csv and xlsx in rank order
-                        // are written as the pages come; a table, json (whose summary counts the
-                        // shown rows first) and --sort keep the matching rows.
-                        func keep(_ page: RankReport, upTo count: Int) -> RankReport {
-                            page.showing(Array(page.rows(page.rows, matching: conditions).prefix(count)))
-                        }
-                        if sortKey == nil, format == .csv || format == .xlsx {
-                            var remaining = limit
-                            func nextFiltered() throws -> RankReport? {
-                                guard remaining > 0, let page = try nextPage(pages) else { return nil }
-                                let shown = keep(pageReport(page.batch, ranks: page.ranks, counting: false), upTo: remaining)
-                                expectedWins += shown.rows.reduce(0.0) { $0 + (shown.probability($1.row) ?? 0) }
-                                remaining -= shown.rows.count
-                                filteredShown = limit - remaining
-                                return shown
-                            }
-                            morePages = nextFiltered
-                            filteredShown = 0
-                            first = (ranking.shown, [])
-                        } else {
-                            var kept = ranking.shown
-                            var ranks: [Int] = []
-                            while sortKey != nil || ranks.count < limit, let page = try nextPage(pages) {
-                                let shown = keep(
-                                    pageReport(page.batch, ranks: page.ranks, counting: false),
-                                    upTo: sortKey == nil ? limit - ranks.count : .max)
-                                kept.append(contentsOf: page.batch.rows(shown.rows.map(\.row)))
-                                ranks += shown.rows.map(\.rank)
-                            }
-                            first = (kept, ranks)
-                        }
-                    } else if let pages = ranking.pages {
-                        // Pages are read back in order, then mapped, assessed and (csv, json)
-                        // formatted on two threads of their own while this one writes the
-                        // pages before. Each page's expected wins are summed as on this thread
-                        // and added in page order.
-                        shownCount = pages.count
-                        let ahead: RankReport.RowFormat? =
-                            list.selectedColumns != nil ? nil : format == .csv ? .csv : format == .json ? .json : nil
-                        let producer = PageProducer(
-                            pipeline: pipeline, scenario: scenarioIndex, statistics: statistics, pageRows: shownPageRows,
-                            finish: { page, index in
-                                let report = assessedReport(page.assessment, ranks: page.ranks, counting: false)
-                                let wins = report.rows.reduce(0.0) { $0 + (report.probability($1.row) ?? 0) }
-                                guard index > 0, let ahead else { return (report: report, expectedWins: wins) }
-                                return (report: report.formattedAhead(as: ahead), expectedWins: wins)
-                            },
-                            pages: pages.take(upTo:))
-                        pageProducer = producer
-                        if let page = try producer.next() {
-                            expectedWins += page.expectedWins
-                            firstPage = page.report
-                        }
-                        var written = 0
-                        morePages = {
-                            written += shownPageRows
-                            progress.update(rows: written)
-                            guard let page = try producer.next() else { return nil }
-                            expectedWins += page.expectedWins
-                            return page.report
-                        }
-                    }
-                    progress.phase("explaining \(shownCount ?? first.ranks.count) accounts", rows: shownCount ?? first.ranks.count)
-                    report =
-                        firstPage ?? pageReport(first.batch, ranks: first.ranks)
-                    if let sortKey { report = report.showing(Array(report.sorted(report.rows, by: sortKey).prefix(limit))) }
-                    (rejected, header) = (ranking.rejects, ranking.header)
-                    if diagnostics.timings { printTimings(ranking) }
-                    if !quiet, let note = Self.passNote(ranking, model: model) { printError(note) }
+                    ranked = try rankStreamed(
+                        model: model, pipeline: pipeline, selection: selection, recording: history != nil, progress: progress,
+                        pageProducer: &pageProducer)
                 }
-                progress.phase("writing rejects")
-                let rejectsPath = try writeRejects(rejected, header: header)
-                if strict, let first = rejected.first {
-                    throw DatasetError.strictRejects(file: input.file, count: rejected.count, first: first.description)
-                }
-                var final = RankReport(
-                    assessment: report.assessment, rows: report.rows, loaded: report.loaded, language: labels.lang,
-                    rejectsPath: rejectsPath)
-                final.wholeList = report.wholeList
-                final.digits = digits
-                if let shownCount { final.pagedTotals = (shownCount, 0) }
-                progress.phase("writing \(shownCount ?? final.rows.count) rows", rows: shownCount ?? final.rows.count)
-                try write(final, to: &sink, morePages: morePages)
-                if let shownCount { final.pagedTotals = (shownCount, expectedWins) }
-                if let filteredShown { final.pagedTotals = (filteredShown, expectedWins) }
-                if let history {
-                    try recordRun(
-                        into: history, model: model, pipeline: pipeline, scenario: scenarioIndex ?? 0,
-                        inMemory: inMemoryAssessment, streamed: streamedAccounts, statistics: recordStatistics,
-                        rowsRead: report.loaded.rowsRead, rejected: rejected,
-                        progress: progress)
-                }
-                progress.finish()
-                if !quiet, format == .csv || format == .json || destination.output != nil {
-                    for line in final.summaryLines() { printError(line) }
-                } else if quiet, !rejected.isEmpty {
-                    // Quiet, but a row that was not scored is never dropped without a word.
-                    printError(
-                        labels.lang == .zh
-                            ? "拒绝 \(rejected.count) 行" + (rejectsPath.map { "（已写入 \($0)）" } ?? "") + "。"
-                            : "\(rejected.count) row\(rejected.count == 1 ? "" : "s") rejected"
-                                + (rejectsPath.map { " (written to \($0))" } ?? "") + ".")
-                }
+                try finish(ranked, to: &sink, history: history, model: model, pipeline: pipeline, selection: selection, progress: progress)
             }
         }
 
