@@ -163,39 +163,11 @@ struct AdditiveLogistic: Sendable {
         tolerance: Double = 1e-7, keepsFactor: Bool = true
     ) throws(LearningError) -> Fit {
         let p = parameterCount
-        let n = rows.count
-        let termCount = terms.count
-        // Each term's local group of every fitted row, term by term (2 bytes per row and term).
-        let columns: [[UInt16]] = terms.map { term in
-            let groups = term.groups
-            return rows.map { groups[$0] }
-        }
-        let y = rows.map { outcomes[$0] }
+        let data = fittedRows(rows, outcomes: outcomes)
+        let n = data.count
         var beta = start
-        func predictor(_ beta: [Double]) -> [Double] {
-            var eta = [Double](repeating: beta[0], count: n)
-            eta.withUncheckedMutableView { eta in
-                for t in 0..<termCount {
-                    let offset = offsets[t]
-                    columns[t].withUncheckedView { groups in
-                        beta.withUncheckedView { beta in
-                            for i in 0..<n { eta[i] += beta[offset + Int(groups[i])] }
-                        }
-                    }
-                }
-            }
-            return eta
-        }
-        func objective(_ eta: [Double], _ beta: [Double]) -> Double {
-            var total = 0.0
-            for i in 0..<n {
-                let t = eta[i]
-                total += y[i] * t - (max(t, 0) + log1p(exp(-abs(t))))
-            }
-            return total - penalty(beta, lambda: lambda).value
-        }
-        var eta = predictor(beta)
-        var current = objective(eta, beta)
+        var eta = fittedPredictor(beta, data: data)
+        var current = penalizedLogLikelihood(eta: eta, beta: beta, data: data, lambda: lambda)
         var iterations = 0
         var converged = false
         var information = [Double](repeating: 0, count: p)
@@ -206,60 +178,9 @@ struct AdditiveLogistic: Sendable {
         var block = [Double](repeating: 0, count: largestTerm * largestTerm)
         while iterations < maximumIterations {
             iterations += 1
-            var gradient = [Double](repeating: 0, count: p)
-            var hessian = [Double](repeating: 0, count: p * p)
-            for i in 0..<n {
-                let t = eta[i]
-                let e = exp(-abs(t))
-                let probability = t >= 0 ? 1 / (1 + e) : e / (1 + e)
-                weights[i] = probability * (1 - probability)
-                residuals[i] = y[i] - probability
-            }
-            // XᵀWX of a one-hot design, block by block, each block a weighted histogram of
-            // the rows' groups (in cache), summed in row order as a row-by-row pass would:
-            // the intercept row, the diagonal blocks (diagonal: one group per row and term)
-            // and the upper blocks of each pair of terms.
-            weights.withUncheckedView { w in
-                residuals.withUncheckedView { r in
-                    hessian.withUncheckedMutableView { h in
-                        for i in 0..<n {
-                            gradient[0] += r[i]
-                            h[0] += w[i]
-                        }
-                        for a in 0..<termCount {
-                            let offsetA = offsets[a]
-                            columns[a].withUncheckedView { groupsA in
-                                for i in 0..<n {
-                                    let ia = offsetA + Int(groupsA[i])
-                                    gradient[ia] += r[i]
-                                    h[ia] += w[i]
-                                    h[ia * p + ia] += w[i]
-                                }
-                                for b in (a + 1)..<termCount {
-                                    let sizeB = terms[b].size
-                                    let cells = terms[a].size * sizeB
-                                    block.withUncheckedMutableView { cell in
-                                        for k in 0..<cells { cell[k] = 0 }
-                                        columns[b].withUncheckedView { groupsB in
-                                            for i in 0..<n { cell[Int(groupsA[i]) * sizeB + Int(groupsB[i])] += w[i] }
-                                        }
-                                        let offsetB = offsets[b]
-                                        for g in 0..<terms[a].size {
-                                            let rowStart = (offsetA + g) * p + offsetB
-                                            for k in 0..<sizeB { h[rowStart + k] = cell[g * sizeB + k] }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            // Mirror the upper triangle (entries (a, b) with a < b were added above only).
-            for a in 0..<p {
-                information[a] = hessian[a * p + a]
-                for b in (a + 1)..<p where hessian[a * p + b] != 0 { hessian[b * p + a] = hessian[a * p + b] }
-            }
+            binomialWeights(eta: eta, outcomes: data.outcomes, weights: &weights, residuals: &residuals)
+            var (gradient, hessian) = likelihoodDerivatives(weights: weights, residuals: residuals, data: data, block: &block)
+            mirrorUpperTriangle(&hessian, diagonal: &information)
             addPenalty(to: &hessian, lambda: lambda)
             let penaltyGradient = penalty(beta, lambda: lambda).gradient
             for k in 0..<p { gradient[k] -= penaltyGradient[k] }
@@ -273,31 +194,18 @@ struct AdditiveLogistic: Sendable {
             let step = factor.solve(gradient)
             var decrement = 0.0
             for k in 0..<p { decrement += gradient[k] * step[k] }
-            // Step halving (Armijo).
-            var scale = 1.0
-            var accepted = false
-            var candidate = beta
-            var candidateEta = eta
-            var candidateObjective = current
-            while scale >= 1e-10 {
-                for k in 0..<p { candidate[k] = beta[k] + scale * step[k] }
-                candidateEta = predictor(candidate)
-                candidateObjective = objective(candidateEta, candidate)
-                if candidateObjective >= current + 1e-4 * scale * decrement - 1e-12 * abs(current) {
-                    accepted = true
-                    break
-                }
-                scale /= 2
-            }
-            guard accepted else {
+            guard
+                let candidate = halvedStep(
+                    from: beta, objective: current, step: step, decrement: decrement, data: data, lambda: lambda)
+            else {
                 converged = true
                 break
             }
             var change = 0.0
-            for i in 0..<n { change = max(change, abs(candidateEta[i] - eta[i])) }
-            beta = candidate
-            eta = candidateEta
-            current = candidateObjective
+            for i in 0..<n { change = max(change, abs(candidate.eta[i] - eta[i])) }
+            beta = candidate.beta
+            eta = candidate.eta
+            current = candidate.objective
             if change <= tolerance.squareRoot() * 1e-1 || decrement < tolerance {
                 converged = true
                 break
@@ -307,6 +215,157 @@ struct AdditiveLogistic: Sendable {
         return Fit(
             coefficients: beta, factor: keepsFactor ? lastFactor : nil, information: information, iterations: iterations,
             converged: converged, offsets: offsets, sizes: terms.map(\.size))
+    }
+
+    /// The rows a fit runs on: each term's local group of every fitted row, term by term (2
+    /// bytes per row and term), and the rows' outcomes.
+    struct FittedRows {
+        let columns: [[UInt16]]
+        let outcomes: [Double]
+        var count: Int { outcomes.count }
+    }
+
+    /// The groups and outcomes of `rows` (outcomes indexed by row).
+    func fittedRows(_ rows: [Int], outcomes: [Double]) -> FittedRows {
+        let columns: [[UInt16]] = terms.map { term in
+            let groups = term.groups
+            return rows.map { groups[$0] }
+        }
+        return FittedRows(columns: columns, outcomes: rows.map { outcomes[$0] })
+    }
+
+    /// The linear predictor ηᵢ = β₀ + Σₜ θₜ,gₜ(i) of the fitted rows at `beta`.
+    func fittedPredictor(_ beta: [Double], data: FittedRows) -> [Double] {
+        let n = data.count
+        var eta = [Double](repeating: beta[0], count: n)
+        eta.withUncheckedMutableView { eta in
+            for t in 0..<terms.count {
+                let offset = offsets[t]
+                data.columns[t].withUncheckedView { groups in
+                    beta.withUncheckedView { beta in
+                        for i in 0..<n { eta[i] += beta[offset + Int(groups[i])] }
+                    }
+                }
+            }
+        }
+        return eta
+    }
+
+    /// Q: the log-likelihood of the fitted rows at the linear predictor `eta` minus ½ βᵀSβ.
+    func penalizedLogLikelihood(eta: [Double], beta: [Double], data: FittedRows, lambda: Double) -> Double {
+        let y = data.outcomes
+        var total = 0.0
+        for i in 0..<data.count {
+            let t = eta[i]
+            total += y[i] * t - (max(t, 0) + log1p(exp(-abs(t))))
+        }
+        return total - penalty(beta, lambda: lambda).value
+    }
+
+    /// Each row's binomial weight p(1 − p) and residual y − p at the linear predictor `eta`.
+    func binomialWeights(eta: [Double], outcomes y: [Double], weights: inout [Double], residuals: inout [Double]) {
+        for i in 0..<y.count {
+            let t = eta[i]
+            let e = exp(-abs(t))
+            let probability = t >= 0 ? 1 / (1 + e) : e / (1 + e)
+            weights[i] = probability * (1 - probability)
+            residuals[i] = y[i] - probability
+        }
+    }
+
+    /// The log-likelihood's gradient Xᵀ(y − p) and the upper triangle of XᵀWX, unpenalized.
+    ///
+    /// XᵀWX of a one-hot design, block by block, each block a weighted histogram of the rows'
+    /// groups (in cache), summed in row order as a row-by-row pass would: the intercept row,
+    /// the diagonal blocks (diagonal: one group per row and term) and the upper blocks of
+    /// each pair of terms.
+    ///
+    /// - Parameter block: Scratch for one pair of terms' block (the largest term's size squared).
+    func likelihoodDerivatives(
+        weights: [Double], residuals: [Double], data: FittedRows, block: inout [Double]
+    ) -> (gradient: [Double], hessian: [Double]) {
+        let p = parameterCount
+        let n = data.count
+        var gradient = [Double](repeating: 0, count: p)
+        var hessian = [Double](repeating: 0, count: p * p)
+        weights.withUncheckedView { w in
+            residuals.withUncheckedView { r in
+                hessian.withUncheckedMutableView { h in
+                    for i in 0..<n {
+                        gradient[0] += r[i]
+                        h[0] += w[i]
+                    }
+                    for a in 0..<terms.count {
+                        addTerm(a, weights: w, residuals: r, data: data, gradient: &gradient, hessian: h, block: &block)
+                    }
+                }
+            }
+        }
+        return (gradient, hessian)
+    }
+
+    /// Adds term `a`'s rows to the gradient, to the intercept row and the diagonal of XᵀWX,
+    /// and its blocks (a, b) with the later terms b to the upper triangle.
+    func addTerm(
+        _ a: Int, weights w: UncheckedView<Double>, residuals r: UncheckedView<Double>, data: FittedRows,
+        gradient: inout [Double], hessian h: UncheckedMutableView<Double>, block: inout [Double]
+    ) {
+        let p = parameterCount
+        let n = data.count
+        let offsetA = offsets[a]
+        data.columns[a].withUncheckedView { groupsA in
+            for i in 0..<n {
+                let ia = offsetA + Int(groupsA[i])
+                gradient[ia] += r[i]
+                h[ia] += w[i]
+                h[ia * p + ia] += w[i]
+            }
+            for b in (a + 1)..<terms.count {
+                let sizeB = terms[b].size
+                let cells = terms[a].size * sizeB
+                block.withUncheckedMutableView { cell in
+                    for k in 0..<cells { cell[k] = 0 }
+                    data.columns[b].withUncheckedView { groupsB in
+                        for i in 0..<n { cell[Int(groupsA[i]) * sizeB + Int(groupsB[i])] += w[i] }
+                    }
+                    let offsetB = offsets[b]
+                    for g in 0..<terms[a].size {
+                        let rowStart = (offsetA + g) * p + offsetB
+                        for k in 0..<sizeB { h[rowStart + k] = cell[g * sizeB + k] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Mirrors the upper triangle of a flat p × p `hessian` into the lower one (entries (a, b)
+    /// with a < b were added above only), after copying its diagonal into `information`.
+    func mirrorUpperTriangle(_ hessian: inout [Double], diagonal information: inout [Double]) {
+        let p = parameterCount
+        for a in 0..<p {
+            information[a] = hessian[a * p + a]
+            for b in (a + 1)..<p where hessian[a * p + b] != 0 { hessian[b * p + a] = hessian[a * p + b] }
+        }
+    }
+
+    /// Step halving (Armijo): the first of `beta + step`, `beta + step / 2`, … (down to 1e-10
+    /// of the step) whose penalized log-likelihood exceeds `current` by enough, with its linear
+    /// predictor and objective; `nil` when none does.
+    func halvedStep(
+        from beta: [Double], objective current: Double, step: [Double], decrement: Double, data: FittedRows, lambda: Double
+    ) -> (beta: [Double], eta: [Double], objective: Double)? {
+        var scale = 1.0
+        var candidate = beta
+        while scale >= 1e-10 {
+            for k in 0..<parameterCount { candidate[k] = beta[k] + scale * step[k] }
+            let candidateEta = fittedPredictor(candidate, data: data)
+            let candidateObjective = penalizedLogLikelihood(eta: candidateEta, beta: candidate, data: data, lambda: lambda)
+            if candidateObjective >= current + 1e-4 * scale * decrement - 1e-12 * abs(current) {
+                return (candidate, candidateEta, candidateObjective)
+            }
+            scale /= 2
+        }
+        return nil
     }
 
     /// The intercept-only start.

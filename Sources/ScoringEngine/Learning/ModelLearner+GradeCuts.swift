@@ -253,53 +253,89 @@ extension ModelLearner {
         base: GradingPolicy, training: GradeScores, outOfFold: GradeScores?, baseGrades: [Grade], penalty: Double,
         progress: ((Double) -> Void)? = nil
     ) -> (grading: GradingPolicy, level: Int)? {
+        guard let search = GradeCutSearch(base: base, training: training, outOfFold: outOfFold, baseGrades: baseGrades),
+            let best = bestQualifier(search.qualifiers(progress: progress))
+        else { return nil }
+        do {
+            let grading = try GradingPolicy(
+                valueBands: Bands(names: base.valueBands.names, cuts: search.valueCuts(best.value)),
+                difficultyBands: Bands(names: base.difficultyBands.names, cuts: search.difficultyCuts(best.difficulty)),
+                grid: base.grid, minimumCompleteness: base.minimumCompleteness,
+                ranking: RankingPolicy(key: .priority, gradeFirst: base.ranking.gradeFirst, difficultyPenalty: penalty))
+            return (grading, best.level)
+        } catch {
+            return nil
+        }
+    }
+
+    /// The winner among the qualifying cut combinations: at the lowest level, among those with
+    /// at least ``gradeInformationShare`` of the best information, the nearest the base
+    /// model's shares (the first of equals).
+    static func bestQualifier(_ qualifiers: [GradeCutSearch.Qualifier]) -> GradeCutSearch.Qualifier? {
+        guard let level = qualifiers.map(\.level).min() else { return nil }
+        let eligible = qualifiers.filter { $0.level == level }
+        let bestInformation = eligible.map(\.information).max() ?? 0
+        var best: GradeCutSearch.Qualifier?
+        for candidate in eligible where candidate.information >= gradeInformationShare * bestInformation - 1e-9 {
+            if best.map({ candidate.distance < $0.distance - 1e-12 }) ?? true { best = candidate }
+        }
+        return best
+    }
+}
+
+/// The tables of a grade-cut search (``ModelLearner/gradeSearch(base:training:outOfFold:baseGrades:penalty:progress:)``):
+/// the candidate edges of each score, the graded accounts and their wins per cell, and the
+/// base model's grade shares.
+///
+/// Cell (s, t): s = number of value edges ≤ value, t likewise for difficulty. A cut
+/// combination is a choice of edges per score (1-based edge positions); its band tables map
+/// each slice of a score to the band it falls in.
+struct GradeCutSearch {
+    /// A cut combination that qualifies, with what ranks it.
+    struct Qualifier {
+        var level: Int
+        var information: Double
+        var distance: Double
+        /// The index of the value combination, and of the difficulty combination.
+        var value: Int
+        var difficulty: Int
+    }
+
+    typealias CellTable = (accounts: [Double], won: [Double])
+
+    let valueEdges: [Double]
+    let difficultyEdges: [Double]
+    let valueCombinations: [[Int]]
+    let difficultyCombinations: [[Int]]
+    let valueBandsBySlice: [[Int]]
+    let difficultyBandsBySlice: [[Int]]
+    let inSample: CellTable
+    let outside: CellTable?
+    /// Whether each grade A…D is in the grid, and the grid's grades as indices 0...3.
+    let present: [Bool]
+    let gridLetters: [[Int]]
+    /// The base model's share of the graded training accounts in each grade, and their count.
+    let target: [Double]
+    let graded: Double
+    let minimumCount: Double
+    /// The log-likelihood of the training outcomes under the overall win rate.
+    let baseline: Double
+
+    /// The search over `base`'s bands; `nil` when the scores do not fit the outcomes or base
+    /// grades, a score has too few candidate edges, or no training account is graded.
+    init?(base: GradingPolicy, training: GradeScores, outOfFold: GradeScores?, baseGrades: [Grade]) {
         let n = training.count
         guard n > 0, training.difficulty.count == n, training.outcomes.count == n, baseGrades.count == n else { return nil }
         let valueBandCount = base.valueBands.names.count
         let difficultyBandCount = base.difficultyBands.names.count
-        func candidates(_ scores: [Double], bands: Int) -> [Double] {
-            guard bands > 1 else { return [] }
-            let step = bands > 3 ? 0.10 : 0.05
-            let sorted = scores.sorted()
-            guard let low = sorted.first, let high = sorted.last else { return [] }
-            var edges: [Double] = []
-            var q = step
-            while q < 1 - 1e-9 {
-                let quantile = sorted[min(n - 1, Int((q * Double(n)).rounded(.down)))]
-                q += step
-                guard let edge = clearOfScores((quantile * 100).rounded() / 100, sorted: sorted) else { continue }
-                if edge > low, edge <= high, edge > 0, edge <= 100, edges.last.map({ edge > $0 }) ?? true { edges.append(edge) }
-            }
-            return edges
-        }
-        let valueEdges = candidates(training.value, bands: valueBandCount)
-        let difficultyEdges = candidates(training.difficulty, bands: difficultyBandCount)
+        let valueEdges = Self.candidates(training.value, bands: valueBandCount)
+        let difficultyEdges = Self.candidates(training.difficulty, bands: difficultyBandCount)
         guard valueEdges.count >= valueBandCount - 1, difficultyEdges.count >= difficultyBandCount - 1 else { return nil }
-
-        // Cell (s, t): s = number of value edges ≤ value, t likewise for difficulty.
-        func slice(_ x: Double, _ edges: [Double]) -> Int {
-            var low = 0
-            var high = edges.count
-            while low < high {
-                let middle = (low + high) / 2
-                if edges[middle] <= x { low = middle + 1 } else { high = middle }
-            }
-            return low
-        }
-        let columns = difficultyEdges.count + 1
-        let cellCount = (valueEdges.count + 1) * columns
-        func cells(_ scores: GradeScores) -> (accounts: [Double], won: [Double]) {
-            var accounts = [Double](repeating: 0, count: cellCount)
-            var won = [Double](repeating: 0, count: cellCount)
-            for row in 0..<scores.count where scores.graded[row] {
-                let cell = slice(scores.value[row], valueEdges) * columns + slice(scores.difficulty[row], difficultyEdges)
-                accounts[cell] += 1
-                won[cell] += scores.outcomes[row]
-            }
-            return (accounts, won)
-        }
-        let inSample = cells(training)
-        let outside = outOfFold.map(cells)
+        self.valueEdges = valueEdges
+        self.difficultyEdges = difficultyEdges
+        let inSample = Self.cells(training, valueEdges: valueEdges, difficultyEdges: difficultyEdges)
+        self.inSample = inSample
+        outside = outOfFold.map { Self.cells($0, valueEdges: valueEdges, difficultyEdges: difficultyEdges) }
         let letters: [Grade] = [.a, .b, .c, .d]
         var target = [Double](repeating: 0, count: 4)
         for row in 0..<n where training.graded[row] {
@@ -307,133 +343,189 @@ extension ModelLearner {
         }
         let graded = target.reduce(0, +)
         guard graded > 0 else { return nil }
-        target = target.map { $0 / graded }
-        let present = letters.map { letter in base.grid.contains { $0.contains(letter) } }
-        let gridLetters = base.grid.map { row in row.map { letters.firstIndex(of: $0) ?? 3 } }
-        let minimumCount = max(30, 0.01 * graded)
+        self.target = target.map { $0 / graded }
+        self.graded = graded
+        present = letters.map { letter in base.grid.contains { $0.contains(letter) } }
+        gridLetters = base.grid.map { row in row.map { letters.firstIndex(of: $0) ?? 3 } }
+        minimumCount = max(30, 0.01 * graded)
         let totalWon = inSample.won.reduce(0, +)
-        func logLikelihood(_ won: Double, _ count: Double) -> Double {
-            guard count > 0, won > 0, won < count else { return 0 }
-            let rate = won / count
-            return won * log(rate) + (count - won) * log(1 - rate)
-        }
-        let baseline = logLikelihood(totalWon, graded)
+        baseline = Self.logLikelihood(totalWon, graded)
+        let valueCombinations = Self.combinations(valueEdges.count, valueBandCount - 1)
+        let difficultyCombinations = Self.combinations(difficultyEdges.count, difficultyBandCount - 1)
+        self.valueCombinations = valueCombinations
+        self.difficultyCombinations = difficultyCombinations
+        let valueSlices = valueEdges.count + 1
+        let difficultySlices = difficultyEdges.count + 1
+        valueBandsBySlice = valueCombinations.map { Self.bandTable($0, slices: valueSlices) }
+        difficultyBandsBySlice = difficultyCombinations.map { Self.bandTable($0, slices: difficultySlices) }
+    }
 
-        // Increasing index combinations (1-based edge positions) of `size` from `count`.
-        func combinations(_ count: Int, _ size: Int) -> [[Int]] {
-            guard size > 0 else { return [[]] }
-            var result: [[Int]] = []
-            var current: [Int] = []
-            func extend(from start: Int) {
-                if current.count == size {
-                    result.append(current)
-                    return
-                }
-                guard start <= count else { return }
-                for index in start...count where count - index >= size - current.count - 1 {
-                    current.append(index)
-                    extend(from: index + 1)
-                    current.removeLast()
-                }
-            }
-            extend(from: 1)
-            return result
-        }
-        let valueCombinations = combinations(valueEdges.count, valueBandCount - 1)
-        let difficultyCombinations = combinations(difficultyEdges.count, difficultyBandCount - 1)
-        func bandTable(_ combination: [Int], slices: Int) -> [Int] {
-            (0..<slices).map { s in combination.filter { $0 <= s }.count }
-        }
-        let valueBandsBySlice = valueCombinations.map { bandTable($0, slices: valueEdges.count + 1) }
-        let difficultyBandsBySlice = difficultyCombinations.map { bandTable($0, slices: columns) }
+    /// The value cuts of value combination `index`.
+    func valueCuts(_ index: Int) -> [Double] { valueCombinations[index].map { valueEdges[$0 - 1] } }
 
-        struct Qualifier {
-            var level: Int
-            var information: Double
-            var distance: Double
-            var value: Int
-            var difficulty: Int
-        }
+    /// The difficulty cuts of difficulty combination `index`.
+    func difficultyCuts(_ index: Int) -> [Double] { difficultyCombinations[index].map { difficultyEdges[$0 - 1] } }
+
+    /// Every combination that qualifies, value combinations outermost, in order.
+    ///
+    /// - Parameter progress: Called with the share (0...1) of the value combinations done.
+    func qualifiers(progress: ((Double) -> Void)?) -> [Qualifier] {
         var qualifiers: [Qualifier] = []
         var accounts = [Double](repeating: 0, count: 4)
         var won = [Double](repeating: 0, count: 4)
-        func tally(_ table: (accounts: [Double], won: [Double]), _ valueBands: [Int], _ difficultyBands: [Int]) {
-            for k in 0..<4 {
-                accounts[k] = 0
-                won[k] = 0
-            }
-            for s in 0...valueEdges.count {
-                let gridRow = gridLetters[valueBands[s]]
-                let offset = s * columns
-                for t in 0..<columns {
-                    let letter = gridRow[difficultyBands[t]]
-                    accounts[letter] += table.accounts[offset + t]
-                    won[letter] += table.won[offset + t]
-                }
-            }
-        }
         for (v, valueBands) in valueBandsBySlice.enumerated() {
             progress?(Double(v) / Double(valueBandsBySlice.count))
             for (d, difficultyBands) in difficultyBandsBySlice.enumerated() {
-                tally(inSample, valueBands, difficultyBands)
-                var qualifies = true
-                var separated = true
-                var previous: (rate: Double, count: Double)?
-                var distance = 0.0
-                var information = -baseline
-                for k in 0..<4 where present[k] {
-                    guard accounts[k] >= minimumCount else {
-                        qualifies = false
-                        break
-                    }
-                    let rate = won[k] / accounts[k]
-                    if let previous {
-                        guard rate < previous.rate else {
-                            qualifies = false
-                            break
-                        }
-                        let variance = previous.rate * (1 - previous.rate) / previous.count + rate * (1 - rate) / accounts[k]
-                        if variance > 0, (previous.rate - rate) / variance.squareRoot() < gradeSeparation { separated = false }
-                    }
-                    previous = (rate, accounts[k])
-                    distance += abs(accounts[k] / graded - target[k])
-                    information += logLikelihood(won[k], accounts[k])
+                guard var qualifier = trainingQualifier(valueBands, difficultyBands, accounts: &accounts, won: &won) else { continue }
+                if let outside, !ordersWinRates(outside, valueBands, difficultyBands, accounts: &accounts, won: &won) {
+                    qualifier.level = 2
                 }
-                guard qualifies else { continue }
-                var level = separated ? 0 : 1
-                if let outside {
-                    tally(outside, valueBands, difficultyBands)
-                    var rate = Double.infinity
-                    for k in 0..<4 where present[k] {
-                        guard accounts[k] > 0, won[k] / accounts[k] < rate else {
-                            level = 2
-                            break
-                        }
-                        rate = won[k] / accounts[k]
-                    }
-                }
-                qualifiers.append(Qualifier(level: level, information: information, distance: distance, value: v, difficulty: d))
+                qualifier.value = v
+                qualifier.difficulty = d
+                qualifiers.append(qualifier)
             }
         }
-        guard let level = qualifiers.map(\.level).min() else { return nil }
-        let eligible = qualifiers.filter { $0.level == level }
-        let bestInformation = eligible.map(\.information).max() ?? 0
-        var best: Qualifier?
-        for candidate in eligible where candidate.information >= gradeInformationShare * bestInformation - 1e-9 {
-            if best.map({ candidate.distance < $0.distance - 1e-12 }) ?? true { best = candidate }
+        return qualifiers
+    }
+
+    /// The combination's level (0 when adjacent grades are ``ModelLearner/gradeSeparation``
+    /// standard errors apart, else 1), information and distance from the base shares on the
+    /// training accounts; `nil` when a grade holds fewer than `minimumCount` accounts or the
+    /// win rates do not fall strictly. Its `value` and `difficulty` are left 0.
+    func trainingQualifier(
+        _ valueBands: [Int], _ difficultyBands: [Int], accounts: inout [Double], won: inout [Double]
+    ) -> Qualifier? {
+        tally(inSample, valueBands, difficultyBands, accounts: &accounts, won: &won)
+        var separated = true
+        var previous: (rate: Double, count: Double)?
+        var distance = 0.0
+        var information = -baseline
+        for k in 0..<4 where present[k] {
+            guard accounts[k] >= minimumCount else { return nil }
+            let rate = won[k] / accounts[k]
+            if let previous {
+                guard rate < previous.rate else { return nil }
+                let variance = previous.rate * (1 - previous.rate) / previous.count + rate * (1 - rate) / accounts[k]
+                if variance > 0, (previous.rate - rate) / variance.squareRoot() < ModelLearner.gradeSeparation { separated = false }
+            }
+            previous = (rate, accounts[k])
+            distance += abs(accounts[k] / graded - target[k])
+            information += Self.logLikelihood(won[k], accounts[k])
         }
-        guard let best else { return nil }
-        do {
-            let grading = try GradingPolicy(
-                valueBands: Bands(names: base.valueBands.names, cuts: valueCombinations[best.value].map { valueEdges[$0 - 1] }),
-                difficultyBands: Bands(
-                    names: base.difficultyBands.names, cuts: difficultyCombinations[best.difficulty].map { difficultyEdges[$0 - 1] }),
-                grid: base.grid, minimumCompleteness: base.minimumCompleteness,
-                ranking: RankingPolicy(key: .priority, gradeFirst: base.ranking.gradeFirst, difficultyPenalty: penalty))
-            return (grading, level)
-        } catch {
-            return nil
+        return Qualifier(level: separated ? 0 : 1, information: information, distance: distance, value: 0, difficulty: 0)
+    }
+
+    /// Whether, on the accounts of `table`, every grade of the grid holds an account and the
+    /// win rates fall strictly in letter order.
+    func ordersWinRates(
+        _ table: CellTable, _ valueBands: [Int], _ difficultyBands: [Int], accounts: inout [Double], won: inout [Double]
+    ) -> Bool {
+        tally(table, valueBands, difficultyBands, accounts: &accounts, won: &won)
+        var rate = Double.infinity
+        for k in 0..<4 where present[k] {
+            guard accounts[k] > 0, won[k] / accounts[k] < rate else { return false }
+            rate = won[k] / accounts[k]
         }
+        return true
+    }
+
+    /// The accounts and wins of each grade A…D (into `accounts` and `won`) under the band
+    /// tables, summed over the cells of `table` in order.
+    func tally(_ table: CellTable, _ valueBands: [Int], _ difficultyBands: [Int], accounts: inout [Double], won: inout [Double]) {
+        let columns = difficultyEdges.count + 1
+        for k in 0..<4 {
+            accounts[k] = 0
+            won[k] = 0
+        }
+        for s in 0...valueEdges.count {
+            let gridRow = gridLetters[valueBands[s]]
+            let offset = s * columns
+            for t in 0..<columns {
+                let letter = gridRow[difficultyBands[t]]
+                accounts[letter] += table.accounts[offset + t]
+                won[letter] += table.won[offset + t]
+            }
+        }
+    }
+
+    /// Candidate edges of a score for `bands` bands (none for one band): its 5%, 10%, …, 95%
+    /// quantiles (every 10% above 3 bands), rounded to hundredths, clear of the scores, and
+    /// strictly inside their range, rising.
+    static func candidates(_ scores: [Double], bands: Int) -> [Double] {
+        guard bands > 1 else { return [] }
+        let n = scores.count
+        let step = bands > 3 ? 0.10 : 0.05
+        let sorted = scores.sorted()
+        guard let low = sorted.first, let high = sorted.last else { return [] }
+        var edges: [Double] = []
+        var q = step
+        while q < 1 - 1e-9 {
+            let quantile = sorted[min(n - 1, Int((q * Double(n)).rounded(.down)))]
+            q += step
+            guard let edge = ModelLearner.clearOfScores((quantile * 100).rounded() / 100, sorted: sorted) else { continue }
+            if edge > low, edge <= high, edge > 0, edge <= 100, edges.last.map({ edge > $0 }) ?? true { edges.append(edge) }
+        }
+        return edges
+    }
+
+    /// The number of `edges` (rising) at or below `x`.
+    static func slice(_ x: Double, _ edges: [Double]) -> Int {
+        var low = 0
+        var high = edges.count
+        while low < high {
+            let middle = (low + high) / 2
+            if edges[middle] <= x { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The graded accounts of `scores` and their wins, per cell.
+    static func cells(_ scores: GradeScores, valueEdges: [Double], difficultyEdges: [Double]) -> CellTable {
+        let columns = difficultyEdges.count + 1
+        let cellCount = (valueEdges.count + 1) * columns
+        var accounts = [Double](repeating: 0, count: cellCount)
+        var won = [Double](repeating: 0, count: cellCount)
+        for row in 0..<scores.count where scores.graded[row] {
+            let cell = slice(scores.value[row], valueEdges) * columns + slice(scores.difficulty[row], difficultyEdges)
+            accounts[cell] += 1
+            won[cell] += scores.outcomes[row]
+        }
+        return (accounts, won)
+    }
+
+    /// The binomial log-likelihood of `won` wins among `count` accounts at their own rate (0
+    /// when all or none won).
+    static func logLikelihood(_ won: Double, _ count: Double) -> Double {
+        guard count > 0, won > 0, won < count else { return 0 }
+        let rate = won / count
+        return won * log(rate) + (count - won) * log(1 - rate)
+    }
+
+    /// Increasing index combinations (1-based edge positions) of `size` from `count`.
+    static func combinations(_ count: Int, _ size: Int) -> [[Int]] {
+        guard size > 0 else { return [[]] }
+        var result: [[Int]] = []
+        var current: [Int] = []
+        func extend(from start: Int) {
+            if current.count == size {
+                result.append(current)
+                return
+            }
+            guard start <= count else { return }
+            for index in start...count where count - index >= size - current.count - 1 {
+                current.append(index)
+                extend(from: index + 1)
+                current.removeLast()
+            }
+        }
+        extend(from: 1)
+        return result
+    }
+
+    /// The band of each slice of a score under a combination: how many of its edges are at or
+    /// below the slice.
+    static func bandTable(_ combination: [Int], slices: Int) -> [Int] {
+        (0..<slices).map { s in combination.filter { $0 <= s }.count }
     }
 }
 

@@ -81,29 +81,10 @@ public struct ModelDraft: Sendable {
         let cells: [[String]] = header.indices.map { index in
             table.records.map { index < $0.fields.count ? Self.trimmed($0.fields[index]) : "" }
         }
-        // Missing codes: the known ones that occur anywhere.
-        var seenCodes: [String] = []
-        for code in Self.knownMissingCodes {
-            let lowered = code.lowercased()
-            if cells.contains(where: { column in column.contains { $0.lowercased() == lowered } }) { seenCodes.append(code) }
-        }
+        let seenCodes = Self.missingCodes(in: cells)
         self.missingCodes = seenCodes
-        let missing = Set(seenCodes.map { $0.lowercased() } + [""])
-        func isMissing(_ text: String) -> Bool { missing.contains(text.lowercased()) }
-
-        // The outcome.
-        var outcomeIndex: Int?
-        if let outcomeColumn {
-            guard let index = header.firstIndex(of: outcomeColumn) else {
-                throw .missingOutcome(file: table.file, column: outcomeColumn, available: header)
-            }
-            outcomeIndex = index
-        } else {
-            outcomeIndex = header.indices.first { index in
-                Self.outcomeNames.contains(header[index].lowercased())
-                    && cells[index].allSatisfy { Self.outcomeValue($0) != nil || isMissing($0) }
-            }
-        }
+        let missing = MissingCells(codes: seenCodes)
+        let outcomeIndex = try Self.outcomeIndex(named: outcomeColumn, table: table, cells: cells, missing: missing)
         self.outcomeColumn = outcomeIndex.map { header[$0] }
         let outcome: [Double?] = outcomeIndex.map { index in cells[index].map(Self.outcomeValue) } ?? []
         if outcomeIndex != nil {
@@ -121,135 +102,215 @@ public struct ModelDraft: Sendable {
                 columns.append(Column(name: columnName, role: .outcome, unit: .none, range: nil, categories: [], auc: nil, note: ""))
                 continue
             }
-            let present = cells[index].enumerated().filter { !isMissing($0.element) }
-            let lowered = columnName.lowercased()
-            let distinct = Set(present.map(\.element))
-            let numbers = Self.numbers(present.map(\.element))
-            let numericShare = present.isEmpty ? 0 : Double(numbers.values.count) / Double(present.count)
-            let isNumeric = numericShare >= 0.95 && !numbers.values.isEmpty
-            func column(_ role: Column.Role, note: String = "", unit: NumberUnit = .none) -> Column {
-                Column(name: columnName, role: role, unit: unit, range: nil, categories: [], auc: nil, note: note)
-            }
-            // Identity columns, by name first.
-            if !taken.contains("id"), Self.idNames.contains(lowered) || lowered.hasSuffix("_id") || lowered.hasSuffix(" id"),
-                distinct.count == present.count, present.count == cells[index].count
-            {
-                taken.insert("id")
-                columns.append(column(.id))
-                continue
-            }
-            if !taken.contains("name"), Self.nameNames.contains(lowered), !isNumeric {
-                taken.insert("name")
-                columns.append(column(.name))
-                continue
-            }
-            if !taken.contains("stage"), Self.stageNames.contains(lowered), isNumeric,
-                numbers.values.allSatisfy({ $0 == $0.rounded() && (1...5).contains($0) })
-            {
-                taken.insert("stage")
-                columns.append(column(.stage))
-                continue
-            }
-            if !taken.contains("deal"), Self.dealNames.contains(lowered), isNumeric {
-                taken.insert("deal")
-                columns.append(column(.dealValue, unit: numbers.unit))
-                continue
-            }
-            if present.isEmpty {
-                columns.append(column(.leftOut(reason: "every cell is blank or a missing code")))
-                continue
-            }
-            if distinct.count == 1 {
-                columns.append(column(.leftOut(reason: "constant: every present cell is '\(Self.shown(present[0].element))'")))
-                continue
-            }
-            // Near-unique columns are ids or free text, not factors.
-            let uniqueShare = Double(distinct.count) / Double(present.count)
-            if present.count >= 20, uniqueShare >= 0.95, !isNumeric || Self.isIDLike(numbers.values) {
-                let kind = isNumeric ? "looks like an id (near-unique whole numbers in row order)" : "near-unique text (an id or free text)"
-                if !taken.contains("id"), isNumeric || lowered.contains("id") {
-                    taken.insert("id")
-                    columns.append(column(.id))
-                } else {
-                    columns.append(column(.leftOut(reason: "\(kind): \(distinct.count) distinct values in \(present.count) rows")))
-                }
-                continue
-            }
-            let rowsOutcome = outcome.isEmpty ? [] : present.map { outcome[$0.offset] }
-            if isNumeric {
-                let values = numbers.values
-                var sorted = values.sorted()
-                // A code at an edge (999 for "never", -1, 0 on a large share of rows) would
-                // stretch the scale: the range leaves it out and the note names it.
-                var sentinel = ""
-                if let code = Self.edgeCode(sorted) {
-                    sorted.removeAll { $0 == code.value }
-                    sentinel = "; \(Self.number(code.value)) on \(formatDecimal(100 * code.share, digits: 1))% of rows looks like a code, "
-                        + "not an amount: the scale leaves it out (CONFIRM what it means)"
-                }
-                let low = Self.quantile(sorted, 0.01)
-                let high = Self.quantile(sorted, 0.99)
-                guard low < high else {
-                    columns.append(column(.leftOut(reason: "98% of its values are \(Self.number(low)): too little spread for a scale")))
-                    continue
-                }
-                let decided = zip(numbers.rows, numbers.values).compactMap { row, value -> (Double, Double)? in
-                    guard !rowsOutcome.isEmpty, let won = rowsOutcome[row] else { return nil }
-                    return (value, won)
-                }
-                let auc = decided.isEmpty
-                    ? nil
-                    : BinaryOutcomeMetrics.areaUnderROC(scores: decided.map(\.0), outcomes: decided.map(\.1))
-                let factor = Self.factorColumn(name: columnName, unit: numbers.unit, range: (low, high), categories: [], auc: auc)
-                columns.append(
-                    Column(
-                        name: factor.name, role: factor.role, unit: factor.unit, range: factor.range,
-                        categories: factor.categories, auc: factor.auc, note: factor.note + sentinel))
-                continue
-            }
-            if distinct.count > Self.maximumCategories {
-                columns.append(column(.leftOut(reason: "\(distinct.count) distinct labels (more than \(Self.maximumCategories)): a name or free text, not a factor")))
-                continue
-            }
-            // Categorical: labels by frequency; utilities by win rate (shrunk toward the mean).
-            var counts: [String: (count: Int, won: Double, decided: Int)] = [:]
-            for (position, cell) in present.enumerated() {
-                var entry = counts[cell.element, default: (0, 0, 0)]
-                entry.count += 1
-                if !rowsOutcome.isEmpty, let won = rowsOutcome[position] {
-                    entry.won += won
-                    entry.decided += 1
-                }
-                counts[cell.element] = entry
-            }
-            let labels = counts.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }
-            var categories: [(label: String, utility: Double)]
-            var auc: Double?
-            if outcome.isEmpty {
-                categories = labels.map { ($0.key, 0.5) }
-            } else {
-                let totalDecided = labels.reduce(0) { $0 + $1.value.decided }
-                let totalWon = labels.reduce(0.0) { $0 + $1.value.won }
-                let mean = totalDecided > 0 ? totalWon / Double(totalDecided) : 0.5
-                let prior = 10.0
-                let rates = labels.map { ($0.key, ($0.value.won + prior * mean) / (Double($0.value.decided) + prior)) }
-                let lowest = rates.map(\.1).min() ?? 0
-                let highest = rates.map(\.1).max() ?? 1
-                let spread = highest - lowest
-                categories = rates.map { ($0.0, spread > 0 ? Self.rounded(($0.1 - lowest) / spread) : 0.5) }
-                let rateByLabel = Dictionary(uniqueKeysWithValues: rates.map { ($0.0, $0.1) })
-                let groups = labels.map { label in
-                    (score: rateByLabel[label.key] ?? 0, won: Int(label.value.won), lost: label.value.decided - Int(label.value.won))
-                }
-                auc = BinaryOutcomeMetrics.areaUnderROC(
-                    scores: groups.flatMap { group in Array(repeating: group.score, count: group.won + group.lost) },
-                    outcomes: groups.flatMap { group in Array(repeating: 1.0, count: group.won) + Array(repeating: 0.0, count: group.lost) })
-            }
-            columns.append(Self.factorColumn(name: columnName, unit: .none, range: nil, categories: categories, auc: auc))
+            let column = ColumnCells(name: columnName, cells: cells[index], missing: missing)
+            columns.append(Self.draftColumn(column, outcome: outcome, taken: &taken))
         }
-        // At least one factor a side: with an outcome the weakest-signed factor moves; else the last numeric one.
         let factorIndices = columns.indices.filter { if case .factor = columns[$0].role { return true } else { return false } }
         guard !factorIndices.isEmpty else { throw .noFactor(file: table.file) }
+        Self.giveEachSideAFactor(&columns, factorIndices: factorIndices)
+        self.columns = columns
+    }
+
+    /// The texts read as "no value": the missing codes found and the empty text.
+    struct MissingCells {
+        let missing: Set<String>
+
+        init(codes: [String]) { missing = Set(codes.map { $0.lowercased() } + [""]) }
+
+        func contains(_ text: String) -> Bool { missing.contains(text.lowercased()) }
+    }
+
+    /// One column's cells and what the draft reads off them.
+    struct ColumnCells {
+        let name: String
+        let lowered: String
+        /// Every cell, blank or not.
+        let all: [String]
+        /// The cells that are not missing, with their row.
+        let present: [(offset: Int, element: String)]
+        let distinct: Set<String>
+        let numbers: (values: [Double], rows: [Int], unit: NumberUnit)
+        /// Whether at least 95% of the present cells are numbers.
+        let isNumeric: Bool
+
+        init(name: String, cells: [String], missing: MissingCells) {
+            self.name = name
+            all = cells
+            present = cells.enumerated().filter { !missing.contains($0.element) }
+            lowered = name.lowercased()
+            distinct = Set(present.map(\.element))
+            numbers = ModelDraft.numbers(present.map(\.element))
+            let numericShare = present.isEmpty ? 0 : Double(numbers.values.count) / Double(present.count)
+            isNumeric = numericShare >= 0.95 && !numbers.values.isEmpty
+        }
+
+        func column(_ role: Column.Role, note: String = "", unit: NumberUnit = .none) -> Column {
+            Column(name: name, role: role, unit: unit, range: nil, categories: [], auc: nil, note: note)
+        }
+    }
+
+    /// The known missing codes that occur anywhere in `cells`.
+    static func missingCodes(in cells: [[String]]) -> [String] {
+        var seenCodes: [String] = []
+        for code in knownMissingCodes {
+            let lowered = code.lowercased()
+            if cells.contains(where: { column in column.contains { $0.lowercased() == lowered } }) { seenCodes.append(code) }
+        }
+        return seenCodes
+    }
+
+    /// The index of the outcome column: the one named, else the first whose name is an
+    /// outcome name and whose cells are all won/lost words or missing.
+    static func outcomeIndex(
+        named outcomeColumn: String?, table: CSVTable, cells: [[String]], missing: MissingCells
+    ) throws(ModelDraftError) -> Int? {
+        let header = table.header
+        if let outcomeColumn {
+            guard let index = header.firstIndex(of: outcomeColumn) else {
+                throw .missingOutcome(file: table.file, column: outcomeColumn, available: header)
+            }
+            return index
+        }
+        return header.indices.first { index in
+            outcomeNames.contains(header[index].lowercased())
+                && cells[index].allSatisfy { outcomeValue($0) != nil || missing.contains($0) }
+        }
+    }
+
+    /// What becomes of a column that is not the outcome: an identity role not yet `taken`,
+    /// left out, or a numeric or categorical factor.
+    static func draftColumn(_ cells: ColumnCells, outcome: [Double?], taken: inout Set<String>) -> Column {
+        if let identity = identityColumn(cells, taken: &taken) { return identity }
+        let present = cells.present
+        let distinct = cells.distinct
+        if present.isEmpty {
+            return cells.column(.leftOut(reason: "every cell is blank or a missing code"))
+        }
+        if distinct.count == 1 {
+            return cells.column(.leftOut(reason: "constant: every present cell is '\(Self.shown(present[0].element))'"))
+        }
+        // Near-unique columns are ids or free text, not factors.
+        let uniqueShare = Double(distinct.count) / Double(present.count)
+        if present.count >= 20, uniqueShare >= 0.95, !cells.isNumeric || Self.isIDLike(cells.numbers.values) {
+            let kind =
+                cells.isNumeric ? "looks like an id (near-unique whole numbers in row order)" : "near-unique text (an id or free text)"
+            if !taken.contains("id"), cells.isNumeric || cells.lowered.contains("id") {
+                taken.insert("id")
+                return cells.column(.id)
+            }
+            return cells.column(.leftOut(reason: "\(kind): \(distinct.count) distinct values in \(present.count) rows"))
+        }
+        let rowsOutcome = outcome.isEmpty ? [] : present.map { outcome[$0.offset] }
+        if cells.isNumeric { return numericColumn(cells, rowsOutcome: rowsOutcome) }
+        if distinct.count > Self.maximumCategories {
+            return cells.column(
+                .leftOut(reason: "\(distinct.count) distinct labels (more than \(Self.maximumCategories)): a name or free text, not a factor"))
+        }
+        return categoricalColumn(cells, rowsOutcome: rowsOutcome, hasOutcome: !outcome.isEmpty)
+    }
+
+    /// The id, name, stage or deal-value column, found by name first and by content, when
+    /// that role is not yet `taken`.
+    static func identityColumn(_ cells: ColumnCells, taken: inout Set<String>) -> Column? {
+        let lowered = cells.lowered
+        if !taken.contains("id"), Self.idNames.contains(lowered) || lowered.hasSuffix("_id") || lowered.hasSuffix(" id"),
+            cells.distinct.count == cells.present.count, cells.present.count == cells.all.count
+        {
+            taken.insert("id")
+            return cells.column(.id)
+        }
+        if !taken.contains("name"), Self.nameNames.contains(lowered), !cells.isNumeric {
+            taken.insert("name")
+            return cells.column(.name)
+        }
+        if !taken.contains("stage"), Self.stageNames.contains(lowered), cells.isNumeric,
+            cells.numbers.values.allSatisfy({ $0 == $0.rounded() && (1...5).contains($0) })
+        {
+            taken.insert("stage")
+            return cells.column(.stage)
+        }
+        if !taken.contains("deal"), Self.dealNames.contains(lowered), cells.isNumeric {
+            taken.insert("deal")
+            return cells.column(.dealValue, unit: cells.numbers.unit)
+        }
+        return nil
+    }
+
+    /// A numeric factor with a scale from the 1st to the 99th percentile (a code at an edge
+    /// left out), or a column left out for too little spread.
+    ///
+    /// - Parameter rowsOutcome: The outcome of each present cell's row (empty without an outcome).
+    static func numericColumn(_ cells: ColumnCells, rowsOutcome: [Double?]) -> Column {
+        let numbers = cells.numbers
+        let values = numbers.values
+        var sorted = values.sorted()
+        // A code at an edge (999 for "never", -1, 0 on a large share of rows) would
+        // stretch the scale: the range leaves it out and the note names it.
+        var sentinel = ""
+        if let code = Self.edgeCode(sorted) {
+            sorted.removeAll { $0 == code.value }
+            sentinel = "; \(Self.number(code.value)) on \(formatDecimal(100 * code.share, digits: 1))% of rows looks like a code, "
+                + "not an amount: the scale leaves it out (CONFIRM what it means)"
+        }
+        let low = Self.quantile(sorted, 0.01)
+        let high = Self.quantile(sorted, 0.99)
+        guard low < high else {
+            return cells.column(.leftOut(reason: "98% of its values are \(Self.number(low)): too little spread for a scale"))
+        }
+        let decided = zip(numbers.rows, numbers.values).compactMap { row, value -> (Double, Double)? in
+            guard !rowsOutcome.isEmpty, let won = rowsOutcome[row] else { return nil }
+            return (value, won)
+        }
+        let auc = decided.isEmpty
+            ? nil
+            : BinaryOutcomeMetrics.areaUnderROC(scores: decided.map(\.0), outcomes: decided.map(\.1))
+        let factor = Self.factorColumn(name: cells.name, unit: numbers.unit, range: (low, high), categories: [], auc: auc)
+        return Column(
+            name: factor.name, role: factor.role, unit: factor.unit, range: factor.range,
+            categories: factor.categories, auc: factor.auc, note: factor.note + sentinel)
+    }
+
+    /// A categorical factor: labels by frequency; utilities by win rate (shrunk toward the
+    /// mean) with an outcome, else 0.5.
+    ///
+    /// - Parameter rowsOutcome: The outcome of each present cell's row (empty without an outcome).
+    static func categoricalColumn(_ cells: ColumnCells, rowsOutcome: [Double?], hasOutcome: Bool) -> Column {
+        var counts: [String: (count: Int, won: Double, decided: Int)] = [:]
+        for (position, cell) in cells.present.enumerated() {
+            var entry = counts[cell.element, default: (0, 0, 0)]
+            entry.count += 1
+            if !rowsOutcome.isEmpty, let won = rowsOutcome[position] {
+                entry.won += won
+                entry.decided += 1
+            }
+            counts[cell.element] = entry
+        }
+        let labels = counts.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }
+        guard hasOutcome else {
+            return Self.factorColumn(name: cells.name, unit: .none, range: nil, categories: labels.map { ($0.key, 0.5) }, auc: nil)
+        }
+        let totalDecided = labels.reduce(0) { $0 + $1.value.decided }
+        let totalWon = labels.reduce(0.0) { $0 + $1.value.won }
+        let mean = totalDecided > 0 ? totalWon / Double(totalDecided) : 0.5
+        let prior = 10.0
+        let rates = labels.map { ($0.key, ($0.value.won + prior * mean) / (Double($0.value.decided) + prior)) }
+        let lowest = rates.map(\.1).min() ?? 0
+        let highest = rates.map(\.1).max() ?? 1
+        let spread = highest - lowest
+        let categories: [(label: String, utility: Double)] = rates.map { ($0.0, spread > 0 ? Self.rounded(($0.1 - lowest) / spread) : 0.5) }
+        let rateByLabel = Dictionary(uniqueKeysWithValues: rates.map { ($0.0, $0.1) })
+        let groups = labels.map { label in
+            (score: rateByLabel[label.key] ?? 0, won: Int(label.value.won), lost: label.value.decided - Int(label.value.won))
+        }
+        let auc = BinaryOutcomeMetrics.areaUnderROC(
+            scores: groups.flatMap { group in Array(repeating: group.score, count: group.won + group.lost) },
+            outcomes: groups.flatMap { group in Array(repeating: 1.0, count: group.won) + Array(repeating: 0.0, count: group.lost) })
+        return Self.factorColumn(name: cells.name, unit: .none, range: nil, categories: categories, auc: auc)
+    }
+
+    /// At least one factor a side: with an outcome the weakest-signed factor moves; else the
+    /// last numeric one.
+    static func giveEachSideAFactor(_ columns: inout [Column], factorIndices: [Int]) {
         for side in Factor.Side.allCases {
             let onSide = factorIndices.filter { if case .factor(side, _) = columns[$0].role { return true } else { return false } }
             guard onSide.isEmpty, factorIndices.count >= 2 else { continue }
@@ -266,7 +327,6 @@ public struct ModelDraft: Sendable {
                 categories: old.categories, auc: old.auc,
                 note: "no column names a \(side.rawValue) factor: moved here (the weakest relation) so each side has one; CONFIRM or replace")
         }
-        self.columns = columns
     }
 
     /// A factor column: leak check, side and direction.
