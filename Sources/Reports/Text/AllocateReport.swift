@@ -350,7 +350,7 @@ public struct AllocateReport {
             sink.write(line)
         }
         sink.write("  ],\n")
-        sink.write(json.rejects(loaded.rejectedRows))
+        sink.write(RejectJSON.member(loaded.rejectedRows))
         sink.write("}\n")
     }
 

@@ -455,7 +455,7 @@ public struct ForecastReport {
                     + periods.joined(separator: ",\n                 ") + "]}")
         }
         sink.write(totals.groups.isEmpty ? "],\n" : "\n  ],\n")
-        sink.write(json.rejects(loaded.rejects))
+        sink.write(RejectJSON.member(loaded.rejects))
         sink.write("}\n")
     }
 
