@@ -308,8 +308,8 @@ public struct ChangesReport: FourFormatReport {
         var parts: [String] = []
         parts.append("  \"schema\": \"kam.changes/1\"")
         parts.append("  \"history\": \(json.string(path))")
-        parts.append("  \"from\": \(RunsReport.runJSON(changes.from, json: json))")
-        parts.append("  \"to\": \(RunsReport.runJSON(changes.to, json: json))")
+        parts.append("  \"from\": \(ReportJSONEncoder().fragment(RunsReport.RunJSON(changes.from)))")
+        parts.append("  \"to\": \(ReportJSONEncoder().fragment(RunsReport.RunJSON(changes.to)))")
         parts.append("  \"same_input\": \(changes.sameInput)")
         let weights = model.weights.map {
             "{\"factor\": \(json.string($0.factor)), \"from\": \(number($0.from)), \"to\": \(number($0.to))}"
