@@ -44,6 +44,14 @@ struct ReportJSONEncoderTests {
         var jsonLayout: JSONLayout { .lines }
     }
 
+    /// An array with a layout of its own.
+    struct ArrayLayout: Encodable, JSONLayoutProviding {
+        let elements: [Int]
+        let jsonLayout: JSONLayout
+
+        func encode(to encoder: any Encoder) throws { try elements.encode(to: encoder) }
+    }
+
     struct Nothing: Encodable {
         func encode(to encoder: any Encoder) throws {}
     }
@@ -103,6 +111,27 @@ struct ReportJSONEncoderTests {
         #expect(
             ReportJSONEncoder().fragment(value, indent: 4)
                 == "{\"id\": \"x\", \"score\": 0.000000,\n     \"factors\": [],\n     \"judges\": []}")
+    }
+
+    @Test("inline-breaking with a deeper indent, and an array breaking before each element")
+    func inlineBreakingDeeper() {
+        let groups = JSONMembers(
+            [(key: "weight", value: 1), (key: "groups", value: 2)], layout: .inlineBreaking(before: ["groups"], indent: 2))
+        #expect(ReportJSONEncoder().fragment(groups, indent: 4) == "{\"weight\": 1,\n      \"groups\": 2}")
+        let each = ArrayLayout(elements: [1, 2, 3], jsonLayout: .inlineBreakingEach(indent: 12))
+        #expect(ReportJSONEncoder().fragment(each, indent: 5) == "[1,\n                 2,\n                 3]")
+        #expect(ReportJSONEncoder().fragment(ArrayLayout(elements: [], jsonLayout: .inlineBreakingEach(indent: 2))) == "[]")
+        let own = ArrayLayout(elements: [1, 2], jsonLayout: .eachOnNewLine(indent: 2))
+        #expect(ReportJSONEncoder().fragment(own, indent: 5) == "[\n       1,\n       2]")
+        #expect(ReportJSONEncoder().fragment(ArrayLayout(elements: [], jsonLayout: .eachOnNewLine(indent: 2))) == "[]")
+    }
+
+    @Test("lines joining: the members named follow the one before on its line")
+    func linesJoining() {
+        let value = JSONMembers(
+            [(key: "open_accounts", value: 10), (key: "periods", value: 12), (key: "seed", value: 1), (key: "policies", value: 2)],
+            layout: .linesJoining(["periods", "seed"]))
+        #expect(ReportJSONEncoder().encode(value) == "{\n  \"open_accounts\": 10, \"periods\": 12, \"seed\": 1,\n  \"policies\": 2\n}\n")
     }
 
     @Test("a lines array in an inline object indents from the line the object is on")

@@ -21,9 +21,18 @@ public enum JSONLayout: Sendable, Equatable {
     case inline
     /// One member or element per line, two spaces deeper than the opening line.
     case lines
+    /// One member per line, as `.lines`, except that each member whose key is in `keys`
+    /// follows the one before it on its line, after `, ` (arrays: as `.lines`).
+    case linesJoining(Set<String>)
     /// On one line, except that each member whose key is in `keys` starts a new line
-    /// indented one space more than the line the object opened on (arrays: as `.inline`).
-    case inlineBreaking(before: Set<String>)
+    /// indented `indent` spaces more than the line the object opened on (arrays: as `.inline`).
+    case inlineBreaking(before: Set<String>, indent: Int = 1)
+    /// The first element or member after the bracket, each further one on a new line
+    /// indented `indent` spaces more than the line the container opened on.
+    case inlineBreakingEach(indent: Int)
+    /// Every element or member on a new line indented `indent` spaces more than the line the
+    /// container opened on, the closing bracket right after the last one.
+    case eachOnNewLine(indent: Int)
 }
 
 /// A value that chooses its own layout in ``ReportJSONEncoder``; values that do not

@@ -40,6 +40,22 @@ public struct ReportJSONEncoder {
         box.write(to: &text, indent: indent)
         return text
     }
+
+    /// The members of the object `value` encodes to, one to a line at `indent` spaces, each
+    /// followed by `,` and a line break: the first members of an object whose later members are
+    /// written otherwise (a report that streams its rows into an ``OutputSink``).
+    public func leadingMembers(of value: some Encodable, indent: Int) -> String {
+        let box: JSONBox
+        do {
+            box = try JSONBox.make(value, codingPath: [])
+        } catch {
+            preconditionFailure("A report value threw while being encoded as JSON: \(error)")
+        }
+        precondition(box.kind == .object || box.kind == .unset, "leadingMembers(of:indent:) writes an object's members")
+        var text = ""
+        box.writeMembers(to: &text, indent: indent)
+        return text
+    }
 }
 
 // MARK: - The tree a value encodes to
@@ -128,22 +144,47 @@ final class JSONBox {
             }
             text += object ? "{" : "["
             switch layout {
-            case .lines:
+            case .lines, .linesJoining:
+                var joining: Set<String> = []
+                if object, case .linesJoining(let keys) = layout { joining = keys }
                 let inner = String(repeating: " ", count: indent + 2)
                 for (index, child) in children.enumerated() {
-                    text += index == 0 ? "\n" : ",\n"
-                    text += inner
+                    if index == 0 {
+                        text += "\n" + inner
+                    } else if object, joining.contains(keys[index]) {
+                        text += ", "
+                    } else {
+                        text += ",\n" + inner
+                    }
                     writeMember(index, child, to: &text, indent: indent + 2)
                 }
                 text += "\n" + String(repeating: " ", count: indent)
-            case .inline, .inlineBreaking:
+            case .inline, .inlineBreaking, .inlineBreakingEach, .eachOnNewLine:
                 var breaking: Set<String> = []
-                if object, case .inlineBreaking(let keys) = layout { breaking = keys }
+                var breaksEach = false
+                var breaksFirst = false
+                var depth = 0
+                switch layout {
+                case .inlineBreaking(let keys, let extra):
+                    if object { breaking = keys }
+                    depth = extra
+                case .inlineBreakingEach(let extra):
+                    breaksEach = true
+                    depth = extra
+                case .eachOnNewLine(let extra):
+                    breaksEach = true
+                    breaksFirst = true
+                    depth = extra
+                default: break
+                }
                 var lineIndent = indent
                 for (index, child) in children.enumerated() {
-                    if index > 0 {
-                        if object, breaking.contains(keys[index]) {
-                            lineIndent = indent + 1
+                    if index == 0 && breaksFirst {
+                        lineIndent = indent + depth
+                        text += "\n" + String(repeating: " ", count: lineIndent)
+                    } else if index > 0 {
+                        if breaksEach || (object && breaking.contains(keys[index])) {
+                            lineIndent = indent + depth
                             text += ",\n" + String(repeating: " ", count: lineIndent)
                         } else {
                             text += ", "
@@ -153,6 +194,16 @@ final class JSONBox {
                 }
             }
             text += object ? "}" : "]"
+        }
+    }
+
+    /// Writes each member on a line of its own at `indent`, followed by `,` and a line break.
+    func writeMembers(to text: inout String, indent: Int) {
+        let spaces = String(repeating: " ", count: indent)
+        for (index, child) in children.enumerated() {
+            text += spaces
+            writeMember(index, child, to: &text, indent: indent)
+            text += ",\n"
         }
     }
 
