@@ -248,54 +248,156 @@ public struct AHPReport: FourFormatReport {
     // MARK: JSON
 
     public func json() -> String {
-        let json = JSONWriter()
-        func number(_ value: Double?) -> String { value.map { formatDecimal($0, digits: 6) } ?? "null" }
-        func analysisJSON(_ result: PairwiseAnalysis, side: AHPAnalysis.SideResult, judge: String?) -> String {
-            let items = result.inconsistencies.prefix(result.isAcceptable ? 0 : Self.listedJudgements).map { item -> String in
+        func analysisJSON(_ result: PairwiseAnalysis, side: AHPAnalysis.SideResult, judge: String?) -> AnalysisJSON {
+            let revisit = result.inconsistencies.prefix(result.isAcceptable ? 0 : Self.listedJudgements).map { item in
                 let a = side.factorIndices[item.row]
                 let b = side.factorIndices[item.column]
-                let line = judge.flatMap(judgeIndex).flatMap { contents.lines["\($0)/\(a)/\(b)"] }
-                return "{\"factor\": \(json.string(model.factors[a].id)), \"versus\": \(json.string(model.factors[b].id)), "
-                    + "\"judged\": \(number(item.judged)), \"implied\": \(number(item.consistentValue)), "
-                    + "\"suggested\": \(json.string(PairwiseAnalysis.scaleText(item.nearestScaleValue))), "
-                    + "\"cr_if_revised\": \(number(item.consistencyRatioIfRevised)), \"line\": \(line.map(String.init) ?? "null")}"
+                return RevisitJSON(
+                    factor: model.factors[a].id, versus: model.factors[b].id, judged: item.judged, implied: item.consistentValue,
+                    suggested: PairwiseAnalysis.scaleText(item.nearestScaleValue), crIfRevised: item.consistencyRatioIfRevised,
+                    line: judge.flatMap(judgeIndex).flatMap { contents.lines["\($0)/\(a)/\(b)"] })
             }
-            return "\"lambda_max\": \(number(result.lambdaMax)), \"ci\": \(number(result.consistencyIndex)), "
-                + "\"ri\": \(number(result.randomIndex)), \"ri_source\": \(result.randomIndexSource.map { json.string($0.rawValue) } ?? "null"), "
-                + "\"cr\": \(number(result.consistencyRatio)), "
-                + "\"acceptable\": \(result.isAcceptable), \"missing_pairs\": \(result.missingPairCount), "
-                + "\"revisit\": [\(items.joined(separator: ", "))]"
+            return AnalysisJSON(
+                lambdaMax: result.lambdaMax, ci: result.consistencyIndex, ri: result.randomIndex,
+                riSource: result.randomIndexSource?.rawValue, cr: result.consistencyRatio, acceptable: result.isAcceptable,
+                missingPairs: result.missingPairCount, revisit: Array(revisit))
         }
-        var out = "{\n  \"schema\": \"kam.weights.ahp/1\",\n"
-        out += "  \"model\": \(json.string(model.name)),\n  \"file\": \(json.string(file)),\n"
-        out += "  \"judges\": [\(contents.judges.map { json.string($0.name) }.joined(separator: ", "))],\n"
-        out += "  \"random_index\": \(json.string(analysis.randomIndexTable.rawValue)),\n"
-        out += "  \"sides\": ["
-        for (position, side) in analysis.sides.enumerated() {
-            out += position == 0 ? "\n" : ",\n"
-            out += "    {\"side\": \(json.string(side.side.rawValue)), "
-            out += analysisJSON(side.combined, side: side, judge: side.judges.count == 1 ? side.judges[0].name : nil) + ",\n"
-            out += "     \"factors\": [" + side.factorIndices.enumerated().map { k, index in
-                var judges: [String] = []
+        let sides = analysis.sides.map { side in
+            let factors = side.factorIndices.enumerated().map { k, index in
+                var judges: [(key: String, value: Double)] = []
                 for judge in side.judges {
-                    if case .success(let own) = judge.analysis { judges.append("\(json.string(judge.name)): \(number(own.weights[k]))") }
+                    if case .success(let own) = judge.analysis { judges.append((key: judge.name, value: own.weights[k])) }
                 }
-                return "{\"id\": \(json.string(model.factors[index].id)), \"current\": \(number(model.factors[index].weight)), "
-                    + "\"weight\": \(number(side.combined.weights[k])), \"judges\": {\(judges.joined(separator: ", "))}}"
-            }.joined(separator: ", ") + "],\n"
-            out += "     \"judges\": [" + side.judges.map { judge in
+                return FactorJSON(
+                    id: model.factors[index].id, current: model.factors[index].weight, weight: side.combined.weights[k],
+                    judges: JSONMembers(judges))
+            }
+            let judges = side.judges.map { judge in
                 switch judge.analysis {
-                case .success(let own):
-                    return "{\"name\": \(json.string(judge.name)), " + analysisJSON(own, side: side, judge: judge.name) + "}"
-                case .failure(let error):
-                    return "{\"name\": \(json.string(judge.name)), \"error\": \(json.string(error.description))}"
+                case .success(let own): return JudgeJSON(name: judge.name, result: .analysis(analysisJSON(own, side: side, judge: judge.name)))
+                case .failure(let error): return JudgeJSON(name: judge.name, result: .error(error.description))
                 }
-            }.joined(separator: ", ") + "]}"
+            }
+            return SideJSON(
+                side: side.side.rawValue,
+                analysis: analysisJSON(side.combined, side: side, judge: side.judges.count == 1 ? side.judges[0].name : nil),
+                factors: factors, judges: judges)
         }
-        out += analysis.sides.isEmpty ? "],\n" : "\n  ],\n"
-        out += "  \"unjudged_sides\": [\(analysis.unjudgedSides.map { json.string($0.rawValue) }.joined(separator: ", "))],\n"
-        out += "  \"written_model\": \(writtenModel.map { json.string($0) } ?? "null")\n}\n"
-        return out
+        return ReportJSONEncoder().encode(
+            JSON(
+                model: model.name, file: file, judges: contents.judges.map(\.name), randomIndex: analysis.randomIndexTable.rawValue,
+                sides: JSONLines(sides), unjudgedSides: analysis.unjudgedSides.map(\.rawValue), writtenModel: writtenModel))
+    }
+
+    /// `kam weights ahp --format json` (`kam.weights.ahp/1`).
+    private struct JSON: Encodable, JSONLayoutProviding {
+        let schema = "kam.weights.ahp/1"
+        let model: String
+        let file: String
+        let judges: [String]
+        let randomIndex: String
+        let sides: JSONLines<SideJSON>
+        let unjudgedSides: [String]
+        let writtenModel: String?
+        var jsonLayout: JSONLayout { .lines }
+
+        enum CodingKeys: String, CodingKey {
+            case schema, model, file, judges
+            case randomIndex = "random_index"
+            case sides
+            case unjudgedSides = "unjudged_sides"
+            case writtenModel = "written_model"
+        }
+    }
+
+    /// A side: its name, the combined judgement's analysis, then `factors` and `judges`,
+    /// each on a line of its own.
+    private struct SideJSON: Encodable, JSONLayoutProviding {
+        let side: String
+        let analysis: AnalysisJSON
+        let factors: [FactorJSON]
+        let judges: [JudgeJSON]
+        var jsonLayout: JSONLayout { .inlineBreaking(before: ["factors", "judges"]) }
+
+        private enum SideKey: String, CodingKey { case side }
+        private enum ListKeys: String, CodingKey { case factors, judges }
+
+        func encode(to encoder: any Encoder) throws {
+            var head = encoder.container(keyedBy: SideKey.self)
+            try head.encode(side, forKey: .side)
+            try analysis.encode(to: encoder)
+            var lists = encoder.container(keyedBy: ListKeys.self)
+            try lists.encode(factors, forKey: .factors)
+            try lists.encode(judges, forKey: .judges)
+        }
+    }
+
+    /// The members one pairwise analysis adds to the object it is encoded into.
+    private struct AnalysisJSON: Encodable {
+        let lambdaMax: Double
+        let ci: Double
+        let ri: Double?
+        let riSource: String?
+        let cr: Double?
+        let acceptable: Bool
+        let missingPairs: Int
+        let revisit: [RevisitJSON]
+
+        enum CodingKeys: String, CodingKey {
+            case lambdaMax = "lambda_max"
+            case ci, ri
+            case riSource = "ri_source"
+            case cr, acceptable
+            case missingPairs = "missing_pairs"
+            case revisit
+        }
+    }
+
+    private struct RevisitJSON: Encodable {
+        let factor: String
+        let versus: String
+        let judged: Double
+        let implied: Double
+        let suggested: String
+        let crIfRevised: Double?
+        /// The judgement's line in the judgement file, when one judge made it.
+        let line: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case factor, versus, judged, implied, suggested
+            case crIfRevised = "cr_if_revised"
+            case line
+        }
+    }
+
+    private struct FactorJSON: Encodable {
+        let id: String
+        let current: Double
+        let weight: Double
+        /// Each judge's weight, for the judges whose matrix could be analysed.
+        let judges: JSONMembers<Double>
+    }
+
+    /// A judge: the name, then the analysis of the judge's matrix or why it has none.
+    private struct JudgeJSON: Encodable {
+        enum Result {
+            case analysis(AnalysisJSON)
+            case error(String)
+        }
+
+        let name: String
+        let result: Result
+
+        private enum CodingKeys: String, CodingKey { case name, error }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            switch result {
+            case .analysis(let analysis): try analysis.encode(to: encoder)
+            case .error(let message): try container.encode(message, forKey: .error)
+            }
+        }
     }
 
     /// A report from the values its command computed.

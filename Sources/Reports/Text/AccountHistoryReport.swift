@@ -86,21 +86,43 @@ public struct AccountHistoryReport: FourFormatReport {
     }
 
     public func json() -> String {
-        let json = JSONWriter()
-        func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
-        let items = history.entries.map { entry -> String in
-            let score = entry.score.map {
-                "{\"grade\": \(json.string($0.grade.letter)), \"rank\": \($0.rank), \"value\": \(number($0.value)), "
-                    + "\"difficulty\": \(number($0.difficulty)), \"priority\": \(number($0.priority)), "
-                    + "\"completeness\": \(number($0.completeness)), \"probability\": \(number($0.probability)), "
-                    + "\"missing\": [\(entry.missing.map { json.string($0) }.joined(separator: ", "))]}"
-            } ?? "null"
-            return "{\"run\": \(entry.run.id), \"recorded_at\": \(json.string(entry.run.recordedAt)), "
-                + "\"model_hash\": \(json.string(entry.run.modelHash)), \"model_changed\": \(entry.modelChanged), \"score\": \(score)}"
+        let runs = history.entries.map { entry in
+            RunJSON(
+                run: entry.run.id, recordedAt: entry.run.recordedAt, modelHash: entry.run.modelHash, modelChanged: entry.modelChanged,
+                score: entry.score.map { ScoreSnapshotJSON($0, missing: entry.missing) })
         }
-        return "{\n  \"schema\": \"kam.history/1\",\n  \"history\": \(json.string(path)),\n"
-            + "  \"account\": \(json.string(history.account)),\n  \"name\": \(json.optionalString(history.name, missingCodes: [])),\n"
-            + "  \"runs\": [\n    " + items.joined(separator: ",\n    ") + "\n  ]\n}\n"
+        return ReportJSONEncoder().encode(
+            JSON(
+                history: path, account: history.account, name: JSONWriter.present(history.name, missingCodes: []), runs: JSONLines(runs)))
+    }
+
+    /// `kam history --format json` (`kam.history/1`). A history holds the account in at least
+    /// one run, so `runs` is never the empty `[]`.
+    private struct JSON: Encodable, JSONLayoutProviding {
+        let schema = "kam.history/1"
+        let history: String
+        let account: String
+        /// `nil` (`null`) when blank.
+        let name: String?
+        let runs: JSONLines<RunJSON>
+        var jsonLayout: JSONLayout { .lines }
+    }
+
+    private struct RunJSON: Encodable {
+        let run: Int64
+        let recordedAt: String
+        let modelHash: String
+        let modelChanged: Bool
+        /// `nil` (`null`) when the run did not hold the account.
+        let score: ScoreSnapshotJSON?
+
+        enum CodingKeys: String, CodingKey {
+            case run
+            case recordedAt = "recorded_at"
+            case modelHash = "model_hash"
+            case modelChanged = "model_changed"
+            case score
+        }
     }
 
     /// A report from the values its command computed.

@@ -318,21 +318,27 @@ public struct AllocateReport {
     }
 
     public func writeJSON(to sink: inout some OutputSink) {
-        let json = JSONWriter()
-        func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
-        var text = "{\n  \"schema\": \"kam.allocation/1\",\n"
-        text += "  \"policy\": \(json.string(allocation.policy.rawValue)),\n"
-        text += "  \"objective\": \(json.string(problem.objective.rawValue)),\n"
-        text += "  \"period\": \(loaded.periodLabel.map(json.string) ?? "null"),\n"
-        text += "  \"money_unit\": \(json.string(moneyUnit)),\n"
-        text += "  \"summary\": {\"accounts\": \(problem.accounts.count), \"accounts_with_effort\": \(allocation.efforts.filter { $0 > 0 }.count), "
-        text += "\"expected_revenue\": \(number(allocation.expectedRevenue)), \"expected_revenue_without_effort\": \(number(allocation.baselineRevenue)), "
-        text += "\"gain\": \(number(allocation.gain)), \"upper_bound\": \(number(allocation.upperBound)), "
-        text += "\"expense\": \(number(allocation.expense)), \"budget\": \(number(team.budget)), "
-        text += "\"budget_shadow_price\": \(number(allocation.shadowPrices?[problem.budgetIndex]))},\n"
+        // Every number here is `null` when it is missing or not finite.
+        func number(_ value: Double?) -> JSONNumber { .finite(value) }
+        let encoder = ReportJSONEncoder()
+        let head = HeadJSON(
+            policy: allocation.policy.rawValue, objective: problem.objective.rawValue, period: loaded.periodLabel,
+            moneyUnit: moneyUnit,
+            summary: SummaryJSON(
+                accounts: problem.accounts.count, accountsWithEffort: allocation.efforts.filter { $0 > 0 }.count,
+                expectedRevenue: number(allocation.expectedRevenue), expectedRevenueWithoutEffort: number(allocation.baselineRevenue),
+                gain: number(allocation.gain), upperBound: number(allocation.upperBound), expense: number(allocation.expense),
+                budget: number(team.budget), budgetShadowPrice: number(allocation.shadowPrices?[problem.budgetIndex])))
+        // `people` and `accounts` keep the brackets they have always had, also when empty
+        // (`[\n\n  ]` and `[\n  ]`); their elements go through the encoder.
+        var text = "{\n" + encoder.leadingMembers(of: head, indent: 2)
         text += "  \"people\": [\n"
         text += people.map { line in
-            "    {\"name\": \(json.string(line.person.name)), \"role\": \(json.string(line.person.role.rawValue)), \"hours\": \(number(line.person.hours)), \"allocated\": \(number(line.allocated)), \"shadow_price\": \(number(line.shadowPrice))}"
+            "    "
+                + encoder.fragment(
+                    PersonJSON(
+                        name: line.person.name, role: line.person.role.rawValue, hours: number(line.person.hours),
+                        allocated: number(line.allocated), shadowPrice: number(line.shadowPrice)))
         }.joined(separator: ",\n")
         text += "\n  ],\n  \"accounts\": [\n"
         sink.write(text)
@@ -340,18 +346,96 @@ public struct AllocateReport {
             let e = allocation.efforts[row]
             let work = self.work(row)
             let revenues = expectedRevenues(row)
-            var line = "    {\"account_id\": \(json.string(problem.accounts[row].id)), \"manager\": \(managerID(row).map(json.string) ?? "null"), "
-            line += "\"stage\": \(allocation.stages[row].map(String.init) ?? "null"), \"grade\": \(json.string(problem.accounts[row].grade.rawValue)), "
-            line += "\"packages\": \(number(e)), \"manager_hours\": \(number(e * (work?.managerHours ?? 0))), "
-            line += "\"director_hours\": \(number(e * (work?.directorHours ?? 0))), \"specialist_hours\": \(number(e * (work?.specialistHours ?? 0))), "
-            line += "\"expense\": \(number(e * (work?.expense ?? 0))), \"expected_revenue\": \(number(revenues?.withEffort)), "
-            line += "\"expected_revenue_without_effort\": \(number(revenues?.withoutEffort)), \"reason\": \(allocation.reasons[row].map { json.string($0.rawValue) } ?? "null")}"
-            line += row == problem.accounts.count - 1 ? "\n" : ",\n"
-            sink.write(line)
+            let element = AccountJSON(
+                accountID: problem.accounts[row].id, manager: managerID(row), stage: allocation.stages[row],
+                grade: problem.accounts[row].grade.rawValue, packages: number(e), managerHours: number(e * (work?.managerHours ?? 0)),
+                directorHours: number(e * (work?.directorHours ?? 0)), specialistHours: number(e * (work?.specialistHours ?? 0)),
+                expense: number(e * (work?.expense ?? 0)), expectedRevenue: number(revenues?.withEffort),
+                expectedRevenueWithoutEffort: number(revenues?.withoutEffort), reason: allocation.reasons[row]?.rawValue)
+            sink.write("    " + encoder.fragment(element) + (row == problem.accounts.count - 1 ? "\n" : ",\n"))
         }
         sink.write("  ],\n")
-        sink.write(json.rejects(loaded.rejectedRows))
+        sink.write(RejectJSON.member(loaded.rejectedRows))
         sink.write("}\n")
+    }
+
+    /// The members of `kam allocate --format json` (`kam.allocation/1`) before the people.
+    private struct HeadJSON: Encodable {
+        let schema = "kam.allocation/1"
+        let policy: String
+        let objective: String
+        let period: String?
+        let moneyUnit: String
+        let summary: SummaryJSON
+
+        enum CodingKeys: String, CodingKey {
+            case schema, policy, objective, period
+            case moneyUnit = "money_unit"
+            case summary
+        }
+    }
+
+    private struct SummaryJSON: Encodable {
+        let accounts: Int
+        let accountsWithEffort: Int
+        let expectedRevenue: JSONNumber
+        let expectedRevenueWithoutEffort: JSONNumber
+        let gain: JSONNumber
+        let upperBound: JSONNumber
+        let expense: JSONNumber
+        let budget: JSONNumber
+        let budgetShadowPrice: JSONNumber
+
+        enum CodingKeys: String, CodingKey {
+            case accounts
+            case accountsWithEffort = "accounts_with_effort"
+            case expectedRevenue = "expected_revenue"
+            case expectedRevenueWithoutEffort = "expected_revenue_without_effort"
+            case gain
+            case upperBound = "upper_bound"
+            case expense, budget
+            case budgetShadowPrice = "budget_shadow_price"
+        }
+    }
+
+    private struct PersonJSON: Encodable {
+        let name: String
+        let role: String
+        let hours: JSONNumber
+        let allocated: JSONNumber
+        let shadowPrice: JSONNumber
+
+        enum CodingKeys: String, CodingKey {
+            case name, role, hours, allocated
+            case shadowPrice = "shadow_price"
+        }
+    }
+
+    private struct AccountJSON: Encodable {
+        let accountID: String
+        let manager: String?
+        let stage: Int?
+        let grade: String
+        let packages: JSONNumber
+        let managerHours: JSONNumber
+        let directorHours: JSONNumber
+        let specialistHours: JSONNumber
+        let expense: JSONNumber
+        let expectedRevenue: JSONNumber
+        let expectedRevenueWithoutEffort: JSONNumber
+        let reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case accountID = "account_id"
+            case manager, stage, grade, packages
+            case managerHours = "manager_hours"
+            case directorHours = "director_hours"
+            case specialistHours = "specialist_hours"
+            case expense
+            case expectedRevenue = "expected_revenue"
+            case expectedRevenueWithoutEffort = "expected_revenue_without_effort"
+            case reason
+        }
     }
 
     /// A report from the values its command computed.

@@ -241,49 +241,162 @@ public struct BacktestReport {
     }
 
     public func json() -> String {
-        let json = JSONWriter()
-        func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
-        var parts: [String] = []
-        parts.append("  \"schema\": \"kam.backtest/1\"")
-        parts.append("  \"events\": \(json.string(log.file))")
-        parts.append("  \"snapshots\": \(json.string(snapshotFile))")
-        parts.append("  \"cut\": \"\(cut)\"")
-        parts.append("  \"period\": \(json.string(period.rawValue))")
-        parts.append("  \"observed_until\": \"\(observedUntil)\"")
-        parts.append("  \"window\": {\"periods\": \(result.windowPeriods), \"first\": \(json.string(period.label(of: result.firstPeriod))), \"last\": \(json.string(period.label(of: result.firstPeriod + result.windowPeriods - 1)))}")
-        parts.append(
-            "  \"accounts\": {\"open_at_cut\": \(result.openAtCut), \"evaluated\": \(result.accounts.count), "
-                + "\"without_snapshot\": \(result.withoutSnapshot), \"insufficient_information\": \(result.insufficientInformation), "
-                + "\"won_in_window\": \(result.accounts.filter(\.wonInWindow).count)}")
+        // Every number here is `null` when it is missing or not finite.
+        func number(_ value: Double?) -> JSONNumber { .finite(value) }
+        let window = WindowJSON(
+            periods: result.windowPeriods, first: period.label(of: result.firstPeriod),
+            last: period.label(of: result.firstPeriod + result.windowPeriods - 1))
+        let accounts = AccountsJSON(
+            openAtCut: result.openAtCut, evaluated: result.accounts.count, withoutSnapshot: result.withoutSnapshot,
+            insufficientInformation: result.insufficientInformation, wonInWindow: result.accounts.filter(\.wonInWindow).count)
         let c = result.conversion
-        parts.append(
-            "  \"conversion\": {\"intercept\": \(number(c.intercept.estimate)), \"value\": \(number(c.value.estimate)), "
-                + "\"value_standard_error\": \(number(c.value.standardError)), \"difficulty\": \(number(c.difficulty.estimate)), "
-                + "\"difficulty_standard_error\": \(number(c.difficulty.standardError)), \"snapshots_used\": \(c.fitSummary?.used ?? 0)}")
+        let conversion = ConversionJSON(
+            intercept: number(c.intercept.estimate), value: number(c.value.estimate), valueStandardError: number(c.value.standardError),
+            difficulty: number(c.difficulty.estimate), difficultyStandardError: number(c.difficulty.standardError),
+            snapshotsUsed: c.fitSummary?.used ?? 0)
         let mae = result.revenueMeanAbsoluteError
-        let methods = Method.allCases.enumerated().map { index, method -> String in
+        let methods = Method.allCases.enumerated().map { index, method in
             let e = result.evaluations[index]
-            let bins = e.reliability.map {
-                "{\"lower\": \(number($0.lower)), \"upper\": \(number($0.upper)), \"count\": \($0.count), "
-                    + "\"mean_forecast\": \(number($0.meanForecast)), \"observed_rate\": \(number($0.observedRate))}"
-            }
-            let error = method == .stageWinRate ? "null" : number(method == .stageOnly ? mae.stageOnly : mae.scoreAware)
-            return "    {\"method\": \(json.string(method.rawValue)), \"brier\": \(number(e.brierScore)), \"log_loss\": \(number(e.logLoss)), "
-                + "\"auc\": \(number(e.areaUnderROC)), \"base_rate\": \(number(e.baseRate)), "
-                + "\"forecast_revenue\": \(number(result.forecastRevenue[index])), \"revenue_mae_per_period\": \(error),\n"
-                + "     \"reliability\": [" + bins.joined(separator: ", ") + "]}"
+            return MethodJSON(
+                method: method.rawValue, brier: number(e.brierScore), logLoss: number(e.logLoss), auc: number(e.areaUnderROC),
+                baseRate: number(e.baseRate), forecastRevenue: number(result.forecastRevenue[index]),
+                revenueMAEPerPeriod: method == .stageWinRate ? .null : number(method == .stageOnly ? mae.stageOnly : mae.scoreAware),
+                reliability: e.reliability.map {
+                    BinJSON(
+                        lower: number($0.lower), upper: number($0.upper), count: $0.count, meanForecast: number($0.meanForecast),
+                        observedRate: number($0.observedRate))
+                })
         }
-        parts.append("  \"methods\": [\n" + methods.joined(separator: ",\n") + "\n  ]")
-        parts.append("  \"stage_win_rates\": [\(result.stageWinRates.map { number($0) }.joined(separator: ", "))]")
-        parts.append("  \"actual_revenue\": \(number(result.actualRevenue))")
         let revenue = result.revenue.map {
-            "    {\"period\": \($0.period), \"label\": \(json.string($0.label)), \"actual\": \(number($0.actual)), "
-                + "\"stage_only\": \(number($0.stageOnly)), \"score_aware\": \(number($0.scoreAware))}"
+            RevenueJSON(
+                period: $0.period, label: $0.label, actual: number($0.actual), stageOnly: number($0.stageOnly),
+                scoreAware: number($0.scoreAware))
         }
-        parts.append("  \"revenue\": [\n" + revenue.joined(separator: ",\n") + "\n  ]")
-        let rejects = (log.rejects + snapshotRejects).map { ReportFormat.rejectJSON($0, json: json) }
-        parts.append("  \"rejects\": [" + (rejects.isEmpty ? "" : "\n    " + rejects.joined(separator: ",\n    ") + "\n  ") + "]")
-        return "{\n" + parts.joined(separator: ",\n") + "\n}\n"
+        return ReportJSONEncoder().encode(
+            JSON(
+                events: log.file, snapshots: snapshotFile, cut: "\(cut)", period: period.rawValue, observedUntil: "\(observedUntil)",
+                window: window, accounts: accounts, conversion: conversion, methods: JSONLines(methods),
+                stageWinRates: result.stageWinRates.map { number($0) }, actualRevenue: number(result.actualRevenue),
+                revenue: JSONLines(revenue), rejects: JSONLines((log.rejects + snapshotRejects).map(HistoryRejectJSON.init))))
+    }
+
+    /// `kam backtest --format json` (`kam.backtest/1`). `methods` has one element per
+    /// ``Method`` and `revenue` one per window period (at least one), so neither is the empty `[]`.
+    private struct JSON: Encodable, JSONLayoutProviding {
+        let schema = "kam.backtest/1"
+        let events: String
+        let snapshots: String
+        let cut: String
+        let period: String
+        let observedUntil: String
+        let window: WindowJSON
+        let accounts: AccountsJSON
+        let conversion: ConversionJSON
+        let methods: JSONLines<MethodJSON>
+        let stageWinRates: [JSONNumber]
+        let actualRevenue: JSONNumber
+        let revenue: JSONLines<RevenueJSON>
+        let rejects: JSONLines<HistoryRejectJSON>
+        var jsonLayout: JSONLayout { .lines }
+
+        enum CodingKeys: String, CodingKey {
+            case schema, events, snapshots, cut, period
+            case observedUntil = "observed_until"
+            case window, accounts, conversion, methods
+            case stageWinRates = "stage_win_rates"
+            case actualRevenue = "actual_revenue"
+            case revenue, rejects
+        }
+    }
+
+    private struct WindowJSON: Encodable {
+        let periods: Int
+        let first: String
+        let last: String
+    }
+
+    private struct AccountsJSON: Encodable {
+        let openAtCut: Int
+        let evaluated: Int
+        let withoutSnapshot: Int
+        let insufficientInformation: Int
+        let wonInWindow: Int
+
+        enum CodingKeys: String, CodingKey {
+            case openAtCut = "open_at_cut"
+            case evaluated
+            case withoutSnapshot = "without_snapshot"
+            case insufficientInformation = "insufficient_information"
+            case wonInWindow = "won_in_window"
+        }
+    }
+
+    private struct ConversionJSON: Encodable {
+        let intercept: JSONNumber
+        let value: JSONNumber
+        let valueStandardError: JSONNumber
+        let difficulty: JSONNumber
+        let difficultyStandardError: JSONNumber
+        let snapshotsUsed: Int
+
+        enum CodingKeys: String, CodingKey {
+            case intercept, value
+            case valueStandardError = "value_standard_error"
+            case difficulty
+            case difficultyStandardError = "difficulty_standard_error"
+            case snapshotsUsed = "snapshots_used"
+        }
+    }
+
+    /// One method's scores, with its reliability bins on a line of their own.
+    private struct MethodJSON: Encodable, JSONLayoutProviding {
+        let method: String
+        let brier: JSONNumber
+        let logLoss: JSONNumber
+        let auc: JSONNumber
+        let baseRate: JSONNumber
+        let forecastRevenue: JSONNumber
+        let revenueMAEPerPeriod: JSONNumber
+        let reliability: [BinJSON]
+        var jsonLayout: JSONLayout { .inlineBreaking(before: ["reliability"]) }
+
+        enum CodingKeys: String, CodingKey {
+            case method, brier
+            case logLoss = "log_loss"
+            case auc
+            case baseRate = "base_rate"
+            case forecastRevenue = "forecast_revenue"
+            case revenueMAEPerPeriod = "revenue_mae_per_period"
+            case reliability
+        }
+    }
+
+    private struct BinJSON: Encodable {
+        let lower: JSONNumber
+        let upper: JSONNumber
+        let count: Int
+        let meanForecast: JSONNumber
+        let observedRate: JSONNumber
+
+        enum CodingKeys: String, CodingKey {
+            case lower, upper, count
+            case meanForecast = "mean_forecast"
+            case observedRate = "observed_rate"
+        }
+    }
+
+    private struct RevenueJSON: Encodable {
+        let period: Int
+        let label: String
+        let actual: JSONNumber
+        let stageOnly: JSONNumber
+        let scoreAware: JSONNumber
+
+        enum CodingKeys: String, CodingKey {
+            case period, label, actual
+            case stageOnly = "stage_only"
+            case scoreAware = "score_aware"
+        }
     }
 
     /// A report from the values its command computed.

@@ -286,63 +286,140 @@ public struct ChangesReport: FourFormatReport {
     // MARK: JSON
 
     public func json() -> String {
-        let json = JSONWriter()
-        func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
-        func snapshot(_ snapshot: ScoreSnapshot?) -> String {
-            guard let snapshot else { return "null" }
-            return "{\"grade\": \(json.string(snapshot.grade.letter)), \"rank\": \(snapshot.rank), \"value\": \(number(snapshot.value)), "
-                + "\"difficulty\": \(number(snapshot.difficulty)), \"priority\": \(number(snapshot.priority)), "
-                + "\"completeness\": \(number(snapshot.completeness)), \"probability\": \(number(snapshot.probability))}"
-        }
-        func item(_ change: AccountChange) -> String {
-            let moves = change.factorMoves.map {
-                "{\"factor\": \(json.string($0.factor)), \"from\": \(number($0.from)), \"to\": \(number($0.to))}"
-            }
-            return "{\"account\": \(json.string(change.account)), \"name\": \(json.optionalString(change.name, missingCodes: [])), "
-                + "\"from\": \(snapshot(change.from)), \"to\": \(snapshot(change.to)), "
-                + "\"factor_moves\": [\(moves.joined(separator: ", "))], "
-                + "\"collected\": [\(change.collected.map { json.string($0) }.joined(separator: ", "))], "
-                + "\"lost\": [\(change.lost.map { json.string($0) }.joined(separator: ", "))]}"
-        }
         let model = changes.model
-        var parts: [String] = []
-        parts.append("  \"schema\": \"kam.changes/1\"")
-        parts.append("  \"history\": \(json.string(path))")
-        parts.append("  \"from\": \(RunsReport.runJSON(changes.from, json: json))")
-        parts.append("  \"to\": \(RunsReport.runJSON(changes.to, json: json))")
-        parts.append("  \"same_input\": \(changes.sameInput)")
-        let weights = model.weights.map {
-            "{\"factor\": \(json.string($0.factor)), \"from\": \(number($0.from)), \"to\": \(number($0.to))}"
+        let modelJSON = ModelJSON(
+            changed: model.isChanged, fromHash: model.fromHash, toHash: model.toHash, fromName: model.fromName,
+            toName: model.toName, fromScenario: model.fromScenario, toScenario: model.toScenario,
+            detailsKnown: model.detailsKnown,
+            weights: model.weights.map { WeightJSON(factor: $0.factor, from: .finite($0.from), to: .finite($0.to)) },
+            scales: model.scales.map { ScaleJSON(factor: $0.factor, from: $0.from, to: $0.to) }, factorsAdded: model.added,
+            factorsRemoved: model.removed, gradingChanged: model.gradingChanged)
+        let transitions = JSONMembers(
+            keys: Grade.allCases.map(\.letter),
+            values: Grade.allCases.map { from in
+                JSONMembers(keys: Grade.allCases.map(\.letter), values: Grade.allCases.map { changes.transitions[from.order][$0.order] })
+            })
+        let sections = JSONMembers(
+            keys: Section.allCases.map(\.rawValue),
+            values: Section.allCases.map { section in
+                let (list, count) = accounts(section)
+                return SectionJSON(count: count, accounts: JSONLines(list.map(AccountChangeJSON.init)))
+            })
+        return ReportJSONEncoder().encode(
+            JSON(
+                history: path, from: RunsReport.RunJSON(changes.from), to: RunsReport.RunJSON(changes.to),
+                sameInput: changes.sameInput, model: modelJSON, sameGrade: changes.sameGrade, transitions: transitions,
+                sections: sections))
+    }
+
+    /// `kam changes --format json` (`kam.changes/1`): the fixed members, then one member per
+    /// ``Section`` (its raw value as key).
+    private struct JSON: Encodable, JSONLayoutProviding {
+        let history: String
+        let from: RunsReport.RunJSON
+        let to: RunsReport.RunJSON
+        let sameInput: Bool
+        let model: ModelJSON
+        let sameGrade: Int
+        let transitions: JSONMembers<JSONMembers<Int>>
+        let sections: JSONMembers<SectionJSON>
+        var jsonLayout: JSONLayout { .lines }
+
+        private enum CodingKeys: String, CodingKey {
+            case schema, history, from, to
+            case sameInput = "same_input"
+            case model
+            case sameGrade = "same_grade"
+            case transitions
         }
-        let scales = model.scales.map {
-            "{\"factor\": \(json.string($0.factor)), \"from\": \(json.string($0.from)), \"to\": \(json.string($0.to))}"
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode("kam.changes/1", forKey: .schema)
+            try container.encode(history, forKey: .history)
+            try container.encode(from, forKey: .from)
+            try container.encode(to, forKey: .to)
+            try container.encode(sameInput, forKey: .sameInput)
+            try container.encode(model, forKey: .model)
+            try container.encode(sameGrade, forKey: .sameGrade)
+            try container.encode(transitions, forKey: .transitions)
+            try sections.encode(to: encoder)
         }
-        parts.append(
-            "  \"model\": {\"changed\": \(model.isChanged), \"from_hash\": \(json.string(model.fromHash)), "
-                + "\"to_hash\": \(json.string(model.toHash)), \"from_name\": \(json.string(model.fromName)), "
-                + "\"to_name\": \(json.string(model.toName)), \"from_scenario\": \(json.string(model.fromScenario)), "
-                + "\"to_scenario\": \(json.string(model.toScenario)), \"details_known\": \(model.detailsKnown), "
-                + "\"weights\": [\(weights.joined(separator: ", "))], \"scales\": [\(scales.joined(separator: ", "))], "
-                + "\"factors_added\": [\(model.added.map { json.string($0) }.joined(separator: ", "))], "
-                + "\"factors_removed\": [\(model.removed.map { json.string($0) }.joined(separator: ", "))], "
-                + "\"grading_changed\": \(model.gradingChanged)}")
-        parts.append("  \"same_grade\": \(changes.sameGrade)")
-        let grades = Grade.allCases.map(\.letter)
-        let rows = Grade.allCases.map { from in
-            "\(json.string(from.letter)): {"
-                + Grade.allCases.map { "\(json.string($0.letter)): \(changes.transitions[from.order][$0.order])" }
-                .joined(separator: ", ") + "}"
+    }
+
+    private struct ModelJSON: Encodable {
+        let changed: Bool
+        let fromHash: String
+        let toHash: String
+        let fromName: String
+        let toName: String
+        let fromScenario: String
+        let toScenario: String
+        let detailsKnown: Bool
+        let weights: [WeightJSON]
+        let scales: [ScaleJSON]
+        let factorsAdded: [String]
+        let factorsRemoved: [String]
+        let gradingChanged: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case changed
+            case fromHash = "from_hash"
+            case toHash = "to_hash"
+            case fromName = "from_name"
+            case toName = "to_name"
+            case fromScenario = "from_scenario"
+            case toScenario = "to_scenario"
+            case detailsKnown = "details_known"
+            case weights, scales
+            case factorsAdded = "factors_added"
+            case factorsRemoved = "factors_removed"
+            case gradingChanged = "grading_changed"
         }
-        _ = grades
-        parts.append("  \"transitions\": {\(rows.joined(separator: ", "))}")
-        for section in Section.allCases {
-            let (list, count) = accounts(section)
-            let key = section == .new ? "new" : section.rawValue
-            parts.append(
-                "  \"\(key)\": {\"count\": \(count), \"accounts\": ["
-                    + (list.isEmpty ? "" : "\n    " + list.map(item).joined(separator: ",\n    ") + "\n  ") + "]}")
+    }
+
+    private struct WeightJSON: Encodable {
+        let factor: String
+        let from: JSONNumber
+        let to: JSONNumber
+    }
+
+    private struct ScaleJSON: Encodable {
+        let factor: String
+        let from: String
+        let to: String
+    }
+
+    private struct SectionJSON: Encodable {
+        let count: Int
+        let accounts: JSONLines<AccountChangeJSON>
+    }
+
+    private struct AccountChangeJSON: Encodable {
+        let account: String
+        /// `nil` (`null`) when blank.
+        let name: String?
+        let from: ScoreSnapshotJSON?
+        let to: ScoreSnapshotJSON?
+        let factorMoves: [WeightJSON]
+        let collected: [String]
+        let lost: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case account, name, from, to
+            case factorMoves = "factor_moves"
+            case collected, lost
         }
-        return "{\n" + parts.joined(separator: ",\n") + "\n}\n"
+
+        init(_ change: AccountChange) {
+            account = change.account
+            name = JSONWriter.present(change.name, missingCodes: [])
+            from = change.from.map { ScoreSnapshotJSON($0) }
+            to = change.to.map { ScoreSnapshotJSON($0) }
+            factorMoves = change.factorMoves.map { WeightJSON(factor: $0.factor, from: .finite($0.from), to: .finite($0.to)) }
+            collected = change.collected
+            lost = change.lost
+        }
     }
 
     /// A report from the values its command computed.

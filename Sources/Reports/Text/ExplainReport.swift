@@ -216,34 +216,126 @@ public struct ExplainReport: FourFormatReport {
     // MARK: JSON
 
     public func json() -> String {
-        let json = JSONWriter()
-        func number(_ value: Double) -> String { formatDecimal(value, digits: 6) }
         let explanation = assessment.explanation(of: row)
-        var out = "{\n  \"schema\": \"kam.explain/1\",\n"
-        out += "  \"model\": \(json.string(model.name)),\n  \"file\": \(json.string(file)),\n"
-        out += "  \"account\": {\"account_id\": \(json.string(account.id)), \"name\": \(json.optionalString(account.name, missingCodes: Set(model.missingCodes.map { $0.lowercased() }))), \"line\": \(account.line), "
-        out += "\"grade\": \(json.string(assessment.grades[row].letter)), \"action\": \(json.string(assessment.grades[row].action(language))), "
-        out += "\"value\": \(number(assessment.value(row))), \"difficulty\": \(number(assessment.difficulty(row))), "
-        out += "\"priority\": \(number(assessment.priority(row))), \"completeness\": \(number(assessment.completeness(row))), \"rank\": \(rank)},\n"
-        out += "  \"contributions\": [" + explanation.contributions.map { contribution in
+        let grade = assessment.grades[row]
+        let missingCodes = Set(model.missingCodes.map { $0.lowercased() })
+        let name: String? = JSONWriter.isMissing(account.name, missingCodes: missingCodes) ? nil : account.name
+        let summary = AccountJSON(
+            accountID: account.id, name: name, line: account.line, grade: grade.letter, action: grade.action(language),
+            value: assessment.value(row), difficulty: assessment.difficulty(row), priority: assessment.priority(row),
+            completeness: assessment.completeness(row), rank: rank)
+        let contributions = explanation.contributions.map { contribution in
             let (value, label) = currentRaw(contribution.factorIndex)
-            let raw = label.map { json.string($0) } ?? value.map(number) ?? "null"
-            return "\n    {\"factor\": \(json.string(contribution.factorID)), \"side\": \(json.string(contribution.side.rawValue)), \"raw\": \(raw), "
-                + "\"utility\": \(number(contribution.utility)), \"weight\": \(number(model.factors[contribution.factorIndex].weight)), "
-                + "\"points\": \(number(contribution.points)), \"impact\": \(number(contribution.impact)), \"present\": \(contribution.present)}"
-        }.joined(separator: ",") + "\n  ],\n"
-        out += "  \"changes\": [" + whatIf.changes.map { change in
-            let raw = change.newLabel.map { json.string($0) } ?? change.newValue.map(number) ?? "null"
-            return "\n    {\"factor\": \(json.string(model.factors[change.factorIndex].id)), \"change_to\": \(raw), "
-                + "\"current_utility\": \(number(change.currentUtility)), \"new_utility\": \(number(change.newUtility)), "
-                + "\"new_grade\": \(json.string(change.newGrade.letter)), \"new_value\": \(number(change.newValueScore)), "
-                + "\"new_difficulty\": \(number(change.newDifficultyScore)), \"verified\": true}"
-        }.joined(separator: ",") + (whatIf.changes.isEmpty ? "],\n" : "\n  ],\n")
-        out += "  \"best_change\": \(whatIf.best.map { json.string(model.factors[$0.factorIndex].id) } ?? "null"),\n"
-        out += "  \"cannot_alone\": [\(whatIf.obstacles.filter { $0.obstacle != .zeroWeight }.map { json.string(model.factors[$0.factorIndex].id) }.joined(separator: ", "))],\n"
-        out += "  \"factors_to_fill\": [\(whatIf.factorsToFill.map { json.string(model.factors[$0].id) }.joined(separator: ", "))],\n"
-        out += "  \"conclusion\": \(json.string(conclusionLines().joined(separator: " ")))\n}\n"
-        return out
+            return ContributionJSON(
+                factor: contribution.factorID, side: contribution.side.rawValue, raw: RawJSON(label: label, value: value),
+                utility: contribution.utility, weight: model.factors[contribution.factorIndex].weight, points: contribution.points,
+                impact: contribution.impact, present: contribution.present)
+        }
+        let changes = whatIf.changes.map { change in
+            ChangeJSON(
+                factor: model.factors[change.factorIndex].id, changeTo: RawJSON(label: change.newLabel, value: change.newValue),
+                currentUtility: change.currentUtility, newUtility: change.newUtility, newGrade: change.newGrade.letter,
+                newValue: change.newValueScore, newDifficulty: change.newDifficultyScore)
+        }
+        return ReportJSONEncoder().encode(
+            JSON(
+                model: model.name, file: file, account: summary, contributions: JSONLines(contributions), changes: JSONLines(changes),
+                bestChange: whatIf.best.map { model.factors[$0.factorIndex].id },
+                cannotAlone: whatIf.obstacles.filter { $0.obstacle != .zeroWeight }.map { model.factors[$0.factorIndex].id },
+                factorsToFill: whatIf.factorsToFill.map { model.factors[$0].id }, conclusion: conclusionLines().joined(separator: " ")))
+    }
+
+    /// `kam explain --format json` (`kam.explain/1`). The model has at least one factor, so
+    /// `contributions` is never the empty `[]`.
+    private struct JSON: Encodable, JSONLayoutProviding {
+        let schema = "kam.explain/1"
+        let model: String
+        let file: String
+        let account: AccountJSON
+        let contributions: JSONLines<ContributionJSON>
+        let changes: JSONLines<ChangeJSON>
+        let bestChange: String?
+        let cannotAlone: [String]
+        let factorsToFill: [String]
+        let conclusion: String
+        var jsonLayout: JSONLayout { .lines }
+
+        enum CodingKeys: String, CodingKey {
+            case schema, model, file, account, contributions, changes
+            case bestChange = "best_change"
+            case cannotAlone = "cannot_alone"
+            case factorsToFill = "factors_to_fill"
+            case conclusion
+        }
+    }
+
+    private struct AccountJSON: Encodable {
+        let accountID: String
+        /// `nil` (`null`) when blank or a missing code.
+        let name: String?
+        let line: Int
+        let grade: String
+        let action: String
+        let value: Double
+        let difficulty: Double
+        let priority: Double
+        let completeness: Double
+        let rank: Int
+
+        enum CodingKeys: String, CodingKey {
+            case accountID = "account_id"
+            case name, line, grade, action, value, difficulty, priority, completeness, rank
+        }
+    }
+
+    private struct ContributionJSON: Encodable {
+        let factor: String
+        let side: String
+        let raw: RawJSON
+        let utility: Double
+        let weight: Double
+        let points: Double
+        let impact: Double
+        let present: Bool
+    }
+
+    private struct ChangeJSON: Encodable {
+        let factor: String
+        let changeTo: RawJSON
+        let currentUtility: Double
+        let newUtility: Double
+        let newGrade: String
+        let newValue: Double
+        let newDifficulty: Double
+        let verified = true
+
+        enum CodingKeys: String, CodingKey {
+            case factor
+            case changeTo = "change_to"
+            case currentUtility = "current_utility"
+            case newUtility = "new_utility"
+            case newGrade = "new_grade"
+            case newValue = "new_value"
+            case newDifficulty = "new_difficulty"
+            case verified
+        }
+    }
+
+    /// A raw value: the category's label, else the number (6 decimals), else `null`.
+    private struct RawJSON: Encodable {
+        let label: String?
+        let value: Double?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            if let label {
+                try container.encode(label)
+            } else if let value {
+                try container.encode(value)
+            } else {
+                try container.encodeNil()
+            }
+        }
     }
 
     /// A report from the values its command computed.

@@ -390,73 +390,221 @@ public struct ForecastReport {
     }
 
     public func writeJSON(to sink: inout some OutputSink) {
-        let json = JSONWriter()
-        func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
+        // Every number here is `null` when it is missing or not finite.
+        func number(_ value: Double?) -> JSONNumber { .finite(value) }
+        let encoder = ReportJSONEncoder()
         let missing = Set(assessment.model.missingCodes.map { $0.lowercased() })
         let c = counts
-        sink.write("{\n")
-        sink.write("  \"schema\": \"kam.forecast/1\",\n")
-        sink.write("  \"file\": \(json.string(loaded.file)),\n")
-        sink.write("  \"pipeline\": \(json.string(pipelineFile)),\n")
-        sink.write("  \"model\": \(json.string(assessment.model.name)),\n")
-        sink.write("  \"mode\": \(json.string(scoreAware ? "score_aware" : "stage_only")),\n")
-        sink.write("  \"period\": \(json.string(period.rawValue)),\n")
-        sink.write("  \"money_unit\": \(json.string(moneyUnit)),\n")
-        sink.write("  \"horizon\": \(horizon),\n")
-        sink.write("  \"first_period\": \(firstPeriod.map { json.string(period.label(of: $0)) } ?? "null"),\n")
-        sink.write("  \"runs\": \(totals.runs),\n")
-        sink.write("  \"seed\": \(totals.seed),\n")
-        sink.write(
-            "  \"summary\": {\"rows_read\": \(loaded.rowsRead), \"accepted\": \(loaded.batch.count), \"rejected\": \(loaded.rejects.count), "
-                + "\"forecast\": \(c.forecast), \"insufficient_information\": \(c.insufficient), \"no_stage\": \(c.noStage), "
-                + "\"no_deal_value\": \(c.noDeal), \"expected_wins\": \(number(c.expectedWins)), "
-                + "\"expected_revenue\": \(number(c.expectedRevenue)), \"expected_revenue_within_horizon\": \(number(c.withinHorizon))},\n")
-        let outlooks = forecaster.outlooks.map { o in
-            "    {\"stage\": \(o.stage), \"probability_won\": \(number(o.probabilityWon)), \"expected_periods\": \(number(o.expectedPeriods)), "
-                + "\"standard_deviation\": \(number(o.periodStandardDeviation)), \"expected_periods_to_win\": \(number(o.expectedPeriodsToWin)), "
-                + "\"won_by_period\": [\(o.wonByPeriod.dropFirst().map { number($0) }.joined(separator: ", "))]}"
+        let stages = forecaster.outlooks.map { o in
+            StageJSON(
+                stage: o.stage, probabilityWon: number(o.probabilityWon), expectedPeriods: number(o.expectedPeriods),
+                standardDeviation: number(o.periodStandardDeviation), expectedPeriodsToWin: number(o.expectedPeriodsToWin),
+                wonByPeriod: o.wonByPeriod.dropFirst().map { number($0) })
         }
-        sink.write("  \"stages\": [\n" + outlooks.joined(separator: ",\n") + "\n  ],\n")
+        let head = HeadJSON(
+            file: loaded.file, pipeline: pipelineFile, model: assessment.model.name, mode: scoreAware ? "score_aware" : "stage_only",
+            period: period.rawValue, moneyUnit: moneyUnit, horizon: horizon, firstPeriod: firstPeriod.map { period.label(of: $0) },
+            runs: totals.runs, seed: totals.seed,
+            summary: SummaryJSON(
+                rowsRead: loaded.rowsRead, accepted: loaded.batch.count, rejected: loaded.rejects.count, forecast: c.forecast,
+                insufficientInformation: c.insufficient, noStage: c.noStage, noDealValue: c.noDeal,
+                expectedWins: number(c.expectedWins), expectedRevenue: number(c.expectedRevenue),
+                expectedRevenueWithinHorizon: number(c.withinHorizon)),
+            stages: JSONLines(stages))
+        sink.write("{\n" + encoder.leadingMembers(of: head, indent: 2))
+        // The accounts and totals are written element by element, as they are many.
         sink.write("  \"accounts\": [")
         for (rank, row) in orderedRows.enumerated() {
             let forecast = forecasts[row]
             let account = assessment.accounts[row]
-            sink.write(rank == 0 ? "\n" : ",\n")
-            var text = "    {\"rank\": \(rank + 1), \"account_id\": \(json.string(account.id)), "
-            text += "\"name\": \(json.optionalString(account.name, missingCodes: missing)), "
-            text += "\"industry\": \(json.optionalString(account.industry, missingCodes: missing)), "
-            text += "\"region\": \(json.optionalString(account.region, missingCodes: missing)), "
-            text += "\"manager\": \(json.optionalString(account.manager, missingCodes: missing)), \"stage\": \(forecast.stage.map(String.init) ?? "null"), "
-            text += "\"grade\": \(json.string(assessment.grades[row].letter)), \"value\": \(number(assessment.value(row))), "
-            text += "\"difficulty\": \(number(assessment.difficulty(row))), \"line\": \(account.line),\n"
-            text += "     \"status\": \(json.string(forecast.status.rawValue)), \"stage_probability\": \(number(forecast.stageProbability)), "
-            text += "\"probability\": \(number(forecast.probability)), \"probability_within_horizon\": \(number(forecast.probabilityWithinHorizon)), "
-            text += "\"deal_value\": \(number(forecast.dealValue)), \"expected_revenue\": \(number(forecast.expectedRevenue)), "
-            text += "\"expected_revenue_within_horizon\": \(number(forecast.expectedRevenueWithinHorizon)), "
-            text += "\"expected_periods_to_win\": \(number(forecast.expectedPeriodsToWin)), "
-            text += "\"expected_win_period\": \(forecast.status.isForecast && forecast.expectedPeriodsToWin != nil ? json.string(winPeriodLabel(forecast.expectedPeriodsToWin)) : "null")}"
-            sink.write(text)
+            let element = AccountJSON(
+                rank: rank + 1, accountID: account.id, name: JSONWriter.present(account.name, missingCodes: missing),
+                industry: JSONWriter.present(account.industry, missingCodes: missing),
+                region: JSONWriter.present(account.region, missingCodes: missing),
+                manager: JSONWriter.present(account.manager, missingCodes: missing), stage: forecast.stage,
+                grade: assessment.grades[row].letter, value: number(assessment.value(row)),
+                difficulty: number(assessment.difficulty(row)), line: account.line, status: forecast.status.rawValue,
+                stageProbability: number(forecast.stageProbability), probability: number(forecast.probability),
+                probabilityWithinHorizon: number(forecast.probabilityWithinHorizon), dealValue: number(forecast.dealValue),
+                expectedRevenue: number(forecast.expectedRevenue),
+                expectedRevenueWithinHorizon: number(forecast.expectedRevenueWithinHorizon),
+                expectedPeriodsToWin: number(forecast.expectedPeriodsToWin),
+                expectedWinPeriod: forecast.status.isForecast && forecast.expectedPeriodsToWin != nil
+                    ? winPeriodLabel(forecast.expectedPeriodsToWin) : nil)
+            sink.write((rank == 0 ? "\n    " : ",\n    ") + encoder.fragment(element, indent: 4))
         }
         sink.write(orderedRows.isEmpty ? "],\n" : "\n  ],\n")
         sink.write("  \"totals\": [")
         for (index, group) in totals.groups.enumerated() {
-            sink.write(index == 0 ? "\n" : ",\n")
-            let periods = (1...horizon).map { t -> String in
+            let periods = (1...horizon).map { t in
                 let cell = group.perPeriod[t - 1]
                 let cumulative = group.cumulative[t - 1]
-                return "{\"period\": \(t), \"label\": \(json.string(periodLabel(t))), \"expected\": \(number(cell.expected)), "
-                    + "\"p10\": \(number(cell.p10)), \"p50\": \(number(cell.p50)), \"p90\": \(number(cell.p90)), "
-                    + "\"cumulative\": {\"expected\": \(number(cumulative.expected)), \"p10\": \(number(cumulative.p10)), "
-                    + "\"p50\": \(number(cumulative.p50)), \"p90\": \(number(cumulative.p90))}}"
+                return PeriodJSON(
+                    period: t, label: periodLabel(t), expected: number(cell.expected), p10: number(cell.p10), p50: number(cell.p50),
+                    p90: number(cell.p90),
+                    cumulative: CumulativeJSON(
+                        expected: number(cumulative.expected), p10: number(cumulative.p10), p50: number(cumulative.p50),
+                        p90: number(cumulative.p90)))
             }
-            sink.write(
-                "    {\"dimension\": \(json.string(group.dimension)), \"group\": \(json.string(group.name)), \"accounts\": \(group.accounts), "
-                    + "\"deal_value\": \(number(group.dealValue)), \"expected_wins_within_horizon\": \(number(group.expectedWins)),\n     \"periods\": ["
-                    + periods.joined(separator: ",\n                 ") + "]}")
+            let element = GroupJSON(
+                dimension: group.dimension, group: group.name, accounts: group.accounts, dealValue: number(group.dealValue),
+                expectedWinsWithinHorizon: number(group.expectedWins), periods: PeriodsJSON(periods: periods))
+            sink.write((index == 0 ? "\n    " : ",\n    ") + encoder.fragment(element, indent: 4))
         }
         sink.write(totals.groups.isEmpty ? "],\n" : "\n  ],\n")
-        sink.write(json.rejects(loaded.rejects))
+        sink.write(RejectJSON.member(loaded.rejects))
         sink.write("}\n")
+    }
+
+    /// The members of `kam forecast --format json` (`kam.forecast/1`) before the accounts.
+    /// There are always five stages, so `stages` is never the empty `[]`.
+    private struct HeadJSON: Encodable {
+        let schema = "kam.forecast/1"
+        let file: String
+        let pipeline: String
+        let model: String
+        let mode: String
+        let period: String
+        let moneyUnit: String
+        let horizon: Int
+        let firstPeriod: String?
+        let runs: Int
+        let seed: UInt64
+        let summary: SummaryJSON
+        let stages: JSONLines<StageJSON>
+
+        enum CodingKeys: String, CodingKey {
+            case schema, file, pipeline, model, mode, period
+            case moneyUnit = "money_unit"
+            case horizon
+            case firstPeriod = "first_period"
+            case runs, seed, summary, stages
+        }
+    }
+
+    private struct SummaryJSON: Encodable {
+        let rowsRead: Int
+        let accepted: Int
+        let rejected: Int
+        let forecast: Int
+        let insufficientInformation: Int
+        let noStage: Int
+        let noDealValue: Int
+        let expectedWins: JSONNumber
+        let expectedRevenue: JSONNumber
+        let expectedRevenueWithinHorizon: JSONNumber
+
+        enum CodingKeys: String, CodingKey {
+            case rowsRead = "rows_read"
+            case accepted, rejected, forecast
+            case insufficientInformation = "insufficient_information"
+            case noStage = "no_stage"
+            case noDealValue = "no_deal_value"
+            case expectedWins = "expected_wins"
+            case expectedRevenue = "expected_revenue"
+            case expectedRevenueWithinHorizon = "expected_revenue_within_horizon"
+        }
+    }
+
+    private struct StageJSON: Encodable {
+        let stage: Int
+        let probabilityWon: JSONNumber
+        let expectedPeriods: JSONNumber
+        let standardDeviation: JSONNumber
+        let expectedPeriodsToWin: JSONNumber
+        let wonByPeriod: [JSONNumber]
+
+        enum CodingKeys: String, CodingKey {
+            case stage
+            case probabilityWon = "probability_won"
+            case expectedPeriods = "expected_periods"
+            case standardDeviation = "standard_deviation"
+            case expectedPeriodsToWin = "expected_periods_to_win"
+            case wonByPeriod = "won_by_period"
+        }
+    }
+
+    /// An account and its forecast; the forecast starts a line of its own.
+    private struct AccountJSON: Encodable, JSONLayoutProviding {
+        let rank: Int
+        let accountID: String
+        let name: String?
+        let industry: String?
+        let region: String?
+        let manager: String?
+        let stage: Int?
+        let grade: String
+        let value: JSONNumber
+        let difficulty: JSONNumber
+        let line: Int
+        let status: String
+        let stageProbability: JSONNumber
+        let probability: JSONNumber
+        let probabilityWithinHorizon: JSONNumber
+        let dealValue: JSONNumber
+        let expectedRevenue: JSONNumber
+        let expectedRevenueWithinHorizon: JSONNumber
+        let expectedPeriodsToWin: JSONNumber
+        let expectedWinPeriod: String?
+        var jsonLayout: JSONLayout { .inlineBreaking(before: ["status"]) }
+
+        enum CodingKeys: String, CodingKey {
+            case rank
+            case accountID = "account_id"
+            case name, industry, region, manager, stage, grade, value, difficulty, line, status
+            case stageProbability = "stage_probability"
+            case probability
+            case probabilityWithinHorizon = "probability_within_horizon"
+            case dealValue = "deal_value"
+            case expectedRevenue = "expected_revenue"
+            case expectedRevenueWithinHorizon = "expected_revenue_within_horizon"
+            case expectedPeriodsToWin = "expected_periods_to_win"
+            case expectedWinPeriod = "expected_win_period"
+        }
+    }
+
+    /// A group's revenue by period; the periods start a line of their own, one to a line,
+    /// aligned after `"periods": [`.
+    private struct GroupJSON: Encodable, JSONLayoutProviding {
+        let dimension: String
+        let group: String
+        let accounts: Int
+        let dealValue: JSONNumber
+        let expectedWinsWithinHorizon: JSONNumber
+        let periods: PeriodsJSON
+        var jsonLayout: JSONLayout { .inlineBreaking(before: ["periods"]) }
+
+        enum CodingKeys: String, CodingKey {
+            case dimension, group, accounts
+            case dealValue = "deal_value"
+            case expectedWinsWithinHorizon = "expected_wins_within_horizon"
+            case periods
+        }
+    }
+
+    private struct PeriodsJSON: Encodable, JSONLayoutProviding {
+        let periods: [PeriodJSON]
+        // `     "periods": [` is 17 characters wide; the line it is on is indented 5.
+        var jsonLayout: JSONLayout { .inlineBreakingEach(indent: 12) }
+
+        func encode(to encoder: any Encoder) throws { try periods.encode(to: encoder) }
+    }
+
+    private struct PeriodJSON: Encodable {
+        let period: Int
+        let label: String
+        let expected: JSONNumber
+        let p10: JSONNumber
+        let p50: JSONNumber
+        let p90: JSONNumber
+        let cumulative: CumulativeJSON
+    }
+
+    private struct CumulativeJSON: Encodable {
+        let expected: JSONNumber
+        let p10: JSONNumber
+        let p50: JSONNumber
+        let p90: JSONNumber
     }
 
     /// A report from the values its command computed.

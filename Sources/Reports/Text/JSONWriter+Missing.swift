@@ -1,12 +1,11 @@
 import Foundation
 
 extension JSONWriter {
-    /// `text` as a JSON string, or `null` when it is blank or one of the model's missing codes
-    /// (`missingCodes` lower-cased): a missing cell is `null` in every command's JSON, never
-    /// `"NA"` or `"-"`.
-    public func optionalString(_ text: String?, missingCodes: Set<String>) -> String {
-        guard let text, !JSONWriter.isMissing(text, missingCodes: missingCodes) else { return "null" }
-        return string(text)
+    /// `text`, or nil when it is blank or one of `missingCodes` (lower-cased): so that a
+    /// report's JSON has `null` for a missing cell, never `"NA"` or `"-"`.
+    public static func present(_ text: String?, missingCodes: Set<String>) -> String? {
+        guard let text, !isMissing(text, missingCodes: missingCodes) else { return nil }
+        return text
     }
 
     /// Whether `text` is blank or one of `missingCodes` (lower-cased).

@@ -43,17 +43,4 @@ public struct JSONWriter {
     private func needsEscape(_ text: String) -> Bool {
         text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
     }
-
-    /// The last member of a report: `  "rejects": [...]` with each rejected row's line,
-    /// column, reason and message, and a line break.
-    public func rejects(_ rejects: [Reject]) -> String {
-        var text = "  \"rejects\": ["
-        for (position, reject) in rejects.enumerated() {
-            text += position == 0 ? "\n" : ",\n"
-            text += "    {\"line\": \(reject.line), \"column\": \(reject.column.map { string($0) } ?? "null"), "
-                + "\"column_number\": \(reject.columnNumber.map(String.init) ?? "null"), "
-                + "\"reason\": \(string(reject.reason.code)), \"message\": \(string(reject.message))}"
-        }
-        return text + (rejects.isEmpty ? "]\n" : "\n  ]\n")
-    }
 }

@@ -455,127 +455,427 @@ public struct KPIReport {
     // MARK: JSON
 
     public func writeJSON(to sink: inout some OutputSink) {
-        let json = JSONWriter()
-        func string(_ text: String) -> String { json.string(text) }
-        func optional(_ value: Double?) -> String { value.map { formatDecimal($0, digits: 6) } ?? "null" }
-        sink.write("{\n")
-        sink.write("  \"schema\": \"kam.kpi/1\",\n")
-        sink.write("  \"plan\": \(string(loaded.plan.file)),\n")
-        sink.write("  \"actual\": \(string(loaded.actual.file)),\n")
-        sink.write("  \"prospects\": \(prospects.map { string($0.file) } ?? "null"),\n")
-        sink.write("  \"model\": \(prospects.map { string($0.modelName) } ?? "null"),\n")
-        sink.write("  \"by\": \(string(grouping.rawValue)),\n")
-        sink.write("  \"language\": \(string(language.rawValue)),\n")
-        sink.write("  \"periods\": [\(loaded.join.periods.map { string($0.label) }.joined(separator: ", "))],\n")
-        sink.write(
-            "  \"scorecard\": {\"file\": \(string(scorecardFile)), \"name\": \(string(scorecard.name)), "
-                + "\"maximum\": \(optional(scorecard.maximum)), \"not_applicable\": \(string(scorecard.notApplicable.rawValue)), "
-                + "\"roles\": [\(scorecard.roles.map { string($0.rawValue) }.joined(separator: ", "))], \"items\": [")
-        sink.write(
-            scorecard.items.map {
-                "{\"id\": \(string($0.id)), \"label\": \(string($0.label.text(language))), \"maximum\": \(optional($0.maximum)), \"source\": \(string($0.source))}"
-            }.joined(separator: ", "))
-        sink.write("]},\n")
-        sink.write("  \"indicators\": [")
-        sink.write(
-            Indicator.allCases.map {
-                "{\"id\": \(string($0.id)), \"label\": \(string($0.label(language))), \"formula\": \(string($0.formula(language))), \"source\": \(string($0.source))}"
-            }.joined(separator: ", "))
-        sink.write("],\n")
-        func indicatorsJSON(_ values: [IndicatorValue], covered: [Int]? = nil) -> String {
-            "{" + Indicator.allCases.enumerated().map { index, indicator in
-                var text = "\(string(indicator.id)): "
-                switch values[index] {
-                case .percent(let value, let numerator, let denominator):
-                    text += "{\"value\": \(optional(value)), \"numerator\": \(optional(numerator)), \"denominator\": \(optional(denominator))"
-                case .notApplicable(let reason):
-                    text += "{\"value\": null, \"reason\": \(string(reason.code)), \"message\": \(string(reason.message(language)))"
-                }
-                if let covered { text += ", \"covered\": \(covered[index])" }
-                return text + "}"
-            }.joined(separator: ", ") + "}"
+        // Numbers are written with 6 decimals as they are (`Double` in the encoder), `null` when missing.
+        func indicatorsJSON(_ values: [IndicatorValue], covered: [Int]? = nil) -> JSONMembers<IndicatorJSON> {
+            JSONMembers(
+                keys: Indicator.allCases.map(\.id),
+                values: Indicator.allCases.indices.map { index in
+                    switch values[index] {
+                    case .percent(let value, let numerator, let denominator):
+                        return IndicatorJSON(
+                            result: .percent(value: value, numerator: numerator, denominator: denominator), covered: covered?[index])
+                    case .notApplicable(let reason):
+                        return IndicatorJSON(
+                            result: .notApplicable(reason: reason.code, message: reason.message(language)), covered: covered?[index])
+                    }
+                })
         }
+        func profileJSON(_ profile: ProfileSummary?) -> ProfileJSON? {
+            profile.map { ProfileJSON(accounts: $0.accounts, complete: $0.complete, insufficient: $0.insufficient) }
+        }
+        var people: [PersonJSON]?
+        var teams: [TeamJSON]?
         if grouping == .person {
-            sink.write("  \"people\": [")
-            for (position, person) in review.people.enumerated() {
-                sink.write(position == 0 ? "\n" : ",\n")
+            people = review.people.map { person in
                 let record = person.record
-                var text = "    {\"period\": \(string(record.period.label)), \"person\": \(string(record.person)), "
-                text += "\"role\": \(string(record.role.rawValue)), \"team\": \(json.optionalString(record.team, missingCodes: [])), "
-                text += "\"plan_line\": \(record.plan.line), \"actual_line\": \(record.actual.line),\n"
-                text += "     \"previous_sales\": \(previousSalesJSON(record.previousSales, string: string)),\n"
-                text += "     \"indicators\": \(indicatorsJSON(person.indicators)),\n"
-                if let profile = person.profile {
-                    text += "     \"profiles\": {\"accounts\": \(profile.accounts), \"complete\": \(profile.complete), \"insufficient\": \(profile.insufficient)},\n"
-                }
+                let scorecard: PersonScorecardJSON
                 switch person.scorecard {
                 case .notScored(let reason):
-                    text += "     \"scorecard\": {\"scored\": false, \"reason\": \(string(reason.code)), \"message\": \(string(reason.message(language)))}}"
+                    scorecard = PersonScorecardJSON(outcome: .notScored(reason: reason.code, message: reason.message(language)))
                 case .scored(let result):
-                    text += "     \"scorecard\": {\"scored\": true, \"total\": \(optional(result.total)), \"points\": \(optional(result.points)), "
-                    text += "\"possible\": \(optional(result.possible)), \"maximum\": \(optional(result.maximum)), \"complete\": \(result.isComplete), \"items\": ["
-                    text += result.items.map { score in
-                        var item = "\n       {\"id\": \(string(score.item.id)), \"maximum\": \(optional(score.item.maximum)), \"points\": \(optional(score.points)), "
-                        if let reason = score.notApplicable { item += "\"reason\": \(string(reason.code)), " }
-                        item += "\"explanation\": \(string(score.explanation(language)))}"
-                        return item
-                    }.joined(separator: ",")
-                    text += "]}}"
+                    scorecard = PersonScorecardJSON(
+                        outcome: .scored(
+                            total: result.total, points: result.points, possible: result.possible, maximum: result.maximum,
+                            complete: result.isComplete,
+                            items: ScoredItemsJSON(
+                                items: result.items.map { score in
+                                    ScoredItemJSON(
+                                        id: score.item.id, maximum: score.item.maximum, points: score.points,
+                                        reason: score.notApplicable?.code, explanation: score.explanation(language))
+                                })))
                 }
-                sink.write(text)
+                return PersonJSON(
+                    period: record.period.label, person: record.person, role: record.role.rawValue,
+                    team: JSONWriter.present(record.team, missingCodes: []), planLine: record.plan.line,
+                    actualLine: record.actual.line, previousSales: PreviousSalesJSON(record.previousSales),
+                    indicators: indicatorsJSON(person.indicators), profiles: profileJSON(person.profile), scorecard: scorecard)
             }
-            sink.write(review.people.isEmpty ? "],\n" : "\n  ],\n")
         } else {
-            sink.write("  \"teams\": [")
-            for (position, team) in review.teams.enumerated() {
-                sink.write(position == 0 ? "\n" : ",\n")
-                var text = "    {\"period\": \(string(team.period.label)), \"team\": \(string(team.team)), "
-                text += "\"members\": [\(team.members.map(string).joined(separator: ", "))],\n"
-                text += "     \"indicators\": \(indicatorsJSON(team.indicators.map(\.value), covered: team.indicators.map(\.covered))),\n"
-                if let profile = team.profile {
-                    text += "     \"profiles\": {\"accounts\": \(profile.accounts), \"complete\": \(profile.complete), \"insufficient\": \(profile.insufficient)},\n"
-                }
-                text += "     \"scorecard\": {\"scored\": \(team.scorecardTotals.count), \"not_scored\": \(team.notScored), "
-                text += "\"mean\": \(optional(team.meanTotal)), \"min\": \(optional(team.scorecardTotals.min())), \"max\": \(optional(team.scorecardTotals.max()))}}"
-                sink.write(text)
+            teams = review.teams.map { team in
+                TeamJSON(
+                    period: team.period.label, team: team.team, members: team.members,
+                    indicators: indicatorsJSON(team.indicators.map(\.value), covered: team.indicators.map(\.covered)),
+                    profiles: profileJSON(team.profile),
+                    scorecard: TeamScorecardJSON(
+                        scored: team.scorecardTotals.count, notScored: team.notScored, mean: team.meanTotal,
+                        min: team.scorecardTotals.min(), max: team.scorecardTotals.max()))
             }
-            sink.write(review.teams.isEmpty ? "],\n" : "\n  ],\n")
         }
         let join = loaded.join
-        sink.write("  \"summary\": {")
-        sink.write(
-            "\"plan_rows_read\": \(loaded.plan.rowsRead), \"plan_rejected\": \(loaded.planRejects.count), "
-                + "\"actual_rows_read\": \(loaded.actual.rowsRead), \"actual_rejected\": \(loaded.actualRejects.count), "
-                + "\"reviewed\": \(join.records.count), \"previous_period_rows\": \(join.previousPeriodActuals.count), "
-                + "\"other_period_plan_rows\": \(join.otherPeriodPlans.count), \"other_period_actual_rows\": \(join.otherPeriodActuals.count), "
-                + "\"absent_columns\": [\((loaded.absentPlanColumns + loaded.absentActualColumns).map(string).joined(separator: ", "))], "
-                + "\"ignored_columns\": [\((loaded.plan.ignoredColumns + loaded.actual.ignoredColumns).map(string).joined(separator: ", "))]")
-        if let prospects {
-            sink.write(
-                ", \"prospect_rows_read\": \(prospects.rowsRead), \"prospect_rejected\": \(prospects.rejects.count), "
-                    + "\"unassigned_accounts\": {\(review.unassignedAccounts.map { "\(string($0.manager)): \($0.accounts)" }.joined(separator: ", "))}")
-        }
-        sink.write("},\n")
-        sink.write("  \"rejects\": [")
-        let rejects = loaded.planRejects + loaded.actualRejects
-        for (position, reject) in rejects.enumerated() {
-            sink.write(position == 0 ? "\n" : ",\n")
-            sink.write(
-                "    {\"file\": \(string(reject.file)), \"line\": \(reject.line), \"column\": \(reject.column.map(string) ?? "null"), "
-                    + "\"column_number\": \(reject.columnNumber.map(String.init) ?? "null"), "
-                    + "\"reason\": \(string(reject.reason.code)), \"message\": \(string(reject.message))}")
-        }
-        sink.write(rejects.isEmpty ? "]\n" : "\n  ]\n")
-        sink.write("}\n")
+        let summary = SummaryJSON(
+            planRowsRead: loaded.plan.rowsRead, planRejected: loaded.planRejects.count, actualRowsRead: loaded.actual.rowsRead,
+            actualRejected: loaded.actualRejects.count, reviewed: join.records.count,
+            previousPeriodRows: join.previousPeriodActuals.count, otherPeriodPlanRows: join.otherPeriodPlans.count,
+            otherPeriodActualRows: join.otherPeriodActuals.count,
+            absentColumns: loaded.absentPlanColumns + loaded.absentActualColumns,
+            ignoredColumns: loaded.plan.ignoredColumns + loaded.actual.ignoredColumns,
+            prospects: prospects.map { prospects in
+                ProspectSummaryJSON(
+                    prospectRowsRead: prospects.rowsRead, prospectRejected: prospects.rejects.count,
+                    unassignedAccounts: JSONMembers(review.unassignedAccounts.map { (key: $0.manager, value: $0.accounts) }))
+            })
+        let json = JSON(
+            plan: loaded.plan.file, actual: loaded.actual.file, prospects: prospects?.file, model: prospects?.modelName,
+            by: grouping.rawValue, language: language.rawValue, periods: loaded.join.periods.map(\.label),
+            scorecard: ScorecardJSON(
+                file: scorecardFile, name: scorecard.name, maximum: scorecard.maximum, notApplicable: scorecard.notApplicable.rawValue,
+                roles: scorecard.roles.map(\.rawValue),
+                items: scorecard.items.map {
+                    ScorecardItemJSON(id: $0.id, label: $0.label.text(language), maximum: $0.maximum, source: $0.source)
+                }),
+            indicators: Indicator.allCases.map {
+                IndicatorDefinitionJSON(id: $0.id, label: $0.label(language), formula: $0.formula(language), source: $0.source)
+            },
+            people: people.map { JSONLines($0) }, teams: teams.map { JSONLines($0) }, summary: summary,
+            rejects: JSONLines(
+                (loaded.planRejects + loaded.actualRejects).map {
+                    KPIRejectJSON(
+                        file: $0.file, line: $0.line, column: $0.column, columnNumber: $0.columnNumber, reason: $0.reason.code,
+                        message: $0.message)
+                }))
+        sink.write(ReportJSONEncoder().encode(json))
     }
 
-    public func previousSalesJSON(_ previous: PerformanceRecord.PreviousSales, string: (String) -> String) -> String {
-        switch previous {
-        case .stated(let value): return "{\"value\": \(formatDecimal(value, digits: 6)), \"source\": \"previous_sales\"}"
-        case .previousRow(let value, let period, let line):
-            return "{\"value\": \(formatDecimal(value, digits: 6)), \"source\": \"actual_row\", \"period\": \(string(period.label)), \"line\": \(line)}"
-        case .unknown(let period):
-            return "{\"value\": null, \"source\": null, \"period\": \(period.map { string($0.label) } ?? "null")}"
+    /// `kam kpi --format json` (`kam.kpi/1`): `people` with `--by person`, `teams` otherwise.
+    private struct JSON: Encodable, JSONLayoutProviding {
+        let plan: String
+        let actual: String
+        let prospects: String?
+        let model: String?
+        let by: String
+        let language: String
+        let periods: [String]
+        let scorecard: ScorecardJSON
+        let indicators: [IndicatorDefinitionJSON]
+        let people: JSONLines<PersonJSON>?
+        let teams: JSONLines<TeamJSON>?
+        let summary: SummaryJSON
+        let rejects: JSONLines<KPIRejectJSON>
+        var jsonLayout: JSONLayout { .lines }
+
+        private enum CodingKeys: String, CodingKey {
+            case schema, plan, actual, prospects, model, by, language, periods, scorecard, indicators, people, teams, summary
+            case rejects
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode("kam.kpi/1", forKey: .schema)
+            try container.encode(plan, forKey: .plan)
+            try container.encode(actual, forKey: .actual)
+            try container.encode(prospects, forKey: .prospects)
+            try container.encode(model, forKey: .model)
+            try container.encode(by, forKey: .by)
+            try container.encode(language, forKey: .language)
+            try container.encode(periods, forKey: .periods)
+            try container.encode(scorecard, forKey: .scorecard)
+            try container.encode(indicators, forKey: .indicators)
+            if let people { try container.encode(people, forKey: .people) }
+            if let teams { try container.encode(teams, forKey: .teams) }
+            try container.encode(summary, forKey: .summary)
+            try container.encode(rejects, forKey: .rejects)
+        }
+    }
+
+    private struct ScorecardJSON: Encodable {
+        let file: String
+        let name: String
+        let maximum: Double
+        let notApplicable: String
+        let roles: [String]
+        let items: [ScorecardItemJSON]
+
+        enum CodingKeys: String, CodingKey {
+            case file, name, maximum
+            case notApplicable = "not_applicable"
+            case roles, items
+        }
+    }
+
+    private struct ScorecardItemJSON: Encodable {
+        let id: String
+        let label: String
+        let maximum: Double
+        let source: String
+    }
+
+    private struct IndicatorDefinitionJSON: Encodable {
+        let id: String
+        let label: String
+        let formula: String
+        let source: String
+    }
+
+    /// An indicator's value (or why it has none), and for a team how many members it covers.
+    private struct IndicatorJSON: Encodable {
+        enum Result {
+            case percent(value: Double?, numerator: Double?, denominator: Double?)
+            case notApplicable(reason: String, message: String)
+        }
+
+        let result: Result
+        let covered: Int?
+
+        private enum CodingKeys: String, CodingKey { case value, numerator, denominator, reason, message, covered }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            switch result {
+            case .percent(let value, let numerator, let denominator):
+                try container.encode(value, forKey: .value)
+                try container.encode(numerator, forKey: .numerator)
+                try container.encode(denominator, forKey: .denominator)
+            case .notApplicable(let reason, let message):
+                try container.encodeNil(forKey: .value)
+                try container.encode(reason, forKey: .reason)
+                try container.encode(message, forKey: .message)
+            }
+            if let covered { try container.encode(covered, forKey: .covered) }
+        }
+    }
+
+    private struct ProfileJSON: Encodable {
+        let accounts: Int
+        let complete: Int
+        let insufficient: Int
+    }
+
+    /// Last year's sales for the growth indicator, and where they came from.
+    private struct PreviousSalesJSON: Encodable {
+        let previous: PerformanceRecord.PreviousSales
+
+        init(_ previous: PerformanceRecord.PreviousSales) { self.previous = previous }
+
+        private enum CodingKeys: String, CodingKey { case value, source, period, line }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            switch previous {
+            case .stated(let value):
+                try container.encode(value, forKey: .value)
+                try container.encode("previous_sales", forKey: .source)
+            case .previousRow(let value, let period, let line):
+                try container.encode(value, forKey: .value)
+                try container.encode("actual_row", forKey: .source)
+                try container.encode(period.label, forKey: .period)
+                try container.encode(line, forKey: .line)
+            case .unknown(let period):
+                try container.encodeNil(forKey: .value)
+                try container.encodeNil(forKey: .source)
+                try container.encode(period?.label, forKey: .period)
+            }
+        }
+    }
+
+    /// A person's review; the previous sales, indicators, profiles and scorecard each start a
+    /// line of their own.
+    private struct PersonJSON: Encodable, JSONLayoutProviding {
+        let period: String
+        let person: String
+        let role: String
+        let team: String?
+        let planLine: Int
+        let actualLine: Int
+        let previousSales: PreviousSalesJSON
+        let indicators: JSONMembers<IndicatorJSON>
+        let profiles: ProfileJSON?
+        let scorecard: PersonScorecardJSON
+        var jsonLayout: JSONLayout { .inlineBreaking(before: ["previous_sales", "indicators", "profiles", "scorecard"]) }
+
+        private enum CodingKeys: String, CodingKey {
+            case period, person, role, team
+            case planLine = "plan_line"
+            case actualLine = "actual_line"
+            case previousSales = "previous_sales"
+            case indicators, profiles, scorecard
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(period, forKey: .period)
+            try container.encode(person, forKey: .person)
+            try container.encode(role, forKey: .role)
+            try container.encode(team, forKey: .team)
+            try container.encode(planLine, forKey: .planLine)
+            try container.encode(actualLine, forKey: .actualLine)
+            try container.encode(previousSales, forKey: .previousSales)
+            try container.encode(indicators, forKey: .indicators)
+            if let profiles { try container.encode(profiles, forKey: .profiles) }
+            try container.encode(scorecard, forKey: .scorecard)
+        }
+    }
+
+    private struct PersonScorecardJSON: Encodable {
+        enum Outcome {
+            case notScored(reason: String, message: String)
+            case scored(total: Double?, points: Double, possible: Double, maximum: Double, complete: Bool, items: ScoredItemsJSON)
+        }
+
+        let outcome: Outcome
+
+        private enum CodingKeys: String, CodingKey { case scored, reason, message, total, points, possible, maximum, complete, items }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            switch outcome {
+            case .notScored(let reason, let message):
+                try container.encode(false, forKey: .scored)
+                try container.encode(reason, forKey: .reason)
+                try container.encode(message, forKey: .message)
+            case .scored(let total, let points, let possible, let maximum, let complete, let items):
+                try container.encode(true, forKey: .scored)
+                try container.encode(total, forKey: .total)
+                try container.encode(points, forKey: .points)
+                try container.encode(possible, forKey: .possible)
+                try container.encode(maximum, forKey: .maximum)
+                try container.encode(complete, forKey: .complete)
+                try container.encode(items, forKey: .items)
+            }
+        }
+    }
+
+    /// A scorecard's items, each on a line of its own two spaces deeper.
+    private struct ScoredItemsJSON: Encodable, JSONLayoutProviding {
+        let items: [ScoredItemJSON]
+        var jsonLayout: JSONLayout { .eachOnNewLine(indent: 2) }
+
+        func encode(to encoder: any Encoder) throws { try items.encode(to: encoder) }
+    }
+
+    /// An item's score; `reason` only when the item did not apply.
+    private struct ScoredItemJSON: Encodable {
+        let id: String
+        let maximum: Double
+        let points: Double?
+        let reason: String?
+        let explanation: String
+
+        private enum CodingKeys: String, CodingKey { case id, maximum, points, reason, explanation }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(maximum, forKey: .maximum)
+            try container.encode(points, forKey: .points)
+            if let reason { try container.encode(reason, forKey: .reason) }
+            try container.encode(explanation, forKey: .explanation)
+        }
+    }
+
+    /// A team's review; the indicators, profiles and scorecard each start a line of their own.
+    private struct TeamJSON: Encodable, JSONLayoutProviding {
+        let period: String
+        let team: String
+        let members: [String]
+        let indicators: JSONMembers<IndicatorJSON>
+        let profiles: ProfileJSON?
+        let scorecard: TeamScorecardJSON
+        var jsonLayout: JSONLayout { .inlineBreaking(before: ["indicators", "profiles", "scorecard"]) }
+
+        private enum CodingKeys: String, CodingKey { case period, team, members, indicators, profiles, scorecard }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(period, forKey: .period)
+            try container.encode(team, forKey: .team)
+            try container.encode(members, forKey: .members)
+            try container.encode(indicators, forKey: .indicators)
+            if let profiles { try container.encode(profiles, forKey: .profiles) }
+            try container.encode(scorecard, forKey: .scorecard)
+        }
+    }
+
+    private struct TeamScorecardJSON: Encodable {
+        let scored: Int
+        let notScored: Int
+        let mean: Double?
+        let min: Double?
+        let max: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case scored
+            case notScored = "not_scored"
+            case mean, min, max
+        }
+    }
+
+    /// The rows read; the prospect list's members only when one was given.
+    private struct SummaryJSON: Encodable {
+        let planRowsRead: Int
+        let planRejected: Int
+        let actualRowsRead: Int
+        let actualRejected: Int
+        let reviewed: Int
+        let previousPeriodRows: Int
+        let otherPeriodPlanRows: Int
+        let otherPeriodActualRows: Int
+        let absentColumns: [String]
+        let ignoredColumns: [String]
+        let prospects: ProspectSummaryJSON?
+
+        private enum CodingKeys: String, CodingKey {
+            case planRowsRead = "plan_rows_read"
+            case planRejected = "plan_rejected"
+            case actualRowsRead = "actual_rows_read"
+            case actualRejected = "actual_rejected"
+            case reviewed
+            case previousPeriodRows = "previous_period_rows"
+            case otherPeriodPlanRows = "other_period_plan_rows"
+            case otherPeriodActualRows = "other_period_actual_rows"
+            case absentColumns = "absent_columns"
+            case ignoredColumns = "ignored_columns"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(planRowsRead, forKey: .planRowsRead)
+            try container.encode(planRejected, forKey: .planRejected)
+            try container.encode(actualRowsRead, forKey: .actualRowsRead)
+            try container.encode(actualRejected, forKey: .actualRejected)
+            try container.encode(reviewed, forKey: .reviewed)
+            try container.encode(previousPeriodRows, forKey: .previousPeriodRows)
+            try container.encode(otherPeriodPlanRows, forKey: .otherPeriodPlanRows)
+            try container.encode(otherPeriodActualRows, forKey: .otherPeriodActualRows)
+            try container.encode(absentColumns, forKey: .absentColumns)
+            try container.encode(ignoredColumns, forKey: .ignoredColumns)
+            try prospects?.encode(to: encoder)
+        }
+    }
+
+    private struct ProspectSummaryJSON: Encodable {
+        let prospectRowsRead: Int
+        let prospectRejected: Int
+        let unassignedAccounts: JSONMembers<Int>
+
+        enum CodingKeys: String, CodingKey {
+            case prospectRowsRead = "prospect_rows_read"
+            case prospectRejected = "prospect_rejected"
+            case unassignedAccounts = "unassigned_accounts"
+        }
+    }
+
+    private struct KPIRejectJSON: Encodable {
+        let file: String
+        let line: Int
+        let column: String?
+        let columnNumber: Int?
+        let reason: String
+        let message: String
+
+        enum CodingKeys: String, CodingKey {
+            case file, line, column
+            case columnNumber = "column_number"
+            case reason, message
         }
     }
 

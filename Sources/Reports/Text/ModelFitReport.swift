@@ -754,116 +754,486 @@ public struct ModelFitReport {
     // MARK: JSON
 
     public func json() -> String {
-        let json = JSONWriter()
-        func number(_ value: Double?) -> String { value.map(ReportFormat.jsonNumber) ?? "null" }
-        func metrics(_ m: OutcomeMetrics?) -> String {
-            guard let m else { return "null" }
-            return "{\"auc\": \(number(m.areaUnderROC)), \"brier\": \(number(m.brierScore)), \"log_loss\": \(number(m.logLoss)), "
-                + "\"ece\": \(number(m.calibrationError)), \"accounts\": \(m.count)}"
+        // Every number here is `null` when it is missing or not finite.
+        func number(_ value: Double?) -> JSONNumber { .finite(value) }
+        func metrics(_ m: OutcomeMetrics?) -> MetricsJSON? {
+            m.map {
+                MetricsJSON(
+                    auc: number($0.areaUnderROC), brier: number($0.brierScore), logLoss: number($0.logLoss),
+                    ece: number($0.calibrationError), accounts: $0.count)
+            }
         }
-        func grades(_ rates: [GradeWinRate]) -> String {
-            "[" + rates.map {
-                "{\"grade\": \(json.string($0.grade.letter)), \"accounts\": \($0.count), \"won\": \($0.won), \"win_rate\": \(number($0.winRate))}"
-            }.joined(separator: ", ") + "]"
+        func grades(_ rates: [GradeWinRate]) -> [GradeJSON] {
+            rates.map { GradeJSON(grade: $0.grade.letter, accounts: $0.count, won: $0.won, winRate: number($0.winRate)) }
         }
-        func strings(_ items: [String]) -> String { "[" + items.map { json.string($0) }.joined(separator: ", ") + "]" }
-        var out = "{\n  \"schema\": \"kam.modelfit/1\",\n"
-        out += "  \"file\": \(json.string(file)),\n  \"base_model\": \(json.string(baseModel.name)),\n"
-        out += "  \"base_model_file\": \(json.string(modelFile)),\n  \"output\": \(json.string(outputPath)),\n"
-        out += "  \"settings\": {\"candidates\": \(json.string(settings.candidates.rawValue)), \"excluded\": \(strings(settings.excluded)), "
-        out += "\"folds\": \(settings.folds), \"folds_used\": \(learned.folds), \"seed\": \(learned.seed), \"prior\": \(json.string(settings.prior.rawValue)), "
-        out += "\"outcome_column\": \(json.string(settings.outcomeColumn)), \"leak_threshold\": \(number(settings.leakThreshold)), "
-        out += "\"minimum_bin_count\": \(learned.minimumBinCount), \"holdout_fraction\": \(number(settings.holdout)), "
-        out += "\"test_file\": \(settings.test.map { json.string($0) } ?? "null")},\n"
-        out += "  \"data\": {\"rows_read\": \(history.rowsRead), \"outcomes\": \(history.data.count), \"won\": \(history.wonCount), "
-        out += "\"lost\": \(history.lostCount), \"open\": \(history.openCount), \"rejected\": \(history.rejects.count), "
-        out += "\"rejects_file\": \(rejectsPath.map { json.string($0) } ?? "null"), \"training\": \(trainingCount), "
-        out += "\"held_out\": \(settings.holdout == nil ? "null" : String(history.data.count - trainingCount)),\n"
-        out += "    \"rejects\": [" + history.rejects.prefix(100).map {
-            "{\"line\": \($0.line), \"column\": \($0.column.map { json.string($0) } ?? "null"), \"reason\": \(json.string($0.code)), \"message\": \(json.string($0.message))}"
-        }.joined(separator: ", ") + "],\n"
-        out += "    \"candidate_columns\": [" + history.candidateColumns.map {
-            "{\"name\": \(json.string($0.name)), \"kind\": \(json.string($0.kind.rawValue)), \"present\": \($0.present), "
-                + "\"not_numbers\": \($0.unreadable), \"first_not_number\": \($0.firstUnreadable.map { json.string($0) } ?? "null")}"
-        }.joined(separator: ", ") + "]},\n"
-        if let roundTrip {
-            out += "  \"round_trip\": {\"accounts\": \(roundTrip.accounts), \"compared_through_ingest\": \(roundTrip.comparedThroughIngest), "
-            out += "\"largest_difference\": \(roundTrip.largestDifference == 0 ? "0" : String(format: "%.3e", roundTrip.largestDifference)), "
-            out += "\"tolerance\": 1e-12, \"passed\": \(roundTrip.largestDifference <= roundTrip.tolerance), \"grades_differ\": \(roundTrip.gradesDiffer)},\n"
-        } else {
-            out += "  \"round_trip\": null,\n"
+        let settingsJSON = SettingsJSON(
+            candidates: settings.candidates.rawValue, excluded: settings.excluded, folds: settings.folds, foldsUsed: learned.folds,
+            seed: learned.seed, prior: settings.prior.rawValue, outcomeColumn: settings.outcomeColumn,
+            leakThreshold: number(settings.leakThreshold), minimumBinCount: learned.minimumBinCount,
+            holdoutFraction: number(settings.holdout), testFile: settings.test)
+        let data = DataJSON(
+            rowsRead: history.rowsRead, outcomes: history.data.count, won: history.wonCount, lost: history.lostCount,
+            open: history.openCount, rejected: history.rejects.count, rejectsFile: rejectsPath, training: trainingCount,
+            heldOut: settings.holdout == nil ? nil : history.data.count - trainingCount,
+            rejects: history.rejects.prefix(100).map {
+                LearningRejectJSON(line: $0.line, column: $0.column, reason: $0.code, message: $0.message)
+            },
+            candidateColumns: history.candidateColumns.map {
+                CandidateColumnJSON(
+                    name: $0.name, kind: $0.kind.rawValue, present: $0.present, notNumbers: $0.unreadable,
+                    firstNotNumber: $0.firstUnreadable)
+            })
+        let roundTripJSON = roundTrip.map { roundTrip in
+            RoundTripJSON(
+                accounts: roundTrip.accounts, comparedThroughIngest: roundTrip.comparedThroughIngest,
+                largestDifference: JSONNumber(
+                    text: roundTrip.largestDifference == 0 ? "0" : String(format: "%.3e", roundTrip.largestDifference)),
+                passed: roundTrip.largestDifference <= roundTrip.tolerance, gradesDiffer: roundTrip.gradesDiffer)
         }
-        out += "  \"strength\": \(number(learned.strength)),\n"
-        out += "  \"strength_table\": [" + learned.strengthTable.map {
-            "{\"strength\": \(number($0.strength)), \"log_loss\": \(number($0.logLoss)), \"auc\": \(number($0.areaUnderROC))}"
-        }.joined(separator: ", ") + "],\n"
-        out += "  \"calibration\": {\"method\": \(json.string(learned.calibrationMethod)), "
-        out += "\"log_loss\": {\"platt\": \(number(learned.calibrationLogLoss.platt)), \"isotonic\": \(number(learned.calibrationLogLoss.isotonic))}},\n"
-        out += "  \"difficulty_penalty\": \(number(learned.difficultyPenalty)), \"intercept\": \(number(learned.intercept)), "
-        out += "\"value_coefficient_sum\": \(number(learned.valueCoefficientSum)),\n"
-        out += "  \"factors\": [\n" + learned.factors.map { factor in
-            var text = "    {\"column\": \(json.string(factor.column)), \"id\": \(json.string(factor.factorID)), "
-            text += "\"label\": {\"en\": \(json.string(factor.label.en)), \"zh\": \(json.string(factor.label.zh))}, "
-            text += "\"side\": \(json.string(factor.side.rawValue)), \"direction\": \(json.string(factor.direction.rawValue)), "
-            text += "\"in_base_model\": \(factor.inBaseModel), \"kind\": \(json.string(factor.kind.rawValue)), "
-            text += "\"shape\": \(factor.shape == nil ? "null" : json.string(shapeCode(factor.shape))), "
-            text += "\"status\": \(json.string(factor.status.rawValue)), \"reason\": \(json.string(reasonCode(factor.reason))), "
-            text += "\"why\": \(json.string(reasonText(factor.reason))), \"leak\": \(isLeak(factor)), "
-            text += "\"information_value\": \(number(factor.informationValue)), \"single_factor_auc\": \(number(factor.singleFactorAUC)), "
-            text += "\"contribution\": \(number(factor.contribution)), \"coefficient\": \(number(factor.coefficient)), "
-            text += "\"weight\": \(number(factor.weight)),\n      \"groups\": ["
-            text += factor.groups.map { group in
-                var lower: Double?
-                var upper: Double?
-                var label: String?
-                var pooled: [String] = []
+        let factors = learned.factors.map { factor in
+            let groups = factor.groups.map { group in
+                var item = GroupJSON(
+                    kind: groupKind(group.kind), count: group.count, won: group.won, winRate: number(group.winRate),
+                    logOdds: number(group.logOdds), woe: number(group.weightOfEvidence), utility: number(group.utility),
+                    scaleUtility: number(group.scaleUtility))
                 switch group.kind {
-                case .bin(let low, let high): (lower, upper) = (low, high)
-                case .category(let name): label = name
-                case .other(let names): pooled = names
+                case .bin(let low, let high):
+                    item.bounds = (
+                        lower: low.map { JSONNumber(text: formatPlain($0)) } ?? .null,
+                        upper: high.map { JSONNumber(text: formatPlain($0)) } ?? .null
+                    )
+                case .category(let name): item.label = name
+                case .other(let names): item.pooled = names
                 case .missing: break
                 }
-                var item = "{\"kind\": \(json.string(groupKind(group.kind))), "
-                if case .bin = group.kind {
-                    item += "\"lower\": \(lower.map(formatPlain) ?? "null"), \"upper\": \(upper.map(formatPlain) ?? "null"), "
-                }
-                if let label { item += "\"label\": \(json.string(label)), " }
-                if case .other = group.kind { item += "\"pooled\": \(strings(pooled)), " }
-                item += "\"count\": \(group.count), \"won\": \(group.won), \"win_rate\": \(number(group.winRate)), "
-                item += "\"log_odds\": \(number(group.logOdds)), \"woe\": \(number(group.weightOfEvidence)), "
-                item += "\"utility\": \(number(group.utility)), \"scale_utility\": \(number(group.scaleUtility))}"
                 return item
-            }.joined(separator: ",\n        ")
-            return text + "]}"
-        }.joined(separator: ",\n") + "\n  ],\n"
-        let m = learned.metrics
-        out += "  \"cross_validation\": {\"folds\": \(learned.folds), \"learned\": \(metrics(m.learned)),\n"
-        out += "    \"weights_only\": \(metrics(m.weightsOnly)),\n    \"stage_baseline\": \(metrics(m.stageBaseline)),\n"
-        out += "    \"base_rate\": \(metrics(m.baseRate))},\n"
-        out += "  \"comparison\": {\"entries\": [" + learned.comparison.entries.map {
-            "{\"model\": \(json.string($0.candidate.rawValue)), \"log_loss\": \(number($0.logLoss)), \"log_loss_se\": \(number($0.logLossStandardError)), "
-                + "\"auc\": \(number($0.areaUnderROC)), \"auc_se\": \(number($0.areaUnderROCStandardError)), "
-                + "\"fold_log_loss\": [\($0.foldLogLoss.map { number($0) }.joined(separator: ", "))]}"
-        }.joined(separator: ", ") + "], "
-        out += "\"recommended\": \(learned.comparison.best.map { json.string($0.candidate.rawValue) } ?? "null"), "
-        out += "\"learned_is_best\": \(learned.comparison.recommendsLearned), \"advice\": \(strings(recommendationLines()))},\n"
-        out += "  \"grades\": {\"training\": \(grades(learned.trainingGradeWinRates)), "
-        out += "\"training_falls_a_to_d\": \(Self.fallsFromAToD(learned.trainingGradeWinRates).map(String.init) ?? "null"), "
-        out += "\"ordered_cuts_found\": \(learned.gradesOrdered), \"cross_validation\": \(grades(learned.gradeWinRates)), "
-        out += "\"falls_a_to_d\": \(Self.fallsFromAToD(learned.gradeWinRates).map(String.init) ?? "null")},\n"
-        if let heldOut {
-            let e = heldOut.evaluation
-            out += "  \"holdout\": {\"source\": \(json.string(heldOut.source)), \"auc\": \(number(e.metrics.areaUnderROC)), "
-            out += "\"brier\": \(number(e.metrics.brierScore)), \"log_loss\": \(number(e.metrics.logLoss)), "
-            out += "\"ece\": \(number(e.metrics.calibrationError)), \"accounts\": \(e.metrics.count), "
-            out += "\"unknown_labels\": \(e.unknownLabels), \"open\": \(heldOut.open), \"rejected\": \(heldOut.rejects.count), "
-            out += "\"grades\": \(grades(e.gradeWinRates)), \"falls_a_to_d\": \(Self.fallsFromAToD(e.gradeWinRates).map(String.init) ?? "null")},\n"
-        } else {
-            out += "  \"holdout\": null,\n"
+            }
+            return FactorJSON(
+                column: factor.column, id: factor.factorID, label: LabelJSON(en: factor.label.en, zh: factor.label.zh),
+                side: factor.side.rawValue, direction: factor.direction.rawValue, inBaseModel: factor.inBaseModel,
+                kind: factor.kind.rawValue, shape: factor.shape == nil ? nil : shapeCode(factor.shape),
+                status: factor.status.rawValue, reason: reasonCode(factor.reason), why: reasonText(factor.reason),
+                leak: isLeak(factor), informationValue: number(factor.informationValue),
+                singleFactorAUC: number(factor.singleFactorAUC), contribution: number(factor.contribution),
+                coefficient: number(factor.coefficient), weight: number(factor.weight), groups: GroupsJSON(groups: groups))
         }
-        out += "  \"leaks\": \(strings(leaks.map(\.column))),\n"
-        out += "  \"notes\": \(strings(learned.notes))\n}\n"
-        return out
+        let m = learned.metrics
+        let crossValidation = CrossValidationJSON(
+            folds: learned.folds, learned: metrics(m.learned), weightsOnly: metrics(m.weightsOnly),
+            stageBaseline: metrics(m.stageBaseline), baseRate: metrics(m.baseRate))
+        let comparison = ComparisonJSON(
+            entries: learned.comparison.entries.map {
+                ComparisonEntryJSON(
+                    model: $0.candidate.rawValue, logLoss: number($0.logLoss), logLossSE: number($0.logLossStandardError),
+                    auc: number($0.areaUnderROC), aucSE: number($0.areaUnderROCStandardError),
+                    foldLogLoss: $0.foldLogLoss.map { number($0) })
+            },
+            recommended: learned.comparison.best?.candidate.rawValue, learnedIsBest: learned.comparison.recommendsLearned,
+            advice: recommendationLines())
+        let gradesJSON = GradesJSON(
+            training: grades(learned.trainingGradeWinRates),
+            trainingFallsAToD: Self.fallsFromAToD(learned.trainingGradeWinRates), orderedCutsFound: learned.gradesOrdered,
+            crossValidation: grades(learned.gradeWinRates), fallsAToD: Self.fallsFromAToD(learned.gradeWinRates))
+        let holdout = heldOut.map { heldOut in
+            let e = heldOut.evaluation
+            return HoldoutJSON(
+                source: heldOut.source, auc: number(e.metrics.areaUnderROC), brier: number(e.metrics.brierScore),
+                logLoss: number(e.metrics.logLoss), ece: number(e.metrics.calibrationError), accounts: e.metrics.count,
+                unknownLabels: e.unknownLabels, open: heldOut.open, rejected: heldOut.rejects.count,
+                grades: grades(e.gradeWinRates), fallsAToD: Self.fallsFromAToD(e.gradeWinRates))
+        }
+        return ReportJSONEncoder().encode(
+            JSON(
+                file: file, baseModel: baseModel.name, baseModelFile: modelFile, output: outputPath, settings: settingsJSON,
+                data: data, roundTrip: roundTripJSON, strength: number(learned.strength),
+                strengthTable: learned.strengthTable.map {
+                    StrengthJSON(strength: number($0.strength), logLoss: number($0.logLoss), auc: number($0.areaUnderROC))
+                },
+                calibration: CalibrationJSON(
+                    method: learned.calibrationMethod,
+                    logLoss: CalibrationLossJSON(
+                        platt: number(learned.calibrationLogLoss.platt), isotonic: number(learned.calibrationLogLoss.isotonic))),
+                difficultyPenalty: number(learned.difficultyPenalty), intercept: number(learned.intercept),
+                valueCoefficientSum: number(learned.valueCoefficientSum), factors: JSONLines(factors),
+                crossValidation: crossValidation, comparison: comparison, grades: gradesJSON, holdout: holdout,
+                leaks: leaks.map(\.column), notes: learned.notes))
+    }
+
+    /// `kam model fit --format json` (`kam.modelfit/1`). `intercept` and
+    /// `value_coefficient_sum` share `difficulty_penalty`'s line. A learned model reports every
+    /// factor it considered (at least one), so `factors` is never the empty `[]`.
+    private struct JSON: Encodable, JSONLayoutProviding {
+        let schema = "kam.modelfit/1"
+        let file: String
+        let baseModel: String
+        let baseModelFile: String
+        let output: String
+        let settings: SettingsJSON
+        let data: DataJSON
+        let roundTrip: RoundTripJSON?
+        let strength: JSONNumber
+        let strengthTable: [StrengthJSON]
+        let calibration: CalibrationJSON
+        let difficultyPenalty: JSONNumber
+        let intercept: JSONNumber
+        let valueCoefficientSum: JSONNumber
+        let factors: JSONLines<FactorJSON>
+        let crossValidation: CrossValidationJSON
+        let comparison: ComparisonJSON
+        let grades: GradesJSON
+        let holdout: HoldoutJSON?
+        let leaks: [String]
+        let notes: [String]
+        var jsonLayout: JSONLayout { .linesJoining(["intercept", "value_coefficient_sum"]) }
+
+        enum CodingKeys: String, CodingKey {
+            case schema, file
+            case baseModel = "base_model"
+            case baseModelFile = "base_model_file"
+            case output, settings, data
+            case roundTrip = "round_trip"
+            case strength
+            case strengthTable = "strength_table"
+            case calibration
+            case difficultyPenalty = "difficulty_penalty"
+            case intercept
+            case valueCoefficientSum = "value_coefficient_sum"
+            case factors
+            case crossValidation = "cross_validation"
+            case comparison, grades, holdout, leaks, notes
+        }
+    }
+
+    private struct SettingsJSON: Encodable {
+        let candidates: String
+        let excluded: [String]
+        let folds: Int
+        let foldsUsed: Int
+        let seed: UInt64
+        let prior: String
+        let outcomeColumn: String
+        let leakThreshold: JSONNumber
+        let minimumBinCount: Int
+        let holdoutFraction: JSONNumber
+        let testFile: String?
+
+        enum CodingKeys: String, CodingKey {
+            case candidates, excluded, folds
+            case foldsUsed = "folds_used"
+            case seed, prior
+            case outcomeColumn = "outcome_column"
+            case leakThreshold = "leak_threshold"
+            case minimumBinCount = "minimum_bin_count"
+            case holdoutFraction = "holdout_fraction"
+            case testFile = "test_file"
+        }
+    }
+
+    /// The history read; its rejects and candidate columns each start a line of their own.
+    private struct DataJSON: Encodable, JSONLayoutProviding {
+        let rowsRead: Int
+        let outcomes: Int
+        let won: Int
+        let lost: Int
+        let open: Int
+        let rejected: Int
+        let rejectsFile: String?
+        let training: Int
+        /// `nil` (`null`) without a holdout.
+        let heldOut: Int?
+        let rejects: [LearningRejectJSON]
+        let candidateColumns: [CandidateColumnJSON]
+        var jsonLayout: JSONLayout { .inlineBreaking(before: ["rejects", "candidate_columns"], indent: 2) }
+
+        enum CodingKeys: String, CodingKey {
+            case rowsRead = "rows_read"
+            case outcomes, won, lost, open, rejected
+            case rejectsFile = "rejects_file"
+            case training
+            case heldOut = "held_out"
+            case rejects
+            case candidateColumns = "candidate_columns"
+        }
+    }
+
+    private struct LearningRejectJSON: Encodable {
+        let line: Int
+        let column: String?
+        let reason: String
+        let message: String
+    }
+
+    private struct CandidateColumnJSON: Encodable {
+        let name: String
+        let kind: String
+        let present: Int
+        let notNumbers: Int
+        let firstNotNumber: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, kind, present
+            case notNumbers = "not_numbers"
+            case firstNotNumber = "first_not_number"
+        }
+    }
+
+    private struct RoundTripJSON: Encodable {
+        let accounts: Int
+        let comparedThroughIngest: Int
+        /// `%.3e`, or `0`.
+        let largestDifference: JSONNumber
+        let tolerance = JSONNumber(text: "1e-12")
+        let passed: Bool
+        let gradesDiffer: Int
+
+        enum CodingKeys: String, CodingKey {
+            case accounts
+            case comparedThroughIngest = "compared_through_ingest"
+            case largestDifference = "largest_difference"
+            case tolerance, passed
+            case gradesDiffer = "grades_differ"
+        }
+    }
+
+    private struct StrengthJSON: Encodable {
+        let strength: JSONNumber
+        let logLoss: JSONNumber
+        let auc: JSONNumber
+
+        enum CodingKeys: String, CodingKey {
+            case strength
+            case logLoss = "log_loss"
+            case auc
+        }
+    }
+
+    private struct CalibrationJSON: Encodable {
+        let method: String
+        let logLoss: CalibrationLossJSON
+
+        enum CodingKeys: String, CodingKey {
+            case method
+            case logLoss = "log_loss"
+        }
+    }
+
+    private struct CalibrationLossJSON: Encodable {
+        let platt: JSONNumber
+        let isotonic: JSONNumber
+    }
+
+    private struct LabelJSON: Encodable {
+        let en: String
+        let zh: String
+    }
+
+    /// A considered factor; its groups start a line of their own.
+    private struct FactorJSON: Encodable, JSONLayoutProviding {
+        let column: String
+        let id: String
+        let label: LabelJSON
+        let side: String
+        let direction: String
+        let inBaseModel: Bool
+        let kind: String
+        let shape: String?
+        let status: String
+        let reason: String
+        let why: String
+        let leak: Bool
+        let informationValue: JSONNumber
+        let singleFactorAUC: JSONNumber
+        let contribution: JSONNumber
+        let coefficient: JSONNumber
+        let weight: JSONNumber
+        let groups: GroupsJSON
+        var jsonLayout: JSONLayout { .inlineBreaking(before: ["groups"], indent: 2) }
+
+        enum CodingKeys: String, CodingKey {
+            case column, id, label, side, direction
+            case inBaseModel = "in_base_model"
+            case kind, shape, status, reason, why, leak
+            case informationValue = "information_value"
+            case singleFactorAUC = "single_factor_auc"
+            case contribution, coefficient, weight, groups
+        }
+    }
+
+    /// A factor's groups, one to a line after the first.
+    private struct GroupsJSON: Encodable, JSONLayoutProviding {
+        let groups: [GroupJSON]
+        var jsonLayout: JSONLayout { .inlineBreakingEach(indent: 2) }
+
+        func encode(to encoder: any Encoder) throws { try groups.encode(to: encoder) }
+    }
+
+    /// One group: `lower` and `upper` for a bin, `label` for a category, `pooled` for the
+    /// other categories.
+    private struct GroupJSON: Encodable {
+        let kind: String
+        var bounds: (lower: JSONNumber, upper: JSONNumber)?
+        var label: String?
+        var pooled: [String]?
+        let count: Int
+        let won: Int
+        let winRate: JSONNumber
+        let logOdds: JSONNumber
+        let woe: JSONNumber
+        let utility: JSONNumber
+        let scaleUtility: JSONNumber
+
+        init(
+            kind: String, count: Int, won: Int, winRate: JSONNumber, logOdds: JSONNumber, woe: JSONNumber, utility: JSONNumber,
+            scaleUtility: JSONNumber
+        ) {
+            self.kind = kind
+            self.count = count
+            self.won = won
+            self.winRate = winRate
+            self.logOdds = logOdds
+            self.woe = woe
+            self.utility = utility
+            self.scaleUtility = scaleUtility
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case kind, lower, upper, label, pooled, count, won
+            case winRate = "win_rate"
+            case logOdds = "log_odds"
+            case woe, utility
+            case scaleUtility = "scale_utility"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(kind, forKey: .kind)
+            if let bounds {
+                try container.encode(bounds.lower, forKey: .lower)
+                try container.encode(bounds.upper, forKey: .upper)
+            }
+            if let label { try container.encode(label, forKey: .label) }
+            if let pooled { try container.encode(pooled, forKey: .pooled) }
+            try container.encode(count, forKey: .count)
+            try container.encode(won, forKey: .won)
+            try container.encode(winRate, forKey: .winRate)
+            try container.encode(logOdds, forKey: .logOdds)
+            try container.encode(woe, forKey: .woe)
+            try container.encode(utility, forKey: .utility)
+            try container.encode(scaleUtility, forKey: .scaleUtility)
+        }
+    }
+
+    private struct MetricsJSON: Encodable {
+        let auc: JSONNumber
+        let brier: JSONNumber
+        let logLoss: JSONNumber
+        let ece: JSONNumber
+        let accounts: Int
+
+        enum CodingKeys: String, CodingKey {
+            case auc, brier
+            case logLoss = "log_loss"
+            case ece, accounts
+        }
+    }
+
+    /// Cross-validation metrics; each model after the learned one starts a line of its own.
+    private struct CrossValidationJSON: Encodable, JSONLayoutProviding {
+        let folds: Int
+        let learned: MetricsJSON?
+        let weightsOnly: MetricsJSON?
+        let stageBaseline: MetricsJSON?
+        let baseRate: MetricsJSON?
+        var jsonLayout: JSONLayout { .inlineBreaking(before: ["weights_only", "stage_baseline", "base_rate"], indent: 2) }
+
+        enum CodingKeys: String, CodingKey {
+            case folds, learned
+            case weightsOnly = "weights_only"
+            case stageBaseline = "stage_baseline"
+            case baseRate = "base_rate"
+        }
+    }
+
+    private struct ComparisonEntryJSON: Encodable {
+        let model: String
+        let logLoss: JSONNumber
+        let logLossSE: JSONNumber
+        let auc: JSONNumber
+        let aucSE: JSONNumber
+        let foldLogLoss: [JSONNumber]
+
+        enum CodingKeys: String, CodingKey {
+            case model
+            case logLoss = "log_loss"
+            case logLossSE = "log_loss_se"
+            case auc
+            case aucSE = "auc_se"
+            case foldLogLoss = "fold_log_loss"
+        }
+    }
+
+    private struct ComparisonJSON: Encodable {
+        let entries: [ComparisonEntryJSON]
+        let recommended: String?
+        let learnedIsBest: Bool
+        let advice: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case entries, recommended
+            case learnedIsBest = "learned_is_best"
+            case advice
+        }
+    }
+
+    private struct GradeJSON: Encodable {
+        let grade: String
+        let accounts: Int
+        let won: Int
+        let winRate: JSONNumber
+
+        enum CodingKeys: String, CodingKey {
+            case grade, accounts, won
+            case winRate = "win_rate"
+        }
+    }
+
+    private struct GradesJSON: Encodable {
+        let training: [GradeJSON]
+        let trainingFallsAToD: Bool?
+        let orderedCutsFound: Bool
+        let crossValidation: [GradeJSON]
+        let fallsAToD: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case training
+            case trainingFallsAToD = "training_falls_a_to_d"
+            case orderedCutsFound = "ordered_cuts_found"
+            case crossValidation = "cross_validation"
+            case fallsAToD = "falls_a_to_d"
+        }
+    }
+
+    private struct HoldoutJSON: Encodable {
+        let source: String
+        let auc: JSONNumber
+        let brier: JSONNumber
+        let logLoss: JSONNumber
+        let ece: JSONNumber
+        let accounts: Int
+        let unknownLabels: Int
+        let open: Int
+        let rejected: Int
+        let grades: [GradeJSON]
+        let fallsAToD: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case source, auc, brier
+            case logLoss = "log_loss"
+            case ece, accounts
+            case unknownLabels = "unknown_labels"
+            case open, rejected, grades
+            case fallsAToD = "falls_a_to_d"
+        }
     }
 
     public func render(_ format: OutputFormat, view: CSVView) -> String {

@@ -146,16 +146,39 @@ public struct ModelReport {
             }
             return text
         case .json:
-            let json = JSONWriter()
             let factors = model.factors.map { factor in
-                "    {\"id\": \(json.string(factor.id)), \"label\": {\"en\": \(json.string(factor.label.en)), \"zh\": \(json.string(factor.label.zh))}, "
-                    + "\"side\": \(json.string(factor.side.rawValue)), \"weight\": \(formatDecimal(factor.weight, digits: 6)), "
-                    + "\"column\": \(json.string(factor.column)), \"unit\": \(factor.unit.map { json.string($0) } ?? "null"), "
-                    + "\"direction\": \(json.string(factor.direction.rawValue)), \"missing\": \(json.string(missingText(factor))), "
-                    + "\"scale\": \(json.string(scaleText(factor)))}"
+                FactorJSON(
+                    id: factor.id, label: LabelJSON(en: factor.label.en, zh: factor.label.zh), side: factor.side.rawValue,
+                    weight: factor.weight, column: factor.column, unit: factor.unit, direction: factor.direction.rawValue,
+                    missing: missingText(factor), scale: scaleText(factor))
             }
-            return "{\n  \"model\": \(json.string(model.name)),\n  \"factors\": [\n" + factors.joined(separator: ",\n") + "\n  ]\n}\n"
+            return ReportJSONEncoder().encode(JSON(model: model.name, factors: JSONLines(factors)))
         }
+    }
+
+    /// `kam model show --format json`. Models have at least one factor, so `factors` is never
+    /// the empty `[]`.
+    private struct JSON: Encodable, JSONLayoutProviding {
+        let model: String
+        let factors: JSONLines<FactorJSON>
+        var jsonLayout: JSONLayout { .lines }
+    }
+
+    private struct FactorJSON: Encodable {
+        let id: String
+        let label: LabelJSON
+        let side: String
+        let weight: Double
+        let column: String
+        let unit: String?
+        let direction: String
+        let missing: String
+        let scale: String
+    }
+
+    private struct LabelJSON: Encodable {
+        let en: String
+        let zh: String
     }
 
     public func gradingLines() -> [String] {

@@ -239,71 +239,248 @@ public struct PipelineReport {
     // MARK: JSON
 
     public func json() -> String {
-        let json = JSONWriter()
-        func number(_ value: Double) -> String { ReportFormat.jsonNumber(value) }
-        var parts: [String] = []
-        parts.append("  \"schema\": \"kam.pipeline-report/1\"")
-        parts.append("  \"pipeline\": \(json.string(pipelineFile))")
-        parts.append("  \"period\": \(json.string(period.rawValue))")
-        parts.append("  \"confidence_level\": \(number(table.confidenceLevel))")
-        if let history = model.history {
-            parts.append(
-                "  \"history\": {\"events\": \(json.string(history.source)), \"first_date\": \"\(history.firstDate)\", "
-                    + "\"observed_until\": \"\(history.observedUntil)\", \"accounts\": \(history.accounts), "
-                    + "\"won\": \(history.won), \"lost\": \(history.lost), \"censored\": \(history.censored)}")
-        } else {
-            parts.append("  \"history\": null")
+        // Every number here is `null` when it is not finite.
+        func number(_ value: Double) -> JSONNumber { .finite(value) }
+        let history = model.history.map { history in
+            HistoryJSON(
+                events: history.source, firstDate: "\(history.firstDate)", observedUntil: "\(history.observedUntil)",
+                accounts: history.accounts, won: history.won, lost: history.lost, censored: history.censored)
         }
         let intervals = table.intervals
-        let rows = (0..<PipelineState.stageCount).map { row -> String in
-            let entries = (0..<PipelineState.count).map { column -> String in
+        let transitions = (0..<PipelineState.stageCount).map { row in
+            let entries = (0..<PipelineState.count).map { column in
                 let target = PipelineState(index: column) ?? .lost
-                var entry = "{\"to\": \(json.string(target.description)), \"probability\": \(number(table.probabilities[row, column]))"
+                var entry = TransitionEntryJSON(to: target.description, probability: number(table.probabilities[row, column]))
                 if let counts = table.counts, let intervals {
-                    entry += ", \"count\": \(counts[row][column]), \"lower\": \(number(intervals[row][column].lowerBound)), \"upper\": \(number(intervals[row][column].upperBound))"
+                    entry.counted = (
+                        count: counts[row][column], lower: number(intervals[row][column].lowerBound),
+                        upper: number(intervals[row][column].upperBound)
+                    )
                 }
-                return entry + "}"
+                return entry
             }
-            let exposure = table.exposures.map { String($0[row]) } ?? "null"
-            return "    {\"from\": \(row + 1), \"label\": \(json.string(PipelineState.stage(row + 1).label(language))), \"periods\": \(exposure),\n     \"to\": ["
-                + entries.joined(separator: ", ") + "]}"
+            return TransitionRowJSON(
+                from: row + 1, label: PipelineState.stage(row + 1).label(language), periods: table.exposures.map { $0[row] },
+                to: entries)
         }
-        parts.append("  \"transitions\": [\n" + rows.joined(separator: ",\n") + "\n  ]")
-        let outlooks = forecaster.outlooks.map { o -> String in
-            "    {\"stage\": \(o.stage), \"probability_won\": \(number(o.probabilityWon)), \"probability_lost\": \(number(o.probabilityLost)), "
-                + "\"expected_periods\": \(number(o.expectedPeriods)), \"standard_deviation\": \(number(o.periodStandardDeviation)), "
-                + "\"expected_periods_to_win\": \(number(o.expectedPeriodsToWin)),\n"
-                + "     \"expected_periods_in_stage\": [\(o.expectedPeriodsInStage.map(number).joined(separator: ", "))],\n"
-                + "     \"won_by_period\": [\(o.wonByPeriod.dropFirst().map(number).joined(separator: ", "))],\n"
-                + "     \"lost_by_period\": [\(o.lostByPeriod.dropFirst().map(number).joined(separator: ", "))]}"
+        let outlook = forecaster.outlooks.map { o in
+            OutlookJSON(
+                stage: o.stage, probabilityWon: number(o.probabilityWon), probabilityLost: number(o.probabilityLost),
+                expectedPeriods: number(o.expectedPeriods), standardDeviation: number(o.periodStandardDeviation),
+                expectedPeriodsToWin: number(o.expectedPeriodsToWin), expectedPeriodsInStage: o.expectedPeriodsInStage.map(number),
+                wonByPeriod: o.wonByPeriod.dropFirst().map(number), lostByPeriod: o.lostByPeriod.dropFirst().map(number))
         }
-        parts.append("  \"horizon\": \(forecaster.horizon)")
-        parts.append("  \"outlook\": [\n" + outlooks.joined(separator: ",\n") + "\n  ]")
-        if let conversion = model.conversion {
-            func coefficient(_ c: ConversionModel.Coefficient) -> String {
-                "{\"estimate\": \(number(c.estimate)), \"standard_error\": \(number(c.standardError))}"
+        let conversion = model.conversion.map { conversion in
+            func coefficient(_ c: ConversionModel.Coefficient) -> CoefficientJSON {
+                CoefficientJSON(estimate: number(c.estimate), standardError: number(c.standardError))
             }
-            var text = "  \"conversion\": {\"scoring_model\": \(json.string(conversion.scoringModel)), "
-            text += "\"intercept\": \(coefficient(conversion.intercept)), \"value\": \(coefficient(conversion.value)), "
-            text += "\"difficulty\": \(coefficient(conversion.difficulty))"
-            if let summary = conversion.fitSummary {
-                text += ", \"fitted_on\": {\"snapshots\": \(json.string(summary.source)), \"used\": \(summary.used), \"won\": \(summary.won), "
-                text += "\"insufficient_information\": \(summary.insufficientInformation), \"unresolved\": \(summary.unresolved), "
-                text += "\"uninformative\": \(summary.uninformative)}"
+            return ConversionJSON(
+                scoringModel: conversion.scoringModel, intercept: coefficient(conversion.intercept),
+                value: coefficient(conversion.value), difficulty: coefficient(conversion.difficulty),
+                fittedOn: conversion.fitSummary.map { summary in
+                    FittedOnJSON(
+                        snapshots: summary.source, used: summary.used, won: summary.won,
+                        insufficientInformation: summary.insufficientInformation, unresolved: summary.unresolved,
+                        uninformative: summary.uninformative)
+                })
+        }
+        let fit = fitted.map { fitted in
+            FitJSON(
+                summary: SummaryJSON(
+                    rowsRead: fitted.log.rowsRead, eventsUsed: fitted.log.eventsUsed, rejected: fitted.log.rejects.count,
+                    accountsLeftOut: fitted.log.excludedAccounts.count, snapshotRowsRead: fitted.snapshotRows,
+                    snapshotRowsRejected: fitted.snapshotRejects.count),
+                rejects: JSONLines((fitted.log.rejects + fitted.snapshotRejects).map(HistoryRejectJSON.init)))
+        }
+        return ReportJSONEncoder().encode(
+            JSON(
+                pipeline: pipelineFile, period: period.rawValue, confidenceLevel: number(table.confidenceLevel), history: history,
+                transitions: JSONLines(transitions), horizon: forecaster.horizon, outlook: JSONLines(outlook),
+                conversion: conversion, fit: fit))
+    }
+
+    /// `kam pipeline show` and `kam pipeline fit --format json` (`kam.pipeline-report/1`);
+    /// `summary` and `rejects` only after a fit. There are always five stages, so
+    /// `transitions` and `outlook` are never the empty `[]`.
+    private struct JSON: Encodable, JSONLayoutProviding {
+        let pipeline: String
+        let period: String
+        let confidenceLevel: JSONNumber
+        let history: HistoryJSON?
+        let transitions: JSONLines<TransitionRowJSON>
+        let horizon: Int
+        let outlook: JSONLines<OutlookJSON>
+        let conversion: ConversionJSON?
+        let fit: FitJSON?
+        var jsonLayout: JSONLayout { .lines }
+
+        private enum CodingKeys: String, CodingKey {
+            case schema, pipeline, period
+            case confidenceLevel = "confidence_level"
+            case history, transitions, horizon, outlook, conversion, summary, rejects
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode("kam.pipeline-report/1", forKey: .schema)
+            try container.encode(pipeline, forKey: .pipeline)
+            try container.encode(period, forKey: .period)
+            try container.encode(confidenceLevel, forKey: .confidenceLevel)
+            try container.encode(history, forKey: .history)
+            try container.encode(transitions, forKey: .transitions)
+            try container.encode(horizon, forKey: .horizon)
+            try container.encode(outlook, forKey: .outlook)
+            try container.encode(conversion, forKey: .conversion)
+            if let fit {
+                try container.encode(fit.summary, forKey: .summary)
+                try container.encode(fit.rejects, forKey: .rejects)
             }
-            parts.append(text + "}")
-        } else {
-            parts.append("  \"conversion\": null")
         }
-        if let fitted {
-            let rejects = (fitted.log.rejects + fitted.snapshotRejects).map { ReportFormat.rejectJSON($0, json: json) }
-            parts.append(
-                "  \"summary\": {\"rows_read\": \(fitted.log.rowsRead), \"events_used\": \(fitted.log.eventsUsed), "
-                    + "\"rejected\": \(fitted.log.rejects.count), \"accounts_left_out\": \(fitted.log.excludedAccounts.count), "
-                    + "\"snapshot_rows_read\": \(fitted.snapshotRows), \"snapshot_rows_rejected\": \(fitted.snapshotRejects.count)}")
-            parts.append("  \"rejects\": [" + (rejects.isEmpty ? "" : "\n    " + rejects.joined(separator: ",\n    ") + "\n  ") + "]")
+    }
+
+    private struct HistoryJSON: Encodable {
+        let events: String
+        let firstDate: String
+        let observedUntil: String
+        let accounts: Int
+        let won: Int
+        let lost: Int
+        let censored: Int
+
+        enum CodingKeys: String, CodingKey {
+            case events
+            case firstDate = "first_date"
+            case observedUntil = "observed_until"
+            case accounts, won, lost, censored
         }
-        return "{\n" + parts.joined(separator: ",\n") + "\n}\n"
+    }
+
+    /// A stage's row of the transition table; the entries go on a line of their own.
+    private struct TransitionRowJSON: Encodable, JSONLayoutProviding {
+        let from: Int
+        let label: String
+        /// Periods observed in the stage; `nil` (`null`) without counts.
+        let periods: Int?
+        let to: [TransitionEntryJSON]
+        var jsonLayout: JSONLayout { .inlineBreaking(before: ["to"]) }
+    }
+
+    /// One transition: `count`, `lower` and `upper` only when the table was counted.
+    private struct TransitionEntryJSON: Encodable {
+        let to: String
+        let probability: JSONNumber
+        var counted: (count: Int, lower: JSONNumber, upper: JSONNumber)?
+
+        private enum CodingKeys: String, CodingKey { case to, probability, count, lower, upper }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(to, forKey: .to)
+            try container.encode(probability, forKey: .probability)
+            if let counted {
+                try container.encode(counted.count, forKey: .count)
+                try container.encode(counted.lower, forKey: .lower)
+                try container.encode(counted.upper, forKey: .upper)
+            }
+        }
+    }
+
+    /// A stage's outlook; each per-period list goes on a line of its own.
+    private struct OutlookJSON: Encodable, JSONLayoutProviding {
+        let stage: Int
+        let probabilityWon: JSONNumber
+        let probabilityLost: JSONNumber
+        let expectedPeriods: JSONNumber
+        let standardDeviation: JSONNumber
+        let expectedPeriodsToWin: JSONNumber
+        let expectedPeriodsInStage: [JSONNumber]
+        let wonByPeriod: [JSONNumber]
+        let lostByPeriod: [JSONNumber]
+        var jsonLayout: JSONLayout { .inlineBreaking(before: ["expected_periods_in_stage", "won_by_period", "lost_by_period"]) }
+
+        enum CodingKeys: String, CodingKey {
+            case stage
+            case probabilityWon = "probability_won"
+            case probabilityLost = "probability_lost"
+            case expectedPeriods = "expected_periods"
+            case standardDeviation = "standard_deviation"
+            case expectedPeriodsToWin = "expected_periods_to_win"
+            case expectedPeriodsInStage = "expected_periods_in_stage"
+            case wonByPeriod = "won_by_period"
+            case lostByPeriod = "lost_by_period"
+        }
+    }
+
+    private struct CoefficientJSON: Encodable {
+        let estimate: JSONNumber
+        let standardError: JSONNumber
+
+        enum CodingKeys: String, CodingKey {
+            case estimate
+            case standardError = "standard_error"
+        }
+    }
+
+    /// The conversion model; `fitted_on` only when it was fitted on snapshots.
+    private struct ConversionJSON: Encodable {
+        let scoringModel: String
+        let intercept: CoefficientJSON
+        let value: CoefficientJSON
+        let difficulty: CoefficientJSON
+        let fittedOn: FittedOnJSON?
+
+        private enum CodingKeys: String, CodingKey {
+            case scoringModel = "scoring_model"
+            case intercept, value, difficulty
+            case fittedOn = "fitted_on"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(scoringModel, forKey: .scoringModel)
+            try container.encode(intercept, forKey: .intercept)
+            try container.encode(value, forKey: .value)
+            try container.encode(difficulty, forKey: .difficulty)
+            if let fittedOn { try container.encode(fittedOn, forKey: .fittedOn) }
+        }
+    }
+
+    private struct FittedOnJSON: Encodable {
+        let snapshots: String
+        let used: Int
+        let won: Int
+        let insufficientInformation: Int
+        let unresolved: Int
+        let uninformative: Int
+
+        enum CodingKeys: String, CodingKey {
+            case snapshots, used, won
+            case insufficientInformation = "insufficient_information"
+            case unresolved, uninformative
+        }
+    }
+
+    private struct FitJSON {
+        let summary: SummaryJSON
+        let rejects: JSONLines<HistoryRejectJSON>
+    }
+
+    private struct SummaryJSON: Encodable {
+        let rowsRead: Int
+        let eventsUsed: Int
+        let rejected: Int
+        let accountsLeftOut: Int
+        let snapshotRowsRead: Int
+        let snapshotRowsRejected: Int
+
+        enum CodingKeys: String, CodingKey {
+            case rowsRead = "rows_read"
+            case eventsUsed = "events_used"
+            case rejected
+            case accountsLeftOut = "accounts_left_out"
+            case snapshotRowsRead = "snapshot_rows_read"
+            case snapshotRowsRejected = "snapshot_rows_rejected"
+        }
     }
 
     /// A report from the values its command computed.

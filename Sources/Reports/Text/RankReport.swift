@@ -370,40 +370,86 @@ public struct RankReport {
         let scenarioNames = assessment.scorer.scenarioNames
         let counts = gradeCounts
         var json = JSONWriter()
-        sink.write("{\n")
-        sink.write("  \"schema\": \"kam.rank/1\",\n")
-        sink.write("  \"model\": \(json.string(model.name)),\n")
-        sink.write("  \"file\": \(json.string(loaded.file)),\n")
-        sink.write("  \"scenario\": \(json.string(scenarioNames[assessment.scenario])),\n")
-        sink.write("  \"scenarios\": [\(scenarioNames.map { json.string($0) }.joined(separator: ", "))],\n")
-        if let calibration = model.calibration {
-            sink.write("  \"calibration\": {\"method\": \(json.string(calibration.method.name)), \"score\": \(json.string(model.grading.ranking.key.rawValue))},\n")
-        }
-        sink.write("  \"summary\": {\n")
-        sink.write("    \"rows_read\": \(loaded.rowsRead),\n")
-        sink.write("    \"accepted\": \(acceptedCount),\n")
-        sink.write("    \"rejected\": \(loaded.rejects.count),\n")
-        sink.write("    \"shown\": \(shownCount),\n")
-        sink.write(
-            "    \"grades\": {"
-                + Grade.allCases.map { "\(json.string($0.letter)): \(counts[$0, default: 0])" }.joined(separator: ", ")
-                + "},\n")
-        sink.write(
-            "    \"batch_relative_factors\": [\(assessment.batchRelativeFactors.map { json.string($0) }.joined(separator: ", "))],\n"
-            + "    \"constant_factors\": [\(assessment.constantFactors.map { json.string($0) }.joined(separator: ", "))],\n"
-        )
-        sink.write(
-            "    \"unevaluated_segments\": ["
-                + loaded.unevaluatedSegments.map {
-                    "{\"id\": \(json.string($0.id)), \"missing_columns\": [\($0.missingColumns.map { json.string($0) }.joined(separator: ", "))]}"
-                }.joined(separator: ", ") + "]\n")
-        sink.write("  },\n")
+        let head = HeadJSON(
+            model: model.name, file: loaded.file, scenario: scenarioNames[assessment.scenario], scenarios: scenarioNames,
+            calibration: model.calibration.map {
+                CalibrationJSON(method: $0.method.name, score: model.grading.ranking.key.rawValue)
+            },
+            summary: SummaryJSON(
+                rowsRead: loaded.rowsRead, accepted: acceptedCount, rejected: loaded.rejects.count, shown: shownCount,
+                grades: JSONMembers(keys: Grade.allCases.map(\.letter), values: Grade.allCases.map { counts[$0, default: 0] }),
+                batchRelativeFactors: assessment.batchRelativeFactors, constantFactors: assessment.constantFactors,
+                unevaluatedSegments: loaded.unevaluatedSegments.map {
+                    SegmentJSON(id: $0.id, missingColumns: $0.missingColumns)
+                }))
+        sink.write("{\n" + ReportJSONEncoder().leadingMembers(of: head, indent: 2))
         sink.write("  \"accounts\": [")
         var written = writeJSONAccounts(to: &sink, after: 0, json: &json)
         while let page = try morePages() { written = page.writeJSONAccounts(to: &sink, after: written, json: &json) }
         sink.write(written == 0 ? "],\n" : "\n  ],\n")
-        sink.write(json.rejects(loaded.rejects))
+        sink.write(RejectJSON.member(loaded.rejects))
         sink.write("}\n")
+    }
+
+    /// The members of `kam rank --format json` (`kam.rank/1`) before the accounts;
+    /// `calibration` only for a calibrated model.
+    private struct HeadJSON: Encodable {
+        let model: String
+        let file: String
+        let scenario: String
+        let scenarios: [String]
+        let calibration: CalibrationJSON?
+        let summary: SummaryJSON
+
+        private enum CodingKeys: String, CodingKey {
+            case schema, model, file, scenario, scenarios, calibration, summary
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode("kam.rank/1", forKey: .schema)
+            try container.encode(model, forKey: .model)
+            try container.encode(file, forKey: .file)
+            try container.encode(scenario, forKey: .scenario)
+            try container.encode(scenarios, forKey: .scenarios)
+            if let calibration { try container.encode(calibration, forKey: .calibration) }
+            try container.encode(summary, forKey: .summary)
+        }
+    }
+
+    private struct CalibrationJSON: Encodable {
+        let method: String
+        let score: String
+    }
+
+    private struct SummaryJSON: Encodable, JSONLayoutProviding {
+        let rowsRead: Int
+        let accepted: Int
+        let rejected: Int
+        let shown: Int
+        let grades: JSONMembers<Int>
+        let batchRelativeFactors: [String]
+        let constantFactors: [String]
+        let unevaluatedSegments: [SegmentJSON]
+        var jsonLayout: JSONLayout { .lines }
+
+        enum CodingKeys: String, CodingKey {
+            case rowsRead = "rows_read"
+            case accepted, rejected, shown, grades
+            case batchRelativeFactors = "batch_relative_factors"
+            case constantFactors = "constant_factors"
+            case unevaluatedSegments = "unevaluated_segments"
+        }
+    }
+
+    private struct SegmentJSON: Encodable {
+        let id: String
+        let missingColumns: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case missingColumns = "missing_columns"
+        }
     }
 
     /// Writes the accounts of `rows` as elements of the accounts array, after `previous`
@@ -470,6 +516,12 @@ public func forEachReason(up: Bool, impacts: [Double], chosen: inout [Bool], _ b
 /// labels, sides, scenario names, grade letters and actions, segment ids) is escaped once,
 /// and contributions and reasons are computed into buffers reused from account to account,
 /// with the same arithmetic and order as ``Explanation``.
+///
+/// The one JSON writer of the reports that does not go through ``ReportJSONEncoder``: it runs
+/// for every row of a ranking (millions), appends bytes with escaped text made once per
+/// factor, and formats pages ahead on worker threads, where the encoder would build a tree of
+/// boxes for every account. The envelope around the rows (``RankReport/writeJSON(to:morePages:)``)
+/// is encoded.
 private struct AccountJSONWriter {
     let report: RankReport
     let json: JSONWriter

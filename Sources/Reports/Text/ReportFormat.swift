@@ -38,10 +38,4 @@ public enum ReportFormat {
     public static func jsonNumber(_ value: Double) -> String {
         value.isFinite ? formatDecimal(value, digits: 6) : "null"
     }
-
-    public static func rejectJSON(_ reject: HistoryReject, json: JSONWriter) -> String {
-        "{\"file\": \(json.string(reject.file)), \"line\": \(reject.line), \"column\": \(reject.column.map { json.string($0) } ?? "null"), "
-            + "\"column_number\": \(reject.columnNumber.map(String.init) ?? "null"), \"reason\": \(json.string(reject.reason)), "
-            + "\"message\": \(json.string(reject.message))}"
-    }
 }

@@ -62,20 +62,62 @@ public struct RunsReport {
     }
 
     public func json() -> String {
-        let json = JSONWriter()
-        let items = runs.map { Self.runJSON($0, json: json) }
-        return "{\n  \"schema\": \"kam.runs/1\",\n  \"history\": \(json.string(path)),\n  \"runs\": ["
-            + (items.isEmpty ? "" : "\n    " + items.joined(separator: ",\n    ") + "\n  ") + "]\n}\n"
+        ReportJSONEncoder().encode(JSON(history: path, runs: JSONLines(runs.map(RunJSON.init))))
     }
 
-    public static func runJSON(_ run: RecordedRun, json: JSONWriter) -> String {
-        let grades = zip(["A", "B", "C", "D", "insufficient"], run.gradeCounts).map { "\"\($0)\": \($1)" }
-        return "{\"run\": \(run.id), \"recorded_at\": \(json.string(run.recordedAt)), \"kam_version\": \(json.string(run.kamVersion)), "
-            + "\"model\": \(json.string(run.modelName)), \"model_file\": \(json.string(run.modelFile)), "
-            + "\"model_hash\": \(json.string(run.modelHash)), \"scenario\": \(json.string(run.scenario)), "
-            + "\"input_file\": \(json.string(run.inputFile)), \"input_hash\": \(json.string(run.inputHash)), "
-            + "\"rows_read\": \(run.rowsRead), \"accepted\": \(run.accepted), \"rejected\": \(run.rejected), "
-            + "\"grades\": {\(grades.joined(separator: ", "))}}"
+    /// `kam runs --format json` (`kam.runs/1`).
+    private struct JSON: Encodable, JSONLayoutProviding {
+        let schema = "kam.runs/1"
+        let history: String
+        let runs: JSONLines<RunJSON>
+        var jsonLayout: JSONLayout { .lines }
+    }
+
+    /// A recorded run on one line, as `kam runs` and `kam changes` write it.
+    struct RunJSON: Encodable {
+        let run: Int64
+        let recordedAt: String
+        let kamVersion: String
+        let model: String
+        let modelFile: String
+        let modelHash: String
+        let scenario: String
+        let inputFile: String
+        let inputHash: String
+        let rowsRead: Int
+        let accepted: Int
+        let rejected: Int
+        let grades: JSONMembers<Int>
+
+        enum CodingKeys: String, CodingKey {
+            case run
+            case recordedAt = "recorded_at"
+            case kamVersion = "kam_version"
+            case model
+            case modelFile = "model_file"
+            case modelHash = "model_hash"
+            case scenario
+            case inputFile = "input_file"
+            case inputHash = "input_hash"
+            case rowsRead = "rows_read"
+            case accepted, rejected, grades
+        }
+
+        init(_ run: RecordedRun) {
+            self.run = run.id
+            recordedAt = run.recordedAt
+            kamVersion = run.kamVersion
+            model = run.modelName
+            modelFile = run.modelFile
+            modelHash = run.modelHash
+            scenario = run.scenario
+            inputFile = run.inputFile
+            inputHash = run.inputHash
+            rowsRead = run.rowsRead
+            accepted = run.accepted
+            rejected = run.rejected
+            grades = JSONMembers(keys: ["A", "B", "C", "D", "insufficient"], values: run.gradeCounts)
+        }
     }
 
     /// A report from the values its command computed.

@@ -164,47 +164,155 @@ public struct SensitivityReport: FourFormatReport {
     // MARK: JSON
 
     public func json() -> String {
-        let json = JSONWriter()
-        func number(_ value: Double) -> String { formatDecimal(value, digits: 6) }
-        var out = "{\n  \"schema\": \"kam.sensitivity/1\",\n"
-        out += "  \"model\": \(json.string(model.name)),\n  \"file\": \(json.string(loaded.file)),\n"
-        switch result.distribution {
-        case .uniform: out += "  \"draws\": {\"samples\": \(result.samples), \"distribution\": \"uniform\", \"concentration\": null, "
-        case .dirichlet(let c): out += "  \"draws\": {\"samples\": \(result.samples), \"distribution\": \"dirichlet\", \"concentration\": \(number(c)), "
+        let missingCodes = Set(model.missingCodes.map { $0.lowercased() })
+        var draws = DrawsJSON(
+            samples: result.samples, distribution: "uniform", concentration: nil, seed: result.seed, topK: result.topCount,
+            stableAt: result.stableProbability, exactRankLimit: result.exactRankLimit, rankResolution: result.rankResolution,
+            relativeRankResolution: result.relativeRankResolution)
+        if case .dirichlet(let concentration) = result.distribution {
+            draws.distribution = "dirichlet"
+            draws.concentration = concentration
         }
-        out += "\"seed\": \(result.seed), \"top_k\": \(result.topCount), \"stable_at\": \(number(result.stableProbability)), "
-        out += "\"exact_rank_limit\": \(result.exactRankLimit), \"rank_resolution\": \(result.rankResolution), "
-        out += "\"relative_rank_resolution\": \(number(result.relativeRankResolution))},\n"
         let aRows = (0..<result.count).filter { result.baseGrades[$0] == .a }
-        out += "  \"summary\": {\"accounts\": \(result.count), \"rejected\": \(loaded.rejects.count), \"a\": \(aRows.count), "
-        out += "\"stable_a\": \(aRows.filter { result.isStableA($0) == true }.count), \"shown\": \(rows.count)},\n"
-        out += "  \"accounts\": ["
-        for (position, row) in rows.enumerated() {
-            out += position == 0 ? "\n" : ",\n"
-            out += "    {\"account_id\": \(json.string(assessment.accounts[row].id)), \"name\": \(json.optionalString(assessment.accounts[row].name, missingCodes: Set(model.missingCodes.map { $0.lowercased() }))), "
-            out += "\"base_rank\": \(result.baseRanks[row]), \"grade\": \(json.string(result.baseGrades[row].letter)), "
-            out += "\"grade_probabilities\": {" + Grade.allCases.map { "\(json.string($0.letter)): \(number(result.probability(of: $0, row: row)))" }.joined(separator: ", ") + "}, "
-            out += "\"p_top_k\": \(number(result.topProbability[row])), \"mean_rank\": \(number(result.meanRank[row])), "
-            out += "\"median_rank\": \(result.medianRank[row]), \"p5_rank\": \(result.lowRank[row]), \"p95_rank\": \(result.highRank[row]), "
-            out += "\"a_status\": \(result.isStableA(row).map { json.string($0 ? "stable" : "borderline") } ?? "null"), "
-            if let central = result.centralWeights[row] {
-                out += "\"central_weights\": {" + model.factors.indices.map { "\(json.string(model.factors[$0].id)): \(number(central[$0]))" }.joined(separator: ", ") + "}}"
-            } else {
-                out += "\"central_weights\": null}"
-            }
+        let summary = SummaryJSON(
+            accounts: result.count, rejected: loaded.rejects.count, a: aRows.count,
+            stableA: aRows.filter { result.isStableA($0) == true }.count, shown: rows.count)
+        let accounts = rows.map { row in
+            let account = assessment.accounts[row]
+            return AccountJSON(
+                accountID: account.id, name: JSONWriter.isMissing(account.name, missingCodes: missingCodes) ? nil : account.name,
+                baseRank: result.baseRanks[row], grade: result.baseGrades[row].letter,
+                gradeProbabilities: JSONMembers(
+                    keys: Grade.allCases.map(\.letter), values: Grade.allCases.map { result.probability(of: $0, row: row) }),
+                pTopK: result.topProbability[row], meanRank: result.meanRank[row], medianRank: result.medianRank[row],
+                p5Rank: result.lowRank[row], p95Rank: result.highRank[row],
+                aStatus: result.isStableA(row).map { $0 ? "stable" : "borderline" },
+                centralWeights: result.centralWeights[row].map { JSONMembers(keys: model.factors.map(\.id), values: $0) })
         }
-        out += rows.isEmpty ? "],\n" : "\n  ],\n"
-        out += "  \"factor_intervals\": [" + intervals.map { interval in
-            func account(_ row: Int?, _ enters: Bool?) -> String {
-                guard let row else { return "null" }
-                return "{\"account_id\": \(json.string(assessment.accounts[row].id)), \"becomes_a\": \(enters ?? false)}"
+        let factorIntervals = intervals.map { interval in
+            func account(_ row: Int?, _ enters: Bool?) -> IntervalAccountJSON? {
+                row.map { IntervalAccountJSON(accountID: assessment.accounts[$0].id, becomesA: enters ?? false) }
             }
-            return "\n    {\"factor\": \(json.string(model.factors[interval.factorIndex].id)), \"side\": \(json.string(model.factors[interval.factorIndex].side.rawValue)), "
-                + "\"weight\": \(number(interval.weight)), \"lower\": \(number(interval.lower)), \"upper\": \(number(interval.upper)), "
-                + "\"below_lower\": \(account(interval.lowerAccount, interval.lowerAccountBecomesA)), \"above_upper\": \(account(interval.upperAccount, interval.upperAccountBecomesA))}"
-        }.joined(separator: ",") + (intervals.isEmpty ? "]\n" : "\n  ]\n")
-        out += "}\n"
-        return out
+            return IntervalJSON(
+                factor: model.factors[interval.factorIndex].id, side: model.factors[interval.factorIndex].side.rawValue,
+                weight: interval.weight, lower: interval.lower, upper: interval.upper,
+                belowLower: account(interval.lowerAccount, interval.lowerAccountBecomesA),
+                aboveUpper: account(interval.upperAccount, interval.upperAccountBecomesA))
+        }
+        return ReportJSONEncoder().encode(
+            JSON(
+                model: model.name, file: loaded.file, draws: draws, summary: summary, accounts: JSONLines(accounts),
+                factorIntervals: JSONLines(factorIntervals)))
+    }
+
+    /// `kam sensitivity --format json` (`kam.sensitivity/1`).
+    private struct JSON: Encodable, JSONLayoutProviding {
+        let schema = "kam.sensitivity/1"
+        let model: String
+        let file: String
+        let draws: DrawsJSON
+        let summary: SummaryJSON
+        let accounts: JSONLines<AccountJSON>
+        let factorIntervals: JSONLines<IntervalJSON>
+        var jsonLayout: JSONLayout { .lines }
+
+        enum CodingKeys: String, CodingKey {
+            case schema, model, file, draws, summary, accounts
+            case factorIntervals = "factor_intervals"
+        }
+    }
+
+    private struct DrawsJSON: Encodable {
+        let samples: Int
+        var distribution: String
+        /// The Dirichlet concentration; `null` for uniform draws.
+        var concentration: Double?
+        let seed: UInt64
+        let topK: Int
+        let stableAt: Double
+        let exactRankLimit: Int
+        let rankResolution: Int
+        let relativeRankResolution: Double
+
+        enum CodingKeys: String, CodingKey {
+            case samples, distribution, concentration, seed
+            case topK = "top_k"
+            case stableAt = "stable_at"
+            case exactRankLimit = "exact_rank_limit"
+            case rankResolution = "rank_resolution"
+            case relativeRankResolution = "relative_rank_resolution"
+        }
+    }
+
+    private struct SummaryJSON: Encodable {
+        let accounts: Int
+        let rejected: Int
+        let a: Int
+        let stableA: Int
+        let shown: Int
+
+        enum CodingKeys: String, CodingKey {
+            case accounts, rejected, a
+            case stableA = "stable_a"
+            case shown
+        }
+    }
+
+    private struct AccountJSON: Encodable {
+        let accountID: String
+        /// `nil` (`null`) when blank or a missing code.
+        let name: String?
+        let baseRank: Int
+        let grade: String
+        let gradeProbabilities: JSONMembers<Double>
+        let pTopK: Double
+        let meanRank: Double
+        let medianRank: Int
+        let p5Rank: Int
+        let p95Rank: Int
+        let aStatus: String?
+        let centralWeights: JSONMembers<Double>?
+
+        enum CodingKeys: String, CodingKey {
+            case accountID = "account_id"
+            case name
+            case baseRank = "base_rank"
+            case grade
+            case gradeProbabilities = "grade_probabilities"
+            case pTopK = "p_top_k"
+            case meanRank = "mean_rank"
+            case medianRank = "median_rank"
+            case p5Rank = "p5_rank"
+            case p95Rank = "p95_rank"
+            case aStatus = "a_status"
+            case centralWeights = "central_weights"
+        }
+    }
+
+    private struct IntervalJSON: Encodable {
+        let factor: String
+        let side: String
+        let weight: Double
+        let lower: Double
+        let upper: Double
+        let belowLower: IntervalAccountJSON?
+        let aboveUpper: IntervalAccountJSON?
+
+        enum CodingKeys: String, CodingKey {
+            case factor, side, weight, lower, upper
+            case belowLower = "below_lower"
+            case aboveUpper = "above_upper"
+        }
+    }
+
+    private struct IntervalAccountJSON: Encodable {
+        let accountID: String
+        let becomesA: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case accountID = "account_id"
+            case becomesA = "becomes_a"
+        }
     }
 
     /// A report from the values its command computed.

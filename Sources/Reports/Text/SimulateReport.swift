@@ -183,27 +183,105 @@ public struct SimulateReport: FourFormatReport {
     public func n(_ value: Double) -> String { value.isFinite ? CSVWriter.number(value, digits: 6) : "" }
 
     public func json() -> String {
-        let json = JSONWriter()
-        func number(_ value: Double) -> String { ReportFormat.jsonNumber(value) }
-        var text = "{\n  \"schema\": \"kam.simulation/1\",\n  \"money_unit\": \(JSONWriter().string(moneyUnit)),\n"
-        text += "  \"open_accounts\": \(openAtStart), \"periods\": \(periods), \"runs\": \(runs), \"seed\": \(seed),\n"
-        text += "  \"winning_model\": \(json.string("forecast")), \"winning_model_note\": \(json.string(winningModelText)),\n"
-        text += "  \"policies\": [\n"
-        text += summaries.map { s in
-            var line = "    {\"policy\": \(json.string(s.policy.rawValue)), \"expected_wins\": \(number(s.expectedWins)), \"wins_standard_error\": \(number(s.winsStandardError)), "
-            line += "\"revenue\": {\"mean\": \(number(s.revenueMean)), \"standard_error\": \(number(s.revenueStandardError)), \"p10\": \(number(s.revenueP10)), \"p50\": \(number(s.revenueP50)), \"p90\": \(number(s.revenueP90))}, "
-            line += "\"difference_to_best\": \(number(s.differenceToBest)), \"difference_standard_error\": \(number(s.differenceStandardError)), "
-            line += "\"expense\": \(number(s.expense)), \"budget\": \(number(s.budget)), \"expense_control\": \(number(s.expenseControl)), \"return_on_expense\": \(number(s.returnOnExpense)), "
-            line += "\"hours_by_grade\": {\"A\": \(number(s.hoursByGrade[0])), \"B\": \(number(s.hoursByGrade[1])), \"C\": \(number(s.hoursByGrade[2])), \"D\": \(number(s.hoursByGrade[3]))}, "
-            line += "\"people\": [" + team.people.map { person in
-                let used = hours(of: person, in: s)
-                let available = person.hours * Double(periods)
-                return "{\"name\": \(json.string(person.name)), \"hours\": \(number(available)), \"used\": \(number(used)), \"utilisation\": \(number(available > 0 ? used / available : .nan))}"
-            }.joined(separator: ", ") + "]}"
-            return line
-        }.joined(separator: ",\n")
-        text += "\n  ]\n}\n"
-        return text
+        // Every number here is `null` when it is not finite.
+        func number(_ value: Double) -> JSONNumber { .finite(value) }
+        let policies = summaries.map { s in
+            PolicyJSON(
+                policy: s.policy.rawValue, expectedWins: number(s.expectedWins), winsStandardError: number(s.winsStandardError),
+                revenue: RevenueJSON(
+                    mean: number(s.revenueMean), standardError: number(s.revenueStandardError), p10: number(s.revenueP10),
+                    p50: number(s.revenueP50), p90: number(s.revenueP90)),
+                differenceToBest: number(s.differenceToBest), differenceStandardError: number(s.differenceStandardError),
+                expense: number(s.expense), budget: number(s.budget), expenseControl: number(s.expenseControl),
+                returnOnExpense: number(s.returnOnExpense),
+                hoursByGrade: JSONMembers(keys: ["A", "B", "C", "D"], values: s.hoursByGrade.prefix(4).map(number)),
+                people: team.people.map { person in
+                    let used = hours(of: person, in: s)
+                    let available = person.hours * Double(periods)
+                    return PersonJSON(
+                        name: person.name, hours: number(available), used: number(used),
+                        utilisation: number(available > 0 ? used / available : .nan))
+                })
+        }
+        return ReportJSONEncoder().encode(
+            JSON(
+                moneyUnit: moneyUnit, openAccounts: openAtStart, periods: periods, runs: runs, seed: seed,
+                winningModelNote: winningModelText, policies: JSONLines(policies)))
+    }
+
+    /// `kam simulate --format json` (`kam.simulation/1`): the run's settings share two lines.
+    /// There is a summary for every policy, so `policies` is never the empty `[]`.
+    private struct JSON: Encodable, JSONLayoutProviding {
+        let schema = "kam.simulation/1"
+        let moneyUnit: String
+        let openAccounts: Int
+        let periods: Int
+        let runs: Int
+        let seed: UInt64
+        let winningModel = "forecast"
+        let winningModelNote: String
+        let policies: JSONLines<PolicyJSON>
+        var jsonLayout: JSONLayout { .linesJoining(["periods", "runs", "seed", "winning_model_note"]) }
+
+        enum CodingKeys: String, CodingKey {
+            case schema
+            case moneyUnit = "money_unit"
+            case openAccounts = "open_accounts"
+            case periods, runs, seed
+            case winningModel = "winning_model"
+            case winningModelNote = "winning_model_note"
+            case policies
+        }
+    }
+
+    private struct PolicyJSON: Encodable {
+        let policy: String
+        let expectedWins: JSONNumber
+        let winsStandardError: JSONNumber
+        let revenue: RevenueJSON
+        let differenceToBest: JSONNumber
+        let differenceStandardError: JSONNumber
+        let expense: JSONNumber
+        let budget: JSONNumber
+        let expenseControl: JSONNumber
+        let returnOnExpense: JSONNumber
+        let hoursByGrade: JSONMembers<JSONNumber>
+        let people: [PersonJSON]
+
+        enum CodingKeys: String, CodingKey {
+            case policy
+            case expectedWins = "expected_wins"
+            case winsStandardError = "wins_standard_error"
+            case revenue
+            case differenceToBest = "difference_to_best"
+            case differenceStandardError = "difference_standard_error"
+            case expense, budget
+            case expenseControl = "expense_control"
+            case returnOnExpense = "return_on_expense"
+            case hoursByGrade = "hours_by_grade"
+            case people
+        }
+    }
+
+    private struct RevenueJSON: Encodable {
+        let mean: JSONNumber
+        let standardError: JSONNumber
+        let p10: JSONNumber
+        let p50: JSONNumber
+        let p90: JSONNumber
+
+        enum CodingKeys: String, CodingKey {
+            case mean
+            case standardError = "standard_error"
+            case p10, p50, p90
+        }
+    }
+
+    private struct PersonJSON: Encodable {
+        let name: String
+        let hours: JSONNumber
+        let used: JSONNumber
+        let utilisation: JSONNumber
     }
 
     /// A report from the values its command computed.

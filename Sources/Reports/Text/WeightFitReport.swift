@@ -242,54 +242,212 @@ public struct WeightFitReport: FourFormatReport {
     // MARK: JSON
 
     public func json() -> String {
-        let json = JSONWriter()
-        func number(_ value: Double?) -> String {
-            guard let value, value.isFinite else { return "null" }
-            return formatDecimal(value, digits: 6)
+        // Every number here is `null` when it is not finite.
+        func number(_ value: Double?) -> JSONNumber { .finite(value) }
+        func metrics(_ m: WeightFitResult.Metrics) -> MetricsJSON {
+            MetricsJSON(auc: number(m.areaUnderROC), logLoss: number(m.logLoss))
         }
-        func metrics(_ m: WeightFitResult.Metrics) -> String {
-            "{\"auc\": \(number(m.areaUnderROC)), \"log_loss\": \(number(m.logLoss))}"
+        let outcomes = OutcomesJSON(
+            total: result.outcomeCount, won: result.wonCount, lost: result.lostCount, open: history.openCount,
+            rejected: history.rejects.count + history.outcomeRejects.count, effective: result.effectiveOutcomes,
+            dataShare: number(result.dataShare), priorEquivalentOutcomes: number(result.priorEquivalentOutcomes))
+        let prior = PriorJSON(
+            kind: result.prior.rawValue, slope: number(result.priorSlope), fellBack: result.priorFellBack,
+            currentWeightsSeparate: result.currentWeightsSeparate, strength: number(result.strength),
+            chosenByCV: result.strengthWasChosen)
+        let strengthTable = result.strengthTable.map {
+            StrengthJSON(strength: number($0.strength), logLoss: number($0.logLoss), auc: number($0.areaUnderROC))
         }
-        var out = "{\n  \"schema\": \"kam.weights.fit/1\",\n"
-        out += "  \"model\": \(json.string(model.name)),\n  \"file\": \(json.string(file)),\n"
-        out += "  \"outcomes\": {\"total\": \(result.outcomeCount), \"won\": \(result.wonCount), \"lost\": \(result.lostCount), "
-        out += "\"open\": \(history.openCount), \"rejected\": \(history.rejects.count + history.outcomeRejects.count), "
-        out += "\"effective\": \(result.effectiveOutcomes), \"data_share\": \(number(result.dataShare)), "
-        out += "\"prior_equivalent_outcomes\": \(number(result.priorEquivalentOutcomes))},\n"
-        out += "  \"prior\": {\"kind\": \(json.string(result.prior.rawValue)), \"slope\": \(number(result.priorSlope)), "
-        out += "\"fell_back\": \(result.priorFellBack), \"current_weights_separate\": \(result.currentWeightsSeparate), "
-        out += "\"strength\": \(number(result.strength)), \"chosen_by_cv\": \(result.strengthWasChosen)},\n"
-        out += "  \"strength_table\": [" + result.strengthTable.map {
-            "{\"strength\": \(number($0.strength)), \"log_loss\": \(number($0.logLoss)), \"auc\": \(number($0.areaUnderROC))}"
-        }.joined(separator: ", ") + "],\n"
-        out += "  \"fit\": {\"converged\": \(result.fitted.converged), \"iterations\": \(result.fitted.iterations), "
-        out += "\"stop_reason\": \(json.string(result.fitted.stopReason.rawValue)), \"internal_fits\": \(result.fits.count), "
-        out += "\"unconverged_internal_fits\": [" + result.unconvergedFits.map {
-            "{\"label\": \(json.string($0.label)), \"stop_reason\": \(json.string($0.stopReason.rawValue)), \"iterations\": \($0.iterations)}"
-        }.joined(separator: ", ") + "], "
-        out += "\"log_likelihood\": \(number(result.fitted.logLikelihood)), \"effective_parameters\": \(number(result.fitted.effectiveParameterCount)), "
-        out += "\"intercept\": \(number(result.fitted.intercept)), \"intercept_se\": \(number(result.fitted.interceptStandardError))},\n"
+        let fit = FitJSON(
+            converged: result.fitted.converged, iterations: result.fitted.iterations, stopReason: result.fitted.stopReason.rawValue,
+            internalFits: result.fits.count,
+            unconvergedInternalFits: result.unconvergedFits.map {
+                UnconvergedJSON(label: $0.label, stopReason: $0.stopReason.rawValue, iterations: $0.iterations)
+            },
+            logLikelihood: number(result.fitted.logLikelihood), effectiveParameters: number(result.fitted.effectiveParameterCount),
+            intercept: number(result.fitted.intercept), interceptSE: number(result.fitted.interceptStandardError))
         let contradicted = Set(result.contradictedFactors)
-        out += "  \"factors\": [\n" + model.factors.indices.map { index in
+        let factors = model.factors.indices.map { index in
             let estimate = result.fitted.estimates.first { $0.term == .feature(index) }
-            return "    {\"id\": \(json.string(model.factors[index].id)), \"side\": \(json.string(model.factors[index].side.rawValue)), "
-                + "\"current_weight\": \(number(model.factors[index].weight)), \"proposed_weight\": \(number(result.proposedWeights[index])), "
-                + "\"coefficient\": \(number(estimate?.value)), \"standard_error\": \(number(estimate?.standardError)), "
-                + "\"z\": \(number(estimate?.zScore)), \"p_value\": \(estimate.map { String(format: "%.6g", $0.pValue) } ?? "null"), "
-                + "\"prior_mean\": \(number(result.priorMean[index])), \"contradicted\": \(contradicted.contains(index)), "
-                + "\"data_note\": \(degenerateKey(index).isEmpty ? "null" : json.string(degenerateKey(index)))}"
-        }.joined(separator: ",\n") + "\n  ],\n"
-        if let comparison = result.comparison {
-            out += "  \"cross_validation\": {\"folds\": \(comparison.folds), \"fitted\": \(metrics(comparison.fitted)), "
-            out += "\"current\": \(metrics(comparison.current)), \"proposed\": \(metrics(comparison.proposed)), "
-            out += "\"base_rate_log_loss\": \(number(comparison.baseRateLogLoss))},\n"
-        } else {
-            out += "  \"cross_validation\": null,\n"
+            return FactorJSON(
+                id: model.factors[index].id, side: model.factors[index].side.rawValue, currentWeight: number(model.factors[index].weight),
+                proposedWeight: number(result.proposedWeights[index]), coefficient: number(estimate?.value),
+                standardError: number(estimate?.standardError), z: number(estimate?.zScore),
+                pValue: estimate.map { JSONNumber(text: String(format: "%.6g", $0.pValue)) } ?? .null,
+                priorMean: number(result.priorMean[index]), contradicted: contradicted.contains(index),
+                dataNote: degenerateKey(index).isEmpty ? nil : degenerateKey(index))
         }
-        out += "  \"implied_difficulty_penalty\": \(number(result.impliedDifficultyPenalty)),\n"
-        out += "  \"sides_without_support\": [\(result.sidesWithoutSupport.map { json.string($0.rawValue) }.joined(separator: ", "))],\n"
-        out += "  \"written_model\": \(writtenModel.map { json.string($0) } ?? "null")\n}\n"
-        return out
+        let crossValidation = result.comparison.map { comparison in
+            CrossValidationJSON(
+                folds: comparison.folds, fitted: metrics(comparison.fitted), current: metrics(comparison.current),
+                proposed: metrics(comparison.proposed), baseRateLogLoss: number(comparison.baseRateLogLoss))
+        }
+        return ReportJSONEncoder().encode(
+            JSON(
+                model: model.name, file: file, outcomes: outcomes, prior: prior, strengthTable: strengthTable, fit: fit,
+                factors: JSONLines(factors), crossValidation: crossValidation,
+                impliedDifficultyPenalty: number(result.impliedDifficultyPenalty),
+                sidesWithoutSupport: result.sidesWithoutSupport.map(\.rawValue), writtenModel: writtenModel))
+    }
+
+    /// `kam weights fit --format json` (`kam.weights.fit/1`). The model has at least one
+    /// factor, so `factors` is never the empty `[]`.
+    private struct JSON: Encodable, JSONLayoutProviding {
+        let schema = "kam.weights.fit/1"
+        let model: String
+        let file: String
+        let outcomes: OutcomesJSON
+        let prior: PriorJSON
+        let strengthTable: [StrengthJSON]
+        let fit: FitJSON
+        let factors: JSONLines<FactorJSON>
+        let crossValidation: CrossValidationJSON?
+        let impliedDifficultyPenalty: JSONNumber
+        let sidesWithoutSupport: [String]
+        let writtenModel: String?
+        var jsonLayout: JSONLayout { .lines }
+
+        enum CodingKeys: String, CodingKey {
+            case schema, model, file, outcomes, prior
+            case strengthTable = "strength_table"
+            case fit, factors
+            case crossValidation = "cross_validation"
+            case impliedDifficultyPenalty = "implied_difficulty_penalty"
+            case sidesWithoutSupport = "sides_without_support"
+            case writtenModel = "written_model"
+        }
+    }
+
+    private struct OutcomesJSON: Encodable {
+        let total: Int
+        let won: Int
+        let lost: Int
+        let open: Int
+        let rejected: Int
+        let effective: Int
+        let dataShare: JSONNumber
+        let priorEquivalentOutcomes: JSONNumber
+
+        enum CodingKeys: String, CodingKey {
+            case total, won, lost, open, rejected, effective
+            case dataShare = "data_share"
+            case priorEquivalentOutcomes = "prior_equivalent_outcomes"
+        }
+    }
+
+    private struct PriorJSON: Encodable {
+        let kind: String
+        let slope: JSONNumber
+        let fellBack: Bool
+        let currentWeightsSeparate: Bool
+        let strength: JSONNumber
+        let chosenByCV: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case kind, slope
+            case fellBack = "fell_back"
+            case currentWeightsSeparate = "current_weights_separate"
+            case strength
+            case chosenByCV = "chosen_by_cv"
+        }
+    }
+
+    private struct StrengthJSON: Encodable {
+        let strength: JSONNumber
+        let logLoss: JSONNumber
+        let auc: JSONNumber
+
+        enum CodingKeys: String, CodingKey {
+            case strength
+            case logLoss = "log_loss"
+            case auc
+        }
+    }
+
+    private struct FitJSON: Encodable {
+        let converged: Bool
+        let iterations: Int
+        let stopReason: String
+        let internalFits: Int
+        let unconvergedInternalFits: [UnconvergedJSON]
+        let logLikelihood: JSONNumber
+        let effectiveParameters: JSONNumber
+        let intercept: JSONNumber
+        let interceptSE: JSONNumber
+
+        enum CodingKeys: String, CodingKey {
+            case converged, iterations
+            case stopReason = "stop_reason"
+            case internalFits = "internal_fits"
+            case unconvergedInternalFits = "unconverged_internal_fits"
+            case logLikelihood = "log_likelihood"
+            case effectiveParameters = "effective_parameters"
+            case intercept
+            case interceptSE = "intercept_se"
+        }
+    }
+
+    private struct UnconvergedJSON: Encodable {
+        let label: String
+        let stopReason: String
+        let iterations: Int
+
+        enum CodingKeys: String, CodingKey {
+            case label
+            case stopReason = "stop_reason"
+            case iterations
+        }
+    }
+
+    private struct FactorJSON: Encodable {
+        let id: String
+        let side: String
+        let currentWeight: JSONNumber
+        let proposedWeight: JSONNumber
+        let coefficient: JSONNumber
+        let standardError: JSONNumber
+        let z: JSONNumber
+        /// `%.6g`, as the p-values have always been written.
+        let pValue: JSONNumber
+        let priorMean: JSONNumber
+        let contradicted: Bool
+        let dataNote: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, side
+            case currentWeight = "current_weight"
+            case proposedWeight = "proposed_weight"
+            case coefficient
+            case standardError = "standard_error"
+            case z
+            case pValue = "p_value"
+            case priorMean = "prior_mean"
+            case contradicted
+            case dataNote = "data_note"
+        }
+    }
+
+    private struct MetricsJSON: Encodable {
+        let auc: JSONNumber
+        let logLoss: JSONNumber
+
+        enum CodingKeys: String, CodingKey {
+            case auc
+            case logLoss = "log_loss"
+        }
+    }
+
+    private struct CrossValidationJSON: Encodable {
+        let folds: Int
+        let fitted: MetricsJSON
+        let current: MetricsJSON
+        let proposed: MetricsJSON
+        let baseRateLogLoss: JSONNumber
+
+        enum CodingKeys: String, CodingKey {
+            case folds, fitted, current, proposed
+            case baseRateLogLoss = "base_rate_log_loss"
+        }
     }
 
     /// A report from the values its command computed.
