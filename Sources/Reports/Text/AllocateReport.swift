@@ -280,7 +280,7 @@ public struct AllocateReport {
             CSVWriter.record([
                 "account_id", "manager", "stage", "grade", "packages", "manager_hours", "director_hours",
                 "specialist_hours", "expense", "expected_revenue", "expected_revenue_without_effort", "reason",
-            ]) + "\n")
+            ]))
         for row in problem.accounts.indices {
             let account = problem.accounts[row]
             let e = allocation.efforts[row]
@@ -296,25 +296,25 @@ public struct AllocateReport {
                     CSVWriter.number(e * (work?.specialistHours ?? 0), digits: 6),
                     CSVWriter.number(e * (work?.expense ?? 0), digits: 6), revenue, baseline,
                     allocation.reasons[row]?.rawValue ?? "",
-                ]) + "\n")
+                ]))
         }
     }
 
     public func writePeopleCSV(to sink: inout some OutputSink) {
-        sink.write(CSVWriter.record(["name", "role", "hours", "allocated", "shadow_price"]) + "\n")
+        sink.write(CSVWriter.record(["name", "role", "hours", "allocated", "shadow_price"]))
         for line in people {
             sink.write(
                 CSVWriter.record([
                     line.person.name, line.person.role.rawValue, CSVWriter.number(line.person.hours, digits: 6),
                     CSVWriter.number(line.allocated, digits: 6), line.shadowPrice.map { CSVWriter.number($0, digits: 6) } ?? "",
-                ]) + "\n")
+                ]))
         }
         let price = allocation.shadowPrices?[problem.budgetIndex]
         sink.write(
             CSVWriter.record([
                 "budget", "budget", CSVWriter.number(team.budget, digits: 6), CSVWriter.number(allocation.expense, digits: 6),
                 price.map { CSVWriter.number($0, digits: 6) } ?? "",
-            ]) + "\n")
+            ]))
     }
 
     public func writeJSON(to sink: inout some OutputSink) {
