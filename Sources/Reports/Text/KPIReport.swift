@@ -539,7 +539,7 @@ public struct KPIReport {
             people: people.map { JSONLines($0) }, teams: teams.map { JSONLines($0) }, summary: summary,
             rejects: JSONLines(
                 (loaded.planRejects + loaded.actualRejects).map {
-                    KPIRejectJSON(
+                    HistoryRejectJSON(
                         file: $0.file, line: $0.line, column: $0.column, columnNumber: $0.columnNumber, reason: $0.reason.code,
                         message: $0.message)
                 }))
@@ -560,7 +560,7 @@ public struct KPIReport {
         let people: JSONLines<PersonJSON>?
         let teams: JSONLines<TeamJSON>?
         let summary: SummaryJSON
-        let rejects: JSONLines<KPIRejectJSON>
+        let rejects: JSONLines<HistoryRejectJSON>
         var jsonLayout: JSONLayout { .lines }
 
         private enum CodingKeys: String, CodingKey {
@@ -861,21 +861,6 @@ public struct KPIReport {
             case prospectRowsRead = "prospect_rows_read"
             case prospectRejected = "prospect_rejected"
             case unassignedAccounts = "unassigned_accounts"
-        }
-    }
-
-    private struct KPIRejectJSON: Encodable {
-        let file: String
-        let line: Int
-        let column: String?
-        let columnNumber: Int?
-        let reason: String
-        let message: String
-
-        enum CodingKeys: String, CodingKey {
-            case file, line, column
-            case columnNumber = "column_number"
-            case reason, message
         }
     }
 

@@ -30,8 +30,9 @@ struct RejectJSON: Encodable {
     }
 }
 
-/// A rejected row of a history or snapshot file, as `kam pipeline fit` and `kam backtest`
-/// list it: ``RejectJSON``'s members after the file.
+/// A rejected row of a named file, as `kam pipeline fit`, `kam backtest` (history and
+/// snapshot files) and `kam kpi` (plan and actual files) list it: ``RejectJSON``'s members
+/// after the file.
 struct HistoryRejectJSON: Encodable {
     let file: String
     let line: Int
@@ -46,12 +47,18 @@ struct HistoryRejectJSON: Encodable {
         case reason, message
     }
 
+    init(file: String, line: Int, column: String?, columnNumber: Int?, reason: String, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.columnNumber = columnNumber
+        self.reason = reason
+        self.message = message
+    }
+
     init(_ reject: HistoryReject) {
-        file = reject.file
-        line = reject.line
-        column = reject.column
-        columnNumber = reject.columnNumber
-        reason = reject.reason
-        message = reject.message
+        self.init(
+            file: reject.file, line: reject.line, column: reject.column, columnNumber: reject.columnNumber,
+            reason: reject.reason, message: reject.message)
     }
 }
