@@ -40,7 +40,6 @@ struct ErrorMappingTests {
         Case(
             family: "CLIError.inFile",
             error: CLIError.inFile("p.yaml", ForecastError.modelMismatch(expected: "a", found: "b")), status: 65),
-        Case(family: "CLIError.modelNotScorable", error: CLIError.modelNotScorable(model: "m.yaml"), status: 65),
         Case(
             family: "CLIError.initList", error: CLIError.initList(DatasetError.unreadable(file: "l.csv", reason: "EISDIR")),
             status: 65),

@@ -20,7 +20,7 @@ struct HTMLReportLibraryTests {
             batch.accounts[row].manager = text
             batch.accounts[row].id = "K\(row)" + text
         }
-        let assessment = try ScoringPipeline(model: model).assess(batch)
+        let assessment = ScoringPipeline(model: model).assess(batch)
         let report = HTMLReport(
             language: language,
             source: .init(file: "/tmp/<list>.csv", bytes: 10, contentHash: "0123", generatedAt: Date(timeIntervalSince1970: 0), kamVersion: "test"),

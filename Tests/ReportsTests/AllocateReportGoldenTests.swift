@@ -23,7 +23,7 @@ struct AllocateReportGoldenTests {
         let table = try CSVReader().read(bytes: bytes, file: "generated.csv")
         let loaded = try ProspectListLoader(model: model).load(table)
         return try AllocateReport.Input(
-            loaded: loaded, scoring: try ScoringPipeline(model: model), pipeline: pipeline,
+            loaded: loaded, scoring: ScoringPipeline(model: model), pipeline: pipeline,
             forecaster: try PipelineForecaster(pipeline: pipeline, horizon: 12), team: team, objective: .revenue,
             rejectsPath: "generated.rejects.csv")
     }

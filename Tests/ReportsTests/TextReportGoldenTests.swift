@@ -55,7 +55,7 @@ struct TextReportGoldenTests {
     static func sensitivityReport() throws -> SensitivityReport {
         let model = try model()
         let loaded = try list("datasets/prospects.csv", model: model)
-        let assessment = try ScoringPipeline(model: model).assess(loaded.batch)
+        let assessment = ScoringPipeline(model: model).assess(loaded.batch)
         let result = try SensitivityAnalysis(samples: 60, sampler: try WeightSampler(distribution: .uniform)).run(assessment)
         return SensitivityReport(
             assessment: assessment, result: result, intervals: FactorWeightInterval.intervals(for: assessment), loaded: loaded,
@@ -74,8 +74,8 @@ struct TextReportGoldenTests {
         let model = try model()
         let loaded = try list("datasets/prospects.csv", model: model)
         let row = try #require(loaded.batch.accounts.firstIndex { $0.id == accountID })
-        let whatIf = try WhatIfAnalysis.analyze(batch: loaded.batch, row: row, model: model)
-        let assessment = try ScoringPipeline(model: model).assess(loaded.batch)
+        let whatIf = WhatIfAnalysis.analyze(batch: loaded.batch, row: row, model: model)
+        let assessment = ScoringPipeline(model: model).assess(loaded.batch)
         return ExplainReport(
             assessment: assessment, row: row, whatIf: whatIf, batch: loaded.batch, file: "datasets/prospects.csv", language: language)
     }
@@ -134,7 +134,7 @@ struct TextReportGoldenTests {
     static func rankReport() throws -> RankReport {
         let model = try model()
         let loaded = try list("datasets/prospects.csv", model: model)
-        let assessment = try ScoringPipeline(model: model).assess(loaded.batch)
+        let assessment = ScoringPipeline(model: model).assess(loaded.batch)
         let rows = assessment.rankedRows().prefix(12).enumerated().map { (rank: $0.offset + 1, row: $0.element) }
         return RankReport(assessment: assessment, rows: rows, loaded: loaded, language: .en, rejectsPath: "rejects.csv")
     }
@@ -197,7 +197,7 @@ struct TextReportGoldenTests {
         let loaded = try list("datasets/prospects.csv", model: model)
         var statistics = UtilityBuilder(model: model).statistics(of: loaded.batch)
         if let conversion = pipeline.conversion { statistics = conversion.statistics(for: model, fallback: statistics) }
-        let assessment = try ScoringPipeline(model: model).assess(loaded.batch, statistics: statistics)
+        let assessment = ScoringPipeline(model: model).assess(loaded.batch, statistics: statistics)
         let forecasts = (0..<assessment.count).map { row in
             forecaster.forecast(
                 PipelineForecaster.Account(

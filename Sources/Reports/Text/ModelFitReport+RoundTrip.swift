@@ -7,8 +7,6 @@ extension ModelFitReport.RoundTrip {
     public enum Failure: Error {
         /// The history cannot be read as a prospect list with the written model.
         case notAProspectList(DatasetError)
-        /// The written model has no scorer.
-        case notScorable(ModelError)
         /// The engine cannot evaluate the written model on the training accounts.
         case notEvaluable(LearningError)
     }
@@ -49,13 +47,7 @@ extension ModelFitReport.RoundTrip {
         } catch {
             throw .notAProspectList(error)
         }
-        let pipeline: ScoringPipeline
-        do {
-            pipeline = try ScoringPipeline(model: reread)
-        } catch {
-            throw .notScorable(error)
-        }
-        let assessment = pipeline.assess(loaded.batch)
+        let assessment = ScoringPipeline(model: reread).assess(loaded.batch)
         // The accepted row of each line (−1: none); lines are the file's, so the table is small.
         let lastLine = max(lines.max() ?? 0, loaded.batch.accounts.map(\.line).max() ?? 0)
         var rowByLine = [Int](repeating: -1, count: lastLine + 1)

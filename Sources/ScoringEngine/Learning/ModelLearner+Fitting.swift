@@ -372,13 +372,7 @@ extension ModelLearner {
             columnOf.append(column)
         }
         let (batch, unknown) = try batch(for: model, data: data, columnOf: columnOf)
-        let pipeline: ScoringPipeline
-        do {
-            pipeline = try ScoringPipeline(model: model)
-        } catch {
-            throw .model(error)
-        }
-        let assessment = pipeline.assess(batch)
+        let assessment = ScoringPipeline(model: model).assess(batch)
         let n = data.count
         let value = (0..<n).map { assessment.value($0) }
         let difficulty = (0..<n).map { assessment.difficulty($0) }

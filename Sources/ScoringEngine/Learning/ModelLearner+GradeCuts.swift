@@ -534,10 +534,6 @@ extension ModelLearner {
     /// `kam rank`), factor `f` reading data column `columnOf[f]`.
     static func pipelineGrades(model: ScoringModel, data: LearningData, columnOf: [Int]) throws(LearningError) -> [Grade] {
         let batch = try batch(for: model, data: data, columnOf: columnOf).batch
-        do {
-            return try ScoringPipeline(model: model).assess(batch).grades
-        } catch {
-            throw .model(error)
-        }
+        return ScoringPipeline(model: model).assess(batch).grades
     }
 }

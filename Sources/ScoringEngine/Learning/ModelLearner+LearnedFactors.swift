@@ -229,7 +229,7 @@ extension ModelLearner {
         let steps = run.steps
         do {
             let provisional = try baseModel.replacing(factors: learned.factors)
-            scores = ScoreColumns(try Scorer(model: provisional).scores(utilityMatrix), scenario: 0)
+            scores = ScoreColumns(Scorer(model: provisional).scores(utilityMatrix), scenario: 0)
             let shares = UtilityBuilder(model: provisional).completenessShares
             for (j, present) in learned.present.enumerated() {
                 for row in 0..<n where present[row] { completeness[row] += shares[j] }

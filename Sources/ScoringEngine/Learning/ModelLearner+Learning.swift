@@ -540,11 +540,7 @@ extension ModelLearner {
                 let baseModel = run.baseModel
                 let baseBatch = try Self.batch(for: baseModel, data: run.data, columnOf: factorColumn).batch
                 let baseUtilities = UtilityBuilder(model: baseModel).build(baseBatch)
-                do throws(ModelError) {
-                    return .success((baseUtilities, ScoreColumns(try Scorer(model: baseModel).scores(baseUtilities.matrix), scenario: 0)))
-                } catch {
-                    throw .model(error)
-                }
+                return .success((baseUtilities, ScoreColumns(Scorer(model: baseModel).scores(baseUtilities.matrix), scenario: 0)))
             } catch {
                 return .failure(error)
             }

@@ -3,7 +3,13 @@
 ///
 /// Weights are normalized per side when the model is made, so the value weights sum to 1
 /// and the difficulty weights sum to 1; a score is then 100 × Σ weight × utility, in 0...100.
-public struct ScoringModel: Sendable, Equatable, Codable {
+///
+/// A model is checked once, when it is made (``init(name:factors:grading:segments:scenarios:columns:missingCodes:columnUnits:calibration:)``
+/// is the only way to make one; the model file reader adds the line numbers): what scores
+/// it later (``Scorer``, ``ScoringPipeline``, the SQL export) cannot fail on it. It is
+/// `Encodable` (the run history hashes its JSON) but not `Decodable`, which would make
+/// models without that check.
+public struct ScoringModel: Sendable, Equatable, Encodable {
     public let name: String
     /// Factors in model order; their weights are normalized per side.
     public let factors: [Factor]
@@ -140,6 +146,21 @@ public struct ScoringModel: Sendable, Equatable, Codable {
     /// The factors feeding one side.
     public func factors(on side: Factor.Side) -> [Factor] {
         factors.filter { $0.side == side }
+    }
+
+    /// The normalized weights of the model's own weights (first) and of each of its scenarios,
+    /// in model factor order: the weight sets every score of the model is computed with.
+    ///
+    /// The scenarios were checked when the model was made, so this does not throw.
+    public var weightSets: [[Double]] {
+        [factors.map(\.weight)]
+            + scenarios.map { scenario in
+                do {
+                    return try weights(for: scenario)
+                } catch {
+                    preconditionFailure("Scenario '\(scenario.name)' was checked when the model was made: \(error)")
+                }
+            }
     }
 
     /// The normalized weights of a scenario (the model's own weights for `nil`), in model

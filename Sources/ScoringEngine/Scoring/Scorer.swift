@@ -16,15 +16,10 @@ public struct Scorer: Sendable {
     /// Normalized weights per scenario, in model factor order (not multiplied by 100).
     public let scenarioWeights: [[Double]]
 
-    /// Prepares the weight matrix for the model's weights and all of its scenarios.
-    public init(model: ScoringModel) throws(ModelError) {
-        var names = ["base"]
-        var sets = [try model.weights(for: nil)]
-        for scenario in model.scenarios {
-            names.append(scenario.name)
-            sets.append(try model.weights(for: scenario))
-        }
-        self.init(model: model, scenarioNames: names, scenarioWeights: sets)
+    /// Prepares the weight matrix for the model's weights and all of its scenarios
+    /// (``ScoringModel/weightSets``, checked when the model was made).
+    public init(model: ScoringModel) {
+        self.init(model: model, scenarioNames: ["base"] + model.scenarios.map(\.name), scenarioWeights: model.weightSets)
     }
 
     /// Prepares the weight matrix for explicit weight vectors (normalized per side by the caller).

@@ -6,9 +6,9 @@ public struct ScoringPipeline: Sendable {
     public let model: ScoringModel
     public let scorer: Scorer
 
-    public init(model: ScoringModel) throws(ModelError) {
+    public init(model: ScoringModel) {
         self.model = model
-        self.scorer = try Scorer(model: model)
+        self.scorer = Scorer(model: model)
     }
 
     /// Assesses every account of a batch.

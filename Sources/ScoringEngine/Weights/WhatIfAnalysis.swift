@@ -70,8 +70,8 @@ public struct WhatIfAnalysis: Sendable {
     /// Analyzes account `row` of `batch` under the model's own weights.
     ///
     /// - Complexity: per factor one pipeline run (O(N·F)) per verification step.
-    public static func analyze(batch: ProspectBatch, row: Int, model: ScoringModel) throws(ModelError) -> WhatIfAnalysis {
-        let pipeline = try ScoringPipeline(model: model)
+    public static func analyze(batch: ProspectBatch, row: Int, model: ScoringModel) -> WhatIfAnalysis {
+        let pipeline = ScoringPipeline(model: model)
         let assessment = pipeline.assess(batch)
         let grade = assessment.grades[row]
         let value = assessment.value(row)

@@ -211,7 +211,7 @@ public struct PipelineHistoryGenerator: Sendable {
             let bytes = ProspectListGenerator(options: options).bytes()
             let table = try CSVReader().read(bytes: bytes, file: "pool")
             let loaded = try ProspectListLoader(model: model).load(table)
-            let assessment = try ScoringPipeline(model: model).assess(loaded.batch)
+            let assessment = ScoringPipeline(model: model).assess(loaded.batch)
             var byLine: [Int: [String]] = [:]
             for record in table.records { byLine[record.line] = record.fields }
             header = table.header

@@ -16,15 +16,10 @@ extension SnapshotReader.Result {
     /// Scores the snapshots with `model`.
     ///
     /// - Parameter statistics: The utility statistics to score with; `nil` uses the batch's own.
-    /// - Precondition: `model` has a scorer (every model read from a file has one).
     public func scores(model: ScoringModel, statistics: UtilityBuilder.Statistics? = nil) -> SnapshotReader.Scores {
         let builder = UtilityBuilder(model: model)
         let used = statistics ?? builder.statistics(of: batch)
-        // The model was validated when it was read, so its scorer can be built.
-        guard let pipeline = try? ScoringPipeline(model: model) else {
-            preconditionFailure("A model read from a file always has a scorer")
-        }
-        let assessment = pipeline.assess(batch, statistics: used)
+        let assessment = ScoringPipeline(model: model).assess(batch, statistics: used)
         let count = assessment.count
         return SnapshotReader.Scores(
             value: (0..<count).map { assessment.value($0) }, difficulty: (0..<count).map { assessment.difficulty($0) },

@@ -178,7 +178,7 @@ public struct SQLExporter: Sendable {
             return "CASE WHEN \(missing(index)) THEN \(fill) ELSE \(present(index)) END AS \(filled(index))"
         }
         layers.append(("kam_utilities", select(["*"] + filledColumns, from: utilitySource)))
-        layers.append(("kam_scored", try scoredLayer()))
+        layers.append(("kam_scored", scoredLayer()))
         layers.append(("kam_graded", gradedLayer()))
         var sql = "-- kam model '\(model.name)' as \(dialect.rawValue) SQL: kam model export --sql\n"
         sql += "-- Scores every row of \(options.table) as kam rank does; see docs/sql-export.md.\n"
@@ -294,19 +294,13 @@ public struct SQLExporter: Sendable {
             + "\n) kam_valid WHERE reject_reason IS NULL AND k_copy = 1"
     }
 
-    func scoredLayer() throws(SQLExportError) -> String {
+    func scoredLayer() -> String {
         var columns = ["*"]
         // Completeness: the shares of present factors in factor order, capped at 1.
         let shares = UtilityBuilder(model: model).completenessShares
         let terms = shares.indices.map { "CASE WHEN \(missing($0)) THEN \(d(0)) ELSE \(d(shares[$0])) END" }
         columns.append("LEAST(\(terms.joined(separator: " + ")), \(d(1))) AS k_completeness")
-        var weightSets: [[Double]] = []
-        do {
-            weightSets.append(try model.weights(for: nil))
-            for scenario in model.scenarios { weightSets.append(try model.weights(for: scenario)) }
-        } catch {
-            throw .unsupportedModelPart(owner: "the model", part: "scenario weights (\(error))")
-        }
+        let weightSets = model.weightSets
         for (index, weights) in weightSets.enumerated() {
             for side in Factor.Side.allCases {
                 let terms = model.factors.indices.filter { model.factors[$0].side == side && weights[$0] != 0 }

@@ -53,9 +53,7 @@ enum AllocationInput {
         let loaded = try input.load(model: model, progress: progress)
         let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
         progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
-        guard let scoring = try? ScoringPipeline(model: model) else {
-            throw CLIError.modelNotScorable(model: modelOptions.model)
-        }
+        let scoring = ScoringPipeline(model: model)
         do throws(AllocationError) {
             return try Loaded(
                 loaded: loaded, scoring: scoring, pipeline: pipelineModel, forecaster: forecaster, team: team,

@@ -40,8 +40,6 @@ enum CLIError: Error, CustomStringConvertible {
 
     // MARK: Data that leaves a command nothing to do (65)
 
-    /// The model cannot be turned into a scorer.
-    case modelNotScorable(model: String)
     /// `kam sensitivity`: no account of the list could be scored.
     case nothingToAnalyze(list: String)
     /// `kam explain`: the account is on a rejected row (`reject` is the row's description).
@@ -93,7 +91,6 @@ enum CLIError: Error, CustomStringConvertible {
         case .excludedEverySide(let columns, let model, let error):
             return "--exclude \(columns.joined(separator: ",")) leaves the base model \(model) without a factor to learn "
                 + "on a side (\(error)); keep at least one value and one difficulty factor."
-        case .modelNotScorable(let model): return "\(model): the model cannot be scored."
         case .nothingToAnalyze(let list): return "\(list): no account could be scored; nothing to analyze."
         case .accountRejected(let account, let reject):
             return "account '\(account)' is on a row that cannot be scored: \(reject)"

@@ -74,7 +74,7 @@ extension CLIError: CommandFailure {
         case .cannotWrite: return ExitStatus.cannotCreate
         case .output(let error): return error.exitCode
         case .usage: return ExitStatus.usage
-        case .inFile, .initList, .weightFit, .noClosedAccounts, .excludedEverySide, .modelNotScorable,
+        case .inFile, .initList, .weightFit, .noClosedAccounts, .excludedEverySide,
             .nothingToAnalyze, .accountRejected, .noSuchAccount, .nothingToFit, .nothingToLearn, .oneOutcomeOnly,
             .nothingToEvaluate, .noUsableEvent, .tooFewStagedRuns, .strictHistoryRejects, .tableLayout:
             return ExitStatus.dataError

@@ -42,15 +42,8 @@ extension Kam {
                         list: input.file, account: accountID, sample: loaded.batch.accounts.prefix(3).map(\.id),
                         more: loaded.batch.count > 3)
                 }
-                let pipeline: ScoringPipeline
-                let whatIf: WhatIfAnalysis
-                do {
-                    pipeline = try ScoringPipeline(model: model)
-                    whatIf = try WhatIfAnalysis.analyze(batch: loaded.batch, row: row, model: model)
-                } catch let error as ModelError {
-                    throw CLIError.inFile(modelOptions.model, error)
-                }
-                let assessment = pipeline.assess(loaded.batch)
+                let whatIf = WhatIfAnalysis.analyze(batch: loaded.batch, row: row, model: model)
+                let assessment = ScoringPipeline(model: model).assess(loaded.batch)
                 let report = ExplainReport(
                     assessment: assessment, row: row, whatIf: whatIf, batch: loaded.batch, file: input.file, language: labels.lang)
                 var sink = FileSink.standardOutput(escapesControlCharacters: formatting.format == .table || formatting.format == .markdown)

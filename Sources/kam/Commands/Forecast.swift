@@ -130,9 +130,7 @@ extension Kam {
             forecaster: PipelineForecaster, runs: Int, seed: UInt64, language: Language, progress: Progress
         ) throws -> (BatchAssessment, [AccountForecast], RevenueTotals) {
             progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
-            guard let scoring = try? ScoringPipeline(model: model) else {
-                throw CLIError.modelNotScorable(model: modelFile)
-            }
+            let scoring = ScoringPipeline(model: model)
             let builder = UtilityBuilder(model: model)
             var statistics = builder.statistics(of: loaded.batch)
             if let conversion = pipelineModel.conversion {

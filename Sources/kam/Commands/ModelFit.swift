@@ -332,8 +332,6 @@ extension Kam.ModelCommand {
                 case .notAProspectList(let error):
                     throw InternalFailure(
                         message: "the history cannot be read as a prospect list with the written model: \(error.description)")
-                case .notScorable(let error):
-                    throw InternalFailure(message: "the written model cannot score: \(error.description)")
                 case .notEvaluable(let error):
                     throw InternalFailure(message: "the written model cannot score the training accounts: \(error.description)")
                 }

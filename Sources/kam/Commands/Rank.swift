@@ -134,8 +134,7 @@ extension Kam {
                 var sink = try FileSink.open(destination.output, format: format.opened, protecting: inputs)
                 let model = try modelOptions.load()
                 let history = try openRecordHistory()
-                let pipeline: ScoringPipeline
-                do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.inFile(modelOptions.model, error) }
+                let pipeline = ScoringPipeline(model: model)
                 let selection = try rankSelection(pipeline: pipeline, model: model)
                 // The threads that map, assess and format the pages of a whole ranking.
                 var pageProducer: PageProducer<ProducedPage>?

@@ -114,8 +114,7 @@ extension Kam {
                 var sink = try FileSink.open(
                     output, format: .csv, protecting: protectedInputs(list: input.file, model: modelOptions.model, others: others))
                 let model = try modelOptions.load()
-                let scoring: ScoringPipeline
-                do { scoring = try ScoringPipeline(model: model) } catch { throw CLIError.inFile(modelOptions.model, error) }
+                let scoring = ScoringPipeline(model: model)
                 var scenarioIndex = 0
                 if let scenario {
                     guard let index = scoring.scorer.scenarioNames.firstIndex(of: scenario) else {

@@ -77,8 +77,7 @@ extension Kam {
                 guard loaded.batch.count > 0 else {
                     throw CLIError.nothingToAnalyze(list: input.file)
                 }
-                let pipeline: ScoringPipeline
-                do { pipeline = try ScoringPipeline(model: model) } catch { throw CLIError.inFile(modelOptions.model, error) }
+                let pipeline = ScoringPipeline(model: model)
                 progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
                 let assessment = pipeline.assess(loaded.batch)
                 Self.samplingPhase(progress, samples: samples, accounts: loaded.batch.count)

@@ -68,8 +68,7 @@ extension Kam {
                 let loaded = try input.load(model: model, progress: progress)
                 return (loaded, loaded.batch.count)
             }
-            let scorer: Scorer
-            do { scorer = try Scorer(model: model) } catch { throw CLIError.inFile(modelPath, error) }
+            let scorer = Scorer(model: model)
             let ranking = try input.rank(model: model, scorer: scorer, scenario: 0, limit: 0, grades: nil, progress: progress)
             return (ranking.loaderResult, ranking.acceptedCount)
         }

@@ -147,11 +147,9 @@ extension Kam.Weights {
                 throw CLIError.inputMissing("\(input.file): no such file. Check the path of the history.")
             }
             let options = CSVOptions(delimiter: input.delimiter.flatMap(input.delimiterByte), encoding: input.encoding)
-            if ProspectStream.canStream(input.file), model.factors.count <= ProspectStream.maximumFactors,
-                let scorer = try? Scorer(model: model)
-            {
+            if ProspectStream.canStream(input.file), model.factors.count <= ProspectStream.maximumFactors {
                 return try ProspectStream(model: model, options: options)
-                    .readHistory(contentsOf: input.file, scorer: scorer, outcomeColumn: outcomeColumn)
+                    .readHistory(contentsOf: input.file, scorer: Scorer(model: model), outcomeColumn: outcomeColumn)
             }
             let reader = CSVReader(options: options)
             let table = try reader.read(contentsOf: input.file)

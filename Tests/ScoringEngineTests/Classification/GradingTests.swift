@@ -83,11 +83,11 @@ struct GradingTests {
         let batch = ProspectBatch(
             accounts: ["z", "x", "y", "w"].map { Account(id: $0) },
             factorColumns: [.numeric([80, 50, 80, 70]), .numeric([10, 0, 10, 50])])
-        let assessment = try ScoringPipeline(model: model).assess(batch)
+        let assessment = ScoringPipeline(model: model).assess(batch)
         #expect(assessment.grades == [.a, .b, .a, .a])
         #expect(assessment.rankedRows().map { assessment.accounts[$0].id } == ["y", "z", "w", "x"])
         let keyOnly = try ScoringModel(name: "k", factors: model.factors, grading: ModelFixtures.grading(gradeFirst: false))
-        let byKey = try ScoringPipeline(model: keyOnly).assess(batch)
+        let byKey = ScoringPipeline(model: keyOnly).assess(batch)
         #expect(byKey.rankedRows().map { byKey.accounts[$0].id } == ["y", "z", "x", "w"])
     }
 

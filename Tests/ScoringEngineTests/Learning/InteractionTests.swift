@@ -234,7 +234,7 @@ struct InteractionScaleTests {
                 #expect(panel[row * 4 + factor].bitPattern == built.matrix[row, factor].bitPattern, "row \(row) factor \(factor)")
             }
         }
-        let assessment = try ScoringPipeline(model: model).assess(batch)
+        let assessment = ScoringPipeline(model: model).assess(batch)
         for row in a.indices {
             let explanation = assessment.explanation(of: row)
             let value = explanation.contributions.filter { $0.side == .value }.reduce(0) { $0 + $1.points }

@@ -98,7 +98,7 @@ struct BruteForceScoringTests {
         let model = ModelFixtures.randomModel(using: &random, scenarios: 3)
         let accounts = [1, 7, 255, 256, 257, 1000][seed % 6]
         let batch = ModelFixtures.randomBatch(for: model, accounts: accounts, using: &random)
-        let pipeline = try ScoringPipeline(model: model)
+        let pipeline = ScoringPipeline(model: model)
         let assessment = pipeline.assess(batch)
         #expect(pipeline.scorer.scenarioCount == 4)
         for scenario in 0..<pipeline.scorer.scenarioCount {
@@ -119,7 +119,7 @@ struct BruteForceScoringTests {
         var random = SeededRandom(seed: 77)
         let model = ModelFixtures.randomModel(using: &random)
         let batch = ModelFixtures.randomBatch(for: model, accounts: 300, using: &random)
-        let assessment = try ScoringPipeline(model: model).assess(batch)
+        let assessment = ScoringPipeline(model: model).assess(batch)
         for row in 0..<batch.count {
             let explanation = assessment.explanation(of: row)
             #expect(explanation.total(.value).isApproximatelyEqual(to: assessment.value(row), absoluteTolerance: 1e-9, relativeTolerance: 0))

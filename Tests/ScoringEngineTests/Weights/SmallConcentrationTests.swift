@@ -56,7 +56,7 @@ struct SmallConcentrationTests {
         let batch = ProspectBatch(
             accounts: [Account(id: "K1"), Account(id: "K2")],
             factorColumns: [.numeric([10, 5]), .numeric([0, 5]), .numeric([0, 0])])
-        let assessment = try ScoringPipeline(model: model).assess(batch)
+        let assessment = ScoringPipeline(model: model).assess(batch)
         #expect(assessment.grades[0] == .b)
         let samples = 4000
         let result = try SensitivityAnalysis(

@@ -57,11 +57,11 @@ struct WhatIfAnalysisTests {
     @Test("every proposed change, applied and re-scored, moves the account up; one step less does not")
     func changesReallyMoveTheGrade() throws {
         let (model, batch) = Self.fixture(accounts: 80, seed: 5)
-        let pipeline = try ScoringPipeline(model: model)
+        let pipeline = ScoringPipeline(model: model)
         let before = pipeline.assess(batch)
         var checked = 0
         for row in 0..<batch.count where [.b, .c, .d].contains(before.grades[row]) {
-            let analysis = try WhatIfAnalysis.analyze(batch: batch, row: row, model: model)
+            let analysis = WhatIfAnalysis.analyze(batch: batch, row: row, model: model)
             #expect(analysis.grade == before.grades[row])
             for change in analysis.changes {
                 let after = pipeline.assess(Self.applying(change, to: batch, row: row, model: model))
@@ -99,7 +99,7 @@ struct WhatIfAnalysisTests {
         let model = try ScoringModel(name: "n", factors: factors, grading: ModelFixtures.grading())
         let batch = ProspectBatch(
             accounts: [Account(id: "low")], factorColumns: (0..<10).map { _ in .numeric([0]) } + [.numeric([0])])
-        let analysis = try WhatIfAnalysis.analyze(batch: batch, row: 0, model: model)
+        let analysis = WhatIfAnalysis.analyze(batch: batch, row: 0, model: model)
         #expect(analysis.grade == .c)
         #expect(analysis.changes.isEmpty)
         #expect(analysis.best == nil)
@@ -116,9 +116,9 @@ struct WhatIfAnalysisTests {
                 sparse.factorColumns[index] = .numeric(values)
             }
         }
-        let pipeline = try ScoringPipeline(model: model)
+        let pipeline = ScoringPipeline(model: model)
         #expect(pipeline.assess(sparse).grades[0] == .insufficient)
-        let analysis = try WhatIfAnalysis.analyze(batch: sparse, row: 0, model: model)
+        let analysis = WhatIfAnalysis.analyze(batch: sparse, row: 0, model: model)
         #expect(!analysis.factorsToFill.isEmpty)
         var filled = sparse
         for index in analysis.factorsToFill {
@@ -133,9 +133,9 @@ struct WhatIfAnalysisTests {
     @Test("grade A accounts need no change")
     func alreadyA() throws {
         let (model, batch) = Self.fixture(accounts: 200, seed: 3)
-        let assessment = try ScoringPipeline(model: model).assess(batch)
+        let assessment = ScoringPipeline(model: model).assess(batch)
         let row = try #require(assessment.grades.firstIndex(of: .a))
-        let analysis = try WhatIfAnalysis.analyze(batch: batch, row: row, model: model)
+        let analysis = WhatIfAnalysis.analyze(batch: batch, row: row, model: model)
         #expect(analysis.changes.isEmpty && analysis.obstacles.isEmpty)
     }
 }

@@ -51,7 +51,7 @@ struct ReadLimitsTests {
         configuration.blockSize = 4096
         let stream = ProspectStream(model: model, options: CSVOptions(), configuration: configuration)
         #expect(throws: DatasetError.fieldTooLong(file: path, line: 21, limit: 1 << 20)) {
-            try stream.rank(contentsOf: path, scorer: try Scorer(model: model))
+            try stream.rank(contentsOf: path, scorer: Scorer(model: model))
         }
         #expect(throws: DatasetError.fieldTooLong(file: path, line: 21, limit: 1 << 20)) {
             try CSVReader().read(contentsOf: path)
@@ -146,7 +146,7 @@ struct ReadLimitsTests {
         var configuration = ProspectStream.Configuration()
         configuration.blockSize = 256
         let stream = ProspectStream(model: model, options: CSVOptions(), configuration: configuration)
-        let scorer = try Scorer(model: model)
+        let scorer = Scorer(model: model)
         #expect(throws: DatasetError.invalidText(file: path, line: 251, byte: 4, value: 0xFF, gb18030Line: nil)) {
             try stream.rank(contentsOf: path, scorer: scorer)
         }

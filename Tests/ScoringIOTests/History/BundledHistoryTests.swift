@@ -37,7 +37,7 @@ struct BundledHistoryTests {
     /// Snapshots with their scores (the snapshot file's own statistics).
     func snapshots() throws -> (read: SnapshotReader.Result, assessment: BatchAssessment) {
         let read = try SnapshotReader(model: Self.model).read(contentsOf: Self.directory + "/snapshots.csv")
-        let assessment = try ScoringPipeline(model: Self.model).assess(read.batch)
+        let assessment = ScoringPipeline(model: Self.model).assess(read.batch)
         return (read, assessment)
     }
 

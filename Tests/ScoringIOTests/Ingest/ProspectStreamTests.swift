@@ -17,7 +17,7 @@ struct InMemoryRanking {
     {
         let table = try CSVReader(options: options).read(contentsOf: path)
         loaded = try ProspectListLoader(model: model).load(table)
-        assessment = try ScoringPipeline(model: model).assess(loaded.batch, scenario: scenario)
+        assessment = ScoringPipeline(model: model).assess(loaded.batch, scenario: scenario)
         var rows: [(rank: Int, row: Int)] = []
         for (position, row) in assessment.rankedRows().enumerated() {
             if rows.count >= limit { break }
@@ -46,7 +46,7 @@ func expectSame(_ stream: StreamedRanking, _ reference: InMemoryRanking, scenari
 
     // The shown rows, assessed with the stream's statistics, score exactly as in memory.
     let model = reference.assessment.model
-    let shown = try ScoringPipeline(model: model).assess(stream.shown, scenario: scenario, statistics: stream.statistics)
+    let shown = ScoringPipeline(model: model).assess(stream.shown, scenario: scenario, statistics: stream.statistics)
     let factorCount = model.factors.count
     var mismatches: [String] = []
     for (index, (_, row)) in reference.rows.enumerated() {
@@ -96,7 +96,7 @@ func compareBothWays(
         model: model, options: options,
         configuration: .init(blockSize: blockSize, workers: workers, deferredLimit: deferredLimit))
     let streamed = try stream.rank(
-        contentsOf: path, scorer: try Scorer(model: model), scenario: scenario, limit: limit, grades: grades)
+        contentsOf: path, scorer: Scorer(model: model), scenario: scenario, limit: limit, grades: grades)
     let reference = try InMemoryRanking(
         path: path, model: model, options: options, scenario: scenario, limit: limit, grades: grades)
     try expectSame(streamed, reference, scenario: scenario, context)

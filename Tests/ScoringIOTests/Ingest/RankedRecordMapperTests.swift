@@ -41,7 +41,7 @@ struct RankedRecordMapperTests {
         let headerEnd = try #require(bytes.firstIndex(of: UInt8(ascii: "\n")))
         let header = String(decoding: bytes[..<headerEnd], as: UTF8.self).split(separator: ",").map(String.init)
         return StreamPlan(
-            model: model, header: header, file: "list.csv", delimiter: UInt8(ascii: ","), scorer: try Scorer(model: model),
+            model: model, header: header, file: "list.csv", delimiter: UInt8(ascii: ","), scorer: Scorer(model: model),
             scenario: 0)
     }
 

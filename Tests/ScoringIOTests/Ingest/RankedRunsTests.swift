@@ -123,7 +123,7 @@ struct RankedRunsTests {
     ) throws {
         let stream = ProspectStream(
             model: model, configuration: .init(blockSize: 700, workers: 2, runCapacity: runCapacity))
-        let scorer = try Scorer(model: model)
+        let scorer = Scorer(model: model)
         let streamed = try stream.rank(contentsOf: path, scorer: scorer, limit: limit, grades: grades, paged: true)
         let reference = try InMemoryRanking(path: path, model: model, scenario: 0, limit: limit, grades: grades)
         let pages = try #require(streamed.pages, "\(context)")

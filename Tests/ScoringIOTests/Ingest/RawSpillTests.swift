@@ -30,7 +30,7 @@ struct RawSpillTests {
         configuration.rawMemoryBudget = memoryBudget
         let stream = ProspectStream(model: model, configuration: configuration)
         return try stream.rank(
-            contentsOf: path, scorer: try Scorer(model: model), scenario: scenario, limit: limit)
+            contentsOf: path, scorer: Scorer(model: model), scenario: scenario, limit: limit)
     }
 
     @Test(
@@ -83,7 +83,7 @@ struct RawSpillTests {
         let header = String(decoding: bytes[..<headerEnd], as: UTF8.self).split(separator: ",").map {
             String($0).trimmingCharacters(in: .whitespaces)
         }
-        let scorer = try Scorer(model: model)
+        let scorer = Scorer(model: model)
         for scenario in 0..<scorer.scenarioCount {
             let plan = StreamPlan(
                 model: model, header: header, file: "list.csv", delimiter: UInt8(ascii: ","), scorer: scorer,

@@ -15,7 +15,7 @@ struct RecordedAccountsTests {
         var configuration = ProspectStream.Configuration(blockSize: 900, workers: 2, deferredLimit: deferredLimit)
         configuration.keepsRecords = true
         let streamed = try ProspectStream(model: model, configuration: configuration)
-            .rank(contentsOf: path, scorer: try Scorer(model: model), limit: limit)
+            .rank(contentsOf: path, scorer: Scorer(model: model), limit: limit)
         #expect(streamed.passes == passes, "\(context)")
         let reference = try InMemoryRanking(path: path, model: model, scenario: 0, limit: 0, grades: nil)
         let assessment = reference.assessment
@@ -29,7 +29,7 @@ struct RecordedAccountsTests {
         #expect(recorded.count == assessment.count, "\(context)")
         var ids: [String] = []
         var mismatches: [String] = []
-        let pipeline = try ScoringPipeline(model: model)
+        let pipeline = ScoringPipeline(model: model)
         while let page = try recorded.next(upTo: 97) {
             let assessed = pipeline.assess(page.batch, scenario: 0, statistics: streamed.statistics)
             for index in 0..<page.batch.count {

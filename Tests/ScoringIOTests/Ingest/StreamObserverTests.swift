@@ -48,7 +48,7 @@ struct StreamObserverTests {
         configuration.observer = { KeptAccounts() }
         configuration.contentObserver = { KeptBytes() }
         let ranking = try ProspectStream(model: model, options: options, configuration: configuration)
-            .rank(contentsOf: path, scorer: try Scorer(model: model), limit: 10)
+            .rank(contentsOf: path, scorer: Scorer(model: model), limit: 10)
         let bytes = try #require(ranking.contentObserved as? KeptBytes)
         let accounts = try #require(ranking.observed as? KeptAccounts)
         return (ranking, bytes, accounts)

@@ -21,7 +21,7 @@ struct LearnedModelRoundTripTests {
         // The ingest path of `kam rank`, row by row by line.
         let loaded = try ProspectListLoader(model: reread).load(table)
         #expect(loaded.rejects.isEmpty)
-        let assessment = try ScoringPipeline(model: reread).assess(loaded.batch)
+        let assessment = ScoringPipeline(model: reread).assess(loaded.batch)
         var rowByLine: [Int: Int] = [:]
         for (row, account) in loaded.batch.accounts.enumerated() { rowByLine[account.line] = row }
         let rows = try history.lines.map { try #require(rowByLine[$0]) }
@@ -90,7 +90,7 @@ struct LearnedModelRoundTripTests {
         #expect(reread == learned.model)
         let loaded = try ProspectListLoader(model: reread).load(table)
         #expect(loaded.rejects.isEmpty)
-        let assessment = try ScoringPipeline(model: reread).assess(loaded.batch)
+        let assessment = ScoringPipeline(model: reread).assess(loaded.batch)
         var rowByLine: [Int: Int] = [:]
         for (row, account) in loaded.batch.accounts.enumerated() { rowByLine[account.line] = row }
         let rows = try history.lines.map { try #require(rowByLine[$0]) }

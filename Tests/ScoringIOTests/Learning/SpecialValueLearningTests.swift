@@ -132,7 +132,7 @@ struct SpecialValueLearningTests {
         let reread = try ModelFileReader().read(yaml: text, file: "learned.yaml")
         #expect(reread == learned.model)
         let loaded = try ProspectListLoader(model: reread).load(table)
-        let assessment = try ScoringPipeline(model: reread).assess(loaded.batch)
+        let assessment = ScoringPipeline(model: reread).assess(loaded.batch)
         var rowByLine: [Int: Int] = [:]
         for (row, account) in loaded.batch.accounts.enumerated() { rowByLine[account.line] = row }
         let rows = try history.lines.map { try #require(rowByLine[$0]) }

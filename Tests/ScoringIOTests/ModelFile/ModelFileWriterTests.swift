@@ -136,8 +136,8 @@ struct ModelFileWriterTests {
         let (reread, _) = try roundTrip(model)
         var random = SeededRandom(seed: 7)
         let batch = ModelFixtures.randomBatch(for: model, accounts: 500, missingRate: 0.15, using: &random)
-        let before = try ScoringPipeline(model: model).assess(batch)
-        let after = try ScoringPipeline(model: reread).assess(batch)
+        let before = ScoringPipeline(model: model).assess(batch)
+        let after = ScoringPipeline(model: reread).assess(batch)
         let rows = Array(0..<batch.count)
         // Identical in practice; 1e-12 is the stated contract.
         #expect(rows.map { after.value($0) }.isApproximatelyEqual(to: rows.map { before.value($0) }, absoluteTolerance: 1e-12, relativeTolerance: 0))

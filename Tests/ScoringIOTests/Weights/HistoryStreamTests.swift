@@ -52,7 +52,7 @@ struct HistoryStreamTests {
         let stream = ProspectStream(
             model: model, options: CSVOptions(encoding: encoding),
             configuration: .init(blockSize: blockSize, workers: 2))
-        return try stream.readHistory(contentsOf: path, scorer: try Scorer(model: model), outcomeColumn: outcomeColumn)
+        return try stream.readHistory(contentsOf: path, scorer: Scorer(model: model), outcomeColumn: outcomeColumn)
     }
 
     static func expectSame(_ streamed: HistoryColumns, _ reference: HistoryColumns) {
@@ -109,7 +109,7 @@ struct HistoryStreamTests {
         let loaded = try HistoryLoader(model: model).load(table)
         let expected = WeightFit.rows(UtilityBuilder(model: model).build(loaded.list.batch).matrix, loaded.decidedRows)
         let stream = ProspectStream(model: model, configuration: .init(blockSize: 2048, workers: 2))
-        let decided = try stream.readHistory(contentsOf: path, scorer: try Scorer(model: model), outcomeColumn: "outcome")
+        let decided = try stream.readHistory(contentsOf: path, scorer: Scorer(model: model), outcomeColumn: "outcome")
             .decided(model: model)
         #expect(decided.utilities.elements.map(\.bitPattern) == expected.elements.map(\.bitPattern))
     }
