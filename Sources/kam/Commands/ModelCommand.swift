@@ -8,7 +8,7 @@ extension Kam {
         static let configuration = CommandConfiguration(
             commandName: "model",
             abstract: "Inspect a model file.",
-            subcommands: [Show.self, Fit.self, Export.self])
+            subcommands: [Show.self, ModelFit.self, Export.self])
 
         struct Show: ParsableCommand {
             static let configuration = CommandConfiguration(

@@ -5,7 +5,7 @@ import ScoringEngine
 import ScoringIO
 
 extension Kam.ModelCommand {
-    struct Fit: ParsableCommand {
+    struct ModelFit: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "fit",
             abstract: "Learn the whole model from past won/lost outcomes: scales, weights, grade cuts and calibration.",

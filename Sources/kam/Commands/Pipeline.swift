@@ -26,11 +26,12 @@ extension Kam {
                 month or week, written as a readable YAML file (models/pipeline.yaml). \
                 `kam forecast` and `kam backtest` use it.
                 """,
-            subcommands: [Fit.self, Show.self, GenerateHistory.self])
+            subcommands: [PipelineFit.self, Show.self, GenerateHistory.self])
 
         /// `kam pipeline fit`.
-        struct Fit: ParsableCommand {
+        struct PipelineFit: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "fit",
                 abstract: "Estimate the per-period transition table from a stage-event log or from recorded runs.",
                 discussion: """
                     EVENTS is a CSV stage-event log with columns account_id, date (YYYY-MM-DD), \

@@ -11,7 +11,7 @@ extension Kam {
     struct Weights: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Set factor weights from pairwise judgements (ahp) or past wins and losses (fit).",
-            subcommands: [AHP.self, Fit.self])
+            subcommands: [AHP.self, WeightsFit.self])
 
         struct AHP: ParsableCommand {
             static let configuration = CommandConfiguration(

@@ -6,7 +6,7 @@ import ScoringEngine
 import ScoringIO
 
 extension Kam.Weights {
-    struct Fit: ParsableCommand {
+    struct WeightsFit: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "fit",
             abstract: "Fit factor weights to past won/lost outcomes (regularized logistic regression).",
