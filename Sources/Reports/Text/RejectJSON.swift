@@ -9,12 +9,6 @@ struct RejectJSON: Encodable {
     let reason: String
     let message: String
 
-    enum CodingKeys: String, CodingKey {
-        case line, column
-        case columnNumber = "column_number"
-        case reason, message
-    }
-
     init(_ reject: Reject) {
         line = reject.line
         column = reject.column
@@ -40,12 +34,6 @@ struct HistoryRejectJSON: Encodable {
     let columnNumber: Int?
     let reason: String
     let message: String
-
-    enum CodingKeys: String, CodingKey {
-        case file, line, column
-        case columnNumber = "column_number"
-        case reason, message
-    }
 
     init(file: String, line: Int, column: String?, columnNumber: Int?, reason: String, message: String) {
         self.file = file
