@@ -34,16 +34,9 @@ struct HistoryRejectJSON: Encodable {
     let columnNumber: Int?
     let reason: String
     let message: String
+}
 
-    init(file: String, line: Int, column: String?, columnNumber: Int?, reason: String, message: String) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.columnNumber = columnNumber
-        self.reason = reason
-        self.message = message
-    }
-
+extension HistoryRejectJSON {
     init(_ reject: HistoryReject) {
         self.init(
             file: reject.file, line: reject.line, column: reject.column, columnNumber: reject.columnNumber,
