@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "ScoringTestSupport",
             dependencies: [
-                "LinearAlgebra", "ScoringEngine",
+                "LinearAlgebra", "ScoringEngine", "RunHistory",
                 .product(name: "Numerics", package: "swift-numerics"),
             ],
             path: "Tests/ScoringTestSupport"

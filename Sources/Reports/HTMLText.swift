@@ -10,20 +10,13 @@ enum HTMLText {
     /// Escapes `&`, `<`, `>`, `"` and `'`, so the text is plain text in element content and
     /// in quoted attribute values.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\0": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(character)
+        ScalarEscaping.escape(text) { scalar in
+            switch scalar {
+            case "'": "&#39;"
+            case "\0": "\u{FFFD}"
+            default: ScalarEscaping.markup(scalar)
             }
         }
-        return out
     }
 
     /// A number with a fixed count of decimals, "." as the decimal mark, no grouping

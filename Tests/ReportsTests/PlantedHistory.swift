@@ -1,6 +1,7 @@
 import Foundation
 import RunHistory
 import ScoringEngine
+import ScoringTestSupport
 
 /// A run history of three hand-built runs, recorded through the library, for the
 /// run-history reports (`kam runs`, `kam changes`, `kam history`).
@@ -16,59 +17,26 @@ enum PlantedHistory {
             recordedAt: Date(timeIntervalSince1970: 1_790_000_000 + seconds), kamVersion: "test", modelName: "planted",
             modelFile: "planted.yaml", modelHash: hash, grading: "{}", scenario: "", inputFile: "lists/" + input,
             inputHash: "h-" + input, rowsRead: rowsRead,
-            factors: [
-                FactorDetail(id: "f1", side: "value", weight: weights[0], scale: "linear"),
-                FactorDetail(id: "f2", side: "value", weight: weights[1], scale: "linear"),
-                FactorDetail(id: "f3", side: "difficulty", weight: weights[2], scale: "linear"),
-            ], segments: ["premium"])
+            factors: PlantedScores.factors(weights: weights), segments: ["premium"])
     }
 
-    static func score(
-        _ id: String, rank: Int, _ grade: Grade, priority: Double, utilities: [Double], missing: [String] = [],
-        probability: Double? = nil
-    ) -> AccountScore {
-        AccountScore(
-            account: id, name: "name " + id, rank: rank, grade: grade, value: 50 + priority / 2, difficulty: 40,
-            priority: priority, completeness: missing.isEmpty ? 1 : 0.5, probability: probability, segments: [],
-            missing: missing, utilities: utilities)
-    }
+    /// Run 1 (q3.csv, 8 accounts, one reject): ``PlantedScores/earlier``.
+    static let first = PlantedScores.earlier
 
-    /// Run 1 (q3.csv, 8 accounts, one reject).
-    static let first: [AccountScore] = [
-        score("A1", rank: 3, .b, priority: 40, utilities: [0.3, 0.2, 0.5]),
-        score("C1", rank: 5, .c, priority: 20, utilities: [0.2, 0.2, 0.5]),
-        score("C2", rank: 6, .c, priority: 19, utilities: [0.2, 0.2, 0.5]),
-        score("C3", rank: 4, .c, priority: 25, utilities: [0.2, 0.2, 0.5]),
-        score("D1", rank: 2, .a, priority: 60, utilities: [0.9, 0.9, 0.1]),
-        score("I1", rank: 7, .c, priority: 18, utilities: [0.6, 0.2, 0.5]),
-        score("L1", rank: 8, .insufficient, priority: 10, utilities: [0.5, 0.0, 0.5], missing: ["f2"]),
-        score("S1", rank: 1, .a, priority: 70, utilities: [0.9, 0.9, 0.2]),
-    ]
-
-    /// Run 2 (q4.csv, same model): A1 B→A, D1 dropped, N1 new, I1 C→insufficient, L1
-    /// insufficient→B, C1 +5 and C2 +2 (rising C), C3 −3, S1 the same.
-    static let second: [AccountScore] = [
-        score("S1", rank: 1, .a, priority: 70, utilities: [0.9, 0.9, 0.2]),
-        score("A1", rank: 2, .a, priority: 55, utilities: [0.4, 0.7, 0.5]),
-        score("N1", rank: 3, .b, priority: 45, utilities: [0.5, 0.5, 0.5]),
-        score("L1", rank: 4, .b, priority: 35, utilities: [0.5, 0.8, 0.5]),
-        score("C1", rank: 5, .c, priority: 25, utilities: [0.2, 0.45, 0.5]),
-        score("C3", rank: 6, .c, priority: 22, utilities: [0.2, 0.2, 0.6]),
-        score("C2", rank: 7, .c, priority: 21, utilities: [0.3, 0.2, 0.5]),
-        score("I1", rank: 8, .insufficient, priority: 12, utilities: [0.5, 0.2, 0.5], missing: ["f1"]),
-    ]
+    /// Run 2 (q4.csv, same model): ``PlantedScores/later``.
+    static let second = PlantedScores.later
 
     /// Run 3 (q1.csv, new weights, calibrated): A1 back to B, C1 up to B, D2 new.
     static let third: [AccountScore] = [
-        score("S1", rank: 1, .a, priority: 72, utilities: [0.9, 0.9, 0.2], probability: 0.61),
-        score("N1", rank: 2, .b, priority: 48, utilities: [0.5, 0.6, 0.5], probability: 0.38),
-        score("A1", rank: 3, .b, priority: 44, utilities: [0.4, 0.5, 0.5], probability: 0.33),
-        score("C1", rank: 4, .b, priority: 36, utilities: [0.3, 0.6, 0.5], probability: 0.27),
-        score("L1", rank: 5, .c, priority: 30, utilities: [0.5, 0.5, 0.6], probability: 0.2),
-        score("C3", rank: 6, .c, priority: 23, utilities: [0.2, 0.2, 0.6], probability: 0.15),
-        score("C2", rank: 7, .d, priority: 9, utilities: [0.1, 0.1, 0.9], probability: 0.05),
-        score("D2", rank: 8, .d, priority: 8, utilities: [0.1, 0.2, 0.9], probability: 0.04),
-        score("I1", rank: 9, .insufficient, priority: 12, utilities: [0.5, 0.2, 0.5], missing: ["f1"]),
+        PlantedScores.score("S1", rank: 1, .a, priority: 72, utilities: [0.9, 0.9, 0.2], probability: 0.61),
+        PlantedScores.score("N1", rank: 2, .b, priority: 48, utilities: [0.5, 0.6, 0.5], probability: 0.38),
+        PlantedScores.score("A1", rank: 3, .b, priority: 44, utilities: [0.4, 0.5, 0.5], probability: 0.33),
+        PlantedScores.score("C1", rank: 4, .b, priority: 36, utilities: [0.3, 0.6, 0.5], probability: 0.27),
+        PlantedScores.score("L1", rank: 5, .c, priority: 30, utilities: [0.5, 0.5, 0.6], probability: 0.2),
+        PlantedScores.score("C3", rank: 6, .c, priority: 23, utilities: [0.2, 0.2, 0.6], probability: 0.15),
+        PlantedScores.score("C2", rank: 7, .d, priority: 9, utilities: [0.1, 0.1, 0.9], probability: 0.05),
+        PlantedScores.score("D2", rank: 8, .d, priority: 8, utilities: [0.1, 0.2, 0.9], probability: 0.04),
+        PlantedScores.score("I1", rank: 9, .insufficient, priority: 12, utilities: [0.5, 0.2, 0.5], missing: ["f1"]),
     ]
 
     /// A new history holding the three runs.

@@ -31,11 +31,6 @@ struct ReportJSONEncoderTests {
         let grades: JSONMembers<Int>
         let empty: [Int]
         var jsonLayout: JSONLayout { .lines }
-
-        enum CodingKeys: String, CodingKey {
-            case rowsRead = "rows_read"
-            case grades, empty
-        }
     }
 
     struct Outer: Encodable, JSONLayoutProviding {
@@ -124,6 +119,24 @@ struct ReportJSONEncoderTests {
         let own = ArrayLayout(elements: [1, 2], jsonLayout: .eachOnNewLine(indent: 2))
         #expect(ReportJSONEncoder().fragment(own, indent: 5) == "[\n       1,\n       2]")
         #expect(ReportJSONEncoder().fragment(ArrayLayout(elements: [], jsonLayout: .eachOnNewLine(indent: 2))) == "[]")
+    }
+
+    @Test("keys: property names in snake_case, as Foundation's convertToSnakeCase writes them; JSONMembers' keys as given")
+    func snakeCaseKeys() {
+        struct Names: Encodable {
+            let rowsRead = 1
+            let accountID = 2
+            let meanAUCDelta = 3
+            let aucROC = 4
+            let top10Share = 5
+            let p10 = 6
+            let fallsAToD = 7
+        }
+        #expect(
+            ReportJSONEncoder().fragment(Names())
+                == "{\"rows_read\": 1, \"account_id\": 2, \"mean_auc_delta\": 3, \"auc_roc\": 4, \"top10_share\": 5, "
+                + "\"p10\": 6, \"falls_a_to_d\": 7}")
+        #expect(ReportJSONEncoder().fragment(JSONMembers([(key: "rowsRead", value: 1)])) == "{\"rowsRead\": 1}")
     }
 
     @Test("lines joining: the members named follow the one before on its line")

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 @testable import RunHistory
 import ScoringEngine
+import ScoringTestSupport
 import Testing
 
 /// Accounts stored in blocks (schema step 4): many blocks, accounts in any order, the step
@@ -108,7 +109,7 @@ struct AccountBlockTests {
             }
             return score
         }
-        later += (0..<50).map { PlantedRuns.score("N-\($0)", rank: 9000 + $0, .c, priority: 1, utilities: [0.5, 0.5, 0.5]) }
+        later += (0..<50).map { PlantedScores.score("N-\($0)", rank: 9000 + $0, .c, priority: 1, utilities: [0.5, 0.5, 0.5]) }
         _ = try store.record(PlantedRuns.description()) { recorder in for score in earlier { try recorder.append(score) } }
         _ = try store.record(PlantedRuns.description()) { recorder in for score in later { try recorder.append(score) } }
         let changes = try store.changes()

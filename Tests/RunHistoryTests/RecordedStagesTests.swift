@@ -1,6 +1,7 @@
 import Foundation
 import RunHistory
 import ScoringEngine
+import ScoringTestSupport
 import Testing
 
 /// Monthly runs with planted stage paths, recorded through the library, and the transition
@@ -25,17 +26,17 @@ enum PlantedStages {
             _ = try store.record(description) { recorder in
                 for (index, path) in paths.enumerated() {
                     guard let stage = path.stages[month] else { continue }
-                    var score = PlantedRuns.score(path.account, rank: index + 1, .b, priority: 50, utilities: [0.5, 0.5, 0.5])
+                    var score = PlantedScores.score(path.account, rank: index + 1, .b, priority: 50, utilities: [0.5, 0.5, 0.5])
                     score.stage = stage
                     try recorder.append(score)
                 }
-                try recorder.append(PlantedRuns.score("N1", rank: 99, .c, priority: 1, utilities: [0.5, 0.5, 0.5]))
+                try recorder.append(PlantedScores.score("N1", rank: 99, .c, priority: 1, utilities: [0.5, 0.5, 0.5]))
             }
             if month == 1 {
                 var plain = PlantedRuns.description()
                 plain.recordedAt = Date(timeIntervalSince1970: day + 5 * 86_400)
                 _ = try store.record(plain) { recorder in
-                    try recorder.append(PlantedRuns.score("P1", rank: 1, .b, priority: 50, utilities: [0.5, 0.5, 0.5]))
+                    try recorder.append(PlantedScores.score("P1", rank: 1, .b, priority: 50, utilities: [0.5, 0.5, 0.5]))
                 }
             }
         }

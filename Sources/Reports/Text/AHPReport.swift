@@ -300,14 +300,6 @@ public struct AHPReport: FourFormatReport {
         let unjudgedSides: [String]
         let writtenModel: String?
         var jsonLayout: JSONLayout { .lines }
-
-        enum CodingKeys: String, CodingKey {
-            case schema, model, file, judges
-            case randomIndex = "random_index"
-            case sides
-            case unjudgedSides = "unjudged_sides"
-            case writtenModel = "written_model"
-        }
     }
 
     /// A side: its name, the combined judgement's analysis, then `factors` and `judges`,
@@ -342,15 +334,6 @@ public struct AHPReport: FourFormatReport {
         let acceptable: Bool
         let missingPairs: Int
         let revisit: [RevisitJSON]
-
-        enum CodingKeys: String, CodingKey {
-            case lambdaMax = "lambda_max"
-            case ci, ri
-            case riSource = "ri_source"
-            case cr, acceptable
-            case missingPairs = "missing_pairs"
-            case revisit
-        }
     }
 
     private struct RevisitJSON: Encodable {
@@ -362,12 +345,6 @@ public struct AHPReport: FourFormatReport {
         let crIfRevised: Double?
         /// The judgement's line in the judgement file, when one judge made it.
         let line: Int?
-
-        enum CodingKeys: String, CodingKey {
-            case factor, versus, judged, implied, suggested
-            case crIfRevised = "cr_if_revised"
-            case line
-        }
     }
 
     private struct FactorJSON: Encodable {

@@ -115,14 +115,6 @@ public struct AccountHistoryReport: FourFormatReport {
         let modelChanged: Bool
         /// `nil` (`null`) when the run did not hold the account.
         let score: ScoreSnapshotJSON?
-
-        enum CodingKeys: String, CodingKey {
-            case run
-            case recordedAt = "recorded_at"
-            case modelHash = "model_hash"
-            case modelChanged = "model_changed"
-            case score
-        }
     }
 
     /// A report from the values its command computed.

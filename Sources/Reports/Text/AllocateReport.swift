@@ -367,12 +367,6 @@ public struct AllocateReport {
         let period: String?
         let moneyUnit: String
         let summary: SummaryJSON
-
-        enum CodingKeys: String, CodingKey {
-            case schema, policy, objective, period
-            case moneyUnit = "money_unit"
-            case summary
-        }
     }
 
     private struct SummaryJSON: Encodable {
@@ -385,17 +379,6 @@ public struct AllocateReport {
         let expense: JSONNumber
         let budget: JSONNumber
         let budgetShadowPrice: JSONNumber
-
-        enum CodingKeys: String, CodingKey {
-            case accounts
-            case accountsWithEffort = "accounts_with_effort"
-            case expectedRevenue = "expected_revenue"
-            case expectedRevenueWithoutEffort = "expected_revenue_without_effort"
-            case gain
-            case upperBound = "upper_bound"
-            case expense, budget
-            case budgetShadowPrice = "budget_shadow_price"
-        }
     }
 
     private struct PersonJSON: Encodable {
@@ -404,11 +387,6 @@ public struct AllocateReport {
         let hours: JSONNumber
         let allocated: JSONNumber
         let shadowPrice: JSONNumber
-
-        enum CodingKeys: String, CodingKey {
-            case name, role, hours, allocated
-            case shadowPrice = "shadow_price"
-        }
     }
 
     private struct AccountJSON: Encodable {
@@ -424,18 +402,6 @@ public struct AllocateReport {
         let expectedRevenue: JSONNumber
         let expectedRevenueWithoutEffort: JSONNumber
         let reason: String?
-
-        enum CodingKeys: String, CodingKey {
-            case accountID = "account_id"
-            case manager, stage, grade, packages
-            case managerHours = "manager_hours"
-            case directorHours = "director_hours"
-            case specialistHours = "specialist_hours"
-            case expense
-            case expectedRevenue = "expected_revenue"
-            case expectedRevenueWithoutEffort = "expected_revenue_without_effort"
-            case reason
-        }
     }
 
     /// A report from the values its command computed.

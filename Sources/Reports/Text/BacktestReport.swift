@@ -298,15 +298,6 @@ public struct BacktestReport {
         let revenue: JSONLines<RevenueJSON>
         let rejects: JSONLines<HistoryRejectJSON>
         var jsonLayout: JSONLayout { .lines }
-
-        enum CodingKeys: String, CodingKey {
-            case schema, events, snapshots, cut, period
-            case observedUntil = "observed_until"
-            case window, accounts, conversion, methods
-            case stageWinRates = "stage_win_rates"
-            case actualRevenue = "actual_revenue"
-            case revenue, rejects
-        }
     }
 
     private struct WindowJSON: Encodable {
@@ -321,14 +312,6 @@ public struct BacktestReport {
         let withoutSnapshot: Int
         let insufficientInformation: Int
         let wonInWindow: Int
-
-        enum CodingKeys: String, CodingKey {
-            case openAtCut = "open_at_cut"
-            case evaluated
-            case withoutSnapshot = "without_snapshot"
-            case insufficientInformation = "insufficient_information"
-            case wonInWindow = "won_in_window"
-        }
     }
 
     private struct ConversionJSON: Encodable {
@@ -338,14 +321,6 @@ public struct BacktestReport {
         let difficulty: JSONNumber
         let difficultyStandardError: JSONNumber
         let snapshotsUsed: Int
-
-        enum CodingKeys: String, CodingKey {
-            case intercept, value
-            case valueStandardError = "value_standard_error"
-            case difficulty
-            case difficultyStandardError = "difficulty_standard_error"
-            case snapshotsUsed = "snapshots_used"
-        }
     }
 
     /// One method's scores, with its reliability bins on a line of their own.
@@ -359,16 +334,6 @@ public struct BacktestReport {
         let revenueMAEPerPeriod: JSONNumber
         let reliability: [BinJSON]
         var jsonLayout: JSONLayout { .inlineBreaking(before: ["reliability"]) }
-
-        enum CodingKeys: String, CodingKey {
-            case method, brier
-            case logLoss = "log_loss"
-            case auc
-            case baseRate = "base_rate"
-            case forecastRevenue = "forecast_revenue"
-            case revenueMAEPerPeriod = "revenue_mae_per_period"
-            case reliability
-        }
     }
 
     private struct BinJSON: Encodable {
@@ -377,12 +342,6 @@ public struct BacktestReport {
         let count: Int
         let meanForecast: JSONNumber
         let observedRate: JSONNumber
-
-        enum CodingKeys: String, CodingKey {
-            case lower, upper, count
-            case meanForecast = "mean_forecast"
-            case observedRate = "observed_rate"
-        }
     }
 
     private struct RevenueJSON: Encodable {
@@ -391,12 +350,6 @@ public struct BacktestReport {
         let actual: JSONNumber
         let stageOnly: JSONNumber
         let scoreAware: JSONNumber
-
-        enum CodingKeys: String, CodingKey {
-            case period, label, actual
-            case stageOnly = "stage_only"
-            case scoreAware = "score_aware"
-        }
     }
 
     /// A report from the values its command computed.

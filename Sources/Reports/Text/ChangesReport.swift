@@ -327,9 +327,9 @@ public struct ChangesReport: FourFormatReport {
 
         private enum CodingKeys: String, CodingKey {
             case schema, history, from, to
-            case sameInput = "same_input"
+            case sameInput
             case model
-            case sameGrade = "same_grade"
+            case sameGrade
             case transitions
         }
 
@@ -361,21 +361,6 @@ public struct ChangesReport: FourFormatReport {
         let factorsAdded: [String]
         let factorsRemoved: [String]
         let gradingChanged: Bool
-
-        enum CodingKeys: String, CodingKey {
-            case changed
-            case fromHash = "from_hash"
-            case toHash = "to_hash"
-            case fromName = "from_name"
-            case toName = "to_name"
-            case fromScenario = "from_scenario"
-            case toScenario = "to_scenario"
-            case detailsKnown = "details_known"
-            case weights, scales
-            case factorsAdded = "factors_added"
-            case factorsRemoved = "factors_removed"
-            case gradingChanged = "grading_changed"
-        }
     }
 
     private struct WeightJSON: Encodable {
@@ -404,12 +389,6 @@ public struct ChangesReport: FourFormatReport {
         let factorMoves: [WeightJSON]
         let collected: [String]
         let lost: [String]
-
-        enum CodingKeys: String, CodingKey {
-            case account, name, from, to
-            case factorMoves = "factor_moves"
-            case collected, lost
-        }
 
         init(_ change: AccountChange) {
             account = change.account

@@ -259,14 +259,6 @@ public struct ExplainReport: FourFormatReport {
         let factorsToFill: [String]
         let conclusion: String
         var jsonLayout: JSONLayout { .lines }
-
-        enum CodingKeys: String, CodingKey {
-            case schema, model, file, account, contributions, changes
-            case bestChange = "best_change"
-            case cannotAlone = "cannot_alone"
-            case factorsToFill = "factors_to_fill"
-            case conclusion
-        }
     }
 
     private struct AccountJSON: Encodable {
@@ -281,11 +273,6 @@ public struct ExplainReport: FourFormatReport {
         let priority: Double
         let completeness: Double
         let rank: Int
-
-        enum CodingKeys: String, CodingKey {
-            case accountID = "account_id"
-            case name, line, grade, action, value, difficulty, priority, completeness, rank
-        }
     }
 
     private struct ContributionJSON: Encodable {
@@ -308,17 +295,6 @@ public struct ExplainReport: FourFormatReport {
         let newValue: Double
         let newDifficulty: Double
         let verified = true
-
-        enum CodingKeys: String, CodingKey {
-            case factor
-            case changeTo = "change_to"
-            case currentUtility = "current_utility"
-            case newUtility = "new_utility"
-            case newGrade = "new_grade"
-            case newValue = "new_value"
-            case newDifficulty = "new_difficulty"
-            case verified
-        }
     }
 
     /// A raw value: the category's label, else the number (6 decimals), else `null`.

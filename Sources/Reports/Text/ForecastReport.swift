@@ -472,14 +472,6 @@ public struct ForecastReport {
         let seed: UInt64
         let summary: SummaryJSON
         let stages: JSONLines<StageJSON>
-
-        enum CodingKeys: String, CodingKey {
-            case schema, file, pipeline, model, mode, period
-            case moneyUnit = "money_unit"
-            case horizon
-            case firstPeriod = "first_period"
-            case runs, seed, summary, stages
-        }
     }
 
     private struct SummaryJSON: Encodable {
@@ -493,17 +485,6 @@ public struct ForecastReport {
         let expectedWins: JSONNumber
         let expectedRevenue: JSONNumber
         let expectedRevenueWithinHorizon: JSONNumber
-
-        enum CodingKeys: String, CodingKey {
-            case rowsRead = "rows_read"
-            case accepted, rejected, forecast
-            case insufficientInformation = "insufficient_information"
-            case noStage = "no_stage"
-            case noDealValue = "no_deal_value"
-            case expectedWins = "expected_wins"
-            case expectedRevenue = "expected_revenue"
-            case expectedRevenueWithinHorizon = "expected_revenue_within_horizon"
-        }
     }
 
     private struct StageJSON: Encodable {
@@ -513,15 +494,6 @@ public struct ForecastReport {
         let standardDeviation: JSONNumber
         let expectedPeriodsToWin: JSONNumber
         let wonByPeriod: [JSONNumber]
-
-        enum CodingKeys: String, CodingKey {
-            case stage
-            case probabilityWon = "probability_won"
-            case expectedPeriods = "expected_periods"
-            case standardDeviation = "standard_deviation"
-            case expectedPeriodsToWin = "expected_periods_to_win"
-            case wonByPeriod = "won_by_period"
-        }
     }
 
     /// An account and its forecast; the forecast starts a line of its own.
@@ -547,20 +519,6 @@ public struct ForecastReport {
         let expectedPeriodsToWin: JSONNumber
         let expectedWinPeriod: String?
         var jsonLayout: JSONLayout { .inlineBreaking(before: ["status"]) }
-
-        enum CodingKeys: String, CodingKey {
-            case rank
-            case accountID = "account_id"
-            case name, industry, region, manager, stage, grade, value, difficulty, line, status
-            case stageProbability = "stage_probability"
-            case probability
-            case probabilityWithinHorizon = "probability_within_horizon"
-            case dealValue = "deal_value"
-            case expectedRevenue = "expected_revenue"
-            case expectedRevenueWithinHorizon = "expected_revenue_within_horizon"
-            case expectedPeriodsToWin = "expected_periods_to_win"
-            case expectedWinPeriod = "expected_win_period"
-        }
     }
 
     /// A group's revenue by period; the periods start a line of their own, one to a line,
@@ -573,13 +531,6 @@ public struct ForecastReport {
         let expectedWinsWithinHorizon: JSONNumber
         let periods: PeriodsJSON
         var jsonLayout: JSONLayout { .inlineBreaking(before: ["periods"]) }
-
-        enum CodingKeys: String, CodingKey {
-            case dimension, group, accounts
-            case dealValue = "deal_value"
-            case expectedWinsWithinHorizon = "expected_wins_within_horizon"
-            case periods
-        }
     }
 
     private struct PeriodsJSON: Encodable, JSONLayoutProviding {

@@ -21,7 +21,7 @@ public struct JSONMembers<Value: Encodable>: Encodable, JSONLayoutProviding {
         }
     }
 
-    private struct MemberKey: CodingKey {
+    private struct MemberKey: VerbatimCodingKey {
         let stringValue: String
         init(stringValue: String) { self.stringValue = stringValue }
         var intValue: Int? { nil }

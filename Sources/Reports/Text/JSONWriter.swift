@@ -8,24 +8,13 @@ public struct JSONWriter {
     public func string(_ text: String) -> String {
         // Most text (ids, names, CJK included) needs no escape: quote it as it is.
         if !needsEscape(text) { return "\"" + text + "\"" }
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
+        let escaped = ScalarEscaping.escape(text) { scalar in
+            if let escape = ScalarEscaping.backslashed(scalar) { return escape }
+            guard scalar.value < 0x20 else { return nil }
+            let hex = String(scalar.value, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
         }
-        return result + "\""
+        return "\"" + escaped + "\""
     }
 
     /// Appends `string(text)` as UTF-8.

@@ -594,12 +594,6 @@ public struct KPIReport {
         let notApplicable: String
         let roles: [String]
         let items: [ScorecardItemJSON]
-
-        enum CodingKeys: String, CodingKey {
-            case file, name, maximum
-            case notApplicable = "not_applicable"
-            case roles, items
-        }
     }
 
     private struct ScorecardItemJSON: Encodable {
@@ -694,9 +688,9 @@ public struct KPIReport {
 
         private enum CodingKeys: String, CodingKey {
             case period, person, role, team
-            case planLine = "plan_line"
-            case actualLine = "actual_line"
-            case previousSales = "previous_sales"
+            case planLine
+            case actualLine
+            case previousSales
             case indicators, profiles, scorecard
         }
 
@@ -801,12 +795,6 @@ public struct KPIReport {
         let mean: Double?
         let min: Double?
         let max: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case scored
-            case notScored = "not_scored"
-            case mean, min, max
-        }
     }
 
     /// The rows read; the prospect list's members only when one was given.
@@ -824,16 +812,16 @@ public struct KPIReport {
         let prospects: ProspectSummaryJSON?
 
         private enum CodingKeys: String, CodingKey {
-            case planRowsRead = "plan_rows_read"
-            case planRejected = "plan_rejected"
-            case actualRowsRead = "actual_rows_read"
-            case actualRejected = "actual_rejected"
+            case planRowsRead
+            case planRejected
+            case actualRowsRead
+            case actualRejected
             case reviewed
-            case previousPeriodRows = "previous_period_rows"
-            case otherPeriodPlanRows = "other_period_plan_rows"
-            case otherPeriodActualRows = "other_period_actual_rows"
-            case absentColumns = "absent_columns"
-            case ignoredColumns = "ignored_columns"
+            case previousPeriodRows
+            case otherPeriodPlanRows
+            case otherPeriodActualRows
+            case absentColumns
+            case ignoredColumns
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -856,12 +844,6 @@ public struct KPIReport {
         let prospectRowsRead: Int
         let prospectRejected: Int
         let unassignedAccounts: JSONMembers<Int>
-
-        enum CodingKeys: String, CodingKey {
-            case prospectRowsRead = "prospect_rows_read"
-            case prospectRejected = "prospect_rejected"
-            case unassignedAccounts = "unassigned_accounts"
-        }
     }
 
     /// A report from the values its command computed.

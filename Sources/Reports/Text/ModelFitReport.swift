@@ -809,7 +809,7 @@ public struct ModelFitReport {
                 return item
             }
             return FactorJSON(
-                column: factor.column, id: factor.factorID, label: LabelJSON(en: factor.label.en, zh: factor.label.zh),
+                column: factor.column, id: factor.factorID, label: factor.label,
                 side: factor.side.rawValue, direction: factor.direction.rawValue, inBaseModel: factor.inBaseModel,
                 kind: factor.kind.rawValue, shape: factor.shape == nil ? nil : shapeCode(factor.shape),
                 status: factor.status.rawValue, reason: reasonCode(factor.reason), why: reasonText(factor.reason),
@@ -846,9 +846,7 @@ public struct ModelFitReport {
             JSON(
                 file: file, baseModel: baseModel.name, baseModelFile: modelFile, output: outputPath, settings: settingsJSON,
                 data: data, roundTrip: roundTripJSON, strength: number(learned.strength),
-                strengthTable: learned.strengthTable.map {
-                    StrengthJSON(strength: number($0.strength), logLoss: number($0.logLoss), auc: number($0.areaUnderROC))
-                },
+                strengthTable: learned.strengthTable.map(StrengthJSON.init),
                 calibration: CalibrationJSON(
                     method: learned.calibrationMethod,
                     logLoss: CalibrationLossJSON(
@@ -885,23 +883,6 @@ public struct ModelFitReport {
         let leaks: [String]
         let notes: [String]
         var jsonLayout: JSONLayout { .linesJoining(["intercept", "value_coefficient_sum"]) }
-
-        enum CodingKeys: String, CodingKey {
-            case schema, file
-            case baseModel = "base_model"
-            case baseModelFile = "base_model_file"
-            case output, settings, data
-            case roundTrip = "round_trip"
-            case strength
-            case strengthTable = "strength_table"
-            case calibration
-            case difficultyPenalty = "difficulty_penalty"
-            case intercept
-            case valueCoefficientSum = "value_coefficient_sum"
-            case factors
-            case crossValidation = "cross_validation"
-            case comparison, grades, holdout, leaks, notes
-        }
     }
 
     private struct SettingsJSON: Encodable {
@@ -916,17 +897,6 @@ public struct ModelFitReport {
         let minimumBinCount: Int
         let holdoutFraction: JSONNumber
         let testFile: String?
-
-        enum CodingKeys: String, CodingKey {
-            case candidates, excluded, folds
-            case foldsUsed = "folds_used"
-            case seed, prior
-            case outcomeColumn = "outcome_column"
-            case leakThreshold = "leak_threshold"
-            case minimumBinCount = "minimum_bin_count"
-            case holdoutFraction = "holdout_fraction"
-            case testFile = "test_file"
-        }
     }
 
     /// The history read; its rejects and candidate columns each start a line of their own.
@@ -944,16 +914,6 @@ public struct ModelFitReport {
         let rejects: [LearningRejectJSON]
         let candidateColumns: [CandidateColumnJSON]
         var jsonLayout: JSONLayout { .inlineBreaking(before: ["rejects", "candidate_columns"], indent: 2) }
-
-        enum CodingKeys: String, CodingKey {
-            case rowsRead = "rows_read"
-            case outcomes, won, lost, open, rejected
-            case rejectsFile = "rejects_file"
-            case training
-            case heldOut = "held_out"
-            case rejects
-            case candidateColumns = "candidate_columns"
-        }
     }
 
     private struct LearningRejectJSON: Encodable {
@@ -969,12 +929,6 @@ public struct ModelFitReport {
         let present: Int
         let notNumbers: Int
         let firstNotNumber: String?
-
-        enum CodingKeys: String, CodingKey {
-            case name, kind, present
-            case notNumbers = "not_numbers"
-            case firstNotNumber = "first_not_number"
-        }
     }
 
     private struct RoundTripJSON: Encodable {
@@ -985,36 +939,11 @@ public struct ModelFitReport {
         let tolerance = JSONNumber(text: "1e-12")
         let passed: Bool
         let gradesDiffer: Int
-
-        enum CodingKeys: String, CodingKey {
-            case accounts
-            case comparedThroughIngest = "compared_through_ingest"
-            case largestDifference = "largest_difference"
-            case tolerance, passed
-            case gradesDiffer = "grades_differ"
-        }
-    }
-
-    private struct StrengthJSON: Encodable {
-        let strength: JSONNumber
-        let logLoss: JSONNumber
-        let auc: JSONNumber
-
-        enum CodingKeys: String, CodingKey {
-            case strength
-            case logLoss = "log_loss"
-            case auc
-        }
     }
 
     private struct CalibrationJSON: Encodable {
         let method: String
         let logLoss: CalibrationLossJSON
-
-        enum CodingKeys: String, CodingKey {
-            case method
-            case logLoss = "log_loss"
-        }
     }
 
     private struct CalibrationLossJSON: Encodable {
@@ -1022,16 +951,11 @@ public struct ModelFitReport {
         let isotonic: JSONNumber
     }
 
-    private struct LabelJSON: Encodable {
-        let en: String
-        let zh: String
-    }
-
     /// A considered factor; its groups start a line of their own.
     private struct FactorJSON: Encodable, JSONLayoutProviding {
         let column: String
         let id: String
-        let label: LabelJSON
+        let label: LocalizedLabel
         let side: String
         let direction: String
         let inBaseModel: Bool
@@ -1048,15 +972,6 @@ public struct ModelFitReport {
         let weight: JSONNumber
         let groups: GroupsJSON
         var jsonLayout: JSONLayout { .inlineBreaking(before: ["groups"], indent: 2) }
-
-        enum CodingKeys: String, CodingKey {
-            case column, id, label, side, direction
-            case inBaseModel = "in_base_model"
-            case kind, shape, status, reason, why, leak
-            case informationValue = "information_value"
-            case singleFactorAUC = "single_factor_auc"
-            case contribution, coefficient, weight, groups
-        }
     }
 
     /// A factor's groups, one to a line after the first.
@@ -1098,10 +1013,10 @@ public struct ModelFitReport {
 
         private enum CodingKeys: String, CodingKey {
             case kind, lower, upper, label, pooled, count, won
-            case winRate = "win_rate"
-            case logOdds = "log_odds"
+            case winRate
+            case logOdds
             case woe, utility
-            case scaleUtility = "scale_utility"
+            case scaleUtility
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -1129,12 +1044,6 @@ public struct ModelFitReport {
         let logLoss: JSONNumber
         let ece: JSONNumber
         let accounts: Int
-
-        enum CodingKeys: String, CodingKey {
-            case auc, brier
-            case logLoss = "log_loss"
-            case ece, accounts
-        }
     }
 
     /// Cross-validation metrics; each model after the learned one starts a line of its own.
@@ -1145,13 +1054,6 @@ public struct ModelFitReport {
         let stageBaseline: MetricsJSON?
         let baseRate: MetricsJSON?
         var jsonLayout: JSONLayout { .inlineBreaking(before: ["weights_only", "stage_baseline", "base_rate"], indent: 2) }
-
-        enum CodingKeys: String, CodingKey {
-            case folds, learned
-            case weightsOnly = "weights_only"
-            case stageBaseline = "stage_baseline"
-            case baseRate = "base_rate"
-        }
     }
 
     private struct ComparisonEntryJSON: Encodable {
@@ -1161,15 +1063,6 @@ public struct ModelFitReport {
         let auc: JSONNumber
         let aucSE: JSONNumber
         let foldLogLoss: [JSONNumber]
-
-        enum CodingKeys: String, CodingKey {
-            case model
-            case logLoss = "log_loss"
-            case logLossSE = "log_loss_se"
-            case auc
-            case aucSE = "auc_se"
-            case foldLogLoss = "fold_log_loss"
-        }
     }
 
     private struct ComparisonJSON: Encodable {
@@ -1177,12 +1070,6 @@ public struct ModelFitReport {
         let recommended: String?
         let learnedIsBest: Bool
         let advice: [String]
-
-        enum CodingKeys: String, CodingKey {
-            case entries, recommended
-            case learnedIsBest = "learned_is_best"
-            case advice
-        }
     }
 
     private struct GradeJSON: Encodable {
@@ -1190,11 +1077,6 @@ public struct ModelFitReport {
         let accounts: Int
         let won: Int
         let winRate: JSONNumber
-
-        enum CodingKeys: String, CodingKey {
-            case grade, accounts, won
-            case winRate = "win_rate"
-        }
     }
 
     private struct GradesJSON: Encodable {
@@ -1203,14 +1085,6 @@ public struct ModelFitReport {
         let orderedCutsFound: Bool
         let crossValidation: [GradeJSON]
         let fallsAToD: Bool?
-
-        enum CodingKeys: String, CodingKey {
-            case training
-            case trainingFallsAToD = "training_falls_a_to_d"
-            case orderedCutsFound = "ordered_cuts_found"
-            case crossValidation = "cross_validation"
-            case fallsAToD = "falls_a_to_d"
-        }
     }
 
     private struct HoldoutJSON: Encodable {
@@ -1225,15 +1099,6 @@ public struct ModelFitReport {
         let rejected: Int
         let grades: [GradeJSON]
         let fallsAToD: Bool?
-
-        enum CodingKeys: String, CodingKey {
-            case source, auc, brier
-            case logLoss = "log_loss"
-            case ece, accounts
-            case unknownLabels = "unknown_labels"
-            case open, rejected, grades
-            case fallsAToD = "falls_a_to_d"
-        }
     }
 
     public func render(_ format: OutputFormat, view: CSVView) -> String {

@@ -148,7 +148,7 @@ public struct ModelReport {
         case .json:
             let factors = model.factors.map { factor in
                 FactorJSON(
-                    id: factor.id, label: LabelJSON(en: factor.label.en, zh: factor.label.zh), side: factor.side.rawValue,
+                    id: factor.id, label: factor.label, side: factor.side.rawValue,
                     weight: factor.weight, column: factor.column, unit: factor.unit, direction: factor.direction.rawValue,
                     missing: missingText(factor), scale: scaleText(factor))
             }
@@ -166,7 +166,7 @@ public struct ModelReport {
 
     private struct FactorJSON: Encodable {
         let id: String
-        let label: LabelJSON
+        let label: LocalizedLabel
         let side: String
         let weight: Double
         let column: String
@@ -174,11 +174,6 @@ public struct ModelReport {
         let direction: String
         let missing: String
         let scale: String
-    }
-
-    private struct LabelJSON: Encodable {
-        let en: String
-        let zh: String
     }
 
     public func gradingLines() -> [String] {

@@ -316,7 +316,7 @@ public struct PipelineReport {
 
         private enum CodingKeys: String, CodingKey {
             case schema, pipeline, period
-            case confidenceLevel = "confidence_level"
+            case confidenceLevel
             case history, transitions, horizon, outlook, conversion, summary, rejects
         }
 
@@ -346,13 +346,6 @@ public struct PipelineReport {
         let won: Int
         let lost: Int
         let censored: Int
-
-        enum CodingKeys: String, CodingKey {
-            case events
-            case firstDate = "first_date"
-            case observedUntil = "observed_until"
-            case accounts, won, lost, censored
-        }
     }
 
     /// A stage's row of the transition table; the entries go on a line of their own.
@@ -397,28 +390,11 @@ public struct PipelineReport {
         let wonByPeriod: [JSONNumber]
         let lostByPeriod: [JSONNumber]
         var jsonLayout: JSONLayout { .inlineBreaking(before: ["expected_periods_in_stage", "won_by_period", "lost_by_period"]) }
-
-        enum CodingKeys: String, CodingKey {
-            case stage
-            case probabilityWon = "probability_won"
-            case probabilityLost = "probability_lost"
-            case expectedPeriods = "expected_periods"
-            case standardDeviation = "standard_deviation"
-            case expectedPeriodsToWin = "expected_periods_to_win"
-            case expectedPeriodsInStage = "expected_periods_in_stage"
-            case wonByPeriod = "won_by_period"
-            case lostByPeriod = "lost_by_period"
-        }
     }
 
     private struct CoefficientJSON: Encodable {
         let estimate: JSONNumber
         let standardError: JSONNumber
-
-        enum CodingKeys: String, CodingKey {
-            case estimate
-            case standardError = "standard_error"
-        }
     }
 
     /// The conversion model; `fitted_on` only when it was fitted on snapshots.
@@ -430,9 +406,9 @@ public struct PipelineReport {
         let fittedOn: FittedOnJSON?
 
         private enum CodingKeys: String, CodingKey {
-            case scoringModel = "scoring_model"
+            case scoringModel
             case intercept, value, difficulty
-            case fittedOn = "fitted_on"
+            case fittedOn
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -452,12 +428,6 @@ public struct PipelineReport {
         let insufficientInformation: Int
         let unresolved: Int
         let uninformative: Int
-
-        enum CodingKeys: String, CodingKey {
-            case snapshots, used, won
-            case insufficientInformation = "insufficient_information"
-            case unresolved, uninformative
-        }
     }
 
     private struct FitJSON {
@@ -472,15 +442,6 @@ public struct PipelineReport {
         let accountsLeftOut: Int
         let snapshotRowsRead: Int
         let snapshotRowsRejected: Int
-
-        enum CodingKeys: String, CodingKey {
-            case rowsRead = "rows_read"
-            case eventsUsed = "events_used"
-            case rejected
-            case accountsLeftOut = "accounts_left_out"
-            case snapshotRowsRead = "snapshot_rows_read"
-            case snapshotRowsRejected = "snapshot_rows_rejected"
-        }
     }
 
     /// A report from the values its command computed.

@@ -432,24 +432,11 @@ public struct RankReport {
         let constantFactors: [String]
         let unevaluatedSegments: [SegmentJSON]
         var jsonLayout: JSONLayout { .lines }
-
-        enum CodingKeys: String, CodingKey {
-            case rowsRead = "rows_read"
-            case accepted, rejected, shown, grades
-            case batchRelativeFactors = "batch_relative_factors"
-            case constantFactors = "constant_factors"
-            case unevaluatedSegments = "unevaluated_segments"
-        }
     }
 
     private struct SegmentJSON: Encodable {
         let id: String
         let missingColumns: [String]
-
-        enum CodingKeys: String, CodingKey {
-            case id
-            case missingColumns = "missing_columns"
-        }
     }
 
     /// Writes the accounts of `rows` as elements of the accounts array, after `previous`

@@ -9,12 +9,6 @@ struct RejectJSON: Encodable {
     let reason: String
     let message: String
 
-    enum CodingKeys: String, CodingKey {
-        case line, column
-        case columnNumber = "column_number"
-        case reason, message
-    }
-
     init(_ reject: Reject) {
         line = reject.line
         column = reject.column
@@ -40,22 +34,9 @@ struct HistoryRejectJSON: Encodable {
     let columnNumber: Int?
     let reason: String
     let message: String
+}
 
-    enum CodingKeys: String, CodingKey {
-        case file, line, column
-        case columnNumber = "column_number"
-        case reason, message
-    }
-
-    init(file: String, line: Int, column: String?, columnNumber: Int?, reason: String, message: String) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.columnNumber = columnNumber
-        self.reason = reason
-        self.message = message
-    }
-
+extension HistoryRejectJSON {
     init(_ reject: HistoryReject) {
         self.init(
             file: reject.file, line: reject.line, column: reject.column, columnNumber: reject.columnNumber,

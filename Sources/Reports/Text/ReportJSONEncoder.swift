@@ -7,6 +7,11 @@ import ScoringIO
 /// is not ``JSONLayoutProviding`` is `.inline`), so that the reports keep the bytes they wrote
 /// by hand:
 ///
+/// - keys are written in snake_case: a coding key's name (`rowsRead`, for a synthesized
+///   conformance the property's name) as `snakeCase(_:)` converts it (`rows_read`), the way
+///   Foundation's `JSONEncoder.KeyEncodingStrategy.convertToSnakeCase` does, so a report's
+///   types need no `CodingKeys` to name their members; the keys of a ``JSONMembers``, which
+///   are data (factor ids, grades), are written as they are;
 /// - strings are escaped by ``JSONWriter/string(_:)``, keys too;
 /// - `Double` and `Float` are written with 6 decimals by `formatDecimal(_:digits:)`
 ///   (non-finite values as it writes them: use ``JSONNumber/finite(_:)`` for `null`), integers
@@ -56,7 +61,47 @@ public struct ReportJSONEncoder {
         box.writeMembers(to: &text, indent: indent)
         return text
     }
+
+    /// `name` in snake_case, as Foundation's `JSONEncoder.KeyEncodingStrategy.convertToSnakeCase`
+    /// writes it: a word starts at each capital after the first character, except that a run of
+    /// capitals is one word (an acronym) and, when a lowercase letter follows the run, its last
+    /// capital starts the next word; digits start no word. The words are lowercased and joined
+    /// by `_`: `rowsRead` → `rows_read`, `accountID` → `account_id`, `meanAUCDelta` →
+    /// `mean_auc_delta`, `top10Share` → `top10_share`; a name without capitals is itself.
+    static func snakeCase(_ name: String) -> String {
+        // Most keys are one lowercase ASCII word: nothing to convert.
+        guard name.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || $0 >= 0x80 }) else {
+            return name
+        }
+        let scalars = Array(name.unicodeScalars)
+        var words: [Range<Int>] = []
+        var wordStart = 0
+        var searchStart = 1
+        while let upper = scalars[searchStart...].firstIndex(where: \.properties.isUppercase) {
+            words.append(wordStart..<upper)
+            guard let lower = scalars[upper...].firstIndex(where: \.properties.isLowercase) else {
+                // Capitals to the end: one last word (`ROC` in `aucROC`).
+                wordStart = upper
+                break
+            }
+            if lower == upper + 1 {
+                // A capitalized word (`Read` in `rowsRead`).
+                wordStart = upper
+            } else {
+                // An acronym (`AUC` in `meanAUCDelta`); its last capital starts the next word.
+                words.append(upper..<lower - 1)
+                wordStart = lower - 1
+            }
+            searchStart = lower + 1
+        }
+        words.append(wordStart..<scalars.count)
+        return words.map { String(String.UnicodeScalarView(scalars[$0])).lowercased() }.joined(separator: "_")
+    }
 }
+
+/// A coding key whose string is data (a factor id, a judge's name, a grade), which
+/// ``ReportJSONEncoder`` writes as it is instead of converting it to snake_case.
+protocol VerbatimCodingKey: CodingKey {}
 
 // MARK: - The tree a value encodes to
 
@@ -249,7 +294,12 @@ private struct KeyedBoxContainer<Key: CodingKey>: KeyedEncodingContainerProtocol
     let box: JSONBox
     let codingPath: [any CodingKey]
 
-    private func put(_ text: String, _ key: Key) { box.append(JSONBox(scalar: text), key: key.stringValue) }
+    /// The key as written: in snake_case, unless it is data.
+    private func name(_ key: Key) -> String {
+        Key.self is any VerbatimCodingKey.Type ? key.stringValue : ReportJSONEncoder.snakeCase(key.stringValue)
+    }
+
+    private func put(_ text: String, _ key: Key) { box.append(JSONBox(scalar: text), key: name(key)) }
 
     mutating func encodeNil(forKey key: Key) throws { put("null", key) }
     mutating func encode(_ value: Bool, forKey key: Key) throws { put(ScalarText.of(value), key) }
@@ -268,7 +318,7 @@ private struct KeyedBoxContainer<Key: CodingKey>: KeyedEncodingContainerProtocol
     mutating func encode(_ value: UInt64, forKey key: Key) throws { put(ScalarText.of(value), key) }
 
     mutating func encode(_ value: some Encodable, forKey key: Key) throws {
-        box.append(try JSONBox.make(value, codingPath: codingPath + [key]), key: key.stringValue)
+        box.append(try JSONBox.make(value, codingPath: codingPath + [key]), key: name(key))
     }
 
     // `nil` is `null`: the reports' keys are all always present.
@@ -297,14 +347,14 @@ private struct KeyedBoxContainer<Key: CodingKey>: KeyedEncodingContainerProtocol
     ) -> KeyedEncodingContainer<NestedKey> {
         let child = JSONBox()
         child.becomeObject()
-        box.append(child, key: key.stringValue)
+        box.append(child, key: name(key))
         return KeyedEncodingContainer(KeyedBoxContainer<NestedKey>(box: child, codingPath: codingPath + [key]))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         let child = JSONBox()
         child.becomeArray()
-        box.append(child, key: key.stringValue)
+        box.append(child, key: name(key))
         return UnkeyedBoxContainer(box: child, codingPath: codingPath + [key])
     }
 
@@ -314,7 +364,7 @@ private struct KeyedBoxContainer<Key: CodingKey>: KeyedEncodingContainerProtocol
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
         let child = JSONBox()
-        box.append(child, key: key.stringValue)
+        box.append(child, key: name(key))
         return BoxEncoder(box: child, codingPath: codingPath + [key])
     }
 }

@@ -89,20 +89,6 @@ public struct RunsReport {
         let rejected: Int
         let grades: JSONMembers<Int>
 
-        enum CodingKeys: String, CodingKey {
-            case run
-            case recordedAt = "recorded_at"
-            case kamVersion = "kam_version"
-            case model
-            case modelFile = "model_file"
-            case modelHash = "model_hash"
-            case scenario
-            case inputFile = "input_file"
-            case inputHash = "input_hash"
-            case rowsRead = "rows_read"
-            case accepted, rejected, grades
-        }
-
         init(_ run: RecordedRun) {
             self.run = run.id
             recordedAt = run.recordedAt

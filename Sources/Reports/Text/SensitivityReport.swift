@@ -215,11 +215,6 @@ public struct SensitivityReport: FourFormatReport {
         let accounts: JSONLines<AccountJSON>
         let factorIntervals: JSONLines<IntervalJSON>
         var jsonLayout: JSONLayout { .lines }
-
-        enum CodingKeys: String, CodingKey {
-            case schema, model, file, draws, summary, accounts
-            case factorIntervals = "factor_intervals"
-        }
     }
 
     private struct DrawsJSON: Encodable {
@@ -233,15 +228,6 @@ public struct SensitivityReport: FourFormatReport {
         let exactRankLimit: Int
         let rankResolution: Int
         let relativeRankResolution: Double
-
-        enum CodingKeys: String, CodingKey {
-            case samples, distribution, concentration, seed
-            case topK = "top_k"
-            case stableAt = "stable_at"
-            case exactRankLimit = "exact_rank_limit"
-            case rankResolution = "rank_resolution"
-            case relativeRankResolution = "relative_rank_resolution"
-        }
     }
 
     private struct SummaryJSON: Encodable {
@@ -250,12 +236,6 @@ public struct SensitivityReport: FourFormatReport {
         let a: Int
         let stableA: Int
         let shown: Int
-
-        enum CodingKeys: String, CodingKey {
-            case accounts, rejected, a
-            case stableA = "stable_a"
-            case shown
-        }
     }
 
     private struct AccountJSON: Encodable {
@@ -272,21 +252,6 @@ public struct SensitivityReport: FourFormatReport {
         let p95Rank: Int
         let aStatus: String?
         let centralWeights: JSONMembers<Double>?
-
-        enum CodingKeys: String, CodingKey {
-            case accountID = "account_id"
-            case name
-            case baseRank = "base_rank"
-            case grade
-            case gradeProbabilities = "grade_probabilities"
-            case pTopK = "p_top_k"
-            case meanRank = "mean_rank"
-            case medianRank = "median_rank"
-            case p5Rank = "p5_rank"
-            case p95Rank = "p95_rank"
-            case aStatus = "a_status"
-            case centralWeights = "central_weights"
-        }
     }
 
     private struct IntervalJSON: Encodable {
@@ -297,22 +262,11 @@ public struct SensitivityReport: FourFormatReport {
         let upper: Double
         let belowLower: IntervalAccountJSON?
         let aboveUpper: IntervalAccountJSON?
-
-        enum CodingKeys: String, CodingKey {
-            case factor, side, weight, lower, upper
-            case belowLower = "below_lower"
-            case aboveUpper = "above_upper"
-        }
     }
 
     private struct IntervalAccountJSON: Encodable {
         let accountID: String
         let becomesA: Bool
-
-        enum CodingKeys: String, CodingKey {
-            case accountID = "account_id"
-            case becomesA = "becomes_a"
-        }
     }
 
     /// A report from the values its command computed.

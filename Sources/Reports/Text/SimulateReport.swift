@@ -222,16 +222,6 @@ public struct SimulateReport: FourFormatReport {
         let winningModelNote: String
         let policies: JSONLines<PolicyJSON>
         var jsonLayout: JSONLayout { .linesJoining(["periods", "runs", "seed", "winning_model_note"]) }
-
-        enum CodingKeys: String, CodingKey {
-            case schema
-            case moneyUnit = "money_unit"
-            case openAccounts = "open_accounts"
-            case periods, runs, seed
-            case winningModel = "winning_model"
-            case winningModelNote = "winning_model_note"
-            case policies
-        }
     }
 
     private struct PolicyJSON: Encodable {
@@ -247,20 +237,6 @@ public struct SimulateReport: FourFormatReport {
         let returnOnExpense: JSONNumber
         let hoursByGrade: JSONMembers<JSONNumber>
         let people: [PersonJSON]
-
-        enum CodingKeys: String, CodingKey {
-            case policy
-            case expectedWins = "expected_wins"
-            case winsStandardError = "wins_standard_error"
-            case revenue
-            case differenceToBest = "difference_to_best"
-            case differenceStandardError = "difference_standard_error"
-            case expense, budget
-            case expenseControl = "expense_control"
-            case returnOnExpense = "return_on_expense"
-            case hoursByGrade = "hours_by_grade"
-            case people
-        }
     }
 
     private struct RevenueJSON: Encodable {
@@ -269,12 +245,6 @@ public struct SimulateReport: FourFormatReport {
         let p10: JSONNumber
         let p50: JSONNumber
         let p90: JSONNumber
-
-        enum CodingKeys: String, CodingKey {
-            case mean
-            case standardError = "standard_error"
-            case p10, p50, p90
-        }
     }
 
     private struct PersonJSON: Encodable {

@@ -255,9 +255,7 @@ public struct WeightFitReport: FourFormatReport {
             kind: result.prior.rawValue, slope: number(result.priorSlope), fellBack: result.priorFellBack,
             currentWeightsSeparate: result.currentWeightsSeparate, strength: number(result.strength),
             chosenByCV: result.strengthWasChosen)
-        let strengthTable = result.strengthTable.map {
-            StrengthJSON(strength: number($0.strength), logLoss: number($0.logLoss), auc: number($0.areaUnderROC))
-        }
+        let strengthTable = result.strengthTable.map(StrengthJSON.init)
         let fit = FitJSON(
             converged: result.fitted.converged, iterations: result.fitted.iterations, stopReason: result.fitted.stopReason.rawValue,
             internalFits: result.fits.count,
@@ -306,16 +304,6 @@ public struct WeightFitReport: FourFormatReport {
         let sidesWithoutSupport: [String]
         let writtenModel: String?
         var jsonLayout: JSONLayout { .lines }
-
-        enum CodingKeys: String, CodingKey {
-            case schema, model, file, outcomes, prior
-            case strengthTable = "strength_table"
-            case fit, factors
-            case crossValidation = "cross_validation"
-            case impliedDifficultyPenalty = "implied_difficulty_penalty"
-            case sidesWithoutSupport = "sides_without_support"
-            case writtenModel = "written_model"
-        }
     }
 
     private struct OutcomesJSON: Encodable {
@@ -327,12 +315,6 @@ public struct WeightFitReport: FourFormatReport {
         let effective: Int
         let dataShare: JSONNumber
         let priorEquivalentOutcomes: JSONNumber
-
-        enum CodingKeys: String, CodingKey {
-            case total, won, lost, open, rejected, effective
-            case dataShare = "data_share"
-            case priorEquivalentOutcomes = "prior_equivalent_outcomes"
-        }
     }
 
     private struct PriorJSON: Encodable {
@@ -342,26 +324,6 @@ public struct WeightFitReport: FourFormatReport {
         let currentWeightsSeparate: Bool
         let strength: JSONNumber
         let chosenByCV: Bool
-
-        enum CodingKeys: String, CodingKey {
-            case kind, slope
-            case fellBack = "fell_back"
-            case currentWeightsSeparate = "current_weights_separate"
-            case strength
-            case chosenByCV = "chosen_by_cv"
-        }
-    }
-
-    private struct StrengthJSON: Encodable {
-        let strength: JSONNumber
-        let logLoss: JSONNumber
-        let auc: JSONNumber
-
-        enum CodingKeys: String, CodingKey {
-            case strength
-            case logLoss = "log_loss"
-            case auc
-        }
     }
 
     private struct FitJSON: Encodable {
@@ -374,29 +336,12 @@ public struct WeightFitReport: FourFormatReport {
         let effectiveParameters: JSONNumber
         let intercept: JSONNumber
         let interceptSE: JSONNumber
-
-        enum CodingKeys: String, CodingKey {
-            case converged, iterations
-            case stopReason = "stop_reason"
-            case internalFits = "internal_fits"
-            case unconvergedInternalFits = "unconverged_internal_fits"
-            case logLikelihood = "log_likelihood"
-            case effectiveParameters = "effective_parameters"
-            case intercept
-            case interceptSE = "intercept_se"
-        }
     }
 
     private struct UnconvergedJSON: Encodable {
         let label: String
         let stopReason: String
         let iterations: Int
-
-        enum CodingKeys: String, CodingKey {
-            case label
-            case stopReason = "stop_reason"
-            case iterations
-        }
     }
 
     private struct FactorJSON: Encodable {
@@ -412,29 +357,11 @@ public struct WeightFitReport: FourFormatReport {
         let priorMean: JSONNumber
         let contradicted: Bool
         let dataNote: String?
-
-        enum CodingKeys: String, CodingKey {
-            case id, side
-            case currentWeight = "current_weight"
-            case proposedWeight = "proposed_weight"
-            case coefficient
-            case standardError = "standard_error"
-            case z
-            case pValue = "p_value"
-            case priorMean = "prior_mean"
-            case contradicted
-            case dataNote = "data_note"
-        }
     }
 
     private struct MetricsJSON: Encodable {
         let auc: JSONNumber
         let logLoss: JSONNumber
-
-        enum CodingKeys: String, CodingKey {
-            case auc
-            case logLoss = "log_loss"
-        }
     }
 
     private struct CrossValidationJSON: Encodable {
@@ -443,11 +370,6 @@ public struct WeightFitReport: FourFormatReport {
         let current: MetricsJSON
         let proposed: MetricsJSON
         let baseRateLogLoss: JSONNumber
-
-        enum CodingKeys: String, CodingKey {
-            case folds, fitted, current, proposed
-            case baseRateLogLoss = "base_rate_log_loss"
-        }
     }
 
     /// A report from the values its command computed.

@@ -454,23 +454,12 @@ struct YAMLText {
 
     /// `text` in double quotes with YAML escapes.
     static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
+        let escaped = ScalarEscaping.escape(text) { scalar in
+            if let escape = ScalarEscaping.backslashed(scalar) { return escape }
+            guard scalar.value < 0x20 || scalar.value == 0x7F else { return nil }
+            let hex = String(scalar.value, radix: 16)
+            return "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
         }
-        return result + "\""
+        return "\"" + escaped + "\""
     }
 }

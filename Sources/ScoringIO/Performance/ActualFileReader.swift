@@ -48,73 +48,51 @@ public struct ActualFileReader: Sendable {
     ///
     /// - Throws: ``PerformanceDataError/missingColumns(file:kind:missing:available:)``.
     public func read(_ table: CSVTable) throws(PerformanceDataError) -> Result {
-        let missing = Self.requiredColumns.filter { !table.header.contains($0) }
-        guard missing.isEmpty else {
-            throw .missingColumns(file: table.file, kind: "actuals", missing: missing, available: table.header)
-        }
-        let fields = PerformanceFieldReader(table: table)
-        let ratingColumns = scorecard.ratingColumns.filter(fields.has)
-        let countColumns = scorecard.countColumns.filter(fields.has)
-        var actuals: [PerformanceActual] = []
-        var rejects: [PerformanceReject] = []
-        var firstLine: [String: Int] = [:]
-        for record in table.records {
-            do throws(PerformanceReject) {
-                guard record.fields.count == table.header.count else {
-                    throw fields.reject(record, .fieldCount(expected: table.header.count, found: record.fields.count))
-                }
-                let period = try fields.period(record)
-                let person = try fields.requiredText(record, "person")
-                let sales = try fields.requiredMoney(record, "sales")
-                let newAccounts = try fields.requiredCount(record, "new_accounts")
-                let settled = try fields.money(record, "settled")
-                let cashCollected = try fields.money(record, "cash_collected")
-                let cashDue = try fields.money(record, "cash_due")
-                let expenses = try fields.money(record, "expenses")
-                let accountsAtStart = try fields.count(record, "accounts_at_start")
-                let accountsLost = try fields.count(record, "accounts_lost")
-                let accountsDeveloped = try fields.count(record, "accounts_developed")
-                let previousSales = try fields.money(record, "previous_sales")
-                if let accountsLost, let accountsAtStart, accountsLost > accountsAtStart {
-                    throw fields.reject(record, .lostExceedsHeld(lost: accountsLost, held: accountsAtStart), column: "accounts_lost")
-                }
-                var inputs: [String: [Double]] = [:]
-                for column in ratingColumns {
-                    guard let value = try fields.plainNumber(record, column) else { continue }
-                    if let (item, rule) = scorecard.ratingItem(forColumn: column),
-                        let problem = rule.problem(with: value, maximum: item.maximum)
-                    {
-                        let text = fields.text(record, column) ?? ""
-                        switch problem {
-                        case .outOfRange(let maximum):
-                            throw fields.reject(record, .ratingOutOfRange(value: text, item: item.id, maximum: maximum), column: column)
-                        case .notALevel(let levels):
-                            throw fields.reject(record, .ratingNotALevel(value: text, item: item.id, levels: levels), column: column)
-                        }
-                    }
-                    inputs[column] = [value]
-                }
-                for column in countColumns {
-                    if let counts = try fields.monthlyCounts(record, column, period: period) { inputs[column] = counts }
-                }
-                let key = period.label + "\u{1F}" + person
-                if let first = firstLine[key] {
-                    throw fields.reject(record, .duplicateRow(person: person, period: period.label, firstLine: first), column: "person")
-                }
-                firstLine[key] = record.line
-                actuals.append(
-                    PerformanceActual(
-                        period: period, person: person, sales: sales, settled: settled, cashCollected: cashCollected,
-                        cashDue: cashDue, expenses: expenses, accountsAtStart: accountsAtStart,
-                        accountsDeveloped: accountsDeveloped, newAccounts: newAccounts, accountsLost: accountsLost,
-                        previousSales: previousSales, scoreInputs: inputs, line: record.line))
-            } catch {
-                rejects.append(error)
+        let ratingColumns = scorecard.ratingColumns.filter(table.header.contains)
+        let countColumns = scorecard.countColumns.filter(table.header.contains)
+        let read = try PerformanceFieldReader.rows(of: table, kind: "actuals", requiredColumns: Self.requiredColumns) {
+            (fields, record, period, person) throws(PerformanceReject) -> PerformanceActual in
+            let sales = try fields.requiredMoney(record, "sales")
+            let newAccounts = try fields.requiredCount(record, "new_accounts")
+            let settled = try fields.money(record, "settled")
+            let cashCollected = try fields.money(record, "cash_collected")
+            let cashDue = try fields.money(record, "cash_due")
+            let expenses = try fields.money(record, "expenses")
+            let accountsAtStart = try fields.count(record, "accounts_at_start")
+            let accountsLost = try fields.count(record, "accounts_lost")
+            let accountsDeveloped = try fields.count(record, "accounts_developed")
+            let previousSales = try fields.money(record, "previous_sales")
+            if let accountsLost, let accountsAtStart, accountsLost > accountsAtStart {
+                throw fields.reject(record, .lostExceedsHeld(lost: accountsLost, held: accountsAtStart), column: "accounts_lost")
             }
+            var inputs: [String: [Double]] = [:]
+            for column in ratingColumns {
+                guard let value = try fields.plainNumber(record, column) else { continue }
+                if let (item, rule) = scorecard.ratingItem(forColumn: column),
+                    let problem = rule.problem(with: value, maximum: item.maximum)
+                {
+                    let text = fields.text(record, column) ?? ""
+                    switch problem {
+                    case .outOfRange(let maximum):
+                        throw fields.reject(record, .ratingOutOfRange(value: text, item: item.id, maximum: maximum), column: column)
+                    case .notALevel(let levels):
+                        throw fields.reject(record, .ratingNotALevel(value: text, item: item.id, levels: levels), column: column)
+                    }
+                }
+                inputs[column] = [value]
+            }
+            for column in countColumns {
+                if let counts = try fields.monthlyCounts(record, column, period: period) { inputs[column] = counts }
+            }
+            return PerformanceActual(
+                period: period, person: person, sales: sales, settled: settled, cashCollected: cashCollected,
+                cashDue: cashDue, expenses: expenses, accountsAtStart: accountsAtStart,
+                accountsDeveloped: accountsDeveloped, newAccounts: newAccounts, accountsLost: accountsLost,
+                previousSales: previousSales, scoreInputs: inputs, line: record.line)
         }
         let known = Set(Self.requiredColumns + Self.optionalColumns + scorecard.ratingColumns + scorecard.countColumns)
         return Result(
-            file: table.file, header: table.header, actuals: actuals, rejects: rejects, rowsRead: table.records.count,
+            file: table.file, header: table.header, actuals: read.rows, rejects: read.rejects, rowsRead: table.records.count,
             ignoredColumns: table.header.filter { !known.contains($0) })
     }
 }

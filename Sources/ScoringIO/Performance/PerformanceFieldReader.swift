@@ -20,8 +20,6 @@ struct PerformanceFieldReader {
         columnIndex = index
     }
 
-    func has(_ column: String) -> Bool { columnIndex[column] != nil }
-
     func reject(_ record: CSVRecord, _ reason: PerformanceReject.Reason, column: String? = nil) -> PerformanceReject {
         PerformanceReject(
             file: file, line: record.line, columnNumber: column.flatMap { columnIndex[$0] }.map { $0 + 1 }, column: column,

@@ -44,54 +44,32 @@ public struct PlanFileReader: Sendable {
     ///
     /// - Throws: ``PerformanceDataError/missingColumns(file:kind:missing:available:)``.
     public func read(_ table: CSVTable) throws(PerformanceDataError) -> Result {
-        let missing = Self.requiredColumns.filter { !table.header.contains($0) }
-        guard missing.isEmpty else {
-            throw .missingColumns(file: table.file, kind: "plan", missing: missing, available: table.header)
-        }
-        let fields = PerformanceFieldReader(table: table)
-        var plans: [PerformancePlan] = []
-        var rejects: [PerformanceReject] = []
-        var firstLine: [String: Int] = [:]
-        for record in table.records {
-            do throws(PerformanceReject) {
-                guard record.fields.count == table.header.count else {
-                    throw fields.reject(record, .fieldCount(expected: table.header.count, found: record.fields.count))
-                }
-                let period = try fields.period(record)
-                let person = try fields.requiredText(record, "person")
-                let roleText = try fields.requiredText(record, "role")
-                guard let role = TeamRole(text: roleText) else {
-                    throw fields.reject(record, .unknownRole(value: roleText), column: "role")
-                }
-                let team = fields.text(record, "team") ?? Self.defaultTeam
-                let plannedSales = try fields.requiredMoney(record, "planned_sales")
-                let plannedNewAccounts = try fields.requiredCount(record, "planned_new_accounts")
-                let expenseBudget = try fields.requiredMoney(record, "expense_budget")
-                let plannedSettlement = try fields.money(record, "planned_settlement")
-                let plannedDevelopments = try fields.count(record, "planned_developments")
-                let growthStep = try fields.money(record, "growth_step")
-                if let growthStep, growthStep <= 0 {
-                    throw fields.reject(
-                        record, .nonPositiveGrowthStep(value: fields.text(record, "growth_step") ?? ""), column: "growth_step")
-                }
-                let key = period.label + "\u{1F}" + person
-                if let first = firstLine[key] {
-                    throw fields.reject(record, .duplicateRow(person: person, period: period.label, firstLine: first), column: "person")
-                }
-                firstLine[key] = record.line
-                plans.append(
-                    PerformancePlan(
-                        period: period, person: person, role: role, team: team, plannedSales: plannedSales,
-                        plannedSettlement: plannedSettlement, plannedDevelopments: plannedDevelopments,
-                        plannedNewAccounts: plannedNewAccounts, expenseBudget: expenseBudget, growthStep: growthStep,
-                        line: record.line))
-            } catch {
-                rejects.append(error)
+        let read = try PerformanceFieldReader.rows(of: table, kind: "plan", requiredColumns: Self.requiredColumns) {
+            (fields, record, period, person) throws(PerformanceReject) -> PerformancePlan in
+            let roleText = try fields.requiredText(record, "role")
+            guard let role = TeamRole(text: roleText) else {
+                throw fields.reject(record, .unknownRole(value: roleText), column: "role")
             }
+            let team = fields.text(record, "team") ?? Self.defaultTeam
+            let plannedSales = try fields.requiredMoney(record, "planned_sales")
+            let plannedNewAccounts = try fields.requiredCount(record, "planned_new_accounts")
+            let expenseBudget = try fields.requiredMoney(record, "expense_budget")
+            let plannedSettlement = try fields.money(record, "planned_settlement")
+            let plannedDevelopments = try fields.count(record, "planned_developments")
+            let growthStep = try fields.money(record, "growth_step")
+            if let growthStep, growthStep <= 0 {
+                throw fields.reject(
+                    record, .nonPositiveGrowthStep(value: fields.text(record, "growth_step") ?? ""), column: "growth_step")
+            }
+            return PerformancePlan(
+                period: period, person: person, role: role, team: team, plannedSales: plannedSales,
+                plannedSettlement: plannedSettlement, plannedDevelopments: plannedDevelopments,
+                plannedNewAccounts: plannedNewAccounts, expenseBudget: expenseBudget, growthStep: growthStep,
+                line: record.line)
         }
         let known = Set(Self.requiredColumns + Self.optionalColumns)
         return Result(
-            file: table.file, header: table.header, plans: plans, rejects: rejects, rowsRead: table.records.count,
+            file: table.file, header: table.header, plans: read.rows, rejects: read.rejects, rowsRead: table.records.count,
             ignoredColumns: table.header.filter { !known.contains($0) })
     }
 }

@@ -259,24 +259,12 @@ public struct Workbook: Sendable {
 
     /// `text` escaped for XML; control characters Excel cannot store become `_xHHHH_`.
     static func escaped(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) {
-                    out += "_x" + String(format: "%04X", scalar.value) + "_"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
+        ScalarEscaping.escape(text) { scalar in
+            if let reference = ScalarEscaping.markup(scalar) { return reference }
+            let control = scalar.value < 0x20 && !["\t", "\n", "\r"].contains(scalar)
+            guard control || (0xFFFE...0xFFFF).contains(scalar.value) else { return nil }
+            return "_x" + String(format: "%04X", scalar.value) + "_"
         }
-        return out
     }
 
     /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
