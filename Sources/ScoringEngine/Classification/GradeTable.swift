@@ -82,4 +82,97 @@ struct GradeTable: Sendable {
             }
         }
     }
+
+    /// Keys, their range and grades in one pass over the scores (SMAA's scoring step): the
+    /// same numbers as ``keys(values:difficulties:into:)``, ``DrawRanker/range(_:)`` and
+    /// ``grades(values:difficulties:completeness:cells:into:)`` called one after the other,
+    /// with each score read once. Four accounts at a time in `SIMD4` lanes: the key's
+    /// arithmetic lane by lane (the same operations, so the same bits), the grid cell counted
+    /// cut by cut with a compare-and-add, then each lane's cell looked up; the rest one at a
+    /// time. (Separately, the three made eight passes over the panel.)
+    ///
+    /// - Parameters:
+    ///   - values, difficulties, completeness: The accounts' scores and completeness,
+    ///     `grades.count` of each.
+    ///   - keys, grades: Output, one per account.
+    /// - Returns: The smallest and largest key ((+∞, −∞) for none; NaN keys are left out),
+    ///   as ``DrawRanker/range(_:)`` finds them.
+    func keysRangeAndGrades(
+        values: UncheckedView<Double>, difficulties: UncheckedView<Double>, completeness: UncheckedView<Double>,
+        keys: UncheckedMutableView<Double>, grades: UncheckedMutableView<UInt8>
+    ) -> (low: Double, high: Double) {
+        switch ranking.key {
+        case .value:
+            return keysRangeAndGrades(values: values, difficulties: difficulties, completeness: completeness, keys: keys, grades: grades) { v, _ in v } scalar: { v, _ in v }
+        case .priority:
+            let penalty = ranking.difficultyPenalty
+            let penalties = SIMD4<Double>(repeating: penalty)
+            return keysRangeAndGrades(values: values, difficulties: difficulties, completeness: completeness, keys: keys, grades: grades) { v, d in
+                v - penalties * d
+            } scalar: { v, d in v - penalty * d }
+        case .valuePerDifficulty:
+            let ones = SIMD4<Double>(repeating: 1)
+            // Swift.max(d, 1) is `1 >= d ? 1 : d` (NaN stays NaN): the same choice lane by lane.
+            return keysRangeAndGrades(values: values, difficulties: difficulties, completeness: completeness, keys: keys, grades: grades) { v, d in
+                v / d.replacing(with: ones, where: ones .>= d)
+            } scalar: { v, d in v / Swift.max(d, 1) }
+        }
+    }
+
+    @inline(__always)
+    private func keysRangeAndGrades(
+        values: UncheckedView<Double>, difficulties: UncheckedView<Double>, completeness: UncheckedView<Double>,
+        keys: UncheckedMutableView<Double>, grades: UncheckedMutableView<UInt8>,
+        key: (SIMD4<Double>, SIMD4<Double>) -> SIMD4<Double>, scalar: (Double, Double) -> Double
+    ) -> (low: Double, high: Double) {
+        let count = grades.count
+        let insufficient = UInt8(Grade.insufficient.order)
+        let minimum = minimumCompleteness
+        let bands = difficultyBandCount
+        let bandStep = SIMD4<Int64>(repeating: Int64(bands))
+        let one = SIMD4<Int64>(repeating: 1)
+        var low = SIMD4<Double>(repeating: .infinity)
+        var high = SIMD4<Double>(repeating: -.infinity)
+        return valueCuts.withUncheckedView { valueCuts in
+            difficultyCuts.withUncheckedView { difficultyCuts in
+                cells.withUncheckedView { grid in
+                    var i = 0
+                    while i &+ 4 <= count {
+                        let v = values.vector4(at: i), d = difficulties.vector4(at: i)
+                        let k = key(v, d)
+                        keys.store(k, at: i)
+                        low.replace(with: k, where: k .< low)
+                        high.replace(with: k, where: k .> high)
+                        var cell = SIMD4<Int64>()
+                        for c in 0..<valueCuts.count {
+                            cell.replace(with: cell &+ bandStep, where: v .>= SIMD4(repeating: valueCuts[c]))
+                        }
+                        for c in 0..<difficultyCuts.count {
+                            cell.replace(with: cell &+ one, where: d .>= SIMD4(repeating: difficultyCuts[c]))
+                        }
+                        for lane in 0..<4 {
+                            let grade = grid[Int(truncatingIfNeeded: cell[lane])]
+                            grades[i &+ lane] = completeness[i &+ lane] < minimum ? insufficient : grade
+                        }
+                        i &+= 4
+                    }
+                    var lowest = Swift.min(Swift.min(low[0], low[1]), Swift.min(low[2], low[3]))
+                    var highest = Swift.max(Swift.max(high[0], high[1]), Swift.max(high[2], high[3]))
+                    while i < count {
+                        let v = values[i], d = difficulties[i]
+                        let k = scalar(v, d)
+                        keys[i] = k
+                        if k < lowest { lowest = k }
+                        if k > highest { highest = k }
+                        var cell = 0
+                        for c in 0..<valueCuts.count { cell &+= v >= valueCuts[c] ? bands : 0 }
+                        for c in 0..<difficultyCuts.count { cell &+= d >= difficultyCuts[c] ? 1 : 0 }
+                        grades[i] = completeness[i] < minimum ? insufficient : grid[cell]
+                        i &+= 1
+                    }
+                    return (lowest, highest)
+                }
+            }
+        }
+    }
 }

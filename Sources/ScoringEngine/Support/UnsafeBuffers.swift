@@ -45,6 +45,23 @@ struct UncheckedMutableView<Element> {
     var readOnly: UncheckedView<Element> { UncheckedView(UnsafeBufferPointer(buffer)) }
 }
 
+extension UncheckedView where Element == Double {
+    /// Elements `index ..< index + 4` as one vector (any alignment); in bounds is the caller's
+    /// promise, as for the subscript.
+    @inline(__always)
+    func vector4(at index: Int) -> SIMD4<Double> {
+        UnsafeRawPointer(buffer.baseAddress.unsafelyUnwrapped + index).loadUnaligned(as: SIMD4<Double>.self)
+    }
+}
+
+extension UncheckedMutableView where Element == Double {
+    /// Writes `vector` to elements `index ..< index + 4` (any alignment).
+    @inline(__always)
+    func store(_ vector: SIMD4<Double>, at index: Int) {
+        UnsafeMutableRawPointer(buffer.baseAddress.unsafelyUnwrapped + index).storeBytes(of: vector, as: SIMD4<Double>.self)
+    }
+}
+
 extension Array {
     /// Calls `body` with a bounds-unchecked read-only view of the elements.
     @inline(__always)

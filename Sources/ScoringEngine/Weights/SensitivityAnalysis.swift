@@ -520,29 +520,24 @@ extension SensitivityAnalysis {
                 chunk.weights, rows: 2 * chunk.count, inner: factorCount, byTransposed: utilities, columns: rows,
                 into: &scratch.product)
             scratch.productSeconds += Double(DispatchTime.now().uptimeNanoseconds - before) / 1e9
-            // Per draw: keys along the accounts and their range, then grades (GradeTable's
-            // panel loops).
+            // Per draw: keys along the accounts, their range and grades, in one pass
+            // (GradeTable.keysRangeAndGrades).
             scratch.product.withUncheckedView { scores in
                 completeness.withUncheckedView { completeness in
-                    scratch.gridCells.withUncheckedMutableView { cells in
-                        for c in 0..<chunk.count {
-                            let b = chunk.first + c
-                            let values = scores.slice((c * rows)..<((c + 1) * rows))
-                            let difficulties = scores.slice(((chunk.count + c) * rows)..<((chunk.count + c + 1) * rows))
-                            let keyRow = chunk.keyRow + c
-                            block.keys.withUncheckedMutableView((keyRow * n + start)..<(keyRow * n + start + rows)) { keys in
-                                grader.keys(values: values, difficulties: difficulties, into: keys)
-                                let (lowest, highest) = DrawRanker.range(keys.readOnly)
-                                let at = b * block.panels + index
-                                block.lowestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = lowest }
-                                block.highestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = highest }
-                            }
+                    for c in 0..<chunk.count {
+                        let b = chunk.first + c
+                        let values = scores.slice((c * rows)..<((c + 1) * rows))
+                        let difficulties = scores.slice(((chunk.count + c) * rows)..<((chunk.count + c + 1) * rows))
+                        let keyRow = chunk.keyRow + c
+                        let (lowest, highest) = block.keys.withUncheckedMutableView((keyRow * n + start)..<(keyRow * n + start + rows)) { keys in
                             block.grades.withUncheckedMutableView((b * n + start)..<(b * n + start + rows)) { grades in
-                                grader.grades(
-                                    values: values, difficulties: difficulties, completeness: completeness, cells: cells,
-                                    into: grades)
+                                grader.keysRangeAndGrades(
+                                    values: values, difficulties: difficulties, completeness: completeness, keys: keys, grades: grades)
                             }
                         }
+                        let at = b * block.panels + index
+                        block.lowestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = lowest }
+                        block.highestKeys.withUncheckedMutableView(at..<(at + 1)) { $0[0] = highest }
                     }
                 }
             }
@@ -734,7 +729,7 @@ extension SensitivityAnalysis {
         }
     }
 
-    /// A worker's scratch: a chunk's panel product, a panel's band indices, the ranker.
+    /// A worker's scratch: a chunk's panel product, the ranker.
     final class WorkerState: @unchecked Sendable {
         /// The panel's 2C × rows scores.
         var product: [Double] = []
@@ -742,8 +737,6 @@ extension SensitivityAnalysis {
         var otherProduct: [Double] = []
         var ranker: DrawRanker
         var productSeconds = 0.0
-        /// A panel's grid cells (value band · bands + difficulty band) for one draw.
-        var gridCells = [Int64](repeating: 0, count: SensitivityAnalysis.panelRows)
 
         init(count: Int, gradeFirst: Bool) {
             ranker = DrawRanker(count: count, gradeFirst: gradeFirst)

@@ -82,6 +82,60 @@ struct GradeTableTests {
         }
     }
 
+    @Test("keysRangeAndGrades equals keys, DrawRanker.range and grades called apart, bit for bit")
+    func fusedEqualsApart() throws {
+        var random = SeededRandom(seed: 11)
+        for policy in try Self.policies() {
+            let valueScores = Self.edgeScores(policy.valueBands.cuts, random: &random)
+            let difficultyScores = Self.edgeScores(policy.difficultyBands.cuts, random: &random)
+            let levels = [0, policy.minimumCompleteness.nextDown, policy.minimumCompleteness, policy.minimumCompleteness.nextUp, 1]
+            // Panels of every length modulo 4 (the vector loop's tail), with and without NaN.
+            for (offset, count) in [(0, 256), (3, 255), (17, 254), (5, 253), (9, 1), (0, 0), (40, 7)] {
+                var values: [Double] = []
+                var difficulties: [Double] = []
+                var completeness: [Double] = []
+                for i in 0..<count {
+                    values.append(valueScores[(offset + 7 * i) % valueScores.count])
+                    difficulties.append(difficultyScores[(offset + 13 * i) % difficultyScores.count])
+                    completeness.append(levels[(offset + i) % levels.count])
+                }
+                let finite = values.indices.map { values[$0].isNaN || difficulties[$0].isNaN ? 50 : values[$0] }
+                for scores in [values, finite] {
+                    let table = GradeTable(policy)
+                    var apartKeys = [Double](repeating: 0, count: count), fusedKeys = apartKeys
+                    var apartGrades = [UInt8](repeating: 9, count: count), fusedGrades = apartGrades
+                    var cells = [Int64](repeating: 0, count: count)
+                    var apartRange = (low: 0.0, high: 0.0), fusedRange = (low: 0.0, high: 0.0)
+                    scores.withUncheckedView { v in
+                        difficulties.withUncheckedView { d in
+                            completeness.withUncheckedView { c in
+                                apartKeys.withUncheckedMutableView { k in
+                                    table.keys(values: v, difficulties: d, into: k)
+                                    apartRange = DrawRanker.range(k.readOnly)
+                                }
+                                cells.withUncheckedMutableView { cells in
+                                    apartGrades.withUncheckedMutableView { g in
+                                        table.grades(values: v, difficulties: d, completeness: c, cells: cells, into: g)
+                                    }
+                                }
+                                fusedKeys.withUncheckedMutableView { k in
+                                    fusedGrades.withUncheckedMutableView { g in
+                                        fusedRange = table.keysRangeAndGrades(values: v, difficulties: d, completeness: c, keys: k, grades: g)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    #expect(fusedKeys.map(\.bitPattern) == apartKeys.map(\.bitPattern) || zip(fusedKeys, apartKeys).allSatisfy {
+                        $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN)
+                    })
+                    #expect(fusedGrades == apartGrades)
+                    #expect(fusedRange.low == apartRange.low && fusedRange.high == apartRange.high)
+                }
+            }
+        }
+    }
+
     @Test("SMAA's layout: value and difficulty scores as two slices of one product buffer")
     func sliceOfScores() throws {
         // The SMAA layout: one product buffer, value scores then difficulty scores.
