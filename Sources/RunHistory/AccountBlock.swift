@@ -17,7 +17,9 @@ import ScoringEngine
 /// - `ranks`: int64 per account; `grades`: one byte per account (``Grade/order``);
 /// - `scores`: float64, all values, then all difficulties, all priorities, all completenesses;
 /// - `probabilities`: float64 per account (NaN: none), NULL when no account has one;
-/// - `utilities`: float64, the run's factors account by account;
+/// - `utilities`: from schema step 5, factor by factor, codes into each factor's distinct
+///   values (see ``compactUtilities(_:count:factorCount:table:)``); at step 4, float64, the
+///   run's factors account by account;
 /// - `stages`: one byte per account (0: none), NULL when no account has one.
 final class AccountBlock {
     /// Accounts per block.
@@ -243,8 +245,12 @@ final class AccountBlock {
         names = try TextColumn(decoding: scan.byteArray(6), count: count)
         segments = try TextColumn(decoding: scan.byteArray(7), count: count)
         missing = try TextColumn(decoding: scan.byteArray(8), count: count)
-        guard let utilities = scan.doubles(9, count: count * factorCount) else { throw BlockError() }
-        self.utilities = utilities
+        // A step-4 column is exactly count × factors float64 (a compact one never is that long).
+        if let utilities = scan.doubles(9, count: count * factorCount) {
+            self.utilities = utilities
+        } else {
+            utilities = try Self.utilities(compact: scan.byteArray(9), count: count, factorCount: factorCount)
+        }
         try readStages(scan, 10)
     }
 

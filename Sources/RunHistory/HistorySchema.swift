@@ -12,7 +12,7 @@ import ScoringEngine
 /// each in its own transaction, and refuses a history holding a step this kam does not know
 /// (a newer kam wrote it).
 ///
-/// Tables (version 4):
+/// Tables (version 5):
 /// - `run`: one row per recorded `kam rank` run: when, which kam, model (name, file,
 ///   content hash, grading policy), scenario, input (name, content hash), row counts, grade
 ///   counts, and the factor and segment ids in the order the per-account lists use.
@@ -25,6 +25,9 @@ import ScoringEngine
 ///   every factor (a blob of little-endian float64 in `run.factors` order). `WITHOUT ROWID`,
 ///   so that a run's rows are stored in account order: comparing two runs is a merge of two
 ///   ordered scans, and one account's history is one key lookup per run.
+/// - `account_block.utilities` (step 5): factor by factor, codes into each factor's distinct
+///   values (``AccountBlock/compactUtilities(_:count:factorCount:table:)``), about a seventh of
+///   the float64 of step 4; step 5 converts the blocks of step 4.
 /// - `rejected_row`: the rows of a run that could not be scored, with line, column and reason.
 /// - `run_factor` (step 2): each factor's side, weight under the run's scenario and scale, so
 ///   that a changed model is explained, not only detected.
@@ -36,7 +39,18 @@ public enum HistorySchema {
     public static let applicationID: Int32 = 0x6B61_6D48
 
     /// The schema steps this kam knows, in order.
-    public static let steps = ["1-runs", "2-model-details", "3-stages", "4-account-blocks"]
+    public static let steps = ["1-runs", "2-model-details", "3-stages", "4-account-blocks", "5-compact-utilities"]
+
+    /// The step that stores a block's utilities in the compact layout.
+    static var compactUtilitiesStep: String { steps[4] }
+
+    /// Whether the history has the schema step `identifier` (false for a database without
+    /// GRDB's table of steps).
+    static func hasStep(_ identifier: String, _ db: Database) throws -> Bool {
+        guard try db.tableExists("grdb_migrations") else { return false }
+        return try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM grdb_migrations WHERE identifier = ?)", arguments: [identifier]) ?? false
+    }
 
     /// The current schema version (the number of steps).
     public static var version: Int { steps.count }
@@ -145,7 +159,43 @@ public enum HistorySchema {
                 try db.execute(sql: "DROP TABLE account_score")
             }
         }
+        if count >= 5 {
+            migrator.registerMigration(steps[4]) { db in try compactBlockUtilities(db) }
+        }
         return migrator
+    }
+
+    /// Step 5: every block whose utilities are float64 account by account (step 4) gets them
+    /// in the compact layout (``AccountBlock/compactUtilities(_:count:factorCount:table:)``),
+    /// the same bytes recording the run writes.
+    static func compactBlockUtilities(_ db: Database) throws {
+        let path = db.sqliteConnection.flatMap { sqlite3_db_filename($0, "main") }.map { String(cString: $0) } ?? ""
+        let runs = try Row.fetchAll(db, sql: "SELECT id, factors FROM run ORDER BY id")
+        let update = try db.makeStatement(sql: "UPDATE account_block SET utilities = ? WHERE rowid = ?")
+        var table = UtilityCodeTable()
+        for run in runs {
+            let id: Int64 = run[0]
+            let factorCount = HistoryStore.list(run[1]).count
+            let blocks = try Int64.fetchAll(
+                db, sql: "SELECT rowid FROM account_block WHERE run = ? ORDER BY first_account", arguments: [id])
+            for block in blocks {
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT count, utilities FROM account_block WHERE rowid = ?", arguments: [block])
+                else { continue }
+                let count: Int = row[0]
+                let data: Data = row[1] ?? Data()
+                guard count > 0 else {
+                    throw HistoryError.database(
+                        path: path, message: "run \(id): a block of no accounts; the file was changed outside kam.")
+                }
+                // Only step-4 columns (exactly count × factors float64) are converted.
+                guard data.count == count * factorCount * 8 else { continue }
+                let compact = AccountBlock.compactUtilities(
+                    HistoryStore.doubles(data), count: count, factorCount: factorCount, table: &table)
+                try update.execute(arguments: [Data(compact), block])
+            }
+        }
     }
 
     /// Step 4: every run's `account_score` rows, read in key order, written again as blocks

@@ -68,10 +68,13 @@ public final class HistoryStore {
             if mode?.lowercased() != "wal" {
                 try queue.inDatabase { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
             }
-            if !applied.isEmpty, appliedSteps.contains(HistorySchema.steps[3]) {
-                // Step 4 dropped `account_score`: give its pages back to the file system (the
-                // history's size halves). Not needed for correctness, so a failure (another
-                // kam reading the history) leaves the pages free for later runs.
+            if !applied.isEmpty,
+                appliedSteps.contains(HistorySchema.steps[3]) || appliedSteps.contains(HistorySchema.steps[4])
+            {
+                // Step 4 dropped `account_score`, step 5 shrank the blocks: give their pages
+                // back to the file system (the history's size halves). Not needed for
+                // correctness, so a failure (another kam reading the history) leaves the pages
+                // free for later runs.
                 try? queue.inDatabase { db in try db.execute(sql: "VACUUM") }
             }
         } catch let error as HistoryError {

@@ -36,6 +36,11 @@ public final class RunRecorder {
     private var unsorted: [AccountScore] = []
     /// Blocks written so far.
     private var blocksWritten = 0
+    /// Whether blocks keep their utilities in the compact layout (schema step 5; step 4
+    /// writes float64 account by account, and step 5 converts them).
+    private let compactUtilities: Bool
+    /// Reused to encode each block's utilities.
+    private var codeTable = UtilityCodeTable()
 
     init(db: Database, runID: Int64, factorCount: Int, path: String) throws {
         self.db = db
@@ -44,6 +49,7 @@ public final class RunRecorder {
         self.path = path
         block = AccountBlock(factorCount: factorCount)
         inBlocks = try db.tableExists("account_block")
+        compactUtilities = try inBlocks && HistorySchema.hasStep(HistorySchema.compactUtilitiesStep, db)
         if inBlocks {
             recordsStage = true
             insertScore = nil
@@ -253,7 +259,14 @@ public final class RunRecorder {
         insert.bind(9, blob: block.names.encoded)
         insert.bind(10, blob: block.segments.encoded)
         insert.bind(11, blob: block.missing.encoded)
-        insert.bind(12, doubles: block.utilities[...])
+        if compactUtilities {
+            insert.bind(
+                12,
+                blob: AccountBlock.compactUtilities(
+                    block.utilities, count: block.count, factorCount: factorCount, table: &codeTable))
+        } else {
+            insert.bind(12, doubles: block.utilities[...])
+        }
         if block.hasStage { insert.bind(13, blob: block.stages) } else { insert.bind(13, nil as Double?) }
         if let failure = insert.step() {
             throw HistoryStore.failure(code: failure.code, message: failure.message, path: path)

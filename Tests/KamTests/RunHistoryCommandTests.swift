@@ -295,7 +295,7 @@ struct RunHistoryCommandTests {
         old.close()
         let first = try KamRunner.run(["rank", list, "--record", database, "--rejects", directory + "/r.csv"])
         #expect(first.status == 0)
-        #expect(first.standardError.contains("run history migrated to schema version 4 (2-model-details, 3-stages, 4-account-blocks)"))
+        #expect(first.standardError.contains("run history migrated to schema version 5 (2-model-details, 3-stages, 4-account-blocks, 5-compact-utilities)"))
         let runs = try KamRunner.run(["runs", database, "--format", "csv"])
         #expect(runs.status == 0)
         #expect(runs.standardOutput.split(separator: "\n").count == 2)

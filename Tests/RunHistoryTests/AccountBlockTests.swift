@@ -173,7 +173,7 @@ struct AccountBlockTests {
         }
         old.close()
         let migrated = try HistoryStore(path: oldPath, create: false)
-        #expect(migrated.appliedSteps == ["4-account-blocks"])
+        #expect(migrated.appliedSteps == ["4-account-blocks", "5-compact-utilities"])
         for (index, scores) in runs.enumerated() {
             #expect(try migrated.accounts(of: Int64(index + 1)) == Self.byteOrder(scores))
         }
@@ -201,5 +201,104 @@ struct AccountBlockTests {
         #expect(try migrated.stageHistories(dropped: .lost).histories == fresh.stageHistories(dropped: .lost).histories)
         let sample = runs[0][1234].account
         #expect(try migrated.history(of: sample).entries.map(\.score) == fresh.history(of: sample).entries.map(\.score))
+    }
+
+    @Test("A history of schema version 4 gets the compact utilities a new history writes, block for block")
+    func migratedFromVersion4() throws {
+        let oldPath = try temporaryHistoryPath()
+        let newPath = try temporaryHistoryPath()
+        let runs = [
+            Self.accounts(6000, seed: 3, probability: true, stages: true),
+            Self.accounts(300, seed: 4, probability: false, stages: false),
+            Self.accounts(5000, seed: 6, probability: false, stages: true),
+        ]
+        let old = try HistoryStore(path: oldPath, create: true, upTo: 4)
+        let fresh = try HistoryStore(path: newPath, create: true)
+        for scores in runs {
+            for store in [old, fresh] {
+                _ = try store.record(PlantedRuns.description()) { recorder in
+                    for score in scores { try recorder.append(score) }
+                }
+            }
+        }
+        old.close()
+        func blocks(_ path: String) throws -> [Row] {
+            try DatabaseQueue(path: path).read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM account_block ORDER BY run, first_account")
+            }
+        }
+        func utilityBytes(_ path: String) throws -> (total: Int, float64: Int) {
+            try DatabaseQueue(path: path).read { db in
+                (
+                    try Int.fetchOne(db, sql: "SELECT SUM(length(utilities)) FROM account_block") ?? 0,
+                    try Int.fetchOne(db, sql: "SELECT SUM(count) * 3 * 8 FROM account_block") ?? 0
+                )
+            }
+        }
+        // Version 4 keeps float64 account by account; the new layout is smaller.
+        let before = try utilityBytes(oldPath)
+        #expect(before.total == before.float64)
+        #expect(try utilityBytes(newPath).total < before.float64)
+        #expect(try blocks(oldPath) != blocks(newPath))
+
+        let migrated = try HistoryStore(path: oldPath, create: false)
+        #expect(migrated.appliedSteps == ["5-compact-utilities"])
+        for (index, scores) in runs.enumerated() {
+            #expect(try migrated.accounts(of: Int64(index + 1)) == Self.byteOrder(scores))
+        }
+        #expect(try blocks(oldPath) == blocks(newPath))
+        let check = try DatabaseQueue(path: oldPath).read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
+        #expect(check == "ok")
+        for limit in [nil, 20] as [Int?] {
+            let (left, right) = (try migrated.changes(from: 1, to: 3, limit: limit), try fresh.changes(from: 1, to: 3, limit: limit))
+            #expect(Self.lists(left) == Self.lists(right))
+            #expect(left.transitions == right.transitions && left.sameGrade == right.sameGrade)
+        }
+        let sample = runs[2][4321].account
+        #expect(try migrated.history(of: sample).entries.map(\.score) == fresh.history(of: sample).entries.map(\.score))
+        // Opened again: nothing left to migrate.
+        #expect(try HistoryStore(path: oldPath, create: false).appliedSteps.isEmpty)
+    }
+
+    /// `count` accounts of `factors` utilities from `value(account, factor)`, encoded and decoded.
+    static func roundTrip(count: Int, factors: Int, _ value: (Int, Int) -> Double) throws -> (
+        bytes: [UInt8], same: Bool
+    ) {
+        var utilities: [Double] = []
+        for account in 0..<count { for factor in 0..<factors { utilities.append(value(account, factor)) } }
+        var table = UtilityCodeTable()
+        let bytes = AccountBlock.compactUtilities(utilities, count: count, factorCount: factors, table: &table)
+        let decoded = try AccountBlock.utilities(compact: bytes, count: count, factorCount: factors)
+        return (bytes, decoded.map(\.bitPattern) == utilities.map(\.bitPattern))
+    }
+
+    @Test("Compact utilities decode to the recorded doubles bit for bit, in each mode")
+    func compactRoundTrip() throws {
+        let nan = Double(nan: 0x1234, signaling: false)
+        // One-byte codes (5 values, -0.0 apart from 0.0, a NaN with a payload), two-byte codes
+        // (700 values), float64 (every value distinct), a constant.
+        let mixed = try Self.roundTrip(count: 4096, factors: 4) { account, factor in
+            switch factor {
+            case 0: return [0.0, -0.0, 0.25, nan, 1][account % 5]
+            case 1: return Double(account % 700) / 7
+            case 2: return Double(account) + 0.5
+            default: return 0.75
+            }
+        }
+        #expect(mixed.same)
+        #expect(mixed.bytes.count == (2 + 5 * 8 + 4096) + (3 + 700 * 8 + 2 * 4096) + (1 + 8 * 4096) + (2 + 8 + 4096))
+        #expect(try Self.roundTrip(count: 1, factors: 3) { _, factor in Double(factor) }.same)
+        // A column that would be exactly count × factors × 8 bytes (4 × 17 + 12 = 80 for two
+        // accounts of five factors) takes one zero byte more, so it is never read as step 4's.
+        let padded = try Self.roundTrip(count: 2, factors: 5) { account, factor in factor == 4 ? 1 : Double(account * 10 + factor) }
+        #expect(padded.same && padded.bytes.count == 81 && padded.bytes.last == 0)
+        // Damaged columns are refused.
+        var damaged = mixed.bytes
+        damaged.removeLast()
+        #expect(throws: AccountBlock.BlockError.self) { try AccountBlock.utilities(compact: damaged, count: 4096, factorCount: 4) }
+        #expect(throws: AccountBlock.BlockError.self) { try AccountBlock.utilities(compact: [7], count: 1, factorCount: 1) }
+        #expect(throws: AccountBlock.BlockError.self) {
+            try AccountBlock.utilities(compact: [1, 0] + [UInt8](repeating: 0, count: 8) + [1], count: 1, factorCount: 1)
+        }
     }
 }

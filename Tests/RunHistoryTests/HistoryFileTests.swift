@@ -54,7 +54,7 @@ struct HistoryFileTests {
         }
         old.close()
         let store = try HistoryStore(path: path, create: true)
-        #expect(store.appliedSteps == ["2-model-details", "3-stages", "4-account-blocks"])
+        #expect(store.appliedSteps == ["2-model-details", "3-stages", "4-account-blocks", "5-compact-utilities"])
         #expect(!store.created)
         let runs = try store.runs()
         #expect(runs.map(\.id) == [first.id])
