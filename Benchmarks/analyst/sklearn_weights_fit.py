@@ -40,9 +40,18 @@ path, model_path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
 strength = float(sys.argv[4]) if mode == "fixed" else None
 rules = Rules(model_path)
 columns = sorted({factor.column for factor in rules.factors} | {"outcome"})
-frame = pd.read_csv(path, dtype=str, usecols=columns, keep_default_na=False, na_filter=False)
-rows = len(frame)
 codes = set(rules.missing_codes)
+# A plain numeric history (no units, no categories; missing codes in the file's own case)
+# is read as numbers by pandas' C parser, as an expert would; any other shape is read as
+# text and converted below (thousands separators, units, missing codes in any case).
+plain = all(f.kind != "categorical" and f.unit == "none" for f in rules.factors)
+if plain:
+    numeric = {f.column: float for f in rules.factors}
+    frame = pd.read_csv(path, usecols=columns, dtype={**numeric, "outcome": str}, na_values=["", *rules.missing_variants],
+                        keep_default_na=False)
+else:
+    frame = pd.read_csv(path, dtype=str, usecols=columns, keep_default_na=False, na_filter=False)
+rows = len(frame)
 
 
 def number(text, unit):
@@ -62,6 +71,17 @@ def number(text, unit):
 rejected = np.zeros(rows, dtype=bool)
 utilities, present = [], []
 for factor in rules.factors:
+    if plain:
+        x = frame[factor.column].to_numpy(dtype=float)
+        missing = np.isnan(x)
+        u = factor.numeric_utility(x)
+        if factor.decreasing:
+            u = 1 - u
+        if factor.missing == "required":
+            rejected |= missing
+        utilities.append(u)
+        present.append(~missing)
+        continue
     text = frame[factor.column]
     missing = ((text == "") | text.str.lower().isin(codes)).to_numpy()
     if factor.kind == "categorical":
@@ -85,7 +105,7 @@ matrix = np.empty((rows, len(rules.factors)))
 for j, (factor, u, has) in enumerate(zip(rules.factors, utilities, present)):
     fill = factor.fill if factor.fill is not None else (u[has & keep].mean() if (has & keep).any() else 0.5)
     matrix[:, j] = np.where(has, u, fill)
-word = frame["outcome"].str.strip().str.lower()
+word = frame["outcome"].fillna("").str.strip().str.lower()
 won = word.isin(WON).to_numpy()
 decided = keep & (won | word.isin(LOST).to_numpy())
 X = np.ascontiguousarray(matrix[decided])

@@ -4,6 +4,8 @@
 # Usage: bash Benchmarks/analyst/weights-fit-vs-sklearn.sh [ROWS] [RUNS] [MODES]
 #        (default 1000000 rows, 3 runs, modes "fixed cv"); run from the repository root.
 # KAM=path uses that (release) binary; otherwise one is built with -c release.
+# HISTORY=file and MODEL=file run another history and model (e.g. a plain numeric history
+# with linear scales, which the peer then reads as numbers: see sklearn_weights_fit.py).
 # The peer (sklearn_weights_fit.py) reads with pandas, computes the same utilities
 # (../compare/rules.py) and runs the same fits; it is installed with numpy, pandas and
 # scikit-learn into Benchmarks/analyst/.venv (gitignored) on first use.
@@ -26,7 +28,8 @@ if [ ! -x "$here/.venv/bin/python" ]; then
 fi
 python="$here/.venv/bin/python"
 work=${WORK:-$(mktemp -d)}
-history="$work/history-$rows.csv"
+model=${MODEL:-models/default.yaml}
+history=${HISTORY:-$work/history-$rows.csv}
 [ -f "$history" ] || "$kam" generate --rows "$rows" --seed 1 --outcomes --output "$history"
 echo "rows=$rows runs=$runs load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$python" -c 'import sklearn, numpy, pandas; print(f"scikit-learn {sklearn.__version__}, numpy {numpy.__version__}, pandas {pandas.__version__}")'
@@ -35,10 +38,10 @@ for mode in $modes; do
   if [ "$mode" = fixed ]; then kam_args=(--strength 1); peer_args=(fixed 1); else kam_args=(--strength cv); peer_args=(cv); fi
   : > "$work/kam.times"; : > "$work/peer.times"
   for run in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/t" "$kam" weights fit "$history" "${kam_args[@]}" --format json --quiet > "$work/kam.json"
+    /usr/bin/time -f "%e %M" -o "$work/t" "$kam" weights fit "$history" --model "$model" "${kam_args[@]}" --format json --quiet > "$work/kam.json"
     read -r s k < "$work/t"; echo "$s $k" >> "$work/kam.times"
     echo "  $mode run $run: kam ${s} s, $((k / 1024)) MiB"
-    /usr/bin/time -f "%e %M" -o "$work/t" "$python" "$here/sklearn_weights_fit.py" "$history" models/default.yaml "${peer_args[@]}" > "$work/peer.json"
+    /usr/bin/time -f "%e %M" -o "$work/t" "$python" "$here/sklearn_weights_fit.py" "$history" "$model" "${peer_args[@]}" > "$work/peer.json"
     read -r s k < "$work/t"; echo "$s $k" >> "$work/peer.times"
     echo "  $mode run $run: scikit-learn ${s} s, $((k / 1024)) MiB  $(cut -c1-160 "$work/peer.json")"
   done
