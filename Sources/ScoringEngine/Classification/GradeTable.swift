@@ -103,19 +103,21 @@ struct GradeTable: Sendable {
     ) -> (low: Double, high: Double) {
         switch ranking.key {
         case .value:
-            return keysRangeAndGrades(values: values, difficulties: difficulties, completeness: completeness, keys: keys, grades: grades) { v, _ in v } scalar: { v, _ in v }
+            return keysRangeAndGrades(
+                values: values, difficulties: difficulties, completeness: completeness, keys: keys, grades: grades,
+                key: { v, _ in v }, scalar: { v, _ in v })
         case .priority:
             let penalty = ranking.difficultyPenalty
             let penalties = SIMD4<Double>(repeating: penalty)
-            return keysRangeAndGrades(values: values, difficulties: difficulties, completeness: completeness, keys: keys, grades: grades) { v, d in
-                v - penalties * d
-            } scalar: { v, d in v - penalty * d }
+            return keysRangeAndGrades(
+                values: values, difficulties: difficulties, completeness: completeness, keys: keys, grades: grades,
+                key: { v, d in v - penalties * d }, scalar: { v, d in v - penalty * d })
         case .valuePerDifficulty:
             let ones = SIMD4<Double>(repeating: 1)
             // Swift.max(d, 1) is `1 >= d ? 1 : d` (NaN stays NaN): the same choice lane by lane.
-            return keysRangeAndGrades(values: values, difficulties: difficulties, completeness: completeness, keys: keys, grades: grades) { v, d in
-                v / d.replacing(with: ones, where: ones .>= d)
-            } scalar: { v, d in v / Swift.max(d, 1) }
+            return keysRangeAndGrades(
+                values: values, difficulties: difficulties, completeness: completeness, keys: keys, grades: grades,
+                key: { v, d in v / d.replacing(with: ones, where: ones .>= d) }, scalar: { v, d in v / Swift.max(d, 1) })
         }
     }
 
@@ -138,7 +140,8 @@ struct GradeTable: Sendable {
                 cells.withUncheckedView { grid in
                     var i = 0
                     while i &+ 4 <= count {
-                        let v = values.vector4(at: i), d = difficulties.vector4(at: i)
+                        let v = values.vector4(at: i)
+                        let d = difficulties.vector4(at: i)
                         let k = key(v, d)
                         keys.store(k, at: i)
                         low.replace(with: k, where: k .< low)
@@ -159,7 +162,8 @@ struct GradeTable: Sendable {
                     var lowest = Swift.min(Swift.min(low[0], low[1]), Swift.min(low[2], low[3]))
                     var highest = Swift.max(Swift.max(high[0], high[1]), Swift.max(high[2], high[3]))
                     while i < count {
-                        let v = values[i], d = difficulties[i]
+                        let v = values[i]
+                        let d = difficulties[i]
                         let k = scalar(v, d)
                         keys[i] = k
                         if k < lowest { lowest = k }
