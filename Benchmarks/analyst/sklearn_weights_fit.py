@@ -75,25 +75,19 @@ for factor in rules.factors:
         x = frame[factor.column].to_numpy(dtype=float)
         missing = np.isnan(x)
         u = factor.numeric_utility(x)
-        if factor.decreasing:
-            u = 1 - u
-        if factor.missing == "required":
-            rejected |= missing
-        utilities.append(u)
-        present.append(~missing)
-        continue
-    text = frame[factor.column]
-    missing = ((text == "") | text.str.lower().isin(codes)).to_numpy()
-    if factor.kind == "categorical":
-        u = text.map(factor.labels).to_numpy(dtype=float)
-        unknown = np.isnan(u) & ~missing
-        if unknown.any():
-            u[unknown] = text[unknown].str.lower().map(factor.folded).to_numpy(dtype=float)
-        rejected |= np.isnan(u) & ~missing
     else:
-        x = number(text, factor.unit)
-        rejected |= np.isnan(x) & ~missing
-        u = factor.numeric_utility(x)
+        text = frame[factor.column]
+        missing = ((text == "") | text.str.lower().isin(codes)).to_numpy()
+        if factor.kind == "categorical":
+            u = text.map(factor.labels).to_numpy(dtype=float)
+            unknown = np.isnan(u) & ~missing
+            if unknown.any():
+                u[unknown] = text[unknown].str.lower().map(factor.folded).to_numpy(dtype=float)
+            rejected |= np.isnan(u) & ~missing
+        else:
+            x = number(text, factor.unit)
+            rejected |= np.isnan(x) & ~missing
+            u = factor.numeric_utility(x)
     if factor.decreasing:
         u = 1 - u
     if factor.missing == "required":
