@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Goodness-of-fit measures for predictions of a binary outcome (won = 1, lost = 0).
@@ -57,6 +58,9 @@ public enum BinaryOutcomeMetrics {
         precondition(
             scores.count == outcomes.count && (weights?.count ?? outcomes.count) == outcomes.count,
             "BinaryOutcomeMetrics.areaUnderROC needs one score, outcome and weight per row")
+        if weights == nil, !scores.contains(where: \.isNaN) {
+            return unweightedAreaUnderROC(scores: scores, outcomes: outcomes)
+        }
         let order = scores.indices.sorted { scores[$0] < scores[$1] }
         var lostBelow = 0.0  // weight of lost rows with a strictly lower score
         var concordant = 0.0
@@ -82,6 +86,47 @@ public enum BinaryOutcomeMetrics {
         guard totalWon > 0, totalLost > 0 else { return nil }
         return concordant / (totalWon * totalLost)
     }
+    /// ``areaUnderROC(scores:outcomes:weights:)`` without weights (and without NaN): the won
+    /// and the lost scores sorted apart (radix sorts, side by side for large inputs) and
+    /// merged. The counts are whole numbers and halves, exact in a `Double`, so the result
+    /// is the same, bit for bit, as the one sort of every row by score.
+    static func unweightedAreaUnderROC(scores: [Double], outcomes: [Double]) -> Double? {
+        var sides: [[Double]] = [[], []]  // won, lost
+        for index in scores.indices { sides[outcomes[index] >= 0.5 ? 0 : 1].append(scores[index]) }
+        guard !sides[0].isEmpty, !sides[1].isEmpty else { return nil }
+        if scores.count >= 100_000 {
+            let boxes = [SortBox(sides[0]), SortBox(sides[1])]
+            sides = []
+            DispatchQueue.concurrentPerform(iterations: 2) { RadixSort.sort(&boxes[$0].values) }
+            sides = boxes.map(\.values)
+        } else {
+            RadixSort.sort(&sides[0])
+            RadixSort.sort(&sides[1])
+        }
+        let wonScores = sides[0]
+        let lostScores = sides[1]
+        var concordant = 0.0
+        var below = 0  // lost scores strictly below the current won score
+        var index = 0
+        while index < wonScores.count {
+            let score = wonScores[index]
+            var end = index
+            while end < wonScores.count, wonScores[end] == score { end += 1 }
+            while below < lostScores.count, lostScores[below] < score { below += 1 }
+            var equal = below
+            while equal < lostScores.count, lostScores[equal] == score { equal += 1 }
+            concordant += Double(end - index) * (Double(below) + 0.5 * Double(equal - below))
+            index = end
+        }
+        return concordant / (Double(wonScores.count) * Double(lostScores.count))
+    }
+
+    /// One side's scores, sorted on a thread of its own.
+    private final class SortBox: @unchecked Sendable {
+        var values: [Double]
+        init(_ values: [Double]) { self.values = values }
+    }
+
     /// The Brier score: the mean squared difference between predicted probability and
     /// outcome, `Σ sᵢ (pᵢ − yᵢ)² / Σ sᵢ`, in 0...1 (0 perfect; always predicting the base
     /// rate ȳ scores ȳ(1 − ȳ)).

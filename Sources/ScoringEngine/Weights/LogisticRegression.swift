@@ -212,13 +212,37 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
         offsets allOffsets: [Double]? = nil, featureNames: [String] = [], start: Fitted? = nil,
         workers: Int = LogisticRegression.defaultWorkers, covarianceAtFinalStep: Bool = true
     ) throws(LogisticRegressionError) -> Fitted {
+        try fitRows(
+            features, rows: ranges, outcomes: allOutcomes, sampleWeights: sampleWeights, offsets: allOffsets,
+            featureNames: featureNames, start: start, workers: workers, covarianceAtFinalStep: covarianceAtFinalStep
+        ).fitted
+    }
+
+    /// ``fit(_:rows:outcomes:sampleWeights:offsets:featureNames:start:workers:covarianceAtFinalStep:)``,
+    /// also returning where it ended (its ``Predictors``), for a warm start on the same rows.
+    ///
+    /// - Parameters:
+    ///   - startPredictors: `start`'s predictors on these rows (same rows, same offsets), which
+    ///     saves the pass that would compute them; their row sums, when given, save the
+    ///     objective's pass too.
+    ///   - featuresChecked: The caller has checked that every feature of the selected rows is
+    ///     finite (a cross-validation fits the same checked matrix many times).
+    func fitRows(
+        _ features: Matrix, rows ranges: [Range<Int>]?, outcomes allOutcomes: [Double], sampleWeights: [Double]? = nil,
+        offsets allOffsets: [Double]? = nil, featureNames: [String] = [], start: Fitted? = nil,
+        startPredictors: Predictors? = nil, featuresChecked: Bool = false,
+        workers: Int = LogisticRegression.defaultWorkers, covarianceAtFinalStep: Bool = true
+    ) throws(LogisticRegressionError) -> (fitted: Fitted, predictors: Predictors) {
         checkShapes(
             features, outcomes: allOutcomes, sampleWeights: sampleWeights, offsets: allOffsets, featureNames: featureNames,
             start: start)
         let design = DesignRows(features, rows: ranges, leadingOnes: fitsIntercept)
+        precondition(
+            startPredictors == nil || (start != nil && startPredictors?.eta.count == design.count),
+            "LogisticRegression.fit: start predictors need their start and one entry per selected row")
         let data = try SelectedRows(
             features, rows: ranges ?? [0..<features.rows], count: design.count, outcomes: allOutcomes,
-            sampleWeights: sampleWeights, offsets: allOffsets)
+            sampleWeights: sampleWeights, offsets: allOffsets, checkFeatures: !featuresChecked)
         let meanOutcome = min(max(data.wonWeight / data.totalWeight, 0), 1)
 
         let (terms, penaltyDiagonal, prior) = penaltyTerms(featureCount: features.columns)
@@ -233,7 +257,7 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
         let problem = Problem(
             design: design, outcomes: data.outcomes, weights: data.weights, offsets: data.offsets,
             penaltyDiagonal: penaltyDiagonal, prior: prior, workers: workers)
-        var newton = startingPoint(start, problem: problem, data: data, meanOutcome: meanOutcome)
+        var newton = startingPoint(start, predictors: startPredictors, problem: problem, data: data, meanOutcome: meanOutcome)
         try iterate(
             &newton, problem: problem, totalWeight: data.totalWeight, terms: terms, unpenalized: unpenalized,
             featureNames: featureNames)
@@ -245,9 +269,29 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
         }
         let covariance = try finalCovariance(
             newton, problem: problem, terms: terms, featureNames: featureNames, atFinalStep: covarianceAtFinalStep)
-        return fitted(
+        let fitted = fitted(
             newton, covariance: covariance, penaltyDiagonal: penaltyDiagonal, totalWeight: data.totalWeight,
             featureNames: featureNames, converged: converged)
+        return (fitted, Predictors(eta: newton.eta, rowSums: newton.state.rowSums))
+    }
+
+    /// Where a fit ended, on its own rows: the linear predictors by position and the
+    /// objective's row sums there (the penalty not included). A warm start on the same rows
+    /// (the next strength of a cross-validation walk) takes them instead of passes over the
+    /// rows; a warm start on some of them (a fold of a fit on every row) takes the
+    /// predictors of its positions.
+    struct Predictors: Sendable {
+        var eta: [Double]
+        /// `nil` when the rows differ from the fit's (the objective is evaluated again).
+        var rowSums: Problem.RowSums?
+
+        /// The predictors of the positions `ranges`, without row sums.
+        func positions(_ ranges: [Range<Int>]) -> Predictors {
+            var selected: [Double] = []
+            selected.reserveCapacity(ranges.reduce(0) { $0 + $1.count })
+            for range in ranges { selected.append(contentsOf: eta[range]) }
+            return Predictors(eta: selected, rowSums: nil)
+        }
     }
 
     /// The preconditions of ``fit(_:rows:outcomes:sampleWeights:offsets:featureNames:start:workers:covarianceAtFinalStep:)``:
@@ -296,7 +340,7 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
         ///   row, in that order), then a non-finite feature, then no weight at all.
         init(
             _ features: Matrix, rows selected: [Range<Int>], count rowCount: Int, outcomes allOutcomes: [Double],
-            sampleWeights: [Double]?, offsets allOffsets: [Double]?
+            sampleWeights: [Double]?, offsets allOffsets: [Double]?, checkFeatures: Bool = true
         ) throws(LogisticRegressionError) {
             outcomes = [Double](repeating: 0, count: rowCount)
             weights = sampleWeights == nil ? nil : [Double](repeating: 0, count: rowCount)
@@ -321,7 +365,7 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
                     position += 1
                 }
             }
-            try Self.checkFinite(features, rows: selected)
+            if checkFeatures { try Self.checkFinite(features, rows: selected) }
             guard totalWeight > 0 else { throw .noData }
         }
 
@@ -372,8 +416,11 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
         var steppedAfterFactor = false
     }
 
-    /// Start: the warm start, or the prior mean with the intercept matching the base rate.
-    func startingPoint(_ start: Fitted?, problem: Problem, data: SelectedRows, meanOutcome: Double) -> NewtonIterate {
+    /// Start: the warm start (at its predictors, when given), or the prior mean with the
+    /// intercept matching the base rate.
+    func startingPoint(
+        _ start: Fitted?, predictors: Predictors?, problem: Problem, data: SelectedRows, meanOutcome: Double
+    ) -> NewtonIterate {
         let design = problem.design
         let rowCount = design.count
         var coefficients: [Double]
@@ -381,6 +428,13 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
             coefficients = (start.intercept.map { [$0] } ?? []) + start.coefficients
         } else {
             coefficients = problem.prior
+        }
+        if let predictors {
+            let state = predictors.rowSums.map { problem.state($0, coefficients: coefficients) }
+                ?? problem.evaluate(eta: predictors.eta, direction: nil, scale: 0, coefficients: coefficients)
+            var newton = NewtonIterate(coefficients: coefficients, eta: predictors.eta, state: state)
+            newton.evaluations = predictors.rowSums == nil ? 1 : 0
+            return newton
         }
         var eta = design.multiplied(by: coefficients, workers: problem.workers)
         if let offset = data.offsets { DesignRows.add(1, offset, to: &eta) }
@@ -658,58 +712,108 @@ extension LogisticRegression {
 
         /// The objective at one point.
         struct State {
-            /// Σ sᵢ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)].
-            var logLikelihood: Double
+            /// The sums over the rows.
+            var rowSums: RowSums
             /// Q = log-likelihood − ½ Σ Dₖ (βₖ − μₖ)².
             var objective: Double
-            /// Σ sᵢ (|yᵢ ηᵢ| + ln(1 + e^ηᵢ)) + ½ Σ Dₖ (βₖ − μₖ)²: the scale of Q's rounding.
+            /// The rows' magnitude + ½ Σ Dₖ (βₖ − μₖ)²: the scale of Q's rounding.
             var magnitude: Double
+            /// Σ sᵢ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)].
+            var logLikelihood: Double { rowSums.logLikelihood }
             /// Positive-weight rows with |ηᵢ| ≥ 34 (pᵢ within 2e-15 of 0 or 1).
+            var saturatedRows: Int { rowSums.saturatedRows }
+        }
+
+        /// The objective's sums over the rows at one point.
+        struct RowSums: Sendable {
+            /// Σ sᵢ [yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ)].
+            var logLikelihood: Double
+            /// Σ sᵢ (|yᵢ ηᵢ| + ln(1 + e^ηᵢ)).
+            var magnitude: Double
+            /// Positive-weight rows with |ηᵢ| ≥ 34.
             var saturatedRows: Int
         }
 
         /// Q at the linear predictors `eta + scale · direction` and the given coefficients.
         func evaluate(eta: [Double], direction: [Double]?, scale: Double, coefficients: [Double]) -> State {
-            let outcomes = self.outcomes
-            let weights = self.weights
-            let parts = design.mapChunks(workers: workers) { chunk -> (Double, Double, Int) in
-                var logLikelihood = 0.0
-                var magnitude = 0.0
-                var saturated = 0
-                @inline(__always) func add(_ i: Int, _ t: Double) {
-                    let weight = weights?[i] ?? 1
-                    guard weight > 0 else { return }
-                    // y ln p + (1 − y) ln(1 − p) = y t − ln(1 + eᵗ), computed without overflow.
-                    let softplus = max(t, 0) + log1p(exp(-abs(t)))
-                    let yt = outcomes[i] * t
-                    logLikelihood += weight * (yt - softplus)
-                    magnitude += weight * (abs(yt) + softplus)
-                    if abs(t) >= 34 { saturated += 1 }
-                }
-                if let direction {
-                    for i in chunk { add(i, eta[i] + scale * direction[i]) }
-                } else {
-                    for i in chunk { add(i, eta[i]) }
-                }
-                return (logLikelihood, magnitude, saturated)
-            }
-            var logLikelihood = 0.0
-            var magnitude = 0.0
-            var saturated = 0
-            for part in parts {
-                logLikelihood += part.0
-                magnitude += part.1
-                saturated += part.2
-            }
+            state(rowSums(eta: eta, direction: direction, scale: scale), coefficients: coefficients)
+        }
+
+        /// Q from the rows' sums and the coefficients' penalty.
+        func state(_ rowSums: RowSums, coefficients: [Double]) -> State {
             var penaltyTerm = 0.0
             for k in coefficients.indices where penaltyDiagonal[k] > 0 {
                 let difference = coefficients[k] - prior[k]
                 penaltyTerm += penaltyDiagonal[k] * difference * difference
             }
             return State(
-                logLikelihood: logLikelihood, objective: logLikelihood - 0.5 * penaltyTerm,
-                magnitude: magnitude + 0.5 * penaltyTerm, saturatedRows: saturated)
+                rowSums: rowSums, objective: rowSums.logLikelihood - 0.5 * penaltyTerm,
+                magnitude: rowSums.magnitude + 0.5 * penaltyTerm)
         }
+
+        /// The rows' sums at the linear predictors `eta + scale · direction`.
+        ///
+        /// yᵢ ln pᵢ + (1 − yᵢ) ln(1 − pᵢ) = yᵢ tᵢ − ln(1 + e^tᵢ), and
+        /// ln(1 + e^t) = max(t, 0) + ln(1 + e^−|t|), computed without overflow. Without sample
+        /// weights the last terms of ``groupRows`` rows are summed as the logarithm of their
+        /// product (each factor is in (1, 2], so the product cannot overflow): one `log` per
+        /// group instead of one `log1p` per row. The product's rounding, a few ulps of a number
+        /// below 2⁸, is far below the objective's rounding allowance (``roundingFactor``).
+        func rowSums(eta: [Double], direction: [Double]?, scale: Double) -> RowSums {
+            let outcomes = self.outcomes
+            let weights = self.weights
+            let groupRows = Self.groupRows
+            let steps = direction ?? []
+            let moves = direction != nil
+            let parts = design.mapChunks(workers: workers) { chunk -> RowSums in
+                var logLikelihood = 0.0
+                var magnitude = 0.0
+                var saturated = 0
+                if let weights {
+                    for i in chunk {
+                        let weight = weights[i]
+                        guard weight > 0 else { continue }
+                        let t = moves ? eta[i] + scale * steps[i] : eta[i]
+                        let softplus = max(t, 0) + log1p(exp(-abs(t)))
+                        let yt = outcomes[i] * t
+                        logLikelihood += weight * (yt - softplus)
+                        magnitude += weight * (abs(yt) + softplus)
+                        if abs(t) >= 34 { saturated += 1 }
+                    }
+                    return RowSums(logLikelihood: logLikelihood, magnitude: magnitude, saturatedRows: saturated)
+                }
+                var group = chunk.lowerBound
+                while group < chunk.upperBound {
+                    let end = min(group + groupRows, chunk.upperBound)
+                    var product = 1.0
+                    var linear = 0.0
+                    var size = 0.0
+                    for i in group..<end {
+                        let t = moves ? eta[i] + scale * steps[i] : eta[i]
+                        product *= 1 + exp(-abs(t))
+                        let yt = outcomes[i] * t
+                        linear += yt - max(t, 0)
+                        size += abs(yt) + max(t, 0)
+                        if abs(t) >= 34 { saturated += 1 }
+                    }
+                    let logarithm = log(product)
+                    logLikelihood += linear - logarithm
+                    magnitude += size + logarithm
+                    group = end
+                }
+                return RowSums(logLikelihood: logLikelihood, magnitude: magnitude, saturatedRows: saturated)
+            }
+            var sums = RowSums(logLikelihood: 0, magnitude: 0, saturatedRows: 0)
+            for part in parts {
+                sums.logLikelihood += part.logLikelihood
+                sums.magnitude += part.magnitude
+                sums.saturatedRows += part.saturatedRows
+            }
+            return sums
+        }
+
+        /// Rows whose ln(1 + e^−|t|) are summed as one logarithm (see ``rowSums(eta:direction:scale:)``).
+        static let groupRows = 8
 
         /// H = ZᵀWZ + D with wᵢ = sᵢ pᵢ (1 − pᵢ), and g = Zᵀ(s ∘ (y − p)) − D(β − μ), in one
         /// pass over the design.

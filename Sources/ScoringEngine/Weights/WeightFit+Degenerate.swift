@@ -8,20 +8,38 @@ extension WeightFit {
     /// them, so their coefficient is the prior's.
     public static func constantColumns(_ utilities: Matrix) -> [Int] {
         guard utilities.rows > 0 else { return [] }
-        return (0..<utilities.columns).filter { column in
-            let first = utilities[0, column]
-            return (0..<utilities.rows).allSatisfy { utilities[$0, column] == first }
+        let columns = utilities.columns
+        let elements = utilities.elements
+        var constant = [Bool](repeating: true, count: columns)
+        var left = columns
+        var row = 1
+        // One pass in row order (the matrix's layout), until no column is left.
+        while row < utilities.rows, left > 0 {
+            for column in 0..<columns where constant[column] && !(elements[row * columns + column] == elements[column]) {
+                constant[column] = false
+                left -= 1
+            }
+            row += 1
         }
+        return (0..<columns).filter { constant[$0] }
     }
 
     /// Whether `score` separates the outcomes completely: every won row scores above every
     /// lost row (`direction` +1) or below (`direction` −1). Then the maximum-likelihood
     /// log-odds slope is infinite. `nil` when it does not, or the outcomes are of one kind.
     public static func separation(score: [Double], outcomes: [Double]) -> Int? {
+        var ranges = SideRanges()
+        for (value, outcome) in zip(score, outcomes) { ranges.add(value, won: outcome >= 0.5) }
+        return ranges.separation
+    }
+
+    /// The smallest and largest score of the won and of the lost rows.
+    struct SideRanges {
         var minWon = Double.infinity, maxWon = -Double.infinity
         var minLost = Double.infinity, maxLost = -Double.infinity
-        for (value, outcome) in zip(score, outcomes) {
-            if outcome >= 0.5 {
+
+        mutating func add(_ value: Double, won: Bool) {
+            if won {
                 minWon = min(minWon, value)
                 maxWon = max(maxWon, value)
             } else {
@@ -29,19 +47,29 @@ extension WeightFit {
                 maxLost = max(maxLost, value)
             }
         }
-        guard minWon.isFinite, minLost.isFinite else { return nil }
-        if minWon > maxLost { return 1 }
-        if maxWon < minLost { return -1 }
-        return nil
+
+        /// +1 when every won score is above every lost one, −1 when below, else `nil` (also
+        /// when one side has no row).
+        var separation: Int? {
+            guard minWon.isFinite, minLost.isFinite else { return nil }
+            if minWon > maxLost { return 1 }
+            if maxWon < minLost { return -1 }
+            return nil
+        }
     }
 
     /// Factors whose utility alone separates won from lost, with the direction (+1: won
     /// higher), in model order.
     public static func separatingColumns(_ utilities: Matrix, outcomes: [Double]) -> [(factor: Int, direction: Int)] {
-        (0..<utilities.columns).compactMap { column in
-            let values = (0..<utilities.rows).map { utilities[$0, column] }
-            return separation(score: values, outcomes: outcomes).map { (column, $0) }
+        let columns = utilities.columns
+        let elements = utilities.elements
+        var ranges = [SideRanges](repeating: SideRanges(), count: columns)
+        // One pass in row order (the matrix's layout).
+        for row in 0..<utilities.rows {
+            let won = outcomes[row] >= 0.5
+            for column in 0..<columns { ranges[column].add(elements[row * columns + column], won: won) }
         }
+        return (0..<columns).compactMap { column in ranges[column].separation.map { (column, $0) } }
     }
 
     /// `calibrate(score:outcomes:)` that stays finite and rank-preserving when the score

@@ -103,6 +103,20 @@ public struct WeightFit: Sendable {
     ///   - model: The model whose factors, sides and weights are fitted.
     /// - Throws: ``WeightFitError``.
     public func fit(utilities: Matrix, outcomes: [Double], model: ScoringModel) throws(WeightFitError) -> WeightFitResult {
+        // The row passes run on this fit's own workers; OpenBLAS's threads would only spin
+        // beside them (see BLASThreads).
+        let result = BLASThreads.withThreadCount(1) { () -> Result<WeightFitResult, WeightFitError> in
+            do throws(WeightFitError) {
+                return .success(try fitOnOneBLASThread(utilities: utilities, outcomes: outcomes, model: model))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// ``fit(utilities:outcomes:model:)`` with OpenBLAS held to one thread.
+    func fitOnOneBLASThread(utilities: Matrix, outcomes: [Double], model: ScoringModel) throws(WeightFitError) -> WeightFitResult {
         precondition(utilities.columns == model.factors.count, "WeightFit needs one utility column per factor")
         precondition(outcomes.count == utilities.rows, "WeightFit needs one outcome per account")
         let won = outcomes.filter { $0 >= 0.5 }.count
@@ -113,7 +127,9 @@ public struct WeightFit: Sendable {
         // Cross-validation folds, stratified by outcome; the rows laid out fold by fold.
         let foldCount = min(folds, won, lost)
         let assignment = foldCount >= 2 ? Self.stratifiedFolds(outcomes: outcomes, count: foldCount, seed: seed) : nil
-        let layout = FoldLayout(utilities: utilities, outcomes: outcomes, assignment: assignment, foldCount: foldCount)
+        let layout = FoldLayout(
+            utilities: utilities, outcomes: outcomes, assignment: assignment, foldCount: foldCount,
+            finite: !utilities.elements.contains { !$0.isFinite })
         let expertScore = Matrix(rows: layout.count, columns: 1, elements: layout.matrix.multiplied(by: expert))
         var folds = FoldState(count: layout.folds.count)
 
@@ -135,7 +151,7 @@ public struct WeightFit: Sendable {
                 label: "calibration of the current score, all outcomes", log: &log)
             : nil
         let (priorMean, slope) = priorMean(calibration: fullCalibration, expert: expert)
-        let fitted = try fitAllOutcomes(
+        let (fitted, predictors) = try fitAllOutcomes(
             layout: layout, names: model.factors.map(\.id), lambda: lambda, priorMean: priorMean, start: search.finalStart,
             log: &log)
 
@@ -146,7 +162,7 @@ public struct WeightFit: Sendable {
             do {
                 let predictions = try outOfFold(
                     layout: layout, expertScore: expertScore, model: model, expert: expert, lambda: lambda,
-                    fits: search.foldFits, start: fitted, state: &folds, log: &log)
+                    fits: search.foldFits, start: (fitted, predictors), state: &folds, log: &log)
                 comparison = Self.comparison(predictions, outcomes: outcomes, folds: foldCount)
             } catch {
                 // A fold's smaller sample may separate (or lose rank) where the whole does not.
@@ -196,7 +212,9 @@ public struct WeightFit: Sendable {
     ) throws(WeightFitError) -> StrengthSearch {
         var scores: [Double: WeightFitResult.StrengthScore] = [:]
         var fitsByStrength: [Double: [LogisticRegression.Fitted]] = [:]
-        var previous: [LogisticRegression.Fitted?] = Array(repeating: nil, count: layout.folds.count)
+        // Each fold's last fit and its predictors: the next strength starts there.
+        var previous: [(LogisticRegression.Fitted, LogisticRegression.Predictors)?] = Array(
+            repeating: nil, count: layout.folds.count)
         var lastFailure: WeightFitError?
         strengths: for candidate in strengthGrid.reversed() {
             var fitted = [Double](repeating: 0, count: layout.count)
@@ -204,9 +222,11 @@ public struct WeightFit: Sendable {
             for fold in layout.folds.indices {
                 let fit: LogisticRegression.Fitted
                 do {
-                    fit = try foldFit(
+                    let (fitted, predictors) = try foldFit(
                         fold, layout: layout, expertScore: expertScore, expert: expert, lambda: candidate,
                         start: previous[fold], state: &folds, log: &log)
+                    fit = fitted
+                    previous[fold] = (fitted, predictors)
                 } catch {
                     // Under separation a weak prior may not keep a fold's fit finite: that
                     // strength loses (log loss ∞) rather than ending the search.
@@ -214,7 +234,6 @@ public struct WeightFit: Sendable {
                     scores[candidate] = WeightFitResult.StrengthScore(strength: candidate, logLoss: .infinity, areaUnderROC: nil)
                     continue strengths
                 }
-                previous[fold] = fit
                 fits.append(fit)
                 layout.predict(fit, fold: fold, into: &fitted)
             }
@@ -236,12 +255,14 @@ public struct WeightFit: Sendable {
     func fitAllOutcomes(
         layout: FoldLayout, names: [String], lambda: Double, priorMean: [Double], start: LogisticRegression.Fitted?,
         log: inout FitLog
-    ) throws(WeightFitError) -> LogisticRegression.Fitted {
+    ) throws(WeightFitError) -> (LogisticRegression.Fitted, LogisticRegression.Predictors) {
         do {
             let regression = try LogisticRegression(penalty: lambda, priorMean: priorMean)
             return try log.run("fit, all outcomes, strength \(lambda)", rows: layout.count) {
                 () throws(LogisticRegressionError) in
-                try regression.fit(layout.matrix, rows: nil, outcomes: layout.outcomes, featureNames: names, start: start)
+                try regression.fitRows(
+                    layout.matrix, rows: nil, outcomes: layout.outcomes, featureNames: names, start: start,
+                    featuresChecked: layout.finite)
             }
         } catch {
             throw .regression(error)
@@ -325,8 +346,8 @@ public struct WeightFit: Sendable {
         guard let regression = try? LogisticRegression(penalty: 1e-6) else { return nil }
         let count = rows.map { $0.reduce(0) { $0 + $1.count } } ?? score.rows
         return try? log.run(label, rows: count) { () throws(LogisticRegressionError) in
-            try regression.fit(score, rows: rows, outcomes: outcomes, start: start, covarianceAtFinalStep: false)
-        }
+            try regression.fitRows(score, rows: rows, outcomes: outcomes, start: start, covarianceAtFinalStep: false)
+        }.0
     }
 
     /// Proposed weights: max(sⱼ βⱼ, 0) normalized per side; a side with no supported factor
@@ -366,11 +387,12 @@ public struct WeightFit: Sendable {
     }
 
     /// The fit of one fold's training rows at strength `lambda`, shrunk toward the prior its
-    /// own calibration gives.
+    /// own calibration gives, and its predictors. `start`'s predictors are on the fold's
+    /// training rows.
     func foldFit(
         _ fold: Int, layout: FoldLayout, expertScore: Matrix, expert: [Double], lambda: Double,
-        start: LogisticRegression.Fitted?, state: inout FoldState, log: inout FitLog
-    ) throws(WeightFitError) -> LogisticRegression.Fitted {
+        start: (LogisticRegression.Fitted, LogisticRegression.Predictors)?, state: inout FoldState, log: inout FitLog
+    ) throws(WeightFitError) -> (LogisticRegression.Fitted, LogisticRegression.Predictors) {
         let training = layout.training(fold)
         let calibration = foldCalibration(fold, layout: layout, expertScore: expertScore, state: &state, log: &log)
         let (mean, _) = priorMean(calibration: calibration, expert: expert)
@@ -378,8 +400,9 @@ public struct WeightFit: Sendable {
             let regression = try LogisticRegression(penalty: lambda, priorMean: mean)
             return try log.run("fit, fold \(fold + 1) training rows, strength \(lambda)", rows: layout.count - layout.folds[fold].count) {
                 () throws(LogisticRegressionError) in
-                try regression.fit(
-                    layout.matrix, rows: training, outcomes: layout.outcomes, start: start, covarianceAtFinalStep: false)
+                try regression.fitRows(
+                    layout.matrix, rows: training, outcomes: layout.outcomes, start: start?.0, startPredictors: start?.1,
+                    featuresChecked: layout.finite, covarianceAtFinalStep: false)
             }
         } catch {
             throw .regression(error)
@@ -406,7 +429,8 @@ public struct WeightFit: Sendable {
     /// when already made; otherwise each fold is fitted starting from `start`.
     func outOfFold(
         layout: FoldLayout, expertScore: Matrix, model: ScoringModel, expert: [Double], lambda: Double,
-        fits: [LogisticRegression.Fitted]?, start: LogisticRegression.Fitted?, state: inout FoldState, log: inout FitLog
+        fits: [LogisticRegression.Fitted]?, start: (LogisticRegression.Fitted, LogisticRegression.Predictors),
+        state: inout FoldState, log: inout FitLog
     ) throws(WeightFitError) -> (fitted: [Double], current: [Double], proposed: [Double]) {
         let n = layout.count
         var fittedP = [Double](repeating: 0, count: n)
@@ -419,9 +443,10 @@ public struct WeightFit: Sendable {
             if let fits {
                 fitted = fits[fold]
             } else {
+                // From the fit on every row, at its predictors on this fold's training rows.
                 fitted = try foldFit(
-                    fold, layout: layout, expertScore: expertScore, expert: expert, lambda: lambda, start: start,
-                    state: &state, log: &log)
+                    fold, layout: layout, expertScore: expertScore, expert: expert, lambda: lambda,
+                    start: (start.0, start.1.positions(layout.training(fold))), state: &state, log: &log).0
             }
             layout.predict(fitted, fold: fold, into: &fittedP)
             let test = layout.folds[fold]
@@ -485,9 +510,12 @@ extension WeightFit {
         let order: [Int]?
         /// Each fold's positions.
         let folds: [Range<Int>]
+        /// Whether every utility is finite (checked once, not by every fit).
+        let finite: Bool
         var count: Int { outcomes.count }
 
-        init(utilities: Matrix, outcomes: [Double], assignment: [Int]?, foldCount: Int) {
+        init(utilities: Matrix, outcomes: [Double], assignment: [Int]?, foldCount: Int, finite: Bool = false) {
+            self.finite = finite
             guard let assignment else {
                 matrix = utilities
                 self.outcomes = outcomes
@@ -557,15 +585,16 @@ extension WeightFit {
         var entries: [WeightFitResult.InternalFit] = []
 
         mutating func run(
-            _ label: String, rows: Int, _ body: () throws(LogisticRegressionError) -> LogisticRegression.Fitted
-        ) throws(LogisticRegressionError) -> LogisticRegression.Fitted {
+            _ label: String, rows: Int,
+            _ body: () throws(LogisticRegressionError) -> (LogisticRegression.Fitted, LogisticRegression.Predictors)
+        ) throws(LogisticRegressionError) -> (LogisticRegression.Fitted, LogisticRegression.Predictors) {
             let start = DispatchTime.now().uptimeNanoseconds
-            let fit = try body()
+            let (fit, predictors) = try body()
             entries.append(
                 WeightFitResult.InternalFit(
                     label: label, rows: rows, iterations: fit.iterations, objectiveEvaluations: fit.objectiveEvaluations,
                     stopReason: fit.stopReason, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
-            return fit
+            return (fit, predictors)
         }
     }
 }
