@@ -262,7 +262,7 @@ public struct ModelLearner: Sendable {
 }
 
 /// Runs `body` for 0..<count on the available cores and returns the results in order.
-func parallelMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+public func parallelMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
     let box = ParallelResults<T>(count)
     DispatchQueue.concurrentPerform(iterations: count) { index in
         let value = body(index)

@@ -479,9 +479,10 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
             // The Newton decrement gᵀH⁻¹g: twice the gain the quadratic model predicts.
             let decrement = max(0, zip(gradient, step).reduce(0) { $0 + $1.0 * $1.1 })
             let direction = design.multiplied(by: step, workers: problem.workers)
-            let etaChange = problem.largestChange(direction)
 
-            if !unpenalized.isEmpty, newton.state.saturatedRows > 0, etaChange > 1e-3 {
+            // Diverging: saturated rows, and the step still moves some row's log-odds (a pass
+            // over the rows, made only when the first two hold).
+            if !unpenalized.isEmpty, newton.state.saturatedRows > 0, problem.largestChange(direction) > 1e-3 {
                 throw .perfectSeparation(
                     terms: Self.dominantTerms(of: step, design: design, among: unpenalized, terms: terms),
                     saturatedRows: newton.state.saturatedRows, featureNames: featureNames)

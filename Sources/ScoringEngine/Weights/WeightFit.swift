@@ -150,6 +150,7 @@ public struct WeightFit: Sendable {
                 expertScore, rows: nil, outcomes: layout.outcomes, start: folds.calibrations.compactMap { $0 }.first,
                 label: "calibration of the current score, all outcomes", log: &log)
             : nil
+        folds.fullCalibration = fullCalibration
         let (priorMean, slope) = priorMean(calibration: fullCalibration, expert: expert)
         let (fitted, predictors) = try fitAllOutcomes(
             layout: layout, names: model.factors.map(\.id), lambda: lambda, priorMean: priorMean, start: search.finalStart,
@@ -416,7 +417,8 @@ public struct WeightFit: Sendable {
     ) -> LogisticRegression.Fitted? {
         if state.calibrated[fold] { return state.calibrations[fold] }
         let calibration = calibrate(
-            expertScore, rows: layout.training(fold), outcomes: layout.outcomes, start: state.calibrations.compactMap { $0 }.first,
+            expertScore, rows: layout.training(fold), outcomes: layout.outcomes,
+            start: state.calibrations.compactMap { $0 }.first ?? state.fullCalibration,
             label: "calibration of the current score, fold \(fold + 1) training rows", log: &log)
         state.calibrated[fold] = true
         state.calibrations[fold] = calibration
@@ -438,6 +440,7 @@ public struct WeightFit: Sendable {
         var proposedP = [Double](repeating: 0, count: n)
         let ranking = model.grading.ranking
         let penalty = ranking.key == .priority ? ranking.difficultyPenalty : 1
+        var previousProposed: LogisticRegression.Fitted?
         for fold in layout.folds.indices {
             let fitted: LogisticRegression.Fitted
             if let fits {
@@ -459,9 +462,11 @@ public struct WeightFit: Sendable {
                 model.factors[index].side == .value ? 100 * proposal.weights[index] : -100 * penalty * proposal.weights[index]
             }
             let proposedScore = Matrix(rows: n, columns: 1, elements: layout.matrix.multiplied(by: direction))
+            // Started from the previous fold's (the folds' proposed weights are alike).
             let proposedCalibration = calibrate(
-                proposedScore, rows: training, outcomes: layout.outcomes, start: nil,
+                proposedScore, rows: training, outcomes: layout.outcomes, start: previousProposed,
                 label: "calibration of the proposed score, fold \(fold + 1) training rows", log: &log)
+            previousProposed = proposedCalibration ?? previousProposed
             var won = 0
             for range in training { for row in range where layout.outcomes[row] >= 0.5 { won += 1 } }
             let base = Double(won) / Double(max(n - test.count, 1))
@@ -535,13 +540,24 @@ extension WeightFit {
             }
             let columns = utilities.columns
             let source = utilities.elements
-            var elements = [Double](repeating: 0, count: outcomes.count * columns)
-            var permuted = [Double](repeating: 0, count: outcomes.count)
-            for (position, row) in order.enumerated() {
-                for column in 0..<columns { elements[position * columns + column] = source[row * columns + column] }
-                permuted[position] = outcomes[row]
+            let permuted = order.map { outcomes[$0] }
+            // The rows gathered in two halves of the positions side by side, the second
+            // appended to the first (which holds room for both).
+            let count = outcomes.count
+            let halves = count >= 100_000 ? [0..<(count / 2), (count / 2)..<count] : [0..<count]
+            let positions = order
+            var parts = parallelMap(halves.count) { half -> [Double] in
+                var part: [Double] = []
+                part.reserveCapacity((half == 0 ? count : halves[half].count) * columns)
+                for position in halves[half] {
+                    let row = positions[position]
+                    part.append(contentsOf: source[(row * columns)..<((row + 1) * columns)])
+                }
+                return part
             }
-            matrix = Matrix(rows: outcomes.count, columns: columns, elements: elements)
+            var elements = parts.removeFirst()  // moved out: appended to in place
+            for part in parts { elements.append(contentsOf: part) }
+            matrix = Matrix(rows: count, columns: columns, elements: elements)
             self.outcomes = permuted
             self.order = order
             folds = (0..<foldCount).map { starts[$0]..<starts[$0 + 1] }
@@ -574,6 +590,9 @@ extension WeightFit {
     struct FoldState {
         var calibrated: [Bool]
         var calibrations: [LogisticRegression.Fitted?]
+        /// The calibration on every outcome, once made: where a fold's calibration starts
+        /// when no other fold's is there yet.
+        var fullCalibration: LogisticRegression.Fitted?
         init(count: Int) {
             calibrated = Array(repeating: false, count: count)
             calibrations = Array(repeating: nil, count: count)

@@ -112,18 +112,34 @@ public struct HistoryColumns: Sendable {
         let fills = model.factors.indices.map {
             builder.missingUtility(factor: model.factors[$0], meanUtility: statistics.meanUtility[$0])
         }
-        var decidedOutcomes: [Double] = []
-        decidedOutcomes.reserveCapacity(rows)
-        var elements: [Double] = []
-        elements.reserveCapacity(decidedCount * factorCount)
-        for row in 0..<rows where !outcomes[row].isNaN {
-            decidedOutcomes.append(outcomes[row])
-            elements.append(contentsOf: raw[(row * factorCount)..<((row + 1) * factorCount)])
+        let decidedOutcomes = outcomes.filter { !$0.isNaN }
+        let table = UtilityTable(model: model, statistics: statistics)
+        // The decided rows copied and converted in two halves side by side (each row's
+        // utilities are its own, so the halves give the same bits as one pass); the second
+        // half is appended to the first, which holds room for both.
+        let halves = Self.halves(rows: rows, large: decidedOutcomes.count >= 100_000)
+        let raw = self.raw
+        let outcomes = self.outcomes
+        let total = decidedOutcomes.count * factorCount
+        var converted = parallelMap(halves.count) { half -> [Double] in
+            var elements: [Double] = []
+            elements.reserveCapacity(half == 0 ? total : total / 2 + factorCount)
+            for row in halves[half] where !outcomes[row].isNaN {
+                elements.append(contentsOf: raw[(row * factorCount)..<((row + 1) * factorCount)])
+            }
+            table.convertToUtilities(&elements, rows: elements.count / max(factorCount, 1), missingFill: fills)
+            return elements
         }
-        UtilityTable(model: model, statistics: statistics)
-            .convertToUtilities(&elements, rows: decidedOutcomes.count, missingFill: fills)
+        var elements = converted.removeFirst()  // moved out: appended to in place
+        for part in converted { elements.append(contentsOf: part) }
         return (Matrix(rows: decidedOutcomes.count, columns: factorCount, elements: elements), decidedOutcomes)
     }
+
+    /// The rows cut in two halves (one range when the input is small).
+    static func halves(rows: Int, large: Bool) -> [Range<Int>] {
+        large ? [0..<(rows / 2), (rows / 2)..<rows] : [0..<rows]
+    }
+
 }
 
 /// What the history reader keeps of each accepted account as the stream's merger accepts

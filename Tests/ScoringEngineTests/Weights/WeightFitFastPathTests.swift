@@ -92,6 +92,32 @@ struct WeightFitFastPathTests {
         #expect(grouped.logLikelihood.isApproximatelyEqual(to: expected, relativeTolerance: 1e-12))
     }
 
+    @Test("the fold layout of 150,000 rows (gathered in two halves side by side) holds each position's row and outcome")
+    func foldLayout() {
+        let rows = 150_001
+        let columns = 3
+        let elements = (0..<(rows * columns)).map { Double($0) }
+        let outcomes = (0..<rows).map { Double($0 % 3 == 0 ? 1 : 0) }
+        let assignment = WeightFit.stratifiedFolds(outcomes: outcomes, count: 5, seed: 9)
+        let layout = WeightFit.FoldLayout(
+            utilities: Matrix(rows: rows, columns: columns, elements: elements), outcomes: outcomes, assignment: assignment,
+            foldCount: 5)
+        let order = layout.order ?? []
+        #expect(order.count == rows && Set(order).count == rows)
+        #expect(layout.matrix.rows == rows && layout.matrix.columns == columns)
+        var mismatches = 0
+        for position in 0..<rows {
+            let row = order[position]
+            for column in 0..<columns where layout.matrix[position, column] != elements[row * columns + column] { mismatches += 1 }
+            if layout.outcomes[position] != outcomes[row] { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+        // Each fold is one range of positions, and its rows are the ones assigned to it.
+        for (fold, range) in layout.folds.enumerated() {
+            #expect(range.allSatisfy { assignment[order[$0]] == fold })
+        }
+    }
+
     @Test("a warm start at the previous fit's predictors equals one that recomputes them, with one pass fewer")
     func warmStartAtPredictors() throws {
         let sample = LogisticSample.draw(rows: 30_000, intercept: 0.2, coefficients: [0.7, -0.5, 0.3], seed: 32)

@@ -95,6 +95,26 @@ struct HistoryStreamTests {
         #expect(decided.utilities.elements.map(\.bitPattern) == expected.elements.map(\.bitPattern))
     }
 
+    @Test("over 100,000 decided rows (converted in two halves side by side): the same utilities, bit for bit")
+    func utilitiesInHalves() throws {
+        let model = try editedDefaultModel([
+            ("scale: {type: piecewise, points: [[1, 0], [6, 0.4], [12, 0.8], [24, 1]]}", "scale: {type: zscore, clip: 2.5}")
+        ])
+        let path = StreamTestFiles.scratchPath("history-large.csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(Self.difficultHistory(rows: 220_000, seed: 26)).write(to: URL(fileURLWithPath: path))
+        let table = try CSVReader().read(contentsOf: path)
+        let loaded = try HistoryLoader(model: model).load(table)
+        #expect(loaded.decidedRows.count >= 100_000)
+        let expected = WeightFit.rows(UtilityBuilder(model: model).build(loaded.list.batch).matrix, loaded.decidedRows)
+        let stream = ProspectStream(model: model, configuration: .init(blockSize: 1 << 20, workers: 2))
+        let decided = try stream.readHistory(contentsOf: path, scorer: Scorer(model: model), outcomeColumn: "outcome")
+            .decided(model: model)
+        #expect(decided.outcomes == loaded.decidedRows.map { loaded.outcomes[$0]! })
+        #expect(decided.utilities.rows == expected.rows)
+        #expect(decided.utilities.elements.map(\.bitPattern) == expected.elements.map(\.bitPattern))
+    }
+
     @Test("batch-relative scales and the mean policy: statistics over every accepted account, open ones too")
     func batchRelative() throws {
         let model = try editedDefaultModel([
