@@ -152,37 +152,50 @@ struct AccountBlockTests {
         try reread.close()
     }
 
-    @Test("A history of schema version 3 moves its accounts into the blocks a new history writes")
-    func migratedFromVersion3() throws {
+    /// Three runs recorded into a history held at schema version `upTo` (closed, for a
+    /// migration to open) and into a new history (open), with a reject per run when asked.
+    static func oldAndFresh(upTo version: Int, rejects: Bool) throws
+        -> (oldPath: String, newPath: String, runs: [[AccountScore]], fresh: HistoryStore)
+    {
         let oldPath = try temporaryHistoryPath()
         let newPath = try temporaryHistoryPath()
         let runs = [
-            Self.accounts(6000, seed: 3, probability: true, stages: true),
-            Self.accounts(300, seed: 4, probability: false, stages: false),
-            Self.accounts(5000, seed: 6, probability: false, stages: true),
+            accounts(6000, seed: 3, probability: true, stages: true),
+            accounts(300, seed: 4, probability: false, stages: false),
+            accounts(5000, seed: 6, probability: false, stages: true),
         ]
-        let old = try HistoryStore(path: oldPath, create: true, upTo: 3)
+        let old = try HistoryStore(path: oldPath, create: true, upTo: version)
         let fresh = try HistoryStore(path: newPath, create: true)
         for scores in runs {
             for store in [old, fresh] {
                 _ = try store.record(PlantedRuns.description()) { recorder in
                     for score in scores { try recorder.append(score) }
-                    try recorder.reject(RecordedReject(line: 2, column: nil, code: "duplicate_id", message: "twice"))
+                    if rejects {
+                        try recorder.reject(RecordedReject(line: 2, column: nil, code: "duplicate_id", message: "twice"))
+                    }
                 }
             }
         }
         old.close()
+        return (oldPath, newPath, runs, fresh)
+    }
+
+    /// Every account block of a history file, in order.
+    static func blocks(_ path: String) throws -> [Row] {
+        try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM account_block ORDER BY run, first_account")
+        }
+    }
+
+    @Test("A history of schema version 3 moves its accounts into the blocks a new history writes")
+    func migratedFromVersion3() throws {
+        let (oldPath, newPath, runs, fresh) = try Self.oldAndFresh(upTo: 3, rejects: true)
         let migrated = try HistoryStore(path: oldPath, create: false)
         #expect(migrated.appliedSteps == ["4-account-blocks", "5-compact-utilities"])
         for (index, scores) in runs.enumerated() {
             #expect(try migrated.accounts(of: Int64(index + 1)) == Self.byteOrder(scores))
         }
-        func blocks(_ path: String) throws -> [Row] {
-            try DatabaseQueue(path: path).read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM account_block ORDER BY run, first_account")
-            }
-        }
-        #expect(try blocks(oldPath) == blocks(newPath))
+        #expect(try Self.blocks(oldPath) == Self.blocks(newPath))
         let tables = try DatabaseQueue(path: oldPath).read { db in
             (
                 try db.tableExists("account_score"), try String.fetchOne(db, sql: "PRAGMA integrity_check"),
@@ -205,28 +218,7 @@ struct AccountBlockTests {
 
     @Test("A history of schema version 4 gets the compact utilities a new history writes, block for block")
     func migratedFromVersion4() throws {
-        let oldPath = try temporaryHistoryPath()
-        let newPath = try temporaryHistoryPath()
-        let runs = [
-            Self.accounts(6000, seed: 3, probability: true, stages: true),
-            Self.accounts(300, seed: 4, probability: false, stages: false),
-            Self.accounts(5000, seed: 6, probability: false, stages: true),
-        ]
-        let old = try HistoryStore(path: oldPath, create: true, upTo: 4)
-        let fresh = try HistoryStore(path: newPath, create: true)
-        for scores in runs {
-            for store in [old, fresh] {
-                _ = try store.record(PlantedRuns.description()) { recorder in
-                    for score in scores { try recorder.append(score) }
-                }
-            }
-        }
-        old.close()
-        func blocks(_ path: String) throws -> [Row] {
-            try DatabaseQueue(path: path).read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM account_block ORDER BY run, first_account")
-            }
-        }
+        let (oldPath, newPath, runs, fresh) = try Self.oldAndFresh(upTo: 4, rejects: false)
         func utilityBytes(_ path: String) throws -> (total: Int, float64: Int) {
             try DatabaseQueue(path: path).read { db in
                 (
@@ -239,14 +231,14 @@ struct AccountBlockTests {
         let before = try utilityBytes(oldPath)
         #expect(before.total == before.float64)
         #expect(try utilityBytes(newPath).total < before.float64)
-        #expect(try blocks(oldPath) != blocks(newPath))
+        #expect(try Self.blocks(oldPath) != Self.blocks(newPath))
 
         let migrated = try HistoryStore(path: oldPath, create: false)
         #expect(migrated.appliedSteps == ["5-compact-utilities"])
         for (index, scores) in runs.enumerated() {
             #expect(try migrated.accounts(of: Int64(index + 1)) == Self.byteOrder(scores))
         }
-        #expect(try blocks(oldPath) == blocks(newPath))
+        #expect(try Self.blocks(oldPath) == Self.blocks(newPath))
         let check = try DatabaseQueue(path: oldPath).read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
         #expect(check == "ok")
         for limit in [nil, 20] as [Int?] {
