@@ -29,7 +29,8 @@ from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.model_selection import StratifiedKFold
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "compare"))
-from rules import UNITS, Rules  # noqa: E402
+from pandas_columns import text_utilities  # noqa: E402
+from rules import Rules  # noqa: E402
 
 GRID = [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000]
 WON = {"won", "win", "w", "1", "yes", "true", "赢", "赢单", "成交", "签约", "已签约"}
@@ -54,20 +55,6 @@ else:
 rows = len(frame)
 
 
-def number(text, unit):
-    text = text.str.replace(",", "", regex=False)
-    scale = np.ones(len(text))
-    if unit == "percent":
-        text = text.str.removesuffix("%")
-    elif unit in UNITS:
-        for suffix, exponent in (("万元", 4), ("亿元", 8), ("万", 4), ("亿", 8), ("元", 0)):
-            has = text.str.endswith(suffix).to_numpy()
-            if has.any():
-                text = text.where(~has, text.str.slice(0, -len(suffix)))
-                scale[has] = 10.0 ** (exponent - UNITS[unit])
-    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float) * scale
-
-
 rejected = np.zeros(rows, dtype=bool)
 utilities, present = [], []
 for factor in rules.factors:
@@ -76,18 +63,8 @@ for factor in rules.factors:
         missing = np.isnan(x)
         u = factor.numeric_utility(x)
     else:
-        text = frame[factor.column]
-        missing = ((text == "") | text.str.lower().isin(codes)).to_numpy()
-        if factor.kind == "categorical":
-            u = text.map(factor.labels).to_numpy(dtype=float)
-            unknown = np.isnan(u) & ~missing
-            if unknown.any():
-                u[unknown] = text[unknown].str.lower().map(factor.folded).to_numpy(dtype=float)
-            rejected |= np.isnan(u) & ~missing
-        else:
-            x = number(text, factor.unit)
-            rejected |= np.isnan(x) & ~missing
-            u = factor.numeric_utility(x)
+        u, missing, unreadable = text_utilities(factor, frame[factor.column], codes)
+        rejected |= unreadable
     if factor.decreasing:
         u = 1 - u
     if factor.missing == "required":

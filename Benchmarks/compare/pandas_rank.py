@@ -4,7 +4,8 @@ write the top K. Usage: pandas_rank.py LIST.csv MODEL.yaml TOP OUTPUT.csv COUNTS
 import numpy as np
 import pandas as pd
 
-from rules import GRADES, UNITS, Rules, arguments, write_results
+from pandas_columns import text_utilities
+from rules import GRADES, Rules, arguments, write_results
 
 path, model_path, top, output, counts_path = arguments()
 rules = Rules(model_path)
@@ -14,37 +15,12 @@ rows = len(frame)
 codes = set(rules.missing_codes)
 
 
-def number(text, unit):
-    """Numbers as kam reads them: separators, % in percent columns, money units."""
-    text = text.str.replace(",", "", regex=False)
-    scale = np.ones(len(text))
-    if unit == "percent":
-        text = text.str.removesuffix("%")
-    elif unit in UNITS:
-        for suffix, exponent in (("万元", 4), ("亿元", 8), ("万", 4), ("亿", 8), ("元", 0)):
-            has = text.str.endswith(suffix).to_numpy()
-            if has.any():
-                text = text.where(~has, text.str.slice(0, -len(suffix)))
-                scale[has] = 10.0 ** (exponent - UNITS[unit])
-    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float) * scale
-
-
 rejected = np.zeros(rows, dtype=bool)
 utilities = []
 present = []
 for factor in rules.factors:
-    text = frame[factor.column]
-    missing = ((text == "") | text.str.lower().isin(codes)).to_numpy()
-    if factor.kind == "categorical":
-        u = text.map(factor.labels).to_numpy(dtype=float)
-        unknown = np.isnan(u) & ~missing
-        if unknown.any():
-            u[unknown] = text[unknown].str.lower().map(factor.folded).to_numpy(dtype=float)
-        rejected |= np.isnan(u) & ~missing
-    else:
-        x = number(text, factor.unit)
-        rejected |= np.isnan(x) & ~missing
-        u = factor.numeric_utility(x)
+    u, missing, unreadable = text_utilities(factor, frame[factor.column], codes)
+    rejected |= unreadable
     if factor.decreasing:
         u = 1 - u
     if factor.missing == "required":
