@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import ScoringTestSupport
 import Testing
 
@@ -115,6 +116,12 @@ struct JointRefitTests {
 
     @Test("with outer bags every slot's curves and tables are the mean of the bags' fits, each on its bag of the slot's rows; one bag is the plain refit")
     func outerBagsAverageTheFits() throws {
+        // As `ModelLearner.learn` does: one OpenBLAS thread throughout, so that the fits
+        // compared below round alike whatever other tests run meanwhile.
+        try BLASThreads.withThreadCount(1) { try outerBagsAverageTheFitsOnOneThread() }
+    }
+
+    func outerBagsAverageTheFitsOnOneThread() throws {
         let problem = CurveProblem(Self.history(count: 6_000, seed: 5))
         var options = ModelLearner.Options()
         options.maximumInteractions = 2
