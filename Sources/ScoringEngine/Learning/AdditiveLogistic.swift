@@ -167,7 +167,9 @@ struct AdditiveLogistic: Sendable {
         let n = data.count
         var beta = start
         var eta = fittedPredictor(beta, data: data)
-        var current = penalizedLogLikelihood(eta: eta, beta: beta, data: data, lambda: lambda)
+        // e^−|ηᵢ| of the current point, from the objective's pass, for the weights' pass.
+        var exponentials = [Double](repeating: 0, count: n)
+        var current = penalizedLogLikelihood(eta: eta, beta: beta, data: data, lambda: lambda, exponentials: &exponentials)
         var iterations = 0
         var converged = false
         var information = [Double](repeating: 0, count: p)
@@ -175,10 +177,11 @@ struct AdditiveLogistic: Sendable {
         var weights = [Double](repeating: 0, count: n)
         var residuals = [Double](repeating: 0, count: n)
         let largestTerm = terms.map(\.size).max() ?? 0
-        var block = [Double](repeating: 0, count: largestTerm * largestTerm)
+        var block = [Double](repeating: 0, count: 2 * largestTerm * largestTerm)
         while iterations < maximumIterations {
             iterations += 1
-            binomialWeights(eta: eta, outcomes: data.outcomes, weights: &weights, residuals: &residuals)
+            binomialWeights(
+                eta: eta, exponentials: exponentials, outcomes: data.outcomes, weights: &weights, residuals: &residuals)
             var (gradient, hessian) = likelihoodDerivatives(weights: weights, residuals: residuals, data: data, block: &block)
             mirrorUpperTriangle(&hessian, diagonal: &information)
             addPenalty(to: &hessian, lambda: lambda)
@@ -196,7 +199,8 @@ struct AdditiveLogistic: Sendable {
             for k in 0..<p { decrement += gradient[k] * step[k] }
             guard
                 let candidate = halvedStep(
-                    from: beta, objective: current, step: step, decrement: decrement, data: data, lambda: lambda)
+                    from: beta, objective: current, step: step, decrement: decrement, data: data, lambda: lambda,
+                    exponentials: &exponentials)
             else {
                 converged = true
                 break
@@ -251,22 +255,32 @@ struct AdditiveLogistic: Sendable {
         return eta
     }
 
-    /// Q: the log-likelihood of the fitted rows at the linear predictor `eta` minus ½ βᵀSβ.
-    func penalizedLogLikelihood(eta: [Double], beta: [Double], data: FittedRows, lambda: Double) -> Double {
+    /// Q: the log-likelihood of the fitted rows at the linear predictor `eta` minus ½ βᵀSβ;
+    /// each row's e^−|ηᵢ| is left in `exponentials` (for ``binomialWeights``).
+    func penalizedLogLikelihood(
+        eta: [Double], beta: [Double], data: FittedRows, lambda: Double, exponentials: inout [Double]
+    ) -> Double {
         let y = data.outcomes
         var total = 0.0
+        var softplus = SoftplusSum()
         for i in 0..<data.count {
             let t = eta[i]
-            total += y[i] * t - (max(t, 0) + log1p(exp(-abs(t))))
+            let e = exp(-abs(t))
+            exponentials[i] = e
+            total += y[i] * t - max(t, 0)
+            softplus.add(e)
         }
-        return total - penalty(beta, lambda: lambda).value
+        return total - softplus.value - penalty(beta, lambda: lambda).value
     }
 
-    /// Each row's binomial weight p(1 − p) and residual y − p at the linear predictor `eta`.
-    func binomialWeights(eta: [Double], outcomes y: [Double], weights: inout [Double], residuals: inout [Double]) {
+    /// Each row's binomial weight p(1 − p) and residual y − p at the linear predictor `eta`,
+    /// whose e^−|ηᵢ| are `exponentials`.
+    func binomialWeights(
+        eta: [Double], exponentials: [Double], outcomes y: [Double], weights: inout [Double], residuals: inout [Double]
+    ) {
         for i in 0..<y.count {
             let t = eta[i]
-            let e = exp(-abs(t))
+            let e = exponentials[i]
             let probability = t >= 0 ? 1 / (1 + e) : e / (1 + e)
             weights[i] = probability * (1 - probability)
             residuals[i] = y[i] - probability
@@ -280,7 +294,8 @@ struct AdditiveLogistic: Sendable {
     /// the diagonal blocks (diagonal: one group per row and term) and the upper blocks of
     /// each pair of terms.
     ///
-    /// - Parameter block: Scratch for one pair of terms' block (the largest term's size squared).
+    /// - Parameter block: Scratch for two pairs of terms' blocks (twice the largest term's
+    ///   size squared).
     func likelihoodDerivatives(
         weights: [Double], residuals: [Double], data: FittedRows, block: inout [Double]
     ) -> (gradient: [Double], hessian: [Double]) {
@@ -320,20 +335,39 @@ struct AdditiveLogistic: Sendable {
                 h[ia] += w[i]
                 h[ia * p + ia] += w[i]
             }
-            for b in (a + 1)..<terms.count {
+            // The blocks (a, b) of two later terms b at a time: one pass over term a's groups
+            // and the weights fills both (each cell still sums its rows in row order).
+            var b = a + 1
+            while b < terms.count {
+                let pair = b + 1 < terms.count
                 let sizeB = terms[b].size
                 let cells = terms[a].size * sizeB
+                let sizeC = pair ? terms[b + 1].size : 0
+                let cellsC = terms[a].size * sizeC
                 block.withUncheckedMutableView { cell in
-                    for k in 0..<cells { cell[k] = 0 }
+                    for k in 0..<(cells + cellsC) { cell[k] = 0 }
                     data.columns[b].withUncheckedView { groupsB in
-                        for i in 0..<n { cell[Int(groupsA[i]) * sizeB + Int(groupsB[i])] += w[i] }
+                        if pair {
+                            data.columns[b + 1].withUncheckedView { groupsC in
+                                for i in 0..<n {
+                                    let row = Int(groupsA[i])
+                                    cell[row * sizeB + Int(groupsB[i])] += w[i]
+                                    cell[cells + row * sizeC + Int(groupsC[i])] += w[i]
+                                }
+                            }
+                        } else {
+                            for i in 0..<n { cell[Int(groupsA[i]) * sizeB + Int(groupsB[i])] += w[i] }
+                        }
                     }
-                    let offsetB = offsets[b]
-                    for g in 0..<terms[a].size {
-                        let rowStart = (offsetA + g) * p + offsetB
-                        for k in 0..<sizeB { h[rowStart + k] = cell[g * sizeB + k] }
+                    for (term, size, start) in [(b, sizeB, 0), (b + 1, sizeC, cells)] where size > 0 {
+                        let offset = offsets[term]
+                        for g in 0..<terms[a].size {
+                            let rowStart = (offsetA + g) * p + offset
+                            for k in 0..<size { h[rowStart + k] = cell[start + g * size + k] }
+                        }
                     }
                 }
+                b += pair ? 2 : 1
             }
         }
     }
@@ -350,16 +384,19 @@ struct AdditiveLogistic: Sendable {
 
     /// Step halving (Armijo): the first of `beta + step`, `beta + step / 2`, … (down to 1e-10
     /// of the step) whose penalized log-likelihood exceeds `current` by enough, with its linear
-    /// predictor and objective; `nil` when none does.
+    /// predictor and objective (its rows' e^−|ηᵢ| left in `exponentials`); `nil` when none
+    /// does (`exponentials` then hold the last candidate's).
     func halvedStep(
-        from beta: [Double], objective current: Double, step: [Double], decrement: Double, data: FittedRows, lambda: Double
+        from beta: [Double], objective current: Double, step: [Double], decrement: Double, data: FittedRows, lambda: Double,
+        exponentials: inout [Double]
     ) -> (beta: [Double], eta: [Double], objective: Double)? {
         var scale = 1.0
         var candidate = beta
         while scale >= 1e-10 {
             for k in 0..<parameterCount { candidate[k] = beta[k] + scale * step[k] }
             let candidateEta = fittedPredictor(candidate, data: data)
-            let candidateObjective = penalizedLogLikelihood(eta: candidateEta, beta: candidate, data: data, lambda: lambda)
+            let candidateObjective = penalizedLogLikelihood(
+                eta: candidateEta, beta: candidate, data: data, lambda: lambda, exponentials: &exponentials)
             if candidateObjective >= current + 1e-4 * scale * decrement - 1e-12 * abs(current) {
                 return (candidate, candidateEta, candidateObjective)
             }

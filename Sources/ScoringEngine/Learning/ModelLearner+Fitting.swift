@@ -40,20 +40,32 @@ extension ModelLearner {
     }
 
     /// The design `[1 | utilities]` of `rows`, the utilities read from per-group tables.
+    ///
+    /// Written in blocks of ``designBlockRows`` rows, every column into a block while it is in
+    /// cache: one pass over the matrix instead of one per column (the same values).
     static func design(rows: [Int], tables: [[Double]], groups: [[UInt16]]) -> Matrix {
         let width = tables.count + 1
         var elements = [Double](repeating: 1, count: rows.count * width)
-        for column in tables.indices {
-            let table = tables[column]
-            let group = groups[column]
-            var position = column + 1
-            for row in rows {
-                elements[position] = table[Int(group[row])]
-                position += width
+        var first = 0
+        while first < rows.count {
+            let last = min(first + designBlockRows, rows.count)
+            for column in tables.indices {
+                let table = tables[column]
+                let group = groups[column]
+                var position = first * width + column + 1
+                for index in first..<last {
+                    elements[position] = table[Int(group[rows[index]])]
+                    position += width
+                }
             }
+            first = last
         }
         return Matrix(rows: rows.count, columns: width, elements: elements)
     }
+
+    /// Rows of a design written column by column at a time (about 200 KB of a 25-column
+    /// design: within a core's L2 cache).
+    static let designBlockRows = 1024
 
     /// The design `[1 | matrix rows]`.
     static func design(rows: [Int], matrix: Matrix) -> Matrix {

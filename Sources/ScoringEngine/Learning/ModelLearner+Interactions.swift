@@ -90,14 +90,15 @@ extension ModelLearner {
     /// −Σ log-likelihood of `rows` at log-odds `eta` (+ `delta` of the row's cell).
     static func logLoss(rows: [Int], eta: [Double], outcomes: [Double], cell: [UInt16]? = nil, delta: [Double]? = nil) -> Double {
         var total = 0.0
+        var softplus = SoftplusSum()
         for row in rows {
             var t = eta[row]
             if let cell, let delta { t += delta[Int(cell[row])] }
-            // ln(1 + e^t) − y t, stably.
-            let softplus = t > 0 ? t + Foundation.log1p(Foundation.exp(-t)) : Foundation.log1p(Foundation.exp(t))
-            total += softplus - outcomes[row] * t
+            // ln(1 + e^t) − y t = max(t, 0) + ln(1 + e^−|t|) − y t, stably.
+            total += max(t, 0) - outcomes[row] * t
+            softplus.add(Foundation.exp(-abs(t)))
         }
-        return total
+        return total + softplus.value
     }
 
     /// The FAST score of a pair (Lou et al. 2013, as InterpretML ranks pairs): on the

@@ -183,12 +183,18 @@ extension ModelLearner {
         return (.binned(bins: bins), specialValues)
     }
 
-    /// The accounts × factors matrix of the factors' utility columns.
+    /// The accounts × factors matrix of the factors' utility columns, written in blocks of
+    /// rows as ``design(rows:tables:groups:)`` is.
     static func utilityMatrix(_ utilityColumns: [[Double]], accounts n: Int) -> Matrix {
         let factorCount = utilityColumns.count
         var elements = [Double](repeating: 0, count: n * factorCount)
-        for (j, column) in utilityColumns.enumerated() {
-            for row in 0..<n { elements[row * factorCount + j] = column[row] }
+        var first = 0
+        while first < n {
+            let last = min(first + designBlockRows, n)
+            for (j, column) in utilityColumns.enumerated() {
+                for row in first..<last { elements[row * factorCount + j] = column[row] }
+            }
+            first = last
         }
         return Matrix(rows: n, columns: factorCount, elements: elements)
     }

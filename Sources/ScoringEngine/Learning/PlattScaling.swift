@@ -43,13 +43,15 @@ public enum PlattScaling {
         for _ in 0..<200 {
             // One pass: the objective, gradient and Hessian at (a, b).
             var objective = 0.0
+            var softplus = SoftplusSum()
             var ga = 0.0, gb = 0.0, haa = 0.0, hab = 0.0, hbb = 0.0
             for index in scores.indices {
                 let z = (scores[index] - mean) / deviation
                 let t = a + b * z
                 let e = exp(-abs(t))
                 let p = t >= 0 ? 1 / (1 + e) : e / (1 + e)
-                objective += outcomes[index] * t - (max(t, 0) + log1p(e))
+                objective += outcomes[index] * t - max(t, 0)
+                softplus.add(e)
                 let r = outcomes[index] - p
                 let w = p * (1 - p)
                 ga += r
@@ -58,7 +60,7 @@ public enum PlattScaling {
                 hab += w * z
                 hbb += w * z * z
             }
-            objective -= 0.5 * ridge * b * b
+            objective -= softplus.value + 0.5 * ridge * b * b
             if accepted.isFinite, objective < accepted - 1e-12 * abs(accepted) {
                 scale /= 2
                 if scale < 1e-6 {

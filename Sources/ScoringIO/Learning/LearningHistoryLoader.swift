@@ -465,6 +465,13 @@ public struct LearningHistoryLoader: Sendable {
     /// `CharacterSet.whitespaces`); the text itself, without a Foundation call, when its ends
     /// are no such space (the common case: the CSV reader trims unquoted fields).
     static func trimmed(_ text: String) -> String {
+        // ASCII ends other than a space or a tab: nothing to trim, without Unicode properties
+        // (the last byte of a non-ASCII scalar is never ASCII).
+        if let firstByte = text.utf8.first, let lastByte = text.utf8.last, firstByte < 0x80, lastByte < 0x80,
+            firstByte != 0x20, firstByte != 0x09, lastByte != 0x20, lastByte != 0x09
+        {
+            return text
+        }
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return text }
         func isSpace(_ scalar: Unicode.Scalar) -> Bool {
             scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator

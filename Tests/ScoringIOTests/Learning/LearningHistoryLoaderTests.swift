@@ -1,6 +1,6 @@
 import Foundation
 import ScoringEngine
-import ScoringIO
+@testable import ScoringIO
 import ScoringTestSupport
 import Testing
 
@@ -217,5 +217,27 @@ struct LearningHistoryLoaderTests {
         // 'pilot' is not in the model's map: kept for learning.
         #expect(jobs == ["housemaid", "services", "pilot"])
         #expect(defaults == ["no", nil, "no"])
+    }
+
+    /// The trimming before its ASCII fast path: Unicode properties of both ends, Foundation's
+    /// trimming when either is a space (category Zs) or a tab.
+    static func referenceTrimmed(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return text }
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+        guard isSpace(first) || isSpace(last) else { return text }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    @Test("labels trimmed through the ASCII fast path equal the Unicode path's, ASCII ends or not")
+    func trimmedLabels() {
+        let texts = [
+            "", "a", "AAA", "a b", " a", "a ", "\ta\t", "  ", "\t", "华信", " 华信", "华信\u{3000}", "\u{3000}华信\u{3000}",
+            "\u{00A0}x", "x\u{00A0}", "é", " é ", "a\u{2009}", "\u{1680}a", "a\n", "\na", "a\u{200B}", "é\t", "\u{FEFF}a", " a\u{200B}",
+        ]
+        for text in texts {
+            #expect(LearningHistoryLoader.trimmed(text) == Self.referenceTrimmed(text), "\(Array(text.unicodeScalars))")
+        }
+        #expect(LearningHistoryLoader.trimmed(" 华信\t") == "华信")
+        #expect(LearningHistoryLoader.trimmed("\u{3000}a ") == "a")
     }
 }
