@@ -254,10 +254,17 @@ struct ChunkMapper: Sendable {
                 validatesUTF8 ? UTF8Validation.firstInvalidOffset(in: buffer, range: chunk.start..<buffer.count) : nil
             var scanner = FieldScanner(bytes: buffer, start: chunk.start, line: 0, delimiter: plan.delimiter)
             let columnCount = plan.columnCount
-            let estimate = buffer.count / 128 + 16
+            // Room for as many records as the chunk holds at two bytes per column (plain-
+            // number lists have more), so that the arrays do not grow by copying; room never
+            // touched costs no memory.
+            let estimate = buffer.count / Swift.max(2 * columnCount, 16) + 16
             rows.candidates.reserveCapacity(estimate)
             rows.statistics.reserveCapacity(estimate * width)
             rows.idBytes.reserveCapacity(estimate * 12)
+            if keepsRaw {
+                rows.raw.reserveCapacity(estimate * factorCount)
+                rows.completeness.reserveCapacity(estimate)
+            }
             defer {
                 flushPanel(panel)
                 chunk.rows = rows

@@ -16,18 +16,76 @@ extension OutputSpan where Element == UInt8 {
 
     /// Appends the decimal digits of `number`, zero-padded to at least `minimumCount`
     /// (at most 20) digits.
+    ///
+    /// Numbers below 1,000 without padding are written straight; others two digits at a
+    /// time from the right (one division by 100 per pair, by constants the compiler turns
+    /// into multiplications).
     @inlinable
     public mutating func appendDigits(_ number: UInt64, minimumCount: Int = 1) {
+        if minimumCount <= 1 && number < 1000 {
+            appendBelowThousand(UInt32(truncatingIfNeeded: number))
+            return
+        }
         var digits = InlineArray<20, UInt8>(repeating: UInt8(ascii: "0"))
         var rest = number
         var index = 20
-        repeat {
+        while rest >= 100 {
+            let (quotient, pair) = rest.quotientAndRemainder(dividingBy: 100)
+            let (tens, ones) = UInt32(truncatingIfNeeded: pair).quotientAndRemainder(dividingBy: 10)
+            index &-= 2
+            digits[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: tens)
+            digits[index &+ 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: ones)
+            rest = quotient
+        }
+        // The first one or two digits.
+        let (tens, ones) = UInt32(truncatingIfNeeded: rest).quotientAndRemainder(dividingBy: 10)
+        index &-= 1
+        digits[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: ones)
+        if tens > 0 {
             index &-= 1
-            digits[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-        } while rest > 0
+            digits[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: tens)
+        }
         let first = Swift.min(index, 20 - minimumCount)
         for position in first..<20 { append(digits[position]) }
+    }
+
+    /// Appends `number` (below 1,000) without leading zeros.
+    @inlinable
+    mutating func appendBelowThousand(_ number: UInt32) {
+        let (hundreds, rest) = number.quotientAndRemainder(dividingBy: 100)
+        let (tens, ones) = rest.quotientAndRemainder(dividingBy: 10)
+        if hundreds > 0 { append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: hundreds)) }
+        if hundreds > 0 || tens > 0 { append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: tens)) }
+        append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: ones))
+    }
+
+    /// Appends `number` (below 10,000) as exactly four digits.
+    @inlinable
+    mutating func appendFourDigits(_ number: UInt32) {
+        let (high, low) = number.quotientAndRemainder(dividingBy: 100)
+        let (first, second) = high.quotientAndRemainder(dividingBy: 10)
+        let (third, fourth) = low.quotientAndRemainder(dividingBy: 10)
+        append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: first))
+        append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: second))
+        append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: third))
+        append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fourth))
+    }
+
+    /// 10^`digits` (0...18) as an integer and as a double (exact: 10¹⁸ < 2⁶³, and 5¹⁸ < 2⁵³);
+    /// constants for the decimals reports use, so no multiplication loop runs per number.
+    @inlinable
+    static func decimalScale(_ digits: Int) -> (power: UInt64, scale: Double) {
+        switch digits {
+        case 0: return (1, 1)
+        case 1: return (10, 1e1)
+        case 2: return (100, 1e2)
+        case 4: return (10_000, 1e4)
+        case 6: return (1_000_000, 1e6)
+        default:
+            var power: UInt64 = 1
+            for _ in 0..<digits { power &*= 10 }
+            return (power, Double(Int64(bitPattern: power)))
+        }
     }
 
     /// Appends an integer: a `-` for a negative one, then its digits.
@@ -62,9 +120,8 @@ extension OutputSpan where Element == UInt8 {
             }
             return
         }
-        var power: UInt64 = 1
-        for _ in 0..<digits { power &*= 10 }
-        let magnitude = value.magnitude * Double(power)
+        let (power, scale) = Self.decimalScale(digits)
+        let magnitude = value.magnitude * scale
         guard magnitude < 9e15 else {
             for byte in value.description.utf8 { append(byte) }
             return
@@ -74,6 +131,14 @@ extension OutputSpan where Element == UInt8 {
         let whole = Int64(magnitude)
         let units = UInt64(magnitude - Double(whole) >= 0.5 ? whole &+ 1 : whole)
         if value < 0 && units != 0 { append(UInt8(ascii: "-")) }
+        if digits == 4 {
+            // The CSV reports' default, with constant divisors.
+            let (integer, fraction) = units.quotientAndRemainder(dividingBy: 10_000)
+            appendDigits(integer)
+            append(UInt8(ascii: "."))
+            appendFourDigits(UInt32(truncatingIfNeeded: fraction))
+            return
+        }
         appendDigits(units / power)
         if digits > 0 {
             append(UInt8(ascii: "."))

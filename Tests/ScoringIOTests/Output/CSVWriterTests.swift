@@ -157,4 +157,30 @@ struct OutputSpanFormattingTests {
         #expect(Self.bytes { $0.appendCSVNumber(-0.00004, digits: 4) } == "0.0000")
         #expect(Self.bytes { $0.appendDigits(42, minimumCount: 5) } == "00042")
     }
+
+    @Test("digits equal String's, zero-padded, at every length from 1 to 20 digits and padding 0 to 20")
+    func digitsAgainstString() {
+        var random = SeededRandom(seed: 11)
+        var numbers: [UInt64] = [0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10_000, UInt64.max, UInt64.max - 1]
+        for exponent in 0..<20 {
+            let power = (0..<exponent).reduce(UInt64(1)) { product, _ in product * 10 }
+            numbers += [power, power &- 1, power &+ 1]
+        }
+        for _ in 0..<100_000 {
+            // Uniform in the number of bits, then in the bits themselves.
+            let bits = random.next() % 64 + 1
+            let word = random.next()
+            numbers.append(bits == 64 ? word : word & ((1 << bits) - 1))
+        }
+        for (index, number) in numbers.enumerated() {
+            let minimum = index % 21
+            let plain = String(number)
+            let expected = String(repeating: "0", count: max(0, minimum - plain.count)) + plain
+            let written = Self.bytes { $0.appendDigits(number, minimumCount: minimum) }
+            guard written == expected else {
+                Issue.record("appendDigits(\(number), minimumCount: \(minimum)) wrote '\(written)', not '\(expected)'")
+                return
+            }
+        }
+    }
 }
