@@ -216,6 +216,16 @@ public struct LearningHistoryLoader: Sendable {
         let factor: Factor
         let column: Int
         let numbers: NumberReader
+        /// `factor.isCategorical`, kept so that the per-field loops read only plain values
+        /// (reading `factor` there copied the whole factor, strings and scale, every field).
+        let isCategorical: Bool
+
+        init(factor: Factor, column: Int, numbers: NumberReader) {
+            self.factor = factor
+            self.column = column
+            self.numbers = numbers
+            isCategorical = factor.isCategorical
+        }
     }
 
     /// The decided rows read so far: the model factors' values, outcomes, stages, where each
@@ -236,8 +246,8 @@ public struct LearningHistoryLoader: Sendable {
         var rowLabels: [String?]
 
         init(readers: [FactorReader], capacity: Int) {
-            numeric = readers.map { $0.factor.isCategorical ? [Double]() : [Double](reserveCapacity: capacity) }
-            labels = readers.map { $0.factor.isCategorical ? [String?](reserveCapacity: capacity) : [String?]() }
+            numeric = readers.map { $0.isCategorical ? [Double]() : [Double](reserveCapacity: capacity) }
+            labels = readers.map { $0.isCategorical ? [String?](reserveCapacity: capacity) : [String?]() }
             rowValues = [Double](repeating: .nan, count: readers.count)
             rowLabels = [String?](repeating: nil, count: readers.count)
         }
@@ -245,7 +255,7 @@ public struct LearningHistoryLoader: Sendable {
         /// Appends the row just read (its factors' values and labels from `rowValues` and `rowLabels`).
         mutating func appendRow(readers: [FactorReader], outcome: Double, stage: Int?, line: Int, id: String, recordIndex: Int) {
             for index in readers.indices {
-                if readers[index].factor.isCategorical {
+                if readers[index].isCategorical {
                     labels[index].append(rowLabels[index])
                 } else {
                     numeric[index].append(rowValues[index])
@@ -403,17 +413,18 @@ public struct LearningHistoryLoader: Sendable {
     static func readFactors(
         _ fields: [String], readers: [FactorReader], missingCodes: MissingCodes, into rows: inout DecidedRows
     ) -> (reason: Reject.Reason, column: Int)? {
-        for (index, reader) in readers.enumerated() {
-            let field = fields[reader.column]
+        for index in readers.indices {
+            let column = readers[index].column
+            let field = fields[column]
             if missingCodes.matches(field) {
                 rows.rowValues[index] = .nan
                 rows.rowLabels[index] = nil
-            } else if reader.factor.isCategorical {
+            } else if readers[index].isCategorical {
                 rows.rowLabels[index] = trimmed(field)
             } else {
-                switch FieldReader.number(field, with: reader.numbers) {
+                switch FieldReader.number(field, with: readers[index].numbers) {
                 case .success(let value): rows.rowValues[index] = value
-                case .failure(let reason): return (reason, reader.column)
+                case .failure(let reason): return (reason, column)
                 }
             }
         }
