@@ -18,17 +18,42 @@ struct ModelFitReportGoldenTests {
     static let holdout = 0.25
     static let seed: UInt64 = 42
 
-    /// The report of the fit, with the round trip's check and the held-out evaluation.
-    static func report(language: Language) throws -> ModelFitReport {
+    /// The fit the report is made of: the history, its training rows and the learned model.
+    struct Fit {
+        let model: ScoringModel
+        let table: CSVTable
+        let history: LearningHistoryLoader.Result
+        let split: HoldoutSplit
+        let training: LearningData
+        let learned: LearnedModel
+        /// The file line of each training account.
+        var trainingLines: [Int] { split.training.map { history.lines[$0] } }
+    }
+
+    static func fit() throws -> Fit {
         let model = try TextReportGoldenTests.model()
         let bytes = HistoryGenerator(model: model, options: try GeneratorOptions(rows: 160, seed: 5)).bytes()
         let table = try CSVReader().read(bytes: bytes, file: "history.csv")
         let history = try LearningHistoryLoader(model: model).load(table)
         let split = HoldoutSplit(outcomes: history.data.outcomes, fraction: holdout, seed: seed)
         let training = history.data.rows(split.training)
+        let learned = try ModelLearner(options: options()).learn(training, baseModel: model)
+        return Fit(model: model, table: table, history: history, split: split, training: training, learned: learned)
+    }
+
+    /// The learner's options: the defaults with the seed.
+    static func options() -> ModelLearner.Options {
         var options = ModelLearner.Options()
         options.seed = seed
-        let learned = try ModelLearner(options: options).learn(training, baseModel: model)
+        return options
+    }
+
+    /// The report of the fit, with the round trip's check and the held-out evaluation.
+    static func report(language: Language) throws -> ModelFitReport {
+        let fit = try fit()
+        let (model, table, history, split, training, learned) =
+            (fit.model, fit.table, fit.history, fit.split, fit.training, fit.learned)
+        let options = Self.options()
         var report = ModelFitReport(
             file: "history.csv", modelFile: "models/default.yaml", baseModel: model, history: history,
             trainingCount: training.count, learned: learned,
@@ -40,7 +65,7 @@ struct ModelFitReportGoldenTests {
         let text = try ModelFileWriter().checkedText(learned.model, annotations: report.annotations(), file: "history.model.yaml")
         let reread = try ModelFileReader().read(yaml: text, file: "history.model.yaml")
         report.roundTrip = try ModelFitReport.RoundTrip(
-            checking: reread, learned: learned, training: training, table: table, lines: split.training.map { history.lines[$0] },
+            checking: reread, learned: learned, training: training, table: table, lines: fit.trainingLines,
             tolerance: 1e-12)
         report.heldOut = ModelFitReport.HeldOut(
             source: "holdout 25%", evaluation: try ModelLearner.evaluate(model: reread, on: history.data.rows(split.heldOut)),
@@ -74,5 +99,30 @@ struct ModelFitReportGoldenTests {
         #expect(history.wonCount > 0 && history.lostCount > 0)
         let heldOut = try #require(report.heldOut)
         #expect(report.trainingCount + heldOut.evaluation.scores.grades.count == history.data.count)
+    }
+
+    @Test("the round trip's check gives the same counts and differences a part at a time as on the whole table, for the written model and for a wrong one")
+    func roundTripInParts() throws {
+        let fit = try Self.fit()
+        let text = try ModelFileWriter().checkedText(fit.learned.model, file: "history.model.yaml")
+        let reread = try ModelFileReader().read(yaml: text, file: "history.model.yaml")
+        // The base model is not the learned one: every comparison must find that, in parts too.
+        for checked in [reread, fit.model] {
+            let checks = try [fit.table.records.count, 1, 7, 64].map { part in
+                try ModelFitReport.RoundTrip(
+                    checking: checked, learned: fit.learned, training: fit.training, table: fit.table, lines: fit.trainingLines,
+                    tolerance: 1e-12, partRecords: part)
+            }
+            for check in checks.dropFirst() {
+                #expect(check.comparedThroughIngest == checks[0].comparedThroughIngest)
+                #expect(check.largestDifference.bitPattern == checks[0].largestDifference.bitPattern)
+                #expect(check.gradesDiffer == checks[0].gradesDiffer)
+            }
+            #expect(checks[0].comparedThroughIngest == fit.training.count)
+        }
+        let wrong = try ModelFitReport.RoundTrip(
+            checking: fit.model, learned: fit.learned, training: fit.training, table: fit.table, lines: fit.trainingLines,
+            tolerance: 1e-12, partRecords: 7)
+        #expect(wrong.largestDifference > 1e-6)
     }
 }
