@@ -101,7 +101,8 @@ struct ModelFitReportGoldenTests {
         #expect(report.trainingCount + heldOut.evaluation.scores.grades.count == history.data.count)
     }
 
-    @Test("the round trip's check gives the same counts and differences a part at a time as on the whole table, for the written model and for a wrong one")
+    /// For the written model and for a wrong one (the base model).
+    @Test("the round trip's check gives the same counts and differences a part at a time as on the whole table")
     func roundTripInParts() throws {
         let fit = try Self.fit()
         let text = try ModelFileWriter().checkedText(fit.learned.model, file: "history.model.yaml")
