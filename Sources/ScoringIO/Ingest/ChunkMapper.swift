@@ -85,24 +85,13 @@ struct ChunkMapper: Sendable {
                 do throws(FieldScanner.Failure) {
                     try scanner.skipRestOfRecord()
                 } catch {
-                    guard case .openQuote(let opening, let line) = error else { return }
-                    if let invalidOffset, invalidOffset >= recordStart, invalidOffset < opening {
-                        chunk.failure = .invalidUTF8(offset: invalidOffset)
-                    } else {
-                        chunk.failure = .openQuote(
-                            recordStart: recordStart, recordLine: recordLine, opening: opening, line: line)
-                    }
-                    chunk.lineCount = recordLine
+                    chunk.stop(at: error, recordStart: recordStart, recordLine: recordLine, invalidOffset: invalidOffset)
                     return
                 }
-                if let invalidOffset, invalidOffset < scanner.position {
-                    chunk.failure = .invalidUTF8(offset: invalidOffset)
-                    chunk.lineCount = recordLine
-                    return
-                }
-                if let tooLong = longFieldLine(buffer, recordStart..<scanner.position, line: recordLine, delimiter: delimiter) {
-                    chunk.failure = .fieldTooLong(line: tooLong)
-                    chunk.lineCount = recordLine
+                if chunk.stops(
+                    buffer: buffer, record: recordStart..<scanner.position, line: recordLine, invalidOffset: invalidOffset,
+                    delimiter: delimiter)
+                {
                     return
                 }
                 chunk.recordsRead &+= 1
@@ -280,25 +269,14 @@ struct ChunkMapper: Sendable {
                 do throws(FieldScanner.Failure) {
                     (column, failed) = try readRecord(&scanner, buffer: buffer, panel: panel)
                 } catch {
-                    guard case .openQuote(let opening, let line) = error else { return }
-                    if let invalidOffset, invalidOffset >= recordStart, invalidOffset < opening {
-                        chunk.failure = .invalidUTF8(offset: invalidOffset)
-                    } else {
-                        chunk.failure = .openQuote(
-                            recordStart: recordStart, recordLine: recordLine, opening: opening, line: line)
-                    }
-                    chunk.lineCount = recordLine
+                    chunk.stop(at: error, recordStart: recordStart, recordLine: recordLine, invalidOffset: invalidOffset)
                     return
                 }
                 let recordEnd = scanner.position
-                if let invalidOffset, invalidOffset < recordEnd {
-                    chunk.failure = .invalidUTF8(offset: invalidOffset)
-                    chunk.lineCount = recordLine
-                    return
-                }
-                if let tooLong = ChunkMapper.longFieldLine(buffer, recordStart..<recordEnd, line: recordLine, delimiter: plan.delimiter) {
-                    chunk.failure = .fieldTooLong(line: tooLong)
-                    chunk.lineCount = recordLine
+                if chunk.stops(
+                    buffer: buffer, record: recordStart..<recordEnd, line: recordLine, invalidOffset: invalidOffset,
+                    delimiter: plan.delimiter)
+                {
                     return
                 }
                 recordsRead &+= 1
@@ -697,5 +675,34 @@ enum IDHash {
         hash = hash &* 0xBF58_476D_1CE4_E5B9
         hash ^= hash >> 32
         return hash
+    }
+}
+
+extension MappedChunk {
+    /// Stops the chunk at a record that does not scan: an open quote (or invalid UTF-8 before
+    /// the quote, which is reported first) sets the failure and the line count; any other
+    /// scanner failure stops it without one.
+    func stop(at error: FieldScanner.Failure, recordStart: Int, recordLine: Int, invalidOffset: Int?) {
+        guard case .openQuote(let opening, let line) = error else { return }
+        if let invalidOffset, invalidOffset >= recordStart, invalidOffset < opening {
+            failure = .invalidUTF8(offset: invalidOffset)
+        } else {
+            failure = .openQuote(recordStart: recordStart, recordLine: recordLine, opening: opening, line: line)
+        }
+        lineCount = recordLine
+    }
+
+    /// Whether a scanned record stops the chunk (invalid UTF-8 within it, or a field too
+    /// long), with the failure and the line count set when it does.
+    func stops(buffer: ByteView, record: Range<Int>, line: Int, invalidOffset: Int?, delimiter: UInt8) -> Bool {
+        if let invalidOffset, invalidOffset < record.upperBound {
+            failure = .invalidUTF8(offset: invalidOffset)
+        } else if let tooLong = ChunkMapper.longFieldLine(buffer, record, line: line, delimiter: delimiter) {
+            failure = .fieldTooLong(line: tooLong)
+        } else {
+            return false
+        }
+        lineCount = line
+        return true
     }
 }
