@@ -33,12 +33,72 @@ public struct ScoringPipeline: Sendable {
         }
         let scores = Matrix(rows: batch.count, columns: 2 * scorer.scenarioCount, elements: scoreElements)
         unfilled.fillMeans(meanUtility: statistics.meanUtility)
-        let utilities = unfilled.utilities
+        return assembled(
+            accounts: batch.accounts, segmentData: batch.segmentData, utilities: unfilled.utilities, scores: scores,
+            scenario: scenario, statistics: statistics)
+    }
+
+    /// The assessment of accounts whose utilities a streaming pass computed already
+    /// (``ScoredRows``: utilities, completeness and present factors as the pass's panels
+    /// computed them), without reading their factor values again: they are scored, the `mean`
+    /// fills added, and they are graded and segmented, all as ``assess(_:scenario:statistics:)``
+    /// does from the utilities, so the assessment is equal to it bit for bit.
+    ///
+    /// - Parameters:
+    ///   - accounts: The accounts, row `i` of `scored` being account `i`.
+    ///   - segmentData: The columns segment rules read, for the same rows.
+    ///   - scored: What the pass kept of each row.
+    ///   - scenario: The index of the scenario grades and ranks follow.
+    ///   - statistics: The whole list's statistics (the pass's).
+    public func assessment(
+        of accounts: [Account], segmentData: SegmentData, scored: ScoredRows, scenario: Int,
+        statistics: UtilityBuilder.Statistics
+    ) -> BatchAssessment {
+        precondition(scenario < scorer.scenarioCount, "Scenario index out of range")
+        precondition(scored.count == accounts.count, "One scored row per account")
+        precondition(scored.factorCount == model.factors.count, "Rows scored with this pipeline's model")
+        let factorCount = scored.factorCount
+        let meanFactors = model.factors.indices.filter { model.factors[$0].missing == .mean }
+        var elements = [Double](repeating: 0, count: accounts.count * factorCount)
+        var present = [Bool](repeating: true, count: accounts.count * factorCount)
+        var completeness = [Double](repeating: 0, count: accounts.count)
+        for row in 0..<accounts.count {
+            let base = row * factorCount
+            scored.copyUtilities(row, into: &elements, at: base)
+            completeness[row] = scored.completeness(row)
+            for factor in 0..<factorCount where !scored.isPresent(row, factor) { present[base + factor] = false }
+        }
+        var scoreElements = [Double]()
+        scorer.scores(rowMajor: elements, rows: accounts.count, into: &scoreElements)
+        var missingMeans: [Int] = []
+        for row in 0..<accounts.count {
+            let base = row * factorCount
+            missingMeans.removeAll(keepingCapacity: true)
+            for factor in meanFactors where !present[base + factor] { missingMeans.append(factor) }
+            guard !missingMeans.isEmpty else { continue }
+            scorer.addMeanFills(missingMeans, meanUtility: statistics.meanUtility, to: &scoreElements, row: row)
+            for factor in missingMeans { elements[base + factor] = statistics.meanUtility[factor] }
+        }
+        return assembled(
+            accounts: accounts, segmentData: segmentData,
+            utilities: UtilityBuilder.Utilities(
+                matrix: Matrix(rows: accounts.count, columns: factorCount, elements: elements), present: present,
+                completeness: completeness, statistics: statistics),
+            scores: Matrix(rows: accounts.count, columns: 2 * scorer.scenarioCount, elements: scoreElements),
+            scenario: scenario, statistics: statistics)
+    }
+
+    /// Grades (every scenario) and segments scored accounts.
+    private func assembled(
+        accounts: [Account], segmentData: SegmentData, utilities: UtilityBuilder.Utilities, scores: Matrix,
+        scenario: Int, statistics: UtilityBuilder.Statistics
+    ) -> BatchAssessment {
+        let count = accounts.count
         let table = GradeTable(model.grading)
         let byOrder = Grade.allCases  // A, B, C, D, insufficient: Grade.order 0…4
         var gradesByScenario: [[Grade]] = []
-        var orders = [UInt8](repeating: 0, count: batch.count)
-        var cells = [Int64](repeating: 0, count: batch.count)
+        var orders = [UInt8](repeating: 0, count: count)
+        var cells = [Int64](repeating: 0, count: count)
         for index in 0..<scorer.scenarioCount {
             let columns = ScoreColumns(scores, scenario: index)
             columns.value.withUncheckedView { values in
@@ -56,14 +116,14 @@ public struct ScoringPipeline: Sendable {
             }
             gradesByScenario.append(orders.map { byOrder[Int($0)] })
         }
-        let evaluable = model.segments.map { rule in rule.columns.allSatisfy { batch.segmentData.columns[$0] != nil } }
-        var segments = [[Int]](repeating: [], count: batch.count)
+        let evaluable = model.segments.map { rule in rule.columns.allSatisfy { segmentData.columns[$0] != nil } }
+        var segments = [[Int]](repeating: [], count: count)
         for (index, rule) in model.segments.enumerated() where evaluable[index] {
-            let members = rule.members(in: batch.segmentData, count: batch.count)
-            for row in 0..<batch.count where members[row] { segments[row].append(index) }
+            let members = rule.members(in: segmentData, count: count)
+            for row in 0..<count where members[row] { segments[row].append(index) }
         }
         var assessment = BatchAssessment(
-            model: model, accounts: batch.accounts, utilities: utilities, scorer: scorer, scores: scores,
+            model: model, accounts: accounts, utilities: utilities, scorer: scorer, scores: scores,
             scenario: scenario, gradesByScenario: gradesByScenario, segments: segments,
             evaluatedSegments: model.segments.indices.filter { evaluable[$0] })
         assessment.constantFactors = Self.constantFactors(model: model, statistics: statistics)

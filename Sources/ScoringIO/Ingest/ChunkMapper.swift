@@ -34,6 +34,10 @@ struct ChunkMapper: Sendable {
     /// reads for each candidate: `kam weights fit`'s outcome (``OutcomeWords``), kept as
     /// ``MappedChunk/Rows/outcomes``.
     var outcome: (column: Int, words: OutcomeWords)?
+    /// Whether a scoring pass also keeps what it computed of every candidate
+    /// (``MappedChunk/Rows/scored``), so that a run history records the accounts without
+    /// scoring them again.
+    var keepsScored = false
 
     static let panelRows = 256
 
@@ -122,7 +126,7 @@ struct ChunkMapper: Sendable {
         let started = Self.threadTime()
         if chunk.needsConversion && !Self.convert(chunk) { return }
         chunk.bytes.withByteView { buffer in
-            var state = State(plan: plan, mode: mode)
+            var state = State(plan: plan, mode: mode, keepsScored: keepsScored)
             state.keepsRaw = keepsRaw
             if let outcome {
                 state.outcome = outcome
@@ -141,7 +145,7 @@ struct ChunkMapper: Sendable {
     ///   (positions, ids and rejects are the stored chunk's), and the processor time spent.
     func score(_ stored: RawSpill.Chunk) -> (rows: MappedChunk.Rows, seconds: Double) {
         let started = Self.threadTime()
-        var state = State(plan: plan, mode: mode)
+        var state = State(plan: plan, mode: mode, keepsScored: keepsScored)
         var storage = [Double](repeating: 0, count: ChunkMapper.panelRows * plan.factorCount)
         storage.withPanelView { panel in state.score(stored, panel: panel) }
         return (state.rows, Self.threadTime() - started)
@@ -193,9 +197,10 @@ struct ChunkMapper: Sendable {
         /// Whether a statistics pass keeps raw rows (see ``ChunkMapper/keepsRaw``).
         var keepsRaw = false
 
-        init(plan: StreamPlan, mode: Mode) {
+        init(plan: StreamPlan, mode: Mode, keepsScored: Bool) {
             precondition(plan.factorCount <= 128, "The streaming reader supports models of up to 128 factors")
             self.plan = plan
+            if keepsScored { rows.scored = ScoredRows(factorCount: plan.factorCount) }
             switch mode {
             case .statistics:
                 // (Never evaluated: a statistics pass reads raw values only.)
@@ -254,6 +259,7 @@ struct ChunkMapper: Sendable {
                 rows.raw.reserveCapacity(estimate * factorCount)
                 rows.completeness.reserveCapacity(estimate)
             }
+            rows.scored?.reserveCapacity(estimate)
             defer {
                 flushPanel(panel)
                 chunk.rows = rows
@@ -560,6 +566,7 @@ struct ChunkMapper: Sendable {
             let count = stored.count
             rows.candidates.reserveCapacity(count)
             rows.statistics.reserveCapacity(count * width)
+            rows.scored?.reserveCapacity(count)
             let placeholder = MappedChunk.Candidate(
                 line: 0, recordStart: 0, recordLength: 0, idEnd: 0, idHash: 0, grade: 0, key: 0)
             for row in 0..<count {
@@ -593,6 +600,8 @@ struct ChunkMapper: Sendable {
                 // The utilities of present `mean` factors are statistics inputs; a missing one
                 // defers the row's grade.
                 let panelBase = row &* factorCount
+                rows.scored?.append(
+                    utilities: blasPanel, at: panelBase, completeness: panelCompleteness[row], raw: { panel[panelBase &+ $0] })
                 let statisticsBase = (first &+ row) &* width &+ meanOffset
                 var missesMean = false
                 for (position, factor) in meanFactors.enumerated() {

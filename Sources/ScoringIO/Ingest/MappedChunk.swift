@@ -97,6 +97,10 @@ final class MappedChunk: @unchecked Sendable {
         var outcomes: [UInt8] = []
         var outcomeTexts: [Int: String] = [:]
 
+        /// Per candidate, what a scoring pass computed of it, when it keeps that for a run
+        /// history (``ChunkMapper/keepsScored``); `nil`: not kept.
+        var scored: ScoredRows?
+
         var candidateCount: Int { candidates.count }
     }
 

@@ -294,14 +294,15 @@ public struct ProspectStream: Sendable {
             if merger.spill != nil { firstPass = merger }
         }
         let functions = plan.utilities(raw: raw?.rawStatistics())
-        let scoringMapper = ChunkMapper(plan: plan, mode: .scoring(functions), validatesUTF8: setup.validatesUTF8)
+        var scoringMapper = ChunkMapper(plan: plan, mode: .scoring(functions), validatesUTF8: setup.validatesUTF8)
+        scoringMapper.keepsScored = configuration.keepsRecords
         /// One scoring pass: from the kept raw values, or reading the file.
         func scoringPass(knownMeans: [Double]?, deferredLimit: Int) throws(Failure) -> StreamMerger {
             if let firstPass, let spill = firstPass.spill {
                 var merger = StreamMerger(
                     plan: plan, scoring: true, registry: firstPass.registry, knownMeans: knownMeans,
                     deferredLimit: deferredLimit, selection: selection, wanted: grades)
-                if configuration.keepsRecords { merger.recorded = RecordedRows(rows: expected, bytes: setup.fileSize) }
+                if configuration.keepsRecords { merger.recorded = RecordedRows(plan: plan, rows: expected, bytes: setup.fileSize) }
                 merger.observer = configuration.observer?()
                 merger.trimsSelection = trim
                 try runStored(spill: spill, mapper: scoringMapper, merger: &merger, timings: &timings)
@@ -310,7 +311,7 @@ public struct ProspectStream: Sendable {
             var merger = StreamMerger(
                 plan: plan, scoring: true, registry: AccountRegistry(expectedCount: expected), knownMeans: knownMeans,
                 deferredLimit: deferredLimit, selection: selection, wanted: grades)
-            if configuration.keepsRecords { merger.recorded = RecordedRows(rows: expected, bytes: setup.fileSize) }
+            if configuration.keepsRecords { merger.recorded = RecordedRows(plan: plan, rows: expected, bytes: setup.fileSize) }
             merger.observer = configuration.observer?()
             merger.trimsSelection = trim
             blocks = try run(

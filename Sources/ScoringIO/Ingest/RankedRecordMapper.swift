@@ -31,9 +31,15 @@ struct RankedRecordMapper: Sendable {
     /// nothing reads); one flat array, so that reading a column's roles retains nothing.
     let roles: [Role]
     let roleStart: [Int]
+    /// Whether factor columns are read (see ``init(plan:readsFactors:)``).
+    let readsFactors: Bool
 
-    init(plan: StreamPlan) {
+    /// - Parameter readsFactors: `false` leaves the factor columns unread (a factor that is
+    ///   also a segment column is still read for its segment): the batch's factor values
+    ///   are then all missing, for accounts whose utilities are known already.
+    init(plan: StreamPlan, readsFactors: Bool = true) {
         self.plan = plan
+        self.readsFactors = readsFactors
         let mapper = plan.mapper
         var roles = [[Role]](repeating: [], count: plan.columnCount)
         if let column = mapper.idColumn { roles[column].append(.id) }
@@ -41,7 +47,9 @@ struct RankedRecordMapper: Sendable {
         if let column = mapper.industryColumn { roles[column].append(.industry) }
         if let column = mapper.regionColumn { roles[column].append(.region) }
         if let column = mapper.managerColumn { roles[column].append(.manager) }
-        for (factor, reader) in mapper.readers.enumerated() { roles[reader.column].append(.factor(factor)) }
+        if readsFactors {
+            for (factor, reader) in mapper.readers.enumerated() { roles[reader.column].append(.factor(factor)) }
+        }
         if let column = mapper.stageColumn { roles[column].append(.stage) }
         if let column = mapper.dealColumn { roles[column].append(.dealValue) }
         for (index, column) in mapper.segmentColumns.enumerated() { roles[column.index].append(.segment(index)) }
@@ -65,7 +73,8 @@ struct RankedRecordMapper: Sendable {
         records: [UInt8], lengths: [Int], lines: [Int],
         checksID: ((Int, ByteView) -> Bool)? = nil
     ) throws(Mismatch) -> ProspectBatch {
-        var page = Page(plan: plan, roles: roles, roleStart: roleStart, capacity: lengths.count)
+        var page = Page(
+            plan: plan, roles: roles, roleStart: roleStart, readsFactors: readsFactors, capacity: lengths.count)
         try records.withByteView { (bytes: ByteView) throws(Mismatch) in
             var start = 0
             for index in lengths.indices {
@@ -92,6 +101,7 @@ struct RankedRecordMapper: Sendable {
         let columnCount: Int
         let factorCount: Int
         let isCategorical: [Bool]
+        let readsFactors: Bool
         var accounts: [Account] = []
         /// Every mapped record's factor values (a category as its code; NaN when missing),
         /// row after row; made into columns once, by ``batch(segmentColumns:)``, which gives a
@@ -111,14 +121,15 @@ struct RankedRecordMapper: Sendable {
         var dealValue: Double?
         var segmentRow: [SegmentValue]
 
-        init(plan: StreamPlan, roles: [Role], roleStart: [Int], capacity: Int) {
+        init(plan: StreamPlan, roles: [Role], roleStart: [Int], readsFactors: Bool, capacity: Int) {
             self.plan = plan
             self.roles = roles
             self.roleStart = roleStart
+            self.readsFactors = readsFactors
             columnCount = plan.columnCount
             factorCount = plan.factorCount
             isCategorical = plan.isCategorical
-            rows.reserveCapacity(capacity * plan.factorCount)
+            if readsFactors { rows.reserveCapacity(capacity * plan.factorCount) }
             segmentRows.reserveCapacity(capacity * plan.mapper.segmentColumns.count)
             accounts.reserveCapacity(capacity)
             values = [Double](repeating: .nan, count: plan.factorCount)
@@ -166,7 +177,7 @@ struct RankedRecordMapper: Sendable {
             } else if !hasID {
                 return false
             }
-            rows.append(contentsOf: values)
+            if readsFactors { rows.append(contentsOf: values) }
             segmentRows.append(contentsOf: segmentRow)
             accounts.append(
                 Account(
@@ -236,6 +247,10 @@ struct RankedRecordMapper: Sendable {
         func batch(segmentColumns: [(name: String, index: Int, numeric: NumberReader?)]) -> ProspectBatch {
             let count = accounts.count
             let factorColumns: [FactorColumn] = (0..<factorCount).map { factor in
+                guard readsFactors else {
+                    return isCategorical[factor]
+                        ? .categorical(Array(repeating: -1, count: count)) : .numeric(Array(repeating: .nan, count: count))
+                }
                 let column = stride(from: factor, to: count * factorCount, by: factorCount).map { rows[$0] }
                 return isCategorical[factor] ? .categorical(column.map { $0.isNaN ? -1 : Int32($0) }) : .numeric(column)
             }

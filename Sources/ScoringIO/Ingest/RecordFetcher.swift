@@ -19,6 +19,9 @@ final class RecordFetcher {
     let blocks: [BlockEntry]
     /// Maps the records read again (or carried) from their bytes.
     let mapper: RankedRecordMapper
+    /// Maps only the columns that describe an account (no factor), for accounts whose
+    /// scores the ranking pass kept.
+    let describer: RankedRecordMapper
     /// Opened on the first read.
     private var reader: BlockReader?
     /// From this many records wanted in one block on, the block is read whole (one system
@@ -44,6 +47,7 @@ final class RecordFetcher {
         self.registry = registry
         self.blocks = blocks
         mapper = RankedRecordMapper(plan: plan)
+        describer = RankedRecordMapper(plan: plan, readsFactors: false)
     }
 
     /// Reads the records of `entries` again and maps them, in the given order.
@@ -123,11 +127,13 @@ final class RecordFetcher {
     /// entry's record, `position.length` bytes each, back to back, in the order of
     /// `entries`), as ``fetch(_:)`` maps the records it reads again.
     ///
+    /// - Parameter readsFactors: `false` reads only the columns that describe an account
+    ///   (the batch's factor values are then all missing), for accounts already scored.
     /// - Throws: `DatasetError.unreadable` if a record no longer maps (it mapped when the
     ///   ranking was made, so this would be a bug).
-    func map(_ entries: [RankedEntry], records: [UInt8]) throws(DatasetError) -> ProspectBatch {
+    func map(_ entries: [RankedEntry], records: [UInt8], readsFactors: Bool = true) throws(DatasetError) -> ProspectBatch {
         do {
-            return try mapper.map(
+            return try (readsFactors ? mapper : describer).map(
                 records: records, lengths: entries.map { Int($0.position.length) }, lines: entries.map(\.line))
         } catch {
             throw .unreadable(

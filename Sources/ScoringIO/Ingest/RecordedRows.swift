@@ -3,29 +3,37 @@ import ScoringEngine
 
 /// Every accepted row of a streamed ranking as the ranking pass graded it, kept for a run
 /// history (``ProspectStream/Configuration/keepsRecords``): each row's ranking entry (grade,
-/// key, registry entry, line) and its record's text, in the order the merger selected them.
+/// key, registry entry, line), what the pass computed of it (``ScoredRows``: utilities,
+/// completeness, present factors) and its record's text (for the columns that describe the
+/// account), in the order the merger selected them.
 ///
-/// Kept by ``StreamMerger/select(_:record:)`` as the main pass merges, so recording a run
-/// needs neither a second ranking nor a second read of the file. A class, so that the
-/// merger (a struct) appends without copying. About `48 + record length` bytes a row.
+/// Kept by ``StreamMerger/select(_:record:scores:dealValue:scored:scoredRow:)`` as the main
+/// pass merges, so recording a run needs neither a second ranking, nor a second read of the
+/// file, nor scoring the accounts again. A class, so that the merger (a struct) appends
+/// without copying. About `48 + 8 × (factors + 2) + record length` bytes a row.
 final class RecordedRows {
     var entries: [RankedEntry] = []
     /// Where each entry's record starts in `text` (its length is `position.length`).
     var starts: [Int] = []
     var text: [UInt8] = []
+    var scored: ScoredRows
 
     /// Room for about `rows` rows of `bytes` bytes of records in all (the file's size: the
     /// arrays then grow without copying what they hold; untouched room costs no memory).
-    init(rows: Int = 0, bytes: Int = 0) {
+    init(plan: StreamPlan, rows: Int = 0, bytes: Int = 0) {
+        scored = ScoredRows(factorCount: plan.factorCount)
         entries.reserveCapacity(rows)
         starts.reserveCapacity(rows)
         text.reserveCapacity(bytes)
+        scored.reserveCapacity(rows)
     }
 
-    func append(_ entry: RankedEntry, record: some Collection<UInt8>) {
+    /// Keeps a row: its entry, its record, and row `row` of `scored`.
+    func append(_ entry: RankedEntry, record: some Collection<UInt8>, scored: ScoredRows, row: Int) {
         entries.append(entry)
         starts.append(text.count)
         text.append(contentsOf: record)
+        self.scored.append(row, of: scored)
     }
 }
 
@@ -123,8 +131,9 @@ public final class RecordedAccounts {
         try take(upTo: limit)?.mapped()
     }
 
-    /// The next accounts as ``next(upTo:)`` gives them, not yet mapped: their records are
-    /// copied here, in order, and ``PendingPage/mapped()`` maps them on any thread.
+    /// The next accounts as ``next(upTo:)`` gives them, not yet mapped: their records and
+    /// what the pass computed of them are copied here, in order, and
+    /// ``PendingPage/assessed(by:scenario:statistics:)`` maps and assembles them on any thread.
     public func take(upTo limit: Int) -> PendingPage? {
         precondition(limit >= 1, "A page holds at least one row")
         guard position < idOrder.count else { return nil }
@@ -135,13 +144,17 @@ public final class RecordedAccounts {
         var records: [UInt8] = []
         var pageRanks: [Int] = []
         pageRanks.reserveCapacity(page.count)
+        var scored = ScoredRows(factorCount: rows.scored.factorCount)
+        scored.reserveCapacity(page.count)
         for row in page {
             let entry = rows.entries[row]
             entries.append(entry)
             pageRanks.append(ranks[row])
             let start = rows.starts[row]
             records.append(contentsOf: rows.text[start..<(start + Int(entry.position.length))])
+            scored.append(row, of: rows.scored)
         }
-        return PendingPage(ranks: pageRanks, content: .records(entries: entries, records: records, fetcher: fetcher))
+        return PendingPage(
+            ranks: pageRanks, content: .scored(entries: entries, records: records, scored: scored, fetcher: fetcher))
     }
 }

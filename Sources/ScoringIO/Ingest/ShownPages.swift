@@ -72,6 +72,8 @@ public struct PendingPage: @unchecked Sendable {
     enum Content {
         case mapped(ProspectBatch)
         case records(entries: [RankedEntry], records: [UInt8], fetcher: RecordFetcher)
+        /// Records with what the ranking pass computed of them (a run to record).
+        case scored(entries: [RankedEntry], records: [UInt8], scored: ScoredRows, fetcher: RecordFetcher)
     }
     /// The 1-based rank of each account in the whole list.
     public let ranks: [Int]
@@ -84,7 +86,33 @@ public struct PendingPage: @unchecked Sendable {
     public func mapped() throws(DatasetError) -> (batch: ProspectBatch, ranks: [Int]) {
         switch content {
         case .mapped(let batch): return (batch, ranks)
-        case .records(let entries, let records, let fetcher): return (try fetcher.map(entries, records: records), ranks)
+        case .records(let entries, let records, let fetcher), .scored(let entries, let records, _, let fetcher):
+            return (try fetcher.map(entries, records: records), ranks)
         }
+    }
+
+    /// The page's accounts assessed with the whole list's statistics, with their ranks.
+    ///
+    /// Accounts the ranking pass scored (a run to record) are not scored again: only the
+    /// columns that describe them (id, name, stage, segment columns, …) are read from their
+    /// records, and the pass's utilities and scores are assembled into the assessment
+    /// (``ScoringPipeline/assessment(of:segmentData:scored:scenario:statistics:)``), the same
+    /// bits as ``ScoringPipeline/assess(_:scenario:statistics:)`` of the mapped page.
+    ///
+    /// - Throws: `DatasetError.unreadable` if a record no longer maps as it did when it was
+    ///   ranked (a bug).
+    public func assessed(
+        by pipeline: ScoringPipeline, scenario: Int, statistics: UtilityBuilder.Statistics
+    ) throws(DatasetError) -> (assessment: BatchAssessment, ranks: [Int]) {
+        guard case .scored(let entries, let records, let scored, let fetcher) = content else {
+            return (pipeline.assess(try mapped().batch, scenario: scenario, statistics: statistics), ranks)
+        }
+        let described = try fetcher.map(entries, records: records, readsFactors: false)
+        return (
+            pipeline.assessment(
+                of: described.accounts, segmentData: described.segmentData, scored: scored, scenario: scenario,
+                statistics: statistics),
+            ranks
+        )
     }
 }

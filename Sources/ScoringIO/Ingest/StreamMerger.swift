@@ -76,6 +76,8 @@ struct StreamMerger {
     /// Where each waiting row's record starts in `deferredText` (the entry keeps its position
     /// in the file, which a top-K reads the shown rows from).
     private var deferredTextStarts: [Int] = []
+    /// What the pass computed of each waiting row, when rows are kept for a run history.
+    private var deferredScored: ScoredRows?
     /// One row of scores, reused.
     private var scratch: [Double]
 
@@ -266,12 +268,15 @@ struct StreamMerger {
                         guard let graded = gradeWithKnownMeans(&ranked, row, grader: grader) else {
                             wait(
                                 ranked, record: recordText, scores: row.scores, completeness: row.completeness,
-                                factors: row.factors, dealValue: record.dealValue)
+                                factors: row.factors, dealValue: record.dealValue, scored: rows.scored,
+                                scoredRow: candidate)
                             continue
                         }
                         scores = graded
                     }
-                    select(ranked, record: recordText, scores: scores, dealValue: record.dealValue)
+                    select(
+                        ranked, record: recordText, scores: scores, dealValue: record.dealValue, scored: rows.scored,
+                        scoredRow: candidate)
                 }
                 while rejectIndex < rows.rejects.count {
                     rejects.append(rows.rejects[rejectIndex].movedDown(by: baseLine))
@@ -331,7 +336,8 @@ struct StreamMerger {
                     stored.text.withByteView { text in
                         wait(
                             ranked, record: text.rebased(textStart..<textEnd), scores: row.scores,
-                            completeness: row.completeness, factors: row.factors, dealValue: dealValue)
+                            completeness: row.completeness, factors: row.factors, dealValue: dealValue,
+                            scored: rows.scored, scoredRow: candidate)
                     }
                     continue
                 }
@@ -341,10 +347,10 @@ struct StreamMerger {
                 stored.text.withByteView { text in
                     select(
                         ranked, record: text.rebased(textStart..<textEnd), scores: scores,
-                        dealValue: dealValue)
+                        dealValue: dealValue, scored: rows.scored, scoredRow: candidate)
                 }
             } else {
-                select(ranked, record: nil, scores: scores, dealValue: dealValue)
+                select(ranked, record: nil, scores: scores, dealValue: dealValue, scored: nil, scoredRow: 0)
             }
         }
         showObserved()
@@ -389,7 +395,7 @@ struct StreamMerger {
 
     private mutating func wait(
         _ entry: RankedEntry, record: ByteView, scores: ArraySlice<Double>, completeness: Double,
-        factors: ArraySlice<Int32>, dealValue: Double
+        factors: ArraySlice<Int32>, dealValue: Double, scored: ScoredRows?, scoredRow: Int
     ) {
         guard deferredEntries.count < deferredLimit else {
             // Too many rows wait: drop them and the selection; another pass scores with the means.
@@ -402,6 +408,7 @@ struct StreamMerger {
             deferredEntries = []
             deferredText = []
             deferredTextStarts = []
+            deferredScored = nil
             top = nil
             everyRow = nil
             recorded = nil
@@ -410,6 +417,10 @@ struct StreamMerger {
         if everyRow != nil || recorded != nil {
             deferredTextStarts.append(deferredText.count)
             deferredText.append(contentsOf: record)
+        }
+        if recorded != nil, let scored {
+            if deferredScored == nil { deferredScored = ScoredRows(factorCount: scored.factorCount) }
+            deferredScored?.append(scoredRow, of: scored)
         }
         deferredEntries.append(entry)
         deferredScores.append(contentsOf: scores)
@@ -446,12 +457,19 @@ struct StreamMerger {
     /// Counts a graded row, keeps it for the observer (with its scores and deal value, NaN
     /// when missing) and offers it to the selection (with its record's text, which a ranking
     /// of every row carries).
+    ///
+    /// - Parameters:
+    ///   - scored: What the pass computed of the row (its row `scoredRow`), which a run
+    ///     history keeps; `nil` when not kept.
     private mutating func select(
         _ entry: RankedEntry, record: ByteView?, scores: (value: Double, difficulty: Double),
-        dealValue: Double
+        dealValue: Double, scored: ScoredRows?, scoredRow: Int
     ) {
         gradeCounts[Int(entry.grade)] += 1
-        if let recorded, let record { recorded.append(entry, record: record) }
+        if let recorded {
+            guard let record, let scored else { preconditionFailure("A row kept for a run history carries its record and scores") }
+            recorded.append(entry, record: record, scored: scored, row: scoredRow)
+        }
         if observing {
             observed.append(gradeOrder: entry.grade, value: scores.value, difficulty: scores.difficulty, dealValue: dealValue)
         }
@@ -494,6 +512,8 @@ struct StreamMerger {
         let text = deferredText
         let textStarts = deferredTextStarts
         let carries = everyRow != nil || recorded != nil
+        let scored = deferredScored
+        deferredScored = nil
         deferredEntries = []
         deferredScores = []
         deferredText = []
@@ -511,7 +531,8 @@ struct StreamMerger {
                 select(
                     entry,
                     record: !carries ? nil : text.rebased(textStart..<(textStart + Int(entry.position.length))),
-                    scores: (graded.value, graded.difficulty), dealValue: dealValues[index])
+                    scores: (graded.value, graded.difficulty), dealValue: dealValues[index], scored: scored,
+                    scoredRow: index)
             }
         }
         showObserved()

@@ -89,8 +89,7 @@ final class PageProducer<Output>: @unchecked Sendable {
             // Map, assess and finish it while another worker takes the next.
             let result: Result<Output, DatasetError>
             do throws(DatasetError) {
-                let page = try pending.mapped()
-                result = .success(finish((pipeline.assess(page.batch, scenario: scenario, statistics: statistics), page.ranks), index))
+                result = .success(finish(try pending.assessed(by: pipeline, scenario: scenario, statistics: statistics), index))
             } catch {
                 result = .failure(error)
             }

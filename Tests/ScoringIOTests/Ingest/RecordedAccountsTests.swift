@@ -8,7 +8,9 @@ import Testing
 /// The accounts a streamed ranking keeps for a run history (``RecordedAccounts``) against the
 /// in-memory ranking of the same file: every accepted account once, in id order, with its
 /// rank in the whole list and the same scores to the bit, also when the ranking took a
-/// statistics pass or a second scoring pass (too many rows waiting for mean fills).
+/// statistics pass or a second scoring pass (too many rows waiting for mean fills); pages
+/// mapped from their records and assessed again, and pages assembled from what the pass
+/// computed (``PendingPage/assessed(by:scenario:statistics:)``), alike.
 @Suite("RecordedAccounts: every accepted account of a streamed ranking, with its rank")
 struct RecordedAccountsTests {
     func check(path: String, model: ScoringModel, limit: Int, deferredLimit: Int, passes: Int, _ context: String) throws {
@@ -30,8 +32,15 @@ struct RecordedAccountsTests {
         var ids: [String] = []
         var mismatches: [String] = []
         let pipeline = ScoringPipeline(model: model)
-        while let page = try recorded.next(upTo: 97) {
-            let assessed = pipeline.assess(page.batch, scenario: 0, statistics: streamed.statistics)
+        while let pending = recorded.take(upTo: 97) {
+            // The mapped page (every column read again) and the page assembled from what the
+            // pass kept (only the describing columns read): both must be the in-memory rows.
+            let page = try pending.mapped()
+            let mapped = pipeline.assess(page.batch, scenario: 0, statistics: streamed.statistics)
+            let assembled = try pending.assessed(by: pipeline, scenario: 0, statistics: streamed.statistics)
+            #expect(assembled.ranks == page.ranks, "\(context)")
+            #expect(assembled.assessment.evaluatedSegments == assessment.evaluatedSegments, "\(context)")
+            #expect(assembled.assessment.constantFactors == assessment.constantFactors, "\(context)")
             for index in 0..<page.batch.count {
                 let id = page.batch.accounts[index].id
                 ids.append(id)
@@ -40,21 +49,30 @@ struct RecordedAccountsTests {
                     continue
                 }
                 if page.ranks[index] != rankOf[id] { mismatches.append("\(id): rank \(page.ranks[index]) not \(rankOf[id]!)") }
-                if assessed.value(index).bitPattern != assessment.value(row).bitPattern
-                    || assessed.difficulty(index).bitPattern != assessment.difficulty(row).bitPattern
-                    || assessed.grades[index] != assessment.grades[row]
-                    || assessed.completeness(index).bitPattern != assessment.completeness(row).bitPattern
-                    || assessed.segments[index] != assessment.segments[row]
-                    || assessed.utilities.matrix.row(index).map(\.bitPattern)
-                        != assessment.utilities.matrix.row(row).map(\.bitPattern)
-                {
-                    mismatches.append("\(id): scores differ")
+                for (name, assessed) in [("mapped", mapped), ("assembled", assembled.assessment)]
+                where !Self.sameRow(assessed, index, assessment, row) {
+                    mismatches.append("\(id): \(name) page differs")
                 }
             }
         }
         #expect(mismatches.isEmpty, "\(context): \(mismatches.count) differ, first \(mismatches.prefix(3))")
         #expect(ids.count == assessment.count && Set(ids).count == ids.count, "\(context)")
         #expect(ids == ids.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, "\(context): not in id order")
+    }
+
+    /// Whether row `i` of `a` and row `j` of `b` are the same account with the same
+    /// assessment to the bit: scores and grades of every scenario, utilities, present
+    /// factors, completeness and segments.
+    static func sameRow(_ a: BatchAssessment, _ i: Int, _ b: BatchAssessment, _ j: Int) -> Bool {
+        let factors = a.model.factors.count
+        let factorRange = { (row: Int) in (row * factors)..<((row + 1) * factors) }
+        return a.accounts[i] == b.accounts[j]
+            && a.scores.row(i).map(\.bitPattern) == b.scores.row(j).map(\.bitPattern)
+            && a.gradesByScenario.map { $0[i] } == b.gradesByScenario.map { $0[j] }
+            && a.utilities.matrix.row(i).map(\.bitPattern) == b.utilities.matrix.row(j).map(\.bitPattern)
+            && Array(a.utilities.present[factorRange(i)]) == Array(b.utilities.present[factorRange(j)])
+            && a.completeness(i).bitPattern == b.completeness(j).bitPattern
+            && a.segments[i] == b.segments[j]
     }
 
     @Test("One pass, a statistics pass, a second scoring pass, and both: the same accounts, ranks and scores")
