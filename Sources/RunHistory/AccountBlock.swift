@@ -21,7 +21,7 @@ import ScoringEngine
 ///   values (see ``compactUtilities(_:count:factorCount:table:)``); at step 4, float64, the
 ///   run's factors account by account;
 /// - `stages`: one byte per account (0: none), NULL when no account has one.
-final class AccountBlock {
+struct AccountBlock {
     /// Accounts per block.
     static let capacity = 4096
 
@@ -144,7 +144,7 @@ final class AccountBlock {
     // MARK: Building
 
     /// Adds an account (ids must come in increasing byte order; the caller checks).
-    func append(
+    mutating func append(
         account: some Collection<UInt8>, name: String, rank: Int, grade: Grade, value: Double, difficulty: Double,
         priority: Double, completeness: Double, probability: Double?, segments: [UInt8], missing: [UInt8],
         utilities: ArraySlice<Double>, stage: Int?
@@ -170,7 +170,7 @@ final class AccountBlock {
     }
 
     /// Empties the block for the next accounts, keeping its memory.
-    func removeAll() {
+    mutating func removeAll() {
         count = 0
         accounts.removeAll()
         names.removeAll()
@@ -254,7 +254,7 @@ final class AccountBlock {
         try readStages(scan, 10)
     }
 
-    private func readStages(_ scan: RawScan, _ column: Int32) throws(BlockError) {
+    private mutating func readStages(_ scan: RawScan, _ column: Int32) throws(BlockError) {
         if scan.isNull(column) {
             stages = [UInt8](repeating: 0, count: count)
         } else {

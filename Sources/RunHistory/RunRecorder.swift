@@ -28,7 +28,7 @@ public final class RunRecorder {
     /// Rejected rows written so far.
     public private(set) var rejected = 0
     /// The block being filled, written when full.
-    private let block: AccountBlock
+    private var block: AccountBlock
     /// The id of the last account added to a block (blocks take ids in increasing order).
     private var lastAccount: [UInt8]?
     /// Accounts that came one at a time or out of id order: sorted and merged with the run's
@@ -184,10 +184,9 @@ public final class RunRecorder {
     ) throws(HistoryError) {
         if inBlocks {
             count(grade)
-            let id = Array(account.utf8)
-            if unsorted.isEmpty, lastAccount.map({ $0.lexicographicallyPrecedes(id) }) ?? true {
+            if unsorted.isEmpty, lastAccount.map({ $0.lexicographicallyPrecedes(account.utf8) }) ?? true {
                 try add(
-                    account: id, name: name, rank: rank, grade: grade, value: value, difficulty: difficulty,
+                    account: account.utf8, name: name, rank: rank, grade: grade, value: value, difficulty: difficulty,
                     priority: priority, completeness: completeness, probability: probability, segments: segments,
                     missing: missing, utilities: utilities, stage: stage)
             } else {
@@ -229,7 +228,7 @@ public final class RunRecorder {
     /// Adds an account whose id follows every id added before to the block, writing the block
     /// when it is full.
     private func add(
-        account: [UInt8], name: String, rank: Int, grade: Grade, value: Double, difficulty: Double, priority: Double,
+        account: some Collection<UInt8>, name: String, rank: Int, grade: Grade, value: Double, difficulty: Double, priority: Double,
         completeness: Double, probability: Double?, segments: [UInt8], missing: [UInt8], utilities: ArraySlice<Double>,
         stage: Int?
     ) throws(HistoryError) {
@@ -237,7 +236,10 @@ public final class RunRecorder {
             account: account, name: name, rank: rank, grade: grade, value: value, difficulty: difficulty,
             priority: priority, completeness: completeness, probability: probability, segments: segments,
             missing: missing, utilities: utilities, stage: stage)
-        lastAccount = account
+        // (The last id's bytes are copied into the array kept, without a new one per account.)
+        if lastAccount == nil { lastAccount = [] }
+        lastAccount?.removeAll(keepingCapacity: true)
+        lastAccount?.append(contentsOf: account)
         if block.count == AccountBlock.capacity { try flush() }
     }
 
