@@ -1,6 +1,7 @@
 /// Sorting many `Double`s by their bits: a least-significant-digit radix sort, for the
-/// AUCs of a cross-validation (several sorts of a million scores per strength).
-enum RadixSort {
+/// AUCs of a cross-validation (several sorts of a million scores per strength); and the
+/// stable order of many 64-bit keys (a run history's ranks and id order).
+public enum RadixSort {
     /// Sorts `values` ascending (−0 before +0, which compare equal; no NaN).
     ///
     /// Each value becomes a `UInt64` key that orders as the numbers do (the sign bit set for
@@ -63,5 +64,69 @@ enum RadixSort {
                 }
             }
         }
+    }
+
+    /// The key of `value` whose unsigned order is the numbers' order (the sign bit set for a
+    /// positive number, every bit flipped for a negative one); −0 and +0 get the same key.
+    ///
+    /// - Precondition: `value` is not NaN.
+    @inlinable
+    public static func orderedKey(_ value: Double) -> UInt64 {
+        let bits = (value + 0.0).bitPattern  // (−0 + 0 is +0)
+        return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
+    }
+
+    /// The indices of `keys` in ascending order of the keys, equal keys in index order: a
+    /// least-significant-digit radix sort of the keys with their indices, one byte a pass, a
+    /// pass skipped when every key has the same byte there. Linear in the count, against the
+    /// `n log n` comparisons of a sort with a closure.
+    public static func stableOrder(of keys: [UInt64]) -> [Int] {
+        let count = keys.count
+        var order = Array(0..<count)
+        guard count > 64 else {
+            order.sort { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+            return order
+        }
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        keys.withUncheckedView { keys in
+            counts.withUncheckedMutableView { counts in
+                for index in 0..<count {
+                    let key = keys[index]
+                    for digit in 0..<8 { counts[digit &* 256 &+ Int(truncatingIfNeeded: (key >> (8 &* digit)) & 0xFF)] &+= 1 }
+                }
+            }
+        }
+        var sortedKeys = keys
+        var keyBuffer = [UInt64](repeating: 0, count: count)
+        var orderBuffer = [Int](repeating: 0, count: count)
+        for digit in 0..<8 where !counts[(digit * 256)..<(digit * 256 + 256)].contains(count) {
+            var next = [Int](repeating: 0, count: 256)
+            var total = 0
+            for byte in 0..<256 {
+                next[byte] = total
+                total += counts[digit * 256 + byte]
+            }
+            let shift = UInt64(8 * digit)
+            sortedKeys.withUncheckedView { keys in
+                order.withUncheckedView { order in
+                    keyBuffer.withUncheckedMutableView { keyTarget in
+                        orderBuffer.withUncheckedMutableView { orderTarget in
+                            next.withUncheckedMutableView { next in
+                                for index in 0..<count {
+                                    let key = keys[index]
+                                    let byte = Int(truncatingIfNeeded: (key >> shift) & 0xFF)
+                                    keyTarget[next[byte]] = key
+                                    orderTarget[next[byte]] = order[index]
+                                    next[byte] &+= 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&sortedKeys, &keyBuffer)
+            swap(&order, &orderBuffer)
+        }
+        return order
     }
 }

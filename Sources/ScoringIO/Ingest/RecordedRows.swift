@@ -83,44 +83,79 @@ public final class RecordedAccounts {
 
     /// The 1-based rank of each entry: its place in the order of ``RankingOrder`` (grade when
     /// grades come first, then key descending, then id), the comparison
-    /// ``StreamMerger/ranksBefore(_:_:order:registry:)`` makes, on a compact copy of the keys.
+    /// ``StreamMerger/ranksBefore(_:_:order:registry:)`` makes.
+    ///
+    /// The keys are put in order by a radix sort (``RadixSort/stableOrder(of:)``), then
+    /// stably by grade (a counting pass); only accounts with equal grades and keys are
+    /// compared by id. A NaN key (which no score makes) falls back to one sort with the
+    /// whole comparison.
     static func ranks(_ entries: [RankedEntry], order: RankingOrder, registry: AccountRegistry) -> [Int] {
-        struct Key {
-            var grade: UInt8
-            var key: Double
-            var entry: Int
-            var row: Int32
-        }
         let gradeFirst = order.gradeFirst
-        var keys = entries.enumerated().map { row, entry in
-            Key(grade: gradeFirst ? entry.grade : 0, key: entry.key, entry: entry.entry, row: Int32(truncatingIfNeeded: row))
-        }
-        keys.sort { first, second in
-            if first.grade != second.grade { return first.grade < second.grade }
-            if first.key != second.key { return first.key > second.key }
-            return registry.idPrecedes(first.entry, second.entry)
+        let grade = { (row: Int) -> UInt8 in gradeFirst ? entries[row].grade : 0 }
+        let ranked: [Int]
+        if entries.contains(where: { $0.key.isNaN }) {
+            ranked = entries.indices.sorted { first, second in
+                if grade(first) != grade(second) { return grade(first) < grade(second) }
+                if entries[first].key != entries[second].key { return entries[first].key > entries[second].key }
+                return registry.idPrecedes(entries[first].entry, entries[second].entry)
+            }
+        } else {
+            // Key descending: the complement of the key's ascending order. The grades and keys
+            // are read from compact copies (the entries are 40 bytes each, read out of order).
+            let keys = entries.map { ~RadixSort.orderedKey($0.key) }
+            let grades = entries.map { gradeFirst ? $0.grade : 0 }
+            var byKey = RadixSort.stableOrder(of: keys)
+            if gradeFirst {
+                var starts = [Int](repeating: 0, count: 257)
+                for grade in grades { starts[Int(grade) + 1] += 1 }
+                for grade in 1..<starts.count { starts[grade] += starts[grade - 1] }
+                var byGrade = [Int](repeating: 0, count: byKey.count)
+                for row in byKey {
+                    byGrade[starts[Int(grades[row])]] = row
+                    starts[Int(grades[row])] += 1
+                }
+                byKey = byGrade
+            }
+            sortTies(
+                &byKey, registry: registry, entry: { entries[$0].entry },
+                tie: { grades[$0] == grades[$1] && keys[$0] == keys[$1] })
+            ranked = byKey
         }
         var ranks = [Int](repeating: 0, count: entries.count)
-        for (place, key) in keys.enumerated() { ranks[Int(key.row)] = place + 1 }
+        for (place, row) in ranked.enumerated() { ranks[row] = place + 1 }
         return ranks
     }
 
-    /// Row indices in the byte order of their ids (NFC UTF-8 in the registry): sorted on the
-    /// first eight bytes as one big-endian integer, whole ids compared only when those agree.
+    /// Sorts by id every run of neighbours in `order` that `tie` says are equal.
+    /// (`entry` gives a row's registry entry.)
+    private static func sortTies(
+        _ order: inout [Int], registry: AccountRegistry, entry: (Int) -> Int, tie: (Int, Int) -> Bool
+    ) {
+        var start = 0
+        while start < order.count {
+            var end = start + 1
+            while end < order.count && tie(order[start], order[end]) { end += 1 }
+            if end - start > 1 {
+                order[start..<end].sort { registry.idPrecedes(entry($0), entry($1)) }
+            }
+            start = end
+        }
+    }
+
+    /// Row indices in the byte order of their ids (NFC UTF-8 in the registry): a radix sort on
+    /// the first eight bytes as one big-endian integer, whole ids compared only when those agree.
     static func idOrder(_ registryEntries: [Int], registry: AccountRegistry) -> [Int] {
         let arena = registry.arena
-        var keyed = registryEntries.enumerated().map { index, entry -> (prefix: UInt64, index: Int) in
+        let prefixes = registryEntries.map { entry -> UInt64 in
             let range = registry.idRange(ofEntry: entry)
             var prefix: UInt64 = 0
             let taken = Swift.min(range.count, 8)
             for offset in range.lowerBound..<(range.lowerBound + taken) { prefix = prefix << 8 | UInt64(arena[offset]) }
-            return (taken == 0 ? 0 : prefix << (8 * UInt64(8 - taken)), index)
+            return taken == 0 ? 0 : prefix << (8 * UInt64(8 - taken))
         }
-        keyed.sort { left, right in
-            if left.prefix != right.prefix { return left.prefix < right.prefix }
-            return registry.idPrecedes(registryEntries[left.index], registryEntries[right.index])
-        }
-        return keyed.map(\.index)
+        var order = RadixSort.stableOrder(of: prefixes)
+        sortTies(&order, registry: registry, entry: { registryEntries[$0] }, tie: { prefixes[$0] == prefixes[$1] })
+        return order
     }
 
     /// The next accounts in id order, at most `limit`, mapped from their kept records, with
