@@ -9,9 +9,10 @@ import ScoringEngine
 ///
 /// Kept by ``StreamMerger/select(_:record:scores:dealValue:scored:scoredRow:)`` as the main
 /// pass merges, so recording a run needs neither a second ranking, nor a second read of the
-/// file, nor scoring the accounts again. A class, so that the merger (a struct) appends
-/// without copying. About `48 + 8 × (factors + 2) + record length` bytes a row.
-final class RecordedRows {
+/// file, nor scoring the accounts again. A struct held by the merger (a struct too), so that
+/// appending a row makes no exclusive-access check at run time, as a class's properties
+/// would. About `48 + 8 × (factors + 2) + record length` bytes a row.
+struct RecordedRows {
     var entries: [RankedEntry] = []
     /// Where each entry's record starts in `text` (its length is `position.length`).
     var starts: [Int] = []
@@ -29,7 +30,7 @@ final class RecordedRows {
     }
 
     /// Keeps a row: its entry, its record, and row `row` of `scored`.
-    func append(_ entry: RankedEntry, record: some Collection<UInt8>, scored: ScoredRows, row: Int) {
+    mutating func append(_ entry: RankedEntry, record: some Collection<UInt8>, scored: ScoredRows, row: Int) {
         entries.append(entry)
         starts.append(text.count)
         text.append(contentsOf: record)
