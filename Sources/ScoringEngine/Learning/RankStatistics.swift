@@ -10,10 +10,7 @@ enum RankStatistics {
     /// lost accounts that have it (ties count one half).
     static func areaUnderROC(groups: [(score: Double, won: Int, lost: Int)]) -> Double? {
         let sorted = groups.sorted { $0.score < $1.score }
-        var totalWon = 0.0
-        var totalLost = 0.0
-        var lostBelow = 0.0
-        var concordant = 0.0
+        var count = ConcordanceCount()
         var index = 0
         while index < sorted.count {
             var end = index
@@ -24,13 +21,9 @@ enum RankStatistics {
                 lost += Double(sorted[end].lost)
                 end += 1
             }
-            concordant += won * (lostBelow + 0.5 * lost)
-            lostBelow += lost
-            totalWon += won
-            totalLost += lost
+            count.addTies(won: won, lost: lost)
             index = end
         }
-        guard totalWon > 0, totalLost > 0 else { return nil }
-        return concordant / (totalWon * totalLost)
+        return count.areaUnderROC
     }
 }

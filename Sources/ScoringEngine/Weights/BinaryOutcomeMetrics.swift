@@ -62,10 +62,7 @@ public enum BinaryOutcomeMetrics {
             return unweightedAreaUnderROC(scores: scores, outcomes: outcomes)
         }
         let order = scores.indices.sorted { scores[$0] < scores[$1] }
-        var lostBelow = 0.0  // weight of lost rows with a strictly lower score
-        var concordant = 0.0
-        var totalWon = 0.0
-        var totalLost = 0.0
+        var count = ConcordanceCount()
         var start = 0
         while start < order.count {
             var end = start
@@ -77,14 +74,10 @@ public enum BinaryOutcomeMetrics {
                 if outcomes[row] >= 0.5 { wonHere += weight } else { lostHere += weight }
                 end += 1
             }
-            concordant += wonHere * (lostBelow + 0.5 * lostHere)
-            lostBelow += lostHere
-            totalWon += wonHere
-            totalLost += lostHere
+            count.addTies(won: wonHere, lost: lostHere)
             start = end
         }
-        guard totalWon > 0, totalLost > 0 else { return nil }
-        return concordant / (totalWon * totalLost)
+        return count.areaUnderROC
     }
     /// ``areaUnderROC(scores:outcomes:weights:)`` without weights (and without NaN): the won
     /// and the lost scores sorted apart (radix sorts, side by side for large inputs) and
