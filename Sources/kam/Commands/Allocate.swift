@@ -130,14 +130,10 @@ extension Kam {
                     protecting: protectedInputs(
                         list: input.file, model: modelOptions.model,
                         others: [(options.team, "team file"), (options.pipeline, "pipeline model")]))
-                if let text = format.text {
-                    report.write(text, view: view, to: &sink)
-                } else {
-                    try ReportWorkbook.write(report.workbook(), to: &sink, output: destination.output)
-                }
+                try report.write(format, view: view, to: &sink, output: destination.output)
                 try sink.finish()
                 progress.finish()
-                if !messages.quiet, format == .csv || format == .json || format == .xlsx || destination.output != nil {
+                if !messages.quiet, format.sendsSummaryToStandardError(output: destination.output) {
                     for line in report.summaryLines() { printError(line) }
                 }
             }

@@ -181,7 +181,7 @@ extension Kam {
                     review: review, loaded: loaded, scorecard: scorecardRules, scorecardFile: scorecard, grouping: by,
                     language: labels.lang, prospects: profiles?.read, planRejectsPath: planRejects, actualRejectsPath: actualRejects)
                 try write(report)
-                if !messages.quiet, format == .csv || format == .json || format == .xlsx || destination.output != nil {
+                if !messages.quiet, format.sendsSummaryToStandardError(output: destination.output) {
                     for line in report.summaryLines() { printError(line) }
                 }
             }
