@@ -108,15 +108,8 @@ extension Kam {
         /// Reads the pipeline file and builds its forecaster, checking that it was fitted for
         /// `model` (shared by `kam forecast` and `kam report`).
         static func forecaster(pipeline: String, model: ScoringModel, horizon: Int) throws -> (PipelineModel, PipelineForecaster) {
-            let pipelineModel = try HistoryInput.pipeline(pipeline)
-            if let conversion = pipelineModel.conversion, conversion.scoringModel != model.name {
-                throw CLIError.inFile(pipeline, ForecastError.modelMismatch(expected: conversion.scoringModel, found: model.name))
-            }
-            do throws(ForecastError) {
-                return (pipelineModel, try PipelineForecaster(pipeline: pipelineModel, horizon: horizon))
-            } catch {
-                throw CLIError.inFile(pipeline, error)
-            }
+            let pipelineModel = try HistoryInput.pipeline(pipeline, for: model)
+            return (pipelineModel, try HistoryInput.forecaster(of: pipelineModel, file: pipeline, horizon: horizon))
         }
 
         /// Scores the list as the pipeline's conversion model expects, forecasts every account
