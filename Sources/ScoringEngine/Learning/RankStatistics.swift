@@ -10,20 +10,8 @@ enum RankStatistics {
     /// lost accounts that have it (ties count one half).
     static func areaUnderROC(groups: [(score: Double, won: Int, lost: Int)]) -> Double? {
         let sorted = groups.sorted { $0.score < $1.score }
-        var count = ConcordanceCount()
-        var index = 0
-        while index < sorted.count {
-            var end = index
-            var won = 0.0
-            var lost = 0.0
-            while end < sorted.count, sorted[end].score == sorted[index].score {
-                won += Double(sorted[end].won)
-                lost += Double(sorted[end].lost)
-                end += 1
-            }
-            count.addTies(won: won, lost: lost)
-            index = end
-        }
-        return count.areaUnderROC
+        return ConcordanceCount.areaUnderROC(
+            ofSorted: sorted.count, score: { sorted[$0].score },
+            weights: { (won: Double(sorted[$0].won), lost: Double(sorted[$0].lost)) })
     }
 }

@@ -62,22 +62,13 @@ public enum BinaryOutcomeMetrics {
             return unweightedAreaUnderROC(scores: scores, outcomes: outcomes)
         }
         let order = scores.indices.sorted { scores[$0] < scores[$1] }
-        var count = ConcordanceCount()
-        var start = 0
-        while start < order.count {
-            var end = start
-            var wonHere = 0.0
-            var lostHere = 0.0
-            while end < order.count && scores[order[end]] == scores[order[start]] {
-                let row = order[end]
+        return ConcordanceCount.areaUnderROC(
+            ofSorted: order.count, score: { scores[order[$0]] },
+            weights: { index in
+                let row = order[index]
                 let weight = weights?[row] ?? 1
-                if outcomes[row] >= 0.5 { wonHere += weight } else { lostHere += weight }
-                end += 1
-            }
-            count.addTies(won: wonHere, lost: lostHere)
-            start = end
-        }
-        return count.areaUnderROC
+                return outcomes[row] >= 0.5 ? (won: weight, lost: 0) : (won: 0, lost: weight)
+            })
     }
     /// ``areaUnderROC(scores:outcomes:weights:)`` without weights (and without NaN): the won
     /// and the lost scores sorted apart (radix sorts, side by side for large inputs) and

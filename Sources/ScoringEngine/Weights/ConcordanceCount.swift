@@ -30,4 +30,34 @@ struct ConcordanceCount {
         guard totalWon > 0, totalLost > 0 else { return nil }
         return concordant / (totalWon * totalLost)
     }
+
+    /// The area under the ROC curve of `count` items in increasing order of score, the items
+    /// with equal scores added as one group of ties.
+    ///
+    /// - Parameters:
+    ///   - count: The number of items.
+    ///   - score: The score of item `i`; nondecreasing in `i`.
+    ///   - weights: The won and the lost weight of item `i`.
+    /// - Returns: See ``areaUnderROC``.
+    /// - Complexity: O(`count`).
+    static func areaUnderROC(
+        ofSorted count: Int, score: (Int) -> Double, weights: (Int) -> (won: Double, lost: Double)
+    ) -> Double? {
+        var concordance = ConcordanceCount()
+        var start = 0
+        while start < count {
+            var end = start
+            var won = 0.0
+            var lost = 0.0
+            while end < count && score(end) == score(start) {
+                let weight = weights(end)
+                won += weight.won
+                lost += weight.lost
+                end += 1
+            }
+            concordance.addTies(won: won, lost: lost)
+            start = end
+        }
+        return concordance.areaUnderROC
+    }
 }
