@@ -3,7 +3,7 @@ import ScoringIO
 
 /// `kam allocate`: hours and expense per account and per person, shadow prices, and the
 /// accounts that get nothing.
-public struct AllocateReport {
+public struct AllocateReport: MultiViewReport {
     /// What `kam allocate` read, scored and forecast: the allocation problem and its inputs.
     public struct Input {
         public let problem: AllocationProblem
@@ -244,8 +244,7 @@ public struct AllocateReport {
             text += markdown ? nothing.markdown() : nothing.render(maxWidth: maxWidth)
             text += "\n"
         }
-        let summary = markdown ? summaryLines() : summaryLines().flatMap { DisplayWidth.wrap($0, width: maxWidth) }
-        text += summary.joined(separator: "\n") + "\n"
+        text += ReportFormat.summary(summaryLines(), markdown: markdown, maxWidth: maxWidth)
         return text
     }
 
@@ -262,16 +261,10 @@ public struct AllocateReport {
 
     // MARK: Output
 
-    public func write(_ format: OutputFormat, view: View, to sink: inout some OutputSink) {
-        switch format {
-        case .table: sink.write(text(markdown: false))
-        case .markdown: sink.write(text(markdown: true))
-        case .csv:
-            switch view {
-            case .accounts: writeAccountsCSV(to: &sink)
-            case .people: writePeopleCSV(to: &sink)
-            }
-        case .json: writeJSON(to: &sink)
+    public func writeCSV(_ view: View, to sink: inout some OutputSink) {
+        switch view {
+        case .accounts: writeAccountsCSV(to: &sink)
+        case .people: writePeopleCSV(to: &sink)
         }
     }
 

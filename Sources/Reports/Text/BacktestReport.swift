@@ -2,7 +2,7 @@ import ScoringEngine
 import ScoringIO
 
 /// `kam backtest`: forecast quality of three methods on the accounts open at the cut.
-public struct BacktestReport {
+public struct BacktestReport: MultiViewReport {
     /// Which table `--format csv` writes.
     public enum View: String, CaseIterable, Sendable {
         case summary
@@ -168,21 +168,15 @@ public struct BacktestReport {
         }
         text += markdown ? revenue.markdown() : revenue.render(maxWidth: maxWidth)
         text += "\n"
-        let summary = markdown ? summaryLines() : summaryLines().flatMap { DisplayWidth.wrap($0, width: maxWidth) }
-        text += summary.joined(separator: "\n") + "\n"
+        text += ReportFormat.summary(summaryLines(), markdown: markdown, maxWidth: maxWidth)
         return text
     }
 
     // MARK: Output
 
-    public func write(_ format: OutputFormat, view: View, to sink: inout some OutputSink) {
-        switch format {
-        case .table: sink.write(text(markdown: false))
-        case .markdown: sink.write(text(markdown: true))
-        case .csv: sink.write(csv(view))
-        case .json: sink.write(json())
-        }
-    }
+    public func writeCSV(_ view: View, to sink: inout some OutputSink) { sink.write(csv(view)) }
+
+    public func writeJSON(to sink: inout some OutputSink) { sink.write(json()) }
 
     public func csv(_ view: View) -> String {
         var text = ""

@@ -3,7 +3,7 @@ import ScoringEngine
 import ScoringIO
 
 /// `kam forecast`: per-account forecasts and per-period totals with Monte Carlo intervals.
-public struct ForecastReport {
+public struct ForecastReport: MultiViewReport {
     /// Which table `--format csv` writes.
     public enum View: String, CaseIterable, Sendable {
         case accounts
@@ -315,23 +315,16 @@ public struct ForecastReport {
         }
         text += markdown ? groups.markdown() : groups.render(maxWidth: maxWidth)
         text += "\n"
-        let summary = markdown ? summaryLines() : summaryLines().flatMap { DisplayWidth.wrap($0, width: maxWidth) }
-        text += summary.joined(separator: "\n") + "\n"
+        text += ReportFormat.summary(summaryLines(), markdown: markdown, maxWidth: maxWidth)
         return text
     }
 
     // MARK: Output
 
-    public func write(_ format: OutputFormat, view: View, to sink: inout some OutputSink) {
-        switch format {
-        case .table: sink.write(text(markdown: false))
-        case .markdown: sink.write(text(markdown: true))
-        case .csv:
-            switch view {
-            case .accounts: writeAccountsCSV(to: &sink)
-            case .totals: writeTotalsCSV(to: &sink)
-            }
-        case .json: writeJSON(to: &sink)
+    public func writeCSV(_ view: View, to sink: inout some OutputSink) {
+        switch view {
+        case .accounts: writeAccountsCSV(to: &sink)
+        case .totals: writeTotalsCSV(to: &sink)
         }
     }
 

@@ -188,8 +188,7 @@ public struct PipelineReport {
             : "to close: expected \(unit) until won or lost (sd: its standard deviation); to win: expected \(unit) until won, if won; won ≤N: P(won within N \(unit))."
         text += (markdown ? [note] : DisplayWidth.wrap(note, width: maxWidth)).joined(separator: "\n") + "\n"
         text += "\n"
-        let summary = markdown ? summaryLines() : summaryLines().flatMap { DisplayWidth.wrap($0, width: maxWidth) }
-        text += summary.joined(separator: "\n") + "\n"
+        text += ReportFormat.summary(summaryLines(), markdown: markdown, maxWidth: maxWidth)
         return text
     }
 

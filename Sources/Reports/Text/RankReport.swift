@@ -176,8 +176,7 @@ public struct RankReport {
         }
         var text = markdown ? table.markdown() : table.render(maxWidth: maxWidth)
         guard showsSummary else { return text }
-        let summary = markdown ? summaryLines() : summaryLines().flatMap { DisplayWidth.wrap($0, width: maxWidth) }
-        text += "\n" + summary.joined(separator: "\n") + "\n"
+        text += "\n" + ReportFormat.summary(summaryLines(), markdown: markdown, maxWidth: maxWidth)
         return text
     }
 

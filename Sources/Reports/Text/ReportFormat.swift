@@ -34,6 +34,16 @@ public enum ReportFormat {
         return grouped(Int(value.rounded()))
     }
 
+    /// The closing summary of a text report, one line each: in a table each line is
+    /// wrapped to `maxWidth` terminal columns (see ``DisplayWidth/wrap(_:width:indent:)``),
+    /// in markdown it is left as it is.
+    ///
+    /// - Returns: The lines joined by newlines, with a newline after the last.
+    public static func summary(_ lines: [String], markdown: Bool, maxWidth: Int) -> String {
+        let wrapped = markdown ? lines : lines.flatMap { DisplayWidth.wrap($0, width: maxWidth) }
+        return wrapped.joined(separator: "\n") + "\n"
+    }
+
     /// A JSON number with 6 decimals, or null for NaN and infinities.
     public static func jsonNumber(_ value: Double) -> String {
         value.isFinite ? formatDecimal(value, digits: 6) : "null"

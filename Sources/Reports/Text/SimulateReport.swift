@@ -156,8 +156,7 @@ public struct SimulateReport: FourFormatReport {
         text += zh ? "各人工时与利用率（\(periods) 期合计）\n" : "Hours and utilisation by person (totals over \(periods) periods)\n"
         text += markdown ? people.markdown() : people.render(maxWidth: maxWidth)
         text += "\n"
-        let summary = markdown ? summaryLines() : summaryLines().flatMap { DisplayWidth.wrap($0, width: maxWidth) }
-        text += summary.joined(separator: "\n") + "\n"
+        text += ReportFormat.summary(summaryLines(), markdown: markdown, maxWidth: maxWidth)
         return text
     }
 

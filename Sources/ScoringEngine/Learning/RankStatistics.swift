@@ -10,27 +10,8 @@ enum RankStatistics {
     /// lost accounts that have it (ties count one half).
     static func areaUnderROC(groups: [(score: Double, won: Int, lost: Int)]) -> Double? {
         let sorted = groups.sorted { $0.score < $1.score }
-        var totalWon = 0.0
-        var totalLost = 0.0
-        var lostBelow = 0.0
-        var concordant = 0.0
-        var index = 0
-        while index < sorted.count {
-            var end = index
-            var won = 0.0
-            var lost = 0.0
-            while end < sorted.count, sorted[end].score == sorted[index].score {
-                won += Double(sorted[end].won)
-                lost += Double(sorted[end].lost)
-                end += 1
-            }
-            concordant += won * (lostBelow + 0.5 * lost)
-            lostBelow += lost
-            totalWon += won
-            totalLost += lost
-            index = end
-        }
-        guard totalWon > 0, totalLost > 0 else { return nil }
-        return concordant / (totalWon * totalLost)
+        return ConcordanceCount.areaUnderROC(
+            ofSorted: sorted.count, score: { sorted[$0].score },
+            weights: { (won: Double(sorted[$0].won), lost: Double(sorted[$0].lost)) })
     }
 }

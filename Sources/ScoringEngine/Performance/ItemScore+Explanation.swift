@@ -29,6 +29,13 @@ extension ItemScore {
         _ rule: SteppedRule, _ outcome: SteppedRule.Outcome, actual: Double, reference: Double, _ language: Language
     ) -> String {
         let zh = language == .zh
+        /// The standard relative to `base` (the previous period, the plan): the base itself,
+        /// or the base with the standard's signed offset in `unit`.
+        func relativeStandard(_ base: (zh: String, en: String), unit: String) -> String {
+            let name = zh ? base.zh : base.en
+            guard rule.standard != 0 else { return name }
+            return name + (zh ? "" : " ") + PerformanceNumberFormat.signed(rule.standard) + unit
+        }
         let unit: String
         let standardText: String
         let subject: String
@@ -42,20 +49,14 @@ extension ItemScore {
                 : "sales \(number(actual)) of plan \(number(reference)) = \(number(outcome.measured))%"
         case .salesGrowth:
             unit = "万"
-            standardText =
-                rule.standard == 0
-                ? (zh ? "上期" : "the previous period")
-                : (zh ? "上期\(PerformanceNumberFormat.signed(rule.standard))万" : "the previous period \(PerformanceNumberFormat.signed(rule.standard))万")
+            standardText = relativeStandard((zh: "上期", en: "the previous period"), unit: "万")
             subject =
                 zh
                 ? "销售额 \(number(actual)),上期 \(number(reference)):\(PerformanceNumberFormat.signed(outcome.measured))万"
                 : "sales \(number(actual)) against \(number(reference)) before: \(PerformanceNumberFormat.signed(outcome.measured))万"
         case .newAccountsVersusPlan:
             unit = ""
-            standardText =
-                rule.standard == 0
-                ? (zh ? "计划" : "the plan")
-                : (zh ? "计划\(PerformanceNumberFormat.signed(rule.standard))" : "the plan \(PerformanceNumberFormat.signed(rule.standard))")
+            standardText = relativeStandard((zh: "计划", en: "the plan"), unit: "")
             subject =
                 zh
                 ? "新客户 \(number(actual)) 户,计划 \(number(reference)) 户:\(PerformanceNumberFormat.signed(outcome.measured))"

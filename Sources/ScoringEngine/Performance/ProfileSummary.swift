@@ -51,7 +51,7 @@ public struct ProfileSummary: Sendable, Equatable {
         let codes = Set(missingCodes.map { $0.lowercased() })
         var summaries: [String: ProfileSummary] = [:]
         for (account, value) in zip(accounts, completeness) {
-            var key = trimmed(account.manager)
+            var key = PerformanceText.trimmed(account.manager)
             if codes.contains(key.lowercased()) { key = "" }
             var summary = summaries[key, default: ProfileSummary()]
             summary.accounts += 1
@@ -61,13 +61,5 @@ public struct ProfileSummary: Sendable, Equatable {
             summaries[key] = summary
         }
         return summaries
-    }
-
-    static func trimmed(_ text: String) -> String {
-        let padding: Set<Character> = [" ", "\t", "\u{3000}"]
-        guard let first = text.firstIndex(where: { !padding.contains($0) }),
-            let last = text.lastIndex(where: { !padding.contains($0) })
-        else { return "" }
-        return String(text[first...last])
     }
 }

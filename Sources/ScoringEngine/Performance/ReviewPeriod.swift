@@ -30,7 +30,7 @@ public struct ReviewPeriod: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Reads a period as written in a file; never fails (unrecognized text is `.other`).
     public init(_ text: String) {
-        kind = Self.parse(Self.trimmed(text))
+        kind = Self.parse(PerformanceText.trimmed(text))
     }
 
     /// The canonical spelling: `2024Q2`, `2024-06`, `2024`, or the text as written.
@@ -88,7 +88,7 @@ public struct ReviewPeriod: Sendable, Hashable, Comparable, CustomStringConverti
     /// - Parameter language: The language of the reason (English by default).
     public static func impossiblePeriod(_ text: String, language: Language = .en) -> String? {
         let zh = language == .zh
-        let trimmed = trimmed(text)
+        let trimmed = PerformanceText.trimmed(text)
         guard case .other = parse(trimmed) else { return nil }
         let characters = Array(trimmed)
         // "Q5 2024"
@@ -121,14 +121,6 @@ public struct ReviewPeriod: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     // MARK: Parsing
-
-    private static func trimmed(_ text: String) -> String {
-        let padding: Set<Character> = [" ", "\t", "\u{3000}"]
-        guard let first = text.firstIndex(where: { !padding.contains($0) }),
-            let last = text.lastIndex(where: { !padding.contains($0) })
-        else { return "" }
-        return String(text[first...last])
-    }
 
     private static let chineseDigits: [Character: Int] = ["一": 1, "二": 2, "三": 3, "四": 4]
 

@@ -62,29 +62,13 @@ public enum BinaryOutcomeMetrics {
             return unweightedAreaUnderROC(scores: scores, outcomes: outcomes)
         }
         let order = scores.indices.sorted { scores[$0] < scores[$1] }
-        var lostBelow = 0.0  // weight of lost rows with a strictly lower score
-        var concordant = 0.0
-        var totalWon = 0.0
-        var totalLost = 0.0
-        var start = 0
-        while start < order.count {
-            var end = start
-            var wonHere = 0.0
-            var lostHere = 0.0
-            while end < order.count && scores[order[end]] == scores[order[start]] {
-                let row = order[end]
+        return ConcordanceCount.areaUnderROC(
+            ofSorted: order.count, score: { scores[order[$0]] },
+            weights: { index in
+                let row = order[index]
                 let weight = weights?[row] ?? 1
-                if outcomes[row] >= 0.5 { wonHere += weight } else { lostHere += weight }
-                end += 1
-            }
-            concordant += wonHere * (lostBelow + 0.5 * lostHere)
-            lostBelow += lostHere
-            totalWon += wonHere
-            totalLost += lostHere
-            start = end
-        }
-        guard totalWon > 0, totalLost > 0 else { return nil }
-        return concordant / (totalWon * totalLost)
+                return outcomes[row] >= 0.5 ? (won: weight, lost: 0) : (won: 0, lost: weight)
+            })
     }
     /// ``areaUnderROC(scores:outcomes:weights:)`` without weights (and without NaN): the won
     /// and the lost scores sorted apart (radix sorts, side by side for large inputs) and

@@ -24,7 +24,7 @@ import ScoringEngine
 /// the bad rows, and blocks could be drawn in parallel without changing a byte.
 ///
 /// The columns, their units and ranges are listed at `columns`.
-public struct ProspectListGenerator: Sendable {
+public struct ProspectListGenerator: ChunkedGenerator, Sendable {
     /// The header of every generated list, in column order.
     ///
     /// | column | unit, format | range |
@@ -97,82 +97,11 @@ public struct ProspectListGenerator: Sendable {
     public func write<Failure: Error>(
         chunksTo sink: ([UInt8]) throws(Failure) -> Void
     ) throws(Failure) {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(Self.chunkSize + 8192)
-        let lineEnding = options.lineEnding.bytes
-        for (index, column) in Self.columns.enumerated() {
-            if index > 0 { buffer.append(UInt8(ascii: ",")) }
-            buffer.append(contentsOf: column.utf8)
-        }
-        buffer.append(contentsOf: lineEnding)
-
         let rowWriter = ProspectRowWriter(options: options)
-        let plan = badRows
-        var planIndex = 0
-        var streams = SeededRandom(seed: options.seed)
-        var row = 1
-        while row <= options.rows {
-            streams.jump()  // now equal to SeededRandom(seed:).split(stream: block)
-            var values = streams
-            var blanks = streams.longJumped()
-            let blockEnd = min(row + Self.rowsPerBlock - 1, options.rows)
-            while row <= blockEnd {
-                var badRow: BadRow?
-                if planIndex < plan.count && plan[planIndex].row == row {
-                    badRow = plan[planIndex]
-                    planIndex += 1
-                }
-                rowWriter.appendRow(
-                    row, badRow: badRow, values: &values, blanks: &blanks, to: &buffer)
-                if buffer.count >= Self.chunkSize {
-                    try sink(buffer)
-                    buffer.removeAll(keepingCapacity: true)
-                }
-                row += 1
-            }
+        try GeneratedRows.write(header: Self.columns, options: options, plan: badRows, chunksTo: sink) {
+            row, badRow, streams, buffer in
+            rowWriter.appendRow(
+                row, badRow: badRow, values: &streams.values, blanks: &streams.blanks, to: &buffer)
         }
-        if !buffer.isEmpty {
-            try sink(buffer)
-        }
-    }
-
-    /// Writes the list to an open file handle (a file, a pipe, standard output).
-    ///
-    /// - Parameters:
-    ///   - handle: Where to write; it is not closed.
-    ///   - name: How to name the destination in an error message.
-    /// - Throws: `GenerationError.writeFailed` if a write fails.
-    public func write(to handle: FileHandle, named name: String = "output") throws(GenerationError)
-    {
-        try write { (chunk: [UInt8]) throws(GenerationError) in
-            do {
-                try handle.write(contentsOf: chunk)
-            } catch {
-                throw .writeFailed(destination: name, reason: Self.reason(error))
-            }
-        }
-    }
-
-    /// Writes the list to `path` through ``OutputFile`` (a regular file is replaced
-    /// atomically; a device or pipe is written into).
-    ///
-    /// - Throws: `GenerationError.writeFailed` if the file cannot be created or written.
-    public func write(toFile path: String) throws(GenerationError) {
-        try GeneratedFile.write(toFile: path) { sink throws(GenerationError) in
-            try write(chunksTo: sink)
-        }
-    }
-
-    /// The whole list in memory. Meant for small lists and tests; write large lists with
-    /// `write(toFile:)` or `write(chunksTo:)`.
-    public func bytes() -> [UInt8] {
-        var all: [UInt8] = []
-        write { (chunk: [UInt8]) in all.append(contentsOf: chunk) }
-        return all
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        let described = (error as NSError).localizedDescription
-        return described.isEmpty ? String(describing: error) : described
     }
 }

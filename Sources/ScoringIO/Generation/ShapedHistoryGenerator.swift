@@ -21,7 +21,7 @@ import ScoringEngine
 /// `ProspectListGenerator.rowsPerBlock` rows (the block's blank stream, long-jumped), three
 /// draws per row, so they disturb none of the list's values, and a shorter history is a
 /// prefix of a longer one with the same seed.
-public struct ShapedHistoryGenerator: Sendable {
+public struct ShapedHistoryGenerator: ChunkedGenerator, Sendable {
     /// The header: the prospect list's columns, then `outcome` and `followup_status`.
     public static let columns = ProspectListGenerator.columns + ["outcome", "followup_status"]
 
@@ -50,13 +50,7 @@ public struct ShapedHistoryGenerator: Sendable {
         chunksTo sink: ([UInt8]) throws(Failure) -> Void,
         observingLogOdds observe: ((Double) -> Void)?
     ) throws(Failure) {
-        let chunkSize = ProspectListGenerator.chunkSize
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(chunkSize + 8192)
         let lineEnding = options.lineEnding.bytes
-        buffer.append(contentsOf: Self.columns.joined(separator: ",").utf8)
-        buffer.append(contentsOf: lineEnding)
-
         let rowWriter = ProspectRowWriter(options: options)
         let drawer = ShapedOutcomeDrawer(rowWriter: rowWriter)
         // The four endings: [won][leak says won].
@@ -70,64 +64,16 @@ public struct ShapedHistoryGenerator: Sendable {
             }
         }
         let plan = ProspectListGenerator(options: options).badRows
-        var planIndex = 0
-        var streams = SeededRandom(seed: options.seed)
-        var row = 1
-        while row <= options.rows {
-            streams.jump()  // as in ProspectListGenerator: split(stream: block)
-            var values = streams
-            var blanks = streams.longJumped()
-            var outcomes = blanks.longJumped()
-            let blockEnd = min(row + ProspectListGenerator.rowsPerBlock - 1, options.rows)
-            while row <= blockEnd {
-                var badRow: ProspectListGenerator.BadRow?
-                if planIndex < plan.count && plan[planIndex].row == row {
-                    badRow = plan[planIndex]
-                    planIndex += 1
-                }
-                var (prospect, blanked) = rowWriter.drawRow(
-                    badRow: badRow, values: &values, blanks: &blanks)
-                let outcome = drawer.draw(&prospect, blanked: blanked, random: &outcomes)
-                observe?(outcome.logOdds)
-                rowWriter.appendRow(
-                    prospect, row: row, badRow: badRow, blanked: blanked, to: &buffer)
-                buffer.removeLast(lineEnding.count)
-                buffer.append(contentsOf: endings[(outcome.won ? 2 : 0) + (outcome.leakWon ? 1 : 0)])
-                if buffer.count >= chunkSize {
-                    try sink(buffer)
-                    buffer.removeAll(keepingCapacity: true)
-                }
-                row += 1
-            }
+        try GeneratedRows.write(header: Self.columns, options: options, plan: plan, chunksTo: sink) {
+            row, badRow, streams, buffer in
+            var (prospect, blanked) = rowWriter.drawRow(
+                badRow: badRow, values: &streams.values, blanks: &streams.blanks)
+            let outcome = drawer.draw(&prospect, blanked: blanked, random: &streams.extra)
+            observe?(outcome.logOdds)
+            rowWriter.appendRow(
+                prospect, row: row, badRow: badRow, blanked: blanked, to: &buffer)
+            buffer.removeLast(lineEnding.count)
+            buffer.append(contentsOf: endings[(outcome.won ? 2 : 0) + (outcome.leakWon ? 1 : 0)])
         }
-        if !buffer.isEmpty {
-            try sink(buffer)
-        }
-    }
-
-    /// Writes the history to an open file handle (a file, a pipe, standard output).
-    ///
-    /// - Throws: `GenerationError.writeFailed` if a write fails.
-    public func write(to handle: FileHandle, named name: String = "output") throws(GenerationError)
-    {
-        try GeneratedFile.write(to: handle, named: name) { sink throws(GenerationError) in
-            try write(chunksTo: sink)
-        }
-    }
-
-    /// Creates (or truncates) the file at `path` and writes the history to it.
-    ///
-    /// - Throws: `GenerationError.writeFailed` if the file cannot be created or written.
-    public func write(toFile path: String) throws(GenerationError) {
-        try GeneratedFile.write(toFile: path) { sink throws(GenerationError) in
-            try write(chunksTo: sink)
-        }
-    }
-
-    /// The whole history in memory, for small files and tests.
-    public func bytes() -> [UInt8] {
-        var all: [UInt8] = []
-        write { (chunk: [UInt8]) in all.append(contentsOf: chunk) }
-        return all
     }
 }

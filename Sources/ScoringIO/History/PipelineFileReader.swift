@@ -10,19 +10,12 @@ import Yams
 /// may be edited by hand: each stage's must sum to 1 (within 0.002, then rescaled); a
 /// target left out is 0. Counts are kept only while they still agree with the
 /// probabilities (to the 6 decimals written); after an edit they are dropped.
-public struct PipelineFileReader: Sendable {
+public struct PipelineFileReader: YAMLFileReader {
+    public static let format = YAMLFileFormat(kind: "pipeline", option: "--pipeline") {
+        root, file throws(ModelFileError) in try PipelineFileParser(parser: ModelFileParser(file: file)).model(from: root)
+    }
+
     public init() {}
-
-    /// Reads the file at `path`.
-    public func read(contentsOf path: String) throws(ModelFileError) -> PipelineModel {
-        try read(yaml: try YAMLFile.text(atPath: path, kind: "pipeline", option: "--pipeline"), file: path)
-    }
-
-    /// Reads YAML text; `file` names it in errors.
-    public func read(yaml: String, file: String) throws(ModelFileError) -> PipelineModel {
-        let root = try YAMLFile.root(of: yaml, file: file, kind: "pipeline")
-        return try PipelineFileParser(parser: ModelFileParser(file: file)).model(from: root)
-    }
 }
 
 /// Walks the YAML tree of a pipeline file.

@@ -7,22 +7,12 @@ import Yams
 /// Every key is checked: an unknown key (a typo such as `wieght`) is an error that lists the
 /// keys allowed there, and every value is checked for type and range, so that an error names
 /// the line and says what to write instead.
-public struct ModelFileReader: Sendable {
+public struct ModelFileReader: YAMLFileReader {
+    public static let format = YAMLFileFormat(kind: "model", option: "--model") {
+        root, file throws(ModelFileError) in try ModelFileParser(file: file).model(from: root)
+    }
+
     public init() {}
-
-    /// Reads and validates the model file at `path`.
-    ///
-    /// - Throws: `ModelFileError` naming the file, line and fix (line 0 when the file as a
-    ///   whole cannot be read).
-    public func read(contentsOf path: String) throws(ModelFileError) -> ScoringModel {
-        try read(yaml: try YAMLFile.text(atPath: path, kind: "model", option: "--model"), file: path)
-    }
-
-    /// Reads and validates a model from YAML text; `file` names it in errors.
-    public func read(yaml: String, file: String) throws(ModelFileError) -> ScoringModel {
-        let root = try YAMLFile.root(of: yaml, file: file, kind: "model")
-        return try ModelFileParser(file: file).model(from: root)
-    }
 }
 
 /// Walks the YAML tree of a model file, checking each key and value.

@@ -30,7 +30,7 @@ struct PerformanceFieldReader {
     /// missing code.
     func text(_ record: CSVRecord, _ column: String) -> String? {
         guard let index = columnIndex[column], index < record.fields.count else { return nil }
-        let value = Self.trimmed(record.fields[index])
+        let value = PerformanceText.trimmed(record.fields[index])
         return missingCodes.matches(value) ? nil : value
     }
 
@@ -79,7 +79,7 @@ struct PerformanceFieldReader {
     func monthlyCounts(_ record: CSVRecord, _ column: String, period: ReviewPeriod) throws(PerformanceReject) -> [Double]? {
         guard let field = text(record, column) else { return nil }
         let separators: Set<Character> = [";", "/", "|", "、", "；"]
-        let parts = field.split(whereSeparator: { separators.contains($0) }).map { Self.trimmed(String($0)) }
+        let parts = field.split(whereSeparator: { separators.contains($0) }).map { PerformanceText.trimmed(String($0)) }
         if parts.count > 1, let months = period.monthCount, parts.count > months {
             throw reject(
                 record, .tooManyMonths(value: field, count: parts.count, months: months, period: period.label), column: column)
@@ -125,13 +125,5 @@ struct PerformanceFieldReader {
         case .failure(.wrongUnit(_, let expected)):
             throw reject(record, .wrongUnit(value: display, expected: expected.rawValue), column: column)
         }
-    }
-
-    static func trimmed(_ text: String) -> String {
-        let padding: Set<Character> = [" ", "\t", "\u{3000}"]
-        guard let first = text.firstIndex(where: { !padding.contains($0) }),
-            let last = text.lastIndex(where: { !padding.contains($0) })
-        else { return "" }
-        return String(text[first...last])
     }
 }

@@ -43,25 +43,12 @@ public struct PerformanceInputLoader: Sendable {
             throw .periodNotInPlan(period: period.label, file: plan.file, available: available)
         }
         let join = PerformanceJoin.join(plans: planResult.plans, actuals: actualResult.actuals, period: period)
-        let planFields = Dictionary(plan.records.map { ($0.line, $0.fields) }, uniquingKeysWith: { first, _ in first })
-        let actualFields = Dictionary(actual.records.map { ($0.line, $0.fields) }, uniquingKeysWith: { first, _ in first })
-        func column(_ name: String, in header: [String]) -> Int? { header.firstIndex(of: name).map { $0 + 1 } }
+        let plansWithoutActuals = join.plansWithoutActuals.map { (line: $0.line, person: $0.person, period: $0.period) }
         var planRejects = planResult.rejects
-        for entry in join.plansWithoutActuals {
-            planRejects.append(
-                PerformanceReject(
-                    file: plan.file, line: entry.line, columnNumber: column("person", in: plan.header), column: "person",
-                    reason: .noActual(person: entry.person, period: entry.period.label, actualFile: actual.file),
-                    fields: planFields[entry.line] ?? []))
-        }
+        planRejects += Self.unjoined(plansWithoutActuals, of: plan) { .noActual(person: $0, period: $1, actualFile: actual.file) }
+        let actualsWithoutPlans = join.actualsWithoutPlans.map { (line: $0.line, person: $0.person, period: $0.period) }
         var actualRejects = actualResult.rejects
-        for entry in join.actualsWithoutPlans {
-            actualRejects.append(
-                PerformanceReject(
-                    file: actual.file, line: entry.line, columnNumber: column("person", in: actual.header), column: "person",
-                    reason: .noPlan(person: entry.person, period: entry.period.label, planFile: plan.file),
-                    fields: actualFields[entry.line] ?? []))
-        }
+        actualRejects += Self.unjoined(actualsWithoutPlans, of: actual) { .noPlan(person: $0, period: $1, planFile: plan.file) }
         planRejects.sort { $0.line < $1.line }
         actualRejects.sort { $0.line < $1.line }
         let actualOptional = ActualFileReader.optionalColumns + scorecard.ratingColumns + scorecard.countColumns
@@ -69,5 +56,24 @@ public struct PerformanceInputLoader: Sendable {
             plan: planResult, actual: actualResult, join: join, planRejects: planRejects, actualRejects: actualRejects,
             absentActualColumns: actualOptional.filter { !actual.header.contains($0) },
             absentPlanColumns: PlanFileReader.optionalColumns.filter { !plan.header.contains($0) && $0 != "team" })
+    }
+
+    /// Rejects the rows of `table` that did not join, on their `person` column.
+    ///
+    /// - Parameters:
+    ///   - rows: The line, person and period of each row, in the order to reject them.
+    ///   - table: The table the rows were read from (their fields go to the rejects file).
+    ///   - reason: Why, from the row's person and the label of its period.
+    static func unjoined(
+        _ rows: [(line: Int, person: String, period: ReviewPeriod)], of table: CSVTable,
+        reason: (_ person: String, _ period: String) -> PerformanceReject.Reason
+    ) -> [PerformanceReject] {
+        let fields = Dictionary(table.records.map { ($0.line, $0.fields) }, uniquingKeysWith: { first, _ in first })
+        let personColumn = table.header.firstIndex(of: "person").map { $0 + 1 }
+        return rows.map { row in
+            PerformanceReject(
+                file: table.file, line: row.line, columnNumber: personColumn, column: "person",
+                reason: reason(row.person, row.period.label), fields: fields[row.line] ?? [])
+        }
     }
 }

@@ -30,19 +30,12 @@ import Yams
 ///       above: {step: 5, points: 1}
 ///       floor: 0                      # default 0; null for none
 /// ```
-public struct ScorecardFileReader: Sendable {
+public struct ScorecardFileReader: YAMLFileReader {
+    public static let format = YAMLFileFormat(kind: "scorecard", option: "--scorecard") {
+        root, file throws(ModelFileError) in try ScorecardFileParser(parser: ModelFileParser(file: file)).scorecard(from: root)
+    }
+
     public init() {}
-
-    /// Reads and checks the scorecard file at `path`.
-    public func read(contentsOf path: String) throws(ModelFileError) -> Scorecard {
-        try read(yaml: try YAMLFile.text(atPath: path, kind: "scorecard", option: "--scorecard"), file: path)
-    }
-
-    /// Reads and checks a scorecard from YAML text; `file` names it in errors.
-    public func read(yaml: String, file: String) throws(ModelFileError) -> Scorecard {
-        let root = try YAMLFile.root(of: yaml, file: file, kind: "scorecard")
-        return try ScorecardFileParser(parser: ModelFileParser(file: file)).scorecard(from: root)
-    }
 }
 
 /// Walks the YAML tree of a scorecard file, checking each key and value.

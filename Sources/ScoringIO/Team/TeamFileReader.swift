@@ -20,22 +20,15 @@ import Yams
 ///   …
 /// grade_shares: {A: 0.6, B: 0.25, C: 0.15, D: 0}
 /// ```
-public struct TeamFileReader: Sendable {
+public struct TeamFileReader: YAMLFileReader {
     /// The schema this reader accepts.
     public static let schema = "kam.team/1"
 
+    public static let format = YAMLFileFormat(kind: "team", option: "--team") {
+        root, file throws(ModelFileError) in try TeamFileParser(parser: ModelFileParser(file: file)).team(from: root)
+    }
+
     public init() {}
-
-    /// Reads the file at `path`.
-    public func read(contentsOf path: String) throws(ModelFileError) -> Team {
-        try read(yaml: try YAMLFile.text(atPath: path, kind: "team", option: "--team"), file: path)
-    }
-
-    /// Reads YAML text; `file` names it in errors.
-    public func read(yaml: String, file: String) throws(ModelFileError) -> Team {
-        let root = try YAMLFile.root(of: yaml, file: file, kind: "team")
-        return try TeamFileParser(parser: ModelFileParser(file: file)).team(from: root)
-    }
 }
 
 /// Walks the YAML tree of a team file.

@@ -35,20 +35,12 @@ enum AllocationInput {
         progress: Progress
     ) throws -> Loaded {
         let model = try modelOptions.load()
-        let pipelineModel = try HistoryInput.pipeline(options.pipeline)
-        if let conversion = pipelineModel.conversion, conversion.scoringModel != model.name {
-            throw CLIError.inFile(options.pipeline, ForecastError.modelMismatch(expected: conversion.scoringModel, found: model.name))
-        }
+        let pipelineModel = try HistoryInput.pipeline(options.pipeline, for: model)
         guard FileManager.default.fileExists(atPath: options.team) else {
             throw CLIError.inputMissing("\(options.team): no such file. Check the path of the team file (--team).")
         }
         let team = try TeamFileReader().read(contentsOf: options.team)
-        let forecaster: PipelineForecaster
-        do throws(ForecastError) {
-            forecaster = try PipelineForecaster(pipeline: pipelineModel, horizon: 12)
-        } catch {
-            throw CLIError.inFile(options.pipeline, error)
-        }
+        let forecaster = try HistoryInput.forecaster(of: pipelineModel, file: options.pipeline, horizon: 12)
         progress.phase("reading \(input.file)", rows: input.estimatedRows)
         let loaded = try input.load(model: model, progress: progress)
         let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
@@ -130,14 +122,10 @@ extension Kam {
                     protecting: protectedInputs(
                         list: input.file, model: modelOptions.model,
                         others: [(options.team, "team file"), (options.pipeline, "pipeline model")]))
-                if let text = format.text {
-                    report.write(text, view: view, to: &sink)
-                } else {
-                    try ReportWorkbook.write(report.workbook(), to: &sink, output: destination.output)
-                }
+                try report.write(format, view: view, to: &sink, output: destination.output)
                 try sink.finish()
                 progress.finish()
-                if !messages.quiet, format == .csv || format == .json || format == .xlsx || destination.output != nil {
+                if !messages.quiet, format.sendsSummaryToStandardError(output: destination.output) {
                     for line in report.summaryLines() { printError(line) }
                 }
             }

@@ -53,12 +53,19 @@ struct InputOptions: ParsableArguments {
     var sheet: String?
 
     func validate() throws {
+        try Self.validate(delimiter: delimiter)
+    }
+
+    /// Refuses a `--delimiter` that ``delimiterByte(_:)`` does not know (shared with `kam kpi`).
+    static func validate(delimiter: String?) throws {
         if let delimiter, delimiterByte(delimiter) == nil {
             throw ValidationError("Please specify a '--delimiter' of ',', ';' or 'tab'.")
         }
     }
 
-    func delimiterByte(_ text: String) -> UInt8? {
+    /// The byte of a `--delimiter`: `,`, `;` or a tab (written `tab`, `\t` or a tab
+    /// character); nil for anything else.
+    static func delimiterByte(_ text: String) -> UInt8? {
         switch text {
         case ",": return UInt8(ascii: ",")
         case ";": return UInt8(ascii: ";")
@@ -75,7 +82,7 @@ struct InputOptions: ParsableArguments {
 
     /// How to read the file: the given delimiter and encoding, or detection.
     var csvOptions: CSVOptions {
-        CSVOptions(delimiter: delimiter.flatMap(delimiterByte), encoding: encoding, sheet: sheet)
+        CSVOptions(delimiter: delimiter.flatMap(Self.delimiterByte), encoding: encoding, sheet: sheet)
     }
 
     /// Ranks the file in bounded memory with ``ProspectStream`` (see there); its errors

@@ -96,14 +96,10 @@ extension Kam {
                     limit: limit, language: labels.lang, rejectsPath: rejectsPath)
                 var sink = try FileSink.open(
                     destination.output, format: format.opened, protecting: protectedInputs(list: input.file, model: modelOptions.model))
-                if let text = format.text {
-                    report.write(text, view: view, to: &sink)
-                } else {
-                    try ReportWorkbook.write(report.workbook(), to: &sink, output: destination.output)
-                }
+                try report.write(format, view: view, to: &sink, output: destination.output)
                 try sink.finish()
                 progress.finish()
-                if !messages.quiet, format == .csv || format == .json || format == .xlsx || destination.output != nil {
+                if !messages.quiet, format.sendsSummaryToStandardError(output: destination.output) {
                     for line in report.summaryLines() { printError(line) }
                 }
             }
@@ -112,15 +108,8 @@ extension Kam {
         /// Reads the pipeline file and builds its forecaster, checking that it was fitted for
         /// `model` (shared by `kam forecast` and `kam report`).
         static func forecaster(pipeline: String, model: ScoringModel, horizon: Int) throws -> (PipelineModel, PipelineForecaster) {
-            let pipelineModel = try HistoryInput.pipeline(pipeline)
-            if let conversion = pipelineModel.conversion, conversion.scoringModel != model.name {
-                throw CLIError.inFile(pipeline, ForecastError.modelMismatch(expected: conversion.scoringModel, found: model.name))
-            }
-            do throws(ForecastError) {
-                return (pipelineModel, try PipelineForecaster(pipeline: pipelineModel, horizon: horizon))
-            } catch {
-                throw CLIError.inFile(pipeline, error)
-            }
+            let pipelineModel = try HistoryInput.pipeline(pipeline, for: model)
+            return (pipelineModel, try HistoryInput.forecaster(of: pipelineModel, file: pipeline, horizon: horizon))
         }
 
         /// Scores the list as the pipeline's conversion model expects, forecasts every account

@@ -101,29 +101,18 @@ extension Kam {
         @OptionGroup var messages: ReportOptions.Quiet
 
         func validate() throws {
-            if let delimiter, delimiterByte(delimiter) == nil {
-                throw ValidationError("Please specify a '--delimiter' of ',', ';' or 'tab'.")
-            }
+            try InputOptions.validate(delimiter: delimiter)
             if let period, period.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ValidationError("Please specify a '--period' such as 2024Q2, 2024-06 or 2024.")
             }
             try format.validate(output: destination.output)
         }
 
-        func delimiterByte(_ text: String) -> UInt8? {
-            switch text {
-            case ",": return UInt8(ascii: ",")
-            case ";": return UInt8(ascii: ";")
-            case "tab", "\\t", "\t": return UInt8(ascii: "\t")
-            default: return nil
-            }
-        }
-
         func readTable(_ path: String, what: String) throws -> CSVTable {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CLIError.inputMissing("\(path): no such file. Check the path of the \(what).")
             }
-            let reader = CSVReader(options: CSVOptions(delimiter: delimiter.flatMap(delimiterByte), encoding: encoding))
+            let reader = CSVReader(options: CSVOptions(delimiter: delimiter.flatMap(InputOptions.delimiterByte), encoding: encoding))
             return try reader.read(contentsOf: path)
         }
 
@@ -181,7 +170,7 @@ extension Kam {
                     review: review, loaded: loaded, scorecard: scorecardRules, scorecardFile: scorecard, grouping: by,
                     language: labels.lang, prospects: profiles?.read, planRejectsPath: planRejects, actualRejectsPath: actualRejects)
                 try write(report)
-                if !messages.quiet, format == .csv || format == .json || format == .xlsx || destination.output != nil {
+                if !messages.quiet, format.sendsSummaryToStandardError(output: destination.output) {
                     for line in report.summaryLines() { printError(line) }
                 }
             }

@@ -256,10 +256,7 @@ extension Kam {
             func run() throws {
                 try runReportingErrors {
                     let model = try HistoryInput.pipeline(pipeline)
-                    let forecaster: PipelineForecaster
-                    do throws(ForecastError) { forecaster = try PipelineForecaster(pipeline: model, horizon: horizon) } catch {
-                        throw CLIError.inFile(pipeline, error)
-                    }
+                    let forecaster = try HistoryInput.forecaster(of: model, file: pipeline, horizon: horizon)
                     let report = PipelineReport(forecaster: forecaster, pipelineFile: pipeline, language: labels.lang, fitted: nil)
                     var sink = FileSink.standardOutput(
                         escapesControlCharacters: formatting.format == .table || formatting.format == .markdown)
@@ -378,6 +375,26 @@ enum HistoryInput {
                 "\(path): no such pipeline file. Fit one with `kam pipeline fit EVENTS --output \(path)` or give --pipeline.")
         }
         return try PipelineFileReader().read(contentsOf: path)
+    }
+
+    /// Reads a pipeline file, checking that its conversion model (if any) was fitted for
+    /// `model` (shared by `kam forecast`, `kam allocate`, `kam simulate` and `kam report`).
+    static func pipeline(_ path: String, for model: ScoringModel) throws -> PipelineModel {
+        let pipelineModel = try pipeline(path)
+        if let conversion = pipelineModel.conversion, conversion.scoringModel != model.name {
+            throw CLIError.inFile(path, ForecastError.modelMismatch(expected: conversion.scoringModel, found: model.name))
+        }
+        return pipelineModel
+    }
+
+    /// The forecaster of a pipeline read from `path`, `horizon` periods ahead; its errors
+    /// name the file.
+    static func forecaster(of pipelineModel: PipelineModel, file path: String, horizon: Int) throws -> PipelineForecaster {
+        do throws(ForecastError) {
+            return try PipelineForecaster(pipeline: pipelineModel, horizon: horizon)
+        } catch {
+            throw CLIError.inFile(path, error)
+        }
     }
 
     /// The last day a log covers: `until`, or the last day of the period of its last event.

@@ -146,7 +146,7 @@ extension Kam.Weights {
             guard FileManager.default.fileExists(atPath: input.file) else {
                 throw CLIError.inputMissing("\(input.file): no such file. Check the path of the history.")
             }
-            let options = CSVOptions(delimiter: input.delimiter.flatMap(input.delimiterByte), encoding: input.encoding)
+            let options = CSVOptions(delimiter: input.delimiter.flatMap(InputOptions.delimiterByte), encoding: input.encoding)
             if ProspectStream.canStream(input.file), model.factors.count <= ProspectStream.maximumFactors {
                 return try ProspectStream(model: model, options: options)
                     .readHistory(contentsOf: input.file, scorer: Scorer(model: model), outcomeColumn: outcomeColumn)

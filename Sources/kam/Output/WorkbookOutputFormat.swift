@@ -21,6 +21,12 @@ enum WorkbookOutputFormat: String, CaseIterable, ExpressibleByArgument {
     /// The text format, or `nil` for a workbook.
     var text: OutputFormat? { self == .xlsx ? nil : opened }
 
+    /// Whether a command prints its report's summary on standard error: when standard output
+    /// does not show it (csv, json, xlsx, or a report written to `output`).
+    func sendsSummaryToStandardError(output: String?) -> Bool {
+        self == .csv || self == .json || self == .xlsx || output != nil
+    }
+
     /// Refuses a workbook written to a terminal (it is not for reading there).
     func validate(output: String?) throws {
         if self == .xlsx, output == nil, isatty(1) == 1 {
