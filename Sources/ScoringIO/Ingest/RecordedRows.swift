@@ -9,10 +9,10 @@ import ScoringEngine
 ///
 /// Kept by ``StreamMerger/select(_:record:scores:dealValue:scored:scoredRow:)`` as the main
 /// pass merges, so recording a run needs neither a second ranking, nor a second read of the
-/// file, nor scoring the accounts again. A struct held by the merger (a struct too), so that
-/// appending a row makes no exclusive-access check at run time, as a class's properties
-/// would. About `48 + 8 × (factors + 2) + record length` bytes a row.
-struct RecordedRows {
+/// file, nor scoring the accounts again. A class, so that the merger (a struct, which the
+/// stream copies) appends without copying what is kept. About `48 + 8 × (factors + 2) +
+/// record length` bytes a row.
+final class RecordedRows {
     var entries: [RankedEntry] = []
     /// Where each entry's record starts in `text` (its length is `position.length`).
     var starts: [Int] = []
@@ -30,7 +30,7 @@ struct RecordedRows {
     }
 
     /// Keeps a row: its entry, its record, and row `row` of `scored`.
-    mutating func append(_ entry: RankedEntry, record: some Collection<UInt8>, scored: ScoredRows, row: Int) {
+    func append(_ entry: RankedEntry, record: some Collection<UInt8>, scored: ScoredRows, row: Int) {
         entries.append(entry)
         starts.append(text.count)
         text.append(contentsOf: record)

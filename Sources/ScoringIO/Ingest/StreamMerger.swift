@@ -466,9 +466,9 @@ struct StreamMerger {
         dealValue: Double, scored: ScoredRows?, scoredRow: Int
     ) {
         gradeCounts[Int(entry.grade)] += 1
-        if recorded != nil {
+        if let recorded {
             guard let record, let scored else { preconditionFailure("A row kept for a run history carries its record and scores") }
-            recorded?.append(entry, record: record, scored: scored, row: scoredRow)
+            recorded.append(entry, record: record, scored: scored, row: scoredRow)
         }
         if observing {
             observed.append(gradeOrder: entry.grade, value: scores.value, difficulty: scores.difficulty, dealValue: dealValue)
