@@ -17,31 +17,13 @@ public enum RadixSort {
             values.sort()
             return
         }
-        var keys = [UInt64](repeating: 0, count: count)
-        var counts = [Int](repeating: 0, count: 8 * 256)
-        values.withUncheckedView { source in
-            keys.withUncheckedMutableView { keys in
-                counts.withUncheckedMutableView { counts in
-                    for index in 0..<count {
-                        let value = source[index]
-                        precondition(!value.isNaN, "RadixSort.sort cannot order NaN")
-                        let bits = value.bitPattern
-                        let key = bits >> 63 == 1 ? ~bits : bits | (1 << 63)
-                        keys[index] = key
-                        for digit in 0..<8 { counts[digit &* 256 &+ Int(truncatingIfNeeded: (key >> (8 &* digit)) & 0xFF)] &+= 1 }
-                    }
-                }
-            }
+        var keys = values.map { value -> UInt64 in
+            precondition(!value.isNaN, "RadixSort.sort cannot order NaN")
+            let bits = value.bitPattern
+            return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
         }
         var buffer = [UInt64](repeating: 0, count: count)
-        for digit in 0..<8 where !counts[(digit * 256)..<(digit * 256 + 256)].contains(count) {
-            var next = [Int](repeating: 0, count: 256)
-            var total = 0
-            for byte in 0..<256 {
-                next[byte] = total
-                total += counts[digit * 256 + byte]
-            }
-            let shift = UInt64(8 * digit)
+        for (shift, var next) in passes(keys) {
             keys.withUncheckedView { keys in
                 buffer.withUncheckedMutableView { target in
                     next.withUncheckedMutableView { next in
@@ -87,26 +69,10 @@ public enum RadixSort {
             order.sort { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
             return order
         }
-        var counts = [Int](repeating: 0, count: 8 * 256)
-        keys.withUncheckedView { keys in
-            counts.withUncheckedMutableView { counts in
-                for index in 0..<count {
-                    let key = keys[index]
-                    for digit in 0..<8 { counts[digit &* 256 &+ Int(truncatingIfNeeded: (key >> (8 &* digit)) & 0xFF)] &+= 1 }
-                }
-            }
-        }
         var sortedKeys = keys
         var keyBuffer = [UInt64](repeating: 0, count: count)
         var orderBuffer = [Int](repeating: 0, count: count)
-        for digit in 0..<8 where !counts[(digit * 256)..<(digit * 256 + 256)].contains(count) {
-            var next = [Int](repeating: 0, count: 256)
-            var total = 0
-            for byte in 0..<256 {
-                next[byte] = total
-                total += counts[digit * 256 + byte]
-            }
-            let shift = UInt64(8 * digit)
+        for (shift, var next) in passes(keys) {
             sortedKeys.withUncheckedView { keys in
                 order.withUncheckedView { order in
                     keyBuffer.withUncheckedMutableView { keyTarget in
@@ -128,5 +94,31 @@ public enum RadixSort {
             swap(&order, &orderBuffer)
         }
         return order
+    }
+
+    /// The passes of a sort of `keys`, one per byte position where the keys differ (a pass
+    /// over equal bytes would move nothing): its shift, and where each byte value's bucket
+    /// starts.
+    private static func passes(_ keys: [UInt64]) -> [(shift: UInt64, next: [Int])] {
+        let count = keys.count
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        keys.withUncheckedView { keys in
+            counts.withUncheckedMutableView { counts in
+                for index in 0..<count {
+                    let key = keys[index]
+                    for digit in 0..<8 { counts[digit &* 256 &+ Int(truncatingIfNeeded: (key >> (8 &* digit)) & 0xFF)] &+= 1 }
+                }
+            }
+        }
+        return (0..<8).compactMap { digit in
+            guard !counts[(digit * 256)..<(digit * 256 + 256)].contains(count) else { return nil }
+            var next = [Int](repeating: 0, count: 256)
+            var total = 0
+            for byte in 0..<256 {
+                next[byte] = total
+                total += counts[digit * 256 + byte]
+            }
+            return (UInt64(8 * digit), next)
+        }
     }
 }
