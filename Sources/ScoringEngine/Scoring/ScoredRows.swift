@@ -26,10 +26,6 @@ public struct ScoredRows: Sendable {
         elements.reserveCapacity(rows * stride)
     }
 
-    public mutating func removeAll() {
-        elements.removeAll()
-    }
-
     /// Appends a row: `factorCount` utilities from `utilities` at `utilityStart`, and its
     /// completeness; factor `f` was present when `raw(f)` (the panel's raw value) is not NaN.
     @inlinable

@@ -72,7 +72,7 @@ public struct PendingPage: @unchecked Sendable {
     enum Content {
         case mapped(ProspectBatch)
         case records(entries: [RankedEntry], records: [UInt8], fetcher: RecordFetcher)
-        /// Records with what the ranking pass computed of them (a run to record).
+        /// Records with the utilities the ranking pass computed of them (a run to record).
         case scored(entries: [RankedEntry], records: [UInt8], scored: ScoredRows, fetcher: RecordFetcher)
     }
     /// The 1-based rank of each account in the whole list.
@@ -93,9 +93,10 @@ public struct PendingPage: @unchecked Sendable {
 
     /// The page's accounts assessed with the whole list's statistics, with their ranks.
     ///
-    /// Accounts the ranking pass scored (a run to record) are not scored again: only the
-    /// columns that describe them (id, name, stage, segment columns, …) are read from their
-    /// records, and the pass's utilities and scores are assembled into the assessment
+    /// Accounts whose utilities the ranking pass kept (a run to record) are not read again
+    /// as factor values: only the columns that describe them (id, name, stage, segment
+    /// columns, …) are read from their records, and the pass's utilities are scored and
+    /// assembled into the assessment
     /// (``ScoringPipeline/assessment(of:segmentData:scored:scenario:statistics:)``), the same
     /// bits as ``ScoringPipeline/assess(_:scenario:statistics:)`` of the mapped page.
     ///

@@ -467,7 +467,7 @@ struct StreamMerger {
     ) {
         gradeCounts[Int(entry.grade)] += 1
         if let recorded {
-            guard let record, let scored else { preconditionFailure("A row kept for a run history carries its record and scores") }
+            guard let record, let scored else { preconditionFailure("A row kept for a run history carries its record and utilities") }
             recorded.append(entry, record: record, scored: scored, row: scoredRow)
         }
         if observing {
