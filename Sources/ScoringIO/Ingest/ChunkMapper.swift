@@ -34,9 +34,9 @@ struct ChunkMapper: Sendable {
     /// reads for each candidate: `kam weights fit`'s outcome (``OutcomeWords``), kept as
     /// ``MappedChunk/Rows/outcomes``.
     var outcome: (column: Int, words: OutcomeWords)?
-    /// Whether a scoring pass also keeps what it computed of every candidate
+    /// Whether a scoring pass also keeps the utilities it computed of every candidate
     /// (``MappedChunk/Rows/scored``), so that a run history records the accounts without
-    /// scoring them again.
+    /// reading their factor values again.
     var keepsScored = false
 
     static let panelRows = 256

@@ -9,9 +9,9 @@ import ScoringEngine
 ///
 /// Kept by ``StreamMerger/select(_:record:scores:dealValue:scored:scoredRow:)`` as the main
 /// pass merges, so recording a run needs neither a second ranking, nor a second read of the
-/// file, nor scoring the accounts again. A class, so that the merger (a struct, which the
-/// stream copies) appends without copying what is kept. About `48 + 8 × (factors + 2) +
-/// record length` bytes a row.
+/// file, nor the accounts' factor values read and turned into utilities again. A class, so
+/// that the merger (a struct, which the stream copies) appends without copying what is kept.
+/// About `48 + 8 × (factors + 2) + record length` bytes a row.
 final class RecordedRows {
     var entries: [RankedEntry] = []
     /// Where each entry's record starts in `text` (its length is `position.length`).
