@@ -21,7 +21,7 @@ import ScoringEngine
 ///   values (see ``compactUtilities(_:count:factorCount:table:)``); at step 4, float64, the
 ///   run's factors account by account;
 /// - `stages`: one byte per account (0: none), NULL when no account has one.
-struct AccountBlock {
+struct AccountBlock: Sendable {
     /// Accounts per block.
     static let capacity = 4096
 
@@ -138,35 +138,63 @@ struct AccountBlock {
         init() {}
     }
 
+    /// One account as a block stores it (segments and missing factors as their ids joined by
+    /// U+001F, in UTF-8).
+    struct AccountFields {
+        var account: String
+        var name: String
+        var rank: Int
+        var grade: Grade
+        var value: Double
+        var difficulty: Double
+        var priority: Double
+        var completeness: Double
+        var probability: Double?
+        var segments: [UInt8]
+        var missing: [UInt8]
+        var utilities: ArraySlice<Double>
+        var stage: Int?
+    }
+
     /// A block whose bytes do not hold what its count says (a damaged history).
     struct BlockError: Error {}
 
     // MARK: Building
 
     /// Adds an account (ids must come in increasing byte order; the caller checks).
-    mutating func append(
-        account: some Collection<UInt8>, name: String, rank: Int, grade: Grade, value: Double, difficulty: Double,
-        priority: Double, completeness: Double, probability: Double?, segments: [UInt8], missing: [UInt8],
-        utilities: ArraySlice<Double>, stage: Int?
-    ) {
-        precondition(utilities.count == factorCount, "An account has one utility per factor of the run")
-        accounts.append(account)
-        names.append(name.utf8)
-        self.segments.append(segments)
-        self.missing.append(missing)
-        ranks.append(rank)
-        grades.append(UInt8(grade.order))
-        values.append(value)
-        difficulties.append(difficulty)
-        priorities.append(priority)
-        completenesses.append(completeness)
-        probabilities.append(probability ?? .nan)
-        if probability != nil { hasProbability = true }
-        self.utilities.append(contentsOf: utilities)
+    mutating func append(_ fields: AccountFields) {
+        precondition(fields.utilities.count == factorCount, "An account has one utility per factor of the run")
+        accounts.append(fields.account.utf8)
+        names.append(fields.name.utf8)
+        segments.append(fields.segments)
+        missing.append(fields.missing)
+        ranks.append(fields.rank)
+        grades.append(UInt8(fields.grade.order))
+        values.append(fields.value)
+        difficulties.append(fields.difficulty)
+        priorities.append(fields.priority)
+        completenesses.append(fields.completeness)
+        probabilities.append(fields.probability ?? .nan)
+        if fields.probability != nil { hasProbability = true }
+        utilities.append(contentsOf: fields.utilities)
+        let stage = fields.stage
         precondition(stage.map { (1...255).contains($0) } ?? true, "A development stage is 1...5")
         stages.append(stage.map { UInt8($0) } ?? 0)
         if stage != nil { hasStage = true }
         count += 1
+    }
+
+    /// The block's columns as they are stored (see the layout above): what a row of
+    /// `account_block` binds.
+    func sealed(compactUtilities: Bool, table: inout UtilityCodeTable) -> SealedBlock {
+        SealedBlock(
+            firstAccount: firstAccount, count: count, accounts: accounts.encoded, ranks: ranks, grades: grades,
+            scores: values + difficulties + priorities + completenesses, probabilities: hasProbability ? probabilities : nil,
+            names: names.encoded, segments: segments.encoded, missing: missing.encoded,
+            utilities: compactUtilities
+                ? Self.compactUtilities(utilities, count: count, factorCount: factorCount, table: &table)
+                : [UInt8](HistoryStore.blob(utilities)),
+            stages: hasStage ? stages : nil)
     }
 
     /// Empties the block for the next accounts, keeping its memory.
@@ -309,4 +337,25 @@ struct AccountBlock {
         }
         return nil
     }
+}
+
+/// A block's columns in the form they are bound to a row of `account_block` (see
+/// ``AccountBlock``): made where the block was filled, possibly off the recording thread, so
+/// that the recording thread only binds and steps.
+struct SealedBlock: Sendable {
+    let firstAccount: String
+    let count: Int
+    let accounts: [UInt8]
+    let ranks: [Int]
+    let grades: [UInt8]
+    /// Values, then difficulties, priorities and completenesses.
+    let scores: [Double]
+    /// `nil`: no account has one (stored as NULL).
+    let probabilities: [Double]?
+    let names: [UInt8]
+    let segments: [UInt8]
+    let missing: [UInt8]
+    let utilities: [UInt8]
+    /// `nil`: no account has one (stored as NULL).
+    let stages: [UInt8]?
 }

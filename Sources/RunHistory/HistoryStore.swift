@@ -37,7 +37,8 @@ public final class HistoryStore {
         } else if size == 0 && !create {
             throw .notAKamHistory(path: path)
         }
-        created = size == nil || size == 0
+        let isNew = size == nil || size == 0
+        created = isNew
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "kam-history"
@@ -45,6 +46,7 @@ public final class HistoryStore {
             // WAL: a crash or kill cannot leave a partial transaction; NORMAL is durable
             // against a killed process (only a power loss may drop the last commit).
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if isNew { try db.execute(sql: "PRAGMA page_size = \(HistoryStore.pageSize)") }
         }
         let queue: DatabaseQueue
         do {
@@ -85,6 +87,13 @@ public final class HistoryStore {
             throw Self.wrap(error, path: path)
         }
     }
+
+    /// The page size of a new history, in bytes: SQLite's largest. A run is a few hundred
+    /// blobs of about 450 KiB (``AccountBlock``), each a chain of overflow pages written to the
+    /// WAL and copied back at the checkpoint page by page: pages of 64 KiB are a sixteenth of
+    /// the writes of the default 4 KiB (measured: recording a million accounts 0.3 s faster,
+    /// the commit's checkpoint 0.25 s → 0.10 s). A history created before keeps its pages.
+    static let pageSize = 65536
 
     /// Closes the database (also done when the store is released).
     public func close() {

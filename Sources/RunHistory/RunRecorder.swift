@@ -35,7 +35,9 @@ public final class RunRecorder {
     /// blocks when the run ends (``finish()``).
     private var unsorted: [AccountScore] = []
     /// Blocks written so far.
-    private var blocksWritten = 0
+    public private(set) var blocksWritten = 0
+    /// Of those, the blocks sealed off the recording thread (``append(_:)-(SealedPage)``).
+    public private(set) var sealedBlocksWritten = 0
     /// Whether blocks keep their utilities in the compact layout (schema step 5; step 4
     /// writes float64 account by account, and step 5 converts them).
     private let compactUtilities: Bool
@@ -91,7 +93,12 @@ public final class RunRecorder {
     /// out of that order is kept and sorted in at the end, as ``append(_:)-(AccountScore)`` does.
     func appendInOrder(_ score: AccountScore) throws(HistoryError) {
         precondition(score.utilities.count == factorCount, "An account has one utility per factor of the run")
-        try write(
+        try write(Self.fields(score))
+    }
+
+    /// A recorded account as a block stores it.
+    private static func fields(_ score: AccountScore) -> AccountBlock.AccountFields {
+        AccountBlock.AccountFields(
             account: score.account, name: score.name, rank: score.rank, grade: score.grade, value: score.value,
             difficulty: score.difficulty, priority: score.priority, completeness: score.completeness,
             probability: score.probability, segments: Array(HistoryStore.joined(score.segments).utf8),
@@ -114,10 +121,22 @@ public final class RunRecorder {
 
     /// Writes rows `rows` of an assessment, in that order (see ``append(_:ranks:)``).
     func append(_ assessment: BatchAssessment, ranks: [Int], rows: [Int]) throws(HistoryError) {
+        precondition(assessment.model.factors.count == factorCount, "The assessment's model has the run's factors")
+        try Self.forEachAccount(of: assessment, ranks: ranks, rows: rows) { (fields) throws(HistoryError) in
+            try write(fields)
+        }
+    }
+
+    /// Hands `body` rows `rows` of an assessment as a block stores them, in that order
+    /// (`ranks[i]` is row `i`'s rank). The lists of segments and missing factors are built in
+    /// two buffers reused for every row.
+    static func forEachAccount<Failure: Error>(
+        of assessment: BatchAssessment, ranks: [Int], rows: some Sequence<Int>,
+        _ body: (AccountBlock.AccountFields) throws(Failure) -> Void
+    ) throws(Failure) {
+        precondition(ranks.count == assessment.count, "One rank per assessed account")
         let model = assessment.model
         let factorCount = model.factors.count
-        precondition(factorCount == self.factorCount, "The assessment's model has the run's factors")
-        // The id lists are built as UTF-8 in two buffers reused for every row.
         let factorIDs = model.factors.map { Array($0.id.utf8) }
         let segmentIDs = model.segments.map { Array($0.id.utf8) }
         let separator = Array(String(HistoryStore.separator).utf8)
@@ -142,11 +161,12 @@ public final class RunRecorder {
             let value = assessment.value(row)
             let difficulty = assessment.difficulty(row)
             let account = accounts[row]
-            try write(
-                account: account.id, name: account.name, rank: ranks[row], grade: grades[row], value: value,
-                difficulty: difficulty, priority: assessment.priority(row), completeness: assessment.completeness(row),
-                probability: model.probability(value: value, difficulty: difficulty), segments: segments,
-                missing: missing, utilities: elements[range], stage: account.stage)
+            try body(
+                AccountBlock.AccountFields(
+                    account: account.id, name: account.name, rank: ranks[row], grade: grades[row], value: value,
+                    difficulty: difficulty, priority: assessment.priority(row), completeness: assessment.completeness(row),
+                    probability: model.probability(value: value, difficulty: difficulty), segments: segments,
+                    missing: missing, utilities: elements[range], stage: account.stage))
         }
     }
 
@@ -177,104 +197,120 @@ public final class RunRecorder {
         accepted += 1
     }
 
-    private func write(
-        account: String, name: String, rank: Int, grade: Grade, value: Double, difficulty: Double, priority: Double,
-        completeness: Double, probability: Double?, segments: [UInt8], missing: [UInt8], utilities: ArraySlice<Double>,
-        stage: Int?
-    ) throws(HistoryError) {
+    private func write(_ fields: AccountBlock.AccountFields) throws(HistoryError) {
         if inBlocks {
-            count(grade)
-            if unsorted.isEmpty, lastAccount.map({ $0.lexicographicallyPrecedes(account.utf8) }) ?? true {
-                try add(
-                    account: account.utf8, name: name, rank: rank, grade: grade, value: value, difficulty: difficulty,
-                    priority: priority, completeness: completeness, probability: probability, segments: segments,
-                    missing: missing, utilities: utilities, stage: stage)
+            count(fields.grade)
+            if unsorted.isEmpty, lastAccount.map({ $0.lexicographicallyPrecedes(fields.account.utf8) }) ?? true {
+                try add(fields)
             } else {
                 // Out of id order (or equal: a duplicate, found when sorting): kept for the end.
                 unsorted.append(
                     AccountScore(
-                        account: account, name: name, rank: rank, grade: grade, value: value, difficulty: difficulty,
-                        priority: priority, completeness: completeness, probability: probability,
-                        segments: HistoryStore.list(String(decoding: segments, as: UTF8.self)),
-                        missing: HistoryStore.list(String(decoding: missing, as: UTF8.self)), utilities: Array(utilities),
-                        stage: stage))
+                        account: fields.account, name: fields.name, rank: fields.rank, grade: fields.grade,
+                        value: fields.value, difficulty: fields.difficulty, priority: fields.priority,
+                        completeness: fields.completeness, probability: fields.probability,
+                        segments: HistoryStore.list(String(decoding: fields.segments, as: UTF8.self)),
+                        missing: HistoryStore.list(String(decoding: fields.missing, as: UTF8.self)),
+                        utilities: Array(fields.utilities), stage: fields.stage))
             }
             return
         }
         guard let insert = insertScore else { return }
         insert.bind(1, runID)
-        insert.bind(2, account)
-        insert.bind(3, name)
-        insert.bind(4, rank)
-        insert.bind(5, grade.rawValue)
-        insert.bind(6, value)
-        insert.bind(7, difficulty)
-        insert.bind(8, priority)
-        insert.bind(9, completeness)
-        insert.bind(10, probability)
-        insert.bind(11, text: segments)
-        insert.bind(12, text: missing)
-        insert.bind(13, doubles: utilities)
-        if recordsStage { insert.bind(14, stage) }
+        insert.bind(2, fields.account)
+        insert.bind(3, fields.name)
+        insert.bind(4, fields.rank)
+        insert.bind(5, fields.grade.rawValue)
+        insert.bind(6, fields.value)
+        insert.bind(7, fields.difficulty)
+        insert.bind(8, fields.priority)
+        insert.bind(9, fields.completeness)
+        insert.bind(10, fields.probability)
+        insert.bind(11, text: fields.segments)
+        insert.bind(12, text: fields.missing)
+        insert.bind(13, doubles: fields.utilities)
+        if recordsStage { insert.bind(14, fields.stage) }
         if let failure = insert.step() {
             if failure.code == SQLITE_CONSTRAINT {
-                throw .database(path: path, message: "account '\(account)' appears twice in one run.")
+                throw .database(path: path, message: "account '\(fields.account)' appears twice in one run.")
             }
             throw HistoryStore.failure(code: failure.code, message: failure.message, path: path)
         }
-        count(grade)
+        count(fields.grade)
     }
 
     /// Adds an account whose id follows every id added before to the block, writing the block
     /// when it is full.
-    private func add(
-        account: some Collection<UInt8>, name: String, rank: Int, grade: Grade, value: Double, difficulty: Double, priority: Double,
-        completeness: Double, probability: Double?, segments: [UInt8], missing: [UInt8], utilities: ArraySlice<Double>,
-        stage: Int?
-    ) throws(HistoryError) {
-        block.append(
-            account: account, name: name, rank: rank, grade: grade, value: value, difficulty: difficulty,
-            priority: priority, completeness: completeness, probability: probability, segments: segments,
-            missing: missing, utilities: utilities, stage: stage)
+    private func add(_ fields: AccountBlock.AccountFields) throws(HistoryError) {
+        block.append(fields)
         // (The last id's bytes are copied into the array kept, without a new one per account.)
         if lastAccount == nil { lastAccount = [] }
         lastAccount?.removeAll(keepingCapacity: true)
-        lastAccount?.append(contentsOf: account)
+        lastAccount?.append(contentsOf: fields.account.utf8)
         if block.count == AccountBlock.capacity { try flush() }
     }
 
     /// Writes the block being filled (if it holds any account).
     private func flush() throws(HistoryError) {
-        guard block.count > 0, let insert = insertBlock else { return }
+        guard block.count > 0 else { return }
+        try insert(block.sealed(compactUtilities: compactUtilities, table: &codeTable))
+        block.removeAll()
+    }
+
+    /// Writes one block as a row of `account_block`.
+    private func insert(_ sealed: SealedBlock) throws(HistoryError) {
+        guard let insert = insertBlock else { return }
         insert.bind(1, runID)
-        insert.bind(2, block.firstAccount)
-        insert.bind(3, block.count)
-        insert.bind(4, blob: block.accounts.encoded)
-        insert.bind(5, integers: block.ranks)
-        insert.bind(6, blob: block.grades)
-        insert.bind(7, doubles: (block.values + block.difficulties + block.priorities + block.completenesses)[...])
-        if block.hasProbability {
-            insert.bind(8, doubles: block.probabilities[...])
+        insert.bind(2, sealed.firstAccount)
+        insert.bind(3, sealed.count)
+        insert.bind(4, blob: sealed.accounts)
+        insert.bind(5, integers: sealed.ranks)
+        insert.bind(6, blob: sealed.grades)
+        insert.bind(7, doubles: sealed.scores[...])
+        if let probabilities = sealed.probabilities {
+            insert.bind(8, doubles: probabilities[...])
         } else {
             insert.bind(8, nil as Double?)
         }
-        insert.bind(9, blob: block.names.encoded)
-        insert.bind(10, blob: block.segments.encoded)
-        insert.bind(11, blob: block.missing.encoded)
-        if compactUtilities {
-            insert.bind(
-                12,
-                blob: AccountBlock.compactUtilities(
-                    block.utilities, count: block.count, factorCount: factorCount, table: &codeTable))
-        } else {
-            insert.bind(12, doubles: block.utilities[...])
-        }
-        if block.hasStage { insert.bind(13, blob: block.stages) } else { insert.bind(13, nil as Double?) }
+        insert.bind(9, blob: sealed.names)
+        insert.bind(10, blob: sealed.segments)
+        insert.bind(11, blob: sealed.missing)
+        insert.bind(12, blob: sealed.utilities)
+        if let stages = sealed.stages { insert.bind(13, blob: stages) } else { insert.bind(13, nil as Double?) }
         if let failure = insert.step() {
             throw HistoryStore.failure(code: failure.code, message: failure.message, path: path)
         }
         blocksWritten += 1
-        block.removeAll()
+    }
+
+    // MARK: Pages sealed off the recording thread
+
+    /// Seals the pages of this run into blocks on any thread (``PageSealer/seal(_:ranks:)``),
+    /// for ``append(_:)-(SealedPage)``; `nil` for a history that keeps a row per account.
+    public var sealer: PageSealer? {
+        inBlocks ? PageSealer(factorCount: factorCount, compactUtilities: compactUtilities) : nil
+    }
+
+    /// Writes a sealed page's full blocks and takes its last, partial block as the block being
+    /// filled: the same rows as writing its assessment account by account would give, when the
+    /// page starts a block and follows the ids written before.
+    ///
+    /// - Returns: `false`, writing nothing, when the page cannot be taken so: a block is being
+    ///   filled (the page before did not end one), accounts wait to be sorted in, its first id
+    ///   does not follow the last one written, or it was sealed for another layout. The caller
+    ///   then appends the page's assessment.
+    public func append(_ page: SealedPage) throws(HistoryError) -> Bool {
+        guard inBlocks, page.compactUtilities == compactUtilities, page.tail.factorCount == factorCount,
+            unsorted.isEmpty, block.count == 0,
+            lastAccount.map({ $0.lexicographicallyPrecedes(page.firstAccount) }) ?? true
+        else { return false }
+        for sealed in page.blocks { try insert(sealed) }
+        sealedBlocksWritten += page.blocks.count
+        for (order, count) in page.gradeCounts.enumerated() { gradeCounts[order] += count }
+        accepted += page.count
+        block = page.tail
+        lastAccount = page.lastAccount
+        return true
     }
 
     /// Writes what is still held: the accounts that came one at a time or out of order are
@@ -301,12 +337,7 @@ public final class RunRecorder {
                 if let last = lastAccount, last == ids[index] {
                     throw .database(path: path, message: "account '\(score.account)' appears twice in one run.")
                 }
-                try add(
-                    account: ids[index], name: score.name, rank: score.rank, grade: score.grade, value: score.value,
-                    difficulty: score.difficulty, priority: score.priority, completeness: score.completeness,
-                    probability: score.probability, segments: Array(HistoryStore.joined(score.segments).utf8),
-                    missing: Array(HistoryStore.joined(score.missing).utf8), utilities: score.utilities[...],
-                    stage: score.stage)
+                try add(Self.fields(score))
             }
         }
         try flush()
@@ -325,6 +356,63 @@ public final class RunRecorder {
         }
         rejected += 1
     }
+}
+
+/// Fills a run's blocks from pages of its accounts on any thread (the recording thread then
+/// only binds them: ``RunRecorder/append(_:)-(SealedPage)``).
+public struct PageSealer: Sendable {
+    let factorCount: Int
+    let compactUtilities: Bool
+
+    /// A page's accounts (in id order, `ranks[i]` the rank of row `i`) as full blocks and a
+    /// last, partial one; `nil` when the page is empty or its ids are not strictly increasing
+    /// (the recording thread then writes it account by account, and sorts).
+    public func seal(_ assessment: BatchAssessment, ranks: [Int]) -> SealedPage? {
+        guard assessment.count > 0, assessment.model.factors.count == factorCount else { return nil }
+        struct OutOfOrder: Error {}
+        var table = UtilityCodeTable()
+        var block = AccountBlock(factorCount: factorCount)
+        var blocks: [SealedBlock] = []
+        var gradeCounts = [Int](repeating: 0, count: Grade.allCases.count)
+        var first: [UInt8]?
+        var last: [UInt8] = []
+        do throws(OutOfOrder) {
+            try RunRecorder.forEachAccount(of: assessment, ranks: ranks, rows: 0..<assessment.count) {
+                (fields) throws(OutOfOrder) in
+                if first == nil {
+                    first = Array(fields.account.utf8)
+                } else if !last.lexicographicallyPrecedes(fields.account.utf8) {
+                    throw OutOfOrder()
+                }
+                last.removeAll(keepingCapacity: true)
+                last.append(contentsOf: fields.account.utf8)
+                gradeCounts[fields.grade.order] += 1
+                block.append(fields)
+                if block.count == AccountBlock.capacity {
+                    blocks.append(block.sealed(compactUtilities: compactUtilities, table: &table))
+                    block.removeAll()
+                }
+            }
+        } catch {
+            return nil
+        }
+        guard let first else { return nil }
+        return SealedPage(
+            blocks: blocks, tail: block, firstAccount: first, lastAccount: last, gradeCounts: gradeCounts,
+            count: assessment.count, compactUtilities: compactUtilities)
+    }
+}
+
+/// A page of a run's accounts sealed into blocks (``PageSealer``).
+public struct SealedPage: Sendable {
+    let blocks: [SealedBlock]
+    /// The accounts after the last full block (possibly none).
+    let tail: AccountBlock
+    let firstAccount: [UInt8]
+    let lastAccount: [UInt8]
+    let gradeCounts: [Int]
+    let count: Int
+    let compactUtilities: Bool
 }
 
 extension HistoryStore {

@@ -105,6 +105,37 @@ struct RecordFromStreamTests {
         try compare(list: Self.folder + "/list.csv", model: Self.folder + "/" + model, variants: Self.variants)
     }
 
+    /// Pages of whole blocks are sealed on the page threads (`PageSealer`); other pages, and
+    /// any page after one that ended inside a block, are written account by account.
+    @Test("Pages sealed into whole blocks off the recording thread, mixed with pages written account by account")
+    func sealedPages() throws {
+        let directory = try KamRunner.temporaryDirectory()
+        let list = directory + "/sealed.csv"
+        let generated = try KamRunner.run([
+            "generate", "--rows", "21000", "--seed", "47", "--bad-rows", "30", "--output", list,
+        ])
+        #expect(generated.status == 0)
+        try compare(
+            list: list, model: Self.folder + "/default.yaml",
+            variants: [
+                [], ["--record-page-rows", "4096"], ["--record-page-rows", "8192", "--workers", "1"],
+                ["--record-page-rows", "5000"], ["--record-page-rows", "100000"],
+            ])
+        // 20,970 accounts: 5 whole blocks of 4,096 and 490 more. Pages of 4,096 seal every
+        // whole block; pages of 5,000 only the first page's block (each later page starts
+        // inside a block and is written account by account).
+        for (pageRows, sealed) in [(4096, 5), (5000, 1)] {
+            let timed = try KamRunner.run([
+                "rank", list, "--model", Self.folder + "/default.yaml", "--record", directory + "/timed-\(pageRows).sqlite",
+                "--rejects", directory + "/r.csv", "--quiet", "--timings", "--record-page-rows", "\(pageRows)",
+            ])
+            #expect(timed.status == 0, "\(timed.standardError)")
+            #expect(
+                timed.standardError.contains("\(sealed) of the first 5 blocks sealed there"),
+                "pages of \(pageRows): \(timed.standardError)")
+        }
+    }
+
     @Test("Many rows waiting for mean fills, a grade filter and --where record the same")
     func deferredOverflowAndFilters() throws {
         let directory = try KamRunner.temporaryDirectory()

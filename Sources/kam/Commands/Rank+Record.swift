@@ -7,7 +7,8 @@ import ScoringIO
 extension Kam.Rank {
     /// Accounts read again, assessed and recorded at a time (a streamed full ranking): two
     /// pages are mapped side by side, so a page holds half what one did when one thread
-    /// mapped them (the same peak memory).
+    /// mapped them (the same peak memory). A multiple of the accounts in a history block, so
+    /// that every page but the last is sealed into whole blocks off the recording thread.
     static let defaultRecordPageRows = 1 << 15
 
     /// Opens the history `--record` names before any work, so that a file that is not a
@@ -65,20 +66,26 @@ extension Kam.Rank {
                 // Pages in account-id order, so the inserts only grow the (run, account) B-tree
                 // at its right edge: far cheaper for SQLite than inserting in rank order.
                 clock.lap(\.insert)
-                // Pages are mapped and assessed on two threads of their own while SQLite
-                // inserts the one before (one page taken ahead per worker).
+                // Pages are mapped, assessed and sealed into blocks on two threads of their own
+                // while SQLite inserts the one before (one page taken ahead per worker). Pages
+                // of whole blocks leave only the inserts to this thread.
+                let sealer = recorder.sealer
                 let producer = PageProducer(
                     pipeline: pipeline, scenario: scenario, statistics: statistics,
-                    pageRows: max(diagnostics.recordPageRows ?? Self.defaultRecordPageRows, 1), finish: { page, _ in page },
+                    pageRows: max(diagnostics.recordPageRows ?? Self.defaultRecordPageRows, 1),
+                    finish: { page, _ in (page: page, sealed: sealer?.seal(page.assessment, ranks: page.ranks)) },
                     pages: accounts.take(upTo:))
                 defer { producer.stop() }
-                while let page = try producer.next() {
+                while let (page, sealed) = try producer.next() {
                     clock.lap(\.wait)
-                    try recorder.append(page.assessment, ranks: page.ranks, inKeyOrder: true)
+                    if try !(sealed.map(recorder.append) ?? false) {
+                        try recorder.append(page.assessment, ranks: page.ranks, inKeyOrder: true)
+                    }
                     clock.lap(\.insert)
                     holdIfAsked()
                 }
                 holdIfAsked()
+                clock.blocks = (recorder.sealedBlocksWritten, recorder.blocksWritten)
             }
             clock.lap(\.commit)
         }
@@ -96,6 +103,9 @@ extension Kam.Rank {
 /// Processor time of the parts of recording a run (`kam rank --record --timings`).
 struct RecordTimings {
     var hash = 0.0, open = 0.0, wait = 0.0, insert = 0.0, commit = 0.0
+    /// Blocks of accounts sealed on the page threads, of those written before the run ends
+    /// (the last block is written then).
+    var blocks = (sealed: 0, written: 0)
     private var last = RecordTimings.processorTime()
 
     /// Seconds of processor time used by the process so far.
@@ -116,7 +126,8 @@ struct RecordTimings {
         func seconds(_ value: Double) -> String { formatDecimal(value, digits: 3) + " s" }
         return "kam: timing: recording (processor time): hashing the list \(seconds(hash)), opening the transaction "
             + "\(seconds(open)), inserting \(seconds(insert)), committing \(seconds(commit)); "
-            + "mapping and assessing pages on two threads of their own, while waiting for them \(seconds(wait)) "
-            + "(the process's time, both threads)"
+            + "mapping, assessing and sealing pages on two threads of their own, while waiting for them "
+            + "\(seconds(wait)) (the process's time, both threads); \(blocks.sealed) of the first \(blocks.written) "
+            + "blocks sealed there"
     }
 }
