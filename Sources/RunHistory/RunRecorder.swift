@@ -142,8 +142,15 @@ public final class RunRecorder {
         let separator = Array(String(HistoryStore.separator).utf8)
         let elements = assessment.utilities.matrix.elements
         let present = assessment.utilities.present
+        let completeness = assessment.utilities.completeness
         let grades = assessment.grades
         let accounts = assessment.accounts
+        // `value(_:)`, `difficulty(_:)`, `priority(_:)` and the model's `probability`, with
+        // what they read taken once per page.
+        let scores = assessment.scores
+        let (valueColumn, difficultyColumn) = (assessment.scenario, assessment.scorer.scenarioCount + assessment.scenario)
+        let ranking = model.grading.ranking
+        let calibration = model.calibration
         var missing: [UInt8] = []
         var segments: [UInt8] = []
         for row in rows {
@@ -158,15 +165,16 @@ public final class RunRecorder {
                 if position > 0 { segments += separator }
                 segments += segmentIDs[segment]
             }
-            let value = assessment.value(row)
-            let difficulty = assessment.difficulty(row)
+            let value = scores[row, valueColumn]
+            let difficulty = scores[row, difficultyColumn]
+            let priority = ranking.key(value: value, difficulty: difficulty)
             let account = accounts[row]
             try body(
                 AccountBlock.AccountFields(
                     account: account.id, name: account.name, rank: ranks[row], grade: grades[row], value: value,
-                    difficulty: difficulty, priority: assessment.priority(row), completeness: assessment.completeness(row),
-                    probability: model.probability(value: value, difficulty: difficulty), segments: segments,
-                    missing: missing, utilities: elements[range], stage: account.stage))
+                    difficulty: difficulty, priority: priority, completeness: completeness[row],
+                    probability: calibration?.probability(ofScore: priority), segments: segments, missing: missing,
+                    utilities: elements[range], stage: account.stage))
         }
     }
 

@@ -112,7 +112,7 @@ final class RankedRuns {
         if let record {
             entry.position.offset = Int32(text.count)
             entry.position.length = Int32(record.count)
-            text.append(contentsOf: record)
+            text.append(record)  // one copy of the bytes, not byte by byte
         }
         buffer.append(entry)
         count += 1

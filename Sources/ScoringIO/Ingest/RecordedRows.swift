@@ -30,10 +30,10 @@ final class RecordedRows {
     }
 
     /// Keeps a row: its entry, its record, and row `row` of `scored`.
-    func append(_ entry: RankedEntry, record: some Collection<UInt8>, scored: ScoredRows, row: Int) {
+    func append(_ entry: RankedEntry, record: ByteView, scored: ScoredRows, row: Int) {
         entries.append(entry)
         starts.append(text.count)
-        text.append(contentsOf: record)
+        text.append(record)
         self.scored.append(row, of: scored)
     }
 }

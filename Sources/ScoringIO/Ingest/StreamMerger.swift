@@ -220,7 +220,7 @@ struct StreamMerger {
                         stored.lengths.append(record.recordLength)
                         stored.entries.append(-1)
                         stored.dealValues.append(record.dealValue)
-                        if keepingText { stored.text.append(contentsOf: text[start..<(start + length)]) }
+                        if keepingText { stored.text.append(text.rebased(start..<(start + length))) }
                     }
                     let entry: Int
                     if let idColumn {
@@ -416,7 +416,7 @@ struct StreamMerger {
         }
         if everyRow != nil || recorded != nil {
             deferredTextStarts.append(deferredText.count)
-            deferredText.append(contentsOf: record)
+            deferredText.append(record)
         }
         if recorded != nil, let scored {
             if deferredScored == nil { deferredScored = ScoredRows(factorCount: scored.factorCount) }

@@ -43,6 +43,12 @@ struct ByteView: RandomAccessCollection {
         try body(buffer)
     }
 
+    /// Copies the bytes into `target` in one move: what `Array.append(contentsOf:)` and
+    /// `Array(_:)` call (the default implementation copies byte by byte through the iterator).
+    func _copyContents(initializing target: UnsafeMutableBufferPointer<UInt8>) -> (Iterator, Int) {
+        buffer._copyContents(initializing: target)
+    }
+
     /// The bytes of `range` as a view of their own, indexed from 0 (a `Slice` of this view,
     /// `view[range]`, keeps this view's indices).
     @inline(__always)
