@@ -34,9 +34,10 @@ struct RankedRecordMapper: Sendable {
     /// Whether factor columns are read (see ``init(plan:readsFactors:)``).
     let readsFactors: Bool
 
-    /// - Parameter readsFactors: `false` leaves the factor columns unread (a factor that is
-    ///   also a segment column is still read for its segment): the batch's factor values
-    ///   are then all missing, for accounts whose utilities are known already.
+    /// - Parameter readsFactors: `false` reads only what a run history keeps of an account
+    ///   whose utilities are known already: its id, name, stage and segment columns (a factor
+    ///   that is also a segment column is read for its segment). The batch's factor values
+    ///   are then all missing, and its accounts have no industry, region, manager or deal value.
     init(plan: StreamPlan, readsFactors: Bool = true) {
         self.plan = plan
         self.readsFactors = readsFactors
@@ -44,14 +45,14 @@ struct RankedRecordMapper: Sendable {
         var roles = [[Role]](repeating: [], count: plan.columnCount)
         if let column = mapper.idColumn { roles[column].append(.id) }
         if let column = mapper.nameColumn { roles[column].append(.name) }
-        if let column = mapper.industryColumn { roles[column].append(.industry) }
-        if let column = mapper.regionColumn { roles[column].append(.region) }
-        if let column = mapper.managerColumn { roles[column].append(.manager) }
         if readsFactors {
+            if let column = mapper.industryColumn { roles[column].append(.industry) }
+            if let column = mapper.regionColumn { roles[column].append(.region) }
+            if let column = mapper.managerColumn { roles[column].append(.manager) }
             for (factor, reader) in mapper.readers.enumerated() { roles[reader.column].append(.factor(factor)) }
         }
         if let column = mapper.stageColumn { roles[column].append(.stage) }
-        if let column = mapper.dealColumn { roles[column].append(.dealValue) }
+        if readsFactors, let column = mapper.dealColumn { roles[column].append(.dealValue) }
         for (index, column) in mapper.segmentColumns.enumerated() { roles[column.index].append(.segment(index)) }
         self.roles = roles.flatMap { $0 }
         roleStart = roles.reduce(into: [0]) { $0.append($0.last! + $1.count) }

@@ -127,8 +127,9 @@ final class RecordFetcher {
     /// entry's record, `position.length` bytes each, back to back, in the order of
     /// `entries`), as ``fetch(_:)`` maps the records it reads again.
     ///
-    /// - Parameter readsFactors: `false` reads only the columns that describe an account
-    ///   (the batch's factor values are then all missing), for accounts already scored.
+    /// - Parameter readsFactors: `false` reads only what a run history keeps of an account
+    ///   already scored (id, name, stage, segment columns: see
+    ///   ``RankedRecordMapper/init(plan:readsFactors:)``).
     /// - Throws: `DatasetError.unreadable` if a record no longer maps (it mapped when the
     ///   ranking was made, so this would be a bug).
     func map(_ entries: [RankedEntry], records: [UInt8], readsFactors: Bool = true) throws(DatasetError) -> ProspectBatch {

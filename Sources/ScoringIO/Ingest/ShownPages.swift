@@ -94,8 +94,9 @@ public struct PendingPage: @unchecked Sendable {
     /// The page's accounts assessed with the whole list's statistics, with their ranks.
     ///
     /// Accounts whose utilities the ranking pass kept (a run to record) are not read again
-    /// as factor values: only the columns that describe them (id, name, stage, segment
-    /// columns, …) are read from their records, and the pass's utilities are scored and
+    /// as factor values: only what a run history keeps of them (id, name, stage, and the
+    /// segment columns) is read from their records (their industry, region, manager and deal
+    /// value are left empty), and the pass's utilities are scored and
     /// assembled into the assessment
     /// (``ScoringPipeline/assessment(of:segmentData:scored:scenario:statistics:)``), the same
     /// bits as ``ScoringPipeline/assess(_:scenario:statistics:)`` of the mapped page.
