@@ -158,6 +158,30 @@ public struct ProspectStream: Sendable {
         case dataset(DatasetError)
         /// Not UTF-8 at this position (and the text before it is not clearly UTF-8).
         case switchToGB18030(UTF8Validation.Position)
+
+        /// Why a stream stops at the invalid UTF-8 at `offset` of `bytes`, whose records
+        /// start at `start` on line `line` of the file `path`: where `.auto` may still turn
+        /// into GB18030 (`mayBeGB18030`), invalid text when the bytes before it are clearly
+        /// UTF-8, else a switch to GB18030; otherwise text that is not UTF-8.
+        static func invalidUTF8(
+            at offset: Int, in bytes: [UInt8], from start: Int, line: Int, mayBeGB18030: Bool, path: String
+        ) -> Failure {
+            guard mayBeGB18030 else {
+                return .dataset(
+                    .undecodable(
+                        file: path, encoding: "UTF-8",
+                        line: line - 1 + CSVParser.physicalLine(of: offset, in: bytes, from: start)))
+            }
+            var position = UTF8Validation.position(of: offset, in: bytes, from: start)
+            position.line += line - 1
+            if UTF8Validation.looksLikeUTF8(bytes, range: start..<offset) {
+                return .dataset(
+                    .invalidText(
+                        file: path, line: position.line, byte: position.byte, value: position.value,
+                        gb18030Line: nil))
+            }
+            return .switchToGB18030(position)
+        }
     }
 
     /// Ranks the accounts of a file.
@@ -419,19 +443,7 @@ public struct ProspectStream: Sendable {
             let encoding: TextEncoding = hasByteOrderMark ? .utf8 : (requested == .gb18030 ? .gb18030 : .utf8)
             var bytes = original
             if encoding == .gb18030 {
-                do {
-                    bytes = try Iconv.convert(original, from: "GB18030", to: "UTF-8")
-                } catch {
-                    switch error {
-                    case .invalidSequence(let offset):
-                        throw .dataset(
-                            .undecodable(
-                                file: path, encoding: "GB18030",
-                                line: CSVParser.physicalLine(of: offset, in: original, from: 0)))
-                    case .unavailable(let reason):
-                        throw .dataset(.unreadable(file: path, reason: "no GB18030 converter: \(reason)"))
-                    }
-                }
+                bytes = try Self.utf8(fromGB18030: original, line: 1, path: path)
             }
             let hadMark = hasByteOrderMark || (encoding == .gb18030 && bytes.starts(with: [0xEF, 0xBB, 0xBF]))
             let start = hadMark ? 3 : 0
@@ -466,19 +478,9 @@ public struct ProspectStream: Sendable {
                     throw .dataset(.recordTooLong(file: path, line: line, limit: parser.limits.recordBytes))
                 case .invalidUTF8:
                     let offset = UTF8Validation.firstInvalidOffset(in: bytes, range: start..<bytes.count) ?? bytes.count
-                    let position = UTF8Validation.position(of: offset, in: bytes, from: start)
-                    if requested == .auto && !hasByteOrderMark {
-                        if UTF8Validation.looksLikeUTF8(bytes, range: start..<offset) {
-                            throw .dataset(
-                                .invalidText(
-                                    file: path, line: position.line, byte: position.byte, value: position.value,
-                                    gb18030Line: nil))
-                        }
-                        throw .switchToGB18030(position)
-                    }
-                    throw .dataset(
-                        .undecodable(
-                            file: path, encoding: "UTF-8", line: CSVParser.physicalLine(of: offset, in: bytes, from: start)))
+                    throw .invalidUTF8(
+                        at: offset, in: bytes, from: start, line: 1, mayBeGB18030: requested == .auto && !hasByteOrderMark,
+                        path: path)
                 }
             }
             guard let record else { throw .dataset(.empty(file: path)) }
@@ -506,20 +508,26 @@ public struct ProspectStream: Sendable {
             let block: BlockReader.Block?
             do { block = try reader.next() } catch { throw .dataset(error) }
             guard let block else { return }
-            do {
-                _ = try Iconv.convert(block.bytes, from: "GB18030", to: "UTF-8")
-            } catch {
-                switch error {
-                case .invalidSequence(let offset):
-                    throw .dataset(
-                        .undecodable(
-                            file: path, encoding: "GB18030",
-                            line: line - 1 + CSVParser.physicalLine(of: offset, in: block.bytes, from: 0)))
-                case .unavailable(let reason):
-                    throw .dataset(.unreadable(file: path, reason: "no GB18030 converter: \(reason)"))
-                }
-            }
+            _ = try Self.utf8(fromGB18030: block.bytes, line: line, path: path)
             line += CSVParser.physicalLine(of: block.bytes.count, in: block.bytes, from: 0) - 1
+        }
+    }
+
+    /// `bytes` of the GB18030 file `path`, starting on its line `line`, converted to UTF-8;
+    /// a byte that does not convert makes the file undecodable there.
+    private static func utf8(fromGB18030 bytes: [UInt8], line: Int, path: String) throws(Failure) -> [UInt8] {
+        do {
+            return try Iconv.convert(bytes, from: "GB18030", to: "UTF-8")
+        } catch {
+            switch error {
+            case .invalidSequence(let offset):
+                throw .dataset(
+                    .undecodable(
+                        file: path, encoding: "GB18030",
+                        line: line - 1 + CSVParser.physicalLine(of: offset, in: bytes, from: 0)))
+            case .unavailable(let reason):
+                throw .dataset(.unreadable(file: path, reason: "no GB18030 converter: \(reason)"))
+            }
         }
     }
 
@@ -734,21 +742,9 @@ public struct ProspectStream: Sendable {
                 }
             case .invalidUTF8(let offset)?:
                 drain()
-                if setup.mayBeGB18030 {
-                    var position = UTF8Validation.position(of: offset, in: chunk.bytes, from: chunk.start)
-                    position.line += line - 1
-                    if UTF8Validation.looksLikeUTF8(chunk.bytes, range: chunk.start..<offset) {
-                        throw .dataset(
-                            .invalidText(
-                                file: path, line: position.line, byte: position.byte, value: position.value,
-                                gb18030Line: nil))
-                    }
-                    throw .switchToGB18030(position)
-                }
-                throw .dataset(
-                    .undecodable(
-                        file: path, encoding: "UTF-8",
-                        line: line - 1 + CSVParser.physicalLine(of: offset, in: chunk.bytes, from: chunk.start)))
+                throw .invalidUTF8(
+                    at: offset, in: chunk.bytes, from: chunk.start, line: line, mayBeGB18030: setup.mayBeGB18030,
+                    path: path)
             case .fieldTooLong(let relative)?:
                 drain()
                 throw .dataset(.fieldTooLong(file: path, line: line + relative, limit: ReadLimits.current.fieldBytes))
