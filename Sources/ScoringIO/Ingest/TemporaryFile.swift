@@ -51,7 +51,7 @@ final class TemporaryFile {
         var failure: Int32 = 0
         values.withUnsafeBytes { bytes in
             guard let base = bytes.baseAddress else { return }
-            failure = Self.transferAll(bytes.count, nothingMoved: ENOSPC) { done in
+            failure = SystemIO.transferAll(bytes.count, nothingMoved: ENOSPC) { done in
                 pwrite(descriptor, base + done, bytes.count - done, off_t(offset + done))
             }
         }
@@ -67,32 +67,13 @@ final class TemporaryFile {
         let values = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
             initialized = 0
             guard let base = UnsafeMutableRawPointer(buffer.baseAddress) else { return }
-            failed = Self.transferAll(total, nothingMoved: EIO) { done in
+            failed = SystemIO.transferAll(total, nothingMoved: EIO) { done in
                 pread(descriptor, base + done, total - done, off_t(offset + done))
             }
             if failed == 0 { initialized = count }
         }
         if failed != 0 { throw Self.error(failed, writing: false, contents: contents, advice: advice) }
         return values
-    }
-
-    /// Calls `transfer(done)`, one `pwrite` or `pread` of the bytes from `done` on, until
-    /// `total` bytes are moved, again after an interrupted call (`EINTR`).
-    ///
-    /// - Returns: 0, or the failure's `errno` (`nothingMoved` for a call that moved no byte).
-    private static func transferAll(_ total: Int, nothingMoved: Int32, _ transfer: (_ done: Int) -> Int) -> Int32 {
-        var done = 0
-        while done < total {
-            let result = transfer(done)
-            if result > 0 {
-                done += result
-            } else if result < 0 && errno == EINTR {
-                continue
-            } else {
-                return result < 0 ? errno : nothingMoved
-            }
-        }
-        return 0
     }
 
     /// The error for a failed write or read: the folder, the system's reason and what to do.
