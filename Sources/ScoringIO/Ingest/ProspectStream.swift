@@ -266,11 +266,7 @@ public struct ProspectStream: Sendable {
         // The header decides the columns; a file that lacks the model's columns is an error,
         // but any error in its text comes first (the in-memory reader reads it all first).
         let setup = try self.setup(path: path, encoding: encoding)
-        let missing = loader.missingColumns(in: setup.header)
-        if !missing.isEmpty {
-            try scan(path: path, setup: setup)
-            throw .dataset(.missingColumns(file: path, missing: missing, available: setup.header))
-        }
+        try requireColumns(of: loader, path: path, setup: setup)
         let plan = StreamPlan(
             model: model, header: setup.header, file: path, delimiter: setup.delimiter, scorer: scorer,
             scenario: scenario)
@@ -532,6 +528,17 @@ public struct ProspectStream: Sendable {
     }
 
     // MARK: Passes
+
+    /// Throws when the header lacks a column that `loader`'s model needs, after reading the
+    /// whole file for errors in its text, which come first (as the in-memory reader reads
+    /// the whole file before it checks the columns).
+    func requireColumns(of loader: ProspectListLoader, path: String, setup: Setup) throws(Failure) {
+        let missing = loader.missingColumns(in: setup.header)
+        if !missing.isEmpty {
+            try scan(path: path, setup: setup)
+            throw .dataset(.missingColumns(file: path, missing: missing, available: setup.header))
+        }
+    }
 
     /// Reads the whole file for errors in its text only (no mapping).
     func scan(path: String, setup: Setup) throws(Failure) {
