@@ -394,22 +394,9 @@ extension BLAS {
         _ a: [Double], columns: Int, firstRow: Int, rows: Int, _ x: [Double], xOffset: Int,
         beta: Double, into y: inout [Double], yOffset: Int
     ) {
-        precondition(columns >= 0 && rows >= 0 && firstRow >= 0, "Row-block product dimensions must be non-negative")
-        precondition(a.count >= (firstRow + rows) * columns, "Row-block product reads rows past the end of the matrix")
-        precondition(x.count >= xOffset + columns && xOffset >= 0, "Row-block product needs \(columns) vector entries")
-        precondition(y.count >= yOffset + rows && yOffset >= 0, "Row-block product writes past the end of the output")
-        guard rows > 0, columns > 0 else { return }
-        a.withUnsafeBufferPointer { aBuffer in
-            x.withUnsafeBufferPointer { xBuffer in
-                y.withUnsafeMutableBufferPointer { yBuffer in
-                    cblas_dgemv(
-                        CblasRowMajor, CblasNoTrans, int32(rows), int32(columns),
-                        1, aBuffer.baseAddress.map { $0 + firstRow * columns }, int32(columns),
-                        xBuffer.baseAddress.map { $0 + xOffset }, 1,
-                        beta, yBuffer.baseAddress.map { $0 + yOffset }, 1)
-                }
-            }
-        }
+        gemvRowBlock(
+            a, transposed: false, columns: columns, firstRow: firstRow, rows: rows, x, xOffset: xOffset, beta: beta,
+            into: &y, yOffset: yOffset)
     }
 
     /// `y[yOffset ..< yOffset + columns] += A[firstRow ..< firstRow + rows]ᵀ · x[xOffset ..< xOffset + rows]`
@@ -418,19 +405,34 @@ extension BLAS {
         _ a: [Double], columns: Int, firstRow: Int, rows: Int, _ x: [Double], xOffset: Int,
         into y: inout [Double], yOffset: Int
     ) {
+        gemvRowBlock(
+            a, transposed: true, columns: columns, firstRow: firstRow, rows: rows, x, xOffset: xOffset, beta: 1,
+            into: &y, yOffset: yOffset)
+    }
+
+    /// `cblas_dgemv` on the block of rows `firstRow ..< firstRow + rows` of a row-major
+    /// `columns`-wide storage: `A` (or, when `transposed`, `Aᵀ`) times the `x` block, plus
+    /// `beta ·` the old `y` block. The body of ``gemvRows`` and
+    /// ``gemvTransposedRowsAccumulate``.
+    private static func gemvRowBlock(
+        _ a: [Double], transposed: Bool, columns: Int, firstRow: Int, rows: Int, _ x: [Double], xOffset: Int,
+        beta: Double, into y: inout [Double], yOffset: Int
+    ) {
+        let xCount = transposed ? rows : columns
+        let yCount = transposed ? columns : rows
         precondition(columns >= 0 && rows >= 0 && firstRow >= 0, "Row-block product dimensions must be non-negative")
         precondition(a.count >= (firstRow + rows) * columns, "Row-block product reads rows past the end of the matrix")
-        precondition(x.count >= xOffset + rows && xOffset >= 0, "Row-block product needs \(rows) vector entries")
-        precondition(y.count >= yOffset + columns && yOffset >= 0, "Row-block product writes past the end of the output")
+        precondition(x.count >= xOffset + xCount && xOffset >= 0, "Row-block product needs \(xCount) vector entries")
+        precondition(y.count >= yOffset + yCount && yOffset >= 0, "Row-block product writes past the end of the output")
         guard rows > 0, columns > 0 else { return }
         a.withUnsafeBufferPointer { aBuffer in
             x.withUnsafeBufferPointer { xBuffer in
                 y.withUnsafeMutableBufferPointer { yBuffer in
                     cblas_dgemv(
-                        CblasRowMajor, CblasTrans, int32(rows), int32(columns),
+                        CblasRowMajor, transposed ? CblasTrans : CblasNoTrans, int32(rows), int32(columns),
                         1, aBuffer.baseAddress.map { $0 + firstRow * columns }, int32(columns),
                         xBuffer.baseAddress.map { $0 + xOffset }, 1,
-                        1, yBuffer.baseAddress.map { $0 + yOffset }, 1)
+                        beta, yBuffer.baseAddress.map { $0 + yOffset }, 1)
                 }
             }
         }

@@ -195,14 +195,8 @@ enum LAPACK {
     static func potrf(_ a: Matrix) throws(LinearAlgebraError) -> Matrix {
         requireSquare(a, "Matrix.cholesky")
         requireFinite(a, "Matrix.cholesky")
-        let n = a.rows
-        guard n > 0 else { return a }
         var lower = a
-        let info = lower.withUnsafeMutableBufferPointer { aBuffer in
-            LAPACKE_dpotrf(
-                LAPACK_ROW_MAJOR, option("L"), BLAS.int32(n), aBuffer.baseAddress, BLAS.int32(n))
-        }
-        requireValidArguments(info, routine: "dpotrf")
+        let info = inPlaceOnLowerTriangle(&lower, routine: "dpotrf", LAPACKE_dpotrf)
         if info > 0 { throw .notPositiveDefinite(leadingMinor: Int(info)) }
         // dpotrf leaves the strict upper triangle holding the input.
         lower.zeroStrictUpperTriangle()
@@ -237,18 +231,30 @@ enum LAPACK {
     /// `(L Lᵀ)⁻¹`, full symmetric, via `LAPACKE_dpotri` on the lower triangle then mirrored.
     static func potri(lower: Matrix) -> Matrix {
         requireSquare(lower, "CholeskyFactorization.inverse")
-        let n = lower.rows
-        guard n > 0 else { return lower }
         var inverse = lower
-        let info = inverse.withUnsafeMutableBufferPointer { aBuffer in
-            LAPACKE_dpotri(
-                LAPACK_ROW_MAJOR, option("L"), BLAS.int32(n), aBuffer.baseAddress, BLAS.int32(n))
-        }
-        requireValidArguments(info, routine: "dpotri")
+        let info = inPlaceOnLowerTriangle(&inverse, routine: "dpotri", LAPACKE_dpotri)
         // A positive info means a zero diagonal in L, which dpotrf never returns.
         precondition(info == 0, "CholeskyFactorization.inverse requires a nonsingular factor")
         inverse.mirrorLowerTriangle()
         return inverse
+    }
+
+    /// Calls `routine`, a LAPACKE routine that overwrites the lower triangle of a square
+    /// row-major matrix (`LAPACKE_dpotrf`, `LAPACKE_dpotri`), on `a`, and stops the program on
+    /// a negative `info` (see ``requireValidArguments(_:routine:)``).
+    ///
+    /// - Returns: The routine's `info`; 0 without calling it when `a` is empty.
+    private static func inPlaceOnLowerTriangle(
+        _ a: inout Matrix, routine name: String,
+        _ routine: (Int32, CChar, Int32, UnsafeMutablePointer<Double>?, Int32) -> Int32
+    ) -> Int32 {
+        let n = a.rows
+        guard n > 0 else { return 0 }
+        let info = a.withUnsafeMutableBufferPointer { aBuffer in
+            routine(LAPACK_ROW_MAJOR, option("L"), BLAS.int32(n), aBuffer.baseAddress, BLAS.int32(n))
+        }
+        requireValidArguments(info, routine: name)
+        return info
     }
 
     /// Ascending eigenvalues and column eigenvectors via `LAPACKE_dsyevd`.

@@ -48,15 +48,7 @@ enum HTMLText {
     static func data(_ value: Double) -> String { fixed(value, 6) }
 
     /// A count with thousands grouped by thin spaces ("1 000 000").
-    static func count(_ value: Int) -> String {
-        let digits = String(abs(value))
-        var out = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out += "\u{2009}" }
-            out.append(character)
-        }
-        return value < 0 ? "-" + out : out
-    }
+    static func count(_ value: Int) -> String { ReportFormat.grouped(value, separator: "\u{2009}") }
 
     /// Money with one decimal and grouped thousands.
     static func money(_ value: Double) -> String {

@@ -18,3 +18,25 @@ extension FourFormatReport {
         }
     }
 }
+
+/// A report like a ``FourFormatReport`` whose CSV is one of several tables, its `View`.
+public protocol ViewedFourFormatReport {
+    associatedtype View
+    /// The report as a table (`markdown: false`) or as markdown.
+    func text(markdown: Bool) -> String
+    /// The table `view` as CSV.
+    func csv(_ view: View) -> String
+    func json() -> String
+}
+
+extension ViewedFourFormatReport {
+    /// The report in `format`; `view` is the table CSV shows.
+    public func render(_ format: OutputFormat, view: View) -> String {
+        switch format {
+        case .table: return text(markdown: false)
+        case .markdown: return text(markdown: true)
+        case .csv: return csv(view)
+        case .json: return json()
+        }
+    }
+}

@@ -4,7 +4,7 @@ import ScoringIO
 
 /// `kam model fit`: what was learned per factor, how well it predicts (cross-validated and
 /// held out), the win rate per grade, and the comments written into the model file.
-public struct ModelFitReport {
+public struct ModelFitReport: ViewedFourFormatReport {
     /// Which table `--format csv` writes (`kam model fit --view`).
     public enum CSVView: String, CaseIterable, Sendable {
         case factors
@@ -668,7 +668,7 @@ public struct ModelFitReport {
 
     // MARK: CSV
 
-    public func csv(view: CSVView) -> String {
+    public func csv(_ view: CSVView) -> String {
         func number(_ value: Double?, _ digits: Int = 6) -> String {
             guard let value, value.isFinite else { return "" }
             return formatDecimal(value, digits: digits)
@@ -1099,15 +1099,6 @@ public struct ModelFitReport {
         let rejected: Int
         let grades: [GradeJSON]
         let fallsAToD: Bool?
-    }
-
-    public func render(_ format: OutputFormat, view: CSVView) -> String {
-        switch format {
-        case .table: return text(markdown: false)
-        case .markdown: return text(markdown: true)
-        case .csv: return csv(view: view)
-        case .json: return json()
-        }
     }
 
     /// A report from the values its command computed.

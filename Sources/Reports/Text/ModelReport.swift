@@ -84,25 +84,22 @@ public struct ModelReport {
     /// The calibration in one line, when the model has one.
     public var calibrationLine: String? {
         guard let calibration = model.calibration else { return nil }
+        let zh = language == .zh
         let key = model.grading.ranking.key.rawValue
-        if language == .zh {
-            let key = model.grading.ranking.key == .priority ? "优先级" : key
-            switch calibration.method {
-            case .platt(let intercept, let slope):
-                return "校准（Platt）：赢率 = σ(\(formatPlain(intercept)) + \(formatPlain(slope)) × \(key))。"
-            case .isotonic(let points):
-                return "校准（保序回归，\(points.count) 个点）：赢率从\(key) ≤ \(formatDecimal(points.first?.score ?? 0, digits: 1)) 时的 "
-                    + "\(formatDecimal(points.first?.probability ?? 0, digits: 3)) 到\(key) ≥ \(formatDecimal(points.last?.score ?? 0, digits: 1)) 时的 "
-                    + "\(formatDecimal(points.last?.probability ?? 0, digits: 3))。"
-            }
-        }
+        let zhKey = model.grading.ranking.key == .priority ? "优先级" : key
         switch calibration.method {
         case .platt(let intercept, let slope):
-            return "Calibration (Platt): P(won) = σ(\(formatPlain(intercept)) + \(formatPlain(slope)) × \(key))."
+            return zh
+                ? "校准（Platt）：赢率 = σ(\(formatPlain(intercept)) + \(formatPlain(slope)) × \(zhKey))。"
+                : "Calibration (Platt): P(won) = σ(\(formatPlain(intercept)) + \(formatPlain(slope)) × \(key))."
         case .isotonic(let points):
-            return "Calibration (isotonic, \(points.count) points): P(won) from "
-                + "\(formatDecimal(points.first?.probability ?? 0, digits: 3)) at \(key) ≤ \(formatDecimal(points.first?.score ?? 0, digits: 1)) "
-                + "to \(formatDecimal(points.last?.probability ?? 0, digits: 3)) at \(key) ≥ \(formatDecimal(points.last?.score ?? 0, digits: 1))."
+            let lowScore = formatDecimal(points.first?.score ?? 0, digits: 1)
+            let low = formatDecimal(points.first?.probability ?? 0, digits: 3)
+            let highScore = formatDecimal(points.last?.score ?? 0, digits: 1)
+            let high = formatDecimal(points.last?.probability ?? 0, digits: 3)
+            return zh
+                ? "校准（保序回归，\(points.count) 个点）：赢率从\(zhKey) ≤ \(lowScore) 时的 \(low) 到\(zhKey) ≥ \(highScore) 时的 \(high)。"
+                : "Calibration (isotonic, \(points.count) points): P(won) from \(low) at \(key) ≤ \(lowScore) to \(high) at \(key) ≥ \(highScore)."
         }
     }
 

@@ -3,7 +3,7 @@ import ScoringIO
 
 /// `kam pipeline fit` and `kam pipeline show`: the transition table with counts and
 /// intervals, and the absorbing-chain answers per stage.
-public struct PipelineReport {
+public struct PipelineReport: ViewedFourFormatReport {
     /// Which table `--format csv` writes.
     public enum View: String, CaseIterable, Sendable {
         case transitions
@@ -41,15 +41,6 @@ public struct PipelineReport {
     public var checkpoints: [Int] {
         let wanted = [1, 3, 6, 12, 24].filter { $0 <= forecaster.horizon }
         return wanted.contains(forecaster.horizon) ? wanted : wanted + [forecaster.horizon]
-    }
-
-    public func render(_ format: OutputFormat, view: View) -> String {
-        switch format {
-        case .table: return text(markdown: false)
-        case .markdown: return text(markdown: true)
-        case .csv: return csv(view)
-        case .json: return json()
-        }
     }
 
     // MARK: Summary

@@ -18,11 +18,14 @@ public enum ReportFormat {
     }
 
     /// `41,203`.
-    public static func grouped(_ value: Int) -> String {
+    public static func grouped(_ value: Int) -> String { grouped(value, separator: ",") }
+
+    /// `value` with its thousands grouped by `separator`.
+    public static func grouped(_ value: Int, separator: String) -> String {
         let digits = String(abs(value))
         var result = ""
         for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { result += "," }
+            if index > 0 && (digits.count - index) % 3 == 0 { result += separator }
             result.append(character)
         }
         return (value < 0 ? "-" : "") + result

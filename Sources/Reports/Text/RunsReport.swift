@@ -4,23 +4,14 @@ import ScoringEngine
 import ScoringIO
 
 /// `kam runs`: the recorded runs of a history.
-public struct RunsReport {
+public struct RunsReport: FourFormatReport {
     public let path: String
     public let runs: [RecordedRun]
     public let language: Language
 
-    public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table: return table(markdown: false)
-        case .markdown: return table(markdown: true)
-        case .csv: return csv()
-        case .json: return json()
-        }
-    }
-
     private var zh: Bool { language == .zh }
 
-    public func table(markdown: Bool) -> String {
+    public func text(markdown: Bool) -> String {
         var table = PlainTable(columns: [
             .init(zh ? "运行" : "run", alignRight: true), .init(zh ? "记录时间 (UTC)" : "recorded (UTC)"),
             .init(zh ? "模型" : "model"), .init(zh ? "情景" : "scenario"), .init(zh ? "名单" : "list"),

@@ -181,14 +181,9 @@ public struct RevenueSimulation: Sendable {
                 let member = dimension.membership[account]
                 key[d] = member >= 0 ? Int32(layout.offsets[d]) + member : -1
             }
-            if let cell = cellIndex[key] {
-                cellOf[account] = cell
-            } else {
-                let cell = Int32(cellMembers.count)
-                cellIndex[key] = cell
-                cellMembers.append(key)
-                cellOf[account] = cell
-            }
+            let (cell, isNew) = cellIndex.code(for: key)
+            if isNew { cellMembers.append(key) }
+            cellOf[account] = cell
         }
         return (cellOf, cellMembers)
     }

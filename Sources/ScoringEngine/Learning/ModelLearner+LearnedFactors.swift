@@ -249,8 +249,8 @@ extension ModelLearner {
                     value: scores.value, difficulty: scores.difficulty, outcomes: outcomes,
                     graded: completeness.map { $0 >= minimum }),
                 outOfFold: GradeScores(
-                    value: foldRows.value, difficulty: foldRows.difficulty, outcomes: outcomes,
-                    graded: foldRows.completeness.map { $0 >= minimum }),
+                    value: foldRows.figures.value, difficulty: foldRows.figures.difficulty, outcomes: outcomes,
+                    graded: foldRows.figures.completeness.map { $0 >= minimum }),
                 baseGrades: base.grade, baseValueBands: base.valueBand, baseDifficultyBands: base.difficultyBand,
                 penalty: penalty
             ) { share in
@@ -267,8 +267,9 @@ extension ModelLearner {
         } catch {
             throw .model(.noFactors)
         }
+        let outOfFold = foldRows.figures
         let oofGrades = (0..<n).map {
-            model.grading.grade(value: foldRows.value[$0], difficulty: foldRows.difficulty[$0], completeness: foldRows.completeness[$0])
+            model.grading.grade(value: outOfFold.value[$0], difficulty: outOfFold.difficulty[$0], completeness: outOfFold.completeness[$0])
         }
         let trainingScores = Self.trainingScores(model: model, scores: scores, completeness: completeness, calibration: calibration)
         return GradedModel(
@@ -314,9 +315,9 @@ extension ModelLearner {
         coefficients: [Double?], model: ScoringModel
     ) -> [FactorReport] {
         let outcomes = run.outcomes
-        let modelAUC = RankStatistics.areaUnderROC(scores: foldRows.eta, outcomes: outcomes)
+        let modelAUC = RankStatistics.areaUnderROC(scores: foldRows.figures.eta, outcomes: outcomes)
         // The out-of-fold AUC without each factor of the fit (a sort of every account each: on all cores).
-        let withoutScores = foldRows.without
+        let withoutScores = foldRows.figures.without
         let withoutAUC = parallelMap(columns.fitSet.count) { RankStatistics.areaUnderROC(scores: withoutScores[$0], outcomes: outcomes) }
         return columns.candidates.indices.map { c in
             let l = columns.learnable.firstIndex(of: c)

@@ -124,7 +124,7 @@ extension ModelLearner {
         if !leaks.isEmpty {
             notes.append("Left out as likely leaks (written after the outcome): \(leaks.map(\.column).joined(separator: ", ")).")
         }
-        let learnedProbability = calibration.useIsotonic ? foldRows.isotonic : foldRows.platt
+        let learnedProbability = calibration.useIsotonic ? foldRows.figures.isotonic : foldRows.figures.platt
         let metrics = metricsTable(run, learned: learnedProbability, weightsOnly: paths.weightsOnly, foldRows: foldRows)
         let comparison = Self.modelComparison(
             run, base: inputs.base, weightsOnly: paths.weightsOnly, learned: learnedProbability,
@@ -967,8 +967,8 @@ extension ModelLearner {
         _ run: LearningRun, final: FinalWeights, foldRows: FoldRowsSink
     ) throws(LearningError) -> ChosenCalibration {
         let outcomes = run.outcomes
-        let plattLoss = BinaryOutcomeMetrics.logLoss(probabilities: foldRows.platt, outcomes: outcomes) ?? .infinity
-        let isotonicLoss = BinaryOutcomeMetrics.logLoss(probabilities: foldRows.isotonic, outcomes: outcomes) ?? .infinity
+        let plattLoss = BinaryOutcomeMetrics.logLoss(probabilities: foldRows.figures.platt, outcomes: outcomes) ?? .infinity
+        let isotonicLoss = BinaryOutcomeMetrics.logLoss(probabilities: foldRows.figures.isotonic, outcomes: outcomes) ?? .infinity
         let useIsotonic: Bool
         switch options.calibration {
         case .crossValidated: useIsotonic = isotonicLoss < plattLoss
@@ -977,7 +977,7 @@ extension ModelLearner {
         }
         let valueSum = final.weights.valueSum
         let intercept = final.intercept
-        let oofPriority = foldRows.eta.map { ($0 - intercept) * 100 / valueSum }
+        let oofPriority = foldRows.figures.eta.map { ($0 - intercept) * 100 / valueSum }
         let calibration: Calibration
         do {
             if useIsotonic {
@@ -1007,45 +1007,42 @@ extension ModelLearner {
     /// order the folds finish in does not matter); read once every fold is stored.
     final class FoldRowsSink: @unchecked Sendable {
         private let lock = NSLock()
-        var eta: [Double]
-        var platt: [Double]
-        var isotonic: [Double]
-        var value: [Double]
-        var difficulty: [Double]
-        var completeness: [Double]
-        var without: [[Double]]
+        /// By row.
+        var figures: RowFigures
         var baseRate: [Double]
         var stage: [Double]
 
         init(count n: Int, columns: Int) {
             let zeros = [Double](repeating: 0, count: n)
-            (eta, platt, isotonic, value, difficulty, completeness) = (zeros, zeros, zeros, zeros, zeros, zeros)
-            without = [[Double]](repeating: zeros, count: columns)
+            figures = RowFigures(
+                eta: zeros, platt: zeros, isotonic: zeros, value: zeros, difficulty: zeros, completeness: zeros,
+                without: [[Double]](repeating: zeros, count: columns))
             (baseRate, stage) = (zeros, zeros)
         }
 
         func store(_ refit: FoldRows) {
             lock.lock()
             defer { lock.unlock() }
+            let source = refit.figures
             for (position, row) in refit.test.enumerated() {
-                eta[row] = refit.eta[position]
-                platt[row] = refit.platt[position]
-                isotonic[row] = refit.isotonic[position]
-                value[row] = refit.value[position]
-                difficulty[row] = refit.difficulty[position]
-                completeness[row] = refit.completeness[position]
+                figures.eta[row] = source.eta[position]
+                figures.platt[row] = source.platt[position]
+                figures.isotonic[row] = source.isotonic[position]
+                figures.value[row] = source.value[position]
+                figures.difficulty[row] = source.difficulty[position]
+                figures.completeness[row] = source.completeness[position]
                 baseRate[row] = refit.baseRate
                 if let stage = refit.stage { self.stage[row] = stage[position] }
             }
-            for k in without.indices {
-                for (position, row) in refit.test.enumerated() { without[k][row] = refit.without[k][position] }
+            for k in figures.without.indices {
+                for (position, row) in refit.test.enumerated() { figures.without[k][row] = source.without[k][position] }
             }
         }
     }
 
-    /// One fold's held-out rows and what its refit says of each (see ``refitFold``).
-    struct FoldRows: Sendable {
-        var test: [Int]
+    /// What a fold's refit says of some rows (by position in its held-out rows, or by row in
+    /// the ``FoldRowsSink``).
+    struct RowFigures: Sendable {
         /// Log-odds of the fold's fit; Platt and isotonic probabilities (calibrated on the training rows).
         var eta: [Double]
         var platt: [Double]
@@ -1056,6 +1053,12 @@ extension ModelLearner {
         var completeness: [Double]
         /// Per column of the fit: the log-odds one Newton step without it.
         var without: [[Double]]
+    }
+
+    /// One fold's held-out rows and what its refit says of each (see ``refitFold``).
+    struct FoldRows: Sendable {
+        var test: [Int]
+        var figures: RowFigures
         /// The training rows' win rate, and the stage baseline's probabilities (with stages).
         var baseRate: Double
         var stage: [Double]?
@@ -1129,8 +1132,10 @@ extension ModelLearner {
             }
         }
         return FoldRows(
-            test: test, eta: testEta, platt: plattProbability, isotonic: isotonicProbability, value: testScores.value,
-            difficulty: testScores.difficulty, completeness: completenessOfRow, without: without, baseRate: rate,
-            stage: stageProbability)
+            test: test,
+            figures: RowFigures(
+                eta: testEta, platt: plattProbability, isotonic: isotonicProbability, value: testScores.value,
+                difficulty: testScores.difficulty, completeness: completenessOfRow, without: without),
+            baseRate: rate, stage: stageProbability)
     }
 }

@@ -71,15 +71,9 @@ struct PreparedColumn: Sendable {
             var present = 0
             for row in raw.indices {
                 guard let label = raw[row], !label.isEmpty else { continue }
-                let key = label.lowercased()
-                if let code = index[key] {
-                    codes[row] = code
-                } else {
-                    let code = Int32(labels.count)
-                    index[key] = code
-                    labels.append(label)
-                    codes[row] = code
-                }
+                let (code, isNew) = index.code(for: label.lowercased())
+                if isNew { labels.append(label) }
+                codes[row] = code
                 present += 1
             }
             self.codes = codes

@@ -22,20 +22,12 @@ public enum BinaryOutcomeMetrics {
     public static func logLoss(
         probabilities: [Double], outcomes: [Double], weights: [Double]? = nil
     ) -> Double? {
-        precondition(
-            probabilities.count == outcomes.count && (weights?.count ?? outcomes.count) == outcomes.count,
-            "BinaryOutcomeMetrics.logLoss needs one probability, outcome and weight per row")
-        var total = 0.0
-        var weightSum = 0.0
-        for index in outcomes.indices {
-            let weight = weights?[index] ?? 1
-            guard weight > 0 else { continue }
+        requireOneEntryPerRow(probabilities, "probability", outcomes: outcomes, weights: weights, in: "logLoss")
+        return weightedMean(outcomes.indices, weights: weights) { index, weight in
             let p = min(max(probabilities[index], 1e-15), 1 - 1e-15)
             let y = outcomes[index]
-            total -= weight * (y * log(p) + (1 - y) * log(1 - p))
-            weightSum += weight
+            return -(weight * (y * log(p) + (1 - y) * log(1 - p)))
         }
-        return weightSum > 0 ? total / weightSum : nil
     }
 
     /// The area under the ROC curve: the probability that a randomly chosen won row scores
@@ -55,9 +47,7 @@ public enum BinaryOutcomeMetrics {
     public static func areaUnderROC(
         scores: [Double], outcomes: [Double], weights: [Double]? = nil
     ) -> Double? {
-        precondition(
-            scores.count == outcomes.count && (weights?.count ?? outcomes.count) == outcomes.count,
-            "BinaryOutcomeMetrics.areaUnderROC needs one score, outcome and weight per row")
+        requireOneEntryPerRow(scores, "score", outcomes: outcomes, weights: weights, in: "areaUnderROC")
         if weights == nil, !scores.contains(where: \.isNaN) {
             return unweightedAreaUnderROC(scores: scores, outcomes: outcomes)
         }
@@ -119,16 +109,36 @@ public enum BinaryOutcomeMetrics {
     public static func brierScore(
         probabilities: [Double], outcomes: [Double], weights: [Double]? = nil
     ) -> Double? {
+        requireOneEntryPerRow(probabilities, "probability", outcomes: outcomes, weights: weights, in: "brierScore")
+        return weightedMean(outcomes.indices, weights: weights) { index, weight in
+            let difference = probabilities[index] - outcomes[index]
+            return weight * difference * difference
+        }
+    }
+
+    /// Stops the program unless `predictions` (named `name`), `outcomes` and `weights` (when
+    /// given) have one entry per row: the precondition of the measure `measure`.
+    private static func requireOneEntryPerRow(
+        _ predictions: [Double], _ name: String, outcomes: [Double], weights: [Double]?, in measure: String
+    ) {
         precondition(
-            probabilities.count == outcomes.count && (weights?.count ?? outcomes.count) == outcomes.count,
-            "BinaryOutcomeMetrics.brierScore needs one probability, outcome and weight per row")
+            predictions.count == outcomes.count && (weights?.count ?? outcomes.count) == outcomes.count,
+            "BinaryOutcomeMetrics.\(measure) needs one \(name), outcome and weight per row")
+    }
+
+    /// `Σ sᵢ lossᵢ / Σ sᵢ` over the rows of positive weight, in row order (`nil` weights: 1 a
+    /// row), or `nil` when the total weight is 0; `weightedLoss(i, sᵢ)` gives the term
+    /// `sᵢ lossᵢ`.
+    @inline(__always)
+    private static func weightedMean(
+        _ rows: Range<Int>, weights: [Double]?, _ weightedLoss: (_ row: Int, _ weight: Double) -> Double
+    ) -> Double? {
         var total = 0.0
         var weightSum = 0.0
-        for index in outcomes.indices {
+        for index in rows {
             let weight = weights?[index] ?? 1
             guard weight > 0 else { continue }
-            let difference = probabilities[index] - outcomes[index]
-            total += weight * difference * difference
+            total += weightedLoss(index, weight)
             weightSum += weight
         }
         return weightSum > 0 ? total / weightSum : nil

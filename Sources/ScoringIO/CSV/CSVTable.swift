@@ -52,3 +52,24 @@ public struct CSVTable: Sendable {
         self.hadByteOrderMark = hadByteOrderMark
     }
 }
+
+extension CSVTable {
+    /// Each header name's column, 0-based.
+    var columnIndex: [String: Int] {
+        var index: [String: Int] = [:]
+        for (position, name) in header.enumerated() { index[name] = position }
+        return index
+    }
+
+    /// ``columnIndex``, once the table is known to have every column of `required`.
+    ///
+    /// - Throws: `DatasetError.missingColumns` naming the columns of `required` it lacks.
+    func columnIndex(requiring required: [String]) throws(DatasetError) -> [String: Int] {
+        let index = columnIndex
+        let missing = required.filter { index[$0] == nil }
+        guard missing.isEmpty else {
+            throw .missingColumns(file: file, missing: missing, available: header)
+        }
+        return index
+    }
+}

@@ -3,7 +3,7 @@ import ScoringEngine
 /// A row of a history file (stage-event log or snapshots) that was not used, with where and
 /// why. Like prospect-list rejects, these are never dropped silently: they are counted and
 /// reported.
-public struct HistoryReject: Sendable, Equatable, CustomStringConvertible {
+public struct HistoryReject: Sendable, Equatable, LocatedReject {
     public let file: String
     /// 1-based physical line of the record.
     public let line: Int
@@ -44,16 +44,6 @@ public struct HistoryReject: Sendable, Equatable, CustomStringConvertible {
     /// What is wrong and how to fix it, without the location, in `language`.
     public func message(_ language: Language) -> String {
         language == .zh ? chineseMessage : message
-    }
-
-    /// `file:line:column: message`, as compilers print it.
-    public var description: String { description(.en) }
-
-    /// ``description`` with the message in `language`.
-    public func description(_ language: Language) -> String {
-        var location = "\(file):\(line)"
-        if let columnNumber { location += ":\(columnNumber)" }
-        return "\(location): \(message(language))"
     }
 
     /// A pipeline state as a Chinese message names it: 阶段 3, 赢单, 丢单.

@@ -47,14 +47,9 @@ public struct SnapshotReader: Sendable {
 
     /// Reads snapshots already parsed as CSV.
     public func read(_ table: CSVTable) throws(DatasetError) -> Result {
-        var index: [String: Int] = [:]
-        for (position, name) in table.header.enumerated() { index[name] = position }
         let idName = model.columns.id
-        let needed = (idName == AccountColumns.lineNumberID ? [] : [idName]) + Self.columns
-        let missing = needed.filter { index[$0] == nil }
-        guard missing.isEmpty else {
-            throw .missingColumns(file: table.file, missing: missing, available: table.header)
-        }
+        let index = try table.columnIndex(
+            requiring: (idName == AccountColumns.lineNumberID ? [] : [idName]) + Self.columns)
         let idColumn = index[idName]
         let dateColumn = index["snapshot_date"]!
         let outcomeColumn = index["outcome"]!

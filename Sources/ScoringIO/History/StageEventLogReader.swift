@@ -74,12 +74,7 @@ public struct StageEventLogReader: Sendable {
 
     /// Reads a log already parsed as CSV.
     public func read(_ table: CSVTable) throws(DatasetError) -> Result {
-        var index: [String: Int] = [:]
-        for (position, name) in table.header.enumerated() { index[name] = position }
-        let missing = Self.columns.filter { index[$0] == nil }
-        guard missing.isEmpty else {
-            throw .missingColumns(file: table.file, missing: missing, available: table.header)
-        }
+        let index = try table.columnIndex(requiring: Self.columns)
         let idColumn = index["account_id"]!
         let dateColumn = index["date"]!
         let fromColumn = index["from_stage"]!

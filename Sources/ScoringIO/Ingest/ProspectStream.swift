@@ -158,6 +158,30 @@ public struct ProspectStream: Sendable {
         case dataset(DatasetError)
         /// Not UTF-8 at this position (and the text before it is not clearly UTF-8).
         case switchToGB18030(UTF8Validation.Position)
+
+        /// Why a stream stops at the invalid UTF-8 at `offset` of `bytes`, whose records
+        /// start at `start` on line `line` of the file `path`: where `.auto` may still turn
+        /// into GB18030 (`mayBeGB18030`), invalid text when the bytes before it are clearly
+        /// UTF-8, else a switch to GB18030; otherwise text that is not UTF-8.
+        static func invalidUTF8(
+            at offset: Int, in bytes: [UInt8], from start: Int, line: Int, mayBeGB18030: Bool, path: String
+        ) -> Failure {
+            guard mayBeGB18030 else {
+                return .dataset(
+                    .undecodable(
+                        file: path, encoding: "UTF-8",
+                        line: line - 1 + CSVParser.physicalLine(of: offset, in: bytes, from: start)))
+            }
+            var position = UTF8Validation.position(of: offset, in: bytes, from: start)
+            position.line += line - 1
+            if UTF8Validation.looksLikeUTF8(bytes, range: start..<offset) {
+                return .dataset(
+                    .invalidText(
+                        file: path, line: position.line, byte: position.byte, value: position.value,
+                        gb18030Line: nil))
+            }
+            return .switchToGB18030(position)
+        }
     }
 
     /// Ranks the accounts of a file.
@@ -242,11 +266,7 @@ public struct ProspectStream: Sendable {
         // The header decides the columns; a file that lacks the model's columns is an error,
         // but any error in its text comes first (the in-memory reader reads it all first).
         let setup = try self.setup(path: path, encoding: encoding)
-        let missing = loader.missingColumns(in: setup.header)
-        if !missing.isEmpty {
-            try scan(path: path, setup: setup)
-            throw .dataset(.missingColumns(file: path, missing: missing, available: setup.header))
-        }
+        try requireColumns(of: loader, path: path, setup: setup)
         let plan = StreamPlan(
             model: model, header: setup.header, file: path, delimiter: setup.delimiter, scorer: scorer,
             scenario: scenario)
@@ -419,19 +439,7 @@ public struct ProspectStream: Sendable {
             let encoding: TextEncoding = hasByteOrderMark ? .utf8 : (requested == .gb18030 ? .gb18030 : .utf8)
             var bytes = original
             if encoding == .gb18030 {
-                do {
-                    bytes = try Iconv.convert(original, from: "GB18030", to: "UTF-8")
-                } catch {
-                    switch error {
-                    case .invalidSequence(let offset):
-                        throw .dataset(
-                            .undecodable(
-                                file: path, encoding: "GB18030",
-                                line: CSVParser.physicalLine(of: offset, in: original, from: 0)))
-                    case .unavailable(let reason):
-                        throw .dataset(.unreadable(file: path, reason: "no GB18030 converter: \(reason)"))
-                    }
-                }
+                bytes = try Self.utf8(fromGB18030: original, line: 1, path: path)
             }
             let hadMark = hasByteOrderMark || (encoding == .gb18030 && bytes.starts(with: [0xEF, 0xBB, 0xBF]))
             let start = hadMark ? 3 : 0
@@ -466,19 +474,9 @@ public struct ProspectStream: Sendable {
                     throw .dataset(.recordTooLong(file: path, line: line, limit: parser.limits.recordBytes))
                 case .invalidUTF8:
                     let offset = UTF8Validation.firstInvalidOffset(in: bytes, range: start..<bytes.count) ?? bytes.count
-                    let position = UTF8Validation.position(of: offset, in: bytes, from: start)
-                    if requested == .auto && !hasByteOrderMark {
-                        if UTF8Validation.looksLikeUTF8(bytes, range: start..<offset) {
-                            throw .dataset(
-                                .invalidText(
-                                    file: path, line: position.line, byte: position.byte, value: position.value,
-                                    gb18030Line: nil))
-                        }
-                        throw .switchToGB18030(position)
-                    }
-                    throw .dataset(
-                        .undecodable(
-                            file: path, encoding: "UTF-8", line: CSVParser.physicalLine(of: offset, in: bytes, from: start)))
+                    throw .invalidUTF8(
+                        at: offset, in: bytes, from: start, line: 1, mayBeGB18030: requested == .auto && !hasByteOrderMark,
+                        path: path)
                 }
             }
             guard let record else { throw .dataset(.empty(file: path)) }
@@ -506,24 +504,41 @@ public struct ProspectStream: Sendable {
             let block: BlockReader.Block?
             do { block = try reader.next() } catch { throw .dataset(error) }
             guard let block else { return }
-            do {
-                _ = try Iconv.convert(block.bytes, from: "GB18030", to: "UTF-8")
-            } catch {
-                switch error {
-                case .invalidSequence(let offset):
-                    throw .dataset(
-                        .undecodable(
-                            file: path, encoding: "GB18030",
-                            line: line - 1 + CSVParser.physicalLine(of: offset, in: block.bytes, from: 0)))
-                case .unavailable(let reason):
-                    throw .dataset(.unreadable(file: path, reason: "no GB18030 converter: \(reason)"))
-                }
-            }
+            _ = try Self.utf8(fromGB18030: block.bytes, line: line, path: path)
             line += CSVParser.physicalLine(of: block.bytes.count, in: block.bytes, from: 0) - 1
         }
     }
 
+    /// `bytes` of the GB18030 file `path`, starting on its line `line`, converted to UTF-8;
+    /// a byte that does not convert makes the file undecodable there.
+    private static func utf8(fromGB18030 bytes: [UInt8], line: Int, path: String) throws(Failure) -> [UInt8] {
+        do {
+            return try Iconv.convert(bytes, from: "GB18030", to: "UTF-8")
+        } catch {
+            switch error {
+            case .invalidSequence(let offset):
+                throw .dataset(
+                    .undecodable(
+                        file: path, encoding: "GB18030",
+                        line: line - 1 + CSVParser.physicalLine(of: offset, in: bytes, from: 0)))
+            case .unavailable(let reason):
+                throw .dataset(.unreadable(file: path, reason: "no GB18030 converter: \(reason)"))
+            }
+        }
+    }
+
     // MARK: Passes
+
+    /// Throws when the header lacks a column that `loader`'s model needs, after reading the
+    /// whole file for errors in its text, which come first (as the in-memory reader reads
+    /// the whole file before it checks the columns).
+    func requireColumns(of loader: ProspectListLoader, path: String, setup: Setup) throws(Failure) {
+        let missing = loader.missingColumns(in: setup.header)
+        if !missing.isEmpty {
+            try scan(path: path, setup: setup)
+            throw .dataset(.missingColumns(file: path, missing: missing, available: setup.header))
+        }
+    }
 
     /// Reads the whole file for errors in its text only (no mapping).
     func scan(path: String, setup: Setup) throws(Failure) {
@@ -734,21 +749,9 @@ public struct ProspectStream: Sendable {
                 }
             case .invalidUTF8(let offset)?:
                 drain()
-                if setup.mayBeGB18030 {
-                    var position = UTF8Validation.position(of: offset, in: chunk.bytes, from: chunk.start)
-                    position.line += line - 1
-                    if UTF8Validation.looksLikeUTF8(chunk.bytes, range: chunk.start..<offset) {
-                        throw .dataset(
-                            .invalidText(
-                                file: path, line: position.line, byte: position.byte, value: position.value,
-                                gb18030Line: nil))
-                    }
-                    throw .switchToGB18030(position)
-                }
-                throw .dataset(
-                    .undecodable(
-                        file: path, encoding: "UTF-8",
-                        line: line - 1 + CSVParser.physicalLine(of: offset, in: chunk.bytes, from: chunk.start)))
+                throw .invalidUTF8(
+                    at: offset, in: chunk.bytes, from: chunk.start, line: line, mayBeGB18030: setup.mayBeGB18030,
+                    path: path)
             case .fieldTooLong(let relative)?:
                 drain()
                 throw .dataset(.fieldTooLong(file: path, line: line + relative, limit: ReadLimits.current.fieldBytes))

@@ -51,17 +51,8 @@ final class TemporaryFile {
         var failure: Int32 = 0
         values.withUnsafeBytes { bytes in
             guard let base = bytes.baseAddress else { return }
-            var done = 0
-            while done < bytes.count {
-                let result = pwrite(descriptor, base + done, bytes.count - done, off_t(offset + done))
-                if result > 0 {
-                    done += result
-                } else if result < 0 && errno == EINTR {
-                    continue
-                } else {
-                    failure = result < 0 ? errno : ENOSPC
-                    return
-                }
+            failure = SystemIO.transferAll(bytes.count, nothingMoved: ENOSPC) { done in
+                pwrite(descriptor, base + done, bytes.count - done, off_t(offset + done))
             }
         }
         if failure != 0 { throw Self.error(failure, writing: true, contents: contents, advice: advice) }
@@ -76,19 +67,10 @@ final class TemporaryFile {
         let values = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
             initialized = 0
             guard let base = UnsafeMutableRawPointer(buffer.baseAddress) else { return }
-            var done = 0
-            while done < total {
-                let result = pread(descriptor, base + done, total - done, off_t(offset + done))
-                if result > 0 {
-                    done += result
-                } else if result < 0 && errno == EINTR {
-                    continue
-                } else {
-                    failed = result < 0 ? errno : EIO
-                    return
-                }
+            failed = SystemIO.transferAll(total, nothingMoved: EIO) { done in
+                pread(descriptor, base + done, total - done, off_t(offset + done))
             }
-            initialized = count
+            if failed == 0 { initialized = count }
         }
         if failed != 0 { throw Self.error(failed, writing: false, contents: contents, advice: advice) }
         return values

@@ -15,9 +15,7 @@ struct PerformanceFieldReader {
     init(table: CSVTable) {
         file = table.file
         header = table.header
-        var index: [String: Int] = [:]
-        for (position, name) in table.header.enumerated() { index[name] = position }
-        columnIndex = index
+        columnIndex = table.columnIndex
     }
 
     func reject(_ record: CSVRecord, _ reason: PerformanceReject.Reason, column: String? = nil) -> PerformanceReject {

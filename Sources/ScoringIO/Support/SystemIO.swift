@@ -95,15 +95,25 @@ enum SystemIO {
 
     private static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
         guard let base = bytes.baseAddress else { return 0 }
+        return transferAll(bytes.count, nothingMoved: EIO) { done in
+            systemWrite(descriptor, base + done, bytes.count - done)
+        }
+    }
+
+    /// Calls `transfer(done)`, one `write`, `pwrite` or `pread` of the bytes from `done` on,
+    /// until `total` bytes are moved, again after an interrupted call (`EINTR`).
+    ///
+    /// - Returns: 0, or the failure's `errno` (`nothingMoved` for a call that moved no byte).
+    static func transferAll(_ total: Int, nothingMoved: Int32, _ transfer: (_ done: Int) -> Int) -> Int32 {
         var done = 0
-        while done < bytes.count {
-            let result = systemWrite(descriptor, base + done, bytes.count - done)
+        while done < total {
+            let result = transfer(done)
             if result > 0 {
                 done += result
             } else if result < 0 && errno == EINTR {
                 continue
             } else {
-                return result == 0 ? EIO : errno
+                return result < 0 ? errno : nothingMoved
             }
         }
         return 0

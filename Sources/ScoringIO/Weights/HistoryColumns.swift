@@ -227,12 +227,7 @@ extension ProspectStream {
             try scan(path: path, setup: setup)
             return .noOutcomeColumn(header: setup.header)
         }
-        let loader = ProspectListLoader(model: model)
-        let missing = loader.missingColumns(in: setup.header)
-        if !missing.isEmpty {
-            try scan(path: path, setup: setup)
-            throw .dataset(.missingColumns(file: path, missing: missing, available: setup.header))
-        }
+        try requireColumns(of: ProspectListLoader(model: model), path: path, setup: setup)
         let plan = StreamPlan(
             model: model, header: setup.header, file: path, delimiter: setup.delimiter, scorer: scorer, scenario: 0)
         let expected = max(setup.estimatedRows, 1024)

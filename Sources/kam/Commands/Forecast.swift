@@ -77,8 +77,7 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(
-                    enabled: !messages.quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: labels.lang)
+                let progress = Progress(messages: messages, labels: labels, diagnostics: diagnostics)
                 let model = try modelOptions.load()
                 let (pipelineModel, forecaster) = try Self.forecaster(pipeline: pipeline, model: model, horizon: horizon)
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)

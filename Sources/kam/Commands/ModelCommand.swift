@@ -23,8 +23,7 @@ extension Kam {
             func run() throws {
                 try runReportingErrors {
                     let model = try modelOptions.load()
-                    var sink = FileSink.standardOutput(
-                        escapesControlCharacters: formatting.format == .table || formatting.format == .markdown)
+                    var sink = FileSink.standardOutput(for: formatting.format)
                     sink.write(ModelReport(model: model, language: labels.lang).render(formatting.format))
                     try sink.finish()
                 }

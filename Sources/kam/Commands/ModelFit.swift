@@ -144,8 +144,7 @@ extension Kam.ModelCommand {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(
-                    enabled: !messages.quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: labels.lang)
+                let progress = Progress(messages: messages, labels: labels, diagnostics: diagnostics)
                 // Base factors whose column is excluded are left out of the base model too.
                 let model: ScoringModel
                 do {
@@ -260,7 +259,7 @@ extension Kam.ModelCommand {
                 }
 
                 progress.phase("writing the report", rows: 0)
-                var sink = FileSink.standardOutput(escapesControlCharacters: formatting.format == .table || formatting.format == .markdown)
+                var sink = FileSink.standardOutput(for: formatting.format)
                 sink.write(report.render(formatting.format, view: view))
                 try sink.finish()
                 progress.finish()

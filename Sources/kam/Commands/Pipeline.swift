@@ -186,7 +186,7 @@ extension Kam {
                         fitted: .init(
                             log: log, fit: fit, snapshotFile: snapshots, snapshotRows: snapshotRows,
                             snapshotRejects: snapshotRejects))
-                    var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
+                    var sink = FileSink.standardOutput(for: format)
                     sink.write(report.render(format, view: view))
                     try sink.finish()
                     if !messages.quiet, format == .csv || format == .json {
@@ -258,8 +258,7 @@ extension Kam {
                     let model = try HistoryInput.pipeline(pipeline)
                     let forecaster = try HistoryInput.forecaster(of: model, file: pipeline, horizon: horizon)
                     let report = PipelineReport(forecaster: forecaster, pipelineFile: pipeline, language: labels.lang, fitted: nil)
-                    var sink = FileSink.standardOutput(
-                        escapesControlCharacters: formatting.format == .table || formatting.format == .markdown)
+                    var sink = FileSink.standardOutput(for: formatting.format)
                     sink.write(report.render(formatting.format, view: view))
                     try sink.finish()
                 }

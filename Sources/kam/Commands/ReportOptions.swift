@@ -38,3 +38,11 @@ enum ReportOptions {
         var quiet = false
     }
 }
+
+extension Progress {
+    /// The progress of a command with the shared `--quiet`, `--lang` and hidden `--timings`
+    /// options: shown on a terminal, unless `--quiet`.
+    convenience init(messages: ReportOptions.Quiet, labels: ReportOptions.Labels, diagnostics: DiagnosticOptions) {
+        self.init(enabled: !messages.quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: labels.lang)
+    }
+}

@@ -69,8 +69,7 @@ extension Kam {
         func run() throws {
             try runReportingErrors {
                 let wallStart = DispatchTime.now().uptimeNanoseconds
-                let progress = Progress(
-                    enabled: !messages.quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: labels.lang)
+                let progress = Progress(messages: messages, labels: labels, diagnostics: diagnostics)
                 let model = try modelOptions.load()
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 let loaded = try input.load(model: model, progress: progress)

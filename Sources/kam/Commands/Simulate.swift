@@ -67,8 +67,7 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let progress = Progress(
-                    enabled: !messages.quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: labels.lang)
+                let progress = Progress(messages: messages, labels: labels, diagnostics: diagnostics)
                 let loaded = try AllocationInput.load(
                     input: input, modelOptions: modelOptions, options: options, rejectsOptions: rejectsOptions,
                     progress: progress)

@@ -46,7 +46,7 @@ extension Kam {
                 case .csv: text = Self.csv(loaded, model: model)
                 case .json: text = Self.json(loaded, scorable: scorable, model: model)
                 }
-                var sink = FileSink.standardOutput(escapesControlCharacters: format == .table || format == .markdown)
+                var sink = FileSink.standardOutput(for: format)
                 sink.write(text)
                 try sink.finish()
                 if let rejects {

@@ -88,8 +88,7 @@ extension Kam {
                     let report = AHPReport(
                         model: model, analysis: analysis, contents: contents, file: file, language: labels.lang,
                         writtenModel: written, refusal: refusal)
-                    var sink = FileSink.standardOutput(
-                        escapesControlCharacters: formatting.format == .table || formatting.format == .markdown)
+                    var sink = FileSink.standardOutput(for: formatting.format)
                     sink.write(report.render(formatting.format))
                     try sink.finish()
                     if let refusal {

@@ -82,8 +82,7 @@ extension Kam.Weights {
         func run() throws {
             try runReportingErrors {
                 let wallStart = DispatchTime.now().uptimeNanoseconds
-                let progress = Progress(
-                    enabled: !messages.quiet && standardErrorIsTerminal, timings: diagnostics.timings, language: labels.lang)
+                let progress = Progress(messages: messages, labels: labels, diagnostics: diagnostics)
                 let model = try modelOptions.load()
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
                 var history = try loadHistory(model: model, progress: progress)
@@ -110,7 +109,7 @@ extension Kam.Weights {
                 }
                 let report = WeightFitReport(
                     model: model, result: result, history: history, file: input.file, language: labels.lang, writtenModel: written)
-                var sink = FileSink.standardOutput(escapesControlCharacters: formatting.format == .table || formatting.format == .markdown)
+                var sink = FileSink.standardOutput(for: formatting.format)
                 sink.write(report.render(formatting.format))
                 try sink.finish()
                 progress.finish()

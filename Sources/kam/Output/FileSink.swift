@@ -23,15 +23,26 @@ struct FileSink: OutputSink {
         FileSink(file: .standardOutput(), escapesControlCharacters: escapesControlCharacters)
     }
 
+    /// Standard output for a report in `format` (see ``escapesControlCharacters(in:)``).
+    static func standardOutput(for format: OutputFormat) -> FileSink {
+        .standardOutput(escapesControlCharacters: escapesControlCharacters(in: format))
+    }
+
+    /// Whether output in `format` escapes control characters: a table or markdown.
+    static func escapesControlCharacters(in format: OutputFormat) -> Bool {
+        format == .table || format == .markdown
+    }
+
     /// `path`, or standard output when `nil`, opened for `format`; the output may not be any
     /// of `inputs`.
     ///
     /// - Throws: `CLIError.output` (exit 73, or 64 for an input given as the output).
     static func open(_ path: String?, format: OutputFormat, protecting inputs: [ProtectedInput] = []) throws -> FileSink {
-        let escapes = format == .table || format == .markdown
-        guard let path else { return .standardOutput(escapesControlCharacters: escapes) }
+        guard let path else { return .standardOutput(for: format) }
         do {
-            return FileSink(file: try OutputFile(path: path, protecting: inputs), escapesControlCharacters: escapes)
+            return FileSink(
+                file: try OutputFile(path: path, protecting: inputs),
+                escapesControlCharacters: escapesControlCharacters(in: format))
         } catch {
             throw CLIError.output(error)
         }

@@ -1,3 +1,4 @@
+import Reports
 import ScoringEngine
 import ScoringIO
 import Foundation
@@ -62,9 +63,9 @@ final class Progress: @unchecked Sendable {
         drawn = now
         let elapsed = max(now.timeIntervalSince(current.start), 1e-3)
         let rate = Double(done) / elapsed
-        let count = exactTotal ? "\(Self.grouped(done))/\(Self.grouped(expected))" : Self.grouped(done)
+        let count = exactTotal ? "\(ReportFormat.grouped(done))/\(ReportFormat.grouped(expected))" : ReportFormat.grouped(done)
         // Slow units (the learner's steps) keep a decimal: "0.4 steps/s", not "0 steps/s".
-        let shownRate = rate < 10 ? formatDecimal(rate, digits: 1) : Self.grouped(Int(rate))
+        let shownRate = rate < 10 ? formatDecimal(rate, digits: 1) : ReportFormat.grouped(Int(rate))
         let left = rate > 0 && done < expected ? formatDecimal(Double(expected - done) / rate, digits: 0) : nil
         var line: String
         if language == .zh {
@@ -87,16 +88,6 @@ final class Progress: @unchecked Sendable {
         exactTotal = true
         lock.unlock()
         update(rows: done)
-    }
-
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value)
-        var result = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { result += "," }
-            result.append(character)
-        }
-        return result
     }
 
     /// Ends the current phase (printing its duration with `--timings`).
