@@ -78,9 +78,8 @@ extension Kam.Rank {
                 defer { producer.stop() }
                 while let (page, sealed) = try producer.next() {
                     clock.lap(\.wait)
-                    if try !(sealed.map(recorder.append) ?? false) {
-                        try recorder.append(page.assessment, ranks: page.ranks, inKeyOrder: true)
-                    }
+                    let taken = try sealed.map(recorder.append) ?? false
+                    if !taken { try recorder.append(page.assessment, ranks: page.ranks, inKeyOrder: true) }
                     clock.lap(\.insert)
                     holdIfAsked()
                 }
