@@ -114,7 +114,22 @@ struct ModelFitReportGoldenTests {
                     checking: checked, learned: fit.learned, training: fit.training, table: fit.table, lines: fit.trainingLines,
                     tolerance: 1e-12, partRecords: part)
             }
-            for check in checks.dropFirst() {
+            // The history given as runs of records (as read from the file a part at a time).
+            let records = fit.table.records
+            let cut = try [1, 5, 64].map { run in
+                try ModelFitReport.RoundTrip(
+                    checking: checked, learned: fit.learned, training: fit.training,
+                    parts: { body in
+                        for start in stride(from: 0, to: records.count, by: run) {
+                            try body(
+                                CSVTable(
+                                    file: fit.table.file, header: fit.table.header,
+                                    records: Array(records[start..<min(start + run, records.count)]),
+                                    delimiter: fit.table.delimiter, encoding: fit.table.encoding, hadByteOrderMark: false))
+                        }
+                    }, lines: fit.trainingLines, tolerance: 1e-12, partRecords: 3)
+            }
+            for check in checks.dropFirst() + cut {
                 #expect(check.comparedThroughIngest == checks[0].comparedThroughIngest)
                 #expect(check.largestDifference.bitPattern == checks[0].largestDifference.bitPattern)
                 #expect(check.gradesDiffer == checks[0].gradesDiffer)

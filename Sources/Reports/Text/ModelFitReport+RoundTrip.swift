@@ -42,63 +42,136 @@ extension ModelFitReport.RoundTrip {
         checking reread: ScoringModel, learned: LearnedModel, training: LearningData, table: CSVTable, lines: [Int],
         tolerance: Double, partRecords: Int = Self.partRecords, phase: (_ what: String, _ accounts: Int) -> Void = { _, _ in }
     ) throws(Failure) {
-        precondition(partRecords >= 1, "A part holds at least one record")
-        let expected = learned.trainingScores
-        var largest = 0.0
+        do {
+            try self.init(
+                checking: reread, learned: learned, training: training, parts: { body in try body(table) }, lines: lines,
+                tolerance: tolerance, partRecords: partRecords, phase: phase)
+        } catch let error as Failure {
+            throw error
+        } catch {
+            preconditionFailure("unreachable: a table in memory is not read again")
+        }
+    }
 
-        // The ingest path of `kam rank`, a part of the table at a time: each part is loaded,
+    /// ``init(checking:learned:training:table:lines:tolerance:partRecords:phase:)`` on the
+    /// history as `parts` gives it: consecutive runs of its records in file order (such as
+    /// ``CSVReader/forEachPart(contentsOf:partBytes:_:)`` reads them), so that the whole
+    /// history's text is never held at once. The result is the same for any cut.
+    ///
+    /// - Parameter parts: Calls its argument with each part in turn.
+    /// - Throws: ``Failure`` when the written model cannot be read in or scored, and what
+    ///   `parts` throws (reading the file again).
+    public init(
+        checking reread: ScoringModel, learned: LearnedModel, training: LearningData,
+        parts: (_ body: (CSVTable) throws -> Void) throws -> Void, lines: [Int], tolerance: Double,
+        partRecords: Int = Self.partRecords, phase: (_ what: String, _ accounts: Int) -> Void = { _, _ in }
+    ) throws {
+        precondition(partRecords >= 1, "A part holds at least one record")
+        // The ingest path of `kam rank`, a part of the history at a time: each part is loaded,
         // scored and compared, then let go, so that only one part's batch and assessment are
         // held. Rows map and score on their own; only a repeated id spans rows, and a training
         // row whose id an earlier part repeats (an open row first, say) is then compared
         // through the reader instead of the engine: the same check. A model with a scale or
         // missing fill that depends on the whole list's statistics is checked on the whole
-        // table at once.
+        // history at once.
         phase("checking the written model through kam rank's reader", training.count)
-        let records = table.records
-        let wholeList = reread.factors.contains { $0.scale.isBatchRelative || $0.missing == .mean }
-        let partSize = wholeList ? Swift.max(records.count, 1) : partRecords
-        let partStarts = records.isEmpty ? [0] : Array(stride(from: 0, to: records.count, by: partSize))
-        // Each training account's part: the last part whose first record starts at or before its line.
-        let firstLines = partStarts.map { records.isEmpty ? 0 : records[$0].line }
-        var indicesByPart = [[Int]](repeating: [], count: partStarts.count)
-        var notCompared: [Int] = []
-        for (index, line) in lines.enumerated() {
-            guard line >= firstLines[0] else {
-                notCompared.append(index)
-                continue
+        var check = Comparison(reread: reread, expected: learned.trainingScores, lines: lines)
+        if reread.factors.contains(where: { $0.scale.isBatchRelative || $0.missing == .mean }) {
+            var whole: CSVTable?
+            var records: [CSVRecord] = []
+            try parts { part in
+                whole = whole ?? part
+                records += part.records
             }
-            var low = 0
-            var high = firstLines.count - 1
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if firstLines[middle] <= line { low = middle } else { high = middle - 1 }
+            if let whole {
+                try check.compare(
+                    CSVTable(
+                        file: whole.file, header: whole.header, records: records, delimiter: whole.delimiter,
+                        encoding: whole.encoding, hadByteOrderMark: whole.hadByteOrderMark))
             }
-            indicesByPart[low].append(index)
+        } else {
+            try parts { part in
+                for start in stride(from: 0, to: part.records.count, by: partRecords) {
+                    try check.compare(
+                        CSVTable(
+                            file: part.file, header: part.header,
+                            records: Array(part.records[start..<Swift.min(start + partRecords, part.records.count)]),
+                            delimiter: part.delimiter, encoding: part.encoding, hadByteOrderMark: part.hadByteOrderMark))
+                }
+            }
         }
-        let pipeline = ScoringPipeline(model: reread)
+        let notCompared = check.notCompared + check.order[check.next...]
+        var largest = check.largest
+        var gradesDiffer = check.gradesDiffer
+        let expected = learned.trainingScores
+
+        // The rest through the engine's evaluation (same scoring, utilities from the learning data).
+        if !notCompared.isEmpty {
+            let notCompared = notCompared.sorted()
+            phase("checking \(notCompared.count) more accounts through the engine", notCompared.count)
+            let engine: LearnedModelEvaluation
+            do {
+                engine = try ModelLearner.evaluate(model: reread, on: training.rows(notCompared))
+            } catch {
+                throw Failure.notEvaluable(error)
+            }
+            for (position, index) in notCompared.enumerated() {
+                if engine.scores.grades[position] != expected.grades[index] { gradesDiffer += 1 }
+                largest = max(
+                    largest, abs(engine.scores.value[position] - expected.value[index]),
+                    abs(engine.scores.difficulty[position] - expected.difficulty[index]),
+                    abs(engine.scores.priority[position] - expected.priority[index]),
+                    abs(engine.scores.probability[position] - expected.probability[index]))
+            }
+        }
+        self.init(
+            accounts: training.count, comparedThroughIngest: check.compared, largestDifference: largest,
+            tolerance: tolerance, gradesDiffer: gradesDiffer)
+    }
+
+    /// The comparison of the training accounts with the written model's scores of the
+    /// history's records, a run of records at a time, in file order.
+    private struct Comparison {
+        let pipeline: ScoringPipeline
+        let reread: ScoringModel
+        let expected: AccountScores
+        let lines: [Int]
+        /// The training accounts by line (ties in account order).
+        let order: [Int]
+        /// `order[next...]` lie after the records compared so far.
+        var next = 0
+        var notCompared: [Int] = []
         var compared = 0
         var gradesDiffer = 0
-        for (part, start) in partStarts.enumerated() {
-            let end = Swift.min(start + partSize, records.count)
+        var largest = 0.0
+
+        init(reread: ScoringModel, expected: AccountScores, lines: [Int]) {
+            pipeline = ScoringPipeline(model: reread)
+            self.reread = reread
+            self.expected = expected
+            self.lines = lines
+            order = lines.indices.sorted { (lines[$0], $0) < (lines[$1], $1) }
+        }
+
+        /// Loads and scores a run of records following the runs before, and compares the
+        /// training accounts on its lines (those before its first line, which no record
+        /// holds, are left to the engine).
+        mutating func compare(_ table: CSVTable) throws(Failure) {
+            guard let firstLine = table.records.first?.line, let lastLine = table.records.last?.line else { return }
             let loaded: ProspectListLoader.Result
             do {
-                loaded = try ProspectListLoader(model: reread).load(
-                    CSVTable(
-                        file: table.file, header: table.header, records: Array(records[start..<end]),
-                        delimiter: table.delimiter, encoding: table.encoding, hadByteOrderMark: table.hadByteOrderMark))
+                loaded = try ProspectListLoader(model: reread).load(table)
             } catch {
                 throw .notAProspectList(error)
             }
             let assessment = pipeline.assess(loaded.batch)
-            // The accepted row of each line of the part (−1: none).
-            let base = firstLines[part]
-            let lastLine = Swift.max(
-                end > start ? records[end - 1].line : base, loaded.batch.accounts.map(\.line).max() ?? base)
-            var rowByLine = [Int](repeating: -1, count: lastLine - base + 1)
-            for (row, account) in loaded.batch.accounts.enumerated() { rowByLine[account.line - base] = row }
-            for index in indicesByPart[part] {
-                let offset = lines[index] - base
-                let row = offset < rowByLine.count ? rowByLine[offset] : -1
+            // The accepted row of each line of the run (−1: none).
+            var rowByLine = [Int](repeating: -1, count: lastLine - firstLine + 1)
+            for (row, account) in loaded.batch.accounts.enumerated() { rowByLine[account.line - firstLine] = row }
+            while next < order.count, lines[order[next]] <= lastLine {
+                let index = order[next]
+                next += 1
+                let row = lines[index] >= firstLine ? rowByLine[lines[index] - firstLine] : -1
                 guard row >= 0 else {
                     notCompared.append(index)
                     continue
@@ -116,28 +189,5 @@ extension ModelFitReport.RoundTrip {
                 if assessment.grades[row] != expected.grades[index] { gradesDiffer += 1 }
             }
         }
-        notCompared.sort()
-
-        // The rest through the engine's evaluation (same scoring, utilities from the learning data).
-        if !notCompared.isEmpty {
-            phase("checking \(notCompared.count) more accounts through the engine", notCompared.count)
-            let engine: LearnedModelEvaluation
-            do {
-                engine = try ModelLearner.evaluate(model: reread, on: training.rows(notCompared))
-            } catch {
-                throw .notEvaluable(error)
-            }
-            for (position, index) in notCompared.enumerated() {
-                if engine.scores.grades[position] != expected.grades[index] { gradesDiffer += 1 }
-                largest = max(
-                    largest, abs(engine.scores.value[position] - expected.value[index]),
-                    abs(engine.scores.difficulty[position] - expected.difficulty[index]),
-                    abs(engine.scores.priority[position] - expected.priority[index]),
-                    abs(engine.scores.probability[position] - expected.probability[index]))
-            }
-        }
-        self.init(
-            accounts: training.count, comparedThroughIngest: compared, largestDifference: largest, tolerance: tolerance,
-            gradesDiffer: gradesDiffer)
     }
 }

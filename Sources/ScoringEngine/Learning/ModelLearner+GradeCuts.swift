@@ -530,10 +530,29 @@ struct GradeCutSearch {
 }
 
 extension ModelLearner {
+    /// Accounts graded at a time by ``pipelineGrades(model:data:columnOf:partSize:)``.
+    static let pipelinePartSize = 131_072
+
     /// The grades `model` gives the accounts of `data` through ``ScoringPipeline`` (the path of
-    /// `kam rank`), factor `f` reading data column `columnOf[f]`.
-    static func pipelineGrades(model: ScoringModel, data: LearningData, columnOf: [Int]) throws(LearningError) -> [Grade] {
-        let batch = try batch(for: model, data: data, columnOf: columnOf).batch
-        return ScoringPipeline(model: model).assess(batch).grades
+    /// `kam rank`), factor `f` reading data column `columnOf[f]`: `partSize` accounts at a
+    /// time, each part's batch and assessment let go before the next (rows score on their
+    /// own), or all at once for a model whose scale or missing fill depends on the whole
+    /// list's statistics.
+    static func pipelineGrades(
+        model: ScoringModel, data: LearningData, columnOf: [Int], partSize: Int = pipelinePartSize
+    ) throws(LearningError) -> [Grade] {
+        precondition(partSize >= 1, "A part holds at least one account")
+        let pipeline = ScoringPipeline(model: model)
+        let wholeList = model.factors.contains { $0.scale.isBatchRelative || $0.missing == .mean }
+        guard !wholeList, data.count > partSize else {
+            return pipeline.assess(try batch(for: model, data: data, columnOf: columnOf).batch).grades
+        }
+        var grades: [Grade] = []
+        grades.reserveCapacity(data.count)
+        for start in stride(from: 0, to: data.count, by: partSize) {
+            let part = data.rows(Array(start..<min(start + partSize, data.count)))
+            grades += pipeline.assess(try batch(for: model, data: part, columnOf: columnOf).batch).grades
+        }
+        return grades
     }
 }

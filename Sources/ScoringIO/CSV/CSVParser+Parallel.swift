@@ -24,14 +24,19 @@ extension CSVParser {
     /// after the first line feed at or after each equal fraction. One part if the buffer is
     /// small or has no line feeds.
     static func partStarts(in bytes: [UInt8], from start: Int, parallelism: Parallelism) -> [Int] {
-        let length = bytes.count - start
+        partStarts(in: bytes, from: start, before: bytes.count, parallelism: parallelism)
+    }
+
+    /// ``partStarts(in:from:parallelism:)`` for the records that start before `end`.
+    static func partStarts(in bytes: [UInt8], from start: Int, before end: Int, parallelism: Parallelism) -> [Int] {
+        let length = end - start
         let workers = min(parallelism.maximumWorkers, length / max(parallelism.minimumPartSize, 1))
         var starts = [start]
         guard workers > 1 else { return starts }
         for part in 1..<workers {
             var cut = max(start + length / workers * part, starts[starts.count - 1] + 1)
-            while cut < bytes.count && bytes[cut - 1] != lineFeed { cut += 1 }
-            if cut < bytes.count { starts.append(cut) }
+            while cut < end && bytes[cut - 1] != lineFeed { cut += 1 }
+            if cut < end { starts.append(cut) }
         }
         return starts
     }
@@ -69,21 +74,44 @@ extension CSVParser {
         in bytes: [UInt8], from start: Int, line: Int, delimiter: UInt8, validatesUTF8: Bool,
         expectedFieldCount: Int, parallelism: Parallelism = .automatic
     ) throws(Failure) -> [CSVRecord] {
-        let cuts = partStarts(in: bytes, from: start, parallelism: parallelism)
-        if cuts.count == 1 {
+        try records(
+            in: bytes, from: start, before: bytes.count, line: line, delimiter: delimiter, validatesUTF8: validatesUTF8,
+            expectedFieldCount: expectedFieldCount, parallelism: parallelism
+        ).records
+    }
+
+    /// The records of `bytes` that start at or after `start` (on physical line `line`) and
+    /// before `end`, each read whole (the last may run past `end`), split across threads as
+    /// ``records(in:from:line:delimiter:validatesUTF8:expectedFieldCount:parallelism:)`` splits
+    /// a whole buffer; and where the next record starts (at or after `end`, blank lines
+    /// skipped; the buffer's end when none is left), with its line. Reading on from there
+    /// gives the records of one read of the whole buffer, errors included.
+    static func records(
+        in bytes: [UInt8], from start: Int, before end: Int, line: Int, delimiter: UInt8, validatesUTF8: Bool,
+        expectedFieldCount: Int, parallelism: Parallelism = .automatic
+    ) throws(Failure) -> (records: [CSVRecord], stop: Int, stopLine: Int) {
+        /// Reads the records that start before `end` on this thread.
+        func readOn(from start: Int, line: Int, into records: inout [CSVRecord]) throws(Failure) -> (Int, Int) {
             var parser = CSVParser(
                 bytes: bytes, start: start, line: line, delimiter: delimiter, validatesUTF8: validatesUTF8)
-            var records: [CSVRecord] = []
-            while let record = try parser.nextRecord(expectedFieldCount: expectedFieldCount) {
+            while let recordStart = parser.skipBlankLines(), recordStart < end,
+                let record = try parser.nextRecord(expectedFieldCount: expectedFieldCount)
+            {
                 records.append(record)
             }
-            return records
+            return (parser.position, parser.line)
+        }
+        let cuts = partStarts(in: bytes, from: start, before: end, parallelism: parallelism)
+        if cuts.count == 1 {
+            var records: [CSVRecord] = []
+            let (stop, stopLine) = try readOn(from: start, line: line, into: &records)
+            return (records, stop, stopLine)
         }
 
         let results = cuts.map { _ in PartResult() }
         DispatchQueue.concurrentPerform(iterations: cuts.count) { part in
             let result = results[part]
-            let limit = part + 1 < cuts.count ? cuts[part + 1] : bytes.count
+            let limit = part + 1 < cuts.count ? cuts[part + 1] : end
             var parser = CSVParser(
                 bytes: bytes, start: cuts[part], line: part == 0 ? line : 1, delimiter: delimiter,
                 validatesUTF8: validatesUTF8)
@@ -114,12 +142,8 @@ extension CSVParser {
             let result = results[part]
             guard result.firstRecordStart == stop else {
                 // A cut fell inside a quoted field: parse the rest on this thread.
-                var parser = CSVParser(
-                    bytes: bytes, start: stop, line: stopLine, delimiter: delimiter, validatesUTF8: validatesUTF8)
-                while let record = try parser.nextRecord(expectedFieldCount: expectedFieldCount) {
-                    records.append(record)
-                }
-                return records
+                let (stop, stopLine) = try readOn(from: stop, line: stopLine, into: &records)
+                return (records, stop, stopLine)
             }
             let offset = stopLine - result.firstRecordLine
             for record in result.records {
@@ -136,6 +160,6 @@ extension CSVParser {
             stop = result.stop
             stopLine = result.stopLine + offset
         }
-        return records
+        return (records, stop, stopLine)
     }
 }

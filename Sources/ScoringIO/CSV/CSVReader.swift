@@ -188,7 +188,7 @@ public struct CSVReader: Sendable {
 
     /// Why ``parse(_:start:file:encoding:validates:bom:)`` stopped: a dataset error, or
     /// invalid UTF-8 that the caller may answer by trying GB18030.
-    private enum ParseFailure: Error {
+    enum ParseFailure: Error {
         case dataset(DatasetError)
         case invalidUTF8
     }
@@ -196,6 +196,31 @@ public struct CSVReader: Sendable {
     private func parse(
         _ bytes: [UInt8], start: Int, file: String, encoding: TextEncoding, validates: Bool, bom: Bool
     ) throws(ParseFailure) -> CSVTable {
+        let header = try readHeader(bytes, start: start, file: file, validates: validates)
+        let records: [CSVRecord]
+        do {
+            records = try CSVParser.records(
+                in: bytes, from: header.position, line: header.line, delimiter: header.delimiter, validatesUTF8: validates,
+                expectedFieldCount: header.names.count, parallelism: parallelism)
+        } catch {
+            throw Self.parseFailure(error, file: file)
+        }
+        return CSVTable(
+            file: file, header: header.names, records: records, delimiter: header.delimiter,
+            encoding: encoding, hadByteOrderMark: bom)
+    }
+
+    /// A file's header: its names (trimmed, trailing empty cells named), the delimiter given
+    /// or detected on it, and where the first record may start, with its line.
+    struct Header {
+        let names: [String]
+        let delimiter: UInt8
+        let position: Int
+        let line: Int
+    }
+
+    /// Reads the header, the first non-blank line of `bytes[start...]`.
+    func readHeader(_ bytes: [UInt8], start: Int, file: String, validates: Bool) throws(ParseFailure) -> Header {
         // The delimiter is detected on the first non-blank line, which is the header.
         var probe = CSVParser(bytes: bytes, start: start, delimiter: UInt8(ascii: ","), validatesUTF8: false)
         guard let headerStart = probe.skipBlankLines() else { throw .dataset(.empty(file: file)) }
@@ -209,24 +234,14 @@ public struct CSVReader: Sendable {
             throw Self.parseFailure(error, file: file)
         }
         guard let headerRecord else { throw .dataset(.empty(file: file)) }
-        let header = Self.namingTrailingEmptyCells(headerRecord.fields.map(Self.trimmed))
-        if let duplicate = Self.firstDuplicate(in: header) {
+        let names = Self.namingTrailingEmptyCells(headerRecord.fields.map(Self.trimmed))
+        if let duplicate = Self.firstDuplicate(in: names) {
             throw .dataset(.duplicateHeader(file: file, column: duplicate.name, columns: duplicate.columns))
         }
-        let records: [CSVRecord]
-        do {
-            records = try CSVParser.records(
-                in: bytes, from: parser.position, line: parser.line, delimiter: delimiter, validatesUTF8: validates,
-                expectedFieldCount: header.count, parallelism: parallelism)
-        } catch {
-            throw Self.parseFailure(error, file: file)
-        }
-        return CSVTable(
-            file: file, header: header, records: records, delimiter: delimiter,
-            encoding: encoding, hadByteOrderMark: bom)
+        return Header(names: names, delimiter: delimiter, position: parser.position, line: parser.line)
     }
 
-    private static func parseFailure(_ failure: CSVParser.Failure, file: String) -> ParseFailure {
+    static func parseFailure(_ failure: CSVParser.Failure, file: String) -> ParseFailure {
         switch failure {
         case .unterminatedQuote(let line): .dataset(.unterminatedQuote(file: file, line: line))
         case .invalidUTF8: .invalidUTF8

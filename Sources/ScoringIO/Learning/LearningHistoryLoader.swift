@@ -121,41 +121,158 @@ public struct LearningHistoryLoader: Sendable {
     func load(
         _ table: CSVTable, parts: RecordParts, progress: ((_ recordsRead: Int) -> Void)? = nil
     ) throws(WeightsFileError) -> Result {
-        let header = table.header
-        var columnIndex: [String: Int] = [:]
-        for (index, name) in header.enumerated() where columnIndex[name] == nil { columnIndex[name] = index }
-        let outcomeIndex = try checkHeader(header, columnIndex: columnIndex, file: table.file)
-        let (candidateIndices, otherColumns) = splitColumns(header)
-        let missingCodes = MissingCodes(model.missingCodes)
-        let readers = model.factors.map { factor in
-            FactorReader(
-                factor: factor, column: columnIndex[factor.column] ?? 0,
-                numbers: NumberReader(unit: factor.unit.flatMap(NumberUnit.init(rawValue:)) ?? .none))
-        }
-        let stageIndex = model.columns.stage.flatMap { columnIndex[$0] }
-        let rows = decidedRows(
-            table, readers: readers, outcomeIndex: outcomeIndex, idIndex: columnIndex[model.columns.id], stageIndex: stageIndex,
-            missingCodes: missingCodes, parts: parts, progress: progress)
+        var loading = try Loading(self, header: table.header, file: table.file)
+        loading.add(table, parts: parts, progress: progress)
+        return loading.finish(encoding: table.encoding, delimiter: table.delimiter)
+    }
 
-        var columns: [LearningColumn] = readers.indices.map { index in
-            let factor = readers[index].factor
-            return LearningColumn(
-                name: factor.column,
-                values: factor.isCategorical ? .categorical(rows.labels[index]) : .numeric(rows.numeric[index]),
-                factor: factor)
+    /// Loads the decided accounts of the CSV file at `path`, read a part at a time
+    /// (``CSVReader/forEachPart(contentsOf:partBytes:_:)``): the result of ``load(_:progress:)``
+    /// on the whole table, while only one part of the file's text is held at a time.
+    ///
+    /// - Throws: ``DatasetError`` when the file cannot be read as CSV; ``WeightsFileError``
+    ///   as ``load(_:progress:)``.
+    public func load(
+        contentsOf path: String, reader: CSVReader, partBytes: Int = CSVReader.partBytes,
+        progress: ((_ recordsRead: Int) -> Void)? = nil
+    ) throws -> Result {
+        var loading: Loading?
+        var encoding = TextEncoding.utf8
+        var delimiter = UInt8(ascii: ",")
+        try reader.forEachPart(contentsOf: path, partBytes: partBytes) { part in
+            if loading == nil { loading = try Loading(self, header: part.header, file: part.file) }
+            loading?.add(part, parts: .automatic, progress: progress)
+            encoding = part.encoding
+            delimiter = part.delimiter
         }
-        var candidateColumns: [CandidateColumn] = []
-        for result in candidates(candidateIndices, table: table, recordIndices: rows.recordIndices, missingCodes: missingCodes) {
-            columns.append(result.0)
-            candidateColumns.append(result.1)
+        guard var loaded = loading.take() else { preconditionFailure("forEachPart gives at least one part") }
+        return loaded.finish(encoding: encoding, delimiter: delimiter)
+    }
+
+    /// The decided accounts of the parts of a file read so far, in file order.
+    struct Loading {
+        let loader: LearningHistoryLoader
+        let file: String
+        let header: [String]
+        let outcomeIndex: Int
+        let idIndex: Int?
+        let stageIndex: Int?
+        let readers: [FactorReader]
+        let missingCodes: MissingCodes
+        let candidateIndices: [Int]
+        let otherColumns: [String]
+        /// The rows of the parts so far (record indices counted from the file's first record).
+        var rows: DecidedRows
+        /// The line of every accepted id of the parts before the last one added; the last
+        /// part's ids join it only when a further part comes (a file read in one part never
+        /// builds it).
+        var firstLines: [String: Int] = [:]
+        /// `rows.ids[idsInFirstLines...]` are not in `firstLines` yet.
+        var idsInFirstLines = 0
+        /// Each candidate column's fields over the accepted rows: the field as read, or nil
+        /// for a blank field or a missing code.
+        let candidateFields: [CandidateFields]
+        var recordsRead = 0
+
+        init(_ loader: LearningHistoryLoader, header: [String], file: String) throws(WeightsFileError) {
+            self.loader = loader
+            self.file = file
+            self.header = header
+            var columnIndex: [String: Int] = [:]
+            for (index, name) in header.enumerated() where columnIndex[name] == nil { columnIndex[name] = index }
+            outcomeIndex = try loader.checkHeader(header, columnIndex: columnIndex, file: file)
+            (candidateIndices, otherColumns) = loader.splitColumns(header)
+            missingCodes = MissingCodes(loader.model.missingCodes)
+            readers = loader.model.factors.map { factor in
+                FactorReader(
+                    factor: factor, column: columnIndex[factor.column] ?? 0,
+                    numbers: NumberReader(unit: factor.unit.flatMap(NumberUnit.init(rawValue:)) ?? .none))
+            }
+            idIndex = columnIndex[loader.model.columns.id]
+            stageIndex = loader.model.columns.stage.flatMap { columnIndex[$0] }
+            rows = DecidedRows(readers: readers, capacity: 0)
+            candidateFields = candidateIndices.map { _ in CandidateFields() }
         }
-        let hasStage = stageIndex != nil
-        return Result(
-            file: table.file, header: header, rowsRead: table.records.count,
-            data: LearningData(columns: columns, outcomes: rows.outcomes, stages: hasStage ? rows.stages : nil),
-            lines: rows.lines, ids: rows.ids, recordIndices: rows.recordIndices, openCount: rows.open, rejects: rows.rejects,
-            candidateColumns: candidateColumns, otherColumns: otherColumns, encoding: table.encoding,
-            delimiter: table.delimiter)
+
+        /// Reads the next part of the file's records (see
+        /// ``decidedRows(_:readers:outcomeIndex:idIndex:stageIndex:missingCodes:parts:firstLines:progress:)``).
+        mutating func add(_ part: CSVTable, parts: RecordParts, progress: ((_ recordsRead: Int) -> Void)?) {
+            let before = recordsRead
+            let report = progress.map { progress in { (done: Int) in progress(before + done) } }
+            func read(parts: RecordParts, firstLines: [String: Int], progress: ((Int) -> Void)?) -> DecidedRows {
+                loader.decidedRows(
+                    part, readers: readers, outcomeIndex: outcomeIndex, idIndex: idIndex, stageIndex: stageIndex,
+                    missingCodes: missingCodes, parts: parts, firstLines: firstLines, progress: progress)
+            }
+            var partRows = read(parts: parts, firstLines: [:], progress: report)
+            if !rows.ids.isEmpty {
+                for index in idsInFirstLines..<rows.ids.count { firstLines[rows.ids[index]] = rows.lines[index] }
+                idsInFirstLines = rows.ids.count
+                // An id of an earlier part: that row is a duplicate, so the part is read again
+                // on one thread against the earlier parts' ids.
+                if partRows.ids.contains(where: { firstLines[$0] != nil }) {
+                    partRows = read(parts: .single, firstLines: firstLines, progress: nil)
+                }
+            }
+            // The candidate columns' fields of the accepted records, a column per thread.
+            let accepted = partRows.recordIndices
+            let (columns, fieldsOfColumns, codes) = (candidateIndices, candidateFields, missingCodes)
+            DispatchQueue.concurrentPerform(iterations: columns.count) { position in
+                let column = columns[position]
+                let fields = fieldsOfColumns[position]
+                for recordIndex in accepted {
+                    let field = part.records[recordIndex].fields[column]
+                    fields.values.append(codes.matches(field) ? nil : field)
+                }
+            }
+            if recordsRead == 0 {
+                rows = partRows
+                rows.firstLine = [:]
+            } else {
+                rows.append(partRows, recordOffset: recordsRead)
+            }
+            recordsRead += part.records.count
+        }
+
+        /// The loaded history: the base factors' columns, then the candidate columns (each
+        /// read as numbers or labels, on every core, its fields let go once read).
+        mutating func finish(encoding: TextEncoding, delimiter: UInt8) -> Result {
+            // Arrays that grew part by part have room for up to twice their rows: those kept
+            // for learning are copied to their size, one at a time.
+            if rows.outcomes.capacity > rows.outcomes.count + rows.outcomes.count / 8 { rows.fitCapacities() }
+            var columns: [LearningColumn] = readers.indices.map { index in
+                let factor = readers[index].factor
+                return LearningColumn(
+                    name: factor.column,
+                    values: factor.isCategorical ? .categorical(rows.labels[index]) : .numeric(rows.numeric[index]),
+                    factor: factor)
+            }
+            let results = CandidateResults(candidateIndices.count)
+            let (lines, loader, header, file) = (rows.lines, loader, header, file)
+            let (candidateIndices, candidateFields) = (candidateIndices, candidateFields)
+            DispatchQueue.concurrentPerform(iterations: candidateIndices.count) { position in
+                let index = candidateIndices[position]
+                let fields = candidateFields[position].values
+                candidateFields[position].values = []
+                results.set(position, loader.candidate(index: index, name: header[index], fields: fields, lines: lines, file: file))
+            }
+            var candidateColumns: [CandidateColumn] = []
+            for result in results.all() {
+                columns.append(result.0)
+                candidateColumns.append(result.1)
+            }
+            return Result(
+                file: file, header: header, rowsRead: recordsRead,
+                data: LearningData(columns: columns, outcomes: rows.outcomes, stages: stageIndex != nil ? rows.stages : nil),
+                lines: rows.lines, ids: rows.ids, recordIndices: rows.recordIndices, openCount: rows.open, rejects: rows.rejects,
+                candidateColumns: candidateColumns, otherColumns: otherColumns, encoding: encoding, delimiter: delimiter)
+        }
+    }
+
+    /// One candidate column's fields over the accepted rows (see ``Loading/candidateFields``),
+    /// appended by one thread at a time.
+    final class CandidateFields: @unchecked Sendable {
+        var values: [String?] = []
     }
 
     /// Every record read into decided rows (see ``readRecord(_:index:table:readers:outcomeIndex:idIndex:stageIndex:missingCodes:into:)``):
@@ -163,12 +280,15 @@ public struct LearningHistoryLoader: Sendable {
     /// ``RecordParts``), unless an id repeats across parts; then on one thread.
     func decidedRows(
         _ table: CSVTable, readers: [FactorReader], outcomeIndex: Int, idIndex: Int?, stageIndex: Int?,
-        missingCodes: MissingCodes, parts: RecordParts, progress: ((_ recordsRead: Int) -> Void)?
+        missingCodes: MissingCodes, parts: RecordParts, firstLines: [String: Int] = [:],
+        progress: ((_ recordsRead: Int) -> Void)?
     ) -> DecidedRows {
         // The first part reserves room for the whole table: the others are appended to it
-        // without copying it again.
+        // without copying it again. Given the lines of earlier ids, the table is one part.
+        let parts = firstLines.isEmpty ? parts : .single
         @Sendable func read(_ range: Range<Int>, report: ((Int) -> Void)?) -> DecidedRows {
             var rows = DecidedRows(readers: readers, capacity: range.lowerBound == 0 ? table.records.count : range.count)
+            if range.lowerBound == 0 { rows.firstLine = firstLines }
             for recordIndex in range {
                 readRecord(
                     table.records[recordIndex], index: recordIndex, table: table, readers: readers, outcomeIndex: outcomeIndex,
@@ -194,21 +314,6 @@ public struct LearningHistoryLoader: Sendable {
         let rows = joined ?? read(0..<table.records.count, report: progress)
         progress?(table.records.count)
         return rows
-    }
-
-    /// The candidate columns over the accepted records, in header order. They are
-    /// independent: read on every core.
-    func candidates(
-        _ candidateIndices: [Int], table: CSVTable, recordIndices accepted: [Int], missingCodes: MissingCodes
-    ) -> [(LearningColumn, CandidateColumn)] {
-        let header = table.header
-        let results = CandidateResults(candidateIndices.count)
-        DispatchQueue.concurrentPerform(iterations: candidateIndices.count) { position in
-            let index = candidateIndices[position]
-            let result = candidate(index: index, name: header[index], table: table, recordIndices: accepted, missingCodes: missingCodes)
-            results.set(position, result)
-        }
-        return results.all()
     }
 
     /// A model factor and how its column is read.
@@ -268,16 +373,32 @@ public struct LearningHistoryLoader: Sendable {
             recordIndices.append(recordIndex)
         }
 
+        /// Replaces each array that learning keeps by a copy of its size (`map` allocates
+        /// exactly the count), letting the larger one go before the next.
+        mutating func fitCapacities() {
+            func fit<T>(_ array: inout [T]) {
+                array = array.map { $0 }
+            }
+            for index in numeric.indices where !numeric[index].isEmpty { fit(&numeric[index]) }
+            for index in labels.indices where !labels[index].isEmpty { fit(&labels[index]) }
+            fit(&outcomes)
+            fit(&stages)
+            fit(&lines)
+            fit(&ids)
+            fit(&recordIndices)
+        }
+
         /// Appends the rows of the next part of the records (read on its own; no id of it
-        /// appears in this part). `firstLine` is then this part's only: nothing reads it after.
-        mutating func append(_ next: DecidedRows) {
+        /// appears in this part), whose first record is record `recordOffset` of these.
+        /// `firstLine` is then this part's only: nothing reads it after.
+        mutating func append(_ next: DecidedRows, recordOffset: Int = 0) {
             for index in numeric.indices { numeric[index].append(contentsOf: next.numeric[index]) }
             for index in labels.indices { labels[index].append(contentsOf: next.labels[index]) }
             outcomes += next.outcomes
             stages += next.stages
             lines += next.lines
             ids += next.ids
-            recordIndices += next.recordIndices
+            recordIndices += recordOffset == 0 ? next.recordIndices : next.recordIndices.map { $0 + recordOffset }
             rejects += next.rejects
             open += next.open
         }
@@ -433,25 +554,29 @@ public struct LearningHistoryLoader: Sendable {
 
     /// Reads one candidate column over the accepted decided records: numeric when at least
     /// ``numericShare`` of its present cells are numbers (the others then missing), else labels.
+    ///
+    /// - Parameters:
+    ///   - index: The column's index in the header.
+    ///   - fields: Its field in each accepted record, nil when blank or a missing code.
+    ///   - lines: Each accepted record's line (to name the first cell that is not a number).
     func candidate(
-        index: Int, name: String, table: CSVTable, recordIndices: [Int], missingCodes: MissingCodes
+        index: Int, name: String, fields: [String?], lines: [Int], file: String
     ) -> (LearningColumn, CandidateColumn) {
         // In the unit the base model gives the column (`column_units`, e.g. deal_value: wan),
         // which the learned factor keeps, so `kam rank` reads the column the same way.
         let reader = NumberReader(unit: model.columnUnits[name].flatMap(NumberUnit.init(rawValue:)) ?? .none)
-        var numbers = [Double](repeating: .nan, count: recordIndices.count)
+        var numbers = [Double](repeating: .nan, count: fields.count)
         var present = 0
         var parsed = 0
         var firstUnreadable: String?
-        for (row, recordIndex) in recordIndices.enumerated() {
-            let field = table.records[recordIndex].fields[index]
-            if missingCodes.matches(field) { continue }
+        for (row, field) in fields.enumerated() {
+            guard let field else { continue }
             present += 1
             if case .success(let value) = reader.read(field) {
                 numbers[row] = value
                 parsed += 1
             } else if firstUnreadable == nil {
-                firstUnreadable = "\(table.file):\(table.records[recordIndex].line):\(index + 1) '\(field)'"
+                firstUnreadable = "\(file):\(lines[row]):\(index + 1) '\(field)'"
             }
         }
         if present > 0, Double(parsed) >= Self.numericShare * Double(present) {
@@ -462,12 +587,8 @@ public struct LearningHistoryLoader: Sendable {
                     firstUnreadable: present > parsed ? firstUnreadable : nil)
             )
         }
-        let labels: [String?] = recordIndices.map { recordIndex in
-            let field = table.records[recordIndex].fields[index]
-            return missingCodes.matches(field) ? nil : Self.trimmed(field)
-        }
         return (
-            LearningColumn(name: name, values: .categorical(labels)),
+            LearningColumn(name: name, values: .categorical(fields.map { $0.map(Self.trimmed) })),
             CandidateColumn(name: name, kind: .categorical, present: present, unreadable: 0, firstUnreadable: nil)
         )
     }

@@ -152,14 +152,10 @@ extension Kam.ModelCommand {
                 } catch let error as ModelError {
                     throw CLIError.excludedEverySide(columns: excludedColumns, model: modelOptions.model, error)
                 }
+                // The history is read a part at a time (only one part's text is held), and read
+                // again the same way for the check below.
                 progress.phase("reading \(input.file)", rows: input.estimatedRows)
-                // The table of text is let go before learning (it is read again for the check
-                // below), so the two never need memory at the same time.
-                let history = try {
-                    let table = try readTable(input.file, what: "history")
-                    progress.phase("loading \(table.records.count) rows for learning", rows: table.records.count)
-                    return try load(table, model: model, candidates: candidates, progress: progress)
-                }()
+                let history = try load(input.file, what: "history", model: model, candidates: candidates, progress: progress)
                 let rejectsPath = try writeRejects(history.rejects, header: history.header, for: input.file, path: rejects)
                 guard !history.data.outcomes.isEmpty else {
                     throw CLIError.nothingToLearn(
@@ -234,16 +230,15 @@ extension Kam.ModelCommand {
                     throw InternalFailure(message: "the learned model, as it would be written to \(path), cannot be read back: \(error.description)")
                 }
                 report.roundTrip = try verify(
-                    reread, learned: learned, training: training, table: try readTable(input.file, what: "history"),
-                    lines: trainingRows.map { history.lines[$0] }, progress: progress)
+                    reread, learned: learned, training: training, lines: trainingRows.map { history.lines[$0] },
+                    progress: progress)
                 // The base model may be replaced by its refit; the history may not.
                 try OutputFile.write(text, to: path, protecting: protectedInputs(list: input.file))
 
                 // Held-out evaluation.
                 progress.phase("evaluating", rows: history.data.count - training.count + (test == nil ? 0 : input.estimatedRows))
                 if let test {
-                    let testTable = try readTable(test, what: "test history")
-                    let testHistory = try load(testTable, model: reread, candidates: .model)
+                    let testHistory = try load(test, what: "test history", model: reread, candidates: .model)
                     guard !testHistory.data.outcomes.isEmpty else {
                         throw CLIError.nothingToEvaluate(history: test, outcomeColumn: outcomeColumn)
                     }
@@ -280,19 +275,22 @@ extension Kam.ModelCommand {
 
         // MARK: Steps
 
-        func readTable(_ path: String, what: String) throws -> CSVTable {
+        /// Loads a history file, read a part at a time.
+        func load(
+            _ path: String, what: String, model: ScoringModel, candidates: ModelLearner.Candidates, progress: Progress? = nil
+        ) throws -> LearningHistoryLoader.Result {
+            try checkExists(path, what: what)
+            return try LearningHistoryLoader(
+                model: model, outcomeColumn: outcomeColumn, candidates: candidates, excludedColumns: excludedColumns
+            ).load(
+                contentsOf: path, reader: CSVReader(options: input.csvOptions),
+                progress: progress.map { progress in { progress.update(rows: $0) } })
+        }
+
+        func checkExists(_ path: String, what: String) throws {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CLIError.inputMissing("\(path): no such file. Check the path of the \(what).")
             }
-            return try CSVReader(options: input.csvOptions).read(contentsOf: path)
-        }
-
-        func load(
-            _ table: CSVTable, model: ScoringModel, candidates: ModelLearner.Candidates, progress: Progress? = nil
-        ) throws -> LearningHistoryLoader.Result {
-            try LearningHistoryLoader(
-                model: model, outcomeColumn: outcomeColumn, candidates: candidates, excludedColumns: excludedColumns
-            ).load(table, progress: progress.map { progress in { progress.update(rows: $0) } })
         }
 
         /// Writes rejected rows, if any, and returns where.
@@ -312,21 +310,23 @@ extension Kam.ModelCommand {
 
         /// Checks that the model read back from the file scores the training accounts as the
         /// fit did in memory, within ``roundTripTolerance``
-        /// (``ModelFitReport/RoundTrip/init(checking:learned:training:table:lines:tolerance:phase:)``),
+        /// (``ModelFitReport/RoundTrip/init(checking:learned:training:parts:lines:tolerance:partRecords:phase:)``),
         /// and grades them as the report's table says.
         ///
         /// - Throws: ``InternalFailure`` (exit 70) when a score differs by more, a grade differs
         ///   or the written model cannot be read in or scored.
         func verify(
-            _ reread: ScoringModel, learned: LearnedModel, training: LearningData, table: CSVTable, lines: [Int],
-            progress: Progress
+            _ reread: ScoringModel, learned: LearnedModel, training: LearningData, lines: [Int], progress: Progress
         ) throws -> ModelFitReport.RoundTrip {
             let roundTrip: ModelFitReport.RoundTrip
-            do throws(ModelFitReport.RoundTrip.Failure) {
+            do {
+                try checkExists(input.file, what: "history")
+                let reader = CSVReader(options: input.csvOptions)
                 roundTrip = try ModelFitReport.RoundTrip(
-                    checking: reread, learned: learned, training: training, table: table, lines: lines,
+                    checking: reread, learned: learned, training: training,
+                    parts: { try reader.forEachPart(contentsOf: input.file, $0) }, lines: lines,
                     tolerance: Self.roundTripTolerance, phase: { progress.phase($0, rows: $1) })
-            } catch {
+            } catch let error as ModelFitReport.RoundTrip.Failure {
                 switch error {
                 case .notAProspectList(let error):
                     throw InternalFailure(

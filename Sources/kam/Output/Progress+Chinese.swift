@@ -32,7 +32,6 @@ extension Progress {
         ("utilities of ", "计算 ", " accounts", " 个客户的效用"),
         ("fitting ", "拟合 ", " outcomes", " 个结果"),
         ("mapping ", "把 ", " rows onto the model", " 行映射到模型"),
-        ("loading ", "载入 ", " rows for learning", " 行用于学习"),
         ("learning from ", "从 ", " accounts", " 个客户学习"),
         ("evaluating", "评估", "", ""),
         ("weight intervals", "权重区间", "", ""),

@@ -24,6 +24,23 @@ struct GradeTruthTests {
         #expect(ModelFitFalls.falls(learned.trainingGradeWinRates))
     }
 
+    @Test("the pipeline check grades a part of the accounts at a time as it grades them all at once")
+    func pipelineGradesInParts() throws {
+        let (history, learned) = Self.learned
+        // No scale or fill of the whole list's statistics: the parts are really graded apart.
+        #expect(!learned.model.factors.contains { $0.scale.isBatchRelative || $0.missing == .mean })
+        let columnOf = learned.model.factors.map { factor in history.data.columns.firstIndex { $0.name == factor.column }! }
+        let whole = try ModelLearner.pipelineGrades(
+            model: learned.model, data: history.data, columnOf: columnOf, partSize: history.data.count)
+        #expect(whole == learned.trainingScores.grades)
+        #expect(Set(whole).count >= 4)
+        for partSize in [1, 7, 1_000, history.data.count - 1] {
+            let parts = try ModelLearner.pipelineGrades(
+                model: learned.model, data: history.data, columnOf: columnOf, partSize: partSize)
+            #expect(parts == whole, "part size \(partSize)")
+        }
+    }
+
     @Test("on fresh accounts from the same process, the written cuts order the win rates A > B > C > D")
     func heldOutFalls() throws {
         let (_, learned) = Self.learned

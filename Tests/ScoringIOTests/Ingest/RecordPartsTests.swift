@@ -71,6 +71,39 @@ struct RecordPartsTests {
         }
     }
 
+    @Test(
+        "the learning loader reading the file a part at a time gives the one-thread result of the whole table",
+        arguments: [false, true])
+    func learningHistoryFromFile(acrossParts: Bool) throws {
+        let text = Self.historyText(acrossParts: acrossParts)
+        let path = try CSVReaderPartsTests.file(Array(text.utf8), name: "h.csv")
+        let loader = LearningHistoryLoader(model: try LearningHistoryLoaderTests.model(), candidates: .all)
+        let one = try loader.load(try CSVReader().read(contentsOf: path), parts: .single)
+        #expect(one.rejects.contains { $0.code == "duplicate_id" })
+        // 1 byte: a record a part, every repeated id across parts; then parts of many records.
+        for partBytes in [1, 333, 4_096, 1 << 20] {
+            var counts: [Int] = []
+            let parts = try loader.load(contentsOf: path, reader: CSVReader(), partBytes: partBytes) { counts.append($0) }
+            #expect(parts.rejects.map(\.description) == one.rejects.map(\.description), "part bytes \(partBytes)")
+            #expect(parts.rejects.map(\.code) == one.rejects.map(\.code))
+            #expect(parts.ids == one.ids)
+            #expect(parts.lines == one.lines)
+            #expect(parts.recordIndices == one.recordIndices)
+            #expect(parts.openCount == one.openCount)
+            #expect(parts.rowsRead == one.rowsRead)
+            #expect(parts.data.outcomes == one.data.outcomes)
+            #expect(parts.data.stages == one.data.stages)
+            #expect(parts.data.columns.map(\.name) == one.data.columns.map(\.name))
+            #expect(
+                parts.data.columns.map { String(describing: $0.values) } == one.data.columns.map { String(describing: $0.values) })
+            #expect(parts.candidateColumns == one.candidateColumns)
+            #expect(parts.header == one.header && parts.otherColumns == one.otherColumns)
+            // The progress counts records from the file's first one, never going down.
+            #expect(counts.last == one.rowsRead)
+            #expect(zip(counts, counts.dropFirst()).allSatisfy { $0 <= $1 })
+        }
+    }
+
     static func listText(acrossParts: Bool) -> String {
         var text = ProspectListLoaderTests.header
         for row in 0..<3_000 {

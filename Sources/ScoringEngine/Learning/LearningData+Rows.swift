@@ -1,5 +1,3 @@
-import ScoringEngine
-
 extension LearningData {
     /// The accounts at `rows` (in that order), every column and the stages subset alike.
     public func rows(_ rows: [Int]) -> LearningData {
