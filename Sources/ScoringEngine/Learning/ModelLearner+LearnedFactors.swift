@@ -10,7 +10,7 @@ extension ModelLearner {
     struct LearnedFactors: Sendable {
         var factors: [Factor] = []
         /// Final utility per row, per model factor.
-        var utilityColumns: [[Double]] = []
+        var utilityColumns: [UtilityColumn] = []
         var present: [[Bool]] = []
         /// The data column of every model factor.
         var dataColumn: [Int] = []
@@ -19,7 +19,7 @@ extension ModelLearner {
         /// No difficulty factor carries information: the penalty is 0, the difficulty weights equal.
         var difficultyFallback: Bool
 
-        mutating func append(_ learned: (factor: Factor, utility: [Double], present: [Bool])) {
+        mutating func append(_ learned: LearnedFactor) {
             factors.append(learned.factor)
             utilityColumns.append(learned.utility)
             present.append(learned.present)
@@ -27,7 +27,14 @@ extension ModelLearner {
     }
 
     /// A learned factor and what the model does with it: each row's utility and presence.
-    typealias LearnedFactor = (factor: Factor, utility: [Double], present: [Bool])
+    typealias LearnedFactor = (factor: Factor, utility: UtilityColumn, present: [Bool])
+
+    /// A factor's utility on every row: its groups' utilities by each row's group (held as
+    /// the fit's group column, not copied per row), or the values themselves.
+    enum UtilityColumn: Sendable {
+        case grouped(rowGroup: [UInt16], utilities: [Double])
+        case values([Double])
+    }
 
     /// 9. The learned factors, in base model order (a base factor not learned keeps its
     /// scale, at weight 0), then the new columns in the fit, the parents of interactions not
@@ -63,7 +70,7 @@ extension ModelLearner {
                 let weight = learned.difficultyFallback && baseFactor.side == .difficulty ? 1.0 : 0.0
                 learned.append(
                     (
-                        baseFactor.withWeight(weight), (0..<run.n).map { base.utilities.matrix[$0, baseIndex] },
+                        baseFactor.withWeight(weight), .values((0..<run.n).map { base.utilities.matrix[$0, baseIndex] }),
                         (0..<run.n).map { base.utilities.present[$0 * baseModel.factors.count + baseIndex] }
                     ))
             }
@@ -102,7 +109,7 @@ extension ModelLearner {
             let factor = interactionFactor(
                 interaction, template: template, columns: columns, groupUtility: groupUtility,
                 weight: position.map { final.weights.weights[$0] } ?? 0)
-            return ((factor, fit.rowGroup.map { groupUtility[Int($0)] }, column.values.map { !$0.isNaN }), coefficient)
+            return ((factor, .grouped(rowGroup: fit.rowGroup, utilities: groupUtility), column.values.map { !$0.isNaN }), coefficient)
         }
         let (scale, specialValues) = Self.learnedScale(
             fit, template: template, groupUtility: groupUtility, isCategorical: column.isCategorical)
@@ -115,9 +122,8 @@ extension ModelLearner {
             direction: template.direction, scale: scale, missing: missing,
             unit: scale.kind == "categorical" ? nil : template.unit, source: template.source,
             specialValues: specialValues)
-        let rowUtility = fit.rowGroup.map { groupUtility[Int($0)] }
         let present = fit.rowGroup.map { Int($0) != missingGroup }
-        return ((factor, rowUtility, present), coefficient)
+        return ((factor, .grouped(rowGroup: fit.rowGroup, utilities: groupUtility), present), coefficient)
     }
 
     /// An interaction as a factor: the table of cell utilities, rows the first axis's groups,
@@ -185,14 +191,19 @@ extension ModelLearner {
 
     /// The accounts × factors matrix of the factors' utility columns, written in blocks of
     /// rows as ``design(rows:tables:groups:)`` is.
-    static func utilityMatrix(_ utilityColumns: [[Double]], accounts n: Int) -> Matrix {
+    static func utilityMatrix(_ utilityColumns: [UtilityColumn], accounts n: Int) -> Matrix {
         let factorCount = utilityColumns.count
         var elements = [Double](repeating: 0, count: n * factorCount)
         var first = 0
         while first < n {
             let last = min(first + designBlockRows, n)
             for (j, column) in utilityColumns.enumerated() {
-                for row in first..<last { elements[row * factorCount + j] = column[row] }
+                switch column {
+                case .grouped(let rowGroup, let utilities):
+                    for row in first..<last { elements[row * factorCount + j] = utilities[Int(rowGroup[row])] }
+                case .values(let values):
+                    for row in first..<last { elements[row * factorCount + j] = values[row] }
+                }
             }
             first = last
         }

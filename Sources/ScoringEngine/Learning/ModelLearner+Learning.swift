@@ -98,13 +98,11 @@ extension ModelLearner {
         clock.lap("calibration")
 
         // 9. The learned factors, in base model order, then the new ones.
-        var learned = learnedFactors(
+        let learned = learnedFactors(
             run, columns: columns, designs: designs, prepared: inputs.prepared, final: final, base: inputs.base,
             factorColumn: inputs.factorColumn, notes: &notes)
         // 10. Grading cuts (win rates falling A to D, shares near the base model's), and the model.
-        // The matrix holds the rows' utilities from here on: the columns are let go.
         let utilityMatrix = Self.utilityMatrix(learned.utilityColumns, accounts: run.n)
-        learned.utilityColumns = []
         clock.lap("factors")
         let graded = try gradedModel(
             run, learned: learned, utilityMatrix: utilityMatrix, final: final, calibration: calibration.calibration,
