@@ -18,17 +18,6 @@ public struct AllocateReport: MultiViewReport {
         /// The label of the period the allocation is for (the one after the pipeline's
         /// history), when the history's calendar is known.
         public let periodLabel: String?
-
-        public init(problem: AllocationProblem, assessment: BatchAssessment, rejects: Int, rejectsPath: String?, rejectedRows: [Reject], header: [String], managerNames: [String], periodLabel: String?) {
-            self.problem = problem
-            self.assessment = assessment
-            self.rejects = rejects
-            self.rejectsPath = rejectsPath
-            self.rejectedRows = rejectedRows
-            self.header = header
-            self.managerNames = managerNames
-            self.periodLabel = periodLabel
-        }
     }
 
     public enum View: String, CaseIterable, Sendable {

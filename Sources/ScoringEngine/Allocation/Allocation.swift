@@ -36,22 +36,4 @@ public struct Allocation: Sendable {
     /// of budget) would add — and the dual upper bound on the best possible gain.
     public let shadowPrices: [Double]?
     public let upperBound: Double?
-
-    public init(
-        policy: AllocationPolicy, stages: [Int?], efforts: [Double], reasons: [Reason?], usage: [Double],
-        expectedRevenue: Double, baselineRevenue: Double, expense: Double, gain: Double, shadowPrices: [Double]?,
-        upperBound: Double?
-    ) {
-        self.policy = policy
-        self.stages = stages
-        self.efforts = efforts
-        self.reasons = reasons
-        self.usage = usage
-        self.expectedRevenue = expectedRevenue
-        self.baselineRevenue = baselineRevenue
-        self.expense = expense
-        self.gain = gain
-        self.shadowPrices = shadowPrices
-        self.upperBound = upperBound
-    }
 }

@@ -8,12 +8,6 @@ public struct PhaseTiming: Sendable, Equatable {
     public let seconds: Double
     /// CPU seconds of the whole process (every thread) during the phase.
     public let processorSeconds: Double
-
-    public init(name: String, seconds: Double, processorSeconds: Double) {
-        self.name = name
-        self.seconds = seconds
-        self.processorSeconds = processorSeconds
-    }
 }
 
 /// A stopwatch that records ``PhaseTiming``s: `lap(name)` closes the phase begun at the

@@ -18,11 +18,6 @@ public struct ItemScore: Sendable, Equatable {
     public let item: ScorecardItem
     public let status: Status
 
-    public init(item: ScorecardItem, status: Status) {
-        self.item = item
-        self.status = status
-    }
-
     /// The points, or `nil` when the item could not be scored.
     public var points: Double? {
         if case .scored(let points, _) = status { return points }

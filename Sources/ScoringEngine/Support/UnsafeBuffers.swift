@@ -8,11 +8,7 @@
 /// Debug builds still check every index (`UnsafeBufferPointer`'s subscript does); release
 /// builds trust the caller, which is why hot loops use it and why it must never escape.
 struct UncheckedView<Element> {
-    private let buffer: UnsafeBufferPointer<Element>
-
-    fileprivate init(_ buffer: UnsafeBufferPointer<Element>) {
-        self.buffer = buffer
-    }
+    fileprivate let buffer: UnsafeBufferPointer<Element>
 
     var count: Int { buffer.count }
 
@@ -21,17 +17,13 @@ struct UncheckedView<Element> {
 
     /// The elements in `range` (indices from 0), valid as long as this view.
     @inline(__always)
-    func slice(_ range: Range<Int>) -> UncheckedView<Element> { UncheckedView(UnsafeBufferPointer(rebasing: buffer[range])) }
+    func slice(_ range: Range<Int>) -> UncheckedView<Element> { UncheckedView(buffer: UnsafeBufferPointer(rebasing: buffer[range])) }
 }
 
 /// A writable view of an array's elements without bounds checks in release builds, valid
 /// only inside the closure that made it (`Array.withUncheckedMutableView(_:)`).
 struct UncheckedMutableView<Element> {
-    private let buffer: UnsafeMutableBufferPointer<Element>
-
-    fileprivate init(_ buffer: UnsafeMutableBufferPointer<Element>) {
-        self.buffer = buffer
-    }
+    fileprivate let buffer: UnsafeMutableBufferPointer<Element>
 
     var count: Int { buffer.count }
 
@@ -42,7 +34,7 @@ struct UncheckedMutableView<Element> {
     }
 
     /// The same elements, read-only (valid as long as this view).
-    var readOnly: UncheckedView<Element> { UncheckedView(UnsafeBufferPointer(buffer)) }
+    var readOnly: UncheckedView<Element> { UncheckedView(buffer: UnsafeBufferPointer(buffer)) }
 }
 
 extension UncheckedView where Element == Double {
@@ -66,13 +58,13 @@ extension Array {
     /// Calls `body` with a bounds-unchecked read-only view of the elements.
     @inline(__always)
     func withUncheckedView<Result>(_ body: (UncheckedView<Element>) throws -> Result) rethrows -> Result {
-        try withUnsafeBufferPointer { try body(UncheckedView($0)) }
+        try withUnsafeBufferPointer { try body(UncheckedView(buffer: $0)) }
     }
 
     /// Calls `body` with a bounds-unchecked writable view of the elements.
     @inline(__always)
     mutating func withUncheckedMutableView<Result>(_ body: (UncheckedMutableView<Element>) throws -> Result) rethrows -> Result {
-        try withUnsafeMutableBufferPointer { try body(UncheckedMutableView($0)) }
+        try withUnsafeMutableBufferPointer { try body(UncheckedMutableView(buffer: $0)) }
     }
 }
 
@@ -101,7 +93,7 @@ final class SharedScratch<Element: BitwiseCopyable>: @unchecked Sendable {
     @inline(__always)
     func withUncheckedView<Result>(_ range: Range<Int>, _ body: (UncheckedView<Element>) throws -> Result) rethrows -> Result {
         precondition(range.lowerBound >= 0 && range.upperBound <= buffer.count, "SharedScratch range out of bounds")
-        return try body(UncheckedView(UnsafeBufferPointer(rebasing: buffer[range])))
+        return try body(UncheckedView(buffer: UnsafeBufferPointer(rebasing: buffer[range])))
     }
 
     /// A writable view of `range`, indexed from 0.
@@ -110,6 +102,6 @@ final class SharedScratch<Element: BitwiseCopyable>: @unchecked Sendable {
         _ range: Range<Int>, _ body: (UncheckedMutableView<Element>) throws -> Result
     ) rethrows -> Result {
         precondition(range.lowerBound >= 0 && range.upperBound <= buffer.count, "SharedScratch range out of bounds")
-        return try body(UncheckedMutableView(UnsafeMutableBufferPointer(rebasing: buffer[range])))
+        return try body(UncheckedMutableView(buffer: UnsafeMutableBufferPointer(rebasing: buffer[range])))
     }
 }

@@ -248,12 +248,8 @@ struct StreamMerger {
                     accepted += 1
                     if keeping { stored.entries[candidate] = entry }
                     collector?.add(rows, candidate: candidate, line: line)
-                    let base = candidate * width
                     acceptedRows.append(candidate)
-                    for (position, factor) in meanFactors.enumerated() {
-                        let utility = rows.statistics[base + rawCount + position]
-                        if !utility.isNaN { accumulator.addUtility(utility, factor: factor) }
-                    }
+                    addMeanUtilities(rows.statistics, from: candidate * width + rawCount, factors: meanFactors)
                     guard scoring, !overflowed else { continue }
                     var ranked = RankedEntry(
                         grade: record.grade, key: record.key, entry: entry,
@@ -317,11 +313,7 @@ struct StreamMerger {
             if carries { textEnd += Int(stored.lengths[candidate]) }
             let entry = stored.entries[candidate]
             guard entry >= 0 else { continue }  // a duplicate id (rejected in the first pass)
-            let base = candidate * width
-            for (position, factor) in meanFactors.enumerated() {
-                let utility = rows.statistics[base + rawCount + position]
-                if !utility.isNaN { accumulator.addUtility(utility, factor: factor) }
-            }
+            addMeanUtilities(rows.statistics, from: candidate * width + rawCount, factors: meanFactors)
             guard scoring, !overflowed else { continue }
             var ranked = RankedEntry(
                 grade: record.grade, key: record.key, entry: entry,
@@ -382,6 +374,16 @@ struct StreamMerger {
     /// Grades a row that lacked a `mean` factor once the batch means are known (mean fills
     /// added to its scores) and returns its value and difficulty; `nil`, with `ranked`
     /// untouched, while they are not.
+    /// Adds a row's `mean` utilities, `statistics[start + position]` for `factors[position]`,
+    /// to the accumulator, leaving out the missing (NaN) ones.
+    @inline(__always)
+    private mutating func addMeanUtilities(_ statistics: [Double], from start: Int, factors: [Int]) {
+        for (position, factor) in factors.enumerated() {
+            let utility = statistics[start + position]
+            if !utility.isNaN { accumulator.addUtility(utility, factor: factor) }
+        }
+    }
+
     private mutating func gradeWithKnownMeans(
         _ ranked: inout RankedEntry, _ row: (factors: ArraySlice<Int32>, scores: ArraySlice<Double>, completeness: Double),
         grader: Grader

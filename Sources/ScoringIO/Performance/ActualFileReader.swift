@@ -35,14 +35,7 @@ public struct ActualFileReader: Sendable {
         self.scorecard = scorecard
     }
 
-    public struct Result: Sendable {
-        public let file: String
-        public let header: [String]
-        public let actuals: [PerformanceActual]
-        public let rejects: [PerformanceReject]
-        public let rowsRead: Int
-        public let ignoredColumns: [String]
-    }
+    public typealias Result = PerformanceFileContents<PerformanceActual>
 
     /// Reads an actuals table.
     ///
@@ -50,7 +43,10 @@ public struct ActualFileReader: Sendable {
     public func read(_ table: CSVTable) throws(PerformanceDataError) -> Result {
         let ratingColumns = scorecard.ratingColumns.filter(table.header.contains)
         let countColumns = scorecard.countColumns.filter(table.header.contains)
-        let read = try PerformanceFieldReader.rows(of: table, kind: "actuals", requiredColumns: Self.requiredColumns) {
+        return try PerformanceFieldReader.contents(
+            of: table, kind: "actuals", requiredColumns: Self.requiredColumns,
+            knownColumns: Self.requiredColumns + Self.optionalColumns + scorecard.ratingColumns + scorecard.countColumns
+        ) {
             (fields, record, period, person) throws(PerformanceReject) -> PerformanceActual in
             let sales = try fields.requiredMoney(record, "sales")
             let newAccounts = try fields.requiredCount(record, "new_accounts")
@@ -90,9 +86,5 @@ public struct ActualFileReader: Sendable {
                 accountsDeveloped: accountsDeveloped, newAccounts: newAccounts, accountsLost: accountsLost,
                 previousSales: previousSales, scoreInputs: inputs, line: record.line)
         }
-        let known = Set(Self.requiredColumns + Self.optionalColumns + scorecard.ratingColumns + scorecard.countColumns)
-        return Result(
-            file: table.file, header: table.header, actuals: read.rows, rejects: read.rejects, rowsRead: table.records.count,
-            ignoredColumns: table.header.filter { !known.contains($0) })
     }
 }

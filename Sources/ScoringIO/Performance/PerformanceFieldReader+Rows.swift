@@ -12,14 +12,15 @@ extension PerformanceFieldReader {
     ///   - table: The plan or actuals table.
     ///   - kind: The file's kind as the missing-columns error names it (`plan`, `actuals`).
     ///   - requiredColumns: The columns the table must have.
+    ///   - knownColumns: The columns read; the header's others are listed as ignored.
     ///   - row: Reads the rest of a record whose period and person are read.
     /// - Returns: The rows and rejects, in file order.
     /// - Throws: ``PerformanceDataError/missingColumns(file:kind:missing:available:)``.
-    static func rows<Row>(
-        of table: CSVTable, kind: String, requiredColumns: [String],
+    static func contents<Row>(
+        of table: CSVTable, kind: String, requiredColumns: [String], knownColumns: [String],
         _ row: (_ fields: PerformanceFieldReader, _ record: CSVRecord, _ period: ReviewPeriod, _ person: String) throws(PerformanceReject)
             -> Row
-    ) throws(PerformanceDataError) -> (rows: [Row], rejects: [PerformanceReject]) {
+    ) throws(PerformanceDataError) -> PerformanceFileContents<Row> {
         let missing = requiredColumns.filter { !table.header.contains($0) }
         guard missing.isEmpty else {
             throw .missingColumns(file: table.file, kind: kind, missing: missing, available: table.header)
@@ -46,6 +47,9 @@ extension PerformanceFieldReader {
                 rejects.append(error)
             }
         }
-        return (rows, rejects)
+        let known = Set(knownColumns)
+        return PerformanceFileContents(
+            file: table.file, header: table.header, rows: rows, rejects: rejects, rowsRead: table.records.count,
+            ignoredColumns: table.header.filter { !known.contains($0) })
     }
 }

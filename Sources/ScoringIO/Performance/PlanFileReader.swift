@@ -31,20 +31,16 @@ public struct PlanFileReader: Sendable {
 
     public init() {}
 
-    public struct Result: Sendable {
-        public let file: String
-        public let header: [String]
-        public let plans: [PerformancePlan]
-        public let rejects: [PerformanceReject]
-        public let rowsRead: Int
-        public let ignoredColumns: [String]
-    }
+    public typealias Result = PerformanceFileContents<PerformancePlan>
 
     /// Reads a plan table.
     ///
     /// - Throws: ``PerformanceDataError/missingColumns(file:kind:missing:available:)``.
     public func read(_ table: CSVTable) throws(PerformanceDataError) -> Result {
-        let read = try PerformanceFieldReader.rows(of: table, kind: "plan", requiredColumns: Self.requiredColumns) {
+        try PerformanceFieldReader.contents(
+            of: table, kind: "plan", requiredColumns: Self.requiredColumns,
+            knownColumns: Self.requiredColumns + Self.optionalColumns
+        ) {
             (fields, record, period, person) throws(PerformanceReject) -> PerformancePlan in
             let roleText = try fields.requiredText(record, "role")
             guard let role = TeamRole(text: roleText) else {
@@ -67,9 +63,5 @@ public struct PlanFileReader: Sendable {
                 plannedNewAccounts: plannedNewAccounts, expenseBudget: expenseBudget, growthStep: growthStep,
                 line: record.line)
         }
-        let known = Set(Self.requiredColumns + Self.optionalColumns)
-        return Result(
-            file: table.file, header: table.header, plans: read.rows, rejects: read.rejects, rowsRead: table.records.count,
-            ignoredColumns: table.header.filter { !known.contains($0) })
     }
 }
