@@ -27,10 +27,8 @@ extension CSVReader {
     ) throws {
         precondition(partBytes >= 1, "A part covers at least one byte")
         guard !WorkbookReader.isZIP(path), !WorkbookReader.isGzip(path) else { return try body(read(contentsOf: path)) }
-        let bytes = try FileBytes.contents(ofFile: path)
-        guard Self.utf16Encoding(of: bytes) == nil, !bytes.starts(with: [0x1F, 0x8B]),
-            !bytes.starts(with: [0x50, 0x4B, 0x03, 0x04])
-        else { return try body(read(bytes: bytes, file: path)) }
+        let bytes = try Self.textBytes(ofFile: path)
+        guard Self.utf16Encoding(of: bytes) == nil else { return try body(read(bytes: bytes, file: path)) }
         let hasByteOrderMark = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
         let start = hasByteOrderMark ? 3 : 0
         guard hasByteOrderMark || options.encoding != .gb18030, Self.isUTF8(bytes, from: start, parallelism: parallelism)

@@ -54,6 +54,12 @@ public struct CSVReader: Sendable {
         if WorkbookReader.isGzip(path) {
             throw .unreadable(file: path, reason: "it is gzip-compressed; unpack it first (gunzip -k \(path)) and give the CSV")
         }
+        return try read(bytes: try Self.textBytes(ofFile: path), file: path)
+    }
+
+    /// The bytes of the file at `path`, refused when they are compressed: gzip, or a ZIP
+    /// (a workbook) that arrived through a pipe.
+    static func textBytes(ofFile path: String) throws(DatasetError) -> [UInt8] {
         let bytes = try FileBytes.contents(ofFile: path)
         if bytes.starts(with: [0x1F, 0x8B]) {
             throw .unreadable(file: path, reason: "it is gzip-compressed; unpack it first (gunzip) and give the CSV")
@@ -61,7 +67,7 @@ public struct CSVReader: Sendable {
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             throw .unreadable(file: path, reason: "it is a ZIP file (an Excel workbook?); give its path rather than a pipe")
         }
-        return try read(bytes: bytes, file: path)
+        return bytes
     }
 
     /// Reads CSV data from memory.

@@ -93,6 +93,24 @@ struct CSVReaderPartsTests {
         #expect(delivered == 0)
     }
 
+    @Test("compressed bytes get the whole read's refusal, before any part")
+    func compressed() throws {
+        for (bytes, word) in [([0x1F, 0x8B, 0x08, 0x00] as [UInt8], "gzip"), ([0x50, 0x4B, 0x03, 0x04, 0x14], "ZIP")] {
+            let path = try Self.file(bytes)
+            // Through the path the whole read's checks of the file come first; the same
+            // bytes arriving as a pipe are refused by their first bytes (textBytes).
+            let whole = #expect(throws: DatasetError.self) { try CSVReader().read(contentsOf: path) }
+            var delivered = 0
+            let parts = #expect(throws: DatasetError.self) {
+                try CSVReader().forEachPart(contentsOf: path) { _ in delivered += 1 }
+            }
+            #expect(parts?.description == whole?.description)
+            #expect(delivered == 0)
+            let refused = #expect(throws: DatasetError.self) { try CSVReader.textBytes(ofFile: path) }
+            #expect(refused?.description.contains(word) == true)
+        }
+    }
+
     @Test("GB18030 and UTF-16 files are read whole, as one part equal to the whole read")
     func otherEncodings() throws {
         let text = CSVParserParallelTests.randomCSV(seed: 9, records: 120)
