@@ -121,11 +121,7 @@ struct ModelFitReportGoldenTests {
                     checking: checked, learned: fit.learned, training: fit.training,
                     parts: { body in
                         for start in stride(from: 0, to: records.count, by: run) {
-                            try body(
-                                CSVTable(
-                                    file: fit.table.file, header: fit.table.header,
-                                    records: Array(records[start..<min(start + run, records.count)]),
-                                    delimiter: fit.table.delimiter, encoding: fit.table.encoding, hadByteOrderMark: false))
+                            try body(fit.table.withRecords(Array(records[start..<min(start + run, records.count)])))
                         }
                     }, lines: fit.trainingLines, tolerance: 1e-12, partRecords: 3)
             }

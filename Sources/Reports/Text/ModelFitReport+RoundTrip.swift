@@ -83,20 +83,12 @@ extension ModelFitReport.RoundTrip {
                 whole = whole ?? part
                 records += part.records
             }
-            if let whole {
-                try check.compare(
-                    CSVTable(
-                        file: whole.file, header: whole.header, records: records, delimiter: whole.delimiter,
-                        encoding: whole.encoding, hadByteOrderMark: whole.hadByteOrderMark))
-            }
+            if let whole { try check.compare(whole.withRecords(records)) }
         } else {
             try parts { part in
                 for start in stride(from: 0, to: part.records.count, by: partRecords) {
                     try check.compare(
-                        CSVTable(
-                            file: part.file, header: part.header,
-                            records: Array(part.records[start..<Swift.min(start + partRecords, part.records.count)]),
-                            delimiter: part.delimiter, encoding: part.encoding, hadByteOrderMark: part.hadByteOrderMark))
+                        part.withRecords(Array(part.records[start..<Swift.min(start + partRecords, part.records.count)])))
                 }
             }
         }

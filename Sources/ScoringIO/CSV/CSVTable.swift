@@ -51,6 +51,14 @@ public struct CSVTable: Sendable {
         self.encoding = encoding
         self.hadByteOrderMark = hadByteOrderMark
     }
+
+    /// This file's table with other records (a part of them, or some kept): same file,
+    /// header, delimiter and encoding.
+    public func withRecords(_ records: [CSVRecord]) -> CSVTable {
+        CSVTable(
+            file: file, header: header, records: records, delimiter: delimiter, encoding: encoding,
+            hadByteOrderMark: hadByteOrderMark)
+    }
 }
 
 extension CSVTable {

@@ -133,10 +133,7 @@ public struct SnapshotReader: Sendable {
         // The prospect loader reads the factor columns. Its duplicate-id check is for
         // prospect lists; snapshots repeat ids across dates, so the copy of the model it is
         // given takes ids from line numbers, and the real ids are put back afterwards.
-        let filtered = CSVTable(
-            file: table.file, header: table.header, records: kept, delimiter: table.delimiter,
-            encoding: table.encoding, hadByteOrderMark: table.hadByteOrderMark)
-        let loaded = try ProspectListLoader(model: Self.lineNumberedCopy(of: model)).load(filtered)
+        let loaded = try ProspectListLoader(model: Self.lineNumberedCopy(of: model)).load(table.withRecords(kept))
         rejects += loaded.rejects.map(HistoryReject.init)
         var batch = loaded.batch
         var dates: [CalendarDate] = []
