@@ -322,7 +322,7 @@ public struct ProspectStream: Sendable {
                 var merger = StreamMerger(
                     plan: plan, scoring: true, registry: firstPass.registry, knownMeans: knownMeans,
                     deferredLimit: deferredLimit, selection: selection, wanted: grades)
-                if configuration.keepsRecords { merger.recorded = RecordedRows(plan: plan, rows: expected, bytes: setup.fileSize) }
+                if configuration.keepsRecords { merger.recorded = RecordedRows(plan: plan, rows: expected) }
                 merger.observer = configuration.observer?()
                 merger.trimsSelection = trim
                 try runStored(spill: spill, mapper: scoringMapper, merger: &merger, timings: &timings)
@@ -331,7 +331,7 @@ public struct ProspectStream: Sendable {
             var merger = StreamMerger(
                 plan: plan, scoring: true, registry: AccountRegistry(expectedCount: expected), knownMeans: knownMeans,
                 deferredLimit: deferredLimit, selection: selection, wanted: grades)
-            if configuration.keepsRecords { merger.recorded = RecordedRows(plan: plan, rows: expected, bytes: setup.fileSize) }
+            if configuration.keepsRecords { merger.recorded = RecordedRows(plan: plan, rows: expected) }
             merger.observer = configuration.observer?()
             merger.trimsSelection = trim
             blocks = try run(

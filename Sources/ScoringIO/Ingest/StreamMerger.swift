@@ -194,6 +194,7 @@ struct StreamMerger {
                 do { try spill.append(stored) } catch { spillFailure = error }
             }
         }
+        if let recorded { recorded.offer(text: chunk.bytes, scored: Self.keptScores(rows.scored)) }
         rows.idBytes.withByteView { ids in
             chunk.bytes.withByteView { text in
                 let touchAhead = 32
@@ -271,7 +272,7 @@ struct StreamMerger {
                         scores = graded
                     }
                     select(
-                        ranked, record: recordText, scores: scores, dealValue: record.dealValue, scored: rows.scored,
+                        ranked, record: recordText, recordStart: start, scores: scores, dealValue: record.dealValue,
                         scoredRow: candidate)
                 }
                 while rejectIndex < rows.rejects.count {
@@ -304,6 +305,7 @@ struct StreamMerger {
         var textEnd = 0
         let carries = everyRow != nil || recorded != nil
         precondition(!carries || stored.text.count >= stored.lengths.reduce(0) { $0 + Int($1) }, "Stored rows keep their text for a ranking of every row")
+        if let recorded { recorded.offer(text: stored.text, scored: Self.keptScores(rows.scored)) }
         for candidate in 0..<stored.count {
             let record = rows.candidates[candidate]
             let isDeferred = record.grade == MappedChunk.deferredGrade
@@ -338,11 +340,11 @@ struct StreamMerger {
             if carries {
                 stored.text.withByteView { text in
                     select(
-                        ranked, record: text.rebased(textStart..<textEnd), scores: scores,
-                        dealValue: dealValue, scored: rows.scored, scoredRow: candidate)
+                        ranked, record: text.rebased(textStart..<textEnd), recordStart: textStart, scores: scores,
+                        dealValue: dealValue, scoredRow: candidate)
                 }
             } else {
-                select(ranked, record: nil, scores: scores, dealValue: dealValue, scored: nil, scoredRow: 0)
+                select(ranked, record: nil, recordStart: 0, scores: scores, dealValue: dealValue, scoredRow: 0)
             }
         }
         showObserved()
@@ -432,6 +434,13 @@ struct StreamMerger {
         deferredFactorEnds.append(deferredFactors.count)
     }
 
+    /// The scored rows of a chunk whose rows a run history keeps (the mapper keeps them when
+    /// ``recorded`` is set).
+    private static func keptScores(_ scored: ScoredRows?) -> ScoredRows {
+        guard let scored else { preconditionFailure("A run history keeps the utilities of every row") }
+        return scored
+    }
+
     /// Shrinks the top-K as ``trimsSelection`` says, once enough accounts are graded.
     private mutating func trimSelection() {
         guard let trim = trimsSelection, var selection = top, gradeCounts.reduce(0, +) > trim.after else { return }
@@ -461,16 +470,17 @@ struct StreamMerger {
     /// of every row carries).
     ///
     /// - Parameters:
-    ///   - scored: What the pass computed of the row (its row `scoredRow`), which a run
-    ///     history keeps; `nil` when not kept.
+    ///   - recordStart: Where `record` starts in the text last offered to a run history's
+    ///     kept rows (``RecordedRows/offer(text:scored:)``).
+    ///   - scoredRow: The row's row in the scored rows last offered to them.
     private mutating func select(
-        _ entry: RankedEntry, record: ByteView?, scores: (value: Double, difficulty: Double),
-        dealValue: Double, scored: ScoredRows?, scoredRow: Int
+        _ entry: RankedEntry, record: ByteView?, recordStart: Int, scores: (value: Double, difficulty: Double),
+        dealValue: Double, scoredRow: Int
     ) {
         gradeCounts[Int(entry.grade)] += 1
         if let recorded {
-            guard let record, let scored else { preconditionFailure("A row kept for a run history carries its record and utilities") }
-            recorded.append(entry, record: record, scored: scored, row: scoredRow)
+            precondition(record != nil, "A row kept for a run history carries its record")
+            recorded.append(entry, start: recordStart, row: scoredRow)
         }
         if observing {
             observed.append(gradeOrder: entry.grade, value: scores.value, difficulty: scores.difficulty, dealValue: dealValue)
@@ -522,6 +532,7 @@ struct StreamMerger {
         deferredTextStarts = []
         deferredDealValues = []
         let grader = Grader(plan: plan)
+        if let recorded, !entries.isEmpty { recorded.offer(text: text, scored: Self.keptScores(scored)) }
         text.withByteView { text in
             for (index, var entry) in entries.enumerated() {
                 let start = index == 0 ? 0 : factorEnds[index - 1]
@@ -533,7 +544,7 @@ struct StreamMerger {
                 select(
                     entry,
                     record: !carries ? nil : text.rebased(textStart..<(textStart + Int(entry.position.length))),
-                    scores: (graded.value, graded.difficulty), dealValue: dealValues[index], scored: scored,
+                    recordStart: textStart, scores: (graded.value, graded.difficulty), dealValue: dealValues[index],
                     scoredRow: index)
             }
         }
