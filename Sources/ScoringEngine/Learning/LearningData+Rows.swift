@@ -6,7 +6,7 @@ extension LearningData {
             case .numeric(let values):
                 return LearningColumn(name: column.name, values: .numeric(rows.map { values[$0] }), factor: column.factor)
             case .categorical(let labels):
-                return LearningColumn(name: column.name, values: .categorical(rows.map { labels[$0] }), factor: column.factor)
+                return LearningColumn(name: column.name, values: .categorical(labels.rows(rows)), factor: column.factor)
             }
         }
         return LearningData(

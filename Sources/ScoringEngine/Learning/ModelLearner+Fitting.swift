@@ -335,21 +335,15 @@ extension ModelLearner {
                     codeOf[category.label.lowercased()] = Int32(code)
                 }
                 let otherCode: Int32? = other == nil ? nil : Int32(map.count)
-                var codes = [Int32](repeating: -1, count: labels.count)
-                // Labels repeat: each distinct spelling is trimmed, lowercased and looked up
-                // once (-1 missing, -2 unknown without `other`).
-                var codeOfSpelling: [String: Int32] = [:]
-                for (row, label) in labels.enumerated() {
-                    guard let label else { continue }
-                    let code: Int32
-                    if let known = codeOfSpelling[label] {
-                        code = known
-                    } else {
-                        let key = label.trimmingCharacters(in: .whitespaces)
-                        code = key.isEmpty ? -1 : codeOf[key.lowercased()] ?? otherCode ?? -2
-                        codeOfSpelling[label] = code
-                    }
-                    if code == -2 { unknown += 1 } else { codes[row] = code }
+                // Each distinct spelling is trimmed, lowercased and looked up once (-1
+                // missing, -2 unknown without `other`, which counts and then reads as missing).
+                var codes = labels.mapCodes { label in
+                    let key = label.trimmingCharacters(in: .whitespaces)
+                    return key.isEmpty ? -1 : codeOf[key.lowercased()] ?? otherCode ?? -2
+                }
+                for row in codes.indices where codes[row] == -2 {
+                    unknown += 1
+                    codes[row] = -1
                 }
                 factorColumns.append(.categorical(codes))
             case (.categorical, .numeric):

@@ -65,20 +65,19 @@ struct PreparedColumn: Sendable {
             sortedTags = []
             missingRows = []
             missingTags = []
+            // Labels equal but for case are one group, named by the spelling of its first
+            // account; an empty label is missing. Each distinct spelling is looked up once.
             var index: [String: Int32] = [:]
             var labels: [String] = []
-            var codes = [Int32](repeating: -1, count: raw.count)
-            var present = 0
-            for row in raw.indices {
-                guard let label = raw[row], !label.isEmpty else { continue }
+            let codes = raw.mapCodes { label in
+                guard !label.isEmpty else { return -1 }
                 let (code, isNew) = index.code(for: label.lowercased())
                 if isNew { labels.append(label) }
-                codes[row] = code
-                present += 1
+                return code
             }
             self.codes = codes
             self.labels = labels
-            presentCount = present
+            presentCount = codes.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
         }
     }
 }

@@ -244,7 +244,8 @@ public struct LearningHistoryLoader: Sendable {
                 let factor = readers[index].factor
                 return LearningColumn(
                     name: factor.column,
-                    values: factor.isCategorical ? .categorical(rows.labels[index]) : .numeric(rows.numeric[index]),
+                    values: factor.isCategorical
+                        ? .categorical(CategoryLabels(rows.labels[index])) : .numeric(rows.numeric[index]),
                     factor: factor)
             }
             let results = CandidateResults(candidateIndices.count)
@@ -588,7 +589,7 @@ public struct LearningHistoryLoader: Sendable {
             )
         }
         return (
-            LearningColumn(name: name, values: .categorical(fields.map { $0.map(Self.trimmed) })),
+            LearningColumn(name: name, values: .categorical(CategoryLabels(fields.lazy.map { $0.map(Self.trimmed) }))),
             CandidateColumn(name: name, kind: .categorical, present: present, unreadable: 0, firstUnreadable: nil)
         )
     }

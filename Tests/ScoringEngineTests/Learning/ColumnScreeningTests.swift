@@ -9,7 +9,7 @@ struct ColumnScreeningTests {
     static let n = 2_000
 
     static func numeric(_ name: String, _ values: [Double]) -> LearningColumn { LearningColumn(name: name, values: .numeric(values)) }
-    static func labels(_ name: String, _ values: [String?]) -> LearningColumn { LearningColumn(name: name, values: .categorical(values)) }
+    static func labels(_ name: String, _ values: [String?]) -> LearningColumn { LearningColumn(name: name, values: .categorical(CategoryLabels(values))) }
 
     @Test("planted id-like columns are named; ordinary numbers and categories are not")
     func idLike() {

@@ -48,7 +48,7 @@ enum InteractionFixtures {
                     LearningColumn(name: "a", values: .numeric(a), factor: model.factors[0]),
                     LearningColumn(name: "effort", values: .numeric(effort), factor: model.factors[1]),
                     LearningColumn(name: "b", values: .numeric(b)),
-                    LearningColumn(name: "colour", values: .categorical(colour)),
+                    LearningColumn(name: "colour", values: .categorical(CategoryLabels(colour))),
                     LearningColumn(name: "noise", values: .numeric(noise)),
                 ],
                 outcomes: outcomes),

@@ -31,7 +31,7 @@ struct JointRefitTests {
             columns: [
                 LearningColumn(name: "a", values: .numeric(a)),
                 LearningColumn(name: "b", values: .numeric(b)),
-                LearningColumn(name: "colour", values: .categorical(colour)),
+                LearningColumn(name: "colour", values: .categorical(CategoryLabels(colour))),
                 LearningColumn(name: "noise", values: .numeric(noise)),
             ],
             outcomes: outcomes)

@@ -62,7 +62,7 @@ enum LearningFixtures {
             LearningColumn(name: "budget", values: .numeric(budget), factor: model.factors[0]),
             LearningColumn(name: "delay", values: .numeric(delay), factor: model.factors[1]),
             LearningColumn(name: "region_score", values: .numeric(region)),
-            LearningColumn(name: "industry", values: .categorical(industry)),
+            LearningColumn(name: "industry", values: .categorical(CategoryLabels(industry))),
             LearningColumn(name: "noise", values: .numeric(noise)),
         ]
         if leak {
@@ -71,7 +71,7 @@ enum LearningFixtures {
                 let flip = random.nextDouble() < 0.02
                 leakValues.append((won == 1) != flip ? "contract_signed" : "closed_no_deal")
             }
-            columns.append(LearningColumn(name: "followup_status", values: .categorical(leakValues)))
+            columns.append(LearningColumn(name: "followup_status", values: .categorical(CategoryLabels(leakValues))))
         }
         return History(data: LearningData(columns: columns, outcomes: outcomes), truth: truth)
     }
