@@ -274,25 +274,25 @@ public struct PipelineReport: ViewedFourFormatReport {
                         uninformative: summary.uninformative)
                 })
         }
-        let fit = fitted.map { fitted in
-            FitJSON(
-                summary: SummaryJSON(
-                    rowsRead: fitted.log.rowsRead, eventsUsed: fitted.log.eventsUsed, rejected: fitted.log.rejects.count,
-                    accountsLeftOut: fitted.log.excludedAccounts.count, snapshotRowsRead: fitted.snapshotRows,
-                    snapshotRowsRejected: fitted.snapshotRejects.count),
-                rejects: JSONLines((fitted.log.rejects + fitted.snapshotRejects).map(HistoryRejectJSON.init)))
+        let summary = fitted.map { fitted in
+            SummaryJSON(
+                rowsRead: fitted.log.rowsRead, eventsUsed: fitted.log.eventsUsed, rejected: fitted.log.rejects.count,
+                accountsLeftOut: fitted.log.excludedAccounts.count, snapshotRowsRead: fitted.snapshotRows,
+                snapshotRowsRejected: fitted.snapshotRejects.count)
         }
+        let rejects = fitted.map { JSONLines(($0.log.rejects + $0.snapshotRejects).map(HistoryRejectJSON.init)) }
         return ReportJSONEncoder().encode(
             JSON(
                 pipeline: pipelineFile, period: period.rawValue, confidenceLevel: number(table.confidenceLevel), history: history,
                 transitions: JSONLines(transitions), horizon: forecaster.horizon, outlook: JSONLines(outlook),
-                conversion: conversion, fit: fit))
+                conversion: conversion, summary: summary, rejects: rejects))
     }
 
     /// `kam pipeline show` and `kam pipeline fit --format json` (`kam.pipeline-report/1`);
     /// `summary` and `rejects` only after a fit. There are always five stages, so
     /// `transitions` and `outlook` are never the empty `[]`.
     private struct JSON: Encodable, JSONLayoutProviding {
+        let schema = "kam.pipeline-report/1"
         let pipeline: String
         let period: String
         let confidenceLevel: JSONNumber
@@ -301,31 +301,9 @@ public struct PipelineReport: ViewedFourFormatReport {
         let horizon: Int
         let outlook: JSONLines<OutlookJSON>
         let conversion: ConversionJSON?
-        let fit: FitJSON?
+        @OmittedWhenNil var summary: SummaryJSON?
+        @OmittedWhenNil var rejects: JSONLines<HistoryRejectJSON>?
         var jsonLayout: JSONLayout { .lines }
-
-        private enum CodingKeys: String, CodingKey {
-            case schema, pipeline, period
-            case confidenceLevel
-            case history, transitions, horizon, outlook, conversion, summary, rejects
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode("kam.pipeline-report/1", forKey: .schema)
-            try container.encode(pipeline, forKey: .pipeline)
-            try container.encode(period, forKey: .period)
-            try container.encode(confidenceLevel, forKey: .confidenceLevel)
-            try container.encode(history, forKey: .history)
-            try container.encode(transitions, forKey: .transitions)
-            try container.encode(horizon, forKey: .horizon)
-            try container.encode(outlook, forKey: .outlook)
-            try container.encode(conversion, forKey: .conversion)
-            if let fit {
-                try container.encode(fit.summary, forKey: .summary)
-                try container.encode(fit.rejects, forKey: .rejects)
-            }
-        }
     }
 
     private struct HistoryJSON: Encodable {
@@ -393,22 +371,7 @@ public struct PipelineReport: ViewedFourFormatReport {
         let intercept: CoefficientJSON
         let value: CoefficientJSON
         let difficulty: CoefficientJSON
-        let fittedOn: FittedOnJSON?
-
-        private enum CodingKeys: String, CodingKey {
-            case scoringModel
-            case intercept, value, difficulty
-            case fittedOn
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(scoringModel, forKey: .scoringModel)
-            try container.encode(intercept, forKey: .intercept)
-            try container.encode(value, forKey: .value)
-            try container.encode(difficulty, forKey: .difficulty)
-            if let fittedOn { try container.encode(fittedOn, forKey: .fittedOn) }
-        }
+        @OmittedWhenNil var fittedOn: FittedOnJSON?
     }
 
     private struct FittedOnJSON: Encodable {
@@ -418,11 +381,6 @@ public struct PipelineReport: ViewedFourFormatReport {
         let insufficientInformation: Int
         let unresolved: Int
         let uninformative: Int
-    }
-
-    private struct FitJSON {
-        let summary: SummaryJSON
-        let rejects: JSONLines<HistoryRejectJSON>
     }
 
     private struct SummaryJSON: Encodable {
