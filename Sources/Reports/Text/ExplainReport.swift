@@ -64,11 +64,6 @@ public struct ExplainReport: FourFormatReport {
         "\(grade.letter) (\(grade.action(language)))"
     }
 
-    public func signed(_ value: Double, digits: Int) -> String {
-        let text = formatDecimal(value, digits: digits)
-        return value > 0 && text != formatDecimal(0, digits: digits) ? "+" + text : text
-    }
-
     public var rank: Int {
         (assessment.rankedRows().firstIndex(of: row) ?? 0) + 1
     }
@@ -126,7 +121,7 @@ public struct ExplainReport: FourFormatReport {
                 rawText(value, label: label, factor: contribution.factorIndex) + (contribution.present ? "" : "*")
                     + (special(contribution.factorIndex) == nil ? "" : "†"),
                 formatDecimal(contribution.utility, digits: 3), formatDecimal(model.factors[contribution.factorIndex].weight, digits: 3),
-                formatDecimal(contribution.points, digits: 1), signed(contribution.impact, digits: 1),
+                formatDecimal(contribution.points, digits: 1), ReportFormat.signed(contribution.impact, digits: 1),
             ])
         }
         out += markdown ? table.markdown() : table.render()
@@ -156,7 +151,7 @@ public struct ExplainReport: FourFormatReport {
                 changes.rows.append([
                     factorName(change.factorIndex), rawText(value, label: label, factor: change.factorIndex),
                     rawText(change.newValue, label: change.newLabel, factor: change.factorIndex),
-                    signed(change.newUtility - change.currentUtility, digits: 3), change.newGrade.letter,
+                    ReportFormat.signed(change.newUtility - change.currentUtility, digits: 3), change.newGrade.letter,
                     formatDecimal(change.newValueScore, digits: 1), formatDecimal(change.newDifficultyScore, digits: 1),
                 ])
             }

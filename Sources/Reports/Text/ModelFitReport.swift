@@ -102,8 +102,7 @@ public struct ModelFitReport: ViewedFourFormatReport {
 
     public func signed(_ value: Double?, _ digits: Int) -> String {
         guard let value, value.isFinite else { return "–" }
-        let text = formatDecimal(value, digits: digits)
-        return value > 0 && text != formatDecimal(0, digits: digits) ? "+" + text : text
+        return ReportFormat.signed(value, digits: digits)
     }
 
     public func percent(_ value: Double?) -> String {
