@@ -121,7 +121,7 @@ public struct AHPReport: FourFormatReport {
                 }
             }
             table.rows.append(consistencyRow)
-            out += markdown ? table.markdown() : table.render()
+            out += table.text(markdown: markdown)
             // What to revisit: the combined matrix, then each inconsistent judge.
             var notes: [String] = []
             if !combined.isAcceptable {

@@ -124,7 +124,7 @@ public struct ExplainReport: FourFormatReport {
                 formatDecimal(contribution.points, digits: 1), ReportFormat.signed(contribution.impact, digits: 1),
             ])
         }
-        out += markdown ? table.markdown() : table.render()
+        out += table.text(markdown: markdown)
         if explanation.contributions.contains(where: { !$0.present }) {
             out += zh ? "* 缺失：按该因素的缺失规则取效用。\n" : "* missing: the factor's missing policy supplied the utility.\n"
         }
@@ -155,7 +155,7 @@ public struct ExplainReport: FourFormatReport {
                     formatDecimal(change.newValueScore, digits: 1), formatDecimal(change.newDifficultyScore, digits: 1),
                 ])
             }
-            out += markdown ? changes.markdown() : changes.render()
+            out += changes.text(markdown: markdown)
         }
         let blocked = whatIf.obstacles.filter { $0.obstacle != .zeroWeight }.map { factorName($0.factorIndex) }
         var notes = conclusionLines()

@@ -268,7 +268,7 @@ public struct KPIReport {
         for person in people {
             indicators.rows.append([person.record.person, roleText(person.record.role)] + shownIndicators.map { cell(person.value(of: $0)) })
         }
-        text += markdown ? indicators.markdown() : indicators.render(maxWidth: maxWidth)
+        text += indicators.text(markdown: markdown, maxWidth: maxWidth)
         let notes = people.flatMap { person in indicatorNotes(person).map { "\(person.record.person) \($0)" } }
         if !notes.isEmpty { text += "\n" + block(zh ? "不适用的指标" : "Not applicable", notes, maxWidth: maxWidth, markdown: markdown) }
 
@@ -287,7 +287,7 @@ public struct KPIReport {
             guard let result = person.scorecard.result else { continue }
             card.rows.append([person.record.person, points(result.total)] + result.items.map { points($0.points) })
         }
-        text += markdown ? card.markdown() : card.render(maxWidth: maxWidth)
+        text += card.text(markdown: markdown, maxWidth: maxWidth)
         var how: [String] = []
         for person in people {
             switch person.scorecard {
@@ -318,7 +318,7 @@ public struct KPIReport {
         for team in teams {
             indicators.rows.append([team.team, String(team.members.count)] + shownIndicators.map { cell(team.value(of: $0).value) })
         }
-        text += markdown ? indicators.markdown() : indicators.render(maxWidth: maxWidth)
+        text += indicators.text(markdown: markdown, maxWidth: maxWidth)
         let notes = teams.flatMap { team in teamNotes(team).map { "\(team.team) \($0)" } }
         if !notes.isEmpty { text += "\n" + block(zh ? "说明" : "Notes", notes, maxWidth: maxWidth, markdown: markdown) }
         text += "\n" + heading(zh ? "评分卡合计(§2.2)" : "Scorecard totals (§2.2)", markdown: markdown)
@@ -333,7 +333,7 @@ public struct KPIReport {
                 points(team.scorecardTotals.max()), String(team.notScored),
             ])
         }
-        text += markdown ? card.markdown() : card.render(maxWidth: maxWidth)
+        text += card.text(markdown: markdown, maxWidth: maxWidth)
         return text
     }
 

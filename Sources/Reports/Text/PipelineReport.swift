@@ -140,7 +140,7 @@ public struct PipelineReport: ViewedFourFormatReport {
                 [stageTitle(row + 1), exposures.map { ReportFormat.grouped($0[row]) } ?? "–"]
                     + targets.indices.map { ReportFormat.percent(table.probabilities[row, $0]) })
         }
-        text += markdown ? transitions.markdown() : transitions.render(maxWidth: maxWidth)
+        text += transitions.text(markdown: markdown, maxWidth: maxWidth)
         if let intervals = table.intervals {
             text += "\n" + (zh ? "\(level)% Wilson 置信区间（百分比）\n" : "\(level)% Wilson intervals (percent)\n")
             var table = PlainTable(
@@ -153,7 +153,7 @@ public struct PipelineReport: ViewedFourFormatReport {
                             ReportFormat.decimal(100 * $0.lowerBound, 1) + "–" + ReportFormat.decimal(100 * $0.upperBound, 1)
                         })
             }
-            text += markdown ? table.markdown() : table.render(maxWidth: maxWidth)
+            text += table.text(markdown: markdown, maxWidth: maxWidth)
         }
         text += "\n" + (zh
             ? "各阶段前景（吸收链基本矩阵求解；期数单位：\(period.unit(.zh))）\n"
@@ -173,7 +173,7 @@ public struct PipelineReport: ViewedFourFormatReport {
                     o.expectedPeriodsToWin.isNaN ? "–" : ReportFormat.decimal(o.expectedPeriodsToWin, 1),
                 ] + checkpoints.map { ReportFormat.percent(o.wonByPeriod[$0]) })
         }
-        text += markdown ? outlook.markdown() : outlook.render(maxWidth: maxWidth)
+        text += outlook.text(markdown: markdown, maxWidth: maxWidth)
         let note = zh
             ? "期望期数 = 预计几\(period.unit(.zh, plural: true))后结束（赢或丢）；赢单期数 = 若赢单，预计几\(period.unit(.zh, plural: true))后赢单；n 期内赢 = n \(period.unit(.zh, plural: true))内赢单的概率。"
             : "to close: expected \(unit) until won or lost (sd: its standard deviation); to win: expected \(unit) until won, if won; won ≤N: P(won within N \(unit))."

@@ -174,7 +174,7 @@ public struct RankReport {
             ]
             table.rows.append(cells)
         }
-        var text = markdown ? table.markdown() : table.render(maxWidth: maxWidth)
+        var text = table.text(markdown: markdown, maxWidth: maxWidth)
         guard showsSummary else { return text }
         text += "\n" + ReportFormat.summary(summaryLines(), markdown: markdown, maxWidth: maxWidth)
         return text

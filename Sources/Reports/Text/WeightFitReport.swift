@@ -144,7 +144,7 @@ public struct WeightFitReport: FourFormatReport {
                 result.prior == .model ? ReportFormat.signed(result.priorMean[index], digits: 2) : "0", verdict,
             ])
         }
-        out += markdown ? table.markdown() : table.render()
+        out += table.text(markdown: markdown)
         out += "\n"
         if let comparison = result.comparison {
             var metrics = PlainTable(columns: [
@@ -158,7 +158,7 @@ public struct WeightFitReport: FourFormatReport {
             metrics.rows.append(row(zh ? "当前权重（作为评分）" : "current weights as a score", comparison.current))
             metrics.rows.append(row(zh ? "建议权重（作为评分）" : "proposed weights as a score", comparison.proposed))
             metrics.rows.append([zh ? "基准（只用赢单率）" : "base rate only", "0.500", formatDecimal(comparison.baseRateLogLoss, digits: 3)])
-            out += markdown ? metrics.markdown() : metrics.render()
+            out += metrics.text(markdown: markdown)
             out += "\n"
         } else if let failure = result.comparisonFailure {
             let text = zh ? "交叉验证的某一折无法拟合（\(failure)）；加一个正的 --strength 即可比较。"
