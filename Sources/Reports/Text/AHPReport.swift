@@ -29,7 +29,7 @@ public struct AHPReport: FourFormatReport {
     }
 
     public func factorName(_ index: Int) -> String {
-        zh ? model.factors[index].label.zh : model.factors[index].id
+        model.factors[index].name(in: language)
     }
 
     public func ratioText(_ analysis: PairwiseAnalysis) -> String {

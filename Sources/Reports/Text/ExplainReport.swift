@@ -16,7 +16,7 @@ public struct ExplainReport: FourFormatReport {
     public var account: Account { assessment.accounts[row] }
 
     public func factorName(_ index: Int) -> String {
-        zh ? model.factors[index].label.zh : model.factors[index].id
+        model.factors[index].name(in: language)
     }
 
     /// A raw number in the factor's unit, e.g. "35%", "1,800万元" → plain "1800 万元".
@@ -117,7 +117,7 @@ public struct ExplainReport: FourFormatReport {
         for contribution in explanation.contributions {
             let (value, label) = currentRaw(contribution.factorIndex)
             table.rows.append([
-                factorName(contribution.factorIndex), contribution.side == .value ? (zh ? "价值" : "value") : (zh ? "难度" : "diff"),
+                factorName(contribution.factorIndex), contribution.side.shortText(language),
                 rawText(value, label: label, factor: contribution.factorIndex) + (contribution.present ? "" : "*")
                     + (special(contribution.factorIndex) == nil ? "" : "†"),
                 formatDecimal(contribution.utility, digits: 3), formatDecimal(model.factors[contribution.factorIndex].weight, digits: 3),

@@ -167,7 +167,7 @@ public struct ModelFitReport: ViewedFourFormatReport {
     }
 
     public func sideText(_ side: Factor.Side) -> String {
-        side == .value ? (zh ? "价值" : "value") : (zh ? "难度" : "diff")
+        side.shortText(language)
     }
 
     public func reasonCode(_ reason: FactorReport.Reason) -> String {

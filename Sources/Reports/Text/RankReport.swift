@@ -65,7 +65,7 @@ public struct RankReport {
     public var acceptedCount: Int { wholeList?.accepted ?? loaded.batch.count }
 
     public func label(_ factorIndex: Int) -> String {
-        language == .zh ? model.factors[factorIndex].label.zh : model.factors[factorIndex].id
+        model.factors[factorIndex].name(in: language)
     }
 
     public func gradeText(_ grade: Grade) -> String {

@@ -112,7 +112,7 @@ public struct SensitivityReport: FourFormatReport {
                 limits.append("↑ \(assessment.accounts[account].id) \(interval.upperAccountBecomesA == true ? (zh ? "升 A" : "enters A") : (zh ? "失 A" : "leaves A"))")
             }
             factors.rows.append([
-                zh ? factor.label.zh : factor.id, factor.side == .value ? (zh ? "价值" : "value") : (zh ? "难度" : "diff"),
+                factor.name(in: language), factor.side.shortText(language),
                 formatDecimal(interval.weight, digits: 3),
                 "\(formatDecimal(interval.lower, digits: 3))–\(formatDecimal(interval.upper, digits: 3))",
                 limits.joined(separator: ", "),

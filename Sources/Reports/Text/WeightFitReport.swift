@@ -13,7 +13,7 @@ public struct WeightFitReport: FourFormatReport {
     public var zh: Bool { language == .zh }
 
     public func factorName(_ index: Int) -> String {
-        zh ? model.factors[index].label.zh : model.factors[index].id
+        model.factors[index].name(in: language)
     }
 
     public func pText(_ p: Double) -> String {
@@ -137,7 +137,7 @@ public struct WeightFitReport: FourFormatReport {
                 verdict = zh ? "支持" : "supports"
             }
             table.rows.append([
-                factorName(index), model.factors[index].side == .value ? (zh ? "价值" : "value") : (zh ? "难度" : "diff"),
+                factorName(index), model.factors[index].side.shortText(language),
                 formatDecimal(model.factors[index].weight, digits: 3), formatDecimal(result.proposedWeights[index], digits: 3),
                 ReportFormat.signed(estimate.value, digits: 2), formatDecimal(estimate.standardError, digits: 2),
                 ReportFormat.signed(estimate.zScore, digits: 1), pText(estimate.pValue),
