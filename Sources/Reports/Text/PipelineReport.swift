@@ -242,10 +242,9 @@ public struct PipelineReport: ViewedFourFormatReport {
                 let target = PipelineState(index: column) ?? .lost
                 var entry = TransitionEntryJSON(to: target.description, probability: number(table.probabilities[row, column]))
                 if let counts = table.counts, let intervals {
-                    entry.counted = (
-                        count: counts[row][column], lower: number(intervals[row][column].lowerBound),
-                        upper: number(intervals[row][column].upperBound)
-                    )
+                    entry.count = counts[row][column]
+                    entry.lower = number(intervals[row][column].lowerBound)
+                    entry.upper = number(intervals[row][column].upperBound)
                 }
                 return entry
             }
@@ -330,20 +329,9 @@ public struct PipelineReport: ViewedFourFormatReport {
     private struct TransitionEntryJSON: Encodable {
         let to: String
         let probability: JSONNumber
-        var counted: (count: Int, lower: JSONNumber, upper: JSONNumber)?
-
-        private enum CodingKeys: String, CodingKey { case to, probability, count, lower, upper }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(to, forKey: .to)
-            try container.encode(probability, forKey: .probability)
-            if let counted {
-                try container.encode(counted.count, forKey: .count)
-                try container.encode(counted.lower, forKey: .lower)
-                try container.encode(counted.upper, forKey: .upper)
-            }
-        }
+        @OmittedWhenNil var count: Int? = nil
+        @OmittedWhenNil var lower: JSONNumber? = nil
+        @OmittedWhenNil var upper: JSONNumber? = nil
     }
 
     /// A stage's outlook; each per-period list goes on a line of its own.
