@@ -163,7 +163,7 @@ extension HTMLReport {
 
     /// A factor's effect on priority as "label +1.2".
     func reasonText(_ contribution: Explanation.Contribution) -> String {
-        let label = zh ? model.factors[contribution.factorIndex].label.zh : model.factors[contribution.factorIndex].id
+        let label = model.factors[contribution.factorIndex].name(in: language)
         return "\(label) \(contribution.impact >= 0 ? "+" : "−")\(HTMLText.fixed(abs(contribution.impact), 1))"
     }
 

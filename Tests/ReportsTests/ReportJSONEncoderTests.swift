@@ -198,6 +198,25 @@ struct ReportJSONEncoderTests {
         #expect(ReportJSONEncoder().fragment(JSONNumber.null) == "null")
     }
 
+    @Test("an OmittedWhenNil member is left out without a value, written as it is with one")
+    func omittedWhenNil() {
+        struct Head: Encodable, JSONLayoutProviding {
+            let schema = "kam.test/1"
+            @OmittedWhenNil var calibration: Point?
+            @OmittedWhenNil var missing: [String]?
+            let rows: Int?
+            var jsonLayout: JSONLayout { .lines }
+        }
+        #expect(
+            ReportJSONEncoder().fragment(Head(calibration: nil, missing: nil, rows: nil))
+                == "{\n  \"schema\": \"kam.test/1\",\n  \"rows\": null\n}")
+        #expect(
+            ReportJSONEncoder().fragment(Head(calibration: Point(line: 2, column: nil), missing: [], rows: 4))
+                == "{\n  \"schema\": \"kam.test/1\",\n  \"calibration\": {\"line\": 2, \"column\": null},\n  \"missing\": [],\n  \"rows\": 4\n}"
+        )
+        #expect(ReportJSONEncoder().fragment([OmittedWhenNil<Int>(wrappedValue: nil)]) == "[null]")
+    }
+
     @Test("booleans")
     func booleans() {
         #expect(ReportJSONEncoder().fragment([true, false]) == "[true, false]")

@@ -29,7 +29,7 @@ public struct AHPReport: FourFormatReport {
     }
 
     public func factorName(_ index: Int) -> String {
-        zh ? model.factors[index].label.zh : model.factors[index].id
+        model.factors[index].name(in: language)
     }
 
     public func ratioText(_ analysis: PairwiseAnalysis) -> String {
@@ -102,7 +102,7 @@ public struct AHPReport: FourFormatReport {
                 var row = [
                     factorName(index), formatDecimal(model.factors[index].weight, digits: 3),
                     formatDecimal(combined.weights[k], digits: 3),
-                    signed(combined.weights[k] - model.factors[index].weight, digits: 3),
+                    ReportFormat.signed(combined.weights[k] - model.factors[index].weight, digits: 3),
                 ]
                 for judge in side.judges {
                     switch judge.analysis {
@@ -121,7 +121,7 @@ public struct AHPReport: FourFormatReport {
                 }
             }
             table.rows.append(consistencyRow)
-            out += markdown ? table.markdown() : table.render()
+            out += table.text(markdown: markdown)
             // What to revisit: the combined matrix, then each inconsistent judge.
             var notes: [String] = []
             if !combined.isAcceptable {
@@ -190,11 +190,6 @@ public struct AHPReport: FourFormatReport {
         case .saaty1980: return "saaty1980 (Saaty 1980, n ≤ 15)"
         case .alonsoLamata: return "alonso-lamata (Alonso–Lamata 2006 table up to n = 15, their formula beyond)"
         }
-    }
-
-    public func signed(_ value: Double, digits: Int) -> String {
-        let text = formatDecimal(value, digits: digits)
-        return value > 0 && text != formatDecimal(0, digits: digits) ? "+" + text : text
     }
 
     // MARK: CSV

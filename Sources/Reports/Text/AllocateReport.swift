@@ -185,7 +185,7 @@ public struct AllocateReport: MultiViewReport {
             team.budget > 0 ? ReportFormat.percent(allocation.expense / team.budget) : "–",
             budgetPrice.map { ReportFormat.decimal($0, 3) } ?? "–",
         ])
-        text += markdown ? peopleTable.markdown() : peopleTable.render(maxWidth: maxWidth)
+        text += peopleTable.text(markdown: markdown, maxWidth: maxWidth)
         if allocation.shadowPrices != nil {
             let note = zh
                 ? "影子价格：人员行为每多一小时可增加的预期\(problem.objective == .profit ? "利润" : "赢单收入")（\(moneyUnit)/小时）；预算行为每多 1 \(moneyUnit)预算可增加的\(moneyUnit)数（\(moneyUnit)/\(moneyUnit)）。"
@@ -216,7 +216,7 @@ public struct AllocateReport: MultiViewReport {
         text += zh
             ? "各客户的投入（按工时排序，\(rows.count) 个客户；费用、收入增量单位 \(moneyUnit)）\n"
             : "Effort per account (most hours first; \(rows.count) accounts; \(moneyUnit))\n"
-        text += markdown ? accounts.markdown() : accounts.render(maxWidth: maxWidth)
+        text += accounts.text(markdown: markdown, maxWidth: maxWidth)
         if rows.count > limit {
             text += zh ? "… 另有 \(rows.count - limit) 个（--top N 或 --format csv 查看全部）\n" : "… and \(rows.count - limit) more (--top N, or --format csv for all)\n"
         }
@@ -230,7 +230,7 @@ public struct AllocateReport: MultiViewReport {
             for (reason, count, examples) in counts {
                 nothing.rows.append([reasonLabel(reason), String(count), examples.joined(separator: " ")])
             }
-            text += markdown ? nothing.markdown() : nothing.render(maxWidth: maxWidth)
+            text += nothing.text(markdown: markdown, maxWidth: maxWidth)
             text += "\n"
         }
         text += ReportFormat.summary(summaryLines(), markdown: markdown, maxWidth: maxWidth)

@@ -124,7 +124,7 @@ public struct BacktestReport: MultiViewReport {
                 ReportFormat.money(result.forecastRevenue[index]), ReportFormat.money(result.actualRevenue), error,
             ])
         }
-        text += markdown ? metrics.markdown() : metrics.render(maxWidth: maxWidth)
+        text += metrics.text(markdown: markdown, maxWidth: maxWidth)
         let note = zh
             ? "Brier 与对数损失越低越好；AUC 0.5 为随机、1 为完美。预测/实际：窗口内赢单收入；每期误差：每期收入的平均绝对误差。"
             : "Lower Brier and log loss are better; AUC 0.5 is chance, 1 perfect. forecast, actual: revenue won in the window; MAE/period: mean absolute error of the revenue per period."
@@ -152,7 +152,7 @@ public struct BacktestReport: MultiViewReport {
             }
             reliability.rows.append(row)
         }
-        text += markdown ? reliability.markdown() : reliability.render(maxWidth: maxWidth)
+        text += reliability.text(markdown: markdown, maxWidth: maxWidth)
         text += "\n" + (zh ? "每期赢单收入：实际与预测\n" : "Revenue won per \(period.rawValue): actual and forecast\n")
         var revenue = PlainTable(columns: [
             .init(zh ? "期间" : "period"), .init(zh ? "实际" : "actual", alignRight: true),
@@ -166,7 +166,7 @@ public struct BacktestReport: MultiViewReport {
                 ReportFormat.money(row.scoreAware - row.actual),
             ])
         }
-        text += markdown ? revenue.markdown() : revenue.render(maxWidth: maxWidth)
+        text += revenue.text(markdown: markdown, maxWidth: maxWidth)
         text += "\n"
         text += ReportFormat.summary(summaryLines(), markdown: markdown, maxWidth: maxWidth)
         return text

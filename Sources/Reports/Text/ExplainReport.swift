@@ -16,7 +16,7 @@ public struct ExplainReport: FourFormatReport {
     public var account: Account { assessment.accounts[row] }
 
     public func factorName(_ index: Int) -> String {
-        zh ? model.factors[index].label.zh : model.factors[index].id
+        model.factors[index].name(in: language)
     }
 
     /// A raw number in the factor's unit, e.g. "35%", "1,800万元" → plain "1800 万元".
@@ -62,11 +62,6 @@ public struct ExplainReport: FourFormatReport {
 
     public func gradeText(_ grade: Grade) -> String {
         "\(grade.letter) (\(grade.action(language)))"
-    }
-
-    public func signed(_ value: Double, digits: Int) -> String {
-        let text = formatDecimal(value, digits: digits)
-        return value > 0 && text != formatDecimal(0, digits: digits) ? "+" + text : text
     }
 
     public var rank: Int {
@@ -122,14 +117,14 @@ public struct ExplainReport: FourFormatReport {
         for contribution in explanation.contributions {
             let (value, label) = currentRaw(contribution.factorIndex)
             table.rows.append([
-                factorName(contribution.factorIndex), contribution.side == .value ? (zh ? "价值" : "value") : (zh ? "难度" : "diff"),
+                factorName(contribution.factorIndex), contribution.side.shortText(language),
                 rawText(value, label: label, factor: contribution.factorIndex) + (contribution.present ? "" : "*")
                     + (special(contribution.factorIndex) == nil ? "" : "†"),
                 formatDecimal(contribution.utility, digits: 3), formatDecimal(model.factors[contribution.factorIndex].weight, digits: 3),
-                formatDecimal(contribution.points, digits: 1), signed(contribution.impact, digits: 1),
+                formatDecimal(contribution.points, digits: 1), ReportFormat.signed(contribution.impact, digits: 1),
             ])
         }
-        out += markdown ? table.markdown() : table.render()
+        out += table.text(markdown: markdown)
         if explanation.contributions.contains(where: { !$0.present }) {
             out += zh ? "* 缺失：按该因素的缺失规则取效用。\n" : "* missing: the factor's missing policy supplied the utility.\n"
         }
@@ -156,11 +151,11 @@ public struct ExplainReport: FourFormatReport {
                 changes.rows.append([
                     factorName(change.factorIndex), rawText(value, label: label, factor: change.factorIndex),
                     rawText(change.newValue, label: change.newLabel, factor: change.factorIndex),
-                    signed(change.newUtility - change.currentUtility, digits: 3), change.newGrade.letter,
+                    ReportFormat.signed(change.newUtility - change.currentUtility, digits: 3), change.newGrade.letter,
                     formatDecimal(change.newValueScore, digits: 1), formatDecimal(change.newDifficultyScore, digits: 1),
                 ])
             }
-            out += markdown ? changes.markdown() : changes.render()
+            out += changes.text(markdown: markdown)
         }
         let blocked = whatIf.obstacles.filter { $0.obstacle != .zeroWeight }.map { factorName($0.factorIndex) }
         var notes = conclusionLines()

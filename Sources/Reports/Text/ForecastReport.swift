@@ -270,7 +270,7 @@ public struct ForecastReport: MultiViewReport {
                 flag.isEmpty ? winPeriodLabel(forecast.expectedPeriodsToWin) : flag,
             ])
         }
-        text += markdown ? accounts.markdown() : accounts.render(maxWidth: maxWidth)
+        text += accounts.text(markdown: markdown, maxWidth: maxWidth)
         text += "\n"
         text += zh
             ? "团队每\(period.unit(.zh))赢单收入（\(moneyUnit)；期望值；P10/P50/P90 来自 \(totals.runs) 次模拟，种子 \(totals.seed)）\n"
@@ -292,7 +292,7 @@ public struct ForecastReport: MultiViewReport {
                 ])
             }
         }
-        text += markdown ? perPeriod.markdown() : perPeriod.render(maxWidth: maxWidth)
+        text += perPeriod.text(markdown: markdown, maxWidth: maxWidth)
         text += "\n"
         text += zh
             ? "\(horizon) \(unit)内按等级、经理、阶段合计（\(moneyUnit)）\n"
@@ -313,7 +313,7 @@ public struct ForecastReport: MultiViewReport {
                 ReportFormat.money(cell.p90),
             ])
         }
-        text += markdown ? groups.markdown() : groups.render(maxWidth: maxWidth)
+        text += groups.text(markdown: markdown, maxWidth: maxWidth)
         text += "\n"
         text += ReportFormat.summary(summaryLines(), markdown: markdown, maxWidth: maxWidth)
         return text

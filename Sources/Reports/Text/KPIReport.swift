@@ -268,7 +268,7 @@ public struct KPIReport {
         for person in people {
             indicators.rows.append([person.record.person, roleText(person.record.role)] + shownIndicators.map { cell(person.value(of: $0)) })
         }
-        text += markdown ? indicators.markdown() : indicators.render(maxWidth: maxWidth)
+        text += indicators.text(markdown: markdown, maxWidth: maxWidth)
         let notes = people.flatMap { person in indicatorNotes(person).map { "\(person.record.person) \($0)" } }
         if !notes.isEmpty { text += "\n" + block(zh ? "不适用的指标" : "Not applicable", notes, maxWidth: maxWidth, markdown: markdown) }
 
@@ -287,7 +287,7 @@ public struct KPIReport {
             guard let result = person.scorecard.result else { continue }
             card.rows.append([person.record.person, points(result.total)] + result.items.map { points($0.points) })
         }
-        text += markdown ? card.markdown() : card.render(maxWidth: maxWidth)
+        text += card.text(markdown: markdown, maxWidth: maxWidth)
         var how: [String] = []
         for person in people {
             switch person.scorecard {
@@ -318,7 +318,7 @@ public struct KPIReport {
         for team in teams {
             indicators.rows.append([team.team, String(team.members.count)] + shownIndicators.map { cell(team.value(of: $0).value) })
         }
-        text += markdown ? indicators.markdown() : indicators.render(maxWidth: maxWidth)
+        text += indicators.text(markdown: markdown, maxWidth: maxWidth)
         let notes = teams.flatMap { team in teamNotes(team).map { "\(team.team) \($0)" } }
         if !notes.isEmpty { text += "\n" + block(zh ? "说明" : "Notes", notes, maxWidth: maxWidth, markdown: markdown) }
         text += "\n" + heading(zh ? "评分卡合计(§2.2)" : "Scorecard totals (§2.2)", markdown: markdown)
@@ -333,7 +333,7 @@ public struct KPIReport {
                 points(team.scorecardTotals.max()), String(team.notScored),
             ])
         }
-        text += markdown ? card.markdown() : card.render(maxWidth: maxWidth)
+        text += card.text(markdown: markdown, maxWidth: maxWidth)
         return text
     }
 
@@ -548,6 +548,7 @@ public struct KPIReport {
 
     /// `kam kpi --format json` (`kam.kpi/1`): `people` with `--by person`, `teams` otherwise.
     private struct JSON: Encodable, JSONLayoutProviding {
+        let schema = "kam.kpi/1"
         let plan: String
         let actual: String
         let prospects: String?
@@ -557,34 +558,11 @@ public struct KPIReport {
         let periods: [String]
         let scorecard: ScorecardJSON
         let indicators: [IndicatorDefinitionJSON]
-        let people: JSONLines<PersonJSON>?
-        let teams: JSONLines<TeamJSON>?
+        @OmittedWhenNil var people: JSONLines<PersonJSON>?
+        @OmittedWhenNil var teams: JSONLines<TeamJSON>?
         let summary: SummaryJSON
         let rejects: JSONLines<HistoryRejectJSON>
         var jsonLayout: JSONLayout { .lines }
-
-        private enum CodingKeys: String, CodingKey {
-            case schema, plan, actual, prospects, model, by, language, periods, scorecard, indicators, people, teams, summary
-            case rejects
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode("kam.kpi/1", forKey: .schema)
-            try container.encode(plan, forKey: .plan)
-            try container.encode(actual, forKey: .actual)
-            try container.encode(prospects, forKey: .prospects)
-            try container.encode(model, forKey: .model)
-            try container.encode(by, forKey: .by)
-            try container.encode(language, forKey: .language)
-            try container.encode(periods, forKey: .periods)
-            try container.encode(scorecard, forKey: .scorecard)
-            try container.encode(indicators, forKey: .indicators)
-            if let people { try container.encode(people, forKey: .people) }
-            if let teams { try container.encode(teams, forKey: .teams) }
-            try container.encode(summary, forKey: .summary)
-            try container.encode(rejects, forKey: .rejects)
-        }
     }
 
     private struct ScorecardJSON: Encodable {
@@ -682,31 +660,9 @@ public struct KPIReport {
         let actualLine: Int
         let previousSales: PreviousSalesJSON
         let indicators: JSONMembers<IndicatorJSON>
-        let profiles: ProfileJSON?
+        @OmittedWhenNil var profiles: ProfileJSON?
         let scorecard: PersonScorecardJSON
         var jsonLayout: JSONLayout { .inlineBreaking(before: ["previous_sales", "indicators", "profiles", "scorecard"]) }
-
-        private enum CodingKeys: String, CodingKey {
-            case period, person, role, team
-            case planLine
-            case actualLine
-            case previousSales
-            case indicators, profiles, scorecard
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(period, forKey: .period)
-            try container.encode(person, forKey: .person)
-            try container.encode(role, forKey: .role)
-            try container.encode(team, forKey: .team)
-            try container.encode(planLine, forKey: .planLine)
-            try container.encode(actualLine, forKey: .actualLine)
-            try container.encode(previousSales, forKey: .previousSales)
-            try container.encode(indicators, forKey: .indicators)
-            if let profiles { try container.encode(profiles, forKey: .profiles) }
-            try container.encode(scorecard, forKey: .scorecard)
-        }
     }
 
     private struct PersonScorecardJSON: Encodable {
@@ -751,19 +707,8 @@ public struct KPIReport {
         let id: String
         let maximum: Double
         let points: Double?
-        let reason: String?
+        @OmittedWhenNil var reason: String?
         let explanation: String
-
-        private enum CodingKeys: String, CodingKey { case id, maximum, points, reason, explanation }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(maximum, forKey: .maximum)
-            try container.encode(points, forKey: .points)
-            if let reason { try container.encode(reason, forKey: .reason) }
-            try container.encode(explanation, forKey: .explanation)
-        }
     }
 
     /// A team's review; the indicators, profiles and scorecard each start a line of their own.
@@ -772,21 +717,9 @@ public struct KPIReport {
         let team: String
         let members: [String]
         let indicators: JSONMembers<IndicatorJSON>
-        let profiles: ProfileJSON?
+        @OmittedWhenNil var profiles: ProfileJSON?
         let scorecard: TeamScorecardJSON
         var jsonLayout: JSONLayout { .inlineBreaking(before: ["indicators", "profiles", "scorecard"]) }
-
-        private enum CodingKeys: String, CodingKey { case period, team, members, indicators, profiles, scorecard }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(period, forKey: .period)
-            try container.encode(team, forKey: .team)
-            try container.encode(members, forKey: .members)
-            try container.encode(indicators, forKey: .indicators)
-            if let profiles { try container.encode(profiles, forKey: .profiles) }
-            try container.encode(scorecard, forKey: .scorecard)
-        }
     }
 
     private struct TeamScorecardJSON: Encodable {

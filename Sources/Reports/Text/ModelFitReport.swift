@@ -102,8 +102,7 @@ public struct ModelFitReport: ViewedFourFormatReport {
 
     public func signed(_ value: Double?, _ digits: Int) -> String {
         guard let value, value.isFinite else { return "–" }
-        let text = formatDecimal(value, digits: digits)
-        return value > 0 && text != formatDecimal(0, digits: digits) ? "+" + text : text
+        return ReportFormat.signed(value, digits: digits)
     }
 
     public func percent(_ value: Double?) -> String {
@@ -168,7 +167,7 @@ public struct ModelFitReport: ViewedFourFormatReport {
     }
 
     public func sideText(_ side: Factor.Side) -> String {
-        side == .value ? (zh ? "价值" : "value") : (zh ? "难度" : "diff")
+        side.shortText(language)
     }
 
     public func reasonCode(_ reason: FactorReport.Reason) -> String {

@@ -128,7 +128,7 @@ public struct ModelReport {
                 ? "模型 '\(model.name)'：\(model.factors(on: .value).count) 个价值因素，\(model.factors(on: .difficulty).count) 个难度因素（权重在每一方内归一）。\n\n"
                 : "Model '\(model.name)': \(model.factors(on: .value).count) value factors, "
                     + "\(model.factors(on: .difficulty).count) difficulty factors (weights normalized per side).\n\n"
-            text += format == .markdown ? table.markdown() : table.render()
+            text += table.text(markdown: format == .markdown)
             text += "\n" + gradingLines().joined(separator: "\n") + "\n"
             if let calibrationLine { text += calibrationLine + "\n" }
             return text

@@ -140,7 +140,7 @@ public struct PipelineReport: ViewedFourFormatReport {
                 [stageTitle(row + 1), exposures.map { ReportFormat.grouped($0[row]) } ?? "–"]
                     + targets.indices.map { ReportFormat.percent(table.probabilities[row, $0]) })
         }
-        text += markdown ? transitions.markdown() : transitions.render(maxWidth: maxWidth)
+        text += transitions.text(markdown: markdown, maxWidth: maxWidth)
         if let intervals = table.intervals {
             text += "\n" + (zh ? "\(level)% Wilson 置信区间（百分比）\n" : "\(level)% Wilson intervals (percent)\n")
             var table = PlainTable(
@@ -153,7 +153,7 @@ public struct PipelineReport: ViewedFourFormatReport {
                             ReportFormat.decimal(100 * $0.lowerBound, 1) + "–" + ReportFormat.decimal(100 * $0.upperBound, 1)
                         })
             }
-            text += markdown ? table.markdown() : table.render(maxWidth: maxWidth)
+            text += table.text(markdown: markdown, maxWidth: maxWidth)
         }
         text += "\n" + (zh
             ? "各阶段前景（吸收链基本矩阵求解；期数单位：\(period.unit(.zh))）\n"
@@ -173,7 +173,7 @@ public struct PipelineReport: ViewedFourFormatReport {
                     o.expectedPeriodsToWin.isNaN ? "–" : ReportFormat.decimal(o.expectedPeriodsToWin, 1),
                 ] + checkpoints.map { ReportFormat.percent(o.wonByPeriod[$0]) })
         }
-        text += markdown ? outlook.markdown() : outlook.render(maxWidth: maxWidth)
+        text += outlook.text(markdown: markdown, maxWidth: maxWidth)
         let note = zh
             ? "期望期数 = 预计几\(period.unit(.zh, plural: true))后结束（赢或丢）；赢单期数 = 若赢单，预计几\(period.unit(.zh, plural: true))后赢单；n 期内赢 = n \(period.unit(.zh, plural: true))内赢单的概率。"
             : "to close: expected \(unit) until won or lost (sd: its standard deviation); to win: expected \(unit) until won, if won; won ≤N: P(won within N \(unit))."
@@ -242,10 +242,9 @@ public struct PipelineReport: ViewedFourFormatReport {
                 let target = PipelineState(index: column) ?? .lost
                 var entry = TransitionEntryJSON(to: target.description, probability: number(table.probabilities[row, column]))
                 if let counts = table.counts, let intervals {
-                    entry.counted = (
-                        count: counts[row][column], lower: number(intervals[row][column].lowerBound),
-                        upper: number(intervals[row][column].upperBound)
-                    )
+                    entry.count = counts[row][column]
+                    entry.lower = number(intervals[row][column].lowerBound)
+                    entry.upper = number(intervals[row][column].upperBound)
                 }
                 return entry
             }
@@ -274,25 +273,25 @@ public struct PipelineReport: ViewedFourFormatReport {
                         uninformative: summary.uninformative)
                 })
         }
-        let fit = fitted.map { fitted in
-            FitJSON(
-                summary: SummaryJSON(
-                    rowsRead: fitted.log.rowsRead, eventsUsed: fitted.log.eventsUsed, rejected: fitted.log.rejects.count,
-                    accountsLeftOut: fitted.log.excludedAccounts.count, snapshotRowsRead: fitted.snapshotRows,
-                    snapshotRowsRejected: fitted.snapshotRejects.count),
-                rejects: JSONLines((fitted.log.rejects + fitted.snapshotRejects).map(HistoryRejectJSON.init)))
+        let summary = fitted.map { fitted in
+            SummaryJSON(
+                rowsRead: fitted.log.rowsRead, eventsUsed: fitted.log.eventsUsed, rejected: fitted.log.rejects.count,
+                accountsLeftOut: fitted.log.excludedAccounts.count, snapshotRowsRead: fitted.snapshotRows,
+                snapshotRowsRejected: fitted.snapshotRejects.count)
         }
+        let rejects = fitted.map { JSONLines(($0.log.rejects + $0.snapshotRejects).map(HistoryRejectJSON.init)) }
         return ReportJSONEncoder().encode(
             JSON(
                 pipeline: pipelineFile, period: period.rawValue, confidenceLevel: number(table.confidenceLevel), history: history,
                 transitions: JSONLines(transitions), horizon: forecaster.horizon, outlook: JSONLines(outlook),
-                conversion: conversion, fit: fit))
+                conversion: conversion, summary: summary, rejects: rejects))
     }
 
     /// `kam pipeline show` and `kam pipeline fit --format json` (`kam.pipeline-report/1`);
     /// `summary` and `rejects` only after a fit. There are always five stages, so
     /// `transitions` and `outlook` are never the empty `[]`.
     private struct JSON: Encodable, JSONLayoutProviding {
+        let schema = "kam.pipeline-report/1"
         let pipeline: String
         let period: String
         let confidenceLevel: JSONNumber
@@ -301,31 +300,9 @@ public struct PipelineReport: ViewedFourFormatReport {
         let horizon: Int
         let outlook: JSONLines<OutlookJSON>
         let conversion: ConversionJSON?
-        let fit: FitJSON?
+        @OmittedWhenNil var summary: SummaryJSON?
+        @OmittedWhenNil var rejects: JSONLines<HistoryRejectJSON>?
         var jsonLayout: JSONLayout { .lines }
-
-        private enum CodingKeys: String, CodingKey {
-            case schema, pipeline, period
-            case confidenceLevel
-            case history, transitions, horizon, outlook, conversion, summary, rejects
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode("kam.pipeline-report/1", forKey: .schema)
-            try container.encode(pipeline, forKey: .pipeline)
-            try container.encode(period, forKey: .period)
-            try container.encode(confidenceLevel, forKey: .confidenceLevel)
-            try container.encode(history, forKey: .history)
-            try container.encode(transitions, forKey: .transitions)
-            try container.encode(horizon, forKey: .horizon)
-            try container.encode(outlook, forKey: .outlook)
-            try container.encode(conversion, forKey: .conversion)
-            if let fit {
-                try container.encode(fit.summary, forKey: .summary)
-                try container.encode(fit.rejects, forKey: .rejects)
-            }
-        }
     }
 
     private struct HistoryJSON: Encodable {
@@ -352,20 +329,9 @@ public struct PipelineReport: ViewedFourFormatReport {
     private struct TransitionEntryJSON: Encodable {
         let to: String
         let probability: JSONNumber
-        var counted: (count: Int, lower: JSONNumber, upper: JSONNumber)?
-
-        private enum CodingKeys: String, CodingKey { case to, probability, count, lower, upper }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(to, forKey: .to)
-            try container.encode(probability, forKey: .probability)
-            if let counted {
-                try container.encode(counted.count, forKey: .count)
-                try container.encode(counted.lower, forKey: .lower)
-                try container.encode(counted.upper, forKey: .upper)
-            }
-        }
+        @OmittedWhenNil var count: Int? = nil
+        @OmittedWhenNil var lower: JSONNumber? = nil
+        @OmittedWhenNil var upper: JSONNumber? = nil
     }
 
     /// A stage's outlook; each per-period list goes on a line of its own.
@@ -393,22 +359,7 @@ public struct PipelineReport: ViewedFourFormatReport {
         let intercept: CoefficientJSON
         let value: CoefficientJSON
         let difficulty: CoefficientJSON
-        let fittedOn: FittedOnJSON?
-
-        private enum CodingKeys: String, CodingKey {
-            case scoringModel
-            case intercept, value, difficulty
-            case fittedOn
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(scoringModel, forKey: .scoringModel)
-            try container.encode(intercept, forKey: .intercept)
-            try container.encode(value, forKey: .value)
-            try container.encode(difficulty, forKey: .difficulty)
-            if let fittedOn { try container.encode(fittedOn, forKey: .fittedOn) }
-        }
+        @OmittedWhenNil var fittedOn: FittedOnJSON?
     }
 
     private struct FittedOnJSON: Encodable {
@@ -418,11 +369,6 @@ public struct PipelineReport: ViewedFourFormatReport {
         let insufficientInformation: Int
         let unresolved: Int
         let uninformative: Int
-    }
-
-    private struct FitJSON {
-        let summary: SummaryJSON
-        let rejects: JSONLines<HistoryRejectJSON>
     }
 
     private struct SummaryJSON: Encodable {

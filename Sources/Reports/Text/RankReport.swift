@@ -65,7 +65,7 @@ public struct RankReport {
     public var acceptedCount: Int { wholeList?.accepted ?? loaded.batch.count }
 
     public func label(_ factorIndex: Int) -> String {
-        language == .zh ? model.factors[factorIndex].label.zh : model.factors[factorIndex].id
+        model.factors[factorIndex].name(in: language)
     }
 
     public func gradeText(_ grade: Grade) -> String {
@@ -174,7 +174,7 @@ public struct RankReport {
             ]
             table.rows.append(cells)
         }
-        var text = markdown ? table.markdown() : table.render(maxWidth: maxWidth)
+        var text = table.text(markdown: markdown, maxWidth: maxWidth)
         guard showsSummary else { return text }
         text += "\n" + ReportFormat.summary(summaryLines(), markdown: markdown, maxWidth: maxWidth)
         return text
@@ -393,27 +393,13 @@ public struct RankReport {
     /// The members of `kam rank --format json` (`kam.rank/1`) before the accounts;
     /// `calibration` only for a calibrated model.
     private struct HeadJSON: Encodable {
+        let schema = "kam.rank/1"
         let model: String
         let file: String
         let scenario: String
         let scenarios: [String]
-        let calibration: CalibrationJSON?
+        @OmittedWhenNil var calibration: CalibrationJSON?
         let summary: SummaryJSON
-
-        private enum CodingKeys: String, CodingKey {
-            case schema, model, file, scenario, scenarios, calibration, summary
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode("kam.rank/1", forKey: .schema)
-            try container.encode(model, forKey: .model)
-            try container.encode(file, forKey: .file)
-            try container.encode(scenario, forKey: .scenario)
-            try container.encode(scenarios, forKey: .scenarios)
-            if let calibration { try container.encode(calibration, forKey: .calibration) }
-            try container.encode(summary, forKey: .summary)
-        }
     }
 
     private struct CalibrationJSON: Encodable {

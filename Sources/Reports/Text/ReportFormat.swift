@@ -12,6 +12,13 @@ public enum ReportFormat {
         value.isNaN ? "–" : formatDecimal(value, digits: digits)
     }
 
+    /// `value` with `digits` decimals and a `+` before it when it is positive and does not
+    /// round to zero: `+0.125`, `-0.125`, `0.000` (for `0.0001` with 3 digits).
+    public static func signed(_ value: Double, digits: Int) -> String {
+        let text = formatDecimal(value, digits: digits)
+        return value > 0 && text != formatDecimal(0, digits: digits) ? "+" + text : text
+    }
+
     /// "1 account", "2 accounts".
     public static func count(_ value: Int, _ noun: String) -> String {
         "\(value) \(noun)\(value == 1 ? "" : "s")"

@@ -17,7 +17,8 @@ import ScoringIO
 ///   (non-finite values as it writes them: use ``JSONNumber/finite(_:)`` for `null`), integers
 ///   in decimal, a ``JSONNumber`` as its text;
 /// - `nil`, from `encodeNil` or from `encodeIfPresent` (a synthesized conformance's optional
-///   properties), is `null`: a key is never left out;
+///   properties), is `null`: a key is left out only for an ``OmittedWhenNil`` member without a
+///   value;
 /// - a value that encodes nothing is `{}`.
 ///
 /// ``encode(_:)`` ends the document with a line break; ``fragment(_:indent:)`` writes a value
@@ -318,10 +319,11 @@ private struct KeyedBoxContainer<Key: CodingKey>: KeyedEncodingContainerProtocol
     mutating func encode(_ value: UInt64, forKey key: Key) throws { put(ScalarText.of(value), key) }
 
     mutating func encode(_ value: some Encodable, forKey key: Key) throws {
+        if let member = value as? any OmissibleJSONMember, member.isOmitted { return }
         box.append(try JSONBox.make(value, codingPath: codingPath + [key]), key: name(key))
     }
 
-    // `nil` is `null`: the reports' keys are all always present.
+    // `nil` is `null`: the reports' keys are present unless `OmittedWhenNil` leaves them out.
     mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try encodeOptional(value, key) }
     mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try encodeOptional(value, key) }
     mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try encodeOptional(value, key) }

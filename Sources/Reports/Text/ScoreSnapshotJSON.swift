@@ -12,7 +12,7 @@ struct ScoreSnapshotJSON: Encodable {
     let probability: JSONNumber
     /// `kam history` only: the factors missing in that run (written last); `nil` leaves the
     /// key out.
-    let missing: [String]?
+    @OmittedWhenNil var missing: [String]?
 
     init(_ snapshot: ScoreSnapshot, missing: [String]? = nil) {
         grade = snapshot.grade.letter
@@ -23,21 +23,5 @@ struct ScoreSnapshotJSON: Encodable {
         completeness = .finite(snapshot.completeness)
         probability = .finite(snapshot.probability)
         self.missing = missing
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case grade, rank, value, difficulty, priority, completeness, probability, missing
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(grade, forKey: .grade)
-        try container.encode(rank, forKey: .rank)
-        try container.encode(value, forKey: .value)
-        try container.encode(difficulty, forKey: .difficulty)
-        try container.encode(priority, forKey: .priority)
-        try container.encode(completeness, forKey: .completeness)
-        try container.encode(probability, forKey: .probability)
-        if let missing { try container.encode(missing, forKey: .missing) }
     }
 }

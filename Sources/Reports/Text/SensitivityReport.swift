@@ -96,7 +96,7 @@ public struct SensitivityReport: FourFormatReport {
             ]
             table.rows.append(cells)
         }
-        out += markdown ? table.markdown() : table.render()
+        out += table.text(markdown: markdown)
         out += "\n" + (zh ? "各因素权重在此区间内（同方其他因素按比例调整）A 级名单不变:" : "Weight range of each factor that keeps the set of A accounts (the rest of its side rescaled):") + "\n\n"
         var factors = PlainTable(columns: [
             .init(zh ? "因素" : "factor"), .init(zh ? "方" : "side"), .init(zh ? "权重" : "weight", alignRight: true),
@@ -112,13 +112,13 @@ public struct SensitivityReport: FourFormatReport {
                 limits.append("↑ \(assessment.accounts[account].id) \(interval.upperAccountBecomesA == true ? (zh ? "升 A" : "enters A") : (zh ? "失 A" : "leaves A"))")
             }
             factors.rows.append([
-                zh ? factor.label.zh : factor.id, factor.side == .value ? (zh ? "价值" : "value") : (zh ? "难度" : "diff"),
+                factor.name(in: language), factor.side.shortText(language),
                 formatDecimal(interval.weight, digits: 3),
                 "\(formatDecimal(interval.lower, digits: 3))–\(formatDecimal(interval.upper, digits: 3))",
                 limits.joined(separator: ", "),
             ])
         }
-        out += markdown ? factors.markdown() : factors.render()
+        out += factors.text(markdown: markdown)
         return out
     }
 

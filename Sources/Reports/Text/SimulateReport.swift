@@ -116,7 +116,7 @@ public struct SimulateReport: FourFormatReport {
                 ReportFormat.decimal(s.differenceStandardError, 1),
             ])
         }
-        text += markdown ? outcome.markdown() : outcome.render(maxWidth: maxWidth)
+        text += outcome.text(markdown: markdown, maxWidth: maxWidth)
         text += "\n"
         var spend = PlainTable(columns: [
             .init(zh ? "策略" : "policy"), .init(zh ? "费用" : "expense", alignRight: true),
@@ -139,7 +139,7 @@ public struct SimulateReport: FourFormatReport {
         text += zh
             ? "费用（\(moneyUnit)）与工时（小时）（\(periods) 期合计，均值）；费用回报 = 赢单收入 / 费用\n"
             : "Expense (\(moneyUnit)) and hours, totals over \(periods) periods, mean of runs; return per \(moneyUnit) of expense\n"
-        text += markdown ? spend.markdown() : spend.render(maxWidth: maxWidth)
+        text += spend.text(markdown: markdown, maxWidth: maxWidth)
         text += "\n"
         var people = PlainTable(
             columns: [.init(zh ? "人员" : "person"), .init(zh ? "可用工时" : "hours", alignRight: true)]
@@ -154,7 +154,7 @@ public struct SimulateReport: FourFormatReport {
                     })
         }
         text += zh ? "各人工时与利用率（\(periods) 期合计）\n" : "Hours and utilisation by person (totals over \(periods) periods)\n"
-        text += markdown ? people.markdown() : people.render(maxWidth: maxWidth)
+        text += people.text(markdown: markdown, maxWidth: maxWidth)
         text += "\n"
         text += ReportFormat.summary(summaryLines(), markdown: markdown, maxWidth: maxWidth)
         return text

@@ -57,6 +57,12 @@ public struct PlainTable {
         return text
     }
 
+    /// The table as a report's `text(markdown:)` writes it: a Markdown pipe table
+    /// (``markdown()``) when `markdown` is true, else as ``render(maxWidth:)`` renders it.
+    public func text(markdown: Bool, maxWidth: Int = TerminalWidth.columns) -> String {
+        markdown ? self.markdown() : render(maxWidth: maxWidth)
+    }
+
     /// Renders the rows as a Markdown pipe table (no width limit; `|` in cells escaped).
     public func markdown() -> String {
         func line(_ row: [String]) -> String {

@@ -13,16 +13,11 @@ public struct WeightFitReport: FourFormatReport {
     public var zh: Bool { language == .zh }
 
     public func factorName(_ index: Int) -> String {
-        zh ? model.factors[index].label.zh : model.factors[index].id
+        model.factors[index].name(in: language)
     }
 
     public func pText(_ p: Double) -> String {
         p < 0.001 ? "<0.001" : formatDecimal(p, digits: 3)
-    }
-
-    public func signed(_ value: Double, digits: Int) -> String {
-        let text = formatDecimal(value, digits: digits)
-        return value > 0 && text != formatDecimal(0, digits: digits) ? "+" + text : text
     }
 
     public func strengthText() -> String {
@@ -142,14 +137,14 @@ public struct WeightFitReport: FourFormatReport {
                 verdict = zh ? "支持" : "supports"
             }
             table.rows.append([
-                factorName(index), model.factors[index].side == .value ? (zh ? "价值" : "value") : (zh ? "难度" : "diff"),
+                factorName(index), model.factors[index].side.shortText(language),
                 formatDecimal(model.factors[index].weight, digits: 3), formatDecimal(result.proposedWeights[index], digits: 3),
-                signed(estimate.value, digits: 2), formatDecimal(estimate.standardError, digits: 2),
-                signed(estimate.zScore, digits: 1), pText(estimate.pValue),
-                result.prior == .model ? signed(result.priorMean[index], digits: 2) : "0", verdict,
+                ReportFormat.signed(estimate.value, digits: 2), formatDecimal(estimate.standardError, digits: 2),
+                ReportFormat.signed(estimate.zScore, digits: 1), pText(estimate.pValue),
+                result.prior == .model ? ReportFormat.signed(result.priorMean[index], digits: 2) : "0", verdict,
             ])
         }
-        out += markdown ? table.markdown() : table.render()
+        out += table.text(markdown: markdown)
         out += "\n"
         if let comparison = result.comparison {
             var metrics = PlainTable(columns: [
@@ -163,7 +158,7 @@ public struct WeightFitReport: FourFormatReport {
             metrics.rows.append(row(zh ? "当前权重（作为评分）" : "current weights as a score", comparison.current))
             metrics.rows.append(row(zh ? "建议权重（作为评分）" : "proposed weights as a score", comparison.proposed))
             metrics.rows.append([zh ? "基准（只用赢单率）" : "base rate only", "0.500", formatDecimal(comparison.baseRateLogLoss, digits: 3)])
-            out += markdown ? metrics.markdown() : metrics.render()
+            out += metrics.text(markdown: markdown)
             out += "\n"
         } else if let failure = result.comparisonFailure {
             let text = zh ? "交叉验证的某一折无法拟合（\(failure)）；加一个正的 --strength 即可比较。"
@@ -180,8 +175,8 @@ public struct WeightFitReport: FourFormatReport {
                 let estimate = estimates[index]
                 let expected = model.factors[index].side == .value ? (zh ? "正" : "positive") : (zh ? "负" : "negative")
                 notes.append(
-                    zh ? "数据与 \(factorName(index)) 相反: 系数 \(signed(estimate.value, digits: 2))，\(model.factors[index].side == .value ? "价值" : "难度")因素应为\(expected) (p \(pText(estimate.pValue)))；建议权重为 0。"
-                        : "The data contradicts \(factorName(index)): coefficient \(signed(estimate.value, digits: 2)) where a \(model.factors[index].side.rawValue) factor should be \(expected) (p \(pText(estimate.pValue)))\(estimate.pValue < 0.05 ? "" : ", though not significantly"); the proposal gives it weight 0.")
+                    zh ? "数据与 \(factorName(index)) 相反: 系数 \(ReportFormat.signed(estimate.value, digits: 2))，\(model.factors[index].side == .value ? "价值" : "难度")因素应为\(expected) (p \(pText(estimate.pValue)))；建议权重为 0。"
+                        : "The data contradicts \(factorName(index)): coefficient \(ReportFormat.signed(estimate.value, digits: 2)) where a \(model.factors[index].side.rawValue) factor should be \(expected) (p \(pText(estimate.pValue)))\(estimate.pValue < 0.05 ? "" : ", though not significantly"); the proposal gives it weight 0.")
             }
             notes.append(
                 zh ? "这些判断基于模型自己的刻度；kam model fit 按声明的方向从结果学习每个因素的曲线，并以该曲线判断，因此结论可能不同（其报告中每列只有一个结论）。"
