@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Monte Carlo of the pipeline over several periods under an allocation policy.
@@ -178,24 +177,14 @@ public struct AllocationSimulator: Sendable {
     ) -> Outcome {
         let chain = FittedChain(allocator.problem)
         let accounts = AccountFigures(allocator.problem)
-        var base = SeededRandom(seed: seed)
-        let generators: [SeededRandom] = (0..<runs).map { _ in
-            base.jump()
-            return base
-        }
         let slots = (0..<runs).map { _ in Slot() }
-        let workers = min(threads, runs)
-        let runs = self.runs
         let finished = FinishedRuns()
         let runFinished = self.runFinished
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for run in stride(from: worker, to: runs, by: workers) {
-                var random = generators[run]
-                simulateRun(
-                    into: slots[run], random: &random, chain: chain, accounts: accounts, efforts: efforts,
-                    fittedEffort: fittedEffort)
-                if let runFinished { runFinished(finished.increment()) }
-            }
+        SeededRandom.forEachRun(runs: runs, seed: seed, threads: threads) { run, random in
+            simulateRun(
+                into: slots[run], random: &random, chain: chain, accounts: accounts, efforts: efforts,
+                fittedEffort: fittedEffort)
+            if let runFinished { runFinished(finished.increment()) }
         }
         return Self.outcome(
             policy: policy, slots: slots, resourceCount: allocator.problem.resourceCount,

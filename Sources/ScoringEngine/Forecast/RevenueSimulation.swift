@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Monte Carlo intervals for revenue won per period, for the team and for groups of
@@ -258,19 +257,9 @@ public struct RevenueSimulation: Sendable {
     /// The runs, in parallel; each writes only its own slot. Returns per run the totals per
     /// group and period.
     func runAll(_ shared: SharedInputs) -> [[Double]] {
-        var base = SeededRandom(seed: seed)
-        let generators: [SeededRandom] = (0..<runs).map { _ in
-            base.jump()
-            return base
-        }
         let slots = (0..<runs).map { _ in RunSlot() }
-        let workers = min(threads, runs)
-        let runs = self.runs
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for run in stride(from: worker, to: runs, by: workers) {
-                var random = generators[run]
-                slots[run].totals = shared.run(random: &random)
-            }
+        SeededRandom.forEachRun(runs: runs, seed: seed, threads: threads) { run, random in
+            slots[run].totals = shared.run(random: &random)
         }
         return slots.map(\.totals)
     }
