@@ -16,9 +16,7 @@ struct HistoryReportOptions: ParsableArguments {
 
     /// Writes a report's text.
     func write(_ text: String) throws {
-        var sink = try FileSink.open(destination.output, format: format.opened)
-        sink.write(text)
-        try sink.finish()
+        try FileSink.write(text, to: destination.output, format: format.opened)
     }
 
     /// Writes a workbook (`--format xlsx`).

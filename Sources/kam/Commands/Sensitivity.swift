@@ -88,10 +88,9 @@ extension Kam {
                 let report = SensitivityReport(
                     assessment: assessment, result: result, intervals: intervals, loaded: loaded, language: labels.lang,
                     rows: Array(assessment.rankedRows().prefix(limit)))
-                var sink = try FileSink.open(
-                    destination.output, format: formatting.format, protecting: protectedInputs(list: input.file, model: modelOptions.model))
-                sink.write(report.render(formatting.format))
-                try sink.finish()
+                try FileSink.write(
+                    report.render(formatting.format), to: destination.output, format: formatting.format,
+                    protecting: protectedInputs(list: input.file, model: modelOptions.model))
                 progress.finish()
                 if !messages.quiet, formatting.format == .csv || formatting.format == .json || destination.output != nil {
                     for line in report.summaryLines() { printError(line) }

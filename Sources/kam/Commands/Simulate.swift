@@ -94,13 +94,11 @@ extension Kam {
                     periods: periods, runs: runs, seed: seed, teamFile: options.team, rejects: loaded.rejects, rejectsPath: loaded.rejectsPath,
                     language: labels.lang)
                 report.moneyUnit = ReportWorkbook.moneyUnit(loaded.assessment.model)
-                var sink = try FileSink.open(
-                    destination.output, format: formatting.format,
+                try FileSink.write(
+                    report.render(formatting.format), to: destination.output, format: formatting.format,
                     protecting: protectedInputs(
                         list: input.file, model: modelOptions.model,
                         others: [(options.team, "team file"), (options.pipeline, "pipeline model")]))
-                sink.write(report.render(formatting.format))
-                try sink.finish()
                 progress.finish()
             }
         }

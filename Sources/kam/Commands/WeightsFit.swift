@@ -109,9 +109,7 @@ extension Kam.Weights {
                 }
                 let report = WeightFitReport(
                     model: model, result: result, history: history, file: input.file, language: labels.lang, writtenModel: written)
-                var sink = FileSink.standardOutput(for: formatting.format)
-                sink.write(report.render(formatting.format))
-                try sink.finish()
+                try FileSink.write(report.render(formatting.format), format: formatting.format)
                 progress.finish()
                 if !messages.quiet, formatting.format == .csv || formatting.format == .json {
                     for line in report.summaryLines() { printError(line) }
