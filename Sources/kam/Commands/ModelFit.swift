@@ -258,7 +258,7 @@ extension Kam.ModelCommand {
                 progress.finish()
                 if !messages.quiet {
                     for leak in report.leakWarnings() { printError("kam: warning: \(leak)") }
-                    if formatting.format == .csv || formatting.format == .json {
+                    if formatting.format.sendsSummaryToStandardError(output: nil) {
                         for line in report.summaryLines() { printError(line) }
                     }
                 }

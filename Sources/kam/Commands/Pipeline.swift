@@ -187,7 +187,7 @@ extension Kam {
                             log: log, fit: fit, snapshotFile: snapshots, snapshotRows: snapshotRows,
                             snapshotRejects: snapshotRejects))
                     try FileSink.write(report.render(format, view: view), format: format)
-                    if !messages.quiet, format == .csv || format == .json {
+                    if !messages.quiet, format.sendsSummaryToStandardError(output: nil) {
                         for line in report.summaryLines() { printError(line) }
                     }
                     let rejected = log.rejects.count + snapshotRejects.count

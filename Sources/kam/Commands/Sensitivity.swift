@@ -92,7 +92,7 @@ extension Kam {
                     report.render(formatting.format), to: destination.output, format: formatting.format,
                     protecting: protectedInputs(list: input.file, model: modelOptions.model))
                 progress.finish()
-                if !messages.quiet, formatting.format == .csv || formatting.format == .json || destination.output != nil {
+                if !messages.quiet, formatting.format.sendsSummaryToStandardError(output: destination.output) {
                     for line in report.summaryLines() { printError(line) }
                 }
                 if diagnostics.timings {

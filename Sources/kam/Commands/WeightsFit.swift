@@ -111,7 +111,7 @@ extension Kam.Weights {
                     model: model, result: result, history: history, file: input.file, language: labels.lang, writtenModel: written)
                 try FileSink.write(report.render(formatting.format), format: formatting.format)
                 progress.finish()
-                if !messages.quiet, formatting.format == .csv || formatting.format == .json {
+                if !messages.quiet, formatting.format.sendsSummaryToStandardError(output: nil) {
                     for line in report.summaryLines() { printError(line) }
                 }
                 if diagnostics.timings {

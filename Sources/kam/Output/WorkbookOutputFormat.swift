@@ -22,9 +22,10 @@ enum WorkbookOutputFormat: String, CaseIterable, ExpressibleByArgument {
     var text: OutputFormat? { self == .xlsx ? nil : opened }
 
     /// Whether a command prints its report's summary on standard error: when standard output
-    /// does not show it (csv, json, xlsx, or a report written to `output`).
+    /// does not show it (csv, json, xlsx, or a report written to `output`): as for the text
+    /// format a workbook's file is opened as (`csv`).
     func sendsSummaryToStandardError(output: String?) -> Bool {
-        self == .csv || self == .json || self == .xlsx || output != nil
+        opened.sendsSummaryToStandardError(output: output)
     }
 
     /// Refuses a workbook written to a terminal (it is not for reading there).
