@@ -95,11 +95,8 @@ extension Kam {
                 if !messages.quiet, formatting.format.sendsSummaryToStandardError(output: destination.output) {
                     for line in report.summaryLines() { printError(line) }
                 }
-                if diagnostics.timings {
-                    let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
-                    for line in Self.timingLines(result.timings, wall: wall, accounts: loaded.batch.count, factors: model.factors.count) {
-                        printError(line)
-                    }
+                diagnostics.printTimings(since: wallStart) { wall in
+                    Self.timingLines(result.timings, wall: wall, accounts: loaded.batch.count, factors: model.factors.count)
                 }
             }
         }

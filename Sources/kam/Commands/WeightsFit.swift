@@ -114,10 +114,7 @@ extension Kam.Weights {
                 if !messages.quiet, formatting.format.sendsSummaryToStandardError(output: nil) {
                     for line in report.summaryLines() { printError(line) }
                 }
-                if diagnostics.timings {
-                    let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
-                    for line in Self.timingLines(result, wall: wall) { printError(line) }
-                }
+                diagnostics.printTimings(since: wallStart) { wall in Self.timingLines(result, wall: wall) }
             }
         }
 
