@@ -130,7 +130,7 @@ extension Kam {
                 progress.phase("allocating", rows: loaded.problem.accounts.count)
                 let allocator = Allocator(problem: loaded.problem)
                 let allocation = allocator.allocate(policy)
-                let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
+                let limit = format.listedAccounts(top)
                 let report = AllocateReport(
                     loaded: loaded, allocation: allocation, teamFile: inputs.options.team, limit: limit, language: labels.lang)
                 var sink = try FileSink.open(destination.output, format: format.opened, protecting: inputs.protectedInputs)

@@ -87,7 +87,7 @@ extension Kam {
                     loaded: loaded, model: model, modelFile: modelOptions.model, pipeline: pipelineModel, forecaster: forecaster,
                     runs: runs, seed: seed, language: labels.lang, progress: progress)
                 let start = asOf ?? pipelineModel.history.map { $0.observedUntil.adding(days: 1) }
-                let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
+                let limit = format.listedAccounts(top)
                 progress.phase("writing", rows: loaded.batch.count)
                 let report = ForecastReport(
                     forecaster: forecaster, pipelineFile: pipeline, assessment: assessment, forecasts: forecasts,

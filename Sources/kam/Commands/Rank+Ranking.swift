@@ -91,7 +91,7 @@ extension Kam.Rank {
     func rankSelection(pipeline: ScoringPipeline, model: ScoringModel) throws -> Selection {
         let scenarioIndex = scenario.flatMap { pipeline.scorer.scenarioNames.firstIndex(of: $0) }
         let wanted = grade.flatMap(parseGrades)
-        let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
+        let limit = format.listedAccounts(top)
         let conditions = try list.parsedConditions()
         let sortKey = try list.sortKey()
         if let problem = RankReport.listProblem(conditions: conditions, sort: sortKey, model: model) {

@@ -84,7 +84,7 @@ extension Kam {
                 progress.phase("weight intervals")
                 let intervals = FactorWeightInterval.intervals(for: assessment)
                 progress.phase("writing")
-                let limit = show ?? (formatting.format == .table || formatting.format == .markdown ? 20 : Int.max)
+                let limit = formatting.format.listedAccounts(show)
                 let report = SensitivityReport(
                     assessment: assessment, result: result, intervals: intervals, loaded: loaded, language: labels.lang,
                     rows: Array(assessment.rankedRows().prefix(limit)))

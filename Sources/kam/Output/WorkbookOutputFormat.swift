@@ -28,6 +28,12 @@ enum WorkbookOutputFormat: String, CaseIterable, ExpressibleByArgument {
         opened.sendsSummaryToStandardError(output: output)
     }
 
+    /// How many accounts a report lists: as in the text format a workbook's file is opened as
+    /// (`csv`: all, unless a number is asked for).
+    func listedAccounts(_ requested: Int?) -> Int {
+        opened.listedAccounts(requested)
+    }
+
     /// Refuses a workbook written to a terminal (it is not for reading there).
     func validate(output: String?) throws {
         if self == .xlsx, output == nil, isatty(1) == 1 {
