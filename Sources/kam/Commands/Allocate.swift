@@ -62,8 +62,7 @@ struct AllocationInput: ParsableArguments {
         }
         let team = try TeamFileReader().read(contentsOf: options.team)
         let forecaster = try HistoryInput.forecaster(of: pipelineModel, file: options.pipeline, horizon: 12)
-        progress.phase("reading \(input.file)", rows: input.estimatedRows)
-        let loaded = try input.load(model: model, progress: progress)
+        let loaded = try input.loadShowingReading(model: model, progress: progress)
         let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
         progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
         let scoring = ScoringPipeline(model: model)

@@ -80,8 +80,7 @@ extension Kam {
                 let progress = Progress(messages: messages, labels: labels, diagnostics: diagnostics)
                 let model = try modelOptions.load()
                 let (pipelineModel, forecaster) = try Self.forecaster(pipeline: pipeline, model: model, horizon: horizon)
-                progress.phase("reading \(input.file)", rows: input.estimatedRows)
-                let loaded = try input.load(model: model, progress: progress)
+                let loaded = try input.loadShowingReading(model: model, progress: progress)
                 let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
                 let (assessment, forecasts, totals) = try Self.forecast(
                     loaded: loaded, model: model, modelFile: modelOptions.model, pipeline: pipelineModel, forecaster: forecaster,

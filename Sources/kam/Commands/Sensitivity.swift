@@ -71,8 +71,7 @@ extension Kam {
                 let wallStart = DispatchTime.now().uptimeNanoseconds
                 let progress = Progress(messages: messages, labels: labels, diagnostics: diagnostics)
                 let model = try modelOptions.load()
-                progress.phase("reading \(input.file)", rows: input.estimatedRows)
-                let loaded = try input.load(model: model, progress: progress)
+                let loaded = try input.loadShowingReading(model: model, progress: progress)
                 guard loaded.batch.count > 0 else {
                     throw CLIError.nothingToAnalyze(list: input.file)
                 }
