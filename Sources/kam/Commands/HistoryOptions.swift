@@ -63,6 +63,13 @@ enum HistoryLocation {
         return folder.isEmpty ? defaultName : folder + "/" + defaultName
     }
 
+    /// The history a report command reads (see ``path(given:)``), opened without creating it:
+    /// its path, which the report names, and the store.
+    static func openExisting(given: String?) throws -> (path: String, store: HistoryStore) {
+        let path = Self.path(given: given)
+        return (path, try open(path, create: false))
+    }
+
     /// Opens a history, noting a migration on stderr. Its errors (a ``HistoryError``: 65 not
     /// a kam history or newer, 66 missing, 74 SQLite failures) propagate to the mapping in
     /// ErrorMapping.swift.
