@@ -26,10 +26,31 @@ struct AllocationOptions: ParsableArguments {
     var objective: AllocationProblem.Objective = .revenue
 }
 
-/// Loads a prospect list, scores and forecasts it, and builds the allocation problem.
-enum AllocationInput {
+/// The inputs of `kam allocate` and `kam simulate`: the prospect list, the model, the team
+/// and pipeline files and where rejected rows go; and how they are loaded into an allocation
+/// problem.
+struct AllocationInput: ParsableArguments {
     typealias Loaded = AllocateReport.Input
 
+    @OptionGroup var input: InputOptions
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var options: AllocationOptions
+    @OptionGroup var rejectsOptions: RejectsOptions
+
+    /// The files no output may replace: the list, the model, the team file and the pipeline.
+    var protectedInputs: [ProtectedInput] {
+        kam.protectedInputs(
+            list: input.file, model: modelOptions.model, others: [(options.team, "team file"), (options.pipeline, "pipeline model")])
+    }
+
+    /// Loads the list, scores and forecasts it, and builds the allocation problem (see
+    /// ``load(input:modelOptions:options:rejectsOptions:progress:)``).
+    func load(progress: Progress) throws -> Loaded {
+        try Self.load(input: input, modelOptions: modelOptions, options: options, rejectsOptions: rejectsOptions, progress: progress)
+    }
+
+    /// Loads a prospect list, scores and forecasts it, and builds the allocation problem
+    /// (also for `kam report --team`, whose options are declared one group at a time).
     static func load(
         input: InputOptions, modelOptions: ModelOptions, options: AllocationOptions, rejectsOptions: RejectsOptions,
         progress: Progress
@@ -41,8 +62,7 @@ enum AllocationInput {
         }
         let team = try TeamFileReader().read(contentsOf: options.team)
         let forecaster = try HistoryInput.forecaster(of: pipelineModel, file: options.pipeline, horizon: 12)
-        progress.phase("reading \(input.file)", rows: input.estimatedRows)
-        let loaded = try input.load(model: model, progress: progress)
+        let loaded = try input.loadShowingReading(model: model, progress: progress)
         let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
         progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
         let scoring = ScoringPipeline(model: model)
@@ -77,10 +97,7 @@ extension Kam {
                 --strict), 66 input missing, 70 internal failure.
                 """)
 
-        @OptionGroup var input: InputOptions
-        @OptionGroup var modelOptions: ModelOptions
-        @OptionGroup var options: AllocationOptions
-        @OptionGroup var rejectsOptions: RejectsOptions
+        @OptionGroup var inputs: AllocationInput
 
         @Option(help: "The policy: grade, proportional or optimal.")
         var policy: AllocationPolicy = .optimal
@@ -108,20 +125,14 @@ extension Kam {
         func run() throws {
             try runReportingErrors {
                 let progress = Progress(enabled: !messages.quiet && standardErrorIsTerminal, timings: false, language: labels.lang)
-                let loaded = try AllocationInput.load(
-                    input: input, modelOptions: modelOptions, options: options, rejectsOptions: rejectsOptions,
-                    progress: progress)
+                let loaded = try inputs.load(progress: progress)
                 progress.phase("allocating", rows: loaded.problem.accounts.count)
                 let allocator = Allocator(problem: loaded.problem)
                 let allocation = allocator.allocate(policy)
-                let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
+                let limit = format.listedAccounts(top)
                 let report = AllocateReport(
-                    loaded: loaded, allocation: allocation, teamFile: options.team, limit: limit, language: labels.lang)
-                var sink = try FileSink.open(
-                    destination.output, format: format.opened,
-                    protecting: protectedInputs(
-                        list: input.file, model: modelOptions.model,
-                        others: [(options.team, "team file"), (options.pipeline, "pipeline model")]))
+                    loaded: loaded, allocation: allocation, teamFile: inputs.options.team, limit: limit, language: labels.lang)
+                var sink = try FileSink.open(destination.output, format: format.opened, protecting: inputs.protectedInputs)
                 try report.write(format, view: view, to: &sink, output: destination.output)
                 try sink.finish()
                 progress.finish()

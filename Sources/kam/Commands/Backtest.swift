@@ -89,7 +89,7 @@ extension Kam {
                     protecting: protectedInputs(model: modelOptions.model, others: [(snapshots, "snapshots file")]))
                 report.write(formatting.format, view: view, to: &sink)
                 try sink.finish()
-                if !messages.quiet, formatting.format == .csv || formatting.format == .json || destination.output != nil {
+                if !messages.quiet, formatting.format.sendsSummaryToStandardError(output: destination.output) {
                     for line in report.summaryLines() { printError(line) }
                 }
             }

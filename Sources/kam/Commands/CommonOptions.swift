@@ -112,6 +112,13 @@ struct InputOptions: ParsableArguments {
             everyRowUpTo: everyRowUpTo)
     }
 
+    /// Announces the reading of the file on `progress` ("reading FILE", sized by
+    /// ``estimatedRows``), then reads and maps it onto the model with ``load(model:progress:)``.
+    func loadShowingReading(model: ScoringModel, progress: Progress) throws -> ProspectListLoader.Result {
+        progress.phase("reading \(file)", rows: estimatedRows)
+        return try load(model: model, progress: progress)
+    }
+
     /// Reads and maps the file onto the model.
     func load(model: ScoringModel, progress: Progress? = nil) throws -> ProspectListLoader.Result {
         guard FileManager.default.fileExists(atPath: file) else {

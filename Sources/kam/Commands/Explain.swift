@@ -46,9 +46,7 @@ extension Kam {
                 let assessment = ScoringPipeline(model: model).assess(loaded.batch)
                 let report = ExplainReport(
                     assessment: assessment, row: row, whatIf: whatIf, batch: loaded.batch, file: input.file, language: labels.lang)
-                var sink = FileSink.standardOutput(for: formatting.format)
-                sink.write(report.render(formatting.format))
-                try sink.finish()
+                try FileSink.write(report.render(formatting.format), format: formatting.format)
             }
         }
     }

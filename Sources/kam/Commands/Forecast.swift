@@ -80,14 +80,13 @@ extension Kam {
                 let progress = Progress(messages: messages, labels: labels, diagnostics: diagnostics)
                 let model = try modelOptions.load()
                 let (pipelineModel, forecaster) = try Self.forecaster(pipeline: pipeline, model: model, horizon: horizon)
-                progress.phase("reading \(input.file)", rows: input.estimatedRows)
-                let loaded = try input.load(model: model, progress: progress)
+                let loaded = try input.loadShowingReading(model: model, progress: progress)
                 let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
                 let (assessment, forecasts, totals) = try Self.forecast(
                     loaded: loaded, model: model, modelFile: modelOptions.model, pipeline: pipelineModel, forecaster: forecaster,
                     runs: runs, seed: seed, language: labels.lang, progress: progress)
                 let start = asOf ?? pipelineModel.history.map { $0.observedUntil.adding(days: 1) }
-                let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
+                let limit = format.listedAccounts(top)
                 progress.phase("writing", rows: loaded.batch.count)
                 let report = ForecastReport(
                     forecaster: forecaster, pipelineFile: pipeline, assessment: assessment, forecasts: forecasts,

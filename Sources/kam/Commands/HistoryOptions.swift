@@ -16,9 +16,7 @@ struct HistoryReportOptions: ParsableArguments {
 
     /// Writes a report's text.
     func write(_ text: String) throws {
-        var sink = try FileSink.open(destination.output, format: format.opened)
-        sink.write(text)
-        try sink.finish()
+        try FileSink.write(text, to: destination.output, format: format.opened)
     }
 
     /// Writes a workbook (`--format xlsx`).
@@ -63,6 +61,13 @@ enum HistoryLocation {
         guard list != "/dev/stdin" else { return defaultName }
         let folder = URL(fileURLWithPath: list).deletingLastPathComponent().path
         return folder.isEmpty ? defaultName : folder + "/" + defaultName
+    }
+
+    /// The history a report command reads (see ``path(given:)``), opened without creating it:
+    /// its path, which the report names, and the store.
+    static func openExisting(given: String?) throws -> (path: String, store: HistoryStore) {
+        let path = Self.path(given: given)
+        return (path, try open(path, create: false))
     }
 
     /// Opens a history, noting a migration on stderr. Its errors (a ``HistoryError``: 65 not

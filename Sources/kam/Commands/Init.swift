@@ -59,9 +59,7 @@ extension Kam {
                     throw ExitCode(70)
                 }
                 let path = output ?? base + ".init.yaml"
-                var sink = try FileSink.open(path, format: .csv, protecting: protectedInputs(list: input.file))
-                sink.write(yaml)
-                try sink.finish()
+                try FileSink.write(yaml, to: path, format: .csv, protecting: protectedInputs(list: input.file))
                 if !quiet {
                     let factors = draft.columns.filter { if case .factor = $0.role { return true } else { return false } }.count
                     let leaks = draft.columns.filter { if case .likelyLeak = $0.role { return true } else { return false } }.count

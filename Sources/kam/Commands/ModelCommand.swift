@@ -23,9 +23,8 @@ extension Kam {
             func run() throws {
                 try runReportingErrors {
                     let model = try modelOptions.load()
-                    var sink = FileSink.standardOutput(for: formatting.format)
-                    sink.write(ModelReport(model: model, language: labels.lang).render(formatting.format))
-                    try sink.finish()
+                    let report = ModelReport(model: model, language: labels.lang)
+                    try FileSink.write(report.render(formatting.format), format: formatting.format)
                 }
             }
         }

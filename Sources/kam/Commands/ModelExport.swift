@@ -77,9 +77,7 @@ extension Kam.ModelCommand {
                 } catch {
                     throw CLIError.inFile(modelOptions.model, error)
                 }
-                var sink = try FileSink.open(output, format: .csv, protecting: protectedInputs(model: modelOptions.model))
-                sink.write(text)
-                try sink.finish()
+                try FileSink.write(text, to: output, format: .csv, protecting: protectedInputs(model: modelOptions.model))
             }
         }
     }

@@ -254,13 +254,11 @@ extension Kam.ModelCommand {
                 }
 
                 progress.phase("writing the report", rows: 0)
-                var sink = FileSink.standardOutput(for: formatting.format)
-                sink.write(report.render(formatting.format, view: view))
-                try sink.finish()
+                try FileSink.write(report.render(formatting.format, view: view), format: formatting.format)
                 progress.finish()
                 if !messages.quiet {
                     for leak in report.leakWarnings() { printError("kam: warning: \(leak)") }
-                    if formatting.format == .csv || formatting.format == .json {
+                    if formatting.format.sendsSummaryToStandardError(output: nil) {
                         for line in report.summaryLines() { printError(line) }
                     }
                 }

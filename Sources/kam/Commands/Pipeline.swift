@@ -186,10 +186,8 @@ extension Kam {
                         fitted: .init(
                             log: log, fit: fit, snapshotFile: snapshots, snapshotRows: snapshotRows,
                             snapshotRejects: snapshotRejects))
-                    var sink = FileSink.standardOutput(for: format)
-                    sink.write(report.render(format, view: view))
-                    try sink.finish()
-                    if !messages.quiet, format == .csv || format == .json {
+                    try FileSink.write(report.render(format, view: view), format: format)
+                    if !messages.quiet, format.sendsSummaryToStandardError(output: nil) {
                         for line in report.summaryLines() { printError(line) }
                     }
                     let rejected = log.rejects.count + snapshotRejects.count
@@ -258,9 +256,7 @@ extension Kam {
                     let model = try HistoryInput.pipeline(pipeline)
                     let forecaster = try HistoryInput.forecaster(of: model, file: pipeline, horizon: horizon)
                     let report = PipelineReport(forecaster: forecaster, pipelineFile: pipeline, language: labels.lang, fitted: nil)
-                    var sink = FileSink.standardOutput(for: formatting.format)
-                    sink.write(report.render(formatting.format, view: view))
-                    try sink.finish()
+                    try FileSink.write(report.render(formatting.format, view: view), format: formatting.format)
                 }
             }
         }

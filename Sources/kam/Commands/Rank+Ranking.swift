@@ -91,7 +91,7 @@ extension Kam.Rank {
     func rankSelection(pipeline: ScoringPipeline, model: ScoringModel) throws -> Selection {
         let scenarioIndex = scenario.flatMap { pipeline.scorer.scenarioNames.firstIndex(of: $0) }
         let wanted = grade.flatMap(parseGrades)
-        let limit = top ?? (format == .table || format == .markdown ? 20 : Int.max)
+        let limit = format.listedAccounts(top)
         let conditions = try list.parsedConditions()
         let sortKey = try list.sortKey()
         if let problem = RankReport.listProblem(conditions: conditions, sort: sortKey, model: model) {
@@ -104,8 +104,7 @@ extension Kam.Rank {
     func rankInMemory(
         model: ScoringModel, pipeline: ScoringPipeline, selection: Selection, recording: Bool, progress: Progress
     ) throws -> RankedList {
-        progress.phase("reading \(input.file)", rows: input.estimatedRows)
-        let loaded = try input.load(model: model, progress: progress)
+        let loaded = try input.loadShowingReading(model: model, progress: progress)
         let scenarioIndex = try checkedScenario(selection.scenarioIndex, pipeline: pipeline)
         progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
         let assessment = pipeline.assess(loaded.batch, scenario: scenarioIndex)

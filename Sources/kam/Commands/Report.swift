@@ -135,8 +135,7 @@ extension Kam {
                     try write(report, to: &sink, progress: progress)
                     return
                 }
-                progress.phase("reading \(input.file)", rows: input.estimatedRows)
-                let loaded = try input.load(model: model, progress: progress)
+                let loaded = try input.loadShowingReading(model: model, progress: progress)
                 _ = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
                 progress.phase("scoring \(loaded.batch.count) accounts", rows: loaded.batch.count)
                 let assessment = scoring.assess(loaded.batch, scenario: scenarioIndex)

@@ -26,8 +26,7 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let path = HistoryLocation.path(given: database)
-                let store = try HistoryLocation.open(path, create: false)
+                let (path, store) = try HistoryLocation.openExisting(given: database)
                 let runs = try store.runs()
                 try report.write(RunsReport(path: path, runs: runs, language: report.labels.lang).render(try report.textFormat("runs")))
             }
@@ -75,8 +74,7 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let path = HistoryLocation.path(given: database)
-                let store = try HistoryLocation.open(path, create: false)
+                let (path, store) = try HistoryLocation.openExisting(given: database)
                 let limit = top ?? (report.format == .table || report.format == .markdown ? 20 : nil)
                 let changes = try store.changes(from: from, to: to, limit: limit, factorsPerAccount: factors)
                 let rendered = ChangesReport(path: path, changes: changes, language: report.labels.lang)
@@ -117,8 +115,7 @@ extension Kam {
 
         func run() throws {
             try runReportingErrors {
-                let path = HistoryLocation.path(given: database)
-                let store = try HistoryLocation.open(path, create: false)
+                let (path, store) = try HistoryLocation.openExisting(given: database)
                 let history = try store.history(of: account)
                 try report.write(
                     AccountHistoryReport(path: path, history: history, language: report.labels.lang)

@@ -71,8 +71,7 @@ extension Kam {
                 let wallStart = DispatchTime.now().uptimeNanoseconds
                 let progress = Progress(messages: messages, labels: labels, diagnostics: diagnostics)
                 let model = try modelOptions.load()
-                progress.phase("reading \(input.file)", rows: input.estimatedRows)
-                let loaded = try input.load(model: model, progress: progress)
+                let loaded = try input.loadShowingReading(model: model, progress: progress)
                 guard loaded.batch.count > 0 else {
                     throw CLIError.nothingToAnalyze(list: input.file)
                 }
@@ -84,23 +83,19 @@ extension Kam {
                 progress.phase("weight intervals")
                 let intervals = FactorWeightInterval.intervals(for: assessment)
                 progress.phase("writing")
-                let limit = show ?? (formatting.format == .table || formatting.format == .markdown ? 20 : Int.max)
+                let limit = formatting.format.listedAccounts(show)
                 let report = SensitivityReport(
                     assessment: assessment, result: result, intervals: intervals, loaded: loaded, language: labels.lang,
                     rows: Array(assessment.rankedRows().prefix(limit)))
-                var sink = try FileSink.open(
-                    destination.output, format: formatting.format, protecting: protectedInputs(list: input.file, model: modelOptions.model))
-                sink.write(report.render(formatting.format))
-                try sink.finish()
+                try FileSink.write(
+                    report.render(formatting.format), to: destination.output, format: formatting.format,
+                    protecting: protectedInputs(list: input.file, model: modelOptions.model))
                 progress.finish()
-                if !messages.quiet, formatting.format == .csv || formatting.format == .json || destination.output != nil {
+                if !messages.quiet, formatting.format.sendsSummaryToStandardError(output: destination.output) {
                     for line in report.summaryLines() { printError(line) }
                 }
-                if diagnostics.timings {
-                    let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
-                    for line in Self.timingLines(result.timings, wall: wall, accounts: loaded.batch.count, factors: model.factors.count) {
-                        printError(line)
-                    }
+                diagnostics.printTimings(since: wallStart) { wall in
+                    Self.timingLines(result.timings, wall: wall, accounts: loaded.batch.count, factors: model.factors.count)
                 }
             }
         }

@@ -25,10 +25,7 @@ extension Kam {
                 --strict), 66 input missing, 70 internal failure.
                 """)
 
-        @OptionGroup var input: InputOptions
-        @OptionGroup var modelOptions: ModelOptions
-        @OptionGroup var options: AllocationOptions
-        @OptionGroup var rejectsOptions: RejectsOptions
+        @OptionGroup var inputs: AllocationInput
 
         @Option(help: "Simulate only this policy: grade, proportional or optimal.")
         var policy: AllocationPolicy?
@@ -68,9 +65,7 @@ extension Kam {
         func run() throws {
             try runReportingErrors {
                 let progress = Progress(messages: messages, labels: labels, diagnostics: diagnostics)
-                let loaded = try AllocationInput.load(
-                    input: input, modelOptions: modelOptions, options: options, rejectsOptions: rejectsOptions,
-                    progress: progress)
+                let loaded = try inputs.load(progress: progress)
                 let allocator = Allocator(problem: loaded.problem)
                 var simulator = AllocationSimulator(
                     allocator: allocator, periods: periods, runs: runs, seed: seed,
@@ -91,16 +86,12 @@ extension Kam {
                 let summaries = SimulationSummary.summarize(outcomes, problem: loaded.problem, periods: periods)
                 var report = SimulateReport(
                     problem: loaded.problem, summaries: summaries, openAtStart: outcomes.first?.openAtStart ?? 0,
-                    periods: periods, runs: runs, seed: seed, teamFile: options.team, rejects: loaded.rejects, rejectsPath: loaded.rejectsPath,
+                    periods: periods, runs: runs, seed: seed, teamFile: inputs.options.team, rejects: loaded.rejects, rejectsPath: loaded.rejectsPath,
                     language: labels.lang)
                 report.moneyUnit = ReportWorkbook.moneyUnit(loaded.assessment.model)
-                var sink = try FileSink.open(
-                    destination.output, format: formatting.format,
-                    protecting: protectedInputs(
-                        list: input.file, model: modelOptions.model,
-                        others: [(options.team, "team file"), (options.pipeline, "pipeline model")]))
-                sink.write(report.render(formatting.format))
-                try sink.finish()
+                try FileSink.write(
+                    report.render(formatting.format), to: destination.output, format: formatting.format,
+                    protecting: inputs.protectedInputs)
                 progress.finish()
             }
         }

@@ -46,9 +46,7 @@ extension Kam {
                 case .csv: text = Self.csv(loaded, model: model)
                 case .json: text = Self.json(loaded, scorable: scorable, model: model)
                 }
-                var sink = FileSink.standardOutput(for: format)
-                sink.write(text)
-                try sink.finish()
+                try FileSink.write(text, format: format)
                 if let rejects {
                     _ = try RejectsOptions.writeRejects(
                         loaded.rejects, header: loaded.header, to: rejects,

@@ -88,9 +88,7 @@ extension Kam {
                     let report = AHPReport(
                         model: model, analysis: analysis, contents: contents, file: file, language: labels.lang,
                         writtenModel: written, refusal: refusal)
-                    var sink = FileSink.standardOutput(for: formatting.format)
-                    sink.write(report.render(formatting.format))
-                    try sink.finish()
+                    try FileSink.write(report.render(formatting.format), format: formatting.format)
                     if let refusal {
                         printError("kam: error: \(refusal)")
                         throw ExitCode(65)

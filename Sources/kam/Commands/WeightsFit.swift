@@ -109,17 +109,12 @@ extension Kam.Weights {
                 }
                 let report = WeightFitReport(
                     model: model, result: result, history: history, file: input.file, language: labels.lang, writtenModel: written)
-                var sink = FileSink.standardOutput(for: formatting.format)
-                sink.write(report.render(formatting.format))
-                try sink.finish()
+                try FileSink.write(report.render(formatting.format), format: formatting.format)
                 progress.finish()
-                if !messages.quiet, formatting.format == .csv || formatting.format == .json {
+                if !messages.quiet, formatting.format.sendsSummaryToStandardError(output: nil) {
                     for line in report.summaryLines() { printError(line) }
                 }
-                if diagnostics.timings {
-                    let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
-                    for line in Self.timingLines(result, wall: wall) { printError(line) }
-                }
+                diagnostics.printTimings(since: wallStart) { wall in Self.timingLines(result, wall: wall) }
             }
         }
 

@@ -48,6 +48,22 @@ struct FileSink: OutputSink {
         }
     }
 
+    /// Writes `text` to `path` (standard output when `nil`) opened for `format`, and
+    /// finishes: ``open(_:format:protecting:)``, ``write(_:)`` and ``finish()`` in one call.
+    /// The text is made once the output is open, so an output that cannot be opened is
+    /// refused before any work on the text.
+    ///
+    /// - Throws: `CLIError.output` (exit 73, 64 for an input given as the output, 74 for a
+    ///   failed write).
+    static func write(
+        _ text: @autoclosure () -> String, to path: String? = nil, format: OutputFormat,
+        protecting inputs: [ProtectedInput] = []
+    ) throws {
+        var sink = try open(path, format: format, protecting: inputs)
+        sink.write(text())
+        try sink.finish()
+    }
+
     mutating func write(_ text: String) {
         file.write(escapesControlCharacters ? InputEcho.escapingControlCharacters(text, keeping: ["\n"]) : text)
     }

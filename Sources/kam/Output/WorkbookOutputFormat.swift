@@ -22,9 +22,16 @@ enum WorkbookOutputFormat: String, CaseIterable, ExpressibleByArgument {
     var text: OutputFormat? { self == .xlsx ? nil : opened }
 
     /// Whether a command prints its report's summary on standard error: when standard output
-    /// does not show it (csv, json, xlsx, or a report written to `output`).
+    /// does not show it (csv, json, xlsx, or a report written to `output`): as for the text
+    /// format a workbook's file is opened as (`csv`).
     func sendsSummaryToStandardError(output: String?) -> Bool {
-        self == .csv || self == .json || self == .xlsx || output != nil
+        opened.sendsSummaryToStandardError(output: output)
+    }
+
+    /// How many accounts a report lists: as in the text format a workbook's file is opened as
+    /// (`csv`: all, unless a number is asked for).
+    func listedAccounts(_ requested: Int?) -> Int {
+        opened.listedAccounts(requested)
     }
 
     /// Refuses a workbook written to a terminal (it is not for reading there).
