@@ -101,9 +101,10 @@ let benchmarks: @Sendable () -> Void = {
                     order.ranksBefore(grade: .a, key: keys[first], .a, keys[second]) { ids[first] < ids[second] }
                 }
             }
-            blackHole(top.sorted { first, second in
-                order.ranksBefore(grade: .a, key: keys[first], .a, keys[second]) { ids[first] < ids[second] }
-            })
+            blackHole(
+                top.sorted { first, second in
+                    order.ranksBefore(grade: .a, key: keys[first], .a, keys[second]) { ids[first] < ids[second] }
+                })
         } setup: {
             _ = BenchmarkInputs.of(rows: rows)
         }
@@ -114,9 +115,10 @@ let benchmarks: @Sendable () -> Void = {
             let keys = (0..<rows).map { inputs.model.grading.ranking.key(value: inputs.value[$0], difficulty: inputs.difficulty[$0]) }
             let ids = inputs.batch.accounts.map(\.id)
             benchmark.startMeasurement()
-            blackHole((0..<rows).sorted { first, second in
-                order.ranksBefore(grade: .a, key: keys[first], .a, keys[second]) { ids[first] < ids[second] }
-            }.prefix(1000))
+            blackHole(
+                (0..<rows).sorted { first, second in
+                    order.ranksBefore(grade: .a, key: keys[first], .a, keys[second]) { ids[first] < ids[second] }
+                }.prefix(1000))
         } setup: {
             _ = BenchmarkInputs.of(rows: rows)
         }

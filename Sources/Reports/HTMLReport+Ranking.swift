@@ -39,7 +39,8 @@ extension HTMLReport {
         page.body += "<div class=\"cards\">\(cards)</div>\n"
         page.body += "<h3>" + t("Accounts and deal value per grade", "各等级账户数与成交金额") + "</h3>\n"
         page.body += "<table id=\"grade-counts\"><thead><tr><th>\(t("grade", "等级"))</th><th class=\"n\">\(t("accounts", "账户数"))</th>"
-        page.body += "<th class=\"n\">\(t("share", "占比"))</th><th class=\"n\">\(t("deal value", "成交金额")) (\(moneyUnit))</th></tr></thead><tbody>\n"
+        page.body +=
+            "<th class=\"n\">\(t("share", "占比"))</th><th class=\"n\">\(t("deal value", "成交金额")) (\(moneyUnit))</th></tr></thead><tbody>\n"
         for grade in Grade.allCases {
             let count = overview.count(grade)
             let dealValue = overview.dealValue(grade)
@@ -92,7 +93,8 @@ extension HTMLReport {
                 page.body += "<li>\(HTMLText.escape(text))</li>"
             }
             if rejected > shown {
-                page.body += "<li>" + t("… and \(rejected - shown) more (see the rejects file)", "……另有 \(rejected - shown) 行（见拒绝文件）") + "</li>"
+                page.body +=
+                    "<li>" + t("… and \(rejected - shown) more (see the rejects file)", "……另有 \(rejected - shown) 行（见拒绝文件）") + "</li>"
             }
             page.body += "</ul>\n"
         }
@@ -122,7 +124,8 @@ extension HTMLReport {
         let y = GradeMapGeometry.y
         let cells = overview.cells
         let insufficient = overview.insufficient
-        var svg = "<svg id=\"grade-map-svg\" viewBox=\"0 0 \(Int(left + width + 24)) \(Int(top + height + 48))\" width=\"\(Int(left + width + 24))\" height=\"\(Int(top + height + 48))\" role=\"img\" data-mode=\"\(density ? "density" : "dots")\">"
+        var svg =
+            "<svg id=\"grade-map-svg\" viewBox=\"0 0 \(Int(left + width + 24)) \(Int(top + height + 48))\" width=\"\(Int(left + width + 24))\" height=\"\(Int(top + height + 48))\" role=\"img\" data-mode=\"\(density ? "density" : "dots")\">"
         let valueEdges = [0.0] + grading.valueBands.cuts + [100.0]
         let difficultyEdges = [0.0] + grading.difficultyBands.cuts + [100.0]
         var labels = ""
@@ -130,9 +133,11 @@ extension HTMLReport {
             for d in grading.difficultyBands.names.indices {
                 let grade = grading.grid[v][d]
                 let (x0, x1, y0, y1) = (x(difficultyEdges[d]), x(difficultyEdges[d + 1]), y(valueEdges[v + 1]), y(valueEdges[v]))
-                svg += "<rect class=\"cell\" data-grade=\"\(grade.letter)\" data-count=\"\(cells[v][d])\" x=\"\(HTMLText.fixed(x0, 1))\" y=\"\(HTMLText.fixed(y0, 1))\" width=\"\(HTMLText.fixed(x1 - x0, 1))\" height=\"\(HTMLText.fixed(y1 - y0, 1))\" fill=\"\(Self.gradeColors[grade]!)\" fill-opacity=\"0.10\" stroke=\"#fff\" stroke-width=\"2\"/>"
+                svg +=
+                    "<rect class=\"cell\" data-grade=\"\(grade.letter)\" data-count=\"\(cells[v][d])\" x=\"\(HTMLText.fixed(x0, 1))\" y=\"\(HTMLText.fixed(y0, 1))\" width=\"\(HTMLText.fixed(x1 - x0, 1))\" height=\"\(HTMLText.fixed(y1 - y0, 1))\" fill=\"\(Self.gradeColors[grade]!)\" fill-opacity=\"0.10\" stroke=\"#fff\" stroke-width=\"2\"/>"
                 // Drawn last, over the dots or bins, with a white halo.
-                labels += "<text x=\"\(HTMLText.fixed(x0 + 6, 1))\" y=\"\(HTMLText.fixed(y0 + 17, 1))\" font-size=\"14\" font-weight=\"700\" fill=\"\(Self.gradeColors[grade]!)\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">\(grade.rawValue) · \(HTMLText.count(cells[v][d]))</text>"
+                labels +=
+                    "<text x=\"\(HTMLText.fixed(x0 + 6, 1))\" y=\"\(HTMLText.fixed(y0 + 17, 1))\" font-size=\"14\" font-weight=\"700\" fill=\"\(Self.gradeColors[grade]!)\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">\(grade.rawValue) · \(HTMLText.count(cells[v][d]))</text>"
             }
         }
         if density {
@@ -143,20 +148,27 @@ extension HTMLReport {
                 let account = assessment.accounts[row]
                 let explanation = assessment.explanation(of: row)
                 let reasons = (explanation.reasonsUp(limit: 2) + explanation.reasonsDown(limit: 1)).map { reasonText($0) }
-                let tip = "\(account.id) \(account.name)\n\(t("value", "价值")) \(HTMLText.fixed(assessment.value(row), 1)) · \(t("difficulty", "难度")) \(HTMLText.fixed(assessment.difficulty(row), 1)) · \(gradeText(grade))\n" + reasons.joined(separator: ", ")
+                let tip =
+                    "\(account.id) \(account.name)\n\(t("value", "价值")) \(HTMLText.fixed(assessment.value(row), 1)) · \(t("difficulty", "难度")) \(HTMLText.fixed(assessment.difficulty(row), 1)) · \(gradeText(grade))\n"
+                    + reasons.joined(separator: ", ")
                 let color = Self.gradeColors[grade]!
                 let fill = grade == .insufficient ? "fill=\"none\" stroke=\"\(color)\"" : "fill=\"\(color)\" fill-opacity=\"0.75\""
-                svg += "<circle class=\"dot\" cx=\"\(HTMLText.fixed(x(assessment.difficulty(row)), 1))\" cy=\"\(HTMLText.fixed(y(assessment.value(row)), 1))\" r=\"3\" \(fill) data-tip=\"\(HTMLText.escape(tip))\"/>"
+                svg +=
+                    "<circle class=\"dot\" cx=\"\(HTMLText.fixed(x(assessment.difficulty(row)), 1))\" cy=\"\(HTMLText.fixed(y(assessment.value(row)), 1))\" r=\"3\" \(fill) data-tip=\"\(HTMLText.escape(tip))\"/>"
             }
         }
         svg += labels
-        svg += axes(left: left, top: top, width: width, height: height, xLabel: t("difficulty score →", "难度得分 →"), yLabel: t("value score →", "价值得分 →"))
+        svg += axes(
+            left: left, top: top, width: width, height: height, xLabel: t("difficulty score →", "难度得分 →"),
+            yLabel: t("value score →", "价值得分 →"))
         svg += "</svg>"
         page.body += svg + "\n"
         if insufficient > 0 {
-            page.body += "<p class=\"note\" id=\"grade-map-insufficient\" data-count=\"\(insufficient)\">" + t(
-                "\(HTMLText.count(insufficient)) accounts with insufficient information are not graded (not counted in the cells).",
-                "\(HTMLText.count(insufficient)) 个账户信息不足，未评级（不计入网格）。") + "</p>\n"
+            page.body +=
+                "<p class=\"note\" id=\"grade-map-insufficient\" data-count=\"\(insufficient)\">"
+                + t(
+                    "\(HTMLText.count(insufficient)) accounts with insufficient information are not graded (not counted in the cells).",
+                    "\(HTMLText.count(insufficient)) 个账户信息不足，未评级（不计入网格）。") + "</p>\n"
         }
         page.body += "</section>\n"
     }
@@ -169,15 +181,19 @@ extension HTMLReport {
 
     /// Axes with ticks every 20 points from 0 to 100.
     func axes(left: Double, top: Double, width: Double, height: Double, xLabel: String, yLabel: String) -> String {
-        var svg = "<g stroke=\"#5b6475\" fill=\"none\"><path d=\"M\(left) \(top)V\(top + height)H\(left + width)\"/></g><g font-size=\"11\" fill=\"#5b6475\">"
+        var svg =
+            "<g stroke=\"#5b6475\" fill=\"none\"><path d=\"M\(left) \(top)V\(top + height)H\(left + width)\"/></g><g font-size=\"11\" fill=\"#5b6475\">"
         for tick in stride(from: 0, through: 100, by: 20) {
             let px = left + width * Double(tick) / 100
             let py = top + height * (1 - Double(tick) / 100)
-            svg += "<text x=\"\(HTMLText.fixed(px, 1))\" y=\"\(HTMLText.fixed(top + height + 15, 1))\" text-anchor=\"middle\">\(tick)</text>"
+            svg +=
+                "<text x=\"\(HTMLText.fixed(px, 1))\" y=\"\(HTMLText.fixed(top + height + 15, 1))\" text-anchor=\"middle\">\(tick)</text>"
             svg += "<text x=\"\(HTMLText.fixed(left - 6, 1))\" y=\"\(HTMLText.fixed(py + 4, 1))\" text-anchor=\"end\">\(tick)</text>"
         }
-        svg += "<text x=\"\(HTMLText.fixed(left + width / 2, 1))\" y=\"\(HTMLText.fixed(top + height + 34, 1))\" text-anchor=\"middle\" font-size=\"12\">\(xLabel)</text>"
-        svg += "<text transform=\"translate(14 \(HTMLText.fixed(top + height / 2, 1))) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">\(yLabel)</text></g>"
+        svg +=
+            "<text x=\"\(HTMLText.fixed(left + width / 2, 1))\" y=\"\(HTMLText.fixed(top + height + 34, 1))\" text-anchor=\"middle\" font-size=\"12\">\(xLabel)</text>"
+        svg +=
+            "<text transform=\"translate(14 \(HTMLText.fixed(top + height / 2, 1))) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">\(yLabel)</text></g>"
         return svg
     }
 
@@ -189,13 +205,15 @@ extension HTMLReport {
         var corners = ""
         for corner in 0..<6 {
             let angle = Double(corner) * Double.pi / 3 + Double.pi / 6
-            corners += "\(corner == 0 ? "m" : "l")\(HTMLText.fixed(radius * cos(angle) - (corner == 0 ? 0 : radius * cos(angle - Double.pi / 3)), 2)) \(HTMLText.fixed(radius * sin(angle) - (corner == 0 ? 0 : radius * sin(angle - Double.pi / 3)), 2))"
+            corners +=
+                "\(corner == 0 ? "m" : "l")\(HTMLText.fixed(radius * cos(angle) - (corner == 0 ? 0 : radius * cos(angle - Double.pi / 3)), 2)) \(HTMLText.fixed(radius * sin(angle) - (corner == 0 ? 0 : radius * sin(angle - Double.pi / 3)), 2))"
         }
         var svg = "<g class=\"hexbins\" data-bins=\"\(bins.count)\">"
         for (key, count) in bins {
             let (cx, cy) = GradeMapGeometry.hexbinCentre(key: key)
             let shade = 0.15 + 0.85 * log(Double(count) + 1) / log(Double(maximum) + 1)
-            svg += "<path d=\"M\(HTMLText.fixed(cx, 1)) \(HTMLText.fixed(cy, 1))\(corners)z\" fill=\"#1d3f8f\" fill-opacity=\"\(HTMLText.fixed(shade, 2))\" data-tip=\"\(HTMLText.count(count)) \(t("accounts", "个账户"))\" data-count=\"\(count)\"/>"
+            svg +=
+                "<path d=\"M\(HTMLText.fixed(cx, 1)) \(HTMLText.fixed(cy, 1))\(corners)z\" fill=\"#1d3f8f\" fill-opacity=\"\(HTMLText.fixed(shade, 2))\" data-tip=\"\(HTMLText.count(count)) \(t("accounts", "个账户"))\" data-count=\"\(count)\"/>"
         }
         return svg + "</g>"
     }

@@ -190,9 +190,11 @@ public struct HTMLReport: Sendable {
         if let robustness { robustnessSection(robustness, &page) }
         if let scorecards { scorecardSection(scorecards, &page) }
         if let changes { changesSection(changes, &page) }
-        page.body += "<footer>" + t(
-            "Made by kam \(HTMLText.escape(source.kamVersion)). Every figure comes from the engine's results, as in the JSON outputs of the kam commands; the page needs no network.",
-            "由 kam \(HTMLText.escape(source.kamVersion)) 生成。所有数字均来自引擎计算结果，与 kam 各命令的 JSON 输出一致；本页无需联网。") + "</footer>\n"
+        page.body +=
+            "<footer>"
+            + t(
+                "Made by kam \(HTMLText.escape(source.kamVersion)). Every figure comes from the engine's results, as in the JSON outputs of the kam commands; the page needs no network.",
+                "由 kam \(HTMLText.escape(source.kamVersion)) 生成。所有数字均来自引擎计算结果，与 kam 各命令的 JSON 输出一致；本页无需联网。") + "</footer>\n"
         return page.document()
     }
 

@@ -71,9 +71,9 @@ struct PreparedInsert {
     /// ``HistoryStore/blob(_:)``).
     func bind(_ index: Int32, doubles: ArraySlice<Double>) {
         #if _endian(little)
-            doubles.withUnsafeBytes { bind(index, bytes: $0) }
+        doubles.withUnsafeBytes { bind(index, bytes: $0) }
         #else
-            HistoryStore.blob(doubles).withUnsafeBytes { bind(index, bytes: $0) }
+        HistoryStore.blob(doubles).withUnsafeBytes { bind(index, bytes: $0) }
         #endif
     }
 

@@ -65,12 +65,12 @@ final class RawScan {
         guard bytes.count == count * 8 else { return nil }
         return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
             #if _endian(little)
-                if count > 0 { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: bytes) }
+            if count > 0 { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: bytes) }
             #else
-                for index in 0..<count {
-                    buffer[index] = Double(
-                        bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)))
-                }
+            for index in 0..<count {
+                buffer[index] = Double(
+                    bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)))
+            }
             #endif
             initialized = count
         }

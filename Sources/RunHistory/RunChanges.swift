@@ -176,12 +176,16 @@ extension HistoryStore {
             return id
         }
         let toID: Int64
-        if let to { toID = try check(to) } else {
+        if let to {
+            toID = try check(to)
+        } else {
             guard let last = ids.last else { throw .tooFewRuns(path: path, count: 0) }
             toID = last
         }
         let fromID: Int64
-        if let from { fromID = try check(from) } else {
+        if let from {
+            fromID = try check(from)
+        } else {
             guard let earlier = ids.last(where: { $0 < toID }) else { throw .tooFewRuns(path: path, count: ids.count) }
             fromID = earlier
         }

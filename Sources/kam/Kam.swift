@@ -26,7 +26,10 @@ struct Kam: ParsableCommand {
             pipes are written into. Limits, encodings and details: docs/files-and-exit-codes.md.
             """,
         version: "0.1.0",
-        subcommands: [Rank.self, Validate.self, Init.self, ModelCommand.self, Generate.self, KPI.self, Weights.self, Sensitivity.self, Explain.self, Pipeline.self, Forecast.self, Backtest.self, Allocate.self, Simulate.self, Runs.self, Changes.self, History.self, Report.self]
+        subcommands: [
+            Rank.self, Validate.self, Init.self, ModelCommand.self, Generate.self, KPI.self, Weights.self, Sensitivity.self, Explain.self,
+            Pipeline.self, Forecast.self, Backtest.self, Allocate.self, Simulate.self, Runs.self, Changes.self, History.self, Report.self,
+        ]
     )
 
     /// Checks the command words and joins negative option values before parsing (see
@@ -47,8 +50,9 @@ struct Kam: ParsableCommand {
     /// the environment is kept (`OPENBLAS_CORETYPE=Prescott` keeps the generic kernels). If the
     /// restart fails, `kam` carries on with the generic kernels.
     static func requestProcessorKernels() {
-        guard let coreType = BLASKernels.coreTypeToRequest(
-            coreName: BLASKernels.coreName, flags: BLASKernels.processorFlags(), environment: ProcessInfo.processInfo.environment)
+        guard
+            let coreType = BLASKernels.coreTypeToRequest(
+                coreName: BLASKernels.coreName, flags: BLASKernels.processorFlags(), environment: ProcessInfo.processInfo.environment)
         else { return }
         setenv("OPENBLAS_CORETYPE", coreType, 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)

@@ -66,7 +66,9 @@ struct AllocateCommandTests {
         #expect(outcome.status == 0, "\(outcome.standardError)")
         #expect(outcome.standardOutput.contains("the stage needs expense; the budget is 0"))
         #expect(outcome.standardOutput.contains("No account gets effort"))
-        var lines = team.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("hours: ") || $0.contains("stage_") }
+        var lines = team.split(separator: "\n", omittingEmptySubsequences: false).filter {
+            !$0.contains("hours: ") || $0.contains("stage_")
+        }
         lines = lines.map { $0 == "people:" ? "people: []" : $0 }
         let noStaff = directory + "/nostaff.yaml"
         try lines.joined(separator: "\n").write(toFile: noStaff, atomically: true, encoding: .utf8)
@@ -143,7 +145,9 @@ struct SimulateCommandTests {
         #expect(table.rows.map { $0[0] } == ["grade", "proportional", "optimal"])
         let control = table.rows.compactMap { Double($0[table.column("expense_control")]) }
         #expect(control.count == 3 && control.allSatisfy { $0 <= 1 + 1e-9 })
-        let json = try KamRunner.run(["simulate", Self.sample, "--quiet", "--runs", "10", "--periods", "2", "--policy", "grade", "--format", "json"])
+        let json = try KamRunner.run([
+            "simulate", Self.sample, "--quiet", "--runs", "10", "--periods", "2", "--policy", "grade", "--format", "json",
+        ])
         let object = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
         #expect((object?["policies"] as? [Any])?.count == 1)
     }

@@ -53,9 +53,12 @@ struct BacktestCommandTests {
 
     @Test("a cut after the end of the log is a usage error")
     func badCut() throws {
-        let outcome = try KamRunner.run(["backtest", "datasets/history/events.csv", "datasets/history/snapshots.csv", "--cut", "2030-01-01"])
+        let outcome = try KamRunner.run([
+            "backtest", "datasets/history/events.csv", "datasets/history/snapshots.csv", "--cut", "2030-01-01",
+        ])
         #expect(outcome.status == 64)
         #expect(outcome.standardError.contains("Please specify a '--cut' on or before the end of the log (2024-12-31)."))
-        #expect(try KamRunner.run(["backtest", "datasets/history/events.csv", "datasets/history/snapshots.csv", "--cut", "soon"]).status == 64)
+        #expect(
+            try KamRunner.run(["backtest", "datasets/history/events.csv", "datasets/history/snapshots.csv", "--cut", "soon"]).status == 64)
     }
 }

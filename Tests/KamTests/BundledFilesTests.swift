@@ -15,7 +15,8 @@ struct BundledFilesTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(rank.standardOutput.utf8)) as? [String: Any])
         let summary = try #require(object["summary"] as? [String: Any])
         #expect(summary["accepted"] as? Int == 295)
-        let forecast = try KamRunner.run(["forecast", list, "--format", "json", "--quiet", "--rejects", directory + "/f.csv"], in: directory)
+        let forecast = try KamRunner.run(
+            ["forecast", list, "--format", "json", "--quiet", "--rejects", directory + "/f.csv"], in: directory)
         #expect(forecast.status == 0)
         #expect(!FileManager.default.fileExists(atPath: directory + "/models"))
     }

@@ -129,20 +129,28 @@ extension ChineseOutputTests {
         let runs: [(String, [String], [String: Data])] = [
             ("kpi-plan-rejects-a", kpi + ["--plan", "plan.csv", "--actual", "datasets/kpi-actuals.csv"], ["plan.csv": kpiPlanRejectsA]),
             ("kpi-plan-rejects-b", kpi + ["--plan", "plan.csv", "--actual", "datasets/kpi-actuals.csv"], ["plan.csv": kpiPlanRejectsB]),
-            ("kpi-actual-rejects", kpi + ["--plan", "datasets/kpi-plan.csv", "--actual", "actuals.csv"], ["actuals.csv": kpiActualRejects]),
             (
-                "pipeline-fit-rejects-a", ["pipeline", "fit", "events.csv", "--snapshots", "snapshots.csv", "--output", "p.yaml", "--lang", "zh"],
+                "kpi-actual-rejects", kpi + ["--plan", "datasets/kpi-plan.csv", "--actual", "actuals.csv"],
+                ["actuals.csv": kpiActualRejects]
+            ),
+            (
+                "pipeline-fit-rejects-a",
+                ["pipeline", "fit", "events.csv", "--snapshots", "snapshots.csv", "--output", "p.yaml", "--lang", "zh"],
                 ["events.csv": eventLogRejectsA, "snapshots.csv": snapshotRejects(duplicate: false)]
             ),
             (
-                "pipeline-fit-rejects-b", ["pipeline", "fit", "events.csv", "--snapshots", "snapshots.csv", "--output", "p.yaml", "--lang", "zh"],
+                "pipeline-fit-rejects-b",
+                ["pipeline", "fit", "events.csv", "--snapshots", "snapshots.csv", "--output", "p.yaml", "--lang", "zh"],
                 ["events.csv": eventLogRejectsB, "snapshots.csv": snapshotRejects(duplicate: true)]
             ),
             (
                 "backtest-rejects", ["backtest", "events.csv", "snapshots.csv", "--cut", "2022-01-01", "--lang", "zh"],
                 ["events.csv": eventLogRejectsA, "snapshots.csv": snapshotRejects(duplicate: false)]
             ),
-            ("model-fit-rejects", ["model", "fit", "history.csv", "--output", "fit.yaml", "--lang", "zh"], ["history.csv": learningHistoryRejects]),
+            (
+                "model-fit-rejects", ["model", "fit", "history.csv", "--output", "fit.yaml", "--lang", "zh"],
+                ["history.csv": learningHistoryRejects]
+            ),
             ("weights-fit-rejects", ["weights", "fit", "history.csv", "--lang", "zh"], ["history.csv": learningHistoryRejects]),
         ]
         return runs.map { CommandGoldenTests.Case(name: $0.0 + "-zh-table", arguments: $0.1, inputs: $0.2) }

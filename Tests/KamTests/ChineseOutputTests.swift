@@ -114,14 +114,17 @@ struct ChineseOutputTests {
         let output = String(decoding: outcome.output, as: UTF8.self)
         let error = String(decoding: outcome.error, as: UTF8.self)
         // kam validate exits 65 when a row cannot be scored, by design.
-        #expect(outcome.status == 0 || (testCase.arguments.first == "validate" && outcome.status == 65), "kam \(testCase.arguments.joined(separator: " ")) exited \(outcome.status): \(error)")
+        #expect(
+            outcome.status == 0 || (testCase.arguments.first == "validate" && outcome.status == 65),
+            "kam \(testCase.arguments.joined(separator: " ")) exited \(outcome.status): \(error)")
         #expect(!(output + error).isEmpty)
         let scanner = try ChineseText.scanner(inputs: testCase.inputs.keys.map { directory + "/" + $0 })
         for (stream, text) in [("standard output", output), ("standard error", error)] {
             let offences = scanner.englishWords(in: text)
             #expect(
                 offences.isEmpty,
-                "kam \(testCase.arguments.joined(separator: " ")): English in \(stream):\n\(offences.prefix(20).map { "  \($0.word)  ←  \($0.line)" }.joined(separator: "\n"))")
+                "kam \(testCase.arguments.joined(separator: " ")): English in \(stream):\n\(offences.prefix(20).map { "  \($0.word)  ←  \($0.line)" }.joined(separator: "\n"))"
+            )
         }
         // The files with every kind of rejected KPI, event-log, snapshot and history row: each
         // row is listed, and no English reason of those readers survives.
@@ -158,7 +161,8 @@ struct ChineseOutputTests {
     func everyCommandCovered() {
         let commands = Set(CommandGoldenTests.cases.map { $0.arguments.first ?? "" })
         for command in commands where !command.isEmpty && !command.hasPrefix("rnak") {
-            let covered = Self.cases.contains { $0.arguments.first == command } || Self.exempt.keys.contains(command)
+            let covered =
+                Self.cases.contains { $0.arguments.first == command } || Self.exempt.keys.contains(command)
                 || command == "report"
             #expect(covered, "kam \(command) has no Chinese case")
         }

@@ -46,7 +46,9 @@ struct DegenerateInputCommandTests {
         let outcome = try KamRunner.run(["rank", Self.sample, "--model", model, "--format", "json"])
         #expect(outcome.status == 65)
         #expect(outcome.standardOutput.isEmpty)
-        #expect(outcome.standardError.contains("penalty.yaml, line 179: difficulty_penalty is 1e+308; it must be a number from 0 to 1000000000"))
+        #expect(
+            outcome.standardError.contains("penalty.yaml, line 179: difficulty_penalty is 1e+308; it must be a number from 0 to 1000000000")
+        )
     }
 
     @Test("duplicate and all-zero scenarios fail `model show` with their line, as they would fail `rank`")
@@ -123,7 +125,9 @@ struct DegenerateInputCommandTests {
         #expect(abs(ri - 1.597807) < 1e-6)
         #expect(abs(cr - ci / ri) < 1e-5)
 
-        let csv = try KamRunner.run(["weights", "ahp", inconsistent.judgements, "--model", inconsistent.model, "--format", "csv", "--random-index", "alonso-lamata"])
+        let csv = try KamRunner.run([
+            "weights", "ahp", inconsistent.judgements, "--model", inconsistent.model, "--format", "csv", "--random-index", "alonso-lamata",
+        ])
         #expect(csv.status == 0)
         #expect(csv.standardOutput.contains(",1.5978,alonso-lamata-formula"))
 
@@ -155,7 +159,9 @@ struct DegenerateInputCommandTests {
             var fields = record
             if let value = outcome(record, header) { fields[outcomeIndex] = value }
             if let constantIndex, let constant { fields[constantIndex] = constant.value }
-            lines.append(fields.map { $0.contains(",") || $0.contains("\"") ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }.joined(separator: ","))
+            lines.append(
+                fields.map { $0.contains(",") || $0.contains("\"") ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }
+                    .joined(separator: ","))
         }
         return try write(lines.joined(separator: "\n") + "\n", name: "history.csv")
     }
@@ -195,8 +201,10 @@ struct DegenerateInputCommandTests {
             try defaultModel()
                 .replacingOccurrences(of: "scale: {type: linear, min: 0, max: 60}", with: "scale: {type: minmax}")
                 .replacingOccurrences(
-                    of: "    weight: 0.15\n    scale: {type: linear, min: 1, max: 5}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\"",
-                    with: "    weight: 0.15\n    scale: {type: zscore}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\""),
+                    of:
+                        "    weight: 0.15\n    scale: {type: linear, min: 1, max: 5}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\"",
+                    with: "    weight: 0.15\n    scale: {type: zscore}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\""
+                ),
             name: "relative.yaml")
         let text = try String(contentsOfFile: Paths.packageRoot + "/" + Self.sample, encoding: .utf8)
         let records = CSVCheck.parse(text).filter { $0.count > 1 }
@@ -244,7 +252,10 @@ struct DegenerateInputCommandTests {
         for extra in [[], ["--in-memory"]] {
             let outcome = try KamRunner.run(["rank", list, "--format", "json"] + extra)
             #expect(outcome.status == 0)
-            #expect(outcome.standardError.contains("negative.csv:6:\(deal + 1): 'deal_value' is '-1'; a deal value cannot be negative: write 0 or more, or leave it blank when unknown."))
+            #expect(
+                outcome.standardError.contains(
+                    "negative.csv:6:\(deal + 1): 'deal_value' is '-1'; a deal value cannot be negative: write 0 or more, or leave it blank when unknown."
+                ))
             let object = try #require(JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
             #expect((object["summary"] as? [String: Any])?["rejected"] as? Int == 6)
         }
@@ -259,7 +270,8 @@ struct DegenerateInputCommandTests {
         let planPath = try write(plan.replacingOccurrences(of: "\n2024Q2,王经理", with: "\n2024Q5,王经理"), name: "plan.csv")
         let actualPath = try write(actual.replacingOccurrences(of: "\n2024Q2,王经理", with: "\n2024Q5,王经理"), name: "actual.csv")
         let outcome = try KamRunner.run(["kpi", "--plan", planPath, "--actual", actualPath, "--format", "json"])
-        let message = "'period' is '2024Q5': quarter 5 does not exist; a quarter is Q1 to Q4. Write a quarter as 2024Q2, a month as 2024-06, a year as 2024."
+        let message =
+            "'period' is '2024Q5': quarter 5 does not exist; a quarter is Q1 to Q4. Write a quarter as 2024Q2, a month as 2024-06, a year as 2024."
         let errors = outcome.standardError.replacingOccurrences(of: "\n    ", with: " ")
         #expect(errors.contains("plan.csv:3:1: " + message), "\(outcome.standardError)")
         #expect(errors.contains("actual.csv:3:1: " + message))

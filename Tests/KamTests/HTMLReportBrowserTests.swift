@@ -100,7 +100,8 @@ struct HTMLReportBrowserTests {
     func hostileNames() throws {
         let fixture = try ReportFixture.shared.get()
         let hostile = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(2)>", "'><svg onload=alert(3)>", "&lt;b&gt;"]
-        var lines = try String(contentsOfFile: ReportFixture.list, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = try String(contentsOfFile: ReportFixture.list, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            .map(String.init)
         let header = lines[0].split(separator: ",").map(String.init)
         let idColumn = try #require(header.firstIndex(of: "account_id"))
         let nameColumn = try #require(header.firstIndex(of: "name"))
@@ -118,7 +119,10 @@ struct HTMLReportBrowserTests {
         try lines.joined(separator: "\n").write(toFile: list, atomically: true, encoding: .utf8)
         let page = fixture.directory + "/hostile.html"
         let outcome = try KamRunner.run(
-            ["report", list, "-m", ReportFixture.model, "--top", "300", "-o", page, "--quiet", "--rejects", fixture.directory + "/hostile.rejects.csv"],
+            [
+                "report", list, "-m", ReportFixture.model, "--top", "300", "-o", page, "--quiet", "--rejects",
+                fixture.directory + "/hostile.rejects.csv",
+            ],
             in: fixture.directory)
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let html = try String(contentsOfFile: page, encoding: .utf8)

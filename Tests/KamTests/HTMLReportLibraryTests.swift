@@ -23,7 +23,8 @@ struct HTMLReportLibraryTests {
         let assessment = ScoringPipeline(model: model).assess(batch)
         let report = HTMLReport(
             language: language,
-            source: .init(file: "/tmp/<list>.csv", bytes: 10, contentHash: "0123", generatedAt: Date(timeIntervalSince1970: 0), kamVersion: "test"),
+            source: .init(
+                file: "/tmp/<list>.csv", bytes: 10, contentHash: "0123", generatedAt: Date(timeIntervalSince1970: 0), kamVersion: "test"),
             ranking: .init(
                 assessment: assessment, rowsRead: count, rejects: [], unevaluatedSegments: [],
                 rankedRows: assessment.rankedRows()),
@@ -51,7 +52,8 @@ struct HTMLReportLibraryTests {
         let density = large.render()
         #expect(density.contains("data-mode=\"density\""))
         #expect(!density.contains("class=\"dot\""))
-        let counts = try NSRegularExpression(pattern: "<path d=\"[^\"]*\" fill=\"#1d3f8f\" fill-opacity=\"[0-9.]+\" data-tip=\"[^\"]*\" data-count=\"([0-9]+)\"")
+        let counts = try NSRegularExpression(
+            pattern: "<path d=\"[^\"]*\" fill=\"#1d3f8f\" fill-opacity=\"[0-9.]+\" data-tip=\"[^\"]*\" data-count=\"([0-9]+)\"")
         let binned = counts.matches(in: density, range: NSRange(density.startIndex..., in: density)).map {
             Int(density[Range($0.range(at: 1), in: density)!])!
         }

@@ -55,7 +55,8 @@ struct ReportFixture: Sendable {
         func kam(_ arguments: [String]) throws -> String {
             let outcome = try KamRunner.run(arguments, in: directory)
             guard outcome.status == 0 else {
-                throw ReportFixtureError(message: "kam \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.standardError)")
+                throw ReportFixtureError(
+                    message: "kam \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.standardError)")
             }
             return outcome.standardOutput
         }
@@ -165,6 +166,7 @@ enum ReportReader {
     static func read(_ path: String) throws -> [String: Any] {
         let output = try PythonTools.run(script, [path])
         return try #require(
-            try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "html5lib could not read \(path): \(output.prefix(400))")
+            try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
+            "html5lib could not read \(path): \(output.prefix(400))")
     }
 }

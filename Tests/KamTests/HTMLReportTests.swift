@@ -159,7 +159,8 @@ struct HTMLReportTests {
         for account in try #require(allocate["accounts"] as? [[String: Any]]) {
             let grade = account["grade"] as? String ?? ""
             let letter = grade == "insufficient" ? "insufficient" : grade
-            hours[letter, default: 0] += ["manager_hours", "director_hours", "specialist_hours"].compactMap { number(account[$0]) }.reduce(0, +)
+            hours[letter, default: 0] += ["manager_hours", "director_hours", "specialist_hours"].compactMap { number(account[$0]) }.reduce(
+                0, +)
             expense[letter, default: 0] += number(account["expense"]) ?? 0
         }
         for row in try table(page, "allocation-by-grade").rows {
@@ -249,7 +250,10 @@ struct HTMLReportTests {
         #expect(page["lang"] as? String == "zh-CN")
         let headings = try #require(page["headings"] as? [String])
         // Words of the English page that must not remain (units such as P(won), P10 and h are shared).
-        let english = try NSRegularExpression(pattern: "\\b(Summary|Grade|Ranked|Pipeline|Team|accounts|grade|value|difficulty|manager|stage|hours|budget|expense|share|all|search|shown|person|role|deal|expected|priority|segment)\\b")
+        let english = try NSRegularExpression(
+            pattern:
+                "\\b(Summary|Grade|Ranked|Pipeline|Team|accounts|grade|value|difficulty|manager|stage|hours|budget|expense|share|all|search|shown|person|role|deal|expected|priority|segment)\\b"
+        )
         for heading in headings {
             let range = NSRange(heading.startIndex..., in: heading)
             #expect(english.firstMatch(in: heading, range: range) == nil, "English left in: \(heading)")

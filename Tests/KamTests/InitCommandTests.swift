@@ -19,13 +19,17 @@ struct InitCommandTests {
         #expect(text.contains("  id: \"account_id\""))
         #expect(text.contains("unit: wan"))
         let fit = try KamRunner.run(
-            ["model", "fit", history, "--model", draft, "--output", directory + "/learned.yaml", "--quiet", "--format", "json",
-             "--rejects", directory + "/r.csv"],
+            [
+                "model", "fit", history, "--model", draft, "--output", directory + "/learned.yaml", "--quiet", "--format", "json",
+                "--rejects", directory + "/r.csv",
+            ],
             in: directory)
         #expect(fit.status == 0, "\(fit.standardError)")
         let rank = try KamRunner.run(
-            ["rank", Paths.packageRoot + "/datasets/prospects.csv", "--model", directory + "/learned.yaml", "--top", "5",
-             "--quiet", "--format", "csv", "--rejects", directory + "/r2.csv"],
+            [
+                "rank", Paths.packageRoot + "/datasets/prospects.csv", "--model", directory + "/learned.yaml", "--top", "5",
+                "--quiet", "--format", "csv", "--rejects", directory + "/r2.csv",
+            ],
             in: directory)
         #expect(rank.status == 0, "\(rank.standardError)")
     }
@@ -35,7 +39,9 @@ struct InitCommandTests {
         let missing = try KamRunner.run(["init", "no-such.csv"])
         #expect(missing.status == 66)
         let directory = try KamRunner.temporaryDirectory()
-        let wrong = try KamRunner.run(["init", Paths.packageRoot + "/datasets/history.csv", "--outcome", "won", "--output", directory + "/d.yaml"])
+        let wrong = try KamRunner.run([
+            "init", Paths.packageRoot + "/datasets/history.csv", "--outcome", "won", "--output", directory + "/d.yaml",
+        ])
         #expect(wrong.status == 65)
         #expect(wrong.standardError.contains("there is no column 'won' for the outcome; the columns are account_id, name,"))
     }

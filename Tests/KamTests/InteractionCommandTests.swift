@@ -118,7 +118,9 @@ struct InteractionCommandTests {
         #expect(bad.status == 64)
     }
 
-    @Test("kam model fit --bags: one bag writes the default model byte for byte; three write one additive model that kam explain sums to kam rank's scores")
+    @Test(
+        "kam model fit --bags: one bag writes the default model byte for byte; three write one additive model that kam explain sums to kam rank's scores"
+    )
     func outerBagsEndToEnd() throws {
         let directory = try KamRunner.temporaryDirectory()
         try Self.writeHistory(in: directory)

@@ -12,31 +12,53 @@ struct JSONSchemaTests {
     /// The schema file, and the command lines whose output it describes (run in the package
     /// root; `$DIR` is a scratch folder, `$HISTORY` a run history with two recorded runs).
     static let cases: [(schema: String, runs: [[String]])] = [
-        ("rank", [
-            ["rank", "datasets/prospects.csv", "--rejects", "$DIR/r.csv"],
-            ["rank", "datasets/prospects.csv", "--lang", "zh", "--top", "5", "--rejects", "$DIR/r.csv"],
-            ["rank", "datasets/prospects.csv", "--model", "Tests/KamTests/Snapshots/rank-writer/calibrated.yaml", "--rejects", "$DIR/r.csv"],
-        ]),
-        ("validate", [["validate", "datasets/prospects.csv", "--rejects", "$DIR/r.csv"]]),
-        ("explain", [["explain", "K-000021", "datasets/prospects.csv"], ["explain", "K-000001", "datasets/prospects.csv", "--lang", "zh"]]),
-        ("sensitivity", [["sensitivity", "datasets/prospects.csv", "--samples", "100", "--show", "5"]]),
-        ("forecast", [
-            ["forecast", "datasets/prospects.csv", "--runs", "100", "--rejects", "$DIR/r.csv"],
-            ["forecast", "datasets/prospects.csv", "--runs", "50", "--lang", "zh", "--top", "5", "--rejects", "$DIR/r.csv"],
-        ]),
-        ("allocate", [
-            ["allocate", "datasets/prospects.csv", "--rejects", "$DIR/r.csv"],
-            ["allocate", "datasets/prospects.csv", "--policy", "grade", "--rejects", "$DIR/r.csv"],
-        ]),
-        ("simulate", [["simulate", "datasets/prospects.csv", "--runs", "20", "--rejects", "$DIR/r.csv"]]),
-        ("kpi", [
-            ["kpi", "--plan", "datasets/kpi-plan.csv", "--actual", "datasets/kpi-actuals.csv", "--rejects-dir", "$DIR"],
-            ["kpi", "--plan", "datasets/kpi-plan.csv", "--actual", "datasets/kpi-actuals.csv", "--by", "team", "--rejects-dir", "$DIR"],
+        (
+            "rank",
             [
-                "kpi", "--plan", "datasets/kpi-plan.csv", "--actual", "datasets/kpi-actuals.csv", "--prospects", "datasets/prospects.csv",
-                "--lang", "zh", "--rejects-dir", "$DIR",
-            ],
-        ]),
+                ["rank", "datasets/prospects.csv", "--rejects", "$DIR/r.csv"],
+                ["rank", "datasets/prospects.csv", "--lang", "zh", "--top", "5", "--rejects", "$DIR/r.csv"],
+                [
+                    "rank", "datasets/prospects.csv", "--model", "Tests/KamTests/Snapshots/rank-writer/calibrated.yaml", "--rejects",
+                    "$DIR/r.csv",
+                ],
+            ]
+        ),
+        ("validate", [["validate", "datasets/prospects.csv", "--rejects", "$DIR/r.csv"]]),
+        (
+            "explain",
+            [["explain", "K-000021", "datasets/prospects.csv"], ["explain", "K-000001", "datasets/prospects.csv", "--lang", "zh"]]
+        ),
+        ("sensitivity", [["sensitivity", "datasets/prospects.csv", "--samples", "100", "--show", "5"]]),
+        (
+            "forecast",
+            [
+                ["forecast", "datasets/prospects.csv", "--runs", "100", "--rejects", "$DIR/r.csv"],
+                ["forecast", "datasets/prospects.csv", "--runs", "50", "--lang", "zh", "--top", "5", "--rejects", "$DIR/r.csv"],
+            ]
+        ),
+        (
+            "allocate",
+            [
+                ["allocate", "datasets/prospects.csv", "--rejects", "$DIR/r.csv"],
+                ["allocate", "datasets/prospects.csv", "--policy", "grade", "--rejects", "$DIR/r.csv"],
+            ]
+        ),
+        ("simulate", [["simulate", "datasets/prospects.csv", "--runs", "20", "--rejects", "$DIR/r.csv"]]),
+        (
+            "kpi",
+            [
+                ["kpi", "--plan", "datasets/kpi-plan.csv", "--actual", "datasets/kpi-actuals.csv", "--rejects-dir", "$DIR"],
+                [
+                    "kpi", "--plan", "datasets/kpi-plan.csv", "--actual", "datasets/kpi-actuals.csv", "--by", "team", "--rejects-dir",
+                    "$DIR",
+                ],
+                [
+                    "kpi", "--plan", "datasets/kpi-plan.csv", "--actual", "datasets/kpi-actuals.csv", "--prospects",
+                    "datasets/prospects.csv",
+                    "--lang", "zh", "--rejects-dir", "$DIR",
+                ],
+            ]
+        ),
         ("backtest", [["backtest", "datasets/history/events.csv", "datasets/history/snapshots.csv", "--cut", "2022-01-01"]]),
         ("pipeline", [["pipeline", "show"], ["pipeline", "show", "--lang", "zh"]]),
         ("model-show", [["model", "show"]]),
@@ -77,10 +99,14 @@ struct JSONSchemaTests {
         let history = runs.joined().contains("$HISTORY") ? try Self.history(in: directory) : ""
         var outputs: [String] = []
         for (index, arguments) in runs.enumerated() {
-            let expanded = arguments.map { $0.replacingOccurrences(of: "$DIR", with: directory).replacingOccurrences(of: "$HISTORY", with: history) }
+            let expanded = arguments.map {
+                $0.replacingOccurrences(of: "$DIR", with: directory).replacingOccurrences(of: "$HISTORY", with: history)
+            }
             let outcome = try KamRunner.run(expanded + ["--format", "json"])
             // validate exits 65 when a row cannot be scored, and still reports it.
-            #expect(outcome.status == 0 || (schema == "validate" && outcome.status == 65), "\(expanded.joined(separator: " ")): \(outcome.standardError)")
+            #expect(
+                outcome.status == 0 || (schema == "validate" && outcome.status == 65),
+                "\(expanded.joined(separator: " ")): \(outcome.standardError)")
             let path = directory + "/out\(index).json"
             try Data(outcome.standardOutput.utf8).write(to: URL(fileURLWithPath: path))
             outputs.append(path)
@@ -94,7 +120,9 @@ struct JSONSchemaTests {
     @Test("a schema rejects what it must: a missing cell given as \"NA\" where a number belongs, a missing key")
     func schemasBite() throws {
         let directory = try KamRunner.temporaryDirectory()
-        let outcome = try KamRunner.run(["rank", "datasets/prospects.csv", "--format", "json", "--quiet", "--rejects", directory + "/r.csv"])
+        let outcome = try KamRunner.run([
+            "rank", "datasets/prospects.csv", "--format", "json", "--quiet", "--rejects", directory + "/r.csv",
+        ])
         var object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
         var accounts = try #require(object["accounts"] as? [[String: Any]])
         accounts[0]["deal_value"] = "NA"

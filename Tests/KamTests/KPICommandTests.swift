@@ -179,7 +179,11 @@ struct KPICommandTests {
         #expect(text.contains("1 actual row of a previous period used only for sales growth."))
         let planRejects = try String(contentsOfFile: files.directory + "/plan.rejects.csv", encoding: .utf8)
         let rows = CSVCheck.parse(planRejects)
-        #expect(rows.first == ["line", "column", "reason", "message", "period", "person", "role", "planned_sales", "planned_new_accounts", "expense_budget"])
+        #expect(
+            rows.first == [
+                "line", "column", "reason", "message", "period", "person", "role", "planned_sales", "planned_new_accounts",
+                "expense_budget",
+            ])
         #expect(rows.dropFirst().map { $0[2] } == ["unknown_role", "no_actual"])
         let strict = try KamRunner.run(
             ["kpi", "--plan", files.plan, "--actual", files.actual, "--rejects-dir", files.directory, "--strict"], in: Paths.packageRoot)

@@ -112,7 +112,8 @@ struct ListOptionsTests {
         let whole = try parse(try rank(["--format", "csv"]).standardOutput)
         let names = ["account_id", "grade", "value", "rank", "name"]
         for inMemory in [false, true] {
-            let chosen = try parse(try rank(["--format", "csv", "--columns", names.joined(separator: ",")], inMemory: inMemory).standardOutput)
+            let chosen = try parse(
+                try rank(["--format", "csv", "--columns", names.joined(separator: ",")], inMemory: inMemory).standardOutput)
             #expect(chosen.header == names)
             #expect(chosen.rows == whole.rows.map { row in names.map { row[whole.column($0)] } })
         }
@@ -156,7 +157,8 @@ struct ListOptionsTests {
         let directory = try KamRunner.temporaryDirectory()
         let kam = KamRunner.executable.path
         func onTerminal(_ extra: String, pagedTo file: String) throws -> KamRunner.Outcome {
-            let command = "cd '\(Paths.packageRoot)' && PAGER='cat > \(file)' '\(kam)' rank datasets/prospects.csv --top 60 "
+            let command =
+                "cd '\(Paths.packageRoot)' && PAGER='cat > \(file)' '\(kam)' rank datasets/prospects.csv --top 60 "
                 + "--quiet --rejects '\(directory)/r.csv' \(extra)"
             return try KamRunner.runShell("script -qec \"$0\" /dev/null", arguments: [command], in: directory)
         }

@@ -121,8 +121,10 @@ struct ModelFitCommandTests {
         let markdown = try KamRunner.run(base + ["--format", "markdown"], in: directory)
         #expect(markdown.status == 0)
         #expect(markdown.standardOutput.contains("| factor | side | kind | shape |"))
-        let views = ["factors": "column,factor,label,side", "groups": "factor,column,status,group,kind,lower,upper",
-                     "metrics": "evaluation,model,auc,brier,log_loss,ece", "grades": "evaluation,grade,accounts,won,win_rate"]
+        let views = [
+            "factors": "column,factor,label,side", "groups": "factor,column,status,group,kind,lower,upper",
+            "metrics": "evaluation,model,auc,brier,log_loss,ece", "grades": "evaluation,grade,accounts,won,win_rate",
+        ]
         for (view, header) in views {
             let csv = try KamRunner.run(base + ["--format", "csv", "--view", view], in: directory)
             #expect(csv.status == 0)
@@ -185,8 +187,10 @@ struct ModelFitCommandTests {
     func testFile() throws {
         let directory = try KamRunner.temporaryDirectory()
         let outcome = try KamRunner.run(
-            ["model", "fit", Self.history, "--model", Self.model, "--output", "fit.yaml", "--test", "datasets/history-small.csv",
-             "--format", "json", "--quiet"].map { $0 == "datasets/history-small.csv" ? Paths.packageRoot + "/" + $0 : $0 },
+            [
+                "model", "fit", Self.history, "--model", Self.model, "--output", "fit.yaml", "--test", "datasets/history-small.csv",
+                "--format", "json", "--quiet",
+            ].map { $0 == "datasets/history-small.csv" ? Paths.packageRoot + "/" + $0 : $0 },
             in: directory)
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let holdout = try #require(try json(outcome.standardOutput)["holdout"] as? [String: Any])
@@ -244,7 +248,8 @@ struct ModelFitCommandTests {
     @Test("a numeric candidate cell that is not a number is missing for the fit; the round trip checks that row through the engine")
     func candidateNonNumber() throws {
         let directory = try KamRunner.temporaryDirectory()
-        var lines = try String(contentsOfFile: Self.history, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = try String(contentsOfFile: Self.history, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(
+            String.init)
         let header = lines[0].split(separator: ",").map(String.init)
         let column = try #require(header.firstIndex(of: "deal_value"))
         // A line without quoted fields, so that splitting at commas is exact.

@@ -17,7 +17,8 @@ struct ModelFitTruthTests {
     @Test("history.csv: the learned model loses to weights only, so the report says so and never 'Rank with it'")
     func notRecommended() throws {
         let directory = try KamRunner.temporaryDirectory()
-        let table = try KamRunner.run(["model", "fit", Self.history, "--model", Self.model, "--output", "fit.yaml", "--quiet"], in: directory)
+        let table = try KamRunner.run(
+            ["model", "fit", Self.history, "--model", Self.model, "--output", "fit.yaml", "--quiet"], in: directory)
         #expect(table.status == 0, "\(table.standardError)")
         #expect(!table.standardOutput.contains("Rank with it"))
         #expect(table.standardOutput.contains("The learned model is NOT better"))
@@ -101,8 +102,10 @@ struct ModelFitTruthTests {
         #expect(!model.factors.contains { $0.column == "lead_no" || $0.column == "close_reason" })
 
         let included = try KamRunner.run(
-            ["model", "fit", "h.csv", "--model", Self.model, "--candidates", "all", "--include", "lead_no", "--output", "fit2.yaml",
-             "--format", "json", "--quiet"], in: directory)
+            [
+                "model", "fit", "h.csv", "--model", Self.model, "--candidates", "all", "--include", "lead_no", "--output", "fit2.yaml",
+                "--format", "json", "--quiet",
+            ], in: directory)
         #expect(included.status == 0, "\(included.standardError)")
         let again = try #require(try json(included.standardOutput)["factors"] as? [[String: Any]])
         #expect(again.first { $0["column"] as? String == "lead_no" }?["reason"] as? String != "id_like")
@@ -120,7 +123,8 @@ struct ModelFitTruthTests {
         let cycle = try #require(factors.first { $0["id"] as? String == "decision_cycle" })
         #expect(cycle["reason"] as? String == "contradicted")
         #expect(cycle["weight"] as? Double == 0)
-        let table = try KamRunner.run(["model", "fit", Self.history, "--model", Self.model, "--output", "fit.yaml", "--quiet"], in: directory)
+        let table = try KamRunner.run(
+            ["model", "fit", Self.history, "--model", Self.model, "--output", "fit.yaml", "--quiet"], in: directory)
         #expect(table.standardOutput.contains("kam weights fit judges"))
         let weights = try KamRunner.run(["weights", "fit", Self.history, "--model", Self.model, "--quiet"])
         #expect(weights.standardOutput.contains("CONTRADICTS"))

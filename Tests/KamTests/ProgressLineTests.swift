@@ -31,7 +31,9 @@ struct ProgressLineTests {
         #expect(shown.standardOutput.contains("s left") || shown.standardOutput.contains("kam: reading and scoring"))
         let quiet = try onTerminal("--quiet")
         #expect(!quiet.standardOutput.contains("rows/s"))
-        let piped = try KamRunner.run(["rank", list, "--format", "csv", "--output", directory + "/o.csv", "--rejects", directory + "/r.csv"])
+        let piped = try KamRunner.run([
+            "rank", list, "--format", "csv", "--output", directory + "/o.csv", "--rejects", directory + "/r.csv",
+        ])
         #expect(!piped.standardError.contains("rows/s"))
     }
 
@@ -66,7 +68,10 @@ struct ProgressLineTests {
         #expect(shown.standardOutput.contains("runs/s"), "\(shown.standardOutput.suffix(400))")
         #expect(!(try onTerminal("--quiet")).standardOutput.contains("runs/s"))
         let piped = try KamRunner.run(
-            ["simulate", "datasets/prospects.csv", "--runs", "2000", "--periods", "2", "--policy", "grade", "--rejects", directory + "/r.csv"])
+            [
+                "simulate", "datasets/prospects.csv", "--runs", "2000", "--periods", "2", "--policy", "grade", "--rejects",
+                directory + "/r.csv",
+            ])
         #expect(piped.status == 0)
         #expect(!piped.standardError.contains("runs/s"))
     }

@@ -17,7 +17,9 @@ struct QuietTests {
         #expect(loud.standardOutput.hasPrefix(quiet.standardOutput))
         #expect(quiet.standardOutput.split(separator: "\n").count == 5)
         #expect(quiet.standardError == "5 rows rejected (written to \(rejects)).\n")
-        let markdown = try KamRunner.run(["rank", "datasets/prospects.csv", "--top", "3", "--rejects", rejects, "--quiet", "--format", "markdown"])
+        let markdown = try KamRunner.run([
+            "rank", "datasets/prospects.csv", "--top", "3", "--rejects", rejects, "--quiet", "--format", "markdown",
+        ])
         #expect(!markdown.standardOutput.contains("Grades:"))
     }
 }

@@ -37,7 +37,9 @@ struct RankCalibratedTests {
         var outputs: [String: String] = [:]
         for format in ["table", "csv", "json"] {
             let streamed = try KamRunner.run(["rank", list, "--model", model, "--format", format, "--rejects", directory + "/r.csv"])
-            let memory = try KamRunner.run(["rank", list, "--model", model, "--format", format, "--in-memory", "--rejects", directory + "/r.csv"])
+            let memory = try KamRunner.run([
+                "rank", list, "--model", model, "--format", format, "--in-memory", "--rejects", directory + "/r.csv",
+            ])
             #expect(streamed.status == 0)
             #expect(streamed.standardOutput == memory.standardOutput)
             outputs[format] = streamed.standardOutput

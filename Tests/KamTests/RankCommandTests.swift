@@ -54,7 +54,9 @@ struct RankCommandTests {
         #expect(outcome.standardError.contains("rows read:"))
         // Value points sum to the value score (4 decimals printed: within 5e-4 per term).
         let valueIndex = header.firstIndex(of: "value")!
-        let pointColumns = ["points_share", "points_budget", "points_strategic", "points_service_fit", "points_margin"].map { header.firstIndex(of: $0)! }
+        let pointColumns = ["points_share", "points_budget", "points_strategic", "points_service_fit", "points_margin"].map {
+            header.firstIndex(of: $0)!
+        }
         for row in rows {
             let total = pointColumns.map { Double(row[$0])! }.reduce(0, +)
             #expect(abs(total - Double(row[valueIndex])!) < 5e-3)
@@ -76,7 +78,10 @@ struct RankCommandTests {
         #expect(accounts.count == 7)
         #expect(accounts.map { $0["rank"] as? Int } == (1...7).map { $0 })
         let first = accounts[0]
-        for key in ["account_id", "grade", "value", "difficulty", "priority", "completeness", "segments", "scenarios", "contributions", "reasons_up", "reasons_down"] {
+        for key in [
+            "account_id", "grade", "value", "difficulty", "priority", "completeness", "segments", "scenarios", "contributions",
+            "reasons_up", "reasons_down",
+        ] {
             #expect(first[key] != nil, "missing key \(key)")
         }
         let contributions = try #require(first["contributions"] as? [[String: Any]])
@@ -183,7 +188,9 @@ struct OtherCommandTests {
     func validate() throws {
         let outcome = try KamRunner.run(["validate", "datasets/prospects.csv"])
         #expect(outcome.status == 65)
-        let problems = outcome.standardOutput.split(separator: "\n").filter { $0.hasPrefix("datasets/prospects.csv:") && !$0.contains(" rows read") }
+        let problems = outcome.standardOutput.split(separator: "\n").filter {
+            $0.hasPrefix("datasets/prospects.csv:") && !$0.contains(" rows read")
+        }
         #expect(problems.count >= 5)
         #expect(outcome.standardOutput.contains("cannot."))
     }
@@ -305,7 +312,9 @@ enum DisplayWidthCheck {
     static func width(of text: String) -> Int {
         text.unicodeScalars.reduce(0) { total, scalar in
             let v = scalar.value
-            let wide = (0x2E80...0x9FFF).contains(v) || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFF00...0xFF60).contains(v)
+            let wide =
+                (0x2E80...0x9FFF).contains(v) || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v)
+                || (0xFF00...0xFF60).contains(v)
             return total + (wide ? 2 : 1)
         }
     }

@@ -163,7 +163,9 @@ struct RankStreamingTests {
 
     @Test("A scenario the model lacks is a usage error after the list is read, as before")
     func unknownScenario() throws {
-        let outcome = try KamRunner.run(["rank", "datasets/prospects.csv", "--scenario", "nope", "--rejects", try KamRunner.temporaryDirectory() + "/r.csv"])
+        let outcome = try KamRunner.run([
+            "rank", "datasets/prospects.csv", "--scenario", "nope", "--rejects", try KamRunner.temporaryDirectory() + "/r.csv",
+        ])
         #expect(outcome.status == 64)
         #expect(outcome.standardError.contains("Please specify a '--scenario' the model defines: base, growth, cautious."))
         let missing = try KamRunner.run(["rank", "no-such-file.csv", "--scenario", "nope"])

@@ -239,7 +239,9 @@ struct ReportWorkbookTests {
     @Test("--format xlsx goes to a pipe as bytes; runs and history refuse it with a usage error")
     func pipesAndRefusals() throws {
         let directory = try KamRunner.temporaryDirectory()
-        let piped = try KamRunner.run(["allocate", "datasets/prospects.csv", "--quiet", "--format", "xlsx", "--rejects", directory + "/r.csv"])
+        let piped = try KamRunner.run([
+            "allocate", "datasets/prospects.csv", "--quiet", "--format", "xlsx", "--rejects", directory + "/r.csv",
+        ])
         #expect(piped.status == 0)
         #expect(Data(piped.standardOutput.utf8).starts(with: [0x50, 0x4B, 0x03, 0x04]))
         let runs = try KamRunner.run(["runs", directory + "/none.sqlite", "--format", "xlsx"])

@@ -1,14 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import GRDB
 import RunHistory
 import ScoringEngine
 import ScoringTestSupport
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A `kam` process started in the background, whose standard error is read as it comes.
 final class BackgroundKam: @unchecked Sendable {
@@ -270,10 +271,13 @@ struct RunHistoryCommandTests {
             let before = try Data(contentsOf: URL(fileURLWithPath: path))
             let rank = try KamRunner.run(["rank", list, "--record", path, "--rejects", directory + "/r.csv"])
             #expect(rank.status == 65)
-            #expect(rank.standardError == "kam: error: \(path): \(message). " + (path == newer
-                ? "Use that newer kam, or record into another file.\n"
-                : path == notSQLite ? "Give another file with --record or KAM_HISTORY, or move this one away.\n"
-                : "Give another file with --record or KAM_HISTORY.\n"))
+            #expect(
+                rank.standardError == "kam: error: \(path): \(message). "
+                    + (path == newer
+                        ? "Use that newer kam, or record into another file.\n"
+                        : path == notSQLite
+                            ? "Give another file with --record or KAM_HISTORY, or move this one away.\n"
+                            : "Give another file with --record or KAM_HISTORY.\n"))
             #expect(rank.standardOutput.isEmpty)
             for command in [["runs", path], ["changes", path], ["history", "K-000001", path]] {
                 let outcome = try KamRunner.run(command)
@@ -295,7 +299,9 @@ struct RunHistoryCommandTests {
         old.close()
         let first = try KamRunner.run(["rank", list, "--record", database, "--rejects", directory + "/r.csv"])
         #expect(first.status == 0)
-        #expect(first.standardError.contains("run history migrated to schema version 5 (2-model-details, 3-stages, 4-account-blocks, 5-compact-utilities)"))
+        #expect(
+            first.standardError.contains(
+                "run history migrated to schema version 5 (2-model-details, 3-stages, 4-account-blocks, 5-compact-utilities)"))
         let runs = try KamRunner.run(["runs", database, "--format", "csv"])
         #expect(runs.status == 0)
         #expect(runs.standardOutput.split(separator: "\n").count == 2)
@@ -351,7 +357,9 @@ struct RunHistoryCommandTests {
         #expect(csv.standardError.contains("MODEL CHANGED: planted (hash aaaa) → planted (hash bbbb)"))
         let table = try KamRunner.run(["changes", database])
         #expect(table.status == 0)
-        #expect(table.standardOutput.contains("MODEL CHANGED: planted (hash aaaa) → planted (hash bbbb). Grade moves may come from the model, not from the accounts."))
+        #expect(
+            table.standardOutput.contains(
+                "MODEL CHANGED: planted (hash aaaa) → planted (hash bbbb). Grade moves may come from the model, not from the accounts."))
         #expect(table.standardOutput.contains("  weights: f1 1.000 → 0.800"))
         let zh = try KamRunner.run(["changes", database, "--lang", "zh", "--format", "markdown"])
         #expect(zh.status == 0)

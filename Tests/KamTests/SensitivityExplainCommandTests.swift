@@ -45,7 +45,9 @@ struct SensitivityExplainCommandTests {
 
     @Test("sensitivity json and markdown; --lang zh; bad options are usage errors")
     func sensitivityFormats() throws {
-        let json = try self.json(try KamRunner.run(["sensitivity", Self.sample, "--samples", "100", "--format", "json", "--show", "5", "--quiet"]).standardOutput)
+        let json = try self.json(
+            try KamRunner.run(["sensitivity", Self.sample, "--samples", "100", "--format", "json", "--show", "5", "--quiet"]).standardOutput
+        )
         #expect(json["schema"] as? String == "kam.sensitivity/1")
         let accounts = try #require(json["accounts"] as? [[String: Any]])
         #expect(accounts.count == 5)
@@ -70,17 +72,20 @@ struct SensitivityExplainCommandTests {
 
     /// Writes `records` as CSV (quoting fields that need it; numbers stay as they are).
     static func writeCSV(_ records: [[String]], to path: String) throws {
-        let text = records.map { record in
-            record.map { field in
-                field.contains(",") || field.contains("\"") ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-            }.joined(separator: ",")
-        }.joined(separator: "\n") + "\n"
+        let text =
+            records.map { record in
+                record.map { field in
+                    field.contains(",") || field.contains("\"") ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+                }.joined(separator: ",")
+            }.joined(separator: "\n") + "\n"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     @Test("the what-if change, written into the list and ranked again by kam rank, really moves the grade")
     func explainChangeMovesGrade() throws {
-        let ranked = try KamRunner.run(["rank", Self.sample, "--format", "csv", "--quiet", "--rejects", try KamRunner.temporaryDirectory() + "/r.csv"])
+        let ranked = try KamRunner.run([
+            "rank", Self.sample, "--format", "csv", "--quiet", "--rejects", try KamRunner.temporaryDirectory() + "/r.csv",
+        ])
         let rows = CSVCheck.parse(ranked.standardOutput).filter { $0.count > 9 }
         let header = rows[0]
         let grade = header.firstIndex(of: "grade")!
@@ -110,7 +115,9 @@ struct SensitivityExplainCommandTests {
                 }
                 let directory = try KamRunner.temporaryDirectory()
                 try Self.writeCSV(edited, to: directory + "/edited.csv")
-                let rerank = try KamRunner.run(["rank", directory + "/edited.csv", "--format", "csv", "--quiet", "--rejects", directory + "/r.csv"])
+                let rerank = try KamRunner.run([
+                    "rank", directory + "/edited.csv", "--format", "csv", "--quiet", "--rejects", directory + "/r.csv",
+                ])
                 let after = CSVCheck.parse(rerank.standardOutput).filter { $0.count > 9 }
                 let updated = try #require(after.first { $0[id] == account })
                 #expect(updated[grade] == newGrade, "\(account): \(best) → \(change["change_to"] ?? "?") should give \(newGrade)")
@@ -134,7 +141,9 @@ struct SensitivityExplainCommandTests {
     func explainFormats() throws {
         let table = try KamRunner.run(["explain", "K-000010", Self.sample])
         #expect(table.status == 0)
-        #expect(table.standardOutput.contains("Smallest single-factor change") || table.standardOutput.contains("No change of a single factor") || table.standardOutput.contains("Already grade A"))
+        #expect(
+            table.standardOutput.contains("Smallest single-factor change") || table.standardOutput.contains("No change of a single factor")
+                || table.standardOutput.contains("Already grade A"))
         for line in table.standardOutput.split(separator: "\n") {
             #expect(DisplayWidthCheck.width(of: String(line)) <= 100, "too wide: \(line)")
         }

@@ -40,7 +40,9 @@ struct SpecialValueCommandTests {
         let table = try KamRunner.run(["explain", "K-000004", sample, "--model", Self.model])
         #expect(table.status == 0, "\(table.standardError)")
         #expect(table.standardOutput.contains("3†"))
-        #expect(table.standardOutput.contains("† strategic_importance = 3 (undecided): a special value with its own utility 0.750, not the scale's."))
+        #expect(
+            table.standardOutput.contains(
+                "† strategic_importance = 3 (undecided): a special value with its own utility 0.750, not the scale's."))
         let zh = try KamRunner.run(["explain", "K-000004", sample, "--model", Self.model, "--lang", "zh"])
         #expect(zh.standardOutput.contains("† strategic_importance = 3 (undecided)：特殊值，取其自身的效用 0.750，不经标尺。"))
         let json = try KamRunner.run(["explain", "K-000004", sample, "--model", Self.model, "--format", "json"])

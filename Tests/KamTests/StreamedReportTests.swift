@@ -42,7 +42,8 @@ struct StreamedReportTests {
             // Name the first difference rather than print two large pages.
             let streamed = pages.streamed.split(separator: "\n", omittingEmptySubsequences: false)
             let inMemory = pages.inMemory.split(separator: "\n", omittingEmptySubsequences: false)
-            let line = zip(streamed, inMemory).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(streamed.count, inMemory.count)
+            let line =
+                zip(streamed, inMemory).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(streamed.count, inMemory.count)
             let shown = { (lines: [Substring]) in line < lines.count ? String(lines[line].prefix(600)) : "(end)" }
             Issue.record("line \(line + 1) differs:\n streamed: \(shown(streamed))\n in memory: \(shown(inMemory))")
         }

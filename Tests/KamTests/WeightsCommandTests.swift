@@ -52,7 +52,8 @@ struct WeightsCommandTests {
         let out = directory + "/ahp.yaml"
         let outcome = try KamRunner.run(["weights", "ahp", Self.judgements, "--write-model", out])
         #expect(outcome.status == 0, "\(outcome.standardError)")
-        let original = try String(contentsOfFile: Paths.packageRoot + "/models/default.yaml", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let original = try String(contentsOfFile: Paths.packageRoot + "/models/default.yaml", encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
         let written = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(original.count == written.count)
         let differing = zip(original, written).filter { $0 != $1 }
@@ -69,15 +70,15 @@ struct WeightsCommandTests {
         let directory = try KamRunner.temporaryDirectory()
         let file = directory + "/j.yaml"
         try """
-            judges:
-              - name: only
-                value:
-                  - [share, budget, 9]
-                  - [budget, strategic, 9]
-                  - [strategic, share, 9]
-                  - [share, service_fit, 1]
-                  - [service_fit, margin, 1]
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        judges:
+          - name: only
+            value:
+              - [share, budget, 9]
+              - [budget, strategic, 9]
+              - [strategic, share, 9]
+              - [share, service_fit, 1]
+              - [service_fit, margin, 1]
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         let refused = try KamRunner.run(["weights", "ahp", file, "--write-model", directory + "/m.yaml"])
         #expect(refused.status == 65)
         #expect(refused.standardError.contains("Did not write"))
@@ -133,12 +134,20 @@ struct WeightsCommandTests {
 
     @Test("fit in csv and markdown; --prior none --strength 3 is deterministic")
     func fitFormats() throws {
-        let csv = try KamRunner.run(["weights", "fit", "datasets/history-small.csv", "--format", "csv", "--prior", "none", "--strength", "3", "--quiet"])
+        let csv = try KamRunner.run([
+            "weights", "fit", "datasets/history-small.csv", "--format", "csv", "--prior", "none", "--strength", "3", "--quiet",
+        ])
         #expect(csv.status == 0)
         let records = CSVCheck.parse(csv.standardOutput).filter { !($0.count == 1 && $0[0].isEmpty) }
-        #expect(records[0] == ["factor", "side", "expected_sign", "current_weight", "proposed_weight", "coefficient", "standard_error", "z", "p_value", "prior_mean", "contradicted", "data_note"])
+        #expect(
+            records[0] == [
+                "factor", "side", "expected_sign", "current_weight", "proposed_weight", "coefficient", "standard_error", "z", "p_value",
+                "prior_mean", "contradicted", "data_note",
+            ])
         #expect(records.count == 1 + 1 + 14)
-        let again = try KamRunner.run(["weights", "fit", "datasets/history-small.csv", "--format", "csv", "--prior", "none", "--strength", "3", "--quiet"])
+        let again = try KamRunner.run([
+            "weights", "fit", "datasets/history-small.csv", "--format", "csv", "--prior", "none", "--strength", "3", "--quiet",
+        ])
         #expect(again.standardOutput == csv.standardOutput)
         let markdown = try KamRunner.run(["weights", "fit", "datasets/history-small.csv", "--format", "markdown", "--lang", "zh"])
         #expect(markdown.status == 0)

@@ -161,7 +161,8 @@ struct ExcelCSVTests {
         #expect(encoded.status == 0)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/gb.csv"))
         #expect(String(data: bytes, encoding: .utf8) == nil)  // not UTF-8: the names are GB18030
-        let converted = try PythonTools.run("import sys; sys.stdout.write(open(sys.argv[1], 'rb').read().decode('gb18030'))", [directory + "/gb.csv"])
+        let converted = try PythonTools.run(
+            "import sys; sys.stdout.write(open(sys.argv[1], 'rb').read().decode('gb18030'))", [directory + "/gb.csv"])
         #expect(converted == plain.standardOutput)
         let misuse = try KamRunner.run(["rank", "datasets/prospects.csv", "--excel"])
         #expect(misuse.status == 64)
@@ -197,8 +198,12 @@ struct WorkbookInputTests {
         let directory = try KamRunner.temporaryDirectory()
         let book = directory + "/prospects.xlsx"
         _ = try PythonTools.run(Self.convert, [Paths.packageRoot + "/datasets/prospects.csv", book])
-        let fromCSV = try KamRunner.run(["rank", "datasets/prospects.csv", "--format", "json", "--quiet", "--rejects", directory + "/a.csv"])
-        let fromBook = try KamRunner.run(["rank", book, "--sheet", "prospects", "--format", "json", "--quiet", "--rejects", directory + "/b.csv"])
+        let fromCSV = try KamRunner.run([
+            "rank", "datasets/prospects.csv", "--format", "json", "--quiet", "--rejects", directory + "/a.csv",
+        ])
+        let fromBook = try KamRunner.run([
+            "rank", book, "--sheet", "prospects", "--format", "json", "--quiet", "--rejects", directory + "/b.csv",
+        ])
         #expect(fromBook.status == 0, "\(fromBook.standardError)")
         func accounts(_ text: String) throws -> [String: String] {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

@@ -16,7 +16,8 @@ struct BLASKernelsTests {
         #expect(BLASKernels.coreTypeToRequest(coreName: "Cooperlake", flags: Self.avx512, environment: [:]) == nil)
         #expect(BLASKernels.coreTypeToRequest(coreName: "Zen", flags: Self.avx512, environment: [:]) == nil)
         // A core type in the environment (the user's, or set by the first start) is kept.
-        #expect(BLASKernels.coreTypeToRequest(coreName: "Prescott", flags: Self.avx512, environment: ["OPENBLAS_CORETYPE": "Prescott"]) == nil)
+        #expect(
+            BLASKernels.coreTypeToRequest(coreName: "Prescott", flags: Self.avx512, environment: ["OPENBLAS_CORETYPE": "Prescott"]) == nil)
         #expect(BLASKernels.coreTypeToRequest(coreName: "Prescott", flags: Self.avx512, environment: ["OPENBLAS_CORETYPE": ""]) == nil)
     }
 

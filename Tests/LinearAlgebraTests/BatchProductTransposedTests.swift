@@ -31,7 +31,8 @@ struct BatchProductTransposedTests {
         let b = random.matrix(6, 4)
         var out = [Double](repeating: 0, count: 54)
         BatchProduct.multiply(a.elements, rows: 9, inner: 4, byTransposed: b.elements, columns: 6, into: &out)
-        #expect(out.isApproximatelyEqual(
-            to: a.multiplied(by: b, transposingOther: true).elements, absoluteTolerance: 1e-15, relativeTolerance: 1e-15))
+        #expect(
+            out.isApproximatelyEqual(
+                to: a.multiplied(by: b, transposingOther: true).elements, absoluteTolerance: 1e-15, relativeTolerance: 1e-15))
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
-@testable import RunHistory
 import ScoringEngine
 import ScoringTestSupport
 import Testing
+
+@testable import RunHistory
 
 /// Accounts stored in blocks (schema step 4): many blocks, accounts in any order, the step
 /// from an older history.

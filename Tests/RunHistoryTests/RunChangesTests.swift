@@ -39,7 +39,8 @@ struct RunChangesTests {
         #expect(changes.transitions[Grade.c.order][Grade.insufficient.order] == 1)
         #expect(changes.transitions[Grade.insufficient.order][Grade.b.order] == 1)
         #expect(changes.transitions[Grade.c.order][Grade.c.order] == 3)
-        #expect(try store.rejects(of: first) == [RecordedReject(line: 9, column: "budget", code: "not_a_number", message: "'budget' is 'x'")])
+        #expect(
+            try store.rejects(of: first) == [RecordedReject(line: 9, column: "budget", code: "not_a_number", message: "'budget' is 'x'")])
     }
 
     @Test("A limit keeps the first accounts of each list and the full counts")

@@ -1,8 +1,8 @@
 import Foundation
 import LinearAlgebra
-import Synchronization
 import ScoringEngine
 import ScoringIO
+import Synchronization
 
 // kam-bandwidth: how close kam's scoring kernel comes to the machine's memory read
 // bandwidth, measured in the same run, alternately, medians of 15 rounds, one thread each:
@@ -177,18 +177,21 @@ for _ in 0..<15 {
     kernels.append(seconds { scorer.scores(rowMajor: utilities, rows: rows, into: &scores) })
     if scores.count != rows * columns { fatalError("The full kernel wrote \(scores.count) scores") }
     sink += scores[scores.count / 2]
-    kernels256.append(seconds {
-        BatchProduct.multiply(
-            utilities, rows: rows, inner: factors, by: scorer.weights.elements, columns: columns, into: &scores,
-            panelRows: 256)
-    })
+    kernels256.append(
+        seconds {
+            BatchProduct.multiply(
+                utilities, rows: rows, inner: factors, by: scorer.weights.elements, columns: columns, into: &scores,
+                panelRows: 256)
+        })
     sink += scores[scores.count / 3]
-    inPlaces.append(seconds {
-        sink += inPlaceKernel(utilities, rows: rows, factors: factors, scorer: scorer, windowRows: Scorer.panelRows)
-    })
-    inPlaces256.append(seconds {
-        sink += inPlaceKernel(utilities, rows: rows, factors: factors, scorer: scorer, windowRows: 256)
-    })
+    inPlaces.append(
+        seconds {
+            sink += inPlaceKernel(utilities, rows: rows, factors: factors, scorer: scorer, windowRows: Scorer.panelRows)
+        })
+    inPlaces256.append(
+        seconds {
+            sink += inPlaceKernel(utilities, rows: rows, factors: factors, scorer: scorer, windowRows: 256)
+        })
     let read2 = twoThreads { half in readSum(halves[half]) }
     reads2.append(read2.seconds)
     let kernel2 = BLASThreads.withThreadCount(1) {

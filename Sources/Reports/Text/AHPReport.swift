@@ -58,7 +58,8 @@ public struct AHPReport: FourFormatReport {
             place = zh ? "第 \(line) 行 " : "line \(line): "
         }
         let judged = PairwiseAnalysis.scaleText(PairwiseAnalysis.nearestScaleValue(to: item.judged))
-        let judgedText = abs(PairwiseAnalysis.nearestScaleValue(to: item.judged) - item.judged) < 1e-9
+        let judgedText =
+            abs(PairwiseAnalysis.nearestScaleValue(to: item.judged) - item.judged) < 1e-9
             ? judged : formatDecimal(item.judged, digits: 2)
         let implied = formatDecimal(item.consistentValue, digits: 2)
         let suggestion = PairwiseAnalysis.scaleText(item.nearestScaleValue)
@@ -73,21 +74,26 @@ public struct AHPReport: FourFormatReport {
     // MARK: Table and Markdown
 
     public func text(markdown: Bool) -> String {
-        var out = zh
+        var out =
+            zh
             ? "AHP 权重: \(file) (\(contents.judges.count) 位评判人), 模型 '\(model.name)'\n"
             : "AHP weights from \(file) (\(contents.judges.count) judge\(contents.judges.count == 1 ? "" : "s")) for model '\(model.name)'\n"
         for side in analysis.sides {
             let combined = side.combined
             out += "\n\(sideName(side.side)) (\(side.factorIndices.count) \(zh ? "个因素" : "factors")): "
-            out += (zh ? "最大特征值 " : "λmax ") + "\(formatDecimal(combined.lambdaMax, digits: 3)), CI \(formatDecimal(combined.consistencyIndex, digits: 3)), "
+            out +=
+                (zh ? "最大特征值 " : "λmax ")
+                + "\(formatDecimal(combined.lambdaMax, digits: 3)), CI \(formatDecimal(combined.consistencyIndex, digits: 3)), "
             out += "\(ratioText(combined)) — \(verdict(combined))\n"
             if let ri = combined.randomIndex, let source = combined.randomIndexSource, combined.order > 2 {
-                out += zh
+                out +=
+                    zh
                     ? "  RI(\(combined.order)) = \(formatDecimal(ri, digits: 4))，来自 \(source.citation.replacingOccurrences(of: " table", with: " 表").replacingOccurrences(of: " formula", with: " 公式"))。\n"
                     : "  RI(\(combined.order)) = \(formatDecimal(ri, digits: 4)) from the \(source.citation).\n"
             }
             if combined.missingPairCount > 0 {
-                out += zh
+                out +=
+                    zh
                     ? "  \(combined.missingPairCount) 对无人评判，按 Harker 方法补全。\n"
                     : "  \(combined.missingPairCount) pair\(combined.missingPairCount == 1 ? "" : "s") judged by nobody, filled by Harker's method.\n"
             }
@@ -116,7 +122,8 @@ public struct AHPReport: FourFormatReport {
             for judge in side.judges {
                 switch judge.analysis {
                 case .success(let own):
-                    consistencyRow.append((own.consistencyRatio.map { formatDecimal($0, digits: 3) } ?? "n/a") + (own.isAcceptable ? "" : "!"))
+                    consistencyRow.append(
+                        (own.consistencyRatio.map { formatDecimal($0, digits: 3) } ?? "n/a") + (own.isAcceptable ? "" : "!"))
                 case .failure: consistencyRow.append(zh ? "不完整" : "partial")
                 }
             }
@@ -133,23 +140,33 @@ public struct AHPReport: FourFormatReport {
             for judge in side.judges {
                 switch judge.analysis {
                 case .success(let own) where !own.isAcceptable:
-                    notes.append(zh ? "\(judge.name) 的判断不一致 (\(ratioText(own))):" : "\(judge.name)'s judgements are inconsistent (\(ratioText(own))):")
+                    notes.append(
+                        zh
+                            ? "\(judge.name) 的判断不一致 (\(ratioText(own))):"
+                            : "\(judge.name)'s judgements are inconsistent (\(ratioText(own))):")
                     for item in own.inconsistencies.prefix(Self.listedJudgements) {
                         notes.append("  " + revisionText(item, side: side, judge: judge.name))
                     }
                 case .success(let own) where own.missingPairCount > 0:
                     let total = own.order * (own.order - 1) / 2
-                    notes.append(zh ? "\(judge.name) 有 \(own.missingPairCount)/\(total) 对留空，按 Harker 方法补全。"
-                        : "\(judge.name) left \(own.missingPairCount) of \(total) pairs blank; Harker's method fills them in.")
+                    notes.append(
+                        zh
+                            ? "\(judge.name) 有 \(own.missingPairCount)/\(total) 对留空，按 Harker 方法补全。"
+                            : "\(judge.name) left \(own.missingPairCount) of \(total) pairs blank; Harker's method fills them in.")
                 case .failure(let error):
-                    notes.append(zh ? "\(judge.name): 本人判断未连通全部因素 (\(error))；只参与合并。"
-                        : "\(judge.name): own judgements do not link every factor, so only the combined weights use them (\(error)).")
+                    notes.append(
+                        zh
+                            ? "\(judge.name): 本人判断未连通全部因素 (\(error))；只参与合并。"
+                            : "\(judge.name): own judgements do not link every factor, so only the combined weights use them (\(error)).")
                 default:
                     break
                 }
             }
             if !notes.isEmpty {
-                out += "\n" + (markdown ? notes.map { $0.hasPrefix("  ") ? "-" + $0.dropFirst() : $0 } : notes.flatMap { DisplayWidth.wrap($0, width: 100) })
+                out +=
+                    "\n"
+                    + (markdown
+                    ? notes.map { $0.hasPrefix("  ") ? "-" + $0.dropFirst() : $0 } : notes.flatMap { DisplayWidth.wrap($0, width: 100) })
                     .joined(separator: "\n") + "\n"
             }
         }
@@ -163,11 +180,15 @@ public struct AHPReport: FourFormatReport {
     public func footer() -> [String] {
         var lines: [String] = []
         lines.append(
-            zh ? "方法: 主特征向量；多位评判人按几何平均合并；CR = CI / RI，RI 表: \(tableText)。"
-                : "Method: principal eigenvector (LAPACK dgeev); judges combined by the geometric mean of their matrices; CR = CI / RI, random index: \(tableText).")
+            zh
+                ? "方法: 主特征向量；多位评判人按几何平均合并；CR = CI / RI，RI 表: \(tableText)。"
+                : "Method: principal eigenvector (LAPACK dgeev); judges combined by the geometric mean of their matrices; CR = CI / RI, random index: \(tableText)."
+        )
         if let writtenModel {
-            lines.append(zh ? "已写出新模型 \(writtenModel)：只改了权重行，其余原样保留。"
-                : "Wrote \(writtenModel): the weight values were replaced, every other line is unchanged.")
+            lines.append(
+                zh
+                    ? "已写出新模型 \(writtenModel)：只改了权重行，其余原样保留。"
+                    : "Wrote \(writtenModel): the weight values were replaced, every other line is unchanged.")
         } else if let refusal {
             lines.append(refusal)
         } else {
@@ -220,7 +241,8 @@ public struct AHPReport: FourFormatReport {
             for judge in side.judges { if case .success(let own) = judge.analysis { matrices.append((judge.name, own)) } }
             for (name, result) in matrices {
                 out += CSVWriter.record([
-                    "consistency", side.side.rawValue, name, "", "", "", "", "", "", "", number(result.lambdaMax), number(result.consistencyIndex),
+                    "consistency", side.side.rawValue, name, "", "", "", "", "", "", "", number(result.lambdaMax),
+                    number(result.consistencyIndex),
                     number(result.consistencyRatio), "", result.isAcceptable ? "true" : "false", "",
                     number(result.randomIndex, 4), result.randomIndexSource?.rawValue ?? "",
                 ])
@@ -269,7 +291,8 @@ public struct AHPReport: FourFormatReport {
             }
             let judges = side.judges.map { judge in
                 switch judge.analysis {
-                case .success(let own): return JudgeJSON(name: judge.name, result: .analysis(analysisJSON(own, side: side, judge: judge.name)))
+                case .success(let own):
+                    return JudgeJSON(name: judge.name, result: .analysis(analysisJSON(own, side: side, judge: judge.name)))
                 case .failure(let error): return JudgeJSON(name: judge.name, result: .error(error.description))
                 }
             }
@@ -373,7 +396,10 @@ public struct AHPReport: FourFormatReport {
     }
 
     /// A report from the values its command computed.
-    public init(model: ScoringModel, analysis: AHPAnalysis, contents: JudgementFileReader.Contents, file: String, language: Language, writtenModel: String?, refusal: String?) {
+    public init(
+        model: ScoringModel, analysis: AHPAnalysis, contents: JudgementFileReader.Contents, file: String, language: Language,
+        writtenModel: String?, refusal: String?
+    ) {
         self.model = model
         self.analysis = analysis
         self.contents = contents

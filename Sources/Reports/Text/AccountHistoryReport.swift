@@ -40,13 +40,16 @@ public struct AccountHistoryReport: FourFormatReport {
                 entry.missing.joined(separator: ", "),
             ])
         }
-        let title = "\(history.account)\(history.name.isEmpty ? "" : " \(history.name)"): "
+        let title =
+            "\(history.account)\(history.name.isEmpty ? "" : " \(history.name)"): "
             + (zh ? "\(history.entries.count) 次运行(\(path))" : "\(ReportFormat.count(history.entries.count, "run")) in \(path)")
         var notes: [String] = []
         if history.entries.contains(where: \.modelChanged) {
             notes.append(
-                zh ? "标记“已改变”的运行使用了与前一次不同的模型或情景:等级变化可能来自模型。"
-                    : "Runs marked 'changed' used a different model or scenario from the run before: a grade move there may come from the model.")
+                zh
+                    ? "标记“已改变”的运行使用了与前一次不同的模型或情景:等级变化可能来自模型。"
+                    : "Runs marked 'changed' used a different model or scenario from the run before: a grade move there may come from the model."
+            )
         }
         if markdown {
             return "## \(title)\n\n" + table.markdown() + notes.map { "\n" + $0 + "\n" }.joined()

@@ -130,18 +130,27 @@ public struct AllocateReport: MultiViewReport {
         let hoursAvailable = team.totalHours
         let hoursUsed = allocation.usage.dropLast().reduce(0, +)
         if zh {
-            lines.append("\(n) 个客户中 \(worked) 个获得投入；工时 \(ReportFormat.decimal(hoursUsed, 0)) / \(ReportFormat.decimal(hoursAvailable, 0)) 小时，商务费用 \(ReportFormat.decimal(allocation.expense, 1)) \(moneyUnit) / 预算 \(ReportFormat.decimal(team.budget, 1)) \(moneyUnit)。")
-            lines.append("预期赢单收入 \(ReportFormat.money(allocation.expectedRevenue)) \(moneyUnit)（不投入为 \(ReportFormat.money(allocation.baselineRevenue)) \(moneyUnit)，\(periodName)的投入增加 \(ReportFormat.money(allocation.expectedRevenue - allocation.baselineRevenue)) \(moneyUnit)）；收入计在成交之时，不限于\(periodName)。")
+            lines.append(
+                "\(n) 个客户中 \(worked) 个获得投入；工时 \(ReportFormat.decimal(hoursUsed, 0)) / \(ReportFormat.decimal(hoursAvailable, 0)) 小时，商务费用 \(ReportFormat.decimal(allocation.expense, 1)) \(moneyUnit) / 预算 \(ReportFormat.decimal(team.budget, 1)) \(moneyUnit)。"
+            )
+            lines.append(
+                "预期赢单收入 \(ReportFormat.money(allocation.expectedRevenue)) \(moneyUnit)（不投入为 \(ReportFormat.money(allocation.baselineRevenue)) \(moneyUnit)，\(periodName)的投入增加 \(ReportFormat.money(allocation.expectedRevenue - allocation.baselineRevenue)) \(moneyUnit)）；收入计在成交之时，不限于\(periodName)。"
+            )
         } else {
-            lines.append("\(worked) of \(n) accounts get effort; hours \(ReportFormat.decimal(hoursUsed, 0)) of \(ReportFormat.decimal(hoursAvailable, 0)), expense \(ReportFormat.decimal(allocation.expense, 1)) \(moneyUnit) of a budget of \(ReportFormat.decimal(team.budget, 1)) \(moneyUnit).")
-            lines.append("Expected won revenue \(ReportFormat.money(allocation.expectedRevenue)) \(moneyUnit) (with no effort \(ReportFormat.money(allocation.baselineRevenue)) \(moneyUnit): +\(ReportFormat.money(allocation.expectedRevenue - allocation.baselineRevenue)) \(moneyUnit) from the effort of \(periodName)); revenue counts when the deals close, not only within \(periodName).")
+            lines.append(
+                "\(worked) of \(n) accounts get effort; hours \(ReportFormat.decimal(hoursUsed, 0)) of \(ReportFormat.decimal(hoursAvailable, 0)), expense \(ReportFormat.decimal(allocation.expense, 1)) \(moneyUnit) of a budget of \(ReportFormat.decimal(team.budget, 1)) \(moneyUnit)."
+            )
+            lines.append(
+                "Expected won revenue \(ReportFormat.money(allocation.expectedRevenue)) \(moneyUnit) (with no effort \(ReportFormat.money(allocation.baselineRevenue)) \(moneyUnit): +\(ReportFormat.money(allocation.expectedRevenue - allocation.baselineRevenue)) \(moneyUnit) from the effort of \(periodName)); revenue counts when the deals close, not only within \(periodName)."
+            )
         }
         if let bound = allocation.upperBound {
             let gap = max(0, bound - allocation.gain)
             lines.append(
                 zh
                     ? "对偶上界：任何可行分配的增益不超过 \(ReportFormat.decimal(bound, 1)) \(moneyUnit)；本分配增益 \(ReportFormat.decimal(allocation.gain, 1)) \(moneyUnit)，差距 ≤ \(ReportFormat.decimal(gap, 3)) \(moneyUnit)。"
-                    : "Dual bound: no allocation within these hours and budget gains more than \(ReportFormat.decimal(bound, 1)) \(moneyUnit); this one gains \(ReportFormat.decimal(allocation.gain, 1)) \(moneyUnit), within \(ReportFormat.decimal(gap, 3)) \(moneyUnit) of the best.")
+                    : "Dual bound: no allocation within these hours and budget gains more than \(ReportFormat.decimal(bound, 1)) \(moneyUnit); this one gains \(ReportFormat.decimal(allocation.gain, 1)) \(moneyUnit), within \(ReportFormat.decimal(gap, 3)) \(moneyUnit) of the best."
+            )
         }
         if worked == 0 {
             lines.append(
@@ -160,7 +169,8 @@ public struct AllocateReport: MultiViewReport {
 
     public func text(markdown: Bool) -> String {
         let maxWidth = TerminalWidth.columns
-        let title = zh
+        let title =
+            zh
             ? "下一\(period)\(loaded.periodLabel.map { "（\($0)）" } ?? "")的资源分配：\(policyLabel(allocation.policy))；团队 \(teamFile)"
             : "Allocation for the next \(period)\(loaded.periodLabel.map { " (\($0))" } ?? ""): \(policyLabel(allocation.policy)); team \(teamFile)"
         var text = (markdown ? [title] : DisplayWidth.wrap(title, width: maxWidth)).joined(separator: "\n")
@@ -187,7 +197,8 @@ public struct AllocateReport: MultiViewReport {
         ])
         text += peopleTable.text(markdown: markdown, maxWidth: maxWidth)
         if allocation.shadowPrices != nil {
-            let note = zh
+            let note =
+                zh
                 ? "影子价格：人员行为每多一小时可增加的预期\(problem.objective == .profit ? "利润" : "赢单收入")（\(moneyUnit)/小时）；预算行为每多 1 \(moneyUnit)预算可增加的\(moneyUnit)数（\(moneyUnit)/\(moneyUnit)）。"
                 : "Value of +1: on a person's line, the expected \(problem.objective == .profit ? "profit" : "won revenue") one more hour would add (\(moneyUnit) per hour); on the budget line, what one more \(moneyUnit) of budget would add (\(moneyUnit) per \(moneyUnit))."
             text += (markdown ? [note] : DisplayWidth.wrap(note, width: maxWidth)).joined(separator: "\n") + "\n"
@@ -204,7 +215,8 @@ public struct AllocateReport: MultiViewReport {
         for (rank, row) in rows.prefix(limit).enumerated() {
             guard let work = work(row), let stage = allocation.stages[row] else { continue }
             let e = allocation.efforts[row]
-            let gain = problem.expectedRevenue(of: row, stage: stage, effort: e)
+            let gain =
+                problem.expectedRevenue(of: row, stage: stage, effort: e)
                 - problem.expectedRevenue(of: row, stage: stage, effort: 0)
             accounts.rows.append([
                 String(rank + 1), problem.accounts[row].id, managerName(row), String(stage),
@@ -213,12 +225,16 @@ public struct AllocateReport: MultiViewReport {
                 ReportFormat.decimal(e * work.expense, 2), ReportFormat.decimal(gain, 1),
             ])
         }
-        text += zh
+        text +=
+            zh
             ? "各客户的投入（按工时排序，\(rows.count) 个客户；费用、收入增量单位 \(moneyUnit)）\n"
             : "Effort per account (most hours first; \(rows.count) accounts; \(moneyUnit))\n"
         text += accounts.text(markdown: markdown, maxWidth: maxWidth)
         if rows.count > limit {
-            text += zh ? "… 另有 \(rows.count - limit) 个（--top N 或 --format csv 查看全部）\n" : "… and \(rows.count - limit) more (--top N, or --format csv for all)\n"
+            text +=
+                zh
+                ? "… 另有 \(rows.count - limit) 个（--top N 或 --format csv 查看全部）\n"
+                : "… and \(rows.count - limit) more (--top N, or --format csv for all)\n"
         }
         text += "\n"
         let counts = reasonCounts

@@ -70,7 +70,8 @@ public struct BacktestReport: MultiViewReport {
         }
         lines.append(
             "\(log.file): \(log.rowsRead) rows read, \(log.eventsUsed) events used, \(log.rejects.count) rejected, "
-                + "\(ReportFormat.count(log.excludedAccounts.count, "account")) left out; \(snapshotFile): \(snapshotRows) rows read, \(snapshotRejects.count) rejected.")
+                + "\(ReportFormat.count(log.excludedAccounts.count, "account")) left out; \(snapshotFile): \(snapshotRows) rows read, \(snapshotRejects.count) rejected."
+        )
         for reject in (log.rejects + snapshotRejects).prefix(5) { lines.append("  rejected \(reject)") }
         let training = result.training
         lines.append(
@@ -84,9 +85,11 @@ public struct BacktestReport: MultiViewReport {
                 + "per 10 points, on \(conversion.fitSummary?.used ?? 0) snapshots.")
         lines.append(
             "\(result.openAtCut) accounts open at the cut; evaluated \(result.accounts.count); left out: "
-                + "\(result.withoutSnapshot) without a snapshot on or before the cut, \(result.insufficientInformation) with insufficient information.")
+                + "\(result.withoutSnapshot) without a snapshot on or before the cut, \(result.insufficientInformation) with insufficient information."
+        )
         lines.append(
-            "Outcome: won within \(result.windowPeriods) \(period.unit(.en, plural: true)) after the cut (\(windowText)); the log ends \(observedUntil).")
+            "Outcome: won within \(result.windowPeriods) \(period.unit(.en, plural: true)) after the cut (\(windowText)); the log ends \(observedUntil)."
+        )
         return lines
     }
 
@@ -95,7 +98,8 @@ public struct BacktestReport: MultiViewReport {
     public func text(markdown: Bool) -> String {
         let maxWidth = TerminalWidth.columns
         var text = ""
-        let title = zh
+        let title =
+            zh
             ? "回测：截止 \(cut) 前拟合，预测截止时在途的 \(result.accounts.count) 个客户，比较 \(windowText)（\(result.windowPeriods) \(period.unit(.zh, plural: true))）内的结果"
             : "Backtest: fitted before \(cut), forecast the \(result.accounts.count) accounts open then, compared over \(windowText) (\(result.windowPeriods) \(period.unit(.en, plural: true)))"
         text += (markdown ? [title] : DisplayWidth.wrap(title, width: maxWidth)).joined(separator: "\n") + "\n"
@@ -125,16 +129,22 @@ public struct BacktestReport: MultiViewReport {
             ])
         }
         text += metrics.text(markdown: markdown, maxWidth: maxWidth)
-        let note = zh
+        let note =
+            zh
             ? "Brier 与对数损失越低越好；AUC 0.5 为随机、1 为完美。预测/实际：窗口内赢单收入；每期误差：每期收入的平均绝对误差。"
             : "Lower Brier and log loss are better; AUC 0.5 is chance, 1 perfect. forecast, actual: revenue won in the window; MAE/period: mean absolute error of the revenue per period."
         text += (markdown ? [note] : DisplayWidth.wrap(note, width: maxWidth)).joined(separator: "\n") + "\n"
-        text += "\n" + (zh ? "可靠性（预测概率分十档：客户数 / 平均预测 / 实际赢单率）\n"
-            : "Reliability (forecasts in ten bins: accounts / mean forecast / share won)\n")
+        text +=
+            "\n"
+            + (zh
+                ? "可靠性（预测概率分十档：客户数 / 平均预测 / 实际赢单率）\n"
+                : "Reliability (forecasts in ten bins: accounts / mean forecast / share won)\n")
         var reliability = PlainTable(
             columns: [.init(zh ? "预测区间" : "forecast")]
                 + Method.allCases.flatMap { method -> [PlainTable.Column] in
-                    let short = method == .stageWinRate ? (zh ? "基线" : "naive") : (method == .stageOnly ? (zh ? "阶段" : "stage") : (zh ? "评分" : "scores"))
+                    let short =
+                        method == .stageWinRate
+                        ? (zh ? "基线" : "naive") : (method == .stageOnly ? (zh ? "阶段" : "stage") : (zh ? "评分" : "scores"))
                     return [
                         .init("\(short) n", alignRight: true), .init(zh ? "预测" : "fcst", alignRight: true),
                         .init(zh ? "实际" : "won", alignRight: true),
@@ -189,33 +199,37 @@ public struct BacktestReport: MultiViewReport {
             ])
             for (index, method) in Method.allCases.enumerated() {
                 let e = result.evaluations[index]
-                let error = method == .stageWinRate ? "" : CSVWriter.number(method == .stageOnly ? mae.stageOnly : mae.scoreAware, digits: 2)
-                text += [
-                    method.rawValue, String(e.count), String(result.accounts.filter(\.wonInWindow).count),
-                    CSVWriter.number(e.baseRate, digits: 6), CSVWriter.number(e.brierScore, digits: 6),
-                    CSVWriter.number(e.logLoss, digits: 6), e.areaUnderROC.map { CSVWriter.number($0, digits: 6) } ?? "",
-                    CSVWriter.number(result.forecastRevenue[index], digits: 2), CSVWriter.number(result.actualRevenue, digits: 2),
-                    error,
-                ].joined(separator: ",") + "\n"
+                let error =
+                    method == .stageWinRate ? "" : CSVWriter.number(method == .stageOnly ? mae.stageOnly : mae.scoreAware, digits: 2)
+                text +=
+                    [
+                        method.rawValue, String(e.count), String(result.accounts.filter(\.wonInWindow).count),
+                        CSVWriter.number(e.baseRate, digits: 6), CSVWriter.number(e.brierScore, digits: 6),
+                        CSVWriter.number(e.logLoss, digits: 6), e.areaUnderROC.map { CSVWriter.number($0, digits: 6) } ?? "",
+                        CSVWriter.number(result.forecastRevenue[index], digits: 2), CSVWriter.number(result.actualRevenue, digits: 2),
+                        error,
+                    ].joined(separator: ",") + "\n"
             }
         case .reliability:
             text += CSVWriter.record(["method", "lower", "upper", "count", "mean_forecast", "observed_rate"])
             for (index, method) in Method.allCases.enumerated() {
                 for bin in result.evaluations[index].reliability {
-                    text += [
-                        method.rawValue, CSVWriter.number(bin.lower, digits: 1), CSVWriter.number(bin.upper, digits: 1),
-                        String(bin.count), CSVWriter.number(bin.meanForecast, digits: 6),
-                        CSVWriter.number(bin.observedRate, digits: 6),
-                    ].joined(separator: ",") + "\n"
+                    text +=
+                        [
+                            method.rawValue, CSVWriter.number(bin.lower, digits: 1), CSVWriter.number(bin.upper, digits: 1),
+                            String(bin.count), CSVWriter.number(bin.meanForecast, digits: 6),
+                            CSVWriter.number(bin.observedRate, digits: 6),
+                        ].joined(separator: ",") + "\n"
                 }
             }
         case .revenue:
             text += CSVWriter.record(["period", "label", "actual", "stage_only", "score_aware"])
             for row in result.revenue {
-                text += [
-                    String(row.period), row.label, CSVWriter.number(row.actual, digits: 2),
-                    CSVWriter.number(row.stageOnly, digits: 2), CSVWriter.number(row.scoreAware, digits: 2),
-                ].joined(separator: ",") + "\n"
+                text +=
+                    [
+                        String(row.period), row.label, CSVWriter.number(row.actual, digits: 2),
+                        CSVWriter.number(row.stageOnly, digits: 2), CSVWriter.number(row.scoreAware, digits: 2),
+                    ].joined(separator: ",") + "\n"
             }
         case .accounts:
             text += CSVWriter.record([
@@ -223,10 +237,11 @@ public struct BacktestReport: MultiViewReport {
                 "score_aware", "won_in_window", "won_period",
             ])
             for row in result.accounts {
-                text += [
-                    CSVWriter.field(row.accountID), String(row.stageAtCut), CSVWriter.number(row.value, digits: 4),
-                    CSVWriter.number(row.difficulty, digits: 4), row.dealValue.map { CSVWriter.number($0, digits: 2) } ?? "",
-                ].joined(separator: ",") + ","
+                text +=
+                    [
+                        CSVWriter.field(row.accountID), String(row.stageAtCut), CSVWriter.number(row.value, digits: 4),
+                        CSVWriter.number(row.difficulty, digits: 4), row.dealValue.map { CSVWriter.number($0, digits: 2) } ?? "",
+                    ].joined(separator: ",") + ","
                     + row.forecasts.map { CSVWriter.number($0, digits: 6) }.joined(separator: ",")
                     + ",\(row.wonInWindow ? 1 : 0),\(row.wonPeriod.map(String.init) ?? "")\n"
             }
@@ -347,7 +362,10 @@ public struct BacktestReport: MultiViewReport {
     }
 
     /// A report from the values its command computed.
-    public init(result: ScoringEngine.Backtest.Result, cut: CalendarDate, period: PeriodLength, observedUntil: CalendarDate, log: StageEventLogReader.Result, snapshotFile: String, snapshotRows: Int, snapshotRejects: [HistoryReject], language: Language) {
+    public init(
+        result: ScoringEngine.Backtest.Result, cut: CalendarDate, period: PeriodLength, observedUntil: CalendarDate,
+        log: StageEventLogReader.Result, snapshotFile: String, snapshotRows: Int, snapshotRejects: [HistoryReject], language: Language
+    ) {
         self.result = result
         self.cut = cut
         self.period = period

@@ -30,7 +30,8 @@ extension ChangesReport {
                     ReportWorkbook.number(change.from?.difficulty), ReportWorkbook.number(change.to?.difficulty),
                     ReportWorkbook.number(change.from?.priority), ReportWorkbook.number(change.to?.priority),
                     ReportWorkbook.number(change.from?.completeness), ReportWorkbook.number(change.to?.completeness),
-                    ReportWorkbook.text(change.factorMoves.map { "\($0.factor):\(ReportFormat.decimal($0.change, 4))" }.joined(separator: ";")),
+                    ReportWorkbook.text(
+                        change.factorMoves.map { "\($0.factor):\(ReportFormat.decimal($0.change, 4))" }.joined(separator: ";")),
                     ReportWorkbook.text(change.collected.joined(separator: ";")), ReportWorkbook.text(change.lost.joined(separator: ";")),
                 ])
             }

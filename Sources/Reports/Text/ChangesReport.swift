@@ -69,10 +69,10 @@ public struct ChangesReport: FourFormatReport {
                         + "Grade moves may come from the weights, not from the accounts.")
         } else {
             lines.append(
-            zh
-                ? "模型已改变:\(model.fromName)(哈希 \(model.fromHash))→ \(model.toName)(哈希 \(model.toHash))。等级变动可能来自模型,而非客户本身。"
-                : "MODEL CHANGED: \(model.fromName) (hash \(model.fromHash)) → \(model.toName) (hash \(model.toHash)). "
-                    + "Grade moves may come from the model, not from the accounts.")
+                zh
+                    ? "模型已改变:\(model.fromName)(哈希 \(model.fromHash))→ \(model.toName)(哈希 \(model.toHash))。等级变动可能来自模型,而非客户本身。"
+                    : "MODEL CHANGED: \(model.fromName) (hash \(model.fromHash)) → \(model.toName) (hash \(model.toHash)). "
+                        + "Grade moves may come from the model, not from the accounts.")
         }
         if model.fromScenario != model.toScenario {
             let from = model.fromScenario.isEmpty ? (zh ? "模型权重" : "model weights") : model.fromScenario
@@ -102,7 +102,8 @@ public struct ChangesReport: FourFormatReport {
             lines.append((zh ? "  删除因素:" : "  factors removed: ") + model.removed.joined(separator: ", "))
         }
         if model.gradingChanged {
-            lines.append(zh ? "  分级规则(分档、网格、完整度门槛或排序)已改变。" : "  the grading policy (bands, grid, completeness threshold or ranking) changed.")
+            lines.append(
+                zh ? "  分级规则(分档、网格、完整度门槛或排序)已改变。" : "  the grading policy (bands, grid, completeness threshold or ranking) changed.")
         }
         if model.detailsKnown && model.weights.isEmpty && model.scales.isEmpty && model.added.isEmpty
             && model.removed.isEmpty && !model.gradingChanged && model.fromScenario == model.toScenario
@@ -214,14 +215,17 @@ public struct ChangesReport: FourFormatReport {
         var text = ""
         let header = headerLines()
         if markdown {
-            text += "## \(header[0])\n\n" + header.dropFirst().map { $0.hasPrefix("  ") ? "- " + $0.trimmingCharacters(in: .whitespaces) : $0 }
+            text +=
+                "## \(header[0])\n\n"
+                + header.dropFirst().map { $0.hasPrefix("  ") ? "- " + $0.trimmingCharacters(in: .whitespaces) : $0 }
                 .joined(separator: "\n") + "\n"
         } else {
             text += header.joined(separator: "\n") + "\n"
         }
         for section in Section.allCases {
             let (list, count) = accounts(section)
-            let shown = list.count < count ? (zh ? "(显示前 \(list.count) 个,共 \(count) 个)" : " (first \(list.count) of \(count))") : " (\(count))"
+            let shown =
+                list.count < count ? (zh ? "(显示前 \(list.count) 个,共 \(count) 个)" : " (first \(list.count) of \(count))") : " (\(count))"
             text += "\n" + (markdown ? "### " : "") + title(section) + shown + "\n"
             guard !list.isEmpty else {
                 text += (markdown ? "\n" : "") + (zh ? "无\n" : "none\n")
@@ -238,7 +242,9 @@ public struct ChangesReport: FourFormatReport {
             for from in grades {
                 matrix.rows.append([name(from)] + grades.map { String(changes.transitions[from.order][$0.order]) })
             }
-            text += "\n" + (markdown ? "### " : "") + (zh ? "等级转移(两次都出现的客户;不足 = 信息不足)" : "Grade transitions (accounts in both runs; I = insufficient information)") + "\n"
+            text +=
+                "\n" + (markdown ? "### " : "")
+                + (zh ? "等级转移(两次都出现的客户;不足 = 信息不足)" : "Grade transitions (accounts in both runs; I = insufficient information)") + "\n"
             text += markdown ? "\n" + matrix.markdown() : matrix.render()
         }
         return text

@@ -73,8 +73,10 @@ public struct ExplainReport: FourFormatReport {
         var lines: [String] = []
         lines.append("\(account.id) \(account.name)".trimmingCharacters(in: .whitespaces))
         lines.append(
-            zh ? "等级 \(gradeText(grade))；价值 \(formatDecimal(assessment.value(row), digits: 1))，难度 \(formatDecimal(assessment.difficulty(row), digits: 1))，信息完整度 \(formatDecimal(100 * assessment.completeness(row), digits: 0))%；在 \(assessment.count) 个账户中排第 \(rank)。"
-                : "Grade \(gradeText(grade)); value \(formatDecimal(assessment.value(row), digits: 1)), difficulty \(formatDecimal(assessment.difficulty(row), digits: 1)), information \(formatDecimal(100 * assessment.completeness(row), digits: 0))%; rank \(rank) of \(assessment.count).")
+            zh
+                ? "等级 \(gradeText(grade))；价值 \(formatDecimal(assessment.value(row), digits: 1))，难度 \(formatDecimal(assessment.difficulty(row), digits: 1))，信息完整度 \(formatDecimal(100 * assessment.completeness(row), digits: 0))%；在 \(assessment.count) 个账户中排第 \(rank)。"
+                : "Grade \(gradeText(grade)); value \(formatDecimal(assessment.value(row), digits: 1)), difficulty \(formatDecimal(assessment.difficulty(row), digits: 1)), information \(formatDecimal(100 * assessment.completeness(row), digits: 0))%; rank \(rank) of \(assessment.count)."
+        )
         return lines
     }
 
@@ -94,12 +96,18 @@ public struct ExplainReport: FourFormatReport {
         }
         if grade == .insufficient {
             let names = whatIf.factorsToFill.map(factorName).joined(separator: ", ")
-            return [zh ? "信息不足，不评等级：先补齐 \(names) 的数据。"
-                : "Not graded for lack of information: collect \(names) first (then the account is graded)."]
+            return [
+                zh
+                    ? "信息不足，不评等级：先补齐 \(names) 的数据。"
+                    : "Not graded for lack of information: collect \(names) first (then the account is graded)."
+            ]
         }
         guard let best = whatIf.best else {
-            return [zh ? "没有任何单个因素的改变能让它升级；需要同时改变多个因素。"
-                : "No change of a single factor moves this account up a grade; it needs several factors to change together."]
+            return [
+                zh
+                    ? "没有任何单个因素的改变能让它升级；需要同时改变多个因素。"
+                    : "No change of a single factor moves this account up a grade; it needs several factors to change together."
+            ]
         }
         return [(zh ? "最小的单因素改变: " : "Smallest single-factor change: ") + changeSentence(best)]
     }
@@ -140,7 +148,11 @@ public struct ExplainReport: FourFormatReport {
                 : "† \(model.factors[index].column) = \(raw)\(meaning): a special value with its own utility \(formatDecimal(contribution.utility, digits: 3)), not the scale's.\n"
         }
         if !whatIf.changes.isEmpty {
-            out += "\n" + (zh ? "升级所需的单因素最小改变（每项都重新评分验证）:" : "Single-factor changes that raise the grade (smallest first, each verified by re-scoring):") + "\n\n"
+            out +=
+                "\n"
+                + (zh
+                    ? "升级所需的单因素最小改变（每项都重新评分验证）:"
+                    : "Single-factor changes that raise the grade (smallest first, each verified by re-scoring):") + "\n\n"
             var changes = PlainTable(columns: [
                 .init(zh ? "因素" : "factor"), .init(zh ? "现值" : "now", alignRight: true), .init(zh ? "改为" : "change to", alignRight: true),
                 .init(zh ? "效用变化" : "Δutility", alignRight: true), .init(zh ? "新等级" : "new grade"),
@@ -160,7 +172,8 @@ public struct ExplainReport: FourFormatReport {
         let blocked = whatIf.obstacles.filter { $0.obstacle != .zeroWeight }.map { factorName($0.factorIndex) }
         var notes = conclusionLines()
         if !blocked.isEmpty, assessment.grades[row] != .a, assessment.grades[row] != .insufficient {
-            notes.append((zh ? "单独改变也无法升级的因素: " : "Factors that cannot raise the grade on their own: ") + blocked.joined(separator: ", ") + ".")
+            notes.append(
+                (zh ? "单独改变也无法升级的因素: " : "Factors that cannot raise the grade on their own: ") + blocked.joined(separator: ", ") + ".")
         }
         out += "\n" + (markdown ? notes : notes.flatMap { DisplayWidth.wrap($0, width: 100) }).joined(separator: "\n") + "\n"
         return out

@@ -26,7 +26,8 @@ extension ForecastReport {
         accounts.rows = orderedRows.enumerated().map { rank, row in
             let forecast = forecasts[row]
             let account = assessment.accounts[row]
-            let winPeriod = forecast.status.isForecast && forecast.expectedPeriodsToWin != nil
+            let winPeriod =
+                forecast.status.isForecast && forecast.expectedPeriodsToWin != nil
                 ? Workbook.Cell.text(winPeriodLabel(forecast.expectedPeriodsToWin)) : .empty
             return [
                 .number(Double(rank + 1)), .text(account.id), ReportWorkbook.text(account.name, missingCodes: missing),
@@ -60,7 +61,11 @@ extension ForecastReport {
                     [
                         .text(group.dimension), .text(group.name), .number(Double(t)), .text(periodLabel(t)),
                         .number(Double(group.accounts)), .number(group.dealValue), .number(group.expectedWins),
-                    ] + [cell.expected, cell.p10, cell.p50, cell.p90, cumulative.expected, cumulative.p10, cumulative.p50, cumulative.p90]
+                    ]
+                        + [
+                            cell.expected, cell.p10, cell.p50, cell.p90, cumulative.expected, cumulative.p10, cumulative.p50,
+                            cumulative.p90,
+                        ]
                         .map(ReportWorkbook.number))
             }
         }

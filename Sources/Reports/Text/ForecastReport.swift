@@ -244,7 +244,8 @@ public struct ForecastReport: MultiViewReport {
         var text = ""
         let unit = period.unit(language, plural: true)
         let from = firstPeriod.map { " from \(period.label(of: $0))" } ?? ""
-        let title = zh
+        let title =
+            zh
             ? "预测：\(counts.forecast) 个客户，\(horizon) \(unit)（\(scoreAware ? "阶段+评分" : "仅阶段")；\(pipelineFile)）；金额单位 \(moneyUnit)"
             : "Forecast: \(counts.forecast) accounts over \(horizon) \(unit)\(from) (\(scoreAware ? "stage and scores" : "stage only"); \(pipelineFile)); amounts in \(moneyUnit)"
         text += (markdown ? [title] : DisplayWidth.wrap(title, width: maxWidth)).joined(separator: "\n") + "\n"
@@ -272,7 +273,8 @@ public struct ForecastReport: MultiViewReport {
         }
         text += accounts.text(markdown: markdown, maxWidth: maxWidth)
         text += "\n"
-        text += zh
+        text +=
+            zh
             ? "团队每\(period.unit(.zh))赢单收入（\(moneyUnit)；期望值；P10/P50/P90 来自 \(totals.runs) 次模拟，种子 \(totals.seed)）\n"
             : "Revenue won per \(period.rawValue), team (\(moneyUnit); expected; P10/P50/P90 of \(totals.runs) runs, seed \(totals.seed))\n"
         var perPeriod = PlainTable(columns: [
@@ -294,7 +296,8 @@ public struct ForecastReport: MultiViewReport {
         }
         text += perPeriod.text(markdown: markdown, maxWidth: maxWidth)
         text += "\n"
-        text += zh
+        text +=
+            zh
             ? "\(horizon) \(unit)内按等级、经理、阶段合计（\(moneyUnit)）\n"
             : "Within \(horizon) \(unit), by grade, manager and stage (\(moneyUnit))\n"
         var groups = PlainTable(columns: [
@@ -552,7 +555,10 @@ public struct ForecastReport: MultiViewReport {
     }
 
     /// A report from the values its command computed.
-    public init(forecaster: PipelineForecaster, pipelineFile: String, assessment: BatchAssessment, forecasts: [AccountForecast], totals: RevenueTotals, loaded: ProspectListLoader.Result, firstPeriod: Int?, limit: Int, language: Language, rejectsPath: String?) {
+    public init(
+        forecaster: PipelineForecaster, pipelineFile: String, assessment: BatchAssessment, forecasts: [AccountForecast],
+        totals: RevenueTotals, loaded: ProspectListLoader.Result, firstPeriod: Int?, limit: Int, language: Language, rejectsPath: String?
+    ) {
         self.forecaster = forecaster
         self.pipelineFile = pipelineFile
         self.assessment = assessment

@@ -39,7 +39,9 @@ extension KPIReport {
                     ]
                     cells += result.items.map { ReportWorkbook.number($0.points) }
                     notes += result.items.compactMap { score in
-                        score.notApplicable.map { "\(zh ? "评分" : "score") \(score.item.shortLabel.text(language)): \($0.message(language))" }
+                        score.notApplicable.map {
+                            "\(zh ? "评分" : "score") \(score.item.shortLabel.text(language)): \($0.message(language))"
+                        }
                     }
                 case .notScored(let reason):
                     cells += [.empty, .empty, .empty, .text("no")] + scorecard.items.map { _ in .empty }

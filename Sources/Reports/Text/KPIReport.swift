@@ -145,19 +145,23 @@ public struct KPIReport {
         lines += RejectLines.lines(rejects, limit: 8, language)
         let periods = join.periods.map(\.label).joined(separator: ", ")
         lines.append(
-            zh ? "考核期间 \(periods):\(join.records.count) 人次(计划与实际已对应)。" : "Reviewed \(periods): \(join.records.count) plan row\(join.records.count == 1 ? "" : "s") joined with actuals.")
+            zh
+                ? "考核期间 \(periods):\(join.records.count) 人次(计划与实际已对应)。"
+                : "Reviewed \(periods): \(join.records.count) plan row\(join.records.count == 1 ? "" : "s") joined with actuals.")
         if !join.previousPeriodActuals.isEmpty {
             lines.append(
                 zh
                     ? "上期实际数据 \(join.previousPeriodActuals.count) 行,仅用于计算销售增长。"
-                    : "\(join.previousPeriodActuals.count) actual row\(join.previousPeriodActuals.count == 1 ? "" : "s") of a previous period used only for sales growth.")
+                    : "\(join.previousPeriodActuals.count) actual row\(join.previousPeriodActuals.count == 1 ? "" : "s") of a previous period used only for sales growth."
+            )
         }
         let skipped = join.otherPeriodPlans.count + join.otherPeriodActuals.count
         if skipped > 0 {
             lines.append(
                 zh
                     ? "其他期间的行已按 --period 略过:计划 \(join.otherPeriodPlans.count) 行,实际 \(join.otherPeriodActuals.count) 行。"
-                    : "Rows of other periods left out by --period: \(join.otherPeriodPlans.count) plan, \(join.otherPeriodActuals.count) actual.")
+                    : "Rows of other periods left out by --period: \(join.otherPeriodPlans.count) plan, \(join.otherPeriodActuals.count) actual."
+            )
         }
         if prospects == nil {
             lines.append(
@@ -214,7 +218,8 @@ public struct KPIReport {
             lines.append(
                 "Scorecard \(scorecardFile) (\(scorecard.name), \(maximum) points): reviews \(roles); "
                     + (scorecard.notApplicable == .zero ? "n/a items score 0" : "totals rescaled over the items scored")
-                    + "; partial steps: \(partial); bonus may pass the maximum: \(bonusItems.isEmpty ? "none" : bonusItems.joined(separator: ", ")).")
+                    + "; partial steps: \(partial); bonus may pass the maximum: \(bonusItems.isEmpty ? "none" : bonusItems.joined(separator: ", "))."
+            )
         }
         if !loaded.absentActualColumns.isEmpty || !loaded.absentPlanColumns.isEmpty {
             let absent = (loaded.absentPlanColumns + loaded.absentActualColumns).joined(separator: ", ")
@@ -261,22 +266,27 @@ public struct KPIReport {
     public func personTables(_ period: ReviewPeriod, maxWidth: Int, markdown: Bool) -> String {
         let people = people(in: period)
         var text = heading(
-            zh ? "期间 \(period.label) · \(people.count) 人 · 考核指标(%)" : "Period \(period.label) · \(people.count) \(people.count == 1 ? "person" : "people") · indicators (%)",
+            zh
+                ? "期间 \(period.label) · \(people.count) 人 · 考核指标(%)"
+                : "Period \(period.label) · \(people.count) \(people.count == 1 ? "person" : "people") · indicators (%)",
             markdown: markdown)
         var indicators = PlainTable(
             columns: indicatorColumns(first: [.init(zh ? "人员" : "person", maxWidth: 10), .init(zh ? "岗位" : "role")]))
         for person in people {
-            indicators.rows.append([person.record.person, roleText(person.record.role)] + shownIndicators.map { cell(person.value(of: $0)) })
+            indicators.rows.append(
+                [person.record.person, roleText(person.record.role)] + shownIndicators.map { cell(person.value(of: $0)) })
         }
         text += indicators.text(markdown: markdown, maxWidth: maxWidth)
         let notes = people.flatMap { person in indicatorNotes(person).map { "\(person.record.person) \($0)" } }
         if !notes.isEmpty { text += "\n" + block(zh ? "不适用的指标" : "Not applicable", notes, maxWidth: maxWidth, markdown: markdown) }
 
         let scored = people.filter { $0.scorecard.result != nil }
-        text += "\n" + heading(
-            zh
-                ? "评分卡(§2.2,满分 \(formatDecimal(scorecard.maximum, digits: 0)))"
-                : "Scorecard (§2.2, \(formatDecimal(scorecard.maximum, digits: 0)) points)", markdown: markdown)
+        text +=
+            "\n"
+            + heading(
+                zh
+                    ? "评分卡(§2.2,满分 \(formatDecimal(scorecard.maximum, digits: 0)))"
+                    : "Scorecard (§2.2, \(formatDecimal(scorecard.maximum, digits: 0)) points)", markdown: markdown)
         var card = PlainTable(
             columns: [.init(zh ? "人员" : "person", maxWidth: 10), .init(zh ? "合计" : "total", alignRight: true)]
                 + scorecard.items.map { PlainTable.Column($0.shortLabel.text(language), alignRight: true) })
@@ -311,7 +321,9 @@ public struct KPIReport {
     public func teamTables(_ period: ReviewPeriod, maxWidth: Int, markdown: Bool) -> String {
         let teams = teams(in: period)
         var text = heading(
-            zh ? "期间 \(period.label) · \(teams.count) 个团队 · 考核指标(%)" : "Period \(period.label) · \(teams.count) team\(teams.count == 1 ? "" : "s") · indicators (%)",
+            zh
+                ? "期间 \(period.label) · \(teams.count) 个团队 · 考核指标(%)"
+                : "Period \(period.label) · \(teams.count) team\(teams.count == 1 ? "" : "s") · indicators (%)",
             markdown: markdown)
         var indicators = PlainTable(
             columns: indicatorColumns(first: [.init(zh ? "团队" : "team", maxWidth: 12), .init(zh ? "人数" : "people", alignRight: true)]))
@@ -780,7 +792,10 @@ public struct KPIReport {
     }
 
     /// A report from the values its command computed.
-    public init(review: PerformanceReview, loaded: PerformanceInputLoader.Result, scorecard: Scorecard, scorecardFile: String, grouping: KPIGrouping, language: Language, prospects: ProspectsRead?, planRejectsPath: String?, actualRejectsPath: String?) {
+    public init(
+        review: PerformanceReview, loaded: PerformanceInputLoader.Result, scorecard: Scorecard, scorecardFile: String,
+        grouping: KPIGrouping, language: Language, prospects: ProspectsRead?, planRejectsPath: String?, actualRejectsPath: String?
+    ) {
         self.review = review
         self.loaded = loaded
         self.scorecard = scorecard

@@ -56,7 +56,9 @@ public enum LearnerNotes {
         Rule(#"Pairwise interactions \(FAST-ranked, kept while they lower the out-of-fold log loss\): (.*)\."#) {
             "两两交互（按 FAST 方法排序，只保留能降低样本外对数损失的）：\($0[0])。"
         },
-        Rule(#"Pairwise interactions found \((.*)\) were left out: the same curves without them cross-validate better \(log loss (.*) against (.*)\)\."#) {
+        Rule(
+            #"Pairwise interactions found \((.*)\) were left out: the same curves without them cross-validate better \(log loss (.*) against (.*)\)\."#
+        ) {
             "找到的两两交互（\($0[0])）未采用：不含它们的同一组曲线交叉验证更好（对数损失 \($0[1])，含交互为 \($0[2])）。"
         },
         Rule(#"Reversed, given the other factors \(their utility falls where their own win rate rises\): (.*)\."#) {

@@ -25,7 +25,10 @@ public struct ModelFitReport: ViewedFourFormatReport {
         public let holdout: Double?
         public let test: String?
 
-        public init(candidates: ModelLearner.Candidates, excluded: [String], folds: Int, seed: UInt64, prior: WeightFit.Prior, outcomeColumn: String, leakThreshold: Double, holdout: Double?, test: String?) {
+        public init(
+            candidates: ModelLearner.Candidates, excluded: [String], folds: Int, seed: UInt64, prior: WeightFit.Prior,
+            outcomeColumn: String, leakThreshold: Double, holdout: Double?, test: String?
+        ) {
             self.candidates = candidates
             self.excluded = excluded
             self.folds = folds
@@ -150,7 +153,8 @@ public struct ModelFitReport: ViewedFourFormatReport {
         switch shape {
         case .monotone(let increases):
             if short { return (zh ? "单调" : "mono") + (increases ? "↑" : "↓") }
-            return zh ? (increases ? "单调（赢单率随 x 上升）" : "单调（赢单率随 x 下降）")
+            return zh
+                ? (increases ? "单调（赢单率随 x 上升）" : "单调（赢单率随 x 下降）")
                 : (increases ? "monotone (win rate rises with x)" : "monotone (win rate falls with x)")
         case .free: return short ? (zh ? "自由" : "free") : (zh ? "自由（合并无差异的相邻分箱）" : "free (adjacent bins merged where win rates agree)")
         case .categorical: return short ? (zh ? "类别" : "cat") : (zh ? "按类别" : "by category")
@@ -193,27 +197,35 @@ public struct ModelFitReport: ViewedFourFormatReport {
     public func reasonText(_ reason: FactorReport.Reason) -> String {
         switch reason {
         case .interaction(let improvement):
-            return zh ? "两因素交互: 交叉验证对数损失每个账户降低 \(decimal(improvement, 5))"
+            return zh
+                ? "两因素交互: 交叉验证对数损失每个账户降低 \(decimal(improvement, 5))"
                 : "pairwise interaction: lowers the out-of-fold log loss by \(decimal(improvement, 5)) per account"
         case .baseModelFactor:
             return zh ? "基础模型的因素" : "a factor of the base model"
         case .informative(let iv, let threshold):
-            return zh ? "信息值 \(decimal(iv, 3)) 达到 \(decimal(threshold, 3))" : "information value \(decimal(iv, 3)) reaches \(decimal(threshold, 3))"
+            return zh
+                ? "信息值 \(decimal(iv, 3)) 达到 \(decimal(threshold, 3))"
+                : "information value \(decimal(iv, 3)) reaches \(decimal(threshold, 3))"
         case .weakInformation(let iv, let threshold):
-            return zh ? "信息值 \(decimal(iv, 3)) 低于 \(decimal(threshold, 3))" : "information value \(decimal(iv, 3)) is below \(decimal(threshold, 3))"
+            return zh
+                ? "信息值 \(decimal(iv, 3)) 低于 \(decimal(threshold, 3))"
+                : "information value \(decimal(iv, 3)) is below \(decimal(threshold, 3))"
         case .leak(let auc, let threshold):
-            return zh ? "疑似泄漏: 单独预测结果的 AUC 为 \(decimal(auc, 3))（高于 \(decimal(threshold, 2))），很可能是在结果之后才记录的"
+            return zh
+                ? "疑似泄漏: 单独预测结果的 AUC 为 \(decimal(auc, 3))（高于 \(decimal(threshold, 2))），很可能是在结果之后才记录的"
                 : "LIKELY LEAK: on its own it predicts the outcome with AUC \(decimal(auc, 3)) (above \(decimal(threshold, 2))); it was probably written after the outcome"
         case .flat:
             return zh ? "赢单率不随其变化" : "the win rate does not vary with it"
         case .tooManyLabels(let count, let limit):
-            return zh ? "\(count) 个不同标签（超过 \(limit)）: 是名称或编号，不是因素" : "\(count) distinct labels (more than \(limit)): a name or id, not a factor"
+            return zh
+                ? "\(count) 个不同标签（超过 \(limit)）: 是名称或编号，不是因素" : "\(count) distinct labels (more than \(limit)): a name or id, not a factor"
         case .noValues:
             return zh ? "全部缺失" : "every value is missing"
         case .rankDeficient:
             return zh ? "无法与其他因素区分" : "the fit cannot tell it apart from the other factors"
         case .contradicted(let coefficient):
-            return zh ? "加入其他因素后系数 \(signed(coefficient, 2)) 的符号与其方向相反，权重 0"
+            return zh
+                ? "加入其他因素后系数 \(signed(coefficient, 2)) 的符号与其方向相反，权重 0"
                 : "its coefficient (\(signed(coefficient, 2))) has the wrong sign for its side once the other factors are in: weight 0"
         case .notConsidered:
             return zh ? "不是基础模型的因素（用 --candidates all 纳入考虑）" : "not a factor of the base model (use --candidates all to consider it)"
@@ -221,9 +233,11 @@ public struct ModelFitReport: ViewedFourFormatReport {
             return zh ? "像是编号（\(why)）；已排除，除非用 --include 指名" : "LOOKS LIKE AN ID (\(why)); left out unless --include names it"
         case .possibleLeak(let hint, let auc):
             let figure = auc.map { zh ? "，单因素 AUC \(decimal($0, 3))" : ", single-factor AUC \(decimal($0, 3))" } ?? ""
-            return zh ? "可能泄漏: \(hint)\(figure)；已排除，除非用 --include 指名" : "POSSIBLE LEAK: \(hint)\(figure); left out unless --include names it"
+            return zh
+                ? "可能泄漏: \(hint)\(figure)；已排除，除非用 --include 指名" : "POSSIBLE LEAK: \(hint)\(figure); left out unless --include names it"
         case .shapeContradicted(let rises):
-            return zh ? "数据不支持声明的方向: 赢单率不随其\(rises ? "上升" : "下降")（所有取值并为一组），权重 0"
+            return zh
+                ? "数据不支持声明的方向: 赢单率不随其\(rises ? "上升" : "下降")（所有取值并为一组），权重 0"
                 : "the data does not support the declared direction: the win rate does not \(rises ? "rise" : "fall") with it (all its values pooled into one group): weight 0"
         }
     }
@@ -303,40 +317,51 @@ public struct ModelFitReport: ViewedFourFormatReport {
         let rejected = history.rejects.count
         let written = rejectsPath.map { zh ? "（写入 \($0)）" : " (written to \($0))" } ?? ""
         lines.append(
-            zh ? "\(file): 读取 \(history.rowsRead) 行: \(history.data.count) 个结果（赢 \(history.wonCount)，输 \(history.lostCount)），\(history.openCount) 个未结，\(rejected) 行被拒\(written)。"
-                : "\(file): \(history.rowsRead) rows read: \(history.data.count) outcomes (\(history.wonCount) won, \(history.lostCount) lost), \(history.openCount) still open, \(rejected) rejected\(written).")
+            zh
+                ? "\(file): 读取 \(history.rowsRead) 行: \(history.data.count) 个结果（赢 \(history.wonCount)，输 \(history.lostCount)），\(history.openCount) 个未结，\(rejected) 行被拒\(written)。"
+                : "\(file): \(history.rowsRead) rows read: \(history.data.count) outcomes (\(history.wonCount) won, \(history.lostCount) lost), \(history.openCount) still open, \(rejected) rejected\(written)."
+        )
         for reject in history.rejects.prefix(3) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description(language)) }
         if let holdout = settings.holdout {
             lines.append(
-                zh ? "用 \(trainingCount) 个账户学习；按结果分层留出 \(history.data.count - trainingCount) 个（\(formatPlain(100 * holdout))%，种子 \(settings.seed)）。"
-                    : "Learning from \(trainingCount) accounts; \(history.data.count - trainingCount) held out (\(formatPlain(100 * holdout))%, stratified by outcome, seed \(settings.seed)).")
+                zh
+                    ? "用 \(trainingCount) 个账户学习；按结果分层留出 \(history.data.count - trainingCount) 个（\(formatPlain(100 * holdout))%，种子 \(settings.seed)）。"
+                    : "Learning from \(trainingCount) accounts; \(history.data.count - trainingCount) held out (\(formatPlain(100 * holdout))%, stratified by outcome, seed \(settings.seed))."
+            )
         }
         lines.append(candidatesText() + (zh ? "。" : "."))
         for column in history.candidateColumns where column.unreadable > 0 {
             lines.append(
-                zh ? "  列 \(column.name): \(column.unreadable) 个值不是数字，按缺失处理（第一个: \(column.firstUnreadable ?? "")）。"
-                    : "  column \(column.name): \(column.unreadable) of \(column.present) values are not numbers and were treated as missing (first: \(column.firstUnreadable ?? "")).")
+                zh
+                    ? "  列 \(column.name): \(column.unreadable) 个值不是数字，按缺失处理（第一个: \(column.firstUnreadable ?? "")）。"
+                    : "  column \(column.name): \(column.unreadable) of \(column.present) values are not numbers and were treated as missing (first: \(column.firstUnreadable ?? ""))."
+            )
         }
         let lambda = edge(learned.strength)
         let prior = settings.prior == .model ? (zh ? "基础模型权重" : "the base model's weights") : (zh ? "零" : "zero")
         lines.append(
-            zh ? "\(learned.folds) 折交叉验证，种子 \(learned.seed)；每个分箱至少 \(learned.minimumBinCount) 个账户；先验: \(prior)，λ = \(lambda)。"
-                : "\(learned.folds)-fold cross-validation, seed \(learned.seed); at least \(learned.minimumBinCount) accounts per bin; prior: \(prior), λ = \(lambda).")
+            zh
+                ? "\(learned.folds) 折交叉验证，种子 \(learned.seed)；每个分箱至少 \(learned.minimumBinCount) 个账户；先验: \(prior)，λ = \(lambda)。"
+                : "\(learned.folds)-fold cross-validation, seed \(learned.seed); at least \(learned.minimumBinCount) accounts per bin; prior: \(prior), λ = \(lambda)."
+        )
         if let roundTrip {
             let largest = roundTrip.largestDifference == 0 ? "0" : String(format: "%.1e", roundTrip.largestDifference)
             let rest = roundTrip.accounts - roundTrip.comparedThroughIngest
             let engineEN = rest > 0 ? "; \(rest) account\(rest == 1 ? "" : "s") that reader rejects through the engine" : ""
             let engineZH = rest > 0 ? "；该读取路径拒收的 \(rest) 个账户经引擎核对" : ""
             lines.append(
-                zh ? "已写出 \(outputPath)；读回后对 \(roundTrip.accounts) 个训练账户的评分与拟合一致（最大差 \(largest) ≤ 1e-12；按 kam rank 的方式重读历史文件核对\(engineZH)）。"
-                    : "Wrote \(outputPath); read back, it scores the \(roundTrip.accounts) training accounts as the fit did (largest difference \(largest) ≤ 1e-12; checked by reading the history again as kam rank does\(engineEN)).")
+                zh
+                    ? "已写出 \(outputPath)；读回后对 \(roundTrip.accounts) 个训练账户的评分与拟合一致（最大差 \(largest) ≤ 1e-12；按 kam rank 的方式重读历史文件核对\(engineZH)）。"
+                    : "Wrote \(outputPath); read back, it scores the \(roundTrip.accounts) training accounts as the fit did (largest difference \(largest) ≤ 1e-12; checked by reading the history again as kam rank does\(engineEN))."
+            )
         }
         return lines
     }
 
     public func leakWarnings() -> [String] {
         var warnings = leaks.map { factor in
-            zh ? "列 '\(factor.column)' \(reasonText(factor.reason))；已从模型中排除。以后请用 --exclude \(factor.column) 或从导出中删除。"
+            zh
+                ? "列 '\(factor.column)' \(reasonText(factor.reason))；已从模型中排除。以后请用 --exclude \(factor.column) 或从导出中删除。"
                 : "column '\(factor.column)': \(reasonText(factor.reason)). It was left out of the model; drop it from the export or pass --exclude \(factor.column)."
         }
         for factor in learned.factors {
@@ -360,11 +385,14 @@ public struct ModelFitReport: ViewedFourFormatReport {
             "\(history.rowsRead) rows: \(history.data.count) outcomes (\(history.wonCount) won, \(history.lostCount) lost), \(history.openCount) open, \(history.rejects.count) rejected.",
         ]
         if let holdout = settings.holdout {
-            header.append("Learned on \(trainingCount) of them; \(history.data.count - trainingCount) held out (\(formatPlain(100 * holdout))%, seed \(settings.seed)).")
+            header.append(
+                "Learned on \(trainingCount) of them; \(history.data.count - trainingCount) held out (\(formatPlain(100 * holdout))%, seed \(settings.seed))."
+            )
         }
         header.append(
             "Candidates: \(settings.candidates.rawValue)\(settings.excluded.isEmpty ? "" : " (excluded: \(settings.excluded.joined(separator: ", ")))"); \(learned.folds)-fold cross-validation, seed \(learned.seed); "
-                + "at least \(learned.minimumBinCount) accounts per bin; prior \(settings.prior.rawValue), λ = \(formatPlain(learned.strength)).")
+                + "at least \(learned.minimumBinCount) accounts per bin; prior \(settings.prior.rawValue), λ = \(formatPlain(learned.strength))."
+        )
         let m = learned.metrics
         func figures(_ metrics: OutcomeMetrics) -> String {
             "AUC \(decimal(metrics.areaUnderROC, 3)), Brier \(decimal(metrics.brierScore, 4)), log loss \(decimal(metrics.logLoss, 4)), ECE \(decimal(metrics.calibrationError, 4))"
@@ -408,7 +436,8 @@ public struct ModelFitReport: ViewedFourFormatReport {
 
     public func wrapped(_ lines: [String], markdown: Bool) -> String {
         // Markdown: a hard line break ("  ") keeps each line on its own.
-        markdown ? lines.joined(separator: "  \n") + "\n" : lines.flatMap { DisplayWidth.wrap($0, width: 100) }.joined(separator: "\n") + "\n"
+        markdown
+            ? lines.joined(separator: "  \n") + "\n" : lines.flatMap { DisplayWidth.wrap($0, width: 100) }.joined(separator: "\n") + "\n"
     }
 
     public func factorTable() -> PlainTable {
@@ -437,11 +466,16 @@ public struct ModelFitReport: ViewedFourFormatReport {
             .init(zh ? "账户" : "accounts", alignRight: true),
         ])
         func row(_ name: String, _ m: OutcomeMetrics) -> [String] {
-            [name, decimal(m.areaUnderROC, 3), decimal(m.brierScore, 4), decimal(m.logLoss, 4), decimal(m.calibrationError, 4), String(m.count)]
+            [
+                name, decimal(m.areaUnderROC, 3), decimal(m.brierScore, 4), decimal(m.logLoss, 4), decimal(m.calibrationError, 4),
+                String(m.count),
+            ]
         }
         let m = learned.metrics
         table.rows.append(row(zh ? "学习的模型" : "learned model", m.learned))
-        if let weightsOnly = m.weightsOnly { table.rows.append(row(zh ? "只拟合权重（基础模型刻度）" : "weights only (base model's scales)", weightsOnly)) }
+        if let weightsOnly = m.weightsOnly {
+            table.rows.append(row(zh ? "只拟合权重（基础模型刻度）" : "weights only (base model's scales)", weightsOnly))
+        }
         if let stage = m.stageBaseline { table.rows.append(row(zh ? "阶段基准" : "stage baseline", stage)) }
         table.rows.append(row(zh ? "基准赢单率" : "base rate", m.baseRate))
         if let heldOut {
@@ -488,13 +522,17 @@ public struct ModelFitReport: ViewedFourFormatReport {
             "\(decimal(entry.logLoss, 4)) ± \(decimal(entry.logLossStandardError, 4))"
         }
         if comparison.recommendsLearned {
-            var text = zh ? "推荐: \(candidateName(best.candidate))，交叉验证对数损失最低（\(figures(best))）"
+            var text =
+                zh
+                ? "推荐: \(candidateName(best.candidate))，交叉验证对数损失最低（\(figures(best))）"
                 : "Recommended: the \(candidateName(best.candidate)), lowest cross-validated log loss (\(figures(best)))"
             if let runnerUp = comparison.entries.filter({ $0.candidate != best.candidate }).min(by: { $0.logLoss < $1.logLoss }),
                 let difference = comparison.difference(runnerUp.candidate, best.candidate)
             {
                 let within = difference.mean < 2 * difference.standardError
-                text += zh ? "；比\(candidateName(runnerUp.candidate))低 \(decimal(difference.mean, 4)) ± \(decimal(difference.standardError, 4))（同折配对）\(within ? "，差距不到两个标准误" : "")。"
+                text +=
+                    zh
+                    ? "；比\(candidateName(runnerUp.candidate))低 \(decimal(difference.mean, 4)) ± \(decimal(difference.standardError, 4))（同折配对）\(within ? "，差距不到两个标准误" : "")。"
                     : "; \(decimal(difference.mean, 4)) ± \(decimal(difference.standardError, 4)) below the \(candidateName(runnerUp.candidate)) on the same folds\(within ? ", less than two standard errors" : "")."
             } else {
                 text += zh ? "。" : "."
@@ -509,19 +547,25 @@ public struct ModelFitReport: ViewedFourFormatReport {
                     : " (+\(decimal($0.mean, 4)) ± \(decimal($0.standardError, 4)) on the same folds)"
             } ?? ""
         var lines = [
-            zh ? "学习的模型并不更好: 其交叉验证对数损失为 \(figures(learnedEntry))，\(candidateName(best.candidate))为 \(figures(best))\(by)。不要用它排序。"
+            zh
+                ? "学习的模型并不更好: 其交叉验证对数损失为 \(figures(learnedEntry))，\(candidateName(best.candidate))为 \(figures(best))\(by)。不要用它排序。"
                 : "The learned model is NOT better: its cross-validated log loss is \(figures(learnedEntry)) against \(figures(best)) for the \(candidateName(best.candidate))\(by). Do not rank with it."
-                    .replacingOccurrences(of: "for the weights only (base model's scales)", with: "for weights fitted on the base model's scales")
+                    .replacingOccurrences(
+                        of: "for the weights only (base model's scales)", with: "for weights fitted on the base model's scales")
         ]
         switch best.candidate {
         case .weightsOnly:
             lines.append(
-                zh ? "推荐: 保留基础模型的刻度，只拟合权重: kam weights fit \(file) --model \(modelFile) --write-model OUT（\(outputPath) 仅供查看）。"
-                    : "Recommended: keep the base model's scales and fit only its weights: kam weights fit \(file) --model \(modelFile) --write-model OUT (\(outputPath) was written for inspection only).")
+                zh
+                    ? "推荐: 保留基础模型的刻度，只拟合权重: kam weights fit \(file) --model \(modelFile) --write-model OUT（\(outputPath) 仅供查看）。"
+                    : "Recommended: keep the base model's scales and fit only its weights: kam weights fit \(file) --model \(modelFile) --write-model OUT (\(outputPath) was written for inspection only)."
+            )
         case .baseModel:
             lines.append(
-                zh ? "推荐: 原样使用基础模型: kam rank FILE --model \(modelFile)（\(outputPath) 仅供查看）。"
-                    : "Recommended: keep the base model as written: kam rank FILE --model \(modelFile) (\(outputPath) was written for inspection only).")
+                zh
+                    ? "推荐: 原样使用基础模型: kam rank FILE --model \(modelFile)（\(outputPath) 仅供查看）。"
+                    : "Recommended: keep the base model as written: kam rank FILE --model \(modelFile) (\(outputPath) was written for inspection only)."
+            )
         case .learned, .learnedWithInteractions:
             break
         }
@@ -561,7 +605,8 @@ public struct ModelFitReport: ViewedFourFormatReport {
     /// The sentences under the grade table: what each column is, and whether win rates fall.
     public func gradeLines() -> [String] {
         var lines = [
-            zh ? "训练账户: 写出的模型对其训练账户的评级（kam rank 用该模型给出的正是这些）。交叉验证: 同样的分界用于每个账户在不含其所在折的模型下的分数。"
+            zh
+                ? "训练账户: 写出的模型对其训练账户的评级（kam rank 用该模型给出的正是这些）。交叉验证: 同样的分界用于每个账户在不含其所在折的模型下的分数。"
                 : "Training: the written model's grades of its training accounts (exactly what kam rank with it gives them). "
                     + "Cross-val.: the same cuts on each account's score from the model fitted without its fold.",
             (zh ? "训练账户: " : "Training: ") + fallsText(learned.trainingGradeWinRates),
@@ -575,7 +620,8 @@ public struct ModelFitReport: ViewedFourFormatReport {
 
     public func groupTable(_ factor: FactorReport) -> PlainTable {
         var table = PlainTable(columns: [
-            .init(zh ? "分组" : "group", maxWidth: 40), .init(zh ? "账户" : "count", alignRight: true), .init(zh ? "赢" : "won", alignRight: true),
+            .init(zh ? "分组" : "group", maxWidth: 40), .init(zh ? "账户" : "count", alignRight: true),
+            .init(zh ? "赢" : "won", alignRight: true),
             .init(zh ? "赢单率" : "win rate", alignRight: true), .init("WoE", alignRight: true),
             .init(zh ? "对数几率" : "log-odds", alignRight: true), .init(zh ? "效用" : "utility", alignRight: true),
         ])
@@ -591,7 +637,10 @@ public struct ModelFitReport: ViewedFourFormatReport {
     public func text(markdown: Bool) -> String {
         func table(_ table: PlainTable) -> String { markdown ? table.markdown() + "\n" : table.render() }
         let heading = markdown ? "## " : ""
-        var out = zh ? "\(heading)从历史结果学习的模型（基础模型 '\(baseModel.name)'）\n" : "\(heading)Model learned from past outcomes (base model '\(baseModel.name)')\n"
+        var out =
+            zh
+            ? "\(heading)从历史结果学习的模型（基础模型 '\(baseModel.name)'）\n"
+            : "\(heading)Model learned from past outcomes (base model '\(baseModel.name)')\n"
         out += wrapped(summaryLines(), markdown: markdown) + "\n"
         if !leakWarnings().isEmpty {
             out += wrapped(leakWarnings().map { "!! " + $0 }, markdown: markdown) + "\n"
@@ -606,7 +655,8 @@ public struct ModelFitReport: ViewedFourFormatReport {
         let shown = learned.factors.filter { $0.status == .kept || isLeak($0) }.filter { !$0.groups.isEmpty }
         out += (zh ? "\(heading)学到的刻度（训练账户）\n" : "\(heading)Learned scales (training accounts)\n") + "\n"
         for factor in shown {
-            var title = "\(factor.factorID) — \(factor.label.text(language)): \(sideText(factor.side)), \(shapeText(factor.shape, short: false))"
+            var title =
+                "\(factor.factorID) — \(factor.label.text(language)): \(sideText(factor.side)), \(shapeText(factor.shape, short: false))"
             if factor.status == .kept {
                 title += zh ? "，权重 \(decimal(factor.weight, 3))" : ", weight \(decimal(factor.weight, 3))"
             } else {
@@ -620,11 +670,15 @@ public struct ModelFitReport: ViewedFourFormatReport {
         var notes: [String] = []
         let penalty = decimal(learned.difficultyPenalty, 3)
         notes.append(
-            zh ? "校准: \(learned.calibrationMethod == "platt" ? "Platt 缩放" : learned.calibrationMethod == "isotonic" ? "保序回归" : learned.calibrationMethod)（交叉验证对数损失: Platt \(decimal(learned.calibrationLogLoss.platt, 4))，保序 \(decimal(learned.calibrationLogLoss.isotonic, 4))）。"
-                : "Calibration: \(learned.calibrationMethod) (cross-validated log loss: Platt \(decimal(learned.calibrationLogLoss.platt, 4)), isotonic \(decimal(learned.calibrationLogLoss.isotonic, 4))).")
+            zh
+                ? "校准: \(learned.calibrationMethod == "platt" ? "Platt 缩放" : learned.calibrationMethod == "isotonic" ? "保序回归" : learned.calibrationMethod)（交叉验证对数损失: Platt \(decimal(learned.calibrationLogLoss.platt, 4))，保序 \(decimal(learned.calibrationLogLoss.isotonic, 4))）。"
+                : "Calibration: \(learned.calibrationMethod) (cross-validated log loss: Platt \(decimal(learned.calibrationLogLoss.platt, 4)), isotonic \(decimal(learned.calibrationLogLoss.isotonic, 4)))."
+        )
         notes.append(
-            zh ? "优先分 = 价值 − \(penalty) × 难度；对数几率 = \(signed(learned.intercept, 3)) + \(decimal(learned.valueCoefficientSum / 100, 4)) × 优先分。"
-                : "Priority = value − \(penalty) × difficulty; log-odds = \(signed(learned.intercept, 3)) + \(decimal(learned.valueCoefficientSum / 100, 4)) × priority.")
+            zh
+                ? "优先分 = 价值 − \(penalty) × 难度；对数几率 = \(signed(learned.intercept, 3)) + \(decimal(learned.valueCoefficientSum / 100, 4)) × 优先分。"
+                : "Priority = value − \(penalty) × difficulty; log-odds = \(signed(learned.intercept, 3)) + \(decimal(learned.valueCoefficientSum / 100, 4)) × priority."
+        )
         if !learned.strengthTable.isEmpty {
             let parts = learned.strengthTable.map { "\(formatPlain($0.strength)): \(decimal($0.logLoss, 4))" }
             notes.append((zh ? "各强度 λ 的样本外对数损失: " : "Out-of-fold log loss by strength λ: ") + parts.joined(separator: ", ") + ".")
@@ -636,27 +690,33 @@ public struct ModelFitReport: ViewedFourFormatReport {
         }
         if learned.factors.contains(where: \.inBaseModel) {
             notes.append(
-                zh ? "这里的判断基于从结果学到的曲线；kam weights fit 在基础模型的刻度上、给定其他因素来判断，结论可能不同。"
-                    : "These verdicts are on the curves learned from the outcomes; kam weights fit judges the base model's scales given the other factors, so its verdicts can differ.")
+                zh
+                    ? "这里的判断基于从结果学到的曲线；kam weights fit 在基础模型的刻度上、给定其他因素来判断，结论可能不同。"
+                    : "These verdicts are on the curves learned from the outcomes; kam weights fit judges the base model's scales given the other factors, so its verdicts can differ."
+            )
         }
         notes += zh ? learned.notes.map(LearnerNotes.chinese) : learned.notes
         if let heldOut {
             if heldOut.evaluation.unknownLabels > 0 {
                 notes.append(
-                    zh ? "留出数据中有 \(heldOut.evaluation.unknownLabels) 个标签模型不认识，按缺失处理。"
-                        : "The held-out data has \(heldOut.evaluation.unknownLabels) labels the model does not know; they were treated as missing.")
+                    zh
+                        ? "留出数据中有 \(heldOut.evaluation.unknownLabels) 个标签模型不认识，按缺失处理。"
+                        : "The held-out data has \(heldOut.evaluation.unknownLabels) labels the model does not know; they were treated as missing."
+                )
             }
             if !heldOut.rejects.isEmpty {
                 let written = heldOut.rejectsPath.map { zh ? "（写入 \($0)）" : " (written to \($0))" } ?? ""
                 notes.append(
-                    zh ? "\(heldOut.source): \(heldOut.rejects.count) 行被拒\(written)，\(heldOut.open) 个未结。"
+                    zh
+                        ? "\(heldOut.source): \(heldOut.rejects.count) 行被拒\(written)，\(heldOut.open) 个未结。"
                         : "\(heldOut.source): \(heldOut.rejects.count) rows rejected\(written), \(heldOut.open) still open.")
                 for reject in heldOut.rejects.prefix(3) { notes.append((zh ? "  拒绝 " : "  rejected ") + reject.description(language)) }
             }
         }
         if learned.comparison.recommendsLearned {
             notes.append(
-                zh ? "用这个模型排序: kam rank FILE --model \(outputPath)（显示每个账户的赢单概率）。"
+                zh
+                    ? "用这个模型排序: kam rank FILE --model \(outputPath)（显示每个账户的赢单概率）。"
                     : "Rank with it: kam rank FILE --model \(outputPath) (shows each account's probability of winning).")
         } else {
             notes += recommendationLines()
@@ -1101,7 +1161,11 @@ public struct ModelFitReport: ViewedFourFormatReport {
     }
 
     /// A report from the values its command computed.
-    public init(file: String, modelFile: String, baseModel: ScoringModel, history: LearningHistoryLoader.Result, trainingCount: Int, learned: LearnedModel, settings: Settings, outputPath: String, rejectsPath: String?, language: Language, roundTrip: RoundTrip? = nil, heldOut: HeldOut? = nil) {
+    public init(
+        file: String, modelFile: String, baseModel: ScoringModel, history: LearningHistoryLoader.Result, trainingCount: Int,
+        learned: LearnedModel, settings: Settings, outputPath: String, rejectsPath: String?, language: Language,
+        roundTrip: RoundTrip? = nil, heldOut: HeldOut? = nil
+    ) {
         self.file = file
         self.modelFile = modelFile
         self.baseModel = baseModel

@@ -11,7 +11,8 @@ public struct ModelReport {
         guard !factor.specialValues.isEmpty else { return baseScaleText(factor, language) }
         let zh = language == .zh
         let specials = factor.specialValues.map { special in
-            let utility = special.utility.map { formatDecimal($0, digits: 3) }
+            let utility =
+                special.utility.map { formatDecimal($0, digits: 3) }
                 ?? (zh ? "缺失规则（\(missingText(factor, language))）" : "missing policy (\(missingText(factor, language)))")
             return "\(formatPlain(special.value)) → \(utility)" + (special.label.map { zh ? "（\($0)）" : " (\($0))" } ?? "")
         }
@@ -29,16 +30,19 @@ public struct ModelReport {
             return (map + (other.map { [$0] } ?? [])).map { "\($0.label)=\(formatDecimal($0.utility, digits: 3))" }
                 .joined(separator: " ")
         case .binned(let bins):
-            return (zh ? "分箱 " : "binned ") + bins.map { bin in
-                (bin.upper.map { "<\(formatPlain($0))" } ?? (zh ? "其余" : "rest")) + "→" + formatDecimal(bin.utility, digits: 3)
-            }.joined(separator: " ")
+            return (zh ? "分箱 " : "binned ")
+                + bins.map { bin in
+                    (bin.upper.map { "<\(formatPlain($0))" } ?? (zh ? "其余" : "rest")) + "→" + formatDecimal(bin.utility, digits: 3)
+                }.joined(separator: " ")
         case .interaction(let table):
             let utilities = table.utilities.flatMap { $0 }
             if zh {
-                return "交互 \(table.first.factor)（\(table.first.presentGroups) 组 + 缺失）× \(table.second.factor)（\(table.second.presentGroups) 组 + 缺失）：效用 "
+                return
+                    "交互 \(table.first.factor)（\(table.first.presentGroups) 组 + 缺失）× \(table.second.factor)（\(table.second.presentGroups) 组 + 缺失）：效用 "
                     + "\(formatDecimal(utilities.min() ?? 0, digits: 3))…\(formatDecimal(utilities.max() ?? 0, digits: 3))"
             }
-            return "interaction \(table.first.factor) (\(table.first.presentGroups) groups + missing) × \(table.second.factor) (\(table.second.presentGroups) + missing): utilities "
+            return
+                "interaction \(table.first.factor) (\(table.first.presentGroups) groups + missing) × \(table.second.factor) (\(table.second.presentGroups) + missing): utilities "
                 + "\(formatDecimal(utilities.min() ?? 0, digits: 3))…\(formatDecimal(utilities.max() ?? 0, digits: 3))"
         case .minMax: return zh ? "最小-最大（随批次）" : "min-max (batch)"
         case .zScore(let clip): return zh ? "标准分 ±\(formatPlain(clip))（随批次）" : "z-score ±\(formatPlain(clip)) (batch)"
@@ -133,7 +137,9 @@ public struct ModelReport {
             if let calibrationLine { text += calibrationLine + "\n" }
             return text
         case .csv:
-            var text = CSVWriter.record(["factor", "label_en", "label_zh", "side", "weight", "column", "unit", "direction", "missing", "scale", "source"])
+            var text = CSVWriter.record([
+                "factor", "label_en", "label_zh", "side", "weight", "column", "unit", "direction", "missing", "scale", "source",
+            ])
             for factor in model.factors {
                 text += CSVWriter.record([
                     factor.id, factor.label.en, factor.label.zh, factor.side.rawValue, formatDecimal(factor.weight, digits: 6),
@@ -220,7 +226,8 @@ public struct ModelReport {
             lines.append("  \(name): " + grading.grid[index].map(\.rawValue).joined(separator: " "))
         }
         lines.append(
-            "Minimum completeness: \(formatDecimal(100 * grading.minimumCompleteness, digits: 0))% (below it: insufficient information, 信息不足).")
+            "Minimum completeness: \(formatDecimal(100 * grading.minimumCompleteness, digits: 0))% (below it: insufficient information, 信息不足)."
+        )
         var key = ranking.key.rawValue
         if ranking.key == .priority { key += " = value − \(readable(ranking.difficultyPenalty)) × difficulty" }
         lines.append("Ranking: \(ranking.gradeFirst ? "grade first, then " : "")\(key), highest first; ties by account id.")

@@ -18,7 +18,10 @@ public struct PipelineReport: ViewedFourFormatReport {
         public let snapshotRows: Int
         public let snapshotRejects: [HistoryReject]
 
-        public init(log: StageEventLogReader.Result, fit: TransitionEstimator.Fit, snapshotFile: String?, snapshotRows: Int, snapshotRejects: [HistoryReject]) {
+        public init(
+            log: StageEventLogReader.Result, fit: TransitionEstimator.Fit, snapshotFile: String?, snapshotRows: Int,
+            snapshotRejects: [HistoryReject]
+        ) {
             self.log = log
             self.fit = fit
             self.snapshotFile = snapshotFile
@@ -53,7 +56,8 @@ public struct PipelineReport: ViewedFourFormatReport {
             lines.append(
                 zh
                     ? "\(log.file): 读取 \(log.rowsRead) 行，使用 \(log.eventsUsed) 个事件（\(fitted.fit.accounts) 个客户），拒绝 \(log.rejects.count) 行，排除 \(log.excludedAccounts.count) 个客户。"
-                    : "\(log.file): \(log.rowsRead) rows read, \(log.eventsUsed) events used (\(fitted.fit.accounts) accounts), \(log.rejects.count) rejected, \(ReportFormat.count(log.excludedAccounts.count, "account")) left out.")
+                    : "\(log.file): \(log.rowsRead) rows read, \(log.eventsUsed) events used (\(fitted.fit.accounts) accounts), \(log.rejects.count) rejected, \(ReportFormat.count(log.excludedAccounts.count, "account")) left out."
+            )
             let rejected = zh ? "  拒绝 " : "  rejected "
             func more(_ count: Int) -> String { zh ? "  … 另有 \(count) 行" : "  … and \(count) more" }
             for reject in log.rejects.prefix(5) { lines.append(rejected + reject.description(language)) }
@@ -72,7 +76,8 @@ public struct PipelineReport: ViewedFourFormatReport {
             lines.append(
                 zh
                     ? "观察期 \(history.firstDate) 至 \(history.observedUntil)（每\(period.unit(.zh))一步）：\(history.accounts) 个客户，赢单 \(history.won)，丢单 \(history.lost)，仍在进行（删失）\(history.censored)。"
-                    : "Observed \(history.firstDate) to \(history.observedUntil), one step per \(period.rawValue): \(history.accounts) accounts, \(history.won) won, \(history.lost) lost, \(history.censored) still open (right-censored: counted for the \(unit) observed).")
+                    : "Observed \(history.firstDate) to \(history.observedUntil), one step per \(period.rawValue): \(history.accounts) accounts, \(history.won) won, \(history.lost) lost, \(history.censored) still open (right-censored: counted for the \(unit) observed)."
+            )
         }
         if table.counts == nil {
             lines.append(
@@ -106,7 +111,8 @@ public struct PipelineReport: ViewedFourFormatReport {
             }
         } else {
             lines.append(
-                zh ? "无转化模型：预测只用阶段（用 --snapshots 拟合）。"
+                zh
+                    ? "无转化模型：预测只用阶段（用 --snapshots 拟合）。"
                     : "No conversion model: forecasts use the stage only (fit one with --snapshots).")
         }
         return lines
@@ -127,7 +133,8 @@ public struct PipelineReport: ViewedFourFormatReport {
         var text = ""
         let unit = period.unit(language, plural: true)
         let level = Int((table.confidenceLevel * 100).rounded())
-        text += zh
+        text +=
+            zh
             ? "每\(period.unit(.zh))转移概率（行：当前阶段；列：一\(period.unit(.zh))后的状态）\n"
             : "Transition probabilities per \(period.rawValue) (row: stage now; column: state one \(period.rawValue) later)\n"
         let targets = PipelineState.all
@@ -155,9 +162,11 @@ public struct PipelineReport: ViewedFourFormatReport {
             }
             text += table.text(markdown: markdown, maxWidth: maxWidth)
         }
-        text += "\n" + (zh
-            ? "各阶段前景（吸收链基本矩阵求解；期数单位：\(period.unit(.zh))）\n"
-            : "Outlook per stage (absorbing chain, fundamental matrix by LAPACK; in \(unit))\n")
+        text +=
+            "\n"
+            + (zh
+                ? "各阶段前景（吸收链基本矩阵求解；期数单位：\(period.unit(.zh))）\n"
+                : "Outlook per stage (absorbing chain, fundamental matrix by LAPACK; in \(unit))\n")
         var outlook = PlainTable(
             columns: [
                 .init(zh ? "阶段" : "stage", maxWidth: 22), .init(zh ? "赢单率" : "P(won)", alignRight: true),
@@ -174,7 +183,8 @@ public struct PipelineReport: ViewedFourFormatReport {
                 ] + checkpoints.map { ReportFormat.percent(o.wonByPeriod[$0]) })
         }
         text += outlook.text(markdown: markdown, maxWidth: maxWidth)
-        let note = zh
+        let note =
+            zh
             ? "期望期数 = 预计几\(period.unit(.zh, plural: true))后结束（赢或丢）；赢单期数 = 若赢单，预计几\(period.unit(.zh, plural: true))后赢单；n 期内赢 = n \(period.unit(.zh, plural: true))内赢单的概率。"
             : "to close: expected \(unit) until won or lost (sd: its standard deviation); to win: expected \(unit) until won, if won; won ≤N: P(won within N \(unit))."
         text += (markdown ? [note] : DisplayWidth.wrap(note, width: maxWidth)).joined(separator: "\n") + "\n"
@@ -194,13 +204,14 @@ public struct PipelineReport: ViewedFourFormatReport {
             for row in 0..<PipelineState.stageCount {
                 for column in 0..<PipelineState.count {
                     let target = PipelineState(index: column) ?? .lost
-                    text += [
-                        String(row + 1), target.description, CSVWriter.number(table.probabilities[row, column], digits: 6),
-                        table.counts.map { String($0[row][column]) } ?? "",
-                        table.exposures.map { String($0[row]) } ?? "",
-                        intervals.map { CSVWriter.number($0[row][column].lowerBound, digits: 6) } ?? "",
-                        intervals.map { CSVWriter.number($0[row][column].upperBound, digits: 6) } ?? "",
-                    ].joined(separator: ",") + "\n"
+                    text +=
+                        [
+                            String(row + 1), target.description, CSVWriter.number(table.probabilities[row, column], digits: 6),
+                            table.counts.map { String($0[row][column]) } ?? "",
+                            table.exposures.map { String($0[row]) } ?? "",
+                            intervals.map { CSVWriter.number($0[row][column].lowerBound, digits: 6) } ?? "",
+                            intervals.map { CSVWriter.number($0[row][column].upperBound, digits: 6) } ?? "",
+                        ].joined(separator: ",") + "\n"
                 }
             }
         case .outlook:

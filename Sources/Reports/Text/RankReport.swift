@@ -95,13 +95,15 @@ public struct RankReport {
         var lines: [String] = []
         let rejected = loaded.rejects.count
         let zh = language == .zh
-        lines.append(RejectLines.readLine(rowsRead: loaded.rowsRead, accepted: acceptedCount, rejected: rejected, path: rejectsPath, language))
+        lines.append(
+            RejectLines.readLine(rowsRead: loaded.rowsRead, accepted: acceptedCount, rejected: rejected, path: rejectsPath, language))
         lines += RejectLines.lines(loaded.rejects, limit: 5, language)
         let counts = gradeCounts
         let scenario = assessment.scorer.scenarioNames[assessment.scenario]
         lines.append(
             zh
-                ? "等级：" + Grade.allCases.map { "\($0 == .insufficient ? "信息不足" : $0.letter) \(counts[$0, default: 0])" }.joined(separator: "，")
+                ? "等级："
+                    + Grade.allCases.map { "\($0 == .insufficient ? "信息不足" : $0.letter) \(counts[$0, default: 0])" }.joined(separator: "，")
                     + "。情景：\(scenario == "base" ? "基础" : scenario)。"
                 : "Grades: " + Grade.allCases.map { "\($0.letter) \(counts[$0, default: 0])" }.joined(separator: ", ")
                     + ". Scenario: \(scenario).")
@@ -117,7 +119,8 @@ public struct RankReport {
             lines.append(
                 zh
                     ? "在本名单中取值不变，因此每个客户在其上的效用都是 0.5，不影响排序：\(constant.joined(separator: "，"))。"
-                    : "Constant in this list, so every account gets utility 0.5 on it and it does not rank: \(constant.joined(separator: ", ")).")
+                    : "Constant in this list, so every account gets utility 0.5 on it and it does not rank: \(constant.joined(separator: ", "))."
+            )
         }
         if let calibration = model.calibration {
             let expected = pagedTotals?.expectedWins ?? rows.reduce(0.0) { $0 + (probability($1.row) ?? 0) }
@@ -448,7 +451,11 @@ public struct RankReport {
     }
 
     /// A report from the values its command computed.
-    public init(assessment: BatchAssessment, rows: [(rank: Int, row: Int)], loaded: ProspectListLoader.Result, language: Language, rejectsPath: String?, wholeList: (gradeCounts: [Grade: Int], accepted: Int)? = nil, pagedTotals: (shown: Int, expectedWins: Double)? = nil) {
+    public init(
+        assessment: BatchAssessment, rows: [(rank: Int, row: Int)], loaded: ProspectListLoader.Result, language: Language,
+        rejectsPath: String?, wholeList: (gradeCounts: [Grade: Int], accepted: Int)? = nil,
+        pagedTotals: (shown: Int, expectedWins: Double)? = nil
+    ) {
         self.assessment = assessment
         self.rows = rows
         self.loaded = loaded

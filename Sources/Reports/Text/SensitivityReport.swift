@@ -32,7 +32,8 @@ public struct SensitivityReport: FourFormatReport {
         case .uniform:
             return zh ? "\(result.samples) 组权重，各方在单纯形上均匀抽取" : "\(result.samples) weight draws, uniform on each side's simplex"
         case .dirichlet(let c):
-            return zh ? "\(result.samples) 组权重，围绕模型权重的 Dirichlet 分布（集中度 \(formatPlain(c))）"
+            return zh
+                ? "\(result.samples) 组权重，围绕模型权重的 Dirichlet 分布（集中度 \(formatPlain(c))）"
                 : "\(result.samples) weight draws, Dirichlet around the model's weights (concentration \(formatPlain(c)))"
         }
     }
@@ -42,11 +43,15 @@ public struct SensitivityReport: FourFormatReport {
         let aRows = (0..<result.count).filter { result.baseGrades[$0] == .a }
         let stable = aRows.filter { result.isStableA($0) == true }.count
         lines.append(
-            zh ? "\(loaded.file): \(loaded.batch.count) 个账户（拒绝 \(loaded.rejects.count) 行）；\(drawsText())，种子 \(result.seed)。"
-                : "\(loaded.file): \(loaded.batch.count) accounts (\(loaded.rejects.count) rows rejected); \(drawsText()), seed \(result.seed).")
+            zh
+                ? "\(loaded.file): \(loaded.batch.count) 个账户（拒绝 \(loaded.rejects.count) 行）；\(drawsText())，种子 \(result.seed)。"
+                : "\(loaded.file): \(loaded.batch.count) accounts (\(loaded.rejects.count) rows rejected); \(drawsText()), seed \(result.seed)."
+        )
         lines.append(
-            zh ? "模型权重下 A 级 \(aRows.count) 个: 稳定 \(stable) 个（P(A) ≥ \(percent(result.stableProbability))），临界 \(aRows.count - stable) 个。"
-                : "Grade A with the model's weights: \(aRows.count); stable \(stable) (P(A) ≥ \(percent(result.stableProbability))), borderline \(aRows.count - stable).")
+            zh
+                ? "模型权重下 A 级 \(aRows.count) 个: 稳定 \(stable) 个（P(A) ≥ \(percent(result.stableProbability))），临界 \(aRows.count - stable) 个。"
+                : "Grade A with the model's weights: \(aRows.count); stable \(stable) (P(A) ≥ \(percent(result.stableProbability))), borderline \(aRows.count - stable)."
+        )
         let contenders = (0..<result.count).filter { result.baseGrades[$0] != .a && result.probability(of: .a, row: $0) >= 0.5 }
             .sorted { result.probability(of: .a, row: $0) > result.probability(of: .a, row: $1) }
         if !contenders.isEmpty {
@@ -58,8 +63,10 @@ public struct SensitivityReport: FourFormatReport {
         if result.rankResolution > 1 {
             let percent = formatDecimal(100 * result.relativeRankResolution, digits: 2)
             lines.append(
-                zh ? "排名分位数在前 \(result.exactRankLimit) 名内精确，之后误差约为名次的 \(percent)%（受内存预算限制；加大 --memory 可扩大精确范围）。"
-                    : "Rank quantiles are exact up to rank \(result.exactRankLimit) and within about \(percent)% of the rank beyond (memory budget; a larger --memory widens the exact range).")
+                zh
+                    ? "排名分位数在前 \(result.exactRankLimit) 名内精确，之后误差约为名次的 \(percent)%（受内存预算限制；加大 --memory 可扩大精确范围）。"
+                    : "Rank quantiles are exact up to rank \(result.exactRankLimit) and within about \(percent)% of the rank beyond (memory budget; a larger --memory widens the exact range)."
+            )
         }
         return lines
     }
@@ -97,7 +104,11 @@ public struct SensitivityReport: FourFormatReport {
             table.rows.append(cells)
         }
         out += table.text(markdown: markdown)
-        out += "\n" + (zh ? "各因素权重在此区间内（同方其他因素按比例调整）A 级名单不变:" : "Weight range of each factor that keeps the set of A accounts (the rest of its side rescaled):") + "\n\n"
+        out +=
+            "\n"
+            + (zh
+                ? "各因素权重在此区间内（同方其他因素按比例调整）A 级名单不变:"
+                : "Weight range of each factor that keeps the set of A accounts (the rest of its side rescaled):") + "\n\n"
         var factors = PlainTable(columns: [
             .init(zh ? "因素" : "factor"), .init(zh ? "方" : "side"), .init(zh ? "权重" : "weight", alignRight: true),
             .init(zh ? "区间" : "keeps A set", alignRight: true), .init(zh ? "越界时" : "beyond the ends"),
@@ -106,10 +117,14 @@ public struct SensitivityReport: FourFormatReport {
             let factor = model.factors[interval.factorIndex]
             var limits: [String] = []
             if let account = interval.lowerAccount {
-                limits.append("↓ \(assessment.accounts[account].id) \(interval.lowerAccountBecomesA == true ? (zh ? "升 A" : "enters A") : (zh ? "失 A" : "leaves A"))")
+                limits.append(
+                    "↓ \(assessment.accounts[account].id) \(interval.lowerAccountBecomesA == true ? (zh ? "升 A" : "enters A") : (zh ? "失 A" : "leaves A"))"
+                )
             }
             if let account = interval.upperAccount {
-                limits.append("↑ \(assessment.accounts[account].id) \(interval.upperAccountBecomesA == true ? (zh ? "升 A" : "enters A") : (zh ? "失 A" : "leaves A"))")
+                limits.append(
+                    "↑ \(assessment.accounts[account].id) \(interval.upperAccountBecomesA == true ? (zh ? "升 A" : "enters A") : (zh ? "失 A" : "leaves A"))"
+                )
             }
             factors.rows.append([
                 factor.name(in: language), factor.side.shortText(language),
@@ -270,7 +285,10 @@ public struct SensitivityReport: FourFormatReport {
     }
 
     /// A report from the values its command computed.
-    public init(assessment: BatchAssessment, result: SensitivityResult, intervals: [FactorWeightInterval], loaded: ProspectListLoader.Result, language: Language, rows: [Int]) {
+    public init(
+        assessment: BatchAssessment, result: SensitivityResult, intervals: [FactorWeightInterval], loaded: ProspectListLoader.Result,
+        language: Language, rows: [Int]
+    ) {
         self.assessment = assessment
         self.result = result
         self.intervals = intervals

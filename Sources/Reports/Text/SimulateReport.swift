@@ -65,11 +65,14 @@ public struct SimulateReport: FourFormatReport {
             if unforecast > 0 { text += "\(unforecast) 个信息不足的客户按阶段概率计（forecast 不计入）。" }
             return text + "按管道拟合时的投入水平，预期赢单等于 kam forecast 的预测；各策略的差异只来自投入。"
         }
-        var text = "Winning follows kam forecast's model: each account moves by its stage's chain under the effort it gets, and a win counts its score effect p/π (the forecast's P(won) over its stage's)."
+        var text =
+            "Winning follows kam forecast's model: each account moves by its stage's chain under the effort it gets, and a win counts its score effect p/π (the forecast's P(won) over its stage's)."
         if unforecast > 0 {
-            text += " \(ReportFormat.count(unforecast, "open account")) with insufficient information count at their stage's chance (the forecast leaves them out)."
+            text +=
+                " \(ReportFormat.count(unforecast, "open account")) with insufficient information count at their stage's chance (the forecast leaves them out)."
         }
-        return text + " At the effort the pipeline was fitted on, expected wins and revenue equal the forecast's; the policies differ from it only by the effort they give."
+        return text
+            + " At the effort the pipeline was fitted on, expected wins and revenue equal the forecast's; the policies differ from it only by the effort they give."
     }
 
     public func summaryLines() -> [String] {
@@ -77,18 +80,22 @@ public struct SimulateReport: FourFormatReport {
         lines.append(
             zh
                 ? "\(runs) 次蒙特卡洛模拟，种子 \(seed)；各策略使用相同的随机数，差异为配对差异。预期赢单收入按成交金额计，单位 \(moneyUnit)。"
-                : "\(runs) Monte Carlo runs, seed \(seed); every policy sees the same random numbers, so differences are paired. Won revenue at deal value, in \(moneyUnit).")
+                : "\(runs) Monte Carlo runs, seed \(seed); every policy sees the same random numbers, so differences are paired. Won revenue at deal value, in \(moneyUnit)."
+        )
         lines.append(
             zh
                 ? "最优策略：各期按第一期的影子价格分配，并按同一比例缩放价格，使最紧的资源每期用满。"
-                : "The optimal policy allocates every period at the first period's shadow prices, scaled by one factor per period so that the tightest capacity is used up again.")
+                : "The optimal policy allocates every period at the first period's shadow prices, scaled by one factor per period so that the tightest capacity is used up again."
+        )
         lines.append(winningModelText)
         if team.totalHours <= 0 {
             lines.append(zh ? "团队没有工时：所有策略都不投入。" : "The team has no hours: no policy can put effort anywhere.")
         }
         if team.budget <= 0 {
             lines.append(
-                zh ? "预算为 0：只有不需要费用的工作可以进行；费用控制率无定义。" : "The budget is 0: only work that needs no expense can be done; expense control is undefined (–).")
+                zh
+                    ? "预算为 0：只有不需要费用的工作可以进行；费用控制率无定义。"
+                    : "The budget is 0: only work that needs no expense can be done; expense control is undefined (–).")
         }
         if rejects > 0 {
             let path = rejectsPath ?? "the rejects file"
@@ -99,7 +106,8 @@ public struct SimulateReport: FourFormatReport {
 
     public func text(markdown: Bool) -> String {
         let maxWidth = TerminalWidth.columns
-        var text = zh
+        var text =
+            zh
             ? "模拟：\(openAtStart) 个在途客户，\(periods) 期，\(runs) 次，种子 \(seed)；团队 \(teamFile)\n金额单位：\(moneyUnit)。\n\n"
             : "Simulation: \(openAtStart) open accounts over \(periods) periods, \(runs) runs, seed \(seed); team \(teamFile)\nAmounts in \(moneyUnit).\n\n"
         var outcome = PlainTable(columns: [
@@ -136,7 +144,8 @@ public struct SimulateReport: FourFormatReport {
                 capacity > 0 ? ReportFormat.percent(used / capacity) : "–",
             ])
         }
-        text += zh
+        text +=
+            zh
             ? "费用（\(moneyUnit)）与工时（小时）（\(periods) 期合计，均值）；费用回报 = 赢单收入 / 费用\n"
             : "Expense (\(moneyUnit)) and hours, totals over \(periods) periods, mean of runs; return per \(moneyUnit) of expense\n"
         text += spend.text(markdown: markdown, maxWidth: maxWidth)
@@ -162,18 +171,20 @@ public struct SimulateReport: FourFormatReport {
 
     public func csv() -> String {
         let names = resourceNames
-        var text = CSVWriter.record(
-            [
-                "policy", "expected_wins", "wins_standard_error", "revenue_mean", "revenue_standard_error", "revenue_p10",
-                "revenue_p50", "revenue_p90", "difference_to_best", "difference_standard_error", "expense", "budget",
-                "expense_control", "return_on_expense", "hours_a", "hours_b", "hours_c", "hours_d",
-            ] + names.map { "used_\($0)" } + names.map { "utilisation_\($0)" }) + "\n"
+        var text =
+            CSVWriter.record(
+                [
+                    "policy", "expected_wins", "wins_standard_error", "revenue_mean", "revenue_standard_error", "revenue_p10",
+                    "revenue_p50", "revenue_p90", "difference_to_best", "difference_standard_error", "expense", "budget",
+                    "expense_control", "return_on_expense", "hours_a", "hours_b", "hours_c", "hours_d",
+                ] + names.map { "used_\($0)" } + names.map { "utilisation_\($0)" }) + "\n"
         for s in summaries {
-            let fields = [
-                s.policy.rawValue, n(s.expectedWins), n(s.winsStandardError), n(s.revenueMean), n(s.revenueStandardError),
-                n(s.revenueP10), n(s.revenueP50), n(s.revenueP90), n(s.differenceToBest), n(s.differenceStandardError),
-                n(s.expense), n(s.budget), n(s.expenseControl), n(s.returnOnExpense),
-            ] + s.hoursByGrade.prefix(4).map(n) + s.usage.map(n) + s.utilisation.map(n)
+            let fields =
+                [
+                    s.policy.rawValue, n(s.expectedWins), n(s.winsStandardError), n(s.revenueMean), n(s.revenueStandardError),
+                    n(s.revenueP10), n(s.revenueP50), n(s.revenueP90), n(s.differenceToBest), n(s.differenceStandardError),
+                    n(s.expense), n(s.budget), n(s.expenseControl), n(s.returnOnExpense),
+                ] + s.hoursByGrade.prefix(4).map(n) + s.usage.map(n) + s.utilisation.map(n)
             text += CSVWriter.record(fields) + "\n"
         }
         return text
@@ -254,7 +265,10 @@ public struct SimulateReport: FourFormatReport {
     }
 
     /// A report from the values its command computed.
-    public init(problem: AllocationProblem, summaries: [SimulationSummary], openAtStart: Int, periods: Int, runs: Int, seed: UInt64, teamFile: String, rejects: Int, rejectsPath: String?, language: Language, moneyUnit: String = "万元") {
+    public init(
+        problem: AllocationProblem, summaries: [SimulationSummary], openAtStart: Int, periods: Int, runs: Int, seed: UInt64,
+        teamFile: String, rejects: Int, rejectsPath: String?, language: Language, moneyUnit: String = "万元"
+    ) {
         self.problem = problem
         self.summaries = summaries
         self.openAtStart = openAtStart

@@ -66,7 +66,8 @@ public struct PlainTable {
     /// Renders the rows as a Markdown pipe table (no width limit; `|` in cells escaped).
     public func markdown() -> String {
         func line(_ row: [String]) -> String {
-            "| " + row.map { InputEcho.escapingControlCharacters($0).replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
+            "| " + row.map { InputEcho.escapingControlCharacters($0).replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ")
+                + " |"
         }
         var text = line(columns.map(\.title)) + "\n"
         text += "|" + columns.map { $0.alignRight ? " ---: |" : " --- |" }.joined() + "\n"

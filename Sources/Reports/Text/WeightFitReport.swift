@@ -34,20 +34,24 @@ public struct WeightFitReport: FourFormatReport {
             return zh ? "先验: 零（岭回归）" : "Prior: zero (ridge)"
         case .model:
             if result.priorFellBack, result.currentWeightsSeparate {
-                return zh ? "先验: 当前权重把赢单与输单完全分开（样本内 AUC 1.000，完全分离），对数几率斜率无穷大，先验退回到零"
+                return zh
+                    ? "先验: 当前权重把赢单与输单完全分开（样本内 AUC 1.000，完全分离），对数几率斜率无穷大，先验退回到零"
                     : "Prior: the current weights separate won from lost completely (in-sample AUC 1.000: separation), so their log-odds slope is infinite and the prior fell back to zero"
             }
             if result.priorFellBack, result.priorSlope == nil {
                 let auc = result.currentWeightsAreaUnderROC.map { formatDecimal($0, digits: 3) } ?? "n/a"
-                return zh ? "先验: 当前权重的对数几率斜率无法拟合（样本内 AUC \(auc)，接近完全分离），先验退回到零"
+                return zh
+                    ? "先验: 当前权重的对数几率斜率无法拟合（样本内 AUC \(auc)，接近完全分离），先验退回到零"
                     : "Prior: the log-odds slope of the current weights could not be fitted (in-sample AUC \(auc): near separation), so the prior fell back to zero"
             }
             if result.priorFellBack {
-                return zh ? "先验: 当前权重无法区分赢单与输单（斜率 ≤ 0），退回到零"
+                return zh
+                    ? "先验: 当前权重无法区分赢单与输单（斜率 ≤ 0），退回到零"
                     : "Prior: the current weights do not rank won above lost (slope ≤ 0), so the prior fell back to zero"
             }
             let slope = result.priorSlope.map { formatDecimal($0, digits: 4) } ?? "?"
-            return zh ? "先验: 当前模型权重（每优先分 \(slope) 对数几率）"
+            return zh
+                ? "先验: 当前模型权重（每优先分 \(slope) 对数几率）"
                 : "Prior: the model's weights (\(slope) log-odds per priority point)"
         }
     }
@@ -71,18 +75,23 @@ public struct WeightFitReport: FourFormatReport {
         var notes: [String] = []
         for index in result.constantFactors {
             notes.append(
-                zh ? "\(factorName(index)) 在所有结果中取同一值：数据对它没有信息（常数），其系数只来自先验，不作判断。"
-                    : "\(factorName(index)) has the same utility in every outcome: no information (constant). Its coefficient is the prior's; no verdict.")
+                zh
+                    ? "\(factorName(index)) 在所有结果中取同一值：数据对它没有信息（常数），其系数只来自先验，不作判断。"
+                    : "\(factorName(index)) has the same utility in every outcome: no information (constant). Its coefficient is the prior's; no verdict."
+            )
         }
         for (index, direction) in result.separatingFactors {
             let higher = direction > 0 ? (zh ? "高于" : "above") : (zh ? "低于" : "below")
             notes.append(
-                zh ? "完全分离: 仅 \(factorName(index)) 一个因素就把赢单与输单分开（每个赢单都\(higher)每个输单），其系数只受先验强度 λ 约束，数据无法给出其效应大小。"
-                    : "Separation: \(factorName(index)) alone separates won from lost (every won account scores \(higher) every lost one on it), so its coefficient is bounded only by the prior strength λ; the data cannot say how large its effect is.")
+                zh
+                    ? "完全分离: 仅 \(factorName(index)) 一个因素就把赢单与输单分开（每个赢单都\(higher)每个输单），其系数只受先验强度 λ 约束，数据无法给出其效应大小。"
+                    : "Separation: \(factorName(index)) alone separates won from lost (every won account scores \(higher) every lost one on it), so its coefficient is bounded only by the prior strength λ; the data cannot say how large its effect is."
+            )
         }
         if result.separatingFactors.isEmpty, result.currentWeightsSeparate {
             notes.append(
-                zh ? "完全分离: 当前权重的评分把赢单与输单完全分开（样本内 AUC 1.000）。"
+                zh
+                    ? "完全分离: 当前权重的评分把赢单与输单完全分开（样本内 AUC 1.000）。"
                     : "Separation: the current weights' score ranks every won account above every lost one (in-sample AUC 1.000).")
         }
         return notes
@@ -93,22 +102,27 @@ public struct WeightFitReport: FourFormatReport {
         var lines: [String] = []
         let rejected = history.rejects.count + history.outcomeRejects.count
         lines.append(
-            zh ? "\(file): 读取 \(history.rowsRead) 行，\(result.outcomeCount) 个结果（赢 \(result.wonCount)，输 \(result.lostCount)），\(history.openCount) 个未结，\(rejected) 行被拒。"
-                : "\(file): \(history.rowsRead) rows read: \(result.outcomeCount) outcomes (\(result.wonCount) won, \(result.lostCount) lost), \(history.openCount) still open, \(rejected) rejected.")
+            zh
+                ? "\(file): 读取 \(history.rowsRead) 行，\(result.outcomeCount) 个结果（赢 \(result.wonCount)，输 \(result.lostCount)），\(history.openCount) 个未结，\(rejected) 行被拒。"
+                : "\(file): \(history.rowsRead) rows read: \(result.outcomeCount) outcomes (\(result.wonCount) won, \(result.lostCount) lost), \(history.openCount) still open, \(rejected) rejected."
+        )
         for reject in history.rejects.prefix(3) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description(language)) }
         for reject in history.outcomeRejects.prefix(3) { lines.append((zh ? "  拒绝 " : "  rejected ") + reject.description(language)) }
         let share = formatDecimal(100 * result.dataShare, digits: 0)
         let worth = result.priorEquivalentOutcomes.isFinite ? formatDecimal(result.priorEquivalentOutcomes, digits: 0) : "∞"
         lines.append(
-            zh ? "有效结果数 \(result.effectiveOutcomes)（较少一类）；数据决定了拟合的 \(share)%，先验约相当于 \(worth) 个结果。"
-                : "Effective outcomes: \(result.effectiveOutcomes) (the rarer kind). The data determined \(share)% of the fit; the prior is worth about \(worth) outcomes.")
+            zh
+                ? "有效结果数 \(result.effectiveOutcomes)（较少一类）；数据决定了拟合的 \(share)%，先验约相当于 \(worth) 个结果。"
+                : "Effective outcomes: \(result.effectiveOutcomes) (the rarer kind). The data determined \(share)% of the fit; the prior is worth about \(worth) outcomes."
+        )
         lines.append(priorText() + "; " + strengthText() + ".")
         let stopped = result.unconvergedFits
         if !stopped.isEmpty {
             let list = stopped.prefix(3).map { "\($0.label) (\($0.stopReason.rawValue) after \($0.iterations) iterations)" }
                 .joined(separator: "; ")
             lines.append(
-                zh ? "警告：\(result.fits.count) 次内部拟合中有 \(stopped.count) 次未收敛：\(list)。"
+                zh
+                    ? "警告：\(result.fits.count) 次内部拟合中有 \(stopped.count) 次未收敛：\(list)。"
                     : "Warning: \(stopped.count) of \(result.fits.count) internal fits stopped without converging: \(list).")
         }
         return lines
@@ -161,7 +175,9 @@ public struct WeightFitReport: FourFormatReport {
             out += metrics.text(markdown: markdown)
             out += "\n"
         } else if let failure = result.comparisonFailure {
-            let text = zh ? "交叉验证的某一折无法拟合（\(failure)）；加一个正的 --strength 即可比较。"
+            let text =
+                zh
+                ? "交叉验证的某一折无法拟合（\(failure)）；加一个正的 --strength 即可比较。"
                 : "No out-of-fold comparison: a training fold could not be fitted at this strength (\(failure)). A positive --strength makes it possible."
             out += (markdown ? [text] : DisplayWidth.wrap(text, width: 100)).joined(separator: "\n") + "\n\n"
         } else {
@@ -175,22 +191,30 @@ public struct WeightFitReport: FourFormatReport {
                 let estimate = estimates[index]
                 let expected = model.factors[index].side == .value ? (zh ? "正" : "positive") : (zh ? "负" : "negative")
                 notes.append(
-                    zh ? "数据与 \(factorName(index)) 相反: 系数 \(ReportFormat.signed(estimate.value, digits: 2))，\(model.factors[index].side == .value ? "价值" : "难度")因素应为\(expected) (p \(pText(estimate.pValue)))；建议权重为 0。"
-                        : "The data contradicts \(factorName(index)): coefficient \(ReportFormat.signed(estimate.value, digits: 2)) where a \(model.factors[index].side.rawValue) factor should be \(expected) (p \(pText(estimate.pValue)))\(estimate.pValue < 0.05 ? "" : ", though not significantly"); the proposal gives it weight 0.")
+                    zh
+                        ? "数据与 \(factorName(index)) 相反: 系数 \(ReportFormat.signed(estimate.value, digits: 2))，\(model.factors[index].side == .value ? "价值" : "难度")因素应为\(expected) (p \(pText(estimate.pValue)))；建议权重为 0。"
+                        : "The data contradicts \(factorName(index)): coefficient \(ReportFormat.signed(estimate.value, digits: 2)) where a \(model.factors[index].side.rawValue) factor should be \(expected) (p \(pText(estimate.pValue)))\(estimate.pValue < 0.05 ? "" : ", though not significantly"); the proposal gives it weight 0."
+                )
             }
             notes.append(
-                zh ? "这些判断基于模型自己的刻度；kam model fit 按声明的方向从结果学习每个因素的曲线，并以该曲线判断，因此结论可能不同（其报告中每列只有一个结论）。"
-                    : "These verdicts are on the model's own scales; kam model fit learns each factor's curve from the outcomes in its declared direction and judges that curve, so its verdict can differ (its report gives one verdict per column).")
+                zh
+                    ? "这些判断基于模型自己的刻度；kam model fit 按声明的方向从结果学习每个因素的曲线，并以该曲线判断，因此结论可能不同（其报告中每列只有一个结论）。"
+                    : "These verdicts are on the model's own scales; kam model fit learns each factor's curve from the outcomes in its declared direction and judges that curve, so its verdict can differ (its report gives one verdict per column)."
+            )
         }
         notes += degenerateNotes()
         for side in result.sidesWithoutSupport {
-            notes.append(zh ? "\(side.rawValue) 方没有方向正确的因素，保留模型权重。" : "No \(side.rawValue) factor has the expected sign; that side keeps the model's weights.")
+            notes.append(
+                zh
+                    ? "\(side.rawValue) 方没有方向正确的因素，保留模型权重。"
+                    : "No \(side.rawValue) factor has the expected sign; that side keeps the model's weights.")
         }
         if let implied = result.impliedDifficultyPenalty {
             let ranking = model.grading.ranking
             let current = ranking.key == .priority ? formatDecimal(ranking.difficultyPenalty, digits: 2) : "1 (key \(ranking.key.rawValue))"
             notes.append(
-                zh ? "数据隐含的难度惩罚: \(formatDecimal(implied, digits: 2))（模型: \(current)）。"
+                zh
+                    ? "数据隐含的难度惩罚: \(formatDecimal(implied, digits: 2))（模型: \(current)）。"
                     : "Difficulty penalty the data implies: \(formatDecimal(implied, digits: 2)) (model: \(current)).")
         }
         if result.strengthWasChosen, !result.strengthTable.isEmpty {
@@ -198,9 +222,11 @@ public struct WeightFitReport: FourFormatReport {
             notes.append((zh ? "各强度的样本外对数损失: " : "Out-of-fold log loss by strength λ: ") + parts.joined(separator: ", "))
         }
         if let writtenModel {
-            notes.append(zh ? "已写出新模型 \(writtenModel)（只改权重行）。" : "Wrote \(writtenModel) with the proposed weights (only the weight values changed).")
+            notes.append(
+                zh ? "已写出新模型 \(writtenModel)（只改权重行）。" : "Wrote \(writtenModel) with the proposed weights (only the weight values changed).")
         } else {
-            notes.append(zh ? "用 --write-model OUT 写出带建议权重的模型副本。" : "Use --write-model OUT to write a copy of the model with the proposed weights.")
+            notes.append(
+                zh ? "用 --write-model OUT 写出带建议权重的模型副本。" : "Use --write-model OUT to write a copy of the model with the proposed weights.")
         }
         out += (markdown ? notes : notes.flatMap { DisplayWidth.wrap($0, width: 100) }).joined(separator: "\n") + "\n"
         return out
@@ -368,7 +394,9 @@ public struct WeightFitReport: FourFormatReport {
     }
 
     /// A report from the values its command computed.
-    public init(model: ScoringModel, result: WeightFitResult, history: HistoryColumns, file: String, language: Language, writtenModel: String?) {
+    public init(
+        model: ScoringModel, result: WeightFitResult, history: HistoryColumns, file: String, language: Language, writtenModel: String?
+    ) {
         self.model = model
         self.result = result
         self.history = history

@@ -10,7 +10,8 @@ public enum AllocationError: Error, Equatable, Sendable, CustomStringConvertible
         switch self {
         case .responseAboveOne(let stage, let ceiling, let advanceRate):
             let limit = advanceRate > 0 ? 1 / advanceRate : .infinity
-            return "response.stage_\(stage).ceiling is \(ceiling), but the pipeline's stage \(stage) advances with probability \(advanceRate) per period, so full effort would advance it with probability \(ceiling * advanceRate) > 1; use a ceiling of at most \(limit)."
+            return
+                "response.stage_\(stage).ceiling is \(ceiling), but the pipeline's stage \(stage) advances with probability \(advanceRate) per period, so full effort would advance it with probability \(ceiling * advanceRate) > 1; use a ceiling of at most \(limit)."
         case .pipeline(let error):
             return error.description
         }

@@ -94,7 +94,8 @@ public struct Allocator: Sendable {
     @inline(__always)
     func price(of i: Int, stage: Int, prices: [Double]) -> Double {
         let work = problem.team.stages[stage - 1]
-        var mu = prices[problem.directorsIndex] * work.directorHours + prices[problem.specialistsIndex] * work.specialistHours
+        var mu =
+            prices[problem.directorsIndex] * work.directorHours + prices[problem.specialistsIndex] * work.specialistHours
             + prices[problem.budgetIndex] * work.expense
         if let manager = problem.accounts[i].manager { mu += prices[manager] * work.managerHours }
         if problem.objective == .profit { mu += work.expense }
@@ -151,7 +152,8 @@ public struct Allocator: Sendable {
             var totals = [Double](repeating: 0, count: max(1, managerCount))
             var values = [Double](repeating: 0, count: n)
             for i in 0..<n where stages[i] > 0 && eligible[i * stageCount + stages[i] - 1] {
-                values[i] = problem.expectedRevenue(of: i, stage: stages[i], effort: 0) > 0
+                values[i] =
+                    problem.expectedRevenue(of: i, stage: stages[i], effort: 0) > 0
                     ? (problem.accounts[i].dealValue ?? 0) * problem.accounts[i].probabilityByStage[stages[i] - 1] : 0
                 totals[problem.accounts[i].manager ?? 0] += values[i]
             }

@@ -77,7 +77,7 @@ public struct DualAllocator: Sendable {
                 let old = prices[resource]
                 let capacity = problem.capacities[resource]
                 prices[resource] = 0
-                if usage(resource) <= capacity { 
+                if usage(resource) <= capacity {
                     largestChange = max(largestChange, old)
                     continue
                 }

@@ -57,4 +57,3 @@ public struct EffortResponse: Sendable, Equatable {
         Array(stage..<PipelineState.stageCount) + [PipelineState.won.index]
     }
 }
-

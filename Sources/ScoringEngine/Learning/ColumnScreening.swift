@@ -53,7 +53,8 @@ public enum ColumnScreening {
 
     /// Why the column looks like an identifier, or `nil`.
     public static func idLikeReason(_ column: LearningColumn) -> String? {
-        let nameSaysID = tokens(column.name).contains { idNameTokens.contains($0) }
+        let nameSaysID =
+            tokens(column.name).contains { idNameTokens.contains($0) }
             || idNameFragments.contains { column.name.contains($0) }
         switch column.values {
         case .numeric(let values):
@@ -64,7 +65,8 @@ public enum ColumnScreening {
             if share >= 0.95, present.allSatisfy({ $0 == $0.rounded() }), let low = present.min(), let high = present.max(),
                 high - low <= 2 * Double(present.count)
             {
-                return "\(distinct) distinct whole numbers in \(present.count) values, nearly a run from \(Int(low)) to \(Int(high)), like an id"
+                return
+                    "\(distinct) distinct whole numbers in \(present.count) values, nearly a run from \(Int(low)) to \(Int(high)), like an id"
             }
             if share >= 0.5 {
                 let steps = zip(present, present.dropFirst())
@@ -115,7 +117,8 @@ public enum ColumnScreening {
         var carrying = 0
         var example: String?
         for label in counts.keys.sorted() {
-            let hasWord = tokens(label).contains { statusValueTokens.contains($0) }
+            let hasWord =
+                tokens(label).contains { statusValueTokens.contains($0) }
                 || statusValueFragments.contains { label.contains($0) }
             if hasWord {
                 carrying += counts[label] ?? 0

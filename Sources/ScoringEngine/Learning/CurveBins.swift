@@ -132,7 +132,8 @@ struct CurveBins: Sendable {
         }
         specials += detected
         let chainBins = OutcomeBinning.preBins(
-            runs: Array(chainRuns), maximumBins: maximumBins, minimumCount: min(minimumCount, max(chainRuns.reduce(0) { $0 + $1.count } / 2, 1)))
+            runs: Array(chainRuns), maximumBins: maximumBins,
+            minimumCount: min(minimumCount, max(chainRuns.reduce(0) { $0 + $1.count } / 2, 1)))
 
         var bins: [Bin] = []
         var chain: [Int] = []

@@ -99,7 +99,8 @@ public struct FactorReport: Sendable {
             case .possibleLeak(let hint, let auc):
                 return "possible leak: \(hint)\(auc.map { ", single-factor AUC \(rounded($0))" } ?? ""); left out unless --include names it"
             case .shapeContradicted(let rise):
-                return "the data does not support the declared direction: the win rate does not \(rise ? "rise" : "fall") with it (all its values pooled into one group)"
+                return
+                    "the data does not support the declared direction: the win rate does not \(rise ? "rise" : "fall") with it (all its values pooled into one group)"
             }
         }
     }

@@ -135,7 +135,9 @@ extension ModelLearner {
         var table: [WeightFitResult.StrengthScore] = []
         var best = 0
         for (index, lambda) in grid.enumerated() {
-            let loss = BinaryOutcomeMetrics.logLoss(probabilities: outOfFold[index].map(LogisticRegression.logistic), outcomes: outcomes) ?? .infinity
+            let loss =
+                BinaryOutcomeMetrics.logLoss(probabilities: outOfFold[index].map(LogisticRegression.logistic), outcomes: outcomes)
+                ?? .infinity
             table.append(WeightFitResult.StrengthScore(strength: lambda, logLoss: loss, areaUnderROC: nil))
             if loss < table[best].logLoss - 1e-9 { best = index }
         }
@@ -162,7 +164,8 @@ extension ModelLearner {
         clock?.lap("curves: per-fold tables")
         return Curves(
             fits: slotFits, lambda: lambda, table: grid.count > 1 ? table.sorted { $0.strength < $1.strength } : [],
-            additive: model, finalFit: finalFit, sentinels: binned.map { $0?.bins.compactMap(\.role.specialValue) ?? [] }, binLimit: binLimit,
+            additive: model, finalFit: finalFit, sentinels: binned.map { $0?.bins.compactMap(\.role.specialValue) ?? [] },
+            binLimit: binLimit,
             intercepts: [finalFit.coefficients[0]] + chosenFolds.map { $0.coefficients[0] }, multipliers: multipliers,
             foldFits: chosenFolds, binned: binned)
     }

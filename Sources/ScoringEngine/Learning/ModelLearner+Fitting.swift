@@ -221,7 +221,9 @@ extension ModelLearner {
         var valueDirection = [Double](repeating: 0, count: design.columns)
         var difficultyDirection = [Double](repeating: 0, count: design.columns)
         for (index, side) in sides.enumerated() {
-            if side == .value { valueDirection[index + 1] = 100 * weights.weights[index] } else {
+            if side == .value {
+                valueDirection[index + 1] = 100 * weights.weights[index]
+            } else {
                 difficultyDirection[index + 1] = 100 * weights.weights[index]
             }
         }

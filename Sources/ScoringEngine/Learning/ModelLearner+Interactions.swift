@@ -105,7 +105,9 @@ extension ModelLearner {
     /// residuals of the additive fit, the best split of the 2-D histogram into four quadrants
     /// by one cut on each axis (groups in axis order, missing last), scored by the Newton
     /// gain Σ G²/H of the quadrants.
-    static func fastGain(first: [UInt16], firstGroups: Int, second: [UInt16], secondGroups: Int, gradient: [Double], hessian: [Double]) -> Double {
+    static func fastGain(first: [UInt16], firstGroups: Int, second: [UInt16], secondGroups: Int, gradient: [Double], hessian: [Double])
+        -> Double
+    {
         let columns = secondGroups
         var g = [Double](repeating: 0, count: firstGroups * columns)
         var h = g

@@ -127,9 +127,14 @@ public enum OutcomeBinning {
     /// Pearson's χ² of the table [[won₁, lost₁], [won₂, lost₂]]: N (w₁l₂ − w₂l₁)² / (n₁ n₂ W L);
     /// 0 when a margin is empty (no evidence of a difference).
     public static func chiSquare(_ a: Run, _ b: Run) -> Double {
-        let w1 = Double(a.won), l1 = Double(a.count - a.won)
-        let w2 = Double(b.won), l2 = Double(b.count - b.won)
-        let n1 = w1 + l1, n2 = w2 + l2, won = w1 + w2, lost = l1 + l2
+        let w1 = Double(a.won)
+        let l1 = Double(a.count - a.won)
+        let w2 = Double(b.won)
+        let l2 = Double(b.count - b.won)
+        let n1 = w1 + l1
+        let n2 = w2 + l2
+        let won = w1 + w2
+        let lost = l1 + l2
         let denominator = n1 * n2 * won * lost
         guard denominator > 0 else { return 0 }
         let cross = w1 * l2 - w2 * l1

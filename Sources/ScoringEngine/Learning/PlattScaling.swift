@@ -44,7 +44,11 @@ public enum PlattScaling {
             // One pass: the objective, gradient and Hessian at (a, b).
             var objective = 0.0
             var softplus = SoftplusSum()
-            var ga = 0.0, gb = 0.0, haa = 0.0, hab = 0.0, hbb = 0.0
+            var ga = 0.0
+            var gb = 0.0
+            var haa = 0.0
+            var hab = 0.0
+            var hbb = 0.0
             for index in scores.indices {
                 let z = (scores[index] - mean) / deviation
                 let t = a + b * z

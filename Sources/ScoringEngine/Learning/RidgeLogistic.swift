@@ -34,7 +34,8 @@ struct RidgeLogistic {
     ) throws(LearningError) -> Fit {
         let n = design.rows
         let terms = design.columns
-        precondition(outcomes.count == n && penalty.count == terms && prior.count == terms && start.count == terms,
+        precondition(
+            outcomes.count == n && penalty.count == terms && prior.count == terms && start.count == terms,
             "RidgeLogistic needs one outcome per row and one penalty, prior and start per term")
         var beta = start
         var eta = design.multiplied(by: beta)

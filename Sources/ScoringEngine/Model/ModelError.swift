@@ -29,7 +29,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
         case .negativeWeight(let factor, let weight):
             return "weight for '\(factor)' is \(formatPlain(weight)); weights must be finite numbers of at least 0."
         case .allWeightsZero(let side):
-            return "every \(side.rawValue) factor has weight 0 (or there is none); give at least one \(side.rawValue) factor a positive weight."
+            return
+                "every \(side.rawValue) factor has weight 0 (or there is none); give at least one \(side.rawValue) factor a positive weight."
         case .invalidScale(let factor, let reason):
             return "scale of '\(factor)': \(reason)"
         case .bandCount(let names, let cuts):
@@ -43,13 +44,15 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
         case .completenessOutOfRange(let value):
             return "minimum_completeness is \(formatPlain(value)); it must be between 0 and 1."
         case .penaltyOutOfRange(let value):
-            return "difficulty_penalty is \(formatPlain(value)); it must be a number from 0 to \(formatPlain(RankingPolicy.maximumDifficultyPenalty)) (a larger penalty leaves the value score no say in the order and its priorities overflow)."
+            return
+                "difficulty_penalty is \(formatPlain(value)); it must be a number from 0 to \(formatPlain(RankingPolicy.maximumDifficultyPenalty)) (a larger penalty leaves the value score no say in the order and its priorities overflow)."
         case .unknownFactorInScenario(let scenario, let factor):
             return "scenario '\(scenario)' sets a weight for '\(factor)', which is not a factor of the model."
         case .duplicateScenario(let name):
             return "scenario '\(name)' is defined twice; give each scenario its own name."
         case .scenarioWeightsZero(let scenario, let side):
-            return "scenario '\(scenario)' gives every \(side.rawValue) factor weight 0; give at least one \(side.rawValue) factor a positive weight (a factor the scenario does not name keeps the model's weight)."
+            return
+                "scenario '\(scenario)' gives every \(side.rawValue) factor weight 0; give at least one \(side.rawValue) factor a positive weight (a factor the scenario does not name keeps the model's weight)."
         case .invalidMissingUtility(let factor, let utility):
             return "the missing-value utility of '\(factor)' is \(formatPlain(utility)); it must be between 0 and 1."
         case .invalidCalibration(let reason):

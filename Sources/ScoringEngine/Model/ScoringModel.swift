@@ -245,7 +245,8 @@ public struct ScoringModel: Sendable, Equatable, Encodable {
             if parent.isCategorical {
                 let labels = parent.scale.categoryLabels
                 guard axis.labels == labels else {
-                    throw bad("the categories of '\(axis.factor)' must be the factor's own, in its order: \(labels.joined(separator: ", ")).")
+                    throw bad(
+                        "the categories of '\(axis.factor)' must be the factor's own, in its order: \(labels.joined(separator: ", ")).")
                 }
             } else if axis.isCategorical {
                 throw bad("'\(axis.factor)' reads numbers; give its axis 'below' edges, not categories.")
@@ -255,7 +256,9 @@ public struct ScoringModel: Sendable, Equatable, Encodable {
             throw bad("the first factor of an interaction must read numbers (put a categorical factor second).")
         }
         guard first.column == factor.column, first.unit == factor.unit else {
-            throw bad("an interaction reads its first factor's column '\(first.column)'\(first.unit.map { " (unit \($0))" } ?? ""); set 'column' (and 'unit') to match.")
+            throw bad(
+                "an interaction reads its first factor's column '\(first.column)'\(first.unit.map { " (unit \($0))" } ?? ""); set 'column' (and 'unit') to match."
+            )
         }
     }
 
@@ -268,7 +271,10 @@ public struct ScoringModel: Sendable, Equatable, Encodable {
         switch factor.scale {
         case .categorical: throw bad("a categorical factor reads labels; list a code among its categories instead of under special_values.")
         case .interaction: throw bad("an interaction has no raw values of its own; declare special values on its parent factors.")
-        case .minMax, .zScore: throw bad("a \(factor.scale.kind) scale takes its range from the batch, which special values would distort; use a fixed scale (linear, log, piecewise or binned).")
+        case .minMax, .zScore:
+            throw bad(
+                "a \(factor.scale.kind) scale takes its range from the batch, which special values would distort; use a fixed scale (linear, log, piecewise or binned)."
+            )
         default: break
         }
         var seen = Set<Double>()
@@ -279,12 +285,16 @@ public struct ScoringModel: Sendable, Equatable, Encodable {
             }
             if let utility = special.utility {
                 guard (0...1).contains(utility) else {
-                    throw bad("the utility of special value \(formatPlain(special.value)) is \(formatPlain(utility)); it must be between 0 and 1.")
+                    throw bad(
+                        "the utility of special value \(formatPlain(special.value)) is \(formatPlain(utility)); it must be between 0 and 1."
+                    )
                 }
             } else {
                 switch factor.missing {
                 case .mean, .required:
-                    throw bad("special value \(formatPlain(special.value)) has no utility and the missing policy '\(factor.missing.name)' gives none; write {value: \(formatPlain(special.value)), utility: u} or use missing: worst or neutral.")
+                    throw bad(
+                        "special value \(formatPlain(special.value)) has no utility and the missing policy '\(factor.missing.name)' gives none; write {value: \(formatPlain(special.value)), utility: u} or use missing: worst or neutral."
+                    )
                 default: break
                 }
             }
@@ -338,7 +348,9 @@ public struct ScoringModel: Sendable, Equatable, Encodable {
             let rows = table.first.presentGroups + 1
             let columns = table.second.presentGroups + 1
             guard table.utilities.count == rows, table.utilities.allSatisfy({ $0.count == columns }) else {
-                throw bad("an interaction table needs \(rows) rows (the first factor's groups, then missing) of \(columns) utilities (the second factor's groups, then missing).")
+                throw bad(
+                    "an interaction table needs \(rows) rows (the first factor's groups, then missing) of \(columns) utilities (the second factor's groups, then missing)."
+                )
             }
             guard table.utilities.allSatisfy({ $0.allSatisfy { (0...1).contains($0) } }) else {
                 throw bad("every utility of an interaction table must be between 0 and 1.")

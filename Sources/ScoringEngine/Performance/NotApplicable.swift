@@ -45,8 +45,10 @@ public struct NotApplicable: Error, Sendable, Equatable, CustomStringConvertible
         case .zeroDenominator(let denominator, let numerator, let numeratorValue):
             let numeratorNote =
                 numeratorValue == 0
-                ? "" : zh ? "('\(numerator)' 为 \(PerformanceNumberFormat.compact(numeratorValue)))"
-                : " ('\(numerator)' is \(PerformanceNumberFormat.compact(numeratorValue)))"
+                ? ""
+                : zh
+                    ? "('\(numerator)' 为 \(PerformanceNumberFormat.compact(numeratorValue)))"
+                    : " ('\(numerator)' is \(PerformanceNumberFormat.compact(numeratorValue)))"
             return zh
                 ? "'\(denominator)' 为 0,比率无定义\(numeratorNote)"
                 : "'\(denominator)' is 0, so the ratio is undefined\(numeratorNote)"

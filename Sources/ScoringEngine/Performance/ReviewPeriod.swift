@@ -108,7 +108,8 @@ public struct ReviewPeriod: Sendable, Hashable, Comparable, CustomStringConverti
         let explicit = quarterText.first == "Q" || quarterText.first == "q"
         if explicit { quarterText.removeFirst() }
         if explicit || rest.hasSuffix("季度") {
-            if !quarterText.isEmpty, quarterText.allSatisfy({ $0.isASCII && $0.isNumber }) || quarterText.allSatisfy(quarterWords.contains) {
+            if !quarterText.isEmpty, quarterText.allSatisfy({ $0.isASCII && $0.isNumber }) || quarterText.allSatisfy(quarterWords.contains)
+            {
                 return zh ? "不存在第 \(quarterText) 季度；季度为 Q1 到 Q4" : "quarter \(quarterText) does not exist; a quarter is Q1 to Q4"
             }
             return nil

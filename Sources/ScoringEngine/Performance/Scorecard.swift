@@ -103,12 +103,15 @@ public struct Scorecard: Sendable, Equatable {
                 }
                 if let to = tier.to {
                     guard to >= tier.from, to == to.rounded() else {
-                        throw .badTiers(item: item, column: deduction.column, problem: "must end at whole counts no lower than where they start.")
+                        throw .badTiers(
+                            item: item, column: deduction.column, problem: "must end at whole counts no lower than where they start.")
                     }
                     if index + 1 < tiers.count, tiers[index + 1].from != to + 1 {
                         throw .badTiers(
                             item: item, column: deduction.column,
-                            problem: "must follow each other without gap or overlap: a tier ending at \(PerformanceNumberFormat.compact(to)) must be followed by one starting at \(PerformanceNumberFormat.compact(to + 1)).")
+                            problem:
+                                "must follow each other without gap or overlap: a tier ending at \(PerformanceNumberFormat.compact(to)) must be followed by one starting at \(PerformanceNumberFormat.compact(to + 1))."
+                        )
                     }
                 } else if index + 1 < tiers.count {
                     throw .badTiers(item: item, column: deduction.column, problem: "may leave out 'to' only in the last tier.")
@@ -117,7 +120,9 @@ public struct Scorecard: Sendable, Equatable {
             guard last.to == nil else {
                 throw .badTiers(
                     item: item, column: deduction.column,
-                    problem: "end at \(PerformanceNumberFormat.compact(last.to ?? 0)); remove the last tier's 'to' so that every higher count is charged too.")
+                    problem:
+                        "end at \(PerformanceNumberFormat.compact(last.to ?? 0)); remove the last tier's 'to' so that every higher count is charged too."
+                )
             }
         }
     }

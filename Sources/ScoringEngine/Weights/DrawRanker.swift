@@ -85,26 +85,41 @@ struct DrawRanker {
     /// pairs at a time so that the chains do not wait for each other.
     static func range(_ keys: UncheckedView<Double>) -> (low: Double, high: Double) {
         let n = keys.count
-        var low0 = SIMD2<Double>(repeating: .infinity), low1 = low0, low2 = low0, low3 = low0
-        var high0 = SIMD2<Double>(repeating: -.infinity), high1 = high0, high2 = high0, high3 = high0
+        var low0 = SIMD2<Double>(repeating: .infinity)
+        var low1 = low0
+        var low2 = low0
+        var low3 = low0
+        var high0 = SIMD2<Double>(repeating: -.infinity)
+        var high1 = high0
+        var high2 = high0
+        var high3 = high0
         var i = 0
         while i &+ 8 <= n {
-            let a = SIMD2(keys[i], keys[i &+ 1]), b = SIMD2(keys[i &+ 2], keys[i &+ 3])
-            let c = SIMD2(keys[i &+ 4], keys[i &+ 5]), d = SIMD2(keys[i &+ 6], keys[i &+ 7])
-            low0.replace(with: a, where: a .< low0); high0.replace(with: a, where: a .> high0)
-            low1.replace(with: b, where: b .< low1); high1.replace(with: b, where: b .> high1)
-            low2.replace(with: c, where: c .< low2); high2.replace(with: c, where: c .> high2)
-            low3.replace(with: d, where: d .< low3); high3.replace(with: d, where: d .> high3)
+            let a = SIMD2(keys[i], keys[i &+ 1])
+            let b = SIMD2(keys[i &+ 2], keys[i &+ 3])
+            let c = SIMD2(keys[i &+ 4], keys[i &+ 5])
+            let d = SIMD2(keys[i &+ 6], keys[i &+ 7])
+            low0.replace(with: a, where: a .< low0)
+            high0.replace(with: a, where: a .> high0)
+            low1.replace(with: b, where: b .< low1)
+            high1.replace(with: b, where: b .> high1)
+            low2.replace(with: c, where: c .< low2)
+            high2.replace(with: c, where: c .> high2)
+            low3.replace(with: d, where: d .< low3)
+            high3.replace(with: d, where: d .> high3)
             i &+= 8
         }
         while i < n {
             let a = SIMD2(repeating: keys[i])
-            low0.replace(with: a, where: a .< low0); high0.replace(with: a, where: a .> high0)
+            low0.replace(with: a, where: a .< low0)
+            high0.replace(with: a, where: a .> high0)
             i &+= 1
         }
-        low0.replace(with: low1, where: low1 .< low0); low2.replace(with: low3, where: low3 .< low2)
+        low0.replace(with: low1, where: low1 .< low0)
+        low2.replace(with: low3, where: low3 .< low2)
         low0.replace(with: low2, where: low2 .< low0)
-        high0.replace(with: high1, where: high1 .> high0); high2.replace(with: high3, where: high3 .> high2)
+        high0.replace(with: high1, where: high1 .> high0)
+        high2.replace(with: high3, where: high3 .> high2)
         high0.replace(with: high2, where: high2 .> high0)
         return (Swift.min(low0[0], low0[1]), Swift.max(high0[0], high0[1]))
     }
@@ -125,7 +140,8 @@ struct DrawRanker {
         let n = count
         guard n > 0 else { return }
         precondition(keys.count >= n && grades.count >= n, "DrawRanker needs one key and grade per account")
-        precondition(panelStride >= 256 && ranks.count > ((n - 1) >> 8) * panelStride + ((n - 1) & 255), "DrawRanker's rank layout is too small")
+        precondition(
+            panelStride >= 256 && ranks.count > ((n - 1) >> 8) * panelStride + ((n - 1) & 255), "DrawRanker's rank layout is too small")
         let (low, high) = range
         let largestPosition = Double((UInt64(1) << UInt64(positionBits)) - 1)
         var scale = high > low ? largestPosition / (high - low) : 0
@@ -140,7 +156,12 @@ struct DrawRanker {
         let shift1 = shift0 + UInt64(digitBits)
         let shift2 = shift1 + UInt64(digitBits)
         // Table t of pass p starts at (2p + t) · buckets.
-        let even0 = 0, odd0 = buckets, even1 = 2 * buckets, odd1 = 3 * buckets, even2 = 4 * buckets, odd2 = 5 * buckets
+        let even0 = 0
+        let odd0 = buckets
+        let even1 = 2 * buckets
+        let odd1 = 3 * buckets
+        let even2 = 4 * buckets
+        let odd2 = 5 * buckets
         digitCounts.withUncheckedMutableView { counts in
             for slot in 0..<counts.count { counts[slot] = 0 }
             records.withUncheckedMutableView { records in
@@ -166,7 +187,8 @@ struct DrawRanker {
                     }
                     var i = from
                     while i &+ 2 <= to {
-                        let a = records[i], b = records[i &+ 1]
+                        let a = records[i]
+                        let b = records[i &+ 1]
                         counts[even0 &+ Int((a &>> shift0) & mask)] &+= 1
                         counts[odd0 &+ Int((b &>> shift0) & mask)] &+= 1
                         counts[even1 &+ Int((a &>> shift1) & mask)] &+= 1
@@ -303,7 +325,8 @@ struct DrawRanker {
     ) {
         if run.count > limit {
             let sorted = run.map { records[$0] }.sorted { x, y in
-                let kx = keys[Int(truncatingIfNeeded: x & indexMask)], ky = keys[Int(truncatingIfNeeded: y & indexMask)]
+                let kx = keys[Int(truncatingIfNeeded: x & indexMask)]
+                let ky = keys[Int(truncatingIfNeeded: y & indexMask)]
                 return kx > ky || (kx == ky && x < y)
             }
             for (offset, record) in sorted.enumerated() { records[run.lowerBound &+ offset] = record }

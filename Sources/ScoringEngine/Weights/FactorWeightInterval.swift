@@ -70,7 +70,8 @@ public struct FactorWeightInterval: Sendable, Equatable {
                 let completeness = assessment.completeness(i)
                 func isA(_ t: Double) -> Bool {
                     let score = intercept + slope * t
-                    let grade = side == .value
+                    let grade =
+                        side == .value
                         ? grading.grade(value: score, difficulty: other, completeness: completeness)
                         : grading.grade(value: other, difficulty: score, completeness: completeness)
                     return grade == .a

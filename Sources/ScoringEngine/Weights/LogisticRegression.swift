@@ -430,7 +430,8 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
             coefficients = problem.prior
         }
         if let predictors {
-            let state = predictors.rowSums.map { problem.state($0, coefficients: coefficients) }
+            let state =
+                predictors.rowSums.map { problem.state($0, coefficients: coefficients) }
                 ?? problem.evaluate(eta: predictors.eta, direction: nil, scale: 0, coefficients: coefficients)
             var newton = NewtonIterate(coefficients: coefficients, eta: predictors.eta, state: state)
             newton.evaluations = predictors.rowSums == nil ? 1 : 0

@@ -529,7 +529,8 @@ extension SensitivityAnalysis {
                         let values = scores.slice((c * rows)..<((c + 1) * rows))
                         let difficulties = scores.slice(((chunk.count + c) * rows)..<((chunk.count + c + 1) * rows))
                         let keyRow = chunk.keyRow + c
-                        let (lowest, highest) = block.keys.withUncheckedMutableView((keyRow * n + start)..<(keyRow * n + start + rows)) { keys in
+                        let (lowest, highest) = block.keys.withUncheckedMutableView((keyRow * n + start)..<(keyRow * n + start + rows)) {
+                            keys in
                             block.grades.withUncheckedMutableView((b * n + start)..<(b * n + start + rows)) { grades in
                                 grader.keysRangeAndGrades(
                                     values: values, difficulties: difficulties, completeness: completeness, keys: keys, grades: grades)
@@ -615,11 +616,16 @@ extension SensitivityAnalysis {
             let panelRows = SensitivityAnalysis.panelRows
             var li = 0
             while li + 4 <= rows {
-                let row0 = li * bins, row1 = row0 + bins, row2 = row1 + bins, row3 = row2 + bins
+                let row0 = li * bins
+                let row1 = row0 + bins
+                let row2 = row1 + bins
+                let row3 = row2 + bins
                 for b in 0..<blockSize {
                     let at = b &* panelRows &+ li
-                    let bin0 = Int(binOf[Int(ranks[at]) &- 1]), bin1 = Int(binOf[Int(ranks[at &+ 1]) &- 1])
-                    let bin2 = Int(binOf[Int(ranks[at &+ 2]) &- 1]), bin3 = Int(binOf[Int(ranks[at &+ 3]) &- 1])
+                    let bin0 = Int(binOf[Int(ranks[at]) &- 1])
+                    let bin1 = Int(binOf[Int(ranks[at &+ 1]) &- 1])
+                    let bin2 = Int(binOf[Int(ranks[at &+ 2]) &- 1])
+                    let bin3 = Int(binOf[Int(ranks[at &+ 3]) &- 1])
                     histogram[row0 &+ bin0] &+= 1
                     histogram[row1 &+ bin1] &+= 1
                     histogram[row2 &+ bin2] &+= 1
@@ -633,7 +639,6 @@ extension SensitivityAnalysis {
                 li += 1
             }
         }
-
 
         /// The nearest-rank positions of P5, median and P95 among `samples` values.
         static func targets(samples: Int) -> [Int] {

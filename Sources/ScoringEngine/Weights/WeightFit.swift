@@ -145,7 +145,8 @@ public struct WeightFit: Sendable {
         let lambda = search.lambda
 
         // The final fit on every outcome.
-        let fullCalibration = prior == .model
+        let fullCalibration =
+            prior == .model
             ? calibrate(
                 expertScore, rows: nil, outcomes: layout.outcomes, start: folds.calibrations.compactMap { $0 }.first,
                 label: "calibration of the current score, all outcomes", log: &log)
@@ -449,7 +450,8 @@ public struct WeightFit: Sendable {
                 // From the fit on every row, at its predictors on this fold's training rows.
                 fitted = try foldFit(
                     fold, layout: layout, expertScore: expertScore, expert: expert, lambda: lambda,
-                    start: (start.0, start.1.positions(layout.training(fold))), state: &state, log: &log).0
+                    start: (start.0, start.1.positions(layout.training(fold))), state: &state, log: &log
+                ).0
             }
             layout.predict(fitted, fold: fold, into: &fittedP)
             let test = layout.folds[fold]
@@ -484,7 +486,8 @@ public struct WeightFit: Sendable {
                 return Self.calibrateAllowingSeparation(score: values, outcomes: wins)
             }
             let current = currentCalibration.map { (intercept: $0.intercept ?? 0, slope: $0.coefficients[0]) } ?? stabilized(expertScore)
-            let proposed = proposedCalibration.map { (intercept: $0.intercept ?? 0, slope: $0.coefficients[0]) } ?? stabilized(proposedScore)
+            let proposed =
+                proposedCalibration.map { (intercept: $0.intercept ?? 0, slope: $0.coefficients[0]) } ?? stabilized(proposedScore)
             for row in test {
                 currentP[row] = current.map { LogisticRegression.logistic($0.intercept + $0.slope * expertScore[row, 0]) } ?? base
                 proposedP[row] = proposed.map { LogisticRegression.logistic($0.intercept + $0.slope * proposedScore[row, 0]) } ?? base

@@ -216,7 +216,9 @@ public struct WhatIfAnalysis: Sendable {
             if !current.isNaN {
                 direction = raw >= current ? 1 : -1
             } else {
-                let probe = rawValue(forUtility: min(1, max(0, target + (target >= u0 ? 0.01 : -0.01))), factor: factor, index: j, statistics: statistics, near: raw)
+                let probe = rawValue(
+                    forUtility: min(1, max(0, target + (target >= u0 ? 0.01 : -0.01))), factor: factor, index: j, statistics: statistics,
+                    near: raw)
                 direction = (probe ?? raw) >= raw ? 1 : -1
             }
             var candidate = roundOutward(raw, step: step, direction: direction)

@@ -249,8 +249,11 @@ struct CSVParser {
     /// Counts `,`, `;` and tab outside quotes from `start` to the first line end outside
     /// quotes. The most frequent wins; ties prefer `,`, then `;`; none at all gives `,`.
     static func detectDelimiter(in bytes: [UInt8], from start: Int) -> UInt8 {
-        let comma = UInt8(ascii: ","), semicolon = UInt8(ascii: ";")
-        var commas = 0, semicolons = 0, tabs = 0
+        let comma = UInt8(ascii: ",")
+        let semicolon = UInt8(ascii: ";")
+        var commas = 0
+        var semicolons = 0
+        var tabs = 0
         var inQuotes = false
         var index = start
         while index < bytes.count {

@@ -186,7 +186,8 @@ final class ProspectRowWriter: Sendable {
         }
         // The rare label after the real ones, at `rareIndustryLabel`; only the shaped
         // history writer uses it.
-        industryNames = Vocabulary.industries.map { word($0.name) }
+        industryNames =
+            Vocabulary.industries.map { word($0.name) }
             + [word(ShapedHistoryTruth.rareIndustry)]
         industryWords = Vocabulary.industries.flatMap { $0.words.map(word) }
         industryWordStart = starts(Vocabulary.industries.map(\.words.count))

@@ -60,7 +60,8 @@ public struct ShapedHistoryGenerator: ChunkedGenerator, Sendable {
                     ("," + (won ? "won" : "lost") + ","
                         + (leakWon
                             ? ShapedHistoryTruth.leakLabels.won
-                            : ShapedHistoryTruth.leakLabels.lost)).utf8) + lineEnding
+                            : ShapedHistoryTruth.leakLabels.lost))
+                        .utf8) + lineEnding
             }
         }
         let plan = ProspectListGenerator(options: options).badRows

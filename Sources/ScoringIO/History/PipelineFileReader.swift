@@ -29,7 +29,8 @@ struct PipelineFileParser {
         let schemaNode = try parser.required(top, "schema", in: "the pipeline file", at: root)
         let schema = try parser.string(schemaNode, "schema")
         guard schema == PipelineFileWriter.schema else {
-            throw parser.fail(schemaNode, "schema is '\(schema)'; this kam reads '\(PipelineFileWriter.schema)'. Refit with `kam pipeline fit`.")
+            throw parser.fail(
+                schemaNode, "schema is '\(schema)'; this kam reads '\(PipelineFileWriter.schema)'. Refit with `kam pipeline fit`.")
         }
         let period = try parser.choice(
             try parser.required(top, "period", in: "the pipeline file", at: root), "period", PeriodLength.self)
@@ -124,9 +125,11 @@ struct PipelineFileParser {
         if let known = counts {
             for row in 0..<PipelineState.stageCount {
                 let total = known[row].reduce(0, +)
-                let agrees = total > 0 && (0..<PipelineState.count).allSatisfy { column in
-                    abs(Double(known[row][column]) / Double(total) - probabilities[row, column]) <= 5e-6
-                }
+                let agrees =
+                    total > 0
+                    && (0..<PipelineState.count).allSatisfy { column in
+                        abs(Double(known[row][column]) / Double(total) - probabilities[row, column]) <= 5e-6
+                    }
                 if !agrees { counts = nil }
             }
         }
@@ -140,9 +143,10 @@ struct PipelineFileParser {
     func coefficient(_ node: Node, _ what: String) throws(ModelFileError) -> ConversionModel.Coefficient {
         let map = try parser.mapping(node, what, allowed: ["estimate", "standard_error"])
         let estimate = try parser.number(try parser.required(map, "estimate", in: what, at: node), "\(what).estimate")
-        let error = try map["standard_error"].map { (node: Node) throws(ModelFileError) in
-            try parser.number(node, "\(what).standard_error")
-        } ?? 0
+        let error =
+            try map["standard_error"].map { (node: Node) throws(ModelFileError) in
+                try parser.number(node, "\(what).standard_error")
+            } ?? 0
         return .init(estimate: estimate, standardError: error)
     }
 

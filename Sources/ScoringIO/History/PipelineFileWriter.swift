@@ -61,7 +61,8 @@ public enum PipelineFileWriter {
                 var entry = "{probability: \(number(table.probabilities[row, column], digits: 6))"
                 if let counts = table.counts, let intervals {
                     let interval = intervals[row][column]
-                    entry += ", count: \(counts[row][column]), interval: [\(number(interval.lowerBound, digits: 6)), \(number(interval.upperBound, digits: 6))]"
+                    entry +=
+                        ", count: \(counts[row][column]), interval: [\(number(interval.lowerBound, digits: 6)), \(number(interval.upperBound, digits: 6))]"
                 }
                 lines.append("    \(target.key):\(padding)\(entry)}")
             }
@@ -80,7 +81,8 @@ public enum PipelineFileWriter {
             ] {
                 let padding = String(repeating: " ", count: 11 - name.count)
                 lines.append(
-                    "  \(name):\(padding){estimate: \(number(coefficient.estimate, digits: 6)), standard_error: \(number(coefficient.standardError, digits: 6))}")
+                    "  \(name):\(padding){estimate: \(number(coefficient.estimate, digits: 6)), standard_error: \(number(coefficient.standardError, digits: 6))}"
+                )
             }
             if let summary = conversion.fitSummary {
                 lines.append("  fitted_on:")

@@ -246,4 +246,3 @@ public struct PipelineHistoryGenerator: Sendable {
         }
     }
 }
-

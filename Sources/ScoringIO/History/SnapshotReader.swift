@@ -88,7 +88,8 @@ public struct SnapshotReader: Sendable {
                 case .lost?: outcome = .lost
                 default:
                     reject(
-                        outcomeColumn, "bad_outcome", "'outcome' is '\(fields[outcomeColumn])'; write won, lost or open (blank means open).",
+                        outcomeColumn, "bad_outcome",
+                        "'outcome' is '\(fields[outcomeColumn])'; write won, lost or open (blank means open).",
                         "'outcome' 的值是 '\(fields[outcomeColumn])'；请填写 赢单、丢单 或 未结（空白表示未结）。")
                     continue
                 }

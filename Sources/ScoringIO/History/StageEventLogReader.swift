@@ -157,17 +157,20 @@ public struct StageEventLogReader: Sendable {
                         reject(
                             record, fromColumn, "after_close",
                             "account '\(id)' has an event on \(event.date) after it was \(previous.to) on \(previous.date) (line \(previous.line)); remove the later event, or the closing one if the account was reopened as a new development.",
-                            "客户 '\(id)' 已于 \(previous.date) \(zhState(previous.to))（第 \(previous.line) 行），之后在 \(event.date) 又有事件；请删除后来的事件，若该客户作为新开发重新启动，则删除结束的那一条。")
+                            "客户 '\(id)' 已于 \(previous.date) \(zhState(previous.to))（第 \(previous.line) 行），之后在 \(event.date) 又有事件；请删除后来的事件，若该客户作为新开发重新启动，则删除结束的那一条。"
+                        )
                     } else if let from = event.from, from != previous.to {
                         reject(
                             record, fromColumn, "broken_chain",
                             "account '\(id)' moves from stage \(from) on \(event.date), but its previous event (line \(previous.line), \(previous.date)) left it in \(previous.to.isClosed ? "" : "stage ")\(previous.to); correct 'from_stage' or add the missing move.",
-                            "客户 '\(id)' 在 \(event.date) 从\(zhState(from)) 移出，但它的上一个事件（第 \(previous.line) 行，\(previous.date)）使它处于\(zhState(previous.to))；请更正 'from_stage'，或补上缺少的移动。")
+                            "客户 '\(id)' 在 \(event.date) 从\(zhState(from)) 移出，但它的上一个事件（第 \(previous.line) 行，\(previous.date)）使它处于\(zhState(previous.to))；请更正 'from_stage'，或补上缺少的移动。"
+                        )
                     } else if event.from == nil {
                         reject(
                             record, fromColumn, "reentry",
                             "account '\(id)' enters the pipeline again on \(event.date) (blank 'from_stage') while in stage \(previous.to) since line \(previous.line); write the stage it moves from.",
-                            "客户 '\(id)' 自第 \(previous.line) 行起处于\(zhState(previous.to))，却在 \(event.date) 再次进入管道（'from_stage' 为空）；请填写它移出的阶段。")
+                            "客户 '\(id)' 自第 \(previous.line) 行起处于\(zhState(previous.to))，却在 \(event.date) 再次进入管道（'from_stage' 为空）；请填写它移出的阶段。"
+                        )
                     } else {
                         continue
                     }

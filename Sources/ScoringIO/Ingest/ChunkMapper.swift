@@ -1,9 +1,10 @@
+import ScoringEngine
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ScoringEngine
 
 /// Maps one chunk of a prospect list onto the model, on a worker thread: splits records
 /// and fields with ``FieldScanner``, reads the id, factor, stage and deal value fields

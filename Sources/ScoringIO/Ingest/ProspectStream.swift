@@ -1,11 +1,12 @@
+import Dispatch
+import LinearAlgebra
+import ScoringEngine
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
-import LinearAlgebra
-import ScoringEngine
 
 /// Ranks a prospect list of any size in bounded memory: reads the file in blocks, maps and
 /// scores each chunk on a worker thread, merges the chunks in file order, keeps the rows
@@ -392,7 +393,8 @@ public struct ProspectStream: Sendable {
             rowsRead: counted.rowsRead, acceptedCount: counted.accepted, rejects: counted.rejects,
             gradeCounts: gradeCounts, unevaluatedSegments: loader.unevaluatedSegments(in: setup.header),
             statistics: statistics, statisticsSource: source, shown: shown, ranks: ranks,
-            pages: paged ? pages : nil, recorded: recorded, passes: passes, fileReads: fileReads, timings: timings, observed: merger.observer,
+            pages: paged ? pages : nil, recorded: recorded, passes: passes, fileReads: fileReads, timings: timings,
+            observed: merger.observer,
             contentObserved: content?.observed)
     }
 
@@ -770,4 +772,3 @@ public struct ProspectStream: Sendable {
         return blocks
     }
 }
-

@@ -70,15 +70,19 @@ public struct Reject: Sendable, Equatable, CustomStringConvertible {
         let name = column.map { InputEcho.quoted($0) } ?? "the field"
         switch reason {
         case .fieldCount(let expected, let found):
-            return "the row has \(found) fields but the header has \(expected); check for a missing or extra delimiter, or quote fields that contain one."
+            return
+                "the row has \(found) fields but the header has \(expected); check for a missing or extra delimiter, or quote fields that contain one."
         case .notANumber(let value):
             return "\(name) is \(InputEcho.quoted(value)), which is not a number; write digits such as 1800, 1,800 or 18.5."
         case .unitNotAllowed(let value, let unit):
-            return "\(name) is \(InputEcho.quoted(value)), but this column takes plain numbers without the unit '\(unit)'; remove the unit or set the column's unit in the model."
+            return
+                "\(name) is \(InputEcho.quoted(value)), but this column takes plain numbers without the unit '\(unit)'; remove the unit or set the column's unit in the model."
         case .wrongUnit(let value, let expected):
-            return "\(name) is \(InputEcho.quoted(value)), whose unit does not fit the column's unit (\(expected)); write the value in \(expected)."
+            return
+                "\(name) is \(InputEcho.quoted(value)), whose unit does not fit the column's unit (\(expected)); write the value in \(expected)."
         case .unknownCategory(let value, let allowed):
-            return "\(name) is \(InputEcho.quoted(value)), which the model does not know; use one of \(allowed.joined(separator: ", ")) or add it to the factor's map."
+            return
+                "\(name) is \(InputEcho.quoted(value)), which the model does not know; use one of \(allowed.joined(separator: ", ")) or add it to the factor's map."
         case .missingRequired:
             return "\(name) is blank, and the model requires it ('missing: required'); fill it in or change the factor's missing policy."
         case .missingID:
@@ -88,7 +92,8 @@ public struct Reject: Sendable, Equatable, CustomStringConvertible {
         case .badStage(let value):
             return "\(name) is \(InputEcho.quoted(value)); a stage is a whole number from 1 to 5."
         case .negativeDealValue(let value):
-            return "\(name) is \(InputEcho.quoted(value)); a deal value cannot be negative: write 0 or more, or leave it blank when unknown."
+            return
+                "\(name) is \(InputEcho.quoted(value)); a deal value cannot be negative: write 0 or more, or leave it blank when unknown."
         }
     }
 

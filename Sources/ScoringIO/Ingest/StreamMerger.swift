@@ -304,7 +304,9 @@ struct StreamMerger {
         var deferredIndex = 0
         var textEnd = 0
         let carries = everyRow != nil || recorded != nil
-        precondition(!carries || stored.text.count >= stored.lengths.reduce(0) { $0 + Int($1) }, "Stored rows keep their text for a ranking of every row")
+        precondition(
+            !carries || stored.text.count >= stored.lengths.reduce(0) { $0 + Int($1) },
+            "Stored rows keep their text for a ranking of every row")
         if let recorded { recorded.offer(text: stored.text, scored: Self.keptScores(rows.scored)) }
         for candidate in 0..<stored.count {
             let record = rows.candidates[candidate]

@@ -411,13 +411,17 @@ public struct LearningHistoryLoader: Sendable {
         guard let outcomeIndex = columnIndex[outcomeColumn] else {
             throw WeightsFileError(
                 file: file, line: 1,
-                message: "the history has no '\(outcomeColumn)' column saying won or lost; columns: \(header.joined(separator: ", ")). Name it with --outcome-column.")
+                message:
+                    "the history has no '\(outcomeColumn)' column saying won or lost; columns: \(header.joined(separator: ", ")). Name it with --outcome-column."
+            )
         }
         let missing = ProspectListLoader(model: model).missingColumns(in: header)
         guard missing.isEmpty else {
             throw WeightsFileError(
                 file: file, line: 1,
-                message: "the model needs the column\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", ")), which the file lacks. The file has: \(header.joined(separator: ", ")). Rename the file's header or set the factor's 'column' in the model.")
+                message:
+                    "the model needs the column\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", ")), which the file lacks. The file has: \(header.joined(separator: ", ")). Rename the file's header or set the factor's 'column' in the model."
+            )
         }
         for name in excludedColumns where columnIndex[name] == nil {
             throw WeightsFileError(
@@ -475,7 +479,8 @@ public struct LearningHistoryLoader: Sendable {
             rows.open += 1
             return
         case .notAnOutcome:
-            let message = "'\(outcomeColumn)' is '\(raw)', which is not an outcome; write won or lost (or 1/0, yes/no, 赢单/输单), or leave it blank while the account is still open."
+            let message =
+                "'\(outcomeColumn)' is '\(raw)', which is not an outcome; write won or lost (or 1/0, yes/no, 赢单/输单), or leave it blank while the account is still open."
             rows.rejects.append(
                 LearningReject(
                     file: table.file, line: record.line, columnNumber: outcomeIndex + 1, column: outcomeColumn,

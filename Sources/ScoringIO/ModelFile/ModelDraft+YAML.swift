@@ -24,7 +24,8 @@ extension ModelDraft {
         func column(_ role: Column.Role) -> String {
             columns.first { $0.role == role }.map { Self.quoted($0.name) } ?? "null"
         }
-        let id = columns.first { $0.role == .id }.map { Self.quoted($0.name) } ?? "\"@line\"   # no id column: rows are named by line number"
+        let id =
+            columns.first { $0.role == .id }.map { Self.quoted($0.name) } ?? "\"@line\"   # no id column: rows are named by line number"
         out += "columns:\n"
         out += "  id: \(id)\n"
         out += "  name: \(column(.name))\n  industry: null\n  region: null\n  manager: null\n"

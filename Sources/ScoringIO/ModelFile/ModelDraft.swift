@@ -204,7 +204,8 @@ public struct ModelDraft: Sendable {
         if cells.isNumeric { return numericColumn(cells, rowsOutcome: rowsOutcome) }
         if distinct.count > Self.maximumCategories {
             return cells.column(
-                .leftOut(reason: "\(distinct.count) distinct labels (more than \(Self.maximumCategories)): a name or free text, not a factor"))
+                .leftOut(
+                    reason: "\(distinct.count) distinct labels (more than \(Self.maximumCategories)): a name or free text, not a factor"))
         }
         return categoricalColumn(cells, rowsOutcome: rowsOutcome, hasOutcome: !outcome.isEmpty)
     }
@@ -249,7 +250,8 @@ public struct ModelDraft: Sendable {
         var sentinel = ""
         if let code = Self.edgeCode(sorted) {
             sorted.removeAll { $0 == code.value }
-            sentinel = "; \(Self.number(code.value)) on \(formatDecimal(100 * code.share, digits: 1))% of rows looks like a code, "
+            sentinel =
+                "; \(Self.number(code.value)) on \(formatDecimal(100 * code.share, digits: 1))% of rows looks like a code, "
                 + "not an amount: the scale leaves it out (CONFIRM what it means)"
         }
         let low = Self.quantile(sorted, 0.01)
@@ -261,7 +263,8 @@ public struct ModelDraft: Sendable {
             guard !rowsOutcome.isEmpty, let won = rowsOutcome[row] else { return nil }
             return (value, won)
         }
-        let auc = decided.isEmpty
+        let auc =
+            decided.isEmpty
             ? nil
             : BinaryOutcomeMetrics.areaUnderROC(scores: decided.map(\.0), outcomes: decided.map(\.1))
         let factor = Self.factorColumn(name: cells.name, unit: numbers.unit, range: (low, high), categories: [], auc: auc)
@@ -316,7 +319,8 @@ public struct ModelDraft: Sendable {
             guard onSide.isEmpty, factorIndices.count >= 2 else { continue }
             let other: Factor.Side = side == .value ? .difficulty : .value
             let candidates = factorIndices.filter { if case .factor(other, _) = columns[$0].role { return true } else { return false } }
-            guard candidates.count >= 2, let chosen = candidates.min(by: { (columns[$0].auc ?? 0.5) < (columns[$1].auc ?? 0.5) }) ?? candidates.last
+            guard candidates.count >= 2,
+                let chosen = candidates.min(by: { (columns[$0].auc ?? 0.5) < (columns[$1].auc ?? 0.5) }) ?? candidates.last
             else { continue }
             let old = columns[chosen]
             guard case .factor(_, let direction) = old.role else { continue }
@@ -325,7 +329,8 @@ public struct ModelDraft: Sendable {
             columns[chosen] = Column(
                 name: old.name, role: .factor(side: side, direction: flipped), unit: old.unit, range: old.range,
                 categories: old.categories, auc: old.auc,
-                note: "no column names a \(side.rawValue) factor: moved here (the weakest relation) so each side has one; CONFIRM or replace")
+                note:
+                    "no column names a \(side.rawValue) factor: moved here (the weakest relation) so each side has one; CONFIRM or replace")
         }
     }
 
@@ -340,13 +345,16 @@ public struct ModelDraft: Sendable {
         let strength = rawAUC.map { max($0, 1 - $0) }
         if let strength, strength >= leakAUC {
             return Column(
-                name: name, role: .likelyLeak(reason: "on its own it ranks won above lost with AUC \(number(strength)) (≥ \(number(leakAUC)))"
-                    + (leakByName ? ", and its name suggests it is written after the outcome" : "")),
+                name: name,
+                role: .likelyLeak(
+                    reason: "on its own it ranks won above lost with AUC \(number(strength)) (≥ \(number(leakAUC)))"
+                        + (leakByName ? ", and its name suggests it is written after the outcome" : "")),
                 unit: unit, range: range, categories: categories, auc: strength, note: "")
         }
         if leakByName, rawAUC != nil {
             return Column(
-                name: name, role: .likelyLeak(reason: "its name suggests it is written after the outcome (status, result, follow-up, duration)"),
+                name: name,
+                role: .likelyLeak(reason: "its name suggests it is written after the outcome (status, result, follow-up, duration)"),
                 unit: unit, range: range, categories: categories, auc: strength, note: "")
         }
         let side: Factor.Side = difficultyByName ? .difficulty : .value

@@ -96,7 +96,9 @@ struct ModelFileParser {
         let columns = try top["columns"].map { (node: Node) throws(ModelFileError) in try accountColumns(node) } ?? AccountColumns()
         var missingCodes = ["NA", "N/A", "unknown", "-", "未知", "无"]
         if let node = top["missing_codes"] {
-            missingCodes = try sequence(node, "missing_codes").map { (item: Node) throws(ModelFileError) in try string(item, "a missing code") }
+            missingCodes = try sequence(node, "missing_codes").map { (item: Node) throws(ModelFileError) in
+                try string(item, "a missing code")
+            }
         }
         var columnUnits: [String: String] = [:]
         if let node = top["column_units"] {
@@ -104,7 +106,8 @@ struct ModelFileParser {
             for (key, value) in units {
                 let unit = try string(value, "the unit of '\(key.string ?? "")'")
                 guard NumberUnit(rawValue: unit) != nil else {
-                    throw fail(value, "unit '\(unit)' is unknown; use one of: \(NumberUnit.allCases.map(\.rawValue).joined(separator: ", ")).")
+                    throw fail(
+                        value, "unit '\(unit)' is unknown; use one of: \(NumberUnit.allCases.map(\.rawValue).joined(separator: ", ")).")
                 }
                 columnUnits[key.string ?? ""] = unit
             }
@@ -116,7 +119,9 @@ struct ModelFileParser {
             let factor = try self.factor(item)
             if factorLines[factor.id] != nil {
                 throw fail(
-                    item, .definedTwice(kind: "factor", name: factor.id, firstLine: factorLines[factor.id]!, advice: "give each factor its own id."))
+                    item,
+                    .definedTwice(
+                        kind: "factor", name: factor.id, firstLine: factorLines[factor.id]!, advice: "give each factor its own id."))
             }
             factorLines[factor.id] = item.mark?.line ?? 0
             factors.append(factor)
@@ -133,7 +138,10 @@ struct ModelFileParser {
             for item in try sequence(node, "scenarios") {
                 let scenario = try self.scenario(item)
                 for id in scenario.weights.keys where factorLines[id] == nil {
-                    throw fail(item, "scenario '\(scenario.name)' sets a weight for '\(id)', which is not a factor of the model; factors: \(factors.map(\.id).joined(separator: ", ")).")
+                    throw fail(
+                        item,
+                        "scenario '\(scenario.name)' sets a weight for '\(id)', which is not a factor of the model; factors: \(factors.map(\.id).joined(separator: ", "))."
+                    )
                 }
                 if let first = scenarioLines[scenario.name] {
                     throw fail(
@@ -205,12 +213,14 @@ struct ModelFileParser {
         guard weight >= 0 else {
             throw fail(weightNode, .negativeWeight(what: "weight for '\(id)'", value: weight), key: "weight")
         }
-        let direction = try map["direction"].map { (n: Node) throws(ModelFileError) in
-            try choice(n, "\(what) direction", Factor.Direction.self)
-        } ?? .increasing
-        let missing = try map["missing"].map { (n: Node) throws(ModelFileError) in
-            try missingPolicy(n, "\(what) missing")
-        } ?? .neutral
+        let direction =
+            try map["direction"].map { (n: Node) throws(ModelFileError) in
+                try choice(n, "\(what) direction", Factor.Direction.self)
+            } ?? .increasing
+        let missing =
+            try map["missing"].map { (n: Node) throws(ModelFileError) in
+                try missingPolicy(n, "\(what) missing")
+            } ?? .neutral
         var unit: String?
         if let n = map["unit"] {
             let text = try string(n, "\(what) unit")
@@ -223,12 +233,14 @@ struct ModelFileParser {
         if case .categorical = scale, unit != nil {
             throw fail(map["unit"], "\(what) has a categorical scale, which reads labels, so it takes no unit; remove 'unit'.")
         }
-        let label = try map["label"].map { (n: Node) throws(ModelFileError) in try self.label(n, "\(what) label") }
+        let label =
+            try map["label"].map { (n: Node) throws(ModelFileError) in try self.label(n, "\(what) label") }
             ?? LocalizedLabel(en: id, zh: id)
         let source = try map["source"].map { (n: Node) throws(ModelFileError) in try string(n, "\(what) source") }
-        let specialValues = try map["special_values"].map { (n: Node) throws(ModelFileError) in
-            try self.specialValues(n, of: id, scale: scale, missing: missing)
-        } ?? []
+        let specialValues =
+            try map["special_values"].map { (n: Node) throws(ModelFileError) in
+                try self.specialValues(n, of: id, scale: scale, missing: missing)
+            } ?? []
         let factor = Factor(
             id: id, label: label, column: column, side: side, weight: weight, direction: direction, scale: scale,
             missing: missing, unit: unit, source: source, specialValues: specialValues)
@@ -244,7 +256,10 @@ struct ModelFileParser {
         let what = "special_values of '\(id)'"
         let items = try sequence(node, what)
         if case .categorical = scale {
-            throw fail(node, "factor '\(id)' has a categorical scale, which reads labels; give a code its own category in the map instead of special_values.")
+            throw fail(
+                node,
+                "factor '\(id)' has a categorical scale, which reads labels; give a code its own category in the map instead of special_values."
+            )
         }
         var values: [SpecialValue] = []
         var lines: [Double: Int] = [:]
@@ -254,10 +269,13 @@ struct ModelFileParser {
                 special = SpecialValue(value: try number(item, "a special value of '\(id)'"))
             } else {
                 let itemWhat = "a special value of '\(id)'"
-                let valueNode = try required(try mapping(item, itemWhat, allowed: ["value", "utility", "count", "won", "label"]), "value", in: itemWhat, at: item)
+                let valueNode = try required(
+                    try mapping(item, itemWhat, allowed: ["value", "utility", "count", "won", "label"]), "value", in: itemWhat, at: item)
                 let value = try number(valueNode, "\(itemWhat) value")
                 let map = item.mapping
-                let label = try map?["label"].map { (n: Node) throws(ModelFileError) in try string(n, "the label of special value \(formatPlain(value))") }
+                let label = try map?["label"].map { (n: Node) throws(ModelFileError) in
+                    try string(n, "the label of special value \(formatPlain(value))")
+                }
                 var utility: Double?
                 var evidence: Evidence?
                 if map?["utility"] != nil {
@@ -265,7 +283,9 @@ struct ModelFileParser {
                     utility = learned.utility
                     evidence = learned.evidence
                 } else if let count = map?["count"] ?? map?["won"] {
-                    throw fail(count, "special value \(formatPlain(value)) of '\(id)' gives count/won without a utility; add 'utility' or remove them.")
+                    throw fail(
+                        count,
+                        "special value \(formatPlain(value)) of '\(id)' gives count/won without a utility; add 'utility' or remove them.")
                 }
                 special = SpecialValue(value: value, utility: utility, label: label, evidence: evidence)
             }
@@ -279,7 +299,8 @@ struct ModelFileParser {
                 case .mean, .required:
                     throw fail(
                         item,
-                        "special value \(formatPlain(special.value)) of '\(id)' has no utility, and the missing policy '\(missing.name)' gives none; write {value: \(formatPlain(special.value)), utility: u} or use missing: worst or neutral.")
+                        "special value \(formatPlain(special.value)) of '\(id)' has no utility, and the missing policy '\(missing.name)' gives none; write {value: \(formatPlain(special.value)), utility: u} or use missing: worst or neutral."
+                    )
                 default: break
                 }
             }
@@ -296,7 +317,10 @@ struct ModelFileParser {
         }
         let text = try string(node, what)
         guard let policy = MissingPolicy(name: text) else {
-            throw fail(node, "\(what) is '\(text)'; it must be one of: \(MissingPolicy.named.map(\.name).joined(separator: ", ")), or {utility: u} for a stated utility between 0 and 1.")
+            throw fail(
+                node,
+                "\(what) is '\(text)'; it must be one of: \(MissingPolicy.named.map(\.name).joined(separator: ", ")), or {utility: u} for a stated utility between 0 and 1."
+            )
         }
         return policy
     }
@@ -421,10 +445,13 @@ struct ModelFileParser {
                 let factor = try string(try required(axisMap, "factor", in: axisWhat, at: axisNode), "\(axisWhat) factor")
                 let edges = try (axisMap["below"].map { (n: Node) throws(ModelFileError) in try sequence(n, "\(axisWhat) below") } ?? [])
                     .map { (n: Node) throws(ModelFileError) in try number(n, "an edge of \(axisWhat)") }
-                let labels = try (axisMap["categories"].map { (n: Node) throws(ModelFileError) in try sequence(n, "\(axisWhat) categories") } ?? [])
+                let labels = try
+                    (axisMap["categories"].map { (n: Node) throws(ModelFileError) in try sequence(n, "\(axisWhat) categories") } ?? [])
                     .map { (n: Node) throws(ModelFileError) in try string(n, "a category of \(axisWhat)") }
                 if !edges.isEmpty, !labels.isEmpty {
-                    throw fail(axisNode, "\(axisWhat) has both 'below' and 'categories'; a numeric factor takes 'below', a categorical one 'categories'.")
+                    throw fail(
+                        axisNode,
+                        "\(axisWhat) has both 'below' and 'categories'; a numeric factor takes 'below', a categorical one 'categories'.")
                 }
                 return Interaction.Axis(factor: factor, edges: edges, labels: labels)
             }
@@ -464,7 +491,8 @@ struct ModelFileParser {
         if let score = map["score"] {
             let text = try string(score, "calibration score")
             guard text == "ranking_key" || text == "priority" else {
-                throw fail(score, "calibration score is '\(text)'; the calibration maps the ranking key, so write 'ranking_key' or leave it out.")
+                throw fail(
+                    score, "calibration score is '\(text)'; the calibration maps the ranking key, so write 'ranking_key' or leave it out.")
             }
         }
         let methodNode = try required(map, "method", in: what, at: node)
@@ -509,11 +537,17 @@ struct ModelFileParser {
         var grid: [[Grade]] = []
         for name in valueBands.names {
             guard let row = gridMap[name] else {
-                throw fail(gridNode, "grading.grid needs a row for the value band '\(name)' (one grade per difficulty band: \(difficultyBands.names.joined(separator: ", "))).")
+                throw fail(
+                    gridNode,
+                    "grading.grid needs a row for the value band '\(name)' (one grade per difficulty band: \(difficultyBands.names.joined(separator: ", ")))."
+                )
             }
             let cells = try sequence(row, "grading.grid.\(name)")
             guard cells.count == difficultyBands.names.count else {
-                throw fail(row, "grading.grid.\(name) has \(cells.count) grades; it needs \(difficultyBands.names.count), one per difficulty band (\(difficultyBands.names.joined(separator: ", "))).")
+                throw fail(
+                    row,
+                    "grading.grid.\(name) has \(cells.count) grades; it needs \(difficultyBands.names.count), one per difficulty band (\(difficultyBands.names.joined(separator: ", ")))."
+                )
             }
             grid.append(
                 try cells.map { (cell: Node) throws(ModelFileError) in
@@ -525,7 +559,8 @@ struct ModelFileParser {
                 })
         }
         let completenessNode = map["minimum_completeness"]
-        let completeness = try completenessNode.map { (n: Node) throws(ModelFileError) in try number(n, "grading.minimum_completeness") } ?? 0.6
+        let completeness =
+            try completenessNode.map { (n: Node) throws(ModelFileError) in try number(n, "grading.minimum_completeness") } ?? 0.6
         let ranking: RankingPolicy
         if let rankingNode = map["ranking"] {
             ranking = try self.ranking(rankingNode)
@@ -556,9 +591,14 @@ struct ModelFileParser {
 
     func ranking(_ node: Node) throws(ModelFileError) -> RankingPolicy {
         let map = try mapping(node, "grading.ranking", allowed: ["key", "grade_first", "difficulty_penalty"])
-        let key = try map["key"].map { (n: Node) throws(ModelFileError) in try choice(n, "grading.ranking.key", RankingPolicy.Key.self) } ?? .priority
-        let gradeFirst = try map["grade_first"].map { (n: Node) throws(ModelFileError) in try bool(n, "grading.ranking.grade_first") } ?? true
-        let penalty = try map["difficulty_penalty"].map { (n: Node) throws(ModelFileError) in try number(n, "grading.ranking.difficulty_penalty") } ?? 0.5
+        let key =
+            try map["key"].map { (n: Node) throws(ModelFileError) in try choice(n, "grading.ranking.key", RankingPolicy.Key.self) }
+            ?? .priority
+        let gradeFirst =
+            try map["grade_first"].map { (n: Node) throws(ModelFileError) in try bool(n, "grading.ranking.grade_first") } ?? true
+        let penalty =
+            try map["difficulty_penalty"].map { (n: Node) throws(ModelFileError) in try number(n, "grading.ranking.difficulty_penalty") }
+            ?? 0.5
         do {
             return try RankingPolicy(key: key, gradeFirst: gradeFirst, difficultyPenalty: penalty)
         } catch {
@@ -571,7 +611,8 @@ struct ModelFileParser {
     func segment(_ node: Node) throws(ModelFileError) -> SegmentRule {
         let map = try mapping(node, "a segment", allowed: ["id", "label", "when"])
         let id = try string(try required(map, "id", in: "a segment", at: node), "the segment id")
-        let label = try map["label"].map { (n: Node) throws(ModelFileError) in try self.label(n, "segment '\(id)' label") }
+        let label =
+            try map["label"].map { (n: Node) throws(ModelFileError) in try self.label(n, "segment '\(id)' label") }
             ?? LocalizedLabel(en: id, zh: id)
         let whenNode = try required(map, "when", in: "segment '\(id)'", at: node)
         let groups = try sequence(whenNode, "segment '\(id)' when").map { (group: Node) throws(ModelFileError) in
@@ -602,7 +643,8 @@ struct ModelFileParser {
                 return Condition(column: parts[0], comparison: comparison, operand: .number(number))
             }
             guard comparison == .equal || comparison == .notEqual else {
-                throw fail(node, "condition '\(text)' of segment '\(segment)': '\(comparison.rawValue)' needs a number, not '\(operandText)'.")
+                throw fail(
+                    node, "condition '\(text)' of segment '\(segment)': '\(comparison.rawValue)' needs a number, not '\(operandText)'.")
             }
             return Condition(column: parts[0], comparison: comparison, operand: .text(operandText))
         }

@@ -201,7 +201,8 @@ public struct ModelFileWriter: Sendable {
             if let label = special.label { parts.append("label: \(YAMLText.scalar(label))") }
             let text = "      - {" + parts.joined(separator: ", ") + "}"
             let comment = special.utility == nil ? "the missing policy's utility" : "final utility"
-            out.commented(text, comment: special.evidence.map { "x = \(number(special.value)): " + totals.describe($0) + " (\(comment))" } ?? comment)
+            out.commented(
+                text, comment: special.evidence.map { "x = \(number(special.value)): " + totals.describe($0) + " (\(comment))" } ?? comment)
         }
     }
 
@@ -239,7 +240,8 @@ public struct ModelFileWriter: Sendable {
             out.line("      type: categorical")
             out.line("      map:")
             for category in map {
-                let value = category.evidence == nil ? number(category.utility) : learned(utility: category.utility, evidence: category.evidence)
+                let value =
+                    category.evidence == nil ? number(category.utility) : learned(utility: category.utility, evidence: category.evidence)
                 out.commented(
                     "        \(YAMLText.scalar(category.label)): \(value)", comment: category.evidence.map(totals.describe))
             }

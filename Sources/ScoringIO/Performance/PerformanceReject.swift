@@ -85,7 +85,8 @@ public struct PerformanceReject: Error, Sendable, Equatable, CustomStringConvert
         func number(_ value: Double) -> String { formatDecimal(value, digits: value == value.rounded() ? 0 : 2) }
         switch reason {
         case .fieldCount(let expected, let found):
-            return "the row has \(found) fields but the header has \(expected); check for a missing or extra delimiter, or quote fields that contain one."
+            return
+                "the row has \(found) fields but the header has \(expected); check for a missing or extra delimiter, or quote fields that contain one."
         case .impossiblePeriod(let value, let reason):
             return "\(name) is '\(value)': \(reason). Write a quarter as 2024Q2, a month as 2024-06, a year as 2024."
         case .missingValue:
@@ -95,7 +96,8 @@ public struct PerformanceReject: Error, Sendable, Equatable, CustomStringConvert
         case .unitNotAllowed(let value, let unit):
             return "\(name) is '\(value)', but this column takes plain numbers without the unit '\(unit)'; remove the unit."
         case .wrongUnit(let value, let expected):
-            return "\(name) is '\(value)', whose unit does not fit the column's unit (\(expected)); write the amount in 万元 (or with 元, 万 or 亿)."
+            return
+                "\(name) is '\(value)', whose unit does not fit the column's unit (\(expected)); write the amount in 万元 (or with 元, 万 or 亿)."
         case .negative(let value):
             return "\(name) is '\(value)'; it must be at least 0."
         case .notWhole(let value):
@@ -103,17 +105,21 @@ public struct PerformanceReject: Error, Sendable, Equatable, CustomStringConvert
         case .listNotAllowed(let value):
             return "\(name) is '\(value)'; this column takes one number, not a list of monthly values."
         case .tooManyMonths(let value, let count, let months, let period):
-            return "\(name) is '\(value)': \(count) monthly values, but \(period) has \(months) month\(months == 1 ? "" : "s"); write at most one value per month."
+            return
+                "\(name) is '\(value)': \(count) monthly values, but \(period) has \(months) month\(months == 1 ? "" : "s"); write at most one value per month."
         case .unknownRole(let value):
             return "\(name) is '\(value)'; write director, manager or specialist (or 总监, 经理, 专员)."
         case .ratingOutOfRange(let value, let item, let maximum):
             return "\(name) is '\(value)', but '\(item)' is rated from 0 to \(number(maximum)); write a rating in that range."
         case .ratingNotALevel(let value, let item, let levels):
-            return "\(name) is '\(value)', which is not a level of '\(item)'; use one of \(levels.joined(separator: ", ")) (see the scorecard file)."
+            return
+                "\(name) is '\(value)', which is not a level of '\(item)'; use one of \(levels.joined(separator: ", ")) (see the scorecard file)."
         case .lostExceedsHeld(let lost, let held):
-            return "'accounts_lost' is \(number(lost)) but 'accounts_at_start' is \(number(held)); accounts lost in a period were held at its start, so correct one of them."
+            return
+                "'accounts_lost' is \(number(lost)) but 'accounts_at_start' is \(number(held)); accounts lost in a period were held at its start, so correct one of them."
         case .nonPositiveGrowthStep(let value):
-            return "\(name) is '\(value)'; the sales growth that earns one point must be more than 0 (or leave it blank for the scorecard's step)."
+            return
+                "\(name) is '\(value)'; the sales growth that earns one point must be more than 0 (or leave it blank for the scorecard's step)."
         case .duplicateRow(let person, let period, let firstLine):
             return "\(person) already has a row for \(period) on line \(firstLine); give each person one row per period."
         case .noActual(let person, let period, let actualFile):

@@ -60,11 +60,14 @@ struct ScorecardFileParser {
                 if !roles.contains(role) { roles.append(role) }
             }
         }
-        let policy = try top["not_applicable"].map { (node: Node) throws(ModelFileError) in
-            try parser.choice(node, "not_applicable", Scorecard.NotApplicablePolicy.self)
-        } ?? .zero
+        let policy =
+            try top["not_applicable"].map { (node: Node) throws(ModelFileError) in
+                try parser.choice(node, "not_applicable", Scorecard.NotApplicablePolicy.self)
+            } ?? .zero
         var defaults = Defaults()
-        if let node = top["partial_steps"] { defaults.partialSteps = try parser.choice(node, "partial_steps", SteppedRule.PartialSteps.self) }
+        if let node = top["partial_steps"] {
+            defaults.partialSteps = try parser.choice(node, "partial_steps", SteppedRule.PartialSteps.self)
+        }
         if let node = top["bonus_may_exceed_maximum"] { defaults.bonusMayExceedMaximum = try parser.bool(node, "bonus_may_exceed_maximum") }
         let itemsNode = try parser.required(top, "items", in: "the scorecard file", at: root)
         var items: [ScorecardItem] = []
@@ -80,7 +83,8 @@ struct ScorecardFileParser {
             var line = itemsNode.mark?.line ?? 0
             switch error {
             case .noRoles: line = top["roles"]?.mark?.line ?? line
-            case .duplicateItem(let id), .invalidID(let id): line = itemsNode.sequence?.reversed().first { $0.mapping?["id"]?.string == id }?.mark?.line ?? line
+            case .duplicateItem(let id), .invalidID(let id):
+                line = itemsNode.sequence?.reversed().first { $0.mapping?["id"]?.string == id }?.mark?.line ?? line
             case .nonPositiveMaximum(let item, _), .pointsAtStandardOutOfRange(let item, _, _), .nonPositiveStep(let item, _),
                 .negativePoints(let item, _), .floorAboveMaximum(let item, _, _), .levelOutOfRange(let item, _, _),
                 .emptyColumn(let item), .badTiers(let item, _, _):
@@ -97,14 +101,18 @@ struct ScorecardFileParser {
             node, "an item", allowed: ["id", "label", "short", "maximum", "source", "stepped", "rating", "deductions"])
         let id = try parser.string(try parser.required(map, "id", in: "an item", at: node), "an item's id")
         let what = "item '\(id)'"
-        let label = try map["label"].map { (n: Node) throws(ModelFileError) in try parser.label(n, "\(what) label") }
+        let label =
+            try map["label"].map { (n: Node) throws(ModelFileError) in try parser.label(n, "\(what) label") }
             ?? LocalizedLabel(en: id, zh: id)
         let short = try map["short"].map { (n: Node) throws(ModelFileError) in try parser.label(n, "\(what) short") }
         let maximum = try parser.number(try parser.required(map, "maximum", in: what, at: node), "\(what) maximum")
         let source = try map["source"].map { (n: Node) throws(ModelFileError) in try parser.string(n, "\(what) source") } ?? ""
         let rules = ["stepped", "rating", "deductions"].filter { map[$0] != nil }
         guard rules.count == 1, let kind = rules.first, let ruleNode = map[kind] else {
-            throw parser.fail(node, "\(what) needs exactly one of 'stepped', 'rating' or 'deductions'\(rules.count > 1 ? ", not \(rules.joined(separator: " and "))" : "").")
+            throw parser.fail(
+                node,
+                "\(what) needs exactly one of 'stepped', 'rating' or 'deductions'\(rules.count > 1 ? ", not \(rules.joined(separator: " and "))" : "")."
+            )
         }
         let rule: ScorecardItem.Rule
         switch kind {
@@ -119,7 +127,8 @@ struct ScorecardFileParser {
         let map = try parser.mapping(
             node, "\(what) stepped",
             allowed: ["measure", "standard", "points_at_standard", "above", "below", "partial_steps", "bonus_may_exceed_maximum", "floor"])
-        let measure = try parser.choice(try parser.required(map, "measure", in: "\(what) stepped", at: node), "\(what) measure", SteppedRule.Measure.self)
+        let measure = try parser.choice(
+            try parser.required(map, "measure", in: "\(what) stepped", at: node), "\(what) measure", SteppedRule.Measure.self)
         let standard = try map["standard"].map { (n: Node) throws(ModelFileError) in try parser.number(n, "\(what) standard") } ?? 0
         let points = try parser.number(
             try parser.required(map, "points_at_standard", in: "\(what) stepped", at: node), "\(what) points_at_standard")
@@ -131,12 +140,14 @@ struct ScorecardFileParser {
             let points = try parser.number(try parser.required(rate, "points", in: "\(what) \(key)", at: node), "\(what) \(key) points")
             return SteppedRule.Rate(step: step, points: points)
         }
-        let partial = try map["partial_steps"].map { (n: Node) throws(ModelFileError) in
-            try parser.choice(n, "\(what) partial_steps", SteppedRule.PartialSteps.self)
-        } ?? defaults.partialSteps
-        let bonus = try map["bonus_may_exceed_maximum"].map { (n: Node) throws(ModelFileError) in
-            try parser.bool(n, "\(what) bonus_may_exceed_maximum")
-        } ?? defaults.bonusMayExceedMaximum
+        let partial =
+            try map["partial_steps"].map { (n: Node) throws(ModelFileError) in
+                try parser.choice(n, "\(what) partial_steps", SteppedRule.PartialSteps.self)
+            } ?? defaults.partialSteps
+        let bonus =
+            try map["bonus_may_exceed_maximum"].map { (n: Node) throws(ModelFileError) in
+                try parser.bool(n, "\(what) bonus_may_exceed_maximum")
+            } ?? defaults.bonusMayExceedMaximum
         return SteppedRule(
             measure: measure, standard: standard, pointsAtStandard: points, above: try rate("above"), below: try rate("below"),
             partialSteps: partial, bonusMayExceedMaximum: bonus, floor: try floor(map["floor"], what: what))
@@ -163,7 +174,8 @@ struct ScorecardFileParser {
                     let value = try parser.number(points, "a level of \(what)")
                     levels.append(RatingRule.Level(points: value...value, label: label))
                 } else {
-                    let from = try parser.number(try parser.required(level, "from", in: "a level of \(what)", at: levelNode), "a level's from")
+                    let from = try parser.number(
+                        try parser.required(level, "from", in: "a level of \(what)", at: levelNode), "a level's from")
                     let to = try parser.number(try parser.required(level, "to", in: "a level of \(what)", at: levelNode), "a level's to")
                     guard from <= to else {
                         throw parser.fail(levelNode, "a level of \(what) runs from \(from) to \(to); 'from' must not exceed 'to'.")
@@ -180,7 +192,8 @@ struct ScorecardFileParser {
         var deductions: [DeductionRule.Deduction] = []
         for ruleNode in try parser.sequence(try parser.required(map, "rules", in: "\(what) deductions", at: node), "\(what) rules") {
             let rule = try parser.mapping(ruleNode, "a deduction of \(what)", allowed: ["column", "each", "monthly_tiers"])
-            let column = try parser.string(try parser.required(rule, "column", in: "a deduction of \(what)", at: ruleNode), "a deduction's column")
+            let column = try parser.string(
+                try parser.required(rule, "column", in: "a deduction of \(what)", at: ruleNode), "a deduction's column")
             switch (rule["each"], rule["monthly_tiers"]) {
             case (let each?, nil):
                 deductions.append(.init(column: column, charge: .each(try parser.number(each, "the points of '\(column)' each"))))
@@ -188,16 +201,19 @@ struct ScorecardFileParser {
                 var tiers: [DeductionRule.Tier] = []
                 for tierNode in try parser.sequence(tiersNode, "the monthly tiers of '\(column)'") {
                     let tier = try parser.mapping(tierNode, "a tier of '\(column)'", allowed: ["from", "to", "points"])
-                    let from = try parser.number(try parser.required(tier, "from", in: "a tier of '\(column)'", at: tierNode), "a tier's from")
+                    let from = try parser.number(
+                        try parser.required(tier, "from", in: "a tier of '\(column)'", at: tierNode), "a tier's from")
                     let to = try tier["to"].flatMap { (n: Node) throws(ModelFileError) -> Double? in
                         n.null != nil ? nil : try parser.number(n, "a tier's to")
                     }
-                    let points = try parser.number(try parser.required(tier, "points", in: "a tier of '\(column)'", at: tierNode), "a tier's points")
+                    let points = try parser.number(
+                        try parser.required(tier, "points", in: "a tier of '\(column)'", at: tierNode), "a tier's points")
                     tiers.append(DeductionRule.Tier(from: from, to: to, points: points))
                 }
                 deductions.append(.init(column: column, charge: .monthlyTiers(tiers)))
             default:
-                throw parser.fail(ruleNode, "the deduction for '\(column)' in \(what) needs exactly one of 'each' (points per count) or 'monthly_tiers'.")
+                throw parser.fail(
+                    ruleNode, "the deduction for '\(column)' in \(what) needs exactly one of 'each' (points per count) or 'monthly_tiers'.")
             }
         }
         return DeductionRule(deductions: deductions, floor: try floor(map["floor"], what: what))

@@ -85,7 +85,8 @@ extension SQLExporter {
         let normalized = "\(sign) || \(digits) || 'e' || \(exponentText)"
         // The usual cell (`1800`, `-2`, `23.5`, `35%` in a percent column) is cast as it is,
         // without regular expressions: the same correctly rounded value, several times faster.
-        let plain = unit == .percent ? "CASE WHEN right(\(text), 1) = '%' THEN substr(\(text), 1, length(\(text)) - 1) ELSE \(text) END" : text
+        let plain =
+            unit == .percent ? "CASE WHEN right(\(text), 1) = '%' THEN substr(\(text), 1, length(\(text)) - 1) ELSE \(text) END" : text
         let rest = "translate(\(plain), '0123456789', '')"
         let simple =
             "\(rest) IN ('', '.', '-', '-.', '+', '+.') AND length(\(rest)) < length(\(plain))"

@@ -1,3 +1,4 @@
+import Foundation
 import ScoringEngine
 
 /// Each scale kind as SQL: one small function per kind, each repeating the operations of
@@ -159,5 +160,3 @@ extension SQLExporter {
         return sql + " END"
     }
 }
-
-import Foundation

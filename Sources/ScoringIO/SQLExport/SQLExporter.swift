@@ -219,8 +219,10 @@ public struct SQLExporter: Sendable {
     }
 
     func parsedLayer() throws(SQLExportError) -> String {
-        var columns = ["*", "\(isMissing("k_id")) AS k_id_m", "\(isMissing("k_stage_t")) AS k_stage_m",
-            "\(isMissing("k_deal_t")) AS k_deal_m"]
+        var columns = [
+            "*", "\(isMissing("k_id")) AS k_id_m", "\(isMissing("k_stage_t")) AS k_stage_m",
+            "\(isMissing("k_deal_t")) AS k_deal_m",
+        ]
         columns.append("CASE WHEN \(dialect.matches("k_stage_t", "^[+]?0*[1-5]$")) THEN \(dialect.castInteger("k_stage_t")) END AS k_stage")
         let dealUnit = unit(ofColumn: model.columns.dealValue ?? "")
         columns.append("CASE WHEN NOT \(isMissing("k_deal_t")) THEN \(number("k_deal_t", unit: dealUnit)) END AS k_deal_y")
@@ -228,7 +230,8 @@ public struct SQLExporter: Sendable {
             if factor.isCategorical {
                 columns.append("\(isMissing(text(index))) AS \(missing(index))")
                 columns.append(
-                    "CASE WHEN \(isMissing(text(index))) THEN NULL ELSE \(try categoryUtility(text(index), factor: factor)) END AS \(raw(index))")
+                    "CASE WHEN \(isMissing(text(index))) THEN NULL ELSE \(try categoryUtility(text(index), factor: factor)) END AS \(raw(index))"
+                )
             } else if options.cells == .typed {
                 columns.append("(\(raw(index)) IS NULL OR \(dialect.isNaN(raw(index)))) AS \(missing(index))")
             } else {
@@ -242,7 +245,8 @@ public struct SQLExporter: Sendable {
             columns.append("\(isMissing("s\(number)_t")) AS s\(number)_m")
             if column.numeric {
                 columns.append(
-                    "CASE WHEN \(isMissing("s\(number)_t")) THEN NULL ELSE \(self.number("s\(number)_t", unit: unit(ofColumn: column.name))) END AS s\(number)_y")
+                    "CASE WHEN \(isMissing("s\(number)_t")) THEN NULL ELSE \(self.number("s\(number)_t", unit: unit(ofColumn: column.name))) END AS s\(number)_y"
+                )
             }
         }
         return select(columns, from: "kam_cells")
@@ -367,33 +371,34 @@ public struct SQLExporter: Sendable {
         func number(of column: String) -> Int { columns.firstIndex { $0.name == column }! }
         let groups = rule.groups.map { group -> String in
             guard !group.isEmpty else { return "TRUE" }
-            return "(" + group.map { condition in
-                let j = number(of: condition.column)
-                let isMissing = "s\(j)_m"
-                let sql: String
-                switch (condition.comparison, condition.operand) {
-                case (.present, _): sql = "NOT \(isMissing)"
-                case (.absent, _): sql = isMissing
-                case (let comparison, .number(let y)):
-                    let op: String
-                    switch comparison {
-                    case .equal: op = "="
-                    case .notEqual: op = "<>"
-                    case .greater: op = ">"
-                    case .greaterOrEqual: op = ">="
-                    case .less: op = "<"
-                    case .lessOrEqual: op = "<="
-                    case .present, .absent: op = "="
+            return "("
+                + group.map { condition in
+                    let j = number(of: condition.column)
+                    let isMissing = "s\(j)_m"
+                    let sql: String
+                    switch (condition.comparison, condition.operand) {
+                    case (.present, _): sql = "NOT \(isMissing)"
+                    case (.absent, _): sql = isMissing
+                    case (let comparison, .number(let y)):
+                        let op: String
+                        switch comparison {
+                        case .equal: op = "="
+                        case .notEqual: op = "<>"
+                        case .greater: op = ">"
+                        case .greaterOrEqual: op = ">="
+                        case .less: op = "<"
+                        case .lessOrEqual: op = "<="
+                        case .present, .absent: op = "="
+                        }
+                        sql = "s\(j)_x IS NOT NULL AND s\(j)_x \(op) \(d(y))"
+                    case (.equal, .text(let y)), (.notEqual, .text(let y)):
+                        let isText = columns[j].numeric ? " AND s\(j)_x IS NULL" : ""
+                        let op = condition.comparison == .equal ? "=" : "<>"
+                        sql = "NOT \(isMissing)\(isText) AND lower(s\(j)_t) \(op) \(dialect.string(y.lowercased()))"
+                    default: sql = "FALSE"
                     }
-                    sql = "s\(j)_x IS NOT NULL AND s\(j)_x \(op) \(d(y))"
-                case (.equal, .text(let y)), (.notEqual, .text(let y)):
-                    let isText = columns[j].numeric ? " AND s\(j)_x IS NULL" : ""
-                    let op = condition.comparison == .equal ? "=" : "<>"
-                    sql = "NOT \(isMissing)\(isText) AND lower(s\(j)_t) \(op) \(dialect.string(y.lowercased()))"
-                default: sql = "FALSE"
-                }
-                return "COALESCE(\(sql), FALSE)"
-            }.joined(separator: " AND ") + ")"
+                    return "COALESCE(\(sql), FALSE)"
+                }.joined(separator: " AND ") + ")"
         }
         return groups.isEmpty ? "FALSE" : groups.joined(separator: " OR ")
     }
@@ -408,7 +413,8 @@ public struct SQLExporter: Sendable {
         let s = rankedScenario
         var columns: [String] = []
         if options.rank {
-            var order = model.grading.ranking.gradeFirst
+            var order =
+                model.grading.ranking.gradeFirst
                 ? ["CASE k_grade_\(s) WHEN 'A' THEN 0 WHEN 'B' THEN 1 WHEN 'C' THEN 2 WHEN 'D' THEN 3 ELSE 4 END"] : []
             order += ["k_key DESC", "k_id"]
             columns.append("ROW_NUMBER() OVER (ORDER BY \(order.joined(separator: ", "))) AS \(id("rank"))")

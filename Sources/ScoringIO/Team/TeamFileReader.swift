@@ -107,7 +107,8 @@ struct TeamFileParser {
             let ceilingNode = try parser.required(map, "ceiling", in: what, at: node)
             let ceiling = try parser.number(ceilingNode, "\(what).ceiling")
             guard ceiling >= neglect else {
-                throw parser.fail(ceilingNode, "\(what).ceiling is \(ceiling), below its neglect \(neglect); full effort cannot do worse than none.")
+                throw parser.fail(
+                    ceilingNode, "\(what).ceiling is \(ceiling), below its neglect \(neglect); full effort cannot do worse than none.")
             }
             let scaleNode = try parser.required(map, "scale", in: what, at: node)
             let scale = try parser.number(scaleNode, "\(what).scale")
@@ -121,7 +122,9 @@ struct TeamFileParser {
             let map = try parser.mapping(node, "grade_shares", allowed: ["A", "B", "C", "D"])
             var total = 0.0
             for grade in [Grade.a, .b, .c, .d] {
-                let share = try map[grade.rawValue].map { (n: Node) throws(ModelFileError) in try nonNegative(n, "grade_shares.\(grade.rawValue)") } ?? 0
+                let share =
+                    try map[grade.rawValue].map { (n: Node) throws(ModelFileError) in try nonNegative(n, "grade_shares.\(grade.rawValue)") }
+                    ?? 0
                 shares[grade] = share
                 total += share
             }

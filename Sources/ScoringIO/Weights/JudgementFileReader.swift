@@ -105,16 +105,23 @@ public struct JudgementFileReader: Sendable {
                 }
                 for item in items {
                     guard let parts = item.sequence, parts.count == 3 else {
-                        throw fail(item, "a judgement must be a list of three: [factor A, factor B, how many times more important A is than B], e.g. [budget, share, 3].")
+                        throw fail(
+                            item,
+                            "a judgement must be a list of three: [factor A, factor B, how many times more important A is than B], e.g. [budget, share, 3]."
+                        )
                     }
                     var factors: [Int] = []
                     for part in parts.prefix(2) {
                         let id = part.scalar?.string.trimmingCharacters(in: .whitespaces) ?? ""
                         guard let position = index[id] else {
-                            throw fail(part, "'\(id)' is not a factor of the model; factors: \(model.factors.map(\.id).joined(separator: ", ")).")
+                            throw fail(
+                                part, "'\(id)' is not a factor of the model; factors: \(model.factors.map(\.id).joined(separator: ", ")).")
                         }
                         guard model.factors[position].side == side else {
-                            throw fail(part, "'\(id)' is a \(model.factors[position].side.rawValue) factor, but this judgement is under '\(side.rawValue)'; move it to the '\(model.factors[position].side.rawValue)' list.")
+                            throw fail(
+                                part,
+                                "'\(id)' is a \(model.factors[position].side.rawValue) factor, but this judgement is under '\(side.rawValue)'; move it to the '\(model.factors[position].side.rawValue)' list."
+                            )
                         }
                         factors.append(position)
                     }
@@ -128,7 +135,10 @@ public struct JudgementFileReader: Sendable {
                     let oriented = factors[0] < factors[1] ? value : 1 / value
                     if let earlier = seen[key] {
                         if abs(earlier.value - oriented) > 1e-9 * max(earlier.value, oriented) {
-                            throw fail(item, "'\(model.factors[factors[0]].id)' vs '\(model.factors[factors[1]].id)' is judged again here, differently from line \(earlier.line) (a reversed pair counts as the same pair); keep one.")
+                            throw fail(
+                                item,
+                                "'\(model.factors[factors[0]].id)' vs '\(model.factors[factors[1]].id)' is judged again here, differently from line \(earlier.line) (a reversed pair counts as the same pair); keep one."
+                            )
                         }
                         continue
                     }
@@ -164,10 +174,15 @@ public struct JudgementFileReader: Sendable {
             value = Double(text)
         }
         guard let value, value.isFinite else {
-            throw fail(node, "'\(text)' is not a judgement; write a number from Saaty's scale such as 3, or 1/3 when the second factor is more important.")
+            throw fail(
+                node,
+                "'\(text)' is not a judgement; write a number from Saaty's scale such as 3, or 1/3 when the second factor is more important."
+            )
         }
         guard PairwiseComparisonMatrix.scaleRange.contains(value) else {
-            throw fail(node, "'\(text)' is off Saaty's scale; judgements run from 1/9 to 9 (1 equal, 3 moderate, 5 strong, 7 very strong, 9 extreme).")
+            throw fail(
+                node,
+                "'\(text)' is off Saaty's scale; judgements run from 1/9 to 9 (1 equal, 3 moderate, 5 strong, 7 very strong, 9 extreme).")
         }
         return value
     }

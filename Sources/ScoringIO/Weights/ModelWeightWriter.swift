@@ -119,7 +119,9 @@ public struct ModelWeightWriter: Sendable {
                 guard let value = written.weights[id], abs(value - weight) <= 0.5 * pow(10, -Double(digits)) + 1e-12 else {
                     throw WeightsFileError(
                         file: file,
-                        message: "the rewritten model has scenario '\(intended.name)' weight \(written.weights[id] ?? .nan) for '\(id)' instead of \(weight); the file was not written.")
+                        message:
+                            "the rewritten model has scenario '\(intended.name)' weight \(written.weights[id] ?? .nan) for '\(id)' instead of \(weight); the file was not written."
+                    )
                 }
             }
         }
@@ -129,7 +131,9 @@ public struct ModelWeightWriter: Sendable {
             let tolerance = weights[factor.id] == nil ? 0 : 0.5 * pow(10, -Double(digits)) + 1e-12
             guard abs(written - intended) <= tolerance else {
                 throw WeightsFileError(
-                    file: file, message: "the rewritten model has weight \(written) for '\(factor.id)' instead of \(intended); the file was not written.")
+                    file: file,
+                    message:
+                        "the rewritten model has weight \(written) for '\(factor.id)' instead of \(intended); the file was not written.")
             }
         }
         return result

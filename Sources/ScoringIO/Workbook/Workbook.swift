@@ -88,7 +88,8 @@ public struct Workbook: Sendable {
         public var description: String {
             switch self {
             case .tooManyRows(let sheet, let rows):
-                return "sheet '\(sheet)' would have \(rows) rows, more than Excel's \(Workbook.maximumRows); use --top, a filter, or --format csv"
+                return
+                    "sheet '\(sheet)' would have \(rows) rows, more than Excel's \(Workbook.maximumRows); use --top, a filter, or --format csv"
             case .packaging(let message):
                 return "the workbook could not be packaged: \(message)"
             }
@@ -151,7 +152,8 @@ public struct Workbook: Sendable {
             <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
             """
         for index in sheets.indices {
-            xml += "<Override PartName=\"/xl/worksheets/sheet\(index + 1).xml\" "
+            xml +=
+                "<Override PartName=\"/xl/worksheets/sheet\(index + 1).xml\" "
                 + "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
         }
         return xml + "</Types>"
@@ -170,7 +172,8 @@ public struct Workbook: Sendable {
         for (index, sheet) in sheets.enumerated() where !sheet.columns.isEmpty {
             let name = Self.escaped(Self.sheetName(sheet.name)).replacingOccurrences(of: "'", with: "''")
             let last = Self.columnLetters(sheet.columns.count - 1)
-            xml += "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"\(index)\" hidden=\"1\">"
+            xml +=
+                "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"\(index)\" hidden=\"1\">"
                 + "'\(name)'!$A$1:$\(last)$\(sheet.rows.count + 1)</definedName>"
         }
         return xml + "</definedNames></workbook>"
@@ -182,11 +185,13 @@ public struct Workbook: Sendable {
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
             """
         for index in sheets.indices {
-            xml += "<Relationship Id=\"rId\(index + 1)\" "
+            xml +=
+                "<Relationship Id=\"rId\(index + 1)\" "
                 + "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
                 + "Target=\"worksheets/sheet\(index + 1).xml\"/>"
         }
-        xml += "<Relationship Id=\"rId\(sheets.count + 1)\" "
+        xml +=
+            "<Relationship Id=\"rId\(sheets.count + 1)\" "
             + "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
         return xml + "</Relationships>"
     }
@@ -331,9 +336,11 @@ struct StyleTable {
             }
             xml += "</numFmts>"
         }
-        xml += "<fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/></font>"
+        xml +=
+            "<fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/></font>"
             + "<font><b/><sz val=\"11\"/><name val=\"Calibri\"/></font></fonts>"
-        xml += "<fills count=\"\(2 + fills.count)\"><fill><patternFill patternType=\"none\"/></fill>"
+        xml +=
+            "<fills count=\"\(2 + fills.count)\"><fill><patternFill patternType=\"none\"/></fill>"
             + "<fill><patternFill patternType=\"gray125\"/></fill>"
         for fill in fills {
             xml += "<fill><patternFill patternType=\"solid\"><fgColor rgb=\"\(fill)\"/><bgColor indexed=\"64\"/></patternFill></fill>"

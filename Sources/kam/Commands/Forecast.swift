@@ -81,7 +81,8 @@ extension Kam {
                 let model = try modelOptions.load()
                 let (pipelineModel, forecaster) = try Self.forecaster(pipeline: pipeline, model: model, horizon: horizon)
                 let loaded = try input.loadShowingReading(model: model, progress: progress)
-                let rejectsPath = try rejectsOptions.write(loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
+                let rejectsPath = try rejectsOptions.write(
+                    loaded.rejects, header: loaded.header, input: input.file, model: modelOptions.model)
                 let (assessment, forecasts, totals) = try Self.forecast(
                     loaded: loaded, model: model, modelFile: modelOptions.model, pipeline: pipelineModel, forecaster: forecaster,
                     runs: runs, seed: seed, language: labels.lang, progress: progress)

@@ -198,7 +198,8 @@ extension Kam {
             }
             let profiles = try loadProfiles()
             if strict {
-                let rejects = (loaded.planRejects + loaded.actualRejects).map { (file: $0.file, text: $0.description) }
+                let rejects =
+                    (loaded.planRejects + loaded.actualRejects).map { (file: $0.file, text: $0.description) }
                     + (profiles?.read.rejects ?? []).map { (file: $0.file, text: $0.description) }
                 if let first = rejects.first {
                     throw DatasetError.strictRejects(file: first.file, count: rejects.count, first: first.text)

@@ -115,7 +115,8 @@ struct ListCondition: Equatable {
     func problem(kind: ListValue.Kind) -> String? {
         switch kind {
         case .number:
-            return Double(value) == nil ? "'--where \(field)\(op.rawValue)\(value)': \(field) is a number; give a number after the operator." : nil
+            return Double(value) == nil
+                ? "'--where \(field)\(op.rawValue)\(value)': \(field) is a number; give a number after the operator." : nil
         case .text, .members:
             return op.isEquality ? nil : "'--where \(field)\(op.rawValue)\(value)': \(field) is text; use = or != on it."
         }

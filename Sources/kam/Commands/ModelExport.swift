@@ -54,7 +54,10 @@ extension Kam.ModelCommand {
         @Flag(help: "Leave out segments (for a table without the segment rules' columns).")
         var noSegments = false
 
-        @Option(help: "A column holding each row's position: of rows with the same account id, the first by it is kept (as kam keeps the first line); without it all are rejected.")
+        @Option(
+            help:
+                "A column holding each row's position: of rows with the same account id, the first by it is kept (as kam keeps the first line); without it all are rejected."
+        )
         var lineColumn: String?
 
         @Option(name: .shortAndLong, help: "Write the SQL to this file instead of standard output.")

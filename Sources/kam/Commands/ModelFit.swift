@@ -43,7 +43,9 @@ extension Kam.ModelCommand {
         @Option(help: "Where to write the learned model (default: <history name>.model.yaml in the current folder).")
         var output: String?
 
-        @Option(help: "Columns to learn from: model (the base model's factors) or all (every column but id, name, stage, outcome and --exclude).")
+        @Option(
+            help:
+                "Columns to learn from: model (the base model's factors) or all (every column but id, name, stage, outcome and --exclude).")
         var candidates: ModelLearner.Candidates = .model
 
         @Option(help: "Columns never to learn from, comma-separated (repeatable); a base model factor reading one is left out too.")
@@ -80,21 +82,32 @@ extension Kam.ModelCommand {
         @Option(help: "Single-factor out-of-fold AUC from which a column is flagged as a likely leak and left out.")
         var leakThreshold: Double = 0.90
 
-        @Option(help: "Columns to learn from even though they look like an id or their name or values hint at a leak, comma-separated (repeatable).")
+        @Option(
+            help:
+                "Columns to learn from even though they look like an id or their name or values hint at a leak, comma-separated (repeatable)."
+        )
         var include: [String] = []
 
         @Option(help: "Fewest accounts per learned bin (default: max(50, 2% of the decided accounts)).")
         var minBinCount: Int?
 
-        @Option(help: "Most pairwise interactions to learn (each a small 2-D table over two factors; they join only while they lower the cross-validated log loss); 0 learns none.")
+        @Option(
+            help:
+                "Most pairwise interactions to learn (each a small 2-D table over two factors; they join only while they lower the cross-validated log loss); 0 learns none."
+        )
         var interactions: Int = 10
 
-        @Option(help: "Outer bags of the final additive fit: its curves and tables are the mean of this many fits, each on a random 85% of the accounts (1 fits all accounts once).")
+        @Option(
+            help:
+                "Outer bags of the final additive fit: its curves and tables are the mean of this many fits, each on a random 85% of the accounts (1 fits all accounts once)."
+        )
         var bags: Int = 1
 
         @Flag(
             inversion: .prefixedNo,
-            help: "Refine each numeric curve's smoothing by cross-validated log loss after the shared strength is chosen (skipped above 200,000 accounts).")
+            help:
+                "Refine each numeric curve's smoothing by cross-validated log loss after the shared strength is chosen (skipped above 200,000 accounts)."
+        )
         var smoothingPerFactor = true
 
         @OptionGroup var messages: ReportOptions.Quiet
@@ -227,7 +240,8 @@ extension Kam.ModelCommand {
                 do throws(ModelFileError) {
                     reread = try ModelFileReader().read(yaml: text, file: path)
                 } catch {
-                    throw InternalFailure(message: "the learned model, as it would be written to \(path), cannot be read back: \(error.description)")
+                    throw InternalFailure(
+                        message: "the learned model, as it would be written to \(path), cannot be read back: \(error.description)")
                 }
                 report.roundTrip = try verify(
                     reread, learned: learned, training: training, lines: trainingRows.map { history.lines[$0] },
@@ -336,13 +350,17 @@ extension Kam.ModelCommand {
             let largest = roundTrip.largestDifference
             guard largest <= Self.roundTripTolerance, largest.isFinite else {
                 throw InternalFailure(
-                    message: "the learned model, as written, scores the training accounts differently from the fit (largest difference \(largest), allowed \(Self.roundTripTolerance)); \(outputPath) was not written")
+                    message:
+                        "the learned model, as written, scores the training accounts differently from the fit (largest difference \(largest), allowed \(Self.roundTripTolerance)); \(outputPath) was not written"
+                )
             }
             // The grade table the report prints for the training accounts is the one the model as
             // written gives them, account by account.
             guard roundTrip.gradesDiffer == 0 else {
                 throw InternalFailure(
-                    message: "the learned model, as written, grades \(roundTrip.gradesDiffer) training accounts differently from the table the report prints; \(outputPath) was not written")
+                    message:
+                        "the learned model, as written, grades \(roundTrip.gradesDiffer) training accounts differently from the table the report prints; \(outputPath) was not written"
+                )
             }
             return roundTrip
         }

@@ -332,10 +332,13 @@ extension Kam {
                     }
                     let truth = output.truth
                     var sink = FileSink.standardOutput()
-                    sink.write("wrote \(outputDir)/events.csv (\(output.eventCount) events) and \(outputDir)/snapshots.csv (\(output.snapshotCount) snapshots)\n")
-                    sink.write("observed until \(truth.observedUntil); truth: intercept \(formatDecimal(truth.intercept, digits: 4)), "
-                        + "value \(formatDecimal(truth.valueCoefficient, digits: 4)), difficulty \(formatDecimal(truth.difficultyCoefficient, digits: 4)) "
-                        + "(log-odds per 10 points); monthly transitions: PipelineHistoryGenerator.transitionProbabilities\n")
+                    sink.write(
+                        "wrote \(outputDir)/events.csv (\(output.eventCount) events) and \(outputDir)/snapshots.csv (\(output.snapshotCount) snapshots)\n"
+                    )
+                    sink.write(
+                        "observed until \(truth.observedUntil); truth: intercept \(formatDecimal(truth.intercept, digits: 4)), "
+                            + "value \(formatDecimal(truth.valueCoefficient, digits: 4)), difficulty \(formatDecimal(truth.difficultyCoefficient, digits: 4)) "
+                            + "(log-odds per 10 points); monthly transitions: PipelineHistoryGenerator.transitionProbabilities\n")
                     try sink.finish()
                 }
             }

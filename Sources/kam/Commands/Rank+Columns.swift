@@ -28,7 +28,8 @@ extension Kam.Rank {
             }
             var shown = Self.table(table, markdown: format == .markdown)
             if !quiet {
-                let lines = format == .markdown
+                let lines =
+                    format == .markdown
                     ? report.summaryLines() : report.summaryLines().flatMap { DisplayWidth.wrap($0, width: TerminalWidth.columns) }
                 shown += "\n" + lines.joined(separator: "\n") + "\n"
             }

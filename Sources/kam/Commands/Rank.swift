@@ -141,7 +141,8 @@ extension Kam {
                 defer { pageProducer?.stop() }
                 let ranked: RankedList
                 if diagnostics.inMemory || !ProspectStream.canStream(input.file) || model.factors.count > ProspectStream.maximumFactors {
-                    ranked = try rankInMemory(model: model, pipeline: pipeline, selection: selection, recording: history != nil, progress: progress)
+                    ranked = try rankInMemory(
+                        model: model, pipeline: pipeline, selection: selection, recording: history != nil, progress: progress)
                 } else {
                     ranked = try rankStreamed(
                         model: model, pipeline: pipeline, selection: selection, recording: history != nil, progress: progress,
@@ -190,7 +191,9 @@ extension Kam {
                         + "utilities+BLAS+grades \(seconds(timings.score[pass])); "
                         + "on the merging thread (ids, statistics, top-K): \(seconds(timings.merge[pass]))")
             }
-            let read = ranking.pages == nil ? " and read \(ranking.shown.count) shown rows again" : " (shown rows are read again page by page as they are written)"
+            let read =
+                ranking.pages == nil
+                ? " and read \(ranking.shown.count) shown rows again" : " (shown rows are read again page by page as they are written)"
             printError("kam: timing: select\(read): \(seconds(timings.select))")
             printError("kam: timing: statistics: \(ranking.statisticsSource.rawValue)")
             if ranking.recorded != nil { printError("kam: timing: ranking the accounts to record: \(seconds(timings.record))") }
@@ -202,7 +205,8 @@ extension Kam {
         /// Writes rejected rows, if any, and returns where (a stale rejects file at that path
         /// is emptied to its header on a clean run).
         func writeRejects(_ rejected: [Reject], header: [String]) throws -> String? {
-            try RejectsOptions.writeRejects(rejected, header: header, to: RejectsOptions.path(rejects, input: input.file), protecting: inputs)
+            try RejectsOptions.writeRejects(
+                rejected, header: header, to: RejectsOptions.path(rejects, input: input.file), protecting: inputs)
         }
 
         /// The next page of a paged ranking (its ``DatasetError`` propagates: 66 unreadable, else 65).

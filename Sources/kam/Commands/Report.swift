@@ -131,7 +131,8 @@ extension Kam {
                 }
                 if streams(model: model) {
                     // The ranking alone: one streaming pass, as kam rank's.
-                    let report = try streamedReport(model: model, scoring: scoring, scenario: scenarioIndex, source: source, progress: progress)
+                    let report = try streamedReport(
+                        model: model, scoring: scoring, scenario: scenarioIndex, source: source, progress: progress)
                     try write(report, to: &sink, progress: progress)
                     return
                 }
@@ -197,7 +198,8 @@ extension Kam {
                 printError(
                     lang == .zh
                         ? "kam: \(report.ranking.overview.accepted) 个客户的报告（拒绝 \(report.ranking.rejects.count) 行）已写入 \(output)。"
-                        : "kam: report of \(report.ranking.overview.accepted) accounts (\(report.ranking.rejects.count) rejected) written to \(output).")
+                        : "kam: report of \(report.ranking.overview.accepted) accounts (\(report.ranking.rejects.count) rejected) written to \(output)."
+                )
             }
         }
 

@@ -86,7 +86,8 @@ extension Kam {
                 let summaries = SimulationSummary.summarize(outcomes, problem: loaded.problem, periods: periods)
                 var report = SimulateReport(
                     problem: loaded.problem, summaries: summaries, openAtStart: outcomes.first?.openAtStart ?? 0,
-                    periods: periods, runs: runs, seed: seed, teamFile: inputs.options.team, rejects: loaded.rejects, rejectsPath: loaded.rejectsPath,
+                    periods: periods, runs: runs, seed: seed, teamFile: inputs.options.team, rejects: loaded.rejects,
+                    rejectsPath: loaded.rejectsPath,
                     language: labels.lang)
                 report.moneyUnit = ReportWorkbook.moneyUnit(loaded.assessment.model)
                 try FileSink.write(

@@ -82,7 +82,8 @@ extension Kam {
                 of: loaded.rejects, header: loaded.header, file: loaded.file)
             for problem in problems { text += problem.description(language) + "\n" }
             for segment in loaded.unevaluatedSegments {
-                text += zh
+                text +=
+                    zh
                     ? "\(loaded.file): 注意: 文件缺少 \(segment.missingColumns.joined(separator: ", ")), 细分 '\(segment.id)' 不会被评估。\n"
                     : "\(loaded.file): note: segment '\(segment.id)' will not be evaluated; the file lacks "
                         + "\(segment.missingColumns.joined(separator: ", ")).\n"

@@ -71,7 +71,8 @@ extension Kam {
                     }
                     for side in analysis.sides where side.combined.randomIndex == nil {
                         printError(
-                            "kam: error: the \(side.side.rawValue) side has \(side.factorIndices.count) factors, and Saaty's 1980 random-index table stops at 15, so CR cannot be computed. Please specify '--random-index auto' or '--random-index alonso-lamata'.")
+                            "kam: error: the \(side.side.rawValue) side has \(side.factorIndices.count) factors, and Saaty's 1980 random-index table stops at 15, so CR cannot be computed. Please specify '--random-index auto' or '--random-index alonso-lamata'."
+                        )
                         throw ExitCode(64)
                     }
                     var written: String?
@@ -79,7 +80,8 @@ extension Kam {
                     if let writeModel {
                         let inconsistent = analysis.sides.filter { !$0.combined.isAcceptable }.map(\.side.rawValue)
                         if !inconsistent.isEmpty && !allowInconsistent {
-                            refusal = "Did not write \(writeModel): the combined CR of the \(inconsistent.joined(separator: " and ")) side is above 0.10; revise the judgements listed, or add --allow-inconsistent."
+                            refusal =
+                                "Did not write \(writeModel): the combined CR of the \(inconsistent.joined(separator: " and ")) side is above 0.10; revise the judgements listed, or add --allow-inconsistent."
                         } else {
                             try write(model: model, analysis: analysis, to: writeModel)
                             written = writeModel

@@ -1,7 +1,7 @@
+import Foundation
 import Reports
 import ScoringEngine
 import ScoringIO
-import Foundation
 
 /// Progress messages on standard error: only on a terminal, never with --quiet, never into
 /// redirected output, and only for inputs of more than 100,000 rows or slow phases.
@@ -99,7 +99,8 @@ final class Progress: @unchecked Sendable {
         if timings, let current {
             printError(
                 "kam: timing: \(current.name): \(formatDecimal(Date().timeIntervalSince(current.start), digits: 3)) s"
-                    + " (process so far: \(formatDecimal(Self.processorSeconds(), digits: 1)) s CPU, peak \(Self.peakResidentMiB()) MiB resident)")
+                    + " (process so far: \(formatDecimal(Self.processorSeconds(), digits: 1)) s CPU, peak \(Self.peakResidentMiB()) MiB resident)"
+            )
         }
         current = nil
     }
@@ -114,9 +115,9 @@ final class Progress: @unchecked Sendable {
     /// The process's peak resident memory so far, in MiB (Linux reports `ru_maxrss` in KiB).
     static func peakResidentMiB() -> Int {
         #if os(Linux)
-            return Int(resourceUsage().ru_maxrss) / 1024
+        return Int(resourceUsage().ru_maxrss) / 1024
         #else
-            return Int(resourceUsage().ru_maxrss) / 1_048_576  // bytes on Darwin
+        return Int(resourceUsage().ru_maxrss) / 1_048_576  // bytes on Darwin
         #endif
     }
 
@@ -124,9 +125,9 @@ final class Progress: @unchecked Sendable {
     static func resourceUsage() -> rusage {
         var usage = rusage()
         #if os(Linux)
-            getrusage(RUSAGE_SELF.rawValue, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         #else
-            getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF, &usage)
         #endif
         return usage
     }

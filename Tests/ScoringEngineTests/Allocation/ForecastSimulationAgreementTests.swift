@@ -12,7 +12,8 @@ import Testing
 struct ForecastSimulationAgreementTests {
     /// Accounts with random stages, deal values and scores, forecast by the real forecaster
     /// with a conversion model (so their P(won) differs from their stage's).
-    static func setting(count: Int, seed: UInt64) throws -> (PipelineForecaster, [AllocationProblem.Account], [PipelineForecaster.Account]) {
+    static func setting(count: Int, seed: UInt64) throws -> (PipelineForecaster, [AllocationProblem.Account], [PipelineForecaster.Account])
+    {
         let conversion = ConversionModel(
             scoringModel: "m", intercept: .init(estimate: 0.3, standardError: 0.1), value: .init(estimate: 0.8, standardError: 0.1),
             difficulty: .init(estimate: -0.5, standardError: 0.1))
@@ -55,8 +56,10 @@ struct ForecastSimulationAgreementTests {
         let forecastWins = forecasts.compactMap(\.probabilityWithinHorizon).reduce(0, +)
         let forecastRevenue = forecasts.compactMap(\.expectedRevenueWithinHorizon).reduce(0, +)
         // The score effect matters here: the stage chain alone would say something else.
-        let stageOnlyWins = forecastAccounts.map { forecaster.shareWonWithin(12, stage: $0.stage!) * forecaster.outlook(stage: $0.stage!).probabilityWon }
-            .reduce(0, +)
+        let stageOnlyWins = forecastAccounts.map {
+            forecaster.shareWonWithin(12, stage: $0.stage!) * forecaster.outlook(stage: $0.stage!).probabilityWon
+        }
+        .reduce(0, +)
 
         let problem = try AllocationProblem(
             team: AllocationFixtures.team(managers: [100]), transitions: PipelineFixtures.table(), accounts: accounts)
@@ -64,7 +67,9 @@ struct ForecastSimulationAgreementTests {
         let outcome = simulator.simulateAtFittedEffort()
         let wins = Self.meanAndError(outcome.wins)
         let revenue = Self.meanAndError(outcome.revenue)
-        #expect(abs(wins.mean - forecastWins) <= 4 * wins.standardError, "wins \(wins.mean) ± \(wins.standardError) vs forecast \(forecastWins)")
+        #expect(
+            abs(wins.mean - forecastWins) <= 4 * wins.standardError, "wins \(wins.mean) ± \(wins.standardError) vs forecast \(forecastWins)"
+        )
         #expect(
             abs(revenue.mean - forecastRevenue) <= 4 * revenue.standardError,
             "revenue \(revenue.mean) ± \(revenue.standardError) vs forecast \(forecastRevenue)")
@@ -76,7 +81,8 @@ struct ForecastSimulationAgreementTests {
     func winWeights() throws {
         let (forecaster, accounts, _) = try Self.setting(count: 5, seed: 3)
         let extra = [
-            AllocationProblem.Account(id: "insufficient", manager: 0, stage: 2, grade: .insufficient, dealValue: 10, probabilityByStage: []),
+            AllocationProblem.Account(
+                id: "insufficient", manager: 0, stage: 2, grade: .insufficient, dealValue: 10, probabilityByStage: []),
             AllocationProblem.Account(id: "no stage", manager: 0, stage: nil, grade: .a, dealValue: 10, probabilityByStage: []),
         ]
         let problem = try AllocationProblem(

@@ -1,6 +1,7 @@
-@testable import ScoringEngine
 import ScoringTestSupport
 import Testing
+
+@testable import ScoringEngine
 
 /// ``GradeTable`` (the panel form of grading, used by SMAA and the in-memory pipeline) against
 /// the definition, ``GradingPolicy/grade(value:difficulty:completeness:)`` and
@@ -102,10 +103,13 @@ struct GradeTableTests {
                 let finite = values.indices.map { values[$0].isNaN || difficulties[$0].isNaN ? 50 : values[$0] }
                 for scores in [values, finite] {
                     let table = GradeTable(policy)
-                    var apartKeys = [Double](repeating: 0, count: count), fusedKeys = apartKeys
-                    var apartGrades = [UInt8](repeating: 9, count: count), fusedGrades = apartGrades
+                    var apartKeys = [Double](repeating: 0, count: count)
+                    var fusedKeys = apartKeys
+                    var apartGrades = [UInt8](repeating: 9, count: count)
+                    var fusedGrades = apartGrades
                     var cells = [Int64](repeating: 0, count: count)
-                    var apartRange = (low: 0.0, high: 0.0), fusedRange = (low: 0.0, high: 0.0)
+                    var apartRange = (low: 0.0, high: 0.0)
+                    var fusedRange = (low: 0.0, high: 0.0)
                     scores.withUncheckedView { v in
                         difficulties.withUncheckedView { d in
                             completeness.withUncheckedView { c in
@@ -120,15 +124,18 @@ struct GradeTableTests {
                                 }
                                 fusedKeys.withUncheckedMutableView { k in
                                     fusedGrades.withUncheckedMutableView { g in
-                                        fusedRange = table.keysRangeAndGrades(values: v, difficulties: d, completeness: c, keys: k, grades: g)
+                                        fusedRange = table.keysRangeAndGrades(
+                                            values: v, difficulties: d, completeness: c, keys: k, grades: g)
                                     }
                                 }
                             }
                         }
                     }
-                    #expect(fusedKeys.map(\.bitPattern) == apartKeys.map(\.bitPattern) || zip(fusedKeys, apartKeys).allSatisfy {
-                        $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN)
-                    })
+                    #expect(
+                        fusedKeys.map(\.bitPattern) == apartKeys.map(\.bitPattern)
+                            || zip(fusedKeys, apartKeys).allSatisfy {
+                                $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN)
+                            })
                     #expect(fusedGrades == apartGrades)
                     #expect(fusedRange.low == apartRange.low && fusedRange.high == apartRange.high)
                 }
@@ -148,15 +155,17 @@ struct GradeTableTests {
             completeness.withUncheckedView { c in
                 cells.withUncheckedMutableView { cells in
                     grades.withUncheckedMutableView { g in
-                        GradeTable(policy).grades(values: s.slice(0..<3), difficulties: s.slice(3..<6), completeness: c, cells: cells, into: g)
+                        GradeTable(policy).grades(
+                            values: s.slice(0..<3), difficulties: s.slice(3..<6), completeness: c, cells: cells, into: g)
                     }
                 }
             }
         }
-        #expect(grades.map(Int.init) == [
-            policy.grade(value: 70, difficulty: 10, completeness: 1).order,
-            policy.grade(value: 50, difficulty: 65, completeness: 1).order,
-            Grade.insufficient.order,
-        ])
+        #expect(
+            grades.map(Int.init) == [
+                policy.grade(value: 70, difficulty: 10, completeness: 1).order,
+                policy.grade(value: 50, difficulty: 65, completeness: 1).order,
+                Grade.insufficient.order,
+            ])
     }
 }

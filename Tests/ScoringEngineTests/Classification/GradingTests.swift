@@ -28,25 +28,34 @@ struct GradingTests {
         #expect(throws: ModelError.bandCount(names: 2, cuts: 2)) { try Bands(names: ["l", "h"], cuts: [40, 60]) }
         let bands = try! Bands(names: ["l", "h"], cuts: [50])
         #expect(throws: ModelError.gridShape(expectedRows: 2, expectedColumns: 2)) {
-            try GradingPolicy(valueBands: bands, difficultyBands: bands, grid: [[.a, .b]], minimumCompleteness: 0.5, ranking: RankingPolicy())
+            try GradingPolicy(
+                valueBands: bands, difficultyBands: bands, grid: [[.a, .b]], minimumCompleteness: 0.5, ranking: RankingPolicy())
         }
         #expect(throws: ModelError.completenessOutOfRange(1.5)) {
-            try GradingPolicy(valueBands: bands, difficultyBands: bands, grid: [[.a, .b], [.c, .d]], minimumCompleteness: 1.5, ranking: RankingPolicy())
+            try GradingPolicy(
+                valueBands: bands, difficultyBands: bands, grid: [[.a, .b], [.c, .d]], minimumCompleteness: 1.5, ranking: RankingPolicy())
         }
-        #expect(ModelError.bandCuts([60, 40]).description == "band cut points [\"60\", \"40\"] must increase strictly and lie within 0...100.")
+        #expect(
+            ModelError.bandCuts([60, 40]).description == "band cut points [\"60\", \"40\"] must increase strictly and lie within 0...100.")
     }
 
     @Test("weights: negative, NaN and an all-zero side are errors with a fix")
     func weights() {
         let grading = ModelFixtures.grading()
         #expect(throws: ModelError.negativeWeight(factor: "a", weight: -0.2)) {
-            try ScoringModel(name: "m", factors: [ModelFixtures.factor("a", .value, weight: -0.2), ModelFixtures.factor("b", .difficulty, weight: 1)], grading: grading)
+            try ScoringModel(
+                name: "m", factors: [ModelFixtures.factor("a", .value, weight: -0.2), ModelFixtures.factor("b", .difficulty, weight: 1)],
+                grading: grading)
         }
         #expect(throws: ModelError.self) {
-            try ScoringModel(name: "m", factors: [ModelFixtures.factor("a", .value, weight: .nan), ModelFixtures.factor("b", .difficulty, weight: 1)], grading: grading)
+            try ScoringModel(
+                name: "m", factors: [ModelFixtures.factor("a", .value, weight: .nan), ModelFixtures.factor("b", .difficulty, weight: 1)],
+                grading: grading)
         }
         #expect(throws: ModelError.allWeightsZero(side: .difficulty)) {
-            try ScoringModel(name: "m", factors: [ModelFixtures.factor("a", .value, weight: 1), ModelFixtures.factor("b", .difficulty, weight: 0)], grading: grading)
+            try ScoringModel(
+                name: "m", factors: [ModelFixtures.factor("a", .value, weight: 1), ModelFixtures.factor("b", .difficulty, weight: 0)],
+                grading: grading)
         }
         #expect(throws: ModelError.allWeightsZero(side: .difficulty)) {
             try ScoringModel(name: "m", factors: [ModelFixtures.factor("a", .value, weight: 1)], grading: grading)
@@ -63,9 +72,14 @@ struct GradingTests {
     func scales() {
         let grading = ModelFixtures.grading()
         func model(_ scale: Scale) throws -> ScoringModel {
-            try ScoringModel(name: "m", factors: [ModelFixtures.factor("a", .value, weight: 1, scale: scale), ModelFixtures.factor("b", .difficulty, weight: 1)], grading: grading)
+            try ScoringModel(
+                name: "m",
+                factors: [ModelFixtures.factor("a", .value, weight: 1, scale: scale), ModelFixtures.factor("b", .difficulty, weight: 1)],
+                grading: grading)
         }
-        #expect(throws: ModelError.invalidScale(factor: "a", reason: "min (5) must be less than max (5).")) { try model(.linear(min: 5, max: 5)) }
+        #expect(throws: ModelError.invalidScale(factor: "a", reason: "min (5) must be less than max (5).")) {
+            try model(.linear(min: 5, max: 5))
+        }
         #expect(throws: ModelError.self) { try model(.piecewise(points: [.init(x: 1, utility: 0), .init(x: 1, utility: 1)])) }
         #expect(throws: ModelError.self) { try model(.piecewise(points: [.init(x: 1, utility: 0), .init(x: 2, utility: 1.5)])) }
         #expect(throws: ModelError.self) { try model(.categorical(map: [.init(label: "x", utility: 2)])) }
@@ -77,7 +91,10 @@ struct GradingTests {
     func ranking() throws {
         let model = try ScoringModel(
             name: "r",
-            factors: [ModelFixtures.factor("v", .value, weight: 1, scale: .linear(min: 0, max: 100)), ModelFixtures.factor("d", .difficulty, weight: 1, scale: .linear(min: 0, max: 100))],
+            factors: [
+                ModelFixtures.factor("v", .value, weight: 1, scale: .linear(min: 0, max: 100)),
+                ModelFixtures.factor("d", .difficulty, weight: 1, scale: .linear(min: 0, max: 100)),
+            ],
             grading: ModelFixtures.grading())
         // (value, difficulty): z = A (80,10, key 75); y = A (80,10, key 75, tie by id); x = B (50,0, key 50); w = A (70, 50 → A? medium diff → A, key 45)
         let batch = ProspectBatch(
@@ -96,7 +113,10 @@ struct GradingTests {
         let premium = SegmentRule(
             id: "premium", label: LocalizedLabel(en: "Premium", zh: "优质客户"),
             groups: [
-                [Condition(column: "spend", comparison: .greater, operand: .number(1000)), Condition(column: "payment", comparison: .equal, operand: .text("good"))],
+                [
+                    Condition(column: "spend", comparison: .greater, operand: .number(1000)),
+                    Condition(column: "payment", comparison: .equal, operand: .text("good")),
+                ],
                 [Condition(column: "referrals", comparison: .greaterOrEqual, operand: .number(1))],
             ])
         let data = SegmentData(columns: [

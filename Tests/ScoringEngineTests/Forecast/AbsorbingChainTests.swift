@@ -35,7 +35,8 @@ struct AbsorbingChainTests {
                 win = (1 - pow(ratio, Double(i))) / (1 - pow(ratio, Double(n)))
                 duration = Double(i) / (q - p) - Double(n) / (q - p) * win
             }
-            #expect(chain.absorptionProbabilities[i - 1, 0].isApproximatelyEqual(to: win, absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
+            #expect(
+                chain.absorptionProbabilities[i - 1, 0].isApproximatelyEqual(to: win, absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
             #expect(chain.expectedPeriods[i - 1].isApproximatelyEqual(to: duration, absoluteTolerance: 1e-11, relativeTolerance: 1e-12))
         }
     }
@@ -45,13 +46,22 @@ struct AbsorbingChainTests {
         let (s, w, l) = (0.6, 0.3, 0.1)
         let chain = try AbsorbingChain(transient: Matrix([[s]]), absorbing: Matrix([[w, l]]))
         let tolerance = (absolute: 1e-13, relative: 1e-13)
-        #expect(chain.fundamental[0, 0].isApproximatelyEqual(to: 1 / (1 - s), absoluteTolerance: tolerance.absolute, relativeTolerance: tolerance.relative))
-        #expect(chain.absorptionProbabilities[0, 0].isApproximatelyEqual(to: w / (1 - s), absoluteTolerance: tolerance.absolute, relativeTolerance: tolerance.relative))
-        #expect(chain.expectedPeriods[0].isApproximatelyEqual(to: 1 / (1 - s), absoluteTolerance: tolerance.absolute, relativeTolerance: tolerance.relative))
+        #expect(
+            chain.fundamental[0, 0].isApproximatelyEqual(
+                to: 1 / (1 - s), absoluteTolerance: tolerance.absolute, relativeTolerance: tolerance.relative))
+        #expect(
+            chain.absorptionProbabilities[0, 0].isApproximatelyEqual(
+                to: w / (1 - s), absoluteTolerance: tolerance.absolute, relativeTolerance: tolerance.relative))
+        #expect(
+            chain.expectedPeriods[0].isApproximatelyEqual(
+                to: 1 / (1 - s), absoluteTolerance: tolerance.absolute, relativeTolerance: tolerance.relative))
         // T is geometric on 1, 2, …: Var = s / (1 − s)².
-        #expect(chain.periodVariances[0].isApproximatelyEqual(to: s / ((1 - s) * (1 - s)), absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
+        #expect(
+            chain.periodVariances[0].isApproximatelyEqual(to: s / ((1 - s) * (1 - s)), absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
         // The outcome is independent of the time: E[T | won] = E[T].
-        #expect(chain.expectedPeriodsGivenOutcome[0, 0].isApproximatelyEqual(to: 1 / (1 - s), absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
+        #expect(
+            chain.expectedPeriodsGivenOutcome[0, 0].isApproximatelyEqual(
+                to: 1 / (1 - s), absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
         let cumulative = chain.absorptionByPeriod(horizon: 6)
         for t in 0...6 {
             let expected = w * (1 - pow(s, Double(t))) / (1 - s)
@@ -74,8 +84,11 @@ struct AbsorbingChainTests {
         #expect(chain.expectedPeriods.isApproximatelyEqual(to: [10.0 / 3, 20.0 / 9], absoluteTolerance: 1e-13, relativeTolerance: 1e-13))
         // F(1) = R, F(2) = (I − Q²) B = R + Q R.
         let cumulative = chain.absorptionByPeriod(horizon: 2)
-        #expect(cumulative[1].isApproximatelyEqual(to: Matrix([[0, 0.2], [0.4, 0.1]]), absoluteTolerance: 1e-14, relativeTolerance: 1e-13))
-        let twoSteps = Matrix([[0 + 0.5 * 0 + 0.3 * 0.4, 0.2 + 0.5 * 0.2 + 0.3 * 0.1], [0.4 + 0.1 * 0 + 0.4 * 0.4, 0.1 + 0.1 * 0.2 + 0.4 * 0.1]])
+        #expect(
+            cumulative[1].isApproximatelyEqual(to: Matrix([[0, 0.2], [0.4, 0.1]]), absoluteTolerance: 1e-14, relativeTolerance: 1e-13))
+        let twoSteps = Matrix([
+            [0 + 0.5 * 0 + 0.3 * 0.4, 0.2 + 0.5 * 0.2 + 0.3 * 0.1], [0.4 + 0.1 * 0 + 0.4 * 0.4, 0.1 + 0.1 * 0.2 + 0.4 * 0.1],
+        ])
         #expect(cumulative[2].isApproximatelyEqual(to: twoSteps, absoluteTolerance: 1e-14, relativeTolerance: 1e-13))
     }
 
@@ -125,7 +138,9 @@ struct AbsorbingChainTests {
             for (index, checkpoint) in checkpoints.enumerated() {
                 let expected = cumulative[checkpoint][row, 0]
                 let observed = wonBy[index] / n
-                #expect(abs(observed - expected) <= 4 * (max(expected * (1 - expected), 1e-6) / n).squareRoot(), "stage \(stage), t = \(checkpoint)")
+                #expect(
+                    abs(observed - expected) <= 4 * (max(expected * (1 - expected), 1e-6) / n).squareRoot(),
+                    "stage \(stage), t = \(checkpoint)")
             }
         }
     }

@@ -70,6 +70,8 @@ struct ConversionFitterTests {
     @Test("too few outcomes of one kind is an error that says how many there are")
     func tooFew() throws {
         let (observations, chain) = try observations(count: 30, intercept: 0, value: 0, difficulty: 0, seed: 2)
-        #expect(throws: ForecastError.self) { try ConversionFitter(minimumPerOutcome: 50).fit(observations, chain: chain, scoringModel: "t") }
+        #expect(throws: ForecastError.self) {
+            try ConversionFitter(minimumPerOutcome: 50).fit(observations, chain: chain, scoringModel: "t")
+        }
     }
 }

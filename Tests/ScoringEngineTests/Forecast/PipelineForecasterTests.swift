@@ -18,7 +18,9 @@ struct PipelineForecasterTests {
         #expect(forecast.status == .stageOnly)
         #expect(forecast.probability == chain.absorptionProbabilities[2, 0])
         let within = try #require(forecast.probabilityWithinHorizon)
-        #expect(within.isApproximatelyEqual(to: chain.absorptionByPeriod(horizon: 6)[6][2, 0], absoluteTolerance: 1e-14, relativeTolerance: 1e-12))
+        #expect(
+            within.isApproximatelyEqual(
+                to: chain.absorptionByPeriod(horizon: 6)[6][2, 0], absoluteTolerance: 1e-14, relativeTolerance: 1e-12))
         #expect(forecast.expectedRevenue == 200 * chain.absorptionProbabilities[2, 0])
     }
 
@@ -34,10 +36,13 @@ struct PipelineForecasterTests {
         let probability = try #require(forecast.probability)
         #expect(probability.isApproximatelyEqual(to: p, absoluteTolerance: 1e-14, relativeTolerance: 1e-12))
         let share = forecaster.shareWonWithin(12, stage: 1)
-        #expect(try #require(forecast.probabilityWithinHorizon).isApproximatelyEqual(to: p * share, absoluteTolerance: 1e-14, relativeTolerance: 1e-12))
+        #expect(
+            try #require(forecast.probabilityWithinHorizon).isApproximatelyEqual(
+                to: p * share, absoluteTolerance: 1e-14, relativeTolerance: 1e-12))
         #expect(forecast.expectedRevenue == nil)
         // The timing per period sums to the share won within the horizon.
-        #expect(forecaster.winTiming(stage: 1).reduce(0, +).isApproximatelyEqual(to: share, absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
+        #expect(
+            forecaster.winTiming(stage: 1).reduce(0, +).isApproximatelyEqual(to: share, absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
     }
 
     @Test("insufficient information and a missing stage are flagged, with no probability")

@@ -65,8 +65,9 @@ struct RevenueSimulationTests {
             #expect(group.perPeriod[t].p10 <= group.perPeriod[t].p50 && group.perPeriod[t].p50 <= group.perPeriod[t].p90)
         }
         // Cumulative totals add up the periods.
-        #expect(group.cumulative[2].expected.isApproximatelyEqual(
-            to: group.perPeriod.map(\.expected).reduce(0, +), absoluteTolerance: 1e-6, relativeTolerance: 1e-12))
+        #expect(
+            group.cumulative[2].expected.isApproximatelyEqual(
+                to: group.perPeriod.map(\.expected).reduce(0, +), absoluteTolerance: 1e-6, relativeTolerance: 1e-12))
     }
 
     @Test("two accounts of 10 and 20 at one half: totals 0, 10, 20, 30 give P10 = 0 and P90 = 30")
@@ -102,8 +103,9 @@ struct RevenueSimulationTests {
         let parts = totals.groups(of: "stage")
         #expect(parts.map(\.accounts).reduce(0, +) == 400)
         for t in 0..<3 {
-            #expect(team.perPeriod[t].expected.isApproximatelyEqual(
-                to: parts.map { $0.perPeriod[t].expected }.reduce(0, +), absoluteTolerance: 1e-6, relativeTolerance: 1e-12))
+            #expect(
+                team.perPeriod[t].expected.isApproximatelyEqual(
+                    to: parts.map { $0.perPeriod[t].expected }.reduce(0, +), absoluteTolerance: 1e-6, relativeTolerance: 1e-12))
         }
     }
 }

@@ -12,28 +12,36 @@ struct TransitionEstimatorTests {
     func handCounts() throws {
         let histories = [
             // Enters stage 1 in January, 2 in March, won in April: 1→1, 1→2, 2→won.
-            AccountHistory(accountID: "A", events: [
-                StageEvent(accountID: "A", date: date("2024-01-10"), from: nil, to: .stage(1)),
-                StageEvent(accountID: "A", date: date("2024-03-02"), from: .stage(1), to: .stage(2)),
-                StageEvent(accountID: "A", date: date("2024-04-20"), from: .stage(2), to: .won),
-            ]),
+            AccountHistory(
+                accountID: "A",
+                events: [
+                    StageEvent(accountID: "A", date: date("2024-01-10"), from: nil, to: .stage(1)),
+                    StageEvent(accountID: "A", date: date("2024-03-02"), from: .stage(1), to: .stage(2)),
+                    StageEvent(accountID: "A", date: date("2024-04-20"), from: .stage(2), to: .won),
+                ]),
             // Two moves in one month count as one transition 1→3; then censored in stage 3
             // (observed until June 30: 3→3 in May and June).
-            AccountHistory(accountID: "B", events: [
-                StageEvent(accountID: "B", date: date("2024-03-05"), from: nil, to: .stage(1)),
-                StageEvent(accountID: "B", date: date("2024-04-03"), from: .stage(1), to: .stage(2)),
-                StageEvent(accountID: "B", date: date("2024-04-25"), from: .stage(2), to: .stage(3)),
-            ]),
+            AccountHistory(
+                accountID: "B",
+                events: [
+                    StageEvent(accountID: "B", date: date("2024-03-05"), from: nil, to: .stage(1)),
+                    StageEvent(accountID: "B", date: date("2024-04-03"), from: .stage(1), to: .stage(2)),
+                    StageEvent(accountID: "B", date: date("2024-04-25"), from: .stage(2), to: .stage(3)),
+                ]),
             // First seen moving (left-truncated): observation starts at the end of May in
             // stage 5; then 5→5 in June; its July loss is after the end of observation.
-            AccountHistory(accountID: "C", events: [
-                StageEvent(accountID: "C", date: date("2024-05-15"), from: .stage(4), to: .stage(5)),
-                StageEvent(accountID: "C", date: date("2024-07-01"), from: .stage(5), to: .lost),
-            ]),
+            AccountHistory(
+                accountID: "C",
+                events: [
+                    StageEvent(accountID: "C", date: date("2024-05-15"), from: .stage(4), to: .stage(5)),
+                    StageEvent(accountID: "C", date: date("2024-07-01"), from: .stage(5), to: .lost),
+                ]),
             // Enters in the last month: nothing complete to count.
-            AccountHistory(accountID: "D", events: [
-                StageEvent(accountID: "D", date: date("2024-07-02"), from: nil, to: .stage(1)),
-            ]),
+            AccountHistory(
+                accountID: "D",
+                events: [
+                    StageEvent(accountID: "D", date: date("2024-07-02"), from: nil, to: .stage(1))
+                ]),
         ]
         let estimator = TransitionEstimator(period: .month)
         let result = estimator.counts(histories, observedUntil: date("2024-06-30"))

@@ -1,7 +1,8 @@
 import Foundation
-@testable import ScoringEngine
 import ScoringTestSupport
 import Testing
+
+@testable import ScoringEngine
 
 /// Id-like columns and leak hints (issue 13, item 5), and one verdict per column.
 @Suite("Column screening: ids, leaks, one verdict per column")
@@ -9,7 +10,9 @@ struct ColumnScreeningTests {
     static let n = 2_000
 
     static func numeric(_ name: String, _ values: [Double]) -> LearningColumn { LearningColumn(name: name, values: .numeric(values)) }
-    static func labels(_ name: String, _ values: [String?]) -> LearningColumn { LearningColumn(name: name, values: .categorical(CategoryLabels(values))) }
+    static func labels(_ name: String, _ values: [String?]) -> LearningColumn {
+        LearningColumn(name: name, values: .categorical(CategoryLabels(values)))
+    }
 
     @Test("planted id-like columns are named; ordinary numbers and categories are not")
     func idLike() {
@@ -31,7 +34,9 @@ struct ColumnScreeningTests {
 
     @Test("leak hints: status words in the name or the labels, free text; none for ordinary columns")
     func leakHints() {
-        #expect(ColumnScreening.leakHint(Self.labels("close_reason", (0..<Self.n).map { ["price", "timing"][$0 % 2] }))?.contains("'reason'") == true)
+        #expect(
+            ColumnScreening.leakHint(Self.labels("close_reason", (0..<Self.n).map { ["price", "timing"][$0 % 2] }))?.contains("'reason'")
+                == true)
         #expect(ColumnScreening.leakHint(Self.labels("跟进状态", (0..<Self.n).map { ["a", "b"][$0 % 2] })) != nil)
         let statuses = (0..<Self.n).map { ["contract signed", "closed lost", "pending"][$0 % 3] as String? }
         #expect(ColumnScreening.leakHint(Self.labels("stage_note", statuses))?.contains("status words") == true)
@@ -51,10 +56,13 @@ struct ColumnScreeningTests {
         var columns = history.data.columns
         columns.append(Self.numeric("lead_number", (0..<n).map { Double(5_000 + $0) }.shuffled(using: &random)))
         columns.append(Self.labels("reference", (0..<n).map { "REF-\($0 * 7 + 3)" }))
-        columns.append(Self.labels("sales_note", history.data.outcomes.enumerated().map { row, won in
-            let good = random.nextDouble() < 0.7 ? won == 1 : won == 0
-            return (good ? "good talk with the client, follow up " : "client not responsive, parked ") + "note \(row % 2000)"
-        }))
+        columns.append(
+            Self.labels(
+                "sales_note",
+                history.data.outcomes.enumerated().map { row, won in
+                    let good = random.nextDouble() < 0.7 ? won == 1 : won == 0
+                    return (good ? "good talk with the client, follow up " : "client not responsive, parked ") + "note \(row % 2000)"
+                }))
         columns.append(Self.labels("account_status", (0..<n).map { _ in ["active", "dormant"][Int(random.next() % 2)] }))
         return LearningData(columns: columns, outcomes: history.data.outcomes)
     }
@@ -66,10 +74,22 @@ struct ColumnScreeningTests {
         options.candidates = .all
         let learned = try ModelLearner(options: options).learn(data, baseModel: LearningFixtures.baseModel())
         func reason(_ column: String) -> FactorReport.Reason? { learned.factors.first { $0.column == column }?.reason }
-        guard case .idLike = reason("lead_number") else { Issue.record("lead_number: \(String(describing: reason("lead_number")))"); return }
-        guard case .idLike = reason("reference") else { Issue.record("reference: \(String(describing: reason("reference")))"); return }
-        guard case .possibleLeak = reason("sales_note") else { Issue.record("sales_note: \(String(describing: reason("sales_note")))"); return }
-        guard case .possibleLeak = reason("account_status") else { Issue.record("account_status: \(String(describing: reason("account_status")))"); return }
+        guard case .idLike = reason("lead_number") else {
+            Issue.record("lead_number: \(String(describing: reason("lead_number")))")
+            return
+        }
+        guard case .idLike = reason("reference") else {
+            Issue.record("reference: \(String(describing: reason("reference")))")
+            return
+        }
+        guard case .possibleLeak = reason("sales_note") else {
+            Issue.record("sales_note: \(String(describing: reason("sales_note")))")
+            return
+        }
+        guard case .possibleLeak = reason("account_status") else {
+            Issue.record("account_status: \(String(describing: reason("account_status")))")
+            return
+        }
         for column in ["lead_number", "reference", "sales_note", "account_status"] {
             #expect(!learned.model.factors.contains { $0.column == column }, "\(column) is in the model")
         }

@@ -1,9 +1,10 @@
 import Foundation
 import LinearAlgebra
 import RealModule
-@testable import ScoringEngine
 import ScoringTestSupport
 import Testing
+
+@testable import ScoringEngine
 
 @Suite("Learner contributions and baselines")
 struct ContributionTests {

@@ -1,9 +1,10 @@
 import Foundation
 import LinearAlgebra
 import RealModule
-@testable import ScoringEngine
 import ScoringTestSupport
 import Testing
+
+@testable import ScoringEngine
 
 @Suite("Learner cross-validation")
 struct CrossValidationTests {
@@ -41,7 +42,8 @@ struct CrossValidationTests {
             maximumPreBins: 20, minimumBinCount: 50, pseudoCounts: 20, mergeSignificance: 0.05, minimumCategoryCount: 30)
         func fit(_ outcomes: [Double]) -> ColumnFit {
             let column = PreparedColumn(LearningColumn(name: "x", values: .numeric(values)), outcomes: outcomes, assignment: assignment)
-            return ColumnFit.learn(column, outcomes: outcomes, assignment: assignment, fold: 2, request: .monotone(increasing: true), settings: settings)
+            return ColumnFit.learn(
+                column, outcomes: outcomes, assignment: assignment, fold: 2, request: .monotone(increasing: true), settings: settings)
         }
         let before = fit(outcomes)
         for row in 0..<n where assignment[row] == 2 { outcomes[row] = 1 - outcomes[row] }
@@ -72,7 +74,8 @@ struct CrossValidationTests {
         let column = PreparedColumn(LearningColumn(name: "x", values: .numeric(values)), outcomes: outcomes, assignment: assignment)
         let settings = ColumnFit.Settings(
             maximumPreBins: 20, minimumBinCount: minimum, pseudoCounts: 20, mergeSignificance: 0.05, minimumCategoryCount: 30)
-        let fit = ColumnFit.learn(column, outcomes: outcomes, assignment: assignment, fold: -1, request: .monotone(increasing: increasing), settings: settings)
+        let fit = ColumnFit.learn(
+            column, outcomes: outcomes, assignment: assignment, fold: -1, request: .monotone(increasing: increasing), settings: settings)
         let bins = fit.groups.dropLast().filter { $0.evidence.count > 0 }
         #expect(bins.reduce(0) { $0 + $1.evidence.count } == n)
         if bins.count > 1 { #expect(bins.allSatisfy { $0.evidence.count >= minimum }) }

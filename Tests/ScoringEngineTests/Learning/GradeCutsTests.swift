@@ -1,7 +1,8 @@
 import Foundation
-@testable import ScoringEngine
 import ScoringTestSupport
 import Testing
+
+@testable import ScoringEngine
 
 @Suite("Learned grade cuts: win rates fall from A to D")
 struct GradeCutsTests {
@@ -43,7 +44,9 @@ struct GradeCutsTests {
         let c = try #require(baseRates[.c])
         // The premise: under the base cuts the letters are out of order.
         #expect(c.1 / c.0 > b.1 / b.0)
-        let baseGrades = training.value.indices.map { base.grade(value: training.value[$0], difficulty: training.difficulty[$0], completeness: 1) }
+        let baseGrades = training.value.indices.map {
+            base.grade(value: training.value[$0], difficulty: training.difficulty[$0], completeness: 1)
+        }
         let searched = try #require(
             ModelLearner.monotoneGrading(
                 base: base, valueScores: training.value, difficultyScores: training.difficulty, outcomes: training.outcomes,

@@ -1,7 +1,8 @@
 import Foundation
-@testable import ScoringEngine
 import ScoringTestSupport
 import Testing
+
+@testable import ScoringEngine
 
 /// Grades that tell the truth (issue 13, item 3): the table printed for the training accounts
 /// is the written model's, the cuts are never degenerate, and the win rates fall on new accounts.
@@ -108,9 +109,10 @@ struct GradeTruthTests {
                     #expect(abs(cut * 1000 - (cut * 1000).rounded()) < 1e-6, "trial \(trial): cut \(cut)")
                 }
             }
-            let found = Set(training.value.indices.map {
-                grading.grade(value: training.value[$0], difficulty: training.difficulty[$0], completeness: 1)
-            })
+            let found = Set(
+                training.value.indices.map {
+                    grading.grade(value: training.value[$0], difficulty: training.difficulty[$0], completeness: 1)
+                })
             if choice.ordered {
                 ordered += 1
                 for grade in [Grade.a, .b, .c, .d] { #expect(found.contains(grade), "trial \(trial): grade \(grade) empty") }

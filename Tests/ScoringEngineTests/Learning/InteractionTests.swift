@@ -24,8 +24,13 @@ enum InteractionFixtures {
 
     static func history(count n: Int, seed: UInt64, strength: Double) -> (data: LearningData, truth: [Double]) {
         var random = SeededRandom(seed: seed)
-        var a = [Double](), b = [Double](), effort = [Double](), noise = [Double](), colour = [String?]()
-        var outcomes = [Double](), truth = [Double]()
+        var a = [Double]()
+        var b = [Double]()
+        var effort = [Double]()
+        var noise = [Double]()
+        var colour = [String?]()
+        var outcomes = [Double]()
+        var truth = [Double]()
         let colours = ["red", "green", "blue"]
         for _ in 0..<n {
             let x = 10 * random.nextDouble()
@@ -100,7 +105,8 @@ struct InteractionTests {
         }
         let scale = learned.valueCoefficientSum * ab.weight  // log-odds per unit of utility
         let doubleDifference =
-            scale * (mean(first.high, second.high) - mean(first.high, second.low) - mean(first.low, second.high) + mean(first.low, second.low))
+            scale
+            * (mean(first.high, second.high) - mean(first.high, second.low) - mean(first.low, second.high) + mean(first.low, second.low))
         #expect(abs(doubleDifference - 2.8) <= 0.5, "double difference \(doubleDifference)")
         // Only the planted pair is worth a table.
         #expect(pairs.count <= 2, "\(pairs.map(\.id))")

@@ -14,7 +14,11 @@ import Testing
 struct JointRefitTests {
     static func history(count n: Int, seed: UInt64) -> LearningData {
         var random = SeededRandom(seed: seed)
-        var a = [Double](), b = [Double](), colour = [String?](), noise = [Double](), outcomes = [Double]()
+        var a = [Double]()
+        var b = [Double]()
+        var colour = [String?]()
+        var noise = [Double]()
+        var outcomes = [Double]()
         let colours = ["red", "green", "blue"]
         for _ in 0..<n {
             let x = 10 * random.nextDouble()
@@ -55,7 +59,9 @@ struct JointRefitTests {
         return (value - penalty.value, zip(gradient, penalty.gradient).map { $0 - $1 })
     }
 
-    @Test("fitted together, the score equations of curves and tables hold (one after the other they do not), and the groups carry the joint fit")
+    @Test(
+        "fitted together, the score equations of curves and tables hold (one after the other they do not), and the groups carry the joint fit"
+    )
     func jointFitIsTheMaximum() throws {
         let problem = CurveProblem(Self.history(count: 20_000, seed: 5))
         let learner = try ModelLearner()
@@ -63,7 +69,8 @@ struct JointRefitTests {
         let pairs = learner.learnInteractions(
             problem.inputs, curves: curves, outcomes: problem.outcomes, foldCount: problem.folds,
             trainRows: problem.trainRows, testRows: problem.testRows)
-        try #require(pairs.contains { Set([$0.first, $0.second]) == [0, 1] }, "no a × b table among \(pairs.map { ($0.first, $0.second) })")
+        try #require(
+            pairs.contains { Set([$0.first, $0.second]) == [0, 1] }, "no a × b table among \(pairs.map { ($0.first, $0.second) })")
         let joint = try learner.refitJointly(
             problem.inputs, curves: curves, pairs: pairs, outcomes: problem.outcomes, assignment: problem.assignment,
             trainRows: problem.trainRows)
@@ -114,7 +121,9 @@ struct JointRefitTests {
         #expect(bag != ModelLearner.baggedRows(rows, outcomes: outcomes, share: 0.85, stream: 1, seed: 42))
     }
 
-    @Test("with outer bags every slot's curves and tables are the mean of the bags' fits, each on its bag of the slot's rows; one bag is the plain refit")
+    @Test(
+        "with outer bags every slot's curves and tables are the mean of the bags' fits, each on its bag of the slot's rows; one bag is the plain refit"
+    )
     func outerBagsAverageTheFits() throws {
         // As `ModelLearner.learn` does: one OpenBLAS thread throughout, so that the fits
         // compared below round alike whatever other tests run meanwhile.

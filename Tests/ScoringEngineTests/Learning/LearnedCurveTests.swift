@@ -34,8 +34,13 @@ enum CurveFixtures {
 
     static func history(count n: Int, seed: UInt64) -> History {
         var random = SeededRandom(seed: seed)
-        var step = [Double](), ushape = [Double](), days = [Double](), effort = [Double](), noise = [Double]()
-        var truth = [Double](), outcomes = [Double]()
+        var step = [Double]()
+        var ushape = [Double]()
+        var days = [Double]()
+        var effort = [Double]()
+        var noise = [Double]()
+        var truth = [Double]()
+        var outcomes = [Double]()
         for _ in 0..<n {
             let s = 100 * random.nextDouble()
             let u = 6 * random.nextDouble() - 3

@@ -12,7 +12,10 @@ struct LearnerOrientationTests {
     /// lowers the chance.
     static func history(count n: Int, seed: UInt64) -> LearningData {
         var random = SeededRandom(seed: seed)
-        var budget = [Double](), x1 = [Double](), x2 = [Double](), outcomes = [Double]()
+        var budget = [Double]()
+        var x1 = [Double]()
+        var x2 = [Double]()
+        var outcomes = [Double]()
         for _ in 0..<n {
             let b = 50 * random.nextDouble()
             let a = random.nextGaussian()
@@ -39,12 +42,15 @@ struct LearnerOrientationTests {
     /// own) the column is reversed and the report says so; with the joint curves (the
     /// default) the curve is learned given the other factors, so it already falls with x2 and
     /// nothing needs reversing.
-    @Test("a suppressor column is kept with a positive weight and a falling utility (coarse groups: reversed, and the report says so)", arguments: [0, 256])
+    @Test(
+        "a suppressor column is kept with a positive weight and a falling utility (coarse groups: reversed, and the report says so)",
+        arguments: [0, 256])
     func reversed(curveBins: Int) throws {
         var options = ModelLearner.Options()
         options.candidates = .all
         options.maximumCurveBins = curveBins
-        let learned = try ModelLearner(options: options).learn(Self.history(count: 20_000, seed: 5), baseModel: LearningFixtures.baseModel())
+        let learned = try ModelLearner(options: options).learn(
+            Self.history(count: 20_000, seed: 5), baseModel: LearningFixtures.baseModel())
         let x2 = try #require(learned.model.factors.first { $0.column == "x2" })
         #expect(x2.weight > 0)
         #expect(learned.notes.contains { $0.hasPrefix("Reversed") && $0.contains("x2") } == (curveBins == 0))

@@ -36,7 +36,10 @@ enum LearningFixtures {
     /// the outcome except on 2% of rows.
     static func history(count n: Int, seed: UInt64, leak: Bool = false, candidates: Bool = true) -> History {
         var random = SeededRandom(seed: seed)
-        var budget = [Double](), delay = [Double](), region = [Double](), noise = [Double]()
+        var budget = [Double]()
+        var delay = [Double]()
+        var region = [Double]()
+        var noise = [Double]()
         var industry = [String?]()
         var truth = [Double]()
         var outcomes = [Double]()

@@ -1,7 +1,8 @@
 import Foundation
-@testable import ScoringEngine
 import ScoringTestSupport
 import Testing
+
+@testable import ScoringEngine
 
 /// The learner's step count, which drives `kam model fit`'s progress line (issue 20): steps
 /// rise one call at a time from the learner's threads, end at the announced total, and do not

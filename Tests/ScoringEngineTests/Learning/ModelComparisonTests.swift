@@ -1,7 +1,8 @@
 import Foundation
-@testable import ScoringEngine
 import ScoringTestSupport
 import Testing
+
+@testable import ScoringEngine
 
 /// Never recommend a worse model (issue 13, item 4).
 @Suite("Model comparison: the best model by cross-validated log loss")

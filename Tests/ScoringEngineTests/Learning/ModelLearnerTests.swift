@@ -62,7 +62,9 @@ private func expectBinsMatchTruth(_ report: FactorReport, values: [Double], trut
         let rate = total / Double(count)
         let standardError = 1 / (Double(count) * rate * (1 - rate)).squareRoot()
         let expected = log(rate / (1 - rate))
-        #expect(abs(group.logOdds - expected) <= 3 * standardError, "bin [\(lower ?? -.infinity), \(upper ?? .infinity)): \(group.logOdds) vs \(expected) ± \(3 * standardError)")
+        #expect(
+            abs(group.logOdds - expected) <= 3 * standardError,
+            "bin [\(lower ?? -.infinity), \(upper ?? .infinity)): \(group.logOdds) vs \(expected) ± \(3 * standardError)")
     }
 }
 
@@ -141,7 +143,10 @@ struct ModelLearnerTests {
         // The learned scale stores other; a label never seen scores like a pooled one.
         let model = Shared.learned.model
         let factor = try #require(model.factors.first { $0.column == "industry" })
-        guard case .categorical(_, let stored) = factor.scale else { Issue.record("industry is not categorical"); return }
+        guard case .categorical(_, let stored) = factor.scale else {
+            Issue.record("industry is not categorical")
+            return
+        }
         #expect(stored?.utility == other.scaleUtility)
         let data = LearningData(
             columns: [
@@ -189,7 +194,8 @@ struct ModelLearnerTests {
         #expect(evaluation.scores.difficulty.isApproximatelyEqual(to: fitted.difficulty, absoluteTolerance: 1e-12, relativeTolerance: 0))
         #expect(evaluation.scores.priority.isApproximatelyEqual(to: fitted.priority, absoluteTolerance: 1e-12, relativeTolerance: 0))
         #expect(evaluation.scores.probability.isApproximatelyEqual(to: fitted.probability, absoluteTolerance: 1e-12, relativeTolerance: 0))
-        #expect(evaluation.scores.completeness.isApproximatelyEqual(to: fitted.completeness, absoluteTolerance: 1e-12, relativeTolerance: 0))
+        #expect(
+            evaluation.scores.completeness.isApproximatelyEqual(to: fitted.completeness, absoluteTolerance: 1e-12, relativeTolerance: 0))
         #expect(evaluation.scores.grades == fitted.grades)
     }
 

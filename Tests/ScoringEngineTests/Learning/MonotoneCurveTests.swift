@@ -19,13 +19,18 @@ struct MonotoneCurveTests {
     /// - `ushape` (a candidate column, new to the model): 0.35 z² − 1.05, z ~ U(−3, 3).
     static let learned: LearnedModel = {
         var random = SeededRandom(seed: 21)
-        var rising = [Double](), falling = [Double](), bowl = [Double](), ushape = [Double](), outcomes = [Double]()
+        var rising = [Double]()
+        var falling = [Double]()
+        var bowl = [Double]()
+        var ushape = [Double]()
+        var outcomes = [Double]()
         for _ in 0..<8000 {
             let x = 100 * random.nextDouble()
             let d = 50 * random.nextDouble()
             let w = -3 + 6 * random.nextDouble()
             let z = -3 + 6 * random.nextDouble()
-            let eta = 1.5 * tanh((x - 40) / 15) - 0.04 * d + (d >= 20 && d < 25 ? 0.4 : 0) + 0.3 * w * w - 0.9
+            let eta =
+                1.5 * tanh((x - 40) / 15) - 0.04 * d + (d >= 20 && d < 25 ? 0.4 : 0) + 0.3 * w * w - 0.9
                 + 0.35 * z * z - 1.05 + 1
             rising.append((x * 100).rounded() / 100)
             falling.append((d * 100).rounded() / 100)
@@ -65,7 +70,10 @@ struct MonotoneCurveTests {
 
     /// The largest rise and the largest drop from one bin to a later one.
     static func largestMoves(_ utilities: [Double]) -> (rise: Double, drop: Double) {
-        var low = Double.infinity, high = -Double.infinity, rise = 0.0, drop = 0.0
+        var low = Double.infinity
+        var high = -Double.infinity
+        var rise = 0.0
+        var drop = 0.0
         for u in utilities {
             rise = max(rise, u - low)
             drop = max(drop, high - u)
@@ -87,7 +95,8 @@ struct MonotoneCurveTests {
         #expect(shapes["ushape"] == .free)
     }
 
-    @Test("a declared direction is enforced: every step of the learned utilities goes one way (within 1e-12), the bump against it is pooled")
+    @Test(
+        "a declared direction is enforced: every step of the learned utilities goes one way (within 1e-12), the bump against it is pooled")
     func enforced() {
         for id in ["rising", "falling"] {
             let utilities = Self.binUtilities(id)
@@ -109,7 +118,9 @@ struct MonotoneCurveTests {
             // The lowest (or, reversed, highest) bin is inside the range, not at an end.
             let middle = 0.5 * ((utilities.first ?? 0) + (utilities.last ?? 0))
             let extreme = utilities.indices.max { abs(utilities[$0] - middle) < abs(utilities[$1] - middle) } ?? 0
-            #expect(extreme > utilities.count / 5 && extreme < utilities.count * 4 / 5, "\(id): extreme at bin \(extreme) of \(utilities.count)")
+            #expect(
+                extreme > utilities.count / 5 && extreme < utilities.count * 4 / 5, "\(id): extreme at bin \(extreme) of \(utilities.count)"
+            )
         }
     }
 }

@@ -11,11 +11,16 @@ struct OutcomeBinningTests {
         // W = L = 200: %won 0.1, 0.5, 0.4; %lost 0.4, 0.5, 0.1; WoE ln 0.25, 0, ln 4.
         let groups = [Evidence(count: 100, won: 20), Evidence(count: 200, won: 100), Evidence(count: 100, won: 80)]
         let expected = 0.3 * log(4.0) + 0.3 * log(4.0)
-        #expect(OutcomeBinning.informationValue(groups).isApproximatelyEqual(to: expected, absoluteTolerance: 1e-14, relativeTolerance: 1e-14))
-        #expect(OutcomeBinning.weightOfEvidence(groups[0], won: 200, lost: 200).isApproximatelyEqual(to: log(0.25), absoluteTolerance: 1e-14, relativeTolerance: 1e-14))
+        #expect(
+            OutcomeBinning.informationValue(groups).isApproximatelyEqual(to: expected, absoluteTolerance: 1e-14, relativeTolerance: 1e-14))
+        #expect(
+            OutcomeBinning.weightOfEvidence(groups[0], won: 200, lost: 200).isApproximatelyEqual(
+                to: log(0.25), absoluteTolerance: 1e-14, relativeTolerance: 1e-14))
         // A group with no lost account gets 0.5 added to both cells: WoE = ln((10.5/W)/(0.5/L)).
         let pure = Evidence(count: 10, won: 10)
-        #expect(OutcomeBinning.weightOfEvidence(pure, won: 100, lost: 50).isApproximatelyEqual(to: log((10.5 / 100) / (0.5 / 50)), absoluteTolerance: 1e-14, relativeTolerance: 1e-14))
+        #expect(
+            OutcomeBinning.weightOfEvidence(pure, won: 100, lost: 50).isApproximatelyEqual(
+                to: log((10.5 / 100) / (0.5 / 50)), absoluteTolerance: 1e-14, relativeTolerance: 1e-14))
     }
 
     @Test("χ² of a 2×2 table and its p-value match closed forms")
@@ -24,7 +29,8 @@ struct OutcomeBinningTests {
         let statistic = OutcomeBinning.chiSquare(.init(first: 0, count: 100, won: 30), .init(first: 1, count: 100, won: 50))
         let expected: Double = 200.0 * 4e6 / (100.0 * 100.0 * 80.0 * 120.0)
         #expect(statistic.isApproximatelyEqual(to: expected, absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
-        #expect(OutcomeBinning.chiSquarePValue(3.841458820694124).isApproximatelyEqual(to: 0.05, absoluteTolerance: 1e-9, relativeTolerance: 0))
+        #expect(
+            OutcomeBinning.chiSquarePValue(3.841458820694124).isApproximatelyEqual(to: 0.05, absoluteTolerance: 1e-9, relativeTolerance: 0))
     }
 
     @Test("shrunk rate: a group of 5 lands near the overall rate")

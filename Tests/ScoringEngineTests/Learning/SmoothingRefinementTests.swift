@@ -14,7 +14,10 @@ private enum RefinementFixture {
 
     static func history(count n: Int, seed: UInt64) -> (data: LearningData, truth: [Double]) {
         var random = SeededRandom(seed: seed)
-        var jaggedValues = [Double](), smoothValues = [Double](), outcomes = [Double](), truth = [Double]()
+        var jaggedValues = [Double]()
+        var smoothValues = [Double]()
+        var outcomes = [Double]()
+        var truth = [Double]()
         for _ in 0..<n {
             let j = Double(Int(40 * random.nextDouble()))
             let s = 100 * random.nextDouble()

@@ -32,8 +32,9 @@ struct LearnedScaleTests {
         // The table used by every scoring path and Scale.utility(of:) agree bit for bit.
         #expect(xs.map { Scale.binned(bins: Self.bins).utility(of: $0) } == expected)
         let decreasing = ModelFixtures.factor("x", .value, weight: 1, scale: .binned(bins: Self.bins), direction: .decreasing)
-        #expect(utilities(decreasing, .numeric(xs)).isApproximatelyEqual(
-            to: expected.map { 1 - $0 }, absoluteTolerance: 1e-15, relativeTolerance: 0))
+        #expect(
+            utilities(decreasing, .numeric(xs)).isApproximatelyEqual(
+                to: expected.map { 1 - $0 }, absoluteTolerance: 1e-15, relativeTolerance: 0))
     }
 
     @Test("binned scales are validated: edges increase, only the last bin is open, utilities in 0...1")
@@ -70,7 +71,8 @@ struct LearnedScaleTests {
             id: "x", label: LocalizedLabel(en: "x", zh: "x"), column: "x", side: .value, weight: 1,
             scale: .linear(min: 0, max: 10), missing: .fixed(utility: 1.5, evidence: nil))
         #expect(throws: ModelError.invalidMissingUtility(factor: "x", utility: 1.5)) {
-            try ScoringModel(name: "t", factors: [bad, ModelFixtures.factor("y", .difficulty, weight: 1)], grading: ModelFixtures.grading())
+            try ScoringModel(
+                name: "t", factors: [bad, ModelFixtures.factor("y", .difficulty, weight: 1)], grading: ModelFixtures.grading())
         }
     }
 
@@ -79,7 +81,9 @@ struct LearnedScaleTests {
         let calibration = try Calibration(method: .platt(intercept: -2, slope: 0.05))
         for score in [-100.0, -10, 0, 40, 100] {
             let expected = 1 / (1 + exp(-(-2 + 0.05 * score)))
-            #expect(calibration.probability(ofScore: score).isApproximatelyEqual(to: expected, absoluteTolerance: 1e-15, relativeTolerance: 1e-14))
+            #expect(
+                calibration.probability(ofScore: score).isApproximatelyEqual(
+                    to: expected, absoluteTolerance: 1e-15, relativeTolerance: 1e-14))
         }
         // Far in the tails the stable form neither overflows nor returns NaN.
         #expect(try Calibration(method: .platt(intercept: 0, slope: 1)).probability(ofScore: -1e4) == 0)
@@ -88,11 +92,16 @@ struct LearnedScaleTests {
 
     @Test("isotonic calibration interpolates linearly between its points and is flat beyond them")
     func isotonic() throws {
-        let points: [Calibration.Point] = [.init(score: -20, probability: 0.05), .init(score: 0, probability: 0.2), .init(score: 20, probability: 0.2), .init(score: 40, probability: 0.8)]
+        let points: [Calibration.Point] = [
+            .init(score: -20, probability: 0.05), .init(score: 0, probability: 0.2), .init(score: 20, probability: 0.2),
+            .init(score: 40, probability: 0.8),
+        ]
         let calibration = try Calibration(method: .isotonic(points: points))
         let scores: [Double] = [-50, -20, -10, 0, 10, 30, 40, 90]
         let expected = [0.05, 0.05, 0.125, 0.2, 0.2, 0.5, 0.8, 0.8]
-        #expect(scores.map(calibration.probability(ofScore:)).isApproximatelyEqual(to: expected, absoluteTolerance: 1e-15, relativeTolerance: 0))
+        #expect(
+            scores.map(calibration.probability(ofScore:)).isApproximatelyEqual(to: expected, absoluteTolerance: 1e-15, relativeTolerance: 0)
+        )
     }
 
     @Test(
@@ -117,7 +126,9 @@ struct LearnedScaleTests {
         let calibrated = try model.replacing(calibration: try Calibration(method: .platt(intercept: -1, slope: 0.02)))
         let key = model.grading.ranking.key(value: 60, difficulty: 20)
         let expected = 1 / (1 + exp(1 - 0.02 * key))
-        #expect(try #require(calibrated.probability(value: 60, difficulty: 20)).isApproximatelyEqual(to: expected, absoluteTolerance: 1e-15, relativeTolerance: 1e-14))
+        #expect(
+            try #require(calibrated.probability(value: 60, difficulty: 20)).isApproximatelyEqual(
+                to: expected, absoluteTolerance: 1e-15, relativeTolerance: 1e-14))
         // Replacing nothing else keeps the rest of the model.
         #expect(calibrated.factors == model.factors)
         #expect(try calibrated.replacing(calibration: .some(nil)) == model)

@@ -42,7 +42,9 @@ struct ScaleTests {
 
     @Test("piecewise interpolates between points and is flat outside them")
     func piecewise() {
-        let points: [Scale.Point] = [.init(x: 0, utility: 0), .init(x: 30, utility: 0.2), .init(x: 90, utility: 0.7), .init(x: 180, utility: 1)]
+        let points: [Scale.Point] = [
+            .init(x: 0, utility: 0), .init(x: 30, utility: 0.2), .init(x: 90, utility: 0.7), .init(x: 180, utility: 1),
+        ]
         let factor = ModelFixtures.factor("x", .difficulty, weight: 1, scale: .piecewise(points: points))
         let result = utilities(factor, .numeric([-10, 0, 15, 30, 60, 135, 180, 400]))
         let expected = [0, 0, 0.1, 0.2, 0.45, 0.85, 1, 1]
@@ -59,7 +61,8 @@ struct ScaleTests {
     @Test("min-max is batch-relative; a batch without spread gets 0.5")
     func minMax() {
         let factor = ModelFixtures.factor("x", .value, weight: 1, scale: .minMax)
-        #expect(utilities(factor, .numeric([5, 10, 7.5])).isApproximatelyEqual(to: [0, 1, 0.5], absoluteTolerance: 1e-15, relativeTolerance: 0))
+        #expect(
+            utilities(factor, .numeric([5, 10, 7.5])).isApproximatelyEqual(to: [0, 1, 0.5], absoluteTolerance: 1e-15, relativeTolerance: 0))
         #expect(utilities(factor, .numeric([3, 3])) == [0.5, 0.5])
         #expect(Scale.minMax.isBatchRelative)
     }
@@ -89,8 +92,11 @@ struct ScaleTests {
         let result = utilities(mean, .numeric([.nan, 10, 2, .nan]))
         #expect(result.isApproximatelyEqual(to: [0.6, 1, 0.2, 0.6], absoluteTolerance: 1e-15, relativeTolerance: 0))
         let categorical = ModelFixtures.factor(
-            "c", .value, weight: 1, scale: .categorical(map: [.init(label: "x", utility: 0.2), .init(label: "y", utility: 0.8)]), missing: .mean)
-        #expect(utilities(categorical, .categorical([-1, 0, 1, 1])).isApproximatelyEqual(to: [0.6, 0.2, 0.8, 0.8], absoluteTolerance: 1e-15, relativeTolerance: 0))
+            "c", .value, weight: 1, scale: .categorical(map: [.init(label: "x", utility: 0.2), .init(label: "y", utility: 0.8)]),
+            missing: .mean)
+        #expect(
+            utilities(categorical, .categorical([-1, 0, 1, 1])).isApproximatelyEqual(
+                to: [0.6, 0.2, 0.8, 0.8], absoluteTolerance: 1e-15, relativeTolerance: 0))
     }
 
     @Test("completeness is the weighted share of factors present, each side weighing one half")

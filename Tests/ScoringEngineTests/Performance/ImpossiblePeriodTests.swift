@@ -21,7 +21,9 @@ struct ImpossiblePeriodTests {
         #expect(ReviewPeriod.impossiblePeriod(text) == reason)
     }
 
-    @Test("valid periods and plain text are not flagged", arguments: ["2024Q2", "2024-Q4", "Q1 2024", "2024年第二季度", "2024-06", "2024年12月", "2024", "2024年", "H1 2024", "FY2024", "spring"])
+    @Test(
+        "valid periods and plain text are not flagged",
+        arguments: ["2024Q2", "2024-Q4", "Q1 2024", "2024年第二季度", "2024-06", "2024年12月", "2024", "2024年", "H1 2024", "FY2024", "spring"])
     func valid(text: String) {
         #expect(ReviewPeriod.impossiblePeriod(text) == nil)
     }

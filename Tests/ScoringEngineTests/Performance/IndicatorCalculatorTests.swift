@@ -70,16 +70,23 @@ struct IndicatorCalculatorTests {
         #expect(
             calculator.value(of: .salesCompletion, for: record, profile: nil).notApplicable?.message(.en)
                 == "'planned_sales' is 0, so the ratio is undefined ('sales' is 50)")
-        #expect(calculator.value(of: .profileCompleteness, for: record, profile: ProfileSummary()).notApplicable == NotApplicable(.noAccounts))
+        #expect(
+            calculator.value(of: .profileCompleteness, for: record, profile: ProfileSummary()).notApplicable == NotApplicable(.noAccounts))
     }
 
     @Test("a figure not recorded makes its indicators n/a with the field named")
     func notRecorded() {
         let record = PerformanceFixtures.record(
             PerformanceFixtures.plan(settlement: nil), PerformanceFixtures.actual(due: nil, atStart: nil, previousSales: nil))
-        #expect(calculator.value(of: .settlementRate, for: record, profile: nil).notApplicable == NotApplicable(.notRecorded(field: "planned_settlement")))
-        #expect(calculator.value(of: .collectionRate, for: record, profile: nil).notApplicable == NotApplicable(.notRecorded(field: "cash_due")))
-        #expect(calculator.value(of: .churnRate, for: record, profile: nil).notApplicable == NotApplicable(.notRecorded(field: "accounts_at_start")))
+        #expect(
+            calculator.value(of: .settlementRate, for: record, profile: nil).notApplicable
+                == NotApplicable(.notRecorded(field: "planned_settlement")))
+        #expect(
+            calculator.value(of: .collectionRate, for: record, profile: nil).notApplicable == NotApplicable(.notRecorded(field: "cash_due"))
+        )
+        #expect(
+            calculator.value(of: .churnRate, for: record, profile: nil).notApplicable
+                == NotApplicable(.notRecorded(field: "accounts_at_start")))
         #expect(
             calculator.value(of: .salesGrowth, for: record, profile: nil).notApplicable
                 == NotApplicable(.noPreviousSales(previousPeriod: "2024Q1")))

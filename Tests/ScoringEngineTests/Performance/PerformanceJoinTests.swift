@@ -26,7 +26,8 @@ struct PerformanceJoinTests {
         #expect(join.plansWithoutActuals.map(\.person) == ["B"])
         #expect(join.actualsWithoutPlans.map(\.line) == [4, 6])
         #expect(join.previousPeriodActuals.map(\.line) == [3])
-        let accounted = join.records.count * 2 + join.plansWithoutActuals.count + join.actualsWithoutPlans.count
+        let accounted =
+            join.records.count * 2 + join.plansWithoutActuals.count + join.actualsWithoutPlans.count
             + join.previousPeriodActuals.count + join.otherPeriodPlans.count + join.otherPeriodActuals.count
         #expect(accounted == plans.count + actuals.count)
     }
@@ -34,7 +35,9 @@ struct PerformanceJoinTests {
     @Test("a period filter leaves other periods out, counted")
     func filter() {
         let plans = [F.plan("A", line: 2), F.plan("A", period: "2024Q3", line: 3)]
-        let actuals = [F.actual("A", previousSales: nil, line: 2), F.actual("A", period: "2024Q3", line: 3), F.actual("A", period: "2024Q4", line: 4)]
+        let actuals = [
+            F.actual("A", previousSales: nil, line: 2), F.actual("A", period: "2024Q3", line: 3), F.actual("A", period: "2024Q4", line: 4),
+        ]
         let join = PerformanceJoin.join(plans: plans, actuals: actuals, period: ReviewPeriod("2024-Q3"))
         #expect(join.records.map(\.plan.line) == [3])
         #expect(join.records[0].previousSales == .stated(800))

@@ -123,7 +123,8 @@ struct ScorecardTests {
         #expect(wang.items[0].explanation(.zh) == "销售额 880 / 计划 800 = 110%:高于100% 2 个完整的5%档 → 25 + 2 = 27")
         #expect(
             wang.items[1].explanation(.en)
-                == "sales 880 against 760 before: +120万: 12 whole steps of 10万 above the previous period → 0 + 12 = 12, capped at the maximum 10")
+                == "sales 880 against 760 before: +120万: 12 whole steps of 10万 above the previous period → 0 + 12 = 12, capped at the maximum 10"
+        )
         #expect(wang.items[8].explanation(.en) == "late_count 0/1/0 → −1; 5 − 1 = 4")
         #expect(wang.items[9].explanation(.en) == "nothing deducted (conduct_violations 0) → 5")
         #expect(wang.items[9].explanation(.zh) == "无扣分(conduct_violations 0)→ 5")
@@ -151,7 +152,10 @@ struct ScorecardTests {
         }
         #expect(throws: ScorecardError.nonPositiveMaximum(item: "x", value: 0)) { try one(.rating(RatingRule(column: "x")), maximum: 0) }
         #expect(throws: ScorecardError.nonPositiveStep(item: "x", value: 0)) {
-            try one(.stepped(SteppedRule(measure: .salesCompletion, standard: 100, pointsAtStandard: 5, above: .init(step: 0, points: 1), below: nil)))
+            try one(
+                .stepped(
+                    SteppedRule(measure: .salesCompletion, standard: 100, pointsAtStandard: 5, above: .init(step: 0, points: 1), below: nil)
+                ))
         }
         #expect(throws: ScorecardError.pointsAtStandardOutOfRange(item: "x", value: 6, maximum: 5)) {
             try one(.stepped(SteppedRule(measure: .salesCompletion, standard: 100, pointsAtStandard: 6, above: nil, below: nil)))
@@ -159,15 +163,23 @@ struct ScorecardTests {
         #expect(throws: ScorecardError.levelOutOfRange(item: "x", level: "6", maximum: 5)) {
             try one(.rating(RatingRule(column: "x", levels: [.init(points: 6...6)])))
         }
-        let closed = DeductionRule(deductions: [.init(column: "late", charge: .monthlyTiers([.init(from: 1, to: 3, points: 1), .init(from: 4, to: 6, points: 2)]))])
+        let closed = DeductionRule(deductions: [
+            .init(column: "late", charge: .monthlyTiers([.init(from: 1, to: 3, points: 1), .init(from: 4, to: 6, points: 2)]))
+        ])
         #expect(
             throws: ScorecardError.badTiers(
                 item: "x", column: "late", problem: "end at 6; remove the last tier's 'to' so that every higher count is charged too.")
         ) { try one(.deductions(closed)) }
-        let gap = DeductionRule(deductions: [.init(column: "late", charge: .monthlyTiers([.init(from: 1, to: 3, points: 1), .init(from: 5, points: 2)]))])
+        let gap = DeductionRule(deductions: [
+            .init(column: "late", charge: .monthlyTiers([.init(from: 1, to: 3, points: 1), .init(from: 5, points: 2)]))
+        ])
         #expect(throws: (any Error).self) { try one(.deductions(gap)) }
         #expect(
-            ScorecardError.badTiers(item: "attendance", column: "late_count", problem: "end at 6; remove the last tier's 'to' so that every higher count is charged too.").description
-                == "the tiers of 'late_count' in 'attendance' end at 6; remove the last tier's 'to' so that every higher count is charged too.")
+            ScorecardError.badTiers(
+                item: "attendance", column: "late_count",
+                problem: "end at 6; remove the last tier's 'to' so that every higher count is charged too."
+            ).description
+                == "the tiers of 'late_count' in 'attendance' end at 6; remove the last tier's 'to' so that every higher count is charged too."
+        )
     }
 }

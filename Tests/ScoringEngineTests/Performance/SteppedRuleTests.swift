@@ -71,7 +71,10 @@ struct SteppedRuleTests {
         arguments: [(0.0, 5.0), (2.0, 7.0), (-1.0, 5.0), (-2.0, 4.0), (-3.0, 4.0), (-4.0, 3.0), (-10.0, 0.0), (-20.0, 0.0)])
     func newCustomers(difference: Double, points: Double) throws {
         let item = try #require(PerformanceFixtures.seedItems().first { $0.id == "new_customers" })
-        guard case .stepped(let rule) = item.rule else { Issue.record("not stepped"); return }
+        guard case .stepped(let rule) = item.rule else {
+            Issue.record("not stepped")
+            return
+        }
         #expect(rule.outcome(measured: difference, maximum: 5).points == points)
     }
 
@@ -80,7 +83,10 @@ struct SteppedRuleTests {
         arguments: [(0.0, 0.0), (9.0, 0.0), (10.0, 1.0), (45.0, 4.0), (100.0, 10.0), (150.0, 10.0), (-38.0, 0.0)])
     func growth(increase: Double, points: Double) throws {
         let item = try #require(PerformanceFixtures.seedItems().first { $0.id == "sales_growth" })
-        guard case .stepped(let rule) = item.rule else { Issue.record("not stepped"); return }
+        guard case .stepped(let rule) = item.rule else {
+            Issue.record("not stepped")
+            return
+        }
         #expect(rule.outcome(measured: increase, maximum: 10).points == points)
         // A plan's growth step of 5万 doubles the points (still capped at 10).
         #expect(rule.outcome(measured: increase, maximum: 10, aboveStep: 5).points == min(10, max(0, (increase / 5).rounded(.down))))

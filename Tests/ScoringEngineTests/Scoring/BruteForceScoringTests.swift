@@ -105,9 +105,15 @@ struct BruteForceScoringTests {
             let weights = pipeline.scorer.scenarioWeights[scenario]
             let expected = Self.referenceScores(model: model, batch: batch, weights: weights)
             for row in 0..<batch.count {
-                #expect(assessment.value(row, scenario: scenario).isApproximatelyEqual(to: expected[row].value, absoluteTolerance: 1e-9, relativeTolerance: 0))
-                #expect(assessment.difficulty(row, scenario: scenario).isApproximatelyEqual(to: expected[row].difficulty, absoluteTolerance: 1e-9, relativeTolerance: 0))
-                #expect(assessment.completeness(row).isApproximatelyEqual(to: expected[row].completeness, absoluteTolerance: 1e-12, relativeTolerance: 0))
+                #expect(
+                    assessment.value(row, scenario: scenario).isApproximatelyEqual(
+                        to: expected[row].value, absoluteTolerance: 1e-9, relativeTolerance: 0))
+                #expect(
+                    assessment.difficulty(row, scenario: scenario).isApproximatelyEqual(
+                        to: expected[row].difficulty, absoluteTolerance: 1e-9, relativeTolerance: 0))
+                #expect(
+                    assessment.completeness(row).isApproximatelyEqual(
+                        to: expected[row].completeness, absoluteTolerance: 1e-12, relativeTolerance: 0))
                 // Within 0...100 up to the rounding of the product (1e-9).
                 #expect((-1e-9...(100 + 1e-9)).contains(assessment.value(row, scenario: scenario)))
             }
@@ -122,8 +128,11 @@ struct BruteForceScoringTests {
         let assessment = ScoringPipeline(model: model).assess(batch)
         for row in 0..<batch.count {
             let explanation = assessment.explanation(of: row)
-            #expect(explanation.total(.value).isApproximatelyEqual(to: assessment.value(row), absoluteTolerance: 1e-9, relativeTolerance: 0))
-            #expect(explanation.total(.difficulty).isApproximatelyEqual(to: assessment.difficulty(row), absoluteTolerance: 1e-9, relativeTolerance: 0))
+            #expect(
+                explanation.total(.value).isApproximatelyEqual(to: assessment.value(row), absoluteTolerance: 1e-9, relativeTolerance: 0))
+            #expect(
+                explanation.total(.difficulty).isApproximatelyEqual(
+                    to: assessment.difficulty(row), absoluteTolerance: 1e-9, relativeTolerance: 0))
             #expect(explanation.reasonsUp().allSatisfy { $0.impact > 0 })
             #expect(explanation.reasonsDown().allSatisfy { $0.impact < 0 })
         }

@@ -1,9 +1,10 @@
 import Foundation
 import LinearAlgebra
 import RealModule
-@testable import ScoringEngine
 import ScoringTestSupport
 import Testing
+
+@testable import ScoringEngine
 
 /// The stopping rule of ``LogisticRegression`` and ``WeightFit``'s internal fits at a
 /// million rows: Newton decrement per unit weight, a bounded line search, warm starts.
@@ -79,7 +80,9 @@ struct LogisticRegressionStoppingTests {
     // reference Newton take about a minute there (well under a second each in release).
     static let millionRows = 1_000_000
 
-    @Test("a million-row weight fit: every internal fit converges within 10 Newton steps; the final fit equals a plain reference Newton to 1e-8")
+    @Test(
+        "a million-row weight fit: every internal fit converges within 10 Newton steps; the final fit equals a plain reference Newton to 1e-8"
+    )
     func millionRows() throws {
         let (utilities, outcomes) = Self.sample(rows: Self.millionRows, seed: 21)
         let result = try WeightFit(prior: .model, strength: .fixed(1), folds: 5, seed: 1)

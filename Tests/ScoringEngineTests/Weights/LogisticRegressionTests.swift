@@ -126,18 +126,21 @@ struct LogisticRegressionTests {
         let interceptError = try #require(fitted.interceptStandardError)
         #expect(abs(intercept - -0.5) <= 3.5 * interceptError)
         for (index, value) in truth.enumerated() {
-            #expect(abs(fitted.coefficients[index] - value) <= 3.5 * fitted.standardErrors[index],
-                    "coefficient \(index): \(fitted.coefficients[index]) ± \(fitted.standardErrors[index]) vs \(value)")
+            #expect(
+                abs(fitted.coefficients[index] - value) <= 3.5 * fitted.standardErrors[index],
+                "coefficient \(index): \(fitted.coefficients[index]) ± \(fitted.standardErrors[index]) vs \(value)")
             // 95% intervals from `estimates` agree with the raw numbers.
             let interval = fitted.estimates[index + 1].confidenceInterval()
-            #expect(interval.lowerBound.isApproximatelyEqual(
-                to: fitted.coefficients[index] - 1.959963984540054 * fitted.standardErrors[index],
-                absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
+            #expect(
+                interval.lowerBound.isApproximatelyEqual(
+                    to: fitted.coefficients[index] - 1.959963984540054 * fitted.standardErrors[index],
+                    absoluteTolerance: 1e-12, relativeTolerance: 1e-12))
         }
         // Standard errors shrink like 1/√n: at n = 20,000 they are a few hundredths.
         #expect(fitted.standardErrors.allSatisfy { $0 > 0.01 && $0 < 0.05 })
-        #expect(fitted.effectiveParameterCount.isApproximatelyEqual(
-            to: 5, absoluteTolerance: 1e-9, relativeTolerance: 0))
+        #expect(
+            fitted.effectiveParameterCount.isApproximatelyEqual(
+                to: 5, absoluteTolerance: 1e-9, relativeTolerance: 0))
         #expect(fitted.pValues[0] < 1e-10)
     }
 
@@ -167,13 +170,15 @@ struct LogisticRegressionTests {
         }
     }
 
-    @Test("matches a plain Newton iteration on small cases to 1e-8", arguments: [
-        SmallCase(rows: 30, intercept: true, penalty: 0, prior: nil, weighted: false, offset: false),
-        SmallCase(rows: 12, intercept: true, penalty: 0.7, prior: nil, weighted: false, offset: false),
-        SmallCase(rows: 25, intercept: false, penalty: 2, prior: [1.5, -0.5, 0.25], weighted: false, offset: false),
-        SmallCase(rows: 40, intercept: true, penalty: 1, prior: [0.5, 0.5, 0.5], weighted: true, offset: true),
-        SmallCase(rows: 8, intercept: true, penalty: 5, prior: [2, -2, 0], weighted: true, offset: false),
-    ])
+    @Test(
+        "matches a plain Newton iteration on small cases to 1e-8",
+        arguments: [
+            SmallCase(rows: 30, intercept: true, penalty: 0, prior: nil, weighted: false, offset: false),
+            SmallCase(rows: 12, intercept: true, penalty: 0.7, prior: nil, weighted: false, offset: false),
+            SmallCase(rows: 25, intercept: false, penalty: 2, prior: [1.5, -0.5, 0.25], weighted: false, offset: false),
+            SmallCase(rows: 40, intercept: true, penalty: 1, prior: [0.5, 0.5, 0.5], weighted: true, offset: true),
+            SmallCase(rows: 8, intercept: true, penalty: 5, prior: [2, -2, 0], weighted: true, offset: false),
+        ])
     func matchesPlainNewton(_ small: SmallCase) throws {
         let sample = LogisticSample.draw(
             rows: small.rows, intercept: 0.2, coefficients: [0.8, -0.6, 0.3], seed: UInt64(small.rows))
@@ -194,8 +199,9 @@ struct LogisticRegressionTests {
         #expect(fitted.converged)
         #expect(ours.isApproximatelyEqual(to: reference.coefficients, absoluteTolerance: 1e-8, relativeTolerance: 1e-8))
         #expect(ourErrors.isApproximatelyEqual(to: reference.standardErrors, absoluteTolerance: 1e-8, relativeTolerance: 1e-8))
-        #expect(fitted.logLikelihood.isApproximatelyEqual(
-            to: reference.logLikelihood, absoluteTolerance: 1e-9, relativeTolerance: 1e-10))
+        #expect(
+            fitted.logLikelihood.isApproximatelyEqual(
+                to: reference.logLikelihood, absoluteTolerance: 1e-9, relativeTolerance: 1e-10))
         // The same predictions through both predict paths.
         let p = fitted.predict(sample.features, offsets: offsets)
         for row in 0..<small.rows {
@@ -280,8 +286,10 @@ struct LogisticRegressionTests {
             y.append(row % 3 == 0 ? 1 : 0)
         }
         let x = Matrix(rows: 50, columns: 3, elements: elements)
-        #expect(throws: LogisticRegressionError.rankDeficient(
-            terms: [.feature(0), .feature(1), .feature(2)], featureNames: ["a", "b", "c"])) {
+        #expect(
+            throws: LogisticRegressionError.rankDeficient(
+                terms: [.feature(0), .feature(1), .feature(2)], featureNames: ["a", "b", "c"])
+        ) {
             try LogisticRegression().fit(x, outcomes: y, featureNames: ["a", "b", "c"])
         }
         // The same data with a penalty is identified.
@@ -289,8 +297,10 @@ struct LogisticRegressionTests {
         #expect(fitted.coefficients.allSatisfy { $0.isFinite })
         // A constant column is collinear with the intercept.
         let constant = Matrix(rows: 4, columns: 1, elements: [2, 2, 2, 2])
-        #expect(throws: LogisticRegressionError.rankDeficient(
-            terms: [.intercept, .feature(0)], featureNames: [])) {
+        #expect(
+            throws: LogisticRegressionError.rankDeficient(
+                terms: [.intercept, .feature(0)], featureNames: [])
+        ) {
             try LogisticRegression().fit(constant, outcomes: [0, 1, 0, 1])
         }
         let zero = Matrix(rows: 4, columns: 1, elements: [0, 0, 0, 0])
@@ -338,8 +348,9 @@ struct LogisticRegressionTests {
         rows.append(Array(sample.features.row(0)))
         y.append(sample.outcomes[0])
         let duplicated = try LogisticRegression(tolerance: 1e-11).fit(Matrix(rows), outcomes: y)
-        #expect(weighted.coefficients.isApproximatelyEqual(
-            to: duplicated.coefficients, absoluteTolerance: 1e-10, relativeTolerance: 1e-9))
+        #expect(
+            weighted.coefficients.isApproximatelyEqual(
+                to: duplicated.coefficients, absoluteTolerance: 1e-10, relativeTolerance: 1e-9))
         #expect(weighted.totalWeight == 60)
     }
 
@@ -370,15 +381,19 @@ struct BinaryOutcomeMetricsTests {
     @Test("Φ and two-sided p-values match tabulated values")
     func normal() {
         #expect(NormalDistribution.cumulativeProbability(0) == 0.5)
-        #expect(NormalDistribution.cumulativeProbability(1.959963984540054)
-            .isApproximatelyEqual(to: 0.975, absoluteTolerance: 1e-15, relativeTolerance: 1e-14))
-        #expect(NormalDistribution.cumulativeProbability(-1)
-            .isApproximatelyEqual(to: 0.15865525393145707, absoluteTolerance: 0, relativeTolerance: 1e-14))
-        #expect(NormalDistribution.twoSidedPValue(-1.959963984540054)
-            .isApproximatelyEqual(to: 0.05, absoluteTolerance: 0, relativeTolerance: 1e-13))
+        #expect(
+            NormalDistribution.cumulativeProbability(1.959963984540054)
+                .isApproximatelyEqual(to: 0.975, absoluteTolerance: 1e-15, relativeTolerance: 1e-14))
+        #expect(
+            NormalDistribution.cumulativeProbability(-1)
+                .isApproximatelyEqual(to: 0.15865525393145707, absoluteTolerance: 0, relativeTolerance: 1e-14))
+        #expect(
+            NormalDistribution.twoSidedPValue(-1.959963984540054)
+                .isApproximatelyEqual(to: 0.05, absoluteTolerance: 0, relativeTolerance: 1e-13))
         // Far tail: 2·Φ(−10) = 1.523970604832105e-23 (keeps relative precision).
-        #expect(NormalDistribution.twoSidedPValue(10)
-            .isApproximatelyEqual(to: 1.523970604832105e-23, absoluteTolerance: 0, relativeTolerance: 1e-12))
+        #expect(
+            NormalDistribution.twoSidedPValue(10)
+                .isApproximatelyEqual(to: 1.523970604832105e-23, absoluteTolerance: 0, relativeTolerance: 1e-12))
     }
 
     @Test("AUC equals the fraction of won–lost pairs ordered correctly, ties one half")

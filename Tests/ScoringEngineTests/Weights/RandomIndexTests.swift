@@ -66,7 +66,9 @@ struct RandomIndexTests {
         for (n, count) in [(5, 3000), (10, 2000), (16, 1500), (20, 1000), (30, 600)] {
             let simulated = try Self.simulatedRandomIndex(order: n, count: count, seed: UInt64(n))
             let used = try #require(RandomIndex.value(forOrder: n, table: .alonsoLamata)).value
-            #expect(abs(used - simulated.mean) <= 0.01 + 3 * simulated.standardError, "n = \(n): RI \(used), simulated \(simulated.mean) ± \(simulated.standardError)")
+            #expect(
+                abs(used - simulated.mean) <= 0.01 + 3 * simulated.standardError,
+                "n = \(n): RI \(used), simulated \(simulated.mean) ± \(simulated.standardError)")
         }
     }
 
@@ -86,7 +88,10 @@ struct RandomIndexTests {
         let perturbed = try PairwiseComparisonMatrix(rows: rows).analyzed(randomIndex: .auto)
         let ratio = try #require(perturbed.consistencyRatio)
         #expect(ratio > 0)
-        #expect(ratio.isApproximatelyEqual(to: perturbed.consistencyIndex / RandomIndex.alonsoLamataFormula(order: 16), absoluteTolerance: 0, relativeTolerance: 1e-12))
+        #expect(
+            ratio.isApproximatelyEqual(
+                to: perturbed.consistencyIndex / RandomIndex.alonsoLamataFormula(order: 16), absoluteTolerance: 0, relativeTolerance: 1e-12)
+        )
         let saatyOnly = try PairwiseComparisonMatrix(rows: rows).analyzed(randomIndex: .saaty1980)
         #expect(saatyOnly.consistencyRatio == nil)
         #expect(saatyOnly.randomIndexSource == nil)

@@ -17,7 +17,8 @@ struct SensitivityAnalysisTests {
                 "f\(index)", index % 3 == 2 ? .difficulty : (index == 1 ? .difficulty : .value), weight: 0.2 + random.nextDouble(),
                 direction: index % 4 == 3 ? .decreasing : .increasing)
         }
-        let model = try! ScoringModel(name: "t", factors: list, grading: ModelFixtures.grading(minimumCompleteness: 0.8, gradeFirst: gradeFirst))
+        let model = try! ScoringModel(
+            name: "t", factors: list, grading: ModelFixtures.grading(minimumCompleteness: 0.8, gradeFirst: gradeFirst))
         let columns: [FactorColumn] = list.map { _ in
             .numeric((0..<accounts).map { _ in random.nextDouble() < 0.04 ? .nan : 0.1 + 9.8 * random.nextDouble() })
         }
@@ -88,13 +89,17 @@ struct SensitivityAnalysisTests {
     ) {
         for i in 0..<result.count {
             for grade in Grade.allCases {
-                #expect(result.probability(of: grade, row: i).isApproximatelyEqual(
-                    to: Double(reference.gradeCounts[i][grade.order]) / Double(samples), absoluteTolerance: 1e-12, relativeTolerance: 0))
+                #expect(
+                    result.probability(of: grade, row: i).isApproximatelyEqual(
+                        to: Double(reference.gradeCounts[i][grade.order]) / Double(samples), absoluteTolerance: 1e-12, relativeTolerance: 0)
+                )
             }
-            #expect(result.topProbability[i].isApproximatelyEqual(
-                to: Double(reference.topCounts[i]) / Double(samples), absoluteTolerance: 1e-12, relativeTolerance: 0))
-            #expect(result.meanRank[i].isApproximatelyEqual(
-                to: reference.rankSums[i] / Double(samples), absoluteTolerance: 1e-9, relativeTolerance: 1e-12))
+            #expect(
+                result.topProbability[i].isApproximatelyEqual(
+                    to: Double(reference.topCounts[i]) / Double(samples), absoluteTolerance: 1e-12, relativeTolerance: 0))
+            #expect(
+                result.meanRank[i].isApproximatelyEqual(
+                    to: reference.rankSums[i] / Double(samples), absoluteTolerance: 1e-9, relativeTolerance: 1e-12))
             let expected = [0.05, 0.5, 0.95].map { quantile(reference.ranks[i], $0) }
             let actual = [result.lowRank[i], result.medianRank[i], result.highRank[i]]
             if exactQuantiles {
@@ -223,7 +228,8 @@ struct WeightSamplerTests {
     func dirichletMoments() throws {
         let count = 20_000
         let concentration = 20.0
-        let draws = try WeightSampler(distribution: .dirichlet(concentration: concentration)).draws(count: count, model: Self.model, seed: 4)
+        let draws = try WeightSampler(distribution: .dirichlet(concentration: concentration)).draws(
+            count: count, model: Self.model, seed: 4)
         let weights = Self.model.factors.map(\.weight)
         for k in 0..<6 {
             let values = (0..<count).map { draws[$0 * 6 + k] }
@@ -239,8 +245,12 @@ struct WeightSamplerTests {
             }
         }
         for m in 0..<count {
-            #expect((draws[m * 6] + draws[m * 6 + 1] + draws[m * 6 + 2]).isApproximatelyEqual(to: 1, absoluteTolerance: 1e-12, relativeTolerance: 0))
-            #expect((draws[m * 6 + 3] + draws[m * 6 + 4] + draws[m * 6 + 5]).isApproximatelyEqual(to: 1, absoluteTolerance: 1e-12, relativeTolerance: 0))
+            #expect(
+                (draws[m * 6] + draws[m * 6 + 1] + draws[m * 6 + 2]).isApproximatelyEqual(
+                    to: 1, absoluteTolerance: 1e-12, relativeTolerance: 0))
+            #expect(
+                (draws[m * 6 + 3] + draws[m * 6 + 4] + draws[m * 6 + 5]).isApproximatelyEqual(
+                    to: 1, absoluteTolerance: 1e-12, relativeTolerance: 0))
         }
     }
 

@@ -26,7 +26,9 @@ struct SensitivityCountsTests {
 
     /// A model of `factors` factors and `accounts` accounts; `duplicates` of them are copies
     /// of account 0's values under other ids, so that their scores are equal in every draw.
-    static func fixture(accounts: Int, factors: Int, seed: UInt64, gradeFirst: Bool, duplicates: Int = 0, key: RankingPolicy.Key = .priority)
+    static func fixture(
+        accounts: Int, factors: Int, seed: UInt64, gradeFirst: Bool, duplicates: Int = 0, key: RankingPolicy.Key = .priority
+    )
         -> (ScoringModel, BatchAssessment)
     {
         var random = SeededRandom(seed: seed)
@@ -47,7 +49,9 @@ struct SensitivityCountsTests {
         return (model, try! ScoringPipeline(model: model).assess(batch))
     }
 
-    static func reference(_ analysis: SensitivityAnalysis, _ assessment: BatchAssessment, blockDraws: Int, binning: SensitivityAnalysis.RankBinning?)
+    static func reference(
+        _ analysis: SensitivityAnalysis, _ assessment: BatchAssessment, blockDraws: Int, binning: SensitivityAnalysis.RankBinning?
+    )
         -> Reference
     {
         let model = assessment.model
@@ -94,7 +98,9 @@ struct SensitivityCountsTests {
             }
             for b in 0..<size {
                 let d = blockStart + b
-                let grades = (0..<n).map { grading.grade(value: values[b][$0], difficulty: difficulties[b][$0], completeness: assessment.completeness(order[$0])) }
+                let grades = (0..<n).map {
+                    grading.grade(value: values[b][$0], difficulty: difficulties[b][$0], completeness: assessment.completeness(order[$0]))
+                }
                 let keys = (0..<n).map { grading.ranking.key(value: values[b][$0], difficulty: difficulties[b][$0]) }
                 let sorted = (0..<n).sorted { x, y in
                     if grading.ranking.gradeFirst, grades[x] != grades[y] { return grades[x].order < grades[y].order }

@@ -1,9 +1,10 @@
 import Foundation
 import LinearAlgebra
 import RealModule
-@testable import ScoringEngine
 import ScoringTestSupport
 import Testing
+
+@testable import ScoringEngine
 
 /// The faster paths of `kam weights fit` (issue 21) against the plain computations they
 /// replace: the radix sort against `Array.sort`, the AUC without weights against one sort of
@@ -12,7 +13,9 @@ import Testing
 /// recomputes them.
 @Suite("Weight fit: the fast paths equal the plain ones")
 struct WeightFitFastPathTests {
-    @Test("the radix sort orders doubles as Array.sort does: signs, zeros, infinities, subnormals, ties", arguments: [0, 10, 65, 1_000, 100_003])
+    @Test(
+        "the radix sort orders doubles as Array.sort does: signs, zeros, infinities, subnormals, ties",
+        arguments: [0, 10, 65, 1_000, 100_003])
     func radixSort(count: Int) {
         var random = SeededRandom(seed: UInt64(count) + 1)
         let specials: [Double] = [

@@ -60,8 +60,9 @@ struct WeightFitTests {
         let (few, fewY) = Self.sample(rows: 20, coefficients: truth, seed: 2)
         let strong = try WeightFit(prior: .model, strength: .fixed(1000)).fit(utilities: few, outcomes: fewY, model: Self.model)
         if !strong.priorFellBack {
-            #expect(strong.proposedWeights.isApproximatelyEqual(
-                to: Self.model.factors.map(\.weight), absoluteTolerance: 0.02, relativeTolerance: 0))
+            #expect(
+                strong.proposedWeights.isApproximatelyEqual(
+                    to: Self.model.factors.map(\.weight), absoluteTolerance: 0.02, relativeTolerance: 0))
             #expect(strong.dataShare < 0.1)
             #expect(strong.priorEquivalentOutcomes > 180)
         }

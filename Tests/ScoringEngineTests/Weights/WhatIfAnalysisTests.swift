@@ -14,21 +14,26 @@ struct WhatIfAnalysisTests {
             ModelFixtures.factor("v_down", .value, weight: 0.2, direction: .decreasing),
             Factor(
                 id: "v_cat", label: LocalizedLabel(en: "v_cat", zh: "v_cat"), column: "v_cat", side: .value, weight: 0.25,
-                scale: .categorical(map: [.init(label: "low", utility: 0.1), .init(label: "mid", utility: 0.5), .init(label: "high", utility: 0.9)])),
+                scale: .categorical(map: [
+                    .init(label: "low", utility: 0.1), .init(label: "mid", utility: 0.5), .init(label: "high", utility: 0.9),
+                ])),
             ModelFixtures.factor("v_log", .value, weight: 0.25, scale: .log(min: 0, max: 1000, offset: 1)),
             ModelFixtures.factor("d_linear", .difficulty, weight: 0.4),
             ModelFixtures.factor(
                 "d_piece", .difficulty, weight: 0.35,
-                scale: .piecewise(points: [.init(x: 0, utility: 0), .init(x: 30, utility: 0.3), .init(x: 90, utility: 0.8), .init(x: 180, utility: 1)])),
+                scale: .piecewise(points: [
+                    .init(x: 0, utility: 0), .init(x: 30, utility: 0.3), .init(x: 90, utility: 0.8), .init(x: 180, utility: 1),
+                ])),
             ModelFixtures.factor("d_down", .difficulty, weight: 0.25, direction: .decreasing, missing: .worst),
         ]
         let model = try! ScoringModel(name: "w", factors: factors, grading: ModelFixtures.grading(minimumCompleteness: 0.6))
         func numbers(_ range: ClosedRange<Double>, whole: Bool = false) -> FactorColumn {
-            .numeric((0..<accounts).map { _ in
-                if random.nextDouble() < 0.05 { return .nan }
-                let x = range.lowerBound + (range.upperBound - range.lowerBound) * random.nextDouble()
-                return whole ? x.rounded() : (x * 10).rounded() / 10
-            })
+            .numeric(
+                (0..<accounts).map { _ in
+                    if random.nextDouble() < 0.05 { return .nan }
+                    let x = range.lowerBound + (range.upperBound - range.lowerBound) * random.nextDouble()
+                    return whole ? x.rounded() : (x * 10).rounded() / 10
+                })
         }
         let columns: [FactorColumn] = [
             numbers(0...10), numbers(0...10, whole: true),
@@ -79,7 +84,9 @@ struct WhatIfAnalysisTests {
                         retreatValues[row] = back
                         retreatBatch.factorColumns[change.factorIndex] = .numeric(retreatValues)
                         let retreated = pipeline.assess(retreatBatch)
-                        #expect(retreated.grades[row] >= before.grades[row], "row \(row) factor \(change.factorIndex): \(back) already upgrades")
+                        #expect(
+                            retreated.grades[row] >= before.grades[row], "row \(row) factor \(change.factorIndex): \(back) already upgrades"
+                        )
                     }
                 }
                 checked += 1
@@ -95,7 +102,8 @@ struct WhatIfAnalysisTests {
     @Test("an account no single factor can lift says so")
     func noSingleFactor() throws {
         // Ten equal value factors; an account at utility 0 everywhere needs +40 points, a factor gives at most 10.
-        let factors = (0..<10).map { ModelFixtures.factor("v\($0)", .value, weight: 1) } + [ModelFixtures.factor("d", .difficulty, weight: 1)]
+        let factors =
+            (0..<10).map { ModelFixtures.factor("v\($0)", .value, weight: 1) } + [ModelFixtures.factor("d", .difficulty, weight: 1)]
         let model = try ScoringModel(name: "n", factors: factors, grading: ModelFixtures.grading())
         let batch = ProspectBatch(
             accounts: [Account(id: "low")], factorColumns: (0..<10).map { _ in .numeric([0]) } + [.numeric([0])])

@@ -31,10 +31,11 @@ struct CSVReaderDatasetTests {
         #expect(bytes.firstIndex(of: UInt8(ascii: "\r")).map { bytes[$0 + 1] } == UInt8(ascii: "\n"))
         let table = try CSVReader().read(contentsOf: path)
         #expect(table.delimiter == UInt8(ascii: ","))
-        #expect(table.header == [
-            "opportunity_id", "sales_agent", "product", "account", "deal_stage", "engage_date", "close_date",
-            "close_value",
-        ])
+        #expect(
+            table.header == [
+                "opportunity_id", "sales_agent", "product", "account", "deal_stage", "engage_date", "close_date",
+                "close_value",
+            ])
         #expect(table.records.count == 8800)
         #expect(table.records.allSatisfy { $0.fields.count == 8 })
         #expect(table.records.allSatisfy { !$0.fields.joined().contains("\r") })

@@ -14,10 +14,11 @@ struct CSVReaderEncodingTests {
     @Test("iconv encodes the test text as GB18030 (known answer)")
     func iconvKnownAnswer() throws {
         let bytes = try Self.gb18030Bytes("华东某汽车集团,王经理")
-        #expect(bytes == [
-            0xBB, 0xAA, 0xB6, 0xAB, 0xC4, 0xB3, 0xC6, 0xFB, 0xB3, 0xB5, 0xBC, 0xAF, 0xCD, 0xC5, 0x2C,
-            0xCD, 0xF5, 0xBE, 0xAD, 0xC0, 0xED,
-        ])
+        #expect(
+            bytes == [
+                0xBB, 0xAA, 0xB6, 0xAB, 0xC4, 0xB3, 0xC6, 0xFB, 0xB3, 0xB5, 0xBC, 0xAF, 0xCD, 0xC5, 0x2C,
+                0xCD, 0xF5, 0xBE, 0xAD, 0xC0, 0xED,
+            ])
     }
 
     @Test("A UTF-8 byte-order mark is stripped and reported")
@@ -60,10 +61,11 @@ struct CSVReaderEncodingTests {
         let table = try CSVReader(options: CSVOptions(encoding: encoding)).read(bytes: bytes, file: "gbk.csv")
         #expect(table.encoding == .gb18030)
         #expect(table.header == ["客户", "联系人", "预算"])
-        #expect(table.records == [
-            CSVRecord(line: 2, fields: ["华东某汽车集团", "王经理", "1,800万"]),
-            CSVRecord(line: 3, fields: ["华北某银行", "李总", "600"]),
-        ])
+        #expect(
+            table.records == [
+                CSVRecord(line: 2, fields: ["华东某汽车集团", "王经理", "1,800万"]),
+                CSVRecord(line: 3, fields: ["华北某银行", "李总", "600"]),
+            ])
     }
 
     @Test("A GB18030 file read from disk decodes in auto mode")

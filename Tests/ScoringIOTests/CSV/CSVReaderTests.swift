@@ -28,11 +28,12 @@ struct CSVReaderTests {
             2, "  padded  " ,""
             3,"""quoted""",x
             """#)
-        #expect(table.records.map(\.fields) == [
-            ["1", "Acme, Inc.", "He said \"hi\""],
-            ["2", "  padded  ", ""],
-            ["3", "\"quoted\"", "x"],
-        ])
+        #expect(
+            table.records.map(\.fields) == [
+                ["1", "Acme, Inc.", "He said \"hi\""],
+                ["2", "  padded  ", ""],
+                ["3", "\"quoted\"", "x"],
+            ])
     }
 
     @Test("Embedded line breaks stay in the field and later records keep their physical line")
@@ -94,9 +95,10 @@ struct CSVReaderTests {
             """)
         #expect(table.delimiter == UInt8(ascii: ";"))
         #expect(table.header == ["age", "job", "marital", "balance"])
-        #expect(table.records.map(\.fields) == [
-            ["56", "housemaid", "married", "2,143"], ["57", "services", "married", "29"],
-        ])
+        #expect(
+            table.records.map(\.fields) == [
+                ["56", "housemaid", "married", "2,143"], ["57", "services", "married", "29"],
+            ])
     }
 
     @Test("A tab-separated header selects tab; fields keep their empty cells and lines of tabs are blank")
@@ -150,9 +152,11 @@ struct CSVReaderTests {
                 == "test.csv, line 1: the header names 'id' more than once (columns 1, 3). Rename one of them.")
     }
 
-    @Test("An empty file, blank lines only, or only a byte-order mark is empty", arguments: [
-        [], Array("\n\n  \r\n".utf8), [0xEF, 0xBB, 0xBF], [0xEF, 0xBB, 0xBF, 0x0A],
-    ] as [[UInt8]])
+    @Test(
+        "An empty file, blank lines only, or only a byte-order mark is empty",
+        arguments: [
+            [], Array("\n\n  \r\n".utf8), [0xEF, 0xBB, 0xBF], [0xEF, 0xBB, 0xBF, 0x0A],
+        ] as [[UInt8]])
     func emptyFile(bytes: [UInt8]) {
         #expect(throws: DatasetError.empty(file: "x.csv")) {
             try CSVReader().read(bytes: bytes, file: "x.csv")

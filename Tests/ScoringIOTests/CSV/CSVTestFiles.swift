@@ -1,10 +1,10 @@
+@testable import ScoringIO
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-@testable import ScoringIO
 
 /// Reads `text` (UTF-8) as a CSV file named `test.csv`.
 func readCSV(_ text: String, options: CSVOptions = .init()) throws(DatasetError) -> CSVTable {

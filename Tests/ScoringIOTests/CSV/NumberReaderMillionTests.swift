@@ -1,12 +1,13 @@
+import ScoringEngine
+import Testing
+
+@testable import ScoringIO
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ScoringEngine
-import Testing
-
-@testable import ScoringIO
 
 /// Random number texts written straight into bytes (fast enough to make millions in a
 /// debug build), with the value `strtod` gives for them.

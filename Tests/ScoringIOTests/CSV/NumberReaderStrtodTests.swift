@@ -1,12 +1,13 @@
+import ScoringEngine
+import Testing
+
+@testable import ScoringIO
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ScoringEngine
-import Testing
-
-@testable import ScoringIO
 
 /// The C library's correctly rounded reading of `text`.
 private func strtodValue(_ text: String) -> Double {

@@ -57,7 +57,10 @@ struct ReadLimitsTests {
             try CSVReader().read(contentsOf: path)
         }
         let error = DatasetError.fieldTooLong(file: "big.csv", line: 2, limit: 1 << 20).description
-        #expect(error == "big.csv, line 2: a field is longer than 1 MiB, the limit for one field; check for a quote that is never closed, or raise the limit with KAM_MAX_FIELD_BYTES (bytes, or with K, M, G).")
+        #expect(
+            error
+                == "big.csv, line 2: a field is longer than 1 MiB, the limit for one field; check for a quote that is never closed, or raise the limit with KAM_MAX_FIELD_BYTES (bytes, or with K, M, G)."
+        )
     }
 
     @Test("a record over the limit is refused with its line")
@@ -138,7 +141,8 @@ struct ReadLimitsTests {
         #expect(throws: expected) { try CSVReader().read(bytes: bytes, file: "stray.csv") }
         #expect(
             expected.description
-                == "stray.csv, line 251, byte 4: 0xFF is not valid UTF-8; the text before it is UTF-8, so GB18030 was not tried (tried: UTF-8). Delete or fix that byte, or choose the encoding with --encoding.")
+                == "stray.csv, line 251, byte 4: 0xFF is not valid UTF-8; the text before it is UTF-8, so GB18030 was not tried (tried: UTF-8). Delete or fix that byte, or choose the encoding with --encoding."
+        )
 
         // Streamed (small blocks, so the byte is in a later chunk): the same error.
         let path = try temporaryFile(bytes)
@@ -190,7 +194,8 @@ struct ReadLimitsTests {
         let lines = source.split(separator: "\n").prefix(41)
         let padded = lines.map { $0 + ",,," }.joined(separator: "\n") + "\n"
         let model = try ModelFileReader().read(contentsOf: Paths.packageRoot + "/models/default.yaml")
-        let plain = try ProspectListLoader(model: model).load(CSVReader().read(bytes: Array(lines.joined(separator: "\n").utf8), file: "p.csv"))
+        let plain = try ProspectListLoader(model: model).load(
+            CSVReader().read(bytes: Array(lines.joined(separator: "\n").utf8), file: "p.csv"))
         let excel = try ProspectListLoader(model: model).load(CSVReader().read(bytes: Array(padded.utf8), file: "p.csv"))
         #expect(plain.batch.count == excel.batch.count)
         #expect(plain.rejects.count == excel.rejects.count)

@@ -165,7 +165,9 @@ struct ShapedHistoryGeneratorTests {
         #expect(truth.industryEffect(truth.rareIndustry) == 1.0)
         #expect(truth.industryEffect("travel") == 0)
         #expect(truth.winProbability(logOdds: 0) == 0.5)
-        #expect(truth.winProbability(logOdds: 2).isApproximatelyEqual(to: 1 / (1 + exp(-2.0)), absoluteTolerance: 1e-15, relativeTolerance: 1e-14))
+        #expect(
+            truth.winProbability(logOdds: 2).isApproximatelyEqual(
+                to: 1 / (1 + exp(-2.0)), absoluteTolerance: 1e-15, relativeTolerance: 1e-14))
         // The portable logarithm agrees with the C library's.
         for x in [1e-300, 0.001, 0.5, 1, 1.5, 2, 10, 12345.678, 1e300] {
             #expect(truth.naturalLogarithm(x).isApproximatelyEqual(to: log(x), absoluteTolerance: 1e-15, relativeTolerance: 1e-15))
@@ -187,6 +189,8 @@ struct ShapedHistoryGeneratorTests {
         #expect(ShapedHistoryTruth.logOdds(ofRow: row).isApproximatelyEqual(to: expected, absoluteTolerance: 1e-12, relativeTolerance: 0))
         var budgetInWan = row
         budgetInWan["annual_ad_budget"] = "9900万"
-        #expect(ShapedHistoryTruth.logOdds(ofRow: budgetInWan).isApproximatelyEqual(to: expected, absoluteTolerance: 1e-12, relativeTolerance: 0))
+        #expect(
+            ShapedHistoryTruth.logOdds(ofRow: budgetInWan).isApproximatelyEqual(
+                to: expected, absoluteTolerance: 1e-12, relativeTolerance: 0))
     }
 }

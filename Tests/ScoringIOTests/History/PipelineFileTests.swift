@@ -27,7 +27,9 @@ struct PipelineFileTests {
         let text = PipelineFileWriter.yaml(model, command: "kam pipeline fit events.csv")
         let read = try PipelineFileReader().read(yaml: text, file: "p.yaml")
         #expect(read.transitions.counts == model.transitions.counts)
-        #expect(read.transitions.probabilities.isApproximatelyEqual(to: model.transitions.probabilities, absoluteTolerance: 1e-6, relativeTolerance: 0))
+        #expect(
+            read.transitions.probabilities.isApproximatelyEqual(
+                to: model.transitions.probabilities, absoluteTolerance: 1e-6, relativeTolerance: 0))
         #expect(read.history == model.history)
         let conversion = try #require(read.conversion)
         #expect(conversion.value == model.conversion?.value)
@@ -58,16 +60,24 @@ struct PipelineFileTests {
         #expect(chain.absorptionProbabilities[4, 0] > 0.79)
     }
 
-    @Test("mistakes are reported with the file, the line and what to write", arguments: [
-        ("schema: kam.pipeline/1\nperiod: month\ntransitions:\n  stage_1: {stage_1: 0.8, lost: 0.1}\n", 4,
-         "the probabilities of stage_1 sum to 0.9; they must sum to 1 (staying in the stage included). Adjust stage_1's entries."),
-        ("schema: kam.pipeline/1\nperiod: fortnight\n", 2, "period is 'fortnight'; it must be one of: month, week."),
-        ("schema: kam.pipeline/1\nperiod: month\ntransitions:\n  stage_1: {stage_1: 0.8, gone: 0.2}\n", 4,
-         "unknown key 'gone' in transitions.stage_1; allowed keys: stage_1, stage_2, stage_3, stage_4, stage_5, won, lost."),
-        ("schema: kam.pipeline/1\nperiod: month\ntransitions:\n  stage_1: {stage_1: 1.2}\n", 4,
-         "transitions.stage_1.stage_1 is 1.2; a probability is between 0 and 1."),
-        ("schema: kam.pipeline/2\n", 1, "schema is 'kam.pipeline/2'; this kam reads 'kam.pipeline/1'. Refit with `kam pipeline fit`."),
-    ])
+    @Test(
+        "mistakes are reported with the file, the line and what to write",
+        arguments: [
+            (
+                "schema: kam.pipeline/1\nperiod: month\ntransitions:\n  stage_1: {stage_1: 0.8, lost: 0.1}\n", 4,
+                "the probabilities of stage_1 sum to 0.9; they must sum to 1 (staying in the stage included). Adjust stage_1's entries."
+            ),
+            ("schema: kam.pipeline/1\nperiod: fortnight\n", 2, "period is 'fortnight'; it must be one of: month, week."),
+            (
+                "schema: kam.pipeline/1\nperiod: month\ntransitions:\n  stage_1: {stage_1: 0.8, gone: 0.2}\n", 4,
+                "unknown key 'gone' in transitions.stage_1; allowed keys: stage_1, stage_2, stage_3, stage_4, stage_5, won, lost."
+            ),
+            (
+                "schema: kam.pipeline/1\nperiod: month\ntransitions:\n  stage_1: {stage_1: 1.2}\n", 4,
+                "transitions.stage_1.stage_1 is 1.2; a probability is between 0 and 1."
+            ),
+            ("schema: kam.pipeline/2\n", 1, "schema is 'kam.pipeline/2'; this kam reads 'kam.pipeline/1'. Refit with `kam pipeline fit`."),
+        ])
     func errors(text: String, line: Int, message: String) {
         #expect(throws: ModelFileError(file: "p.yaml", line: line, message: message)) {
             try PipelineFileReader().read(yaml: text, file: "p.yaml")

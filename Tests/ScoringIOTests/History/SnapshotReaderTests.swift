@@ -66,7 +66,9 @@ struct SnapshotReaderTests {
                 "4:28:bad_date", "5:29:bad_outcome", "6:30:missing_outcome_date", "7:30:outcome_before_snapshot",
                 "9:1:duplicate_snapshot", "10:9:not_a_number",
             ])
-        #expect(result.rejects[4].message == "account 'Z-4' already has a snapshot dated 2024-01-01 on line 8; keep one snapshot per account and date.")
+        #expect(
+            result.rejects[4].message
+                == "account 'Z-4' already has a snapshot dated 2024-01-01 on line 8; keep one snapshot per account and date.")
         #expect(result.batch.count == 3)
     }
 }

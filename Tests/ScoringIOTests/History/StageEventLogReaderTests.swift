@@ -59,10 +59,13 @@ struct StageEventLogReaderTests {
                 "3:2:bad_date", "5:4:bad_stage", "7:4:no_move", "9:3:broken_chain", "12:3:after_close", "14:3:reentry",
                 "15:1:missing_id", "16:-:field_count",
             ])
-        #expect(result.rejects[0].description
-            == "events.csv:3:2: 'date' is '2024-13-01', which is not a date; write YYYY-MM-DD, e.g. 2024-03-05.")
-        #expect(result.rejects[3].message
-            == "account 'D' moves from stage 2 on 2024-02-05, but its previous event (line 8, 2024-01-05) left it in stage 1; correct 'from_stage' or add the missing move.")
+        #expect(
+            result.rejects[0].description
+                == "events.csv:3:2: 'date' is '2024-13-01', which is not a date; write YYYY-MM-DD, e.g. 2024-03-05.")
+        #expect(
+            result.rejects[3].message
+                == "account 'D' moves from stage 2 on 2024-02-05, but its previous event (line 8, 2024-01-05) left it in stage 1; correct 'from_stage' or add the missing move."
+        )
         #expect(result.excludedAccounts.map(\.accountID) == ["A", "B", "C", "D", "E", "F"])
         #expect(result.excludedAccounts[4].lines == [10, 11])
         #expect(result.histories.map(\.accountID) == ["H"])
@@ -70,7 +73,9 @@ struct StageEventLogReaderTests {
 
     @Test("a log without a needed column names the missing columns and those it has")
     func missingColumn() throws {
-        #expect(throws: DatasetError.missingColumns(file: "events.csv", missing: ["from_stage"], available: ["account_id", "date", "to_stage"])) {
+        #expect(
+            throws: DatasetError.missingColumns(file: "events.csv", missing: ["from_stage"], available: ["account_id", "date", "to_stage"])
+        ) {
             try read("account_id,date,to_stage\nA,2024-01-01,1\n")
         }
     }

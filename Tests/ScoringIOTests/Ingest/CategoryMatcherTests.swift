@@ -15,11 +15,12 @@ struct CategoryMatcherTests {
         "yes", "no", "是", "否", "AAA", "Ab", "ExactlyE", "NineBytes", "é", "Cafe\u{301}", "a-b c", "",
     ]
 
-    static let fields = labels + [
-        "YES", "Yes", "NO", "aaa", "aAa", "AB", "ab", "exactlye", "EXACTLYE", "ninebytes", "NINEBYTES", "É",
-        "Café", "CAFÉ", "cafe\u{301}", "A-B C", "maybe", "AAAA", "AA", "y", "是的", "e\u{301}", "ExactlyEE",
-        "Exactly", "否 ", " 否", "\u{0}", "yes\u{0}",
-    ]
+    static let fields =
+        labels + [
+            "YES", "Yes", "NO", "aaa", "aAa", "AB", "ab", "exactlye", "EXACTLYE", "ninebytes", "NINEBYTES", "É",
+            "Café", "CAFÉ", "cafe\u{301}", "A-B C", "maybe", "AAAA", "AA", "y", "是的", "e\u{301}", "ExactlyEE",
+            "Exactly", "否 ", " 否", "\u{0}", "yes\u{0}",
+        ]
 
     static func reader(other: Bool) -> FieldReader {
         let map = labels.enumerated().map { Scale.Category(label: $0.element, utility: Double($0.offset) / 20) }

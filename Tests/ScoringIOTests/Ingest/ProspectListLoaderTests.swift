@@ -46,7 +46,10 @@ struct ProspectListLoaderTests {
         #expect(result.batch.factorColumns[0] == .numeric([1800, 1800, 1800]))
         #expect(result.batch.factorColumns[1] == .numeric([35, 35, 12.5]))
         #expect(result.batch.factorColumns[2] == .categorical([0, 0, 2]))
-        guard case .numeric(let delay) = result.batch.factorColumns[3] else { Issue.record("delay is numeric"); return }
+        guard case .numeric(let delay) = result.batch.factorColumns[3] else {
+            Issue.record("delay is numeric")
+            return
+        }
         #expect(delay[0] == 30 && delay[1] == 0 && delay[2].isNaN)
         #expect(result.batch.accounts.map(\.dealValue) == [600, 600, 600])
         #expect(result.batch.accounts.map(\.stage) == [3, 1, 5])
@@ -58,34 +61,46 @@ struct ProspectListLoaderTests {
 
     @Test("every kind of bad row is rejected with its line, column and reason; accepted + rejected = rows read")
     func rejects() throws {
-        let text = Self.header + """
-            K1,ok,1,100,10%,AAA,1,5,0
-            K2,short row,1,100,10%,AAA,1,5
-            K3,"quoted, with comma",1,about 500,10%,AAA,1,5,0
-            K1,duplicate,1,100,10%,AAA,1,5,0
-            K5,unknown category,1,100,10%,Z,1,5,0
-            K6,wrong unit,1,100,35万,AAA,1,5,0
-            K7,"multi
-            line name",1,,10%,AAA,1,5,0
-            K8,percent in money,1,50%,10%,AAA,1,5,0
-            ,no id,1,100,10%,AAA,1,5,0
-            K10,bad stage,7,100,10%,AAA,1,5,0
-            K11,ok too,2,200,NA,-,unknown,5,0
-            """
+        let text =
+            Self.header + """
+                K1,ok,1,100,10%,AAA,1,5,0
+                K2,short row,1,100,10%,AAA,1,5
+                K3,"quoted, with comma",1,about 500,10%,AAA,1,5,0
+                K1,duplicate,1,100,10%,AAA,1,5,0
+                K5,unknown category,1,100,10%,Z,1,5,0
+                K6,wrong unit,1,100,35万,AAA,1,5,0
+                K7,"multi
+                line name",1,,10%,AAA,1,5,0
+                K8,percent in money,1,50%,10%,AAA,1,5,0
+                ,no id,1,100,10%,AAA,1,5,0
+                K10,bad stage,7,100,10%,AAA,1,5,0
+                K11,ok too,2,200,NA,-,unknown,5,0
+                """
         let result = try load(text)
         #expect(result.rowsRead == 11)
         #expect(result.batch.count + result.rejects.count == result.rowsRead)
         #expect(result.batch.accounts.map(\.id) == ["K1", "K11"])
         let summary = result.rejects.map { "\($0.line):\($0.columnNumber.map(String.init) ?? "-") \($0.reason.code)" }
-        #expect(summary == [
-            "3:- field_count", "4:4 not_a_number", "5:1 duplicate_id", "6:6 unknown_category", "7:5 unit_not_allowed",
-            "8:4 missing_required", "10:4 wrong_unit", "11:1 missing_id", "12:3 bad_stage",
-        ])
-        #expect(result.rejects[0].description == "list.csv:3: the row has 8 fields but the header has 9; check for a missing or extra delimiter, or quote fields that contain one.")
-        #expect(result.rejects[1].description == "list.csv:4:4: 'budget' is 'about 500', which is not a number; write digits such as 1800, 1,800 or 18.5.")
+        #expect(
+            summary == [
+                "3:- field_count", "4:4 not_a_number", "5:1 duplicate_id", "6:6 unknown_category", "7:5 unit_not_allowed",
+                "8:4 missing_required", "10:4 wrong_unit", "11:1 missing_id", "12:3 bad_stage",
+            ])
+        #expect(
+            result.rejects[0].description
+                == "list.csv:3: the row has 8 fields but the header has 9; check for a missing or extra delimiter, or quote fields that contain one."
+        )
+        #expect(
+            result.rejects[1].description
+                == "list.csv:4:4: 'budget' is 'about 500', which is not a number; write digits such as 1800, 1,800 or 18.5.")
         #expect(result.rejects[2].description == "list.csv:5:1: account id 'K1' already appeared on line 2; ids must be unique.")
-        #expect(result.rejects[3].description == "list.csv:6:6: 'credit' is 'Z', which the model does not know; use one of AAA, B, C or add it to the factor's map.")
-        #expect(result.rejects[5].description == "list.csv:8:4: 'budget' is blank, and the model requires it ('missing: required'); fill it in or change the factor's missing policy.")
+        #expect(
+            result.rejects[3].description
+                == "list.csv:6:6: 'credit' is 'Z', which the model does not know; use one of AAA, B, C or add it to the factor's map.")
+        #expect(
+            result.rejects[5].description
+                == "list.csv:8:4: 'budget' is blank, and the model requires it ('missing: required'); fill it in or change the factor's missing policy."
+        )
 
         // The rejects file holds every rejected row with its reason and its fields as read.
         let rendered = RejectsWriter.render(result.rejects, header: result.header)
@@ -99,11 +114,17 @@ struct ProspectListLoaderTests {
 
     @Test("a column the model needs and the file lacks lists the file's columns")
     func missingColumn() {
-        #expect(throws: DatasetError.missingColumns(file: "list.csv", missing: ["credit"], available: ["account_id", "budget", "share", "delay"])) {
+        #expect(
+            throws: DatasetError.missingColumns(
+                file: "list.csv", missing: ["credit"], available: ["account_id", "budget", "share", "delay"])
+        ) {
             try load("account_id,budget,share,delay\nK1,1,2,3\n")
         }
         let message = DatasetError.missingColumns(file: "list.csv", missing: ["credit"], available: ["account_id", "budget"]).description
-        #expect(message == "list.csv: the model needs the column 'credit', which the file lacks. The file has: account_id, budget. Rename the file's header or set the factor's 'column' in the model.")
+        #expect(
+            message
+                == "list.csv: the model needs the column 'credit', which the file lacks. The file has: account_id, budget. Rename the file's header or set the factor's 'column' in the model."
+        )
     }
 
     @Test("a GB18030 file with a BOM-less Chinese header and a UTF-8 file with a BOM load alike")
@@ -139,27 +160,30 @@ struct ProspectListLoaderTests {
 
     @Test("every problem of a rejected row is listed in check order; the first is the reject")
     func everyProblem() throws {
-        let text = Self.header + """
-            K1,ok,3,120万,25%,AAA,10,50,10
-            K2,three problems,9,about 8,25%,ZZZ,10,oops,10
-            K3,short row,3,120万
-            K1,duplicate,3,120万,25%,AAA,10,50,10
-            ,no id and no budget,3,,25%,B,10,50,10
-            K5,one problem,3,120万,25%,Q,10,50,10
+        let text =
+            Self.header + """
+                K1,ok,3,120万,25%,AAA,10,50,10
+                K2,three problems,9,about 8,25%,ZZZ,10,oops,10
+                K3,short row,3,120万
+                K1,duplicate,3,120万,25%,AAA,10,50,10
+                ,no id and no budget,3,,25%,B,10,50,10
+                K5,one problem,3,120万,25%,Q,10,50,10
 
-            """
+                """
         let result = try load(text)
         #expect(result.rejects.map(\.line) == [3, 4, 5, 6, 7])
         let problems = ProspectListLoader(model: Self.model).everyProblem(
             of: result.rejects, header: result.header, file: result.file)
         #expect(problems.map(\.line) == [3, 3, 3, 3, 4, 5, 6, 6, 7])
-        #expect(problems.map { $0.column ?? "-" } == [
-            "budget", "credit", "stage", "deal_value", "-", "account_id", "account_id", "budget", "credit",
-        ])
-        #expect(problems.map(\.reason.code) == [
-            "not_a_number", "unknown_category", "bad_stage", "not_a_number", "field_count", "duplicate_id",
-            "missing_id", "missing_required", "unknown_category",
-        ])
+        #expect(
+            problems.map { $0.column ?? "-" } == [
+                "budget", "credit", "stage", "deal_value", "-", "account_id", "account_id", "budget", "credit",
+            ])
+        #expect(
+            problems.map(\.reason.code) == [
+                "not_a_number", "unknown_category", "bad_stage", "not_a_number", "field_count", "duplicate_id",
+                "missing_id", "missing_required", "unknown_category",
+            ])
         // The first problem of each row is its reject, word for word.
         for reject in result.rejects {
             #expect(problems.first { $0.line == reject.line }?.description == reject.description)

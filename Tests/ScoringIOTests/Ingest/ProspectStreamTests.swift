@@ -107,10 +107,14 @@ func compareBothWays(
 /// factor: a statistics pass, and rows waiting for mean fills.
 func relativeModelWithMeanFills() throws -> ScoringModel {
     try editedDefaultModel([
-        ("    weight: 0.15\n    scale: {type: linear, min: 1, max: 5}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\"",
-         "    weight: 0.15\n    scale: {type: minmax}\n    missing: mean\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\""),
-        ("scale: {type: piecewise, points: [[1, 0], [6, 0.4], [12, 0.8], [24, 1]]}",
-         "scale: {type: zscore, clip: 2.5}"),
+        (
+            "    weight: 0.15\n    scale: {type: linear, min: 1, max: 5}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\"",
+            "    weight: 0.15\n    scale: {type: minmax}\n    missing: mean\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\""
+        ),
+        (
+            "scale: {type: piecewise, points: [[1, 0], [6, 0.4], [12, 0.8], [24, 1]]}",
+            "scale: {type: zscore, clip: 2.5}"
+        ),
     ])
 }
 
@@ -263,8 +267,10 @@ struct ProspectStreamTests {
             ("empty", Array("  \n\n \t\n".utf8), .init()),
             ("no bytes", [], .init()),
             ("GB18030 that does not convert", base + [0x81, 0x0A], .init(encoding: .gb18030)),
-            ("GB18030 with a bad byte after a duplicate header", Array("a,b,a\n1,2,3\n".utf8) + [0x81, 0x0A],
-             .init(encoding: .gb18030)),
+            (
+                "GB18030 with a bad byte after a duplicate header", Array("a,b,a\n1,2,3\n".utf8) + [0x81, 0x0A],
+                .init(encoding: .gb18030)
+            ),
         ]
         for (name, bytes, options) in cases {
             let path = StreamTestFiles.scratchPath("broken.csv")

@@ -13,10 +13,14 @@ struct RawSpillTests {
     /// models/default.yaml with minmax, zscore and mean-fill factors.
     static func relativeModel() throws -> ScoringModel {
         try editedDefaultModel([
-            ("    weight: 0.15\n    scale: {type: linear, min: 1, max: 5}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\"",
-             "    weight: 0.15\n    scale: {type: minmax}\n    missing: mean\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\""),
-            ("scale: {type: piecewise, points: [[1, 0], [6, 0.4], [12, 0.8], [24, 1]]}",
-             "scale: {type: zscore, clip: 2.5}"),
+            (
+                "    weight: 0.15\n    scale: {type: linear, min: 1, max: 5}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\"",
+                "    weight: 0.15\n    scale: {type: minmax}\n    missing: mean\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\""
+            ),
+            (
+                "scale: {type: piecewise, points: [[1, 0], [6, 0.4], [12, 0.8], [24, 1]]}",
+                "scale: {type: zscore, clip: 2.5}"
+            ),
             ("scale: {type: linear, min: 0, max: 60}", "scale: {type: minmax}"),
         ])
     }
@@ -75,7 +79,9 @@ struct RawSpillTests {
         }
     }
 
-    @Test("A chunk scored from its kept raw values has the grades, keys, mean utilities and deferred scores, bit for bit, of the chunk scored while parsing")
+    @Test(
+        "A chunk scored from its kept raw values has the grades, keys, mean utilities and deferred scores, bit for bit, of the chunk scored while parsing"
+    )
     func chunkBits() throws {
         let bytes = StreamTestFiles.difficultList(rows: 1500, seed: 77, blankRate: 0.2)
         let model = try Self.relativeModel()

@@ -1,8 +1,9 @@
 import Foundation
 import ScoringEngine
-@testable import ScoringIO
 import ScoringTestSupport
 import Testing
+
+@testable import ScoringIO
 
 /// The loaders read large tables in parts on several threads; their results must be the
 /// one-thread results, rejects and duplicate ids included, in the same order.

@@ -27,9 +27,14 @@ struct LearnedModelRoundTripTests {
         let rows = try history.lines.map { try #require(rowByLine[$0]) }
         let expected = learned.trainingScores
         let tolerance = 1e-12
-        #expect(rows.map { assessment.value($0) }.isApproximatelyEqual(to: expected.value, absoluteTolerance: tolerance, relativeTolerance: 0))
-        #expect(rows.map { assessment.difficulty($0) }.isApproximatelyEqual(to: expected.difficulty, absoluteTolerance: tolerance, relativeTolerance: 0))
-        #expect(rows.map { assessment.priority($0) }.isApproximatelyEqual(to: expected.priority, absoluteTolerance: tolerance, relativeTolerance: 0))
+        #expect(
+            rows.map { assessment.value($0) }.isApproximatelyEqual(to: expected.value, absoluteTolerance: tolerance, relativeTolerance: 0))
+        #expect(
+            rows.map { assessment.difficulty($0) }.isApproximatelyEqual(
+                to: expected.difficulty, absoluteTolerance: tolerance, relativeTolerance: 0))
+        #expect(
+            rows.map { assessment.priority($0) }.isApproximatelyEqual(
+                to: expected.priority, absoluteTolerance: tolerance, relativeTolerance: 0))
         let probabilities = rows.map { reread.probability(value: assessment.value($0), difficulty: assessment.difficulty($0)) ?? -1 }
         #expect(probabilities.isApproximatelyEqual(to: expected.probability, absoluteTolerance: tolerance, relativeTolerance: 0))
         #expect(rows.map { assessment.grades[$0] } == expected.grades)
@@ -46,7 +51,8 @@ struct LearnedModelRoundTripTests {
             let days = random.nextDouble() < 0.6 ? 999 : Double(Int(30 * random.nextDouble()))
             let code = random.nextDouble() < 0.3 ? -1 : Double(Int(50 * random.nextDouble()))
             let effort = (50 * random.nextDouble() * 100).rounded() / 100
-            let eta = -1 + (step < 40 ? -0.8 : 0.6) + (days == 999 ? -0.6 : 1.2 - 0.04 * days)
+            let eta =
+                -1 + (step < 40 ? -0.8 : 0.6) + (days == 999 ? -0.6 : 1.2 - 0.04 * days)
                 + (code == -1 ? 0.7 : -0.01 * code) - 0.02 * effort
             let won = random.nextDouble() < 1 / (1 + exp(-eta))
             csv += "K\(row),\(formatPlain(step)),\(formatPlain(days)),\(formatPlain(code)),\(formatPlain(effort)),\(won ? "won" : "lost")\n"
@@ -72,10 +78,12 @@ struct LearnedModelRoundTripTests {
         #expect(bins.count > 10)
         // The sentinels are written as special values with their evidence, outside the bins.
         #expect(days.specialValues.map(\.value) == [999])
-        #expect(days.specialValues.first?.evidence?.count == history.data.columns.first { $0.name == "days" }.map { column in
-            guard case .numeric(let values) = column.values else { return -1 }
-            return values.filter { $0 == 999 }.count
-        })
+        #expect(
+            days.specialValues.first?.evidence?.count
+                == history.data.columns.first { $0.name == "days" }.map { column in
+                    guard case .numeric(let values) = column.values else { return -1 }
+                    return values.filter { $0 == 999 }.count
+                })
         #expect(bins.last?.upper == nil && (bins.dropLast().last?.upper ?? .infinity) <= 29)
         let code = try #require(learned.model.factors.first { $0.column == "code" })
         guard case .binned(let codeBins) = code.scale else {
@@ -96,8 +104,12 @@ struct LearnedModelRoundTripTests {
         let rows = try history.lines.map { try #require(rowByLine[$0]) }
         let expected = learned.trainingScores
         #expect(rows.map { assessment.value($0) }.isApproximatelyEqual(to: expected.value, absoluteTolerance: 1e-12, relativeTolerance: 0))
-        #expect(rows.map { assessment.difficulty($0) }.isApproximatelyEqual(to: expected.difficulty, absoluteTolerance: 1e-12, relativeTolerance: 0))
-        #expect(rows.map { assessment.priority($0) }.isApproximatelyEqual(to: expected.priority, absoluteTolerance: 1e-12, relativeTolerance: 0))
+        #expect(
+            rows.map { assessment.difficulty($0) }.isApproximatelyEqual(
+                to: expected.difficulty, absoluteTolerance: 1e-12, relativeTolerance: 0))
+        #expect(
+            rows.map { assessment.priority($0) }.isApproximatelyEqual(to: expected.priority, absoluteTolerance: 1e-12, relativeTolerance: 0)
+        )
         #expect(rows.map { assessment.grades[$0] } == expected.grades)
     }
 

@@ -1,8 +1,9 @@
 import Foundation
 import ScoringEngine
-@testable import ScoringIO
 import ScoringTestSupport
 import Testing
+
+@testable import ScoringIO
 
 @Suite("Loading a history for learning")
 struct LearningHistoryLoaderTests {
@@ -68,7 +69,8 @@ struct LearningHistoryLoaderTests {
                 == "h.csv:3:5: 'outcome' is 'maybe', which is not an outcome; write won or lost (or 1/0, yes/no, 赢单/输单), or leave it blank while the account is still open."
         )
         let file = RejectsWriter.render(result.rejects, header: result.header)
-        #expect(file.hasPrefix("line,column,reason,message,account_id,expected_share,credit_rating,deal_risk,outcome\n3,outcome,bad_outcome,"))
+        #expect(
+            file.hasPrefix("line,column,reason,message,account_id,expected_share,credit_rating,deal_risk,outcome\n3,outcome,bad_outcome,"))
         #expect(file.hasSuffix(",K2,20%,B,3,maybe\n"))
     }
 
@@ -83,9 +85,10 @@ struct LearningHistoryLoaderTests {
             K4,,AAA,4,won
             K5,1,AAA,,won
             """)
-        #expect(result.rejects.map(\.description) == [
-            "h.csv:4:2: 'expected_share' is 'lots', which is not a number; write digits such as 1800, 1,800 or 18.5."
-        ])
+        #expect(
+            result.rejects.map(\.description) == [
+                "h.csv:4:2: 'expected_share' is 'lots', which is not a number; write digits such as 1800, 1,800 or 18.5."
+            ])
         #expect(result.rejects.first?.code == "not_a_number")
         guard case .numeric(let share) = result.data.columns[0].values, case .numeric(let risk) = result.data.columns[2].values else {
             Issue.record("share and risk should be numeric")
@@ -210,7 +213,8 @@ struct LearningHistoryLoaderTests {
         #expect(result.ids == ["2", "3", "4"])
         #expect(result.rejects.isEmpty)
         #expect(result.candidateColumns.map(\.name) == ["marital", "housing"])
-        guard case .categorical(let jobs) = result.data.columns[1].values, case .categorical(let defaults) = result.data.columns[4].values else {
+        guard case .categorical(let jobs) = result.data.columns[1].values, case .categorical(let defaults) = result.data.columns[4].values
+        else {
             Issue.record("job and default should be labels")
             return
         }

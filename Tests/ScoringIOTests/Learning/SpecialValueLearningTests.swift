@@ -68,7 +68,9 @@ struct SpecialValueLearningTests {
         return try ModelFileReader().read(yaml: yaml, file: "declared.yaml")
     }
 
-    @Test("declared special values (999 at the edge, 50 mid-range) get their own learned utility: known log-odds recovered within 4 standard errors, written, read back equal, scored to 1e-12")
+    @Test(
+        "declared special values (999 at the edge, 50 mid-range) get their own learned utility: known log-odds recovered within 4 standard errors, written, read back equal, scored to 1e-12"
+    )
     func declared() throws {
         let csv = Self.history()
         let table = try CSVReader().read(bytes: Array(csv.utf8), file: "declared.csv")
@@ -138,13 +140,18 @@ struct SpecialValueLearningTests {
         let rows = try history.lines.map { try #require(rowByLine[$0]) }
         let expected = learned.trainingScores
         #expect(rows.map { assessment.value($0) }.isApproximatelyEqual(to: expected.value, absoluteTolerance: 1e-12, relativeTolerance: 0))
-        #expect(rows.map { assessment.difficulty($0) }.isApproximatelyEqual(to: expected.difficulty, absoluteTolerance: 1e-12, relativeTolerance: 0))
+        #expect(
+            rows.map { assessment.difficulty($0) }.isApproximatelyEqual(
+                to: expected.difficulty, absoluteTolerance: 1e-12, relativeTolerance: 0))
         #expect(rows.map { assessment.grades[$0] } == expected.grades)
         // Every account's explanation sums to its scores.
         for row in rows.prefix(500) {
             let explanation = assessment.explanation(of: row)
-            #expect(explanation.total(.value).isApproximatelyEqual(to: assessment.value(row), absoluteTolerance: 1e-9, relativeTolerance: 0))
-            #expect(explanation.total(.difficulty).isApproximatelyEqual(to: assessment.difficulty(row), absoluteTolerance: 1e-9, relativeTolerance: 0))
+            #expect(
+                explanation.total(.value).isApproximatelyEqual(to: assessment.value(row), absoluteTolerance: 1e-9, relativeTolerance: 0))
+            #expect(
+                explanation.total(.difficulty).isApproximatelyEqual(
+                    to: assessment.difficulty(row), absoluteTolerance: 1e-9, relativeTolerance: 0))
         }
     }
 }

@@ -75,7 +75,9 @@ struct DegenerateModelTests {
     @Test("weights near the largest double keep their ratios: 1.5e308 and 0.5e308 give 0.75 and 0.25")
     func hugeUnequalWeights() throws {
         let yaml = Self.base.replacingOccurrences(of: "weight: 2", with: "weight: 1.5e308")
-            .replacingOccurrences(of: "weight: 1\n    scale: {type: linear, min: 0, max: 5000}", with: "weight: 0.5e308\n    scale: {type: linear, min: 0, max: 5000}")
+            .replacingOccurrences(
+                of: "weight: 1\n    scale: {type: linear, min: 0, max: 5000}",
+                with: "weight: 0.5e308\n    scale: {type: linear, min: 0, max: 5000}")
         let model = try read(yaml)
         #expect(model.factors[0].weight.isApproximatelyEqual(to: 0.75, absoluteTolerance: 1e-15, relativeTolerance: 0))
         #expect(model.factors[1].weight.isApproximatelyEqual(to: 0.25, absoluteTolerance: 1e-15, relativeTolerance: 0))
@@ -84,7 +86,9 @@ struct DegenerateModelTests {
     @Test("tiny weights (5e-324, the smallest subnormal) normalize too")
     func tinyWeights() throws {
         let yaml = Self.base.replacingOccurrences(of: "weight: 2", with: "weight: 5e-324")
-            .replacingOccurrences(of: "weight: 1\n    scale: {type: linear, min: 0, max: 5000}", with: "weight: 5e-324\n    scale: {type: linear, min: 0, max: 5000}")
+            .replacingOccurrences(
+                of: "weight: 1\n    scale: {type: linear, min: 0, max: 5000}",
+                with: "weight: 5e-324\n    scale: {type: linear, min: 0, max: 5000}")
         let model = try read(yaml)
         #expect(model.factors[0].weight == 0.5)
         #expect(model.factors[1].weight == 0.5)
@@ -96,7 +100,8 @@ struct DegenerateModelTests {
         #expect(refused?.line == 30)
         #expect(
             refused?.message
-                == "difficulty_penalty is 1e+308; it must be a number from 0 to 1000000000 (a larger penalty leaves the value score no say in the order and its priorities overflow).")
+                == "difficulty_penalty is 1e+308; it must be a number from 0 to 1000000000 (a larger penalty leaves the value score no say in the order and its priorities overflow)."
+        )
         let model = try read(Self.base.replacingOccurrences(of: "difficulty_penalty: 0.5", with: "difficulty_penalty: 1e9"))
         #expect(model.grading.ranking.key(value: 0, difficulty: 100).isFinite)
     }
@@ -107,7 +112,8 @@ struct DegenerateModelTests {
         #expect(found?.line == 34)
         #expect(
             found?.message
-                == "scenario 'growth' is defined twice (first on line 32); give each scenario its own name, so that --scenario and the output columns name one set of weights.")
+                == "scenario 'growth' is defined twice (first on line 32); give each scenario its own name, so that --scenario and the output columns name one set of weights."
+        )
     }
 
     @Test("a scenario that leaves a side with weight 0 is refused at read time with its line")
@@ -116,7 +122,8 @@ struct DegenerateModelTests {
         #expect(found?.line == 32)
         #expect(
             found?.message
-                == "scenario 'growth' gives every value factor weight 0; give at least one value factor a positive weight (a factor the scenario does not name keeps the model's weight).")
+                == "scenario 'growth' gives every value factor weight 0; give at least one value factor a positive weight (a factor the scenario does not name keeps the model's weight)."
+        )
         let difficulty = failure(Self.base.replacingOccurrences(of: "weights: {risk: 5}", with: "weights: {risk: 0, credit: 0}"))
         #expect(difficulty?.line == 34)
         #expect(difficulty?.message.hasPrefix("scenario 'cautious' gives every difficulty factor weight 0") == true)

@@ -40,13 +40,19 @@ struct ModelDraftTests {
         #expect(try role("revenue").unit == .wan)
         #expect(try role("margin").unit == .percent)
         #expect(try role("payment_delay_days").role == .factor(side: .difficulty, direction: .increasing))
-        if case .leftOut(let reason) = try role("region_code").role { #expect(reason.hasPrefix("constant")) } else {
+        if case .leftOut(let reason) = try role("region_code").role {
+            #expect(reason.hasPrefix("constant"))
+        } else {
             Issue.record("region_code should be left out as constant")
         }
-        if case .leftOut(let reason) = try role("remark").role { #expect(reason.contains("near-unique text")) } else {
+        if case .leftOut(let reason) = try role("remark").role {
+            #expect(reason.contains("near-unique text"))
+        } else {
             Issue.record("remark should be left out as free text")
         }
-        if case .likelyLeak(let reason) = try role("status").role { #expect(reason.contains("AUC 1")) } else {
+        if case .likelyLeak(let reason) = try role("status").role {
+            #expect(reason.contains("AUC 1"))
+        } else {
             Issue.record("status should be a likely leak")
         }
         // The sentinel is named and left out of the range.
@@ -74,14 +80,18 @@ struct ModelDraftTests {
 
     @Test("a list without an outcome gets sides from names and increasing directions; a given outcome that is missing is refused")
     func withoutOutcome() throws {
-        let text = "id,budget,risk_score,tier\n" + (0..<30).map { "\($0),\(($0 * 37) % 11 * 10),\($0 % 7),\(["a", "b"][$0 % 2])" }.joined(separator: "\n") + "\n"
+        let text =
+            "id,budget,risk_score,tier\n"
+            + (0..<30).map { "\($0),\(($0 * 37) % 11 * 10),\($0 % 7),\(["a", "b"][$0 % 2])" }.joined(separator: "\n") + "\n"
         let table = try CSVReader().read(bytes: Array(text.utf8), file: "plain.csv")
         let draft = try ModelDraft(table: table, name: "plain")
         #expect(draft.outcomeColumn == nil)
         #expect(draft.columns.first { $0.name == "budget" }?.role == .factor(side: .value, direction: .increasing))
         #expect(draft.columns.first { $0.name == "risk_score" }?.role == .factor(side: .difficulty, direction: .increasing))
         _ = try ModelFileReader().read(yaml: draft.yaml(), file: "plain.yaml")
-        #expect(throws: ModelDraftError.missingOutcome(file: "plain.csv", column: "won", available: ["id", "budget", "risk_score", "tier"])) {
+        #expect(
+            throws: ModelDraftError.missingOutcome(file: "plain.csv", column: "won", available: ["id", "budget", "risk_score", "tier"])
+        ) {
             try ModelDraft(table: table, outcomeColumn: "won", name: "plain")
         }
     }

@@ -51,7 +51,9 @@ struct ModelFileReaderTests {
         #expect(model.columns == AccountColumns())
     }
 
-    @Test("the bundled models load", arguments: ["models/default.yaml", "models/examples/crm-opportunities.yaml", "models/examples/bank-marketing.yaml"])
+    @Test(
+        "the bundled models load",
+        arguments: ["models/default.yaml", "models/examples/crm-opportunities.yaml", "models/examples/bank-marketing.yaml"])
     func bundled(path: String) throws {
         let model = try ModelFileReader().read(contentsOf: Paths.packageRoot + "/" + path)
         #expect(model.factors.count >= 4)
@@ -73,13 +75,17 @@ struct ModelFileReaderTests {
     @Test("a negative weight names the line and the fix")
     func negativeWeight() {
         let yaml = Self.minimal.replacingOccurrences(of: "weight: 2", with: "weight: -0.2")
-        #expect(error(yaml)?.description == "models/test.yaml, line 7: weight for 'share' is -0.2; weights must be finite numbers of at least 0.")
+        #expect(
+            error(yaml)?.description
+                == "models/test.yaml, line 7: weight for 'share' is -0.2; weights must be finite numbers of at least 0.")
     }
 
     @Test("an all-zero side is an error")
     func zeroSide() {
         let yaml = Self.minimal.replacingOccurrences(of: "weight: 1\n", with: "weight: 0\n")
-        #expect(error(yaml)?.message == "every difficulty factor has weight 0 (or there is none); give at least one difficulty factor a positive weight.")
+        #expect(
+            error(yaml)?.message
+                == "every difficulty factor has weight 0 (or there is none); give at least one difficulty factor a positive weight.")
     }
 
     @Test("an unknown key is reported with the keys allowed there")
@@ -87,15 +93,22 @@ struct ModelFileReaderTests {
         let yaml = Self.minimal.replacingOccurrences(of: "    weight: 2", with: "    wieght: 2")
         #expect(
             error(yaml)?.description
-                == "models/test.yaml, line 7: unknown key 'wieght' in a factor; allowed keys: id, label, column, side, weight, direction, scale, missing, special_values, unit, source.")
+                == "models/test.yaml, line 7: unknown key 'wieght' in a factor; allowed keys: id, label, column, side, weight, direction, scale, missing, special_values, unit, source."
+        )
     }
 
     @Test(
         "bad values name their line",
         arguments: [
-            ("side: value\n    weight: 2", "side: valu\n    weight: 2", 6, "factor 'share' side is 'valu'; it must be one of: value, difficulty."),
+            (
+                "side: value\n    weight: 2", "side: valu\n    weight: 2", 6,
+                "factor 'share' side is 'valu'; it must be one of: value, difficulty."
+            ),
             ("max: 60", "max: sixty", 9, "the scale of 'share' max is 'sixty'; it must be a number."),
-            ("type: linear, min: 0, max: 60", "type: linar, min: 0, max: 60", 9, "the scale of 'share' type is 'linar'; it must be one of: linear, log, piecewise, binned, categorical, interaction, minmax, zscore."),
+            (
+                "type: linear, min: 0, max: 60", "type: linar, min: 0, max: 60", 9,
+                "the scale of 'share' type is 'linar'; it must be one of: linear, log, piecewise, binned, categorical, interaction, minmax, zscore."
+            ),
             ("min: 0, max: 60", "min: 60, max: 0", 3, "scale of 'share': min (60) must be less than max (0)."),
             ("high: [A, B]", "high: [A]", 20, "grading.grid.high has 1 grades; it needs 2, one per difficulty band (low, high)."),
             ("high: [A, B]", "high: [A, E]", 20, "grade 'E' in grading.grid.high must be A, B, C or D."),
@@ -118,20 +131,22 @@ struct ModelFileReaderTests {
 
     @Test("segment conditions parse comparisons, presence and text")
     func segments() throws {
-        let yaml = Self.minimal + """
+        let yaml =
+            Self.minimal + """
 
-            segments:
-              - id: premium
-                label: {en: Premium, zh: 优质客户}
-                when:
-                  - [cumulative_consumption > 1000, payment_record == good]
-                  - [parent_group present]
-            """
+                segments:
+                  - id: premium
+                    label: {en: Premium, zh: 优质客户}
+                    when:
+                      - [cumulative_consumption > 1000, payment_record == good]
+                      - [parent_group present]
+                """
         let model = try read(yaml)
-        #expect(model.segments[0].groups[0] == [
-            Condition(column: "cumulative_consumption", comparison: .greater, operand: .number(1000)),
-            Condition(column: "payment_record", comparison: .equal, operand: .text("good")),
-        ])
+        #expect(
+            model.segments[0].groups[0] == [
+                Condition(column: "cumulative_consumption", comparison: .greater, operand: .number(1000)),
+                Condition(column: "payment_record", comparison: .equal, operand: .text("good")),
+            ])
         #expect(model.segments[0].groups[1] == [Condition(column: "parent_group", comparison: .present, operand: .none)])
         let bad = yaml.replacingOccurrences(of: "payment_record == good", with: "payment_record ~ good")
         #expect(error(bad)?.message.contains("'~' is not a comparison") == true)
@@ -140,7 +155,9 @@ struct ModelFileReaderTests {
     @Test("scenarios must name factors of the model")
     func scenarios() {
         let yaml = Self.minimal + "\nscenarios:\n  - name: growth\n    weights: {budget: 0.4}\n"
-        #expect(error(yaml)?.message == "scenario 'growth' sets a weight for 'budget', which is not a factor of the model; factors: share, risk.")
+        #expect(
+            error(yaml)?.message
+                == "scenario 'growth' sets a weight for 'budget', which is not a factor of the model; factors: share, risk.")
     }
 }
 
@@ -148,7 +165,8 @@ struct ModelFileReaderTests {
 /// utilities with evidence, and the calibration.
 @Suite("Model files: learned elements")
 struct LearnedModelFileTests {
-    static let learned = ModelFileReaderTests.minimal
+    static let learned =
+        ModelFileReaderTests.minimal
         .replacingOccurrences(
             of: "    scale: {type: linear, min: 1, max: 5}",
             with: """
@@ -158,7 +176,8 @@ struct LearnedModelFileTests {
                         - {below: 3, utility: 0.1, count: 120, won: 50, win_rate: 0.4167}
                         - {below: 9, utility: 0.5}
                         - {utility: 0.9, count: 80, won: 12}
-                """)
+                """
+        )
         .replacingOccurrences(of: "    missing: worst\n", with: "    missing: {utility: 0.42, count: 30, won: 9}\n")
         .replacingOccurrences(
             of: "    scale: {type: linear, min: 0, max: 60}",
@@ -167,14 +186,15 @@ struct LearnedModelFileTests {
                       type: categorical
                       map: {AAA: 0, AA: {utility: 0.1, count: 20, won: 5}}
                       other: {utility: 0.7, count: 44, won: 3}
-                """)
+                """
+        )
         .replacingOccurrences(of: "    unit: percent\n", with: "")
-        + """
+            + """
 
-        calibration:
-          method: isotonic
-          points: [[-20, 0.05], [0, 0.2], [40, 0.8]]
-        """
+            calibration:
+              method: isotonic
+              points: [[-20, 0.05], [0, 0.2], [40, 0.8]]
+            """
 
     func read(_ yaml: String) throws(ModelFileError) -> ScoringModel {
         try ModelFileReader().read(yaml: yaml, file: "models/learned.yaml")
@@ -199,22 +219,49 @@ struct LearnedModelFileTests {
                     other: .init(label: Scale.otherLabel, utility: 0.7, evidence: Evidence(count: 44, won: 3))))
         #expect(
             model.calibration
-                == (try Calibration(method: .isotonic(points: [.init(score: -20, probability: 0.05), .init(score: 0, probability: 0.2), .init(score: 40, probability: 0.8)]))))
-        let platt = try read(Self.learned.replacingOccurrences(of: "  method: isotonic\n  points: [[-20, 0.05], [0, 0.2], [40, 0.8]]", with: "  method: platt\n  intercept: -2.5\n  slope: 0.04"))
+                == (try Calibration(
+                    method: .isotonic(points: [
+                        .init(score: -20, probability: 0.05), .init(score: 0, probability: 0.2), .init(score: 40, probability: 0.8),
+                    ]))))
+        let platt = try read(
+            Self.learned.replacingOccurrences(
+                of: "  method: isotonic\n  points: [[-20, 0.05], [0, 0.2], [40, 0.8]]",
+                with: "  method: platt\n  intercept: -2.5\n  slope: 0.04"))
         #expect(platt.calibration == (try Calibration(method: .platt(intercept: -2.5, slope: 0.04))))
     }
 
     @Test(
         "mistakes in learned elements name their line and the fix",
         arguments: [
-            ("        - {below: 9, utility: 0.5}", "        - {utility: 0.5}", 21, "bin 2 of the scale of 'risk' needs 'below', its upper edge; only the last bin has none."),
-            ("        - {utility: 0.9, count: 80, won: 12}", "        - {below: 20, utility: 0.9}", 22, "bin 3 of the scale of 'risk' is the last bin, which holds every larger value: remove its 'below'."),
+            (
+                "        - {below: 9, utility: 0.5}", "        - {utility: 0.5}", 21,
+                "bin 2 of the scale of 'risk' needs 'below', its upper edge; only the last bin has none."
+            ),
+            (
+                "        - {utility: 0.9, count: 80, won: 12}", "        - {below: 20, utility: 0.9}", 22,
+                "bin 3 of the scale of 'risk' is the last bin, which holds every larger value: remove its 'below'."
+            ),
             ("won: 12}", "won: 81}", 22, "bin 3 of the scale of 'risk' won (81) is more than its count (80)."),
-            ("{below: 9, utility: 0.5}", "{below: 9, utility: 1.5}", 21, "bin 2 of the scale of 'risk' utility is 1.5; it must be between 0 and 1."),
-            ("{below: 9, utility: 0.5}", "{below: 9, utility: 0.5, won: 3}", 21, "bin 2 of the scale of 'risk' gives 'won' without 'count'; give both or neither."),
-            ("{below: 9, utility: 0.5}", "{below: 2, utility: 0.5}", 12, "scale of 'risk': the bins' upper edges must be finite and increase strictly."),
-            ("missing: {utility: 0.42, count: 30, won: 9}", "missing: sometimes", 16, "factor 'risk' missing is 'sometimes'; it must be one of: required, worst, neutral, mean, or {utility: u} for a stated utility between 0 and 1."),
-            ("other: {utility: 0.7, count: 44, won: 3}", "other: {utility: 0.7, cnt: 44}", 11, "unknown key 'cnt' in the scale of 'share' other; allowed keys: utility, count, won, win_rate."),
+            (
+                "{below: 9, utility: 0.5}", "{below: 9, utility: 1.5}", 21,
+                "bin 2 of the scale of 'risk' utility is 1.5; it must be between 0 and 1."
+            ),
+            (
+                "{below: 9, utility: 0.5}", "{below: 9, utility: 0.5, won: 3}", 21,
+                "bin 2 of the scale of 'risk' gives 'won' without 'count'; give both or neither."
+            ),
+            (
+                "{below: 9, utility: 0.5}", "{below: 2, utility: 0.5}", 12,
+                "scale of 'risk': the bins' upper edges must be finite and increase strictly."
+            ),
+            (
+                "missing: {utility: 0.42, count: 30, won: 9}", "missing: sometimes", 16,
+                "factor 'risk' missing is 'sometimes'; it must be one of: required, worst, neutral, mean, or {utility: u} for a stated utility between 0 and 1."
+            ),
+            (
+                "other: {utility: 0.7, count: 44, won: 3}", "other: {utility: 0.7, cnt: 44}", 11,
+                "unknown key 'cnt' in the scale of 'share' other; allowed keys: utility, count, won, win_rate."
+            ),
             ("method: isotonic", "method: spline", 31, "calibration method is 'spline'; it must be platt or isotonic."),
             ("[40, 0.8]", "[-30, 0.8]", 31, "calibration: the points' scores must increase strictly."),
             ("[40, 0.8]", "[40, 0.1]", 31, "calibration: the points' probabilities must not decrease."),

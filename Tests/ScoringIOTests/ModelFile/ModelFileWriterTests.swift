@@ -49,7 +49,9 @@ struct ModelFileWriterTests {
                 missing: .worst),
             Factor(
                 id: "credit", label: LocalizedLabel(en: "Credit", zh: "信用"), column: "credit_rating", side: .difficulty,
-                weight: 0.4, scale: .categorical(map: [.init(label: "AAA", utility: 0), .init(label: "no", utility: 1)], other: .init(label: "other", utility: 0.5)),
+                weight: 0.4,
+                scale: .categorical(
+                    map: [.init(label: "AAA", utility: 0), .init(label: "no", utility: 1)], other: .init(label: "other", utility: 0.5)),
                 missing: .neutral),
         ]
         let bands = try Bands(names: ["low", "mid dle", "high"], cuts: [33.333333333333336, 66.7])
@@ -77,14 +79,17 @@ struct ModelFileWriterTests {
         return try ScoringModel(
             name: "learned: from history", factors: factors, grading: grading, segments: segments,
             scenarios: [WeightScenario(name: "growth", weights: ["budget": 0.45, "risk": 0.1])],
-            columns: AccountColumns(id: "@line", name: nil, industry: "industry", region: nil, manager: nil, stage: "stage", dealValue: nil),
+            columns: AccountColumns(
+                id: "@line", name: nil, industry: "industry", region: nil, manager: nil, stage: "stage", dealValue: nil),
             missingCodes: ["NA", "-", "unknown", "未知", "yes"], columnUnits: ["deal_value": "wan", "largest_contract": "yi"],
             calibration: calibration)
     }
 
-    @Test("the bundled models read back equal after writing", arguments: [
-        "models/default.yaml", "models/examples/bank-marketing.yaml", "models/examples/crm-opportunities.yaml",
-    ])
+    @Test(
+        "the bundled models read back equal after writing",
+        arguments: [
+            "models/default.yaml", "models/examples/bank-marketing.yaml", "models/examples/crm-opportunities.yaml",
+        ])
     func bundledModels(path: String) throws {
         let model = try ModelFileReader().read(contentsOf: Paths.packageRoot + "/" + path)
         let (reread, _) = try roundTrip(model)
@@ -110,7 +115,8 @@ struct ModelFileWriterTests {
     func plattAndHandScales() throws {
         let factors = [
             ModelFixtures.factor("a", .value, weight: 2, scale: .log(min: 0, max: 5000, offset: 1.5)),
-            ModelFixtures.factor("b", .value, weight: 1, scale: .piecewise(points: [.init(x: -1, utility: 0.25), .init(x: 3.5, utility: 1)])),
+            ModelFixtures.factor(
+                "b", .value, weight: 1, scale: .piecewise(points: [.init(x: -1, utility: 0.25), .init(x: 3.5, utility: 1)])),
             ModelFixtures.factor("c", .value, weight: 1, scale: .minMax, missing: .mean),
             ModelFixtures.factor("d", .difficulty, weight: 1, scale: .zScore(clip: 2.5), direction: .decreasing, missing: .required),
             ModelFixtures.factor("e", .difficulty, weight: 1e-3, scale: .linear(min: -2, max: 2)),
@@ -140,12 +146,18 @@ struct ModelFileWriterTests {
         let after = ScoringPipeline(model: reread).assess(batch)
         let rows = Array(0..<batch.count)
         // Identical in practice; 1e-12 is the stated contract.
-        #expect(rows.map { after.value($0) }.isApproximatelyEqual(to: rows.map { before.value($0) }, absoluteTolerance: 1e-12, relativeTolerance: 0))
-        #expect(rows.map { after.difficulty($0) }.isApproximatelyEqual(to: rows.map { before.difficulty($0) }, absoluteTolerance: 1e-12, relativeTolerance: 0))
+        #expect(
+            rows.map { after.value($0) }.isApproximatelyEqual(
+                to: rows.map { before.value($0) }, absoluteTolerance: 1e-12, relativeTolerance: 0))
+        #expect(
+            rows.map { after.difficulty($0) }.isApproximatelyEqual(
+                to: rows.map { before.difficulty($0) }, absoluteTolerance: 1e-12, relativeTolerance: 0))
         let probabilities = { (assessment: BatchAssessment, m: ScoringModel) in
             rows.map { m.probability(value: assessment.value($0), difficulty: assessment.difficulty($0)) ?? -1 }
         }
-        #expect(probabilities(after, reread).isApproximatelyEqual(to: probabilities(before, model), absoluteTolerance: 1e-12, relativeTolerance: 0))
+        #expect(
+            probabilities(after, reread).isApproximatelyEqual(
+                to: probabilities(before, model), absoluteTolerance: 1e-12, relativeTolerance: 0))
         #expect(after.grades == before.grades)
     }
 

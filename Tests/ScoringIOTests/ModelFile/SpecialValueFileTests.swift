@@ -99,36 +99,38 @@ struct SpecialValueFileTests {
         #expect(panel.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 
-    @Test("malformed special values are refused at their line, with the fix", arguments: [
-        (
-            "      - {value: -1, utility: 0.30000000000000004}", "      - {value: 999, utility: 0.3}",
-            "models/test.yaml, line 17: special_values of 'days': 999 is listed twice (first on line 16); list each code once."
-        ),
-        (
-            "    special_values: [9, -1]", "    special_values: [9, never]",
-            "models/test.yaml, line 25: a special value of 'risk' is 'never'; it must be a number."
-        ),
-        (
-            "      - {value: -1, utility: 0.30000000000000004}", "      - {value: -1, utility: 1.5}",
-            "models/test.yaml, line 17: special value -1 of 'days' utility is 1.5; it must be between 0 and 1."
-        ),
-        (
-            "      - {value: -1, utility: 0.30000000000000004}", "      - {value: -1, count: 3, won: 1}",
-            "models/test.yaml, line 17: special value -1 of 'days' gives count/won without a utility; add 'utility' or remove them."
-        ),
-        (
-            "    missing: worst", "    missing: mean",
-            "models/test.yaml, line 25: special value 9 of 'risk' has no utility, and the missing policy 'mean' gives none; write {value: 9, utility: u} or use missing: worst or neutral."
-        ),
-        (
-            "    scale: {type: linear, min: 1, max: 5}", "    scale: {type: minmax}",
-            "models/test.yaml, line 19: special_values of 'risk': a minmax scale takes its range from the batch, which special values would distort; use a fixed scale (linear, log, piecewise or binned)."
-        ),
-        (
-            "    scale: {type: linear, min: 1, max: 5}", "    scale: {type: categorical, map: {a: 0, b: 1}}",
-            "models/test.yaml, line 25: factor 'risk' has a categorical scale, which reads labels; give a code its own category in the map instead of special_values."
-        ),
-    ])
+    @Test(
+        "malformed special values are refused at their line, with the fix",
+        arguments: [
+            (
+                "      - {value: -1, utility: 0.30000000000000004}", "      - {value: 999, utility: 0.3}",
+                "models/test.yaml, line 17: special_values of 'days': 999 is listed twice (first on line 16); list each code once."
+            ),
+            (
+                "    special_values: [9, -1]", "    special_values: [9, never]",
+                "models/test.yaml, line 25: a special value of 'risk' is 'never'; it must be a number."
+            ),
+            (
+                "      - {value: -1, utility: 0.30000000000000004}", "      - {value: -1, utility: 1.5}",
+                "models/test.yaml, line 17: special value -1 of 'days' utility is 1.5; it must be between 0 and 1."
+            ),
+            (
+                "      - {value: -1, utility: 0.30000000000000004}", "      - {value: -1, count: 3, won: 1}",
+                "models/test.yaml, line 17: special value -1 of 'days' gives count/won without a utility; add 'utility' or remove them."
+            ),
+            (
+                "    missing: worst", "    missing: mean",
+                "models/test.yaml, line 25: special value 9 of 'risk' has no utility, and the missing policy 'mean' gives none; write {value: 9, utility: u} or use missing: worst or neutral."
+            ),
+            (
+                "    scale: {type: linear, min: 1, max: 5}", "    scale: {type: minmax}",
+                "models/test.yaml, line 19: special_values of 'risk': a minmax scale takes its range from the batch, which special values would distort; use a fixed scale (linear, log, piecewise or binned)."
+            ),
+            (
+                "    scale: {type: linear, min: 1, max: 5}", "    scale: {type: categorical, map: {a: 0, b: 1}}",
+                "models/test.yaml, line 25: factor 'risk' has a categorical scale, which reads labels; give a code its own category in the map instead of special_values."
+            ),
+        ])
     func refused(change: (String, String, String)) {
         let yaml = Self.model.replacingOccurrences(of: change.0, with: change.1)
         #expect(yaml != Self.model)

@@ -29,10 +29,12 @@ struct CSVWriterTests {
         #expect(CSVWriter.field("华信\"集团\"") == "\"华信\"\"集团\"\"\"")
     }
 
-    @Test("numbers the engine writes are fixed-decimal and locale-free", arguments: [
-        (0.0, 2, "0.00"), (-0.004, 2, "0.00"), (-0.005, 2, "-0.01"), (12.345, 1, "12.3"), (99.995, 2, "100.00"),
-        (1_234_567.891, 3, "1234567.891"), (-7.5, 0, "-8"), (0.125, 4, "0.1250"),
-    ])
+    @Test(
+        "numbers the engine writes are fixed-decimal and locale-free",
+        arguments: [
+            (0.0, 2, "0.00"), (-0.004, 2, "0.00"), (-0.005, 2, "-0.01"), (12.345, 1, "12.3"), (99.995, 2, "100.00"),
+            (1_234_567.891, 3, "1234567.891"), (-7.5, 0, "-8"), (0.125, 4, "0.1250"),
+        ])
     func decimals(value: Double, digits: Int, expected: String) {
         #expect(formatDecimal(value, digits: digits) == expected)
     }
@@ -151,7 +153,8 @@ struct OutputSpanFormattingTests {
         }
         for text in ["", "plain", "=SUM(A1)", "-2", "a,b", "say \"hi\"", "two\nlines", "\rx", "华信\"集团\"", "@x,y"] {
             #expect(Self.bytes { $0.appendCSVField(text.utf8, separator: UInt8(ascii: ",")) } == CSVWriter.field(text))
-            #expect(Self.bytes { $0.appendCSVField(Array(text.utf8), separator: UInt8(ascii: ";")) } == CSVWriter.field(text, delimiter: ";"))
+            #expect(
+                Self.bytes { $0.appendCSVField(Array(text.utf8), separator: UInt8(ascii: ";")) } == CSVWriter.field(text, delimiter: ";"))
         }
         #expect(Self.bytes { $0.appendCSVNumber(.nan, digits: 4) } == "")
         #expect(Self.bytes { $0.appendCSVNumber(-0.00004, digits: 4) } == "0.0000")

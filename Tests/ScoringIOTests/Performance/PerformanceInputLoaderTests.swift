@@ -31,13 +31,15 @@ struct PerformanceInputLoaderTests {
         let loader = PerformanceInputLoader(scorecard: try PerformanceFixtures.seedScorecard())
         let result = try loader.load(plan: table(plan, file: "plan.csv"), actual: table(actual, file: "actual.csv"), period: nil)
         #expect(result.join.records.map { "\($0.period) \($0.person)" } == ["2024Q2 王经理", "2024Q3 王经理"])
-        #expect(result.planRejects.map(\.description) == [
-            "plan.csv:3:2: actual.csv has no row for 李经理 in 2024Q2; add one, or remove this plan row."
-        ])
-        #expect(result.actualRejects.map(\.description) == [
-            "actual.csv:4:2: plan.csv has no row for 张经理 in 2024Q2; add one, or remove this row.",
-            "actual.csv:6:2: plan.csv has no row for 王经理 in 2024Q4; add one, or remove this row.",
-        ])
+        #expect(
+            result.planRejects.map(\.description) == [
+                "plan.csv:3:2: actual.csv has no row for 李经理 in 2024Q2; add one, or remove this plan row."
+            ])
+        #expect(
+            result.actualRejects.map(\.description) == [
+                "actual.csv:4:2: plan.csv has no row for 张经理 in 2024Q2; add one, or remove this row.",
+                "actual.csv:6:2: plan.csv has no row for 王经理 in 2024Q4; add one, or remove this row.",
+            ])
         #expect(result.actualRejects[0].fields == ["2024Q2", "张经理", "475", "1", "400"])
         // 2024Q1 supplied 王经理's previous sales for 2024Q2; 2024Q2 supplied 2024Q3's.
         #expect(result.join.records[0].previousSales == .previousRow(760, period: ReviewPeriod("2024Q1"), line: 2))

@@ -67,14 +67,24 @@ struct ScorecardFileReaderTests {
             "partial_steps: proportional\nbonus_may_exceed_maximum: false\nnot_applicable: rescale\nroles: [manager]\n" + Self.minimal)
         #expect(scorecard.notApplicable == .rescale)
         #expect(scorecard.roles == [.manager])
-        guard case .stepped(let rule) = scorecard.items[0].rule else { Issue.record("not stepped"); return }
+        guard case .stepped(let rule) = scorecard.items[0].rule else {
+            Issue.record("not stepped")
+            return
+        }
         #expect(rule.partialSteps == .proportional)
         #expect(!rule.bonusMayExceedMaximum)
         #expect(rule.floor == 0)
-        guard case .deductions(let service) = scorecard.items[1].rule else { Issue.record("not deductions"); return }
+        guard case .deductions(let service) = scorecard.items[1].rule else {
+            Issue.record("not deductions")
+            return
+        }
         #expect(service.floor == nil)
-        let overridden = try read(Self.minimal.replacingOccurrences(of: "      standard: 100", with: "      standard: 100\n      partial_steps: started"))
-        guard case .stepped(let started) = overridden.items[0].rule else { Issue.record("not stepped"); return }
+        let overridden = try read(
+            Self.minimal.replacingOccurrences(of: "      standard: 100", with: "      standard: 100\n      partial_steps: started"))
+        guard case .stepped(let started) = overridden.items[0].rule else {
+            Issue.record("not stepped")
+            return
+        }
         #expect(started.partialSteps == .started)
     }
 
@@ -106,7 +116,8 @@ struct ScorecardFileReaderTests {
                 "item 'service' needs a 'maximum' key."
             ),
             (
-                Self.minimal + "\n  - id: late\n    maximum: 5\n    deductions:\n      rules:\n        - column: late_count\n          monthly_tiers:\n            - {from: 1, to: 3, points: 1}\n            - {from: 4, to: 6, points: 2}\n",
+                Self.minimal
+                    + "\n  - id: late\n    maximum: 5\n    deductions:\n      rules:\n        - column: late_count\n          monthly_tiers:\n            - {from: 1, to: 3, points: 1}\n            - {from: 4, to: 6, points: 2}\n",
                 17,
                 "the tiers of 'late_count' in 'late' end at 6; remove the last tier's 'to' so that every higher count is charged too."
             ),

@@ -18,7 +18,8 @@ struct SQLExporterTests {
             ModelFixtures.factor("a", .value, weight: 1), ModelFixtures.factor("b", .difficulty, weight: 1),
         ])
         let sql = try SQLExporter(model: plain).sql()
-        for layer in ["kam_cells", "kam_parsed", "kam_checked", "kam_accepted", "kam_present", "kam_utilities", "kam_scored", "kam_graded"] {
+        for layer in ["kam_cells", "kam_parsed", "kam_checked", "kam_accepted", "kam_present", "kam_utilities", "kam_scored", "kam_graded"]
+        {
             #expect(sql.contains("\(layer) AS ("))
         }
         #expect(!sql.contains("kam_stats") && !sql.contains("kam_means"))
@@ -85,12 +86,15 @@ struct SQLExporterTests {
         }
         #expect(
             SQLExportError.unsupportedScale(factor: "share", kind: "spline").description
-                == "factor 'share' has a 'spline' scale, which the SQL export does not support; nothing was written (an approximation would score differently from kam rank).")
+                == "factor 'share' has a 'spline' scale, which the SQL export does not support; nothing was written (an approximation would score differently from kam rank)."
+        )
     }
 
-    @Test("the number grammar follows the column's unit", arguments: [
-        (NumberUnit.none, "^[+-]?"), (.percent, "(%|％)"), (.wan, "万元"),
-    ])
+    @Test(
+        "the number grammar follows the column's unit",
+        arguments: [
+            (NumberUnit.none, "^[+-]?"), (.percent, "(%|％)"), (.wan, "万元"),
+        ])
     func numberPattern(unit: NumberUnit, fragment: String) {
         #expect(SQLExporter.numberPattern(unit: unit).contains(fragment))
         #expect(!SQLExporter.numberPattern(unit: unit).contains("\\"))

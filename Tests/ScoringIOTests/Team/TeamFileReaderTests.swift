@@ -94,8 +94,9 @@ struct TeamFileReaderTests {
     @Test("an empty people list is a team with no staff")
     func noStaff() throws {
         let text = valid.replacingOccurrences(
-            of: "  - {name: D, role: director, hours: 10}\n  - {name: M, role: manager, hours: 20}\n", with: "")
-            .replacingOccurrences(of: "people:\n", with: "people: []\n")
+            of: "  - {name: D, role: director, hours: 10}\n  - {name: M, role: manager, hours: 20}\n", with: ""
+        )
+        .replacingOccurrences(of: "people:\n", with: "people: []\n")
         let team = try TeamFileReader().read(yaml: text, file: "t.yaml")
         #expect(team.people.isEmpty)
         #expect(team.totalHours == 0)

@@ -55,16 +55,18 @@ struct HistoryDatasetTests {
 
     @Test("outcome words: won/lost in English and Chinese, blanks are open, anything else is rejected with its place")
     func outcomeWords() throws {
-        let header = "account_id,annual_ad_budget,expected_share,strategic_importance,service_fit,expected_margin,development_cost,deal_risk,incumbent_strength,credit_rating,payment_delay_days,tech_difficulty,decision_cycle_months,inside_contact,support_balance,result"
+        let header =
+            "account_id,annual_ad_budget,expected_share,strategic_importance,service_fit,expected_margin,development_cost,deal_risk,incumbent_strength,credit_rating,payment_delay_days,tech_difficulty,decision_cycle_months,inside_contact,support_balance,result"
         let row = "100,35%,3,3,18%,10,2,3,A,30,2,6,yes,0"
         let lines = [header, "K-1,\(row),won", "K-2,\(row),输单", "K-3,\(row),", "K-4,\(row),maybe", "K-5,\(row),1"]
         let table = try CSVReader().read(bytes: Array((lines.joined(separator: "\n") + "\n").utf8), file: "h.csv")
         let history = try HistoryLoader(model: Self.model, outcomeColumn: "result").load(table)
         #expect(history.outcomes == [1, 0, nil, nil, 1])
         #expect(history.openCount == 1)
-        #expect(history.outcomeRejects.map(\.description) == [
-            "h.csv:5:16: 'result' is 'maybe', which is not an outcome; write won or lost (or 1/0, 赢单/输单), or leave it blank while the account is still open."
-        ])
+        #expect(
+            history.outcomeRejects.map(\.description) == [
+                "h.csv:5:16: 'result' is 'maybe', which is not an outcome; write won or lost (or 1/0, 赢单/输单), or leave it blank while the account is still open."
+            ])
         #expect(throws: WeightsFileError.self) { try HistoryLoader(model: Self.model).load(table) }
     }
 }

@@ -118,8 +118,10 @@ struct HistoryStreamTests {
     @Test("batch-relative scales and the mean policy: statistics over every accepted account, open ones too")
     func batchRelative() throws {
         let model = try editedDefaultModel([
-            ("    weight: 0.15\n    scale: {type: linear, min: 1, max: 5}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\"",
-             "    weight: 0.15\n    scale: {type: minmax}\n    missing: mean\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\""),
+            (
+                "    weight: 0.15\n    scale: {type: linear, min: 1, max: 5}\n    missing: neutral\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\"",
+                "    weight: 0.15\n    scale: {type: minmax}\n    missing: mean\n    source: \"seed §3.2.3 (五) D; §3.2.2 二.1\""
+            ),
             ("scale: {type: piecewise, points: [[1, 0], [6, 0.4], [12, 0.8], [24, 1]]}", "scale: {type: zscore, clip: 2.5}"),
         ])
         let path = StreamTestFiles.scratchPath("history.csv")

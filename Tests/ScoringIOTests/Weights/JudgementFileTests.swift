@@ -37,7 +37,8 @@ struct JudgementFileTests {
 
     @Test("judgement values: integers, decimals, fractions and ~")
     func values() throws {
-        let contents = try read("""
+        let contents = try read(
+            """
             judges:
               - name: a
                 value:
@@ -59,23 +60,44 @@ struct JudgementFileTests {
         var description: String { expected }
     }
 
-    @Test("mistakes name the line and column and say what to write", arguments: [
-        BadCase(yaml: "judges:\n  - name: a\n    value:\n      - [share, budgett, 3]\n",
-                expected: "j.yaml, line 4, column 17: 'budgett' is not a factor of the model; factors: share, budget, strategic, service_fit, margin, development_cost, deal_risk, incumbent, credit, payment_delay, tech_difficulty, decision_cycle, inside_contact, support."),
-        BadCase(yaml: "judges:\n  - name: a\n    value:\n      - [share, deal_risk, 3]\n",
-                expected: "j.yaml, line 4, column 17: 'deal_risk' is a difficulty factor, but this judgement is under 'value'; move it to the 'difficulty' list."),
-        BadCase(yaml: "judges:\n  - name: a\n    value:\n      - [share, budget, 12]\n",
-                expected: "j.yaml, line 4, column 25: '12' is off Saaty's scale; judgements run from 1/9 to 9 (1 equal, 3 moderate, 5 strong, 7 very strong, 9 extreme)."),
-        BadCase(yaml: "judges:\n  - name: a\n    value:\n      - [share, budget, lots]\n",
-                expected: "j.yaml, line 4, column 25: 'lots' is not a judgement; write a number from Saaty's scale such as 3, or 1/3 when the second factor is more important."),
-        BadCase(yaml: "judges:\n  - name: a\n    value:\n      - [share, budget, 3]\n      - [budget, share, 3]\n",
-                expected: "j.yaml, line 5, column 9: 'budget' vs 'share' is judged again here, differently from line 4 (a reversed pair counts as the same pair); keep one."),
-        BadCase(yaml: "judges:\n  - name: a\n    value:\n      - [share, share, 1]\n",
+    @Test(
+        "mistakes name the line and column and say what to write",
+        arguments: [
+            BadCase(
+                yaml: "judges:\n  - name: a\n    value:\n      - [share, budgett, 3]\n",
+                expected:
+                    "j.yaml, line 4, column 17: 'budgett' is not a factor of the model; factors: share, budget, strategic, service_fit, margin, development_cost, deal_risk, incumbent, credit, payment_delay, tech_difficulty, decision_cycle, inside_contact, support."
+            ),
+            BadCase(
+                yaml: "judges:\n  - name: a\n    value:\n      - [share, deal_risk, 3]\n",
+                expected:
+                    "j.yaml, line 4, column 17: 'deal_risk' is a difficulty factor, but this judgement is under 'value'; move it to the 'difficulty' list."
+            ),
+            BadCase(
+                yaml: "judges:\n  - name: a\n    value:\n      - [share, budget, 12]\n",
+                expected:
+                    "j.yaml, line 4, column 25: '12' is off Saaty's scale; judgements run from 1/9 to 9 (1 equal, 3 moderate, 5 strong, 7 very strong, 9 extreme)."
+            ),
+            BadCase(
+                yaml: "judges:\n  - name: a\n    value:\n      - [share, budget, lots]\n",
+                expected:
+                    "j.yaml, line 4, column 25: 'lots' is not a judgement; write a number from Saaty's scale such as 3, or 1/3 when the second factor is more important."
+            ),
+            BadCase(
+                yaml: "judges:\n  - name: a\n    value:\n      - [share, budget, 3]\n      - [budget, share, 3]\n",
+                expected:
+                    "j.yaml, line 5, column 9: 'budget' vs 'share' is judged again here, differently from line 4 (a reversed pair counts as the same pair); keep one."
+            ),
+            BadCase(
+                yaml: "judges:\n  - name: a\n    value:\n      - [share, share, 1]\n",
                 expected: "j.yaml, line 4, column 9: 'share' is compared with itself; compare two different factors."),
-        BadCase(yaml: "judges:\n  - name: a\n    value:\n      - [share, budget]\n",
-                expected: "j.yaml, line 4, column 9: a judgement must be a list of three: [factor A, factor B, how many times more important A is than B], e.g. [budget, share, 3]."),
-        BadCase(yaml: "judgez: []\n", expected: "j.yaml, line 1, column 1: unknown key 'judgez'; allowed keys: judges, description."),
-    ])
+            BadCase(
+                yaml: "judges:\n  - name: a\n    value:\n      - [share, budget]\n",
+                expected:
+                    "j.yaml, line 4, column 9: a judgement must be a list of three: [factor A, factor B, how many times more important A is than B], e.g. [budget, share, 3]."
+            ),
+            BadCase(yaml: "judgez: []\n", expected: "j.yaml, line 1, column 1: unknown key 'judgez'; allowed keys: judges, description."),
+        ])
     func mistakes(_ bad: BadCase) throws {
         #expect(throws: WeightsFileError.self) { try read(bad.yaml) }
         do {
@@ -113,7 +135,8 @@ struct ModelWeightWriterTests {
         #expect(scenarioLines == model.scenarios.count)
         let reread = try ModelFileReader().read(yaml: rewritten, file: "default.yaml")
         for (index, factor) in reread.factors.enumerated() {
-            #expect(reread.declaredWeights[index].isApproximatelyEqual(to: weights[factor.id]!, absoluteTolerance: 1e-12, relativeTolerance: 0))
+            #expect(
+                reread.declaredWeights[index].isApproximatelyEqual(to: weights[factor.id]!, absoluteTolerance: 1e-12, relativeTolerance: 0))
         }
         // Each scenario weight keeps its ratio to its factor's weight (written to 4 decimals).
         for (scenario, written) in zip(model.scenarios, reread.scenarios) {
@@ -121,7 +144,8 @@ struct ModelWeightWriterTests {
             for (id, weight) in scenario.weights {
                 let index = try #require(model.factors.firstIndex { $0.id == id })
                 let expected = weights[id]! * weight / model.declaredWeights[index]
-                #expect(try #require(written.weights[id]).isApproximatelyEqual(to: expected, absoluteTolerance: 0.5e-4, relativeTolerance: 0))
+                #expect(
+                    try #require(written.weights[id]).isApproximatelyEqual(to: expected, absoluteTolerance: 0.5e-4, relativeTolerance: 0))
             }
         }
         // Grading and segments are untouched.
