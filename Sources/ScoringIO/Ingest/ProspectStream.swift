@@ -323,7 +323,7 @@ public struct ProspectStream: Sendable {
                 var merger = StreamMerger(
                     plan: plan, scoring: true, registry: firstPass.registry, knownMeans: knownMeans,
                     deferredLimit: deferredLimit, selection: selection, wanted: grades)
-                if configuration.keepsRecords { merger.recorded = RecordedRows(plan: plan, rows: expected) }
+                if configuration.keepsRecords { merger.recorded = RecordedRows(plan: plan, rows: expected, bytes: setup.fileSize) }
                 merger.observer = configuration.observer?()
                 merger.trimsSelection = trim
                 try runStored(spill: spill, mapper: scoringMapper, merger: &merger, timings: &timings)
@@ -332,7 +332,7 @@ public struct ProspectStream: Sendable {
             var merger = StreamMerger(
                 plan: plan, scoring: true, registry: AccountRegistry(expectedCount: expected), knownMeans: knownMeans,
                 deferredLimit: deferredLimit, selection: selection, wanted: grades)
-            if configuration.keepsRecords { merger.recorded = RecordedRows(plan: plan, rows: expected) }
+            if configuration.keepsRecords { merger.recorded = RecordedRows(plan: plan, rows: expected, bytes: setup.fileSize) }
             merger.observer = configuration.observer?()
             merger.trimsSelection = trim
             blocks = try run(

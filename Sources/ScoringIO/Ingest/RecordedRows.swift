@@ -7,72 +7,34 @@ import ScoringEngine
 /// completeness, present factors) and its record's text (for the columns that describe the
 /// account), in the order the merger selected them.
 ///
-/// Kept by ``StreamMerger/select(_:record:recordStart:scores:dealValue:scoredRow:)`` as the
-/// main pass merges, so recording a run needs neither a second ranking, nor a second read of
-/// the file, nor the accounts' factor values read and turned into utilities again. A class,
-/// so that the merger (a struct, which the stream copies) appends without copying what is
-/// kept.
-///
-/// The text and the utilities are not copied row by row: the merger offers each chunk's
-/// bytes and scored rows (``offer(text:scored:)``), the first row kept from them adopts
-/// them whole as a segment, and a row is its place in its segment. The merging thread,
-/// which the pass waits for, then neither copies a row's bytes nor touches new memory for
-/// them. About `60 + 8 × (factors + 2) + record length` bytes a row.
+/// Kept by ``StreamMerger/select(_:record:scores:dealValue:scored:scoredRow:)`` as the main
+/// pass merges, so recording a run needs neither a second ranking, nor a second read of the
+/// file, nor the accounts' factor values read and turned into utilities again. A class, so
+/// that the merger (a struct, which the stream copies) appends without copying what is kept.
+/// About `48 + 8 × (factors + 2) + record length` bytes a row.
 final class RecordedRows {
-    /// A chunk's text and the rows the pass scored of it, adopted whole.
-    struct Segment {
-        let text: [UInt8]
-        let scored: ScoredRows
-    }
-    /// Where a kept row is: its segment, where its record starts in the segment's text (its
-    /// length is its entry's `position.length`), and its row in the segment's scored rows.
-    struct Place {
-        var segment: Int32
-        var start: Int32
-        var row: Int32
-    }
     var entries: [RankedEntry] = []
-    var places: [Place] = []
-    var segments: [Segment] = []
-    let factorCount: Int
-    /// The text and scored rows the next kept rows point into, adopted as a segment by the
-    /// first of them.
-    private var offered: Segment?
+    /// Where each entry's record starts in `text` (its length is `position.length`).
+    var starts: [Int] = []
+    var text: [UInt8] = []
+    var scored: ScoredRows
 
-    /// Room for about `rows` rows (untouched room costs no memory).
-    init(plan: StreamPlan, rows: Int = 0) {
-        factorCount = plan.factorCount
+    /// Room for about `rows` rows of `bytes` bytes of records in all (the file's size: the
+    /// arrays then grow without copying what they hold; untouched room costs no memory).
+    init(plan: StreamPlan, rows: Int = 0, bytes: Int = 0) {
+        scored = ScoredRows(factorCount: plan.factorCount)
         entries.reserveCapacity(rows)
-        places.reserveCapacity(rows)
+        starts.reserveCapacity(rows)
+        text.reserveCapacity(bytes)
+        scored.reserveCapacity(rows)
     }
 
-    /// The text and scored rows that the rows appended next point into (by their start in
-    /// `text` and their row in `scored`).
-    func offer(text: [UInt8], scored: ScoredRows) {
-        precondition(scored.factorCount == factorCount, "Rows scored with the recorded model")
-        offered = Segment(text: text, scored: scored)
-    }
-
-    /// Keeps a row: its entry, its record (`entry.position.length` bytes from `start` of the
-    /// offered text) and row `row` of the offered scored rows.
-    func append(_ entry: RankedEntry, start: Int, row: Int) {
-        if let offered {
-            segments.append(offered)
-            self.offered = nil
-        }
-        precondition(!segments.isEmpty, "A kept row points into offered text")
+    /// Keeps a row: its entry, its record, and row `row` of `scored`.
+    func append(_ entry: RankedEntry, record: ByteView, scored: ScoredRows, row: Int) {
         entries.append(entry)
-        places.append(
-            Place(segment: Int32(segments.count - 1), start: Int32(truncatingIfNeeded: start), row: Int32(row)))
-    }
-
-    /// Appends row `row`'s record to `records` and what the pass computed of it to `scored`.
-    func copy(_ row: Int, record records: inout [UInt8], scored: inout ScoredRows) {
-        let place = places[row]
-        let segment = segments[Int(place.segment)]
-        let start = Int(place.start)
-        records.append(contentsOf: segment.text[start..<(start + Int(entries[row].position.length))])
-        scored.append(Int(place.row), of: segment.scored)
+        starts.append(text.count)
+        text.append(record)
+        self.scored.append(row, of: scored)
     }
 }
 
@@ -218,12 +180,15 @@ public final class RecordedAccounts {
         var records: [UInt8] = []
         var pageRanks: [Int] = []
         pageRanks.reserveCapacity(page.count)
-        var scored = ScoredRows(factorCount: rows.factorCount)
+        var scored = ScoredRows(factorCount: rows.scored.factorCount)
         scored.reserveCapacity(page.count)
         for row in page {
-            entries.append(rows.entries[row])
+            let entry = rows.entries[row]
+            entries.append(entry)
             pageRanks.append(ranks[row])
-            rows.copy(row, record: &records, scored: &scored)
+            let start = rows.starts[row]
+            records.append(contentsOf: rows.text[start..<(start + Int(entry.position.length))])
+            scored.append(row, of: rows.scored)
         }
         return PendingPage(
             ranks: pageRanks, content: .scored(entries: entries, records: records, scored: scored, fetcher: fetcher))

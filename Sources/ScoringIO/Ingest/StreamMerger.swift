@@ -194,7 +194,6 @@ struct StreamMerger {
                 do { try spill.append(stored) } catch { spillFailure = error }
             }
         }
-        if let recorded { recorded.offer(text: chunk.bytes, scored: Self.keptScores(rows.scored)) }
         rows.idBytes.withByteView { ids in
             chunk.bytes.withByteView { text in
                 let touchAhead = 32
@@ -272,7 +271,7 @@ struct StreamMerger {
                         scores = graded
                     }
                     select(
-                        ranked, record: recordText, recordStart: start, scores: scores, dealValue: record.dealValue,
+                        ranked, record: recordText, scores: scores, dealValue: record.dealValue, scored: rows.scored,
                         scoredRow: candidate)
                 }
                 while rejectIndex < rows.rejects.count {
@@ -307,7 +306,6 @@ struct StreamMerger {
         precondition(
             !carries || stored.text.count >= stored.lengths.reduce(0) { $0 + Int($1) },
             "Stored rows keep their text for a ranking of every row")
-        if let recorded { recorded.offer(text: stored.text, scored: Self.keptScores(rows.scored)) }
         for candidate in 0..<stored.count {
             let record = rows.candidates[candidate]
             let isDeferred = record.grade == MappedChunk.deferredGrade
@@ -342,11 +340,11 @@ struct StreamMerger {
             if carries {
                 stored.text.withByteView { text in
                     select(
-                        ranked, record: text.rebased(textStart..<textEnd), recordStart: textStart, scores: scores,
-                        dealValue: dealValue, scoredRow: candidate)
+                        ranked, record: text.rebased(textStart..<textEnd), scores: scores,
+                        dealValue: dealValue, scored: rows.scored, scoredRow: candidate)
                 }
             } else {
-                select(ranked, record: nil, recordStart: 0, scores: scores, dealValue: dealValue, scoredRow: 0)
+                select(ranked, record: nil, scores: scores, dealValue: dealValue, scored: nil, scoredRow: 0)
             }
         }
         showObserved()
@@ -436,13 +434,6 @@ struct StreamMerger {
         deferredFactorEnds.append(deferredFactors.count)
     }
 
-    /// The scored rows of a chunk whose rows a run history keeps (the mapper keeps them when
-    /// ``recorded`` is set).
-    private static func keptScores(_ scored: ScoredRows?) -> ScoredRows {
-        guard let scored else { preconditionFailure("A run history keeps the utilities of every row") }
-        return scored
-    }
-
     /// Shrinks the top-K as ``trimsSelection`` says, once enough accounts are graded.
     private mutating func trimSelection() {
         guard let trim = trimsSelection, var selection = top, gradeCounts.reduce(0, +) > trim.after else { return }
@@ -472,17 +463,16 @@ struct StreamMerger {
     /// of every row carries).
     ///
     /// - Parameters:
-    ///   - recordStart: Where `record` starts in the text last offered to a run history's
-    ///     kept rows (``RecordedRows/offer(text:scored:)``).
-    ///   - scoredRow: The row's row in the scored rows last offered to them.
+    ///   - scored: What the pass computed of the row (its row `scoredRow`), which a run
+    ///     history keeps; `nil` when not kept.
     private mutating func select(
-        _ entry: RankedEntry, record: ByteView?, recordStart: Int, scores: (value: Double, difficulty: Double),
-        dealValue: Double, scoredRow: Int
+        _ entry: RankedEntry, record: ByteView?, scores: (value: Double, difficulty: Double),
+        dealValue: Double, scored: ScoredRows?, scoredRow: Int
     ) {
         gradeCounts[Int(entry.grade)] += 1
         if let recorded {
-            precondition(record != nil, "A row kept for a run history carries its record")
-            recorded.append(entry, start: recordStart, row: scoredRow)
+            guard let record, let scored else { preconditionFailure("A row kept for a run history carries its record and utilities") }
+            recorded.append(entry, record: record, scored: scored, row: scoredRow)
         }
         if observing {
             observed.append(gradeOrder: entry.grade, value: scores.value, difficulty: scores.difficulty, dealValue: dealValue)
@@ -534,7 +524,6 @@ struct StreamMerger {
         deferredTextStarts = []
         deferredDealValues = []
         let grader = Grader(plan: plan)
-        if let recorded, !entries.isEmpty { recorded.offer(text: text, scored: Self.keptScores(scored)) }
         text.withByteView { text in
             for (index, var entry) in entries.enumerated() {
                 let start = index == 0 ? 0 : factorEnds[index - 1]
@@ -546,7 +535,7 @@ struct StreamMerger {
                 select(
                     entry,
                     record: !carries ? nil : text.rebased(textStart..<(textStart + Int(entry.position.length))),
-                    recordStart: textStart, scores: (graded.value, graded.difficulty), dealValue: dealValues[index],
+                    scores: (graded.value, graded.difficulty), dealValue: dealValues[index], scored: scored,
                     scoredRow: index)
             }
         }
