@@ -43,31 +43,16 @@ public struct TopSelection<Element> {
     /// - Returns: Whether the element was kept.
     @discardableResult
     public mutating func offer(_ element: Element, by ranksBefore: (Element, Element) -> Bool) -> Bool {
+        // The worse element belongs above: the root is the worst kept.
+        let above = { (first: Element, second: Element) in ranksBefore(second, first) }
         if heap.count < capacity {
             heap.append(element)
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard ranksBefore(heap[parent], heap[child]) else { break }
-                heap.swapAt(child, parent)
-                child = parent
-            }
+            BinaryHeap.siftUp(&heap, from: heap.count - 1, above: above)
             return true
         }
         guard capacity > 0, ranksBefore(element, heap[0]) else { return false }
         heap[0] = element
-        var parent = 0
-        let count = heap.count
-        while true {
-            let left = 2 * parent + 1
-            guard left < count else { break }
-            var worst = left
-            let right = left + 1
-            if right < count && ranksBefore(heap[left], heap[right]) { worst = right }
-            guard ranksBefore(heap[parent], heap[worst]) else { break }
-            heap.swapAt(worst, parent)
-            parent = worst
-        }
+        BinaryHeap.siftDown(&heap, from: 0, above: above)
         return true
     }
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ScoringEngine
 
 /// Every accepted account of a stream, to be read back in rank order, in bounded memory: an
 /// external merge sort, which may carry each account's record text along.
@@ -361,26 +362,11 @@ final class RankedRuns {
 
         private func push(_ source: Int) {
             heap.append(source)
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard precedes(heap[child], heap[parent]) else { break }
-                heap.swapAt(child, parent)
-                child = parent
-            }
+            BinaryHeap.siftUp(&heap, from: heap.count - 1, above: precedes)
         }
 
         private func siftDown(_ start: Int) {
-            var parent = start
-            while true {
-                let left = 2 * parent + 1
-                guard left < heap.count else { return }
-                var best = left
-                if left + 1 < heap.count && precedes(heap[left + 1], heap[left]) { best = left + 1 }
-                guard precedes(heap[best], heap[parent]) else { return }
-                heap.swapAt(best, parent)
-                parent = best
-            }
+            BinaryHeap.siftDown(&heap, from: start, above: precedes)
         }
 
         /// Copies the records of the last buffer's next ``RankedRuns/readBufferEntries``

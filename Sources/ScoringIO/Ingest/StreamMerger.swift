@@ -63,21 +63,25 @@ struct StreamMerger {
     /// Whether too many rows waited for the means: the selection is void, another pass follows.
     private(set) var overflowed = false
 
-    // Rows waiting for the means.
-    private var deferredScores: [Double] = []
-    private var deferredCompleteness: [Double] = []
-    private var deferredDealValues: [Double] = []
-    private var deferredFactors: [Int32] = []
-    private var deferredFactorEnds: [Int] = []
-    private var deferredEntries: [RankedEntry] = []
-    /// Their records, back to back (when every row is ranked, which carries records, or the
-    /// rows are kept for a run history).
-    private var deferredText: [UInt8] = []
-    /// Where each waiting row's record starts in `deferredText` (the entry keeps its position
-    /// in the file, which a top-K reads the shown rows from).
-    private var deferredTextStarts: [Int] = []
-    /// What the pass computed of each waiting row, when rows are kept for a run history.
-    private var deferredScored: ScoredRows?
+    /// The rows waiting for the means (a `mean` factor missing), in order.
+    private struct Waiting {
+        var entries: [RankedEntry] = []
+        var scores: [Double] = []
+        var completeness: [Double] = []
+        var dealValues: [Double] = []
+        /// Row `w`'s missing `mean` factors are `factors[factorEnds[w - 1]..<factorEnds[w]]`.
+        var factors: [Int32] = []
+        var factorEnds: [Int] = []
+        /// Their records, back to back (when every row is ranked, which carries records, or
+        /// the rows are kept for a run history).
+        var text: [UInt8] = []
+        /// Where each waiting row's record starts in `text` (the entry keeps its position in
+        /// the file, which a top-K reads the shown rows from).
+        var textStarts: [Int] = []
+        /// What the pass computed of each waiting row, when rows are kept for a run history.
+        var scored: ScoredRows?
+    }
+    private var waiting = Waiting()
     /// One row of scores, reused.
     private var scratch: [Double]
 
@@ -401,37 +405,29 @@ struct StreamMerger {
         _ entry: RankedEntry, record: ByteView, scores: ArraySlice<Double>, completeness: Double,
         factors: ArraySlice<Int32>, dealValue: Double, scored: ScoredRows?, scoredRow: Int
     ) {
-        guard deferredEntries.count < deferredLimit else {
+        guard waiting.entries.count < deferredLimit else {
             // Too many rows wait: drop them and the selection; another pass scores with the means.
             overflowed = true
-            deferredScores = []
-            deferredCompleteness = []
-            deferredDealValues = []
-            deferredFactors = []
-            deferredFactorEnds = []
-            deferredEntries = []
-            deferredText = []
-            deferredTextStarts = []
-            deferredScored = nil
+            waiting = Waiting()
             top = nil
             everyRow = nil
             recorded = nil
             return
         }
         if everyRow != nil || recorded != nil {
-            deferredTextStarts.append(deferredText.count)
-            deferredText.append(record)
+            waiting.textStarts.append(waiting.text.count)
+            waiting.text.append(record)
         }
         if recorded != nil, let scored {
-            if deferredScored == nil { deferredScored = ScoredRows(factorCount: scored.factorCount) }
-            deferredScored?.append(scoredRow, of: scored)
+            if waiting.scored == nil { waiting.scored = ScoredRows(factorCount: scored.factorCount) }
+            waiting.scored?.append(scoredRow, of: scored)
         }
-        deferredEntries.append(entry)
-        deferredScores.append(contentsOf: scores)
-        deferredCompleteness.append(completeness)
-        deferredDealValues.append(dealValue)
-        deferredFactors.append(contentsOf: factors)
-        deferredFactorEnds.append(deferredFactors.count)
+        waiting.entries.append(entry)
+        waiting.scores.append(contentsOf: scores)
+        waiting.completeness.append(completeness)
+        waiting.dealValues.append(dealValue)
+        waiting.factors.append(contentsOf: factors)
+        waiting.factorEnds.append(waiting.factors.count)
     }
 
     /// Shrinks the top-K as ``trimsSelection`` says, once enough accounts are graded.
@@ -507,35 +503,22 @@ struct StreamMerger {
     /// Grades the rows that waited for the means, now that the file is read.
     mutating func finish(means: [Double]) {
         guard scoring, !overflowed else { return }
-        let entries = deferredEntries
-        var scores = deferredScores
-        let factorEnds = deferredFactorEnds
-        let factors = deferredFactors
-        let completeness = deferredCompleteness
-        let dealValues = deferredDealValues
-        let text = deferredText
-        let textStarts = deferredTextStarts
+        var rows = Waiting()
+        swap(&rows, &waiting)
         let carries = everyRow != nil || recorded != nil
-        let scored = deferredScored
-        deferredScored = nil
-        deferredEntries = []
-        deferredScores = []
-        deferredText = []
-        deferredTextStarts = []
-        deferredDealValues = []
         let grader = Grader(plan: plan)
-        text.withByteView { text in
-            for (index, var entry) in entries.enumerated() {
-                let start = index == 0 ? 0 : factorEnds[index - 1]
+        rows.text.withByteView { text in
+            for (index, var entry) in rows.entries.enumerated() {
+                let start = index == 0 ? 0 : rows.factorEnds[index - 1]
                 let graded = grader.grade(
-                    &scores, row: index, factors: factors[start..<factorEnds[index]], means: means,
-                    completeness: completeness[index])
+                    &rows.scores, row: index, factors: rows.factors[start..<rows.factorEnds[index]], means: means,
+                    completeness: rows.completeness[index])
                 (entry.grade, entry.key) = (graded.grade, graded.key)
-                let textStart = carries ? textStarts[index] : 0
+                let textStart = carries ? rows.textStarts[index] : 0
                 select(
                     entry,
                     record: !carries ? nil : text.rebased(textStart..<(textStart + Int(entry.position.length))),
-                    scores: (graded.value, graded.difficulty), dealValue: dealValues[index], scored: scored,
+                    scores: (graded.value, graded.difficulty), dealValue: rows.dealValues[index], scored: rows.scored,
                     scoredRow: index)
             }
         }
