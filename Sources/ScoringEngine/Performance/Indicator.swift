@@ -54,17 +54,21 @@ public enum Indicator: String, Sendable, Hashable, CaseIterable {
     }
 
     /// The names of the numerator and denominator, as the files' columns call them.
-    public var terms: (numerator: String, denominator: String) {
+    public var terms: (numerator: String, denominator: String) { bothTerms.en }
+
+    /// ``terms``, and the seed's words for them in Chinese (blank for the indicators whose
+    /// formula is written out).
+    private var bothTerms: (en: (numerator: String, denominator: String), zh: (numerator: String, denominator: String)) {
         switch self {
-        case .salesCompletion: return ("sales", "planned_sales")
-        case .developmentCompletion: return ("accounts_developed", "planned_developments")
-        case .settlementRate: return ("settled", "planned_settlement")
-        case .collectionRate: return ("cash_collected", "cash_due")
-        case .expenseControl: return ("expenses", "expense_budget")
-        case .churnRate: return ("accounts_lost", "accounts_at_start")
-        case .newAccountRate: return ("new_accounts", "accounts_at_start")
-        case .salesGrowth: return ("sales - previous_sales", "previous_sales")
-        case .profileCompleteness: return ("sum of account completeness", "accounts")
+        case .salesCompletion: return (("sales", "planned_sales"), ("销售计划实际达成数", "销售计划计划完成数"))
+        case .developmentCompletion: return (("accounts_developed", "planned_developments"), ("开发计划实际完成量", "开发计划计划完成量"))
+        case .settlementRate: return (("settled", "planned_settlement"), ("销售合同结算实际达成数", "销售合同结算计划完成数"))
+        case .collectionRate: return (("cash_collected", "cash_due"), ("合同实际回款金额", "合同约定应回款金额"))
+        case .expenseControl: return (("expenses", "expense_budget"), ("实际商务费用发生额", "商务费用预算额"))
+        case .churnRate: return (("accounts_lost", "accounts_at_start"), ("本期流失大客户数", "期初大客户数"))
+        case .newAccountRate: return (("new_accounts", "accounts_at_start"), ("本期新开发大客户数", "期初大客户数"))
+        case .salesGrowth: return (("sales - previous_sales", "previous_sales"), ("", ""))
+        case .profileCompleteness: return (("sum of account completeness", "accounts"), ("", ""))
         }
     }
 
@@ -77,20 +81,7 @@ public enum Indicator: String, Sendable, Hashable, CaseIterable {
             return "mean over the person's accounts of the model's completeness (weighted share of factors present) × 100%"
         case (.profileCompleteness, .zh): return "此人名下客户档案完整度(模型因素加权填写比例)的平均值 × 100%"
         case (_, .en): return "\(terms.numerator) / \(terms.denominator) × 100%"
-        case (_, .zh): return "\(chineseTerms.numerator) / \(chineseTerms.denominator) × 100%"
-        }
-    }
-
-    private var chineseTerms: (numerator: String, denominator: String) {
-        switch self {
-        case .salesCompletion: return ("销售计划实际达成数", "销售计划计划完成数")
-        case .developmentCompletion: return ("开发计划实际完成量", "开发计划计划完成量")
-        case .settlementRate: return ("销售合同结算实际达成数", "销售合同结算计划完成数")
-        case .collectionRate: return ("合同实际回款金额", "合同约定应回款金额")
-        case .expenseControl: return ("实际商务费用发生额", "商务费用预算额")
-        case .churnRate: return ("本期流失大客户数", "期初大客户数")
-        case .newAccountRate: return ("本期新开发大客户数", "期初大客户数")
-        case .salesGrowth, .profileCompleteness: return ("", "")
+        case (_, .zh): return "\(bothTerms.zh.numerator) / \(bothTerms.zh.denominator) × 100%"
         }
     }
 
