@@ -26,18 +26,15 @@ public enum Grade: String, Sendable, Codable, CaseIterable, Comparable {
 
     /// What the team does with an account of this grade, in English or Chinese.
     public func action(_ language: Language) -> String {
-        switch (self, language) {
-        case (.a, .en): return "all in"
-        case (.b, .en): return "limit time"
-        case (.c, .en): return "watch"
-        case (.d, .en): return "postpone"
-        case (.insufficient, .en): return "gather info"
-        case (.a, .zh): return "全力以赴"
-        case (.b, .zh): return "控制投入"
-        case (.c, .zh): return "关注变化"
-        case (.d, .zh): return "暂缓观察"
-        case (.insufficient, .zh): return "信息不足"
-        }
+        let (en, zh) =
+            switch self {
+            case .a: ("all in", "全力以赴")
+            case .b: ("limit time", "控制投入")
+            case .c: ("watch", "关注变化")
+            case .d: ("postpone", "暂缓观察")
+            case .insufficient: ("gather info", "信息不足")
+            }
+        return language == .zh ? zh : en
     }
 
     /// The grade's letter as written in reports ("–" style is avoided so CSV stays plain).

@@ -33,65 +33,42 @@ public enum Indicator: String, Sendable, Hashable, CaseIterable {
 
     public var id: String { rawValue }
 
-    public func label(_ language: Language) -> String {
-        switch (self, language) {
-        case (.salesCompletion, .en): return "Sales plan completion"
-        case (.developmentCompletion, .en): return "Development plan completion"
-        case (.settlementRate, .en): return "Contract settlement rate"
-        case (.collectionRate, .en): return "Collection rate"
-        case (.expenseControl, .en): return "Expense control"
-        case (.churnRate, .en): return "Churn rate"
-        case (.newAccountRate, .en): return "New-account rate"
-        case (.salesGrowth, .en): return "Sales growth"
-        case (.profileCompleteness, .en): return "Profile completeness"
-        case (.salesCompletion, .zh): return "销售计划完成率"
-        case (.developmentCompletion, .zh): return "开发计划完成率"
-        case (.settlementRate, .zh): return "销售合同结算率"
-        case (.collectionRate, .zh): return "合同回款率"
-        case (.expenseControl, .zh): return "商务费用控制"
-        case (.churnRate, .zh): return "大客户流失率"
-        case (.newAccountRate, .zh): return "大客户新开发率"
-        case (.salesGrowth, .zh): return "销售增长率"
-        case (.profileCompleteness, .zh): return "大客户档案完整率"
-        }
-    }
+    public func label(_ language: Language) -> String { language == .zh ? names.zh : names.en }
 
     /// A column heading of at most 7 terminal columns.
-    public func shortLabel(_ language: Language) -> String {
-        switch (self, language) {
-        case (.salesCompletion, .en): return "sales"
-        case (.developmentCompletion, .en): return "dev"
-        case (.settlementRate, .en): return "settle"
-        case (.collectionRate, .en): return "collect"
-        case (.expenseControl, .en): return "expense"
-        case (.churnRate, .en): return "churn"
-        case (.newAccountRate, .en): return "new"
-        case (.salesGrowth, .en): return "growth"
-        case (.profileCompleteness, .en): return "profile"
-        case (.salesCompletion, .zh): return "销售"
-        case (.developmentCompletion, .zh): return "开发"
-        case (.settlementRate, .zh): return "结算"
-        case (.collectionRate, .zh): return "回款"
-        case (.expenseControl, .zh): return "费用"
-        case (.churnRate, .zh): return "流失"
-        case (.newAccountRate, .zh): return "新开"
-        case (.salesGrowth, .zh): return "增长"
-        case (.profileCompleteness, .zh): return "档案"
+    public func shortLabel(_ language: Language) -> String { language == .zh ? names.shortZh : names.shortEn }
+
+    /// The label and the short label, in English and in Chinese.
+    private var names: (en: String, zh: String, shortEn: String, shortZh: String) {
+        switch self {
+        case .salesCompletion: return ("Sales plan completion", "销售计划完成率", "sales", "销售")
+        case .developmentCompletion: return ("Development plan completion", "开发计划完成率", "dev", "开发")
+        case .settlementRate: return ("Contract settlement rate", "销售合同结算率", "settle", "结算")
+        case .collectionRate: return ("Collection rate", "合同回款率", "collect", "回款")
+        case .expenseControl: return ("Expense control", "商务费用控制", "expense", "费用")
+        case .churnRate: return ("Churn rate", "大客户流失率", "churn", "流失")
+        case .newAccountRate: return ("New-account rate", "大客户新开发率", "new", "新开")
+        case .salesGrowth: return ("Sales growth", "销售增长率", "growth", "增长")
+        case .profileCompleteness: return ("Profile completeness", "大客户档案完整率", "profile", "档案")
         }
     }
 
     /// The names of the numerator and denominator, as the files' columns call them.
-    public var terms: (numerator: String, denominator: String) {
+    public var terms: (numerator: String, denominator: String) { bothTerms.en }
+
+    /// ``terms``, and the seed's words for them in Chinese (blank for the indicators whose
+    /// formula is written out).
+    private var bothTerms: (en: (numerator: String, denominator: String), zh: (numerator: String, denominator: String)) {
         switch self {
-        case .salesCompletion: return ("sales", "planned_sales")
-        case .developmentCompletion: return ("accounts_developed", "planned_developments")
-        case .settlementRate: return ("settled", "planned_settlement")
-        case .collectionRate: return ("cash_collected", "cash_due")
-        case .expenseControl: return ("expenses", "expense_budget")
-        case .churnRate: return ("accounts_lost", "accounts_at_start")
-        case .newAccountRate: return ("new_accounts", "accounts_at_start")
-        case .salesGrowth: return ("sales - previous_sales", "previous_sales")
-        case .profileCompleteness: return ("sum of account completeness", "accounts")
+        case .salesCompletion: return (("sales", "planned_sales"), ("销售计划实际达成数", "销售计划计划完成数"))
+        case .developmentCompletion: return (("accounts_developed", "planned_developments"), ("开发计划实际完成量", "开发计划计划完成量"))
+        case .settlementRate: return (("settled", "planned_settlement"), ("销售合同结算实际达成数", "销售合同结算计划完成数"))
+        case .collectionRate: return (("cash_collected", "cash_due"), ("合同实际回款金额", "合同约定应回款金额"))
+        case .expenseControl: return (("expenses", "expense_budget"), ("实际商务费用发生额", "商务费用预算额"))
+        case .churnRate: return (("accounts_lost", "accounts_at_start"), ("本期流失大客户数", "期初大客户数"))
+        case .newAccountRate: return (("new_accounts", "accounts_at_start"), ("本期新开发大客户数", "期初大客户数"))
+        case .salesGrowth: return (("sales - previous_sales", "previous_sales"), ("", ""))
+        case .profileCompleteness: return (("sum of account completeness", "accounts"), ("", ""))
         }
     }
 
@@ -104,20 +81,7 @@ public enum Indicator: String, Sendable, Hashable, CaseIterable {
             return "mean over the person's accounts of the model's completeness (weighted share of factors present) × 100%"
         case (.profileCompleteness, .zh): return "此人名下客户档案完整度(模型因素加权填写比例)的平均值 × 100%"
         case (_, .en): return "\(terms.numerator) / \(terms.denominator) × 100%"
-        case (_, .zh): return "\(chineseTerms.numerator) / \(chineseTerms.denominator) × 100%"
-        }
-    }
-
-    private var chineseTerms: (numerator: String, denominator: String) {
-        switch self {
-        case .salesCompletion: return ("销售计划实际达成数", "销售计划计划完成数")
-        case .developmentCompletion: return ("开发计划实际完成量", "开发计划计划完成量")
-        case .settlementRate: return ("销售合同结算实际达成数", "销售合同结算计划完成数")
-        case .collectionRate: return ("合同实际回款金额", "合同约定应回款金额")
-        case .expenseControl: return ("实际商务费用发生额", "商务费用预算额")
-        case .churnRate: return ("本期流失大客户数", "期初大客户数")
-        case .newAccountRate: return ("本期新开发大客户数", "期初大客户数")
-        case .salesGrowth, .profileCompleteness: return ("", "")
+        case (_, .zh): return "\(bothTerms.zh.numerator) / \(bothTerms.zh.denominator) × 100%"
         }
     }
 

@@ -22,14 +22,13 @@ public enum TeamRole: String, Sendable, Hashable, CaseIterable, Codable {
     /// The words ``init(text:)`` accepts, for error messages.
     public static let acceptedSpellings = ["director", "manager", "specialist", "总监", "经理", "专员"]
 
+    /// The role in English (its raw value) or Chinese.
     public func label(_ language: Language) -> String {
-        switch (self, language) {
-        case (.director, .en): return "director"
-        case (.manager, .en): return "manager"
-        case (.specialist, .en): return "specialist"
-        case (.director, .zh): return "总监"
-        case (.manager, .zh): return "经理"
-        case (.specialist, .zh): return "专员"
+        guard language == .zh else { return rawValue }
+        switch self {
+        case .director: return "总监"
+        case .manager: return "经理"
+        case .specialist: return "专员"
         }
     }
 }

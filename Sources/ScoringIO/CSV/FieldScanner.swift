@@ -178,23 +178,7 @@ struct FieldScanner {
             field = Field(start: index, end: last, inScratch: false, endsRecord: false)
             terminator = end
         }
-        if terminator == count {
-            position = count
-            field.endsRecord = true
-            return field
-        }
-        let byte = bytes[terminator]
-        if byte == delimiter {
-            position = terminator &+ 1
-            return field
-        }
-        if byte == Self.carriageReturn && terminator &+ 1 < count && bytes[terminator &+ 1] == Self.lineFeed {
-            position = terminator &+ 2
-        } else {
-            position = terminator &+ 1
-        }
-        line &+= 1
-        field.endsRecord = true
+        field.endsRecord = movePast(terminator: terminator)
         return field
     }
 
@@ -213,6 +197,15 @@ struct FieldScanner {
         } else {
             terminator = endOfUnquoted(from: index)
         }
+        return movePast(terminator: terminator)
+    }
+
+    /// Moves past the byte that ends a field at `terminator` (a delimiter, a line end, or
+    /// `count`), counting the line a line end ends.
+    ///
+    /// - Returns: Whether it ended the record.
+    @inline(__always)
+    private mutating func movePast(terminator: Int) -> Bool {
         if terminator == count {
             position = count
             return true

@@ -37,11 +37,7 @@ extension Kam {
 
         @OptionGroup var modelOptions: ModelOptions
 
-        @Option(help: "The length of one step: month or week.")
-        var period: PeriodLength = .month
-
-        @Option(help: "The last day the log covers (default: the end of the period of its last event).")
-        var until: CalendarDate?
+        @OptionGroup var logOptions: EventLogOptions
 
         @Option(help: "Evaluate at most this many periods after the cut (default: to the end of the log).")
         var horizon: Int?
@@ -65,7 +61,7 @@ extension Kam {
             try runReportingErrors {
                 let model = try modelOptions.load()
                 let log = try HistoryInput.events(events)
-                let observedUntil = try HistoryInput.observedUntil(log, until: until, period: period)
+                let observedUntil = try logOptions.observedUntil(log)
                 guard cut <= observedUntil else {
                     throw ValidationError("Please specify a '--cut' on or before the end of the log (\(observedUntil)).")
                 }
@@ -74,7 +70,7 @@ extension Kam {
                 let (snapshotList, scored) = read.backtestSnapshots(model: model, cut: cut)
                 let result: ScoringEngine.Backtest.Result
                 do throws(ForecastError) {
-                    result = try ScoringEngine.Backtest(period: period, cut: cut, horizon: horizon).run(
+                    result = try ScoringEngine.Backtest(period: logOptions.period, cut: cut, horizon: horizon).run(
                         histories: log.histories, observedUntil: observedUntil, snapshots: snapshotList,
                         scoringModel: model.name,
                         factorStatistics: ConversionModel.factorStatistics(scored.statistics, model: model))
@@ -82,7 +78,7 @@ extension Kam {
                     throw CLIError.inFile("\(events), \(snapshots)", error)
                 }
                 let report = BacktestReport(
-                    result: result, cut: cut, period: period, observedUntil: observedUntil, log: log,
+                    result: result, cut: cut, period: logOptions.period, observedUntil: observedUntil, log: log,
                     snapshotFile: snapshots, snapshotRows: read.rowsRead, snapshotRejects: read.rejects, language: labels.lang)
                 var sink = try FileSink.open(
                     destination.output, format: formatting.format,

@@ -75,11 +75,7 @@ extension Kam {
             @Option(help: "With --runs: an account that leaves the recorded lists is censored, lost, or stage5-won.")
             var dropped: RecordedStages.Dropped?
 
-            @Option(help: "The length of one step: month or week.")
-            var period: PeriodLength = .month
-
-            @Option(help: "The last day the log covers (default: the end of the period of its last event).")
-            var until: CalendarDate?
+            @OptionGroup var logOptions: EventLogOptions
 
             @Option(help: "Account snapshots (CSV) to fit the score-aware conversion model on.")
             var snapshots: String?
@@ -127,10 +123,10 @@ extension Kam {
                 try runReportingErrors {
                     let log = try runs.map(stagesFromRuns) ?? HistoryInput.events(events ?? "")
                     let source = log.file
-                    let observedUntil = try HistoryInput.observedUntil(log, until: until, period: period)
+                    let observedUntil = try logOptions.observedUntil(log)
                     let fit: TransitionEstimator.Fit
                     do throws(ForecastError) {
-                        fit = try TransitionEstimator(period: period, confidenceLevel: confidence).fit(
+                        fit = try TransitionEstimator(period: logOptions.period, confidenceLevel: confidence).fit(
                             log.histories, observedUntil: observedUntil)
                     } catch {
                         throw CLIError.inFile(source, error)
@@ -148,14 +144,14 @@ extension Kam {
                         snapshotRejects = read.rejects
                         snapshotRows = read.rowsRead
                         let scored = read.scores(model: scoring)
-                        let lastPeriod = period.lastCompletePeriod(observedUntil: observedUntil)
+                        let lastPeriod = logOptions.period.lastCompletePeriod(observedUntil: observedUntil)
                         let observations = (0..<read.batch.count).map { row in
                             let known = read.outcomes[row] != .open && (read.outcomeDates[row].map { $0 <= observedUntil } ?? false)
                             return ConversionFitter.Observation(
                                 stage: read.batch.accounts[row].stage, value: scored.value[row],
                                 difficulty: scored.difficulty[row], insufficientInformation: scored.insufficient[row],
                                 outcome: known ? read.outcomes[row] : .open,
-                                periodsObserved: max(0, lastPeriod - period.index(of: read.dates[row]) + 1))
+                                periodsObserved: max(0, lastPeriod - logOptions.period.index(of: read.dates[row]) + 1))
                         }
                         do throws(ForecastError) {
                             let chain = try fit.table.chain()
@@ -394,11 +390,19 @@ enum HistoryInput {
             throw CLIError.inFile(path, error)
         }
     }
+}
 
-    /// The last day a log covers: `until`, or the last day of the period of its last event.
-    static func observedUntil(
-        _ log: StageEventLogReader.Result, until: CalendarDate?, period: PeriodLength
-    ) throws -> CalendarDate {
+/// The step length of a stage-event log and the last day it covers (`kam pipeline fit`,
+/// `kam backtest`).
+struct EventLogOptions: ParsableArguments {
+    @Option(help: "The length of one step: month or week.")
+    var period: PeriodLength = .month
+
+    @Option(help: "The last day the log covers (default: the end of the period of its last event).")
+    var until: CalendarDate?
+
+    /// The last day `log` covers: `--until`, or the last day of the period of its last event.
+    func observedUntil(_ log: StageEventLogReader.Result) throws -> CalendarDate {
         if let until { return until }
         guard let last = log.lastDate else {
             throw CLIError.noUsableEvent(log: log.file)
