@@ -20,11 +20,9 @@ public struct AHPReport: FourFormatReport {
     public var zh: Bool { language == .zh }
 
     public func sideName(_ side: Factor.Side) -> String {
-        switch (side, zh) {
-        case (.value, false): return "Value side"
-        case (.difficulty, false): return "Difficulty side"
-        case (.value, true): return "价值方"
-        case (.difficulty, true): return "难度方"
+        switch side {
+        case .value: return zh ? "价值方" : "Value side"
+        case .difficulty: return zh ? "难度方" : "Difficulty side"
         }
     }
 

@@ -32,19 +32,13 @@ public struct ChangesReport: FourFormatReport {
     }
 
     public func title(_ section: Section) -> String {
-        switch (section, zh) {
-        case (.gradeMove, false): return "Grade moves"
-        case (.gradeMove, true): return "等级变动"
-        case (.new, false): return "New accounts"
-        case (.new, true): return "新增客户"
-        case (.dropped, false): return "Dropped accounts"
-        case (.dropped, true): return "不再出现的客户"
-        case (.enteredInsufficient, false): return "Entered insufficient information (go back and collect)"
-        case (.enteredInsufficient, true): return "进入信息不足(需补充信息)"
-        case (.leftInsufficient, false): return "Left insufficient information (information collected)"
-        case (.leftInsufficient, true): return "离开信息不足(已补充信息)"
-        case (.risingC, false): return "C accounts whose priority rose most (watch for changes)"
-        case (.risingC, true): return "优先级上升最多的 C 类客户(关注变化)"
+        switch section {
+        case .gradeMove: return zh ? "等级变动" : "Grade moves"
+        case .new: return zh ? "新增客户" : "New accounts"
+        case .dropped: return zh ? "不再出现的客户" : "Dropped accounts"
+        case .enteredInsufficient: return zh ? "进入信息不足(需补充信息)" : "Entered insufficient information (go back and collect)"
+        case .leftInsufficient: return zh ? "离开信息不足(已补充信息)" : "Left insufficient information (information collected)"
+        case .risingC: return zh ? "优先级上升最多的 C 类客户(关注变化)" : "C accounts whose priority rose most (watch for changes)"
         }
     }
 

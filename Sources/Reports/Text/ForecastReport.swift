@@ -143,12 +143,10 @@ public struct ForecastReport: MultiViewReport {
     }
 
     public func statusText(_ status: AccountForecast.Status) -> String {
-        switch (status, language) {
-        case (.scoreAware, _), (.stageOnly, _): return ""
-        case (.insufficientInformation, .en): return "insufficient information"
-        case (.insufficientInformation, .zh): return "信息不足"
-        case (.noStage, .en): return "no stage"
-        case (.noStage, .zh): return "无阶段"
+        switch status {
+        case .scoreAware, .stageOnly: return ""
+        case .insufficientInformation: return zh ? "信息不足" : "insufficient information"
+        case .noStage: return zh ? "无阶段" : "no stage"
         }
     }
 
