@@ -283,7 +283,7 @@ public struct BacktestReport: MultiViewReport {
                 events: log.file, snapshots: snapshotFile, cut: "\(cut)", period: period.rawValue, observedUntil: "\(observedUntil)",
                 window: window, accounts: accounts, conversion: conversion, methods: JSONLines(methods),
                 stageWinRates: result.stageWinRates.map { number($0) }, actualRevenue: number(result.actualRevenue),
-                revenue: JSONLines(revenue), rejects: JSONLines((log.rejects + snapshotRejects).map(HistoryRejectJSON.init))))
+                revenue: JSONLines(revenue), rejects: JSONLines((log.rejects + snapshotRejects).map(RejectJSON.init))))
     }
 
     /// `kam backtest --format json` (`kam.backtest/1`). `methods` has one element per
@@ -302,7 +302,7 @@ public struct BacktestReport: MultiViewReport {
         let stageWinRates: [JSONNumber]
         let actualRevenue: JSONNumber
         let revenue: JSONLines<RevenueJSON>
-        let rejects: JSONLines<HistoryRejectJSON>
+        let rejects: JSONLines<RejectJSON>
         var jsonLayout: JSONLayout { .lines }
     }
 

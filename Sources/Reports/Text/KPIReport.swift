@@ -551,7 +551,7 @@ public struct KPIReport {
             people: people.map { JSONLines($0) }, teams: teams.map { JSONLines($0) }, summary: summary,
             rejects: JSONLines(
                 (loaded.planRejects + loaded.actualRejects).map {
-                    HistoryRejectJSON(
+                    RejectJSON(
                         file: $0.file, line: $0.line, column: $0.column, columnNumber: $0.columnNumber, reason: $0.reason.code,
                         message: $0.message)
                 }))
@@ -573,7 +573,7 @@ public struct KPIReport {
         @OmittedWhenNil var people: JSONLines<PersonJSON>?
         @OmittedWhenNil var teams: JSONLines<TeamJSON>?
         let summary: SummaryJSON
-        let rejects: JSONLines<HistoryRejectJSON>
+        let rejects: JSONLines<RejectJSON>
         var jsonLayout: JSONLayout { .lines }
     }
 
