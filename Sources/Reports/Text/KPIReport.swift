@@ -754,35 +754,7 @@ public struct KPIReport {
         let otherPeriodActualRows: Int
         let absentColumns: [String]
         let ignoredColumns: [String]
-        let prospects: ProspectSummaryJSON?
-
-        private enum CodingKeys: String, CodingKey {
-            case planRowsRead
-            case planRejected
-            case actualRowsRead
-            case actualRejected
-            case reviewed
-            case previousPeriodRows
-            case otherPeriodPlanRows
-            case otherPeriodActualRows
-            case absentColumns
-            case ignoredColumns
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(planRowsRead, forKey: .planRowsRead)
-            try container.encode(planRejected, forKey: .planRejected)
-            try container.encode(actualRowsRead, forKey: .actualRowsRead)
-            try container.encode(actualRejected, forKey: .actualRejected)
-            try container.encode(reviewed, forKey: .reviewed)
-            try container.encode(previousPeriodRows, forKey: .previousPeriodRows)
-            try container.encode(otherPeriodPlanRows, forKey: .otherPeriodPlanRows)
-            try container.encode(otherPeriodActualRows, forKey: .otherPeriodActualRows)
-            try container.encode(absentColumns, forKey: .absentColumns)
-            try container.encode(ignoredColumns, forKey: .ignoredColumns)
-            try prospects?.encode(to: encoder)
-        }
+        @InlinedMembers var prospects: ProspectSummaryJSON?
     }
 
     private struct ProspectSummaryJSON: Encodable {
