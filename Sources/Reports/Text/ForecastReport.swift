@@ -386,6 +386,9 @@ public struct ForecastReport: MultiViewReport {
     public func writeJSON(to sink: inout some OutputSink) {
         // Every number here is `null` when it is missing or not finite.
         func number(_ value: Double?) -> JSONNumber { .finite(value) }
+        func cell(_ cell: RevenueTotals.Cell) -> CellJSON {
+            CellJSON(expected: number(cell.expected), p10: number(cell.p10), p50: number(cell.p50), p90: number(cell.p90))
+        }
         let encoder = ReportJSONEncoder()
         let missing = Set(assessment.model.missingCodes.map { $0.lowercased() })
         let c = counts
@@ -431,14 +434,8 @@ public struct ForecastReport: MultiViewReport {
         sink.write("  \"totals\": [")
         for (index, group) in totals.groups.enumerated() {
             let periods = (1...horizon).map { t in
-                let cell = group.perPeriod[t - 1]
-                let cumulative = group.cumulative[t - 1]
-                return PeriodJSON(
-                    period: t, label: periodLabel(t), expected: number(cell.expected), p10: number(cell.p10), p50: number(cell.p50),
-                    p90: number(cell.p90),
-                    cumulative: CumulativeJSON(
-                        expected: number(cumulative.expected), p10: number(cumulative.p10), p50: number(cumulative.p50),
-                        p90: number(cumulative.p90)))
+                PeriodJSON(
+                    period: t, label: periodLabel(t), revenue: cell(group.perPeriod[t - 1]), cumulative: cell(group.cumulative[t - 1]))
             }
             let element = GroupJSON(
                 dimension: group.dimension, group: group.name, accounts: group.accounts, dealValue: number(group.dealValue),
@@ -535,17 +532,16 @@ public struct ForecastReport: MultiViewReport {
         func encode(to encoder: any Encoder) throws { try periods.encode(to: encoder) }
     }
 
+    /// A period: the revenue won in it, then the revenue won up to its end.
     private struct PeriodJSON: Encodable {
         let period: Int
         let label: String
-        let expected: JSONNumber
-        let p10: JSONNumber
-        let p50: JSONNumber
-        let p90: JSONNumber
-        let cumulative: CumulativeJSON
+        @InlinedMembers var revenue: CellJSON?
+        let cumulative: CellJSON
     }
 
-    private struct CumulativeJSON: Encodable {
+    /// A revenue total: its expected value and the runs' percentiles.
+    private struct CellJSON: Encodable {
         let expected: JSONNumber
         let p10: JSONNumber
         let p50: JSONNumber
