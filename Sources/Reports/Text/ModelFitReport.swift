@@ -896,9 +896,8 @@ public struct ModelFitReport: ViewedFourFormatReport {
         let holdout = heldOut.map { heldOut in
             let e = heldOut.evaluation
             return HoldoutJSON(
-                source: heldOut.source, auc: number(e.metrics.areaUnderROC), brier: number(e.metrics.brierScore),
-                logLoss: number(e.metrics.logLoss), ece: number(e.metrics.calibrationError), accounts: e.metrics.count,
-                unknownLabels: e.unknownLabels, open: heldOut.open, rejected: heldOut.rejects.count,
+                source: heldOut.source, metrics: metrics(e.metrics), unknownLabels: e.unknownLabels, open: heldOut.open,
+                rejected: heldOut.rejects.count,
                 grades: grades(e.gradeWinRates), fallsAToD: Self.fallsFromAToD(e.gradeWinRates))
         }
         return ReportJSONEncoder().encode(
@@ -1148,11 +1147,7 @@ public struct ModelFitReport: ViewedFourFormatReport {
 
     private struct HoldoutJSON: Encodable {
         let source: String
-        let auc: JSONNumber
-        let brier: JSONNumber
-        let logLoss: JSONNumber
-        let ece: JSONNumber
-        let accounts: Int
+        @InlinedMembers var metrics: MetricsJSON?
         let unknownLabels: Int
         let open: Int
         let rejected: Int
