@@ -34,13 +34,7 @@ public struct ForecastReport: MultiViewReport {
     public static let dimensions = ["team", "grade", "manager", "stage"]
 
     public func dimensionLabel(_ name: String) -> String {
-        switch (name, language) {
-        case ("team", .zh): return "团队"
-        case ("grade", .zh): return "等级"
-        case ("manager", .zh): return "经理"
-        case ("stage", .zh): return "阶段"
-        default: return name
-        }
+        zh ? ["team": "团队", "grade": "等级", "manager": "经理", "stage": "阶段"][name, default: name] : name
     }
 
     /// Runs the Monte Carlo totals for the forecast accounts.
