@@ -291,8 +291,8 @@ public struct ChangesReport: FourFormatReport {
             changed: model.isChanged, fromHash: model.fromHash, toHash: model.toHash, fromName: model.fromName,
             toName: model.toName, fromScenario: model.fromScenario, toScenario: model.toScenario,
             detailsKnown: model.detailsKnown,
-            weights: model.weights.map { WeightJSON(factor: $0.factor, from: .finite($0.from), to: .finite($0.to)) },
-            scales: model.scales.map { ScaleJSON(factor: $0.factor, from: $0.from, to: $0.to) }, factorsAdded: model.added,
+            weights: model.weights.map { FactorChangeJSON(factor: $0.factor, from: JSONNumber.finite($0.from), to: .finite($0.to)) },
+            scales: model.scales.map { FactorChangeJSON(factor: $0.factor, from: $0.from, to: $0.to) }, factorsAdded: model.added,
             factorsRemoved: model.removed, gradingChanged: model.gradingChanged)
         let transitions = JSONMembers(
             keys: Grade.allCases.map(\.letter),
@@ -356,23 +356,19 @@ public struct ChangesReport: FourFormatReport {
         let fromScenario: String
         let toScenario: String
         let detailsKnown: Bool
-        let weights: [WeightJSON]
-        let scales: [ScaleJSON]
+        let weights: [FactorChangeJSON<JSONNumber>]
+        let scales: [FactorChangeJSON<String>]
         let factorsAdded: [String]
         let factorsRemoved: [String]
         let gradingChanged: Bool
     }
 
-    private struct WeightJSON: Encodable {
+    /// A factor's value in the earlier and the later run: the model's weight or scale (its
+    /// text), or an account's utility.
+    private struct FactorChangeJSON<Value: Encodable>: Encodable {
         let factor: String
-        let from: JSONNumber
-        let to: JSONNumber
-    }
-
-    private struct ScaleJSON: Encodable {
-        let factor: String
-        let from: String
-        let to: String
+        let from: Value
+        let to: Value
     }
 
     private struct SectionJSON: Encodable {
@@ -386,7 +382,7 @@ public struct ChangesReport: FourFormatReport {
         let name: String?
         let from: ScoreSnapshotJSON?
         let to: ScoreSnapshotJSON?
-        let factorMoves: [WeightJSON]
+        let factorMoves: [FactorChangeJSON<JSONNumber>]
         let collected: [String]
         let lost: [String]
 
@@ -395,7 +391,9 @@ public struct ChangesReport: FourFormatReport {
             name = JSONWriter.present(change.name, missingCodes: [])
             from = change.from.map { ScoreSnapshotJSON($0) }
             to = change.to.map { ScoreSnapshotJSON($0) }
-            factorMoves = change.factorMoves.map { WeightJSON(factor: $0.factor, from: .finite($0.from), to: .finite($0.to)) }
+            factorMoves = change.factorMoves.map {
+                FactorChangeJSON(factor: $0.factor, from: JSONNumber.finite($0.from), to: .finite($0.to))
+            }
             collected = change.collected
             lost = change.lost
         }
