@@ -277,13 +277,8 @@ public struct ForecastReport: MultiViewReport {
         ])
         if let team = totals.groups(of: "team").first {
             for t in 1...horizon {
-                let cell = team.perPeriod[t - 1]
-                let cumulative = team.cumulative[t - 1]
-                perPeriod.rows.append([
-                    periodLabel(t), ReportFormat.money(cell.expected), ReportFormat.money(cell.p10),
-                    ReportFormat.money(cell.p50), ReportFormat.money(cell.p90), ReportFormat.money(cumulative.expected),
-                    ReportFormat.money(cumulative.p10), ReportFormat.money(cumulative.p50), ReportFormat.money(cumulative.p90),
-                ])
+                perPeriod.rows.append(
+                    [periodLabel(t)] + (team.perPeriod[t - 1].figures + team.cumulative[t - 1].figures).map(ReportFormat.money))
             }
         }
         text += perPeriod.text(markdown: markdown, maxWidth: maxWidth)
@@ -299,14 +294,12 @@ public struct ForecastReport: MultiViewReport {
             .init("P50", alignRight: true), .init("P90", alignRight: true),
         ])
         for group in totals.groups where group.dimension != "team" && group.accounts > 0 {
-            let cell = group.cumulative[horizon - 1]
-            groups.rows.append([
-                "\(dimensionLabel(group.dimension)) \(group.name)", ReportFormat.grouped(group.accounts),
-                ReportFormat.money(group.dealValue),
-                group.expectedWins >= 1000 ? ReportFormat.money(group.expectedWins) : ReportFormat.decimal(group.expectedWins, 1),
-                ReportFormat.money(cell.expected), ReportFormat.money(cell.p10), ReportFormat.money(cell.p50),
-                ReportFormat.money(cell.p90),
-            ])
+            groups.rows.append(
+                [
+                    "\(dimensionLabel(group.dimension)) \(group.name)", ReportFormat.grouped(group.accounts),
+                    ReportFormat.money(group.dealValue),
+                    group.expectedWins >= 1000 ? ReportFormat.money(group.expectedWins) : ReportFormat.decimal(group.expectedWins, 1),
+                ] + group.cumulative[horizon - 1].figures.map(ReportFormat.money))
         }
         text += groups.text(markdown: markdown, maxWidth: maxWidth)
         text += "\n"
@@ -361,17 +354,12 @@ public struct ForecastReport: MultiViewReport {
             ]))
         for group in totals.groups {
             for t in 1...horizon {
-                let cell = group.perPeriod[t - 1]
-                let cumulative = group.cumulative[t - 1]
-                let fields = [
-                    group.dimension, CSVWriter.field(group.name), String(t), CSVWriter.field(periodLabel(t)),
-                    String(group.accounts), CSVWriter.number(group.dealValue, digits: 2),
-                    CSVWriter.number(group.expectedWins, digits: 4), CSVWriter.number(cell.expected, digits: 2),
-                    CSVWriter.number(cell.p10, digits: 2), CSVWriter.number(cell.p50, digits: 2),
-                    CSVWriter.number(cell.p90, digits: 2), CSVWriter.number(cumulative.expected, digits: 2),
-                    CSVWriter.number(cumulative.p10, digits: 2), CSVWriter.number(cumulative.p50, digits: 2),
-                    CSVWriter.number(cumulative.p90, digits: 2),
-                ]
+                let fields =
+                    [
+                        group.dimension, CSVWriter.field(group.name), String(t), CSVWriter.field(periodLabel(t)),
+                        String(group.accounts), CSVWriter.number(group.dealValue, digits: 2),
+                        CSVWriter.number(group.expectedWins, digits: 4),
+                    ] + (group.perPeriod[t - 1].figures + group.cumulative[t - 1].figures).map { CSVWriter.number($0, digits: 2) }
                 sink.write(fields.joined(separator: ",") + "\n")
             }
         }
@@ -558,4 +546,10 @@ public struct ForecastReport: MultiViewReport {
         self.language = language
         self.rejectsPath = rejectsPath
     }
+}
+
+extension RevenueTotals.Cell {
+    /// The figures the reports show of a total, in their columns' order: the expectation
+    /// and the runs' P10, P50 and P90.
+    var figures: [Double] { [expected, p10, p50, p90] }
 }
