@@ -349,8 +349,7 @@ public struct AllocateReport: MultiViewReport {
             sink.write("    " + encoder.fragment(element) + (row == problem.accounts.count - 1 ? "\n" : ",\n"))
         }
         sink.write("  ],\n")
-        sink.write(RejectJSON.member(loaded.rejectedRows))
-        sink.write("}\n")
+        sink.write(RejectJSON.documentEnd(rejects: loaded.rejectedRows))
     }
 
     /// The members of `kam allocate --format json` (`kam.allocation/1`) before the people.

@@ -425,8 +425,7 @@ public struct ForecastReport: MultiViewReport {
             sink.write((index == 0 ? "\n    " : ",\n    ") + encoder.fragment(element, indent: 4))
         }
         sink.write(totals.groups.isEmpty ? "],\n" : "\n  ],\n")
-        sink.write(RejectJSON.member(loaded.rejects))
-        sink.write("}\n")
+        sink.write(RejectJSON.documentEnd(rejects: loaded.rejects))
     }
 
     /// The members of `kam forecast --format json` (`kam.forecast/1`) before the accounts.

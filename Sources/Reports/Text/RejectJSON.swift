@@ -26,9 +26,9 @@ extension RejectJSON {
             reason: reject.reason, message: reject.message)
     }
 
-    /// The last member of a report: `  "rejects": [...]`, one rejected row to a line, and a
-    /// line break.
-    static func member(_ rejects: [Reject]) -> String {
-        "  \"rejects\": " + ReportJSONEncoder().fragment(JSONLines(rejects.map(RejectJSON.init)), indent: 2) + "\n"
+    /// The end of a report written member by member: its last member, `  "rejects": [...]`
+    /// with one rejected row to a line, and the closing brace, each followed by a line break.
+    static func documentEnd(rejects: [Reject]) -> String {
+        "  \"rejects\": " + ReportJSONEncoder().fragment(JSONLines(rejects.map(RejectJSON.init)), indent: 2) + "\n}\n"
     }
 }
