@@ -50,29 +50,20 @@ public struct HTMLReport: Sendable {
         /// Counts, deal values, grade cells and density of the whole list.
         public let overview: ListOverview
 
-        /// The ranking of a list assessed whole in memory.
-        public init(
-            assessment: BatchAssessment, rowsRead: Int, rejects: [Reject],
-            unevaluatedSegments: [(id: String, missingColumns: [String])], rankedRows: [Int]
-        ) {
-            self.init(
-                assessment: assessment, rowsRead: rowsRead, rejects: rejects, unevaluatedSegments: unevaluatedSegments,
-                rankedRows: rankedRows, overview: ListOverview(assessment: assessment))
-        }
-
-        /// The ranking of a list seen through its `overview` (a streamed ranking), listing
+        /// The ranking of a list assessed whole in memory (`overview` `nil`: the overview of
+        /// `assessment`), or of a list seen through its `overview` (a streamed ranking), listing
         /// the accounts of `assessment`: the first of the whole ranking, in rank order, or
         /// every account when there are few enough for the grade map to draw each.
         public init(
             assessment: BatchAssessment, rowsRead: Int, rejects: [Reject],
-            unevaluatedSegments: [(id: String, missingColumns: [String])], rankedRows: [Int], overview: ListOverview
+            unevaluatedSegments: [(id: String, missingColumns: [String])], rankedRows: [Int], overview: ListOverview? = nil
         ) {
             self.assessment = assessment
             self.rowsRead = rowsRead
             self.rejects = rejects
             self.unevaluatedSegments = unevaluatedSegments
             self.rankedRows = rankedRows
-            self.overview = overview
+            self.overview = overview ?? ListOverview(assessment: assessment)
         }
     }
 

@@ -20,11 +20,9 @@ public struct AHPReport: FourFormatReport {
     public var zh: Bool { language == .zh }
 
     public func sideName(_ side: Factor.Side) -> String {
-        switch (side, zh) {
-        case (.value, false): return "Value side"
-        case (.difficulty, false): return "Difficulty side"
-        case (.value, true): return "价值方"
-        case (.difficulty, true): return "难度方"
+        switch side {
+        case .value: return zh ? "价值方" : "Value side"
+        case .difficulty: return zh ? "难度方" : "Difficulty side"
         }
     }
 
@@ -292,8 +290,8 @@ public struct AHPReport: FourFormatReport {
             let judges = side.judges.map { judge in
                 switch judge.analysis {
                 case .success(let own):
-                    return JudgeJSON(name: judge.name, result: .analysis(analysisJSON(own, side: side, judge: judge.name)))
-                case .failure(let error): return JudgeJSON(name: judge.name, result: .error(error.description))
+                    return JudgeJSON(name: judge.name, analysis: analysisJSON(own, side: side, judge: judge.name))
+                case .failure(let error): return JudgeJSON(name: judge.name, error: error.description)
                 }
             }
             return SideJSON(
@@ -324,22 +322,10 @@ public struct AHPReport: FourFormatReport {
     /// each on a line of its own.
     private struct SideJSON: Encodable, JSONLayoutProviding {
         let side: String
-        let analysis: AnalysisJSON
+        @InlinedMembers var analysis: AnalysisJSON?
         let factors: [FactorJSON]
         let judges: [JudgeJSON]
         var jsonLayout: JSONLayout { .inlineBreaking(before: ["factors", "judges"]) }
-
-        private enum SideKey: String, CodingKey { case side }
-        private enum ListKeys: String, CodingKey { case factors, judges }
-
-        func encode(to encoder: any Encoder) throws {
-            var head = encoder.container(keyedBy: SideKey.self)
-            try head.encode(side, forKey: .side)
-            try analysis.encode(to: encoder)
-            var lists = encoder.container(keyedBy: ListKeys.self)
-            try lists.encode(factors, forKey: .factors)
-            try lists.encode(judges, forKey: .judges)
-        }
     }
 
     /// The members one pairwise analysis adds to the object it is encoded into.
@@ -375,24 +361,9 @@ public struct AHPReport: FourFormatReport {
 
     /// A judge: the name, then the analysis of the judge's matrix or why it has none.
     private struct JudgeJSON: Encodable {
-        enum Result {
-            case analysis(AnalysisJSON)
-            case error(String)
-        }
-
         let name: String
-        let result: Result
-
-        private enum CodingKeys: String, CodingKey { case name, error }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(name, forKey: .name)
-            switch result {
-            case .analysis(let analysis): try analysis.encode(to: encoder)
-            case .error(let message): try container.encode(message, forKey: .error)
-            }
-        }
+        @InlinedMembers var analysis: AnalysisJSON? = nil
+        @OmittedWhenNil var error: String? = nil
     }
 
     /// A report from the values its command computed.

@@ -76,13 +76,10 @@ public struct AllocateReport: MultiViewReport {
     }
 
     public func roleLabel(_ role: Team.Role) -> String {
-        switch (role, language) {
-        case (.director, .en): return "director"
-        case (.manager, .en): return "manager"
-        case (.specialist, .en): return "specialist"
-        case (.director, .zh): return "大客户总监"
-        case (.manager, .zh): return "大客户经理"
-        case (.specialist, .zh): return "大客户专员"
+        switch role {
+        case .director: return zh ? "大客户总监" : "director"
+        case .manager: return zh ? "大客户经理" : "manager"
+        case .specialist: return zh ? "大客户专员" : "specialist"
         }
     }
 
@@ -103,13 +100,12 @@ public struct AllocateReport: MultiViewReport {
     }
 
     public func policyLabel(_ policy: AllocationPolicy) -> String {
-        switch (policy, language) {
-        case (.grade, .en): return "grade policy (A all in, B limited, C maintain, D paused)"
-        case (.proportional, .en): return "proportional to expected revenue"
-        case (.optimal, .en): return "optimal (maximum expected \(problem.objective == .profit ? "profit" : "won revenue"))"
-        case (.grade, .zh): return "分级策略（A 全力以赴，B 控制投入，C 关注变化，D 暂缓观察）"
-        case (.proportional, .zh): return "按预期收入比例"
-        case (.optimal, .zh): return problem.objective == .profit ? "最优（预期利润最大）" : "最优（预期赢单收入最大）"
+        switch policy {
+        case .grade: return zh ? "分级策略（A 全力以赴，B 控制投入，C 关注变化，D 暂缓观察）" : "grade policy (A all in, B limited, C maintain, D paused)"
+        case .proportional: return zh ? "按预期收入比例" : "proportional to expected revenue"
+        case .optimal:
+            if problem.objective == .profit { return zh ? "最优（预期利润最大）" : "optimal (maximum expected profit)" }
+            return zh ? "最优（预期赢单收入最大）" : "optimal (maximum expected won revenue)"
         }
     }
 
@@ -353,8 +349,7 @@ public struct AllocateReport: MultiViewReport {
             sink.write("    " + encoder.fragment(element) + (row == problem.accounts.count - 1 ? "\n" : ",\n"))
         }
         sink.write("  ],\n")
-        sink.write(RejectJSON.member(loaded.rejectedRows))
-        sink.write("}\n")
+        sink.write(RejectJSON.documentEnd(rejects: loaded.rejectedRows))
     }
 
     /// The members of `kam allocate --format json` (`kam.allocation/1`) before the people.

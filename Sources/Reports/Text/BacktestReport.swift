@@ -25,13 +25,10 @@ public struct BacktestReport: MultiViewReport {
     public typealias Method = ScoringEngine.Backtest.Method
 
     public func methodName(_ method: Method) -> String {
-        switch (method, language) {
-        case (.stageWinRate, .en): return "stage win rate (naive)"
-        case (.stageOnly, .en): return "pipeline, stage only"
-        case (.scoreAware, .en): return "pipeline + scores"
-        case (.stageWinRate, .zh): return "阶段历史赢单率（基线）"
-        case (.stageOnly, .zh): return "管道模型（仅阶段）"
-        case (.scoreAware, .zh): return "管道模型+评分"
+        switch method {
+        case .stageWinRate: return zh ? "阶段历史赢单率（基线）" : "stage win rate (naive)"
+        case .stageOnly: return zh ? "管道模型（仅阶段）" : "pipeline, stage only"
+        case .scoreAware: return zh ? "管道模型+评分" : "pipeline + scores"
         }
     }
 
@@ -286,7 +283,7 @@ public struct BacktestReport: MultiViewReport {
                 events: log.file, snapshots: snapshotFile, cut: "\(cut)", period: period.rawValue, observedUntil: "\(observedUntil)",
                 window: window, accounts: accounts, conversion: conversion, methods: JSONLines(methods),
                 stageWinRates: result.stageWinRates.map { number($0) }, actualRevenue: number(result.actualRevenue),
-                revenue: JSONLines(revenue), rejects: JSONLines((log.rejects + snapshotRejects).map(HistoryRejectJSON.init))))
+                revenue: JSONLines(revenue), rejects: JSONLines((log.rejects + snapshotRejects).map(RejectJSON.init))))
     }
 
     /// `kam backtest --format json` (`kam.backtest/1`). `methods` has one element per
@@ -305,7 +302,7 @@ public struct BacktestReport: MultiViewReport {
         let stageWinRates: [JSONNumber]
         let actualRevenue: JSONNumber
         let revenue: JSONLines<RevenueJSON>
-        let rejects: JSONLines<HistoryRejectJSON>
+        let rejects: JSONLines<RejectJSON>
         var jsonLayout: JSONLayout { .lines }
     }
 

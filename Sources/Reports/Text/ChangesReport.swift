@@ -32,19 +32,13 @@ public struct ChangesReport: FourFormatReport {
     }
 
     public func title(_ section: Section) -> String {
-        switch (section, zh) {
-        case (.gradeMove, false): return "Grade moves"
-        case (.gradeMove, true): return "等级变动"
-        case (.new, false): return "New accounts"
-        case (.new, true): return "新增客户"
-        case (.dropped, false): return "Dropped accounts"
-        case (.dropped, true): return "不再出现的客户"
-        case (.enteredInsufficient, false): return "Entered insufficient information (go back and collect)"
-        case (.enteredInsufficient, true): return "进入信息不足(需补充信息)"
-        case (.leftInsufficient, false): return "Left insufficient information (information collected)"
-        case (.leftInsufficient, true): return "离开信息不足(已补充信息)"
-        case (.risingC, false): return "C accounts whose priority rose most (watch for changes)"
-        case (.risingC, true): return "优先级上升最多的 C 类客户(关注变化)"
+        switch section {
+        case .gradeMove: return zh ? "等级变动" : "Grade moves"
+        case .new: return zh ? "新增客户" : "New accounts"
+        case .dropped: return zh ? "不再出现的客户" : "Dropped accounts"
+        case .enteredInsufficient: return zh ? "进入信息不足(需补充信息)" : "Entered insufficient information (go back and collect)"
+        case .leftInsufficient: return zh ? "离开信息不足(已补充信息)" : "Left insufficient information (information collected)"
+        case .risingC: return zh ? "优先级上升最多的 C 类客户(关注变化)" : "C accounts whose priority rose most (watch for changes)"
         }
     }
 
@@ -297,8 +291,8 @@ public struct ChangesReport: FourFormatReport {
             changed: model.isChanged, fromHash: model.fromHash, toHash: model.toHash, fromName: model.fromName,
             toName: model.toName, fromScenario: model.fromScenario, toScenario: model.toScenario,
             detailsKnown: model.detailsKnown,
-            weights: model.weights.map { WeightJSON(factor: $0.factor, from: .finite($0.from), to: .finite($0.to)) },
-            scales: model.scales.map { ScaleJSON(factor: $0.factor, from: $0.from, to: $0.to) }, factorsAdded: model.added,
+            weights: model.weights.map { FactorChangeJSON(factor: $0.factor, from: JSONNumber.finite($0.from), to: .finite($0.to)) },
+            scales: model.scales.map { FactorChangeJSON(factor: $0.factor, from: $0.from, to: $0.to) }, factorsAdded: model.added,
             factorsRemoved: model.removed, gradingChanged: model.gradingChanged)
         let transitions = JSONMembers(
             keys: Grade.allCases.map(\.letter),
@@ -362,23 +356,19 @@ public struct ChangesReport: FourFormatReport {
         let fromScenario: String
         let toScenario: String
         let detailsKnown: Bool
-        let weights: [WeightJSON]
-        let scales: [ScaleJSON]
+        let weights: [FactorChangeJSON<JSONNumber>]
+        let scales: [FactorChangeJSON<String>]
         let factorsAdded: [String]
         let factorsRemoved: [String]
         let gradingChanged: Bool
     }
 
-    private struct WeightJSON: Encodable {
+    /// A factor's value in the earlier and the later run: the model's weight or scale (its
+    /// text), or an account's utility.
+    private struct FactorChangeJSON<Value: Encodable>: Encodable {
         let factor: String
-        let from: JSONNumber
-        let to: JSONNumber
-    }
-
-    private struct ScaleJSON: Encodable {
-        let factor: String
-        let from: String
-        let to: String
+        let from: Value
+        let to: Value
     }
 
     private struct SectionJSON: Encodable {
@@ -392,7 +382,7 @@ public struct ChangesReport: FourFormatReport {
         let name: String?
         let from: ScoreSnapshotJSON?
         let to: ScoreSnapshotJSON?
-        let factorMoves: [WeightJSON]
+        let factorMoves: [FactorChangeJSON<JSONNumber>]
         let collected: [String]
         let lost: [String]
 
@@ -401,7 +391,9 @@ public struct ChangesReport: FourFormatReport {
             name = JSONWriter.present(change.name, missingCodes: [])
             from = change.from.map { ScoreSnapshotJSON($0) }
             to = change.to.map { ScoreSnapshotJSON($0) }
-            factorMoves = change.factorMoves.map { WeightJSON(factor: $0.factor, from: .finite($0.from), to: .finite($0.to)) }
+            factorMoves = change.factorMoves.map {
+                FactorChangeJSON(factor: $0.factor, from: JSONNumber.finite($0.from), to: .finite($0.to))
+            }
             collected = change.collected
             lost = change.lost
         }

@@ -55,18 +55,11 @@ extension ForecastReport {
         var totalSheet = Workbook.Sheet(name: zh ? "合计" : "totals", columns: totalColumns)
         for group in totals.groups {
             for t in 1...horizon {
-                let cell = group.perPeriod[t - 1]
-                let cumulative = group.cumulative[t - 1]
                 totalSheet.rows.append(
                     [
                         .text(group.dimension), .text(group.name), .number(Double(t)), .text(periodLabel(t)),
                         .number(Double(group.accounts)), .number(group.dealValue), .number(group.expectedWins),
-                    ]
-                        + [
-                            cell.expected, cell.p10, cell.p50, cell.p90, cumulative.expected, cumulative.p10, cumulative.p50,
-                            cumulative.p90,
-                        ]
-                        .map(ReportWorkbook.number))
+                    ] + (group.perPeriod[t - 1].figures + group.cumulative[t - 1].figures).map(ReportWorkbook.number))
             }
         }
 

@@ -34,13 +34,7 @@ public struct ForecastReport: MultiViewReport {
     public static let dimensions = ["team", "grade", "manager", "stage"]
 
     public func dimensionLabel(_ name: String) -> String {
-        switch (name, language) {
-        case ("team", .zh): return "团队"
-        case ("grade", .zh): return "等级"
-        case ("manager", .zh): return "经理"
-        case ("stage", .zh): return "阶段"
-        default: return name
-        }
+        zh ? ["team": "团队", "grade": "等级", "manager": "经理", "stage": "阶段"][name, default: name] : name
     }
 
     /// Runs the Monte Carlo totals for the forecast accounts.
@@ -143,12 +137,10 @@ public struct ForecastReport: MultiViewReport {
     }
 
     public func statusText(_ status: AccountForecast.Status) -> String {
-        switch (status, language) {
-        case (.scoreAware, _), (.stageOnly, _): return ""
-        case (.insufficientInformation, .en): return "insufficient information"
-        case (.insufficientInformation, .zh): return "信息不足"
-        case (.noStage, .en): return "no stage"
-        case (.noStage, .zh): return "无阶段"
+        switch status {
+        case .scoreAware, .stageOnly: return ""
+        case .insufficientInformation: return zh ? "信息不足" : "insufficient information"
+        case .noStage: return zh ? "无阶段" : "no stage"
         }
     }
 
@@ -285,13 +277,8 @@ public struct ForecastReport: MultiViewReport {
         ])
         if let team = totals.groups(of: "team").first {
             for t in 1...horizon {
-                let cell = team.perPeriod[t - 1]
-                let cumulative = team.cumulative[t - 1]
-                perPeriod.rows.append([
-                    periodLabel(t), ReportFormat.money(cell.expected), ReportFormat.money(cell.p10),
-                    ReportFormat.money(cell.p50), ReportFormat.money(cell.p90), ReportFormat.money(cumulative.expected),
-                    ReportFormat.money(cumulative.p10), ReportFormat.money(cumulative.p50), ReportFormat.money(cumulative.p90),
-                ])
+                perPeriod.rows.append(
+                    [periodLabel(t)] + (team.perPeriod[t - 1].figures + team.cumulative[t - 1].figures).map(ReportFormat.money))
             }
         }
         text += perPeriod.text(markdown: markdown, maxWidth: maxWidth)
@@ -307,14 +294,12 @@ public struct ForecastReport: MultiViewReport {
             .init("P50", alignRight: true), .init("P90", alignRight: true),
         ])
         for group in totals.groups where group.dimension != "team" && group.accounts > 0 {
-            let cell = group.cumulative[horizon - 1]
-            groups.rows.append([
-                "\(dimensionLabel(group.dimension)) \(group.name)", ReportFormat.grouped(group.accounts),
-                ReportFormat.money(group.dealValue),
-                group.expectedWins >= 1000 ? ReportFormat.money(group.expectedWins) : ReportFormat.decimal(group.expectedWins, 1),
-                ReportFormat.money(cell.expected), ReportFormat.money(cell.p10), ReportFormat.money(cell.p50),
-                ReportFormat.money(cell.p90),
-            ])
+            groups.rows.append(
+                [
+                    "\(dimensionLabel(group.dimension)) \(group.name)", ReportFormat.grouped(group.accounts),
+                    ReportFormat.money(group.dealValue),
+                    group.expectedWins >= 1000 ? ReportFormat.money(group.expectedWins) : ReportFormat.decimal(group.expectedWins, 1),
+                ] + group.cumulative[horizon - 1].figures.map(ReportFormat.money))
         }
         text += groups.text(markdown: markdown, maxWidth: maxWidth)
         text += "\n"
@@ -369,17 +354,12 @@ public struct ForecastReport: MultiViewReport {
             ]))
         for group in totals.groups {
             for t in 1...horizon {
-                let cell = group.perPeriod[t - 1]
-                let cumulative = group.cumulative[t - 1]
-                let fields = [
-                    group.dimension, CSVWriter.field(group.name), String(t), CSVWriter.field(periodLabel(t)),
-                    String(group.accounts), CSVWriter.number(group.dealValue, digits: 2),
-                    CSVWriter.number(group.expectedWins, digits: 4), CSVWriter.number(cell.expected, digits: 2),
-                    CSVWriter.number(cell.p10, digits: 2), CSVWriter.number(cell.p50, digits: 2),
-                    CSVWriter.number(cell.p90, digits: 2), CSVWriter.number(cumulative.expected, digits: 2),
-                    CSVWriter.number(cumulative.p10, digits: 2), CSVWriter.number(cumulative.p50, digits: 2),
-                    CSVWriter.number(cumulative.p90, digits: 2),
-                ]
+                let fields =
+                    [
+                        group.dimension, CSVWriter.field(group.name), String(t), CSVWriter.field(periodLabel(t)),
+                        String(group.accounts), CSVWriter.number(group.dealValue, digits: 2),
+                        CSVWriter.number(group.expectedWins, digits: 4),
+                    ] + (group.perPeriod[t - 1].figures + group.cumulative[t - 1].figures).map { CSVWriter.number($0, digits: 2) }
                 sink.write(fields.joined(separator: ",") + "\n")
             }
         }
@@ -388,6 +368,9 @@ public struct ForecastReport: MultiViewReport {
     public func writeJSON(to sink: inout some OutputSink) {
         // Every number here is `null` when it is missing or not finite.
         func number(_ value: Double?) -> JSONNumber { .finite(value) }
+        func cell(_ cell: RevenueTotals.Cell) -> CellJSON {
+            CellJSON(expected: number(cell.expected), p10: number(cell.p10), p50: number(cell.p50), p90: number(cell.p90))
+        }
         let encoder = ReportJSONEncoder()
         let missing = Set(assessment.model.missingCodes.map { $0.lowercased() })
         let c = counts
@@ -433,14 +416,8 @@ public struct ForecastReport: MultiViewReport {
         sink.write("  \"totals\": [")
         for (index, group) in totals.groups.enumerated() {
             let periods = (1...horizon).map { t in
-                let cell = group.perPeriod[t - 1]
-                let cumulative = group.cumulative[t - 1]
-                return PeriodJSON(
-                    period: t, label: periodLabel(t), expected: number(cell.expected), p10: number(cell.p10), p50: number(cell.p50),
-                    p90: number(cell.p90),
-                    cumulative: CumulativeJSON(
-                        expected: number(cumulative.expected), p10: number(cumulative.p10), p50: number(cumulative.p50),
-                        p90: number(cumulative.p90)))
+                PeriodJSON(
+                    period: t, label: periodLabel(t), revenue: cell(group.perPeriod[t - 1]), cumulative: cell(group.cumulative[t - 1]))
             }
             let element = GroupJSON(
                 dimension: group.dimension, group: group.name, accounts: group.accounts, dealValue: number(group.dealValue),
@@ -448,8 +425,7 @@ public struct ForecastReport: MultiViewReport {
             sink.write((index == 0 ? "\n    " : ",\n    ") + encoder.fragment(element, indent: 4))
         }
         sink.write(totals.groups.isEmpty ? "],\n" : "\n  ],\n")
-        sink.write(RejectJSON.member(loaded.rejects))
-        sink.write("}\n")
+        sink.write(RejectJSON.documentEnd(rejects: loaded.rejects))
     }
 
     /// The members of `kam forecast --format json` (`kam.forecast/1`) before the accounts.
@@ -537,17 +513,16 @@ public struct ForecastReport: MultiViewReport {
         func encode(to encoder: any Encoder) throws { try periods.encode(to: encoder) }
     }
 
+    /// A period: the revenue won in it, then the revenue won up to its end.
     private struct PeriodJSON: Encodable {
         let period: Int
         let label: String
-        let expected: JSONNumber
-        let p10: JSONNumber
-        let p50: JSONNumber
-        let p90: JSONNumber
-        let cumulative: CumulativeJSON
+        @InlinedMembers var revenue: CellJSON?
+        let cumulative: CellJSON
     }
 
-    private struct CumulativeJSON: Encodable {
+    /// A revenue total: its expected value and the runs' percentiles.
+    private struct CellJSON: Encodable {
         let expected: JSONNumber
         let p10: JSONNumber
         let p50: JSONNumber
@@ -570,4 +545,10 @@ public struct ForecastReport: MultiViewReport {
         self.language = language
         self.rejectsPath = rejectsPath
     }
+}
+
+extension RevenueTotals.Cell {
+    /// The figures the reports show of a total, in their columns' order: the expectation
+    /// and the runs' P10, P50 and P90.
+    var figures: [Double] { [expected, p10, p50, p90] }
 }

@@ -551,7 +551,7 @@ public struct KPIReport {
             people: people.map { JSONLines($0) }, teams: teams.map { JSONLines($0) }, summary: summary,
             rejects: JSONLines(
                 (loaded.planRejects + loaded.actualRejects).map {
-                    HistoryRejectJSON(
+                    RejectJSON(
                         file: $0.file, line: $0.line, column: $0.column, columnNumber: $0.columnNumber, reason: $0.reason.code,
                         message: $0.message)
                 }))
@@ -573,7 +573,7 @@ public struct KPIReport {
         @OmittedWhenNil var people: JSONLines<PersonJSON>?
         @OmittedWhenNil var teams: JSONLines<TeamJSON>?
         let summary: SummaryJSON
-        let rejects: JSONLines<HistoryRejectJSON>
+        let rejects: JSONLines<RejectJSON>
         var jsonLayout: JSONLayout { .lines }
     }
 
@@ -754,35 +754,7 @@ public struct KPIReport {
         let otherPeriodActualRows: Int
         let absentColumns: [String]
         let ignoredColumns: [String]
-        let prospects: ProspectSummaryJSON?
-
-        private enum CodingKeys: String, CodingKey {
-            case planRowsRead
-            case planRejected
-            case actualRowsRead
-            case actualRejected
-            case reviewed
-            case previousPeriodRows
-            case otherPeriodPlanRows
-            case otherPeriodActualRows
-            case absentColumns
-            case ignoredColumns
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(planRowsRead, forKey: .planRowsRead)
-            try container.encode(planRejected, forKey: .planRejected)
-            try container.encode(actualRowsRead, forKey: .actualRowsRead)
-            try container.encode(actualRejected, forKey: .actualRejected)
-            try container.encode(reviewed, forKey: .reviewed)
-            try container.encode(previousPeriodRows, forKey: .previousPeriodRows)
-            try container.encode(otherPeriodPlanRows, forKey: .otherPeriodPlanRows)
-            try container.encode(otherPeriodActualRows, forKey: .otherPeriodActualRows)
-            try container.encode(absentColumns, forKey: .absentColumns)
-            try container.encode(ignoredColumns, forKey: .ignoredColumns)
-            try prospects?.encode(to: encoder)
-        }
+        @InlinedMembers var prospects: ProspectSummaryJSON?
     }
 
     private struct ProspectSummaryJSON: Encodable {

@@ -575,29 +575,24 @@ public struct ModelFitReport: ViewedFourFormatReport {
     /// Win rate per grade: the written model on its training accounts (what `kam rank` with
     /// it gives them, exactly), its cuts on the out-of-fold scores, and on held-out accounts.
     public func gradeTable() -> PlainTable {
-        var columns: [PlainTable.Column] = [
-            .init(zh ? "评级" : "grade"),
-            .init(zh ? "训练账户" : "training", alignRight: true), .init(zh ? "赢" : "won", alignRight: true),
-            .init(zh ? "赢单率" : "win rate", alignRight: true),
-            .init(zh ? "交叉验证" : "cross-val.", alignRight: true), .init(zh ? "赢" : "won", alignRight: true),
-            .init(zh ? "赢单率" : "win rate", alignRight: true),
-        ]
-        if heldOut != nil {
-            columns += [
-                .init(zh ? "留出账户" : "held out", alignRight: true), .init(zh ? "赢" : "won", alignRight: true),
-                .init(zh ? "赢单率" : "win rate", alignRight: true),
-            ]
-        }
-        var table = PlainTable(columns: columns)
+        // Accounts, won and win rate under each evaluation's heading.
+        var evaluations = [(zh ? "训练账户" : "training", learned.trainingGradeWinRates), (zh ? "交叉验证" : "cross-val.", learned.gradeWinRates)]
+        if let heldOut { evaluations.append((zh ? "留出账户" : "held out", heldOut.evaluation.gradeWinRates)) }
+        var table = PlainTable(
+            columns: [.init(zh ? "评级" : "grade")]
+                + evaluations.flatMap { heading, _ -> [PlainTable.Column] in
+                    [
+                        .init(heading, alignRight: true), .init(zh ? "赢" : "won", alignRight: true),
+                        .init(zh ? "赢单率" : "win rate", alignRight: true),
+                    ]
+                })
         for rate in learned.trainingGradeWinRates {
-            var row = [gradeLabel(rate.grade), String(rate.count), String(rate.won), percent(rate.winRate)]
-            let crossValidated = learned.gradeWinRates.first { $0.grade == rate.grade }
-            row += [String(crossValidated?.count ?? 0), String(crossValidated?.won ?? 0), percent(crossValidated?.winRate)]
-            if let heldOut {
-                let other = heldOut.evaluation.gradeWinRates.first { $0.grade == rate.grade }
-                row += [String(other?.count ?? 0), String(other?.won ?? 0), percent(other?.winRate)]
-            }
-            table.rows.append(row)
+            table.rows.append(
+                [gradeLabel(rate.grade)]
+                    + evaluations.flatMap { _, rates in
+                        let same = rates.first { $0.grade == rate.grade }
+                        return [String(same?.count ?? 0), String(same?.won ?? 0), percent(same?.winRate)]
+                    })
         }
         return table
     }
@@ -797,14 +792,14 @@ public struct ModelFitReport: ViewedFourFormatReport {
             return out
         case .grades:
             var out = CSVWriter.record(["evaluation", "grade", "accounts", "won", "win_rate"])
-            for rate in learned.trainingGradeWinRates {
-                out += CSVWriter.record(["training", rate.grade.letter, String(rate.count), String(rate.won), number(rate.winRate)])
-            }
-            for rate in learned.gradeWinRates {
-                out += CSVWriter.record(["cross_validation", rate.grade.letter, String(rate.count), String(rate.won), number(rate.winRate)])
-            }
-            for rate in heldOut?.evaluation.gradeWinRates ?? [] {
-                out += CSVWriter.record(["holdout", rate.grade.letter, String(rate.count), String(rate.won), number(rate.winRate)])
+            let evaluations = [
+                ("training", learned.trainingGradeWinRates), ("cross_validation", learned.gradeWinRates),
+                ("holdout", heldOut?.evaluation.gradeWinRates ?? []),
+            ]
+            for (evaluation, rates) in evaluations {
+                for rate in rates {
+                    out += CSVWriter.record([evaluation, rate.grade.letter, String(rate.count), String(rate.won), number(rate.winRate)])
+                }
             }
             return out
         }
@@ -896,9 +891,8 @@ public struct ModelFitReport: ViewedFourFormatReport {
         let holdout = heldOut.map { heldOut in
             let e = heldOut.evaluation
             return HoldoutJSON(
-                source: heldOut.source, auc: number(e.metrics.areaUnderROC), brier: number(e.metrics.brierScore),
-                logLoss: number(e.metrics.logLoss), ece: number(e.metrics.calibrationError), accounts: e.metrics.count,
-                unknownLabels: e.unknownLabels, open: heldOut.open, rejected: heldOut.rejects.count,
+                source: heldOut.source, metrics: metrics(e.metrics), unknownLabels: e.unknownLabels, open: heldOut.open,
+                rejected: heldOut.rejects.count,
                 grades: grades(e.gradeWinRates), fallsAToD: Self.fallsFromAToD(e.gradeWinRates))
         }
         return ReportJSONEncoder().encode(
@@ -1148,11 +1142,7 @@ public struct ModelFitReport: ViewedFourFormatReport {
 
     private struct HoldoutJSON: Encodable {
         let source: String
-        let auc: JSONNumber
-        let brier: JSONNumber
-        let logLoss: JSONNumber
-        let ece: JSONNumber
-        let accounts: Int
+        @InlinedMembers var metrics: MetricsJSON?
         let unknownLabels: Int
         let open: Int
         let rejected: Int

@@ -75,14 +75,7 @@ public struct ModelReport {
 
     /// A column unit as people write it: `%`, 万元, 元, 亿元 (the model's word otherwise).
     public static func unitText(_ unit: String, _ language: Language) -> String {
-        guard language == .zh else { return unit }
-        switch unit {
-        case "percent": return "%"
-        case "wan": return "万元"
-        case "yuan": return "元"
-        case "yi": return "亿元"
-        default: return unit
-        }
+        language == .zh ? ["percent": "%", "wan": "万元", "yuan": "元", "yi": "亿元"][unit, default: unit] : unit
     }
 
     /// The calibration in one line, when the model has one.
@@ -247,24 +240,12 @@ public struct ModelReport {
     /// A band's name in `language`: low, medium and high are translated; other names are
     /// the model's own.
     public static func bandText(_ name: String, _ language: Language) -> String {
-        guard language == .zh else { return name }
-        switch name {
-        case "low": return "低"
-        case "medium": return "中"
-        case "high": return "高"
-        default: return name
-        }
+        language == .zh ? ["low": "低", "medium": "中", "high": "高"][name, default: name] : name
     }
 
     /// A ranking key's name in Chinese (value, difficulty, priority, probability).
     public static func keyText(_ key: String) -> String {
-        switch key {
-        case "value": return "价值"
-        case "difficulty": return "难度"
-        case "priority": return "优先级"
-        case "value_per_difficulty": return "价值/难度"
-        default: return key
-        }
+        ["value": "价值", "difficulty": "难度", "priority": "优先级", "value_per_difficulty": "价值/难度"][key, default: key]
     }
 
     /// A segment condition: `column > 1000`, `column 有值` / `column present`.

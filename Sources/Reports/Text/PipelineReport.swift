@@ -290,7 +290,7 @@ public struct PipelineReport: ViewedFourFormatReport {
                 accountsLeftOut: fitted.log.excludedAccounts.count, snapshotRowsRead: fitted.snapshotRows,
                 snapshotRowsRejected: fitted.snapshotRejects.count)
         }
-        let rejects = fitted.map { JSONLines(($0.log.rejects + $0.snapshotRejects).map(HistoryRejectJSON.init)) }
+        let rejects = fitted.map { JSONLines(($0.log.rejects + $0.snapshotRejects).map(RejectJSON.init)) }
         return ReportJSONEncoder().encode(
             JSON(
                 pipeline: pipelineFile, period: period.rawValue, confidenceLevel: number(table.confidenceLevel), history: history,
@@ -312,7 +312,7 @@ public struct PipelineReport: ViewedFourFormatReport {
         let outlook: JSONLines<OutlookJSON>
         let conversion: ConversionJSON?
         @OmittedWhenNil var summary: SummaryJSON?
-        @OmittedWhenNil var rejects: JSONLines<HistoryRejectJSON>?
+        @OmittedWhenNil var rejects: JSONLines<RejectJSON>?
         var jsonLayout: JSONLayout { .lines }
     }
 

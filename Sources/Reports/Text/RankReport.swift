@@ -389,8 +389,7 @@ public struct RankReport {
         var written = writeJSONAccounts(to: &sink, after: 0, json: &json)
         while let page = try morePages() { written = page.writeJSONAccounts(to: &sink, after: written, json: &json) }
         sink.write(written == 0 ? "],\n" : "\n  ],\n")
-        sink.write(RejectJSON.member(loaded.rejects))
-        sink.write("}\n")
+        sink.write(RejectJSON.documentEnd(rejects: loaded.rejects))
     }
 
     /// The members of `kam rank --format json` (`kam.rank/1`) before the accounts;

@@ -19,6 +19,7 @@ import ScoringIO
 /// - `nil`, from `encodeNil` or from `encodeIfPresent` (a synthesized conformance's optional
 ///   properties), is `null`: a key is left out only for an ``OmittedWhenNil`` member without a
 ///   value;
+/// - an ``InlinedMembers`` member's value writes its members into the enclosing object;
 /// - a value that encodes nothing is `{}`.
 ///
 /// ``encode(_:)`` ends the document with a line break; ``fragment(_:indent:)`` writes a value
@@ -320,6 +321,9 @@ private struct KeyedBoxContainer<Key: CodingKey>: KeyedEncodingContainerProtocol
 
     mutating func encode(_ value: some Encodable, forKey key: Key) throws {
         if let member = value as? any OmissibleJSONMember, member.isOmitted { return }
+        if let members = value as? any InlinedJSONMembers {
+            return try members.encodeMembers(to: BoxEncoder(box: box, codingPath: codingPath))
+        }
         box.append(try JSONBox.make(value, codingPath: codingPath + [key]), key: name(key))
     }
 

@@ -22,13 +22,10 @@ public struct SimulateReport: FourFormatReport {
     public var team: Team { problem.team }
 
     public func policyLabel(_ policy: AllocationPolicy) -> String {
-        switch (policy, language) {
-        case (.grade, .en): return "grade (seed)"
-        case (.proportional, .en): return "proportional"
-        case (.optimal, .en): return "optimal"
-        case (.grade, .zh): return "分级（原办法）"
-        case (.proportional, .zh): return "按预期收入"
-        case (.optimal, .zh): return "最优"
+        switch policy {
+        case .grade: return zh ? "分级（原办法）" : "grade (seed)"
+        case .proportional: return zh ? "按预期收入" : "proportional"
+        case .optimal: return zh ? "最优" : "optimal"
         }
     }
 
