@@ -215,3 +215,27 @@ extension OutputSpan where Element == UInt8 {
         if !value.isNaN { appendDecimal(value, digits: digits) }
     }
 }
+
+extension OutputSpan where Element == UInt8 {
+    /// Appends `separator`, then `text` as ``appendCSVField(string:separator:)`` does: a
+    /// record's next field.
+    @inlinable
+    public mutating func appendNextCSVField(string text: String, separator: UInt8) {
+        append(separator)
+        appendCSVField(string: text, separator: separator)
+    }
+
+    /// Appends `separator`, then `text` as ``appendCSVField(_:separator:)`` does.
+    @inlinable
+    public mutating func appendNextCSVField(_ text: some Collection<UInt8>, separator: UInt8) {
+        append(separator)
+        appendCSVField(text, separator: separator)
+    }
+
+    /// Appends `separator`, then `value` as ``appendCSVNumber(_:digits:)`` does.
+    @inlinable
+    public mutating func appendNextCSVNumber(_ value: Double, digits: Int, separator: UInt8) {
+        append(separator)
+        appendCSVNumber(value, digits: digits)
+    }
+}
