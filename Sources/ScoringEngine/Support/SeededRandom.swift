@@ -244,21 +244,46 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Equatable {
         let f = (m - 1) / (m + 1)
         let f2 = f * f
         // 1 + f²/3 + f⁴/5 + ... + f²⁰/21, by Horner's rule in f².
-        var series = 1.0 / 21.0
-        series = series * f2 + 1.0 / 19.0
-        series = series * f2 + 1.0 / 17.0
-        series = series * f2 + 1.0 / 15.0
-        series = series * f2 + 1.0 / 13.0
-        series = series * f2 + 1.0 / 11.0
-        series = series * f2 + 1.0 / 9.0
-        series = series * f2 + 1.0 / 7.0
-        series = series * f2 + 1.0 / 5.0
-        series = series * f2 + 1.0 / 3.0
-        series = series * f2
+        let series = horner(f2, logarithmSeries) * f2
         let logM = 2 * f + 2 * f * series
-        let ln2High = 6.931_471_803_691_238_164_90e-01  // 0x3FE62E42FEE00000: e·ln2High is exact
-        let ln2Low = 1.908_214_929_270_587_700_02e-10
         return e * ln2High + (logM + e * ln2Low)
+    }
+
+    /// e^x for |x| < 700, from IEEE basic operations only, so that it gives the same bits
+    /// on every platform (the C library's `exp` may differ in the last bit).
+    ///
+    /// x = k·ln 2 + r with |r| ≤ ln 2 / 2 (fdlibm's two-part ln 2, so k·ln2High is exact),
+    /// e^r by its Taylor series to r⁹, scaled by 2^k exactly. Relative error below
+    /// 10⁻¹⁰: ample for values that are then rounded to whole numbers or tenths.
+    public static func exponential(_ x: Double) -> Double {
+        precondition(abs(x) < 700, "exponential is only for arguments below 700 in magnitude")
+        let scaled = x * 1.442_695_040_888_963_4
+        let k = scaled >= 0 ? Int(scaled + 0.5) : -Int(0.5 - scaled)
+        let r = (x - Double(k) * ln2High) - Double(k) * ln2Low
+        // 2^k from its bit pattern (k is within the normal range): an exact scaling.
+        return horner(r, exponentialSeries) * Double(bitPattern: UInt64(1023 + k) << 52)
+    }
+
+    /// fdlibm's ln 2 in two parts: `e · ln2High` is exact for the exponents here
+    /// (0x3FE62E42FEE00000).
+    private static let ln2High = 6.931_471_803_691_238_164_90e-01
+    private static let ln2Low = 1.908_214_929_270_587_700_02e-10
+
+    /// 1/21, 1/19, ..., 1/3: the odd terms of 2·atanh, highest first.
+    private static let logarithmSeries: [Double] = stride(from: 21.0, through: 3, by: -2).map { 1 / $0 }
+
+    /// 1/9!, 1/8!, ..., 1/1!, 1/0!: e^r's Taylor series, highest first.
+    private static let exponentialSeries: [Double] = [
+        1.0 / 362_880, 1.0 / 40_320, 1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5, 1, 1,
+    ]
+
+    /// The polynomial with `coefficients` (highest power first) at `x`, by Horner's rule,
+    /// in the order written, so it gives the same bits everywhere.
+    @inline(__always)
+    private static func horner(_ x: Double, _ coefficients: [Double]) -> Double {
+        var sum = 0.0
+        for coefficient in coefficients { sum = sum * x + coefficient }
+        return sum
     }
 }
 

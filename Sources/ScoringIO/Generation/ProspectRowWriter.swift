@@ -328,7 +328,7 @@ final class ProspectRowWriter: Sendable {
 
         // The account's size: a true normal, so that budgets have a log-normal tail.
         let size = random.nextGaussian()
-        let rawBudget = Self.exponential(
+        let rawBudget = SeededRandom.exponential(
             5.768_320_995_793_772 + industry.budgetOffset + 1.05 * size)  // ln 320
         p.budget = Self.niceBudget(min(max(rawBudget, 50), 20_000))
         p.strategic = Self.score(3 + 0.85 * size + 0.75 * Self.noise(&random))
@@ -343,11 +343,11 @@ final class ProspectRowWriter: Sendable {
             + 4 * Self.noise(&random)
         p.marginHalves = min(max(Self.nearest(margin * 2), 6), 90)
         p.tech = Self.score(2.6 + industry.techOffset + 0.3 * size + 0.9 * Self.noise(&random))
-        let cycle = Self.exponential(
+        let cycle = SeededRandom.exponential(
             1.386_294_361_119_890_6 + industry.cycleOffset + 0.3 * size  // ln 4
                 + 0.1 * Double(p.strategic - 3) + 0.5 * Self.noise(&random))
         p.decisionCycle = min(max(Self.nearest(cycle), 1), 24)
-        let cost = Self.exponential(
+        let cost = SeededRandom.exponential(
             2.302_585_092_994_045_7 + 0.45 * size + 0.15 * Double(p.tech - 3)  // ln 10
                 + 0.04 * Double(p.decisionCycle - 4) + 0.45 * Self.noise(&random))
         p.costTenths = min(max(Self.nearest(cost * 10), 10), 2000)
@@ -370,7 +370,7 @@ final class ProspectRowWriter: Sendable {
         p.paymentRecord = record < 1.0 ? 0 : record < 2.0 ? 1 : 2
         let dealValue =
             Double(p.budget) * Double(p.share) / 100
-            * Self.exponential(0.15 * Self.noise(&random))
+            * SeededRandom.exponential(0.15 * Self.noise(&random))
         p.dealValue = min(max(Self.nearest(dealValue), 1), p.budget)
 
         if random.nextDouble() < 0.25 + 0.05 * Double(p.stage - 1) {
@@ -669,31 +669,5 @@ final class ProspectRowWriter: Sendable {
     private static func niceBudget(_ budget: Double) -> Int {
         let step = budget < 200 ? 5 : budget < 1000 ? 10 : budget < 5000 ? 50 : 100
         return nearest(budget / Double(step)) * step
-    }
-
-    /// e^x for |x| < 700, from IEEE basic operations only, so that it gives the same bits
-    /// on every platform (the C library's `exp` may differ in the last bit).
-    ///
-    /// x = k·ln 2 + r with |r| ≤ ln 2 / 2 (fdlibm's two-part ln 2, so k·ln2High is exact),
-    /// e^r by its Taylor series to r⁹, scaled by 2^k exactly. Relative error below
-    /// 10⁻¹⁰: ample for values that are then rounded to whole numbers or tenths.
-    static func exponential(_ x: Double) -> Double {
-        precondition(abs(x) < 700, "exponential is only for arguments below 700 in magnitude")
-        let ln2High = 6.931_471_803_691_238_164_90e-01
-        let ln2Low = 1.908_214_929_270_587_700_02e-10
-        let k = nearest(x * 1.442_695_040_888_963_4)
-        let r = (x - Double(k) * ln2High) - Double(k) * ln2Low
-        var series = 1.0 / 362_880  // 1/9!
-        series = series * r + 1.0 / 40_320
-        series = series * r + 1.0 / 5040
-        series = series * r + 1.0 / 720
-        series = series * r + 1.0 / 120
-        series = series * r + 1.0 / 24
-        series = series * r + 1.0 / 6
-        series = series * r + 0.5
-        series = series * r + 1
-        series = series * r + 1
-        // 2^k from its bit pattern (k is within the normal range): an exact scaling.
-        return series * Double(bitPattern: UInt64(1023 + k) << 52)
     }
 }

@@ -215,7 +215,7 @@ public enum ShapedHistoryTruth {
     /// σ(η) = 1 / (1 + e^(−η)), from IEEE basic operations only.
     public static func winProbability(logOdds eta: Double) -> Double {
         let clamped = min(max(eta, -600), 600)
-        return 1 / (1 + ProspectRowWriter.exponential(-clamped))
+        return 1 / (1 + SeededRandom.exponential(-clamped))
     }
 
     /// A number cell as the generator writes it: `"1,800"`, `1800万`, `35%`, `18.5`.
