@@ -214,6 +214,19 @@ struct SeededRandomTests {
         #expect(abs(SeededRandom.naturalLogarithm(.ulpOfOne + 1) - .ulpOfOne) < 1e-31)
     }
 
+    @Test("The portable exponential is within 10⁻¹⁰ relative of the C library's, and exact at 0")
+    func exponentialAccuracy() {
+        var worst = 0.0
+        var x = -699.0
+        while x < 699 {
+            worst = max(worst, abs(SeededRandom.exponential(x) - Foundation.exp(x)) / Foundation.exp(x))
+            x += 0.0137
+        }
+        #expect(worst < 1e-10)
+        #expect(SeededRandom.exponential(0) == 1)
+        #expect(SeededRandom.exponential(1e-300) == 1)
+    }
+
     @Test("A generator works with the standard library's random APIs")
     func standardLibraryInterop() {
         var first = SeededRandom(seed: 3)
