@@ -1,3 +1,4 @@
+internal import Foundation
 import Synchronization
 
 /// How many threads OpenBLAS uses inside one BLAS call.
@@ -46,5 +47,27 @@ public enum BLASThreads {
             }
         }
         return try body()
+    }
+
+    /// Ends OpenBLAS's idle server threads, which it starts again on the first call that
+    /// needs them. Returns whether this OpenBLAS has server threads to end.
+    ///
+    /// Debian's OpenBLAS 0.3.21 (pthreads) starts one server thread per extra core when it
+    /// loads, and each spins on `sched_yield` for 2²⁸ processor ticks (about 0.1 s) before it
+    /// sleeps. That spin takes a core from the start of every `kam` command: 55 ms of processor
+    /// time in the first 0.1 s of a ranking of 1,000,000 rows, beside its two workers. Ending the
+    /// threads (`blas_thread_shutdown_`, the routine OpenBLAS runs itself around a `fork`) stops
+    /// the spin; a later product on more than one thread starts them again (`exec_blas` does
+    /// when it finds no server, as after a fork). The routine is looked up at run time, so an
+    /// OpenBLAS without it (a serial build) is left as it is.
+    ///
+    /// - Precondition: No BLAS call is running on another thread (call it at the start of the
+    ///   process): ending the threads under a running product would lose its work.
+    @discardableResult
+    public static func stopIdleServerThreads() -> Bool {
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "blas_thread_shutdown_") else { return false }
+        typealias Shutdown = @convention(c) () -> Int32
+        _ = unsafeBitCast(symbol, to: Shutdown.self)()
+        return true
     }
 }

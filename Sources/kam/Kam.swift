@@ -36,6 +36,7 @@ struct Kam: ParsableCommand {
     /// ``CommandSpelling``).
     static func main() {
         requestProcessorKernels()
+        BLASThreads.stopIdleServerThreads()
         let arguments = CommandSpelling.joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
         if let message = CommandSpelling.unknownCommand(in: arguments, root: Kam.self) {
             printError("Error: \(message)")
