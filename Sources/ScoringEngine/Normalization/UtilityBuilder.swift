@@ -259,9 +259,12 @@ public struct StatisticsAccumulator: Sendable {
     ///
     /// - Parameters:
     ///   - block: Rows of `width` values; the raw value of ``rawFactors``[p] in row `r` at
-    ///     `r · width + p`, NaN when missing.
+    ///     `r · width + columns[p]` (`r · width + p` without `columns`), NaN when missing.
+    ///   - columns: Where each raw factor's value is within a row, when the rows hold more
+    ///     than the raw factors (whole raw rows, `columns` = the factors' indices).
     ///   - rows: The rows to add, in order.
-    public mutating func addRaw(_ block: [Double], width: Int, rows: [Int]) {
+    public mutating func addRaw(_ block: [Double], width: Int, columns: [Int]? = nil, rows: [Int]) {
+        precondition(columns == nil || columns?.count == rawFactors.count, "A column for every raw factor")
         var first = 0
         while first < rawFactors.count {
             let lanes = Swift.min(4, rawFactors.count - first)
@@ -269,12 +272,14 @@ public struct StatisticsAccumulator: Sendable {
                 lane < lanes ? Running(of: self, factor: rawFactors[first + lane]) : Running()
             }
             var (r0, r1, r2, r3) = (running[0], running[1], running[2], running[3])
+            let offsets = (0..<4).map { lane in lane < lanes ? columns?[first + lane] ?? first + lane : 0 }
+            let (o0, o1, o2, o3) = (offsets[0], offsets[1], offsets[2], offsets[3])
             for row in rows {
-                let base = row &* width &+ first
-                r0.add(block[base])
-                if lanes > 1 { r1.add(block[base &+ 1]) }
-                if lanes > 2 { r2.add(block[base &+ 2]) }
-                if lanes > 3 { r3.add(block[base &+ 3]) }
+                let base = row &* width
+                r0.add(block[base &+ o0])
+                if lanes > 1 { r1.add(block[base &+ o1]) }
+                if lanes > 2 { r2.add(block[base &+ o2]) }
+                if lanes > 3 { r3.add(block[base &+ o3]) }
             }
             running = [r0, r1, r2, r3]
             for lane in 0..<lanes { store(running[lane], factor: rawFactors[first + lane]) }

@@ -224,6 +224,12 @@ struct ChunkMapper: Sendable {
             readsColumn = plan.steps.map { $0.kind != .skip }
         }
 
+        /// Values per candidate in ``MappedChunk/Rows/statistics``: a scoring pass keeps the
+        /// `mean` utilities only; a statistics pass the raw values and NaN `mean` utilities
+        /// (``StreamPlan/statisticsWidth``), or nothing when it keeps raw rows, which hold the
+        /// same raw values (writing them twice cost a fresh array per chunk and its page faults).
+        var statisticsStride: Int { scoring ? plan.meanFactors.count : keepsRaw ? 0 : width }
+
         @inline(__always)
         func isPresent(_ factor: Int) -> Bool {
             factor < 64 ? present.0 & (1 << UInt64(factor)) != 0 : present.1 & (1 << UInt64(factor - 64)) != 0
@@ -254,7 +260,8 @@ struct ChunkMapper: Sendable {
             // touched costs no memory.
             let estimate = buffer.count / Swift.max(2 * columnCount, 16) + 16
             rows.candidates.reserveCapacity(estimate)
-            rows.statistics.reserveCapacity(estimate * width)
+            rows.statisticsStride = statisticsStride
+            rows.statistics.reserveCapacity(estimate * statisticsStride)
             rows.idBytes.reserveCapacity(estimate * 12)
             if keepsRaw {
                 rows.raw.reserveCapacity(estimate * factorCount)
@@ -529,12 +536,13 @@ struct ChunkMapper: Sendable {
             // are computed); the other entries are NaN.
             guard scoring else {
                 let base = panelCount &* factorCount
-                for factor in plan.rawFactors { rows.statistics.append(panel[base &+ factor]) }  // (NaN if missing)
-                for _ in plan.meanFactors { rows.statistics.append(.nan) }
                 if keepsRaw {
                     // The whole raw row as the scoring pass's panel would hold it.
                     rows.raw.append(panel, base..<(base &+ factorCount))
                     rows.completeness.append(completeness())
+                } else {
+                    for factor in plan.rawFactors { rows.statistics.append(panel[base &+ factor]) }  // (NaN if missing)
+                    for _ in plan.meanFactors { rows.statistics.append(.nan) }
                 }
                 if let outcome {
                     let kind = outcome.words.classify(outcomeText)
@@ -543,7 +551,7 @@ struct ChunkMapper: Sendable {
                 }
                 return
             }
-            for _ in 0..<width { rows.statistics.append(.nan) }
+            for _ in plan.meanFactors { rows.statistics.append(.nan) }
             panelCompleteness.append(completeness())
             panelCount &+= 1
             if panelCount == ChunkMapper.panelRows { flushPanel(panel) }
@@ -562,14 +570,16 @@ struct ChunkMapper: Sendable {
         /// ``accept(buffer:start:end:line:panel:)`` would have put it there.
         mutating func score(_ stored: RawSpill.Chunk, panel: PanelView) {
             let count = stored.count
+            let stride = statisticsStride
             rows.candidates.reserveCapacity(count)
-            rows.statistics.reserveCapacity(count * width)
+            rows.statisticsStride = stride
+            rows.statistics.reserveCapacity(count * stride)
             rows.scored?.reserveCapacity(count)
             let placeholder = MappedChunk.Candidate(
                 line: 0, recordStart: 0, recordLength: 0, idEnd: 0, idHash: 0, grade: 0, key: 0)
             for row in 0..<count {
                 rows.candidates.append(placeholder)
-                for _ in 0..<width { rows.statistics.append(.nan) }
+                for _ in 0..<stride { rows.statistics.append(.nan) }
                 panel.copy(factorCount, from: stored.raw, at: row &* factorCount, to: panelCount &* factorCount)
                 panelCompleteness.append(stored.completeness[row])
                 panelCount &+= 1
@@ -592,7 +602,7 @@ struct ChunkMapper: Sendable {
             let columns = plan.scoreColumns
             let first = rows.candidates.count - panelSize
             let meanFactors = plan.meanFactors
-            let meanOffset = plan.rawFactors.count
+            let stride = statisticsStride
             for row in 0..<panelSize {
                 let base = row * columns
                 // The utilities of present `mean` factors are statistics inputs; a missing one
@@ -600,7 +610,7 @@ struct ChunkMapper: Sendable {
                 let panelBase = row &* factorCount
                 rows.scored?.append(
                     utilities: blasPanel, at: panelBase, completeness: panelCompleteness[row], raw: { panel[panelBase &+ $0] })
-                let statisticsBase = (first &+ row) &* width &+ meanOffset
+                let statisticsBase = (first &+ row) &* stride
                 var missesMean = false
                 for (position, factor) in meanFactors.enumerated() {
                     if panel[panelBase &+ factor].isNaN {

@@ -61,8 +61,20 @@ final class MappedChunk: @unchecked Sendable {
         var candidates: [Candidate] = []
         /// Account ids (NFC UTF-8) back to back; candidate `i`'s id ends at `candidates[i].idEnd`.
         var idBytes: [UInt8] = []
-        /// Per candidate: statistics inputs (see ``StreamPlan/statisticsWidth``).
+        /// Per candidate: statistics inputs, ``statisticsStride`` values each, the utilities
+        /// of `meanFactors` last (NaN when missing). A statistics pass holds the raw values of
+        /// `rawFactors` first (``StreamPlan/statisticsWidth`` values a candidate), unless it
+        /// keeps raw rows: then the raw values are ``raw`` and this is empty (`mean`
+        /// utilities are not known in a statistics pass). A scoring pass holds only the
+        /// `mean` utilities.
         var statistics: [Double] = []
+        /// Values per candidate in ``statistics``.
+        var statisticsStride = 0
+        /// Where candidate `candidate`'s `mean` utilities start in ``statistics``, for
+        /// `meanCount` of them; `nil` when they are not held.
+        func meanUtilitiesStart(of candidate: Int, meanCount: Int) -> Int? {
+            statisticsStride < meanCount || meanCount == 0 ? nil : candidate &* statisticsStride &+ statisticsStride &- meanCount
+        }
 
         // Deferred candidates (a `mean` factor missing), in order.
 

@@ -171,7 +171,6 @@ struct StreamMerger {
         let width = plan.statisticsWidth
         let rawFactors = plan.rawFactors
         let meanFactors = plan.meanFactors
-        let rawCount = rawFactors.count
         let columns = plan.scoreColumns
         let idColumn = plan.idColumn
         let grader = Grader(plan: plan)
@@ -253,7 +252,7 @@ struct StreamMerger {
                     if keeping { stored.entries[candidate] = entry }
                     collector?.add(rows, candidate: candidate, line: line)
                     acceptedRows.append(candidate)
-                    addMeanUtilities(rows.statistics, from: candidate * width + rawCount, factors: meanFactors)
+                    addMeanUtilities(of: candidate, in: rows, factors: meanFactors)
                     guard scoring, !overflowed else { continue }
                     var ranked = RankedEntry(
                         grade: record.grade, key: record.key, entry: entry,
@@ -284,8 +283,15 @@ struct StreamMerger {
                 }
             }
         }
-        // The raw statistics of the accepted rows, in row order, a factor at a time.
-        if !rawFactors.isEmpty { accumulator.addRaw(rows.statistics, width: width, rows: acceptedRows) }
+        // The raw statistics of the accepted rows, in row order, a factor at a time: from the
+        // statistics inputs, or from the raw rows a statistics pass kept instead.
+        if !rawFactors.isEmpty {
+            if rows.statisticsStride > meanFactors.count {
+                accumulator.addRaw(rows.statistics, width: width, rows: acceptedRows)
+            } else if !scoring && !rows.raw.isEmpty {
+                accumulator.addRaw(rows.raw, width: plan.factorCount, columns: rawFactors, rows: acceptedRows)
+            }
+        }
         acceptedRows.removeAll(keepingCapacity: true)
         showObserved()
         trimSelection()
@@ -299,9 +305,7 @@ struct StreamMerger {
     mutating func mergeStored(_ rows: MappedChunk.Rows, stored: RawSpill.Chunk, seconds: Double) {
         let started = ChunkMapper.threadTime()
         scoreSeconds += seconds
-        let width = plan.statisticsWidth
         let meanFactors = plan.meanFactors
-        let rawCount = plan.rawFactors.count
         let columns = plan.scoreColumns
         let grader = Grader(plan: plan)
         var deferredIndex = 0
@@ -319,7 +323,7 @@ struct StreamMerger {
             if carries { textEnd += Int(stored.lengths[candidate]) }
             let entry = stored.entries[candidate]
             guard entry >= 0 else { continue }  // a duplicate id (rejected in the first pass)
-            addMeanUtilities(rows.statistics, from: candidate * width + rawCount, factors: meanFactors)
+            addMeanUtilities(of: candidate, in: rows, factors: meanFactors)
             guard scoring, !overflowed else { continue }
             var ranked = RankedEntry(
                 grade: record.grade, key: record.key, entry: entry,
@@ -377,19 +381,20 @@ struct StreamMerger {
         }
     }
 
-    /// Grades a row that lacked a `mean` factor once the batch means are known (mean fills
-    /// added to its scores) and returns its value and difficulty; `nil`, with `ranked`
-    /// untouched, while they are not.
-    /// Adds a row's `mean` utilities, `statistics[start + position]` for `factors[position]`,
+    /// Adds a candidate's `mean` utilities (``MappedChunk/Rows/meanUtilitiesStart(of:meanCount:)``)
     /// to the accumulator, leaving out the missing (NaN) ones.
     @inline(__always)
-    private mutating func addMeanUtilities(_ statistics: [Double], from start: Int, factors: [Int]) {
+    private mutating func addMeanUtilities(of candidate: Int, in rows: MappedChunk.Rows, factors: [Int]) {
+        guard let start = rows.meanUtilitiesStart(of: candidate, meanCount: factors.count) else { return }
         for (position, factor) in factors.enumerated() {
-            let utility = statistics[start + position]
+            let utility = rows.statistics[start + position]
             if !utility.isNaN { accumulator.addUtility(utility, factor: factor) }
         }
     }
 
+    /// Grades a row that lacked a `mean` factor once the batch means are known (mean fills
+    /// added to its scores) and returns its value and difficulty; `nil`, with `ranked`
+    /// untouched, while they are not.
     private mutating func gradeWithKnownMeans(
         _ ranked: inout RankedEntry, _ row: (factors: ArraySlice<Int32>, scores: ArraySlice<Double>, completeness: Double),
         grader: Grader

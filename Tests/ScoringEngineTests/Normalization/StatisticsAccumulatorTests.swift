@@ -3,7 +3,7 @@ import ScoringTestSupport
 import Testing
 
 /// A stream's merging thread adds a chunk's raw values a factor at a time
-/// (``StatisticsAccumulator/addRaw(_:width:rows:)``); the in-memory builder one value at a
+/// (``StatisticsAccumulator/addRaw(_:width:columns:rows:)``); the in-memory builder one value at a
 /// time. Batch-relative scales must score a file the same either way, so the statistics are
 /// compared bit for bit.
 @Suite("StatisticsAccumulator: a chunk's raw values added at once equal value by value, bit for bit")
@@ -39,6 +39,39 @@ struct StatisticsAccumulatorTests {
             #expect(x.map(\.bitPattern) == y.map(\.bitPattern))
         }
         // Not vacuous: every raw factor got values, the others none.
+        #expect(rawFactors.allSatisfy { a.mean[$0].isFinite && a.standardDeviation[$0] > 0 })
+        #expect(a.mean.indices.filter { !rawFactors.contains($0) }.allSatisfy { a.mean[$0].isNaN })
+    }
+
+    @Test(
+        "Whole raw rows (columns = the raw factors' indices) equal the raw values alone, bit for bit",
+        arguments: [1, 3, 4, 6, 9])
+    func wholeRowsEqualRawValues(rawCount: Int) throws {
+        var random = SeededRandom(seed: 40 + UInt64(rawCount))
+        // Raw factors spread over a model of 2 × rawCount + 1 factors (a statistics pass that
+        // keeps whole raw rows reads them at their own indices).
+        let factorCount = 2 * rawCount + 1
+        let factors = (0..<factorCount).map { ModelFixtures.factor("f\($0)", $0 % 2 == 0 ? .value : .difficulty, weight: 1) }
+        let model = try ScoringModel(name: "t", factors: factors, grading: ModelFixtures.grading())
+        let rawFactors = (0..<rawCount).map { 2 * $0 + 1 }
+        var fromRows = StatisticsAccumulator(model: model, rawFactors: rawFactors)
+        var fromValues = StatisticsAccumulator(model: model, rawFactors: rawFactors)
+        for chunk in 0..<3 {
+            let rowCount = 60 + 30 * chunk
+            let rows = (0..<(rowCount * factorCount)).map { _ -> Double in
+                random.nextDouble() < 0.1 ? .nan : (random.nextDouble() - 0.4) * 1e4
+            }
+            let accepted = (0..<rowCount).filter { _ in random.nextDouble() < 0.85 }
+            fromRows.addRaw(rows, width: factorCount, columns: rawFactors, rows: accepted)
+            // The same values as a stream's statistics inputs: the raw factors' values, in order.
+            let values = (0..<rowCount).flatMap { row in rawFactors.map { rows[row * factorCount + $0] } }
+            fromValues.addRaw(values, width: rawCount, rows: accepted)
+        }
+        let (a, b) = (fromRows.rawStatistics(), fromValues.rawStatistics())
+        for (x, y) in [(a.minimum, b.minimum), (a.maximum, b.maximum), (a.mean, b.mean), (a.standardDeviation, b.standardDeviation)] {
+            #expect(x.map(\.bitPattern) == y.map(\.bitPattern))
+        }
+        // Not vacuous: the raw factors got values; reading the wrong columns would give others.
         #expect(rawFactors.allSatisfy { a.mean[$0].isFinite && a.standardDeviation[$0] > 0 })
         #expect(a.mean.indices.filter { !rawFactors.contains($0) }.allSatisfy { a.mean[$0].isNaN })
     }
