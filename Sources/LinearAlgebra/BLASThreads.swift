@@ -49,23 +49,30 @@ public enum BLASThreads {
         return try body()
     }
 
-    /// Ends OpenBLAS's idle server threads, which it starts again on the first call that
-    /// needs them. Returns whether this OpenBLAS has server threads to end.
+    /// Makes OpenBLAS run every call on the calling thread and ends its server threads, unless
+    /// the environment sets OpenBLAS's thread count (`OPENBLAS_NUM_THREADS`,
+    /// `GOTO_NUM_THREADS` or `OMP_NUM_THREADS`). Returns whether it did.
     ///
+    /// `kam` runs its own work on one thread per core; OpenBLAS's threads only competed with it.
     /// Debian's OpenBLAS 0.3.21 (pthreads) starts one server thread per extra core when it
-    /// loads, and each spins on `sched_yield` for 2²⁸ processor ticks (about 0.1 s) before it
-    /// sleeps. That spin takes a core from the start of every `kam` command: 55 ms of processor
-    /// time in the first 0.1 s of a ranking of 1,000,000 rows, beside its two workers. Ending the
-    /// threads (`blas_thread_shutdown_`, the routine OpenBLAS runs itself around a `fork`) stops
-    /// the spin; a later product on more than one thread starts them again (`exec_blas` does
-    /// when it finds no server, as after a fork). The routine is looked up at run time, so an
-    /// OpenBLAS without it (a serial build) is left as it is.
+    /// loads, again whenever its thread count is set, and after every call it spread over
+    /// them; each time they spin on `sched_yield` for 2²⁸ processor ticks (about 0.1 s) before
+    /// they sleep. At the start of `kam rank` on 1,000,000 rows that spin took 55–60 ms of
+    /// processor time from the two workers, and `kam sensitivity` (products at OpenBLAS's
+    /// default count) spent 20% less processor time with one thread per call. Ending the
+    /// threads is `blas_thread_shutdown_`, the routine OpenBLAS runs itself around a `fork`,
+    /// looked up at run time (an OpenBLAS without it, a serial build, is left as it is); a later
+    /// call that asks for more threads starts them again.
     ///
     /// - Precondition: No BLAS call is running on another thread (call it at the start of the
     ///   process): ending the threads under a running product would lose its work.
     @discardableResult
-    public static func stopIdleServerThreads() -> Bool {
-        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "blas_thread_shutdown_") else { return false }
+    public static func runCallsOnCallingThread(environment: [String: String]) -> Bool {
+        guard ["OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"].allSatisfy({ environment[$0] == nil }) else {
+            return false
+        }
+        BLAS.setThreadCount(1)
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "blas_thread_shutdown_") else { return true }
         typealias Shutdown = @convention(c) () -> Int32
         _ = unsafeBitCast(symbol, to: Shutdown.self)()
         return true

@@ -252,9 +252,12 @@ internal enum BLAS {
     }
 
     /// Sets the number of threads OpenBLAS uses inside one call (`openblas_set_num_threads`);
-    /// process-wide.
+    /// process-wide. Nothing is called when the count is already `count`: OpenBLAS 0.3.21
+    /// starts its server threads again on every call, if they were ended
+    /// (``BLASThreads/runCallsOnCallingThread(environment:)``).
     static func setThreadCount(_ count: Int) {
         precondition(count >= 1, "OpenBLAS needs at least one thread (got \(count))")
+        guard threadCount() != count else { return }
         openblas_set_num_threads(int32(count))
     }
 

@@ -36,7 +36,7 @@ struct Kam: ParsableCommand {
     /// ``CommandSpelling``).
     static func main() {
         requestProcessorKernels()
-        BLASThreads.stopIdleServerThreads()
+        BLASThreads.runCallsOnCallingThread(environment: ProcessInfo.processInfo.environment)
         let arguments = CommandSpelling.joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
         if let message = CommandSpelling.unknownCommand(in: arguments, root: Kam.self) {
             printError("Error: \(message)")
