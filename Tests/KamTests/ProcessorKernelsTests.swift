@@ -31,7 +31,7 @@ struct ProcessorKernelsTests {
         #expect(Self.cores(kept.standardError).map { $0.lowercased() } == ["prescott"])
     }
 
-    @Test("The ranking of the bundled list is the same bytes with the generic kernels and with the chosen ones")
+    @Test("The ranking of the bundled list is the same bytes with the generic kernels, the chosen ones, and OpenBLAS on two threads")
     func sameAnswer() throws {
         let folder = try KamRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -40,8 +40,11 @@ struct ProcessorKernelsTests {
         }
         let generic = try KamRunner.run(arguments("generic.csv"), environment: ["OPENBLAS_CORETYPE": "Prescott"])
         let chosen = try KamRunner.run(arguments("chosen.csv"))
-        #expect(generic.status == 0 && chosen.status == 0)
+        // kam runs OpenBLAS on the calling thread unless the environment sets a count.
+        let twoThreads = try KamRunner.run(arguments("two.csv"), environment: ["OPENBLAS_NUM_THREADS": "2"])
+        #expect(generic.status == 0 && chosen.status == 0 && twoThreads.status == 0)
         #expect(!generic.standardOutput.isEmpty)
         #expect(generic.standardOutput == chosen.standardOutput)
+        #expect(twoThreads.standardOutput == chosen.standardOutput)
     }
 }
