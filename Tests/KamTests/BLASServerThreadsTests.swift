@@ -25,8 +25,19 @@ struct BLASServerThreadsTests {
             try? input.fileHandleForWriting.close()
             process.waitUntilExit()
         }
-        // Long enough to load, start and reach the read of standard input, which waits.
-        Thread.sleep(forTimeInterval: 0.5)
+        // Until it waits in `read` (system call 0) on two looks 0.1 s apart: loaded, started,
+        // and reading its standard input, however busy the machine is. (Where the kernel does
+        // not show system calls, one second.)
+        let syscall = "/proc/\(process.processIdentifier)/syscall"
+        var waiting = 0
+        for _ in 0..<300 where waiting < 2 {
+            Thread.sleep(forTimeInterval: 0.1)
+            guard let state = try? String(contentsOfFile: syscall, encoding: .utf8) else {
+                Thread.sleep(forTimeInterval: 1)
+                break
+            }
+            waiting = state.hasPrefix("0 ") ? waiting + 1 : 0
+        }
         let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")
         return tasks.count
     }
