@@ -23,7 +23,17 @@ public struct RankingOrder: Sendable {
     public func ranksBefore(
         grade: Grade, key: Double, _ otherGrade: Grade, _ otherKey: Double, idAscending: () -> Bool
     ) -> Bool {
-        if gradeFirst, grade != otherGrade { return grade < otherGrade }
+        ranksBefore(
+            gradeOrder: UInt8(grade.order), key: key, UInt8(otherGrade.order), otherKey, idAscending: idAscending)
+    }
+
+    /// ``ranksBefore(grade:key:_:_:idAscending:)`` with each grade given by its
+    /// ``Grade/order`` (the form a streamed ranking keeps: a sort compares it n log n times).
+    @inline(__always)
+    public func ranksBefore(
+        gradeOrder: UInt8, key: Double, _ otherGradeOrder: UInt8, _ otherKey: Double, idAscending: () -> Bool
+    ) -> Bool {
+        if gradeFirst, gradeOrder != otherGradeOrder { return gradeOrder < otherGradeOrder }
         if key != otherKey { return key > otherKey }
         return idAscending()
     }

@@ -7,10 +7,15 @@ import ScoringEngine
 ///
 /// Entries are collected in memory up to `capacity` (or, when records are carried, until
 /// the entries and their text fill `capacity × 48` bytes); when the buffer is full it is
-/// sorted and written to a temporary file as one sorted run (its entries, then its records'
-/// text in the same order), and the buffer starts again. At the end the runs (and the last
-/// buffer, sorted in memory) are merged k ways with a binary heap of their heads. Without a
-/// spill this is one in-memory sort.
+/// sorted and written to a temporary file as sorted runs (each its entries, then its
+/// records' text in the same order), and the buffer starts again. At the end the runs (and
+/// the last buffer, sorted in memory) are merged k ways with a binary heap of their heads.
+/// Without a spill this is one in-memory sort.
+///
+/// A buffer of at least ``halvesMinimum`` entries is sorted as two halves in place, side by
+/// side on two threads, and a spilled buffer's halves are written side by side as two runs
+/// (the file is written by position): the thread that collects the entries is the one
+/// the whole ranking waits for, and the other processor is mostly idle meanwhile.
 ///
 /// Carrying the records (a ranking of every row) lets the rows be written in rank order
 /// from sequential reads of the runs, instead of reading each record again from the list
@@ -24,7 +29,8 @@ import ScoringEngine
 ///
 /// Memory: the buffer (at most `capacity` entries, or `capacity × 48` bytes of entries and
 /// text; the standard library's sort borrows up to half as much again while a run is
-/// sorted), plus a read buffer of ``readBufferEntries`` entries (and their text) per run
+/// sorted, a quarter for each half; each half written gathers its records in blocks of about
+/// 1 MiB), plus a read buffer of ``readBufferEntries`` entries (and their text) per run
 /// while merging. The temporary file (``TemporaryFile``) disappears when the process ends,
 /// however it ends.
 final class RankedRuns {
@@ -34,6 +40,9 @@ final class RankedRuns {
     let readBufferEntries: Int
     /// Whether each entry carries its record's text (see ``append(_:record:ranksBefore:)``).
     let carriesRecords: Bool
+    /// From this many entries on, a buffer is sorted and written as two halves
+    /// (``halvesMinimum``; tests lower it).
+    let halvesFrom: Int
     /// With records: the most bytes of entries and text kept in memory.
     private var byteCapacity: Int { capacity * MemoryLayout<RankedEntry>.stride }
 
@@ -61,11 +70,13 @@ final class RankedRuns {
     ///   - capacity: The most entries kept in memory (at least 1).
     ///   - readBufferEntries: Entries read back from each run at a time while merging.
     ///   - carriesRecords: Whether each entry carries its record's text.
-    init(capacity: Int, readBufferEntries: Int = 4096, carriesRecords: Bool = false) {
+    ///   - halvesFrom: From this many entries on, a buffer is sorted and written as two halves.
+    init(capacity: Int, readBufferEntries: Int = 4096, carriesRecords: Bool = false, halvesFrom: Int = halvesMinimum) {
         precondition(capacity >= 1 && readBufferEntries >= 1, "A run and a read hold at least one entry")
         self.capacity = capacity
         self.readBufferEntries = readBufferEntries
         self.carriesRecords = carriesRecords
+        self.halvesFrom = Swift.max(halvesFrom, 2)
         if carriesRecords {
             // Reserved whole (address space only until it is written), so that the buffers
             // never double: a doubling holds the old and the new storage at once.
@@ -119,35 +130,104 @@ final class RankedRuns {
         count += 1
     }
 
+    /// Sorts the buffer and writes it as sorted runs (two halves side by side, or one), each
+    /// its entries and then its records in the same order, one after the other in the file.
     private func spill(ranksBefore: (RankedEntry, RankedEntry) -> Bool) throws(DatasetError) {
-        buffer.sort(by: ranksBefore)
         if self.file == nil { self.file = try TemporaryFile(prefix: "rank", contents: Self.contents, advice: Self.advice) }
         guard let file else { return }
-        let entryOffset = written
-        try file.write(buffer, at: written)
-        written += buffer.count * MemoryLayout<RankedEntry>.stride
-        let textOffset = written
-        if carriesRecords {
-            // The records in rank order, written in blocks of about 1 MiB.
-            var sorted: [UInt8] = []
-            sorted.reserveCapacity(Swift.min(text.count, 1 << 20) + (1 << 16))
-            var start = 0
-            while start < buffer.count {
-                let end = Swift.min(start + 4096, buffer.count)
-                touched |= Self.gather(buffer, start..<end, from: text, into: &sorted)
-                start = end
-                if sorted.count >= 1 << 20 {
-                    try file.write(sorted, at: written)
-                    written += sorted.count
-                    sorted.removeAll(keepingCapacity: true)
-                }
-            }
-            try file.write(sorted, at: written)
-            written += sorted.count
+        let parts = Self.parts(of: buffer.count, from: halvesFrom)
+        buffer.sortInPlace(parts: parts, by: ranksBefore)
+        var placed: [Run] = []
+        for part in parts {
+            let textLength = carriesRecords ? buffer[part].reduce(0) { $0 + Int($1.position.length) } : 0
+            let entryBytes = part.count * MemoryLayout<RankedEntry>.stride
+            placed.append(Run(entryOffset: written, textOffset: written + entryBytes, count: part.count))
+            written += entryBytes + textLength
         }
-        runs.append(Run(entryOffset: entryOffset, textOffset: textOffset, count: buffer.count))
+        do {
+            // (In a scope of its own, so that the job's hold on the buffer ends before the
+            // buffer is emptied, keeping its storage.)
+            let job = RunWrites(entries: buffer, records: carriesRecords ? text : nil, file: file, runs: placed, parts: parts)
+            DispatchQueue.concurrentPerform(iterations: parts.count) { job.write($0) }
+            for result in job.results {
+                if let failure = result.failure { throw failure }
+                touched |= result.touched
+            }
+        }
+        runs += placed
         buffer.removeAll(keepingCapacity: true)
         text.removeAll(keepingCapacity: true)
+    }
+
+    /// The runs of one spill, written side by side: each thread writes one part and keeps
+    /// what it found in that part's result, read after `concurrentPerform` returns. (The file
+    /// is written by position, so the writes do not meet.)
+    private final class RunWrites: @unchecked Sendable {
+        let entries: [RankedEntry]
+        let records: [UInt8]?
+        let file: TemporaryFile
+        let runs: [Run]
+        let parts: [Range<Int>]
+        let results: [Result]
+
+        /// One part's outcome, written only by the thread that writes the part.
+        final class Result {
+            var touched: UInt8 = 0
+            var failure: DatasetError?
+        }
+
+        init(entries: [RankedEntry], records: [UInt8]?, file: TemporaryFile, runs: [Run], parts: [Range<Int>]) {
+            self.entries = entries
+            self.records = records
+            self.file = file
+            self.runs = runs
+            self.parts = parts
+            results = parts.map { _ in Result() }
+        }
+
+        func write(_ index: Int) {
+            do throws(DatasetError) {
+                results[index].touched = try RankedRuns.writeRun(
+                    entries, parts[index], records: records, to: file, at: runs[index])
+            } catch {
+                results[index].failure = error
+            }
+        }
+    }
+
+    /// Writes `entries[part]` (sorted) at `run.entryOffset`, then, given the records they
+    /// point into, their records in the same order at `run.textOffset`, gathered in blocks of
+    /// about 1 MiB.
+    ///
+    /// - Returns: The OR of the bytes read ahead (for ``touched``).
+    fileprivate static func writeRun(
+        _ entries: [RankedEntry], _ part: Range<Int>, records: [UInt8]?, to file: TemporaryFile, at run: Run
+    ) throws(DatasetError) -> UInt8 {
+        try file.write(entries[part], at: run.entryOffset)
+        guard let records else { return 0 }
+        var touched: UInt8 = 0
+        var offset = run.textOffset
+        var sorted: [UInt8] = []
+        sorted.reserveCapacity(Swift.min(records.count, 1 << 20) + (1 << 16))
+        var start = part.lowerBound
+        while start < part.upperBound {
+            let end = Swift.min(start + 4096, part.upperBound)
+            touched |= gather(entries, start..<end, from: records, into: &sorted)
+            start = end
+            if sorted.count >= 1 << 20 || start == part.upperBound {
+                try file.write(sorted, at: offset)
+                offset += sorted.count
+                sorted.removeAll(keepingCapacity: true)
+            }
+        }
+        return touched
+    }
+
+    /// The parts a buffer of `count` entries is sorted and written in: two halves when there
+    /// are at least `minimum` entries and two processors, else the whole.
+    static func parts(of count: Int, from minimum: Int) -> [Range<Int>] {
+        guard count >= minimum, ProcessInfo.processInfo.activeProcessorCount > 1 else { return [0..<count] }
+        return [0..<(count / 2), (count / 2)..<count]
     }
 
     /// An OR of bytes read only to bring records into the cache ahead of their copy (kept so
@@ -185,70 +265,32 @@ final class RankedRuns {
     ///
     /// - Throws: ``failure``, if a run could not be written.
     ///
-    /// When nothing was spilled, a large buffer is sorted as two halves on two threads (the
-    /// merge reads them as two runs): nothing else runs while the last buffer is sorted. The
-    /// halves are copies, which hold half the buffer's entries more at the peak; after a
-    /// spill (the memory budget is what bounds the buffer) it is sorted in place, on one thread.
+    /// The last buffer is sorted in place, as two halves side by side when it is large (the
+    /// merge reads them as two runs): nothing else runs while it is sorted.
     func sorted(ranksBefore: @escaping (RankedEntry, RankedEntry) -> Bool) throws(DatasetError) -> Merge {
         if let failure { throw failure }
-        let parts: [[RankedEntry]]
-        if runs.isEmpty {
-            parts = Self.sortedParts(of: &buffer, by: ranksBefore)
-        } else {
-            buffer.sort(by: ranksBefore)
-            parts = [buffer]
-            buffer = []
-        }
+        let parts = Self.parts(of: buffer.count, from: halvesFrom)
+        buffer.sortInPlace(parts: parts, by: ranksBefore)
+        let last = buffer
         let lastText = text
+        buffer = []
         text = []
-        return Merge(owner: self, runs: runs, memory: parts, memoryText: lastText, ranksBefore: ranksBefore)
+        return Merge(owner: self, runs: runs, memory: last, memoryParts: parts, memoryText: lastText, ranksBefore: ranksBefore)
     }
 
-    /// From this many entries on, the last buffer is sorted in two halves side by side.
+    /// From this many entries on, a buffer is sorted (and a spilled one written) as two halves
+    /// side by side.
     static let halvesMinimum = 1 << 16
-
-    /// The two halves of a buffer, each sorted by its own thread (two stored properties, so
-    /// that the threads never touch the same variable), and the order, which only reads.
-    private final class Halves: @unchecked Sendable {
-        var first: [RankedEntry]
-        var second: [RankedEntry]
-        let ranksBefore: (RankedEntry, RankedEntry) -> Bool
-        init(_ first: [RankedEntry], _ second: [RankedEntry], ranksBefore: @escaping (RankedEntry, RankedEntry) -> Bool) {
-            self.first = first
-            self.second = second
-            self.ranksBefore = ranksBefore
-        }
-    }
-
-    /// `entries` sorted, as one array, or as two sorted halves (sorted on two threads) when
-    /// there are at least ``halvesMinimum`` of them and two processors; `entries` is emptied.
-    /// The halves' merge is the one sorted order, since `ranksBefore` is a strict total order.
-    static func sortedParts(
-        of entries: inout [RankedEntry], by ranksBefore: @escaping (RankedEntry, RankedEntry) -> Bool
-    ) -> [[RankedEntry]] {
-        guard entries.count >= halvesMinimum, ProcessInfo.processInfo.activeProcessorCount > 1 else {
-            entries.sort(by: ranksBefore)
-            defer { entries = [] }
-            return [entries]
-        }
-        let middle = entries.count / 2
-        let halves = Halves(Array(entries[..<middle]), Array(entries[middle...]), ranksBefore: ranksBefore)
-        entries = []
-        DispatchQueue.concurrentPerform(iterations: 2) { half in
-            if half == 0 {
-                halves.first.sort(by: halves.ranksBefore)
-            } else {
-                halves.second.sort(by: halves.ranksBefore)
-            }
-        }
-        return [halves.first, halves.second]
-    }
 
     /// The entries of every run in rank order, one at a time.
     final class Merge {
         private struct Source {
+            /// Entries read back from a spilled run, or the whole last buffer.
             var entries: [RankedEntry]
             var position = 0
+            /// Where this source's entries end in `entries` (a half of the last buffer ends
+            /// before it does).
+            var end: Int
             /// The records of `entries`, back to back from `textPosition`: read back from the
             /// file (a spilled run), or gathered from `scattered` (the last buffer).
             var text: [UInt8] = []
@@ -275,22 +317,29 @@ final class RankedRuns {
         /// Whether ``next(record:)`` hands out records.
         var carriesRecords: Bool { owner.carriesRecords }
 
+        /// - Parameters:
+        ///   - memory: The last buffer, each range of `memoryParts` of it sorted.
+        ///   - memoryText: The last buffer's records.
         fileprivate init(
-            owner: RankedRuns, runs: [Run], memory: [[RankedEntry]], memoryText: [UInt8],
+            owner: RankedRuns, runs: [Run], memory: [RankedEntry], memoryParts: [Range<Int>], memoryText: [UInt8],
             ranksBefore: @escaping (RankedEntry, RankedEntry) -> Bool
         ) {
             self.owner = owner
             self.ranksBefore = ranksBefore
             sources = runs.map {
-                Source(entries: [], sequential: true, fileNext: $0.entryOffset, textNext: $0.textOffset, fileRemaining: $0.count)
+                Source(
+                    entries: [], end: 0, sequential: true, fileNext: $0.entryOffset, textNext: $0.textOffset,
+                    fileRemaining: $0.count)
             }
-            for part in memory {
+            for part in memoryParts {
                 sources.append(
-                    Source(entries: part, sequential: false, scattered: memoryText, fileNext: 0, textNext: 0, fileRemaining: 0))
+                    Source(
+                        entries: memory, position: part.lowerBound, end: part.upperBound, sequential: false,
+                        scattered: memoryText, gatheredEnd: part.lowerBound, fileNext: 0, textNext: 0, fileRemaining: 0))
             }
             for index in sources.indices {
                 if sources[index].fileRemaining > 0 { refill(index) }
-                if sources[index].position < sources[index].entries.count { push(index) }
+                if sources[index].position < sources[index].end { push(index) }
             }
         }
 
@@ -340,11 +389,11 @@ final class RankedRuns {
                 sources[top].textPosition += length
             }
             sources[top].position += 1
-            if sources[top].position == sources[top].entries.count && sources[top].fileRemaining > 0 {
+            if sources[top].position == sources[top].end && sources[top].fileRemaining > 0 {
                 refill(top)
                 if let failure { throw failure }
             }
-            if sources[top].position < sources[top].entries.count {
+            if sources[top].position < sources[top].end {
                 siftDown(0)
             } else {
                 let last = heap.removeLast()
@@ -376,7 +425,7 @@ final class RankedRuns {
         /// overlaps.
         private func gather(_ index: Int) {
             let start = sources[index].position
-            let end = Swift.min(start + owner.readBufferEntries, sources[index].entries.count)
+            let end = Swift.min(start + owner.readBufferEntries, sources[index].end)
             var text = sources[index].text
             sources[index].text = []
             text.removeAll(keepingCapacity: true)
@@ -400,6 +449,7 @@ final class RankedRuns {
                 }
                 sources[index].entries = entries
                 sources[index].position = 0
+                sources[index].end = entries.count
                 sources[index].fileNext += count * MemoryLayout<RankedEntry>.stride
                 sources[index].textNext += textLength
                 sources[index].fileRemaining -= count
@@ -407,6 +457,7 @@ final class RankedRuns {
                 failure = error
                 sources[index].entries = []
                 sources[index].position = 0
+                sources[index].end = 0
                 sources[index].fileRemaining = 0
             }
         }

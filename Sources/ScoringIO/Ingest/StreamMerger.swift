@@ -153,14 +153,10 @@ struct StreamMerger {
     static func ranksBefore(
         _ first: RankedEntry, _ second: RankedEntry, order: RankingOrder, registry: AccountRegistry
     ) -> Bool {
-        order.ranksBefore(
-            grade: gradesByOrder[Int(first.grade)], key: first.key, gradesByOrder[Int(second.grade)], second.key
-        ) { registry.idPrecedes(first.entry, second.entry) }
+        order.ranksBefore(gradeOrder: first.grade, key: first.key, second.grade, second.key) {
+            registry.idPrecedes(first.entry, second.entry)
+        }
     }
-
-    /// `Grade.allCases`, made once: the comparison above runs n log n times in a sort, and
-    /// `allCases` builds its array on every call (1–2% of a whole ranking in a profile).
-    private static let gradesByOrder = Grade.allCases
 
     /// Merges the rows of the next chunk, whose first record is on line `baseLine`.
     mutating func merge(_ chunk: MappedChunk, baseLine: Int) {

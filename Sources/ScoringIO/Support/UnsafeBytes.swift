@@ -3,6 +3,8 @@
 // a chunk's bytes and a panel's values only through these views, the way swift-collections
 // reaches a deque's buffer only through its `_UnsafeHandle`.
 
+import Dispatch
+
 /// Read-only bytes of an array, without bounds checks in release builds, valid only inside
 /// the closure that made it (`[UInt8].withByteView(_:)`, ``ByteView/withBytes(of:_:)``).
 ///
@@ -132,5 +134,53 @@ extension Array where Element == Double {
     @inline(__always)
     mutating func append(_ panel: PanelView, _ range: Range<Int>) {
         append(contentsOf: UnsafeMutableBufferPointer(rebasing: panel.buffer[range]))
+    }
+}
+
+extension Array {
+    /// Sorts the elements of each range of `parts` in place, the ranges side by side on
+    /// threads of their own (one range is sorted on the calling thread). The ranges must not
+    /// overlap: each thread writes only its own elements, through the array's one buffer,
+    /// so nothing is copied and each sort borrows only what a sort of its range borrows.
+    @inline(__always)
+    mutating func sortInPlace(parts: [Range<Int>], by areInIncreasingOrder: (Element, Element) -> Bool) {
+        for (index, part) in parts.enumerated() {
+            precondition(part.lowerBound >= 0 && part.upperBound <= count, "sortInPlace: a part out of bounds")
+            precondition(
+                parts[..<index].allSatisfy { $0.upperBound <= part.lowerBound || part.upperBound <= $0.lowerBound },
+                "sortInPlace: parts overlap")
+        }
+        withUnsafeMutableBufferPointer { buffer in
+            guard parts.count > 1 else {
+                for part in parts {
+                    var elements = UnsafeMutableBufferPointer(rebasing: buffer[part])
+                    elements.sort(by: areInIncreasingOrder)
+                }
+                return
+            }
+            // The sort of one part, made here (where `Element` is known, so the sort is
+            // specialized), shared with the threads through a box of no generic type.
+            let sortPart = { (part: Range<Int>) in
+                var elements = UnsafeMutableBufferPointer(rebasing: buffer[part])
+                elements.sort(by: areInIncreasingOrder)
+            }
+            withoutActuallyEscaping(sortPart) { sortPart in
+                let job = PartSorts(parts: parts, sortPart: sortPart)
+                DispatchQueue.concurrentPerform(iterations: parts.count) { job.sortPart(job.parts[$0]) }
+            }
+        }
+    }
+}
+
+/// The sorts of ``Swift/Array/sortInPlace(parts:by:)``, shared by its threads: each sorts
+/// one part of the one buffer (the parts do not overlap), and the buffer and the order
+/// outlive the threads (`concurrentPerform` returns first).
+private final class PartSorts: @unchecked Sendable {
+    let parts: [Range<Int>]
+    let sortPart: (Range<Int>) -> Void
+
+    init(parts: [Range<Int>], sortPart: @escaping (Range<Int>) -> Void) {
+        self.parts = parts
+        self.sortPart = sortPart
     }
 }

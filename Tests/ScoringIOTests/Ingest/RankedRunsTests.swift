@@ -102,11 +102,49 @@ struct RankedRunsTests {
             Self.record(entry.entry).withByteView { runs.append(entry, record: $0, ranksBefore: Self.ranksBefore) }
         }
         #expect(runs.spilledRuns == 0)
-        var buffer = entries
-        let parts = RankedRuns.sortedParts(of: &buffer, by: Self.ranksBefore)
-        #expect(buffer.isEmpty)
+        let parts = RankedRuns.parts(of: count, from: RankedRuns.halvesMinimum)
         #expect(parts.count == (ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1))
+        #expect(parts.first?.lowerBound == 0 && parts.last?.upperBound == count)
         try Self.expectMergedWithRecords(runs, equal: entries)
+    }
+
+    @Test(
+        "Spilled buffers sorted and written as two halves side by side merge to the one full sort with their records",
+        arguments: [(9, 4), (64, 5), (301, 4096)])
+    func spilledHalves(capacity: Int, readBuffer: Int) throws {
+        let twoProcessors = ProcessInfo.processInfo.activeProcessorCount > 1
+        let entries = Self.entries(count: 2000, seed: UInt64(capacity) + 5)
+        let runs = RankedRuns(capacity: capacity, readBufferEntries: readBuffer, carriesRecords: true, halvesFrom: 2)
+        let whole = RankedRuns(capacity: capacity, readBufferEntries: readBuffer, carriesRecords: true, halvesFrom: .max)
+        for entry in entries {
+            Self.record(entry.entry).withByteView {
+                runs.append(entry, record: $0, ranksBefore: Self.ranksBefore)
+                whole.append(entry, record: $0, ranksBefore: Self.ranksBefore)
+            }
+        }
+        // Every spill writes its buffer as two runs (the buffers fill at the same entries).
+        #expect(whole.spilledRuns > 1)
+        #expect(runs.spilledRuns == (twoProcessors ? 2 : 1) * whole.spilledRuns)
+        try Self.expectMergedWithRecords(runs, equal: entries)
+        try Self.expectMergedWithRecords(whole, equal: entries)
+
+        let plain = RankedRuns(capacity: capacity, readBufferEntries: readBuffer, halvesFrom: 2)
+        for entry in entries { plain.append(entry, ranksBefore: Self.ranksBefore) }
+        let merge = try plain.sorted(ranksBefore: Self.ranksBefore)
+        var merged: [Int] = []
+        while let entry = try merge.next() { merged.append(entry.entry) }
+        #expect(merged == entries.sorted(by: Self.ranksBefore).map(\.entry))
+    }
+
+    @Test("Sorting parts in place sorts each part and leaves the rest as it was")
+    func sortInPlaceParts() {
+        var random = SeededRandom(seed: 77)
+        let values = (0..<10_000).map { _ in Int(random.next() % 1000) }
+        var sorted = values
+        let parts = [0..<3_000, 3_000..<3_001, 5_000..<10_000]
+        sorted.sortInPlace(parts: parts, by: <)
+        for part in parts { #expect(Array(sorted[part]) == values[part].sorted()) }
+        #expect(Array(sorted[3_001..<5_000]) == Array(values[3_001..<5_000]))
     }
 
     @Test("An empty collection merges to nothing")
