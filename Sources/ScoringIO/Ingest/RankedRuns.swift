@@ -43,6 +43,8 @@ final class RankedRuns {
     /// From this many entries on, a buffer is sorted and written as two halves
     /// (``halvesMinimum``; tests lower it).
     let halvesFrom: Int
+    /// The key entries are compared by first, if the order has one (``RankKeys``).
+    let keys: RankKeys?
     /// With records: the most bytes of entries and text kept in memory.
     private var byteCapacity: Int { capacity * MemoryLayout<RankedEntry>.stride }
 
@@ -71,12 +73,18 @@ final class RankedRuns {
     ///   - readBufferEntries: Entries read back from each run at a time while merging.
     ///   - carriesRecords: Whether each entry carries its record's text.
     ///   - halvesFrom: From this many entries on, a buffer is sorted and written as two halves.
-    init(capacity: Int, readBufferEntries: Int = 4096, carriesRecords: Bool = false, halvesFrom: Int = halvesMinimum) {
+    ///   - keys: The key the order compares first (its unsigned order never contradicts
+    ///     `ranksBefore`), or `nil` to compare with `ranksBefore` alone.
+    init(
+        capacity: Int, readBufferEntries: Int = 4096, carriesRecords: Bool = false, halvesFrom: Int = halvesMinimum,
+        keys: RankKeys? = nil
+    ) {
         precondition(capacity >= 1 && readBufferEntries >= 1, "A run and a read hold at least one entry")
         self.capacity = capacity
         self.readBufferEntries = readBufferEntries
         self.carriesRecords = carriesRecords
         self.halvesFrom = Swift.max(halvesFrom, 2)
+        self.keys = keys
         if carriesRecords {
             // Reserved whole (address space only until it is written), so that the buffers
             // never double: a doubling holds the old and the new storage at once.
@@ -136,7 +144,7 @@ final class RankedRuns {
         if self.file == nil { self.file = try TemporaryFile(prefix: "rank", contents: Self.contents, advice: Self.advice) }
         guard let file else { return }
         let parts = Self.parts(of: buffer.count, from: halvesFrom)
-        buffer.sortInPlace(parts: parts, by: ranksBefore)
+        sortBuffer(parts: parts, by: ranksBefore)
         var placed: [Run] = []
         for part in parts {
             let textLength = carriesRecords ? buffer[part].reduce(0) { $0 + Int($1.position.length) } : 0
@@ -270,12 +278,74 @@ final class RankedRuns {
     func sorted(ranksBefore: @escaping (RankedEntry, RankedEntry) -> Bool) throws(DatasetError) -> Merge {
         if let failure { throw failure }
         let parts = Self.parts(of: buffer.count, from: halvesFrom)
-        buffer.sortInPlace(parts: parts, by: ranksBefore)
+        sortBuffer(parts: parts, by: ranksBefore)
         let last = buffer
         let lastText = text
         buffer = []
         text = []
         return Merge(owner: self, runs: runs, memory: last, memoryParts: parts, memoryText: lastText, ranksBefore: ranksBefore)
+    }
+
+    /// Sorts each range of `parts` of the buffer in place, side by side: by ``keys`` first,
+    /// when there are keys and no key is NaN (which no score makes, and which no key orders;
+    /// ``sort(_:keys:by:)``), else with `ranksBefore` alone.
+    private func sortBuffer(parts: [Range<Int>], by ranksBefore: (RankedEntry, RankedEntry) -> Bool) {
+        guard let keys, !buffer.contains(where: { $0.key.isNaN }) else {
+            buffer.sortInPlace(parts: parts, by: ranksBefore)
+            return
+        }
+        buffer.forEachPart(parts) { Self.sort($0, keys: keys, by: ranksBefore) }
+    }
+
+    /// Sorts a part of a buffer in place: a radix sort of (key, row) pairs
+    /// (``ScoringEngine/RadixSort/sortPairs(keys:rows:)``), `ranksBefore` ordering the rows of
+    /// equal keys, then the entries moved into that order, each cycle of the permutation
+    /// with one entry held aside. A comparison sort of the 40-byte entries themselves moves
+    /// every entry about log₂ n times (a million entries: 20 passes over 40 MB); this moves
+    /// 12-byte pairs a few passes (one per byte where the keys differ) and each entry once.
+    ///
+    /// Memory: 24 bytes an entry while sorting (the pairs and the radix sort's buffer), where
+    /// the standard library's merge sort of the entries borrows 20.
+    static func sort(_ part: PartView<RankedEntry>, keys: RankKeys, by ranksBefore: (RankedEntry, RankedEntry) -> Bool) {
+        let count = part.count
+        guard count > 1 else { return }
+        guard count < Int(UInt32.max) else {
+            part.sort(by: ranksBefore)
+            return
+        }
+        var sortKeys = [UInt64]()
+        var rows = [UInt32]()
+        sortKeys.reserveCapacity(count)
+        rows.reserveCapacity(count)
+        for index in 0..<count {
+            sortKeys.append(keys.key(part[index]))
+            rows.append(UInt32(truncatingIfNeeded: index))
+        }
+        RadixSort.sortPairs(keys: &sortKeys, rows: &rows)
+        var start = 0
+        while start < count {
+            var end = start + 1
+            while end < count && sortKeys[end] == sortKeys[start] { end += 1 }
+            if end - start > 1 { rows[start..<end].sort { ranksBefore(part[Int($0)], part[Int($1)]) } }
+            start = end
+        }
+        sortKeys = []
+        // Place i takes the entry at rows[i]: follow each cycle once, marking places done.
+        let done = UInt32.max
+        for first in 0..<count where rows[first] != done {
+            let held = part[first]
+            var place = first
+            while true {
+                let source = Int(rows[place])
+                rows[place] = done
+                if source == first {
+                    part[place] = held
+                    break
+                }
+                part[place] = part[source]
+                place = source
+            }
+        }
     }
 
     /// From this many entries on, a buffer is sorted (and a spilled one written) as two halves
@@ -465,4 +535,22 @@ final class RankedRuns {
 
     static let contents = "the ranking's temporary runs"
     static let advice = "free some space, set TMPDIR to another folder, or give a larger --memory"
+}
+
+/// The 64-bit key a ranking compares its entries by first: the grade's order (when grades
+/// come first) in the top three bits, then the ranking key, highest first. Its unsigned order
+/// never contradicts the ranking's (``StreamMerger/ranksBefore(_:_:order:registry:)``): the
+/// key's three lowest bits are dropped to make room for the grade, so nearly equal keys
+/// compare equal here, and the ranking's own comparison (keys, then ids) decides between
+/// them.
+struct RankKeys {
+    /// Whether all entries of a better grade rank first.
+    let gradeFirst: Bool
+
+    /// The key of `entry` (whose ranking key is not NaN).
+    @inline(__always)
+    func key(_ entry: RankedEntry) -> UInt64 {
+        let descending = ~RadixSort.orderedKey(entry.key)
+        return gradeFirst ? UInt64(entry.grade) << 61 | descending >> 3 : descending
+    }
 }

@@ -143,7 +143,8 @@ struct StreamMerger {
         guard scoring else { return }
         switch selection {
         case .top(let count): top = TopSelection(capacity: count)
-        case .every(let runCapacity): everyRow = RankedRuns(capacity: runCapacity, carriesRecords: true)
+        case .every(let runCapacity):
+            everyRow = RankedRuns(capacity: runCapacity, carriesRecords: true, keys: RankKeys(gradeFirst: order.gradeFirst))
         }
     }
 

@@ -137,50 +137,69 @@ extension Array where Element == Double {
     }
 }
 
-extension Array {
-    /// Sorts the elements of each range of `parts` in place, the ranges side by side on
-    /// threads of their own (one range is sorted on the calling thread). The ranges must not
-    /// overlap: each thread writes only its own elements, through the array's one buffer,
-    /// so nothing is copied and each sort borrows only what a sort of its range borrows.
+/// A writable part of an array's elements, without bounds checks in release builds, valid
+/// only inside the closure that made it (`Array.forEachPart(_:_:)`).
+struct PartView<Element> {
+    fileprivate let buffer: UnsafeMutableBufferPointer<Element>
+
+    var count: Int { buffer.count }
+
     @inline(__always)
-    mutating func sortInPlace(parts: [Range<Int>], by areInIncreasingOrder: (Element, Element) -> Bool) {
-        for (index, part) in parts.enumerated() {
-            precondition(part.lowerBound >= 0 && part.upperBound <= count, "sortInPlace: a part out of bounds")
-            precondition(
-                parts[..<index].allSatisfy { $0.upperBound <= part.lowerBound || part.upperBound <= $0.lowerBound },
-                "sortInPlace: parts overlap")
-        }
-        withUnsafeMutableBufferPointer { buffer in
-            guard parts.count > 1 else {
-                for part in parts {
-                    var elements = UnsafeMutableBufferPointer(rebasing: buffer[part])
-                    elements.sort(by: areInIncreasingOrder)
-                }
-                return
-            }
-            // The sort of one part, made here (where `Element` is known, so the sort is
-            // specialized), shared with the threads through a box of no generic type.
-            let sortPart = { (part: Range<Int>) in
-                var elements = UnsafeMutableBufferPointer(rebasing: buffer[part])
-                elements.sort(by: areInIncreasingOrder)
-            }
-            withoutActuallyEscaping(sortPart) { sortPart in
-                let job = PartSorts(parts: parts, sortPart: sortPart)
-                DispatchQueue.concurrentPerform(iterations: parts.count) { job.sortPart(job.parts[$0]) }
-            }
-        }
+    subscript(index: Int) -> Element {
+        get { buffer[index] }
+        nonmutating set { buffer[index] = newValue }
+    }
+
+    /// Sorts the part in place.
+    @inline(__always)
+    func sort(by areInIncreasingOrder: (Element, Element) -> Bool) {
+        var elements = buffer
+        elements.sort(by: areInIncreasingOrder)
     }
 }
 
-/// The sorts of ``Swift/Array/sortInPlace(parts:by:)``, shared by its threads: each sorts
-/// one part of the one buffer (the parts do not overlap), and the buffer and the order
-/// outlive the threads (`concurrentPerform` returns first).
-private final class PartSorts: @unchecked Sendable {
-    let parts: [Range<Int>]
-    let sortPart: (Range<Int>) -> Void
+extension Array {
+    /// Calls `body` with each range of `parts` as a ``PartView``, the ranges side by side on
+    /// threads of their own (one range on the calling thread). The ranges must not overlap:
+    /// each thread writes only its own elements, through the array's one buffer, so nothing
+    /// is copied.
+    @inline(__always)
+    mutating func forEachPart(_ parts: [Range<Int>], _ body: (PartView<Element>) -> Void) {
+        for (index, part) in parts.enumerated() {
+            precondition(part.lowerBound >= 0 && part.upperBound <= count, "forEachPart: a part out of bounds")
+            precondition(
+                parts[..<index].allSatisfy { $0.upperBound <= part.lowerBound || part.upperBound <= $0.lowerBound },
+                "forEachPart: parts overlap")
+        }
+        withUnsafeMutableBufferPointer { buffer in
+            guard parts.count > 1 else {
+                for part in parts { body(PartView(buffer: UnsafeMutableBufferPointer(rebasing: buffer[part]))) }
+                return
+            }
+            // The work on one part, made here (where `Element` is known, so it is
+            // specialized), shared with the threads through a box of no generic type.
+            let work = { (index: Int) in body(PartView(buffer: UnsafeMutableBufferPointer(rebasing: buffer[parts[index]]))) }
+            withoutActuallyEscaping(work) { work in
+                let job = PartWork(work: work)
+                DispatchQueue.concurrentPerform(iterations: parts.count) { job.work($0) }
+            }
+        }
+    }
 
-    init(parts: [Range<Int>], sortPart: @escaping (Range<Int>) -> Void) {
-        self.parts = parts
-        self.sortPart = sortPart
+    /// Sorts the elements of each range of `parts` in place, the ranges side by side
+    /// (``forEachPart(_:_:)``); each sort borrows only what a sort of its range borrows.
+    @inline(__always)
+    mutating func sortInPlace(parts: [Range<Int>], by areInIncreasingOrder: (Element, Element) -> Bool) {
+        forEachPart(parts) { $0.sort(by: areInIncreasingOrder) }
+    }
+}
+
+/// The work of ``Swift/Array/forEachPart(_:_:)`` on each part, shared by its threads: the
+/// buffer and the work outlive the threads (`concurrentPerform` returns first).
+private final class PartWork: @unchecked Sendable {
+    let work: (Int) -> Void
+
+    init(work: @escaping (Int) -> Void) {
+        self.work = work
     }
 }

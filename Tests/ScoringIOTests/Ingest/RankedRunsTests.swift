@@ -136,6 +136,57 @@ struct RankedRunsTests {
         #expect(merged == entries.sorted(by: Self.ranksBefore).map(\.entry))
     }
 
+    /// A ranking's order with grades not first: key, highest first, then entry.
+    static func ranksBeforeAcrossGrades(_ first: RankedEntry, _ second: RankedEntry) -> Bool {
+        if first.key != second.key { return first.key > second.key }
+        return first.entry < second.entry
+    }
+
+    @Test(
+        "Sorted by keys (a radix sort, ties by the order), runs merge to the one full sort, grades first or not",
+        arguments: [(100_000, 2), (300, 2), (3_000, RankedRuns.halvesMinimum)])
+    func keyedSort(capacity: Int, halvesFrom: Int) throws {
+        var entries = Self.entries(count: 2_500, seed: UInt64(capacity))
+        // Keys that differ only in their lowest bits (equal once the grade takes three),
+        // negative keys and zeros of both signs.
+        let near = Double(1).nextUp
+        let special: [Double] = [near, 1, -2.5, 0, -0.0, near.nextUp]
+        for index in stride(from: 0, to: entries.count, by: 5) { entries[index].key = special[index % special.count] }
+        // Appended out of id order, so that a sort that kept ties in the order they came in
+        // (the radix sort alone) would not give the id order by chance.
+        var random = SeededRandom(seed: 8)
+        entries.shuffle(using: &random)
+        for gradeFirst in [true, false] {
+            let order: (RankedEntry, RankedEntry) -> Bool = { first, second in
+                gradeFirst ? Self.ranksBefore(first, second) : Self.ranksBeforeAcrossGrades(first, second)
+            }
+            let runs = RankedRuns(
+                capacity: capacity, readBufferEntries: 97, carriesRecords: true, halvesFrom: halvesFrom,
+                keys: RankKeys(gradeFirst: gradeFirst))
+            for entry in entries { Self.record(entry.entry).withByteView { runs.append(entry, record: $0, ranksBefore: order) } }
+            let merge = try runs.sorted(ranksBefore: order)
+            var text: [UInt8]? = []
+            var merged: [RankedEntry] = []
+            while let entry = try merge.next(record: &text) { merged.append(entry) }
+            let expected = entries.sorted(by: order)
+            #expect(merged.map(\.entry) == expected.map(\.entry), "grades first: \(gradeFirst)")
+            #expect(merged.map(\.key.bitPattern) == expected.map(\.key.bitPattern), "grades first: \(gradeFirst)")
+            #expect(text == expected.flatMap { Self.record($0.entry) }, "grades first: \(gradeFirst)")
+        }
+    }
+
+    @Test("A NaN key, which no key orders, is sorted by the order alone")
+    func keyedSortWithNaN() throws {
+        var entries = Self.entries(count: 500, seed: 4)
+        entries[17].key = .nan
+        let runs = RankedRuns(capacity: 1_000, keys: RankKeys(gradeFirst: true))
+        for entry in entries { runs.append(entry, ranksBefore: Self.ranksBefore) }
+        let merge = try runs.sorted(ranksBefore: Self.ranksBefore)
+        var merged: [Int] = []
+        while let entry = try merge.next() { merged.append(entry.entry) }
+        #expect(merged == entries.sorted(by: Self.ranksBefore).map(\.entry))
+    }
+
     @Test("Sorting parts in place sorts each part and leaves the rest as it was")
     func sortInPlaceParts() {
         var random = SeededRandom(seed: 77)
