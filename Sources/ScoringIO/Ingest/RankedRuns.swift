@@ -15,7 +15,9 @@ import ScoringEngine
 /// A buffer of at least ``halvesMinimum`` entries is sorted as two halves in place, side by
 /// side on two threads, and a spilled buffer's halves are written side by side as two runs
 /// (the file is written by position): the thread that collects the entries is the one
-/// the whole ranking waits for, and the other processor is mostly idle meanwhile.
+/// the whole ranking waits for, and the other processor is mostly idle meanwhile. With
+/// ``keys`` (a ranking's), each part is sorted by a radix sort of its keys, the ranking's
+/// own comparison deciding only between equal keys (``sort(_:keys:by:)``).
 ///
 /// Carrying the records (a ranking of every row) lets the rows be written in rank order
 /// from sequential reads of the runs, instead of reading each record again from the list
@@ -28,9 +30,9 @@ import ScoringEngine
 /// same entries in the same order as sorting all of them in memory, whatever the capacity.
 ///
 /// Memory: the buffer (at most `capacity` entries, or `capacity × 48` bytes of entries and
-/// text; the standard library's sort borrows up to half as much again while a run is
-/// sorted, a quarter for each half; each half written gathers its records in blocks of about
-/// 1 MiB), plus a read buffer of ``readBufferEntries`` entries (and their text) per run
+/// text; while a run is sorted, the sort by keys borrows 24 bytes an entry, the standard
+/// library's sort 20; each half written gathers its records in blocks of about 1 MiB), plus
+/// a read buffer of ``readBufferEntries`` entries (and their text) per run
 /// while merging. The temporary file (``TemporaryFile``) disappears when the process ends,
 /// however it ends.
 final class RankedRuns {
