@@ -47,6 +47,9 @@ final class RankedRuns {
     let halvesFrom: Int
     /// The key entries are compared by first, if the order has one (``RankKeys``).
     let keys: RankKeys?
+    /// Set once an entry with a NaN key is sorted: from then on (and in the merge) entries
+    /// are compared with the order alone.
+    private var keyless = false
     /// With records: the most bytes of entries and text kept in memory.
     private var byteCapacity: Int { capacity * MemoryLayout<RankedEntry>.stride }
 
@@ -285,14 +288,17 @@ final class RankedRuns {
         let lastText = text
         buffer = []
         text = []
-        return Merge(owner: self, runs: runs, memory: last, memoryParts: parts, memoryText: lastText, ranksBefore: ranksBefore)
+        return Merge(
+            owner: self, runs: runs, memory: last, memoryParts: parts, memoryText: lastText, keys: keyless ? nil : keys,
+            ranksBefore: ranksBefore)
     }
 
     /// Sorts each range of `parts` of the buffer in place, side by side: by ``keys`` first,
     /// when there are keys and no key is NaN (which no score makes, and which no key orders;
     /// ``sort(_:keys:by:)``), else with `ranksBefore` alone.
     private func sortBuffer(parts: [Range<Int>], by ranksBefore: (RankedEntry, RankedEntry) -> Bool) {
-        guard let keys, !buffer.contains(where: { $0.key.isNaN }) else {
+        if keys != nil && buffer.contains(where: { $0.key.isNaN }) { keyless = true }
+        guard let keys, !keyless else {
             buffer.sortInPlace(parts: parts, by: ranksBefore)
             return
         }
@@ -380,6 +386,9 @@ final class RankedRuns {
         private var sources: [Source]
         /// Indices of sources that are not spent, as a binary min-heap by their head.
         private var heap: [Int] = []
+        /// The key of each source's head (``RankKeys``), compared before the order is asked.
+        private var headKeys: [UInt64]
+        private let keys: RankKeys?
         /// The collection, which owns the temporary file (kept open while merging).
         private let owner: RankedRuns
         private let ranksBefore: (RankedEntry, RankedEntry) -> Bool
@@ -392,12 +401,15 @@ final class RankedRuns {
         /// - Parameters:
         ///   - memory: The last buffer, each range of `memoryParts` of it sorted.
         ///   - memoryText: The last buffer's records.
+        ///   - keys: The key the entries are compared by first (no entry's is NaN), if any.
         fileprivate init(
             owner: RankedRuns, runs: [Run], memory: [RankedEntry], memoryParts: [Range<Int>], memoryText: [UInt8],
-            ranksBefore: @escaping (RankedEntry, RankedEntry) -> Bool
+            keys: RankKeys?, ranksBefore: @escaping (RankedEntry, RankedEntry) -> Bool
         ) {
             self.owner = owner
             self.ranksBefore = ranksBefore
+            self.keys = keys
+            headKeys = [UInt64](repeating: 0, count: runs.count + memoryParts.count)
             sources = runs.map {
                 Source(
                     entries: [], end: 0, sequential: true, fileNext: $0.entryOffset, textNext: $0.textOffset,
@@ -411,7 +423,10 @@ final class RankedRuns {
             }
             for index in sources.indices {
                 if sources[index].fileRemaining > 0 { refill(index) }
-                if sources[index].position < sources[index].end { push(index) }
+                if sources[index].position < sources[index].end {
+                    updateHeadKey(index)
+                    push(index)
+                }
             }
         }
 
@@ -466,6 +481,7 @@ final class RankedRuns {
                 if let failure { throw failure }
             }
             if sources[top].position < sources[top].end {
+                updateHeadKey(top)
                 siftDown(0)
             } else {
                 let last = heap.removeLast()
@@ -479,7 +495,18 @@ final class RankedRuns {
 
         private func head(_ source: Int) -> RankedEntry { sources[source].entries[sources[source].position] }
 
-        private func precedes(_ first: Int, _ second: Int) -> Bool { ranksBefore(head(first), head(second)) }
+        /// Whether the head of one source ranks before another's: by their keys when they
+        /// differ (the keys never contradict the order), else by the order.
+        private func precedes(_ first: Int, _ second: Int) -> Bool {
+            if keys != nil, headKeys[first] != headKeys[second] { return headKeys[first] < headKeys[second] }
+            return ranksBefore(head(first), head(second))
+        }
+
+        /// Keeps the key of a source's new head.
+        private func updateHeadKey(_ source: Int) {
+            guard let keys else { return }
+            headKeys[source] = keys.key(head(source))
+        }
 
         private func push(_ source: Int) {
             heap.append(source)
