@@ -255,15 +255,24 @@ public struct RankReport {
         var block: [UInt8] = []
         block.reserveCapacity(1 << 20 + (1 << 16))
 
-        /// Writes "label ±impact" reasons (at most 3, strongest first) to `text`.
+        // Room for three reasons: ", ", the longest label, " ±" and the impact.
+        let reasonsRoom = 3 * (4 + (labels.map(\.count).max() ?? 0) + OutputSpan<UInt8>.decimalCapacity(digits: 1))
+
+        /// Writes "label ±impact" reasons (at most 3, strongest first) to `text`, formatted
+        /// into room reserved once.
         func reasons(up: Bool, into text: inout [UInt8]) {
             text.removeAll(keepingCapacity: true)
-            forEachReason(up: up, impacts: impacts, chosen: &chosen) { position, best in
-                if position > 0 { text.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
-                text.append(contentsOf: labels[best])
-                text.append(UInt8(ascii: " "))
-                text.append(up ? UInt8(ascii: "+") : UInt8(ascii: "-"))
-                appendDecimal(abs(impacts[best]), digits: 1, to: &text)
+            text.append(addingCapacity: reasonsRoom) { out in
+                forEachReason(up: up, impacts: impacts, chosen: &chosen) { position, best in
+                    if position > 0 {
+                        out.append(UInt8(ascii: ","))
+                        out.append(UInt8(ascii: " "))
+                    }
+                    out.append(bytes: labels[best])
+                    out.append(UInt8(ascii: " "))
+                    out.append(up ? UInt8(ascii: "+") : UInt8(ascii: "-"))
+                    out.appendDecimal(abs(impacts[best]), digits: 1)
+                }
             }
         }
 
