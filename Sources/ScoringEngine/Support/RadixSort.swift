@@ -63,44 +63,18 @@ public enum RadixSort {
     /// pass skipped when every key has the same byte there. Linear in the count, against the
     /// `n log n` comparisons of a sort with a closure.
     public static func stableOrder(of keys: [UInt64]) -> [Int] {
-        let count = keys.count
-        var order = Array(0..<count)
-        guard count > 64 else {
-            order.sort { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
-            return order
-        }
+        precondition(keys.count < Int(UInt32.max), "RadixSort.stableOrder orders fewer than 2³² keys")
         var sortedKeys = keys
-        var keyBuffer = [UInt64](repeating: 0, count: count)
-        var orderBuffer = [Int](repeating: 0, count: count)
-        for (shift, var next) in passes(keys) {
-            sortedKeys.withUncheckedView { keys in
-                order.withUncheckedView { order in
-                    keyBuffer.withUncheckedMutableView { keyTarget in
-                        orderBuffer.withUncheckedMutableView { orderTarget in
-                            next.withUncheckedMutableView { next in
-                                for index in 0..<count {
-                                    let key = keys[index]
-                                    let byte = Int(truncatingIfNeeded: (key >> shift) & 0xFF)
-                                    keyTarget[next[byte]] = key
-                                    orderTarget[next[byte]] = order[index]
-                                    next[byte] &+= 1
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            swap(&sortedKeys, &keyBuffer)
-            swap(&order, &orderBuffer)
-        }
-        return order
+        var rows = (0..<keys.count).map { UInt32(truncatingIfNeeded: $0) }
+        sortPairs(keys: &sortedKeys, rows: &rows)
+        return rows.map { Int($0) }
     }
 
     /// Sorts `keys` ascending and moves each of `rows` with its key, equal keys keeping their
-    /// order: the least-significant-digit radix sort of ``stableOrder(of:)`` on 12 bytes a
-    /// pair (a key and a 32-bit row), so that sorting many entries by a key borrows 24 bytes
-    /// an entry in all (the pairs and one buffer of them), not the 40 of
-    /// ``stableOrder(of:)``.
+    /// order: a least-significant-digit radix sort of 12-byte pairs (a key and a 32-bit row),
+    /// one byte a pass, a pass skipped when every key has the same byte there. Sorting many
+    /// entries by a key so borrows 24 bytes an entry in all (the pairs and one buffer of
+    /// them).
     public static func sortPairs(keys: inout [UInt64], rows: inout [UInt32]) {
         precondition(keys.count == rows.count, "One row per key")
         let count = keys.count

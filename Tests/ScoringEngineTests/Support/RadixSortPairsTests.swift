@@ -3,8 +3,8 @@ import Testing
 
 @testable import ScoringEngine
 
-/// `RadixSort.sortPairs`, which a streamed ranking of every row sorts its entries with,
-/// against a stable comparison sort of the same pairs.
+/// `RadixSort.sortPairs`, which a streamed ranking of every row sorts its entries with (and
+/// `RadixSort.stableOrder`, built on it), against a stable comparison sort of the same pairs.
 @Suite("Radix sort of (key, row) pairs: a stable sort by key")
 struct RadixSortPairsTests {
     @Test(
@@ -31,5 +31,7 @@ struct RadixSortPairsTests {
         #expect(keys == expected.map(\.element.0))
         #expect(rows == expected.map(\.element.1))
         #expect(zip(keys, rows).allSatisfy { key, row in before[Int(row)] == key })
+        // The stable order of the keys alone, which a run history ranks its accounts with.
+        #expect(RadixSort.stableOrder(of: before) == expected.map(\.offset))
     }
 }
