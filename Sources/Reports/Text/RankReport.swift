@@ -243,7 +243,6 @@ public struct RankReport {
             + (actionFields.map(\.count).max() ?? 0) + (letters.map(\.count).max() ?? 0) * (scenarioCount + 1) + 32
         var points = [Double](repeating: 0, count: factorCount)
         var impacts = [Double](repeating: 0, count: factorCount)
-        var chosen = [Bool](repeating: false, count: factorCount)
         var otherScores = [Double](repeating: 0, count: 2 * (scenarioCount - 1))
         var otherGrades = [Int](repeating: 0, count: scenarioCount - 1)
         var segmentText: [UInt8] = []
@@ -258,20 +257,21 @@ public struct RankReport {
         // Room for three reasons: ", ", the longest label, " ±" and the impact.
         let reasonsRoom = 3 * (4 + (labels.map(\.count).max() ?? 0) + OutputSpan<UInt8>.decimalCapacity(digits: 1))
 
-        /// Writes "label ±impact" reasons (at most 3, strongest first) to `text`, formatted
+        /// Writes one side's "label ±impact" reasons (strongest first) to `text`, formatted
         /// into room reserved once.
-        func reasons(up: Bool, into text: inout [UInt8]) {
+        func write(_ choice: ReasonChoice, up: Bool, into text: inout [UInt8]) {
             text.removeAll(keepingCapacity: true)
             text.append(addingCapacity: reasonsRoom) { out in
-                forEachReason(up: up, impacts: impacts, chosen: &chosen) { position, best in
+                for position in 0..<choice.count(up: up) {
+                    let (factor, impact) = choice.reason(up: up, position)
                     if position > 0 {
                         out.append(UInt8(ascii: ","))
                         out.append(UInt8(ascii: " "))
                     }
-                    out.append(bytes: labels[best])
+                    out.append(bytes: labels[factor])
                     out.append(UInt8(ascii: " "))
                     out.append(up ? UInt8(ascii: "+") : UInt8(ascii: "-"))
-                    out.appendDecimal(abs(impacts[best]), digits: 1)
+                    out.appendDecimal(abs(impact), digits: 1)
                 }
             }
         }
@@ -291,8 +291,9 @@ public struct RankReport {
                 if position > 0 { segmentText.append(UInt8(ascii: ";")) }
                 segmentText.append(contentsOf: segmentIDs[segment])
             }
-            reasons(up: true, into: &upText)
-            reasons(up: false, into: &downText)
+            let choice = ReasonChoice(impacts: impacts)
+            write(choice, up: true, into: &upText)
+            write(choice, up: false, into: &downText)
             let value = assessment.value(row)
             let difficulty = assessment.difficulty(row)
             let key = ranking.key(value: value, difficulty: difficulty)
@@ -456,25 +457,59 @@ public struct RankReport {
     }
 }
 
-/// Calls `body` with the place (0, 1, 2) and factor index of each of an account's reasons,
-/// as ``Explanation/reasonsUp(limit:)`` and ``Explanation/reasonsDown(limit:)`` choose them
-/// with a limit of 3: impacts above 1e-9 (up) or below -1e-9 (down), strongest first, equal
-/// impacts in factor order. The CSV and JSON writers both list reasons through it.
+/// An account's reasons, as ``Explanation/reasonsUp(limit:)`` and
+/// ``Explanation/reasonsDown(limit:)`` choose them with a limit of 3: impacts above 1e-9 (up)
+/// or below -1e-9 (down), strongest first, equal impacts in factor order. The CSV and JSON
+/// writers of a whole ranking list reasons through it.
 ///
-/// - Parameter chosen: Scratch of one flag per factor (reused from account to account).
-public func forEachReason(up: Bool, impacts: [Double], chosen: inout [Bool], _ body: (_ position: Int, _ factor: Int) -> Void) {
-    let factorCount = impacts.count
-    for index in 0..<factorCount { chosen[index] = false }
-    for position in 0..<3 {
-        var best = -1
-        for index in 0..<factorCount where !chosen[index] {
+/// Chosen in one pass over the factors (each impact is inserted into the three strongest of
+/// its side so far, after those it equals), not by sorting the contributions.
+struct ReasonChoice {
+    /// The factors of each side, strongest first: `up[0..<upCount]`, `down[0..<downCount]`.
+    private(set) var up = InlineArray<3, Int>(repeating: 0)
+    private(set) var down = InlineArray<3, Int>(repeating: 0)
+    private(set) var upCount = 0
+    private(set) var downCount = 0
+    /// The impacts of `up` and `down`, in the same places.
+    private(set) var upImpacts = InlineArray<3, Double>(repeating: 0)
+    private(set) var downImpacts = InlineArray<3, Double>(repeating: 0)
+
+    init(impacts: [Double]) {
+        for index in impacts.indices {
             let impact = impacts[index]
-            guard up ? impact > 1e-9 : impact < -1e-9 else { continue }
-            if best < 0 || (up ? impact > impacts[best] : impact < impacts[best]) { best = index }
+            if impact > 1e-9 {
+                Self.insert(index, impact, into: &up, &upImpacts, count: &upCount) { $0 > $1 }
+            } else if impact < -1e-9 {
+                Self.insert(index, impact, into: &down, &downImpacts, count: &downCount) { $0 < $1 }
+            }
         }
-        guard best >= 0 else { return }
-        chosen[best] = true
-        body(position, best)
+    }
+
+    /// Inserts `factor` after the factors whose impacts are as strong (`stronger` is strict),
+    /// dropping the fourth.
+    @inline(__always)
+    private static func insert(
+        _ factor: Int, _ impact: Double, into factors: inout InlineArray<3, Int>, _ impacts: inout InlineArray<3, Double>,
+        count: inout Int, stronger: (Double, Double) -> Bool
+    ) {
+        guard count < 3 || stronger(impact, impacts[2]) else { return }
+        var position = min(count, 2)
+        while position > 0 && stronger(impact, impacts[position - 1]) {
+            factors[position] = factors[position - 1]
+            impacts[position] = impacts[position - 1]
+            position -= 1
+        }
+        factors[position] = factor
+        impacts[position] = impact
+        count = min(count + 1, 3)
+    }
+
+    /// The number of reasons on one side.
+    func count(up isUp: Bool) -> Int { isUp ? upCount : downCount }
+
+    /// The `position`th reason of one side: its factor and impact.
+    func reason(up isUp: Bool, _ position: Int) -> (factor: Int, impact: Double) {
+        isUp ? (up[position], upImpacts[position]) : (down[position], downImpacts[position])
     }
 }
 
@@ -508,7 +543,6 @@ private struct AccountJSONWriter {
     var utilities: [Double]
     var points: [Double]
     var impacts: [Double]
-    var chosen: [Bool]
     /// The model's missing codes (lower-cased): such a text cell is written as `null`.
     let missingCodes: Set<String>
     /// The longest missing code in UTF-8 bytes (longer text is never one).
@@ -543,20 +577,16 @@ private struct AccountJSONWriter {
         utilities = [Double](repeating: 0, count: factorCount)
         points = utilities
         impacts = utilities
-        chosen = [Bool](repeating: false, count: factorCount)
     }
 
-    /// Appends the reasons (at most 3, strongest first; impact above 1e-9 up, below -1e-9
-    /// down; equal impacts in factor order), as ``Explanation/reasonsUp(limit:)`` and
-    /// ``Explanation/reasonsDown(limit:)`` choose them.
-    mutating func appendReasons(up: Bool, to out: inout [UInt8]) {
+    /// Appends the reasons of one side (``ReasonChoice``).
+    func appendReasons(_ choice: ReasonChoice, up: Bool, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "["))
-        let impacts = self.impacts
-        let reasonPrefix = self.reasonPrefix
-        forEachReason(up: up, impacts: impacts, chosen: &chosen) { position, best in
+        for position in 0..<choice.count(up: up) {
+            let (factor, impact) = choice.reason(up: up, position)
             if position > 0 { out.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
-            out.append(contentsOf: reasonPrefix[best])
-            appendDecimal(impacts[best], digits: 6, to: &out)
+            out.append(contentsOf: reasonPrefix[factor])
+            appendDecimal(impact, digits: 6, to: &out)
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))
@@ -658,10 +688,11 @@ private struct AccountJSONWriter {
             number(impacts[index])
             raw("}")
         }
+        let choice = ReasonChoice(impacts: impacts)
         raw("],\n     \"reasons_up\": ")
-        appendReasons(up: true, to: &out)
+        appendReasons(choice, up: true, to: &out)
         raw(", \"reasons_down\": ")
-        appendReasons(up: false, to: &out)
+        appendReasons(choice, up: false, to: &out)
         raw("}")
     }
 }

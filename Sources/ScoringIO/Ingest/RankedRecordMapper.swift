@@ -178,8 +178,10 @@ struct RankedRecordMapper: Sendable {
             } else if !hasID {
                 return false
             }
-            if readsFactors { rows.append(contentsOf: values) }
-            segmentRows.append(contentsOf: segmentRow)
+            // (Appending no values to an array that has none would make a new empty buffer:
+            // the empty array is shared, so never uniquely referenced.)
+            if readsFactors && factorCount > 0 { rows.append(contentsOf: values) }
+            if !segmentRow.isEmpty { segmentRows.append(contentsOf: segmentRow) }
             accounts.append(
                 Account(
                     id: id, name: name, industry: industry, region: region, manager: manager, stage: stage,
