@@ -395,10 +395,16 @@ final class RankedRuns {
             var fileRemaining: Int
         }
         private var sources: [Source]
-        /// Indices of sources that are not spent, as a binary min-heap by their head.
-        private var heap: [Int] = []
-        /// The key of each source's head (``RankKeys``), compared before the order is asked.
-        private var headKeys: [UInt64]
+        /// A source that is not spent, with the key of its head (``RankKeys``; 0 without
+        /// keys), compared before the order is asked.
+        private struct Head {
+            var key: UInt64
+            var source: Int
+        }
+        /// The sources that are not spent, as a binary min-heap by their heads. Each carries
+        /// its head's key, so that sifting compares keys in the heap itself and reads a
+        /// source's entry only between equal keys.
+        private var heap: [Head] = []
         private let keys: RankKeys?
         /// The collection, which owns the temporary file (kept open while merging).
         private let owner: RankedRuns
@@ -420,7 +426,6 @@ final class RankedRuns {
             self.owner = owner
             self.ranksBefore = ranksBefore
             self.keys = keys
-            headKeys = [UInt64](repeating: 0, count: runs.count + memoryParts.count)
             sources = runs.map {
                 Source(
                     entries: [], end: 0, sequential: true, fileNext: $0.entryOffset, textNext: $0.textOffset,
@@ -434,10 +439,7 @@ final class RankedRuns {
             }
             for index in sources.indices {
                 if sources[index].fileRemaining > 0 { refill(index) }
-                if sources[index].position < sources[index].end {
-                    updateHeadKey(index)
-                    push(index)
-                }
+                if sources[index].position < sources[index].end { push(index) }
             }
         }
 
@@ -473,7 +475,7 @@ final class RankedRuns {
 
         private func advance(record: inout [UInt8], wantsRecord: Bool) throws(DatasetError) -> RankedEntry? {
             if let failure { throw failure }
-            guard let top = heap.first else { return nil }
+            guard let top = heap.first?.source else { return nil }
             let entry = sources[top].entries[sources[top].position]
             if owner.carriesRecords {
                 if !sources[top].sequential && sources[top].position == sources[top].gatheredEnd { gather(top) }
@@ -492,7 +494,7 @@ final class RankedRuns {
                 if let failure { throw failure }
             }
             if sources[top].position < sources[top].end {
-                updateHeadKey(top)
+                heap[0].key = headKey(top)
                 siftDown(0)
             } else {
                 let last = heap.removeLast()
@@ -508,19 +510,19 @@ final class RankedRuns {
 
         /// Whether the head of one source ranks before another's: by their keys when they
         /// differ (the keys never contradict the order), else by the order.
-        private func precedes(_ first: Int, _ second: Int) -> Bool {
-            if keys != nil, headKeys[first] != headKeys[second] { return headKeys[first] < headKeys[second] }
-            return ranksBefore(head(first), head(second))
+        private func precedes(_ first: Head, _ second: Head) -> Bool {
+            if first.key != second.key { return first.key < second.key }
+            return ranksBefore(head(first.source), head(second.source))
         }
 
-        /// Keeps the key of a source's new head.
-        private func updateHeadKey(_ source: Int) {
-            guard let keys else { return }
-            headKeys[source] = keys.key(head(source))
+        /// The key of a source's head (0 for all without keys, so that the order decides).
+        private func headKey(_ source: Int) -> UInt64 {
+            guard let keys else { return 0 }
+            return keys.key(head(source))
         }
 
         private func push(_ source: Int) {
-            heap.append(source)
+            heap.append(Head(key: headKey(source), source: source))
             BinaryHeap.siftUp(&heap, from: heap.count - 1, above: precedes)
         }
 
