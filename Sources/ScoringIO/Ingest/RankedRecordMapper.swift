@@ -135,6 +135,11 @@ struct RankedRecordMapper: Sendable {
             accounts.reserveCapacity(capacity)
             values = [Double](repeating: .nan, count: plan.factorCount)
             segmentRow = [SegmentValue](repeating: .missing, count: plan.mapper.segmentColumns.count)
+            // Storage of their own even when empty: the empty array's storage is shared, never
+            // uniquely referenced, so `read` (which makes them writable on entry) would copy
+            // them for every field (2% of a whole ranking's time).
+            values.reserveCapacity(1)
+            segmentRow.reserveCapacity(1)
         }
 
         /// Maps one record and appends it; `false` when it does not map.
@@ -178,8 +183,7 @@ struct RankedRecordMapper: Sendable {
             } else if !hasID {
                 return false
             }
-            // (Appending no values to an array that has none would make a new empty buffer:
-            // the empty array is shared, so never uniquely referenced.)
+            // (Appending nothing to an empty array would make a new empty buffer each time.)
             if readsFactors && factorCount > 0 { rows.append(contentsOf: values) }
             if !segmentRow.isEmpty { segmentRows.append(contentsOf: segmentRow) }
             accounts.append(
