@@ -1,6 +1,7 @@
-@testable import Reports
 import ScoringEngine
 import Testing
+
+@testable import Reports
 
 /// `ReasonChoice` (the one-pass choice of a whole ranking's reasons) against the definition
 /// ``Explanation/reasonsUp(limit:)`` and ``Explanation/reasonsDown(limit:)`` state: impacts

@@ -543,6 +543,10 @@ private struct AccountJSONWriter {
     var utilities: [Double]
     var points: [Double]
     var impacts: [Double]
+    /// The most bytes an account's contributions take (room reserved once for all of them).
+    let contributionsRoom: Int
+    /// The most bytes one side's reasons take.
+    let reasonsRoom: Int
     /// The model's missing codes (lower-cased): such a text cell is written as `null`.
     let missingCodes: Set<String>
     /// The longest missing code in UTF-8 bytes (longer text is never one).
@@ -577,27 +581,65 @@ private struct AccountJSONWriter {
         utilities = [Double](repeating: 0, count: factorCount)
         points = utilities
         impacts = utilities
+        let numberRoom = OutputSpan<UInt8>.decimalCapacity(digits: 6)
+        contributionsRoom =
+            factorCount
+            * ((contributionPrefix.map(\.count).max() ?? 0) + 3 * numberRoom + Self.pointsText.count
+                + Self.absentText.count + 3)
+        reasonsRoom = 2 + 3 * ((reasonPrefix.map(\.count).max() ?? 0) + numberRoom + 3)
     }
 
-    /// Appends the reasons of one side (``ReasonChoice``).
+    static let pointsText = Array(", \"points\": ".utf8)
+    static let presentText = Array(", \"present\": true, \"impact\": ".utf8)
+    static let absentText = Array(", \"present\": false, \"impact\": ".utf8)
+
+    /// Appends the reasons of one side (``ReasonChoice``), formatted into room reserved once.
     func appendReasons(_ choice: ReasonChoice, up: Bool, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
-        for position in 0..<choice.count(up: up) {
-            let (factor, impact) = choice.reason(up: up, position)
-            if position > 0 { out.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
-            out.append(contentsOf: reasonPrefix[factor])
-            appendDecimal(impact, digits: 6, to: &out)
-            out.append(UInt8(ascii: "}"))
+        out.append(addingCapacity: reasonsRoom) { span in
+            span.append(UInt8(ascii: "["))
+            for position in 0..<choice.count(up: up) {
+                let (factor, impact) = choice.reason(up: up, position)
+                if position > 0 {
+                    span.append(UInt8(ascii: ","))
+                    span.append(UInt8(ascii: " "))
+                }
+                span.append(bytes: reasonPrefix[factor])
+                span.appendDecimal(impact, digits: 6)
+                span.append(UInt8(ascii: "}"))
+            }
+            span.append(UInt8(ascii: "]"))
         }
-        out.append(UInt8(ascii: "]"))
+    }
+
+    /// Appends the contributions of the account whose utilities, points and impacts are in
+    /// the buffers (`present[base + factor]`: whether each was present), formatted into room
+    /// reserved once: the bytes of appending each piece (``appendDecimal(_:digits:to:)``
+    /// formats the same digits), without a reservation per number.
+    func appendContributions(present: [Bool], base: Int, to out: inout [UInt8]) {
+        out.append(addingCapacity: contributionsRoom) { span in
+            for index in 0..<factorCount {
+                if index > 0 {
+                    span.append(UInt8(ascii: ","))
+                    span.append(UInt8(ascii: " "))
+                }
+                span.append(bytes: contributionPrefix[index])
+                span.appendDecimal(utilities[index], digits: 6)
+                span.append(bytes: Self.pointsText)
+                span.appendDecimal(points[index], digits: 6)
+                span.append(bytes: present[base + index] ? Self.presentText : Self.absentText)
+                span.appendDecimal(impacts[index], digits: 6)
+                span.append(UInt8(ascii: "}"))
+            }
+        }
     }
 
     mutating func append(rank: Int, row: Int, to out: inout [UInt8]) {
-        let assessment = report.assessment
-        let account = assessment.accounts[row]
-        let grade = assessment.grades[row]
+        // (Through `report`, not a copy of the assessment: binding it to a local copies
+        // the whole struct, a retain and a release of each of its arrays, per account.)
+        let account = report.assessment.accounts[row]
+        let grade = report.assessment.grades[row]
         let base = row * factorCount
-        let matrix = assessment.utilities.matrix.elements
+        let matrix = report.assessment.utilities.matrix.elements
         for index in 0..<factorCount {
             let utility = matrix[base + index]
             utilities[index] = utility
@@ -649,8 +691,8 @@ private struct AccountJSONWriter {
             number(probability)
             raw(", ")
         }
-        let value = assessment.value(row)
-        let difficulty = assessment.difficulty(row)
+        let value = report.assessment.value(row)
+        let difficulty = report.assessment.difficulty(row)
         raw("\"value\": ")
         number(value)
         raw(", \"difficulty\": ")
@@ -658,9 +700,9 @@ private struct AccountJSONWriter {
         raw(", \"priority\": ")
         number(report.model.grading.ranking.key(value: value, difficulty: difficulty))
         raw(", \"completeness\": ")
-        number(assessment.completeness(row))
+        number(report.assessment.completeness(row))
         raw(",\n     \"segments\": [")
-        for (position, segment) in assessment.segments[row].enumerated() {
+        for (position, segment) in report.assessment.segments[row].enumerated() {
             if position > 0 { raw(", ") }
             out.append(contentsOf: segmentIDs[segment])
         }
@@ -669,25 +711,15 @@ private struct AccountJSONWriter {
             if scenario > 0 { raw(", ") }
             out.append(contentsOf: scenarioNames[scenario])
             raw(": {\"value\": ")
-            number(assessment.value(row, scenario: scenario))
+            number(report.assessment.value(row, scenario: scenario))
             raw(", \"difficulty\": ")
-            number(assessment.difficulty(row, scenario: scenario))
+            number(report.assessment.difficulty(row, scenario: scenario))
             raw(", \"grade\": ")
-            out.append(contentsOf: letters[assessment.gradesByScenario[scenario][row].order])
+            out.append(contentsOf: letters[report.assessment.gradesByScenario[scenario][row].order])
             raw("}")
         }
         raw("},\n     \"contributions\": [")
-        let present = assessment.utilities.present
-        for index in 0..<factorCount {
-            if index > 0 { raw(", ") }
-            out.append(contentsOf: contributionPrefix[index])
-            number(utilities[index])
-            raw(", \"points\": ")
-            number(points[index])
-            if present[base + index] { raw(", \"present\": true, \"impact\": ") } else { raw(", \"present\": false, \"impact\": ") }
-            number(impacts[index])
-            raw("}")
-        }
+        appendContributions(present: report.assessment.utilities.present, base: base, to: &out)
         let choice = ReasonChoice(impacts: impacts)
         raw("],\n     \"reasons_up\": ")
         appendReasons(choice, up: true, to: &out)
