@@ -595,6 +595,8 @@ private struct AccountJSONWriter {
 
     /// Appends the reasons of one side (``ReasonChoice``), formatted into room reserved once.
     func appendReasons(_ choice: ReasonChoice, up: Bool, to out: inout [UInt8]) {
+        // (The closures read locals: one that reads `self` copies the whole writer per call.)
+        let reasonPrefix = self.reasonPrefix
         out.append(addingCapacity: reasonsRoom) { span in
             span.append(UInt8(ascii: "["))
             for position in 0..<choice.count(up: up) {
@@ -616,6 +618,8 @@ private struct AccountJSONWriter {
     /// reserved once: the bytes of appending each piece (``appendDecimal(_:digits:to:)``
     /// formats the same digits), without a reservation per number.
     func appendContributions(present: [Bool], base: Int, to out: inout [UInt8]) {
+        let (factorCount, contributionPrefix) = (self.factorCount, self.contributionPrefix)
+        let (utilities, points, impacts) = (self.utilities, self.points, self.impacts)
         out.append(addingCapacity: contributionsRoom) { span in
             for index in 0..<factorCount {
                 if index > 0 {
