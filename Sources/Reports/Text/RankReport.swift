@@ -262,12 +262,7 @@ public struct RankReport {
         func write(_ choice: ReasonChoice, up: Bool, into text: inout [UInt8]) {
             text.removeAll(keepingCapacity: true)
             text.append(addingCapacity: reasonsRoom) { out in
-                for position in 0..<choice.count(up: up) {
-                    let (factor, impact) = choice.reason(up: up, position)
-                    if position > 0 {
-                        out.append(UInt8(ascii: ","))
-                        out.append(UInt8(ascii: " "))
-                    }
+                choice.append(up: up, to: &out) { out, factor, impact in
                     out.append(bytes: labels[factor])
                     out.append(UInt8(ascii: " "))
                     out.append(up ? UInt8(ascii: "+") : UInt8(ascii: "-"))
@@ -511,6 +506,23 @@ struct ReasonChoice {
     func reason(up isUp: Bool, _ position: Int) -> (factor: Int, impact: Double) {
         isUp ? (up[position], upImpacts[position]) : (down[position], downImpacts[position])
     }
+
+    /// Appends one side's reasons, strongest first, ", " between them, each written by
+    /// `reason` (given its factor and impact).
+    @inline(__always)
+    func append(
+        up isUp: Bool, to out: inout OutputSpan<UInt8>,
+        _ reason: (inout OutputSpan<UInt8>, _ factor: Int, _ impact: Double) -> Void
+    ) {
+        for position in 0..<count(up: isUp) {
+            if position > 0 {
+                out.append(UInt8(ascii: ","))
+                out.append(UInt8(ascii: " "))
+            }
+            let (factor, impact) = self.reason(up: isUp, position)
+            reason(&out, factor, impact)
+        }
+    }
 }
 
 /// Writes one account's JSON object (UTF-8, numbers with 6 decimals) of a ``RankReport``.
@@ -599,12 +611,7 @@ private struct AccountJSONWriter {
         let reasonPrefix = self.reasonPrefix
         out.append(addingCapacity: reasonsRoom) { span in
             span.append(UInt8(ascii: "["))
-            for position in 0..<choice.count(up: up) {
-                let (factor, impact) = choice.reason(up: up, position)
-                if position > 0 {
-                    span.append(UInt8(ascii: ","))
-                    span.append(UInt8(ascii: " "))
-                }
+            choice.append(up: up, to: &span) { span, factor, impact in
                 span.append(bytes: reasonPrefix[factor])
                 span.appendDecimal(impact, digits: 6)
                 span.append(UInt8(ascii: "}"))
