@@ -90,22 +90,10 @@ extension Array where Element == UInt8 {
 
 /// A writable panel of values (doubles) borrowed from an array, without bounds checks in
 /// release builds, valid only inside the closure that made it
-/// (`[Double].withPanelView(_:)`).
-struct PanelView {
-    fileprivate let buffer: UnsafeMutableBufferPointer<Double>
+/// (`[Double].withPanelView(_:)`): a ``PartView`` of doubles.
+typealias PanelView = PartView<Double>
 
-    fileprivate init(_ buffer: UnsafeMutableBufferPointer<Double>) {
-        self.buffer = buffer
-    }
-
-    var count: Int { buffer.count }
-
-    @inline(__always)
-    subscript(index: Int) -> Double {
-        get { buffer[index] }
-        nonmutating set { buffer[index] = newValue }
-    }
-
+extension PartView where Element == Double {
     /// Copies `count` values of `source` from its index `from` to this panel's index `to`.
     @inline(__always)
     func copy(_ count: Int, from source: PanelView, at from: Int, to: Int) {
@@ -127,7 +115,7 @@ extension Array where Element == Double {
     /// Calls `body` with a bounds-unchecked writable view of the values.
     @inline(__always)
     mutating func withPanelView<Result>(_ body: (PanelView) -> Result) -> Result {
-        withUnsafeMutableBufferPointer { body(PanelView($0)) }
+        withUnsafeMutableBufferPointer { body(PanelView(buffer: $0)) }
     }
 
     /// Appends the values of `range` of a panel.
@@ -138,7 +126,8 @@ extension Array where Element == Double {
 }
 
 /// A writable part of an array's elements, without bounds checks in release builds, valid
-/// only inside the closure that made it (`Array.forEachPart(_:_:)`).
+/// only inside the closure that made it (`Array.forEachPart(_:_:)`, or
+/// `[Double].withPanelView(_:)` for a ``PanelView``).
 struct PartView<Element> {
     fileprivate let buffer: UnsafeMutableBufferPointer<Element>
 
