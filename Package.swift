@@ -27,11 +27,13 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
+        // C declaration of glibc's fallocate(2), which Swift's Glibc module does not show.
+        .systemLibrary(name: "CFileSpace"),
         .target(name: "ScoringEngine", dependencies: ["LinearAlgebra"]),
         .target(
             name: "ScoringIO",
             dependencies: [
-                "LinearAlgebra", "ScoringEngine", .product(name: "Yams", package: "Yams"),
+                "CFileSpace", "LinearAlgebra", "ScoringEngine", .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

@@ -601,7 +601,7 @@ public struct ProspectStream: Sendable {
                 inFlight.append(job)
                 queue.async {
                     do throws(DatasetError) {
-                        job.stored = try spill.read(job.index)
+                        job.stored = try spill.take(job.index)
                         (job.rows, job.seconds) = mapper.score(job.stored)
                     } catch {
                         job.failure = error

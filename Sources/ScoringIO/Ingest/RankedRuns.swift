@@ -393,6 +393,10 @@ final class RankedRuns {
             var fileNext: Int
             var textNext: Int
             var fileRemaining: Int
+            /// Where the run's entries and text start in the file (read in order from there, and
+            /// given back to the system as they are read: ``TemporaryFile/release(_:of:)``).
+            var entryStart = 0
+            var textStart = 0
         }
         private var sources: [Source]
         /// A source that is not spent, with the key of its head (``RankKeys``; 0 without
@@ -429,7 +433,7 @@ final class RankedRuns {
             sources = runs.map {
                 Source(
                     entries: [], end: 0, sequential: true, fileNext: $0.entryOffset, textNext: $0.textOffset,
-                    fileRemaining: $0.count)
+                    fileRemaining: $0.count, entryStart: $0.entryOffset, textStart: $0.textOffset)
             }
             for part in memoryParts {
                 sources.append(
@@ -562,8 +566,13 @@ final class RankedRuns {
                 sources[index].entries = entries
                 sources[index].position = 0
                 sources[index].end = entries.count
-                sources[index].fileNext += count * MemoryLayout<RankedEntry>.stride
-                sources[index].textNext += textLength
+                let entriesRead = sources[index].fileNext..<(sources[index].fileNext + count * MemoryLayout<RankedEntry>.stride)
+                let textRead = sources[index].textNext..<(sources[index].textNext + textLength)
+                // Each run is read once, in order: its pages read so far are not needed again.
+                file.release(entriesRead, of: sources[index].entryStart..<sources[index].textStart)
+                file.release(textRead, of: sources[index].textStart..<textRead.upperBound)
+                sources[index].fileNext = entriesRead.upperBound
+                sources[index].textNext = textRead.upperBound
                 sources[index].fileRemaining -= count
             } catch {
                 failure = error

@@ -103,6 +103,19 @@ final class RawSpill: @unchecked Sendable {
         records.append(Record(offset: start, count: chunk.count, textLength: chunk.text.count, block: chunk.block))
     }
 
+    /// Reads stored chunk `index` back for the last time: a chunk read from the file gives
+    /// its pages back to the system (``TemporaryFile/release(_:of:)``), so it cannot be read
+    /// again.
+    func take(_ index: Int) throws(DatasetError) -> Chunk {
+        let chunk = try read(index)
+        let record = records[index]
+        if !record.inMemory, let file {
+            let region = record.offset..<(record.offset + record.count * rowBytes + record.textLength)
+            file.release(region, of: region)
+        }
+        return chunk
+    }
+
     /// Reads stored chunk `index` back.
     func read(_ index: Int) throws(DatasetError) -> Chunk {
         let record = records[index]

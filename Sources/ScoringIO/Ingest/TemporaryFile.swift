@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+internal import CFileSpace
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -75,6 +76,37 @@ final class TemporaryFile {
         if failed != 0 { throw Self.error(failed, writing: false, contents: contents, advice: advice) }
         return values
     }
+
+    /// Gives the pages of `consumed` back to the system once they were read for the last
+    /// time, so that they read as zeros afterwards (a hole in the file).
+    ///
+    /// Only whole pages are given back, of the bytes from `region.lowerBound` up to
+    /// `consumed.upperBound`, which must all have been read for the last time (the bytes of a
+    /// run or a chunk read in order from the start of its region): a page shared with bytes
+    /// outside that span is kept. Pages wholly before the page of `consumed.lowerBound` are
+    /// taken to be given back already.
+    ///
+    /// Why: a spill of a large list is gigabytes of page cache, and memory the system freed
+    /// seconds ago is several times cheaper to fill than memory it freed long ago (on these
+    /// virtual machines the host takes back free memory after about two seconds, and has to
+    /// give it again on first touch: docs/performance.md). Pages given back as they are read
+    /// are filled again at once by the next writes (the runs of pass 2, the output).
+    /// Best effort: where the file system cannot punch holes, or not on Linux, nothing is
+    /// given back, and nothing else changes.
+    func release(_ consumed: Range<Int>, of region: Range<Int>) {
+        let page = Self.pageSize
+        let start = Swift.max((region.lowerBound + page - 1) / page, consumed.lowerBound / page) * page
+        let end = Swift.min(consumed.upperBound, region.upperBound) / page * page
+        guard end > start else { return }
+        #if os(Linux)
+        _ = fallocate(descriptor, Self.punchHole | Self.keepSize, start, end - start)
+        #endif
+    }
+
+    /// `FALLOC_FL_PUNCH_HOLE` and `FALLOC_FL_KEEP_SIZE` (linux/falloc.h).
+    private static let punchHole: Int32 = 0x02
+    private static let keepSize: Int32 = 0x01
+    private static let pageSize = Swift.max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
 
     /// The error for a failed write or read: the folder, the system's reason and what to do.
     static func error(_ code: Int32, writing: Bool, contents: String, advice: String) -> DatasetError {

@@ -98,6 +98,18 @@ public final class OutputFile {
     private var descriptor: Int32
     private var buffer: [UInt8] = []
     private var finished = false
+    /// Bytes handed to the descriptor so far (its position, for a file written from the start).
+    private var written = 0
+    /// Writes straight to the disk, once a replaced file has grown past ``directFrom``.
+    private var direct: SystemIO.DirectWriter?
+    /// Whether direct writes were tried (at most once per output).
+    private var directTried = false
+    /// The size from which a replaced file is written past the page cache
+    /// (``SystemIO/DirectWriter``): large outputs only, so that small ones stay in the cache
+    /// for whoever reads them next. Tests lower it.
+    var directFrom = 32 << 20
+    /// Whether the bytes now go straight to the disk.
+    var writesDirect: Bool { direct != nil }
     /// The first failure, kept until ``commit()``.
     public private(set) var failure: OutputFileError?
     /// Bytes buffered before a write to the descriptor.
@@ -203,7 +215,7 @@ public final class OutputFile {
     public func write(_ bytes: ArraySlice<UInt8>) {
         guard failure == nil, !finished else { return }
         guard makesRoom(for: bytes.count) else {
-            record(SystemIO.writeAll(descriptor, bytes))
+            send(bytes)
             return
         }
         buffer.append(contentsOf: bytes)
@@ -214,7 +226,7 @@ public final class OutputFile {
         guard failure == nil, !finished else { return }
         ByteView.withBytes(of: text) { bytes in
             guard makesRoom(for: bytes.count) else {
-                record(SystemIO.writeAll(descriptor, Array(bytes)))
+                send(Array(bytes)[...])
                 return
             }
             buffer.append(bytes)
@@ -235,6 +247,7 @@ public final class OutputFile {
     /// - Throws: The first failure so far.
     public func flush() throws(OutputFileError) {
         drain()
+        finishDirect()
         if let failure { throw failure }
     }
 
@@ -249,6 +262,7 @@ public final class OutputFile {
             return
         }
         drain()
+        finishDirect()
         switch kind {
         case .standardOutput:
             finished = true
@@ -295,6 +309,7 @@ public final class OutputFile {
         guard !finished else { return }
         finished = true
         buffer.removeAll()
+        direct = nil
         switch kind {
         case .standardOutput: break
         case .inPlace:
@@ -313,8 +328,26 @@ public final class OutputFile {
             buffer.removeAll(keepingCapacity: true)
             return
         }
-        record(SystemIO.writeAll(descriptor, buffer))
+        send(buffer[...])
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes bytes to the descriptor: past the page cache once a replaced file has reached
+    /// ``directFrom`` bytes and its file system takes direct writes, else as they are.
+    private func send(_ bytes: ArraySlice<UInt8>) {
+        guard failure == nil else { return }
+        if !directTried, case .replacing = kind, written + bytes.count >= directFrom {
+            directTried = true
+            direct = SystemIO.DirectWriter(descriptor: descriptor, offset: written)
+        }
+        written += bytes.count
+        record(direct?.write(bytes) ?? SystemIO.writeAll(descriptor, bytes))
+    }
+
+    /// Writes what the direct writer holds (the end of the bytes so far).
+    private func finishDirect() {
+        guard failure == nil, let direct else { return }
+        record(direct.finish())
     }
 
     /// Records a failed write (`code` is its `errno`; 0: none).
