@@ -326,7 +326,10 @@ public struct ProspectStream: Sendable {
                 if configuration.keepsRecords { merger.recorded = RecordedRows(plan: plan, rows: expected, bytes: setup.fileSize) }
                 merger.observer = configuration.observer?()
                 merger.trimsSelection = trim
-                try runStored(spill: spill, mapper: scoringMapper, merger: &merger, timings: &timings)
+                // The kept chunks are read for the last time unless rows may wait for means
+                // that this pass computes (then a second scoring pass reads them again).
+                let last = plan.meanFactors.isEmpty || knownMeans != nil
+                try runStored(spill: spill, last: last, mapper: scoringMapper, merger: &merger, timings: &timings)
                 return merger
             }
             var merger = StreamMerger(
@@ -576,8 +579,11 @@ public struct ProspectStream: Sendable {
 
     /// One scoring pass over the rows a statistics pass kept: workers read stored chunks back
     /// and score them (``ChunkMapper/score(_:)``); they are merged in file order.
+    ///
+    /// - Parameter last: Whether no later pass reads the chunks: each is then taken
+    ///   (``RawSpill/take(_:)``), its pages given back as soon as it is read.
     private func runStored(
-        spill: RawSpill, mapper: ChunkMapper, merger: inout StreamMerger, timings: inout StreamedRanking.Timings
+        spill: RawSpill, last: Bool, mapper: ChunkMapper, merger: inout StreamMerger, timings: inout StreamedRanking.Timings
     ) throws(Failure) {
         final class Job: @unchecked Sendable {
             let index: Int
@@ -601,7 +607,7 @@ public struct ProspectStream: Sendable {
                 inFlight.append(job)
                 queue.async {
                     do throws(DatasetError) {
-                        job.stored = try spill.take(job.index)
+                        job.stored = try last ? spill.take(job.index) : spill.read(job.index)
                         (job.rows, job.seconds) = mapper.score(job.stored)
                     } catch {
                         job.failure = error
