@@ -90,7 +90,7 @@ final class TemporaryFile {
     /// seconds ago is several times cheaper to fill than memory it freed long ago (on these
     /// virtual machines the host takes back free memory after about two seconds, and has to
     /// give it again on first touch: docs/performance.md). Pages given back as they are read
-    /// are filled again at once by the next writes (the runs of pass 2, the output).
+    /// are filled again at once by the next writes (the runs written in pass 2).
     /// Best effort: where the file system cannot punch holes, or not on Linux, nothing is
     /// given back, and nothing else changes.
     func release(_ consumed: Range<Int>, of region: Range<Int>) {

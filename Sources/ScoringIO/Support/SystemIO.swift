@@ -2,12 +2,13 @@
 // unsafe code lives"): reading and writing file descriptors and converting text with iconv.
 // Other files of the module call these functions with arrays and get arrays back.
 
+internal import CFileSpace
+
 #if canImport(Darwin)
 import Darwin
 private let systemRead = Darwin.read
 private let systemWrite = Darwin.write
 #else
-internal import CFileSpace
 import Glibc
 private let systemRead = Glibc.read
 private let systemWrite = Glibc.write
