@@ -94,6 +94,38 @@ struct FileSafetyTests {
         #expect(piped.standardError.contains("standard output: writing the output failed"))
     }
 
+    @Test("a large output written past the page cache: the bytes of a buffered write, and a write past the file-size limit still exits 74")
+    func directWrites() throws {
+        let directory = try folder()
+        // 270,000 rows ranked as CSV are about 100 MB: past the 32 MiB from which a replaced
+        // file is written with O_DIRECT (docs/files-and-exit-codes.md).
+        let generated = try KamRunner.run(["generate", "--rows", "270000", "--seed", "5", "--output", "big.csv"], in: directory)
+        try #require(generated.status == 0, "\(generated.standardError)")
+        let ranked = try KamRunner.run(
+            ["rank", "big.csv", "--model", Self.model, "--quiet", "--format", "csv", "--output", "out.csv"], in: directory)
+        #expect(ranked.status == 0, "\(ranked.standardError)")
+        let piped = try KamRunner.runShell(
+            "exec \"$0\" rank big.csv --model \"$1\" --quiet --format csv > piped.csv",
+            arguments: [KamRunner.executable.path, Self.model], in: directory)
+        #expect(piped.status == 0, "\(piped.standardError)")
+        let file = contents(directory + "/out.csv")
+        #expect(file.count > 64 << 20)
+        #expect(file == contents(directory + "/piped.csv"), "the file written direct differs from standard output's bytes")
+        try noTemporaryFiles(directory)
+
+        // A limit of 81,920 blocks is 40 MiB (dash's 512-byte blocks) or 80 MiB (bash's
+        // 1,024): past the start of direct writes, before the end of the output.
+        let old = Data("old report\n".utf8)
+        FileManager.default.createFile(atPath: directory + "/out.csv", contents: old)
+        let limited = try KamRunner.runShell(
+            "ulimit -f 81920; exec \"$0\" rank big.csv --model \"$1\" --quiet --format csv --output out.csv",
+            arguments: [KamRunner.executable.path, Self.model], in: directory)
+        #expect(limited.status == 74, "\(limited.standardError)")
+        #expect(limited.standardError.contains("out.csv: writing the output failed"))
+        #expect(contents(directory + "/out.csv") == old)
+        try noTemporaryFiles(directory)
+    }
+
     @Test("a symbolic link stays a link; its target is replaced, keeping its permissions")
     func symbolicLink() throws {
         let directory = try folder()
