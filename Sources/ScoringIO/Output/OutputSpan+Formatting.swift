@@ -71,6 +71,38 @@ extension OutputSpan where Element == UInt8 {
         append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fourth))
     }
 
+    /// Appends `integer` (below 1,000, without leading zeros), a point and `fraction` (below
+    /// 10,000) as exactly four digits: at most eight bytes, built in one word and stored at
+    /// once (``appendBytes(of:count:)``). The bytes of ``appendDigits(_:minimumCount:)``, a
+    /// point and ``appendFourDigits(_:)``.
+    @inlinable
+    mutating func appendFixedFour(_ integer: UInt32, _ fraction: UInt32) {
+        let zero = UInt64(UInt8(ascii: "0"))
+        let (high, low) = fraction.quotientAndRemainder(dividingBy: 100)
+        let (first, second) = high.quotientAndRemainder(dividingBy: 10)
+        let (third, fourth) = low.quotientAndRemainder(dividingBy: 10)
+        let decimals =
+            (zero + UInt64(first)) | (zero + UInt64(second)) << 8 | (zero + UInt64(third)) << 16
+            | (zero + UInt64(fourth)) << 24
+        var word: UInt64
+        var length: Int
+        if integer >= 100 {
+            let (hundreds, rest) = integer.quotientAndRemainder(dividingBy: 100)
+            let (tens, ones) = rest.quotientAndRemainder(dividingBy: 10)
+            word = (zero + UInt64(hundreds)) | (zero + UInt64(tens)) << 8 | (zero + UInt64(ones)) << 16
+            length = 3
+        } else if integer >= 10 {
+            let (tens, ones) = integer.quotientAndRemainder(dividingBy: 10)
+            word = (zero + UInt64(tens)) | (zero + UInt64(ones)) << 8
+            length = 2
+        } else {
+            word = zero + UInt64(integer)
+            length = 1
+        }
+        word |= UInt64(UInt8(ascii: ".")) << (8 * UInt64(length)) | decimals << (8 * UInt64(length + 1))
+        appendBytes(of: word, count: length + 5)
+    }
+
     /// 10^`digits` (0...18) as an integer and as a double (exact: 10¹⁸ < 2⁶³, and 5¹⁸ < 2⁵³);
     /// constants for the decimals reports use, so no multiplication loop runs per number.
     @inlinable
@@ -134,6 +166,10 @@ extension OutputSpan where Element == UInt8 {
         if digits == 4 {
             // The CSV reports' default, with constant divisors.
             let (integer, fraction) = units.quotientAndRemainder(dividingBy: 10_000)
+            if integer < 1000 {
+                appendFixedFour(UInt32(truncatingIfNeeded: integer), UInt32(truncatingIfNeeded: fraction))
+                return
+            }
             appendDigits(integer)
             append(UInt8(ascii: "."))
             appendFourDigits(UInt32(truncatingIfNeeded: fraction))

@@ -192,3 +192,22 @@ private final class PartWork: @unchecked Sendable {
         self.work = work
     }
 }
+
+extension OutputSpan where Element == UInt8 {
+    /// Appends the first `count` (1 to 8) bytes of `word`, its lowest byte first: with one
+    /// 8-byte store when 8 bytes of room are left (the bytes past `count` are written but not
+    /// counted, so the next append overwrites them), else byte by byte. A formatted number
+    /// is one store instead of a bounds-checked append per digit.
+    @inlinable
+    mutating func appendBytes(of word: UInt64, count length: Int) {
+        guard capacity - count >= 8 else {
+            for index in 0..<length { append(UInt8(truncatingIfNeeded: word >> (8 &* UInt64(index)))) }
+            return
+        }
+        withUnsafeMutableBufferPointer { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            UnsafeMutableRawPointer(base + initialized).storeBytes(of: word.littleEndian, as: UInt64.self)
+            initialized += length
+        }
+    }
+}

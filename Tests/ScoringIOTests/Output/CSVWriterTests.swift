@@ -1,7 +1,8 @@
 import Foundation
 import ScoringEngine
-import ScoringIO
 import Testing
+
+@testable import ScoringIO
 
 @Suite("CSV output safe for Excel")
 struct CSVWriterTests {
@@ -159,6 +160,45 @@ struct OutputSpanFormattingTests {
         #expect(Self.bytes { $0.appendCSVNumber(.nan, digits: 4) } == "")
         #expect(Self.bytes { $0.appendCSVNumber(-0.00004, digits: 4) } == "0.0000")
         #expect(Self.bytes { $0.appendDigits(42, minimumCount: 5) } == "00042")
+    }
+
+    @Test("four fixed decimals built in one word equal the digits written one by one, with room for the word and without")
+    func fixedFour() {
+        var fractions = Array(stride(from: 0, to: 10_000, by: 7)).map(UInt32.init)
+        fractions += [0, 1, 9, 10, 99, 100, 999, 1000, 5000, 9990, 9999]
+        var word: [UInt8] = []
+        var exact: [UInt8] = []
+        var reference: [UInt8] = []
+        for integer in UInt32(0)..<1000 {
+            for fraction in fractions {
+                reference.removeAll(keepingCapacity: true)
+                reference.append(addingCapacity: 16) {
+                    $0.appendDigits(UInt64(integer))
+                    $0.append(UInt8(ascii: "."))
+                    $0.appendFourDigits(fraction)
+                }
+                word.removeAll(keepingCapacity: true)
+                word.append(addingCapacity: 16) { $0.appendFixedFour(integer, fraction) }
+                // Exactly the room the bytes need: written byte by byte.
+                exact.removeAll(keepingCapacity: true)
+                exact.append(addingCapacity: reference.count) { $0.appendFixedFour(integer, fraction) }
+                guard word == reference, exact == reference else {
+                    Issue.record("appendFixedFour(\(integer), \(fraction)) wrote \(word) and \(exact), not \(reference)")
+                    return
+                }
+            }
+        }
+        // A number after other bytes: the store's extra bytes are overwritten by what follows.
+        let joined = Self.bytes {
+            $0.appendDecimal(12.5, digits: 4)
+            $0.append(UInt8(ascii: ","))
+            $0.appendDecimal(-3.25, digits: 4)
+            $0.append(UInt8(ascii: ","))
+            $0.appendDecimal(999.9999, digits: 4)
+            $0.append(UInt8(ascii: ","))
+            $0.appendDecimal(1000.5, digits: 4)
+        }
+        #expect(joined == "12.5000,-3.2500,999.9999,1000.5000")
     }
 
     @Test("digits equal String's, zero-padded, at every length from 1 to 20 digits and padding 0 to 20")
