@@ -182,6 +182,33 @@ struct FieldScanner {
         return field
     }
 
+    /// Reads the next field in one go when it is a simple number (``NumberReader/leadingValue(in:from:to:)``)
+    /// that a delimiter, a line end or the end of the buffer follows: the field
+    /// ``nextField()`` would report and its value, each byte read once. Otherwise returns
+    /// `nil` and leaves the position where it was (quoted or padded fields, units,
+    /// separators, missing codes that are not numbers: ``nextField()`` reads them).
+    ///
+    /// Only for a delimiter that cannot be part of a simple number (``fusesNumbers(delimiter:)``).
+    @inline(__always)
+    mutating func nextSimpleNumber(_ reader: NumberReader) -> (field: Field, value: Double)? {
+        let start = position
+        guard let (value, next) = reader.leadingValue(in: bytes, from: start, to: count) else { return nil }
+        if next < count {
+            let byte = bytes[next]
+            guard byte == delimiter || byte == Self.lineFeed || byte == Self.carriageReturn else { return nil }
+        }
+        var field = Field(start: start, end: next, inScratch: false, endsRecord: false)
+        field.endsRecord = movePast(terminator: next)
+        return (field, value)
+    }
+
+    /// Whether ``nextSimpleNumber(_:)`` may be used with a delimiter: it is not a digit, a
+    /// sign, a point or `%`.
+    static func fusesNumbers(delimiter: UInt8) -> Bool {
+        !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(delimiter)
+            && ![UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "%")].contains(delimiter)
+    }
+
     /// Moves past the next field without reporting it (a column the reader does not use):
     /// the same terminator and lines as ``nextField()``, without trimming the field's end.
     ///

@@ -87,6 +87,19 @@ public struct NumberReader: Sendable {
     ///   ``read(bytes:)`` for the reason).
     @inline(__always)
     func value(in text: ByteView, from start: Int, to end: Int) -> Double? {
+        if let (value, next) = leadingValue(in: text, from: start, to: end), next == end { return value }
+        return Self.value(of: read(bytes: text.rebased(start..<end)))
+    }
+
+    /// The simple number that starts at `text[start]` (an optional sign, digits, an optional
+    /// fraction, and `%` in a percent column), read up to `end` or to the first byte that
+    /// cannot continue it, and the offset after it; `nil` when no simple number starts there,
+    /// or when it must be read the long way (more than 19 digits, a mantissa above 2⁵³, more
+    /// than 22 decimals). ``value(in:from:to:)`` takes it when it spans the whole field; the
+    /// streaming reader also reads a number this way before it knows where the field ends,
+    /// and takes it when a delimiter or line end follows (``FieldScanner/nextSimpleNumber(_:)``).
+    @inline(__always)
+    func leadingValue(in text: ByteView, from start: Int, to end: Int) -> (value: Double, next: Int)? {
         var index = start
         var negative = false
         guard index < end else { return nil }
@@ -98,7 +111,6 @@ public struct NumberReader: Sendable {
         var mantissa: UInt64 = 0
         var digits = 0
         var exponent = 0
-        var simple = true
         while index < end {
             byte = text[index]
             let digit = byte &- UInt8(ascii: "0")
@@ -120,23 +132,16 @@ public struct NumberReader: Sendable {
             digits &+= fractionDigits
             exponent = -fractionDigits
         }
-        if index < end {
-            // Only '%' in a percent column ends a simple number.
-            if unit == .percent && index &+ 1 == end && text[index] == UInt8(ascii: "%") && digits > 0 {
-                index &+= 1
-            } else {
-                simple = false
-            }
-        }
+        // '%' in a percent column ends a simple number (it is the field's last byte when
+        // the caller takes the number).
+        if unit == .percent && index < end && text[index] == UInt8(ascii: "%") && digits > 0 { index &+= 1 }
         // At most 19 digits (so that the mantissa is exact), and not a leading-zero run that
         // the full reader counts differently: both are rare and go the long way.
-        if !simple || digits == 0 || digits > 19 || mantissa > 1 << 53 || exponent < -22 {
-            return Self.value(of: read(bytes: text.rebased(start..<end)))
-        }
-        if mantissa == 0 { return negative ? -0.0 : 0.0 }
+        if digits == 0 || digits > 19 || mantissa > 1 << 53 || exponent < -22 { return nil }
+        if mantissa == 0 { return (negative ? -0.0 : 0.0, index) }
         let value =
             exponent == 0 ? Double(mantissa) : Double(mantissa) / Self.exactPowersOfTen[-exponent]
-        return negative ? -value : value
+        return (negative ? -value : value, index)
     }
 
     @inline(__always)

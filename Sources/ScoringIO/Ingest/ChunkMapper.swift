@@ -39,6 +39,11 @@ struct ChunkMapper: Sendable {
     /// (``MappedChunk/Rows/scored``), so that a run history records the accounts without
     /// reading their factor values again.
     var keepsScored = false
+    /// Whether a numeric factor's field that is a plain number (an optional sign, digits, an
+    /// optional fraction) is read as it is scanned, each byte once
+    /// (``FieldScanner/nextSimpleNumber(_:)``), rather than scanned for its end and then read.
+    /// The same values, checks and rejects either way; off only to test that.
+    var fusesNumbers = true
 
     static let panelRows = 256
 
@@ -129,6 +134,7 @@ struct ChunkMapper: Sendable {
         chunk.bytes.withByteView { buffer in
             var state = State(plan: plan, mode: mode, keepsScored: keepsScored)
             state.keepsRaw = keepsRaw
+            state.fusesNumbers = fusesNumbers && FieldScanner.fusesNumbers(delimiter: plan.delimiter)
             if let outcome {
                 state.outcome = outcome
                 state.readsColumn[outcome.column] = true
@@ -197,6 +203,8 @@ struct ChunkMapper: Sendable {
         var scoreSeconds = 0.0
         /// Whether a statistics pass keeps raw rows (see ``ChunkMapper/keepsRaw``).
         var keepsRaw = false
+        /// Whether plain numbers are read as their fields are scanned (``ChunkMapper/fusesNumbers``).
+        var fusesNumbers = true
 
         init(plan: StreamPlan, mode: Mode, keepsScored: Bool) {
             precondition(plan.factorCount <= 128, "The streaming reader supports models of up to 128 factors")
@@ -334,13 +342,25 @@ struct ChunkMapper: Sendable {
                     if endsRecord { break }
                     continue
                 }
+                let step = plan.steps[column]
+                if step.kind == .number && fusesNumbers, let (field, value) = scanner.nextSimpleNumber(step.reader) {
+                    // A plain number: read as the field is scanned (most fields of a numeric list).
+                    if let outcome, column == outcome.column { keepOutcome(field, of: scanner, buffer: buffer) }
+                    if let passes = readMissing(field: field, in: buffer, step: step, panel: panel) {
+                        failed = !passes
+                    } else {
+                        failed = !store(value, step: step, panel: panel)
+                    }
+                    column &+= 1
+                    if field.endsRecord { break }
+                    continue
+                }
                 let field = try scanner.nextField()
                 if let outcome, column == outcome.column { keepOutcome(field, of: scanner, buffer: buffer) }
                 if field.inScratch {
                     failed = !readScratch(field: field, of: scanner, column: column, panel: panel)
                 } else {
                     // Numbers and labels (most fields) here; the other kinds in `read`.
-                    let step = plan.steps[column]
                     if step.kind == .number {
                         failed = !readNumber(field: field, in: buffer, step: step, panel: panel)
                     } else if step.kind == .category {
