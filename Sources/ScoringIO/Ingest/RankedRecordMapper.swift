@@ -103,6 +103,10 @@ struct RankedRecordMapper: Sendable {
         let factorCount: Int
         let isCategorical: [Bool]
         let readsFactors: Bool
+        /// Per column: the numeric factor that is its only role, read as its field is
+        /// scanned when it is a plain number (``FieldScanner/nextSimpleNumber(_:)``); -1 for
+        /// the other columns.
+        let fusedFactor: [Int]
         var accounts: [Account] = []
         /// Every mapped record's factor values (a category as its code; NaN when missing),
         /// row after row; made into columns once, by ``batch(segmentColumns:)``, which gives a
@@ -130,6 +134,13 @@ struct RankedRecordMapper: Sendable {
             columnCount = plan.columnCount
             factorCount = plan.factorCount
             isCategorical = plan.isCategorical
+            let fuses = FieldScanner.fusesNumbers(delimiter: plan.delimiter)
+            fusedFactor = (0..<plan.columnCount).map { column in
+                guard fuses, roleStart[column + 1] - roleStart[column] == 1,
+                    case .factor(let factor) = roles[roleStart[column]], !plan.isCategorical[factor]
+                else { return -1 }
+                return factor
+            }
             if readsFactors { rows.reserveCapacity(capacity * plan.factorCount) }
             segmentRows.reserveCapacity(capacity * plan.mapper.segmentColumns.count)
             accounts.reserveCapacity(capacity)
@@ -163,6 +174,18 @@ struct RankedRecordMapper: Sendable {
                         let endsRecord = try scanner.skipField()
                         column &+= 1
                         if endsRecord { break }
+                        continue
+                    }
+                    let factor = fusedFactor[column]
+                    if factor >= 0, let (field, value) = scanner.nextSimpleNumber(plan.numberReaders[factor]) {
+                        if plan.missingCodes.matches(bytes: record, from: field.start, to: field.end) {
+                            if plan.isRequired[factor] { return false }
+                            values[factor] = .nan
+                        } else {
+                            values[factor] = value
+                        }
+                        column &+= 1
+                        if field.endsRecord { break }
                         continue
                     }
                     let field = try scanner.nextField()

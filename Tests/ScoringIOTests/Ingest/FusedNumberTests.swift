@@ -101,6 +101,26 @@ struct FusedNumberTests {
         // Negative zero, exact decimals and percent values came through the fused path.
         #expect(fused.raw.contains { $0 == 0 && $0.sign == .minus }, "\(context)")
         #expect(fused.raw.contains(12.5) && fused.raw.contains(-12.25), "\(context)")
+
+        // A page of a whole ranking maps the accepted records again, also fusing plain
+        // numbers: the same values as the scan above.
+        var records: [UInt8] = []
+        for candidate in scanned.candidates {
+            let start = Int(candidate.recordStart)
+            records += bytes[start..<(start + Int(candidate.recordLength))]
+        }
+        let page = try RankedRecordMapper(plan: plan).map(
+            records: records, lengths: scanned.candidates.map { Int($0.recordLength) },
+            lines: scanned.candidates.map { Int($0.line) })
+        #expect(page.count == scanned.candidateCount, "\(context)")
+        for factor in 0..<4 {
+            guard case .numeric(let values) = page.factorColumns[factor] else {
+                Issue.record("factor \(factor) is not numeric")
+                continue
+            }
+            let rows = values.indices.first { values[$0].bitPattern != scanned.raw[$0 * 4 + factor].bitPattern }
+            #expect(rows == nil, "\(context): factor \(factor), row \(rows ?? -1) maps to another value")
+        }
     }
 
     @Test("A field is taken whole or left to the scanner, at the position it started")
