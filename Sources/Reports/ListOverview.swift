@@ -52,7 +52,7 @@ public struct ListOverview: AccountObserver, Sendable {
         for row in 0..<assessment.count {
             accounts.append(
                 grade: assessment.grades[row], value: assessment.value(row), difficulty: assessment.difficulty(row),
-                dealValue: assessment.accounts[row].dealValue)
+                dealValue: assessment.accounts[row].dealValue, line: assessment.accounts[row].line)
         }
         observe(accounts)
     }
@@ -60,7 +60,7 @@ public struct ListOverview: AccountObserver, Sendable {
     /// Adds one account.
     public mutating func observe(grade: Grade, value: Double, difficulty: Double, dealValue: Double?) {
         var accounts = ObservedAccounts()
-        accounts.append(grade: grade, value: value, difficulty: difficulty, dealValue: dealValue)
+        accounts.append(grade: grade, value: value, difficulty: difficulty, dealValue: dealValue, line: 0)
         observe(accounts)
     }
 

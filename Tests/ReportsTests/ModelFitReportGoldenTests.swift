@@ -125,7 +125,15 @@ struct ModelFitReportGoldenTests {
                         }
                     }, lines: fit.trainingLines, tolerance: 1e-12, partRecords: 3)
             }
-            for check in checks.dropFirst() + cut {
+            // Through the streaming reader `kam rank` uses for a file (the command's check).
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("kam-roundtrip-\(UUID().uuidString).csv").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let bytes = HistoryGenerator(model: fit.model, options: try GeneratorOptions(rows: 160, seed: 5)).bytes()
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let streamed = try ModelFitReport.RoundTrip(
+                checking: checked, learned: fit.learned, training: fit.training, streaming: path, options: CSVOptions(),
+                lines: fit.trainingLines, tolerance: 1e-12)
+            for check in checks.dropFirst() + cut + [streamed] {
                 #expect(check.comparedThroughIngest == checks[0].comparedThroughIngest)
                 #expect(check.largestDifference.bitPattern == checks[0].largestDifference.bitPattern)
                 #expect(check.gradesDiffer == checks[0].gradesDiffer)

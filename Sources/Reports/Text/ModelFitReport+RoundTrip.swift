@@ -92,6 +92,51 @@ extension ModelFitReport.RoundTrip {
                 }
             }
         }
+        try self.init(
+            finishing: check, reread: reread, learned: learned, training: training, tolerance: tolerance, phase: phase)
+    }
+
+    /// ``init(checking:learned:training:table:lines:tolerance:partRecords:phase:)`` through
+    /// the streaming reader `kam rank` ranks a file with (``ProspectStream``), which reads
+    /// the history once, on every core, and shows every graded account with its line to an
+    /// observer. The same comparisons and the same result as reading the history as a table
+    /// (the streaming reader scores exactly as the table's loader does), several times faster
+    /// on a large history. Only for a file ``ProspectStream/canStream(_:)`` takes, with a model
+    /// of at most ``ProspectStream/maximumFactors`` factors.
+    ///
+    /// - Parameters:
+    ///   - path: The history file.
+    ///   - options: How to read it (delimiter, encoding), as the fit read it.
+    /// - Throws: ``Failure`` when the written model cannot read the file as a prospect list
+    ///   or score the training accounts.
+    public init(
+        checking reread: ScoringModel, learned: LearnedModel, training: LearningData, streaming path: String,
+        options: CSVOptions, lines: [Int], tolerance: Double,
+        phase: (_ what: String, _ accounts: Int) -> Void = { _, _ in }
+    ) throws(Failure) {
+        phase("checking the written model through kam rank's reader", training.count)
+        var configuration = ProspectStream.Configuration()
+        configuration.observer = { LineScores() }
+        let stream = ProspectStream(model: reread, options: options, configuration: configuration)
+        let ranking: StreamedRanking
+        do {
+            ranking = try stream.rank(contentsOf: path, scorer: Scorer(model: reread), limit: 0)
+        } catch {
+            throw .notAProspectList(error)
+        }
+        guard let seen = ranking.observed as? LineScores else { preconditionFailure("The stream keeps its observer") }
+        var check = Comparison(reread: reread, expected: learned.trainingScores, lines: lines)
+        check.compare(seen)
+        try self.init(
+            finishing: check, reread: reread, learned: learned, training: training, tolerance: tolerance, phase: phase)
+    }
+
+    /// The check's result once the reader's comparisons are done: the training accounts it
+    /// did not compare (rows it rejected) through the engine's evaluation.
+    private init(
+        finishing check: Comparison, reread: ScoringModel, learned: LearnedModel, training: LearningData,
+        tolerance: Double, phase: (_ what: String, _ accounts: Int) -> Void
+    ) throws(Failure) {
         let notCompared = check.notCompared + check.order[check.next...]
         var largest = check.largest
         var gradesDiffer = check.gradesDiffer
@@ -168,18 +213,57 @@ extension ModelFitReport.RoundTrip {
                     notCompared.append(index)
                     continue
                 }
-                compared += 1
-                let value = assessment.value(row)
-                let difficulty = assessment.difficulty(row)
-                largest = max(largest, abs(value - expected.value[index]), abs(difficulty - expected.difficulty[index]))
-                largest = max(largest, abs(assessment.priority(row) - expected.priority[index]))
-                if let probability = reread.probability(value: value, difficulty: difficulty) {
-                    largest = max(largest, abs(probability - expected.probability[index]))
-                } else {
-                    largest = .infinity
-                }
-                if assessment.grades[row] != expected.grades[index] { gradesDiffer += 1 }
+                compare(
+                    index, value: assessment.value(row), difficulty: assessment.difficulty(row),
+                    priority: assessment.priority(row), grade: assessment.grades[row])
             }
+        }
+
+        /// Compares every training account with the account the streaming reader graded on
+        /// its line (the others are left to the engine).
+        mutating func compare(_ seen: LineScores) {
+            let grades = Grade.allCases
+            let byLine = seen.lines.indices.sorted { seen.lines[$0] < seen.lines[$1] }
+            var position = 0
+            while next < order.count {
+                let index = order[next]
+                next += 1
+                let line = lines[index]
+                while position < byLine.count && seen.lines[byLine[position]] < line { position += 1 }
+                guard position < byLine.count, seen.lines[byLine[position]] == line else {
+                    notCompared.append(index)
+                    continue
+                }
+                let account = seen.accounts[byLine[position]]
+                compare(
+                    index, value: account.value, difficulty: account.difficulty,
+                    priority: reread.grading.ranking.key(value: account.value, difficulty: account.difficulty),
+                    grade: grades[Int(account.grade)])
+            }
+        }
+
+        /// Compares one training account with the written model's scores of its record.
+        private mutating func compare(_ index: Int, value: Double, difficulty: Double, priority: Double, grade: Grade) {
+            compared += 1
+            largest = max(largest, abs(value - expected.value[index]), abs(difficulty - expected.difficulty[index]))
+            largest = max(largest, abs(priority - expected.priority[index]))
+            if let probability = reread.probability(value: value, difficulty: difficulty) {
+                largest = max(largest, abs(probability - expected.probability[index]))
+            } else {
+                largest = .infinity
+            }
+            if grade != expected.grades[index] { gradesDiffer += 1 }
+        }
+    }
+
+    /// Every account a streamed ranking graded, with its line (an ``AccountObserver``).
+    struct LineScores: AccountObserver, Sendable {
+        var accounts: [ObservedAccounts.Account] = []
+        var lines: [Int] = []
+
+        mutating func observe(_ observed: ObservedAccounts) {
+            accounts += observed.accounts
+            lines += observed.accounts.map(\.line)
         }
     }
 }

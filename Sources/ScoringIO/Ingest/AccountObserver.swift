@@ -25,6 +25,8 @@ public struct ObservedAccounts: Sendable {
         public let difficulty: Double
         /// The deal value, NaN where missing.
         public let dealValue: Double
+        /// The line the account's record starts on.
+        public let line: Int
     }
 
     public private(set) var accounts: [Account] = []
@@ -33,12 +35,12 @@ public struct ObservedAccounts: Sendable {
 
     public var count: Int { accounts.count }
 
-    public mutating func append(grade: Grade, value: Double, difficulty: Double, dealValue: Double?) {
-        append(gradeOrder: UInt8(grade.order), value: value, difficulty: difficulty, dealValue: dealValue ?? .nan)
+    public mutating func append(grade: Grade, value: Double, difficulty: Double, dealValue: Double?, line: Int) {
+        append(gradeOrder: UInt8(grade.order), value: value, difficulty: difficulty, dealValue: dealValue ?? .nan, line: line)
     }
 
-    mutating func append(gradeOrder: UInt8, value: Double, difficulty: Double, dealValue: Double) {
-        accounts.append(Account(grade: gradeOrder, value: value, difficulty: difficulty, dealValue: dealValue))
+    mutating func append(gradeOrder: UInt8, value: Double, difficulty: Double, dealValue: Double, line: Int) {
+        accounts.append(Account(grade: gradeOrder, value: value, difficulty: difficulty, dealValue: dealValue, line: line))
     }
 
     mutating func removeAll() { accounts.removeAll(keepingCapacity: true) }

@@ -473,7 +473,9 @@ struct StreamMerger {
             recorded.append(entry, record: record, scored: scored, row: scoredRow)
         }
         if observing {
-            observed.append(gradeOrder: entry.grade, value: scores.value, difficulty: scores.difficulty, dealValue: dealValue)
+            observed.append(
+                gradeOrder: entry.grade, value: scores.value, difficulty: scores.difficulty, dealValue: dealValue,
+                line: entry.line)
         }
         if let everyRow {
             let registry = self.registry

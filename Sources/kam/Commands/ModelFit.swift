@@ -333,11 +333,19 @@ extension Kam.ModelCommand {
             let roundTrip: ModelFitReport.RoundTrip
             do {
                 try checkExists(input.file, what: "history")
-                let reader = CSVReader(options: input.csvOptions)
-                roundTrip = try ModelFitReport.RoundTrip(
-                    checking: reread, learned: learned, training: training,
-                    parts: { try reader.forEachPart(contentsOf: input.file, $0) }, lines: lines,
-                    tolerance: Self.roundTripTolerance, phase: { progress.phase($0, rows: $1) })
+                if ProspectStream.canStream(input.file) && reread.factors.count <= ProspectStream.maximumFactors {
+                    // The streaming reader `kam rank` ranks the file with.
+                    roundTrip = try ModelFitReport.RoundTrip(
+                        checking: reread, learned: learned, training: training, streaming: input.file,
+                        options: input.csvOptions, lines: lines, tolerance: Self.roundTripTolerance,
+                        phase: { progress.phase($0, rows: $1) })
+                } else {
+                    let reader = CSVReader(options: input.csvOptions)
+                    roundTrip = try ModelFitReport.RoundTrip(
+                        checking: reread, learned: learned, training: training,
+                        parts: { try reader.forEachPart(contentsOf: input.file, $0) }, lines: lines,
+                        tolerance: Self.roundTripTolerance, phase: { progress.phase($0, rows: $1) })
+                }
             } catch let error as ModelFitReport.RoundTrip.Failure {
                 switch error {
                 case .notAProspectList(let error):

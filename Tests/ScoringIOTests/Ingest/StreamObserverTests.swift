@@ -24,6 +24,7 @@ struct KeptAccounts: AccountObserver {
         for account in observed.accounts {
             accounts.append([
                 UInt64(account.grade), account.value.bitPattern, account.difficulty.bitPattern, Self.bits(account.dealValue),
+                UInt64(account.line),
             ])
         }
         calls += 1
@@ -101,7 +102,7 @@ struct StreamObserverTests {
         #expect(given.bytes.bytes == gbBytes)
     }
 
-    @Test("The accounts: each graded account once (not duplicates), with the in-memory grade, scores and deal value")
+    @Test("The accounts: each graded account once (not duplicates), with the in-memory grade, scores, deal value and line")
     func accounts() throws {
         let path = StreamTestFiles.scratchPath("list.csv")
         defer { CSVTestFiles.remove(path) }
@@ -119,6 +120,7 @@ struct StreamObserverTests {
                 [
                     UInt64(assessment.grades[row].order), assessment.value(row).bitPattern,
                     assessment.difficulty(row).bitPattern, KeptAccounts.bits(assessment.accounts[row].dealValue ?? .nan),
+                    UInt64(assessment.accounts[row].line),
                 ]
             }
             let order = { (first: [UInt64], second: [UInt64]) in first.lexicographicallyPrecedes(second) }
