@@ -82,11 +82,27 @@ public struct CategoryLabels: Sendable, RandomAccessCollection, ExpressibleByArr
 
     /// The labels of `values`, in that order (`nil`: missing).
     public init(_ values: some Sequence<String?>) {
+        self.init(Array(values))
+    }
+
+    /// The labels of `values`, in that order (`nil`: missing).
+    ///
+    /// An array rather than any sequence, so that a caller in another module runs this
+    /// loop compiled for it (a generic sequence from another module was iterated through
+    /// its witnesses, with a metadata lookup per label: a quarter of loading a history of a
+    /// million accounts).
+    public init(_ values: [String?]) {
         var index: [String: Int32] = [:]
         var labels: [String] = []
         var codes: [Int32] = []
-        codes.reserveCapacity(values.underestimatedCount)
-        for value in values {
+        codes.reserveCapacity(values.count)
+        for (position, value) in values.enumerated() {
+            if position == Self.distinctProbe && labels.count > Self.distinctProbe / 2 {
+                // Mostly distinct labels (names, ids): room for all of them at once, rather
+                // than growing the table (and hashing every label again) twenty times.
+                index.reserveCapacity(values.count)
+                labels.reserveCapacity(values.count)
+            }
             guard let value else {
                 codes.append(-1)
                 continue
@@ -98,6 +114,10 @@ public struct CategoryLabels: Sendable, RandomAccessCollection, ExpressibleByArr
         self.codes = codes
         self.labels = labels
     }
+
+    /// After this many accounts, a column with more than half as many distinct labels gets
+    /// room for one label per account.
+    static let distinctProbe = 4096
 
     public init(arrayLiteral elements: String?...) {
         self.init(elements)

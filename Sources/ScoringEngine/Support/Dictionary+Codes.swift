@@ -5,9 +5,14 @@ extension Dictionary where Value == Int32 {
     /// - Returns: The code, and whether the key is new (so that the caller records it too).
     @inline(__always)
     mutating func code(for key: Key) -> (code: Int32, isNew: Bool) {
-        if let code = self[key] { return (code, false) }
-        let code = Int32(count)
-        self[key] = code
-        return (code, true)
+        // One hash of the key: the defaulted subscript, accessed in place, finds the key or
+        // inserts it with the next code (a lookup and then an insert hashed new keys twice).
+        let next = Int32(count)
+        var code = next
+        Self.read(&self[key, default: next], into: &code)
+        return (code, code == next)
     }
+
+    @inline(__always)
+    private static func read(_ value: inout Int32, into code: inout Int32) { code = value }
 }

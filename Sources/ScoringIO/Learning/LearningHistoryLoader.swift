@@ -594,7 +594,7 @@ public struct LearningHistoryLoader: Sendable {
             )
         }
         return (
-            LearningColumn(name: name, values: .categorical(CategoryLabels(fields.lazy.map { $0.map(Self.trimmed) }))),
+            LearningColumn(name: name, values: .categorical(CategoryLabels(fields.map { $0.map(Self.trimmed) }))),
             CandidateColumn(name: name, kind: .categorical, present: present, unreadable: 0, firstUnreadable: nil)
         )
     }

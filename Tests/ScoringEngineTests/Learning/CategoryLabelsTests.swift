@@ -15,6 +15,38 @@ struct CategoryLabelsTests {
         #expect(CategoryLabels([]).isEmpty)
     }
 
+    @Test("Mostly distinct, few distinct and a mix: codes and labels as a brute-force numbering gives them")
+    func largeColumns() {
+        var random = SeededRandom(seed: 11)
+        // Names (nearly all distinct, room made after the probe), codes (six labels), and a
+        // column that turns distinct only after the probe.
+        let columns: [[String?]] = [
+            (0..<20_000).map { $0 % 97 == 0 ? nil : "name \($0 % 19_000)" },
+            (0..<20_000).map { _ in random.nextDouble() < 0.1 ? nil : "code \(Int(random.nextDouble() * 6))" },
+            (0..<20_000).map { $0 < 5_000 ? "early" : "late \($0)" },
+        ]
+        for values in columns {
+            let labels = CategoryLabels(values)
+            var first: [String: Int32] = [:]
+            var expectedLabels: [String] = []
+            var expectedCodes: [Int32] = []
+            for value in values {
+                guard let value else {
+                    expectedCodes.append(-1)
+                    continue
+                }
+                if first[value] == nil {
+                    first[value] = Int32(expectedLabels.count)
+                    expectedLabels.append(value)
+                }
+                expectedCodes.append(first[value]!)
+            }
+            #expect(labels.labels == expectedLabels)
+            #expect(labels.codes == expectedCodes)
+            #expect(Array(labels) == values)
+        }
+    }
+
     @Test("A subset of rows keeps its labels, in the order asked, and compares equal to the same labels coded afresh")
     func rows() {
         let labels: CategoryLabels = ["x", "y", nil, "z", "y"]
