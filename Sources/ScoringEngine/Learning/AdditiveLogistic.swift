@@ -67,6 +67,8 @@ struct AdditiveLogistic: Sendable {
         /// Σ wᵢ of each coefficient's rows (the diagonal of XᵀWX).
         var information: [Double]
         var iterations: Int
+        /// The iterations that took XᵀWX afresh (all of them with ``Curvature/exact``).
+        var curvaturePasses: Int
         var converged: Bool
         let offsets: [Int]
         let sizes: [Int]
@@ -154,46 +156,106 @@ struct AdditiveLogistic: Sendable {
         }
     }
 
+    /// How a fit gets the curvature XᵀWX of the log-likelihood.
+    enum Curvature: Sendable {
+        /// Newton's method: XᵀWX afresh at every iterate (quadratic convergence, one O(n T²)
+        /// pass over the rows per iteration).
+        case exact
+        /// XᵀWX kept from an earlier iterate, and from the previous strength along a path
+        /// (``fit(data:lambda:start:maximumIterations:tolerance:keepsFactor:curvature:gram:)``'s
+        /// `gram`), with the Cholesky factor of XᵀWX + S kept while λ stays: an iteration is
+        /// then one O(n T) pass for the gradient and a solve. The gradient is exact, so the
+        /// fit converges to the same maximum; XᵀWX is taken afresh when a step needs halving,
+        /// when no ascent is found along it, or when the Newton decrement falls by less than
+        /// ``AdditiveLogistic/laggedContraction`` in an iteration. For large histories, where
+        /// the O(n T²) pass is most of a fit (docs/model-fit.md).
+        case lagged
+    }
+
+    /// The largest ratio of successive Newton decrements a kept XᵀWX may show before it is
+    /// taken afresh (a lagged step that gains less than this is steering badly).
+    static let laggedContraction = 0.3
+
     /// Fits on `rows` (outcomes indexed by row) at smoothing strength `lambda`.
     ///
     /// - Throws: ``LearningError`` when XᵀWX + S is not positive definite (it always is with
     ///   positive ridges; this guards against NaN input).
     func fit(
         rows: [Int], outcomes: [Double], lambda: Double, start: [Double], maximumIterations: Int = 40,
-        tolerance: Double = 1e-7, keepsFactor: Bool = true
+        tolerance: Double = 1e-7, keepsFactor: Bool = true, curvature: Curvature = .exact
+    ) throws(LearningError) -> Fit {
+        var gram: [Double]?
+        return try fit(
+            data: fittedRows(rows, outcomes: outcomes), lambda: lambda, start: start, maximumIterations: maximumIterations,
+            tolerance: tolerance, keepsFactor: keepsFactor, curvature: curvature, gram: &gram)
+    }
+
+    /// Fits on `data` at smoothing strength `lambda`.
+    ///
+    /// - Parameters:
+    ///   - maximumIterations: The most passes that take XᵀWX afresh (with ``Curvature/lagged``,
+    ///     three times as many iterations in all).
+    ///   - gram: With ``Curvature/lagged``: XᵀWX (unpenalized, p × p) kept from an earlier fit
+    ///     on the same rows, used for the first steps and left as the last one taken; `nil`
+    ///     takes it afresh. Untouched with ``Curvature/exact``.
+    /// - Throws: ``LearningError`` when XᵀWX + S is not positive definite (it always is with
+    ///   positive ridges; this guards against NaN input).
+    func fit(
+        data: FittedRows, lambda: Double, start: [Double], maximumIterations: Int = 40, tolerance: Double = 1e-7,
+        keepsFactor: Bool = true, curvature: Curvature = .exact, gram: inout [Double]?
     ) throws(LearningError) -> Fit {
         let p = parameterCount
-        let data = fittedRows(rows, outcomes: outcomes)
         let n = data.count
+        let lagged = curvature == .lagged
         var beta = start
         var eta = fittedPredictor(beta, data: data)
         // e^−|ηᵢ| of the current point, from the objective's pass, for the weights' pass.
         var exponentials = [Double](repeating: 0, count: n)
         var current = penalizedLogLikelihood(eta: eta, beta: beta, data: data, lambda: lambda, exponentials: &exponentials)
         var iterations = 0
+        var freshPasses = 0
         var converged = false
         var information = [Double](repeating: 0, count: p)
-        var lastFactor: CholeskyFactorization?
+        // The factor of XᵀWX + S in use (with `lagged`, of the kept `gram` at this λ).
+        var factor: CholeskyFactorization?
+        var refresh = !lagged || gram == nil
+        var previousDecrement = Double.infinity
         var weights = [Double](repeating: 0, count: n)
         var residuals = [Double](repeating: 0, count: n)
         let largestTerm = terms.map(\.size).max() ?? 0
         var block = [Double](repeating: 0, count: 2 * largestTerm * largestTerm)
-        while iterations < maximumIterations {
-            iterations += 1
-            binomialWeights(
-                eta: eta, exponentials: exponentials, outcomes: data.outcomes, weights: &weights, residuals: &residuals)
-            var (gradient, hessian) = likelihoodDerivatives(weights: weights, residuals: residuals, data: data, block: &block)
-            mirrorUpperTriangle(&hessian, diagonal: &information)
-            addPenalty(to: &hessian, lambda: lambda)
-            let penaltyGradient = penalty(beta, lambda: lambda).gradient
-            for k in 0..<p { gradient[k] -= penaltyGradient[k] }
-            let factor: CholeskyFactorization
+        func cholesky(_ hessian: [Double]) throws(LearningError) -> CholeskyFactorization {
             do {
-                factor = try Matrix(rows: p, columns: p, elements: hessian).cholesky()
+                return try Matrix(rows: p, columns: p, elements: hessian).cholesky()
             } catch {
                 throw .weights(.regression(.numericallySingular(term: .intercept, featureNames: [])))
             }
-            lastFactor = factor
+        }
+        while freshPasses < maximumIterations, iterations < (lagged ? 3 * maximumIterations : maximumIterations) {
+            iterations += 1
+            binomialWeights(
+                eta: eta, exponentials: exponentials, outcomes: data.outcomes, weights: &weights, residuals: &residuals)
+            var gradient: [Double]
+            let fresh = refresh
+            if fresh {
+                var hessian: [Double]
+                (gradient, hessian) = likelihoodDerivatives(weights: weights, residuals: residuals, data: data, block: &block)
+                mirrorUpperTriangle(&hessian, diagonal: &information)
+                if lagged { gram = hessian }
+                addPenalty(to: &hessian, lambda: lambda)
+                factor = try cholesky(hessian)
+                freshPasses += 1
+                refresh = !lagged
+            } else {
+                gradient = likelihoodGradient(weights: weights, residuals: residuals, data: data, diagonal: &information)
+                if factor == nil, var hessian = gram {
+                    addPenalty(to: &hessian, lambda: lambda)
+                    factor = try cholesky(hessian)
+                }
+            }
+            guard let factor else { break }
+            let penaltyGradient = penalty(beta, lambda: lambda).gradient
+            for k in 0..<p { gradient[k] -= penaltyGradient[k] }
             let step = factor.solve(gradient)
             var decrement = 0.0
             for k in 0..<p { decrement += gradient[k] * step[k] }
@@ -202,23 +264,36 @@ struct AdditiveLogistic: Sendable {
                     from: beta, objective: current, step: step, decrement: decrement, data: data, lambda: lambda,
                     exponentials: &exponentials)
             else {
-                converged = true
-                break
+                if fresh {
+                    converged = true
+                    break
+                }
+                // The kept curvature found no ascent: take it afresh at this point (the
+                // exponentials are the last candidate's, so the point's are recomputed).
+                refresh = true
+                current = penalizedLogLikelihood(eta: eta, beta: beta, data: data, lambda: lambda, exponentials: &exponentials)
+                continue
             }
             var change = 0.0
             for i in 0..<n { change = max(change, abs(candidate.eta[i] - eta[i])) }
             beta = candidate.beta
             eta = candidate.eta
             current = candidate.objective
-            if change <= tolerance.squareRoot() * 1e-1 || decrement < tolerance {
+            // A kept curvature leaves a geometric tail rather than a quadratic one: its steps
+            // stop at a tenth of the change.
+            if change <= tolerance.squareRoot() * (fresh || !lagged ? 1e-1 : 1e-2) || decrement < tolerance {
                 converged = true
                 break
             }
+            if lagged, !fresh, candidate.scale < 1 || decrement > Self.laggedContraction * previousDecrement {
+                refresh = true
+            }
+            previousDecrement = decrement
         }
-        guard let lastFactor else { throw .weights(.regression(.numericallySingular(term: .intercept, featureNames: []))) }
+        guard let factor else { throw .weights(.regression(.numericallySingular(term: .intercept, featureNames: []))) }
         return Fit(
-            coefficients: beta, factor: keepsFactor ? lastFactor : nil, information: information, iterations: iterations,
-            converged: converged, offsets: offsets, sizes: terms.map(\.size))
+            coefficients: beta, factor: keepsFactor ? factor : nil, information: information, iterations: iterations,
+            curvaturePasses: freshPasses, converged: converged, offsets: offsets, sizes: terms.map(\.size))
     }
 
     /// The rows a fit runs on: each term's local group of every fitted row, term by term (2
@@ -319,6 +394,39 @@ struct AdditiveLogistic: Sendable {
         return (gradient, hessian)
     }
 
+    /// The log-likelihood's gradient Xᵀ(y − p) and the diagonal of XᵀWX, in one O(n T) pass
+    /// (the same sums, in the same order, as ``likelihoodDerivatives(weights:residuals:data:block:)``).
+    func likelihoodGradient(
+        weights: [Double], residuals: [Double], data: FittedRows, diagonal information: inout [Double]
+    ) -> [Double] {
+        let n = data.count
+        var gradient = [Double](repeating: 0, count: parameterCount)
+        for k in information.indices { information[k] = 0 }
+        weights.withUncheckedView { w in
+            residuals.withUncheckedView { r in
+                gradient.withUncheckedMutableView { gradient in
+                    information.withUncheckedMutableView { information in
+                        for i in 0..<n {
+                            gradient[0] += r[i]
+                            information[0] += w[i]
+                        }
+                        for t in terms.indices {
+                            let offset = offsets[t]
+                            data.columns[t].withUncheckedView { groups in
+                                for i in 0..<n {
+                                    let g = offset + Int(groups[i])
+                                    gradient[g] += r[i]
+                                    information[g] += w[i]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return gradient
+    }
+
     /// Adds term `a`'s rows to the gradient, to the intercept row and the diagonal of XᵀWX,
     /// and its blocks (a, b) with the later terms b to the upper triangle.
     func addTerm(
@@ -384,12 +492,12 @@ struct AdditiveLogistic: Sendable {
 
     /// Step halving (Armijo): the first of `beta + step`, `beta + step / 2`, … (down to 1e-10
     /// of the step) whose penalized log-likelihood exceeds `current` by enough, with its linear
-    /// predictor and objective (its rows' e^−|ηᵢ| left in `exponentials`); `nil` when none
+    /// predictor, objective and the share of the step taken (its rows' e^−|ηᵢ| left in `exponentials`); `nil` when none
     /// does (`exponentials` then hold the last candidate's).
     func halvedStep(
         from beta: [Double], objective current: Double, step: [Double], decrement: Double, data: FittedRows, lambda: Double,
         exponentials: inout [Double]
-    ) -> (beta: [Double], eta: [Double], objective: Double)? {
+    ) -> (beta: [Double], eta: [Double], objective: Double, scale: Double)? {
         var scale = 1.0
         var candidate = beta
         while scale >= 1e-10 {
@@ -398,7 +506,7 @@ struct AdditiveLogistic: Sendable {
             let candidateObjective = penalizedLogLikelihood(
                 eta: candidateEta, beta: candidate, data: data, lambda: lambda, exponentials: &exponentials)
             if candidateObjective >= current + 1e-4 * scale * decrement - 1e-12 * abs(current) {
-                return (candidate, candidateEta, candidateObjective)
+                return (candidate, candidateEta, candidateObjective, scale)
             }
             scale /= 2
         }

@@ -100,15 +100,21 @@ extension ModelLearner {
 
         // Smoothing strength by cross-validation.
         let grid = smoothingGrid(accounts: n)
+        // A large history's O(n T²) pass for XᵀWX is most of each Newton iteration: kept
+        // along the path while it steers well.
+        let curvature: AdditiveLogistic.Curvature = n > Self.largeHistory ? .lagged : .exact
         let folds = parallelMap(foldCount) { fold -> Result<(fits: [AdditiveLogistic.Fit], etas: [[Double]]), LearningError> in
             let train = trainRows[fold]
             let trainRate = train.reduce(0) { $0 + outcomes[$1] } / Double(max(train.count, 1))
             var start = shared.start(rate: trainRate)
             var fits: [AdditiveLogistic.Fit] = []
             var etas: [[Double]] = []
+            let data = shared.fittedRows(train, outcomes: outcomes)
+            var gram: [Double]?
             do throws(LearningError) {
                 for lambda in grid {
-                    let fit = try shared.fit(rows: train, outcomes: outcomes, lambda: lambda, start: start, keepsFactor: false)
+                    let fit = try shared.fit(
+                        data: data, lambda: lambda, start: start, keepsFactor: false, curvature: curvature, gram: &gram)
                     start = fit.coefficients
                     fits.append(fit)
                     etas.append(shared.linearPredictor(rows: testRows[fold], coefficients: fit.coefficients))
@@ -142,7 +148,10 @@ extension ModelLearner {
             if loss < table[best].logLoss - 1e-9 { best = index }
         }
         let lambda = grid[best]
-        clock?.lap("curves: λ path on the folds (\(grid.count) strengths)")
+        clock?.lap(
+            "curves: λ path on the folds (\(grid.count) strengths, \(shared.parameterCount) coefficients, "
+                + "\(foldFits.joined().map(\.iterations).reduce(0, +)) iterations, "
+                + "\(foldFits.joined().map(\.curvaturePasses).reduce(0, +)) with XᵀWX afresh)")
         var chosenFolds = foldFits.map { $0[best] }
         var multipliers = [Double](repeating: 1, count: terms.count)
         if options.smoothing == nil, options.refinesSmoothing, n <= Self.largeHistory {
@@ -158,7 +167,7 @@ extension ModelLearner {
         let finalFit = try model.fit(rows: Array(0..<n), outcomes: outcomes, lambda: lambda, start: start)
         steps?.advance()
 
-        clock?.lap("curves: final fit")
+        clock?.lap("curves: final fit (\(finalFit.iterations) iterations)")
         let slotFits = Self.columnFits(
             inputs, model: model, binned: binned, slots: [finalFit] + chosenFolds, outcomes: outcomes, assignment: assignment)
         clock?.lap("curves: per-fold tables")
