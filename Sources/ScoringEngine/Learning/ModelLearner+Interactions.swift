@@ -63,12 +63,31 @@ extension ModelLearner {
         return (axis, rowGroup)
     }
 
-    /// Cell effects δ on top of the offsets `eta` (log-odds), fitted on `rows` by Newton steps
-    /// per cell (cells are independent given the offsets) with ridge `ridge` on every δ.
+    /// Log-odds offsets of every row (per slot: 0 all rows, k + 1 fold k's), with each row's
+    /// e^−η taken once: a pair's cell effects and log loss then need no exponential per row
+    /// (e^−(η + δ) = e^−η e^−δ), only one per cell and Newton step.
+    struct Offsets: Sendable {
+        var eta: [[Double]]
+        /// e^−η of every row, per slot (+∞ or 0 where η is beyond the range of a double).
+        var negatedExponentials: [[Double]]
+
+        init(_ eta: [[Double]]) {
+            self.eta = eta
+            negatedExponentials = parallelMap(eta.count) { slot in eta[slot].map { Foundation.exp(-$0) } }
+        }
+    }
+
+    /// Cell effects δ on top of the offsets η (log-odds `eta`, whose e^−η are
+    /// `negatedExponentials`), fitted on `rows` by Newton steps per cell (cells are
+    /// independent given the offsets) with ridge `ridge` on every δ.
+    ///
+    /// - Returns: δ and e^−δ of every cell.
     static func cellEffects(
-        cell: [UInt16], cellCount: Int, eta: [Double], rows: [Int], outcomes: [Double], ridge: Double, iterations: Int = 5
-    ) -> [Double] {
+        cell: [UInt16], cellCount: Int, negatedExponentials: [Double], rows: [Int], outcomes: [Double], ridge: Double,
+        iterations: Int = 5
+    ) -> (delta: [Double], negatedExponentials: [Double]) {
         var delta = [Double](repeating: 0, count: cellCount)
+        var shift = [Double](repeating: 1, count: cellCount)
         var gradient = [Double](repeating: 0, count: cellCount)
         var information = [Double](repeating: 0, count: cellCount)
         for _ in 0..<iterations {
@@ -78,25 +97,38 @@ extension ModelLearner {
             }
             for row in rows {
                 let c = Int(cell[row])
-                let p = LogisticRegression.logistic(eta[row] + delta[c])
+                // p = 1 / (1 + e^−(η + δ)); 0 or 1 where e^−η is +∞ or 0.
+                let p = 1 / (1 + negatedExponentials[row] * shift[c])
                 gradient[c] += outcomes[row] - p
                 information[c] += p * (1 - p)
             }
-            for c in 0..<cellCount { delta[c] += (gradient[c] - ridge * delta[c]) / (information[c] + ridge) }
+            for c in 0..<cellCount {
+                delta[c] += (gradient[c] - ridge * delta[c]) / (information[c] + ridge)
+                shift[c] = Foundation.exp(-delta[c])
+            }
         }
-        return delta
+        return (delta, shift)
     }
 
-    /// −Σ log-likelihood of `rows` at log-odds `eta` (+ `delta` of the row's cell).
-    static func logLoss(rows: [Int], eta: [Double], outcomes: [Double], cell: [UInt16]? = nil, delta: [Double]? = nil) -> Double {
+    /// −Σ log-likelihood of `rows` at log-odds `eta` (whose e^−η are `negatedExponentials`),
+    /// plus `effects.delta` of the row's cell when given (with their e^−δ).
+    static func logLoss(
+        rows: [Int], eta: [Double], negatedExponentials: [Double], outcomes: [Double],
+        cell: [UInt16]? = nil, effects: (delta: [Double], negatedExponentials: [Double])? = nil
+    ) -> Double {
         var total = 0.0
         var softplus = SoftplusSum()
         for row in rows {
             var t = eta[row]
-            if let cell, let delta { t += delta[Int(cell[row])] }
+            var e = negatedExponentials[row]  // e^−t
+            if let cell, let effects {
+                let c = Int(cell[row])
+                t += effects.delta[c]
+                e *= effects.negatedExponentials[c]
+            }
             // ln(1 + e^t) − y t = max(t, 0) + ln(1 + e^−|t|) − y t, stably.
             total += max(t, 0) - outcomes[row] * t
-            softplus.add(Foundation.exp(-abs(t)))
+            softplus.add(t >= 0 ? e : 1 / e)
         }
         return total + softplus.value
     }
@@ -288,20 +320,40 @@ extension ModelLearner {
             let cell = (0..<n).map { UInt16(Int(axes[a].rowGroup[$0]) * columns + Int(axes[b].rowGroup[$0])) }
             return (cell, (axes[a].axis.presentGroups + 1) * columns, columns)
         }
-        @Sendable func score(_ index: Int, eta: [[Double]]) -> Scored {
+        /// The offsets and every fold's held-out log loss without a new pair.
+        struct Baseline: Sendable {
+            var offsets: Offsets
+            var losses: [Double]
+        }
+        func baseline(_ eta: [[Double]]) -> Baseline {
+            let offsets = Offsets(eta)
+            return Baseline(
+                offsets: offsets,
+                losses: (0..<foldCount).map { fold in
+                    Self.logLoss(
+                        rows: scoredTest[fold], eta: offsets.eta[fold + 1],
+                        negatedExponentials: offsets.negatedExponentials[fold + 1], outcomes: outcomes)
+                })
+        }
+        @Sendable func score(_ index: Int, baseline: Baseline) -> Scored {
             let (cell, count, _) = cells(index)
             var folds: [Double] = []
             for fold in 0..<foldCount {
-                let delta = Self.cellEffects(
-                    cell: cell, cellCount: count, eta: eta[fold + 1], rows: scoredTrain[fold], outcomes: outcomes, ridge: ridge)
-                let before = Self.logLoss(rows: scoredTest[fold], eta: eta[fold + 1], outcomes: outcomes)
-                let after = Self.logLoss(rows: scoredTest[fold], eta: eta[fold + 1], outcomes: outcomes, cell: cell, delta: delta)
-                folds.append(before - after)
+                let (eta, exponentials) = (baseline.offsets.eta[fold + 1], baseline.offsets.negatedExponentials[fold + 1])
+                let effects = Self.cellEffects(
+                    cell: cell, cellCount: count, negatedExponentials: exponentials, rows: scoredTrain[fold],
+                    outcomes: outcomes, ridge: ridge)
+                let after = Self.logLoss(
+                    rows: scoredTest[fold], eta: eta, negatedExponentials: exponentials, outcomes: outcomes, cell: cell,
+                    effects: effects)
+                folds.append(baseline.losses[fold] - after)
             }
             return Scored(index: index, improvement: folds.reduce(0, +) / scoredAccounts, foldImprovements: folds)
         }
-        let frozenEta = eta
-        var scored = parallelMap(shortList.count) { score(shortList[shortList.startIndex + $0], eta: frozenEta) }
+        // The offsets as the last pair left them (`nil` once a pair joins, until scores are needed).
+        let first = baseline(eta)
+        var current: Baseline? = first
+        var scored = parallelMap(shortList.count) { score(shortList[shortList.startIndex + $0], baseline: first) }
         var fresh = Set(scored.map(\.index))
         var chosen: [LearnedPair] = []
         var usedPairs = Set<Int>()
@@ -309,10 +361,11 @@ extension ModelLearner {
             scored.sort { $0.improvement > $1.improvement }
             guard let top = scored.first, top.improvement > 0 else { break }
             if !fresh.contains(top.index) {
-                let currentEta = eta
+                let offsets = current ?? baseline(eta)
+                current = offsets
                 let stale = Array(scored.indices.filter { !fresh.contains(scored[$0].index) }.prefix(rescoredTogether))
                 let staleIndices = stale.map { scored[$0].index }
-                let rescored = parallelMap(stale.count) { score(staleIndices[$0], eta: currentEta) }
+                let rescored = parallelMap(stale.count) { score(staleIndices[$0], baseline: offsets) }
                 for (position, item) in zip(stale, rescored) {
                     scored[position] = item
                     fresh.insert(item.index)
@@ -328,12 +381,14 @@ extension ModelLearner {
             let (cell, count, _) = cells(top.index)
             let (a, b) = pairs[top.index]
             var fits: [ColumnFit] = []
-            let joinedEta = eta
+            let joined = current?.offsets ?? Offsets(eta)
             let deltas = parallelMap(slots) { slot in
                 Self.cellEffects(
-                    cell: cell, cellCount: count, eta: joinedEta[slot], rows: slot == 0 ? Array(0..<n) : trainRows[slot - 1],
-                    outcomes: outcomes, ridge: ridge)
+                    cell: cell, cellCount: count, negatedExponentials: joined.negatedExponentials[slot],
+                    rows: slot == 0 ? Array(0..<n) : trainRows[slot - 1], outcomes: outcomes, ridge: ridge
+                ).delta
             }
+            current = nil
             for slot in 0..<slots {
                 let rows = slot == 0 ? Array(0..<n) : trainRows[slot - 1]
                 let delta = deltas[slot]
