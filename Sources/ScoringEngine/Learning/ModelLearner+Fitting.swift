@@ -108,22 +108,45 @@ extension ModelLearner {
         makeDesign: @Sendable (Int, [Int]) -> Matrix
     ) throws(LearningError) -> Path {
         // The folds are independent: fit them on the available cores.
-        let results = parallelMap(folds) { fold -> Result<(prior: [Double], path: [[Double]], etas: [[Double]]), LearningError> in
-            let train = trainRows[fold]
-            let trainOutcomes = train.map { outcomes[$0] }
-            let trainDesign = makeDesign(fold, train)
-            let prior = priorMean(design: trainDesign, outcomes: trainOutcomes, expert: expert)
-            do throws(LearningError) {
-                let path = try RidgeLogistic.path(
-                    design: trainDesign, outcomes: trainOutcomes, lambdas: grid, prior: prior,
-                    start: Self.start(terms: trainDesign.columns, outcomes: trainOutcomes))
-                let testDesign = makeDesign(fold, testRows[fold])
-                steps?.advance()
-                return .success((prior, path, path.map { testDesign.multiplied(by: $0) }))
-            } catch {
-                return .failure(error)
-            }
+        let results = parallelMap(folds) { fold in
+            foldPath(
+                fold: fold, trainRows: trainRows, testRows: testRows, outcomes: outcomes, grid: grid, expert: expert,
+                steps: steps, makeDesign: makeDesign)
         }
+        return try assemblePath(results, testRows: testRows, outcomes: outcomes, grid: grid, n: n, computesAUC: computesAUC)
+    }
+
+    /// One fold's part of ``crossValidatedPath(folds:trainRows:testRows:outcomes:grid:expert:n:computesAUC:steps:makeDesign:)``:
+    /// the prior, the coefficients at every λ and the held-out rows' log-odds at each.
+    typealias FoldPath = Result<(prior: [Double], path: [[Double]], etas: [[Double]]), LearningError>
+
+    /// Fits fold `fold`'s training rows along `grid` (see ``FoldPath``).
+    func foldPath(
+        fold: Int, trainRows: [[Int]], testRows: [[Int]], outcomes: [Double], grid: [Double], expert: [Double],
+        steps: LearningSteps?, makeDesign: (Int, [Int]) -> Matrix
+    ) -> FoldPath {
+        let train = trainRows[fold]
+        let trainOutcomes = train.map { outcomes[$0] }
+        let trainDesign = makeDesign(fold, train)
+        let prior = priorMean(design: trainDesign, outcomes: trainOutcomes, expert: expert)
+        do throws(LearningError) {
+            let path = try RidgeLogistic.path(
+                design: trainDesign, outcomes: trainOutcomes, lambdas: grid, prior: prior,
+                start: Self.start(terms: trainDesign.columns, outcomes: trainOutcomes))
+            let testDesign = makeDesign(fold, testRows[fold])
+            steps?.advance()
+            return .success((prior, path, path.map { testDesign.multiplied(by: $0) }))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The path from every fold's part, in fold order: the out-of-fold log loss of each λ and
+    /// the λ chosen (see ``crossValidatedPath(folds:trainRows:testRows:outcomes:grid:expert:n:computesAUC:steps:makeDesign:)``).
+    func assemblePath(
+        _ results: some Collection<FoldPath>, testRows: [[Int]], outcomes: [Double], grid: [Double], n: Int,
+        computesAUC: Bool
+    ) throws(LearningError) -> Path {
         var etas = [[Double]](repeating: [Double](repeating: 0, count: n), count: grid.count)
         var coefficients = [[[Double]]](repeating: [], count: grid.count)
         var priors: [[Double]] = []

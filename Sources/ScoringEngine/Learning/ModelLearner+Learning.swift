@@ -835,24 +835,36 @@ extension ModelLearner {
         _ run: LearningRun, columns: LearningColumns, designs: LearnedDesigns, base: BaseModelScores
     ) throws(LearningError) -> WeightPaths {
         let grid = weightStrengths(accounts: run.n)
-        let learnedPath = try learnedWeightPath(run, columns: columns, designs: designs, grid: grid)
-        run.clock.lap("weights: λ path on the folds")
+        // The learned path's folds and the weights-only baseline's share the cores: 2k fits
+        // two at a time, rather than k and then k again with a core idle at each odd end.
+        let folds = run.foldCount
+        let pathColumns = columns.fitSet
+        let expert = pathColumns.map { columns.expertAll[$0] }
+        let baseExpert = WeightFit.expertDirection(run.baseModel)
+        let baseMatrix = base.utilities.matrix
+        let parts = parallelMap(2 * folds) { job in
+            job < folds
+                // 5. λ by cross-validation on the learned utilities (each fold's own groups).
+                ? foldPath(
+                    fold: job, trainRows: run.trainRows, testRows: run.testRows, outcomes: run.outcomes, grid: grid,
+                    expert: expert, steps: run.steps
+                ) { fold, rows in designs.learned(pathColumns, slot: fold + 1, rows: rows) }
+                // 6. Weights-only baseline: the base model's utilities, same folds.
+                : foldPath(
+                    fold: job - folds, trainRows: run.trainRows, testRows: run.testRows, outcomes: run.outcomes,
+                    grid: grid, expert: baseExpert, steps: run.steps
+                ) { _, rows in Self.design(rows: rows, matrix: baseMatrix) }
+        }
+        let learnedPath = try assemblePath(
+            parts[..<folds], testRows: run.testRows, outcomes: run.outcomes, grid: grid, n: run.n, computesAUC: false)
+        // Out-of-fold probabilities of the weights-only baseline.
+        let weightsOnly = try assemblePath(
+            parts[folds...], testRows: run.testRows, outcomes: run.outcomes, grid: grid, n: run.n, computesAUC: false
+        ).outOfFold.map(LogisticRegression.logistic)
+        run.clock.lap("weights: λ paths on the folds (learned, and the weights-only baseline's)")
         let withoutInteractions = try probabilityWithoutInteractions(
             run, columns: columns, designs: designs, grid: grid, lambda: learnedPath.lambda)
-        let weightsOnly = try weightsOnlyBaseline(run, base: base, grid: grid)
-        run.clock.lap("weights-only baseline path")
         return WeightPaths(learned: learnedPath, withoutInteractions: withoutInteractions, weightsOnly: weightsOnly)
-    }
-
-    /// 5. λ by cross-validation on the learned utilities (each fold's own groups).
-    func learnedWeightPath(
-        _ run: LearningRun, columns: LearningColumns, designs: LearnedDesigns, grid: [Double]
-    ) throws(LearningError) -> Path {
-        let pathColumns = columns.fitSet
-        return try crossValidatedPath(
-            folds: run.foldCount, trainRows: run.trainRows, testRows: run.testRows, outcomes: run.outcomes, grid: grid,
-            expert: pathColumns.map { columns.expertAll[$0] }, n: run.n, computesAUC: false, steps: run.steps
-        ) { fold, rows in designs.learned(pathColumns, slot: fold + 1, rows: rows) }
     }
 
     /// 5'. With interactions, the same curves without them, for the comparison (item 4 of
@@ -881,16 +893,6 @@ extension ModelLearner {
         }
         run.clock.lap("weights without interactions (comparison)")
         return probability
-    }
-
-    /// 6. Weights-only baseline: the base model's utilities, same folds; out-of-fold probabilities.
-    func weightsOnlyBaseline(_ run: LearningRun, base: BaseModelScores, grid: [Double]) throws(LearningError) -> [Double] {
-        let baseMatrix = base.utilities.matrix
-        let weightsOnlyPath = try crossValidatedPath(
-            folds: run.foldCount, trainRows: run.trainRows, testRows: run.testRows, outcomes: run.outcomes, grid: grid,
-            expert: WeightFit.expertDirection(run.baseModel), n: run.n, computesAUC: false, steps: run.steps
-        ) { _, rows in Self.design(rows: rows, matrix: baseMatrix) }
-        return weightsOnlyPath.outOfFold.map(LogisticRegression.logistic)
     }
 
     /// 7. Each fold at λ: drop contradicted factors, calibrators, grades, contributions;
