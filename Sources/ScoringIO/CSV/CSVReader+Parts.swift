@@ -68,7 +68,9 @@ extension CSVReader {
                 }
             }
             if !part.records.isEmpty {
-                try body(table(part.records))
+                var table = table(part.records)
+                table.fileExtent = (part.stop, bytes.count)
+                try body(table)
                 delivered = true
             }
             // The next record starts at or after `end` (blank lines skipped), or the file ends.

@@ -34,6 +34,9 @@ public struct CSVTable: Sendable {
     /// Whether the file started with a byte-order mark: UTF-8's (Excel's "CSV UTF-8"), or
     /// GB18030's in a GB18030 file.
     public let hadByteOrderMark: Bool
+    /// For a part of a file read a part at a time (``CSVReader/forEachPart(contentsOf:partBytes:_:)``):
+    /// the file's bytes up to this part's end, and all of them; `nil` for a whole file.
+    public var fileExtent: (readThrough: Int, total: Int)?
 
     /// Creates a table.
     public init(

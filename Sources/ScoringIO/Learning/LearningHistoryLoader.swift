@@ -169,6 +169,8 @@ public struct LearningHistoryLoader: Sendable {
         var firstLines: [String: Int] = [:]
         /// `rows.ids[idsInFirstLines...]` are not in `firstLines` yet.
         var idsInFirstLines = 0
+        /// Where in its file the last part added ended (``CSVTable/fileExtent``).
+        var lastExtent: (readThrough: Int, total: Int)?
         /// Each candidate column's fields over the accepted rows: the field as read, or nil
         /// for a blank field or a missing code.
         let candidateFields: [CandidateFields]
@@ -197,6 +199,12 @@ public struct LearningHistoryLoader: Sendable {
         /// Reads the next part of the file's records (see
         /// ``decidedRows(_:readers:outcomeIndex:idIndex:stageIndex:missingCodes:parts:firstLines:progress:)``).
         mutating func add(_ part: CSVTable, parts: RecordParts, progress: ((_ recordsRead: Int) -> Void)?) {
+            // The ids a file read in parts will have: those so far, in proportion to its bytes.
+            func expectedIDs(after count: Int) -> Int? {
+                guard let extent = lastExtent, extent.readThrough > 0, extent.total >= extent.readThrough else { return nil }
+                return Int((Double(count) * Double(extent.total) / Double(extent.readThrough) * 1.05).rounded(.up))
+            }
+            defer { lastExtent = part.fileExtent }
             let before = recordsRead
             let report = progress.map { progress in { (done: Int) in progress(before + done) } }
             func read(parts: RecordParts, firstLines: [String: Int], progress: ((Int) -> Void)?) -> DecidedRows {
@@ -206,6 +214,11 @@ public struct LearningHistoryLoader: Sendable {
             }
             var partRows = read(parts: parts, firstLines: [:], progress: report)
             if !rows.ids.isEmpty {
+                // Room for the whole file's ids at once (estimated from its size and the bytes
+                // read so far), rather than rehashing them at every doubling.
+                if let expected = expectedIDs(after: rows.ids.count), firstLines.capacity < expected {
+                    firstLines.reserveCapacity(expected)
+                }
                 for index in idsInFirstLines..<rows.ids.count { firstLines[rows.ids[index]] = rows.lines[index] }
                 idsInFirstLines = rows.ids.count
                 // An id of an earlier part: that row is a duplicate, so the part is read again
@@ -356,6 +369,7 @@ public struct LearningHistoryLoader: Sendable {
             labels = readers.map { $0.isCategorical ? [String?](reserveCapacity: capacity) : [String?]() }
             rowValues = [Double](repeating: .nan, count: readers.count)
             rowLabels = [String?](repeating: nil, count: readers.count)
+            firstLine.reserveCapacity(capacity)
         }
 
         /// Appends the row just read (its factors' values and labels from `rowValues` and `rowLabels`).
@@ -506,11 +520,12 @@ public struct LearningHistoryLoader: Sendable {
             }
             stage = value
         }
-        if let first = rows.firstLine[id] {
+        // One hash for a new id (nearly every row): a repeated id gets its first line back.
+        if let first = rows.firstLine.updateValue(record.line, forKey: id) {
+            rows.firstLine[id] = first
             reject(.duplicateID(id: id, firstLine: first), column: idIndex)
             return
         }
-        rows.firstLine[id] = record.line
         rows.appendRow(readers: readers, outcome: outcome, stage: stage, line: record.line, id: id, recordIndex: recordIndex)
     }
 
