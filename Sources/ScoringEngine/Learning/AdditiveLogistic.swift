@@ -395,34 +395,58 @@ struct AdditiveLogistic: Sendable {
     }
 
     /// The log-likelihood's gradient Xᵀ(y − p) and the diagonal of XᵀWX, in one O(n T) pass
-    /// (the same sums, in the same order, as ``likelihoodDerivatives(weights:residuals:data:block:)``).
+    /// (the lagged iterations' pass; ``likelihoodDerivatives(weights:residuals:data:block:)``
+    /// gives the same sums with XᵀWX).
+    ///
+    /// Each coefficient's rows are summed in four interleaved partial sums (rows i mod 4),
+    /// added at the end: with one sum, consecutive rows of one group (a term of few groups)
+    /// wait on each other's store. The order differs from a row-by-row sum by rounding only.
     func likelihoodGradient(
         weights: [Double], residuals: [Double], data: FittedRows, diagonal information: inout [Double]
     ) -> [Double] {
         let n = data.count
-        var gradient = [Double](repeating: 0, count: parameterCount)
-        for k in information.indices { information[k] = 0 }
+        let p = parameterCount
+        // Per coefficient: four partial sums of residuals, then four of weights (one cache line).
+        var partial = [Double](repeating: 0, count: 8 * p)
         weights.withUncheckedView { w in
             residuals.withUncheckedView { r in
-                gradient.withUncheckedMutableView { gradient in
-                    information.withUncheckedMutableView { information in
-                        for i in 0..<n {
-                            gradient[0] += r[i]
-                            information[0] += w[i]
-                        }
-                        for t in terms.indices {
-                            let offset = offsets[t]
-                            data.columns[t].withUncheckedView { groups in
-                                for i in 0..<n {
-                                    let g = offset + Int(groups[i])
-                                    gradient[g] += r[i]
-                                    information[g] += w[i]
-                                }
+                partial.withUncheckedMutableView { partial in
+                    @inline(__always) func add(_ k: Int, _ i: Int, lane: Int) {
+                        partial[k &* 8 &+ lane] += r[i]
+                        partial[k &* 8 &+ 4 &+ lane] += w[i]
+                    }
+                    let whole = n & ~3
+                    var i = 0
+                    while i < whole {
+                        for lane in 0..<4 { add(0, i &+ lane, lane: lane) }
+                        i &+= 4
+                    }
+                    while i < n {
+                        add(0, i, lane: 0)
+                        i &+= 1
+                    }
+                    for t in terms.indices {
+                        let offset = offsets[t]
+                        data.columns[t].withUncheckedView { groups in
+                            var i = 0
+                            while i < whole {
+                                for lane in 0..<4 { add(offset &+ Int(groups[i &+ lane]), i &+ lane, lane: lane) }
+                                i &+= 4
+                            }
+                            while i < n {
+                                add(offset &+ Int(groups[i]), i, lane: 0)
+                                i &+= 1
                             }
                         }
                     }
                 }
             }
+        }
+        var gradient = [Double](repeating: 0, count: p)
+        for k in 0..<p {
+            let base = 8 * k
+            gradient[k] = (partial[base] + partial[base + 1]) + (partial[base + 2] + partial[base + 3])
+            information[k] = (partial[base + 4] + partial[base + 5]) + (partial[base + 6] + partial[base + 7])
         }
         return gradient
     }

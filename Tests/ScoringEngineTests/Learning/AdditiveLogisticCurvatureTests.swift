@@ -109,6 +109,29 @@ struct AdditiveLogisticCurvatureTests {
         #expect(objectives.1 - objectives.0 <= 1e-7, "Q \(objectives.0) against Newton's \(objectives.1)")
     }
 
+    @Test("the lagged pass's gradient and diagonal equal those of the pass with XᵀWX (relative 1e-12)")
+    func gradientPassMatchesDerivatives() {
+        let n = 4003  // not a multiple of the four partial sums
+        let (model, outcomes) = Self.model(n: n, seed: 12)
+        let rows = (0..<n).filter { $0 % 9 != 4 }
+        let data = model.fittedRows(rows, outcomes: outcomes)
+        var random = SeededRandom(seed: 4)
+        let weights = (0..<data.count).map { _ in Double.random(in: 0.01...0.25, using: &random) }
+        let residuals = (0..<data.count).map { _ in Double.random(in: -1...1, using: &random) }
+        let largest = model.terms.map(\.size).max() ?? 0
+        var block = [Double](repeating: 0, count: 2 * largest * largest)
+        let (gradient, hessian) = model.likelihoodDerivatives(
+            weights: weights, residuals: residuals, data: data, block: &block)
+        var information = [Double](repeating: .nan, count: model.parameterCount)
+        let lagged = model.likelihoodGradient(weights: weights, residuals: residuals, data: data, diagonal: &information)
+        let p = model.parameterCount
+        for k in 0..<p {
+            #expect(abs(lagged[k] - gradient[k]) <= 1e-12 * max(abs(gradient[k]), 1), "gradient \(k)")
+            let diagonal = hessian[k * p + k]
+            #expect(abs(information[k] - diagonal) <= 1e-12 * max(diagonal, 1), "diagonal \(k)")
+        }
+    }
+
     @Test("an exact fit gives the same bits through both entry points")
     func exactEntryPointsAgree() throws {
         let n = 1500
