@@ -149,9 +149,32 @@ public struct SegmentData: Sendable {
 }
 
 extension String {
+    /// Whether the two are equal, ignoring case when asked: `lowercased() ==
+    /// other.lowercased()`, without making either lower-cased string when both are ASCII
+    /// (then lower-casing maps A–Z to a–z and nothing else). Segment rules compare every
+    /// account's text with their operands this way.
     func compare(_ other: String, caseInsensitive: Bool) -> Bool {
-        caseInsensitive ? lowercased() == other.lowercased() : self == other
+        guard caseInsensitive else { return self == other }
+        var mine = utf8.makeIterator()
+        var theirs = other.utf8.makeIterator()
+        while true {
+            switch (mine.next(), theirs.next()) {
+            case (nil, nil): return true
+            case (let x?, let y?) where x < 0x80 && y < 0x80:
+                if x == y { continue }
+                let lowerX = x &- 0x41 < 26 ? x | 0x20 : x
+                let lowerY = y &- 0x41 < 26 ? y | 0x20 : y
+                if lowerX != lowerY { return false }
+            case (nil, _), (_, nil):
+                // One ended: different lengths, unless non-ASCII text lower-cases to more bytes.
+                return (isASCII && other.isASCII) ? false : lowercased() == other.lowercased()
+            default:
+                return lowercased() == other.lowercased()
+            }
+        }
     }
+
+    private var isASCII: Bool { utf8.allSatisfy { $0 < 0x80 } }
 }
 
 /// Formats a double without a trailing `.0` for whole numbers (for messages and model text).

@@ -112,8 +112,8 @@ struct RankedRecordMapper: Sendable {
         /// row after row; made into columns once, by ``batch(segmentColumns:)``, which gives a
         /// missing category the loader's -1.
         var rows: [Double] = []
-        /// Every mapped record's segment values, row after row.
-        var segmentRows: [SegmentValue] = []
+        /// Every mapped record's segment values, a column per segment column.
+        var segmentColumnValues: [[SegmentValue]]
         // The current record's values.
         var id = ""
         var hasID = false
@@ -142,7 +142,11 @@ struct RankedRecordMapper: Sendable {
                 return factor
             }
             if readsFactors { rows.reserveCapacity(capacity * plan.factorCount) }
-            segmentRows.reserveCapacity(capacity * plan.mapper.segmentColumns.count)
+            segmentColumnValues = plan.mapper.segmentColumns.map { _ in
+                var column: [SegmentValue] = []
+                column.reserveCapacity(capacity)
+                return column
+            }
             accounts.reserveCapacity(capacity)
             values = [Double](repeating: .nan, count: plan.factorCount)
             segmentRow = [SegmentValue](repeating: .missing, count: plan.mapper.segmentColumns.count)
@@ -208,7 +212,7 @@ struct RankedRecordMapper: Sendable {
             }
             // (Appending nothing to an empty array would make a new empty buffer each time.)
             if readsFactors && factorCount > 0 { rows.append(contentsOf: values) }
-            if !segmentRow.isEmpty { segmentRows.append(contentsOf: segmentRow) }
+            for index in segmentRow.indices { segmentColumnValues[index].append(segmentRow[index]) }
             accounts.append(
                 Account(
                     id: id, name: name, industry: industry, region: region, manager: manager, stage: stage,
@@ -285,10 +289,7 @@ struct RankedRecordMapper: Sendable {
                 return isCategorical[factor] ? .categorical(column.map { $0.isNaN ? -1 : Int32($0) }) : .numeric(column)
             }
             var segmentData = SegmentData()
-            let width = segmentColumns.count
-            for (index, column) in segmentColumns.enumerated() {
-                segmentData.columns[column.name] = stride(from: index, to: count * width, by: width).map { segmentRows[$0] }
-            }
+            for (index, column) in segmentColumns.enumerated() { segmentData.columns[column.name] = segmentColumnValues[index] }
             return ProspectBatch(accounts: accounts, factorColumns: factorColumns, segmentData: segmentData)
         }
     }

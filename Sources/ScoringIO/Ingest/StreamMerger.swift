@@ -174,6 +174,7 @@ struct StreamMerger {
         var rejectIndex = 0
         var deferredIndex = 0
         let rows = chunk.rows
+        if scoring, let recorded, let scored = rows.scored { recorded.startPart(scored) }
         let block = Int32(chunk.block)
         let keeping = spill != nil && spillFailure == nil
         let keepingText = keeping && spill?.keepsText == true
@@ -307,6 +308,7 @@ struct StreamMerger {
         let grader = Grader(plan: plan)
         var deferredIndex = 0
         var textEnd = 0
+        if scoring, let recorded, let scored = rows.scored { recorded.startPart(scored) }
         let carries = everyRow != nil || recorded != nil
         precondition(
             !carries || stored.text.count >= stored.lengths.reduce(0) { $0 + Int($1) },
@@ -469,8 +471,10 @@ struct StreamMerger {
     ) {
         gradeCounts[Int(entry.grade)] += 1
         if let recorded {
-            guard let record, let scored else { preconditionFailure("A row kept for a run history carries its record and utilities") }
-            recorded.append(entry, record: record, scored: scored, row: scoredRow)
+            guard let record, scored != nil else {
+                preconditionFailure("A row kept for a run history carries its record and utilities")
+            }
+            recorded.append(entry, record: record, row: scoredRow)
         }
         if observing {
             observed.append(
@@ -509,6 +513,7 @@ struct StreamMerger {
         guard scoring, !overflowed else { return }
         var rows = Waiting()
         swap(&rows, &waiting)
+        if let recorded, let scored = rows.scored { recorded.startPart(scored) }
         let carries = everyRow != nil || recorded != nil
         let grader = Grader(plan: plan)
         rows.text.withByteView { text in

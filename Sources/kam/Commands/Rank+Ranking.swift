@@ -48,6 +48,9 @@ extension Kam.Rank {
         var inMemoryAssessment: BatchAssessment? = nil
         var streamedAccounts: RecordedAccounts? = nil
         var recordStatistics: UtilityBuilder.Statistics? = nil
+        /// The list's content hash, taken from the blocks the streamed ranking read (a run to
+        /// record); `nil`: the file is hashed when the run is recorded.
+        var inputHash: String? = nil
     }
 
     /// The pages of a streamed ranking: the rows of its first report (or that report, made
@@ -144,12 +147,14 @@ extension Kam.Rank {
         pageProducer: inout PageProducer<ProducedPage>?
     ) throws -> RankedList {
         progress.phase("reading and scoring \(input.file)", rows: input.estimatedRows)
+        // A run to record takes the list's content hash from the blocks the ranking reads.
+        let hashing: (@Sendable () -> any ContentObserver)? = recording ? { @Sendable () -> any ContentObserver in HashedContent() } : nil
         let ranking = try input.rank(
             model: model, scorer: pipeline.scorer, scenario: selection.scenarioIndex ?? 0,
             limit: selection.filtering ? .max : selection.limit, grades: selection.wanted, blockSize: diagnostics.blockSize,
             workers: diagnostics.workers, runCapacity: diagnostics.memoryRows ?? ProspectStream.runCapacity(memory: sortMemory),
             paged: selection.filtering || format == .csv || format == .json || format == .xlsx,
-            keepsRecords: recording, progress: progress)
+            keepsRecords: recording, contentObserver: hashing, progress: progress)
         let scenarioIndex = try checkedScenario(selection.scenarioIndex, pipeline: pipeline)
         let tally = PageTally()
         let reporter = PageReporter(
@@ -171,7 +176,8 @@ extension Kam.Rank {
         if !quiet, let note = Self.passNote(ranking, model: model) { printError(note) }
         return RankedList(
             report: report, rejected: ranking.rejects, header: ranking.header, morePages: pages.morePages,
-            shownCount: pages.shownCount, tally: tally, streamedAccounts: ranking.recorded, recordStatistics: ranking.statistics)
+            shownCount: pages.shownCount, tally: tally, streamedAccounts: ranking.recorded, recordStatistics: ranking.statistics,
+            inputHash: (ranking.contentObserved as? HashedContent)?.value)
     }
 
     /// `--where` and `--sort`: the whole ranking is read back page by page (in bounded
@@ -278,8 +284,7 @@ extension Kam.Rank {
             try recordRun(
                 into: history, model: model, pipeline: pipeline, scenario: selection.scenarioIndex ?? 0,
                 inMemory: ranked.inMemoryAssessment, streamed: ranked.streamedAccounts, statistics: ranked.recordStatistics,
-                rowsRead: report.loaded.rowsRead, rejected: rejected,
-                progress: progress)
+                rowsRead: report.loaded.rowsRead, inputHash: ranked.inputHash, rejected: rejected, progress: progress)
         }
         progress.finish()
         printSummary(final, rejected: rejected, rejectsPath: rejectsPath)

@@ -19,7 +19,8 @@ extension Kam.Rank {
     }
 
     /// Records the run: its description, every accepted account of the whole list with its
-    /// rank, and the rejected rows, in one transaction.
+    /// rank, and the rejected rows, in one transaction. `inputHash` is the list's content hash
+    /// when the ranking took it as it read the file (else the file is read again for it).
     ///
     /// The accounts come from the engine's results, never from formatted rows: a list read
     /// into memory is recorded from its assessment; a streamed list from the rows its one
@@ -28,14 +29,14 @@ extension Kam.Rank {
     func recordRun(
         into store: HistoryStore, model: ScoringModel, pipeline: ScoringPipeline, scenario: Int,
         inMemory assessment: BatchAssessment?, streamed accounts: RecordedAccounts?,
-        statistics: UtilityBuilder.Statistics?, rowsRead: Int, rejected: [Reject], progress: Progress
+        statistics: UtilityBuilder.Statistics?, rowsRead: Int, inputHash: String?, rejected: [Reject], progress: Progress
     ) throws {
         progress.phase("recording the run into \(store.path)")
         var clock = RecordTimings()
         let description = RunDescription(
             model: model, scorer: pipeline.scorer, scenario: scenario, modelFile: modelOptions.model,
             inputFile: input.file == "/dev/stdin" ? "-" : input.file,
-            inputHash: input.file == "/dev/stdin" ? "" : ContentHash.ofFile(atPath: input.file) ?? "",
+            inputHash: inputHash ?? (input.file == "/dev/stdin" ? "" : ContentHash.ofFile(atPath: input.file) ?? ""),
             rowsRead: rowsRead, kamVersion: Kam.configuration.version)
         clock.lap(\.hash)
         let hold = diagnostics.recordHold
