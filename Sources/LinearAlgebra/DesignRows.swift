@@ -21,6 +21,9 @@ import Dispatch
 ///   each panel of ``panelRows`` rows the caller writes `w` and `r`, the panel is scaled by
 ///   `√w` into a cache-resident buffer and added to the Gram matrix with `dsyrk` (β = 1),
 ///   and `Xᵀr` is added with `dgemv`.
+/// - ``stepProducts(along:gram:workers:fill:)``: the same pass, with `Zs` of a step taken
+///   on each panel first (for the caller's `w` and `r` at the point the step leads to), and
+///   the Gram matrix optional.
 public struct DesignRows: Sendable {
     /// `X`.
     public let matrix: Matrix
@@ -153,15 +156,44 @@ public struct DesignRows: Sendable {
     public func weightedCrossProducts(
         workers: Int, fill: @Sendable (Range<Int>, inout [Double], inout [Double]) -> Void
     ) -> (gram: Matrix, product: [Double]) {
+        let (gram, product) = stepProducts(along: nil, gram: true, workers: workers) { panel, _, w, r in fill(panel, &w, &r) }
+        guard let gram else { preconditionFailure("DesignRows: the Gram matrix was asked for") }
+        return (gram, product)
+    }
+
+    /// One pass over the selected rows of `X` for a step of an iteratively reweighted fit:
+    /// for each panel of ``panelRows`` positions, `d = Z s` on the panel (when a step `s` is
+    /// given), then the caller's `fill` (which reads `d`, writes `w` and `r`), then `Zᵀr` and,
+    /// when asked, `ZᵀWZ`, while the panel of `X` is still in cache. A fit that took
+    /// `Z s`, `Zᵀr` and `ZᵀWZ` in separate calls read all of `X` once for each; a tall design
+    /// is read once here.
+    ///
+    /// - Parameters:
+    ///   - step: `s`, ``columns`` entries; `nil`: no product (`fill` gets an empty `d`).
+    ///   - gram: Whether to accumulate `ZᵀWZ` (else `w` is not read).
+    ///   - workers: Threads to use (panels of different chunks run concurrently).
+    ///   - fill: Called for each panel of positions with `d` for the panel (offset
+    ///     `i − panel.lowerBound`) and two buffers of at least the panel's length, into which
+    ///     it writes `wᵢ ≥ 0` (finite; only when `gram`) and `rᵢ`. With one worker the panels
+    ///     come in position order.
+    /// - Returns: `ZᵀWZ` (exactly symmetric; `nil` unless `gram`) and `Zᵀr`. The sums are
+    ///   taken panel by panel within a chunk and then chunk by chunk, whatever `workers`.
+    public func stepProducts(
+        along step: [Double]?, gram includesGram: Bool, workers: Int,
+        fill: @Sendable (_ panel: Range<Int>, _ direction: [Double], _ weights: inout [Double], _ residuals: inout [Double])
+            -> Void
+    ) -> (gram: Matrix?, product: [Double]) {
         let terms = columns
+        if let step { precondition(step.count == terms, "DesignRows needs \(terms) step entries, got \(step.count)") }
         let featureCount = matrix.columns
         let ones = leadingOnes
         let parts = mapChunks(workers: workers) { chunk -> (gram: [Double], product: [Double]) in
-            var gram = [Double](repeating: 0, count: terms * terms)
+            var gram = [Double](repeating: 0, count: includesGram ? terms * terms : 0)
             var product = [Double](repeating: 0, count: terms)
             var weights = [Double](repeating: 0, count: Self.panelRows)
             var residuals = [Double](repeating: 0, count: Self.panelRows)
-            var scaled = [Double](repeating: 0, count: Self.panelRows * terms)
+            var direction = [Double](repeating: 0, count: step == nil ? 0 : Self.panelRows)
+            var scaled = [Double](repeating: 0, count: includesGram ? Self.panelRows * terms : 0)
             let elements = self.matrix.elements
             for piece in self.pieces(of: chunk) {
                 var done = 0
@@ -169,11 +201,27 @@ public struct DesignRows: Sendable {
                     let rows = min(Self.panelRows, piece.count - done)
                     let position = piece.position + done
                     let firstRow = piece.row + done
-                    fill(position..<(position + rows), &weights, &residuals)
-                    let interceptSum = BLAS.scaleRows(
-                        elements, columns: featureCount, firstRow: firstRow, rows: rows, weights: weights,
-                        residuals: residuals, leadingOnes: ones, into: &scaled)
-                    BLAS.syrkAccumulate(scaled, rows: rows, columns: terms, into: &gram)
+                    if let step {
+                        if direction.count != rows {
+                            direction = [Double](repeating: 0, count: rows)
+                        }
+                        if ones {
+                            for i in 0..<rows { direction[i] = step[0] }
+                        }
+                        BLAS.gemvRows(
+                            elements, columns: featureCount, firstRow: firstRow, rows: rows, step, xOffset: ones ? 1 : 0,
+                            beta: ones ? 1 : 0, into: &direction, yOffset: 0)
+                    }
+                    fill(position..<(position + rows), direction, &weights, &residuals)
+                    var interceptSum = 0.0
+                    if includesGram {
+                        interceptSum = BLAS.scaleRows(
+                            elements, columns: featureCount, firstRow: firstRow, rows: rows, weights: weights,
+                            residuals: residuals, leadingOnes: ones, into: &scaled)
+                        BLAS.syrkAccumulate(scaled, rows: rows, columns: terms, into: &gram)
+                    } else if ones {
+                        for i in 0..<rows { interceptSum += residuals[i] }
+                    }
                     if ones { product[0] += interceptSum }
                     BLAS.gemvTransposedRowsAccumulate(
                         elements, columns: featureCount, firstRow: firstRow, rows: rows, residuals, xOffset: 0,
@@ -183,13 +231,14 @@ public struct DesignRows: Sendable {
             }
             return (gram, product)
         }
-        var gram = Matrix(rows: terms, columns: terms)
         var product = [Double](repeating: 0, count: terms)
-        var total = [Double](repeating: 0, count: terms * terms)
+        var total = [Double](repeating: 0, count: includesGram ? terms * terms : 0)
         for part in parts {
-            for index in 0..<(terms * terms) { total[index] += part.gram[index] }
+            for index in total.indices { total[index] += part.gram[index] }
             for k in 0..<terms { product[k] += part.product[k] }
         }
+        guard includesGram else { return (nil, product) }
+        var gram = Matrix(rows: terms, columns: terms)
         for i in 0..<terms {
             for j in i..<terms {
                 gram[i, j] = total[i * terms + j]

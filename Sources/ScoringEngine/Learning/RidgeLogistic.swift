@@ -28,15 +28,22 @@ struct RidgeLogistic {
         var converged: Bool
     }
 
+    /// - Parameter onePass: Whether each step reads the design once (``fitReadingOnce``);
+    ///   `nil`: above ``onePassRows`` rows.
     static func fit(
         design: Matrix, outcomes: [Double], penalty: [Double], prior: [Double], start: [Double],
-        maximumIterations: Int = 50, tolerance: Double = 1e-8
+        maximumIterations: Int = 50, tolerance: Double = 1e-8, onePass: Bool? = nil
     ) throws(LearningError) -> Fit {
         let n = design.rows
         let terms = design.columns
         precondition(
             outcomes.count == n && penalty.count == terms && prior.count == terms && start.count == terms,
             "RidgeLogistic needs one outcome per row and one penalty, prior and start per term")
+        if readsOnce(rows: n, onePass: onePass) {
+            return try fitReadingOnce(
+                design: design, outcomes: outcomes, penalty: penalty, prior: prior, start: start,
+                maximumIterations: maximumIterations, tolerance: tolerance)
+        }
         var beta = start
         var eta = design.multiplied(by: beta)
         var weights = [Double](repeating: 0, count: n)
@@ -131,10 +138,17 @@ struct RidgeLogistic {
     /// step (two dgemv and no dsyrk per step), until max |ZΔ| ≤ `tolerance`. A λ whose chord
     /// iterations do not converge within 8 steps is refitted by Newton's method.
     ///
+    /// - Parameter onePass: Whether each step reads the design once (``pathReadingOnce``);
+    ///   `nil`: above ``onePassRows`` rows.
     /// - Returns: The coefficients at each λ, in the order given.
     static func path(
-        design: Matrix, outcomes: [Double], lambdas: [Double], prior: [Double], start: [Double], tolerance: Double = 1e-6
+        design: Matrix, outcomes: [Double], lambdas: [Double], prior: [Double], start: [Double], tolerance: Double = 1e-6,
+        onePass: Bool? = nil
     ) throws(LearningError) -> [[Double]] {
+        if readsOnce(rows: design.rows, onePass: onePass) {
+            return try pathReadingOnce(
+                design: design, outcomes: outcomes, lambdas: lambdas, prior: prior, start: start, tolerance: tolerance)
+        }
         let n = design.rows
         let terms = design.columns
         guard let first = lambdas.first else { return [] }
