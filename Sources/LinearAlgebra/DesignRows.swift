@@ -180,7 +180,8 @@ public struct DesignRows: Sendable {
     ///   taken panel by panel within a chunk and then chunk by chunk, whatever `workers`.
     public func stepProducts(
         along step: [Double]?, gram includesGram: Bool, workers: Int,
-        fill: @Sendable (_ panel: Range<Int>, _ direction: [Double], _ weights: inout [Double], _ residuals: inout [Double])
+        fill:
+            @Sendable (_ panel: Range<Int>, _ direction: [Double], _ weights: inout [Double], _ residuals: inout [Double])
             -> Void
     ) -> (gram: Matrix?, product: [Double]) {
         let terms = columns
