@@ -11,53 +11,30 @@ import ScoringEngine
 /// pass merges, so recording a run needs neither a second ranking, nor a second read of the
 /// file, nor the accounts' factor values read and turned into utilities again. A class, so
 /// that the merger (a struct, which the stream copies) appends without copying what is kept.
-///
-/// What the pass computed is kept as the workers made it: each merged chunk's ``ScoredRows``
-/// whole (a part, ``startPart(_:)``), a row referring to its part and its row there. Copying
-/// each row's utilities on the merging thread (128 bytes a row for 14 factors, into memory
-/// touched for the first time) made that one thread the slowest of the pass.
-/// About `56 + record length` bytes a row, and the chunks' scored rows.
+/// About `48 + 8 × (factors + 2) + record length` bytes a row.
 final class RecordedRows {
     var entries: [RankedEntry] = []
     /// Where each entry's record starts in `text` (its length is `position.length`).
     var starts: [Int] = []
     var text: [UInt8] = []
-    let factorCount: Int
-    /// The scored rows of each part (a merged chunk, or the rows that waited for the means).
-    private(set) var parts: [ScoredRows] = []
-    /// Per kept row: its part (high 32 bits) and its row in that part (low 32 bits).
-    private(set) var scoredRows: [UInt64] = []
+    var scored: ScoredRows
 
     /// Room for about `rows` rows of `bytes` bytes of records in all (the file's size: the
     /// arrays then grow without copying what they hold; untouched room costs no memory).
     init(plan: StreamPlan, rows: Int = 0, bytes: Int = 0) {
-        factorCount = plan.factorCount
+        scored = ScoredRows(factorCount: plan.factorCount)
         entries.reserveCapacity(rows)
         starts.reserveCapacity(rows)
         text.reserveCapacity(bytes)
-        scoredRows.reserveCapacity(rows)
+        scored.reserveCapacity(rows)
     }
 
-    /// Starts a part: the rows appended next are rows of `scored` (kept whole, not copied).
-    func startPart(_ scored: ScoredRows) {
-        precondition(scored.factorCount == factorCount, "Rows scored with the run's model")
-        precondition(scored.count <= Int(UInt32.max), "A part's rows are numbered in 32 bits")
-        parts.append(scored)
-    }
-
-    /// Keeps a row: its entry, its record, and its row `row` of the current part.
-    func append(_ entry: RankedEntry, record: ByteView, row: Int) {
-        precondition(!parts.isEmpty && row < parts[parts.count - 1].count, "A kept row is a row of the current part")
+    /// Keeps a row: its entry, its record, and row `row` of `scored`.
+    func append(_ entry: RankedEntry, record: ByteView, scored: ScoredRows, row: Int) {
         entries.append(entry)
         starts.append(text.count)
         text.append(record)
-        scoredRows.append(UInt64(parts.count - 1) << 32 | UInt64(row))
-    }
-
-    /// Appends what the pass computed of kept row `index` to `target`.
-    func appendScored(_ index: Int, to target: inout ScoredRows) {
-        let reference = scoredRows[index]
-        target.append(Int(reference & 0xFFFF_FFFF), of: parts[Int(reference >> 32)])
+        self.scored.append(row, of: scored)
     }
 }
 
@@ -203,7 +180,7 @@ public final class RecordedAccounts {
         var records: [UInt8] = []
         var pageRanks: [Int] = []
         pageRanks.reserveCapacity(page.count)
-        var scored = ScoredRows(factorCount: rows.factorCount)
+        var scored = ScoredRows(factorCount: rows.scored.factorCount)
         scored.reserveCapacity(page.count)
         for row in page {
             let entry = rows.entries[row]
@@ -211,7 +188,7 @@ public final class RecordedAccounts {
             pageRanks.append(ranks[row])
             let start = rows.starts[row]
             records.append(contentsOf: rows.text[start..<(start + Int(entry.position.length))])
-            rows.appendScored(row, to: &scored)
+            scored.append(row, of: rows.scored)
         }
         return PendingPage(
             ranks: pageRanks, content: .scored(entries: entries, records: records, scored: scored, fetcher: fetcher))

@@ -174,7 +174,6 @@ struct StreamMerger {
         var rejectIndex = 0
         var deferredIndex = 0
         let rows = chunk.rows
-        if scoring, let recorded, let scored = rows.scored { recorded.startPart(scored) }
         let block = Int32(chunk.block)
         let keeping = spill != nil && spillFailure == nil
         let keepingText = keeping && spill?.keepsText == true
@@ -308,7 +307,6 @@ struct StreamMerger {
         let grader = Grader(plan: plan)
         var deferredIndex = 0
         var textEnd = 0
-        if scoring, let recorded, let scored = rows.scored { recorded.startPart(scored) }
         let carries = everyRow != nil || recorded != nil
         precondition(
             !carries || stored.text.count >= stored.lengths.reduce(0) { $0 + Int($1) },
@@ -471,10 +469,8 @@ struct StreamMerger {
     ) {
         gradeCounts[Int(entry.grade)] += 1
         if let recorded {
-            guard let record, scored != nil else {
-                preconditionFailure("A row kept for a run history carries its record and utilities")
-            }
-            recorded.append(entry, record: record, row: scoredRow)
+            guard let record, let scored else { preconditionFailure("A row kept for a run history carries its record and utilities") }
+            recorded.append(entry, record: record, scored: scored, row: scoredRow)
         }
         if observing {
             observed.append(
@@ -513,7 +509,6 @@ struct StreamMerger {
         guard scoring, !overflowed else { return }
         var rows = Waiting()
         swap(&rows, &waiting)
-        if let recorded, let scored = rows.scored { recorded.startPart(scored) }
         let carries = everyRow != nil || recorded != nil
         let grader = Grader(plan: plan)
         rows.text.withByteView { text in
