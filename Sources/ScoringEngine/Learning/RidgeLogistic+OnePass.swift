@@ -76,13 +76,11 @@ extension RidgeLogistic {
             var softplus = self.softplus
             let outcomes = self.outcomes[panel]
             for (i, row) in zip(eta.indices, outcomes.indices) {
-                let t = eta[i]
-                let e = exp(-abs(t))
-                let p = t >= 0 ? 1 / (1 + e) : e / (1 + e)
-                objective += outcomes[row] * t - max(t, 0)
-                softplus.add(e)
-                weights[i] = p * (1 - p)
-                residuals[i] = outcomes[row] - p
+                let part = RidgeLogistic.rowTerms(eta[i], outcome: outcomes[row])
+                objective += part.objective
+                softplus.add(part.e)
+                weights[i] = part.weight
+                residuals[i] = part.residual
             }
             self.objective = objective
             self.softplus = softplus
@@ -148,13 +146,9 @@ extension RidgeLogistic {
                     break
                 }
             }
-            var objective = rows.objective - rows.softplus.value
-            for k in 0..<terms where penalty[k] > 0 {
-                let d = beta[k] - prior[k]
-                objective -= 0.5 * penalty[k] * d * d
-            }
+            let objective = penalized(rows.objective - rows.softplus.value, beta: beta, penalty: penalty, prior: prior)
             // Armijo: halve the step while Q(β) < Q(base) + 10⁻⁴ t gᵀΔ.
-            if accepted.isFinite, !(objective >= accepted + 1e-4 * scale * decrement - 1e-12 * abs(accepted)) {
+            if rejects(objective, accepted: accepted, scale: scale, decrement: decrement) {
                 scale /= 2
                 if scale < 1e-6 {
                     beta = base
@@ -169,23 +163,10 @@ extension RidgeLogistic {
             accepted = objective
             iterations += 1
             guard let gram else { preconditionFailure("RidgeLogistic: the pass takes ZᵀWZ") }
-            var gradient = product
             hessian = gram
-            for k in 0..<terms {
-                gradient[k] -= penalty[k] * (beta[k] - prior[k])
-                hessian[k, k] += penalty[k]
-            }
-            let factor: CholeskyFactorization
-            do {
-                factor = try hessian.cholesky()
-            } catch {
-                throw .weights(.regression(.numericallySingular(term: .intercept, featureNames: [])))
-            }
-            step = factor.solve(gradient)
-            var coefficientChange = 0.0
-            for k in 0..<terms { coefficientChange = max(coefficientChange, abs(step[k]) / (1 + abs(beta[k]))) }
-            decrement = 0
-            for k in 0..<terms { decrement += gradient[k] * step[k] }
+            let newton = try newtonStep(gradient: product, hessian: &hessian, beta: beta, penalty: penalty, prior: prior)
+            step = newton.step
+            decrement = newton.decrement
             base = beta
             rows.baseEta = rows.eta
             scale = 1
@@ -196,7 +177,7 @@ extension RidgeLogistic {
                 converged = true
                 break
             }
-            pending = (step, coefficientChange)
+            pending = (step, newton.coefficientChange)
         }
         if let taken = pending {
             // The iterations ran out with a step taken but not yet applied to the rows.

@@ -65,21 +65,14 @@ struct RidgeLogistic {
             var objective = 0.0
             var softplus = SoftplusSum()
             for row in 0..<n {
-                let t = eta[row]
-                let e = exp(-abs(t))
-                let p = t >= 0 ? 1 / (1 + e) : e / (1 + e)
-                objective += outcomes[row] * t - max(t, 0)
-                softplus.add(e)
-                weights[row] = p * (1 - p)
-                residual[row] = outcomes[row] - p
+                let part = rowTerms(eta[row], outcome: outcomes[row])
+                objective += part.objective
+                softplus.add(part.e)
+                weights[row] = part.weight
+                residual[row] = part.residual
             }
-            objective -= softplus.value
-            for k in 0..<terms where penalty[k] > 0 {
-                let d = beta[k] - prior[k]
-                objective -= 0.5 * penalty[k] * d * d
-            }
-            // Armijo: halve the step while Q(β) < Q(base) + 10⁻⁴ t gᵀΔ.
-            if accepted.isFinite, !(objective >= accepted + 1e-4 * scale * decrement - 1e-12 * abs(accepted)) {
+            objective = penalized(objective - softplus.value, beta: beta, penalty: penalty, prior: prior)
+            if rejects(objective, accepted: accepted, scale: scale, decrement: decrement) {
                 scale /= 2
                 if scale < 1e-6 {
                     // The line search gave up after 20 halvings: converged only when the
@@ -95,26 +88,16 @@ struct RidgeLogistic {
             }
             accepted = objective
             iterations += 1
-            var gradient = design.transposeMultiplied(by: residual)
             hessian = design.weightedGram(weights)
-            for k in 0..<terms {
-                gradient[k] -= penalty[k] * (beta[k] - prior[k])
-                hessian[k, k] += penalty[k]
-            }
-            let factor: CholeskyFactorization
-            do {
-                factor = try hessian.cholesky()
-            } catch {
-                throw .weights(.regression(.numericallySingular(term: .intercept, featureNames: [])))
-            }
-            step = factor.solve(gradient)
+            let newton = try newtonStep(
+                gradient: design.transposeMultiplied(by: residual), hessian: &hessian, beta: beta, penalty: penalty,
+                prior: prior)
+            step = newton.step
+            decrement = newton.decrement
+            let coefficientChange = newton.coefficientChange
             direction = design.multiplied(by: step)
             var etaChange = 0.0
             for value in direction { etaChange = max(etaChange, abs(value)) }
-            var coefficientChange = 0.0
-            for k in 0..<terms { coefficientChange = max(coefficientChange, abs(step[k]) / (1 + abs(beta[k]))) }
-            decrement = 0
-            for k in 0..<terms { decrement += gradient[k] * step[k] }
             base = beta
             baseEta = eta
             scale = 1
@@ -129,6 +112,56 @@ struct RidgeLogistic {
             }
         }
         return Fit(coefficients: beta, hessian: hessian, linearPredictor: eta, iterations: iterations, converged: converged)
+    }
+
+    /// One row's part of a Newton pass at log-odds `t` with outcome `y`: its term of
+    /// Σ [yη − max(η, 0)], e^−|η| (for the softplus sum), `w = p(1 − p)` and `r = y − p`.
+    @inline(__always)
+    static func rowTerms(_ t: Double, outcome y: Double) -> (objective: Double, e: Double, weight: Double, residual: Double) {
+        let e = exp(-abs(t))
+        let p = t >= 0 ? 1 / (1 + e) : e / (1 + e)
+        return (y * t - max(t, 0), e, p * (1 - p), y - p)
+    }
+
+    /// `Q(β)` from its data part: minus ½ Σₖ Dₖ (βₖ − μₖ)² over the penalized terms.
+    static func penalized(_ data: Double, beta: [Double], penalty: [Double], prior: [Double]) -> Double {
+        var objective = data
+        for k in beta.indices where penalty[k] > 0 {
+            let d = beta[k] - prior[k]
+            objective -= 0.5 * penalty[k] * d * d
+        }
+        return objective
+    }
+
+    /// Armijo: whether a fraction `scale` of the Newton step from the point accepted at
+    /// `accepted` falls short, Q(β) < Q(base) + 10⁻⁴ t gᵀΔ (never before a first point).
+    static func rejects(_ objective: Double, accepted: Double, scale: Double, decrement: Double) -> Bool {
+        accepted.isFinite && !(objective >= accepted + 1e-4 * scale * decrement - 1e-12 * abs(accepted))
+    }
+
+    /// The Newton step from `beta` given the data parts of the gradient (`Zᵀ(y − p)`) and
+    /// of `hessian` (`ZᵀWZ`, to which the penalty is added in place): the step, its largest
+    /// coefficient change relative to 1 + |βₖ|, and the decrement gᵀΔ.
+    static func newtonStep(
+        gradient data: [Double], hessian: inout Matrix, beta: [Double], penalty: [Double], prior: [Double]
+    ) throws(LearningError) -> (step: [Double], coefficientChange: Double, decrement: Double) {
+        var gradient = data
+        for k in beta.indices {
+            gradient[k] -= penalty[k] * (beta[k] - prior[k])
+            hessian[k, k] += penalty[k]
+        }
+        let factor: CholeskyFactorization
+        do {
+            factor = try hessian.cholesky()
+        } catch {
+            throw .weights(.regression(.numericallySingular(term: .intercept, featureNames: [])))
+        }
+        let step = factor.solve(gradient)
+        var coefficientChange = 0.0
+        for k in beta.indices { coefficientChange = max(coefficientChange, abs(step[k]) / (1 + abs(beta[k]))) }
+        var decrement = 0.0
+        for k in beta.indices { decrement += gradient[k] * step[k] }
+        return (step, coefficientChange, decrement)
     }
 
     /// Fits a path of decreasing strengths `lambdas` (every feature penalized by λ, the
