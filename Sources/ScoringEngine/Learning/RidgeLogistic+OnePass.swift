@@ -208,13 +208,12 @@ extension RidgeLogistic {
     ) throws(LearningError) -> [[Double]] {
         let terms = design.columns
         guard let first = lambdas.first else { return [] }
-        func penalty(_ lambda: Double) -> [Double] { [0] + [Double](repeating: lambda, count: terms - 1) }
         var fit = try fitReadingOnce(
-            design: design, outcomes: outcomes, penalty: penalty(first), prior: prior, start: start, maximumIterations: 50,
+            design: design, outcomes: outcomes, penalty: pathPenalty(first, terms: terms), prior: prior, start: start,
+            maximumIterations: 50,
             tolerance: 1e-8)
         var results = [fit.coefficients]
-        var dataHessian = fit.hessian
-        for k in 1..<terms { dataHessian[k, k] -= first }
+        var dataHessian = dataPart(of: fit.hessian, lambda: first)
         var beta = fit.coefficients
         let designRows = DesignRows(design, leadingOnes: false)
         let rows = Rows(outcomes: outcomes, eta: fit.linearPredictor)
@@ -227,10 +226,8 @@ extension RidgeLogistic {
             }.product
         }
         for lambda in lambdas.dropFirst() {
-            var matrix = dataHessian
-            for k in 1..<terms { matrix[k, k] += lambda }
             var converged = false
-            if let factor = try? matrix.cholesky() {
+            if let factor = chordFactor(dataHessian, lambda: lambda) {
                 for _ in 0..<8 {
                     var gradient = dataGradient ?? pass(along: nil)
                     for k in 1..<terms { gradient[k] -= lambda * (beta[k] - prior[k]) }
@@ -247,13 +244,12 @@ extension RidgeLogistic {
             }
             if !converged {
                 fit = try fitReadingOnce(
-                    design: design, outcomes: outcomes, penalty: penalty(lambda), prior: prior,
+                    design: design, outcomes: outcomes, penalty: pathPenalty(lambda, terms: terms), prior: prior,
                     start: beta.allSatisfy(\.isFinite) ? beta : start, maximumIterations: 50, tolerance: 1e-8)
                 beta = fit.coefficients
                 rows.eta = fit.linearPredictor
                 dataGradient = nil
-                dataHessian = fit.hessian
-                for k in 1..<terms { dataHessian[k, k] -= lambda }
+                dataHessian = dataPart(of: fit.hessian, lambda: lambda)
             }
             results.append(beta)
         }

@@ -164,6 +164,26 @@ struct RidgeLogistic {
         return (step, coefficientChange, decrement)
     }
 
+    /// The penalties of a path's fit at strength `lambda`: every feature by λ, the intercept
+    /// (term 0) by nothing.
+    static func pathPenalty(_ lambda: Double, terms: Int) -> [Double] { [0] + [Double](repeating: lambda, count: terms - 1) }
+
+    /// The data part `ZᵀWZ` of a path fit's Hessian `ZᵀWZ + D(λ)`.
+    static func dataPart(of hessian: Matrix, lambda: Double) -> Matrix {
+        var data = hessian
+        for k in 1..<hessian.rows { data[k, k] -= lambda }
+        return data
+    }
+
+    /// The Cholesky factor of the chord iterations' matrix `ZᵀWZ + D(λ)`, kept for every step
+    /// at `lambda`; `nil` when it is not positive definite (the strength is then refitted by
+    /// Newton's method).
+    static func chordFactor(_ dataHessian: Matrix, lambda: Double) -> CholeskyFactorization? {
+        var matrix = dataHessian
+        for k in 1..<dataHessian.rows { matrix[k, k] += lambda }
+        return try? matrix.cholesky()
+    }
+
     /// Fits a path of decreasing strengths `lambdas` (every feature penalized by λ, the
     /// intercept by nothing): Newton at the first λ, then for each next λ chord iterations
     /// that keep the data part ZᵀWZ of the Hessian from the previous solution,
@@ -185,19 +205,16 @@ struct RidgeLogistic {
         let n = design.rows
         let terms = design.columns
         guard let first = lambdas.first else { return [] }
-        func penalty(_ lambda: Double) -> [Double] { [0] + [Double](repeating: lambda, count: terms - 1) }
-        var fit = try RidgeLogistic.fit(design: design, outcomes: outcomes, penalty: penalty(first), prior: prior, start: start)
+        var fit = try RidgeLogistic.fit(
+            design: design, outcomes: outcomes, penalty: pathPenalty(first, terms: terms), prior: prior, start: start)
         var results = [fit.coefficients]
-        var dataHessian = fit.hessian
-        for k in 1..<terms { dataHessian[k, k] -= first }
+        var dataHessian = dataPart(of: fit.hessian, lambda: first)
         var beta = fit.coefficients
         var eta = fit.linearPredictor
         var residual = [Double](repeating: 0, count: n)
         for lambda in lambdas.dropFirst() {
-            var matrix = dataHessian
-            for k in 1..<terms { matrix[k, k] += lambda }
             var converged = false
-            if let factor = try? matrix.cholesky() {
+            if let factor = chordFactor(dataHessian, lambda: lambda) {
                 for _ in 0..<8 {
                     for row in 0..<n {
                         let t = eta[row]
@@ -223,12 +240,11 @@ struct RidgeLogistic {
             }
             if !converged {
                 fit = try RidgeLogistic.fit(
-                    design: design, outcomes: outcomes, penalty: penalty(lambda), prior: prior,
+                    design: design, outcomes: outcomes, penalty: pathPenalty(lambda, terms: terms), prior: prior,
                     start: beta.allSatisfy(\.isFinite) ? beta : start)
                 beta = fit.coefficients
                 eta = fit.linearPredictor
-                dataHessian = fit.hessian
-                for k in 1..<terms { dataHessian[k, k] -= lambda }
+                dataHessian = dataPart(of: fit.hessian, lambda: lambda)
             }
             results.append(beta)
         }
